@@ -1,0 +1,49 @@
+// Build everything `npm start` and the tests need:
+//   dist/node/     server and protocol code compiled by tsc (run as plain JS in production)
+//   dist/browser/  the customer loader, the customer session bundle and the agent console (esbuild)
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { BROWSER_BUILD_OPTIONS } from './esbuild-aliases.mjs';
+import { browserBundleOptions } from './esbuild-browser-options.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist');
+const watchless = { logLevel: 'warning', bundle: true, minify: true, sourcemap: 'linked', legalComments: 'none' };
+
+/** Browser bundles: the loader every page carries must stay tiny, so it gets no Node shims. */
+const bundles = [
+  // The customer loader (client/cobrowse.ts), the session bundle and the agent console join this list
+  // as they land (issues 4-6); each entry: { name, entry, outfile, options }.
+];
+const staticFiles = [];
+
+export async function buildAll() {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  execFileSync(tsc, ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  const sizes = {};
+  for (const bundle of bundles) {
+    const entry = join(root, bundle.entry);
+    if (!existsSync(entry)) throw new Error(`${bundle.name}: entry ${bundle.entry} is missing`);
+    const result = await esbuild.build({ ...watchless, ...bundle.options, entryPoints: [entry], outfile: join(out, bundle.outfile), metafile: true });
+    const output = result.metafile.outputs[`dist/${bundle.outfile}`] ?? Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+    sizes[bundle.outfile] = output?.bytes ?? null;
+  }
+  for (const [from, to] of staticFiles) {
+    mkdirSync(dirname(join(out, to)), { recursive: true });
+    cpSync(join(root, from), join(out, to));
+  }
+  writeFileSync(join(out, 'build-info.json'), JSON.stringify({ builtAt: new Date().toISOString(), sizes }, null, 2));
+  return sizes;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const sizes = await buildAll();
+  for (const [file, bytes] of Object.entries(sizes)) console.log(`  ${file.padEnd(32)} ${(bytes / 1024).toFixed(1)} KB`);
+  console.log(`Built in ${Date.now() - started} ms.`);
+}

@@ -1,0 +1,279 @@
+/**
+ * Data-channel codec: msgpack (records) then raw deflate on one persistent
+ * stream per direction, sync-flushed per message, so tag and attribute names
+ * repeated across frames cost almost nothing after the first one.
+ *
+ * Both ends share compression state, so the decoder must see every message
+ * the encoder produced, in order. Anything that makes the decoder skip or
+ * half-read a message (corrupt data, an oversize or bomb message) is fatal:
+ * the caller resets both sides and asks for a fresh snapshot. Messages that
+ * inflate fine but do not decode or validate are dropped and counted only.
+ *
+ * Strings travel as UTF-8, so a lone surrogate arrives as U+FFFD; msgpackr
+ * renames an object key `__proto__` to `__proto_` (it never sets a prototype).
+ *
+ * Browser bundles must alias 'msgpackr' to its no-eval build (see
+ * scripts/esbuild-aliases.mjs): the default build compiles record readers
+ * with `new Function`, which a strict Content-Security-Policy forbids.
+ */
+import { Packr, Unpackr } from 'msgpackr';
+import { Deflate, Inflate, Z_SYNC_FLUSH } from 'pako';
+import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors.js';
+import { channelMessage, type ChannelMessage } from './protocol.js';
+
+const MIB = 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * MIB;
+export const DEFAULT_MAX_INFLATED_BYTES = 64 * MIB;
+
+/** Every sync flush ends with an empty stored block; like permessage-deflate we drop it on the wire. */
+const SYNC_FLUSH_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
+
+/** Output buffer size of the zlib streams; most frames are tiny, so pako's 64 KiB default wastes allocations. */
+const ZLIB_CHUNK_BYTES = 16 * 1024;
+
+export interface MessageEncoderOptions {
+  /** zlib compression level, 0-9 (default 6). */
+  level?: number;
+  /** Largest message accepted, checked on the msgpack bytes and again on the compressed bytes (default 16 MiB). */
+  maxMessageBytes?: number;
+}
+
+export interface MessageDecoderOptions {
+  /** Largest compressed message accepted, after chunk reassembly (default 16 MiB). */
+  maxMessageBytes?: number;
+  /** Largest inflated message accepted; inflation stops as soon as it is passed (default 64 MiB). */
+  maxInflatedBytes?: number;
+}
+
+export type DecodeResult =
+  | { ok: true; message: ChannelMessage }
+  | { ok: false; error: ProtocolErrorValue; fatal: boolean };
+
+export interface DecoderStats {
+  decoded: number;
+  rejected: number;
+  byCode: Partial<Record<ErrorCode, number>>;
+}
+
+function newPackr(): Packr {
+  // No shared structures: every message carries its own record definitions,
+  // so a dropped or rejected message can never desync structure tables.
+  return new Packr({ useRecords: true });
+}
+
+function newDeflate(level: number): Deflate {
+  return new Deflate({ raw: true, level, chunkSize: ZLIB_CHUNK_BYTES });
+}
+
+function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1 && parts[0] !== undefined && parts[0].length === total) return parts[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function endsWithTrailer(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  return n >= 4 && bytes[n - 4] === 0x00 && bytes[n - 3] === 0x00 && bytes[n - 2] === 0xff && bytes[n - 1] === 0xff;
+}
+
+/** Encodes one direction's channel messages onto a persistent deflate stream. */
+export class MessageEncoder {
+  readonly #level: number;
+  readonly #maxMessageBytes: number;
+  #packr = newPackr();
+  #deflate: Deflate;
+  #output: Uint8Array[] = [];
+  #outputBytes = 0;
+  /** Set when a message went into the stream but could not be handed out: the peer can no longer follow. */
+  #broken = false;
+
+  constructor(opts: MessageEncoderOptions = {}) {
+    this.#level = opts.level ?? 6;
+    this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#deflate = this.#createDeflate();
+  }
+
+  /**
+   * Encode one message. Throws a ProtocolError: MESSAGE_TOO_LARGE before
+   * touching the stream when the message is too big (the stream stays usable),
+   * or CORRUPT_STREAM when the stream can no longer be used until reset().
+   */
+  encode(message: ChannelMessage): Uint8Array {
+    if (this.#broken) throw new ProtocolError('CORRUPT_STREAM', 'The encoder must be reset before it can be used again.');
+    const packed = this.#packr.pack(message);
+    if (packed.length > this.#maxMessageBytes) {
+      throw new ProtocolError(
+        'MESSAGE_TOO_LARGE',
+        `A ${message.t} message packs to ${packed.length} bytes, over the ${this.#maxMessageBytes} byte limit.`,
+      );
+    }
+    this.#output = [];
+    this.#outputBytes = 0;
+    const ok = this.#deflate.push(packed, Z_SYNC_FLUSH);
+    const compressed = concatBytes(this.#output, this.#outputBytes);
+    this.#output = [];
+    if (!ok || !endsWithTrailer(compressed)) {
+      this.#broken = true;
+      throw new ProtocolError('CORRUPT_STREAM', `Deflate failed: ${this.#deflate.msg || 'no sync-flush trailer'}.`);
+    }
+    const wireLength = compressed.length - SYNC_FLUSH_TRAILER.length;
+    if (wireLength > this.#maxMessageBytes) {
+      this.#broken = true;
+      throw new ProtocolError('MESSAGE_TOO_LARGE', `A ${message.t} message compresses to ${wireLength} bytes.`);
+    }
+    // slice, not subarray: the result must not pin pako's 16 KiB output buffer.
+    return compressed.slice(0, wireLength);
+  }
+
+  /** Start a fresh stream (after the peer reported a fatal decode error). */
+  reset(): void {
+    this.#packr = newPackr();
+    this.#deflate = this.#createDeflate();
+    this.#broken = false;
+  }
+
+  #createDeflate(): Deflate {
+    const deflate = newDeflate(this.#level);
+    deflate.onData = (chunk: Uint8Array) => {
+      this.#output.push(chunk);
+      this.#outputBytes += chunk.length;
+    };
+    return deflate;
+  }
+}
+
+/** Thrown from inside pako's onData to abandon an inflate that went over the limit. */
+class InflateLimitReached extends Error {}
+
+/** Decodes one direction's channel messages; never throws, returns typed errors. */
+export class MessageDecoder {
+  readonly #maxMessageBytes: number;
+  readonly #maxInflatedBytes: number;
+  readonly #unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType: 'number' });
+  #inflate: Inflate;
+  #inflated: Uint8Array[] = [];
+  #inflatedBytes = 0;
+  /** After a fatal error every decode fails until reset(): inflating further would only yield garbage. */
+  #broken: ProtocolErrorValue | null = null;
+
+  readonly stats: DecoderStats = { decoded: 0, rejected: 0, byCode: {} };
+
+  constructor(opts: MessageDecoderOptions = {}) {
+    this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#maxInflatedBytes = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+    this.#inflate = this.#createInflate();
+  }
+
+  /** Decode one message as produced by MessageEncoder.encode. */
+  decode(bytes: Uint8Array): DecodeResult {
+    try {
+      return this.#decode(bytes);
+    } catch (err) {
+      // Nothing above should throw; if something does, the stream state is unknown.
+      return this.#fatal('INTERNAL', `Decoder failure: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Start a fresh stream, matching a reset() of the peer's encoder. */
+  reset(): void {
+    this.#inflate = this.#createInflate();
+    this.#inflated = [];
+    this.#inflatedBytes = 0;
+    this.#broken = null;
+  }
+
+  #decode(bytes: Uint8Array): DecodeResult {
+    if (this.#broken) {
+      return this.#reject(
+        { code: this.#broken.code, message: `The stream is unusable until reset: ${this.#broken.message}` },
+        true,
+      );
+    }
+    // Tag check rather than instanceof, so bytes from another realm (an iframe, a worker's transfer) pass.
+    if (Object.prototype.toString.call(bytes) !== '[object Uint8Array]') {
+      return this.#fatal('CORRUPT_STREAM', 'Input is not a Uint8Array.');
+    }
+    if (bytes.length > this.#maxMessageBytes) {
+      // The sender's stream holds this message and ours would not: fatal.
+      return this.#fatal('MESSAGE_TOO_LARGE', `Message of ${bytes.length} bytes exceeds ${this.#maxMessageBytes}.`);
+    }
+
+    const inflated = this.#inflateMessage(bytes);
+    if (!inflated.ok) return inflated;
+
+    let value: unknown;
+    try {
+      value = this.#unpackr.unpack(inflated.bytes);
+    } catch (err) {
+      return this.#reject(
+        { code: 'DECODE_FAILED', message: `msgpack: ${err instanceof Error ? err.message : String(err)}` },
+        false,
+      );
+    }
+
+    const parsed = channelMessage.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+      return this.#reject({ code: 'BAD_MESSAGE', message: `Invalid channel message at ${where}` }, false);
+    }
+    this.stats.decoded++;
+    return { ok: true, message: parsed.data };
+  }
+
+  #inflateMessage(bytes: Uint8Array): { ok: true; bytes: Uint8Array } | (DecodeResult & { ok: false }) {
+    this.#inflated = [];
+    this.#inflatedBytes = 0;
+    const inflate = this.#inflate;
+    let pushed: boolean;
+    try {
+      pushed = inflate.push(bytes, false) && inflate.push(SYNC_FLUSH_TRAILER, Z_SYNC_FLUSH);
+    } catch (err) {
+      this.#inflated = [];
+      if (err instanceof InflateLimitReached) {
+        return this.#fatal('INFLATED_TOO_LARGE', `Message inflates beyond ${this.#maxInflatedBytes} bytes.`);
+      }
+      throw err;
+    }
+    if (!pushed) {
+      this.#inflated = [];
+      return this.#fatal('CORRUPT_STREAM', `Inflate failed: ${inflate.msg || 'unknown error'}.`);
+    }
+    if (inflate.ended) {
+      // Our encoder never finishes its stream; a final block means a foreign or corrupt sender.
+      this.#inflated = [];
+      return this.#fatal('CORRUPT_STREAM', 'The compressed stream ended unexpectedly.');
+    }
+    const out = concatBytes(this.#inflated, this.#inflatedBytes);
+    this.#inflated = [];
+    return { ok: true, bytes: out };
+  }
+
+  #createInflate(): Inflate {
+    const inflate = new Inflate({ raw: true, chunkSize: ZLIB_CHUNK_BYTES });
+    inflate.onData = (chunk: Uint8Array) => {
+      this.#inflatedBytes += chunk.length;
+      // Checked per output chunk, so at most one chunk past the limit is ever held.
+      if (this.#inflatedBytes > this.#maxInflatedBytes) throw new InflateLimitReached();
+      this.#inflated.push(chunk);
+    };
+    return inflate;
+  }
+
+  #fatal(code: ErrorCode, message: string): DecodeResult & { ok: false } {
+    const error = { code, message };
+    this.#broken = error;
+    return this.#reject(error, true);
+  }
+
+  #reject(error: ProtocolErrorValue, fatal: boolean): DecodeResult & { ok: false } {
+    this.stats.rejected++;
+    this.stats.byCode[error.code] = (this.stats.byCode[error.code] ?? 0) + 1;
+    return { ok: false, error, fatal };
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * `build(options)` assembles the signaling server: REST API, WebSocket
+ * signaling, audit store, metrics and the browser bundles. It does not listen;
+ * `server.ts` does, and tests listen on port 0.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ServerConfig } from './config.js';
+import { SignalingHub } from './hub.js';
+import { createMetrics } from './metrics.js';
+import { registerRoutes } from './routes.js';
+import { SessionLifecycle } from './sessions.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+import { createWebhookSender } from './webhook.js';
+
+export interface BuildOptions {
+  config: ServerConfig;
+  /** Defaults to the embedded SQLite store under config.dataDir. */
+  store?: Store;
+  /** Where the built browser bundles are (dist/browser); static serving is skipped if missing. */
+  staticDir?: string;
+  /** Pino logger options or false; defaults to the configured level. */
+  logger?: boolean | { level: string };
+  /** Where log lines go (tests capture them to prove no secret is logged). */
+  logStream?: NodeJS.WritableStream;
+  now?: () => number;
+}
+
+export interface CobrowseServer extends FastifyInstance {
+  cobrowse: { hub: SignalingHub; sessions: SessionLifecycle; store: Store };
+}
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []));
+
+/** Build the Fastify app with every plugin registered. */
+export async function build(options: BuildOptions): Promise<CobrowseServer> {
+  const { config } = options;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: typeof options.logger === 'object' ? options.logger.level : config.logLevel,
+            // Tokens and keys never reach the logs.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+  });
+  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });
+  const metrics = createMetrics();
+  const webhook = config.webhook
+    ? createWebhookSender({ url: config.webhook.url, secret: config.webhook.secret, log: app.log })
+    : null;
+  const sessions = new SessionLifecycle(store, config, metrics, app.log, webhook, options.now);
+  const hub = new SignalingHub({ config, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
+  const sweep = setInterval(() => sessions.sweepExpired(), 60_000);
+  sweep.unref();
+  sessions.sweepExpired();
+
+  app.decorate('cobrowse', { hub, sessions, store });
+
+  await app.register(fastifyWebsocket, {
+    // Hard cap well above MAX_PAYLOAD so an oversize message gets our own close code and message.
+    options: { maxPayload: config.limits.maxPayloadBytes * 4 },
+    // Our own close code (4503) tells clients to reconnect, instead of the plugin's bare close.
+    preClose(this: FastifyInstance, done: () => void) {
+      hub.shutdown();
+      const wss = this.websocketServer;
+      // Give close frames a moment to flush, then drop whatever is left.
+      const deadline = Date.now() + 1_000;
+      const finish = () => {
+        if (wss.clients.size > 0 && Date.now() < deadline) {
+          setTimeout(finish, 20);
+          return;
+        }
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => done());
+      };
+      finish();
+    },
+  });
+  app.get('/ws', { websocket: true }, (socket, request) => {
+    hub.accept(socket, request.ip, request.headers.origin);
+  });
+
+  await registerRoutes(app, { config, sessions, store, metrics, startedAt: Date.now() });
+
+  const staticDir = options.staticDir ?? join(projectRoot, 'dist', 'browser');
+  if (existsSync(staticDir)) {
+    await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'], redirect: true });
+  } else {
+    app.log.warn({ staticDir }, 'browser bundles not built; run `npm run build`');
+  }
+
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await webhook?.close();
+    if (!options.store) store.close();
+  });
+  return app as unknown as CobrowseServer;
+}

@@ -1,0 +1,122 @@
+/**
+ * The audit record of one session, condensed for people and for the chat
+ * system (REST and the end-of-session webhook): when it started and ended,
+ * how long it ran, which pages were seen, and who held control.
+ */
+import type { EndedBy, EndReason, SessionStatus } from '../shared/protocol.js';
+import { GENESIS_HASH, type Actor, type AuditEvent, type AuditEventType, type SessionRecord } from './store.js';
+
+export type ControlEventType = Extract<
+  AuditEventType,
+  'control-requested' | 'control-granted' | 'control-denied' | 'control-revoked'
+>;
+
+export interface SessionSummary {
+  sessionId: string;
+  conversationId: string | null;
+  status: SessionStatus;
+  createdAt: number;
+  /** When the customer granted consent, or null. */
+  startedAt: number | null;
+  endedAt: number | null;
+  /** endedAt - startedAt; null if the session never started or has not ended. */
+  durationMs: number | null;
+  endedBy: EndedBy | null;
+  endReason: EndReason | null;
+  /** In the order visited; origin + path only. */
+  pagesVisited: { url: string; title?: string; at: number }[];
+  controlGranted: boolean;
+  controlEvents: { type: ControlEventType; actor: Actor; at: number }[];
+  consent: 'pending' | 'granted' | 'declined';
+  /** What the agent did with control: kind and a target description, never a typed value. */
+  remoteActions: { action: string; target: string | null; at: number }[];
+  /** Number of audit events and the hash of the last one; keeping the hash elsewhere anchors the chain. */
+  auditEvents: number;
+  auditHeadHash: string;
+}
+
+const CONTROL_EVENT_TYPES: ReadonlySet<AuditEventType> = new Set<ControlEventType>([
+  'control-requested',
+  'control-granted',
+  'control-denied',
+  'control-revoked',
+]);
+
+function isControlEventType(type: AuditEventType): type is ControlEventType {
+  return CONTROL_EVENT_TYPES.has(type);
+}
+
+/** Condenses a session and its audit events (any order) into a SessionSummary. */
+export function summarizeSession(session: SessionRecord, events: AuditEvent[]): SessionSummary {
+  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  const firstOf = (type: AuditEventType): AuditEvent | undefined => ordered.find((e) => e.type === type);
+
+  const consentGranted = firstOf('consent-granted');
+  const consentDeclined = firstOf('consent-declined');
+  const endedEvent = firstOf('ended');
+
+  // The session record is what the server acted on; events fill in for a
+  // record written before the field was set.
+  const startedAt = session.startedAt ?? consentGranted?.at ?? null;
+  const endedAt = session.endedAt ?? endedEvent?.at ?? null;
+  const durationMs = startedAt !== null && endedAt !== null ? Math.max(0, endedAt - startedAt) : null;
+
+  const pagesVisited: SessionSummary['pagesVisited'] = [];
+  const controlEvents: SessionSummary['controlEvents'] = [];
+  const remoteActions: SessionSummary['remoteActions'] = [];
+  for (const event of ordered) {
+    if (event.type === 'page-visited') {
+      const url = event.data['url'];
+      if (typeof url !== 'string') continue;
+      const title = event.data['title'];
+      pagesVisited.push({ url: withoutQueryOrFragment(url), ...(typeof title === 'string' && { title }), at: event.at });
+    } else if (isControlEventType(event.type)) {
+      controlEvents.push({ type: event.type, actor: event.actor, at: event.at });
+    } else if (event.type === 'remote-action') {
+      const action = event.data['action'];
+      const target = event.data['target'];
+      remoteActions.push({
+        action: typeof action === 'string' ? action : 'unknown',
+        target: typeof target === 'string' ? target : null,
+        at: event.at,
+      });
+    }
+  }
+
+  const last = ordered.at(-1);
+  return {
+    sessionId: session.id,
+    conversationId: session.conversationId,
+    status: session.status,
+    createdAt: session.createdAt,
+    startedAt,
+    endedAt,
+    durationMs,
+    endedBy: session.endedBy,
+    endReason: session.endReason,
+    pagesVisited,
+    controlGranted: session.controlGranted || controlEvents.some((e) => e.type === 'control-granted'),
+    controlEvents,
+    consent: consentOf(session, consentGranted !== undefined, consentDeclined !== undefined),
+    remoteActions,
+    auditEvents: ordered.length,
+    auditHeadHash: last?.hash ?? GENESIS_HASH,
+  };
+}
+
+function consentOf(session: SessionRecord, grantedEvent: boolean, declinedEvent: boolean): SessionSummary['consent'] {
+  if (grantedEvent || session.startedAt !== null || session.status === 'consented' || session.status === 'live') {
+    return 'granted';
+  }
+  if (declinedEvent || session.endReason === 'declined') return 'declined';
+  return 'pending';
+}
+
+/**
+ * The audit trail keeps origin + path only; a query string or fragment can
+ * carry personal data, so one that slipped into an event is cut here too.
+ */
+function withoutQueryOrFragment(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : url.slice(0, cut);
+}

@@ -1,0 +1,133 @@
+/**
+ * Server configuration: one zod schema over the environment, with defaults
+ * that let `npm start` run with nothing else configured.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+const positiveInt = z.coerce.number().int().positive();
+
+/** Environment variables the server reads, with their defaults. Documented in README.md. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  API_KEY: z.string().min(16, 'API_KEY must be at least 16 characters').optional(),
+  TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
+  TURN_URLS: list.default([]),
+  STUN_URLS: list.default([]),
+  TURN_TTL: positiveInt.default(1800),
+  ALLOWED_ORIGINS: list.default([]),
+  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
+  SESSION_TTL: positiveInt.default(2 * 60 * 60),
+  MAX_PAYLOAD: positiveInt.default(128 * 1024),
+  RATE_LIMIT: positiveInt.default(50),
+  RATE_BURST: positiveInt.default(200),
+  MAX_CONNECTIONS_PER_IP: positiveInt.default(100),
+  AUTH_TIMEOUT: positiveInt.default(10),
+  IDLE_TIMEOUT: positiveInt.default(10 * 60),
+  HEARTBEAT_INTERVAL: positiveInt.default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+/** The resolved configuration `build()` takes. Durations are in milliseconds. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  apiKey: string;
+  turn: { secret: string | null; urls: string[]; ttlSeconds: number };
+  stunUrls: string[];
+  /** Origins allowed to open the signaling socket; empty allows any. */
+  allowedOrigins: string[];
+  webhook: { url: string; secret: string } | null;
+  limits: {
+    sessionTtlMs: number;
+    maxPayloadBytes: number;
+    ratePerSecond: number;
+    rateBurst: number;
+    maxConnectionsPerIp: number;
+    authTimeoutMs: number;
+    idleTimeoutMs: number;
+    heartbeatIntervalMs: number;
+    /** Malformed messages tolerated on one socket before it is closed. */
+    maxBadMessages: number;
+  };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+}
+
+/** A readable error listing every invalid variable at once. */
+export class ConfigError extends Error {
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The API key is needed by the chat system; when none is configured we make
+ * one and keep it in the data dir so it survives restarts.
+ */
+function loadOrCreateSecret(dataDir: string, fileName: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, fileName);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const secret = randomBytes(24).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Read and validate the environment into a ServerConfig. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError(['WEBHOOK_SECRET: required when WEBHOOK_URL is set']);
+  if (e.TURN_URLS.length > 0 && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: required when TURN_URLS is set']);
+  const dataDir = resolve(e.DATA_DIR);
+  const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://${publicHost}:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    apiKey: e.API_KEY ?? loadOrCreateSecret(dataDir, 'api-key'),
+    turn: { secret: e.TURN_SECRET ?? null, urls: e.TURN_URLS, ttlSeconds: e.TURN_TTL },
+    stunUrls: e.STUN_URLS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : null,
+    limits: {
+      sessionTtlMs: e.SESSION_TTL * 1000,
+      maxPayloadBytes: e.MAX_PAYLOAD,
+      ratePerSecond: e.RATE_LIMIT,
+      rateBurst: e.RATE_BURST,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      authTimeoutMs: e.AUTH_TIMEOUT * 1000,
+      idleTimeoutMs: e.IDLE_TIMEOUT * 1000,
+      heartbeatIntervalMs: e.HEARTBEAT_INTERVAL * 1000,
+      maxBadMessages: 20,
+    },
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

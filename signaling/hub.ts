@@ -1,0 +1,425 @@
+/**
+ * The signaling hub: authenticates sockets by token, pairs the customer and
+ * the agent of one session, relays WebRTC signals only between them, records
+ * audit events, and enforces every limit with its own close code.
+ * Page content never passes through here: only SDP, ICE and control events.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import { ERROR_CODES, closeCodeFor, type ErrorCode } from '../shared/errors.js';
+import {
+  AUDIT_KIND_ROLES,
+  PROTOCOL_VERSION,
+  clientMessage,
+  isCompatibleVersion,
+  type ClientMessage,
+  type EndReason,
+  type EndedBy,
+  type PeerEvent,
+  type Role,
+  type ServerMessage,
+} from '../shared/protocol.js';
+import type { ServerConfig } from './config.js';
+import type { ServerMetrics } from './metrics.js';
+import type { SessionLifecycle } from './sessions.js';
+import { hashToken, type SessionRecord } from './store.js';
+import { iceServersFor } from './turn.js';
+
+interface Connection {
+  socket: WebSocket;
+  ip: string;
+  openedAt: number;
+  role: Role | null;
+  sessionId: string | null;
+  lastMessageAt: number;
+  awaitingPong: boolean;
+  tokens: number;
+  tokensAt: number;
+  badMessages: number;
+  authTimer: NodeJS.Timeout | null;
+  closed: boolean;
+}
+
+interface LiveSession {
+  customer: Connection | null;
+  agent: Connection | null;
+  expiryTimer: NodeJS.Timeout;
+}
+
+export interface HubOptions {
+  config: ServerConfig;
+  sessions: SessionLifecycle;
+  metrics: ServerMetrics;
+  log: FastifyBaseLogger;
+  now?: () => number;
+}
+
+/** Keep origin and path only: the audit record never holds query strings or fragments. */
+export function auditableUrl(raw: string): string | null {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return null;
+  }
+}
+
+export class SignalingHub {
+  private readonly connections = new Set<Connection>();
+  private readonly perIp = new Map<string, number>();
+  private readonly live = new Map<string, LiveSession>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private shuttingDown = false;
+  private readonly config: ServerConfig;
+  private readonly sessions: SessionLifecycle;
+  private readonly metrics: ServerMetrics;
+  private readonly log: FastifyBaseLogger;
+  private readonly now: () => number;
+
+  constructor(options: HubOptions) {
+    this.config = options.config;
+    this.sessions = options.sessions;
+    this.metrics = options.metrics;
+    this.log = options.log;
+    this.now = options.now ?? Date.now;
+    this.heartbeat = setInterval(() => this.tick(), this.config.limits.heartbeatIntervalMs);
+    this.heartbeat.unref();
+    this.sessions.onEnded((session) => this.closeSession(session));
+  }
+
+  /** Number of authenticated sockets (for metrics and tests). */
+  get socketCount(): number {
+    return this.connections.size;
+  }
+
+  /** Take a freshly upgraded socket. */
+  accept(socket: WebSocket, ip: string, origin: string | undefined): void {
+    const now = this.now();
+    const connection: Connection = {
+      socket,
+      ip,
+      openedAt: now,
+      role: null,
+      sessionId: null,
+      lastMessageAt: now,
+      awaitingPong: false,
+      tokens: this.config.limits.rateBurst,
+      tokensAt: now,
+      badMessages: 0,
+      authTimer: null,
+      closed: false,
+    };
+    socket.on('close', () => this.forget(connection));
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    if (this.config.allowedOrigins.length > 0 && (!origin || !this.config.allowedOrigins.includes(origin))) {
+      this.refuse(connection, 'FORBIDDEN', 'This origin may not open a co-browsing socket.');
+      return;
+    }
+    const fromIp = this.perIp.get(ip) ?? 0;
+    if (fromIp >= this.config.limits.maxConnectionsPerIp) {
+      this.refuse(connection, 'TOO_MANY_CONNECTIONS');
+      return;
+    }
+    this.perIp.set(ip, fromIp + 1);
+    this.connections.add(connection);
+    connection.authTimer = setTimeout(() => this.refuse(connection, 'AUTH_TIMEOUT'), this.config.limits.authTimeoutMs);
+    socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
+    socket.on('pong', () => {
+      connection.awaitingPong = false;
+    });
+  }
+
+  /** Close every socket (server shutdown). */
+  shutdown(): void {
+    clearInterval(this.heartbeat);
+    // A restart is not the peers leaving: they reconnect, so no 'disconnected' audit events.
+    this.shuttingDown = true;
+    for (const connection of [...this.connections]) this.refuse(connection, 'SERVER_SHUTTING_DOWN');
+    for (const live of this.live.values()) clearTimeout(live.expiryTimer);
+    this.live.clear();
+  }
+
+  private onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    if (connection.closed) return;
+    connection.lastMessageAt = this.now();
+    if (!this.takeRateToken(connection)) {
+      this.refuse(connection, 'RATE_LIMITED');
+      return;
+    }
+    const bytes = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
+    if (bytes > this.config.limits.maxPayloadBytes) {
+      this.refuse(connection, 'MESSAGE_TOO_LARGE', `Messages are limited to ${this.config.limits.maxPayloadBytes} bytes.`);
+      return;
+    }
+    if (isBinary) {
+      this.reject(connection, 'BAD_MESSAGE', 'Signaling messages are JSON text frames.');
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+    } catch {
+      this.reject(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
+      return;
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      this.reject(connection, 'BAD_MESSAGE', `Invalid message${where}: ${issue?.message ?? 'unknown problem'}.`);
+      return;
+    }
+    const message = parsed.data;
+    try {
+      if (message.t === 'ping') {
+        this.send(connection, { t: 'pong', ts: message.ts });
+        return;
+      }
+      if (connection.role === null) {
+        if (message.t !== 'hello') {
+          this.refuse(connection, 'UNAUTHORIZED', 'Send hello with your token first.');
+          return;
+        }
+        this.authenticate(connection, message);
+        return;
+      }
+      this.route(connection, message);
+    } catch (err) {
+      this.log.error({ err, sessionId: connection.sessionId }, 'message handling failed');
+      this.reject(connection, 'INTERNAL');
+    }
+  }
+
+  private authenticate(connection: Connection, hello: Extract<ClientMessage, { t: 'hello' }>): void {
+    if (!isCompatibleVersion(hello.v)) {
+      this.refuse(
+        connection,
+        'UNSUPPORTED_VERSION',
+        `This server speaks protocol ${PROTOCOL_VERSION}; the client speaks ${hello.v}. Reload the page to update.`,
+      );
+      return;
+    }
+    const found = this.sessions.findByToken(hashToken(hello.token));
+    if (!found) {
+      this.refuse(connection, 'UNAUTHORIZED', 'This link or invite is not valid.');
+      return;
+    }
+    const { session, role } = found;
+    if (session.status === 'ended') {
+      this.refuse(connection, 'SESSION_ENDED', 'This co-browsing session has already ended.');
+      return;
+    }
+    if (session.expiresAt <= this.now()) {
+      this.sessions.end(session.id, 'system', 'expired');
+      this.refuse(connection, 'SESSION_EXPIRED');
+      return;
+    }
+    const live = this.liveSession(session);
+    const holder = live[role];
+    if (holder && !holder.closed) {
+      this.refuse(connection, 'ROLE_TAKEN', `A ${role} is already connected to this session.`);
+      return;
+    }
+    if (connection.authTimer) clearTimeout(connection.authTimer);
+    connection.authTimer = null;
+    connection.role = role;
+    connection.sessionId = session.id;
+    live[role] = connection;
+    this.metrics.socketsOpen.inc({ role });
+    const other = live[otherRole(role)];
+    this.send(connection, {
+      t: 'welcome',
+      v: PROTOCOL_VERSION,
+      role,
+      sessionId: session.id,
+      status: session.status,
+      peerPresent: Boolean(other && !other.closed),
+      consented: session.status !== 'pending',
+      ...(session.agentName ? { agentName: session.agentName } : {}),
+      iceServers: iceServersFor(this.config, `${session.id}-${role}`, this.now()),
+      expiresAt: session.expiresAt,
+    });
+    this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
+    if (other && !other.closed) this.send(other, { t: 'peer', role, present: true });
+    this.log.info({ sessionId: session.id, role }, 'peer joined');
+  }
+
+  private route(connection: Connection, message: ClientMessage): void {
+    const role = connection.role as Role;
+    const sessionId = connection.sessionId as string;
+    const session = this.sessions.get(sessionId);
+    if (!session || session.status === 'ended') {
+      this.refuse(connection, 'SESSION_ENDED');
+      return;
+    }
+    const live = this.live.get(sessionId);
+    const other = live?.[otherRole(role)] ?? null;
+    switch (message.t) {
+      case 'hello':
+        this.reject(connection, 'BAD_MESSAGE', 'Already authenticated.');
+        return;
+      case 'signal': {
+        // Defence in depth: no peer connection may start before the customer consented.
+        if (session.status === 'pending') {
+          this.reject(connection, 'FORBIDDEN', 'The customer has not consented yet.');
+          return;
+        }
+        if (!other || other.closed) {
+          this.reject(connection, 'PEER_ABSENT');
+          return;
+        }
+        this.send(other, { t: 'signal', data: message.data });
+        this.metrics.messagesRelayed.inc({ type: message.data.type });
+        return;
+      }
+      case 'event':
+        this.onPeerEvent(connection, session, message.event);
+        return;
+      case 'end': {
+        const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
+        this.sessions.end(sessionId, role, reason);
+        return;
+      }
+      case 'ping':
+        return;
+    }
+  }
+
+  private onPeerEvent(connection: Connection, session: SessionRecord, event: PeerEvent): void {
+    const role = connection.role as Role;
+    if (!AUDIT_KIND_ROLES[event.kind].includes(role)) {
+      this.reject(connection, 'FORBIDDEN', `The ${role} may not report ${event.kind}.`);
+      return;
+    }
+    if (event.kind === 'page-visited') {
+      const url = auditableUrl(event.url);
+      if (!url) {
+        this.reject(connection, 'BAD_MESSAGE', 'page-visited needs an http(s) URL.');
+        return;
+      }
+      event = { ...event, url };
+    }
+    const accepted = this.sessions.recordPeerEvent(session.id, role, event);
+    if (!accepted.ok) {
+      this.reject(connection, accepted.code, accepted.message);
+      return;
+    }
+    const other = this.live.get(session.id)?.[otherRole(role)];
+    if (other && !other.closed) this.send(other, { t: 'event', from: role, event });
+  }
+
+  private liveSession(session: SessionRecord): LiveSession {
+    let live = this.live.get(session.id);
+    if (!live) {
+      const delay = Math.max(0, session.expiresAt - this.now());
+      const expiryTimer = setTimeout(() => this.sessions.end(session.id, 'system', 'expired'), Math.min(delay, 2 ** 31 - 1));
+      expiryTimer.unref();
+      live = { customer: null, agent: null, expiryTimer };
+      this.live.set(session.id, live);
+    }
+    return live;
+  }
+
+  /** Tell both sides the session ended and close their sockets. */
+  private closeSession(session: SessionRecord): void {
+    const live = this.live.get(session.id);
+    if (!live) return;
+    clearTimeout(live.expiryTimer);
+    this.live.delete(session.id);
+    const by: EndedBy = session.endedBy ?? 'system';
+    const reason: EndReason = session.endReason ?? 'error';
+    const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
+    for (const connection of [live.customer, live.agent]) {
+      if (!connection || connection.closed) continue;
+      this.send(connection, { t: 'ended', by, reason });
+      this.refuse(connection, code, reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`);
+    }
+  }
+
+  private tick(): void {
+    const now = this.now();
+    for (const connection of this.connections) {
+      if (connection.closed) continue;
+      if (now - connection.lastMessageAt > this.config.limits.idleTimeoutMs) {
+        this.refuse(connection, 'IDLE_TIMEOUT');
+        continue;
+      }
+      if (connection.awaitingPong) {
+        this.refuse(connection, 'HEARTBEAT_TIMEOUT');
+        connection.socket.terminate();
+        continue;
+      }
+      connection.awaitingPong = true;
+      try {
+        connection.socket.ping();
+      } catch {
+        // The socket is already going away; its close handler cleans up.
+      }
+    }
+  }
+
+  private takeRateToken(connection: Connection): boolean {
+    const now = this.now();
+    const { ratePerSecond, rateBurst } = this.config.limits;
+    connection.tokens = Math.min(rateBurst, connection.tokens + ((now - connection.tokensAt) / 1000) * ratePerSecond);
+    connection.tokensAt = now;
+    if (connection.tokens < 1) return false;
+    connection.tokens -= 1;
+    return true;
+  }
+
+  /** Refuse one message with an error and keep the socket, unless it keeps misbehaving. */
+  private reject(connection: Connection, code: ErrorCode, message: string = ERROR_CODES[code].message): void {
+    this.metrics.messagesRejected.inc({ code });
+    this.send(connection, { t: 'error', code, message });
+    if (code === 'BAD_MESSAGE' && ++connection.badMessages > this.config.limits.maxBadMessages) {
+      this.refuse(connection, 'BAD_MESSAGE', 'Too many malformed messages.');
+    }
+  }
+
+  /** Close the socket with the error's close code; the reason is short (close reasons max 123 bytes). */
+  private refuse(connection: Connection, code: ErrorCode, message: string = ERROR_CODES[code].message): void {
+    if (connection.closed) return;
+    this.send(connection, { t: 'error', code, message });
+    this.metrics.socketsClosed.inc({ code });
+    this.log.info({ sessionId: connection.sessionId, role: connection.role, code }, 'socket refused');
+    const reason = Buffer.from(message).byteLength <= 123 ? message : code;
+    try {
+      connection.socket.close(closeCodeFor(code), reason);
+    } catch {
+      connection.socket.terminate();
+    }
+    this.forget(connection);
+  }
+
+  private forget(connection: Connection): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    if (connection.authTimer) clearTimeout(connection.authTimer);
+    if (this.connections.delete(connection)) {
+      const count = (this.perIp.get(connection.ip) ?? 1) - 1;
+      if (count <= 0) this.perIp.delete(connection.ip);
+      else this.perIp.set(connection.ip, count);
+    }
+    if (!connection.role || !connection.sessionId) return;
+    this.metrics.socketsOpen.dec({ role: connection.role });
+    const live = this.live.get(connection.sessionId);
+    if (!live || live[connection.role] !== connection) return;
+    live[connection.role] = null;
+    if (this.shuttingDown) return;
+    this.sessions.recordDisconnect(connection.sessionId, connection.role);
+    const other = live[otherRole(connection.role)];
+    if (other && !other.closed) this.send(other, { t: 'peer', role: connection.role, present: false });
+    this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');
+  }
+
+  private send(connection: Connection, message: ServerMessage): void {
+    if (connection.socket.readyState !== connection.socket.OPEN) return;
+    connection.socket.send(JSON.stringify(message));
+  }
+}
+
+function otherRole(role: Role): Role {
+  return role === 'customer' ? 'agent' : 'customer';
+}

@@ -1,0 +1,133 @@
+/**
+ * REST API for the chat system (API key) and for peers (their own token).
+ * Every input is parsed with zod; every refusal is `{ error: { code, message } }`.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+import { createSessionBody, endSessionBody, sessionId as sessionIdSchema } from '../shared/protocol.js';
+import type { ServerConfig } from './config.js';
+import type { ServerMetrics } from './metrics.js';
+import type { SessionLifecycle } from './sessions.js';
+import { hashToken, type Store } from './store.js';
+import { turnCredentials } from './turn.js';
+
+export interface RouteDeps {
+  config: ServerConfig;
+  sessions: SessionLifecycle;
+  store: Store;
+  metrics: ServerMetrics;
+  startedAt: number;
+}
+
+function sendError(reply: FastifyReply, code: ErrorCode, message: string = ERROR_CODES[code].message): FastifyReply {
+  return reply.code(ERROR_CODES[code].http).send({ error: { code, message } });
+}
+
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+/** Constant-time comparison of two secrets of any length. */
+function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+function parseOrReply<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply, what: string): T | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  sendError(reply, 'BAD_MESSAGE', `Invalid ${what}${where}: ${issue?.message ?? 'unknown problem'}.`);
+  return undefined;
+}
+
+const sessionParams = z.strictObject({ id: sessionIdSchema });
+const conversationParams = z.strictObject({ conversationId: z.string().min(1).max(256) });
+
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const { config, sessions, store, metrics } = deps;
+
+  /** Chat-system endpoints require the API key. */
+  const requireApiKey = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const presented = bearer(request);
+    if (!presented || !sameSecret(presented, config.apiKey)) {
+      await sendError(reply, 'UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <API_KEY>).');
+    }
+  };
+
+  app.get('/healthz', async () => {
+    // Touch the store so a broken database makes the health check fail.
+    store.getSession('healthcheck-probe');
+    return { status: 'ok', uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000) };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.post('/api/sessions', { preHandler: requireApiKey }, async (request, reply) => {
+    const body = parseOrReply(createSessionBody, request.body ?? {}, reply, 'session request');
+    if (!body) return reply;
+    return reply.code(201).send(sessions.create(body));
+  });
+
+  app.get('/api/sessions/:id', { preHandler: requireApiKey }, async (request, reply) => {
+    const params = parseOrReply(sessionParams, request.params, reply, 'session id');
+    if (!params) return reply;
+    const summary = sessions.summary(params.id);
+    return summary ?? sendError(reply, 'SESSION_NOT_FOUND');
+  });
+
+  app.get('/api/sessions/:id/audit', { preHandler: requireApiKey }, async (request, reply) => {
+    const params = parseOrReply(sessionParams, request.params, reply, 'session id');
+    if (!params) return reply;
+    if (!store.getSession(params.id)) return sendError(reply, 'SESSION_NOT_FOUND');
+    return { sessionId: params.id, events: store.listEvents(params.id), verification: store.verifyChain(params.id) };
+  });
+
+  app.post('/api/sessions/:id/end', { preHandler: requireApiKey }, async (request, reply) => {
+    const params = parseOrReply(sessionParams, request.params, reply, 'session id');
+    if (!params) return reply;
+    const body = parseOrReply(endSessionBody, request.body ?? undefined, reply, 'end request');
+    if (reply.sent) return reply;
+    const session = store.getSession(params.id);
+    if (!session) return sendError(reply, 'SESSION_NOT_FOUND');
+    if (session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
+    sessions.end(params.id, 'api', body?.reason ?? 'api');
+    return sessions.summary(params.id);
+  });
+
+  app.get('/api/conversations/:conversationId/sessions', { preHandler: requireApiKey }, async (request, reply) => {
+    const params = parseOrReply(conversationParams, request.params, reply, 'conversation id');
+    if (!params) return reply;
+    return { conversationId: params.conversationId, sessions: sessions.listByConversation(params.conversationId) };
+  });
+
+  /** A peer (customer or agent token) asks for fresh TURN credentials, e.g. before reconnecting. */
+  app.post('/api/turn-credentials', async (request, reply) => {
+    const presented = bearer(request);
+    const found = presented ? sessions.findByToken(hashToken(presented)) : undefined;
+    if (!found) return sendError(reply, 'UNAUTHORIZED');
+    if (found.session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
+    if (!config.turn.secret || config.turn.urls.length === 0) {
+      return { iceServers: config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [], ttlSeconds: 0 };
+    }
+    const creds = turnCredentials(config.turn.secret, `${found.session.id}-${found.role}`, config.turn.ttlSeconds);
+    return {
+      iceServers: [
+        ...(config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : []),
+        { urls: config.turn.urls, username: creds.username, credential: creds.credential },
+      ],
+      ttlSeconds: config.turn.ttlSeconds,
+      expiresAt: creds.expiresAt,
+    };
+  });
+}

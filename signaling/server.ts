@@ -1,0 +1,44 @@
+/** Entry point: read the environment, build the app, listen, print where to go. */
+import { build } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await build({ config });
+  await app.listen({ port: config.port, host: config.host });
+  const base = config.publicUrl;
+  process.stdout.write(
+    [
+      '',
+      'Co-browsing server is running.',
+      `  Health:        ${base}/healthz`,
+      `  Agent console: ${base}/agent/`,
+      `  Customer embed script: ${base}/cobrowse.js`,
+      `  Audit data:    ${config.dataDir}`,
+      '',
+    ].join('\n') + '\n',
+  );
+  const stop = (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,230 @@
+/**
+ * Session lifecycle: creation, state transitions driven by audit events, and
+ * the end of a session (audit record, listeners, webhook). The only place that
+ * changes a session's status.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ErrorCode } from '../shared/errors.js';
+import {
+  PROTOCOL_VERSION,
+  type CreateSessionBody,
+  type CustomerInvite,
+  type EndReason,
+  type EndedBy,
+  type PeerEvent,
+  type Role,
+} from '../shared/protocol.js';
+import { summarizeSession, type SessionSummary } from './audit-summary.js';
+import type { ServerConfig } from './config.js';
+import type { ServerMetrics } from './metrics.js';
+import { hashToken, type Actor, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+
+export interface CreatedSession {
+  sessionId: string;
+  conversationId: string | null;
+  expiresAt: number;
+  customer: { invite: CustomerInvite; inviteCode: string };
+  agent: { link: string; token: string };
+}
+
+export type EventOutcome = { ok: true } | { ok: false; code: ErrorCode; message: string };
+
+export interface WebhookSink {
+  send(event: { type: string; [key: string]: unknown }): Promise<unknown>;
+}
+
+/** Encode an invite for transport in a chat message (base64url JSON). */
+export function encodeInvite(invite: CustomerInvite): string {
+  return Buffer.from(JSON.stringify(invite), 'utf8').toString('base64url');
+}
+
+export class SessionLifecycle {
+  private readonly endedListeners = new Set<(session: SessionRecord) => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: ServerConfig,
+    private readonly metrics: ServerMetrics,
+    private readonly log: FastifyBaseLogger,
+    private readonly webhook: WebhookSink | null,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Called with the final record whenever a session ends, whoever ended it. */
+  onEnded(listener: (session: SessionRecord) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
+  create(body: CreateSessionBody): CreatedSession {
+    const now = this.now();
+    const id = randomBytes(12).toString('base64url');
+    const customerToken = randomBytes(32).toString('base64url');
+    const agentToken = randomBytes(32).toString('base64url');
+    const ttlMs = Math.min(this.config.limits.sessionTtlMs, (body.ttlSeconds ?? Infinity) * 1000);
+    const record: SessionRecord = {
+      id,
+      conversationId: body.conversationId ?? null,
+      agentName: body.agentName ?? null,
+      metadata: body.metadata ?? {},
+      customerTokenHash: hashToken(customerToken),
+      agentTokenHash: hashToken(agentToken),
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      status: 'pending',
+      startedAt: null,
+      endedAt: null,
+      endedBy: null,
+      endReason: null,
+      controlGranted: false,
+    };
+    this.store.createSession(record);
+    this.append(id, { type: 'session-created', actor: 'api', at: now, data: { conversationId: record.conversationId } });
+    this.metrics.sessionsCreated.inc();
+    this.log.info({ sessionId: id, conversationId: record.conversationId }, 'session created');
+    const invite: CustomerInvite = {
+      v: PROTOCOL_VERSION,
+      server: this.config.publicUrl,
+      sessionId: id,
+      token: customerToken,
+      ...(record.agentName ? { agentName: record.agentName } : {}),
+      expiresAt: record.expiresAt,
+    };
+    return {
+      sessionId: id,
+      conversationId: record.conversationId,
+      expiresAt: record.expiresAt,
+      customer: { invite, inviteCode: encodeInvite(invite) },
+      // The token travels in the fragment so it never reaches server or proxy logs.
+      agent: { link: `${this.config.publicUrl}/agent/#token=${agentToken}`, token: agentToken },
+    };
+  }
+
+  get(id: string): SessionRecord | undefined {
+    return this.store.getSession(id);
+  }
+
+  findByToken(tokenHash: string): { session: SessionRecord; role: Role } | undefined {
+    return this.store.findByTokenHash(tokenHash);
+  }
+
+  summary(id: string): SessionSummary | undefined {
+    const session = this.store.getSession(id);
+    return session ? summarizeSession(session, this.store.listEvents(id)) : undefined;
+  }
+
+  listByConversation(conversationId: string): SessionSummary[] {
+    return this.store
+      .listByConversation(conversationId)
+      .map((session) => summarizeSession(session, this.store.listEvents(session.id)));
+  }
+
+  /** Apply an audit event reported by a peer whose role the server established. */
+  recordPeerEvent(sessionId: string, role: Role, event: PeerEvent): EventOutcome {
+    const session = this.store.getSession(sessionId);
+    if (!session || session.status === 'ended') return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
+    const at = this.now();
+    switch (event.kind) {
+      case 'consent-granted':
+        if (session.status !== 'pending') return { ok: true };
+        this.append(sessionId, { type: 'consent-granted', actor: role, at, data: {} });
+        this.store.updateSession(sessionId, { status: 'consented', startedAt: at });
+        return { ok: true };
+      case 'consent-declined':
+        if (session.status !== 'pending') {
+          return { ok: false, code: 'FORBIDDEN', message: 'Consent was already given; end the session instead.' };
+        }
+        this.append(sessionId, { type: 'consent-declined', actor: role, at, data: {} });
+        this.end(sessionId, role, 'declined');
+        return { ok: true };
+      case 'connected':
+        if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
+        this.append(sessionId, { type: 'connected', actor: role, at, data: {} });
+        if (session.status === 'consented') this.store.updateSession(sessionId, { status: 'live' });
+        return { ok: true };
+      case 'page-visited':
+        this.append(sessionId, { type: 'page-visited', actor: role, at, data: { url: event.url, title: event.title ?? null } });
+        return { ok: true };
+      case 'control-granted':
+        if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
+        this.append(sessionId, { type: 'control-granted', actor: role, at, data: {} });
+        this.store.updateSession(sessionId, { controlGranted: true });
+        return { ok: true };
+      case 'remote-action':
+        this.append(sessionId, { type: 'remote-action', actor: role, at, data: { action: event.action, target: event.target } });
+        return { ok: true };
+      case 'consent-shown':
+      case 'control-requested':
+      case 'control-denied':
+      case 'control-revoked':
+        this.append(sessionId, { type: event.kind, actor: role, at, data: {} });
+        return { ok: true };
+    }
+  }
+
+  recordDisconnect(sessionId: string, role: Role): void {
+    const session = this.store.getSession(sessionId);
+    if (!session || session.status === 'ended') return;
+    this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: {} });
+  }
+
+  /** End a session once; later calls return the ended record unchanged. */
+  end(sessionId: string, by: EndedBy, reason: EndReason): SessionRecord | undefined {
+    const session = this.store.getSession(sessionId);
+    if (!session) return undefined;
+    if (session.status === 'ended') return session;
+    const at = this.now();
+    const durationMs = session.startedAt === null ? null : at - session.startedAt;
+    this.append(sessionId, { type: 'ended', actor: by, at, data: { by, reason, durationMs } });
+    const ended = this.store.updateSession(sessionId, { status: 'ended', endedAt: at, endedBy: by, endReason: reason });
+    if (!ended) return undefined;
+    this.metrics.sessionsEnded.inc({ reason });
+    this.log.info({ sessionId, by, reason, durationMs }, 'session ended');
+    for (const listener of this.endedListeners) listener(ended);
+    this.notifyEnded(ended);
+    return ended;
+  }
+
+  /** End sessions whose time ran out while nobody was connected (also after a restart). */
+  sweepExpired(): number {
+    const now = this.now();
+    let count = 0;
+    for (const session of this.store.listOpen()) {
+      if (session.expiresAt <= now) {
+        this.end(session.id, 'system', 'expired');
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  private notifyEnded(session: SessionRecord): void {
+    if (!this.webhook) return;
+    const summary = summarizeSession(session, this.store.listEvents(session.id));
+    this.webhook
+      .send({
+        type: 'session.ended',
+        sessionId: summary.sessionId,
+        conversationId: summary.conversationId,
+        createdAt: summary.createdAt,
+        startedAt: summary.startedAt,
+        endedAt: summary.endedAt,
+        durationMs: summary.durationMs,
+        endedBy: summary.endedBy,
+        endReason: summary.endReason,
+        consent: summary.consent,
+        controlGranted: summary.controlGranted,
+        pagesVisited: summary.pagesVisited,
+        // Kept outside the server, the head hash lets the chat system detect a rewritten chain later.
+        auditEvents: summary.auditEvents,
+        auditHeadHash: summary.auditHeadHash,
+      })
+      .catch((err: unknown) => this.log.warn({ sessionId: session.id, err }, 'webhook failed'));
+  }
+
+  private append(sessionId: string, event: AuditEventInput & { actor: Actor }): void {
+    this.store.appendEvent(sessionId, event);
+    this.metrics.auditEvents.inc({ type: event.type });
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The signaling server's persistence contract: sessions (tokens only as
+ * hashes) and a per-session, append-only audit log whose events are chained
+ * by hash so that editing, deleting or reordering a stored event is
+ * detectable. The embedded implementation is sqlite-store.ts; a PostgreSQL
+ * one can implement the same interfaces for scale-out.
+ */
+import { createHash } from 'node:crypto';
+import type { EndedBy, EndReason, SessionStatus, Role } from '../shared/protocol.js';
+
+export type Actor = Role | 'system' | 'api';
+
+export interface SessionRecord {
+  id: string;
+  conversationId: string | null;
+  agentName: string | null;
+  metadata: Record<string, string | number | boolean>;
+  /** sha256 hex of the tokens; the tokens themselves are never stored. */
+  customerTokenHash: string;
+  agentTokenHash: string;
+  /** Epoch ms. */
+  createdAt: number;
+  expiresAt: number;
+  status: SessionStatus;
+  startedAt: number | null;
+  endedAt: number | null;
+  endedBy: EndedBy | null;
+  endReason: EndReason | null;
+  /** Whether control was ever granted during the session. */
+  controlGranted: boolean;
+}
+
+export type SessionPatch = Partial<
+  Pick<SessionRecord, 'status' | 'startedAt' | 'endedAt' | 'endedBy' | 'endReason' | 'controlGranted'>
+>;
+
+export type AuditEventType =
+  | 'session-created'
+  | 'consent-shown'
+  | 'consent-granted'
+  | 'consent-declined'
+  | 'connected'
+  | 'disconnected'
+  | 'page-visited'
+  | 'control-requested'
+  | 'control-granted'
+  | 'control-denied'
+  | 'control-revoked'
+  | 'remote-action'
+  | 'ended';
+
+export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
+  'session-created',
+  'consent-shown',
+  'consent-granted',
+  'consent-declined',
+  'connected',
+  'disconnected',
+  'page-visited',
+  'control-requested',
+  'control-granted',
+  'control-denied',
+  'control-revoked',
+  'remote-action',
+  'ended',
+];
+
+export const ACTORS: readonly Actor[] = ['customer', 'agent', 'system', 'api'];
+
+export type AuditDataValue = string | number | boolean | null;
+
+export interface AuditEventInput {
+  type: AuditEventType;
+  actor: Actor;
+  /** Epoch ms. */
+  at: number;
+  data: Record<string, AuditDataValue>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  sessionId: string;
+  /** 1 for the first event of a session, then +1 without gaps. */
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export type ChainVerification =
+  | { valid: true; events: number }
+  | { valid: false; events: number; brokenAt: number; reason: string };
+
+export interface SessionStore {
+  /** Throws if the id or a token hash is already taken. */
+  createSession(record: SessionRecord): void;
+  getSession(id: string): SessionRecord | undefined;
+  findByTokenHash(tokenHash: string): { session: SessionRecord; role: Role } | undefined;
+  /** Applies only the keys present (and not undefined) in the patch; undefined if there is no such session. */
+  updateSession(id: string, patch: SessionPatch): SessionRecord | undefined;
+  /** Newest first. */
+  listByConversation(conversationId: string): SessionRecord[];
+  /** Sessions whose status is not 'ended', soonest expiry first (for TTL sweeps at startup). */
+  listOpen(): SessionRecord[];
+}
+
+export interface AuditStore {
+  /** Atomic: reads the chain head and inserts in one transaction. Throws for an unknown session or a non-finite number. */
+  appendEvent(sessionId: string, event: AuditEventInput): AuditEvent;
+  /** In seq order. */
+  listEvents(sessionId: string): AuditEvent[];
+  verifyChain(sessionId: string): ChainVerification;
+}
+
+export interface Store extends SessionStore, AuditStore {
+  close(): void;
+}
+
+/** The hash that the first event of every session links to. */
+export const GENESIS_HASH: string = '0'.repeat(64);
+
+/** sha256 hex of a session token, the only form in which tokens are stored or compared. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** sha256 hex over a canonical (sorted keys) JSON of every field of the event plus the previous event's hash. */
+export function hashAuditEvent(prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
+  // Fields are picked explicitly so that extra runtime properties on `e`
+  // cannot change the hash of what is actually stored.
+  const hashed = {
+    sessionId: e.sessionId,
+    seq: e.seq,
+    type: e.type,
+    actor: e.actor,
+    at: e.at,
+    data: e.data,
+    prevHash,
+  };
+  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+}
+
+/**
+ * JSON with object keys sorted at every level, so that the same event always
+ * hashes the same whatever order its data keys were written in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError('canonicalJson: non-finite numbers have no JSON form');
+    }
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`canonicalJson: ${typeof value} has no JSON form`);
+    return text;
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

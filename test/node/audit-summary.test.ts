@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { summarizeSession } from '../../signaling/audit-summary.js';
+import { openSqliteStore } from '../../signaling/sqlite-store.js';
+import { GENESIS_HASH, hashToken, type AuditEventInput, type SessionRecord, type Store } from '../../signaling/store.js';
+
+// Summaries are built from events as the real store chains and returns them.
+let dataDir: string;
+let store: Store;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-summary-'));
+  store = openSqliteStore({ dataDir });
+});
+
+afterEach(() => {
+  store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const T0 = 1_700_000_000_000;
+let counter = 0;
+
+function createSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  counter += 1;
+  const session: SessionRecord = {
+    id: `summary-session-${counter}`,
+    conversationId: 'conv-42',
+    agentName: 'Grace',
+    metadata: {},
+    customerTokenHash: hashToken(`c-${counter}`),
+    agentTokenHash: hashToken(`a-${counter}`),
+    createdAt: T0,
+    expiresAt: T0 + 3_600_000,
+    status: 'pending',
+    startedAt: null,
+    endedAt: null,
+    endedBy: null,
+    endReason: null,
+    controlGranted: false,
+    ...overrides,
+  };
+  store.createSession(session);
+  store.appendEvent(session.id, { type: 'session-created', actor: 'api', at: T0, data: {} });
+  return session;
+}
+
+function record(sessionId: string, type: AuditEventInput['type'], actor: AuditEventInput['actor'], at: number, data: AuditEventInput['data'] = {}): void {
+  store.appendEvent(sessionId, { type, actor, at, data });
+}
+
+function summary(sessionId: string): ReturnType<typeof summarizeSession> {
+  const session = store.getSession(sessionId);
+  if (session === undefined) throw new Error('session vanished');
+  return summarizeSession(session, store.listEvents(sessionId));
+}
+
+describe('summarizeSession', () => {
+  it('summarises a full session: duration, pages in order, control granted then revoked', () => {
+    const { id } = createSession();
+    record(id, 'consent-shown', 'customer', T0 + 1_000);
+    record(id, 'consent-granted', 'customer', T0 + 2_000);
+    store.updateSession(id, { status: 'live', startedAt: T0 + 2_000 });
+    record(id, 'connected', 'agent', T0 + 2_500);
+    record(id, 'page-visited', 'customer', T0 + 3_000, { url: 'https://shop.example/', title: 'Home' });
+    record(id, 'control-requested', 'agent', T0 + 4_000);
+    record(id, 'control-granted', 'customer', T0 + 5_000);
+    store.updateSession(id, { controlGranted: true });
+    record(id, 'remote-action', 'customer', T0 + 5_500, { action: 'click', target: 'button "Checkout"' });
+    record(id, 'page-visited', 'customer', T0 + 6_000, { url: 'https://shop.example/checkout?coupon=SECRET#pay' });
+    record(id, 'control-revoked', 'customer', T0 + 7_000);
+    record(id, 'page-visited', 'customer', T0 + 8_000, { url: 'https://shop.example/thanks', title: 'Thanks' });
+    record(id, 'ended', 'customer', T0 + 62_000, { reason: 'customer-ended' });
+    store.updateSession(id, { status: 'ended', endedAt: T0 + 62_000, endedBy: 'customer', endReason: 'customer-ended' });
+
+    const events = store.listEvents(id);
+    const result = summary(id);
+    expect(result).toEqual({
+      sessionId: id,
+      conversationId: 'conv-42',
+      status: 'ended',
+      createdAt: T0,
+      startedAt: T0 + 2_000,
+      endedAt: T0 + 62_000,
+      durationMs: 60_000,
+      endedBy: 'customer',
+      endReason: 'customer-ended',
+      pagesVisited: [
+        { url: 'https://shop.example/', title: 'Home', at: T0 + 3_000 },
+        { url: 'https://shop.example/checkout', at: T0 + 6_000 },
+        { url: 'https://shop.example/thanks', title: 'Thanks', at: T0 + 8_000 },
+      ],
+      controlGranted: true,
+      controlEvents: [
+        { type: 'control-requested', actor: 'agent', at: T0 + 4_000 },
+        { type: 'control-granted', actor: 'customer', at: T0 + 5_000 },
+        { type: 'control-revoked', actor: 'customer', at: T0 + 7_000 },
+      ],
+      consent: 'granted',
+      remoteActions: [{ action: 'click', target: 'button "Checkout"', at: T0 + 5_500 }],
+      auditEvents: events.length,
+      auditHeadHash: events.at(-1)?.hash,
+    });
+  });
+
+  it('orders pages by seq even when events arrive shuffled', () => {
+    const { id } = createSession();
+    for (let i = 0; i < 6; i += 1) record(id, 'page-visited', 'customer', T0 + i, { url: `https://shop.example/p${i}` });
+    const session = store.getSession(id);
+    if (session === undefined) throw new Error('session vanished');
+    const shuffled = [...store.listEvents(id)].reverse();
+    expect(summarizeSession(session, shuffled).pagesVisited.map((p) => p.url)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => `https://shop.example/p${i}`),
+    );
+  });
+
+  it('reports a declined consent with no start and no duration', () => {
+    const { id } = createSession();
+    record(id, 'consent-shown', 'customer', T0 + 1_000);
+    record(id, 'consent-declined', 'customer', T0 + 3_000);
+    record(id, 'ended', 'customer', T0 + 3_000, { reason: 'declined' });
+    store.updateSession(id, { status: 'ended', endedAt: T0 + 3_000, endedBy: 'customer', endReason: 'declined' });
+
+    const result = summary(id);
+    expect(result.consent).toBe('declined');
+    expect(result.startedAt).toBeNull();
+    expect(result.endedAt).toBe(T0 + 3_000);
+    expect(result.durationMs).toBeNull();
+    expect(result.endReason).toBe('declined');
+    expect(result.pagesVisited).toEqual([]);
+    expect(result.controlGranted).toBe(false);
+  });
+
+  it('reports control asked for but denied as never granted', () => {
+    const { id } = createSession();
+    record(id, 'consent-granted', 'customer', T0 + 1_000);
+    record(id, 'control-requested', 'agent', T0 + 2_000);
+    record(id, 'control-denied', 'customer', T0 + 3_000);
+    const result = summary(id);
+    expect(result.controlGranted).toBe(false);
+    expect(result.controlEvents.map((e) => e.type)).toEqual(['control-requested', 'control-denied']);
+  });
+
+  it('summarises a session that never started and is still pending', () => {
+    const { id } = createSession();
+    const result = summary(id);
+    expect(result).toMatchObject({
+      status: 'pending',
+      startedAt: null,
+      endedAt: null,
+      durationMs: null,
+      endedBy: null,
+      endReason: null,
+      pagesVisited: [],
+      controlGranted: false,
+      controlEvents: [],
+      consent: 'pending',
+      auditEvents: 1,
+    });
+  });
+
+  it('summarises a session that expired before consent', () => {
+    const { id } = createSession();
+    record(id, 'consent-shown', 'customer', T0 + 1_000);
+    record(id, 'ended', 'system', T0 + 3_600_000, { reason: 'expired' });
+    store.updateSession(id, { status: 'ended', endedAt: T0 + 3_600_000, endedBy: 'system', endReason: 'expired' });
+    expect(summary(id)).toMatchObject({ consent: 'pending', startedAt: null, durationMs: null, endedBy: 'system', endReason: 'expired' });
+  });
+
+  it('falls back to the events when the record lacks start and end times', () => {
+    const { id } = createSession();
+    record(id, 'consent-granted', 'customer', T0 + 1_000);
+    record(id, 'ended', 'agent', T0 + 11_000, { reason: 'agent-ended' });
+    expect(summary(id)).toMatchObject({ startedAt: T0 + 1_000, endedAt: T0 + 11_000, durationMs: 10_000, consent: 'granted' });
+  });
+
+  it('anchors an empty event list to the genesis hash', () => {
+    const { id } = createSession();
+    const session = store.getSession(id);
+    if (session === undefined) throw new Error('session vanished');
+    expect(summarizeSession(session, [])).toMatchObject({ auditEvents: 0, auditHeadHash: GENESIS_HASH });
+  });
+});

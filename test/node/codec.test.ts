@@ -1,0 +1,488 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Packr } from 'msgpackr';
+import { Deflate, Z_NO_FLUSH, Z_SYNC_FLUSH } from 'pako';
+import * as esbuild from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { MessageDecoder, MessageEncoder, type DecodeResult } from '../../shared/codec.js';
+import { ProtocolError, type ErrorCode } from '../../shared/errors.js';
+import { channelMessage, type ChannelMessage } from '../../shared/protocol.js';
+
+type MessageOfType<T extends ChannelMessage['t']> = Extract<ChannelMessage, { t: T }>;
+
+/** One valid example per channel message type; the mapped type makes tsc fail when a type is added without one. */
+const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
+  snapshot: {
+    t: 'snapshot',
+    seq: 0,
+    part: 0,
+    final: true,
+    url: 'https://shop.example/cart?x=1',
+    title: 'Cart – Shop',
+    vw: 1280,
+    vh: 720,
+    dpr: 1.5,
+    sx: 0,
+    sy: 120.5,
+    nodes: [
+      { k: 'doctype', id: 1, p: 0, name: 'html' },
+      { k: 'el', id: 2, p: 0, tag: 'html', a: { lang: 'en' } },
+      { k: 'el', id: 3, p: 2, tag: 'body', a: { class: 'page' }, sx: 0, sy: 10 },
+      { k: 'text', id: 4, p: 3, x: 'Hello ✓ 世界' },
+      { k: 'comment', id: 5, p: 3, x: ' a comment ' },
+      { k: 'el', id: 6, p: 3, tag: 'input', a: { type: 'password' }, v: '••••', m: true },
+      { k: 'el', id: 7, p: 3, tag: 'input', a: { type: 'checkbox' }, chk: true },
+      { k: 'el', id: 8, p: 3, tag: 'option', sel: false },
+      { k: 'el', id: 9, p: 3, tag: 'div', blk: { w: 300, h: 40.25 } },
+      { k: 'el', id: 10, p: 3, tag: 'svg', ns: 'svg', a: { viewBox: '0 0 10 10' } },
+      { k: 'el', id: 11, p: 3, tag: 'style', css: ['.a { color: red; }'] },
+      { k: 'shadow', id: 12, p: 9, adopted: [':host { display: block; }'] },
+      { k: 'doc', id: 13, p: 10 },
+      { k: 'text', id: 14, p: 12, x: '4111 ████', m: true },
+    ],
+    adopted: ['body { margin: 0; }'],
+    focus: null,
+  },
+  mutations: {
+    t: 'mutations',
+    seq: 1,
+    removes: [5, 6],
+    adds: [{ k: 'el', id: 20, p: 3, nx: 7, tag: 'p' }, { k: 'text', id: 21, p: 20, nx: null, x: 'new' }],
+    attrs: [{ id: 3, a: { class: 'page dark', hidden: null } }],
+    texts: [{ id: 4, x: 'Hello again' }, { id: 14, x: '████', m: true }],
+    sheets: [{ id: 11, css: ['.a { color: blue; }'] }],
+  },
+  input: { t: 'input', seq: 2, id: 6, v: '••', m: true },
+  scroll: { t: 'scroll', seq: 3, id: 0, x: 0, y: 640 },
+  viewport: { t: 'viewport', seq: 4, w: 800, h: 600, dpr: 2 },
+  selection: { t: 'selection', seq: 5, ranges: [{ start: 4, startOffset: 0, end: 4, endOffset: 5 }] },
+  focus: { t: 'focus', seq: 6, id: 7 },
+  media: { t: 'media', seq: 7, id: 9, paused: false, time: 12.75 },
+  nav: { t: 'nav', seq: 8, url: 'https://shop.example/checkout', title: 'Checkout' },
+  pointer: { t: 'pointer', x: 10.5, y: -3, click: true },
+  highlight: { t: 'highlight', id: 7, label: 'This box' },
+  annotation: { t: 'annotation', id: 'a1', shape: 'path', points: [0, 0, 10.5, 20, 30, 40], color: '#ff00aa' },
+  'annotation-clear': { t: 'annotation-clear' },
+  'control-request': { t: 'control-request' },
+  'control-grant': { t: 'control-grant' },
+  'control-deny': { t: 'control-deny' },
+  'control-revoke': { t: 'control-revoke' },
+  action: { t: 'action', action: { kind: 'key', id: 7, key: 'Enter', code: 'Enter', shift: true } },
+  'action-refused': { t: 'action-refused', kind: 'input', reason: 'masked' },
+  end: { t: 'end', by: 'customer', reason: 'customer-ended' },
+  resync: { t: 'resync', lastSeq: 41 },
+  ping: { t: 'ping', ts: 1_764_000_000_000 },
+  pong: { t: 'pong', ts: 1_764_000_000_123 },
+  error: { t: 'error', code: 'SEQUENCE_GAP', message: 'frame 42 missing' },
+};
+
+function expectOk(result: DecodeResult): ChannelMessage {
+  if (!result.ok) throw new Error(`decode failed: ${result.error.code} ${result.error.message}`);
+  return result.message;
+}
+
+function expectError(result: DecodeResult, code: ErrorCode, fatal: boolean): void {
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.error.code).toBe(code);
+  expect(result.fatal).toBe(fatal);
+}
+
+/**
+ * A raw deflate stream in the codec's wire format (sync flush, trailer
+ * stripped), to put arbitrary bytes in front of a decoder the way a buggy or
+ * hostile peer would.
+ */
+class RawWireStream {
+  #deflate = new Deflate({ raw: true, level: 1 });
+  #out: Uint8Array[] = [];
+
+  constructor() {
+    this.#deflate.onData = (chunk: Uint8Array) => this.#out.push(chunk.slice());
+  }
+
+  /** Compress `payload` and sync-flush; returns the wire bytes. */
+  frame(payload: Uint8Array): Uint8Array {
+    this.#deflate.push(payload, Z_SYNC_FLUSH);
+    const wire = Buffer.concat(this.#out);
+    this.#out = [];
+    return new Uint8Array(wire.subarray(0, wire.length - 4));
+  }
+
+  /** Compress a long run of zeros without ever holding it (1 MiB at a time). */
+  zeros(totalBytes: number): Uint8Array {
+    const block = new Uint8Array(1024 * 1024);
+    for (let sent = 0; sent < totalBytes; sent += block.length) this.#deflate.push(block, Z_NO_FLUSH);
+    this.#deflate.push(new Uint8Array(0), Z_SYNC_FLUSH);
+    const wire = Buffer.concat(this.#out);
+    this.#out = [];
+    return new Uint8Array(wire);
+  }
+}
+
+const packr = new Packr({ useRecords: true });
+
+describe('MessageEncoder / MessageDecoder', () => {
+  it('round-trips one example of every channel message type', () => {
+    const types = channelMessage.options.map((option) => option.shape.t.value);
+    expect(types.length).toBeGreaterThan(20);
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    for (const type of types) {
+      const example: ChannelMessage | undefined = examples[type];
+      expect(example, `no example for channel message type "${type}"`).toBeDefined();
+      if (!example) continue;
+      expect(channelMessage.safeParse(example).success, `example for "${type}" is invalid`).toBe(true);
+      expect(expectOk(decoder.decode(encoder.encode(example)))).toEqual(example);
+    }
+    expect(decoder.stats).toEqual({ decoded: types.length, rejected: 0, byCode: {} });
+  });
+
+  it('carries a long mixed stream through one encoder/decoder pair', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    const all = Object.values(examples);
+    const count = 3_000;
+    for (let i = 0; i < count; i++) {
+      const base = all[i % all.length];
+      if (!base) throw new Error('unreachable');
+      const message: ChannelMessage =
+        base.t === 'mutations'
+          ? { ...base, seq: i, texts: [{ id: i % 500, x: `text ${i} `.repeat(i % 7) }] }
+          : base.t === 'pointer'
+            ? { ...base, x: i, y: i / 3 }
+            : base;
+      expect(expectOk(decoder.decode(encoder.encode(message)))).toEqual(message);
+    }
+    expect(decoder.stats.decoded).toBe(count);
+    expect(decoder.stats.rejected).toBe(0);
+  });
+
+  it('compresses later frames much better than the first (shared window across messages)', () => {
+    const frame = (seq: number): ChannelMessage => ({
+      t: 'mutations',
+      seq,
+      removes: [],
+      adds: Array.from({ length: 12 }, (_, i) => ({
+        k: 'el' as const,
+        id: seq * 100 + i,
+        p: 3,
+        tag: 'button',
+        a: {
+          class: 'product-card__add-to-cart button button--primary',
+          'data-testid': 'add-to-cart',
+          'aria-label': 'Add this product to your shopping cart',
+        },
+      })),
+      attrs: [],
+      texts: [],
+    });
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    const sizes: number[] = [];
+    for (let seq = 1; seq <= 5; seq++) {
+      const wire = encoder.encode(frame(seq));
+      sizes.push(wire.length);
+      expect(expectOk(decoder.decode(wire))).toEqual(frame(seq));
+    }
+    const [first, ...later] = sizes;
+    if (first === undefined) throw new Error('unreachable');
+    // A fresh stream per message (no shared window) for comparison.
+    const standalone = new MessageEncoder().encode(frame(5)).length;
+    for (const size of later) {
+      expect(size).toBeLessThan(first / 3);
+      expect(size).toBeLessThan(standalone / 3);
+    }
+  });
+
+  it('rejects a decompression bomb with INFLATED_TOO_LARGE without inflating it', () => {
+    const wire = new RawWireStream();
+    // 200 MiB of zeros compress to about 200 KB. The bytes after it are a
+    // corrupt block: a decoder that inflated everything before checking the
+    // size would report CORRUPT_STREAM instead, so the code proves it stopped.
+    const zeros = wire.zeros(200 * 1024 * 1024);
+    const bomb = new Uint8Array(zeros.length + 16).fill(0xff);
+    bomb.set(zeros, 0);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+
+    const decoder = new MessageDecoder({ maxInflatedBytes: 1024 * 1024 });
+    const before = process.memoryUsage().arrayBuffers;
+    const result = decoder.decode(bomb);
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expectError(result, 'INFLATED_TOO_LARGE', true);
+    // Loose: materialising the bomb would add ~200 MiB.
+    expect(grown).toBeLessThan(64 * 1024 * 1024);
+    expect(decoder.stats.byCode.INFLATED_TOO_LARGE).toBe(1);
+  });
+
+  it('applies the default 64 MiB inflate limit', () => {
+    const wire = new RawWireStream();
+    const result = new MessageDecoder().decode(wire.zeros(65 * 1024 * 1024));
+    expectError(result, 'INFLATED_TOO_LARGE', true);
+  });
+
+  it('rejects oversize input, stays failed until both sides reset, then works again', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder({ maxMessageBytes: 1_000 });
+    expectOk(decoder.decode(encoder.encode(examples.ping)));
+
+    // Pseudo-random text barely compresses, so the wire message stays over 1000 bytes.
+    let state = 0x2545f491;
+    const noise = Array.from({ length: 3_000 }, () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return String.fromCharCode(33 + ((state >>> 0) % 90));
+    }).join('');
+    const big: ChannelMessage = { t: 'mutations', seq: 1, removes: [], adds: [], attrs: [], texts: [{ id: 1, x: noise }] };
+    const bigWire = encoder.encode(big);
+    expect(bigWire.length).toBeGreaterThan(1_000);
+    expectError(decoder.decode(bigWire), 'MESSAGE_TOO_LARGE', true);
+
+    // The decoder skipped bytes the encoder's window holds: it refuses until reset.
+    expectError(decoder.decode(encoder.encode(examples.pong)), 'MESSAGE_TOO_LARGE', true);
+    encoder.reset();
+    decoder.reset();
+    expect(expectOk(decoder.decode(encoder.encode(examples.pong)))).toEqual(examples.pong);
+    expect(decoder.stats).toMatchObject({ decoded: 2, rejected: 2, byCode: { MESSAGE_TOO_LARGE: 2 } });
+  });
+
+  it('refuses to encode an oversize message without breaking its stream', () => {
+    const encoder = new MessageEncoder({ maxMessageBytes: 500 });
+    const decoder = new MessageDecoder();
+    const big: ChannelMessage = { t: 'nav', seq: 0, url: 'https://x.example/' + 'a'.repeat(600), title: 't' };
+    expect(() => encoder.encode(big)).toThrow(ProtocolError);
+    try {
+      encoder.encode(big);
+    } catch (err) {
+      expect(err instanceof ProtocolError && err.code).toBe('MESSAGE_TOO_LARGE');
+    }
+    expect(expectOk(decoder.decode(encoder.encode(examples.viewport)))).toEqual(examples.viewport);
+  });
+
+  it('turns garbage into typed errors and never throws', () => {
+    expectError(new MessageDecoder().decode(new Uint8Array([0xff, 0x00, 0x13, 0x37])), 'CORRUPT_STREAM', true);
+    // A final block (BFINAL set): our encoder never ends its stream.
+    const ended = new Uint8Array([0x03, 0x00]);
+    expectError(new MessageDecoder().decode(ended), 'CORRUPT_STREAM', true);
+
+    const allowed = new Set<ErrorCode>(['CORRUPT_STREAM', 'DECODE_FAILED', 'BAD_MESSAGE', 'INFLATED_TOO_LARGE']);
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 5 }), (inputs) => {
+        const decoder = new MessageDecoder({ maxInflatedBytes: 1024 * 1024 });
+        for (const input of inputs) {
+          const result = decoder.decode(input);
+          if (!result.ok) expect(allowed.has(result.error.code), result.error.code).toBe(true);
+        }
+        expect(decoder.stats.decoded + decoder.stats.rejected).toBe(inputs.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('drops undecodable msgpack (DECODE_FAILED) and keeps decoding the stream', () => {
+    const wire = new RawWireStream();
+    const decoder = new MessageDecoder();
+    const undecodable = [
+      new Uint8Array(0),
+      new Uint8Array([0x92, 0x01]), // an array of 2 with 1 element
+      new Uint8Array([0x01, 0x02]), // trailing bytes after a value
+    ];
+    for (const payload of undecodable) expectError(decoder.decode(wire.frame(payload)), 'DECODE_FAILED', false);
+    const next = wire.frame(packr.pack(examples.scroll));
+    expect(expectOk(decoder.decode(next))).toEqual(examples.scroll);
+    expect(decoder.stats).toEqual({ decoded: 1, rejected: 3, byCode: { DECODE_FAILED: 3 } });
+  });
+
+  it('drops schema-invalid messages (BAD_MESSAGE), counts them, and decodes the next one', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    // A peer with a bug (or a hostile one) sends what the types forbid.
+    const invalid = [
+      { t: 'snapshot' },
+      { t: 'no-such-type' },
+      { ...examples.pointer, extra: 1 },
+      { ...examples.scroll, seq: -1 },
+      ['not', 'an', 'object'],
+      'just a string',
+    ];
+    for (const value of invalid) {
+      expectError(decoder.decode(encoder.encode(value as unknown as ChannelMessage)), 'BAD_MESSAGE', false);
+    }
+    expect(expectOk(decoder.decode(encoder.encode(examples.focus)))).toEqual(examples.focus);
+    expect(decoder.stats).toEqual({ decoded: 1, rejected: invalid.length, byCode: { BAD_MESSAGE: invalid.length } });
+  });
+
+  it('round-trips arbitrary text and attribute contents (property)', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    const text = fc.string({ unit: 'binary', maxLength: 200 });
+    // '__proto__' is covered by its own test below.
+    const attrName = fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).filter((name) => name !== '__proto__');
+    const mutation = fc.record({
+      seq: fc.nat(),
+      texts: fc.array(fc.record({ id: fc.nat({ max: 2 ** 31 }), x: text }), { maxLength: 5 }),
+      attrs: fc.array(
+        fc.record({ id: fc.nat({ max: 2 ** 31 }), a: fc.dictionary(attrName, fc.option(text, { nil: null })) }),
+        { maxLength: 5 },
+      ),
+      adds: fc.array(
+        fc.record({
+          k: fc.constant('el' as const),
+          id: fc.nat({ max: 2 ** 31 }),
+          p: fc.nat({ max: 2 ** 31 }),
+          tag: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }),
+          a: fc.dictionary(attrName, text),
+        }),
+        { maxLength: 5 },
+      ),
+    });
+    fc.assert(
+      fc.property(mutation, (m) => {
+        const message: ChannelMessage = { t: 'mutations', removes: [], ...m };
+        // A fresh object from zod strips nothing here, but normalises key order the way the decoder's parse does.
+        const expected = channelMessage.parse(message);
+        expect(expectOk(decoder.decode(encoder.encode(message)))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    expect(decoder.stats.rejected).toBe(0);
+  });
+
+  it('renames a __proto__ key to __proto_ instead of touching any prototype', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    const attrs = JSON.parse('{"__proto__": "x", "id": "a"}') as Record<string, string>;
+    const message: ChannelMessage = { t: 'mutations', seq: 0, removes: [], adds: [], attrs: [{ id: 1, a: attrs }], texts: [] };
+    const decoded = expectOk(decoder.decode(encoder.encode(message)));
+    expect(decoded.t === 'mutations' && decoded.attrs[0]?.a).toEqual({ __proto_: 'x', id: 'a' });
+    expect(Object.getPrototypeOf(decoded.t === 'mutations' ? decoded.attrs[0]?.a : null)).toBe(Object.prototype);
+  });
+
+  it('replaces lone surrogates with U+FFFD (UTF-8 cannot carry them)', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    const message: ChannelMessage = { t: 'nav', seq: 0, url: 'https://x.example/', title: 'a\ud800b' };
+    expect(expectOk(decoder.decode(encoder.encode(message)))).toEqual({ ...message, title: 'a\ufffdb' });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Content-Security-Policy: the customer-side bundle must not generate code.
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const codecEntry = fileURLToPath(new URL('../../shared/codec.ts', import.meta.url));
+
+interface BrowserBuildOptions {
+  alias: Record<string, string>;
+  banner: Record<string, string>;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
+}
+
+async function loadBrowserBuildOptions(): Promise<BrowserBuildOptions> {
+  const href = pathToFileURL(`${projectRoot}scripts/esbuild-aliases.mjs`).href;
+  const mod: unknown = await import(href);
+  const options: unknown = typeof mod === 'object' && mod !== null ? Reflect.get(mod, 'BROWSER_BUILD_OPTIONS') : null;
+  if (typeof options !== 'object' || options === null) throw new Error('BROWSER_BUILD_OPTIONS is not exported');
+  const alias: unknown = Reflect.get(options, 'alias');
+  const banner: unknown = Reflect.get(options, 'banner');
+  if (!isStringRecord(alias) || !isStringRecord(banner)) throw new Error('BROWSER_BUILD_OPTIONS has the wrong shape');
+  return { alias, banner };
+}
+
+async function bundle(contents: string, format: 'esm' | 'iife', options: Partial<BrowserBuildOptions>): Promise<string> {
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: projectRoot, sourcefile: 'csp-entry.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'browser',
+    format,
+    write: false,
+    logLevel: 'silent',
+    ...options,
+  });
+  const text = result.outputFiles[0]?.text;
+  if (text === undefined) throw new Error('esbuild produced no output');
+  return text;
+}
+
+/** Round-trips a message with many records of one shape, enough for msgpackr to want its compiled reader. */
+const roundTripProgram = `
+  import { MessageDecoder, MessageEncoder } from ${JSON.stringify(codecEntry)};
+  const adds = [];
+  for (let i = 1; i <= 50; i++) adds.push({ k: 'el', id: i, p: 0, tag: 'li', a: { class: 'row' } });
+  const message = { t: 'mutations', seq: 1, removes: [], adds, attrs: [], texts: [] };
+  const encoder = new MessageEncoder();
+  const decoder = new MessageDecoder();
+  const results = [];
+  for (let i = 0; i < 5; i++) results.push(decoder.decode(encoder.encode(message)));
+  globalThis.cspResult = JSON.stringify({ sent: message, results });
+`;
+
+/**
+ * Runs a bundle in a fresh realm where code generation from strings is off
+ * (what CSP without 'unsafe-eval' does) and where Function and eval are
+ * traps that record every attempt, even attempts the library catches.
+ */
+function runUnderCsp(code: string): { attempts: string[]; result: string } {
+  const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder };
+  const context = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false } });
+  vm.runInContext(
+    `
+    globalThis.codegenAttempts = [];
+    const record = (args) => { codegenAttempts.push(String(args[args.length - 1]).slice(0, 60)); throw new EvalError('blocked by CSP'); };
+    globalThis.Function = new Proxy(Function, { construct: (_t, args) => record(args), apply: (_t, _this, args) => record(args) });
+    globalThis.eval = new Proxy(eval, { apply: (_t, _this, args) => record(args) });
+    `,
+    context,
+  );
+  vm.runInContext(code, context);
+  const attempts: unknown = vm.runInContext('JSON.stringify(codegenAttempts)', context);
+  const result: unknown = vm.runInContext('globalThis.cspResult', context);
+  if (typeof attempts !== 'string' || typeof result !== 'string') throw new Error('the bundle did not run');
+  const parsed: unknown = JSON.parse(attempts);
+  return { attempts: Array.isArray(parsed) ? parsed.map(String) : [], result };
+}
+
+describe('codec under a strict Content-Security-Policy', () => {
+  it('bundles codec, framing and sequence for the browser with no eval or new Function in the output', async () => {
+    const options = await loadBrowserBuildOptions();
+    const sharedModules = ['codec', 'framing', 'sequence'].map((name) =>
+      fileURLToPath(new URL(`../../shared/${name}.ts`, import.meta.url)),
+    );
+    const entry = sharedModules.map((path) => `export * from ${JSON.stringify(path)};`).join('\n');
+    const text = await bundle(entry, 'esm', options);
+    expect(text).toContain('ChannelSender');
+    expect(text).toContain('MessageDecoder');
+    expect(text).not.toMatch(/new Function\b/);
+    expect(text).not.toMatch(/\beval\(/);
+  });
+
+  it('encodes and decodes in a realm that forbids code generation, without even trying it', async () => {
+    const options = await loadBrowserBuildOptions();
+    const { attempts, result } = runUnderCsp(await bundle(roundTripProgram, 'iife', options));
+    expect(attempts).toEqual([]);
+    const { sent, results } = JSON.parse(result) as { sent: unknown; results: unknown[] };
+    expect(results).toHaveLength(5);
+    for (const decoded of results) expect(decoded).toEqual({ ok: true, message: sent });
+  });
+
+  it('needs both the alias and the banner: without either, the trap sees code generation (control)', async () => {
+    const { alias, banner } = await loadBrowserBuildOptions();
+    const variants: [string, Partial<BrowserBuildOptions>][] = [
+      ['neither', {}],
+      ['alias only (zod probes for eval)', { alias }],
+      ['banner only (msgpackr compiles its record reader)', { banner }],
+    ];
+    for (const [name, options] of variants) {
+      const { attempts, result } = runUnderCsp(await bundle(roundTripProgram, 'iife', options));
+      expect(attempts.length, name).toBeGreaterThan(0);
+      // Both libraries fall back when refused, so decoding still works; the CSP report is what we avoid.
+      const { results } = JSON.parse(result) as { results: { ok: boolean }[] };
+      expect(results.every((r) => r.ok), name).toBe(true);
+    }
+  });
+});
