@@ -4,7 +4,7 @@
  * (customer <-> agent, msgpack + deflate, see codec.ts). Types are z.infer of
  * the schemas; nothing is used without being parsed first.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODE_LIST } from './errors.js';
 
 /** major.minor; peers with another major version are refused. */

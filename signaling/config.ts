@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const list = z
   .string()
@@ -39,6 +39,7 @@ export const envSchema = z.object({
   AUTH_TIMEOUT: positiveInt.default(10),
   IDLE_TIMEOUT: positiveInt.default(10 * 60),
   HEARTBEAT_INTERVAL: positiveInt.default(30),
+  CUSTOMER_GRACE: positiveInt.default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -67,6 +68,8 @@ export interface ServerConfig {
     authTimeoutMs: number;
     idleTimeoutMs: number;
     heartbeatIntervalMs: number;
+    /** A consented session ends when the customer stays away this long (left the site, closed the tab). */
+    customerGraceMs: number;
     /** Malformed messages tolerated on one socket before it is closed. */
     maxBadMessages: number;
   };
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       authTimeoutMs: e.AUTH_TIMEOUT * 1000,
       idleTimeoutMs: e.IDLE_TIMEOUT * 1000,
       heartbeatIntervalMs: e.HEARTBEAT_INTERVAL * 1000,
+      customerGraceMs: e.CUSTOMER_GRACE * 1000,
       maxBadMessages: 20,
     },
     logLevel: e.LOG_LEVEL,

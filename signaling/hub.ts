@@ -44,6 +44,8 @@ interface LiveSession {
   customer: Connection | null;
   agent: Connection | null;
   expiryTimer: NodeJS.Timeout;
+  /** Runs while a consented customer is away (navigating, or gone for good). */
+  customerGoneTimer: NodeJS.Timeout | null;
 }
 
 export interface HubOptions {
@@ -136,7 +138,10 @@ export class SignalingHub {
     // A restart is not the peers leaving: they reconnect, so no 'disconnected' audit events.
     this.shuttingDown = true;
     for (const connection of [...this.connections]) this.refuse(connection, 'SERVER_SHUTTING_DOWN');
-    for (const live of this.live.values()) clearTimeout(live.expiryTimer);
+    for (const live of this.live.values()) {
+      clearTimeout(live.expiryTimer);
+      if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
+    }
     this.live.clear();
   }
 
@@ -226,6 +231,10 @@ export class SignalingHub {
     connection.role = role;
     connection.sessionId = session.id;
     live[role] = connection;
+    if (role === 'customer' && live.customerGoneTimer) {
+      clearTimeout(live.customerGoneTimer);
+      live.customerGoneTimer = null;
+    }
     this.metrics.socketsOpen.inc({ role });
     const other = live[otherRole(role)];
     this.send(connection, {
@@ -309,13 +318,29 @@ export class SignalingHub {
     if (other && !other.closed) this.send(other, { t: 'event', from: role, event });
   }
 
+  /**
+   * A page change closes the customer's socket for a moment; the next page
+   * reconnects. A customer who does not come back left the site or closed the
+   * tab, and the session ends rather than waiting for its TTL.
+   */
+  private startCustomerGoneTimer(sessionId: string, live: LiveSession): void {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.status === 'pending' || session.status === 'ended') return;
+    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
+    live.customerGoneTimer = setTimeout(() => {
+      live.customerGoneTimer = null;
+      if (!live.customer) this.sessions.end(sessionId, 'system', 'left-site');
+    }, this.config.limits.customerGraceMs);
+    live.customerGoneTimer.unref();
+  }
+
   private liveSession(session: SessionRecord): LiveSession {
     let live = this.live.get(session.id);
     if (!live) {
       const delay = Math.max(0, session.expiresAt - this.now());
       const expiryTimer = setTimeout(() => this.sessions.end(session.id, 'system', 'expired'), Math.min(delay, 2 ** 31 - 1));
       expiryTimer.unref();
-      live = { customer: null, agent: null, expiryTimer };
+      live = { customer: null, agent: null, expiryTimer, customerGoneTimer: null };
       this.live.set(session.id, live);
     }
     return live;
@@ -326,6 +351,7 @@ export class SignalingHub {
     const live = this.live.get(session.id);
     if (!live) return;
     clearTimeout(live.expiryTimer);
+    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
     this.live.delete(session.id);
     const by: EndedBy = session.endedBy ?? 'system';
     const reason: EndReason = session.endReason ?? 'error';
@@ -409,6 +435,7 @@ export class SignalingHub {
     live[connection.role] = null;
     if (this.shuttingDown) return;
     this.sessions.recordDisconnect(connection.sessionId, connection.role);
+    if (connection.role === 'customer') this.startCustomerGoneTimer(connection.sessionId, live);
     const other = live[otherRole(connection.role)];
     if (other && !other.closed) this.send(other, { t: 'peer', role: connection.role, present: false });
     this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');

@@ -4,7 +4,7 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
 import { createSessionBody, endSessionBody, sessionId as sessionIdSchema } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { endedBy, endReason, sessionStatus } from '../shared/protocol.js';
 import type { Role } from '../shared/protocol.js';
 import {

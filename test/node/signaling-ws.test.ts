@@ -181,6 +181,20 @@ describe('relay', () => {
 });
 
 describe('ending', () => {
+  it('ends a consented session when the customer does not come back (left the site), not when they navigate', async () => {
+    server = await startTestServer({}, { tweak: (c) => (c.limits.customerGraceMs = 300) });
+    const { session, customer, agent } = await pair(server);
+    customer.close();
+    await agent.next('peer', (m) => !m.present);
+    // A same-origin navigation: the next page reconnects within the grace period.
+    const nextPage = await open(server);
+    await nextPage.hello(session.customerToken);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(agent.messages.some((m) => m.t === 'ended')).toBe(false);
+    nextPage.close();
+    expect(await agent.next('ended', undefined, 3_000)).toEqual({ t: 'ended', by: 'system', reason: 'left-site' });
+  });
+
   it('customer End reaches the agent at once, closes both with 4410, and the token is dead afterwards', async () => {
     server = await startTestServer();
     const { session, customer, agent } = await pair(server);

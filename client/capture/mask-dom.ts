@@ -1,0 +1,180 @@
+/**
+ * DOM adapter of the masking module: reads what `decideField` needs from a
+ * live element. Kept free of `instanceof` checks so it works on elements of
+ * same-origin iframes (another realm) too.
+ */
+import type { FieldDescriptor } from './mask.js';
+
+/** Integrator configuration: extra selectors whose elements (and subtrees) are masked or blocked. */
+export interface MaskConfig {
+  readonly extraMaskSelectors: readonly string[];
+  readonly extraBlockSelectors: readonly string[];
+  /**
+   * Markers and all selectors joined, set by `createMaskConfig`: one `closest`
+   * with it rules out every marker and selector for the common unmarked element.
+   */
+  readonly anyMarkerSelector?: string;
+}
+
+/** Called once per invalid selector when a config is created. */
+export type InvalidSelectorReporter = (selector: unknown, kind: 'mask' | 'block') => void;
+
+const MASK_MARKER = '[data-cobrowse-mask]';
+const BLOCK_MARKER = '[data-cobrowse-block]';
+/** A contenteditable host: its text, and that of everything inside it, is a typed value. */
+const EDITABLE = '[contenteditable]';
+const LABEL_TEXT_LIMIT = 512;
+
+const reportToConsole: InvalidSelectorReporter = (selector, kind) => {
+  console.warn(`[cobrowse] ignoring invalid ${kind} selector`, selector);
+};
+
+function isValidSelector(selector: unknown): selector is string {
+  if (typeof selector !== 'string' || selector.trim() === '') return false;
+  // Without a DOM (SSR, Node) the selector cannot be checked here; describeField tolerates it.
+  if (typeof document === 'undefined') return true;
+  try {
+    document.createDocumentFragment().querySelector(selector);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validSelectors(input: unknown, kind: 'mask' | 'block', report: InvalidSelectorReporter): readonly string[] {
+  if (input === undefined) return Object.freeze([]);
+  const candidates: readonly unknown[] = Array.isArray(input) ? input : [input];
+  const valid: string[] = [];
+  const seen = new Set<unknown>();
+  for (const selector of candidates) {
+    if (seen.has(selector)) continue;
+    seen.add(selector);
+    if (isValidSelector(selector)) valid.push(selector);
+    else report(selector, kind);
+  }
+  return Object.freeze(valid);
+}
+
+/** Builds a frozen config, dropping (and reporting once each) selectors the browser cannot parse. */
+export function createMaskConfig(
+  input?: Partial<MaskConfig>,
+  report: InvalidSelectorReporter = reportToConsole,
+): MaskConfig {
+  const extraMaskSelectors = validSelectors(input?.extraMaskSelectors, 'mask', report);
+  const extraBlockSelectors = validSelectors(input?.extraBlockSelectors, 'block', report);
+  const anyMarkerSelector = [MASK_MARKER, BLOCK_MARKER, ...extraMaskSelectors, ...extraBlockSelectors].join(',');
+  return Object.freeze({ extraMaskSelectors, extraBlockSelectors, anyMarkerSelector });
+}
+
+/**
+ * The element or ancestor matching `selector`, crossing shadow roots (to the
+ * host) and same-origin iframe documents (to the <iframe>), so a marker on a
+ * host or an iframe covers what is inside it. `ifUnparsable` is the answer
+ * for a selector the browser rejects.
+ */
+function closestComposed(el: Element, selector: string, ifUnparsable = false): boolean {
+  let current: Element | null = el;
+  while (current !== null) {
+    try {
+      if (current.closest(selector) !== null) return true;
+    } catch {
+      return ifUnparsable;
+    }
+    current = hostOf(current.getRootNode());
+  }
+  return false;
+}
+
+function hostOf(root: Node): Element | null {
+  if (root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root) {
+    const host = (root as ShadowRoot).host;
+    return host ?? null;
+  }
+  if (root.nodeType === Node.DOCUMENT_NODE) {
+    try {
+      return (root as Document).defaultView?.frameElement ?? null;
+    } catch {
+      return null; // cross-origin parent
+    }
+  }
+  return null;
+}
+
+function matchesAny(el: Element, selectors: readonly string[]): boolean {
+  for (const selector of selectors) if (closestComposed(el, selector)) return true;
+  return false;
+}
+
+/**
+ * The element whose value `el` shows: an <option>/<optgroup> belongs to its
+ * <select>, anything inside a contenteditable host to that host.
+ */
+function valueOwner(el: Element): { owner: Element; editable: boolean } {
+  const tag = el.localName.toLowerCase();
+  if (tag === 'option' || tag === 'optgroup') {
+    const select = el.closest('select');
+    if (select !== null) return { owner: select, editable: false };
+  }
+  // The nearest contenteditable attribute decides: a "false" island inside a host is not typed text.
+  const host = el.closest(EDITABLE);
+  if (host !== null && host.getAttribute('contenteditable')?.toLowerCase() !== 'false') {
+    return { owner: host, editable: true };
+  }
+  return { owner: el, editable: false };
+}
+
+function attribute(el: Element, name: string): string | undefined {
+  return el.getAttribute(name) ?? undefined;
+}
+
+function labelTextOf(el: Element): string | undefined {
+  let text = '';
+  const labels = (el as { labels?: NodeListOf<HTMLLabelElement> | null }).labels;
+  if (labels) for (const label of Array.from(labels)) text += ` ${label.textContent ?? ''}`;
+  const labelledBy = el.getAttribute('aria-labelledby');
+  if (labelledBy !== null) {
+    const root = el.getRootNode() as Partial<NonElementParentNode>;
+    if (typeof root.getElementById === 'function') {
+      for (const id of labelledBy.split(/\s+/)) {
+        if (id === '') continue;
+        text += ` ${root.getElementById(id)?.textContent ?? ''}`;
+      }
+    }
+  }
+  text = text.trim();
+  return text === '' ? undefined : text.slice(0, LABEL_TEXT_LIMIT);
+}
+
+function isFieldTag(tag: string): boolean {
+  return tag === 'input' || tag === 'textarea' || tag === 'select';
+}
+
+/** Reads everything `decideField` needs about `el` (markers, selectors, and its field's names and labels). */
+export function describeField(el: Element, config: MaskConfig): FieldDescriptor {
+  const { owner, editable } = valueOwner(el);
+  const tag = owner.localName.toLowerCase();
+  // Without the combined selector (a hand-built config) every marker is checked one by one.
+  const anyMarker = config.anyMarkerSelector === undefined || closestComposed(el, config.anyMarkerSelector, true);
+  const descriptor: FieldDescriptor = {
+    tag,
+    markedMask: anyMarker && closestComposed(el, MASK_MARKER),
+    markedBlock: anyMarker && closestComposed(el, BLOCK_MARKER),
+    matchesExtraSelector: anyMarker && matchesAny(el, config.extraMaskSelectors),
+    matchesExtraBlockSelector: anyMarker && matchesAny(el, config.extraBlockSelectors),
+  };
+  if (!editable && !isFieldTag(tag)) return descriptor;
+
+  if (editable) descriptor.editable = true;
+  if (tag === 'input') {
+    // The property normalises case and maps unknown types to 'text'.
+    const type = (owner as { type?: unknown }).type;
+    descriptor.type = typeof type === 'string' ? type.toLowerCase() : (attribute(owner, 'type') ?? 'text').toLowerCase();
+  }
+  descriptor.name = attribute(owner, 'name');
+  descriptor.id = owner.id === '' ? undefined : owner.id;
+  descriptor.autocomplete = attribute(owner, 'autocomplete');
+  descriptor.placeholder = attribute(owner, 'placeholder');
+  descriptor.ariaLabel = attribute(owner, 'aria-label');
+  descriptor.labelText = labelTextOf(owner);
+  return descriptor;
+}

@@ -1,0 +1,479 @@
+/**
+ * Masking: the one choke point every outgoing value of the capture engine
+ * passes through (element decisions, attribute values, text nodes, input
+ * values). Pure and DOM-free; `mask-dom.ts` reads the DOM into a
+ * `FieldDescriptor`. Everything here runs in the customer's browser before
+ * anything is encoded, so a value masked here never leaves the page.
+ *
+ * Decisions, in order of precedence (the first that applies wins):
+ *  1. `block`  — `data-cobrowse-block` on the element or an ancestor, or an
+ *                integrator block selector: the engine replaces the whole
+ *                subtree by a same-size box.
+ *  2. `mask`   — `data-cobrowse-mask` on the element or an ancestor, or an
+ *                integrator mask selector (these apply to any tag).
+ *  3. `mask`   — form fields (`input`, `textarea`, `select`, contenteditable
+ *                hosts) that are: `type=password`; `type=hidden` (they mostly
+ *                carry CSRF/session tokens and show nothing, so masking costs
+ *                the agent nothing); `autocomplete` with any `cc-*` token
+ *                (cc-name included: the design says cc-*, and the holder's
+ *                name is payment data), `one-time-code`, `new-password` or
+ *                `current-password`; or whose name/id/label/aria-label/
+ *                placeholder reads like a credential or payment/identity
+ *                number (see `SENSITIVE_FIELD_WORDS`).
+ *     Name heuristics skip inputs whose value is not typed by the customer
+ *     (checkbox, radio, buttons, range, color, file): a checkbox labelled
+ *     "Pin this note" must not be masked, and those carry no secret.
+ *  4. `clear`  — everything else. Clear values still go through
+ *                `maskSensitiveText`, so a card number typed into a comment
+ *                box or shown in a page's text is masked anyway.
+ *
+ * When unsure the heuristics mask: a masked postcode costs the agent a
+ * question, a leaked card number costs the customer. Known collateral,
+ * accepted: Indian "PIN code" (postal code) fields, "credit card type",
+ * generic "expiry date" fields.
+ */
+
+/** Everything the masking decision needs, read from the DOM by `describeField` (mask-dom.ts). */
+export interface FieldDescriptor {
+  /** Lower-case tag: 'input' | 'textarea' | 'select' | any other tag (contenteditable hosts too). */
+  tag: string;
+  /** Input type, lower-case. */
+  type?: string;
+  name?: string;
+  id?: string;
+  autocomplete?: string;
+  placeholder?: string;
+  ariaLabel?: string;
+  /** Text of associated <label>s and aria-labelledby targets. */
+  labelText?: string;
+  /** The element is (or belongs to) a contenteditable host, so its text is a typed value. */
+  editable?: boolean;
+  /** The element or an ancestor has data-cobrowse-mask. */
+  markedMask: boolean;
+  /** The element or an ancestor has data-cobrowse-block. */
+  markedBlock: boolean;
+  /** One of the integrator's extra mask selectors matched the element or an ancestor. */
+  matchesExtraSelector: boolean;
+  /** One of the integrator's extra block selectors matched the element or an ancestor. */
+  matchesExtraBlockSelector?: boolean;
+}
+
+export type MaskDecision = 'clear' | 'mask' | 'block';
+
+/** Why a decision was taken; safe to show to the agent (it never contains the value). */
+export type MaskReason =
+  | 'none'
+  | 'marked-block'
+  | 'block-selector'
+  | 'marked-mask'
+  | 'mask-selector'
+  | 'password-input'
+  | 'hidden-input'
+  | 'autocomplete'
+  /** name or id looks sensitive */
+  | 'sensitive-name'
+  /** label text, aria-label or placeholder looks sensitive */
+  | 'sensitive-label';
+
+export type FieldMaskDecision = Readonly<{ decision: MaskDecision; reason: MaskReason }>;
+
+// One frozen result per reason, so deciding allocates nothing on the hot path
+// (decideField runs for every element of pages with 100k nodes).
+const result = (decision: MaskDecision, reason: MaskReason): FieldMaskDecision => Object.freeze({ decision, reason });
+const CLEAR = result('clear', 'none');
+const BLOCK_MARKED = result('block', 'marked-block');
+const BLOCK_SELECTOR = result('block', 'block-selector');
+const MASK_MARKED = result('mask', 'marked-mask');
+const MASK_SELECTOR = result('mask', 'mask-selector');
+const MASK_PASSWORD = result('mask', 'password-input');
+const MASK_HIDDEN = result('mask', 'hidden-input');
+const MASK_AUTOCOMPLETE = result('mask', 'autocomplete');
+const MASK_NAME = result('mask', 'sensitive-name');
+const MASK_LABEL = result('mask', 'sensitive-label');
+
+const MASKED_AUTOCOMPLETE_TOKENS: ReadonlySet<string> = new Set(['one-time-code', 'new-password', 'current-password']);
+
+/** Input types whose value the customer does not type, so name heuristics do not apply. */
+const UNTYPED_INPUT_TYPES: ReadonlySet<string> = new Set([
+  'checkbox',
+  'radio',
+  'button',
+  'submit',
+  'reset',
+  'image',
+  'range',
+  'color',
+  'file',
+]);
+
+/**
+ * Sensitive words, matched against a normalised name: camelCase, snake_case,
+ * kebab-case, brackets and letter/digit boundaries become single spaces,
+ * lower case, diacritics removed, `#` read as "number". `\b` keeps
+ * 'pinterest', 'spinner', 'shipping', 'opinion' clear; credential stems
+ * ('password', 'passcode'...) match inside compounds like 'userpassword'.
+ */
+const SENSITIVE_FIELD_WORDS: readonly string[] = [
+  // Passwords, passcodes, secrets (several languages).
+  'pass ?(?:word|wd|wort|phrase|code)',
+  '\\b(?:pwd|pw|pass)\\b',
+  'kennwort|wachtwoord|contrasena|mot de passe|\\bsenha\\b',
+  '\\bsecret\\b|\\bsecurity ?answer\\b|\\bapi ?key\\b|\\bprivate ?key\\b|\\baccess ?token\\b',
+  // One-time codes.
+  '\\b(?:otp|totp|hotp|mfa|2 ?fa)\\b',
+  '\\bone ?time ?(?:code|pass|password|passcode|pin|token)\\b',
+  '\\b(?:verification|security|auth|authentication|sms) ?code\\b',
+  // Card numbers.
+  '\\b(?:credit|debit|charge|bank|payment|pay) ?cards?\\b',
+  '\\bcard ?(?:number|num|numb|nbr|no|nr|digits)\\b',
+  '\\bcc ?(?:number|num|numb|nbr|no|nr|n)\\b',
+  '\\bpan\\b',
+  '\\bkarten ?(?:pruf)?(?:nummer|nr)\\b|\\bkreditkarte|\\b(?:numero|num|no) (?:de |da |do )?(?:la )?(?:carte|tarjeta|cartao)\\b',
+  // Card verification codes.
+  '\\b(?:cvv|cvc|csc|cvn|cvd|cav)\\b|\\bcv ?2\\b',
+  '\\bcard ?(?:code|verification|security|cvv|cvc)\\b',
+  // Card expiry.
+  '\\b(?:cc|card) ?exp(?:iry|iration|ires)?\\b',
+  '\\bexp(?:iry|iration|ires)? ?(?:date|month|year|mm|yy|yyyy|mo|yr)\\b',
+  '(?<!\\bdd )\\bmm ?yy(?:yy)?\\b|\\bvalid ?(?:thru|through|until)\\b',
+  // Social security, tax and national identity numbers.
+  '\\bssn\\b|\\bsocial ?(?:security|insurance)\\b|\\bsin ?(?:number|no|num|nr)\\b',
+  '\\bnational ?(?:id|identity|identification|insurance)\\b',
+  '\\btax ?(?:id|identification|number|no|nr|code|payer)\\b|\\bi?tin\\b|\\bsteuer ?(?:id|nummer|nr)\\b',
+  '\\bpassport ?(?:number|num|no|nr)\\b|\\bdrivers? ?(?:s )?licen[cs]e\\b',
+  // Bank accounts.
+  '\\biban\\b|\\bbank ?account\\b|\\bkonto ?(?:nummer|nr)\\b',
+  '\\b(?:account|acct|acc) ?(?:number|num|numb|nbr|no|nr)\\b',
+  '\\brouting ?(?:number|num|no|nr|code)?\\b|\\baba ?(?:number|no|routing)\\b|\\bsort ?code\\b|\\bbsb\\b|\\btransit ?(?:number|no)\\b',
+  // PINs.
+  '\\bpin\\b|\\bpin ?(?:code|number|no|nr)\\b|\\bpersonal identification number\\b',
+];
+const SENSITIVE_FIELD_NAME = new RegExp(SENSITIVE_FIELD_WORDS.join('|'));
+
+/** Placeholders shaped like the value they stand for: "1234 5678 9012 3456", "XXX-XX-XXXX", "MM/YY". */
+const SENSITIVE_PLACEHOLDER_SHAPE =
+  /^\s*(?:(?:[0-9x•*#]{4}[ -]?){3}[0-9x•*#]{1,7}|[0-9x•*#]{3}-[0-9x•*#]{2}-[0-9x•*#]{4}|(?:mm|0[1-9]|1[0-2]) ?[/-] ?(?:yy|yyyy|[0-9]{2}|[0-9]{4}))\s*$/i;
+
+const CAMEL_LOWER_UPPER = /(\p{Ll})(\p{Lu})/gu;
+const CAMEL_ACRONYM = /(\p{Lu})(\p{Lu}\p{Ll})/gu;
+const LETTER_DIGIT = /(\p{L})(\p{N})/gu;
+const DIGIT_LETTER = /(\p{N})(\p{L})/gu;
+const COMBINING_MARKS = /\p{M}+/gu;
+const HASH_SIGN = /#/g;
+const NON_WORD = /[^\p{L}\p{N}]+/gu;
+
+/** Normalises a field name or label into space-separated lower-case words. */
+function normaliseFieldWords(raw: string): string {
+  return raw
+    .slice(0, 512)
+    .replace(CAMEL_LOWER_UPPER, '$1 $2')
+    .replace(CAMEL_ACRONYM, '$1 $2')
+    .replace(LETTER_DIGIT, '$1 $2')
+    .replace(DIGIT_LETTER, '$1 $2')
+    .normalize('NFD')
+    .replace(COMBINING_MARKS, '')
+    .replace(HASH_SIGN, ' number ')
+    .toLowerCase()
+    .replace(NON_WORD, ' ');
+}
+
+function looksSensitive(raw: string | undefined): boolean {
+  return raw !== undefined && raw.length > 0 && SENSITIVE_FIELD_NAME.test(normaliseFieldWords(raw));
+}
+
+function hasMaskedAutocompleteToken(autocomplete: string): boolean {
+  for (const token of autocomplete.toLowerCase().split(/\s+/)) {
+    if (token.startsWith('cc-') || MASKED_AUTOCOMPLETE_TOKENS.has(token)) return true;
+  }
+  return false;
+}
+
+/** Decides whether an element's values go out clear, masked, or its subtree is blocked. */
+export function decideField(field: FieldDescriptor): FieldMaskDecision {
+  if (field.markedBlock) return BLOCK_MARKED;
+  if (field.matchesExtraBlockSelector === true) return BLOCK_SELECTOR;
+  if (field.markedMask) return MASK_MARKED;
+  if (field.matchesExtraSelector) return MASK_SELECTOR;
+
+  const tag = field.tag;
+  const isInput = tag === 'input';
+  if (!isInput && tag !== 'textarea' && tag !== 'select' && field.editable !== true) return CLEAR;
+
+  const type = isInput ? (field.type ?? 'text').toLowerCase() : '';
+  if (type === 'password') return MASK_PASSWORD;
+  if (type === 'hidden') return MASK_HIDDEN;
+  if (field.autocomplete !== undefined && hasMaskedAutocompleteToken(field.autocomplete)) return MASK_AUTOCOMPLETE;
+  if (UNTYPED_INPUT_TYPES.has(type)) return CLEAR;
+
+  if (looksSensitive(field.name) || looksSensitive(field.id)) return MASK_NAME;
+  if (looksSensitive(field.labelText) || looksSensitive(field.ariaLabel) || looksSensitive(field.placeholder)) {
+    return MASK_LABEL;
+  }
+  if (field.placeholder !== undefined && SENSITIVE_PLACEHOLDER_SHAPE.test(field.placeholder)) return MASK_LABEL;
+  return CLEAR;
+}
+
+// ---------------------------------------------------------------------------
+// Values
+
+const MASK_CHAR = '•';
+const SMALLEST_LENGTH_CLASS = 4;
+const LARGEST_LENGTH_CLASS = 256;
+/** Masks for the length classes 4, 8, 16, ... 256, built once. */
+const MASKS_BY_CLASS: readonly string[] = (() => {
+  const masks: string[] = [];
+  for (let size = SMALLEST_LENGTH_CLASS; size <= LARGEST_LENGTH_CLASS; size *= 2) masks.push(MASK_CHAR.repeat(size));
+  return masks;
+})();
+
+/**
+ * Replaces a value by '•' repeated to its length class (empty stays empty;
+ * 1–4 → 4, 5–8 → 8, ... , over 128 → 256), so nothing but that class leaves.
+ */
+export function maskValue(value: string): string {
+  const length = value.length;
+  if (length === 0) return '';
+  let index = 0;
+  let size = SMALLEST_LENGTH_CLASS;
+  while (size < length && size < LARGEST_LENGTH_CLASS) {
+    size *= 2;
+    index++;
+  }
+  return MASKS_BY_CLASS[index] ?? '';
+}
+
+/** True when `digits` is non-empty, only ASCII digits, and passes the Luhn checksum. */
+export function isLuhnValid(digits: string): boolean {
+  if (digits.length === 0) return false;
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let digit = digits.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+const CARD_MIN_DIGITS = 13;
+const CARD_MAX_DIGITS = 19;
+const SSN_DIGITS = 9;
+const ANY_DIGIT = /[0-9]/;
+/**
+ * A bare 9-digit run is only an SSN when the text right before it says so
+ * ("SSN: 123456789", "social security number is 123456789"); masking every
+ * 9-digit number would eat order numbers, ZIP+4 codes and phone numbers.
+ */
+const SSN_CONTEXT_BEFORE =
+  /(?:\bssn|\bs\.s\.n\.?|\bss#|\bsocial[\s_-]*security(?:[\s_-]*(?:number|num|no|nr)\.?)?|\bi?tin|\btaxpayer[\s_-]*id(?:entification)?(?:[\s_-]*(?:number|no)\.?)?)[^0-9a-z]{0,4}(?:(?:is|was|=)[^0-9a-z]{0,3})?$/i;
+const SSN_CONTEXT_WINDOW = 48;
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Single characters allowed between digit groups of a card number or SSN. */
+function isGroupSeparator(code: number): boolean {
+  return (
+    code === 32 /* space */ ||
+    code === 45 /* - */ ||
+    code === 0xa0 /* no-break space */ ||
+    code === 0x2007 /* figure space */ ||
+    code === 0x2009 /* thin space */ ||
+    code === 0x202f /* narrow no-break space */
+  );
+}
+
+/** Luhn over the digits of text[start, end), skipping group separators. */
+function isLuhnValidSpan(text: string, start: number, end: number): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = end - 1; i >= start; i--) {
+    const code = text.charCodeAt(i);
+    if (!isAsciiDigit(code)) continue;
+    let digit = code - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Finds the digit groups of one run to mask and returns their [start, end)
+ * offsets, flat; empty when nothing in the run is sensitive.
+ *
+ * A run is digit groups joined by single separators (space, dash, no-break
+ * and thin spaces). Candidates are aligned on groups: any consecutive groups
+ * holding 13–19 digits that pass Luhn (a card, whatever its grouping and
+ * whatever digits stand beside it), any three groups of 3, 2 and 4 digits
+ * (an SSN, dashed or spaced), or a lone 9-digit group announced as an SSN.
+ * A card glued without separator inside a longer digit string is another
+ * number and is not masked: checking every 13–19 digit window of long IDs
+ * would mask most order and tracking numbers (each window passes Luhn one
+ * time in ten).
+ */
+function sensitiveGroupsOfRun(text: string, runStart: number, runEnd: number): number[] {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let i = runStart;
+  while (i < runEnd) {
+    const groupStart = i;
+    while (i < runEnd && isAsciiDigit(text.charCodeAt(i))) i++;
+    starts.push(groupStart);
+    ends.push(i);
+    i++; // the separator
+  }
+  const groupCount = starts.length;
+  const masked = new Array<boolean>(groupCount).fill(false);
+  const digitsOf = (g: number): number => (ends[g] ?? 0) - (starts[g] ?? 0);
+
+  for (let first = 0; first < groupCount; first++) {
+    let digits = 0;
+    for (let last = first; last < groupCount; last++) {
+      digits += digitsOf(last);
+      if (digits > CARD_MAX_DIGITS) break;
+      if (digits >= CARD_MIN_DIGITS && isLuhnValidSpan(text, starts[first] ?? 0, ends[last] ?? 0)) {
+        for (let g = first; g <= last; g++) masked[g] = true;
+      }
+    }
+  }
+  for (let first = 0; first + 2 < groupCount; first++) {
+    if (digitsOf(first) === 3 && digitsOf(first + 1) === 2 && digitsOf(first + 2) === 4) {
+      masked[first] = masked[first + 1] = masked[first + 2] = true;
+    }
+  }
+  if (groupCount === 1 && digitsOf(0) === SSN_DIGITS) {
+    const before = text.slice(Math.max(0, runStart - SSN_CONTEXT_WINDOW), runStart);
+    if (SSN_CONTEXT_BEFORE.test(before)) masked[0] = true;
+  }
+
+  const spans: number[] = [];
+  for (let g = 0; g < groupCount; g++) if (masked[g]) spans.push(starts[g] ?? 0, ends[g] ?? 0);
+  return spans;
+}
+
+/**
+ * Masks Luhn-valid card numbers and SSNs anywhere in free text, digit by
+ * digit ('•'), keeping separators and all other text; output length equals
+ * input length.
+ */
+export function maskSensitiveText(text: string): { text: string; masked: boolean } {
+  if (!ANY_DIGIT.test(text)) return { text, masked: false };
+  let output = '';
+  let copiedUpTo = 0;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (!isAsciiDigit(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const runStart = i;
+    let digits = 0;
+    for (;;) {
+      while (i < length && isAsciiDigit(text.charCodeAt(i))) {
+        i++;
+        digits++;
+      }
+      if (i + 1 < length && isGroupSeparator(text.charCodeAt(i)) && isAsciiDigit(text.charCodeAt(i + 1))) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (digits < SSN_DIGITS) continue;
+    const spans = sensitiveGroupsOfRun(text, runStart, i);
+    for (let s = 0; s + 1 < spans.length; s += 2) {
+      const start = spans[s] ?? 0;
+      const end = spans[s + 1] ?? 0;
+      output += text.slice(copiedUpTo, start) + maskDigits(end - start);
+      copiedUpTo = end;
+    }
+  }
+  if (copiedUpTo === 0) return { text, masked: false };
+  return { text: output + text.slice(copiedUpTo), masked: true };
+}
+
+function maskDigits(count: number): string {
+  return MASK_CHAR.repeat(count);
+}
+
+// ---------------------------------------------------------------------------
+// Attributes, input values and text nodes
+
+/**
+ * Attributes that can echo a masked field's value (scripts mirror values into
+ * `value`, `title`, `data-*`, ARIA value attributes). On a masked or blocked
+ * element they are replaced by `maskValue`. `placeholder`, `aria-label` and
+ * the like stay (author text that helps the agent; it cannot hold a typed
+ * value without a script copying it there, and still gets free-text masking).
+ */
+export const SENSITIVE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'value',
+  'title',
+  'alt',
+  'label',
+  'aria-valuetext',
+  'aria-valuenow',
+  'aria-description',
+]);
+/** Attribute prefixes treated like `SENSITIVE_ATTRIBUTES` (except our own `data-cobrowse-*` markers). */
+export const SENSITIVE_ATTRIBUTE_PREFIXES: readonly string[] = ['data-'];
+const OWN_MARKER_PREFIX = 'data-cobrowse-';
+
+/** Whether an attribute may echo the value of a masked field. */
+export function isSensitiveAttribute(attrName: string): boolean {
+  const name = attrName.toLowerCase();
+  if (SENSITIVE_ATTRIBUTES.has(name)) return true;
+  if (name.startsWith(OWN_MARKER_PREFIX)) return false;
+  for (const prefix of SENSITIVE_ATTRIBUTE_PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Masks one attribute value of an element whose decision is already known. */
+export function maskAttributeByDecision(
+  decision: MaskDecision,
+  attrName: string,
+  attrValue: string,
+): { value: string; masked: boolean } {
+  if (decision !== 'clear' && isSensitiveAttribute(attrName)) return { value: maskValue(attrValue), masked: true };
+  const free = maskSensitiveText(attrValue);
+  return { value: free.text, masked: free.masked };
+}
+
+/** Masks one attribute value: value-echoing attributes of masked fields entirely, card/SSN patterns everywhere. */
+export function maskAttribute(
+  field: FieldDescriptor,
+  attrName: string,
+  attrValue: string,
+): { value: string; masked: boolean } {
+  return maskAttributeByDecision(decideField(field).decision, attrName, attrValue);
+}
+
+/** Masks a form value (input value, selected option, contenteditable text) under its field's decision. */
+export function maskInputValue(decision: MaskDecision, value: string): { value: string; masked: boolean } {
+  if (decision !== 'clear') return { value: maskValue(value), masked: true };
+  const free = maskSensitiveText(value);
+  return { value: free.text, masked: free.masked };
+}
+
+const WHITESPACE_ONLY = /^\s*$/;
+
+/**
+ * Masks a text node under its parent's decision; whitespace-only text in a
+ * masked element is layout, not a value, and stays as it is.
+ */
+export function maskTextContent(decision: MaskDecision, text: string): { text: string; masked: boolean } {
+  if (decision === 'clear') return maskSensitiveText(text);
+  if (WHITESPACE_ONLY.test(text)) return { text, masked: false };
+  return { text: maskValue(text), masked: true };
+}

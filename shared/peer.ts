@@ -1,0 +1,387 @@
+/**
+ * The peer adapter: one WebRTC data channel between customer and agent, with
+ * typed events and bytes in, bytes out. This is the only module that knows
+ * simple-peer; callers see `PeerTransport` and protocol types, so the
+ * transport can be swapped without touching them. Runs in browsers (native
+ * WebRTC) and in Node (pass `wrtc` from `nodeWrtc()` in peer-node.ts).
+ */
+import SimplePeer from 'simple-peer';
+import { TypedEmitter } from './event-emitter.js';
+import { signalData, type IceServer, type SignalData } from './protocol.js';
+
+/**
+ * bufferedAmount at or below which 'drain' fires. 64 KB matches simple-peer's
+ * own backpressure mark and the safe single-message size, so a sender that
+ * waits for 'drain' always has room for at least one more chunk.
+ */
+export const PEER_DRAIN_THRESHOLD_BYTES = 64 * 1024;
+
+export const DEFAULT_CHANNEL_LABEL = 'cobrowse';
+
+/** The WebRTC classes a non-browser environment must supply. */
+export interface WrtcImplementation {
+  RTCPeerConnection: new (configuration?: RTCConfiguration) => RTCPeerConnection;
+  RTCSessionDescription: new (init: RTCSessionDescriptionInit) => RTCSessionDescription;
+  RTCIceCandidate: new (init?: RTCIceCandidateInit) => RTCIceCandidate;
+}
+
+export interface PeerOptions {
+  /** The initiator creates the data channel and sends the offer. */
+  initiator: boolean;
+  iceServers: IceServer[];
+  /** 'relay' forces traffic through TURN (used to prove the TURN path works). */
+  iceTransportPolicy?: 'all' | 'relay';
+  /** Node only; browsers use their native WebRTC. */
+  wrtc?: WrtcImplementation;
+  /** Label of the data channel (only the initiator's label counts). */
+  channelLabel?: string;
+}
+
+export type PeerErrorCode =
+  /** No WebRTC in this environment, or the configuration was refused. */
+  | 'unsupported'
+  /** Offer/answer/candidate could not be created or applied. */
+  | 'signaling-failed'
+  /** ICE or DTLS failed: no path between the peers. */
+  | 'connection-failed'
+  /** The data channel reported an error. */
+  | 'channel-failed'
+  /** The WebRTC stack emitted a signal outside the protocol's schema; it was dropped. */
+  | 'invalid-signal'
+  /** send() before 'connect' or after 'close'. */
+  | 'not-connected'
+  /** The channel refused the message (e.g. larger than the remote max-message-size). */
+  | 'send-failed';
+
+/** A transport error as a value. */
+export interface PeerError {
+  code: PeerErrorCode;
+  message: string;
+}
+
+/** Thrown by `send()`; carries the same code as the error events. */
+export class PeerTransportError extends Error implements PeerError {
+  readonly code: PeerErrorCode;
+  constructor(code: PeerErrorCode, message: string) {
+    super(message);
+    this.name = 'PeerTransportError';
+    this.code = code;
+  }
+}
+
+/** 'local': close() was called; 'remote': the other side closed; 'failed': an error ended it (an 'error' event came first). */
+export type PeerCloseReason = 'local' | 'remote' | 'failed';
+
+export interface PeerEvents {
+  /** A signal to hand to the other side through the signaling server. */
+  signal: SignalData;
+  connect: void;
+  data: Uint8Array;
+  /** Emitted once; nothing is emitted after it. */
+  close: { reason: PeerCloseReason };
+  error: PeerError;
+  /** bufferedAmount fell to PEER_DRAIN_THRESHOLD_BYTES or below after being above it. */
+  drain: void;
+}
+
+export interface SelectedCandidatePair {
+  /** 'host' | 'srflx' | 'prflx' | 'relay' */
+  localType: string;
+  remoteType: string;
+  /** Transport of the local candidate ('udp' | 'tcp'), when the stack reports it. */
+  protocol?: string;
+}
+
+export interface PeerTransport {
+  /** Applies a signal from the other side; ignored once closed. Early candidates are held until the description they belong to is set. */
+  signal(data: SignalData): void;
+  /** Sends one message; throws PeerTransportError when not connected or the channel refuses it. */
+  send(bytes: Uint8Array): void;
+  /** Bytes queued in the data channel and not yet sent. */
+  readonly bufferedAmount: number;
+  readonly connected: boolean;
+  on<K extends keyof PeerEvents>(event: K, listener: (payload: PeerEvents[K]) => void): () => void;
+  /** Closes the connection; idempotent and never throws. */
+  close(): void;
+  /** The ICE candidate pair in use, from getStats(); null before connecting or after closing. */
+  selectedCandidatePair(): Promise<SelectedCandidatePair | null>;
+}
+
+/**
+ * The parts of a simple-peer instance the adapter needs beyond its typings:
+ * the data channel (for 'bufferedamountlow', which simple-peer consumes
+ * itself only for its stream API) and the peer connection (for getStats()).
+ */
+interface SimplePeerInternals {
+  _channel?: RTCDataChannel | null;
+  _pc?: RTCPeerConnection | null;
+}
+
+const SIGNALING_ERROR_CODES = new Set([
+  'ERR_CREATE_OFFER',
+  'ERR_CREATE_ANSWER',
+  'ERR_SET_LOCAL_DESCRIPTION',
+  'ERR_SET_REMOTE_DESCRIPTION',
+  'ERR_ADD_ICE_CANDIDATE',
+  'ERR_SIGNALING',
+]);
+
+function errorCodeOf(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** SCTP cause code 12, "User-Initiated Abort". */
+const SCTP_USER_INITIATED_ABORT = 12;
+
+/**
+ * Chromium reports the other side's close() as a data-channel error (an
+ * RTCError with SCTP cause "User-Initiated Abort"). That is an orderly remote
+ * close, not a failure.
+ */
+function isRemoteAbort(error: unknown): boolean {
+  try {
+    if (typeof error === 'object' && error !== null && 'sctpCauseCode' in error) {
+      if (error.sctpCauseCode === SCTP_USER_INITIATED_ABORT) return true;
+    }
+  } catch {
+    // err-code may have copied the RTCError onto a plain object whose inherited getters throw.
+  }
+  return /User-Initiated Abort/i.test(messageOf(error));
+}
+
+function toPeerErrorCode(simplePeerCode: string | undefined): PeerErrorCode {
+  if (simplePeerCode === undefined) return 'channel-failed';
+  if (SIGNALING_ERROR_CODES.has(simplePeerCode)) return 'signaling-failed';
+  if (simplePeerCode === 'ERR_WEBRTC_SUPPORT' || simplePeerCode === 'ERR_PC_CONSTRUCTOR') return 'unsupported';
+  if (simplePeerCode === 'ERR_ICE_CONNECTION_FAILURE' || simplePeerCode === 'ERR_CONNECTION_FAILURE') {
+    return 'connection-failed';
+  }
+  return 'channel-failed';
+}
+
+function copyIceServers(servers: readonly IceServer[]): RTCIceServer[] {
+  // Copies: some WebRTC stacks (node-datachannel) normalise the config in place.
+  return servers.map((server) => ({
+    urls: Array.isArray(server.urls) ? [...server.urls] : server.urls,
+    ...(server.username !== undefined ? { username: server.username } : {}),
+    ...(server.credential !== undefined ? { credential: server.credential } : {}),
+  }));
+}
+
+type StatsEntry = Record<string, unknown>;
+
+function stringField(entry: StatsEntry | undefined, key: string): string | undefined {
+  const value = entry?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Finds the selected pair the standard way (transport.selectedCandidatePairId) or, failing that, the nominated succeeded pair. */
+function findSelectedPair(report: RTCStatsReport): SelectedCandidatePair | null {
+  const entries = new Map<string, StatsEntry>();
+  report.forEach((value: unknown, id: string) => {
+    if (typeof value === 'object' && value !== null) entries.set(id, value as StatsEntry);
+  });
+  let pair: StatsEntry | undefined;
+  for (const entry of entries.values()) {
+    const selectedId = entry['type'] === 'transport' ? stringField(entry, 'selectedCandidatePairId') : undefined;
+    if (selectedId !== undefined && entries.has(selectedId)) {
+      pair = entries.get(selectedId);
+      break;
+    }
+  }
+  if (!pair) {
+    for (const entry of entries.values()) {
+      if (entry['type'] === 'candidate-pair' && entry['nominated'] === true && entry['state'] === 'succeeded') {
+        pair = entry;
+        break;
+      }
+    }
+  }
+  if (!pair) return null;
+  const localId = stringField(pair, 'localCandidateId');
+  const remoteId = stringField(pair, 'remoteCandidateId');
+  const local = localId === undefined ? undefined : entries.get(localId);
+  const remote = remoteId === undefined ? undefined : entries.get(remoteId);
+  const localType = stringField(local, 'candidateType');
+  const remoteType = stringField(remote, 'candidateType');
+  if (localType === undefined || remoteType === undefined) return null;
+  const protocol = stringField(local, 'protocol');
+  return protocol === undefined ? { localType, remoteType } : { localType, remoteType, protocol };
+}
+
+class SimplePeerTransport implements PeerTransport {
+  readonly #events = new TypedEmitter<PeerEvents>();
+  readonly #peer: SimplePeer.Instance;
+  #closed = false;
+  #closeRequested = false;
+  #failed = false;
+  #detachChannel: (() => void) | null = null;
+
+  constructor(options: PeerOptions) {
+    const config: RTCConfiguration = { iceServers: copyIceServers(options.iceServers) };
+    if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
+    const peerOptions: SimplePeer.Options = {
+      initiator: options.initiator,
+      config,
+      trickle: true,
+      channelName: options.channelLabel ?? DEFAULT_CHANNEL_LABEL,
+      // Ordered and reliable (no maxRetransmits/maxPacketLifeTime): the codec's
+      // deflate stream and DOM sequence numbers assume nothing is lost or reordered.
+      channelConfig: { ordered: true },
+    };
+    if (options.wrtc) {
+      // simple-peer's typings want the DOM constructor types exactly; ours is the structural subset it uses.
+      peerOptions.wrtc = options.wrtc as unknown as NonNullable<SimplePeer.Options['wrtc']>;
+    }
+    try {
+      this.#peer = new SimplePeer(peerOptions);
+    } catch (error) {
+      throw new PeerTransportError('unsupported', messageOf(error));
+    }
+    this.#peer.on('signal', (raw: unknown) => this.#onSignal(raw));
+    this.#peer.on('connect', () => this.#onConnect());
+    this.#peer.on('data', (chunk: unknown) => this.#onData(chunk));
+    this.#peer.on('error', (error: unknown) => this.#onError(error));
+    this.#peer.on('close', () => this.#onClose());
+  }
+
+  get bufferedAmount(): number {
+    if (this.#closed) return 0;
+    return this.#peer.bufferSize;
+  }
+
+  get connected(): boolean {
+    return !this.#quiet && this.#peer.connected;
+  }
+
+  on<K extends keyof PeerEvents>(event: K, listener: (payload: PeerEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  signal(data: SignalData): void {
+    if (this.#quiet) return;
+    try {
+      // simple-peer types candidates as RTCIceCandidate but only passes them to
+      // `new RTCIceCandidate(init)`, so the plain init object is what it needs.
+      this.#peer.signal(data as unknown as SimplePeer.SignalData);
+    } catch (error) {
+      // Only a destroyed peer throws here; the close event is on its way.
+      this.#reportError('signaling-failed', messageOf(error));
+    }
+  }
+
+  send(bytes: Uint8Array): void {
+    if (!this.connected) throw new PeerTransportError('not-connected', 'The data channel is not open.');
+    try {
+      this.#peer.send(bytes);
+    } catch (error) {
+      throw new PeerTransportError('send-failed', messageOf(error));
+    }
+  }
+
+  close(): void {
+    if (this.#quiet) return;
+    this.#closeRequested = true;
+    try {
+      this.#peer.destroy();
+    } catch {
+      // destroy() on a half-built or already-failing peer may throw; closing must not.
+    }
+  }
+
+  async selectedCandidatePair(): Promise<SelectedCandidatePair | null> {
+    const pc = (this.#peer as unknown as SimplePeerInternals)._pc;
+    if (this.#closed || !pc) return null;
+    try {
+      return findSelectedPair(await pc.getStats());
+    } catch {
+      return null;
+    }
+  }
+
+  /** After close() only the close event may follow: late candidates, data or errors from the teardown are dropped. */
+  get #quiet(): boolean {
+    return this.#closed || this.#closeRequested;
+  }
+
+  #onSignal(raw: unknown): void {
+    if (this.#quiet) return;
+    // transceiverRequest is for media tracks; we only ever use one data channel.
+    if (typeof raw === 'object' && raw !== null && 'transceiverRequest' in raw) return;
+    const parsed = signalData.safeParse(raw);
+    if (!parsed.success) {
+      this.#reportError('invalid-signal', `Dropped a signal outside the protocol: ${parsed.error.message}`);
+      return;
+    }
+    this.#events.emit('signal', parsed.data);
+  }
+
+  #onConnect(): void {
+    if (this.#quiet) return;
+    this.#watchBufferedAmount();
+    this.#events.emit('connect', undefined);
+  }
+
+  /**
+   * simple-peer only turns 'bufferedamountlow' into stream backpressure for
+   * write(); send() gets nothing. We listen on its channel directly (with
+   * addEventListener, leaving simple-peer's own onbufferedamountlow in place).
+   */
+  #watchBufferedAmount(): void {
+    const channel = (this.#peer as unknown as SimplePeerInternals)._channel;
+    if (!channel) return;
+    channel.bufferedAmountLowThreshold = PEER_DRAIN_THRESHOLD_BYTES;
+    const onLow = (): void => {
+      // Only a truthful drain: node-datachannel delivers the native event
+      // asynchronously, so it can arrive after more sends refilled the buffer.
+      // The next crossing below the threshold fires the event again.
+      if (!this.#quiet && channel.bufferedAmount <= PEER_DRAIN_THRESHOLD_BYTES) this.#events.emit('drain', undefined);
+    };
+    channel.addEventListener('bufferedamountlow', onLow);
+    this.#detachChannel = () => channel.removeEventListener('bufferedamountlow', onLow);
+  }
+
+  #onData(chunk: unknown): void {
+    if (this.#quiet) return;
+    // simple-peer hands out Buffers (the npm `buffer` polyfill in browsers); a
+    // plain view keeps upper layers environment-neutral without copying.
+    if (chunk instanceof Uint8Array) {
+      this.#events.emit('data', new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    } else if (typeof chunk === 'string') {
+      this.#events.emit('data', new TextEncoder().encode(chunk));
+    }
+  }
+
+  #onError(error: unknown): void {
+    if (this.#quiet) return;
+    if (isRemoteAbort(error)) return;
+    this.#failed = true;
+    this.#reportError(toPeerErrorCode(errorCodeOf(error)), messageOf(error));
+  }
+
+  #reportError(code: PeerErrorCode, message: string): void {
+    this.#events.emit('error', { code, message });
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#detachChannel?.();
+    this.#detachChannel = null;
+    const reason: PeerCloseReason = this.#closeRequested ? 'local' : this.#failed ? 'failed' : 'remote';
+    this.#events.emit('close', { reason });
+    this.#events.clear();
+  }
+}
+
+/** Creates one side of a peer connection; wire its 'signal' events to the other side's signal(). */
+export function createPeer(options: PeerOptions): PeerTransport {
+  return new SimplePeerTransport(options);
+}
