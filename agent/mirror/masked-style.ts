@@ -1,0 +1,62 @@
+/**
+ * The mirror's own stylesheet, adopted by every mirrored document and shadow
+ * root: masked fields, blocked boxes, inert placeholders and the customer's
+ * focus. Keyed on mirror-owned data attributes that sanitize.ts never lets the
+ * customer's page set.
+ */
+
+/** On an element whose value (or text) was masked in the customer's browser. */
+export const MASKED_ATTRIBUTE = 'data-cobrowse-mirror-masked';
+/** On the same-size placeholder of a `data-cobrowse-block` subtree. */
+export const BLOCKED_ATTRIBUTE = 'data-cobrowse-mirror-blocked';
+/** On the element focused in the customer's page. */
+export const FOCUS_ATTRIBUTE = 'data-cobrowse-mirror-focus';
+/** On an inert placeholder: the original tag it stands for. */
+export const INERT_TAG_ATTRIBUTE = 'data-cobrowse-mirror-tag';
+
+/** The element that stands in for a script (or any other code-running tag). */
+export const INERT_TAG = 'cobrowse-inert';
+/** Stands in for a blocked void/replaced element, which cannot hold the label. */
+export const BLOCKED_TAG = 'cobrowse-blocked';
+/** Holds the children of a shadow root on a host that cannot have one. */
+export const SHADOW_FALLBACK_TAG = 'cobrowse-shadow';
+
+export const BLOCKED_LABEL = "Hidden by the customer's site";
+
+/** A small padlock, drawn as the right-hand background layer of a masked field. */
+const LOCK_ICON =
+  "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='12' height='12' viewBox='0 0 12 12'%3E%3Crect x='2' y='5' width='8' height='6' rx='1' fill='%23555'/%3E%3Cpath d='M4 5V3.5a2 2 0 0 1 4 0V5' stroke='%23555' stroke-width='1.3' fill='none'/%3E%3C/svg%3E\")";
+
+const STRIPES = 'repeating-linear-gradient(135deg, rgba(120,120,120,0.18) 0 4px, rgba(255,255,255,0.18) 4px 8px)';
+
+/** CSS text of the mirror stylesheet. Everything is !important: the customer's CSS must not hide the markers. */
+export const MIRROR_CSS = `
+${INERT_TAG}, [${INERT_TAG_ATTRIBUTE}] { display: none !important; }
+${SHADOW_FALLBACK_TAG} { display: contents; }
+[${MASKED_ATTRIBUTE}] {
+  background-image: ${LOCK_ICON}, ${STRIPES} !important;
+  background-repeat: no-repeat, repeat !important;
+  background-position: right 3px center, 0 0 !important;
+  background-size: 12px 12px, auto !important;
+  outline: 1px dashed rgba(90,90,90,0.7) !important;
+  outline-offset: -1px !important;
+}
+[${BLOCKED_ATTRIBUTE}] {
+  box-sizing: border-box !important;
+  overflow: hidden !important;
+  background: repeating-linear-gradient(135deg, #e4e4e4 0 6px, #f2f2f2 6px 12px) !important;
+  border: 1px dashed #999 !important;
+  color: #555 !important;
+  font: 12px/1.3 system-ui, sans-serif !important;
+}
+${BLOCKED_TAG}[${BLOCKED_ATTRIBUTE}] { display: inline-block !important; vertical-align: top; }
+[${BLOCKED_ATTRIBUTE}]::before {
+  content: "${BLOCKED_LABEL}" !important;
+  display: block !important;
+  padding: 4px !important;
+}
+[${FOCUS_ATTRIBUTE}] {
+  outline: 2px solid #2f6fed !important;
+  outline-offset: 1px !important;
+}
+`;

@@ -1,0 +1,802 @@
+/**
+ * The agent-side mirror: rebuilds the customer's page from DOM frames inside
+ * an iframe that cannot run anything (sandbox without allow-scripts, plus a
+ * CSP <meta> as a second layer), sanitizing every node and attribute again.
+ *
+ * A snapshot is buffered until its `final` part and then built in one go, so
+ * the agent never sees a half-built page; DOM frames that arrive between the
+ * parts are queued and applied after the build. A seq gap, a duplicate or a
+ * frame that cannot be applied asks once for a resync and ignores everything
+ * until the next snapshot, rather than letting the mirror drift.
+ */
+import type { DomFrame } from '../../shared/protocol.js';
+import { SequenceChecker } from '../../shared/sequence.js';
+import {
+  applyFormState,
+  applySheetRules,
+  createCspMeta,
+  createMirrorElement,
+  mirrorCss,
+  prepareDocument,
+  replaceLinkWithRules,
+  setMirrorAttribute,
+  type BuildContext,
+  type FormState,
+} from './build-node.js';
+import { FOCUS_ATTRIBUTE, MASKED_ATTRIBUTE, MIRROR_CSS, SHADOW_FALLBACK_TAG } from './masked-style.js';
+
+type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
+type MutationsFrame = Extract<DomFrame, { t: 'mutations' }>;
+type SerializedNode = SnapshotFrame['nodes'][number];
+type SelectionFrame = Extract<DomFrame, { t: 'selection' }>;
+type StateOrMutationFrame = Exclude<DomFrame, SnapshotFrame>;
+
+export interface MirrorOptions {
+  /** The mirror creates its own iframe inside this element. */
+  container: HTMLElement;
+  /** Asks the customer for a fresh snapshot; `lastSeq` is the last frame applied in order. */
+  onResyncNeeded: (lastSeq: number | null) => void;
+  onFrameApplied?: (frame: DomFrame) => void;
+}
+
+export interface MirrorViewport {
+  w: number;
+  h: number;
+  dpr: number;
+}
+
+export interface MirrorStats {
+  framesApplied: number;
+  /** Frames dropped while waiting for a snapshot after a resync request. */
+  framesIgnored: number;
+  gaps: number;
+  duplicates: number;
+  applyFailures: number;
+  resyncRequests: number;
+  snapshots: number;
+  /** Nodes currently mapped to an id. */
+  nodes: number;
+  droppedAttributes: number;
+  inertElements: number;
+  /** State frames (input, scroll, focus, media, selection) naming a node the mirror does not have. */
+  unknownTargets: number;
+  lastError: string | null;
+}
+
+type MirrorState = 'waiting' | 'building' | 'live' | 'desynced' | 'destroyed';
+
+/** A frame that does not fit the mirror's document: the mirror has drifted. */
+class MirrorApplyError extends Error {
+  override name = 'MirrorApplyError';
+}
+
+type DeferredWork = (() => void)[];
+
+const SHADOW_HOST_TAGS = new Set([
+  'article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'header', 'main', 'nav', 'p', 'section', 'span',
+]);
+
+const SAFE_PAGE_PROTOCOLS = new Set(['http:', 'https:']);
+
+/** The customer's page, rebuilt inert in an iframe, with a node id ↔ node map for the agent tools. */
+export class Mirror {
+  readonly iframe: HTMLIFrameElement;
+
+  readonly #options: MirrorOptions;
+  readonly #checker = new SequenceChecker();
+  #state: MirrorState = 'waiting';
+  #pendingParts: SnapshotFrame[] = [];
+  #queued: StateOrMutationFrame[] = [];
+  #nodes = new Map<number, Node>();
+  #ids = new WeakMap<Node, number>();
+  #masked = new Set<number>();
+  #mirrorSheets = new WeakMap<Document, CSSStyleSheet>();
+  /** Scroll offsets the customer has, re-applied when late resources change the layout. */
+  #scrollTargets = new Map<number, { x: number; y: number }>();
+  #focusedId: number | null = null;
+  /** The last seq whose frame was fully applied since the current snapshot (what a resync reports). */
+  #lastAppliedSeq: number | null = null;
+  #viewport: MirrorViewport = { w: 0, h: 0, dpr: 1 };
+  #scroll = { x: 0, y: 0 };
+  #url = '';
+  #title = '';
+  #pageBase: URL | null = null;
+  #stats: Omit<MirrorStats, 'nodes'> = {
+    framesApplied: 0,
+    framesIgnored: 0,
+    gaps: 0,
+    duplicates: 0,
+    applyFailures: 0,
+    resyncRequests: 0,
+    snapshots: 0,
+    droppedAttributes: 0,
+    inertElements: 0,
+    unknownTargets: 0,
+    lastError: null,
+  };
+  readonly #ctx: BuildContext = {
+    resolveUrl: (url) => this.#resolveUrl(url),
+    count: (kind) => {
+      this.#stats[kind]++;
+    },
+  };
+
+  constructor(options: MirrorOptions) {
+    this.#options = options;
+    const iframe = options.container.ownerDocument.createElement('iframe');
+    // Set before insertion: the sandbox of the first document is fixed when the frame is created.
+    iframe.setAttribute('sandbox', 'allow-same-origin');
+    iframe.setAttribute('title', "Customer's page (mirror)");
+    iframe.setAttribute('referrerpolicy', 'no-referrer');
+    iframe.style.cssText = 'border:0;display:block;background:#fff;width:0;height:0;';
+    options.container.append(iframe);
+    this.iframe = iframe;
+  }
+
+  /** The customer's viewport in CSS pixels and device pixel ratio (the console scales w×h to fit). */
+  get viewport(): Readonly<MirrorViewport> {
+    return { ...this.#viewport };
+  }
+
+  /** The customer's window scroll position. */
+  get scroll(): Readonly<{ x: number; y: number }> {
+    return { ...this.#scroll };
+  }
+
+  /** The customer's page URL and title as last reported. */
+  get page(): Readonly<{ url: string; title: string }> {
+    return { url: this.#url, title: this.#title };
+  }
+
+  get stats(): Readonly<MirrorStats> {
+    return { ...this.#stats, nodes: this.#nodes.size };
+  }
+
+  /** Applies one DOM frame in order. Never throws: problems are counted and end in onResyncNeeded. */
+  apply(frame: DomFrame): void {
+    if (this.#state === 'destroyed') return;
+    try {
+      this.#accept(frame);
+    } catch (error) {
+      this.#stats.applyFailures++;
+      this.#stats.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.#requestResync();
+    }
+  }
+
+  /** The mirrored node with this id (0 is the mirrored document). */
+  nodeById(id: number): Node | undefined {
+    return this.#nodes.get(id);
+  }
+
+  /** The customer's id of a mirrored node, or undefined for nodes the mirror added itself. */
+  idOf(node: Node): number | undefined {
+    return this.#ids.get(node);
+  }
+
+  /** True when the customer's capture masked this node's value or text. */
+  isMasked(id: number): boolean {
+    return this.#masked.has(id);
+  }
+
+  /** The scale that fits the customer's viewport into `width`×`height` (never above 1). */
+  fitScale(width: number, height: number): number {
+    const { w, h } = this.#viewport;
+    if (w <= 0 || h <= 0) return 1;
+    return Math.min(1, width / w, height / h);
+  }
+
+  destroy(): void {
+    this.#state = 'destroyed';
+    this.#nodes.clear();
+    this.#masked.clear();
+    this.#scrollTargets.clear();
+    this.#pendingParts = [];
+    this.#queued = [];
+    this.iframe.remove();
+  }
+
+  // -------------------------------------------------------------------------
+  // Ordering and resync
+
+  #accept(frame: DomFrame): void {
+    if (frame.t === 'snapshot') {
+      this.#acceptSnapshotPart(frame);
+      return;
+    }
+    if (this.#state === 'desynced') {
+      this.#stats.framesIgnored++;
+      return;
+    }
+    if (this.#state === 'waiting') {
+      // Frames before any snapshot cannot be placed anywhere.
+      this.#stats.framesIgnored++;
+      this.#stats.gaps++;
+      this.#requestResync();
+      return;
+    }
+    if (!this.#inSequence(frame.seq)) return;
+    if (this.#state === 'building') {
+      this.#queued.push(frame);
+      return;
+    }
+    this.#applyFrame(frame);
+    this.#applied(frame);
+  }
+
+  #acceptSnapshotPart(frame: SnapshotFrame): void {
+    if (frame.part === 0) {
+      this.#checker.expectFrom(frame.seq);
+      this.#checker.accept(frame.seq);
+      this.#pendingParts = [frame];
+      this.#queued = [];
+      this.#lastAppliedSeq = null;
+      this.#state = 'building';
+    } else {
+      if (this.#state === 'desynced' || this.#state === 'waiting') {
+        this.#stats.framesIgnored++;
+        if (this.#state === 'waiting') this.#requestResync();
+        return;
+      }
+      if (!this.#inSequence(frame.seq)) return;
+      if (this.#state !== 'building' || frame.part !== this.#pendingParts.length) {
+        throw new MirrorApplyError(`snapshot part ${frame.part} arrived out of order`);
+      }
+      this.#pendingParts.push(frame);
+    }
+    if (!frame.final) return;
+    const parts = this.#pendingParts;
+    const queued = this.#queued;
+    this.#pendingParts = [];
+    this.#queued = [];
+    this.#buildSnapshot(parts);
+    this.#state = 'live';
+    this.#stats.snapshots++;
+    for (const part of parts) this.#applied(part);
+    for (const queuedFrame of queued) {
+      this.#applyFrame(queuedFrame);
+      this.#applied(queuedFrame);
+    }
+  }
+
+  /** Checks seq; a duplicate or gap asks for a resync and returns false. */
+  #inSequence(seq: number): boolean {
+    const verdict = this.#checker.accept(seq);
+    if (verdict === 'ok') return true;
+    if (verdict === 'gap') this.#stats.gaps++;
+    else this.#stats.duplicates++;
+    this.#stats.framesIgnored++;
+    this.#requestResync();
+    return false;
+  }
+
+  #requestResync(): void {
+    if (this.#state === 'desynced' || this.#state === 'destroyed') return;
+    this.#state = 'desynced';
+    this.#pendingParts = [];
+    this.#queued = [];
+    this.#stats.resyncRequests++;
+    try {
+      this.#options.onResyncNeeded(this.#lastAppliedSeq);
+    } catch {
+      // The console's handler failing must not break the mirror's own state.
+    }
+  }
+
+  #applied(frame: DomFrame): void {
+    this.#stats.framesApplied++;
+    this.#lastAppliedSeq = frame.seq;
+    try {
+      this.#options.onFrameApplied?.(frame);
+    } catch {
+      // Observers do not get to break ordering.
+    }
+  }
+
+  #applyFrame(frame: StateOrMutationFrame): void {
+    switch (frame.t) {
+      case 'mutations':
+        this.#applyMutations(frame);
+        return;
+      case 'input': {
+        const target = this.#nodes.get(frame.id);
+        if (!isElement(target)) {
+          this.#stats.unknownTargets++;
+          return;
+        }
+        applyFormState(target, frame);
+        if (frame.m) this.#markMasked(frame.id, target);
+        return;
+      }
+      case 'scroll':
+        this.#scrollTargets.set(frame.id, { x: frame.x, y: frame.y });
+        if (!this.#scrollNode(frame.id, frame.x, frame.y)) this.#stats.unknownTargets++;
+        return;
+      case 'viewport':
+        this.#setViewport(frame.w, frame.h, frame.dpr);
+        return;
+      case 'selection':
+        this.#applySelection(frame);
+        return;
+      case 'focus':
+        this.#applyFocus(frame.id);
+        return;
+      case 'media':
+        this.#applyMedia(frame.id, frame.paused, frame.time);
+        return;
+      case 'nav':
+        this.#setPage(frame.url, frame.title);
+        return;
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Snapshot
+
+  #buildSnapshot(parts: readonly SnapshotFrame[]): void {
+    const last = parts[parts.length - 1];
+    if (!last) return;
+    this.#nodes = new Map();
+    this.#ids = new WeakMap();
+    this.#masked = new Set();
+    this.#mirrorSheets = new WeakMap();
+    this.#scrollTargets = new Map();
+    this.#focusedId = null;
+    this.#setPage(last.url, last.title);
+    this.#setViewport(last.vw, last.vh, last.dpr);
+
+    const doc = this.iframe.contentDocument;
+    if (!doc) throw new MirrorApplyError('the mirror iframe has no document (is the container attached?)');
+    const nodes = parts.flatMap((part) => part.nodes);
+    const doctypeRoots = rootsWithDoctype(nodes);
+    prepareDocument(doc, doctypeRoots.has(0));
+    this.#guardDocument(doc);
+    this.#register(0, doc);
+    this.#setAdopted(doc, parts.find((part) => part.adopted)?.adopted ?? []);
+
+    const deferred: DeferredWork = [];
+    for (const node of nodes) this.#addNode(node, deferred, doctypeRoots);
+    for (const work of deferred) work();
+
+    this.#scrollTargets.set(0, { x: last.sx, y: last.sy });
+    this.#reapplyScroll();
+    if (last.focus !== undefined) this.#applyFocus(last.focus);
+  }
+
+  // -------------------------------------------------------------------------
+  // Mutations
+
+  #applyMutations(frame: MutationsFrame): void {
+    for (const id of frame.removes) this.#removeNode(id);
+    const deferred: DeferredWork = [];
+    const doctypeRoots = rootsWithDoctype(frame.adds);
+    for (const node of frame.adds) this.#addNode(node, deferred, doctypeRoots);
+    for (const change of frame.attrs) {
+      const element = this.#nodes.get(change.id);
+      if (!isElement(element)) throw new MirrorApplyError(`attribute change for missing element ${change.id}`);
+      for (const [name, value] of Object.entries(change.a)) setMirrorAttribute(element, name, value, this.#ctx);
+    }
+    for (const change of frame.texts) {
+      const node = this.#nodes.get(change.id);
+      if (!node || (node.nodeType !== Node.TEXT_NODE && node.nodeType !== Node.COMMENT_NODE)) {
+        throw new MirrorApplyError(`text change for missing text node ${change.id}`);
+      }
+      (node as CharacterData).data = this.#textFor(node.parentNode, change.x);
+      if (change.m) this.#markMasked(change.id, node.parentNode);
+    }
+    for (const sheet of frame.sheets ?? []) this.#applySheet(sheet.id, sheet.css);
+    for (const work of deferred) work();
+  }
+
+  #removeNode(id: number): void {
+    const node = this.#nodes.get(id);
+    // Already gone with an ancestor removed earlier in the same batch.
+    if (!node) return;
+    if (id === 0) throw new MirrorApplyError('the document itself cannot be removed');
+    if (isDocument(node) || isShadowRoot(node)) {
+      // A root's content goes away; the root stays attached to its frame or host.
+      for (const child of [...node.childNodes]) {
+        this.#forgetSubtree(child);
+        child.parentNode?.removeChild(child);
+      }
+      this.#forget(node);
+      return;
+    }
+    this.#forgetSubtree(node);
+    node.parentNode?.removeChild(node);
+  }
+
+  #addNode(node: SerializedNode, deferred: DeferredWork, doctypeRoots: ReadonlySet<number>): void {
+    const parent = this.#nodes.get(node.p);
+    if (!parent) throw new MirrorApplyError(`parent ${node.p} of node ${node.id} is missing`);
+    let next: Node | null = null;
+    if (node.nx !== undefined && node.nx !== null) {
+      next = this.#nodes.get(node.nx) ?? null;
+      if (!next || next.parentNode !== parent) {
+        throw new MirrorApplyError(`next sibling ${node.nx} of node ${node.id} is not a child of ${node.p}`);
+      }
+    }
+    const existing = this.#nodes.get(node.id);
+    if (existing) this.#removeNode(node.id);
+
+    switch (node.k) {
+      case 'shadow':
+        this.#addShadowRoot(node.id, parent, node.adopted ?? []);
+        return;
+      case 'doc':
+        this.#addFrameDocument(node.id, parent, node.adopted ?? [], doctypeRoots.has(node.id));
+        return;
+      case 'doctype': {
+        if (!isDocument(parent)) throw new MirrorApplyError(`doctype ${node.id} outside a document`);
+        const doctype = parent.doctype ?? createDoctype(parent, node.name);
+        if (!doctype.parentNode) insertQuietly(parent, doctype, next ?? parent.documentElement);
+        this.#register(node.id, doctype);
+        return;
+      }
+      case 'comment': {
+        const comment = ownerDocumentOf(parent).createComment(node.x);
+        this.#insert(parent, comment, next);
+        this.#register(node.id, comment);
+        return;
+      }
+      case 'text': {
+        const text = ownerDocumentOf(parent).createTextNode(this.#textFor(parent, node.x));
+        this.#insert(parent, text, next);
+        this.#register(node.id, text);
+        if (node.m) this.#markMasked(node.id, parent);
+        return;
+      }
+      case 'el': {
+        const doc = ownerDocumentOf(parent);
+        const element = createMirrorElement(doc, node, this.#ctx);
+        if (element.localName === 'head' && isElement(parent) && parent.localName === 'html') {
+          element.append(createCspMeta(doc));
+        }
+        this.#insert(parent, element, next);
+        this.#register(node.id, element);
+        if (node.m) this.#masked.add(node.id);
+        if (node.blk) return;
+        if (node.v !== undefined || node.chk !== undefined || node.sel !== undefined) {
+          const state: FormState = { v: node.v, chk: node.chk, sel: node.sel };
+          deferred.push(() => applyFormState(element, state));
+        }
+        const css = node.css;
+        if (css && element.localName === 'style') deferred.push(() => applySheetRules(element, css, this.#ctx));
+        if (node.sx !== undefined || node.sy !== undefined) {
+          const target = { x: node.sx ?? 0, y: node.sy ?? 0 };
+          this.#scrollTargets.set(node.id, target);
+          deferred.push(() => this.#scrollNode(node.id, target.x, target.y));
+        }
+        return;
+      }
+    }
+  }
+
+  /** Inserts a customer node; a document takes only one element and no text, so extras stay detached. */
+  #insert(parent: Node, child: Node, next: Node | null): void {
+    if (isDocument(parent)) {
+      const allowed =
+        child.nodeType === Node.COMMENT_NODE || (child.nodeType === Node.ELEMENT_NODE && !parent.documentElement);
+      if (allowed) insertQuietly(parent, child, next);
+      return;
+    }
+    try {
+      parent.insertBefore(child, next);
+    } catch (error) {
+      throw new MirrorApplyError(`cannot insert into ${parent.nodeName}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #addShadowRoot(id: number, host: Node, adopted: readonly string[]): void {
+    if (!isElement(host)) throw new MirrorApplyError(`shadow root ${id} on a non-element`);
+    let root: Node;
+    if (host.shadowRoot) {
+      root = host.shadowRoot;
+      for (const child of [...root.childNodes]) {
+        this.#forgetSubtree(child);
+        root.removeChild(child);
+      }
+    } else if (canAttachShadow(host)) {
+      root = host.attachShadow({ mode: 'open' });
+    } else {
+      // This host cannot have a shadow root in the mirror (e.g. the customer's
+      // custom element replaced a built-in): its shadow children render in a
+      // display:contents wrapper in front of the light DOM instead.
+      const wrapper = host.ownerDocument.createElement(SHADOW_FALLBACK_TAG);
+      host.prepend(wrapper);
+      root = wrapper;
+    }
+    if (isShadowRoot(root)) this.#setAdopted(root, adopted);
+    this.#register(id, root);
+  }
+
+  #addFrameDocument(id: number, frame: Node, adopted: readonly string[], withDoctype: boolean): void {
+    const frameDocument = isElement(frame) && frame.localName === 'iframe' ? (frame as HTMLIFrameElement).contentDocument : null;
+    if (!frameDocument) {
+      // Not a frame the mirror can fill (e.g. an inert <object>): build it detached, out of sight.
+      this.#register(id, ownerDocumentOf(frame).implementation.createHTMLDocument(''));
+      return;
+    }
+    prepareDocument(frameDocument, withDoctype);
+    this.#guardDocument(frameDocument);
+    this.#setAdopted(frameDocument, adopted);
+    this.#register(id, frameDocument);
+  }
+
+  #applySheet(id: number, rules: readonly string[]): void {
+    const owner = this.#nodes.get(id);
+    if (!owner) throw new MirrorApplyError(`sheet change for missing node ${id}`);
+    if (isDocument(owner) || isShadowRoot(owner)) {
+      this.#setAdopted(owner, rules.length > 0 ? [rules.join('\n')] : []);
+      return;
+    }
+    if (!isElement(owner)) return;
+    if (owner.localName === 'link') {
+      const standIn = replaceLinkWithRules(owner, rules, this.#ctx);
+      this.#ids.delete(owner);
+      this.#register(id, standIn);
+      return;
+    }
+    applySheetRules(owner, rules, this.#ctx);
+  }
+
+  // -------------------------------------------------------------------------
+  // State frames
+
+  #scrollNode(id: number, x: number, y: number): boolean {
+    const node = this.#nodes.get(id);
+    if (!node) return false;
+    if (id === 0) this.#scroll = { x, y };
+    if (isDocument(node)) {
+      node.defaultView?.scrollTo(x, y);
+      return true;
+    }
+    if (isElement(node)) {
+      node.scrollLeft = x;
+      node.scrollTop = y;
+      return true;
+    }
+    return false;
+  }
+
+  #reapplyScroll(): void {
+    for (const [id, { x, y }] of this.#scrollTargets) {
+      if (!this.#scrollNode(id, x, y)) this.#scrollTargets.delete(id);
+    }
+  }
+
+  #applyFocus(id: number | null): void {
+    if (this.#focusedId !== null) {
+      const previous = this.#nodes.get(this.#focusedId);
+      if (isElement(previous)) previous.removeAttribute(FOCUS_ATTRIBUTE);
+    }
+    this.#focusedId = null;
+    if (id === null) return;
+    const target = this.#nodes.get(id);
+    if (!isElement(target)) {
+      if (id !== 0) this.#stats.unknownTargets++;
+      return;
+    }
+    // An attribute, not element.focus(): focusing inside the mirror would take the agent's keyboard.
+    target.setAttribute(FOCUS_ATTRIBUTE, '');
+    this.#focusedId = id;
+  }
+
+  #applySelection(frame: SelectionFrame): void {
+    const doc = this.#nodes.get(0);
+    if (!isDocument(doc)) return;
+    const range = frame.ranges[0];
+    const selection = doc.getSelection();
+    if (!selection) return;
+    if (!range) {
+      selection.removeAllRanges();
+      return;
+    }
+    const start = this.#nodes.get(range.start);
+    const end = this.#nodes.get(range.end);
+    if (!start || !end) {
+      this.#stats.unknownTargets++;
+      return;
+    }
+    try {
+      selection.setBaseAndExtent(start, range.startOffset, end, range.endOffset);
+    } catch {
+      // Offsets that no longer fit (text changed since) or nodes in another frame: no selection shown.
+      selection.removeAllRanges();
+    }
+  }
+
+  #applyMedia(id: number, paused: boolean, time: number): void {
+    const media = this.#nodes.get(id);
+    if (!isElement(media) || (media.localName !== 'video' && media.localName !== 'audio')) {
+      this.#stats.unknownTargets++;
+      return;
+    }
+    const element = media as HTMLMediaElement;
+    element.muted = true;
+    try {
+      if (Math.abs(element.currentTime - time) > 0.25) element.currentTime = time;
+    } catch {
+      // No media loaded yet: the time is applied by the next media frame.
+    }
+    if (paused) element.pause();
+    else element.play().catch(() => undefined);
+  }
+
+  #setViewport(w: number, h: number, dpr: number): void {
+    this.#viewport = { w: Math.max(0, w), h: Math.max(0, h), dpr: dpr > 0 ? dpr : 1 };
+    this.iframe.style.width = `${this.#viewport.w}px`;
+    this.iframe.style.height = `${this.#viewport.h}px`;
+  }
+
+  #setPage(url: string, title: string): void {
+    this.#url = url;
+    this.#title = title;
+    let base: URL | null = null;
+    try {
+      base = new URL(url);
+    } catch {
+      base = null;
+    }
+    this.#pageBase = base && SAFE_PAGE_PROTOCOLS.has(base.protocol) ? base : null;
+  }
+
+  // -------------------------------------------------------------------------
+  // Helpers
+
+  /**
+   * Customer URLs resolve against the customer's page, never against the mirror
+   * document (whose URL is the agent console's), and may not address the agent
+   * console's own origin unless the customer's page lives there too.
+   */
+  #resolveUrl(url: string): string | null {
+    let resolved: URL;
+    try {
+      resolved = this.#pageBase ? new URL(url.trim(), this.#pageBase) : new URL(url.trim());
+    } catch {
+      return null;
+    }
+    const agentOrigin = this.iframe.ownerDocument.defaultView?.location.origin;
+    if (resolved.origin === agentOrigin && this.#pageBase?.origin !== agentOrigin) return null;
+    return resolved.href;
+  }
+
+  #textFor(parent: Node | null, text: string): string {
+    return isElement(parent) && parent.localName === 'style' ? mirrorCss(text, this.#ctx) : text;
+  }
+
+  #markMasked(id: number, holder: Node | null): void {
+    this.#masked.add(id);
+    if (isElement(holder)) holder.setAttribute(MASKED_ATTRIBUTE, '');
+  }
+
+  #register(id: number, node: Node): void {
+    this.#nodes.set(id, node);
+    this.#ids.set(node, id);
+  }
+
+  #forget(node: Node): void {
+    const id = this.#ids.get(node);
+    if (id === undefined) return;
+    this.#ids.delete(node);
+    this.#nodes.delete(id);
+    this.#masked.delete(id);
+    this.#scrollTargets.delete(id);
+    if (this.#focusedId === id) this.#focusedId = null;
+  }
+
+  /** Forgets the ids of a subtree, through shadow roots and frame documents. */
+  #forgetSubtree(root: Node): void {
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (!node) break;
+      this.#forget(node);
+      for (const child of node.childNodes) stack.push(child);
+      if (isElement(node)) {
+        if (node.shadowRoot) stack.push(node.shadowRoot);
+        if (node.localName === 'iframe') {
+          const frameDocument = (node as HTMLIFrameElement).contentDocument;
+          if (frameDocument) stack.push(frameDocument);
+        }
+      }
+    }
+  }
+
+  #setAdopted(root: Document | ShadowRoot, cssTexts: readonly string[]): void {
+    const doc = isDocument(root) ? root : root.ownerDocument;
+    const view = doc.defaultView;
+    if (!view) return;
+    const sheets: CSSStyleSheet[] = [];
+    for (const text of cssTexts) {
+      // Constructed in the mirror document's own realm: a sheet may only be adopted there.
+      const sheet = new view.CSSStyleSheet();
+      sheet.replaceSync(mirrorCss(text, this.#ctx));
+      sheets.push(sheet);
+    }
+    root.adoptedStyleSheets = [...sheets, this.#mirrorSheetFor(doc, view)];
+  }
+
+  #mirrorSheetFor(doc: Document, view: Window & typeof globalThis): CSSStyleSheet {
+    let sheet = this.#mirrorSheets.get(doc);
+    if (!sheet) {
+      sheet = new view.CSSStyleSheet();
+      sheet.replaceSync(MIRROR_CSS);
+      this.#mirrorSheets.set(doc, sheet);
+    }
+    return sheet;
+  }
+
+  /**
+   * Listeners from the agent's realm on a mirror document: links and forms do
+   * nothing, and late-loading resources re-apply the customer's scroll.
+   * document.open() erases listeners, so this runs after every prepareDocument.
+   */
+  #guardDocument(doc: Document): void {
+    const cancelNavigation = (event: Event): void => {
+      for (const target of event.composedPath()) {
+        if (isElement(target) && (target.localName === 'a' || target.localName === 'area')) {
+          event.preventDefault();
+          return;
+        }
+      }
+    };
+    doc.addEventListener('click', cancelNavigation, true);
+    doc.addEventListener('auxclick', cancelNavigation, true);
+    doc.addEventListener('submit', (event) => event.preventDefault(), true);
+    doc.addEventListener('load', () => this.#reapplyScroll(), true);
+  }
+}
+
+function rootsWithDoctype(nodes: readonly SerializedNode[]): Set<number> {
+  const roots = new Set<number>();
+  for (const node of nodes) if (node.k === 'doctype') roots.add(node.p);
+  return roots;
+}
+
+function createDoctype(doc: Document, name: string): Node {
+  try {
+    return doc.implementation.createDocumentType(name || 'html', '', '');
+  } catch {
+    return doc.createComment('doctype');
+  }
+}
+
+function insertQuietly(parent: Node, child: Node, next: Node | null): void {
+  try {
+    parent.insertBefore(child, next && next.parentNode === parent ? next : null);
+  } catch {
+    // A second doctype or root element: kept detached so its id still resolves.
+  }
+}
+
+/** attachShadow's own rule (built-in hosts or a custom element name), checked without throwing. */
+function canAttachShadow(host: Element): boolean {
+  if (host.namespaceURI !== 'http://www.w3.org/1999/xhtml') return false;
+  if (SHADOW_HOST_TAGS.has(host.localName)) return true;
+  if (!host.localName.includes('-')) return false;
+  try {
+    // Reserved names (font-face, ...) and invalid ones throw; a probe element keeps the host untouched.
+    host.ownerDocument.createElement(host.localName).attachShadow({ mode: 'open' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ownerDocumentOf(node: Node): Document {
+  return isDocument(node) ? node : (node.ownerDocument ?? document);
+}
+
+function isElement(node: unknown): node is Element {
+  return typeof node === 'object' && node !== null && (node as Node).nodeType === Node.ELEMENT_NODE;
+}
+
+function isDocument(node: unknown): node is Document {
+  return typeof node === 'object' && node !== null && (node as Node).nodeType === Node.DOCUMENT_NODE;
+}
+
+function isShadowRoot(node: unknown): node is ShadowRoot {
+  return typeof node === 'object' && node !== null && (node as Node).nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in node;
+}
