@@ -205,7 +205,11 @@ export type ServerMessage = z.infer<typeof serverMessage>;
 //   layout attributes (class, style) and has no children.
 // - Mutations apply in this order: removes, adds (in array order; each add's
 //   parent and its `nx` sibling already exist when it is applied; a moved node
-//   is a remove followed by an add of its whole subtree), attrs, texts, sheets.
+//   is a remove followed by an add of its whole subtree; a re-added node keeps
+//   its id), attrs, texts, sheets. A `sheets` entry for a root id (0, a doc or
+//   a shadow node) is that root's whole adopted list, one CSS text per sheet.
+// - Seq continues across snapshots; the mirror restarts its expectation at
+//   each snapshot's part 0. A scroll inside an iframe names its 'doc' node.
 
 const attributes = z.record(z.string().max(256), z.string().max(1_000_000));
 

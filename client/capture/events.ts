@@ -1,0 +1,391 @@
+/**
+ * User and page events the mirror follows besides DOM mutations: form input
+ * (typed, pasted or set by script), scroll, resize, focus, selection, media
+ * state and the pointer. Listeners only note what changed; the engine's
+ * per-frame flush turns the notes into at most one frame per target, after
+ * the mutations frame of the same flush (so every id already exists).
+ */
+import type { ChannelMessage } from '../../shared/protocol.js';
+import type { NodeIds } from './node-ids.js';
+import { TOP_DOCUMENT_ID } from './node-ids.js';
+import type { PrototypePatches } from './patches.js';
+import { iframeDocument, type FormState, type Serializer } from './serialize.js';
+
+type Unsequenced<T> = T extends { seq: number } ? Omit<T, 'seq'> : never;
+/** A DOM frame before the engine gives it its seq. */
+export type PendingDomFrame = Unsequenced<Extract<ChannelMessage, { t: 'input' | 'scroll' | 'viewport' | 'focus' | 'selection' | 'media' }>>;
+export type PointerMessage = Extract<ChannelMessage, { t: 'pointer' }>;
+
+const ROOT_EVENTS = ['input', 'change', 'scroll', 'play', 'pause', 'seeked', 'load', 'focusin', 'focusout'] as const;
+const POINTER_EVENTS = ['pointermove', 'pointerdown', 'pointerout'] as const;
+const MAX_SELECTION_RANGES = 64;
+
+export interface EventCaptureOptions {
+  topWindow: Window;
+  topDocument: Document;
+  /** The current run's ids and serializer (they change on every snapshot). */
+  run: () => { ids: NodeIds; serializer: Serializer };
+  isOwnUi: (node: Node) => boolean;
+  /** Something was noted: a flush is due. */
+  schedule: () => void;
+  /** A captured <iframe> fired load: its document may have been replaced. */
+  onIframeLoad: (iframe: Element) => void;
+  onError: (error: unknown) => void;
+}
+
+interface Listener {
+  target: EventTarget;
+  type: string;
+  handler: (event: Event) => void;
+  capture: boolean;
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && 'nodeType' in value && 'getRootNode' in value;
+}
+
+export class EventCapture {
+  readonly #o: EventCaptureOptions;
+  readonly #listeners: Listener[] = [];
+  readonly #attached = new WeakSet<EventTarget>();
+  #inputs = new Set<Element>();
+  #scrolls = new Set<Node>();
+  #media = new Set<Element>();
+  #viewport = false;
+  #focus = false;
+  #selection = false;
+  #pointer: PointerMessage | null = null;
+  #lastForm = new WeakMap<Element, string>();
+  #lastFocus: number | null | undefined = undefined;
+  #lastSelection = '';
+
+  constructor(options: EventCaptureOptions) {
+    this.#o = options;
+  }
+
+  /** Number of listeners currently installed (for tests and stats). */
+  get listenerCount(): number {
+    return this.#listeners.length;
+  }
+
+  get pending(): boolean {
+    return (
+      this.#inputs.size > 0 || this.#scrolls.size > 0 || this.#media.size > 0 || this.#viewport || this.#focus || this.#selection || this.#pointer !== null
+    );
+  }
+
+  /** Listens on the captured top window (resize). */
+  attachWindow(win: Window): void {
+    if (this.#attached.has(win)) return;
+    this.#attached.add(win);
+    this.#listen(win, 'resize', () => {
+      this.#viewport = true;
+      this.#o.schedule();
+    });
+  }
+
+  /** Listens on a captured document or open shadow root (capture phase, passive). */
+  attachRoot(root: Document | ShadowRoot): void {
+    if (this.#attached.has(root)) return;
+    this.#attached.add(root);
+    for (const type of ROOT_EVENTS) this.#listen(root, type, (event) => this.#onRootEvent(root, event));
+    if (root.nodeType === 9) {
+      this.#listen(root, 'selectionchange', () => {
+        this.#selection = true;
+        this.#o.schedule();
+      });
+      for (const type of POINTER_EVENTS) this.#listen(root, type, (event) => this.#onPointer(root as Document, event as PointerEvent));
+    }
+  }
+
+  /** Removes every listener. */
+  detachAll(): void {
+    for (const { target, type, handler, capture } of this.#listeners.splice(0)) {
+      try {
+        target.removeEventListener(type, handler, capture);
+      } catch (error) {
+        this.#o.onError(error);
+      }
+    }
+  }
+
+  /** A form element's value, checked or selected state may have changed (script setter, attribute). */
+  queueInput(el: Element): void {
+    this.#inputs.add(el);
+    this.#o.schedule();
+  }
+
+  /** Notes a playing media element so its state follows the snapshot. */
+  queueMedia(el: Element): void {
+    this.#media.add(el);
+    this.#o.schedule();
+  }
+
+  /** Records the state the mirror got with a serialized form element, so unchanged state is not re-sent. */
+  rememberForm(el: Element, state: FormState): void {
+    this.#lastForm.set(el, formKey(state));
+  }
+
+  /** Forgets the state of the previous run (before a fresh snapshot). */
+  resetRun(): void {
+    this.clearPending();
+    this.#lastForm = new WeakMap();
+    this.#lastFocus = undefined;
+    this.#lastSelection = '';
+  }
+
+  /** Drops every pending note (backpressure). */
+  clearPending(): void {
+    this.#inputs.clear();
+    this.#scrolls.clear();
+    this.#media.clear();
+    this.#viewport = false;
+    this.#focus = false;
+    this.#selection = false;
+    this.#pointer = null;
+  }
+
+  /** Turns the notes into frames (without seq) and the latest pointer message, then clears them. */
+  takeFrames(): { frames: PendingDomFrame[]; pointer: PointerMessage | null } {
+    const frames: PendingDomFrame[] = [];
+    const { ids, serializer } = this.#o.run();
+    const inputs = this.#inputs;
+    this.#inputs = new Set();
+    for (const el of this.#expandRadioGroups(inputs)) this.#inputFrames(el, ids, serializer, frames);
+
+    const scrolls = this.#scrolls;
+    this.#scrolls = new Set();
+    for (const target of scrolls) {
+      const id = target === this.#o.topDocument ? TOP_DOCUMENT_ID : ids.idOf(target);
+      if (id === undefined) continue;
+      if (target.nodeType === 9) {
+        const view = (target as Document).defaultView;
+        if (view !== null) frames.push({ t: 'scroll', id, x: view.scrollX, y: view.scrollY });
+      } else {
+        const el = target as Element;
+        frames.push({ t: 'scroll', id, x: el.scrollLeft, y: el.scrollTop });
+      }
+    }
+
+    if (this.#viewport) {
+      this.#viewport = false;
+      const win = this.#o.topWindow;
+      frames.push({ t: 'viewport', w: win.innerWidth, h: win.innerHeight, dpr: win.devicePixelRatio });
+    }
+
+    if (this.#focus) {
+      this.#focus = false;
+      const focused = this.focusedId(ids);
+      if (focused !== this.#lastFocus) {
+        this.#lastFocus = focused;
+        frames.push({ t: 'focus', id: focused });
+      }
+    }
+
+    if (this.#selection) {
+      this.#selection = false;
+      const ranges = this.#selectionRanges(ids);
+      const key = JSON.stringify(ranges);
+      if (key !== this.#lastSelection) {
+        this.#lastSelection = key;
+        frames.push({ t: 'selection', ranges });
+      }
+    }
+
+    const media = this.#media;
+    this.#media = new Set();
+    for (const el of media) {
+      const id = ids.idOf(el);
+      if (id === undefined) continue;
+      const player = el as HTMLMediaElement;
+      const time = Number.isFinite(player.currentTime) && player.currentTime >= 0 ? player.currentTime : 0;
+      frames.push({ t: 'media', id, paused: player.paused, time });
+    }
+
+    const pointer = this.#pointer;
+    this.#pointer = null;
+    return { frames, pointer };
+  }
+
+  /** The id of the focused captured element (inside open shadow roots and same-origin iframes), or null. */
+  focusedId(ids: NodeIds): number | null {
+    let active: Element | null = this.#o.topDocument.activeElement;
+    for (let depth = 0; active !== null && depth < 32; depth++) {
+      const shadowActive = active.shadowRoot?.mode === 'open' ? active.shadowRoot.activeElement : null;
+      if (shadowActive !== null && shadowActive !== undefined) {
+        active = shadowActive;
+        continue;
+      }
+      const tag = active.localName;
+      if (tag === 'iframe' || tag === 'frame') {
+        const inner = iframeDocument(active)?.activeElement ?? null;
+        if (inner !== null && inner.localName !== 'body' && inner.localName !== 'html') {
+          active = inner;
+          continue;
+        }
+      }
+      break;
+    }
+    if (active === null || active === this.#o.topDocument.body || active === this.#o.topDocument.documentElement) return null;
+    return ids.idOf(active) ?? null;
+  }
+
+  #selectionRanges(ids: NodeIds): Array<{ start: number; startOffset: number; end: number; endOffset: number }> {
+    const ranges: Array<{ start: number; startOffset: number; end: number; endOffset: number }> = [];
+    const selection = this.#o.topDocument.getSelection();
+    if (selection === null) return ranges;
+    const count = Math.min(selection.rangeCount, MAX_SELECTION_RANGES);
+    for (let i = 0; i < count; i++) {
+      const range = selection.getRangeAt(i);
+      const start = ids.idOf(range.startContainer);
+      const end = ids.idOf(range.endContainer);
+      if (start === undefined || end === undefined) continue;
+      ranges.push({ start, startOffset: range.startOffset, end, endOffset: range.endOffset });
+    }
+    return ranges;
+  }
+
+  /** Checking one radio silently unchecks the others of its group. */
+  #expandRadioGroups(inputs: Set<Element>): Set<Element> {
+    const out = new Set<Element>(inputs);
+    for (const el of inputs) {
+      if (el.localName !== 'input' || (el as HTMLInputElement).type !== 'radio') continue;
+      const name = (el as HTMLInputElement).name;
+      if (name === '') continue;
+      const root = el.getRootNode() as Document | ShadowRoot;
+      if (typeof root.querySelectorAll !== 'function') continue;
+      const escaped = name.replace(/["\\]/g, '\\$&');
+      for (const radio of Array.from(root.querySelectorAll(`input[type="radio" i][name="${escaped}"]`))) out.add(radio);
+    }
+    return out;
+  }
+
+  #inputFrames(el: Element, ids: NodeIds, serializer: Serializer, frames: PendingDomFrame[]): void {
+    const id = ids.idOf(el);
+    if (id === undefined || !el.isConnected) return;
+    const tag = el.localName;
+    if (tag === 'select') {
+      const decision = serializer.decisionOf(el);
+      if (decision !== 'clear') {
+        this.#emitIfChanged(el, id, { m: true }, frames);
+        return;
+      }
+      const options = (el as HTMLSelectElement).options;
+      for (let i = 0; i < options.length; i++) {
+        const option = options[i];
+        if (option === undefined) continue;
+        const optionId = ids.idOf(option);
+        if (optionId !== undefined) this.#emitIfChanged(option, optionId, serializer.formState(option, serializer.decisionOf(option)), frames);
+      }
+      return;
+    }
+    if (tag === 'option') {
+      const select = el.closest('select');
+      if (select !== null) this.#inputFrames(select, ids, serializer, frames);
+      return;
+    }
+    if (tag !== 'input' && tag !== 'textarea') return;
+    this.#emitIfChanged(el, id, serializer.formState(el, serializer.decisionOf(el)), frames);
+  }
+
+  #emitIfChanged(el: Element, id: number, state: FormState, frames: PendingDomFrame[]): void {
+    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.m === undefined) return;
+    const key = formKey(state);
+    if (this.#lastForm.get(el) === key) return;
+    this.#lastForm.set(el, key);
+    frames.push({ t: 'input', id, ...state });
+  }
+
+  #onRootEvent(root: Document | ShadowRoot, event: Event): void {
+    const path = event.composedPath();
+    const target = path[0] ?? event.target;
+    if (!isNode(target)) return;
+    // Each root handles the events of its own nodes; composed events also reach outer roots.
+    if (target.getRootNode() !== root) return;
+    if (this.#o.isOwnUi(target)) return;
+    switch (event.type) {
+      case 'input':
+      case 'change':
+        if (target.nodeType === 1) this.queueInput(target as Element);
+        return;
+      case 'scroll':
+        this.#scrolls.add(target);
+        this.#o.schedule();
+        return;
+      case 'play':
+      case 'pause':
+      case 'seeked':
+        if (target.nodeType === 1) this.queueMedia(target as Element);
+        return;
+      case 'load':
+        if (target.nodeType === 1 && ((target as Element).localName === 'iframe' || (target as Element).localName === 'frame')) {
+          this.#o.onIframeLoad(target as Element);
+        }
+        return;
+      case 'focusin':
+      case 'focusout':
+        this.#focus = true;
+        this.#o.schedule();
+        return;
+    }
+  }
+
+  #onPointer(doc: Document, event: PointerEvent): void {
+    if (event.type === 'pointerout') {
+      if (event.relatedTarget === null && doc === this.#o.topDocument) {
+        this.#pointer = { t: 'pointer', x: this.#pointer?.x ?? 0, y: this.#pointer?.y ?? 0, gone: true };
+        this.#o.schedule();
+      }
+      return;
+    }
+    let x = event.clientX;
+    let y = event.clientY;
+    let win: Window | null = doc.defaultView;
+    const top = this.#o.topWindow;
+    for (let depth = 0; win !== null && win !== top && depth < 16; depth++) {
+      const frame = win.frameElement;
+      if (frame === null) return;
+      const box = frame.getBoundingClientRect();
+      x += box.left + frame.clientLeft;
+      y += box.top + frame.clientTop;
+      win = frame.ownerDocument.defaultView;
+    }
+    x += top.scrollX;
+    y += top.scrollY;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    const click = event.type === 'pointerdown' || this.#pointer?.click === true;
+    this.#pointer = click ? { t: 'pointer', x, y, click: true } : { t: 'pointer', x, y };
+    this.#o.schedule();
+  }
+
+  #listen(target: EventTarget, type: string, handler: (event: Event) => void): void {
+    const onError = this.#o.onError;
+    const safe = (event: Event): void => {
+      try {
+        handler(event);
+      } catch (error) {
+        onError(error);
+      }
+    };
+    target.addEventListener(type, safe, { capture: true, passive: true });
+    this.#listeners.push({ target, type, handler: safe, capture: true });
+  }
+}
+
+function formKey(state: FormState): string {
+  return `${state.v ?? '\u0000'}|${state.chk ?? ''}|${state.sel ?? ''}|${state.m ?? ''}`;
+}
+
+/** Patches one window's form value setters so values set by script reach the input pipeline. */
+export function patchFormSetters(win: Window & typeof globalThis, patches: PrototypePatches, onChange: (el: Element) => void): void {
+  const targets: Array<[object | undefined, string[]]> = [
+    [win.HTMLInputElement?.prototype, ['value', 'checked', 'valueAsNumber', 'valueAsDate']],
+    [win.HTMLTextAreaElement?.prototype, ['value']],
+    [win.HTMLSelectElement?.prototype, ['value', 'selectedIndex']],
+    [win.HTMLOptionElement?.prototype, ['selected']],
+  ];
+  for (const [proto, names] of targets) {
+    if (proto === undefined) continue;
+    for (const name of names) patches.patchSetter(proto, name, (self) => onChange(self as Element));
+  }
+}

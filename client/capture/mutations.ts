@@ -1,0 +1,387 @@
+/**
+ * Turns a batch of MutationObserver records (plus shadow roots attached and
+ * iframe documents replaced since the last flush, plus CSSOM changes) into
+ * one `mutations` frame, in the contract's order: removes, adds (parents
+ * first, each `nx` sibling already present), attrs, texts, sheets.
+ *
+ * Records are coalesced: a node added and removed in the same batch is never
+ * sent; attribute and text changes of nodes serialized as part of an add are
+ * dropped (the add already carries their latest state); a moved node is a
+ * remove followed by an add of its subtree.
+ */
+import type { SerializedNode } from '../../shared/protocol.js';
+import type { NodeIds } from './node-ids.js';
+import { TOP_DOCUMENT_ID } from './node-ids.js';
+import { isShadowRoot, type Serializer } from './serialize.js';
+import { adoptedCss, readRules } from './stylesheets.js';
+
+export interface MutationBatch {
+  removes: number[];
+  adds: SerializedNode[];
+  attrs: Array<{ id: number; a: Record<string, string | null> }>;
+  texts: Array<{ id: number; x: string; m?: true }>;
+  sheets: Array<{ id: number; css: string[] }>;
+}
+
+const FORM_STATE_ATTRIBUTES: ReadonlySet<string> = new Set(['value', 'checked', 'selected', 'type']);
+
+export interface MutationCollectorOptions {
+  serializer: Serializer;
+  ids: NodeIds;
+  topDocument: Document;
+  isOwnUi: (node: Node) => boolean;
+  /** Documents and open shadow roots being observed (for adoptedStyleSheets changes). */
+  roots: () => Iterable<Document | ShadowRoot>;
+  /** Form elements whose value may have changed with an attribute: checked by the input pipeline. */
+  onFormAttribute: (el: Element) => void;
+  /** Nodes serialized by an add (so the engine can remember their state). */
+  serializedNow: Set<Node>;
+}
+
+function adoptedSheetsOf(root: Document | ShadowRoot): readonly CSSStyleSheet[] {
+  try {
+    return [...(root.adoptedStyleSheets ?? [])];
+  } catch {
+    return [];
+  }
+}
+
+type PendingChange =
+  | { kind: 'added'; nodes: Node[] }
+  | { kind: 'removed'; node: Node }
+  | { kind: 'attribute'; el: Element; name: string }
+  | { kind: 'text'; node: CharacterData };
+
+export class MutationCollector {
+  readonly #o: MutationCollectorOptions;
+  #changes: PendingChange[] = [];
+  #removes: number[] = [];
+  /** Shadow roots attached, iframe documents loaded: added as whole subtrees. */
+  #extraAdds = new Set<Node>();
+  /** Replaced iframe documents still in the mirror. */
+  #extraRemoves: Node[] = [];
+  #dirtySheets = new Set<CSSStyleSheet>();
+  #dirtyStyleOwners = new Set<Element>();
+  #adoptedDirty = false;
+  /** Nodes whose remove was sent and that were not added back: their subtrees are gone from the mirror. */
+  #removedInMirror = new WeakSet<Node>();
+  #lastAdopted = new WeakMap<Document | ShadowRoot, string>();
+  /** The adopted sheet objects last seen per root: `adoptedStyleSheets.push()` bypasses the patched setter. */
+  #lastAdoptedSheets = new WeakMap<Document | ShadowRoot, readonly CSSStyleSheet[]>();
+
+  constructor(options: MutationCollectorOptions) {
+    this.#o = options;
+  }
+
+  get pending(): boolean {
+    return (
+      this.#changes.length > 0 ||
+      this.#removes.length > 0 ||
+      this.#extraAdds.size > 0 ||
+      this.#extraRemoves.length > 0 ||
+      this.#dirtySheets.size > 0 ||
+      this.#dirtyStyleOwners.size > 0 ||
+      this.#adoptedDirty
+    );
+  }
+
+  /**
+   * Takes records in order. Removes are resolved to ids now: a node removed
+   * and re-serialized elsewhere by a snapshot walk gets a new id, and the
+   * mirror must still remove the old one.
+   */
+  push(records: readonly MutationRecord[]): void {
+    for (const record of records) {
+      if (record.type === 'childList') {
+        for (let i = 0; i < record.removedNodes.length; i++) {
+          const node = record.removedNodes[i];
+          if (node !== undefined) this.remove(node, record.target);
+        }
+        if (record.addedNodes.length > 0) {
+          const added: Node[] = [];
+          for (let i = 0; i < record.addedNodes.length; i++) {
+            const node = record.addedNodes[i];
+            if (node !== undefined) added.push(node);
+          }
+          this.#changes.push({ kind: 'added', nodes: added });
+        }
+        for (let i = 0; i < record.removedNodes.length; i++) {
+          const node = record.removedNodes[i];
+          if (node !== undefined) this.#changes.push({ kind: 'removed', node });
+        }
+      } else if (record.type === 'attributes') {
+        if (record.attributeName !== null) this.#changes.push({ kind: 'attribute', el: record.target as Element, name: record.attributeName });
+      } else {
+        this.#changes.push({ kind: 'text', node: record.target as CharacterData });
+      }
+    }
+  }
+
+  /** Whether the node's last copy in the mirror was removed (or left with a removed subtree). */
+  isRemovedInMirror(node: Node): boolean {
+    return this.#removedInMirror.has(node);
+  }
+
+  /** Notes a node leaving `oldParent`; queues the remove of its id when the mirror still shows it. */
+  remove(node: Node, oldParent: Node): void {
+    const { ids, serializer, topDocument } = this.#o;
+    const id = ids.idOf(node);
+    if (id === undefined || this.#removedInMirror.has(node)) return;
+    this.#removedInMirror.add(node);
+    if (ids.idOf(oldParent) === undefined) return;
+    // A remove from a subtree that already left the mirror has nothing to remove there.
+    let ancestor: Node | null = oldParent;
+    while (ancestor !== null && ancestor !== topDocument) {
+      if (this.#removedInMirror.has(ancestor)) return;
+      ancestor = serializer.captureParent(ancestor);
+    }
+    this.#removes.push(id);
+  }
+
+  /** An open shadow root attached to a captured host after the host was serialized. */
+  addRoot(root: ShadowRoot | Document): void {
+    this.#extraAdds.add(root);
+  }
+
+  /** A captured iframe now shows another document. */
+  replaceDocument(oldDocument: Document | null, newDocument: Document | null): void {
+    if (oldDocument !== null) this.#extraRemoves.push(oldDocument);
+    if (newDocument !== null) this.#extraAdds.add(newDocument);
+  }
+
+  sheetChanged(sheet: CSSStyleSheet): void {
+    this.#dirtySheets.add(sheet);
+  }
+
+  adoptedChanged(): void {
+    this.#adoptedDirty = true;
+  }
+
+  /** Remembers what adoptedStyleSheets a root had when serialized, so only changes are sent. */
+  rememberAdopted(root: Document | ShadowRoot, css: readonly string[] | undefined): void {
+    this.#lastAdopted.set(root, (css ?? []).join('\u0000'));
+    this.#lastAdoptedSheets.set(root, adoptedSheetsOf(root));
+  }
+
+  /** A node went (back) into the mirror. */
+  nodeSerialized(node: Node): void {
+    this.#removedInMirror.delete(node);
+  }
+
+  /** Drops everything pending (backpressure, resync, stop). */
+  clear(): void {
+    this.#changes = [];
+    this.#removes = [];
+    this.#extraAdds.clear();
+    this.#extraRemoves = [];
+    this.#dirtySheets.clear();
+    this.#dirtyStyleOwners.clear();
+    this.#adoptedDirty = false;
+  }
+
+  /** Builds the batch from everything pending and clears it; null when nothing changed for the mirror. */
+  build(): MutationBatch | null {
+    const { serializer, ids, topDocument } = this.#o;
+    const serializedNow = this.#o.serializedNow;
+    const batch: MutationBatch = { removes: [], adds: [], attrs: [], texts: [], sheets: [] };
+    const changes = this.#changes;
+    const extraAdds = this.#extraAdds;
+    const extraRemoves = this.#extraRemoves;
+    this.#changes = [];
+    this.#extraAdds = new Set();
+    this.#extraRemoves = [];
+
+    for (const oldDocument of extraRemoves) {
+      const frame = serializer.captureParent(oldDocument);
+      this.remove(oldDocument, frame ?? topDocument);
+    }
+    const added = new Set<Node>();
+    const attrDirty = new Map<Element, Set<string>>();
+    const textDirty = new Set<CharacterData>();
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'added':
+          for (const node of change.nodes) added.add(node);
+          break;
+        case 'removed':
+          added.delete(change.node);
+          break;
+        case 'attribute': {
+          let names = attrDirty.get(change.el);
+          if (names === undefined) attrDirty.set(change.el, (names = new Set()));
+          names.add(change.name);
+          break;
+        }
+        case 'text':
+          textDirty.add(change.node);
+          break;
+      }
+    }
+    for (const node of extraAdds) added.add(node);
+
+    // An attribute can change the masking decision (data-cobrowse-mask, type, name...): re-add that subtree.
+    for (const [el, names] of attrDirty) {
+      if (!ids.has(el) || added.has(el)) continue;
+      if (serializer.decisionChanged(el)) {
+        const parent = serializer.captureParent(el);
+        if (parent !== null) this.remove(el, parent);
+        added.add(el);
+        attrDirty.delete(el);
+        continue;
+      }
+      for (const name of names) if (FORM_STATE_ATTRIBUTES.has(name)) this.#o.onFormAttribute(el);
+    }
+
+    batch.removes = this.#removes;
+    this.#removes = [];
+    this.#serializeAdds(added, batch);
+
+    for (const [el, names] of attrDirty) {
+      if (serializedNow.has(el)) continue;
+      const id = ids.idOf(el);
+      if (id === undefined || this.#removedInMirror.has(el) || !el.isConnected || el.localName === 'script') continue;
+      const decision = serializer.decisionOf(el);
+      const changes: Record<string, string | null> = {};
+      let any = false;
+      for (const name of names) {
+        const value = el.getAttribute(name);
+        if (value === null) {
+          changes[name] = null;
+          any = true;
+          continue;
+        }
+        const sent = serializer.attributeValue(el, name, value, decision);
+        if (sent === undefined) continue;
+        changes[name] = sent;
+        any = true;
+      }
+      if (any) batch.attrs.push({ id, a: changes });
+    }
+
+    for (const node of textDirty) {
+      if (serializedNow.has(node)) continue;
+      const id = ids.idOf(node);
+      if (id === undefined || this.#removedInMirror.has(node) || !node.isConnected) continue;
+      const { x, m } = serializer.textValue(node);
+      batch.texts.push(m ? { id, x, m: true } : { id, x });
+      const parent = node.parentNode;
+      if (parent !== null && parent.nodeType === 1 && (parent as Element).localName === 'style') {
+        this.#dirtyStyleOwners.add(parent as Element);
+      }
+    }
+
+    this.#collectSheets(batch);
+    serializedNow.clear();
+    const empty =
+      batch.removes.length === 0 && batch.adds.length === 0 && batch.attrs.length === 0 && batch.texts.length === 0 && batch.sheets.length === 0;
+    return empty ? null : batch;
+  }
+
+  #serializeAdds(added: Set<Node>, batch: MutationBatch): void {
+    const { serializer, ids, topDocument, isOwnUi, serializedNow } = this.#o;
+    const groups = new Map<Node, Node[]>();
+    const rootKinds: Node[] = [];
+    for (const node of added) {
+      // Still shown by the mirror where it is now (a snapshot walk placed it): nothing to add.
+      if (isOwnUi(node) || (ids.has(node) && !this.#removedInMirror.has(node))) continue;
+      const parent = serializer.captureParent(node);
+      if (parent === null) continue;
+      let covered = false;
+      let ancestor: Node | null = parent;
+      while (ancestor !== null && ancestor !== topDocument) {
+        if (added.has(ancestor)) {
+          covered = true;
+          break;
+        }
+        ancestor = serializer.captureParent(ancestor);
+      }
+      if (covered || ancestor !== topDocument) continue;
+      if (ids.idOf(parent) === undefined || this.#removedInMirror.has(parent)) continue;
+      const isRoot = node.nodeType === 9 || isShadowRoot(node);
+      if (isRoot) {
+        rootKinds.push(node);
+        continue;
+      }
+      if (!serializer.capturesChildList(parent)) continue;
+      let group = groups.get(parent);
+      if (group === undefined) groups.set(parent, (group = []));
+      group.push(node);
+    }
+
+    const serializeRoot = (node: Node, parent: Node, nx: number | null | undefined): void => {
+      const parentId = ids.idOf(parent);
+      if (parentId === undefined) return;
+      const start = batch.adds.length;
+      serializer.subtree(node, parentId, nx, false, batch.adds);
+      for (let i = start; i < batch.adds.length; i++) {
+        const record = batch.adds[i];
+        if (record !== undefined) {
+          const serialized = ids.nodeOf(record.id);
+          if (serialized !== undefined) serializedNow.add(serialized);
+        }
+      }
+    };
+
+    for (const root of rootKinds) {
+      const parent = serializer.captureParent(root);
+      if (parent !== null) serializeRoot(root, parent, null);
+    }
+    for (const [parent, group] of groups) {
+      const members = new Set(group);
+      // Later siblings first, so every `nx` names a node the mirror already has.
+      group.sort((a, b) => (a.compareDocumentPosition(b) & 4 /* FOLLOWING */ ? 1 : -1));
+      for (const node of group) {
+        let next = node.nextSibling;
+        while (next !== null && (isOwnUi(next) || (!ids.has(next) && !members.has(next)) || this.#removedInMirror.has(next))) {
+          next = next.nextSibling;
+        }
+        const nx = next === null ? null : (ids.idOf(next) ?? null);
+        serializeRoot(node, parent, nx);
+      }
+    }
+  }
+
+  #collectSheets(batch: MutationBatch): void {
+    const { ids, serializedNow } = this.#o;
+    const owners = new Set<Element>(this.#dirtyStyleOwners);
+    this.#dirtyStyleOwners.clear();
+    for (const sheet of this.#dirtySheets) {
+      let top: CSSStyleSheet = sheet;
+      while (top.parentStyleSheet !== null) top = top.parentStyleSheet;
+      const owner = top.ownerNode;
+      if (owner === null) this.#adoptedDirty = true;
+      else if (owner.nodeType === 1) owners.add(owner as Element);
+    }
+    this.#dirtySheets.clear();
+    for (const owner of owners) {
+      if (serializedNow.has(owner) || this.#removedInMirror.has(owner) || !owner.isConnected) continue;
+      const id = ids.idOf(owner);
+      const sheet = (owner as HTMLStyleElement).sheet;
+      if (id === undefined || sheet === null || sheet === undefined) continue;
+      const css = readRules(sheet, owner.baseURI);
+      if (css !== null) batch.sheets.push({ id, css });
+    }
+    if (!this.#adoptedDirty) {
+      for (const root of this.#o.roots()) {
+        const current = adoptedSheetsOf(root);
+        const previous = this.#lastAdoptedSheets.get(root) ?? [];
+        if (current.length !== previous.length || current.some((sheet, i) => sheet !== previous[i])) {
+          this.#adoptedDirty = true;
+          break;
+        }
+      }
+    }
+    if (!this.#adoptedDirty) return;
+    this.#adoptedDirty = false;
+    for (const root of this.#o.roots()) {
+      const id = root === this.#o.topDocument ? TOP_DOCUMENT_ID : ids.idOf(root);
+      if (id === undefined || serializedNow.has(root) || this.#removedInMirror.has(root)) continue;
+      const css = adoptedCss(root) ?? [];
+      const key = css.join('\u0000');
+      this.#lastAdoptedSheets.set(root, adoptedSheetsOf(root));
+      if (this.#lastAdopted.get(root) === key) continue;
+      this.#lastAdopted.set(root, key);
+      batch.sheets.push({ id, css });
+    }
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * Turns one live DOM node into its `SerializedNode` (contract in
+ * shared/protocol.ts), masked: every element's decision comes from
+ * describeField/decideField, every attribute, value and text goes through
+ * the masking functions before it is put in a record. Works on nodes of
+ * same-origin iframes too (no `instanceof`, node types only).
+ */
+import type { SerializedNode } from '../../shared/protocol.js';
+import { decideField, maskAttributeByDecision, maskInputValue, maskSensitiveText, maskTextContent, type MaskDecision } from './mask.js';
+import { describeField, type MaskConfig } from './mask-dom.js';
+import type { NodeIds } from './node-ids.js';
+import type { SheetReader } from './stylesheets.js';
+import { adoptedCss } from './stylesheets.js';
+import { absoluteAttributeValue } from './urls.js';
+
+export type ElementRecord = Extract<SerializedNode, { k: 'el' }>;
+export type TextRecord = Extract<SerializedNode, { k: 'text' }>;
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
+const COMMENT_NODE = 8;
+const DOCUMENT_NODE = 9;
+const DOCUMENT_TYPE_NODE = 10;
+const DOCUMENT_FRAGMENT_NODE = 11;
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+
+/** Protocol limits (protocol.ts): values over them would make the whole frame invalid. */
+const MAX_TAG = 128;
+const MAX_ATTR_NAME = 256;
+const MAX_ATTR_VALUE = 1_000_000;
+const MAX_TEXT = 10_000_000;
+const MAX_COMMENT = 100_000;
+
+/** Attributes never sent: handlers run code, nonces are CSP secrets, srcdoc is raw HTML (the document is sent as a 'doc' node). */
+function isDroppedAttribute(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith('on') || lower === 'nonce' || lower === 'srcdoc';
+}
+
+/** The only attributes a blocked element keeps: enough to lay out its placeholder. */
+const BLOCKED_ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set(['class', 'style']);
+
+/** Form state of one element, masked; also the payload of an `input` frame. */
+export interface FormState {
+  v?: string;
+  chk?: boolean;
+  sel?: boolean;
+  m?: true;
+}
+
+export interface SerializerOptions {
+  ids: NodeIds;
+  mask: MaskConfig;
+  sheets: SheetReader;
+  topDocument: Document;
+  isOwnUi: (node: Node) => boolean;
+  /** An open shadow root or same-origin iframe document was reached: observe it. */
+  onRoot: (root: Document | ShadowRoot) => void;
+  /** A node was serialized (snapshot or add). */
+  onSerialized: (node: Node, record: SerializedNode) => void;
+}
+
+export interface Visited {
+  record: SerializedNode;
+  /** Capture children in order (shadow root first, then child nodes; an iframe's document). */
+  children: Node[];
+}
+
+export function isShadowRoot(node: Node): node is ShadowRoot {
+  return node.nodeType === DOCUMENT_FRAGMENT_NODE && 'host' in node && 'mode' in node;
+}
+
+/** An iframe's document when it is same-origin and readable. */
+export function iframeDocument(el: Element): Document | null {
+  try {
+    return (el as HTMLIFrameElement).contentDocument ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** An element's shadow root when it is open. */
+function openShadowRoot(el: Element): ShadowRoot | null {
+  const root = el.shadowRoot;
+  return root !== null && root.mode === 'open' ? root : null;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+export class Serializer {
+  readonly #o: SerializerOptions;
+  readonly #decisions = new WeakMap<Element, MaskDecision>();
+  /** Elements whose children are not captured (blocked, script); adds under them are ignored. */
+  readonly #leaves = new WeakSet<Node>();
+
+  constructor(options: SerializerOptions) {
+    this.#o = options;
+  }
+
+  /** The node a captured node hangs under: parent node, a shadow root's host, an iframe document's <iframe>. */
+  captureParent(node: Node): Node | null {
+    if (node === this.#o.topDocument) return null;
+    const type = node.nodeType;
+    if (type === DOCUMENT_NODE) {
+      try {
+        return (node as Document).defaultView?.frameElement ?? null;
+      } catch {
+        return null;
+      }
+    }
+    if (type === DOCUMENT_FRAGMENT_NODE) return isShadowRoot(node) ? node.host : null;
+    return node.parentNode;
+  }
+
+  /** Whether nodes inserted into `parent`'s child list are captured. */
+  capturesChildList(parent: Node): boolean {
+    if (this.#leaves.has(parent)) return false;
+    if (parent.nodeType !== ELEMENT_NODE) return true;
+    const tag = (parent as Element).localName;
+    return tag !== 'iframe' && tag !== 'script' && tag !== 'frame';
+  }
+
+  /** The masking decision taken when the element was last serialized (computed now if never). */
+  decisionOf(el: Element): MaskDecision {
+    return this.#decisions.get(el) ?? this.decideNow(el);
+  }
+
+  /** Recomputes (and caches) the element's masking decision from the live DOM. */
+  decideNow(el: Element): MaskDecision {
+    const decision = decideField(describeField(el, this.#o.mask)).decision;
+    this.#decisions.set(el, decision);
+    return decision;
+  }
+
+  /** Whether the cached decision still holds (an attribute change may have masked or blocked the element). */
+  decisionChanged(el: Element): boolean {
+    const before = this.#decisions.get(el);
+    return before !== undefined && before !== this.decideNow(el);
+  }
+
+  /** Serializes one node under `parentId`; null for our own UI and node kinds that are not captured. */
+  visit(node: Node, parentId: number, fresh: boolean): Visited | null {
+    if (this.#o.isOwnUi(node)) return null;
+    const type = node.nodeType;
+    if (type !== ELEMENT_NODE && type !== TEXT_NODE && type !== CDATA_SECTION_NODE && type !== COMMENT_NODE && type !== DOCUMENT_TYPE_NODE && type !== DOCUMENT_NODE && type !== DOCUMENT_FRAGMENT_NODE) {
+      return null; // processing instructions
+    }
+    if (type === DOCUMENT_FRAGMENT_NODE && !isShadowRoot(node)) return null;
+    const ids = this.#o.ids;
+    const id = fresh ? ids.assignFresh(node) : ids.ensure(node);
+    let visited: Visited;
+    switch (type) {
+      case ELEMENT_NODE:
+        visited = this.#element(node as Element, id, parentId);
+        break;
+      case TEXT_NODE:
+      case CDATA_SECTION_NODE:
+        visited = { record: this.#text(node as CharacterData, id, parentId), children: [] };
+        break;
+      case COMMENT_NODE:
+        visited = {
+          record: { k: 'comment', id, p: parentId, x: clip(this.textValue(node as CharacterData).x, MAX_COMMENT) },
+          children: [],
+        };
+        break;
+      case DOCUMENT_TYPE_NODE:
+        visited = { record: { k: 'doctype', id, p: parentId, name: clip((node as DocumentType).name, MAX_TAG) }, children: [] };
+        break;
+      default: {
+        const root = node as Document | ShadowRoot;
+        this.#o.onRoot(root);
+        const record: SerializedNode = { k: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, p: parentId };
+        const adopted = adoptedCss(root);
+        if (adopted !== undefined) record.adopted = adopted;
+        visited = { record, children: Array.from(root.childNodes) };
+      }
+    }
+    this.#o.onSerialized(node, visited.record);
+    return visited;
+  }
+
+  /**
+   * Serializes `root` and its whole capture subtree synchronously, in
+   * pre-order; `nx` goes on the root only. Returns the records appended.
+   */
+  subtree(root: Node, parentId: number, nx: number | null | undefined, fresh: boolean, out: SerializedNode[]): number {
+    const stack: Array<{ node: Node; parentId: number }> = [{ node: root, parentId }];
+    const startLength = out.length;
+    while (stack.length > 0) {
+      const entry = stack.pop();
+      if (entry === undefined) break;
+      const visited = this.visit(entry.node, entry.parentId, fresh);
+      if (visited === null) continue;
+      if (out.length === startLength && nx !== undefined) visited.record.nx = nx;
+      out.push(visited.record);
+      const children = visited.children;
+      for (let i = children.length - 1; i >= 0; i--) {
+        const child = children[i];
+        if (child !== undefined) stack.push({ node: child, parentId: visited.record.id });
+      }
+    }
+    return out.length - startLength;
+  }
+
+  /** The masked text of a text or comment node, by its parent's decision (CSS text only gets free-text masking). */
+  textValue(node: CharacterData): { x: string; m: boolean } {
+    const parent = node.parentNode;
+    let decision: MaskDecision = 'clear';
+    if (parent !== null) {
+      if (parent.nodeType === ELEMENT_NODE) {
+        const tag = (parent as Element).localName;
+        if (tag === 'style') {
+          const free = maskSensitiveText(node.data);
+          return { x: free.text, m: free.masked };
+        }
+        decision = this.decisionOf(parent as Element);
+      } else if (isShadowRoot(parent)) {
+        decision = this.decisionOf(parent.host);
+      }
+    }
+    const masked = maskTextContent(decision, node.data);
+    return { x: masked.text, m: masked.masked };
+  }
+
+  #text(node: CharacterData, id: number, parentId: number): TextRecord {
+    const { x, m } = this.textValue(node);
+    const record: TextRecord = { k: 'text', id, p: parentId, x: clip(x, MAX_TEXT) };
+    if (m) record.m = true;
+    return record;
+  }
+
+  /** One attribute as it may leave the page (URLs absolute, masked); undefined when it must not be sent. */
+  attributeValue(el: Element, name: string, value: string, decision: MaskDecision): string | undefined {
+    if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
+    if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
+    const absolute = absoluteAttributeValue(el.localName, name, value, el.baseURI);
+    return clip(maskAttributeByDecision(decision, name, absolute).value, MAX_ATTR_VALUE);
+  }
+
+  /** The element's form state (value, checked, selected), masked by its decision. */
+  formState(el: Element, decision: MaskDecision): FormState {
+    const state: FormState = {};
+    if (decision !== 'clear') state.m = true;
+    const tag = el.localName;
+    if (tag === 'input') {
+      const input = el as HTMLInputElement;
+      const type = input.type;
+      if (type === 'checkbox' || type === 'radio') {
+        if (decision === 'clear') state.chk = input.checked;
+      } else if (type !== 'file') {
+        const value = input.value;
+        if (value !== '' || input.hasAttribute('value')) {
+          const masked = maskInputValue(decision, value);
+          state.v = clip(masked.value, MAX_ATTR_VALUE);
+          if (masked.masked) state.m = true;
+        }
+      }
+    } else if (tag === 'textarea') {
+      const masked = maskInputValue(decision, (el as HTMLTextAreaElement).value);
+      state.v = clip(masked.value, MAX_ATTR_VALUE);
+      if (masked.masked) state.m = true;
+    } else if (tag === 'option') {
+      // Which option is selected is the value of the select: hidden when it is masked.
+      if (decision === 'clear') state.sel = (el as HTMLOptionElement).selected;
+    }
+    return state;
+  }
+
+  #element(el: Element, id: number, parentId: number): Visited {
+    const tag = el.localName;
+    const record: ElementRecord = { k: 'el', id, p: parentId, tag: clip(tag, MAX_TAG) };
+    const namespace = el.namespaceURI;
+    if (namespace === SVG_NS) record.ns = 'svg';
+    else if (namespace === MATHML_NS) record.ns = 'math';
+    if (tag === 'script' && (namespace === SVG_NS || namespace === null || namespace === 'http://www.w3.org/1999/xhtml')) {
+      this.#leaves.add(el);
+      return { record, children: [] };
+    }
+
+    const decision = this.decideNow(el);
+    const attrs = el.attributes;
+    if (attrs.length > 0) {
+      const out: Record<string, string> = {};
+      let any = false;
+      for (let i = 0; i < attrs.length; i++) {
+        const attr = attrs[i];
+        if (attr === undefined) continue;
+        const value = this.attributeValue(el, attr.name, attr.value, decision);
+        if (value === undefined) continue;
+        out[attr.name] = value;
+        any = true;
+      }
+      if (any) record.a = out;
+    }
+
+    if (decision === 'block') {
+      this.#leaves.add(el);
+      const box = el.getBoundingClientRect();
+      record.blk = { w: box.width, h: box.height };
+      record.m = true;
+      return { record, children: [] };
+    }
+
+    const state = this.formState(el, decision);
+    if (state.v !== undefined) record.v = state.v;
+    if (state.chk !== undefined) record.chk = state.chk;
+    if (state.sel !== undefined) record.sel = state.sel;
+    if (state.m === true) record.m = true;
+
+    if (tag === 'style' || tag === 'link') {
+      const css = this.#o.sheets.ownerCss(el);
+      if (css !== undefined) record.css = css;
+    }
+
+    if (el !== el.ownerDocument.scrollingElement) {
+      const sx = el.scrollLeft;
+      const sy = el.scrollTop;
+      if (sx !== 0) record.sx = sx;
+      if (sy !== 0) record.sy = sy;
+    }
+
+    if (tag === 'iframe' || tag === 'frame') {
+      const doc = iframeDocument(el);
+      return { record, children: doc === null ? [] : [doc] };
+    }
+    const shadow = openShadowRoot(el);
+    const childNodes = el.childNodes;
+    const children: Node[] = shadow === null ? [] : [shadow];
+    for (let i = 0; i < childNodes.length; i++) {
+      const child = childNodes[i];
+      if (child !== undefined) children.push(child);
+    }
+    return { record, children };
+  }
+}

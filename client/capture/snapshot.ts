@@ -1,0 +1,90 @@
+/**
+ * Time-sliced snapshot walk: pre-order over the captured document (open
+ * shadow roots and same-origin iframe documents included), in slices of
+ * about `budgetMs`, yielding to the event loop between slices so a page with
+ * 100k nodes never freezes. Each slice becomes one snapshot part.
+ *
+ * The page may mutate between slices. A child list is read when its parent
+ * is serialized, so a pending stack entry whose node moved away (its capture
+ * parent is no longer the one it was read under) or was already serialized
+ * elsewhere is skipped; the engine turns mutation records on nodes already
+ * serialized into diffs after the final part (removes are resolved to ids
+ * when the record arrives, so a node moved into the unwalked part is
+ * removed by its old id and walked again with a new one).
+ */
+import type { SerializedNode } from '../../shared/protocol.js';
+import type { NodeIds } from './node-ids.js';
+import { TOP_DOCUMENT_ID } from './node-ids.js';
+import type { Serializer } from './serialize.js';
+
+/** Parts stay well under the codec's 16 MiB limit even on pages of long texts. */
+const MAX_NODES_PER_PART = 20_000;
+/** Reading the clock on every node costs more than serializing a text node. */
+const CLOCK_CHECK_EVERY = 32;
+
+export interface SnapshotWalkOptions {
+  serializer: Serializer;
+  ids: NodeIds;
+  topDocument: Document;
+  budgetMs: number;
+  now: () => number;
+  yieldToEventLoop: () => Promise<void>;
+  /** Runs at the start of every slice (the engine classifies pending mutation records there). */
+  beforeSlice: () => void;
+  /** Sends one part; false aborts the walk (backpressure or stop). */
+  emitPart: (nodes: SerializedNode[], final: boolean) => boolean;
+  /** Whether a node already serialized was removed from its place in the mirror since (moved here). */
+  movedAway: (node: Node) => boolean;
+  /** Checked after each yield: a stop or a newer snapshot aborts this one. */
+  cancelled: () => boolean;
+}
+
+interface PendingNode {
+  node: Node;
+  /** The capture parent the node was read under. */
+  parent: Node;
+  parentId: number;
+}
+
+/** Walks and emits the snapshot; resolves 'done' after the final part, 'aborted' otherwise. */
+export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
+  const { serializer, ids, topDocument, budgetMs, now } = options;
+  const stack: PendingNode[] = [];
+  const topChildren = topDocument.childNodes;
+  for (let i = topChildren.length - 1; i >= 0; i--) {
+    const child = topChildren[i];
+    if (child !== undefined) stack.push({ node: child, parent: topDocument, parentId: TOP_DOCUMENT_ID });
+  }
+  for (;;) {
+    options.beforeSlice();
+    const sliceStart = now();
+    const part: SerializedNode[] = [];
+    let visits = 0;
+    while (stack.length > 0 && part.length < MAX_NODES_PER_PART) {
+      if (++visits % CLOCK_CHECK_EVERY === 0 && now() - sliceStart >= budgetMs) break;
+      const entry = stack.pop();
+      if (entry === undefined) break;
+      const node = entry.node;
+      if (serializer.captureParent(node) !== entry.parent) continue;
+      if (ids.has(node)) {
+        // Serialized earlier, then moved here: its old copy is removed by the diffs after the
+        // final part, so this copy takes new ids (the mirror never holds one id twice).
+        if (options.movedAway(node)) serializer.subtree(node, entry.parentId, undefined, true, part);
+        continue;
+      }
+      const visited = serializer.visit(node, entry.parentId, false);
+      if (visited === null) continue;
+      part.push(visited.record);
+      const children = visited.children;
+      for (let i = children.length - 1; i >= 0; i--) {
+        const child = children[i];
+        if (child !== undefined) stack.push({ node: child, parent: node, parentId: visited.record.id });
+      }
+    }
+    const final = stack.length === 0;
+    if (!options.emitPart(part, final)) return 'aborted';
+    if (final) return 'done';
+    await options.yieldToEventLoop();
+    if (options.cancelled()) return 'aborted';
+  }
+}

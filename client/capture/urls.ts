@@ -1,0 +1,84 @@
+/**
+ * URL rewriting for captured attributes and CSS: the mirror runs under
+ * another origin, so every relative URL is made absolute against the
+ * customer's document (or stylesheet) before it leaves the page.
+ */
+
+/** Attributes whose whole value is one URL. */
+export const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'href',
+  'src',
+  'poster',
+  'action',
+  'formaction',
+  'xlink:href',
+  'background',
+  'cite',
+  'longdesc',
+  'data',
+  'manifest',
+]);
+
+/** Attributes whose value `data` is only a URL on these tags (`data-*` attributes are not this). */
+const DATA_URL_TAGS: ReadonlySet<string> = new Set(['object']);
+
+/** The absolute form of `value` against `base`, or `value` unchanged when it does not parse. */
+export function absoluteUrl(value: string, base: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed.startsWith('#') || /^(?:data|blob|about|javascript|vbscript|mailto|tel):/i.test(trimmed)) {
+    return value;
+  }
+  try {
+    return new URL(trimmed, base).href;
+  } catch {
+    return value;
+  }
+}
+
+/** A srcset with every candidate URL made absolute, descriptors kept. */
+export function absoluteSrcset(value: string, base: string): string {
+  // Candidates are split on commas followed by whitespace or at a URL start; URLs may contain commas (data:).
+  const candidates: string[] = [];
+  const pattern = /\s*([^\s,][^\s]*?)(\s+[^,]*)?(?:,|$)/g;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(value)) !== null) {
+    if (match[0] === '') {
+      pattern.lastIndex++;
+      continue;
+    }
+    const url = match[1] ?? '';
+    const descriptor = (match[2] ?? '').trim();
+    candidates.push(descriptor === '' ? absoluteUrl(url, base) : `${absoluteUrl(url, base)} ${descriptor}`);
+    if (pattern.lastIndex >= value.length) break;
+  }
+  return candidates.join(', ');
+}
+
+const CSS_URL = /url\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^)'"\s]*))\s*\)/gi;
+const CSS_IMPORT_STRING = /@import\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')/gi;
+
+/** CSS text with every url(...) and string @import made absolute against `base`. */
+export function absoluteCssUrls(css: string, base: string): string {
+  if (!css.includes('url(') && !css.includes('URL(') && !css.includes('@import')) return css;
+  return css
+    .replace(CSS_URL, (whole, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
+      const raw = dq ?? sq ?? bare ?? '';
+      if (raw === '') return whole;
+      const absolute = absoluteUrl(raw, base);
+      return absolute === raw ? whole : `url("${absolute.replace(/["\\\n]/g, (c) => (c === '\n' ? '\\a ' : `\\${c}`))}")`;
+    })
+    .replace(CSS_IMPORT_STRING, (whole, dq: string | undefined, sq: string | undefined) => {
+      const raw = dq ?? sq ?? '';
+      const absolute = absoluteUrl(raw, base);
+      return absolute === raw ? whole : `@import "${absolute.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+    });
+}
+
+/** The value of attribute `name` on a `tag` element with URLs made absolute (srcset, style and URL attributes). */
+export function absoluteAttributeValue(tag: string, name: string, value: string, base: string): string {
+  if (name === 'srcset' || name === 'imagesrcset') return absoluteSrcset(value, base);
+  if (name === 'style') return absoluteCssUrls(value, base);
+  if (name === 'data' && !DATA_URL_TAGS.has(tag)) return value;
+  if (URL_ATTRIBUTES.has(name)) return absoluteUrl(value, base);
+  return value;
+}
