@@ -15,10 +15,29 @@ const watchless = { logLevel: 'warning', bundle: true, minify: true, sourcemap: 
 
 /** Browser bundles: the loader every page carries must stay tiny, so it gets no Node shims. */
 const bundles = [
-  // The customer loader (client/cobrowse.ts), the session bundle and the agent console join this list
-  // as they land (issues 4-6); each entry: { name, entry, outfile, options }.
+  {
+    name: 'customer loader',
+    entry: 'client/cobrowse.ts',
+    outfile: 'browser/cobrowse.js',
+    options: { platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS },
+  },
+  {
+    name: 'customer session',
+    entry: 'client/session-entry.ts',
+    outfile: 'browser/cobrowse-session.js',
+    options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS },
+  },
+  {
+    name: 'agent console',
+    entry: 'agent/console.ts',
+    outfile: 'browser/agent/console.js',
+    options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS },
+  },
 ];
-const staticFiles = [];
+const staticFiles = [
+  ['agent/index.html', 'browser/agent/index.html'],
+  ['agent/console.css', 'browser/agent/console.css'],
+];
 
 export async function buildAll() {
   rmSync(out, { recursive: true, force: true });

@@ -48,6 +48,24 @@ if (last) {
   console.log('browser tests: no summary line (the run crashed)');
 }
 
+const e2eJson = join(scratch, 'e2e.json');
+run('end-to-end tests (two Chromium browsers, real server, real WebRTC)', bin('vitest'), [
+  'run',
+  '-c',
+  'vitest.e2e.config.ts',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${e2eJson}`,
+]);
+try {
+  const report = JSON.parse(readFileSync(e2eJson, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+} catch {
+  broken = true;
+  console.log('end-to-end tests: no report (the run crashed)');
+}
+
 console.log('');
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(broken || failed > 0 ? 1 : 0);

@@ -35,6 +35,26 @@ export interface CobrowseServer extends FastifyInstance {
   cobrowse: { hub: SignalingHub; sessions: SessionLifecycle; store: Store };
 }
 
+/**
+ * The agent console runs only its own scripts. The mirrored page inherits this
+ * policy (about:blank iframe) on top of its sandbox, so it may load the
+ * customer's styles, images and fonts but never a script.
+ */
+export const AGENT_CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+  "connect-src 'self' ws: wss:",
+  "style-src * 'unsafe-inline' data: blob:",
+  "img-src * data: blob:",
+  "font-src * data:",
+  "media-src * data: blob:",
+  "frame-src 'self' blob: data:",
+].join('; ');
+
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []));
 
 /** Build the Fastify app with every plugin registered. */
@@ -94,7 +114,23 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
 
   const staticDir = options.staticDir ?? join(projectRoot, 'dist', 'browser');
   if (existsSync(staticDir)) {
-    await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'], redirect: true });
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      prefix: '/',
+      index: ['index.html'],
+      redirect: true,
+      setHeaders(reply, path) {
+        if (/[\\/]cobrowse[^\\/]*\.js(\.map)?$/.test(path)) {
+          // The customer scripts are loaded as modules by other origins (the integrator's site).
+          reply.header('access-control-allow-origin', '*');
+          reply.header('cross-origin-resource-policy', 'cross-origin');
+        }
+        if (/[\\/]agent[\\/]/.test(path)) {
+          reply.header('content-security-policy', AGENT_CONSOLE_CSP);
+          reply.header('referrer-policy', 'no-referrer');
+        }
+      },
+    });
   } else {
     app.log.warn({ staticDir }, 'browser bundles not built; run `npm run build`');
   }

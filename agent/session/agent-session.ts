@@ -1,0 +1,285 @@
+/**
+ * The agent's side of a session: signaling socket with the agent token, the
+ * peer connection (the customer initiates; we answer), the data channel, and
+ * the mirror. One method sets the connection state and emits it.
+ */
+import { CobrowseChannel } from '../../shared/channel.js';
+import { TypedEmitter } from '../../shared/event-emitter.js';
+import { createPeer, type PeerTransport } from '../../shared/peer.js';
+import {
+  isDomFrame,
+  type ChannelMessage,
+  type EndReason,
+  type EndedBy,
+  type IceServer,
+  type RemoteAction,
+} from '../../shared/protocol.js';
+import { SignalingClient, signalingUrl, type SocketLike } from '../../shared/signaling-client.js';
+import type { Mirror } from '../mirror/mirror.js';
+
+export type AgentState =
+  | 'connecting'
+  /** The customer has not answered the consent prompt yet. */
+  | 'waiting-for-consent'
+  /** Consent given, the customer's page is not connected right now (navigating, or gone). */
+  | 'waiting-for-customer'
+  /** Setting up the peer connection. */
+  | 'joining'
+  | 'live'
+  /** Lost the customer's page or the server; retrying. The view is stale. */
+  | 'reconnecting'
+  | 'ended'
+  /** The link is wrong, expired or already used. */
+  | 'invalid';
+
+export interface AgentSessionEvents {
+  state: { state: AgentState; detail: string };
+  /** Control held by the agent changed. */
+  control: { granted: boolean; pending: boolean };
+  /** A message from the customer that the UI shows (pointer, refusals). */
+  message: ChannelMessage;
+  /** The customer's page (from nav frames and snapshots). */
+  page: { url: string; title: string };
+}
+
+export interface AgentSessionOptions {
+  serverUrl: string;
+  token: string;
+  /** Where frames go; the session owns neither its DOM nor its lifetime. */
+  mirror: Pick<Mirror, 'apply'>;
+  iceTransportPolicy?: 'all' | 'relay';
+  createSocket?: (url: string) => SocketLike;
+}
+
+const INVALID_MESSAGES: Record<string, string> = {
+  UNAUTHORIZED: 'This link is not valid. Ask for a new co-browsing link.',
+  SESSION_ENDED: 'This co-browsing session has already ended.',
+  SESSION_EXPIRED: 'This co-browsing session has expired.',
+  UNSUPPORTED_VERSION: 'This console is out of date. Reload the page.',
+};
+
+export const END_DESCRIPTIONS: Record<EndReason, string> = {
+  'customer-ended': 'The customer stopped sharing.',
+  'agent-ended': 'You ended the session.',
+  declined: 'The customer declined to share their page.',
+  expired: 'The session reached its time limit.',
+  api: 'The session was ended from the chat system.',
+  'left-site': 'The customer left the site or closed the tab.',
+  'peer-lost': 'The connection to the customer was lost.',
+  error: 'The session ended because of an error.',
+};
+
+export class AgentSession extends TypedEmitter<AgentSessionEvents> {
+  readonly #options: AgentSessionOptions;
+  readonly #signaling: SignalingClient;
+  #state: AgentState = 'connecting';
+  #iceServers: IceServer[] = [];
+  #peer: PeerTransport | null = null;
+  #channel: CobrowseChannel | null = null;
+  #controlGranted = false;
+  #controlPending = false;
+  #customerPresent = false;
+  #consented = false;
+  agentName = '';
+  sessionId = '';
+
+  constructor(options: AgentSessionOptions) {
+    super();
+    this.#options = options;
+    this.#signaling = new SignalingClient({
+      url: signalingUrl(options.serverUrl),
+      token: options.token,
+      ...(options.createSocket ? { createSocket: options.createSocket } : {}),
+    });
+    this.#signaling.on('welcome', (welcome) => {
+      this.sessionId = welcome.sessionId;
+      this.agentName = welcome.agentName ?? '';
+      this.#iceServers = welcome.iceServers;
+      this.#consented = welcome.consented;
+      this.#customerPresent = welcome.peerPresent;
+      if (!this.#channel?.open) this.#setWaitingState();
+    });
+    this.#signaling.on('peer', (message) => {
+      if (message.role !== 'customer') return;
+      this.#customerPresent = message.present;
+      if (!message.present && !this.#channel?.open) this.#setWaitingState();
+    });
+    this.#signaling.on('event', ({ event }) => {
+      if (event.kind === 'consent-granted') {
+        this.#consented = true;
+        if (!this.#channel?.open) this.#setWaitingState();
+      }
+      if (event.kind === 'page-visited') this.emit('page', { url: event.url, title: event.title ?? '' });
+    });
+    this.#signaling.on('signal', ({ data }) => {
+      // The customer initiates: a new offer means a new connection (page change, reconnect).
+      if (data.type === 'offer') this.#newPeer();
+      this.#peer?.signal(data);
+    });
+    this.#signaling.on('ended', ({ by, reason }) => this.#finish(by, reason));
+    this.#signaling.on('state', (state) => {
+      if (state === 'reconnecting' && !this.#channel?.open) this.#setState('reconnecting', 'Reconnecting to the server…');
+    });
+    this.#signaling.on('closed', ({ error, reason }) => {
+      if (this.#state === 'ended') return;
+      if (error && INVALID_MESSAGES[error]) {
+        this.#setState(error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION' ? 'invalid' : 'ended', INVALID_MESSAGES[error]!);
+      } else if (!this.#channel?.open) {
+        this.#setState('ended', reason || 'The connection to the server was closed.');
+      }
+      // With the data channel still open, the live view keeps working without the server.
+    });
+  }
+
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  get controlGranted(): boolean {
+    return this.#controlGranted;
+  }
+
+  connect(): void {
+    this.#signaling.connect();
+  }
+
+  /** Send a guidance or control message to the customer; false if not live. */
+  send(message: ChannelMessage): boolean {
+    return this.#channel?.open ? this.#channel.send(message) : false;
+  }
+
+  requestControl(): void {
+    if (this.#controlGranted || this.#controlPending || !this.#channel?.open) return;
+    this.#controlPending = true;
+    this.#signaling.send({ t: 'event', event: { kind: 'control-requested' } });
+    this.send({ t: 'control-request' });
+    this.emit('control', { granted: false, pending: true });
+  }
+
+  /** Hand control back to the customer. */
+  releaseControl(): void {
+    if (!this.#controlGranted) return;
+    this.send({ t: 'control-revoke' });
+    this.#signaling.send({ t: 'event', event: { kind: 'control-revoked' } });
+    this.#setControl(false);
+  }
+
+  /** A remote action; only sent while control is held. */
+  act(action: RemoteAction): boolean {
+    if (!this.#controlGranted) return false;
+    return this.send({ t: 'action', action });
+  }
+
+  /** End for both sides. */
+  end(): void {
+    if (this.#state === 'ended') return;
+    this.send({ t: 'end', by: 'agent', reason: 'agent-ended' });
+    this.#signaling.send({ t: 'end', reason: 'agent-ended' });
+    this.#finish('agent', 'agent-ended');
+  }
+
+  /** Ask for a fresh snapshot (the mirror detected a gap). */
+  requestResync(lastSeq: number | null): void {
+    this.send({ t: 'resync', lastSeq });
+  }
+
+  close(): void {
+    this.#closePeer();
+    this.#signaling.close();
+  }
+
+  #newPeer(): void {
+    this.#closePeer();
+    const peer = createPeer({
+      initiator: false,
+      iceServers: this.#iceServers,
+      ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
+    });
+    this.#peer = peer;
+    this.#setState('joining', 'Connecting to the customer’s page…');
+    peer.on('signal', (data) => this.#signaling.send({ t: 'signal', data }));
+    peer.on('connect', () => {
+      if (this.#peer !== peer) return;
+      const channel = new CobrowseChannel(peer, { role: 'agent' });
+      this.#channel = channel;
+      channel.on('message', (message) => this.#onCustomerMessage(message));
+      channel.on('close', () => {
+        if (this.#channel !== channel) return;
+        this.#channel = null;
+        if (this.#controlGranted) this.#setControl(false);
+        if (this.#state !== 'ended') {
+          this.#setState(this.#customerPresent ? 'reconnecting' : 'waiting-for-customer', 'Lost the customer’s page; the view may be out of date.');
+        }
+      });
+      this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
+      this.#setState('live', '');
+    });
+  }
+
+  #onCustomerMessage(message: ChannelMessage): void {
+    if (isDomFrame(message)) {
+      this.#options.mirror.apply(message);
+      if (message.t === 'snapshot' && message.part === 0) this.emit('page', { url: message.url, title: message.title });
+      if (message.t === 'nav') this.emit('page', { url: message.url, title: message.title });
+      return;
+    }
+    switch (message.t) {
+      case 'control-grant':
+        this.#controlPending = false;
+        this.#setControl(true);
+        return;
+      case 'control-deny':
+        this.#controlPending = false;
+        this.emit('control', { granted: false, pending: false });
+        this.emit('message', message);
+        return;
+      case 'control-revoke':
+        this.#setControl(false);
+        return;
+      case 'end':
+        this.#finish(message.by, message.reason);
+        return;
+      case 'ping':
+        this.send({ t: 'pong', ts: message.ts });
+        return;
+      default:
+        this.emit('message', message);
+    }
+  }
+
+  #setControl(granted: boolean): void {
+    this.#controlGranted = granted;
+    this.emit('control', { granted, pending: this.#controlPending });
+  }
+
+  #setWaitingState(): void {
+    if (!this.#consented) this.#setState('waiting-for-consent', 'Waiting for the customer to accept…');
+    else if (!this.#customerPresent) this.#setState('waiting-for-customer', 'Waiting for the customer’s page…');
+    else this.#setState('joining', 'Connecting to the customer’s page…');
+  }
+
+  #closePeer(): void {
+    const channel = this.#channel;
+    this.#channel = null;
+    channel?.close();
+    this.#peer?.close();
+    this.#peer = null;
+  }
+
+  #finish(by: EndedBy, reason: EndReason): void {
+    if (this.#state === 'ended') return;
+    this.#closePeer();
+    this.#controlGranted = false;
+    this.#setState('ended', END_DESCRIPTIONS[reason]);
+    void by;
+    setTimeout(() => this.#signaling.close(), 250);
+  }
+
+  /** The one place the state changes. */
+  #setState(state: AgentState, detail: string): void {
+    if (this.#state === state) return;
+    if (this.#state === 'ended' || this.#state === 'invalid') return;
+    this.#state = state;
+    this.emit('state', { state, detail });
+  }
+}

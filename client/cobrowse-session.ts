@@ -1,0 +1,503 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { ConsentSocket } from './consent-socket.js';
+import { InviteError, parseInvite } from './invite.js';
+import { clearResume, loadResume, saveResume } from './resume-store.js';
+import type {
+  CustomerEndReason,
+  CustomerSessionState,
+  InviteData,
+  SessionHandle,
+  SessionHost,
+  StartSession,
+} from './session-api.js';
+
+type View = 'idle' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
+
+const END_MESSAGES: Record<CustomerEndReason, string> = {
+  'customer-ended': 'You stopped sharing this page.',
+  'agent-ended': 'The support agent ended the session.',
+  declined: 'You declined to share this page.',
+  expired: 'The co-browsing session timed out.',
+  api: 'The co-browsing session was ended.',
+  'left-site': 'Sharing stopped because you left the site.',
+  'peer-lost': 'The connection to the support agent was lost.',
+  error: 'Sharing stopped because of an error.',
+};
+
+/**
+ * Co-browsing for the customer's page: shows the consent prompt when support
+ * offers to look at the page, then the live indicator with a one-click End,
+ * the control permission prompt, and the agent's guidance overlay.
+ *
+ * @fires cobrowse-consent-granted - the customer allowed sharing
+ * @fires cobrowse-consent-declined - the customer declined
+ * @fires cobrowse-connected - the agent's browser is connected and sees the page
+ * @fires cobrowse-control-granted - the customer let the agent click and type
+ * @fires cobrowse-control-revoked - control ended (either side)
+ * @fires cobrowse-ended - sharing ended; `detail.reason` says why
+ * @fires cobrowse-error - an invite or connection problem; `detail.message`
+ * @csspart dialog - the consent and control prompts
+ * @csspart indicator - the live indicator
+ * @csspart primary-button - Allow / End buttons
+ * @cssprop --cobrowse-accent - accent colour (default a blue with AA contrast on white)
+ * @cssprop --cobrowse-font - font stack
+ * @cssprop --cobrowse-z - z-index of the UI (default 2147483000)
+ */
+@customElement('cobrowse-session')
+export class CobrowseSession extends LitElement {
+  static override styles = css`
+    :host {
+      --_accent: var(--cobrowse-accent, #1d4ed8);
+      --_font: var(--cobrowse-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+      font-family: var(--_font);
+      color: #111827;
+      position: fixed;
+      inset: auto 16px 16px auto;
+      z-index: var(--cobrowse-z, 2147483000);
+      line-height: 1.45;
+    }
+    .backdrop {
+      position: fixed;
+      inset: 0;
+      background: rgb(17 24 39 / 45%);
+      display: grid;
+      place-items: center;
+      padding: 16px;
+    }
+    [role='dialog'] {
+      background: #fff;
+      border-radius: 14px;
+      box-shadow: 0 24px 60px rgb(0 0 0 / 30%);
+      max-width: 440px;
+      width: 100%;
+      max-height: calc(100vh - 32px);
+      overflow: auto;
+      padding: 24px;
+      box-sizing: border-box;
+    }
+    h2 {
+      font-size: 1.2rem;
+      margin: 0 0 12px;
+    }
+    h2:focus {
+      outline: none;
+    }
+    ul {
+      list-style: none;
+      margin: 0 0 20px;
+      padding: 0;
+      display: grid;
+      gap: 10px;
+    }
+    li {
+      display: grid;
+      grid-template-columns: 24px 1fr;
+      gap: 8px;
+      font-size: 0.95rem;
+    }
+    li span[aria-hidden] {
+      font-size: 1.1rem;
+      line-height: 1.3;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 10px;
+      justify-content: flex-end;
+    }
+    button {
+      font: inherit;
+      font-weight: 600;
+      border-radius: 8px;
+      padding: 10px 16px;
+      min-height: 44px;
+      cursor: pointer;
+      border: 1px solid #6b7280;
+      background: #fff;
+      color: #111827;
+    }
+    button.primary {
+      background: var(--_accent);
+      border-color: var(--_accent);
+      color: #fff;
+    }
+    button.danger {
+      background: #b91c1c;
+      border-color: #b91c1c;
+      color: #fff;
+    }
+    button:focus-visible {
+      outline: 3px solid #f59e0b;
+      outline-offset: 2px;
+    }
+    .indicator {
+      display: flex;
+      align-items: center;
+      gap: 10px;
+      background: #111827;
+      color: #f9fafb;
+      border-radius: 999px;
+      padding: 6px 6px 6px 14px;
+      box-shadow: 0 8px 24px rgb(0 0 0 / 25%);
+      font-size: 0.9rem;
+    }
+    .indicator button {
+      min-height: 36px;
+      padding: 6px 14px;
+      border-radius: 999px;
+    }
+    .dot {
+      width: 10px;
+      height: 10px;
+      border-radius: 50%;
+      background: #ef4444;
+      box-shadow: 0 0 0 3px rgb(239 68 68 / 35%);
+      flex: none;
+    }
+    .dot.waiting {
+      background: #f59e0b;
+      box-shadow: 0 0 0 3px rgb(245 158 11 / 35%);
+    }
+    .toast {
+      background: #111827;
+      color: #f9fafb;
+      border-radius: 10px;
+      padding: 10px 14px;
+      font-size: 0.9rem;
+      max-width: 320px;
+    }
+    .overlay {
+      position: fixed;
+      inset: 0;
+      pointer-events: none;
+      z-index: -1;
+    }
+    @media (max-width: 480px) {
+      :host {
+        inset: auto 8px 8px 8px;
+      }
+      [role='dialog'] {
+        padding: 18px;
+      }
+      .actions button {
+        flex: 1 1 auto;
+      }
+    }
+    @media (prefers-reduced-motion: no-preference) {
+      .dot:not(.waiting) {
+        animation: pulse 2s ease-in-out infinite;
+      }
+      @keyframes pulse {
+        50% {
+          box-shadow: 0 0 0 6px rgb(239 68 68 / 10%);
+        }
+      }
+    }
+  `;
+
+  /** Base URL of the co-browsing server (the invite carries it too). */
+  @property() accessor server = '';
+  /** An invite (base64url code or JSON) to offer as soon as the element connects. */
+  @property() accessor invite = '';
+  /** Extra CSS selectors whose values are masked, comma-separated. */
+  @property({ attribute: 'mask-selectors' }) accessor maskSelectors = '';
+  /** Extra CSS selectors whose subtrees are hidden entirely, comma-separated. */
+  @property({ attribute: 'block-selectors' }) accessor blockSelectors = '';
+  /** Where the session bundle is; defaults to cobrowse-session.js next to this script. */
+  @property({ attribute: 'session-src' }) accessor sessionSrc = '';
+
+  @state() accessor _view: View = 'idle';
+  @state() accessor _agentName = '';
+  @state() accessor _controlGranted = false;
+  @state() accessor _message = '';
+
+  @query('[role="dialog"] h2') accessor _heading!: HTMLElement | null;
+  @query('.overlay') accessor _overlay!: HTMLElement | null;
+
+  #invite: InviteData | null = null;
+  #consentSocket: ConsentSocket | null = null;
+  #session: SessionHandle | null = null;
+  #consentAnswer: ((granted: boolean) => void) | null = null;
+  #controlAnswer: ((granted: boolean) => void) | null = null;
+  #toastTimer: ReturnType<typeof setTimeout> | null = null;
+  #returnFocus: HTMLElement | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const resumable = loadResume();
+    if (resumable) {
+      this.#invite = resumable;
+      this._agentName = resumable.agentName ?? '';
+      void this.#startSession(true);
+    } else if (this.invite) {
+      void this.offer(this.invite).catch(() => undefined);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // The page is going away; a live session resumes on the next same-origin page.
+    if (this.#invite && this.#session) saveResume(this.#invite);
+  }
+
+  /**
+   * Show the consent prompt for an invite from the chat system. Resolves with the customer's answer.
+   * Nothing is captured and no peer connection is opened unless it resolves 'granted'.
+   */
+  async offer(invite: string | object): Promise<'granted' | 'declined'> {
+    if (this.#session) throw new Error('A co-browsing session is already running.');
+    let parsed: InviteData;
+    try {
+      parsed = parseInvite(invite);
+    } catch (error) {
+      const message = error instanceof InviteError ? error.message : 'The co-browsing invite is not valid.';
+      this._message = message;
+      this.#dispatch('cobrowse-error', { message });
+      throw error;
+    }
+    this.#invite = parsed;
+    this._agentName = parsed.agentName ?? '';
+    this.#consentSocket?.close();
+    this.#consentSocket = new ConsentSocket(parsed);
+    void this.#consentSocket.record('consent-shown');
+    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this._view = 'consent';
+    const granted = await new Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
+    this.#consentAnswer = null;
+    const socket = this.#consentSocket;
+    this.#consentSocket = null;
+    if (!granted) {
+      await socket.record('consent-declined');
+      socket.close();
+      this.#invite = null;
+      this.#showEnded('declined');
+      this.#dispatch('cobrowse-consent-declined', {});
+      return 'declined';
+    }
+    await socket.record('consent-granted');
+    socket.close();
+    this.#dispatch('cobrowse-consent-granted', {});
+    await this.#startSession(false);
+    return 'granted';
+  }
+
+  /** Stop sharing now (the same as the customer's End button). */
+  end(): void {
+    if (this.#session) this.#session.end('customer-ended');
+    else if (this.#consentAnswer) this.#consentAnswer(false);
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt')) {
+      // Move focus into the dialog so keyboard and screen-reader users land on it.
+      this._heading?.focus();
+    }
+    if (changed.has('invite') && this.invite && changed.get('invite') !== undefined && this._view === 'idle') {
+      void this.offer(this.invite).catch(() => undefined);
+    }
+  }
+
+  async #startSession(resumed: boolean): Promise<void> {
+    const invite = this.#invite;
+    if (!invite) return;
+    this._view = 'starting';
+    saveResume(invite);
+    let startSession: StartSession;
+    try {
+      const src = this.sessionSrc || new URL('./cobrowse-session.js', import.meta.url).href;
+      const module = (await import(/* @vite-ignore */ src)) as { startSession: StartSession };
+      startSession = module.startSession;
+    } catch {
+      clearResume();
+      this.#invite = null;
+      this._message = 'Could not load the co-browsing session. Check your connection and try again.';
+      this._view = 'error';
+      this.#dispatch('cobrowse-error', { message: this._message });
+      return;
+    }
+    await this.updateComplete;
+    const host: SessionHost = {
+      onState: (state, detail) => this.#onSessionState(state, detail),
+      requestControl: () => this.#askControl(),
+      onControl: (granted) => {
+        this._controlGranted = granted;
+        this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
+      },
+      uiRoot: this,
+      overlayContainer: this._overlay ?? this.renderRoot.appendChild(document.createElement('div')),
+      maskSelectors: splitSelectors(this.maskSelectors),
+      blockSelectors: splitSelectors(this.blockSelectors),
+    };
+    this.#session = startSession({ invite, host, resumed });
+  }
+
+  #onSessionState(state: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {
+    if (state === 'ended') {
+      this.#session = null;
+      this.#invite = null;
+      this._controlGranted = false;
+      clearResume();
+      this.#controlAnswer?.(false);
+      this.#showEnded(detail?.reason ?? 'customer-ended');
+      this.#dispatch('cobrowse-ended', { reason: detail?.reason ?? 'customer-ended' });
+      return;
+    }
+    if (state === 'live' && this._view !== 'live' && this._view !== 'control-prompt') this.#dispatch('cobrowse-connected', {});
+    if (this._view !== 'control-prompt') this._view = state;
+  }
+
+  #askControl(): Promise<boolean> {
+    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this._view = 'control-prompt';
+    return new Promise<boolean>((resolve) => {
+      this.#controlAnswer = (granted) => {
+        this.#controlAnswer = null;
+        if (this._view === 'control-prompt') this._view = 'live';
+        this.#restoreFocus();
+        resolve(granted);
+      };
+    });
+  }
+
+  #showEnded(reason: CustomerEndReason): void {
+    this._message = END_MESSAGES[reason];
+    this._view = 'ended';
+    this.#restoreFocus();
+    if (this.#toastTimer) clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => {
+      if (this._view === 'ended') this._view = 'idle';
+    }, 6000);
+  }
+
+  #restoreFocus(): void {
+    const target = this.#returnFocus;
+    this.#returnFocus = null;
+    if (target?.isConnected) target.focus();
+  }
+
+  #dispatch(type: string, detail: object): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  #onDialogKeydown(event: KeyboardEvent, onEscape: () => void): void {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      onEscape();
+      return;
+    }
+    if (event.key !== 'Tab') return;
+    // Keep focus inside the dialog while it is open.
+    const dialog = event.currentTarget as HTMLElement;
+    const focusables = [...dialog.querySelectorAll<HTMLElement>('button')];
+    const first = focusables[0];
+    const last = focusables.at(-1);
+    const active = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : null;
+    if (event.shiftKey && (active === first || active === this._heading)) {
+      event.preventDefault();
+      last?.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first?.focus();
+    }
+  }
+
+  #agentLabel(): string {
+    return this._agentName || 'The support agent';
+  }
+
+  override render() {
+    return html`<div class="overlay" aria-hidden="true"></div>${this.#renderView()}`;
+  }
+
+  #renderView() {
+    const agent = this.#agentLabel();
+    switch (this._view) {
+      case 'idle':
+        return nothing;
+      case 'consent':
+        return html`<div class="backdrop">
+          <div
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="consent-title"
+            aria-describedby="consent-list"
+            part="dialog"
+            @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
+          >
+            <h2 id="consent-title" tabindex="-1">${this._agentName ? `${this._agentName} from support` : 'Support'} would like to see this page</h2>
+            <ul id="consent-list">
+              <li><span aria-hidden="true">👁</span><span>${agent} will see <strong>this browser tab only</strong>, not your other tabs, apps or desktop.</span></li>
+              <li><span aria-hidden="true">🔒</span><span>Passwords, card numbers and other sensitive fields are <strong>hidden</strong> before anything leaves your browser.</span></li>
+              <li><span aria-hidden="true">✋</span><span>${agent} can point and highlight, but <strong>cannot click or type</strong> unless you allow it.</span></li>
+              <li><span aria-hidden="true">⏹</span><span>You can <strong>stop sharing at any time</strong> with one click.</span></li>
+            </ul>
+            <div class="actions">
+              <button type="button" @click=${() => this.#consentAnswer?.(false)}>Decline</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#consentAnswer?.(true)}>Allow sharing</button>
+            </div>
+          </div>
+        </div>`;
+      case 'control-prompt':
+        return html`<div class="backdrop">
+          <div
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="control-title"
+            aria-describedby="control-text"
+            part="dialog"
+            @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
+          >
+            <h2 id="control-title" tabindex="-1">${agent} asks to control this page</h2>
+            <p id="control-text">
+              They will be able to click, type and scroll on this tab. Password and card fields stay off-limits. You can take control back at any time.
+            </p>
+            <div class="actions">
+              <button type="button" @click=${() => this.#controlAnswer?.(false)}>Deny</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>Allow control</button>
+            </div>
+          </div>
+        </div>`;
+      case 'ended':
+      case 'error':
+        return html`<div class="toast" role="status">${this._message}</div>`;
+      default:
+        return this.#renderIndicator(agent);
+    }
+  }
+
+  #renderIndicator(agent: string) {
+    const waiting = this._view !== 'live';
+    const label =
+      this._view === 'starting' || this._view === 'connecting'
+        ? 'Starting to share this tab…'
+        : this._view === 'waiting-for-agent'
+          ? `Waiting for ${this._agentName || 'the agent'} to connect…`
+          : this._view === 'reconnecting'
+            ? 'Connection lost, reconnecting…'
+            : this._controlGranted
+              ? `${agent} is controlling this tab`
+              : `Sharing this tab with ${this._agentName || 'support'}`;
+    return html`<div class="indicator" part="indicator" role="region" aria-label="Screen sharing">
+      <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
+      <span role="status">${label}</span>
+      ${this._controlGranted
+        ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>Take back control</button>`
+        : nothing}
+      <button type="button" class="danger" part="primary-button" @click=${() => this.end()}>End sharing</button>
+    </div>`;
+  }
+}
+
+function splitSelectors(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cobrowse-session': CobrowseSession;
+  }
+}

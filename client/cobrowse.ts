@@ -1,0 +1,1 @@
+export { CobrowseSession } from './cobrowse-session.js';

@@ -1,0 +1,72 @@
+/**
+ * The contract between the loader (`<cobrowse-session>`, on every page) and
+ * the session bundle (fetched only after the customer allows). Types only:
+ * importing this file costs the loader nothing.
+ */
+
+/** What the customer-side session is doing, as the element shows it. */
+export type CustomerSessionState =
+  | 'connecting'
+  /** Consent given; waiting for the agent's browser to join. */
+  | 'waiting-for-agent'
+  | 'live'
+  /** The network dropped; retrying. The agent's view is marked stale meanwhile. */
+  | 'reconnecting'
+  | 'ended';
+
+export type CustomerEndReason =
+  | 'customer-ended'
+  | 'agent-ended'
+  | 'declined'
+  | 'expired'
+  | 'api'
+  | 'left-site'
+  | 'peer-lost'
+  | 'error';
+
+/** A validated invite, as the loader stores it for navigation resume. */
+export interface InviteData {
+  v: string;
+  server: string;
+  sessionId: string;
+  token: string;
+  agentName?: string;
+  expiresAt: number;
+}
+
+/** What the element offers the session bundle. */
+export interface SessionHost {
+  /** Called on every state change. */
+  onState(state: CustomerSessionState, detail?: { reason?: CustomerEndReason; agentPresent?: boolean }): void;
+  /** The agent asked for control: resolve true when the customer allows. */
+  requestControl(): Promise<boolean>;
+  /** Control was granted or revoked (by either side). */
+  onControl(granted: boolean): void;
+  /** The element that holds our UI; it and everything inside are never captured. */
+  readonly uiRoot: HTMLElement;
+  /** Where the guidance overlay (agent pointer, highlights, drawings) is drawn: inside our own shadow root. */
+  readonly overlayContainer: HTMLElement;
+  readonly maskSelectors: string[];
+  readonly blockSelectors: string[];
+}
+
+export interface SessionHandle {
+  /** The customer's one-click End. */
+  end(reason?: CustomerEndReason): void;
+  /** The customer takes control back. */
+  revokeControl(): void;
+}
+
+export interface SessionStartOptions {
+  invite: InviteData;
+  host: SessionHost;
+  /** True when resuming after a same-origin navigation (no new consent, report the page). */
+  resumed: boolean;
+  /** Test hook: a WebRTC implementation or ICE policy override. */
+  iceTransportPolicy?: 'all' | 'relay';
+  /** Test hook: see every encoded message before it is chunked onto the data channel. */
+  onWireBytes?: (bytes: Uint8Array) => void;
+}
+
+/** The session bundle's single export. */
+export type StartSession = (options: SessionStartOptions) => SessionHandle;

@@ -1,0 +1,268 @@
+/**
+ * The customer's live session, started only after consent: signaling socket,
+ * the peer connection to the agent (the customer is the initiator), the
+ * capture engine, remote control and the guidance overlay. One method sets the
+ * state and tells the element.
+ */
+import { CobrowseChannel } from '../../shared/channel.js';
+import { createPeer, type PeerTransport } from '../../shared/peer.js';
+import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
+import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
+import { CaptureEngine } from '../capture/capture-engine.js';
+import { createMaskConfig } from '../capture/mask-dom.js';
+import { saveResume } from '../resume-store.js';
+import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
+import { GuidanceOverlay } from './guidance-overlay.js';
+import { applyRemoteAction } from './remote-actions.js';
+
+/** After the peer connection drops while the agent is still there, try again after this long. */
+const PEER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
+export class CustomerSession implements SessionHandle {
+  readonly #options: SessionStartOptions;
+  readonly #signaling: SignalingClient;
+  readonly #window: Window & typeof globalThis;
+  readonly #maskConfig;
+  #state: CustomerSessionState = 'connecting';
+  #iceServers: IceServer[] = [];
+  #agentPresent = false;
+  #peer: PeerTransport | null = null;
+  #channel: CobrowseChannel | null = null;
+  #capture: CaptureEngine | null = null;
+  #overlay: GuidanceOverlay | null = null;
+  #controlGranted = false;
+  #controlPending = false;
+  #peerAttempt = 0;
+  #peerRetry: ReturnType<typeof setTimeout> | null = null;
+  #pageReported = false;
+  readonly #onPageHide = () => {
+    // Refresh the resume record so the next same-origin page picks the session up.
+    if (this.#state !== 'ended') saveResume(this.#options.invite);
+  };
+
+  constructor(options: SessionStartOptions) {
+    this.#options = options;
+    this.#window = window;
+    // The loader checked the invite by hand; check it properly before using it.
+    const invite = customerInvite.parse(options.invite);
+    this.#maskConfig = createMaskConfig({
+      extraMaskSelectors: options.host.maskSelectors,
+      extraBlockSelectors: options.host.blockSelectors,
+    });
+    this.#signaling = new SignalingClient({ url: signalingUrl(invite.server), token: invite.token });
+    this.#signaling.on('welcome', (welcome) => {
+      this.#iceServers = welcome.iceServers;
+      if (!welcome.consented) this.#signaling.send({ t: 'event', event: { kind: 'consent-granted' } });
+      if (!this.#pageReported) {
+        this.#pageReported = true;
+        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url: location.href, title: document.title } });
+      }
+      this.#agentPresent = welcome.peerPresent;
+      if (this.#agentPresent) this.#startPeer();
+      else if (!this.#channel) this.#setState('waiting-for-agent');
+    });
+    this.#signaling.on('peer', (message) => {
+      if (message.role !== 'agent') return;
+      this.#agentPresent = message.present;
+      if (message.present) {
+        // A returning agent (reload) gets a fresh connection.
+        this.#stopPeer();
+        this.#peerAttempt = 0;
+        this.#startPeer();
+      } else if (!this.#channel?.open) {
+        this.#setState('waiting-for-agent', { agentPresent: false });
+      }
+    });
+    this.#signaling.on('signal', (message) => this.#peer?.signal(message.data));
+    this.#signaling.on('event', (message) => {
+      if (message.event.kind === 'control-revoked' && this.#controlGranted) this.#setControl(false, false);
+    });
+    this.#signaling.on('ended', (message) => this.#finish(message.reason));
+    this.#signaling.on('state', (state) => {
+      if (state === 'reconnecting' && !this.#channel?.open && this.#state !== 'ended') this.#setState('reconnecting');
+    });
+    this.#signaling.on('closed', (closed) => {
+      // The server ended the session or refused us for good; without an open channel nothing is left.
+      if (closed.error === 'SESSION_ENDED' || closed.error === 'SESSION_EXPIRED' || closed.error === 'UNAUTHORIZED') {
+        this.#finish(closed.error === 'SESSION_EXPIRED' ? 'expired' : 'api');
+      }
+    });
+    this.#window.addEventListener('pagehide', this.#onPageHide);
+    this.#signaling.connect();
+  }
+
+  end(reason: CustomerEndReason = 'customer-ended'): void {
+    if (this.#state === 'ended') return;
+    this.#channel?.send({ t: 'end', by: 'customer', reason });
+    this.#signaling.send({ t: 'end', reason });
+    this.#finish(reason);
+  }
+
+  revokeControl(): void {
+    if (!this.#controlGranted) return;
+    this.#setControl(false, true);
+  }
+
+  #startPeer(): void {
+    if (this.#peer || this.#state === 'ended') return;
+    const peer = createPeer({
+      initiator: true,
+      iceServers: this.#iceServers,
+      ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
+    });
+    this.#peer = peer;
+    peer.on('signal', (data) => this.#signaling.send({ t: 'signal', data }));
+    peer.on('connect', () => this.#onPeerConnected(peer));
+    peer.on('close', () => {
+      if (this.#peer !== peer) return;
+      this.#stopPeer();
+      if (this.#state === 'ended') return;
+      this.#setState(this.#agentPresent ? 'reconnecting' : 'waiting-for-agent');
+      if (this.#agentPresent) {
+        const delay = PEER_RETRY_MS[Math.min(this.#peerAttempt, PEER_RETRY_MS.length - 1)]!;
+        this.#peerAttempt += 1;
+        this.#peerRetry = setTimeout(() => {
+          this.#peerRetry = null;
+          if (this.#agentPresent) this.#startPeer();
+        }, delay);
+      }
+    });
+  }
+
+  #onPeerConnected(peer: PeerTransport): void {
+    if (this.#peer !== peer) return;
+    this.#peerAttempt = 0;
+    const channel = new CobrowseChannel(peer, {
+      role: 'customer',
+      ...(this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {}),
+    });
+    this.#channel = channel;
+    const host = this.#options.host;
+    this.#overlay ??= new GuidanceOverlay(host.overlayContainer, this.#window, this.#options.invite.agentName ?? '');
+    const capture = new CaptureEngine({
+      window: this.#window,
+      // Under backpressure the engine stops producing diffs and sends a fresh snapshot once drained.
+      send: (message) => !channel.congested && channel.send(message),
+      mask: this.#maskConfig,
+      isOwnUi: (node) => node === host.uiRoot || host.uiRoot.contains(node),
+    });
+    this.#capture = capture;
+    channel.on('drain', () => capture.drained());
+    channel.on('message', (message) => this.#onAgentMessage(message));
+    void capture.start();
+    this.#setState('live');
+    this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
+    if (this.#controlGranted) channel.send({ t: 'control-grant' });
+  }
+
+  #onAgentMessage(message: ChannelMessage): void {
+    const overlay = this.#overlay;
+    switch (message.t) {
+      case 'pointer':
+        overlay?.showPointer(message.x, message.y, message.gone);
+        return;
+      case 'highlight': {
+        const node = message.id === null ? null : this.#capture?.nodeOf(message.id);
+        const element = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
+        overlay?.highlight(element, message.label);
+        return;
+      }
+      case 'annotation':
+        overlay?.annotate(message.id, message.shape, message.points, message.color);
+        return;
+      case 'annotation-clear':
+        overlay?.clearAnnotations();
+        return;
+      case 'control-request':
+        void this.#askControl();
+        return;
+      case 'control-revoke':
+        // The agent hands control back.
+        if (this.#controlGranted) this.#setControl(false, false);
+        return;
+      case 'action': {
+        const capture = this.#capture;
+        const outcome = applyRemoteAction(message.action, this.#controlGranted, {
+          window: this.#window,
+          nodeById: (id) => capture?.nodeOf(id),
+          maskConfig: this.#maskConfig,
+          isOwnUi: (node) => this.#options.host.uiRoot.contains(node),
+        });
+        if (outcome.ok) {
+          this.#signaling.send({ t: 'event', event: { kind: 'remote-action', action: message.action.kind, target: outcome.target } });
+        } else {
+          this.#channel?.send({ t: 'action-refused', kind: message.action.kind, reason: outcome.reason });
+        }
+        return;
+      }
+      case 'resync':
+        void this.#capture?.resync();
+        return;
+      case 'end':
+        this.#finish(message.reason);
+        return;
+      case 'ping':
+        this.#channel?.send({ t: 'pong', ts: message.ts });
+        return;
+      default:
+        return;
+    }
+  }
+
+  async #askControl(): Promise<void> {
+    if (this.#controlGranted || this.#controlPending) {
+      if (this.#controlGranted) this.#channel?.send({ t: 'control-grant' });
+      return;
+    }
+    this.#controlPending = true;
+    const granted = await this.#options.host.requestControl();
+    this.#controlPending = false;
+    if (this.#state === 'ended') return;
+    if (granted) this.#setControl(true, true);
+    else {
+      this.#channel?.send({ t: 'control-deny' });
+      this.#signaling.send({ t: 'event', event: { kind: 'control-denied' } });
+    }
+  }
+
+  /** The one place control changes; `announce` tells the agent and the audit log. */
+  #setControl(granted: boolean, announce: boolean): void {
+    this.#controlGranted = granted;
+    this.#options.host.onControl(granted);
+    if (!announce) return;
+    this.#channel?.send({ t: granted ? 'control-grant' : 'control-revoke' });
+    this.#signaling.send({ t: 'event', event: { kind: granted ? 'control-granted' : 'control-revoked' } });
+  }
+
+  #stopPeer(): void {
+    if (this.#peerRetry) clearTimeout(this.#peerRetry);
+    this.#peerRetry = null;
+    this.#capture?.stop();
+    this.#capture = null;
+    this.#channel?.close();
+    this.#channel = null;
+    this.#peer?.close();
+    this.#peer = null;
+    this.#overlay?.highlight(null);
+    this.#overlay?.showPointer(0, 0, true);
+  }
+
+  #finish(reason: EndReason): void {
+    if (this.#state === 'ended') return;
+    this.#stopPeer();
+    this.#overlay?.destroy();
+    this.#overlay = null;
+    this.#controlGranted = false;
+    this.#window.removeEventListener('pagehide', this.#onPageHide);
+    this.#setState('ended', { reason });
+    // Give the end message a moment to leave before the socket closes.
+    setTimeout(() => this.#signaling.close(), 250);
+  }
+
+  /** The one place the state changes. */
+  #setState(state: CustomerSessionState, detail: { reason?: CustomerEndReason; agentPresent?: boolean } = {}): void {
+    if (this.#state === state && state !== 'waiting-for-agent') return;
+    this.#state = state;
+    this.#options.host.onState(state, detail);
+  }
+}

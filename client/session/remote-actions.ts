@@ -1,0 +1,160 @@
+/**
+ * Applies the agent's remote actions on the customer's page, only while the
+ * customer has granted control. Each action is checked against the live page
+ * (the node must exist in this document, never a masked or blocked field, never
+ * another origin) and dispatched as real DOM events so the page's own scripts
+ * react as if the customer did it.
+ */
+import { decideField } from '../capture/mask.js';
+import { describeField, type MaskConfig } from '../capture/mask-dom.js';
+import type { RemoteAction } from '../../shared/protocol.js';
+
+export type ActionRefusal = 'no-control' | 'masked' | 'not-found' | 'cross-origin' | 'invalid';
+
+export type ActionOutcome = { ok: true; target: string } | { ok: false; reason: ActionRefusal };
+
+export interface ActionContext {
+  window: Window & typeof globalThis;
+  nodeById(id: number): Node | undefined;
+  maskConfig: MaskConfig;
+  /** Our own UI (prompts, overlay) is never a target. */
+  isOwnUi(node: Node): boolean;
+}
+
+/** A short description for the audit log: tag, type, and an accessible label; never a value. */
+export function describeTarget(el: Element): string {
+  const tag = el.tagName.toLowerCase();
+  const type = el.getAttribute('type');
+  const label =
+    el.getAttribute('aria-label') ??
+    (el as HTMLInputElement).labels?.[0]?.textContent ??
+    el.getAttribute('name') ??
+    el.getAttribute('id') ??
+    (tag === 'a' || tag === 'button' ? el.textContent : null) ??
+    '';
+  const clean = label.replace(/\s+/g, ' ').trim().slice(0, 60);
+  return `${tag}${type ? `[type=${type}]` : ''}${clean ? ` "${clean}"` : ''}`;
+}
+
+function isMaskedField(el: Element, config: MaskConfig): boolean {
+  return decideField(describeField(el, config)).decision !== 'clear';
+}
+
+function resolveElement(id: number, context: ActionContext): Element | ActionRefusal {
+  const node = context.nodeById(id);
+  if (!node || !node.isConnected) return 'not-found';
+  const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  if (!el) return 'not-found';
+  if (context.isOwnUi(el)) return 'invalid';
+  return el;
+}
+
+function mouse(el: Element, type: string, view: Window & typeof globalThis, x: number, y: number): void {
+  const init: MouseEventInit = { bubbles: true, cancelable: true, composed: true, view, clientX: x, clientY: y, button: 0 };
+  if (type.startsWith('pointer')) el.dispatchEvent(new view.PointerEvent(type, { ...init, pointerType: 'mouse', isPrimary: true }));
+  else el.dispatchEvent(new view.MouseEvent(type, init));
+}
+
+/** Set a form control's value through the native setter so frameworks that track it see the change. */
+function setNativeValue(el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
+  const proto = Object.getPrototypeOf(el) as object;
+  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
+  if (setter) setter.call(el, value);
+  else el.value = value;
+}
+
+function isTextField(el: Element): el is HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement {
+  const tag = el.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+}
+
+/** Apply one action; `controlGranted` is checked here so no caller can forget it. */
+export function applyRemoteAction(action: RemoteAction, controlGranted: boolean, context: ActionContext): ActionOutcome {
+  if (!controlGranted) return { ok: false, reason: 'no-control' };
+  const view = context.window;
+  switch (action.kind) {
+    case 'navigate': {
+      if (action.to === 'back') view.history.back();
+      else if (action.to === 'forward') view.history.forward();
+      else if (action.to === 'reload') view.location.reload();
+      else {
+        let target: URL;
+        try {
+          target = new URL(action.to, view.location.href);
+        } catch {
+          return { ok: false, reason: 'invalid' };
+        }
+        if (target.origin !== view.location.origin) return { ok: false, reason: 'cross-origin' };
+        view.location.assign(target.href);
+        return { ok: true, target: target.pathname };
+      }
+      return { ok: true, target: action.to };
+    }
+    case 'scroll': {
+      if (action.id === 0) {
+        view.scrollTo(action.x, action.y);
+        return { ok: true, target: 'window' };
+      }
+      const el = resolveElement(action.id, context);
+      if (typeof el === 'string') return { ok: false, reason: el };
+      el.scrollTo(action.x, action.y);
+      return { ok: true, target: describeTarget(el) };
+    }
+    case 'click': {
+      const el = resolveElement(action.id, context);
+      if (typeof el === 'string') return { ok: false, reason: el };
+      if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      const rect = el.getBoundingClientRect();
+      const x = action.x !== undefined ? action.x - view.scrollX : rect.left + rect.width / 2;
+      const y = action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
+      for (const type of ['pointerdown', 'mousedown']) mouse(el, type, view, x, y);
+      if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
+      for (const type of ['pointerup', 'mouseup']) mouse(el, type, view, x, y);
+      // click() runs the default action too (follow a link, toggle a checkbox, submit a form).
+      if ('click' in el && typeof el.click === 'function') (el as HTMLElement).click();
+      else mouse(el, 'click', view, x, y);
+      return { ok: true, target: describeTarget(el) };
+    }
+    case 'input': {
+      const el = resolveElement(action.id, context);
+      if (typeof el === 'string') return { ok: false, reason: el };
+      if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      if (isTextField(el)) {
+        if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly) return { ok: false, reason: 'invalid' };
+        el.focus({ preventScroll: true });
+        setNativeValue(el, action.v);
+      } else if ((el as HTMLElement).isContentEditable) {
+        (el as HTMLElement).focus({ preventScroll: true });
+        el.textContent = action.v;
+      } else {
+        return { ok: false, reason: 'invalid' };
+      }
+      el.dispatchEvent(new view.InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: action.v }));
+      el.dispatchEvent(new view.Event('change', { bubbles: true }));
+      return { ok: true, target: describeTarget(el) };
+    }
+    case 'key': {
+      const el = resolveElement(action.id, context);
+      if (typeof el === 'string') return { ok: false, reason: el };
+      if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      const init: KeyboardEventInit = {
+        key: action.key,
+        code: action.code ?? '',
+        shiftKey: action.shift ?? false,
+        ctrlKey: action.ctrl ?? false,
+        altKey: action.alt ?? false,
+        metaKey: action.meta ?? false,
+        bubbles: true,
+        cancelable: true,
+        composed: true,
+      };
+      const proceed = el.dispatchEvent(new view.KeyboardEvent('keydown', init));
+      if (proceed && action.key === 'Enter' && el.tagName === 'INPUT') {
+        // What a real Enter does in a text field: submit its form through the normal path.
+        (el as HTMLInputElement).form?.requestSubmit();
+      }
+      el.dispatchEvent(new view.KeyboardEvent('keyup', init));
+      return { ok: true, target: describeTarget(el) };
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * A typed message link over one peer connection: encode (msgpack + deflate
+ * stream) → chunk → send with backpressure, and reassemble → inflate →
+ * validate → filter by the sender's role on the way in. Both sides use it;
+ * nothing above it sees bytes.
+ */
+import { MessageDecoder, MessageEncoder } from './codec.js';
+import type { ErrorCode, ProtocolErrorValue } from './errors.js';
+import { TypedEmitter } from './event-emitter.js';
+import { ChannelSender, ChunkAssembler } from './framing.js';
+import { PEER_DRAIN_THRESHOLD_BYTES, type PeerTransport } from './peer.js';
+import { AGENT_ONLY_TYPES, CUSTOMER_ONLY_TYPES, type ChannelMessage, type Role } from './protocol.js';
+
+export interface ChannelEvents {
+  message: ChannelMessage;
+  /** The sender can take more after refusing a message. */
+  drain: void;
+  /** The link is unusable (peer closed, or the shared compression stream broke). */
+  close: { reason: string; error: ProtocolErrorValue | null };
+}
+
+export interface ChannelStats {
+  sentMessages: number;
+  sentBytes: number;
+  receivedMessages: number;
+  receivedBytes: number;
+  dropped: Partial<Record<ErrorCode | 'WRONG_ROLE', number>>;
+}
+
+export interface ChannelOptions {
+  /** Our own role: decides which message types the other side may send us. */
+  role: Role;
+  maxMessageBytes?: number;
+  /** Called with every encoded message (tests use it to inspect the bytes on the wire). */
+  onWireBytes?: (bytes: Uint8Array) => void;
+}
+
+export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
+  readonly stats: ChannelStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, dropped: {} };
+  readonly #peer: PeerTransport;
+  readonly #encoder: MessageEncoder;
+  readonly #decoder: MessageDecoder;
+  readonly #assembler: ChunkAssembler;
+  readonly #sender: ChannelSender;
+  readonly #forbiddenFromPeer: ReadonlySet<ChannelMessage['t']>;
+  readonly #onWireBytes: ((bytes: Uint8Array) => void) | undefined;
+  readonly #unsubscribe: (() => void)[] = [];
+  #refused = false;
+  #closed = false;
+
+  constructor(peer: PeerTransport, options: ChannelOptions) {
+    super();
+    this.#peer = peer;
+    const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
+    this.#encoder = new MessageEncoder({ maxMessageBytes });
+    this.#decoder = new MessageDecoder({ maxMessageBytes });
+    this.#assembler = new ChunkAssembler({ maxMessageBytes });
+    this.#onWireBytes = options.onWireBytes;
+    // What the other side may send us: never the messages only our own role sends.
+    this.#forbiddenFromPeer = options.role === 'customer' ? CUSTOMER_ONLY_TYPES : AGENT_ONLY_TYPES;
+    const drainListeners = new Set<() => void>();
+    this.#sender = new ChannelSender(
+      {
+        send: (chunk) => peer.send(chunk),
+        get bufferedAmount() {
+          return peer.bufferedAmount;
+        },
+        // The peer adapter drains at a fixed mark; the sender's threshold is informational here.
+        bufferedAmountLowThreshold: PEER_DRAIN_THRESHOLD_BYTES,
+        onDrain: (listener) => {
+          drainListeners.add(listener);
+          return () => drainListeners.delete(listener);
+        },
+      },
+      { lowWaterMark: PEER_DRAIN_THRESHOLD_BYTES },
+    );
+    this.#unsubscribe.push(
+      peer.on('drain', () => {
+        for (const listener of [...drainListeners]) listener();
+        if (this.#refused && this.#sender.queuedBytes === 0) {
+          this.#refused = false;
+          this.emit('drain', undefined);
+        }
+      }),
+      peer.on('data', (bytes) => this.#onData(bytes)),
+      peer.on('close', ({ reason }) => this.#finish(`peer ${reason}`, null)),
+    );
+  }
+
+  get open(): boolean {
+    return !this.#closed && this.#peer.connected;
+  }
+
+  /** Bytes waiting in our queue and the data channel's buffer. */
+  get backlogBytes(): number {
+    return this.#sender.queuedBytes + this.#peer.bufferedAmount;
+  }
+
+  /** Send one message; false when it was refused for backpressure (wait for 'drain'). */
+  send(message: ChannelMessage): boolean {
+    if (this.#closed) return false;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#encoder.encode(message);
+    } catch (error) {
+      // An encoder failure (message too large) leaves the stream usable; report and refuse.
+      this.#count('MESSAGE_TOO_LARGE');
+      void error;
+      return false;
+    }
+    this.#onWireBytes?.(bytes);
+    let accepted: boolean;
+    try {
+      accepted = this.#sender.send(bytes);
+    } catch {
+      this.#finish('send failed', { code: 'INTERNAL', message: 'The data channel refused a message.' });
+      return false;
+    }
+    if (!accepted) {
+      // The deflate stream already consumed this message; the peer would be out of sync. Start over.
+      this.#finish('backpressure overflow', { code: 'MESSAGE_TOO_LARGE', message: 'The send queue overflowed.' });
+      return false;
+    }
+    this.stats.sentMessages += 1;
+    this.stats.sentBytes += bytes.byteLength;
+    if (this.backlogBytes > 4 * 1024 * 1024) this.#refused = true;
+    return true;
+  }
+
+  /** True when the caller should hold back non-essential frames (pointer, diffs) until 'drain'. */
+  get congested(): boolean {
+    return this.#refused;
+  }
+
+  close(): void {
+    this.#finish('closed', null);
+    this.#peer.close();
+  }
+
+  #onData(chunk: Uint8Array): void {
+    if (this.#closed) return;
+    const assembled = this.#assembler.push(chunk);
+    if ('pending' in assembled) return;
+    if ('error' in assembled) {
+      this.#finish('bad chunk', assembled.error);
+      return;
+    }
+    this.stats.receivedBytes += assembled.complete.byteLength;
+    const result = this.#decoder.decode(assembled.complete);
+    if (!result.ok) {
+      this.#count(result.error.code);
+      if (result.fatal) this.#finish('stream broken', result.error);
+      return;
+    }
+    if (this.#forbiddenFromPeer.has(result.message.t)) {
+      this.#count('WRONG_ROLE');
+      return;
+    }
+    this.stats.receivedMessages += 1;
+    this.emit('message', result.message);
+  }
+
+  #count(code: ErrorCode | 'WRONG_ROLE'): void {
+    this.stats.dropped[code] = (this.stats.dropped[code] ?? 0) + 1;
+  }
+
+  #finish(reason: string, error: ProtocolErrorValue | null): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sender.close();
+    this.#assembler.clear();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.emit('close', { reason, error });
+    if (error) this.#peer.close();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * End-to-end harness: a real signaling server (port 0, fresh data dir), the
+ * test shop on another origin, and one Chromium process per person, so the
+ * customer and the agent are as separate as two computers.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from '../../node/helpers/chromium.js';
+import { createSession, startTestServer, type TestServer } from '../../node/helpers/server.js';
+import { startShop, type Shop } from './shop.js';
+
+export interface Harness {
+  server: TestServer;
+  shop: Shop;
+  customerBrowser: LaunchedChromium;
+  agentBrowser: LaunchedChromium;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}, options: Parameters<typeof startTestServer>[1] = {}): Promise<Harness> {
+  const server = await startTestServer(env, options);
+  const shop = await startShop(server.baseUrl);
+  const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+  return {
+    server,
+    shop,
+    customerBrowser,
+    agentBrowser,
+    async close() {
+      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+      await shop.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Records every byte the customer's page hands to an RTCDataChannel, so a test
+ * can decode exactly what went over the wire.
+ */
+export const RECORD_CHANNEL_BYTES = `
+  (() => {
+    window.__wire = [];
+    window.__peerConnections = 0;
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (data) {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      if (bytes) window.__wire.push(Array.from(bytes));
+      else window.__wire.push(String(data));
+      return send.call(this, data);
+    };
+    const PC = window.RTCPeerConnection;
+    window.RTCPeerConnection = function (...args) { window.__peerConnections += 1; return new PC(...args); };
+    window.RTCPeerConnection.prototype = PC.prototype;
+    Object.setPrototypeOf(window.RTCPeerConnection, PC);
+  })();
+`;
+
+export async function newSession(harness: Harness, body: Record<string, unknown> = {}) {
+  const created = await createSession(harness.server, body);
+  const raw = created.raw as { customer: { inviteCode: string }; agent: { link: string } };
+  return { ...created, inviteCode: raw.customer.inviteCode, agentLink: raw.agent.link };
+}
+
+/** Offer co-browsing on the customer's page, as the host page would after a chat message. */
+export async function offer(page: Page, inviteCode: string): Promise<void> {
+  await page.waitForFunction(() => customElements.get('cobrowse-session') !== undefined);
+  await page.evaluate((code) => {
+    const element = document.querySelector('cobrowse-session');
+    if (!element) throw new Error('no <cobrowse-session> on the page');
+    void element.offer(code).catch(() => undefined);
+  }, inviteCode);
+}
+
+/** The agent's mirror iframe (inside the agent view's shadow root). */
+export async function mirrorFrame(agent: Page): Promise<Frame> {
+  for (let i = 0; i < 100; i += 1) {
+    const frame = agent.frames().find((f) => f !== agent.mainFrame() && f.parentFrame() === agent.mainFrame());
+    if (frame) return frame;
+    await agent.waitForTimeout(100);
+  }
+  throw new Error('the agent view has no mirror iframe');
+}
+
+export interface MirrorElementState {
+  text: string;
+  value: string | null;
+  masked: boolean;
+}
+
+/** Read an element of the mirrored page from the console (the mirror itself runs no script). */
+export async function mirrorElement(agent: Page, selector: string): Promise<MirrorElementState | null> {
+  return agent.evaluate((sel) => {
+    const doc = document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument;
+    const el = doc?.querySelector(sel);
+    if (!el) return null;
+    return {
+      text: el.textContent ?? '',
+      value: 'value' in el ? String((el as HTMLInputElement).value) : null,
+      masked: el.hasAttribute('data-cobrowse-mirror-masked'),
+    };
+  }, selector);
+}
+
+export async function agentStatus(agent: Page): Promise<string> {
+  return (await agent.locator('cobrowse-agent-view .status').textContent())?.trim() ?? '';
+}

@@ -1,0 +1,87 @@
+/**
+ * A small customer site on its own origin (127.0.0.1:<port>, the signaling
+ * server is on another port), embedding the element exactly as the README
+ * tells integrators to.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Shop {
+  url: string;
+  close(): Promise<void>;
+}
+
+const styles = `
+  body { font-family: system-ui, sans-serif; margin: 0; color: #111827; }
+  header { background: #0f766e; color: #fff; padding: 16px 24px; }
+  main { padding: 24px; max-width: 640px; }
+  label { display: block; margin: 12px 0 4px; font-weight: 600; }
+  input { font: inherit; padding: 8px; width: 100%; box-sizing: border-box; }
+  .tall { height: 1800px; background: linear-gradient(#f0fdfa, #ccfbf1); }
+`;
+
+function page(server: string, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>${title}</title>
+  <style>${styles}</style>
+  <script type="module" src="${server}/cobrowse.js"></script>
+</head>
+<body>
+  <header><strong>Test Shop</strong></header>
+  <main>${body}</main>
+  <cobrowse-session server="${server}"></cobrowse-session>
+  <script type="module" src="/shop.js"></script>
+</body>
+</html>`;
+}
+
+const checkout = `
+  <h1 id="title">Checkout</h1>
+  <form id="checkout" action="/shipping" method="get">
+    <label for="name">Full name</label><input id="name" name="name" autocomplete="name">
+    <label for="email">Email</label><input id="email" name="email" type="email">
+    <label for="address">Street address</label><input id="address" name="address" autocomplete="street-address">
+    <label for="card">Card number</label><input id="card" name="cardnumber" autocomplete="cc-number" inputmode="numeric">
+    <label for="cvc">CVC</label><input id="cvc" name="cvc" autocomplete="cc-csc">
+    <label for="ssn">Social security number</label><input id="ssn" name="ssn">
+    <label for="password">Create a password</label><input id="password" name="password" type="password" autocomplete="new-password">
+    <p id="note" data-cobrowse-mask>Account 4111 1111 1111 1111 on file</p>
+    <button type="button" id="next">Next</button>
+    <p id="status"></p>
+  </form>
+  <div class="tall"></div>
+  <a id="to-shipping" href="/shipping">Continue to shipping</a>`;
+
+const shipping = `<h1 id="title">Shipping</h1><p id="intro">Choose how to ship your order.</p><a href="/checkout">Back to checkout</a>`;
+
+// The shop's own script: reacts to the Next button like a real checkout would.
+const shopScript = `
+  const next = document.getElementById('next');
+  if (next) next.addEventListener('click', () => {
+    document.getElementById('status').textContent = 'Next clicked with address: ' + document.getElementById('address').value;
+  });
+`;
+
+export async function startShop(serverUrl: string): Promise<Shop> {
+  const http: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/shop.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(shopScript);
+      return;
+    }
+    const html =
+      path === '/shipping'
+        ? page(serverUrl, 'Test Shop · Shipping', shipping)
+        : page(serverUrl, 'Test Shop · Checkout', checkout);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+  };
+}
