@@ -69,7 +69,9 @@ export class CustomerSession implements SessionHandle {
         this.#stopPeer();
         this.#peerAttempt = 0;
         this.#startPeer();
-      } else if (!this.#channel?.open) {
+      } else {
+        // The agent closed the console: drop the connection now rather than wait for ICE to notice.
+        this.#stopPeer();
         this.#setState('waiting-for-agent', { agentPresent: false });
       }
     });

@@ -1,0 +1,107 @@
+/**
+ * The agent's side between two real browsers: reload and reconnect, control
+ * revoked mid-action, ending from the agent, the agent leaving, and the live
+ * view surviving the signaling server going away.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { agentStatus, mirrorElement, mirrorFrame, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Customer on the checkout page, consented; agent live with the page mirrored. */
+async function liveSession(h: Harness) {
+  const session = await newSession(h, { agentName: 'Dana' });
+  const customer = await h.customerBrowser.newPage();
+  await customer.goto(`${h.shop.url}/checkout`);
+  await offer(customer, session.inviteCode);
+  await customer.getByRole('button', { name: 'Allow sharing' }).click();
+  const agent = await h.agentBrowser.newPage();
+  await agent.goto(session.agentLink);
+  await waitForMirror(agent, 'Checkout');
+  return { session, customer, agent };
+}
+
+async function waitForMirror(agent: Page, title: string): Promise<void> {
+  await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
+  await expect
+    .poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 })
+    .toBe(title)
+    .catch(async (error: unknown) => {
+      const stats = await agent.evaluate(() => JSON.stringify(document.querySelector('cobrowse-agent-view')?.mirror?.stats));
+      throw new Error(`mirror never showed "${title}"; mirror stats ${stats}`, { cause: error });
+    });
+}
+
+async function grantControl(customer: Page, agent: Page): Promise<void> {
+  await agent.getByRole('button', { name: 'Request control' }).click();
+  await customer.getByRole('button', { name: 'Allow control' }).click();
+  await expect.poll(() => agent.getByRole('button', { name: 'Release control' }).isVisible()).toBe(true);
+}
+
+describe('agent console', () => {
+  it('reconnects after the agent reloads the console, and the view comes back', async () => {
+    harness = await startHarness();
+    const { customer, agent } = await liveSession(harness);
+    await customer.locator('#name').fill('Grace Hopper');
+    await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Grace Hopper');
+    await agent.reload();
+    await waitForMirror(agent, 'Checkout');
+    await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Grace Hopper');
+    // And it is live again, not a frozen copy.
+    await customer.locator('#email').fill('grace@example.com');
+    await expect.poll(async () => (await mirrorElement(agent, '#email'))?.value).toBe('grace@example.com');
+  });
+
+  it('stops remote actions the moment the customer takes control back', async () => {
+    harness = await startHarness();
+    const { customer, agent } = await liveSession(harness);
+    await grantControl(customer, agent);
+    const frame = await mirrorFrame(agent);
+    await frame.locator('#address').fill('221B Baker Street');
+    await expect.poll(() => customer.locator('#address').inputValue()).toBe('221B Baker Street');
+
+    await customer.getByRole('button', { name: 'Take back control' }).click();
+    await expect.poll(() => agent.getByRole('button', { name: 'Request control' }).isVisible()).toBe(true);
+    // An action already on its way, or sent by a console that has not caught up, is refused by the customer.
+    await agent.evaluate(() => {
+      const view = document.querySelector('cobrowse-agent-view');
+      const doc = view?.mirror?.iframe.contentDocument;
+      const id = view?.mirror?.idOf(doc!.querySelector('#address')!);
+      view?.session?.send({ t: 'action', action: { kind: 'input', id: id!, v: 'sneaky' } });
+    });
+    await agent.waitForTimeout(400);
+    expect(await customer.locator('#address').inputValue()).toBe('221B Baker Street');
+    expect(await customer.getByText('Sharing this tab with Dana').isVisible()).toBe(true);
+  });
+
+  it('ends from the agent: both sides and the audit log agree who ended it', async () => {
+    harness = await startHarness();
+    const { session, customer, agent } = await liveSession(harness);
+    await agent.getByRole('button', { name: 'End session' }).click();
+    await expect.poll(() => agentStatus(agent)).toBe('Ended');
+    await expect.poll(() => customer.getByText('The support agent ended the session.').isVisible(), { timeout: 3_000 }).toBe(true);
+    const res = await fetch(`${harness.server.baseUrl}/api/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${harness.server.apiKey}` } });
+    expect(await res.json()).toMatchObject({ status: 'ended', endedBy: 'agent', endReason: 'agent-ended' });
+  });
+
+  it('tells the customer when the agent closes the tab', async () => {
+    harness = await startHarness();
+    const { customer, agent } = await liveSession(harness);
+    await agent.close();
+    await expect.poll(() => customer.getByText(/Waiting for Dana to connect/).isVisible(), { timeout: 10_000 }).toBe(true);
+  });
+
+  it('keeps the live view working when the signaling server goes away', async () => {
+    harness = await startHarness();
+    const { customer, agent } = await liveSession(harness);
+    await harness.server.app.close();
+    await customer.locator('#name').fill('Still here');
+    await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value, { timeout: 10_000 }).toBe('Still here');
+    expect(await agentStatus(agent)).toBe('Live');
+  });
+});
