@@ -24,14 +24,40 @@ function showLinkForm(message: string): void {
     event.preventDefault();
     const input = form.elements.namedItem('link') as HTMLInputElement;
     const value = input.value.trim();
+    if (/^[\d\s-]{8,12}$/.test(value)) {
+      void claimSupportCode(value, input, error);
+      return;
+    }
     const token = value.includes('#') ? tokenFromFragment(value.slice(value.indexOf('#'))) : value;
     if (token.length < 16) {
-      if (error) error.textContent = 'That does not look like a co-browsing link. Paste the whole link from the chat.';
+      if (error) error.textContent = 'Enter the customer’s 8-digit support code, or paste the whole co-browsing link from the chat.';
       input.focus();
       return;
     }
     location.hash = `token=${token}`;
   });
+}
+
+/** Exchange a support code the customer read out for this console's agent link. */
+async function claimSupportCode(code: string, input: HTMLInputElement, error: HTMLElement | null): Promise<void> {
+  if (error) error.textContent = '';
+  try {
+    const res = await fetch('/api/support-codes/claim', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    const body = (await res.json()) as { agent?: { token?: unknown }; error?: { message?: unknown } };
+    const token = body.agent?.token;
+    if (res.ok && typeof token === 'string') {
+      location.hash = `token=${token}`;
+      return;
+    }
+    if (error) error.textContent = typeof body.error?.message === 'string' ? body.error.message : 'That code did not work.';
+  } catch {
+    if (error) error.textContent = 'Could not reach the co-browsing server. Check your connection.';
+  }
+  input.focus();
 }
 
 function route(): void {

@@ -11,6 +11,7 @@ import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type Store } from './store.js';
+import { registerSupportCodes } from './support-codes.js';
 import { turnCredentials } from './turn.js';
 
 export interface RouteDeps {
@@ -110,6 +111,8 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     if (!params) return reply;
     return { conversationId: params.conversationId, sessions: sessions.listByConversation(params.conversationId) };
   });
+
+  registerSupportCodes(app, sessions);
 
   /** A peer (customer or agent token) asks for fresh TURN credentials, e.g. before reconnecting. */
   app.post('/api/turn-credentials', async (request, reply) => {

@@ -1,0 +1,110 @@
+/**
+ * Support codes: the customer presses "Share this page with support", gets a
+ * short code, and reads it to the agent, who enters it in the agent console.
+ * A code is single-use, expires quickly, and claiming it only lets the agent
+ * wait: the customer still has to consent before anything is shared. Codes
+ * live in memory (they are minutes long); a restart voids pending codes.
+ */
+import { randomInt } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as z from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+import type { CreatedSession, SessionLifecycle } from './sessions.js';
+
+/** How long a code can be claimed. */
+export const SUPPORT_CODE_TTL_MS = 10 * 60 * 1000;
+/** Per address and minute: code requests, and claim attempts (guessing). */
+export const SUPPORT_CODE_RATE = { create: 10, claim: 10 };
+const MAX_PENDING = 10_000;
+
+interface PendingCode {
+  sessionId: string;
+  agent: CreatedSession['agent'];
+  expiresAt: number;
+}
+
+const claimBody = z.strictObject({ code: z.string().min(4).max(32) });
+
+/** Digits only, so "1234 5678", "1234-5678" and "12345678" are the same code. */
+export function normalizeCode(code: string): string {
+  return code.replace(/\D/g, '');
+}
+
+function formatCode(digits: string): string {
+  return `${digits.slice(0, 4)} ${digits.slice(4)}`;
+}
+
+/** A fixed-window counter per address. */
+class AddressRate {
+  readonly #hits = new Map<string, { count: number; windowStart: number }>();
+  constructor(private readonly limit: number) {}
+
+  take(address: string, now: number): boolean {
+    const entry = this.#hits.get(address);
+    if (!entry || now - entry.windowStart >= 60_000) {
+      if (this.#hits.size > MAX_PENDING) this.#hits.clear();
+      this.#hits.set(address, { count: 1, windowStart: now });
+      return true;
+    }
+    entry.count += 1;
+    return entry.count <= this.limit;
+  }
+}
+
+function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(ERROR_CODES[code].http).send({ error: { code, message } });
+}
+
+export function registerSupportCodes(app: FastifyInstance, sessions: SessionLifecycle, now: () => number = Date.now): void {
+  const pending = new Map<string, PendingCode>();
+  const createRate = new AddressRate(SUPPORT_CODE_RATE.create);
+  const claimRate = new AddressRate(SUPPORT_CODE_RATE.claim);
+
+  const sweep = () => {
+    const at = now();
+    for (const [code, entry] of pending) if (entry.expiresAt <= at) pending.delete(code);
+  };
+
+  /** The customer's page asks for a code; it gets its own invite (customer token) with it. */
+  app.post('/api/support-codes', async (request: FastifyRequest, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    if (!createRate.take(request.ip, now())) return sendError(reply, 'RATE_LIMITED', 'Too many support codes requested; wait a minute.');
+    sweep();
+    if (pending.size >= MAX_PENDING) return sendError(reply, 'RATE_LIMITED', 'Too many pending support codes; try again shortly.');
+    let digits: string;
+    do digits = String(randomInt(10_000_000, 100_000_000));
+    while (pending.has(digits));
+    const created = sessions.create({ ttlSeconds: Math.ceil(SUPPORT_CODE_TTL_MS / 1000) * 6 });
+    const expiresAt = now() + SUPPORT_CODE_TTL_MS;
+    pending.set(digits, { sessionId: created.sessionId, agent: created.agent, expiresAt });
+    request.log.info({ sessionId: created.sessionId }, 'support code issued');
+    return reply.code(201).send({ code: formatCode(digits), expiresAt, customer: created.customer });
+  });
+
+  /** Cross-origin pages send a JSON POST: answer the preflight. */
+  app.options('/api/support-codes', async (_request, reply) => {
+    reply
+      .header('access-control-allow-origin', '*')
+      .header('access-control-allow-methods', 'POST')
+      .header('access-control-allow-headers', 'content-type')
+      .header('access-control-max-age', '600');
+    return reply.code(204).send();
+  });
+
+  /** The agent console exchanges a code for the agent's link, once. */
+  app.post('/api/support-codes/claim', async (request, reply) => {
+    if (!claimRate.take(request.ip, now())) return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
+    const parsed = claimBody.safeParse(request.body ?? {});
+    if (!parsed.success) return sendError(reply, 'BAD_MESSAGE', 'Send { "code": "1234 5678" }.');
+    sweep();
+    const digits = normalizeCode(parsed.data.code);
+    const entry = pending.get(digits);
+    const session = entry ? sessions.get(entry.sessionId) : undefined;
+    if (!entry || !session || session.status === 'ended') {
+      return sendError(reply, 'SESSION_NOT_FOUND', 'That code is not valid or has expired. Ask the customer for a new one.');
+    }
+    pending.delete(digits);
+    request.log.info({ sessionId: entry.sessionId }, 'support code claimed');
+    return { sessionId: entry.sessionId, agent: entry.agent };
+  });
+}
