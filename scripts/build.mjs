@@ -40,10 +40,11 @@ const staticFiles = [
 ];
 
 export async function buildAll() {
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
+  // Compile first: a type error leaves the previous build in place instead of no build at all.
   const tsc = join(root, 'node_modules', '.bin', 'tsc');
   execFileSync(tsc, ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  rmSync(join(out, 'browser'), { recursive: true, force: true });
+  mkdirSync(join(out, 'browser'), { recursive: true });
   const sizes = {};
   for (const bundle of bundles) {
     const entry = join(root, bundle.entry);

@@ -16,9 +16,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}, options: Parameters<typeof startTestServer>[1] = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: Parameters<typeof startTestServer>[1] = {},
+  shopOptions: { csp?: (serverUrl: string) => string } = {},
+): Promise<Harness> {
   const server = await startTestServer(env, options);
-  const shop = await startShop(server.baseUrl);
+  const shop = await startShop(server.baseUrl, shopOptions.csp ? { csp: shopOptions.csp(server.baseUrl) } : {});
   const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
   return {
     server,

@@ -26,7 +26,7 @@ function page(server: string, title: string, body: string): string {
 <head>
   <meta charset="utf-8">
   <title>${title}</title>
-  <style>${styles}</style>
+  <link rel="stylesheet" href="/shop.css">
   <script type="module" src="${server}/cobrowse.js"></script>
 </head>
 <body>
@@ -65,18 +65,27 @@ const shopScript = `
   });
 `;
 
-export async function startShop(serverUrl: string): Promise<Shop> {
+export interface ShopOptions {
+  /** A Content-Security-Policy header for every page (the integrator's own policy). */
+  csp?: string;
+}
+
+export async function startShop(serverUrl: string, options: ShopOptions = {}): Promise<Shop> {
   const http: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/shop.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(shopScript);
       return;
     }
+    if (path === '/shop.css') {
+      res.writeHead(200, { 'content-type': 'text/css' }).end(styles);
+      return;
+    }
     const html =
       path === '/shipping'
         ? page(serverUrl, 'Test Shop · Shipping', shipping)
         : page(serverUrl, 'Test Shop · Checkout', checkout);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(options.csp ? { 'content-security-policy': options.csp } : {}) }).end(html);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
