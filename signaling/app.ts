@@ -11,6 +11,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config.js';
 import { SignalingHub } from './hub.js';
+import { registerDemo } from './demo.js';
 import { createMetrics } from './metrics.js';
 import { registerRoutes } from './routes.js';
 import { SessionLifecycle } from './sessions.js';
@@ -111,6 +112,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
   });
 
   await registerRoutes(app, { config, sessions, store, metrics, startedAt: Date.now() });
+  if (config.demo) await registerDemo(app, { sessions, config });
 
   const staticDir = options.staticDir ?? join(projectRoot, 'dist', 'browser');
   if (existsSync(staticDir)) {

@@ -45,6 +45,10 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
 });
 
 /** The resolved configuration `build()` takes. Durations are in milliseconds. */
@@ -75,6 +79,8 @@ export interface ServerConfig {
   };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
+  /** Serve the demo shop, desk and chat under /demo/ (unauthenticated: off in production). */
+  demo: boolean;
 }
 
 /** A readable error listing every invalid variable at once. */
@@ -133,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    demo: e.DEMO,
   };
 }

@@ -114,7 +114,7 @@ export class SignalingHub {
     };
     socket.on('close', () => this.forget(connection));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
-    if (this.config.allowedOrigins.length > 0 && (!origin || !this.config.allowedOrigins.includes(origin))) {
+    if (!this.originAllowed(origin)) {
       this.refuse(connection, 'FORBIDDEN', 'This origin may not open a co-browsing socket.');
       return;
     }
@@ -130,6 +130,18 @@ export class SignalingHub {
     socket.on('pong', () => {
       connection.awaitingPong = false;
     });
+  }
+
+  /** The integrator's sites from ALLOWED_ORIGINS, and always our own origin (the agent console, the demo). */
+  private originAllowed(origin: string | undefined): boolean {
+    if (this.config.allowedOrigins.length === 0) return true;
+    if (!origin) return false;
+    if (this.config.allowedOrigins.includes(origin)) return true;
+    try {
+      return origin === new URL(this.config.publicUrl).origin;
+    } catch {
+      return false;
+    }
   }
 
   /** Close every socket (server shutdown). */

@@ -24,6 +24,15 @@ async function main(): Promise<void> {
       `  Agent console: ${base}/agent/`,
       `  Customer embed script: ${base}/cobrowse.js`,
       `  Audit data:    ${config.dataDir}`,
+      ...(config.demo
+        ? [
+            '',
+            'Try the demo (open both, side by side):',
+            `  Customer shop: ${base}/demo/`,
+            `  Agent desk:    ${base}/demo/desk/`,
+            '  (The demo endpoints are unauthenticated; set DEMO=false in production.)',
+          ]
+        : []),
       '',
     ].join('\n') + '\n',
   );

@@ -316,6 +316,9 @@ describe('limits, each with its own close code', () => {
     const ok = await open(server, { origin: 'https://shop.example' });
     const s = await createSession(server);
     expect(await ok.hello(s.customerToken)).toMatchObject({ role: 'customer' });
+    // The agent console is served by the server itself: its own origin is always allowed.
+    const console = await open(server, { origin: new URL(server.baseUrl).origin });
+    expect(await console.hello(s.agentToken)).toMatchObject({ role: 'agent' });
   });
 });
 
