@@ -12,7 +12,7 @@ import {
   INERT_TAG_ATTRIBUTE,
   MASKED_ATTRIBUTE,
 } from './masked-style.js';
-import { isInertTag, isUrlAttribute, isValidAttributeName, MIRROR_ATTRIBUTE_PREFIX, sanitizeAttribute, sanitizeCss } from './sanitize.js';
+import { isInertTag, isUrlAttribute, isValidAttributeName, MIRROR_ATTRIBUTE_PREFIX, sanitizeAttribute, sanitizeCss, srcsetCandidates } from './sanitize.js';
 
 export type ElementNode = z.infer<typeof elementNode>;
 export type BlockedBox = z.infer<typeof blockedBox>;
@@ -198,11 +198,10 @@ function sanitizeValue(tag: string, name: string, value: string, ctx: BuildConte
 
 function resolveSrcset(value: string, ctx: BuildContext): string | null {
   const candidates: string[] = [];
-  for (const candidate of value.split(/,(?=\s*\S)/)) {
-    const [candidateUrl = '', ...descriptors] = candidate.trim().split(/\s+/);
-    const resolved = ctx.resolveUrl(candidateUrl);
+  for (const { url, descriptors } of srcsetCandidates(value)) {
+    const resolved = ctx.resolveUrl(url);
     if (resolved === null) return null;
-    candidates.push([resolved, ...descriptors].join(' '));
+    candidates.push(descriptors === '' ? resolved : `${resolved} ${descriptors}`);
   }
   return candidates.join(', ');
 }

@@ -371,6 +371,7 @@ export class Mirror {
     for (const id of frame.removes) this.#removeNode(id);
     const deferred: DeferredWork = [];
     const doctypeRoots = rootsWithDoctype(frame.adds);
+    this.#switchToStandardsMode(doctypeRoots);
     for (const node of frame.adds) this.#addNode(node, deferred, doctypeRoots);
     for (const change of frame.attrs) {
       const element = this.#nodes.get(change.id);
@@ -387,6 +388,26 @@ export class Mirror {
     }
     for (const sheet of frame.sheets ?? []) this.#applySheet(sheet.id, sheet.css);
     for (const work of deferred) work();
+  }
+
+  /**
+   * A doctype can arrive after its document was mirrored: an iframe flushed
+   * while its parser was still running is first sent empty, and its doctype
+   * and <html> come in a later batch. Only the parser sets the document mode,
+   * so inserting the doctype node left the mirror in quirks mode (different
+   * layout); the document is re-opened in standards mode, keeping its nodes.
+   */
+  #switchToStandardsMode(rootIds: ReadonlySet<number>): void {
+    for (const id of rootIds) {
+      const doc = this.#nodes.get(id);
+      if (!isDocument(doc) || doc.compatMode !== 'BackCompat') continue;
+      const kept = [...doc.childNodes].filter((child) => child.nodeType !== Node.DOCUMENT_TYPE_NODE);
+      const adopted = doc.adoptedStyleSheets;
+      prepareDocument(doc, true);
+      this.#guardDocument(doc);
+      doc.adoptedStyleSheets = adopted;
+      for (const child of kept) insertQuietly(doc, child, null);
+    }
   }
 
   #removeNode(id: number): void {
@@ -651,6 +672,10 @@ export class Mirror {
    * console's own origin unless the customer's page lives there too.
    */
   #resolveUrl(url: string): string | null {
+    // A fragment-only reference (<use href="#icon">, fill: url(#gradient)) names
+    // an element of the same document: made absolute against the customer's URL
+    // it pointed at another document from the mirror and drew nothing.
+    if (url.trim().startsWith('#')) return url.trim();
     let resolved: URL;
     try {
       resolved = this.#pageBase ? new URL(url.trim(), this.#pageBase) : new URL(url.trim());

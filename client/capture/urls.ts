@@ -35,21 +35,36 @@ export function absoluteUrl(value: string, base: string): string {
   }
 }
 
-/** A srcset with every candidate URL made absolute, descriptors kept. */
+/**
+ * A srcset with every candidate URL made absolute, descriptors kept. Split as
+ * the HTML parser does: a URL is a run of non-whitespace (a data: URL keeps
+ * its commas), and only a comma after the descriptors ends a candidate. The
+ * earlier lazy regex stopped each URL at its first comma, so a data: URL was
+ * cut in two and its payload sent as a page-relative path.
+ */
 export function absoluteSrcset(value: string, base: string): string {
-  // Candidates are split on commas followed by whitespace or at a URL start; URLs may contain commas (data:).
   const candidates: string[] = [];
-  const pattern = /\s*([^\s,][^\s]*?)(\s+[^,]*)?(?:,|$)/g;
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(value)) !== null) {
-    if (match[0] === '') {
-      pattern.lastIndex++;
-      continue;
+  let i = 0;
+  while (i < value.length) {
+    while (i < value.length && /[\s,]/.test(value[i] ?? '')) i++;
+    if (i >= value.length) break;
+    const urlStart = i;
+    while (i < value.length && !/\s/.test(value[i] ?? '')) i++;
+    let url = value.slice(urlStart, i);
+    let descriptor = '';
+    if (/,+$/.test(url)) {
+      url = url.replace(/,+$/, '');
+    } else {
+      const descriptorStart = i;
+      let depth = 0;
+      while (i < value.length && (value[i] !== ',' || depth > 0)) {
+        if (value[i] === '(') depth++;
+        else if (value[i] === ')') depth = Math.max(0, depth - 1);
+        i++;
+      }
+      descriptor = value.slice(descriptorStart, i).trim();
     }
-    const url = match[1] ?? '';
-    const descriptor = (match[2] ?? '').trim();
     candidates.push(descriptor === '' ? absoluteUrl(url, base) : `${absoluteUrl(url, base)} ${descriptor}`);
-    if (pattern.lastIndex >= value.length) break;
   }
   return candidates.join(', ');
 }
