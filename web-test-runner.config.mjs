@@ -1,19 +1,138 @@
 // Browser tests: real elements in Debian's Chromium (CHROME_PATH overrides the path).
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { BROWSER_BUILD_OPTIONS } from './scripts/esbuild-aliases.mjs';
+import { browserBundleOptions } from './scripts/esbuild-browser-options.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
   throw new Error(`Chromium not found at ${executablePath}. Install it (apt-get install -y chromium) or set CHROME_PATH.`);
 }
 
+const root = dirname(fileURLToPath(import.meta.url));
+/** Test only: the key the in-process server accepts, handed to test pages by the virtual module. */
+const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
+
+/**
+ * Modules that include shared/peer.ts (simple-peer is CommonJS and needs Node
+ * globals), so the dev server's per-file esbuild cannot serve them. They are
+ * bundled the way scripts/build.mjs bundles the session, and served in place
+ * of the file. Keys are request paths without the extension.
+ */
+const BUNDLED_ENTRIES = new Set(['/client/session-entry', '/test/browser/helpers/customer-agent']);
+
+/** The real signaling server, in-process on 127.0.0.1:0 with a temporary data dir, for customer tests. */
+function cobrowseTestServer(state) {
+  let app = null;
+  let dataDir = null;
+  const bundles = new Map();
+  const bundle = (entry) => {
+    let built = bundles.get(entry);
+    if (!built) {
+      built = esbuild
+        .build({
+          ...browserBundleOptions,
+          ...BROWSER_BUILD_OPTIONS,
+          absWorkingDir: root,
+          entryPoints: [join(root, entry)],
+          bundle: true,
+          write: false,
+          sourcemap: 'inline',
+          logLevel: 'warning',
+        })
+        .then((result) => result.outputFiles[0].text);
+      bundles.set(entry, built);
+    }
+    return built;
+  };
+  return {
+    name: 'cobrowse-test-server',
+    async serverStart() {
+      const appModule = join(root, 'dist', 'node', 'signaling', 'app.js');
+      if (!existsSync(appModule)) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+      const { build } = await import(pathToFileURL(appModule).href);
+      const { loadConfig } = await import(pathToFileURL(join(root, 'dist', 'node', 'signaling', 'config.js')).href);
+      dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-wtr-'));
+      const config = loadConfig({ API_KEY: TEST_API_KEY, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+      app = await build({ config, logger: false, staticDir: join(dataDir, 'no-static-files') });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      state.serverUrl = `http://127.0.0.1:${address.port}`;
+      config.publicUrl = state.serverUrl;
+    },
+    async serverStop() {
+      await app?.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async serve(context) {
+      if (context.path === '/__cobrowse-test-server.js') {
+        return { body: `export const serverUrl = ${JSON.stringify(state.serverUrl)};\nexport const apiKey = ${JSON.stringify(TEST_API_KEY)};\n`, type: 'js' };
+      }
+      const entry = context.path.replace(/\.(ts|js)$/, '');
+      if (BUNDLED_ENTRIES.has(entry)) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
+      return undefined;
+    },
+  };
+}
+
+/**
+ * `/__api/*` → the server's `/api/*`: keeps test pages same-origin (the server
+ * has no CORS on its REST API, on purpose), with the real status codes.
+ */
+function apiProxy(state) {
+  return async (context, next) => {
+    if (!context.path.startsWith('/__api/')) return next();
+    const chunks = [];
+    for await (const chunk of context.req) chunks.push(chunk);
+    const headers = {};
+    for (const name of ['authorization', 'content-type']) if (context.get(name)) headers[name] = context.get(name);
+    const target = `${state.serverUrl}/api/${context.path.slice('/__api/'.length)}${context.search}`;
+    const response = await fetch(target, { method: context.method, headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) });
+    context.status = response.status;
+    context.type = response.headers.get('content-type') ?? 'text/plain';
+    context.body = Buffer.from(await response.arrayBuffer());
+  };
+}
+
+/**
+ * `executeServerCommand('cobrowse-screenshot', { path, selector? })`: a PNG of
+ * the page (or one element), kept only when it is under the size limit.
+ */
+function screenshotCommand() {
+  return {
+    name: 'cobrowse-screenshot',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'cobrowse-screenshot') return undefined;
+      const page = session.browser.getPage(session.id);
+      const target = payload.selector ? page.locator(payload.selector).first() : page;
+      const png = await target.screenshot({ type: 'png', animations: 'disabled' });
+      const maxBytes = payload.maxBytes ?? 100 * 1024;
+      const saved = png.byteLength < maxBytes;
+      if (saved) writeFileSync(join(root, payload.path), png);
+      return { bytes: png.byteLength, saved };
+    },
+  };
+}
+
+const serverState = { serverUrl: '' };
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  middleware: [apiProxy(serverState)],
+  plugins: [
+    cobrowseTestServer(serverState),
+    screenshotCommand(),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+  ],
   concurrency: 1,
-  testsFinishTimeout: 180_000,
+  testsFinishTimeout: Number(process.env.WTR_FINISH_TIMEOUT ?? 180_000),
   testFramework: { config: { timeout: 20_000 } },
   browsers: [
     playwrightLauncher({

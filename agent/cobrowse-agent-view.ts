@@ -232,9 +232,42 @@ export class CobrowseAgentView extends LitElement {
       padding: 24px;
       color: #1f2937;
     }
+    .notice .card {
+      background: #fff;
+      border-radius: 14px;
+      box-shadow: 0 12px 32px rgb(0 0 0 / 10%);
+      padding: 28px 32px;
+      max-width: 440px;
+    }
+    .notice h2 {
+      margin: 0 0 8px;
+      font-size: 1.15rem;
+    }
     .notice p {
-      max-width: 420px;
-      font-size: 1.05rem;
+      margin: 0;
+      color: #374151;
+    }
+    .notice p.hint {
+      margin-top: 8px;
+      font-size: 0.9rem;
+    }
+    .spinner {
+      width: 28px;
+      height: 28px;
+      margin: 0 auto 14px;
+      border-radius: 50%;
+      border: 3px solid #bfdbfe;
+      border-top-color: #1d4ed8;
+    }
+    @media (prefers-reduced-motion: no-preference) {
+      .spinner {
+        animation: spin 1s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
     }
     .stale {
       position: absolute;
@@ -614,6 +647,19 @@ export class CobrowseAgentView extends LitElement {
     </button>`;
   }
 
+  #renderNotice() {
+    const waiting = !['ended', 'invalid'].includes(this._state);
+    const hint = NOTICE_HINTS[this._state];
+    return html`<div class="notice">
+      <div class="card">
+        ${waiting ? html`<div class="spinner" aria-hidden="true"></div>` : nothing}
+        <h2>${NOTICE_TITLES[this._state] ?? 'Co-browsing'}</h2>
+        <p>${this._detail}</p>
+        ${hint && hint !== this._detail ? html`<p class="hint">${hint}</p>` : nothing}
+      </div>
+    </div>`;
+  }
+
   override render() {
     const live = this._state === 'live';
     const path = this._page.url ? safePath(this._page.url) : '';
@@ -660,15 +706,29 @@ export class CobrowseAgentView extends LitElement {
           <svg aria-hidden="true"></svg>
         </div>
         <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true"><path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" /></svg>
-        ${!this._hasView || this._state === 'ended' || this._state === 'invalid'
-          ? html`<div class="notice"><p>${this._detail || 'Connecting…'}</p></div>`
-          : nothing}
+        ${!this._hasView || this._state === 'ended' || this._state === 'invalid' ? this.#renderNotice() : nothing}
         ${stale ? html`<div class="stale" role="status">Connection lost: this view may be out of date</div>` : nothing}
         ${this._toast ? html`<div class="toast" role="status">${this._toast}</div>` : nothing}
       </div>
     `;
   }
 }
+
+const NOTICE_TITLES: Partial<Record<AgentState, string>> = {
+  connecting: 'Connecting to the session',
+  'waiting-for-consent': 'Waiting for the customer to accept',
+  'waiting-for-customer': 'Waiting for the customer’s page',
+  joining: 'Connecting to the customer’s page',
+  reconnecting: 'Reconnecting',
+  ended: 'Session ended',
+  invalid: 'This link does not work',
+};
+
+const NOTICE_HINTS: Partial<Record<AgentState, string>> = {
+  'waiting-for-consent':
+    'The customer sees a prompt explaining what you will see. Their page appears here as soon as they allow it.',
+  'waiting-for-customer': 'The customer may be changing pages. The view comes back by itself.',
+};
 
 function safePath(url: string): string {
   try {

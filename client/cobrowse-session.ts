@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ConsentSocket } from './consent-socket.js';
 import { InviteError, parseInvite } from './invite.js';
@@ -11,6 +11,15 @@ import type {
   SessionHost,
   StartSession,
 } from './session-api.js';
+
+/** Line icons drawn inline: emoji depend on an emoji font the customer's system may not have. */
+function icon(path: ReturnType<typeof svg>) {
+  return html`<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${path}</svg>`;
+}
+const ICON_EYE = icon(svg`<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>`);
+const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`);
+const ICON_HAND = icon(svg`<path d="M7 11V5a1.5 1.5 0 0 1 3 0v5M10 10V3.5a1.5 1.5 0 0 1 3 0V10M13 10V5a1.5 1.5 0 0 1 3 0v6M16 9a1.5 1.5 0 0 1 3 0v5a7 7 0 0 1-7 7h-1a6 6 0 0 1-5-2.7L3.5 14a1.5 1.5 0 0 1 2.5-1.7L7 14"/>`);
+const ICON_STOP = icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`);
 
 type View = 'idle' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
 
@@ -96,9 +105,9 @@ export class CobrowseSession extends LitElement {
       gap: 8px;
       font-size: 0.95rem;
     }
-    li span[aria-hidden] {
-      font-size: 1.1rem;
-      line-height: 1.3;
+    li svg {
+      color: var(--_accent);
+      margin-top: 1px;
     }
     .actions {
       display: flex;
@@ -225,6 +234,8 @@ export class CobrowseSession extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Re-attached (moved in the page): the running offer or session carries on; never start a second one.
+    if (this.#invite) return;
     const resumable = loadResume();
     if (resumable) {
       this.#invite = resumable;
@@ -237,8 +248,13 @@ export class CobrowseSession extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // The page is going away; a live session resumes on the next same-origin page.
-    if (this.#invite && this.#session) saveResume(this.#invite);
+    // Unloading a page does not disconnect elements (the session's pagehide keeps the resume
+    // record fresh); this runs only when the host page removes us. Without the indicator and
+    // its End button on screen, sharing must stop. A move (removed and re-added in the same
+    // task) is not a removal.
+    queueMicrotask(() => {
+      if (!this.isConnected && this.#session) this.#session.end('api');
+    });
   }
 
   /**
@@ -277,6 +293,9 @@ export class CobrowseSession extends LitElement {
     }
     await socket.record('consent-granted');
     socket.close();
+    // The dialog is gone with its focused button; give focus back to where the customer was.
+    this._view = 'starting';
+    this.#restoreFocus();
     this.#dispatch('cobrowse-consent-granted', {});
     await this.#startSession(false);
     return 'granted';
@@ -427,10 +446,10 @@ export class CobrowseSession extends LitElement {
           >
             <h2 id="consent-title" tabindex="-1">${this._agentName ? `${this._agentName} from support` : 'Support'} would like to see this page</h2>
             <ul id="consent-list">
-              <li><span aria-hidden="true">👁</span><span>${agent} will see <strong>this browser tab only</strong>, not your other tabs, apps or desktop.</span></li>
-              <li><span aria-hidden="true">🔒</span><span>Passwords, card numbers and other sensitive fields are <strong>hidden</strong> before anything leaves your browser.</span></li>
-              <li><span aria-hidden="true">✋</span><span>${agent} can point and highlight, but <strong>cannot click or type</strong> unless you allow it.</span></li>
-              <li><span aria-hidden="true">⏹</span><span>You can <strong>stop sharing at any time</strong> with one click.</span></li>
+              <li>${ICON_EYE}<span>${agent} will see <strong>this browser tab only</strong>, not your other tabs, apps or desktop.</span></li>
+              <li>${ICON_LOCK}<span>Passwords, card numbers and other sensitive fields are <strong>hidden</strong> before anything leaves your browser.</span></li>
+              <li>${ICON_HAND}<span>${agent} can point and highlight, but <strong>cannot click or type</strong> unless you allow it.</span></li>
+              <li>${ICON_STOP}<span>You can <strong>stop sharing at any time</strong> with one click.</span></li>
             </ul>
             <div class="actions">
               <button type="button" @click=${() => this.#consentAnswer?.(false)}>Decline</button>

@@ -11,6 +11,7 @@ import type { ChannelMessage } from '../../shared/protocol.js';
 import {
   RECORD_CHANNEL_BYTES,
   agentStatus,
+  collectLogs,
   mirrorElement,
   mirrorFrame,
   newSession,
@@ -76,6 +77,7 @@ describe('customer and agent in two browsers', () => {
   it('runs the whole journey with masking, guidance, control, navigation and End', async () => {
     const session = await newSession(harness, { agentName: 'Dana', conversationId: 'conv-e2e' });
     const customer = await harness.customerBrowser.newPage();
+    const logs = collectLogs(customer, 'customer');
     await customer.addInitScript(RECORD_CHANNEL_BYTES);
     await customer.goto(`${harness.shop.url}/checkout`);
 
@@ -94,6 +96,7 @@ describe('customer and agent in two browsers', () => {
 
     // The agent opens the shareable link and waits for consent.
     const agent = await harness.agentBrowser.newPage();
+    logs.push(...collectLogs(agent, 'agent'));
     await agent.goto(session.agentLink);
     await expect.poll(() => agentStatus(agent)).toBe('Waiting for the customer');
 
@@ -104,7 +107,8 @@ describe('customer and agent in two browsers', () => {
       .toBe('Checkout')
       .catch(async (error: unknown) => {
         const stats = await agent.evaluate(() => JSON.stringify(document.querySelector('cobrowse-agent-view')?.mirror?.stats));
-        throw new Error(`mirror never showed the page; mirror stats ${stats}`, { cause: error });
+        const wire = await customer.evaluate(() => (window as unknown as { __wire: unknown[] }).__wire.length);
+        throw new Error(`mirror never showed the page; mirror stats ${stats}; customer chunks sent ${wire}; logs:\n${logs.join('\n')}`, { cause: error });
       });
     expect(await customer.getByText('Sharing this tab with Dana').isVisible()).toBe(true);
 

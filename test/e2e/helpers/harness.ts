@@ -108,3 +108,13 @@ export async function mirrorElement(agent: Page, selector: string): Promise<Mirr
 export async function agentStatus(agent: Page): Promise<string> {
   return (await agent.locator('cobrowse-agent-view .status').textContent())?.trim() ?? '';
 }
+
+/** Keep a page's console errors and uncaught exceptions, for failure messages. */
+export function collectLogs(page: Page, label: string): string[] {
+  const logs: string[] = [];
+  page.on('pageerror', (error) => logs.push(`${label} pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') logs.push(`${label} ${message.type()}: ${message.text()}`);
+  });
+  return logs;
+}

@@ -1,0 +1,83 @@
+/**
+ * Navigation resume: a live session leaves a sessionStorage record; the
+ * element on the next page (a new instance) picks it up without asking again.
+ * And one element never runs two sessions.
+ */
+import { expect } from '@open-wc/testing';
+import { parseInvite } from '../../client/invite.js';
+import { saveResume } from '../../client/resume-store.js';
+import type { CobrowseSession } from '../../client/cobrowse-session.js';
+import { SimulatedAgent } from './helpers/customer-agent.js';
+import { goLive, type LiveSession } from './helpers/customer-live.js';
+import { PageInstrumentation, SERVER_URL, addElement, auditTypes, createTestSession, dialogOf, indicatorText, until } from './helpers/customer-page.js';
+
+describe('customer navigation resume', () => {
+  let element: CobrowseSession | null = null;
+  let agent: SimulatedAgent | null = null;
+  let live: LiveSession | null = null;
+  let instrumentation: PageInstrumentation | null = null;
+  afterEach(() => {
+    element?.end();
+    element?.remove();
+    element = null;
+    agent?.close();
+    agent = null;
+    live?.cleanup();
+    live = null;
+    instrumentation?.uninstall();
+    instrumentation = null;
+    sessionStorage.clear();
+  });
+
+  it('resumes on the next page without a consent prompt and reports the page', async () => {
+    const session = await createTestSession({ agentName: 'Dana' });
+    // What the previous page left behind after the customer allowed.
+    saveResume(parseInvite(session.inviteCode));
+    element = await addElement();
+    await until(() => indicatorText(element!) === 'Waiting for Dana to connect…', 'the waiting indicator');
+    expect(dialogOf(element) === null, 'a consent prompt on resume').to.equal(true);
+    agent = new SimulatedAgent(SERVER_URL, session.agentToken);
+    await agent.waitConnected();
+    const snapshot = await agent.waitFor((m) => m.t === 'snapshot' && m.final);
+    expect(snapshot.t === 'snapshot' && snapshot.url).to.equal(location.href);
+    await until(() => indicatorText(element!) === 'Sharing this tab with Dana', 'the live indicator');
+    const types = await auditTypes(session.sessionId);
+    expect(types).to.include('page-visited');
+    expect(types.filter((t) => t === 'consent-shown')).to.deep.equal([]);
+  });
+
+  it('does not resume an expired record', async () => {
+    const session = await createTestSession({ agentName: 'Dana' });
+    saveResume(parseInvite(session.inviteCode), Date.now() - 10 * 60 * 1000);
+    element = await addElement();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(indicatorText(element)).to.equal('');
+    expect(sessionStorage.getItem('cobrowse:session')).to.equal(null);
+  });
+
+  it('moving the live element in the page keeps one session, not two', async () => {
+    instrumentation = new PageInstrumentation().install();
+    live = await goLive();
+    const sockets = instrumentation.sockets.length;
+    const peers = instrumentation.peerConnections.length;
+    // A framework re-parents the element: disconnected and connected again in one task.
+    const holder = document.createElement('div');
+    document.body.append(holder);
+    holder.append(live.element);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(instrumentation.sockets.length, 'new signaling sockets after a move').to.equal(sockets);
+    expect(instrumentation.peerConnections.length, 'new peer connections after a move').to.equal(peers);
+    expect(indicatorText(live.element)).to.equal('Sharing this tab with Dana');
+    holder.remove();
+  });
+
+  it('removing the element from the page stops sharing (no capture without a visible indicator)', async () => {
+    instrumentation = new PageInstrumentation().install();
+    live = await goLive(() => instrumentation!.trackListeners());
+    live.element.remove();
+    await until(() => instrumentation!.activeObservers === 0, 'capture to stop after the element left the page');
+    await until(() => instrumentation!.peerConnections.every((pc) => pc.signalingState === 'closed'), 'the peer connection to close');
+    await until(async () => (await auditTypes(live!.session.sessionId)).at(-1) === 'ended', 'the end in the audit');
+    expect(sessionStorage.getItem('cobrowse:session'), 'a resume record after the session ended').to.equal(null);
+  });
+});

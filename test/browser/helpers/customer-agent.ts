@@ -1,0 +1,103 @@
+/**
+ * A simulated support agent for customer element tests: the real signaling
+ * client, a real (non-initiator) WebRTC peer and the typed channel, in the
+ * test page itself. It uses the browser's native WebSocket and
+ * RTCPeerConnection captured when this module loads, so the page
+ * instrumentation installed later counts only what the customer's code does.
+ * (Served as an esbuild bundle by web-test-runner.config.mjs: simple-peer is CommonJS.)
+ */
+import { CobrowseChannel } from '../../../shared/channel.js';
+import { createPeer, type PeerTransport } from '../../../shared/peer.js';
+import type { ChannelMessage } from '../../../shared/protocol.js';
+import { SignalingClient, signalingUrl, type SocketLike } from '../../../shared/signaling-client.js';
+
+const NativeWebSocket = window.WebSocket;
+const nativeWrtc = {
+  RTCPeerConnection: window.RTCPeerConnection,
+  RTCSessionDescription: window.RTCSessionDescription,
+  RTCIceCandidate: window.RTCIceCandidate,
+};
+
+export class SimulatedAgent {
+  /** Every message the customer sent over the data channel, decoded and validated, in order. */
+  readonly received: ChannelMessage[] = [];
+  readonly signaling: SignalingClient;
+  #peer: PeerTransport | null = null;
+  #channel: CobrowseChannel | null = null;
+  #waiters: (() => void)[] = [];
+
+  constructor(serverUrl: string, agentToken: string) {
+    this.signaling = new SignalingClient({
+      url: signalingUrl(serverUrl),
+      token: agentToken,
+      createSocket: (url) => new NativeWebSocket(url) as unknown as SocketLike,
+    });
+    this.signaling.on('signal', (message) => {
+      this.#ensurePeer().signal(message.data);
+    });
+    this.signaling.connect();
+  }
+
+  get connected(): boolean {
+    return this.#channel?.open ?? false;
+  }
+
+  /** Send one agent message to the customer; throws before the channel is open. */
+  send(message: ChannelMessage): void {
+    if (!this.#channel?.open) throw new Error('the agent channel is not open');
+    this.#channel.send(message);
+  }
+
+  /** Resolves with the first received message (past or future) that matches. */
+  async waitFor<T extends ChannelMessage>(match: (message: ChannelMessage) => message is T, timeoutMs?: number): Promise<T>;
+  async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage>;
+  async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs = 10_000): Promise<ChannelMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`the agent never received the expected message; got ${this.received.map((m) => m.t).join(', ')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 100);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Resolves once the data channel to the customer is open. */
+  async waitConnected(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.connected) {
+      if (Date.now() > deadline) throw new Error('the agent never connected to the customer');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  close(): void {
+    this.#channel?.close();
+    this.#peer?.close();
+    this.signaling.close();
+  }
+
+  #ensurePeer(): PeerTransport {
+    if (this.#peer) return this.#peer;
+    const peer = createPeer({ initiator: false, iceServers: [], wrtc: nativeWrtc });
+    this.#peer = peer;
+    peer.on('signal', (data) => this.signaling.send({ t: 'signal', data }));
+    peer.on('connect', () => {
+      const channel = new CobrowseChannel(peer, { role: 'agent' });
+      channel.on('message', (message) => {
+        this.received.push(message);
+        for (const wake of this.#waiters.splice(0)) wake();
+      });
+      this.#channel = channel;
+    });
+    peer.on('close', () => {
+      if (this.#peer === peer) this.#peer = null;
+    });
+    return peer;
+  }
+}
