@@ -21,7 +21,7 @@ const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><pa
 const ICON_HAND = icon(svg`<path d="M7 11V5a1.5 1.5 0 0 1 3 0v5M10 10V3.5a1.5 1.5 0 0 1 3 0V10M13 10V5a1.5 1.5 0 0 1 3 0v6M16 9a1.5 1.5 0 0 1 3 0v5a7 7 0 0 1-7 7h-1a6 6 0 0 1-5-2.7L3.5 14a1.5 1.5 0 0 1 2.5-1.7L7 14"/>`);
 const ICON_STOP = icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`);
 
-type View = 'idle' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
+type View = 'idle' | 'support-code' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
 
 const END_MESSAGES: Record<CustomerEndReason, string> = {
   'customer-ended': 'You stopped sharing this page.',
@@ -168,6 +168,30 @@ export class CobrowseSession extends LitElement {
       background: #f59e0b;
       box-shadow: 0 0 0 3px rgb(245 158 11 / 35%);
     }
+    .panel {
+      background: #fff;
+      border-radius: 14px;
+      box-shadow: 0 16px 40px rgb(0 0 0 / 25%);
+      padding: 20px;
+      max-width: 320px;
+      box-sizing: border-box;
+    }
+    .panel h2 {
+      font-size: 1.05rem;
+    }
+    .panel p {
+      margin: 0 0 12px;
+      font-size: 0.95rem;
+    }
+    .panel .code {
+      font: 700 2rem/1.2 ui-monospace, 'SFMono-Regular', Menlo, monospace;
+      letter-spacing: 0.08em;
+      color: #111827;
+    }
+    .support {
+      box-shadow: 0 8px 24px rgb(0 0 0 / 20%);
+      border-radius: 999px;
+    }
     .toast {
       background: #111827;
       color: #f9fafb;
@@ -216,7 +240,11 @@ export class CobrowseSession extends LitElement {
   /** Where the session bundle is; defaults to cobrowse-session.js next to this script. */
   @property({ attribute: 'session-src' }) accessor sessionSrc = '';
 
+  /** Show a "Share this page with support" button that gives the customer a support code. */
+  @property({ type: Boolean, attribute: 'support-button' }) accessor supportButton = false;
+
   @state() accessor _view: View = 'idle';
+  @state() accessor _supportCode = '';
   @state() accessor _agentName = '';
   @state() accessor _controlGranted = false;
   @state() accessor _message = '';
@@ -272,16 +300,20 @@ export class CobrowseSession extends LitElement {
       this.#dispatch('cobrowse-error', { message });
       throw error;
     }
+    this.#consentSocket?.close();
+    return this.#askConsent(parsed, new ConsentSocket(parsed));
+  }
+
+  /** The consent prompt for an invite, over its consent socket (from an offer or a support code). */
+  async #askConsent(parsed: InviteData, socket: ConsentSocket): Promise<'granted' | 'declined'> {
     this.#invite = parsed;
     this._agentName = parsed.agentName ?? '';
-    this.#consentSocket?.close();
-    this.#consentSocket = new ConsentSocket(parsed);
-    void this.#consentSocket.record('consent-shown');
+    this.#consentSocket = socket;
+    void socket.record('consent-shown');
     this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     this._view = 'consent';
     const granted = await new Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
     this.#consentAnswer = null;
-    const socket = this.#consentSocket;
     this.#consentSocket = null;
     if (!granted) {
       await socket.record('consent-declined');
@@ -301,14 +333,58 @@ export class CobrowseSession extends LitElement {
     return 'granted';
   }
 
+  /**
+   * The customer asks for a support code to read to the agent. Nothing is
+   * shared yet: when the agent enters the code, the usual consent prompt opens.
+   */
+  async requestSupportCode(): Promise<string> {
+    if (this.#session || this.#consentSocket) throw new Error('A co-browsing session is already running.');
+    if (!this.server) throw new Error('Set the server attribute to use support codes.');
+    let invite: InviteData;
+    let code: string;
+    try {
+      const res = await fetch(new URL('/api/support-codes', this.server), { method: 'POST' });
+      const body = (await res.json()) as { code?: unknown; customer?: { invite?: unknown }; error?: { message?: unknown } };
+      if (!res.ok || typeof body.code !== 'string') {
+        throw new Error(typeof body.error?.message === 'string' ? body.error.message : 'Could not get a support code.');
+      }
+      invite = parseInvite(body.customer?.invite);
+      code = body.code;
+    } catch (error) {
+      this._message = error instanceof Error && !(error instanceof TypeError) ? error.message : 'Could not reach support. Check your connection and try again.';
+      this._view = 'error';
+      this.#dispatch('cobrowse-error', { message: this._message });
+      throw error;
+    }
+    const socket = new ConsentSocket(invite);
+    this.#consentSocket = socket;
+    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this._supportCode = code;
+    this._view = 'support-code';
+    socket.onAgentJoined(() => {
+      if (this._view === 'support-code') void this.#askConsent(invite, socket);
+    });
+    return code;
+  }
+
+  #cancelSupportCode(): void {
+    const socket = this.#consentSocket;
+    this.#consentSocket = null;
+    this._supportCode = '';
+    this._view = 'idle';
+    this.#restoreFocus();
+    if (socket) void socket.record('consent-declined').finally(() => socket.close());
+  }
+
   /** Stop sharing now (the same as the customer's End button). */
   end(): void {
     if (this.#session) this.#session.end('customer-ended');
     else if (this.#consentAnswer) this.#consentAnswer(false);
+    else if (this._view === 'support-code') this.#cancelSupportCode();
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt')) {
+    if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')) {
       // Move focus into the dialog so keyboard and screen-reader users land on it.
       this._heading?.focus();
     }
@@ -433,7 +509,25 @@ export class CobrowseSession extends LitElement {
     const agent = this.#agentLabel();
     switch (this._view) {
       case 'idle':
-        return nothing;
+        return this.supportButton
+          ? html`<button type="button" class="primary support" part="support-button" @click=${() => void this.requestSupportCode().catch(() => undefined)}>
+              Share this page with support
+            </button>`
+          : nothing;
+      case 'support-code':
+        return html`<div
+          class="panel"
+          role="dialog"
+          aria-labelledby="code-title"
+          aria-describedby="code-help"
+          part="dialog"
+          @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#cancelSupportCode())}
+        >
+          <h2 id="code-title" tabindex="-1">Your support code</h2>
+          <p class="code" aria-label=${`Support code ${this._supportCode.replace(/\s/g, '').split('').join(' ')}`}>${this._supportCode}</p>
+          <p id="code-help">Read this code to the support agent. They will not see anything until you allow it here.</p>
+          <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>Cancel</button></div>
+        </div>`;
       case 'consent':
         return html`<div class="backdrop">
           <div

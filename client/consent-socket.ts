@@ -16,6 +16,8 @@ function socketUrl(server: string): string {
 export class ConsentSocket {
   #socket: WebSocket | null = null;
   #ready: Promise<boolean>;
+  #agentPresent = false;
+  #onAgent: (() => void) | null = null;
 
   constructor(invite: InviteData) {
     this.#ready = new Promise<boolean>((resolve) => {
@@ -29,11 +31,36 @@ export class ConsentSocket {
       this.#socket = socket;
       socket.addEventListener('open', () => socket.send(JSON.stringify({ t: 'hello', v: invite.v, token: invite.token })));
       socket.addEventListener('message', (event) => {
-        if (typeof event.data === 'string' && event.data.includes('"t":"welcome"')) resolve(true);
+        if (typeof event.data !== 'string') return;
+        let message: { t?: unknown; peerPresent?: unknown; role?: unknown; present?: unknown };
+        try {
+          message = JSON.parse(event.data) as typeof message;
+        } catch {
+          return;
+        }
+        if (message.t === 'welcome') {
+          resolve(true);
+          if (message.peerPresent === true) this.#agentJoined();
+        } else if (message.t === 'peer' && message.role === 'agent' && message.present === true) {
+          this.#agentJoined();
+        }
       });
       socket.addEventListener('close', () => resolve(false));
       socket.addEventListener('error', () => resolve(false));
     });
+  }
+
+  /** Called once when the agent's console joins the session (support-code flow: then ask for consent). */
+  onAgentJoined(listener: () => void): void {
+    this.#onAgent = listener;
+    if (this.#agentPresent) this.#agentJoined();
+  }
+
+  #agentJoined(): void {
+    this.#agentPresent = true;
+    const listener = this.#onAgent;
+    this.#onAgent = null;
+    listener?.();
   }
 
   /** Record one consent event; resolves once it was handed to the socket (false if the server is unreachable). */

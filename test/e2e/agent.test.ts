@@ -105,3 +105,44 @@ describe('agent console', () => {
     expect(await agentStatus(agent)).toBe('Live');
   });
 });
+
+describe('support code', () => {
+  it('the customer reads a code, the agent enters it in the console, the customer allows, the agent sees the page', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const customer = await h.customerBrowser.newPage();
+    await customer.goto(`${h.shop.url}/checkout`);
+    await customer.evaluate(() => document.querySelector('cobrowse-session')?.setAttribute('support-button', ''));
+    await customer.getByRole('button', { name: 'Share this page with support' }).click();
+    const codeText = (await customer.locator('cobrowse-session .code').textContent()) ?? '';
+    expect(codeText).toMatch(/^\d{4} \d{4}$/);
+    // Nothing is asked or shared before the agent joins.
+    expect(await customer.getByRole('button', { name: 'Allow sharing' }).count()).toBe(0);
+
+    const agent = await h.agentBrowser.newPage();
+    await agent.goto(`${h.server.baseUrl}/agent/`);
+    await agent.getByLabel('Support code or link').fill(codeText);
+    await agent.getByRole('button', { name: 'Join' }).click();
+    await expect.poll(() => agentStatus(agent)).toBe('Waiting for the customer');
+
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    await waitForMirror(agent, 'Checkout');
+
+    // The code was single-use.
+    const again = await fetch(`${h.server.baseUrl}/api/support-codes/claim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: codeText }),
+    });
+    expect(again.status).toBe(404);
+  });
+
+  it('a wrong code gets a clear message in the console', async () => {
+    harness = await startHarness();
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(`${harness.server.baseUrl}/agent/`);
+    await agent.getByLabel('Support code or link').fill('1234 5678');
+    await agent.getByRole('button', { name: 'Join' }).click();
+    await expect.poll(() => agent.getByRole('alert').textContent()).toMatch(/not valid or has expired/);
+  });
+});
