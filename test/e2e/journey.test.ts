@@ -3,7 +3,10 @@
  * server and a real WebRTC data channel: offer → consent → live mirror →
  * masked typing → highlight → control → navigation → End → audit.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhookSignature } from '../../signaling/webhook.js';
 import type { Page } from 'playwright-core';
 import { MessageDecoder } from '../../shared/codec.js';
 import { ChunkAssembler } from '../../shared/framing.js';
@@ -24,12 +27,27 @@ const CARD = '4111 1111 1111 1111';
 const SSN = '123-45-6789';
 const PASSWORD = 'Hunter2-Secret!';
 
+const WEBHOOK_SECRET = 'journey-webhook-secret-0123456789';
 let harness: Harness;
+let webhook: Server;
+const deliveries: { body: string; timestamp: string; signature: string }[] = [];
 beforeAll(async () => {
-  harness = await startHarness();
+  // The chat system's webhook receiver.
+  webhook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      deliveries.push({ body, timestamp: String(req.headers['x-cobrowse-timestamp']), signature: String(req.headers['x-cobrowse-signature']) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+  const port = (webhook.address() as AddressInfo).port;
+  harness = await startHarness({ WEBHOOK_URL: `http://127.0.0.1:${port}/cobrowse`, WEBHOOK_SECRET });
 });
 afterAll(async () => {
   await harness?.close();
+  webhook?.close();
 });
 
 /** Decode, in order, every message the customer's page put on the data channel. */
@@ -52,7 +70,7 @@ async function decodeWire(customer: Page): Promise<ChannelMessage[]> {
 
 async function audit(h: Harness, sessionId: string) {
   const res = await fetch(`${h.server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${h.server.apiKey}` } });
-  return (await res.json()) as { events: { type: string; actor: string; data: Record<string, unknown> }[]; verification: { valid: boolean } };
+  return (await res.json()) as { events: { type: string; actor: string; hash: string; data: Record<string, unknown> }[]; verification: { valid: boolean } };
 }
 
 describe('customer and agent in two browsers', () => {
@@ -144,6 +162,19 @@ describe('customer and agent in two browsers', () => {
       }))
       .toBe('block');
 
+    // The agent draws on the page; the customer sees the drawing.
+    await agent.getByRole('button', { name: 'Draw', exact: true }).click();
+    const stage = await agent.locator('cobrowse-agent-view .stage').boundingBox();
+    if (!stage) throw new Error('no stage');
+    await agent.mouse.move(stage.x + 200, stage.y + 200);
+    await agent.mouse.down();
+    for (let i = 1; i <= 10; i += 1) await agent.mouse.move(stage.x + 200 + i * 20, stage.y + 200 + i * 8);
+    await agent.mouse.up();
+    await expect
+      .poll(() => customer.evaluate(() => document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('[data-cobrowse-annotation]').length ?? 0))
+      .toBe(1);
+    await agent.getByRole('button', { name: 'Pointer' }).click();
+
     // The agent asks for control; the customer allows it.
     await agent.getByRole('button', { name: 'Request control' }).click();
     await customer.getByRole('button', { name: 'Allow control' }).click();
@@ -199,6 +230,15 @@ describe('customer and agent in two browsers', () => {
     const pages = record.events.filter((e) => e.type === 'page-visited').map((e) => String(e.data.url));
     expect(pages).toEqual([`${harness.shop.url}/checkout`, `${harness.shop.url}/shipping`]);
     expect(record.events.at(-1)).toMatchObject({ type: 'ended', actor: 'customer' });
+
+    // The chat system was told, with a valid signature, the pages in order and the audit head hash.
+    await expect.poll(() => deliveries.filter((d) => d.body.includes(session.sessionId)).length, { timeout: 5_000 }).toBe(1);
+    const delivery = deliveries.find((d) => d.body.includes(session.sessionId))!;
+    expect(verifyWebhookSignature({ secret: WEBHOOK_SECRET, body: delivery.body, timestamp: delivery.timestamp, signature: delivery.signature })).toBe(true);
+    const payload = JSON.parse(delivery.body) as { pagesVisited: { url: string }[]; endedBy: string; controlGranted: boolean; auditHeadHash: string; durationMs: number };
+    expect(payload.pagesVisited.map((p) => p.url)).toEqual(pages);
+    expect(payload).toMatchObject({ endedBy: 'customer', controlGranted: true, auditHeadHash: record.events.at(-1)?.hash });
+    expect(payload.durationMs).toBeGreaterThan(0);
     await customer.close();
     await agent.close();
   });
