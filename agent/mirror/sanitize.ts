@@ -4,6 +4,10 @@
  * capture) is untrusted input: everything here is decided again, with pure
  * functions that the mirror calls for every element, attribute and text.
  */
+import { srcsetCandidates } from '../../shared/srcset.js';
+
+/** Re-exported for the mirror's builder and tests. */
+export { srcsetCandidates, type SrcsetCandidate } from '../../shared/srcset.js';
 
 /** Tags replaced by an inert placeholder that keeps the node id and sibling position. */
 const INERT_TAGS = new Set([
@@ -118,45 +122,6 @@ export function isValidAttributeName(name: string): boolean {
 /** True when an element of this tag must be replaced by the inert placeholder. */
 export function isInertTag(tag: string): boolean {
   return INERT_TAGS.has(tag.toLowerCase());
-}
-
-/** One image candidate of a srcset: its URL and its descriptors ("1x", "300w"), as the browser splits them. */
-export interface SrcsetCandidate {
-  url: string;
-  descriptors: string;
-}
-
-/**
- * Splits a srcset the way the HTML parser does: a URL is a run of
- * non-whitespace (so the commas of a data: URL stay inside it), and a comma
- * only ends a candidate after its descriptors. Splitting on every comma cut
- * data: URLs in two, and the mirror then resolved the second half as a path.
- */
-export function srcsetCandidates(value: string): SrcsetCandidate[] {
-  const candidates: SrcsetCandidate[] = [];
-  let i = 0;
-  while (i < value.length) {
-    while (i < value.length && /[\s,]/.test(value[i] ?? '')) i++;
-    if (i >= value.length) break;
-    const urlStart = i;
-    while (i < value.length && !/\s/.test(value[i] ?? '')) i++;
-    let url = value.slice(urlStart, i);
-    let descriptors = '';
-    if (/,+$/.test(url)) {
-      url = url.replace(/,+$/, '');
-    } else {
-      const descriptorStart = i;
-      let depth = 0;
-      while (i < value.length && (value[i] !== ',' || depth > 0)) {
-        if (value[i] === '(') depth++;
-        else if (value[i] === ')') depth = Math.max(0, depth - 1);
-        i++;
-      }
-      descriptors = value.slice(descriptorStart, i).trim();
-    }
-    candidates.push({ url, descriptors });
-  }
-  return candidates;
 }
 
 /** Checks every URL of a srcset / imagesrcset list; null when any candidate is unsafe. */

@@ -3,6 +3,7 @@
  * another origin, so every relative URL is made absolute against the
  * customer's document (or stylesheet) before it leaves the page.
  */
+import { srcsetCandidates } from '../../shared/srcset.js';
 
 /** Attributes whose whole value is one URL. */
 export const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -44,27 +45,8 @@ export function absoluteUrl(value: string, base: string): string {
  */
 export function absoluteSrcset(value: string, base: string): string {
   const candidates: string[] = [];
-  let i = 0;
-  while (i < value.length) {
-    while (i < value.length && /[\s,]/.test(value[i] ?? '')) i++;
-    if (i >= value.length) break;
-    const urlStart = i;
-    while (i < value.length && !/\s/.test(value[i] ?? '')) i++;
-    let url = value.slice(urlStart, i);
-    let descriptor = '';
-    if (/,+$/.test(url)) {
-      url = url.replace(/,+$/, '');
-    } else {
-      const descriptorStart = i;
-      let depth = 0;
-      while (i < value.length && (value[i] !== ',' || depth > 0)) {
-        if (value[i] === '(') depth++;
-        else if (value[i] === ')') depth = Math.max(0, depth - 1);
-        i++;
-      }
-      descriptor = value.slice(descriptorStart, i).trim();
-    }
-    candidates.push(descriptor === '' ? absoluteUrl(url, base) : `${absoluteUrl(url, base)} ${descriptor}`);
+  for (const { url, descriptors } of srcsetCandidates(value)) {
+    candidates.push(descriptors === '' ? absoluteUrl(url, base) : `${absoluteUrl(url, base)} ${descriptors}`);
   }
   return candidates.join(', ');
 }
