@@ -26,6 +26,8 @@ const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
  * of the file. Keys are request paths without the extension.
  */
 const BUNDLED_ENTRIES = new Set(['/client/session-entry', '/test/browser/helpers/customer-agent']);
+/** Agent element tests: the element (its session code includes shared/peer.ts) and the simulated customer. */
+for (const entry of ['/test/browser/helpers/agent-view', '/test/browser/helpers/agent-customer']) BUNDLED_ENTRIES.add(entry);
 
 /** The real signaling server, in-process on 127.0.0.1:0 with a temporary data dir, for customer tests. */
 function cobrowseTestServer(state) {

@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { ChannelMessage } from '../shared/protocol.js';
+import { token as tokenSchema, type ChannelMessage } from '../shared/protocol.js';
 import { Mirror } from './mirror/mirror.js';
 import { AgentSession, type AgentState } from './session/agent-session.js';
 
-export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'control';
+export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
 const STATE_LABELS: Record<AgentState, string> = {
   connecting: 'Connecting',
@@ -18,11 +18,20 @@ const STATE_LABELS: Record<AgentState, string> = {
 };
 
 const DRAW_COLOR = '#e11d48';
+/** Shorter drags (in the agent's pixels) are clicks, not arrows. */
+const MIN_ARROW_LENGTH = 8;
+const ARROW_HEAD_SIZE = 14;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Same words as the session's message for a token the server does not know. */
+const MALFORMED_LINK_MESSAGE = 'This link is not valid. Ask for a new co-browsing link.';
 
+/** A drawing in progress: page coordinates for the customer, stage coordinates for our own ink. */
 interface Stroke {
   id: string;
+  shape: 'path' | 'arrow';
   points: number[];
-  element: SVGPolylineElement;
+  stagePoints: number[];
+  element: SVGGElement;
 }
 
 /**
@@ -341,7 +350,20 @@ export class CobrowseAgentView extends LitElement {
     if (changed.has('token') && this.token && !this.session) this.#start();
   }
 
+  /** The state shown to the agent and announced to the host page; the session's state flows through here. */
+  #showState(state: AgentState, detail: string): void {
+    this._state = state;
+    this._detail = detail;
+    if (state !== 'live') this._control = 'none';
+    this.dispatchEvent(new CustomEvent('cobrowse-state', { detail: { state, detail }, bubbles: true, composed: true }));
+  }
+
   #start(): void {
+    // A link cut short in transit is not worth a connection: the server would only answer with a protocol error.
+    if (!tokenSchema.safeParse(this.token).success) {
+      this.#showState('invalid', MALFORMED_LINK_MESSAGE);
+      return;
+    }
     const mirror = new Mirror({
       container: this._frame,
       onResyncNeeded: (lastSeq) => this.session?.requestResync(lastSeq),
@@ -355,12 +377,7 @@ export class CobrowseAgentView extends LitElement {
     this.#attachMirrorListeners();
     const session = new AgentSession({ serverUrl: this.server || location.origin, token: this.token, mirror });
     this.session = session;
-    session.on('state', ({ state, detail }) => {
-      this._state = state;
-      this._detail = detail;
-      if (state !== 'live') this._control = 'none';
-      this.dispatchEvent(new CustomEvent('cobrowse-state', { detail: { state, detail }, bubbles: true, composed: true }));
-    });
+    session.on('state', ({ state, detail }) => this.#showState(state, detail));
     session.on('control', ({ granted, pending }) => {
       this._control = granted ? 'granted' : pending ? 'pending' : 'none';
       if (!granted && this._tool === 'control') this._tool = 'pointer';
@@ -455,7 +472,8 @@ export class CobrowseAgentView extends LitElement {
       ['keydown', (e) => this.#onMirrorKeydown(e as KeyboardEvent)],
       ['wheel', (e) => this.#onMirrorWheel(e as WheelEvent)],
       ['focusin', (e) => this.#onMirrorFocus(e)],
-      ['pointerleave', () => this.session?.send({ t: 'pointer', x: 0, y: 0, gone: true })],
+      // pointerleave does not bubble but is captured here for every element left; only leaving the page counts.
+      ['pointerleave', (e) => e.target === doc?.documentElement && this.session?.send({ t: 'pointer', x: 0, y: 0, gone: true })],
     ];
     const attach = () => {
       detach();
@@ -579,35 +597,44 @@ export class CobrowseAgentView extends LitElement {
   }
 
   #onInkDown(event: PointerEvent): void {
-    if (this._tool !== 'draw' || this._state !== 'live') return;
-    const svg = this._ink;
-    const stage = this._stage.getBoundingClientRect();
-    const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+    if ((this._tool !== 'draw' && this._tool !== 'arrow') || this._state !== 'live') return;
+    const shape = this._tool === 'arrow' ? 'arrow' : 'path';
+    const group = document.createElementNS(SVG_NS, 'g');
+    group.setAttribute('data-shape', shape);
+    const line = document.createElementNS(SVG_NS, 'polyline');
     line.setAttribute('fill', 'none');
     line.setAttribute('stroke', DRAW_COLOR);
     line.setAttribute('stroke-width', '4');
     line.setAttribute('stroke-linecap', 'round');
-    svg.append(line);
+    line.setAttribute('stroke-linejoin', 'round');
+    group.append(line);
+    if (shape === 'arrow') {
+      const head = document.createElementNS(SVG_NS, 'polygon');
+      head.setAttribute('fill', DRAW_COLOR);
+      group.append(head);
+    }
+    this._ink.append(group);
     const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    this.#stroke = { id, points: [], element: line };
+    this.#stroke = { id, shape, points: [], stagePoints: [], element: group };
     (event.currentTarget as Element).setPointerCapture(event.pointerId);
-    this.#addInkPoint(event.clientX - stage.left, event.clientY - stage.top);
+    this.#addInkPoint(event);
   }
 
   #onInkMove(event: PointerEvent): void {
-    if (!this.#stroke) return;
-    const stage = this._stage.getBoundingClientRect();
-    this.#addInkPoint(event.clientX - stage.left, event.clientY - stage.top);
+    if (this.#stroke) this.#addInkPoint(event);
   }
 
   #onInkUp(): void {
     const stroke = this.#stroke;
     this.#stroke = null;
-    if (!stroke || stroke.points.length < 4) {
-      stroke?.element.remove();
+    if (!stroke) return;
+    const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = stroke.stagePoints;
+    const tooShort = stroke.shape === 'arrow' ? stroke.stagePoints.length < 4 || Math.hypot(x1 - x0, y1 - y0) < MIN_ARROW_LENGTH : stroke.points.length < 4;
+    if (tooShort) {
+      stroke.element.remove();
       return;
     }
-    this.session?.send({ t: 'annotation', id: stroke.id, shape: 'path', points: stroke.points, color: DRAW_COLOR });
+    this.session?.send({ t: 'annotation', id: stroke.id, shape: stroke.shape, points: stroke.points, color: DRAW_COLOR });
     setTimeout(() => {
       stroke.element.style.transition = 'opacity 800ms';
       stroke.element.style.opacity = '0';
@@ -615,13 +642,36 @@ export class CobrowseAgentView extends LitElement {
     }, 6_000);
   }
 
-  #addInkPoint(stageX: number, stageY: number): void {
+  /** A path grows point by point; an arrow keeps its start and moves its end. */
+  #addInkPoint(event: PointerEvent): void {
     const stroke = this.#stroke;
     if (!stroke || stroke.points.length >= 20_000) return;
+    const stage = this._stage.getBoundingClientRect();
+    const stageX = event.clientX - stage.left;
+    const stageY = event.clientY - stage.top;
     const page = this.#toPage(stageX, stageY);
-    stroke.points.push(Math.round(page.x), Math.round(page.y));
-    const existing = stroke.element.getAttribute('points') ?? '';
-    stroke.element.setAttribute('points', `${existing} ${stageX},${stageY}`);
+    const pagePoint = [Math.round(page.x), Math.round(page.y)];
+    if (stroke.shape === 'arrow' && stroke.points.length >= 2) {
+      stroke.points.splice(2, 2, ...pagePoint);
+      stroke.stagePoints.splice(2, 2, stageX, stageY);
+    } else {
+      stroke.points.push(...pagePoint);
+      stroke.stagePoints.push(stageX, stageY);
+    }
+    this.#drawStroke(stroke);
+  }
+
+  #drawStroke(stroke: Stroke): void {
+    const coords: string[] = [];
+    for (let i = 0; i + 1 < stroke.stagePoints.length; i += 2) coords.push(`${stroke.stagePoints[i]},${stroke.stagePoints[i + 1]}`);
+    stroke.element.querySelector('polyline')?.setAttribute('points', coords.join(' '));
+    const head = stroke.element.querySelector('polygon');
+    const [x1, y1, x2, y2] = stroke.stagePoints;
+    if (!head || x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined) return;
+    // The same head the customer's overlay draws, so both sides see one arrow.
+    const angle = Math.atan2(y2 - y1, x2 - x1);
+    const corner = (spread: number) => `${x2 - ARROW_HEAD_SIZE * Math.cos(angle + spread)},${y2 - ARROW_HEAD_SIZE * Math.sin(angle + spread)}`;
+    head.setAttribute('points', `${x2},${y2} ${corner(0.45)} ${corner(-0.45)}`);
   }
 
   #clearDrawings(): void {
@@ -670,7 +720,7 @@ export class CobrowseAgentView extends LitElement {
         <span class="page" title=${this._page.url}>${this._page.title ? html`<strong>${this._page.title}</strong> · ` : nothing}${path}</span>
         <div class="tools" role="toolbar" aria-label="Guidance tools">
           ${this.#toolButton('pointer', 'Pointer', !live)} ${this.#toolButton('highlight', 'Highlight', !live)}
-          ${this.#toolButton('draw', 'Draw', !live)}
+          ${this.#toolButton('draw', 'Draw', !live)} ${this.#toolButton('arrow', 'Arrow', !live)}
           <button type="button" ?disabled=${!live} @click=${() => this.#clearDrawings()}>Clear drawings</button>
           ${this._control === 'granted'
             ? html`${this.#toolButton('control', 'Control')}
@@ -697,7 +747,7 @@ export class CobrowseAgentView extends LitElement {
         <div class="frame" ?hidden=${!this._hasView}></div>
         <div class="highlight" aria-hidden="true"></div>
         <div
-          class=${this._tool === 'draw' ? 'ink drawing' : 'ink'}
+          class=${this._tool === 'draw' || this._tool === 'arrow' ? 'ink drawing' : 'ink'}
           @pointerdown=${(e: PointerEvent) => this.#onInkDown(e)}
           @pointermove=${(e: PointerEvent) => this.#onInkMove(e)}
           @pointerup=${() => this.#onInkUp()}

@@ -184,7 +184,11 @@ export class SignalingHub {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      this.reject(connection, 'BAD_MESSAGE', `Invalid message${where}: ${issue?.message ?? 'unknown problem'}.`);
+      const text = `Invalid message${where}: ${issue?.message ?? 'unknown problem'}.`;
+      // Before authentication there is nothing to keep the socket for: a client
+      // with a malformed hello must learn it for good instead of waiting.
+      if (connection.role === null) this.refuse(connection, 'BAD_MESSAGE', text);
+      else this.reject(connection, 'BAD_MESSAGE', text);
       return;
     }
     const message = parsed.data;

@@ -197,20 +197,22 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     });
     this.#peer = peer;
     this.#setState('joining', 'Connecting to the customer’s page…');
+    // The channel listens from the start: the customer's snapshot can arrive
+    // before this side's 'connect' fires, and must not be lost.
+    const channel = new CobrowseChannel(peer, { role: 'agent' });
+    this.#channel = channel;
+    channel.on('message', (message) => this.#onCustomerMessage(message));
+    channel.on('close', () => {
+      if (this.#channel !== channel) return;
+      this.#channel = null;
+      if (this.#controlGranted) this.#setControl(false);
+      if (this.#state !== 'ended') {
+        this.#setState(this.#customerPresent ? 'reconnecting' : 'waiting-for-customer', 'Lost the customer’s page; the view may be out of date.');
+      }
+    });
     peer.on('signal', (data) => this.#signaling.send({ t: 'signal', data }));
     peer.on('connect', () => {
       if (this.#peer !== peer) return;
-      const channel = new CobrowseChannel(peer, { role: 'agent' });
-      this.#channel = channel;
-      channel.on('message', (message) => this.#onCustomerMessage(message));
-      channel.on('close', () => {
-        if (this.#channel !== channel) return;
-        this.#channel = null;
-        if (this.#controlGranted) this.#setControl(false);
-        if (this.#state !== 'ended') {
-          this.#setState(this.#customerPresent ? 'reconnecting' : 'waiting-for-customer', 'Lost the customer’s page; the view may be out of date.');
-        }
-      });
       this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
       this.#setState('live', '');
     });

@@ -113,8 +113,16 @@ export class CustomerSession implements SessionHandle {
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
     });
     this.#peer = peer;
+    // The channel listens from the start: the agent's first message can arrive
+    // before this side's 'connect' fires, and must not be lost.
+    const channel = new CobrowseChannel(peer, {
+      role: 'customer',
+      ...(this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {}),
+    });
+    this.#channel = channel;
+    channel.on('message', (message) => this.#onAgentMessage(message));
     peer.on('signal', (data) => this.#signaling.send({ t: 'signal', data }));
-    peer.on('connect', () => this.#onPeerConnected(peer));
+    peer.on('connect', () => this.#onPeerConnected(peer, channel));
     peer.on('close', () => {
       if (this.#peer !== peer) return;
       this.#stopPeer();
@@ -131,14 +139,9 @@ export class CustomerSession implements SessionHandle {
     });
   }
 
-  #onPeerConnected(peer: PeerTransport): void {
+  #onPeerConnected(peer: PeerTransport, channel: CobrowseChannel): void {
     if (this.#peer !== peer) return;
     this.#peerAttempt = 0;
-    const channel = new CobrowseChannel(peer, {
-      role: 'customer',
-      ...(this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {}),
-    });
-    this.#channel = channel;
     const host = this.#options.host;
     this.#overlay ??= new GuidanceOverlay(host.overlayContainer, this.#window, this.#options.invite.agentName ?? '');
     const capture = new CaptureEngine({
@@ -150,7 +153,6 @@ export class CustomerSession implements SessionHandle {
     });
     this.#capture = capture;
     channel.on('drain', () => capture.drained());
-    channel.on('message', (message) => this.#onAgentMessage(message));
     void capture.start();
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });

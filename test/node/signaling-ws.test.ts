@@ -47,6 +47,8 @@ describe('authentication and roles', () => {
     const claimer = await open(server);
     claimer.send({ t: 'hello', v: '1.0', token: s.agentToken, role: 'customer' });
     expect(await claimer.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
+    // ...and an unauthenticated socket with a malformed hello is closed, not left waiting.
+    expect((await claimer.closed).code).toBe(4000);
   });
 
   it('closes with 4401 for an unknown token and for messages before hello', async () => {

@@ -1,0 +1,123 @@
+/**
+ * Remote control from <cobrowse-agent-view>, judged by what the simulated
+ * customer decodes off the real data channel: asking, clicking and typing by
+ * node id once granted, never into a masked field, releasing control, and
+ * ending the session (on the channel and on the server).
+ */
+import { expect } from '@open-wc/testing';
+import { resetMouse, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
+import type { ChannelMessage, RemoteAction } from '../../shared/protocol.js';
+import { goLive, grantControl, receivedOf, type LiveAgent } from './helpers/agent-live.js';
+import { sessionRecord, until } from './helpers/agent-server.js';
+import { agentShadow, buttonNamed, mirrorElement, noticeText, pageCentreOf, screenPointOfPage, statusText, toastText, type CobrowseAgentView } from './helpers/agent-view.js';
+
+async function clickInMirror(view: CobrowseAgentView, selector: string): Promise<void> {
+  const centre = pageCentreOf(view, selector);
+  const at = screenPointOfPage(view, centre.x, centre.y);
+  await sendMouse({ type: 'click', position: [Math.round(at.x), Math.round(at.y)] });
+}
+
+const actions = (live: LiveAgent): RemoteAction[] => receivedOf(live, 'action').map((m) => m.action);
+
+/** Resolves once the customer has everything the agent sent before now (the channel is ordered). */
+async function drained(live: LiveAgent): Promise<void> {
+  const ts = Date.now() + Math.random();
+  live.customer.send({ t: 'ping', ts });
+  await live.customer.waitFor((m: ChannelMessage) => m.t === 'pong' && m.ts === ts);
+}
+
+describe('agent view remote control', () => {
+  let live: LiveAgent | null = null;
+
+  before(async () => {
+    await setViewport({ width: 1000, height: 720 });
+  });
+  afterEach(async () => {
+    await resetMouse();
+    live?.cleanup();
+    live = null;
+  });
+
+  it('asks for control; once granted, clicks and typing become actions by node id; Release control hands it back', async () => {
+    live = await goLive();
+    const request = buttonNamed(live.view, 'Request control');
+    await grantControl(live, request);
+    await live.view.updateComplete;
+    expect(buttonNamed(live.view, 'Control').getAttribute('aria-pressed')).to.equal('true');
+    expect(agentShadow(live.view).querySelector('form.nav')?.textContent).to.contain('You have control.');
+
+    await clickInMirror(live.view, '#pay');
+    const click = await live.customer.waitFor((m) => m.t === 'action' && m.action.kind === 'click');
+    if (click.t !== 'action' || click.action.kind !== 'click') throw new Error('not a click');
+    expect(click.action.id).to.equal(live.page.ids.pay);
+    expect(click.action.x).to.be.a('number');
+
+    await clickInMirror(live.view, '#name');
+    await until(() => mirrorElement(live!.view, '#name').ownerDocument.activeElement?.id === 'name', 'the name field to take focus');
+    await sendKeys({ press: 'End' });
+    await sendKeys({ type: ' Lovelace' });
+    await until(() => actions(live!).some((a) => a.kind === 'input' && a.v === 'Ada Lovelace'), 'the typed value');
+    const inputs = actions(live).filter((a) => a.kind === 'input');
+    expect(inputs.every((a) => a.kind === 'input' && a.id === live!.page.ids.name)).to.equal(true);
+
+    buttonNamed(live.view, 'Release control').click();
+    await live.customer.waitFor((m) => m.t === 'control-revoke');
+    await live.view.updateComplete;
+    expect(buttonNamed(live.view, 'Request control').disabled).to.equal(false);
+    expect(agentShadow(live.view).querySelector('form.nav')).to.equal(null);
+
+    // Without control, clicks in the mirror send nothing.
+    const before = actions(live).length;
+    await clickInMirror(live.view, '#pay');
+    await drained(live);
+    expect(actions(live).length).to.equal(before);
+  });
+
+  it('shows the request as pending until the customer answers', async () => {
+    live = await goLive();
+    buttonNamed(live.view, 'Request control').click();
+    await live.customer.waitFor((m) => m.t === 'control-request');
+    await live.view.updateComplete;
+    expect(buttonNamed(live.view, 'Waiting for permission…').disabled).to.equal(true);
+    live.customer.send({ t: 'control-deny' });
+    await until(() => toastText(live!.view).includes('declined'), 'the declined notice');
+    expect(buttonNamed(live.view, 'Request control').disabled).to.equal(false);
+  });
+
+  it('refuses a masked field in the UI: no action for focus, typing or clicks, and a "hidden" notice', async () => {
+    live = await goLive();
+    await grantControl(live, buttonNamed(live.view, 'Request control'));
+    const card = mirrorElement<HTMLInputElement>(live.view, '#card');
+    const shownValue = card.value;
+
+    await clickInMirror(live.view, '#card');
+    await until(() => toastText(live!.view).includes('hidden'), 'the hidden-field notice');
+    expect(card.ownerDocument.activeElement).not.to.equal(card);
+    await sendKeys({ type: '4242' });
+    card.focus();
+    await sendKeys({ type: '99' });
+    await until(() => toastText(live!.view).includes('hidden'), 'the hidden-field notice after focus');
+
+    await drained(live);
+    expect(actions(live).filter((a) => 'id' in a && a.id === live!.page.ids.card)).to.deep.equal([]);
+    expect(actions(live).filter((a) => a.kind === 'input')).to.deep.equal([]);
+    expect(card.value).to.equal(shownValue);
+    // Control itself still works: the refusal was about that field only.
+    await clickInMirror(live.view, '#pay');
+    await live.customer.waitFor((m) => m.t === 'action' && m.action.kind === 'click' && m.action.id === live!.page.ids.pay);
+  });
+
+  it('End session: the customer gets end on the channel and the server records that the agent ended it', async () => {
+    live = await goLive();
+    buttonNamed(live.view, 'End session').click();
+    const end = await live.customer.waitFor((m) => m.t === 'end');
+    expect(end).to.deep.equal({ t: 'end', by: 'agent', reason: 'agent-ended' });
+    await until(async () => (await sessionRecord(live!.session.sessionId)).status === 'ended', 'the server to end the session');
+    const record = await sessionRecord(live.session.sessionId);
+    expect(record.endedBy).to.equal('agent');
+    expect(record.endReason).to.equal('agent-ended');
+    expect(statusText(live.view)).to.equal('Ended');
+    await live.view.updateComplete;
+    expect(noticeText(live.view)).to.contain('You ended the session.');
+  });
+});
