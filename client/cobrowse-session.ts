@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { ConsentSocket } from './consent-socket.js';
 import { InviteError, parseInvite } from './invite.js';
-import { clearResume, loadResume, saveResume } from './resume-store.js';
+import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
 import type {
   CustomerEndReason,
   CustomerSessionState,
@@ -268,7 +268,7 @@ export class CobrowseSession extends LitElement {
     if (resumable) {
       this.#invite = resumable;
       this._agentName = resumable.agentName ?? '';
-      void this.#startSession(true);
+      void this.#startSession(true, resumedControl());
     } else if (this.invite) {
       void this.offer(this.invite).catch(() => undefined);
     }
@@ -393,11 +393,11 @@ export class CobrowseSession extends LitElement {
     }
   }
 
-  async #startSession(resumed: boolean): Promise<void> {
+  async #startSession(resumed: boolean, controlGranted = false): Promise<void> {
     const invite = this.#invite;
     if (!invite) return;
     this._view = 'starting';
-    saveResume(invite);
+    saveResume(invite, Date.now(), controlGranted);
     let startSession: StartSession;
     try {
       const src = this.sessionSrc || new URL('./cobrowse-session.js', import.meta.url).href;
@@ -424,7 +424,7 @@ export class CobrowseSession extends LitElement {
       maskSelectors: splitSelectors(this.maskSelectors),
       blockSelectors: splitSelectors(this.blockSelectors),
     };
-    this.#session = startSession({ invite, host, resumed });
+    this.#session = startSession({ invite, host, resumed, controlGranted });
   }
 
   #onSessionState(state: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {

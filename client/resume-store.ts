@@ -11,6 +11,8 @@ export const RESUME_WINDOW_MS = 2 * 60 * 1000;
 
 interface ResumeRecord {
   invite: InviteData;
+  /** Control the customer granted stays granted on the next page, until revoked. */
+  controlGranted?: boolean;
   /** Refreshed while the page is live and on unload. */
   touchedAt: number;
 }
@@ -23,8 +25,18 @@ function storage(): Storage | null {
   }
 }
 
-export function saveResume(invite: InviteData, now = Date.now()): void {
-  storage()?.setItem(KEY, JSON.stringify({ invite, touchedAt: now } satisfies ResumeRecord));
+export function saveResume(invite: InviteData, now = Date.now(), controlGranted = false): void {
+  storage()?.setItem(KEY, JSON.stringify({ invite, touchedAt: now, controlGranted } satisfies ResumeRecord));
+}
+
+/** Whether the session being resumed had control granted to the agent when the last page left. */
+export function resumedControl(): boolean {
+  try {
+    const raw = storage()?.getItem(KEY);
+    return raw ? (JSON.parse(raw) as ResumeRecord).controlGranted === true : false;
+  } catch {
+    return false;
+  }
 }
 
 export function clearResume(): void {

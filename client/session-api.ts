@@ -62,6 +62,8 @@ export interface SessionStartOptions {
   host: SessionHost;
   /** True when resuming after a same-origin navigation (no new consent, report the page). */
   resumed: boolean;
+  /** Resuming with control still granted to the agent (granted until the customer revokes it). */
+  controlGranted?: boolean;
   /** Test hook: a WebRTC implementation or ICE policy override. */
   iceTransportPolicy?: 'all' | 'relay';
   /** Test hook: see every encoded message before it is chunked onto the data channel. */

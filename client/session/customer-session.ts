@@ -37,7 +37,7 @@ export class CustomerSession implements SessionHandle {
   #pageReported = false;
   readonly #onPageHide = () => {
     // Refresh the resume record so the next same-origin page picks the session up.
-    if (this.#state !== 'ended') saveResume(this.#options.invite);
+    if (this.#state !== 'ended') saveResume(this.#options.invite, Date.now(), this.#controlGranted);
   };
 
   constructor(options: SessionStartOptions) {
@@ -89,6 +89,11 @@ export class CustomerSession implements SessionHandle {
         this.#finish(closed.error === 'SESSION_EXPIRED' ? 'expired' : 'api');
       }
     });
+    if (options.resumed && options.controlGranted) {
+      // Control was granted on the previous page and not revoked: it carries over.
+      this.#controlGranted = true;
+      options.host.onControl(true);
+    }
     this.#window.addEventListener('pagehide', this.#onPageHide);
     this.#signaling.connect();
   }

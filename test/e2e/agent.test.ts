@@ -79,6 +79,44 @@ describe('agent console', () => {
     expect(await customer.getByText('Sharing this tab with Dana').isVisible()).toBe(true);
   });
 
+  it('with control, scrolls and navigates the customer’s tab; without it, cannot', async () => {
+    harness = await startHarness();
+    const { customer, agent } = await liveSession(harness);
+    const frame = await mirrorFrame(agent);
+    // Without control, the wheel over the mirror does not move the customer's page.
+    await frame.locator('#title').hover();
+    await agent.mouse.wheel(0, 400);
+    await agent.waitForTimeout(300);
+    expect(await customer.evaluate(() => window.scrollY)).toBe(0);
+
+    await grantControl(customer, agent);
+    await frame.locator('#title').hover();
+    await agent.mouse.wheel(0, 400);
+    await expect.poll(() => customer.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    // ...and the mirror follows the customer's scroll.
+    await expect
+      .poll(async () => {
+        const [mirrorY, customerY] = await Promise.all([
+          agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.mirror?.scroll.y ?? -1),
+          customer.evaluate(() => window.scrollY),
+        ]);
+        return mirrorY === customerY;
+      })
+      .toBe(true);
+
+    // Navigate to another page of the same site from the console.
+    await agent.getByLabel("Go to a page on the customer's site").fill('/shipping');
+    await agent.getByRole('button', { name: 'Go' }).click();
+    await customer.waitForURL('**/shipping');
+    await waitForMirror(agent, 'Shipping');
+    // Control carries over to the next page until the customer revokes it.
+    await expect.poll(() => agent.getByRole('button', { name: 'Release control' }).isVisible()).toBe(true);
+    await expect.poll(() => customer.getByText('Dana is controlling this tab').isVisible()).toBe(true);
+    await agent.getByRole('button', { name: 'Back' }).click();
+    await customer.waitForURL('**/checkout');
+    await waitForMirror(agent, 'Checkout');
+  });
+
   it('ends from the agent: both sides and the audit log agree who ended it', async () => {
     harness = await startHarness();
     const { session, customer, agent } = await liveSession(harness);
