@@ -1,0 +1,71 @@
+/** Chromium plumbing for the benchmarks: launch with memory flags, CDP traces and metrics. */
+import type { CDPSession, Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from '../test/node/helpers/chromium.js';
+
+/** Precise performance.memory and a callable gc() make heap figures comparable between runs. */
+export function launchBenchChromium(): Promise<LaunchedChromium> {
+  return launchChromium({ args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+}
+
+export async function chromiumVersion(page: Page): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  const version = (await cdp.send('Browser.getVersion')) as { product: string };
+  await cdp.detach();
+  return version.product;
+}
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * Runs `work` under a Chromium trace ('toplevel' category) and returns the
+ * longest task on any renderer main thread meanwhile, in ms: exact, unlike
+ * the Long Tasks API, which only reports tasks of 50 ms or more.
+ */
+export async function longestRendererTask<T>(page: Page, work: () => Promise<T>): Promise<{ result: T; longestTaskMs: number }> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (data) => {
+    // CDP types trace events loosely; these fields are the trace event format's own.
+    events.push(...(data.value as unknown as TraceEvent[]));
+  });
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', '__metadata'] }, transferMode: 'ReportEvents' });
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+  }
+  const mainThreads = new Set(
+    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
+  let longest = 0;
+  for (const event of events) {
+    if (event.ph !== 'X' || event.dur === undefined || !mainThreads.has(`${event.pid}:${event.tid}`)) continue;
+    if (event.name !== 'ThreadControllerImpl::RunTask' && event.name !== 'RunTask') continue;
+    longest = Math.max(longest, event.dur / 1000);
+  }
+  return { result, longestTaskMs: longest };
+}
+
+/** Main-thread task time (s) the renderer spent so far, from CDP Performance.getMetrics. */
+export async function metricsSession(page: Page): Promise<{ taskSeconds(): Promise<number>; detach(): Promise<void> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  return {
+    async taskSeconds() {
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN;
+    },
+    detach: () => cdp.detach(),
+  };
+}

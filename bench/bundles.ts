@@ -1,0 +1,33 @@
+/** esbuild builds the benchmark needs: the in-page recorder bundles, and the code-size bundles with their metafiles. */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+
+/** The product's own browser build options (msgpackr no-eval alias, zod jitless banner). */
+export async function productBrowserOptions(root: string): Promise<esbuild.BuildOptions> {
+  const aliases = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-aliases.mjs')).href)) as { BROWSER_BUILD_OPTIONS: esbuild.BuildOptions };
+  return aliases.BROWSER_BUILD_OPTIONS;
+}
+
+/** The three in-page bundles (ours, rrweb, none) as IIFE source text. */
+export async function recorderBundles(root: string): Promise<Record<'ours' | 'rrweb' | 'none', string>> {
+  const product = await productBrowserOptions(root);
+  const build = async (name: string): Promise<string> => {
+    const result = await esbuild.build({
+      ...product,
+      entryPoints: [join(root, 'bench', 'browser', `${name}.ts`)],
+      bundle: true,
+      // BENCH_MINIFY=0 keeps names readable in CPU profiles.
+      minify: process.env['BENCH_MINIFY'] !== '0',
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      logLevel: 'warning',
+    });
+    const file = result.outputFiles[0];
+    if (file === undefined) throw new Error(`no output for ${name}`);
+    return file.text;
+  };
+  return { ours: await build('ours'), rrweb: await build('rrweb'), none: await build('none') };
+}

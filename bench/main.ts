@@ -1,0 +1,146 @@
+/**
+ * `npm run bench`: every scenario in one run, side by side with rrweb in the
+ * same Chromium, then the markdown table on stdout and
+ * bench/results/latest.{json,md}. A failing scenario is reported and its
+ * targets marked missed; the others still run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium } from '../test/node/helpers/chromium.js';
+import { startTestServer } from '../test/node/helpers/server.js';
+import { chromiumVersion, launchBenchChromium } from './browser-tools.js';
+import { recorderBundles } from './bundles.js';
+import { runLatencyScenario, type LatencyResult } from './latency.js';
+import { buildTargets, markdown, writeResults, type BenchResults } from './report.js';
+import { runSignalingScenario, type SignalingResult } from './signaling.js';
+import { runSizeScenario, type SizeResult } from './size.js';
+import { startBenchSite } from './site.js';
+import { runSnapshotScenario, type SnapshotResult } from './snapshot.js';
+import { runSteadyScenario, type SteadyResult } from './steady.js';
+
+const log = (line: string): void => console.log(line);
+
+async function attempt<T>(name: string, errors: string[], work: () => Promise<T>): Promise<T | null> {
+  const started = Date.now();
+  log(`${name}…`);
+  try {
+    const result = await work();
+    log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    return result;
+  } catch (error) {
+    const message = `${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    errors.push(message.split('\n').slice(0, 4).join(' | '));
+    log(`  FAILED ${message}`);
+    return null;
+  }
+}
+
+export async function main(): Promise<void> {
+  const started = Date.now();
+  const root = process.env['BENCH_ROOT'] ?? process.cwd();
+  const quick = process.env['BENCH_QUICK'] === '1';
+  const steadySeconds = quick ? 4 : 20;
+  const errors: string[] = [];
+  const notes: string[] = [
+    'Snapshot: fresh page per run, ours and rrweb alternating; time is start() until the last part is encoded (ours, MessageEncoder in the send callback, time-sliced) and record() until it returns (rrweb, synchronous full snapshot; JSON and gzip not counted). Longest task from a Chromium trace of the run; heap is the highest performance.memory sample (between tasks and at completion) above a post-GC baseline.',
+    `Steady state: a ${steadySeconds} s window of the scripted minute at its real rates (typing 5 chars/s, a row every 60 ms, 4 toggles every 250 ms, a scroll every 100 ms, style change every animation frame); main-thread time is the CDP TaskDuration delta minus the same page without a recorder.`,
+    'Latency: two Chromium processes, real signaling server, real WebRTC data channel on loopback; timestamps from performance.timeOrigin + performance.now() on both sides (one machine, one clock). Mutation latency is read by a MutationObserver on the mirror document; pointer latency by a MutationObserver on the agent cursor.',
+    'Sizes: gzip level 9 of esbuild minified output, built with the same options as scripts/build.mjs; rrweb is `export { record } from "rrweb"` built the same way.',
+  ];
+  if (quick) notes.push('BENCH_QUICK=1: shortened smoke run, figures are not representative.');
+
+  let chromium = 'unknown';
+  let snapshot: SnapshotResult[] | null = null;
+  let steady: SteadyResult | null = null;
+  let latency: LatencyResult | null = null;
+  let size: SizeResult | null = null;
+  let signaling: SignalingResult | null = null;
+
+  size = await attempt('code size', errors, () => runSizeScenario(root));
+
+  const bundles = await recorderBundles(root);
+  const signalingServer = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
+  const site = await startBenchSite(bundles, signalingServer.baseUrl);
+  try {
+    const browser = await launchBenchChromium();
+    try {
+      const first = await browser.newPage();
+      chromium = await chromiumVersion(first);
+      await first.close();
+      snapshot = await attempt('snapshot', errors, () =>
+        runSnapshotScenario(
+          browser,
+          site.url,
+          quick
+            ? [
+                { page: 'gen-1000', label: '1k', runs: 1 },
+                { page: 'gen-10000', label: '10k', runs: 1 },
+                { page: 'gen-100000', label: '100k', runs: 1 },
+                { page: 'long', label: 'long', runs: 1 },
+              ]
+            : [
+                { page: 'gen-1000', label: '1k', runs: 7 },
+                { page: 'gen-10000', label: '10k', runs: 5 },
+                { page: 'gen-100000', label: '100k', runs: 3 },
+                { page: 'long', label: 'long', runs: 5 },
+              ],
+          log,
+        ),
+      );
+      steady = await attempt('steady state', errors, () => runSteadyScenario(browser, site.url, steadySeconds, log));
+    } finally {
+      await browser.close();
+    }
+
+    latency = await attempt('latency', errors, async () => {
+      const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+      try {
+        return await runLatencyScenario(
+          signalingServer,
+          customerBrowser,
+          agentBrowser,
+          site.url,
+          { allowRuns: quick ? 1 : 3, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
+          log,
+        );
+      } finally {
+        await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+      }
+    });
+  } finally {
+    await site.close();
+    await signalingServer.close();
+  }
+
+  signaling = await attempt('signaling capacity', errors, () =>
+    runSignalingScenario(
+      join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
+      { steps: quick ? [200, 500] : [1000, 2000, 3000, 4000, 5000], joinSamples: quick ? 20 : 200, budgetMs: quick ? 60_000 : 180_000 },
+      log,
+    ),
+  );
+
+  const buildInfo = join(root, 'dist', 'build-info.json');
+  if (existsSync(buildInfo)) notes.push(`Product bundles from dist/ built at ${(JSON.parse(readFileSync(buildInfo, 'utf8')) as { builtAt?: string }).builtAt ?? '?'}.`);
+  const cpuList = cpus();
+  const partial: Omit<BenchResults, 'targets'> = {
+    date: new Date().toISOString(),
+    chromium,
+    node: process.versions.node,
+    cores: cpuList.length,
+    cpu: cpuList[0]?.model ?? 'unknown',
+    durationSeconds: (Date.now() - started) / 1000,
+    notes,
+    snapshot,
+    steady,
+    latency,
+    size,
+    signaling,
+    errors,
+  };
+  const results: BenchResults = { ...partial, targets: buildTargets(partial) };
+  writeResults(root, results);
+  console.log('\n' + markdown(results));
+  console.log(`Wrote bench/results/latest.json and latest.md in ${Math.round(results.durationSeconds)} s.`);
+}

@@ -1,0 +1,65 @@
+/**
+ * Scenario 4: customer code size, minified and gzipped, built the way
+ * scripts/build.mjs builds it, against rrweb's record entry built the same
+ * way. The metafile says which modules weigh what.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { productBrowserOptions } from './bundles.js';
+
+export interface BundleSize {
+  name: string;
+  minBytes: number;
+  gzipBytes: number;
+  /** Heaviest inputs by minified bytes in the output (package or file). */
+  top: Array<{ input: string; bytes: number }>;
+}
+
+export interface SizeResult {
+  loader: BundleSize;
+  session: BundleSize;
+  /** Loader + session: everything the customer's page runs once a session is live. */
+  customerTotal: { minBytes: number; gzipBytes: number };
+  rrwebRecord: BundleSize;
+}
+
+const COMMON: esbuild.BuildOptions = { bundle: true, minify: true, write: false, metafile: true, legalComments: 'none', logLevel: 'warning' };
+
+function groupInput(path: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+  return pkg?.[1] ?? path;
+}
+
+async function measure(name: string, options: esbuild.BuildOptions): Promise<BundleSize> {
+  const result = await esbuild.build({ ...COMMON, ...options });
+  const js = result.outputFiles?.find((file) => file.path.endsWith('.js'));
+  if (!js || !result.metafile) throw new Error(`${name}: no output`);
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined) ?? Object.values(result.metafile.outputs)[0];
+  const grouped = new Map<string, number>();
+  for (const [input, info] of Object.entries(output?.inputs ?? {})) grouped.set(groupInput(input), (grouped.get(groupInput(input)) ?? 0) + info.bytesInOutput);
+  const top = [...grouped.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([input, bytes]) => ({ input, bytes }));
+  return { name, minBytes: js.contents.length, gzipBytes: gzipSync(js.contents, { level: 9 }).length, top };
+}
+
+export async function runSizeScenario(root: string): Promise<SizeResult> {
+  const product = await productBrowserOptions(root);
+  const { browserBundleOptions } = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-browser-options.mjs')).href)) as { browserBundleOptions: esbuild.BuildOptions };
+  const outdir = join(root, 'node_modules', '.cache', 'cobrowse-bench', 'size');
+  const loader = await measure('loader', { platform: 'browser', format: 'esm', target: 'es2022', ...product, entryPoints: [join(root, 'client', 'cobrowse.ts')], outdir });
+  const session = await measure('session', { ...browserBundleOptions, ...product, entryPoints: [join(root, 'client', 'session-entry.ts')], outdir });
+  const rrwebRecord = await measure('rrweb record', {
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    stdin: { contents: "export { record } from 'rrweb';", resolveDir: root, loader: 'js', sourcefile: 'rrweb-record.js' },
+    outdir,
+  });
+  return {
+    loader,
+    session,
+    customerTotal: { minBytes: loader.minBytes + session.minBytes, gzipBytes: loader.gzipBytes + session.gzipBytes },
+    rrwebRecord,
+  };
+}

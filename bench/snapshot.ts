@@ -1,0 +1,85 @@
+/** Scenario 1: initial snapshot of generated pages and a long page, ours and rrweb in the same Chromium. */
+import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
+import type { SnapshotRun } from './browser/ours.js';
+import { longestRendererTask } from './browser-tools.js';
+import type { Recorder } from './site.js';
+import { median } from './stats.js';
+
+export interface SnapshotCase {
+  page: string;
+  label: string;
+  runs: number;
+}
+
+export interface SnapshotFigures {
+  nodes: number;
+  /** Median time to a complete snapshot, ms. */
+  ms: number;
+  /** Median of the longest main-thread task per run (trace), ms. */
+  longestTaskMs: number;
+  longestTaskMaxMs: number;
+  /** Ours: encoded wire bytes. rrweb: JSON bytes. */
+  bytes: number;
+  /** rrweb only: the JSON gzip-compressed with pako's default level. */
+  gzipBytes?: number;
+  /** Median peak JS heap above the pre-snapshot baseline, bytes. */
+  peakHeap: number;
+  samplesMs: number[];
+}
+
+export interface SnapshotResult {
+  page: string;
+  label: string;
+  ours: SnapshotFigures;
+  rrweb: SnapshotFigures;
+}
+
+interface BenchWindow {
+  __bench: { snapshot(): Promise<SnapshotRun>; sizes(): { bytes: number; gzipBytes: number } | null; stop(): void };
+}
+
+async function runOnce(browser: LaunchedChromium, siteUrl: string, page: string, recorder: Recorder): Promise<SnapshotRun & { traceLongest: number; gzip?: number; json?: number }> {
+  const tab = await browser.newPage();
+  try {
+    await tab.goto(`${siteUrl}/bench?page=${page}&rec=${recorder}`, { waitUntil: 'load', timeout: 120_000 });
+    // Let the page settle (layout, image decode) before measuring.
+    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    const { result, longestTaskMs } = await longestRendererTask(tab, () => tab.evaluate(() => (window as unknown as BenchWindow).__bench.snapshot()));
+    const sizes = await tab.evaluate(() => (window as unknown as BenchWindow).__bench.sizes());
+    await tab.evaluate(() => (window as unknown as BenchWindow).__bench.stop());
+    return { ...result, traceLongest: longestTaskMs, ...(sizes ? { json: sizes.bytes, gzip: sizes.gzipBytes } : {}) };
+  } finally {
+    await tab.close();
+  }
+}
+
+function figures(runs: Array<Awaited<ReturnType<typeof runOnce>>>): SnapshotFigures {
+  const first = runs[0];
+  if (first === undefined) throw new Error('no runs');
+  const out: SnapshotFigures = {
+    nodes: first.nodes,
+    ms: median(runs.map((r) => r.ms)),
+    longestTaskMs: median(runs.map((r) => Math.max(r.traceLongest, r.longestTask))),
+    longestTaskMaxMs: Math.max(...runs.map((r) => Math.max(r.traceLongest, r.longestTask))),
+    bytes: median(runs.map((r) => r.json ?? r.bytes)),
+    peakHeap: median(runs.map((r) => r.peakHeap)),
+    samplesMs: runs.map((r) => Math.round(r.ms * 10) / 10),
+  };
+  if (first.gzip !== undefined) out.gzipBytes = median(runs.map((r) => r.gzip ?? 0));
+  return out;
+}
+
+export async function runSnapshotScenario(browser: LaunchedChromium, siteUrl: string, cases: readonly SnapshotCase[], log: (line: string) => void): Promise<SnapshotResult[]> {
+  const results: SnapshotResult[] = [];
+  for (const c of cases) {
+    const byRecorder: Partial<Record<'ours' | 'rrweb', Array<Awaited<ReturnType<typeof runOnce>>>>> = { ours: [], rrweb: [] };
+    // Alternate recorders so drift on a shared machine hits both alike.
+    for (let i = 0; i < c.runs; i++) {
+      for (const recorder of ['ours', 'rrweb'] as const) byRecorder[recorder]?.push(await runOnce(browser, siteUrl, c.page, recorder));
+    }
+    const result = { page: c.page, label: c.label, ours: figures(byRecorder.ours ?? []), rrweb: figures(byRecorder.rrweb ?? []) };
+    log(`  snapshot ${c.label}: ours ${result.ours.ms.toFixed(1)} ms / ${result.ours.bytes} B, rrweb ${result.rrweb.ms.toFixed(1)} ms / ${result.rrweb.gzipBytes} B gz (${result.ours.nodes} nodes)`);
+    results.push(result);
+  }
+  return results;
+}
