@@ -3,14 +3,18 @@
  * (customer/agent <-> server, JSON text frames) and the data channel
  * (customer <-> agent, msgpack + deflate, see codec.ts). Types are z.infer of
  * the schemas; nothing is used without being parsed first.
+ *
+ * zod/mini, not classic zod: these schemas ship in the customer's bundle, where
+ * classic zod weighed three times as much. It loads no locale, so issue
+ * messages are generic in the browser; the server configures English.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ERROR_CODE_LIST } from './errors.js';
 
 /** major.minor; peers with another major version are refused. */
 export const PROTOCOL_VERSION = '1.0';
 
-export const protocolVersion = z.string().regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"');
+export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 
 /** True when `version` can talk to this build (same major). */
 export function isCompatibleVersion(version: string): boolean {
@@ -23,8 +27,8 @@ export function isCompatibleVersion(version: string): boolean {
 export const role = z.enum(['customer', 'agent']);
 export type Role = z.infer<typeof role>;
 
-export const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed session id');
-export const token = z.string().min(16).max(256);
+export const sessionId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed session id'));
+export const token = z.string().check(z.minLength(16), z.maxLength(256));
 
 export const errorCode = z.enum(ERROR_CODE_LIST);
 
@@ -44,27 +48,27 @@ export type EndReason = z.infer<typeof endReason>;
 export const endedBy = z.enum(['customer', 'agent', 'system', 'api']);
 export type EndedBy = z.infer<typeof endedBy>;
 
-const nodeId = z.number().int().nonnegative().max(2 ** 31);
-const seq = z.number().int().nonnegative();
-const coord = z.number().finite();
-const shortText = z.string().max(2_048);
-const url = z.string().max(8_192);
+const nodeId = z.number().check(z.int(), z.nonnegative(), z.lte(2 ** 31));
+const seq = z.number().check(z.int(), z.nonnegative());
+const coord = z.number();
+const shortText = z.string().check(z.maxLength(2_048));
+const url = z.string().check(z.maxLength(8_192));
 
 // ---------------------------------------------------------------------------
 // WebRTC signaling payloads (what simple-peer emits and accepts)
 
 export const sdpSignal = z.strictObject({
   type: z.enum(['offer', 'answer']),
-  sdp: z.string().max(64_000),
+  sdp: z.string().check(z.maxLength(64_000)),
 });
 
 export const candidateSignal = z.strictObject({
   type: z.literal('candidate'),
   candidate: z.strictObject({
-    candidate: z.string().max(2_048),
-    sdpMLineIndex: z.number().int().nonnegative().nullable().optional(),
-    sdpMid: z.string().max(64).nullable().optional(),
-    usernameFragment: z.string().max(256).nullable().optional(),
+    candidate: z.string().check(z.maxLength(2_048)),
+    sdpMLineIndex: z.optional(z.nullable(z.number().check(z.int(), z.nonnegative()))),
+    sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+    usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
   }),
 });
 
@@ -78,8 +82,8 @@ export type SignalData = z.infer<typeof signalData>;
 
 export const iceServer = z.strictObject({
   urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
 });
 export type IceServer = z.infer<typeof iceServer>;
 
@@ -95,7 +99,7 @@ export const peerEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('consent-granted') }),
   z.strictObject({ kind: z.literal('consent-declined') }),
   z.strictObject({ kind: z.literal('connected') }),
-  z.strictObject({ kind: z.literal('page-visited'), url, title: shortText.optional() }),
+  z.strictObject({ kind: z.literal('page-visited'), url, title: z.optional(shortText) }),
   z.strictObject({ kind: z.literal('control-requested') }),
   z.strictObject({ kind: z.literal('control-granted') }),
   z.strictObject({ kind: z.literal('control-denied') }),
@@ -135,8 +139,8 @@ export const clientHello = z.strictObject({
 
 export const clientSignal = z.strictObject({ t: z.literal('signal'), data: signalData });
 export const clientEvent = z.strictObject({ t: z.literal('event'), event: peerEvent });
-export const clientEnd = z.strictObject({ t: z.literal('end'), reason: endReason.optional() });
-export const clientPing = z.strictObject({ t: z.literal('ping'), ts: z.number().optional() });
+export const clientEnd = z.strictObject({ t: z.literal('end'), reason: z.optional(endReason) });
+export const clientPing = z.strictObject({ t: z.literal('ping'), ts: z.optional(z.number()) });
 
 export const clientMessage = z.discriminatedUnion('t', [clientHello, clientSignal, clientEvent, clientEnd, clientPing]);
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -157,7 +161,7 @@ export const serverWelcome = z.strictObject({
   peerPresent: z.boolean(),
   /** Whether the customer has consented (the agent waits for this). */
   consented: z.boolean(),
-  agentName: shortText.optional(),
+  agentName: z.optional(shortText),
   iceServers: z.array(iceServer),
   expiresAt: z.number(),
 });
@@ -168,7 +172,7 @@ export const serverSignal = z.strictObject({ t: z.literal('signal'), data: signa
 export const serverEvent = z.strictObject({ t: z.literal('event'), from: role, event: peerEvent });
 export const serverEnded = z.strictObject({ t: z.literal('ended'), by: endedBy, reason: endReason });
 export const serverError = z.strictObject({ t: z.literal('error'), code: errorCode, message: z.string() });
-export const serverPong = z.strictObject({ t: z.literal('pong'), ts: z.number().optional() });
+export const serverPong = z.strictObject({ t: z.literal('pong'), ts: z.optional(z.number()) });
 
 export const serverMessage = z.discriminatedUnion('t', [
   serverWelcome,
@@ -211,7 +215,7 @@ export type ServerMessage = z.infer<typeof serverMessage>;
 // - Seq continues across snapshots; the mirror restarts its expectation at
 //   each snapshot's part 0. A scroll inside an iframe names its 'doc' node.
 
-const attributes = z.record(z.string().max(256), z.string().max(1_000_000));
+const attributes = z.record(z.string().check(z.maxLength(256)), z.string().check(z.maxLength(1_000_000)));
 
 /** Same-size placeholder for a `data-cobrowse-block` subtree. */
 export const blockedBox = z.strictObject({ w: coord, h: coord });
@@ -222,48 +226,48 @@ export const elementNode = z.strictObject({
   /** Parent node id; 0 for the document's own children. */
   p: nodeId,
   /** For mutation adds: the next sibling's id, or null to append. */
-  nx: nodeId.nullable().optional(),
-  tag: z.string().min(1).max(128),
-  ns: z.enum(['svg', 'math']).optional(),
-  a: attributes.optional(),
+  nx: z.optional(z.nullable(nodeId)),
+  tag: z.string().check(z.minLength(1), z.maxLength(128)),
+  ns: z.optional(z.enum(['svg', 'math'])),
+  a: z.optional(attributes),
   /** Form state: value, checked, selected. */
-  v: z.string().max(1_000_000).optional(),
-  chk: z.boolean().optional(),
-  sel: z.boolean().optional(),
+  v: z.optional(z.string().check(z.maxLength(1_000_000))),
+  chk: z.optional(z.boolean()),
+  sel: z.optional(z.boolean()),
   /** The value was masked in the customer's browser. */
-  m: z.literal(true).optional(),
+  m: z.optional(z.literal(true)),
   /** The subtree was blocked and replaced by a box of this size. */
-  blk: blockedBox.optional(),
+  blk: z.optional(blockedBox),
   /** CSSOM rules of a <style>/<link> sheet when they differ from its text. */
-  css: z.array(z.string().max(1_000_000)).optional(),
+  css: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
   /** Scroll offsets of a scrolled element. */
-  sx: coord.optional(),
-  sy: coord.optional(),
+  sx: z.optional(coord),
+  sy: z.optional(coord),
 });
 
 export const textNode = z.strictObject({
   k: z.literal('text'),
   id: nodeId,
   p: nodeId,
-  nx: nodeId.nullable().optional(),
-  x: z.string().max(10_000_000),
-  m: z.literal(true).optional(),
+  nx: z.optional(z.nullable(nodeId)),
+  x: z.string().check(z.maxLength(10_000_000)),
+  m: z.optional(z.literal(true)),
 });
 
 export const commentNode = z.strictObject({
   k: z.literal('comment'),
   id: nodeId,
   p: nodeId,
-  nx: nodeId.nullable().optional(),
-  x: z.string().max(100_000),
+  nx: z.optional(z.nullable(nodeId)),
+  x: z.string().check(z.maxLength(100_000)),
 });
 
 export const doctypeNode = z.strictObject({
   k: z.literal('doctype'),
   id: nodeId,
   p: nodeId,
-  nx: nodeId.nullable().optional(),
-  name: z.string().max(128),
+  nx: z.optional(z.nullable(nodeId)),
+  name: z.string().check(z.maxLength(128)),
 });
 
 /** An open shadow root (parent: its host) or a same-origin iframe document (parent: the iframe). */
@@ -271,9 +275,9 @@ export const rootNode = z.strictObject({
   k: z.enum(['shadow', 'doc']),
   id: nodeId,
   p: nodeId,
-  nx: nodeId.nullable().optional(),
+  nx: z.optional(z.nullable(nodeId)),
   /** Constructed stylesheets adopted by this root, as CSS text. */
-  adopted: z.array(z.string().max(1_000_000)).optional(),
+  adopted: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
 });
 
 export const serializedNode = z.discriminatedUnion('k', [elementNode, textNode, commentNode, doctypeNode, rootNode]);
@@ -289,7 +293,7 @@ export const snapshotFrame = z.strictObject({
   t: z.literal('snapshot'),
   ...domFrame,
   /** A large snapshot arrives in parts (time slices); the mirror is built when `final`. */
-  part: z.number().int().nonnegative(),
+  part: z.number().check(z.int(), z.nonnegative()),
   final: z.boolean(),
   url,
   title: shortText,
@@ -300,17 +304,17 @@ export const snapshotFrame = z.strictObject({
   sy: coord,
   nodes: z.array(serializedNode),
   /** Constructed stylesheets adopted by the document. */
-  adopted: z.array(z.string().max(1_000_000)).optional(),
-  focus: nodeId.nullable().optional(),
+  adopted: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
+  focus: z.optional(z.nullable(nodeId)),
 });
 
 export const attributeChange = z.strictObject({
   id: nodeId,
   /** null removes the attribute. */
-  a: z.record(z.string().max(256), z.string().max(1_000_000).nullable()),
+  a: z.record(z.string().check(z.maxLength(256)), z.nullable(z.string().check(z.maxLength(1_000_000)))),
 });
 
-export const textChange = z.strictObject({ id: nodeId, x: z.string().max(10_000_000), m: z.literal(true).optional() });
+export const textChange = z.strictObject({ id: nodeId, x: z.string().check(z.maxLength(10_000_000)), m: z.optional(z.literal(true)) });
 
 export const mutationsFrame = z.strictObject({
   t: z.literal('mutations'),
@@ -320,17 +324,17 @@ export const mutationsFrame = z.strictObject({
   attrs: z.array(attributeChange),
   texts: z.array(textChange),
   /** CSSOM changes: the full rule list of a sheet owner (style/link element or root). */
-  sheets: z.array(z.strictObject({ id: nodeId, css: z.array(z.string().max(1_000_000)) })).optional(),
+  sheets: z.optional(z.array(z.strictObject({ id: nodeId, css: z.array(z.string().check(z.maxLength(1_000_000))) }))),
 });
 
 export const inputFrame = z.strictObject({
   t: z.literal('input'),
   ...domFrame,
   id: nodeId,
-  v: z.string().max(1_000_000).optional(),
-  chk: z.boolean().optional(),
-  sel: z.boolean().optional(),
-  m: z.literal(true).optional(),
+  v: z.optional(z.string().check(z.maxLength(1_000_000))),
+  chk: z.optional(z.boolean()),
+  sel: z.optional(z.boolean()),
+  m: z.optional(z.literal(true)),
 });
 
 export const scrollFrame = z.strictObject({
@@ -348,18 +352,18 @@ export const selectionFrame = z.strictObject({
   t: z.literal('selection'),
   ...domFrame,
   ranges: z
-    .array(z.strictObject({ start: nodeId, startOffset: z.number().int(), end: nodeId, endOffset: z.number().int() }))
-    .max(64),
+    .array(z.strictObject({ start: nodeId, startOffset: z.number().check(z.int()), end: nodeId, endOffset: z.number().check(z.int()) }))
+    .check(z.maxLength(64)),
 });
 
-export const focusFrame = z.strictObject({ t: z.literal('focus'), ...domFrame, id: nodeId.nullable() });
+export const focusFrame = z.strictObject({ t: z.literal('focus'), ...domFrame, id: z.nullable(nodeId) });
 
 export const mediaFrame = z.strictObject({
   t: z.literal('media'),
   ...domFrame,
   id: nodeId,
   paused: z.boolean(),
-  time: z.number().finite().nonnegative(),
+  time: z.number().check(z.nonnegative()),
 });
 
 export const navigationFrame = z.strictObject({ t: z.literal('nav'), ...domFrame, url, title: shortText });
@@ -370,25 +374,25 @@ export const pointerMessage = z.strictObject({
   x: coord,
   y: coord,
   /** A click ripple. */
-  click: z.boolean().optional(),
+  click: z.optional(z.boolean()),
   /** The pointer left the page. */
-  gone: z.boolean().optional(),
+  gone: z.optional(z.boolean()),
 });
 
 export const highlightMessage = z.strictObject({
   t: z.literal('highlight'),
   /** null clears the highlight. */
-  id: nodeId.nullable(),
-  label: shortText.optional(),
+  id: z.nullable(nodeId),
+  label: z.optional(shortText),
 });
 
 export const annotationMessage = z.strictObject({
   t: z.literal('annotation'),
-  id: z.string().max(64),
+  id: z.string().check(z.maxLength(64)),
   shape: z.enum(['path', 'arrow']),
   /** Page coordinates, flattened [x0, y0, x1, y1, ...]. */
-  points: z.array(coord).max(20_000),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  points: z.array(coord).check(z.maxLength(20_000)),
+  color: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/)),
 });
 
 export const annotationClearMessage = z.strictObject({ t: z.literal('annotation-clear') });
@@ -399,17 +403,17 @@ export const controlDenyMessage = z.strictObject({ t: z.literal('control-deny') 
 export const controlRevokeMessage = z.strictObject({ t: z.literal('control-revoke') });
 
 export const remoteAction = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('click'), id: nodeId, x: coord.optional(), y: coord.optional() }),
-  z.strictObject({ kind: z.literal('input'), id: nodeId, v: z.string().max(100_000) }),
+  z.strictObject({ kind: z.literal('click'), id: nodeId, x: z.optional(coord), y: z.optional(coord) }),
+  z.strictObject({ kind: z.literal('input'), id: nodeId, v: z.string().check(z.maxLength(100_000)) }),
   z.strictObject({
     kind: z.literal('key'),
     id: nodeId,
-    key: z.string().max(32),
-    code: z.string().max(32).optional(),
-    shift: z.boolean().optional(),
-    ctrl: z.boolean().optional(),
-    alt: z.boolean().optional(),
-    meta: z.boolean().optional(),
+    key: z.string().check(z.maxLength(32)),
+    code: z.optional(z.string().check(z.maxLength(32))),
+    shift: z.optional(z.boolean()),
+    ctrl: z.optional(z.boolean()),
+    alt: z.optional(z.boolean()),
+    meta: z.optional(z.boolean()),
   }),
   z.strictObject({ kind: z.literal('scroll'), id: nodeId, x: coord, y: coord }),
   z.strictObject({ kind: z.literal('navigate'), to: z.union([url, z.enum(['back', 'forward', 'reload'])]) }),
@@ -426,10 +430,10 @@ export const actionRefusedMessage = z.strictObject({
 });
 
 export const endMessage = z.strictObject({ t: z.literal('end'), by: role, reason: endReason });
-export const resyncMessage = z.strictObject({ t: z.literal('resync'), lastSeq: seq.nullable() });
+export const resyncMessage = z.strictObject({ t: z.literal('resync'), lastSeq: z.nullable(seq) });
 export const pingMessage = z.strictObject({ t: z.literal('ping'), ts: z.number() });
 export const pongMessage = z.strictObject({ t: z.literal('pong'), ts: z.number() });
-export const errorMessage = z.strictObject({ t: z.literal('error'), code: errorCode, message: z.string().max(2_048) });
+export const errorMessage = z.strictObject({ t: z.literal('error'), code: errorCode, message: z.string().check(z.maxLength(2_048)) });
 
 export const DOM_FRAME_TYPES = [
   'snapshot',
@@ -497,23 +501,23 @@ export const AGENT_ONLY_TYPES = new Set<ChannelMessage['t']>([
 // REST bodies
 
 export const createSessionBody = z.strictObject({
-  conversationId: z.string().min(1).max(256).optional(),
-  agentName: z.string().min(1).max(128).optional(),
-  metadata: z.record(z.string().max(64), z.union([z.string().max(1_024), z.number(), z.boolean()])).optional(),
+  conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  agentName: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  metadata: z.optional(z.record(z.string().check(z.maxLength(64)), z.union([z.string().check(z.maxLength(1_024)), z.number(), z.boolean()]))),
   /** Seconds until the session expires; capped by the server's SESSION_TTL. */
-  ttlSeconds: z.number().int().positive().optional(),
+  ttlSeconds: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
 /** What the host page passes to `<cobrowse-session>.offer()`. */
 export const customerInvite = z.strictObject({
   v: protocolVersion,
-  server: z.string().url(),
+  server: z.string().check(z.url()),
   sessionId,
   token,
-  agentName: shortText.optional(),
+  agentName: z.optional(shortText),
   expiresAt: z.number(),
 });
 export type CustomerInvite = z.infer<typeof customerInvite>;
 
-export const endSessionBody = z.strictObject({ reason: endReason.optional() }).optional();
+export const endSessionBody = z.optional(z.strictObject({ reason: z.optional(endReason) }));

@@ -6,6 +6,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
+import * as z from 'zod';
 import { ERROR_CODES, closeCodeFor, type ErrorCode } from '../shared/errors.js';
 import {
   AUDIT_KIND_ROLES,
@@ -24,6 +25,10 @@ import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type SessionRecord } from './store.js';
 import { iceServersFor } from './turn.js';
+
+// The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
+// small; the server explains invalid messages to clients in English.
+z.config(z.locales.en());
 
 interface Connection {
   socket: WebSocket;

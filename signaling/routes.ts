@@ -40,8 +40,9 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-function parseOrReply<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply, what: string): T | undefined {
-  const parsed = schema.safeParse(value);
+// Takes the core type because the protocol schemas are zod/mini (kept small for the browser bundle).
+function parseOrReply<T>(schema: z.core.$ZodType<T>, value: unknown, reply: FastifyReply, what: string): T | undefined {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';

@@ -98,8 +98,8 @@ const sessionRecordSchema = z.strictObject({
   status: sessionStatus,
   startedAt: epochMs.nullable(),
   endedAt: epochMs.nullable(),
-  endedBy: endedBy.nullable(),
-  endReason: endReason.nullable(),
+  endedBy: z.nullable(endedBy),
+  endReason: z.nullable(endReason),
   controlGranted: z.boolean(),
 });
 
@@ -115,8 +115,8 @@ const sessionRow = z.object({
   status: sessionStatus,
   started_at: z.number().nullable(),
   ended_at: z.number().nullable(),
-  ended_by: endedBy.nullable(),
-  end_reason: endReason.nullable(),
+  ended_by: z.nullable(endedBy),
+  end_reason: z.nullable(endReason),
   control_granted: z.union([z.literal(0), z.literal(1)]),
 });
 

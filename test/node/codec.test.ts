@@ -125,7 +125,7 @@ const packr = new Packr({ useRecords: true });
 
 describe('MessageEncoder / MessageDecoder', () => {
   it('round-trips one example of every channel message type', () => {
-    const types = channelMessage.options.map((option) => option.shape.t.value);
+    const types = channelMessage.def.options.flatMap((option) => option.shape.t.def.values);
     expect(types.length).toBeGreaterThan(20);
     const encoder = new MessageEncoder();
     const decoder = new MessageDecoder();
@@ -470,19 +470,55 @@ describe('codec under a strict Content-Security-Policy', () => {
     for (const decoded of results) expect(decoded).toEqual({ ok: true, message: sent });
   });
 
-  it('needs both the alias and the banner: without either, the trap sees code generation (control)', async () => {
+  it('needs the alias: without it msgpackr tries code generation, while zod/mini never does (control)', async () => {
     const { alias, banner } = await loadBrowserBuildOptions();
-    const variants: [string, Partial<BrowserBuildOptions>][] = [
-      ['neither', {}],
-      ['alias only (zod probes for eval)', { alias }],
-      ['banner only (msgpackr compiles its record reader)', { banner }],
+    const variants: [string, Partial<BrowserBuildOptions>, 'generates' | 'clean'][] = [
+      ['neither', {}, 'generates'],
+      ['banner only (msgpackr compiles its record reader)', { banner }, 'generates'],
+      // The protocol is zod/mini, whose object parser is never compiled, so it needs no banner.
+      ['alias only (zod/mini does not probe for eval)', { alias }, 'clean'],
     ];
-    for (const [name, options] of variants) {
+    for (const [name, options, expected] of variants) {
       const { attempts, result } = runUnderCsp(await bundle(roundTripProgram, 'iife', options));
-      expect(attempts.length, name).toBeGreaterThan(0);
-      // Both libraries fall back when refused, so decoding still works; the CSP report is what we avoid.
+      if (expected === 'generates') expect(attempts.length, name).toBeGreaterThan(0);
+      else expect(attempts, name).toEqual([]);
+      // msgpackr falls back when refused, so decoding still works; the CSP report is what we avoid.
       const { results } = JSON.parse(result) as { results: { ok: boolean }[] };
       expect(results.every((r) => r.ok), name).toBe(true);
     }
+  });
+
+  it('the banner keeps classic zod from probing for eval, should it ever reach a browser bundle (control)', async () => {
+    const { banner } = await loadBrowserBuildOptions();
+    const program = `
+      import * as z from 'zod';
+      const schema = z.object({ a: z.number(), b: z.string() });
+      globalThis.cspResult = JSON.stringify({ results: [schema.safeParse({ a: 1, b: 'x' })] });
+    `;
+    expect(runUnderCsp(await bundle(program, 'iife', {})).attempts.length).toBeGreaterThan(0);
+    const { attempts, result } = runUnderCsp(await bundle(program, 'iife', { banner }));
+    expect(attempts).toEqual([]);
+    expect(JSON.parse(result)).toEqual({ results: [{ success: true, data: { a: 1, b: 'x' } }] });
+  });
+
+  it('keeps classic zod and its locales out of the browser bundle (they triple its zod weight)', async () => {
+    const options = await loadBrowserBuildOptions();
+    const result = await esbuild.build({
+      stdin: { contents: `export * from ${JSON.stringify(codecEntry)};`, resolveDir: projectRoot, sourcefile: 'size-entry.ts', loader: 'ts' },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      ...options,
+    });
+    // Output inputs, not metafile.inputs: esbuild lists every file it visited, tree-shaken or not.
+    const emitted = Object.values(result.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path),
+    );
+    const zodInputs = emitted.filter((path) => path.includes('node_modules/zod/'));
+    expect(zodInputs.some((path) => path.includes('/v4/mini/'))).toBe(true);
+    expect(zodInputs.filter((path) => /\/v4\/(classic|locales)\//.test(path))).toEqual([]);
   });
 });
