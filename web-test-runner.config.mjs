@@ -104,7 +104,8 @@ function apiProxy(state) {
 
 /**
  * `executeServerCommand('cobrowse-screenshot', { path, selector? })`: a PNG of
- * the page (or one element), kept only when it is under the size limit.
+ * the page (or one element), written to `path` only when under the size limit
+ * and either missing or UPDATE_SCREENSHOTS=1.
  */
 function screenshotCommand() {
   return {
@@ -115,9 +116,12 @@ function screenshotCommand() {
       const target = payload.selector ? page.locator(payload.selector).first() : page;
       const png = await target.screenshot({ type: 'png', animations: 'disabled' });
       const maxBytes = payload.maxBytes ?? 100 * 1024;
-      const saved = png.byteLength < maxBytes;
-      if (saved) writeFileSync(join(root, payload.path), png);
-      return { bytes: png.byteLength, saved };
+      // Committed screenshots are refreshed on request (UPDATE_SCREENSHOTS=1) or when missing,
+      // so an ordinary test run leaves the work tree clean.
+      const file = join(root, payload.path);
+      const saved = png.byteLength < maxBytes && (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(file));
+      if (saved) writeFileSync(file, png);
+      return { bytes: png.byteLength, saved, fits: png.byteLength < maxBytes };
     },
   };
 }

@@ -13,13 +13,14 @@
 export const BROWSER_ALIASES = Object.freeze({ msgpackr: 'msgpackr/index-no-eval' });
 
 /**
- * zod 4 compiles object parsers with `new Function` and probes for it when a
- * schema is built, which a strict CSP reports as a violation even though zod
- * catches the error. `z.config({ jitless: true })` must run before any schema
- * exists; import order cannot guarantee that, so the banner presets the
- * global config object zod reads at load time (zod/v4/core/core.js). It runs
- * at the top of every output file, before any bundled module. Side effect: a
- * zod 4 loaded later by the host page on the same realm is jitless too.
+ * Classic zod 4 compiles object parsers with `new Function` and probes for it
+ * when a schema is built, which a strict CSP reports as a violation even
+ * though zod catches the error. shared/protocol.ts uses zod/mini, which never
+ * generates code; this banner stays as a safeguard should classic zod ever
+ * reach a browser bundle: it presets the global config zod reads at load time
+ * (zod/v4/core/core.js) to jitless, before any bundled module runs. Side
+ * effect: a zod 4 loaded later by the host page on the same realm is jitless
+ * too.
  */
 export const BROWSER_BANNER = Object.freeze({
   js: 'globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { jitless: true });',

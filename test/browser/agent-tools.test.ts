@@ -184,10 +184,10 @@ describe('agent view guidance tools', () => {
     await sendMouse({ type: 'up' });
     await live.customer.waitFor((m) => m.t === 'annotation');
     await mouseToPage(live.view, 600, 120);
-    const shot = await executeServerCommand<{ bytes: number; saved: boolean }, { path: string; selector: string }>('cobrowse-screenshot', {
+    const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string; selector: string }>('cobrowse-screenshot', {
       path: 'test/artifacts/agent-live.png',
       selector: 'cobrowse-agent-view',
     });
-    expect(shot?.saved, `screenshot is ${shot?.bytes} bytes`).to.equal(true);
+    expect(shot?.fits, `screenshot is ${shot?.bytes} bytes`).to.equal(true);
   });
 });

@@ -229,7 +229,7 @@ describe('customer consent', () => {
     ] as const) {
       await setViewport({ width, height });
       await new Promise((resolve) => requestAnimationFrame(resolve));
-      const shot = await executeServerCommand<{ bytes: number; saved: boolean }, { path: string }>('cobrowse-screenshot', { path: `test/artifacts/${name}.png` });
+      const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string }>('cobrowse-screenshot', { path: `test/artifacts/${name}.png` });
       expect(shot.bytes, `${name}.png size`).to.be.greaterThan(1000);
     }
   });

@@ -168,7 +168,7 @@ describe('customer live session', () => {
     const indicator = shadow(live.element).querySelector('.indicator')!;
     expect(indicator.getAttribute('role')).to.equal('region');
     expect(indicator.getAttribute('aria-label')).to.equal('Screen sharing');
-    const shot = await executeServerCommand<{ bytes: number; saved: boolean }, { path: string; selector: string }>('cobrowse-screenshot', {
+    const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string; selector: string }>('cobrowse-screenshot', {
       path: 'test/artifacts/indicator-live.png',
       selector: '.indicator',
     });
