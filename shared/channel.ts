@@ -102,10 +102,9 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     let bytes: Uint8Array;
     try {
       bytes = this.#encoder.encode(message);
-    } catch (error) {
-      // An encoder failure (message too large) leaves the stream usable; report and refuse.
+    } catch {
+      // An encoder failure (message too large) leaves the stream usable; count and refuse.
       this.#count('MESSAGE_TOO_LARGE');
-      void error;
       return false;
     }
     this.#onWireBytes?.(bytes);

@@ -10,7 +10,6 @@ import {
   isDomFrame,
   type ChannelMessage,
   type EndReason,
-  type EndedBy,
   type IceServer,
   type RemoteAction,
 } from '../../shared/protocol.js';
@@ -116,7 +115,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       if (data.type === 'offer') this.#newPeer();
       this.#peer?.signal(data);
     });
-    this.#signaling.on('ended', ({ by, reason }) => this.#finish(by, reason));
+    this.#signaling.on('ended', ({ reason }) => this.#finish(reason));
     this.#signaling.on('state', (state) => {
       if (state === 'reconnecting' && !this.#channel?.open) this.#setState('reconnecting', 'Reconnecting to the server…');
     });
@@ -175,7 +174,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     if (this.#state === 'ended') return;
     this.send({ t: 'end', by: 'agent', reason: 'agent-ended' });
     this.#signaling.send({ t: 'end', reason: 'agent-ended' });
-    this.#finish('agent', 'agent-ended');
+    this.#finish('agent-ended');
   }
 
   /** Ask for a fresh snapshot (the mirror detected a gap). */
@@ -239,7 +238,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
         this.#setControl(false);
         return;
       case 'end':
-        this.#finish(message.by, message.reason);
+        this.#finish(message.reason);
         return;
       case 'ping':
         this.send({ t: 'pong', ts: message.ts });
@@ -268,12 +267,11 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#peer = null;
   }
 
-  #finish(by: EndedBy, reason: EndReason): void {
+  #finish(reason: EndReason): void {
     if (this.#state === 'ended') return;
     this.#closePeer();
     this.#controlGranted = false;
     this.#setState('ended', END_DESCRIPTIONS[reason]);
-    void by;
     setTimeout(() => this.#signaling.close(), 250);
   }
 
