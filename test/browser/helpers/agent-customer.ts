@@ -10,15 +10,15 @@ import { CobrowseChannel } from '../../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../../shared/peer.js';
 import { channelMessage, type ChannelMessage, type EndReason } from '../../../shared/protocol.js';
 import { SignalingClient, signalingUrl } from '../../../shared/signaling-client.js';
+import { Inbox } from './inbox.js';
 
 export class SimulatedCustomer {
   /** Every message the agent sent over the data channel, decoded and validated, in order. */
-  readonly received: ChannelMessage[] = [];
+  readonly #inbox = new Inbox('the customer');
   readonly signaling: SignalingClient;
   #peer: PeerTransport | null = null;
   #channel: CobrowseChannel | null = null;
   #welcomed: Promise<void>;
-  #waiters: (() => void)[] = [];
 
   constructor(serverUrl: string, customerToken: string) {
     this.signaling = new SignalingClient({ url: signalingUrl(serverUrl), token: customerToken });
@@ -47,8 +47,7 @@ export class SimulatedCustomer {
       if (this.#peer !== peer) return;
       const channel = new CobrowseChannel(peer, { role: 'customer' });
       channel.on('message', (message) => {
-        this.received.push(message);
-        for (const wake of this.#waiters.splice(0)) wake();
+        this.#inbox.push(message);
       });
       this.#channel = channel;
       this.signaling.send({ t: 'event', event: { kind: 'connected' } });
@@ -67,24 +66,18 @@ export class SimulatedCustomer {
     this.#channel.send(parsed);
   }
 
-  /** Resolves with the first received message (past or future) that matches. */
-  async waitFor<T extends ChannelMessage>(match: (message: ChannelMessage) => message is T, timeoutMs?: number): Promise<T>;
-  async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage>;
-  async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs = 10_000): Promise<ChannelMessage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`the customer never received the expected message; got ${this.received.map((m) => m.t).join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  /** Every message received, in order. */
+  get received(): ChannelMessage[] {
+    return this.#inbox.messages;
   }
+
+  /** Resolves with the first received message (past or future) that matches. */
+  waitFor<T extends ChannelMessage>(match: (message: ChannelMessage) => message is T, timeoutMs?: number): Promise<T>;
+  waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage>;
+  waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage> {
+    return this.#inbox.waitFor(match, timeoutMs);
+  }
+
 
   /** Close the peer connection only: the customer stays present on the signaling server. */
   dropPeer(): void {

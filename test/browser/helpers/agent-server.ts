@@ -40,14 +40,4 @@ export async function auditTypes(sessionId: string): Promise<string[]> {
   return body.events.map((event) => event.type);
 }
 
-/** Poll until `check` returns a truthy value (real network and WebRTC: no fixed sleeps). */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await check();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { until } from './inbox.js';

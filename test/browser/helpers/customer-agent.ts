@@ -10,6 +10,7 @@ import { CobrowseChannel } from '../../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../../shared/peer.js';
 import type { ChannelMessage } from '../../../shared/protocol.js';
 import { SignalingClient, signalingUrl, type SocketLike } from '../../../shared/signaling-client.js';
+import { Inbox } from './inbox.js';
 
 const NativeWebSocket = window.WebSocket;
 const nativeWrtc = {
@@ -20,11 +21,10 @@ const nativeWrtc = {
 
 export class SimulatedAgent {
   /** Every message the customer sent over the data channel, decoded and validated, in order. */
-  readonly received: ChannelMessage[] = [];
+  readonly #inbox = new Inbox('the agent');
   readonly signaling: SignalingClient;
   #peer: PeerTransport | null = null;
   #channel: CobrowseChannel | null = null;
-  #waiters: (() => void)[] = [];
 
   constructor(serverUrl: string, agentToken: string) {
     this.signaling = new SignalingClient({
@@ -48,24 +48,18 @@ export class SimulatedAgent {
     this.#channel.send(message);
   }
 
-  /** Resolves with the first received message (past or future) that matches. */
-  async waitFor<T extends ChannelMessage>(match: (message: ChannelMessage) => message is T, timeoutMs?: number): Promise<T>;
-  async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage>;
-  async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs = 10_000): Promise<ChannelMessage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`the agent never received the expected message; got ${this.received.map((m) => m.t).join(', ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  /** Every message received, in order. */
+  get received(): ChannelMessage[] {
+    return this.#inbox.messages;
   }
+
+  /** Resolves with the first received message (past or future) that matches. */
+  waitFor<T extends ChannelMessage>(match: (message: ChannelMessage) => message is T, timeoutMs?: number): Promise<T>;
+  waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage>;
+  waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage> {
+    return this.#inbox.waitFor(match, timeoutMs);
+  }
+
 
   /** Resolves once the data channel to the customer is open. */
   async waitConnected(timeoutMs = 15_000): Promise<void> {
@@ -90,8 +84,7 @@ export class SimulatedAgent {
     peer.on('connect', () => {
       const channel = new CobrowseChannel(peer, { role: 'agent' });
       channel.on('message', (message) => {
-        this.received.push(message);
-        for (const wake of this.#waiters.splice(0)) wake();
+        this.#inbox.push(message);
       });
       this.#channel = channel;
     });

@@ -68,17 +68,6 @@ export function indicatorText(element: CobrowseSession): string {
   return shadow(element).querySelector('.indicator [role="status"]')?.textContent?.trim() ?? '';
 }
 
-/** Poll until `check` returns a truthy value (real network and WebRTC: no fixed sleeps). */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await check();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 interface ListenerRecord {
   target: EventTarget;
@@ -268,3 +257,5 @@ export function capturedTags(frames: unknown[]): Set<string> {
   visit(frames);
   return tags;
 }
+
+export { until } from './inbox.js';
