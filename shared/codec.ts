@@ -20,6 +20,7 @@ import { Packr, Unpackr } from 'msgpackr';
 import { Deflate, Inflate, Z_SYNC_FLUSH } from 'pako';
 import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
+import { compactMessage, expandMessage } from './node-list-compaction.js';
 
 const MIB = 1024 * 1024;
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * MIB;
@@ -105,7 +106,7 @@ export class MessageEncoder {
    */
   encode(message: ChannelMessage): Uint8Array {
     if (this.#broken) throw new ProtocolError('CORRUPT_STREAM', 'The encoder must be reset before it can be used again.');
-    const packed = this.#packr.pack(message);
+    const packed = this.#packr.pack(compactMessage(message));
     if (packed.length > this.#maxMessageBytes) {
       throw new ProtocolError(
         'MESSAGE_TOO_LARGE',
@@ -216,6 +217,7 @@ export class MessageDecoder {
       );
     }
 
+    expandMessage(value);
     const parsed = channelMessage.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
