@@ -43,13 +43,12 @@ export class SimulatedCustomer {
     const peer = createPeer({ initiator: true, iceServers: [] });
     this.#peer = peer;
     peer.on('signal', (data) => this.signaling.send({ t: 'signal', data }));
+    // Listen from the start, as the product does: the agent's first message can arrive before our 'connect'.
+    const channel = new CobrowseChannel(peer, { role: 'customer' });
+    channel.on('message', (message) => this.#inbox.push(message));
+    this.#channel = channel;
     peer.on('connect', () => {
       if (this.#peer !== peer) return;
-      const channel = new CobrowseChannel(peer, { role: 'customer' });
-      channel.on('message', (message) => {
-        this.#inbox.push(message);
-      });
-      this.#channel = channel;
       this.signaling.send({ t: 'event', event: { kind: 'connected' } });
     });
     const deadline = Date.now() + timeoutMs;

@@ -81,13 +81,10 @@ export class SimulatedAgent {
     const peer = createPeer({ initiator: false, iceServers: [], wrtc: nativeWrtc });
     this.#peer = peer;
     peer.on('signal', (data) => this.signaling.send({ t: 'signal', data }));
-    peer.on('connect', () => {
-      const channel = new CobrowseChannel(peer, { role: 'agent' });
-      channel.on('message', (message) => {
-        this.#inbox.push(message);
-      });
-      this.#channel = channel;
-    });
+    // Listen from the start, as the product does: the customer's snapshot can arrive before our 'connect'.
+    const channel = new CobrowseChannel(peer, { role: 'agent' });
+    channel.on('message', (message) => this.#inbox.push(message));
+    this.#channel = channel;
     peer.on('close', () => {
       if (this.#peer === peer) this.#peer = null;
     });
