@@ -245,19 +245,8 @@ export function maskValue(value: string): string {
 /** True when `digits` is non-empty, only ASCII digits, and passes the Luhn checksum. */
 export function isLuhnValid(digits: string): boolean {
   if (digits.length === 0) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let digit = digits.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return false;
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return sum % 10 === 0;
+  for (let i = 0; i < digits.length; i++) if (!isAsciiDigit(digits.charCodeAt(i))) return false;
+  return isLuhnValidSpan(digits, 0, digits.length);
 }
 
 const CARD_MIN_DIGITS = 13;
