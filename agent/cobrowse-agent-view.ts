@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { token as tokenSchema, type ChannelMessage } from '../shared/protocol.js';
 import { Mirror } from './mirror/mirror.js';
 import { AgentSession, type AgentState } from './session/agent-session.js';
+import { arrowHeadPoints } from '../shared/annotation-shape.js';
 
 export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
@@ -20,7 +21,6 @@ const STATE_LABELS: Record<AgentState, string> = {
 const DRAW_COLOR = '#e11d48';
 /** Shorter drags (in the agent's pixels) are clicks, not arrows. */
 const MIN_ARROW_LENGTH = 8;
-const ARROW_HEAD_SIZE = 14;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Same words as the session's message for a token the server does not know. */
 const MALFORMED_LINK_MESSAGE = 'This link is not valid. Ask for a new co-browsing link.';
@@ -668,10 +668,7 @@ export class CobrowseAgentView extends LitElement {
     const head = stroke.element.querySelector('polygon');
     const [x1, y1, x2, y2] = stroke.stagePoints;
     if (!head || x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined) return;
-    // The same head the customer's overlay draws, so both sides see one arrow.
-    const angle = Math.atan2(y2 - y1, x2 - x1);
-    const corner = (spread: number) => `${x2 - ARROW_HEAD_SIZE * Math.cos(angle + spread)},${y2 - ARROW_HEAD_SIZE * Math.sin(angle + spread)}`;
-    head.setAttribute('points', `${x2},${y2} ${corner(0.45)} ${corner(-0.45)}`);
+    head.setAttribute('points', arrowHeadPoints(x1, y1, x2, y2));
   }
 
   #clearDrawings(): void {

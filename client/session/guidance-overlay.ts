@@ -5,6 +5,7 @@
  * which the capture engine never serializes, with pointer-events off so the
  * page stays fully usable.
  */
+import { arrowHeadPoints } from '../../shared/annotation-shape.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Drawings fade after this long. */
@@ -115,11 +116,8 @@ export class GuidanceOverlay {
     if (shape === 'arrow' && points.length >= 4) {
       const n = points.length;
       const [x1, y1, x2, y2] = [points[n - 4]!, points[n - 3]!, points[n - 2]!, points[n - 1]!];
-      const angle = Math.atan2(y2 - y1, x2 - x1);
       const head = doc.createElementNS(SVG_NS, 'polygon');
-      const size = 14;
-      const p = (a: number) => `${x2 - size * Math.cos(angle + a)},${y2 - size * Math.sin(angle + a)}`;
-      head.setAttribute('points', `${x2},${y2} ${p(0.45)} ${p(-0.45)}`);
+      head.setAttribute('points', arrowHeadPoints(x1, y1, x2, y2));
       head.setAttribute('fill', color);
       group.append(head);
     }
