@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { MIRROR_CSP } from '../../agent/mirror/build-node.js';
-import { htmlPayloads, payloadScript } from './helpers/mirror-payloads.js';
+import { htmlPayloads, payloadScript, pokeEverything } from './helpers/mirror-payloads.js';
 import { mirrorRoots, mountMirror, mutationsFrame, NodeBuilder, settle, snapshotFrame, type MountedMirror } from './helpers/mirror-frames.js';
 
 declare global {
@@ -169,27 +169,7 @@ describe('mirror: script safety', function () {
       const locationsBefore = framesOf(doc).map((view) => view.location.href);
       const topLocation = location.href;
 
-      for (const root of mirrorRoots(doc)) {
-        for (const element of root.querySelectorAll('a, area, button, input, [onclick], x-widget, summary, text, mtext, div')) {
-          const target = element as HTMLElement;
-          target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
-          target.dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, composed: true, button: 1 }));
-          target.dispatchEvent(new MouseEvent('mouseover', { bubbles: true, cancelable: true, composed: true }));
-          if (typeof target.click === 'function') target.click();
-        }
-        for (const form of root.querySelectorAll('form')) {
-          try {
-            form.requestSubmit();
-          } catch {
-            // A form without a submitter may refuse; submit() is tried next.
-          }
-          try {
-            form.submit();
-          } catch {
-            // Sandboxed forms may throw instead of silently refusing: either way nothing is sent.
-          }
-        }
-      }
+      for (const root of mirrorRoots(doc)) pokeEverything(root);
       await settle(700);
 
       expect(flagsWith(marker)).to.deep.equal([]);

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { allRoots, loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
+import { pokeEverything } from './helpers/mirror-payloads.js';
 import { agentPayloadScript, customerPayloads, mutationPayloads } from './helpers/pipeline-payloads.js';
 
 declare global {
@@ -85,27 +86,7 @@ describe('pipeline: script safety end to end', function () {
     const documentsBefore = allRoots([doc]).filter((root) => root.nodeType === Node.DOCUMENT_NODE) as Document[];
     const locationsBefore = documentsBefore.map((view) => view.defaultView?.location.href);
     const topLocation = location.href;
-    for (const root of allRoots([doc])) {
-      for (const element of root.querySelectorAll('a, area, button, input, div, summary, text, mtext, x-widget')) {
-        const target = element as HTMLElement;
-        target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
-        target.dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, composed: true, button: 1 }));
-        target.dispatchEvent(new MouseEvent('mouseover', { bubbles: true, cancelable: true, composed: true }));
-        if (typeof target.click === 'function') target.click();
-      }
-      for (const form of root.querySelectorAll('form')) {
-        try {
-          form.requestSubmit();
-        } catch {
-          // A form without a submitter may refuse; submit() is tried next.
-        }
-        try {
-          form.submit();
-        } catch {
-          // A sandboxed form may throw instead of refusing silently: either way nothing is sent.
-        }
-      }
-    }
+    for (const root of allRoots([doc])) pokeEverything(root);
     await new Promise((resolve) => setTimeout(resolve, 800));
 
     expect(runs(marker).agent).to.deep.equal([]);

@@ -85,3 +85,30 @@ export function htmlPayloads(marker: string): HtmlPayload[] {
   ];
   return list.map(([name, family, make]) => ({ name, family, html: make(name) }));
 }
+
+/**
+ * Click, aux-click and hover everything clickable in one mirror root, and
+ * submit every form: whatever a payload hid behind an interaction gets its
+ * chance to run or navigate.
+ */
+export function pokeEverything(root: ParentNode): void {
+  for (const element of root.querySelectorAll('a, area, button, input, [onclick], x-widget, summary, text, mtext, div')) {
+    const target = element as HTMLElement;
+    target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
+    target.dispatchEvent(new MouseEvent('auxclick', { bubbles: true, cancelable: true, composed: true, button: 1 }));
+    target.dispatchEvent(new MouseEvent('mouseover', { bubbles: true, cancelable: true, composed: true }));
+    if (typeof target.click === 'function') target.click();
+  }
+  for (const form of root.querySelectorAll('form')) {
+    try {
+      form.requestSubmit();
+    } catch {
+      // A form without a submitter may refuse; submit() is tried next.
+    }
+    try {
+      form.submit();
+    } catch {
+      // Sandboxed forms may throw instead of silently refusing: either way nothing is sent.
+    }
+  }
+}
