@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { DEMO_INVITE_TEXT } from '../../signaling/demo.js';
 import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
 import { startTestServer, type TestServer } from '../node/helpers/server.js';
-import type { MirrorElementState } from './helpers/harness.js';
+import { agentStatus, mirrorElement } from './helpers/harness.js';
 
 let server: TestServer;
 let customerBrowser: LaunchedChromium;
@@ -32,23 +32,6 @@ async function consoleFrame(desk: Page): Promise<Frame> {
     await desk.waitForTimeout(100);
   }
   throw new Error('the desk shows no agent console');
-}
-
-/** Like the harness's mirrorElement, but for a console inside the desk's iframe. */
-function mirrorElement(agentConsole: Frame, selector: string): Promise<MirrorElementState | null> {
-  return agentConsole.evaluate((sel) => {
-    const el = document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument?.querySelector(sel);
-    if (!el) return null;
-    return {
-      text: el.textContent ?? '',
-      value: 'value' in el ? String((el as HTMLInputElement).value) : null,
-      masked: el.hasAttribute('data-cobrowse-mirror-masked'),
-    };
-  }, selector);
-}
-
-async function consoleStatus(agentConsole: Frame): Promise<string> {
-  return (await agentConsole.locator('cobrowse-agent-view .status').textContent())?.trim() ?? '';
 }
 
 describe('the demo: shop and agent desk', () => {
@@ -82,11 +65,11 @@ describe('the demo: shop and agent desk', () => {
 
     // The desk opened the agent console for that session, waiting for consent.
     const agentConsole = await consoleFrame(desk);
-    await expect.poll(() => consoleStatus(agentConsole), { timeout: 10_000 }).toBe('Waiting for the customer');
+    await expect.poll(() => agentStatus(agentConsole), { timeout: 10_000 }).toBe('Waiting for the customer');
     expect(await desk.getByRole('link', { name: /Open co-browsing view/ }).getAttribute('href')).toMatch(/\/agent\/#token=/);
 
     await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    await expect.poll(() => consoleStatus(agentConsole), { timeout: 15_000 }).toBe('Live');
+    await expect.poll(() => agentStatus(agentConsole), { timeout: 15_000 }).toBe('Live');
     await expect.poll(async () => (await mirrorElement(agentConsole, '#title'))?.text, { timeout: 10_000 }).toBe('Checkout');
     await expect.poll(() => chat.textContent()).toContain('You allowed Dana to see this tab.');
     await expect.poll(() => desk.locator('#session-status').textContent(), { timeout: 10_000 }).toBe('Live');

@@ -91,8 +91,8 @@ export interface MirrorElementState {
   masked: boolean;
 }
 
-/** Read an element of the mirrored page from the console (the mirror itself runs no script). */
-export async function mirrorElement(agent: Page, selector: string): Promise<MirrorElementState | null> {
+/** Read an element of the mirrored page from the console (a page, or a frame embedding it); the mirror itself runs no script. */
+export async function mirrorElement(agent: Page | Frame, selector: string): Promise<MirrorElementState | null> {
   return agent.evaluate((sel) => {
     const doc = document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument;
     const el = doc?.querySelector(sel);
@@ -105,7 +105,7 @@ export async function mirrorElement(agent: Page, selector: string): Promise<Mirr
   }, selector);
 }
 
-export async function agentStatus(agent: Page): Promise<string> {
+export async function agentStatus(agent: Page | Frame): Promise<string> {
   return (await agent.locator('cobrowse-agent-view .status').textContent())?.trim() ?? '';
 }
 
