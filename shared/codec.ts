@@ -1,13 +1,16 @@
 /**
- * Data-channel codec: msgpack (records) then raw deflate on one persistent
- * stream per direction, sync-flushed per message, so tag and attribute names
- * repeated across frames cost almost nothing after the first one.
+ * Data-channel codec: the compact wire layout (wire-format.ts: positional
+ * fields, columnar node lists, name tables, seq deltas), then msgpack, then
+ * raw deflate on one persistent stream per direction, sync-flushed per
+ * message, so names and values repeated across frames cost almost nothing
+ * after the first one.
  *
- * Both ends share compression state, so the decoder must see every message
- * the encoder produced, in order. Anything that makes the decoder skip or
- * half-read a message (corrupt data, an oversize or bomb message) is fatal:
- * the caller resets both sides and asks for a fresh snapshot. Messages that
- * inflate fine but do not decode or validate are dropped and counted only.
+ * Both ends share state (the deflate window and the wire layout's tables), so
+ * the decoder must see every message the encoder produced, in order. Anything
+ * that makes the decoder skip or half-read a message (corrupt data, an
+ * oversize or bomb message, msgpack or wire-layout violations) is fatal: the
+ * caller resets both sides and asks for a fresh snapshot. Messages that decode
+ * fine but do not validate are dropped and counted only.
  *
  * Strings travel as UTF-8, so a lone surrogate arrives as U+FFFD; msgpackr
  * renames an object key `__proto__` to `__proto_` (it never sets a prototype).
@@ -20,7 +23,8 @@ import { Packr, Unpackr } from 'msgpackr';
 import { Deflate, Inflate, Z_SYNC_FLUSH } from 'pako';
 import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
-import { compactMessage, expandMessage } from './node-list-compaction.js';
+import { fromWire, toWire } from './wire-format.js';
+import { WireFormatError, WireState } from './wire-names.js';
 
 const MIB = 1024 * 1024;
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * MIB;
@@ -57,9 +61,13 @@ export interface DecoderStats {
 }
 
 function newPackr(): Packr {
-  // No shared structures: every message carries its own record definitions,
-  // so a dropped or rejected message can never desync structure tables.
-  return new Packr({ useRecords: true });
+  // No records: the wire layout already sends positional arrays, so records would only add definitions.
+  return new Packr({ useRecords: false });
+}
+
+function newUnpackr(): Unpackr {
+  // useRecords must be off here too, or bytes 0x40-0x7f (positive fixints) would read as record references.
+  return new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 }
 
 function newDeflate(level: number): Deflate {
@@ -86,7 +94,8 @@ function endsWithTrailer(bytes: Uint8Array): boolean {
 export class MessageEncoder {
   readonly #level: number;
   readonly #maxMessageBytes: number;
-  #packr = newPackr();
+  readonly #packr = newPackr();
+  #wire = new WireState();
   #deflate: Deflate;
   #output: Uint8Array[] = [];
   #outputBytes = 0;
@@ -106,8 +115,16 @@ export class MessageEncoder {
    */
   encode(message: ChannelMessage): Uint8Array {
     if (this.#broken) throw new ProtocolError('CORRUPT_STREAM', 'The encoder must be reset before it can be used again.');
-    const packed = this.#packr.pack(compactMessage(message));
+    const mark = this.#wire.mark();
+    let packed: Uint8Array;
+    try {
+      packed = this.#packr.pack(toWire(message, this.#wire));
+    } catch (err) {
+      this.#wire.restore(mark);
+      throw err;
+    }
     if (packed.length > this.#maxMessageBytes) {
+      this.#wire.restore(mark);
       throw new ProtocolError(
         'MESSAGE_TOO_LARGE',
         `A ${message.t} message packs to ${packed.length} bytes, over the ${this.#maxMessageBytes} byte limit.`,
@@ -133,7 +150,7 @@ export class MessageEncoder {
 
   /** Start a fresh stream (after the peer reported a fatal decode error). */
   reset(): void {
-    this.#packr = newPackr();
+    this.#wire = new WireState();
     this.#deflate = this.#createDeflate();
     this.#broken = false;
   }
@@ -155,7 +172,8 @@ class InflateLimitReached extends Error {}
 export class MessageDecoder {
   readonly #maxMessageBytes: number;
   readonly #maxInflatedBytes: number;
-  readonly #unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType: 'number' });
+  readonly #unpackr = newUnpackr();
+  #wire = new WireState();
   #inflate: Inflate;
   #inflated: Uint8Array[] = [];
   #inflatedBytes = 0;
@@ -182,6 +200,7 @@ export class MessageDecoder {
 
   /** Start a fresh stream, matching a reset() of the peer's encoder. */
   reset(): void {
+    this.#wire = new WireState();
     this.#inflate = this.#createInflate();
     this.#inflated = [];
     this.#inflatedBytes = 0;
@@ -209,15 +228,12 @@ export class MessageDecoder {
 
     let value: unknown;
     try {
-      value = this.#unpackr.unpack(inflated.bytes);
+      value = fromWire(this.#unpackr.unpack(inflated.bytes), this.#wire);
     } catch (err) {
-      return this.#reject(
-        { code: 'DECODE_FAILED', message: `msgpack: ${err instanceof Error ? err.message : String(err)}` },
-        false,
-      );
+      // The encoder updated its wire state for this message and we could not follow: fatal.
+      return this.#fatal('DECODE_FAILED', `${err instanceof WireFormatError ? 'wire layout' : 'msgpack'}: ${err instanceof Error ? err.message : String(err)}`);
     }
 
-    expandMessage(value);
     const parsed = channelMessage.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

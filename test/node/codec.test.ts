@@ -121,7 +121,8 @@ class RawWireStream {
   }
 }
 
-const packr = new Packr({ useRecords: true });
+/** msgpack as the codec writes it: no records (see codec.ts). */
+const plainPackr = new Packr({ useRecords: false });
 
 describe('MessageEncoder / MessageDecoder', () => {
   it('round-trips one example of every channel message type', () => {
@@ -281,18 +282,44 @@ describe('MessageEncoder / MessageDecoder', () => {
     );
   });
 
-  it('drops undecodable msgpack (DECODE_FAILED) and keeps decoding the stream', () => {
-    const wire = new RawWireStream();
-    const decoder = new MessageDecoder();
+  it('treats undecodable msgpack as fatal (DECODE_FAILED): the wire tables may have moved on without us', () => {
     const undecodable = [
       new Uint8Array(0),
       new Uint8Array([0x92, 0x01]), // an array of 2 with 1 element
       new Uint8Array([0x01, 0x02]), // trailing bytes after a value
     ];
-    for (const payload of undecodable) expectError(decoder.decode(wire.frame(payload)), 'DECODE_FAILED', false);
-    const next = wire.frame(packr.pack(examples.scroll));
-    expect(expectOk(decoder.decode(next))).toEqual(examples.scroll);
-    expect(decoder.stats).toEqual({ decoded: 1, rejected: 3, byCode: { DECODE_FAILED: 3 } });
+    for (const payload of undecodable) {
+      const wire = new RawWireStream();
+      const decoder = new MessageDecoder();
+      expectError(decoder.decode(wire.frame(payload)), 'DECODE_FAILED', true);
+      expectError(decoder.decode(wire.frame(plainPackr.pack(examples.scroll))), 'DECODE_FAILED', true);
+      decoder.reset();
+      expect(expectOk(decoder.decode(new RawWireStream().frame(plainPackr.pack(examples.scroll))))).toEqual(examples.scroll);
+    }
+  });
+
+  it('treats a message that breaks the compact layout as fatal (DECODE_FAILED), never as a crash', () => {
+    const broken: unknown[] = [
+      [99, 1, 2], // no such type code
+      [4, 0, 1, 2, 3, 9], // scroll (code 4) with an extra value
+      [4, 0, 1], // scroll missing fields
+      [4, 'x', 0, 0, 0], // a seq delta that is not a number
+      [4, -5, 0, 0, 0], // a seq before 0
+      [2, 0, 0, [], [[], [], [], [], [], [], [], [], []], [1, 1, 7, 'x'], []], // attrs naming an unknown table index
+      [2, 0, 0, [], [[], [], [], [], [], [], [], [], []], [], [1]], // texts not in pairs
+      [0, 1, 2], // a generic wrapper with two values
+    ];
+    for (const value of broken) {
+      const decoder = new MessageDecoder();
+      const result = decoder.decode(new RawWireStream().frame(plainPackr.pack(value)));
+      expectError(result, 'DECODE_FAILED', true);
+    }
+  });
+
+  it('still accepts a message sent as a plain msgpack map', () => {
+    const wire = new RawWireStream();
+    const decoder = new MessageDecoder();
+    expect(expectOk(decoder.decode(wire.frame(plainPackr.pack(examples.mutations))))).toEqual(examples.mutations);
   });
 
   it('drops schema-invalid messages (BAD_MESSAGE), counts them, and decodes the next one', () => {
@@ -348,6 +375,63 @@ describe('MessageEncoder / MessageDecoder', () => {
       { numRuns: 300 },
     );
     expect(decoder.stats.rejected).toBe(0);
+  });
+
+  it('round-trips any mix of valid messages on one stream, seq in any order (property)', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    const seq = fc.nat({ max: 2 ** 40 });
+    const id = fc.nat({ max: 2 ** 31 });
+    const text = fc.string({ unit: 'grapheme', maxLength: 30 });
+    const message: fc.Arbitrary<ChannelMessage> = fc.oneof(
+      fc.record({ seq, id, x: fc.integer(), y: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0 }).map((v) => v + 0) }).map((m) => ({ t: 'scroll' as const, ...m })),
+      fc
+        .record({ seq, id, v: text, chk: fc.boolean(), sel: fc.boolean(), m: fc.constant(true as const) }, { requiredKeys: ['seq', 'id'] })
+        .map((m) => ({ t: 'input' as const, ...m })),
+      fc.record({ seq, id: fc.option(id, { nil: null }) }).map((m) => ({ t: 'focus' as const, ...m })),
+      fc
+        .record({
+          seq,
+          removes: fc.array(id, { maxLength: 4 }),
+          adds: fc.array(
+            fc.record({ k: fc.constant('el' as const), id, p: id, nx: fc.option(id, { nil: null }), tag: fc.constantFrom('li', 'b', 'my-widget'), a: fc.dictionary(fc.constantFrom('class', 'style', 'data-x'), text) }, { requiredKeys: ['k', 'id', 'p', 'tag'] }),
+            { maxLength: 4 },
+          ),
+          attrs: fc.array(fc.record({ id, a: fc.dictionary(fc.constantFrom('class', 'style', 'aria-label'), fc.option(text, { nil: null })) }), { maxLength: 3 }),
+          texts: fc.array(fc.record({ id, x: text, m: fc.constant(true as const) }, { requiredKeys: ['id', 'x'] }), { maxLength: 3 }),
+          sheets: fc.array(fc.record({ id, css: fc.array(text, { maxLength: 2 }) }), { maxLength: 2 }),
+        }, { requiredKeys: ['seq', 'removes', 'adds', 'attrs', 'texts'] })
+        .map((m) => ({ t: 'mutations' as const, ...m })),
+      fc.record({ seq, focus: fc.option(id, { nil: null }), adopted: fc.array(text, { maxLength: 2 }) }, { requiredKeys: ['seq'] }).map((m) => ({ ...examples.snapshot, ...m })),
+      fc.record({ x: fc.integer(), y: fc.integer(), click: fc.boolean(), gone: fc.boolean() }, { requiredKeys: ['x', 'y'] }).map((m) => ({ t: 'pointer' as const, ...m })),
+      fc.constantFrom(...Object.values(examples)),
+    );
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 12 }), (messages) => {
+        for (const m of messages) expect(expectOk(decoder.decode(encoder.encode(m)))).toEqual(m);
+      }),
+      { numRuns: 200 },
+    );
+    expect(decoder.stats.rejected).toBe(0);
+  });
+
+  it('keeps both sides\' name tables in step when an oversize message is refused', () => {
+    const encoder = new MessageEncoder({ maxMessageBytes: 600 });
+    const decoder = new MessageDecoder();
+    const adds = (x: string, seq = 7): ChannelMessage => ({
+      t: 'mutations',
+      seq,
+      removes: [],
+      adds: [{ k: 'el', id: 40, p: 3, tag: 'fresh-tag', a: { 'fresh-name': 'v' } }, { k: 'text', id: 41, p: 40, x }],
+      attrs: [],
+      texts: [],
+    });
+    // Incompressible enough to go over the limit after msgpack.
+    const noise = Array.from({ length: 900 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join('');
+    expect(() => encoder.encode(adds(noise))).toThrow(ProtocolError);
+    // The refused message taught the encoder nothing: the next one still spells the names out, and seq 7 is still next.
+    expect(expectOk(decoder.decode(encoder.encode(adds('small'))))).toEqual(adds('small'));
+    expect(expectOk(decoder.decode(encoder.encode(adds('again', 8))))).toEqual(adds('again', 8));
   });
 
   it('renames a __proto__ key to __proto_ instead of touching any prototype', () => {
@@ -409,7 +493,7 @@ async function bundle(contents: string, format: 'esm' | 'iife', options: Partial
   return text;
 }
 
-/** Round-trips a message with many records of one shape, enough for msgpackr to want its compiled reader. */
+/** Round-trips a message with many nodes of one shape (which msgpackr records would want a compiled reader for). */
 const roundTripProgram = `
   import { MessageDecoder, MessageEncoder } from ${JSON.stringify(codecEntry)};
   const adds = [];
@@ -470,16 +554,33 @@ describe('codec under a strict Content-Security-Policy', () => {
     for (const decoded of results) expect(decoded).toEqual({ ok: true, message: sent });
   });
 
-  it('needs the alias: without it msgpackr tries code generation, while zod/mini never does (control)', async () => {
+  it('never reaches msgpackr records, which generate code without the alias; zod/mini never does (control)', async () => {
     const { alias, banner } = await loadBrowserBuildOptions();
+    // The codec sends positional arrays without msgpack records, so even a bundle without the alias stays clean.
+    for (const [name, options] of [['neither', {}], ['alias only', { alias }]] as const) {
+      const { attempts, result } = runUnderCsp(await bundle(roundTripProgram, 'iife', options));
+      expect(attempts, name).toEqual([]);
+      const { results } = JSON.parse(result) as { results: { ok: boolean }[] };
+      expect(results.every((r) => r.ok), name).toBe(true);
+    }
+    // The alias stays as a safeguard: msgpackr with records compiles its reader unless aliased.
+    const recordsProgram = `
+      import { Packr, Unpackr } from 'msgpackr';
+      const packr = new Packr({ useRecords: true });
+      const unpackr = new Unpackr({ useRecords: true });
+      const rows = [];
+      for (let i = 0; i < 50; i++) rows.push({ k: 'el', id: i, tag: 'li' });
+      const results = [];
+      for (let i = 0; i < 5; i++) results.push({ ok: JSON.stringify(unpackr.unpack(packr.pack(rows))) === JSON.stringify(rows) });
+      globalThis.cspResult = JSON.stringify({ results });
+    `;
     const variants: [string, Partial<BrowserBuildOptions>, 'generates' | 'clean'][] = [
-      ['neither', {}, 'generates'],
-      ['banner only (msgpackr compiles its record reader)', { banner }, 'generates'],
-      // The protocol is zod/mini, whose object parser is never compiled, so it needs no banner.
-      ['alias only (zod/mini does not probe for eval)', { alias }, 'clean'],
+      ['records, neither', {}, 'generates'],
+      ['records, banner only', { banner }, 'generates'],
+      ['records, alias', { alias }, 'clean'],
     ];
     for (const [name, options, expected] of variants) {
-      const { attempts, result } = runUnderCsp(await bundle(roundTripProgram, 'iife', options));
+      const { attempts, result } = runUnderCsp(await bundle(recordsProgram, 'iife', options));
       if (expected === 'generates') expect(attempts.length, name).toBeGreaterThan(0);
       else expect(attempts, name).toEqual([]);
       // msgpackr falls back when refused, so decoding still works; the CSP report is what we avoid.

@@ -1,16 +1,17 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
-import { deflateRaw } from 'pako';
+import { Deflate, Z_SYNC_FLUSH, deflateRaw } from 'pako';
 import { describe, expect, it } from 'vitest';
 import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
-import { compactNodes, expandNodes } from '../../shared/node-list-compaction.js';
-import type { ChannelMessage, SerializedNode } from '../../shared/protocol.js';
+import { decodeNodeList, encodeNodeList } from '../../shared/node-list-compaction.js';
+import { channelMessage, type ChannelMessage, type SerializedNode } from '../../shared/protocol.js';
+import { WireFormatError, WireState } from '../../shared/wire-names.js';
 
 /** A pre-order tree: each node is the first child of the one before, or a sibling of an ancestor. */
-function preorderNodes(count: number): SerializedNode[] {
+function preorderNodes(count: number, firstId = 1): SerializedNode[] {
   const nodes: SerializedNode[] = [];
   const open: number[] = [0];
-  for (let id = 1; id <= count; id++) {
+  for (let id = firstId; id < firstId + count; id++) {
     if (id % 5 === 0 && open.length > 1) open.pop();
     const p = open[open.length - 1] ?? 0;
     nodes.push(id % 3 === 0 ? { k: 'text', id, p, x: `text ${id}` } : { k: 'el', id, p, tag: 'div', a: { class: `c${id % 7}` } });
@@ -19,52 +20,199 @@ function preorderNodes(count: number): SerializedNode[] {
   return nodes;
 }
 
-const snapshot = (nodes: SerializedNode[]): ChannelMessage => ({
-  t: 'snapshot', seq: 0, part: 0, final: true, url: 'https://shop.example/', title: 'Shop', vw: 1280, vh: 800, dpr: 1, sx: 0, sy: 0, nodes,
+const snapshot = (nodes: SerializedNode[], seq = 0): ChannelMessage => ({
+  t: 'snapshot', seq, part: 0, final: true, url: 'https://shop.example/', title: 'Shop', vw: 1280, vh: 800, dpr: 1, sx: 0, sy: 0, nodes,
 });
 
-describe('node list compaction on the wire', () => {
-  it('drops sequential ids and first-child parents, and restores them exactly', () => {
+const nodeId = fc.nat({ max: 2 ** 31 });
+// msgpack has no negative zero: -0 arrives as 0 (as it always did).
+const coord = fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value));
+const text = fc.string({ unit: 'binary', maxLength: 40 });
+const name = fc.oneof(fc.constantFrom('div', 'span', 'class', 'style', 'toString', 'constructor'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 80 }));
+
+/** Any valid serialized node, with every optional field the schema allows. */
+const anyNode: fc.Arbitrary<SerializedNode> = fc.oneof(
+  fc.record(
+    {
+      k: fc.constant('el' as const),
+      id: nodeId,
+      p: nodeId,
+      nx: fc.option(nodeId, { nil: null }),
+      tag: name,
+      ns: fc.constantFrom('svg' as const, 'math' as const),
+      a: fc.dictionary(name.filter((n) => n !== '__proto__'), text, { maxKeys: 4 }),
+      v: text,
+      chk: fc.boolean(),
+      sel: fc.boolean(),
+      m: fc.constant(true as const),
+      blk: fc.record({ w: coord, h: coord }),
+      css: fc.array(text, { maxLength: 2 }),
+      sx: fc.integer(),
+      sy: coord,
+    },
+    { requiredKeys: ['k', 'id', 'p', 'tag'] },
+  ),
+  fc.record({ k: fc.constant('text' as const), id: nodeId, p: nodeId, nx: fc.option(nodeId, { nil: null }), x: text, m: fc.constant(true as const) }, { requiredKeys: ['k', 'id', 'p', 'x'] }),
+  fc.record({ k: fc.constant('comment' as const), id: nodeId, p: nodeId, nx: fc.option(nodeId, { nil: null }), x: text }, { requiredKeys: ['k', 'id', 'p', 'x'] }),
+  fc.record({ k: fc.constant('doctype' as const), id: nodeId, p: nodeId, name: text }, { requiredKeys: ['k', 'id', 'p', 'name'] }),
+  fc.record({ k: fc.constantFrom('shadow' as const, 'doc' as const), id: nodeId, p: nodeId, adopted: fc.array(text, { maxLength: 2 }) }, { requiredKeys: ['k', 'id', 'p'] }),
+);
+
+/** Node lists that are mostly pre-order (what capture sends) with arbitrary nodes mixed in. */
+const nodeList = fc.oneof(
+  fc.array(anyNode, { maxLength: 30 }),
+  fc.tuple(fc.integer({ min: 0, max: 200 }), fc.nat({ max: 1000 }), fc.array(anyNode, { maxLength: 5 })).map(([count, first, mixed]) => [
+    ...preorderNodes(count, first + 1),
+    ...mixed,
+  ]),
+);
+
+function roundTrip(nodes: readonly SerializedNode[], encoderState = new WireState(), decoderState = new WireState()): unknown {
+  const wire = encodeNodeList(nodes, encoderState);
+  expect(wire).not.toBeNull();
+  // Through msgpack, as on the wire.
+  const packr = new Packr({ useRecords: false });
+  return decodeNodeList(packr.unpack(packr.pack(wire)), decoderState);
+}
+
+describe('columnar node lists on the wire', () => {
+  it('sends a pre-order list as zero id deltas and small parent steps, and restores it exactly', () => {
     const nodes = preorderNodes(500);
-    const wire = compactNodes(nodes);
-    expect(wire.filter((n) => n.id !== undefined)).toHaveLength(1);
-    expect(wire.filter((n) => n.p === undefined).length).toBeGreaterThan(200);
-    const copy = structuredClone(wire);
-    expandNodes(copy);
-    expect(copy).toEqual(nodes);
+    const wire = encodeNodeList(nodes, new WireState());
+    if (wire === null) throw new Error('unfit');
+    const [codes, ids, ups, parents] = wire as number[][];
+    expect(codes).toHaveLength(500);
+    expect(ids?.every((delta) => delta === 0)).toBe(true);
+    expect(parents).toEqual([0]);
+    expect(Math.max(...(ups ?? []))).toBeLessThanOrEqual(2);
+    expect(roundTrip(nodes)).toEqual(nodes);
   });
 
-  it('round-trips any node list, in any id order, through the codec', () => {
+  it('round-trips any list of valid nodes, in any id and parent order (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ id: fc.integer({ min: 1, max: 1000 }), p: fc.integer({ min: 0, max: 1000 }) }), { maxLength: 60 }), (pairs) => {
-        const nodes: SerializedNode[] = pairs.map(({ id, p }) => ({ k: 'comment', id, p, x: '' }));
-        const encoder = new MessageEncoder();
-        const decoder = new MessageDecoder();
-        const mutations: ChannelMessage = { t: 'mutations', seq: 1, removes: [], adds: nodes, attrs: [], texts: [] };
-        for (const message of [snapshot(nodes), mutations]) {
-          const result = decoder.decode(encoder.encode(message));
-          expect(result.ok && result.message).toEqual(message);
-        }
+      fc.property(fc.array(nodeList, { minLength: 1, maxLength: 4 }), (lists) => {
+        // One pair of states across several lists, as on one stream.
+        const encoderState = new WireState();
+        const decoderState = new WireState();
+        for (const nodes of lists) expect(roundTrip(nodes, encoderState, decoderState)).toEqual(nodes);
       }),
+      { numRuns: 300 },
     );
   });
 
-  it('makes a pre-order snapshot much smaller on the wire', () => {
-    const nodes = preorderNodes(5_000);
-    const compact = new MessageEncoder().encode(snapshot(nodes)).length;
-    // What the wire carried before: every id and parent spelled out, same msgpack records and deflate.
-    const explicit = deflateRaw(new Packr({ useRecords: true }).pack(snapshot(nodes))).length;
-    expect(compact).toBeLessThan(explicit * 0.8);
+  it('round-trips snapshots and mutation adds through the codec, on one stream (property)', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    let seq = 0;
+    fc.assert(
+      fc.property(nodeList, fc.boolean(), (nodes, asSnapshot) => {
+        seq += 1;
+        const message: ChannelMessage = asSnapshot
+          ? snapshot(nodes, seq)
+          : { t: 'mutations', seq, removes: [], adds: nodes.map((node) => ({ ...node })), attrs: [], texts: [] };
+        const expected = channelMessage.safeParse(message);
+        const result = decoder.decode(encoder.encode(message));
+        if (expected.success) expect(result.ok && result.message).toEqual(expected.data);
+        else expect(!result.ok && !result.fatal && result.error.code).toBe('BAD_MESSAGE');
+      }),
+      { numRuns: 300 },
+    );
+    expect(decoder.stats.byCode.DECODE_FAILED).toBeUndefined();
   });
 
-  it('rejects a list whose first node leaves its id out, instead of guessing', () => {
-    const value = [{ k: 'el', p: 0, tag: 'div' }];
-    expandNodes(value);
-    expect(value[0]).not.toHaveProperty('id');
-    const malformed = [{ k: 'el', id: 'x', p: 0, tag: 'div' }, { k: 'el', tag: 'p' }];
-    expandNodes(malformed);
-    expect(malformed[1]).not.toHaveProperty('id');
-    expandNodes('not a list');
-    expandNodes(null);
+  it('makes a pre-order snapshot much smaller on the wire than one map per node', () => {
+    const nodes = preorderNodes(5_000);
+    const columnar = new MessageEncoder().encode(snapshot(nodes)).length;
+    const maps = deflateRaw(new Packr({ useRecords: true }).pack(snapshot(nodes))).length;
+    expect(columnar).toBeLessThan(maps * 0.5);
+  });
+
+  it('sends a repeated tag or attribute name as a table index after its first use', () => {
+    const state = new WireState();
+    const first = encodeNodeList([{ k: 'el', id: 1, p: 0, tag: 'section', a: { 'data-role': 'x' } }], state);
+    const second = encodeNodeList([{ k: 'el', id: 2, p: 1, tag: 'section', a: { 'data-role': 'y' } }], state);
+    expect(first?.[0]).toEqual(['section']);
+    expect(first?.[5]).toEqual(['data-role']);
+    expect(second?.[0]).toEqual([5]);
+    expect(second?.[5]).toEqual([0]);
+  });
+
+  it('leaves nodes the layout cannot carry to the caller instead of guessing', () => {
+    for (const odd of [{ k: 'el', id: 1, p: 0 }, { k: 'text', id: 1, p: 0 }, { k: 'nope', id: 1, p: 0 }, { k: 'el', id: -1, p: 0, tag: 'a' }, ['not', 'a', 'node']]) {
+      const state = new WireState();
+      expect(encodeNodeList([odd], state)).toBeNull();
+    }
+  });
+});
+
+describe('malformed columnar input', () => {
+  const valid = (): unknown[] => {
+    const wire = encodeNodeList(preorderNodes(40), new WireState());
+    if (wire === null) throw new Error('unfit');
+    return wire;
+  };
+
+  it('rejects hand-broken lists with WireFormatError', () => {
+    const cases: [string, (wire: unknown[]) => unknown][] = [
+      ['not a list', () => 'x'],
+      ['a column missing', (wire) => wire.slice(0, 8)],
+      ['a column that is not an array', (wire) => wire.with(2, 7)],
+      ['ids shorter than codes', (wire) => wire.with(1, (wire[1] as unknown[]).slice(1))],
+      ['a parent step past the chain', (wire) => wire.with(2, (wire[2] as unknown[]).with(3, 99))],
+      ['no explicit parent for the first node', (wire) => wire.with(2, (wire[2] as unknown[]).with(0, 0))],
+      ['a tag index never sent', (wire) => wire.with(0, (wire[0] as unknown[]).with(1, 500))],
+      ['a negative node code', (wire) => wire.with(0, (wire[0] as unknown[]).with(1, -3))],
+      ['a fractional id delta', (wire) => wire.with(1, (wire[1] as unknown[]).with(4, 0.5))],
+      ['an attribute count past the names', (wire) => wire.with(4, (wire[4] as unknown[]).with(0, 1_000))],
+      ['an attribute value that is not text', (wire) => wire.with(7, (wire[7] as unknown[]).with(0, 5))],
+      ['a text left over', (wire) => wire.with(8, [...(wire[8] as unknown[]), 'extra'])],
+      ['a text missing', (wire) => wire.with(8, [])],
+      ['extras not in pairs', (wire) => wire.with(6, [1])],
+      ['extras overriding a column', (wire) => wire.with(6, [1, { id: 7 }])],
+      ['extras past the end', (wire) => wire.with(6, [1_000, { v: 'x' }])],
+      ['extras going backwards', (wire) => wire.with(6, [3, { v: 'x' }, 0, { v: 'y' }])],
+    ];
+    for (const [what, breakIt] of cases) {
+      expect(() => decodeNodeList(breakIt(valid()), new WireState()), what).toThrow(WireFormatError);
+    }
+  });
+
+  it('never throws anything but WireFormatError on randomly corrupted columns (property)', () => {
+    const junk = fc.oneof(fc.integer({ min: -5, max: 600 }), fc.double(), text, fc.constant(null), fc.array(fc.nat(), { maxLength: 3 }), fc.dictionary(text, fc.nat()));
+    fc.assert(
+      fc.property(fc.nat({ max: 8 }), fc.nat({ max: 60 }), junk, (columnIndex, entry, value) => {
+        const wire = valid();
+        const columnValue = wire[columnIndex] as unknown[];
+        const broken = wire.with(columnIndex, entry < columnValue.length ? columnValue.with(entry, value) : [...columnValue, value]);
+        try {
+          const nodes = decodeNodeList(broken, new WireState());
+          // Whatever decodes is plain data that validation then judges.
+          expect(Array.isArray(nodes)).toBe(true);
+        } catch (err) {
+          expect(err).toBeInstanceOf(WireFormatError);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('turns a malformed compact message into a fatal DECODE_FAILED, not a crash', () => {
+    const deflate = new Deflate({ raw: true });
+    const chunks: Uint8Array[] = [];
+    deflate.onData = (chunk: Uint8Array) => chunks.push(chunk);
+    const frame = (value: unknown): Uint8Array => {
+      chunks.length = 0;
+      deflate.push(new Packr({ useRecords: false }).pack(value), Z_SYNC_FLUSH);
+      const bytes = Buffer.concat(chunks);
+      return new Uint8Array(bytes.subarray(0, bytes.length - 4));
+    };
+    const decoder = new MessageDecoder();
+    // Code 1 is the snapshot layout; its node list has a text but no node for it.
+    const result = decoder.decode(frame([1, 0, 0, 0, true, 'u', 't', 1, 1, 1, 0, 0, [[], [], [], [], [], [], [], [], ['x']]]));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('DECODE_FAILED');
+      expect(result.fatal).toBe(true);
+    }
   });
 });

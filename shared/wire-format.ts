@@ -1,0 +1,224 @@
+/**
+ * The shape channel messages take inside the codec, before msgpack: a message
+ * becomes a positional array instead of a map, so no key names travel.
+ *
+ *   [type code, presence mask?, ...field values in schema order]
+ *
+ * - The type code is 1 + the message's index in the channelMessage union; the
+ *   field order is each schema's shape order, both read from protocol.ts, so
+ *   a field added there is carried without touching this file (both peers run
+ *   the same protocol major version).
+ * - The mask (only for types with optional fields) has bit j set when the
+ *   j-th optional field is present; absent fields take no slot.
+ * - `seq` travels as its difference from the previous DOM frame's seq + 1
+ *   (0 for an unbroken stream); node lists travel columnar
+ *   (node-list-compaction.ts); mutation attrs and texts as flat arrays:
+ *   attrs [id, count, name ref, value|null, ...], texts [id, x, ...] with a
+ *   masked text's id sent as -(id + 1).
+ *
+ * Anything that does not fit (values the types forbid, which tests and buggy
+ * callers hand the encoder) is sent as it is: a non-array value, or [0, value]
+ * for an array, and fails schema validation on the other side as before.
+ */
+import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
+import { channelMessage } from './protocol.js';
+import { WireFormatError, isPlainRecord, isSafeNat, type WireState } from './wire-names.js';
+
+interface MessageLayout {
+  type: string;
+  code: number;
+  /** Field names in schema order, without `t`. */
+  fields: readonly string[];
+  /** Per field: its bit in the presence mask, or -1 when the field is required. */
+  optionalBit: readonly number[];
+  hasOptional: boolean;
+}
+
+const GENERIC_CODE = 0;
+
+function isOptionalSchema(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const def: unknown = Reflect.get(schema, 'def');
+  return typeof def === 'object' && def !== null && Reflect.get(def, 'type') === 'optional';
+}
+
+const LAYOUTS: readonly MessageLayout[] = channelMessage.def.options.map((option, index) => {
+  const shape = option.shape as Record<string, unknown>;
+  const type = option.shape.t.def.values[0] as string;
+  const fields = Object.keys(shape).filter((key) => key !== 't');
+  let bit = 0;
+  const optionalBit = fields.map((field) => (isOptionalSchema(shape[field]) ? bit++ : -1));
+  if (bit > 30) throw new Error(`Message type ${type} has too many optional fields for a presence mask.`);
+  return { type, code: index + 1, fields, optionalBit, hasOptional: bit > 0 };
+});
+const LAYOUT_BY_TYPE = new Map(LAYOUTS.map((layout) => [layout.type, layout]));
+
+/** Sentinel: the field cannot be carried in the compact form. */
+const UNFIT = Symbol('unfit');
+
+function encodeAttributeChanges(changes: unknown, state: WireState): unknown[] | typeof UNFIT {
+  if (!Array.isArray(changes)) return UNFIT;
+  const out: unknown[] = [];
+  for (const change of changes as unknown[]) {
+    if (!isPlainRecord(change) || !isSafeNat(change.id) || !isPlainRecord(change.a)) return UNFIT;
+    for (const key in change) if (key !== 'id' && key !== 'a') return UNFIT;
+    const a = change.a;
+    const names = Object.keys(a);
+    out.push(change.id, names.length);
+    for (const name of names) {
+      const value = a[name];
+      if (typeof value !== 'string' && value !== null) return UNFIT;
+      out.push(state.attributeNames.ref(name), value);
+    }
+  }
+  return out;
+}
+
+function decodeAttributeChanges(wire: unknown, state: WireState): Record<string, unknown>[] {
+  if (!Array.isArray(wire)) throw new WireFormatError('attrs is not an array.');
+  const out: Record<string, unknown>[] = [];
+  let at = 0;
+  while (at < wire.length) {
+    const id: unknown = wire[at];
+    const count: unknown = wire[at + 1];
+    if (!isSafeNat(id) || !isSafeNat(count) || at + 2 + count * 2 > wire.length) throw new WireFormatError('Malformed attrs.');
+    at += 2;
+    const a: Record<string, string | null> = {};
+    for (let j = 0; j < count; j++, at += 2) {
+      const name = state.attributeNames.resolve(wire[at]);
+      const value: unknown = wire[at + 1];
+      if (typeof value !== 'string' && value !== null) throw new WireFormatError('An attribute value is neither text nor null.');
+      a[name === '__proto__' ? '__proto_' : name] = value;
+    }
+    out.push({ id, a });
+  }
+  return out;
+}
+
+function encodeTextChanges(changes: unknown): unknown[] | typeof UNFIT {
+  if (!Array.isArray(changes)) return UNFIT;
+  const out: unknown[] = [];
+  for (const change of changes as unknown[]) {
+    if (!isPlainRecord(change) || !isSafeNat(change.id) || typeof change.x !== 'string') return UNFIT;
+    let masked = false;
+    for (const key in change) {
+      if (key === 'm' && change.m === true) masked = true;
+      else if (key !== 'id' && key !== 'x' && !(key === 'm' && change.m === undefined)) return UNFIT;
+    }
+    out.push(masked ? -(change.id + 1) : change.id, change.x);
+  }
+  return out;
+}
+
+function decodeTextChanges(wire: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(wire) || wire.length % 2 !== 0) throw new WireFormatError('Malformed texts.');
+  const out: Record<string, unknown>[] = [];
+  for (let at = 0; at < wire.length; at += 2) {
+    const id: unknown = wire[at];
+    const x: unknown = wire[at + 1];
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || typeof x !== 'string') throw new WireFormatError('Malformed text change.');
+    out.push(id >= 0 ? { id, x } : { id: -id - 1, x, m: true });
+  }
+  return out;
+}
+
+function encodeField(type: string, field: string, value: unknown, state: WireState): unknown {
+  if (field === 'seq') {
+    if (!isSafeNat(value)) return UNFIT;
+    const delta = value - (state.lastSeq + 1);
+    state.lastSeq = value;
+    return delta;
+  }
+  if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds')) {
+    return Array.isArray(value) ? (encodeNodeList(value, state) ?? UNFIT) : UNFIT;
+  }
+  if (type === 'mutations' && field === 'attrs') return encodeAttributeChanges(value, state);
+  if (type === 'mutations' && field === 'texts') return encodeTextChanges(value);
+  return value;
+}
+
+function decodeField(type: string, field: string, wire: unknown, state: WireState): unknown {
+  if (field === 'seq') {
+    if (typeof wire !== 'number' || !Number.isSafeInteger(wire)) throw new WireFormatError('A seq delta is not an integer.');
+    const seq = state.lastSeq + 1 + wire;
+    if (!isSafeNat(seq)) throw new WireFormatError('A seq is out of range.');
+    state.lastSeq = seq;
+    return seq;
+  }
+  if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds')) return decodeNodeList(wire, state);
+  if (type === 'mutations' && field === 'attrs') return decodeAttributeChanges(wire, state);
+  if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire);
+  return wire;
+}
+
+function encodeCompact(message: unknown, state: WireState): unknown[] | null {
+  if (!isPlainRecord(message) || typeof message.t !== 'string') return null;
+  const layout = LAYOUT_BY_TYPE.get(message.t);
+  if (layout === undefined) return null;
+  for (const key in message) {
+    if (key !== 't' && message[key] !== undefined && !layout.fields.includes(key)) return null;
+  }
+  const out: unknown[] = [layout.code];
+  let mask = 0;
+  if (layout.hasOptional) out.push(0);
+  for (let i = 0; i < layout.fields.length; i++) {
+    const field = layout.fields[i] as string;
+    const value = message[field];
+    const bit = layout.optionalBit[i] as number;
+    if (value === undefined) {
+      if (bit < 0) return null;
+      continue;
+    }
+    if (bit >= 0) mask |= 1 << bit;
+    const wire = encodeField(layout.type, field, value, state);
+    if (wire === UNFIT) return null;
+    out.push(wire);
+  }
+  if (layout.hasOptional) out[1] = mask;
+  return out;
+}
+
+/**
+ * The wire value for `message`, updating `state` as the decoder will. On a
+ * refusal after this call (message too large) restore a mark taken before it.
+ */
+export function toWire(message: unknown, state: WireState): unknown {
+  const mark = state.mark();
+  const compact = encodeCompact(message, state);
+  if (compact !== null) return compact;
+  state.restore(mark);
+  return Array.isArray(message) ? [GENERIC_CODE, message] : message;
+}
+
+/**
+ * The message a wire value stands for (still unvalidated), updating `state`
+ * as the encoder did. Throws WireFormatError when the value breaks the
+ * format: the stream state can no longer be trusted.
+ */
+export function fromWire(value: unknown, state: WireState): unknown {
+  if (!Array.isArray(value)) return value;
+  const code: unknown = value[0];
+  if (code === GENERIC_CODE) {
+    if (value.length !== 2) throw new WireFormatError('A generic message has one value.');
+    return value[1];
+  }
+  const layout = typeof code === 'number' ? LAYOUTS[code - 1] : undefined;
+  if (layout === undefined) throw new WireFormatError(`Unknown message code (${typeof code === 'number' ? code : typeof code}).`);
+  let at = 1;
+  let mask = 0;
+  if (layout.hasOptional) {
+    const raw: unknown = value[at++];
+    if (!isSafeNat(raw) || raw >= 2 ** 31) throw new WireFormatError('Malformed presence mask.');
+    mask = raw;
+  }
+  const message: Record<string, unknown> = { t: layout.type };
+  for (let i = 0; i < layout.fields.length; i++) {
+    const field = layout.fields[i] as string;
+    const bit = layout.optionalBit[i] as number;
+    if (bit >= 0 && (mask & (1 << bit)) === 0) continue;
+    if (at >= value.length) throw new WireFormatError(`A ${layout.type} message is missing ${field}.`);
+    message[field] = decodeField(layout.type, field, value[at++], state);
+  }
+  if (at !== value.length) throw new WireFormatError(`A ${layout.type} message has extra values.`);
+  return message;
+}

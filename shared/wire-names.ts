@@ -1,0 +1,101 @@
+/**
+ * A name table both ends of one codec stream build in step: the first time a
+ * tag or attribute name goes out it travels as text and both sides append it;
+ * later it travels as its index (one msgpack byte for the first 128 names).
+ * Like the deflate window, this only works because the decoder sees every
+ * message the encoder produced, in order; the codec resets both together.
+ */
+
+/** Past this many entries new names stay literal, so a hostile stream cannot grow the table without bound. */
+export const MAX_TABLE_NAMES = 4096;
+/** Longer names are rare and never repeat enough to earn a slot. */
+export const MAX_TABLE_NAME_LENGTH = 64;
+
+/** A violation of the wire format: the decoder can no longer trust its stream state. */
+export class WireFormatError extends Error {
+  override readonly name = 'WireFormatError';
+}
+
+export class NameTable {
+  #names: string[] = [];
+  readonly #index = new Map<string, number>();
+
+  /** How many names are known (a mark for rollback). */
+  get size(): number {
+    return this.#names.length;
+  }
+
+  /** Encoder side: the index of `name` if both sides know it, else the name itself, which both sides then remember. */
+  ref(name: string): number | string {
+    const known = this.#index.get(name);
+    if (known !== undefined) return known;
+    this.#learn(name);
+    return name;
+  }
+
+  /** Decoder side: the name a wire reference stands for; throws WireFormatError on a reference the encoder cannot have made. */
+  resolve(ref: unknown): string {
+    if (typeof ref === 'string') {
+      if (!this.#index.has(ref)) this.#learn(ref);
+      return ref;
+    }
+    if (typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < this.#names.length) {
+      return this.#names[ref] as string;
+    }
+    throw new WireFormatError(`Unknown name reference (${typeof ref === 'number' ? ref : typeof ref}).`);
+  }
+
+  /** Forget every name learned since `size` was `mark` (an encode that was refused). */
+  truncate(mark: number): void {
+    while (this.#names.length > mark) {
+      const name = this.#names.pop() as string;
+      this.#index.delete(name);
+    }
+  }
+
+  #learn(name: string): void {
+    if (this.#names.length >= MAX_TABLE_NAMES || name.length > MAX_TABLE_NAME_LENGTH) return;
+    this.#index.set(name, this.#names.length);
+    this.#names.push(name);
+  }
+}
+
+/** Everything one direction of the wire format remembers between messages. */
+export class WireState {
+  /** The seq of the last DOM frame; the next one is sent as its difference from lastSeq + 1. */
+  lastSeq = -1;
+  /** The id of the last node of the last node list; the next list's first id is sent relative to it. */
+  lastNodeId = 0;
+  readonly tags = new NameTable();
+  readonly attributeNames = new NameTable();
+
+  /** A point to roll back to if the message being encoded is refused. */
+  mark(): WireStateMark {
+    return { lastSeq: this.lastSeq, lastNodeId: this.lastNodeId, tags: this.tags.size, attributeNames: this.attributeNames.size };
+  }
+
+  restore(mark: WireStateMark): void {
+    this.lastSeq = mark.lastSeq;
+    this.lastNodeId = mark.lastNodeId;
+    this.tags.truncate(mark.tags);
+    this.attributeNames.truncate(mark.attributeNames);
+  }
+}
+
+export interface WireStateMark {
+  lastSeq: number;
+  lastNodeId: number;
+  tags: number;
+  attributeNames: number;
+}
+
+/** A plain data object (what msgpack maps decode to), not an array or null. */
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+export function isSafeNat(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
