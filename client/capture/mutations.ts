@@ -128,6 +128,7 @@ export class MutationCollector {
     const id = ids.idOf(node);
     if (id === undefined || this.#removedInMirror.has(node)) return;
     this.#removedInMirror.add(node);
+    ids.noteRemoved(1);
     if (ids.idOf(oldParent) === undefined) return;
     // A remove from a subtree that already left the mirror has nothing to remove there.
     let ancestor: Node | null = oldParent;

@@ -1,0 +1,87 @@
+import { expect } from '@open-wc/testing';
+import { NodeIds, TOP_DOCUMENT_ID } from '../../client/capture/node-ids.js';
+
+describe('NodeIds (ids on the nodes, strong reverse map swept of detached nodes)', () => {
+  let host: HTMLElement;
+  beforeEach(() => {
+    host = document.createElement('div');
+    document.body.append(host);
+  });
+  afterEach(() => host.remove());
+
+  it('numbers nodes from 1, keeps an id for the node, and finds the node by id', () => {
+    const ids = new NodeIds(document);
+    const a = host.appendChild(document.createElement('p'));
+    const b = host.appendChild(document.createTextNode('x'));
+    expect(ids.idOf(document)).to.equal(TOP_DOCUMENT_ID);
+    expect(ids.has(a)).to.equal(false);
+    expect(ids.ensure(a)).to.equal(1);
+    expect(ids.ensure(b)).to.equal(2);
+    expect(ids.ensure(a)).to.equal(1);
+    expect(ids.nodeOf(1)).to.equal(a);
+    expect(ids.nodeOf(2)).to.equal(b);
+    expect(ids.nodeOf(3)).to.equal(undefined);
+    expect(ids.assigned).to.equal(2);
+  });
+
+  it('gives a fresh id on request, and the old id no longer names the node', () => {
+    const ids = new NodeIds(document);
+    const a = host.appendChild(document.createElement('p'));
+    ids.ensure(a);
+    expect(ids.assignFresh(a)).to.equal(2);
+    expect(ids.idOf(a)).to.equal(2);
+    expect(ids.nodeOf(2)).to.equal(a);
+  });
+
+  it('does not see the ids of another run on the same nodes', () => {
+    const first = new NodeIds(document);
+    const a = host.appendChild(document.createElement('p'));
+    first.ensure(a);
+    const second = new NodeIds(document);
+    expect(second.has(a)).to.equal(false);
+    expect(second.ensure(a)).to.equal(1);
+    expect(first.idOf(a)).to.equal(1);
+  });
+
+  it('answers undefined for a removed node, drops it on a sweep, and finds it again when it comes back with its id', () => {
+    const ids = new NodeIds(document);
+    const a = host.appendChild(document.createElement('p'));
+    const id = ids.ensure(a);
+    a.remove();
+    expect(ids.nodeOf(id)).to.equal(undefined);
+    ids.sweep();
+    expect(ids.held).to.equal(1); // the document only
+    host.append(a);
+    expect(ids.ensure(a)).to.equal(id);
+    expect(ids.nodeOf(id)).to.equal(a);
+  });
+
+  it('sweeps detached nodes by itself once enough nodes were removed, so removed subtrees can be collected', () => {
+    const ids = new NodeIds(document);
+    const list = host.appendChild(document.createElement('ul'));
+    for (let i = 0; i < 1000; i++) ids.ensure(list.appendChild(document.createElement('li')));
+    expect(ids.held).to.equal(1001);
+    list.replaceChildren();
+    ids.noteRemoved(60_000);
+    expect(ids.held).to.equal(1);
+  });
+
+  it('keeps nodes of an open shadow root and drops those of a removed iframe', async () => {
+    const ids = new NodeIds(document);
+    const shadowHost = host.appendChild(document.createElement('div'));
+    const inShadow = shadowHost.attachShadow({ mode: 'open' }).appendChild(document.createElement('span'));
+    const frame = host.appendChild(document.createElement('iframe'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const frameDoc = frame.contentDocument!;
+    const inFrame = frameDoc.body.appendChild(frameDoc.createElement('b'));
+    const shadowId = ids.ensure(inShadow);
+    const docId = ids.ensure(frameDoc);
+    const frameNodeId = ids.ensure(inFrame);
+    expect(ids.nodeOf(shadowId)).to.equal(inShadow);
+    expect(ids.nodeOf(frameNodeId)).to.equal(inFrame);
+    frame.remove();
+    expect(ids.nodeOf(docId)).to.equal(undefined);
+    expect(ids.nodeOf(frameNodeId)).to.equal(undefined);
+    expect(ids.nodeOf(shadowId)).to.equal(inShadow);
+  });
+});
