@@ -71,4 +71,4 @@ function stop(): void {
   collectGarbage();
 }
 
-Object.assign(window, { __bench: { recorder: 'ours', snapshot, sizes: () => null, startRecording, activity, stop, countNodes: () => countNodes(document), runActivity } });
+Object.assign(window, { __bench: { gc: collectGarbage, recorder: 'ours', snapshot, sizes: () => null, startRecording, activity, stop, countNodes: () => countNodes(document), runActivity } });

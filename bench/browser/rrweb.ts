@@ -54,4 +54,4 @@ function stop(): void {
   collectGarbage();
 }
 
-Object.assign(window, { __bench: { recorder: 'rrweb', snapshot, sizes, startRecording, activity, stop, countNodes: () => countNodes(document), runActivity } });
+Object.assign(window, { __bench: { gc: collectGarbage, recorder: 'rrweb', snapshot, sizes, startRecording, activity, stop, countNodes: () => countNodes(document), runActivity } });
