@@ -20,10 +20,12 @@ const root = dirname(fileURLToPath(import.meta.url));
 const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
 
 /**
- * Modules that include shared/peer.ts (simple-peer is CommonJS and needs Node
- * globals), so the dev server's per-file esbuild cannot serve them. They are
- * bundled the way scripts/build.mjs bundles the session, and served in place
- * of the file. Keys are request paths without the extension.
+ * Modules that include shared/peer.ts (simple-peer is CommonJS and requires
+ * Node packages), so the dev server's per-file esbuild cannot serve them. They
+ * are bundled the way scripts/build.mjs bundles the session (same options:
+ * browserBundleOptions carries the plugin that swaps simple-peer's Node
+ * dependencies for scripts/shims/), so the tests run what ships. Served in
+ * place of the file; keys are request paths without the extension.
  */
 const BUNDLED_ENTRIES = new Set(['/client/session-entry', '/test/browser/helpers/customer-agent']);
 /** Agent element tests: the element (its session code includes shared/peer.ts) and the simulated customer. */

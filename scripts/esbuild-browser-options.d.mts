@@ -1,8 +1,10 @@
 /** Types for esbuild-browser-options.mjs (spread into esbuild's BuildOptions). */
+import type { Plugin } from 'esbuild';
+
 export declare const browserBundleOptions: {
   platform: 'browser';
   format: 'esm';
   target: string;
   define: Record<string, string>;
-  inject: string[];
+  plugins: Plugin[];
 };

@@ -1,10 +1,12 @@
-// esbuild options every browser bundle that includes shared/peer.ts needs:
-// simple-peer 9 (and readable-stream under it) reads the Node globals
-// `global`, `Buffer` and `process`. `define` maps `global`; the injected shim
-// provides the other two from the npm `buffer` and `process` packages.
-import { fileURLToPath } from 'node:url';
-
-const nodeGlobalsShim = fileURLToPath(new URL('./shims/node-globals.js', import.meta.url));
+// esbuild options every browser bundle that includes shared/peer.ts needs.
+// simple-peer 9 is CommonJS written for Node: it requires readable-stream,
+// buffer, debug and randombytes, which would pull in about 80 KB (minified) of
+// Node polyfills. The plugin resolves those four, for simple-peer's imports
+// only, to the small modules in shims/ (see shims/simple-peer-shims.mjs).
+// Nothing is put on the page's globals: no `Buffer` or `process` leaks into
+// the customer's page (msgpackr then takes its plain Uint8Array path).
+// `global` is still read by queue-microtask (under simple-peer), hence the define.
+import { simplePeerShims } from './shims/simple-peer-shims.mjs';
 
 /** Spread into esbuild.build({ ...browserBundleOptions, entryPoints, outfile }). */
 export const browserBundleOptions = {
@@ -12,5 +14,5 @@ export const browserBundleOptions = {
   format: 'esm',
   target: 'es2022',
   define: { global: 'globalThis' },
-  inject: [nodeGlobalsShim],
+  plugins: [simplePeerShims],
 };
