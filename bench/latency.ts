@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { agentStatus, newSession, offer, type Harness } from '../test/e2e/helpers/harness.js';
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import type { TestServer } from '../test/node/helpers/server.js';
+import { NATIVE_STAGE_MARKS, allowBreakdown, medianBreakdown, readStageTimes, type AllowBreakdown } from './allow-breakdown.js';
 import { median, quantile } from './stats.js';
 
 export interface Percentiles {
@@ -25,6 +26,8 @@ export interface LatencyResult {
   /** Allow clicked → the whole snapshot shown (the page's last element is in the mirror), ms (median of runs). */
   allowToFullFrameMs: number;
   allowRunsMs: number[];
+  /** Allow → each stage of the path (bench/allow-breakdown.ts), ms, median of runs per stage. */
+  allowStagesMs: AllowBreakdown;
   pageNodes: number;
 }
 
@@ -42,20 +45,27 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-interface LiveSession {
+export interface LiveSession {
   customer: Page;
   agent: Page;
   firstContentMs: number;
   fullFrameMs: number;
+  stages: AllowBreakdown;
 }
 
-/** Offer, agent joins, customer clicks Allow; times Allow → mirror content. */
-async function goLive(harness: Pick<Harness, 'server' | 'customerBrowser' | 'agentBrowser'>, customerUrl: string): Promise<LiveSession> {
+/** Offer, agent joins, customer clicks Allow; times Allow → mirror content, stage by stage. */
+export async function goLive(
+  harness: Pick<Harness, 'server' | 'customerBrowser' | 'agentBrowser'>,
+  customerUrl: string,
+  hooks: { beforeAllow?: (customer: Page, agent: Page) => Promise<void> } = {},
+): Promise<LiveSession> {
   const session = await newSession(harness as Harness, { agentName: 'Bench' });
   const customer = await harness.customerBrowser.newPage();
+  await customer.addInitScript(NATIVE_STAGE_MARKS);
   await customer.goto(customerUrl, { waitUntil: 'load' });
   await offer(customer, session.inviteCode);
   const agent = await harness.agentBrowser.newPage();
+  await agent.addInitScript(NATIVE_STAGE_MARKS);
   await agent.goto(session.agentLink);
   await waitFor('the agent waiting', async () => (await agentStatus(agent)) === 'Waiting for the customer');
   await customer.getByRole('button', { name: 'Allow sharing' }).waitFor();
@@ -74,6 +84,7 @@ async function goLive(harness: Pick<Harness, 'server' | 'customerBrowser' | 'age
   await customer.evaluate(() => {
     addEventListener('click', () => ((window as unknown as { __allowAt?: number }).__allowAt ??= performance.timeOrigin + performance.now()), { capture: true });
   });
+  await hooks.beforeAllow?.(customer, agent);
   await customer.getByRole('button', { name: 'Allow sharing' }).click();
   await waitFor('the whole page in the mirror', () => agent.evaluate(() => (window as unknown as { __fullAt?: number }).__fullAt !== undefined), 30_000);
   const allowAt = await customer.evaluate(() => (window as unknown as { __allowAt?: number }).__allowAt ?? Number.NaN);
@@ -81,7 +92,9 @@ async function goLive(harness: Pick<Harness, 'server' | 'customerBrowser' | 'age
     const w = window as unknown as { __firstAt?: number; __fullAt?: number };
     return { firstAt: w.__firstAt ?? Number.NaN, fullAt: w.__fullAt ?? Number.NaN };
   });
-  return { customer, agent, firstContentMs: firstAt - allowAt, fullFrameMs: fullAt - allowAt };
+  const [customerStages, agentStages] = await Promise.all([readStageTimes(customer), readStageTimes(agent)]);
+  const stages = allowBreakdown(allowAt, customerStages, agentStages, fullAt);
+  return { customer, agent, firstContentMs: firstAt - allowAt, fullFrameMs: fullAt - allowAt, stages };
 }
 
 async function measureMutations(live: LiveSession, count: number, intervalMs: number): Promise<number[]> {
@@ -200,6 +213,8 @@ export async function runLatencyScenario(
   for (let i = 0; i < options.allowRuns; i++) {
     const live = await goLive(harness, customerUrl);
     log(`  allow → mirror: first content ${live.firstContentMs.toFixed(0)} ms, whole page ${live.fullFrameMs.toFixed(0)} ms`);
+    const at = (id: string): string => live.stages[id]?.toFixed(0) ?? '-';
+    log(`    bundle ${at('session-loaded')}, welcome ${at('customer-welcome')}, offer ${at('offer-sent')}, answer ${at('answer-received')}, channel ${at('channel-open')}, snapshot sent ${at('snapshot-last-part')}, applied ${at('agent-snapshot-applied')} ms`);
     allowRuns.push(live);
     if (i < options.allowRuns - 1) {
       await live.customer.close();
@@ -225,6 +240,7 @@ export async function runLatencyScenario(
       allowToFirstContentMs: median(allowRuns.map((r) => r.firstContentMs)),
       allowToFullFrameMs: median(allowRuns.map((r) => r.fullFrameMs)),
       allowRunsMs: allowRuns.map((r) => Math.round(r.fullFrameMs)),
+      allowStagesMs: medianBreakdown(allowRuns.map((r) => r.stages)),
       pageNodes,
     };
   } finally {

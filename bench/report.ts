@@ -1,6 +1,7 @@
 /** Turns the scenario results into the targets list, the markdown tables and bench/results/latest.{json,md}. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { breakdownTable } from './allow-breakdown.js';
 import type { LatencyResult } from './latency.js';
 import type { SignalingResult } from './signaling.js';
 import type { SizeResult } from './size.js';
@@ -181,6 +182,8 @@ export function markdown(r: BenchResults): string {
   if (r.snapshot) parts.push('', snapshotTable(r.snapshot));
   if (r.steady) parts.push('', steadyTable(r.steady));
   if (r.latency) parts.push('', latencyTable(r.latency));
+  // Results written before the breakdown existed have no stages.
+  if (r.latency?.allowStagesMs) parts.push('', breakdownTable(r.latency.allowStagesMs));
   if (r.size) parts.push('', sizeTable(r.size));
   if (r.signaling) parts.push('', signalingTable(r.signaling));
   if (r.notes.length > 0) parts.push('', ...r.notes.map((n) => `- ${n}`));

@@ -1,9 +1,11 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { markStage } from '../shared/stage-marks.js';
 import { ConsentSocket } from './consent-socket.js';
 import { InviteError, parseInvite } from './invite.js';
 import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
 import type {
+  AdoptedSignaling,
   CustomerEndReason,
   CustomerSessionState,
   InviteData,
@@ -157,6 +159,7 @@ export class CobrowseSession extends LitElement {
       border-radius: 999px;
     }
     .dot {
+      position: relative;
       width: 10px;
       height: 10px;
       border-radius: 50%;
@@ -218,12 +221,24 @@ export class CobrowseSession extends LitElement {
       }
     }
     @media (prefers-reduced-motion: no-preference) {
+      /* The pulsing ring animates transform and opacity only: the compositor runs it, so the
+         customer's page is not repainted every frame while it is being captured. */
       .dot:not(.waiting) {
+        box-shadow: none;
+      }
+      .dot:not(.waiting)::after {
+        content: '';
+        position: absolute;
+        inset: -3px;
+        border-radius: 50%;
+        background: rgb(239 68 68 / 35%);
+        will-change: transform, opacity;
         animation: pulse 2s ease-in-out infinite;
       }
       @keyframes pulse {
         50% {
-          box-shadow: 0 0 0 6px rgb(239 68 68 / 10%);
+          transform: scale(1.375);
+          opacity: 0.3;
         }
       }
     }
@@ -259,6 +274,7 @@ export class CobrowseSession extends LitElement {
   #controlAnswer: ((granted: boolean) => void) | null = null;
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
   #returnFocus: HTMLElement | null = null;
+  #preload: HTMLLinkElement | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -312,10 +328,12 @@ export class CobrowseSession extends LitElement {
     void socket.record('consent-shown');
     this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     this._view = 'consent';
+    this.#preloadSession();
     const granted = await new Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
     this.#consentAnswer = null;
     this.#consentSocket = null;
     if (!granted) {
+      this.#dropPreload();
       await socket.record('consent-declined');
       socket.close();
       this.#invite = null;
@@ -323,13 +341,16 @@ export class CobrowseSession extends LitElement {
       this.#dispatch('cobrowse-consent-declined', {});
       return 'declined';
     }
-    await socket.record('consent-granted');
-    socket.close();
+    const recorded = await socket.record('consent-granted');
+    markStage('consent-recorded');
+    // The session goes on with this socket; only if consent did not reach it, or it cannot be handed over, does it open its own.
+    const signaling = recorded ? socket.handOver() : null;
+    if (!signaling) socket.close();
     // The dialog is gone with its focused button; give focus back to where the customer was.
     this._view = 'starting';
     this.#restoreFocus();
     this.#dispatch('cobrowse-consent-granted', {});
-    await this.#startSession(false);
+    await this.#startSession(false, false, signaling);
     return 'granted';
   }
 
@@ -393,17 +414,21 @@ export class CobrowseSession extends LitElement {
     }
   }
 
-  async #startSession(resumed: boolean, controlGranted = false): Promise<void> {
+  async #startSession(resumed: boolean, controlGranted = false, signaling: AdoptedSignaling | null = null): Promise<void> {
     const invite = this.#invite;
-    if (!invite) return;
+    if (!invite) {
+      signaling?.socket.close(1000, 'no session');
+      return;
+    }
     this._view = 'starting';
     saveResume(invite, Date.now(), controlGranted);
     let startSession: StartSession;
     try {
-      const src = this.sessionSrc || new URL('./cobrowse-session.js', import.meta.url).href;
-      const module = (await import(/* @vite-ignore */ src)) as { startSession: StartSession };
+      const module = (await import(/* @vite-ignore */ this.#sessionUrl())) as { startSession: StartSession };
       startSession = module.startSession;
+      markStage('session-loaded');
     } catch {
+      signaling?.socket.close(1000, 'session bundle failed to load');
       clearResume();
       this.#invite = null;
       this._message = 'Could not load the co-browsing session. Check your connection and try again.';
@@ -424,7 +449,32 @@ export class CobrowseSession extends LitElement {
       maskSelectors: splitSelectors(this.maskSelectors),
       blockSelectors: splitSelectors(this.blockSelectors),
     };
-    this.#session = startSession({ invite, host, resumed, controlGranted });
+    this.#session = startSession({ invite, host, resumed, controlGranted, ...(signaling ? { signaling } : {}) });
+    this.#dropPreload();
+  }
+
+  #sessionUrl(): string {
+    return this.sessionSrc || new URL('./cobrowse-session.js', import.meta.url).href;
+  }
+
+  /**
+   * While the customer reads the consent prompt, fetch and compile the session
+   * bundle (modulepreload: nothing of it runs until Allow imports it), so
+   * Allow does not wait for 90 KB to download and parse. The link lives in our
+   * own shadow root: the host page's DOM never changes, and our UI is never captured.
+   */
+  #preloadSession(): void {
+    if (this.#preload) return;
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = this.#sessionUrl();
+    this.renderRoot.appendChild(link);
+    this.#preload = link;
+  }
+
+  #dropPreload(): void {
+    this.#preload?.remove();
+    this.#preload = null;
   }
 
   #onSessionState(state: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {
@@ -497,6 +547,11 @@ export class CobrowseSession extends LitElement {
     }
   }
 
+  #onAllow(): void {
+    markStage('allow');
+    this.#consentAnswer?.(true);
+  }
+
   #agentLabel(): string {
     return this._agentName || 'The support agent';
   }
@@ -547,7 +602,7 @@ export class CobrowseSession extends LitElement {
             </ul>
             <div class="actions">
               <button type="button" @click=${() => this.#consentAnswer?.(false)}>Decline</button>
-              <button type="button" class="primary" part="primary-button" @click=${() => this.#consentAnswer?.(true)}>Allow sharing</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>Allow sharing</button>
             </div>
           </div>
         </div>`;

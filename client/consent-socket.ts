@@ -1,11 +1,15 @@
 /**
  * The loader's minimal signaling connection: it only records that the consent
  * prompt was shown and the customer's answer. No peer connection, no capture.
- * (The session bundle opens its own, full signaling client after Allow.)
+ * On Allow it is handed over to the session bundle (handOver()), which goes
+ * on with the same authenticated socket instead of opening a second one.
  */
-import type { InviteData } from './session-api.js';
+import type { AdoptedSignaling, InviteData } from './session-api.js';
 
 type ConsentEvent = 'consent-shown' | 'consent-granted' | 'consent-declined';
+
+/** Server messages kept for the session bundle; a prompt left open long enough to pass this is not handed over. */
+const MAX_KEPT_MESSAGES = 64;
 
 function socketUrl(server: string): string {
   const url = new URL('/ws', server);
@@ -18,8 +22,13 @@ export class ConsentSocket {
   #ready: Promise<boolean>;
   #agentPresent = false;
   #onAgent: (() => void) | null = null;
+  /** Every text message since the welcome (inclusive), for the session bundle to replay. */
+  #received: string[] = [];
+  #keepsAll = true;
+  readonly #listening = new AbortController();
 
   constructor(invite: InviteData) {
+    const signal = this.#listening.signal;
     this.#ready = new Promise<boolean>((resolve) => {
       let socket: WebSocket;
       try {
@@ -29,24 +38,29 @@ export class ConsentSocket {
         return;
       }
       this.#socket = socket;
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ t: 'hello', v: invite.v, token: invite.token })));
-      socket.addEventListener('message', (event) => {
-        if (typeof event.data !== 'string') return;
-        let message: { t?: unknown; peerPresent?: unknown; role?: unknown; present?: unknown };
-        try {
-          message = JSON.parse(event.data) as typeof message;
-        } catch {
-          return;
-        }
-        if (message.t === 'welcome') {
-          resolve(true);
-          if (message.peerPresent === true) this.#agentJoined();
-        } else if (message.t === 'peer' && message.role === 'agent' && message.present === true) {
-          this.#agentJoined();
-        }
-      });
-      socket.addEventListener('close', () => resolve(false));
-      socket.addEventListener('error', () => resolve(false));
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ t: 'hello', v: invite.v, token: invite.token })), { signal });
+      socket.addEventListener(
+        'message',
+        (event) => {
+          if (typeof event.data !== 'string') return;
+          let message: { t?: unknown; peerPresent?: unknown; role?: unknown; present?: unknown };
+          try {
+            message = JSON.parse(event.data) as typeof message;
+          } catch {
+            return;
+          }
+          if (message.t === 'welcome' || this.#received.length > 0) this.#keep(event.data);
+          if (message.t === 'welcome') {
+            resolve(true);
+            if (message.peerPresent === true) this.#agentJoined();
+          } else if (message.t === 'peer' && message.role === 'agent' && message.present === true) {
+            this.#agentJoined();
+          }
+        },
+        { signal },
+      );
+      socket.addEventListener('close', () => resolve(false), { signal });
+      socket.addEventListener('error', () => resolve(false), { signal });
     });
   }
 
@@ -63,6 +77,16 @@ export class ConsentSocket {
     listener?.();
   }
 
+  #keep(data: string): void {
+    if (!this.#keepsAll) return;
+    if (this.#received.length >= MAX_KEPT_MESSAGES) {
+      this.#keepsAll = false;
+      this.#received = [];
+      return;
+    }
+    this.#received.push(data);
+  }
+
   /** Record one consent event; resolves once it was handed to the socket (false if the server is unreachable). */
   async record(kind: ConsentEvent): Promise<boolean> {
     if (!(await this.#ready) || this.#socket?.readyState !== WebSocket.OPEN) return false;
@@ -70,7 +94,31 @@ export class ConsentSocket {
     return true;
   }
 
+  /**
+   * Gives the open, authenticated socket to the session bundle (null when it
+   * is not open or its messages were not all kept; the session then opens its
+   * own). This object lets go of it: close() no longer closes it.
+   */
+  handOver(): AdoptedSignaling | null {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN || !this.#keepsAll || this.#received.length === 0) return null;
+    this.#socket = null;
+    return {
+      socket,
+      takeMessages: () => {
+        // The session listens on the socket by now; from here on it alone does.
+        this.#listening.abort();
+        const received = this.#received;
+        this.#received = [];
+        return received;
+      },
+    };
+  }
+
   close(): void {
+    // After handOver() the socket is the session's.
+    if (!this.#socket) return;
+    this.#listening.abort();
     this.#socket?.close(1000, 'consent answered');
     this.#socket = null;
   }

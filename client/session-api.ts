@@ -57,6 +57,17 @@ export interface SessionHandle {
   revokeControl(): void;
 }
 
+/**
+ * The loader's consent socket, already authenticated with the customer token
+ * and with consent recorded on it, handed to the session bundle so that Allow
+ * does not wait for a second socket to connect and authenticate.
+ */
+export interface AdoptedSignaling {
+  readonly socket: WebSocket;
+  /** Call once the session listens on the socket: every server message received so far (text, the welcome first, in order); the loader stops listening. */
+  takeMessages(): string[];
+}
+
 export interface SessionStartOptions {
   invite: InviteData;
   host: SessionHost;
@@ -64,6 +75,8 @@ export interface SessionStartOptions {
   resumed: boolean;
   /** Resuming with control still granted to the agent (granted until the customer revokes it). */
   controlGranted?: boolean;
+  /** The consent socket to go on with; without it the session opens its own. */
+  signaling?: AdoptedSignaling;
   /** Test hook: a WebRTC implementation or ICE policy override. */
   iceTransportPolicy?: 'all' | 'relay';
   /** Test hook: see every encoded message before it is chunked onto the data channel. */

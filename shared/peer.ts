@@ -222,6 +222,9 @@ class SimplePeerTransport implements PeerTransport {
   #closed = false;
   #closeRequested = false;
   #failed = false;
+  /** The native data channel opened (before simple-peer's own 'connect', which waits for a getStats round trip). */
+  #channelOpen = false;
+  #connectEmitted = false;
   #detachChannel: (() => void) | null = null;
 
   constructor(options: PeerOptions) {
@@ -250,6 +253,7 @@ class SimplePeerTransport implements PeerTransport {
     this.#peer.on('data', (chunk: unknown) => this.#onData(chunk));
     this.#peer.on('error', (error: unknown) => this.#onError(error));
     this.#peer.on('close', () => this.#onClose());
+    this.#watchChannelOpen();
   }
 
   get bufferedAmount(): number {
@@ -258,7 +262,7 @@ class SimplePeerTransport implements PeerTransport {
   }
 
   get connected(): boolean {
-    return !this.#quiet && this.#peer.connected;
+    return !this.#quiet && (this.#channelOpen || this.#peer.connected);
   }
 
   on<K extends keyof PeerEvents>(event: K, listener: (payload: PeerEvents[K]) => void): () => void {
@@ -324,9 +328,39 @@ class SimplePeerTransport implements PeerTransport {
   }
 
   #onConnect(): void {
-    if (this.#quiet) return;
+    if (this.#quiet || this.#connectEmitted) return;
+    this.#connectEmitted = true;
     this.#watchBufferedAmount();
     this.#events.emit('connect', undefined);
+  }
+
+  /**
+   * simple-peer announces 'connect' only after a getStats() round trip once the
+   * data channel is open (and retries it every 100 ms while no candidate pair
+   * is reported). The channel can carry data from its own 'open' event, so we
+   * connect there; simple-peer's later 'connect' is then a no-op.
+   */
+  #watchChannelOpen(): void {
+    const internals = this.#peer as unknown as SimplePeerInternals;
+    const watch = (channel: RTCDataChannel): void => {
+      const onOpen = (): void => {
+        if (this.#quiet) return;
+        this.#channelOpen = true;
+        this.#onConnect();
+      };
+      if (channel.readyState === 'open') onOpen();
+      else channel.addEventListener('open', onOpen, { once: true });
+    };
+    if (internals._channel) {
+      watch(internals._channel);
+      return;
+    }
+    // The answerer learns of the channel from the initiator; simple-peer keeps the ondatachannel handler.
+    internals._pc?.addEventListener('datachannel', (event) => {
+      // The event's type is loose in some WebRTC stacks (node-datachannel).
+      const channel = (event as RTCDataChannelEvent).channel as RTCDataChannel | undefined;
+      if (channel) watch(channel);
+    });
   }
 
   /**

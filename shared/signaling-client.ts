@@ -102,6 +102,25 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     this.#open();
   }
 
+  /**
+   * Go on with a socket another part of the page opened and authenticated
+   * with the same token (the loader's consent socket) instead of opening one.
+   * `takeReceived` is called once our listeners are on the socket and returns
+   * what it received so far, the welcome first; it is replayed in order (and
+   * validated like every message). If the socket is gone, this reconnects.
+   */
+  adopt(socket: SocketLike, takeReceived: () => readonly unknown[]): void {
+    if (this.#state !== 'idle') {
+      socket.close(1000, 'client already connected');
+      return;
+    }
+    this.#setState('connecting');
+    this.#listen(socket);
+    for (const data of takeReceived()) this.#onMessage(data);
+    // Closed before our listener was on it: no close event will come.
+    if (socket.readyState > 1) this.#onClose(socket, 1006, '');
+  }
+
   /** Send now if authenticated, otherwise queue until the welcome arrives. */
   send(message: ClientMessage): void {
     if (this.#state === 'closed') return;
@@ -130,11 +149,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       this.#scheduleReconnect();
       return;
     }
-    this.#socket = socket;
-    this.#authenticated = false;
     socket.addEventListener('open', () => {
       socket.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, token: this.#options.token } satisfies ClientMessage));
     });
+    this.#listen(socket);
+  }
+
+  #listen(socket: SocketLike): void {
+    this.#socket = socket;
+    this.#authenticated = false;
     socket.addEventListener('message', (event) => this.#onMessage(event.data));
     socket.addEventListener('close', (event) => this.#onClose(socket, event.code, event.reason));
     socket.addEventListener('error', () => {

@@ -8,6 +8,7 @@ import { CobrowseChannel } from '../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
+import { markStage } from '../../shared/stage-marks.js';
 import { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
 import { saveResume } from '../resume-store.js';
@@ -41,6 +42,7 @@ export class CustomerSession implements SessionHandle {
   };
 
   constructor(options: SessionStartOptions) {
+    markStage('session-start');
     this.#options = options;
     this.#window = window;
     // The loader checked the invite by hand; check it properly before using it.
@@ -50,9 +52,13 @@ export class CustomerSession implements SessionHandle {
       extraBlockSelectors: options.host.blockSelectors,
     });
     this.#signaling = new SignalingClient({ url: signalingUrl(invite.server), token: invite.token });
+    // The loader's consent socket already carries consent-granted; its welcome predates it.
+    let consentRecorded = options.signaling !== undefined;
     this.#signaling.on('welcome', (welcome) => {
+      markStage('customer-welcome');
       this.#iceServers = welcome.iceServers;
-      if (!welcome.consented) this.#signaling.send({ t: 'event', event: { kind: 'consent-granted' } });
+      if (!welcome.consented && !consentRecorded) this.#signaling.send({ t: 'event', event: { kind: 'consent-granted' } });
+      consentRecorded = false;
       if (!this.#pageReported) {
         this.#pageReported = true;
         this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url: location.href, title: document.title } });
@@ -75,7 +81,10 @@ export class CustomerSession implements SessionHandle {
         this.#setState('waiting-for-agent', { agentPresent: false });
       }
     });
-    this.#signaling.on('signal', (message) => this.#peer?.signal(message.data));
+    this.#signaling.on('signal', (message) => {
+      if (message.data.type === 'answer') markStage('answer-received');
+      this.#peer?.signal(message.data);
+    });
     this.#signaling.on('event', (message) => {
       if (message.event.kind === 'control-revoked' && this.#controlGranted) this.#setControl(false, false);
     });
@@ -95,7 +104,9 @@ export class CustomerSession implements SessionHandle {
       options.host.onControl(true);
     }
     this.#window.addEventListener('pagehide', this.#onPageHide);
-    this.#signaling.connect();
+    const adopted = options.signaling;
+    if (adopted) this.#signaling.adopt(adopted.socket, () => adopted.takeMessages());
+    else this.#signaling.connect();
   }
 
   end(reason: CustomerEndReason = 'customer-ended'): void {
@@ -118,6 +129,7 @@ export class CustomerSession implements SessionHandle {
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
     });
     this.#peer = peer;
+    markStage('peer-created');
     // The channel listens from the start: the agent's first message can arrive
     // before this side's 'connect' fires, and must not be lost.
     const channel = new CobrowseChannel(peer, {
@@ -126,7 +138,10 @@ export class CustomerSession implements SessionHandle {
     });
     this.#channel = channel;
     channel.on('message', (message) => this.#onAgentMessage(message));
-    peer.on('signal', (data) => this.#signaling.send({ t: 'signal', data }));
+    peer.on('signal', (data) => {
+      if (data.type === 'offer') markStage('offer-sent');
+      this.#signaling.send({ t: 'signal', data });
+    });
     peer.on('connect', () => this.#onPeerConnected(peer, channel));
     peer.on('close', () => {
       if (this.#peer !== peer) return;
@@ -144,43 +159,70 @@ export class CustomerSession implements SessionHandle {
     });
   }
 
-  #onPeerConnected(peer: PeerTransport, channel: CobrowseChannel): void {
-    if (this.#peer !== peer) return;
-    this.#peerAttempt = 0;
+  /**
+   * Each peer gets its own channel (a fresh deflate stream) and its own
+   * capture, so every connection starts with a fresh snapshot. Capture starts
+   * once the data channel is open, not while WebRTC connects: measured on two
+   * cores (bench/allow.mjs), snapshot slices during the handshake delayed ICE
+   * by 70-120 ms, more than the overlap saved.
+   */
+  #startCapture(channel: CobrowseChannel): void {
     const host = this.#options.host;
-    this.#overlay ??= new GuidanceOverlay(host.overlayContainer, this.#window, this.#options.invite.agentName ?? '');
     const capture = new CaptureEngine({
       window: this.#window,
       // Under backpressure the engine stops producing diffs and sends a fresh snapshot once drained.
-      send: (message) => !channel.congested && channel.send(message),
+      send: (message) => {
+        const sent = !channel.congested && channel.send(message);
+        if (sent && message.t === 'snapshot') markStage(message.final ? 'snapshot-last-part' : 'snapshot-first-part');
+        return sent;
+      },
       mask: this.#maskConfig,
       isOwnUi: (node) => node === host.uiRoot || host.uiRoot.contains(node),
     });
     this.#capture = capture;
     channel.on('drain', () => capture.drained());
+    markStage('snapshot-start');
     void capture.start();
+  }
+
+  #onPeerConnected(peer: PeerTransport, channel: CobrowseChannel): void {
+    if (this.#peer !== peer) return;
+    markStage('channel-open');
+    this.#peerAttempt = 0;
+    this.#startCapture(channel);
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted) channel.send({ t: 'control-grant' });
   }
 
+  /**
+   * The overlay is made when the agent first points, highlights or draws: it
+   * re-places itself every animation frame, work the first snapshot should not
+   * compete with when the agent has shown nothing yet.
+   */
+  #guidance(): GuidanceOverlay {
+    this.#overlay ??= new GuidanceOverlay(this.#options.host.overlayContainer, this.#window, this.#options.invite.agentName ?? '');
+    return this.#overlay;
+  }
+
   #onAgentMessage(message: ChannelMessage): void {
-    const overlay = this.#overlay;
     switch (message.t) {
       case 'pointer':
-        overlay?.showPointer(message.x, message.y, message.gone);
+        if (message.gone) this.#overlay?.showPointer(message.x, message.y, true);
+        else this.#guidance().showPointer(message.x, message.y);
         return;
       case 'highlight': {
         const node = message.id === null ? null : this.#capture?.nodeOf(message.id);
         const element = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
-        overlay?.highlight(element, message.label);
+        if (element) this.#guidance().highlight(element, message.label);
+        else this.#overlay?.highlight(null, message.label);
         return;
       }
       case 'annotation':
-        overlay?.annotate(message.id, message.shape, message.points, message.color);
+        this.#guidance().annotate(message.id, message.shape, message.points, message.color);
         return;
       case 'annotation-clear':
-        overlay?.clearAnnotations();
+        this.#overlay?.clearAnnotations();
         return;
       case 'control-request':
         void this.#askControl();

@@ -32,6 +32,10 @@ function sessionModuleFetched(): boolean {
   return performance.getEntriesByType('resource').some((entry) => entry.name.includes('/client/session-entry'));
 }
 
+function preloadLinks(element: CobrowseSession): number {
+  return shadow(element).querySelectorAll('link[rel="modulepreload"]').length;
+}
+
 function focusedInShadow(element: CobrowseSession): Element | null {
   return shadow(element).activeElement;
 }
@@ -67,6 +71,8 @@ describe('customer consent', () => {
     // The agent is already waiting: the only thing holding the connection back is the prompt.
     agent = new SimulatedAgent(SERVER_URL, session.agentToken);
     await until(() => messageKinds(instrumentation!.signalingMessages()).includes('event:consent-shown'), 'consent-shown on the consent socket');
+    // The session bundle is preloaded while the prompt is shown (modulepreload: fetched and compiled, not run).
+    await until(() => sessionModuleFetched(), 'the session bundle preloaded during the prompt');
     // Give anything that would start on its own a moment to do so (the test fails only if it does).
     await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -74,7 +80,10 @@ describe('customer consent', () => {
     expect(instrumentation.peerConnections.length, 'peer connections before Allow').to.equal(0);
     expect(instrumentation.observeCalls, 'MutationObserver.observe calls before Allow').to.equal(0);
     expect(messageKinds(instrumentation.signalingMessages())).to.deep.equal(['hello', 'event:consent-shown']);
-    expect(sessionModuleFetched(), 'session bundle fetched before Allow').to.equal(false);
+    // The bundle is there, yet none of its code ran, as the zeros above and the one socket say.
+    expect(preloadLinks(element), 'the preload is our own, in the shadow root').to.equal(1);
+    expect(document.querySelectorAll('link[rel="modulepreload"]').length, 'preload links in the host page').to.equal(0);
+    expect(instrumentation.sockets.length, 'sockets before Allow (the consent socket only)').to.equal(1);
     expect(agent.received, 'data channel messages before Allow').to.deep.equal([]);
 
     buttonNamed(element, 'Allow sharing').click();
@@ -84,7 +93,10 @@ describe('customer consent', () => {
     // The instrumentation sees the real thing once allowed, so the zeros above mean something.
     expect(instrumentation.peerConnections.length).to.be.greaterThan(0);
     expect(instrumentation.observeCalls).to.be.greaterThan(0);
-    expect(sessionModuleFetched()).to.equal(true);
+    // The session went on with the consent socket: consent, page visit and WebRTC signals on one socket.
+    expect(instrumentation.sockets.length, 'signaling sockets after Allow').to.equal(1);
+    expect(messageKinds(instrumentation.signalingMessages()).slice(0, 4)).to.deep.equal(['hello', 'event:consent-shown', 'event:consent-granted', 'event:page-visited']);
+    expect(preloadLinks(element), 'the preload link, once used').to.equal(0);
   });
 
   it('Decline sends nothing but the decline, and the audit records only that', async () => {
@@ -103,7 +115,8 @@ describe('customer consent', () => {
     expect(messageKinds(instrumentation.signalingMessages())).to.deep.equal(['hello', 'event:consent-shown', 'event:consent-declined']);
     expect(instrumentation.peerConnections.length).to.equal(0);
     expect(instrumentation.observeCalls).to.equal(0);
-    expect(sessionModuleFetched()).to.equal(false);
+    expect(instrumentation.sockets.length, 'sockets (the consent socket only)').to.equal(1);
+    expect(preloadLinks(element), 'the preload link after Decline').to.equal(0);
     expect(sessionStorage.getItem('cobrowse:session'), 'a resume record after Decline').to.equal(null);
     await element.updateComplete;
     expect(shadow(element).textContent).to.contain('You declined to share this page.');

@@ -1,0 +1,105 @@
+/**
+ * Diagnostic for bench/allow-main.ts (ALLOW_TRACE=1): a Chromium trace of
+ * each page's main thread over the Allow run, summarised as the biggest
+ * top-level tasks and their heaviest children, on the Allow timeline.
+ */
+import type { CDPSession, Page } from 'playwright-core';
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  cat: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string; data?: { url?: string; functionName?: string } };
+}
+
+export interface PageTrace {
+  stop(): Promise<TraceEvent[]>;
+}
+
+export async function startTrace(page: Page): Promise<PageTrace> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['toplevel', '__metadata', 'devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing', 'blink'] },
+    transferMode: 'ReportEvents',
+  });
+  return {
+    async stop() {
+      const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await complete;
+      await cdp.detach();
+      return events;
+    },
+  };
+}
+
+/** Lines describing main-thread work (tasks ≥ minMs) relative to the trace's `cobrowse:<anchor>` mark, or its first mark. */
+export function summarise(events: TraceEvent[], anchor: string, minMs = 3): string[] {
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => main.has(`${e.pid}:${e.tid}`));
+  const mark = onMain.find((e) => e.name === `cobrowse:${anchor}`) ?? onMain.find((e) => e.name.startsWith('cobrowse:'));
+  const zero = mark?.ts ?? 0;
+  const at = (ts: number): string => ((ts - zero) / 1000).toFixed(1).padStart(7);
+  const lines: string[] = [];
+  for (const m of onMain.filter((e) => e.name.startsWith('cobrowse:') && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b'))) {
+    lines.push(`${at(m.ts)}  mark ${m.name}`);
+  }
+  const tasks = onMain.filter((e) => e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && (e.dur ?? 0) >= minMs * 1000);
+  for (const task of tasks) {
+    const end = task.ts + (task.dur ?? 0);
+    const children = onMain
+      .filter((e) => e.ph === 'X' && e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end && (e.dur ?? 0) >= 1000 && e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask')
+      .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
+      .slice(0, 6)
+      .map((e) => `${e.name}${e.args?.data?.functionName ? `(${e.args.data.functionName})` : ''} ${((e.dur ?? 0) / 1000).toFixed(1)}`);
+    lines.push(`${at(task.ts)}  task ${((task.dur ?? 0) / 1000).toFixed(1)} ms: ${children.join(', ')}`);
+  }
+  return lines.sort((a, b) => Number(a.slice(0, 7)) - Number(b.slice(0, 7)));
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface PageProfile {
+  stop(): Promise<string[]>;
+}
+
+/** A sampling CPU profile of one page; stop() returns the top functions by self time (ms). */
+export async function startProfile(page: Page, top = 25): Promise<PageProfile> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      await cdp.detach();
+      const self = new Map<number, number>();
+      profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+      const byName = new Map<string, number>();
+      for (const node of profile.nodes) {
+        const f = node.callFrame;
+        const key = `${f.functionName || '(anon)'} ${f.url.replace(/^.*\//, '')}:${f.lineNumber + 1}`;
+        byName.set(key, (byName.get(key) ?? 0) + (self.get(node.id) ?? 0));
+      }
+      return [...byName.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([k, us]) => `${(us / 1000).toFixed(1).padStart(7)} ms  ${k}`);
+    },
+  };
+}

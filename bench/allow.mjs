@@ -1,0 +1,54 @@
+// `node bench/allow.mjs [runs]`: the Allow → first frame breakdown alone (bench/allow-main.ts).
+// Builds the browser bundles into a private directory (so it neither disturbs nor is disturbed
+// by a concurrent `npm run build`), compiles the bench with esbuild and runs it.
+// ALLOW_BASE_TREE=<dir>: also build that source tree's bundles (e.g. an export of an older
+// commit) and alternate runs between it and this tree, on a loaded machine the only fair comparison.
+// ALLOW_MINIFY=0 keeps names readable for ALLOW_PROFILE=1 / ALLOW_TRACE=1.
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { BROWSER_BUILD_OPTIONS } from '../scripts/esbuild-aliases.mjs';
+import { browserBundleOptions } from '../scripts/esbuild-browser-options.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'node_modules', '.cache', 'cobrowse-allow');
+mkdirSync(out, { recursive: true });
+
+/** The three browser bundles of a source tree, built as scripts/build.mjs does, into a fresh directory. */
+async function buildBundles(tree) {
+  const staticDir = mkdtempSync(join(tmpdir(), 'cobrowse-allow-'));
+  const common = { logLevel: 'warning', bundle: true, minify: process.env.ALLOW_MINIFY !== '0', legalComments: 'none', absWorkingDir: tree };
+  await Promise.all([
+    esbuild.build({ ...common, platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS, entryPoints: [join(tree, 'client/cobrowse.ts')], outfile: join(staticDir, 'cobrowse.js') }),
+    esbuild.build({ ...common, ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS, entryPoints: [join(tree, 'client/session-entry.ts')], outfile: join(staticDir, 'cobrowse-session.js') }),
+    esbuild.build({ ...common, ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS, entryPoints: [join(tree, 'agent/console.ts')], outfile: join(staticDir, 'agent/console.js') }),
+  ]);
+  cpSync(join(tree, 'agent/index.html'), join(staticDir, 'agent/index.html'));
+  cpSync(join(tree, 'agent/console.css'), join(staticDir, 'agent/console.css'));
+  return staticDir;
+}
+
+process.env.ALLOW_STATIC_DIR = await buildBundles(root);
+if (process.env.ALLOW_BASE_TREE) process.env.ALLOW_BASE_STATIC_DIR = await buildBundles(process.env.ALLOW_BASE_TREE);
+
+await esbuild.build({
+  entryPoints: { 'allow-main': join(root, 'bench', 'allow-main.ts') },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+
+process.env.BENCH_ROOT = root;
+const { main } = await import(pathToFileURL(join(out, 'allow-main.mjs')).href);
+try {
+  await main();
+} finally {
+  for (const dir of [process.env.ALLOW_STATIC_DIR, process.env.ALLOW_BASE_STATIC_DIR]) if (dir) rmSync(dir, { recursive: true, force: true });
+}
