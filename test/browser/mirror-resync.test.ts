@@ -137,6 +137,52 @@ describe('mirror: sequence gaps and resync', () => {
     expect(mounted.resyncs).to.deep.equal([null]);
   });
 
+  it('builds the first snapshot as its parts arrive, hidden until the final part', () => {
+    const page = basePage();
+    mounted.mirror.apply(snapshotFrame(page.nodes.slice(0, 5), { seq: 0, part: 0, final: false }));
+    // Already in the (hidden) mirror document: building overlaps the customer's capture.
+    expect(mounted.mirror.nodeById(page.list)).to.not.equal(undefined);
+    expect(mounted.mirror.iframe.style.opacity).to.equal('0');
+    mounted.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, x: 'queued' }] }));
+    mounted.mirror.apply(snapshotFrame(page.nodes.slice(5), { seq: 2, part: 1, final: true }));
+    expect(mounted.mirror.iframe.style.opacity).to.equal('');
+    expect((mounted.mirror.nodeById(page.input) as HTMLInputElement).value).to.equal('a');
+    expect(mounted.mirror.nodeById(page.itemText)?.textContent).to.equal('queued');
+
+    // Built part by part or in one go, the mirror is the same.
+    const whole = mountMirror();
+    try {
+      whole.mirror.apply(snapshotFrame(page.nodes, { seq: 0 }));
+      whole.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, x: 'queued' }] }));
+      expect(fingerprint(mounted)).to.equal(fingerprint(whole));
+    } finally {
+      whole.unmount();
+    }
+  });
+
+  it('keeps the last page on screen while a later snapshot arrives, and replaces it whole', () => {
+    const page = basePage();
+    mounted.mirror.apply(snapshotFrame(page.nodes, { seq: 0 }));
+    const before = fingerprint(mounted);
+    const next = basePage();
+    mounted.mirror.apply(snapshotFrame(next.nodes.slice(0, 5), { seq: 1, part: 0, final: false }));
+    expect(mounted.mirror.iframe.style.opacity).to.equal('');
+    expect(fingerprint(mounted)).to.equal(before);
+    mounted.mirror.apply(snapshotFrame(next.nodes.slice(5), { seq: 2, part: 1, final: true }));
+    expect(mounted.mirror.stats.snapshots).to.equal(2);
+  });
+
+  it('stays hidden when the first snapshot breaks off, and shows the next whole one', () => {
+    const page = basePage();
+    mounted.mirror.apply(snapshotFrame(page.nodes.slice(0, 5), { seq: 0, part: 0, final: false }));
+    mounted.mirror.apply(snapshotFrame(page.nodes.slice(5), { seq: 5, part: 1, final: true }));
+    expect(mounted.resyncs).to.deep.equal([null]);
+    expect(mounted.mirror.iframe.style.opacity).to.equal('0');
+    mounted.mirror.apply(snapshotFrame(page.nodes, { seq: 6 }));
+    expect(mounted.mirror.iframe.style.opacity).to.equal('');
+    expect((mounted.mirror.nodeById(page.input) as HTMLInputElement).value).to.equal('a');
+  });
+
   it('survives an onResyncNeeded handler that throws', () => {
     const container = document.createElement('div');
     document.body.append(container);
