@@ -109,14 +109,14 @@ function matchesAny(el: Element, selectors: readonly string[]): boolean {
  * The element whose value `el` shows: an <option>/<optgroup> belongs to its
  * <select>, anything inside a contenteditable host to that host.
  */
-function valueOwner(el: Element): { owner: Element; editable: boolean } {
+function valueOwner(el: Element, ancestry: MaskAncestry | undefined): { owner: Element; editable: boolean } {
   const tag = el.localName.toLowerCase();
   if (tag === 'option' || tag === 'optgroup') {
     const select = el.closest('select');
     if (select !== null) return { owner: select, editable: false };
   }
   // The nearest contenteditable attribute decides: a "false" island inside a host is not typed text.
-  const host = el.closest(EDITABLE);
+  const host = ancestry === undefined ? el.closest(EDITABLE) : ancestry.editableAttr;
   if (host !== null && host.getAttribute('contenteditable')?.toLowerCase() !== 'false') {
     return { owner: host, editable: true };
   }
@@ -195,12 +195,51 @@ function isFieldTag(tag: string): boolean {
   return tag === 'input' || tag === 'textarea' || tag === 'select';
 }
 
-/** Reads everything `decideField` needs about `el` (markers, selectors, and its field's names and labels). */
-export function describeField(el: Element, config: MaskConfig, labelIndex?: LabelIndex): FieldDescriptor {
-  const { owner, editable } = valueOwner(el);
+/**
+ * What an element's masking inherits from itself and its ancestors. A walk
+ * that goes parent before child passes the parent's ancestry down, so each
+ * element costs one `matches` instead of two `closest` walks up to the root.
+ */
+export interface MaskAncestry {
+  /** The element or an ancestor (through shadow hosts and iframes) matches a marker or selector: check precisely. */
+  readonly marked: boolean;
+  /** The nearest element, itself included, with a contenteditable attribute, within its own tree. */
+  readonly editableAttr: Element | null;
+}
+
+/** The element's ancestry from its parent's (computed from the live tree when `parent` is not known). */
+export function maskAncestry(el: Element, config: MaskConfig, parent?: MaskAncestry): MaskAncestry {
+  const selector = config.anyMarkerSelector;
+  if (parent === undefined) {
+    return { marked: selector === undefined || closestComposed(el, selector, true), editableAttr: el.closest(EDITABLE) };
+  }
+  let marked = parent.marked || selector === undefined;
+  if (!marked) {
+    try {
+      marked = el.matches(selector as string);
+    } catch {
+      marked = true; // an unparsable selector: let the precise checks decide
+    }
+  }
+  return { marked, editableAttr: el.hasAttribute('contenteditable') ? el : parent.editableAttr };
+}
+
+/** The ancestry a shadow root or iframe document passes to its children: markers cross into it, contenteditable does not. */
+export function rootAncestry(owner: MaskAncestry): MaskAncestry {
+  return { marked: owner.marked, editableAttr: null };
+}
+
+/**
+ * Reads everything `decideField` needs about `el` (markers, selectors, and
+ * its field's names and labels). `ancestry`, when given, must be
+ * `maskAncestry(el, config, …)` for the tree as it is now.
+ */
+export function describeField(el: Element, config: MaskConfig, labelIndex?: LabelIndex, ancestry?: MaskAncestry): FieldDescriptor {
+  const { owner, editable } = valueOwner(el, ancestry);
   const tag = owner.localName.toLowerCase();
   // Without the combined selector (a hand-built config) every marker is checked one by one.
-  const anyMarker = config.anyMarkerSelector === undefined || closestComposed(el, config.anyMarkerSelector, true);
+  const anyMarker =
+    ancestry !== undefined ? ancestry.marked : config.anyMarkerSelector === undefined || closestComposed(el, config.anyMarkerSelector, true);
   const descriptor: FieldDescriptor = {
     tag,
     markedMask: anyMarker && closestComposed(el, MASK_MARKER),

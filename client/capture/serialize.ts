@@ -7,7 +7,7 @@
  */
 import type { SerializedNode } from '../../shared/protocol.js';
 import { decideField, maskAttributeByDecision, maskInputValue, maskSensitiveText, maskTextContent, type MaskDecision } from './mask.js';
-import { LabelIndex, describeField, type MaskConfig } from './mask-dom.js';
+import { LabelIndex, describeField, maskAncestry, rootAncestry, type MaskAncestry, type MaskConfig } from './mask-dom.js';
 import type { NodeIds } from './node-ids.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
@@ -101,6 +101,13 @@ export class Serializer {
   /** One label lookup table per run instead of Chromium's per-field tree scan (`el.labels`). */
   readonly #labels = new LabelIndex();
 
+  /**
+   * Masking ancestry of the parents serialized in the current synchronous
+   * pass (a snapshot slice or one subtree): valid only while no page script
+   * can run, so it is dropped at the start and end of every pass.
+   */
+  readonly #ancestry = new Map<Node, MaskAncestry>();
+
   constructor(options: SerializerOptions) {
     this.#o = options;
   }
@@ -108,6 +115,11 @@ export class Serializer {
   /** The page changed: label texts must be read again. */
   domChanged(): void {
     this.#labels.invalidate();
+  }
+
+  /** A synchronous pass over the DOM starts (or ends): page scripts may have run since the last one. */
+  beginPass(): void {
+    this.#ancestry.clear();
   }
 
   /** The node a captured node hangs under: parent node, a shadow root's host, an iframe document's <iframe>. */
@@ -138,9 +150,9 @@ export class Serializer {
     return this.#decisions.get(el) ?? this.decideNow(el);
   }
 
-  /** Recomputes (and caches) the element's masking decision from the live DOM. */
-  decideNow(el: Element): MaskDecision {
-    const decision = decideField(describeField(el, this.#o.mask, this.#labels)).decision;
+  /** Recomputes (and caches) the element's masking decision from the live DOM (`ancestry`: see maskAncestry). */
+  decideNow(el: Element, ancestry?: MaskAncestry): MaskDecision {
+    const decision = decideField(describeField(el, this.#o.mask, this.#labels, ancestry)).decision;
     this.#decisions.set(el, decision);
     return decision;
   }
@@ -182,6 +194,9 @@ export class Serializer {
       default: {
         const root = node as Document | ShadowRoot;
         this.#o.onRoot(root);
+        const owner = this.captureParent(root);
+        const ownerAncestry = owner === null ? undefined : this.#ancestry.get(owner);
+        if (ownerAncestry !== undefined) this.#ancestry.set(root, rootAncestry(ownerAncestry));
         const record: SerializedNode = { k: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, p: parentId };
         const adopted = adoptedCss(root);
         if (adopted !== undefined) record.adopted = adopted;
@@ -197,6 +212,15 @@ export class Serializer {
    * pre-order; `nx` goes on the root only. Returns the records appended.
    */
   subtree(root: Node, parentId: number, nx: number | null | undefined, fresh: boolean, out: SerializedNode[]): number {
+    this.beginPass();
+    try {
+      return this.#subtree(root, parentId, nx, fresh, out);
+    } finally {
+      this.beginPass();
+    }
+  }
+
+  #subtree(root: Node, parentId: number, nx: number | null | undefined, fresh: boolean, out: SerializedNode[]): number {
     const stack: Array<{ node: Node; parentId: number }> = [{ node: root, parentId }];
     const startLength = out.length;
     while (stack.length > 0) {
@@ -290,7 +314,10 @@ export class Serializer {
       return { record, children: [] };
     }
 
-    const decision = this.decideNow(el);
+    const parent = el.parentNode;
+    const inherited = parent === null ? undefined : this.#ancestry.get(parent);
+    const ancestry = maskAncestry(el, this.#o.mask, inherited);
+    const decision = this.decideNow(el, ancestry);
     if (el.hasAttributes()) {
       // Names then values, not el.attributes: indexing that map makes Chromium create an Attr node
       // per attribute (2-3x slower on a 100k-node page, and the Attrs stay attached to the element).
@@ -337,9 +364,11 @@ export class Serializer {
 
     if (tag === 'iframe' || tag === 'frame') {
       const doc = iframeDocument(el);
+      if (doc !== null) this.#ancestry.set(el, ancestry);
       return { record, children: doc === null ? [] : [doc] };
     }
     const shadow = openShadowRoot(el);
+    if (shadow !== null || el.firstChild !== null) this.#ancestry.set(el, ancestry);
     const children: Node[] = shadow === null ? [] : [shadow];
     // Sibling pointers, not el.childNodes: no live NodeList per element (about 3x faster).
     for (let child = el.firstChild; child !== null; child = child.nextSibling) children.push(child);

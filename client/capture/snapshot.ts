@@ -57,6 +57,7 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
   }
   for (;;) {
     options.beforeSlice();
+    serializer.beginPass();
     const sliceStart = now();
     const part: SerializedNode[] = [];
     let visits = 0;
