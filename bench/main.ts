@@ -45,7 +45,7 @@ export async function main(): Promise<void> {
   const notes: string[] = [
     'Snapshot: fresh page per run, ours and rrweb alternating; time is start() until the last part is encoded (ours, MessageEncoder in the send callback, time-sliced) and record() until it returns (rrweb, synchronous full snapshot; JSON and gzip not counted). Longest task from a Chromium trace of the run; heap is the highest performance.memory sample (between tasks and at completion) above a post-GC baseline.',
     `Steady state: a ${steadySeconds} s window of the scripted minute at its real rates (typing 5 chars/s, a row every 60 ms, 4 toggles every 250 ms, a scroll every 100 ms, style change every animation frame); main-thread time is the CDP TaskDuration delta minus the same page without a recorder.`,
-    'Latency: two Chromium processes, real signaling server, real WebRTC data channel on loopback; timestamps from performance.timeOrigin + performance.now() on both sides (one machine, one clock). Mutation latency is read by a MutationObserver on the mirror document; pointer latency by a MutationObserver on the agent cursor.',
+    'Latency: two Chromium processes, real signaling server, real WebRTC data channel on loopback; Allow → first frame is the median of 5 sessions after one discarded warm-up session; timestamps from performance.timeOrigin + performance.now() on both sides (one machine, one clock). Mutation latency is read by a MutationObserver on the mirror document; pointer latency by a MutationObserver on the agent cursor.',
     'Sizes: gzip level 9 of esbuild minified output, built with the same options as scripts/build.mjs; rrweb is `export { record } from "rrweb"` built the same way.',
   ];
   if (quick) notes.push('BENCH_QUICK=1: shortened smoke run, figures are not representative.');
@@ -101,7 +101,7 @@ export async function main(): Promise<void> {
           customerBrowser,
           agentBrowser,
           site.url,
-          { allowRuns: quick ? 1 : 3, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
+          { allowRuns: quick ? 1 : 5, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
           log,
         );
       } finally {
