@@ -94,7 +94,8 @@ function clip(text: string, max: number): string {
 
 export class Serializer {
   readonly #o: SerializerOptions;
-  readonly #decisions = new WeakMap<Element, MaskDecision>();
+  /** Each element's last masking decision lives on the element under this run's own symbol (no WeakMap entry per element). */
+  readonly #decisionKey = Symbol('cobrowse-mask-decision');
   /** Elements whose children are not captured (blocked, script); adds under them are ignored. */
   readonly #leaves = new WeakSet<Node>();
 
@@ -147,19 +148,19 @@ export class Serializer {
 
   /** The masking decision taken when the element was last serialized (computed now if never). */
   decisionOf(el: Element): MaskDecision {
-    return this.#decisions.get(el) ?? this.decideNow(el);
+    return (el as unknown as Record<symbol, MaskDecision | undefined>)[this.#decisionKey] ?? this.decideNow(el);
   }
 
   /** Recomputes (and caches) the element's masking decision from the live DOM (`ancestry`: see maskAncestry). */
   decideNow(el: Element, ancestry?: MaskAncestry): MaskDecision {
     const decision = decideField(describeField(el, this.#o.mask, this.#labels, ancestry)).decision;
-    this.#decisions.set(el, decision);
+    (el as unknown as Record<symbol, MaskDecision | undefined>)[this.#decisionKey] = decision;
     return decision;
   }
 
   /** Whether the cached decision still holds (an attribute change may have masked or blocked the element). */
   decisionChanged(el: Element): boolean {
-    const before = this.#decisions.get(el);
+    const before = (el as unknown as Record<symbol, MaskDecision | undefined>)[this.#decisionKey];
     return before !== undefined && before !== this.decideNow(el);
   }
 
