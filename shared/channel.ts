@@ -35,6 +35,9 @@ export interface ChannelOptions {
   onWireBytes?: (bytes: Uint8Array) => void;
 }
 
+/** Largest inflated message the customer accepts from the agent. */
+export const AGENT_TO_CUSTOMER_MAX_INFLATED_BYTES = 4 * 1024 * 1024;
+
 export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
   readonly stats: ChannelStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, dropped: {} };
   readonly #peer: PeerTransport;
@@ -53,7 +56,11 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     this.#peer = peer;
     const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
     this.#encoder = new MessageEncoder({ maxMessageBytes });
-    this.#decoder = new MessageDecoder({ maxMessageBytes });
+    // The customer only ever receives the agent's small messages (pointer, ink, control, actions): a
+    // tight inflate cap keeps a hostile agent from making the customer's tab inflate 64 MiB.
+    this.#decoder = new MessageDecoder(
+      options.role === 'customer' ? { maxMessageBytes, maxInflatedBytes: AGENT_TO_CUSTOMER_MAX_INFLATED_BYTES } : { maxMessageBytes },
+    );
     this.#assembler = new ChunkAssembler({ maxMessageBytes });
     this.#onWireBytes = options.onWireBytes;
     // What the other side may send us: never the messages only our own role sends.

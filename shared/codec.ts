@@ -67,7 +67,10 @@ function newPackr(): Packr {
 
 function newUnpackr(): Unpackr {
   // useRecords must be off here too, or bytes 0x40-0x7f (positive fixints) would read as record references.
-  return new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+  // structuredClone: false refuses msgpackr's shared-reference extensions, which our encoder never
+  // writes: with them a 30 KB message could name one big object thousands of times, and validation
+  // would copy it for every reference until the tab ran out of memory.
+  return new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', structuredClone: false });
 }
 
 function newDeflate(level: number): Deflate {

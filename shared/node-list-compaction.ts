@@ -35,6 +35,12 @@ const KINDS = ['text', 'comment', 'doctype', 'shadow', 'doc'] as const;
 const ELEMENT_CODE = 5;
 const EXPLICIT_PARENT = -1;
 const COLUMNS = 9;
+/**
+ * Largest node list one message may carry. Snapshot parts hold at most
+ * 20,000 nodes (client/capture/snapshot.ts); a bigger single insertion is
+ * refused here and the mirror recovers through a fresh, parted snapshot.
+ */
+export const MAX_NODES_PER_LIST = 200_000;
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   if (!isPlainRecord(value)) return false;
@@ -161,6 +167,8 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
   const attributeValues = column(value, 7);
   const texts = column(value, 8);
   const count = codes.length;
+  // A node costs the sender a few bytes but the receiver an object: cap lists before allocating.
+  if (count > MAX_NODES_PER_LIST) throw new WireFormatError(`A node list holds ${count} nodes, over the ${MAX_NODES_PER_LIST} limit.`);
   if (ids.length !== count || ups.length !== count) throw new WireFormatError('Node list columns differ in length.');
   if (attributeNames.length !== attributeValues.length) throw new WireFormatError('Attribute columns differ in length.');
 

@@ -11,7 +11,12 @@
 import * as z from 'zod/mini';
 import { ERROR_CODE_LIST } from './errors.js';
 
-/** major.minor; peers with another major version are refused. */
+/**
+ * major.minor; peers with another major version are refused. The data
+ * channel's layout follows the order of the message union and of each
+ * schema's fields below (shared/wire-format.ts): changing either is a major
+ * change.
+ */
 export const PROTOCOL_VERSION = '1.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));

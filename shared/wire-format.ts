@@ -6,8 +6,10 @@
  *
  * - The type code is 1 + the message's index in the channelMessage union; the
  *   field order is each schema's shape order, both read from protocol.ts, so
- *   a field added there is carried without touching this file (both peers run
- *   the same protocol major version).
+ *   a field added there is carried without touching this file. The layout is
+ *   therefore the order of protocol.ts itself: adding, removing or reordering
+ *   a message type or field changes it, so such a change must bump
+ *   PROTOCOL_VERSION's major number (peers of another major are refused).
  * - The mask (only for types with optional fields) has bit j set when the
  *   j-th optional field is present; absent fields take no slot.
  * - `seq` travels as its difference from the previous DOM frame's seq + 1

@@ -16,6 +16,13 @@ export class WireFormatError extends Error {
   override readonly name = 'WireFormatError';
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The string as UTF-8 can carry it: each lone surrogate replaced by U+FFFD (what String#toWellFormed does). */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 export class NameTable {
   #names: string[] = [];
   readonly #index = new Map<string, number>();
@@ -29,6 +36,19 @@ export class NameTable {
   ref(name: string): number | string {
     const known = this.#index.get(name);
     if (known !== undefined) return known;
+    // The decoder learns the name as msgpack delivers it: UTF-8, so lone surrogates arrive as U+FFFD.
+    // Learn that form too, or two names differing only in a lone surrogate would take two entries
+    // here and one there, and every later reference would point at the wrong name.
+    const delivered = wellFormed(name);
+    if (delivered !== name) {
+      const same = this.#index.get(delivered);
+      if (same !== undefined) {
+        this.#index.set(name, same);
+        return same;
+      }
+      if (this.#learn(delivered)) this.#index.set(name, this.#names.length - 1);
+      return delivered;
+    }
     this.#learn(name);
     return name;
   }
@@ -47,16 +67,18 @@ export class NameTable {
 
   /** Forget every name learned since `size` was `mark` (an encode that was refused). */
   truncate(mark: number): void {
-    while (this.#names.length > mark) {
-      const name = this.#names.pop() as string;
-      this.#index.delete(name);
-    }
+    if (this.#names.length <= mark) return;
+    this.#names.length = mark;
+    // Also drops the raw spellings of names learned in their delivered form (see ref).
+    for (const [name, index] of this.#index) if (index >= mark) this.#index.delete(name);
   }
 
-  #learn(name: string): void {
-    if (this.#names.length >= MAX_TABLE_NAMES || name.length > MAX_TABLE_NAME_LENGTH) return;
+  /** Remembers a name unless the table is full or the name too long (both sides apply the same rule); true if it did. */
+  #learn(name: string): boolean {
+    if (this.#names.length >= MAX_TABLE_NAMES || name.length > MAX_TABLE_NAME_LENGTH) return false;
     this.#index.set(name, this.#names.length);
     this.#names.push(name);
+    return true;
   }
 }
 

@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { MessageDecoder, MessageEncoder, type DecodeResult } from '../../shared/codec.js';
+import { MAX_NODES_PER_LIST } from '../../shared/node-list-compaction.js';
 import { ProtocolError, type ErrorCode } from '../../shared/errors.js';
 import { channelMessage, type ChannelMessage } from '../../shared/protocol.js';
 
@@ -530,6 +531,57 @@ function runUnderCsp(code: string): { attempts: string[]; result: string } {
   const parsed: unknown = JSON.parse(attempts);
   return { attempts: Array.isArray(parsed) ? parsed.map(String) : [], result };
 }
+
+describe('decoder against hostile streams (found in review)', () => {
+  it("refuses msgpackr's shared-reference extension: one object named thousands of times is fatal, not copied", () => {
+    const attributes: Record<string, string> = {};
+    for (let i = 0; i < 2_000; i++) attributes[`k${i}`] = '';
+    const node = { k: 'el', id: 1, p: 0, tag: 'div', a: attributes };
+    const message = { t: 'mutations', seq: 0, removes: [], adds: Array<typeof node>(5_000).fill(node), attrs: [], texts: [] };
+    const packed = new Packr({ structuredClone: true }).pack(message);
+    // Small on the wire, yet 10 million attribute copies once expanded.
+    expect(packed.length).to.be.below(100_000);
+    const result = new MessageDecoder().decode(new RawWireStream().frame(packed));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.fatal).toBe(true);
+  });
+
+  it('refuses a node list over the per-message node limit before building it', () => {
+    const encoder = new MessageEncoder();
+    const adds = Array.from({ length: MAX_NODES_PER_LIST + 1 }, (_, i) => ({ k: 'text' as const, id: i + 1, p: 0, x: '' }));
+    const bytes = encoder.encode({ t: 'mutations', seq: 0, removes: [], adds, attrs: [], texts: [] });
+    const result = new MessageDecoder().decode(bytes);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.fatal).toBe(true);
+  });
+
+  it('keeps both name tables in step for tag and attribute names with lone surrogates', () => {
+    const encoder = new MessageEncoder();
+    const decoder = new MessageDecoder();
+    let seq = 0;
+    let id = 10;
+    const names = ['x-\uD800', 'x-\uDC00', 'b', 'x-\uDC00', 'b', 'x-\uFFFD', 'i'];
+    const seen: string[] = [];
+    for (const tag of names) {
+      const message: ChannelMessage = {
+        t: 'mutations',
+        seq: seq++,
+        removes: [],
+        adds: [{ k: 'el', id: id++, p: 0, tag, a: { [`data-${tag}`]: '1' } }],
+        attrs: [],
+        texts: [],
+      };
+      const result = decoder.decode(encoder.encode(message));
+      expect(result.ok, JSON.stringify(tag)).toBe(true);
+      if (result.ok && result.message.t === 'mutations') {
+        const add = result.message.adds[0];
+        seen.push(add?.k === 'el' ? `${add.tag} ${Object.keys(add.a ?? {}).join()}` : '?');
+      }
+    }
+    const delivered = (name: string): string => name.replace(/[\uD800-\uDFFF]/g, '\uFFFD');
+    expect(seen).toEqual(names.map((name) => `${delivered(name)} data-${delivered(name)}`));
+  });
+});
 
 describe('codec under a strict Content-Security-Policy', () => {
   it('bundles codec, framing and sequence for the browser with no eval or new Function in the output', async () => {

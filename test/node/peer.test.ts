@@ -13,6 +13,9 @@ import {
   type PeerTransport,
   type WrtcImplementation,
 } from '../../shared/peer.js';
+import { Deflate, Z_SYNC_FLUSH } from 'pako';
+import { AGENT_TO_CUSTOMER_MAX_INFLATED_BYTES, CobrowseChannel } from '../../shared/channel.js';
+import { chunkMessage } from '../../shared/framing.js';
 import { nodeWrtc } from '../../shared/peer-node.js';
 import type { SignalData } from '../../shared/protocol.js';
 
@@ -336,5 +339,25 @@ describe('peer adapter (Node, node-datachannel)', () => {
       // The side still handshaking may only have hit the libdatachannel race (see isLibdatachannelIceRace).
       expect(other.errors.filter((error) => !isLibdatachannelIceRace(error))).toEqual([]);
     });
+  });
+});
+
+describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
+  test("the customer's side refuses an agent message that inflates past its small cap, and closes the link", async () => {
+    const { customer, agent } = await connectedPair();
+    const channel = new CobrowseChannel(customer.peer, { role: 'customer' });
+    const closed = new Promise<{ reason: string; error: { code: string } | null }>((resolve) => channel.on('close', resolve));
+    // A hostile agent: 5 MiB of zeros compress to a few KB on the codec's raw deflate stream.
+    const bomb = new Deflate({ raw: true, level: 9 });
+    const out: Uint8Array[] = [];
+    bomb.onData = (chunk: Uint8Array) => out.push(chunk.slice());
+    bomb.push(new Uint8Array(AGENT_TO_CUSTOMER_MAX_INFLATED_BYTES + 1024 * 1024), Z_SYNC_FLUSH);
+    const wire = Buffer.concat(out);
+    const bytes = new Uint8Array(wire.subarray(0, wire.length - 4));
+    expect(bytes.length).toBeLessThan(64 * 1024);
+    for (const chunk of chunkMessage(bytes)) agent.peer.send(chunk);
+    const { error } = await closed;
+    expect(error?.code).toBe('INFLATED_TOO_LARGE');
+    expect(channel.stats.receivedMessages).toBe(0);
   });
 });
