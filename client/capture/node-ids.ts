@@ -33,6 +33,8 @@ export class NodeIds {
   #next = 1;
   /** New ids plus reported removals since the last sweep. */
   #churn = 0;
+  /** How many nodes the last sweep kept: the map's live size, which sets the next sweep's distance. */
+  #heldAfterSweep = 0;
 
   constructor(topDocument: Document) {
     tagged(topDocument)[this.#key] = TOP_DOCUMENT_ID;
@@ -95,10 +97,13 @@ export class NodeIds {
   sweep(): void {
     this.#churn = 0;
     for (const [id, node] of this.#nodes) if (!isAttached(node)) this.#nodes.delete(id);
+    this.#heldAfterSweep = this.#nodes.size;
   }
 
   #noteChurn(count: number): void {
     this.#churn += count;
-    if (this.#churn >= Math.max(SWEEP_EVERY, this.#nodes.size)) this.sweep();
+    // Against the live size at the last sweep, not the map's size now: that grows with every new id,
+    // so a page that keeps replacing its content would never reach it.
+    if (this.#churn >= Math.max(SWEEP_EVERY, this.#heldAfterSweep)) this.sweep();
   }
 }

@@ -66,6 +66,24 @@ describe('NodeIds (ids on the nodes, strong reverse map swept of detached nodes)
     expect(ids.held).to.equal(1);
   });
 
+  it('stays bounded on a page that keeps replacing its content (new ids and one removal report per replacement)', () => {
+    const ids = new NodeIds(document);
+    const list = host.appendChild(document.createElement('ul'));
+    let most = 0;
+    for (let round = 0; round < 30; round++) {
+      if (list.firstChild !== null) {
+        list.replaceChildren();
+        ids.noteRemoved(1);
+      }
+      for (let i = 0; i < 10_000; i++) ids.ensure(list.appendChild(document.createElement('li')));
+      most = Math.max(most, ids.held);
+    }
+    // At most the live page plus one sweep distance (50,000 new ids) of removed nodes.
+    expect(most).to.be.at.most(10_001 + 50_000 + 10_000);
+    ids.sweep();
+    expect(ids.held).to.equal(10_001);
+  });
+
   it('keeps nodes of an open shadow root and drops those of a removed iframe', async () => {
     const ids = new NodeIds(document);
     const shadowHost = host.appendChild(document.createElement('div'));
