@@ -25,6 +25,8 @@ export class ConsentSocket {
   /** Every text message since the welcome (inclusive), for the session bundle to replay. */
   #received: string[] = [];
   #keepsAll = true;
+  /** Set by handOver(): keep every message, without the limit, until the session takes them. */
+  #handedOver = false;
   readonly #listening = new AbortController();
 
   constructor(invite: InviteData) {
@@ -78,6 +80,11 @@ export class ConsentSocket {
   }
 
   #keep(data: string): void {
+    // Once handed over, everything must reach the session, which has not taken it yet (it is loading).
+    if (this.#handedOver) {
+      this.#received.push(data);
+      return;
+    }
     if (!this.#keepsAll) return;
     if (this.#received.length >= MAX_KEPT_MESSAGES) {
       this.#keepsAll = false;
@@ -103,6 +110,7 @@ export class ConsentSocket {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || !this.#keepsAll || this.#received.length === 0) return null;
     this.#socket = null;
+    this.#handedOver = true;
     return {
       socket,
       takeMessages: () => {

@@ -116,9 +116,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     }
     this.#setState('connecting');
     this.#listen(socket);
-    for (const data of takeReceived()) this.#onMessage(data);
-    // Closed before our listener was on it: no close event will come.
-    if (socket.readyState > 1) this.#onClose(socket, 1006, '');
+    const received = takeReceived();
+    // Replayed after the caller has its handle (an 'ended' among them must find the session stored),
+    // and still before any message the socket delivers next (those come as tasks).
+    queueMicrotask(() => {
+      if (this.#socket !== socket) return;
+      for (const data of received) this.#onMessage(data);
+      // Closed before our listener was on it: no close event will come (CLOSING still gets one).
+      if (socket.readyState === 3) this.#onClose(socket, 1006, '');
+    });
   }
 
   /** Send now if authenticated, otherwise queue until the welcome arrives. */

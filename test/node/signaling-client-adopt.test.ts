@@ -57,6 +57,9 @@ describe('SignalingClient.adopt (real server, real sockets)', () => {
       return received.splice(0);
     });
     expect(taken).toBe(1);
+    // Replayed in a microtask: the caller stores its handle first.
+    expect(seen).toEqual([]);
+    await Promise.resolve();
     expect(seen).toEqual(['welcome:customer:false', 'peer:agent:true']);
     expect(customer.state).toBe('open');
 
