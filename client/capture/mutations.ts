@@ -12,7 +12,7 @@
 import type { SerializedNode } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
-import { isShadowRoot, type Serializer } from './serialize.js';
+import { attributeByName, isShadowRoot, type Serializer } from './serialize.js';
 import { adoptedCss, readRules } from './stylesheets.js';
 
 export interface MutationBatch {
@@ -245,7 +245,7 @@ export class MutationCollector {
       const changes: Record<string, string | null> = {};
       let any = false;
       for (const name of names) {
-        const value = el.getAttribute(name);
+        const value = attributeByName(el, name);
         if (value === null) {
           changes[name] = null;
           any = true;

@@ -24,6 +24,7 @@ const DOCUMENT_NODE = 9;
 const DOCUMENT_TYPE_NODE = 10;
 const DOCUMENT_FRAGMENT_NODE = 11;
 
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
@@ -86,6 +87,25 @@ export function iframeDocument(el: Element): Document | null {
 function openShadowRoot(el: Element): ShadowRoot | null {
   const root = el.shadowRoot;
   return root !== null && root.mode === 'open' ? root : null;
+}
+
+/** The value of the attribute whose qualified name is exactly `name`, or null. */
+function exactAttribute(el: Element, name: string): string | null {
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const attr = attrs[i];
+    if (attr !== undefined && attr.name === name) return attr.value;
+  }
+  return null;
+}
+
+/**
+ * An attribute's value by its exact name. getAttribute lowercases the name
+ * on HTML elements, so a name with capitals (only setAttributeNS makes them
+ * there) would read its lowercase twin; that rare case is looked up exactly.
+ */
+export function attributeByName(el: Element, name: string, htmlElement = el.namespaceURI === HTML_NS): string | null {
+  return htmlElement && name !== name.toLowerCase() ? exactAttribute(el, name) : el.getAttribute(name);
 }
 
 function clip(text: string, max: number): string {
@@ -323,11 +343,12 @@ export class Serializer {
       // Names then values, not el.attributes: indexing that map makes Chromium create an Attr node
       // per attribute (2-3x slower on a 100k-node page, and the Attrs stay attached to the element).
       const names = el.getAttributeNames();
+      const htmlElement = namespace === HTML_NS;
       const out: Record<string, string> = {};
       let any = false;
       for (let i = 0; i < names.length; i++) {
         const name = names[i] as string;
-        const raw = el.getAttribute(name);
+        const raw = attributeByName(el, name, htmlElement);
         if (raw === null) continue;
         const value = this.attributeValue(el, name, raw, decision);
         if (value === undefined) continue;

@@ -164,6 +164,18 @@ describe('capture: snapshot', () => {
     expect((win as unknown as { __ran?: number }).__ran).to.equal(1);
   });
 
+  it('keeps attributes whose names only setAttributeNS can give capitals, with their own values', async () => {
+    page = await capturePage('<!DOCTYPE html><body><div id="caps"></div><svg id="box" viewBox="0 0 4 4"></svg></body>');
+    const caps = page.doc.getElementById('caps')!;
+    caps.setAttributeNS(null, 'Data-Mixed', 'upper');
+    caps.setAttribute('data-mixed', 'lower');
+    const transport = new RecordingTransport();
+    engine = new CaptureEngine({ window: page.win, send: transport.send });
+    await engine.start();
+    expect(byIdAttr(transport.messages, 'caps').a).to.include({ 'Data-Mixed': 'upper', 'data-mixed': 'lower' });
+    expect(byIdAttr(transport.messages, 'box').a).to.include({ viewBox: '0 0 4 4' });
+  });
+
   it('skips our own UI and sends nothing before start()', async () => {
     page = await capturePage('<!DOCTYPE html><body><p>page</p><div id="own"><p>consent prompt</p></div></body>');
     const transport = new RecordingTransport();
