@@ -1,10 +1,10 @@
 /**
- * A typed message link over one peer connection: encode (msgpack + deflate
- * stream) → chunk → send with backpressure, and reassemble → inflate →
+ * A typed message link over one peer connection: encode (msgpack, deflated
+ * customer → agent) → chunk → send with backpressure, and reassemble → inflate →
  * validate → filter by the sender's role on the way in. Both sides use it;
  * nothing above it sees bytes.
  */
-import { MessageDecoder, MessageEncoder } from './codec.js';
+import { MessageDecoder, MessageEncoder, type ByteInflater } from './codec.js';
 import type { ErrorCode, ProtocolErrorValue } from './errors.js';
 import { TypedEmitter } from './event-emitter.js';
 import { ChannelSender, ChunkAssembler } from './framing.js';
@@ -28,15 +28,17 @@ export interface ChannelStats {
 }
 
 export interface ChannelOptions {
-  /** Our own role: decides which message types the other side may send us. */
+  /** Our own role: decides which message types the other side may send us, and the stream's compression. */
   role: Role;
+  /** The agent's side only: inflates the customer's deflated stream (shared/inflate-stream.ts). */
+  inflater?: () => ByteInflater;
   maxMessageBytes?: number;
   /** Called with every encoded message (tests use it to inspect the bytes on the wire). */
   onWireBytes?: (bytes: Uint8Array) => void;
 }
 
-/** Largest inflated message the customer accepts from the agent. */
-export const AGENT_TO_CUSTOMER_MAX_INFLATED_BYTES = 4 * 1024 * 1024;
+/** Largest message the customer accepts from the agent. */
+export const AGENT_TO_CUSTOMER_MAX_BYTES = 4 * 1024 * 1024;
 
 export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
   readonly stats: ChannelStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, dropped: {} };
@@ -55,13 +57,15 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     super();
     this.#peer = peer;
     const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
-    this.#encoder = new MessageEncoder({ maxMessageBytes });
-    // The customer only ever receives the agent's small messages (pointer, ink, control, actions): a
-    // tight inflate cap keeps a hostile agent from making the customer's tab inflate 64 MiB.
-    this.#decoder = new MessageDecoder(
-      options.role === 'customer' ? { maxMessageBytes, maxInflatedBytes: AGENT_TO_CUSTOMER_MAX_INFLATED_BYTES } : { maxMessageBytes },
-    );
-    this.#assembler = new ChunkAssembler({ maxMessageBytes });
+    const customer = options.role === 'customer';
+    if (!customer && options.inflater === undefined) throw new TypeError('The agent side needs an inflater for the customer\'s deflated stream.');
+    // Customer → agent is deflated; agent → customer goes plain (codec.ts).
+    this.#encoder = new MessageEncoder({ maxMessageBytes, compress: customer });
+    // The customer only ever receives the agent's small messages (pointer, ink, control, actions):
+    // a tight cap keeps a hostile agent from making the customer's tab take in megabytes.
+    const inbound = customer ? Math.min(maxMessageBytes, AGENT_TO_CUSTOMER_MAX_BYTES) : maxMessageBytes;
+    this.#decoder = new MessageDecoder(customer ? { maxMessageBytes: inbound } : { maxMessageBytes, inflater: options.inflater });
+    this.#assembler = new ChunkAssembler({ maxMessageBytes: inbound });
     this.#onWireBytes = options.onWireBytes;
     // What the other side may send us: never the messages only our own role sends.
     this.#forbiddenFromPeer = options.role === 'customer' ? CUSTOMER_ONLY_TYPES : AGENT_ONLY_TYPES;

@@ -1,9 +1,11 @@
 /**
  * Data-channel codec: the compact wire layout (wire-format.ts: positional
- * fields, columnar node lists, name tables, seq deltas), then msgpack, then
- * raw deflate on one persistent stream per direction, sync-flushed per
+ * fields, columnar node lists, name tables, seq deltas), then msgpack, then,
+ * customer → agent, raw deflate on one persistent stream, sync-flushed per
  * message, so names and values repeated across frames cost almost nothing
- * after the first one.
+ * after the first one. The agent → customer direction (pointer, ink,
+ * control: small messages) goes plain, so the customer's bundle carries no
+ * inflate code; the agent passes shared/inflate-stream.ts as the inflater.
  *
  * Both ends share state (the deflate window and the wire layout's tables), so
  * the decoder must see every message the encoder produced, in order. Anything
@@ -20,7 +22,7 @@
  * with `new Function`, which a strict Content-Security-Policy forbids.
  */
 import { Packr, Unpackr } from 'msgpackr';
-import { Deflate, Inflate, Z_SYNC_FLUSH } from 'pako';
+import { Deflate, Z_SYNC_FLUSH } from 'pako';
 import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
 import { fromWire, toWire } from './wire-format.js';
@@ -36,7 +38,23 @@ const SYNC_FLUSH_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 /** Output buffer size of the zlib streams; most frames are tiny, so pako's 64 KiB default wastes allocations. */
 const ZLIB_CHUNK_BYTES = 16 * 1024;
 
+/** What an inflater makes of one message's wire bytes. */
+export type InflateResult = { ok: true; bytes: Uint8Array } | { ok: false; code: 'INFLATED_TOO_LARGE' | 'CORRUPT_STREAM'; message: string };
+
+/** The inflating end of one direction's deflate stream (shared/inflate-stream.ts). */
+export interface ByteInflater {
+  /** Inflates one message; stops as soon as the output passes `maxBytes`. */
+  inflate(bytes: Uint8Array, maxBytes: number): InflateResult;
+  reset(): void;
+}
+
 export interface MessageEncoderOptions {
+  /**
+   * Deflate the stream (default true). The agent → customer direction is
+   * sent plain: its messages are small, and so the customer's bundle needs
+   * no inflate code.
+   */
+  compress?: boolean;
   /** zlib compression level, 0-9 (default 6). */
   level?: number;
   /** Largest message accepted, checked on the msgpack bytes and again on the compressed bytes (default 16 MiB). */
@@ -44,6 +62,8 @@ export interface MessageEncoderOptions {
 }
 
 export interface MessageDecoderOptions {
+  /** Inflates a deflated stream (pass shared/inflate-stream.ts's inflateStream); without it messages are plain msgpack. */
+  inflater?: () => ByteInflater;
   /** Largest compressed message accepted, after chunk reassembly (default 16 MiB). */
   maxMessageBytes?: number;
   /** Largest inflated message accepted; inflation stops as soon as it is passed (default 64 MiB). */
@@ -99,7 +119,7 @@ export class MessageEncoder {
   readonly #maxMessageBytes: number;
   readonly #packr = newPackr();
   #wire = new WireState();
-  #deflate: Deflate;
+  #deflate: Deflate | null;
   #output: Uint8Array[] = [];
   #outputBytes = 0;
   /** Set when a message went into the stream but could not be handed out: the peer can no longer follow. */
@@ -108,7 +128,7 @@ export class MessageEncoder {
   constructor(opts: MessageEncoderOptions = {}) {
     this.#level = opts.level ?? 6;
     this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.#deflate = this.#createDeflate();
+    this.#deflate = opts.compress === false ? null : this.#createDeflate();
   }
 
   /**
@@ -133,6 +153,8 @@ export class MessageEncoder {
         `A ${message.t} message packs to ${packed.length} bytes, over the ${this.#maxMessageBytes} byte limit.`,
       );
     }
+    // slice: msgpackr reuses its buffer, and the next message must not overwrite this one.
+    if (this.#deflate === null) return packed.slice();
     this.#output = [];
     this.#outputBytes = 0;
     const ok = this.#deflate.push(packed, Z_SYNC_FLUSH);
@@ -154,7 +176,7 @@ export class MessageEncoder {
   /** Start a fresh stream (after the peer reported a fatal decode error). */
   reset(): void {
     this.#wire = new WireState();
-    this.#deflate = this.#createDeflate();
+    if (this.#deflate !== null) this.#deflate = this.#createDeflate();
     this.#broken = false;
   }
 
@@ -168,18 +190,13 @@ export class MessageEncoder {
   }
 }
 
-/** Thrown from inside pako's onData to abandon an inflate that went over the limit. */
-class InflateLimitReached extends Error {}
-
 /** Decodes one direction's channel messages; never throws, returns typed errors. */
 export class MessageDecoder {
   readonly #maxMessageBytes: number;
   readonly #maxInflatedBytes: number;
   readonly #unpackr = newUnpackr();
+  readonly #inflater: ByteInflater | null;
   #wire = new WireState();
-  #inflate: Inflate;
-  #inflated: Uint8Array[] = [];
-  #inflatedBytes = 0;
   /** After a fatal error every decode fails until reset(): inflating further would only yield garbage. */
   #broken: ProtocolErrorValue | null = null;
 
@@ -188,7 +205,7 @@ export class MessageDecoder {
   constructor(opts: MessageDecoderOptions = {}) {
     this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#maxInflatedBytes = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-    this.#inflate = this.#createInflate();
+    this.#inflater = opts.inflater?.() ?? null;
   }
 
   /** Decode one message as produced by MessageEncoder.encode. */
@@ -204,9 +221,7 @@ export class MessageDecoder {
   /** Start a fresh stream, matching a reset() of the peer's encoder. */
   reset(): void {
     this.#wire = new WireState();
-    this.#inflate = this.#createInflate();
-    this.#inflated = [];
-    this.#inflatedBytes = 0;
+    this.#inflater?.reset();
     this.#broken = null;
   }
 
@@ -226,12 +241,18 @@ export class MessageDecoder {
       return this.#fatal('MESSAGE_TOO_LARGE', `Message of ${bytes.length} bytes exceeds ${this.#maxMessageBytes}.`);
     }
 
-    const inflated = this.#inflateMessage(bytes);
-    if (!inflated.ok) return inflated;
+    let packed = bytes;
+    if (this.#inflater !== null) {
+      const inflated = this.#inflater.inflate(bytes, this.#maxInflatedBytes);
+      if (!inflated.ok) return this.#fatal(inflated.code, inflated.message);
+      packed = inflated.bytes;
+    } else if (bytes.length > this.#maxInflatedBytes) {
+      return this.#fatal('INFLATED_TOO_LARGE', `Message of ${bytes.length} bytes exceeds ${this.#maxInflatedBytes}.`);
+    }
 
     let value: unknown;
     try {
-      value = fromWire(this.#unpackr.unpack(inflated.bytes), this.#wire);
+      value = fromWire(this.#unpackr.unpack(packed), this.#wire);
     } catch (err) {
       // The encoder updated its wire state for this message and we could not follow: fatal.
       return this.#fatal('DECODE_FAILED', `${err instanceof WireFormatError ? 'wire layout' : 'msgpack'}: ${err instanceof Error ? err.message : String(err)}`);
@@ -245,45 +266,6 @@ export class MessageDecoder {
     }
     this.stats.decoded++;
     return { ok: true, message: parsed.data };
-  }
-
-  #inflateMessage(bytes: Uint8Array): { ok: true; bytes: Uint8Array } | (DecodeResult & { ok: false }) {
-    this.#inflated = [];
-    this.#inflatedBytes = 0;
-    const inflate = this.#inflate;
-    let pushed: boolean;
-    try {
-      pushed = inflate.push(bytes, false) && inflate.push(SYNC_FLUSH_TRAILER, Z_SYNC_FLUSH);
-    } catch (err) {
-      this.#inflated = [];
-      if (err instanceof InflateLimitReached) {
-        return this.#fatal('INFLATED_TOO_LARGE', `Message inflates beyond ${this.#maxInflatedBytes} bytes.`);
-      }
-      throw err;
-    }
-    if (!pushed) {
-      this.#inflated = [];
-      return this.#fatal('CORRUPT_STREAM', `Inflate failed: ${inflate.msg || 'unknown error'}.`);
-    }
-    if (inflate.ended) {
-      // Our encoder never finishes its stream; a final block means a foreign or corrupt sender.
-      this.#inflated = [];
-      return this.#fatal('CORRUPT_STREAM', 'The compressed stream ended unexpectedly.');
-    }
-    const out = concatBytes(this.#inflated, this.#inflatedBytes);
-    this.#inflated = [];
-    return { ok: true, bytes: out };
-  }
-
-  #createInflate(): Inflate {
-    const inflate = new Inflate({ raw: true, chunkSize: ZLIB_CHUNK_BYTES });
-    inflate.onData = (chunk: Uint8Array) => {
-      this.#inflatedBytes += chunk.length;
-      // Checked per output chunk, so at most one chunk past the limit is ever held.
-      if (this.#inflatedBytes > this.#maxInflatedBytes) throw new InflateLimitReached();
-      this.#inflated.push(chunk);
-    };
-    return inflate;
   }
 
   #fatal(code: ErrorCode, message: string): DecodeResult & { ok: false } {

@@ -4,6 +4,7 @@
  * the mirror. One method sets the connection state and emits it.
  */
 import { CobrowseChannel } from '../../shared/channel.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
 import { TypedEmitter } from '../../shared/event-emitter.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import {
@@ -232,7 +233,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#setState('joining', 'Connecting to the customer’s page…');
     // The channel listens from the start: the customer's snapshot can arrive
     // before this side's 'connect' fires, and must not be lost.
-    const channel = new CobrowseChannel(peer, { role: 'agent' });
+    const channel = new CobrowseChannel(peer, { role: 'agent', inflater: inflateStream });
     this.#channel = channel;
     channel.on('message', (message) => this.#onCustomerMessage(message));
     channel.on('close', () => {

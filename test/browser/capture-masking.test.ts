@@ -4,6 +4,7 @@ import { CaptureEngine } from '../../client/capture/capture-engine.js';
 import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
 
 const CARD = '4111 1111 1111 1111';
 const SSN = '123-45-6789';
@@ -157,7 +158,7 @@ describe('capture: masking on the encoded bytes', () => {
     await engine.resync();
     await nextFrames(win, 2);
 
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const decoded: ChannelMessage[] = [];
     for (const bytes of wire) {
       const result = decoder.decode(bytes);

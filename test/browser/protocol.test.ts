@@ -1,11 +1,12 @@
 import { expect } from '@open-wc/testing';
 import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
 
 describe('codec in the browser', () => {
   it('round-trips a snapshot through msgpack + deflate', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const snapshot: ChannelMessage = {
       t: 'snapshot', seq: 0, part: 0, final: true, url: location.href, title: document.title,
       vw: innerWidth, vh: innerHeight, dpr: devicePixelRatio, sx: 0, sy: 0,

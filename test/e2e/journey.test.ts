@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { MessageDecoder } from '../../shared/codec.js';
 import { ChunkAssembler } from '../../shared/framing.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
 import {
   RECORD_CHANNEL_BYTES,
   agentStatus,
@@ -54,7 +55,7 @@ afterAll(async () => {
 async function decodeWire(customer: Page): Promise<ChannelMessage[]> {
   const wire = (await customer.evaluate(() => (window as unknown as { __wire: (number[] | string)[] }).__wire)) ?? [];
   const assembler = new ChunkAssembler();
-  const decoder = new MessageDecoder();
+  const decoder = new MessageDecoder({ inflater: inflateStream });
   const messages: ChannelMessage[] = [];
   for (const chunk of wire) {
     if (typeof chunk === 'string') throw new Error('a text message went over the data channel');

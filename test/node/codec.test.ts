@@ -9,6 +9,7 @@ import { MessageDecoder, MessageEncoder, type DecodeResult } from '../../shared/
 import { MAX_NODES_PER_LIST } from '../../shared/node-list-compaction.js';
 import { ProtocolError, type ErrorCode } from '../../shared/errors.js';
 import { channelMessage, type ChannelMessage } from '../../shared/protocol.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
 
 type MessageOfType<T extends ChannelMessage['t']> = Extract<ChannelMessage, { t: T }>;
 
@@ -130,7 +131,7 @@ describe('MessageEncoder / MessageDecoder', () => {
     const types = channelMessage.def.options.flatMap((option) => option.shape.t.def.values);
     expect(types.length).toBeGreaterThan(20);
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     for (const type of types) {
       const example: ChannelMessage | undefined = examples[type];
       expect(example, `no example for channel message type "${type}"`).toBeDefined();
@@ -143,7 +144,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('carries a long mixed stream through one encoder/decoder pair', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const all = Object.values(examples);
     const count = 3_000;
     for (let i = 0; i < count; i++) {
@@ -181,7 +182,7 @@ describe('MessageEncoder / MessageDecoder', () => {
       texts: [],
     });
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const sizes: number[] = [];
     for (let seq = 1; seq <= 5; seq++) {
       const wire = encoder.encode(frame(seq));
@@ -208,7 +209,7 @@ describe('MessageEncoder / MessageDecoder', () => {
     bomb.set(zeros, 0);
     expect(bomb.length).toBeLessThan(1024 * 1024);
 
-    const decoder = new MessageDecoder({ maxInflatedBytes: 1024 * 1024 });
+    const decoder = new MessageDecoder({ inflater: inflateStream, maxInflatedBytes: 1024 * 1024 });
     const before = process.memoryUsage().arrayBuffers;
     const result = decoder.decode(bomb);
     const grown = process.memoryUsage().arrayBuffers - before;
@@ -220,13 +221,13 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('applies the default 64 MiB inflate limit', () => {
     const wire = new RawWireStream();
-    const result = new MessageDecoder().decode(wire.zeros(65 * 1024 * 1024));
+    const result = new MessageDecoder({ inflater: inflateStream }).decode(wire.zeros(65 * 1024 * 1024));
     expectError(result, 'INFLATED_TOO_LARGE', true);
   });
 
   it('rejects oversize input, stays failed until both sides reset, then works again', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder({ maxMessageBytes: 1_000 });
+    const decoder = new MessageDecoder({ inflater: inflateStream, maxMessageBytes: 1_000 });
     expectOk(decoder.decode(encoder.encode(examples.ping)));
 
     // Pseudo-random text barely compresses, so the wire message stays over 1000 bytes.
@@ -252,7 +253,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('refuses to encode an oversize message without breaking its stream', () => {
     const encoder = new MessageEncoder({ maxMessageBytes: 500 });
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const big: ChannelMessage = { t: 'nav', seq: 0, url: 'https://x.example/' + 'a'.repeat(600), title: 't' };
     expect(() => encoder.encode(big)).toThrow(ProtocolError);
     try {
@@ -264,15 +265,15 @@ describe('MessageEncoder / MessageDecoder', () => {
   });
 
   it('turns garbage into typed errors and never throws', () => {
-    expectError(new MessageDecoder().decode(new Uint8Array([0xff, 0x00, 0x13, 0x37])), 'CORRUPT_STREAM', true);
+    expectError(new MessageDecoder({ inflater: inflateStream }).decode(new Uint8Array([0xff, 0x00, 0x13, 0x37])), 'CORRUPT_STREAM', true);
     // A final block (BFINAL set): our encoder never ends its stream.
     const ended = new Uint8Array([0x03, 0x00]);
-    expectError(new MessageDecoder().decode(ended), 'CORRUPT_STREAM', true);
+    expectError(new MessageDecoder({ inflater: inflateStream }).decode(ended), 'CORRUPT_STREAM', true);
 
     const allowed = new Set<ErrorCode>(['CORRUPT_STREAM', 'DECODE_FAILED', 'BAD_MESSAGE', 'INFLATED_TOO_LARGE']);
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 5 }), (inputs) => {
-        const decoder = new MessageDecoder({ maxInflatedBytes: 1024 * 1024 });
+        const decoder = new MessageDecoder({ inflater: inflateStream, maxInflatedBytes: 1024 * 1024 });
         for (const input of inputs) {
           const result = decoder.decode(input);
           if (!result.ok) expect(allowed.has(result.error.code), result.error.code).toBe(true);
@@ -291,7 +292,7 @@ describe('MessageEncoder / MessageDecoder', () => {
     ];
     for (const payload of undecodable) {
       const wire = new RawWireStream();
-      const decoder = new MessageDecoder();
+      const decoder = new MessageDecoder({ inflater: inflateStream });
       expectError(decoder.decode(wire.frame(payload)), 'DECODE_FAILED', true);
       expectError(decoder.decode(wire.frame(plainPackr.pack(examples.scroll))), 'DECODE_FAILED', true);
       decoder.reset();
@@ -311,7 +312,7 @@ describe('MessageEncoder / MessageDecoder', () => {
       [0, 1, 2], // a generic wrapper with two values
     ];
     for (const value of broken) {
-      const decoder = new MessageDecoder();
+      const decoder = new MessageDecoder({ inflater: inflateStream });
       const result = decoder.decode(new RawWireStream().frame(plainPackr.pack(value)));
       expectError(result, 'DECODE_FAILED', true);
     }
@@ -319,13 +320,13 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('still accepts a message sent as a plain msgpack map', () => {
     const wire = new RawWireStream();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     expect(expectOk(decoder.decode(wire.frame(plainPackr.pack(examples.mutations))))).toEqual(examples.mutations);
   });
 
   it('drops schema-invalid messages (BAD_MESSAGE), counts them, and decodes the next one', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     // A peer with a bug (or a hostile one) sends what the types forbid.
     const invalid = [
       { t: 'snapshot' },
@@ -344,7 +345,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('round-trips arbitrary text and attribute contents (property)', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const text = fc.string({ unit: 'binary', maxLength: 200 });
     // '__proto__' is covered by its own test below.
     const attrName = fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).filter((name) => name !== '__proto__');
@@ -380,7 +381,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('round-trips any mix of valid messages on one stream, seq in any order (property)', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const seq = fc.nat({ max: 2 ** 40 });
     const id = fc.nat({ max: 2 ** 31 });
     const text = fc.string({ unit: 'grapheme', maxLength: 30 });
@@ -418,7 +419,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('keeps both sides\' name tables in step when an oversize message is refused', () => {
     const encoder = new MessageEncoder({ maxMessageBytes: 600 });
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const adds = (x: string, seq = 7): ChannelMessage => ({
       t: 'mutations',
       seq,
@@ -437,7 +438,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('renames a __proto__ key to __proto_ instead of touching any prototype', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const attrs = JSON.parse('{"__proto__": "x", "id": "a"}') as Record<string, string>;
     const message: ChannelMessage = { t: 'mutations', seq: 0, removes: [], adds: [], attrs: [{ id: 1, a: attrs }], texts: [] };
     const decoded = expectOk(decoder.decode(encoder.encode(message)));
@@ -447,7 +448,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
   it('replaces lone surrogates with U+FFFD (UTF-8 cannot carry them)', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     const message: ChannelMessage = { t: 'nav', seq: 0, url: 'https://x.example/', title: 'a\ud800b' };
     expect(expectOk(decoder.decode(encoder.encode(message)))).toEqual({ ...message, title: 'a\ufffdb' });
   });
@@ -495,13 +496,15 @@ async function bundle(contents: string, format: 'esm' | 'iife', options: Partial
 }
 
 /** Round-trips a message with many nodes of one shape (which msgpackr records would want a compiled reader for). */
+const inflateEntry = fileURLToPath(new URL('../../shared/inflate-stream.ts', import.meta.url));
 const roundTripProgram = `
   import { MessageDecoder, MessageEncoder } from ${JSON.stringify(codecEntry)};
+  import { inflateStream } from ${JSON.stringify(inflateEntry)};
   const adds = [];
   for (let i = 1; i <= 50; i++) adds.push({ k: 'el', id: i, p: 0, tag: 'li', a: { class: 'row' } });
   const message = { t: 'mutations', seq: 1, removes: [], adds, attrs: [], texts: [] };
   const encoder = new MessageEncoder();
-  const decoder = new MessageDecoder();
+  const decoder = new MessageDecoder({ inflater: inflateStream });
   const results = [];
   for (let i = 0; i < 5; i++) results.push(decoder.decode(encoder.encode(message)));
   globalThis.cspResult = JSON.stringify({ sent: message, results });
@@ -541,7 +544,7 @@ describe('decoder against hostile streams (found in review)', () => {
     const packed = new Packr({ structuredClone: true }).pack(message);
     // Small on the wire, yet 10 million attribute copies once expanded.
     expect(packed.length).to.be.below(100_000);
-    const result = new MessageDecoder().decode(new RawWireStream().frame(packed));
+    const result = new MessageDecoder({ inflater: inflateStream }).decode(new RawWireStream().frame(packed));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.fatal).toBe(true);
   });
@@ -550,14 +553,14 @@ describe('decoder against hostile streams (found in review)', () => {
     const encoder = new MessageEncoder();
     const adds = Array.from({ length: MAX_NODES_PER_LIST + 1 }, (_, i) => ({ k: 'text' as const, id: i + 1, p: 0, x: '' }));
     const bytes = encoder.encode({ t: 'mutations', seq: 0, removes: [], adds, attrs: [], texts: [] });
-    const result = new MessageDecoder().decode(bytes);
+    const result = new MessageDecoder({ inflater: inflateStream }).decode(bytes);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.fatal).toBe(true);
   });
 
   it('keeps both name tables in step for tag and attribute names with lone surrogates', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     let seq = 0;
     let id = 10;
     const names = ['x-\uD800', 'x-\uDC00', 'b', 'x-\uDC00', 'b', 'x-\uFFFD', 'i'];

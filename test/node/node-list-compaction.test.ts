@@ -6,6 +6,7 @@ import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
 import { decodeNodeList, encodeNodeList } from '../../shared/node-list-compaction.js';
 import { channelMessage, type ChannelMessage, type SerializedNode } from '../../shared/protocol.js';
 import { WireFormatError, WireState } from '../../shared/wire-names.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
 
 /** A pre-order tree: each node is the first child of the one before, or a sibling of an ancestor. */
 function preorderNodes(count: number, firstId = 1): SerializedNode[] {
@@ -102,7 +103,7 @@ describe('columnar node lists on the wire', () => {
 
   it('round-trips snapshots and mutation adds through the codec, on one stream (property)', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     let seq = 0;
     fc.assert(
       fc.property(nodeList, fc.boolean(), (nodes, asSnapshot) => {
@@ -206,7 +207,7 @@ describe('malformed columnar input', () => {
       const bytes = Buffer.concat(chunks);
       return new Uint8Array(bytes.subarray(0, bytes.length - 4));
     };
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ inflater: inflateStream });
     // Code 1 is the snapshot layout; its node list has a text but no node for it.
     const result = decoder.decode(frame([1, 0, 0, 0, true, 'u', 't', 1, 1, 1, 0, 0, [[], [], [], [], [], [], [], [], ['x']]]));
     expect(result.ok).toBe(false);

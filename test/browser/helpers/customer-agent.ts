@@ -7,6 +7,7 @@
  * (Served as an esbuild bundle by web-test-runner.config.mjs: simple-peer is CommonJS.)
  */
 import { CobrowseChannel } from '../../../shared/channel.js';
+import { inflateStream } from '../../../shared/inflate-stream.js';
 import { createPeer, type PeerTransport } from '../../../shared/peer.js';
 import type { ChannelMessage } from '../../../shared/protocol.js';
 import { SignalingClient, signalingUrl, type SocketLike } from '../../../shared/signaling-client.js';
@@ -82,7 +83,7 @@ export class SimulatedAgent {
     this.#peer = peer;
     peer.on('signal', (data) => this.signaling.send({ t: 'signal', data }));
     // Listen from the start, as the product does: the customer's snapshot can arrive before our 'connect'.
-    const channel = new CobrowseChannel(peer, { role: 'agent' });
+    const channel = new CobrowseChannel(peer, { role: 'agent', inflater: inflateStream });
     channel.on('message', (message) => this.#inbox.push(message));
     this.#channel = channel;
     peer.on('close', () => {

@@ -13,6 +13,7 @@ import { INERT_TAG, SHADOW_FALLBACK_TAG } from '../../../agent/mirror/masked-sty
 import { MessageDecoder, MessageEncoder } from '../../../shared/codec.js';
 import { ChunkAssembler, chunkMessage } from '../../../shared/framing.js';
 import { isDomFrame, type ChannelMessage, type DomFrame } from '../../../shared/protocol.js';
+import { inflateStream } from '../../../shared/inflate-stream.js';
 
 /** Small chunks, so that snapshots really are cut and reassembled. */
 const WIRE_CHUNK_BYTES = 4 * 1024;
@@ -107,7 +108,7 @@ export class Pipeline {
 
   readonly #encoder = new MessageEncoder();
   readonly #assembler = new ChunkAssembler();
-  readonly #decoder = new MessageDecoder();
+  readonly #decoder = new MessageDecoder({ inflater: inflateStream });
 
   constructor(customer: CustomerPage, options: PipelineOptions = {}) {
     this.customer = customer;
