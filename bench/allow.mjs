@@ -4,17 +4,13 @@
 // ALLOW_BASE_TREE=<dir>: also build that source tree's bundles (e.g. an export of an older
 // commit) and alternate runs between it and this tree, on a loaded machine the only fair comparison.
 // ALLOW_MINIFY=0 keeps names readable for ALLOW_PROFILE=1 / ALLOW_TRACE=1.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BROWSER_BUILD_OPTIONS } from '../scripts/esbuild-aliases.mjs';
 import { browserBundleOptions } from '../scripts/esbuild-browser-options.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'node_modules', '.cache', 'cobrowse-allow');
-mkdirSync(out, { recursive: true });
+import { compileBench, root } from './compile.mjs';
 
 /** The three browser bundles of a source tree, built as scripts/build.mjs does, into a fresh directory. */
 async function buildBundles(tree) {
@@ -33,20 +29,7 @@ async function buildBundles(tree) {
 process.env.ALLOW_STATIC_DIR = await buildBundles(root);
 if (process.env.ALLOW_BASE_TREE) process.env.ALLOW_BASE_STATIC_DIR = await buildBundles(process.env.ALLOW_BASE_TREE);
 
-await esbuild.build({
-  entryPoints: { 'allow-main': join(root, 'bench', 'allow-main.ts') },
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-
-process.env.BENCH_ROOT = root;
-const { main } = await import(pathToFileURL(join(out, 'allow-main.mjs')).href);
+const { main } = await compileBench('allow-main', 'cobrowse-allow');
 try {
   await main();
 } finally {

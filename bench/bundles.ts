@@ -9,25 +9,27 @@ export async function productBrowserOptions(root: string): Promise<esbuild.Build
   return aliases.BROWSER_BUILD_OPTIONS;
 }
 
+/** One in-page bundle (bench/browser/<entry>) as IIFE source text, built with the product's browser options. */
+export async function benchPageBundle(root: string, entry: string): Promise<string> {
+  const result = await esbuild.build({
+    ...(await productBrowserOptions(root)),
+    entryPoints: [join(root, 'bench', 'browser', entry)],
+    bundle: true,
+    // BENCH_MINIFY=0 keeps names readable in CPU profiles.
+    minify: process.env['BENCH_MINIFY'] !== '0',
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  const file = result.outputFiles[0];
+  if (file === undefined) throw new Error(`no output for ${entry}`);
+  return file.text;
+}
+
 /** The three in-page bundles (ours, rrweb, none) as IIFE source text. */
 export async function recorderBundles(root: string): Promise<Record<'ours' | 'rrweb' | 'none', string>> {
-  const product = await productBrowserOptions(root);
-  const build = async (name: string): Promise<string> => {
-    const result = await esbuild.build({
-      ...product,
-      entryPoints: [join(root, 'bench', 'browser', `${name}.ts`)],
-      bundle: true,
-      // BENCH_MINIFY=0 keeps names readable in CPU profiles.
-      minify: process.env['BENCH_MINIFY'] !== '0',
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'warning',
-    });
-    const file = result.outputFiles[0];
-    if (file === undefined) throw new Error(`no output for ${name}`);
-    return file.text;
-  };
+  const build = (name: string): Promise<string> => benchPageBundle(root, `${name}.ts`);
   return { ours: await build('ours'), rrweb: await build('rrweb'), none: await build('none') };
 }

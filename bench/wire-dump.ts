@@ -6,9 +6,8 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { launchChromium } from '../test/node/helpers/chromium.js';
-import { productBrowserOptions } from './bundles.js';
+import { benchPageBundle } from './bundles.js';
 import { startBenchSite } from './site.js';
 
 interface WireWindow {
@@ -24,30 +23,13 @@ interface RrwebWindow {
   };
 }
 
-async function bundle(root: string, entry: string): Promise<string> {
-  const result = await esbuild.build({
-    ...(await productBrowserOptions(root)),
-    entryPoints: [join(root, 'bench', 'browser', entry)],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'warning',
-  });
-  const file = result.outputFiles[0];
-  if (file === undefined) throw new Error(`no output for ${entry}`);
-  return file.text;
-}
-
 export async function main(): Promise<void> {
   const root = process.env['BENCH_ROOT'] ?? process.cwd();
   const outDir = process.argv[2] ?? '/tmp/wire';
   const steadySeconds = Number(process.argv[3] ?? '20');
   const pages = (process.env['WIRE_PAGES'] ?? 'gen-1000,gen-10000,gen-100000,long').split(',').filter(Boolean);
   mkdirSync(outDir, { recursive: true });
-  const site = await startBenchSite({ ours: await bundle(root, 'wire-dump-page.ts'), rrweb: await bundle(root, 'rrweb.ts'), none: '' }, null);
+  const site = await startBenchSite({ ours: await benchPageBundle(root, 'wire-dump-page.ts'), rrweb: await benchPageBundle(root, 'rrweb.ts'), none: '' }, null);
   const browser = await launchChromium();
   const rrweb: Record<string, { bytes: number; gzipBytes: number }> = {};
   try {

@@ -1,17 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { createMaskConfig, describeField, maskAncestry, rootAncestry, type MaskAncestry } from '../../client/capture/mask-dom.js';
-
-/** Small seeded PRNG: the same trees on every run, many shapes per run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './helpers/pipeline-harness.js';
 
 const TAGS = ['div', 'section', 'span', 'p', 'input', 'textarea', 'select', 'label', 'b'];
 
@@ -52,7 +41,7 @@ describe('maskAncestry (masking context passed down a walk)', () => {
     let compared = 0;
     for (let seed = 1; seed <= 120; seed++) {
       host.replaceChildren();
-      grow(host, 0, prng(seed));
+      grow(host, 0, seededRandom(seed));
       // Pre-order walk as the snapshot does it: each element from its parent's ancestry.
       const known = new Map<Node, MaskAncestry>();
       const visit = (node: Node, inherited: MaskAncestry | undefined): void => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SignalingClient, signalingUrl, type SignalingState, type SocketLike } from '../../shared/signaling-client.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { createSession, startTestServer, type TestServer } from './helpers/server.js';
 
 const servers: TestServer[] = [];
@@ -85,5 +86,72 @@ describe('SignalingClient (real server, real sockets)', () => {
     customer.send({ t: 'end' });
     expect(await ended).toMatchObject({ by: 'customer', reason: 'customer-ended' });
     expect((await closed).error).toBe('SESSION_ENDED');
+  });
+});
+
+// ---------------------------------------------------------------------------
+// adopt(): the customer session goes on with the loader's consent socket
+// (already authenticated, consent recorded on it) instead of opening a second one.
+
+/** What the loader does: hello, wait for the welcome, record consent, keep every message. */
+async function consentSocket(server: TestServer, token: string): Promise<{ socket: WebSocket; received: string[] }> {
+  const socket = new WebSocket(server.wsUrl);
+  const received: string[] = [];
+  socket.on('message', (data) => received.push(String(data)));
+  await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+  socket.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, token }));
+  await expect.poll(() => received.length).toBeGreaterThan(0);
+  socket.send(JSON.stringify({ t: 'event', event: { kind: 'consent-granted' } }));
+  return { socket, received };
+}
+
+describe('SignalingClient.adopt (real server, real sockets)', () => {
+  it('replays the welcome and later messages in order and goes on on the same socket, with the same role', async () => {
+    const server = await startTestServer();
+    servers.push(server);
+    const s = await createSession(server, { agentName: 'Dana' });
+    const { socket, received } = await consentSocket(server, s.customerToken);
+    const agent = client(server.wsUrl, s.agentToken);
+    agent.connect();
+    // The agent joins while the customer's page is still loading the session bundle.
+    await expect.poll(() => received.length).toBe(2);
+
+    const customer = client(server.wsUrl, 'token-unused-when-adopting');
+    const seen: string[] = [];
+    customer.on('welcome', (m) => seen.push(`welcome:${m.role}:${String(m.peerPresent)}`));
+    customer.on('peer', (m) => seen.push(`peer:${m.role}:${String(m.present)}`));
+    let taken = 0;
+    customer.adopt(socket as unknown as SocketLike, () => {
+      taken += 1;
+      return received.splice(0);
+    });
+    expect(taken).toBe(1);
+    // Replayed in a microtask: the caller stores its handle first.
+    expect(seen).toEqual([]);
+    await Promise.resolve();
+    expect(seen).toEqual(['welcome:customer:false', 'peer:agent:true']);
+    expect(customer.state).toBe('open');
+
+    // The same socket carries the session on: a signal reaches the agent (consent was recorded on it).
+    const relayed = new Promise<string>((resolve) => agent.on('signal', (m) => resolve(m.data.type)));
+    customer.send({ t: 'signal', data: { type: 'offer', sdp: 'v=0' } });
+    expect(await relayed).toBe('offer');
+    expect(server.app.cobrowse.hub.socketCount, 'sockets on the server: no second customer socket').toBe(2);
+  });
+
+  it('reconnects with its token when the adopted socket is already closed', async () => {
+    const server = await startTestServer();
+    servers.push(server);
+    const s = await createSession(server);
+    const { socket, received } = await consentSocket(server, s.customerToken);
+    socket.close();
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const customer = client(server.wsUrl, s.customerToken);
+    let welcomes = 0;
+    customer.on('welcome', () => (welcomes += 1));
+    customer.adopt(socket as unknown as SocketLike, () => received.splice(0));
+    // One welcome replayed from the dead socket, one from the new connection.
+    await expect.poll(() => welcomes, { timeout: 10_000 }).toBe(2);
+    expect(customer.state).toBe('open');
   });
 });
