@@ -48,8 +48,8 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
   const { browserBundleOptions } = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-browser-options.mjs')).href)) as { browserBundleOptions: esbuild.BuildOptions };
   const outdir = join(root, 'node_modules', '.cache', 'cobrowse-bench', 'size');
   const loader = await measure('loader', { platform: 'browser', format: 'esm', target: 'es2022', ...product, entryPoints: [join(root, 'client', 'cobrowse.ts')], outdir });
-  // browserBundleOptions carries the plugin that swaps simple-peer's Node dependencies for
-  // scripts/shims/ (as in scripts/build.mjs); `product` adds alias and banner, no plugins.
+  // As in scripts/build.mjs: browserBundleOptions (simple-peer's shims, `global`), then `product`
+  // (msgpackr's ESM pack/unpack without code generation, the zod banner, both plugins).
   const session = await measure('session', { ...browserBundleOptions, ...product, entryPoints: [join(root, 'client', 'session-entry.ts')], outdir });
   const rrwebRecord = await measure('rrweb record', {
     platform: 'browser',

@@ -5,12 +5,15 @@
  * generate code at run time. Checked by test/node/codec.test.ts.
  */
 
+import { fileURLToPath } from 'node:url';
+import { msgpackrNoEval } from './shims/msgpackr-no-eval.mjs';
+import { simplePeerShims } from './shims/simple-peer-shims.mjs';
+
 /**
- * msgpackr's default build compiles record readers with `new Function`; its
- * `index-no-eval` entry (same API, CommonJS/UMD, which esbuild bundles fine)
- * does not.
+ * msgpackr: only its ESM pack and unpack (shims/msgpackr.mjs), with the
+ * `new Function` of its record readers blocked by the msgpackrNoEval plugin.
  */
-export const BROWSER_ALIASES = Object.freeze({ msgpackr: 'msgpackr/index-no-eval' });
+export const BROWSER_ALIASES = Object.freeze({ msgpackr: fileURLToPath(new URL('./shims/msgpackr.mjs', import.meta.url)) });
 
 /**
  * Classic zod 4 compiles object parsers with `new Function` and probes for it
@@ -26,5 +29,13 @@ export const BROWSER_BANNER = Object.freeze({
   js: 'globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { jitless: true });',
 });
 
-/** Spread into esbuild's build options for browser bundles: `{ ...BROWSER_BUILD_OPTIONS, entryPoints, ... }`. */
-export const BROWSER_BUILD_OPTIONS = Object.freeze({ alias: BROWSER_ALIASES, banner: BROWSER_BANNER });
+/**
+ * Spread into esbuild's build options for browser bundles: `{ ...BROWSER_BUILD_OPTIONS, entryPoints, ... }`.
+ * Its plugins include simple-peer's shims too, so that spreading it after
+ * browserBundleOptions (which has them alone) keeps both.
+ */
+export const BROWSER_BUILD_OPTIONS = Object.freeze({
+  alias: BROWSER_ALIASES,
+  banner: BROWSER_BANNER,
+  plugins: [msgpackrNoEval, simplePeerShims],
+});

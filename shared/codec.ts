@@ -17,9 +17,10 @@
  * Strings travel as UTF-8, so a lone surrogate arrives as U+FFFD; msgpackr
  * renames an object key `__proto__` to `__proto_` (it never sets a prototype).
  *
- * Browser bundles must alias 'msgpackr' to its no-eval build (see
- * scripts/esbuild-aliases.mjs): the default build compiles record readers
- * with `new Function`, which a strict Content-Security-Policy forbids.
+ * Browser bundles must be built with scripts/esbuild-aliases.mjs: msgpackr
+ * compiles record readers with `new Function` (a hostile peer can send
+ * records), which a strict Content-Security-Policy forbids; the build blocks
+ * that call and takes only msgpackr's ESM pack and unpack.
  */
 import { Packr, Unpackr } from 'msgpackr';
 import { Deflate, Z_SYNC_FLUSH } from 'pako';

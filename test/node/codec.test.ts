@@ -463,6 +463,7 @@ const codecEntry = fileURLToPath(new URL('../../shared/codec.ts', import.meta.ur
 interface BrowserBuildOptions {
   alias: Record<string, string>;
   banner: Record<string, string>;
+  plugins: esbuild.Plugin[];
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
@@ -476,8 +477,9 @@ async function loadBrowserBuildOptions(): Promise<BrowserBuildOptions> {
   if (typeof options !== 'object' || options === null) throw new Error('BROWSER_BUILD_OPTIONS is not exported');
   const alias: unknown = Reflect.get(options, 'alias');
   const banner: unknown = Reflect.get(options, 'banner');
-  if (!isStringRecord(alias) || !isStringRecord(banner)) throw new Error('BROWSER_BUILD_OPTIONS has the wrong shape');
-  return { alias, banner };
+  const plugins: unknown = Reflect.get(options, 'plugins');
+  if (!isStringRecord(alias) || !isStringRecord(banner) || !Array.isArray(plugins)) throw new Error('BROWSER_BUILD_OPTIONS has the wrong shape');
+  return { alias, banner, plugins: plugins as esbuild.Plugin[] };
 }
 
 async function bundle(contents: string, format: 'esm' | 'iife', options: Partial<BrowserBuildOptions>): Promise<string> {
@@ -609,16 +611,16 @@ describe('codec under a strict Content-Security-Policy', () => {
     for (const decoded of results) expect(decoded).toEqual({ ok: true, message: sent });
   });
 
-  it('never reaches msgpackr records, which generate code without the alias; zod/mini never does (control)', async () => {
-    const { alias, banner } = await loadBrowserBuildOptions();
-    // The codec sends positional arrays without msgpack records, so even a bundle without the alias stays clean.
+  it('never reaches msgpackr records, which generate code without the no-eval plugin; zod/mini never does (control)', async () => {
+    const { alias, banner, plugins } = await loadBrowserBuildOptions();
+    // The codec sends positional arrays without msgpack records, so even a bundle without the plugin stays clean.
     for (const [name, options] of [['neither', {}], ['alias only', { alias }]] as const) {
       const { attempts, result } = runUnderCsp(await bundle(roundTripProgram, 'iife', options));
       expect(attempts, name).toEqual([]);
       const { results } = JSON.parse(result) as { results: { ok: boolean }[] };
       expect(results.every((r) => r.ok), name).toBe(true);
     }
-    // The alias stays as a safeguard: msgpackr with records compiles its reader unless aliased.
+    // The plugin is the safeguard against a hostile peer's records: msgpackr compiles their readers unless blocked.
     const recordsProgram = `
       import { Packr, Unpackr } from 'msgpackr';
       const packr = new Packr({ useRecords: true });
@@ -632,7 +634,8 @@ describe('codec under a strict Content-Security-Policy', () => {
     const variants: [string, Partial<BrowserBuildOptions>, 'generates' | 'clean'][] = [
       ['records, neither', {}, 'generates'],
       ['records, banner only', { banner }, 'generates'],
-      ['records, alias', { alias }, 'clean'],
+      ['records, alias without the plugin', { alias }, 'generates'],
+      ['records, the product options', { alias, banner, plugins }, 'clean'],
     ];
     for (const [name, options, expected] of variants) {
       const { attempts, result } = runUnderCsp(await bundle(recordsProgram, 'iife', options));

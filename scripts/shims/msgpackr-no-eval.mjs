@@ -1,0 +1,26 @@
+/**
+ * esbuild plugin: msgpackr's unpack.js compiles a fast reader for each
+ * record structure with `new Function`, which a Content-Security-Policy
+ * without 'unsafe-eval' refuses (and reports). Our codec never sends
+ * records, but a hostile peer can: a record definition is read whatever the
+ * Unpackr's options. Like msgpackr's own no-eval build (its rollup config
+ * replaces `Function` with the undefined `BlockedFunction`), the call is
+ * turned into one that throws, which msgpackr catches and then keeps to its
+ * interpreted reader. Checked by test/node/codec.test.ts.
+ */
+import { readFile } from 'node:fs/promises';
+
+const UNPACK = /[\\/]node_modules[\\/]msgpackr[\\/]unpack\.js$/;
+
+/** esbuild plugin: no `new Function` in msgpackr's unpack.js. */
+export const msgpackrNoEval = Object.freeze({
+  name: 'msgpackr-no-eval',
+  setup(build) {
+    build.onLoad({ filter: UNPACK }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      // unpack.js declares `var BlockedFunction;` for exactly this replacement.
+      if (!/\bvar BlockedFunction\b/.test(source)) throw new Error('msgpackr/unpack.js changed: BlockedFunction is gone; review the no-eval patch.');
+      return { contents: source.replace(/\bnew Function\(/g, 'new BlockedFunction('), loader: 'js' };
+    });
+  },
+});
