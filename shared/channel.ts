@@ -68,7 +68,7 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     this.#assembler = new ChunkAssembler({ maxMessageBytes: inbound });
     this.#onWireBytes = options.onWireBytes;
     // What the other side may send us: never the messages only our own role sends.
-    this.#forbiddenFromPeer = options.role === 'customer' ? CUSTOMER_ONLY_TYPES : AGENT_ONLY_TYPES;
+    this.#forbiddenFromPeer = customer ? CUSTOMER_ONLY_TYPES : AGENT_ONLY_TYPES;
     const drainListeners = new Set<() => void>();
     this.#sender = new ChannelSender(
       {

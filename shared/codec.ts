@@ -34,10 +34,10 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 16 * MIB;
 export const DEFAULT_MAX_INFLATED_BYTES = 64 * MIB;
 
 /** Every sync flush ends with an empty stored block; like permessage-deflate we drop it on the wire. */
-const SYNC_FLUSH_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
+export const SYNC_FLUSH_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 
 /** Output buffer size of the zlib streams; most frames are tiny, so pako's 64 KiB default wastes allocations. */
-const ZLIB_CHUNK_BYTES = 16 * 1024;
+export const ZLIB_CHUNK_BYTES = 16 * 1024;
 
 /** What an inflater makes of one message's wire bytes. */
 export type InflateResult = { ok: true; bytes: Uint8Array } | { ok: false; code: 'INFLATED_TOO_LARGE' | 'CORRUPT_STREAM'; message: string };
@@ -98,7 +98,8 @@ function newDeflate(level: number): Deflate {
   return new Deflate({ raw: true, level, chunkSize: ZLIB_CHUNK_BYTES });
 }
 
-function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+/** The parts as one array (the part itself when there is only one). */
+export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
   if (parts.length === 1 && parts[0] !== undefined && parts[0].length === total) return parts[0];
   const out = new Uint8Array(total);
   let offset = 0;

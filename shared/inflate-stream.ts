@@ -5,13 +5,8 @@
  * customer receives the agent's messages uncompressed (see codec.ts).
  */
 import { Inflate, Z_SYNC_FLUSH } from 'pako';
-import type { ByteInflater, InflateResult } from './codec.js';
-
-/** Every sync flush ends with an empty stored block; the sender drops it, so we put it back. */
-const SYNC_FLUSH_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
-
-/** Output buffer size: most frames are tiny, so pako's 64 KiB default wastes allocations. */
-const ZLIB_CHUNK_BYTES = 16 * 1024;
+// The sender drops each sync flush's trailer; we put it back.
+import { SYNC_FLUSH_TRAILER, ZLIB_CHUNK_BYTES, concatBytes, type ByteInflater, type InflateResult } from './codec.js';
 
 /** Thrown from inside pako's onData to abandon an inflate that went over the limit. */
 class InflateLimitReached extends Error {}
@@ -44,14 +39,7 @@ class InflateStream implements ByteInflater {
     if (!pushed) return { ok: false, code: 'CORRUPT_STREAM', message: `Inflate failed: ${inflate.msg || 'unknown error'}.` };
     // Our encoder never finishes its stream; a final block means a foreign or corrupt sender.
     if (inflate.ended) return { ok: false, code: 'CORRUPT_STREAM', message: 'The compressed stream ended unexpectedly.' };
-    if (chunks.length === 1 && chunks[0] !== undefined) return { ok: true, bytes: chunks[0] };
-    const out = new Uint8Array(this.#bytes);
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return { ok: true, bytes: out };
+    return { ok: true, bytes: concatBytes(chunks, this.#bytes) };
   }
 
   reset(): void {

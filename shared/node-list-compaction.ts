@@ -28,7 +28,7 @@
  * The decoder rebuilds plain node objects and leaves validation to the schema;
  * anything that does not fit the layout throws WireFormatError.
  */
-import { WireFormatError, isPlainRecord, isSafeNat, type WireState } from './wire-names.js';
+import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 const KIND_CODES: Readonly<Record<string, number>> = { text: 0, comment: 1, doctype: 2, shadow: 3, doc: 4 };
 const KINDS = ['text', 'comment', 'doctype', 'shadow', 'doc'] as const;
@@ -145,10 +145,6 @@ function column(wire: readonly unknown[], index: number): readonly unknown[] {
   return value;
 }
 
-function safeInt(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new WireFormatError(`${what} is not an integer.`);
-  return value;
-}
 
 /**
  * Rebuilds plain node objects from the columnar form (untrusted input: the
@@ -229,8 +225,7 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
           const name = state.attributeNames.resolve(attributeNames[attributeAt]);
           const attributeValue = attributeValues[attributeAt];
           if (typeof attributeValue !== 'string') throw new WireFormatError('An attribute value is not a string.');
-          // Same rule msgpackr applies to map keys: never let a name reach a prototype.
-          a[name === '__proto__' ? '__proto_' : name] = attributeValue;
+          a[safeKey(name)] = attributeValue;
         }
         node.a = a;
       }

@@ -24,7 +24,7 @@
  */
 import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
 import { channelMessage } from './protocol.js';
-import { WireFormatError, isPlainRecord, isSafeNat, type WireState } from './wire-names.js';
+import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 interface MessageLayout {
   type: string;
@@ -90,7 +90,7 @@ function decodeAttributeChanges(wire: unknown, state: WireState): Record<string,
       const name = state.attributeNames.resolve(wire[at]);
       const value: unknown = wire[at + 1];
       if (typeof value !== 'string' && value !== null) throw new WireFormatError('An attribute value is neither text nor null.');
-      a[name === '__proto__' ? '__proto_' : name] = value;
+      a[safeKey(name)] = value;
     }
     out.push({ id, a });
   }
@@ -116,9 +116,9 @@ function decodeTextChanges(wire: unknown): Record<string, unknown>[] {
   if (!Array.isArray(wire) || wire.length % 2 !== 0) throw new WireFormatError('Malformed texts.');
   const out: Record<string, unknown>[] = [];
   for (let at = 0; at < wire.length; at += 2) {
-    const id: unknown = wire[at];
+    const id = safeInt(wire[at], 'A text change id');
     const x: unknown = wire[at + 1];
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || typeof x !== 'string') throw new WireFormatError('Malformed text change.');
+    if (typeof x !== 'string') throw new WireFormatError('Malformed text change.');
     out.push(id >= 0 ? { id, x } : { id: -id - 1, x, m: true });
   }
   return out;
@@ -141,8 +141,7 @@ function encodeField(type: string, field: string, value: unknown, state: WireSta
 
 function decodeField(type: string, field: string, wire: unknown, state: WireState): unknown {
   if (field === 'seq') {
-    if (typeof wire !== 'number' || !Number.isSafeInteger(wire)) throw new WireFormatError('A seq delta is not an integer.');
-    const seq = state.lastSeq + 1 + wire;
+    const seq = state.lastSeq + 1 + safeInt(wire, 'A seq delta');
     if (!isSafeNat(seq)) throw new WireFormatError('A seq is out of range.');
     state.lastSeq = seq;
     return seq;

@@ -121,3 +121,14 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
 export function isSafeNat(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
+
+/** A safe integer from untrusted wire data; throws WireFormatError naming `what` otherwise. */
+export function safeInt(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new WireFormatError(`${what} is not an integer.`);
+  return value;
+}
+
+/** An attribute name as an object key: the same rule msgpackr applies to map keys, so no name reaches a prototype. */
+export function safeKey(name: string): string {
+  return name === '__proto__' ? '__proto_' : name;
+}

@@ -243,8 +243,9 @@ export class Mirror {
       this.#incremental = null;
       if (!this.#shownOnce) {
         this.#setBuilding(true);
-        this.#incremental = this.#beginSnapshot(frame, rootsWithDoctype(frame.nodes).has(0));
-        this.#addSnapshotNodes(frame.nodes, this.#incremental);
+        const doctypeRoots = rootsWithDoctype(frame.nodes);
+        this.#incremental = this.#beginSnapshot(frame, doctypeRoots.has(0));
+        this.#addSnapshotNodes(frame.nodes, this.#incremental, doctypeRoots);
       }
     } else {
       if (this.#state === 'desynced' || this.#state === 'waiting') {
@@ -257,7 +258,7 @@ export class Mirror {
         throw new MirrorApplyError(`snapshot part ${frame.part} arrived out of order`);
       }
       this.#pendingParts.push(frame);
-      if (this.#incremental !== null) this.#addSnapshotNodes(frame.nodes, this.#incremental);
+      if (this.#incremental !== null) this.#addSnapshotNodes(frame.nodes, this.#incremental, rootsWithDoctype(frame.nodes));
     }
     if (this.#incremental !== null && !frame.final) this.#layOutNow();
     if (!frame.final) return;
@@ -381,8 +382,9 @@ export class Mirror {
     const first = parts[0];
     if (!first) return;
     const nodes = parts.flatMap((part) => part.nodes);
-    const deferred = this.#beginSnapshot(first, rootsWithDoctype(nodes).has(0));
-    this.#addSnapshotNodes(nodes, deferred);
+    const doctypeRoots = rootsWithDoctype(nodes);
+    const deferred = this.#beginSnapshot(first, doctypeRoots.has(0));
+    this.#addSnapshotNodes(nodes, deferred, doctypeRoots);
     this.#finishSnapshot(parts, deferred);
   }
 
@@ -407,8 +409,7 @@ export class Mirror {
   }
 
   /** Adds one part's nodes (or all of them) to the snapshot being built. */
-  #addSnapshotNodes(nodes: readonly SerializedNode[], deferred: DeferredWork): void {
-    const doctypeRoots = rootsWithDoctype(nodes);
+  #addSnapshotNodes(nodes: readonly SerializedNode[], deferred: DeferredWork, doctypeRoots: ReadonlySet<number>): void {
     // An iframe document added by an earlier part may get its doctype only now.
     this.#switchToStandardsMode(doctypeRoots);
     for (const node of nodes) this.#addNode(node, deferred, doctypeRoots);
