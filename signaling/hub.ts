@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import * as z from 'zod';
 import { ERROR_CODES, closeCodeFor, type ErrorCode } from '../shared/errors.js';
+import { auditablePageUrl, auditableText } from '../shared/page-privacy.js';
 import {
   AUDIT_KIND_ROLES,
   PROTOCOL_VERSION,
@@ -61,15 +62,9 @@ export interface HubOptions {
   now?: () => number;
 }
 
-/** Keep origin and path only: the audit record never holds query strings or fragments. */
+/** Keep origin and masked path only: the audit record never holds query strings, fragments or numbers from the page. */
 export function auditableUrl(raw: string): string | null {
-  try {
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return null;
-  }
+  return auditablePageUrl(raw);
 }
 
 export class SignalingHub {
@@ -328,7 +323,10 @@ export class SignalingHub {
         this.reject(connection, 'BAD_MESSAGE', 'page-visited needs an http(s) URL.');
         return;
       }
-      event = { ...event, url };
+      event = event.title === undefined ? { ...event, url } : { ...event, url, title: auditableText(event.title) };
+    } else if (event.kind === 'remote-action') {
+      // Second line behind the customer's own masking: the audit never keeps a number from the page.
+      event = { ...event, target: auditableText(event.target) };
     }
     const accepted = this.sessions.recordPeerEvent(session.id, role, event);
     if (!accepted.ok) {

@@ -20,7 +20,9 @@
  */
 import { SequenceCounter } from '../../shared/sequence.js';
 import type { ChannelMessage, SerializedNode } from '../../shared/protocol.js';
+import { maskUrl } from '../../shared/sensitive-numbers.js';
 import { maskSensitiveText } from './mask.js';
+import { isTypingTarget } from './typing.js';
 import { createMaskConfig, type MaskConfig } from './mask-dom.js';
 import { EventCapture, patchFormSetters, type PendingDomFrame } from './events.js';
 import { MutationCollector } from './mutations.js';
@@ -124,6 +126,8 @@ export class CaptureEngine {
   #flushTimer: number | null = null;
   #channel: MessageChannel | null = null;
   #yieldResolvers: Array<() => void> = [];
+  /** The field the customer types in (undefined: not looked at yet in this run). */
+  #typingTarget: Element | null | undefined = undefined;
   /** Flushes that threw in a row; past a few, stop resyncing on every frame and wait for a resync request. */
   #failedFlushes = 0;
 
@@ -314,6 +318,9 @@ export class CaptureEngine {
     this.#roots.clear();
     this.#events.resetRun();
     const run = (this.#run = this.#newRun());
+    // A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole.
+    this.#typingTarget = this.#typingTargetNow();
+    run.serializer.strictWithin = this.#typingTarget;
     this.#observeRoot(this.#doc);
 
     let part = 0;
@@ -364,7 +371,7 @@ export class CaptureEngine {
       seq: 0,
       part,
       final,
-      url: maskSensitiveText(this.#doc.URL.slice(0, MAX_URL)).text,
+      url: maskUrl(this.#doc.URL.slice(0, MAX_URL)).text,
       title: maskSensitiveText(this.#doc.title.slice(0, MAX_TITLE)).text,
       vw: win.innerWidth,
       vh: win.innerHeight,
@@ -504,6 +511,7 @@ export class CaptureEngine {
         return;
       }
       if (records.length > 0) run.collector.push(records);
+      this.#updateTyping(run);
       const batch = run.collector.pending ? run.collector.build() : null;
       if (batch !== null) {
         const frame: Extract<ChannelMessage, { t: 'mutations' }> = {
@@ -529,6 +537,29 @@ export class CaptureEngine {
       this.#failedFlushes++;
       if (!this.#blocked && this.#failedFlushes <= MAX_RESYNCS_AFTER_FAILED_FLUSH) void this.resync();
     }
+  }
+
+  /**
+   * Follows which field the customer types in. While one has focus every
+   * digit sent is masked; when focus leaves it (or moves to another field),
+   * what went out that way is masked again by the normal rule and sent.
+   */
+  #updateTyping(run: CaptureRun): void {
+    const target = this.#typingTargetNow();
+    const serializer = run.serializer;
+    serializer.strictWithin = null;
+    if (target !== this.#typingTarget) {
+      this.#typingTarget = target;
+      const sent = serializer.takeStrictSent();
+      run.collector.recheck(sent);
+      for (const el of sent.forms) this.#events.queueInput(el);
+    }
+    serializer.strict = target !== null;
+  }
+
+  #typingTargetNow(): Element | null {
+    const focused = this.#events.focusedElement();
+    return focused !== null && !this.#isOwnUi(focused) && isTypingTarget(focused) ? focused : null;
   }
 
   /** Sends a DOM frame with the next seq; false (and the stream marked stale) when refused. */

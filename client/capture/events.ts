@@ -209,6 +209,12 @@ export class EventCapture {
 
   /** The id of the focused captured element (inside open shadow roots and same-origin iframes), or null. */
   focusedId(ids: NodeIds): number | null {
+    const active = this.focusedElement();
+    return active === null ? null : (ids.idOf(active) ?? null);
+  }
+
+  /** The focused element, inside open shadow roots and same-origin iframes; null for the page itself. */
+  focusedElement(): Element | null {
     let active: Element | null = this.#o.topDocument.activeElement;
     for (let depth = 0; active !== null && depth < 32; depth++) {
       const shadowActive = active.shadowRoot?.mode === 'open' ? active.shadowRoot.activeElement : null;
@@ -227,7 +233,7 @@ export class EventCapture {
       break;
     }
     if (active === null || active === this.#o.topDocument.body || active === this.#o.topDocument.documentElement) return null;
-    return ids.idOf(active) ?? null;
+    return active;
   }
 
   #selectionRanges(ids: NodeIds): Array<{ start: number; startOffset: number; end: number; endOffset: number }> {

@@ -33,6 +33,8 @@
  * generic "expiry date" fields.
  */
 
+import { maskCss, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
+
 /** Everything the masking decision needs, read from the DOM by `describeField` (mask-dom.ts). */
 export interface FieldDescriptor {
   /** Lower-case tag: 'input' | 'textarea' | 'select' | any other tag (contenteditable hosts too). */
@@ -244,48 +246,11 @@ export function maskValue(value: string): string {
 
 /** True when `digits` is non-empty, only ASCII digits, and passes the Luhn checksum. */
 export function isLuhnValid(digits: string): boolean {
-  if (digits.length === 0) return false;
-  for (let i = 0; i < digits.length; i++) if (!isAsciiDigit(digits.charCodeAt(i))) return false;
-  return isLuhnValidSpan(digits, 0, digits.length);
-}
-
-const CARD_MIN_DIGITS = 13;
-const CARD_MAX_DIGITS = 19;
-const SSN_DIGITS = 9;
-const ANY_DIGIT = /[0-9]/;
-/**
- * A bare 9-digit run is only an SSN when the text right before it says so
- * ("SSN: 123456789", "social security number is 123456789"); masking every
- * 9-digit number would eat order numbers, ZIP+4 codes and phone numbers.
- */
-const SSN_CONTEXT_BEFORE =
-  /(?:\bssn|\bs\.s\.n\.?|\bss#|\bsocial[\s_-]*security(?:[\s_-]*(?:number|num|no|nr)\.?)?|\bi?tin|\btaxpayer[\s_-]*id(?:entification)?(?:[\s_-]*(?:number|no)\.?)?)[^0-9a-z]{0,4}(?:(?:is|was|=)[^0-9a-z]{0,3})?$/i;
-const SSN_CONTEXT_WINDOW = 48;
-
-function isAsciiDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-/** Single characters allowed between digit groups of a card number or SSN. */
-function isGroupSeparator(code: number): boolean {
-  return (
-    code === 32 /* space */ ||
-    code === 45 /* - */ ||
-    code === 0xa0 /* no-break space */ ||
-    code === 0x2007 /* figure space */ ||
-    code === 0x2009 /* thin space */ ||
-    code === 0x202f /* narrow no-break space */
-  );
-}
-
-/** Luhn over the digits of text[start, end), skipping group separators. */
-function isLuhnValidSpan(text: string, start: number, end: number): boolean {
+  if (!/^[0-9]+$/.test(digits)) return false;
   let sum = 0;
   let double = false;
-  for (let i = end - 1; i >= start; i--) {
-    const code = text.charCodeAt(i);
-    if (!isAsciiDigit(code)) continue;
-    let digit = code - 48;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let digit = digits.charCodeAt(i) - 48;
     if (double) {
       digit *= 2;
       if (digit > 9) digit -= 9;
@@ -297,103 +262,12 @@ function isLuhnValidSpan(text: string, start: number, end: number): boolean {
 }
 
 /**
- * Finds the digit groups of one run to mask and returns their [start, end)
- * offsets, flat; empty when nothing in the run is sensitive.
- *
- * A run is digit groups joined by single separators (space, dash, no-break
- * and thin spaces). Candidates are aligned on groups: any consecutive groups
- * holding 13–19 digits that pass Luhn (a card, whatever its grouping and
- * whatever digits stand beside it), any three groups of 3, 2 and 4 digits
- * (an SSN, dashed or spaced), or a lone 9-digit group announced as an SSN.
- * A card glued without separator inside a longer digit string is another
- * number and is not masked: checking every 13–19 digit window of long IDs
- * would mask most order and tracking numbers (each window passes Luhn one
- * time in ten).
- */
-function sensitiveGroupsOfRun(text: string, runStart: number, runEnd: number): number[] {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let i = runStart;
-  while (i < runEnd) {
-    const groupStart = i;
-    while (i < runEnd && isAsciiDigit(text.charCodeAt(i))) i++;
-    starts.push(groupStart);
-    ends.push(i);
-    i++; // the separator
-  }
-  const groupCount = starts.length;
-  const masked = new Array<boolean>(groupCount).fill(false);
-  const digitsOf = (g: number): number => (ends[g] ?? 0) - (starts[g] ?? 0);
-
-  for (let first = 0; first < groupCount; first++) {
-    let digits = 0;
-    for (let last = first; last < groupCount; last++) {
-      digits += digitsOf(last);
-      if (digits > CARD_MAX_DIGITS) break;
-      if (digits >= CARD_MIN_DIGITS && isLuhnValidSpan(text, starts[first] ?? 0, ends[last] ?? 0)) {
-        for (let g = first; g <= last; g++) masked[g] = true;
-      }
-    }
-  }
-  for (let first = 0; first + 2 < groupCount; first++) {
-    if (digitsOf(first) === 3 && digitsOf(first + 1) === 2 && digitsOf(first + 2) === 4) {
-      masked[first] = masked[first + 1] = masked[first + 2] = true;
-    }
-  }
-  if (groupCount === 1 && digitsOf(0) === SSN_DIGITS) {
-    const before = text.slice(Math.max(0, runStart - SSN_CONTEXT_WINDOW), runStart);
-    if (SSN_CONTEXT_BEFORE.test(before)) masked[0] = true;
-  }
-
-  const spans: number[] = [];
-  for (let g = 0; g < groupCount; g++) if (masked[g]) spans.push(starts[g] ?? 0, ends[g] ?? 0);
-  return spans;
-}
-
-/**
- * Masks Luhn-valid card numbers and SSNs anywhere in free text, digit by
+ * Masks possible card numbers and SSNs anywhere in free text, digit by
  * digit ('•'), keeping separators and all other text; output length equals
- * input length.
+ * input length. The rule lives in shared/sensitive-numbers.ts.
  */
-export function maskSensitiveText(text: string): { text: string; masked: boolean } {
-  if (!ANY_DIGIT.test(text)) return { text, masked: false };
-  let output = '';
-  let copiedUpTo = 0;
-  const length = text.length;
-  let i = 0;
-  while (i < length) {
-    if (!isAsciiDigit(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const runStart = i;
-    let digits = 0;
-    for (;;) {
-      while (i < length && isAsciiDigit(text.charCodeAt(i))) {
-        i++;
-        digits++;
-      }
-      if (i + 1 < length && isGroupSeparator(text.charCodeAt(i)) && isAsciiDigit(text.charCodeAt(i + 1))) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    if (digits < SSN_DIGITS) continue;
-    const spans = sensitiveGroupsOfRun(text, runStart, i);
-    for (let s = 0; s + 1 < spans.length; s += 2) {
-      const start = spans[s] ?? 0;
-      const end = spans[s + 1] ?? 0;
-      output += text.slice(copiedUpTo, start) + maskDigits(end - start);
-      copiedUpTo = end;
-    }
-  }
-  if (copiedUpTo === 0) return { text, masked: false };
-  return { text: output + text.slice(copiedUpTo), masked: true };
-}
-
-function maskDigits(count: number): string {
-  return MASK_CHAR.repeat(count);
+export function maskSensitiveText(text: string, options?: NumberMaskOptions): { text: string; masked: boolean } {
+  return maskNumbers(text, options);
 }
 
 // ---------------------------------------------------------------------------
@@ -428,14 +302,37 @@ export function isSensitiveAttribute(attrName: string): boolean {
   return false;
 }
 
-/** Masks one attribute value of an element whose decision is already known. */
+/**
+ * Attributes that hold geometry or timing numbers, never text a customer
+ * types: masking digits there would only break the mirror's drawing (an SVG
+ * path's coordinates easily make a 13-digit run).
+ */
+const NUMERIC_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'd', 'points', 'viewbox', 'transform', 'gradienttransform', 'patterntransform', 'coords', 'path',
+  'x', 'y', 'x1', 'x2', 'y1', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'dx', 'dy', 'fx', 'fy',
+  'width', 'height', 'offset', 'stroke-dasharray', 'keytimes', 'keysplines', 'keypoints', 'values',
+  'kernelmatrix', 'tablevalues', 'stddeviation', 'rotate', 'sizes',
+]);
+
+/** Attributes whose value the agent's browser fetches: their cards must pass Luhn so numeric CDN paths keep loading. */
+const RESOURCE_URL_ATTRIBUTES: ReadonlySet<string> = new Set(['src', 'srcset', 'imagesrcset', 'poster', 'data', 'background', 'xlink:href']);
+
+/** Masks one attribute value of an element whose decision is already known (`strict`: the customer is typing). */
 export function maskAttributeByDecision(
   decision: MaskDecision,
   attrName: string,
   attrValue: string,
+  strict = false,
 ): { value: string; masked: boolean } {
-  if (decision !== 'clear' && isSensitiveAttribute(attrName)) return { value: maskValue(attrValue), masked: true };
-  const free = maskSensitiveText(attrValue);
+  const name = attrName.toLowerCase();
+  if (decision !== 'clear' && isSensitiveAttribute(name)) return { value: maskValue(attrValue), masked: true };
+  if (!strict && NUMERIC_ATTRIBUTES.has(name)) return { value: attrValue, masked: false };
+  const free =
+    name === 'style'
+      ? maskCss(attrValue)
+      : !strict && RESOURCE_URL_ATTRIBUTES.has(name)
+        ? maskUrl(attrValue, true)
+        : maskNumbers(attrValue, { strict });
   return { value: free.text, masked: free.masked };
 }
 
@@ -449,9 +346,9 @@ export function maskAttribute(
 }
 
 /** Masks a form value (input value, selected option, contenteditable text) under its field's decision. */
-export function maskInputValue(decision: MaskDecision, value: string): { value: string; masked: boolean } {
+export function maskInputValue(decision: MaskDecision, value: string, strict = false): { value: string; masked: boolean } {
   if (decision !== 'clear') return { value: maskValue(value), masked: true };
-  const free = maskSensitiveText(value);
+  const free = maskNumbers(value, { strict });
   return { value: free.text, masked: free.masked };
 }
 
@@ -461,8 +358,8 @@ const WHITESPACE_ONLY = /^\s*$/;
  * Masks a text node under its parent's decision; whitespace-only text in a
  * masked element is layout, not a value, and stays as it is.
  */
-export function maskTextContent(decision: MaskDecision, text: string): { text: string; masked: boolean } {
-  if (decision === 'clear') return maskSensitiveText(text);
+export function maskTextContent(decision: MaskDecision, text: string, options?: NumberMaskOptions): { text: string; masked: boolean } {
+  if (decision === 'clear') return maskNumbers(text, options);
   if (WHITESPACE_ONLY.test(text)) return { text, masked: false };
   return { text: maskValue(text), masked: true };
 }

@@ -12,7 +12,7 @@
 import type { SerializedNode } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
-import { attributeByName, isShadowRoot, type Serializer } from './serialize.js';
+import { attributeByName, isShadowRoot, type Serializer, type StrictSent } from './serialize.js';
 import { adoptedCss, readRules } from './stylesheets.js';
 
 export interface MutationBatch {
@@ -68,6 +68,10 @@ export class MutationCollector {
   #lastAdopted = new WeakMap<Document | ShadowRoot, string>();
   /** The adopted sheet objects last seen per root: `adoptedStyleSheets.push()` bypasses the patched setter. */
   #lastAdoptedSheets = new WeakMap<Document | ShadowRoot, readonly CSSStyleSheet[]>();
+  /** Nodes next to which the text changed (siblings of removed nodes): their run neighbours are checked again. */
+  #touched = new Set<Node>();
+  /** Text nodes to mask again and send if their masked text changed. */
+  #recheck = new Set<CharacterData>();
 
   constructor(options: MutationCollectorOptions) {
     this.#o = options;
@@ -81,8 +85,15 @@ export class MutationCollector {
       this.#extraRemoves.length > 0 ||
       this.#dirtySheets.size > 0 ||
       this.#dirtyStyleOwners.size > 0 ||
-      this.#adoptedDirty
+      this.#adoptedDirty ||
+      this.#recheck.size > 0
     );
+  }
+
+  /** What went out with every digit masked while the customer typed: mask it again by the normal rule. */
+  recheck(sent: StrictSent): void {
+    for (const node of sent.texts) this.#recheck.add(node);
+    for (const [el, names] of sent.attrs) for (const name of names) this.#changes.push({ kind: 'attribute', el, name });
   }
 
   /**
@@ -108,6 +119,12 @@ export class MutationCollector {
         for (let i = 0; i < record.removedNodes.length; i++) {
           const node = record.removedNodes[i];
           if (node !== undefined) this.#changes.push({ kind: 'removed', node });
+        }
+        if (record.removedNodes.length > 0) {
+          // Text on either side of a removal may now form one number.
+          if (record.previousSibling !== null) this.#touched.add(record.previousSibling);
+          if (record.nextSibling !== null) this.#touched.add(record.nextSibling);
+          if (record.previousSibling === null && record.nextSibling === null) this.#touched.add(record.target);
         }
       } else if (record.type === 'attributes') {
         if (record.attributeName !== null) this.#changes.push({ kind: 'attribute', el: record.target as Element, name: record.attributeName });
@@ -178,6 +195,8 @@ export class MutationCollector {
     this.#dirtySheets.clear();
     this.#dirtyStyleOwners.clear();
     this.#adoptedDirty = false;
+    this.#touched.clear();
+    this.#recheck.clear();
   }
 
   /** Builds the batch from everything pending and clears it; null when nothing changed for the mirror. */
@@ -264,18 +283,49 @@ export class MutationCollector {
       const id = ids.idOf(node);
       if (id === undefined || this.#removedInMirror.has(node) || !node.isConnected) continue;
       const { x, m } = serializer.textValue(node);
+      serializer.rememberSentText(node, x);
       batch.texts.push(m ? { id, x, m: true } : { id, x });
       const parent = node.parentNode;
       if (parent !== null && parent.nodeType === 1 && (parent as Element).localName === 'style') {
         this.#dirtyStyleOwners.add(parent as Element);
       }
     }
+    this.#recheckRuns(textDirty, added, batch);
 
     this.#collectSheets(batch);
     serializedNow.clear();
     const empty =
       batch.removes.length === 0 && batch.adds.length === 0 && batch.attrs.length === 0 && batch.texts.length === 0 && batch.sheets.length === 0;
     return empty ? null : batch;
+  }
+
+  /**
+   * A number can span several text nodes (text-runs.ts): when one changes,
+   * appears or goes, its neighbours' masking may change with it. Each
+   * neighbour is masked again and sent when the result differs from what it
+   * last went out with.
+   */
+  #recheckRuns(textDirty: Set<CharacterData>, added: Set<Node>, batch: MutationBatch): void {
+    const { serializer, ids, serializedNow } = this.#o;
+    const recheck = this.#recheck;
+    const touched = this.#touched;
+    this.#recheck = new Set();
+    this.#touched = new Set();
+    for (const node of textDirty) touched.add(node);
+    for (const node of added) touched.add(node);
+    for (const node of touched) {
+      if (!node.isConnected) continue;
+      for (const neighbour of serializer.runNeighbourTexts(node)) recheck.add(neighbour);
+    }
+    for (const node of recheck) {
+      if (textDirty.has(node) || serializedNow.has(node) || this.#removedInMirror.has(node) || !node.isConnected) continue;
+      const id = ids.idOf(node);
+      if (id === undefined) continue;
+      const { x, m } = serializer.textValue(node);
+      if (x === serializer.sentText(node)) continue;
+      serializer.rememberSentText(node, x);
+      batch.texts.push(m ? { id, x, m: true } : { id, x });
+    }
   }
 
   #serializeAdds(added: Set<Node>, batch: MutationBatch): void {

@@ -6,11 +6,13 @@
  * same-origin iframes too (no `instanceof`, node types only).
  */
 import type { SerializedNode } from '../../shared/protocol.js';
-import { decideField, maskAttributeByDecision, maskInputValue, maskSensitiveText, maskTextContent, type MaskDecision } from './mask.js';
+import { hasDigit, maskCss, runEdges } from '../../shared/sensitive-numbers.js';
+import { decideField, maskAttributeByDecision, maskInputValue, maskTextContent, type MaskDecision } from './mask.js';
 import { LabelIndex, describeField, maskAncestry, rootAncestry, type MaskAncestry, type MaskConfig } from './mask-dom.js';
 import type { NodeIds } from './node-ids.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
+import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue } from './urls.js';
 
 export type ElementRecord = Extract<SerializedNode, { k: 'el' }>;
@@ -62,6 +64,17 @@ export interface SerializerOptions {
   onRoot: (root: Document | ShadowRoot) => void;
   /** A node was serialized (snapshot or add). */
   onSerialized: (node: Node, record: SerializedNode) => void;
+}
+
+/** Nodes whose text, attributes or form value went out with every digit masked (`Serializer.strict`). */
+export interface StrictSent {
+  texts: Set<CharacterData>;
+  attrs: Map<Element, Set<string>>;
+  forms: Set<Element>;
+}
+
+function newStrictSent(): StrictSent {
+  return { texts: new Set(), attrs: new Map(), forms: new Set() };
 }
 
 export interface Visited {
@@ -129,8 +142,46 @@ export class Serializer {
    */
   readonly #ancestry = new Map<Node, MaskAncestry>();
 
+  /** The text each text node last went out with, under this run's own symbol. */
+  readonly #sentKey = Symbol('cobrowse-sent-text');
+
+  /**
+   * The customer is typing (an editable field has focus): every digit of
+   * what is serialized now is masked, because a number being typed (or
+   * echoed by the page as it is typed) would otherwise leave digit by digit
+   * before it is long enough to be recognised. What went out this way is
+   * kept in `#strictSent` and sent again by the normal rule once typing ends.
+   */
+  strict = false;
+  /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */
+  strictWithin: Element | null = null;
+  #strictSent: StrictSent = newStrictSent();
+
+  #isStrict(node: Node): boolean {
+    if (this.strict) return true;
+    const within = this.strictWithin;
+    return within !== null && (node === within || within.contains(node));
+  }
+
   constructor(options: SerializerOptions) {
     this.#o = options;
+  }
+
+  /** What went out under `strict` since the last call (to send again by the normal rule). */
+  takeStrictSent(): StrictSent {
+    const sent = this.#strictSent;
+    this.#strictSent = newStrictSent();
+    return sent;
+  }
+
+  /** The text `node` last went out with (undefined when never sent in this run). */
+  sentText(node: CharacterData): string | undefined {
+    return (node as unknown as Record<symbol, string | undefined>)[this.#sentKey];
+  }
+
+  /** Notes the text `node` went out with. */
+  rememberSentText(node: CharacterData, text: string): void {
+    (node as unknown as Record<symbol, string | undefined>)[this.#sentKey] = text;
   }
 
   /** The page changed: label texts must be read again. */
@@ -260,7 +311,11 @@ export class Serializer {
     return out.length - startLength;
   }
 
-  /** The masked text of a text or comment node, by its parent's decision (CSS text only gets free-text masking). */
+  /**
+   * The masked text of a text or comment node, by its parent's decision;
+   * numbers are looked for over the text its neighbours render with it
+   * (text-runs.ts). CSS text only gets its strings and comments masked.
+   */
   textValue(node: CharacterData): { x: string; m: boolean } {
     const parent = node.parentNode;
     let decision: MaskDecision = 'clear';
@@ -268,21 +323,42 @@ export class Serializer {
       if (parent.nodeType === ELEMENT_NODE) {
         const tag = (parent as Element).localName;
         if (tag === 'style') {
-          const free = maskSensitiveText(node.data);
-          return { x: free.text, m: free.masked };
+          const css = maskCss(node.data);
+          return { x: css.text, m: css.masked };
         }
         decision = this.decisionOf(parent as Element);
       } else if (isShadowRoot(parent)) {
         decision = this.decisionOf(parent.host);
       }
     }
-    const masked = maskTextContent(decision, node.data);
+    const data = node.data;
+    if (decision !== 'clear' || !hasDigit(data)) {
+      const masked = maskTextContent(decision, data);
+      return { x: masked.text, m: masked.masked };
+    }
+    const strict = this.#isStrict(node);
+    let before = '';
+    let after = '';
+    if (!strict && node.nodeType !== COMMENT_NODE && isRunText(node, this.#o.isOwnUi)) {
+      const edges = runEdges(data);
+      if (edges.start) before = runNeighbours(node, -1, this.#o.isOwnUi).text;
+      if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi).text;
+    }
+    const masked = maskTextContent(decision, data, { before, after, strict });
+    if (strict && masked.masked) this.#strictSent.texts.add(node);
     return { x: masked.text, m: masked.masked };
+  }
+
+  /** The text nodes whose masking may depend on `node`'s text (its neighbours in the same run). */
+  runNeighbourTexts(node: Node): CharacterData[] {
+    const isOwnUi = this.#o.isOwnUi;
+    return [...runNeighbours(node, -1, isOwnUi).nodes, ...runNeighbours(node, 1, isOwnUi).nodes];
   }
 
   #text(node: CharacterData, id: number, parentId: number): TextRecord {
     const { x, m } = this.textValue(node);
     const record: TextRecord = { k: 'text', id, p: parentId, x: clip(x, MAX_TEXT) };
+    this.rememberSentText(node, record.x);
     if (m) record.m = true;
     return record;
   }
@@ -292,7 +368,14 @@ export class Serializer {
     if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
     if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
     const absolute = absoluteAttributeValue(el.localName, name, value, el.baseURI);
-    return clip(maskAttributeByDecision(decision, name, absolute).value, MAX_ATTR_VALUE);
+    const strict = this.#isStrict(el);
+    const masked = maskAttributeByDecision(decision, name, absolute, strict);
+    if (strict && masked.masked) {
+      let names = this.#strictSent.attrs.get(el);
+      if (names === undefined) this.#strictSent.attrs.set(el, (names = new Set()));
+      names.add(name);
+    }
+    return clip(masked.value, MAX_ATTR_VALUE);
   }
 
   /** The element's form state (value, checked, selected), masked by its decision. */
@@ -308,20 +391,31 @@ export class Serializer {
       } else if (type !== 'file') {
         const value = input.value;
         if (value !== '' || input.hasAttribute('value')) {
-          const masked = maskInputValue(decision, value);
-          state.v = clip(masked.value, MAX_ATTR_VALUE);
-          if (masked.masked) state.m = true;
+          state.v = this.#formValue(el, decision, value, state);
         }
       }
     } else if (tag === 'textarea') {
-      const masked = maskInputValue(decision, (el as HTMLTextAreaElement).value);
-      state.v = clip(masked.value, MAX_ATTR_VALUE);
-      if (masked.masked) state.m = true;
+      state.v = this.#formValue(el, decision, (el as HTMLTextAreaElement).value, state);
     } else if (tag === 'option') {
       // Which option is selected is the value of the select: hidden when it is masked.
       if (decision === 'clear') state.sel = (el as HTMLOptionElement).selected;
     }
     return state;
+  }
+
+  /**
+   * A field's value as it may leave. Digits hidden only because the customer
+   * is typing do not mark the field masked (the agent would see the field
+   * flip to "masked" on every keystroke); they are sent again after typing.
+   */
+  #formValue(el: Element, decision: MaskDecision, value: string, state: FormState): string {
+    const strict = this.#isStrict(el);
+    const masked = maskInputValue(decision, value, strict);
+    if (masked.masked) {
+      if (strict && decision === 'clear') this.#strictSent.forms.add(el);
+      else state.m = true;
+    }
+    return clip(masked.value, MAX_ATTR_VALUE);
   }
 
   #element(el: Element, id: number, parentId: number): Visited {

@@ -4,6 +4,7 @@
  * absolute, and the prototype patches that report CSSOM changes.
  */
 import type { PrototypePatches } from './patches.js';
+import { maskCss } from '../../shared/sensitive-numbers.js';
 import { absoluteCssUrls } from './urls.js';
 
 const MAX_RULE_CHARS = 1_000_000;
@@ -21,7 +22,8 @@ export function readRules(sheet: CSSStyleSheet, fallbackBase: string): string[] 
   for (let i = 0; i < rules.length; i++) {
     const text = rules[i]?.cssText;
     if (text === undefined || text.length > MAX_RULE_CHARS) continue;
-    texts.push(absoluteCssUrls(text, base));
+    // Strings, selectors' attribute values and comments can hold what the page shows: masked like any text.
+    texts.push(maskCss(absoluteCssUrls(text, base)).text);
   }
   return texts;
 }

@@ -8,6 +8,7 @@ import { CobrowseChannel } from '../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
+import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { markStage } from '../../shared/stage-marks.js';
 import { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
@@ -61,7 +62,8 @@ export class CustomerSession implements SessionHandle {
       consentRecorded = false;
       if (!this.#pageReported) {
         this.#pageReported = true;
-        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url: location.href, title: document.title } });
+        const url = auditablePageUrl(location.href) ?? location.origin;
+        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(document.title.slice(0, 2_048)) } });
       }
       this.#agentPresent = welcome.peerPresent;
       if (this.#agentPresent) this.#startPeer();

@@ -7,6 +7,7 @@
  */
 import { decideField } from '../capture/mask.js';
 import { describeField, type MaskConfig } from '../capture/mask-dom.js';
+import { auditableText } from '../../shared/page-privacy.js';
 import type { RemoteAction } from '../../shared/protocol.js';
 
 export type ActionRefusal = 'no-control' | 'masked' | 'not-found' | 'cross-origin' | 'invalid';
@@ -32,7 +33,7 @@ export function describeTarget(el: Element): string {
     el.getAttribute('id') ??
     (tag === 'a' || tag === 'button' ? el.textContent : null) ??
     '';
-  const clean = label.replace(/\s+/g, ' ').trim().slice(0, 60);
+  const clean = auditableText(label.replace(/\s+/g, ' ').trim().slice(0, 60));
   return `${tag}${type ? `[type=${type}]` : ''}${clean ? ` "${clean}"` : ''}`;
 }
 

@@ -1,0 +1,98 @@
+/**
+ * The text a text node renders beside: a number split over two text nodes
+ * ("4111 1111 " + "1111 1111") or over sibling inline elements (one <span>
+ * per group, as formatting widgets render them) is one number on screen, so
+ * masking looks at the neighbours' text too.
+ *
+ * A run stops at elements that break a line of text (blocks such as <p>,
+ * <li>, table cells, form controls, replaced elements) and at shadow roots
+ * and documents. <div>, <span> and unknown (custom) elements join: flex rows
+ * of <div>s render one number as easily as <span>s do, and when in doubt we
+ * mask. Element boundaries count as whitespace (one separator).
+ */
+
+/** Tags whose boundary ends a run of text (their content, if any, is its own run). */
+const RUN_BREAK_TAGS: ReadonlySet<string> = new Set([
+  'address', 'article', 'aside', 'audio', 'blockquote', 'body', 'br', 'button', 'canvas', 'caption', 'col', 'colgroup',
+  'dd', 'details', 'dialog', 'dl', 'dt', 'embed', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'frame', 'h1',
+  'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hr', 'html', 'iframe', 'img', 'input', 'legend', 'li', 'main', 'math',
+  'menu', 'nav', 'noscript', 'object', 'ol', 'optgroup', 'option', 'p', 'picture', 'pre', 'script', 'section', 'select',
+  'style', 'summary', 'svg', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'title', 'tr', 'ul',
+  'video',
+]);
+
+/** Characters of neighbouring text looked at on each side: a 19-digit number with separators and indentation fits. */
+const CONTEXT_CHARS = 96;
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
+
+function breaksRun(el: Element, isOwnUi: (node: Node) => boolean): boolean {
+  return RUN_BREAK_TAGS.has(el.localName) || isOwnUi(el);
+}
+
+export interface RunNeighbours {
+  /** The neighbours' text in rendering order (element boundaries as spaces). */
+  text: string;
+  /** The text nodes that text came from, nearest first. */
+  nodes: CharacterData[];
+}
+
+/**
+ * Text rendered right before (`direction` -1) or after (+1) `start` in the
+ * same run, up to about CONTEXT_CHARS characters. `start` may be any node.
+ */
+export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: Node) => boolean): RunNeighbours {
+  const parts: string[] = [];
+  const nodes: CharacterData[] = [];
+  let size = 0;
+  let node: Node = start;
+  outer: while (size < CONTEXT_CHARS) {
+    let next: Node | null = direction < 0 ? node.previousSibling : node.nextSibling;
+    if (next === null) {
+      const parent = node.parentNode;
+      if (parent === null || parent.nodeType !== ELEMENT_NODE || breaksRun(parent as Element, isOwnUi)) break;
+      parts.push(' ');
+      size++;
+      node = parent;
+      continue;
+    }
+    // Enter `next` and go down to its nearest leaf on this side.
+    for (;;) {
+      const type = next.nodeType;
+      if (type === TEXT_NODE || type === CDATA_SECTION_NODE) {
+        const data = (next as CharacterData).data;
+        parts.push(data);
+        size += data.length;
+        nodes.push(next as CharacterData);
+        node = next;
+        break;
+      }
+      if (type !== ELEMENT_NODE) {
+        node = next; // comments and processing instructions render nothing
+        break;
+      }
+      const el = next as Element;
+      if (breaksRun(el, isOwnUi)) break outer;
+      parts.push(' ');
+      size++;
+      const child: Node | null = direction < 0 ? el.lastChild : el.firstChild;
+      if (child === null) {
+        node = el;
+        break;
+      }
+      next = child;
+    }
+  }
+  if (direction < 0) parts.reverse();
+  return { text: parts.join(''), nodes };
+}
+
+/** Whether a text node's own content belongs to a run at all (text inside <style>, <script>... does not). */
+export function isRunText(node: CharacterData, isOwnUi: (node: Node) => boolean): boolean {
+  const parent = node.parentNode;
+  if (parent === null || parent.nodeType !== ELEMENT_NODE) return true;
+  const tag = (parent as Element).localName;
+  return tag !== 'style' && tag !== 'script' && tag !== 'textarea' && tag !== 'title' && !isOwnUi(parent);
+}

@@ -1,0 +1,382 @@
+/**
+ * Finds possible card numbers and SSNs in text and masks their digits. Pure
+ * and DOM-free: the customer masks every outgoing string with it, and the
+ * signaling server runs it again on what it stores (titles, paths, action
+ * descriptions) as a second line.
+ *
+ * The rule (README, "What is masked"), applied to every *digit run*: digit
+ * groups joined by single separators, where a separator is one character
+ * that is neither a letter nor a digit (dash, dot, slash, Unicode dashes,
+ * percent-encoded punctuation...) or one stretch of whitespace (it renders
+ * as one space). Digits are ASCII, full-width or any Unicode decimal digit;
+ * zero-width and combining characters are skipped; `%3X` counts as a digit.
+ *
+ *  - 13 or more digits (a possible card number, 13-19 digits, or a longer
+ *    run holding one): every digit masked.
+ *  - 9 digits (a possible SSN or other national number), unless written
+ *    with commas (a price such as 1,234,567.89): every digit masked.
+ *  - three consecutive groups of 3, 2 and 4 digits (an SSN inside a longer
+ *    run): those digits masked.
+ *  - `strict` (text typed, or changed while the customer types): every digit
+ *    masked, so a number that is still growing never leaves digit by digit.
+ *  - `luhn` (resource URLs the agent's browser must load): the card rule
+ *    only masks group-aligned 13-19 digit windows that pass Luhn, so most
+ *    CDN paths full of numbers keep working.
+ *
+ * Masking is stricter than PCI DSS truncation (first 6 and last 4 may
+ * show): masking every digit keeps the rule true across edits, where a
+ * shown "last 4" would move as the number grows. Output has the input's
+ * length; each masked UTF-16 unit becomes '•'.
+ */
+
+const MASK_CHAR = '•';
+const CARD_MIN_DIGITS = 13;
+const CARD_MAX_DIGITS = 19;
+const NATIONAL_ID_DIGITS = 9;
+
+/** Token kinds (plain numbers: no enum at runtime). */
+const Kind = { Digit: 0, Space: 1, Separator: 2, Breaker: 3, Ignored: 4 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+const UNICODE_DIGIT = /\p{Nd}/u;
+const UNICODE_BREAKER = /[\p{L}\p{N}]/u;
+const UNICODE_IGNORED = /[\p{Mn}\p{Me}\p{Cf}]/u;
+const UNICODE_SPACE = /\s/u;
+const CANONICAL_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+function hexValue(code: number): number {
+  if (code <= 57) return code - 48;
+  if (code <= 70) return code - 55;
+  return code - 87;
+}
+
+function classifyCodePoint(cp: number): Kind {
+  if (cp < 0x80) {
+    if (cp >= 48 && cp <= 57) return Kind.Digit;
+    if ((cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122)) return Kind.Breaker;
+    if (cp === 32 || (cp >= 9 && cp <= 13)) return Kind.Space;
+    if (cp < 32 || cp === 127) return Kind.Ignored;
+    return Kind.Separator;
+  }
+  if (cp >= 0xff10 && cp <= 0xff19) return Kind.Digit;
+  const char = String.fromCodePoint(cp);
+  if (UNICODE_DIGIT.test(char)) return Kind.Digit;
+  if (UNICODE_SPACE.test(char)) return cp === 0xfeff ? Kind.Ignored : Kind.Space;
+  if (UNICODE_IGNORED.test(char)) return Kind.Ignored;
+  if (UNICODE_BREAKER.test(char)) return Kind.Breaker;
+  return Kind.Separator;
+}
+
+/** One token of the scanned text: a code point, or a `%XX` escape read as the byte it encodes. */
+interface Token {
+  kind: Kind;
+  start: number;
+  end: number;
+}
+
+/** Tokens of `text`; characters inside canonical UUIDs (hex ids, not numbers) are breakers. */
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let uuidEnd = -1;
+  const uuids: Array<[number, number]> = [];
+  if (text.length >= 36 && text.includes('-')) {
+    for (const match of text.matchAll(CANONICAL_UUID)) uuids.push([match.index, match.index + match[0].length]);
+  }
+  let nextUuid = 0;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const uuid = uuids[nextUuid];
+    if (uuid !== undefined && i >= uuid[0]) {
+      uuidEnd = uuid[1];
+      nextUuid++;
+      tokens.push({ kind: Kind.Breaker, start: i, end: uuidEnd });
+      i = uuidEnd;
+      continue;
+    }
+    const code = text.charCodeAt(i);
+    if (code === 37 /* % */ && i + 2 < length && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
+      const byte = hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2));
+      // Bytes of multi-byte UTF-8 (encoded Unicode dashes, spaces, digits) are skipped: they join, never split.
+      const kind = byte >= 0x80 ? Kind.Ignored : classifyCodePoint(byte);
+      tokens.push({ kind, start: i, end: i + 3 });
+      i += 3;
+      continue;
+    }
+    const cp = text.codePointAt(i) ?? code;
+    const size = cp > 0xffff ? 2 : 1;
+    tokens.push({ kind: classifyCodePoint(cp), start: i, end: i + size });
+    i += size;
+  }
+  return tokens;
+}
+
+export interface NumberMaskOptions {
+  /** Text rendered right before `text` (neighbouring text nodes): runs that reach into it count; it is not returned. */
+  before?: string;
+  /** Text rendered right after `text`. */
+  after?: string;
+  /** Mask every digit (text typed, or changed while the customer types). */
+  strict?: boolean;
+  /** Cards must pass Luhn (resource URLs the agent's browser loads). */
+  luhn?: boolean;
+  /** Characters that end a run like a letter would (URL delimiters). */
+  breakers?: string;
+}
+
+export interface MaskedText {
+  text: string;
+  masked: boolean;
+}
+
+interface Run {
+  /** Token indices of each group's digits. */
+  groups: number[][];
+  /** Separator characters between groups (one per gap; ' ' for whitespace). */
+  separators: string[];
+}
+
+/** Digit runs over the token list: groups of digits joined by exactly one separator unit. */
+function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
+  const runs: Run[] = [];
+  let run: Run | null = null;
+  let group: number[] | null = null;
+  // What lies after the last group of the current run: nothing yet, one whitespace stretch, or one separator.
+  let gap: 'none' | 'space' | 'separator' | 'broken' = 'none';
+  let gapChar = '';
+  const close = (): void => {
+    if (run !== null && run.groups.length > 0) runs.push(run);
+    run = null;
+    group = null;
+    gap = 'none';
+  };
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t] as Token;
+    let kind = token.kind;
+    if (kind === Kind.Separator && breakers !== '' && breakers.includes(text.slice(token.start, token.end))) kind = Kind.Breaker;
+    switch (kind) {
+      case Kind.Ignored:
+        break;
+      case Kind.Digit:
+        if (group !== null) {
+          group.push(t);
+        } else if (run !== null && (gap === 'space' || gap === 'separator')) {
+          run.separators.push(gapChar);
+          group = [t];
+          run.groups.push(group);
+        } else {
+          close();
+          group = [t];
+          run = { groups: [group], separators: [] };
+        }
+        gap = 'none';
+        break;
+      case Kind.Space:
+        group = null;
+        if (run === null) break;
+        if (gap === 'none') {
+          gap = 'space';
+          gapChar = ' ';
+        } else if (gap === 'separator') {
+          close();
+        }
+        break;
+      case Kind.Separator:
+        group = null;
+        if (run === null) break;
+        if (gap === 'none') {
+          gap = 'separator';
+          gapChar = text.slice(token.start, token.end);
+        } else {
+          close();
+        }
+        break;
+      case Kind.Breaker:
+        close();
+        break;
+    }
+  }
+  close();
+  return runs;
+}
+
+/** Luhn over digit values, last digit first. */
+function luhnValid(values: number[]): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = values.length - 1; i >= 0; i--) {
+    let digit = values[i] ?? 0;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+function digitValue(text: string, token: Token): number {
+  if (token.end - token.start === 3 && text.charCodeAt(token.start) === 37) return hexValue(text.charCodeAt(token.start + 2));
+  const cp = text.codePointAt(token.start) ?? 48;
+  if (cp >= 48 && cp <= 57) return cp - 48;
+  if (cp >= 0xff10 && cp <= 0xff19) return cp - 0xff10;
+  // Unicode lays every other decimal digit set out as 0-9 in a row; the mathematical digits are five sets back to back.
+  for (let k = 0; k <= 9; k++) {
+    const zero = cp - k;
+    if (zero >= 0x1d7ce && zero <= 0x1d7ff ? (zero - 0x1d7ce) % 10 === 0 : !UNICODE_DIGIT.test(String.fromCodePoint(zero - 1))) return k;
+  }
+  return 0;
+}
+
+/** The token indices of a run's digits that must be masked. */
+function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolean): number[] {
+  const all = run.groups.flat();
+  const total = all.length;
+  if (!luhn && total >= CARD_MIN_DIGITS) return all;
+  if (total === NATIONAL_ID_DIGITS && !run.separators.includes(',')) return all;
+  const masked = new Set<number>();
+  const sizes = run.groups.map((g) => g.length);
+  for (let first = 0; first + 2 < sizes.length; first++) {
+    if (sizes[first] === 3 && sizes[first + 1] === 2 && sizes[first + 2] === 4) {
+      for (let g = first; g <= first + 2; g++) for (const t of run.groups[g] ?? []) masked.add(t);
+    }
+  }
+  if (luhn && total >= CARD_MIN_DIGITS) {
+    for (let first = 0; first < sizes.length; first++) {
+      const values: number[] = [];
+      for (let last = first; last < sizes.length; last++) {
+        for (const t of run.groups[last] ?? []) values.push(digitValue(text, tokens[t] as Token));
+        if (values.length > CARD_MAX_DIGITS) break;
+        if (values.length >= CARD_MIN_DIGITS && luhnValid(values)) {
+          for (let g = first; g <= last; g++) for (const t of run.groups[g] ?? []) masked.add(t);
+        }
+      }
+    }
+  }
+  return [...masked];
+}
+
+/**
+ * Masks possible card numbers and SSNs in `text` (see the module comment),
+ * taking runs that continue into `before`/`after` into account.
+ */
+export function maskNumbers(text: string, options: NumberMaskOptions = {}): MaskedText {
+  if (!hasDigit(text)) return { text, masked: false };
+  const before = options.before ?? '';
+  const whole = before + text + (options.after ?? '');
+  const tokens = tokenize(whole);
+  const from = before.length;
+  const to = from + text.length;
+  const maskedTokens: Token[] = [];
+  if (options.strict === true) {
+    for (const token of tokens) if (token.kind === Kind.Digit) maskedTokens.push(token);
+  } else {
+    for (const run of findRuns(tokens, whole, options.breakers ?? '')) {
+      for (const t of maskedDigitsOfRun(run, tokens, whole, options.luhn === true)) maskedTokens.push(tokens[t] as Token);
+    }
+  }
+  let output = '';
+  let copied = from;
+  maskedTokens.sort((a, b) => a.start - b.start);
+  for (const token of maskedTokens) {
+    if (token.end <= from || token.start >= to) continue;
+    const start = Math.max(token.start, from);
+    const end = Math.min(token.end, to);
+    output += whole.slice(copied, start) + MASK_CHAR.repeat(end - start);
+    copied = end;
+  }
+  if (copied === from) return { text, masked: false };
+  return { text: output + whole.slice(copied, to), masked: true };
+}
+
+const ANY_DIGIT = /\p{Nd}/u;
+
+/** Whether `text` holds any decimal digit (a quick test before scanning). */
+export function hasDigit(text: string): boolean {
+  return ANY_DIGIT.test(text);
+}
+
+/**
+ * Where a run could continue into neighbouring text: `start` when nothing
+ * but separators, spaces and digits precede the first digit, `end` likewise
+ * after the last one. Text without digits may still join two neighbours:
+ * callers look at neighbours of any node whose text is only separators.
+ */
+export function runEdges(text: string): { start: boolean; end: boolean } {
+  const tokens = tokenize(text);
+  let firstDigit = -1;
+  let lastDigit = -1;
+  for (let t = 0; t < tokens.length; t++) {
+    if ((tokens[t] as Token).kind === Kind.Digit) {
+      if (firstDigit < 0) firstDigit = t;
+      lastDigit = t;
+    }
+  }
+  if (firstDigit < 0) return { start: false, end: false };
+  let start = true;
+  for (let t = 0; t < firstDigit; t++) if ((tokens[t] as Token).kind === Kind.Breaker) start = false;
+  let end = true;
+  for (let t = lastDigit + 1; t < tokens.length; t++) if ((tokens[t] as Token).kind === Kind.Breaker) end = false;
+  return { start, end };
+}
+
+/** URL delimiters: a number never continues across them inside a resource URL. */
+const URL_BREAKERS = '/?#&=;,:@';
+
+/**
+ * A URL as it may leave the page: digits of numbers in its path, query and
+ * fragment masked (percent-encoding understood). `resource` URLs (images,
+ * fonts, stylesheets the agent's browser loads) mask only Luhn-valid cards
+ * and SSN shapes within one path segment or parameter, so numeric CDN paths
+ * keep loading.
+ */
+export function maskUrl(url: string, resource = false): MaskedText {
+  return resource ? maskNumbers(url, { luhn: true, breakers: URL_BREAKERS }) : maskNumbers(url);
+}
+
+/**
+ * CSS text with the digits of numbers inside its strings and comments
+ * masked (`content: "…"`, attribute selectors, `url("…")`), and nothing
+ * outside them touched (so `line-height: 1.428571429` stays valid CSS).
+ */
+export function maskCss(css: string): MaskedText {
+  if (!hasDigit(css)) return { text: css, masked: false };
+  let output = '';
+  let copied = 0;
+  let masked = false;
+  const length = css.length;
+  let i = 0;
+  while (i < length) {
+    const code = css.charCodeAt(i);
+    let end = -1;
+    let isUrl = false;
+    if (code === 34 || code === 39) {
+      end = i + 1;
+      while (end < length && css.charCodeAt(end) !== code) end += css.charCodeAt(end) === 92 ? 2 : 1;
+      end = Math.min(end + 1, length);
+      isUrl = /url\(\s*$/i.test(css.slice(Math.max(0, i - 8), i));
+    } else if (code === 47 && css.charCodeAt(i + 1) === 42) {
+      const close = css.indexOf('*/', i + 2);
+      end = close < 0 ? length : close + 2;
+    }
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    const inner = css.slice(i, end);
+    const result = isUrl ? maskUrl(inner, true) : maskNumbers(inner);
+    if (result.masked) {
+      output += css.slice(copied, i) + result.text;
+      copied = end;
+      masked = true;
+    }
+    i = end;
+  }
+  if (!masked) return { text: css, masked: false };
+  return { text: output + css.slice(copied), masked: true };
+}
