@@ -13,10 +13,10 @@
  *
  *  - 13 or more digits (a possible card number, 13-19 digits, or a longer
  *    run holding one): every digit masked.
- *  - 9 digits (a possible SSN or other national number), unless written
- *    with commas (a price such as 1,234,567.89): every digit masked.
- *  - three consecutive groups of 3, 2 and 4 digits (an SSN inside a longer
- *    run): those digits masked.
+ *  - consecutive groups holding exactly 9 digits (a possible SSN, 3-2-4,
+ *    bare, or beside another number; also ZIP+4 and other national
+ *    numbers), unless commas join them (a price such as 1,234,567.89):
+ *    those digits masked.
  *  - `strict` (text typed, or changed while the customer types): every digit
  *    masked, so a number that is still growing never leaves digit by digit.
  *  - `luhn` (resource URLs the agent's browser must load): the card rule
@@ -52,6 +52,31 @@ function hexValue(code: number): number {
   if (code <= 57) return code - 48;
   if (code <= 70) return code - 55;
   return code - 87;
+}
+
+function byteAt(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 37 || at + 2 >= text.length || !isHex(text.charCodeAt(at + 1)) || !isHex(text.charCodeAt(at + 2))) return -1;
+  return hexValue(text.charCodeAt(at + 1)) * 16 + hexValue(text.charCodeAt(at + 2));
+}
+
+/**
+ * The code point a percent-escape at `at` encodes (UTF-8 over up to four
+ * `%XX`, so an encoded full-width digit or Unicode dash is read as one);
+ * -1 for bytes that do not decode; null when `at` starts no escape.
+ */
+function percentEscape(text: string, at: number): { codePoint: number; end: number } | null {
+  const lead = byteAt(text, at);
+  if (lead < 0) return null;
+  if (lead < 0x80) return { codePoint: lead, end: at + 3 };
+  const extra = lead >= 0xf0 && lead < 0xf8 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : -1;
+  if (extra < 0) return { codePoint: -1, end: at + 3 };
+  let codePoint = lead & (0x3f >> extra);
+  for (let k = 1; k <= extra; k++) {
+    const byte = byteAt(text, at + 3 * k);
+    if (byte < 0x80 || byte >= 0xc0) return { codePoint: -1, end: at + 3 };
+    codePoint = (codePoint << 6) | (byte & 0x3f);
+  }
+  return { codePoint: codePoint > 0x10ffff ? -1 : codePoint, end: at + 3 * (extra + 1) };
 }
 
 function classifyCodePoint(cp: number): Kind {
@@ -99,13 +124,13 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const code = text.charCodeAt(i);
-    if (code === 37 /* % */ && i + 2 < length && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
-      const byte = hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2));
-      // Bytes of multi-byte UTF-8 (encoded Unicode dashes, spaces, digits) are skipped: they join, never split.
-      const kind = byte >= 0x80 ? Kind.Ignored : classifyCodePoint(byte);
-      tokens.push({ kind, start: i, end: i + 3 });
-      i += 3;
-      continue;
+    if (code === 37 /* % */) {
+      const escaped = percentEscape(text, i);
+      if (escaped !== null) {
+        tokens.push({ kind: escaped.codePoint < 0 ? Kind.Ignored : classifyCodePoint(escaped.codePoint), start: i, end: escaped.end });
+        i = escaped.end;
+        continue;
+      }
     }
     const cp = text.codePointAt(i) ?? code;
     const size = cp > 0xffff ? 2 : 1;
@@ -221,8 +246,7 @@ function luhnValid(values: number[]): boolean {
 }
 
 function digitValue(text: string, token: Token): number {
-  if (token.end - token.start === 3 && text.charCodeAt(token.start) === 37) return hexValue(text.charCodeAt(token.start + 2));
-  const cp = text.codePointAt(token.start) ?? 48;
+  const cp = text.charCodeAt(token.start) === 37 ? (percentEscape(text, token.start)?.codePoint ?? 48) : (text.codePointAt(token.start) ?? 48);
   if (cp >= 48 && cp <= 57) return cp - 48;
   if (cp >= 0xff10 && cp <= 0xff19) return cp - 0xff10;
   // Unicode lays every other decimal digit set out as 0-9 in a row; the mathematical digits are five sets back to back.
@@ -238,12 +262,17 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
   const all = run.groups.flat();
   const total = all.length;
   if (!luhn && total >= CARD_MIN_DIGITS) return all;
-  if (total === NATIONAL_ID_DIGITS && !run.separators.includes(',')) return all;
   const masked = new Set<number>();
   const sizes = run.groups.map((g) => g.length);
-  for (let first = 0; first + 2 < sizes.length; first++) {
-    if (sizes[first] === 3 && sizes[first + 1] === 2 && sizes[first + 2] === 4) {
-      for (let g = first; g <= first + 2; g++) for (const t of run.groups[g] ?? []) masked.add(t);
+  // Consecutive groups holding exactly 9 digits: an SSN (3-2-4, bare, or next to another number), unless
+  // commas separate them (1,234,567.89 is a price).
+  for (let first = 0; first < sizes.length; first++) {
+    let digits = 0;
+    for (let last = first; last < sizes.length; last++) {
+      digits += sizes[last] ?? 0;
+      if (digits > NATIONAL_ID_DIGITS) break;
+      if (last > first && run.separators[last - 1] === ',') break;
+      if (digits === NATIONAL_ID_DIGITS) for (let g = first; g <= last; g++) for (const t of run.groups[g] ?? []) masked.add(t);
     }
   }
   if (luhn && total >= CARD_MIN_DIGITS) {

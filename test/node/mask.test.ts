@@ -318,7 +318,7 @@ const groupedCard = fc
 /** A character that ends a digit run: anything but a digit (separators included). */
 const boundary = fc.oneof(
   fc.constantFrom(' ', '-', ':', '\n', '/', '(', ')', 'a', 'Z', '#', '.', ',', '\u00a0', '•'),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => !/[0-9]/.test(c)),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => !/\p{Nd}/u.test(c)),
 );
 
 const digitFree = fc.string({ unit: 'binary', maxLength: 60 }).map((s) => s.replace(/[0-9]/g, ''));

@@ -1,0 +1,187 @@
+/**
+ * The number rule (shared/sensitive-numbers.ts) against an independent leak
+ * finder (test/oracles/leak-finder.ts): random card numbers and SSNs, random
+ * separators and encodings, placed in text, split over neighbouring nodes,
+ * typed key by key, in URLs and CSS. Each property's oracle has a control
+ * showing it fails on unmasked output.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
+import { maskCss, maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
+import { completeLuhn, digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
+
+const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 400);
+
+/** Separators people, widgets and encoders put between digit groups. */
+const SEPARATORS = [' ', '-', '.', '/', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\u00a0', '\u2009', '\u202f', '\u3000', '%20', '%2D', '_', '\u200b'];
+
+const fullWidth = (digit: string): string => String.fromCharCode(0xff10 + Number(digit));
+const arabicIndic = (digit: string): string => String.fromCharCode(0x660 + Number(digit));
+
+/** A digit string written with separators between random groups and random digit forms. */
+const written = (digits: string, groups: 'card' | 'ssn') =>
+  fc
+    .tuple(
+      fc.constantFrom(...SEPARATORS),
+      groups === 'ssn' ? fc.constantFrom([3, 2, 4], [9], [3, 6], [5, 4]) : fc.constantFrom([4, 4, 4, 4, 4], [4, 6, 5], [19], [3, 3, 3, 3, 3, 3, 1], [2, 5, 7, 5]),
+      fc.constantFrom<'ascii' | 'full' | 'arabic' | 'mixed'>('ascii', 'ascii', 'full', 'arabic', 'mixed'),
+    )
+    .map(([separator, sizes, form]) => {
+      const shaped = digits.replace(/[0-9]/g, (d, index: number) => {
+        if (form === 'full' || (form === 'mixed' && index % 3 === 0)) return fullWidth(d);
+        if (form === 'arabic') return arabicIndic(d);
+        return d;
+      });
+      const groupsOut: string[] = [];
+      let at = 0;
+      for (const size of sizes) {
+        if (at >= shaped.length) break;
+        groupsOut.push(shaped.slice(at, at + size));
+        at += size;
+      }
+      if (at < shaped.length) groupsOut.push(shaped.slice(at));
+      return groupsOut.join(separator);
+    });
+
+/** Random Luhn-valid cards of 13-19 digits, with varied digits so windows of 4 identify positions. */
+const cardDigits = fc.integer({ min: 12, max: 18 }).chain((n) => fc.stringMatching(new RegExp(`^[1-9][0-9]{${n - 1}}$`)).map(completeLuhn));
+const ssnDigits = fc.stringMatching(/^[1-8][0-9]{2}[1-9][0-9][0-9]{4}$/);
+const secret = fc.oneof(
+  cardDigits.chain((digits) => written(digits, 'card').map((text) => ({ digits, text }))),
+  ssnDigits.chain((digits) => written(digits, 'ssn').map((text) => ({ digits, text }))),
+);
+
+/** Prose around the number: letters and punctuation (no digits, so every digit the oracle finds is the secret's). */
+const prose = fc.array(fc.constantFrom('Card', ' ', 'is', ': ', '(', ')', ', ', '\n', 'ref', '#', 'x', '€', 'qty'), { maxLength: 6 }).map((parts) => parts.join(''));
+/** What stands right next to the number: a space or punctuation. */
+const edge = fc.constantFrom(' ', ': ', '(', '"', '\n', '>', ' – ', '#');
+
+describe('leak finder (the oracle) can fail', () => {
+  it('finds an unmasked card and SSN, across frames and encodings', () => {
+    expect(truncationLeaks('4012888888881881', ['pay 4012 8888 8888 1881'])).not.toEqual([]);
+    expect(truncationLeaks('4012888888881881', ['４０１２８８８８', '8888%201881'])).not.toEqual([]);
+    expect(truncationLeaks('123456789', ['ssn 123-45-6789'])).toEqual([0, 1, 2, 3, 4]);
+    expect(truncationLeaks('123456789', ['•••-••-6789'])).toEqual([]);
+    expect(digitSequences('a ٤١١١ – ١١١١ b')).toEqual(['41111111']);
+  });
+});
+
+describe('number rule: nothing beyond the truncation rule leaves', () => {
+  it('masks a number wherever it stands in text', () => {
+    fc.assert(
+      fc.property(prose, edge, secret, edge, prose, (before, open, { digits, text }, close, after) => {
+        const out = maskNumbers(before + open + text + close + after);
+        expect(out.text.length).toBe((before + open + text + close + after).length);
+        expect(truncationLeaks(digits, [out.text])).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('masks a number split over neighbouring text nodes, each masked with its neighbours as context', () => {
+    fc.assert(
+      fc.property(prose, secret, prose, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (before, { digits, text }, after, cuts) => {
+        const whole = `${before} ${text} ${after}`;
+        const points = [...new Set(cuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
+        const parts: string[] = [];
+        let last = 0;
+        for (const point of [...points, whole.length]) {
+          parts.push(whole.slice(last, point));
+          last = point;
+        }
+        const outputs = parts.map((part, i) => maskNumbers(part, { before: parts.slice(0, i).join(''), after: parts.slice(i + 1).join('') }).text);
+        expect(outputs.join('').length).toBe(whole.length);
+        expect(truncationLeaks(digits, outputs)).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('masks every digit of text being typed, so no prefix of a number ever leaves', () => {
+    fc.assert(
+      fc.property(prose, secret, prose, (before, { digits, text }, after) => {
+        const typed = `${before} ${text} ${after}`;
+        const frames: string[] = [];
+        for (let i = 1; i <= typed.length; i++) frames.push(maskNumbers(typed.slice(0, i), { strict: true }).text);
+        expect(truncationLeaks(digits, frames)).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('control: without strict, typing key by key would leak (why typing is masked whole)', () => {
+    const card = '4012888888881881';
+    const frames: string[] = [];
+    for (let i = 1; i <= card.length; i++) frames.push(maskNumbers(card.slice(0, i)).text);
+    expect(truncationLeaks(card, frames)).not.toEqual([]);
+  });
+
+  it('masks numbers in URLs (path, query, fragment, percent-encoded) and keeps the audit URL to origin + path', () => {
+    fc.assert(
+      fc.property(secret, fc.constantFrom('path', 'query', 'fragment'), ({ digits, text }, where) => {
+        const encoded = encodeURIComponent(decodeURIComponent(text));
+        const url =
+          where === 'path' ? `https://shop.example/orders/${encoded}/edit` : where === 'query' ? `https://shop.example/pay?card=${encoded}&x=1` : `https://shop.example/p#n=${encoded}`;
+        expect(truncationLeaks(digits, [maskUrl(url).text])).toEqual([]);
+        const audit = auditablePageUrl(url);
+        expect(audit).not.toBeNull();
+        expect(audit?.startsWith('https://shop.example/')).toBe(true);
+        expect(audit).not.toContain('?');
+        expect(audit).not.toContain('#');
+        expect(truncationLeaks(digits, [audit ?? ''])).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('masks numbers in CSS strings, attribute selectors and comments, and leaves the rest of the CSS valid', () => {
+    fc.assert(
+      fc.property(secret, fc.constantFrom('content', 'selector', 'comment', 'url'), ({ digits, text }, where) => {
+        const quoted = text.replace(/["\\]/g, '\\$&');
+        const css =
+          where === 'content'
+            ? `.x::after { content: "Card ${quoted}"; line-height: 1.5; }`
+            : where === 'selector'
+              ? `[data-card="${quoted}"] { color: red; }`
+              : where === 'comment'
+                ? `/* ${text} */ .y { margin: 0 }`
+                : `.z { background: url("https://cdn.example/u/${encodeURIComponent(text)}.png") }`;
+        const out = maskCss(css).text;
+        if (where !== 'url') expect(truncationLeaks(digits, [out])).toEqual([]);
+        expect(out).toContain(where === 'content' ? 'line-height: 1.5' : '{');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('masks page titles and action descriptions for the audit', () => {
+    fc.assert(
+      fc.property(prose, secret, (before, { digits, text }) => {
+        expect(truncationLeaks(digits, [auditableText(`${before} ${text} – Order`)])).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('number rule: ordinary numbers stay readable', () => {
+  it.each([
+    'Qty 2, 3 items',
+    'Total €1,299.00 (incl. VAT 216.50)',
+    'Delivered 2026-12-02 at 10:30',
+    'Call +44 20 7946 0958 or 555-123-4567',
+    'Order #48213 · ZIP 94107',
+    '221B Baker Street, NW1 6XE',
+    'Card ending in 4242',
+    'Page 3 of 12',
+  ])('%j', (text) => {
+    expect(maskNumbers(text)).toEqual({ text, masked: false });
+  });
+
+  it('keeps numeric CDN paths loadable in resource URLs (cards must pass Luhn there)', () => {
+    const shopify = 'https://cdn.shop.example/s/files/1/0262/4071/2726/products/shirt.jpg?v=1587640000123';
+    expect(maskUrl(shopify, true).text).toBe(shopify);
+    expect(maskUrl('https://cdn.example/4012888888881881.png', true).text).toBe('https://cdn.example/••••••••••••••••.png');
+  });
+});
