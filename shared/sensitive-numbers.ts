@@ -7,8 +7,8 @@
  * The rule (README, "What is masked"), applied to every *digit run*: digit
  * groups joined by single separators, where a separator is one character
  * that is neither a letter nor a digit (dash, dot, slash, Unicode dashes,
- * percent-encoded punctuation...) or one stretch of whitespace (it renders
- * as one space). Digits are ASCII, full-width or any Unicode decimal digit;
+ * percent-encoded punctuation...), whitespace (it renders as one space), or
+ * one such character with whitespace around it. Digits are ASCII, full-width or any Unicode decimal digit;
  * zero-width and combining characters are skipped; `%3X` counts as a digit.
  *
  *  - 13 or more digits (a possible card number, 13-19 digits, or a longer
@@ -165,19 +165,24 @@ interface Run {
   separators: string[];
 }
 
-/** Digit runs over the token list: groups of digits joined by exactly one separator unit. */
+/**
+ * Digit runs over the token list: groups of digits joined by one separator
+ * unit, which is whitespace with at most one separator character in it
+ * ("4111 1111", "4111-1111", "4111 - 1111"). Two separator characters
+ * ("(555) 123", "12.99 $8.50" across cells) end a run.
+ */
 function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
   const runs: Run[] = [];
   let run: Run | null = null;
   let group: number[] | null = null;
-  // What lies after the last group of the current run: nothing yet, one whitespace stretch, or one separator.
-  let gap: 'none' | 'space' | 'separator' | 'broken' = 'none';
-  let gapChar = '';
+  // Inside the gap after the current run's last group: whether a space or a separator character was seen.
+  let inGap = false;
+  let gapSeparator = '';
   const close = (): void => {
     if (run !== null && run.groups.length > 0) runs.push(run);
     run = null;
     group = null;
-    gap = 'none';
+    inGap = false;
   };
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t] as Token;
@@ -189,8 +194,8 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
       case Kind.Digit:
         if (group !== null) {
           group.push(t);
-        } else if (run !== null && (gap === 'space' || gap === 'separator')) {
-          run.separators.push(gapChar);
+        } else if (run !== null && inGap) {
+          run.separators.push(gapSeparator === '' ? ' ' : gapSeparator);
           group = [t];
           run.groups.push(group);
         } else {
@@ -198,24 +203,19 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
           group = [t];
           run = { groups: [group], separators: [] };
         }
-        gap = 'none';
+        inGap = false;
         break;
       case Kind.Space:
-        group = null;
-        if (run === null) break;
-        if (gap === 'none') {
-          gap = 'space';
-          gapChar = ' ';
-        } else if (gap === 'separator') {
-          close();
-        }
-        break;
       case Kind.Separator:
-        group = null;
         if (run === null) break;
-        if (gap === 'none') {
-          gap = 'separator';
-          gapChar = text.slice(token.start, token.end);
+        if (!inGap) {
+          inGap = true;
+          gapSeparator = '';
+        }
+        group = null;
+        if (kind === Kind.Space) break;
+        if (gapSeparator === '') {
+          gapSeparator = text.slice(token.start, token.end);
         } else {
           close();
         }
@@ -268,7 +268,8 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
   // commas separate them (1,234,567.89 is a price).
   for (let first = 0; first < sizes.length; first++) {
     let digits = 0;
-    for (let last = first; last < sizes.length; last++) {
+    // At most three groups: 123-45-6789, 123 456 789, 12345-6789, not five prices in a row.
+    for (let last = first; last < sizes.length && last < first + 3; last++) {
       digits += sizes[last] ?? 0;
       if (digits > NATIONAL_ID_DIGITS) break;
       if (last > first && run.separators[last - 1] === ',') break;

@@ -8,7 +8,8 @@
  * <li>, table cells, form controls, replaced elements) and at shadow roots
  * and documents. <div>, <span> and unknown (custom) elements join: flex rows
  * of <div>s render one number as easily as <span>s do, and when in doubt we
- * mask. Element boundaries count as whitespace (one separator).
+ * mask. Inline elements' boundaries add nothing; other elements' count as
+ * whitespace (one separator).
  */
 
 /** Tags whose boundary ends a run of text (their content, if any, is its own run). */
@@ -20,6 +21,22 @@ const RUN_BREAK_TAGS: ReadonlySet<string> = new Set([
   'style', 'summary', 'svg', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'title', 'tr', 'ul',
   'video',
 ]);
+
+/**
+ * Inline by default: their boundaries add nothing to the text ("<b>4111</b>-<i>1111</i>" reads
+ * 4111-1111). Other joining elements (<div>...) count as a line break, i.e. whitespace. Custom
+ * elements (a dash in the name) are inline by default too.
+ */
+const INLINE_TAGS: ReadonlySet<string> = new Set([
+  'a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'label',
+  'mark', 'nobr', 'output', 'q', 'rb', 'rp', 'rt', 'ruby', 's', 'samp', 'slot', 'small', 'span', 'strike', 'strong',
+  'sub', 'sup', 'time', 'tt', 'u', 'var',
+]);
+
+function boundaryText(el: Element): string {
+  const tag = el.localName;
+  return INLINE_TAGS.has(tag) || tag.includes('-') ? '' : ' ';
+}
 
 /** Characters of neighbouring text looked at on each side: a 19-digit number with separators and indentation fits. */
 const CONTEXT_CHARS = 96;
@@ -53,7 +70,7 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
     if (next === null) {
       const parent = node.parentNode;
       if (parent === null || parent.nodeType !== ELEMENT_NODE || breaksRun(parent as Element, isOwnUi)) break;
-      parts.push(' ');
+      parts.push(boundaryText(parent as Element));
       size++;
       node = parent;
       continue;
@@ -75,7 +92,7 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
       }
       const el = next as Element;
       if (breaksRun(el, isOwnUi)) break outer;
-      parts.push(' ');
+      parts.push(boundaryText(el));
       size++;
       const child: Node | null = direction < 0 ? el.lastChild : el.firstChild;
       if (child === null) {
