@@ -88,6 +88,17 @@ function classifyCodePoint(cp: number): Kind {
     return Kind.Separator;
   }
   if (cp >= 0xff10 && cp <= 0xff19) return Kind.Digit;
+  const known = unicodeKinds.get(cp);
+  if (known !== undefined) return known;
+  const kind = classifyUnicode(cp);
+  // Bounded by the number of distinct characters a page uses (a CJK page: a few thousand).
+  if (unicodeKinds.size < 65_536) unicodeKinds.set(cp, kind);
+  return kind;
+}
+
+const unicodeKinds = new Map<number, Kind>();
+
+function classifyUnicode(cp: number): Kind {
   const char = String.fromCodePoint(cp);
   if (UNICODE_DIGIT.test(char)) return Kind.Digit;
   if (UNICODE_SPACE.test(char)) return cp === 0xfeff ? Kind.Ignored : Kind.Space;
@@ -229,8 +240,8 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
   return runs;
 }
 
-/** Luhn over digit values, last digit first. */
-function luhnValid(values: number[]): boolean {
+/** Whether digit values (most significant first) pass the Luhn checksum. */
+export function luhnValid(values: readonly number[]): boolean {
   let sum = 0;
   let double = false;
   for (let i = values.length - 1; i >= 0; i--) {

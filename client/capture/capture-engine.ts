@@ -28,7 +28,7 @@ import { EventCapture, patchFormSetters, type PendingDomFrame } from './events.j
 import { MutationCollector } from './mutations.js';
 import { NodeIds } from './node-ids.js';
 import { PrototypePatches } from './patches.js';
-import { Serializer, iframeDocument, isShadowRoot, type FormState } from './serialize.js';
+import { SensitiveFields, Serializer, iframeDocument, isShadowRoot, type FormState } from './serialize.js';
 import { walkSnapshot } from './snapshot.js';
 import { SheetReader, adoptedCss, patchStylesheets } from './stylesheets.js';
 
@@ -126,6 +126,7 @@ export class CaptureEngine {
   #flushTimer: number | null = null;
   #channel: MessageChannel | null = null;
   #yieldResolvers: Array<() => void> = [];
+  readonly #sensitiveFields = new SensitiveFields();
   /** The field the customer types in (undefined: not looked at yet in this run). */
   #typingTarget: Element | null | undefined = undefined;
   /** Flushes that threw in a row; past a few, stop resyncing on every frame and wait for a resync request. */
@@ -259,6 +260,7 @@ export class CaptureEngine {
       iframeDocuments: new WeakMap(),
       playingMedia: [],
       serializer: new Serializer({
+        sensitiveFields: this.#sensitiveFields,
         ids,
         mask: this.#mask,
         sheets: this.#sheets,
@@ -536,6 +538,8 @@ export class CaptureEngine {
       this.#dirty = true;
       this.#failedFlushes++;
       if (!this.#blocked && this.#failedFlushes <= MAX_RESYNCS_AFTER_FAILED_FLUSH) void this.resync();
+    } finally {
+      this.#run.serializer.endSettling();
     }
   }
 
@@ -551,6 +555,7 @@ export class CaptureEngine {
     if (target !== this.#typingTarget) {
       this.#typingTarget = target;
       const sent = serializer.takeStrictSent();
+      serializer.settle(sent);
       run.collector.recheck(sent);
       for (const el of sent.forms) this.#events.queueInput(el);
     }

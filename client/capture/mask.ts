@@ -33,7 +33,7 @@
  * generic "expiry date" fields.
  */
 
-import { maskCss, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
+import { luhnValid, maskCss, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
 
 /** Everything the masking decision needs, read from the DOM by `describeField` (mask-dom.ts). */
 export interface FieldDescriptor {
@@ -247,18 +247,7 @@ export function maskValue(value: string): string {
 /** True when `digits` is non-empty, only ASCII digits, and passes the Luhn checksum. */
 export function isLuhnValid(digits: string): boolean {
   if (!/^[0-9]+$/.test(digits)) return false;
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let digit = digits.charCodeAt(i) - 48;
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return sum % 10 === 0;
+  return luhnValid(Array.from(digits, Number));
 }
 
 /**

@@ -6,7 +6,7 @@
  * same-origin iframes too (no `instanceof`, node types only).
  */
 import type { SerializedNode } from '../../shared/protocol.js';
-import { hasDigit, maskCss, runEdges } from '../../shared/sensitive-numbers.js';
+import { hasDigit, maskCss, maskNumbers, runEdges } from '../../shared/sensitive-numbers.js';
 import { decideField, maskAttributeByDecision, maskInputValue, maskTextContent, type MaskDecision } from './mask.js';
 import { LabelIndex, describeField, maskAncestry, rootAncestry, type MaskAncestry, type MaskConfig } from './mask-dom.js';
 import type { NodeIds } from './node-ids.js';
@@ -54,7 +54,36 @@ export interface FormState {
   m?: true;
 }
 
+/** The field a node's value or text is typed into: an input or textarea, or the contenteditable host around it. */
+function typedFieldOf(node: Node): Element | null {
+  const el = node.nodeType === ELEMENT_NODE ? (node as Element) : node.parentElement;
+  if (el === null) return null;
+  const tag = el.localName;
+  if (tag === 'input' || tag === 'textarea') return el;
+  const host = el.closest('[contenteditable]');
+  return host !== null && (host as HTMLElement).isContentEditable ? host : null;
+}
+
+/** Fields that held a card number or SSN while typed (see Serializer.#noteTypedNumber); kept across snapshots. */
+export class SensitiveFields {
+  readonly #fields = new WeakSet<Element>();
+  #size = 0;
+  get size(): number {
+    return this.#size;
+  }
+  add(el: Element): void {
+    if (this.#fields.has(el)) return;
+    this.#fields.add(el);
+    this.#size++;
+  }
+  has(el: Element | null): boolean {
+    return el !== null && this.#fields.has(el);
+  }
+}
+
 export interface SerializerOptions {
+  /** Fields whose digits stay masked (shared by every run of one capture). */
+  sensitiveFields: SensitiveFields;
   ids: NodeIds;
   mask: MaskConfig;
   sheets: SheetReader;
@@ -157,10 +186,40 @@ export class Serializer {
   strictWithin: Element | null = null;
   #strictSent: StrictSent = newStrictSent();
 
+  /**
+   * What went out under `strict` for a field the customer has left, being
+   * sent again now by the normal rule even while another field has focus.
+   */
+  readonly #settling = new Set<Node>();
+
+  /** Marks what went out under `strict` as settled (see #settling) until `endSettling()`. */
+  settle(sent: StrictSent): void {
+    for (const node of sent.texts) this.#settling.add(node);
+    for (const el of sent.attrs.keys()) this.#settling.add(el);
+    for (const el of sent.forms) this.#settling.add(el);
+  }
+
+  /** The flush that sent the settled nodes again is over. */
+  endSettling(): void {
+    this.#settling.clear();
+  }
+
   #isStrict(node: Node): boolean {
-    if (this.strict) return true;
+    if (this.strict && !this.#settling.has(node)) return true;
     const within = this.strictWithin;
-    return within !== null && (node === within || within.contains(node));
+    if (within !== null && (node === within || within.contains(node))) return true;
+    return this.#o.sensitiveFields.size > 0 && this.#o.sensitiveFields.has(typedFieldOf(node));
+  }
+
+  /**
+   * A field (or contenteditable host) that held a card number or SSN while
+   * the customer typed stays masked digit by digit from then on: deleting
+   * part of the number before leaving the field must not reveal the rest.
+   */
+  #noteTypedNumber(node: Node, value: string): void {
+    if (!maskNumbers(value).masked) return;
+    const field = typedFieldOf(node);
+    if (field !== null) this.#o.sensitiveFields.add(field);
   }
 
   constructor(options: SerializerOptions) {
@@ -345,7 +404,10 @@ export class Serializer {
       if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi).text;
     }
     const masked = maskTextContent(decision, data, { before, after, strict });
-    if (strict && masked.masked) this.#strictSent.texts.add(node);
+    if (strict && masked.masked) {
+      this.#strictSent.texts.add(node);
+      this.#noteTypedNumber(node, data);
+    }
     return { x: masked.text, m: masked.masked };
   }
 
@@ -412,8 +474,12 @@ export class Serializer {
     const strict = this.#isStrict(el);
     const masked = maskInputValue(decision, value, strict);
     if (masked.masked) {
-      if (strict && decision === 'clear') this.#strictSent.forms.add(el);
-      else state.m = true;
+      if (strict && decision === 'clear') {
+        this.#strictSent.forms.add(el);
+        this.#noteTypedNumber(el, value);
+      } else {
+        state.m = true;
+      }
     }
     return clip(masked.value, MAX_ATTR_VALUE);
   }

@@ -28,6 +28,7 @@ const PAGE = `<!DOCTYPE html><html><head><title>Support</title></head><body>
 <div id="host"></div>
 <iframe id="frame" srcdoc="<input id=inner aria-label=Note>"></iframe>
 <p id="split"></p>
+<input id="plain" aria-label="Notes">
 <button id="away">Done</button>
 </body></html>`;
 
@@ -130,24 +131,51 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
       await nextFrames(win, 2);
       check();
     }
+    const plain = doc.getElementById('plain') as HTMLInputElement;
+    plain.focus();
+    await sendKeys({ type: 'Flat 3, qty 12, order 48213' });
+    await nextFrames(win, 2);
+    check();
     (doc.getElementById('away') as HTMLElement).focus();
     await nextFrames(win, 3);
     check();
 
-    // After typing, the normal rule: words and ordinary numbers go out as typed, the card and SSN stay masked.
     const inputs = decoded.filter((m): m is Extract<ChannelMessage, { t: 'input' }> => m.t === 'input');
-    const commentId = inputs.find((m) => m.v?.startsWith('My card'))?.id;
-    expect(commentId, 'the comment field was captured').to.not.equal(undefined);
-    const lastComment = inputs.filter((m) => m.id === commentId).at(-1);
-    expect(lastComment?.v).to.equal('My card is •••• •••• •••• •••• and SSN •••-••-••••, qty 2 thanks');
-    // While typing, even "qty 2" went out as dots (digits of a number still being typed are never sent).
-    expect(inputs.some((m) => m.id === commentId && m.v === 'My card is •••• •••• •••• •••• and SSN •••-••-••••, qty • thanks')).to.equal(true);
+    const valuesOf = (prefix: string): Array<string | undefined> => {
+      const id = inputs.find((m) => m.v?.startsWith(prefix))?.id;
+      expect(id, `the field starting "${prefix}" was captured`).to.not.equal(undefined);
+      return inputs.filter((m) => m.id === id).map((m) => m.v);
+    };
+    // While typing, every digit went out as a dot; after leaving the field, ordinary numbers read again.
+    const plainValues = valuesOf('Flat');
+    expect(plainValues).to.include('Flat •, qty ••, order •••••');
+    expect(plainValues.at(-1)).to.equal('Flat 3, qty 12, order 48213');
+    // A field that held a card number keeps all its digits masked ("qty 2" too): deleting part of the
+    // number before leaving the field must not reveal the rest.
+    expect(valuesOf('My card').at(-1)).to.equal('My card is •••• •••• •••• •••• and SSN •••-••-••••, qty • thanks');
     // The echo widget's spans were sent, masked as one number after typing.
     const texts = decoded.flatMap((m) => (m.t === 'mutations' ? [...m.texts.map((t) => t.x), ...m.adds.flatMap((n) => (n.k === 'text' ? [n.x] : []))] : []));
     expect(texts.filter((x) => x === '••••').length).to.be.greaterThan(3);
     // The customer's own fields kept every character they typed.
     expect((doc.getElementById('comment') as HTMLTextAreaElement).value).to.equal(`My card is ${CARD} and SSN ${SSN}, qty 2 thanks`);
     expect(inner.value).to.equal(CARD);
+  });
+
+  it('a field that held a card number while typed keeps its digits masked after part of it is deleted', async () => {
+    const { page: p, sent, decoded } = await start();
+    const comment = p.doc.getElementById('comment') as HTMLTextAreaElement;
+    comment.focus();
+    await sendKeys({ type: `card ${CARD}` });
+    for (let i = 0; i < 5; i++) await sendKeys({ press: 'Backspace' });
+    await sendKeys({ type: ' call me on 5' });
+    (p.doc.getElementById('away') as HTMLElement).focus();
+    await nextFrames(p.win, 3);
+    await engine?.resync();
+    await nextFrames(p.win, 2);
+    // "4532 0196 7315" alone is not a possible card; it is what is left of one, so it stays masked.
+    expect(truncationLeaks(CARD, sent())).to.deep.equal([]);
+    const values = decoded.flatMap((m) => (m.t === 'input' ? [m.v] : m.t === 'snapshot' ? m.nodes.map((n) => (n.k === 'el' ? n.v : undefined)) : []));
+    expect(values).to.include('card •••• •••• •••• call me on •');
   });
 
   it('numbers split over text nodes and inline elements, in snapshots and in mutations, and in CSS', async () => {

@@ -8,10 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../signaling/webhook.js';
 import type { Page } from 'playwright-core';
-import { MessageDecoder } from '../../shared/codec.js';
-import { ChunkAssembler } from '../../shared/framing.js';
-import type { ChannelMessage } from '../../shared/protocol.js';
-import { inflateStream } from '../../shared/inflate-stream.js';
 import {
   RECORD_CHANNEL_BYTES,
   agentStatus,
@@ -23,6 +19,7 @@ import {
   startHarness,
   type Harness,
 } from './helpers/harness.js';
+import { decodeWire } from './helpers/wire.js';
 
 const CARD = '4111 1111 1111 1111';
 const SSN = '123-45-6789';
@@ -50,24 +47,6 @@ afterAll(async () => {
   await harness?.close();
   webhook?.close();
 });
-
-/** Decode, in order, every message the customer's page put on the data channel. */
-async function decodeWire(customer: Page): Promise<ChannelMessage[]> {
-  const wire = (await customer.evaluate(() => (window as unknown as { __wire: (number[] | string)[] }).__wire)) ?? [];
-  const assembler = new ChunkAssembler();
-  const decoder = new MessageDecoder({ inflater: inflateStream });
-  const messages: ChannelMessage[] = [];
-  for (const chunk of wire) {
-    if (typeof chunk === 'string') throw new Error('a text message went over the data channel');
-    const assembled = assembler.push(Uint8Array.from(chunk));
-    if ('complete' in assembled) {
-      const result = decoder.decode(assembled.complete);
-      if (!result.ok) throw new Error(`undecodable frame on the wire: ${result.error.code}`);
-      messages.push(result.message);
-    }
-  }
-  return messages;
-}
 
 async function audit(h: Harness, sessionId: string) {
   const res = await fetch(`${h.server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${h.server.apiKey}` } });

@@ -9,53 +9,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { maskCss, maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
-import { completeLuhn, digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
+import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
+import { edge, prose, secret } from '../oracles/secret-arbitraries.js';
 
 const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 400);
-
-/** Separators people, widgets and encoders put between digit groups. */
-const SEPARATORS = [' ', '-', '.', '/', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\u00a0', '\u2009', '\u202f', '\u3000', '%20', '%2D', '_', '\u200b'];
-
-const fullWidth = (digit: string): string => String.fromCharCode(0xff10 + Number(digit));
-const arabicIndic = (digit: string): string => String.fromCharCode(0x660 + Number(digit));
-
-/** A digit string written with separators between random groups and random digit forms. */
-const written = (digits: string, groups: 'card' | 'ssn') =>
-  fc
-    .tuple(
-      fc.constantFrom(...SEPARATORS),
-      groups === 'ssn' ? fc.constantFrom([3, 2, 4], [9], [3, 6], [5, 4]) : fc.constantFrom([4, 4, 4, 4, 4], [4, 6, 5], [19], [3, 3, 3, 3, 3, 3, 1], [2, 5, 7, 5]),
-      fc.constantFrom<'ascii' | 'full' | 'arabic' | 'mixed'>('ascii', 'ascii', 'full', 'arabic', 'mixed'),
-    )
-    .map(([separator, sizes, form]) => {
-      const shaped = digits.replace(/[0-9]/g, (d, index: number) => {
-        if (form === 'full' || (form === 'mixed' && index % 3 === 0)) return fullWidth(d);
-        if (form === 'arabic') return arabicIndic(d);
-        return d;
-      });
-      const groupsOut: string[] = [];
-      let at = 0;
-      for (const size of sizes) {
-        if (at >= shaped.length) break;
-        groupsOut.push(shaped.slice(at, at + size));
-        at += size;
-      }
-      if (at < shaped.length) groupsOut.push(shaped.slice(at));
-      return groupsOut.join(separator);
-    });
-
-/** Random Luhn-valid cards of 13-19 digits, with varied digits so windows of 4 identify positions. */
-const cardDigits = fc.integer({ min: 12, max: 18 }).chain((n) => fc.stringMatching(new RegExp(`^[1-9][0-9]{${n - 1}}$`)).map(completeLuhn));
-const ssnDigits = fc.stringMatching(/^[1-8][0-9]{2}[1-9][0-9][0-9]{4}$/);
-const secret = fc.oneof(
-  cardDigits.chain((digits) => written(digits, 'card').map((text) => ({ digits, text }))),
-  ssnDigits.chain((digits) => written(digits, 'ssn').map((text) => ({ digits, text }))),
-);
-
-/** Prose around the number: letters and punctuation (no digits, so every digit the oracle finds is the secret's). */
-const prose = fc.array(fc.constantFrom('Card', ' ', 'is', ': ', '(', ')', ', ', '\n', 'ref', '#', 'x', '€', 'qty'), { maxLength: 6 }).map((parts) => parts.join(''));
-/** What stands right next to the number: a space or punctuation. */
-const edge = fc.constantFrom(' ', ': ', '(', '"', '\n', '>', ' – ', '#');
 
 describe('leak finder (the oracle) can fail', () => {
   it('finds an unmasked card and SSN, across frames and encodings', () => {
