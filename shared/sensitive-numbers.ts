@@ -117,7 +117,6 @@ interface Token {
 /** Tokens of `text`; characters inside canonical UUIDs (hex ids, not numbers) are breakers. */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  let uuidEnd = -1;
   const uuids: Array<[number, number]> = [];
   if (text.length >= 36 && text.includes('-')) {
     for (const match of text.matchAll(CANONICAL_UUID)) uuids.push([match.index, match.index + match[0].length]);
@@ -128,10 +127,9 @@ function tokenize(text: string): Token[] {
   while (i < length) {
     const uuid = uuids[nextUuid];
     if (uuid !== undefined && i >= uuid[0]) {
-      uuidEnd = uuid[1];
       nextUuid++;
-      tokens.push({ kind: Kind.Breaker, start: i, end: uuidEnd });
-      i = uuidEnd;
+      tokens.push({ kind: Kind.Breaker, start: i, end: uuid[1] });
+      i = uuid[1];
       continue;
     }
     const code = text.charCodeAt(i);

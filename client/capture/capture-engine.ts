@@ -20,8 +20,7 @@
  */
 import { SequenceCounter } from '../../shared/sequence.js';
 import type { ChannelMessage, SerializedNode } from '../../shared/protocol.js';
-import { maskUrl } from '../../shared/sensitive-numbers.js';
-import { maskSensitiveText } from './mask.js';
+import { maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
 import { isTypingTarget } from './typing.js';
 import { createMaskConfig, type MaskConfig } from './mask-dom.js';
 import { EventCapture, patchFormSetters, type PendingDomFrame } from './events.js';
@@ -374,7 +373,7 @@ export class CaptureEngine {
       part,
       final,
       url: maskUrl(this.#doc.URL.slice(0, MAX_URL)).text,
-      title: maskSensitiveText(this.#doc.title.slice(0, MAX_TITLE)).text,
+      title: maskNumbers(this.#doc.title.slice(0, MAX_TITLE)).text,
       vw: win.innerWidth,
       vh: win.innerHeight,
       dpr: win.devicePixelRatio,

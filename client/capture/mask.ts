@@ -24,7 +24,7 @@
  *     (checkbox, radio, buttons, range, color, file): a checkbox labelled
  *     "Pin this note" must not be masked, and those carry no secret.
  *  4. `clear`  — everything else. Clear values still go through
- *                `maskSensitiveText`, so a card number typed into a comment
+ *                `maskNumbers` (shared/sensitive-numbers.ts), so a card number typed into a comment
  *                box or shown in a page's text is masked anyway.
  *
  * When unsure the heuristics mask: a masked postcode costs the agent a
@@ -248,15 +248,6 @@ export function maskValue(value: string): string {
 export function isLuhnValid(digits: string): boolean {
   if (!/^[0-9]+$/.test(digits)) return false;
   return luhnValid(Array.from(digits, Number));
-}
-
-/**
- * Masks possible card numbers and SSNs anywhere in free text, digit by
- * digit ('•'), keeping separators and all other text; output length equals
- * input length. The rule lives in shared/sensitive-numbers.ts.
- */
-export function maskSensitiveText(text: string, options?: NumberMaskOptions): { text: string; masked: boolean } {
-  return maskNumbers(text, options);
 }
 
 // ---------------------------------------------------------------------------

@@ -282,9 +282,7 @@ export class MutationCollector {
       if (serializedNow.has(node)) continue;
       const id = ids.idOf(node);
       if (id === undefined || this.#removedInMirror.has(node) || !node.isConnected) continue;
-      const { x, m } = serializer.textValue(node);
-      serializer.rememberSentText(node, x);
-      batch.texts.push(m ? { id, x, m: true } : { id, x });
+      this.#pushText(node, id, batch, false);
       const parent = node.parentNode;
       if (parent !== null && parent.nodeType === 1 && (parent as Element).localName === 'style') {
         this.#dirtyStyleOwners.add(parent as Element);
@@ -320,12 +318,17 @@ export class MutationCollector {
     for (const node of recheck) {
       if (textDirty.has(node) || serializedNow.has(node) || this.#removedInMirror.has(node) || !node.isConnected) continue;
       const id = ids.idOf(node);
-      if (id === undefined) continue;
-      const { x, m } = serializer.textValue(node);
-      if (x === serializer.sentText(node)) continue;
-      serializer.rememberSentText(node, x);
-      batch.texts.push(m ? { id, x, m: true } : { id, x });
+      if (id !== undefined) this.#pushText(node, id, batch, true);
     }
+  }
+
+  /** Masks a text node, notes what it goes out with, and adds it to the batch (`onlyIfChanged`: unless it went out so already). */
+  #pushText(node: CharacterData, id: number, batch: MutationBatch, onlyIfChanged: boolean): void {
+    const serializer = this.#o.serializer;
+    const { x, m } = serializer.textValue(node);
+    if (onlyIfChanged && x === serializer.sentText(node)) return;
+    serializer.rememberSentText(node, x);
+    batch.texts.push(m ? { id, x, m: true } : { id, x });
   }
 
   #serializeAdds(added: Set<Node>, batch: MutationBatch): void {

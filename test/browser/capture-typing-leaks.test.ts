@@ -15,6 +15,7 @@ import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { truncationLeaks } from '../oracles/leak-finder.js';
+import { messageStrings } from '../oracles/message-strings.js';
 import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
 
 const CARD = '4532 0196 7315 8241';
@@ -32,12 +33,6 @@ const PAGE = `<!DOCTYPE html><html><head><title>Support</title></head><body>
 <button id="away">Done</button>
 </body></html>`;
 
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, out);
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) strings(item, out);
-  return out;
-}
 
 describe('capture: no number leaks at any instant (real keystrokes)', () => {
   let page: TestPage | undefined;
@@ -66,7 +61,7 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
       },
     });
     await engine.start();
-    return { page, decoded, sent: () => decoded.flatMap((m) => strings(m)) };
+    return { page, decoded, sent: () => decoded.flatMap((m) => messageStrings(m)) };
   }
 
   /** Types `text` key by key with `delayMs` between keys, checking every frame sent so far after each key. */

@@ -16,7 +16,8 @@ import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { truncationLeaks } from '../oracles/leak-finder.js';
-import { prose, secret, type Secret } from '../oracles/secret-arbitraries.js';
+import { messageStrings } from '../oracles/message-strings.js';
+import { prose, secret, splitAt, type Secret } from '../oracles/secret-arbitraries.js';
 import { capturePage, nextFrames } from './helpers/capture-page.js';
 
 const RUNS = 12;
@@ -79,16 +80,6 @@ const typing = fc
     return { typed, actions, field };
   });
 
-function split(text: string, cuts: number[]): string[] {
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let last = 0;
-  for (const point of [...points, text.length]) {
-    parts.push(text.slice(last, point));
-    last = point;
-  }
-  return parts;
-}
 
 /** Puts one secret on the page where the placement says. */
 function place(doc: Document, p: Placement): void {
@@ -97,13 +88,13 @@ function place(doc: Document, p: Placement): void {
   switch (p.where) {
     case 'text-split': {
       const para = doc.createElement('p');
-      para.append(...split(`Card ${text} on file`, p.cuts).map((part) => doc.createTextNode(part)));
+      para.append(...splitAt(`Card ${text} on file`, p.cuts).map((part) => doc.createTextNode(part)));
       host.append(para);
       return;
     }
     case 'spans': {
       const box = doc.createElement('div');
-      for (const [i, part] of split(text, p.cuts).entries()) box.append(Object.assign(doc.createElement(i % 2 === 0 ? 'span' : 'b'), { textContent: part }));
+      for (const [i, part] of splitAt(text, p.cuts).entries()) box.append(Object.assign(doc.createElement(i % 2 === 0 ? 'span' : 'b'), { textContent: part }));
       host.append(box);
       return;
     }
@@ -144,12 +135,6 @@ const PAGE = `<!DOCTYPE html><html><head><title>Hunt</title></head><body>
 <iframe id="frame" srcdoc="<input id=inner aria-label=Note>"></iframe>
 <button id="away">Done</button></body></html>`;
 
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, out);
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) strings(item, out);
-  return out;
-}
 
 async function huntOnce(placements: Placement[], typed: Secret, actions: Action[], fieldKind: FieldKind): Promise<string[]> {
   const page = await capturePage(PAGE);
@@ -175,7 +160,7 @@ async function huntOnce(placements: Placement[], typed: Secret, actions: Action[
           failures.push(`undecodable ${message.t}`);
           return true;
         }
-        sent.push(...strings(result.message));
+        sent.push(...messageStrings(result.message));
         // After every frame: everything sent so far, read together.
         for (const s of secrets) {
           const leaks = truncationLeaks(s.digits, sent);

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truncationLeaks } from '../oracles/leak-finder.js';
 import { RECORD_CHANNEL_BYTES, agentStatus, mirrorElement, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
-import { decodeWire, wireStrings } from './helpers/wire.js';
+import { messageStrings } from '../oracles/message-strings.js';
+import { decodeWire } from './helpers/wire.js';
 
 const CARD = '4532 0196 7315 8241';
 const SSN = '278-41-5396';
@@ -57,7 +58,7 @@ describe('typing on the customer page (two browsers, real WebRTC)', () => {
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Ada Lovelace');
     expect(await customer.locator('#address').inputValue()).toBe(`Card ${CARD} SSN ${SSN} flat 3`);
 
-    const sent = wireStrings(await decodeWire(customer));
+    const sent = messageStrings(await decodeWire(customer));
     expect(sent.length).toBeGreaterThan(100);
     expect(truncationLeaks(CARD, sent)).toEqual([]);
     expect(truncationLeaks(SSN, sent)).toEqual([]);

@@ -7,13 +7,13 @@ import {
   maskAttribute,
   maskAttributeByDecision,
   maskInputValue,
-  maskSensitiveText,
   maskTextContent,
   maskValue,
   type FieldDescriptor,
   type MaskDecision,
   type MaskReason,
 } from '../../client/capture/mask.js';
+import { maskNumbers } from '../../shared/sensitive-numbers.js';
 
 const unmarked = { markedMask: false, markedBlock: false, matchesExtraSelector: false } as const;
 const input = (extra: Partial<FieldDescriptor>): FieldDescriptor => ({ tag: 'input', type: 'text', ...unmarked, ...extra });
@@ -369,7 +369,7 @@ function expectOnlyDigitsMasked(original: string, masked: string): void {
   }
 }
 
-describe('maskSensitiveText', () => {
+describe('maskNumbers', () => {
   it.each([
     ['Card: 4111 1111 1111 1111, thanks', 'Card: •••• •••• •••• ••••, thanks'],
     ['4111-1111-1111-1111', '••••-••••-••••-••••'],
@@ -392,7 +392,7 @@ describe('maskSensitiveText', () => {
     ['SSN: 123456789', 'SSN: •••••••••'],
     ['My social security number is 123456789', 'My social security number is •••••••••'],
   ])('masks %j', (text, expected) => {
-    expect(maskSensitiveText(text)).toEqual({ text: expected, masked: true });
+    expect(maskNumbers(text)).toEqual({ text: expected, masked: true });
   });
 
   it.each([
@@ -405,14 +405,14 @@ describe('maskSensitiveText', () => {
     'Total: 1234.56 EUR',
     '',
   ])('leaves %j alone', (text) => {
-    expect(maskSensitiveText(text)).toEqual({ text, masked: false });
+    expect(maskNumbers(text)).toEqual({ text, masked: false });
   });
 
   it('never changes text that has no digits', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (raw) => {
         const text = raw.replace(/[0-9]/g, '');
-        expect(maskSensitiveText(text)).toEqual({ text, masked: false });
+        expect(maskNumbers(text)).toEqual({ text, masked: false });
       }),
       { numRuns: 500 },
     );
@@ -423,7 +423,7 @@ describe('maskSensitiveText', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), boundary, groupedCard, boundary, fc.string({ unit: 'binary', maxLength: 40 }), (before, open, card, close, after) => {
         const text = before + open + card + close + after;
         const start = before.length + open.length;
-        const { text: masked, masked: flag } = maskSensitiveText(text);
+        const { text: masked, masked: flag } = maskNumbers(text);
         expect(flag).toBe(true);
         expect(masked.slice(start, start + card.length)).not.toMatch(/[0-9]/);
         expectOnlyDigitsMasked(text, masked);
@@ -447,7 +447,7 @@ describe('maskSensitiveText', () => {
           const ssn = [area, group, serial].join(separator);
           const text = before + open + ssn + close + after;
           const start = before.length + open.length;
-          const masked = maskSensitiveText(text).text;
+          const masked = maskNumbers(text).text;
           expect(masked.slice(start, start + ssn.length)).not.toMatch(/[0-9]/);
           expectOnlyDigitsMasked(text, masked);
         },
@@ -459,7 +459,7 @@ describe('maskSensitiveText', () => {
   it('never leaves a Luhn-valid 13–19 digit run or an SSN pattern in its output', () => {
     fc.assert(
       fc.property(fc.oneof(digitHeavy, fc.string({ unit: 'binary', maxLength: 200 })), (text) => {
-        const masked = maskSensitiveText(text).text;
+        const masked = maskNumbers(text).text;
         expect(findLeaks(masked)).toEqual([]);
         expectOnlyDigitsMasked(text, masked);
       }),
@@ -502,7 +502,7 @@ function allOutputs(value: string, field: FieldDescriptor): string[] {
   const outputs = [
     maskInputValue(decision, value).value,
     maskTextContent(decision, value).text,
-    maskSensitiveText(value).text,
+    maskNumbers(value).text,
   ];
   for (const attr of ['value', 'title', 'data-value', 'aria-valuetext', 'placeholder', 'href', 'class', 'aria-label']) {
     outputs.push(maskAttribute(field, attr, value).value);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { maskCss, maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
-import { edge, prose, secret } from '../oracles/secret-arbitraries.js';
+import { edge, prose, secret, splitAt } from '../oracles/secret-arbitraries.js';
 
 const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 400);
 
@@ -40,13 +40,7 @@ describe('number rule: nothing beyond the truncation rule leaves', () => {
     fc.assert(
       fc.property(prose, secret, prose, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (before, { digits, text }, after, cuts) => {
         const whole = `${before} ${text} ${after}`;
-        const points = [...new Set(cuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
-        const parts: string[] = [];
-        let last = 0;
-        for (const point of [...points, whole.length]) {
-          parts.push(whole.slice(last, point));
-          last = point;
-        }
+        const parts = splitAt(whole, cuts);
         const outputs = parts.map((part, i) => maskNumbers(part, { before: parts.slice(0, i).join(''), after: parts.slice(i + 1).join('') }).text);
         expect(outputs.join('').length).toBe(whole.length);
         expect(truncationLeaks(digits, outputs)).toEqual([]);

@@ -60,3 +60,15 @@ export const secret: fc.Arbitrary<Secret> = fc.oneof(
 export const prose = fc.array(fc.constantFrom('Card', ' ', 'is', ': ', '(', ')', ', ', '\n', 'ref', '#', 'x', '€', 'qty'), { maxLength: 6 }).map((parts) => parts.join(''));
 /** What stands right next to a number: a space or punctuation. */
 export const edge = fc.constantFrom(' ', ': ', '(', '"', '\n', '>', ' – ', '#');
+
+/** `text` cut at the given points (taken modulo its length, deduplicated), as a page splits text over nodes. */
+export function splitAt(text: string, cuts: readonly number[]): string[] {
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let last = 0;
+  for (const point of [...points, text.length]) {
+    parts.push(text.slice(last, point));
+    last = point;
+  }
+  return parts;
+}

@@ -22,11 +22,3 @@ export async function decodeWire(customer: Page): Promise<ChannelMessage[]> {
   }
   return messages;
 }
-
-/** Every string inside decoded messages (values, texts, attribute values, CSS). */
-export function wireStrings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) wireStrings(item, out);
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) wireStrings(item, out);
-  return out;
-}
