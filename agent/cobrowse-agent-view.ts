@@ -4,6 +4,7 @@ import { token as tokenSchema, type ChannelMessage } from '../shared/protocol.js
 import { Mirror } from './mirror/mirror.js';
 import { AgentSession, type AgentState } from './session/agent-session.js';
 import { arrowHeadPoints } from '../shared/annotation-shape.js';
+import { RemoteInputController, isTextControl } from './remote-input-controller.js';
 
 export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
@@ -332,6 +333,16 @@ export class CobrowseAgentView extends LitElement {
   #stroke: Stroke | null = null;
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
   #highlightedId: number | null = null;
+  /** The agent's typing: the field being typed in is the agent's until the customer has caught up. */
+  readonly remoteInput = new RemoteInputController(this, {
+    act: (action) => this.session?.act(action) ?? false,
+    canType: () => this._tool === 'control' && this._control === 'granted',
+    idOf: (node) => this.mirror?.idOf(node),
+    isMasked: (id) => this.mirror?.isMasked(id) ?? false,
+    applyEcho: (frame) => this.mirror?.applyInput(frame),
+    drained: () => this.session?.drained() ?? Promise.resolve(),
+    notify: (message) => this.#notify(message),
+  });
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -367,7 +378,9 @@ export class CobrowseAgentView extends LitElement {
     const mirror = new Mirror({
       container: this._frame,
       onResyncNeeded: (lastSeq) => this.session?.requestResync(lastSeq),
+      acceptInput: (frame) => this.remoteInput.acceptEcho(frame),
       onFrameApplied: (frame) => {
+        if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
         if (!this._hasView && frame.t === 'snapshot' && frame.final) this._hasView = true;
         if (frame.t === 'snapshot' || frame.t === 'viewport') this.#fit();
         this.#placeHighlight();
@@ -397,7 +410,12 @@ export class CobrowseAgentView extends LitElement {
       case 'control-deny':
         this.#notify('The customer declined to give you control.');
         return;
+      case 'input-conflict':
+        this.remoteInput.onConflict(message.id);
+        return;
       case 'action-refused':
+        this.remoteInput.onRefused(message.kind, message.reason);
+        if (message.reason === 'conflict') return;
         this.#notify(
           message.reason === 'masked'
             ? 'That field is hidden from you, so it cannot be used remotely.'
@@ -468,7 +486,13 @@ export class CobrowseAgentView extends LitElement {
     const handlers: [string, EventListener][] = [
       ['pointermove', (e) => this.#onMirrorPointerMove(e as PointerEvent)],
       ['click', (e) => this.#onMirrorClick(e as MouseEvent)],
+      ['beforeinput', (e) => this.remoteInput.onBeforeInput(e)],
       ['input', (e) => this.#onMirrorInput(e)],
+      ['compositionstart', (e) => this.remoteInput.onCompositionStart(e)],
+      ['compositionend', (e) => this.remoteInput.onCompositionEnd(e)],
+      ['keyup', (e) => this.remoteInput.onSelectionMaybeChanged(e)],
+      ['mouseup', (e) => this.remoteInput.onSelectionMaybeChanged(e)],
+      ['focusout', (e) => this.remoteInput.onFocusOut(e)],
       ['keydown', (e) => this.#onMirrorKeydown(e as KeyboardEvent)],
       ['wheel', (e) => this.#onMirrorWheel(e as WheelEvent)],
       ['focusin', (e) => this.#onMirrorFocus(e)],
@@ -542,6 +566,11 @@ export class CobrowseAgentView extends LitElement {
     const id = this.#elementId(target);
     if (!target || id === undefined) return;
     if (this._tool !== 'control' || this._control !== 'granted' || this.mirror?.isMasked(id)) return;
+    // Text fields go key by key (remote-input-controller); other controls send their new value.
+    if (isTextControl(event.target)) {
+      this.remoteInput.onInput(event);
+      return;
+    }
     this.session?.act({ kind: 'input', id, v: String(target.value ?? target.textContent ?? '') });
   }
 

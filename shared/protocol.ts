@@ -17,7 +17,7 @@ import { ERROR_CODE_LIST } from './errors.js';
  * schema's fields below (shared/wire-format.ts): changing either is a major
  * change.
  */
-export const PROTOCOL_VERSION = '1.0';
+export const PROTOCOL_VERSION = '2.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 
@@ -97,7 +97,7 @@ export type IceServer = z.infer<typeof iceServer>;
 // which role may report which kind (see AUDIT_KIND_ROLES) and never trusts a
 // role or id the client claims.
 
-export const remoteActionKind = z.enum(['click', 'input', 'key', 'scroll', 'navigate']);
+export const remoteActionKind = z.enum(['click', 'input', 'key', 'scroll', 'navigate', 'edit']);
 
 export const peerEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('consent-shown') }),
@@ -422,17 +422,54 @@ export const remoteAction = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('scroll'), id: nodeId, x: coord, y: coord }),
   z.strictObject({ kind: z.literal('navigate'), to: z.union([url, z.enum(['back', 'forward', 'reload'])]) }),
+  /**
+   * One keystroke's worth of text editing in a field, as a splice of the
+   * field's value: replace `del` characters at `at` with `ins`, then put the
+   * selection at ss..se. A splice, not the whole value, so the agent's copy
+   * (whose digits may show as • while the customer's field has focus) never
+   * writes its bullets back. `chain` counts the agent's runs of typing in a
+   * field; after the customer edits that field, the customer refuses the rest
+   * of the run (the customer's text wins).
+   */
+  z.strictObject({
+    kind: z.literal('edit'),
+    id: nodeId,
+    chain: z.number().check(z.int(), z.nonnegative()),
+    at: z.number().check(z.int(), z.nonnegative()),
+    del: z.number().check(z.int(), z.nonnegative()),
+    ins: z.string().check(z.maxLength(100_000)),
+    ss: z.optional(z.number().check(z.int(), z.nonnegative())),
+    se: z.optional(z.number().check(z.int(), z.nonnegative())),
+    /** What the key did (an InputEvent inputType such as insertText, deleteContentBackward, insertFromPaste, insertCompositionText). */
+    how: z.optional(z.string().check(z.maxLength(48))),
+  }),
 ]);
 export type RemoteAction = z.infer<typeof remoteAction>;
+export type EditAction = Extract<RemoteAction, { kind: 'edit' }>;
 
-export const actionMessage = z.strictObject({ t: z.literal('action'), action: remoteAction });
+/**
+ * A remote action. `n` numbers the agent's actions (1, 2, ...) for this
+ * channel: the customer applies each at most once, in order, and answers every
+ * numbered action with `action-ack` or `action-refused` carrying the same `n`.
+ */
+export const actionMessage = z.strictObject({ t: z.literal('action'), action: remoteAction, n: z.optional(seq) });
+
+export const actionRefusal = z.enum(['no-control', 'masked', 'not-found', 'cross-origin', 'invalid', 'scheme', 'conflict', 'unsupported']);
+export type ActionRefusal = z.infer<typeof actionRefusal>;
 
 /** The customer's answer to an action it did not apply. */
 export const actionRefusedMessage = z.strictObject({
   t: z.literal('action-refused'),
   kind: remoteActionKind,
-  reason: z.enum(['no-control', 'masked', 'not-found', 'cross-origin', 'invalid']),
+  reason: actionRefusal,
+  n: z.optional(seq),
 });
+
+/** The customer applied the agent's action `n`. */
+export const actionAckMessage = z.strictObject({ t: z.literal('action-ack'), n: seq });
+
+/** The customer typed into the field the agent is typing in: the customer's text wins. */
+export const inputConflictMessage = z.strictObject({ t: z.literal('input-conflict'), id: nodeId });
 
 export const endMessage = z.strictObject({ t: z.literal('end'), by: role, reason: endReason });
 export const resyncMessage = z.strictObject({ t: z.literal('resync'), lastSeq: z.nullable(seq) });
@@ -477,6 +514,8 @@ export const channelMessage = z.discriminatedUnion('t', [
   pingMessage,
   pongMessage,
   errorMessage,
+  actionAckMessage,
+  inputConflictMessage,
 ]);
 export type ChannelMessage = z.infer<typeof channelMessage>;
 export type DomFrame = Extract<ChannelMessage, { t: (typeof DOM_FRAME_TYPES)[number] }>;
@@ -491,6 +530,8 @@ export const CUSTOMER_ONLY_TYPES = new Set<ChannelMessage['t']>([
   'control-grant',
   'control-deny',
   'action-refused',
+  'action-ack',
+  'input-conflict',
 ]);
 /** Messages only the agent sends over the data channel. */
 export const AGENT_ONLY_TYPES = new Set<ChannelMessage['t']>([

@@ -40,7 +40,15 @@ export interface MirrorOptions {
   /** Asks the customer for a fresh snapshot; `lastSeq` is the last frame applied in order. */
   onResyncNeeded: (lastSeq: number | null) => void;
   onFrameApplied?: (frame: DomFrame) => void;
+  /**
+   * Asked before an input frame (the customer's form state) is applied: false
+   * holds it back, because the agent is typing in that field and its own copy
+   * is the one to show. The holder applies it later with applyInput.
+   */
+  acceptInput?: (frame: InputFrame) => boolean;
 }
+
+export type InputFrame = Extract<DomFrame, { t: 'input' }>;
 
 export interface MirrorViewport {
   w: number;
@@ -182,6 +190,17 @@ export class Mirror {
     return this.#ids.get(node);
   }
 
+  /** Applies the customer's form state for one field now (an input frame held back by acceptInput). */
+  applyInput(frame: InputFrame): void {
+    const target = this.#nodes.get(frame.id);
+    if (!isElement(target)) {
+      this.#stats.unknownTargets++;
+      return;
+    }
+    applyFormState(target, frame);
+    if (frame.m) this.#markMasked(frame.id, target);
+  }
+
   /** True when the customer's capture masked this node's value or text. */
   isMasked(id: number): boolean {
     return this.#masked.has(id);
@@ -321,16 +340,10 @@ export class Mirror {
       case 'mutations':
         this.#applyMutations(frame);
         return;
-      case 'input': {
-        const target = this.#nodes.get(frame.id);
-        if (!isElement(target)) {
-          this.#stats.unknownTargets++;
-          return;
-        }
-        applyFormState(target, frame);
-        if (frame.m) this.#markMasked(frame.id, target);
+      case 'input':
+        if (this.#options.acceptInput?.(frame) === false) return;
+        this.applyInput(frame);
         return;
-      }
       case 'scroll':
         this.#scrollTargets.set(frame.id, { x: frame.x, y: frame.y });
         if (!this.#scrollNode(frame.id, frame.x, frame.y)) this.#stats.unknownTargets++;
@@ -675,6 +688,9 @@ export class Mirror {
   #applySelection(frame: SelectionFrame): void {
     const doc = this.#nodes.get(0);
     if (!isDocument(doc)) return;
+    // The agent's caret is in a field of the mirror (typing with control): the
+    // customer's selection must not move it (removeAllRanges takes the caret out of the field).
+    if (hasEditingFocus(doc)) return;
     const range = frame.ranges[0];
     const selection = doc.getSelection();
     if (!selection) return;
@@ -840,6 +856,14 @@ export class Mirror {
     doc.addEventListener('submit', (event) => event.preventDefault(), true);
     doc.addEventListener('load', () => this.#reapplyScroll(), true);
   }
+}
+
+/** True when focus in the mirror is in something the agent types into (a field, contenteditable, or a nested frame). */
+function hasEditingFocus(doc: Document): boolean {
+  const active = doc.activeElement;
+  if (!active || active === doc.body || active === doc.documentElement) return false;
+  const tag = active.localName;
+  return tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'iframe' || (active as HTMLElement).isContentEditable;
 }
 
 function rootsWithDoctype(nodes: readonly SerializedNode[]): Set<number> {

@@ -83,6 +83,10 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   #controlPending = false;
   #customerPresent = false;
   #consented = false;
+  /** Numbers this channel's actions; the customer answers each with action-ack or action-refused. */
+  #actionN = 0;
+  readonly #unacked = new Set<number>();
+  #drainWaiters: (() => void)[] = [];
   agentName = '';
   sessionId = '';
 
@@ -172,10 +176,39 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#setControl(false);
   }
 
-  /** A remote action; only sent while control is held. */
+  /** A remote action, numbered; only sent while control is held. */
   act(action: RemoteAction): boolean {
-    if (!this.#controlGranted) return false;
-    return this.send({ t: 'action', action });
+    if (!this.#controlGranted || !this.#channel?.open) return false;
+    const n = this.#actionN + 1;
+    if (!this.send({ t: 'action', action, n })) return false;
+    this.#actionN = n;
+    this.#unacked.add(n);
+    return true;
+  }
+
+  /** Actions sent and not yet answered (acknowledged or refused) by the customer. */
+  get unansweredActions(): number {
+    return this.#unacked.size;
+  }
+
+  /** Resolves once the customer has answered every action sent so far (or the channel closed). */
+  drained(): Promise<void> {
+    if (this.#unacked.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  #answered(n: number | undefined): void {
+    if (n !== undefined) this.#unacked.delete(n);
+    if (this.#unacked.size > 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #forgetActions(): void {
+    this.#actionN = 0;
+    this.#unacked.clear();
+    this.#answered(undefined);
   }
 
   /** End for both sides. */
@@ -235,10 +268,12 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     // before this side's 'connect' fires, and must not be lost.
     const channel = new CobrowseChannel(peer, { role: 'agent', inflater: inflateStream });
     this.#channel = channel;
+    this.#forgetActions();
     channel.on('message', (message) => this.#onCustomerMessage(message));
     channel.on('close', () => {
       if (this.#channel !== channel) return;
       this.#channel = null;
+      this.#forgetActions();
       if (this.#controlGranted) this.#setControl(false);
       if (this.#state !== 'ended') {
         this.#setState(this.#customerPresent ? 'reconnecting' : 'waiting-for-customer', 'Lost the customer’s page; the view may be out of date.');
@@ -285,6 +320,14 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       case 'ping':
         this.send({ t: 'pong', ts: message.ts });
         return;
+      case 'action-ack':
+        this.#answered(message.n);
+        this.emit('message', message);
+        return;
+      case 'action-refused':
+        this.#answered(message.n);
+        this.emit('message', message);
+        return;
       default:
         this.emit('message', message);
     }
@@ -313,6 +356,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   #finish(reason: EndReason): void {
     if (this.#state === 'ended') return;
     this.#closePeer();
+    this.#forgetActions();
     this.#dropSparePeer();
     this.#controlGranted = false;
     this.#setState('ended', END_DESCRIPTIONS[reason]);

@@ -16,6 +16,7 @@ import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { GuidanceOverlay } from './guidance-overlay.js';
 import { applyRemoteAction } from './remote-actions.js';
+import { RemoteInput } from './remote-input.js';
 
 /** After the peer connection drops while the agent is still there, try again after this long. */
 const PEER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
@@ -37,6 +38,12 @@ export class CustomerSession implements SessionHandle {
   #peerAttempt = 0;
   #peerRetry: ReturnType<typeof setTimeout> | null = null;
   #pageReported = false;
+  /** The last numbered action applied on this channel: each is applied at most once, in order. */
+  #lastActionN = 0;
+  /** The field of the last audited edit: typing is audited once per field, not per key. */
+  #auditedEdit: number | null = null;
+  readonly #remoteInput = new RemoteInput((id) => this.#channel?.send({ t: 'input-conflict', id }));
+  readonly #onInput = (event: Event) => this.#remoteInput.noteInputEvent(event);
   readonly #onPageHide = () => {
     // Refresh the resume record so the next same-origin page picks the session up.
     if (this.#state !== 'ended') saveResume(this.#options.invite, Date.now(), this.#controlGranted);
@@ -106,6 +113,8 @@ export class CustomerSession implements SessionHandle {
       options.host.onControl(true);
     }
     this.#window.addEventListener('pagehide', this.#onPageHide);
+    // Capture phase on the window: sees the customer's typing before the page can stop it.
+    this.#window.addEventListener('input', this.#onInput, true);
     const adopted = options.signaling;
     if (adopted) this.#signaling.adopt(adopted.socket, () => adopted.takeMessages());
     else this.#signaling.connect();
@@ -139,6 +148,8 @@ export class CustomerSession implements SessionHandle {
       ...(this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {}),
     });
     this.#channel = channel;
+    // Action numbers count per channel: a new connection starts again at 1.
+    this.#lastActionN = 0;
     channel.on('message', (message) => this.#onAgentMessage(message));
     peer.on('signal', (data) => {
       if (data.type === 'offer') markStage('offer-sent');
@@ -234,17 +245,29 @@ export class CustomerSession implements SessionHandle {
         if (this.#controlGranted) this.#setControl(false, false);
         return;
       case 'action': {
+        const n = message.n;
+        if (n !== undefined) {
+          // Applied at most once and in order: a repeated or older number is not applied again.
+          if (n <= this.#lastActionN) return;
+          this.#lastActionN = n;
+        }
         const capture = this.#capture;
         const outcome = applyRemoteAction(message.action, this.#controlGranted, {
           window: this.#window,
           nodeById: (id) => capture?.nodeOf(id),
           maskConfig: this.#maskConfig,
           isOwnUi: (node) => this.#options.host.uiRoot.contains(node),
+          remoteInput: this.#remoteInput,
         });
         if (outcome.ok) {
-          this.#signaling.send({ t: 'event', event: { kind: 'remote-action', action: message.action.kind, target: outcome.target } });
+          if (n !== undefined) this.#channel?.send({ t: 'action-ack', n });
+          // One audit row per field typed in, not per keystroke.
+          if (message.action.kind !== 'edit' || this.#auditedEdit !== message.action.id) {
+            this.#signaling.send({ t: 'event', event: { kind: 'remote-action', action: message.action.kind, target: outcome.target } });
+          }
+          this.#auditedEdit = message.action.kind === 'edit' ? message.action.id : null;
         } else {
-          this.#channel?.send({ t: 'action-refused', kind: message.action.kind, reason: outcome.reason });
+          this.#channel?.send({ t: 'action-refused', kind: message.action.kind, reason: outcome.reason, ...(n !== undefined ? { n } : {}) });
         }
         return;
       }
@@ -307,6 +330,7 @@ export class CustomerSession implements SessionHandle {
     this.#overlay = null;
     this.#controlGranted = false;
     this.#window.removeEventListener('pagehide', this.#onPageHide);
+    this.#window.removeEventListener('input', this.#onInput, true);
     this.#setState('ended', { reason });
     // Give the end message a moment to leave before the socket closes.
     setTimeout(() => this.#signaling.close(), 250);

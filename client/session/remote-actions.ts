@@ -8,9 +8,10 @@
 import { decideField } from '../capture/mask.js';
 import { describeField, type MaskConfig } from '../capture/mask-dom.js';
 import { auditableText } from '../../shared/page-privacy.js';
-import type { RemoteAction } from '../../shared/protocol.js';
+import type { ActionRefusal, RemoteAction } from '../../shared/protocol.js';
+import { setNativeValue, type RemoteInput } from './remote-input.js';
 
-export type ActionRefusal = 'no-control' | 'masked' | 'not-found' | 'cross-origin' | 'invalid';
+export type { ActionRefusal };
 
 export type ActionOutcome = { ok: true; target: string } | { ok: false; reason: ActionRefusal };
 
@@ -20,6 +21,8 @@ export interface ActionContext {
   maskConfig: MaskConfig;
   /** Our own UI (prompts, overlay) is never a target. */
   isOwnUi(node: Node): boolean;
+  /** The agent's typing (edit actions), with its conflict rule. */
+  remoteInput: RemoteInput;
 }
 
 /** A short description for the audit log: tag, type, and an accessible label; never a value. */
@@ -54,14 +57,6 @@ function mouse(el: Element, type: string, view: Window & typeof globalThis, x: n
   const init: MouseEventInit = { bubbles: true, cancelable: true, composed: true, view, clientX: x, clientY: y, button: 0 };
   if (type.startsWith('pointer')) el.dispatchEvent(new view.PointerEvent(type, { ...init, pointerType: 'mouse', isPrimary: true }));
   else el.dispatchEvent(new view.MouseEvent(type, init));
-}
-
-/** Set a form control's value through the native setter so frameworks that track it see the change. */
-function setNativeValue(el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
-  const proto = Object.getPrototypeOf(el) as object;
-  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
-  if (setter) setter.call(el, value);
-  else el.value = value;
 }
 
 function isTextField(el: Element): el is HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement {
@@ -101,10 +96,18 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
       el.scrollTo(action.x, action.y);
       return { ok: true, target: describeTarget(el) };
     }
+    case 'edit': {
+      const el = resolveElement(action.id, context);
+      if (typeof el === 'string') return { ok: false, reason: el };
+      if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      const outcome = context.remoteInput.apply(action, el);
+      return outcome.ok ? { ok: true, target: describeTarget(el) } : outcome;
+    }
     case 'click': {
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      context.remoteInput.leave();
       const rect = el.getBoundingClientRect();
       const x = action.x !== undefined ? action.x - view.scrollX : rect.left + rect.width / 2;
       const y = action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
@@ -120,6 +123,7 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      context.remoteInput.leave();
       if (isTextField(el)) {
         if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly) return { ok: false, reason: 'invalid' };
         el.focus({ preventScroll: true });
@@ -149,6 +153,7 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
         cancelable: true,
         composed: true,
       };
+      if (action.key === 'Enter' || action.key === 'Tab') context.remoteInput.leave();
       const proceed = el.dispatchEvent(new view.KeyboardEvent('keydown', init));
       if (proceed && action.key === 'Enter' && el.tagName === 'INPUT') {
         // What a real Enter does in a text field: submit its form through the normal path.

@@ -56,9 +56,15 @@ describe('agent view remote control', () => {
     await until(() => mirrorElement(live!.view, '#name').ownerDocument.activeElement?.id === 'name', 'the name field to take focus');
     await sendKeys({ press: 'End' });
     await sendKeys({ type: ' Lovelace' });
-    await until(() => actions(live!).some((a) => a.kind === 'input' && a.v === 'Ada Lovelace'), 'the typed value');
-    const inputs = actions(live).filter((a) => a.kind === 'input');
-    expect(inputs.every((a) => a.kind === 'input' && a.id === live!.page.ids.name)).to.equal(true);
+    // Key by key: each key is a splice of the field's value, numbered, in order.
+    const spliced = () =>
+      actions(live!).reduce((value, a) => (a.kind === 'edit' ? value.slice(0, a.at) + a.ins + value.slice(a.at + a.del) : value), 'Ada');
+    await until(() => spliced() === 'Ada Lovelace', 'the typed value');
+    const edits = actions(live).filter((a) => a.kind === 'edit');
+    expect(edits.every((a) => a.kind === 'edit' && a.id === live!.page.ids.name)).to.equal(true);
+    expect(edits.filter((a) => a.kind === 'edit' && a.ins !== '').length).to.equal(' Lovelace'.length);
+    const numbers = receivedOf(live, 'action').map((m) => m.n);
+    expect(numbers).to.deep.equal(numbers.map((_, i) => i + 1));
 
     buttonNamed(live.view, 'Release control').click();
     await live.customer.waitFor((m) => m.t === 'control-revoke');

@@ -68,13 +68,20 @@ describe('agent console', () => {
     await customer.getByRole('button', { name: 'Take back control' }).click();
     await expect.poll(() => agent.getByRole('button', { name: 'Request control' }).isVisible()).toBe(true);
     // An action already on its way, or sent by a console that has not caught up, is refused by the customer.
-    await agent.evaluate(() => {
-      const view = document.querySelector('cobrowse-agent-view');
-      const doc = view?.mirror?.iframe.contentDocument;
-      const id = view?.mirror?.idOf(doc!.querySelector('#address')!);
-      view?.session?.send({ t: 'action', action: { kind: 'input', id: id!, v: 'sneaky' } });
-    });
-    await agent.waitForTimeout(400);
+    const answer = await agent.evaluate(
+      () =>
+        new Promise<unknown>((resolve) => {
+          const view = document.querySelector('cobrowse-agent-view');
+          const doc = view?.mirror?.iframe.contentDocument;
+          const id = view?.mirror?.idOf(doc!.querySelector('#address')!);
+          view?.session?.on('message', (message) => {
+            if (message.t === 'action-refused' || message.t === 'action-ack') resolve(message);
+          });
+          view?.session?.send({ t: 'action', n: 1_000, action: { kind: 'edit', id: id!, chain: 1_000, at: 0, del: 0, ins: 'sneaky ' } });
+        }),
+    );
+    // The customer's answer is the acknowledgement to wait for: refused, numbered, nothing applied.
+    expect(answer).toEqual({ t: 'action-refused', kind: 'edit', reason: 'no-control', n: 1_000 });
     expect(await customer.locator('#address').inputValue()).toBe('221B Baker Street');
     expect(await customer.getByText('Sharing this tab with Dana').isVisible()).toBe(true);
   });

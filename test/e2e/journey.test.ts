@@ -178,7 +178,7 @@ describe('customer and agent in two browsers', () => {
       return view?.session?.act({ kind: 'input', id: id!, v: '5555' }) ?? false;
     });
     expect(refused).toBe(true);
-    await agent.waitForTimeout(300);
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
     expect(await customer.locator('#card').inputValue()).toBe(CARD);
 
     // Nothing sensitive went over the wire from this page, in any frame (the recorder resets per page).

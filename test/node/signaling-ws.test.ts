@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
 import { createSession, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -45,7 +46,7 @@ describe('authentication and roles', () => {
 
     // Claiming a role is not part of the protocol: strict schemas refuse the extra field.
     const claimer = await open(server);
-    claimer.send({ t: 'hello', v: '1.0', token: s.agentToken, role: 'customer' });
+    claimer.send({ t: 'hello', v: PROTOCOL_VERSION, token: s.agentToken, role: 'customer' });
     expect(await claimer.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
     // ...and an unauthenticated socket with a malformed hello is closed, not left waiting.
     expect((await claimer.closed).code).toBe(4000);
@@ -54,7 +55,7 @@ describe('authentication and roles', () => {
   it('closes with 4401 for an unknown token and for messages before hello', async () => {
     server = await startTestServer();
     const stranger = await open(server);
-    stranger.send({ t: 'hello', v: '1.0', token: 'x'.repeat(43) });
+    stranger.send({ t: 'hello', v: PROTOCOL_VERSION, token: 'x'.repeat(43) });
     expect(await stranger.closed).toMatchObject({ code: 4401 });
     expect(stranger.messages.at(-1)).toMatchObject({ t: 'error', code: 'UNAUTHORIZED' });
 
@@ -67,14 +68,15 @@ describe('authentication and roles', () => {
     server = await startTestServer();
     const s = await createSession(server);
     const old = await open(server);
-    old.send({ t: 'hello', v: '2.3', token: s.customerToken });
+    // 2.0 changed the data channel's action messages (numbered, acknowledged, edit splices): 1.x peers are refused.
+    old.send({ t: 'hello', v: '1.9', token: s.customerToken });
     const closed = await old.closed;
     expect(closed.code).toBe(4001);
     expect(old.messages.at(-1)).toMatchObject({ code: 'UNSUPPORTED_VERSION' });
-    expect((old.messages.at(-1) as { message: string }).message).toMatch(/1\.0.*2\.3/);
+    expect((old.messages.at(-1) as { message: string }).message).toMatch(/2\.0.*1\.9/);
     // A minor version difference is fine.
     const newer = await open(server);
-    expect(await newer.hello(s.customerToken, '1.7')).toMatchObject({ role: 'customer' });
+    expect(await newer.hello(s.customerToken, '2.7')).toMatchObject({ role: 'customer' });
   });
 
   it('an agent token cannot act as the customer', async () => {
@@ -106,7 +108,7 @@ describe('authentication and roles', () => {
     const first = await open(server);
     await first.hello(s.customerToken);
     const second = await open(server);
-    second.send({ t: 'hello', v: '1.0', token: s.customerToken });
+    second.send({ t: 'hello', v: PROTOCOL_VERSION, token: s.customerToken });
     expect((await second.closed).code).toBe(4409);
     first.send({ t: 'ping', ts: 1 });
     expect(await first.next('pong')).toEqual({ t: 'pong', ts: 1 });
@@ -205,7 +207,7 @@ describe('ending', () => {
     expect((await agent.closed).code).toBe(4410);
     expect((await customer.closed).code).toBe(4410);
     const late = await open(server);
-    late.send({ t: 'hello', v: '1.0', token: session.agentToken });
+    late.send({ t: 'hello', v: PROTOCOL_VERSION, token: session.agentToken });
     expect((await late.closed).code).toBe(4410);
   });
 
@@ -293,7 +295,7 @@ describe('limits, each with its own close code', () => {
     // autoPong off: this client behaves like a peer whose network vanished.
     const ws = new WebSocket(server.wsUrl, { autoPong: false });
     await new Promise((resolve) => ws.once('open', resolve));
-    ws.send(JSON.stringify({ t: 'hello', v: '1.0', token: s.customerToken }));
+    ws.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, token: s.customerToken }));
     const code = await new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
     expect([4413, 1006]).toContain(code);
     expect(server.app.cobrowse.hub.socketCount).toBe(0);
@@ -307,7 +309,7 @@ describe('limits, each with its own close code', () => {
     expect(await customer.next('ended', undefined, 5_000)).toEqual({ t: 'ended', by: 'system', reason: 'expired' });
     expect((await customer.closed).code).toBe(4411);
     const late = await open(server);
-    late.send({ t: 'hello', v: '1.0', token: s.agentToken });
+    late.send({ t: 'hello', v: PROTOCOL_VERSION, token: s.agentToken });
     expect([4410, 4411]).toContain((await late.closed).code);
   });
 

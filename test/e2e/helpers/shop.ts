@@ -55,10 +55,46 @@ const checkout = `
   <div class="tall"></div>
   <a id="to-shipping" href="/shipping">Continue to shipping</a>`;
 
+/**
+ * A delivery form for remote typing: plain fields, fields rendered the way a
+ * framework renders a controlled input (the value written back on every input
+ * event, and again on the next animation frame, with a summary re-rendered
+ * beside them), a search field and a textarea.
+ */
+const form = `
+  <h1 id="title">Delivery details</h1>
+  <form id="details" action="/shipping" method="get">
+    <label for="fullname">Full name</label><input id="fullname" name="fullname" autocomplete="name">
+    <label for="street">Street address</label><input id="street" name="street" data-controlled>
+    <label for="borough">Borough</label><input id="borough" name="borough" data-controlled>
+    <label for="postcode">Postcode</label><input id="postcode" name="postcode">
+    <label for="help">Search help</label><input id="help" name="help" type="search">
+    <label for="notes">Delivery notes</label><textarea id="notes" name="notes" rows="3" data-controlled></textarea>
+    <label for="lossy">Reference (drops every third key: the oracle's control)</label><input id="lossy" name="lossy" data-drop-every="3">
+  </form>
+  <p id="summary" aria-live="polite"></p>`;
+
 const shipping = `<h1 id="title">Shipping</h1><p id="intro">Choose how to ship your order.</p><a href="/checkout">Back to checkout</a>`;
 
 // The shop's own script: reacts to the Next button like a real checkout would.
 const shopScript = `
+  const state = {};
+  const writeValue = (el, value) => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value').set.call(el, value);
+  const renderSummary = () => { document.getElementById('summary').textContent = Object.values(state).join(' | '); };
+  for (const el of document.querySelectorAll('[data-controlled]')) {
+    state[el.id] = el.value;
+    el.addEventListener('input', () => {
+      state[el.id] = el.value;
+      writeValue(el, state[el.id]);
+      renderSummary();
+      requestAnimationFrame(() => writeValue(el, state[el.id]));
+    });
+  }
+  for (const el of document.querySelectorAll('[data-drop-every]')) {
+    let keys = 0;
+    const every = Number(el.getAttribute('data-drop-every'));
+    el.addEventListener('beforeinput', (event) => { keys += 1; if (keys % every === 0) event.preventDefault(); });
+  }
   const next = document.getElementById('next');
   if (next) next.addEventListener('click', () => {
     document.getElementById('status').textContent = 'Next clicked with address: ' + document.getElementById('address').value;
@@ -84,7 +120,9 @@ export async function startShop(serverUrl: string, options: ShopOptions = {}): P
     const html =
       path === '/shipping'
         ? page(serverUrl, 'Test Shop · Shipping', shipping)
-        : page(serverUrl, 'Test Shop · Checkout', checkout);
+        : path === '/form'
+          ? page(serverUrl, 'Test Shop · Delivery', form)
+          : page(serverUrl, 'Test Shop · Checkout', checkout);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(options.csp ? { 'content-security-policy': options.csp } : {}) }).end(html);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,251 @@
+/**
+ * The agent's typing in the mirror, turned into the customer's typing.
+ *
+ * While the agent types in a field, that field in the agent's copy is the
+ * truth: the customer's echoes of it (input frames, which may lag several keys
+ * behind or show digits as •) are held back, so no echo overwrites a key the
+ * agent just typed. Every change of the field is sent as an `edit` splice
+ * (what changed between the value before the key and after it, plus the
+ * caret), numbered and acknowledged by the customer. Composition (IME) is sent
+ * once, as the composed text, at compositionend. When the agent has left the
+ * field and the customer has answered every action, the hold ends: the last
+ * echo is shown only if it says something else than the agent's text (the page
+ * changed it), not when it is the same text with digits masked.
+ *
+ * The customer's own typing in that field wins: on `input-conflict` (or an edit
+ * refused as a conflict) the hold ends at once, the customer's text shows, and
+ * the agent is told.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ActionRefusal, EditAction, RemoteAction } from '../shared/protocol.js';
+import type { InputFrame } from './mirror/mirror.js';
+
+type TextControl = HTMLInputElement | HTMLTextAreaElement;
+
+export interface RemoteInputOptions {
+  /** Send an action to the customer; false when not sent (no control, no channel). */
+  act(action: RemoteAction): boolean;
+  /** Whether the agent may type remotely right now (control granted and the control tool on). */
+  canType(): boolean;
+  /** The customer's id for a mirrored node. */
+  idOf(node: Node): number | undefined;
+  isMasked(id: number): boolean;
+  /** Apply a held echo to the mirror now. */
+  applyEcho(frame: InputFrame): void;
+  /** Resolves when the customer has answered every action sent so far. */
+  drained(): Promise<void>;
+  notify(message: string): void;
+}
+
+interface OwnedField {
+  el: TextControl;
+  id: number;
+  /** The value the customer has been told about (after the last edit sent). */
+  sent: string;
+  /** The latest echo held back. */
+  echo: InputFrame | null;
+}
+
+const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
+const BULLET = '•';
+
+export const CONFLICT_NOTICE = 'The customer is typing in this field: their text was kept.';
+
+/** True for a mirrored text field that edit actions drive (realm-independent: the mirror is another document). */
+export function isTextControl(node: EventTarget | null): node is TextControl {
+  if (typeof node !== 'object' || node === null || !('localName' in node)) return false;
+  const el = node as Element;
+  if (el.localName === 'textarea') return true;
+  return el.localName === 'input' && TYPABLE_INPUTS.has((el.getAttribute('type') ?? '').toLowerCase());
+}
+
+/** The same text, allowing the customer's masking: a • where the agent's text has a digit. */
+export function sameTextAllowingMask(echo: string, typed: string): boolean {
+  if (echo === typed) return true;
+  const a = [...echo];
+  const b = [...typed];
+  if (a.length !== b.length) return false;
+  return a.every((char, i) => char === b[i] || (char === BULLET && /\p{Nd}/u.test(b[i] ?? '')));
+}
+
+/** The splice that turns `before` into `after`; the common prefix never reaches past the caret. */
+export function spliceBetween(before: string, after: string, caret: number | null): { at: number; del: number; ins: string } {
+  const limit = Math.min(before.length, after.length, caret ?? Number.POSITIVE_INFINITY);
+  let at = 0;
+  while (at < limit && before.charCodeAt(at) === after.charCodeAt(at)) at++;
+  let tail = 0;
+  const tailLimit = Math.min(before.length, after.length) - at;
+  while (tail < tailLimit && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { at, del: before.length - at - tail, ins: after.slice(at, after.length - tail) };
+}
+
+export class RemoteInputController implements ReactiveController {
+  readonly #options: RemoteInputOptions;
+  #owned: OwnedField | null = null;
+  /** Value of a field before the key being handled (taken at beforeinput). */
+  #before: { el: TextControl; value: string } | null = null;
+  #composing = false;
+  /** Counts runs of typing; a new run after a conflict is accepted again by the customer. */
+  #chain = 1;
+  /** Fields the agent typed and left: an echo that only masks the agent's text is not shown. */
+  #settled = new Map<number, string>();
+  #lastSelection = '';
+
+  constructor(host: ReactiveControllerHost, options: RemoteInputOptions) {
+    this.#options = options;
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.reset();
+  }
+
+  /** The mirror document was replaced (new snapshot): nothing typed is held any more. */
+  reset(): void {
+    this.#owned = null;
+    this.#before = null;
+    this.#composing = false;
+    this.#settled.clear();
+  }
+
+  /** The id of the field the agent is typing in, if any. */
+  get ownedId(): number | null {
+    return this.#owned?.id ?? null;
+  }
+
+  /** Mirror hook: false holds the customer's echo back while the agent owns that field. */
+  acceptEcho(frame: InputFrame): boolean {
+    const owned = this.#owned;
+    if (owned && owned.id === frame.id) {
+      owned.echo = frame;
+      return false;
+    }
+    const settled = this.#settled.get(frame.id);
+    if (settled === undefined) return true;
+    if (frame.v !== undefined && sameTextAllowingMask(frame.v, settled)) return false;
+    this.#settled.delete(frame.id);
+    return true;
+  }
+
+  onBeforeInput(event: Event): void {
+    const el = event.target;
+    if (!isTextControl(el) || !this.#options.canType()) return;
+    if (!this.#before || this.#before.el !== el) this.#before = { el, value: el.value };
+  }
+
+  onInput(event: Event): void {
+    const el = event.target;
+    if (!isTextControl(el) || !this.#options.canType()) return;
+    if (this.#composing || (event as InputEvent).isComposing) return;
+    this.#send(el, (event as InputEvent).inputType || 'insertText');
+  }
+
+  onCompositionStart(event: Event): void {
+    if (isTextControl(event.target)) this.#composing = true;
+  }
+
+  /** The composed text goes to the customer in one edit. */
+  onCompositionEnd(event: Event): void {
+    this.#composing = false;
+    const el = event.target;
+    if (!isTextControl(el) || !this.#options.canType()) return;
+    this.#send(el, 'insertCompositionText');
+  }
+
+  /** Caret moves and selections without a change of text (arrows, Home/End, Shift+arrows, select-all, a click). */
+  onSelectionMaybeChanged(event: Event): void {
+    const el = event.target;
+    if (!isTextControl(el) || this.#composing || !this.#options.canType()) return;
+    const id = this.#options.idOf(el);
+    if (id === undefined || this.#options.isMasked(id)) return;
+    if (this.#before?.el === el) return;
+    const selection = selectionOf(el);
+    const key = `${id}:${selection.ss}:${selection.se}`;
+    if (selection.ss === undefined || key === this.#lastSelection) return;
+    if (this.#owned?.el === el && this.#owned.sent !== el.value) {
+      this.#send(el, 'insertText');
+      return;
+    }
+    this.#lastSelection = key;
+    this.#options.act({ kind: 'edit', id, chain: this.#chain, at: selection.ss, del: 0, ins: '', ...selection });
+  }
+
+  /** The agent's focus left a field: the hold ends once the customer has answered everything. */
+  onFocusOut(event: Event): void {
+    const owned = this.#owned;
+    if (!owned || event.target !== owned.el) return;
+    this.#before = null;
+    this.#composing = false;
+    void this.#releaseWhenDrained(owned);
+  }
+
+  /** The customer typed in a field the agent is typing in: the customer's text wins. */
+  onConflict(id: number): void {
+    const owned = this.#owned;
+    if (!owned || owned.id !== id) return;
+    this.#release(owned, true);
+    this.#options.notify(CONFLICT_NOTICE);
+  }
+
+  /** The customer refused an edit. */
+  onRefused(kind: string, reason: ActionRefusal): void {
+    if (kind !== 'edit') return;
+    const owned = this.#owned;
+    if (owned) this.#release(owned, true);
+    if (reason === 'conflict') this.#options.notify(CONFLICT_NOTICE);
+  }
+
+  #send(el: TextControl, how: string): void {
+    const id = this.#options.idOf(el);
+    if (id === undefined || this.#options.isMasked(id)) return;
+    const before = this.#before?.el === el ? this.#before.value : this.#owned?.el === el ? this.#owned.sent : el.value;
+    this.#before = null;
+    if (this.#owned && this.#owned.el !== el) this.#release(this.#owned, false);
+    const owned: OwnedField = this.#owned ?? { el, id, sent: before, echo: null };
+    this.#owned = owned;
+    this.#settled.delete(id);
+    const after = el.value;
+    const selection = selectionOf(el);
+    const splice = spliceBetween(owned.sent, after, selection.se ?? null);
+    const action: EditAction = { kind: 'edit', id, chain: this.#chain, ...splice, ...selection, how: how.slice(0, 48) };
+    if (this.#options.act(action)) {
+      owned.sent = after;
+      this.#lastSelection = `${id}:${selection.ss}:${selection.se}`;
+    }
+  }
+
+  async #releaseWhenDrained(owned: OwnedField): Promise<void> {
+    await this.#options.drained();
+    if (this.#owned !== owned) return;
+    // Back in the field meanwhile: still the agent's.
+    if (owned.el.ownerDocument.activeElement === owned.el) return;
+    this.#release(owned, false);
+  }
+
+  /** Ends the hold; `customerWins` shows the customer's latest text whatever it is. */
+  #release(owned: OwnedField, customerWins: boolean): void {
+    if (this.#owned === owned) this.#owned = null;
+    this.#chain++;
+    const echo = owned.echo;
+    if (customerWins) {
+      this.#settled.delete(owned.id);
+      if (echo) this.#options.applyEcho(echo);
+      return;
+    }
+    this.#settled.set(owned.id, owned.el.value);
+    if (echo && !(echo.v !== undefined && sameTextAllowingMask(echo.v, owned.el.value))) {
+      this.#settled.delete(owned.id);
+      this.#options.applyEcho(echo);
+    }
+  }
+}
+
+function selectionOf(el: TextControl): { ss?: number; se?: number } {
+  try {
+    const ss = el.selectionStart;
+    const se = el.selectionEnd;
+    return ss === null || se === null ? {} : { ss, se };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The agent's typing on the customer's page. Each `edit` action is one
+ * keystroke's splice of a field's value, applied the way the browser applies a
+ * key: `beforeinput` (the page may cancel it), the value through the native
+ * setter (so frameworks that track it see the change), `input`, then the
+ * agent's caret or selection; `change` follows when the agent leaves the field.
+ *
+ * Splices, not whole values: the customer's page may rewrite the value between
+ * keys (a controlled input) and the agent's copy may show digits as •, and
+ * neither must undo the other.
+ *
+ * Conflicts: when the customer types into the field the agent is typing in,
+ * the customer's text wins. The agent's run of edits in that field (its
+ * `chain`) is refused from then on and the agent is told; the agent starts a
+ * new chain when it types again.
+ */
+import type { EditAction } from '../../shared/protocol.js';
+
+export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' };
+
+type TextControl = HTMLInputElement | HTMLTextAreaElement;
+
+/** Input types whose value is free text the agent can type into, key by key. */
+const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
+
+/** True for a text field the agent may type into with edit actions. */
+export function isTypableField(el: Element): el is TextControl {
+  if (el.localName === 'textarea') return true;
+  if (el.localName !== 'input') return false;
+  return TYPABLE_INPUTS.has((el.getAttribute('type') ?? '').toLowerCase());
+}
+
+interface ActiveRun {
+  el: TextControl;
+  id: number;
+  chain: number;
+  /** The value changed since the agent came into the field: `change` is due when it leaves. */
+  changed: boolean;
+}
+
+export class RemoteInput {
+  readonly #onConflict: (id: number) => void;
+  /** Per field, the highest chain refused because the customer typed meanwhile. */
+  #refusedChains = new WeakMap<Element, number>();
+  #active: ActiveRun | null = null;
+
+  constructor(onConflict: (id: number) => void) {
+    this.#onConflict = onConflict;
+  }
+
+  /** Every `input` event on the page goes through here: the customer's own typing in the agent's field is a conflict. */
+  noteInputEvent(event: Event): void {
+    if (!event.isTrusted) return;
+    const active = this.#active;
+    if (!active || event.composedPath()[0] !== active.el) return;
+    this.#refusedChains.set(active.el, active.chain);
+    this.#active = null;
+    this.#onConflict(active.id);
+  }
+
+  /** Applies one edit to `el` (already checked: connected, ours to touch, not masked). */
+  apply(action: EditAction, el: Element): EditOutcome {
+    if (!isTypableField(el)) return { ok: false, reason: 'unsupported' };
+    if (el.disabled || el.readOnly) return { ok: false, reason: 'invalid' };
+    const refused = this.#refusedChains.get(el);
+    if (refused !== undefined && action.chain <= refused) return { ok: false, reason: 'conflict' };
+    const view = el.ownerDocument.defaultView;
+    if (!view) return { ok: false, reason: 'invalid' };
+
+    if (this.#active?.el !== el) this.leave();
+    if (el.ownerDocument.activeElement !== el) el.focus({ preventScroll: true });
+    const run: ActiveRun = this.#active ?? { el, id: action.id, chain: action.chain, changed: false };
+    run.chain = action.chain;
+    this.#active = run;
+
+    const current = el.value;
+    const at = Math.min(action.at, current.length);
+    const del = Math.min(action.del, current.length - at);
+    const next = current.slice(0, at) + action.ins + current.slice(at + del);
+    if (next !== current) {
+      const inputType = action.how ?? (action.ins ? 'insertText' : 'deleteContentBackward');
+      const data = action.ins === '' ? null : action.ins;
+      const init: InputEventInit = { bubbles: true, cancelable: true, composed: true, inputType, data };
+      // A page that cancels beforeinput refused the key, as it would the customer's own.
+      if (!el.dispatchEvent(new view.InputEvent('beforeinput', init))) return { ok: true };
+      setNativeValue(el, next);
+      run.changed = true;
+      el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
+    }
+    if (action.ss !== undefined) {
+      const length = el.value.length;
+      const start = Math.min(action.ss, length);
+      const end = Math.min(action.se ?? action.ss, length);
+      try {
+        el.setSelectionRange(start, end);
+      } catch {
+        // email and number fields have no selection API; the caret stays where the browser put it.
+      }
+    }
+    return { ok: true };
+  }
+
+  /** The agent left the field (another target, Tab): fire `change` as a browser does on blur. */
+  leave(): void {
+    const run = this.#active;
+    this.#active = null;
+    if (!run?.changed || !run.el.isConnected) return;
+    const view = run.el.ownerDocument.defaultView;
+    if (view) run.el.dispatchEvent(new view.Event('change', { bubbles: true }));
+  }
+}
+
+/** Set a form control's value through the native setter so frameworks that track it see the change. */
+export function setNativeValue(el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
+  const proto = Object.getPrototypeOf(el) as object;
+  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
+  if (setter) setter.call(el, value);
+  else el.value = value;
+}

@@ -1,0 +1,140 @@
+/**
+ * Remote typing between two real Chromium processes, with real keystrokes
+ * (Playwright's keyboard: keydown, input, keyup per key) at 0, 15, 40, 100 and
+ * 400 ms per key, into five fields of a page that re-renders on every input
+ * (framework-style controlled inputs), with corrections, selections and
+ * repeated letters. The oracle is a model of a text field fed the same keys
+ * (helpers/keyboard-model.ts); the customer's field is read on the customer's
+ * page and the mirror's from the agent's console. A field that drops every
+ * third key shows the oracle catches a lost keystroke.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { agentStatus, mirrorElement, mirrorFrame, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import { expectedValue, type KeyStep } from './helpers/keyboard-model.js';
+
+let harness: Harness;
+let customer: Page;
+let agent: Page;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  const session = await newSession(harness, { agentName: 'Dana' });
+  customer = await harness.customerBrowser.newPage();
+  await customer.goto(`${harness.shop.url}/form`);
+  await offer(customer, session.inviteCode);
+  await customer.getByRole('button', { name: 'Allow sharing' }).click();
+  agent = await harness.agentBrowser.newPage();
+  await agent.goto(session.agentLink);
+  await until(async () => (await agentStatus(agent)) === 'Live', 'the agent to be live');
+  await until(async () => (await mirrorElement(agent, '#title'))?.text === 'Delivery details', 'the mirror to show the form');
+  await agent.getByRole('button', { name: 'Request control' }).click();
+  await customer.getByRole('button', { name: 'Allow control' }).click();
+  await agent.getByRole('button', { name: 'Release control' }).waitFor();
+}, 60_000);
+
+/** Polls `check` (outside a test, where expect.poll is not available). */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const FIELDS = ['fullname', 'street', 'borough', 'postcode', 'help', 'notes'] as const;
+type Field = (typeof FIELDS)[number] | 'lossy';
+
+/** Long scripts: corrections, arrows, Shift selections, select-all, repeated letters. Every script starts with select-all. */
+const LONG: Record<(typeof FIELDS)[number], KeyStep[]> = {
+  fullname: [{ press: 'Control+A' }, { type: 'Anna Hannah Abbott' }, { press: 'Backspace', times: 3 }, { type: 'ott' }, { press: 'Home' }, { type: 'Dr ' }, { press: 'End' }],
+  street: [{ press: 'Control+A' }, { type: '221B Bker Street' }, { press: 'Home' }, { press: 'ArrowRight', times: 6 }, { type: 'a' }, { press: 'End' }, { type: ', Flat 1' }],
+  borough: [{ press: 'Control+A' }, { type: 'London Borough of Camdem' }, { press: 'Shift+ArrowLeft', times: 6 }, { type: 'Camden' }],
+  postcode: [{ press: 'Control+A' }, { type: 'NW1 6XX' }, { press: 'Backspace' }, { type: 'E' }, { press: 'ArrowLeft', times: 4 }, { press: 'Delete' }, { press: 'ArrowRight' }],
+  help: [{ press: 'Control+A' }, { type: 'Mississippi parcel' }, { press: 'Shift+ArrowLeft', times: 6 }, { press: 'Backspace' }, { type: 'lockers' }],
+  notes: [{ press: 'Control+A' }, { type: 'Leave it at the dooor\nRing twice' }, { press: 'ArrowLeft', times: 11 }, { press: 'Backspace' }, { press: 'ArrowRight', times: 11 }, { type: '!' }],
+};
+
+/** Short scripts for the slow speeds: a few keys with a correction. */
+const SHORT: Record<(typeof FIELDS)[number], KeyStep[]> = {
+  fullname: [{ press: 'Control+A' }, { type: 'Abb' }, { press: 'Backspace' }, { type: 'e' }],
+  street: [{ press: 'Control+A' }, { type: '221' }, { press: 'ArrowLeft' }, { type: 'B' }],
+  borough: [{ press: 'Control+A' }, { type: 'Kew' }, { press: 'Shift+ArrowLeft' }, { type: 'y' }],
+  postcode: [{ press: 'Control+A' }, { type: 'NW1' }],
+  help: [{ press: 'Control+A' }, { type: 'ss' }, { press: 'Backspace' }, { type: 's' }],
+  notes: [{ press: 'Control+A' }, { type: 'a\nb' }],
+};
+
+const SPEEDS = [0, 15, 40, 100, 400] as const;
+
+interface Outcome {
+  expected: string;
+  customer: string;
+  mirror: string | null;
+}
+
+async function customerValue(field: Field): Promise<string> {
+  return customer.locator(`#${field}`).inputValue();
+}
+
+/** Types `steps` into `field` of the mirror at `delay` ms per key; returns what each side holds once the customer has answered every key. */
+async function typeInto(field: Field, steps: readonly KeyStep[], delay: number): Promise<Outcome> {
+  const frame = await mirrorFrame(agent);
+  await frame.locator(`#${field}`).click();
+  for (const step of steps) {
+    if ('type' in step) await agent.keyboard.type(step.type, { delay });
+    else
+      for (let i = 0; i < (step.times ?? 1); i++) {
+        await agent.keyboard.press(step.press, { delay: Math.min(delay, 40) });
+        if (delay > 0) await agent.waitForTimeout(delay);
+      }
+  }
+  // The acknowledgement: every action sent has been applied (or refused) by the customer.
+  await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+  return {
+    expected: expectedValue(steps, '', field === 'notes'),
+    customer: await customerValue(field),
+    mirror: (await mirrorElement(agent, `#${field}`))?.value ?? null,
+  };
+}
+
+describe('remote typing with real keystrokes', () => {
+  const matrix: string[] = [];
+
+  for (const delay of SPEEDS) {
+    it(`${delay} ms per key into ${FIELDS.length} fields: the customer's and the mirror's values are what was typed`, async () => {
+      const scripts = delay >= 100 ? SHORT : LONG;
+      for (const field of FIELDS) {
+        const outcome = await typeInto(field, scripts[field], delay);
+        const ok = outcome.customer === outcome.expected && outcome.mirror === outcome.expected;
+        matrix.push(`${delay} ms | ${field} | ${ok ? 'equal' : `customer ${JSON.stringify(outcome.customer)} mirror ${JSON.stringify(outcome.mirror)}`} | ${JSON.stringify(outcome.expected)}`);
+        expect(outcome, `${field} at ${delay} ms`).toEqual({ expected: outcome.expected, customer: outcome.expected, mirror: outcome.expected });
+      }
+      // Echoes of the last keys arrive after the acknowledgements: once the agent is elsewhere, they must not undo anything.
+      await (await mirrorFrame(agent)).locator('#title').click();
+      await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+      await customer.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      for (const field of FIELDS) {
+        const expected = expectedValue(scripts[field], '', field === 'notes');
+        await expect.poll(async () => (await mirrorElement(agent, `#${field}`))?.value).toBe(expected);
+        expect(await customerValue(field)).toBe(expected);
+      }
+    }, 120_000);
+  }
+
+  it('control: a field that drops every third key is caught by the oracle', async () => {
+    const steps: KeyStep[] = [{ press: 'Control+A' }, { type: 'abcdef' }];
+    const outcome = await typeInto('lossy', steps, 15);
+    expect(outcome.expected).toBe('abcdef');
+    expect(outcome.customer).not.toBe(outcome.expected);
+    expect(outcome.customer.length).toBeLessThan(outcome.expected.length);
+  }, 60_000);
+
+  afterAll(() => {
+    console.log(`typing matrix (speed | field | result | expected):\n${matrix.join('\n')}`);
+  });
+});
