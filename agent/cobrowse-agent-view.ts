@@ -492,6 +492,7 @@ export class CobrowseAgentView extends LitElement {
       ['compositionend', (e) => this.remoteInput.onCompositionEnd(e)],
       ['keyup', (e) => this.remoteInput.onSelectionMaybeChanged(e)],
       ['mouseup', (e) => this.remoteInput.onSelectionMaybeChanged(e)],
+      ['pointerdown', (e) => this.remoteInput.onPointerDown(e)],
       ['focusout', (e) => this.remoteInput.onFocusOut(e)],
       ['keydown', (e) => this.#onMirrorKeydown(e as KeyboardEvent)],
       ['wheel', (e) => this.#onMirrorWheel(e as WheelEvent)],
@@ -502,7 +503,7 @@ export class CobrowseAgentView extends LitElement {
     const attach = () => {
       detach();
       doc = iframe.contentDocument;
-      for (const [type, handler] of handlers) doc?.addEventListener(type, handler, { capture: true, passive: type !== 'wheel' && type !== 'click' && type !== 'keydown' });
+      for (const [type, handler] of handlers) doc?.addEventListener(type, handler, { capture: true, passive: !['wheel', 'click', 'keydown', 'beforeinput'].includes(type) });
     };
     const detach = () => {
       for (const [type, handler] of handlers) doc?.removeEventListener(type, handler, { capture: true });

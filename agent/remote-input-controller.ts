@@ -50,6 +50,7 @@ const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number
 const BULLET = '•';
 
 export const CONFLICT_NOTICE = 'The customer is typing in this field: their text was kept.';
+export const YIELDED_NOTICE = 'The customer is typing in this field. Click into it to type again.';
 
 /** True for a mirrored text field that edit actions drive (realm-independent: the mirror is another document). */
 export function isTextControl(node: EventTarget | null): node is TextControl {
@@ -90,6 +91,8 @@ export class RemoteInputController implements ReactiveController {
   /** Fields the agent typed and left: an echo that only masks the agent's text is not shown. */
   #settled = new Map<number, string>();
   #lastSelection = '';
+  /** A field the customer took over: the agent's keys stay local (refused) until the agent clicks into it again. */
+  #yielded: TextControl | null = null;
 
   constructor(host: ReactiveControllerHost, options: RemoteInputOptions) {
     this.#options = options;
@@ -105,6 +108,7 @@ export class RemoteInputController implements ReactiveController {
     this.#owned = null;
     this.#before = null;
     this.#composing = false;
+    this.#yielded = null;
     this.#settled.clear();
   }
 
@@ -130,12 +134,18 @@ export class RemoteInputController implements ReactiveController {
   onBeforeInput(event: Event): void {
     const el = event.target;
     if (!isTextControl(el) || !this.#options.canType()) return;
+    if (el === this.#yielded) {
+      // The customer has this field: the agent's keys would land in the middle of the customer's text.
+      event.preventDefault();
+      this.#options.notify(YIELDED_NOTICE);
+      return;
+    }
     if (!this.#before || this.#before.el !== el) this.#before = { el, value: el.value };
   }
 
   onInput(event: Event): void {
     const el = event.target;
-    if (!isTextControl(el) || !this.#options.canType()) return;
+    if (!isTextControl(el) || !this.#options.canType() || el === this.#yielded) return;
     if (this.#composing || (event as InputEvent).isComposing) return;
     this.#send(el, (event as InputEvent).inputType || 'insertText');
   }
@@ -155,7 +165,7 @@ export class RemoteInputController implements ReactiveController {
   /** Caret moves and selections without a change of text (arrows, Home/End, Shift+arrows, select-all, a click). */
   onSelectionMaybeChanged(event: Event): void {
     const el = event.target;
-    if (!isTextControl(el) || this.#composing || !this.#options.canType()) return;
+    if (!isTextControl(el) || this.#composing || !this.#options.canType() || el === this.#yielded) return;
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
     if (this.#before?.el === el) return;
@@ -170,8 +180,14 @@ export class RemoteInputController implements ReactiveController {
     this.#options.act({ kind: 'edit', id, chain: this.#chain, at: selection.ss, del: 0, ins: '', ...selection });
   }
 
+  /** A click into a field the customer took over gives it back to the agent. */
+  onPointerDown(event: Event): void {
+    if (this.#yielded !== null && event.target === this.#yielded) this.#yielded = null;
+  }
+
   /** The agent's focus left a field: the hold ends once the customer has answered everything. */
   onFocusOut(event: Event): void {
+    if (event.target === this.#yielded) this.#yielded = null;
     const owned = this.#owned;
     if (!owned || event.target !== owned.el) return;
     this.#before = null;
@@ -184,6 +200,7 @@ export class RemoteInputController implements ReactiveController {
     const owned = this.#owned;
     if (!owned || owned.id !== id) return;
     this.#release(owned, true);
+    this.#yielded = owned.el;
     this.#options.notify(CONFLICT_NOTICE);
   }
 
@@ -192,7 +209,9 @@ export class RemoteInputController implements ReactiveController {
     if (kind !== 'edit') return;
     const owned = this.#owned;
     if (owned) this.#release(owned, true);
-    if (reason === 'conflict') this.#options.notify(CONFLICT_NOTICE);
+    if (reason !== 'conflict') return;
+    if (owned) this.#yielded = owned.el;
+    this.#options.notify(CONFLICT_NOTICE);
   }
 
   #send(el: TextControl, how: string): void {

@@ -134,6 +134,70 @@ describe('remote typing with real keystrokes', () => {
     expect(outcome.customer.length).toBeLessThan(outcome.expected.length);
   }, 60_000);
 
+  it('composition (IME) through CDP reaches the customer as the composed text, in one input', async () => {
+    const frame = await mirrorFrame(agent);
+    await frame.locator('#fullname').click();
+    await agent.keyboard.press('Control+A');
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    await customer.evaluate(() => {
+      const field = document.getElementById('fullname') as HTMLInputElement;
+      const seen: string[] = [];
+      (window as unknown as { __fullnameInputs: string[] }).__fullnameInputs = seen;
+      field.addEventListener('input', () => seen.push(field.value));
+    });
+    const cdp = await agent.context().newCDPSession(agent);
+    await cdp.send('Input.imeSetComposition', { text: 'に', selectionStart: 1, selectionEnd: 1 });
+    await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+    await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+    await cdp.send('Input.insertText', { text: '日本' });
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    expect(await customerValue('fullname')).toBe('日本');
+    // The customer's page saw the composed text once, never the syllables in between.
+    expect(await customer.evaluate(() => (window as unknown as { __fullnameInputs: string[] }).__fullnameInputs)).toEqual(['日本']);
+    expect((await mirrorElement(agent, '#fullname'))?.value).toBe('日本');
+    // Typing on after the composition goes on from the composed text.
+    await agent.keyboard.type(' san', { delay: 15 });
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    expect(await customerValue('fullname')).toBe('日本 san');
+    await cdp.detach();
+  }, 60_000);
+
+  it('a concurrent edit: the customer’s typing wins, the agent is told, and the agent types again after clicking back in', async () => {
+    const frame = await mirrorFrame(agent);
+    await frame.locator('#borough').click();
+    await agent.keyboard.press('Control+A');
+    await agent.keyboard.type('Camden', { delay: 15 });
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    expect(await customerValue('borough')).toBe('Camden');
+
+    // Both type at once: the agent goes on at 40 ms per key while the customer types into the same field.
+    const agentTyping = agent.keyboard.type(' Town Hall', { delay: 40 });
+    await customer.locator('#borough').focus();
+    await customer.keyboard.press('End');
+    await customer.keyboard.type('ZZ', { delay: 40 });
+    await agentTyping;
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+
+    // No agent key lands after the customer's first key: the customer's text is whole, at the end.
+    const value = await customerValue('borough');
+    const agentPart = value.slice('Camden'.length, -2);
+    expect(value.startsWith('Camden') && value.endsWith('ZZ'), value).toBe(true);
+    expect(' Town Hall'.startsWith(agentPart), value).toBe(true);
+    await expect.poll(() => agent.locator('cobrowse-agent-view .toast').textContent()).toMatch(/customer is typing in this field/);
+    // The agent's copy shows the customer's text.
+    await expect.poll(async () => (await mirrorElement(agent, '#borough'))?.value).toBe(value);
+
+    // Keys while the customer has the field stay local; a click back into it gives it back.
+    await agent.keyboard.type('Q');
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    expect(await customerValue('borough')).toBe(value);
+    await frame.locator('#borough').click();
+    await agent.keyboard.press('End');
+    await agent.keyboard.type('!', { delay: 15 });
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    expect(await customerValue('borough')).toBe(`${value}!`);
+  }, 60_000);
+
   afterAll(() => {
     console.log(`typing matrix (speed | field | result | expected):\n${matrix.join('\n')}`);
   });

@@ -1,0 +1,39 @@
+/**
+ * The agent's edit splices (agent/remote-input-controller.ts): applying the
+ * splice to the value before a key gives the value after it, for any pair of
+ * strings and caret; and the echo comparison that lets the customer's masking
+ * (• for digits) count as the same text, and nothing else.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sameTextAllowingMask, spliceBetween } from '../../agent/remote-input-controller.js';
+
+const apply = (value: string, s: { at: number; del: number; ins: string }) => value.slice(0, s.at) + s.ins + value.slice(s.at + s.del);
+
+describe('edit splices', () => {
+  it('turn the value before a key into the value after it, for any strings and caret', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 's', 'i', ' ', '1', 'é') }), fc.string({ unit: fc.constantFrom('a', 's', 'i', ' ', '1', 'é') }), fc.option(fc.nat(40)), (before, after, caret) => {
+        const splice = spliceBetween(before, after, caret);
+        expect(apply(before, splice)).toBe(after);
+        expect(splice.at + splice.del).toBeLessThanOrEqual(before.length);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('anchor a repeated letter at the caret: typing s into "Mis|s" inserts at 3 or 4 the same way a person did', () => {
+    expect(spliceBetween('Miss', 'Misss', 4)).toEqual({ at: 4, del: 0, ins: 's' });
+    expect(spliceBetween('Miss', 'Misss', 3)).toEqual({ at: 3, del: 0, ins: 's' });
+    expect(spliceBetween('abc', 'ac', 1)).toEqual({ at: 1, del: 1, ins: '' });
+    expect(spliceBetween('hello world', 'hello there', 11)).toEqual({ at: 6, del: 5, ins: 'there' });
+  });
+
+  it('count an echo as the agent’s text only when it differs by masked digits', () => {
+    expect(sameTextAllowingMask('•••B Baker Street', '221B Baker Street')).toBe(true);
+    expect(sameTextAllowingMask('221B Baker Street', '221B Baker Street')).toBe(true);
+    expect(sameTextAllowingMask('•••B Baker Street', '22xB Baker Street')).toBe(false);
+    expect(sameTextAllowingMask('221B Baker Stree', '221B Baker Street')).toBe(false);
+    expect(sameTextAllowingMask('221C Baker Street', '221B Baker Street')).toBe(false);
+  });
+});
