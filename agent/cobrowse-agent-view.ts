@@ -5,6 +5,7 @@ import { Mirror } from './mirror/mirror.js';
 import { AgentSession, type AgentState } from './session/agent-session.js';
 import { arrowHeadPoints } from '../shared/annotation-shape.js';
 import { RemoteInputController, isTextControl } from './remote-input-controller.js';
+import { REFUSAL_MESSAGES } from './refusal-messages.js';
 
 export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
@@ -416,13 +417,7 @@ export class CobrowseAgentView extends LitElement {
       case 'action-refused':
         this.remoteInput.onRefused(message.kind, message.reason);
         if (message.reason === 'conflict') return;
-        this.#notify(
-          message.reason === 'masked'
-            ? 'That field is hidden from you, so it cannot be used remotely.'
-            : message.reason === 'no-control'
-              ? 'You no longer have control.'
-              : 'The customer’s page could not do that.',
-        );
+        this.#notify(REFUSAL_MESSAGES[message.reason]);
         return;
       default:
         return;

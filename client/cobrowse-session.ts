@@ -252,6 +252,12 @@ export class CobrowseSession extends LitElement {
   @property({ attribute: 'mask-selectors' }) accessor maskSelectors = '';
   /** Extra CSS selectors whose subtrees are hidden entirely, comma-separated. */
   @property({ attribute: 'block-selectors' }) accessor blockSelectors = '';
+  /**
+   * Origins besides this page's own that an agent with control may navigate the
+   * tab to (space- or comma-separated, e.g. "https://help.example.com"). Only
+   * http: and https: addresses are ever followed.
+   */
+  @property({ attribute: 'navigation-origins' }) accessor navigationOrigins = '';
   /** Where the session bundle is; defaults to cobrowse-session.js next to this script. */
   @property({ attribute: 'session-src' }) accessor sessionSrc = '';
 
@@ -448,6 +454,7 @@ export class CobrowseSession extends LitElement {
       overlayContainer: this._overlay ?? this.renderRoot.appendChild(document.createElement('div')),
       maskSelectors: splitSelectors(this.maskSelectors),
       blockSelectors: splitSelectors(this.blockSelectors),
+      navigationOrigins: this.navigationOrigins.split(/[\s,]+/).filter(Boolean),
     };
     this.#session = startSession({ invite, host, resumed, controlGranted, ...(signaling ? { signaling } : {}) });
     this.#dropPreload();

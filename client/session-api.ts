@@ -48,6 +48,8 @@ export interface SessionHost {
   readonly overlayContainer: HTMLElement;
   readonly maskSelectors: string[];
   readonly blockSelectors: string[];
+  /** Origins besides the page's own the agent may send the tab to (`navigation-origins`), as written. */
+  readonly navigationOrigins: readonly string[];
 }
 
 export interface SessionHandle {

@@ -258,6 +258,7 @@ export class CustomerSession implements SessionHandle {
           maskConfig: this.#maskConfig,
           isOwnUi: (node) => this.#options.host.uiRoot.contains(node),
           remoteInput: this.#remoteInput,
+          navigationOrigins: this.#options.host.navigationOrigins,
         });
         if (outcome.ok) {
           if (n !== undefined) this.#channel?.send({ t: 'action-ack', n });

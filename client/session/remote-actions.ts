@@ -9,6 +9,7 @@ import { decideField } from '../capture/mask.js';
 import { describeField, type MaskConfig } from '../capture/mask-dom.js';
 import { auditableText } from '../../shared/page-privacy.js';
 import type { ActionRefusal, RemoteAction } from '../../shared/protocol.js';
+import { allowedOrigins, checkNavigation } from './navigation-guard.js';
 import { setNativeValue, type RemoteInput } from './remote-input.js';
 
 export type { ActionRefusal };
@@ -23,6 +24,8 @@ export interface ActionContext {
   isOwnUi(node: Node): boolean;
   /** The agent's typing (edit actions), with its conflict rule. */
   remoteInput: RemoteInput;
+  /** Origins besides the page's own the agent may navigate to (the integrator's `navigation-origins`). */
+  navigationOrigins: readonly string[];
 }
 
 /** A short description for the audit log: tag, type, and an accessible label; never a value. */
@@ -74,15 +77,10 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
       else if (action.to === 'forward') view.history.forward();
       else if (action.to === 'reload') view.location.reload();
       else {
-        let target: URL;
-        try {
-          target = new URL(action.to, view.location.href);
-        } catch {
-          return { ok: false, reason: 'invalid' };
-        }
-        if (target.origin !== view.location.origin) return { ok: false, reason: 'cross-origin' };
-        view.location.assign(target.href);
-        return { ok: true, target: target.pathname };
+        const verdict = checkNavigation(action.to, view.location.href, allowedOrigins(context.navigationOrigins));
+        if (!verdict.ok) return verdict;
+        view.location.assign(verdict.url.href);
+        return { ok: true, target: verdict.url.origin === view.location.origin ? verdict.url.pathname : verdict.url.origin + verdict.url.pathname };
       }
       return { ok: true, target: action.to };
     }

@@ -19,10 +19,13 @@ export interface Harness {
 export async function startHarness(
   env: Record<string, string> = {},
   options: Parameters<typeof startTestServer>[1] = {},
-  shopOptions: { csp?: (serverUrl: string) => string } = {},
+  shopOptions: { csp?: (serverUrl: string) => string; navigationOrigins?: (serverUrl: string) => string } = {},
 ): Promise<Harness> {
   const server = await startTestServer(env, options);
-  const shop = await startShop(server.baseUrl, shopOptions.csp ? { csp: shopOptions.csp(server.baseUrl) } : {});
+  const shop = await startShop(server.baseUrl, {
+    ...(shopOptions.csp ? { csp: shopOptions.csp(server.baseUrl) } : {}),
+    ...(shopOptions.navigationOrigins ? { navigationOrigins: shopOptions.navigationOrigins(server.baseUrl) } : {}),
+  });
   const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
   return {
     server,

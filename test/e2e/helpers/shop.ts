@@ -20,7 +20,7 @@ const styles = `
   .tall { height: 1800px; background: linear-gradient(#f0fdfa, #ccfbf1); }
 `;
 
-function page(server: string, title: string, body: string): string {
+function page(server: string, title: string, body: string, navigationOrigins = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -32,7 +32,7 @@ function page(server: string, title: string, body: string): string {
 <body>
   <header><strong>Test Shop</strong></header>
   <main>${body}</main>
-  <cobrowse-session server="${server}"></cobrowse-session>
+  <cobrowse-session server="${server}"${navigationOrigins ? ` navigation-origins="${navigationOrigins}"` : ''}></cobrowse-session>
   <script type="module" src="/shop.js"></script>
 </body>
 </html>`;
@@ -104,6 +104,8 @@ const shopScript = `
 export interface ShopOptions {
   /** A Content-Security-Policy header for every page (the integrator's own policy). */
   csp?: string;
+  /** The integrator's allowlist for remote navigation, on every page's element. */
+  navigationOrigins?: string;
 }
 
 export async function startShop(serverUrl: string, options: ShopOptions = {}): Promise<Shop> {
@@ -119,10 +121,10 @@ export async function startShop(serverUrl: string, options: ShopOptions = {}): P
     }
     const html =
       path === '/shipping'
-        ? page(serverUrl, 'Test Shop · Shipping', shipping)
+        ? page(serverUrl, 'Test Shop · Shipping', shipping, options.navigationOrigins)
         : path === '/form'
-          ? page(serverUrl, 'Test Shop · Delivery', form)
-          : page(serverUrl, 'Test Shop · Checkout', checkout);
+          ? page(serverUrl, 'Test Shop · Delivery', form, options.navigationOrigins)
+          : page(serverUrl, 'Test Shop · Checkout', checkout, options.navigationOrigins);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(options.csp ? { 'content-security-policy': options.csp } : {}) }).end(html);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
