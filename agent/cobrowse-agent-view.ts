@@ -142,9 +142,15 @@ export class CobrowseAgentView extends LitElement {
       border-color: #b91c1c;
       color: #fff;
     }
-    button:disabled {
+    button:disabled,
+    button[aria-disabled='true'] {
       opacity: 0.55;
       cursor: not-allowed;
+    }
+    .control-note {
+      font-size: 0.85rem;
+      font-weight: 600;
+      color: #92400e;
     }
     button:focus-visible,
     input:focus-visible {
@@ -317,6 +323,8 @@ export class CobrowseAgentView extends LitElement {
   @state() accessor _page = { url: '', title: '' };
   @state() accessor _hasView = false;
   @state() accessor _toast = '';
+  /** Who changed control last, in words ("The customer took back control."); stays until control changes again. */
+  @state() accessor _controlNote = '';
 
   @query('.frame') accessor _frame!: HTMLElement;
   @query('.stage') accessor _stage!: HTMLElement;
@@ -392,10 +400,15 @@ export class CobrowseAgentView extends LitElement {
     const session = new AgentSession({ serverUrl: this.server || location.origin, token: this.token, mirror });
     this.session = session;
     session.on('state', ({ state, detail }) => this.#showState(state, detail));
-    session.on('control', ({ granted, pending }) => {
+    session.on('control', ({ granted, pending, by }) => {
+      const focused = this.shadowRoot?.activeElement ?? null;
+      const had = this._control;
       this._control = granted ? 'granted' : pending ? 'pending' : 'none';
+      this._controlNote = controlNote(had, this._control, by);
       if (!granted && this._tool === 'control') this._tool = 'pointer';
       if (granted) this._tool = 'control';
+      // The button that had focus may be gone (Request control becomes Control): keep focus in the toolbar, not on <body>.
+      if (focused?.closest('.tools, .nav')) void this.updateComplete.then(() => this.#keepToolbarFocus(focused));
       this.dispatchEvent(new CustomEvent('cobrowse-control', { detail: { granted }, bubbles: true, composed: true }));
     });
     session.on('page', (page) => (this._page = page));
@@ -696,6 +709,16 @@ export class CobrowseAgentView extends LitElement {
     head.setAttribute('points', arrowHeadPoints(x1, y1, x2, y2));
   }
 
+  #keepToolbarFocus(previous: Element): void {
+    if (previous.isConnected && !(previous as HTMLButtonElement).disabled) return;
+    const root = this.shadowRoot;
+    const next =
+      this._control === 'granted'
+        ? [...(root?.querySelectorAll<HTMLButtonElement>('.tools button') ?? [])].find((b) => b.textContent?.trim() === 'Control')
+        : root?.querySelector<HTMLButtonElement>('.tools button.primary');
+    next?.focus();
+  }
+
   #clearDrawings(): void {
     this._ink?.replaceChildren();
     this.session?.send({ t: 'annotation-clear' });
@@ -747,9 +770,16 @@ export class CobrowseAgentView extends LitElement {
           ${this._control === 'granted'
             ? html`${this.#toolButton('control', 'Control')}
                 <button type="button" @click=${() => this.session?.releaseControl()}>Release control</button>`
-            : html`<button type="button" class="primary" ?disabled=${!live || this._control === 'pending'} @click=${() => this.session?.requestControl()}>
+            : html`<button
+                type="button"
+                class="primary"
+                ?disabled=${!live}
+                aria-disabled=${this._control === 'pending' ? 'true' : 'false'}
+                @click=${() => this._control !== 'pending' && this.session?.requestControl()}
+              >
                 ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
               </button>`}
+          ${this._controlNote ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
           <button type="button" class="danger" ?disabled=${this._state === 'ended' || this._state === 'invalid'} @click=${() => this.session?.end()}>
             End session
           </button>
@@ -801,6 +831,16 @@ const NOTICE_HINTS: Partial<Record<AgentState, string>> = {
     'The customer sees a prompt explaining what you will see. Their page appears here as soon as they allow it.',
   'waiting-for-customer': 'The customer may be changing pages. The view comes back by itself.',
 };
+
+/** The toolbar's words for a change of control. */
+function controlNote(had: 'none' | 'pending' | 'granted', now: 'none' | 'pending' | 'granted', by: 'customer' | 'agent' | 'connection'): string {
+  if (now === 'granted') return had === 'granted' ? '' : 'The customer gave you control.';
+  if (now === 'pending') return '';
+  if (had !== 'granted') return by === 'customer' && had === 'pending' ? 'The customer declined to give you control.' : '';
+  if (by === 'customer') return 'The customer took back control.';
+  if (by === 'agent') return 'You released control.';
+  return 'Control ended: the connection to the customer’s page was lost.';
+}
 
 function safePath(url: string): string {
   try {

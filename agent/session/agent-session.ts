@@ -35,8 +35,11 @@ export type AgentState =
 
 export interface AgentSessionEvents {
   state: { state: AgentState; detail: string };
-  /** Control held by the agent changed. */
-  control: { granted: boolean; pending: boolean };
+  /**
+   * Control held by the agent changed; `by` says who changed it: the customer
+   * (granted or took it back), the agent (released it), or the connection (lost with it).
+   */
+  control: { granted: boolean; pending: boolean; by: 'customer' | 'agent' | 'connection' };
   /** A message from the customer that the UI shows (pointer, refusals). */
   message: ChannelMessage;
   /** The customer's page (from nav frames and snapshots). */
@@ -165,7 +168,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#controlPending = true;
     this.#signaling.send({ t: 'event', event: { kind: 'control-requested' } });
     this.send({ t: 'control-request' });
-    this.emit('control', { granted: false, pending: true });
+    this.emit('control', { granted: false, pending: true, by: 'agent' });
   }
 
   /** Hand control back to the customer. */
@@ -173,7 +176,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     if (!this.#controlGranted) return;
     this.send({ t: 'control-revoke' });
     this.#signaling.send({ t: 'event', event: { kind: 'control-revoked' } });
-    this.#setControl(false);
+    this.#setControl(false, 'agent');
   }
 
   /** A remote action, numbered; only sent while control is held. */
@@ -274,7 +277,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       if (this.#channel !== channel) return;
       this.#channel = null;
       this.#forgetActions();
-      if (this.#controlGranted) this.#setControl(false);
+      if (this.#controlGranted) this.#setControl(false, 'connection');
       if (this.#state !== 'ended') {
         this.#setState(this.#customerPresent ? 'reconnecting' : 'waiting-for-customer', 'Lost the customer’s page; the view may be out of date.');
         this.#prepareSparePeer();
@@ -304,15 +307,15 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     switch (message.t) {
       case 'control-grant':
         this.#controlPending = false;
-        this.#setControl(true);
+        this.#setControl(true, 'customer');
         return;
       case 'control-deny':
         this.#controlPending = false;
-        this.emit('control', { granted: false, pending: false });
+        this.emit('control', { granted: false, pending: false, by: 'customer' });
         this.emit('message', message);
         return;
       case 'control-revoke':
-        this.#setControl(false);
+        this.#setControl(false, 'customer');
         return;
       case 'end':
         this.#finish(message.reason);
@@ -333,9 +336,9 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     }
   }
 
-  #setControl(granted: boolean): void {
+  #setControl(granted: boolean, by: AgentSessionEvents['control']['by']): void {
     this.#controlGranted = granted;
-    this.emit('control', { granted, pending: this.#controlPending });
+    this.emit('control', { granted, pending: this.#controlPending, by });
   }
 
   #setWaitingState(): void {

@@ -84,10 +84,42 @@ describe('agent view remote control', () => {
     buttonNamed(live.view, 'Request control').click();
     await live.customer.waitFor((m) => m.t === 'control-request');
     await live.view.updateComplete;
-    expect(buttonNamed(live.view, 'Waiting for permission…').disabled).to.equal(true);
+    // Not disabled (a disabled button drops keyboard focus to <body>): marked aria-disabled, and a click does nothing.
+    expect(buttonNamed(live.view, 'Waiting for permission…').getAttribute('aria-disabled')).to.equal('true');
+    buttonNamed(live.view, 'Waiting for permission…').click();
+    await drained(live);
+    expect(receivedOf(live, 'control-request').length).to.equal(1);
     live.customer.send({ t: 'control-deny' });
     await until(() => toastText(live!.view).includes('declined'), 'the declined notice');
     expect(buttonNamed(live.view, 'Request control').disabled).to.equal(false);
+  });
+
+  it('by keyboard: focus stays in the toolbar through request, grant and revoke, and the toolbar says who changed control', async () => {
+    live = await goLive();
+    const request = buttonNamed(live.view, 'Request control');
+    request.focus();
+    await sendKeys({ press: 'Enter' });
+    await live.customer.waitFor((m) => m.t === 'control-request');
+    live.customer.send({ t: 'control-grant' });
+    await until(() => live!.view.shadowRoot?.querySelector('form.nav'), 'the agent to show it has control');
+    await live.view.updateComplete;
+    const shadow = agentShadow(live.view);
+    await until(() => shadow.activeElement?.textContent?.trim() === 'Control', 'focus on the Control tool');
+    expect(document.activeElement).to.equal(live.view);
+    expect(shadow.querySelector('.control-note')?.textContent).to.equal('The customer gave you control.');
+
+    live.customer.send({ t: 'control-revoke' });
+    await until(() => shadow.querySelector('.control-note')?.textContent === 'The customer took back control.', 'the took-back notice');
+    await until(() => shadow.activeElement?.textContent?.trim() === 'Request control', 'focus on Request control');
+    expect(document.activeElement).to.equal(live.view);
+
+    // Asking again and releasing: the note says the agent did it.
+    await sendKeys({ press: 'Enter' });
+    await live.customer.waitFor((m) => m.t === 'control-request' && receivedOf(live!, 'control-request').length === 2);
+    live.customer.send({ t: 'control-grant' });
+    await until(() => shadow.querySelector('form.nav'), 'control again');
+    buttonNamed(live.view, 'Release control').click();
+    await until(() => shadow.querySelector('.control-note')?.textContent === 'You released control.', 'the released notice');
   });
 
   it('refuses a masked field in the UI: no action for focus, typing or clicks, and a "hidden" notice', async () => {

@@ -67,6 +67,8 @@ describe('agent console', () => {
 
     await customer.getByRole('button', { name: 'Take back control' }).click();
     await expect.poll(() => agent.getByRole('button', { name: 'Request control' }).isVisible()).toBe(true);
+    // Not a silent change: the toolbar says who took control.
+    await expect.poll(() => agent.locator('cobrowse-agent-view .control-note').textContent()).toBe('The customer took back control.');
     // An action already on its way, or sent by a console that has not caught up, is refused by the customer.
     const answer = await agent.evaluate(
       () =>
