@@ -6,6 +6,7 @@ import { AgentSession, type AgentState } from './session/agent-session.js';
 import { arrowHeadPoints } from '../shared/annotation-shape.js';
 import { RemoteInputController, isTextControl } from './remote-input-controller.js';
 import { REFUSAL_MESSAGES } from './refusal-messages.js';
+import { MirrorListeners } from './mirror-listeners.js';
 
 export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
@@ -337,6 +338,7 @@ export class CobrowseAgentView extends LitElement {
   #scale = 1;
   #resizeObserver: ResizeObserver | null = null;
   #detachMirrorListeners: (() => void) | null = null;
+  #mirrorListeners: MirrorListeners | null = null;
   #pointerFrame = 0;
   #pendingPointer: { x: number; y: number } | null = null;
   #stroke: Stroke | null = null;
@@ -390,6 +392,8 @@ export class CobrowseAgentView extends LitElement {
       acceptInput: (frame) => this.remoteInput.acceptEcho(frame),
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
+        // A snapshot or an added iframe brings documents to listen on.
+        if (frame.t === 'snapshot' || (frame.t === 'mutations' && frame.adds.length > 0)) this.#mirrorListeners?.sync(frame.t === 'snapshot');
         if (!this._hasView && frame.t === 'snapshot' && frame.final) this._hasView = true;
         if (frame.t === 'snapshot' || frame.t === 'viewport') this.#fit();
         this.#placeHighlight();
@@ -486,12 +490,11 @@ export class CobrowseAgentView extends LitElement {
     }
   }
 
-  /** Listeners on the mirror's document run here, in the console; the mirror itself runs no script. */
+  /** Listeners on the mirror's documents run here, in the console; the mirror itself runs no script. */
   #attachMirrorListeners(): void {
     const iframe = this.mirror?.iframe;
     if (!iframe) return;
-    let doc: Document | null = null;
-    const handlers: [string, EventListener][] = [
+    const listeners: MirrorListeners = new MirrorListeners(iframe, [
       ['pointermove', (e) => this.#onMirrorPointerMove(e as PointerEvent)],
       ['click', (e) => this.#onMirrorClick(e as MouseEvent)],
       ['beforeinput', (e) => this.remoteInput.onBeforeInput(e)],
@@ -506,28 +509,10 @@ export class CobrowseAgentView extends LitElement {
       ['wheel', (e) => this.#onMirrorWheel(e as WheelEvent)],
       ['focusin', (e) => this.#onMirrorFocus(e)],
       // pointerleave does not bubble but is captured here for every element left; only leaving the page counts.
-      ['pointerleave', (e) => e.target === doc?.documentElement && this.session?.send({ t: 'pointer', x: 0, y: 0, gone: true })],
-    ];
-    const attach = () => {
-      detach();
-      doc = iframe.contentDocument;
-      for (const [type, handler] of handlers) doc?.addEventListener(type, handler, { capture: true, passive: !['wheel', 'click', 'keydown', 'beforeinput'].includes(type) });
-    };
-    const detach = () => {
-      for (const [type, handler] of handlers) doc?.removeEventListener(type, handler, { capture: true });
-      doc = null;
-    };
-    // Each snapshot may replace the mirror document; re-attach when it does.
-    const timer = setInterval(() => {
-      if (iframe.contentDocument !== doc) attach();
-    }, 250);
-    iframe.addEventListener('load', attach);
-    attach();
-    this.#detachMirrorListeners = () => {
-      clearInterval(timer);
-      iframe.removeEventListener('load', attach);
-      detach();
-    };
+      ['pointerleave', (e) => e.target === listeners.topDocument?.documentElement && this.session?.send({ t: 'pointer', x: 0, y: 0, gone: true })],
+    ]);
+    this.#mirrorListeners = listeners;
+    this.#detachMirrorListeners = () => listeners.destroy();
   }
 
   #elementId(target: EventTarget | null): number | undefined {
@@ -575,12 +560,9 @@ export class CobrowseAgentView extends LitElement {
     const id = this.#elementId(target);
     if (!target || id === undefined) return;
     if (this._tool !== 'control' || this._control !== 'granted' || this.mirror?.isMasked(id)) return;
-    // Text fields go key by key (remote-input-controller); other controls send their new value.
-    if (isTextControl(event.target)) {
-      this.remoteInput.onInput(event);
-      return;
-    }
-    this.session?.act({ kind: 'input', id, v: String(target.value ?? target.textContent ?? '') });
+    // Text fields go key by key, other controls as their new value (remote-input-controller); rich text is refused there.
+    if (isTextControl(event.target)) this.remoteInput.onInput(event);
+    else this.remoteInput.onValueInput(event);
   }
 
   #onMirrorKeydown(event: KeyboardEvent): void {
@@ -602,6 +584,13 @@ export class CobrowseAgentView extends LitElement {
       return;
     }
     event.preventDefault();
+    // The innermost element under the pointer that can still scroll that way scrolls, as in a browser; else the page.
+    const inner = scrollableAncestor(event.target, event.deltaX, event.deltaY);
+    const innerId = inner ? this.#elementId(inner) : undefined;
+    if (inner && innerId !== undefined) {
+      this.session?.act({ kind: 'scroll', id: innerId, x: Math.max(0, inner.scrollLeft + event.deltaX), y: Math.max(0, inner.scrollTop + event.deltaY) });
+      return;
+    }
     const scroll = this.mirror?.scroll ?? { x: 0, y: 0 };
     this.session?.act({ kind: 'scroll', id: 0, x: Math.max(0, scroll.x + event.deltaX), y: Math.max(0, scroll.y + event.deltaY) });
   }
@@ -831,6 +820,21 @@ const NOTICE_HINTS: Partial<Record<AgentState, string>> = {
     'The customer sees a prompt explaining what you will see. Their page appears here as soon as they allow it.',
   'waiting-for-customer': 'The customer may be changing pages. The view comes back by itself.',
 };
+
+/** The nearest element at or above `target` (in the mirror's realm) that can scroll further by (dx, dy). */
+function scrollableAncestor(target: EventTarget | null, dx: number, dy: number): Element | null {
+  let el: Element | null = typeof target === 'object' && target !== null && 'nodeType' in target && (target as Node).nodeType === 1 ? (target as Element) : null;
+  while (el && el !== el.ownerDocument.documentElement && el !== el.ownerDocument.body) {
+    const style = el.ownerDocument.defaultView?.getComputedStyle(el);
+    const scrollsY = style && /(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight;
+    const scrollsX = style && /(auto|scroll)/.test(style.overflowX) && el.scrollWidth > el.clientWidth;
+    const roomY = dy > 0 ? el.scrollTop + el.clientHeight < el.scrollHeight : dy < 0 && el.scrollTop > 0;
+    const roomX = dx > 0 ? el.scrollLeft + el.clientWidth < el.scrollWidth : dx < 0 && el.scrollLeft > 0;
+    if ((scrollsY && roomY) || (scrollsX && roomX)) return el;
+    el = el.parentElement;
+  }
+  return null;
+}
 
 /** The toolbar's words for a change of control. */
 function controlNote(had: 'none' | 'pending' | 'granted', now: 'none' | 'pending' | 'granted', by: 'customer' | 'agent' | 'connection'): string {

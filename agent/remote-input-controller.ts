@@ -21,6 +21,8 @@ import type { ActionRefusal, EditAction, RemoteAction } from '../shared/protocol
 import type { InputFrame } from './mirror/mirror.js';
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
+/** A form control whose whole value is sent (select, date, number, range, color, ...). */
+type ValueControl = HTMLInputElement | HTMLSelectElement;
 
 export interface RemoteInputOptions {
   /** Send an action to the customer; false when not sent (no control, no channel). */
@@ -38,7 +40,7 @@ export interface RemoteInputOptions {
 }
 
 interface OwnedField {
-  el: TextControl;
+  el: TextControl | ValueControl;
   id: number;
   /** The value the customer has been told about (after the last edit sent). */
   sent: string;
@@ -46,10 +48,12 @@ interface OwnedField {
   echo: InputFrame | null;
 }
 
-const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
+/** number is not here: its value reads '' while what is typed is not yet a number, so it goes as a whole value. */
+const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', '']);
 const BULLET = '•';
 
 export const CONFLICT_NOTICE = 'The customer is typing in this field: their text was kept.';
+export const RICH_TEXT_NOTICE = 'Typing into this rich-text editor cannot be done remotely yet: ask the customer to type it.';
 export const YIELDED_NOTICE = 'The customer is typing in this field. Click into it to type again.';
 
 /** True for a mirrored text field that edit actions drive (realm-independent: the mirror is another document). */
@@ -58,6 +62,19 @@ export function isTextControl(node: EventTarget | null): node is TextControl {
   const el = node as Element;
   if (el.localName === 'textarea') return true;
   return el.localName === 'input' && TYPABLE_INPUTS.has((el.getAttribute('type') ?? '').toLowerCase());
+}
+
+/** True for a mirrored select or a non-text input whose value changes as a whole (not checkboxes, radios or buttons: those are clicks). */
+export function isValueControl(node: EventTarget | null): node is ValueControl {
+  if (typeof node !== 'object' || node === null || !('localName' in node)) return false;
+  const el = node as Element;
+  if (el.localName === 'select') return true;
+  if (el.localName !== 'input' || isTextControl(el)) return false;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'file', 'hidden', 'password'].includes((el.getAttribute('type') ?? '').toLowerCase());
+}
+
+function isRichText(node: EventTarget | null): boolean {
+  return typeof node === 'object' && node !== null && 'isContentEditable' in node && (node as HTMLElement).isContentEditable === true;
 }
 
 /** The same text, allowing the customer's masking: a • where the agent's text has a digit. */
@@ -92,7 +109,7 @@ export class RemoteInputController implements ReactiveController {
   #settled = new Map<number, string>();
   #lastSelection = '';
   /** A field the customer took over: the agent's keys stay local (refused) until the agent clicks into it again. */
-  #yielded: TextControl | null = null;
+  #yielded: TextControl | ValueControl | null = null;
 
   constructor(host: ReactiveControllerHost, options: RemoteInputOptions) {
     this.#options = options;
@@ -133,7 +150,14 @@ export class RemoteInputController implements ReactiveController {
 
   onBeforeInput(event: Event): void {
     const el = event.target;
-    if (!isTextControl(el) || !this.#options.canType()) return;
+    if (!this.#options.canType()) return;
+    if (isRichText(el)) {
+      // A splice of a contenteditable's text would flatten its markup on the customer's side: refused, clearly.
+      event.preventDefault();
+      this.#options.notify(RICH_TEXT_NOTICE);
+      return;
+    }
+    if (!isTextControl(el)) return;
     if (el === this.#yielded) {
       // The customer has this field: the agent's keys would land in the middle of the customer's text.
       event.preventDefault();
@@ -148,6 +172,19 @@ export class RemoteInputController implements ReactiveController {
     if (!isTextControl(el) || !this.#options.canType() || el === this.#yielded) return;
     if (this.#composing || (event as InputEvent).isComposing) return;
     this.#send(el, (event as InputEvent).inputType || 'insertText');
+  }
+
+  /** A select, date, number, range... changed: its whole value goes, and its echoes are held like a text field's. */
+  onValueInput(event: Event): void {
+    const el = event.target;
+    if (!isValueControl(el) || !this.#options.canType()) return;
+    const id = this.#options.idOf(el);
+    if (id === undefined || this.#options.isMasked(id)) return;
+    if (this.#owned && this.#owned.el !== el) this.#release(this.#owned, false);
+    const owned: OwnedField = this.#owned ?? { el, id, sent: el.value, echo: null };
+    this.#owned = owned;
+    this.#settled.delete(id);
+    if (this.#options.act({ kind: 'input', id, v: el.value })) owned.sent = el.value;
   }
 
   onCompositionStart(event: Event): void {
@@ -206,7 +243,7 @@ export class RemoteInputController implements ReactiveController {
 
   /** The customer refused an edit. */
   onRefused(kind: string, reason: ActionRefusal): void {
-    if (kind !== 'edit') return;
+    if (kind !== 'edit' && kind !== 'input') return;
     const owned = this.#owned;
     if (owned) this.#release(owned, true);
     if (reason !== 'conflict') return;

@@ -107,14 +107,17 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
       context.remoteInput.leave();
       const rect = el.getBoundingClientRect();
-      const x = action.x !== undefined ? action.x - view.scrollX : rect.left + rect.width / 2;
-      const y = action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
-      for (const type of ['pointerdown', 'mousedown']) mouse(el, type, view, x, y);
+      // In a same-origin iframe the agent's coordinates are the frame's: its own rect centre is the honest point.
+      const own = el.ownerDocument === view.document;
+      const elView = own ? view : ((el.ownerDocument.defaultView as (Window & typeof globalThis) | null) ?? view);
+      const x = own && action.x !== undefined ? action.x - view.scrollX : rect.left + rect.width / 2;
+      const y = own && action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
+      for (const type of ['pointerdown', 'mousedown']) mouse(el, type, elView, x, y);
       if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
-      for (const type of ['pointerup', 'mouseup']) mouse(el, type, view, x, y);
+      for (const type of ['pointerup', 'mouseup']) mouse(el, type, elView, x, y);
       // click() runs the default action too (follow a link, toggle a checkbox, submit a form).
       if ('click' in el && typeof el.click === 'function') (el as HTMLElement).click();
-      else mouse(el, 'click', view, x, y);
+      else mouse(el, 'click', elView, x, y);
       return { ok: true, target: describeTarget(el) };
     }
     case 'input': {
@@ -127,8 +130,8 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
         el.focus({ preventScroll: true });
         setNativeValue(el, action.v);
       } else if ((el as HTMLElement).isContentEditable) {
-        (el as HTMLElement).focus({ preventScroll: true });
-        el.textContent = action.v;
+        // Replacing a rich-text editor's text would flatten its markup: not done remotely.
+        return { ok: false, reason: 'unsupported' };
       } else {
         return { ok: false, reason: 'invalid' };
       }

@@ -74,6 +74,30 @@ const form = `
   </form>
   <p id="summary" aria-live="polite"></p>`;
 
+/** Every other kind of control an agent may use remotely. */
+const controls = `
+  <h1 id="title">Preferences</h1>
+  <form id="prefs">
+    <label><input type="checkbox" id="gift" name="gift"> Gift wrap</label>
+    <fieldset><legend>Delivery speed</legend>
+      <label><input type="radio" name="speed" id="speed-standard" value="standard" checked> Standard</label>
+      <label><input type="radio" name="speed" id="speed-express" value="express"> Express</label>
+    </fieldset>
+    <label for="size">Size</label><select id="size" name="size"><option value="s">Small</option><option value="m">Medium</option><option value="l">Large</option></select>
+    <label for="when">Delivery date</label><input id="when" name="when" type="date">
+    <label for="qty">Quantity</label><input id="qty" name="qty" type="number" value="1" min="1" max="99">
+    <label for="volume">Doorbell volume</label><input id="volume" name="volume" type="range" min="0" max="10" value="5">
+    <div id="editor" contenteditable="true"><p>Rich <b>text</b> note</p></div>
+  </form>
+  <div id="scroller" style="height:120px;overflow:auto;border:1px solid #999"><div style="height:900px">Terms <p id="terms-end" style="margin-top:800px">End of terms</p></div></div>
+  <iframe id="help-frame" src="/frame" title="Help" style="width:100%;height:140px"></iframe>`;
+
+const frame = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Help</title></head><body>
+  <button type="button" id="frame-button">Show help</button><p id="frame-status"></p>
+  <label for="frame-input">Question</label><input id="frame-input">
+  <script src="/frame.js"></script></body></html>`;
+const frameScript = `document.getElementById('frame-button').addEventListener('click', () => { document.getElementById('frame-status').textContent = 'Help shown'; });`;
+
 const shipping = `<h1 id="title">Shipping</h1><p id="intro">Choose how to ship your order.</p><a href="/checkout">Back to checkout</a>`;
 
 // The shop's own script: reacts to the Next button like a real checkout would.
@@ -115,6 +139,14 @@ export async function startShop(serverUrl: string, options: ShopOptions = {}): P
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(shopScript);
       return;
     }
+    if (path === '/frame.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(frameScript);
+      return;
+    }
+    if (path === '/frame') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(options.csp ? { 'content-security-policy': options.csp } : {}) }).end(frame);
+      return;
+    }
     if (path === '/shop.css') {
       res.writeHead(200, { 'content-type': 'text/css' }).end(styles);
       return;
@@ -124,6 +156,8 @@ export async function startShop(serverUrl: string, options: ShopOptions = {}): P
         ? page(serverUrl, 'Test Shop · Shipping', shipping, options.navigationOrigins)
         : path === '/form'
           ? page(serverUrl, 'Test Shop · Delivery', form, options.navigationOrigins)
+          : path === '/controls'
+            ? page(serverUrl, 'Test Shop · Preferences', controls, options.navigationOrigins)
           : page(serverUrl, 'Test Shop · Checkout', checkout, options.navigationOrigins);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(options.csp ? { 'content-security-policy': options.csp } : {}) }).end(html);
   });
