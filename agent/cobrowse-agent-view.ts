@@ -7,6 +7,7 @@ import { arrowHeadPoints } from '../shared/annotation-shape.js';
 import { RemoteInputController, isTextControl } from './remote-input-controller.js';
 import { REFUSAL_MESSAGES } from './refusal-messages.js';
 import { MirrorListeners } from './mirror-listeners.js';
+import { KeyboardGuidanceController } from './keyboard-guidance-controller.js';
 
 export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
@@ -234,6 +235,24 @@ export class CobrowseAgentView extends LitElement {
         opacity: 0;
       }
     }
+    .stage:focus-visible {
+      outline: 3px solid #f59e0b;
+      outline-offset: -3px;
+    }
+    .kbd-pointer {
+      position: absolute;
+      left: 0;
+      top: 0;
+      width: 16px;
+      height: 16px;
+      margin: -8px 0 0 -8px;
+      border-radius: 50%;
+      border: 3px solid #1d4ed8;
+      background: rgb(29 78 216 / 20%);
+      pointer-events: none;
+      display: none;
+      z-index: 2;
+    }
     .highlight {
       position: absolute;
       border: 3px solid #f59e0b;
@@ -344,6 +363,32 @@ export class CobrowseAgentView extends LitElement {
   #stroke: Stroke | null = null;
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
   #highlightedId: number | null = null;
+  /** Guidance from the keyboard: a pointer moved by arrow keys on the stage, Enter acts with the tool. */
+  readonly keyboardGuidance = new KeyboardGuidanceController(this, {
+    tool: () => this._tool,
+    live: () => this._state === 'live' && this._hasView,
+    viewport: () => {
+      const scroll = this.mirror?.scroll ?? { x: 0, y: 0 };
+      const { w, h } = this.mirror?.viewport ?? { w: 0, h: 0 };
+      return { x: scroll.x, y: scroll.y, w, h };
+    },
+    showPointer: (at) => this.#showKeyboardPointer(at),
+    highlightAt: (at) => this.#highlight(this.#elementIdAt(at)),
+    highlightElement: (target) => {
+      const id = this.#elementId(target);
+      if (id === undefined) return false;
+      this.#highlight(id);
+      return true;
+    },
+    stroke: (shape, points, final) => this.#keyboardStroke(shape, points, final),
+    cancelStroke: () => {
+      this.#keyStroke?.element.remove();
+      this.#keyStroke = null;
+    },
+    clickAt: (at) => this.#keyboardClick(at),
+  });
+  #keyStroke: Stroke | null = null;
+
   /** The agent's typing: the field being typed in is the agent's until the customer has caught up. */
   readonly remoteInput = new RemoteInputController(this, {
     act: (action) => this.session?.act(action) ?? false,
@@ -393,7 +438,10 @@ export class CobrowseAgentView extends LitElement {
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
         // A snapshot or an added iframe brings documents to listen on.
-        if (frame.t === 'snapshot' || (frame.t === 'mutations' && frame.adds.length > 0)) this.#mirrorListeners?.sync(frame.t === 'snapshot');
+        if (frame.t === 'snapshot' || (frame.t === 'mutations' && frame.adds.length > 0)) {
+          this.#mirrorListeners?.sync(frame.t === 'snapshot');
+          this.keyboardGuidance.quietLinks(this.mirror?.iframe.contentDocument);
+        }
         if (!this._hasView && frame.t === 'snapshot' && frame.final) this._hasView = true;
         if (frame.t === 'snapshot' || frame.t === 'viewport') this.#fit();
         this.#placeHighlight();
@@ -536,15 +584,70 @@ export class CobrowseAgentView extends LitElement {
     });
   }
 
+  /** Highlights `id` for the customer, or clears the highlight when it is already the highlighted one. */
+  #highlight(id: number | undefined): void {
+    if (id === undefined) return;
+    this.#highlightedId = this.#highlightedId === id ? null : id;
+    this.session?.send({ t: 'highlight', id: this.#highlightedId, label: 'Look here' });
+    this.#placeHighlight();
+  }
+
+  /** The customer's id of the innermost mirrored element at page coordinates. */
+  #elementIdAt(at: { x: number; y: number }): number | undefined {
+    const doc = this.mirror?.iframe.contentDocument;
+    const scroll = this.mirror?.scroll ?? { x: 0, y: 0 };
+    let el = doc?.elementFromPoint(at.x - scroll.x, at.y - scroll.y) ?? null;
+    // Climb to the nearest element the customer knows (the mirror adds a few of its own).
+    while (el && this.#elementId(el) === undefined) el = el.parentElement;
+    return el ? this.#elementId(el) : undefined;
+  }
+
+  #showKeyboardPointer(at: { x: number; y: number } | null): void {
+    const pointer = this.shadowRoot?.querySelector<HTMLElement>('.kbd-pointer');
+    if (!at) {
+      if (pointer) pointer.style.display = 'none';
+      this.session?.send({ t: 'pointer', x: 0, y: 0, gone: true });
+      return;
+    }
+    const stage = this.#toStage(at.x, at.y);
+    if (pointer) Object.assign(pointer.style, { display: 'block', transform: `translate(${stage.x}px, ${stage.y}px)` });
+    this.session?.send({ t: 'pointer', x: at.x, y: at.y });
+  }
+
+  #keyboardStroke(shape: 'path' | 'arrow', points: readonly number[], final: boolean): void {
+    const stroke = this.#keyStroke ?? this.#createStroke(shape);
+    this.#keyStroke = final ? null : stroke;
+    stroke.points = [...points];
+    stroke.stagePoints = [];
+    for (let i = 0; i + 1 < points.length; i += 2) {
+      const at = this.#toStage(points[i] ?? 0, points[i + 1] ?? 0);
+      stroke.stagePoints.push(at.x, at.y);
+    }
+    this.#drawStroke(stroke);
+    if (final) this.#sendStroke(stroke);
+  }
+
+  /** Control from the keyboard: click where the keyboard pointer is, and put the agent's focus there too. */
+  #keyboardClick(at: { x: number; y: number }): void {
+    if (this._control !== 'granted') return;
+    const id = this.#elementIdAt(at);
+    if (id === undefined) return;
+    if (this.mirror?.isMasked(id)) {
+      this.#notify('That field is hidden from you, so it cannot be used remotely.');
+      return;
+    }
+    this.session?.act({ kind: 'click', id, x: at.x, y: at.y });
+    const node = this.mirror?.nodeById(id);
+    if (node && 'focus' in node && typeof node.focus === 'function') (node as HTMLElement).focus({ preventScroll: true });
+  }
+
   #onMirrorClick(event: MouseEvent): void {
     // Nothing in the mirror navigates or submits; clicks only become tool actions.
     event.preventDefault();
     const id = this.#elementId(event.target);
     if (id === undefined || this._state !== 'live') return;
     if (this._tool === 'highlight') {
-      this.#highlightedId = this.#highlightedId === id ? null : id;
-      this.session?.send({ t: 'highlight', id: this.#highlightedId, label: 'Look here' });
-      this.#placeHighlight();
+      this.#highlight(id);
     } else if (this._tool === 'control' && this._control === 'granted') {
       if (this.mirror?.isMasked(id)) {
         this.#notify('That field is hidden from you, so it cannot be used remotely.');
@@ -566,6 +669,7 @@ export class CobrowseAgentView extends LitElement {
   }
 
   #onMirrorKeydown(event: KeyboardEvent): void {
+    if (this.keyboardGuidance.onMirrorKeydown(event)) return;
     const id = this.#elementId(event.target);
     const controlling = this._tool === 'control' && this._control === 'granted';
     if (!controlling || id === undefined || this.mirror?.isMasked(id)) {
@@ -625,7 +729,12 @@ export class CobrowseAgentView extends LitElement {
 
   #onInkDown(event: PointerEvent): void {
     if ((this._tool !== 'draw' && this._tool !== 'arrow') || this._state !== 'live') return;
-    const shape = this._tool === 'arrow' ? 'arrow' : 'path';
+    this.#stroke = this.#createStroke(this._tool === 'arrow' ? 'arrow' : 'path');
+    (event.currentTarget as Element).setPointerCapture(event.pointerId);
+    this.#addInkPoint(event);
+  }
+
+  #createStroke(shape: 'path' | 'arrow'): Stroke {
     const group = document.createElementNS(SVG_NS, 'g');
     group.setAttribute('data-shape', shape);
     const line = document.createElementNS(SVG_NS, 'polyline');
@@ -642,9 +751,7 @@ export class CobrowseAgentView extends LitElement {
     }
     this._ink.append(group);
     const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    this.#stroke = { id, shape, points: [], stagePoints: [], element: group };
-    (event.currentTarget as Element).setPointerCapture(event.pointerId);
-    this.#addInkPoint(event);
+    return { id, shape, points: [], stagePoints: [], element: group };
   }
 
   #onInkMove(event: PointerEvent): void {
@@ -661,6 +768,11 @@ export class CobrowseAgentView extends LitElement {
       stroke.element.remove();
       return;
     }
+    this.#sendStroke(stroke);
+  }
+
+  /** Sends a finished stroke to the customer; our own copy fades after a few seconds. */
+  #sendStroke(stroke: Stroke): void {
     this.session?.send({ t: 'annotation', id: stroke.id, shape: stroke.shape, points: stroke.points, color: DRAW_COLOR });
     setTimeout(() => {
       stroke.element.style.transition = 'opacity 800ms';
@@ -784,7 +896,17 @@ export class CobrowseAgentView extends LitElement {
             <button type="submit">Go</button>
           </form>`
         : nothing}
-      <div class="stage" part="stage">
+      <div
+        class="stage"
+        part="stage"
+        tabindex=${live && this._hasView ? '0' : '-1'}
+        role="application"
+        aria-roledescription="customer's page"
+        aria-label="Customer's page. Arrow keys move your pointer (Shift for bigger steps); Enter highlights, starts or ends a drawing, or clicks, with the tool chosen above; Escape drops a drawing."
+        @keydown=${(e: KeyboardEvent) => e.target === e.currentTarget && this.keyboardGuidance.onStageKeydown(e)}
+        @blur=${() => this.keyboardGuidance.onStageBlur()}
+      >
+        <div class="kbd-pointer" aria-hidden="true"></div>
         <div class="frame" ?hidden=${!this._hasView}></div>
         <div class="highlight" aria-hidden="true"></div>
         <div
