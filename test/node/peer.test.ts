@@ -364,6 +364,60 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
     expect(() => new CobrowseChannel(agent.peer, { role: 'agent' })).toThrow(/inflater/);
   });
 
+  test('a hostile agent sending customer-only messages: the customer drops every one (WRONG_ROLE) and still takes the next real one', async () => {
+    const { customer, agent } = await connectedPair();
+    const customerSide = new CobrowseChannel(customer.peer, { role: 'customer' });
+    const hostileAgent = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream });
+    const received: string[] = [];
+    const pointer = new Promise<void>((resolve) =>
+      customerSide.on('message', (m) => {
+        received.push(m.t);
+        if (m.t === 'pointer') resolve();
+      }),
+    );
+    // What only a customer may say: DOM frames (forged page content) and control answers (a forged grant, forged acknowledgements).
+    const forged = [
+      { t: 'control-grant' },
+      { t: 'control-deny' },
+      { t: 'action-refused', kind: 'click', reason: 'masked' },
+      { t: 'action-ack', n: 1 },
+      { t: 'input-conflict', id: 3 },
+      { t: 'input', seq: 1, id: 3, v: 'forged' },
+      { t: 'focus', seq: 2, id: 3 },
+      { t: 'nav', seq: 3, url: 'https://evil.example/', title: 'Evil' },
+    ] as const;
+    for (const message of forged) expect(hostileAgent.send(message)).toBe(true);
+    hostileAgent.send({ t: 'pointer', x: 5, y: 6 });
+    await pointer;
+    expect(received).toEqual(['pointer']);
+    expect(customerSide.stats.dropped.WRONG_ROLE).toBe(forged.length);
+  });
+
+  test('a hostile customer sending agent-only messages: the agent drops every one', async () => {
+    const { customer, agent } = await connectedPair();
+    const hostileCustomer = new CobrowseChannel(customer.peer, { role: 'customer' });
+    const agentSide = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream });
+    const received: string[] = [];
+    const pointer = new Promise<void>((resolve) =>
+      agentSide.on('message', (m) => {
+        received.push(m.t);
+        if (m.t === 'pointer') resolve();
+      }),
+    );
+    const forged = [
+      { t: 'control-request' },
+      { t: 'highlight', id: 1 },
+      { t: 'annotation-clear' },
+      { t: 'resync', lastSeq: null },
+      { t: 'action', n: 1, action: { kind: 'navigate', to: 'back' } },
+    ] as const;
+    for (const message of forged) expect(hostileCustomer.send(message)).toBe(true);
+    hostileCustomer.send({ t: 'pointer', x: 1, y: 1 });
+    await pointer;
+    expect(received).toEqual(['pointer']);
+    expect(agentSide.stats.dropped.WRONG_ROLE).toBe(forged.length);
+  });
+
   test("the customer's side refuses an agent message over its small cap, and closes the link", async () => {
     const { customer, agent } = await connectedPair();
     const channel = new CobrowseChannel(customer.peer, { role: 'customer' });
