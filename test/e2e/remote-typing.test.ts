@@ -134,6 +134,39 @@ describe('remote typing with real keystrokes', () => {
     expect(outcome.customer.length).toBeLessThan(outcome.expected.length);
   }, 60_000);
 
+  it('cut, copy and paste of what the agent typed; Tab to the next field; Enter in a field submits the customer’s form', async () => {
+    const steps: KeyStep[] = [
+      { press: 'Control+A' },
+      { type: 'Baker' },
+      { press: 'Shift+Home' },
+      { press: 'Control+C' },
+      { press: 'End' },
+      { type: ' & ' },
+      { press: 'Control+V' },
+      { press: 'Shift+ArrowLeft', times: 5 },
+      { press: 'Control+X' },
+      { type: 'Sons' },
+    ];
+    const outcome = await typeInto('fullname', steps, 15);
+    expect(outcome).toEqual({ expected: 'Baker & Sons', customer: 'Baker & Sons', mirror: 'Baker & Sons' });
+
+    // Tab moves the agent to the next field; what is typed there lands there on the customer's page.
+    await agent.keyboard.press('Tab');
+    await agent.keyboard.press('Control+A');
+    await agent.keyboard.type('10 Downing St', { delay: 15 });
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    expect(await customerValue('street')).toBe('10 Downing St');
+    expect(await customerValue('fullname')).toBe('Baker & Sons');
+
+    // Enter submits the form the way the customer's own Enter would (to /shipping).
+    await agent.keyboard.press('Enter');
+    await customer.waitForURL('**/shipping?**');
+    expect(new URL(customer.url()).searchParams.get('street')).toBe('10 Downing St');
+    await customer.goBack();
+    await until(async () => (await mirrorElement(agent, '#title'))?.text === 'Delivery details', 'the form again');
+    await agent.getByRole('button', { name: 'Release control' }).waitFor();
+  }, 60_000);
+
   it('composition (IME) through CDP reaches the customer as the composed text, in one input', async () => {
     const frame = await mirrorFrame(agent);
     await frame.locator('#fullname').click();

@@ -10,6 +10,8 @@ export class FieldModel {
   anchor: number;
   focus: number;
   readonly multiline: boolean;
+  /** The clipboard, for Control+C / Control+X / Control+V. */
+  clipboard = '';
 
   constructor(initial = '', multiline = false) {
     this.value = initial;
@@ -78,6 +80,22 @@ export class FieldModel {
       case 'Control+A':
         this.anchor = 0;
         this.focus = this.value.length;
+        return;
+      case 'Shift+Home':
+        if (this.multiline) throw new Error('Shift+Home in a textarea depends on lines: not modelled');
+        this.focus = 0;
+        return;
+      case 'Control+C':
+        if (!collapsed) this.clipboard = this.value.slice(this.start, this.end);
+        return;
+      case 'Control+X':
+        if (!collapsed) {
+          this.clipboard = this.value.slice(this.start, this.end);
+          this.#replace('');
+        }
+        return;
+      case 'Control+V':
+        this.#replace(this.clipboard);
         return;
       default:
         if ([...key].length === 1) this.#replace(key);
