@@ -95,7 +95,8 @@ describe('agent console', () => {
     // Without control, the wheel over the mirror does not move the customer's page.
     await frame.locator('#title').hover();
     await agent.mouse.wheel(0, 400);
-    await agent.waitForTimeout(300);
+    // Anything sent would be answered (refused) by the customer: wait for that, not for time.
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
     expect(await customer.evaluate(() => window.scrollY)).toBe(0);
 
     await grantControl(customer, agent);

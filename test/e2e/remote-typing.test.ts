@@ -75,6 +75,27 @@ interface Outcome {
   expected: string;
   customer: string;
   mirror: string | null;
+  /** Customer echoes written into the field while the agent had focus in it (each one a flicker, or a lost key). */
+  echoesWhileTyping: number;
+}
+
+/** Counts the customer's form state written into `field` of the mirror while the agent's focus is in it. */
+async function watchEchoes(field: Field): Promise<void> {
+  await agent.evaluate((selector) => {
+    const view = document.querySelector('cobrowse-agent-view');
+    const mirror = view?.mirror;
+    if (!mirror) throw new Error('no mirror');
+    const spy = window as unknown as { __echoes: number; __applyInput?: typeof mirror.applyInput };
+    spy.__echoes = 0;
+    spy.__applyInput ??= mirror.applyInput.bind(mirror);
+    const original = spy.__applyInput;
+    mirror.applyInput = (frame) => {
+      const target = mirror.nodeById(frame.id);
+      const doc = mirror.iframe.contentDocument;
+      if (target && doc && target === doc.querySelector(selector) && doc.activeElement === target) spy.__echoes += 1;
+      original(frame);
+    };
+  }, `#${field}`);
 }
 
 async function customerValue(field: Field): Promise<string> {
@@ -85,6 +106,7 @@ async function customerValue(field: Field): Promise<string> {
 async function typeInto(field: Field, steps: readonly KeyStep[], delay: number): Promise<Outcome> {
   const frame = await mirrorFrame(agent);
   await frame.locator(`#${field}`).click();
+  await watchEchoes(field);
   for (const step of steps) {
     if ('type' in step) await agent.keyboard.type(step.type, { delay });
     else
@@ -99,6 +121,7 @@ async function typeInto(field: Field, steps: readonly KeyStep[], delay: number):
     expected: expectedValue(steps, '', field === 'notes'),
     customer: await customerValue(field),
     mirror: (await mirrorElement(agent, `#${field}`))?.value ?? null,
+    echoesWhileTyping: await agent.evaluate(() => (window as unknown as { __echoes: number }).__echoes),
   };
 }
 
@@ -112,7 +135,8 @@ describe('remote typing with real keystrokes', () => {
         const outcome = await typeInto(field, scripts[field], delay);
         const ok = outcome.customer === outcome.expected && outcome.mirror === outcome.expected;
         matrix.push(`${delay} ms | ${field} | ${ok ? 'equal' : `customer ${JSON.stringify(outcome.customer)} mirror ${JSON.stringify(outcome.mirror)}`} | ${JSON.stringify(outcome.expected)}`);
-        expect(outcome, `${field} at ${delay} ms`).toEqual({ expected: outcome.expected, customer: outcome.expected, mirror: outcome.expected });
+        // Equal values, and no echo ever overwrote the field while the agent typed in it (no flicker).
+        expect(outcome, `${field} at ${delay} ms`).toEqual({ expected: outcome.expected, customer: outcome.expected, mirror: outcome.expected, echoesWhileTyping: 0 });
       }
       // Echoes of the last keys arrive after the acknowledgements: once the agent is elsewhere, they must not undo anything.
       await (await mirrorFrame(agent)).locator('#title').click();
@@ -148,7 +172,7 @@ describe('remote typing with real keystrokes', () => {
       { type: 'Sons' },
     ];
     const outcome = await typeInto('fullname', steps, 15);
-    expect(outcome).toEqual({ expected: 'Baker & Sons', customer: 'Baker & Sons', mirror: 'Baker & Sons' });
+    expect(outcome).toEqual({ expected: 'Baker & Sons', customer: 'Baker & Sons', mirror: 'Baker & Sons', echoesWhileTyping: 0 });
 
     // Tab moves the agent to the next field; what is typed there lands there on the customer's page.
     await agent.keyboard.press('Tab');
@@ -204,6 +228,7 @@ describe('remote typing with real keystrokes', () => {
     expect(await customerValue('borough')).toBe('Camden');
 
     // Both type at once: the agent goes on at 40 ms per key while the customer types into the same field.
+    await watchEchoes('borough');
     const agentTyping = agent.keyboard.type(' Town Hall', { delay: 40 });
     await customer.locator('#borough').focus();
     await customer.keyboard.press('End');
@@ -219,6 +244,8 @@ describe('remote typing with real keystrokes', () => {
     await expect.poll(() => agent.locator('cobrowse-agent-view .toast').textContent()).toMatch(/customer is typing in this field/);
     // The agent's copy shows the customer's text.
     await expect.poll(async () => (await mirrorElement(agent, '#borough'))?.value).toBe(value);
+    // The echo spy's control: here the customer's text was written into the field the agent had focus in.
+    expect(await agent.evaluate(() => (window as unknown as { __echoes: number }).__echoes)).toBeGreaterThan(0);
 
     // Keys while the customer has the field stay local; a click back into it gives it back.
     await agent.keyboard.type('Q');
