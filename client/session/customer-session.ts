@@ -148,8 +148,9 @@ export class CustomerSession implements SessionHandle {
       ...(this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {}),
     });
     this.#channel = channel;
-    // Action numbers count per channel: a new connection starts again at 1.
+    // Action numbers and the agent's typing runs count per channel: a new connection starts again at 1.
     this.#lastActionN = 0;
+    this.#remoteInput.reset();
     channel.on('message', (message) => this.#onAgentMessage(message));
     peer.on('signal', (data) => {
       if (data.type === 'offer') markStage('offer-sent');

@@ -100,6 +100,12 @@ export class RemoteInput {
     return { ok: true };
   }
 
+  /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */
+  reset(): void {
+    this.leave();
+    this.#refusedChains = new WeakMap();
+  }
+
   /** The agent left the field (another target, Tab): fire `change` as a browser does on blur. */
   leave(): void {
     const run = this.#active;

@@ -1,0 +1,79 @@
+/**
+ * The customer's side of remote typing (client/session/remote-input.ts), in
+ * Chromium with real keystrokes for the customer: a splice applied as a key
+ * (beforeinput, value, input, selection; change when the agent leaves), a page
+ * that cancels beforeinput keeps its value, and the customer's own typing
+ * refuses the rest of the agent's run until a new connection starts over.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { EditAction } from '../../shared/protocol.js';
+import { RemoteInput } from '../../client/session/remote-input.js';
+
+const edit = (chain: number, at: number, del: number, ins: string, caret?: number): EditAction => ({
+  kind: 'edit',
+  id: 7,
+  chain,
+  at,
+  del,
+  ins,
+  ...(caret === undefined ? {} : { ss: caret, se: caret }),
+});
+
+describe('remote input on the customer’s page', () => {
+  let conflicts: number[] = [];
+  let remote: RemoteInput;
+  let input: HTMLInputElement;
+  let events: string[] = [];
+  const onInput = (event: Event) => remote.noteInputEvent(event);
+
+  beforeEach(async () => {
+    conflicts = [];
+    events = [];
+    remote = new RemoteInput((id) => conflicts.push(id));
+    input = await fixture<HTMLInputElement>(html`<input id="street" value="221B Bker" />`);
+    for (const type of ['beforeinput', 'input', 'change']) input.addEventListener(type, (e) => events.push(`${type}:${(e as InputEvent).inputType ?? ''}`));
+    window.addEventListener('input', onInput, true);
+  });
+  afterEach(() => window.removeEventListener('input', onInput, true));
+
+  it('applies a splice as a key would, puts the caret where the agent has it, and fires change on leaving', () => {
+    expect(remote.apply(edit(1, 6, 0, 'a', 7), input)).to.deep.equal({ ok: true });
+    expect(input.value).to.equal('221B Baker');
+    expect(document.activeElement).to.equal(input);
+    expect([input.selectionStart, input.selectionEnd]).to.deep.equal([7, 7]);
+    expect(events).to.deep.equal(['beforeinput:insertText', 'input:insertText']);
+    remote.leave();
+    expect(events.at(-1)).to.equal('change:');
+  });
+
+  it('a page that cancels beforeinput keeps its value, as with the customer’s own key', () => {
+    input.addEventListener('beforeinput', (e) => e.preventDefault());
+    expect(remote.apply(edit(1, 0, 0, 'X'), input).ok).to.equal(true);
+    expect(input.value).to.equal('221B Bker');
+  });
+
+  it('the customer typing in the field refuses the rest of the agent’s run; a new run or a new connection is accepted', async () => {
+    expect(remote.apply(edit(3, 9, 0, ' St', 12), input).ok).to.equal(true);
+    await sendKeys({ type: '!' });
+    expect(conflicts).to.deep.equal([7]);
+    const customerValue = input.value;
+    expect(customerValue).to.equal('221B Bker St!');
+    expect(remote.apply(edit(3, 0, 0, 'late '), input)).to.deep.equal({ ok: false, reason: 'conflict' });
+    expect(input.value).to.equal(customerValue);
+    expect(remote.apply(edit(4, 0, 0, 'Flat 1, '), input).ok).to.equal(true);
+    expect(input.value).to.equal(`Flat 1, ${customerValue}`);
+    // After a reconnect the agent counts chains from 1 again.
+    await sendKeys({ type: '?' });
+    expect(remote.apply(edit(4, 0, 0, 'no '), input).ok).to.equal(false);
+    remote.reset();
+    expect(remote.apply(edit(1, 0, 0, 'yes '), input).ok).to.equal(true);
+  });
+
+  it('refuses what it cannot type into: checkboxes, disabled fields', async () => {
+    const box = await fixture<HTMLInputElement>(html`<input type="checkbox" />`);
+    expect(remote.apply(edit(1, 0, 0, 'x'), box)).to.deep.equal({ ok: false, reason: 'unsupported' });
+    const disabled = await fixture<HTMLInputElement>(html`<input disabled />`);
+    expect(remote.apply(edit(1, 0, 0, 'x'), disabled)).to.deep.equal({ ok: false, reason: 'invalid' });
+  });
+});
