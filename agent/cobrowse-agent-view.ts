@@ -161,9 +161,13 @@ export class CobrowseAgentView extends LitElement {
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
         // A snapshot or an added iframe brings documents to listen on.
-        if (frame.t === 'snapshot' || (frame.t === 'mutations' && frame.adds.length > 0)) {
-          this.#mirrorListeners?.sync(frame.t === 'snapshot');
+        if (frame.t === 'snapshot' && frame.final) {
+          this.#mirrorListeners?.sync(true);
           this.keyboardGuidance.quietLinks(this.mirror?.iframe.contentDocument);
+        } else if (frame.t === 'mutations' && frame.adds.length > 0) {
+          this.#mirrorListeners?.sync();
+          // Only what was added: a whole-document query per frame would cost every frame on big pages.
+          for (const add of frame.adds) if (add.k === 'el') this.keyboardGuidance.quietLinks(this.mirror?.nodeById(add.id));
         }
         if (!this._hasView && frame.t === 'snapshot' && frame.final) this._hasView = true;
         if (frame.t === 'snapshot' || frame.t === 'viewport') this.#fit();

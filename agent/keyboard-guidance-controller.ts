@@ -94,11 +94,14 @@ export class KeyboardGuidanceController implements ReactiveController {
     this.#options.showPointer(null);
   }
 
-  /** Links in a mirrored document leave the Tab order (the mirror never follows them anyway). */
-  quietLinks(doc: Document | null | undefined): void {
-    for (const link of doc?.querySelectorAll('a[href], area[href]') ?? []) {
+  /** Links in a mirrored document or subtree leave the Tab order (the mirror never follows them anyway). */
+  quietLinks(root: Node | null | undefined): void {
+    if (!root) return;
+    const quiet = (link: Element) => {
       if (link.getAttribute('tabindex') !== '-1') link.setAttribute('tabindex', '-1');
-    }
+    };
+    if (root.nodeType === 1 && (root as Element).matches('a[href], area[href]')) quiet(root as Element);
+    if ('querySelectorAll' in root) for (const link of (root as ParentNode).querySelectorAll('a[href], area[href]')) quiet(link);
   }
 
   #centre(): { x: number; y: number } {

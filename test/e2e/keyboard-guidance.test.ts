@@ -106,6 +106,15 @@ describe('guidance by keyboard only', () => {
     expect(mirrorLinks.every((index) => index === -1)).toBe(true);
     const customerLinks = await customer.evaluate(() => [...document.querySelectorAll('main a[href]')].map((a) => (a as HTMLElement).tabIndex));
     expect(customerLinks.every((index) => index === 0)).toBe(true);
+    // A link the page adds later (a mutation) leaves the Tab order too.
+    await customer.evaluate(() => {
+      const p = document.createElement('p');
+      p.innerHTML = '<a id="late-link" href="/help">Help</a>';
+      document.querySelector('main')?.append(p);
+    });
+    await expect
+      .poll(() => agent.evaluate(() => (document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument?.querySelector('#late-link') as HTMLElement | null)?.tabIndex ?? null))
+      .toBe(-1);
   });
 
   it('Pointer: arrow keys on the stage move a pointer the customer sees where the agent put it', async () => {
