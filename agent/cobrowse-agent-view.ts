@@ -111,6 +111,8 @@ export class CobrowseAgentView extends LitElement {
     clickAt: (at) => this.#keyboardClick(at),
   });
   #keyStroke: Stroke | null = null;
+  /** Scroll positions sent and not yet confirmed by the customer's scroll frames, by target id. */
+  readonly #scrollSent = new Map<number, { x: number; y: number }>();
 
   /** The agent's typing: the field being typed in is the agent's until the customer has caught up. */
   readonly remoteInput = new RemoteInputController(this, {
@@ -160,6 +162,8 @@ export class CobrowseAgentView extends LitElement {
       acceptInput: (frame) => this.remoteInput.acceptEcho(frame),
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
+        if (frame.t === 'scroll') this.#scrollSent.delete(frame.id);
+        if (frame.t === 'snapshot') this.#scrollSent.clear();
         // A snapshot or an added iframe brings documents to listen on.
         if (frame.t === 'snapshot' && frame.final) {
           this.#mirrorListeners?.sync(true);
@@ -404,9 +408,58 @@ export class CobrowseAgentView extends LitElement {
       if (!event.ctrlKey && !event.metaKey && event.key !== 'Tab') event.preventDefault();
       return;
     }
+    if (this.#keyboardScroll(event)) return;
     if (event.key === 'Enter' || event.key === 'Escape' || event.key === 'Tab') {
       this.session?.act({ kind: 'key', id, key: event.key, code: event.code, shift: event.shiftKey });
     }
+  }
+
+  /**
+   * Scrolling keys outside fields scroll the customer's page (or the focused
+   * scrollable box) rather than only the agent's copy, which the next scroll
+   * frame would undo. True when the key was a scroll.
+   */
+  #keyboardScroll(event: KeyboardEvent): boolean {
+    const target = event.target as Element | null;
+    if (!target || event.ctrlKey || event.metaKey || event.altKey) return false;
+    if (target.closest?.('input, textarea, select, button, [contenteditable]:not([contenteditable="false"])')) return false;
+    const page = this.mirror?.viewport.h ?? 600;
+    const steps: Record<string, [number, number]> = {
+      ArrowDown: [0, 40],
+      ArrowUp: [0, -40],
+      ArrowRight: [40, 0],
+      ArrowLeft: [-40, 0],
+      PageDown: [0, page * 0.875],
+      PageUp: [0, -page * 0.875],
+      ' ': [0, event.shiftKey ? -page * 0.875 : page * 0.875],
+      Home: [0, -Number.MAX_SAFE_INTEGER],
+      End: [0, Number.MAX_SAFE_INTEGER],
+    };
+    const step = steps[event.key];
+    if (!step) return false;
+    event.preventDefault();
+    const [dx, dy] = step;
+    const box = scrollableAncestor(target, dx, dy);
+    const boxId = box ? this.#elementId(box) : undefined;
+    if (box && boxId !== undefined) {
+      const from = this.#scrollSent.get(boxId) ?? { x: box.scrollLeft, y: box.scrollTop };
+      this.#scrollTo(boxId, Math.max(0, Math.min(box.scrollWidth, from.x + dx)), Math.max(0, Math.min(box.scrollHeight, from.y + dy)));
+      return true;
+    }
+    const from = this.#scrollSent.get(0) ?? this.mirror?.scroll ?? { x: 0, y: 0 };
+    const doc = this.mirror?.iframe.contentDocument?.documentElement;
+    const maxY = doc ? doc.scrollHeight : Number.MAX_SAFE_INTEGER;
+    this.#scrollTo(0, Math.max(0, from.x + dx), Math.max(0, Math.min(maxY, from.y + dy)));
+    return true;
+  }
+
+  /**
+   * A scroll action; the position is remembered until the customer's scroll
+   * frame for that target comes back, so keys or wheel turns faster than the
+   * round trip add up instead of each starting from the stale position.
+   */
+  #scrollTo(id: number, x: number, y: number): void {
+    if (this.session?.act({ kind: 'scroll', id, x, y })) this.#scrollSent.set(id, { x, y });
   }
 
   #onMirrorWheel(event: WheelEvent): void {
@@ -419,11 +472,12 @@ export class CobrowseAgentView extends LitElement {
     const inner = scrollableAncestor(event.target, event.deltaX, event.deltaY);
     const innerId = inner ? this.#elementId(inner) : undefined;
     if (inner && innerId !== undefined) {
-      this.session?.act({ kind: 'scroll', id: innerId, x: Math.max(0, inner.scrollLeft + event.deltaX), y: Math.max(0, inner.scrollTop + event.deltaY) });
+      const from = this.#scrollSent.get(innerId) ?? { x: inner.scrollLeft, y: inner.scrollTop };
+      this.#scrollTo(innerId, Math.max(0, Math.min(inner.scrollWidth, from.x + event.deltaX)), Math.max(0, Math.min(inner.scrollHeight, from.y + event.deltaY)));
       return;
     }
-    const scroll = this.mirror?.scroll ?? { x: 0, y: 0 };
-    this.session?.act({ kind: 'scroll', id: 0, x: Math.max(0, scroll.x + event.deltaX), y: Math.max(0, scroll.y + event.deltaY) });
+    const scroll = this.#scrollSent.get(0) ?? this.mirror?.scroll ?? { x: 0, y: 0 };
+    this.#scrollTo(0, Math.max(0, scroll.x + event.deltaX), Math.max(0, scroll.y + event.deltaY));
   }
 
   #onMirrorFocus(event: Event): void {

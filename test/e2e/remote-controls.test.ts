@@ -79,6 +79,23 @@ describe('remote control of other controls', () => {
     expect(await customer.evaluate(() => window.scrollY)).toBe(0);
   });
 
+  it('scrolling keys scroll the focused scroll box, or the page, on the customer’s side', async () => {
+    await customer.locator('#scroller').evaluate((el) => el.scrollTo(0, 0));
+    await frame.locator('#scroller').focus();
+    await agent.keyboard.press('ArrowDown');
+    await agent.keyboard.press('ArrowDown');
+    await drained(agent);
+    expect(await customer.locator('#scroller').evaluate((el) => el.scrollTop)).toBeGreaterThanOrEqual(60);
+    expect(await customer.evaluate(() => window.scrollY)).toBe(0);
+    await frame.locator('#title').click();
+    await agent.keyboard.press('PageDown');
+    await drained(agent);
+    expect(await customer.evaluate(() => window.scrollY)).toBeGreaterThan(100);
+    await agent.keyboard.press('Home');
+    await drained(agent);
+    expect(await customer.evaluate(() => window.scrollY)).toBe(0);
+  });
+
   it('clicks and types inside a same-origin iframe', async () => {
     const inner = frame.frameLocator('#help-frame');
     await expect.poll(async () => inner.locator('#frame-button').count()).toBe(1);

@@ -89,8 +89,9 @@ const controls = `
     <label for="volume">Doorbell volume</label><input id="volume" name="volume" type="range" min="0" max="10" value="5">
     <div id="editor" contenteditable="true"><p>Rich <b>text</b> note</p></div>
   </form>
-  <div id="scroller" style="height:120px;overflow:auto;border:1px solid #999"><div style="height:900px">Terms <p id="terms-end" style="margin-top:800px">End of terms</p></div></div>
-  <iframe id="help-frame" src="/frame" title="Help" style="width:100%;height:140px"></iframe>`;
+  <div id="scroller" tabindex="0" aria-label="Terms" style="height:120px;overflow:auto;border:1px solid #999"><div style="height:900px">Terms <p id="terms-end" style="margin-top:800px">End of terms</p></div></div>
+  <iframe id="help-frame" src="/frame" title="Help" style="width:100%;height:140px"></iframe>
+  <div class="tall"></div>`;
 
 const frame = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Help</title></head><body>
   <button type="button" id="frame-button">Show help</button><p id="frame-status"></p>
