@@ -121,14 +121,16 @@ describe('guidance by keyboard only', () => {
     await chooseToolAndTabToStage('Pointer');
     const target = await customerCentre('#title');
     await movePointerTo(target);
-    await expect
-      .poll(() =>
-        overlay((root) => {
-          const el = root.querySelector('[data-cobrowse-pointer]') as HTMLElement | null;
-          return el && getComputedStyle(el).display !== 'none' ? el.style.transform : null;
-        }),
-      )
-      .toMatch(/translate/);
+    // The customer's overlay puts the agent's pointer at that page position (within the 5 px the keys could not close).
+    const shown = () =>
+      overlay((root) => {
+        const el = root.querySelector('[data-cobrowse-pointer]') as HTMLElement | null;
+        return el && getComputedStyle(el).display !== 'none' ? { x: Number(el.dataset['pageX']), y: Number(el.dataset['pageY']) } : null;
+      });
+    await expect.poll(async () => {
+      const at = await shown();
+      return at !== null && Math.abs(at.x - target.x) <= 5 && Math.abs(at.y - target.y) <= 5;
+    }).toBe(true);
   });
 
   it('Highlight: Enter outlines the element under the keyboard pointer on the customer’s page', async () => {
@@ -170,5 +172,25 @@ describe('guidance by keyboard only', () => {
     await agent.keyboard.press('ArrowRight');
     await agent.keyboard.press('Escape');
     expect(await overlay((root) => root.querySelectorAll('[data-cobrowse-annotation]').length)).toBe(2);
+
+    // Clear drawings, from the keyboard too.
+    await agent.getByRole('button', { name: 'Clear drawings' }).focus();
+    await agent.keyboard.press('Enter');
+    await expect.poll(() => overlay((root) => root.querySelectorAll('[data-cobrowse-annotation]').length)).toBe(0);
+  });
+
+  it('Control: request it with Enter, then Enter on the stage clicks into a field and typing goes to the customer', async () => {
+    await agent.getByRole('button', { name: 'Request control' }).focus();
+    await agent.keyboard.press('Enter');
+    await customer.getByRole('button', { name: 'Allow control' }).click();
+    await until(async () => (await agentFocus()) === 'Control', 'focus on the Control tool after the grant');
+    for (let i = 0; i < 12 && (await agentFocus()) !== 'stage'; i++) await agent.keyboard.press('Tab');
+    expect(await agentFocus()).toBe('stage');
+    await movePointerTo(await customerCentre('#name'));
+    await agent.keyboard.press('Enter');
+    await until(async () => (await agentFocus()) === 'mirror:input', 'the mirrored field to take the agent’s focus');
+    await agent.keyboard.type('Grace', { delay: 15 });
+    await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
+    expect(await customer.locator('#name').inputValue()).toBe('Grace');
   });
 });
