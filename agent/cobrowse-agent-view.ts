@@ -9,6 +9,7 @@ import { RemoteInputController, isTextControl } from './remote-input-controller.
 import { REFUSAL_MESSAGES } from './refusal-messages.js';
 import { MirrorListeners } from './mirror-listeners.js';
 import { KeyboardGuidanceController } from './keyboard-guidance-controller.js';
+import { RemoteScroll } from './remote-scroll.js';
 
 export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
@@ -111,8 +112,16 @@ export class CobrowseAgentView extends LitElement {
     clickAt: (at) => this.#keyboardClick(at),
   });
   #keyStroke: Stroke | null = null;
-  /** Scroll positions sent and not yet confirmed by the customer's scroll frames, by target id. */
-  readonly #scrollSent = new Map<number, { x: number; y: number }>();
+  /** The wheel and scrolling keys, with control. */
+  readonly remoteScroll = new RemoteScroll({
+    act: (action) => this.session?.act(action) ?? false,
+    idOf: (node) => this.mirror?.idOf(node),
+    page: () => {
+      const scroll = this.mirror?.scroll ?? { x: 0, y: 0 };
+      const height = this.mirror?.iframe.contentDocument?.documentElement?.scrollHeight ?? Number.MAX_SAFE_INTEGER;
+      return { ...scroll, h: this.mirror?.viewport.h ?? 600, height };
+    },
+  });
 
   /** The agent's typing: the field being typed in is the agent's until the customer has caught up. */
   readonly remoteInput = new RemoteInputController(this, {
@@ -162,8 +171,8 @@ export class CobrowseAgentView extends LitElement {
       acceptInput: (frame) => this.remoteInput.acceptEcho(frame),
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
-        if (frame.t === 'scroll') this.#scrollSent.delete(frame.id);
-        if (frame.t === 'snapshot') this.#scrollSent.clear();
+        if (frame.t === 'scroll') this.remoteScroll.confirmed(frame.id);
+        if (frame.t === 'snapshot') this.remoteScroll.reset();
         // A snapshot or an added iframe brings documents to listen on.
         if (frame.t === 'snapshot' && frame.final) {
           this.#mirrorListeners?.sync(true);
@@ -408,58 +417,10 @@ export class CobrowseAgentView extends LitElement {
       if (!event.ctrlKey && !event.metaKey && event.key !== 'Tab') event.preventDefault();
       return;
     }
-    if (this.#keyboardScroll(event)) return;
+    if (this.remoteScroll.key(event)) return;
     if (event.key === 'Enter' || event.key === 'Escape' || event.key === 'Tab') {
       this.session?.act({ kind: 'key', id, key: event.key, code: event.code, shift: event.shiftKey });
     }
-  }
-
-  /**
-   * Scrolling keys outside fields scroll the customer's page (or the focused
-   * scrollable box) rather than only the agent's copy, which the next scroll
-   * frame would undo. True when the key was a scroll.
-   */
-  #keyboardScroll(event: KeyboardEvent): boolean {
-    const target = event.target as Element | null;
-    if (!target || event.ctrlKey || event.metaKey || event.altKey) return false;
-    if (target.closest?.('input, textarea, select, button, [contenteditable]:not([contenteditable="false"])')) return false;
-    const page = this.mirror?.viewport.h ?? 600;
-    const steps: Record<string, [number, number]> = {
-      ArrowDown: [0, 40],
-      ArrowUp: [0, -40],
-      ArrowRight: [40, 0],
-      ArrowLeft: [-40, 0],
-      PageDown: [0, page * 0.875],
-      PageUp: [0, -page * 0.875],
-      ' ': [0, event.shiftKey ? -page * 0.875 : page * 0.875],
-      Home: [0, -Number.MAX_SAFE_INTEGER],
-      End: [0, Number.MAX_SAFE_INTEGER],
-    };
-    const step = steps[event.key];
-    if (!step) return false;
-    event.preventDefault();
-    const [dx, dy] = step;
-    const box = scrollableAncestor(target, dx, dy);
-    const boxId = box ? this.#elementId(box) : undefined;
-    if (box && boxId !== undefined) {
-      const from = this.#scrollSent.get(boxId) ?? { x: box.scrollLeft, y: box.scrollTop };
-      this.#scrollTo(boxId, Math.max(0, Math.min(box.scrollWidth, from.x + dx)), Math.max(0, Math.min(box.scrollHeight, from.y + dy)));
-      return true;
-    }
-    const from = this.#scrollSent.get(0) ?? this.mirror?.scroll ?? { x: 0, y: 0 };
-    const doc = this.mirror?.iframe.contentDocument?.documentElement;
-    const maxY = doc ? doc.scrollHeight : Number.MAX_SAFE_INTEGER;
-    this.#scrollTo(0, Math.max(0, from.x + dx), Math.max(0, Math.min(maxY, from.y + dy)));
-    return true;
-  }
-
-  /**
-   * A scroll action; the position is remembered until the customer's scroll
-   * frame for that target comes back, so keys or wheel turns faster than the
-   * round trip add up instead of each starting from the stale position.
-   */
-  #scrollTo(id: number, x: number, y: number): void {
-    if (this.session?.act({ kind: 'scroll', id, x, y })) this.#scrollSent.set(id, { x, y });
   }
 
   #onMirrorWheel(event: WheelEvent): void {
@@ -467,17 +428,7 @@ export class CobrowseAgentView extends LitElement {
       event.preventDefault();
       return;
     }
-    event.preventDefault();
-    // The innermost element under the pointer that can still scroll that way scrolls, as in a browser; else the page.
-    const inner = scrollableAncestor(event.target, event.deltaX, event.deltaY);
-    const innerId = inner ? this.#elementId(inner) : undefined;
-    if (inner && innerId !== undefined) {
-      const from = this.#scrollSent.get(innerId) ?? { x: inner.scrollLeft, y: inner.scrollTop };
-      this.#scrollTo(innerId, Math.max(0, Math.min(inner.scrollWidth, from.x + event.deltaX)), Math.max(0, Math.min(inner.scrollHeight, from.y + event.deltaY)));
-      return;
-    }
-    const scroll = this.#scrollSent.get(0) ?? this.mirror?.scroll ?? { x: 0, y: 0 };
-    this.#scrollTo(0, Math.max(0, scroll.x + event.deltaX), Math.max(0, scroll.y + event.deltaY));
+    this.remoteScroll.wheel(event);
   }
 
   #onMirrorFocus(event: Event): void {
@@ -723,21 +674,6 @@ const NOTICE_HINTS: Partial<Record<AgentState, string>> = {
     'The customer sees a prompt explaining what you will see. Their page appears here as soon as they allow it.',
   'waiting-for-customer': 'The customer may be changing pages. The view comes back by itself.',
 };
-
-/** The nearest element at or above `target` (in the mirror's realm) that can scroll further by (dx, dy). */
-function scrollableAncestor(target: EventTarget | null, dx: number, dy: number): Element | null {
-  let el: Element | null = typeof target === 'object' && target !== null && 'nodeType' in target && (target as Node).nodeType === 1 ? (target as Element) : null;
-  while (el && el !== el.ownerDocument.documentElement && el !== el.ownerDocument.body) {
-    const style = el.ownerDocument.defaultView?.getComputedStyle(el);
-    const scrollsY = style && /(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight;
-    const scrollsX = style && /(auto|scroll)/.test(style.overflowX) && el.scrollWidth > el.clientWidth;
-    const roomY = dy > 0 ? el.scrollTop + el.clientHeight < el.scrollHeight : dy < 0 && el.scrollTop > 0;
-    const roomX = dx > 0 ? el.scrollLeft + el.clientWidth < el.scrollWidth : dx < 0 && el.scrollLeft > 0;
-    if ((scrollsY && roomY) || (scrollsX && roomX)) return el;
-    el = el.parentElement;
-  }
-  return null;
-}
 
 /** The toolbar's words for a change of control. */
 function controlNote(had: 'none' | 'pending' | 'granted', now: 'none' | 'pending' | 'granted', by: 'customer' | 'agent' | 'connection'): string {
