@@ -100,6 +100,8 @@ export function spliceBetween(before: string, after: string, caret: number | nul
 export class RemoteInputController implements ReactiveController {
   readonly #options: RemoteInputOptions;
   #owned: OwnedField | null = null;
+  /** Fields the agent left whose keys the customer has not all answered yet: their echoes are still held. */
+  #leaving = new Map<number, OwnedField>();
   /** Value of a field before the key being handled (taken at beforeinput). */
   #before: { el: TextControl; value: string } | null = null;
   #composing = false;
@@ -123,6 +125,7 @@ export class RemoteInputController implements ReactiveController {
   /** The mirror document was replaced (new snapshot): nothing typed is held any more. */
   reset(): void {
     this.#owned = null;
+    this.#leaving.clear();
     this.#before = null;
     this.#composing = false;
     this.#yielded = null;
@@ -136,9 +139,9 @@ export class RemoteInputController implements ReactiveController {
 
   /** Mirror hook: false holds the customer's echo back while the agent owns that field. */
   acceptEcho(frame: InputFrame): boolean {
-    const owned = this.#owned;
-    if (owned && owned.id === frame.id) {
-      owned.echo = frame;
+    const holder = this.#owned?.id === frame.id ? this.#owned : this.#leaving.get(frame.id);
+    if (holder) {
+      holder.echo = frame;
       return false;
     }
     const settled = this.#settled.get(frame.id);
@@ -180,8 +183,8 @@ export class RemoteInputController implements ReactiveController {
     if (!isValueControl(el) || !this.#options.canType()) return;
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
-    if (this.#owned && this.#owned.el !== el) this.#release(this.#owned, false);
-    const owned: OwnedField = this.#owned ?? { el, id, sent: el.value, echo: null };
+    if (this.#owned && this.#owned.el !== el) this.#letGo(this.#owned);
+    const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: el.value, echo: null };
     this.#owned = owned;
     this.#settled.delete(id);
     if (this.#options.act({ kind: 'input', id, v: el.value })) owned.sent = el.value;
@@ -229,23 +232,24 @@ export class RemoteInputController implements ReactiveController {
     if (!owned || event.target !== owned.el) return;
     this.#before = null;
     this.#composing = false;
-    void this.#releaseWhenDrained(owned);
+    this.#letGo(owned);
   }
 
   /** The customer typed in a field the agent is typing in: the customer's text wins. */
   onConflict(id: number): void {
-    const owned = this.#owned;
-    if (!owned || owned.id !== id) return;
-    this.#release(owned, true);
-    this.#yielded = owned.el;
+    const field = this.#owned?.id === id ? this.#owned : this.#leaving.get(id);
+    if (!field) return;
+    this.#release(field, true);
+    this.#yielded = field.el;
     this.#options.notify(CONFLICT_NOTICE);
   }
 
   /** The customer refused an edit. */
   onRefused(kind: string, reason: ActionRefusal): void {
     if (kind !== 'edit' && kind !== 'input') return;
+    // The refusal does not say which field: every hold ends and the customer's text shows.
     const owned = this.#owned;
-    if (owned) this.#release(owned, true);
+    for (const field of [...this.#leaving.values(), ...(owned ? [owned] : [])]) this.#release(field, true);
     if (reason !== 'conflict') return;
     if (owned) this.#yielded = owned.el;
     this.#options.notify(CONFLICT_NOTICE);
@@ -256,8 +260,8 @@ export class RemoteInputController implements ReactiveController {
     if (id === undefined || this.#options.isMasked(id)) return;
     const before = this.#before?.el === el ? this.#before.value : this.#owned?.el === el ? this.#owned.sent : el.value;
     this.#before = null;
-    if (this.#owned && this.#owned.el !== el) this.#release(this.#owned, false);
-    const owned: OwnedField = this.#owned ?? { el, id, sent: before, echo: null };
+    if (this.#owned && this.#owned.el !== el) this.#letGo(this.#owned);
+    const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: before, echo: null };
     this.#owned = owned;
     this.#settled.delete(id);
     const after = el.value;
@@ -270,17 +274,31 @@ export class RemoteInputController implements ReactiveController {
     }
   }
 
-  async #releaseWhenDrained(owned: OwnedField): Promise<void> {
-    await this.#options.drained();
-    if (this.#owned !== owned) return;
-    // Back in the field meanwhile: still the agent's.
-    if (owned.el.ownerDocument.activeElement === owned.el) return;
-    this.#release(owned, false);
+  /**
+   * The agent left the field (focus moved, or typing went on elsewhere): its
+   * echoes stay held until the customer has answered every key, so a stale
+   * echo of an earlier key never shows in between.
+   */
+  #letGo(owned: OwnedField): void {
+    if (this.#owned === owned) this.#owned = null;
+    this.#leaving.set(owned.id, owned);
+    void this.#options.drained().then(() => {
+      if (this.#leaving.get(owned.id) === owned) this.#release(owned, false);
+    });
+  }
+
+  /** The agent typed again in a field it is leaving: it is the agent's again, held echoes and all. */
+  #resume(el: TextControl | ValueControl, id: number): OwnedField | undefined {
+    const leaving = this.#leaving.get(id);
+    if (leaving?.el !== el) return undefined;
+    this.#leaving.delete(id);
+    return leaving;
   }
 
   /** Ends the hold; `customerWins` shows the customer's latest text whatever it is. */
   #release(owned: OwnedField, customerWins: boolean): void {
     if (this.#owned === owned) this.#owned = null;
+    if (this.#leaving.get(owned.id) === owned) this.#leaving.delete(owned.id);
     this.#chain++;
     const echo = owned.echo;
     if (customerWins) {

@@ -221,6 +221,15 @@ export class CaptureEngine {
   }
 
   /** Stops everything: observers, listeners, timers, prototype patches. Final. */
+  /**
+   * Sends what changed so far now rather than at the next frame, so that a
+   * message sent right after (the acknowledgement of a remote action) follows
+   * the frames that show the action's effect.
+   */
+  flushNow(): void {
+    this.#flush();
+  }
+
   stop(): void {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';

@@ -262,6 +262,8 @@ export class CustomerSession implements SessionHandle {
           navigationOrigins: this.#options.host.navigationOrigins,
         });
         if (outcome.ok) {
+          // The ack goes after the frames that show the action's effect (the agent's copy waits for both).
+          capture?.flushNow();
           if (n !== undefined) this.#channel?.send({ t: 'action-ack', n });
           // One audit row per field typed in, not per keystroke.
           if (message.action.kind !== 'edit' || this.#auditedEdit !== message.action.id) {

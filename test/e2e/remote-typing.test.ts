@@ -79,23 +79,40 @@ interface Outcome {
   echoesWhileTyping: number;
 }
 
-/** Counts the customer's form state written into `field` of the mirror while the agent's focus is in it. */
+/** Counts the customer's form state written into `field` of the mirror while the agent's focus is in it; records every value written into any field. */
 async function watchEchoes(field: Field): Promise<void> {
   await agent.evaluate((selector) => {
     const view = document.querySelector('cobrowse-agent-view');
     const mirror = view?.mirror;
     if (!mirror) throw new Error('no mirror');
-    const spy = window as unknown as { __echoes: number; __applyInput?: typeof mirror.applyInput };
+    const spy = window as unknown as { __echoes: number; __written: { id: string; v: string }[]; __applyInput?: typeof mirror.applyInput };
     spy.__echoes = 0;
+    spy.__written ??= [];
     spy.__applyInput ??= mirror.applyInput.bind(mirror);
     const original = spy.__applyInput;
     mirror.applyInput = (frame) => {
       const target = mirror.nodeById(frame.id);
       const doc = mirror.iframe.contentDocument;
       if (target && doc && target === doc.querySelector(selector) && doc.activeElement === target) spy.__echoes += 1;
+      if (target && 'id' in target) spy.__written.push({ id: String(target.id), v: frame.v ?? '' });
       original(frame);
     };
   }, `#${field}`);
+}
+
+/** Values the mirror wrote into fields since the last call (the agent's copy must only ever show the typed result). */
+async function takeWritten(): Promise<{ id: string; v: string }[]> {
+  return agent.evaluate(() => {
+    const spy = window as unknown as { __written?: { id: string; v: string }[] };
+    const written = spy.__written ?? [];
+    spy.__written = [];
+    return written;
+  });
+}
+
+/** The oracle's own comparison: equal, or equal with some digits shown as • (the customer's masking while it types). */
+function sameShown(shown: string, typed: string): boolean {
+  return shown.length === typed.length && [...shown].every((char, i) => char === typed[i] || (char === '•' && /[0-9]/.test(typed[i] ?? '')));
 }
 
 async function customerValue(field: Field): Promise<string> {
@@ -131,6 +148,7 @@ describe('remote typing with real keystrokes', () => {
   for (const delay of SPEEDS) {
     it(`${delay} ms per key into ${FIELDS.length} fields: the customer's and the mirror's values are what was typed`, async () => {
       const scripts = delay >= 100 ? SHORT : LONG;
+      await takeWritten();
       for (const field of FIELDS) {
         const outcome = await typeInto(field, scripts[field], delay);
         const ok = outcome.customer === outcome.expected && outcome.mirror === outcome.expected;
@@ -147,6 +165,13 @@ describe('remote typing with real keystrokes', () => {
         await expect.poll(async () => (await mirrorElement(agent, `#${field}`))?.value).toBe(expected);
         expect(await customerValue(field)).toBe(expected);
       }
+      // Whatever the customer's echoes wrote into the agent's copy during the round was the typed result, never a stale one.
+      const written = await takeWritten();
+      for (const field of FIELDS) {
+        const expected = expectedValue(scripts[field], '', field === 'notes');
+        const wrong = written.filter((w) => w.id === field && !sameShown(w.v, expected));
+        expect(wrong, `${field} at ${delay} ms`).toEqual([]);
+      }
     }, 120_000);
   }
 
@@ -156,6 +181,11 @@ describe('remote typing with real keystrokes', () => {
     expect(outcome.expected).toBe('abcdef');
     expect(outcome.customer).not.toBe(outcome.expected);
     expect(outcome.customer.length).toBeLessThan(outcome.expected.length);
+    // ...and once the agent leaves, the customer's different text is written into the agent's copy (the spy sees it).
+    await takeWritten();
+    await (await mirrorFrame(agent)).locator('#title').click();
+    await expect.poll(async () => (await mirrorElement(agent, '#lossy'))?.value).toBe(outcome.customer);
+    expect((await takeWritten()).some((w) => w.id === 'lossy' && !sameShown(w.v, outcome.expected))).toBe(true);
   }, 60_000);
 
   it('cut, copy and paste of what the agent typed; Tab to the next field; Enter in a field submits the customer’s form', async () => {
