@@ -239,6 +239,8 @@ export const elementNode = z.strictObject({
   v: z.optional(z.string().check(z.maxLength(1_000_000))),
   chk: z.optional(z.boolean()),
   sel: z.optional(z.boolean()),
+  /** A checkbox shown as indeterminate (a property with no attribute). */
+  ind: z.optional(z.boolean()),
   /** The value was masked in the customer's browser. */
   m: z.optional(z.literal(true)),
   /** The subtree was blocked and replaced by a box of this size. */
@@ -339,6 +341,7 @@ export const inputFrame = z.strictObject({
   v: z.optional(z.string().check(z.maxLength(1_000_000))),
   chk: z.optional(z.boolean()),
   sel: z.optional(z.boolean()),
+  ind: z.optional(z.boolean()),
   m: z.optional(z.literal(true)),
 });
 

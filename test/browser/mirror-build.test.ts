@@ -179,7 +179,8 @@ describe('mirror: building a snapshot', () => {
     expect(boxEl.checked).to.equal(true);
     expect(boxEl.hasAttribute('checked')).to.equal(true);
     expect((mounted.mirror.nodeById(select) as HTMLSelectElement).value).to.equal('b');
-    expect((mounted.mirror.nodeById(optionB) as HTMLOptionElement).hasAttribute('selected')).to.equal(true);
+    // Selectedness as the property only: toggling the attribute would make the browser choose a default option.
+    expect((mounted.mirror.nodeById(optionB) as HTMLOptionElement).selected).to.equal(true);
     expect((mounted.mirror.nodeById(area) as HTMLTextAreaElement).value).to.equal('typed');
 
     mounted.mirror.apply(parseFrame({ t: 'input', seq: 1, id: text, v: 'Grace' }));
@@ -190,6 +191,10 @@ describe('mirror: building a snapshot', () => {
     expect(boxEl.checked).to.equal(false);
     expect(boxEl.hasAttribute('checked')).to.equal(false);
     expect((mounted.mirror.nodeById(select) as HTMLSelectElement).value).to.equal('a');
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 4, id: optionA, sel: false }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 5, id: optionB, sel: false }));
+    // The customer's list has nothing selected (selectedIndex = -1); the browser would pick the first option.
+    expect((mounted.mirror.nodeById(select) as HTMLSelectElement).selectedIndex).to.equal(-1);
     expect(mounted.resyncs).to.deep.equal([]);
   });
 
