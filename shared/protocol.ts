@@ -241,6 +241,8 @@ export const elementNode = z.strictObject({
   sel: z.optional(z.boolean()),
   /** A checkbox shown as indeterminate (a property with no attribute). */
   ind: z.optional(z.boolean()),
+  /** The page marked the control invalid with setCustomValidity() (the message itself is not sent). */
+  inv: z.optional(z.boolean()),
   /** The value was masked in the customer's browser. */
   m: z.optional(z.literal(true)),
   /** The subtree was blocked and replaced by a box of this size. */
@@ -342,6 +344,7 @@ export const inputFrame = z.strictObject({
   chk: z.optional(z.boolean()),
   sel: z.optional(z.boolean()),
   ind: z.optional(z.boolean()),
+  inv: z.optional(z.boolean()),
   m: z.optional(z.literal(true)),
 });
 

@@ -219,6 +219,7 @@ export interface FormState {
   chk?: boolean | undefined;
   sel?: boolean | undefined;
   ind?: boolean | undefined;
+  inv?: boolean | undefined;
 }
 
 /** Applies value/checked/selected so the mirror shows them; never throws (file inputs refuse values). */
@@ -244,6 +245,10 @@ export function applyFormState(element: Element, state: FormState): void {
       (element as HTMLInputElement).checked = state.chk;
     }
     if (state.ind !== undefined && tag === 'input') (element as HTMLInputElement).indeterminate = state.ind;
+    // The customer's message stays on the customer's side; a fixed one makes :invalid match the same way.
+    if (state.inv !== undefined && (tag === 'input' || tag === 'textarea' || tag === 'select')) {
+      (element as HTMLInputElement).setCustomValidity(state.inv ? 'invalid' : '');
+    }
     if (state.sel !== undefined && tag === 'option') applyOptionSelected(element as HTMLOptionElement, state.sel);
   } catch {
     // A value the control cannot take is shown as the control's default.

@@ -546,8 +546,8 @@ export class Mirror {
         this.#register(node.id, element);
         if (node.m) this.#masked.add(node.id);
         if (node.blk) return;
-        if (node.v !== undefined || node.chk !== undefined || node.sel !== undefined || node.ind !== undefined) {
-          const state: FormState = { v: node.v, chk: node.chk, sel: node.sel, ind: node.ind };
+        if (node.v !== undefined || node.chk !== undefined || node.sel !== undefined || node.ind !== undefined || node.inv !== undefined) {
+          const state: FormState = { v: node.v, chk: node.chk, sel: node.sel, ind: node.ind, inv: node.inv };
           deferred.push(() => applyFormState(element, state));
         }
         const css = node.css;

@@ -308,6 +308,7 @@ export class CaptureEngine {
         if (record.chk !== undefined) state.chk = record.chk;
         if (record.sel !== undefined) state.sel = record.sel;
         if (record.ind !== undefined) state.ind = record.ind;
+        if (record.inv !== undefined) state.inv = record.inv;
         if (record.m !== undefined) state.m = record.m;
         this.#events.rememberForm(node as Element, state);
       } else if ((tag === 'video' || tag === 'audio') && !(node as HTMLMediaElement).paused) {

@@ -57,7 +57,7 @@ export class EventCapture {
   #focus = false;
   #selection = false;
   #pointer: PointerMessage | null = null;
-  #lastForm = new WeakMap<Element, string>();
+  #lastForm = new WeakMap<Element, FormState>();
   #lastFocus: number | null | undefined = undefined;
   #lastSelection = '';
 
@@ -125,7 +125,7 @@ export class EventCapture {
 
   /** Records the state the mirror got with a serialized form element, so unchanged state is not re-sent. */
   rememberForm(el: Element, state: FormState): void {
-    this.#lastForm.set(el, formKey(state));
+    this.#lastForm.set(el, state);
   }
 
   /** Forgets the state of the previous run (before a fresh snapshot). */
@@ -278,6 +278,7 @@ export class EventCapture {
         this.#emitIfChanged(el, id, { m: true }, frames);
         return;
       }
+      this.#emitIfChanged(el, id, serializer.formState(el, decision, true), frames);
       const options = (el as HTMLSelectElement).options;
       for (let i = 0; i < options.length; i++) {
         const option = options[i];
@@ -297,10 +298,14 @@ export class EventCapture {
   }
 
   #emitIfChanged(el: Element, id: number, state: FormState, frames: PendingDomFrame[]): void {
-    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.m === undefined) return;
-    const key = formKey(state);
-    if (this.#lastForm.get(el) === key) return;
-    this.#lastForm.set(el, key);
+    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.ind === undefined && state.inv === undefined && state.m === undefined) return;
+    const last = this.#lastForm.get(el);
+    if (last !== undefined && formKey(last) === formKey(state)) return;
+    // Indeterminate and custom-invalid are rare: "false" travels only to undo a "true".
+    if (state.ind === false && last?.ind !== true) delete state.ind;
+    if (state.inv === false && last?.inv !== true) delete state.inv;
+    this.#lastForm.set(el, state);
+    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.ind === undefined && state.inv === undefined && state.m === undefined) return;
     frames.push({ t: 'input', id, ...state });
   }
 
@@ -392,7 +397,7 @@ export class EventCapture {
 }
 
 function formKey(state: FormState): string {
-  return `${state.v ?? '\u0000'}|${state.chk ?? ''}|${state.sel ?? ''}|${state.ind === true}|${state.m ?? ''}`;
+  return `${state.v ?? '\u0000'}|${state.chk ?? ''}|${state.sel ?? ''}|${state.ind === true}|${state.inv === true}|${state.m ?? ''}`;
 }
 
 /**
@@ -412,8 +417,9 @@ export function patchFormSetters(win: Window & typeof globalThis, patches: Proto
     for (const name of names) patches.patchSetter(proto, name, (self) => onChange(self as Element));
   }
   const methods: Array<[object | undefined, string[]]> = [
-    [win.HTMLInputElement?.prototype, ['setRangeText', 'stepUp', 'stepDown']],
-    [win.HTMLTextAreaElement?.prototype, ['setRangeText']],
+    [win.HTMLInputElement?.prototype, ['setRangeText', 'stepUp', 'stepDown', 'setCustomValidity']],
+    [win.HTMLTextAreaElement?.prototype, ['setRangeText', 'setCustomValidity']],
+    [win.HTMLSelectElement?.prototype, ['setCustomValidity']],
   ];
   for (const [proto, names] of methods) {
     if (proto === undefined) continue;

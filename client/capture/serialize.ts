@@ -52,6 +52,7 @@ export interface FormState {
   chk?: boolean;
   sel?: boolean;
   ind?: boolean;
+  inv?: boolean;
   m?: true;
 }
 
@@ -472,6 +473,11 @@ export class Serializer {
       // Which option is selected is the value of the select: hidden when it is masked.
       if (decision === 'clear') state.sel = (el as HTMLOptionElement).selected;
     }
+    if (tag !== 'option') {
+      const custom = (el as HTMLInputElement).validity?.customError === true;
+      if (custom) state.inv = true;
+      else if (change) state.inv = false;
+    }
     return state;
   }
 
@@ -541,6 +547,7 @@ export class Serializer {
     if (state.chk !== undefined) record.chk = state.chk;
     if (state.sel !== undefined) record.sel = state.sel;
     if (state.ind !== undefined) record.ind = state.ind;
+    if (state.inv !== undefined) record.inv = state.inv;
     if (state.m === true) record.m = true;
 
     if (tag === 'style' || tag === 'link') {

@@ -15,6 +15,9 @@
  * and mask dots compare equal and numeric controls are left out; after each
  * step focus leaves and the two must be exactly equal. A control run loses
  * every input frame on the wire and must be caught.
+ *
+ * Not compared: `:user-invalid` (needs the agent's own interaction in the
+ * mirror) and the text of a custom validity message (not sent).
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -84,7 +87,8 @@ type Op =
   | { kind: 'attribute'; field: string; name: 'disabled' | 'readonly'; on: boolean }
   | { kind: 'output'; value: string }
   | { kind: 'meter'; progress: number; level: number }
-  | { kind: 'editable'; text: string };
+  | { kind: 'editable'; text: string }
+  | { kind: 'custom-validity'; field: string; invalid: boolean };
 
 const word = fc.stringMatching(/^[A-Za-z][A-Za-z .@]{0,9}$/);
 const anyValue = fc.oneof(word, fc.constant(''), fc.constantFrom('42', '2027-01-31', '#ff0000', '7', 'ABC', '09:30'));
@@ -111,6 +115,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('output' as const), value: fc.constantFrom('0', '12', 'n/a', '') }),
   fc.record({ kind: fc.constant('meter' as const), progress: fc.integer({ min: 0, max: 100 }), level: fc.integer({ min: 0, max: 10 }) }),
   fc.record({ kind: fc.constant('editable' as const), text: word }),
+  fc.record({ kind: fc.constant('custom-validity' as const), field: fc.constantFrom('city', 'notes', 'size', 'qty'), invalid: fc.boolean() }),
 );
 
 interface FormPageGlobals {
@@ -220,6 +225,9 @@ async function perform(page: CustomerPage, step: Op): Promise<void> {
       (control(doc, 'upload') as HTMLProgressElement).value = step.progress;
       (control(doc, 'level') as HTMLMeterElement).value = step.level;
       return;
+    case 'custom-validity':
+      (control(doc, step.field) as HTMLInputElement).setCustomValidity(step.invalid ? 'Please check this' : '');
+      return;
     case 'editable': {
       const el = control(doc, 'bio');
       el.focus();
@@ -276,8 +284,10 @@ function visibleState(el: Element, masked: boolean, digitBlind = false): Record<
     }
   } else if (tag === 'textarea') {
     state['value'] = blind((el as HTMLTextAreaElement).value);
+    if (!digitBlind) state['valid'] = (el as HTMLTextAreaElement).validity.valid;
   } else if (tag === 'select') {
     state['selected'] = Array.from((el as HTMLSelectElement).options, (option) => option.selected);
+    state['valid'] = (el as HTMLSelectElement).validity.valid;
   } else if (tag === 'output') {
     state['value'] = blind((el as HTMLOutputElement).value);
   } else if (tag === 'progress' || tag === 'meter') {
