@@ -101,6 +101,7 @@ export class Mirror {
   #mirrorSheets = new WeakMap<Document, CSSStyleSheet>();
   /** Scroll offsets the customer has, re-applied when late resources change the layout. */
   #scrollTargets = new Map<number, { x: number; y: number }>();
+  #resizeObserver: ResizeObserver | null = null;
   #focusedId: number | null = null;
   /** The last seq whose frame was fully applied since the current snapshot (what a resync reports). */
   #lastAppliedSeq: number | null = null;
@@ -139,6 +140,13 @@ export class Mirror {
     iframe.style.cssText = 'border:0;display:block;background:#fff;width:0;height:0;';
     options.container.append(iframe);
     this.iframe = iframe;
+    // A frame that is not rendered (the console shows it only after the first frame, or the tab is
+    // hidden) has no layout, and scrolling it does nothing: scroll again once it is laid out or resized.
+    const view = options.container.ownerDocument.defaultView;
+    if (view !== null && typeof view.ResizeObserver === 'function') {
+      this.#resizeObserver = new view.ResizeObserver(() => this.#reapplyScroll());
+      this.#resizeObserver.observe(iframe);
+    }
   }
 
   /** The customer's viewport in CSS pixels and device pixel ratio (the console scales w×h to fit). */
@@ -196,6 +204,8 @@ export class Mirror {
 
   destroy(): void {
     this.#state = 'destroyed';
+    this.#resizeObserver?.disconnect();
+    this.#resizeObserver = null;
     this.#nodes.clear();
     this.#masked.clear();
     this.#scrollTargets.clear();
@@ -839,6 +849,8 @@ export class Mirror {
     doc.addEventListener('auxclick', cancelNavigation, true);
     doc.addEventListener('submit', (event) => event.preventDefault(), true);
     doc.addEventListener('load', () => this.#reapplyScroll(), true);
+    // Web fonts change text height, hence where a scroll offset lands.
+    doc.fonts?.addEventListener('loadingdone', () => this.#reapplyScroll());
   }
 }
 

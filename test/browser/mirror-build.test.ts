@@ -56,6 +56,23 @@ describe('mirror: building a snapshot', () => {
     expect(mounted.mirror.stats.nodes).to.equal(b.nodes.length + 1);
   });
 
+  it('shows the page at the customer’s scroll position when the view becomes visible after the snapshot', async () => {
+    // The console shows the mirror only once the first frame is in: the snapshot lands in a hidden frame.
+    mounted.container.hidden = true;
+    const b = new NodeBuilder();
+    const { body } = b.page();
+    const article = b.el(body, 'article', { style: 'height:20000px' });
+    const box = b.el(body, 'div', { style: 'height:100px;overflow:auto' }, { sy: 700 });
+    b.el(box, 'div', { style: 'height:3000px' });
+    mounted.mirror.apply(snapshotFrame(b.nodes, { sy: 8461 }));
+    expect(mounted.mirror.nodeById(article)).to.not.equal(undefined);
+    mounted.container.hidden = false;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(mounted.doc().defaultView?.scrollY).to.equal(8461);
+    expect(mounted.mirror.scroll.y).to.equal(8461);
+    expect((mounted.mirror.nodeById(box) as HTMLElement).scrollTop).to.equal(700);
+  });
+
   it('stays in quirks mode when the customer page had no doctype', () => {
     const b = new NodeBuilder();
     b.page(0, false);
