@@ -12,6 +12,7 @@ import {
   INERT_TAG_ATTRIBUTE,
   MASKED_ATTRIBUTE,
 } from './masked-style.js';
+import { rewriteInteractionCss } from './interaction-css.js';
 import { isInertTag, isUrlAttribute, isValidAttributeName, MIRROR_ATTRIBUTE_PREFIX, sanitizeAttribute, sanitizeCss, srcsetCandidates } from './sanitize.js';
 
 export type ElementNode = z.infer<typeof elementNode>;
@@ -76,7 +77,7 @@ export function createCspMeta(doc: Document): HTMLMetaElement {
 
 /** Rewrites customer CSS for the mirror: unsafe URLs dropped, the rest absolute. */
 export function mirrorCss(css: string, ctx: BuildContext): string {
-  return sanitizeCss(css, (url) => ctx.resolveUrl(url));
+  return rewriteInteractionCss(sanitizeCss(css, (url) => ctx.resolveUrl(url)));
 }
 
 /**

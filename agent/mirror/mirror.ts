@@ -26,6 +26,7 @@ import {
   type BuildContext,
   type FormState,
 } from './build-node.js';
+import { HoverChain } from './hover.js';
 import { FOCUS_ATTRIBUTE, MASKED_ATTRIBUTE, MIRROR_CSS, SHADOW_FALLBACK_TAG } from './masked-style.js';
 
 type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
@@ -102,6 +103,7 @@ export class Mirror {
   /** Scroll offsets the customer has, re-applied when late resources change the layout. */
   #scrollTargets = new Map<number, { x: number; y: number }>();
   #resizeObserver: ResizeObserver | null = null;
+  readonly #hover = new HoverChain();
   #focusedId: number | null = null;
   /** The last seq whose frame was fully applied since the current snapshot (what a resync reports). */
   #lastAppliedSeq: number | null = null;
@@ -152,6 +154,24 @@ export class Mirror {
   /** The customer's viewport in CSS pixels and device pixel ratio (the console scales w×h to fit). */
   get viewport(): Readonly<MirrorViewport> {
     return { ...this.#viewport };
+  }
+
+  /**
+   * The customer's pointer at page coordinates (x, y), or gone: what is
+   * under it matches the page's `:hover` rules in the mirror.
+   */
+  pointer(x: number, y: number, gone = false): void {
+    const doc = this.#nodes.get(0);
+    if (gone || !isDocument(doc) || this.#state === 'destroyed') {
+      this.#hover.clear();
+      return;
+    }
+    const view = doc.defaultView;
+    try {
+      this.#hover.moveTo(doc, x - (view?.scrollX ?? 0), y - (view?.scrollY ?? 0));
+    } catch {
+      this.#hover.clear();
+    }
   }
 
   /** The customer's window scroll position. */
@@ -405,6 +425,7 @@ export class Mirror {
     this.#masked = new Set();
     this.#mirrorSheets = new WeakMap();
     this.#scrollTargets = new Map();
+    this.#hover.clear();
     this.#focusedId = null;
     this.#setPage(first.url, first.title);
     this.#setViewport(first.vw, first.vh, first.dpr);
