@@ -379,6 +379,13 @@ export const mediaFrame = z.strictObject({
 
 export const navigationFrame = z.strictObject({ t: z.literal('nav'), ...domFrame, url, title: shortText });
 
+/** What the customer's top layer holds, bottom to top: modal dialogs, open popovers, the full-screen element. */
+export const topLayerFrame = z.strictObject({
+  t: z.literal('top'),
+  ...domFrame,
+  layer: z.array(z.strictObject({ id: nodeId, k: z.enum(['modal', 'popover', 'fullscreen']) })).check(z.maxLength(64)),
+});
+
 /** A pointer position in page coordinates (either side's pointer). */
 export const pointerMessage = z.strictObject({
   t: z.literal('pointer'),
@@ -456,6 +463,7 @@ export const DOM_FRAME_TYPES = [
   'focus',
   'media',
   'nav',
+  'top',
 ] as const;
 
 export const channelMessage = z.discriminatedUnion('t', [
@@ -468,6 +476,7 @@ export const channelMessage = z.discriminatedUnion('t', [
   focusFrame,
   mediaFrame,
   navigationFrame,
+  topLayerFrame,
   pointerMessage,
   highlightMessage,
   annotationMessage,

@@ -5,9 +5,11 @@
  * mouse over the view opens nothing), `:focus` and `:focus-within` match
  * the customer's focused element. Selectors are rewritten to mirror-only
  * attributes that the mirror sets (mirror.ts), as rrweb does for hover.
+ * `:fullscreen` matches the element the mirror shows full-screen (top-layer.ts).
  * `:active` is not mirrored (the pointer frames carry clicks, not presses).
  */
 import { FOCUS_ATTRIBUTE } from './masked-style.js';
+import { FULLSCREEN_ATTRIBUTE } from './top-layer.js';
 
 export const HOVER_ATTRIBUTE = 'data-cobrowse-mirror-hover';
 
@@ -20,6 +22,7 @@ const REWRITES: ReadonlyArray<readonly [string, string]> = [
   [':focus-visible', FOCUS],
   [':focus', FOCUS],
   [':hover', HOVER],
+  [':fullscreen', `[${FULLSCREEN_ATTRIBUTE}]`],
 ];
 
 function isNameChar(code: number): boolean {
@@ -34,7 +37,7 @@ function isNameChar(code: number): boolean {
  * (`@media (hover: hover)` stays), never in declarations, strings or comments.
  */
 export function rewriteInteractionCss(css: string): string {
-  if (!css.includes(':hover') && !css.includes(':focus')) return css;
+  if (!css.includes(':hover') && !css.includes(':focus') && !css.includes(':fullscreen')) return css;
   let out = '';
   let copied = 0;
   let segmentStart = 0;

@@ -5,6 +5,8 @@
  * customer's page set.
  */
 
+import { FULLSCREEN_ATTRIBUTE } from './top-layer.js';
+
 /** On an element whose value (or text) was masked in the customer's browser. */
 export const MASKED_ATTRIBUTE = 'data-cobrowse-mirror-masked';
 /** On the same-size placeholder of a `data-cobrowse-block` subtree. */
@@ -75,4 +77,9 @@ ${BLOCKED_TAG}[${BLOCKED_ATTRIBUTE}] { display: inline-block !important; vertica
   color: transparent;
 }
 :where(canvas) > * { display: none !important; }
+[${FULLSCREEN_ATTRIBUTE}] {
+  position: fixed !important; inset: 0 !important; margin: 0 !important; box-sizing: border-box !important;
+  width: 100% !important; height: 100% !important; max-width: none !important; max-height: none !important;
+  z-index: 2147483647 !important; object-fit: contain; background-color: #000;
+}
 `;

@@ -27,6 +27,7 @@ import {
   type FormState,
 } from './build-node.js';
 import { HoverChain } from './hover.js';
+import { TopLayerReplay } from './top-layer.js';
 import { FOCUS_ATTRIBUTE, MASKED_ATTRIBUTE, MIRROR_CSS, SHADOW_FALLBACK_TAG } from './masked-style.js';
 
 type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
@@ -104,6 +105,7 @@ export class Mirror {
   #scrollTargets = new Map<number, { x: number; y: number }>();
   #resizeObserver: ResizeObserver | null = null;
   readonly #hover = new HoverChain();
+  readonly #topLayer = new TopLayerReplay();
   #focusedId: number | null = null;
   /** The last seq whose frame was fully applied since the current snapshot (what a resync reports). */
   #lastAppliedSeq: number | null = null;
@@ -371,6 +373,9 @@ export class Mirror {
       case 'selection':
         this.#applySelection(frame);
         return;
+      case 'top':
+        this.#topLayer.apply(frame.layer, (id) => this.#nodes.get(id), this.#options.container.ownerDocument);
+        return;
       case 'focus':
         this.#applyFocus(frame.id);
         return;
@@ -426,6 +431,7 @@ export class Mirror {
     this.#mirrorSheets = new WeakMap();
     this.#scrollTargets = new Map();
     this.#hover.clear();
+    this.#topLayer.reset();
     this.#focusedId = null;
     this.#setPage(first.url, first.title);
     this.#setViewport(first.vw, first.vh, first.dpr);

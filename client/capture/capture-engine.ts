@@ -25,6 +25,7 @@ import { isTypingTarget } from './typing.js';
 import { createMaskConfig, type MaskConfig } from './mask-dom.js';
 import { EventCapture, patchFormSetters, type PendingDomFrame } from './events.js';
 import { FormWatch } from './form-watch.js';
+import { TopLayerWatch, patchTopLayer } from './top-layer.js';
 import { MutationCollector } from './mutations.js';
 import { NodeIds } from './node-ids.js';
 import { PrototypePatches } from './patches.js';
@@ -127,6 +128,7 @@ export class CaptureEngine {
   #flushFrame: number | null = null;
   #flushTimer: number | null = null;
   readonly #formWatch = new FormWatch();
+  readonly #topLayer = new TopLayerWatch();
   #formTimer: number | null = null;
   /** A click, key or form reset happened: compare form controls at the next flush. */
   #checkForms = false;
@@ -169,6 +171,7 @@ export class CaptureEngine {
         this.#checkForms = true;
         this.#scheduleFlush();
       },
+      onTopLayer: (el) => this.#whileCapturing(() => this.#topLayer.note(el)),
       onError: (error) => this.#onError(error),
     });
     this.#run = this.#newRun();
@@ -381,6 +384,11 @@ export class CaptureEngine {
     this.#stats.snapshots++;
     this.#stats.lastSnapshotParts = part;
     for (const el of run.playingMedia.splice(0)) this.#events.queueMedia(el);
+    try {
+      this.#topLayer.reset(this.#roots);
+    } catch (error) {
+      this.#onError(error);
+    }
     this.#scheduleFlush();
   }
 
@@ -457,6 +465,7 @@ export class CaptureEngine {
         adoptedChanged: () => this.#whileCapturing(() => this.#run.collector.adoptedChanged()),
       });
       patchFormSetters(win, this.#patches, (el) => this.#whileCapturing(() => this.#events.queueInput(el)));
+      patchTopLayer(win, this.#patches, (el) => this.#whileCapturing(() => this.#topLayer.note(el)));
       const elementProto = win.Element?.prototype;
       if (elementProto !== undefined) {
         this.#patches.patchMethod(elementProto, 'attachShadow', (host, _args, root) => {
@@ -549,6 +558,8 @@ export class CaptureEngine {
       }
       const { frames, pointer } = this.#events.takeFrames();
       for (const pending of frames) if (!this.#sendDom(withSeq(pending))) return;
+      const layer = this.#topLayer.take((node) => run.ids.idOf(node));
+      if (layer !== null && !this.#sendDom({ t: 'top', seq: 0, layer })) return;
       if (pointer !== null && !this.#trySend(pointer)) this.#onRefused(false);
       this.#failedFlushes = 0;
     } catch (error) {

@@ -16,7 +16,10 @@ type Unsequenced<T> = T extends { seq: number } ? Omit<T, 'seq'> : never;
 export type PendingDomFrame = Unsequenced<Extract<ChannelMessage, { t: 'input' | 'scroll' | 'viewport' | 'focus' | 'selection' | 'media' }>>;
 export type PointerMessage = Extract<ChannelMessage, { t: 'pointer' }>;
 
-const ROOT_EVENTS = ['input', 'change', 'reset', 'click', 'keyup', 'scroll', 'play', 'pause', 'seeked', 'load', 'focusin', 'focusout'] as const;
+const ROOT_EVENTS = [
+  'input', 'change', 'reset', 'click', 'keyup', 'scroll', 'play', 'pause', 'seeked', 'load', 'focusin', 'focusout',
+  'toggle', 'close', 'cancel', 'fullscreenchange',
+] as const;
 const POINTER_EVENTS = ['pointermove', 'pointerdown', 'pointerout'] as const;
 const MAX_SELECTION_RANGES = 64;
 
@@ -32,6 +35,8 @@ export interface EventCaptureOptions {
   onIframeLoad: (iframe: Element) => void;
   /** A click, key or form reset: form values may have changed with no input event (compare them at the next flush). */
   onFormsMayChange: () => void;
+  /** A dialog, popover or full-screen element may have entered or left the top layer. */
+  onTopLayer: (el: Element) => void;
   onError: (error: unknown) => void;
 }
 
@@ -331,6 +336,12 @@ export class EventCapture {
       case 'click':
       case 'keyup':
         this.#o.onFormsMayChange();
+        return;
+      case 'toggle':
+      case 'close':
+      case 'cancel':
+      case 'fullscreenchange':
+        if (target.nodeType === 1) this.#o.onTopLayer(target as Element);
         return;
       case 'scroll':
         this.#scrolls.add(target);
