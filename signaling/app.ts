@@ -9,11 +9,13 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig, TrustProxy } from './config.js';
 import { SignalingHub } from './hub.js';
 import { registerDemo } from './demo.js';
 import { createMetrics } from './metrics.js';
+import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
@@ -39,22 +41,33 @@ export interface CobrowseServer extends FastifyInstance {
 /**
  * The agent console runs only its own scripts. The mirrored page inherits this
  * policy (about:blank iframe) on top of its sandbox, so it may load the
- * customer's styles, images and fonts but never a script.
+ * customer's styles, images and fonts but never a script. Desks that frame the
+ * console are listed in AGENT_FRAME_ANCESTORS.
  */
-export const AGENT_CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'self'",
-  "connect-src 'self' ws: wss:",
-  "style-src * 'unsafe-inline' data: blob:",
-  "img-src * data: blob:",
-  "font-src * data:",
-  "media-src * data: blob:",
-  "frame-src 'self' blob: data:",
-].join('; ');
+export function agentConsoleCsp(frameAncestors: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    ["frame-ancestors 'self'", ...frameAncestors].join(' '),
+    "connect-src 'self' ws: wss:",
+    "style-src * 'unsafe-inline' data: blob:",
+    "img-src * data: blob:",
+    "font-src * data:",
+    "media-src * data: blob:",
+    "frame-src 'self' blob: data:",
+  ].join('; ');
+}
+
+export const AGENT_CONSOLE_CSP = agentConsoleCsp();
+
+/** Fastify's trustProxy from ours: a hop count becomes the function Fastify itself would build. */
+function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
+}
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []));
 
@@ -71,7 +84,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 64 * 1024,
   });
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });
@@ -86,6 +99,14 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
   sessions.sweepExpired();
 
   app.decorate('cobrowse', { hub, sessions, store });
+  await registerSecurityHeaders(app);
+  await registerRequestLimits(app, null);
+  const socketOpens = createLimiter(app, {
+    name: 'socket-open',
+    perAddress: config.limits.maxConnectionsPerIp * 3,
+    global: config.limits.maxConnectionsPerIp * 300,
+    windowMs: 60_000,
+  });
 
   await app.register(fastifyWebsocket, {
     // Hard cap well above MAX_PAYLOAD so an oversize message gets our own close code and message.
@@ -107,9 +128,21 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
       finish();
     },
   });
-  app.get('/ws', { websocket: true }, (socket, request) => {
-    hub.accept(socket, request.ip, request.headers.origin);
-  });
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      // Refused before the upgrade: opening sockets in a loop costs an address its budget.
+      preValidation: async (request, reply) => {
+        if (!(await socketOpens(request))) {
+          await reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'Too many sockets opened; wait a minute.' } });
+        }
+      },
+    },
+    (socket, request) => {
+      hub.accept(socket, request.ip, request.headers.origin);
+    },
+  );
 
   await registerRoutes(app, { config, sessions, store, metrics, startedAt: Date.now() });
   if (config.demo) await registerDemo(app, { sessions, config });
@@ -128,7 +161,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
           reply.header('cross-origin-resource-policy', 'cross-origin');
         }
         if (/[\\/]agent[\\/]/.test(path)) {
-          reply.header('content-security-policy', AGENT_CONSOLE_CSP);
+          reply.header('content-security-policy', agentConsoleCsp(config.agentFrameAncestors));
           reply.header('referrer-policy', 'no-referrer');
         }
       },

@@ -113,6 +113,7 @@ export class SignalingHub {
       closed: false,
     };
     socket.on('close', () => this.forget(connection));
+    answerOversizeWithOwnCode(socket, () => this.oversizeMessage(connection));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
     if (!this.originAllowed(origin)) {
       this.refuse(connection, 'FORBIDDEN', 'This origin may not open a co-browsing socket.');
@@ -166,7 +167,7 @@ export class SignalingHub {
     }
     const bytes = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
     if (bytes > this.config.limits.maxPayloadBytes) {
-      this.refuse(connection, 'MESSAGE_TOO_LARGE', `Messages are limited to ${this.config.limits.maxPayloadBytes} bytes.`);
+      this.oversizeMessage(connection);
       return;
     }
     if (isBinary) {
@@ -177,7 +178,9 @@ export class SignalingHub {
     try {
       json = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
     } catch {
-      this.reject(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
+      // An unauthenticated socket has nothing to keep it open for.
+      if (connection.role === null) this.refuse(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
+      else this.reject(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
       return;
     }
     const parsed = clientMessage.safeParse(json);
@@ -303,6 +306,10 @@ export class SignalingHub {
         return;
       case 'end': {
         const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
+        if (!END_REASONS_BY_ROLE[role].includes(reason)) {
+          this.reject(connection, 'FORBIDDEN', `The ${role} may not end a session with reason "${reason}".`);
+          return;
+        }
         this.sessions.end(sessionId, role, reason);
         return;
       }
@@ -414,6 +421,10 @@ export class SignalingHub {
     return true;
   }
 
+  private oversizeMessage(connection: Connection): void {
+    this.refuse(connection, 'MESSAGE_TOO_LARGE', `Messages are limited to ${this.config.limits.maxPayloadBytes} bytes.`);
+  }
+
   /** Refuse one message with an error and keep the socket, unless it keeps misbehaving. */
   private reject(connection: Connection, code: ErrorCode, message: string = ERROR_CODES[code].message): void {
     this.metrics.messagesRejected.inc({ code });
@@ -464,6 +475,34 @@ export class SignalingHub {
     if (connection.socket.readyState !== connection.socket.OPEN) return;
     connection.socket.send(JSON.stringify(message));
   }
+}
+
+/**
+ * What each side may give as its reason to end: only the customer declines,
+ * and the system's own reasons (expired, left-site) are never a peer's to claim.
+ */
+export const END_REASONS_BY_ROLE: Readonly<Record<Role, readonly EndReason[]>> = {
+  // 'api': the integrator's page removed the element (client/cobrowse-session.ts).
+  customer: ['customer-ended', 'declined', 'api', 'peer-lost', 'error'],
+  agent: ['agent-ended', 'peer-lost', 'error'],
+};
+
+/**
+ * ws closes with a bare 1009 when a frame header announces more than its hard
+ * cap, before any byte reaches us; route that close through our own refusal
+ * so every oversize message gets 4414 and a reason.
+ */
+function answerOversizeWithOwnCode(socket: WebSocket, onOversize: () => void): void {
+  const close = socket.close.bind(socket);
+  let answering = false;
+  socket.close = (code?: number, reason?: string | Buffer) => {
+    if (code === 1009 && !answering) {
+      answering = true;
+      onOversize();
+      return;
+    }
+    close(code, reason);
+  };
 }
 
 function otherRole(role: Role): Role {

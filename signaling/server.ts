@@ -32,7 +32,7 @@ async function main(): Promise<void> {
             `  Agent desk:    ${base}/demo/desk/`,
             '  (The demo endpoints are unauthenticated; set DEMO=false in production.)',
           ]
-        : []),
+        : ['', 'Demo off (DEMO=true turns it on; by default it runs only on a loopback HOST).']),
       '',
     ].join('\n') + '\n',
   );

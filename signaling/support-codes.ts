@@ -9,12 +9,13 @@ import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+import { createLimiter } from './request-limits.js';
 import type { CreatedSession, SessionLifecycle } from './sessions.js';
 
 /** How long a code can be claimed. */
 export const SUPPORT_CODE_TTL_MS = 10 * 60 * 1000;
-/** Per address and minute: code requests, and claim attempts (guessing). */
-export const SUPPORT_CODE_RATE = { create: 10, claim: 10 };
+/** Per address and minute, and over all addresses: code requests, and claim attempts (guessing). */
+export const SUPPORT_CODE_RATE = { create: 10, claim: 10, createGlobal: 1_000, claimGlobal: 300 };
 const MAX_PENDING = 10_000;
 
 interface PendingCode {
@@ -34,31 +35,15 @@ function formatCode(digits: string): string {
   return `${digits.slice(0, 4)} ${digits.slice(4)}`;
 }
 
-/** A fixed-window counter per address. */
-class AddressRate {
-  readonly #hits = new Map<string, { count: number; windowStart: number }>();
-  constructor(private readonly limit: number) {}
-
-  take(address: string, now: number): boolean {
-    const entry = this.#hits.get(address);
-    if (!entry || now - entry.windowStart >= 60_000) {
-      if (this.#hits.size > MAX_PENDING) this.#hits.clear();
-      this.#hits.set(address, { count: 1, windowStart: now });
-      return true;
-    }
-    entry.count += 1;
-    return entry.count <= this.limit;
-  }
-}
-
 function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.code(ERROR_CODES[code].http).send({ error: { code, message } });
 }
 
 export function registerSupportCodes(app: FastifyInstance, sessions: SessionLifecycle, now: () => number = Date.now): void {
   const pending = new Map<string, PendingCode>();
-  const createRate = new AddressRate(SUPPORT_CODE_RATE.create);
-  const claimRate = new AddressRate(SUPPORT_CODE_RATE.claim);
+  // 300 claims a minute over all addresses against 90 million codes: guessing a live one takes years.
+  const createRate = createLimiter(app, { name: 'code-create', perAddress: SUPPORT_CODE_RATE.create, global: SUPPORT_CODE_RATE.createGlobal, windowMs: 60_000 });
+  const claimRate = createLimiter(app, { name: 'code-claim', perAddress: SUPPORT_CODE_RATE.claim, global: SUPPORT_CODE_RATE.claimGlobal, windowMs: 60_000 });
 
   const sweep = () => {
     const at = now();
@@ -68,7 +53,7 @@ export function registerSupportCodes(app: FastifyInstance, sessions: SessionLife
   /** The customer's page asks for a code; it gets its own invite (customer token) with it. */
   app.post('/api/support-codes', async (request: FastifyRequest, reply) => {
     reply.header('access-control-allow-origin', '*');
-    if (!createRate.take(request.ip, now())) return sendError(reply, 'RATE_LIMITED', 'Too many support codes requested; wait a minute.');
+    if (!(await createRate(request))) return sendError(reply, 'RATE_LIMITED', 'Too many support codes requested; wait a minute.');
     sweep();
     if (pending.size >= MAX_PENDING) return sendError(reply, 'RATE_LIMITED', 'Too many pending support codes; try again shortly.');
     let digits: string;
@@ -93,7 +78,7 @@ export function registerSupportCodes(app: FastifyInstance, sessions: SessionLife
 
   /** The agent console exchanges a code for the agent's link, once. */
   app.post('/api/support-codes/claim', async (request, reply) => {
-    if (!claimRate.take(request.ip, now())) return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
+    if (!(await claimRate(request))) return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
     const parsed = claimBody.safeParse(request.body ?? {});
     if (!parsed.success) return sendError(reply, 'BAD_MESSAGE', 'Send { "code": "1234 5678" }.');
     sweep();
