@@ -87,7 +87,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 64 * 1024,
   });
-  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });
+  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
   const metrics = createMetrics();
   const webhook = config.webhook
     ? createWebhookSender({ url: config.webhook.url, secret: config.webhook.secret, log: app.log })

@@ -26,6 +26,8 @@ import {
 
 export interface SqliteStoreOptions {
   dataDir: string;
+  /** The audit chain's HMAC key (config.auditKey); never stored in the database. */
+  auditKey: string;
   /** Defaults to 'cobrowse.db'. */
   fileName?: string;
   /** How long a writer waits for another connection's lock before failing; defaults to 5000 ms. */
@@ -226,7 +228,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       data: input.data,
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
-    const hash = hashAuditEvent(prevHash, unhashed);
+    const hash = hashAuditEvent(options.auditKey, prevHash, unhashed);
     insertEvent.run({
       session_id: sessionId,
       seq: unhashed.seq,
@@ -313,7 +315,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
           return broken(rows.length, event.seq, `event ${event.seq} does not link to the hash of the event before it`);
         }
         const { hash, prevHash, ...unhashed } = event;
-        if (hashAuditEvent(prevHash, unhashed) !== hash) {
+        if (hashAuditEvent(options.auditKey, prevHash, unhashed) !== hash) {
           return broken(rows.length, event.seq, `event ${event.seq} was altered after it was written (hash mismatch)`);
         }
         expectedPrev = hash;

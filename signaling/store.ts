@@ -1,11 +1,12 @@
 /**
  * The signaling server's persistence contract: sessions (tokens only as
  * hashes) and a per-session, append-only audit log whose events are chained
- * by hash so that editing, deleting or reordering a stored event is
- * detectable. The embedded implementation is sqlite-store.ts; a PostgreSQL
+ * by an HMAC under a key kept outside the database, so that editing,
+ * deleting or reordering a stored event is detectable even by someone who can
+ * write to the database. The embedded implementation is sqlite-store.ts; a PostgreSQL
  * one can implement the same interfaces for scale-out.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { EndedBy, EndReason, SessionStatus, Role } from '../shared/protocol.js';
 
 export type Actor = Role | 'system' | 'api';
@@ -122,8 +123,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** sha256 hex over a canonical (sorted keys) JSON of every field of the event plus the previous event's hash. */
-export function hashAuditEvent(prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
+/**
+ * HMAC-SHA256 hex, under the audit key, over a canonical (sorted keys) JSON of
+ * every field of the event plus the previous event's hash. Keyed, so write
+ * access to the database is not enough to recompute a rewritten chain.
+ */
+export function hashAuditEvent(auditKey: string, prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
   // Fields are picked explicitly so that extra runtime properties on `e`
   // cannot change the hash of what is actually stored.
   const hashed = {
@@ -135,7 +140,7 @@ export function hashAuditEvent(prevHash: string, e: Omit<AuditEvent, 'hash' | 'p
     data: e.data,
     prevHash,
   };
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  return createHmac('sha256', auditKey).update(canonicalJson(hashed), 'utf8').digest('hex');
 }
 
 /**

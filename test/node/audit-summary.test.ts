@@ -12,7 +12,7 @@ let store: Store;
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-summary-'));
-  store = openSqliteStore({ dataDir });
+  store = openSqliteStore({ dataDir, auditKey: 'test-audit-key-0123456789abcdefghijklmnop' });
 });
 
 afterEach(() => {

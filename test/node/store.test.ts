@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,13 +16,14 @@ import {
   type Store,
 } from '../../signaling/store.js';
 
+const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
 let dataDir: string;
 let store: Store;
 const rawConnections: Database.Database[] = [];
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-store-'));
-  store = openSqliteStore({ dataDir });
+  store = openSqliteStore({ dataDir, auditKey: AUDIT_KEY });
 });
 
 afterEach(() => {
@@ -95,7 +97,7 @@ describe('hashAuditEvent', () => {
   it('does not depend on the order of data keys, but on every field', () => {
     const base = { sessionId: 's1', seq: 1, type: 'page-visited', actor: 'customer', at: 5, data: { a: 1, b: 'x' } } as const;
     const reordered = { ...base, data: { b: 'x', a: 1 } };
-    expect(hashAuditEvent(GENESIS_HASH, base)).toBe(hashAuditEvent(GENESIS_HASH, reordered));
+    expect(hashAuditEvent(AUDIT_KEY, GENESIS_HASH, base)).toBe(hashAuditEvent(AUDIT_KEY, GENESIS_HASH, reordered));
     const variants = [
       { ...base, sessionId: 's2' },
       { ...base, seq: 2 },
@@ -105,9 +107,9 @@ describe('hashAuditEvent', () => {
       { ...base, data: { a: 1, b: 'y' } },
       { ...base, data: { a: '1', b: 'x' } },
     ];
-    const baseHash = hashAuditEvent(GENESIS_HASH, base);
-    for (const variant of variants) expect(hashAuditEvent(GENESIS_HASH, variant)).not.toBe(baseHash);
-    expect(hashAuditEvent('1'.repeat(64), base)).not.toBe(baseHash);
+    const baseHash = hashAuditEvent(AUDIT_KEY, GENESIS_HASH, base);
+    for (const variant of variants) expect(hashAuditEvent(AUDIT_KEY, GENESIS_HASH, variant)).not.toBe(baseHash);
+    expect(hashAuditEvent(AUDIT_KEY, '1'.repeat(64), base)).not.toBe(baseHash);
   });
 });
 
@@ -186,7 +188,7 @@ describe('sessions', () => {
     const eventsBefore = store.listEvents(session.id);
     store.close();
 
-    store = openSqliteStore({ dataDir });
+    store = openSqliteStore({ dataDir, auditKey: AUDIT_KEY });
     expect(store.getSession(session.id)).toEqual({ ...session, status: 'consented', startedAt: 3 });
     expect(store.listEvents(session.id)).toEqual(eventsBefore);
     expect(store.verifyChain(session.id)).toEqual({ valid: true, events: 5 });
@@ -203,14 +205,14 @@ describe('sessions', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
-    expect(() => openSqliteStore({ dataDir })).toThrow(/newer/);
+    expect(() => openSqliteStore({ dataDir, auditKey: AUDIT_KEY })).toThrow(/newer/);
     raw.pragma(`user_version = ${SCHEMA_VERSION}`);
-    store = openSqliteStore({ dataDir });
+    store = openSqliteStore({ dataDir, auditKey: AUDIT_KEY });
   });
 
   it('honours a custom file name', () => {
     store.close();
-    store = openSqliteStore({ dataDir, fileName: 'other.db' });
+    store = openSqliteStore({ dataDir, fileName: 'other.db', auditKey: AUDIT_KEY });
     store.createSession(makeSession());
     const raw = new Database(join(dataDir, 'other.db'));
     rawConnections.push(raw);
@@ -229,7 +231,7 @@ describe('audit log', () => {
       expect(e.sessionId).toBe(session.id);
       expect(e.prevHash).toBe(prev);
       const { hash, prevHash, ...fields } = e;
-      expect(hash).toBe(hashAuditEvent(prevHash, fields));
+      expect(hash).toBe(hashAuditEvent(AUDIT_KEY, prevHash, fields));
       prev = hash;
     }
     expect(store.verifyChain(session.id)).toEqual({ valid: true, events: 5 });
@@ -306,7 +308,7 @@ describe('audit log', () => {
   it('keeps chains valid when two store instances append to the same file', () => {
     const session = makeSession();
     store.createSession(session);
-    const second = openSqliteStore({ dataDir });
+    const second = openSqliteStore({ dataDir, auditKey: AUDIT_KEY });
     try {
       for (let i = 0; i < 20; i += 1) {
         (i % 2 === 0 ? store : second).appendEvent(session.id, event('connected', i));
@@ -328,8 +330,8 @@ describe('audit log', () => {
       stdin: {
         contents: `
           import { openSqliteStore } from './signaling/sqlite-store.js';
-          const [dataDir, sessionId, actor, count, startAt] = process.argv.slice(2);
-          const store = openSqliteStore({ dataDir });
+          const [dataDir, sessionId, actor, count, startAt, auditKey] = process.argv.slice(2);
+          const store = openSqliteStore({ dataDir, auditKey });
           // Both writers start together so that their appends really overlap.
           const delay = Number(startAt) - Date.now();
           if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
@@ -351,7 +353,7 @@ describe('audit log', () => {
     const startAt = String(Date.now() + 1_000);
     const runWriter = (actor: string): Promise<{ code: number | null; stderr: string }> =>
       new Promise((done) => {
-        const child = spawn(process.execPath, [workerFile, dataDir, session.id, actor, '300', startAt], {
+        const child = spawn(process.execPath, [workerFile, dataDir, session.id, actor, '300', startAt, AUDIT_KEY], {
           env: { ...process.env, NODE_PATH: resolve(import.meta.dirname, '../../node_modules') },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
@@ -467,9 +469,33 @@ describe('audit log', () => {
       const { hash: _oldHash, prevHash, ...fields } = forged;
       raw
         .prepare('UPDATE audit_events SET data = ?, hash = ? WHERE session_id = ? AND seq = 4')
-        .run(JSON.stringify(forged.data), hashAuditEvent(prevHash, fields), session.id);
+        .run(JSON.stringify(forged.data), hashAuditEvent(AUDIT_KEY, prevHash, fields), session.id);
       // The edited row now hashes correctly, but the next one no longer links to it.
       expect(store.verifyChain(session.id)).toMatchObject({ valid: false, brokenAt: 5 });
+    });
+
+    it('a chain fully recomputed without the key (rows and recorded head), unkeyed or under a guessed key', () => {
+      for (const recompute of [
+        (text: string) => createHash('sha256').update(text, 'utf8').digest('hex'),
+        (text: string) => createHmac('sha256', 'a-guessed-key').update(text, 'utf8').digest('hex'),
+      ]) {
+        const session = sessionWithEvents();
+        const raw = openRaw();
+        if ((raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger'").get() as { n: number }).n > 0) dropAuditTriggers(raw);
+        let prev = GENESIS_HASH;
+        for (const e of store.listEvents(session.id)) {
+          const data = e.seq === 4 ? { url: 'https://elsewhere.example/', title: 'Cart' } : e.data;
+          // The documented hashing (sorted-key JSON of the fields and the previous hash), written out here, not imported.
+          const text = canonical({ sessionId: e.sessionId, seq: e.seq, type: e.type, actor: e.actor, at: e.at, data, prevHash: prev });
+          const hash = recompute(text);
+          raw.prepare('UPDATE audit_events SET data = ?, prev_hash = ?, hash = ? WHERE session_id = ? AND seq = ?').run(JSON.stringify(data), prev, hash, session.id, e.seq);
+          prev = hash;
+        }
+        raw.prepare('UPDATE sessions SET audit_head_hash = ? WHERE id = ?').run(prev, session.id);
+        expect(store.verifyChain(session.id)).toMatchObject({ valid: false, brokenAt: 1, reason: expect.stringMatching(/altered/) });
+        raw.close();
+        rawConnections.splice(rawConnections.indexOf(raw), 1);
+      }
     });
 
     it('a row moved to another session', () => {
@@ -484,3 +510,11 @@ describe('audit log', () => {
     });
   });
 });
+
+/** Sorted-key JSON, written independently of the store's canonicalJson. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+}
