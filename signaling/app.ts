@@ -17,13 +17,14 @@ import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
+import { openPgStore } from './pg-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import { createWebhookSender } from './webhook.js';
 
 export interface BuildOptions {
   config: ServerConfig;
-  /** Defaults to the embedded SQLite store under config.dataDir. */
+  /** Defaults to PostgreSQL when config.databaseUrl is set, else the embedded SQLite store under config.dataDir. */
   store?: Store;
   /** Where the built browser bundles are (dist/browser); static serving is skipped if missing. */
   staticDir?: string;
@@ -71,6 +72,12 @@ function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: str
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []));
 
+/** PostgreSQL for scale-out, else SQLite under the data dir. */
+async function openStore(config: ServerConfig): Promise<Store> {
+  if (config.databaseUrl) return openPgStore({ connectionString: config.databaseUrl, auditKey: config.auditKey });
+  return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
+}
+
 /** Build the Fastify app with every plugin registered. */
 export async function build(options: BuildOptions): Promise<CobrowseServer> {
   const { config } = options;
@@ -87,16 +94,19 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 64 * 1024,
   });
-  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
+  const store = options.store ?? (await openStore(config));
   const metrics = createMetrics();
   const webhook = config.webhook
     ? createWebhookSender({ url: config.webhook.url, secret: config.webhook.secret, log: app.log })
     : null;
   const sessions = new SessionLifecycle(store, config, metrics, app.log, webhook, options.now);
   const hub = new SignalingHub({ config, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
-  const sweep = setInterval(() => sessions.sweepExpired(), 60_000);
+  const sweepExpired = () => {
+    sessions.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
+  };
+  const sweep = setInterval(sweepExpired, 60_000);
   sweep.unref();
-  sessions.sweepExpired();
+  sweepExpired();
 
   app.decorate('cobrowse', { hub, sessions, store });
   await registerSecurityHeaders(app);
@@ -173,7 +183,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await webhook?.close();
-    if (!options.store) store.close();
+    if (!options.store) await store.close();
   });
   return app as unknown as CobrowseServer;
 }

@@ -44,6 +44,8 @@ interface Connection {
   badMessages: number;
   authTimer: NodeJS.Timeout | null;
   closed: boolean;
+  /** Messages of one socket are handled in order, each after the store answered for the one before. */
+  queue: Promise<void>;
 }
 
 interface LiveSession {
@@ -111,6 +113,7 @@ export class SignalingHub {
       badMessages: 0,
       authTimer: null,
       closed: false,
+      queue: Promise.resolve(),
     };
     socket.on('close', () => this.forget(connection));
     answerOversizeWithOwnCode(socket, () => this.oversizeMessage(connection));
@@ -195,27 +198,36 @@ export class SignalingHub {
       return;
     }
     const message = parsed.data;
-    try {
-      if (message.t === 'ping') {
-        this.send(connection, { t: 'pong', ts: message.ts });
-        return;
-      }
-      if (connection.role === null) {
-        if (message.t !== 'hello') {
-          this.refuse(connection, 'UNAUTHORIZED', 'Send hello with your token first.');
-          return;
-        }
-        this.authenticate(connection, message);
-        return;
-      }
-      this.route(connection, message);
-    } catch (err) {
-      this.log.error({ err, sessionId: connection.sessionId }, 'message handling failed');
-      this.reject(connection, 'INTERNAL');
+    if (message.t === 'ping') {
+      this.send(connection, { t: 'pong', ts: message.ts });
+      return;
     }
+    connection.queue = connection.queue
+      .then(() => (connection.closed ? undefined : this.handle(connection, message)))
+      .catch((err: unknown) => {
+        this.log.error({ err, sessionId: connection.sessionId }, 'message handling failed');
+        this.reject(connection, 'INTERNAL');
+      });
   }
 
-  private authenticate(connection: Connection, hello: Extract<ClientMessage, { t: 'hello' }>): void {
+  private async handle(connection: Connection, message: ClientMessage): Promise<void> {
+    if (connection.role === null) {
+      if (message.t !== 'hello') {
+        this.refuse(connection, 'UNAUTHORIZED', 'Send hello with your token first.');
+        return;
+      }
+      await this.authenticate(connection, message);
+      return;
+    }
+    await this.route(connection, message);
+  }
+
+  /** Work started by a timer or a closing socket: nobody waits for it, so failures are logged here. */
+  private background(work: Promise<unknown>, sessionId: string | null): void {
+    work.catch((err: unknown) => this.log.error({ err, sessionId }, 'background session work failed'));
+  }
+
+  private async authenticate(connection: Connection, hello: Extract<ClientMessage, { t: 'hello' }>): Promise<void> {
     if (!isCompatibleVersion(hello.v)) {
       this.refuse(
         connection,
@@ -224,7 +236,8 @@ export class SignalingHub {
       );
       return;
     }
-    const found = this.sessions.findByToken(hashToken(hello.token));
+    const found = await this.sessions.findByToken(hashToken(hello.token));
+    if (connection.closed) return;
     if (!found) {
       this.refuse(connection, 'UNAUTHORIZED', 'This link or invite is not valid.');
       return;
@@ -235,7 +248,7 @@ export class SignalingHub {
       return;
     }
     if (session.expiresAt <= this.now()) {
-      this.sessions.end(session.id, 'system', 'expired');
+      await this.sessions.end(session.id, 'system', 'expired');
       this.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
@@ -273,10 +286,11 @@ export class SignalingHub {
     this.log.info({ sessionId: session.id, role }, 'peer joined');
   }
 
-  private route(connection: Connection, message: ClientMessage): void {
+  private async route(connection: Connection, message: ClientMessage): Promise<void> {
     const role = connection.role as Role;
     const sessionId = connection.sessionId as string;
-    const session = this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId);
+    if (connection.closed) return;
     if (!session || session.status === 'ended') {
       this.refuse(connection, 'SESSION_ENDED');
       return;
@@ -302,7 +316,7 @@ export class SignalingHub {
         return;
       }
       case 'event':
-        this.onPeerEvent(connection, session, message.event);
+        await this.onPeerEvent(connection, session, message.event);
         return;
       case 'end': {
         const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
@@ -310,7 +324,7 @@ export class SignalingHub {
           this.reject(connection, 'FORBIDDEN', `The ${role} may not end a session with reason "${reason}".`);
           return;
         }
-        this.sessions.end(sessionId, role, reason);
+        await this.sessions.end(sessionId, role, reason);
         return;
       }
       case 'ping':
@@ -318,7 +332,7 @@ export class SignalingHub {
     }
   }
 
-  private onPeerEvent(connection: Connection, session: SessionRecord, event: PeerEvent): void {
+  private async onPeerEvent(connection: Connection, session: SessionRecord, event: PeerEvent): Promise<void> {
     const role = connection.role as Role;
     if (!AUDIT_KIND_ROLES[event.kind].includes(role)) {
       this.reject(connection, 'FORBIDDEN', `The ${role} may not report ${event.kind}.`);
@@ -335,7 +349,7 @@ export class SignalingHub {
       // Second line behind the customer's own masking: the audit never keeps a number from the page.
       event = { ...event, target: auditableText(event.target) };
     }
-    const accepted = this.sessions.recordPeerEvent(session.id, role, event);
+    const accepted = await this.sessions.recordPeerEvent(session.id, role, event);
     if (!accepted.ok) {
       this.reject(connection, accepted.code, accepted.message);
       return;
@@ -349,13 +363,15 @@ export class SignalingHub {
    * reconnects. A customer who does not come back left the site or closed the
    * tab, and the session ends rather than waiting for its TTL.
    */
-  private startCustomerGoneTimer(sessionId: string, live: LiveSession): void {
-    const session = this.sessions.get(sessionId);
+  private async startCustomerGoneTimer(sessionId: string, live: LiveSession): Promise<void> {
+    const session = await this.sessions.get(sessionId);
     if (!session || session.status === 'pending' || session.status === 'ended') return;
+    // The customer may be back already, or the session closed, while the store answered.
+    if (live.customer || this.live.get(sessionId) !== live) return;
     if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
     live.customerGoneTimer = setTimeout(() => {
       live.customerGoneTimer = null;
-      if (!live.customer) this.sessions.end(sessionId, 'system', 'left-site');
+      if (!live.customer) this.background(this.sessions.end(sessionId, 'system', 'left-site'), sessionId);
     }, this.config.limits.customerGraceMs);
     live.customerGoneTimer.unref();
   }
@@ -364,7 +380,7 @@ export class SignalingHub {
     let live = this.live.get(session.id);
     if (!live) {
       const delay = Math.max(0, session.expiresAt - this.now());
-      const expiryTimer = setTimeout(() => this.sessions.end(session.id, 'system', 'expired'), Math.min(delay, 2 ** 31 - 1));
+      const expiryTimer = setTimeout(() => this.background(this.sessions.end(session.id, 'system', 'expired'), session.id), Math.min(delay, 2 ** 31 - 1));
       expiryTimer.unref();
       live = { customer: null, agent: null, expiryTimer, customerGoneTimer: null };
       this.live.set(session.id, live);
@@ -464,8 +480,9 @@ export class SignalingHub {
     if (!live || live[connection.role] !== connection) return;
     live[connection.role] = null;
     if (this.shuttingDown) return;
-    this.sessions.recordDisconnect(connection.sessionId, connection.role);
-    if (connection.role === 'customer') this.startCustomerGoneTimer(connection.sessionId, live);
+    const sessionId = connection.sessionId;
+    const recorded = this.sessions.recordDisconnect(sessionId, connection.role);
+    this.background(connection.role === 'customer' ? recorded.then(() => this.startCustomerGoneTimer(sessionId, live)) : recorded, sessionId);
     const other = live[otherRole(connection.role)];
     if (other && !other.closed) this.send(other, { t: 'peer', role: connection.role, present: false });
     this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');

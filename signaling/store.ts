@@ -90,29 +90,57 @@ export type ChainVerification =
   | { valid: true; events: number }
   | { valid: false; events: number; brokenAt: number; reason: string };
 
+/** How a session ends: who, why, when. */
+export interface SessionEnd {
+  by: EndedBy;
+  reason: EndReason;
+  at: number;
+}
+
+/**
+ * Every method is asynchronous so that the same contract fits an embedded
+ * database and one over the network; test/node/helpers/store-contract.ts is
+ * the suite both implementations pass.
+ */
 export interface SessionStore {
-  /** Throws if the id or a token hash is already taken. */
-  createSession(record: SessionRecord): void;
-  getSession(id: string): SessionRecord | undefined;
-  findByTokenHash(tokenHash: string): { session: SessionRecord; role: Role } | undefined;
+  /** Rejects if the id or a token hash is already taken. */
+  createSession(record: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  findByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; role: Role } | undefined>;
   /** Applies only the keys present (and not undefined) in the patch; undefined if there is no such session. */
-  updateSession(id: string, patch: SessionPatch): SessionRecord | undefined;
+  updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined>;
+  /**
+   * Ends the session exactly once across every writer: appends the 'ended'
+   * event and sets the end fields in one transaction. `endedNow` is false
+   * when it had already ended (the stored record is returned unchanged).
+   */
+  endSession(id: string, end: SessionEnd): Promise<{ session: SessionRecord; endedNow: boolean } | undefined>;
   /** Newest first. */
-  listByConversation(conversationId: string): SessionRecord[];
+  listByConversation(conversationId: string): Promise<SessionRecord[]>;
   /** Sessions whose status is not 'ended', soonest expiry first (for TTL sweeps at startup). */
-  listOpen(): SessionRecord[];
+  listOpen(): Promise<SessionRecord[]>;
 }
 
 export interface AuditStore {
-  /** Atomic: reads the chain head and inserts in one transaction. Throws for an unknown session or a non-finite number. */
-  appendEvent(sessionId: string, event: AuditEventInput): AuditEvent;
+  /**
+   * Atomic: reads the chain head and inserts in one transaction, so appends
+   * from several writers to one session stay gap-free and ordered. Rejects
+   * for an unknown session or a non-finite number.
+   */
+  appendEvent(sessionId: string, event: AuditEventInput): Promise<AuditEvent>;
   /** In seq order. */
-  listEvents(sessionId: string): AuditEvent[];
-  verifyChain(sessionId: string): ChainVerification;
+  listEvents(sessionId: string): Promise<AuditEvent[]>;
+  verifyChain(sessionId: string): Promise<ChainVerification>;
 }
 
 export interface Store extends SessionStore, AuditStore {
-  close(): void;
+  close(): Promise<void>;
+}
+
+/** The 'ended' audit event's data: who, why and how long the session ran. */
+export function endedEventInput(session: SessionRecord, end: SessionEnd): AuditEventInput {
+  const durationMs = session.startedAt === null ? null : end.at - session.startedAt;
+  return { type: 'ended', actor: end.by, at: end.at, data: { by: end.by, reason: end.reason, durationMs } };
 }
 
 /** The hash that the first event of every session links to. */

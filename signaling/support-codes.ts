@@ -59,7 +59,7 @@ export function registerSupportCodes(app: FastifyInstance, sessions: SessionLife
     let digits: string;
     do digits = String(randomInt(10_000_000, 100_000_000));
     while (pending.has(digits));
-    const created = sessions.create({ ttlSeconds: Math.ceil(SUPPORT_CODE_TTL_MS / 1000) * 6 });
+    const created = await sessions.create({ ttlSeconds: Math.ceil(SUPPORT_CODE_TTL_MS / 1000) * 6 });
     const expiresAt = now() + SUPPORT_CODE_TTL_MS;
     pending.set(digits, { sessionId: created.sessionId, agent: created.agent, expiresAt });
     request.log.info({ sessionId: created.sessionId }, 'support code issued');
@@ -84,7 +84,7 @@ export function registerSupportCodes(app: FastifyInstance, sessions: SessionLife
     sweep();
     const digits = normalizeCode(parsed.data.code);
     const entry = pending.get(digits);
-    const session = entry ? sessions.get(entry.sessionId) : undefined;
+    const session = entry ? await sessions.get(entry.sessionId) : undefined;
     if (!entry || !session || session.status === 'ended') {
       return sendError(reply, 'SESSION_NOT_FOUND', 'That code is not valid or has expired. Ask the customer for a new one.');
     }
