@@ -15,6 +15,7 @@ import { registerDemo } from './demo.js';
 import { createMetrics } from './metrics.js';
 import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
+import { openSharedState } from './scale-out.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
 import { openPgStore } from './pg-store.js';
@@ -100,7 +101,8 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     ? createWebhookSender({ url: config.webhook.url, secret: config.webhook.secret, log: app.log })
     : null;
   const sessions = new SessionLifecycle(store, config, metrics, app.log, webhook, options.now);
-  const hub = new SignalingHub({ config, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
+  const shared = await openSharedState(config, app.log);
+  const hub = new SignalingHub({ config, bus: shared.bus, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
   const sweepExpired = () => {
     sessions.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
   };
@@ -110,7 +112,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
 
   app.decorate('cobrowse', { hub, sessions, store });
   await registerSecurityHeaders(app);
-  await registerRequestLimits(app, null);
+  await registerRequestLimits(app, shared.redis);
   const socketOpens = createLimiter(app, {
     name: 'socket-open',
     perAddress: config.limits.maxConnectionsPerIp * 3,
@@ -154,7 +156,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     },
   );
 
-  await registerRoutes(app, { config, sessions, store, metrics, startedAt: Date.now() });
+  await registerRoutes(app, { config, sessions, store, metrics, codeBook: shared.codeBook, startedAt: Date.now() });
   if (config.demo) await registerDemo(app, { sessions, config });
 
   const staticDir = options.staticDir ?? join(projectRoot, 'dist', 'browser');
@@ -183,6 +185,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await webhook?.close();
+    await shared.close();
     if (!options.store) await store.close();
   });
   return app as unknown as CobrowseServer;

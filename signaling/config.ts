@@ -70,6 +70,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
     .optional(),
+  /** Seconds a killed instance's sockets keep their roles held (scale-out); live instances refresh at a third of it. */
+  PRESENCE_TTL: positiveInt.default(5),
   /** Redis for routing between instances, presence, support codes and shared limits; unset: one instance. */
   REDIS_URL: z
     .string()
@@ -134,6 +136,7 @@ export interface ServerConfig {
   databaseUrl: string | null;
   /** Redis connection string, or null for the in-process hub (one instance). */
   redisUrl: string | null;
+  presenceTtlMs: number;
 }
 
 /** A readable error listing every invalid variable at once. */
@@ -197,5 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     auditKey: e.AUDIT_KEY ?? loadOrCreateSecret(dataDir, 'audit-key', 48),
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
+    presenceTtlMs: e.PRESENCE_TTL * 1000,
   };
 }

@@ -4,6 +4,7 @@
  * audit events, and enforces every limit with its own close code.
  * Page content never passes through here: only SDP, ICE and control events.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import * as z from 'zod';
@@ -25,6 +26,7 @@ import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type SessionRecord } from './store.js';
+import type { BusNote, SessionBus } from './session-bus.js';
 import { iceServersFor } from './turn.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
@@ -32,6 +34,8 @@ import { iceServersFor } from './turn.js';
 z.config(z.locales.en());
 
 interface Connection {
+  /** Names this socket as a presence holder (with the instance id). */
+  id: string;
   socket: WebSocket;
   ip: string;
   openedAt: number;
@@ -58,6 +62,8 @@ interface LiveSession {
 
 export interface HubOptions {
   config: ServerConfig;
+  /** Presence and routing between instances; LocalBus for one instance. */
+  bus: SessionBus;
   sessions: SessionLifecycle;
   metrics: ServerMetrics;
   log: FastifyBaseLogger;
@@ -80,16 +86,52 @@ export class SignalingHub {
   private readonly metrics: ServerMetrics;
   private readonly log: FastifyBaseLogger;
   private readonly now: () => number;
+  private readonly bus: SessionBus;
+  private nextConnectionId = 0;
 
   constructor(options: HubOptions) {
     this.config = options.config;
+    this.bus = options.bus;
     this.sessions = options.sessions;
     this.metrics = options.metrics;
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.heartbeat = setInterval(() => this.tick(), this.config.limits.heartbeatIntervalMs);
     this.heartbeat.unref();
-    this.sessions.onEnded((session) => this.closeSession(session));
+    this.sessions.onEnded((session) => {
+      const by: EndedBy = session.endedBy ?? 'system';
+      const reason: EndReason = session.endReason ?? 'error';
+      this.closeSession(session.id, by, reason);
+      this.background(this.bus.publish(session.id, { kind: 'ended', by, reason }), session.id);
+    });
+    this.bus.onNote((sessionId, note) => this.onNote(sessionId, note));
+  }
+
+  /** A note from another instance about a session this one serves. */
+  private onNote(sessionId: string, note: BusNote): void {
+    if (note.kind === 'ended') {
+      this.closeSession(sessionId, note.by, note.reason);
+      return;
+    }
+    const target = this.live.get(sessionId)?.[note.to];
+    if (target && !target.closed) this.send(target, note.message);
+  }
+
+  /** Send to the socket holding `role`, here or on another instance. */
+  private deliver(sessionId: string, role: Role, message: ServerMessage): void {
+    const local = this.live.get(sessionId)?.[role];
+    if (local && !local.closed) {
+      this.send(local, message);
+      return;
+    }
+    this.background(this.bus.publish(sessionId, { kind: 'deliver', to: role, message }), sessionId);
+  }
+
+  /** Whether the other side is connected anywhere. */
+  private async peerConnected(sessionId: string, role: Role): Promise<boolean> {
+    const local = this.live.get(sessionId)?.[role];
+    if (local && !local.closed) return true;
+    return this.bus.present(sessionId, role);
   }
 
   /** Number of authenticated sockets (for metrics and tests). */
@@ -100,7 +142,9 @@ export class SignalingHub {
   /** Take a freshly upgraded socket. */
   accept(socket: WebSocket, ip: string, origin: string | undefined): void {
     const now = this.now();
+    this.nextConnectionId += 1;
     const connection: Connection = {
+      id: String(this.nextConnectionId),
       socket,
       ip,
       openedAt: now,
@@ -252,12 +296,23 @@ export class SignalingHub {
       this.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
-    const live = this.liveSession(session);
-    const holder = live[role];
-    if (holder && !holder.closed) {
+    const holder = this.live.get(session.id)?.[role];
+    const claimed = !(holder && !holder.closed) && (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
+    if (!claimed) {
       this.refuse(connection, 'ROLE_TAKEN', `A ${role} is already connected to this session.`);
       return;
     }
+    if (connection.closed) {
+      await this.bus.release(session.id, role, connection.id);
+      return;
+    }
+    await this.bus.listen(session.id);
+    const peerPresent = await this.peerConnected(session.id, otherRole(role));
+    if (connection.closed) {
+      await this.bus.release(session.id, role, connection.id);
+      return;
+    }
+    const live = this.liveSession(session);
     if (connection.authTimer) clearTimeout(connection.authTimer);
     connection.authTimer = null;
     connection.role = role;
@@ -268,21 +323,20 @@ export class SignalingHub {
       live.customerGoneTimer = null;
     }
     this.metrics.socketsOpen.inc({ role });
-    const other = live[otherRole(role)];
     this.send(connection, {
       t: 'welcome',
       v: PROTOCOL_VERSION,
       role,
       sessionId: session.id,
       status: session.status,
-      peerPresent: Boolean(other && !other.closed),
+      peerPresent,
       consented: session.status !== 'pending',
       ...(session.agentName ? { agentName: session.agentName } : {}),
       iceServers: iceServersFor(this.config, `${session.id}-${role}`, this.now()),
       expiresAt: session.expiresAt,
     });
     this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
-    if (other && !other.closed) this.send(other, { t: 'peer', role, present: true });
+    if (peerPresent) this.deliver(session.id, otherRole(role), { t: 'peer', role, present: true });
     this.log.info({ sessionId: session.id, role }, 'peer joined');
   }
 
@@ -295,8 +349,6 @@ export class SignalingHub {
       this.refuse(connection, 'SESSION_ENDED');
       return;
     }
-    const live = this.live.get(sessionId);
-    const other = live?.[otherRole(role)] ?? null;
     switch (message.t) {
       case 'hello':
         this.reject(connection, 'BAD_MESSAGE', 'Already authenticated.');
@@ -307,11 +359,11 @@ export class SignalingHub {
           this.reject(connection, 'FORBIDDEN', 'The customer has not consented yet.');
           return;
         }
-        if (!other || other.closed) {
+        if (!(await this.peerConnected(sessionId, otherRole(role)))) {
           this.reject(connection, 'PEER_ABSENT');
           return;
         }
-        this.send(other, { t: 'signal', data: message.data });
+        this.deliver(sessionId, otherRole(role), { t: 'signal', data: message.data });
         this.metrics.messagesRelayed.inc({ type: message.data.type });
         return;
       }
@@ -354,8 +406,7 @@ export class SignalingHub {
       this.reject(connection, accepted.code, accepted.message);
       return;
     }
-    const other = this.live.get(session.id)?.[otherRole(role)];
-    if (other && !other.closed) this.send(other, { t: 'event', from: role, event });
+    this.deliver(session.id, otherRole(role), { t: 'event', from: role, event });
   }
 
   /**
@@ -368,10 +419,21 @@ export class SignalingHub {
     if (!session || session.status === 'pending' || session.status === 'ended') return;
     // The customer may be back already, or the session closed, while the store answered.
     if (live.customer || this.live.get(sessionId) !== live) return;
+    // Instances share the latest departure: only the timer of the latest one may end the
+    // session, so a customer who left A, came back on B and left B again gets a full grace.
+    const departure = `${this.bus.instanceId}/${randomBytes(6).toString('hex')}`;
+    const markKey = `customer-gone:${sessionId}`;
+    await this.bus.setMark(markKey, departure, this.config.limits.customerGraceMs * 2);
     if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
     live.customerGoneTimer = setTimeout(() => {
       live.customerGoneTimer = null;
-      if (!live.customer) this.background(this.sessions.end(sessionId, 'system', 'left-site'), sessionId);
+      if (live.customer) return;
+      const endIfStillGone = async () => {
+        if ((await this.bus.getMark(markKey)) !== departure) return;
+        if (await this.bus.present(sessionId, 'customer')) return;
+        await this.sessions.end(sessionId, 'system', 'left-site');
+      };
+      this.background(endIfStillGone(), sessionId);
     }, this.config.limits.customerGraceMs);
     live.customerGoneTimer.unref();
   }
@@ -380,7 +442,11 @@ export class SignalingHub {
     let live = this.live.get(session.id);
     if (!live) {
       const delay = Math.max(0, session.expiresAt - this.now());
-      const expiryTimer = setTimeout(() => this.background(this.sessions.end(session.id, 'system', 'expired'), session.id), Math.min(delay, 2 ** 31 - 1));
+      // Every instance serving the session has this timer; one of them ends it.
+      const expire = async () => {
+        if (await this.bus.once(`expire:${session.id}`, 60_000)) await this.sessions.end(session.id, 'system', 'expired');
+      };
+      const expiryTimer = setTimeout(() => this.background(expire(), session.id), Math.min(delay, 2 ** 31 - 1));
       expiryTimer.unref();
       live = { customer: null, agent: null, expiryTimer, customerGoneTimer: null };
       this.live.set(session.id, live);
@@ -388,15 +454,14 @@ export class SignalingHub {
     return live;
   }
 
-  /** Tell both sides the session ended and close their sockets. */
-  private closeSession(session: SessionRecord): void {
-    const live = this.live.get(session.id);
+  /** Tell both sides (those on this instance) the session ended and close their sockets. */
+  private closeSession(sessionId: string, by: EndedBy, reason: EndReason): void {
+    const live = this.live.get(sessionId);
     if (!live) return;
     clearTimeout(live.expiryTimer);
     if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
-    this.live.delete(session.id);
-    const by: EndedBy = session.endedBy ?? 'system';
-    const reason: EndReason = session.endReason ?? 'error';
+    this.live.delete(sessionId);
+    this.background(this.bus.unlisten(sessionId), sessionId);
     const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
     for (const connection of [live.customer, live.agent]) {
       if (!connection || connection.closed) continue;
@@ -476,15 +541,23 @@ export class SignalingHub {
     }
     if (!connection.role || !connection.sessionId) return;
     this.metrics.socketsOpen.dec({ role: connection.role });
-    const live = this.live.get(connection.sessionId);
-    if (!live || live[connection.role] !== connection) return;
-    live[connection.role] = null;
-    if (this.shuttingDown) return;
     const sessionId = connection.sessionId;
-    const recorded = this.sessions.recordDisconnect(sessionId, connection.role);
-    this.background(connection.role === 'customer' ? recorded.then(() => this.startCustomerGoneTimer(sessionId, live)) : recorded, sessionId);
-    const other = live[otherRole(connection.role)];
-    if (other && !other.closed) this.send(other, { t: 'peer', role: connection.role, present: false });
+    const role = connection.role;
+    const live = this.live.get(sessionId);
+    if (!live || live[role] !== connection) {
+      this.background(this.bus.release(sessionId, role, connection.id), sessionId);
+      return;
+    }
+    live[role] = null;
+    const released = this.bus.release(sessionId, role, connection.id);
+    // A restart is not the peers leaving: they reconnect (to another instance), so no audit event.
+    if (this.shuttingDown) {
+      this.background(released, sessionId);
+      return;
+    }
+    const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role));
+    this.background(role === 'customer' ? recorded.then(() => this.startCustomerGoneTimer(sessionId, live)) : recorded, sessionId);
+    this.deliver(sessionId, otherRole(role), { t: 'peer', role, present: false });
     this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');
   }
 

@@ -11,6 +11,7 @@ import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type Store } from './store.js';
+import type { SupportCodeBook } from './support-code-book.js';
 import { registerSupportCodes } from './support-codes.js';
 import { turnCredentials } from './turn.js';
 
@@ -19,6 +20,7 @@ export interface RouteDeps {
   sessions: SessionLifecycle;
   store: Store;
   metrics: ServerMetrics;
+  codeBook: SupportCodeBook;
   startedAt: number;
 }
 
@@ -113,7 +115,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     return { conversationId: params.conversationId, sessions: await sessions.listByConversation(params.conversationId) };
   });
 
-  registerSupportCodes(app, sessions);
+  registerSupportCodes(app, sessions, deps.codeBook);
 
   /** A peer (customer or agent token) asks for fresh TURN credentials, e.g. before reconnecting. */
   app.post('/api/turn-credentials', async (request, reply) => {
