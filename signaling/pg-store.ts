@@ -17,9 +17,10 @@ import {
   rowFromSession,
   sessionFromRow,
   sessionRecordSchema,
+  statusRow,
   verifyEventRows,
 } from './store-rows.js';
-import { endedEventInput, GENESIS_HASH, type AuditEvent, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+import { endedEventInput, GENESIS_HASH, SessionEndedError, type AuditEvent, type AuditEventInput, type SessionRecord, type Store } from './store.js';
 
 export interface PgStoreOptions {
   connectionString: string;
@@ -109,8 +110,10 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
   /** Inside a transaction: lock the session row, then continue the chain from the last stored row. */
   async function appendLocked(client: pg.PoolClient, sessionId: string, input: AuditEventInput): Promise<AuditEvent> {
-    const head = await client.query('SELECT audit_count FROM sessions WHERE id = $1 FOR UPDATE', [sessionId]);
-    if (head.rowCount === 0) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
+    const head = await client.query('SELECT status FROM sessions WHERE id = $1 FOR UPDATE', [sessionId]);
+    const status: unknown = head.rows[0];
+    if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
+    if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
     const lastResult = await client.query('SELECT seq, hash FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1', [sessionId]);
     const lastRow: unknown = lastResult.rows[0];
     const event = nextAuditEvent(options.auditKey, sessionId, lastRow === undefined ? undefined : lastEventRow.parse(lastRow), input);

@@ -18,7 +18,7 @@ import {
 import { summarizeSession, type SessionSummary } from './audit-summary.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
-import { hashToken, type Actor, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+import { hashToken, SessionEndedError, type Actor, type AuditEventInput, type SessionRecord, type Store } from './store.js';
 
 export interface CreatedSession {
   sessionId: string;
@@ -121,6 +121,16 @@ export class SessionLifecycle {
 
   /** Apply an audit event reported by a peer whose role the server established. */
   async recordPeerEvent(sessionId: string, role: Role, event: PeerEvent): Promise<EventOutcome> {
+    try {
+      return await this.applyPeerEvent(sessionId, role, event);
+    } catch (error) {
+      // Ended on another socket or instance between the status check and the append.
+      if (error instanceof SessionEndedError) return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
+      throw error;
+    }
+  }
+
+  private async applyPeerEvent(sessionId: string, role: Role, event: PeerEvent): Promise<EventOutcome> {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
     const at = this.now();
@@ -165,7 +175,11 @@ export class SessionLifecycle {
   async recordDisconnect(sessionId: string, role: Role): Promise<void> {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return;
-    await this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: {} });
+    try {
+      await this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: {} });
+    } catch (error) {
+      if (!(error instanceof SessionEndedError)) throw error;
+    }
   }
 
   /**

@@ -19,9 +19,10 @@ import {
   rowFromSession,
   sessionFromRow,
   sessionRecordSchema,
+  statusRow,
   verifyEventRows,
 } from './store-rows.js';
-import { endedEventInput, GENESIS_HASH, type AuditEvent, type AuditEventInput, type SessionEnd, type SessionPatch, type SessionRecord, type Store } from './store.js';
+import { endedEventInput, GENESIS_HASH, SessionEndedError, type AuditEvent, type AuditEventInput, type SessionEnd, type SessionPatch, type SessionRecord, type Store } from './store.js';
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -122,6 +123,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const selectOpen = db.prepare(
     `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, rowid ASC`,
   );
+  const selectStatus = db.prepare('SELECT status FROM sessions WHERE id = ?');
   const selectChainHead = db.prepare('SELECT audit_count, audit_head_hash FROM sessions WHERE id = ?');
   const selectLastEvent = db.prepare(
     'SELECT seq, hash FROM audit_events WHERE session_id = ? ORDER BY seq DESC LIMIT 1',
@@ -150,9 +152,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   /** Inside a transaction: the chain continues from the last stored row, not the cached head. */
   function appendInTransaction(sessionId: string, input: AuditEventInput): AuditEvent {
-    if (selectChainHead.get(sessionId) === undefined) {
-      throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
-    }
+    const status: unknown = selectStatus.get(sessionId);
+    if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
+    if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
     const lastRow: unknown = selectLastEvent.get(sessionId);
     const event = nextAuditEvent(options.auditKey, sessionId, lastRow === undefined ? undefined : lastEventRow.parse(lastRow), input);
     insertEvent.run(rowFromEvent(event));

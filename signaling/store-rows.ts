@@ -68,6 +68,7 @@ export const auditRow = z.object({
   hash: z.string(),
 });
 
+export const statusRow = z.object({ status: sessionStatus });
 export const chainHeadRow = z.object({ audit_count: z.number().int(), audit_head_hash: z.string() });
 export const lastEventRow = z.object({ seq: z.number().int(), hash: z.string() });
 

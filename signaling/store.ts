@@ -125,7 +125,8 @@ export interface AuditStore {
   /**
    * Atomic: reads the chain head and inserts in one transaction, so appends
    * from several writers to one session stay gap-free and ordered. Rejects
-   * for an unknown session or a non-finite number.
+   * for an unknown session, a non-finite number, and with SessionEndedError
+   * once the session has ended (whoever ended it, on whichever instance).
    */
   appendEvent(sessionId: string, event: AuditEventInput): Promise<AuditEvent>;
   /** In seq order. */
@@ -135,6 +136,14 @@ export interface AuditStore {
 
 export interface Store extends SessionStore, AuditStore {
   close(): Promise<void>;
+}
+
+/** appendEvent refuses a session that has ended: its 'ended' event is the last one. */
+export class SessionEndedError extends Error {
+  constructor(sessionId: string) {
+    super(`cannot append an audit event: session ${JSON.stringify(sessionId)} has ended`);
+    this.name = 'SessionEndedError';
+  }
 }
 
 /** The 'ended' audit event's data: who, why and how long the session ran. */

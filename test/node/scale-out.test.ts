@@ -102,6 +102,35 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     expect(summary).toMatchObject({ status: 'ended', consent: 'granted', controlGranted: true, endedBy: 'customer' });
   });
 
+  it('three instances append to one session at once: one gap-free, valid chain, ended once and last', async () => {
+    const [a, b, c] = await instances(3);
+    if (!a || !b || !c) throw new Error('three instances expected');
+    const session = await createSession(a);
+    const customer = await open(a);
+    await customer.hello(session.customerToken);
+    const agent = await open(b);
+    await agent.hello(session.agentToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+    await agent.next('event', (m) => m.event.kind === 'consent-granted');
+    for (let i = 0; i < 40; i += 1) {
+      customer.send({ t: 'event', event: { kind: 'page-visited', url: `https://shop.example/p${i}` } });
+      agent.send({ t: 'event', event: { kind: 'control-requested' } });
+    }
+    // The chat system ends it through the third instance while both floods are in flight.
+    await agent.next('event', (m) => m.event.kind === 'page-visited' && m.event.url.endsWith('/p5'));
+    const ended = await fetch(`${c.baseUrl}/api/sessions/${session.sessionId}/end`, { method: 'POST', headers: { authorization: `Bearer ${c.apiKey}` } });
+    expect(ended.status).toBe(200);
+    await customer.closed;
+    await agent.closed;
+    const audit = await auditOf(c, session.sessionId);
+    expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
+    expect(audit.events.map((e) => e.seq)).toEqual(audit.events.map((_, i) => i + 1));
+    expect(audit.events.filter((e) => e.type === 'ended')).toHaveLength(1);
+    expect(audit.events.at(-1)?.type).toBe('ended');
+    expect(audit.events.filter((e) => e.type === 'page-visited').length).toBeGreaterThan(5);
+    expect(audit.events.filter((e) => e.type === 'control-requested').length).toBeGreaterThan(0);
+  });
+
   it('a role held on one instance cannot be taken on another; it frees when its socket leaves', async () => {
     const [a, b] = await instances(2);
     if (!a || !b) throw new Error('two instances expected');

@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashAuditEvent, hashToken, type AuditEventInput, type SessionRecord, type Store } from '../../../signaling/store.js';
+import { GENESIS_HASH, hashAuditEvent, hashToken, SessionEndedError, type AuditEventInput, type SessionRecord, type Store } from '../../../signaling/store.js';
 
 export interface StoreHarness {
   auditKey: string;
@@ -298,6 +298,22 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       for (let w = 0; w < 3; w += 1) {
         expect(events.filter((e) => e.data['w'] === w)).toHaveLength(perWriter);
       }
+    });
+
+    it('refuses appends once the session has ended: its ended event stays the last', async () => {
+      const session = makeSession();
+      await store.createSession(session);
+      await store.appendEvent(session.id, event('session-created', 1));
+      const second = await another();
+      const racing = Array.from({ length: 20 }, (_, i) => second.appendEvent(session.id, event('page-visited', 2 + i, { url: `https://a.example/${i}` })).then(() => 'stored', (error: unknown) => (error instanceof SessionEndedError ? 'refused' : `failed: ${String(error)}`)));
+      await store.endSession(session.id, { by: 'api', reason: 'api', at: 10 });
+      const outcomes = await Promise.all(racing);
+      expect(outcomes.every((outcome) => outcome === 'stored' || outcome === 'refused')).toBe(true);
+      await expect(store.appendEvent(session.id, event('connected', 99))).rejects.toBeInstanceOf(SessionEndedError);
+      const events = await store.listEvents(session.id);
+      expect(events.at(-1)?.type).toBe('ended');
+      expect(events.filter((e) => e.type === 'page-visited')).toHaveLength(outcomes.filter((outcome) => outcome === 'stored').length);
+      expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: events.length });
     });
 
     it('reports an empty, valid chain for a session without events', async () => {
