@@ -13,6 +13,7 @@ import { chromiumVersion, launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
 import { runLatencyScenario, type LatencyResult } from './latency.js';
 import { buildTargets, markdown, writeResults, type BenchResults } from './report.js';
+import { runClusterScenario, type ClusterResult } from './cluster.js';
 import { runSignalingScenario, type SignalingResult } from './signaling.js';
 import { runSizeScenario, type SizeResult } from './size.js';
 import { startBenchSite } from './site.js';
@@ -57,6 +58,24 @@ export async function main(): Promise<void> {
   let size: SizeResult | null = null;
   let signaling: SignalingResult | null = null;
 
+  // BENCH_ONLY=signaling: only the server scenarios, merged into the last full results.
+  const onlySignaling = process.env['BENCH_ONLY'] === 'signaling';
+  if (onlySignaling) {
+    const previous = join(root, 'bench', 'results', 'latest.json');
+    if (existsSync(previous)) {
+      const last = JSON.parse(readFileSync(previous, 'utf8')) as Partial<BenchResults>;
+      chromium = last.chromium ?? chromium;
+      snapshot = last.snapshot ?? null;
+      steady = last.steady ?? null;
+      latency = last.latency ?? null;
+      size = last.size ?? null;
+      notes.push(`BENCH_ONLY=signaling: browser and size figures are from the run of ${last.date ?? '?'}.`);
+    }
+  } else {
+    await runBrowserScenarios();
+  }
+
+  async function runBrowserScenarios(): Promise<void> {
   size = await attempt('code size', errors, () => runSizeScenario(root));
 
   const bundles = await recorderBundles(root);
@@ -113,10 +132,20 @@ export async function main(): Promise<void> {
     await signalingServer.close();
   }
 
+  }
+
   signaling = await attempt('signaling capacity', errors, () =>
     runSignalingScenario(
       join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
-      { steps: quick ? [200, 500] : [1000, 2000, 3000, 4000, 5000], joinSamples: quick ? 20 : 200, budgetMs: quick ? 60_000 : 180_000 },
+      // The top step stays under the open-file limit of one process (both ends hold a file per socket).
+      { steps: quick ? [200, 500] : [1000, 2500, 5000, 7500, 9500], joinSamples: quick ? 20 : 200, budgetMs: quick ? 60_000 : 300_000 },
+      log,
+    ),
+  );
+  const cluster: ClusterResult | null = await attempt('scale-out (3 instances, PostgreSQL + Redis)', errors, () =>
+    runClusterScenario(
+      join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
+      { instances: 3, sessions: quick ? 150 : 1500, samples: quick ? 30 : 300 },
       log,
     ),
   );
@@ -137,6 +166,7 @@ export async function main(): Promise<void> {
     latency,
     size,
     signaling,
+    cluster,
     errors,
   };
   const results: BenchResults = { ...partial, targets: buildTargets(partial) };

@@ -27,6 +27,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type SessionRecord } from './store.js';
 import type { BusNote, SessionBus } from './session-bus.js';
+import { answerOversizeWithOwnCode, END_REASONS_BY_ROLE } from './socket-rules.js';
 import { iceServersFor } from './turn.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
@@ -565,34 +566,6 @@ export class SignalingHub {
     if (connection.socket.readyState !== connection.socket.OPEN) return;
     connection.socket.send(JSON.stringify(message));
   }
-}
-
-/**
- * What each side may give as its reason to end: only the customer declines,
- * and the system's own reasons (expired, left-site) are never a peer's to claim.
- */
-export const END_REASONS_BY_ROLE: Readonly<Record<Role, readonly EndReason[]>> = {
-  // 'api': the integrator's page removed the element (client/cobrowse-session.ts).
-  customer: ['customer-ended', 'declined', 'api', 'peer-lost', 'error'],
-  agent: ['agent-ended', 'peer-lost', 'error'],
-};
-
-/**
- * ws closes with a bare 1009 when a frame header announces more than its hard
- * cap, before any byte reaches us; route that close through our own refusal
- * so every oversize message gets 4414 and a reason.
- */
-function answerOversizeWithOwnCode(socket: WebSocket, onOversize: () => void): void {
-  const close = socket.close.bind(socket);
-  let answering = false;
-  socket.close = (code?: number, reason?: string | Buffer) => {
-    if (code === 1009 && !answering) {
-      answering = true;
-      onOversize();
-      return;
-    }
-    close(code, reason);
-  };
 }
 
 function otherRole(role: Role): Role {
