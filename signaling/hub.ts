@@ -51,6 +51,8 @@ interface Connection {
   closed: boolean;
   /** Messages of one socket are handled in order, each after the store answered for the one before. */
   queue: Promise<void>;
+  /** This socket's place in the count of sockets per address over all instances (settled once counted). */
+  counted: Promise<unknown> | null;
 }
 
 interface LiveSession {
@@ -159,6 +161,7 @@ export class SignalingHub {
       authTimer: null,
       closed: false,
       queue: Promise.resolve(),
+      counted: null,
     };
     socket.on('close', () => this.forget(connection));
     answerOversizeWithOwnCode(socket, () => this.oversizeMessage(connection));
@@ -174,6 +177,11 @@ export class SignalingHub {
     }
     this.perIp.set(ip, fromIp + 1);
     this.connections.add(connection);
+    // Across instances, the same limit holds over the sum (a client cannot spread its sockets).
+    const counted = this.bus.countConnections(ip, 1).then((total) => {
+      if (total !== null && total > this.config.limits.maxConnectionsPerIp) this.refuse(connection, 'TOO_MANY_CONNECTIONS');
+    });
+    connection.counted = counted.catch((err: unknown) => this.log.warn({ err }, 'could not count connections in redis'));
     connection.authTimer = setTimeout(() => this.refuse(connection, 'AUTH_TIMEOUT'), this.config.limits.authTimeoutMs);
     socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
     socket.on('pong', () => {
@@ -539,6 +547,10 @@ export class SignalingHub {
       const count = (this.perIp.get(connection.ip) ?? 1) - 1;
       if (count <= 0) this.perIp.delete(connection.ip);
       else this.perIp.set(connection.ip, count);
+    }
+    if (connection.counted) {
+      const ip = connection.ip;
+      this.background(connection.counted.then(() => this.bus.countConnections(ip, -1)), connection.sessionId);
     }
     if (!connection.role || !connection.sessionId) return;
     this.metrics.socketsOpen.dec({ role: connection.role });

@@ -38,6 +38,22 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+// Per address, one count per instance; counts of instances that stopped announcing themselves are dropped.
+const COUNT_LUA = `
+redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 86400000)
+local fields = redis.call('HGETALL', KEYS[1])
+local total = 0
+for i = 1, #fields, 2 do
+  if redis.call('EXISTS', ARGV[3] .. fields[i]) == 1 then
+    total = total + tonumber(fields[i + 1])
+  else
+    redis.call('HDEL', KEYS[1], fields[i])
+  end
+end
+return total
+`;
+
 const envelope = z.strictObject({ from: z.string(), note: z.unknown() });
 
 export interface RedisBusOptions {
@@ -143,6 +159,11 @@ export class RedisBus implements SessionBus {
 
   async getMark(key: string): Promise<string | null> {
     return this.redis.get(`${PREFIX}mark:${key}`);
+  }
+
+  async countConnections(address: string, delta: number): Promise<number | null> {
+    const total = await this.redis.eval(COUNT_LUA, 1, `${PREFIX}connections:${address}`, this.instanceId, String(delta), `${PREFIX}instance:`);
+    return typeof total === 'number' ? total : null;
   }
 
   async once(key: string, ttlMs: number): Promise<boolean> {

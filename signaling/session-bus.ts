@@ -33,6 +33,11 @@ export interface SessionBus {
   /** A shared value with a lifetime (the latest customer departure, for the "gone" timer). */
   setMark(key: string, value: string, ttlMs: number): Promise<void>;
   getMark(key: string): Promise<string | null>;
+  /**
+   * Add `delta` to this instance's count of sockets from `address`; the total
+   * over live instances, or null when there are no other instances to count.
+   */
+  countConnections(address: string, delta: number): Promise<number | null>;
   /** True for exactly one caller per key while the key lives, across instances. */
   once(key: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -79,6 +84,11 @@ export class LocalBus implements SessionBus {
       return null;
     }
     return mark.value;
+  }
+
+  // The hub counts this process's sockets itself.
+  async countConnections(): Promise<number | null> {
+    return null;
   }
 
   async once(key: string, ttlMs: number): Promise<boolean> {

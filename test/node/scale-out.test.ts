@@ -20,20 +20,20 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function instances(count: number, tweak?: (config: ServerConfig) => void): Promise<TestServer[]> {
+async function instances(count: number, tweak?: (config: ServerConfig) => void, env: Record<string, string> = {}): Promise<TestServer[]> {
   if (!backends) throw new Error('backends did not start');
   const databaseUrl = await backends.postgres.createDatabase();
   const started: TestServer[] = [];
   for (let i = 0; i < count; i += 1) {
-    const server = await startTestServer(instanceEnv(databaseUrl, backends.redis.url), tweak ? { tweak } : {});
+    const server = await startTestServer({ ...instanceEnv(databaseUrl, backends.redis.url), ...env }, tweak ? { tweak } : {});
     servers.push(server);
     started.push(server);
   }
   return started;
 }
 
-async function open(server: TestServer): Promise<TestSocket> {
-  const socket = await connect(server.wsUrl);
+async function open(server: TestServer, headers: Record<string, string> = {}): Promise<TestSocket> {
+  const socket = await connect(server.wsUrl, headers);
   sockets.push(socket);
   return socket;
 }
@@ -150,6 +150,43 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
       welcome = await retry.next('welcome', undefined, 2_000).catch(() => undefined);
     }
     expect(welcome).toMatchObject({ role: 'customer' });
+  });
+
+  it('the sockets-per-address limit holds over the sum of all instances', async () => {
+    // Its own client address (behind one proxy hop), so the other tests' sockets do not count.
+    const [a, b] = await instances(
+      2,
+      (config) => {
+        config.limits.maxConnectionsPerIp = 3;
+      },
+      { TRUST_PROXY: '1' },
+    );
+    if (!a || !b) throw new Error('two instances expected');
+    const from = { 'x-forwarded-for': '198.51.100.77' };
+    const held = [await open(a, from), await open(b, from), await open(a, from)];
+    for (const socket of held) {
+      socket.send({ t: 'ping', ts: 1 });
+      await socket.next('pong');
+    }
+    const fourth = await open(b, from);
+    expect((await fourth.closed).code).toBe(4430);
+    // A socket that leaves frees its place on every instance.
+    held[0]?.close();
+    await held[0]?.closed;
+    let fifth: TestSocket | undefined;
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const candidate = await open(b, from);
+      candidate.send({ t: 'ping', ts: 2 });
+      if (await candidate.next('pong', undefined, 2_000).then(() => true, () => false)) {
+        // Still open once counted: the count answered before this check settles.
+        candidate.send({ t: 'ping', ts: 3 });
+        if (await candidate.next('pong', (m) => m.ts === 3, 2_000).then(() => true, () => false)) {
+          fifth = candidate;
+          break;
+        }
+      }
+    }
+    expect(fifth).toBeDefined();
   });
 
   it('a support code issued by one instance is claimed on another, once', async () => {
