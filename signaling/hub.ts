@@ -1,10 +1,10 @@
 /**
  * The signaling hub: authenticates sockets by token, pairs the customer and
  * the agent of one session, relays WebRTC signals only between them, records
- * audit events, and enforces every limit with its own close code.
+ * audit events, and enforces every limit with its own close code. The other
+ * side may be on another instance: live-sessions.ts routes to it.
  * Page content never passes through here: only SDP, ICE and control events.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import * as z from 'zod';
@@ -17,7 +17,6 @@ import {
   isCompatibleVersion,
   type ClientMessage,
   type EndReason,
-  type EndedBy,
   type PeerEvent,
   type Role,
   type ServerMessage,
@@ -26,7 +25,8 @@ import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type SessionRecord } from './store.js';
-import type { BusNote, SessionBus } from './session-bus.js';
+import { LiveSessions, otherRole } from './live-sessions.js';
+import type { SessionBus } from './session-bus.js';
 import { answerOversizeWithOwnCode, END_REASONS_BY_ROLE } from './socket-rules.js';
 import { iceServersFor } from './turn.js';
 
@@ -55,14 +55,6 @@ interface Connection {
   counted: Promise<unknown> | null;
 }
 
-interface LiveSession {
-  customer: Connection | null;
-  agent: Connection | null;
-  expiryTimer: NodeJS.Timeout;
-  /** Runs while a consented customer is away (navigating, or gone for good). */
-  customerGoneTimer: NodeJS.Timeout | null;
-}
-
 export interface HubOptions {
   config: ServerConfig;
   /** Presence and routing between instances; LocalBus for one instance. */
@@ -81,7 +73,7 @@ export function auditableUrl(raw: string): string | null {
 export class SignalingHub {
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
-  private readonly live = new Map<string, LiveSession>();
+  private readonly live: LiveSessions<Connection>;
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
   private readonly config: ServerConfig;
@@ -101,40 +93,19 @@ export class SignalingHub {
     this.now = options.now ?? Date.now;
     this.heartbeat = setInterval(() => this.tick(), this.config.limits.heartbeatIntervalMs);
     this.heartbeat.unref();
-    this.sessions.onEnded((session) => {
-      const by: EndedBy = session.endedBy ?? 'system';
-      const reason: EndReason = session.endReason ?? 'error';
-      this.closeSession(session.id, by, reason);
-      this.background(this.bus.publish(session.id, { kind: 'ended', by, reason }), session.id);
+    this.live = new LiveSessions<Connection>({
+      config: this.config,
+      bus: this.bus,
+      sessions: this.sessions,
+      log: this.log,
+      now: this.now,
+      send: (connection, message) => this.send(connection, message),
+      endSocket: (connection, by, reason) => {
+        this.send(connection, { t: 'ended', by, reason });
+        const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
+        this.refuse(connection, code, reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`);
+      },
     });
-    this.bus.onNote((sessionId, note) => this.onNote(sessionId, note));
-  }
-
-  /** A note from another instance about a session this one serves. */
-  private onNote(sessionId: string, note: BusNote): void {
-    if (note.kind === 'ended') {
-      this.closeSession(sessionId, note.by, note.reason);
-      return;
-    }
-    const target = this.live.get(sessionId)?.[note.to];
-    if (target && !target.closed) this.send(target, note.message);
-  }
-
-  /** Send to the socket holding `role`, here or on another instance. */
-  private deliver(sessionId: string, role: Role, message: ServerMessage): void {
-    const local = this.live.get(sessionId)?.[role];
-    if (local && !local.closed) {
-      this.send(local, message);
-      return;
-    }
-    this.background(this.bus.publish(sessionId, { kind: 'deliver', to: role, message }), sessionId);
-  }
-
-  /** Whether the other side is connected anywhere. */
-  private async peerConnected(sessionId: string, role: Role): Promise<boolean> {
-    const local = this.live.get(sessionId)?.[role];
-    if (local && !local.closed) return true;
-    return this.bus.present(sessionId, role);
   }
 
   /** Number of authenticated sockets (for metrics and tests). */
@@ -207,11 +178,7 @@ export class SignalingHub {
     // A restart is not the peers leaving: they reconnect, so no 'disconnected' audit events.
     this.shuttingDown = true;
     for (const connection of [...this.connections]) this.refuse(connection, 'SERVER_SHUTTING_DOWN');
-    for (const live of this.live.values()) {
-      clearTimeout(live.expiryTimer);
-      if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
-    }
-    this.live.clear();
+    this.live.shutdown();
   }
 
   private onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
@@ -275,9 +242,8 @@ export class SignalingHub {
     await this.route(connection, message);
   }
 
-  /** Work started by a timer or a closing socket: nobody waits for it, so failures are logged here. */
   private background(work: Promise<unknown>, sessionId: string | null): void {
-    work.catch((err: unknown) => this.log.error({ err, sessionId }, 'background session work failed'));
+    this.live.background(work, sessionId);
   }
 
   private async authenticate(connection: Connection, hello: Extract<ClientMessage, { t: 'hello' }>): Promise<void> {
@@ -305,8 +271,7 @@ export class SignalingHub {
       this.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
-    const holder = this.live.get(session.id)?.[role];
-    const claimed = !(holder && !holder.closed) && (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
+    const claimed = this.live.holder(session.id, role) === null && (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
     if (!claimed) {
       this.refuse(connection, 'ROLE_TAKEN', `A ${role} is already connected to this session.`);
       return;
@@ -316,21 +281,16 @@ export class SignalingHub {
       return;
     }
     await this.bus.listen(session.id);
-    const peerPresent = await this.peerConnected(session.id, otherRole(role));
+    const peerPresent = await this.live.connected(session.id, otherRole(role));
     if (connection.closed) {
       await this.bus.release(session.id, role, connection.id);
       return;
     }
-    const live = this.liveSession(session);
     if (connection.authTimer) clearTimeout(connection.authTimer);
     connection.authTimer = null;
     connection.role = role;
     connection.sessionId = session.id;
-    live[role] = connection;
-    if (role === 'customer' && live.customerGoneTimer) {
-      clearTimeout(live.customerGoneTimer);
-      live.customerGoneTimer = null;
-    }
+    this.live.attach(session, role, connection);
     this.metrics.socketsOpen.inc({ role });
     this.send(connection, {
       t: 'welcome',
@@ -345,7 +305,7 @@ export class SignalingHub {
       expiresAt: session.expiresAt,
     });
     this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
-    if (peerPresent) this.deliver(session.id, otherRole(role), { t: 'peer', role, present: true });
+    if (peerPresent) this.live.deliver(session.id, otherRole(role), { t: 'peer', role, present: true });
     this.log.info({ sessionId: session.id, role }, 'peer joined');
   }
 
@@ -368,11 +328,11 @@ export class SignalingHub {
           this.reject(connection, 'FORBIDDEN', 'The customer has not consented yet.');
           return;
         }
-        if (!(await this.peerConnected(sessionId, otherRole(role)))) {
+        if (!(await this.live.connected(sessionId, otherRole(role)))) {
           this.reject(connection, 'PEER_ABSENT');
           return;
         }
-        this.deliver(sessionId, otherRole(role), { t: 'signal', data: message.data });
+        this.live.deliver(sessionId, otherRole(role), { t: 'signal', data: message.data });
         this.metrics.messagesRelayed.inc({ type: message.data.type });
         return;
       }
@@ -415,68 +375,7 @@ export class SignalingHub {
       this.reject(connection, accepted.code, accepted.message);
       return;
     }
-    this.deliver(session.id, otherRole(role), { t: 'event', from: role, event });
-  }
-
-  /**
-   * A page change closes the customer's socket for a moment; the next page
-   * reconnects. A customer who does not come back left the site or closed the
-   * tab, and the session ends rather than waiting for its TTL.
-   */
-  private async startCustomerGoneTimer(sessionId: string, live: LiveSession): Promise<void> {
-    const session = await this.sessions.get(sessionId);
-    if (!session || session.status === 'pending' || session.status === 'ended') return;
-    // The customer may be back already, or the session closed, while the store answered.
-    if (live.customer || this.live.get(sessionId) !== live) return;
-    // Instances share the latest departure: only the timer of the latest one may end the
-    // session, so a customer who left A, came back on B and left B again gets a full grace.
-    const departure = `${this.bus.instanceId}/${randomBytes(6).toString('hex')}`;
-    const markKey = `customer-gone:${sessionId}`;
-    await this.bus.setMark(markKey, departure, this.config.limits.customerGraceMs * 2);
-    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
-    live.customerGoneTimer = setTimeout(() => {
-      live.customerGoneTimer = null;
-      if (live.customer) return;
-      const endIfStillGone = async () => {
-        if ((await this.bus.getMark(markKey)) !== departure) return;
-        if (await this.bus.present(sessionId, 'customer')) return;
-        await this.sessions.end(sessionId, 'system', 'left-site');
-      };
-      this.background(endIfStillGone(), sessionId);
-    }, this.config.limits.customerGraceMs);
-    live.customerGoneTimer.unref();
-  }
-
-  private liveSession(session: SessionRecord): LiveSession {
-    let live = this.live.get(session.id);
-    if (!live) {
-      const delay = Math.max(0, session.expiresAt - this.now());
-      // Every instance serving the session has this timer; one of them ends it.
-      const expire = async () => {
-        if (await this.bus.once(`expire:${session.id}`, 60_000)) await this.sessions.end(session.id, 'system', 'expired');
-      };
-      const expiryTimer = setTimeout(() => this.background(expire(), session.id), Math.min(delay, 2 ** 31 - 1));
-      expiryTimer.unref();
-      live = { customer: null, agent: null, expiryTimer, customerGoneTimer: null };
-      this.live.set(session.id, live);
-    }
-    return live;
-  }
-
-  /** Tell both sides (those on this instance) the session ended and close their sockets. */
-  private closeSession(sessionId: string, by: EndedBy, reason: EndReason): void {
-    const live = this.live.get(sessionId);
-    if (!live) return;
-    clearTimeout(live.expiryTimer);
-    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
-    this.live.delete(sessionId);
-    this.background(this.bus.unlisten(sessionId), sessionId);
-    const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
-    for (const connection of [live.customer, live.agent]) {
-      if (!connection || connection.closed) continue;
-      this.send(connection, { t: 'ended', by, reason });
-      this.refuse(connection, code, reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`);
-    }
+    this.live.deliver(session.id, otherRole(role), { t: 'event', from: role, event });
   }
 
   private tick(): void {
@@ -556,21 +455,20 @@ export class SignalingHub {
     this.metrics.socketsOpen.dec({ role: connection.role });
     const sessionId = connection.sessionId;
     const role = connection.role;
-    const live = this.live.get(sessionId);
-    if (!live || live[role] !== connection) {
-      this.background(this.bus.release(sessionId, role, connection.id), sessionId);
+    const released = this.bus.release(sessionId, role, connection.id);
+    const detached = this.live.detach(sessionId, role, connection);
+    if (!detached) {
+      this.background(released, sessionId);
       return;
     }
-    live[role] = null;
-    const released = this.bus.release(sessionId, role, connection.id);
     // A restart is not the peers leaving: they reconnect (to another instance), so no audit event.
     if (this.shuttingDown) {
       this.background(released, sessionId);
       return;
     }
     const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role));
-    this.background(role === 'customer' ? recorded.then(() => this.startCustomerGoneTimer(sessionId, live)) : recorded, sessionId);
-    this.deliver(sessionId, otherRole(role), { t: 'peer', role, present: false });
+    this.background(recorded.then(() => detached.away()), sessionId);
+    this.live.deliver(sessionId, otherRole(role), { t: 'peer', role, present: false });
     this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');
   }
 
@@ -580,6 +478,3 @@ export class SignalingHub {
   }
 }
 
-function otherRole(role: Role): Role {
-  return role === 'customer' ? 'agent' : 'customer';
-}
