@@ -129,4 +129,27 @@ describe.skipIf(!bins)('scale-out: an instance killed', () => {
     expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
     expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-granted', 'connected', 'page-visited', 'page-visited', 'ended']);
   });
+
+  it('rolling restart: an instance stopped with SIGTERM sends 4503, its clients rejoin elsewhere at once, no departure is recorded', async () => {
+    const [a, b] = await deployment(2);
+    if (!a || !b) throw new Error('two instances expected');
+    const session = await createSession(b);
+    const customer = (await joinAnywhere([a], session.customerToken)).socket;
+    const agent = (await joinAnywhere([b], session.agentToken)).socket;
+    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+    await agent.next('event', (m) => m.event.kind === 'consent-granted');
+
+    const stopped = processes.splice(processes.indexOf(a), 1)[0];
+    await stopped?.stop();
+    expect((await customer.closed).code).toBe(4503);
+    // Its roles were let go on the way out: the first hello elsewhere is welcome.
+    const again = await connect(b.wsUrl);
+    sockets.push(again);
+    expect(await again.hello(session.customerToken)).toMatchObject({ role: 'customer', peerPresent: true, consented: true });
+    again.send({ t: 'end' });
+    await agent.next('ended');
+    const audit = await auditOf(b, session.sessionId);
+    expect(audit.verification.valid).toBe(true);
+    expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-granted', 'ended']);
+  });
 });
