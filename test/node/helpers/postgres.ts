@@ -60,10 +60,19 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
   const dataDir = join(dir, 'data');
   const exec = (program: string, args: string[]) =>
     user ? run('runuser', ['-u', user.name, '--', join(bin, program), ...args]) : run(join(bin, program), args);
-  const port = await freePort();
   await exec('initdb', ['-D', dataDir, '-U', 'cobrowse', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  await exec('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  // Test files run in parallel: another may take the free port first, so a failed start tries another.
+  let port = 0;
+  for (let attempt = 1; ; attempt += 1) {
+    port = await freePort();
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    try {
+      await exec('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
   let databases = 0;
   return {
     port,

@@ -24,7 +24,18 @@ export function findRedisServer(): string | null {
 export const REDIS_MISSING =
   'redis-server is not installed (REDIS_SERVER, PATH, /usr/bin): SKIPPING the Redis tests. `bash .ci/run` installs it (apt-get install redis-server).';
 
+/** Test files run in parallel: another may take the free port first, so a failed start tries another. */
 export async function startRedis(binary: string): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startRedisOnce(binary);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startRedisOnce(binary: string): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'cobrowse-redis-'));
   const port = await freePort();
   const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
@@ -34,7 +45,11 @@ export async function startRedis(binary: string): Promise<RedisServer> {
   // Ready when it answers PING; bounded so a broken install fails instead of hanging.
   for (let attempt = 0; ; attempt += 1) {
     if (await answersPing(port)) break;
-    if (attempt > 200 || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
+    if (attempt > 200 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`redis-server did not start on port ${port}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return {
