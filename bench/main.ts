@@ -76,62 +76,61 @@ export async function main(): Promise<void> {
   }
 
   async function runBrowserScenarios(): Promise<void> {
-  size = await attempt('code size', errors, () => runSizeScenario(root));
+    size = await attempt('code size', errors, () => runSizeScenario(root));
 
-  const bundles = await recorderBundles(root);
-  const signalingServer = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
-  const site = await startBenchSite(bundles, signalingServer.baseUrl);
-  try {
-    const browser = await launchBenchChromium();
+    const bundles = await recorderBundles(root);
+    const signalingServer = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
+    const site = await startBenchSite(bundles, signalingServer.baseUrl);
     try {
-      const first = await browser.newPage();
-      chromium = await chromiumVersion(first);
-      await first.close();
-      snapshot = await attempt('snapshot', errors, () =>
-        runSnapshotScenario(
-          browser,
-          site.url,
-          quick
-            ? [
-                { page: 'gen-1000', label: '1k', runs: 1 },
-                { page: 'gen-10000', label: '10k', runs: 1 },
-                { page: 'gen-100000', label: '100k', runs: 1 },
-                { page: 'long', label: 'long', runs: 1 },
-              ]
-            : [
-                { page: 'gen-1000', label: '1k', runs: 7 },
-                { page: 'gen-10000', label: '10k', runs: 5 },
-                { page: 'gen-100000', label: '100k', runs: 3 },
-                { page: 'long', label: 'long', runs: 5 },
-              ],
-          log,
-        ),
-      );
-      steady = await attempt('steady state', errors, () => runSteadyScenario(browser, site.url, steadySeconds, log));
-    } finally {
-      await browser.close();
-    }
-
-    latency = await attempt('latency', errors, async () => {
-      const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+      const browser = await launchBenchChromium();
       try {
-        return await runLatencyScenario(
-          signalingServer,
-          customerBrowser,
-          agentBrowser,
-          site.url,
-          { allowRuns: quick ? 1 : 5, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
-          log,
+        const first = await browser.newPage();
+        chromium = await chromiumVersion(first);
+        await first.close();
+        snapshot = await attempt('snapshot', errors, () =>
+          runSnapshotScenario(
+            browser,
+            site.url,
+            quick
+              ? [
+                  { page: 'gen-1000', label: '1k', runs: 1 },
+                  { page: 'gen-10000', label: '10k', runs: 1 },
+                  { page: 'gen-100000', label: '100k', runs: 1 },
+                  { page: 'long', label: 'long', runs: 1 },
+                ]
+              : [
+                  { page: 'gen-1000', label: '1k', runs: 7 },
+                  { page: 'gen-10000', label: '10k', runs: 5 },
+                  { page: 'gen-100000', label: '100k', runs: 3 },
+                  { page: 'long', label: 'long', runs: 5 },
+                ],
+            log,
+          ),
         );
+        steady = await attempt('steady state', errors, () => runSteadyScenario(browser, site.url, steadySeconds, log));
       } finally {
-        await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+        await browser.close();
       }
-    });
-  } finally {
-    await site.close();
-    await signalingServer.close();
-  }
 
+      latency = await attempt('latency', errors, async () => {
+        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+        try {
+          return await runLatencyScenario(
+            signalingServer,
+            customerBrowser,
+            agentBrowser,
+            site.url,
+            { allowRuns: quick ? 1 : 5, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
+            log,
+          );
+        } finally {
+          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+        }
+      });
+    } finally {
+      await site.close();
+      await signalingServer.close();
+    }
   }
 
   signaling = await attempt('signaling capacity', errors, () =>
