@@ -18,6 +18,7 @@ import { registerRoutes } from './routes.js';
 import { openSharedState } from './scale-out.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
+import { connecting } from './connection-errors.js';
 import { openPgStore } from './pg-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
@@ -75,7 +76,10 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(i
 
 /** PostgreSQL for scale-out, else SQLite under the data dir. */
 async function openStore(config: ServerConfig): Promise<Store> {
-  if (config.databaseUrl) return openPgStore({ connectionString: config.databaseUrl, auditKey: config.auditKey });
+  const databaseUrl = config.databaseUrl;
+  if (databaseUrl) {
+    return connecting('PostgreSQL', 'DATABASE_URL', databaseUrl, () => openPgStore({ connectionString: databaseUrl, auditKey: config.auditKey }));
+  }
   return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
 }
 
@@ -101,7 +105,10 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     ? createWebhookSender({ url: config.webhook.url, secret: config.webhook.secret, log: app.log })
     : null;
   const sessions = new SessionLifecycle(store, config, metrics, app.log, webhook, options.now);
-  const shared = await openSharedState(config, app.log);
+  const shared = await openSharedState(config, app.log).catch(async (error: unknown) => {
+    if (!options.store) await store.close();
+    throw error;
+  });
   const hub = new SignalingHub({ config, bus: shared.bus, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
   const sweepExpired = () => {
     sessions.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));

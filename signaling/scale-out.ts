@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ServerConfig } from './config.js';
+import { connecting } from './connection-errors.js';
 import { RedisBus } from './redis-bus.js';
 import { LocalBus, type SessionBus } from './session-bus.js';
 import { memoryCodeBook, redisCodeBook, type SupportCodeBook } from './support-code-book.js';
@@ -24,6 +25,7 @@ export async function openSharedState(config: ServerConfig, log: FastifyBaseLogg
     const bus = new LocalBus();
     return { bus, codeBook: memoryCodeBook(), redis: null, close: () => bus.close() };
   }
-  const bus = await RedisBus.connect({ url: config.redisUrl, presenceTtlMs: config.presenceTtlMs, log });
+  const url = config.redisUrl;
+  const bus = await connecting('Redis', 'REDIS_URL', url, () => RedisBus.connect({ url, presenceTtlMs: config.presenceTtlMs, log }));
   return { bus, codeBook: redisCodeBook(bus.redis), redis: bus.redis, close: () => bus.close() };
 }

@@ -127,6 +127,18 @@ describe('TRUST_PROXY', () => {
   });
 });
 
+describe('start-up with unreachable backends', () => {
+  it('says which variable and host failed, without the password', async () => {
+    await expect(startTestServer({ REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1' })).rejects.toThrow(
+      /^Could not connect to Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\): /,
+    );
+    await expect(startTestServer({ REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1' })).rejects.not.toThrow(/hunter2/);
+    await expect(startTestServer({ DATABASE_URL: 'postgres://cobrowse:hunter2-secret@127.0.0.1:1/cobrowse' })).rejects.toThrow(
+      /^Could not connect to PostgreSQL at postgres:\/\/127\.0\.0\.1:1 \(DATABASE_URL\): .*ECONNREFUSED/,
+    );
+  });
+});
+
 describe('security headers', () => {
   it('nosniff everywhere, no-store on answers with tokens, HSTS only behind https', async () => {
     server = await startTestServer({ TRUST_PROXY: '1' });
