@@ -290,7 +290,7 @@ export class SignalingHub {
     connection.authTimer = null;
     connection.role = role;
     connection.sessionId = session.id;
-    this.live.attach(session, role, connection);
+    this.live.attach(session, role, connection, peerPresent);
     this.metrics.socketsOpen.inc({ role });
     this.send(connection, {
       t: 'welcome',

@@ -21,6 +21,8 @@ export interface HeldSocket {
 interface LiveSession<C> {
   customer: C | null;
   agent: C | null;
+  /** What the holder of each role was last told about the other side. */
+  toldPeerPresent: Record<Role, boolean>;
   expiryTimer: NodeJS.Timeout;
   /** Runs while a consented customer is away (navigating, or gone for good). */
   customerGoneTimer: NodeJS.Timeout | null;
@@ -44,9 +46,15 @@ export function otherRole(role: Role): Role {
 export class LiveSessions<C extends HeldSocket> {
   readonly #live = new Map<string, LiveSession<C>>();
   readonly #options: LiveSessionsOptions<C>;
+  readonly #peerWatch: NodeJS.Timeout | null = null;
 
   constructor(options: LiveSessionsOptions<C>) {
     this.#options = options;
+    if (options.bus.shared) {
+      // A peer whose instance died sends no goodbye: notice its presence lapsing instead.
+      this.#peerWatch = setInterval(() => this.background(this.#watchPeers(), null), Math.max(250, options.config.presenceTtlMs));
+      this.#peerWatch.unref();
+    }
     options.sessions.onEnded((session) => {
       const by: EndedBy = session.endedBy ?? 'system';
       const reason: EndReason = session.endReason ?? 'error';
@@ -76,16 +84,17 @@ export class LiveSessions<C extends HeldSocket> {
   deliver(sessionId: string, role: Role, message: ServerMessage): void {
     const local = this.holder(sessionId, role);
     if (local) {
-      this.#options.send(local, message);
+      this.#sendTo(sessionId, role, local, message);
       return;
     }
     this.background(this.#options.bus.publish(sessionId, { kind: 'deliver', to: role, message }), sessionId);
   }
 
-  /** Hold `socket` as `role` (its presence already claimed); a returning customer stops the "gone" timer. */
-  attach(session: SessionRecord, role: Role, socket: C): void {
+  /** Hold `socket` as `role` (its presence already claimed, its welcome saying whether the peer is there). */
+  attach(session: SessionRecord, role: Role, socket: C, peerPresent: boolean): void {
     const live = this.#liveSession(session);
     live[role] = socket;
+    live.toldPeerPresent[role] = peerPresent;
     if (role === 'customer' && live.customerGoneTimer) {
       clearTimeout(live.customerGoneTimer);
       live.customerGoneTimer = null;
@@ -117,6 +126,7 @@ export class LiveSessions<C extends HeldSocket> {
 
   /** Server shutdown: timers stop here; another instance (or this one, restarted) takes over. */
   shutdown(): void {
+    if (this.#peerWatch) clearInterval(this.#peerWatch);
     for (const live of this.#live.values()) this.#clearTimers(live);
     this.#live.clear();
   }
@@ -133,7 +143,32 @@ export class LiveSessions<C extends HeldSocket> {
       return;
     }
     const target = this.holder(sessionId, note.to);
-    if (target) this.#options.send(target, note.message);
+    if (target) this.#sendTo(sessionId, note.to, target, note.message);
+  }
+
+  /** Send, remembering what a holder was told about its peer. */
+  #sendTo(sessionId: string, role: Role, socket: C, message: ServerMessage): void {
+    if (message.t === 'peer') {
+      const live = this.#live.get(sessionId);
+      if (live) live.toldPeerPresent[role] = message.present;
+    }
+    this.#options.send(socket, message);
+  }
+
+  /** Tell holders whose peer was on another instance that died (its presence lapsed). */
+  async #watchPeers(): Promise<void> {
+    for (const [sessionId, live] of [...this.#live]) {
+      for (const role of ['customer', 'agent'] as const) {
+        const socket = this.holder(sessionId, role);
+        const peer = otherRole(role);
+        if (!socket || !live.toldPeerPresent[role] || this.holder(sessionId, peer)) continue;
+        if (await this.#options.bus.present(sessionId, peer)) continue;
+        // Still the holder, still not told otherwise while the bus answered.
+        if (this.holder(sessionId, role) === socket && live.toldPeerPresent[role]) {
+          this.#sendTo(sessionId, role, socket, { t: 'peer', role: peer, present: false });
+        }
+      }
+    }
   }
 
   #liveSession(session: SessionRecord): LiveSession<C> {
@@ -147,7 +182,7 @@ export class LiveSessions<C extends HeldSocket> {
       };
       const expiryTimer = setTimeout(() => this.background(expire(), session.id), Math.min(delay, 2 ** 31 - 1));
       expiryTimer.unref();
-      live = { customer: null, agent: null, expiryTimer, customerGoneTimer: null };
+      live = { customer: null, agent: null, toldPeerPresent: { customer: false, agent: false }, expiryTimer, customerGoneTimer: null };
       this.#live.set(session.id, live);
     }
     return live;

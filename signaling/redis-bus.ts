@@ -65,6 +65,7 @@ export interface RedisBusOptions {
 
 export class RedisBus implements SessionBus {
   readonly instanceId = randomBytes(6).toString('hex');
+  readonly shared = true;
   /** Commands; also given to the rate limiter and the support-code book. */
   readonly redis: Redis;
   readonly #subscriber: Redis;

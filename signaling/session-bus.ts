@@ -19,6 +19,8 @@ export type BusNote = z.infer<typeof busNote>;
 
 export interface SessionBus {
   readonly instanceId: string;
+  /** Whether other instances share these sessions (so a peer can vanish with its instance). */
+  readonly shared: boolean;
   /** Hold `role` for `holder`; false while a connection on a live instance holds it. */
   claim(sessionId: string, role: Role, holder: string, ttlMs: number): Promise<boolean>;
   /** Let go of the role if `holder` still holds it. */
@@ -46,6 +48,7 @@ export interface SessionBus {
 /** The one-instance bus: everything lives in this process. */
 export class LocalBus implements SessionBus {
   readonly instanceId = 'local';
+  readonly shared = false;
   readonly #holders = new Map<string, string>();
   readonly #marks = new Map<string, { value: string; until: number }>();
   readonly #onceKeys = new Map<string, number>();

@@ -80,10 +80,12 @@ describe.skipIf(!bins)('scale-out: an instance killed', () => {
 
     await b.kill();
     expect((await agent.closed).code).toBe(1006);
-    // The customer learns the agent is gone once B's presence lapses; the answer it sent meanwhile went nowhere.
+    // B said no goodbye: the customer learns the agent is gone once B's presence lapses.
+    expect(await customer.next('peer', (m) => m.role === 'agent' && !m.present, 15_000)).toEqual({ t: 'peer', role: 'agent', present: false });
     const rejoined = await joinAnywhere([c, a], session.agentToken);
     expect(rejoined.welcome).toMatchObject({ role: 'agent', peerPresent: true, consented: true });
-    await customer.next('peer', (m) => m.role === 'agent' && m.present);
+    const absentAt = customer.messages.findIndex((m) => m.t === 'peer' && !m.present);
+    await customer.next('peer', (m) => m.role === 'agent' && m.present && customer.messages.indexOf(m) > absentAt);
     rejoined.socket.send({ t: 'signal', data: offer(2) });
     expect(await customer.next('signal', (m) => m.data.type === 'offer' && m.data.sdp.includes('- 2 1'))).toEqual({ t: 'signal', data: offer(2) });
     customer.send({ t: 'signal', data: answer(2) });
@@ -117,6 +119,7 @@ describe.skipIf(!bins)('scale-out: an instance killed', () => {
 
     await a.kill();
     expect((await customer.closed).code).toBe(1006);
+    expect(await agent.next('peer', (m) => m.role === 'customer' && !m.present, 15_000)).toEqual({ t: 'peer', role: 'customer', present: false });
     const rejoined = await joinAnywhere([c, b], session.customerToken);
     expect(rejoined.welcome).toMatchObject({ role: 'customer', peerPresent: true, consented: true, status: 'live' });
     await agent.next('peer', (m) => m.role === 'customer' && m.present);
