@@ -2,7 +2,8 @@
 # server, the browser bundles and production dependencies in the next.
 # test/node/docker.test.ts runs this file's CMD and HEALTHCHECK outside Docker.
 
-ARG NODE_VERSION=20
+# The current Node LTS line (development machines may run 20; package.json engines allow both).
+ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 # better-sqlite3 is a native module: node-gyp compiles it when no prebuilt binary fits.

@@ -212,6 +212,7 @@ export class CobrowseAgentView extends LitElement {
     switch (message.t) {
       case 'pointer':
         this.#showCustomerPointer(message.x, message.y, message.click ?? false, message.gone ?? false);
+        this.mirror?.pointer(message.x, message.y, message.gone ?? false);
         return;
       case 'control-deny':
         this.#notify('The customer declined to give you control.');

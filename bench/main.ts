@@ -13,6 +13,7 @@ import { chromiumVersion, launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
 import { runLatencyScenario, type LatencyResult } from './latency.js';
 import { buildTargets, markdown, writeResults, type BenchResults } from './report.js';
+import { runClusterScenario, type ClusterResult } from './cluster.js';
 import { runSignalingScenario, type SignalingResult } from './signaling.js';
 import { runSizeScenario, type SizeResult } from './size.js';
 import { startBenchSite } from './site.js';
@@ -57,66 +58,93 @@ export async function main(): Promise<void> {
   let size: SizeResult | null = null;
   let signaling: SignalingResult | null = null;
 
-  size = await attempt('code size', errors, () => runSizeScenario(root));
-
-  const bundles = await recorderBundles(root);
-  const signalingServer = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
-  const site = await startBenchSite(bundles, signalingServer.baseUrl);
-  try {
-    const browser = await launchBenchChromium();
-    try {
-      const first = await browser.newPage();
-      chromium = await chromiumVersion(first);
-      await first.close();
-      snapshot = await attempt('snapshot', errors, () =>
-        runSnapshotScenario(
-          browser,
-          site.url,
-          quick
-            ? [
-                { page: 'gen-1000', label: '1k', runs: 1 },
-                { page: 'gen-10000', label: '10k', runs: 1 },
-                { page: 'gen-100000', label: '100k', runs: 1 },
-                { page: 'long', label: 'long', runs: 1 },
-              ]
-            : [
-                { page: 'gen-1000', label: '1k', runs: 7 },
-                { page: 'gen-10000', label: '10k', runs: 5 },
-                { page: 'gen-100000', label: '100k', runs: 3 },
-                { page: 'long', label: 'long', runs: 5 },
-              ],
-          log,
-        ),
-      );
-      steady = await attempt('steady state', errors, () => runSteadyScenario(browser, site.url, steadySeconds, log));
-    } finally {
-      await browser.close();
+  // BENCH_ONLY=signaling: only the server scenarios, merged into the last full results.
+  const onlySignaling = process.env['BENCH_ONLY'] === 'signaling';
+  if (onlySignaling) {
+    const previous = join(root, 'bench', 'results', 'latest.json');
+    if (existsSync(previous)) {
+      const last = JSON.parse(readFileSync(previous, 'utf8')) as Partial<BenchResults>;
+      chromium = last.chromium ?? chromium;
+      snapshot = last.snapshot ?? null;
+      steady = last.steady ?? null;
+      latency = last.latency ?? null;
+      size = last.size ?? null;
+      notes.push(`BENCH_ONLY=signaling: browser and size figures are from the run of ${last.date ?? '?'}.`);
     }
+  } else {
+    await runBrowserScenarios();
+  }
 
-    latency = await attempt('latency', errors, async () => {
-      const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+  async function runBrowserScenarios(): Promise<void> {
+    size = await attempt('code size', errors, () => runSizeScenario(root));
+
+    const bundles = await recorderBundles(root);
+    const signalingServer = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
+    const site = await startBenchSite(bundles, signalingServer.baseUrl);
+    try {
+      const browser = await launchBenchChromium();
       try {
-        return await runLatencyScenario(
-          signalingServer,
-          customerBrowser,
-          agentBrowser,
-          site.url,
-          { allowRuns: quick ? 1 : 5, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
-          log,
+        const first = await browser.newPage();
+        chromium = await chromiumVersion(first);
+        await first.close();
+        snapshot = await attempt('snapshot', errors, () =>
+          runSnapshotScenario(
+            browser,
+            site.url,
+            quick
+              ? [
+                  { page: 'gen-1000', label: '1k', runs: 1 },
+                  { page: 'gen-10000', label: '10k', runs: 1 },
+                  { page: 'gen-100000', label: '100k', runs: 1 },
+                  { page: 'long', label: 'long', runs: 1 },
+                ]
+              : [
+                  { page: 'gen-1000', label: '1k', runs: 7 },
+                  { page: 'gen-10000', label: '10k', runs: 5 },
+                  { page: 'gen-100000', label: '100k', runs: 3 },
+                  { page: 'long', label: 'long', runs: 5 },
+                ],
+            log,
+          ),
         );
+        steady = await attempt('steady state', errors, () => runSteadyScenario(browser, site.url, steadySeconds, log));
       } finally {
-        await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+        await browser.close();
       }
-    });
-  } finally {
-    await site.close();
-    await signalingServer.close();
+
+      latency = await attempt('latency', errors, async () => {
+        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+        try {
+          return await runLatencyScenario(
+            signalingServer,
+            customerBrowser,
+            agentBrowser,
+            site.url,
+            { allowRuns: quick ? 1 : 5, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
+            log,
+          );
+        } finally {
+          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+        }
+      });
+    } finally {
+      await site.close();
+      await signalingServer.close();
+    }
   }
 
   signaling = await attempt('signaling capacity', errors, () =>
     runSignalingScenario(
       join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
-      { steps: quick ? [200, 500] : [1000, 2000, 3000, 4000, 5000], joinSamples: quick ? 20 : 200, budgetMs: quick ? 60_000 : 180_000 },
+      // The top step stays under the open-file limit of one process (both ends hold a file per socket).
+      { steps: quick ? [200, 500] : [1000, 2500, 5000, 7500, 9500], joinSamples: quick ? 20 : 200, budgetMs: quick ? 60_000 : 300_000 },
+      log,
+    ),
+  );
+  const cluster: ClusterResult | null = await attempt('scale-out (3 instances, PostgreSQL + Redis)', errors, () =>
+    runClusterScenario(
+      join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
+      { instances: 3, sessions: quick ? 150 : 1500, samples: quick ? 30 : 300 },
       log,
     ),
   );
@@ -137,6 +165,7 @@ export async function main(): Promise<void> {
     latency,
     size,
     signaling,
+    cluster,
     errors,
   };
   const results: BenchResults = { ...partial, targets: buildTargets(partial) };

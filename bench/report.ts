@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakdownTable } from './allow-breakdown.js';
 import type { LatencyResult } from './latency.js';
+import type { ClusterResult } from './cluster.js';
 import type { SignalingResult } from './signaling.js';
 import type { SizeResult } from './size.js';
 import type { SnapshotResult } from './snapshot.js';
@@ -33,6 +34,8 @@ export interface BenchResults {
   latency: LatencyResult | null;
   size: SizeResult | null;
   signaling: SignalingResult | null;
+  /** Absent in results written before the scale-out scenario existed. */
+  cluster?: ClusterResult | null;
   errors: string[];
   targets: Target[];
 }
@@ -104,6 +107,13 @@ export function buildTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   targets.push(absoluteTarget('signaling-sessions', 'Concurrent sessions held by one signaling process', sig?.maxSessionsHeld ?? null, 'sessions', 5000, 'min'));
   targets.push(absoluteTarget('signaling-rss-5000', 'Signaling RSS at 5,000 sessions', at ? at.rssBytes / (KB * KB) : null, 'MB', 1024, 'max'));
   targets.push(absoluteTarget('signaling-join-p99-5000', 'Session join p99 while holding 5,000 sessions', at?.joinP99Ms ?? null, 'ms', 50, 'max'));
+  const limit = sig?.fileLimit ? ` (this machine: ${sig.fileLimit.toLocaleString('en')} open files per process, so at most ~${Math.floor((sig.fileLimit - 200) / 2).toLocaleString('en')} sessions)` : '';
+  targets.push(absoluteTarget('signaling-sessions-50000', `Sessions held by one process, measured${limit}`, sig?.maxSessionsHeld ?? null, 'sessions', 50_000, 'min'));
+  const last = sig?.steps.filter((s) => s.dropped === 0).at(-1);
+  const rss50k = sig && last ? (sig.baselineRssBytes + last.rssPerSessionBytes * 50_000) / (KB * KB) : null;
+  targets.push(absoluteTarget('signaling-rss-50000-extrapolated', 'RSS at 50,000 sessions (100,000 sockets), extrapolated from the last step held', rss50k, 'MB', 2048, 'max'));
+  const cluster = r.cluster;
+  targets.push(absoluteTarget('cluster-join-p99', `Join p99 across instances (${cluster?.instances ?? 3} instances on PostgreSQL + Redis, ${cluster?.sessionsHeld.toLocaleString('en') ?? '?'} sessions held)`, cluster?.joinP99Ms ?? null, 'ms', 50, 'max'));
   return targets;
 }
 
@@ -173,6 +183,17 @@ function signalingTable(s: SignalingResult): string {
   ].join('\n');
 }
 
+function clusterTable(c: ClusterResult): string {
+  return [
+    `| Scale-out: ${c.instances} instances, PostgreSQL + Redis, ${c.sessionsHeld.toLocaleString('en')} sessions held (customer and agent on different instances) | p50 / p99 (n=${c.samples}) |`,
+    '|---|---|',
+    `| Agent joins on another instance than the customer (open → welcome) | ${ms(c.joinP50Ms)} / ${ms(c.joinP99Ms)} |`,
+    `| Customer event → received by the agent on another instance | ${ms(c.relayP50Ms)} / ${ms(c.relayP99Ms)} |`,
+    '',
+    `Instance RSS: ${c.rssBytesPerInstance.map((rss) => `${(rss / (KB * KB)).toFixed(0)} MB`).join(', ')}.`,
+  ].join('\n');
+}
+
 export function markdown(r: BenchResults): string {
   const parts = [
     `Run ${r.date} · ${r.chromium} · Node ${r.node} · ${r.cores} cores (${r.cpu}) · ${Math.round(r.durationSeconds)} s`,
@@ -186,6 +207,7 @@ export function markdown(r: BenchResults): string {
   if (r.latency?.allowStagesMs) parts.push('', breakdownTable(r.latency.allowStagesMs));
   if (r.size) parts.push('', sizeTable(r.size));
   if (r.signaling) parts.push('', signalingTable(r.signaling));
+  if (r.cluster) parts.push('', clusterTable(r.cluster));
   if (r.notes.length > 0) parts.push('', ...r.notes.map((n) => `- ${n}`));
   if (r.errors.length > 0) parts.push('', 'Errors:', ...r.errors.map((e) => `- ${e}`));
   return parts.join('\n') + '\n';

@@ -6,7 +6,7 @@
  * sessions. Bounded: it stops at the last step, on the first failure, over
  * 1 GB RSS, or when its time budget is spent.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../shared/protocol.js';
 import { quantile } from './stats.js';
@@ -22,6 +22,8 @@ export interface SignalingStep {
 }
 
 export interface SignalingResult {
+  /** Open files allowed per process here (each socket is one, on both ends). */
+  fileLimit: number | null;
   baselineRssBytes: number;
   steps: SignalingStep[];
   maxSessionsHeld: number;
@@ -31,19 +33,21 @@ export interface SignalingResult {
 
 const API_KEY = 'bench-api-key-0123456789abcdef';
 const HEARTBEAT_SECONDS = 2;
-const RSS_LIMIT = 1024 * 1024 * 1024;
+const RSS_LIMIT = 2 * 1024 * 1024 * 1024;
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   port: number;
   rss(): Promise<number>;
   stop(): Promise<void>;
 }
 
-async function startChild(script: string): Promise<Child> {
+/** The server alone in a child process; `env` adds to the bench's own (e.g. DATABASE_URL). */
+export async function startChild(script: string, env: Record<string, string> = {}): Promise<Child> {
   const child = fork(script, [], {
     env: {
       ...process.env,
+      ...env,
       API_KEY,
       // Every connection comes from 127.0.0.1 here.
       MAX_CONNECTIONS_PER_IP: '100000',
@@ -84,7 +88,7 @@ interface Tokens {
   agent: string;
 }
 
-async function createSession(port: number): Promise<Tokens> {
+export async function createSession(port: number): Promise<Tokens> {
   const res = await fetch(`http://127.0.0.1:${port}/api/sessions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
@@ -96,7 +100,7 @@ async function createSession(port: number): Promise<Tokens> {
 }
 
 /** Opens a socket and authenticates; resolves once welcomed. */
-function join(port: number, token: string): Promise<WebSocket> {
+export function join(port: number, token: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
     const timer = setTimeout(() => {
@@ -125,7 +129,7 @@ function join(port: number, token: string): Promise<WebSocket> {
   });
 }
 
-async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
@@ -200,17 +204,27 @@ export async function runSignalingScenario(
         break;
       }
       if (rss > RSS_LIMIT) {
-        stoppedBecause = 'RSS over 1 GB';
+        stoppedBecause = 'RSS over 2 GB';
         break;
       }
     }
     const good = steps.filter((s) => s.dropped === 0);
-    return { baselineRssBytes: baselineRss, steps, maxSessionsHeld: good[good.length - 1]?.sessions ?? 0, stoppedBecause, heartbeatSeconds: HEARTBEAT_SECONDS };
+    return { fileLimit: openFileLimit(), baselineRssBytes: baselineRss, steps, maxSessionsHeld: good[good.length - 1]?.sessions ?? 0, stoppedBecause, heartbeatSeconds: HEARTBEAT_SECONDS };
   } finally {
     for (const ws of held) {
       ws.removeAllListeners('close');
       ws.terminate();
     }
     await child.stop();
+  }
+}
+
+/** `ulimit -n` of this process (and so of its children), or null if unknown. */
+export function openFileLimit(): number | null {
+  try {
+    const text = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
+    return /^\d+$/.test(text) ? Number(text) : null;
+  } catch {
+    return null;
   }
 }

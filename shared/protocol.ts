@@ -239,6 +239,10 @@ export const elementNode = z.strictObject({
   v: z.optional(z.string().check(z.maxLength(1_000_000))),
   chk: z.optional(z.boolean()),
   sel: z.optional(z.boolean()),
+  /** A checkbox shown as indeterminate (a property with no attribute). */
+  ind: z.optional(z.boolean()),
+  /** The page marked the control invalid with setCustomValidity() (the message itself is not sent). */
+  inv: z.optional(z.boolean()),
   /** The value was masked in the customer's browser. */
   m: z.optional(z.literal(true)),
   /** The subtree was blocked and replaced by a box of this size. */
@@ -339,6 +343,8 @@ export const inputFrame = z.strictObject({
   v: z.optional(z.string().check(z.maxLength(1_000_000))),
   chk: z.optional(z.boolean()),
   sel: z.optional(z.boolean()),
+  ind: z.optional(z.boolean()),
+  inv: z.optional(z.boolean()),
   m: z.optional(z.literal(true)),
 });
 
@@ -372,6 +378,13 @@ export const mediaFrame = z.strictObject({
 });
 
 export const navigationFrame = z.strictObject({ t: z.literal('nav'), ...domFrame, url, title: shortText });
+
+/** What the customer's top layer holds, bottom to top: modal dialogs, open popovers, the full-screen element. */
+export const topLayerFrame = z.strictObject({
+  t: z.literal('top'),
+  ...domFrame,
+  layer: z.array(z.strictObject({ id: nodeId, k: z.enum(['modal', 'popover', 'fullscreen']) })).check(z.maxLength(64)),
+});
 
 /** A pointer position in page coordinates (either side's pointer). */
 export const pointerMessage = z.strictObject({
@@ -487,6 +500,7 @@ export const DOM_FRAME_TYPES = [
   'focus',
   'media',
   'nav',
+  'top',
 ] as const;
 
 export const channelMessage = z.discriminatedUnion('t', [
@@ -499,6 +513,7 @@ export const channelMessage = z.discriminatedUnion('t', [
   focusFrame,
   mediaFrame,
   navigationFrame,
+  topLayerFrame,
   pointerMessage,
   highlightMessage,
   annotationMessage,

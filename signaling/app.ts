@@ -9,19 +9,24 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig, TrustProxy } from './config.js';
 import { SignalingHub } from './hub.js';
 import { registerDemo } from './demo.js';
 import { createMetrics } from './metrics.js';
+import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
+import { openSharedState } from './scale-out.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
+import { connecting } from './connection-errors.js';
+import { openPgStore } from './pg-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import { createWebhookSender } from './webhook.js';
 
 export interface BuildOptions {
   config: ServerConfig;
-  /** Defaults to the embedded SQLite store under config.dataDir. */
+  /** Defaults to PostgreSQL when config.databaseUrl is set, else the embedded SQLite store under config.dataDir. */
   store?: Store;
   /** Where the built browser bundles are (dist/browser); static serving is skipped if missing. */
   staticDir?: string;
@@ -39,24 +44,44 @@ export interface CobrowseServer extends FastifyInstance {
 /**
  * The agent console runs only its own scripts. The mirrored page inherits this
  * policy (about:blank iframe) on top of its sandbox, so it may load the
- * customer's styles, images and fonts but never a script.
+ * customer's styles, images and fonts but never a script. Desks that frame the
+ * console are listed in AGENT_FRAME_ANCESTORS.
  */
-export const AGENT_CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'self'",
-  "connect-src 'self' ws: wss:",
-  "style-src * 'unsafe-inline' data: blob:",
-  "img-src * data: blob:",
-  "font-src * data:",
-  "media-src * data: blob:",
-  "frame-src 'self' blob: data:",
-].join('; ');
+export function agentConsoleCsp(frameAncestors: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    ["frame-ancestors 'self'", ...frameAncestors].join(' '),
+    "connect-src 'self' ws: wss:",
+    "style-src * 'unsafe-inline' data: blob:",
+    "img-src * data: blob:",
+    "font-src * data:",
+    "media-src * data: blob:",
+    "frame-src 'self' blob: data:",
+  ].join('; ');
+}
+
+export const AGENT_CONSOLE_CSP = agentConsoleCsp();
+
+/** Fastify's trustProxy from ours: a hop count becomes the function Fastify itself would build. */
+function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
+}
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []));
+
+/** PostgreSQL for scale-out, else SQLite under the data dir. */
+async function openStore(config: ServerConfig): Promise<Store> {
+  const databaseUrl = config.databaseUrl;
+  if (databaseUrl) {
+    return connecting('PostgreSQL', 'DATABASE_URL', databaseUrl, () => openPgStore({ connectionString: databaseUrl, auditKey: config.auditKey }));
+  }
+  return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
+}
 
 /** Build the Fastify app with every plugin registered. */
 export async function build(options: BuildOptions): Promise<CobrowseServer> {
@@ -71,21 +96,36 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 64 * 1024,
   });
-  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });
+  const store = options.store ?? (await openStore(config));
   const metrics = createMetrics();
   const webhook = config.webhook
     ? createWebhookSender({ url: config.webhook.url, secret: config.webhook.secret, log: app.log })
     : null;
   const sessions = new SessionLifecycle(store, config, metrics, app.log, webhook, options.now);
-  const hub = new SignalingHub({ config, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
-  const sweep = setInterval(() => sessions.sweepExpired(), 60_000);
+  const shared = await openSharedState(config, app.log).catch(async (error: unknown) => {
+    if (!options.store) await store.close();
+    throw error;
+  });
+  const hub = new SignalingHub({ config, bus: shared.bus, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
+  const sweepExpired = () => {
+    sessions.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
+  };
+  const sweep = setInterval(sweepExpired, 60_000);
   sweep.unref();
-  sessions.sweepExpired();
+  sweepExpired();
 
   app.decorate('cobrowse', { hub, sessions, store });
+  await registerSecurityHeaders(app);
+  await registerRequestLimits(app, shared.redis);
+  const socketOpens = createLimiter(app, {
+    name: 'socket-open',
+    perAddress: config.limits.maxConnectionsPerIp * 3,
+    global: config.limits.maxConnectionsPerIp * 300,
+    windowMs: 60_000,
+  });
 
   await app.register(fastifyWebsocket, {
     // Hard cap well above MAX_PAYLOAD so an oversize message gets our own close code and message.
@@ -107,11 +147,23 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
       finish();
     },
   });
-  app.get('/ws', { websocket: true }, (socket, request) => {
-    hub.accept(socket, request.ip, request.headers.origin);
-  });
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      // Refused before the upgrade: opening sockets in a loop costs an address its budget.
+      preValidation: async (request, reply) => {
+        if (!(await socketOpens(request))) {
+          await reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'Too many sockets opened; wait a minute.' } });
+        }
+      },
+    },
+    (socket, request) => {
+      hub.accept(socket, request.ip, request.headers.origin);
+    },
+  );
 
-  await registerRoutes(app, { config, sessions, store, metrics, startedAt: Date.now() });
+  await registerRoutes(app, { config, sessions, store, metrics, codeBook: shared.codeBook, startedAt: Date.now() });
   if (config.demo) await registerDemo(app, { sessions, config });
 
   const staticDir = options.staticDir ?? join(projectRoot, 'dist', 'browser');
@@ -128,7 +180,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
           reply.header('cross-origin-resource-policy', 'cross-origin');
         }
         if (/[\\/]agent[\\/]/.test(path)) {
-          reply.header('content-security-policy', AGENT_CONSOLE_CSP);
+          reply.header('content-security-policy', agentConsoleCsp(config.agentFrameAncestors));
           reply.header('referrer-policy', 'no-referrer');
         }
       },
@@ -140,7 +192,8 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await webhook?.close();
-    if (!options.store) store.close();
+    await shared.close();
+    if (!options.store) await store.close();
   });
   return app as unknown as CobrowseServer;
 }

@@ -42,14 +42,61 @@ export const envSchema = z.object({
   CUSTOMER_GRACE: positiveInt.default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
-    .enum(['true', 'false'])
+    .string()
     .default('false')
-    .transform((value) => value === 'true'),
+    .transform((value, ctx) => {
+      const trust = parseTrustProxy(value);
+      if (trust === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'use false, a hop count (1 = one proxy in front) or proxy addresses/CIDRs separated by commas; "true" would let any client choose its address with X-Forwarded-For',
+        });
+        return z.NEVER;
+      }
+      return trust;
+    }),
+  /** Unset: the demo runs only when the server is bound to loopback. */
   DEMO: z
     .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
+  /** frame-ancestors of the agent console: the help desks allowed to frame it ('self' always). */
+  AGENT_FRAME_ANCESTORS: list.default([]),
+  /** Key of the audit chain's HMAC, 32+ characters; unset: generated once into DATA_DIR/audit-key. */
+  AUDIT_KEY: z.string().min(32, 'AUDIT_KEY must be at least 32 characters').optional(),
+  /** PostgreSQL for sessions and the audit (scale-out); unset: SQLite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  /** Seconds a killed instance's sockets keep their roles held (scale-out); live instances refresh at a third of it. */
+  PRESENCE_TTL: positiveInt.default(5),
+  /** Redis for routing between instances, presence, support codes and shared limits; unset: one instance. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
 });
+
+/** Fastify's trustProxy: false, a hop count or proxy addresses. Never `true`. Null if the value is none of these. */
+export type TrustProxy = false | number | string[];
+
+const ADDRESS_OR_CIDR = /^(?:[0-9.]+|[0-9a-fA-F:.]+)(?:\/\d{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/;
+
+function parseTrustProxy(value: string): TrustProxy | null {
+  const text = value.trim();
+  if (text === 'false' || text === '' || text === '0') return false;
+  if (/^\d+$/.test(text)) return Math.min(Number(text), 32);
+  const addresses = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (addresses.length === 0 || !addresses.every((item) => ADDRESS_OR_CIDR.test(item))) return null;
+  return addresses;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** The resolved configuration `build()` takes. Durations are in milliseconds. */
 export interface ServerConfig {
@@ -78,9 +125,18 @@ export interface ServerConfig {
     maxBadMessages: number;
   };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  trustProxy: boolean;
-  /** Serve the demo shop, desk and chat under /demo/ (unauthenticated: off in production). */
+  trustProxy: TrustProxy;
+  /** Serve the demo shop, desk and chat under /demo/ (unauthenticated: loopback only unless DEMO=true). */
   demo: boolean;
+  /** Origins allowed to frame the agent console, besides its own. */
+  agentFrameAncestors: string[];
+  /** The audit chain's HMAC key (kept outside the database). */
+  auditKey: string;
+  /** PostgreSQL connection string, or null for the embedded SQLite store. */
+  databaseUrl: string | null;
+  /** Redis connection string, or null for the in-process hub (one instance). */
+  redisUrl: string | null;
+  presenceTtlMs: number;
 }
 
 /** A readable error listing every invalid variable at once. */
@@ -95,11 +151,11 @@ export class ConfigError extends Error {
  * The API key is needed by the chat system; when none is configured we make
  * one and keep it in the data dir so it survives restarts.
  */
-function loadOrCreateSecret(dataDir: string, fileName: string): string {
+function loadOrCreateSecret(dataDir: string, fileName: string, bytes = 24): string {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, fileName);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const secret = randomBytes(24).toString('base64url');
+  const secret = randomBytes(bytes).toString('base64url');
   writeFileSync(path, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
@@ -139,6 +195,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
-    demo: e.DEMO,
+    demo: e.DEMO ?? LOOPBACK_HOSTS.has(e.HOST),
+    agentFrameAncestors: e.AGENT_FRAME_ANCESTORS,
+    auditKey: e.AUDIT_KEY ?? loadOrCreateSecret(dataDir, 'audit-key', 48),
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    presenceTtlMs: e.PRESENCE_TTL * 1000,
   };
 }

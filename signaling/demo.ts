@@ -209,7 +209,7 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
   app.get('/demo/api/conversations/:id/sessions', async (request, reply) => {
     const params = conversationParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, params.error);
-    const list = sessions.listByConversation(`demo-${params.data.id}`).map((summary) => ({
+    const list = (await sessions.listByConversation(`demo-${params.data.id}`)).map((summary) => ({
       sessionId: summary.sessionId,
       status: summary.status,
       consent: summary.consent,

@@ -1,7 +1,8 @@
 /**
  * The signaling hub: authenticates sockets by token, pairs the customer and
  * the agent of one session, relays WebRTC signals only between them, records
- * audit events, and enforces every limit with its own close code.
+ * audit events, and enforces every limit with its own close code. The other
+ * side may be on another instance: live-sessions.ts routes to it.
  * Page content never passes through here: only SDP, ICE and control events.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -16,7 +17,6 @@ import {
   isCompatibleVersion,
   type ClientMessage,
   type EndReason,
-  type EndedBy,
   type PeerEvent,
   type Role,
   type ServerMessage,
@@ -25,6 +25,9 @@ import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type SessionRecord } from './store.js';
+import { LiveSessions, otherRole } from './live-sessions.js';
+import type { SessionBus } from './session-bus.js';
+import { answerOversizeWithOwnCode, END_REASONS_BY_ROLE } from './socket-rules.js';
 import { iceServersFor } from './turn.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
@@ -32,6 +35,8 @@ import { iceServersFor } from './turn.js';
 z.config(z.locales.en());
 
 interface Connection {
+  /** Names this socket as a presence holder (with the instance id). */
+  id: string;
   socket: WebSocket;
   ip: string;
   openedAt: number;
@@ -44,18 +49,16 @@ interface Connection {
   badMessages: number;
   authTimer: NodeJS.Timeout | null;
   closed: boolean;
-}
-
-interface LiveSession {
-  customer: Connection | null;
-  agent: Connection | null;
-  expiryTimer: NodeJS.Timeout;
-  /** Runs while a consented customer is away (navigating, or gone for good). */
-  customerGoneTimer: NodeJS.Timeout | null;
+  /** Messages of one socket are handled in order, each after the store answered for the one before. */
+  queue: Promise<void>;
+  /** This socket's place in the count of sockets per address over all instances (settled once counted). */
+  counted: Promise<unknown> | null;
 }
 
 export interface HubOptions {
   config: ServerConfig;
+  /** Presence and routing between instances; LocalBus for one instance. */
+  bus: SessionBus;
   sessions: SessionLifecycle;
   metrics: ServerMetrics;
   log: FastifyBaseLogger;
@@ -70,7 +73,7 @@ export function auditableUrl(raw: string): string | null {
 export class SignalingHub {
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
-  private readonly live = new Map<string, LiveSession>();
+  private readonly live: LiveSessions<Connection>;
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
   private readonly config: ServerConfig;
@@ -78,16 +81,31 @@ export class SignalingHub {
   private readonly metrics: ServerMetrics;
   private readonly log: FastifyBaseLogger;
   private readonly now: () => number;
+  private readonly bus: SessionBus;
+  private nextConnectionId = 0;
 
   constructor(options: HubOptions) {
     this.config = options.config;
+    this.bus = options.bus;
     this.sessions = options.sessions;
     this.metrics = options.metrics;
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.heartbeat = setInterval(() => this.tick(), this.config.limits.heartbeatIntervalMs);
     this.heartbeat.unref();
-    this.sessions.onEnded((session) => this.closeSession(session));
+    this.live = new LiveSessions<Connection>({
+      config: this.config,
+      bus: this.bus,
+      sessions: this.sessions,
+      log: this.log,
+      now: this.now,
+      send: (connection, message) => this.send(connection, message),
+      endSocket: (connection, by, reason) => {
+        this.send(connection, { t: 'ended', by, reason });
+        const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
+        this.refuse(connection, code, reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`);
+      },
+    });
   }
 
   /** Number of authenticated sockets (for metrics and tests). */
@@ -98,7 +116,9 @@ export class SignalingHub {
   /** Take a freshly upgraded socket. */
   accept(socket: WebSocket, ip: string, origin: string | undefined): void {
     const now = this.now();
+    this.nextConnectionId += 1;
     const connection: Connection = {
+      id: String(this.nextConnectionId),
       socket,
       ip,
       openedAt: now,
@@ -111,8 +131,11 @@ export class SignalingHub {
       badMessages: 0,
       authTimer: null,
       closed: false,
+      queue: Promise.resolve(),
+      counted: null,
     };
     socket.on('close', () => this.forget(connection));
+    answerOversizeWithOwnCode(socket, () => this.oversizeMessage(connection));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
     if (!this.originAllowed(origin)) {
       this.refuse(connection, 'FORBIDDEN', 'This origin may not open a co-browsing socket.');
@@ -125,6 +148,11 @@ export class SignalingHub {
     }
     this.perIp.set(ip, fromIp + 1);
     this.connections.add(connection);
+    // Across instances, the same limit holds over the sum (a client cannot spread its sockets).
+    const counted = this.bus.countConnections(ip, 1).then((total) => {
+      if (total !== null && total > this.config.limits.maxConnectionsPerIp) this.refuse(connection, 'TOO_MANY_CONNECTIONS');
+    });
+    connection.counted = counted.catch((err: unknown) => this.log.warn({ err }, 'could not count connections in redis'));
     connection.authTimer = setTimeout(() => this.refuse(connection, 'AUTH_TIMEOUT'), this.config.limits.authTimeoutMs);
     socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
     socket.on('pong', () => {
@@ -150,11 +178,7 @@ export class SignalingHub {
     // A restart is not the peers leaving: they reconnect, so no 'disconnected' audit events.
     this.shuttingDown = true;
     for (const connection of [...this.connections]) this.refuse(connection, 'SERVER_SHUTTING_DOWN');
-    for (const live of this.live.values()) {
-      clearTimeout(live.expiryTimer);
-      if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
-    }
-    this.live.clear();
+    this.live.shutdown();
   }
 
   private onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
@@ -166,7 +190,7 @@ export class SignalingHub {
     }
     const bytes = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
     if (bytes > this.config.limits.maxPayloadBytes) {
-      this.refuse(connection, 'MESSAGE_TOO_LARGE', `Messages are limited to ${this.config.limits.maxPayloadBytes} bytes.`);
+      this.oversizeMessage(connection);
       return;
     }
     if (isBinary) {
@@ -177,7 +201,9 @@ export class SignalingHub {
     try {
       json = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
     } catch {
-      this.reject(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
+      // An unauthenticated socket has nothing to keep it open for.
+      if (connection.role === null) this.refuse(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
+      else this.reject(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
       return;
     }
     const parsed = clientMessage.safeParse(json);
@@ -192,27 +218,35 @@ export class SignalingHub {
       return;
     }
     const message = parsed.data;
-    try {
-      if (message.t === 'ping') {
-        this.send(connection, { t: 'pong', ts: message.ts });
-        return;
-      }
-      if (connection.role === null) {
-        if (message.t !== 'hello') {
-          this.refuse(connection, 'UNAUTHORIZED', 'Send hello with your token first.');
-          return;
-        }
-        this.authenticate(connection, message);
-        return;
-      }
-      this.route(connection, message);
-    } catch (err) {
-      this.log.error({ err, sessionId: connection.sessionId }, 'message handling failed');
-      this.reject(connection, 'INTERNAL');
+    if (message.t === 'ping') {
+      this.send(connection, { t: 'pong', ts: message.ts });
+      return;
     }
+    connection.queue = connection.queue
+      .then(() => (connection.closed ? undefined : this.handle(connection, message)))
+      .catch((err: unknown) => {
+        this.log.error({ err, sessionId: connection.sessionId }, 'message handling failed');
+        this.reject(connection, 'INTERNAL');
+      });
   }
 
-  private authenticate(connection: Connection, hello: Extract<ClientMessage, { t: 'hello' }>): void {
+  private async handle(connection: Connection, message: ClientMessage): Promise<void> {
+    if (connection.role === null) {
+      if (message.t !== 'hello') {
+        this.refuse(connection, 'UNAUTHORIZED', 'Send hello with your token first.');
+        return;
+      }
+      await this.authenticate(connection, message);
+      return;
+    }
+    await this.route(connection, message);
+  }
+
+  private background(work: Promise<unknown>, sessionId: string | null): void {
+    this.live.background(work, sessionId);
+  }
+
+  private async authenticate(connection: Connection, hello: Extract<ClientMessage, { t: 'hello' }>): Promise<void> {
     if (!isCompatibleVersion(hello.v)) {
       this.refuse(
         connection,
@@ -221,7 +255,8 @@ export class SignalingHub {
       );
       return;
     }
-    const found = this.sessions.findByToken(hashToken(hello.token));
+    const found = await this.sessions.findByToken(hashToken(hello.token));
+    if (connection.closed) return;
     if (!found) {
       this.refuse(connection, 'UNAUTHORIZED', 'This link or invite is not valid.');
       return;
@@ -232,54 +267,57 @@ export class SignalingHub {
       return;
     }
     if (session.expiresAt <= this.now()) {
-      this.sessions.end(session.id, 'system', 'expired');
+      await this.sessions.end(session.id, 'system', 'expired');
       this.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
-    const live = this.liveSession(session);
-    const holder = live[role];
-    if (holder && !holder.closed) {
+    const claimed = this.live.holder(session.id, role) === null && (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
+    if (!claimed) {
       this.refuse(connection, 'ROLE_TAKEN', `A ${role} is already connected to this session.`);
+      return;
+    }
+    if (connection.closed) {
+      await this.bus.release(session.id, role, connection.id);
+      return;
+    }
+    await this.bus.listen(session.id);
+    const peerPresent = await this.live.connected(session.id, otherRole(role));
+    if (connection.closed) {
+      await this.bus.release(session.id, role, connection.id);
       return;
     }
     if (connection.authTimer) clearTimeout(connection.authTimer);
     connection.authTimer = null;
     connection.role = role;
     connection.sessionId = session.id;
-    live[role] = connection;
-    if (role === 'customer' && live.customerGoneTimer) {
-      clearTimeout(live.customerGoneTimer);
-      live.customerGoneTimer = null;
-    }
+    this.live.attach(session, role, connection, peerPresent);
     this.metrics.socketsOpen.inc({ role });
-    const other = live[otherRole(role)];
     this.send(connection, {
       t: 'welcome',
       v: PROTOCOL_VERSION,
       role,
       sessionId: session.id,
       status: session.status,
-      peerPresent: Boolean(other && !other.closed),
+      peerPresent,
       consented: session.status !== 'pending',
       ...(session.agentName ? { agentName: session.agentName } : {}),
       iceServers: iceServersFor(this.config, `${session.id}-${role}`, this.now()),
       expiresAt: session.expiresAt,
     });
     this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
-    if (other && !other.closed) this.send(other, { t: 'peer', role, present: true });
+    if (peerPresent) this.live.deliver(session.id, otherRole(role), { t: 'peer', role, present: true });
     this.log.info({ sessionId: session.id, role }, 'peer joined');
   }
 
-  private route(connection: Connection, message: ClientMessage): void {
+  private async route(connection: Connection, message: ClientMessage): Promise<void> {
     const role = connection.role as Role;
     const sessionId = connection.sessionId as string;
-    const session = this.sessions.get(sessionId);
+    const session = await this.sessions.get(sessionId);
+    if (connection.closed) return;
     if (!session || session.status === 'ended') {
       this.refuse(connection, 'SESSION_ENDED');
       return;
     }
-    const live = this.live.get(sessionId);
-    const other = live?.[otherRole(role)] ?? null;
     switch (message.t) {
       case 'hello':
         this.reject(connection, 'BAD_MESSAGE', 'Already authenticated.');
@@ -290,20 +328,24 @@ export class SignalingHub {
           this.reject(connection, 'FORBIDDEN', 'The customer has not consented yet.');
           return;
         }
-        if (!other || other.closed) {
+        if (!(await this.live.connected(sessionId, otherRole(role)))) {
           this.reject(connection, 'PEER_ABSENT');
           return;
         }
-        this.send(other, { t: 'signal', data: message.data });
+        this.live.deliver(sessionId, otherRole(role), { t: 'signal', data: message.data });
         this.metrics.messagesRelayed.inc({ type: message.data.type });
         return;
       }
       case 'event':
-        this.onPeerEvent(connection, session, message.event);
+        await this.onPeerEvent(connection, session, message.event);
         return;
       case 'end': {
         const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
-        this.sessions.end(sessionId, role, reason);
+        if (!END_REASONS_BY_ROLE[role].includes(reason)) {
+          this.reject(connection, 'FORBIDDEN', `The ${role} may not end a session with reason "${reason}".`);
+          return;
+        }
+        await this.sessions.end(sessionId, role, reason);
         return;
       }
       case 'ping':
@@ -311,7 +353,7 @@ export class SignalingHub {
     }
   }
 
-  private onPeerEvent(connection: Connection, session: SessionRecord, event: PeerEvent): void {
+  private async onPeerEvent(connection: Connection, session: SessionRecord, event: PeerEvent): Promise<void> {
     const role = connection.role as Role;
     if (!AUDIT_KIND_ROLES[event.kind].includes(role)) {
       this.reject(connection, 'FORBIDDEN', `The ${role} may not report ${event.kind}.`);
@@ -328,58 +370,12 @@ export class SignalingHub {
       // Second line behind the customer's own masking: the audit never keeps a number from the page.
       event = { ...event, target: auditableText(event.target) };
     }
-    const accepted = this.sessions.recordPeerEvent(session.id, role, event);
+    const accepted = await this.sessions.recordPeerEvent(session.id, role, event);
     if (!accepted.ok) {
       this.reject(connection, accepted.code, accepted.message);
       return;
     }
-    const other = this.live.get(session.id)?.[otherRole(role)];
-    if (other && !other.closed) this.send(other, { t: 'event', from: role, event });
-  }
-
-  /**
-   * A page change closes the customer's socket for a moment; the next page
-   * reconnects. A customer who does not come back left the site or closed the
-   * tab, and the session ends rather than waiting for its TTL.
-   */
-  private startCustomerGoneTimer(sessionId: string, live: LiveSession): void {
-    const session = this.sessions.get(sessionId);
-    if (!session || session.status === 'pending' || session.status === 'ended') return;
-    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
-    live.customerGoneTimer = setTimeout(() => {
-      live.customerGoneTimer = null;
-      if (!live.customer) this.sessions.end(sessionId, 'system', 'left-site');
-    }, this.config.limits.customerGraceMs);
-    live.customerGoneTimer.unref();
-  }
-
-  private liveSession(session: SessionRecord): LiveSession {
-    let live = this.live.get(session.id);
-    if (!live) {
-      const delay = Math.max(0, session.expiresAt - this.now());
-      const expiryTimer = setTimeout(() => this.sessions.end(session.id, 'system', 'expired'), Math.min(delay, 2 ** 31 - 1));
-      expiryTimer.unref();
-      live = { customer: null, agent: null, expiryTimer, customerGoneTimer: null };
-      this.live.set(session.id, live);
-    }
-    return live;
-  }
-
-  /** Tell both sides the session ended and close their sockets. */
-  private closeSession(session: SessionRecord): void {
-    const live = this.live.get(session.id);
-    if (!live) return;
-    clearTimeout(live.expiryTimer);
-    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
-    this.live.delete(session.id);
-    const by: EndedBy = session.endedBy ?? 'system';
-    const reason: EndReason = session.endReason ?? 'error';
-    const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
-    for (const connection of [live.customer, live.agent]) {
-      if (!connection || connection.closed) continue;
-      this.send(connection, { t: 'ended', by, reason });
-      this.refuse(connection, code, reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`);
-    }
+    this.live.deliver(session.id, otherRole(role), { t: 'event', from: role, event });
   }
 
   private tick(): void {
@@ -412,6 +408,10 @@ export class SignalingHub {
     if (connection.tokens < 1) return false;
     connection.tokens -= 1;
     return true;
+  }
+
+  private oversizeMessage(connection: Connection): void {
+    this.refuse(connection, 'MESSAGE_TOO_LARGE', `Messages are limited to ${this.config.limits.maxPayloadBytes} bytes.`);
   }
 
   /** Refuse one message with an error and keep the socket, unless it keeps misbehaving. */
@@ -447,16 +447,28 @@ export class SignalingHub {
       if (count <= 0) this.perIp.delete(connection.ip);
       else this.perIp.set(connection.ip, count);
     }
+    if (connection.counted) {
+      const ip = connection.ip;
+      this.background(connection.counted.then(() => this.bus.countConnections(ip, -1)), connection.sessionId);
+    }
     if (!connection.role || !connection.sessionId) return;
     this.metrics.socketsOpen.dec({ role: connection.role });
-    const live = this.live.get(connection.sessionId);
-    if (!live || live[connection.role] !== connection) return;
-    live[connection.role] = null;
-    if (this.shuttingDown) return;
-    this.sessions.recordDisconnect(connection.sessionId, connection.role);
-    if (connection.role === 'customer') this.startCustomerGoneTimer(connection.sessionId, live);
-    const other = live[otherRole(connection.role)];
-    if (other && !other.closed) this.send(other, { t: 'peer', role: connection.role, present: false });
+    const sessionId = connection.sessionId;
+    const role = connection.role;
+    const released = this.bus.release(sessionId, role, connection.id);
+    const detached = this.live.detach(sessionId, role, connection);
+    if (!detached) {
+      this.background(released, sessionId);
+      return;
+    }
+    // A restart is not the peers leaving: they reconnect (to another instance), so no audit event.
+    if (this.shuttingDown) {
+      this.background(released, sessionId);
+      return;
+    }
+    const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role));
+    this.background(recorded.then(() => detached.away()), sessionId);
+    this.live.deliver(sessionId, otherRole(role), { t: 'peer', role, present: false });
     this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');
   }
 
@@ -466,6 +478,3 @@ export class SignalingHub {
   }
 }
 
-function otherRole(role: Role): Role {
-  return role === 'customer' ? 'agent' : 'customer';
-}

@@ -11,6 +11,7 @@ import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type Store } from './store.js';
+import type { SupportCodeBook } from './support-code-book.js';
 import { registerSupportCodes } from './support-codes.js';
 import { turnCredentials } from './turn.js';
 
@@ -19,6 +20,7 @@ export interface RouteDeps {
   sessions: SessionLifecycle;
   store: Store;
   metrics: ServerMetrics;
+  codeBook: SupportCodeBook;
   startedAt: number;
 }
 
@@ -66,7 +68,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
 
   app.get('/healthz', async () => {
     // Touch the store so a broken database makes the health check fail.
-    store.getSession('healthcheck-probe');
+    await store.getSession('healthcheck-probe');
     return { status: 'ok', uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000) };
   });
 
@@ -78,21 +80,21 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   app.post('/api/sessions', { preHandler: requireApiKey }, async (request, reply) => {
     const body = parseOrReply(createSessionBody, request.body ?? {}, reply, 'session request');
     if (!body) return reply;
-    return reply.code(201).send(sessions.create(body));
+    return reply.code(201).send(await sessions.create(body));
   });
 
   app.get('/api/sessions/:id', { preHandler: requireApiKey }, async (request, reply) => {
     const params = parseOrReply(sessionParams, request.params, reply, 'session id');
     if (!params) return reply;
-    const summary = sessions.summary(params.id);
+    const summary = await sessions.summary(params.id);
     return summary ?? sendError(reply, 'SESSION_NOT_FOUND');
   });
 
   app.get('/api/sessions/:id/audit', { preHandler: requireApiKey }, async (request, reply) => {
     const params = parseOrReply(sessionParams, request.params, reply, 'session id');
     if (!params) return reply;
-    if (!store.getSession(params.id)) return sendError(reply, 'SESSION_NOT_FOUND');
-    return { sessionId: params.id, events: store.listEvents(params.id), verification: store.verifyChain(params.id) };
+    if (!(await store.getSession(params.id))) return sendError(reply, 'SESSION_NOT_FOUND');
+    return { sessionId: params.id, events: await store.listEvents(params.id), verification: await store.verifyChain(params.id) };
   });
 
   app.post('/api/sessions/:id/end', { preHandler: requireApiKey }, async (request, reply) => {
@@ -100,25 +102,25 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     if (!params) return reply;
     const body = parseOrReply(endSessionBody, request.body ?? undefined, reply, 'end request');
     if (reply.sent) return reply;
-    const session = store.getSession(params.id);
+    const session = await store.getSession(params.id);
     if (!session) return sendError(reply, 'SESSION_NOT_FOUND');
     if (session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
-    sessions.end(params.id, 'api', body?.reason ?? 'api');
+    await sessions.end(params.id, 'api', body?.reason ?? 'api');
     return sessions.summary(params.id);
   });
 
   app.get('/api/conversations/:conversationId/sessions', { preHandler: requireApiKey }, async (request, reply) => {
     const params = parseOrReply(conversationParams, request.params, reply, 'conversation id');
     if (!params) return reply;
-    return { conversationId: params.conversationId, sessions: sessions.listByConversation(params.conversationId) };
+    return { conversationId: params.conversationId, sessions: await sessions.listByConversation(params.conversationId) };
   });
 
-  registerSupportCodes(app, sessions);
+  registerSupportCodes(app, sessions, deps.codeBook);
 
   /** A peer (customer or agent token) asks for fresh TURN credentials, e.g. before reconnecting. */
   app.post('/api/turn-credentials', async (request, reply) => {
     const presented = bearer(request);
-    const found = presented ? sessions.findByToken(hashToken(presented)) : undefined;
+    const found = presented ? await sessions.findByToken(hashToken(presented)) : undefined;
     if (!found) return sendError(reply, 'UNAUTHORIZED');
     if (found.session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
     if (!config.turn.secret || config.turn.urls.length === 0) {

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
             `  Agent desk:    ${base}/demo/desk/`,
             '  (The demo endpoints are unauthenticated; set DEMO=false in production.)',
           ]
-        : []),
+        : ['', 'Demo off (DEMO=true turns it on; by default it runs only on a loopback HOST).']),
       '',
     ].join('\n') + '\n',
   );
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  // A failed connection is explained in one line; anything else keeps its stack.
+  const text = err instanceof Error ? (err.message.startsWith('Could not connect') ? err.message : (err.stack ?? err.message)) : String(err);
+  process.stderr.write(`Failed to start: ${text}\n`);
   process.exit(1);
 });

@@ -18,7 +18,7 @@ import {
 import { summarizeSession, type SessionSummary } from './audit-summary.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
-import { hashToken, type Actor, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+import { hashToken, SessionEndedError, type Actor, type AuditEventInput, type SessionRecord, type Store } from './store.js';
 
 export interface CreatedSession {
   sessionId: string;
@@ -57,7 +57,7 @@ export class SessionLifecycle {
     return () => this.endedListeners.delete(listener);
   }
 
-  create(body: CreateSessionBody): CreatedSession {
+  async create(body: CreateSessionBody): Promise<CreatedSession> {
     const now = this.now();
     const id = randomBytes(12).toString('base64url');
     const customerToken = randomBytes(32).toString('base64url');
@@ -79,8 +79,8 @@ export class SessionLifecycle {
       endReason: null,
       controlGranted: false,
     };
-    this.store.createSession(record);
-    this.append(id, { type: 'session-created', actor: 'api', at: now, data: { conversationId: record.conversationId } });
+    await this.store.createSession(record);
+    await this.append(id, { type: 'session-created', actor: 'api', at: now, data: { conversationId: record.conversationId } });
     this.metrics.sessionsCreated.inc();
     this.log.info({ sessionId: id, conversationId: record.conversationId }, 'session created');
     const invite: CustomerInvite = {
@@ -101,109 +101,122 @@ export class SessionLifecycle {
     };
   }
 
-  get(id: string): SessionRecord | undefined {
+  get(id: string): Promise<SessionRecord | undefined> {
     return this.store.getSession(id);
   }
 
-  findByToken(tokenHash: string): { session: SessionRecord; role: Role } | undefined {
+  findByToken(tokenHash: string): Promise<{ session: SessionRecord; role: Role } | undefined> {
     return this.store.findByTokenHash(tokenHash);
   }
 
-  summary(id: string): SessionSummary | undefined {
-    const session = this.store.getSession(id);
-    return session ? summarizeSession(session, this.store.listEvents(id)) : undefined;
+  async summary(id: string): Promise<SessionSummary | undefined> {
+    const session = await this.store.getSession(id);
+    return session ? summarizeSession(session, await this.store.listEvents(id)) : undefined;
   }
 
-  listByConversation(conversationId: string): SessionSummary[] {
-    return this.store
-      .listByConversation(conversationId)
-      .map((session) => summarizeSession(session, this.store.listEvents(session.id)));
+  async listByConversation(conversationId: string): Promise<SessionSummary[]> {
+    const sessions = await this.store.listByConversation(conversationId);
+    return Promise.all(sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))));
   }
 
   /** Apply an audit event reported by a peer whose role the server established. */
-  recordPeerEvent(sessionId: string, role: Role, event: PeerEvent): EventOutcome {
-    const session = this.store.getSession(sessionId);
+  async recordPeerEvent(sessionId: string, role: Role, event: PeerEvent): Promise<EventOutcome> {
+    try {
+      return await this.applyPeerEvent(sessionId, role, event);
+    } catch (error) {
+      // Ended on another socket or instance between the status check and the append.
+      if (error instanceof SessionEndedError) return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
+      throw error;
+    }
+  }
+
+  private async applyPeerEvent(sessionId: string, role: Role, event: PeerEvent): Promise<EventOutcome> {
+    const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
     const at = this.now();
     switch (event.kind) {
       case 'consent-granted':
         if (session.status !== 'pending') return { ok: true };
-        this.append(sessionId, { type: 'consent-granted', actor: role, at, data: {} });
-        this.store.updateSession(sessionId, { status: 'consented', startedAt: at });
+        await this.append(sessionId, { type: 'consent-granted', actor: role, at, data: {} });
+        await this.store.updateSession(sessionId, { status: 'consented', startedAt: at });
         return { ok: true };
       case 'consent-declined':
         if (session.status !== 'pending') {
           return { ok: false, code: 'FORBIDDEN', message: 'Consent was already given; end the session instead.' };
         }
-        this.append(sessionId, { type: 'consent-declined', actor: role, at, data: {} });
-        this.end(sessionId, role, 'declined');
+        await this.append(sessionId, { type: 'consent-declined', actor: role, at, data: {} });
+        await this.end(sessionId, role, 'declined');
         return { ok: true };
       case 'connected':
         if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
-        this.append(sessionId, { type: 'connected', actor: role, at, data: {} });
-        if (session.status === 'consented') this.store.updateSession(sessionId, { status: 'live' });
+        await this.append(sessionId, { type: 'connected', actor: role, at, data: {} });
+        if (session.status === 'consented') await this.store.updateSession(sessionId, { status: 'live' });
         return { ok: true };
       case 'page-visited':
-        this.append(sessionId, { type: 'page-visited', actor: role, at, data: { url: event.url, title: event.title ?? null } });
+        await this.append(sessionId, { type: 'page-visited', actor: role, at, data: { url: event.url, title: event.title ?? null } });
         return { ok: true };
       case 'control-granted':
         if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
-        this.append(sessionId, { type: 'control-granted', actor: role, at, data: {} });
-        this.store.updateSession(sessionId, { controlGranted: true });
+        await this.append(sessionId, { type: 'control-granted', actor: role, at, data: {} });
+        await this.store.updateSession(sessionId, { controlGranted: true });
         return { ok: true };
       case 'remote-action':
-        this.append(sessionId, { type: 'remote-action', actor: role, at, data: { action: event.action, target: event.target } });
+        await this.append(sessionId, { type: 'remote-action', actor: role, at, data: { action: event.action, target: event.target } });
         return { ok: true };
       case 'consent-shown':
       case 'control-requested':
       case 'control-denied':
       case 'control-revoked':
-        this.append(sessionId, { type: event.kind, actor: role, at, data: {} });
+        await this.append(sessionId, { type: event.kind, actor: role, at, data: {} });
         return { ok: true };
     }
   }
 
-  recordDisconnect(sessionId: string, role: Role): void {
-    const session = this.store.getSession(sessionId);
+  async recordDisconnect(sessionId: string, role: Role): Promise<void> {
+    const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return;
-    this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: {} });
+    try {
+      await this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: {} });
+    } catch (error) {
+      if (!(error instanceof SessionEndedError)) throw error;
+    }
   }
 
-  /** End a session once; later calls return the ended record unchanged. */
-  end(sessionId: string, by: EndedBy, reason: EndReason): SessionRecord | undefined {
-    const session = this.store.getSession(sessionId);
-    if (!session) return undefined;
-    if (session.status === 'ended') return session;
-    const at = this.now();
-    const durationMs = session.startedAt === null ? null : at - session.startedAt;
-    this.append(sessionId, { type: 'ended', actor: by, at, data: { by, reason, durationMs } });
-    const ended = this.store.updateSession(sessionId, { status: 'ended', endedAt: at, endedBy: by, endReason: reason });
-    if (!ended) return undefined;
+  /**
+   * End a session once, whichever instance asks first (the store decides);
+   * later calls return the ended record unchanged and notify nobody again.
+   */
+  async end(sessionId: string, by: EndedBy, reason: EndReason): Promise<SessionRecord | undefined> {
+    const outcome = await this.store.endSession(sessionId, { by, reason, at: this.now() });
+    if (!outcome) return undefined;
+    const ended = outcome.session;
+    if (!outcome.endedNow) return ended;
+    const durationMs = ended.startedAt === null || ended.endedAt === null ? null : ended.endedAt - ended.startedAt;
+    this.metrics.auditEvents.inc({ type: 'ended' });
     this.metrics.sessionsEnded.inc({ reason });
     this.log.info({ sessionId, by, reason, durationMs }, 'session ended');
     for (const listener of this.endedListeners) listener(ended);
-    this.notifyEnded(ended);
+    this.notifyEnded(ended).catch((err: unknown) => this.log.warn({ sessionId, err }, 'webhook failed'));
     return ended;
   }
 
   /** End sessions whose time ran out while nobody was connected (also after a restart). */
-  sweepExpired(): number {
+  async sweepExpired(): Promise<number> {
     const now = this.now();
     let count = 0;
-    for (const session of this.store.listOpen()) {
+    for (const session of await this.store.listOpen()) {
       if (session.expiresAt <= now) {
-        this.end(session.id, 'system', 'expired');
-        count += 1;
+        const ended = await this.end(session.id, 'system', 'expired');
+        if (ended) count += 1;
       }
     }
     return count;
   }
 
-  private notifyEnded(session: SessionRecord): void {
+  private async notifyEnded(session: SessionRecord): Promise<void> {
     if (!this.webhook) return;
-    const summary = summarizeSession(session, this.store.listEvents(session.id));
-    this.webhook
-      .send({
+    const summary = summarizeSession(session, await this.store.listEvents(session.id));
+    await this.webhook.send({
         type: 'session.ended',
         sessionId: summary.sessionId,
         conversationId: summary.conversationId,
@@ -219,12 +232,11 @@ export class SessionLifecycle {
         // Kept outside the server, the head hash lets the chat system detect a rewritten chain later.
         auditEvents: summary.auditEvents,
         auditHeadHash: summary.auditHeadHash,
-      })
-      .catch((err: unknown) => this.log.warn({ sessionId: session.id, err }, 'webhook failed'));
+      });
   }
 
-  private append(sessionId: string, event: AuditEventInput & { actor: Actor }): void {
-    this.store.appendEvent(sessionId, event);
+  private async append(sessionId: string, event: AuditEventInput & { actor: Actor }): Promise<void> {
+    await this.store.appendEvent(sessionId, event);
     this.metrics.auditEvents.inc({ type: event.type });
   }
 }

@@ -8,24 +8,26 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as z from 'zod';
-import { endedBy, endReason, sessionStatus } from '../shared/protocol.js';
 import type { Role } from '../shared/protocol.js';
 import {
-  ACTORS,
-  AUDIT_EVENT_TYPES,
-  GENESIS_HASH,
-  hashAuditEvent,
-  type AuditDataValue,
-  type AuditEvent,
-  type AuditEventInput,
-  type ChainVerification,
-  type SessionPatch,
-  type SessionRecord,
-  type Store,
-} from './store.js';
+  applySessionPatch,
+  eventFromRow,
+  lastEventRow,
+  nextAuditEvent,
+  normalizeAuditInput,
+  rowFromEvent,
+  rowFromSession,
+  sessionFromRow,
+  sessionRecordSchema,
+  statusRow,
+  verifyEventRows,
+} from './store-rows.js';
+import { endedEventInput, GENESIS_HASH, SessionEndedError, type AuditEvent, type AuditEventInput, type SessionEnd, type SessionPatch, type SessionRecord, type Store } from './store.js';
 
 export interface SqliteStoreOptions {
   dataDir: string;
+  /** The audit chain's HMAC key (config.auditKey); never stored in the database. */
+  auditKey: string;
   /** Defaults to 'cobrowse.db'. */
   fileName?: string;
   /** How long a writer waits for another connection's lock before failing; defaults to 5000 ms. */
@@ -82,58 +84,6 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-const metadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-const auditDataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-const epochMs = z.number();
-
-const sessionRecordSchema = z.strictObject({
-  id: z.string().min(1),
-  conversationId: z.string().nullable(),
-  agentName: z.string().nullable(),
-  metadata: metadataSchema,
-  customerTokenHash: z.string().min(1),
-  agentTokenHash: z.string().min(1),
-  createdAt: epochMs,
-  expiresAt: epochMs,
-  status: sessionStatus,
-  startedAt: epochMs.nullable(),
-  endedAt: epochMs.nullable(),
-  endedBy: z.nullable(endedBy),
-  endReason: z.nullable(endReason),
-  controlGranted: z.boolean(),
-});
-
-const sessionRow = z.object({
-  id: z.string(),
-  conversation_id: z.string().nullable(),
-  agent_name: z.string().nullable(),
-  metadata: z.string(),
-  customer_token_hash: z.string(),
-  agent_token_hash: z.string(),
-  created_at: z.number(),
-  expires_at: z.number(),
-  status: sessionStatus,
-  started_at: z.number().nullable(),
-  ended_at: z.number().nullable(),
-  ended_by: z.nullable(endedBy),
-  end_reason: z.nullable(endReason),
-  control_granted: z.union([z.literal(0), z.literal(1)]),
-});
-
-const auditRow = z.object({
-  session_id: z.string(),
-  seq: z.number().int(),
-  type: z.enum(AUDIT_EVENT_TYPES),
-  actor: z.enum(ACTORS),
-  at: z.number(),
-  data: z.string(),
-  prev_hash: z.string(),
-  hash: z.string(),
-});
-
-const chainHeadRow = z.object({ audit_count: z.number().int(), audit_head_hash: z.string() });
-const lastEventRow = z.object({ seq: z.number().int(), hash: z.string() });
-
 const SESSION_COLUMNS = `id, conversation_id, agent_name, metadata, customer_token_hash, agent_token_hash,
   created_at, expires_at, status, started_at, ended_at, ended_by, end_reason, control_granted`;
 const AUDIT_COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
@@ -173,6 +123,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const selectOpen = db.prepare(
     `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, rowid ASC`,
   );
+  const selectStatus = db.prepare('SELECT status FROM sessions WHERE id = ?');
   const selectChainHead = db.prepare('SELECT audit_count, audit_head_hash FROM sessions WHERE id = ?');
   const selectLastEvent = db.prepare(
     'SELECT seq, hash FROM audit_events WHERE session_id = ? ORDER BY seq DESC LIMIT 1',
@@ -194,65 +145,50 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const applyPatch = db.transaction((id: string, patch: SessionPatch): SessionRecord | undefined => {
     const current = getSession(id);
     if (current === undefined) return undefined;
-    // Keys are copied one by one so that a caller's extra runtime keys (id,
-    // token hashes) can never be written through a patch.
-    const next = sessionRecordSchema.parse({
-      ...current,
-      ...(patch.status !== undefined && { status: patch.status }),
-      ...(patch.startedAt !== undefined && { startedAt: patch.startedAt }),
-      ...(patch.endedAt !== undefined && { endedAt: patch.endedAt }),
-      ...(patch.endedBy !== undefined && { endedBy: patch.endedBy }),
-      ...(patch.endReason !== undefined && { endReason: patch.endReason }),
-      ...(patch.controlGranted !== undefined && { controlGranted: patch.controlGranted }),
-    });
+    const next = applySessionPatch(current, patch);
     updateSessionRow.run(rowFromSession(next));
     return next;
   });
 
-  const append = db.transaction((sessionId: string, input: AuditEventInput): AuditEvent => {
-    if (selectChainHead.get(sessionId) === undefined) {
-      throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
-    }
-    // The last stored row, not the cached head, is what the new event links
-    // to, so the chain continues from what is really there.
+  /** Inside a transaction: the chain continues from the last stored row, not the cached head. */
+  function appendInTransaction(sessionId: string, input: AuditEventInput): AuditEvent {
+    const status: unknown = selectStatus.get(sessionId);
+    if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
+    if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
     const lastRow: unknown = selectLastEvent.get(sessionId);
-    const last = lastRow === undefined ? undefined : lastEventRow.parse(lastRow);
-    const unhashed = {
-      sessionId,
-      seq: (last?.seq ?? 0) + 1,
-      type: input.type,
-      actor: input.actor,
-      at: input.at,
-      data: input.data,
-    };
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const hash = hashAuditEvent(prevHash, unhashed);
-    insertEvent.run({
-      session_id: sessionId,
-      seq: unhashed.seq,
-      type: unhashed.type,
-      actor: unhashed.actor,
-      at: unhashed.at,
-      data: JSON.stringify(unhashed.data),
-      prev_hash: prevHash,
-      hash,
-    });
-    updateChainHead.run({ id: sessionId, audit_count: unhashed.seq, audit_head_hash: hash });
-    return { ...unhashed, prevHash, hash };
+    const event = nextAuditEvent(options.auditKey, sessionId, lastRow === undefined ? undefined : lastEventRow.parse(lastRow), input);
+    insertEvent.run(rowFromEvent(event));
+    updateChainHead.run({ id: sessionId, audit_count: event.seq, audit_head_hash: event.hash });
+    return event;
+  }
+
+  const append = db.transaction(appendInTransaction);
+
+  const endOnce = db.transaction((id: string, end: SessionEnd): { session: SessionRecord; endedNow: boolean } | undefined => {
+    const current = getSession(id);
+    if (current === undefined) return undefined;
+    if (current.status === 'ended') return { session: current, endedNow: false };
+    appendInTransaction(id, normalizeAuditInput(endedEventInput(current, end)));
+    const ended = applySessionPatch(current, { status: 'ended', endedAt: end.at, endedBy: end.by, endReason: end.reason });
+    updateSessionRow.run(rowFromSession(ended));
+    return { session: ended, endedNow: true };
   });
 
   function readEventRows(sessionId: string): unknown[] {
     return selectEvents.all(sessionId);
   }
 
+  // better-sqlite3 is synchronous; the async contract is kept so PostgreSQL fits the same interface.
   return {
-    createSession(record) {
+    async createSession(record) {
       insertSession.run(rowFromSession(sessionRecordSchema.parse(record)));
     },
 
-    getSession,
+    async getSession(id) {
+      return getSession(id);
+    },
 
-    findByTokenHash(tokenHash) {
+    async findByTokenHash(tokenHash) {
       const customerRow: unknown = selectByCustomerToken.get(tokenHash);
       if (customerRow !== undefined) return { session: sessionFromRow(customerRow), role: 'customer' satisfies Role };
       const agentRow: unknown = selectByAgentToken.get(tokenHash);
@@ -260,31 +196,29 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return undefined;
     },
 
-    updateSession(id, patch) {
+    async updateSession(id, patch) {
       return applyPatch.immediate(id, patch);
     },
 
-    listByConversation(conversationId) {
+    async endSession(id, end) {
+      return endOnce.immediate(id, end);
+    },
+
+    async listByConversation(conversationId) {
       return selectByConversation.all(conversationId).map((row: unknown) => sessionFromRow(row));
     },
 
-    listOpen() {
+    async listOpen() {
       return selectOpen.all().map((row: unknown) => sessionFromRow(row));
     },
 
-    appendEvent(sessionId, event) {
-      const input: AuditEventInput = {
-        type: z.enum(AUDIT_EVENT_TYPES).parse(event.type),
-        actor: z.enum(ACTORS).parse(event.actor),
-        at: epochMs.parse(event.at),
-        data: normalizeAuditData(event.data),
-      };
+    async appendEvent(sessionId, event) {
       // IMMEDIATE takes the write lock before reading the head, so two
       // writers can never both link to the same previous event.
-      return append.immediate(sessionId, input);
+      return append.immediate(sessionId, normalizeAuditInput(event));
     },
 
-    listEvents(sessionId) {
+    async listEvents(sessionId) {
       return readEventRows(sessionId).map((row) => {
         const event = eventFromRow(row);
         if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
@@ -292,58 +226,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
 
-    verifyChain(sessionId) {
-      const rows = readEventRows(sessionId);
-      let expectedSeq = 1;
-      let expectedPrev = GENESIS_HASH;
-      for (const row of rows) {
-        const parsed = eventFromRow(row);
-        if (!parsed.ok) return broken(rows.length, parsed.seq ?? expectedSeq, `unreadable event: ${parsed.reason}`);
-        const event = parsed.event;
-        if (event.seq !== expectedSeq) {
-          return broken(
-            rows.length,
-            expectedSeq,
-            event.seq > expectedSeq
-              ? `event ${expectedSeq} is missing (next stored event is ${event.seq})`
-              : `event ${event.seq} appears out of order where ${expectedSeq} was expected`,
-          );
-        }
-        if (event.prevHash !== expectedPrev) {
-          return broken(rows.length, event.seq, `event ${event.seq} does not link to the hash of the event before it`);
-        }
-        const { hash, prevHash, ...unhashed } = event;
-        if (hashAuditEvent(prevHash, unhashed) !== hash) {
-          return broken(rows.length, event.seq, `event ${event.seq} was altered after it was written (hash mismatch)`);
-        }
-        expectedPrev = hash;
-        expectedSeq += 1;
-      }
-      const headRow: unknown = selectChainHead.get(sessionId);
-      if (headRow !== undefined) {
-        const head = chainHeadRow.parse(headRow);
-        if (head.audit_count > rows.length) {
-          return broken(
-            rows.length,
-            rows.length + 1,
-            `the session recorded ${head.audit_count} events but only ${rows.length} are stored (events removed from the end)`,
-          );
-        }
-        if (head.audit_count < rows.length) {
-          return broken(
-            rows.length,
-            head.audit_count + 1,
-            `the session recorded ${head.audit_count} events but ${rows.length} are stored (events inserted outside the store)`,
-          );
-        }
-        if (head.audit_head_hash !== expectedPrev) {
-          return broken(rows.length, rows.length, 'the last event does not match the recorded chain head');
-        }
-      }
-      return { valid: true, events: rows.length };
+    async verifyChain(sessionId) {
+      return verifyEventRows(options.auditKey, readEventRows(sessionId), selectChainHead.get(sessionId));
     },
 
-    close() {
+    async close() {
       if (db.open) db.close();
     },
   };
@@ -364,96 +251,4 @@ function migrate(db: Database.Database): void {
     }
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();
-}
-
-function sessionFromRow(raw: unknown): SessionRecord {
-  const row = sessionRow.parse(raw);
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    agentName: row.agent_name,
-    metadata: metadataSchema.parse(JSON.parse(row.metadata)),
-    customerTokenHash: row.customer_token_hash,
-    agentTokenHash: row.agent_token_hash,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    status: row.status,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    endedBy: row.ended_by,
-    endReason: row.end_reason,
-    controlGranted: row.control_granted === 1,
-  };
-}
-
-function rowFromSession(record: SessionRecord): Record<string, string | number | null> {
-  return {
-    id: record.id,
-    conversation_id: record.conversationId,
-    agent_name: record.agentName,
-    metadata: JSON.stringify(record.metadata),
-    customer_token_hash: record.customerTokenHash,
-    agent_token_hash: record.agentTokenHash,
-    created_at: record.createdAt,
-    expires_at: record.expiresAt,
-    status: record.status,
-    started_at: record.startedAt,
-    ended_at: record.endedAt,
-    ended_by: record.endedBy,
-    end_reason: record.endReason,
-    control_granted: record.controlGranted ? 1 : 0,
-  };
-}
-
-type ParsedEvent = { ok: true; event: AuditEvent } | { ok: false; seq: number | undefined; reason: string };
-
-function eventFromRow(raw: unknown): ParsedEvent {
-  const row = auditRow.safeParse(raw);
-  if (!row.success) {
-    const seq = z.object({ seq: z.number().int() }).safeParse(raw);
-    return { ok: false, seq: seq.success ? seq.data.seq : undefined, reason: z.prettifyError(row.error) };
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(row.data.data);
-  } catch {
-    return { ok: false, seq: row.data.seq, reason: 'data is not JSON' };
-  }
-  const parsedData = auditDataSchema.safeParse(data);
-  if (!parsedData.success) return { ok: false, seq: row.data.seq, reason: 'data has an unexpected shape' };
-  return {
-    ok: true,
-    event: {
-      sessionId: row.data.session_id,
-      seq: row.data.seq,
-      type: row.data.type,
-      actor: row.data.actor,
-      at: row.data.at,
-      data: parsedData.data,
-      prevHash: row.data.prev_hash,
-      hash: row.data.hash,
-    },
-  };
-}
-
-/** A plain copy of the event data that survives JSON unchanged, or a TypeError. */
-function normalizeAuditData(data: unknown): Record<string, AuditDataValue> {
-  // A "__proto__" key would turn into a prototype on the way back out of JSON.parse-based copies.
-  if (typeof data === 'object' && data !== null && Object.hasOwn(data, '__proto__')) {
-    throw new TypeError('audit event data must not have a "__proto__" key');
-  }
-  const parsed = auditDataSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new TypeError(`audit event data must map names to strings, finite numbers, booleans or null: ${z.prettifyError(parsed.error)}`);
-  }
-  const copy: Record<string, AuditDataValue> = {};
-  for (const [key, value] of Object.entries(parsed.data)) {
-    // -0 would be stored and hashed as 0; normalise now so the returned event equals the stored one.
-    copy[key] = typeof value === 'number' && Object.is(value, -0) ? 0 : value;
-  }
-  return copy;
-}
-
-function broken(events: number, brokenAt: number, reason: string): ChainVerification {
-  return { valid: false, events, brokenAt, reason };
 }

@@ -1,11 +1,12 @@
 /**
  * The signaling server's persistence contract: sessions (tokens only as
  * hashes) and a per-session, append-only audit log whose events are chained
- * by hash so that editing, deleting or reordering a stored event is
- * detectable. The embedded implementation is sqlite-store.ts; a PostgreSQL
+ * by an HMAC under a key kept outside the database, so that editing,
+ * deleting or reordering a stored event is detectable even by someone who can
+ * write to the database. The embedded implementation is sqlite-store.ts; a PostgreSQL
  * one can implement the same interfaces for scale-out.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { EndedBy, EndReason, SessionStatus, Role } from '../shared/protocol.js';
 
 export type Actor = Role | 'system' | 'api';
@@ -89,29 +90,66 @@ export type ChainVerification =
   | { valid: true; events: number }
   | { valid: false; events: number; brokenAt: number; reason: string };
 
+/** How a session ends: who, why, when. */
+export interface SessionEnd {
+  by: EndedBy;
+  reason: EndReason;
+  at: number;
+}
+
+/**
+ * Every method is asynchronous so that the same contract fits an embedded
+ * database and one over the network; test/node/helpers/store-contract.ts is
+ * the suite both implementations pass.
+ */
 export interface SessionStore {
-  /** Throws if the id or a token hash is already taken. */
-  createSession(record: SessionRecord): void;
-  getSession(id: string): SessionRecord | undefined;
-  findByTokenHash(tokenHash: string): { session: SessionRecord; role: Role } | undefined;
+  /** Rejects if the id or a token hash is already taken. */
+  createSession(record: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  findByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; role: Role } | undefined>;
   /** Applies only the keys present (and not undefined) in the patch; undefined if there is no such session. */
-  updateSession(id: string, patch: SessionPatch): SessionRecord | undefined;
+  updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined>;
+  /**
+   * Ends the session exactly once across every writer: appends the 'ended'
+   * event and sets the end fields in one transaction. `endedNow` is false
+   * when it had already ended (the stored record is returned unchanged).
+   */
+  endSession(id: string, end: SessionEnd): Promise<{ session: SessionRecord; endedNow: boolean } | undefined>;
   /** Newest first. */
-  listByConversation(conversationId: string): SessionRecord[];
+  listByConversation(conversationId: string): Promise<SessionRecord[]>;
   /** Sessions whose status is not 'ended', soonest expiry first (for TTL sweeps at startup). */
-  listOpen(): SessionRecord[];
+  listOpen(): Promise<SessionRecord[]>;
 }
 
 export interface AuditStore {
-  /** Atomic: reads the chain head and inserts in one transaction. Throws for an unknown session or a non-finite number. */
-  appendEvent(sessionId: string, event: AuditEventInput): AuditEvent;
+  /**
+   * Atomic: reads the chain head and inserts in one transaction, so appends
+   * from several writers to one session stay gap-free and ordered. Rejects
+   * for an unknown session, a non-finite number, and with SessionEndedError
+   * once the session has ended (whoever ended it, on whichever instance).
+   */
+  appendEvent(sessionId: string, event: AuditEventInput): Promise<AuditEvent>;
   /** In seq order. */
-  listEvents(sessionId: string): AuditEvent[];
-  verifyChain(sessionId: string): ChainVerification;
+  listEvents(sessionId: string): Promise<AuditEvent[]>;
+  verifyChain(sessionId: string): Promise<ChainVerification>;
 }
 
 export interface Store extends SessionStore, AuditStore {
-  close(): void;
+  close(): Promise<void>;
+}
+
+/** appendEvent refuses a session that has ended: its 'ended' event is the last one. */
+export class SessionEndedError extends Error {
+  constructor(sessionId: string) {
+    super(`cannot append an audit event: session ${JSON.stringify(sessionId)} has ended`);
+    this.name = 'SessionEndedError';
+  }
+}
+
+/** The 'ended' audit event's data: who, why and how long the session ran. */
+export function endedEventInput(session: SessionRecord, end: SessionEnd): AuditEventInput {
+  const durationMs = session.startedAt === null ? null : end.at - session.startedAt;
+  return { type: 'ended', actor: end.by, at: end.at, data: { by: end.by, reason: end.reason, durationMs } };
 }
 
 /** The hash that the first event of every session links to. */
@@ -122,8 +160,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** sha256 hex over a canonical (sorted keys) JSON of every field of the event plus the previous event's hash. */
-export function hashAuditEvent(prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
+/**
+ * HMAC-SHA256 hex, under the audit key, over a canonical (sorted keys) JSON of
+ * every field of the event plus the previous event's hash. Keyed, so write
+ * access to the database is not enough to recompute a rewritten chain.
+ */
+export function hashAuditEvent(auditKey: string, prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
   // Fields are picked explicitly so that extra runtime properties on `e`
   // cannot change the hash of what is actually stored.
   const hashed = {
@@ -135,7 +177,7 @@ export function hashAuditEvent(prevHash: string, e: Omit<AuditEvent, 'hash' | 'p
     data: e.data,
     prevHash,
   };
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  return createHmac('sha256', auditKey).update(canonicalJson(hashed), 'utf8').digest('hex');
 }
 
 /**

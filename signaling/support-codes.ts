@@ -3,25 +3,22 @@
  * short code, and reads it to the agent, who enters it in the agent console.
  * A code is single-use, expires quickly, and claiming it only lets the agent
  * wait: the customer still has to consent before anything is shared. Codes
- * live in memory (they are minutes long); a restart voids pending codes.
+ * live in a SupportCodeBook: memory for one instance (a restart voids pending
+ * codes), Redis when instances share them.
  */
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
-import type { CreatedSession, SessionLifecycle } from './sessions.js';
+import { createLimiter } from './request-limits.js';
+import type { SessionLifecycle } from './sessions.js';
+import type { SupportCodeBook } from './support-code-book.js';
 
 /** How long a code can be claimed. */
 export const SUPPORT_CODE_TTL_MS = 10 * 60 * 1000;
-/** Per address and minute: code requests, and claim attempts (guessing). */
-export const SUPPORT_CODE_RATE = { create: 10, claim: 10 };
-const MAX_PENDING = 10_000;
+/** Per address and minute, and over all addresses: code requests, and claim attempts (guessing). */
+export const SUPPORT_CODE_RATE = { create: 10, claim: 10, createGlobal: 1_000, claimGlobal: 300 };
 
-interface PendingCode {
-  sessionId: string;
-  agent: CreatedSession['agent'];
-  expiresAt: number;
-}
 
 const claimBody = z.strictObject({ code: z.string().min(4).max(32) });
 
@@ -34,51 +31,32 @@ function formatCode(digits: string): string {
   return `${digits.slice(0, 4)} ${digits.slice(4)}`;
 }
 
-/** A fixed-window counter per address. */
-class AddressRate {
-  readonly #hits = new Map<string, { count: number; windowStart: number }>();
-  constructor(private readonly limit: number) {}
-
-  take(address: string, now: number): boolean {
-    const entry = this.#hits.get(address);
-    if (!entry || now - entry.windowStart >= 60_000) {
-      if (this.#hits.size > MAX_PENDING) this.#hits.clear();
-      this.#hits.set(address, { count: 1, windowStart: now });
-      return true;
-    }
-    entry.count += 1;
-    return entry.count <= this.limit;
-  }
-}
-
 function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return reply.code(ERROR_CODES[code].http).send({ error: { code, message } });
 }
 
-export function registerSupportCodes(app: FastifyInstance, sessions: SessionLifecycle, now: () => number = Date.now): void {
-  const pending = new Map<string, PendingCode>();
-  const createRate = new AddressRate(SUPPORT_CODE_RATE.create);
-  const claimRate = new AddressRate(SUPPORT_CODE_RATE.claim);
-
-  const sweep = () => {
-    const at = now();
-    for (const [code, entry] of pending) if (entry.expiresAt <= at) pending.delete(code);
-  };
+export function registerSupportCodes(app: FastifyInstance, sessions: SessionLifecycle, book: SupportCodeBook, now: () => number = Date.now): void {
+  // 300 claims a minute over all addresses against 90 million codes: guessing a live one takes years.
+  const createRate = createLimiter(app, { name: 'code-create', perAddress: SUPPORT_CODE_RATE.create, global: SUPPORT_CODE_RATE.createGlobal, windowMs: 60_000 });
+  const claimRate = createLimiter(app, { name: 'code-claim', perAddress: SUPPORT_CODE_RATE.claim, global: SUPPORT_CODE_RATE.claimGlobal, windowMs: 60_000 });
 
   /** The customer's page asks for a code; it gets its own invite (customer token) with it. */
   app.post('/api/support-codes', async (request: FastifyRequest, reply) => {
     reply.header('access-control-allow-origin', '*');
-    if (!createRate.take(request.ip, now())) return sendError(reply, 'RATE_LIMITED', 'Too many support codes requested; wait a minute.');
-    sweep();
-    if (pending.size >= MAX_PENDING) return sendError(reply, 'RATE_LIMITED', 'Too many pending support codes; try again shortly.');
-    let digits: string;
-    do digits = String(randomInt(10_000_000, 100_000_000));
-    while (pending.has(digits));
-    const created = sessions.create({ ttlSeconds: Math.ceil(SUPPORT_CODE_TTL_MS / 1000) * 6 });
+    if (!(await createRate(request))) return sendError(reply, 'RATE_LIMITED', 'Too many support codes requested; wait a minute.');
+    const created = await sessions.create({ ttlSeconds: Math.ceil(SUPPORT_CODE_TTL_MS / 1000) * 6 });
     const expiresAt = now() + SUPPORT_CODE_TTL_MS;
-    pending.set(digits, { sessionId: created.sessionId, agent: created.agent, expiresAt });
-    request.log.info({ sessionId: created.sessionId }, 'support code issued');
-    return reply.code(201).send({ code: formatCode(digits), expiresAt, customer: created.customer });
+    const entry = { sessionId: created.sessionId, agent: created.agent, expiresAt };
+    // A clash among 90 million codes is rare; a few draws settle it, a full book does not.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const digits = String(randomInt(10_000_000, 100_000_000));
+      if (await book.put(digits, entry, now())) {
+        request.log.info({ sessionId: created.sessionId }, 'support code issued');
+        return reply.code(201).send({ code: formatCode(digits), expiresAt, customer: created.customer });
+      }
+    }
+    await sessions.end(created.sessionId, 'system', 'error');
+    return sendError(reply, 'RATE_LIMITED', 'Too many pending support codes; try again shortly.');
   });
 
   /** Cross-origin pages send a JSON POST: answer the preflight. */
@@ -93,17 +71,14 @@ export function registerSupportCodes(app: FastifyInstance, sessions: SessionLife
 
   /** The agent console exchanges a code for the agent's link, once. */
   app.post('/api/support-codes/claim', async (request, reply) => {
-    if (!claimRate.take(request.ip, now())) return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
+    if (!(await claimRate(request))) return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
     const parsed = claimBody.safeParse(request.body ?? {});
     if (!parsed.success) return sendError(reply, 'BAD_MESSAGE', 'Send { "code": "1234 5678" }.');
-    sweep();
-    const digits = normalizeCode(parsed.data.code);
-    const entry = pending.get(digits);
-    const session = entry ? sessions.get(entry.sessionId) : undefined;
+    const entry = await book.take(normalizeCode(parsed.data.code), now());
+    const session = entry ? await sessions.get(entry.sessionId) : undefined;
     if (!entry || !session || session.status === 'ended') {
       return sendError(reply, 'SESSION_NOT_FOUND', 'That code is not valid or has expired. Ask the customer for a new one.');
     }
-    pending.delete(digits);
     request.log.info({ sessionId: entry.sessionId }, 'support code claimed');
     return { sessionId: entry.sessionId, agent: entry.agent };
   });

@@ -12,6 +12,7 @@ import {
   INERT_TAG_ATTRIBUTE,
   MASKED_ATTRIBUTE,
 } from './masked-style.js';
+import { rewriteInteractionCss } from './interaction-css.js';
 import { isInertTag, isUrlAttribute, isValidAttributeName, MIRROR_ATTRIBUTE_PREFIX, sanitizeAttribute, sanitizeCss, srcsetCandidates } from './sanitize.js';
 
 export type ElementNode = z.infer<typeof elementNode>;
@@ -76,7 +77,7 @@ export function createCspMeta(doc: Document): HTMLMetaElement {
 
 /** Rewrites customer CSS for the mirror: unsafe URLs dropped, the rest absolute. */
 export function mirrorCss(css: string, ctx: BuildContext): string {
-  return sanitizeCss(css, (url) => ctx.resolveUrl(url));
+  return rewriteInteractionCss(sanitizeCss(css, (url) => ctx.resolveUrl(url)));
 }
 
 /**
@@ -218,6 +219,8 @@ export interface FormState {
   v?: string | undefined;
   chk?: boolean | undefined;
   sel?: boolean | undefined;
+  ind?: boolean | undefined;
+  inv?: boolean | undefined;
 }
 
 /** Applies value/checked/selected so the mirror shows them; never throws (file inputs refuse values). */
@@ -242,13 +245,41 @@ export function applyFormState(element: Element, state: FormState): void {
       element.toggleAttribute('checked', state.chk);
       (element as HTMLInputElement).checked = state.chk;
     }
-    if (state.sel !== undefined && tag === 'option') {
-      element.toggleAttribute('selected', state.sel);
-      (element as HTMLOptionElement).selected = state.sel;
+    if (state.ind !== undefined && tag === 'input') (element as HTMLInputElement).indeterminate = state.ind;
+    // The customer's message stays on the customer's side; a fixed one makes :invalid match the same way.
+    if (state.inv !== undefined && (tag === 'input' || tag === 'textarea' || tag === 'select')) {
+      (element as HTMLInputElement).setCustomValidity(state.inv ? 'invalid' : '');
     }
+    if (state.sel !== undefined && tag === 'option') applyOptionSelected(element as HTMLOptionElement, state.sel);
   } catch {
     // A value the control cannot take is shown as the control's default.
   }
+}
+
+/** Whether the customer's copy of each option is selected, as last sent. */
+const sentSelected = new WeakMap<Element, boolean>();
+
+/**
+ * Sets one option's selectedness as the customer has it. The property only:
+ * changing the `selected` attribute, or unselecting the option of a
+ * single-choice list, makes the browser pick a default option again, where
+ * the customer's list may have none (selectedIndex -1) or another one.
+ */
+function applyOptionSelected(option: HTMLOptionElement, selected: boolean): void {
+  sentSelected.set(option, selected);
+  option.selected = selected;
+  const select = option.closest('select');
+  if (select === null || select.multiple) return;
+  let chosen = -1;
+  const options = select.options;
+  for (let i = 0; i < options.length; i++) {
+    const candidate = options[i];
+    if (candidate === undefined) continue;
+    // One choice only: the option just selected replaces the one before.
+    if (selected && candidate !== option) sentSelected.set(candidate, false);
+    else if (sentSelected.get(candidate) === true) chosen = i;
+  }
+  if (select.selectedIndex !== chosen) select.selectedIndex = chosen;
 }
 
 /** Replaces the CSSOM rules of a mirrored <style> (or the text of a link stand-in); rules the browser rejects are skipped. */

@@ -5,6 +5,8 @@
  * customer's page set.
  */
 
+import { FULLSCREEN_ATTRIBUTE } from './top-layer.js';
+
 /** On an element whose value (or text) was masked in the customer's browser. */
 export const MASKED_ATTRIBUTE = 'data-cobrowse-mirror-masked';
 /** On the same-size placeholder of a `data-cobrowse-block` subtree. */
@@ -29,7 +31,14 @@ const LOCK_ICON =
 
 const STRIPES = 'repeating-linear-gradient(135deg, rgba(120,120,120,0.18) 0 4px, rgba(255,255,255,0.18) 4px 8px)';
 
-/** CSS text of the mirror stylesheet. Everything is !important: the customer's CSS must not hide the markers. */
+/**
+ * CSS text of the mirror stylesheet. Markers are !important: the customer's
+ * CSS must not hide them. Canvas: with no script in the mirror a canvas renders
+ * its fallback content and collapses; a box sized from its width/height
+ * attributes (lowest specificity, so the page's own sizing still wins) keeps
+ * the layout around it, shown as a plain patterned area (no pixels are sent);
+ * overflow hidden gives it a replaced element's baseline.
+ */
 export const MIRROR_CSS = `
 ${INERT_TAG}, [${INERT_TAG_ATTRIBUTE}] { display: none !important; }
 ${SHADOW_FALLBACK_TAG} { display: contents; }
@@ -58,5 +67,19 @@ ${BLOCKED_TAG}[${BLOCKED_ATTRIBUTE}] { display: inline-block !important; vertica
 [${FOCUS_ATTRIBUTE}] {
   outline: 2px solid #2f6fed !important;
   outline-offset: 1px !important;
+}
+:where(canvas) {
+  display: inline-block;
+  width: attr(width px, 300px);
+  aspect-ratio: attr(width type(<number>), 300) / attr(height type(<number>), 150);
+  background: repeating-linear-gradient(135deg, #f4f4f4 0 8px, #fafafa 8px 16px);
+  overflow: hidden;
+  color: transparent;
+}
+:where(canvas) > * { display: none !important; }
+[${FULLSCREEN_ATTRIBUTE}] {
+  position: fixed !important; inset: 0 !important; margin: 0 !important; box-sizing: border-box !important;
+  width: 100% !important; height: 100% !important; max-width: none !important; max-height: none !important;
+  z-index: 2147483647 !important; object-fit: contain; background-color: #000;
 }
 `;

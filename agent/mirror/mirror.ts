@@ -26,6 +26,8 @@ import {
   type BuildContext,
   type FormState,
 } from './build-node.js';
+import { HoverChain } from './hover.js';
+import { TopLayerReplay } from './top-layer.js';
 import { FOCUS_ATTRIBUTE, MASKED_ATTRIBUTE, MIRROR_CSS, SHADOW_FALLBACK_TAG } from './masked-style.js';
 
 type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
@@ -109,6 +111,9 @@ export class Mirror {
   #mirrorSheets = new WeakMap<Document, CSSStyleSheet>();
   /** Scroll offsets the customer has, re-applied when late resources change the layout. */
   #scrollTargets = new Map<number, { x: number; y: number }>();
+  #resizeObserver: ResizeObserver | null = null;
+  readonly #hover = new HoverChain();
+  readonly #topLayer = new TopLayerReplay();
   #focusedId: number | null = null;
   /** The last seq whose frame was fully applied since the current snapshot (what a resync reports). */
   #lastAppliedSeq: number | null = null;
@@ -147,11 +152,36 @@ export class Mirror {
     iframe.style.cssText = 'border:0;display:block;background:#fff;width:0;height:0;';
     options.container.append(iframe);
     this.iframe = iframe;
+    // A frame that is not rendered (the console shows it only after the first frame, or the tab is
+    // hidden) has no layout, and scrolling it does nothing: scroll again once it is laid out or resized.
+    const view = options.container.ownerDocument.defaultView;
+    if (view !== null && typeof view.ResizeObserver === 'function') {
+      this.#resizeObserver = new view.ResizeObserver(() => this.#reapplyScroll());
+      this.#resizeObserver.observe(iframe);
+    }
   }
 
   /** The customer's viewport in CSS pixels and device pixel ratio (the console scales w×h to fit). */
   get viewport(): Readonly<MirrorViewport> {
     return { ...this.#viewport };
+  }
+
+  /**
+   * The customer's pointer at page coordinates (x, y), or gone: what is
+   * under it matches the page's `:hover` rules in the mirror.
+   */
+  pointer(x: number, y: number, gone = false): void {
+    const doc = this.#nodes.get(0);
+    if (gone || !isDocument(doc) || this.#state === 'destroyed') {
+      this.#hover.clear();
+      return;
+    }
+    const view = doc.defaultView;
+    try {
+      this.#hover.moveTo(doc, x - (view?.scrollX ?? 0), y - (view?.scrollY ?? 0));
+    } catch {
+      this.#hover.clear();
+    }
   }
 
   /** The customer's window scroll position. */
@@ -215,6 +245,8 @@ export class Mirror {
 
   destroy(): void {
     this.#state = 'destroyed';
+    this.#resizeObserver?.disconnect();
+    this.#resizeObserver = null;
     this.#nodes.clear();
     this.#masked.clear();
     this.#scrollTargets.clear();
@@ -354,6 +386,9 @@ export class Mirror {
       case 'selection':
         this.#applySelection(frame);
         return;
+      case 'top':
+        this.#topLayer.apply(frame.layer, (id) => this.#nodes.get(id), this.#options.container.ownerDocument);
+        return;
       case 'focus':
         this.#applyFocus(frame.id);
         return;
@@ -408,6 +443,8 @@ export class Mirror {
     this.#masked = new Set();
     this.#mirrorSheets = new WeakMap();
     this.#scrollTargets = new Map();
+    this.#hover.clear();
+    this.#topLayer.reset();
     this.#focusedId = null;
     this.#setPage(first.url, first.title);
     this.#setViewport(first.vw, first.vh, first.dpr);
@@ -559,8 +596,8 @@ export class Mirror {
         this.#register(node.id, element);
         if (node.m) this.#masked.add(node.id);
         if (node.blk) return;
-        if (node.v !== undefined || node.chk !== undefined || node.sel !== undefined) {
-          const state: FormState = { v: node.v, chk: node.chk, sel: node.sel };
+        if (node.v !== undefined || node.chk !== undefined || node.sel !== undefined || node.ind !== undefined || node.inv !== undefined) {
+          const state: FormState = { v: node.v, chk: node.chk, sel: node.sel, ind: node.ind, inv: node.inv };
           deferred.push(() => applyFormState(element, state));
         }
         const css = node.css;
@@ -855,6 +892,8 @@ export class Mirror {
     doc.addEventListener('auxclick', cancelNavigation, true);
     doc.addEventListener('submit', (event) => event.preventDefault(), true);
     doc.addEventListener('load', () => this.#reapplyScroll(), true);
+    // Web fonts change text height, hence where a scroll offset lands.
+    doc.fonts?.addEventListener('loadingdone', () => this.#reapplyScroll());
   }
 }
 

@@ -24,6 +24,8 @@ import { maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
 import { isTypingTarget } from './typing.js';
 import { createMaskConfig, type MaskConfig } from './mask-dom.js';
 import { EventCapture, patchFormSetters, type PendingDomFrame } from './events.js';
+import { FormWatch } from './form-watch.js';
+import { TopLayerWatch, patchTopLayer } from './top-layer.js';
 import { MutationCollector } from './mutations.js';
 import { NodeIds } from './node-ids.js';
 import { PrototypePatches } from './patches.js';
@@ -76,6 +78,8 @@ const HIDDEN_TAB_FLUSH_MS = 250;
 const MAX_URL = 8_192;
 const MAX_RESYNCS_AFTER_FAILED_FLUSH = 3;
 const MAX_TITLE = 2_048;
+/** How often form controls are compared with what was sent (values changed with no event, see form-watch.ts). */
+const FORM_CHECK_MS = 500;
 
 interface CaptureRun {
   ids: NodeIds;
@@ -123,6 +127,11 @@ export class CaptureEngine {
   readonly #patchedWindows = new WeakSet<Window>();
   #flushFrame: number | null = null;
   #flushTimer: number | null = null;
+  readonly #formWatch = new FormWatch();
+  readonly #topLayer = new TopLayerWatch();
+  #formTimer: number | null = null;
+  /** A click, key or form reset happened: compare form controls at the next flush. */
+  #checkForms = false;
   #channel: MessageChannel | null = null;
   #yieldResolvers: Array<() => void> = [];
   readonly #sensitiveFields = new SensitiveFields();
@@ -158,6 +167,11 @@ export class CaptureEngine {
       isOwnUi: this.#isOwnUi,
       schedule: () => this.#scheduleFlush(),
       onIframeLoad: (iframe) => this.#onIframeLoad(iframe),
+      onFormsMayChange: () => {
+        this.#checkForms = true;
+        this.#scheduleFlush();
+      },
+      onTopLayer: (el) => this.#whileCapturing(() => this.#topLayer.note(el)),
       onError: (error) => this.#onError(error),
     });
     this.#run = this.#newRun();
@@ -195,6 +209,7 @@ export class CaptureEngine {
       const channel = new this.#win.MessageChannel();
       channel.port1.onmessage = () => this.#yieldResolvers.shift()?.();
       this.#channel = channel;
+      this.#formTimer = this.#win.setInterval(() => this.#checkFormControls(), FORM_CHECK_MS);
     } catch (error) {
       this.#onError(error);
     }
@@ -247,6 +262,9 @@ export class CaptureEngine {
     this.#patches.restoreAll();
     this.#run.collector.clear();
     this.#cancelFlush();
+    if (this.#formTimer !== null) this.#win.clearInterval(this.#formTimer);
+    this.#formTimer = null;
+    this.#formWatch.clear();
     if (this.#channel !== null) {
       this.#channel.port1.onmessage = null;
       this.#channel.port1.close();
@@ -296,10 +314,13 @@ export class CaptureEngine {
     if (record.k === 'el') {
       const tag = record.tag;
       if (tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'option') {
+        if (tag !== 'option') this.#formWatch.track(node as Element);
         const state: FormState = {};
         if (record.v !== undefined) state.v = record.v;
         if (record.chk !== undefined) state.chk = record.chk;
         if (record.sel !== undefined) state.sel = record.sel;
+        if (record.ind !== undefined) state.ind = record.ind;
+        if (record.inv !== undefined) state.inv = record.inv;
         if (record.m !== undefined) state.m = record.m;
         this.#events.rememberForm(node as Element, state);
       } else if ((tag === 'video' || tag === 'audio') && !(node as HTMLMediaElement).paused) {
@@ -327,6 +348,7 @@ export class CaptureEngine {
     this.#observer?.disconnect();
     this.#roots.clear();
     this.#events.resetRun();
+    this.#formWatch.clear();
     const run = (this.#run = this.#newRun());
     // A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole.
     this.#typingTarget = this.#typingTargetNow();
@@ -371,6 +393,11 @@ export class CaptureEngine {
     this.#stats.snapshots++;
     this.#stats.lastSnapshotParts = part;
     for (const el of run.playingMedia.splice(0)) this.#events.queueMedia(el);
+    try {
+      this.#topLayer.reset(this.#roots);
+    } catch (error) {
+      this.#onError(error);
+    }
     this.#scheduleFlush();
   }
 
@@ -447,6 +474,7 @@ export class CaptureEngine {
         adoptedChanged: () => this.#whileCapturing(() => this.#run.collector.adoptedChanged()),
       });
       patchFormSetters(win, this.#patches, (el) => this.#whileCapturing(() => this.#events.queueInput(el)));
+      patchTopLayer(win, this.#patches, (el) => this.#whileCapturing(() => this.#topLayer.note(el)));
       const elementProto = win.Element?.prototype;
       if (elementProto !== undefined) {
         this.#patches.patchMethod(elementProto, 'attachShadow', (host, _args, root) => {
@@ -521,6 +549,7 @@ export class CaptureEngine {
         return;
       }
       if (records.length > 0) run.collector.push(records);
+      if (this.#checkForms) this.#checkFormControls();
       this.#updateTyping(run);
       const batch = run.collector.pending ? run.collector.build() : null;
       if (batch !== null) {
@@ -538,6 +567,8 @@ export class CaptureEngine {
       }
       const { frames, pointer } = this.#events.takeFrames();
       for (const pending of frames) if (!this.#sendDom(withSeq(pending))) return;
+      const layer = this.#topLayer.take((node) => run.ids.idOf(node));
+      if (layer !== null && !this.#sendDom({ t: 'top', seq: 0, layer })) return;
       if (pointer !== null && !this.#trySend(pointer)) this.#onRefused(false);
       this.#failedFlushes = 0;
     } catch (error) {
@@ -548,6 +579,17 @@ export class CaptureEngine {
       if (!this.#blocked && this.#failedFlushes <= MAX_RESYNCS_AFTER_FAILED_FLUSH) void this.resync();
     } finally {
       this.#run.serializer.endSettling();
+    }
+  }
+
+  /** Form controls whose state changed unseen go to the input pipeline (form-watch.ts). */
+  #checkFormControls(): void {
+    this.#checkForms = false;
+    if (this.#state !== 'running' || this.#snapshotting || this.#blocked) return;
+    try {
+      this.#formWatch.check((el) => this.#events.queueInput(el));
+    } catch (error) {
+      this.#onError(error);
     }
   }
 

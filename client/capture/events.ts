@@ -16,7 +16,10 @@ type Unsequenced<T> = T extends { seq: number } ? Omit<T, 'seq'> : never;
 export type PendingDomFrame = Unsequenced<Extract<ChannelMessage, { t: 'input' | 'scroll' | 'viewport' | 'focus' | 'selection' | 'media' }>>;
 export type PointerMessage = Extract<ChannelMessage, { t: 'pointer' }>;
 
-const ROOT_EVENTS = ['input', 'change', 'scroll', 'play', 'pause', 'seeked', 'load', 'focusin', 'focusout'] as const;
+const ROOT_EVENTS = [
+  'input', 'change', 'reset', 'click', 'keyup', 'scroll', 'play', 'pause', 'seeked', 'load', 'focusin', 'focusout',
+  'toggle', 'close', 'cancel', 'fullscreenchange',
+] as const;
 const POINTER_EVENTS = ['pointermove', 'pointerdown', 'pointerout'] as const;
 const MAX_SELECTION_RANGES = 64;
 
@@ -30,6 +33,10 @@ export interface EventCaptureOptions {
   schedule: () => void;
   /** A captured <iframe> fired load: its document may have been replaced. */
   onIframeLoad: (iframe: Element) => void;
+  /** A click, key or form reset: form values may have changed with no input event (compare them at the next flush). */
+  onFormsMayChange: () => void;
+  /** A dialog, popover or full-screen element may have entered or left the top layer. */
+  onTopLayer: (el: Element) => void;
   onError: (error: unknown) => void;
 }
 
@@ -55,7 +62,7 @@ export class EventCapture {
   #focus = false;
   #selection = false;
   #pointer: PointerMessage | null = null;
-  #lastForm = new WeakMap<Element, string>();
+  #lastForm = new WeakMap<Element, FormState>();
   #lastFocus: number | null | undefined = undefined;
   #lastSelection = '';
 
@@ -123,7 +130,7 @@ export class EventCapture {
 
   /** Records the state the mirror got with a serialized form element, so unchanged state is not re-sent. */
   rememberForm(el: Element, state: FormState): void {
-    this.#lastForm.set(el, formKey(state));
+    this.#lastForm.set(el, state);
   }
 
   /** Forgets the state of the previous run (before a fresh snapshot). */
@@ -276,12 +283,13 @@ export class EventCapture {
         this.#emitIfChanged(el, id, { m: true }, frames);
         return;
       }
+      this.#emitIfChanged(el, id, serializer.formState(el, decision, true), frames);
       const options = (el as HTMLSelectElement).options;
       for (let i = 0; i < options.length; i++) {
         const option = options[i];
         if (option === undefined) continue;
         const optionId = ids.idOf(option);
-        if (optionId !== undefined) this.#emitIfChanged(option, optionId, serializer.formState(option, serializer.decisionOf(option)), frames);
+        if (optionId !== undefined) this.#emitIfChanged(option, optionId, serializer.formState(option, serializer.decisionOf(option), true), frames);
       }
       return;
     }
@@ -291,14 +299,18 @@ export class EventCapture {
       return;
     }
     if (tag !== 'input' && tag !== 'textarea') return;
-    this.#emitIfChanged(el, id, serializer.formState(el, serializer.decisionOf(el)), frames);
+    this.#emitIfChanged(el, id, serializer.formState(el, serializer.decisionOf(el), true), frames);
   }
 
   #emitIfChanged(el: Element, id: number, state: FormState, frames: PendingDomFrame[]): void {
-    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.m === undefined) return;
-    const key = formKey(state);
-    if (this.#lastForm.get(el) === key) return;
-    this.#lastForm.set(el, key);
+    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.ind === undefined && state.inv === undefined && state.m === undefined) return;
+    const last = this.#lastForm.get(el);
+    if (last !== undefined && formKey(last) === formKey(state)) return;
+    // Indeterminate and custom-invalid are rare: "false" travels only to undo a "true".
+    if (state.ind === false && last?.ind !== true) delete state.ind;
+    if (state.inv === false && last?.inv !== true) delete state.inv;
+    this.#lastForm.set(el, state);
+    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.ind === undefined && state.inv === undefined && state.m === undefined) return;
     frames.push({ t: 'input', id, ...state });
   }
 
@@ -313,6 +325,23 @@ export class EventCapture {
       case 'input':
       case 'change':
         if (target.nodeType === 1) this.queueInput(target as Element);
+        return;
+      case 'reset':
+        // Fired before the form resets; the flush reads the values after it.
+        if (target.nodeType === 1 && (target as Element).localName === 'form') {
+          for (const control of Array.from((target as HTMLFormElement).elements)) this.queueInput(control);
+        }
+        this.#o.onFormsMayChange();
+        return;
+      case 'click':
+      case 'keyup':
+        this.#o.onFormsMayChange();
+        return;
+      case 'toggle':
+      case 'close':
+      case 'cancel':
+      case 'fullscreenchange':
+        if (target.nodeType === 1) this.#o.onTopLayer(target as Element);
         return;
       case 'scroll':
         this.#scrolls.add(target);
@@ -379,19 +408,32 @@ export class EventCapture {
 }
 
 function formKey(state: FormState): string {
-  return `${state.v ?? '\u0000'}|${state.chk ?? ''}|${state.sel ?? ''}|${state.m ?? ''}`;
+  return `${state.v ?? '\u0000'}|${state.chk ?? ''}|${state.sel ?? ''}|${state.ind === true}|${state.inv === true}|${state.m ?? ''}`;
 }
 
-/** Patches one window's form value setters so values set by script reach the input pipeline. */
+/**
+ * Patches one window's form value setters and methods so values set by
+ * script reach the input pipeline (setting a default value or option
+ * changes an attribute or the children, which the mutation path notices).
+ */
 export function patchFormSetters(win: Window & typeof globalThis, patches: PrototypePatches, onChange: (el: Element) => void): void {
-  const targets: Array<[object | undefined, string[]]> = [
-    [win.HTMLInputElement?.prototype, ['value', 'checked', 'valueAsNumber', 'valueAsDate']],
+  const setters: Array<[object | undefined, string[]]> = [
+    [win.HTMLInputElement?.prototype, ['value', 'checked', 'indeterminate', 'valueAsNumber', 'valueAsDate']],
     [win.HTMLTextAreaElement?.prototype, ['value']],
     [win.HTMLSelectElement?.prototype, ['value', 'selectedIndex']],
     [win.HTMLOptionElement?.prototype, ['selected']],
   ];
-  for (const [proto, names] of targets) {
+  for (const [proto, names] of setters) {
     if (proto === undefined) continue;
     for (const name of names) patches.patchSetter(proto, name, (self) => onChange(self as Element));
+  }
+  const methods: Array<[object | undefined, string[]]> = [
+    [win.HTMLInputElement?.prototype, ['setRangeText', 'stepUp', 'stepDown', 'setCustomValidity']],
+    [win.HTMLTextAreaElement?.prototype, ['setRangeText', 'setCustomValidity']],
+    [win.HTMLSelectElement?.prototype, ['setCustomValidity']],
+  ];
+  for (const [proto, names] of methods) {
+    if (proto === undefined) continue;
+    for (const name of names) patches.patchMethod(proto, name, (self) => onChange(self as Element));
   }
 }

@@ -23,7 +23,21 @@ export interface MutationBatch {
   sheets: Array<{ id: number; css: string[] }>;
 }
 
-const FORM_STATE_ATTRIBUTES: ReadonlySet<string> = new Set(['value', 'checked', 'selected', 'type']);
+const FORM_STATE_ATTRIBUTES: ReadonlySet<string> = new Set(['value', 'checked', 'selected', 'type', 'multiple']);
+
+/**
+ * The select or textarea whose state a change of children may have changed
+ * (options added or removed move the selection; a textarea's text is its
+ * default value), or null.
+ */
+function formOwnerOfChildren(node: Node): Element | null {
+  const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  if (el === null) return null;
+  const tag = el.localName;
+  if (tag === 'select' || tag === 'textarea') return el;
+  if (tag === 'optgroup' || tag === 'option') return el.closest('select');
+  return null;
+}
 
 export interface MutationCollectorOptions {
   serializer: Serializer;
@@ -103,6 +117,10 @@ export class MutationCollector {
    */
   push(records: readonly MutationRecord[]): void {
     for (const record of records) {
+      if (record.type !== 'attributes') {
+        const owner = formOwnerOfChildren(record.target);
+        if (owner !== null) this.#o.onFormAttribute(owner);
+      }
       if (record.type === 'childList') {
         for (let i = 0; i < record.removedNodes.length; i++) {
           const node = record.removedNodes[i];

@@ -51,6 +51,8 @@ export interface FormState {
   v?: string;
   chk?: boolean;
   sel?: boolean;
+  ind?: boolean;
+  inv?: boolean;
   m?: true;
 }
 
@@ -440,8 +442,13 @@ export class Serializer {
     return clip(masked.value, MAX_ATTR_VALUE);
   }
 
-  /** The element's form state (value, checked, selected), masked by its decision. */
-  formState(el: Element, decision: MaskDecision): FormState {
+  /**
+   * The element's form state (value, checked, selected, indeterminate),
+   * masked by its decision. A snapshot leaves out an empty value the mirror
+   * shows anyway (no `value` attribute); a change (`change: true`) always
+   * carries the value, so a field the customer empties is emptied for the agent.
+   */
+  formState(el: Element, decision: MaskDecision, change = false): FormState {
     const state: FormState = {};
     if (decision !== 'clear') state.m = true;
     const tag = el.localName;
@@ -449,10 +456,14 @@ export class Serializer {
       const input = el as HTMLInputElement;
       const type = input.type;
       if (type === 'checkbox' || type === 'radio') {
-        if (decision === 'clear') state.chk = input.checked;
+        if (decision === 'clear') {
+          state.chk = input.checked;
+          if (input.indeterminate && type === 'checkbox') state.ind = true;
+          else if (change && type === 'checkbox') state.ind = false;
+        }
       } else if (type !== 'file') {
         const value = input.value;
-        if (value !== '' || input.hasAttribute('value')) {
+        if (change || value !== '' || input.hasAttribute('value')) {
           state.v = this.#formValue(el, decision, value, state);
         }
       }
@@ -461,6 +472,11 @@ export class Serializer {
     } else if (tag === 'option') {
       // Which option is selected is the value of the select: hidden when it is masked.
       if (decision === 'clear') state.sel = (el as HTMLOptionElement).selected;
+    }
+    if (tag !== 'option') {
+      const custom = (el as HTMLInputElement).validity?.customError === true;
+      if (custom) state.inv = true;
+      else if (change) state.inv = false;
     }
     return state;
   }
@@ -530,6 +546,8 @@ export class Serializer {
     if (state.v !== undefined) record.v = state.v;
     if (state.chk !== undefined) record.chk = state.chk;
     if (state.sel !== undefined) record.sel = state.sel;
+    if (state.ind !== undefined) record.ind = state.ind;
+    if (state.inv !== undefined) record.inv = state.inv;
     if (state.m === true) record.m = true;
 
     if (tag === 'style' || tag === 'link') {

@@ -9,9 +9,14 @@ import { absoluteCssUrls } from './urls.js';
 
 const MAX_RULE_CHARS = 1_000_000;
 
-/** The rules of a sheet as CSS text, URLs absolute; null when the sheet cannot be read (cross-origin). */
+/**
+ * The rules of a sheet as CSS text, URLs absolute; none while the sheet is
+ * disabled (script, or an alternate stylesheet); null when the sheet cannot
+ * be read (cross-origin).
+ */
 export function readRules(sheet: CSSStyleSheet, fallbackBase: string): string[] | null {
   let rules: CSSRuleList;
+  if (sheet.disabled) return [];
   try {
     rules = sheet.cssRules;
   } catch {
@@ -54,6 +59,7 @@ export class SheetReader {
   styleCss(style: HTMLStyleElement): string[] | undefined {
     const sheet = style.sheet;
     if (sheet === null) return undefined;
+    if (sheet.disabled) return [];
     const base = style.ownerDocument.baseURI;
     const rules = readRules(sheet, base);
     if (rules === null) return undefined;
@@ -72,6 +78,9 @@ export class SheetReader {
   linkCss(link: HTMLLinkElement): string[] | undefined {
     const sheet = link.sheet;
     if (sheet === null) return undefined;
+    // An alternate stylesheet with a title is off until chosen, yet reports disabled = false (Chromium);
+    // the mirror's stand-in has no rel to tell, so it gets no rules.
+    if (/(^|\s)alternate(\s|$)/i.test(link.rel) && link.title !== '') return [];
     return readRules(sheet, link.ownerDocument.baseURI) ?? undefined;
   }
 
@@ -119,6 +128,36 @@ export function patchStylesheets(win: Window & typeof globalThis, patches: Proto
           () => undefined,
         );
       }
+    });
+  }
+  // Declaration-level edits of a rule (rule.style.setProperty...). Inline styles (no parent rule) show up as
+  // `style` attribute mutations instead. Named property setters (rule.style.color = ...) are not patched:
+  // hundreds of accessors on a path animation code runs every frame.
+  const declarationProto = win.CSSStyleDeclaration?.prototype;
+  if (declarationProto !== undefined) {
+    const onDeclaration = (self: unknown): void => {
+      const sheet = (self as CSSStyleDeclaration).parentRule?.parentStyleSheet ?? null;
+      if (sheet !== null) sink.sheetChanged(sheet);
+    };
+    for (const name of ['setProperty', 'removeProperty']) patches.patchMethod(declarationProto, name, onDeclaration);
+    patches.patchSetter(declarationProto, 'cssText', onDeclaration);
+  }
+  const onRule = (self: unknown): void => {
+    const sheet = (self as CSSRule).parentStyleSheet;
+    if (sheet !== null) sink.sheetChanged(sheet);
+  };
+  for (const [proto, name] of [
+    [win.CSSStyleRule?.prototype, 'selectorText'],
+    [win.CSSRule?.prototype, 'cssText'],
+  ] as const) {
+    if (proto !== undefined) patches.patchSetter(proto, name, onRule);
+  }
+  const keyframesProto = win.CSSKeyframesRule?.prototype;
+  if (keyframesProto !== undefined) for (const name of ['appendRule', 'deleteRule']) patches.patchMethod(keyframesProto, name, onRule);
+  const styleSheetProto = win.StyleSheet?.prototype;
+  if (styleSheetProto !== undefined) {
+    patches.patchSetter(styleSheetProto, 'disabled', (self) => {
+      if (self instanceof win.CSSStyleSheet) sink.sheetChanged(self);
     });
   }
   const groupingProto = win.CSSGroupingRule?.prototype;

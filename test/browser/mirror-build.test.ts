@@ -56,6 +56,23 @@ describe('mirror: building a snapshot', () => {
     expect(mounted.mirror.stats.nodes).to.equal(b.nodes.length + 1);
   });
 
+  it('shows the page at the customer’s scroll position when the view becomes visible after the snapshot', async () => {
+    // The console shows the mirror only once the first frame is in: the snapshot lands in a hidden frame.
+    mounted.container.hidden = true;
+    const b = new NodeBuilder();
+    const { body } = b.page();
+    const article = b.el(body, 'article', { style: 'height:20000px' });
+    const box = b.el(body, 'div', { style: 'height:100px;overflow:auto' }, { sy: 700 });
+    b.el(box, 'div', { style: 'height:3000px' });
+    mounted.mirror.apply(snapshotFrame(b.nodes, { sy: 8461 }));
+    expect(mounted.mirror.nodeById(article)).to.not.equal(undefined);
+    mounted.container.hidden = false;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(mounted.doc().defaultView?.scrollY).to.equal(8461);
+    expect(mounted.mirror.scroll.y).to.equal(8461);
+    expect((mounted.mirror.nodeById(box) as HTMLElement).scrollTop).to.equal(700);
+  });
+
   it('stays in quirks mode when the customer page had no doctype', () => {
     const b = new NodeBuilder();
     b.page(0, false);
@@ -179,7 +196,8 @@ describe('mirror: building a snapshot', () => {
     expect(boxEl.checked).to.equal(true);
     expect(boxEl.hasAttribute('checked')).to.equal(true);
     expect((mounted.mirror.nodeById(select) as HTMLSelectElement).value).to.equal('b');
-    expect((mounted.mirror.nodeById(optionB) as HTMLOptionElement).hasAttribute('selected')).to.equal(true);
+    // Selectedness as the property only: toggling the attribute would make the browser choose a default option.
+    expect((mounted.mirror.nodeById(optionB) as HTMLOptionElement).selected).to.equal(true);
     expect((mounted.mirror.nodeById(area) as HTMLTextAreaElement).value).to.equal('typed');
 
     mounted.mirror.apply(parseFrame({ t: 'input', seq: 1, id: text, v: 'Grace' }));
@@ -190,6 +208,10 @@ describe('mirror: building a snapshot', () => {
     expect(boxEl.checked).to.equal(false);
     expect(boxEl.hasAttribute('checked')).to.equal(false);
     expect((mounted.mirror.nodeById(select) as HTMLSelectElement).value).to.equal('a');
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 4, id: optionA, sel: false }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 5, id: optionB, sel: false }));
+    // The customer's list has nothing selected (selectedIndex = -1); the browser would pick the first option.
+    expect((mounted.mirror.nodeById(select) as HTMLSelectElement).selectedIndex).to.equal(-1);
     expect(mounted.resyncs).to.deep.equal([]);
   });
 

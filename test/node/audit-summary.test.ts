@@ -12,18 +12,18 @@ let store: Store;
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-summary-'));
-  store = openSqliteStore({ dataDir });
+  store = openSqliteStore({ dataDir, auditKey: 'test-audit-key-0123456789abcdefghijklmnop' });
 });
 
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 const T0 = 1_700_000_000_000;
 let counter = 0;
 
-function createSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
+async function createSession(overrides: Partial<SessionRecord> = {}): Promise<SessionRecord> {
   counter += 1;
   const session: SessionRecord = {
     id: `summary-session-${counter}`,
@@ -42,41 +42,41 @@ function createSession(overrides: Partial<SessionRecord> = {}): SessionRecord {
     controlGranted: false,
     ...overrides,
   };
-  store.createSession(session);
-  store.appendEvent(session.id, { type: 'session-created', actor: 'api', at: T0, data: {} });
+  await store.createSession(session);
+  await store.appendEvent(session.id, { type: 'session-created', actor: 'api', at: T0, data: {} });
   return session;
 }
 
-function record(sessionId: string, type: AuditEventInput['type'], actor: AuditEventInput['actor'], at: number, data: AuditEventInput['data'] = {}): void {
-  store.appendEvent(sessionId, { type, actor, at, data });
+async function record(sessionId: string, type: AuditEventInput['type'], actor: AuditEventInput['actor'], at: number, data: AuditEventInput['data'] = {}): Promise<void> {
+  await store.appendEvent(sessionId, { type, actor, at, data });
 }
 
-function summary(sessionId: string): ReturnType<typeof summarizeSession> {
-  const session = store.getSession(sessionId);
+async function summary(sessionId: string): Promise<ReturnType<typeof summarizeSession>> {
+  const session = await store.getSession(sessionId);
   if (session === undefined) throw new Error('session vanished');
-  return summarizeSession(session, store.listEvents(sessionId));
+  return summarizeSession(session, await store.listEvents(sessionId));
 }
 
 describe('summarizeSession', () => {
-  it('summarises a full session: duration, pages in order, control granted then revoked', () => {
-    const { id } = createSession();
-    record(id, 'consent-shown', 'customer', T0 + 1_000);
-    record(id, 'consent-granted', 'customer', T0 + 2_000);
-    store.updateSession(id, { status: 'live', startedAt: T0 + 2_000 });
-    record(id, 'connected', 'agent', T0 + 2_500);
-    record(id, 'page-visited', 'customer', T0 + 3_000, { url: 'https://shop.example/', title: 'Home' });
-    record(id, 'control-requested', 'agent', T0 + 4_000);
-    record(id, 'control-granted', 'customer', T0 + 5_000);
-    store.updateSession(id, { controlGranted: true });
-    record(id, 'remote-action', 'customer', T0 + 5_500, { action: 'click', target: 'button "Checkout"' });
-    record(id, 'page-visited', 'customer', T0 + 6_000, { url: 'https://shop.example/checkout?coupon=SECRET#pay' });
-    record(id, 'control-revoked', 'customer', T0 + 7_000);
-    record(id, 'page-visited', 'customer', T0 + 8_000, { url: 'https://shop.example/thanks', title: 'Thanks' });
-    record(id, 'ended', 'customer', T0 + 62_000, { reason: 'customer-ended' });
-    store.updateSession(id, { status: 'ended', endedAt: T0 + 62_000, endedBy: 'customer', endReason: 'customer-ended' });
+  it('summarises a full session: duration, pages in order, control granted then revoked', async () => {
+    const { id } = await createSession();
+    await record(id, 'consent-shown', 'customer', T0 + 1_000);
+    await record(id, 'consent-granted', 'customer', T0 + 2_000);
+    await store.updateSession(id, { status: 'live', startedAt: T0 + 2_000 });
+    await record(id, 'connected', 'agent', T0 + 2_500);
+    await record(id, 'page-visited', 'customer', T0 + 3_000, { url: 'https://shop.example/', title: 'Home' });
+    await record(id, 'control-requested', 'agent', T0 + 4_000);
+    await record(id, 'control-granted', 'customer', T0 + 5_000);
+    await store.updateSession(id, { controlGranted: true });
+    await record(id, 'remote-action', 'customer', T0 + 5_500, { action: 'click', target: 'button "Checkout"' });
+    await record(id, 'page-visited', 'customer', T0 + 6_000, { url: 'https://shop.example/checkout?coupon=SECRET#pay' });
+    await record(id, 'control-revoked', 'customer', T0 + 7_000);
+    await record(id, 'page-visited', 'customer', T0 + 8_000, { url: 'https://shop.example/thanks', title: 'Thanks' });
+    await record(id, 'ended', 'customer', T0 + 62_000, { reason: 'customer-ended' });
+    await store.updateSession(id, { status: 'ended', endedAt: T0 + 62_000, endedBy: 'customer', endReason: 'customer-ended' });
 
-    const events = store.listEvents(id);
-    const result = summary(id);
+    const events = await store.listEvents(id);
+    const result = await summary(id);
     expect(result).toEqual({
       sessionId: id,
       conversationId: 'conv-42',
@@ -105,25 +105,25 @@ describe('summarizeSession', () => {
     });
   });
 
-  it('orders pages by seq even when events arrive shuffled', () => {
-    const { id } = createSession();
-    for (let i = 0; i < 6; i += 1) record(id, 'page-visited', 'customer', T0 + i, { url: `https://shop.example/p${i}` });
-    const session = store.getSession(id);
+  it('orders pages by seq even when events arrive shuffled', async () => {
+    const { id } = await createSession();
+    for (let i = 0; i < 6; i += 1) await record(id, 'page-visited', 'customer', T0 + i, { url: `https://shop.example/p${i}` });
+    const session = await store.getSession(id);
     if (session === undefined) throw new Error('session vanished');
-    const shuffled = [...store.listEvents(id)].reverse();
+    const shuffled = [...(await store.listEvents(id))].reverse();
     expect(summarizeSession(session, shuffled).pagesVisited.map((p) => p.url)).toEqual(
       [0, 1, 2, 3, 4, 5].map((i) => `https://shop.example/p${i}`),
     );
   });
 
-  it('reports a declined consent with no start and no duration', () => {
-    const { id } = createSession();
-    record(id, 'consent-shown', 'customer', T0 + 1_000);
-    record(id, 'consent-declined', 'customer', T0 + 3_000);
-    record(id, 'ended', 'customer', T0 + 3_000, { reason: 'declined' });
-    store.updateSession(id, { status: 'ended', endedAt: T0 + 3_000, endedBy: 'customer', endReason: 'declined' });
+  it('reports a declined consent with no start and no duration', async () => {
+    const { id } = await createSession();
+    await record(id, 'consent-shown', 'customer', T0 + 1_000);
+    await record(id, 'consent-declined', 'customer', T0 + 3_000);
+    await record(id, 'ended', 'customer', T0 + 3_000, { reason: 'declined' });
+    await store.updateSession(id, { status: 'ended', endedAt: T0 + 3_000, endedBy: 'customer', endReason: 'declined' });
 
-    const result = summary(id);
+    const result = await summary(id);
     expect(result.consent).toBe('declined');
     expect(result.startedAt).toBeNull();
     expect(result.endedAt).toBe(T0 + 3_000);
@@ -133,19 +133,19 @@ describe('summarizeSession', () => {
     expect(result.controlGranted).toBe(false);
   });
 
-  it('reports control asked for but denied as never granted', () => {
-    const { id } = createSession();
-    record(id, 'consent-granted', 'customer', T0 + 1_000);
-    record(id, 'control-requested', 'agent', T0 + 2_000);
-    record(id, 'control-denied', 'customer', T0 + 3_000);
-    const result = summary(id);
+  it('reports control asked for but denied as never granted', async () => {
+    const { id } = await createSession();
+    await record(id, 'consent-granted', 'customer', T0 + 1_000);
+    await record(id, 'control-requested', 'agent', T0 + 2_000);
+    await record(id, 'control-denied', 'customer', T0 + 3_000);
+    const result = await summary(id);
     expect(result.controlGranted).toBe(false);
     expect(result.controlEvents.map((e) => e.type)).toEqual(['control-requested', 'control-denied']);
   });
 
-  it('summarises a session that never started and is still pending', () => {
-    const { id } = createSession();
-    const result = summary(id);
+  it('summarises a session that never started and is still pending', async () => {
+    const { id } = await createSession();
+    const result = await summary(id);
     expect(result).toMatchObject({
       status: 'pending',
       startedAt: null,
@@ -161,24 +161,24 @@ describe('summarizeSession', () => {
     });
   });
 
-  it('summarises a session that expired before consent', () => {
-    const { id } = createSession();
-    record(id, 'consent-shown', 'customer', T0 + 1_000);
-    record(id, 'ended', 'system', T0 + 3_600_000, { reason: 'expired' });
-    store.updateSession(id, { status: 'ended', endedAt: T0 + 3_600_000, endedBy: 'system', endReason: 'expired' });
-    expect(summary(id)).toMatchObject({ consent: 'pending', startedAt: null, durationMs: null, endedBy: 'system', endReason: 'expired' });
+  it('summarises a session that expired before consent', async () => {
+    const { id } = await createSession();
+    await record(id, 'consent-shown', 'customer', T0 + 1_000);
+    await record(id, 'ended', 'system', T0 + 3_600_000, { reason: 'expired' });
+    await store.updateSession(id, { status: 'ended', endedAt: T0 + 3_600_000, endedBy: 'system', endReason: 'expired' });
+    expect(await summary(id)).toMatchObject({ consent: 'pending', startedAt: null, durationMs: null, endedBy: 'system', endReason: 'expired' });
   });
 
-  it('falls back to the events when the record lacks start and end times', () => {
-    const { id } = createSession();
-    record(id, 'consent-granted', 'customer', T0 + 1_000);
-    record(id, 'ended', 'agent', T0 + 11_000, { reason: 'agent-ended' });
-    expect(summary(id)).toMatchObject({ startedAt: T0 + 1_000, endedAt: T0 + 11_000, durationMs: 10_000, consent: 'granted' });
+  it('falls back to the events when the record lacks start and end times', async () => {
+    const { id } = await createSession();
+    await record(id, 'consent-granted', 'customer', T0 + 1_000);
+    await record(id, 'ended', 'agent', T0 + 11_000, { reason: 'agent-ended' });
+    expect(await summary(id)).toMatchObject({ startedAt: T0 + 1_000, endedAt: T0 + 11_000, durationMs: 10_000, consent: 'granted' });
   });
 
-  it('anchors an empty event list to the genesis hash', () => {
-    const { id } = createSession();
-    const session = store.getSession(id);
+  it('anchors an empty event list to the genesis hash', async () => {
+    const { id } = await createSession();
+    const session = await store.getSession(id);
     if (session === undefined) throw new Error('session vanished');
     expect(summarizeSession(session, [])).toMatchObject({ auditEvents: 0, auditHeadHash: GENESIS_HASH });
   });

@@ -62,6 +62,7 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
   focus: { t: 'focus', seq: 6, id: 7 },
   media: { t: 'media', seq: 7, id: 9, paused: false, time: 12.75 },
   nav: { t: 'nav', seq: 8, url: 'https://shop.example/checkout', title: 'Checkout' },
+  top: { t: 'top', seq: 9, layer: [{ id: 12, k: 'modal' }, { id: 30, k: 'popover' }] },
   pointer: { t: 'pointer', x: 10.5, y: -3, click: true },
   highlight: { t: 'highlight', id: 7, label: 'This box' },
   annotation: { t: 'annotation', id: 'a1', shape: 'path', points: [0, 0, 10.5, 20, 30, 40], color: '#ff00aa' },

@@ -21,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readRepoFile = (name: string): string => readFileSync(join(root, name), 'utf8');
 
 /** Variables docker-compose.yml reads for coturn alone; the server never sees them. */
-const COMPOSE_ONLY_VARIABLES = ['TURN_EXTERNAL_IP', 'TURN_REALM', 'TURN_MIN_PORT', 'TURN_MAX_PORT'] as const;
+const COMPOSE_ONLY_VARIABLES = ['TURN_EXTERNAL_IP', 'TURN_REALM', 'TURN_MIN_PORT', 'TURN_MAX_PORT', 'POSTGRES_PASSWORD'] as const;
 const serverVariables = Object.keys(envSchema.shape);
 const knownVariables = new Set<string>([...serverVariables, ...COMPOSE_ONLY_VARIABLES]);
 
@@ -166,6 +166,79 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml, profile "scale"', () => {
+  const scaleInstance = z.object({
+    build: z.string(),
+    profiles: z.array(z.string()),
+    env_file: z.union([z.string(), z.array(z.string())]),
+    environment: z.record(z.string(), z.string()),
+    healthcheck: z.object({ test: execArray }),
+    depends_on: z.record(z.string(), z.object({ condition: z.string() })),
+    ports: z.never().optional(),
+  });
+  const scaleSchema = z.object({
+    services: z.object({
+      signaling: z.object({ profiles: z.never().optional() }),
+      coturn: z.object({ profiles: z.never().optional() }),
+      postgres: z.object({ image: z.string(), profiles: z.array(z.string()), environment: z.record(z.string(), z.string()) }),
+      redis: z.object({ image: z.string(), profiles: z.array(z.string()) }),
+      'signaling-a': scaleInstance,
+      'signaling-b': scaleInstance,
+      lb: z.object({ image: z.string(), profiles: z.array(z.string()), ports: z.array(z.string()), volumes: z.array(z.string()) }),
+    }),
+  });
+  const scale = () => scaleSchema.parse(parseYaml(composeText));
+  /** Compose's `${NAME}` / `${NAME:?message}` resolved from sample values. */
+  const resolveCompose = (value: string, values: Record<string, string>) =>
+    value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}/g, (_match, name: string) => values[name] ?? '');
+
+  it('keeps the one-instance default and adds PostgreSQL, Redis, two instances and a load balancer under "scale"', () => {
+    const { services } = scale();
+    for (const name of ['postgres', 'redis', 'signaling-a', 'signaling-b', 'lb'] as const) expect(services[name].profiles).toEqual(['scale']);
+    expect(services.postgres.image).toMatch(/^postgres:/);
+    expect(services.redis.image).toMatch(/^redis:/);
+    expect(services.lb.ports).toEqual([`${imageEnv.PORT}:${imageEnv.PORT}`]);
+    expect(services.lb.volumes).toContain('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro');
+    for (const name of ['signaling-a', 'signaling-b'] as const) {
+      const instance = services[name];
+      expect(instance.build).toBe('.');
+      expect(instance.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(instance.healthcheck.test).toEqual(['CMD', ...imageHealthcheck()]);
+      expect(instance.environment).toMatchObject({ HOST: imageEnv.HOST, PORT: imageEnv.PORT, DATA_DIR: imageEnv.DATA_DIR, REDIS_URL: 'redis://redis:6379', TRUST_PROXY: '1' });
+      // Both instances must chain the audit under one key: compose stops when it is missing.
+      expect(instance.environment['AUDIT_KEY']).toMatch(/^\$\{AUDIT_KEY:\?/);
+    }
+  });
+
+  it("the instances' environment loads as a scale-out configuration (PostgreSQL, Redis, one trusted hop)", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-scale-env-'));
+    try {
+      const samples = { POSTGRES_PASSWORD: 'pw', AUDIT_KEY: 'k'.repeat(64) };
+      const environment = Object.fromEntries(Object.entries(scale().services['signaling-a'].environment).map(([name, value]) => [name, resolveCompose(value, samples)]));
+      const config = loadConfig({ ...environment, API_KEY: 'a'.repeat(64), DATA_DIR: dataDir });
+      expect(config.databaseUrl).toBe('postgres://cobrowse:pw@postgres:5432/cobrowse');
+      expect(config.redisUrl).toBe('redis://redis:6379');
+      expect(config.trustProxy).toBe(1);
+      expect(config.auditKey).toBe('k'.repeat(64));
+      expect(config.demo).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('deploy/Caddyfile balances over exactly the two instances, without sticky sessions, health-checked on /healthz', () => {
+    const caddyfile = readRepoFile('deploy/Caddyfile')
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'))
+      .join('\n');
+    const upstreams = /reverse_proxy\s+([^{\n]+)\{/.exec(caddyfile)?.[1]?.trim().split(/\s+/);
+    expect(upstreams).toEqual([`signaling-a:${imageEnv.PORT}`, `signaling-b:${imageEnv.PORT}`]);
+    expect(caddyfile).toMatch(new RegExp(`^:${imageEnv.PORT} \\{`, 'm'));
+    expect(caddyfile).toMatch(/health_uri \/healthz/);
+    expect(caddyfile).not.toMatch(/lb_policy\s+(cookie|ip_hash|client_ip_hash|header|uri_hash)/);
+  });
+});
+
 describe('configuration names', () => {
   it('compose interpolates only variables the server reads or the documented compose-only ones, all in .env.example', () => {
     const names = interpolatedNames(stringsIn(parseYaml(composeText)).join('\n'));
@@ -243,7 +316,7 @@ describe('Dockerfile', () => {
     expect(dockerfileStages.length).toBeGreaterThanOrEqual(2);
     const nodeVersion = /^ARG NODE_VERSION=(\S+)$/m.exec(readRepoFile('Dockerfile'))?.[1] ?? '';
     for (const stage of dockerfileStages) {
-      expect(stage[0]?.args.replaceAll('${NODE_VERSION}', nodeVersion)).toMatch(/^node:20(\.\d+)*-bookworm-slim AS \w+$/);
+      expect(stage[0]?.args.replaceAll('${NODE_VERSION}', nodeVersion)).toMatch(/^node:24(\.\d+)*-bookworm-slim AS \w+$/);
     }
     const buildStage = dockerfileStages[0] ?? [];
     const buildSteps = buildStage.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args).join('\n');

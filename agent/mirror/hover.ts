@@ -1,0 +1,66 @@
+/**
+ * The customer's hover chain in the mirror: the element under the customer's
+ * pointer and every ancestor across shadow roots and nested frames carry
+ * HOVER_ATTRIBUTE, which the rewritten `:hover` rules match
+ * (interaction-css.ts). The element is found in the mirror's own layout,
+ * which equals the customer's, at the customer's page coordinates.
+ */
+import { HOVER_ATTRIBUTE } from './interaction-css.js';
+
+const MAX_DEPTH = 32;
+
+export class HoverChain {
+  #marked: Element[] = [];
+
+  /** Marks the chain under client point (x, y) of `doc` (the mirror's top document). */
+  moveTo(doc: Document, x: number, y: number): void {
+    const chain = hoverChainAt(doc, x, y);
+    const keep = new Set(chain);
+    for (const el of this.#marked) if (!keep.has(el)) el.removeAttribute(HOVER_ATTRIBUTE);
+    for (const el of chain) if (!el.hasAttribute(HOVER_ATTRIBUTE)) el.setAttribute(HOVER_ATTRIBUTE, '');
+    this.#marked = chain;
+  }
+
+  /** The pointer left the page. */
+  clear(): void {
+    for (const el of this.#marked) el.removeAttribute(HOVER_ATTRIBUTE);
+    this.#marked = [];
+  }
+}
+
+/** The hovered element and its flat-tree ancestors, innermost first, entering open shadow roots and same-origin frames. */
+function hoverChainAt(doc: Document, x: number, y: number): Element[] {
+  let target: Element | null = null;
+  let scope: Document | ShadowRoot = doc;
+  let px = x;
+  let py = y;
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    const hit: Element | null = scope.elementFromPoint(px, py);
+    if (hit === null || hit === target) break;
+    target = hit;
+    if (hit.shadowRoot !== null) {
+      scope = hit.shadowRoot;
+      continue;
+    }
+    const tag = hit.localName;
+    if (tag === 'iframe' || tag === 'frame') {
+      const inner: Document | null = (hit as HTMLIFrameElement).contentDocument;
+      if (inner === null) break;
+      const box = hit.getBoundingClientRect();
+      px -= box.left + hit.clientLeft;
+      py -= box.top + hit.clientTop;
+      scope = inner;
+      continue;
+    }
+    break;
+  }
+  const chain: Element[] = [];
+  for (let node: Node | null = target; node !== null && chain.length < 4_096; ) {
+    if (node.nodeType === 1) chain.push(node as Element);
+    if (node.parentNode !== null && node.parentNode.nodeType === 11 && 'host' in node.parentNode) node = (node.parentNode as ShadowRoot).host;
+    else if (node.parentNode === doc) node = null;
+    else if (node.parentNode !== null && node.parentNode.nodeType === 9) node = (node.parentNode as Document).defaultView?.frameElement ?? null;
+    else node = node.parentNode;
+  }
+  return chain;
+}

@@ -1,0 +1,220 @@
+/**
+ * The sessions this instance serves right now: which of its sockets holds
+ * each role, routing to the other side wherever it is (here, or another
+ * instance through the bus), and the two timers that end a session without a
+ * message: its expiry, and a consented customer who does not come back.
+ * Both timers end a session once across instances.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { EndReason, EndedBy, Role, ServerMessage } from '../shared/protocol.js';
+import type { ServerConfig } from './config.js';
+import type { BusNote, SessionBus } from './session-bus.js';
+import type { SessionLifecycle } from './sessions.js';
+import type { SessionRecord } from './store.js';
+
+/** What a socket must offer to be held in a live session. */
+export interface HeldSocket {
+  closed: boolean;
+}
+
+interface LiveSession<C> {
+  customer: C | null;
+  agent: C | null;
+  /** What the holder of each role was last told about the other side. */
+  toldPeerPresent: Record<Role, boolean>;
+  expiryTimer: NodeJS.Timeout;
+  /** Runs while a consented customer is away (navigating, or gone for good). */
+  customerGoneTimer: NodeJS.Timeout | null;
+}
+
+export interface LiveSessionsOptions<C> {
+  config: ServerConfig;
+  bus: SessionBus;
+  sessions: SessionLifecycle;
+  log: FastifyBaseLogger;
+  now: () => number;
+  send(socket: C, message: ServerMessage): void;
+  /** Tell a socket of this instance that its session ended, and close it. */
+  endSocket(socket: C, by: EndedBy, reason: EndReason): void;
+}
+
+export function otherRole(role: Role): Role {
+  return role === 'customer' ? 'agent' : 'customer';
+}
+
+export class LiveSessions<C extends HeldSocket> {
+  readonly #live = new Map<string, LiveSession<C>>();
+  readonly #options: LiveSessionsOptions<C>;
+  readonly #peerWatch: NodeJS.Timeout | null = null;
+
+  constructor(options: LiveSessionsOptions<C>) {
+    this.#options = options;
+    if (options.bus.shared) {
+      // A peer whose instance died sends no goodbye: notice its presence lapsing instead.
+      this.#peerWatch = setInterval(() => this.background(this.#watchPeers(), null), Math.max(250, options.config.presenceTtlMs));
+      this.#peerWatch.unref();
+    }
+    options.sessions.onEnded((session) => {
+      const by: EndedBy = session.endedBy ?? 'system';
+      const reason: EndReason = session.endReason ?? 'error';
+      this.close(session.id, by, reason);
+      this.background(options.bus.publish(session.id, { kind: 'ended', by, reason }), session.id);
+    });
+    options.bus.onNote((sessionId, note) => this.#onNote(sessionId, note));
+  }
+
+  /** Work nobody waits for (timers, closing sockets): failures are logged here. */
+  background(work: Promise<unknown>, sessionId: string | null): void {
+    work.catch((err: unknown) => this.#options.log.error({ err, sessionId }, 'background session work failed'));
+  }
+
+  /** The socket of this instance holding `role`, if any. */
+  holder(sessionId: string, role: Role): C | null {
+    const socket = this.#live.get(sessionId)?.[role] ?? null;
+    return socket && !socket.closed ? socket : null;
+  }
+
+  /** Whether `role` is connected anywhere. */
+  async connected(sessionId: string, role: Role): Promise<boolean> {
+    return this.holder(sessionId, role) !== null || this.#options.bus.present(sessionId, role);
+  }
+
+  /** Send to the socket holding `role`, here or on another instance. */
+  deliver(sessionId: string, role: Role, message: ServerMessage): void {
+    const local = this.holder(sessionId, role);
+    if (local) {
+      this.#sendTo(sessionId, role, local, message);
+      return;
+    }
+    this.background(this.#options.bus.publish(sessionId, { kind: 'deliver', to: role, message }), sessionId);
+  }
+
+  /** Hold `socket` as `role` (its presence already claimed, its welcome saying whether the peer is there). */
+  attach(session: SessionRecord, role: Role, socket: C, peerPresent: boolean): void {
+    const live = this.#liveSession(session);
+    live[role] = socket;
+    live.toldPeerPresent[role] = peerPresent;
+    if (role === 'customer' && live.customerGoneTimer) {
+      clearTimeout(live.customerGoneTimer);
+      live.customerGoneTimer = null;
+    }
+  }
+
+  /**
+   * Let go of `socket`; true if it was the holder. For a customer, `away`
+   * starts the "gone" timer once the caller recorded the departure.
+   */
+  detach(sessionId: string, role: Role, socket: C): { away: () => Promise<void> } | null {
+    const live = this.#live.get(sessionId);
+    if (!live || live[role] !== socket) return null;
+    live[role] = null;
+    return { away: () => (role === 'customer' ? this.#startCustomerGoneTimer(sessionId, live) : Promise.resolve()) };
+  }
+
+  /** Tell both sides (those on this instance) the session ended and close their sockets. */
+  close(sessionId: string, by: EndedBy, reason: EndReason): void {
+    const live = this.#live.get(sessionId);
+    if (!live) return;
+    this.#clearTimers(live);
+    this.#live.delete(sessionId);
+    this.background(this.#options.bus.unlisten(sessionId), sessionId);
+    for (const socket of [live.customer, live.agent]) {
+      if (socket && !socket.closed) this.#options.endSocket(socket, by, reason);
+    }
+  }
+
+  /** Server shutdown: timers stop here; another instance (or this one, restarted) takes over. */
+  shutdown(): void {
+    if (this.#peerWatch) clearInterval(this.#peerWatch);
+    for (const live of this.#live.values()) this.#clearTimers(live);
+    this.#live.clear();
+  }
+
+  #clearTimers(live: LiveSession<C>): void {
+    clearTimeout(live.expiryTimer);
+    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
+  }
+
+  /** A note from another instance about a session this one serves. */
+  #onNote(sessionId: string, note: BusNote): void {
+    if (note.kind === 'ended') {
+      this.close(sessionId, note.by, note.reason);
+      return;
+    }
+    const target = this.holder(sessionId, note.to);
+    if (target) this.#sendTo(sessionId, note.to, target, note.message);
+  }
+
+  /** Send, remembering what a holder was told about its peer. */
+  #sendTo(sessionId: string, role: Role, socket: C, message: ServerMessage): void {
+    if (message.t === 'peer') {
+      const live = this.#live.get(sessionId);
+      if (live) live.toldPeerPresent[role] = message.present;
+    }
+    this.#options.send(socket, message);
+  }
+
+  /** Tell holders whose peer was on another instance that died (its presence lapsed). */
+  async #watchPeers(): Promise<void> {
+    for (const [sessionId, live] of [...this.#live]) {
+      for (const role of ['customer', 'agent'] as const) {
+        const socket = this.holder(sessionId, role);
+        const peer = otherRole(role);
+        if (!socket || !live.toldPeerPresent[role] || this.holder(sessionId, peer)) continue;
+        if (await this.#options.bus.present(sessionId, peer)) continue;
+        // Still the holder, still not told otherwise while the bus answered.
+        if (this.holder(sessionId, role) === socket && live.toldPeerPresent[role]) {
+          this.#sendTo(sessionId, role, socket, { t: 'peer', role: peer, present: false });
+        }
+      }
+    }
+  }
+
+  #liveSession(session: SessionRecord): LiveSession<C> {
+    let live = this.#live.get(session.id);
+    if (!live) {
+      const { bus, sessions, now } = this.#options;
+      const delay = Math.max(0, session.expiresAt - now());
+      // Every instance serving the session has this timer; one of them ends it.
+      const expire = async () => {
+        if (await bus.once(`expire:${session.id}`, 60_000)) await sessions.end(session.id, 'system', 'expired');
+      };
+      const expiryTimer = setTimeout(() => this.background(expire(), session.id), Math.min(delay, 2 ** 31 - 1));
+      expiryTimer.unref();
+      live = { customer: null, agent: null, toldPeerPresent: { customer: false, agent: false }, expiryTimer, customerGoneTimer: null };
+      this.#live.set(session.id, live);
+    }
+    return live;
+  }
+
+  /**
+   * A page change closes the customer's socket for a moment; the next page
+   * reconnects. A customer who does not come back left the site or closed the
+   * tab, and the session ends rather than waiting for its TTL.
+   */
+  async #startCustomerGoneTimer(sessionId: string, live: LiveSession<C>): Promise<void> {
+    const { bus, sessions, config } = this.#options;
+    const session = await sessions.get(sessionId);
+    if (!session || session.status === 'pending' || session.status === 'ended') return;
+    // The customer may be back already, or the session closed, while the store answered.
+    if (live.customer || this.#live.get(sessionId) !== live) return;
+    // Instances share the latest departure: only the timer of the latest one may end the
+    // session, so a customer who left A, came back on B and left B again gets a full grace.
+    const departure = `${bus.instanceId}/${randomBytes(6).toString('hex')}`;
+    const markKey = `customer-gone:${sessionId}`;
+    await bus.setMark(markKey, departure, config.limits.customerGraceMs * 2);
+    if (live.customerGoneTimer) clearTimeout(live.customerGoneTimer);
+    live.customerGoneTimer = setTimeout(() => {
+      live.customerGoneTimer = null;
+      if (live.customer) return;
+      const endIfStillGone = async () => {
+        if ((await bus.getMark(markKey)) !== departure) return;
+        if (await bus.present(sessionId, 'customer')) return;
+        await sessions.end(sessionId, 'system', 'left-site');
+      };
+      this.background(endIfStillGone(), sessionId);
+    }, config.limits.customerGraceMs);
+    live.customerGoneTimer.unref();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * PostgreSQL schema, as numbered migrations that run at start. Several
+ * instances may start at once: an advisory lock lets one migrate while the
+ * others wait, then find nothing left to do. Append, never edit.
+ */
+import type { PoolClient } from 'pg';
+import * as z from 'zod';
+
+export const PG_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY NOT NULL,
+    conversation_id TEXT,
+    agent_name TEXT,
+    metadata TEXT NOT NULL,
+    customer_token_hash TEXT NOT NULL UNIQUE,
+    agent_token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    started_at BIGINT,
+    ended_at BIGINT,
+    ended_by TEXT,
+    end_reason TEXT,
+    control_granted INTEGER NOT NULL DEFAULT 0,
+    -- The chain head as appendEvent last wrote it (see sqlite-store.ts), and the
+    -- row every append locks (SELECT ... FOR UPDATE) so appends stay in order.
+    audit_count INTEGER NOT NULL DEFAULT 0,
+    audit_head_hash TEXT NOT NULL,
+    -- Insertion order, the tie-break SQLite's rowid gives.
+    created_order BIGSERIAL NOT NULL
+  );
+  CREATE INDEX sessions_by_conversation ON sessions (conversation_id, created_at DESC);
+  CREATE INDEX sessions_open ON sessions (expires_at) WHERE status <> 'ended';
+
+  CREATE TABLE audit_events (
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  );
+  CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION 'audit events are append-only';
+  END
+  $$;
+  CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+  CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+  `,
+];
+
+export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
+
+/** Any fixed number: the advisory lock every starting instance takes around migrations. */
+const MIGRATION_LOCK = 7_014_001;
+
+const versionRow = z.object({ version: z.coerce.number().int().nonnegative() });
+
+/** Bring the schema (in the connection's search_path) up to date; refuse a newer one. */
+export async function migratePostgres(client: PoolClient): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const result = await client.query('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+    const current = versionRow.parse(result.rows[0]).version;
+    if (current > PG_MIGRATIONS.length) {
+      throw new Error(`database schema version ${current} is newer than this build supports (${PG_MIGRATIONS.length}); upgrade the server`);
+    }
+    for (let version = current; version < PG_MIGRATIONS.length; version += 1) {
+      const sql = PG_MIGRATIONS[version];
+      if (sql !== undefined) await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version + 1, Date.now()]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}

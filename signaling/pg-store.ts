@@ -1,0 +1,219 @@
+/**
+ * The scale-out Store: PostgreSQL (`pg`), shared by every instance. Same
+ * contract and row shapes as the SQLite store; appends to one session are
+ * serialised by a row lock on the session (SELECT ... FOR UPDATE), so writers
+ * on different instances never fork or leave a gap in the chain.
+ */
+import pg from 'pg';
+import type { Role } from '../shared/protocol.js';
+import { migratePostgres } from './pg-migrations.js';
+import {
+  applySessionPatch,
+  eventFromRow,
+  lastEventRow,
+  nextAuditEvent,
+  normalizeAuditInput,
+  rowFromEvent,
+  rowFromSession,
+  sessionFromRow,
+  sessionRecordSchema,
+  statusRow,
+  verifyEventRows,
+} from './store-rows.js';
+import { endedEventInput, GENESIS_HASH, SessionEndedError, type AuditEvent, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+
+export interface PgStoreOptions {
+  connectionString: string;
+  auditKey: string;
+  /** Pool size per instance; default 10. */
+  maxConnections?: number;
+}
+
+const SESSION_COLUMNS = `id, conversation_id, agent_name, metadata, customer_token_hash, agent_token_hash,
+  created_at, expires_at, status, started_at, ended_at, ended_by, end_reason, control_granted`;
+const AUDIT_COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
+
+// Epoch milliseconds are BIGINT; they fit a double exactly (< 2^53).
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function sessionParams(record: SessionRecord): unknown[] {
+  const row = rowFromSession(record);
+  return [
+    row['id'],
+    row['conversation_id'],
+    row['agent_name'],
+    row['metadata'],
+    row['customer_token_hash'],
+    row['agent_token_hash'],
+    row['created_at'],
+    row['expires_at'],
+    row['status'],
+    row['started_at'],
+    row['ended_at'],
+    row['ended_by'],
+    row['end_reason'],
+    row['control_granted'],
+  ];
+}
+
+/** Connects, runs the migrations, and returns the store. */
+export async function openPgStore(options: PgStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  async function getSession(db: Queryable, id: string, lock = false): Promise<SessionRecord | undefined> {
+    const result = await db.query(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const row: unknown = result.rows[0];
+    return row === undefined ? undefined : sessionFromRow(row);
+  }
+
+  async function writeSession(db: Queryable, record: SessionRecord): Promise<void> {
+    await db.query(
+      `UPDATE sessions SET status = $2, started_at = $3, ended_at = $4, ended_by = $5, end_reason = $6, control_granted = $7 WHERE id = $1`,
+      [record.id, record.status, record.startedAt, record.endedAt, record.endedBy, record.endReason, record.controlGranted ? 1 : 0],
+    );
+  }
+
+  /** Run `work` in one transaction on one pooled connection. */
+  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Inside a transaction: lock the session row, then continue the chain from the last stored row. */
+  async function appendLocked(client: pg.PoolClient, sessionId: string, input: AuditEventInput): Promise<AuditEvent> {
+    const head = await client.query('SELECT status FROM sessions WHERE id = $1 FOR UPDATE', [sessionId]);
+    const status: unknown = head.rows[0];
+    if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
+    if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
+    const lastResult = await client.query('SELECT seq, hash FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1', [sessionId]);
+    const lastRow: unknown = lastResult.rows[0];
+    const event = nextAuditEvent(options.auditKey, sessionId, lastRow === undefined ? undefined : lastEventRow.parse(lastRow), input);
+    const row = rowFromEvent(event);
+    await client.query(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      row.session_id,
+      row.seq,
+      row.type,
+      row.actor,
+      row.at,
+      row.data,
+      row.prev_hash,
+      row.hash,
+    ]);
+    await client.query('UPDATE sessions SET audit_count = $2, audit_head_hash = $3 WHERE id = $1', [sessionId, event.seq, event.hash]);
+    return event;
+  }
+
+  async function readEventRows(sessionId: string): Promise<unknown[]> {
+    const result = await pool.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = $1 ORDER BY seq ASC`, [sessionId]);
+    return result.rows;
+  }
+
+  return {
+    async createSession(record) {
+      const params = sessionParams(sessionRecordSchema.parse(record));
+      await pool.query(
+        `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, '${GENESIS_HASH}')`,
+        params,
+      );
+    },
+
+    getSession: (id) => getSession(pool, id),
+
+    async findByTokenHash(tokenHash) {
+      const result = await pool.query(
+        `SELECT ${SESSION_COLUMNS}, customer_token_hash = $1 AS is_customer FROM sessions WHERE customer_token_hash = $1 OR agent_token_hash = $1`,
+        [tokenHash],
+      );
+      const row: unknown = result.rows[0];
+      if (row === undefined) return undefined;
+      const isCustomer = typeof row === 'object' && row !== null && 'is_customer' in row && row.is_customer === true;
+      return { session: sessionFromRow(row), role: (isCustomer ? 'customer' : 'agent') satisfies Role };
+    },
+
+    updateSession: (id, patch) =>
+      transaction(async (client) => {
+        const current = await getSession(client, id, true);
+        if (current === undefined) return undefined;
+        const next = applySessionPatch(current, patch);
+        await writeSession(client, next);
+        return next;
+      }),
+
+    endSession: (id, end) =>
+      transaction(async (client) => {
+        const current = await getSession(client, id, true);
+        if (current === undefined) return undefined;
+        if (current.status === 'ended') return { session: current, endedNow: false };
+        await appendLocked(client, id, normalizeAuditInput(endedEventInput(current, end)));
+        const ended = applySessionPatch(current, { status: 'ended', endedAt: end.at, endedBy: end.by, endReason: end.reason });
+        await writeSession(client, ended);
+        return { session: ended, endedNow: true };
+      }),
+
+    async listByConversation(conversationId) {
+      const result = await pool.query(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE conversation_id = $1 ORDER BY created_at DESC, created_order DESC`,
+        [conversationId],
+      );
+      return result.rows.map((row: unknown) => sessionFromRow(row));
+    },
+
+    async listOpen() {
+      const result = await pool.query(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, created_order ASC`);
+      return result.rows.map((row: unknown) => sessionFromRow(row));
+    },
+
+    async appendEvent(sessionId, event) {
+      const input = normalizeAuditInput(event);
+      return transaction((client) => appendLocked(client, sessionId, input));
+    },
+
+    async listEvents(sessionId) {
+      return (await readEventRows(sessionId)).map((row) => {
+        const event = eventFromRow(row);
+        if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
+        return event.event;
+      });
+    },
+
+    async verifyChain(sessionId) {
+      const rows = await readEventRows(sessionId);
+      const head = await pool.query('SELECT audit_count, audit_head_hash FROM sessions WHERE id = $1', [sessionId]);
+      return verifyEventRows(options.auditKey, rows, head.rows[0]);
+    },
+
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The session bus over Redis, for several instances: presence keys that name
+ * the holding instance (valid only while that instance's liveness key lives,
+ * so a killed instance's roles free themselves within PRESENCE_TTL), one
+ * pub/sub channel per session, marks and once-keys with expiry.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis } from 'ioredis';
+import * as z from 'zod';
+import type { Role } from '../shared/protocol.js';
+import { busNote, type BusNote, type SessionBus } from './session-bus.js';
+
+const PREFIX = 'cobrowse:';
+const instanceKey = (id: string) => `${PREFIX}instance:${id}`;
+const presenceKey = (sessionId: string, role: Role) => `${PREFIX}presence:${sessionId}:${role}`;
+const channelOf = (sessionId: string) => `${PREFIX}session:${sessionId}`;
+
+// A holder is "<instance>/<connection>"; it counts only while its instance is alive.
+const CLAIM_LUA = `
+local holder = redis.call('GET', KEYS[1])
+if holder then
+  local instance = string.match(holder, '^([^/]+)/')
+  if instance and redis.call('EXISTS', ARGV[3] .. instance) == 1 then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+const PRESENT_LUA = `
+local holder = redis.call('GET', KEYS[1])
+if not holder then return 0 end
+local instance = string.match(holder, '^([^/]+)/')
+if instance and redis.call('EXISTS', ARGV[1] .. instance) == 1 then return 1 end
+return 0
+`;
+const RELEASE_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+// Per address, one count per instance; counts of instances that stopped announcing themselves are dropped.
+const COUNT_LUA = `
+redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 86400000)
+local fields = redis.call('HGETALL', KEYS[1])
+local total = 0
+for i = 1, #fields, 2 do
+  if redis.call('EXISTS', ARGV[3] .. fields[i]) == 1 then
+    total = total + tonumber(fields[i + 1])
+  else
+    redis.call('HDEL', KEYS[1], fields[i])
+  end
+end
+return total
+`;
+
+const envelope = z.strictObject({ from: z.string(), note: z.unknown() });
+
+export interface RedisBusOptions {
+  url: string;
+  /** How long a silent instance's roles stay held (it refreshes at a third of this). */
+  presenceTtlMs: number;
+  log: FastifyBaseLogger;
+}
+
+export class RedisBus implements SessionBus {
+  readonly instanceId = randomBytes(6).toString('hex');
+  readonly shared = true;
+  /** Commands; also given to the rate limiter and the support-code book. */
+  readonly redis: Redis;
+  readonly #subscriber: Redis;
+  readonly #handlers: ((sessionId: string, note: BusNote) => void)[] = [];
+  readonly #options: RedisBusOptions;
+  #heartbeat: NodeJS.Timeout | null = null;
+
+  private constructor(options: RedisBusOptions) {
+    this.#options = options;
+    const redisOptions = { maxRetriesPerRequest: 2, lazyConnect: true };
+    this.redis = new Redis(options.url, redisOptions);
+    this.#subscriber = new Redis(options.url, redisOptions);
+    for (const client of [this.redis, this.#subscriber]) {
+      client.on('error', (err: Error) => options.log.warn({ err: err.message }, 'redis connection error'));
+    }
+    this.#subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
+  }
+
+  /** Connects both clients and starts announcing this instance as alive. */
+  static async connect(options: RedisBusOptions): Promise<RedisBus> {
+    const bus = new RedisBus(options);
+    try {
+      await Promise.all([bus.redis.connect(), bus.#subscriber.connect()]);
+      await bus.#announce();
+    } catch (error) {
+      bus.redis.disconnect();
+      bus.#subscriber.disconnect();
+      throw error;
+    }
+    bus.#heartbeat = setInterval(() => {
+      bus.#announce().catch((err: unknown) => options.log.warn({ err }, 'could not refresh instance presence in redis'));
+    }, Math.max(100, Math.floor(options.presenceTtlMs / 3)));
+    bus.#heartbeat.unref();
+    return bus;
+  }
+
+  async #announce(): Promise<void> {
+    await this.redis.set(instanceKey(this.instanceId), '1', 'PX', this.#options.presenceTtlMs);
+  }
+
+  #onMessage(channel: string, text: string): void {
+    if (!channel.startsWith(`${PREFIX}session:`)) return;
+    const sessionId = channel.slice(`${PREFIX}session:`.length);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const outer = envelope.safeParse(json);
+    if (!outer.success || outer.data.from === this.instanceId) return;
+    const note = busNote.safeParse(outer.data.note);
+    if (!note.success) {
+      this.#options.log.warn({ sessionId }, 'ignored a malformed note from another instance');
+      return;
+    }
+    for (const handler of this.#handlers) handler(sessionId, note.data);
+  }
+
+  async claim(sessionId: string, role: Role, holder: string, ttlMs: number): Promise<boolean> {
+    const won = await this.redis.eval(CLAIM_LUA, 1, presenceKey(sessionId, role), `${this.instanceId}/${holder}`, String(Math.max(1_000, ttlMs)), `${PREFIX}instance:`);
+    return won === 1;
+  }
+
+  async release(sessionId: string, role: Role, holder: string): Promise<void> {
+    await this.redis.eval(RELEASE_LUA, 1, presenceKey(sessionId, role), `${this.instanceId}/${holder}`);
+  }
+
+  async present(sessionId: string, role: Role): Promise<boolean> {
+    return (await this.redis.eval(PRESENT_LUA, 1, presenceKey(sessionId, role), `${PREFIX}instance:`)) === 1;
+  }
+
+  async listen(sessionId: string): Promise<void> {
+    await this.#subscriber.subscribe(channelOf(sessionId));
+  }
+
+  async unlisten(sessionId: string): Promise<void> {
+    await this.#subscriber.unsubscribe(channelOf(sessionId));
+  }
+
+  async publish(sessionId: string, note: BusNote): Promise<void> {
+    await this.redis.publish(channelOf(sessionId), JSON.stringify({ from: this.instanceId, note }));
+  }
+
+  onNote(handler: (sessionId: string, note: BusNote) => void): void {
+    this.#handlers.push(handler);
+  }
+
+  async setMark(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.redis.set(`${PREFIX}mark:${key}`, value, 'PX', Math.max(1, ttlMs));
+  }
+
+  async getMark(key: string): Promise<string | null> {
+    return this.redis.get(`${PREFIX}mark:${key}`);
+  }
+
+  async countConnections(address: string, delta: number): Promise<number | null> {
+    const total = await this.redis.eval(COUNT_LUA, 1, `${PREFIX}connections:${address}`, this.instanceId, String(delta), `${PREFIX}instance:`);
+    return typeof total === 'number' ? total : null;
+  }
+
+  async once(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(`${PREFIX}once:${key}`, this.instanceId, 'PX', Math.max(1, ttlMs), 'NX')) === 'OK';
+  }
+
+  /** Graceful stop: this instance's roles free at once (its liveness key goes). */
+  async close(): Promise<void> {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    await this.redis.del(instanceKey(this.instanceId)).catch(() => 0);
+    await Promise.allSettled([this.redis.quit(), this.#subscriber.quit()]);
+  }
+}

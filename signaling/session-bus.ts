@@ -1,0 +1,107 @@
+/**
+ * What instances share about live sessions: who holds each role (presence),
+ * notes for the sockets of a session wherever they are (signals, control
+ * events, presence changes, the end), marks for timers, and "only one
+ * instance does this". One instance: everything in this process (LocalBus).
+ * Several instances: Redis (redis-bus.ts).
+ */
+import * as z from 'zod';
+import { endReason, endedBy, role as roleSchema, serverMessage, type Role } from '../shared/protocol.js';
+
+/** Notes arrive from other processes through Redis: parsed like any input. */
+export const busNote = z.discriminatedUnion('kind', [
+  /** A message for the socket holding `to` in the session, on whichever instance. */
+  z.strictObject({ kind: z.literal('deliver'), to: roleSchema, message: serverMessage }),
+  /** The session ended: every instance closes its sockets of it. */
+  z.strictObject({ kind: z.literal('ended'), by: endedBy, reason: endReason }),
+]);
+export type BusNote = z.infer<typeof busNote>;
+
+export interface SessionBus {
+  readonly instanceId: string;
+  /** Whether other instances share these sessions (so a peer can vanish with its instance). */
+  readonly shared: boolean;
+  /** Hold `role` for `holder`; false while a connection on a live instance holds it. */
+  claim(sessionId: string, role: Role, holder: string, ttlMs: number): Promise<boolean>;
+  /** Let go of the role if `holder` still holds it. */
+  release(sessionId: string, role: Role, holder: string): Promise<void>;
+  /** Whether a connection on a live instance holds the role. */
+  present(sessionId: string, role: Role): Promise<boolean>;
+  /** Receive the notes of a session (through onNote). */
+  listen(sessionId: string): Promise<void>;
+  unlisten(sessionId: string): Promise<void>;
+  publish(sessionId: string, note: BusNote): Promise<void>;
+  onNote(handler: (sessionId: string, note: BusNote) => void): void;
+  /** A shared value with a lifetime (the latest customer departure, for the "gone" timer). */
+  setMark(key: string, value: string, ttlMs: number): Promise<void>;
+  getMark(key: string): Promise<string | null>;
+  /**
+   * Add `delta` to this instance's count of sockets from `address`; the total
+   * over live instances, or null when there are no other instances to count.
+   */
+  countConnections(address: string, delta: number): Promise<number | null>;
+  /** True for exactly one caller per key while the key lives, across instances. */
+  once(key: string, ttlMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The one-instance bus: everything lives in this process. */
+export class LocalBus implements SessionBus {
+  readonly instanceId = 'local';
+  readonly shared = false;
+  readonly #holders = new Map<string, string>();
+  readonly #marks = new Map<string, { value: string; until: number }>();
+  readonly #onceKeys = new Map<string, number>();
+
+  async claim(sessionId: string, role: Role, holder: string): Promise<boolean> {
+    const key = `${sessionId}/${role}`;
+    if (this.#holders.has(key)) return false;
+    this.#holders.set(key, holder);
+    return true;
+  }
+
+  async release(sessionId: string, role: Role, holder: string): Promise<void> {
+    const key = `${sessionId}/${role}`;
+    if (this.#holders.get(key) === holder) this.#holders.delete(key);
+  }
+
+  async present(sessionId: string, role: Role): Promise<boolean> {
+    return this.#holders.has(`${sessionId}/${role}`);
+  }
+
+  // Every socket is in this process: the hub delivers directly and nothing travels.
+  async listen(): Promise<void> {}
+  async unlisten(): Promise<void> {}
+  async publish(): Promise<void> {}
+  onNote(): void {}
+
+  async setMark(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#marks.set(key, { value, until: Date.now() + ttlMs });
+  }
+
+  async getMark(key: string): Promise<string | null> {
+    const mark = this.#marks.get(key);
+    if (!mark) return null;
+    if (mark.until <= Date.now()) {
+      this.#marks.delete(key);
+      return null;
+    }
+    return mark.value;
+  }
+
+  // The hub counts this process's sockets itself.
+  async countConnections(): Promise<number | null> {
+    return null;
+  }
+
+  async once(key: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const until = this.#onceKeys.get(key);
+    if (until !== undefined && until > now) return false;
+    if (this.#onceKeys.size > 100_000) this.#onceKeys.clear();
+    this.#onceKeys.set(key, now + ttlMs);
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}
