@@ -14,6 +14,8 @@ export type ControlEventType = Extract<
 export interface SessionSummary {
   sessionId: string;
   conversationId: string | null;
+  /** The agent's display name given when the session was created. */
+  agentName: string | null;
   status: SessionStatus;
   createdAt: number;
   /** When the customer granted consent, or null. */
@@ -87,6 +89,7 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
   return {
     sessionId: session.id,
     conversationId: session.conversationId,
+    agentName: session.agentName,
     status: session.status,
     createdAt: session.createdAt,
     startedAt,

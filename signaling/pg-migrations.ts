@@ -54,6 +54,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
   `,
+  // 2: the session list, newest first (GET /api/sessions).
+  `CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC);`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

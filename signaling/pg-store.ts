@@ -4,6 +4,7 @@
  * serialised by a row lock on the session (SELECT ... FOR UPDATE), so writers
  * on different instances never fork or leave a gap in the chain.
  */
+import { sessionListSql, toPage } from './session-list.js';
 import pg from 'pg';
 import type { Role } from '../shared/protocol.js';
 import { migratePostgres } from './pg-migrations.js';
@@ -191,6 +192,12 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     async listOpen() {
       const result = await pool.query(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, created_order ASC`);
       return result.rows.map((row: unknown) => sessionFromRow(row));
+    },
+
+    async listSessions(filter) {
+      const { where, params, limit } = sessionListSql(filter, (index) => `$${index}`);
+      const result = await pool.query(`SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`, params);
+      return toPage(result.rows.map((row: unknown) => sessionFromRow(row)), filter.limit);
     },
 
     async appendEvent(sessionId, event) {

@@ -2,6 +2,7 @@
  * REST API for the chat system (API key) and for peers (their own token).
  * Every input is parsed with zod; every refusal is `{ error: { code, message } }`.
  */
+import { decodeCursor, DEFAULT_PAGE, encodeCursor, sessionListQuery } from './session-list.js';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
@@ -81,6 +82,23 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     const body = parseOrReply(createSessionBody, request.body ?? {}, reply, 'session request');
     if (!body) return reply;
     return reply.code(201).send(await sessions.create(body));
+  });
+
+  app.get('/api/sessions', { preHandler: requireApiKey }, async (request, reply) => {
+    const query = parseOrReply(sessionListQuery, request.query ?? {}, reply, 'session list query');
+    if (!query) return reply;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (after === null) return sendError(reply, 'BAD_MESSAGE', 'Invalid session list query at cursor: not a cursor this server returned.');
+    const page = await sessions.list({
+      limit: query.limit ?? DEFAULT_PAGE,
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.agent !== undefined ? { agentName: query.agent } : {}),
+      ...(query.conversation !== undefined ? { conversationId: query.conversation } : {}),
+      ...(query.from !== undefined ? { createdFrom: query.from } : {}),
+      ...(query.to !== undefined ? { createdBefore: query.to } : {}),
+      ...(after !== undefined ? { after } : {}),
+    });
+    return { sessions: page.sessions, next: page.next === null ? null : encodeCursor(page.next) };
   });
 
   app.get('/api/sessions/:id', { preHandler: requireApiKey }, async (request, reply) => {

@@ -3,6 +3,7 @@
  * the end of a session (audit record, listeners, webhook). The only place that
  * changes a session's status.
  */
+import type { SessionListFilter, SessionListPage } from './session-list.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ErrorCode } from '../shared/errors.js';
@@ -112,6 +113,13 @@ export class SessionLifecycle {
   async summary(id: string): Promise<SessionSummary | undefined> {
     const session = await this.store.getSession(id);
     return session ? summarizeSession(session, await this.store.listEvents(id)) : undefined;
+  }
+
+  /** One page of sessions with their summaries, and where the next page starts. */
+  async list(filter: SessionListFilter): Promise<{ sessions: SessionSummary[]; next: SessionListPage['next'] }> {
+    const page = await this.store.listSessions(filter);
+    const sessions = await Promise.all(page.sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))));
+    return { sessions, next: page.next };
   }
 
   async listByConversation(conversationId: string): Promise<SessionSummary[]> {

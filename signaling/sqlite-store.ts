@@ -4,6 +4,7 @@
  * by triggers against UPDATE/DELETE, and every row carries its predecessor's
  * hash so that tampering done around the triggers is still detectable.
  */
+import { sessionListSql, toPage } from './session-list.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -80,6 +81,8 @@ const MIGRATIONS: readonly string[] = [
     SELECT RAISE(ABORT, 'audit events are append-only');
   END;
   `,
+  // 2: the session list, newest first (GET /api/sessions).
+  `CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -210,6 +213,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async listOpen() {
       return selectOpen.all().map((row: unknown) => sessionFromRow(row));
+    },
+
+    async listSessions(filter) {
+      const { where, params, limit } = sessionListSql(filter, () => '?');
+      const rows = db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`).all(...params);
+      return toPage(rows.map((row: unknown) => sessionFromRow(row)), filter.limit);
     },
 
     async appendEvent(sessionId, event) {

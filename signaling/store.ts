@@ -8,6 +8,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { EndedBy, EndReason, SessionStatus, Role } from '../shared/protocol.js';
+import type { SessionListFilter, SessionListPage } from './session-list.js';
 
 export type Actor = Role | 'system' | 'api';
 
@@ -119,6 +120,8 @@ export interface SessionStore {
   listByConversation(conversationId: string): Promise<SessionRecord[]>;
   /** Sessions whose status is not 'ended', soonest expiry first (for TTL sweeps at startup). */
   listOpen(): Promise<SessionRecord[]>;
+  /** Filtered, newest first (creation time, then id), one page after the cursor (session-list.ts). */
+  listSessions(filter: SessionListFilter): Promise<SessionListPage>;
 }
 
 export interface AuditStore {

@@ -80,6 +80,7 @@ describe('summarizeSession', () => {
     expect(result).toEqual({
       sessionId: id,
       conversationId: 'conv-42',
+      agentName: 'Grace',
       status: 'ended',
       createdAt: T0,
       startedAt: T0 + 2_000,

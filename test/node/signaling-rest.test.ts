@@ -102,6 +102,43 @@ describe('REST API', () => {
     expect((await api(server, '/api/sessions/bad id!')).status).toBe(400);
   });
 
+  it('lists sessions with filters and a cursor; refuses without the key, with a bad filter or a forged cursor', async () => {
+    server = await startTestServer();
+    const s = server;
+    const created: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const body = { conversationId: i % 2 === 0 ? 'conv-even' : 'conv-odd', agentName: i < 4 ? 'Dana' : 'Lee' };
+      const res = await api(s, '/api/sessions', { method: 'POST', body: JSON.stringify(body) });
+      created.push(((await res.json()) as { sessionId: string }).sessionId);
+    }
+    type Page = { sessions: Array<{ sessionId: string; status: string; agentName: string | null; conversationId: string | null }>; next: string | null };
+    const all: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await api(s, `/api/sessions?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as Page;
+      expect(page.sessions.length).toBeLessThanOrEqual(3);
+      all.push(...page.sessions.map((session) => session.sessionId));
+      cursor = page.next;
+    } while (cursor !== null);
+    expect(new Set(all)).toEqual(new Set(created));
+    expect(all).toHaveLength(created.length);
+
+    const lee = (await (await api(s, '/api/sessions?agent=Lee&conversation=conv-even&status=pending')).json()) as Page;
+    expect(lee.sessions.map((session) => session.sessionId).sort()).toEqual([created[4], created[6]].sort());
+    expect(lee.sessions.every((session) => session.agentName === 'Lee' && session.conversationId === 'conv-even')).toBe(true);
+    const future = (await (await api(s, `/api/sessions?from=${new Date(Date.now() + 60_000).toISOString()}`)).json()) as Page;
+    expect(future.sessions).toEqual([]);
+
+    expect((await api(s, '/api/sessions', { key: null })).status).toBe(401);
+    for (const bad of ['status=gone', 'limit=0', 'limit=500', 'from=yesterday', 'cursor=bm90LWEtY3Vyc29y', 'extra=1']) {
+      const res = await api(s, `/api/sessions?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_MESSAGE');
+    }
+  });
+
   it('ends a session through the API, tells the connected peers, and refuses to end it twice', async () => {
     server = await startTestServer();
     const s = await createSession(server);

@@ -156,6 +156,53 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       expect((await store.listOpen()).map((s) => s.id)).toEqual([otherConversation.id, older.id, noConversation.id]);
     });
 
+    it('lists sessions with filters, newest first, in pages that neither skip nor repeat a row', async () => {
+      const statuses = ['pending', 'live', 'ended', 'consented'] as const;
+      const agents = ['Ada', 'Grace', null] as const;
+      const all: SessionRecord[] = [];
+      // Equal creation times on purpose: the id breaks the tie, so a page boundary cannot fall between twins.
+      for (let i = 0; i < 23; i++) {
+        const session = makeSession({
+          id: `list-${String(i).padStart(2, '0')}-${Math.random().toString(36).slice(2, 8)}`,
+          createdAt: 10_000 + Math.floor(i / 3) * 100,
+          status: statuses[i % statuses.length],
+          agentName: agents[i % agents.length] ?? null,
+          conversationId: i % 5 === 0 ? 'conv-list' : 'conv-other',
+        });
+        all.push(session);
+        await store.createSession(session);
+      }
+      // Oracle: the same order and filters computed here, without SQL.
+      const newestFirst = [...all].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      const pages = async (filter: Omit<Parameters<Store['listSessions']>[0], 'limit' | 'after'>, limit: number): Promise<string[]> => {
+        const ids: string[] = [];
+        let after: Parameters<Store['listSessions']>[0]['after'];
+        for (let guard = 0; guard < 50; guard++) {
+          const page = await store.listSessions({ ...filter, limit, ...(after ? { after } : {}) });
+          expect(page.sessions.length).toBeLessThanOrEqual(limit);
+          ids.push(...page.sessions.map((session) => session.id));
+          if (page.next === null) return ids;
+          after = page.next;
+        }
+        throw new Error('pagination did not end');
+      };
+      expect(await pages({}, 5)).toEqual(newestFirst.map((session) => session.id));
+      expect(await pages({}, 100)).toEqual(newestFirst.map((session) => session.id));
+      expect(await pages({ status: ['live', 'pending'] }, 4)).toEqual(
+        newestFirst.filter((session) => session.status === 'live' || session.status === 'pending').map((session) => session.id),
+      );
+      expect(await pages({ agentName: 'Grace', conversationId: 'conv-other' }, 2)).toEqual(
+        newestFirst.filter((session) => session.agentName === 'Grace' && session.conversationId === 'conv-other').map((session) => session.id),
+      );
+      expect(await pages({ createdFrom: 10_200, createdBefore: 10_500 }, 3)).toEqual(
+        newestFirst.filter((session) => session.createdAt >= 10_200 && session.createdAt < 10_500).map((session) => session.id),
+      );
+      expect((await store.listSessions({ agentName: 'nobody', limit: 10 })).sessions).toEqual([]);
+      // A page holds whole records, equal to what getSession returns.
+      const [first] = (await store.listSessions({ limit: 1 })).sessions;
+      expect(first).toEqual(await store.getSession(newestFirst[0]?.id ?? ''));
+    });
+
     it('ends a session exactly once, with its ended event, however many writers race to end it', async () => {
       const session = makeSession();
       await store.createSession(session);
