@@ -48,7 +48,8 @@ export const agentViewStyles = css`
     background: #d97706;
   }
   .status[data-state='ended']::before,
-  .status[data-state='invalid']::before {
+  .status[data-state='invalid']::before,
+  .status[data-state='refused']::before {
     background: #b91c1c;
   }
   .page {

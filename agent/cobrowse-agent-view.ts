@@ -22,6 +22,7 @@ const STATE_LABELS: Record<AgentState, string> = {
   reconnecting: 'Reconnecting',
   ended: 'Ended',
   invalid: 'Invalid link',
+  refused: 'Not joined',
 };
 
 const DRAW_COLOR = '#e11d48';
@@ -577,7 +578,7 @@ export class CobrowseAgentView extends LitElement {
   }
 
   #renderNotice() {
-    const waiting = !['ended', 'invalid'].includes(this._state);
+    const waiting = !['ended', 'invalid', 'refused'].includes(this._state);
     const hint = NOTICE_HINTS[this._state];
     return html`<div class="notice">
       <div class="card">
@@ -614,7 +615,7 @@ export class CobrowseAgentView extends LitElement {
                 ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
               </button>`}
           ${this._controlNote ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
-          <button type="button" class="danger" ?disabled=${this._state === 'ended' || this._state === 'invalid'} @click=${() => this.session?.end()}>
+          <button type="button" class="danger" ?disabled=${this._state === 'ended' || this._state === 'invalid' || this._state === 'refused'} @click=${() => this.session?.end()}>
             End session
           </button>
         </div>
@@ -652,7 +653,7 @@ export class CobrowseAgentView extends LitElement {
           <svg aria-hidden="true"></svg>
         </div>
         <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true"><path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" /></svg>
-        ${!this._hasView || this._state === 'ended' || this._state === 'invalid' ? this.#renderNotice() : nothing}
+        ${!this._hasView || this._state === 'ended' || this._state === 'invalid' || this._state === 'refused' ? this.#renderNotice() : nothing}
         ${stale ? html`<div class="stale" role="status">Connection lost: this view may be out of date</div>` : nothing}
         ${this._toast ? html`<div class="toast" role="status">${this._toast}</div>` : nothing}
       </div>

@@ -27,6 +27,8 @@ export interface SignalingEvents {
   error: ServerOf<'error'>;
   /** The socket is closed for good: the server refused or ended it, or close() was called. */
   closed: { code: number; reason: string; error: ErrorCode | null };
+  /** The server refused this attempt for a reason that may pass (e.g. ROLE_TAKEN); a retry follows. */
+  refused: { code: number; reason: string; error: ErrorCode };
 }
 
 /** The subset of the WebSocket API we use, so Node tests can pass `ws`. */
@@ -219,6 +221,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       this.#finish(code, reason || ERROR_CODES[error].message, error);
       return;
     }
+    if (error) this.emit('refused', { code, reason: reason || ERROR_CODES[error].message, error });
+    // A listener may have closed the client for good.
+    if ((this.#state as SignalingState) === 'closed') return;
     this.#scheduleReconnect();
   }
 

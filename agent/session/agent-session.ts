@@ -31,7 +31,9 @@ export type AgentState =
   | 'reconnecting'
   | 'ended'
   /** The link is wrong, expired or already used. */
-  | 'invalid';
+  | 'invalid'
+  /** The server would not let this console join (another console holds the agent's place). */
+  | 'refused';
 
 export interface AgentSessionEvents {
   state: { state: AgentState; detail: string };
@@ -55,6 +57,11 @@ export interface AgentSessionOptions {
   createSocket?: (url: string) => SocketLike;
 }
 
+/** Refusals because another console holds the agent's place before the console stops trying. */
+const ROLE_TAKEN_ATTEMPTS = 4;
+const ROLE_TAKEN_RETRYING = 'This session is open in another console (a colleague, or this link in another tab). Waiting for it to close…';
+const ROLE_TAKEN_FINAL = 'This session is open in another console (a colleague, or this link in another tab). Close it there, then reload this page.';
+
 const INVALID_MESSAGES: Record<string, string> = {
   UNAUTHORIZED: 'This link is not valid. Ask for a new co-browsing link.',
   SESSION_ENDED: 'This co-browsing session has already ended.',
@@ -77,6 +84,9 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   readonly #options: AgentSessionOptions;
   readonly #signaling: SignalingClient;
   #state: AgentState = 'connecting';
+  /** Refusals in a row because another console holds the agent's place (reset once welcomed). */
+  #roleTakenRefusals = 0;
+  #detail = '';
   #iceServers: IceServer[] = [];
   #peer: PeerTransport | null = null;
   /** An answering peer made ahead of the customer's offer (see #prepareSparePeer). */
@@ -102,6 +112,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       ...(options.createSocket ? { createSocket: options.createSocket } : {}),
     });
     this.#signaling.on('welcome', (welcome) => {
+      this.#roleTakenRefusals = 0;
       this.sessionId = welcome.sessionId;
       this.agentName = welcome.agentName ?? '';
       this.#iceServers = welcome.iceServers;
@@ -133,10 +144,22 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     });
     this.#signaling.on('ended', ({ reason }) => this.#finish(reason));
     this.#signaling.on('state', (state) => {
-      if (state === 'reconnecting' && !this.#channel?.open) this.#setState('reconnecting', 'Reconnecting to the server…');
+      if (state === 'reconnecting' && !this.#channel?.open && this.#roleTakenRefusals === 0) this.#setState('reconnecting', 'Reconnecting to the server…');
+    });
+    this.#signaling.on('refused', ({ error }) => {
+      if (error !== 'ROLE_TAKEN' || this.#channel?.open) return;
+      // Another console holds the agent's place: a colleague, or this link in another tab. It may be a
+      // connection of ours that the server has not seen drop yet, so retry a few times, saying why.
+      this.#roleTakenRefusals += 1;
+      if (this.#roleTakenRefusals >= ROLE_TAKEN_ATTEMPTS) {
+        this.#setState('refused', ROLE_TAKEN_FINAL);
+        this.#signaling.close();
+      } else {
+        this.#setState('reconnecting', ROLE_TAKEN_RETRYING);
+      }
     });
     this.#signaling.on('closed', ({ error, reason }) => {
-      if (this.#state === 'ended') return;
+      if (this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
       if (error && INVALID_MESSAGES[error]) {
         this.#setState(error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION' ? 'invalid' : 'ended', INVALID_MESSAGES[error]!);
       } else if (!this.#channel?.open) {
@@ -248,7 +271,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
    * Allow to the first frame). An answering peer stays inert until signaled.
    */
   #prepareSparePeer(): void {
-    if (this.#sparePeer || !this.#consented || this.#state === 'ended' || this.#state === 'invalid') return;
+    if (this.#sparePeer || !this.#consented || this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
     try {
       this.#sparePeer = this.#createAnsweringPeer();
     } catch {
@@ -368,9 +391,10 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
 
   /** The one place the state changes. */
   #setState(state: AgentState, detail: string): void {
-    if (this.#state === state) return;
-    if (this.#state === 'ended' || this.#state === 'invalid') return;
+    if (this.#state === state && this.#detail === detail) return;
+    if (this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
     this.#state = state;
+    this.#detail = detail;
     this.emit('state', { state, detail });
   }
 }

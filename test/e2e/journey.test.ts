@@ -223,6 +223,22 @@ describe('customer and agent in two browsers', () => {
     await agent.close();
   });
 
+  it('tells a second console on the same link that another console has the session, and stops trying', async () => {
+    const session = await newSession(harness);
+    const first = await harness.agentBrowser.newPage();
+    await first.goto(session.agentLink);
+    await expect.poll(() => agentStatus(first), { timeout: 10_000 }).toBe('Waiting for the customer');
+    const second = await harness.agentBrowser.newPage();
+    await second.goto(session.agentLink);
+    await expect.poll(() => second.getByText('This session is open in another console').first().isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => agentStatus(second), { timeout: 20_000 }).toBe('Not joined');
+    expect(await second.getByText('Close it there, then reload this page.').isVisible()).toBe(true);
+    // The first console was never disturbed.
+    expect(await agentStatus(first)).toBe('Waiting for the customer');
+    await second.close();
+    await first.close();
+  });
+
   it('shows a clear message for a wrong agent link', async () => {
     const agent = await harness.agentBrowser.newPage();
     await agent.goto(`${harness.server.baseUrl}/agent/#token=${'x'.repeat(43)}`);
