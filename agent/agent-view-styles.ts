@@ -52,6 +52,15 @@ export const agentViewStyles = css`
   .status[data-state='refused']::before {
     background: #b91c1c;
   }
+  .viewport {
+    font-size: 0.8rem;
+    color: #4b5563;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+  :host(:fullscreen) {
+    background: #f3f4f6;
+  }
   .page {
     flex: 1 1 200px;
     min-width: 0;

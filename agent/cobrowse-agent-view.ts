@@ -26,6 +26,8 @@ const STATE_LABELS: Record<AgentState, string> = {
 };
 
 const DRAW_COLOR = '#e11d48';
+/** Fitting the customer's viewport to the stage enlarges it at most this much. */
+const MAX_FIT_SCALE = 2;
 /** Shorter drags (in the agent's pixels) are clicks, not arrows. */
 const MIN_ARROW_LENGTH = 8;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -68,6 +70,10 @@ export class CobrowseAgentView extends LitElement {
   @state() accessor _page = { url: '', title: '' };
   @state() accessor _hasView = false;
   @state() accessor _toast = '';
+  @state() accessor _fullscreen = false;
+  readonly #onFullscreenChange = (): void => {
+    this._fullscreen = document.fullscreenElement === this;
+  };
   /** Who changed control last, in words ("The customer took back control."); stays until control changes again. */
   @state() accessor _controlNote = '';
 
@@ -135,8 +141,14 @@ export class CobrowseAgentView extends LitElement {
     notify: (message) => this.#notify(message),
   });
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.#onFullscreenChange);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
     this.#resizeObserver?.disconnect();
     this.#detachMirrorListeners?.();
     this.session?.close();
@@ -231,6 +243,12 @@ export class CobrowseAgentView extends LitElement {
     }
   }
 
+  /** The console alone on the agent's screen (and back); the view refits on the resize. */
+  #toggleFullscreen(): void {
+    if (document.fullscreenElement === this) void document.exitFullscreen().catch(() => undefined);
+    else void this.requestFullscreen?.().catch(() => this.#notify('Full screen is not available here.'));
+  }
+
   /** Scale the customer's viewport to fit the stage, keeping its aspect ratio. */
   #fit(): void {
     const mirror = this.mirror;
@@ -238,7 +256,8 @@ export class CobrowseAgentView extends LitElement {
     const { w, h } = mirror.viewport;
     if (!w || !h) return;
     const stage = this._stage.getBoundingClientRect();
-    const scale = Math.min(1, (stage.width - 24) / w, (stage.height - 24) / h);
+    // Up as well as down: a phone-sized viewport on a large screen is drawn bigger, to at most MAX_FIT_SCALE.
+    const scale = Math.min(MAX_FIT_SCALE, (stage.width - 24) / w, (stage.height - 24) / h);
     this.#scale = scale > 0 ? scale : 1;
     const left = Math.max(0, (stage.width - w * this.#scale) / 2);
     const top = Math.max(0, (stage.height - h * this.#scale) / 2);
@@ -598,6 +617,10 @@ export class CobrowseAgentView extends LitElement {
       <header part="toolbar">
         <span class="status" data-state=${this._state} role="status">${STATE_LABELS[this._state]}</span>
         <span class="page" title=${this._page.url}>${this._page.title ? html`<strong>${this._page.title}</strong> · ` : nothing}${path}</span>
+        ${this._hasView && this.mirror
+          ? html`<span class="viewport" title="The customer's window size and pixel ratio">${this.mirror.viewport.w}×${this.mirror.viewport.h}${this.mirror.viewport.dpr !== 1 ? ` @${this.mirror.viewport.dpr}x` : ''}</span>
+              <button type="button" class="fullscreen" @click=${() => this.#toggleFullscreen()}>${this._fullscreen ? 'Exit full screen' : 'Full screen'}</button>`
+          : nothing}
         <div class="tools" role="toolbar" aria-label="Guidance tools">
           ${this.#toolButton('pointer', 'Pointer', !live)} ${this.#toolButton('highlight', 'Highlight', !live)}
           ${this.#toolButton('draw', 'Draw', !live)} ${this.#toolButton('arrow', 'Arrow', !live)}
