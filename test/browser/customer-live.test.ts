@@ -71,7 +71,6 @@ describe('customer live session', () => {
   it('refuses a remote action into a masked field and leaves it unchanged', async () => {
     live = await goLive();
     const card = document.getElementById('card') as HTMLInputElement;
-    const password = document.getElementById('password') as HTMLInputElement;
     const name = document.getElementById('name') as HTMLInputElement;
     const ids = { card: nodeIdOf(live.agent.received, 'card'), password: nodeIdOf(live.agent.received, 'password'), name: nodeIdOf(live.agent.received, 'name') };
 

@@ -7,7 +7,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../signaling/webhook.js';
-import type { Page } from 'playwright-core';
 import {
   RECORD_CHANNEL_BYTES,
   agentStatus,

@@ -126,7 +126,8 @@ describe('REST API', () => {
     expect(all).toHaveLength(created.length);
 
     const lee = (await (await api(s, '/api/sessions?agent=Lee&conversation=conv-even&status=pending')).json()) as Page;
-    expect(lee.sessions.map((session) => session.sessionId).sort()).toEqual([created[4], created[6]].sort());
+    const byId = (a: string | undefined, b: string | undefined): number => (a ?? '').localeCompare(b ?? '');
+    expect(lee.sessions.map((session) => session.sessionId).sort(byId)).toEqual([created[4], created[6]].sort(byId));
     expect(lee.sessions.every((session) => session.agentName === 'Lee' && session.conversationId === 'conv-even')).toBe(true);
     const future = (await (await api(s, `/api/sessions?from=${new Date(Date.now() + 60_000).toISOString()}`)).json()) as Page;
     expect(future.sessions).toEqual([]);

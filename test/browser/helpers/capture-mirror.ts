@@ -67,7 +67,7 @@ export class CaptureTestMirror {
         return;
       case 'input': {
         const node = this.#get(message.id);
-        const state = { ...(this.#state.get(node) ?? {}) };
+        const state = { ...this.#state.get(node) };
         if (message.v !== undefined) state.v = message.v;
         if (message.chk !== undefined) state.chk = message.chk;
         if (message.sel !== undefined) state.sel = message.sel;
