@@ -13,7 +13,7 @@
  * until the next snapshot, rather than letting the mirror drift.
  */
 import type { DomFrame } from '../../shared/protocol.js';
-import { SequenceChecker } from '../../shared/sequence.js';
+import { FrameOrder, type FrameOrderStats } from './frame-order.js';
 import {
   applyFormState,
   applySheetRules,
@@ -76,7 +76,6 @@ export interface MirrorStats {
   lastError: string | null;
 }
 
-type MirrorState = 'waiting' | 'building' | 'live' | 'desynced' | 'destroyed';
 
 /** A frame that does not fit the mirror's document: the mirror has drifted. */
 class MirrorApplyError extends Error {
@@ -97,14 +96,12 @@ export class Mirror {
   readonly iframe: HTMLIFrameElement;
 
   readonly #options: MirrorOptions;
-  readonly #checker = new SequenceChecker();
-  #state: MirrorState = 'waiting';
-  #pendingParts: SnapshotFrame[] = [];
+  readonly #order: FrameOrder<SnapshotFrame, StateOrMutationFrame>;
+  #destroyed = false;
   /** Set while the first snapshot is built as it arrives: the work left for after its final part. */
   #incremental: DeferredWork | null = null;
   /** Whether a snapshot was ever shown: until then there is no page to keep on screen during a build. */
   #shownOnce = false;
-  #queued: StateOrMutationFrame[] = [];
   #nodes = new Map<number, Node>();
   #ids = new WeakMap<Node, number>();
   #masked = new Set<number>();
@@ -115,21 +112,13 @@ export class Mirror {
   readonly #hover = new HoverChain();
   readonly #topLayer = new TopLayerReplay();
   #focusedId: number | null = null;
-  /** The last seq whose frame was fully applied since the current snapshot (what a resync reports). */
-  #lastAppliedSeq: number | null = null;
   #viewport: MirrorViewport = { w: 0, h: 0, dpr: 1 };
   #scroll = { x: 0, y: 0 };
   #url = '';
   #title = '';
   #pageBase: URL | null = null;
-  #stats: Omit<MirrorStats, 'nodes'> = {
-    framesApplied: 0,
-    framesIgnored: 0,
-    gaps: 0,
-    duplicates: 0,
+  #stats: Omit<MirrorStats, 'nodes' | keyof FrameOrderStats> = {
     applyFailures: 0,
-    resyncRequests: 0,
-    snapshots: 0,
     droppedAttributes: 0,
     inertElements: 0,
     unknownTargets: 0,
@@ -144,6 +133,31 @@ export class Mirror {
 
   constructor(options: MirrorOptions) {
     this.#options = options;
+    this.#order = new FrameOrder<SnapshotFrame, StateOrMutationFrame>({
+      snapshotStarted: (first) => this.#snapshotStarted(first),
+      snapshotPart: (part) => {
+        if (this.#incremental === null) return;
+        this.#addSnapshotNodes(part.nodes, this.#incremental, rootsWithDoctype(part.nodes));
+        if (!part.final) this.#layOutNow();
+      },
+      snapshotCompleted: (parts) => this.#snapshotCompleted(parts),
+      frame: (frame) => this.#applyFrame(frame),
+      resync: (lastAppliedSeq) => {
+        this.#incremental = null;
+        try {
+          this.#options.onResyncNeeded(lastAppliedSeq);
+        } catch {
+          // The console's handler failing must not break the mirror's own state.
+        }
+      },
+      applied: (frame) => {
+        try {
+          this.#options.onFrameApplied?.(frame);
+        } catch {
+          // Observers do not get to break ordering.
+        }
+      },
+    });
     const iframe = options.container.ownerDocument.createElement('iframe');
     // Set before insertion: the sandbox of the first document is fixed when the frame is created.
     iframe.setAttribute('sandbox', 'allow-same-origin');
@@ -172,7 +186,7 @@ export class Mirror {
    */
   pointer(x: number, y: number, gone = false): void {
     const doc = this.#nodes.get(0);
-    if (gone || !isDocument(doc) || this.#state === 'destroyed') {
+    if (gone || !isDocument(doc) || this.#destroyed) {
       this.#hover.clear();
       return;
     }
@@ -195,18 +209,19 @@ export class Mirror {
   }
 
   get stats(): Readonly<MirrorStats> {
-    return { ...this.#stats, nodes: this.#nodes.size };
+    return { ...this.#order.stats, ...this.#stats, nodes: this.#nodes.size };
   }
 
   /** Applies one DOM frame in order. Never throws: problems are counted and end in onResyncNeeded. */
   apply(frame: DomFrame): void {
-    if (this.#state === 'destroyed') return;
+    if (this.#destroyed) return;
     try {
-      this.#accept(frame);
+      if (frame.t === 'snapshot') this.#order.acceptSnapshotPart(frame);
+      else this.#order.acceptFrame(frame);
     } catch (error) {
       this.#stats.applyFailures++;
       this.#stats.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      this.#requestResync();
+      this.#order.fail();
     }
   }
 
@@ -244,127 +259,39 @@ export class Mirror {
   }
 
   destroy(): void {
-    this.#state = 'destroyed';
+    this.#destroyed = true;
+    this.#order.destroy();
     this.#resizeObserver?.disconnect();
     this.#resizeObserver = null;
     this.#nodes.clear();
     this.#masked.clear();
     this.#scrollTargets.clear();
-    this.#pendingParts = [];
-    this.#queued = [];
+    this.#incremental = null;
     this.iframe.remove();
   }
 
   // -------------------------------------------------------------------------
-  // Ordering and resync
+  // Snapshot runs (ordering is frame-order.ts)
 
-  #accept(frame: DomFrame): void {
-    if (frame.t === 'snapshot') {
-      this.#acceptSnapshotPart(frame);
-      return;
-    }
-    if (this.#state === 'desynced') {
-      this.#stats.framesIgnored++;
-      return;
-    }
-    if (this.#state === 'waiting') {
-      // Frames before any snapshot cannot be placed anywhere.
-      this.#stats.framesIgnored++;
-      this.#stats.gaps++;
-      this.#requestResync();
-      return;
-    }
-    if (!this.#inSequence(frame.seq)) return;
-    if (this.#state === 'building') {
-      this.#queued.push(frame);
-      return;
-    }
-    this.#applyFrame(frame);
-    this.#applied(frame);
+  /** Part 0: the first snapshot is built as its parts arrive (nothing to keep on screen meanwhile). */
+  #snapshotStarted(first: SnapshotFrame): void {
+    this.#incremental = null;
+    if (this.#shownOnce) return;
+    this.#setBuilding(true);
+    const doctypeRoots = rootsWithDoctype(first.nodes);
+    this.#incremental = this.#beginSnapshot(first, doctypeRoots.has(0));
+    this.#addSnapshotNodes(first.nodes, this.#incremental, doctypeRoots);
+    if (!first.final) this.#layOutNow();
   }
 
-  #acceptSnapshotPart(frame: SnapshotFrame): void {
-    if (frame.part === 0) {
-      this.#checker.expectFrom(frame.seq);
-      this.#checker.accept(frame.seq);
-      this.#pendingParts = [frame];
-      this.#queued = [];
-      this.#lastAppliedSeq = null;
-      this.#state = 'building';
-      this.#incremental = null;
-      if (!this.#shownOnce) {
-        this.#setBuilding(true);
-        const doctypeRoots = rootsWithDoctype(frame.nodes);
-        this.#incremental = this.#beginSnapshot(frame, doctypeRoots.has(0));
-        this.#addSnapshotNodes(frame.nodes, this.#incremental, doctypeRoots);
-      }
-    } else {
-      if (this.#state === 'desynced' || this.#state === 'waiting') {
-        this.#stats.framesIgnored++;
-        if (this.#state === 'waiting') this.#requestResync();
-        return;
-      }
-      if (!this.#inSequence(frame.seq)) return;
-      if (this.#state !== 'building' || frame.part !== this.#pendingParts.length) {
-        throw new MirrorApplyError(`snapshot part ${frame.part} arrived out of order`);
-      }
-      this.#pendingParts.push(frame);
-      if (this.#incremental !== null) this.#addSnapshotNodes(frame.nodes, this.#incremental, rootsWithDoctype(frame.nodes));
-    }
-    if (this.#incremental !== null && !frame.final) this.#layOutNow();
-    if (!frame.final) return;
-    const parts = this.#pendingParts;
-    const queued = this.#queued;
+  /** The final part: finish the build (or build the buffered parts in one go) and show it. */
+  #snapshotCompleted(parts: readonly SnapshotFrame[]): void {
     const incremental = this.#incremental;
-    this.#pendingParts = [];
-    this.#queued = [];
     this.#incremental = null;
     if (incremental !== null) this.#finishSnapshot(parts, incremental);
     else this.#buildSnapshot(parts);
     this.#shownOnce = true;
     this.#setBuilding(false);
-    this.#state = 'live';
-    this.#stats.snapshots++;
-    for (const part of parts) this.#applied(part);
-    for (const queuedFrame of queued) {
-      this.#applyFrame(queuedFrame);
-      this.#applied(queuedFrame);
-    }
-  }
-
-  /** Checks seq; a duplicate or gap asks for a resync and returns false. */
-  #inSequence(seq: number): boolean {
-    const verdict = this.#checker.accept(seq);
-    if (verdict === 'ok') return true;
-    if (verdict === 'gap') this.#stats.gaps++;
-    else this.#stats.duplicates++;
-    this.#stats.framesIgnored++;
-    this.#requestResync();
-    return false;
-  }
-
-  #requestResync(): void {
-    if (this.#state === 'desynced' || this.#state === 'destroyed') return;
-    this.#state = 'desynced';
-    this.#pendingParts = [];
-    this.#incremental = null;
-    this.#queued = [];
-    this.#stats.resyncRequests++;
-    try {
-      this.#options.onResyncNeeded(this.#lastAppliedSeq);
-    } catch {
-      // The console's handler failing must not break the mirror's own state.
-    }
-  }
-
-  #applied(frame: DomFrame): void {
-    this.#stats.framesApplied++;
-    this.#lastAppliedSeq = frame.seq;
-    try {
-      this.#options.onFrameApplied?.(frame);
-    } catch {
-      // Observers do not get to break ordering.
-    }
   }
 
   #applyFrame(frame: StateOrMutationFrame): void {
