@@ -28,7 +28,20 @@ import {
 } from './build-node.js';
 import { HoverChain } from './hover.js';
 import { TopLayerReplay } from './top-layer.js';
-import { FOCUS_ATTRIBUTE, MASKED_ATTRIBUTE, MIRROR_CSS, SHADOW_FALLBACK_TAG } from './masked-style.js';
+import { FOCUS_ATTRIBUTE, MASKED_ATTRIBUTE, SHADOW_FALLBACK_TAG } from './masked-style.js';
+import { MirrorSheets, setAdoptedSheets } from './adopted-sheets.js';
+import { PageUrls } from './page-urls.js';
+import {
+  canAttachShadow,
+  createDoctype,
+  hasEditingFocus,
+  insertQuietly,
+  isDocument,
+  isElement,
+  isShadowRoot,
+  ownerDocumentOf,
+  rootsWithDoctype,
+} from './dom-nodes.js';
 
 type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
 type MutationsFrame = Extract<DomFrame, { t: 'mutations' }>;
@@ -84,13 +97,6 @@ class MirrorApplyError extends Error {
 
 type DeferredWork = (() => void)[];
 
-const SHADOW_HOST_TAGS = new Set([
-  'article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'main', 'nav', 'p', 'section', 'span',
-]);
-
-const SAFE_PAGE_PROTOCOLS = new Set(['http:', 'https:']);
-
 /** The customer's page, rebuilt inert in an iframe, with a node id ↔ node map for the agent tools. */
 export class Mirror {
   readonly iframe: HTMLIFrameElement;
@@ -105,7 +111,7 @@ export class Mirror {
   #nodes = new Map<number, Node>();
   #ids = new WeakMap<Node, number>();
   #masked = new Set<number>();
-  #mirrorSheets = new WeakMap<Document, CSSStyleSheet>();
+  #mirrorSheets = new MirrorSheets();
   /** Scroll offsets the customer has, re-applied when late resources change the layout. */
   #scrollTargets = new Map<number, { x: number; y: number }>();
   #resizeObserver: ResizeObserver | null = null;
@@ -116,7 +122,7 @@ export class Mirror {
   #scroll = { x: 0, y: 0 };
   #url = '';
   #title = '';
-  #pageBase: URL | null = null;
+  readonly #urls = new PageUrls();
   #stats: Omit<MirrorStats, 'nodes' | keyof FrameOrderStats> = {
     applyFailures: 0,
     droppedAttributes: 0,
@@ -125,7 +131,7 @@ export class Mirror {
     lastError: null,
   };
   readonly #ctx: BuildContext = {
-    resolveUrl: (url) => this.#resolveUrl(url),
+    resolveUrl: (url) => this.#urls.resolve(url, this.iframe.ownerDocument.defaultView?.location.origin),
     count: (kind) => {
       this.#stats[kind]++;
     },
@@ -368,7 +374,7 @@ export class Mirror {
     this.#nodes = new Map();
     this.#ids = new WeakMap();
     this.#masked = new Set();
-    this.#mirrorSheets = new WeakMap();
+    this.#mirrorSheets = new MirrorSheets();
     this.#scrollTargets = new Map();
     this.#hover.clear();
     this.#topLayer.reset();
@@ -702,38 +708,11 @@ export class Mirror {
   #setPage(url: string, title: string): void {
     this.#url = url;
     this.#title = title;
-    let base: URL | null = null;
-    try {
-      base = new URL(url);
-    } catch {
-      base = null;
-    }
-    this.#pageBase = base && SAFE_PAGE_PROTOCOLS.has(base.protocol) ? base : null;
+    this.#urls.setPage(url);
   }
 
   // -------------------------------------------------------------------------
   // Helpers
-
-  /**
-   * Customer URLs resolve against the customer's page, never against the mirror
-   * document (whose URL is the agent console's), and may not address the agent
-   * console's own origin unless the customer's page lives there too.
-   */
-  #resolveUrl(url: string): string | null {
-    // A fragment-only reference (<use href="#icon">, fill: url(#gradient)) names
-    // an element of the same document: made absolute against the customer's URL
-    // it pointed at another document from the mirror and drew nothing.
-    if (url.trim().startsWith('#')) return url.trim();
-    let resolved: URL;
-    try {
-      resolved = this.#pageBase ? new URL(url.trim(), this.#pageBase) : new URL(url.trim());
-    } catch {
-      return null;
-    }
-    const agentOrigin = this.iframe.ownerDocument.defaultView?.location.origin;
-    if (resolved.origin === agentOrigin && this.#pageBase?.origin !== agentOrigin) return null;
-    return resolved.href;
-  }
 
   #textFor(parent: Node | null, text: string): string {
     return isElement(parent) && parent.localName === 'style' ? mirrorCss(text, this.#ctx) : text;
@@ -778,27 +757,7 @@ export class Mirror {
   }
 
   #setAdopted(root: Document | ShadowRoot, cssTexts: readonly string[]): void {
-    const doc = isDocument(root) ? root : root.ownerDocument;
-    const view = doc.defaultView;
-    if (!view) return;
-    const sheets: CSSStyleSheet[] = [];
-    for (const text of cssTexts) {
-      // Constructed in the mirror document's own realm: a sheet may only be adopted there.
-      const sheet = new view.CSSStyleSheet();
-      sheet.replaceSync(mirrorCss(text, this.#ctx));
-      sheets.push(sheet);
-    }
-    root.adoptedStyleSheets = [...sheets, this.#mirrorSheetFor(doc, view)];
-  }
-
-  #mirrorSheetFor(doc: Document, view: Window & typeof globalThis): CSSStyleSheet {
-    let sheet = this.#mirrorSheets.get(doc);
-    if (!sheet) {
-      sheet = new view.CSSStyleSheet();
-      sheet.replaceSync(MIRROR_CSS);
-      this.#mirrorSheets.set(doc, sheet);
-    }
-    return sheet;
+    setAdoptedSheets(root, cssTexts, this.#mirrorSheets, (text) => mirrorCss(text, this.#ctx));
   }
 
   /**
@@ -824,62 +783,3 @@ export class Mirror {
   }
 }
 
-/** True when focus in the mirror is in something the agent types into (a field, contenteditable, or a nested frame). */
-function hasEditingFocus(doc: Document): boolean {
-  const active = doc.activeElement;
-  if (!active || active === doc.body || active === doc.documentElement) return false;
-  const tag = active.localName;
-  return tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'iframe' || (active as HTMLElement).isContentEditable;
-}
-
-function rootsWithDoctype(nodes: readonly SerializedNode[]): Set<number> {
-  const roots = new Set<number>();
-  for (const node of nodes) if (node.k === 'doctype') roots.add(node.p);
-  return roots;
-}
-
-function createDoctype(doc: Document, name: string): Node {
-  try {
-    return doc.implementation.createDocumentType(name || 'html', '', '');
-  } catch {
-    return doc.createComment('doctype');
-  }
-}
-
-function insertQuietly(parent: Node, child: Node, next: Node | null): void {
-  try {
-    parent.insertBefore(child, next && next.parentNode === parent ? next : null);
-  } catch {
-    // A second doctype or root element: kept detached so its id still resolves.
-  }
-}
-
-/** attachShadow's own rule (built-in hosts or a custom element name), checked without throwing. */
-function canAttachShadow(host: Element): boolean {
-  if (host.namespaceURI !== 'http://www.w3.org/1999/xhtml') return false;
-  if (SHADOW_HOST_TAGS.has(host.localName)) return true;
-  if (!host.localName.includes('-')) return false;
-  try {
-    // Reserved names (font-face, ...) and invalid ones throw; a probe element keeps the host untouched.
-    host.ownerDocument.createElement(host.localName).attachShadow({ mode: 'open' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function ownerDocumentOf(node: Node): Document {
-  return isDocument(node) ? node : (node.ownerDocument ?? document);
-}
-
-function isElement(node: unknown): node is Element {
-  return typeof node === 'object' && node !== null && (node as Node).nodeType === Node.ELEMENT_NODE;
-}
-
-function isDocument(node: unknown): node is Document {
-  return typeof node === 'object' && node !== null && (node as Node).nodeType === Node.DOCUMENT_NODE;
-}
-
-function isShadowRoot(node: unknown): node is ShadowRoot {
-  return typeof node === 'object' && node !== null && (node as Node).nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in node;
-}
