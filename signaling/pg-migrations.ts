@@ -54,6 +54,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
   `,
+  `ALTER TABLE sessions ADD COLUMN agent_bot INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

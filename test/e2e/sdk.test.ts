@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** A customer on the demo checkout who allowed sharing, and the SDK joined to that session. */
 async function sharedCheckout(): Promise<{ page: Page; session: AgentSdkSession; sessionId: string }> {
-  const created = await createSession(server, { agentName: 'Lumen helper' });
+  const created = await createSession(server, { agentName: 'Lumen helper', agentBot: true });
   const raw = created.raw as { customer: { inviteCode: string } };
   const page = await browser.newPage();
   await page.goto(`${server.baseUrl}/demo/checkout`);
@@ -101,7 +101,7 @@ describe('Node agent SDK with a real customer', () => {
   });
 
   it('acts only with control: refused before, types and selects after the customer allows, never into a masked field', async () => {
-    const { page, session } = await sharedCheckout();
+    const { page, session, sessionId } = await sharedCheckout();
     const postcode = await session.field('Postcode');
     const country = await session.field('Country');
     const card = await session.field('Card number');
@@ -135,5 +135,10 @@ describe('Node agent SDK with a real customer', () => {
     await page.getByRole('button', { name: 'Take back control' }).click();
     expect(await revoked).toBe(false);
     expect(() => session.type(postcode.id, 'XX')).toThrowError(/not granted control/);
+
+    // The audit names the one who asked for control as a bot, with its name.
+    const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    const { events } = (await res.json()) as { events: { type: string; actor: string; data: Record<string, unknown> }[] };
+    expect(events.find((event) => event.type === 'control-requested')).toMatchObject({ actor: 'agent', data: { agentKind: 'bot', agentName: 'Lumen helper' } });
   });
 });
