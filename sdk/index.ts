@@ -50,3 +50,4 @@ export async function joinSession(options: JoinOptions): Promise<AgentSdkSession
   }
   return session;
 }
+export { carryOut, RuleBasedPolicy, type GuidancePlan, type GuidancePolicy } from './guidance.js';

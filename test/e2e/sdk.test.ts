@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { joinSession, ActionError, type AgentSdkSession } from '../../sdk/index.js';
+import { joinSession, ActionError, carryOut, RuleBasedPolicy, type AgentSdkSession } from '../../sdk/index.js';
 import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
 import { createSession, startTestServer, type TestServer } from '../node/helpers/server.js';
 import { offer } from './helpers/harness.js';
@@ -50,6 +50,17 @@ function browserLabels(page: Page): Promise<Record<string, string>> {
   });
 }
 
+/** Whether the customer's overlay shows a highlight, and whether it covers the element `selector`. */
+function highlightOver(page: Page, selector: string): Promise<{ covers: boolean } | null> {
+  return page.evaluate((sel) => {
+    const box = document.querySelector('cobrowse-session')?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
+    if (!box || box.style.display !== 'block') return null;
+    const target = document.querySelector(sel)?.getBoundingClientRect();
+    const shown = box.getBoundingClientRect();
+    return { covers: !!target && shown.left <= target.left + 1 && shown.right >= target.right - 1 && shown.top <= target.top + 1 && shown.bottom >= target.bottom - 1 };
+  }, selector);
+}
+
 describe('Node agent SDK with a real customer', () => {
   it('reads the checkout: fields with their labels, card fields masked, and the customer’s masked typing never reaches the SDK', async () => {
     const { page, session } = await sharedCheckout();
@@ -86,18 +97,19 @@ describe('Node agent SDK with a real customer', () => {
 
   it('highlights a field on the customer’s page', async () => {
     const { page, session } = await sharedCheckout();
-    const overlay = () =>
-      page.evaluate(() => {
-        const box = document.querySelector('cobrowse-session')?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
-        if (!box || box.style.display !== 'block') return null;
-        const target = document.querySelector('#postcode')?.getBoundingClientRect();
-        const shown = box.getBoundingClientRect();
-        return { covers: !!target && shown.left <= target.left + 1 && shown.right >= target.right - 1 && shown.top <= target.top + 1 && shown.bottom >= target.bottom - 1 };
-      });
-    expect(await overlay()).toBeNull(); // control: nothing highlighted before
+    expect(await highlightOver(page, '#postcode')).toBeNull(); // control: nothing highlighted before
     const postcode = await session.field('Postcode');
     session.highlight(postcode.id, 'Your postcode goes here');
-    await expect.poll(overlay).toEqual({ covers: true });
+    await expect.poll(() => highlightOver(page, '#postcode')).toEqual({ covers: true });
+    expect(await highlightOver(page, '#email')).toEqual({ covers: false }); // control: the check tells fields apart
+  });
+
+  it('the rule-based support bot answers “where do I put my postcode?” by outlining the postcode field', async () => {
+    const { page, session } = await sharedCheckout();
+    const plan = await new RuleBasedPolicy().plan('Where do I put my postcode?', session.page);
+    expect(plan.kind).toBe('highlight');
+    expect(carryOut(session, plan)).toContain('Postcode');
+    await expect.poll(() => highlightOver(page, '#postcode')).toEqual({ covers: true });
   });
 
   it('acts only with control: refused before, types and selects after the customer allows, never into a masked field', async () => {
