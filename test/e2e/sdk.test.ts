@@ -112,6 +112,22 @@ describe('Node agent SDK with a real customer', () => {
     await expect.poll(() => highlightOver(page, '#postcode')).toEqual({ covers: true });
   });
 
+  it('navigates the customer to another page of the site with control; the model follows the new page', async () => {
+    const { page, session } = await sharedCheckout();
+    const granted = session.requestControl();
+    await page.getByRole('button', { name: 'Allow control' }).click();
+    expect(await granted).toBe(true);
+    expect(() => session.navigate('https://elsewhere.example/cart')).toThrowError(/stays on the customer/);
+    const pages: string[] = [];
+    session.on('page', ({ url }) => pages.push(new URL(url).pathname));
+    session.navigate('/demo/cart');
+    await page.waitForURL('**/demo/cart');
+    await session.until((view) => new URL(view.url).pathname === '/demo/cart' && view.headings().length > 0);
+    expect(pages).toContain('/demo/cart');
+    const customerHeading = (await page.locator('h1').first().textContent())?.trim();
+    expect(session.page.headings()[0]?.text).toBe(customerHeading);
+  });
+
   it('acts only with control: refused before, types and selects after the customer allows, never into a masked field', async () => {
     const { page, session, sessionId } = await sharedCheckout();
     const postcode = await session.field('Postcode');
@@ -141,6 +157,15 @@ describe('Node agent SDK with a real customer', () => {
     expect(refusal).toBeInstanceOf(ActionError);
     expect((refusal as ActionError).code).toBe('masked');
     expect(await page.locator('#card').inputValue()).toBe('');
+
+    // What only the customer's page knows (a field made read-only there) comes back as an error from the customer.
+    const city = await session.field('City');
+    await page.evaluate(() => document.querySelector<HTMLInputElement>('#city')?.setAttribute('readonly', ''));
+    await session.until((view) => view.node(city.id)?.attributes['readonly'] !== undefined);
+    const refusedByCustomer = new Promise<ActionError>((resolve) => session.on('error', resolve));
+    session.type(city.id, 'Paris');
+    expect(await refusedByCustomer).toMatchObject({ code: 'invalid', by: 'customer' });
+    expect(await page.locator('#city').inputValue()).toBe('');
 
     // The customer takes control back; the SDK is refused again.
     const revoked = new Promise<boolean>((resolve) => session.on('control', ({ granted: now }) => resolve(now)));
