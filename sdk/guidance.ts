@@ -57,9 +57,13 @@ export class RuleBasedPolicy implements GuidancePolicy {
   }
 }
 
-/** Carry out a plan on the page; returns the chat reply. Hand-over leaves the session for a person to join. */
+/**
+ * Carry out a plan on the page; returns the chat reply. A hand-over ends the
+ * bot's session: the customer allowed an automated agent, not a person, so
+ * the person asks for consent again rather than inheriting the bot's.
+ */
 export function carryOut(session: AgentSdkSession, plan: GuidancePlan): string {
   if (plan.kind === 'highlight') session.highlight(plan.targetId, plan.label);
-  if (plan.kind === 'hand-over') session.leave();
+  if (plan.kind === 'hand-over') session.end();
   return plan.reply;
 }

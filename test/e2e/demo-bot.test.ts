@@ -46,9 +46,12 @@ describe('the demo support bot', () => {
     expect(await chat.textContent()).toContain(DEMO_BOT_NAME);
     await expect.poll(outlined).toBe(true);
 
+    expect(await chat.textContent()).not.toContain('Sharing has ended.');
     await customer.getByLabel('Message to support').fill('Can I talk to a person?');
     await customer.getByLabel('Message to support').press('Enter');
     await expect.poll(() => chat.textContent(), { timeout: 10_000 }).toContain('passing you to a person');
+    // The bot's session ends with the hand-over: the customer's page is no longer shared with it.
+    await expect.poll(() => chat.textContent(), { timeout: 10_000 }).toContain('Sharing has ended.');
     await customer.close();
   });
 });
