@@ -95,7 +95,8 @@ async function offerToElement(inviteCode) {
   }
 }
 
-document.addEventListener('cobrowse-consent-granted', () => setInviteStatus('You allowed Dana to see this tab.'));
+let inviteSender = 'Dana';
+document.addEventListener('cobrowse-consent-granted', () => setInviteStatus(`You allowed ${inviteSender} to see this tab.`));
 document.addEventListener('cobrowse-consent-declined', () => setInviteStatus('You declined. Nothing was shared.'));
 document.addEventListener('cobrowse-ended', () => setInviteStatus('Sharing has ended.'));
 
@@ -114,7 +115,7 @@ function renderMessage(message, { offering }) {
     }
     return item;
   }
-  item.append(element('span', { className: 'sender', textContent: message.from === 'agent' ? 'Dana' : 'You' }), message.text);
+  item.append(element('span', { className: 'sender', textContent: message.from === 'agent' ? message.sender ?? 'Dana' : 'You' }), message.text);
   return item;
 }
 
@@ -137,6 +138,7 @@ followConversation(id, (messages, { initial }) => {
   sessionStorage.setItem(offeredKey, String(newest.seq));
   if (!offering) return;
   setOpen(true);
+  inviteSender = newest.sender ?? 'Dana';
   void offerToElement(newest.inviteCode);
 });
 

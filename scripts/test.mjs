@@ -24,7 +24,7 @@ function run(label, command, args, { capture = false } = {}) {
 }
 
 // Type-aware lint first (.oxlintrc.json: no floating promises, exhaustive switches, no unused code, ...).
-run('lint (oxlint, type-aware)', bin('oxlint'), ['--type-aware', '--deny-warnings', 'agent', 'client', 'shared', 'signaling', 'scripts', 'bench', 'test']);
+run('lint (oxlint, type-aware)', bin('oxlint'), ['--type-aware', '--deny-warnings', 'agent', 'client', 'shared', 'signaling', 'sdk', 'scripts', 'bench', 'test']);
 run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run('build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
 

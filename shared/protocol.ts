@@ -167,6 +167,8 @@ export const serverWelcome = z.strictObject({
   /** Whether the customer has consented (the agent waits for this). */
   consented: z.boolean(),
   agentName: z.optional(shortText),
+  /** The agent is an automated program (the session was created with agentBot). */
+  agentBot: z.optional(z.boolean()),
   iceServers: z.array(iceServer),
   expiresAt: z.number(),
 });
@@ -564,10 +566,12 @@ export const AGENT_ONLY_TYPES = new Set<ChannelMessage['t']>([
 export const createSessionBody = z.strictObject({
   conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   agentName: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  /** The agent is an automated program (the Node SDK): the customer is told, and the audit names it as a bot. Needs agentName. */
+  agentBot: z.optional(z.boolean()),
   metadata: z.optional(z.record(z.string().check(z.maxLength(64)), z.union([z.string().check(z.maxLength(1_024)), z.number(), z.boolean()]))),
   /** Seconds until the session expires; capped by the server's SESSION_TTL. */
   ttlSeconds: z.optional(z.number().check(z.int(), z.positive())),
-});
+}).check(z.refine((body) => body.agentBot !== true || body.agentName !== undefined, { message: 'an automated agent (agentBot) needs an agentName', path: ['agentName'] }));
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
 /** What the host page passes to `<cobrowse-session>.offer()`. */
@@ -577,6 +581,8 @@ export const customerInvite = z.strictObject({
   sessionId,
   token,
   agentName: z.optional(shortText),
+  /** The agent is an automated program. */
+  agentBot: z.optional(z.boolean()),
   expiresAt: z.number(),
 });
 export type CustomerInvite = z.infer<typeof customerInvite>;

@@ -13,6 +13,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod';
 import type { ServerConfig } from './config.js';
+import { DEMO_BOT_INVITE_TEXT, DEMO_BOT_NAME, DemoSupportBot } from './demo-bot.js';
 import type { SessionLifecycle } from './sessions.js';
 
 export interface DemoDeps {
@@ -47,12 +48,13 @@ const offerBody = z.strictObject({}).optional();
 const createdSessionResponse = z.object({
   sessionId: z.string(),
   customer: z.object({ inviteCode: z.string() }),
-  agent: z.object({ link: z.string() }),
+  agent: z.object({ link: z.string(), token: z.string() }),
 });
 
+/** `sender` names a support-side sender other than the desk's agent (the demo's bot). */
 export type ChatMessage =
-  | { seq: number; at: number; from: 'customer' | 'agent'; kind: 'text'; text: string }
-  | { seq: number; at: number; from: 'agent'; kind: 'invite'; text: string; inviteCode: string; sessionId: string };
+  | { seq: number; at: number; from: 'customer' | 'agent'; kind: 'text'; text: string; sender?: string }
+  | { seq: number; at: number; from: 'agent'; kind: 'invite'; text: string; inviteCode: string; sessionId: string; sender?: string };
 
 interface Conversation {
   nextSeq: number;
@@ -156,6 +158,42 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
   }
   const book = new ConversationBook();
 
+  /** Create a session through the real REST API, as a chat system would. */
+  async function createSession(conversationId: string, agent: { agentName: string; agentBot?: true }) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ conversationId: `demo-${conversationId}`, ...agent, metadata: { source: 'demo' } }),
+    });
+    const created = response.statusCode === 201 ? createdSessionResponse.safeParse(response.json()) : null;
+    if (!created?.success) {
+      app.log.error({ status: response.statusCode }, 'demo could not create a co-browsing session');
+      return null;
+    }
+    return created.data;
+  }
+
+  const bot = new DemoSupportBot({
+    say: (conversationId, text) => book.post(conversationId, { from: 'agent', kind: 'text', text, sender: DEMO_BOT_NAME }),
+    async offer(conversationId) {
+      const created = await createSession(conversationId, { agentName: DEMO_BOT_NAME, agentBot: true });
+      if (!created) return null;
+      book.post(conversationId, {
+        from: 'agent',
+        kind: 'invite',
+        text: DEMO_BOT_INVITE_TEXT,
+        inviteCode: created.customer.inviteCode,
+        sessionId: created.sessionId,
+        sender: DEMO_BOT_NAME,
+      });
+      return { agentToken: created.agent.token };
+    },
+    serverUrl: () => config.publicUrl,
+    log: app.log,
+  });
+  app.addHook('onClose', async () => bot.close());
+
   app.get('/demo/api/conversations/:id/messages', async (request, reply) => {
     const params = conversationParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, params.error);
@@ -172,6 +210,7 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     const body = postMessageBody.safeParse(request.body);
     if (!body.success) return badRequest(reply, body.error);
     const message = book.post(params.data.id, { from: body.data.from, kind: 'text', text: body.data.text });
+    if (body.data.from === 'customer') bot.onCustomerMessage(params.data.id, body.data.text);
     return reply.code(201).send({ message });
   });
 
@@ -180,19 +219,9 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     if (!params.success) return badRequest(reply, params.error);
     const body = offerBody.safeParse(request.body ?? undefined);
     if (!body.success) return badRequest(reply, body.error);
-    // Through the real REST API, as a chat system would call it.
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/sessions',
-      headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({ conversationId: `demo-${params.data.id}`, agentName: DEMO_AGENT_NAME, metadata: { source: 'demo' } }),
-    });
-    const created = response.statusCode === 201 ? createdSessionResponse.safeParse(response.json()) : null;
-    if (!created?.success) {
-      request.log.error({ status: response.statusCode }, 'demo could not create a co-browsing session');
-      return reply.code(502).send({ error: { code: 'INTERNAL', message: 'Could not create a co-browsing session.' } });
-    }
-    const { sessionId, customer, agent } = created.data;
+    const created = await createSession(params.data.id, { agentName: DEMO_AGENT_NAME });
+    if (!created) return reply.code(502).send({ error: { code: 'INTERNAL', message: 'Could not create a co-browsing session.' } });
+    const { sessionId, customer, agent } = created;
     const message = book.post(params.data.id, {
       from: 'agent',
       kind: 'invite',

@@ -301,6 +301,7 @@ export class SignalingHub {
       peerPresent,
       consented: session.status !== 'pending',
       ...(session.agentName ? { agentName: session.agentName } : {}),
+      ...(session.agentBot ? { agentBot: true } : {}),
       iceServers: iceServersFor(this.config, `${session.id}-${role}`, this.now()),
       expiresAt: session.expiresAt,
     });

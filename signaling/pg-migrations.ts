@@ -54,7 +54,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
   `,
-  // 2: the session list, newest first (GET /api/sessions).
+  // 2: who the agent is (a bot or a person).
+  `ALTER TABLE sessions ADD COLUMN agent_bot INTEGER NOT NULL DEFAULT 0;`,
+  // 3: the session list, newest first (GET /api/sessions).
   `CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC);`,
 ];
 

@@ -30,7 +30,7 @@ export interface PgStoreOptions {
   maxConnections?: number;
 }
 
-const SESSION_COLUMNS = `id, conversation_id, agent_name, metadata, customer_token_hash, agent_token_hash,
+const SESSION_COLUMNS = `id, conversation_id, agent_name, agent_bot, metadata, customer_token_hash, agent_token_hash,
   created_at, expires_at, status, started_at, ended_at, ended_by, end_reason, control_granted`;
 const AUDIT_COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
 
@@ -49,6 +49,7 @@ function sessionParams(record: SessionRecord): unknown[] {
     row['id'],
     row['conversation_id'],
     row['agent_name'],
+    row['agent_bot'],
     row['metadata'],
     row['customer_token_hash'],
     row['agent_token_hash'],
@@ -143,7 +144,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       const params = sessionParams(sessionRecordSchema.parse(record));
       await pool.query(
         `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, '${GENESIS_HASH}')`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, '${GENESIS_HASH}')`,
         params,
       );
     },

@@ -19,7 +19,7 @@ import {
 import { summarizeSession, type SessionSummary } from './audit-summary.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
-import { hashToken, SessionEndedError, type Actor, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+import { hashToken, SessionEndedError, type Actor, type AuditDataValue, type AuditEventInput, type SessionRecord, type Store } from './store.js';
 
 export interface CreatedSession {
   sessionId: string;
@@ -33,6 +33,14 @@ export type EventOutcome = { ok: true } | { ok: false; code: ErrorCode; message:
 
 export interface WebhookSink {
   send(event: { type: string; [key: string]: unknown }): Promise<unknown>;
+}
+
+/**
+ * Audit data naming an automated agent: events whose actor is the agent carry
+ * it, so the record says a bot (and which) did them, not a person.
+ */
+export function agentIdentity(session: Pick<SessionRecord, 'agentBot' | 'agentName'>): Record<string, AuditDataValue> {
+  return session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {};
 }
 
 /** Encode an invite for transport in a chat message (base64url JSON). */
@@ -68,6 +76,7 @@ export class SessionLifecycle {
       id,
       conversationId: body.conversationId ?? null,
       agentName: body.agentName ?? null,
+      ...(body.agentBot === true ? { agentBot: true } : {}),
       metadata: body.metadata ?? {},
       customerTokenHash: hashToken(customerToken),
       agentTokenHash: hashToken(agentToken),
@@ -81,7 +90,7 @@ export class SessionLifecycle {
       controlGranted: false,
     };
     await this.store.createSession(record);
-    await this.append(id, { type: 'session-created', actor: 'api', at: now, data: { conversationId: record.conversationId } });
+    await this.append(id, { type: 'session-created', actor: 'api', at: now, data: { conversationId: record.conversationId, ...agentIdentity(record) } });
     this.metrics.sessionsCreated.inc();
     this.log.info({ sessionId: id, conversationId: record.conversationId }, 'session created');
     const invite: CustomerInvite = {
@@ -90,6 +99,7 @@ export class SessionLifecycle {
       sessionId: id,
       token: customerToken,
       ...(record.agentName ? { agentName: record.agentName } : {}),
+      ...(record.agentBot ? { agentBot: true } : {}),
       expiresAt: record.expiresAt,
     };
     return {
@@ -142,40 +152,42 @@ export class SessionLifecycle {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
     const at = this.now();
+    const append = (input: AuditEventInput): Promise<void> =>
+      this.append(sessionId, role === 'agent' ? { ...input, data: { ...input.data, ...agentIdentity(session) } } : input);
     switch (event.kind) {
       case 'consent-granted':
         if (session.status !== 'pending') return { ok: true };
-        await this.append(sessionId, { type: 'consent-granted', actor: role, at, data: {} });
+        await append({ type: 'consent-granted', actor: role, at, data: {} });
         await this.store.updateSession(sessionId, { status: 'consented', startedAt: at });
         return { ok: true };
       case 'consent-declined':
         if (session.status !== 'pending') {
           return { ok: false, code: 'FORBIDDEN', message: 'Consent was already given; end the session instead.' };
         }
-        await this.append(sessionId, { type: 'consent-declined', actor: role, at, data: {} });
+        await append({ type: 'consent-declined', actor: role, at, data: {} });
         await this.end(sessionId, role, 'declined');
         return { ok: true };
       case 'connected':
         if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
-        await this.append(sessionId, { type: 'connected', actor: role, at, data: {} });
+        await append({ type: 'connected', actor: role, at, data: {} });
         if (session.status === 'consented') await this.store.updateSession(sessionId, { status: 'live' });
         return { ok: true };
       case 'page-visited':
-        await this.append(sessionId, { type: 'page-visited', actor: role, at, data: { url: event.url, title: event.title ?? null } });
+        await append({ type: 'page-visited', actor: role, at, data: { url: event.url, title: event.title ?? null } });
         return { ok: true };
       case 'control-granted':
         if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
-        await this.append(sessionId, { type: 'control-granted', actor: role, at, data: {} });
+        await append({ type: 'control-granted', actor: role, at, data: {} });
         await this.store.updateSession(sessionId, { controlGranted: true });
         return { ok: true };
       case 'remote-action':
-        await this.append(sessionId, { type: 'remote-action', actor: role, at, data: { action: event.action, target: event.target } });
+        await append({ type: 'remote-action', actor: role, at, data: { action: event.action, target: event.target } });
         return { ok: true };
       case 'consent-shown':
       case 'control-requested':
       case 'control-denied':
       case 'control-revoked':
-        await this.append(sessionId, { type: event.kind, actor: role, at, data: {} });
+        await append({ type: event.kind, actor: role, at, data: {} });
         return { ok: true };
     }
   }
@@ -184,7 +196,7 @@ export class SessionLifecycle {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return;
     try {
-      await this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: {} });
+      await this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: role === 'agent' ? agentIdentity(session) : {} });
     } catch (error) {
       if (!(error instanceof SessionEndedError)) throw error;
     }

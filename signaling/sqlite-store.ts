@@ -81,13 +81,15 @@ const MIGRATIONS: readonly string[] = [
     SELECT RAISE(ABORT, 'audit events are append-only');
   END;
   `,
-  // 2: the session list, newest first (GET /api/sessions).
+  // 2: who the agent is (a bot or a person).
+  `ALTER TABLE sessions ADD COLUMN agent_bot INTEGER NOT NULL DEFAULT 0;`,
+  // 3: the session list, newest first (GET /api/sessions).
   `CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-const SESSION_COLUMNS = `id, conversation_id, agent_name, metadata, customer_token_hash, agent_token_hash,
+const SESSION_COLUMNS = `id, conversation_id, agent_name, agent_bot, metadata, customer_token_hash, agent_token_hash,
   created_at, expires_at, status, started_at, ended_at, ended_by, end_reason, control_granted`;
 const AUDIT_COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
 
@@ -108,7 +110,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash)
-     VALUES (@id, @conversation_id, @agent_name, @metadata, @customer_token_hash, @agent_token_hash,
+     VALUES (@id, @conversation_id, @agent_name, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
        @created_at, @expires_at, @status, @started_at, @ended_at, @ended_by, @end_reason, @control_granted,
        0, '${GENESIS_HASH}')`,
   );

@@ -16,6 +16,8 @@ export interface SessionRecord {
   id: string;
   conversationId: string | null;
   agentName: string | null;
+  /** The agent is an automated program (created with agentBot); absent or false: a person. */
+  agentBot?: boolean;
   metadata: Record<string, string | number | boolean>;
   /** sha256 hex of the tokens; the tokens themselves are never stored. */
   customerTokenHash: string;
@@ -152,7 +154,9 @@ export class SessionEndedError extends Error {
 /** The 'ended' audit event's data: who, why and how long the session ran. */
 export function endedEventInput(session: SessionRecord, end: SessionEnd): AuditEventInput {
   const durationMs = session.startedAt === null ? null : end.at - session.startedAt;
-  return { type: 'ended', actor: end.by, at: end.at, data: { by: end.by, reason: end.reason, durationMs } };
+  // An automated agent that ends the session is named as one (see agentIdentity in sessions.ts).
+  const bot: Record<string, AuditDataValue> = end.by === 'agent' && session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {};
+  return { type: 'ended', actor: end.by, at: end.at, data: { by: end.by, reason: end.reason, durationMs, ...bot } };
 }
 
 /** The hash that the first event of every session links to. */

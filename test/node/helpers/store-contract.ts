@@ -102,6 +102,16 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       expect(await store.findByTokenHash(hashToken('someone-else'))).toBeUndefined();
     });
 
+    it('keeps whether the agent is an automated one', async () => {
+      const bot = makeSession({ agentName: 'Helper', agentBot: true });
+      const person = makeSession();
+      await store.createSession(bot);
+      await store.createSession(person);
+      expect((await store.getSession(bot.id))?.agentBot).toBe(true);
+      expect((await store.findByTokenHash(bot.agentTokenHash))?.session.agentBot).toBe(true);
+      expect((await store.getSession(person.id))?.agentBot).toBeUndefined();
+    });
+
     it('refuses a duplicate id or token hash', async () => {
       const session = makeSession();
       await store.createSession(session);
