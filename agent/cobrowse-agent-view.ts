@@ -1,10 +1,10 @@
+import { InkController } from './ink-controller.js';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { agentViewStyles } from './agent-view-styles.js';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { token as tokenSchema, type ChannelMessage } from '../shared/protocol.js';
 import { Mirror } from './mirror/mirror.js';
 import { AgentSession, type AgentState } from './session/agent-session.js';
-import { arrowHeadPoints } from '../shared/annotation-shape.js';
 import { RemoteInputController, isTextControl } from './remote-input-controller.js';
 import { REFUSAL_MESSAGES } from './refusal-messages.js';
 import { MirrorListeners } from './mirror-listeners.js';
@@ -25,24 +25,12 @@ const STATE_LABELS: Record<AgentState, string> = {
   refused: 'Not joined',
 };
 
-const DRAW_COLOR = '#e11d48';
 /** Fitting the customer's viewport to the stage enlarges it at most this much. */
 const MAX_FIT_SCALE = 2;
-/** Shorter drags (in the agent's pixels) are clicks, not arrows. */
-const MIN_ARROW_LENGTH = 8;
-const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Same words as the session's message for a token the server does not know. */
 const MALFORMED_LINK_MESSAGE = 'This link is not valid. Ask for a new co-browsing link.';
 
 /** A drawing in progress: page coordinates for the customer, stage coordinates for our own ink. */
-interface Stroke {
-  id: string;
-  shape: 'path' | 'arrow';
-  points: number[];
-  stagePoints: number[];
-  element: SVGGElement;
-}
-
 /**
  * The agent's live view of the customer's page, with guidance tools and, when
  * the customer allows it, remote control. The page is rebuilt in a sandboxed
@@ -91,7 +79,6 @@ export class CobrowseAgentView extends LitElement {
   #mirrorListeners: MirrorListeners | null = null;
   #pointerFrame = 0;
   #pendingPointer: { x: number; y: number } | null = null;
-  #stroke: Stroke | null = null;
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
   #highlightedId: number | null = null;
   /** Guidance from the keyboard: a pointer moved by arrow keys on the stage, Enter acts with the tool. */
@@ -111,14 +98,19 @@ export class CobrowseAgentView extends LitElement {
       this.#highlight(id);
       return true;
     },
-    stroke: (shape, points, final) => this.#keyboardStroke(shape, points, final),
-    cancelStroke: () => {
-      this.#keyStroke?.element.remove();
-      this.#keyStroke = null;
-    },
+    stroke: (shape, points, final) => this.ink.keyboardStroke(shape, points, final),
+    cancelStroke: () => this.ink.cancelKeyboardStroke(),
     clickAt: (at) => this.#keyboardClick(at),
   });
-  #keyStroke: Stroke | null = null;
+  /** Draw and Arrow: strokes over the customer's page. */
+  readonly ink = new InkController(this, {
+    layer: () => this._ink ?? null,
+    stageRect: () => this._stage.getBoundingClientRect(),
+    toPage: (x, y) => this.#toPage(x, y),
+    toStage: (x, y) => this.#toStage(x, y),
+    drawingShape: () => ((this._tool === 'draw' || this._tool === 'arrow') && this._state === 'live' ? (this._tool === 'arrow' ? 'arrow' : 'path') : null),
+    send: (message) => this.session?.send(message),
+  });
   /** The wheel and scrolling keys, with control. */
   readonly remoteScroll = new RemoteScroll({
     act: (action) => this.session?.act(action) ?? false,
@@ -375,19 +367,6 @@ export class CobrowseAgentView extends LitElement {
     this.session?.send({ t: 'pointer', x: at.x, y: at.y });
   }
 
-  #keyboardStroke(shape: 'path' | 'arrow', points: readonly number[], final: boolean): void {
-    const stroke = this.#keyStroke ?? this.#createStroke(shape);
-    this.#keyStroke = final ? null : stroke;
-    stroke.points = [...points];
-    stroke.stagePoints = [];
-    for (let i = 0; i + 1 < points.length; i += 2) {
-      const at = this.#toStage(points[i] ?? 0, points[i + 1] ?? 0);
-      stroke.stagePoints.push(at.x, at.y);
-    }
-    this.#drawStroke(stroke);
-    if (final) this.#sendStroke(stroke);
-  }
-
   /** Control from the keyboard: click where the keyboard pointer is, and put the agent's focus there too. */
   #keyboardClick(at: { x: number; y: number }): void {
     if (this._control !== 'granted') return;
@@ -480,89 +459,6 @@ export class CobrowseAgentView extends LitElement {
     });
   }
 
-  #onInkDown(event: PointerEvent): void {
-    if ((this._tool !== 'draw' && this._tool !== 'arrow') || this._state !== 'live') return;
-    this.#stroke = this.#createStroke(this._tool === 'arrow' ? 'arrow' : 'path');
-    (event.currentTarget as Element).setPointerCapture(event.pointerId);
-    this.#addInkPoint(event);
-  }
-
-  #createStroke(shape: 'path' | 'arrow'): Stroke {
-    const group = document.createElementNS(SVG_NS, 'g');
-    group.setAttribute('data-shape', shape);
-    const line = document.createElementNS(SVG_NS, 'polyline');
-    line.setAttribute('fill', 'none');
-    line.setAttribute('stroke', DRAW_COLOR);
-    line.setAttribute('stroke-width', '4');
-    line.setAttribute('stroke-linecap', 'round');
-    line.setAttribute('stroke-linejoin', 'round');
-    group.append(line);
-    if (shape === 'arrow') {
-      const head = document.createElementNS(SVG_NS, 'polygon');
-      head.setAttribute('fill', DRAW_COLOR);
-      group.append(head);
-    }
-    this._ink.append(group);
-    const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    return { id, shape, points: [], stagePoints: [], element: group };
-  }
-
-  #onInkMove(event: PointerEvent): void {
-    if (this.#stroke) this.#addInkPoint(event);
-  }
-
-  #onInkUp(): void {
-    const stroke = this.#stroke;
-    this.#stroke = null;
-    if (!stroke) return;
-    const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = stroke.stagePoints;
-    const tooShort = stroke.shape === 'arrow' ? stroke.stagePoints.length < 4 || Math.hypot(x1 - x0, y1 - y0) < MIN_ARROW_LENGTH : stroke.points.length < 4;
-    if (tooShort) {
-      stroke.element.remove();
-      return;
-    }
-    this.#sendStroke(stroke);
-  }
-
-  /** Sends a finished stroke to the customer; our own copy fades after a few seconds. */
-  #sendStroke(stroke: Stroke): void {
-    this.session?.send({ t: 'annotation', id: stroke.id, shape: stroke.shape, points: stroke.points, color: DRAW_COLOR });
-    setTimeout(() => {
-      stroke.element.style.transition = 'opacity 800ms';
-      stroke.element.style.opacity = '0';
-      setTimeout(() => stroke.element.remove(), 900);
-    }, 6_000);
-  }
-
-  /** A path grows point by point; an arrow keeps its start and moves its end. */
-  #addInkPoint(event: PointerEvent): void {
-    const stroke = this.#stroke;
-    if (!stroke || stroke.points.length >= 20_000) return;
-    const stage = this._stage.getBoundingClientRect();
-    const stageX = event.clientX - stage.left;
-    const stageY = event.clientY - stage.top;
-    const page = this.#toPage(stageX, stageY);
-    const pagePoint = [Math.round(page.x), Math.round(page.y)];
-    if (stroke.shape === 'arrow' && stroke.points.length >= 2) {
-      stroke.points.splice(2, 2, ...pagePoint);
-      stroke.stagePoints.splice(2, 2, stageX, stageY);
-    } else {
-      stroke.points.push(...pagePoint);
-      stroke.stagePoints.push(stageX, stageY);
-    }
-    this.#drawStroke(stroke);
-  }
-
-  #drawStroke(stroke: Stroke): void {
-    const coords: string[] = [];
-    for (let i = 0; i + 1 < stroke.stagePoints.length; i += 2) coords.push(`${stroke.stagePoints[i]},${stroke.stagePoints[i + 1]}`);
-    stroke.element.querySelector('polyline')?.setAttribute('points', coords.join(' '));
-    const head = stroke.element.querySelector('polygon');
-    const [x1, y1, x2, y2] = stroke.stagePoints;
-    if (!head || x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined) return;
-    head.setAttribute('points', arrowHeadPoints(x1, y1, x2, y2));
-  }
-
   #keepToolbarFocus(previous: Element): void {
     if (previous.isConnected && !(previous as HTMLButtonElement).disabled) return;
     const root = this.shadowRoot;
@@ -571,11 +467,6 @@ export class CobrowseAgentView extends LitElement {
         ? [...(root?.querySelectorAll<HTMLButtonElement>('.tools button') ?? [])].find((b) => b.textContent?.trim() === 'Control')
         : root?.querySelector<HTMLButtonElement>('.tools button.primary');
     next?.focus();
-  }
-
-  #clearDrawings(): void {
-    this._ink?.replaceChildren();
-    this.session?.send({ t: 'annotation-clear' });
   }
 
   #notify(message: string): void {
@@ -624,7 +515,7 @@ export class CobrowseAgentView extends LitElement {
         <div class="tools" role="toolbar" aria-label="Guidance tools">
           ${this.#toolButton('pointer', 'Pointer', !live)} ${this.#toolButton('highlight', 'Highlight', !live)}
           ${this.#toolButton('draw', 'Draw', !live)} ${this.#toolButton('arrow', 'Arrow', !live)}
-          <button type="button" ?disabled=${!live} @click=${() => this.#clearDrawings()}>Clear drawings</button>
+          <button type="button" ?disabled=${!live} @click=${() => this.ink.clear()}>Clear drawings</button>
           ${this._control === 'granted'
             ? html`${this.#toolButton('control', 'Control')}
                 <button type="button" @click=${() => this.session?.releaseControl()}>Release control</button>`
@@ -668,10 +559,10 @@ export class CobrowseAgentView extends LitElement {
         <div class="highlight" aria-hidden="true"></div>
         <div
           class=${this._tool === 'draw' || this._tool === 'arrow' ? 'ink drawing' : 'ink'}
-          @pointerdown=${(e: PointerEvent) => this.#onInkDown(e)}
-          @pointermove=${(e: PointerEvent) => this.#onInkMove(e)}
-          @pointerup=${() => this.#onInkUp()}
-          @pointercancel=${() => this.#onInkUp()}
+          @pointerdown=${(e: PointerEvent) => this.ink.onPointerDown(e)}
+          @pointermove=${(e: PointerEvent) => this.ink.onPointerMove(e)}
+          @pointerup=${() => this.ink.onPointerUp()}
+          @pointercancel=${() => this.ink.onPointerUp()}
         >
           <svg aria-hidden="true"></svg>
         </div>
