@@ -26,6 +26,7 @@ import {
   type BuildContext,
   type FormState,
 } from './build-node.js';
+import { applyMedia, applySelection, scrollNodeTo } from './state-frames.js';
 import { HoverChain } from './hover.js';
 import { TopLayerReplay } from './top-layer.js';
 import { FOCUS_ATTRIBUTE, MASKED_ATTRIBUTE, SHADOW_FALLBACK_TAG } from './masked-style.js';
@@ -34,7 +35,6 @@ import { PageUrls } from './page-urls.js';
 import {
   canAttachShadow,
   createDoctype,
-  hasEditingFocus,
   insertQuietly,
   isDocument,
   isElement,
@@ -620,16 +620,7 @@ export class Mirror {
     const node = this.#nodes.get(id);
     if (!node) return false;
     if (id === 0) this.#scroll = { x, y };
-    if (isDocument(node)) {
-      node.defaultView?.scrollTo(x, y);
-      return true;
-    }
-    if (isElement(node)) {
-      node.scrollLeft = x;
-      node.scrollTop = y;
-      return true;
-    }
-    return false;
+    return scrollNodeTo(node, x, y);
   }
 
   #reapplyScroll(): void {
@@ -657,46 +648,11 @@ export class Mirror {
 
   #applySelection(frame: SelectionFrame): void {
     const doc = this.#nodes.get(0);
-    if (!isDocument(doc)) return;
-    // The agent's caret is in a field of the mirror (typing with control): the
-    // customer's selection must not move it (removeAllRanges takes the caret out of the field).
-    if (hasEditingFocus(doc)) return;
-    const range = frame.ranges[0];
-    const selection = doc.getSelection();
-    if (!selection) return;
-    if (!range) {
-      selection.removeAllRanges();
-      return;
-    }
-    const start = this.#nodes.get(range.start);
-    const end = this.#nodes.get(range.end);
-    if (!start || !end) {
-      this.#stats.unknownTargets++;
-      return;
-    }
-    try {
-      selection.setBaseAndExtent(start, range.startOffset, end, range.endOffset);
-    } catch {
-      // Offsets that no longer fit (text changed since) or nodes in another frame: no selection shown.
-      selection.removeAllRanges();
-    }
+    if (isDocument(doc) && !applySelection(doc, frame, (id) => this.#nodes.get(id))) this.#stats.unknownTargets++;
   }
 
   #applyMedia(id: number, paused: boolean, time: number): void {
-    const media = this.#nodes.get(id);
-    if (!isElement(media) || (media.localName !== 'video' && media.localName !== 'audio')) {
-      this.#stats.unknownTargets++;
-      return;
-    }
-    const element = media as HTMLMediaElement;
-    element.muted = true;
-    try {
-      if (Math.abs(element.currentTime - time) > 0.25) element.currentTime = time;
-    } catch {
-      // No media loaded yet: the time is applied by the next media frame.
-    }
-    if (paused) element.pause();
-    else element.play().catch(() => undefined);
+    if (!applyMedia(this.#nodes.get(id), paused, time)) this.#stats.unknownTargets++;
   }
 
   #setViewport(w: number, h: number, dpr: number): void {
