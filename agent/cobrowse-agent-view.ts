@@ -174,6 +174,7 @@ export class CobrowseAgentView extends LitElement {
       container: this._frame,
       onResyncNeeded: (lastSeq) => this.session?.requestResync(lastSeq),
       acceptInput: (frame) => this.remoteInput.acceptEcho(frame),
+      onDocumentPrepared: (doc) => this.#mirrorListeners?.prepared(doc),
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
         if (frame.t === 'scroll') this.remoteScroll.confirmed(frame.id);

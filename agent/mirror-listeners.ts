@@ -15,14 +15,12 @@ export class MirrorListeners {
   readonly #iframe: HTMLIFrameElement;
   readonly #handlers: MirrorHandlers;
   readonly #docs = new Set<Document>();
-  readonly #timer: ReturnType<typeof setInterval>;
   readonly #onLoad = () => this.sync(true);
 
   constructor(iframe: HTMLIFrameElement, handlers: MirrorHandlers) {
     this.#iframe = iframe;
     this.#handlers = handlers;
-    // Each snapshot may replace a document; sync() also runs after every applied frame.
-    this.#timer = setInterval(() => this.sync(), 250);
+    // The mirror reports each document it (re)builds (prepared()); sync() runs after frames that add frames.
     iframe.addEventListener('load', this.#onLoad);
     this.sync(true);
   }
@@ -50,8 +48,13 @@ export class MirrorListeners {
     for (const doc of current) if (!this.#docs.has(doc)) this.#attach(doc);
   }
 
+  /** The mirror just (re)built this document with document.open(), which dropped every listener on it. */
+  prepared(doc: Document): void {
+    if (this.#docs.has(doc)) this.#detach(doc);
+    this.#attach(doc);
+  }
+
   destroy(): void {
-    clearInterval(this.#timer);
     this.#iframe.removeEventListener('load', this.#onLoad);
     for (const doc of [...this.#docs]) this.#detach(doc);
   }

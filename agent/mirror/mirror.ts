@@ -61,6 +61,8 @@ export interface MirrorOptions {
    * is the one to show. The holder applies it later with applyInput.
    */
   acceptInput?: (frame: InputFrame) => boolean;
+  /** A mirrored document was (re)built with document.open(), which drops every listener on it. */
+  onDocumentPrepared?: (doc: Document) => void;
 }
 
 export type InputFrame = Extract<DomFrame, { t: 'input' }>;
@@ -736,6 +738,11 @@ export class Mirror {
     doc.addEventListener('load', () => this.#reapplyScroll(), true);
     // Web fonts change text height, hence where a scroll offset lands.
     doc.fonts?.addEventListener('loadingdone', () => this.#reapplyScroll());
+    try {
+      this.#options.onDocumentPrepared?.(doc);
+    } catch {
+      // The console's handler failing must not stop the build.
+    }
   }
 }
 
