@@ -27,7 +27,7 @@ const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
  * dependencies for scripts/shims/), so the tests run what ships. Served in
  * place of the file; keys are request paths without the extension.
  */
-const BUNDLED_ENTRIES = new Set(['/client/session-entry', '/test/browser/helpers/customer-agent']);
+const BUNDLED_ENTRIES = new Set(['/client/cobrowse', '/client/session-entry', '/test/browser/helpers/customer-agent']);
 /** Agent element tests: the element (its session code includes shared/peer.ts) and the simulated customer. */
 for (const entry of ['/test/browser/helpers/agent-view', '/test/browser/helpers/agent-customer']) BUNDLED_ENTRIES.add(entry);
 

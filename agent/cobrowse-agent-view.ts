@@ -315,6 +315,8 @@ export class CobrowseAgentView extends LitElement {
   @state() accessor _page = { url: '', title: '' };
   @state() accessor _hasView = false;
   @state() accessor _toast = '';
+  /** The customer's side could not share the page (capture failed): shown until the session ends. */
+  @state() accessor _customerProblem = '';
 
   @query('.frame') accessor _frame!: HTMLElement;
   @query('.stage') accessor _stage!: HTMLElement;
@@ -397,6 +399,9 @@ export class CobrowseAgentView extends LitElement {
         return;
       case 'control-deny':
         this.#notify('The customer declined to give you control.');
+        return;
+      case 'error':
+        this._customerProblem = message.message;
         return;
       case 'action-refused':
         this.#notify(
@@ -756,6 +761,7 @@ export class CobrowseAgentView extends LitElement {
         <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true"><path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" /></svg>
         ${!this._hasView || this._state === 'ended' || this._state === 'invalid' ? this.#renderNotice() : nothing}
         ${stale ? html`<div class="stale" role="status">Connection lost: this view may be out of date</div>` : nothing}
+        ${this._customerProblem ? html`<div class="stale" role="alert">${this._customerProblem}</div>` : nothing}
         ${this._toast ? html`<div class="toast" role="status">${this._toast}</div>` : nothing}
       </div>
     `;

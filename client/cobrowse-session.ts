@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { markStage } from '../shared/stage-marks.js';
 import { ConsentSocket } from './consent-socket.js';
+import { activeHtmlElement, createElement, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
 import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
 import type {
@@ -68,13 +69,17 @@ export class CobrowseSession extends LitElement {
       z-index: var(--cobrowse-z, 2147483000);
       line-height: 1.45;
     }
-    .backdrop {
-      position: fixed;
-      inset: 0;
+    dialog.modal {
+      border: 0;
+      color: inherit;
+      font-family: var(--_font);
+      line-height: 1.45;
+      margin: auto;
+      max-height: calc(100dvh - 32px);
+      max-width: min(440px, calc(100vw - 32px));
+    }
+    dialog.modal::backdrop {
       background: rgb(17 24 39 / 45%);
-      display: grid;
-      place-items: center;
-      padding: 16px;
     }
     [role='dialog'] {
       background: #fff;
@@ -141,6 +146,15 @@ export class CobrowseSession extends LitElement {
     button:focus-visible {
       outline: 3px solid #f59e0b;
       outline-offset: 2px;
+    }
+    .indicator[popover] {
+      position: fixed;
+      inset: auto 16px 16px auto;
+      margin: 0;
+      border: 0;
+      overflow: visible;
+      font-family: var(--_font);
+      line-height: 1.45;
     }
     .indicator {
       display: flex;
@@ -210,7 +224,8 @@ export class CobrowseSession extends LitElement {
       z-index: -1;
     }
     @media (max-width: 480px) {
-      :host {
+      :host,
+      .indicator[popover] {
         inset: auto 8px 8px 8px;
       }
       [role='dialog'] {
@@ -263,6 +278,8 @@ export class CobrowseSession extends LitElement {
   @state() accessor _agentName = '';
   @state() accessor _controlGranted = false;
   @state() accessor _message = '';
+  /** The capture failed: the agent does not see this page, and the indicator says so. */
+  @state() accessor _captureProblem = '';
 
   @query('[role="dialog"] h2') accessor _heading!: HTMLElement | null;
   @query('.overlay') accessor _overlay!: HTMLElement | null;
@@ -296,7 +313,7 @@ export class CobrowseSession extends LitElement {
     // record fresh); this runs only when the host page removes us. Without the indicator and
     // its End button on screen, sharing must stop. A move (removed and re-added in the same
     // task) is not a removal.
-    queueMicrotask(() => {
+    microtask(() => {
       if (!this.isConnected && this.#session) this.#session.end('api');
     });
   }
@@ -326,10 +343,10 @@ export class CobrowseSession extends LitElement {
     this._agentName = parsed.agentName ?? '';
     this.#consentSocket = socket;
     void socket.record('consent-shown');
-    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.#returnFocus = activeHtmlElement(document);
     this._view = 'consent';
     this.#preloadSession();
-    const granted = await new Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
+    const granted = await new pristine.Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
     this.#consentAnswer = null;
     this.#consentSocket = null;
     if (!granted) {
@@ -364,7 +381,7 @@ export class CobrowseSession extends LitElement {
     let invite: InviteData;
     let code: string;
     try {
-      const res = await fetch(new URL('/api/support-codes', this.server), { method: 'POST' });
+      const res = await pristine.fetch.call(globalThis, new URL('/api/support-codes', this.server), { method: 'POST' });
       const body = (await res.json()) as { code?: unknown; customer?: { invite?: unknown }; error?: { message?: unknown } };
       if (!res.ok || typeof body.code !== 'string') {
         throw new Error(typeof body.error?.message === 'string' ? body.error.message : 'Could not get a support code.');
@@ -379,7 +396,7 @@ export class CobrowseSession extends LitElement {
     }
     const socket = new ConsentSocket(invite);
     this.#consentSocket = socket;
-    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.#returnFocus = activeHtmlElement(document);
     this._supportCode = code;
     this._view = 'support-code';
     socket.onAgentJoined(() => {
@@ -405,6 +422,7 @@ export class CobrowseSession extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
+    this.#promoteToTopLayer();
     if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')) {
       // Move focus into the dialog so keyboard and screen-reader users land on it.
       this._heading?.focus();
@@ -444,13 +462,24 @@ export class CobrowseSession extends LitElement {
         this._controlGranted = granted;
         this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
+      onCaptureFailed: (reason) => {
+        this._captureProblem = reason;
+        this.#dispatch('cobrowse-error', { message: `This page could not be shared: ${reason}` });
+      },
       uiRoot: this,
-      overlayContainer: this._overlay ?? this.renderRoot.appendChild(document.createElement('div')),
+      overlayContainer: this._overlay ?? this.#addOverlay(),
       maskSelectors: splitSelectors(this.maskSelectors),
       blockSelectors: splitSelectors(this.blockSelectors),
+      pristine,
     };
     this.#session = startSession({ invite, host, resumed, controlGranted, ...(signaling ? { signaling } : {}) });
     this.#dropPreload();
+  }
+
+  #addOverlay(): HTMLDivElement {
+    const overlay = createElement(document, 'div');
+    pristine.appendChild.call(this.renderRoot, overlay);
+    return overlay;
   }
 
   #sessionUrl(): string {
@@ -465,10 +494,10 @@ export class CobrowseSession extends LitElement {
    */
   #preloadSession(): void {
     if (this.#preload) return;
-    const link = document.createElement('link');
+    const link = createElement(document, 'link');
     link.rel = 'modulepreload';
     link.href = this.#sessionUrl();
-    this.renderRoot.appendChild(link);
+    pristine.appendChild.call(this.renderRoot, link);
     this.#preload = link;
   }
 
@@ -482,6 +511,7 @@ export class CobrowseSession extends LitElement {
       this.#session = null;
       this.#invite = null;
       this._controlGranted = false;
+      this._captureProblem = '';
       clearResume();
       this.#controlAnswer?.(false);
       this.#showEnded(detail?.reason ?? 'customer-ended');
@@ -493,9 +523,9 @@ export class CobrowseSession extends LitElement {
   }
 
   #askControl(): Promise<boolean> {
-    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.#returnFocus = activeHtmlElement(document);
     this._view = 'control-prompt';
-    return new Promise<boolean>((resolve) => {
+    return new pristine.Promise<boolean>((resolve) => {
       this.#controlAnswer = (granted) => {
         this.#controlAnswer = null;
         if (this._view === 'control-prompt') this._view = 'live';
@@ -516,6 +546,9 @@ export class CobrowseSession extends LitElement {
   }
 
   #restoreFocus(): void {
+    // The prompt leaves the top layer now, not at the next render: while it is modal the page is inert and cannot take focus.
+    const modal = this.renderRoot.querySelector('dialog.modal');
+    if (modal instanceof HTMLDialogElement && modal.open) modal.close();
     const target = this.#returnFocus;
     this.#returnFocus = null;
     if (target?.isConnected) target.focus();
@@ -545,6 +578,38 @@ export class CobrowseSession extends LitElement {
       event.preventDefault();
       first?.focus();
     }
+  }
+
+  /**
+   * The prompts are modal dialogs and the indicator a manual popover, in the
+   * browser's top layer: above the page's own modal dialogs, popovers and
+   * full-screen element (the top layer stacks in the order things entered it),
+   * and a modal prompt makes the page behind it inert.
+   */
+  #promoteToTopLayer(): void {
+    const root = this.renderRoot;
+    const modal = root.querySelector('dialog.modal');
+    if (modal instanceof HTMLDialogElement && !modal.open) {
+      try {
+        pristine.showModal.call(modal);
+      } catch {
+        // Not connected or already in the top layer: it still renders in place, styled as a dialog.
+      }
+    }
+    const indicator = root.querySelector('.indicator[popover]');
+    if (indicator instanceof HTMLElement && pristine.showPopover && !indicator.matches(':popover-open')) {
+      try {
+        pristine.showPopover.call(indicator);
+      } catch {
+        // Older browsers: the indicator stays fixed in the corner without the top layer.
+      }
+    }
+  }
+
+  /** Escape on a modal dialog: our answer, not the browser's default close. */
+  #onCancel(event: Event, onEscape: () => void): void {
+    event.preventDefault();
+    onEscape();
   }
 
   #onAllow(): void {
@@ -584,13 +649,14 @@ export class CobrowseSession extends LitElement {
           <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>Cancel</button></div>
         </div>`;
       case 'consent':
-        return html`<div class="backdrop">
-          <div
+        return html`<dialog
+            class="modal"
             role="dialog"
             aria-modal="true"
             aria-labelledby="consent-title"
             aria-describedby="consent-list"
             part="dialog"
+            @cancel=${(e: Event) => this.#onCancel(e, () => this.#consentAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
           >
             <h2 id="consent-title" tabindex="-1">${this._agentName ? `${this._agentName} from support` : 'Support'} would like to see this page</h2>
@@ -604,16 +670,16 @@ export class CobrowseSession extends LitElement {
               <button type="button" @click=${() => this.#consentAnswer?.(false)}>Decline</button>
               <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>Allow sharing</button>
             </div>
-          </div>
-        </div>`;
+          </dialog>`;
       case 'control-prompt':
-        return html`<div class="backdrop">
-          <div
+        return html`<dialog
+            class="modal"
             role="dialog"
             aria-modal="true"
             aria-labelledby="control-title"
             aria-describedby="control-text"
             part="dialog"
+            @cancel=${(e: Event) => this.#onCancel(e, () => this.#controlAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
           >
             <h2 id="control-title" tabindex="-1">${agent} asks to control this page</h2>
@@ -624,8 +690,7 @@ export class CobrowseSession extends LitElement {
               <button type="button" @click=${() => this.#controlAnswer?.(false)}>Deny</button>
               <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>Allow control</button>
             </div>
-          </div>
-        </div>`;
+          </dialog>`;
       case 'ended':
       case 'error':
         return html`<div class="toast" role="status">${this._message}</div>`;
@@ -643,10 +708,12 @@ export class CobrowseSession extends LitElement {
           ? `Waiting for ${this._agentName || 'the agent'} to connect…`
           : this._view === 'reconnecting'
             ? 'Connection lost, reconnecting…'
-            : this._controlGranted
+            : this._captureProblem
+              ? `This page could not be shared with ${this._agentName || 'support'}: ${this._captureProblem}`
+              : this._controlGranted
               ? `${agent} is controlling this tab`
               : `Sharing this tab with ${this._agentName || 'support'}`;
-    return html`<div class="indicator" part="indicator" role="region" aria-label="Screen sharing">
+    return html`<div class="indicator" part="indicator" role="region" aria-label="Screen sharing" popover="manual">
       <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
       <span role="status">${label}</span>
       ${this._controlGranted

@@ -3,6 +3,7 @@
  * the session bundle (fetched only after the customer allows). Types only:
  * importing this file costs the loader nothing.
  */
+import type { Pristine } from './pristine.js';
 
 /** What the customer-side session is doing, as the element shows it. */
 export type CustomerSessionState =
@@ -42,12 +43,16 @@ export interface SessionHost {
   requestControl(): Promise<boolean>;
   /** Control was granted or revoked (by either side). */
   onControl(granted: boolean): void;
+  /** Capture failed: the agent was told; tell the customer their page is not being shared. */
+  onCaptureFailed?(reason: string): void;
   /** The element that holds our UI; it and everything inside are never captured. */
   readonly uiRoot: HTMLElement;
   /** Where the guidance overlay (agent pointer, highlights, drawings) is drawn: inside our own shadow root. */
   readonly overlayContainer: HTMLElement;
   readonly maskSelectors: string[];
   readonly blockSelectors: string[];
+  /** The page's DOM and globals as the loader found them (see pristine.ts). */
+  readonly pristine?: Pristine;
 }
 
 export interface SessionHandle {

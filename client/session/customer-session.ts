@@ -8,6 +8,7 @@ import { CobrowseChannel } from '../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
+import { fromJson, microtask, pristine, toJson } from '../pristine.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { markStage } from '../../shared/stage-marks.js';
 import { CaptureEngine } from '../capture/capture-engine.js';
@@ -52,7 +53,13 @@ export class CustomerSession implements SessionHandle {
       extraMaskSelectors: options.host.maskSelectors,
       extraBlockSelectors: options.host.blockSelectors,
     });
-    this.#signaling = new SignalingClient({ url: signalingUrl(invite.server), token: invite.token });
+    this.#signaling = new SignalingClient({
+      url: signalingUrl(invite.server),
+      token: invite.token,
+      createSocket: (url) => new pristine.WebSocket(url),
+      json: { stringify: toJson, parse: fromJson },
+      microtask,
+    });
     // The loader's consent socket already carries consent-granted; its welcome predates it.
     let consentRecorded = options.signaling !== undefined;
     this.#signaling.on('welcome', (welcome) => {
@@ -63,7 +70,7 @@ export class CustomerSession implements SessionHandle {
       if (!this.#pageReported) {
         this.#pageReported = true;
         const url = auditablePageUrl(location.href) ?? location.origin;
-        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(document.title.slice(0, 2_048)) } });
+        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(pristine.title.call(document).slice(0, 2_048)) } });
       }
       this.#agentPresent = welcome.peerPresent;
       if (this.#agentPresent) this.#startPeer();
@@ -179,7 +186,12 @@ export class CustomerSession implements SessionHandle {
         return sent;
       },
       mask: this.#maskConfig,
-      isOwnUi: (node) => node === host.uiRoot || host.uiRoot.contains(node),
+      isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
+      onFailure: (reason) => {
+        const message = `The customer's page could not be shared: ${reason}`;
+        if (channel.open) channel.send({ t: 'error', code: 'INTERNAL', message });
+        host.onCaptureFailed?.(reason);
+      },
     });
     this.#capture = capture;
     channel.on('drain', () => capture.drained());

@@ -1,0 +1,121 @@
+/**
+ * The page's DOM and globals as they were when our code loaded. A page may
+ * clobber `document.createElement` with `<img name="createElement">`, shadow
+ * `form.attributes` with `<input name="attributes">`, or have analytics or
+ * zone.js replace `MutationObserver`, `fetch`, `WebSocket`, `JSON` later on:
+ * the customer code calls these copies (prototype methods and accessors,
+ * called on the object), never the page's current properties.
+ *
+ * The loader takes them at load; the session bundle, fetched later, adopts
+ * the loader's copies (adoptPristine) rather than taking its own.
+ */
+
+type Getter<T, R> = (this: T) => R;
+
+function getterOf<T, R>(proto: object, name: string): Getter<T, R> {
+  for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    const get = Object.getOwnPropertyDescriptor(p, name)?.get;
+    if (get) return get as Getter<T, R>;
+  }
+  throw new TypeError(`no accessor ${name}`);
+}
+
+function takePristine() {
+  const g = globalThis;
+  const D = Document.prototype;
+  const N = Node.prototype;
+  const E = Element.prototype;
+  return {
+    WebSocket: g.WebSocket,
+    fetch: g.fetch,
+    MutationObserver: g.MutationObserver,
+    MessageChannel: g.MessageChannel,
+    Promise: g.Promise,
+    jsonStringify: JSON.stringify,
+    jsonParse: JSON.parse,
+    arrayFrom: Array.from,
+    queueMicrotask: g.queueMicrotask,
+    requestAnimationFrame: g.requestAnimationFrame,
+    cancelAnimationFrame: g.cancelAnimationFrame,
+    setTimeout: g.setTimeout,
+    clearTimeout: g.clearTimeout,
+    setInterval: g.setInterval,
+    clearInterval: g.clearInterval,
+    createElement: D.createElement,
+    createTextNode: D.createTextNode,
+    createDocumentFragment: D.createDocumentFragment,
+    createComment: D.createComment,
+    importNode: D.importNode,
+    createTreeWalker: D.createTreeWalker,
+    documentQuerySelectorAll: D.querySelectorAll,
+    elementQuerySelectorAll: E.querySelectorAll,
+    elementMatches: E.matches,
+    elementClosest: E.closest,
+    getAttribute: E.getAttribute,
+    hasAttribute: E.hasAttribute,
+    contains: N.contains,
+    appendChild: N.appendChild,
+    removeChild: N.removeChild,
+    addEventListener: EventTarget.prototype.addEventListener,
+    removeEventListener: EventTarget.prototype.removeEventListener,
+    showModal: HTMLDialogElement.prototype.showModal,
+    showPopover: HTMLElement.prototype.showPopover as (() => void) | undefined,
+    body: getterOf<Document, HTMLElement | null>(D, 'body'),
+    documentElement: getterOf<Document, HTMLElement | null>(D, 'documentElement'),
+    activeElement: getterOf<Document, Element | null>(D, 'activeElement'),
+    title: getterOf<Document, string>(D, 'title'),
+    childNodes: getterOf<Node, NodeListOf<ChildNode>>(N, 'childNodes'),
+    firstChild: getterOf<Node, ChildNode | null>(N, 'firstChild'),
+    lastChild: getterOf<Node, ChildNode | null>(N, 'lastChild'),
+    nextSibling: getterOf<Node, ChildNode | null>(N, 'nextSibling'),
+    previousSibling: getterOf<Node, ChildNode | null>(N, 'previousSibling'),
+    parentNode: getterOf<Node, ParentNode | null>(N, 'parentNode'),
+    parentElement: getterOf<Node, HTMLElement | null>(N, 'parentElement'),
+    nodeType: getterOf<Node, number>(N, 'nodeType'),
+    nodeName: getterOf<Node, string>(N, 'nodeName'),
+    isConnected: getterOf<Node, boolean>(N, 'isConnected'),
+    ownerDocument: getterOf<Node, Document | null>(N, 'ownerDocument'),
+    attributes: getterOf<Element, NamedNodeMap>(E, 'attributes'),
+    tagName: getterOf<Element, string>(E, 'tagName'),
+    localName: getterOf<Element, string>(E, 'localName'),
+    namespaceURI: getterOf<Element, string | null>(E, 'namespaceURI'),
+    shadowRoot: getterOf<Element, ShadowRoot | null>(E, 'shadowRoot'),
+    elementId: getterOf<Element, string>(E, 'id'),
+  };
+}
+
+export type Pristine = ReturnType<typeof takePristine>;
+
+/** The references this bundle uses. Tests may swap one (e.g. a counting WebSocket); the page cannot reach this object. */
+export const pristine: Pristine = takePristine();
+
+/** The session bundle takes the loader's references, captured earlier than its own. */
+export function adoptPristine(from: Pristine | undefined): void {
+  if (from && from !== pristine) Object.assign(pristine, from);
+}
+
+/** `document.createElement`, immune to `<img name="createElement">`. */
+export function createElement<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K): HTMLElementTagNameMap[K] {
+  return pristine.createElement.call(doc, tag) as HTMLElementTagNameMap[K];
+}
+
+/** `document.activeElement` as an HTMLElement (or null), immune to clobbering. */
+export function activeHtmlElement(doc: Document): HTMLElement | null {
+  const active = pristine.activeElement.call(doc);
+  return active instanceof HTMLElement ? active : null;
+}
+
+/** JSON.stringify as it was at load (analytics wrappers and `Array.prototype.toJSON` set later are bypassed). */
+export function toJson(value: unknown): string {
+  return pristine.jsonStringify.call(JSON, value);
+}
+
+/** JSON.parse as it was at load. */
+export function fromJson(text: string): unknown {
+  return pristine.jsonParse.call(JSON, text) as unknown;
+}
+
+/** queueMicrotask as it was at load. */
+export function microtask(callback: () => void): void {
+  pristine.queueMicrotask.call(globalThis, callback);
+}
