@@ -48,6 +48,8 @@ const END_MESSAGES: Record<CustomerEndReason, string> = {
  * @fires cobrowse-control-granted - the customer let the agent click and type
  * @fires cobrowse-control-revoked - control ended (either side)
  * @fires cobrowse-ended - sharing ended; `detail.reason` says why
+ * @fires cobrowse-paused - the customer paused sharing
+ * @fires cobrowse-resumed - the customer resumed sharing
  * @fires cobrowse-error - an invite or connection problem; `detail.message`
  * @csspart dialog - the consent and control prompts
  * @csspart indicator - the live indicator
@@ -280,6 +282,8 @@ export class CobrowseSession extends LitElement {
   @state() accessor _message = '';
   /** The capture failed: the agent does not see this page, and the indicator says so. */
   @state() accessor _captureProblem = '';
+  /** The customer paused sharing from the indicator. */
+  @state() accessor _paused = false;
 
   @query('[role="dialog"] h2') accessor _heading!: HTMLElement | null;
   @query('.overlay') accessor _overlay!: HTMLElement | null;
@@ -414,6 +418,22 @@ export class CobrowseSession extends LitElement {
     if (socket) void socket.record('consent-declined').finally(() => socket.close());
   }
 
+  /** Pause sharing: nothing is captured or sent until resume(); the agent sees "Paused by the customer". */
+  pause(): void {
+    if (!this.#session || this._paused) return;
+    this.#session.pause();
+    this._paused = true;
+    this.#dispatch('cobrowse-paused', {});
+  }
+
+  /** Resume sharing after pause(); the agent gets a fresh view of the page. */
+  resume(): void {
+    if (!this.#session || !this._paused) return;
+    this.#session.resume();
+    this._paused = false;
+    this.#dispatch('cobrowse-resumed', {});
+  }
+
   /** Stop sharing now (the same as the customer's End button). */
   end(): void {
     if (this.#session) this.#session.end('customer-ended');
@@ -512,6 +532,7 @@ export class CobrowseSession extends LitElement {
       this.#invite = null;
       this._controlGranted = false;
       this._captureProblem = '';
+      this._paused = false;
       clearResume();
       this.#controlAnswer?.(false);
       this.#showEnded(detail?.reason ?? 'customer-ended');
@@ -700,9 +721,10 @@ export class CobrowseSession extends LitElement {
   }
 
   #renderIndicator(agent: string) {
-    const waiting = this._view !== 'live';
-    const label =
-      this._view === 'starting' || this._view === 'connecting'
+    const waiting = this._view !== 'live' || this._paused;
+    const label = this._paused
+      ? `Sharing paused: ${this._agentName || 'support'} cannot see this tab`
+      : this._view === 'starting' || this._view === 'connecting'
         ? 'Starting to share this tab…'
         : this._view === 'waiting-for-agent'
           ? `Waiting for ${this._agentName || 'the agent'} to connect…`
@@ -718,6 +740,11 @@ export class CobrowseSession extends LitElement {
       <span role="status">${label}</span>
       ${this._controlGranted
         ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>Take back control</button>`
+        : nothing}
+      ${this._view === 'live'
+        ? this._paused
+          ? html`<button type="button" @click=${() => this.resume()}>Resume</button>`
+          : html`<button type="button" @click=${() => this.pause()}>Pause</button>`
         : nothing}
       <button type="button" class="danger" part="primary-button" @click=${() => this.end()}>End sharing</button>
     </div>`;

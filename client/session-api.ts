@@ -60,6 +60,10 @@ export interface SessionHandle {
   end(reason?: CustomerEndReason): void;
   /** The customer takes control back. */
   revokeControl(): void;
+  /** Stop capturing and sending until resume(); the agent is told and the audit records it. */
+  pause(): void;
+  /** Capture again, starting with a fresh snapshot. */
+  resume(): void;
 }
 
 /**

@@ -167,6 +167,8 @@ export class SessionLifecycle {
       case 'control-requested':
       case 'control-denied':
       case 'control-revoked':
+      case 'paused':
+      case 'resumed':
         await this.append(sessionId, { type: event.kind, actor: role, at, data: {} });
         return { ok: true };
     }

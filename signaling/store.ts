@@ -48,6 +48,8 @@ export type AuditEventType =
   | 'control-denied'
   | 'control-revoked'
   | 'remote-action'
+  | 'paused'
+  | 'resumed'
   | 'ended';
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
@@ -63,6 +65,8 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'control-denied',
   'control-revoked',
   'remote-action',
+  'paused',
+  'resumed',
   'ended',
 ];
 

@@ -32,6 +32,7 @@ export class CustomerSession implements SessionHandle {
   #peer: PeerTransport | null = null;
   #channel: CobrowseChannel | null = null;
   #capture: CaptureEngine | null = null;
+  #paused = false;
   #overlay: GuidanceOverlay | null = null;
   #controlGranted = false;
   #controlPending = false;
@@ -130,6 +131,28 @@ export class CustomerSession implements SessionHandle {
     this.#setControl(false, true);
   }
 
+  /**
+   * Paused: the capture engine is stopped (no observer, listener or timer on
+   * the page) and nothing goes on the data channel; the connection stays up.
+   */
+  pause(): void {
+    if (this.#paused || this.#state === 'ended') return;
+    this.#paused = true;
+    if (this.#controlGranted) this.#setControl(false, true);
+    this.#capture?.stop();
+    this.#capture = null;
+    this.#signaling.send({ t: 'event', event: { kind: 'paused' } });
+  }
+
+  /** A new capture run: the agent's mirror rebuilds from a fresh snapshot. */
+  resume(): void {
+    if (!this.#paused || this.#state === 'ended') return;
+    this.#paused = false;
+    this.#signaling.send({ t: 'event', event: { kind: 'resumed' } });
+    const channel = this.#channel;
+    if (channel?.open) this.#startCapture(channel);
+  }
+
   #startPeer(): void {
     if (this.#peer || this.#state === 'ended') return;
     const peer = createPeer({
@@ -176,6 +199,7 @@ export class CustomerSession implements SessionHandle {
    * by 70-120 ms, more than the overlap saved.
    */
   #startCapture(channel: CobrowseChannel): void {
+    if (this.#paused) return;
     const host = this.#options.host;
     const capture = new CaptureEngine({
       window: this.#window,
@@ -267,7 +291,7 @@ export class CustomerSession implements SessionHandle {
         this.#finish(message.reason);
         return;
       case 'ping':
-        this.#channel?.send({ t: 'pong', ts: message.ts });
+        if (!this.#paused) this.#channel?.send({ t: 'pong', ts: message.ts });
         return;
       default:
         return;
