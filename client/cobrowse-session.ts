@@ -1,7 +1,10 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { markStage } from '../shared/stage-marks.js';
 import { ConsentSocket } from './consent-socket.js';
+import { RTL_LANGUAGES, type Catalog, type Language } from './i18n/catalog.js';
+import { en } from './i18n/en.js';
+import { chooseLanguage } from './i18n/language.js';
 import { activeHtmlElement, createElement, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
 import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
@@ -25,17 +28,6 @@ const ICON_HAND = icon(svg`<path d="M7 11V5a1.5 1.5 0 0 1 3 0v5M10 10V3.5a1.5 1.
 const ICON_STOP = icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`);
 
 type View = 'idle' | 'support-code' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
-
-const END_MESSAGES: Record<CustomerEndReason, string> = {
-  'customer-ended': 'You stopped sharing this page.',
-  'agent-ended': 'The support agent ended the session.',
-  declined: 'You declined to share this page.',
-  expired: 'The co-browsing session timed out.',
-  api: 'The co-browsing session was ended.',
-  'left-site': 'Sharing stopped because you left the site.',
-  'peer-lost': 'The connection to the support agent was lost.',
-  error: 'Sharing stopped because of an error.',
-};
 
 /**
  * Co-browsing for the customer's page: shows the consent prompt when support
@@ -73,12 +65,15 @@ export class CobrowseSession extends LitElement {
     }
     dialog.modal {
       border: 0;
-      color: inherit;
-      font-family: var(--_font);
-      line-height: 1.45;
-      margin: auto;
       max-height: calc(100dvh - 32px);
       max-width: min(440px, calc(100vw - 32px));
+    }
+    dialog.modal .actions {
+      position: sticky;
+      bottom: -24px;
+      background: #fff;
+      padding: 12px 0 24px;
+      margin-bottom: -24px;
     }
     dialog.modal::backdrop {
       background: rgb(17 24 39 / 45%);
@@ -155,8 +150,9 @@ export class CobrowseSession extends LitElement {
       margin: 0;
       border: 0;
       overflow: visible;
-      font-family: var(--_font);
-      line-height: 1.45;
+    }
+    .indicator[popover][dir='rtl'] {
+      inset: auto auto 16px 16px;
     }
     .indicator {
       display: flex;
@@ -272,6 +268,9 @@ export class CobrowseSession extends LitElement {
   /** Where the session bundle is; defaults to cobrowse-session.js next to this script. */
   @property({ attribute: 'session-src' }) accessor sessionSrc = '';
 
+  /** Language of our UI (en, es, fr, de, pt, ja, ar); else the page's `lang`, else the browser's. */
+  @property({ attribute: 'lang' }) accessor language = '';
+
   /** Show a "Share this page with support" button that gives the customer a support code. */
   @property({ type: Boolean, attribute: 'support-button' }) accessor supportButton = false;
 
@@ -284,9 +283,16 @@ export class CobrowseSession extends LitElement {
   @state() accessor _captureProblem = '';
   /** The customer paused sharing from the indicator. */
   @state() accessor _paused = false;
+  @state() accessor _lang: Language = 'en';
+  #catalog: Catalog = en;
 
-  @query('[role="dialog"] h2') accessor _heading!: HTMLElement | null;
-  @query('.overlay') accessor _overlay!: HTMLElement | null;
+  get _heading(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('[role="dialog"] h2');
+  }
+
+  get _overlay(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.overlay');
+  }
 
   #invite: InviteData | null = null;
   #consentSocket: ConsentSocket | null = null;
@@ -299,6 +305,7 @@ export class CobrowseSession extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#chooseLanguage();
     // Re-attached (moved in the page): the running offer or session carries on; never start a second one.
     if (this.#invite) return;
     const resumable = loadResume();
@@ -443,6 +450,7 @@ export class CobrowseSession extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     this.#promoteToTopLayer();
+    if (changed.has('language') && changed.get('language') !== undefined) this.#chooseLanguage();
     if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')) {
       // Move focus into the dialog so keyboard and screen-reader users land on it.
       this._heading?.focus();
@@ -494,6 +502,26 @@ export class CobrowseSession extends LitElement {
     };
     this.#session = startSession({ invite, host, resumed, controlGranted, ...(signaling ? { signaling } : {}) });
     this.#dropPreload();
+  }
+
+  /** English is built in; another language's catalog is fetched (a few hundred bytes) the first time it is needed. */
+  #chooseLanguage(): void {
+    const root = pristine.documentElement.call(document);
+    const lang = chooseLanguage(this.language, root ? pristine.getAttribute.call(root, 'lang') : null, navigator.languages ?? [navigator.language]);
+    if (lang === this._lang) return;
+    if (lang === 'en') {
+      this.#catalog = en;
+      this._lang = 'en';
+      return;
+    }
+    const url = new URL(`./i18n/${lang}.js`, import.meta.url).href;
+    import(/* @vite-ignore */ url)
+      .then((module: { catalog: Catalog }) => {
+        if (chooseLanguage(this.language, root ? pristine.getAttribute.call(root, 'lang') : null, navigator.languages ?? []) !== lang) return;
+        this.#catalog = module.catalog;
+        this._lang = lang;
+      })
+      .catch(() => undefined);
   }
 
   #addOverlay(): HTMLDivElement {
@@ -557,7 +585,7 @@ export class CobrowseSession extends LitElement {
   }
 
   #showEnded(reason: CustomerEndReason): void {
-    this._message = END_MESSAGES[reason];
+    this._message = this.#catalog.ended[reason];
     this._view = 'ended';
     this.#restoreFocus();
     if (this.#toastTimer) clearTimeout(this.#toastTimer);
@@ -638,21 +666,20 @@ export class CobrowseSession extends LitElement {
     this.#consentAnswer?.(true);
   }
 
-  #agentLabel(): string {
-    return this._agentName || 'The support agent';
-  }
-
   override render() {
     return html`<div class="overlay" aria-hidden="true"></div>${this.#renderView()}`;
   }
 
   #renderView() {
-    const agent = this.#agentLabel();
+    const c = this.#catalog;
+    const a = this._agentName;
+    const lang = this._lang;
+    const dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
     switch (this._view) {
       case 'idle':
         return this.supportButton
-          ? html`<button type="button" class="primary support" part="support-button" @click=${() => void this.requestSupportCode().catch(() => undefined)}>
-              Share this page with support
+          ? html`<button type="button" class="primary support" part="support-button" lang=${lang} dir=${dir} @click=${() => void this.requestSupportCode().catch(() => undefined)}>
+              ${c.supportButton}
             </button>`
           : nothing;
       case 'support-code':
@@ -662,12 +689,14 @@ export class CobrowseSession extends LitElement {
           aria-labelledby="code-title"
           aria-describedby="code-help"
           part="dialog"
+          lang=${lang}
+          dir=${dir}
           @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#cancelSupportCode())}
         >
-          <h2 id="code-title" tabindex="-1">Your support code</h2>
-          <p class="code" aria-label=${`Support code ${this._supportCode.replace(/\s/g, '').split('').join(' ')}`}>${this._supportCode}</p>
-          <p id="code-help">Read this code to the support agent. They will not see anything until you allow it here.</p>
-          <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>Cancel</button></div>
+          <h2 id="code-title" tabindex="-1">${c.supportCodeTitle}</h2>
+          <p class="code" dir="ltr" aria-label=${c.supportCodeLabel(this._supportCode.replace(/\s/g, '').split('').join(' '))}>${this._supportCode}</p>
+          <p id="code-help">${c.supportCodeHelp}</p>
+          <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>${c.cancel}</button></div>
         </div>`;
       case 'consent':
         return html`<dialog
@@ -677,19 +706,21 @@ export class CobrowseSession extends LitElement {
             aria-labelledby="consent-title"
             aria-describedby="consent-list"
             part="dialog"
+            lang=${lang}
+            dir=${dir}
             @cancel=${(e: Event) => this.#onCancel(e, () => this.#consentAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
           >
-            <h2 id="consent-title" tabindex="-1">${this._agentName ? `${this._agentName} from support` : 'Support'} would like to see this page</h2>
+            <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
             <ul id="consent-list">
-              <li>${ICON_EYE}<span>${agent} will see <strong>this browser tab only</strong>, not your other tabs, apps or desktop.</span></li>
-              <li>${ICON_LOCK}<span>Passwords, card numbers and other sensitive fields are <strong>hidden</strong> before anything leaves your browser.</span></li>
-              <li>${ICON_HAND}<span>${agent} can point and highlight, but <strong>cannot click or type</strong> unless you allow it.</span></li>
-              <li>${ICON_STOP}<span>You can <strong>stop sharing at any time</strong> with one click.</span></li>
+              <li>${ICON_EYE}<span>${c.consentTab(a)}</span></li>
+              <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
+              <li>${ICON_HAND}<span>${c.consentPoint(a)}</span></li>
+              <li>${ICON_STOP}<span>${c.consentStop}</span></li>
             </ul>
             <div class="actions">
-              <button type="button" @click=${() => this.#consentAnswer?.(false)}>Decline</button>
-              <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>Allow sharing</button>
+              <button type="button" @click=${() => this.#consentAnswer?.(false)}>${c.decline}</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>${c.allow}</button>
             </div>
           </dialog>`;
       case 'control-prompt':
@@ -700,53 +731,55 @@ export class CobrowseSession extends LitElement {
             aria-labelledby="control-title"
             aria-describedby="control-text"
             part="dialog"
+            lang=${lang}
+            dir=${dir}
             @cancel=${(e: Event) => this.#onCancel(e, () => this.#controlAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
           >
-            <h2 id="control-title" tabindex="-1">${agent} asks to control this page</h2>
-            <p id="control-text">
-              They will be able to click, type and scroll on this tab. Password and card fields stay off-limits. You can take control back at any time.
-            </p>
+            <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
+            <p id="control-text">${c.controlText}</p>
             <div class="actions">
-              <button type="button" @click=${() => this.#controlAnswer?.(false)}>Deny</button>
-              <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>Allow control</button>
+              <button type="button" @click=${() => this.#controlAnswer?.(false)}>${c.deny}</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>${c.allowControl}</button>
             </div>
           </dialog>`;
       case 'ended':
       case 'error':
-        return html`<div class="toast" role="status">${this._message}</div>`;
+        return html`<div class="toast" role="status" lang=${lang} dir=${dir}>${this._message}</div>`;
       default:
-        return this.#renderIndicator(agent);
+        return this.#renderIndicator(c, lang, dir);
     }
   }
 
-  #renderIndicator(agent: string) {
+  #indicatorLabel(c: Catalog): string {
+    const a = this._agentName;
+    if (this._paused) return c.paused(a);
+    switch (this._view) {
+      case 'starting':
+      case 'connecting':
+        return c.starting;
+      case 'waiting-for-agent':
+        return c.waiting(a);
+      case 'reconnecting':
+        return c.reconnecting;
+      default:
+        if (this._captureProblem) return c.couldNotShare(a, this._captureProblem);
+        return this._controlGranted ? c.controlling(a) : c.sharingWith(a);
+    }
+  }
+
+  #renderIndicator(c: Catalog, lang: Language, dir: 'rtl' | 'ltr') {
     const waiting = this._view !== 'live' || this._paused;
-    const label = this._paused
-      ? `Sharing paused: ${this._agentName || 'support'} cannot see this tab`
-      : this._view === 'starting' || this._view === 'connecting'
-        ? 'Starting to share this tab…'
-        : this._view === 'waiting-for-agent'
-          ? `Waiting for ${this._agentName || 'the agent'} to connect…`
-          : this._view === 'reconnecting'
-            ? 'Connection lost, reconnecting…'
-            : this._captureProblem
-              ? `This page could not be shared with ${this._agentName || 'support'}: ${this._captureProblem}`
-              : this._controlGranted
-              ? `${agent} is controlling this tab`
-              : `Sharing this tab with ${this._agentName || 'support'}`;
-    return html`<div class="indicator" part="indicator" role="region" aria-label="Screen sharing" popover="manual">
+    return html`<div class="indicator" part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${lang} dir=${dir}>
       <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
-      <span role="status">${label}</span>
-      ${this._controlGranted
-        ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>Take back control</button>`
-        : nothing}
+      <span role="status">${this.#indicatorLabel(c)}</span>
+      ${this._controlGranted ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>${c.takeBack}</button>` : nothing}
       ${this._view === 'live'
         ? this._paused
-          ? html`<button type="button" @click=${() => this.resume()}>Resume</button>`
-          : html`<button type="button" @click=${() => this.pause()}>Pause</button>`
+          ? html`<button type="button" @click=${() => this.resume()}>${c.resume}</button>`
+          : html`<button type="button" @click=${() => this.pause()}>${c.pause}</button>`
         : nothing}
-      <button type="button" class="danger" part="primary-button" @click=${() => this.end()}>End sharing</button>
+      <button type="button" class="danger" part="primary-button" @click=${() => this.end()}>${c.end}</button>
     </div>`;
   }
 }

@@ -12,7 +12,8 @@
 
 type Getter<T, R> = (this: T) => R;
 
-function getterOf<T, R>(proto: object, name: string): Getter<T, R> {
+/** The accessor `name` on `proto` or up its chain. */
+export function getterOf<T, R>(proto: object, name: string): Getter<T, R> {
   for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p) as object | null) {
     const get = Object.getOwnPropertyDescriptor(p, name)?.get;
     if (get) return get as Getter<T, R>;
@@ -29,58 +30,22 @@ function takePristine() {
     WebSocket: g.WebSocket,
     fetch: g.fetch,
     MutationObserver: g.MutationObserver,
-    MessageChannel: g.MessageChannel,
     Promise: g.Promise,
     jsonStringify: JSON.stringify,
     jsonParse: JSON.parse,
-    arrayFrom: Array.from,
     queueMicrotask: g.queueMicrotask,
     requestAnimationFrame: g.requestAnimationFrame,
     cancelAnimationFrame: g.cancelAnimationFrame,
-    setTimeout: g.setTimeout,
-    clearTimeout: g.clearTimeout,
-    setInterval: g.setInterval,
-    clearInterval: g.clearInterval,
     createElement: D.createElement,
-    createTextNode: D.createTextNode,
-    createDocumentFragment: D.createDocumentFragment,
-    createComment: D.createComment,
-    importNode: D.importNode,
-    createTreeWalker: D.createTreeWalker,
-    documentQuerySelectorAll: D.querySelectorAll,
-    elementQuerySelectorAll: E.querySelectorAll,
-    elementMatches: E.matches,
-    elementClosest: E.closest,
     getAttribute: E.getAttribute,
-    hasAttribute: E.hasAttribute,
     contains: N.contains,
     appendChild: N.appendChild,
-    removeChild: N.removeChild,
     addEventListener: EventTarget.prototype.addEventListener,
     removeEventListener: EventTarget.prototype.removeEventListener,
     showModal: HTMLDialogElement.prototype.showModal,
     showPopover: HTMLElement.prototype.showPopover as (() => void) | undefined,
-    body: getterOf<Document, HTMLElement | null>(D, 'body'),
     documentElement: getterOf<Document, HTMLElement | null>(D, 'documentElement'),
     activeElement: getterOf<Document, Element | null>(D, 'activeElement'),
-    title: getterOf<Document, string>(D, 'title'),
-    childNodes: getterOf<Node, NodeListOf<ChildNode>>(N, 'childNodes'),
-    firstChild: getterOf<Node, ChildNode | null>(N, 'firstChild'),
-    lastChild: getterOf<Node, ChildNode | null>(N, 'lastChild'),
-    nextSibling: getterOf<Node, ChildNode | null>(N, 'nextSibling'),
-    previousSibling: getterOf<Node, ChildNode | null>(N, 'previousSibling'),
-    parentNode: getterOf<Node, ParentNode | null>(N, 'parentNode'),
-    parentElement: getterOf<Node, HTMLElement | null>(N, 'parentElement'),
-    nodeType: getterOf<Node, number>(N, 'nodeType'),
-    nodeName: getterOf<Node, string>(N, 'nodeName'),
-    isConnected: getterOf<Node, boolean>(N, 'isConnected'),
-    ownerDocument: getterOf<Node, Document | null>(N, 'ownerDocument'),
-    attributes: getterOf<Element, NamedNodeMap>(E, 'attributes'),
-    tagName: getterOf<Element, string>(E, 'tagName'),
-    localName: getterOf<Element, string>(E, 'localName'),
-    namespaceURI: getterOf<Element, string | null>(E, 'namespaceURI'),
-    shadowRoot: getterOf<Element, ShadowRoot | null>(E, 'shadowRoot'),
-    elementId: getterOf<Element, string>(E, 'id'),
   };
 }
 

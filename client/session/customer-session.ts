@@ -8,6 +8,7 @@ import { CobrowseChannel } from '../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
+import { titleOf } from '../capture/dom-read.js';
 import { fromJson, microtask, pristine, toJson } from '../pristine.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { markStage } from '../../shared/stage-marks.js';
@@ -71,7 +72,7 @@ export class CustomerSession implements SessionHandle {
       if (!this.#pageReported) {
         this.#pageReported = true;
         const url = auditablePageUrl(location.href) ?? location.origin;
-        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(pristine.title.call(document).slice(0, 2_048)) } });
+        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(titleOf(document).slice(0, 2_048)) } });
       }
       this.#agentPresent = welcome.peerPresent;
       if (this.#agentPresent) this.#startPeer();
