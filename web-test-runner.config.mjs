@@ -80,7 +80,7 @@ function cobrowseTestServer(state) {
       }
       const entry = context.path.replace(/\.(ts|js)$/, '');
       // The loader fetches a catalog by URL (`./i18n/es.js` next to it), as the build lays them out.
-      if (/^\/client\/i18n\/[a-z]{2}$/.test(entry) && existsSync(join(root, `${entry.slice(1)}.ts`))) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
+      if (/^\/client\/i18n\/[a-z]+$/.test(entry) && existsSync(join(root, `${entry.slice(1)}.ts`))) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
       if (BUNDLED_ENTRIES.has(entry)) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
       return undefined;
     },

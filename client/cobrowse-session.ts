@@ -5,7 +5,8 @@ import { ConsentSocket } from './consent-socket.js';
 import { RTL_LANGUAGES, type Catalog, type Language } from './i18n/catalog.js';
 import { en } from './i18n/en.js';
 import { chooseLanguage } from './i18n/language.js';
-import { activeHtmlElement, createElement, microtask, pristine } from './pristine.js';
+import type { applyWording, parseWording } from './i18n/wording.js';
+import { activeHtmlElement, createElement, fromJson, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
 import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
 import type {
@@ -24,7 +25,7 @@ function icon(path: ReturnType<typeof svg>) {
 }
 const ICON_EYE = icon(svg`<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>`);
 const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`);
-const ICON_HAND = icon(svg`<path d="M7 11V5a1.5 1.5 0 0 1 3 0v5M10 10V3.5a1.5 1.5 0 0 1 3 0V10M13 10V5a1.5 1.5 0 0 1 3 0v6M16 9a1.5 1.5 0 0 1 3 0v5a7 7 0 0 1-7 7h-1a6 6 0 0 1-5-2.7L3.5 14a1.5 1.5 0 0 1 2.5-1.7L7 14"/>`);
+const ICON_HAND = icon(svg`<path d="M5 3l6 17 2.5-7.5L21 10z"/>`);
 const ICON_STOP = icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`);
 
 type View = 'idle' | 'support-code' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
@@ -63,28 +64,24 @@ export class CobrowseSession extends LitElement {
       z-index: var(--cobrowse-z, 2147483000);
       line-height: 1.45;
     }
-    dialog.modal {
-      border: 0;
-      max-height: calc(100dvh - 32px);
-      max-width: min(440px, calc(100vw - 32px));
-    }
-    dialog.modal .actions {
+    dialog .actions {
       position: sticky;
       bottom: -24px;
       background: #fff;
       padding: 12px 0 24px;
       margin-bottom: -24px;
     }
-    dialog.modal::backdrop {
+    ::backdrop {
       background: rgb(17 24 39 / 45%);
     }
-    [role='dialog'] {
+    [role=dialog] {
+      border: 0;
       background: #fff;
       border-radius: 14px;
       box-shadow: 0 24px 60px rgb(0 0 0 / 30%);
       max-width: 440px;
       width: 100%;
-      max-height: calc(100vh - 32px);
+      max-height: calc(100dvh - 32px);
       overflow: auto;
       padding: 24px;
       box-sizing: border-box;
@@ -111,7 +108,6 @@ export class CobrowseSession extends LitElement {
     }
     li svg {
       color: var(--_accent);
-      margin-top: 1px;
     }
     .actions {
       display: flex;
@@ -125,7 +121,6 @@ export class CobrowseSession extends LitElement {
       border-radius: 8px;
       padding: 10px 16px;
       min-height: 44px;
-      cursor: pointer;
       border: 1px solid #6b7280;
       background: #fff;
       color: #111827;
@@ -144,14 +139,13 @@ export class CobrowseSession extends LitElement {
       outline: 3px solid #f59e0b;
       outline-offset: 2px;
     }
-    .indicator[popover] {
-      position: fixed;
+    [popover] {
       inset: auto 16px 16px auto;
       margin: 0;
       border: 0;
       overflow: visible;
     }
-    .indicator[popover][dir='rtl'] {
+    [popover][dir=rtl] {
       inset: auto auto 16px 16px;
     }
     .indicator {
@@ -199,7 +193,7 @@ export class CobrowseSession extends LitElement {
       font-size: 0.95rem;
     }
     .panel .code {
-      font: 700 2rem/1.2 ui-monospace, 'SFMono-Regular', Menlo, monospace;
+      font: 700 2rem/1.2 ui-monospace, Menlo, monospace;
       letter-spacing: 0.08em;
       color: #111827;
     }
@@ -223,10 +217,10 @@ export class CobrowseSession extends LitElement {
     }
     @media (max-width: 480px) {
       :host,
-      .indicator[popover] {
-        inset: auto 8px 8px 8px;
+      [popover] {
+        inset: auto 8px 8px;
       }
-      [role='dialog'] {
+      [role=dialog] {
         padding: 18px;
       }
       .actions button {
@@ -271,6 +265,9 @@ export class CobrowseSession extends LitElement {
   /** Language of our UI (en, es, fr, de, pt, ja, ar); else the page's `lang`, else the browser's. */
   @property({ attribute: 'lang' }) accessor language = '';
 
+  /** Integrator wording per language, as JSON: `{"en": {"consentTitle": "…"}}` (see setWording). */
+  @property({ attribute: 'wording' }) accessor wordingJson = '';
+
   /** Show a "Share this page with support" button that gives the customer a support code. */
   @property({ type: Boolean, attribute: 'support-button' }) accessor supportButton = false;
 
@@ -283,8 +280,14 @@ export class CobrowseSession extends LitElement {
   @state() accessor _captureProblem = '';
   /** The customer paused sharing from the indicator. */
   @state() accessor _paused = false;
-  @state() accessor _lang: Language = 'en';
+  /** Set with the catalog; #applyWording() requests the render. */
+  #lang: Language = 'en';
   #catalog: Catalog = en;
+  #wantedLang: Language = 'en';
+  /** The catalog with the integrator's wording applied, once the wording module is here. */
+  #shown: Catalog | null = null;
+  #wording: Record<string, unknown> = {};
+  #wordingReady: Promise<void> | undefined;
 
   get _heading(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('[role="dialog"] h2');
@@ -355,6 +358,8 @@ export class CobrowseSession extends LitElement {
     this.#consentSocket = socket;
     void socket.record('consent-shown');
     this.#returnFocus = activeHtmlElement(document);
+    // Integrator wording shows from the first frame (its module is fetched only when there is wording).
+    if (this.#wording[this.#lang] !== undefined) await this.#wordingReady;
     this._view = 'consent';
     this.#preloadSession();
     const granted = await new pristine.Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
@@ -451,6 +456,15 @@ export class CobrowseSession extends LitElement {
   protected override updated(changed: PropertyValues): void {
     this.#promoteToTopLayer();
     if (changed.has('language') && changed.get('language') !== undefined) this.#chooseLanguage();
+    if (changed.has('wordingJson') && this.wordingJson) {
+      try {
+        const parsed = fromJson(this.wordingJson);
+        if (typeof parsed === 'object' && parsed !== null) this.#wording = parsed as Record<string, unknown>;
+      } catch {
+        // Not JSON: the default wording stays.
+      }
+      this.#applyWording();
+    }
     if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')) {
       // Move focus into the dialog so keyboard and screen-reader users land on it.
       this._heading?.focus();
@@ -492,7 +506,7 @@ export class CobrowseSession extends LitElement {
       },
       onCaptureFailed: (reason) => {
         this._captureProblem = reason;
-        this.#dispatch('cobrowse-error', { message: `This page could not be shared: ${reason}` });
+        this.#dispatch('cobrowse-error', { message: this.#catalog.couldNotShare(this._agentName, reason) });
       },
       uiRoot: this,
       overlayContainer: this._overlay ?? this.#addOverlay(),
@@ -508,18 +522,47 @@ export class CobrowseSession extends LitElement {
   #chooseLanguage(): void {
     const root = pristine.documentElement.call(document);
     const lang = chooseLanguage(this.language, root ? pristine.getAttribute.call(root, 'lang') : null, navigator.languages ?? [navigator.language]);
-    if (lang === this._lang) return;
+    this.#wantedLang = lang;
+    if (lang === this.#lang) return;
     if (lang === 'en') {
       this.#catalog = en;
-      this._lang = 'en';
+      this.#lang = 'en';
+      this.#applyWording();
       return;
     }
     const url = new URL(`./i18n/${lang}.js`, import.meta.url).href;
     import(/* @vite-ignore */ url)
       .then((module: { catalog: Catalog }) => {
-        if (chooseLanguage(this.language, root ? pristine.getAttribute.call(root, 'lang') : null, navigator.languages ?? []) !== lang) return;
+        if (this.#wantedLang !== lang) return;
         this.#catalog = module.catalog;
-        this._lang = lang;
+        this.#lang = lang;
+        this.#applyWording();
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Wording overrides for one language (consentTitle, consentIntro, bullets,
+   * indicator, controlTitle, controlText): plain text, length-limited; what
+   * is hidden and that sharing can stop at any time always stay.
+   */
+  setWording(lang: string, wording: object): void {
+    this.#wording = { ...this.#wording, [lang.toLowerCase()]: wording };
+    this.#applyWording();
+  }
+
+  #applyWording(): void {
+    const raw = this.#wording[this.#lang];
+    const base = this.#catalog;
+    this.#shown = null;
+    this.requestUpdate();
+    if (raw === undefined) return;
+    const url = new URL('./i18n/wording.js', import.meta.url).href;
+    this.#wordingReady = import(/* @vite-ignore */ url)
+      .then((m: { applyWording: typeof applyWording; parseWording: typeof parseWording }) => {
+        if (this.#catalog !== base) return;
+        this.#shown = m.applyWording(base, m.parseWording(raw));
+        this.requestUpdate();
       })
       .catch(() => undefined);
   }
@@ -607,8 +650,9 @@ export class CobrowseSession extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  #onDialogKeydown(event: KeyboardEvent, onEscape: () => void): void {
-    if (event.key === 'Escape') {
+  /** Keyboard in a prompt; a modal dialog's `cancel` (Escape, a close request) answers no rather than closing it. */
+  #onDialogKeydown(event: KeyboardEvent | Event, onEscape: () => void): void {
+    if (!(event instanceof KeyboardEvent) || event.key === 'Escape') {
       event.preventDefault();
       onEscape();
       return;
@@ -638,28 +682,15 @@ export class CobrowseSession extends LitElement {
   #promoteToTopLayer(): void {
     const root = this.renderRoot;
     const modal = root.querySelector('dialog.modal');
-    if (modal instanceof HTMLDialogElement && !modal.open) {
-      try {
-        pristine.showModal.call(modal);
-      } catch {
-        // Not connected or already in the top layer: it still renders in place, styled as a dialog.
-      }
-    }
     const indicator = root.querySelector('.indicator[popover]');
-    if (indicator instanceof HTMLElement && pristine.showPopover && !indicator.matches(':popover-open')) {
-      try {
-        pristine.showPopover.call(indicator);
-      } catch {
-        // Older browsers: the indicator stays fixed in the corner without the top layer.
-      }
+    try {
+      if (modal instanceof HTMLDialogElement && !modal.open) pristine.showModal.call(modal);
+      if (indicator instanceof HTMLElement && !indicator.matches(':popover-open')) pristine.showPopover?.call(indicator);
+    } catch {
+      // Not connected, or a browser without popovers: the UI still renders in place, fixed in its corner.
     }
   }
 
-  /** Escape on a modal dialog: our answer, not the browser's default close. */
-  #onCancel(event: Event, onEscape: () => void): void {
-    event.preventDefault();
-    onEscape();
-  }
 
   #onAllow(): void {
     markStage('allow');
@@ -671,9 +702,11 @@ export class CobrowseSession extends LitElement {
   }
 
   #renderView() {
-    const c = this.#catalog;
+    const c = this.#shown ?? this.#catalog;
     const a = this._agentName;
-    const lang = this._lang;
+    const lang = this.#lang;
+    const tab = c.consentTab(a);
+    const point = c.consentPoint(a);
     const dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
     switch (this._view) {
       case 'idle':
@@ -708,14 +741,15 @@ export class CobrowseSession extends LitElement {
             part="dialog"
             lang=${lang}
             dir=${dir}
-            @cancel=${(e: Event) => this.#onCancel(e, () => this.#consentAnswer?.(false))}
+            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
           >
             <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
+            ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
             <ul id="consent-list">
-              <li>${ICON_EYE}<span>${c.consentTab(a)}</span></li>
+              ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
               <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
-              <li>${ICON_HAND}<span>${c.consentPoint(a)}</span></li>
+              ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
               <li>${ICON_STOP}<span>${c.consentStop}</span></li>
             </ul>
             <div class="actions">
@@ -733,7 +767,7 @@ export class CobrowseSession extends LitElement {
             part="dialog"
             lang=${lang}
             dir=${dir}
-            @cancel=${(e: Event) => this.#onCancel(e, () => this.#controlAnswer?.(false))}
+            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
           >
             <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>

@@ -10,17 +10,6 @@
  * the loader's copies (adoptPristine) rather than taking its own.
  */
 
-type Getter<T, R> = (this: T) => R;
-
-/** The accessor `name` on `proto` or up its chain. */
-export function getterOf<T, R>(proto: object, name: string): Getter<T, R> {
-  for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p) as object | null) {
-    const get = Object.getOwnPropertyDescriptor(p, name)?.get;
-    if (get) return get as Getter<T, R>;
-  }
-  throw new TypeError(`no accessor ${name}`);
-}
-
 function takePristine() {
   const g = globalThis;
   const D = Document.prototype;
@@ -44,8 +33,8 @@ function takePristine() {
     removeEventListener: EventTarget.prototype.removeEventListener,
     showModal: HTMLDialogElement.prototype.showModal,
     showPopover: HTMLElement.prototype.showPopover as (() => void) | undefined,
-    documentElement: getterOf<Document, HTMLElement | null>(D, 'documentElement'),
-    activeElement: getterOf<Document, Element | null>(D, 'activeElement'),
+    documentElement: Object.getOwnPropertyDescriptor(D, 'documentElement')?.get as (this: Document) => HTMLElement | null,
+    activeElement: Object.getOwnPropertyDescriptor(D, 'activeElement')?.get as (this: Document) => Element | null,
   };
 }
 

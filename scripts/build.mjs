@@ -22,7 +22,8 @@ const bundles = [
     options: { platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS },
   },
   // Non-English catalogs of the customer UI, fetched by the loader only for a page in that language.
-  ...['es', 'fr', 'de', 'pt', 'ja', 'ar'].map((lang) => ({
+  // And the integrator wording module, fetched only by pages that set wording.
+  ...['es', 'fr', 'de', 'pt', 'ja', 'ar', 'wording'].map((lang) => ({
     name: `customer catalog (${lang})`,
     entry: `client/i18n/${lang}.ts`,
     outfile: `browser/i18n/${lang}.js`,

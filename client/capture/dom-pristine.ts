@@ -6,7 +6,17 @@
  * prototypes later (MutationObserver, listeners, createElement) the loader
  * took earlier (../pristine.ts).
  */
-import { getterOf } from '../pristine.js';
+type Getter<T, R> = (this: T) => R;
+
+/** The accessor `name` on `proto` or up its chain. */
+function getterOf<T, R>(proto: object, name: string): Getter<T, R> {
+  for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    const get = Object.getOwnPropertyDescriptor(p, name)?.get;
+    if (get) return get as Getter<T, R>;
+  }
+  throw new TypeError(`no accessor ${name}`);
+}
+
 
 const D = Document.prototype;
 const N = Node.prototype;

@@ -14,6 +14,8 @@ export const RTL_LANGUAGES: ReadonlySet<Language> = new Set<Language>(['ar']);
 
 export interface Catalog {
   consentTitle(agent: string): string;
+  /** An integrator's introduction under the title (none by default). */
+  consentIntro?: string;
   consentTab(agent: string): string;
   /** What is hidden: integrators cannot remove it. */
   consentHidden: string;
