@@ -10,6 +10,7 @@ import { customerInvite, type ChannelMessage, type IceServer, type EndReason } f
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
 import { titleOf } from '../capture/dom-read.js';
 import { fromJson, microtask, pristine, toJson } from '../pristine.js';
+import { GuidanceAnnouncer } from './guidance-announcer.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { markStage } from '../../shared/stage-marks.js';
 import { CaptureEngine } from '../capture/capture-engine.js';
@@ -34,6 +35,7 @@ export class CustomerSession implements SessionHandle {
   #channel: CobrowseChannel | null = null;
   #capture: CaptureEngine | null = null;
   #paused = false;
+  #announcer: GuidanceAnnouncer | null = null;
   #overlay: GuidanceOverlay | null = null;
   #controlGranted = false;
   #controlPending = false;
@@ -229,6 +231,8 @@ export class CustomerSession implements SessionHandle {
     markStage('channel-open');
     this.#peerAttempt = 0;
     this.#startCapture(channel);
+    const container = this.#options.host.overlayContainer.parentNode;
+    if (container && !this.#announcer) this.#announcer = new GuidanceAnnouncer(container, container.ownerDocument ?? document, this.#options.invite.agentName ?? '');
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted) channel.send({ t: 'control-grant' });
@@ -248,12 +252,18 @@ export class CustomerSession implements SessionHandle {
     switch (message.t) {
       case 'pointer':
         if (message.gone) this.#overlay?.showPointer(message.x, message.y, true);
-        else this.#guidance().showPointer(message.x, message.y);
+        else {
+          this.#guidance().showPointer(message.x, message.y);
+          this.#announcer?.pointing(document.elementFromPoint(message.x - this.#window.scrollX, message.y - this.#window.scrollY));
+        }
         return;
       case 'highlight': {
         const node = message.id === null ? null : this.#capture?.nodeOf(message.id);
         const element = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
-        if (element) this.#guidance().highlight(element, message.label);
+        if (element) {
+          this.#guidance().highlight(element, message.label);
+          this.#announcer?.highlighted(element);
+        }
         else this.#overlay?.highlight(null, message.label);
         return;
       }
@@ -342,6 +352,8 @@ export class CustomerSession implements SessionHandle {
     this.#stopPeer();
     this.#overlay?.destroy();
     this.#overlay = null;
+    this.#announcer?.destroy();
+    this.#announcer = null;
     this.#controlGranted = false;
     this.#window.removeEventListener('pagehide', this.#onPageHide);
     this.#setState('ended', { reason });
