@@ -27,7 +27,7 @@ const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
  * dependencies for scripts/shims/), so the tests run what ships. Served in
  * place of the file; keys are request paths without the extension.
  */
-const BUNDLED_ENTRIES = new Set(['/client/session-entry', '/test/browser/helpers/customer-agent']);
+const BUNDLED_ENTRIES = new Set(['/client/cobrowse', '/client/session-entry', '/test/browser/helpers/customer-agent']);
 /** Agent element tests: the element (its session code includes shared/peer.ts) and the simulated customer. */
 for (const entry of ['/test/browser/helpers/agent-view', '/test/browser/helpers/agent-customer']) BUNDLED_ENTRIES.add(entry);
 
@@ -79,6 +79,8 @@ function cobrowseTestServer(state) {
         return { body: `export const serverUrl = ${JSON.stringify(state.serverUrl)};\nexport const apiKey = ${JSON.stringify(TEST_API_KEY)};\n`, type: 'js' };
       }
       const entry = context.path.replace(/\.(ts|js)$/, '');
+      // The loader fetches a catalog by URL (`./i18n/es.js` next to it), as the build lays them out.
+      if (/^\/client\/i18n\/[a-z]+$/.test(entry) && existsSync(join(root, `${entry.slice(1)}.ts`))) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
       if (BUNDLED_ENTRIES.has(entry)) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
       return undefined;
     },

@@ -64,6 +64,9 @@ export class CobrowseAgentView extends LitElement {
   };
   /** Who changed control last, in words ("The customer took back control."); stays until control changes again. */
   @state() accessor _controlNote = '';
+  /** The customer's side could not share the page (capture failed): shown until the session ends. */
+  @state() accessor _customerProblem = '';
+  @state() accessor _paused = false;
 
   @query('.frame') accessor _frame!: HTMLElement;
   @query('.stage') accessor _stage!: HTMLElement;
@@ -210,6 +213,7 @@ export class CobrowseAgentView extends LitElement {
       this.dispatchEvent(new CustomEvent('cobrowse-control', { detail: { granted }, bubbles: true, composed: true }));
     });
     session.on('page', (page) => (this._page = page));
+    session.on('paused', (paused) => (this._paused = paused));
     session.on('message', (message) => this.#onCustomerMessage(message));
     session.connect();
   }
@@ -225,6 +229,9 @@ export class CobrowseAgentView extends LitElement {
         return;
       case 'input-conflict':
         this.remoteInput.onConflict(message.id);
+        return;
+      case 'error':
+        this._customerProblem = message.message;
         return;
       case 'action-refused':
         this.remoteInput.onRefused(message.kind, message.reason);
@@ -570,6 +577,8 @@ export class CobrowseAgentView extends LitElement {
         <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true"><path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" /></svg>
         ${!this._hasView || this._state === 'ended' || this._state === 'invalid' || this._state === 'refused' ? this.#renderNotice() : nothing}
         ${stale ? html`<div class="stale" role="status">Connection lost: this view may be out of date</div>` : nothing}
+        ${this._paused ? html`<div class="stale" role="status">Paused by the customer</div>` : nothing}
+        ${this._customerProblem ? html`<div class="stale" role="alert">${this._customerProblem}</div>` : nothing}
         ${this._toast ? html`<div class="toast" role="status">${this._toast}</div>` : nothing}
       </div>
     `;

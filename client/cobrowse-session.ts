@@ -1,7 +1,12 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { markStage } from '../shared/stage-marks.js';
 import { ConsentSocket } from './consent-socket.js';
+import { RTL_LANGUAGES, type Catalog, type Language } from './i18n/catalog.js';
+import { en } from './i18n/en.js';
+import { chooseLanguage } from './i18n/language.js';
+import type { applyWording, parseWording } from './i18n/wording.js';
+import { activeHtmlElement, createElement, fromJson, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
 import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
 import type {
@@ -20,21 +25,10 @@ function icon(path: ReturnType<typeof svg>) {
 }
 const ICON_EYE = icon(svg`<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>`);
 const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`);
-const ICON_HAND = icon(svg`<path d="M7 11V5a1.5 1.5 0 0 1 3 0v5M10 10V3.5a1.5 1.5 0 0 1 3 0V10M13 10V5a1.5 1.5 0 0 1 3 0v6M16 9a1.5 1.5 0 0 1 3 0v5a7 7 0 0 1-7 7h-1a6 6 0 0 1-5-2.7L3.5 14a1.5 1.5 0 0 1 2.5-1.7L7 14"/>`);
+const ICON_HAND = icon(svg`<path d="M5 3l6 17 2.5-7.5L21 10z"/>`);
 const ICON_STOP = icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`);
 
 type View = 'idle' | 'support-code' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
-
-const END_MESSAGES: Record<CustomerEndReason, string> = {
-  'customer-ended': 'You stopped sharing this page.',
-  'agent-ended': 'The support agent ended the session.',
-  declined: 'You declined to share this page.',
-  expired: 'The co-browsing session timed out.',
-  api: 'The co-browsing session was ended.',
-  'left-site': 'Sharing stopped because you left the site.',
-  'peer-lost': 'The connection to the support agent was lost.',
-  error: 'Sharing stopped because of an error.',
-};
 
 /**
  * Co-browsing for the customer's page: shows the consent prompt when support
@@ -47,6 +41,8 @@ const END_MESSAGES: Record<CustomerEndReason, string> = {
  * @fires cobrowse-control-granted - the customer let the agent click and type
  * @fires cobrowse-control-revoked - control ended (either side)
  * @fires cobrowse-ended - sharing ended; `detail.reason` says why
+ * @fires cobrowse-paused - the customer paused sharing
+ * @fires cobrowse-resumed - the customer resumed sharing
  * @fires cobrowse-error - an invite or connection problem; `detail.message`
  * @csspart dialog - the consent and control prompts
  * @csspart indicator - the live indicator
@@ -68,21 +64,24 @@ export class CobrowseSession extends LitElement {
       z-index: var(--cobrowse-z, 2147483000);
       line-height: 1.45;
     }
-    .backdrop {
-      position: fixed;
-      inset: 0;
-      background: rgb(17 24 39 / 45%);
-      display: grid;
-      place-items: center;
-      padding: 16px;
+    dialog .actions {
+      position: sticky;
+      bottom: -24px;
+      background: #fff;
+      padding: 12px 0 24px;
+      margin-bottom: -24px;
     }
-    [role='dialog'] {
+    ::backdrop {
+      background: rgb(17 24 39 / 45%);
+    }
+    [role=dialog] {
+      border: 0;
       background: #fff;
       border-radius: 14px;
       box-shadow: 0 24px 60px rgb(0 0 0 / 30%);
       max-width: 440px;
       width: 100%;
-      max-height: calc(100vh - 32px);
+      max-height: calc(100dvh - 32px);
       overflow: auto;
       padding: 24px;
       box-sizing: border-box;
@@ -109,7 +108,6 @@ export class CobrowseSession extends LitElement {
     }
     li svg {
       color: var(--_accent);
-      margin-top: 1px;
     }
     .actions {
       display: flex;
@@ -123,7 +121,6 @@ export class CobrowseSession extends LitElement {
       border-radius: 8px;
       padding: 10px 16px;
       min-height: 44px;
-      cursor: pointer;
       border: 1px solid #6b7280;
       background: #fff;
       color: #111827;
@@ -141,6 +138,15 @@ export class CobrowseSession extends LitElement {
     button:focus-visible {
       outline: 3px solid #f59e0b;
       outline-offset: 2px;
+    }
+    [popover] {
+      inset: auto 16px 16px auto;
+      margin: 0;
+      border: 0;
+      overflow: visible;
+    }
+    [popover][dir=rtl] {
+      inset: auto auto 16px 16px;
     }
     .indicator {
       display: flex;
@@ -187,7 +193,7 @@ export class CobrowseSession extends LitElement {
       font-size: 0.95rem;
     }
     .panel .code {
-      font: 700 2rem/1.2 ui-monospace, 'SFMono-Regular', Menlo, monospace;
+      font: 700 2rem/1.2 ui-monospace, Menlo, monospace;
       letter-spacing: 0.08em;
       color: #111827;
     }
@@ -210,10 +216,11 @@ export class CobrowseSession extends LitElement {
       z-index: -1;
     }
     @media (max-width: 480px) {
-      :host {
-        inset: auto 8px 8px 8px;
+      :host,
+      [popover] {
+        inset: auto 8px 8px;
       }
-      [role='dialog'] {
+      [role=dialog] {
         padding: 18px;
       }
       .actions button {
@@ -261,6 +268,12 @@ export class CobrowseSession extends LitElement {
   /** Where the session bundle is; defaults to cobrowse-session.js next to this script. */
   @property({ attribute: 'session-src' }) accessor sessionSrc = '';
 
+  /** Language of our UI (en, es, fr, de, pt, ja, ar); else the page's `lang`, else the browser's. */
+  @property({ attribute: 'lang' }) accessor language = '';
+
+  /** Integrator wording per language, as JSON: `{"en": {"consentTitle": "…"}}` (see setWording). */
+  @property({ attribute: 'wording' }) accessor wordingJson = '';
+
   /** Show a "Share this page with support" button that gives the customer a support code. */
   @property({ type: Boolean, attribute: 'support-button' }) accessor supportButton = false;
 
@@ -269,9 +282,26 @@ export class CobrowseSession extends LitElement {
   @state() accessor _agentName = '';
   @state() accessor _controlGranted = false;
   @state() accessor _message = '';
+  /** The capture failed: the agent does not see this page, and the indicator says so. */
+  @state() accessor _captureProblem = '';
+  /** The customer paused sharing from the indicator. */
+  @state() accessor _paused = false;
+  /** Set with the catalog; #applyWording() requests the render. */
+  #lang: Language = 'en';
+  #catalog: Catalog = en;
+  #wantedLang: Language = 'en';
+  /** The catalog with the integrator's wording applied, once the wording module is here. */
+  #shown: Catalog | null = null;
+  #wording: Record<string, unknown> = {};
+  #wordingReady: Promise<void> | undefined;
 
-  @query('[role="dialog"] h2') accessor _heading!: HTMLElement | null;
-  @query('.overlay') accessor _overlay!: HTMLElement | null;
+  get _heading(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('[role="dialog"] h2');
+  }
+
+  get _overlay(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.overlay');
+  }
 
   #invite: InviteData | null = null;
   #consentSocket: ConsentSocket | null = null;
@@ -284,6 +314,7 @@ export class CobrowseSession extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#chooseLanguage();
     // Re-attached (moved in the page): the running offer or session carries on; never start a second one.
     if (this.#invite) return;
     const resumable = loadResume();
@@ -302,7 +333,7 @@ export class CobrowseSession extends LitElement {
     // record fresh); this runs only when the host page removes us. Without the indicator and
     // its End button on screen, sharing must stop. A move (removed and re-added in the same
     // task) is not a removal.
-    queueMicrotask(() => {
+    microtask(() => {
       if (!this.isConnected && this.#session) this.#session.end('api');
     });
   }
@@ -332,10 +363,12 @@ export class CobrowseSession extends LitElement {
     this._agentName = parsed.agentName ?? '';
     this.#consentSocket = socket;
     void socket.record('consent-shown');
-    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.#returnFocus = activeHtmlElement(document);
+    // Integrator wording shows from the first frame (its module is fetched only when there is wording).
+    if (this.#wording[this.#lang] !== undefined) await this.#wordingReady;
     this._view = 'consent';
     this.#preloadSession();
-    const granted = await new Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
+    const granted = await new pristine.Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
     this.#consentAnswer = null;
     this.#consentSocket = null;
     if (!granted) {
@@ -370,7 +403,7 @@ export class CobrowseSession extends LitElement {
     let invite: InviteData;
     let code: string;
     try {
-      const res = await fetch(new URL('/api/support-codes', this.server), { method: 'POST' });
+      const res = await pristine.fetch.call(globalThis, new URL('/api/support-codes', this.server), { method: 'POST' });
       const body = (await res.json()) as { code?: unknown; customer?: { invite?: unknown }; error?: { message?: unknown } };
       if (!res.ok || typeof body.code !== 'string') {
         throw new Error(typeof body.error?.message === 'string' ? body.error.message : 'Could not get a support code.');
@@ -385,7 +418,7 @@ export class CobrowseSession extends LitElement {
     }
     const socket = new ConsentSocket(invite);
     this.#consentSocket = socket;
-    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.#returnFocus = activeHtmlElement(document);
     this._supportCode = code;
     this._view = 'support-code';
     socket.onAgentJoined(() => {
@@ -403,6 +436,22 @@ export class CobrowseSession extends LitElement {
     if (socket) void socket.record('consent-declined').finally(() => socket.close());
   }
 
+  /** Pause sharing: nothing is captured or sent until resume(); the agent sees "Paused by the customer". */
+  pause(): void {
+    if (!this.#session || this._paused) return;
+    this.#session.pause();
+    this._paused = true;
+    this.#dispatch('cobrowse-paused', {});
+  }
+
+  /** Resume sharing after pause(); the agent gets a fresh view of the page. */
+  resume(): void {
+    if (!this.#session || !this._paused) return;
+    this.#session.resume();
+    this._paused = false;
+    this.#dispatch('cobrowse-resumed', {});
+  }
+
   /** Stop sharing now (the same as the customer's End button). */
   end(): void {
     if (this.#session) this.#session.end('customer-ended');
@@ -411,6 +460,17 @@ export class CobrowseSession extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
+    this.#promoteToTopLayer();
+    if (changed.has('language') && changed.get('language') !== undefined) this.#chooseLanguage();
+    if (changed.has('wordingJson') && this.wordingJson) {
+      try {
+        const parsed = fromJson(this.wordingJson);
+        if (typeof parsed === 'object' && parsed !== null) this.#wording = parsed as Record<string, unknown>;
+      } catch {
+        // Not JSON: the default wording stays.
+      }
+      this.#applyWording();
+    }
     if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')) {
       // Move focus into the dialog so keyboard and screen-reader users land on it.
       this._heading?.focus();
@@ -450,14 +510,74 @@ export class CobrowseSession extends LitElement {
         this._controlGranted = granted;
         this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
+      onCaptureFailed: (reason) => {
+        this._captureProblem = reason;
+        this.#dispatch('cobrowse-error', { message: this.#catalog.couldNotShare(this._agentName, reason) });
+      },
       uiRoot: this,
-      overlayContainer: this._overlay ?? this.renderRoot.appendChild(document.createElement('div')),
+      overlayContainer: this._overlay ?? this.#addOverlay(),
       maskSelectors: splitSelectors(this.maskSelectors),
       blockSelectors: splitSelectors(this.blockSelectors),
       navigationOrigins: this.navigationOrigins.split(/[\s,]+/).filter(Boolean),
+      pristine,
     };
     this.#session = startSession({ invite, host, resumed, controlGranted, ...(signaling ? { signaling } : {}) });
     this.#dropPreload();
+  }
+
+  /** English is built in; another language's catalog is fetched (a few hundred bytes) the first time it is needed. */
+  #chooseLanguage(): void {
+    const root = pristine.documentElement.call(document);
+    const lang = chooseLanguage(this.language, root ? pristine.getAttribute.call(root, 'lang') : null, navigator.languages ?? [navigator.language]);
+    this.#wantedLang = lang;
+    if (lang === this.#lang) return;
+    if (lang === 'en') {
+      this.#catalog = en;
+      this.#lang = 'en';
+      this.#applyWording();
+      return;
+    }
+    const url = new URL(`./i18n/${lang}.js`, import.meta.url).href;
+    import(/* @vite-ignore */ url)
+      .then((module: { catalog: Catalog }) => {
+        if (this.#wantedLang !== lang) return;
+        this.#catalog = module.catalog;
+        this.#lang = lang;
+        this.#applyWording();
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Wording overrides for one language (consentTitle, consentIntro, bullets,
+   * indicator, controlTitle, controlText): plain text, length-limited; what
+   * is hidden and that sharing can stop at any time always stay.
+   */
+  setWording(lang: string, wording: object): void {
+    this.#wording = { ...this.#wording, [lang.toLowerCase()]: wording };
+    this.#applyWording();
+  }
+
+  #applyWording(): void {
+    const raw = this.#wording[this.#lang];
+    const base = this.#catalog;
+    this.#shown = null;
+    this.requestUpdate();
+    if (raw === undefined) return;
+    const url = new URL('./i18n/wording.js', import.meta.url).href;
+    this.#wordingReady = import(/* @vite-ignore */ url)
+      .then((m: { applyWording: typeof applyWording; parseWording: typeof parseWording }) => {
+        if (this.#catalog !== base) return;
+        this.#shown = m.applyWording(base, m.parseWording(raw));
+        this.requestUpdate();
+      })
+      .catch(() => undefined);
+  }
+
+  #addOverlay(): HTMLDivElement {
+    const overlay = createElement(document, 'div');
+    pristine.appendChild.call(this.renderRoot, overlay);
+    return overlay;
   }
 
   #sessionUrl(): string {
@@ -472,10 +592,10 @@ export class CobrowseSession extends LitElement {
    */
   #preloadSession(): void {
     if (this.#preload) return;
-    const link = document.createElement('link');
+    const link = createElement(document, 'link');
     link.rel = 'modulepreload';
     link.href = this.#sessionUrl();
-    this.renderRoot.appendChild(link);
+    pristine.appendChild.call(this.renderRoot, link);
     this.#preload = link;
   }
 
@@ -489,6 +609,8 @@ export class CobrowseSession extends LitElement {
       this.#session = null;
       this.#invite = null;
       this._controlGranted = false;
+      this._captureProblem = '';
+      this._paused = false;
       clearResume();
       this.#controlAnswer?.(false);
       this.#showEnded(detail?.reason ?? 'customer-ended');
@@ -500,9 +622,9 @@ export class CobrowseSession extends LitElement {
   }
 
   #askControl(): Promise<boolean> {
-    this.#returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.#returnFocus = activeHtmlElement(document);
     this._view = 'control-prompt';
-    return new Promise<boolean>((resolve) => {
+    return new pristine.Promise<boolean>((resolve) => {
       this.#controlAnswer = (granted) => {
         this.#controlAnswer = null;
         if (this._view === 'control-prompt') this._view = 'live';
@@ -513,7 +635,7 @@ export class CobrowseSession extends LitElement {
   }
 
   #showEnded(reason: CustomerEndReason): void {
-    this._message = END_MESSAGES[reason];
+    this._message = this.#catalog.ended[reason];
     this._view = 'ended';
     this.#restoreFocus();
     if (this.#toastTimer) clearTimeout(this.#toastTimer);
@@ -523,6 +645,9 @@ export class CobrowseSession extends LitElement {
   }
 
   #restoreFocus(): void {
+    // The prompt leaves the top layer now, not at the next render: while it is modal the page is inert and cannot take focus.
+    const modal = this.renderRoot.querySelector('dialog.modal');
+    if (modal instanceof HTMLDialogElement && modal.open) modal.close();
     const target = this.#returnFocus;
     this.#returnFocus = null;
     if (target?.isConnected) target.focus();
@@ -532,8 +657,9 @@ export class CobrowseSession extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  #onDialogKeydown(event: KeyboardEvent, onEscape: () => void): void {
-    if (event.key === 'Escape') {
+  /** Keyboard in a prompt; a modal dialog's `cancel` (Escape, a close request) answers no rather than closing it. */
+  #onDialogKeydown(event: KeyboardEvent | Event, onEscape: () => void): void {
+    if (!(event instanceof KeyboardEvent) || event.key === 'Escape') {
       event.preventDefault();
       onEscape();
       return;
@@ -554,13 +680,28 @@ export class CobrowseSession extends LitElement {
     }
   }
 
+  /**
+   * The prompts are modal dialogs and the indicator a manual popover, in the
+   * browser's top layer: above the page's own modal dialogs, popovers and
+   * full-screen element (the top layer stacks in the order things entered it),
+   * and a modal prompt makes the page behind it inert.
+   */
+  #promoteToTopLayer(): void {
+    const root = this.renderRoot;
+    const modal = root.querySelector('dialog.modal');
+    const indicator = root.querySelector('.indicator[popover]');
+    try {
+      if (modal instanceof HTMLDialogElement && !modal.open) pristine.showModal.call(modal);
+      if (indicator instanceof HTMLElement && !indicator.matches(':popover-open')) pristine.showPopover?.call(indicator);
+    } catch {
+      // Not connected, or a browser without popovers: the UI still renders in place, fixed in its corner.
+    }
+  }
+
+
   #onAllow(): void {
     markStage('allow');
     this.#consentAnswer?.(true);
-  }
-
-  #agentLabel(): string {
-    return this._agentName || 'The support agent';
   }
 
   override render() {
@@ -568,12 +709,17 @@ export class CobrowseSession extends LitElement {
   }
 
   #renderView() {
-    const agent = this.#agentLabel();
+    const c = this.#shown ?? this.#catalog;
+    const a = this._agentName;
+    const lang = this.#lang;
+    const tab = c.consentTab(a);
+    const point = c.consentPoint(a);
+    const dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
     switch (this._view) {
       case 'idle':
         return this.supportButton
-          ? html`<button type="button" class="primary support" part="support-button" @click=${() => void this.requestSupportCode().catch(() => undefined)}>
-              Share this page with support
+          ? html`<button type="button" class="primary support" part="support-button" lang=${lang} dir=${dir} @click=${() => void this.requestSupportCode().catch(() => undefined)}>
+              ${c.supportButton}
             </button>`
           : nothing;
       case 'support-code':
@@ -583,83 +729,98 @@ export class CobrowseSession extends LitElement {
           aria-labelledby="code-title"
           aria-describedby="code-help"
           part="dialog"
+          lang=${lang}
+          dir=${dir}
           @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#cancelSupportCode())}
         >
-          <h2 id="code-title" tabindex="-1">Your support code</h2>
-          <p class="code" aria-label=${`Support code ${this._supportCode.replace(/\s/g, '').split('').join(' ')}`}>${this._supportCode}</p>
-          <p id="code-help">Read this code to the support agent. They will not see anything until you allow it here.</p>
-          <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>Cancel</button></div>
+          <h2 id="code-title" tabindex="-1">${c.supportCodeTitle}</h2>
+          <p class="code" dir="ltr" aria-label=${c.supportCodeLabel(this._supportCode.replace(/\s/g, '').split('').join(' '))}>${this._supportCode}</p>
+          <p id="code-help">${c.supportCodeHelp}</p>
+          <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>${c.cancel}</button></div>
         </div>`;
       case 'consent':
-        return html`<div class="backdrop">
-          <div
+        return html`<dialog
+            class="modal"
             role="dialog"
             aria-modal="true"
             aria-labelledby="consent-title"
             aria-describedby="consent-list"
             part="dialog"
+            lang=${lang}
+            dir=${dir}
+            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
           >
-            <h2 id="consent-title" tabindex="-1">${this._agentName ? `${this._agentName} from support` : 'Support'} would like to see this page</h2>
+            <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
+            ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
             <ul id="consent-list">
-              <li>${ICON_EYE}<span>${agent} will see <strong>this browser tab only</strong>, not your other tabs, apps or desktop.</span></li>
-              <li>${ICON_LOCK}<span>Passwords, card numbers and other sensitive fields are <strong>hidden</strong> before anything leaves your browser.</span></li>
-              <li>${ICON_HAND}<span>${agent} can point and highlight, but <strong>cannot click or type</strong> unless you allow it.</span></li>
-              <li>${ICON_STOP}<span>You can <strong>stop sharing at any time</strong> with one click.</span></li>
+              ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
+              <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
+              ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
+              <li>${ICON_STOP}<span>${c.consentStop}</span></li>
             </ul>
             <div class="actions">
-              <button type="button" @click=${() => this.#consentAnswer?.(false)}>Decline</button>
-              <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>Allow sharing</button>
+              <button type="button" @click=${() => this.#consentAnswer?.(false)}>${c.decline}</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>${c.allow}</button>
             </div>
-          </div>
-        </div>`;
+          </dialog>`;
       case 'control-prompt':
-        return html`<div class="backdrop">
-          <div
+        return html`<dialog
+            class="modal"
             role="dialog"
             aria-modal="true"
             aria-labelledby="control-title"
             aria-describedby="control-text"
             part="dialog"
+            lang=${lang}
+            dir=${dir}
+            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
             @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
           >
-            <h2 id="control-title" tabindex="-1">${agent} asks to control this page</h2>
-            <p id="control-text">
-              They will be able to click, type and scroll on this tab. Password and card fields stay off-limits. You can take control back at any time.
-            </p>
+            <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
+            <p id="control-text">${c.controlText}</p>
             <div class="actions">
-              <button type="button" @click=${() => this.#controlAnswer?.(false)}>Deny</button>
-              <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>Allow control</button>
+              <button type="button" @click=${() => this.#controlAnswer?.(false)}>${c.deny}</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>${c.allowControl}</button>
             </div>
-          </div>
-        </div>`;
+          </dialog>`;
       case 'ended':
       case 'error':
-        return html`<div class="toast" role="status">${this._message}</div>`;
+        return html`<div class="toast" role="status" lang=${lang} dir=${dir}>${this._message}</div>`;
       default:
-        return this.#renderIndicator(agent);
+        return this.#renderIndicator(c, lang, dir);
     }
   }
 
-  #renderIndicator(agent: string) {
-    const waiting = this._view !== 'live';
-    const label =
-      this._view === 'starting' || this._view === 'connecting'
-        ? 'Starting to share this tab…'
-        : this._view === 'waiting-for-agent'
-          ? `Waiting for ${this._agentName || 'the agent'} to connect…`
-          : this._view === 'reconnecting'
-            ? 'Connection lost, reconnecting…'
-            : this._controlGranted
-              ? `${agent} is controlling this tab`
-              : `Sharing this tab with ${this._agentName || 'support'}`;
-    return html`<div class="indicator" part="indicator" role="region" aria-label="Screen sharing">
+  #indicatorLabel(c: Catalog): string {
+    const a = this._agentName;
+    if (this._paused) return c.paused(a);
+    switch (this._view) {
+      case 'starting':
+      case 'connecting':
+        return c.starting;
+      case 'waiting-for-agent':
+        return c.waiting(a);
+      case 'reconnecting':
+        return c.reconnecting;
+      default:
+        if (this._captureProblem) return c.couldNotShare(a, this._captureProblem);
+        return this._controlGranted ? c.controlling(a) : c.sharingWith(a);
+    }
+  }
+
+  #renderIndicator(c: Catalog, lang: Language, dir: 'rtl' | 'ltr') {
+    const waiting = this._view !== 'live' || this._paused;
+    return html`<div class="indicator" part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${lang} dir=${dir}>
       <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
-      <span role="status">${label}</span>
-      ${this._controlGranted
-        ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>Take back control</button>`
+      <span role="status">${this.#indicatorLabel(c)}</span>
+      ${this._controlGranted ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>${c.takeBack}</button>` : nothing}
+      ${this._view === 'live'
+        ? this._paused
+          ? html`<button type="button" @click=${() => this.resume()}>${c.resume}</button>`
+          : html`<button type="button" @click=${() => this.pause()}>${c.pause}</button>`
         : nothing}
-      <button type="button" class="danger" part="primary-button" @click=${() => this.end()}>End sharing</button>
+      <button type="button" class="danger" part="primary-button" @click=${() => this.end()}>${c.end}</button>
     </div>`;
   }
 }

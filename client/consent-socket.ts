@@ -4,6 +4,7 @@
  * On Allow it is handed over to the session bundle (handOver()), which goes
  * on with the same authenticated socket instead of opening a second one.
  */
+import { fromJson, pristine, toJson } from './pristine.js';
 import type { AdoptedSignaling, InviteData } from './session-api.js';
 
 type ConsentEvent = 'consent-shown' | 'consent-granted' | 'consent-declined';
@@ -31,23 +32,23 @@ export class ConsentSocket {
 
   constructor(invite: InviteData) {
     const signal = this.#listening.signal;
-    this.#ready = new Promise<boolean>((resolve) => {
+    this.#ready = new pristine.Promise<boolean>((resolve) => {
       let socket: WebSocket;
       try {
-        socket = new WebSocket(socketUrl(invite.server));
+        socket = new pristine.WebSocket(socketUrl(invite.server));
       } catch {
         resolve(false);
         return;
       }
       this.#socket = socket;
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ t: 'hello', v: invite.v, token: invite.token })), { signal });
+      socket.addEventListener('open', () => socket.send(toJson({ t: 'hello', v: invite.v, token: invite.token })), { signal });
       socket.addEventListener(
         'message',
         (event) => {
           if (typeof event.data !== 'string') return;
           let message: { t?: unknown; peerPresent?: unknown; role?: unknown; present?: unknown };
           try {
-            message = JSON.parse(event.data) as typeof message;
+            message = fromJson(event.data) as typeof message;
           } catch {
             return;
           }
@@ -97,7 +98,7 @@ export class ConsentSocket {
   /** Record one consent event; resolves once it was handed to the socket (false if the server is unreachable). */
   async record(kind: ConsentEvent): Promise<boolean> {
     if (!(await this.#ready) || this.#socket?.readyState !== WebSocket.OPEN) return false;
-    this.#socket.send(JSON.stringify({ t: 'event', event: { kind } }));
+    this.#socket.send(toJson({ t: 'event', event: { kind } }));
     return true;
   }
 

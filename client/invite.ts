@@ -3,6 +3,7 @@
  * invite's shape by hand; the session bundle validates it again with zod.
  */
 import type { InviteData } from './session-api.js';
+import { fromJson } from './pristine.js';
 
 export class InviteError extends Error {
   constructor(message: string) {
@@ -22,7 +23,7 @@ export function parseInvite(input: unknown, now = Date.now()): InviteData {
   let value = input;
   if (typeof value === 'string') {
     try {
-      value = JSON.parse(decodeBase64Url(value.trim()));
+      value = fromJson(decodeBase64Url(value.trim()));
     } catch {
       throw new InviteError('The co-browsing invite is not readable.');
     }

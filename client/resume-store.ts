@@ -4,6 +4,7 @@
  * the session and after a short gap without a page to resume it.
  */
 import type { InviteData } from './session-api.js';
+import { fromJson, toJson } from './pristine.js';
 
 const KEY = 'cobrowse:session';
 /** A page must pick the session up within this long after the previous one left. */
@@ -26,14 +27,14 @@ function storage(): Storage | null {
 }
 
 export function saveResume(invite: InviteData, now = Date.now(), controlGranted = false): void {
-  storage()?.setItem(KEY, JSON.stringify({ invite, touchedAt: now, controlGranted } satisfies ResumeRecord));
+  storage()?.setItem(KEY, toJson({ invite, touchedAt: now, controlGranted } satisfies ResumeRecord));
 }
 
 /** Whether the session being resumed had control granted to the agent when the last page left. */
 export function resumedControl(): boolean {
   try {
     const raw = storage()?.getItem(KEY);
-    return raw ? (JSON.parse(raw) as ResumeRecord).controlGranted === true : false;
+    return raw ? (fromJson(raw) as ResumeRecord).controlGranted === true : false;
   } catch {
     return false;
   }
@@ -48,7 +49,7 @@ export function loadResume(now = Date.now()): InviteData | null {
   const raw = storage()?.getItem(KEY);
   if (!raw) return null;
   try {
-    const record = JSON.parse(raw) as ResumeRecord;
+    const record = fromJson(raw) as ResumeRecord;
     if (
       typeof record?.touchedAt !== 'number' ||
       now - record.touchedAt > RESUME_WINDOW_MS ||

@@ -3,6 +3,7 @@
  * the session bundle (fetched only after the customer allows). Types only:
  * importing this file costs the loader nothing.
  */
+import type { Pristine } from './pristine.js';
 
 /** What the customer-side session is doing, as the element shows it. */
 export type CustomerSessionState =
@@ -42,6 +43,8 @@ export interface SessionHost {
   requestControl(): Promise<boolean>;
   /** Control was granted or revoked (by either side). */
   onControl(granted: boolean): void;
+  /** Capture failed: the agent was told; tell the customer their page is not being shared. */
+  onCaptureFailed?(reason: string): void;
   /** The element that holds our UI; it and everything inside are never captured. */
   readonly uiRoot: HTMLElement;
   /** Where the guidance overlay (agent pointer, highlights, drawings) is drawn: inside our own shadow root. */
@@ -50,6 +53,8 @@ export interface SessionHost {
   readonly blockSelectors: string[];
   /** Origins besides the page's own the agent may send the tab to (`navigation-origins`), as written. */
   readonly navigationOrigins: readonly string[];
+  /** The page's DOM and globals as the loader found them (see pristine.ts). */
+  readonly pristine?: Pristine;
 }
 
 export interface SessionHandle {
@@ -57,6 +62,10 @@ export interface SessionHandle {
   end(reason?: CustomerEndReason): void;
   /** The customer takes control back. */
   revokeControl(): void;
+  /** Stop capturing and sending until resume(); the agent is told and the audit records it. */
+  pause(): void;
+  /** Capture again, starting with a fresh snapshot. */
+  resume(): void;
 }
 
 /**

@@ -21,6 +21,14 @@ const bundles = [
     outfile: 'browser/cobrowse.js',
     options: { platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS },
   },
+  // Non-English catalogs of the customer UI, fetched by the loader only for a page in that language.
+  // And the integrator wording module, fetched only by pages that set wording.
+  ...['es', 'fr', 'de', 'pt', 'ja', 'ar', 'wording'].map((lang) => ({
+    name: `customer catalog (${lang})`,
+    entry: `client/i18n/${lang}.ts`,
+    outfile: `browser/i18n/${lang}.js`,
+    options: { platform: 'browser', format: 'esm', target: 'es2022' },
+  })),
   {
     name: 'customer session',
     entry: 'client/session-entry.ts',

@@ -7,7 +7,9 @@
 
 import { fileURLToPath } from 'node:url';
 import { msgpackrNoEval } from './shims/msgpackr-no-eval.mjs';
+import { litPristineDocument } from './shims/lit-pristine-document.mjs';
 import { simplePeerShims } from './shims/simple-peer-shims.mjs';
+import { templateIndentation } from './shims/template-indentation.mjs';
 
 /**
  * msgpackr: only its ESM pack and unpack (shims/msgpackr.mjs), with the
@@ -37,5 +39,5 @@ export const BROWSER_BANNER = Object.freeze({
 export const BROWSER_BUILD_OPTIONS = Object.freeze({
   alias: BROWSER_ALIASES,
   banner: BROWSER_BANNER,
-  plugins: [msgpackrNoEval, simplePeerShims],
+  plugins: [msgpackrNoEval, simplePeerShims, litPristineDocument, templateIndentation],
 });

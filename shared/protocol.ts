@@ -109,6 +109,9 @@ export const peerEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('control-granted') }),
   z.strictObject({ kind: z.literal('control-denied') }),
   z.strictObject({ kind: z.literal('control-revoked') }),
+  /** The customer paused sharing (nothing is captured or sent) and resumed it. */
+  z.strictObject({ kind: z.literal('paused') }),
+  z.strictObject({ kind: z.literal('resumed') }),
   z.strictObject({
     kind: z.literal('remote-action'),
     action: remoteActionKind,
@@ -131,6 +134,8 @@ export const AUDIT_KIND_ROLES: Record<PeerEventKind, readonly Role[]> = {
   'control-denied': ['customer'],
   'control-revoked': ['customer', 'agent'],
   'remote-action': ['customer'],
+  paused: ['customer'],
+  resumed: ['customer'],
 };
 
 // ---------------------------------------------------------------------------

@@ -47,6 +47,9 @@ export interface SignalingClientOptions {
   url: string;
   token: string;
   createSocket?: (url: string) => SocketLike;
+  /** JSON and queueMicrotask to use (the customer passes the page's as they were at load: pages patch them). */
+  json?: { stringify(value: unknown): string; parse(text: string): unknown };
+  microtask?: (callback: () => void) => void;
   backoff?: { initialMs: number; maxMs: number; maxAttempts: number };
   /** Application-level keepalive (the server closes idle sockets). */
   keepaliveMs?: number;
@@ -81,7 +84,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #keepaliveTimer: ReturnType<typeof setInterval> | null = null;
   #queue: ClientMessage[] = [];
   #authenticated = false;
-  readonly #options: Required<Omit<SignalingClientOptions, 'createSocket'>> & Pick<SignalingClientOptions, 'createSocket'>;
+  readonly #options: Required<Omit<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>> & Pick<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -121,7 +124,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     const received = takeReceived();
     // Replayed after the caller has its handle (an 'ended' among them must find the session stored),
     // and still before any message the socket delivers next (those come as tasks).
-    queueMicrotask(() => {
+    (this.#options.microtask ?? queueMicrotask)(() => {
       if (this.#socket !== socket) return;
       for (const data of received) this.#onMessage(data);
       // Closed before our listener was on it: no close event will come (CLOSING still gets one).
@@ -133,7 +136,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   send(message: ClientMessage): void {
     if (this.#state === 'closed') return;
     if (this.#authenticated && this.#socket?.readyState === 1) {
-      this.#socket.send(JSON.stringify(message));
+      this.#socket.send(this.#stringify(message));
       return;
     }
     this.#queue.push(message);
@@ -158,7 +161,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       return;
     }
     socket.addEventListener('open', () => {
-      socket.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, token: this.#options.token } satisfies ClientMessage));
+      socket.send(this.#stringify({ t: 'hello', v: PROTOCOL_VERSION, token: this.#options.token } satisfies ClientMessage));
     });
     this.#listen(socket);
   }
@@ -173,11 +176,15 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     });
   }
 
+  #stringify(message: ClientMessage): string {
+    return this.#options.json ? this.#options.json.stringify(message) : JSON.stringify(message);
+  }
+
   #onMessage(data: unknown): void {
     if (typeof data !== 'string') return;
     let json: unknown;
     try {
-      json = JSON.parse(data);
+      json = this.#options.json ? this.#options.json.parse(data) : JSON.parse(data);
     } catch {
       return;
     }

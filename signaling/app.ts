@@ -174,8 +174,8 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
       index: ['index.html'],
       redirect: true,
       setHeaders(reply, path) {
-        if (/[\\/]cobrowse[^\\/]*\.js(\.map)?$/.test(path)) {
-          // The customer scripts are loaded as modules by other origins (the integrator's site).
+        if (/[\\/](cobrowse[^\\/]*|i18n[\\/][a-z]+)\.js(\.map)?$/.test(path)) {
+          // The customer scripts (and the loader's language catalogs) are loaded as modules by other origins (the integrator's site).
           reply.header('access-control-allow-origin', '*');
           reply.header('cross-origin-resource-policy', 'cross-origin');
         }

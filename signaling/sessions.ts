@@ -187,6 +187,8 @@ export class SessionLifecycle {
       case 'control-requested':
       case 'control-denied':
       case 'control-revoked':
+      case 'paused':
+      case 'resumed':
         await append({ type: event.kind, actor: role, at, data: {} });
         return { ok: true };
     }

@@ -51,6 +51,8 @@ export type AuditEventType =
   | 'control-denied'
   | 'control-revoked'
   | 'remote-action'
+  | 'paused'
+  | 'resumed'
   | 'ended';
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
@@ -66,6 +68,8 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'control-denied',
   'control-revoked',
   'remote-action',
+  'paused',
+  'resumed',
   'ended',
 ];
 

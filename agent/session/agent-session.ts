@@ -46,6 +46,8 @@ export interface AgentSessionEvents {
   message: ChannelMessage;
   /** The customer's page (from nav frames and snapshots). */
   page: { url: string; title: string };
+  /** The customer paused sharing (true) or resumed it (false). */
+  paused: boolean;
 }
 
 export interface AgentSessionOptions {
@@ -133,6 +135,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
         if (!this.#channel?.open) this.#setWaitingState();
       }
       if (event.kind === 'page-visited') this.emit('page', { url: event.url, title: event.title ?? '' });
+      if (event.kind === 'paused' || event.kind === 'resumed') this.emit('paused', event.kind === 'paused');
     });
     this.#signaling.on('signal', ({ data }) => {
       // The customer initiates: a new offer means a new connection (page change, reconnect).

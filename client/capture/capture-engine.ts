@@ -32,6 +32,8 @@ import { PrototypePatches } from './patches.js';
 import { SensitiveFields, Serializer, iframeDocument, isShadowRoot, type FormState } from './serialize.js';
 import { walkSnapshot } from './snapshot.js';
 import { SheetReader, adoptedCss, patchStylesheets } from './stylesheets.js';
+import { pristine } from '../pristine.js';
+import { nodeTypeOf, titleOf } from './dom-read.js';
 
 export interface CaptureEngineOptions {
   /** The window whose document is captured. */
@@ -44,6 +46,8 @@ export interface CaptureEngineOptions {
   sliceBudgetMs?: number;
   /** Our own UI (consent prompt, guidance overlay): never captured. */
   isOwnUi?: (node: Node) => boolean;
+  /** The page cannot be shared (a snapshot failed, or flushes keep failing): the agent's view is not live. `reason` is the error's message. */
+  onFailure?: (reason: string) => void;
 }
 
 export interface CaptureStats {
@@ -98,6 +102,7 @@ export class CaptureEngine {
   readonly #win: WindowWithGlobals;
   readonly #doc: Document;
   readonly #send: (message: ChannelMessage) => boolean;
+  readonly #onFailure: ((reason: string) => void) | undefined;
   readonly #mask: MaskConfig;
   readonly #budgetMs: number;
   readonly #isOwnUi: (node: Node) => boolean;
@@ -144,6 +149,7 @@ export class CaptureEngine {
     this.#win = options.window as WindowWithGlobals;
     this.#doc = this.#win.document;
     this.#send = options.send;
+    this.#onFailure = options.onFailure;
     this.#mask = createMaskConfig(options.mask);
     this.#budgetMs = options.sliceBudgetMs ?? 8;
     const isOwnUi = options.isOwnUi;
@@ -203,7 +209,9 @@ export class CaptureEngine {
     if (this.#state !== 'idle') return;
     this.#state = 'running';
     try {
-      this.#observer = new this.#win.MutationObserver((records) => this.#onMutations(records));
+      // The page's own window: the MutationObserver it had when our code loaded (analytics and zone.js replace it).
+      const Observer = this.#win === globalThis ? pristine.MutationObserver : this.#win.MutationObserver;
+      this.#observer = new Observer((records) => this.#onMutations(records));
       this.#patchWindow(this.#win);
       this.#events.attachWindow(this.#win);
       const channel = new this.#win.MessageChannel();
@@ -331,7 +339,7 @@ export class CaptureEngine {
       run.collector.rememberAdopted(node as Document | ShadowRoot, record.adopted);
       if (record.k === 'doc') {
         const frame = run.serializer.captureParent(node);
-        if (frame !== null && frame.nodeType === 1) run.iframeDocuments.set(frame as Element, node as Document);
+        if (frame !== null && nodeTypeOf(frame) === 1) run.iframeDocuments.set(frame as Element, node as Document);
       }
     }
   }
@@ -385,7 +393,10 @@ export class CaptureEngine {
     } catch (error) {
       this.#onError(error);
       result = 'aborted';
-      if (generation === this.#generation) this.#dirty = true;
+      if (generation === this.#generation) {
+        this.#dirty = true;
+        this.#fail(error);
+      }
     }
     if (generation !== this.#generation) return;
     this.#snapshotting = false;
@@ -409,7 +420,7 @@ export class CaptureEngine {
       part,
       final,
       url: maskUrl(this.#doc.URL.slice(0, MAX_URL)).text,
-      title: maskNumbers(this.#doc.title.slice(0, MAX_TITLE)).text,
+      title: maskNumbers(titleOf(this.#doc).slice(0, MAX_TITLE)).text,
       vw: win.innerWidth,
       vh: win.innerHeight,
       dpr: win.devicePixelRatio,
@@ -458,7 +469,7 @@ export class CaptureEngine {
     this.#roots.add(root);
     this.#observer.observe(root, OBSERVE_OPTIONS);
     this.#events.attachRoot(root);
-    if (root.nodeType === 9) {
+    if (nodeTypeOf(root) === 9) {
       const view = (root as Document).defaultView;
       if (view !== null) this.#patchWindow(view as WindowWithGlobals);
     }
@@ -520,7 +531,7 @@ export class CaptureEngine {
     if (this.#state !== 'running' || this.#flushFrame !== null || this.#flushTimer !== null) return;
     const flush = (): void => this.#flush();
     try {
-      this.#flushFrame = this.#win.requestAnimationFrame(flush);
+      this.#flushFrame = this.#win === globalThis ? pristine.requestAnimationFrame.call(globalThis, flush) : this.#win.requestAnimationFrame(flush);
     } catch (error) {
       this.#onError(error);
     }
@@ -528,7 +539,7 @@ export class CaptureEngine {
   }
 
   #cancelFlush(): void {
-    if (this.#flushFrame !== null) this.#win.cancelAnimationFrame(this.#flushFrame);
+    if (this.#flushFrame !== null) (this.#win === globalThis ? pristine.cancelAnimationFrame : this.#win.cancelAnimationFrame).call(this.#win, this.#flushFrame);
     if (this.#flushTimer !== null) this.#win.clearTimeout(this.#flushTimer);
     this.#flushFrame = null;
     this.#flushTimer = null;
@@ -577,6 +588,7 @@ export class CaptureEngine {
       this.#dirty = true;
       this.#failedFlushes++;
       if (!this.#blocked && this.#failedFlushes <= MAX_RESYNCS_AFTER_FAILED_FLUSH) void this.resync();
+      else if (this.#failedFlushes === MAX_RESYNCS_AFTER_FAILED_FLUSH + 1) this.#fail(error);
     } finally {
       this.#run.serializer.endSettling();
     }
@@ -655,6 +667,18 @@ export class CaptureEngine {
       this.#yieldResolvers.push(resolve);
       channel.port2.postMessage(null);
     });
+  }
+
+  /** Told once per failure streak: never a silent "live" view of a page that is not being shared. */
+  #fail(error: unknown): void {
+    // Not `instanceof Error`: the page's errors may come from another realm (an iframe).
+    const message: unknown = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+    const reason = typeof message === 'string' ? message : String(error);
+    try {
+      this.#onFailure?.(reason.slice(0, 300));
+    } catch (failure) {
+      this.#onError(failure);
+    }
   }
 
   #onError(error: unknown): void {

@@ -10,6 +10,8 @@ import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { PrototypePatches } from './patches.js';
 import { iframeDocument, type FormState, type Serializer } from './serialize.js';
+import { pristine } from '../pristine.js';
+import { activeElementOf, bodyOf, closestOf, documentElementOf, localNameOf, nodeTypeOf, shadowRootOf } from './dom-read.js';
 
 type Unsequenced<T> = T extends { seq: number } ? Omit<T, 'seq'> : never;
 /** A DOM frame before the engine gives it its seq. */
@@ -96,7 +98,7 @@ export class EventCapture {
     if (this.#attached.has(root)) return;
     this.#attached.add(root);
     for (const type of ROOT_EVENTS) this.#listen(root, type, (event) => this.#onRootEvent(root, event));
-    if (root.nodeType === 9) {
+    if (nodeTypeOf(root) === 9) {
       this.#listen(root, 'selectionchange', () => {
         this.#selection = true;
         this.#o.schedule();
@@ -109,7 +111,7 @@ export class EventCapture {
   detachAll(): void {
     for (const { target, type, handler, capture } of this.#listeners.splice(0)) {
       try {
-        target.removeEventListener(type, handler, capture);
+        pristine.removeEventListener.call(target, type, handler, capture);
       } catch (error) {
         this.#o.onError(error);
       }
@@ -165,7 +167,7 @@ export class EventCapture {
     for (const target of scrolls) {
       const id = target === this.#o.topDocument ? TOP_DOCUMENT_ID : ids.idOf(target);
       if (id === undefined) continue;
-      if (target.nodeType === 9) {
+      if (nodeTypeOf(target) === 9) {
         const view = (target as Document).defaultView;
         if (view !== null) frames.push({ t: 'scroll', id, x: view.scrollX, y: view.scrollY });
       } else {
@@ -222,24 +224,26 @@ export class EventCapture {
 
   /** The focused element, inside open shadow roots and same-origin iframes; null for the page itself. */
   focusedElement(): Element | null {
-    let active: Element | null = this.#o.topDocument.activeElement;
+    let active: Element | null = activeElementOf(this.#o.topDocument);
     for (let depth = 0; active !== null && depth < 32; depth++) {
-      const shadowActive = active.shadowRoot?.mode === 'open' ? active.shadowRoot.activeElement : null;
+      const activeShadow = shadowRootOf(active);
+      const shadowActive = activeShadow?.mode === 'open' ? activeShadow.activeElement : null;
       if (shadowActive !== null && shadowActive !== undefined) {
         active = shadowActive;
         continue;
       }
-      const tag = active.localName;
+      const tag = localNameOf(active);
       if (tag === 'iframe' || tag === 'frame') {
-        const inner = iframeDocument(active)?.activeElement ?? null;
-        if (inner !== null && inner.localName !== 'body' && inner.localName !== 'html') {
+        const innerDocument = iframeDocument(active);
+        const inner = innerDocument ? activeElementOf(innerDocument) : null;
+        if (inner !== null && localNameOf(inner) !== 'body' && localNameOf(inner) !== 'html') {
           active = inner;
           continue;
         }
       }
       break;
     }
-    if (active === null || active === this.#o.topDocument.body || active === this.#o.topDocument.documentElement) return null;
+    if (active === null || active === bodyOf(this.#o.topDocument) || active === documentElementOf(this.#o.topDocument)) return null;
     return active;
   }
 
@@ -262,7 +266,7 @@ export class EventCapture {
   #expandRadioGroups(inputs: Set<Element>): Set<Element> {
     const out = new Set<Element>(inputs);
     for (const el of inputs) {
-      if (el.localName !== 'input' || (el as HTMLInputElement).type !== 'radio') continue;
+      if (localNameOf(el) !== 'input' || (el as HTMLInputElement).type !== 'radio') continue;
       const name = (el as HTMLInputElement).name;
       if (name === '') continue;
       const root = el.getRootNode() as Document | ShadowRoot;
@@ -276,7 +280,7 @@ export class EventCapture {
   #inputFrames(el: Element, ids: NodeIds, serializer: Serializer, frames: PendingDomFrame[]): void {
     const id = ids.idOf(el);
     if (id === undefined || !el.isConnected) return;
-    const tag = el.localName;
+    const tag = localNameOf(el);
     if (tag === 'select') {
       const decision = serializer.decisionOf(el);
       if (decision !== 'clear') {
@@ -294,7 +298,7 @@ export class EventCapture {
       return;
     }
     if (tag === 'option') {
-      const select = el.closest('select');
+      const select = closestOf(el, 'select');
       if (select !== null) this.#inputFrames(select, ids, serializer, frames);
       return;
     }
@@ -324,11 +328,11 @@ export class EventCapture {
     switch (event.type) {
       case 'input':
       case 'change':
-        if (target.nodeType === 1) this.queueInput(target as Element);
+        if (nodeTypeOf(target) === 1) this.queueInput(target as Element);
         return;
       case 'reset':
         // Fired before the form resets; the flush reads the values after it.
-        if (target.nodeType === 1 && (target as Element).localName === 'form') {
+        if (nodeTypeOf(target) === 1 && localNameOf(target as Element) === 'form') {
           for (const control of Array.from((target as HTMLFormElement).elements)) this.queueInput(control);
         }
         this.#o.onFormsMayChange();
@@ -341,7 +345,7 @@ export class EventCapture {
       case 'close':
       case 'cancel':
       case 'fullscreenchange':
-        if (target.nodeType === 1) this.#o.onTopLayer(target as Element);
+        if (nodeTypeOf(target) === 1) this.#o.onTopLayer(target as Element);
         return;
       case 'scroll':
         this.#scrolls.add(target);
@@ -350,10 +354,10 @@ export class EventCapture {
       case 'play':
       case 'pause':
       case 'seeked':
-        if (target.nodeType === 1) this.queueMedia(target as Element);
+        if (nodeTypeOf(target) === 1) this.queueMedia(target as Element);
         return;
       case 'load':
-        if (target.nodeType === 1 && ((target as Element).localName === 'iframe' || (target as Element).localName === 'frame')) {
+        if (nodeTypeOf(target) === 1 && (localNameOf(target as Element) === 'iframe' || localNameOf(target as Element) === 'frame')) {
           this.#o.onIframeLoad(target as Element);
         }
         return;
@@ -402,7 +406,7 @@ export class EventCapture {
         onError(error);
       }
     };
-    target.addEventListener(type, safe, { capture: true, passive: true });
+    pristine.addEventListener.call(target, type, safe, { capture: true, passive: true });
     this.#listeners.push({ target, type, handler: safe, capture: true });
   }
 }

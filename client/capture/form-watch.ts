@@ -13,6 +13,7 @@
 
 /** Elements compared per check at most (round robin beyond that), so a huge form costs a bounded slice. */
 const MAX_PER_CHECK = 2_000;
+import { localNameOf } from './dom-read.js';
 
 export class FormWatch {
   readonly #controls = new Set<Element>();
@@ -54,7 +55,7 @@ export class FormWatch {
 
 /** What the control holds right now, as one comparable string. */
 function rawState(el: Element): string {
-  const tag = el.localName;
+  const tag = localNameOf(el);
   if (tag === 'input') {
     const input = el as HTMLInputElement;
     if (input.type === 'checkbox' || input.type === 'radio') return `${input.checked}${input.indeterminate}`;

@@ -4,6 +4,7 @@
  * same-origin iframes (another realm) too.
  */
 import type { FieldDescriptor } from './mask.js';
+import { closestOf, getAttr, hasAttr, localNameOf, matchesOf, nodeTypeOf } from './dom-read.js';
 
 /** Integrator configuration: extra selectors whose elements (and subtrees) are masked or blocked. */
 export interface MaskConfig {
@@ -76,7 +77,7 @@ function closestComposed(el: Element, selector: string, ifUnparsable = false): b
   let current: Element | null = el;
   while (current !== null) {
     try {
-      if (current.closest(selector) !== null) return true;
+      if (closestOf(current, selector) !== null) return true;
     } catch {
       return ifUnparsable;
     }
@@ -86,11 +87,11 @@ function closestComposed(el: Element, selector: string, ifUnparsable = false): b
 }
 
 function hostOf(root: Node): Element | null {
-  if (root.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root) {
+  if (nodeTypeOf(root) === Node.DOCUMENT_FRAGMENT_NODE && 'host' in root) {
     const host = (root as ShadowRoot).host;
     return host ?? null;
   }
-  if (root.nodeType === Node.DOCUMENT_NODE) {
+  if (nodeTypeOf(root) === Node.DOCUMENT_NODE) {
     try {
       return (root as Document).defaultView?.frameElement ?? null;
     } catch {
@@ -110,21 +111,21 @@ function matchesAny(el: Element, selectors: readonly string[]): boolean {
  * <select>, anything inside a contenteditable host to that host.
  */
 function valueOwner(el: Element, ancestry: MaskAncestry | undefined): { owner: Element; editable: boolean } {
-  const tag = el.localName.toLowerCase();
+  const tag = localNameOf(el).toLowerCase();
   if (tag === 'option' || tag === 'optgroup') {
-    const select = el.closest('select');
+    const select = closestOf(el, 'select');
     if (select !== null) return { owner: select, editable: false };
   }
   // The nearest contenteditable attribute decides: a "false" island inside a host is not typed text.
-  const host = ancestry === undefined ? el.closest(EDITABLE) : ancestry.editableAttr;
-  if (host !== null && host.getAttribute('contenteditable')?.toLowerCase() !== 'false') {
+  const host = ancestry === undefined ? closestOf(el, EDITABLE) : ancestry.editableAttr;
+  if (host !== null && getAttr(host, 'contenteditable')?.toLowerCase() !== 'false') {
     return { owner: host, editable: true };
   }
   return { owner: el, editable: false };
 }
 
 function attribute(el: Element, name: string): string | undefined {
-  return el.getAttribute(name) ?? undefined;
+  return getAttr(el, name) ?? undefined;
 }
 
 /**
@@ -147,8 +148,8 @@ export class LabelIndex {
     let text = '';
     const root = el.getRootNode();
     if (el.id !== '') text += this.#forRoot(root).get(el.id) ?? '';
-    const wrapping = el.closest('label');
-    if (wrapping !== null && !wrapping.hasAttribute('for')) text += ` ${wrapping.textContent ?? ''}`;
+    const wrapping = closestOf(el, 'label');
+    if (wrapping !== null && !hasAttr(wrapping, 'for')) text += ` ${wrapping.textContent ?? ''}`;
     return text;
   }
 
@@ -159,7 +160,7 @@ export class LabelIndex {
       const scope = root as Partial<ParentNode>;
       if (typeof scope.querySelectorAll === 'function') {
         for (const label of Array.from(scope.querySelectorAll('label[for]'))) {
-          const id = label.getAttribute('for') ?? '';
+          const id = getAttr(label, 'for') ?? '';
           if (id !== '') index.set(id, `${index.get(id) ?? ''} ${label.textContent ?? ''}`);
         }
       }
@@ -177,7 +178,7 @@ function labelTextOf(el: Element, labelIndex?: LabelIndex): string | undefined {
     const labels = (el as { labels?: NodeListOf<HTMLLabelElement> | null }).labels;
     if (labels) for (const label of Array.from(labels)) text += ` ${label.textContent ?? ''}`;
   }
-  const labelledBy = el.getAttribute('aria-labelledby');
+  const labelledBy = getAttr(el, 'aria-labelledby');
   if (labelledBy !== null) {
     const root = el.getRootNode() as Partial<NonElementParentNode>;
     if (typeof root.getElementById === 'function') {
@@ -211,17 +212,17 @@ export interface MaskAncestry {
 export function maskAncestry(el: Element, config: MaskConfig, parent?: MaskAncestry): MaskAncestry {
   const selector = config.anyMarkerSelector;
   if (parent === undefined) {
-    return { marked: selector === undefined || closestComposed(el, selector, true), editableAttr: el.closest(EDITABLE) };
+    return { marked: selector === undefined || closestComposed(el, selector, true), editableAttr: closestOf(el, EDITABLE) };
   }
   let marked = parent.marked || selector === undefined;
   if (!marked) {
     try {
-      marked = el.matches(selector as string);
+      marked = matchesOf(el, selector as string);
     } catch {
       marked = true; // an unparsable selector: let the precise checks decide
     }
   }
-  return { marked, editableAttr: el.hasAttribute('contenteditable') ? el : parent.editableAttr };
+  return { marked, editableAttr: hasAttr(el, 'contenteditable') ? el : parent.editableAttr };
 }
 
 /** The ancestry a shadow root or iframe document passes to its children: markers cross into it, contenteditable does not. */
@@ -236,7 +237,7 @@ export function rootAncestry(owner: MaskAncestry): MaskAncestry {
  */
 export function describeField(el: Element, config: MaskConfig, labelIndex?: LabelIndex, ancestry?: MaskAncestry): FieldDescriptor {
   const { owner, editable } = valueOwner(el, ancestry);
-  const tag = owner.localName.toLowerCase();
+  const tag = localNameOf(owner).toLowerCase();
   // Without the combined selector (a hand-built config) every marker is checked one by one.
   const anyMarker =
     ancestry !== undefined ? ancestry.marked : config.anyMarkerSelector === undefined || closestComposed(el, config.anyMarkerSelector, true);

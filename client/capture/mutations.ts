@@ -14,6 +14,7 @@ import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import { attributeByName, isShadowRoot, type Serializer, type StrictSent } from './serialize.js';
 import { adoptedCss, readRules } from './stylesheets.js';
+import { closestOf, localNameOf, nodeTypeOf, parentElementOf, parentNodeOf } from './dom-read.js';
 
 export interface MutationBatch {
   removes: number[];
@@ -31,11 +32,11 @@ const FORM_STATE_ATTRIBUTES: ReadonlySet<string> = new Set(['value', 'checked', 
  * default value), or null.
  */
 function formOwnerOfChildren(node: Node): Element | null {
-  const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  const el = nodeTypeOf(node) === 1 ? (node as Element) : parentElementOf(node);
   if (el === null) return null;
-  const tag = el.localName;
+  const tag = localNameOf(el);
   if (tag === 'select' || tag === 'textarea') return el;
-  if (tag === 'optgroup' || tag === 'option') return el.closest('select');
+  if (tag === 'optgroup' || tag === 'option') return closestOf(el, 'select');
   return null;
 }
 
@@ -277,7 +278,7 @@ export class MutationCollector {
     for (const [el, names] of attrDirty) {
       if (serializedNow.has(el)) continue;
       const id = ids.idOf(el);
-      if (id === undefined || this.#removedInMirror.has(el) || !el.isConnected || el.localName === 'script') continue;
+      if (id === undefined || this.#removedInMirror.has(el) || !el.isConnected || localNameOf(el) === 'script') continue;
       const decision = serializer.decisionOf(el);
       const changes: Record<string, string | null> = {};
       let any = false;
@@ -301,8 +302,8 @@ export class MutationCollector {
       const id = ids.idOf(node);
       if (id === undefined || this.#removedInMirror.has(node) || !node.isConnected) continue;
       this.#pushText(node, id, batch, false);
-      const parent = node.parentNode;
-      if (parent !== null && parent.nodeType === 1 && (parent as Element).localName === 'style') {
+      const parent = parentNodeOf(node);
+      if (parent !== null && nodeTypeOf(parent) === 1 && localNameOf(parent as Element) === 'style') {
         this.#dirtyStyleOwners.add(parent as Element);
       }
     }
@@ -369,7 +370,7 @@ export class MutationCollector {
       }
       if (covered || ancestor !== topDocument) continue;
       if (ids.idOf(parent) === undefined || this.#removedInMirror.has(parent)) continue;
-      const isRoot = node.nodeType === 9 || isShadowRoot(node);
+      const isRoot = nodeTypeOf(node) === 9 || isShadowRoot(node);
       if (isRoot) {
         rootKinds.push(node);
         continue;
@@ -422,7 +423,7 @@ export class MutationCollector {
       while (top.parentStyleSheet !== null) top = top.parentStyleSheet;
       const owner = top.ownerNode;
       if (owner === null) this.#adoptedDirty = true;
-      else if (owner.nodeType === 1) owners.add(owner as Element);
+      else if (nodeTypeOf(owner) === 1) owners.add(owner as Element);
     }
     this.#dirtySheets.clear();
     for (const owner of owners) {

@@ -11,6 +11,7 @@
  */
 
 export const TOP_DOCUMENT_ID = 0;
+import { nodeTypeOf } from './dom-read.js';
 /** The protocol's largest node id (protocol.ts `nodeId`). */
 const MAX_NODE_ID = 2 ** 31;
 /** Detached nodes are dropped from the reverse map after this many new ids or reported removals. */
@@ -22,7 +23,7 @@ const tagged = (node: Node): Tagged => node as unknown as Tagged;
 
 /** Whether the node still belongs to a live document (a removed iframe's document has no window). */
 function isAttached(node: Node): boolean {
-  if (node.nodeType === 9) return (node as Document).defaultView !== null;
+  if (nodeTypeOf(node) === 9) return (node as Document).defaultView !== null;
   return node.isConnected && node.ownerDocument?.defaultView !== null;
 }
 

@@ -7,6 +7,21 @@
 
 export type ErrorSink = (error: unknown) => void;
 
+/**
+ * False when the page froze the prototype or made the property
+ * non-configurable: the capture then goes without that hook (form values
+ * are still polled, see form-watch.ts).
+ */
+function redefine(proto: object, name: string, descriptor: PropertyDescriptor): boolean {
+  if (Object.isFrozen(proto)) return false;
+  try {
+    Object.defineProperty(proto, name, descriptor);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class PrototypePatches {
   readonly #restorers: Array<() => void> = [];
   readonly #onError: ErrorSink;
@@ -35,7 +50,7 @@ export class PrototypePatches {
     };
     Object.defineProperty(wrapper, 'name', { value: original.name });
     Object.defineProperty(wrapper, 'length', { value: original.length });
-    Object.defineProperty(proto, name, { ...descriptor, value: wrapper });
+    if (!redefine(proto, name, { ...descriptor, value: wrapper })) return;
     this.#restorers.push(() => {
       active = false;
       if (Object.getOwnPropertyDescriptor(proto, name)?.value === wrapper) Object.defineProperty(proto, name, descriptor);
@@ -59,7 +74,7 @@ export class PrototypePatches {
         }
       }
     };
-    Object.defineProperty(proto, name, { ...descriptor, set });
+    if (!redefine(proto, name, { ...descriptor, set })) return;
     this.#restorers.push(() => {
       active = false;
       if (Object.getOwnPropertyDescriptor(proto, name)?.set === set) Object.defineProperty(proto, name, descriptor);

@@ -14,6 +14,7 @@ import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue } from './urls.js';
+import { attributesOf, childNodesOf, closestOf, containsOf, getAttr, hasAttr, localNameOf, namespaceOf, nodeTypeOf, parentElementOf, parentNodeOf, shadowRootOf } from './dom-read.js';
 
 export type ElementRecord = Extract<SerializedNode, { k: 'el' }>;
 export type TextRecord = Extract<SerializedNode, { k: 'text' }>;
@@ -58,11 +59,11 @@ export interface FormState {
 
 /** The field a node's value or text is typed into: an input or textarea, or the contenteditable host around it. */
 function typedFieldOf(node: Node): Element | null {
-  const el = node.nodeType === ELEMENT_NODE ? (node as Element) : node.parentElement;
+  const el = nodeTypeOf(node) === ELEMENT_NODE ? (node as Element) : parentElementOf(node);
   if (el === null) return null;
-  const tag = el.localName;
+  const tag = localNameOf(el);
   if (tag === 'input' || tag === 'textarea') return el;
-  const host = el.closest('[contenteditable]');
+  const host = closestOf(el, '[contenteditable]');
   return host !== null && (host as HTMLElement).isContentEditable ? host : null;
 }
 
@@ -115,7 +116,7 @@ export interface Visited {
 }
 
 export function isShadowRoot(node: Node): node is ShadowRoot {
-  return node.nodeType === DOCUMENT_FRAGMENT_NODE && 'host' in node && 'mode' in node;
+  return nodeTypeOf(node) === DOCUMENT_FRAGMENT_NODE && 'host' in node && 'mode' in node;
 }
 
 /** An iframe's document when it is same-origin and readable. */
@@ -129,13 +130,13 @@ export function iframeDocument(el: Element): Document | null {
 
 /** An element's shadow root when it is open. */
 function openShadowRoot(el: Element): ShadowRoot | null {
-  const root = el.shadowRoot;
+  const root = shadowRootOf(el);
   return root !== null && root.mode === 'open' ? root : null;
 }
 
 /** The value of the attribute whose qualified name is exactly `name`, or null. */
 function exactAttribute(el: Element, name: string): string | null {
-  const attrs = el.attributes;
+  const attrs = attributesOf(el);
   for (let i = 0; i < attrs.length; i++) {
     const attr = attrs[i];
     if (attr !== undefined && attr.name === name) return attr.value;
@@ -148,8 +149,8 @@ function exactAttribute(el: Element, name: string): string | null {
  * on HTML elements, so a name with capitals (only setAttributeNS makes them
  * there) would read its lowercase twin; that rare case is looked up exactly.
  */
-export function attributeByName(el: Element, name: string, htmlElement = el.namespaceURI === HTML_NS): string | null {
-  return htmlElement && name !== name.toLowerCase() ? exactAttribute(el, name) : el.getAttribute(name);
+export function attributeByName(el: Element, name: string, htmlElement = namespaceOf(el) === HTML_NS): string | null {
+  return htmlElement && name !== name.toLowerCase() ? exactAttribute(el, name) : getAttr(el, name);
 }
 
 function clip(text: string, max: number): string {
@@ -209,7 +210,7 @@ export class Serializer {
   #isStrict(node: Node): boolean {
     if (this.strict && !this.#settling.has(node)) return true;
     const within = this.strictWithin;
-    if (within !== null && (node === within || within.contains(node))) return true;
+    if (within !== null && (node === within || containsOf(within, node))) return true;
     return this.#o.sensitiveFields.size > 0 && this.#o.sensitiveFields.has(typedFieldOf(node));
   }
 
@@ -258,7 +259,7 @@ export class Serializer {
   /** The node a captured node hangs under: parent node, a shadow root's host, an iframe document's <iframe>. */
   captureParent(node: Node): Node | null {
     if (node === this.#o.topDocument) return null;
-    const type = node.nodeType;
+    const type = nodeTypeOf(node);
     if (type === DOCUMENT_NODE) {
       try {
         return (node as Document).defaultView?.frameElement ?? null;
@@ -267,14 +268,14 @@ export class Serializer {
       }
     }
     if (type === DOCUMENT_FRAGMENT_NODE) return isShadowRoot(node) ? node.host : null;
-    return node.parentNode;
+    return parentNodeOf(node);
   }
 
   /** Whether nodes inserted into `parent`'s child list are captured. */
   capturesChildList(parent: Node): boolean {
     if (this.#leaves.has(parent)) return false;
-    if (parent.nodeType !== ELEMENT_NODE) return true;
-    const tag = (parent as Element).localName;
+    if (nodeTypeOf(parent) !== ELEMENT_NODE) return true;
+    const tag = localNameOf(parent as Element);
     return tag !== 'iframe' && tag !== 'script' && tag !== 'frame';
   }
 
@@ -299,7 +300,7 @@ export class Serializer {
   /** Serializes one node under `parentId`; null for our own UI and node kinds that are not captured. */
   visit(node: Node, parentId: number, fresh: boolean): Visited | null {
     if (this.#o.isOwnUi(node)) return null;
-    const type = node.nodeType;
+    const type = nodeTypeOf(node);
     if (type !== ELEMENT_NODE && type !== TEXT_NODE && type !== CDATA_SECTION_NODE && type !== COMMENT_NODE && type !== DOCUMENT_TYPE_NODE && type !== DOCUMENT_NODE && type !== DOCUMENT_FRAGMENT_NODE) {
       return null; // processing instructions
     }
@@ -333,7 +334,7 @@ export class Serializer {
         const record: SerializedNode = { k: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, p: parentId };
         const adopted = adoptedCss(root);
         if (adopted !== undefined) record.adopted = adopted;
-        visited = { record, children: Array.from(root.childNodes) };
+        visited = { record, children: Array.from(childNodesOf(root)) };
       }
     }
     this.#o.onSerialized(node, visited.record);
@@ -378,11 +379,11 @@ export class Serializer {
    * (text-runs.ts). CSS text only gets its strings and comments masked.
    */
   textValue(node: CharacterData): { x: string; m: boolean } {
-    const parent = node.parentNode;
+    const parent = parentNodeOf(node);
     let decision: MaskDecision = 'clear';
     if (parent !== null) {
-      if (parent.nodeType === ELEMENT_NODE) {
-        const tag = (parent as Element).localName;
+      if (nodeTypeOf(parent) === ELEMENT_NODE) {
+        const tag = localNameOf(parent as Element);
         if (tag === 'style') {
           const css = maskCss(node.data);
           return { x: css.text, m: css.masked };
@@ -400,7 +401,7 @@ export class Serializer {
     const strict = this.#isStrict(node);
     let before = '';
     let after = '';
-    if (!strict && node.nodeType !== COMMENT_NODE && isRunText(node, this.#o.isOwnUi)) {
+    if (!strict && nodeTypeOf(node) !== COMMENT_NODE && isRunText(node, this.#o.isOwnUi)) {
       const edges = runEdges(data);
       if (edges.start) before = runNeighbours(node, -1, this.#o.isOwnUi).text;
       if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi).text;
@@ -431,7 +432,7 @@ export class Serializer {
   attributeValue(el: Element, name: string, value: string, decision: MaskDecision): string | undefined {
     if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
     if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
-    const absolute = absoluteAttributeValue(el.localName, name, value, el.baseURI);
+    const absolute = absoluteAttributeValue(localNameOf(el), name, value, el.baseURI);
     const strict = this.#isStrict(el);
     const masked = maskAttributeByDecision(decision, name, absolute, strict);
     if (strict && masked.masked) {
@@ -451,7 +452,7 @@ export class Serializer {
   formState(el: Element, decision: MaskDecision, change = false): FormState {
     const state: FormState = {};
     if (decision !== 'clear') state.m = true;
-    const tag = el.localName;
+    const tag = localNameOf(el);
     if (tag === 'input') {
       const input = el as HTMLInputElement;
       const type = input.type;
@@ -463,7 +464,7 @@ export class Serializer {
         }
       } else if (type !== 'file') {
         const value = input.value;
-        if (change || value !== '' || input.hasAttribute('value')) {
+        if (change || value !== '' || hasAttr(input, 'value')) {
           state.v = this.#formValue(el, decision, value, state);
         }
       }
@@ -501,9 +502,9 @@ export class Serializer {
   }
 
   #element(el: Element, id: number, parentId: number): Visited {
-    const tag = el.localName;
+    const tag = localNameOf(el);
     const record: ElementRecord = { k: 'el', id, p: parentId, tag: clip(tag, MAX_TAG) };
-    const namespace = el.namespaceURI;
+    const namespace = namespaceOf(el);
     if (namespace === SVG_NS) record.ns = 'svg';
     else if (namespace === MATHML_NS) record.ns = 'math';
     if (tag === 'script' && (namespace === SVG_NS || namespace === null || namespace === 'http://www.w3.org/1999/xhtml')) {
@@ -511,7 +512,7 @@ export class Serializer {
       return { record, children: [] };
     }
 
-    const parent = el.parentNode;
+    const parent = parentNodeOf(el);
     const inherited = parent === null ? undefined : this.#ancestry.get(parent);
     const ancestry = maskAncestry(el, this.#o.mask, inherited);
     const decision = this.decideNow(el, ancestry);

@@ -16,6 +16,7 @@ import type { SerializedNode } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { Serializer } from './serialize.js';
+import { childNodesOf } from './dom-read.js';
 
 /** Parts stay well under the codec's 16 MiB limit even on pages of long texts. */
 const MAX_NODES_PER_PART = 20_000;
@@ -50,7 +51,7 @@ interface PendingNode {
 export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
   const { serializer, ids, topDocument, budgetMs, now } = options;
   const stack: PendingNode[] = [];
-  const topChildren = topDocument.childNodes;
+  const topChildren = childNodesOf(topDocument);
   for (let i = topChildren.length - 1; i >= 0; i--) {
     const child = topChildren[i];
     if (child !== undefined) stack.push({ node: child, parent: topDocument, parentId: TOP_DOCUMENT_ID });

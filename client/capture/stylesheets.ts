@@ -6,6 +6,7 @@
 import type { PrototypePatches } from './patches.js';
 import { maskCss } from '../../shared/sensitive-numbers.js';
 import { absoluteCssUrls } from './urls.js';
+import { localNameOf, nodeTypeOf } from './dom-read.js';
 
 const MAX_RULE_CHARS = 1_000_000;
 
@@ -86,7 +87,7 @@ export class SheetReader {
 
   /** `css` for any sheet owner element (style or link), undefined for other elements. */
   ownerCss(el: Element): string[] | undefined {
-    const tag = el.localName;
+    const tag = localNameOf(el);
     if (tag === 'style') return this.styleCss(el as HTMLStyleElement);
     if (tag === 'link' && (el as HTMLLinkElement).sheet) return this.linkCss(el as HTMLLinkElement);
     return undefined;
@@ -102,7 +103,7 @@ export function adoptedCss(root: Document | ShadowRoot): string[] | undefined {
     return undefined;
   }
   if (sheets.length === 0) return undefined;
-  const base = (root.nodeType === 9 ? (root as Document) : root.ownerDocument)?.baseURI ?? 'about:blank';
+  const base = (nodeTypeOf(root) === 9 ? (root as Document) : root.ownerDocument)?.baseURI ?? 'about:blank';
   return sheets.map((sheet) => (readRules(sheet, base) ?? []).join('\n'));
 }
 

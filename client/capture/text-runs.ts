@@ -21,6 +21,7 @@ const RUN_BREAK_TAGS: ReadonlySet<string> = new Set([
   'style', 'summary', 'svg', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'title', 'tr', 'ul',
   'video',
 ]);
+import { localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
 
 /**
  * Inline by default: their boundaries add nothing to the text ("<b>4111</b>-<i>1111</i>" reads
@@ -34,7 +35,7 @@ const INLINE_TAGS: ReadonlySet<string> = new Set([
 ]);
 
 function boundaryText(el: Element): string {
-  const tag = el.localName;
+  const tag = localNameOf(el);
   return INLINE_TAGS.has(tag) || tag.includes('-') ? '' : ' ';
 }
 
@@ -46,7 +47,7 @@ const TEXT_NODE = 3;
 const CDATA_SECTION_NODE = 4;
 
 function breaksRun(el: Element, isOwnUi: (node: Node) => boolean): boolean {
-  return RUN_BREAK_TAGS.has(el.localName) || isOwnUi(el);
+  return RUN_BREAK_TAGS.has(localNameOf(el)) || isOwnUi(el);
 }
 
 export interface RunNeighbours {
@@ -68,8 +69,8 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
   outer: while (size < CONTEXT_CHARS) {
     let next: Node | null = direction < 0 ? node.previousSibling : node.nextSibling;
     if (next === null) {
-      const parent = node.parentNode;
-      if (parent === null || parent.nodeType !== ELEMENT_NODE || breaksRun(parent as Element, isOwnUi)) break;
+      const parent = parentNodeOf(node);
+      if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE || breaksRun(parent as Element, isOwnUi)) break;
       parts.push(boundaryText(parent as Element));
       size++;
       node = parent;
@@ -77,7 +78,7 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
     }
     // Enter `next` and go down to its nearest leaf on this side.
     for (;;) {
-      const type = next.nodeType;
+      const type = nodeTypeOf(next);
       if (type === TEXT_NODE || type === CDATA_SECTION_NODE) {
         const data = (next as CharacterData).data;
         parts.push(data);
@@ -108,8 +109,8 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
 
 /** Whether a text node's own content belongs to a run at all (text inside <style>, <script>... does not). */
 export function isRunText(node: CharacterData, isOwnUi: (node: Node) => boolean): boolean {
-  const parent = node.parentNode;
-  if (parent === null || parent.nodeType !== ELEMENT_NODE) return true;
-  const tag = (parent as Element).localName;
+  const parent = parentNodeOf(node);
+  if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE) return true;
+  const tag = localNameOf(parent as Element);
   return tag !== 'style' && tag !== 'script' && tag !== 'textarea' && tag !== 'title' && !isOwnUi(parent);
 }

@@ -13,6 +13,7 @@
  * differs from the last one.
  */
 import type { PrototypePatches } from './patches.js';
+import { hasAttr, localNameOf, matchesOf, nodeTypeOf } from './dom-read.js';
 
 export type TopLayerKind = 'modal' | 'popover' | 'fullscreen';
 export interface TopLayerEntry {
@@ -24,9 +25,9 @@ const MAX_ENTRIES = 64;
 
 function kindOf(el: Element): TopLayerKind | null {
   try {
-    if (el.localName === 'dialog' && el.matches(':modal')) return 'modal';
-    if (el.hasAttribute('popover') && el.matches(':popover-open')) return 'popover';
-    if (el.matches(':fullscreen')) return 'fullscreen';
+    if (localNameOf(el) === 'dialog' && matchesOf(el, ':modal')) return 'modal';
+    if (hasAttr(el, 'popover') && matchesOf(el, ':popover-open')) return 'popover';
+    if (matchesOf(el, ':fullscreen')) return 'fullscreen';
   } catch {
     // A browser without one of these pseudo-classes: that kind never shows.
   }
@@ -56,7 +57,7 @@ export class TopLayerWatch {
     this.#lastKey = '';
     for (const root of roots) {
       for (const el of Array.from(root.querySelectorAll('dialog[open], [popover]'))) this.note(el);
-      if (root.nodeType === 9) {
+      if (nodeTypeOf(root) === 9) {
         const full = (root as Document).fullscreenElement;
         if (full !== null) this.note(full);
       }
@@ -72,7 +73,7 @@ export class TopLayerWatch {
     for (const [el, order] of this.#candidates) {
       const kind = el.isConnected ? kindOf(el) : null;
       if (kind === null) {
-        if (!el.isConnected || !el.hasAttribute('popover')) this.#candidates.delete(el);
+        if (!el.isConnected || !hasAttr(el, 'popover')) this.#candidates.delete(el);
         else this.#candidates.set(el, -1);
         continue;
       }

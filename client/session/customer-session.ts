@@ -8,6 +8,9 @@ import { CobrowseChannel } from '../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
+import { titleOf } from '../capture/dom-read.js';
+import { fromJson, microtask, pristine, toJson } from '../pristine.js';
+import { GuidanceAnnouncer } from './guidance-announcer.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { markStage } from '../../shared/stage-marks.js';
 import { CaptureEngine } from '../capture/capture-engine.js';
@@ -32,6 +35,8 @@ export class CustomerSession implements SessionHandle {
   #peer: PeerTransport | null = null;
   #channel: CobrowseChannel | null = null;
   #capture: CaptureEngine | null = null;
+  #paused = false;
+  #announcer: GuidanceAnnouncer | null = null;
   #overlay: GuidanceOverlay | null = null;
   #controlGranted = false;
   #controlPending = false;
@@ -59,7 +64,13 @@ export class CustomerSession implements SessionHandle {
       extraMaskSelectors: options.host.maskSelectors,
       extraBlockSelectors: options.host.blockSelectors,
     });
-    this.#signaling = new SignalingClient({ url: signalingUrl(invite.server), token: invite.token });
+    this.#signaling = new SignalingClient({
+      url: signalingUrl(invite.server),
+      token: invite.token,
+      createSocket: (url) => new pristine.WebSocket(url),
+      json: { stringify: toJson, parse: fromJson },
+      microtask,
+    });
     // The loader's consent socket already carries consent-granted; its welcome predates it.
     let consentRecorded = options.signaling !== undefined;
     this.#signaling.on('welcome', (welcome) => {
@@ -70,7 +81,7 @@ export class CustomerSession implements SessionHandle {
       if (!this.#pageReported) {
         this.#pageReported = true;
         const url = auditablePageUrl(location.href) ?? location.origin;
-        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(document.title.slice(0, 2_048)) } });
+        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(titleOf(document).slice(0, 2_048)) } });
       }
       this.#agentPresent = welcome.peerPresent;
       if (this.#agentPresent) this.#startPeer();
@@ -132,6 +143,28 @@ export class CustomerSession implements SessionHandle {
     this.#setControl(false, true);
   }
 
+  /**
+   * Paused: the capture engine is stopped (no observer, listener or timer on
+   * the page) and nothing goes on the data channel; the connection stays up.
+   */
+  pause(): void {
+    if (this.#paused || this.#state === 'ended') return;
+    this.#paused = true;
+    if (this.#controlGranted) this.#setControl(false, true);
+    this.#capture?.stop();
+    this.#capture = null;
+    this.#signaling.send({ t: 'event', event: { kind: 'paused' } });
+  }
+
+  /** A new capture run: the agent's mirror rebuilds from a fresh snapshot. */
+  resume(): void {
+    if (!this.#paused || this.#state === 'ended') return;
+    this.#paused = false;
+    this.#signaling.send({ t: 'event', event: { kind: 'resumed' } });
+    const channel = this.#channel;
+    if (channel?.open) this.#startCapture(channel);
+  }
+
   #startPeer(): void {
     if (this.#peer || this.#state === 'ended') return;
     const peer = createPeer({
@@ -181,6 +214,7 @@ export class CustomerSession implements SessionHandle {
    * by 70-120 ms, more than the overlap saved.
    */
   #startCapture(channel: CobrowseChannel): void {
+    if (this.#paused) return;
     const host = this.#options.host;
     const capture = new CaptureEngine({
       window: this.#window,
@@ -191,7 +225,12 @@ export class CustomerSession implements SessionHandle {
         return sent;
       },
       mask: this.#maskConfig,
-      isOwnUi: (node) => node === host.uiRoot || host.uiRoot.contains(node),
+      isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
+      onFailure: (reason) => {
+        const message = `The customer's page could not be shared: ${reason}`;
+        if (channel.open) channel.send({ t: 'error', code: 'INTERNAL', message });
+        host.onCaptureFailed?.(reason);
+      },
     });
     this.#capture = capture;
     channel.on('drain', () => capture.drained());
@@ -204,6 +243,8 @@ export class CustomerSession implements SessionHandle {
     markStage('channel-open');
     this.#peerAttempt = 0;
     this.#startCapture(channel);
+    const container = this.#options.host.overlayContainer.parentNode;
+    if (container && !this.#announcer) this.#announcer = new GuidanceAnnouncer(container, container.ownerDocument ?? document, this.#options.invite.agentName ?? '');
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted) channel.send({ t: 'control-grant' });
@@ -223,12 +264,18 @@ export class CustomerSession implements SessionHandle {
     switch (message.t) {
       case 'pointer':
         if (message.gone) this.#overlay?.showPointer(message.x, message.y, true);
-        else this.#guidance().showPointer(message.x, message.y);
+        else {
+          this.#guidance().showPointer(message.x, message.y);
+          this.#announcer?.pointing(document.elementFromPoint(message.x - this.#window.scrollX, message.y - this.#window.scrollY));
+        }
         return;
       case 'highlight': {
         const node = message.id === null ? null : this.#capture?.nodeOf(message.id);
         const element = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
-        if (element) this.#guidance().highlight(element, message.label);
+        if (element) {
+          this.#guidance().highlight(element, message.label);
+          this.#announcer?.highlighted(element);
+        }
         else this.#overlay?.highlight(null, message.label);
         return;
       }
@@ -282,7 +329,7 @@ export class CustomerSession implements SessionHandle {
         this.#finish(message.reason);
         return;
       case 'ping':
-        this.#channel?.send({ t: 'pong', ts: message.ts });
+        if (!this.#paused) this.#channel?.send({ t: 'pong', ts: message.ts });
         return;
       default:
         return;
@@ -332,6 +379,8 @@ export class CustomerSession implements SessionHandle {
     this.#stopPeer();
     this.#overlay?.destroy();
     this.#overlay = null;
+    this.#announcer?.destroy();
+    this.#announcer = null;
     this.#controlGranted = false;
     this.#window.removeEventListener('pagehide', this.#onPageHide);
     this.#window.removeEventListener('input', this.#onInput, true);

@@ -23,6 +23,7 @@ export const SIMPLE_PEER_SHIMS = Object.freeze({
   buffer: join(shimsDir, 'buffer.cjs'),
   debug: join(shimsDir, 'debug.cjs'),
   randombytes: join(shimsDir, 'randombytes.cjs'),
+  'queue-microtask': join(shimsDir, 'queue-microtask.cjs'),
 });
 
 const SHIMMED = new RegExp(`^(${Object.keys(SIMPLE_PEER_SHIMS).join('|')})$`);

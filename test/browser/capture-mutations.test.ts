@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { pristine } from '../../client/pristine.js';
 import { channelMessage } from '../../shared/protocol.js';
 import { CaptureTestMirror } from './helpers/capture-mirror.js';
 import { capturePage, nextFrames, RecordingTransport, type TestPage } from './helpers/capture-page.js';
@@ -249,6 +250,16 @@ describe('capture: incremental frames', () => {
         return (o.remove as (...a: unknown[]) => void).call(this, type, ...rest);
       } as typeof o.remove;
     }
+    // The capture adds and removes listeners through the methods taken at load (client/pristine.ts): count there.
+    const pristineListen = { add: pristine.addEventListener, remove: pristine.removeEventListener };
+    pristine.addEventListener = function (this: EventTarget, type: string, ...rest: unknown[]) {
+      counts.set('add', (counts.get('add') ?? 0) + 1);
+      return (pristineListen.add as (...a: unknown[]) => void).call(this, type, ...rest);
+    } as typeof pristineListen.add;
+    pristine.removeEventListener = function (this: EventTarget, type: string, ...rest: unknown[]) {
+      counts.set('remove', (counts.get('remove') ?? 0) + 1);
+      return (pristineListen.remove as (...a: unknown[]) => void).call(this, type, ...rest);
+    } as typeof pristineListen.remove;
     win.MutationObserver.prototype.disconnect = function (this: MutationObserver) {
       disconnects++;
       return originals[0]!.disconnect.call(this);
@@ -261,6 +272,8 @@ describe('capture: incremental frames', () => {
     expect(win.CSSStyleSheet.prototype.insertRule).to.not.equal(originals[0]!.insertRule);
     expect(inner.CSSStyleSheet.prototype.insertRule).to.not.equal(originals[1]!.insertRule);
     engine.stop();
+    pristine.addEventListener = pristineListen.add;
+    pristine.removeEventListener = pristineListen.remove;
     const disconnectsAtStop = disconnects;
     for (const [i, w] of windows.entries()) {
       const o = originals[i]!;

@@ -126,7 +126,7 @@ describe('customer live session', () => {
     await revoked;
     await agent.waitFor((m) => m.t === 'control-revoke');
     await until(() => indicatorText(element) === 'Sharing this tab with Dana', 'the indicator without control');
-    expect([...shadow(element).querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal(['End sharing']);
+    expect([...shadow(element).querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal(['Pause', 'End sharing']);
     // Control is really gone: an action now is refused.
     const nameId = nodeIdOf(agent.received, 'name');
     agent.received.length = 0;

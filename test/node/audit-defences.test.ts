@@ -37,6 +37,8 @@ const MAY_REPORT: Record<Kind, { customer: boolean; agent: boolean }> = {
   'control-denied': { customer: true, agent: false },
   'control-revoked': { customer: true, agent: true },
   'remote-action': { customer: true, agent: false },
+  paused: { customer: true, agent: false },
+  resumed: { customer: true, agent: false },
 };
 
 const SAMPLE: Record<Kind, PeerEvent> = {
@@ -50,6 +52,8 @@ const SAMPLE: Record<Kind, PeerEvent> = {
   'control-denied': { kind: 'control-denied' },
   'control-revoked': { kind: 'control-revoked' },
   'remote-action': { kind: 'remote-action', action: 'click', target: 'button "Pay"' },
+  paused: { kind: 'paused' },
+  resumed: { kind: 'resumed' },
 };
 
 async function open(): Promise<TestSocket> {

@@ -166,6 +166,21 @@ describe('security headers', () => {
     expect(csp).toContain("frame-ancestors 'self' https://desk.example.com;");
     expect(res.headers.get('x-frame-options')).toBeNull();
   });
+
+  it('the customer scripts, language catalogs included, load as modules from any site; the agent console does not', async () => {
+    const staticDir = tempDir();
+    mkdirSync(join(staticDir, 'i18n'));
+    mkdirSync(join(staticDir, 'agent'));
+    for (const file of ['cobrowse.js', 'i18n/ar.js', 'i18n/wording.js', 'agent/console.js']) writeFileSync(join(staticDir, file), 'export {};');
+    server = await startTestServer({}, { staticDir });
+    for (const file of ['cobrowse.js', 'i18n/ar.js', 'i18n/wording.js']) {
+      const res = await fetch(`${server.baseUrl}/${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('access-control-allow-origin'), file).toBe('*');
+    }
+    // Control: the same header check fails for a file that is not a customer script.
+    expect((await fetch(`${server.baseUrl}/agent/console.js`)).headers.get('access-control-allow-origin')).toBeNull();
+  });
 });
 
 describe('sliding window', () => {

@@ -23,6 +23,10 @@ const nativeWrtc = {
 export class SimulatedAgent {
   /** Every message the customer sent over the data channel, decoded and validated, in order. */
   readonly #inbox = new Inbox('the agent');
+  /** Bytes received on the data channel so far (every chunk, before decoding). */
+  bytesReceived = 0;
+  /** For each message in `received`, the bytes received before the chunk that carried it. */
+  readonly bytesBefore: number[] = [];
   readonly signaling: SignalingClient;
   #peer: PeerTransport | null = null;
   #channel: CobrowseChannel | null = null;
@@ -84,8 +88,13 @@ export class SimulatedAgent {
     peer.on('signal', (data) => this.signaling.send({ t: 'signal', data }));
     // Listen from the start, as the product does: the customer's snapshot can arrive before our 'connect'.
     const channel = new CobrowseChannel(peer, { role: 'agent', inflater: inflateStream });
-    channel.on('message', (message) => this.#inbox.push(message));
+    channel.on('message', (message) => {
+      this.bytesBefore.push(this.bytesReceived);
+      this.#inbox.push(message);
+    });
     this.#channel = channel;
+    // After the channel's own listener: a chunk's messages are decoded before it is counted.
+    peer.on('data', (bytes) => (this.bytesReceived += bytes.byteLength));
     peer.on('close', () => {
       if (this.#peer === peer) this.#peer = null;
     });

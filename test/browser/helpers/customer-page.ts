@@ -7,6 +7,7 @@
 // @ts-expect-error -- virtual module served by the cobrowse-test-server plugin in web-test-runner.config.mjs
 import { apiKey, serverUrl } from '/__cobrowse-test-server.js';
 import '../../../client/cobrowse-session.js';
+import { pristine } from '../../../client/pristine.js';
 import type { CobrowseSession } from '../../../client/cobrowse-session.js';
 
 export const SERVER_URL = serverUrl as string;
@@ -124,8 +125,14 @@ export class PageInstrumentation {
         super.send(data);
       }
     };
+    // The customer code uses the WebSocket it found at load (client/pristine.ts): count there too.
+    const pristineSocket = pristine.WebSocket;
     window.WebSocket = RecordedSocket;
-    this.#restore.push(() => (window.WebSocket = NativeSocket));
+    pristine.WebSocket = RecordedSocket;
+    this.#restore.push(() => {
+      window.WebSocket = NativeSocket;
+      pristine.WebSocket = pristineSocket;
+    });
 
     const observe = MutationObserver.prototype.observe;
     const disconnect = MutationObserver.prototype.disconnect;
@@ -161,9 +168,14 @@ export class PageInstrumentation {
       if (index >= 0) record.#listeners.splice(index, 1);
       remove.call(this, type, listener, options);
     };
+    const [pristineAdd, pristineRemove] = [pristine.addEventListener, pristine.removeEventListener];
+    pristine.addEventListener = EventTarget.prototype.addEventListener;
+    pristine.removeEventListener = EventTarget.prototype.removeEventListener;
     this.#restore.push(() => {
       EventTarget.prototype.addEventListener = add;
       EventTarget.prototype.removeEventListener = remove;
+      pristine.addEventListener = pristineAdd;
+      pristine.removeEventListener = pristineRemove;
     });
     return this;
   }

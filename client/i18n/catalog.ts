@@ -1,0 +1,49 @@
+/**
+ * Every customer-facing string of the loader, as one catalog per language.
+ * Names are interpolated by functions (`agent` is '' when the invite has no
+ * agent name), so each language orders its own sentence. English ships in
+ * the loader; the others are fetched when a page or element asks for them.
+ */
+import type { CustomerEndReason } from '../session-api.js';
+
+export const LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'ja', 'ar'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Right-to-left languages among LANGUAGES. */
+export const RTL_LANGUAGES: ReadonlySet<Language> = new Set<Language>(['ar']);
+
+export interface Catalog {
+  consentTitle(agent: string): string;
+  /** An integrator's introduction under the title (none by default). */
+  consentIntro?: string;
+  consentTab(agent: string): string;
+  /** What is hidden: integrators cannot remove it. */
+  consentHidden: string;
+  consentPoint(agent: string): string;
+  /** You can stop at any time: integrators cannot remove it. */
+  consentStop: string;
+  decline: string;
+  allow: string;
+  controlTitle(agent: string): string;
+  controlText: string;
+  deny: string;
+  allowControl: string;
+  supportButton: string;
+  supportCodeTitle: string;
+  supportCodeLabel(digits: string): string;
+  supportCodeHelp: string;
+  cancel: string;
+  starting: string;
+  waiting(agent: string): string;
+  reconnecting: string;
+  paused(agent: string): string;
+  couldNotShare(agent: string, reason: string): string;
+  controlling(agent: string): string;
+  sharingWith(agent: string): string;
+  takeBack: string;
+  pause: string;
+  resume: string;
+  end: string;
+  region: string;
+  ended: Record<CustomerEndReason, string>;
+}
