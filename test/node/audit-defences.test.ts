@@ -78,7 +78,7 @@ async function handled(socket: TestSocket): Promise<void> {
 describe('audit kinds x roles against the real hub', () => {
   const kinds = Object.keys(MAY_REPORT) as Kind[];
   it('covers every kind of the protocol', () => {
-    expect(kinds.length).toBe(10);
+    expect(kinds.length).toBe(12);
   });
 
   for (const kind of kinds) {
