@@ -8,7 +8,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, envSchema, loadConfig } from '../../signaling/config.js';
+import { freePort } from './helpers/free-port.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readRepoFile = (name: string): string => readFileSync(join(root, name), 'utf8');
@@ -273,15 +273,6 @@ describe('configuration names', () => {
 
 // --- The image's start command and health probe, outside Docker --------------
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 /** Run an exec-form command as the image would, with `node` meaning the Node running these tests. */
 function spawnExecForm(command: string[], env: NodeJS.ProcessEnv): ChildProcess {
