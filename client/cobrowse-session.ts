@@ -71,7 +71,7 @@ export class CobrowseSession extends LitElement {
       padding: 12px 0 24px;
       margin-bottom: -24px;
     }
-    ::backdrop {
+    dialog::backdrop {
       background: rgb(17 24 39 / 45%);
     }
     [role=dialog] {
