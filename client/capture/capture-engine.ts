@@ -29,7 +29,7 @@ import { TopLayerWatch, patchTopLayer } from './top-layer.js';
 import { MutationCollector } from './mutations.js';
 import { NodeIds } from './node-ids.js';
 import { PrototypePatches } from './patches.js';
-import { SensitiveFields, Serializer, iframeDocument, isShadowRoot, type FormState } from './serialize.js';
+import { SensitiveFields, Serializer, iframeDocument, isShadowRoot, pickFormState } from './serialize.js';
 import { walkSnapshot } from './snapshot.js';
 import { SheetReader, adoptedCss, patchStylesheets } from './stylesheets.js';
 import { pristine } from '../pristine.js';
@@ -323,14 +323,7 @@ export class CaptureEngine {
       const tag = record.tag;
       if (tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'option') {
         if (tag !== 'option') this.#formWatch.track(node as Element);
-        const state: FormState = {};
-        if (record.v !== undefined) state.v = record.v;
-        if (record.chk !== undefined) state.chk = record.chk;
-        if (record.sel !== undefined) state.sel = record.sel;
-        if (record.ind !== undefined) state.ind = record.ind;
-        if (record.inv !== undefined) state.inv = record.inv;
-        if (record.m !== undefined) state.m = record.m;
-        this.#events.rememberForm(node as Element, state);
+        this.#events.rememberForm(node as Element, pickFormState(record));
       } else if ((tag === 'video' || tag === 'audio') && !(node as HTMLMediaElement).paused) {
         if (this.#snapshotting) run.playingMedia.push(node as Element);
         else this.#events.queueMedia(node as Element);

@@ -9,7 +9,7 @@ import type { ChannelMessage } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { PrototypePatches } from './patches.js';
-import { iframeDocument, type FormState, type Serializer } from './serialize.js';
+import { iframeDocument, isEmptyFormState, type FormState, type Serializer } from './serialize.js';
 import { pristine } from '../pristine.js';
 import { activeElementOf, bodyOf, closestOf, documentElementOf, localNameOf, nodeTypeOf, shadowRootOf } from './dom-read.js';
 
@@ -307,14 +307,14 @@ export class EventCapture {
   }
 
   #emitIfChanged(el: Element, id: number, state: FormState, frames: PendingDomFrame[]): void {
-    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.ind === undefined && state.inv === undefined && state.m === undefined) return;
+    if (isEmptyFormState(state)) return;
     const last = this.#lastForm.get(el);
     if (last !== undefined && formKey(last) === formKey(state)) return;
     // Indeterminate and custom-invalid are rare: "false" travels only to undo a "true".
     if (state.ind === false && last?.ind !== true) delete state.ind;
     if (state.inv === false && last?.inv !== true) delete state.inv;
     this.#lastForm.set(el, state);
-    if (state.v === undefined && state.chk === undefined && state.sel === undefined && state.ind === undefined && state.inv === undefined && state.m === undefined) return;
+    if (isEmptyFormState(state)) return;
     frames.push({ t: 'input', id, ...state });
   }
 

@@ -57,6 +57,20 @@ export interface FormState {
   m?: true;
 }
 
+const FORM_STATE_KEYS = ['v', 'chk', 'sel', 'ind', 'inv', 'm'] as const;
+
+/** The form-state fields set on `source` (a serialized element, or a form state). */
+export function pickFormState(source: FormState): FormState {
+  const state: FormState = {};
+  for (const key of FORM_STATE_KEYS) if (source[key] !== undefined) Object.assign(state, { [key]: source[key] });
+  return state;
+}
+
+/** Whether a form state says nothing (no frame to send). */
+export function isEmptyFormState(state: FormState): boolean {
+  return FORM_STATE_KEYS.every((key) => state[key] === undefined);
+}
+
 /** The field a node's value or text is typed into: an input or textarea, or the contenteditable host around it. */
 function typedFieldOf(node: Node): Element | null {
   const el = nodeTypeOf(node) === ELEMENT_NODE ? (node as Element) : parentElementOf(node);
@@ -544,12 +558,7 @@ export class Serializer {
     }
 
     const state = this.formState(el, decision);
-    if (state.v !== undefined) record.v = state.v;
-    if (state.chk !== undefined) record.chk = state.chk;
-    if (state.sel !== undefined) record.sel = state.sel;
-    if (state.ind !== undefined) record.ind = state.ind;
-    if (state.inv !== undefined) record.inv = state.inv;
-    if (state.m === true) record.m = true;
+    Object.assign(record, pickFormState(state));
 
     if (tag === 'style' || tag === 'link') {
       const css = this.#o.sheets.ownerCss(el);
