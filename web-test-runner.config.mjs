@@ -12,7 +12,9 @@ import { browserBundleOptions } from './scripts/esbuild-browser-options.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
-  throw new Error(`Chromium not found at ${executablePath}. Install it (apt-get install -y chromium) or set CHROME_PATH.`);
+  throw new Error(
+    `Chromium not found at ${executablePath}. Install it (apt-get install -y chromium) or set CHROME_PATH.`,
+  );
 }
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +31,8 @@ const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
  */
 const BUNDLED_ENTRIES = new Set(['/client/cobrowse', '/client/session-entry', '/test/browser/helpers/customer-agent']);
 /** Agent element tests: the element (its session code includes shared/peer.ts) and the simulated customer. */
-for (const entry of ['/test/browser/helpers/agent-view', '/test/browser/helpers/agent-customer']) BUNDLED_ENTRIES.add(entry);
+for (const entry of ['/test/browser/helpers/agent-view', '/test/browser/helpers/agent-customer'])
+  BUNDLED_ENTRIES.add(entry);
 
 /** The real signaling server, in-process on 127.0.0.1:0 with a temporary data dir, for customer tests. */
 function cobrowseTestServer(state) {
@@ -59,11 +62,18 @@ function cobrowseTestServer(state) {
     name: 'cobrowse-test-server',
     async serverStart() {
       const appModule = join(root, 'dist', 'node', 'signaling', 'app.js');
-      if (!existsSync(appModule)) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+      if (!existsSync(appModule))
+        execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
       const { build } = await import(pathToFileURL(appModule).href);
       const { loadConfig } = await import(pathToFileURL(join(root, 'dist', 'node', 'signaling', 'config.js')).href);
       dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-wtr-'));
-      const config = loadConfig({ API_KEY: TEST_API_KEY, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+      const config = loadConfig({
+        API_KEY: TEST_API_KEY,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+      });
       app = await build({ config, logger: false, staticDir: join(dataDir, 'no-static-files') });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const address = app.server.address();
@@ -76,11 +86,15 @@ function cobrowseTestServer(state) {
     },
     async serve(context) {
       if (context.path === '/__cobrowse-test-server.js') {
-        return { body: `export const serverUrl = ${JSON.stringify(state.serverUrl)};\nexport const apiKey = ${JSON.stringify(TEST_API_KEY)};\n`, type: 'js' };
+        return {
+          body: `export const serverUrl = ${JSON.stringify(state.serverUrl)};\nexport const apiKey = ${JSON.stringify(TEST_API_KEY)};\n`,
+          type: 'js',
+        };
       }
       const entry = context.path.replace(/\.(ts|js)$/, '');
       // The loader fetches a catalog by URL (`./i18n/es.js` next to it), as the build lays them out.
-      if (/^\/client\/i18n\/[a-z]+$/.test(entry) && existsSync(join(root, `${entry.slice(1)}.ts`))) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
+      if (/^\/client\/i18n\/[a-z]+$/.test(entry) && existsSync(join(root, `${entry.slice(1)}.ts`)))
+        return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
       if (BUNDLED_ENTRIES.has(entry)) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
       return undefined;
     },
@@ -99,7 +113,11 @@ function apiProxy(state) {
     const headers = {};
     for (const name of ['authorization', 'content-type']) if (context.get(name)) headers[name] = context.get(name);
     const target = `${state.serverUrl}/api/${context.path.slice('/__api/'.length)}${context.search}`;
-    const response = await fetch(target, { method: context.method, headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) });
+    const response = await fetch(target, {
+      method: context.method,
+      headers,
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+    });
     context.status = response.status;
     context.type = response.headers.get('content-type') ?? 'text/plain';
     context.body = Buffer.from(await response.arrayBuffer());
@@ -149,7 +167,16 @@ export default {
       product: 'chromium',
       launchOptions: {
         executablePath,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-quic',
+        ],
       },
     }),
   ],

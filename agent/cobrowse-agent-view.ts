@@ -111,7 +111,12 @@ export class CobrowseAgentView extends LitElement {
     stageRect: () => this._stage.getBoundingClientRect(),
     toPage: (x, y) => this.#toPage(x, y),
     toStage: (x, y) => this.#toStage(x, y),
-    drawingShape: () => ((this._tool === 'draw' || this._tool === 'arrow') && this._state === 'live' ? (this._tool === 'arrow' ? 'arrow' : 'path') : null),
+    drawingShape: () =>
+      (this._tool === 'draw' || this._tool === 'arrow') && this._state === 'live'
+        ? this._tool === 'arrow'
+          ? 'arrow'
+          : 'path'
+        : null,
     send: (message) => this.session?.send(message),
   });
   /** The wheel and scrolling keys, with control. */
@@ -189,7 +194,8 @@ export class CobrowseAgentView extends LitElement {
         } else if (frame.t === 'mutations' && frame.adds.length > 0) {
           this.#mirrorListeners?.sync();
           // Only what was added: a whole-document query per frame would cost every frame on big pages.
-          for (const add of frame.adds) if (add.k === 'el') this.keyboardGuidance.quietLinks(this.mirror?.nodeById(add.id));
+          for (const add of frame.adds)
+            if (add.k === 'el') this.keyboardGuidance.quietLinks(this.mirror?.nodeById(add.id));
         }
         if (!this._hasView && frame.t === 'snapshot' && frame.final) this._hasView = true;
         if (frame.t === 'snapshot' || frame.t === 'viewport') this.#fit();
@@ -261,7 +267,13 @@ export class CobrowseAgentView extends LitElement {
     this.#scale = scale > 0 ? scale : 1;
     const left = Math.max(0, (stage.width - w * this.#scale) / 2);
     const top = Math.max(0, (stage.height - h * this.#scale) / 2);
-    Object.assign(this._frame.style, { width: `${w}px`, height: `${h}px`, left: `${left}px`, top: `${top}px`, transform: `scale(${this.#scale})` });
+    Object.assign(this._frame.style, {
+      width: `${w}px`,
+      height: `${h}px`,
+      left: `${left}px`,
+      top: `${top}px`,
+      transform: `scale(${this.#scale})`,
+    });
   }
 
   /** Page coordinates (customer) → stage coordinates (ours). */
@@ -276,7 +288,10 @@ export class CobrowseAgentView extends LitElement {
   /** Stage coordinates → the customer's page coordinates. */
   #toPage(x: number, y: number): { x: number; y: number } {
     const scroll = this.mirror?.scroll ?? { x: 0, y: 0 };
-    return { x: (x - this._frame.offsetLeft) / this.#scale + scroll.x, y: (y - this._frame.offsetTop) / this.#scale + scroll.y };
+    return {
+      x: (x - this._frame.offsetLeft) / this.#scale + scroll.x,
+      y: (y - this._frame.offsetTop) / this.#scale + scroll.y,
+    };
   }
 
   #showCustomerPointer(x: number, y: number, click: boolean, gone: boolean): void {
@@ -318,7 +333,12 @@ export class CobrowseAgentView extends LitElement {
       ['wheel', (e) => this.#onMirrorWheel(e as WheelEvent)],
       ['focusin', (e) => this.#onMirrorFocus(e)],
       // pointerleave does not bubble but is captured here for every element left; only leaving the page counts.
-      ['pointerleave', (e) => e.target === listeners.topDocument?.documentElement && this.session?.send({ t: 'pointer', x: 0, y: 0, gone: true })],
+      [
+        'pointerleave',
+        (e) =>
+          e.target === listeners.topDocument?.documentElement &&
+          this.session?.send({ t: 'pointer', x: 0, y: 0, gone: true }),
+      ],
     ]);
     this.#mirrorListeners = listeners;
     this.#detachMirrorListeners = () => listeners.destroy();
@@ -326,7 +346,9 @@ export class CobrowseAgentView extends LitElement {
 
   #elementId(target: EventTarget | null): number | undefined {
     // The target lives in the mirror's realm, so no instanceof checks against ours.
-    return typeof target === 'object' && target !== null && 'nodeType' in target ? this.mirror?.idOf(target as Node) : undefined;
+    return typeof target === 'object' && target !== null && 'nodeType' in target
+      ? this.mirror?.idOf(target as Node)
+      : undefined;
   }
 
   #pageCoordinates(event: MouseEvent): { x: number; y: number } {
@@ -386,7 +408,8 @@ export class CobrowseAgentView extends LitElement {
     }
     this.session?.act({ kind: 'click', id, x: at.x, y: at.y });
     const node = this.mirror?.nodeById(id);
-    if (node && 'focus' in node && typeof node.focus === 'function') (node as HTMLElement).focus({ preventScroll: true });
+    if (node && 'focus' in node && typeof node.focus === 'function')
+      (node as HTMLElement).focus({ preventScroll: true });
   }
 
   #onMirrorClick(event: MouseEvent): void {
@@ -472,7 +495,9 @@ export class CobrowseAgentView extends LitElement {
     const root = this.shadowRoot;
     const next =
       this._control === 'granted'
-        ? [...(root?.querySelectorAll<HTMLButtonElement>('.tools button') ?? [])].find((b) => b.textContent?.trim() === 'Control')
+        ? [...(root?.querySelectorAll<HTMLButtonElement>('.tools button') ?? [])].find(
+            (b) => b.textContent?.trim() === 'Control',
+          )
         : root?.querySelector<HTMLButtonElement>('.tools button.primary');
     next?.focus();
   }
@@ -490,7 +515,12 @@ export class CobrowseAgentView extends LitElement {
   }
 
   #toolButton(tool: AgentTool, label: string, disabled = false) {
-    return html`<button type="button" aria-pressed=${this._tool === tool ? 'true' : 'false'} ?disabled=${disabled} @click=${() => (this._tool = tool)}>
+    return html`<button
+      type="button"
+      aria-pressed=${this._tool === tool ? 'true' : 'false'}
+      ?disabled=${disabled}
+      @click=${() => (this._tool = tool)}
+    >
       ${label}
     </button>`;
   }
@@ -511,47 +541,84 @@ export class CobrowseAgentView extends LitElement {
   override render() {
     const live = this._state === 'live';
     const path = this._page.url ? safePath(this._page.url) : '';
-    const stale = this._hasView && (this._state === 'reconnecting' || this._state === 'waiting-for-customer' || this._state === 'joining');
+    const stale =
+      this._hasView &&
+      (this._state === 'reconnecting' || this._state === 'waiting-for-customer' || this._state === 'joining');
     return html`
       <header part="toolbar">
         <span class="status" data-state=${this._state} role="status">${STATE_LABELS[this._state]}</span>
-        <span class="page" title=${this._page.url}>${this._page.title ? html`<strong>${this._page.title}</strong> · ` : nothing}${path}</span>
-        ${this._hasView && this.mirror
-          ? html`<span class="viewport" title="The customer's window size and pixel ratio">${this.mirror.viewport.w}×${this.mirror.viewport.h}${this.mirror.viewport.dpr !== 1 ? ` @${this.mirror.viewport.dpr}x` : ''}</span>
-              <button type="button" class="fullscreen" @click=${() => this.#toggleFullscreen()}>${this._fullscreen ? 'Exit full screen' : 'Full screen'}</button>`
-          : nothing}
+        <span class="page" title=${this._page.url}
+          >${this._page.title ? html`<strong>${this._page.title}</strong> · ` : nothing}${path}</span
+        >
+        ${
+          this._hasView && this.mirror
+            ? html`<span class="viewport" title="The customer's window size and pixel ratio"
+                  >${this.mirror.viewport.w}×${this.mirror.viewport.h}${this.mirror.viewport.dpr !== 1 ? ` @${this.mirror.viewport.dpr}x` : ''}</span
+                >
+                <button type="button" class="fullscreen" @click=${() => this.#toggleFullscreen()}>
+                  ${this._fullscreen ? 'Exit full screen' : 'Full screen'}
+                </button>`
+            : nothing
+        }
         <div class="tools" role="toolbar" aria-label="Guidance tools">
           ${this.#toolButton('pointer', 'Pointer', !live)} ${this.#toolButton('highlight', 'Highlight', !live)}
           ${this.#toolButton('draw', 'Draw', !live)} ${this.#toolButton('arrow', 'Arrow', !live)}
           <button type="button" ?disabled=${!live} @click=${() => this.ink.clear()}>Clear drawings</button>
-          ${this._control === 'granted'
-            ? html`${this.#toolButton('control', 'Control')}
-                <button type="button" @click=${() => this.session?.releaseControl()}>Release control</button>`
-            : html`<button
-                type="button"
-                class="primary"
-                ?disabled=${!live}
-                aria-disabled=${this._control === 'pending' ? 'true' : 'false'}
-                @click=${() => this._control !== 'pending' && this.session?.requestControl()}
-              >
-                ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
-              </button>`}
+          ${
+            this._control === 'granted'
+              ? html`${this.#toolButton('control', 'Control')}
+                  <button type="button" @click=${() => this.session?.releaseControl()}>Release control</button>`
+              : html`<button
+                  type="button"
+                  class="primary"
+                  ?disabled=${!live}
+                  aria-disabled=${this._control === 'pending' ? 'true' : 'false'}
+                  @click=${() => this._control !== 'pending' && this.session?.requestControl()}
+                >
+                  ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
+                </button>`
+          }
           ${this._controlNote ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
-          <button type="button" class="danger" ?disabled=${this._state === 'ended' || this._state === 'invalid' || this._state === 'refused'} @click=${() => this.session?.end()}>
+          <button
+            type="button"
+            class="danger"
+            ?disabled=${this._state === 'ended' || this._state === 'invalid' || this._state === 'refused'}
+            @click=${() => this.session?.end()}
+          >
             End session
           </button>
         </div>
       </header>
-      ${this._control === 'granted'
-        ? html`<form class="nav" @submit=${(e: SubmitEvent) => this.#onNavigate(e)} aria-label="Navigate the customer's tab">
-            <span>You have control.</span>
-            <button type="button" @click=${() => this.session?.act({ kind: 'navigate', to: 'back' })} aria-label="Back">←</button>
-            <button type="button" @click=${() => this.session?.act({ kind: 'navigate', to: 'forward' })} aria-label="Forward">→</button>
-            <label for="nav-url" class="visually-hidden" style="position:absolute;left:-9999px">Go to a page on the customer's site</label>
-            <input id="nav-url" name="url" type="text" placeholder="/path on the customer's site" .value=${path} />
-            <button type="submit">Go</button>
-          </form>`
-        : nothing}
+      ${
+        this._control === 'granted'
+          ? html`<form
+              class="nav"
+              @submit=${(e: SubmitEvent) => this.#onNavigate(e)}
+              aria-label="Navigate the customer's tab"
+            >
+              <span>You have control.</span>
+              <button
+                type="button"
+                @click=${() => this.session?.act({ kind: 'navigate', to: 'back' })}
+                aria-label="Back"
+              >
+                ←
+              </button>
+              <button
+                type="button"
+                @click=${() => this.session?.act({ kind: 'navigate', to: 'forward' })}
+                aria-label="Forward"
+              >
+                →
+              </button>
+              <label for="nav-url" class="visually-hidden" style="position:absolute;left:-9999px"
+                >Go to a page on the customer's site</label
+              >
+              <input id="nav-url" name="url" type="text" placeholder="/path on the customer's site" .value=${path} />
+              <button type="submit">Go</button>
+            </form>`
+          : nothing
+      }
       <div
         class="stage"
         part="stage"
@@ -574,7 +641,9 @@ export class CobrowseAgentView extends LitElement {
         >
           <svg aria-hidden="true"></svg>
         </div>
-        <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true"><path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" /></svg>
+        <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true">
+          <path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" />
+        </svg>
         ${!this._hasView || this._state === 'ended' || this._state === 'invalid' || this._state === 'refused' ? this.#renderNotice() : nothing}
         ${stale ? html`<div class="stale" role="status">Connection lost: this view may be out of date</div>` : nothing}
         ${this._paused ? html`<div class="stale" role="status">Paused by the customer</div>` : nothing}
@@ -602,10 +671,15 @@ const NOTICE_HINTS: Partial<Record<AgentState, string>> = {
 };
 
 /** The toolbar's words for a change of control. */
-function controlNote(had: 'none' | 'pending' | 'granted', now: 'none' | 'pending' | 'granted', by: 'customer' | 'agent' | 'connection'): string {
+function controlNote(
+  had: 'none' | 'pending' | 'granted',
+  now: 'none' | 'pending' | 'granted',
+  by: 'customer' | 'agent' | 'connection',
+): string {
   if (now === 'granted') return had === 'granted' ? '' : 'The customer gave you control.';
   if (now === 'pending') return '';
-  if (had !== 'granted') return by === 'customer' && had === 'pending' ? 'The customer declined to give you control.' : '';
+  if (had !== 'granted')
+    return by === 'customer' && had === 'pending' ? 'The customer declined to give you control.' : '';
   if (by === 'customer') return 'The customer took back control.';
   if (by === 'agent') return 'You released control.';
   return 'Control ended: the connection to the customer’s page was lost.';

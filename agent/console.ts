@@ -30,7 +30,9 @@ function showLinkForm(message: string): void {
     }
     const token = value.includes('#') ? tokenFromFragment(value.slice(value.indexOf('#'))) : value;
     if (token.length < 16) {
-      if (error) error.textContent = 'Enter the customer’s 8-digit support code, or paste the whole co-browsing link from the chat.';
+      if (error)
+        error.textContent =
+          'Enter the customer’s 8-digit support code, or paste the whole co-browsing link from the chat.';
       input.focus();
       return;
     }
@@ -53,7 +55,8 @@ async function claimSupportCode(code: string, input: HTMLInputElement, error: HT
       location.hash = `token=${token}`;
       return;
     }
-    if (error) error.textContent = typeof body.error?.message === 'string' ? body.error.message : 'That code did not work.';
+    if (error)
+      error.textContent = typeof body.error?.message === 'string' ? body.error.message : 'That code did not work.';
   } catch {
     if (error) error.textContent = 'Could not reach the co-browsing server. Check your connection.';
   }

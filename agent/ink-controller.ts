@@ -77,7 +77,10 @@ export class InkController implements ReactiveController {
     this.#stroke = null;
     if (!stroke) return;
     const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = stroke.stagePoints;
-    const tooShort = stroke.shape === 'arrow' ? stroke.stagePoints.length < 4 || Math.hypot(x1 - x0, y1 - y0) < MIN_ARROW_LENGTH : stroke.points.length < 4;
+    const tooShort =
+      stroke.shape === 'arrow'
+        ? stroke.stagePoints.length < 4 || Math.hypot(x1 - x0, y1 - y0) < MIN_ARROW_LENGTH
+        : stroke.points.length < 4;
     if (tooShort) {
       stroke.element.remove();
       return;
@@ -155,7 +158,8 @@ export class InkController implements ReactiveController {
 
   #draw(stroke: Stroke): void {
     const coords: string[] = [];
-    for (let i = 0; i + 1 < stroke.stagePoints.length; i += 2) coords.push(`${stroke.stagePoints[i]},${stroke.stagePoints[i + 1]}`);
+    for (let i = 0; i + 1 < stroke.stagePoints.length; i += 2)
+      coords.push(`${stroke.stagePoints[i]},${stroke.stagePoints[i + 1]}`);
     stroke.element.querySelector('polyline')?.setAttribute('points', coords.join(' '));
     const head = stroke.element.querySelector('polygon');
     const [x1, y1, x2, y2] = stroke.stagePoints;

@@ -31,7 +31,12 @@ export interface KeyboardGuidanceOptions {
 
 const STEP = 10;
 const BIG_STEP = 50;
-const MOVES: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+const MOVES: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
 
 export class KeyboardGuidanceController implements ReactiveController {
   readonly #options: KeyboardGuidanceOptions;
@@ -101,7 +106,8 @@ export class KeyboardGuidanceController implements ReactiveController {
       if (link.getAttribute('tabindex') !== '-1') link.setAttribute('tabindex', '-1');
     };
     if (root.nodeType === 1 && (root as Element).matches('a[href], area[href]')) quiet(root as Element);
-    if ('querySelectorAll' in root) for (const link of (root as ParentNode).querySelectorAll('a[href], area[href]')) quiet(link);
+    if ('querySelectorAll' in root)
+      for (const link of (root as ParentNode).querySelectorAll('a[href], area[href]')) quiet(link);
   }
 
   #centre(): { x: number; y: number } {

@@ -61,7 +61,8 @@ export class MirrorListeners {
 
   #attach(doc: Document): void {
     this.#docs.add(doc);
-    for (const [type, handler] of this.#handlers) doc.addEventListener(type, handler, { capture: true, passive: !ACTIVE_TYPES.has(type) });
+    for (const [type, handler] of this.#handlers)
+      doc.addEventListener(type, handler, { capture: true, passive: !ACTIVE_TYPES.has(type) });
   }
 
   #detach(doc: Document): void {

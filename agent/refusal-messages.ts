@@ -5,7 +5,8 @@ export const REFUSAL_MESSAGES: Record<ActionRefusal, string> = {
   masked: 'That field is hidden from you, so it cannot be used remotely.',
   'no-control': 'You no longer have control.',
   scheme: 'Only web addresses (http: or https:) can be opened in the customer’s tab.',
-  'cross-origin': 'That address is on another site. The customer’s tab only opens its own site and the sites its owner allows.',
+  'cross-origin':
+    'That address is on another site. The customer’s tab only opens its own site and the sites its owner allows.',
   'not-found': 'That element is no longer on the customer’s page.',
   conflict: 'The customer is typing in this field: their text was kept.',
   unsupported: 'That cannot be done remotely: ask the customer to do it.',

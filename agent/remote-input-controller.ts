@@ -53,7 +53,8 @@ const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', '']);
 const BULLET = '•';
 
 export const CONFLICT_NOTICE = 'The customer is typing in this field: their text was kept.';
-export const RICH_TEXT_NOTICE = 'Typing into this rich-text editor cannot be done remotely yet: ask the customer to type it.';
+export const RICH_TEXT_NOTICE =
+  'Typing into this rich-text editor cannot be done remotely yet: ask the customer to type it.';
 export const YIELDED_NOTICE = 'The customer is typing in this field. Click into it to type again.';
 
 /** True for a mirrored text field that edit actions drive (realm-independent: the mirror is another document). */
@@ -70,11 +71,18 @@ export function isValueControl(node: EventTarget | null): node is ValueControl {
   const el = node as Element;
   if (el.localName === 'select') return true;
   if (el.localName !== 'input' || isTextControl(el)) return false;
-  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'file', 'hidden', 'password'].includes((el.getAttribute('type') ?? '').toLowerCase());
+  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'file', 'hidden', 'password'].includes(
+    (el.getAttribute('type') ?? '').toLowerCase(),
+  );
 }
 
 function isRichText(node: EventTarget | null): boolean {
-  return typeof node === 'object' && node !== null && 'isContentEditable' in node && (node as HTMLElement).isContentEditable === true;
+  return (
+    typeof node === 'object' &&
+    node !== null &&
+    'isContentEditable' in node &&
+    (node as HTMLElement).isContentEditable === true
+  );
 }
 
 /** The same text, allowing the customer's masking: a • where the agent's text has a digit. */
@@ -87,13 +95,18 @@ export function sameTextAllowingMask(echo: string, typed: string): boolean {
 }
 
 /** The splice that turns `before` into `after`; the common prefix never reaches past the caret. */
-export function spliceBetween(before: string, after: string, caret: number | null): { at: number; del: number; ins: string } {
+export function spliceBetween(
+  before: string,
+  after: string,
+  caret: number | null,
+): { at: number; del: number; ins: string } {
   const limit = Math.min(before.length, after.length, caret ?? Number.POSITIVE_INFINITY);
   let at = 0;
   while (at < limit && before.charCodeAt(at) === after.charCodeAt(at)) at++;
   let tail = 0;
   const tailLimit = Math.min(before.length, after.length) - at;
-  while (tail < tailLimit && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  while (tail < tailLimit && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail))
+    tail++;
   return { at, del: before.length - at - tail, ins: after.slice(at, after.length - tail) };
 }
 

@@ -91,7 +91,10 @@ function clamp(value: number, max: number): number {
 
 /** The nearest element at or above `target` (in the mirror's realm) that can scroll further by (dx, dy). */
 export function scrollableAncestor(target: EventTarget | null, dx: number, dy: number): Element | null {
-  let el: Element | null = typeof target === 'object' && target !== null && 'nodeType' in target && (target as Node).nodeType === 1 ? (target as Element) : null;
+  let el: Element | null =
+    typeof target === 'object' && target !== null && 'nodeType' in target && (target as Node).nodeType === 1
+      ? (target as Element)
+      : null;
   while (el && el !== el.ownerDocument.documentElement && el !== el.ownerDocument.body) {
     const style = el.ownerDocument.defaultView?.getComputedStyle(el);
     const scrollsY = style && /(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight;

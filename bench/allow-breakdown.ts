@@ -88,7 +88,12 @@ export async function readStageTimes(page: Page): Promise<Record<string, number>
 }
 
 /** One run's stages on the Allow timeline. */
-export function allowBreakdown(allowAt: number, customer: Record<string, number>, agent: Record<string, number>, shownAt: number): AllowBreakdown {
+export function allowBreakdown(
+  allowAt: number,
+  customer: Record<string, number>,
+  agent: Record<string, number>,
+  shownAt: number,
+): AllowBreakdown {
   const breakdown: AllowBreakdown = {};
   for (const stage of ALLOW_STAGES) {
     // NATIVE_STAGE_MARKS names its marks the same on both pages; the agent's is listed as 'agent-dc-open'.
@@ -119,8 +124,12 @@ export function breakdownTable(breakdown: AllowBreakdown): string {
       rows.push(`| ${stage.label} | n/a | |`);
       continue;
     }
-    rows.push(`| ${stage.label} | ${at.toFixed(1)} ms | ${(at - previous >= 0 ? '+' : '') + (at - previous).toFixed(1)} ms |`);
+    rows.push(
+      `| ${stage.label} | ${at.toFixed(1)} ms | ${(at - previous >= 0 ? '+' : '') + (at - previous).toFixed(1)} ms |`,
+    );
     previous = at;
   }
-  return ['| Allow → first frame, stage (median per stage) | After Allow | Step |', '|---|---|---|', ...rows].join('\n');
+  return ['| Allow → first frame, stage (median per stage) | After Allow | Step |', '|---|---|---|', ...rows].join(
+    '\n',
+  );
 }

@@ -49,19 +49,25 @@ export async function main(): Promise<void> {
         let profiles: PageProfile[] = [];
         const live = await goLive({ server: v.server, customerBrowser, agentBrowser }, url(v), {
           beforeAllow: async (customer, agent) => {
-            if (process.env['ALLOW_TRACE'] === '1') traces = await Promise.all([startTrace(customer), startTrace(agent)]);
-            if (process.env['ALLOW_PROFILE'] === '1') profiles = await Promise.all([startProfile(customer), startProfile(agent)]);
+            if (process.env['ALLOW_TRACE'] === '1')
+              traces = await Promise.all([startTrace(customer), startTrace(agent)]);
+            if (process.env['ALLOW_PROFILE'] === '1')
+              profiles = await Promise.all([startProfile(customer), startProfile(agent)]);
           },
         });
         v.runs.push(live);
         if (profiles.length === 2) {
           const [customerTop, agentTop] = await Promise.all(profiles.map((p) => p.stop()));
-          console.log(`customer self time:\n${(customerTop ?? []).join('\n')}\nagent self time:\n${(agentTop ?? []).join('\n')}`);
+          console.log(
+            `customer self time:\n${(customerTop ?? []).join('\n')}\nagent self time:\n${(agentTop ?? []).join('\n')}`,
+          );
         }
         if (traces.length === 2) {
           const [customerTrace, agentTrace] = await Promise.all(traces.map((t) => t.stop()));
           console.log(`customer main thread (ms after Allow):\n${summarise(customerTrace ?? [], 'allow').join('\n')}`);
-          console.log(`agent main thread (ms after its first mark):\n${summarise(agentTrace ?? [], 'agent-offer-received').join('\n')}`);
+          console.log(
+            `agent main thread (ms after its first mark):\n${summarise(agentTrace ?? [], 'agent-offer-received').join('\n')}`,
+          );
         }
         const line = ALLOW_STAGES.map((s) => `${s.id}=${live.stages[s.id]?.toFixed(0) ?? '-'}`).join(' ');
         console.log(`${v.name} run ${i + 1}: whole frame ${live.fullFrameMs.toFixed(0)} ms | ${line}`);
@@ -70,7 +76,9 @@ export async function main(): Promise<void> {
     }
     for (const v of variants) {
       const whole = v.runs.map((r) => r.fullFrameMs);
-      console.log(`\n${v.name}: Allow → whole first frame, ${nodes} nodes: median ${median(whole).toFixed(0)} ms (runs ${whole.map((x) => x.toFixed(0)).join(', ')})\n`);
+      console.log(
+        `\n${v.name}: Allow → whole first frame, ${nodes} nodes: median ${median(whole).toFixed(0)} ms (runs ${whole.map((x) => x.toFixed(0)).join(', ')})\n`,
+      );
       console.log(breakdownTable(medianBreakdown(v.runs.map((r) => r.stages))));
     }
   } finally {

@@ -25,7 +25,17 @@ export async function startTrace(page: Page): Promise<PageTrace> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
   await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['toplevel', '__metadata', 'devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing', 'blink'] },
+    traceConfig: {
+      includedCategories: [
+        'toplevel',
+        '__metadata',
+        'devtools.timeline',
+        'v8',
+        'v8.execute',
+        'blink.user_timing',
+        'blink',
+      ],
+    },
     transferMode: 'ReportEvents',
   });
   return {
@@ -41,23 +51,47 @@ export async function startTrace(page: Page): Promise<PageTrace> {
 
 /** Lines describing main-thread work (tasks ≥ minMs) relative to the trace's `cobrowse:<anchor>` mark, or its first mark. */
 export function summarise(events: TraceEvent[], anchor: string, minMs = 3): string[] {
-  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
   const onMain = events.filter((e) => main.has(`${e.pid}:${e.tid}`));
-  const mark = onMain.find((e) => e.name === `cobrowse:${anchor}`) ?? onMain.find((e) => e.name.startsWith('cobrowse:'));
+  const mark =
+    onMain.find((e) => e.name === `cobrowse:${anchor}`) ?? onMain.find((e) => e.name.startsWith('cobrowse:'));
   const zero = mark?.ts ?? 0;
   const at = (ts: number): string => ((ts - zero) / 1000).toFixed(1).padStart(7);
   const lines: string[] = [];
-  for (const m of onMain.filter((e) => e.name.startsWith('cobrowse:') && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b'))) {
+  for (const m of onMain.filter(
+    (e) => e.name.startsWith('cobrowse:') && (e.ph === 'R' || e.ph === 'I' || e.ph === 'n' || e.ph === 'b'),
+  )) {
     lines.push(`${at(m.ts)}  mark ${m.name}`);
   }
-  const tasks = onMain.filter((e) => e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && (e.dur ?? 0) >= minMs * 1000);
+  const tasks = onMain.filter(
+    (e) =>
+      e.ph === 'X' &&
+      (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') &&
+      (e.dur ?? 0) >= minMs * 1000,
+  );
   for (const task of tasks) {
     const end = task.ts + (task.dur ?? 0);
     const children = onMain
-      .filter((e) => e.ph === 'X' && e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end && (e.dur ?? 0) >= 1000 && e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask')
+      .filter(
+        (e) =>
+          e.ph === 'X' &&
+          e !== task &&
+          e.ts >= task.ts &&
+          e.ts + (e.dur ?? 0) <= end &&
+          (e.dur ?? 0) >= 1000 &&
+          e.name !== 'ThreadControllerImpl::RunTask' &&
+          e.name !== 'RunTask',
+      )
       .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))
       .slice(0, 6)
-      .map((e) => `${e.name}${e.args?.data?.functionName ? `(${e.args.data.functionName})` : ''} ${((e.dur ?? 0) / 1000).toFixed(1)}`);
+      .map(
+        (e) =>
+          `${e.name}${e.args?.data?.functionName ? `(${e.args.data.functionName})` : ''} ${((e.dur ?? 0) / 1000).toFixed(1)}`,
+      );
     lines.push(`${at(task.ts)}  task ${((task.dur ?? 0) / 1000).toFixed(1)} ms: ${children.join(', ')}`);
   }
   return lines.sort((a, b) => Number(a.slice(0, 7)) - Number(b.slice(0, 7)));

@@ -15,11 +15,37 @@ import { compileBench, root } from './compile.mjs';
 /** The three browser bundles of a source tree, built as scripts/build.mjs does, into a fresh directory. */
 async function buildBundles(tree) {
   const staticDir = mkdtempSync(join(tmpdir(), 'cobrowse-allow-'));
-  const common = { logLevel: 'warning', bundle: true, minify: process.env.ALLOW_MINIFY !== '0', legalComments: 'none', absWorkingDir: tree };
+  const common = {
+    logLevel: 'warning',
+    bundle: true,
+    minify: process.env.ALLOW_MINIFY !== '0',
+    legalComments: 'none',
+    absWorkingDir: tree,
+  };
   await Promise.all([
-    esbuild.build({ ...common, platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS, entryPoints: [join(tree, 'client/cobrowse.ts')], outfile: join(staticDir, 'cobrowse.js') }),
-    esbuild.build({ ...common, ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS, entryPoints: [join(tree, 'client/session-entry.ts')], outfile: join(staticDir, 'cobrowse-session.js') }),
-    esbuild.build({ ...common, ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS, entryPoints: [join(tree, 'agent/console.ts')], outfile: join(staticDir, 'agent/console.js') }),
+    esbuild.build({
+      ...common,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      ...BROWSER_BUILD_OPTIONS,
+      entryPoints: [join(tree, 'client/cobrowse.ts')],
+      outfile: join(staticDir, 'cobrowse.js'),
+    }),
+    esbuild.build({
+      ...common,
+      ...browserBundleOptions,
+      ...BROWSER_BUILD_OPTIONS,
+      entryPoints: [join(tree, 'client/session-entry.ts')],
+      outfile: join(staticDir, 'cobrowse-session.js'),
+    }),
+    esbuild.build({
+      ...common,
+      ...browserBundleOptions,
+      ...BROWSER_BUILD_OPTIONS,
+      entryPoints: [join(tree, 'agent/console.ts')],
+      outfile: join(staticDir, 'agent/console.js'),
+    }),
   ]);
   cpSync(join(tree, 'agent/index.html'), join(staticDir, 'agent/index.html'));
   cpSync(join(tree, 'agent/console.css'), join(staticDir, 'agent/console.css'));
@@ -33,5 +59,6 @@ const { main } = await compileBench('allow-main', 'cobrowse-allow');
 try {
   await main();
 } finally {
-  for (const dir of [process.env.ALLOW_STATIC_DIR, process.env.ALLOW_BASE_STATIC_DIR]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [process.env.ALLOW_STATIC_DIR, process.env.ALLOW_BASE_STATIC_DIR])
+    if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -28,14 +28,20 @@ interface TraceEvent {
  * longest task on any renderer main thread meanwhile, in ms: exact, unlike
  * the Long Tasks API, which only reports tasks of 50 ms or more.
  */
-export async function longestRendererTask<T>(page: Page, work: () => Promise<T>): Promise<{ result: T; longestTaskMs: number }> {
+export async function longestRendererTask<T>(
+  page: Page,
+  work: () => Promise<T>,
+): Promise<{ result: T; longestTaskMs: number }> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (data) => {
     // CDP types trace events loosely; these fields are the trace event format's own.
     events.push(...(data.value as unknown as TraceEvent[]));
   });
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', '__metadata'] }, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['toplevel', '__metadata'] },
+    transferMode: 'ReportEvents',
+  });
   let result: T;
   try {
     result = await work();
@@ -46,7 +52,9 @@ export async function longestRendererTask<T>(page: Page, work: () => Promise<T>)
     await cdp.detach();
   }
   const mainThreads = new Set(
-    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
   );
   let longest = 0;
   for (const event of events) {
@@ -63,7 +71,9 @@ export async function metricsSession(page: Page): Promise<{ taskSeconds(): Promi
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   return {
     async taskSeconds() {
-      const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+      const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+        metrics: Array<{ name: string; value: number }>;
+      };
       return metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN;
     },
     detach: () => cdp.detach(),

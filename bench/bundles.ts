@@ -5,7 +5,9 @@ import * as esbuild from 'esbuild';
 
 /** The product's own browser build options (msgpackr alias and no-eval plugin, zod jitless banner, simple-peer shims). */
 export async function productBrowserOptions(root: string): Promise<esbuild.BuildOptions> {
-  const aliases = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-aliases.mjs')).href)) as { BROWSER_BUILD_OPTIONS: esbuild.BuildOptions };
+  const aliases = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-aliases.mjs')).href)) as {
+    BROWSER_BUILD_OPTIONS: esbuild.BuildOptions;
+  };
   return aliases.BROWSER_BUILD_OPTIONS;
 }
 

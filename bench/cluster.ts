@@ -32,7 +32,10 @@ export async function runClusterScenario(
 ): Promise<ClusterResult> {
   const pgBin = findPostgresBin();
   const redisBin = findRedisServer();
-  if (!pgBin || !redisBin) throw new Error('PostgreSQL and redis-server are needed for the cluster scenario (apt-get install postgresql redis-server)');
+  if (!pgBin || !redisBin)
+    throw new Error(
+      'PostgreSQL and redis-server are needed for the cluster scenario (apt-get install postgresql redis-server)',
+    );
   const [postgres, redis] = await Promise.all([startPostgres(pgBin), startRedis(redisBin)]);
   const children: Child[] = [];
   const held: { close(): void; terminate(): void }[] = [];
@@ -80,7 +83,9 @@ export async function runClusterScenario(
       samples: options.samples,
       rssBytesPerInstance,
     };
-    log(`  cluster: join across instances p50 ${result.joinP50Ms.toFixed(1)} ms, p99 ${result.joinP99Ms.toFixed(1)} ms; relay p50 ${result.relayP50Ms.toFixed(1)} ms, p99 ${result.relayP99Ms.toFixed(1)} ms`);
+    log(
+      `  cluster: join across instances p50 ${result.joinP50Ms.toFixed(1)} ms, p99 ${result.joinP99Ms.toFixed(1)} ms; relay p50 ${result.relayP50Ms.toFixed(1)} ms, p99 ${result.relayP99Ms.toFixed(1)} ms`,
+    );
     return result;
   } finally {
     for (const socket of held) socket.terminate();

@@ -8,7 +8,13 @@ import type { Page } from 'playwright-core';
 import { agentStatus, newSession, offer, type Harness } from '../test/e2e/helpers/harness.js';
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import type { TestServer } from '../test/node/helpers/server.js';
-import { NATIVE_STAGE_MARKS, allowBreakdown, medianBreakdown, readStageTimes, type AllowBreakdown } from './allow-breakdown.js';
+import {
+  NATIVE_STAGE_MARKS,
+  allowBreakdown,
+  medianBreakdown,
+  readStageTimes,
+  type AllowBreakdown,
+} from './allow-breakdown.js';
 import { median, quantile } from './stats.js';
 
 export interface Percentiles {
@@ -34,7 +40,12 @@ export interface LatencyResult {
 const MUTATION_TARGETS = 100;
 
 function percentiles(samples: readonly number[]): Percentiles {
-  return { p50: quantile(samples, 0.5), p95: quantile(samples, 0.95), p99: quantile(samples, 0.99), count: samples.length };
+  return {
+    p50: quantile(samples, 0.5),
+    p95: quantile(samples, 0.95),
+    p99: quantile(samples, 0.99),
+    count: samples.length,
+  };
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -84,11 +95,19 @@ export async function goLive(
     }, 1);
   });
   await customer.evaluate(() => {
-    addEventListener('click', () => ((window as unknown as { __allowAt?: number }).__allowAt ??= performance.timeOrigin + performance.now()), { capture: true });
+    addEventListener(
+      'click',
+      () => ((window as unknown as { __allowAt?: number }).__allowAt ??= performance.timeOrigin + performance.now()),
+      { capture: true },
+    );
   });
   await hooks.beforeAllow?.(customer, agent);
   await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  await waitFor('the whole page in the mirror', () => agent.evaluate(() => (window as unknown as { __fullAt?: number }).__fullAt !== undefined), 30_000);
+  await waitFor(
+    'the whole page in the mirror',
+    () => agent.evaluate(() => (window as unknown as { __fullAt?: number }).__fullAt !== undefined),
+    30_000,
+  );
   const allowAt = await customer.evaluate(() => (window as unknown as { __allowAt?: number }).__allowAt ?? Number.NaN);
   const { firstAt, fullAt } = await agent.evaluate(() => {
     const w = window as unknown as { __firstAt?: number; __fullAt?: number };
@@ -113,7 +132,12 @@ async function measureMutations(live: LiveSession, count: number, intervalMs: nu
     document.body.prepend(box);
   }, MUTATION_TARGETS);
   await waitFor('the latency targets in the mirror', () =>
-    live.agent.evaluate(() => (document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument?.querySelectorAll('#latency-targets .lat').length ?? 0) > 0),
+    live.agent.evaluate(
+      () =>
+        (document
+          .querySelector('cobrowse-agent-view')
+          ?.mirror?.iframe.contentDocument?.querySelectorAll('#latency-targets .lat').length ?? 0) > 0,
+    ),
   );
   await live.agent.evaluate(() => {
     const doc = document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument;
@@ -163,7 +187,11 @@ async function measurePointer(live: LiveSession, moves: number, intervalMs: numb
     window.scrollTo(0, 0);
     const w = window as unknown as { __moves: Array<[number, number]> };
     w.__moves = [];
-    addEventListener('pointermove', (event) => w.__moves.push([event.clientX, performance.timeOrigin + performance.now()]), { capture: true });
+    addEventListener(
+      'pointermove',
+      (event) => w.__moves.push([event.clientX, performance.timeOrigin + performance.now()]),
+      { capture: true },
+    );
   });
   await live.agent.waitForTimeout(300);
   await live.agent.evaluate(() => {
@@ -220,9 +248,13 @@ export async function runLatencyScenario(
   await warm.agent.close();
   for (let i = 0; i < options.allowRuns; i++) {
     const live = await goLive(harness, customerUrl);
-    log(`  allow → mirror: first content ${live.firstContentMs.toFixed(0)} ms, whole page ${live.fullFrameMs.toFixed(0)} ms`);
+    log(
+      `  allow → mirror: first content ${live.firstContentMs.toFixed(0)} ms, whole page ${live.fullFrameMs.toFixed(0)} ms`,
+    );
     const at = (id: string): string => live.stages[id]?.toFixed(0) ?? '-';
-    log(`    bundle ${at('session-loaded')}, welcome ${at('customer-welcome')}, offer ${at('offer-sent')}, answer ${at('answer-received')}, channel ${at('channel-open')}, snapshot sent ${at('snapshot-last-part')}, applied ${at('agent-snapshot-applied')} ms`);
+    log(
+      `    bundle ${at('session-loaded')}, welcome ${at('customer-welcome')}, offer ${at('offer-sent')}, answer ${at('answer-received')}, channel ${at('channel-open')}, snapshot sent ${at('snapshot-last-part')}, applied ${at('agent-snapshot-applied')} ms`,
+    );
     allowRuns.push(live);
     if (i < options.allowRuns - 1) {
       await live.customer.close();

@@ -120,7 +120,12 @@ export async function main(): Promise<void> {
             customerBrowser,
             agentBrowser,
             site.url,
-            { allowRuns: quick ? 1 : 5, mutations: quick ? 200 : 1000, pointerMoves: quick ? 60 : 300, pageNodes: 10_000 },
+            {
+              allowRuns: quick ? 1 : 5,
+              mutations: quick ? 200 : 1000,
+              pointerMoves: quick ? 60 : 300,
+              pageNodes: 10_000,
+            },
             log,
           );
         } finally {
@@ -137,7 +142,11 @@ export async function main(): Promise<void> {
     runSignalingScenario(
       join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
       // The top step stays under the open-file limit of one process (both ends hold a file per socket).
-      { steps: quick ? [200, 500] : [1000, 2500, 5000, 7500, 9500], joinSamples: quick ? 20 : 200, budgetMs: quick ? 60_000 : 300_000 },
+      {
+        steps: quick ? [200, 500] : [1000, 2500, 5000, 7500, 9500],
+        joinSamples: quick ? 20 : 200,
+        budgetMs: quick ? 60_000 : 300_000,
+      },
       log,
     ),
   );
@@ -150,7 +159,10 @@ export async function main(): Promise<void> {
   );
 
   const buildInfo = join(root, 'dist', 'build-info.json');
-  if (existsSync(buildInfo)) notes.push(`Product bundles from dist/ built at ${(JSON.parse(readFileSync(buildInfo, 'utf8')) as { builtAt?: string }).builtAt ?? '?'}.`);
+  if (existsSync(buildInfo))
+    notes.push(
+      `Product bundles from dist/ built at ${(JSON.parse(readFileSync(buildInfo, 'utf8')) as { builtAt?: string }).builtAt ?? '?'}.`,
+    );
   const cpuList = cpus();
   const partial: Omit<BenchResults, 'targets'> = {
     date: new Date().toISOString(),

@@ -5,7 +5,10 @@
  * Deterministic, so every run and both recorders see the same DOM.
  */
 
-const WORDS = 'the quick brown fox jumps over a lazy dog while customers compare prices shipping options and reviews before checkout'.split(' ');
+const WORDS =
+  'the quick brown fox jumps over a lazy dog while customers compare prices shipping options and reviews before checkout'.split(
+    ' ',
+  );
 
 function words(seed: number, count: number): string {
   const out: string[] = [];
@@ -15,7 +18,8 @@ function words(seed: number, count: number): string {
 
 const SITE_CSS = Array.from(
   { length: 60 },
-  (_, i) => `.c${i} { color: hsl(${(i * 37) % 360} 40% 30%); margin: ${i % 5}px; }\n.card.c${i % 7} .title { font-weight: ${400 + (i % 3) * 100}; }`,
+  (_, i) =>
+    `.c${i} { color: hsl(${(i * 37) % 360} 40% 30%); margin: ${i % 5}px; }\n.card.c${i % 7} .title { font-weight: ${400 + (i % 3) * 100}; }`,
 ).join('\n');
 
 /** One block of page content; about 60 DOM nodes (elements and text) whichever kind. */
@@ -35,7 +39,10 @@ function block(i: number): string {
       return (
         `<table class="grid c${i % 5}"><thead><tr><th>Order</th><th>Date</th><th>Status</th><th>Total</th></tr></thead><tbody>` +
         [0, 1, 2, 3, 4, 5]
-          .map((r) => `<tr class="${r % 2 === 0 ? 'even' : 'odd'}"><td>#${i * 10 + r}</td><td>2026-0${(r % 9) + 1}-1${r}</td><td class="status s${r % 3}">${r % 3 === 0 ? 'Shipped' : 'Pending'}</td><td style="text-align:right">$${r * 3 + i}.00</td></tr>`)
+          .map(
+            (r) =>
+              `<tr class="${r % 2 === 0 ? 'even' : 'odd'}"><td>#${i * 10 + r}</td><td>2026-0${(r % 9) + 1}-1${r}</td><td class="status s${r % 3}">${r % 3 === 0 ? 'Shipped' : 'Pending'}</td><td style="text-align:right">$${r * 3 + i}.00</td></tr>`,
+          )
           .join('') +
         `</tbody></table>`
       );
@@ -89,24 +96,45 @@ export function longPage(head: string): string {
   for (let i = 0; i < 120; i++) {
     parts.push(`<h2 id="h${i}">${words(i, 5)}</h2>`);
     for (let p = 0; p < 3; p++) {
-      parts.push(`<p>${words(i * 3 + p, 25)} <a href="https://example.com/ref/${i}/${p}">${words(p, 2)}</a> ${words(i + p, 18)} <code>fn${i}()</code> ${words(i, 12)}.</p>`);
+      parts.push(
+        `<p>${words(i * 3 + p, 25)} <a href="https://example.com/ref/${i}/${p}">${words(p, 2)}</a> ${words(i + p, 18)} <code>fn${i}()</code> ${words(i, 12)}.</p>`,
+      );
     }
-    if (i % 3 === 0) parts.push(`<pre><code class="language-ts">${Array.from({ length: 8 }, (_, l) => `const value${l} = compute(${i}, ${l}); // ${words(l, 4)}`).join('\n')}</code></pre>`);
-    if (i % 4 === 1) parts.push(`<figure><img src="/img.svg" alt="${words(i, 3)}" width="320" height="180"><figcaption>${words(i, 9)}</figcaption></figure>`);
-    if (i % 5 === 2) parts.push(`<table><tr><th>Option</th><th>Default</th><th>Meaning</th></tr>${Array.from({ length: 4 }, (_, r) => `<tr><td><code>opt${r}</code></td><td>${r}</td><td>${words(i + r, 8)}</td></tr>`).join('')}</table>`);
-    if (i % 6 === 3) parts.push(`<blockquote>${words(i, 20)}</blockquote><ul>${Array.from({ length: 5 }, (_, r) => `<li>${words(i + r, 7)}</li>`).join('')}</ul>`);
+    if (i % 3 === 0)
+      parts.push(
+        `<pre><code class="language-ts">${Array.from({ length: 8 }, (_, l) => `const value${l} = compute(${i}, ${l}); // ${words(l, 4)}`).join('\n')}</code></pre>`,
+      );
+    if (i % 4 === 1)
+      parts.push(
+        `<figure><img src="/img.svg" alt="${words(i, 3)}" width="320" height="180"><figcaption>${words(i, 9)}</figcaption></figure>`,
+      );
+    if (i % 5 === 2)
+      parts.push(
+        `<table><tr><th>Option</th><th>Default</th><th>Meaning</th></tr>${Array.from({ length: 4 }, (_, r) => `<tr><td><code>opt${r}</code></td><td>${r}</td><td>${words(i + r, 8)}</td></tr>`).join('')}</table>`,
+      );
+    if (i % 6 === 3)
+      parts.push(
+        `<blockquote>${words(i, 20)}</blockquote><ul>${Array.from({ length: 5 }, (_, r) => `<li>${words(i + r, 7)}</li>`).join('')}</ul>`,
+      );
   }
   parts.push(`</article></div><section class="comments"><h2>Comments</h2>`);
   for (let c = 0; c < 80; c++) {
-    parts.push(`<div class="comment" style="margin-left:${(c % 3) * 24}px"><img src="/img.svg" alt="" width="24" height="24"><b>user${c}</b> <span class="when">${c} days ago</span><p>${words(c, 16)}</p><button type="button">Reply</button></div>`);
+    parts.push(
+      `<div class="comment" style="margin-left:${(c % 3) * 24}px"><img src="/img.svg" alt="" width="24" height="24"><b>user${c}</b> <span class="when">${c} days ago</span><p>${words(c, 16)}</p><button type="button">Reply</button></div>`,
+    );
   }
-  parts.push(`<form class="reply"><textarea name="comment"></textarea><input name="email" type="email"><button>Post</button></form></section><footer id="bench-last">Footer</footer>`);
+  parts.push(
+    `<form class="reply"><textarea name="comment"></textarea><input name="email" type="email"><button>Post</button></form></section><footer id="bench-last">Footer</footer>`,
+  );
   return shell('A long article', head, parts.join(''));
 }
 
 /** The steady-state page: an input, a growing list, toggled elements, an animated box, and a tall body to scroll. */
 export function steadyPage(head: string): string {
-  const toggles = Array.from({ length: 20 }, (_, i) => `<div class="toggle c${i % 7}" data-i="${i}">${words(i, 4)}</div>`).join('');
+  const toggles = Array.from(
+    { length: 20 },
+    (_, i) => `<div class="toggle c${i % 7}" data-i="${i}">${words(i, 4)}</div>`,
+  ).join('');
   const filler = Array.from({ length: 30 }, (_, i) => block(i)).join('');
   return shell(
     'Steady state',

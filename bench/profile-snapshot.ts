@@ -50,12 +50,25 @@ export async function main(): Promise<void> {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
     await cdp.send('Tracing.start', {
-      traceConfig: { includedCategories: ['toplevel', '__metadata', 'devtools.timeline', 'v8', 'blink', 'disabled-by-default-devtools.timeline'] },
+      traceConfig: {
+        includedCategories: [
+          'toplevel',
+          '__metadata',
+          'devtools.timeline',
+          'v8',
+          'blink',
+          'disabled-by-default-devtools.timeline',
+        ],
+      },
       transferMode: 'ReportEvents',
     });
     await cdp.send('Profiler.start');
-    const result = await tab.evaluate(() => (window as unknown as { __bench: { snapshot(): Promise<unknown> } }).__bench.snapshot());
-    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    const result = await tab.evaluate(() =>
+      (window as unknown as { __bench: { snapshot(): Promise<unknown> } }).__bench.snapshot(),
+    );
+    const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+      profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+    };
     const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.end');
     await complete;
@@ -72,7 +85,8 @@ export async function main(): Promise<void> {
     }
     const total = [...self.values()].reduce((a, b) => a + b, 0);
     console.log(`\nSelf time (total ${total.toFixed(0)} ms):`);
-    for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 35)) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+    for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 35))
+      console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
 
     // Inclusive time: a sample counts once for every distinct function on its stack.
     const parent = new Map<number, number>();
@@ -90,16 +104,41 @@ export async function main(): Promise<void> {
       }
     }
     console.log(`\nInclusive time:`);
-    for (const [k, v] of [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 45)) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+    for (const [k, v] of [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 45))
+      console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
 
-    const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const tasks = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`) && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && (e.dur ?? 0) > 30_000);
+    const main = new Set(
+      events
+        .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+        .map((e) => `${e.pid}:${e.tid}`),
+    );
+    const tasks = events.filter(
+      (e) =>
+        e.ph === 'X' &&
+        main.has(`${e.pid}:${e.tid}`) &&
+        (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') &&
+        (e.dur ?? 0) > 30_000,
+    );
     console.log(`\nTasks over 30 ms: ${tasks.length}`);
     for (const task of tasks) {
-      const inside = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`) && e.ts >= task.ts && e.ts < task.ts + (task.dur ?? 0) && e !== task && (e.dur ?? 0) > 3000);
+      const inside = events.filter(
+        (e) =>
+          e.ph === 'X' &&
+          main.has(`${e.pid}:${e.tid}`) &&
+          e.ts >= task.ts &&
+          e.ts < task.ts + (task.dur ?? 0) &&
+          e !== task &&
+          (e.dur ?? 0) > 3000,
+      );
       const sums = new Map<string, number>();
       for (const e of inside) sums.set(e.name, (sums.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
-      console.log(`- ${((task.dur ?? 0) / 1000).toFixed(1)} ms: ${[...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, d]) => `${n} ${d.toFixed(1)}`).join(', ')}`);
+      console.log(
+        `- ${((task.dur ?? 0) / 1000).toFixed(1)} ms: ${[...sums.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8)
+          .map(([n, d]) => `${n} ${d.toFixed(1)}`)
+          .join(', ')}`,
+      );
     }
     await cdp.detach();
   } finally {

@@ -44,14 +44,45 @@ const KB = 1024;
 const kb = (bytes: number): string => `${(bytes / KB).toFixed(1)} KB`;
 const ms = (value: number): string => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 
-function ratioTarget(id: string, description: string, ours: number, rrweb: number, unit: string, maxRatio: number): Target {
+function ratioTarget(
+  id: string,
+  description: string,
+  ours: number,
+  rrweb: number,
+  unit: string,
+  maxRatio: number,
+): Target {
   const ratio = ours / rrweb;
-  return { id, description, value: round(ours, 2), unit, target: `≤ ${maxRatio}× rrweb`, met: ratio <= maxRatio, rrweb: round(rrweb, 2), ratio: round(ratio, 3) };
+  return {
+    id,
+    description,
+    value: round(ours, 2),
+    unit,
+    target: `≤ ${maxRatio}× rrweb`,
+    met: ratio <= maxRatio,
+    rrweb: round(rrweb, 2),
+    ratio: round(ratio, 3),
+  };
 }
 
-function absoluteTarget(id: string, description: string, value: number | null, unit: string, limit: number, direction: 'max' | 'min', rrweb?: number): Target {
+function absoluteTarget(
+  id: string,
+  description: string,
+  value: number | null,
+  unit: string,
+  limit: number,
+  direction: 'max' | 'min',
+  rrweb?: number,
+): Target {
   const met = value !== null && Number.isFinite(value) && (direction === 'max' ? value <= limit : value >= limit);
-  const target: Target = { id, description, value: value === null ? null : round(value, 2), unit, target: `${direction === 'max' ? '≤' : '≥'} ${limit} ${unit}`, met };
+  const target: Target = {
+    id,
+    description,
+    value: value === null ? null : round(value, 2),
+    unit,
+    target: `${direction === 'max' ? '≤' : '≥'} ${limit} ${unit}`,
+    met,
+  };
   if (rrweb !== undefined) {
     target.rrweb = round(rrweb, 2);
     if (value !== null) target.ratio = round(value / rrweb, 3);
@@ -68,52 +99,179 @@ export function buildTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   const snap = (label: string): SnapshotResult | undefined => r.snapshot?.find((s) => s.label === label);
   for (const label of ['10k', '100k']) {
     const s = snap(label);
-    targets.push(s ? ratioTarget(`snapshot-time-${label}`, `Snapshot time, ${label} nodes`, s.ours.ms, s.rrweb.ms, 'ms', 0.5) : missing(`snapshot-time-${label}`, `Snapshot time, ${label} nodes`, 'ms', '≤ 0.5× rrweb'));
+    targets.push(
+      s
+        ? ratioTarget(`snapshot-time-${label}`, `Snapshot time, ${label} nodes`, s.ours.ms, s.rrweb.ms, 'ms', 0.5)
+        : missing(`snapshot-time-${label}`, `Snapshot time, ${label} nodes`, 'ms', '≤ 0.5× rrweb'),
+    );
   }
   const big = snap('100k');
   targets.push(
     big
-      ? absoluteTarget('snapshot-longest-task-100k', 'Longest main-thread task during a 100k-node snapshot', big.ours.longestTaskMs, 'ms', 50, 'max', big.rrweb.longestTaskMs)
+      ? absoluteTarget(
+          'snapshot-longest-task-100k',
+          'Longest main-thread task during a 100k-node snapshot',
+          big.ours.longestTaskMs,
+          'ms',
+          50,
+          'max',
+          big.rrweb.longestTaskMs,
+        )
       : missing('snapshot-longest-task-100k', 'Longest main-thread task during a 100k-node snapshot', 'ms', '≤ 50 ms'),
   );
   for (const label of ['1k', '10k', '100k', 'long']) {
     const s = snap(label);
     targets.push(
       s && s.rrweb.gzipBytes !== undefined
-        ? ratioTarget(`snapshot-bytes-${label}`, `Snapshot bytes on the wire, ${label} page (rrweb: JSON gzip)`, s.ours.bytes, s.rrweb.gzipBytes, 'bytes', 0.5)
+        ? ratioTarget(
+            `snapshot-bytes-${label}`,
+            `Snapshot bytes on the wire, ${label} page (rrweb: JSON gzip)`,
+            s.ours.bytes,
+            s.rrweb.gzipBytes,
+            'bytes',
+            0.5,
+          )
         : missing(`snapshot-bytes-${label}`, `Snapshot bytes on the wire, ${label} page`, 'bytes', '≤ 0.5× rrweb'),
     );
   }
   const steady = r.steady;
   targets.push(
     steady && steady.rrweb.gzipBytesPerSec !== undefined
-      ? ratioTarget('steady-bytes-per-sec', 'Steady-state bytes/s on the wire (rrweb: JSON gzip)', steady.ours.bytesPerSec, steady.rrweb.gzipBytesPerSec, 'bytes/s', 0.5)
+      ? ratioTarget(
+          'steady-bytes-per-sec',
+          'Steady-state bytes/s on the wire (rrweb: JSON gzip)',
+          steady.ours.bytesPerSec,
+          steady.rrweb.gzipBytesPerSec,
+          'bytes/s',
+          0.5,
+        )
       : missing('steady-bytes-per-sec', 'Steady-state bytes/s', 'bytes/s', '≤ 0.5× rrweb'),
   );
   const lat = r.latency;
-  targets.push(absoluteTarget('mutation-p50', 'DOM mutation → applied in the mirror, p50', lat?.mutation.p50 ?? null, 'ms', 20, 'max'));
-  targets.push(absoluteTarget('mutation-p99', 'DOM mutation → applied in the mirror, p99', lat?.mutation.p99 ?? null, 'ms', 50, 'max'));
-  targets.push(absoluteTarget('pointer-p95', 'Pointer move → shown to the agent, p95', lat?.pointer.p95 ?? null, 'ms', 20, 'max'));
-  targets.push(absoluteTarget('allow-to-first-frame-10k', 'Allow → whole first frame shown to the agent, 10k nodes', lat?.allowToFullFrameMs ?? null, 'ms', 300, 'max'));
+  targets.push(
+    absoluteTarget(
+      'mutation-p50',
+      'DOM mutation → applied in the mirror, p50',
+      lat?.mutation.p50 ?? null,
+      'ms',
+      20,
+      'max',
+    ),
+  );
+  targets.push(
+    absoluteTarget(
+      'mutation-p99',
+      'DOM mutation → applied in the mirror, p99',
+      lat?.mutation.p99 ?? null,
+      'ms',
+      50,
+      'max',
+    ),
+  );
+  targets.push(
+    absoluteTarget('pointer-p95', 'Pointer move → shown to the agent, p95', lat?.pointer.p95 ?? null, 'ms', 20, 'max'),
+  );
+  targets.push(
+    absoluteTarget(
+      'allow-to-first-frame-10k',
+      'Allow → whole first frame shown to the agent, 10k nodes',
+      lat?.allowToFullFrameMs ?? null,
+      'ms',
+      300,
+      'max',
+    ),
+  );
   const size = r.size;
-  targets.push(absoluteTarget('loader-gzip', 'Customer code before a session is offered (loader), min+gzip', size ? size.loader.gzipBytes / KB : null, 'KB', 15, 'max'));
+  targets.push(
+    absoluteTarget(
+      'loader-gzip',
+      'Customer code before a session is offered (loader), min+gzip',
+      size ? size.loader.gzipBytes / KB : null,
+      'KB',
+      15,
+      'max',
+    ),
+  );
   targets.push(
     size
-      ? ratioTarget('customer-total-gzip', 'Whole customer side (loader + session), min+gzip, vs rrweb record alone', size.customerTotal.gzipBytes / KB, size.rrwebRecord.gzipBytes / KB, 'KB', 1)
+      ? ratioTarget(
+          'customer-total-gzip',
+          'Whole customer side (loader + session), min+gzip, vs rrweb record alone',
+          size.customerTotal.gzipBytes / KB,
+          size.rrwebRecord.gzipBytes / KB,
+          'KB',
+          1,
+        )
       : missing('customer-total-gzip', 'Whole customer side, min+gzip', 'KB', '≤ 1× rrweb'),
   );
   const sig = r.signaling;
   const at = sig?.steps.find((s) => s.sessions >= 5000 && s.dropped === 0);
-  targets.push(absoluteTarget('signaling-sessions', 'Concurrent sessions held by one signaling process', sig?.maxSessionsHeld ?? null, 'sessions', 5000, 'min'));
-  targets.push(absoluteTarget('signaling-rss-5000', 'Signaling RSS at 5,000 sessions', at ? at.rssBytes / (KB * KB) : null, 'MB', 1024, 'max'));
-  targets.push(absoluteTarget('signaling-join-p99-5000', 'Session join p99 while holding 5,000 sessions', at?.joinP99Ms ?? null, 'ms', 50, 'max'));
-  const limit = sig?.fileLimit ? ` (this machine: ${sig.fileLimit.toLocaleString('en')} open files per process, so at most ~${Math.floor((sig.fileLimit - 200) / 2).toLocaleString('en')} sessions)` : '';
-  targets.push(absoluteTarget('signaling-sessions-50000', `Sessions held by one process, measured${limit}`, sig?.maxSessionsHeld ?? null, 'sessions', 50_000, 'min'));
+  targets.push(
+    absoluteTarget(
+      'signaling-sessions',
+      'Concurrent sessions held by one signaling process',
+      sig?.maxSessionsHeld ?? null,
+      'sessions',
+      5000,
+      'min',
+    ),
+  );
+  targets.push(
+    absoluteTarget(
+      'signaling-rss-5000',
+      'Signaling RSS at 5,000 sessions',
+      at ? at.rssBytes / (KB * KB) : null,
+      'MB',
+      1024,
+      'max',
+    ),
+  );
+  targets.push(
+    absoluteTarget(
+      'signaling-join-p99-5000',
+      'Session join p99 while holding 5,000 sessions',
+      at?.joinP99Ms ?? null,
+      'ms',
+      50,
+      'max',
+    ),
+  );
+  const limit = sig?.fileLimit
+    ? ` (this machine: ${sig.fileLimit.toLocaleString('en')} open files per process, so at most ~${Math.floor((sig.fileLimit - 200) / 2).toLocaleString('en')} sessions)`
+    : '';
+  targets.push(
+    absoluteTarget(
+      'signaling-sessions-50000',
+      `Sessions held by one process, measured${limit}`,
+      sig?.maxSessionsHeld ?? null,
+      'sessions',
+      50_000,
+      'min',
+    ),
+  );
   const last = sig?.steps.filter((s) => s.dropped === 0).at(-1);
   const rss50k = sig && last ? (sig.baselineRssBytes + last.rssPerSessionBytes * 50_000) / (KB * KB) : null;
-  targets.push(absoluteTarget('signaling-rss-50000-extrapolated', 'RSS at 50,000 sessions (100,000 sockets), extrapolated from the last step held', rss50k, 'MB', 2048, 'max'));
+  targets.push(
+    absoluteTarget(
+      'signaling-rss-50000-extrapolated',
+      'RSS at 50,000 sessions (100,000 sockets), extrapolated from the last step held',
+      rss50k,
+      'MB',
+      2048,
+      'max',
+    ),
+  );
   const cluster = r.cluster;
-  targets.push(absoluteTarget('cluster-join-p99', `Join p99 across instances (${cluster?.instances ?? 3} instances on PostgreSQL + Redis, ${cluster?.sessionsHeld.toLocaleString('en') ?? '?'} sessions held)`, cluster?.joinP99Ms ?? null, 'ms', 50, 'max'));
+  targets.push(
+    absoluteTarget(
+      'cluster-join-p99',
+      `Join p99 across instances (${cluster?.instances ?? 3} instances on PostgreSQL + Redis, ${cluster?.sessionsHeld.toLocaleString('en') ?? '?'} sessions held)`,
+      cluster?.joinP99Ms ?? null,
+      'ms',
+      50,
+      'max',
+    ),
+  );
   return targets;
 }
 
@@ -132,7 +290,11 @@ function snapshotTable(results: readonly SnapshotResult[]): string {
     (s) =>
       `| ${s.label} (${s.ours.nodes.toLocaleString('en')} nodes) | ${ms(s.ours.ms)} / ${ms(s.rrweb.ms)} | ${ms(s.ours.longestTaskMs)} / ${ms(s.rrweb.longestTaskMs)} | ${kb(s.ours.bytes)} / ${kb(s.rrweb.gzipBytes ?? 0)} (${kb(s.rrweb.bytes)} JSON) | ${kb(s.ours.peakHeap)} / ${kb(s.rrweb.peakHeap)} |`,
   );
-  return ['| Page | Time (median) ours / rrweb | Longest task ours / rrweb | Bytes ours wire / rrweb gzip | Peak JS heap ours / rrweb |', '|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| Page | Time (median) ours / rrweb | Longest task ours / rrweb | Bytes ours wire / rrweb gzip | Peak JS heap ours / rrweb |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 function steadyTable(s: SteadyResult): string {
@@ -146,7 +308,8 @@ function steadyTable(s: SteadyResult): string {
 }
 
 function latencyTable(l: LatencyResult): string {
-  const p = (x: { p50: number; p95: number; p99: number; count: number }): string => `${ms(x.p50)} / ${ms(x.p95)} / ${ms(x.p99)} (n=${x.count})`;
+  const p = (x: { p50: number; p95: number; p99: number; count: number }): string =>
+    `${ms(x.p50)} / ${ms(x.p95)} / ${ms(x.p99)} (n=${x.count})`;
   return [
     '| Latency over a real data channel (ours) | p50 / p95 / p99 |',
     '|---|---|',
@@ -158,7 +321,11 @@ function latencyTable(l: LatencyResult): string {
 
 function sizeTable(s: SizeResult): string {
   const row = (label: string, min: number, gz: number): string => `| ${label} | ${kb(min)} | ${kb(gz)} |`;
-  const top = (b: SizeResult['loader']): string => b.top.slice(0, 5).map((t) => `${t.input.replace(/^.*node_modules\//, '')} ${kb(t.bytes)}`).join(', ');
+  const top = (b: SizeResult['loader']): string =>
+    b.top
+      .slice(0, 5)
+      .map((t) => `${t.input.replace(/^.*node_modules\//, '')} ${kb(t.bytes)}`)
+      .join(', ');
   return [
     '| Code (esbuild, minified) | Min | Min+gzip |',
     '|---|---|---|',
@@ -173,7 +340,10 @@ function sizeTable(s: SizeResult): string {
 }
 
 function signalingTable(s: SignalingResult): string {
-  const rows = s.steps.map((x) => `| ${x.sessions.toLocaleString('en')} | ${(x.rssBytes / (KB * KB)).toFixed(0)} MB | ${(x.rssPerSessionBytes / KB).toFixed(1)} KB | ${ms(x.joinP50Ms)} / ${ms(x.joinP99Ms)} | ${x.dropped} |`);
+  const rows = s.steps.map(
+    (x) =>
+      `| ${x.sessions.toLocaleString('en')} | ${(x.rssBytes / (KB * KB)).toFixed(0)} MB | ${(x.rssPerSessionBytes / KB).toFixed(1)} KB | ${ms(x.joinP50Ms)} / ${ms(x.joinP99Ms)} | ${x.dropped} |`,
+  );
   return [
     `| Sessions held (2 sockets each, heartbeat ${s.heartbeatSeconds} s) | Server RSS | RSS per session | Join p50 / p99 | Dropped |`,
     '|---|---|---|---|---|',

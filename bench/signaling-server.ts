@@ -10,7 +10,14 @@ import { build } from '../signaling/app.js';
 import { loadConfig } from '../signaling/config.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-bench-signaling-'));
-const config = loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: 'false' });
+const config = loadConfig({
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  DEMO: 'false',
+});
 const app = await build({ config, logger: false, staticDir: join(dataDir, 'no-static') });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

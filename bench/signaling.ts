@@ -129,7 +129,11 @@ export function join(port: number, token: string): Promise<WebSocket> {
   });
 }
 
-export async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function inParallel<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
@@ -198,7 +202,9 @@ export async function runSignalingScenario(
         dropped,
       };
       steps.push(step);
-      log(`  signaling ${target} sessions: RSS ${(rss / 1048576).toFixed(0)} MB (${(step.rssPerSessionBytes / 1024).toFixed(1)} KB/session), join p99 ${step.joinP99Ms.toFixed(1)} ms, dropped ${dropped}`);
+      log(
+        `  signaling ${target} sessions: RSS ${(rss / 1048576).toFixed(0)} MB (${(step.rssPerSessionBytes / 1024).toFixed(1)} KB/session), join p99 ${step.joinP99Ms.toFixed(1)} ms, dropped ${dropped}`,
+      );
       if (dropped > 0) {
         stoppedBecause = `${dropped} held sockets closed`;
         break;
@@ -209,7 +215,14 @@ export async function runSignalingScenario(
       }
     }
     const good = steps.filter((s) => s.dropped === 0);
-    return { fileLimit: openFileLimit(), baselineRssBytes: baselineRss, steps, maxSessionsHeld: good[good.length - 1]?.sessions ?? 0, stoppedBecause, heartbeatSeconds: HEARTBEAT_SECONDS };
+    return {
+      fileLimit: openFileLimit(),
+      baselineRssBytes: baselineRss,
+      steps,
+      maxSessionsHeld: good[good.length - 1]?.sessions ?? 0,
+      stoppedBecause,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+    };
   } finally {
     for (const ws of held) {
       ws.removeAllListeners('close');

@@ -23,7 +23,10 @@ function content(name: string, head: string): string {
   return generatedPage(nodes, head);
 }
 
-export async function startBenchSite(bundles: Record<Recorder, string>, signalingUrl: string | null): Promise<BenchSite> {
+export async function startBenchSite(
+  bundles: Record<Recorder, string>,
+  signalingUrl: string | null,
+): Promise<BenchSite> {
   const cache = new Map<string, string>();
   const http: Server = createServer((req, res) => {
     try {
@@ -40,13 +43,17 @@ export async function startBenchSite(bundles: Record<Recorder, string>, signalin
         // The latency runs: the integrator's embed, nothing else.
         head = `<script type="module" src="${signalingUrl}/cobrowse.js"></script>`;
       } else {
-        head = recorder === 'ours' || recorder === 'rrweb' || recorder === 'none' ? `<script src="/${recorder}.js"></script>` : '';
+        head =
+          recorder === 'ours' || recorder === 'rrweb' || recorder === 'none'
+            ? `<script src="/${recorder}.js"></script>`
+            : '';
       }
       const key = `${path}|${page}|${head}`;
       let html = cache.get(key);
       if (html === undefined) {
         html = content(page, head);
-        if (path === '/customer') html = html.replace('</body>', `<cobrowse-session server="${signalingUrl}"></cobrowse-session></body>`);
+        if (path === '/customer')
+          html = html.replace('</body>', `<cobrowse-session server="${signalingUrl}"></cobrowse-session></body>`);
         cache.set(key, html);
       }
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);

@@ -25,7 +25,14 @@ export interface SizeResult {
   rrwebRecord: BundleSize;
 }
 
-const COMMON: esbuild.BuildOptions = { bundle: true, minify: true, write: false, metafile: true, legalComments: 'none', logLevel: 'warning' };
+const COMMON: esbuild.BuildOptions = {
+  bundle: true,
+  minify: true,
+  write: false,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
 function groupInput(path: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
@@ -36,26 +43,51 @@ async function measure(name: string, options: esbuild.BuildOptions): Promise<Bun
   const result = await esbuild.build({ ...COMMON, ...options });
   const js = result.outputFiles?.find((file) => file.path.endsWith('.js'));
   if (!js || !result.metafile) throw new Error(`${name}: no output`);
-  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined) ?? Object.values(result.metafile.outputs)[0];
+  const output =
+    Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined) ??
+    Object.values(result.metafile.outputs)[0];
   const grouped = new Map<string, number>();
-  for (const [input, info] of Object.entries(output?.inputs ?? {})) grouped.set(groupInput(input), (grouped.get(groupInput(input)) ?? 0) + info.bytesInOutput);
-  const top = [...grouped.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([input, bytes]) => ({ input, bytes }));
+  for (const [input, info] of Object.entries(output?.inputs ?? {}))
+    grouped.set(groupInput(input), (grouped.get(groupInput(input)) ?? 0) + info.bytesInOutput);
+  const top = [...grouped.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([input, bytes]) => ({ input, bytes }));
   return { name, minBytes: js.contents.length, gzipBytes: gzipSync(js.contents, { level: 9 }).length, top };
 }
 
 export async function runSizeScenario(root: string): Promise<SizeResult> {
   const product = await productBrowserOptions(root);
-  const { browserBundleOptions } = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-browser-options.mjs')).href)) as { browserBundleOptions: esbuild.BuildOptions };
+  const { browserBundleOptions } = (await import(
+    pathToFileURL(join(root, 'scripts', 'esbuild-browser-options.mjs')).href
+  )) as { browserBundleOptions: esbuild.BuildOptions };
   const outdir = join(root, 'node_modules', '.cache', 'cobrowse-bench', 'size');
-  const loader = await measure('loader', { platform: 'browser', format: 'esm', target: 'es2022', ...product, entryPoints: [join(root, 'client', 'cobrowse.ts')], outdir });
+  const loader = await measure('loader', {
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    ...product,
+    entryPoints: [join(root, 'client', 'cobrowse.ts')],
+    outdir,
+  });
   // As in scripts/build.mjs: browserBundleOptions (simple-peer's shims, `global`), then `product`
   // (msgpackr's ESM pack/unpack without code generation, the zod banner, both plugins).
-  const session = await measure('session', { ...browserBundleOptions, ...product, entryPoints: [join(root, 'client', 'session-entry.ts')], outdir });
+  const session = await measure('session', {
+    ...browserBundleOptions,
+    ...product,
+    entryPoints: [join(root, 'client', 'session-entry.ts')],
+    outdir,
+  });
   const rrwebRecord = await measure('rrweb record', {
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    stdin: { contents: "export { record } from 'rrweb';", resolveDir: root, loader: 'js', sourcefile: 'rrweb-record.js' },
+    stdin: {
+      contents: "export { record } from 'rrweb';",
+      resolveDir: root,
+      loader: 'js',
+      sourcefile: 'rrweb-record.js',
+    },
     outdir,
   });
   return {

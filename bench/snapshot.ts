@@ -35,10 +35,20 @@ export interface SnapshotResult {
 }
 
 interface BenchWindow {
-  __bench: { gc(): void; snapshot(): Promise<SnapshotRun>; sizes(): { bytes: number; gzipBytes: number } | null; stop(): void };
+  __bench: {
+    gc(): void;
+    snapshot(): Promise<SnapshotRun>;
+    sizes(): { bytes: number; gzipBytes: number } | null;
+    stop(): void;
+  };
 }
 
-async function runOnce(browser: LaunchedChromium, siteUrl: string, page: string, recorder: Recorder): Promise<SnapshotRun & { traceLongest: number; gzip?: number; json?: number }> {
+async function runOnce(
+  browser: LaunchedChromium,
+  siteUrl: string,
+  page: string,
+  recorder: Recorder,
+): Promise<SnapshotRun & { traceLongest: number; gzip?: number; json?: number }> {
   const tab = await browser.newPage();
   try {
     await tab.goto(`${siteUrl}/bench?page=${page}&rec=${recorder}`, { waitUntil: 'load', timeout: 120_000 });
@@ -54,7 +64,9 @@ async function runOnce(browser: LaunchedChromium, siteUrl: string, page: string,
     // The heap baseline's forced GC runs here, outside the traced window (it is no recording cost).
     await tab.evaluate(() => (window as unknown as BenchWindow).__bench.gc());
     await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
-    const { result, longestTaskMs } = await longestRendererTask(tab, () => tab.evaluate(() => (window as unknown as BenchWindow).__bench.snapshot()));
+    const { result, longestTaskMs } = await longestRendererTask(tab, () =>
+      tab.evaluate(() => (window as unknown as BenchWindow).__bench.snapshot()),
+    );
     const sizes = await tab.evaluate(() => (window as unknown as BenchWindow).__bench.sizes());
     await tab.evaluate(() => (window as unknown as BenchWindow).__bench.stop());
     return { ...result, traceLongest: longestTaskMs, ...(sizes ? { json: sizes.bytes, gzip: sizes.gzipBytes } : {}) };
@@ -79,16 +91,32 @@ function figures(runs: Array<Awaited<ReturnType<typeof runOnce>>>): SnapshotFigu
   return out;
 }
 
-export async function runSnapshotScenario(browser: LaunchedChromium, siteUrl: string, cases: readonly SnapshotCase[], log: (line: string) => void): Promise<SnapshotResult[]> {
+export async function runSnapshotScenario(
+  browser: LaunchedChromium,
+  siteUrl: string,
+  cases: readonly SnapshotCase[],
+  log: (line: string) => void,
+): Promise<SnapshotResult[]> {
   const results: SnapshotResult[] = [];
   for (const c of cases) {
-    const byRecorder: Partial<Record<'ours' | 'rrweb', Array<Awaited<ReturnType<typeof runOnce>>>>> = { ours: [], rrweb: [] };
+    const byRecorder: Partial<Record<'ours' | 'rrweb', Array<Awaited<ReturnType<typeof runOnce>>>>> = {
+      ours: [],
+      rrweb: [],
+    };
     // Alternate recorders so drift on a shared machine hits both alike.
     for (let i = 0; i < c.runs; i++) {
-      for (const recorder of ['ours', 'rrweb'] as const) byRecorder[recorder]?.push(await runOnce(browser, siteUrl, c.page, recorder));
+      for (const recorder of ['ours', 'rrweb'] as const)
+        byRecorder[recorder]?.push(await runOnce(browser, siteUrl, c.page, recorder));
     }
-    const result = { page: c.page, label: c.label, ours: figures(byRecorder.ours ?? []), rrweb: figures(byRecorder.rrweb ?? []) };
-    log(`  snapshot ${c.label}: ours ${result.ours.ms.toFixed(1)} ms / ${result.ours.bytes} B, rrweb ${result.rrweb.ms.toFixed(1)} ms / ${result.rrweb.gzipBytes} B gz (${result.ours.nodes} nodes)`);
+    const result = {
+      page: c.page,
+      label: c.label,
+      ours: figures(byRecorder.ours ?? []),
+      rrweb: figures(byRecorder.rrweb ?? []),
+    };
+    log(
+      `  snapshot ${c.label}: ours ${result.ours.ms.toFixed(1)} ms / ${result.ours.bytes} B, rrweb ${result.rrweb.ms.toFixed(1)} ms / ${result.rrweb.gzipBytes} B gz (${result.ours.nodes} nodes)`,
+    );
     results.push(result);
   }
   return results;

@@ -28,7 +28,12 @@ interface BenchWindow {
   __bench: { startRecording(): Promise<void>; activity(ms: number): Promise<SteadyRun>; stop(): void };
 }
 
-async function runOnce(browser: LaunchedChromium, siteUrl: string, recorder: Recorder, seconds: number): Promise<SteadyRun & { taskMsPerSec: number }> {
+async function runOnce(
+  browser: LaunchedChromium,
+  siteUrl: string,
+  recorder: Recorder,
+  seconds: number,
+): Promise<SteadyRun & { taskMsPerSec: number }> {
   const tab = await browser.newPage();
   try {
     await tab.goto(`${siteUrl}/bench?page=steady&rec=${recorder}`, { waitUntil: 'load' });
@@ -46,7 +51,12 @@ async function runOnce(browser: LaunchedChromium, siteUrl: string, recorder: Rec
   }
 }
 
-export async function runSteadyScenario(browser: LaunchedChromium, siteUrl: string, seconds: number, log: (line: string) => void): Promise<SteadyResult> {
+export async function runSteadyScenario(
+  browser: LaunchedChromium,
+  siteUrl: string,
+  seconds: number,
+  log: (line: string) => void,
+): Promise<SteadyResult> {
   const none = await runOnce(browser, siteUrl, 'none', seconds);
   const ours = await runOnce(browser, siteUrl, 'ours', seconds);
   const rrweb = await runOnce(browser, siteUrl, 'rrweb', seconds);
@@ -60,7 +70,15 @@ export async function runSteadyScenario(browser: LaunchedChromium, siteUrl: stri
     if (run.gzipBytes !== undefined) out.gzipBytesPerSec = run.gzipBytes / seconds;
     return out;
   };
-  const result = { seconds, activity: ours.activity, baselineTaskMsPerSec: none.taskMsPerSec, ours: fig(ours), rrweb: fig(rrweb) };
-  log(`  steady: ours ${Math.round(result.ours.bytesPerSec)} B/s, ${result.ours.overheadMsPerSec.toFixed(1)} ms/s; rrweb ${Math.round(result.rrweb.gzipBytesPerSec ?? 0)} B/s gz, ${result.rrweb.overheadMsPerSec.toFixed(1)} ms/s`);
+  const result = {
+    seconds,
+    activity: ours.activity,
+    baselineTaskMsPerSec: none.taskMsPerSec,
+    ours: fig(ours),
+    rrweb: fig(rrweb),
+  };
+  log(
+    `  steady: ours ${Math.round(result.ours.bytesPerSec)} B/s, ${result.ours.overheadMsPerSec.toFixed(1)} ms/s; rrweb ${Math.round(result.rrweb.gzipBytesPerSec ?? 0)} B/s gz, ${result.rrweb.overheadMsPerSec.toFixed(1)} ms/s`,
+  );
   return result;
 }

@@ -29,7 +29,14 @@ export async function main(): Promise<void> {
   const steadySeconds = Number(process.argv[3] ?? '20');
   const pages = (process.env['WIRE_PAGES'] ?? 'gen-1000,gen-10000,gen-100000,long').split(',').filter(Boolean);
   mkdirSync(outDir, { recursive: true });
-  const site = await startBenchSite({ ours: await benchPageBundle(root, 'wire-dump-page.ts'), rrweb: await benchPageBundle(root, 'rrweb.ts'), none: '' }, null);
+  const site = await startBenchSite(
+    {
+      ours: await benchPageBundle(root, 'wire-dump-page.ts'),
+      rrweb: await benchPageBundle(root, 'rrweb.ts'),
+      none: '',
+    },
+    null,
+  );
   const browser = await launchChromium();
   const rrweb: Record<string, { bytes: number; gzipBytes: number }> = {};
   try {
@@ -49,14 +56,20 @@ export async function main(): Promise<void> {
     if (steadySeconds > 0) {
       const tab = await browser.newPage();
       await tab.goto(`${site.url}/bench?page=steady&rec=ours`, { waitUntil: 'load' });
-      const messages = await tab.evaluate((ms) => (window as unknown as WireWindow).__wire.steady(ms), steadySeconds * 1000);
+      const messages = await tab.evaluate(
+        (ms) => (window as unknown as WireWindow).__wire.steady(ms),
+        steadySeconds * 1000,
+      );
       writeFileSync(join(outDir, 'steady.json'), JSON.stringify(messages));
       await tab.close();
       const rr = await browser.newPage();
       await rr.goto(`${site.url}/bench?page=steady&rec=rrweb`, { waitUntil: 'load' });
       await rr.evaluate(() => (window as unknown as RrwebWindow).__bench.startRecording());
       await rr.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
-      const run = await rr.evaluate((ms) => (window as unknown as RrwebWindow).__bench.activity(ms), steadySeconds * 1000);
+      const run = await rr.evaluate(
+        (ms) => (window as unknown as RrwebWindow).__bench.activity(ms),
+        steadySeconds * 1000,
+      );
       rrweb['steady'] = { bytes: run.bytes / steadySeconds, gzipBytes: (run.gzipBytes ?? 0) / steadySeconds };
       await rr.close();
       console.log(`steady: ${messages.length} messages; rrweb gzip ${rrweb['steady']?.gzipBytes} B/s`);

@@ -21,7 +21,19 @@ import type {
 
 /** Line icons drawn inline: emoji depend on an emoji font the customer's system may not have. */
 function icon(path: ReturnType<typeof svg>) {
-  return html`<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${path}</svg>`;
+  return html`<svg
+    aria-hidden="true"
+    viewBox="0 0 24 24"
+    width="20"
+    height="20"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+  >
+    ${path}
+  </svg>`;
 }
 const ICON_EYE = icon(svg`<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>`);
 const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`);
@@ -74,7 +86,7 @@ export class CobrowseSession extends LitElement {
     dialog::backdrop {
       background: rgb(17 24 39 / 45%);
     }
-    [role=dialog] {
+    [role='dialog'] {
       border: 0;
       background: #fff;
       border-radius: 14px;
@@ -145,7 +157,7 @@ export class CobrowseSession extends LitElement {
       border: 0;
       overflow: visible;
     }
-    [popover][dir=rtl] {
+    [popover][dir='rtl'] {
       inset: auto auto 16px 16px;
     }
     .indicator {
@@ -193,7 +205,10 @@ export class CobrowseSession extends LitElement {
       font-size: 0.95rem;
     }
     .panel .code {
-      font: 700 2rem/1.2 ui-monospace, Menlo, monospace;
+      font:
+        700 2rem/1.2 ui-monospace,
+        Menlo,
+        monospace;
       letter-spacing: 0.08em;
       color: #111827;
     }
@@ -220,7 +235,7 @@ export class CobrowseSession extends LitElement {
       [popover] {
         inset: auto 8px 8px;
       }
-      [role=dialog] {
+      [role='dialog'] {
         padding: 18px;
       }
       .actions button {
@@ -404,14 +419,21 @@ export class CobrowseSession extends LitElement {
     let code: string;
     try {
       const res = await pristine.fetch.call(globalThis, new URL('/api/support-codes', this.server), { method: 'POST' });
-      const body = (await res.json()) as { code?: unknown; customer?: { invite?: unknown }; error?: { message?: unknown } };
+      const body = (await res.json()) as {
+        code?: unknown;
+        customer?: { invite?: unknown };
+        error?: { message?: unknown };
+      };
       if (!res.ok || typeof body.code !== 'string') {
         throw new Error(typeof body.error?.message === 'string' ? body.error.message : 'Could not get a support code.');
       }
       invite = parseInvite(body.customer?.invite);
       code = body.code;
     } catch (error) {
-      this._message = error instanceof Error && !(error instanceof TypeError) ? error.message : 'Could not reach support. Check your connection and try again.';
+      this._message =
+        error instanceof Error && !(error instanceof TypeError)
+          ? error.message
+          : 'Could not reach support. Check your connection and try again.';
       this._view = 'error';
       this.#dispatch('cobrowse-error', { message: this._message });
       throw error;
@@ -471,7 +493,10 @@ export class CobrowseSession extends LitElement {
       }
       this.#applyWording();
     }
-    if (changed.has('_view') && (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')) {
+    if (
+      changed.has('_view') &&
+      (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')
+    ) {
       // Move focus into the dialog so keyboard and screen-reader users land on it.
       this._heading?.focus();
     }
@@ -480,7 +505,11 @@ export class CobrowseSession extends LitElement {
     }
   }
 
-  async #startSession(resumed: boolean, controlGranted = false, signaling: AdoptedSignaling | null = null): Promise<void> {
+  async #startSession(
+    resumed: boolean,
+    controlGranted = false,
+    signaling: AdoptedSignaling | null = null,
+  ): Promise<void> {
     const invite = this.#invite;
     if (!invite) {
       signaling?.socket.close(1000, 'no session');
@@ -528,7 +557,11 @@ export class CobrowseSession extends LitElement {
   /** English is built in; another language's catalog is fetched (a few hundred bytes) the first time it is needed. */
   #chooseLanguage(): void {
     const root = pristine.documentElement.call(document);
-    const lang = chooseLanguage(this.language, root ? pristine.getAttribute.call(root, 'lang') : null, navigator.languages ?? [navigator.language]);
+    const lang = chooseLanguage(
+      this.language,
+      root ? pristine.getAttribute.call(root, 'lang') : null,
+      navigator.languages ?? [navigator.language],
+    );
     this.#wantedLang = lang;
     if (lang === this.#lang) return;
     if (lang === 'en') {
@@ -617,7 +650,8 @@ export class CobrowseSession extends LitElement {
       this.#dispatch('cobrowse-ended', { reason: detail?.reason ?? 'customer-ended' });
       return;
     }
-    if (state === 'live' && this._view !== 'live' && this._view !== 'control-prompt') this.#dispatch('cobrowse-connected', {});
+    if (state === 'live' && this._view !== 'live' && this._view !== 'control-prompt')
+      this.#dispatch('cobrowse-connected', {});
     if (this._view !== 'control-prompt') this._view = state;
   }
 
@@ -692,12 +726,12 @@ export class CobrowseSession extends LitElement {
     const indicator = root.querySelector('.indicator[popover]');
     try {
       if (modal instanceof HTMLDialogElement && !modal.open) pristine.showModal.call(modal);
-      if (indicator instanceof HTMLElement && !indicator.matches(':popover-open')) pristine.showPopover?.call(indicator);
+      if (indicator instanceof HTMLElement && !indicator.matches(':popover-open'))
+        pristine.showPopover?.call(indicator);
     } catch {
       // Not connected, or a browser without popovers: the UI still renders in place, fixed in its corner.
     }
   }
-
 
   #onAllow(): void {
     markStage('allow');
@@ -705,7 +739,8 @@ export class CobrowseSession extends LitElement {
   }
 
   override render() {
-    return html`<div class="overlay" aria-hidden="true"></div>${this.#renderView()}`;
+    return html`<div class="overlay" aria-hidden="true"></div>
+      ${this.#renderView()}`;
   }
 
   #renderView() {
@@ -718,7 +753,14 @@ export class CobrowseSession extends LitElement {
     switch (this._view) {
       case 'idle':
         return this.supportButton
-          ? html`<button type="button" class="primary support" part="support-button" lang=${lang} dir=${dir} @click=${() => void this.requestSupportCode().catch(() => undefined)}>
+          ? html`<button
+              type="button"
+              class="primary support"
+              part="support-button"
+              lang=${lang}
+              dir=${dir}
+              @click=${() => void this.requestSupportCode().catch(() => undefined)}
+            >
               ${c.supportButton}
             </button>`
           : nothing;
@@ -734,56 +776,68 @@ export class CobrowseSession extends LitElement {
           @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#cancelSupportCode())}
         >
           <h2 id="code-title" tabindex="-1">${c.supportCodeTitle}</h2>
-          <p class="code" dir="ltr" aria-label=${c.supportCodeLabel(this._supportCode.replace(/\s/g, '').split('').join(' '))}>${this._supportCode}</p>
+          <p
+            class="code"
+            dir="ltr"
+            aria-label=${c.supportCodeLabel(this._supportCode.replace(/\s/g, '').split('').join(' '))}
+          >
+            ${this._supportCode}
+          </p>
           <p id="code-help">${c.supportCodeHelp}</p>
-          <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>${c.cancel}</button></div>
+          <div class="actions">
+            <button type="button" @click=${() => this.#cancelSupportCode()}>${c.cancel}</button>
+          </div>
         </div>`;
       case 'consent':
         return html`<dialog
-            class="modal"
-            role="dialog"
-            aria-modal="true"
-            aria-labelledby="consent-title"
-            aria-describedby="consent-list"
-            part="dialog"
-            lang=${lang}
-            dir=${dir}
-            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
-            @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
-          >
-            <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
-            ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
-            <ul id="consent-list">
-              ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
-              <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
-              ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
-              <li>${ICON_STOP}<span>${c.consentStop}</span></li>
-            </ul>
-            <div class="actions">
-              <button type="button" @click=${() => this.#consentAnswer?.(false)}>${c.decline}</button>
-              <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>${c.allow}</button>
-            </div>
-          </dialog>`;
+          class="modal"
+          role="dialog"
+          aria-modal="true"
+          aria-labelledby="consent-title"
+          aria-describedby="consent-list"
+          part="dialog"
+          lang=${lang}
+          dir=${dir}
+          @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
+          @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
+        >
+          <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
+          ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
+          <ul id="consent-list">
+            ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
+            <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
+            ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
+            <li>${ICON_STOP}<span>${c.consentStop}</span></li>
+          </ul>
+          <div class="actions">
+            <button type="button" @click=${() => this.#consentAnswer?.(false)}>${c.decline}</button>
+            <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>
+              ${c.allow}
+            </button>
+          </div>
+        </dialog>`;
       case 'control-prompt':
         return html`<dialog
-            class="modal"
-            role="dialog"
-            aria-modal="true"
-            aria-labelledby="control-title"
-            aria-describedby="control-text"
-            part="dialog"
-            lang=${lang}
-            dir=${dir}
-            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
-            @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
-          >
-            <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
-            <p id="control-text">${c.controlText}</p>
-            <div class="actions">
-              <button type="button" @click=${() => this.#controlAnswer?.(false)}>${c.deny}</button>
-              <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>${c.allowControl}</button>
-            </div>
-          </dialog>`;
+          class="modal"
+          role="dialog"
+          aria-modal="true"
+          aria-labelledby="control-title"
+          aria-describedby="control-text"
+          part="dialog"
+          lang=${lang}
+          dir=${dir}
+          @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
+          @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
+        >
+          <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
+          <p id="control-text">${c.controlText}</p>
+          <div class="actions">
+            <button type="button" @click=${() => this.#controlAnswer?.(false)}>${c.deny}</button>
+            <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>
+              ${c.allowControl}
+            </button>
+          </div>
+        </dialog>`;
       case 'ended':
       case 'error':
         return html`<div class="toast" role="status" lang=${lang} dir=${dir}>${this._message}</div>`;
@@ -811,15 +865,25 @@ export class CobrowseSession extends LitElement {
 
   #renderIndicator(c: Catalog, lang: Language, dir: 'rtl' | 'ltr') {
     const waiting = this._view !== 'live' || this._paused;
-    return html`<div class="indicator" part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${lang} dir=${dir}>
+    return html`<div
+      class="indicator"
+      part="indicator"
+      role="region"
+      aria-label=${c.region}
+      popover="manual"
+      lang=${lang}
+      dir=${dir}
+    >
       <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
       <span role="status">${this.#indicatorLabel(c)}</span>
       ${this._controlGranted ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>${c.takeBack}</button>` : nothing}
-      ${this._view === 'live'
-        ? this._paused
-          ? html`<button type="button" @click=${() => this.resume()}>${c.resume}</button>`
-          : html`<button type="button" @click=${() => this.pause()}>${c.pause}</button>`
-        : nothing}
+      ${
+        this._view === 'live'
+          ? this._paused
+            ? html`<button type="button" @click=${() => this.resume()}>${c.resume}</button>`
+            : html`<button type="button" @click=${() => this.pause()}>${c.pause}</button>`
+          : nothing
+      }
       <button type="button" class="danger" part="primary-button" @click=${() => this.end()}>${c.end}</button>
     </div>`;
   }

@@ -41,7 +41,9 @@ export class ConsentSocket {
         return;
       }
       this.#socket = socket;
-      socket.addEventListener('open', () => socket.send(toJson({ t: 'hello', v: invite.v, token: invite.token })), { signal });
+      socket.addEventListener('open', () => socket.send(toJson({ t: 'hello', v: invite.v, token: invite.token })), {
+        signal,
+      });
       socket.addEventListener(
         'message',
         (event) => {

@@ -33,7 +33,9 @@ function takePristine() {
     removeEventListener: EventTarget.prototype.removeEventListener,
     showModal: HTMLDialogElement.prototype.showModal,
     showPopover: HTMLElement.prototype.showPopover as (() => void) | undefined,
-    documentElement: Object.getOwnPropertyDescriptor(D, 'documentElement')?.get as (this: Document) => HTMLElement | null,
+    documentElement: Object.getOwnPropertyDescriptor(D, 'documentElement')?.get as (
+      this: Document,
+    ) => HTMLElement | null,
     activeElement: Object.getOwnPropertyDescriptor(D, 'activeElement')?.get as (this: Document) => Element | null,
   };
 }

@@ -16,14 +16,7 @@ export type CustomerSessionState =
   | 'ended';
 
 export type CustomerEndReason =
-  | 'customer-ended'
-  | 'agent-ended'
-  | 'declined'
-  | 'expired'
-  | 'api'
-  | 'left-site'
-  | 'peer-lost'
-  | 'error';
+  'customer-ended' | 'agent-ended' | 'declined' | 'expired' | 'api' | 'left-site' | 'peer-lost' | 'error';
 
 /** A validated invite, as the loader stores it for navigation resume. */
 export interface InviteData {

@@ -34,7 +34,10 @@ const close = element('button', { type: 'button', className: 'icon-button', text
 close.setAttribute('aria-label', 'Minimise chat');
 const head = element('div', { className: 'chat-head' }, [
   element('span', { className: 'avatar', textContent: 'D' }),
-  element('div', { className: 'who' }, [element('strong', { textContent: 'Dana · Support' }), element('span', { textContent: 'Online' })]),
+  element('div', { className: 'who' }, [
+    element('strong', { textContent: 'Dana · Support' }),
+    element('span', { textContent: 'Online' }),
+  ]),
   close,
 ]);
 head.firstElementChild.setAttribute('aria-hidden', 'true');
@@ -42,7 +45,13 @@ const log = element('ol', { className: 'chat-log' });
 log.setAttribute('role', 'log');
 log.setAttribute('aria-live', 'polite');
 log.setAttribute('aria-label', 'Conversation with support');
-const input = element('input', { id: 'support-chat-input', name: 'message', autocomplete: 'off', placeholder: 'Type a message…', maxLength: 1000 });
+const input = element('input', {
+  id: 'support-chat-input',
+  name: 'message',
+  autocomplete: 'off',
+  placeholder: 'Type a message…',
+  maxLength: 1000,
+});
 const form = element('form', { className: 'chat-form' }, [
   element('label', { className: 'visually-hidden', htmlFor: 'support-chat-input', textContent: 'Message to support' }),
   input,
@@ -96,7 +105,9 @@ async function offerToElement(inviteCode) {
 }
 
 let inviteSender = 'Dana';
-document.addEventListener('cobrowse-consent-granted', () => setInviteStatus(`You allowed ${inviteSender} to see this tab.`));
+document.addEventListener('cobrowse-consent-granted', () =>
+  setInviteStatus(`You allowed ${inviteSender} to see this tab.`),
+);
 document.addEventListener('cobrowse-consent-declined', () => setInviteStatus('You declined. Nothing was shared.'));
 document.addEventListener('cobrowse-ended', () => setInviteStatus('Sharing has ended.'));
 
@@ -115,7 +126,13 @@ function renderMessage(message, { offering }) {
     }
     return item;
   }
-  item.append(element('span', { className: 'sender', textContent: message.from === 'agent' ? message.sender ?? 'Dana' : 'You' }), message.text);
+  item.append(
+    element('span', {
+      className: 'sender',
+      textContent: message.from === 'agent' ? (message.sender ?? 'Dana') : 'You',
+    }),
+    message.text,
+  );
   return item;
 }
 
@@ -151,6 +168,11 @@ form.addEventListener('submit', async (event) => {
     await sendMessage(id, 'customer', text);
   } catch (error) {
     input.value = text;
-    log.append(element('li', { className: 'bubble from-agent', textContent: error instanceof Error ? error.message : 'Could not send.' }));
+    log.append(
+      element('li', {
+        className: 'bubble from-agent',
+        textContent: error instanceof Error ? error.message : 'Could not send.',
+      }),
+    );
   }
 });

@@ -76,7 +76,11 @@ export async function sendMessage(id, from, text) {
 
 /** Ask the demo server to create a co-browsing session and post its invite; resolves with the agent link. */
 export async function offerCobrowsing(id) {
-  const response = await fetch(`${base(id)}/offer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const response = await fetch(`${base(id)}/offer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body?.error?.message ?? `Could not offer co-browsing (${response.status}).`);
   return body;

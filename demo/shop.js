@@ -10,7 +10,8 @@ const TAX_RATE = 0.08;
 function readCart() {
   try {
     const parsed = JSON.parse(localStorage.getItem(CART_KEY) ?? 'null');
-    if (parsed && typeof parsed.colour === 'string' && Number.isInteger(parsed.quantity) && parsed.quantity >= 0) return parsed;
+    if (parsed && typeof parsed.colour === 'string' && Number.isInteger(parsed.quantity) && parsed.quantity >= 0)
+      return parsed;
   } catch {
     // A broken entry is replaced below.
   }
@@ -38,7 +39,10 @@ function renderCart() {
   for (const container of document.querySelectorAll('[data-cart-items]')) {
     container.replaceChildren();
     if (cart.quantity === 0) {
-      container.append(element('p', { className: 'empty', textContent: 'Your cart is empty.' }), element('a', { href: '/demo/', textContent: 'Browse the shop' }));
+      container.append(
+        element('p', { className: 'empty', textContent: 'Your cart is empty.' }),
+        element('a', { href: '/demo/', textContent: 'Browse the shop' }),
+      );
       continue;
     }
     const details = element('div', {}, [

@@ -57,8 +57,16 @@ export async function buildAll() {
   for (const bundle of bundles) {
     const entry = join(root, bundle.entry);
     if (!existsSync(entry)) throw new Error(`${bundle.name}: entry ${bundle.entry} is missing`);
-    const result = await esbuild.build({ ...watchless, ...bundle.options, entryPoints: [entry], outfile: join(out, bundle.outfile), metafile: true });
-    const output = result.metafile.outputs[`dist/${bundle.outfile}`] ?? Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+    const result = await esbuild.build({
+      ...watchless,
+      ...bundle.options,
+      entryPoints: [entry],
+      outfile: join(out, bundle.outfile),
+      metafile: true,
+    });
+    const output =
+      result.metafile.outputs[`dist/${bundle.outfile}`] ??
+      Object.values(result.metafile.outputs).find((o) => o.entryPoint);
     sizes[bundle.outfile] = output?.bytes ?? null;
   }
   for (const [from, to] of staticFiles) {
@@ -72,6 +80,7 @@ export async function buildAll() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const sizes = await buildAll();
-  for (const [file, bytes] of Object.entries(sizes)) console.log(`  ${file.padEnd(32)} ${(bytes / 1024).toFixed(1)} KB`);
+  for (const [file, bytes] of Object.entries(sizes))
+    console.log(`  ${file.padEnd(32)} ${(bytes / 1024).toFixed(1)} KB`);
   console.log(`Built in ${Date.now() - started} ms.`);
 }

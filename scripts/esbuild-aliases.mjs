@@ -15,7 +15,9 @@ import { templateIndentation } from './shims/template-indentation.mjs';
  * msgpackr: only its ESM pack and unpack (shims/msgpackr.mjs), with the
  * `new Function` of its record readers blocked by the msgpackrNoEval plugin.
  */
-export const BROWSER_ALIASES = Object.freeze({ msgpackr: fileURLToPath(new URL('./shims/msgpackr.mjs', import.meta.url)) });
+export const BROWSER_ALIASES = Object.freeze({
+  msgpackr: fileURLToPath(new URL('./shims/msgpackr.mjs', import.meta.url)),
+});
 
 /**
  * Classic zod 4 compiles object parsers with `new Function` and probes for it

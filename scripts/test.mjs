@@ -16,20 +16,44 @@ let broken = false;
 function run(label, command, args, { capture = false } = {}) {
   console.log(`\n=== ${label}`);
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: process.env, encoding: 'utf8' });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    env: process.env,
+    encoding: 'utf8',
+  });
   if (capture && result.stdout) process.stdout.write(result.stdout);
-  console.log(`=== ${label}: ${result.status === 0 ? 'ok' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `=== ${label}: ${result.status === 0 ? 'ok' : `FAILED (exit ${result.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (result.status !== 0) broken = true;
   return result;
 }
 
 // Type-aware lint first (.oxlintrc.json: no floating promises, exhaustive switches, no unused code, ...).
-run('lint (oxlint, type-aware)', bin('oxlint'), ['--type-aware', '--deny-warnings', 'agent', 'client', 'shared', 'signaling', 'sdk', 'scripts', 'bench', 'test']);
+run('lint (oxlint, type-aware)', bin('oxlint'), [
+  '--type-aware',
+  '--deny-warnings',
+  'agent',
+  'client',
+  'shared',
+  'signaling',
+  'sdk',
+  'scripts',
+  'bench',
+  'test',
+]);
+run('format check (prettier)', bin('prettier'), ['--check', '.', '--log-level', 'warn']);
 run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run('build', process.execPath, [join(root, 'scripts', 'build.mjs')]);
 
 const vitestJson = join(scratch, 'vitest.json');
-run('node tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+run('node tests (vitest)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 try {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
   passed += report.numPassedTests;
@@ -39,7 +63,12 @@ try {
   console.log('node tests: no report (the run crashed)');
 }
 
-const wtr = run('browser tests (web-test-runner, Chromium)', bin('web-test-runner'), ['--config', 'web-test-runner.config.mjs'], { capture: true });
+const wtr = run(
+  'browser tests (web-test-runner, Chromium)',
+  bin('web-test-runner'),
+  ['--config', 'web-test-runner.config.mjs'],
+  { capture: true },
+);
 const matches = [...(wtr.stdout ?? '').matchAll(/(\d+) passed, (\d+) failed/g)];
 const last = matches.at(-1);
 if (last) {

@@ -37,14 +37,23 @@ export class ActionError extends Error {
 export function isMaskedTarget(model: PageModel, id: number): boolean {
   let node = model.nodes.get(id);
   while (node && node.id !== 0) {
-    if (node.masked || node.blocked || 'data-cobrowse-mask' in node.attributes || 'data-cobrowse-block' in node.attributes) return true;
+    if (
+      node.masked ||
+      node.blocked ||
+      'data-cobrowse-mask' in node.attributes ||
+      'data-cobrowse-block' in node.attributes
+    )
+      return true;
     node = model.nodes.get(node.parent);
   }
   return false;
 }
 
 /** Why a remote action may not be sent now, or null when it may. */
-export function remoteActionRefusal(action: RemoteAction, state: { live: boolean; controlGranted: boolean; model: PageModel }): ActionError | null {
+export function remoteActionRefusal(
+  action: RemoteAction,
+  state: { live: boolean; controlGranted: boolean; model: PageModel },
+): ActionError | null {
   if (!state.live) return new ActionError('not-live', 'The customer’s page is not connected.');
   if (!state.controlGranted) return new ActionError('no-control', 'The customer has not granted control.');
   if (action.kind === 'navigate') {
@@ -55,18 +64,22 @@ export function remoteActionRefusal(action: RemoteAction, state: { live: boolean
     } catch {
       return new ActionError('invalid', `Not a URL: ${action.to}`);
     }
-    return target.origin === new URL(state.model.url).origin ? null : new ActionError('cross-origin', 'Navigation stays on the customer’s site.');
+    return target.origin === new URL(state.model.url).origin
+      ? null
+      : new ActionError('cross-origin', 'Navigation stays on the customer’s site.');
   }
   if (action.kind === 'scroll' && action.id === 0) return null;
   const node = state.model.nodes.get(action.id);
   if (!node || node.kind !== 'element') return new ActionError('not-found', `No element ${action.id} on the page.`);
-  if (action.kind !== 'scroll' && isMaskedTarget(state.model, action.id)) return new ActionError('masked', 'Masked fields cannot be used remotely.');
+  if (action.kind !== 'scroll' && isMaskedTarget(state.model, action.id))
+    return new ActionError('masked', 'Masked fields cannot be used remotely.');
   return null;
 }
 
 /** Why guidance (pointer, highlight, drawing, control request) may not be sent now. */
 export function guidanceRefusal(state: { live: boolean; model: PageModel }, targetId?: number): ActionError | null {
   if (!state.live) return new ActionError('not-live', 'The customer’s page is not connected.');
-  if (targetId !== undefined && !state.model.nodes.has(targetId)) return new ActionError('not-found', `No element ${targetId} on the page.`);
+  if (targetId !== undefined && !state.model.nodes.has(targetId))
+    return new ActionError('not-found', `No element ${targetId} on the page.`);
   return null;
 }

@@ -54,7 +54,12 @@ export class AgentConnection extends TypedEmitter<ConnectionEvents> {
     });
     this.#signaling.on('ended', ({ reason }) => this.#finish(reason, 'The session ended.'));
     this.#signaling.on('closed', ({ error, reason }) => {
-      if (error === 'UNAUTHORIZED' || error === 'SESSION_ENDED' || error === 'SESSION_EXPIRED' || error === 'UNSUPPORTED_VERSION') {
+      if (
+        error === 'UNAUTHORIZED' ||
+        error === 'SESSION_ENDED' ||
+        error === 'SESSION_EXPIRED' ||
+        error === 'UNSUPPORTED_VERSION'
+      ) {
         this.#finish('refused', `${error}: ${reason}`);
       } else if (!this.#channel?.open) {
         this.#finish('error', reason || 'The connection to the server was closed.');

@@ -25,25 +25,69 @@ export interface GuidancePolicy {
 
 const HAND_OVER = /\b(talk|speak|chat)\b.*\b(person|human|someone|agent)\b|\breal person\b|\bhuman\b/i;
 const WHERE = /\bwhere\b.*\b(?:put|enter|type|write|fill|add|go(?:es)?)\b|\bwhich (?:field|box)\b/i;
-const STOP_WORDS = new Set(['where', 'do', 'does', 'i', 'my', 'the', 'a', 'an', 'put', 'enter', 'type', 'write', 'fill', 'in', 'add', 'goes', 'go', 'should', 'can', 'is', 'to', 'which', 'field', 'box', 'for', 'of', 'please', 'it', 'me', 'you', 'your', 'on', 'this', 'page']);
+const STOP_WORDS = new Set([
+  'where',
+  'do',
+  'does',
+  'i',
+  'my',
+  'the',
+  'a',
+  'an',
+  'put',
+  'enter',
+  'type',
+  'write',
+  'fill',
+  'in',
+  'add',
+  'goes',
+  'go',
+  'should',
+  'can',
+  'is',
+  'to',
+  'which',
+  'field',
+  'box',
+  'for',
+  'of',
+  'please',
+  'it',
+  'me',
+  'you',
+  'your',
+  'on',
+  'this',
+  'page',
+]);
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 1 && !STOP_WORDS.has(word));
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 1 && !STOP_WORDS.has(word));
 }
 
 /** How well a field's label and name answer the question's words (0: not at all). */
 function score(field: PageField, wanted: readonly string[]): number {
   const have = new Set([...words(field.label), ...words(field.name)]);
   // Substrings count too ("mail" in "email", "post" in "postcode"), for words long enough to mean something.
-  const near = (a: string, b: string): boolean => a === b || (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a)));
+  const near = (a: string, b: string): boolean =>
+    a === b || (Math.min(a.length, b.length) >= 4 && (a.includes(b) || b.includes(a)));
   return wanted.filter((word) => [...have].some((candidate) => near(candidate, word))).length;
 }
 
 /** Rules: "talk to a person" hands over; "where do I put my X?" finds the visible field labelled X. */
 export class RuleBasedPolicy implements GuidancePolicy {
   plan(question: string, page: PageView): GuidancePlan {
-    if (HAND_OVER.test(question)) return { kind: 'hand-over', reply: 'Of course, I’m passing you to a person from our support team now.' };
-    if (!WHERE.test(question)) return { kind: 'reply', reply: 'I can show you where things go on this page: ask me, for example, “where do I put my postcode?”' };
+    if (HAND_OVER.test(question))
+      return { kind: 'hand-over', reply: 'Of course, I’m passing you to a person from our support team now.' };
+    if (!WHERE.test(question))
+      return {
+        kind: 'reply',
+        reply: 'I can show you where things go on this page: ask me, for example, “where do I put my postcode?”',
+      };
     const wanted = words(question);
     const best = page
       .fields()
@@ -51,9 +95,15 @@ export class RuleBasedPolicy implements GuidancePolicy {
       .map((field) => ({ field, score: score(field, wanted) }))
       .filter((candidate) => candidate.score > 0)
       .sort((a, b) => b.score - a.score)[0];
-    if (!best) return { kind: 'reply', reply: 'I could not find that on this page. Would you like to talk to a person?' };
+    if (!best)
+      return { kind: 'reply', reply: 'I could not find that on this page. Would you like to talk to a person?' };
     const label = best.field.label || best.field.name;
-    return { kind: 'highlight', reply: `It goes in the “${label}” field; I’ve outlined it on your page.`, targetId: best.field.id, label };
+    return {
+      kind: 'highlight',
+      reply: `It goes in the “${label}” field; I’ve outlined it on your page.`,
+      targetId: best.field.id,
+      label,
+    };
   }
 }
 

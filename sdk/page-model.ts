@@ -59,7 +59,21 @@ class FrameApplyError extends Error {}
 const ROOT_ID = 0;
 
 function blankRoot(): ModelNode {
-  return { id: ROOT_ID, kind: 'doc', parent: ROOT_ID, children: [], tag: '', attributes: {}, text: '', value: undefined, checked: undefined, selected: undefined, masked: false, blocked: null, scroll: null };
+  return {
+    id: ROOT_ID,
+    kind: 'doc',
+    parent: ROOT_ID,
+    children: [],
+    tag: '',
+    attributes: {},
+    text: '',
+    value: undefined,
+    checked: undefined,
+    selected: undefined,
+    masked: false,
+    blocked: null,
+    scroll: null,
+  };
 }
 
 function toModelNode(node: SerializedNode): ModelNode {
@@ -185,7 +199,8 @@ export class PageModel {
 
   #insert(serialized: SerializedNode): number[] {
     const parent = this.nodes.get(serialized.p);
-    if (!parent || serialized.id === ROOT_ID) throw new FrameApplyError(`node ${serialized.id} has no parent ${serialized.p}`);
+    if (!parent || serialized.id === ROOT_ID)
+      throw new FrameApplyError(`node ${serialized.id} has no parent ${serialized.p}`);
     if (this.nodes.has(serialized.id)) this.#remove(serialized.id);
     const node = toModelNode(serialized);
     this.nodes.set(node.id, node);
@@ -236,7 +251,13 @@ export class PageModel {
           node.text = change.x;
           node.masked = change.m === true;
         }
-        return { kind: 'mutations', removed: frame.removes, added, attributes: frame.attrs.map((a) => a.id), texts: frame.texts.map((t) => t.id) };
+        return {
+          kind: 'mutations',
+          removed: frame.removes,
+          added,
+          attributes: frame.attrs.map((a) => a.id),
+          texts: frame.texts.map((t) => t.id),
+        };
       }
       case 'input': {
         const node = this.#get(frame.id);
@@ -270,7 +291,21 @@ export class PageModel {
   }
 
   /** Everything the model holds, as plain data (what a test searches for leaks). */
-  toJSON(): { url: string; title: string; viewport: PageModel['viewport']; scroll: PageModel['scroll']; focus: number | null; nodes: ModelNode[] } {
-    return { url: this.url, title: this.title, viewport: this.viewport, scroll: this.scroll, focus: this.focus, nodes: [...this.nodes.values()] };
+  toJSON(): {
+    url: string;
+    title: string;
+    viewport: PageModel['viewport'];
+    scroll: PageModel['scroll'];
+    focus: number | null;
+    nodes: ModelNode[];
+  } {
+    return {
+      url: this.url,
+      title: this.title,
+      viewport: this.viewport,
+      scroll: this.scroll,
+      focus: this.focus,
+      nodes: [...this.nodes.values()],
+    };
   }
 }

@@ -112,7 +112,12 @@ export class PageView {
         const style = (attributes['style'] ?? '').replace(/\s+/g, '').toLowerCase();
         if (style.includes('display:none') || style.includes('visibility:hidden')) return false;
         if (node.blocked) return false;
-        if (node.tag === 'dialog' && !('open' in attributes) && !this.model.topLayer.some((entry) => entry.id === node?.id)) return false;
+        if (
+          node.tag === 'dialog' &&
+          !('open' in attributes) &&
+          !this.model.topLayer.some((entry) => entry.id === node?.id)
+        )
+          return false;
       }
       node = this.model.nodes.get(node.parent);
     }
@@ -128,14 +133,22 @@ export class PageView {
   headings(): PageHeading[] {
     return this.elements().flatMap((node) => {
       const match = /^h([1-6])$/.exec(node.tag);
-      const level = match ? Number(match[1]) : node.attributes['role'] === 'heading' ? Number(node.attributes['aria-level'] ?? 2) : 0;
+      const level = match
+        ? Number(match[1])
+        : node.attributes['role'] === 'heading'
+          ? Number(node.attributes['aria-level'] ?? 2)
+          : 0;
       return level > 0 ? [{ id: node.id, level, text: this.textOf(node.id) }] : [];
     });
   }
 
   fields(): PageField[] {
     return this.elements()
-      .filter((node) => FIELD_TAGS.has(node.tag) && !(node.tag === 'input' && NOT_FIELDS.has((node.attributes['type'] ?? 'text').toLowerCase())))
+      .filter(
+        (node) =>
+          FIELD_TAGS.has(node.tag) &&
+          !(node.tag === 'input' && NOT_FIELDS.has((node.attributes['type'] ?? 'text').toLowerCase())),
+      )
       .map((node) => this.#field(node));
   }
 
@@ -160,7 +173,9 @@ export class PageView {
     if (ariaLabel && normalise(ariaLabel)) return normalise(ariaLabel);
     if (FIELD_TAGS.has(node.tag)) {
       const domId = node.attributes['id'];
-      const forLabel = domId ? this.elements().find((el) => el.tag === 'label' && el.attributes['for'] === domId) : undefined;
+      const forLabel = domId
+        ? this.elements().find((el) => el.tag === 'label' && el.attributes['for'] === domId)
+        : undefined;
       if (forLabel) return this.textOf(forLabel.id);
       const wrapping = this.#ancestor(node, (el) => el.tag === 'label');
       if (wrapping) return this.textOf(wrapping.id);
@@ -180,7 +195,12 @@ export class PageView {
         return node.attributes['href'] !== undefined ? 'link' : '';
       case 'button':
         return 'button';
-      case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6':
+      case 'h1':
+      case 'h2':
+      case 'h3':
+      case 'h4':
+      case 'h5':
+      case 'h6':
         return 'heading';
       case 'select':
         return 'multiple' in node.attributes ? 'listbox' : 'combobox';
@@ -199,7 +219,8 @@ export class PageView {
         return 'main';
       case 'form':
         return 'form';
-      case 'ul': case 'ol':
+      case 'ul':
+      case 'ol':
         return 'list';
       case 'li':
         return 'listitem';
@@ -235,7 +256,8 @@ export class PageView {
   #field(node: ModelNode): PageField {
     const options = node.tag === 'select' ? this.#options(node) : [];
     const selectedOption = options.find((option) => option.selected) ?? options[0];
-    const value = node.value ?? (node.tag === 'select' ? selectedOption?.value ?? '' : node.attributes['value'] ?? '');
+    const value =
+      node.value ?? (node.tag === 'select' ? (selectedOption?.value ?? '') : (node.attributes['value'] ?? ''));
     return {
       id: node.id,
       tag: node.tag as PageField['tag'],
@@ -258,7 +280,12 @@ export class PageView {
       if (!node) return;
       if (node.kind === 'element' && node.tag === 'option') {
         const text = this.textOf(node.id);
-        out.push({ id: node.id, value: node.attributes['value'] ?? text, text, selected: node.selected ?? 'selected' in node.attributes });
+        out.push({
+          id: node.id,
+          value: node.attributes['value'] ?? text,
+          text,
+          selected: node.selected ?? 'selected' in node.attributes,
+        });
         return;
       }
       for (const child of node.children) walk(child);
@@ -268,7 +295,14 @@ export class PageView {
   }
 
   #describe(node: ModelNode): PageElement {
-    return { id: node.id, tag: node.tag, role: this.roleOf(node), name: this.nameOf(node), text: this.textOf(node.id), visible: this.isVisible(node.id) };
+    return {
+      id: node.id,
+      tag: node.tag,
+      role: this.roleOf(node),
+      name: this.nameOf(node),
+      text: this.textOf(node.id),
+      visible: this.isVisible(node.id),
+    };
   }
 
   #byDomId(domId: string): ModelNode | undefined {

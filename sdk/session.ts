@@ -222,9 +222,14 @@ export class AgentSdkSession extends TypedEmitter<AgentSessionEvents> {
   }
 
   #act(action: RemoteAction): void {
-    const refusal = remoteActionRefusal(action, { live: this.live, controlGranted: this.#controlGranted, model: this.model });
+    const refusal = remoteActionRefusal(action, {
+      live: this.live,
+      controlGranted: this.#controlGranted,
+      model: this.model,
+    });
     if (refusal) throw refusal;
-    if (!this.#connection.send({ t: 'action', action })) throw new ActionError('not-live', 'The action could not be sent.');
+    if (!this.#connection.send({ t: 'action', action }))
+      throw new ActionError('not-live', 'The action could not be sent.');
   }
 
   #guidance(message: ChannelMessage): void {
@@ -247,7 +252,8 @@ export class AgentSdkSession extends TypedEmitter<AgentSessionEvents> {
       if (outcome.status !== 'applied') return;
       const change = outcome.change;
       this.emit('change', change);
-      if (change.kind === 'snapshot' || change.kind === 'nav') this.emit('page', { url: this.model.url, title: this.model.title });
+      if (change.kind === 'snapshot' || change.kind === 'nav')
+        this.emit('page', { url: this.model.url, title: this.model.title });
       if (change.kind === 'mutations') this.emit('mutations', change);
       if (change.kind === 'scroll') this.emit('scroll', change);
       return;
@@ -263,7 +269,14 @@ export class AgentSdkSession extends TypedEmitter<AgentSessionEvents> {
         this.#setControl(false);
         return;
       case 'action-refused':
-        this.emit('error', new ActionError(message.reason, `The customer’s page refused the ${message.kind} action (${message.reason}).`, 'customer'));
+        this.emit(
+          'error',
+          new ActionError(
+            message.reason,
+            `The customer’s page refused the ${message.kind} action (${message.reason}).`,
+            'customer',
+          ),
+        );
         return;
       default:
         return;

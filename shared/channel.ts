@@ -58,13 +58,16 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     this.#peer = peer;
     const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
     const customer = options.role === 'customer';
-    if (!customer && options.inflater === undefined) throw new TypeError('The agent side needs an inflater for the customer\'s deflated stream.');
+    if (!customer && options.inflater === undefined)
+      throw new TypeError("The agent side needs an inflater for the customer's deflated stream.");
     // Customer → agent is deflated; agent → customer goes plain (codec.ts).
     this.#encoder = new MessageEncoder({ maxMessageBytes, compress: customer });
     // The customer only ever receives the agent's small messages (pointer, ink, control, actions):
     // a tight cap keeps a hostile agent from making the customer's tab take in megabytes.
     const inbound = customer ? Math.min(maxMessageBytes, AGENT_TO_CUSTOMER_MAX_BYTES) : maxMessageBytes;
-    this.#decoder = new MessageDecoder(customer ? { maxMessageBytes: inbound } : { maxMessageBytes, inflater: options.inflater });
+    this.#decoder = new MessageDecoder(
+      customer ? { maxMessageBytes: inbound } : { maxMessageBytes, inflater: options.inflater },
+    );
     this.#assembler = new ChunkAssembler({ maxMessageBytes: inbound });
     this.#onWireBytes = options.onWireBytes;
     // What the other side may send us: never the messages only our own role sends.

@@ -40,7 +40,8 @@ export const SYNC_FLUSH_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 export const ZLIB_CHUNK_BYTES = 16 * 1024;
 
 /** What an inflater makes of one message's wire bytes. */
-export type InflateResult = { ok: true; bytes: Uint8Array } | { ok: false; code: 'INFLATED_TOO_LARGE' | 'CORRUPT_STREAM'; message: string };
+export type InflateResult =
+  { ok: true; bytes: Uint8Array } | { ok: false; code: 'INFLATED_TOO_LARGE' | 'CORRUPT_STREAM'; message: string };
 
 /** The inflating end of one direction's deflate stream (shared/inflate-stream.ts). */
 export interface ByteInflater {
@@ -72,8 +73,7 @@ export interface MessageDecoderOptions {
 }
 
 export type DecodeResult =
-  | { ok: true; message: ChannelMessage }
-  | { ok: false; error: ProtocolErrorValue; fatal: boolean };
+  { ok: true; message: ChannelMessage } | { ok: false; error: ProtocolErrorValue; fatal: boolean };
 
 export interface DecoderStats {
   decoded: number;
@@ -139,7 +139,8 @@ export class MessageEncoder {
    * or CORRUPT_STREAM when the stream can no longer be used until reset().
    */
   encode(message: ChannelMessage): Uint8Array {
-    if (this.#broken) throw new ProtocolError('CORRUPT_STREAM', 'The encoder must be reset before it can be used again.');
+    if (this.#broken)
+      throw new ProtocolError('CORRUPT_STREAM', 'The encoder must be reset before it can be used again.');
     const mark = this.#wire.mark();
     let packed: Uint8Array;
     try {
@@ -257,7 +258,10 @@ export class MessageDecoder {
       value = fromWire(this.#unpackr.unpack(packed), this.#wire);
     } catch (err) {
       // The encoder updated its wire state for this message and we could not follow: fatal.
-      return this.#fatal('DECODE_FAILED', `${err instanceof WireFormatError ? 'wire layout' : 'msgpack'}: ${err instanceof Error ? err.message : String(err)}`);
+      return this.#fatal(
+        'DECODE_FAILED',
+        `${err instanceof WireFormatError ? 'wire layout' : 'msgpack'}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
 
     const parsed = channelMessage.safeParse(value);

@@ -31,14 +31,17 @@ class InflateStream implements ByteInflater {
       pushed = inflate.push(bytes, false) && inflate.push(SYNC_FLUSH_TRAILER, Z_SYNC_FLUSH);
     } catch (err) {
       this.#chunks = [];
-      if (err instanceof InflateLimitReached) return { ok: false, code: 'INFLATED_TOO_LARGE', message: `Message inflates beyond ${maxBytes} bytes.` };
+      if (err instanceof InflateLimitReached)
+        return { ok: false, code: 'INFLATED_TOO_LARGE', message: `Message inflates beyond ${maxBytes} bytes.` };
       throw err;
     }
     const chunks = this.#chunks;
     this.#chunks = [];
-    if (!pushed) return { ok: false, code: 'CORRUPT_STREAM', message: `Inflate failed: ${inflate.msg || 'unknown error'}.` };
+    if (!pushed)
+      return { ok: false, code: 'CORRUPT_STREAM', message: `Inflate failed: ${inflate.msg || 'unknown error'}.` };
     // Our encoder never finishes its stream; a final block means a foreign or corrupt sender.
-    if (inflate.ended) return { ok: false, code: 'CORRUPT_STREAM', message: 'The compressed stream ended unexpectedly.' };
+    if (inflate.ended)
+      return { ok: false, code: 'CORRUPT_STREAM', message: 'The compressed stream ended unexpectedly.' };
     return { ok: true, bytes: concatBytes(chunks, this.#bytes) };
   }
 

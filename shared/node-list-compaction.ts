@@ -125,7 +125,12 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
 
     for (const key in node) {
       if (key === 'k' || key === 'id' || key === 'p' || node[key] === undefined) continue;
-      if (k === 'el' ? key === 'tag' || (key === 'a' && attributesCovered) : key === 'x' && (k === 'text' || k === 'comment')) continue;
+      if (
+        k === 'el'
+          ? key === 'tag' || (key === 'a' && attributesCovered)
+          : key === 'x' && (k === 'text' || k === 'comment')
+      )
+        continue;
       extra ??= {};
       extra[key] = node[key];
     }
@@ -145,7 +150,6 @@ function column(wire: readonly unknown[], index: number): readonly unknown[] {
   return value;
 }
 
-
 /**
  * Rebuilds plain node objects from the columnar form (untrusted input: the
  * result still goes through schema validation). Throws WireFormatError on
@@ -164,9 +168,11 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
   const texts = column(value, 8);
   const count = codes.length;
   // A node costs the sender a few bytes but the receiver an object: cap lists before allocating.
-  if (count > MAX_NODES_PER_LIST) throw new WireFormatError(`A node list holds ${count} nodes, over the ${MAX_NODES_PER_LIST} limit.`);
+  if (count > MAX_NODES_PER_LIST)
+    throw new WireFormatError(`A node list holds ${count} nodes, over the ${MAX_NODES_PER_LIST} limit.`);
   if (ids.length !== count || ups.length !== count) throw new WireFormatError('Node list columns differ in length.');
-  if (attributeNames.length !== attributeValues.length) throw new WireFormatError('Attribute columns differ in length.');
+  if (attributeNames.length !== attributeValues.length)
+    throw new WireFormatError('Attribute columns differ in length.');
 
   const nodes: Record<string, unknown>[] = new Array(count);
   const chain: number[] = [];
@@ -236,7 +242,12 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
     }
     nodes[i] = node;
   }
-  if (parentAt !== parents.length || elementAt !== attributeCounts.length || attributeAt !== attributeNames.length || textAt !== texts.length) {
+  if (
+    parentAt !== parents.length ||
+    elementAt !== attributeCounts.length ||
+    attributeAt !== attributeNames.length ||
+    textAt !== texts.length
+  ) {
     throw new WireFormatError('Node list columns have entries left over.');
   }
 
@@ -249,7 +260,8 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
     if (delta < 1 || at >= count || !isPlainRecord(extra)) throw new WireFormatError('Malformed node extras.');
     const node = nodes[at] as Record<string, unknown>;
     for (const key of Object.keys(extra)) {
-      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(node, key)) throw new WireFormatError(`Extras repeat the field ${key}.`);
+      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(node, key))
+        throw new WireFormatError(`Extras repeat the field ${key}.`);
       node[key] = extra[key];
     }
   }

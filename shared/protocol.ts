@@ -330,7 +330,11 @@ export const attributeChange = z.strictObject({
   a: z.record(z.string().check(z.maxLength(256)), z.nullable(z.string().check(z.maxLength(1_000_000)))),
 });
 
-export const textChange = z.strictObject({ id: nodeId, x: z.string().check(z.maxLength(10_000_000)), m: z.optional(z.literal(true)) });
+export const textChange = z.strictObject({
+  id: nodeId,
+  x: z.string().check(z.maxLength(10_000_000)),
+  m: z.optional(z.literal(true)),
+});
 
 export const mutationsFrame = z.strictObject({
   t: z.literal('mutations'),
@@ -370,7 +374,14 @@ export const selectionFrame = z.strictObject({
   t: z.literal('selection'),
   ...domFrame,
   ranges: z
-    .array(z.strictObject({ start: nodeId, startOffset: z.number().check(z.int()), end: nodeId, endOffset: z.number().check(z.int()) }))
+    .array(
+      z.strictObject({
+        start: nodeId,
+        startOffset: z.number().check(z.int()),
+        end: nodeId,
+        endOffset: z.number().check(z.int()),
+      }),
+    )
     .check(z.maxLength(64)),
 });
 
@@ -474,7 +485,16 @@ export type EditAction = Extract<RemoteAction, { kind: 'edit' }>;
  */
 export const actionMessage = z.strictObject({ t: z.literal('action'), action: remoteAction, n: z.optional(seq) });
 
-export const actionRefusal = z.enum(['no-control', 'masked', 'not-found', 'cross-origin', 'invalid', 'scheme', 'conflict', 'unsupported']);
+export const actionRefusal = z.enum([
+  'no-control',
+  'masked',
+  'not-found',
+  'cross-origin',
+  'invalid',
+  'scheme',
+  'conflict',
+  'unsupported',
+]);
 export type ActionRefusal = z.infer<typeof actionRefusal>;
 
 /** The customer's answer to an action it did not apply. */
@@ -495,7 +515,11 @@ export const endMessage = z.strictObject({ t: z.literal('end'), by: role, reason
 export const resyncMessage = z.strictObject({ t: z.literal('resync'), lastSeq: z.nullable(seq) });
 export const pingMessage = z.strictObject({ t: z.literal('ping'), ts: z.number() });
 export const pongMessage = z.strictObject({ t: z.literal('pong'), ts: z.number() });
-export const errorMessage = z.strictObject({ t: z.literal('error'), code: errorCode, message: z.string().check(z.maxLength(2_048)) });
+export const errorMessage = z.strictObject({
+  t: z.literal('error'),
+  code: errorCode,
+  message: z.string().check(z.maxLength(2_048)),
+});
 
 export const DOM_FRAME_TYPES = [
   'snapshot',
@@ -568,15 +592,27 @@ export const AGENT_ONLY_TYPES = new Set<ChannelMessage['t']>([
 // ---------------------------------------------------------------------------
 // REST bodies
 
-export const createSessionBody = z.strictObject({
-  conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
-  agentName: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-  /** The agent is an automated program (the Node SDK): the customer is told, and the audit names it as a bot. Needs agentName. */
-  agentBot: z.optional(z.boolean()),
-  metadata: z.optional(z.record(z.string().check(z.maxLength(64)), z.union([z.string().check(z.maxLength(1_024)), z.number(), z.boolean()]))),
-  /** Seconds until the session expires; capped by the server's SESSION_TTL. */
-  ttlSeconds: z.optional(z.number().check(z.int(), z.positive())),
-}).check(z.refine((body) => body.agentBot !== true || body.agentName !== undefined, { message: 'an automated agent (agentBot) needs an agentName', path: ['agentName'] }));
+export const createSessionBody = z
+  .strictObject({
+    conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    agentName: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    /** The agent is an automated program (the Node SDK): the customer is told, and the audit names it as a bot. Needs agentName. */
+    agentBot: z.optional(z.boolean()),
+    metadata: z.optional(
+      z.record(
+        z.string().check(z.maxLength(64)),
+        z.union([z.string().check(z.maxLength(1_024)), z.number(), z.boolean()]),
+      ),
+    ),
+    /** Seconds until the session expires; capped by the server's SESSION_TTL. */
+    ttlSeconds: z.optional(z.number().check(z.int(), z.positive())),
+  })
+  .check(
+    z.refine((body) => body.agentBot !== true || body.agentName !== undefined, {
+      message: 'an automated agent (agentBot) needs an agentName',
+      path: ['agentName'],
+    }),
+  );
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
 /** What the host page passes to `<cobrowse-session>.offer()`. */

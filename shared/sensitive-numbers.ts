@@ -55,7 +55,13 @@ function hexValue(code: number): number {
 }
 
 function byteAt(text: string, at: number): number {
-  if (text.charCodeAt(at) !== 37 || at + 2 >= text.length || !isHex(text.charCodeAt(at + 1)) || !isHex(text.charCodeAt(at + 2))) return -1;
+  if (
+    text.charCodeAt(at) !== 37 ||
+    at + 2 >= text.length ||
+    !isHex(text.charCodeAt(at + 1)) ||
+    !isHex(text.charCodeAt(at + 2))
+  )
+    return -1;
   return hexValue(text.charCodeAt(at + 1)) * 16 + hexValue(text.charCodeAt(at + 2));
 }
 
@@ -136,7 +142,11 @@ function tokenize(text: string): Token[] {
     if (code === 37 /* % */) {
       const escaped = percentEscape(text, i);
       if (escaped !== null) {
-        tokens.push({ kind: escaped.codePoint < 0 ? Kind.Ignored : classifyCodePoint(escaped.codePoint), start: i, end: escaped.end });
+        tokens.push({
+          kind: escaped.codePoint < 0 ? Kind.Ignored : classifyCodePoint(escaped.codePoint),
+          start: i,
+          end: escaped.end,
+        });
         i = escaped.end;
         continue;
       }
@@ -196,7 +206,8 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t] as Token;
     let kind = token.kind;
-    if (kind === Kind.Separator && breakers !== '' && breakers.includes(text.slice(token.start, token.end))) kind = Kind.Breaker;
+    if (kind === Kind.Separator && breakers !== '' && breakers.includes(text.slice(token.start, token.end)))
+      kind = Kind.Breaker;
     switch (kind) {
       case Kind.Ignored:
         break;
@@ -255,13 +266,21 @@ export function luhnValid(values: readonly number[]): boolean {
 }
 
 function digitValue(text: string, token: Token): number {
-  const cp = text.charCodeAt(token.start) === 37 ? (percentEscape(text, token.start)?.codePoint ?? 48) : (text.codePointAt(token.start) ?? 48);
+  const cp =
+    text.charCodeAt(token.start) === 37
+      ? (percentEscape(text, token.start)?.codePoint ?? 48)
+      : (text.codePointAt(token.start) ?? 48);
   if (cp >= 48 && cp <= 57) return cp - 48;
   if (cp >= 0xff10 && cp <= 0xff19) return cp - 0xff10;
   // Unicode lays every other decimal digit set out as 0-9 in a row; the mathematical digits are five sets back to back.
   for (let k = 0; k <= 9; k++) {
     const zero = cp - k;
-    if (zero >= 0x1d7ce && zero <= 0x1d7ff ? (zero - 0x1d7ce) % 10 === 0 : !UNICODE_DIGIT.test(String.fromCodePoint(zero - 1))) return k;
+    if (
+      zero >= 0x1d7ce && zero <= 0x1d7ff
+        ? (zero - 0x1d7ce) % 10 === 0
+        : !UNICODE_DIGIT.test(String.fromCodePoint(zero - 1))
+    )
+      return k;
   }
   return 0;
 }
@@ -282,7 +301,8 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
       digits += sizes[last] ?? 0;
       if (digits > NATIONAL_ID_DIGITS) break;
       if (last > first && run.separators[last - 1] === ',') break;
-      if (digits === NATIONAL_ID_DIGITS) for (let g = first; g <= last; g++) for (const t of run.groups[g] ?? []) masked.add(t);
+      if (digits === NATIONAL_ID_DIGITS)
+        for (let g = first; g <= last; g++) for (const t of run.groups[g] ?? []) masked.add(t);
     }
   }
   if (luhn && total >= CARD_MIN_DIGITS) {
@@ -316,7 +336,8 @@ export function maskNumbers(text: string, options: NumberMaskOptions = {}): Mask
     for (const token of tokens) if (token.kind === Kind.Digit) maskedTokens.push(token);
   } else {
     for (const run of findRuns(tokens, whole, options.breakers ?? '')) {
-      for (const t of maskedDigitsOfRun(run, tokens, whole, options.luhn === true)) maskedTokens.push(tokens[t] as Token);
+      for (const t of maskedDigitsOfRun(run, tokens, whole, options.luhn === true))
+        maskedTokens.push(tokens[t] as Token);
     }
   }
   let output = '';

@@ -6,12 +6,7 @@
  */
 import { ERROR_CODES, errorCodeForClose, type ErrorCode } from './errors.js';
 import { TypedEmitter } from './event-emitter.js';
-import {
-  PROTOCOL_VERSION,
-  serverMessage,
-  type ClientMessage,
-  type ServerMessage,
-} from './protocol.js';
+import { PROTOCOL_VERSION, serverMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 
 export type SignalingState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -84,7 +79,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #keepaliveTimer: ReturnType<typeof setInterval> | null = null;
   #queue: ClientMessage[] = [];
   #authenticated = false;
-  readonly #options: Required<Omit<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>> & Pick<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>;
+  readonly #options: Required<Omit<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>> &
+    Pick<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -161,7 +157,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       return;
     }
     socket.addEventListener('open', () => {
-      socket.send(this.#stringify({ t: 'hello', v: PROTOCOL_VERSION, token: this.#options.token } satisfies ClientMessage));
+      socket.send(
+        this.#stringify({ t: 'hello', v: PROTOCOL_VERSION, token: this.#options.token } satisfies ClientMessage),
+      );
     });
     this.#listen(socket);
   }

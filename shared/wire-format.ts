@@ -83,13 +83,15 @@ function decodeAttributeChanges(wire: unknown, state: WireState): Record<string,
   while (at < wire.length) {
     const id: unknown = wire[at];
     const count: unknown = wire[at + 1];
-    if (!isSafeNat(id) || !isSafeNat(count) || at + 2 + count * 2 > wire.length) throw new WireFormatError('Malformed attrs.');
+    if (!isSafeNat(id) || !isSafeNat(count) || at + 2 + count * 2 > wire.length)
+      throw new WireFormatError('Malformed attrs.');
     at += 2;
     const a: Record<string, string | null> = {};
     for (let j = 0; j < count; j++, at += 2) {
       const name = state.attributeNames.resolve(wire[at]);
       const value: unknown = wire[at + 1];
-      if (typeof value !== 'string' && value !== null) throw new WireFormatError('An attribute value is neither text nor null.');
+      if (typeof value !== 'string' && value !== null)
+        throw new WireFormatError('An attribute value is neither text nor null.');
       a[safeKey(name)] = value;
     }
     out.push({ id, a });
@@ -146,7 +148,8 @@ function decodeField(type: string, field: string, wire: unknown, state: WireStat
     state.lastSeq = seq;
     return seq;
   }
-  if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds')) return decodeNodeList(wire, state);
+  if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds'))
+    return decodeNodeList(wire, state);
   if (type === 'mutations' && field === 'attrs') return decodeAttributeChanges(wire, state);
   if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire);
   return wire;
@@ -204,7 +207,8 @@ export function fromWire(value: unknown, state: WireState): unknown {
     return value[1];
   }
   const layout = typeof code === 'number' ? LAYOUTS[code - 1] : undefined;
-  if (layout === undefined) throw new WireFormatError(`Unknown message code (${typeof code === 'number' ? code : typeof code}).`);
+  if (layout === undefined)
+    throw new WireFormatError(`Unknown message code (${typeof code === 'number' ? code : typeof code}).`);
   let at = 1;
   let mask = 0;
   if (layout.hasOptional) {

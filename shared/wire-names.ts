@@ -93,7 +93,12 @@ export class WireState {
 
   /** A point to roll back to if the message being encoded is refused. */
   mark(): WireStateMark {
-    return { lastSeq: this.lastSeq, lastNodeId: this.lastNodeId, tags: this.tags.size, attributeNames: this.attributeNames.size };
+    return {
+      lastSeq: this.lastSeq,
+      lastNodeId: this.lastNodeId,
+      tags: this.tags.size,
+      attributeNames: this.attributeNames.size,
+    };
   }
 
   restore(mark: WireStateMark): void {
@@ -124,7 +129,8 @@ export function isSafeNat(value: unknown): value is number {
 
 /** A safe integer from untrusted wire data; throws WireFormatError naming `what` otherwise. */
 export function safeInt(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new WireFormatError(`${what} is not an integer.`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new WireFormatError(`${what} is not an integer.`);
   return value;
 }
 

@@ -57,9 +57,9 @@ export function agentConsoleCsp(frameAncestors: readonly string[] = []): string 
     ["frame-ancestors 'self'", ...frameAncestors].join(' '),
     "connect-src 'self' ws: wss:",
     "style-src * 'unsafe-inline' data: blob:",
-    "img-src * data: blob:",
-    "font-src * data:",
-    "media-src * data: blob:",
+    'img-src * data: blob:',
+    'font-src * data:',
+    'media-src * data: blob:',
     "frame-src 'self' blob: data:",
   ].join('; ');
 }
@@ -72,13 +72,19 @@ function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: str
   return trust;
 }
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []));
+const projectRoot = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []),
+);
 
 /** PostgreSQL for scale-out, else SQLite under the data dir. */
 async function openStore(config: ServerConfig): Promise<Store> {
   const databaseUrl = config.databaseUrl;
   if (databaseUrl) {
-    return connecting('PostgreSQL', 'DATABASE_URL', databaseUrl, () => openPgStore({ connectionString: databaseUrl, auditKey: config.auditKey }));
+    return connecting('PostgreSQL', 'DATABASE_URL', databaseUrl, () =>
+      openPgStore({ connectionString: databaseUrl, auditKey: config.auditKey }),
+    );
   }
   return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
 }
@@ -109,7 +115,14 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     if (!options.store) await store.close();
     throw error;
   });
-  const hub = new SignalingHub({ config, bus: shared.bus, sessions, metrics, log: app.log, ...(options.now ? { now: options.now } : {}) });
+  const hub = new SignalingHub({
+    config,
+    bus: shared.bus,
+    sessions,
+    metrics,
+    log: app.log,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const sweepExpired = () => {
     sessions.sweepExpired().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
   };
@@ -154,7 +167,9 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
       // Refused before the upgrade: opening sockets in a loop costs an address its budget.
       preValidation: async (request, reply) => {
         if (!(await socketOpens(request))) {
-          await reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'Too many sockets opened; wait a minute.' } });
+          await reply
+            .code(429)
+            .send({ error: { code: 'RATE_LIMITED', message: 'Too many sockets opened; wait a minute.' } });
         }
       },
     },

@@ -71,7 +71,11 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
       const url = event.data['url'];
       if (typeof url !== 'string') continue;
       const title = event.data['title'];
-      pagesVisited.push({ url: withoutQueryOrFragment(url), ...(typeof title === 'string' && { title }), at: event.at });
+      pagesVisited.push({
+        url: withoutQueryOrFragment(url),
+        ...(typeof title === 'string' && { title }),
+        at: event.at,
+      });
     } else if (isControlEventType(event.type)) {
       controlEvents.push({ type: event.type, actor: event.actor, at: event.at });
     } else if (event.type === 'remote-action') {

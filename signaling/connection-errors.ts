@@ -14,11 +14,18 @@ export function whereOf(connectionString: string): string {
 }
 
 /** Run `connect`; if it fails, rethrow with the variable and the host named. */
-export async function connecting<T>(what: string, variable: string, connectionString: string, connect: () => Promise<T>): Promise<T> {
+export async function connecting<T>(
+  what: string,
+  variable: string,
+  connectionString: string,
+  connect: () => Promise<T>,
+): Promise<T> {
   try {
     return await connect();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not connect to ${what} at ${whereOf(connectionString)} (${variable}): ${reason}`, { cause: error });
+    throw new Error(`Could not connect to ${what} at ${whereOf(connectionString)} (${variable}): ${reason}`, {
+      cause: error,
+    });
   }
 }

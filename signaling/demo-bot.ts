@@ -73,7 +73,13 @@ export class DemoSupportBot {
       if (!offered) return;
       const sdk = await import('../sdk/index.js');
       this.#policy ??= new sdk.RuleBasedPolicy();
-      const session = await sdk.joinSession({ server: this.#deps.serverUrl(), token: offered.agentToken, name: DEMO_BOT_NAME, bot: true, timeoutMs: 5 * 60_000 });
+      const session = await sdk.joinSession({
+        server: this.#deps.serverUrl(),
+        token: offered.agentToken,
+        name: DEMO_BOT_NAME,
+        bot: true,
+        timeoutMs: 5 * 60_000,
+      });
       conversation.session = session;
       session.on('end', () => {
         if (this.#conversations.get(conversationId) === conversation) this.#conversations.delete(conversationId);

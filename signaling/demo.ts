@@ -54,7 +54,16 @@ const createdSessionResponse = z.object({
 /** `sender` names a support-side sender other than the desk's agent (the demo's bot). */
 export type ChatMessage =
   | { seq: number; at: number; from: 'customer' | 'agent'; kind: 'text'; text: string; sender?: string }
-  | { seq: number; at: number; from: 'agent'; kind: 'invite'; text: string; inviteCode: string; sessionId: string; sender?: string };
+  | {
+      seq: number;
+      at: number;
+      from: 'agent';
+      kind: 'invite';
+      text: string;
+      inviteCode: string;
+      sessionId: string;
+      sender?: string;
+    };
 
 interface Conversation {
   nextSeq: number;
@@ -107,7 +116,11 @@ class ConversationBook {
   }
 }
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []));
+const projectRoot = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  ...(import.meta.url.includes('/dist/node/') ? ['..', '..'] : []),
+);
 const demoRoot = join(projectRoot, 'demo');
 
 /** Demo pages and the HTML file behind each; the server URL is filled in per request. */
@@ -145,7 +158,9 @@ function escapeAttribute(value: string): string {
 function badRequest(reply: FastifyReply, error: z.ZodError): FastifyReply {
   const issue = error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return reply.code(400).send({ error: { code: 'BAD_MESSAGE', message: `Invalid request${where}: ${issue?.message ?? 'unknown problem'}.` } });
+  return reply.code(400).send({
+    error: { code: 'BAD_MESSAGE', message: `Invalid request${where}: ${issue?.message ?? 'unknown problem'}.` },
+  });
 }
 
 /** Register the demo shop, the demo desk and their chat API under /demo/. */
@@ -175,7 +190,8 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
   }
 
   const bot = new DemoSupportBot({
-    say: (conversationId, text) => book.post(conversationId, { from: 'agent', kind: 'text', text, sender: DEMO_BOT_NAME }),
+    say: (conversationId, text) =>
+      book.post(conversationId, { from: 'agent', kind: 'text', text, sender: DEMO_BOT_NAME }),
     async offer(conversationId) {
       const created = await createSession(conversationId, { agentName: DEMO_BOT_NAME, agentBot: true });
       if (!created) return null;
@@ -200,7 +216,9 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     const query = pollQuery.safeParse(request.query ?? {});
     if (!query.success) return badRequest(reply, query.error);
     const conversation = book.open(params.data.id);
-    const messages = conversation.messages.filter((message) => message.seq > query.data.after).slice(0, DEMO_LIMITS.pageSize);
+    const messages = conversation.messages
+      .filter((message) => message.seq > query.data.after)
+      .slice(0, DEMO_LIMITS.pageSize);
     return { conversationId: params.data.id, messages, latest: conversation.nextSeq - 1 };
   });
 
@@ -220,7 +238,8 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     const body = offerBody.safeParse(request.body ?? undefined);
     if (!body.success) return badRequest(reply, body.error);
     const created = await createSession(params.data.id, { agentName: DEMO_AGENT_NAME });
-    if (!created) return reply.code(502).send({ error: { code: 'INTERNAL', message: 'Could not create a co-browsing session.' } });
+    if (!created)
+      return reply.code(502).send({ error: { code: 'INTERNAL', message: 'Could not create a co-browsing session.' } });
     const { sessionId, customer, agent } = created;
     const message = book.post(params.data.id, {
       from: 'agent',

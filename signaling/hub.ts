@@ -103,7 +103,11 @@ export class SignalingHub {
       endSocket: (connection, by, reason) => {
         this.send(connection, { t: 'ended', by, reason });
         const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
-        this.refuse(connection, code, reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`);
+        this.refuse(
+          connection,
+          code,
+          reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`,
+        );
       },
     });
   }
@@ -150,9 +154,12 @@ export class SignalingHub {
     this.connections.add(connection);
     // Across instances, the same limit holds over the sum (a client cannot spread its sockets).
     const counted = this.bus.countConnections(ip, 1).then((total) => {
-      if (total !== null && total > this.config.limits.maxConnectionsPerIp) this.refuse(connection, 'TOO_MANY_CONNECTIONS');
+      if (total !== null && total > this.config.limits.maxConnectionsPerIp)
+        this.refuse(connection, 'TOO_MANY_CONNECTIONS');
     });
-    connection.counted = counted.catch((err: unknown) => this.log.warn({ err }, 'could not count connections in redis'));
+    connection.counted = counted.catch((err: unknown) =>
+      this.log.warn({ err }, 'could not count connections in redis'),
+    );
     connection.authTimer = setTimeout(() => this.refuse(connection, 'AUTH_TIMEOUT'), this.config.limits.authTimeoutMs);
     socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
     socket.on('pong', () => {
@@ -199,7 +206,9 @@ export class SignalingHub {
     }
     let json: unknown;
     try {
-      json = JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+      json = JSON.parse(
+        Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
+      );
     } catch {
       // An unauthenticated socket has nothing to keep it open for.
       if (connection.role === null) this.refuse(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
@@ -271,7 +280,9 @@ export class SignalingHub {
       this.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
-    const claimed = this.live.holder(session.id, role) === null && (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
+    const claimed =
+      this.live.holder(session.id, role) === null &&
+      (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
     if (!claimed) {
       this.refuse(connection, 'ROLE_TAKEN', `A ${role} is already connected to this session.`);
       return;
@@ -412,7 +423,11 @@ export class SignalingHub {
   }
 
   private oversizeMessage(connection: Connection): void {
-    this.refuse(connection, 'MESSAGE_TOO_LARGE', `Messages are limited to ${this.config.limits.maxPayloadBytes} bytes.`);
+    this.refuse(
+      connection,
+      'MESSAGE_TOO_LARGE',
+      `Messages are limited to ${this.config.limits.maxPayloadBytes} bytes.`,
+    );
   }
 
   /** Refuse one message with an error and keep the socket, unless it keeps misbehaving. */
@@ -450,7 +465,10 @@ export class SignalingHub {
     }
     if (connection.counted) {
       const ip = connection.ip;
-      this.background(connection.counted.then(() => this.bus.countConnections(ip, -1)), connection.sessionId);
+      this.background(
+        connection.counted.then(() => this.bus.countConnections(ip, -1)),
+        connection.sessionId,
+      );
     }
     if (!connection.role || !connection.sessionId) return;
     this.metrics.socketsOpen.dec({ role: connection.role });
@@ -468,7 +486,10 @@ export class SignalingHub {
       return;
     }
     const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role));
-    this.background(recorded.then(() => detached.away()), sessionId);
+    this.background(
+      recorded.then(() => detached.away()),
+      sessionId,
+    );
     this.live.deliver(sessionId, otherRole(role), { t: 'peer', role, present: false });
     this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');
   }
@@ -478,4 +499,3 @@ export class SignalingHub {
     connection.socket.send(JSON.stringify(message));
   }
 }
-

@@ -52,7 +52,10 @@ export class LiveSessions<C extends HeldSocket> {
     this.#options = options;
     if (options.bus.shared) {
       // A peer whose instance died sends no goodbye: notice its presence lapsing instead.
-      this.#peerWatch = setInterval(() => this.background(this.#watchPeers(), null), Math.max(250, options.config.presenceTtlMs));
+      this.#peerWatch = setInterval(
+        () => this.background(this.#watchPeers(), null),
+        Math.max(250, options.config.presenceTtlMs),
+      );
       this.#peerWatch.unref();
     }
     options.sessions.onEnded((session) => {
@@ -182,7 +185,13 @@ export class LiveSessions<C extends HeldSocket> {
       };
       const expiryTimer = setTimeout(() => this.background(expire(), session.id), Math.min(delay, 2 ** 31 - 1));
       expiryTimer.unref();
-      live = { customer: null, agent: null, toldPeerPresent: { customer: false, agent: false }, expiryTimer, customerGoneTimer: null };
+      live = {
+        customer: null,
+        agent: null,
+        toldPeerPresent: { customer: false, agent: false },
+        expiryTimer,
+        customerGoneTimer: null,
+      };
       this.#live.set(session.id, live);
     }
     return live;

@@ -72,16 +72,23 @@ export async function migratePostgres(client: PoolClient): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
     const result = await client.query('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
     const current = versionRow.parse(result.rows[0]).version;
     if (current > PG_MIGRATIONS.length) {
-      throw new Error(`database schema version ${current} is newer than this build supports (${PG_MIGRATIONS.length}); upgrade the server`);
+      throw new Error(
+        `database schema version ${current} is newer than this build supports (${PG_MIGRATIONS.length}); upgrade the server`,
+      );
     }
     for (let version = current; version < PG_MIGRATIONS.length; version += 1) {
       const sql = PG_MIGRATIONS[version];
       if (sql !== undefined) await client.query(sql);
-      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version + 1, Date.now()]);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        version + 1,
+        Date.now(),
+      ]);
     }
     await client.query('COMMIT');
   } catch (error) {

@@ -21,7 +21,15 @@ import {
   statusRow,
   verifyEventRows,
 } from './store-rows.js';
-import { endedEventInput, GENESIS_HASH, SessionEndedError, type AuditEvent, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+import {
+  endedEventInput,
+  GENESIS_HASH,
+  SessionEndedError,
+  type AuditEvent,
+  type AuditEventInput,
+  type SessionRecord,
+  type Store,
+} from './store.js';
 
 export interface PgStoreOptions {
   connectionString: string;
@@ -38,7 +46,9 @@ const AUDIT_COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
 const INT8_OID = 20;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -82,7 +92,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   }
 
   async function getSession(db: Queryable, id: string, lock = false): Promise<SessionRecord | undefined> {
-    const result = await db.query(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const result = await db.query(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
+      id,
+    ]);
     const row: unknown = result.rows[0];
     return row === undefined ? undefined : sessionFromRow(row);
   }
@@ -90,7 +102,15 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   async function writeSession(db: Queryable, record: SessionRecord): Promise<void> {
     await db.query(
       `UPDATE sessions SET status = $2, started_at = $3, ended_at = $4, ended_by = $5, end_reason = $6, control_granted = $7 WHERE id = $1`,
-      [record.id, record.status, record.startedAt, record.endedAt, record.endedBy, record.endReason, record.controlGranted ? 1 : 0],
+      [
+        record.id,
+        record.status,
+        record.startedAt,
+        record.endedAt,
+        record.endedBy,
+        record.endReason,
+        record.controlGranted ? 1 : 0,
+      ],
     );
   }
 
@@ -116,9 +136,17 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     const status: unknown = head.rows[0];
     if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
     if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
-    const lastResult = await client.query('SELECT seq, hash FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1', [sessionId]);
+    const lastResult = await client.query(
+      'SELECT seq, hash FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1',
+      [sessionId],
+    );
     const lastRow: unknown = lastResult.rows[0];
-    const event = nextAuditEvent(options.auditKey, sessionId, lastRow === undefined ? undefined : lastEventRow.parse(lastRow), input);
+    const event = nextAuditEvent(
+      options.auditKey,
+      sessionId,
+      lastRow === undefined ? undefined : lastEventRow.parse(lastRow),
+      input,
+    );
     const row = rowFromEvent(event);
     await client.query(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       row.session_id,
@@ -130,12 +158,19 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       row.prev_hash,
       row.hash,
     ]);
-    await client.query('UPDATE sessions SET audit_count = $2, audit_head_hash = $3 WHERE id = $1', [sessionId, event.seq, event.hash]);
+    await client.query('UPDATE sessions SET audit_count = $2, audit_head_hash = $3 WHERE id = $1', [
+      sessionId,
+      event.seq,
+      event.hash,
+    ]);
     return event;
   }
 
   async function readEventRows(sessionId: string): Promise<unknown[]> {
-    const result = await pool.query(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = $1 ORDER BY seq ASC`, [sessionId]);
+    const result = await pool.query(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = $1 ORDER BY seq ASC`,
+      [sessionId],
+    );
     return result.rows;
   }
 
@@ -177,7 +212,12 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         if (current === undefined) return undefined;
         if (current.status === 'ended') return { session: current, endedNow: false };
         await appendLocked(client, id, normalizeAuditInput(endedEventInput(current, end)));
-        const ended = applySessionPatch(current, { status: 'ended', endedAt: end.at, endedBy: end.by, endReason: end.reason });
+        const ended = applySessionPatch(current, {
+          status: 'ended',
+          endedAt: end.at,
+          endedBy: end.by,
+          endReason: end.reason,
+        });
         await writeSession(client, ended);
         return { session: ended, endedNow: true };
       }),
@@ -191,14 +231,22 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     },
 
     async listOpen() {
-      const result = await pool.query(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, created_order ASC`);
+      const result = await pool.query(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, created_order ASC`,
+      );
       return result.rows.map((row: unknown) => sessionFromRow(row));
     },
 
     async listSessions(filter) {
       const { where, params, limit } = sessionListSql(filter, (index) => `$${index}`);
-      const result = await pool.query(`SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`, params);
-      return toPage(result.rows.map((row: unknown) => sessionFromRow(row)), filter.limit);
+      const result = await pool.query(
+        `SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+        params,
+      );
+      return toPage(
+        result.rows.map((row: unknown) => sessionFromRow(row)),
+        filter.limit,
+      );
     },
 
     async appendEvent(sessionId, event) {

@@ -95,9 +95,14 @@ export class RedisBus implements SessionBus {
       bus.#subscriber.disconnect();
       throw error;
     }
-    bus.#heartbeat = setInterval(() => {
-      bus.#announce().catch((err: unknown) => options.log.warn({ err }, 'could not refresh instance presence in redis'));
-    }, Math.max(100, Math.floor(options.presenceTtlMs / 3)));
+    bus.#heartbeat = setInterval(
+      () => {
+        bus
+          .#announce()
+          .catch((err: unknown) => options.log.warn({ err }, 'could not refresh instance presence in redis'));
+      },
+      Math.max(100, Math.floor(options.presenceTtlMs / 3)),
+    );
     bus.#heartbeat.unref();
     return bus;
   }
@@ -126,7 +131,14 @@ export class RedisBus implements SessionBus {
   }
 
   async claim(sessionId: string, role: Role, holder: string, ttlMs: number): Promise<boolean> {
-    const won = await this.redis.eval(CLAIM_LUA, 1, presenceKey(sessionId, role), `${this.instanceId}/${holder}`, String(Math.max(1_000, ttlMs)), `${PREFIX}instance:`);
+    const won = await this.redis.eval(
+      CLAIM_LUA,
+      1,
+      presenceKey(sessionId, role),
+      `${this.instanceId}/${holder}`,
+      String(Math.max(1_000, ttlMs)),
+      `${PREFIX}instance:`,
+    );
     return won === 1;
   }
 
@@ -163,7 +175,14 @@ export class RedisBus implements SessionBus {
   }
 
   async countConnections(address: string, delta: number): Promise<number | null> {
-    const total = await this.redis.eval(COUNT_LUA, 1, `${PREFIX}connections:${address}`, this.instanceId, String(delta), `${PREFIX}instance:`);
+    const total = await this.redis.eval(
+      COUNT_LUA,
+      1,
+      `${PREFIX}connections:${address}`,
+      this.instanceId,
+      String(delta),
+      `${PREFIX}instance:`,
+    );
     return typeof total === 'number' ? total : null;
   }
 

@@ -88,7 +88,12 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     const query = parseOrReply(sessionListQuery, request.query ?? {}, reply, 'session list query');
     if (!query) return reply;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (after === null) return sendError(reply, 'BAD_MESSAGE', 'Invalid session list query at cursor: not a cursor this server returned.');
+    if (after === null)
+      return sendError(
+        reply,
+        'BAD_MESSAGE',
+        'Invalid session list query at cursor: not a cursor this server returned.',
+      );
     const page = await sessions.list({
       limit: query.limit ?? DEFAULT_PAGE,
       ...(query.status !== undefined ? { status: query.status } : {}),
@@ -112,7 +117,11 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     const params = parseOrReply(sessionParams, request.params, reply, 'session id');
     if (!params) return reply;
     if (!(await store.getSession(params.id))) return sendError(reply, 'SESSION_NOT_FOUND');
-    return { sessionId: params.id, events: await store.listEvents(params.id), verification: await store.verifyChain(params.id) };
+    return {
+      sessionId: params.id,
+      events: await store.listEvents(params.id),
+      verification: await store.verifyChain(params.id),
+    };
   });
 
   app.post('/api/sessions/:id/end', { preHandler: requireApiKey }, async (request, reply) => {
@@ -130,7 +139,10 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   app.get('/api/conversations/:conversationId/sessions', { preHandler: requireApiKey }, async (request, reply) => {
     const params = parseOrReply(conversationParams, request.params, reply, 'conversation id');
     if (!params) return reply;
-    return { conversationId: params.conversationId, sessions: await sessions.listByConversation(params.conversationId) };
+    return {
+      conversationId: params.conversationId,
+      sessions: await sessions.listByConversation(params.conversationId),
+    };
   });
 
   registerSupportCodes(app, sessions, deps.codeBook);

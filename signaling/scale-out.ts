@@ -26,6 +26,8 @@ export async function openSharedState(config: ServerConfig, log: FastifyBaseLogg
     return { bus, codeBook: memoryCodeBook(), redis: null, close: () => bus.close() };
   }
   const url = config.redisUrl;
-  const bus = await connecting('Redis', 'REDIS_URL', url, () => RedisBus.connect({ url, presenceTtlMs: config.presenceTtlMs, log }));
+  const bus = await connecting('Redis', 'REDIS_URL', url, () =>
+    RedisBus.connect({ url, presenceTtlMs: config.presenceTtlMs, log }),
+  );
   return { bus, codeBook: redisCodeBook(bus.redis), redis: bus.redis, close: () => bus.close() };
 }

@@ -49,7 +49,12 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // A failed connection is explained in one line; anything else keeps its stack.
-  const text = err instanceof Error ? (err.message.startsWith('Could not connect') ? err.message : (err.stack ?? err.message)) : String(err);
+  const text =
+    err instanceof Error
+      ? err.message.startsWith('Could not connect')
+        ? err.message
+        : (err.stack ?? err.message)
+      : String(err);
   process.stderr.write(`Failed to start: ${text}\n`);
   process.exit(1);
 });

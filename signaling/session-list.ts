@@ -37,14 +37,18 @@ export interface SessionListPage {
 }
 
 /** WHERE clause, its parameters and the LIMIT (one more than asked, to know whether a next page exists). */
-export function sessionListSql(filter: SessionListFilter, placeholder: (index: number) => string): { where: string; params: unknown[]; limit: number } {
+export function sessionListSql(
+  filter: SessionListFilter,
+  placeholder: (index: number) => string,
+): { where: string; params: unknown[]; limit: number } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const add = (value: unknown): string => {
     params.push(value);
     return placeholder(params.length);
   };
-  if (filter.status !== undefined && filter.status.length > 0) clauses.push(`status IN (${filter.status.map((s) => add(s)).join(', ')})`);
+  if (filter.status !== undefined && filter.status.length > 0)
+    clauses.push(`status IN (${filter.status.map((s) => add(s)).join(', ')})`);
   if (filter.agentName !== undefined) clauses.push(`agent_name = ${add(filter.agentName)}`);
   if (filter.conversationId !== undefined) clauses.push(`conversation_id = ${add(filter.conversationId)}`);
   if (filter.createdFrom !== undefined) clauses.push(`created_at >= ${add(filter.createdFrom)}`);
@@ -60,7 +64,10 @@ export function sessionListSql(filter: SessionListFilter, placeholder: (index: n
 export function toPage(rows: SessionRecord[], limit: number): SessionListPage {
   const sessions = rows.slice(0, limit);
   const last = sessions[sessions.length - 1];
-  return { sessions, next: rows.length > limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null };
+  return {
+    sessions,
+    next: rows.length > limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null,
+  };
 }
 
 const cursorJson = z.strictObject({ c: z.number().int().nonnegative(), i: z.string().min(1).max(128) });
@@ -80,7 +87,10 @@ export function decodeCursor(text: string): SessionListCursor | null {
 }
 
 const time = z.union([
-  z.string().regex(/^\d{1,15}$/).transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
   z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)),
 ]);
 
@@ -96,7 +106,12 @@ export const sessionListQuery = z.strictObject({
   conversation: z.string().min(1).max(256).optional(),
   from: time.optional(),
   to: time.optional(),
-  limit: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().positive().max(MAX_PAGE)).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/)
+    .transform(Number)
+    .pipe(z.number().int().positive().max(MAX_PAGE))
+    .optional(),
   cursor: z.string().min(1).max(512).optional(),
 });
 export type SessionListQuery = z.infer<typeof sessionListQuery>;

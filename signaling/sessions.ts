@@ -19,7 +19,15 @@ import {
 import { summarizeSession, type SessionSummary } from './audit-summary.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
-import { hashToken, SessionEndedError, type Actor, type AuditDataValue, type AuditEventInput, type SessionRecord, type Store } from './store.js';
+import {
+  hashToken,
+  SessionEndedError,
+  type Actor,
+  type AuditDataValue,
+  type AuditEventInput,
+  type SessionRecord,
+  type Store,
+} from './store.js';
 
 export interface CreatedSession {
   sessionId: string;
@@ -90,7 +98,12 @@ export class SessionLifecycle {
       controlGranted: false,
     };
     await this.store.createSession(record);
-    await this.append(id, { type: 'session-created', actor: 'api', at: now, data: { conversationId: record.conversationId, ...agentIdentity(record) } });
+    await this.append(id, {
+      type: 'session-created',
+      actor: 'api',
+      at: now,
+      data: { conversationId: record.conversationId, ...agentIdentity(record) },
+    });
     this.metrics.sessionsCreated.inc();
     this.log.info({ sessionId: id, conversationId: record.conversationId }, 'session created');
     const invite: CustomerInvite = {
@@ -128,13 +141,17 @@ export class SessionLifecycle {
   /** One page of sessions with their summaries, and where the next page starts. */
   async list(filter: SessionListFilter): Promise<{ sessions: SessionSummary[]; next: SessionListPage['next'] }> {
     const page = await this.store.listSessions(filter);
-    const sessions = await Promise.all(page.sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))));
+    const sessions = await Promise.all(
+      page.sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))),
+    );
     return { sessions, next: page.next };
   }
 
   async listByConversation(conversationId: string): Promise<SessionSummary[]> {
     const sessions = await this.store.listByConversation(conversationId);
-    return Promise.all(sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))));
+    return Promise.all(
+      sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))),
+    );
   }
 
   /** Apply an audit event reported by a peer whose role the server established. */
@@ -143,17 +160,22 @@ export class SessionLifecycle {
       return await this.applyPeerEvent(sessionId, role, event);
     } catch (error) {
       // Ended on another socket or instance between the status check and the append.
-      if (error instanceof SessionEndedError) return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
+      if (error instanceof SessionEndedError)
+        return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
       throw error;
     }
   }
 
   private async applyPeerEvent(sessionId: string, role: Role, event: PeerEvent): Promise<EventOutcome> {
     const session = await this.store.getSession(sessionId);
-    if (!session || session.status === 'ended') return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
+    if (!session || session.status === 'ended')
+      return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
     const at = this.now();
     const append = (input: AuditEventInput): Promise<void> =>
-      this.append(sessionId, role === 'agent' ? { ...input, data: { ...input.data, ...agentIdentity(session) } } : input);
+      this.append(
+        sessionId,
+        role === 'agent' ? { ...input, data: { ...input.data, ...agentIdentity(session) } } : input,
+      );
     switch (event.kind) {
       case 'consent-granted':
         if (session.status !== 'pending') return { ok: true };
@@ -168,7 +190,8 @@ export class SessionLifecycle {
         await this.end(sessionId, role, 'declined');
         return { ok: true };
       case 'connected':
-        if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
+        if (session.status === 'pending')
+          return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
         await append({ type: 'connected', actor: role, at, data: {} });
         if (session.status === 'consented') await this.store.updateSession(sessionId, { status: 'live' });
         return { ok: true };
@@ -176,7 +199,8 @@ export class SessionLifecycle {
         await append({ type: 'page-visited', actor: role, at, data: { url: event.url, title: event.title ?? null } });
         return { ok: true };
       case 'control-granted':
-        if (session.status === 'pending') return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
+        if (session.status === 'pending')
+          return { ok: false, code: 'FORBIDDEN', message: 'The customer has not consented yet.' };
         await append({ type: 'control-granted', actor: role, at, data: {} });
         await this.store.updateSession(sessionId, { controlGranted: true });
         return { ok: true };
@@ -198,7 +222,12 @@ export class SessionLifecycle {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return;
     try {
-      await this.append(sessionId, { type: 'disconnected', actor: role, at: this.now(), data: role === 'agent' ? agentIdentity(session) : {} });
+      await this.append(sessionId, {
+        type: 'disconnected',
+        actor: role,
+        at: this.now(),
+        data: role === 'agent' ? agentIdentity(session) : {},
+      });
     } catch (error) {
       if (!(error instanceof SessionEndedError)) throw error;
     }
@@ -239,22 +268,22 @@ export class SessionLifecycle {
     if (!this.webhook) return;
     const summary = summarizeSession(session, await this.store.listEvents(session.id));
     await this.webhook.send({
-        type: 'session.ended',
-        sessionId: summary.sessionId,
-        conversationId: summary.conversationId,
-        createdAt: summary.createdAt,
-        startedAt: summary.startedAt,
-        endedAt: summary.endedAt,
-        durationMs: summary.durationMs,
-        endedBy: summary.endedBy,
-        endReason: summary.endReason,
-        consent: summary.consent,
-        controlGranted: summary.controlGranted,
-        pagesVisited: summary.pagesVisited,
-        // Kept outside the server, the head hash lets the chat system detect a rewritten chain later.
-        auditEvents: summary.auditEvents,
-        auditHeadHash: summary.auditHeadHash,
-      });
+      type: 'session.ended',
+      sessionId: summary.sessionId,
+      conversationId: summary.conversationId,
+      createdAt: summary.createdAt,
+      startedAt: summary.startedAt,
+      endedAt: summary.endedAt,
+      durationMs: summary.durationMs,
+      endedBy: summary.endedBy,
+      endReason: summary.endReason,
+      consent: summary.consent,
+      controlGranted: summary.controlGranted,
+      pagesVisited: summary.pagesVisited,
+      // Kept outside the server, the head hash lets the chat system detect a rewritten chain later.
+      auditEvents: summary.auditEvents,
+      auditHeadHash: summary.auditHeadHash,
+    });
   }
 
   private async append(sessionId: string, event: AuditEventInput & { actor: Actor }): Promise<void> {

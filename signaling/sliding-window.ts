@@ -73,13 +73,23 @@ const countPair = (value: unknown): [number, number] => {
 };
 
 /** Counters in Redis, shared by every instance; time is the instance's clock (instances run NTP). */
-export function redisWindowStore(redis: Redis, prefix = 'cobrowse:rate:', now: () => number = Date.now): RateLimitStoreCtor {
+export function redisWindowStore(
+  redis: Redis,
+  prefix = 'cobrowse:rate:',
+  now: () => number = Date.now,
+): RateLimitStoreCtor {
   class RedisWindowStore implements RateLimitStore {
     incr(key: string, callback: Callback, timeWindow: number): void {
       const at = now();
       const window = Math.floor(at / timeWindow);
       redis
-        .eval(SLIDING_WINDOW_LUA, 2, `${prefix}${key}:${timeWindow}:${window}`, `${prefix}${key}:${timeWindow}:${window - 1}`, String(timeWindow))
+        .eval(
+          SLIDING_WINDOW_LUA,
+          2,
+          `${prefix}${key}:${timeWindow}:${window}`,
+          `${prefix}${key}:${timeWindow}:${window - 1}`,
+          String(timeWindow),
+        )
         .then(
           (answer) => {
             const [current, previous] = countPair(answer);

@@ -23,7 +23,17 @@ import {
   statusRow,
   verifyEventRows,
 } from './store-rows.js';
-import { endedEventInput, GENESIS_HASH, SessionEndedError, type AuditEvent, type AuditEventInput, type SessionEnd, type SessionPatch, type SessionRecord, type Store } from './store.js';
+import {
+  endedEventInput,
+  GENESIS_HASH,
+  SessionEndedError,
+  type AuditEvent,
+  type AuditEventInput,
+  type SessionEnd,
+  type SessionPatch,
+  type SessionRecord,
+  type Store,
+} from './store.js';
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -161,7 +171,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
     if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
     const lastRow: unknown = selectLastEvent.get(sessionId);
-    const event = nextAuditEvent(options.auditKey, sessionId, lastRow === undefined ? undefined : lastEventRow.parse(lastRow), input);
+    const event = nextAuditEvent(
+      options.auditKey,
+      sessionId,
+      lastRow === undefined ? undefined : lastEventRow.parse(lastRow),
+      input,
+    );
     insertEvent.run(rowFromEvent(event));
     updateChainHead.run({ id: sessionId, audit_count: event.seq, audit_head_hash: event.hash });
     return event;
@@ -169,15 +184,22 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const append = db.transaction(appendInTransaction);
 
-  const endOnce = db.transaction((id: string, end: SessionEnd): { session: SessionRecord; endedNow: boolean } | undefined => {
-    const current = getSession(id);
-    if (current === undefined) return undefined;
-    if (current.status === 'ended') return { session: current, endedNow: false };
-    appendInTransaction(id, normalizeAuditInput(endedEventInput(current, end)));
-    const ended = applySessionPatch(current, { status: 'ended', endedAt: end.at, endedBy: end.by, endReason: end.reason });
-    updateSessionRow.run(rowFromSession(ended));
-    return { session: ended, endedNow: true };
-  });
+  const endOnce = db.transaction(
+    (id: string, end: SessionEnd): { session: SessionRecord; endedNow: boolean } | undefined => {
+      const current = getSession(id);
+      if (current === undefined) return undefined;
+      if (current.status === 'ended') return { session: current, endedNow: false };
+      appendInTransaction(id, normalizeAuditInput(endedEventInput(current, end)));
+      const ended = applySessionPatch(current, {
+        status: 'ended',
+        endedAt: end.at,
+        endedBy: end.by,
+        endReason: end.reason,
+      });
+      updateSessionRow.run(rowFromSession(ended));
+      return { session: ended, endedNow: true };
+    },
+  );
 
   function readEventRows(sessionId: string): unknown[] {
     return selectEvents.all(sessionId);
@@ -219,8 +241,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async listSessions(filter) {
       const { where, params, limit } = sessionListSql(filter, () => '?');
-      const rows = db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`).all(...params);
-      return toPage(rows.map((row: unknown) => sessionFromRow(row)), filter.limit);
+      const rows = db
+        .prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`)
+        .all(...params);
+      return toPage(
+        rows.map((row: unknown) => sessionFromRow(row)),
+        filter.limit,
+      );
     },
 
     async appendEvent(sessionId, event) {
@@ -248,7 +275,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 }
 
 function migrate(db: Database.Database): void {
-  const current = z.number().int().nonnegative().parse(db.pragma('user_version', { simple: true }));
+  const current = z
+    .number()
+    .int()
+    .nonnegative()
+    .parse(db.pragma('user_version', { simple: true }));
   if (current > MIGRATIONS.length) {
     throw new Error(
       `database schema version ${current} is newer than this build supports (${MIGRATIONS.length}); upgrade the server`,

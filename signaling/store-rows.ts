@@ -154,7 +154,9 @@ export function normalizeAuditData(data: unknown): Record<string, AuditDataValue
   }
   const parsed = auditDataSchema.safeParse(data);
   if (!parsed.success) {
-    throw new TypeError(`audit event data must map names to strings, finite numbers, booleans or null: ${z.prettifyError(parsed.error)}`);
+    throw new TypeError(
+      `audit event data must map names to strings, finite numbers, booleans or null: ${z.prettifyError(parsed.error)}`,
+    );
   }
   const copy: Record<string, AuditDataValue> = {};
   for (const [key, value] of Object.entries(parsed.data)) {
@@ -192,14 +194,35 @@ export function normalizeAuditInput(event: AuditEventInput): AuditEventInput {
 }
 
 /** The next event of a chain whose last stored event is `last`, hashed under the key. */
-export function nextAuditEvent(auditKey: string, sessionId: string, last: { seq: number; hash: string } | undefined, input: AuditEventInput): AuditEvent {
-  const unhashed = { sessionId, seq: (last?.seq ?? 0) + 1, type: input.type, actor: input.actor, at: input.at, data: input.data };
+export function nextAuditEvent(
+  auditKey: string,
+  sessionId: string,
+  last: { seq: number; hash: string } | undefined,
+  input: AuditEventInput,
+): AuditEvent {
+  const unhashed = {
+    sessionId,
+    seq: (last?.seq ?? 0) + 1,
+    type: input.type,
+    actor: input.actor,
+    at: input.at,
+    data: input.data,
+  };
   const prevHash = last?.hash ?? GENESIS_HASH;
   return { ...unhashed, prevHash, hash: hashAuditEvent(auditKey, prevHash, unhashed) };
 }
 
 /** The audit_events row for an event. */
-export function rowFromEvent(event: AuditEvent): { session_id: string; seq: number; type: string; actor: string; at: number; data: string; prev_hash: string; hash: string } {
+export function rowFromEvent(event: AuditEvent): {
+  session_id: string;
+  seq: number;
+  type: string;
+  actor: string;
+  at: number;
+  data: string;
+  prev_hash: string;
+  hash: string;
+} {
   return {
     session_id: event.sessionId,
     seq: event.seq,

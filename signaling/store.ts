@@ -94,8 +94,7 @@ export interface AuditEvent extends AuditEventInput {
 }
 
 export type ChainVerification =
-  | { valid: true; events: number }
-  | { valid: false; events: number; brokenAt: number; reason: string };
+  { valid: true; events: number } | { valid: false; events: number; brokenAt: number; reason: string };
 
 /** How a session ends: who, why, when. */
 export interface SessionEnd {
@@ -159,7 +158,8 @@ export class SessionEndedError extends Error {
 export function endedEventInput(session: SessionRecord, end: SessionEnd): AuditEventInput {
   const durationMs = session.startedAt === null ? null : end.at - session.startedAt;
   // An automated agent that ends the session is named as one (see agentIdentity in sessions.ts).
-  const bot: Record<string, AuditDataValue> = end.by === 'agent' && session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {};
+  const bot: Record<string, AuditDataValue> =
+    end.by === 'agent' && session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {};
   return { type: 'ended', actor: end.by, at: end.at, data: { by: end.by, reason: end.reason, durationMs, ...bot } };
 }
 

@@ -19,7 +19,6 @@ export const SUPPORT_CODE_TTL_MS = 10 * 60 * 1000;
 /** Per address and minute, and over all addresses: code requests, and claim attempts (guessing). */
 export const SUPPORT_CODE_RATE = { create: 10, claim: 10, createGlobal: 1_000, claimGlobal: 300 };
 
-
 const claimBody = z.strictObject({ code: z.string().min(4).max(32) });
 
 /** Digits only, so "1234 5678", "1234-5678" and "12345678" are the same code. */
@@ -35,15 +34,31 @@ function sendError(reply: FastifyReply, code: ErrorCode, message: string): Fasti
   return reply.code(ERROR_CODES[code].http).send({ error: { code, message } });
 }
 
-export function registerSupportCodes(app: FastifyInstance, sessions: SessionLifecycle, book: SupportCodeBook, now: () => number = Date.now): void {
+export function registerSupportCodes(
+  app: FastifyInstance,
+  sessions: SessionLifecycle,
+  book: SupportCodeBook,
+  now: () => number = Date.now,
+): void {
   // 300 claims a minute over all addresses against 90 million codes: guessing a live one takes years.
-  const createRate = createLimiter(app, { name: 'code-create', perAddress: SUPPORT_CODE_RATE.create, global: SUPPORT_CODE_RATE.createGlobal, windowMs: 60_000 });
-  const claimRate = createLimiter(app, { name: 'code-claim', perAddress: SUPPORT_CODE_RATE.claim, global: SUPPORT_CODE_RATE.claimGlobal, windowMs: 60_000 });
+  const createRate = createLimiter(app, {
+    name: 'code-create',
+    perAddress: SUPPORT_CODE_RATE.create,
+    global: SUPPORT_CODE_RATE.createGlobal,
+    windowMs: 60_000,
+  });
+  const claimRate = createLimiter(app, {
+    name: 'code-claim',
+    perAddress: SUPPORT_CODE_RATE.claim,
+    global: SUPPORT_CODE_RATE.claimGlobal,
+    windowMs: 60_000,
+  });
 
   /** The customer's page asks for a code; it gets its own invite (customer token) with it. */
   app.post('/api/support-codes', async (request: FastifyRequest, reply) => {
     reply.header('access-control-allow-origin', '*');
-    if (!(await createRate(request))) return sendError(reply, 'RATE_LIMITED', 'Too many support codes requested; wait a minute.');
+    if (!(await createRate(request)))
+      return sendError(reply, 'RATE_LIMITED', 'Too many support codes requested; wait a minute.');
     const created = await sessions.create({ ttlSeconds: Math.ceil(SUPPORT_CODE_TTL_MS / 1000) * 6 });
     const expiresAt = now() + SUPPORT_CODE_TTL_MS;
     const entry = { sessionId: created.sessionId, agent: created.agent, expiresAt };
@@ -71,13 +86,18 @@ export function registerSupportCodes(app: FastifyInstance, sessions: SessionLife
 
   /** The agent console exchanges a code for the agent's link, once. */
   app.post('/api/support-codes/claim', async (request, reply) => {
-    if (!(await claimRate(request))) return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
+    if (!(await claimRate(request)))
+      return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
     const parsed = claimBody.safeParse(request.body ?? {});
     if (!parsed.success) return sendError(reply, 'BAD_MESSAGE', 'Send { "code": "1234 5678" }.');
     const entry = await book.take(normalizeCode(parsed.data.code), now());
     const session = entry ? await sessions.get(entry.sessionId) : undefined;
     if (!entry || !session || session.status === 'ended') {
-      return sendError(reply, 'SESSION_NOT_FOUND', 'That code is not valid or has expired. Ask the customer for a new one.');
+      return sendError(
+        reply,
+        'SESSION_NOT_FOUND',
+        'That code is not valid or has expired. Ask the customer for a new one.',
+      );
     }
     request.log.info({ sessionId: entry.sessionId }, 'support code claimed');
     return { sessionId: entry.sessionId, agent: entry.agent };

@@ -22,7 +22,12 @@ export class MirrorSheets {
 }
 
 /** Adopts the customer's sheets (CSS texts, each passed through `toMirrorCss`) and then the mirror's own. */
-export function setAdoptedSheets(root: Document | ShadowRoot, cssTexts: readonly string[], own: MirrorSheets, toMirrorCss: (css: string) => string): void {
+export function setAdoptedSheets(
+  root: Document | ShadowRoot,
+  cssTexts: readonly string[],
+  own: MirrorSheets,
+  toMirrorCss: (css: string) => string,
+): void {
   const doc = root.nodeType === 9 ? (root as Document) : root.ownerDocument;
   const view = doc?.defaultView;
   if (!doc || !view) return;

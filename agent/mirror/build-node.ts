@@ -5,15 +5,17 @@
  */
 import type { z } from 'zod';
 import type { blockedBox, elementNode } from '../../shared/protocol.js';
-import {
-  BLOCKED_ATTRIBUTE,
-  BLOCKED_TAG,
-  INERT_TAG,
-  INERT_TAG_ATTRIBUTE,
-  MASKED_ATTRIBUTE,
-} from './masked-style.js';
+import { BLOCKED_ATTRIBUTE, BLOCKED_TAG, INERT_TAG, INERT_TAG_ATTRIBUTE, MASKED_ATTRIBUTE } from './masked-style.js';
 import { rewriteInteractionCss } from './interaction-css.js';
-import { isInertTag, isUrlAttribute, isValidAttributeName, MIRROR_ATTRIBUTE_PREFIX, sanitizeAttribute, sanitizeCss, srcsetCandidates } from './sanitize.js';
+import {
+  isInertTag,
+  isUrlAttribute,
+  isValidAttributeName,
+  MIRROR_ATTRIBUTE_PREFIX,
+  sanitizeAttribute,
+  sanitizeCss,
+  srcsetCandidates,
+} from './sanitize.js';
 
 export type ElementNode = z.infer<typeof elementNode>;
 export type BlockedBox = z.infer<typeof blockedBox>;
@@ -26,7 +28,8 @@ export interface BuildContext {
 }
 
 /** The only policy a mirror document runs under; the first element of every mirrored <head>. */
-export const MIRROR_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; connect-src 'none'; worker-src 'none'; manifest-src 'none'";
+export const MIRROR_CSP =
+  "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; connect-src 'none'; worker-src 'none'; manifest-src 'none'";
 
 /** Marks the <style> that stands in for a <link> whose rules the capture sent. */
 export const LINK_STAND_IN_ATTRIBUTE = `${MIRROR_ATTRIBUTE_PREFIX}-link`;
@@ -41,8 +44,28 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /** Elements that cannot show the blocked label (void or replaced): a stand-in element takes their place. */
 const NO_LABEL_TAGS = new Set([
-  'img', 'input', 'textarea', 'select', 'video', 'audio', 'canvas', 'iframe', 'br', 'hr', 'wbr', 'area',
-  'col', 'embed', 'object', 'source', 'track', 'picture', 'svg', 'math', 'meter', 'progress',
+  'img',
+  'input',
+  'textarea',
+  'select',
+  'video',
+  'audio',
+  'canvas',
+  'iframe',
+  'br',
+  'hr',
+  'wbr',
+  'area',
+  'col',
+  'embed',
+  'object',
+  'source',
+  'track',
+  'picture',
+  'svg',
+  'math',
+  'meter',
+  'progress',
 ]);
 
 /** Attributes the mirror manages itself on customer elements; a customer change never removes them. */
@@ -148,8 +171,12 @@ function applyBlockedBox(element: Element, box: BlockedBox): void {
   const width = `${Math.max(0, box.w)}px`;
   const height = `${Math.max(0, box.h)}px`;
   for (const [property, value] of [
-    ['width', width], ['min-width', width], ['max-width', width],
-    ['height', height], ['min-height', height], ['max-height', height],
+    ['width', width],
+    ['min-width', width],
+    ['max-width', width],
+    ['height', height],
+    ['min-height', height],
+    ['max-height', height],
   ] as const) {
     style.setProperty(property, value, 'important');
   }

@@ -9,15 +9,37 @@ import type { DomFrame } from '../../shared/protocol.js';
 type SerializedNode = Extract<DomFrame, { t: 'snapshot' }>['nodes'][number];
 
 const SHADOW_HOST_TAGS = new Set([
-  'article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'main', 'nav', 'p', 'section', 'span',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'div',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'main',
+  'nav',
+  'p',
+  'section',
+  'span',
 ]);
 /** True when focus in the mirror is in something the agent types into (a field, contenteditable, or a nested frame). */
 export function hasEditingFocus(doc: Document): boolean {
   const active = doc.activeElement;
   if (!active || active === doc.body || active === doc.documentElement) return false;
   const tag = active.localName;
-  return tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'iframe' || (active as HTMLElement).isContentEditable;
+  return (
+    tag === 'input' ||
+    tag === 'textarea' ||
+    tag === 'select' ||
+    tag === 'iframe' ||
+    (active as HTMLElement).isContentEditable
+  );
 }
 
 export function rootsWithDoctype(nodes: readonly SerializedNode[]): Set<number> {
@@ -69,5 +91,10 @@ export function isDocument(node: unknown): node is Document {
 }
 
 export function isShadowRoot(node: unknown): node is ShadowRoot {
-  return typeof node === 'object' && node !== null && (node as Node).nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in node;
+  return (
+    typeof node === 'object' &&
+    node !== null &&
+    (node as Node).nodeType === Node.DOCUMENT_FRAGMENT_NODE &&
+    'host' in node
+  );
 }

@@ -57,7 +57,14 @@ export class FrameOrderError extends Error {
 }
 
 export class FrameOrder<S extends SnapshotPart, F extends SequencedFrame> {
-  readonly stats: FrameOrderStats = { framesApplied: 0, framesIgnored: 0, gaps: 0, duplicates: 0, resyncRequests: 0, snapshots: 0 };
+  readonly stats: FrameOrderStats = {
+    framesApplied: 0,
+    framesIgnored: 0,
+    gaps: 0,
+    duplicates: 0,
+    resyncRequests: 0,
+    snapshots: 0,
+  };
   readonly #handlers: FrameOrderHandlers<S, F>;
   readonly #checker = new SequenceChecker();
   #state: FrameOrderState = 'waiting';

@@ -55,11 +55,13 @@ function hoverChainAt(doc: Document, x: number, y: number): Element[] {
     break;
   }
   const chain: Element[] = [];
-  for (let node: Node | null = target; node !== null && chain.length < 4_096; ) {
+  for (let node: Node | null = target; node !== null && chain.length < 4_096;) {
     if (node.nodeType === 1) chain.push(node as Element);
-    if (node.parentNode !== null && node.parentNode.nodeType === 11 && 'host' in node.parentNode) node = (node.parentNode as ShadowRoot).host;
+    if (node.parentNode !== null && node.parentNode.nodeType === 11 && 'host' in node.parentNode)
+      node = (node.parentNode as ShadowRoot).host;
     else if (node.parentNode === doc) node = null;
-    else if (node.parentNode !== null && node.parentNode.nodeType === 9) node = (node.parentNode as Document).defaultView?.frameElement ?? null;
+    else if (node.parentNode !== null && node.parentNode.nodeType === 9)
+      node = (node.parentNode as Document).defaultView?.frameElement ?? null;
     else node = node.parentNode;
   }
   return chain;

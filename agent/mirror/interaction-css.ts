@@ -27,7 +27,12 @@ const REWRITES: ReadonlyArray<readonly [string, string]> = [
 
 function isNameChar(code: number): boolean {
   return (
-    (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95 || code >= 0x80
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 45 ||
+    code === 95 ||
+    code >= 0x80
   );
 }
 
@@ -75,7 +80,9 @@ export function rewriteInteractionCss(css: string): string {
       pending = [];
       segmentStart = i + 1;
     } else if (code === 58 && css.charCodeAt(i + 1) !== 58 && (i === 0 || css.charCodeAt(i - 1) !== 58)) {
-      const rewrite = REWRITES.find(([from]) => css.startsWith(from, i) && !isNameChar(css.charCodeAt(i + from.length)));
+      const rewrite = REWRITES.find(
+        ([from]) => css.startsWith(from, i) && !isNameChar(css.charCodeAt(i + from.length)),
+      );
       if (rewrite !== undefined) {
         pending.push([i, rewrite]);
         i += rewrite[0].length;

@@ -91,7 +91,6 @@ export interface MirrorStats {
   lastError: string | null;
 }
 
-
 /** A frame that does not fit the mirror's document: the mirror has drifted. */
 class MirrorApplyError extends Error {
   override name = 'MirrorApplyError';
@@ -531,7 +530,13 @@ export class Mirror {
         this.#register(node.id, element);
         if (node.m) this.#masked.add(node.id);
         if (node.blk) return;
-        if (node.v !== undefined || node.chk !== undefined || node.sel !== undefined || node.ind !== undefined || node.inv !== undefined) {
+        if (
+          node.v !== undefined ||
+          node.chk !== undefined ||
+          node.sel !== undefined ||
+          node.ind !== undefined ||
+          node.inv !== undefined
+        ) {
           const state: FormState = { v: node.v, chk: node.chk, sel: node.sel, ind: node.ind, inv: node.inv };
           deferred.push(() => applyFormState(element, state));
         }
@@ -558,7 +563,9 @@ export class Mirror {
     try {
       parent.insertBefore(child, next);
     } catch (error) {
-      throw new MirrorApplyError(`cannot insert into ${parent.nodeName}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new MirrorApplyError(
+        `cannot insert into ${parent.nodeName}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -586,7 +593,8 @@ export class Mirror {
   }
 
   #addFrameDocument(id: number, frame: Node, adopted: readonly string[], withDoctype: boolean): void {
-    const frameDocument = isElement(frame) && frame.localName === 'iframe' ? (frame as HTMLIFrameElement).contentDocument : null;
+    const frameDocument =
+      isElement(frame) && frame.localName === 'iframe' ? (frame as HTMLIFrameElement).contentDocument : null;
     if (!frameDocument) {
       // Not a frame the mirror can fill (e.g. an inert <object>): build it detached, out of sight.
       this.#register(id, ownerDocumentOf(frame).implementation.createHTMLDocument(''));
@@ -745,4 +753,3 @@ export class Mirror {
     }
   }
 }
-

@@ -67,7 +67,15 @@ const DROPPED_ATTRIBUTES = new Set([
 ]);
 
 /** Attributes whose text is shown, never loaded: a javascript:-looking value there is harmless prose. */
-const SHOWN_TEXT_ATTRIBUTES = new Set(['value', 'title', 'alt', 'placeholder', 'aria-label', 'aria-description', 'label']);
+const SHOWN_TEXT_ATTRIBUTES = new Set([
+  'value',
+  'title',
+  'alt',
+  'placeholder',
+  'aria-label',
+  'aria-description',
+  'label',
+]);
 
 /** SVG animation elements can set another attribute (e.g. href) to a value. */
 const SVG_ANIMATION_TAGS = new Set(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
@@ -86,12 +94,18 @@ const VALID_ATTRIBUTE_NAME = /^[A-Za-z_:][A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]*$/;
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'tel', 'sms', 'ftp', 'blob']);
 
 /** data: media types that render as images, fonts or media and never as a document that runs code. */
-const SAFE_DATA_TYPES = /^(image\/(png|jpe?g|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon|svg\+xml)|font\/[a-z0-9.+-]+|application\/(font-woff2?|x-font-[a-z0-9-]+|vnd\.ms-fontobject)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+|text\/css|text\/plain)([;,]|$)/;
+const SAFE_DATA_TYPES =
+  /^(image\/(png|jpe?g|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon|svg\+xml)|font\/[a-z0-9.+-]+|application\/(font-woff2?|x-font-[a-z0-9-]+|vnd\.ms-fontobject)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+|text\/css|text\/plain)([;,]|$)/;
 
 /** What a browser does to a URL before reading its scheme: drop tabs/newlines anywhere, trim C0 and spaces. */
 function normalizeUrlForScheme(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').toLowerCase();
+  return (
+    value
+      .replace(/[\t\n\r]/g, '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '')
+      .toLowerCase()
+  );
 }
 
 /** True when `value` may appear as a URL in the mirror: no javascript:, vbscript:, document-like data: or other scheme. */
@@ -111,7 +125,10 @@ export function isSafeUrl(value: string): boolean {
 /** True when `value` looks like a URL that would run code if navigated to or loaded as a document. */
 function looksLikeScriptUrl(value: string): boolean {
   const normalized = normalizeUrlForScheme(value);
-  return /^(javascript|vbscript|livescript|mocha):/.test(normalized) || /^data:\s*(text\/html|application\/xhtml|text\/xml|application\/xml|image\/svg)/.test(normalized);
+  return (
+    /^(javascript|vbscript|livescript|mocha):/.test(normalized) ||
+    /^data:\s*(text\/html|application\/xhtml|text\/xml|application\/xml|image\/svg)/.test(normalized)
+  );
 }
 
 /** True when setAttribute would accept `name` (a malformed name from the customer is skipped, never thrown on). */
@@ -134,13 +151,16 @@ export function sanitizeSrcset(value: string): string | null {
 
 /** Undoes CSS escapes (`\6a`, `\:`) so a scheme cannot hide behind them. */
 export function unescapeCss(value: string): string {
-  return value.replace(/\\([0-9a-fA-F]{1,6})\s?|\\([^\n0-9a-fA-F])/g, (_match, hex: string | undefined, char: string | undefined) => {
-    if (hex !== undefined) {
-      const codePoint = Number.parseInt(hex, 16);
-      return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '\uFFFD';
-    }
-    return char ?? '';
-  });
+  return value.replace(
+    /\\([0-9a-fA-F]{1,6})\s?|\\([^\n0-9a-fA-F])/g,
+    (_match, hex: string | undefined, char: string | undefined) => {
+      if (hex !== undefined) {
+        const codePoint = Number.parseInt(hex, 16);
+        return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '\uFFFD';
+      }
+      return char ?? '';
+    },
+  );
 }
 
 /** Quotes a URL as a CSS string. */
@@ -163,12 +183,21 @@ export function sanitizeCss(css: string, resolve?: (url: string) => string | nul
   return (
     css
       // url( "x" ) / url(x): the URL token, quoted or not.
-      .replace(/url\(\s*(?:"((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)'|((?:[^)\\\s]|\\[\s\S])*))\s*\)/gi, (_m, dq: string | undefined, sq: string | undefined, bare: string | undefined) => `url(${cssString(rewrite(dq ?? sq ?? bare ?? ''))})`)
+      .replace(
+        /url\(\s*(?:"((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)'|((?:[^)\\\s]|\\[\s\S])*))\s*\)/gi,
+        (_m, dq: string | undefined, sq: string | undefined, bare: string | undefined) =>
+          `url(${cssString(rewrite(dq ?? sq ?? bare ?? ''))})`,
+      )
       // @import "x" without url().
-      .replace(/@import\s+(?:"((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)')/gi, (_m, dq: string | undefined, sq: string | undefined) => `@import ${cssString(rewrite(dq ?? sq ?? ''))}`)
+      .replace(
+        /@import\s+(?:"((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)')/gi,
+        (_m, dq: string | undefined, sq: string | undefined) => `@import ${cssString(rewrite(dq ?? sq ?? ''))}`,
+      )
       // image-set("x" 1x) takes plain strings as URLs.
-      .replace(/((?:-webkit-)?image-set\()((?:"(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*'|[^)"'])*)\)/gi, (_m, head: string, body: string) =>
-        `${head}${body.replace(/"((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)'/g, (_s, dq: string | undefined, sq: string | undefined) => cssString(rewrite(dq ?? sq ?? '')))})`,
+      .replace(
+        /((?:-webkit-)?image-set\()((?:"(?:[^"\\]|\\[\s\S])*"|'(?:[^'\\]|\\[\s\S])*'|[^)"'])*)\)/gi,
+        (_m, head: string, body: string) =>
+          `${head}${body.replace(/"((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)'/g, (_s, dq: string | undefined, sq: string | undefined) => cssString(rewrite(dq ?? sq ?? '')))})`,
       )
       .replace(/expression\s*\(/gi, 'invalid(')
       .replace(/-moz-binding\s*:/gi, 'invalid-binding:')
@@ -195,7 +224,10 @@ export function sanitizeAttribute(tag: string, name: string, value: string): str
   if (lowerTag === 'link' && lowerName === 'rel' && /\b(import|serviceworker|manifest)\b/i.test(value)) return null;
   if (SVG_ANIMATION_TAGS.has(lowerTag)) {
     if (lowerName === 'attributename' && /^\s*(on|(xlink:)?href\b)/i.test(value)) return null;
-    if (SVG_ANIMATION_VALUE_ATTRIBUTES.has(lowerName) && value.split(';').some((part) => looksLikeScriptUrl(part) || !isSafeUrl(part.trim()))) {
+    if (
+      SVG_ANIMATION_VALUE_ATTRIBUTES.has(lowerName) &&
+      value.split(';').some((part) => looksLikeScriptUrl(part) || !isSafeUrl(part.trim()))
+    ) {
       return null;
     }
   }

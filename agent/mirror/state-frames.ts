@@ -27,7 +27,11 @@ export function scrollNodeTo(node: Node, x: number, y: number): boolean {
  * in a field of the mirror (typing with control): removeAllRanges would take
  * the caret out of the field the agent types in.
  */
-export function applySelection(doc: Document, frame: SelectionFrame, resolve: (id: number) => Node | undefined): boolean {
+export function applySelection(
+  doc: Document,
+  frame: SelectionFrame,
+  resolve: (id: number) => Node | undefined,
+): boolean {
   if (hasEditingFocus(doc)) return true;
   const range = frame.ranges[0];
   const selection = doc.getSelection();

@@ -66,7 +66,11 @@ export class TopLayerReplay {
   #lastReapply = -Infinity;
 
   /** Shows `layer` (bottom to top) in place of what was shown; `resolve` maps ids to mirror nodes. */
-  apply(layer: ReadonlyArray<{ id: number; k: TopLayerKind }>, resolve: (id: number) => Node | undefined, consoleDocument: Document): void {
+  apply(
+    layer: ReadonlyArray<{ id: number; k: TopLayerKind }>,
+    resolve: (id: number) => Node | undefined,
+    consoleDocument: Document,
+  ): void {
     const wanted: Array<{ el: Element; k: TopLayerKind }> = [];
     for (const { id, k } of layer) {
       const node = resolve(id);
@@ -75,7 +79,8 @@ export class TopLayerReplay {
     const focused = deepActiveElement(consoleDocument);
     // Close what should not be open, top first; then open in order what is not open yet.
     for (const shown of [...this.#shown].reverse()) {
-      if (!wanted.some((entry) => entry.el === shown.el && entry.k === shown.k) && isOpenAs(shown.el, shown.k)) this.#try(() => close(shown.el, shown.k));
+      if (!wanted.some((entry) => entry.el === shown.el && entry.k === shown.k) && isOpenAs(shown.el, shown.k))
+        this.#try(() => close(shown.el, shown.k));
     }
     // A later entry must be above an earlier one: reopen from the first one whose order changed.
     let reopenFrom = wanted.findIndex((entry, i) => this.#shown[i]?.el !== entry.el || !isOpenAs(entry.el, entry.k));
@@ -92,7 +97,8 @@ export class TopLayerReplay {
     }
     this.#shown = wanted;
     this.#last = () => this.apply(layer, resolve, consoleDocument);
-    if (focused !== null && deepActiveElement(consoleDocument) !== focused && focused instanceof HTMLElement) focused.focus({ preventScroll: true });
+    if (focused !== null && deepActiveElement(consoleDocument) !== focused && focused instanceof HTMLElement)
+      focused.focus({ preventScroll: true });
   }
 
   /** Forgets the state (a new snapshot built a new document). */

@@ -61,8 +61,10 @@ export interface AgentSessionOptions {
 
 /** Refusals because another console holds the agent's place before the console stops trying. */
 const ROLE_TAKEN_ATTEMPTS = 4;
-const ROLE_TAKEN_RETRYING = 'This session is open in another console (a colleague, or this link in another tab). Waiting for it to close…';
-const ROLE_TAKEN_FINAL = 'This session is open in another console (a colleague, or this link in another tab). Close it there, then reload this page.';
+const ROLE_TAKEN_RETRYING =
+  'This session is open in another console (a colleague, or this link in another tab). Waiting for it to close…';
+const ROLE_TAKEN_FINAL =
+  'This session is open in another console (a colleague, or this link in another tab). Close it there, then reload this page.';
 
 const INVALID_MESSAGES: Record<string, string> = {
   UNAUTHORIZED: 'This link is not valid. Ask for a new co-browsing link.',
@@ -147,7 +149,8 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     });
     this.#signaling.on('ended', ({ reason }) => this.#finish(reason));
     this.#signaling.on('state', (state) => {
-      if (state === 'reconnecting' && !this.#channel?.open && this.#roleTakenRefusals === 0) this.#setState('reconnecting', 'Reconnecting to the server…');
+      if (state === 'reconnecting' && !this.#channel?.open && this.#roleTakenRefusals === 0)
+        this.#setState('reconnecting', 'Reconnecting to the server…');
     });
     this.#signaling.on('refused', ({ error }) => {
       if (error !== 'ROLE_TAKEN' || this.#channel?.open) return;
@@ -164,7 +167,10 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#signaling.on('closed', ({ error, reason }) => {
       if (this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
       if (error && INVALID_MESSAGES[error]) {
-        this.#setState(error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION' ? 'invalid' : 'ended', INVALID_MESSAGES[error]!);
+        this.#setState(
+          error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION' ? 'invalid' : 'ended',
+          INVALID_MESSAGES[error]!,
+        );
       } else if (!this.#channel?.open) {
         this.#setState('ended', reason || 'The connection to the server was closed.');
       }
@@ -274,7 +280,14 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
    * Allow to the first frame). An answering peer stays inert until signaled.
    */
   #prepareSparePeer(): void {
-    if (this.#sparePeer || !this.#consented || this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
+    if (
+      this.#sparePeer ||
+      !this.#consented ||
+      this.#state === 'ended' ||
+      this.#state === 'invalid' ||
+      this.#state === 'refused'
+    )
+      return;
     try {
       this.#sparePeer = this.#createAnsweringPeer();
     } catch {
@@ -305,7 +318,10 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       this.#forgetActions();
       if (this.#controlGranted) this.#setControl(false, 'connection');
       if (this.#state !== 'ended') {
-        this.#setState(this.#customerPresent ? 'reconnecting' : 'waiting-for-customer', 'Lost the customer’s page; the view may be out of date.');
+        this.#setState(
+          this.#customerPresent ? 'reconnecting' : 'waiting-for-customer',
+          'Lost the customer’s page; the view may be out of date.',
+        );
         this.#prepareSparePeer();
       }
     });

@@ -68,7 +68,9 @@ export function countNodes(doc: Document): number {
  * minute, class and attribute toggles, and an animation that changes style
  * every frame.
  */
-export function runActivity(durationMs: number): Promise<{ chars: number; rows: number; toggles: number; frames: number; scrolls: number }> {
+export function runActivity(
+  durationMs: number,
+): Promise<{ chars: number; rows: number; toggles: number; frames: number; scrolls: number }> {
   const doc = document;
   const input = doc.getElementById('search') as HTMLInputElement;
   const list = doc.getElementById('list') as HTMLUListElement;
@@ -133,5 +135,7 @@ try {
 
 /** The longest long task (≥ 50 ms) that ended after `from` (performance.now() time), or 0. */
 export function longestTaskSince(from: number): number {
-  return longTasks.filter((entry) => entry.startTime + entry.duration >= from).reduce((max, entry) => Math.max(max, entry.duration), 0);
+  return longTasks
+    .filter((entry) => entry.startTime + entry.duration >= from)
+    .reduce((max, entry) => Math.max(max, entry.duration), 0);
 }

@@ -47,7 +47,8 @@ async function snapshot(): Promise<SnapshotRun> {
   const ms = performance.now() - started;
   const peakHeap = heap.stop();
   const nodes = engine.stats.nodes;
-  if (engine.stats.snapshots !== 1 || engine.stats.errors !== 0) throw new Error(`snapshot failed: ${JSON.stringify(engine.stats)}`);
+  if (engine.stats.snapshots !== 1 || engine.stats.errors !== 0)
+    throw new Error(`snapshot failed: ${JSON.stringify(engine.stats)}`);
   return { ms, bytes: wireBytes, messages, peakHeap, longestTask: longestTaskSince(started), nodes };
 }
 
@@ -71,4 +72,16 @@ function stop(): void {
   collectGarbage();
 }
 
-Object.assign(window, { __bench: { gc: collectGarbage, recorder: 'ours', snapshot, sizes: () => null, startRecording, activity, stop, countNodes: () => countNodes(document), runActivity } });
+Object.assign(window, {
+  __bench: {
+    gc: collectGarbage,
+    recorder: 'ours',
+    snapshot,
+    sizes: () => null,
+    startRecording,
+    activity,
+    stop,
+    countNodes: () => countNodes(document),
+    runActivity,
+  },
+});

@@ -23,7 +23,14 @@ async function snapshot(): Promise<SnapshotRun> {
   const peakHeap = heap.stop();
   const types = events.map((event) => (event as { type: number }).type);
   if (!types.includes(2)) throw new Error(`rrweb emitted no full snapshot: ${JSON.stringify(types)}`);
-  return { ms, bytes: 0, messages: events.length, peakHeap, longestTask: longestTaskSince(started), nodes: countNodes(document) };
+  return {
+    ms,
+    bytes: 0,
+    messages: events.length,
+    peakHeap,
+    longestTask: longestTaskSince(started),
+    nodes: countNodes(document),
+  };
 }
 
 /** Sizes of the snapshot events, computed apart so JSON and gzip never count as recording time. */
@@ -54,4 +61,16 @@ function stop(): void {
   collectGarbage();
 }
 
-Object.assign(window, { __bench: { gc: collectGarbage, recorder: 'rrweb', snapshot, sizes, startRecording, activity, stop, countNodes: () => countNodes(document), runActivity } });
+Object.assign(window, {
+  __bench: {
+    gc: collectGarbage,
+    recorder: 'rrweb',
+    snapshot,
+    sizes,
+    startRecording,
+    activity,
+    stop,
+    countNodes: () => countNodes(document),
+    runActivity,
+  },
+});

@@ -483,7 +483,13 @@ export class CaptureEngine {
       if (elementProto !== undefined) {
         this.#patches.patchMethod(elementProto, 'attachShadow', (host, _args, root) => {
           this.#whileCapturing(() => {
-            if (typeof root !== 'object' || root === null || !isShadowRoot(root as Node) || (root as ShadowRoot).mode !== 'open') return;
+            if (
+              typeof root !== 'object' ||
+              root === null ||
+              !isShadowRoot(root as Node) ||
+              (root as ShadowRoot).mode !== 'open'
+            )
+              return;
             // A host serialized before it got its root: add the root as a subtree. Otherwise the walk finds it.
             if (!this.#run.ids.has(host as Node)) return;
             this.#observeRoot(root as ShadowRoot);
@@ -524,7 +530,10 @@ export class CaptureEngine {
     if (this.#state !== 'running' || this.#flushFrame !== null || this.#flushTimer !== null) return;
     const flush = (): void => this.#flush();
     try {
-      this.#flushFrame = this.#win === globalThis ? pristine.requestAnimationFrame.call(globalThis, flush) : this.#win.requestAnimationFrame(flush);
+      this.#flushFrame =
+        this.#win === globalThis
+          ? pristine.requestAnimationFrame.call(globalThis, flush)
+          : this.#win.requestAnimationFrame(flush);
     } catch (error) {
       this.#onError(error);
     }
@@ -532,7 +541,11 @@ export class CaptureEngine {
   }
 
   #cancelFlush(): void {
-    if (this.#flushFrame !== null) (this.#win === globalThis ? pristine.cancelAnimationFrame : this.#win.cancelAnimationFrame).call(this.#win, this.#flushFrame);
+    if (this.#flushFrame !== null)
+      (this.#win === globalThis ? pristine.cancelAnimationFrame : this.#win.cancelAnimationFrame).call(
+        this.#win,
+        this.#flushFrame,
+      );
     if (this.#flushTimer !== null) this.#win.clearTimeout(this.#flushTimer);
     this.#flushFrame = null;
     this.#flushTimer = null;
@@ -665,7 +678,8 @@ export class CaptureEngine {
   /** Told once per failure streak: never a silent "live" view of a page that is not being shared. */
   #fail(error: unknown): void {
     // Not `instanceof Error`: the page's errors may come from another realm (an iframe).
-    const message: unknown = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+    const message: unknown =
+      typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
     const reason = typeof message === 'string' ? message : String(error);
     try {
       this.#onFailure?.(reason.slice(0, 300));

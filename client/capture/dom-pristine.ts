@@ -17,7 +17,6 @@ function getterOf<T, R>(proto: object, name: string): Getter<T, R> {
   throw new TypeError(`no accessor ${name}`);
 }
 
-
 const D = Document.prototype;
 const N = Node.prototype;
 const E = Element.prototype;

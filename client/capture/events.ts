@@ -11,16 +11,40 @@ import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { PrototypePatches } from './patches.js';
 import { iframeDocument, isEmptyFormState, type FormState, type Serializer } from './serialize.js';
 import { pristine } from '../pristine.js';
-import { activeElementOf, bodyOf, closestOf, documentElementOf, localNameOf, nodeTypeOf, shadowRootOf } from './dom-read.js';
+import {
+  activeElementOf,
+  bodyOf,
+  closestOf,
+  documentElementOf,
+  localNameOf,
+  nodeTypeOf,
+  shadowRootOf,
+} from './dom-read.js';
 
 type Unsequenced<T> = T extends { seq: number } ? Omit<T, 'seq'> : never;
 /** A DOM frame before the engine gives it its seq. */
-export type PendingDomFrame = Unsequenced<Extract<ChannelMessage, { t: 'input' | 'scroll' | 'viewport' | 'focus' | 'selection' | 'media' }>>;
+export type PendingDomFrame = Unsequenced<
+  Extract<ChannelMessage, { t: 'input' | 'scroll' | 'viewport' | 'focus' | 'selection' | 'media' }>
+>;
 export type PointerMessage = Extract<ChannelMessage, { t: 'pointer' }>;
 
 const ROOT_EVENTS = [
-  'input', 'change', 'reset', 'click', 'keyup', 'scroll', 'play', 'pause', 'seeked', 'load', 'focusin', 'focusout',
-  'toggle', 'close', 'cancel', 'fullscreenchange',
+  'input',
+  'change',
+  'reset',
+  'click',
+  'keyup',
+  'scroll',
+  'play',
+  'pause',
+  'seeked',
+  'load',
+  'focusin',
+  'focusout',
+  'toggle',
+  'close',
+  'cancel',
+  'fullscreenchange',
 ] as const;
 const POINTER_EVENTS = ['pointermove', 'pointerdown', 'pointerout'] as const;
 const MAX_SELECTION_RANGES = 64;
@@ -79,7 +103,13 @@ export class EventCapture {
 
   get pending(): boolean {
     return (
-      this.#inputs.size > 0 || this.#scrolls.size > 0 || this.#media.size > 0 || this.#viewport || this.#focus || this.#selection || this.#pointer !== null
+      this.#inputs.size > 0 ||
+      this.#scrolls.size > 0 ||
+      this.#media.size > 0 ||
+      this.#viewport ||
+      this.#focus ||
+      this.#selection ||
+      this.#pointer !== null
     );
   }
 
@@ -103,7 +133,8 @@ export class EventCapture {
         this.#selection = true;
         this.#o.schedule();
       });
-      for (const type of POINTER_EVENTS) this.#listen(root, type, (event) => this.#onPointer(root as Document, event as PointerEvent));
+      for (const type of POINTER_EVENTS)
+        this.#listen(root, type, (event) => this.#onPointer(root as Document, event as PointerEvent));
     }
   }
 
@@ -243,7 +274,8 @@ export class EventCapture {
       }
       break;
     }
-    if (active === null || active === bodyOf(this.#o.topDocument) || active === documentElementOf(this.#o.topDocument)) return null;
+    if (active === null || active === bodyOf(this.#o.topDocument) || active === documentElementOf(this.#o.topDocument))
+      return null;
     return active;
   }
 
@@ -293,7 +325,13 @@ export class EventCapture {
         const option = options[i];
         if (option === undefined) continue;
         const optionId = ids.idOf(option);
-        if (optionId !== undefined) this.#emitIfChanged(option, optionId, serializer.formState(option, serializer.decisionOf(option), true), frames);
+        if (optionId !== undefined)
+          this.#emitIfChanged(
+            option,
+            optionId,
+            serializer.formState(option, serializer.decisionOf(option), true),
+            frames,
+          );
       }
       return;
     }
@@ -357,7 +395,10 @@ export class EventCapture {
         if (nodeTypeOf(target) === 1) this.queueMedia(target as Element);
         return;
       case 'load':
-        if (nodeTypeOf(target) === 1 && (localNameOf(target as Element) === 'iframe' || localNameOf(target as Element) === 'frame')) {
+        if (
+          nodeTypeOf(target) === 1 &&
+          (localNameOf(target as Element) === 'iframe' || localNameOf(target as Element) === 'frame')
+        ) {
           this.#o.onIframeLoad(target as Element);
         }
         return;
@@ -420,7 +461,11 @@ function formKey(state: FormState): string {
  * script reach the input pipeline (setting a default value or option
  * changes an attribute or the children, which the mutation path notices).
  */
-export function patchFormSetters(win: Window & typeof globalThis, patches: PrototypePatches, onChange: (el: Element) => void): void {
+export function patchFormSetters(
+  win: Window & typeof globalThis,
+  patches: PrototypePatches,
+  onChange: (el: Element) => void,
+): void {
   const setters: Array<[object | undefined, string[]]> = [
     [win.HTMLInputElement?.prototype, ['value', 'checked', 'indeterminate', 'valueAsNumber', 'valueAsDate']],
     [win.HTMLTextAreaElement?.prototype, ['value']],

@@ -212,7 +212,10 @@ export interface MaskAncestry {
 export function maskAncestry(el: Element, config: MaskConfig, parent?: MaskAncestry): MaskAncestry {
   const selector = config.anyMarkerSelector;
   if (parent === undefined) {
-    return { marked: selector === undefined || closestComposed(el, selector, true), editableAttr: closestOf(el, EDITABLE) };
+    return {
+      marked: selector === undefined || closestComposed(el, selector, true),
+      editableAttr: closestOf(el, EDITABLE),
+    };
   }
   let marked = parent.marked || selector === undefined;
   if (!marked) {
@@ -235,12 +238,19 @@ export function rootAncestry(owner: MaskAncestry): MaskAncestry {
  * its field's names and labels). `ancestry`, when given, must be
  * `maskAncestry(el, config, …)` for the tree as it is now.
  */
-export function describeField(el: Element, config: MaskConfig, labelIndex?: LabelIndex, ancestry?: MaskAncestry): FieldDescriptor {
+export function describeField(
+  el: Element,
+  config: MaskConfig,
+  labelIndex?: LabelIndex,
+  ancestry?: MaskAncestry,
+): FieldDescriptor {
   const { owner, editable } = valueOwner(el, ancestry);
   const tag = localNameOf(owner).toLowerCase();
   // Without the combined selector (a hand-built config) every marker is checked one by one.
   const anyMarker =
-    ancestry !== undefined ? ancestry.marked : config.anyMarkerSelector === undefined || closestComposed(el, config.anyMarkerSelector, true);
+    ancestry !== undefined
+      ? ancestry.marked
+      : config.anyMarkerSelector === undefined || closestComposed(el, config.anyMarkerSelector, true);
   const descriptor: FieldDescriptor = {
     tag,
     markedMask: anyMarker && closestComposed(el, MASK_MARKER),
@@ -254,7 +264,8 @@ export function describeField(el: Element, config: MaskConfig, labelIndex?: Labe
   if (tag === 'input') {
     // The property normalises case and maps unknown types to 'text'.
     const type = (owner as { type?: unknown }).type;
-    descriptor.type = typeof type === 'string' ? type.toLowerCase() : (attribute(owner, 'type') ?? 'text').toLowerCase();
+    descriptor.type =
+      typeof type === 'string' ? type.toLowerCase() : (attribute(owner, 'type') ?? 'text').toLowerCase();
   }
   descriptor.name = attribute(owner, 'name');
   descriptor.id = owner.id === '' ? undefined : owner.id;

@@ -288,14 +288,54 @@ export function isSensitiveAttribute(attrName: string): boolean {
  * path's coordinates easily make a 13-digit run).
  */
 const NUMERIC_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'd', 'points', 'viewbox', 'transform', 'gradienttransform', 'patterntransform', 'coords', 'path',
-  'x', 'y', 'x1', 'x2', 'y1', 'y2', 'cx', 'cy', 'r', 'rx', 'ry', 'dx', 'dy', 'fx', 'fy',
-  'width', 'height', 'offset', 'stroke-dasharray', 'keytimes', 'keysplines', 'keypoints', 'values',
-  'kernelmatrix', 'tablevalues', 'stddeviation', 'rotate', 'sizes',
+  'd',
+  'points',
+  'viewbox',
+  'transform',
+  'gradienttransform',
+  'patterntransform',
+  'coords',
+  'path',
+  'x',
+  'y',
+  'x1',
+  'x2',
+  'y1',
+  'y2',
+  'cx',
+  'cy',
+  'r',
+  'rx',
+  'ry',
+  'dx',
+  'dy',
+  'fx',
+  'fy',
+  'width',
+  'height',
+  'offset',
+  'stroke-dasharray',
+  'keytimes',
+  'keysplines',
+  'keypoints',
+  'values',
+  'kernelmatrix',
+  'tablevalues',
+  'stddeviation',
+  'rotate',
+  'sizes',
 ]);
 
 /** Attributes whose value the agent's browser fetches: their cards must pass Luhn so numeric CDN paths keep loading. */
-const RESOURCE_URL_ATTRIBUTES: ReadonlySet<string> = new Set(['src', 'srcset', 'imagesrcset', 'poster', 'data', 'background', 'xlink:href']);
+const RESOURCE_URL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'src',
+  'srcset',
+  'imagesrcset',
+  'poster',
+  'data',
+  'background',
+  'xlink:href',
+]);
 
 /** Masks one attribute value of an element whose decision is already known (`strict`: the customer is typing). */
 export function maskAttributeByDecision(
@@ -326,7 +366,11 @@ export function maskAttribute(
 }
 
 /** Masks a form value (input value, selected option, contenteditable text) under its field's decision. */
-export function maskInputValue(decision: MaskDecision, value: string, strict = false): { value: string; masked: boolean } {
+export function maskInputValue(
+  decision: MaskDecision,
+  value: string,
+  strict = false,
+): { value: string; masked: boolean } {
   if (decision !== 'clear') return { value: maskValue(value), masked: true };
   const free = maskNumbers(value, { strict });
   return { value: free.text, masked: free.masked };
@@ -338,7 +382,11 @@ const WHITESPACE_ONLY = /^\s*$/;
  * Masks a text node under its parent's decision; whitespace-only text in a
  * masked element is layout, not a value, and stays as it is.
  */
-export function maskTextContent(decision: MaskDecision, text: string, options?: NumberMaskOptions): { text: string; masked: boolean } {
+export function maskTextContent(
+  decision: MaskDecision,
+  text: string,
+  options?: NumberMaskOptions,
+): { text: string; masked: boolean } {
   if (decision === 'clear') return maskNumbers(text, options);
   if (WHITESPACE_ONLY.test(text)) return { text, masked: false };
   return { text: maskValue(text), masked: true };

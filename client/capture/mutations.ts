@@ -146,7 +146,8 @@ export class MutationCollector {
           if (record.previousSibling === null && record.nextSibling === null) this.#touched.add(record.target);
         }
       } else if (record.type === 'attributes') {
-        if (record.attributeName !== null) this.#changes.push({ kind: 'attribute', el: record.target as Element, name: record.attributeName });
+        if (record.attributeName !== null)
+          this.#changes.push({ kind: 'attribute', el: record.target as Element, name: record.attributeName });
       } else {
         this.#changes.push({ kind: 'text', node: record.target as CharacterData });
       }
@@ -278,7 +279,8 @@ export class MutationCollector {
     for (const [el, names] of attrDirty) {
       if (serializedNow.has(el)) continue;
       const id = ids.idOf(el);
-      if (id === undefined || this.#removedInMirror.has(el) || !el.isConnected || localNameOf(el) === 'script') continue;
+      if (id === undefined || this.#removedInMirror.has(el) || !el.isConnected || localNameOf(el) === 'script')
+        continue;
       const decision = serializer.decisionOf(el);
       const changes: Record<string, string | null> = {};
       let any = false;
@@ -312,7 +314,11 @@ export class MutationCollector {
     this.#collectSheets(batch);
     serializedNow.clear();
     const empty =
-      batch.removes.length === 0 && batch.adds.length === 0 && batch.attrs.length === 0 && batch.texts.length === 0 && batch.sheets.length === 0;
+      batch.removes.length === 0 &&
+      batch.adds.length === 0 &&
+      batch.attrs.length === 0 &&
+      batch.texts.length === 0 &&
+      batch.sheets.length === 0;
     return empty ? null : batch;
   }
 
@@ -335,7 +341,8 @@ export class MutationCollector {
       for (const neighbour of serializer.runNeighbourTexts(node)) recheck.add(neighbour);
     }
     for (const node of recheck) {
-      if (textDirty.has(node) || serializedNow.has(node) || this.#removedInMirror.has(node) || !node.isConnected) continue;
+      if (textDirty.has(node) || serializedNow.has(node) || this.#removedInMirror.has(node) || !node.isConnected)
+        continue;
       const id = ids.idOf(node);
       if (id !== undefined) this.#pushText(node, id, batch, true);
     }
@@ -405,7 +412,10 @@ export class MutationCollector {
       group.sort((a, b) => (a.compareDocumentPosition(b) & 4 /* FOLLOWING */ ? 1 : -1));
       for (const node of group) {
         let next = node.nextSibling;
-        while (next !== null && (isOwnUi(next) || (!ids.has(next) && !members.has(next)) || this.#removedInMirror.has(next))) {
+        while (
+          next !== null &&
+          (isOwnUi(next) || (!ids.has(next) && !members.has(next)) || this.#removedInMirror.has(next))
+        ) {
           next = next.nextSibling;
         }
         const nx = next === null ? null : (ids.idOf(next) ?? null);

@@ -53,7 +53,8 @@ export class PrototypePatches {
     if (!redefine(proto, name, { ...descriptor, value: wrapper })) return;
     this.#restorers.push(() => {
       active = false;
-      if (Object.getOwnPropertyDescriptor(proto, name)?.value === wrapper) Object.defineProperty(proto, name, descriptor);
+      if (Object.getOwnPropertyDescriptor(proto, name)?.value === wrapper)
+        Object.defineProperty(proto, name, descriptor);
     });
   }
 

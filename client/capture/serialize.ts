@@ -8,13 +8,33 @@
 import type { SerializedNode } from '../../shared/protocol.js';
 import { hasDigit, maskCss, maskNumbers, runEdges } from '../../shared/sensitive-numbers.js';
 import { decideField, maskAttributeByDecision, maskInputValue, maskTextContent, type MaskDecision } from './mask.js';
-import { LabelIndex, describeField, maskAncestry, rootAncestry, type MaskAncestry, type MaskConfig } from './mask-dom.js';
+import {
+  LabelIndex,
+  describeField,
+  maskAncestry,
+  rootAncestry,
+  type MaskAncestry,
+  type MaskConfig,
+} from './mask-dom.js';
 import type { NodeIds } from './node-ids.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue } from './urls.js';
-import { attributesOf, childNodesOf, closestOf, containsOf, getAttr, hasAttr, localNameOf, namespaceOf, nodeTypeOf, parentElementOf, parentNodeOf, shadowRootOf } from './dom-read.js';
+import {
+  attributesOf,
+  childNodesOf,
+  closestOf,
+  containsOf,
+  getAttr,
+  hasAttr,
+  localNameOf,
+  namespaceOf,
+  nodeTypeOf,
+  parentElementOf,
+  parentNodeOf,
+  shadowRootOf,
+} from './dom-read.js';
 
 export type ElementRecord = Extract<SerializedNode, { k: 'el' }>;
 export type TextRecord = Extract<SerializedNode, { k: 'text' }>;
@@ -315,7 +335,15 @@ export class Serializer {
   visit(node: Node, parentId: number, fresh: boolean): Visited | null {
     if (this.#o.isOwnUi(node)) return null;
     const type = nodeTypeOf(node);
-    if (type !== ELEMENT_NODE && type !== TEXT_NODE && type !== CDATA_SECTION_NODE && type !== COMMENT_NODE && type !== DOCUMENT_TYPE_NODE && type !== DOCUMENT_NODE && type !== DOCUMENT_FRAGMENT_NODE) {
+    if (
+      type !== ELEMENT_NODE &&
+      type !== TEXT_NODE &&
+      type !== CDATA_SECTION_NODE &&
+      type !== COMMENT_NODE &&
+      type !== DOCUMENT_TYPE_NODE &&
+      type !== DOCUMENT_NODE &&
+      type !== DOCUMENT_FRAGMENT_NODE
+    ) {
       return null; // processing instructions
     }
     if (type === DOCUMENT_FRAGMENT_NODE && !isShadowRoot(node)) return null;
@@ -337,7 +365,10 @@ export class Serializer {
         };
         break;
       case DOCUMENT_TYPE_NODE:
-        visited = { record: { k: 'doctype', id, p: parentId, name: clip((node as DocumentType).name, MAX_TAG) }, children: [] };
+        visited = {
+          record: { k: 'doctype', id, p: parentId, name: clip((node as DocumentType).name, MAX_TAG) },
+          children: [],
+        };
         break;
       default: {
         const root = node as Document | ShadowRoot;
@@ -521,7 +552,10 @@ export class Serializer {
     const namespace = namespaceOf(el);
     if (namespace === SVG_NS) record.ns = 'svg';
     else if (namespace === MATHML_NS) record.ns = 'math';
-    if (tag === 'script' && (namespace === SVG_NS || namespace === null || namespace === 'http://www.w3.org/1999/xhtml')) {
+    if (
+      tag === 'script' &&
+      (namespace === SVG_NS || namespace === null || namespace === 'http://www.w3.org/1999/xhtml')
+    ) {
       this.#leaves.add(el);
       return { record, children: [] };
     }

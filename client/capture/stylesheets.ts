@@ -35,7 +35,11 @@ export function readRules(sheet: CSSStyleSheet, fallbackBase: string): string[] 
 }
 
 /** Parses CSS text into rule texts without touching the page (no patched method, no document sheet). */
-function parseRuleTexts(css: string, win: Window & typeof globalThis, replaceSync: (this: CSSStyleSheet, text: string) => void): string[] | null {
+function parseRuleTexts(
+  css: string,
+  win: Window & typeof globalThis,
+  replaceSync: (this: CSSStyleSheet, text: string) => void,
+): string[] | null {
   try {
     const sheet = new win.CSSStyleSheet();
     replaceSync.call(sheet, css);
@@ -53,7 +57,8 @@ export class SheetReader {
 
   constructor(win: Window & typeof globalThis) {
     const replaceSync: unknown = win.CSSStyleSheet?.prototype?.replaceSync;
-    this.#replaceSync = typeof replaceSync === 'function' ? (replaceSync as (this: CSSStyleSheet, text: string) => void) : undefined;
+    this.#replaceSync =
+      typeof replaceSync === 'function' ? (replaceSync as (this: CSSStyleSheet, text: string) => void) : undefined;
   }
 
   /** `css` for a <style>: its CSSOM rules when they differ from what its text parses to (insertRule, deleteRule...). */
@@ -115,7 +120,11 @@ export interface SheetChangeSink {
 }
 
 /** Patches one window's CSSOM so rule changes reach `sink`. */
-export function patchStylesheets(win: Window & typeof globalThis, patches: PrototypePatches, sink: SheetChangeSink): void {
+export function patchStylesheets(
+  win: Window & typeof globalThis,
+  patches: PrototypePatches,
+  sink: SheetChangeSink,
+): void {
   const sheetProto = win.CSSStyleSheet?.prototype;
   if (sheetProto !== undefined) {
     for (const name of ['insertRule', 'deleteRule', 'addRule', 'removeRule', 'replaceSync']) {
@@ -154,7 +163,8 @@ export function patchStylesheets(win: Window & typeof globalThis, patches: Proto
     if (proto !== undefined) patches.patchSetter(proto, name, onRule);
   }
   const keyframesProto = win.CSSKeyframesRule?.prototype;
-  if (keyframesProto !== undefined) for (const name of ['appendRule', 'deleteRule']) patches.patchMethod(keyframesProto, name, onRule);
+  if (keyframesProto !== undefined)
+    for (const name of ['appendRule', 'deleteRule']) patches.patchMethod(keyframesProto, name, onRule);
   const styleSheetProto = win.StyleSheet?.prototype;
   if (styleSheetProto !== undefined) {
     patches.patchSetter(styleSheetProto, 'disabled', (self) => {

@@ -94,7 +94,11 @@ export class TopLayerWatch {
 }
 
 /** Patches one window's top-layer methods so opening and closing by script is noticed. */
-export function patchTopLayer(win: Window & typeof globalThis, patches: PrototypePatches, onChange: (el: Element) => void): void {
+export function patchTopLayer(
+  win: Window & typeof globalThis,
+  patches: PrototypePatches,
+  onChange: (el: Element) => void,
+): void {
   const methods: Array<[object | undefined, string[]]> = [
     [win.HTMLDialogElement?.prototype, ['showModal', 'show', 'close', 'requestClose']],
     [win.HTMLElement?.prototype, ['showPopover', 'hidePopover', 'togglePopover']],

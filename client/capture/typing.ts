@@ -7,7 +7,18 @@
  */
 
 /** Input types whose value is not typed as text. */
-const UNTYPED_INPUTS: ReadonlySet<string> = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'range', 'color', 'file', 'hidden']);
+const UNTYPED_INPUTS: ReadonlySet<string> = new Set([
+  'checkbox',
+  'radio',
+  'button',
+  'submit',
+  'reset',
+  'image',
+  'range',
+  'color',
+  'file',
+  'hidden',
+]);
 import { localNameOf } from './dom-read.js';
 
 /** Whether focus in `el` means the customer may be typing text into it. */

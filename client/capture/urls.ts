@@ -26,7 +26,11 @@ const DATA_URL_TAGS: ReadonlySet<string> = new Set(['object']);
 /** The absolute form of `value` against `base`, or `value` unchanged when it does not parse. */
 export function absoluteUrl(value: string, base: string): string {
   const trimmed = value.trim();
-  if (trimmed === '' || trimmed.startsWith('#') || /^(?:data|blob|about|javascript|vbscript|mailto|tel):/i.test(trimmed)) {
+  if (
+    trimmed === '' ||
+    trimmed.startsWith('#') ||
+    /^(?:data|blob|about|javascript|vbscript|mailto|tel):/i.test(trimmed)
+  ) {
     return value;
   }
   try {
@@ -62,7 +66,9 @@ export function absoluteCssUrls(css: string, base: string): string {
       const raw = dq ?? sq ?? bare ?? '';
       if (raw === '') return whole;
       const absolute = absoluteUrl(raw, base);
-      return absolute === raw ? whole : `url("${absolute.replace(/["\\\n]/g, (c) => (c === '\n' ? '\\a ' : `\\${c}`))}")`;
+      return absolute === raw
+        ? whole
+        : `url("${absolute.replace(/["\\\n]/g, (c) => (c === '\n' ? '\\a ' : `\\${c}`))}")`;
     })
     .replace(CSS_IMPORT_STRING, (whole, dq: string | undefined, sq: string | undefined) => {
       const raw = dq ?? sq ?? '';

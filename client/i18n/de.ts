@@ -5,13 +5,15 @@ const agentOr = (a: string) => a || 'Der Support-Mitarbeiter';
 export const catalog: Catalog = {
   consentTitle: (a) => (a ? `${a} vom Support möchte diese Seite sehen` : 'Der Support möchte diese Seite sehen'),
   consentTab: (a) => `${agentOr(a)} sieht nur diesen Browser-Tab, nicht Ihre anderen Tabs, Apps oder Ihren Desktop.`,
-  consentHidden: 'Passwörter, Kartennummern und andere sensible Felder werden verborgen, bevor etwas Ihren Browser verlässt.',
+  consentHidden:
+    'Passwörter, Kartennummern und andere sensible Felder werden verborgen, bevor etwas Ihren Browser verlässt.',
   consentPoint: (a) => `${agentOr(a)} kann zeigen und hervorheben, aber ohne Ihre Erlaubnis weder klicken noch tippen.`,
   consentStop: 'Sie können das Teilen jederzeit mit einem Klick beenden.',
   decline: 'Ablehnen',
   allow: 'Teilen erlauben',
   controlTitle: (a) => `${agentOr(a)} bittet darum, diese Seite zu steuern`,
-  controlText: 'Dann kann auf diesem Tab geklickt, getippt und gescrollt werden. Passwort- und Kartenfelder bleiben gesperrt. Sie können die Steuerung jederzeit zurücknehmen.',
+  controlText:
+    'Dann kann auf diesem Tab geklickt, getippt und gescrollt werden. Passwort- und Kartenfelder bleiben gesperrt. Sie können die Steuerung jederzeit zurücknehmen.',
   deny: 'Ablehnen',
   allowControl: 'Steuerung erlauben',
   supportButton: 'Diese Seite mit dem Support teilen',

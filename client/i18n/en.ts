@@ -11,7 +11,8 @@ export const en: Catalog = {
   decline: 'Decline',
   allow: 'Allow sharing',
   controlTitle: (a) => `${agentOr(a)} asks to control this page`,
-  controlText: 'They will be able to click, type and scroll on this tab. Password and card fields stay off-limits. You can take control back at any time.',
+  controlText:
+    'They will be able to click, type and scroll on this tab. Password and card fields stay off-limits. You can take control back at any time.',
   deny: 'Deny',
   allowControl: 'Allow control',
   supportButton: 'Share this page with support',

@@ -4,14 +4,18 @@ const agentOr = (a: string) => a || 'El agente de soporte';
 
 export const catalog: Catalog = {
   consentTitle: (a) => (a ? `${a}, de soporte, quiere ver esta página` : 'Soporte quiere ver esta página'),
-  consentTab: (a) => `${agentOr(a)} verá solo esta pestaña del navegador, no tus otras pestañas, aplicaciones ni tu escritorio.`,
-  consentHidden: 'Las contraseñas, los números de tarjeta y otros campos sensibles se ocultan antes de que nada salga de tu navegador.',
-  consentPoint: (a) => `${agentOr(a)} puede señalar y resaltar, pero no puede hacer clic ni escribir si no lo permites.`,
+  consentTab: (a) =>
+    `${agentOr(a)} verá solo esta pestaña del navegador, no tus otras pestañas, aplicaciones ni tu escritorio.`,
+  consentHidden:
+    'Las contraseñas, los números de tarjeta y otros campos sensibles se ocultan antes de que nada salga de tu navegador.',
+  consentPoint: (a) =>
+    `${agentOr(a)} puede señalar y resaltar, pero no puede hacer clic ni escribir si no lo permites.`,
   consentStop: 'Puedes dejar de compartir en cualquier momento con un clic.',
   decline: 'Rechazar',
   allow: 'Permitir',
   controlTitle: (a) => `${agentOr(a)} pide controlar esta página`,
-  controlText: 'Podrá hacer clic, escribir y desplazarse en esta pestaña. Los campos de contraseña y tarjeta siguen vedados. Puedes recuperar el control en cualquier momento.',
+  controlText:
+    'Podrá hacer clic, escribir y desplazarse en esta pestaña. Los campos de contraseña y tarjeta siguen vedados. Puedes recuperar el control en cualquier momento.',
   deny: 'Denegar',
   allowControl: 'Permitir el control',
   supportButton: 'Compartir esta página con soporte',

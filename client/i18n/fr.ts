@@ -5,13 +5,15 @@ const agentOr = (a: string) => a || 'L’agent du support';
 export const catalog: Catalog = {
   consentTitle: (a) => (a ? `${a}, du support, souhaite voir cette page` : 'Le support souhaite voir cette page'),
   consentTab: (a) => `${agentOr(a)} verra uniquement cet onglet, pas vos autres onglets, applications ni votre bureau.`,
-  consentHidden: 'Les mots de passe, numéros de carte et autres champs sensibles sont masqués avant que quoi que ce soit ne quitte votre navigateur.',
+  consentHidden:
+    'Les mots de passe, numéros de carte et autres champs sensibles sont masqués avant que quoi que ce soit ne quitte votre navigateur.',
   consentPoint: (a) => `${agentOr(a)} peut pointer et surligner, mais ne peut ni cliquer ni saisir sans votre accord.`,
   consentStop: 'Vous pouvez arrêter le partage à tout moment, en un clic.',
   decline: 'Refuser',
   allow: 'Autoriser',
   controlTitle: (a) => `${agentOr(a)} demande à prendre le contrôle de cette page`,
-  controlText: 'Il pourra cliquer, saisir et faire défiler cet onglet. Les champs de mot de passe et de carte restent inaccessibles. Vous pouvez reprendre la main à tout moment.',
+  controlText:
+    'Il pourra cliquer, saisir et faire défiler cet onglet. Les champs de mot de passe et de carte restent inaccessibles. Vous pouvez reprendre la main à tout moment.',
   deny: 'Refuser',
   allowControl: 'Autoriser le contrôle',
   supportButton: 'Partager cette page avec le support',

@@ -3,15 +3,18 @@ import type { Catalog } from './catalog.js';
 const agentOr = (a: string) => (a ? `${a}さん` : 'サポート担当者');
 
 export const catalog: Catalog = {
-  consentTitle: (a) => (a ? `サポートの${a}さんがこのページの閲覧を求めています` : 'サポートがこのページの閲覧を求めています'),
+  consentTitle: (a) =>
+    a ? `サポートの${a}さんがこのページの閲覧を求めています` : 'サポートがこのページの閲覧を求めています',
   consentTab: (a) => `${agentOr(a)}に見えるのはこのブラウザタブだけです。他のタブ、アプリ、デスクトップは見えません。`,
   consentHidden: 'パスワード、カード番号などの機密項目は、ブラウザから送信される前に隠されます。',
-  consentPoint: (a) => `${agentOr(a)}は指し示したり強調表示したりできますが、あなたが許可しない限りクリックや入力はできません。`,
+  consentPoint: (a) =>
+    `${agentOr(a)}は指し示したり強調表示したりできますが、あなたが許可しない限りクリックや入力はできません。`,
   consentStop: 'ワンクリックでいつでも共有を停止できます。',
   decline: '拒否',
   allow: '共有を許可',
   controlTitle: (a) => `${agentOr(a)}がこのページの操作を求めています`,
-  controlText: 'このタブでクリック、入力、スクロールができるようになります。パスワードとカードの項目は操作できません。いつでも操作を取り戻せます。',
+  controlText:
+    'このタブでクリック、入力、スクロールができるようになります。パスワードとカードの項目は操作できません。いつでも操作を取り戻せます。',
   deny: '拒否',
   allowControl: '操作を許可',
   supportButton: 'このページをサポートと共有',

@@ -7,6 +7,10 @@ function supported(tag: string | null | undefined): Language | null {
   return (LANGUAGES as readonly string[]).includes(base) ? (base as Language) : null;
 }
 
-export function chooseLanguage(elementLang: string, pageLang: string | null, browserLangs: readonly string[]): Language {
+export function chooseLanguage(
+  elementLang: string,
+  pageLang: string | null,
+  browserLangs: readonly string[],
+): Language {
   return supported(elementLang) ?? supported(pageLang) ?? browserLangs.map(supported).find((l) => l !== null) ?? 'en';
 }

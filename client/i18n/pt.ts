@@ -4,14 +4,17 @@ const agentOr = (a: string) => a || 'O agente de suporte';
 
 export const catalog: Catalog = {
   consentTitle: (a) => (a ? `${a}, do suporte, gostaria de ver esta página` : 'O suporte gostaria de ver esta página'),
-  consentTab: (a) => `${agentOr(a)} verá apenas esta aba do navegador, não as suas outras abas, aplicativos ou a área de trabalho.`,
-  consentHidden: 'Senhas, números de cartão e outros campos sensíveis são ocultados antes que qualquer coisa saia do seu navegador.',
+  consentTab: (a) =>
+    `${agentOr(a)} verá apenas esta aba do navegador, não as suas outras abas, aplicativos ou a área de trabalho.`,
+  consentHidden:
+    'Senhas, números de cartão e outros campos sensíveis são ocultados antes que qualquer coisa saia do seu navegador.',
   consentPoint: (a) => `${agentOr(a)} pode apontar e destacar, mas não pode clicar nem digitar sem a sua permissão.`,
   consentStop: 'Você pode parar de compartilhar a qualquer momento com um clique.',
   decline: 'Recusar',
   allow: 'Permitir',
   controlTitle: (a) => `${agentOr(a)} pede para controlar esta página`,
-  controlText: 'Poderá clicar, digitar e rolar nesta aba. Campos de senha e de cartão continuam bloqueados. Você pode retomar o controle a qualquer momento.',
+  controlText:
+    'Poderá clicar, digitar e rolar nesta aba. Campos de senha e de cartão continuam bloqueados. Você pode retomar o controle a qualquer momento.',
   deny: 'Negar',
   allowControl: 'Permitir o controle',
   supportButton: 'Compartilhar esta página com o suporte',

@@ -36,7 +36,11 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e
 /** Plain text of at most `max` characters, or undefined for anything that is not a non-empty string. */
 function plainText(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const text = value.slice(0, max * 4).replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
+  const text = value
+    .slice(0, max * 4)
+    .replace(CONTROL_CHARACTERS, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (text === '') return undefined;
   const chars = Array.from(text);
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
@@ -61,7 +65,8 @@ export function parseWording(input: unknown): Wording {
   return wording;
 }
 
-const withAgent = (text: string, agent: string, fallback: string): string => text.replaceAll('{agent}', agent || fallback);
+const withAgent = (text: string, agent: string, fallback: string): string =>
+  text.replaceAll('{agent}', agent || fallback);
 
 /** The catalog with the integrator's wording in place; the mandatory statements stay the catalog's. */
 export function applyWording(catalog: Catalog, wording: Wording): Catalog {
@@ -70,7 +75,12 @@ export function applyWording(catalog: Catalog, wording: Wording): Catalog {
     ...catalog,
     ...(consentTitle ? { consentTitle: (a: string) => withAgent(consentTitle, a, catalog.consentTitle('')) } : {}),
     ...(consentIntro ? { consentIntro } : {}),
-    ...(bullets ? { consentTab: (a: string) => withAgent(bullets[0] ?? '', a, ''), consentPoint: (a: string) => withAgent(bullets[1] ?? '', a, '') } : {}),
+    ...(bullets
+      ? {
+          consentTab: (a: string) => withAgent(bullets[0] ?? '', a, ''),
+          consentPoint: (a: string) => withAgent(bullets[1] ?? '', a, ''),
+        }
+      : {}),
     ...(indicator ? { sharingWith: (a: string) => withAgent(indicator, a, '') } : {}),
     ...(controlTitle ? { controlTitle: (a: string) => withAgent(controlTitle, a, '') } : {}),
     ...(controlText ? { controlText } : {}),

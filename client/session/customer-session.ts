@@ -76,12 +76,16 @@ export class CustomerSession implements SessionHandle {
     this.#signaling.on('welcome', (welcome) => {
       markStage('customer-welcome');
       this.#iceServers = welcome.iceServers;
-      if (!welcome.consented && !consentRecorded) this.#signaling.send({ t: 'event', event: { kind: 'consent-granted' } });
+      if (!welcome.consented && !consentRecorded)
+        this.#signaling.send({ t: 'event', event: { kind: 'consent-granted' } });
       consentRecorded = false;
       if (!this.#pageReported) {
         this.#pageReported = true;
         const url = auditablePageUrl(location.href) ?? location.origin;
-        this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title: auditableText(titleOf(document).slice(0, 2_048)) } });
+        this.#signaling.send({
+          t: 'event',
+          event: { kind: 'page-visited', url, title: auditableText(titleOf(document).slice(0, 2_048)) },
+        });
       }
       this.#agentPresent = welcome.peerPresent;
       if (this.#agentPresent) this.#startPeer();
@@ -244,7 +248,12 @@ export class CustomerSession implements SessionHandle {
     this.#peerAttempt = 0;
     this.#startCapture(channel);
     const container = this.#options.host.overlayContainer.parentNode;
-    if (container && !this.#announcer) this.#announcer = new GuidanceAnnouncer(container, container.ownerDocument ?? document, this.#options.invite.agentName ?? '');
+    if (container && !this.#announcer)
+      this.#announcer = new GuidanceAnnouncer(
+        container,
+        container.ownerDocument ?? document,
+        this.#options.invite.agentName ?? '',
+      );
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted) channel.send({ t: 'control-grant' });
@@ -256,7 +265,11 @@ export class CustomerSession implements SessionHandle {
    * compete with when the agent has shown nothing yet.
    */
   #guidance(): GuidanceOverlay {
-    this.#overlay ??= new GuidanceOverlay(this.#options.host.overlayContainer, this.#window, this.#options.invite.agentName ?? '');
+    this.#overlay ??= new GuidanceOverlay(
+      this.#options.host.overlayContainer,
+      this.#window,
+      this.#options.invite.agentName ?? '',
+    );
     return this.#overlay;
   }
 
@@ -266,7 +279,9 @@ export class CustomerSession implements SessionHandle {
         if (message.gone) this.#overlay?.showPointer(message.x, message.y, true);
         else {
           this.#guidance().showPointer(message.x, message.y);
-          this.#announcer?.pointing(document.elementFromPoint(message.x - this.#window.scrollX, message.y - this.#window.scrollY));
+          this.#announcer?.pointing(
+            document.elementFromPoint(message.x - this.#window.scrollX, message.y - this.#window.scrollY),
+          );
         }
         return;
       case 'highlight': {
@@ -275,8 +290,7 @@ export class CustomerSession implements SessionHandle {
         if (element) {
           this.#guidance().highlight(element, message.label);
           this.#announcer?.highlighted(element);
-        }
-        else this.#overlay?.highlight(null, message.label);
+        } else this.#overlay?.highlight(null, message.label);
         return;
       }
       case 'annotation':
@@ -314,11 +328,19 @@ export class CustomerSession implements SessionHandle {
           if (n !== undefined) this.#channel?.send({ t: 'action-ack', n });
           // One audit row per field typed in, not per keystroke.
           if (message.action.kind !== 'edit' || this.#auditedEdit !== message.action.id) {
-            this.#signaling.send({ t: 'event', event: { kind: 'remote-action', action: message.action.kind, target: outcome.target } });
+            this.#signaling.send({
+              t: 'event',
+              event: { kind: 'remote-action', action: message.action.kind, target: outcome.target },
+            });
           }
           this.#auditedEdit = message.action.kind === 'edit' ? message.action.id : null;
         } else {
-          this.#channel?.send({ t: 'action-refused', kind: message.action.kind, reason: outcome.reason, ...(n !== undefined ? { n } : {}) });
+          this.#channel?.send({
+            t: 'action-refused',
+            kind: message.action.kind,
+            reason: outcome.reason,
+            ...(n !== undefined ? { n } : {}),
+          });
         }
         return;
       }

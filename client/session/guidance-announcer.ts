@@ -34,7 +34,8 @@ export class GuidanceAnnouncer {
     this.#region.setAttribute('role', 'status');
     this.#region.setAttribute('aria-live', 'polite');
     this.#region.setAttribute('data-cobrowse-announcer', '');
-    this.#region.style.cssText = 'position:fixed;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;';
+    this.#region.style.cssText =
+      'position:fixed;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;';
     container.appendChild(this.#region);
   }
 

@@ -57,8 +57,17 @@ function resolveElement(id: number, context: ActionContext): Element | ActionRef
 }
 
 function mouse(el: Element, type: string, view: Window & typeof globalThis, x: number, y: number): void {
-  const init: MouseEventInit = { bubbles: true, cancelable: true, composed: true, view, clientX: x, clientY: y, button: 0 };
-  if (type.startsWith('pointer')) el.dispatchEvent(new view.PointerEvent(type, { ...init, pointerType: 'mouse', isPrimary: true }));
+  const init: MouseEventInit = {
+    bubbles: true,
+    cancelable: true,
+    composed: true,
+    view,
+    clientX: x,
+    clientY: y,
+    button: 0,
+  };
+  if (type.startsWith('pointer'))
+    el.dispatchEvent(new view.PointerEvent(type, { ...init, pointerType: 'mouse', isPrimary: true }));
   else el.dispatchEvent(new view.MouseEvent(type, init));
 }
 
@@ -68,7 +77,11 @@ function isTextField(el: Element): el is HTMLInputElement | HTMLTextAreaElement 
 }
 
 /** Apply one action; `controlGranted` is checked here so no caller can forget it. */
-export function applyRemoteAction(action: RemoteAction, controlGranted: boolean, context: ActionContext): ActionOutcome {
+export function applyRemoteAction(
+  action: RemoteAction,
+  controlGranted: boolean,
+  context: ActionContext,
+): ActionOutcome {
   if (!controlGranted) return { ok: false, reason: 'no-control' };
   const view = context.window;
   switch (action.kind) {
@@ -80,7 +93,13 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
         const verdict = checkNavigation(action.to, view.location.href, allowedOrigins(context.navigationOrigins));
         if (!verdict.ok) return verdict;
         view.location.assign(verdict.url.href);
-        return { ok: true, target: verdict.url.origin === view.location.origin ? verdict.url.pathname : verdict.url.origin + verdict.url.pathname };
+        return {
+          ok: true,
+          target:
+            verdict.url.origin === view.location.origin
+              ? verdict.url.pathname
+              : verdict.url.origin + verdict.url.pathname,
+        };
       }
       return { ok: true, target: action.to };
     }
@@ -126,7 +145,8 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
       context.remoteInput.leave();
       if (isTextField(el)) {
-        if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly) return { ok: false, reason: 'invalid' };
+        if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly)
+          return { ok: false, reason: 'invalid' };
         el.focus({ preventScroll: true });
         setNativeValue(el, action.v);
       } else if ((el as HTMLElement).isContentEditable) {
@@ -135,7 +155,14 @@ export function applyRemoteAction(action: RemoteAction, controlGranted: boolean,
       } else {
         return { ok: false, reason: 'invalid' };
       }
-      el.dispatchEvent(new view.InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: action.v }));
+      el.dispatchEvent(
+        new view.InputEvent('input', {
+          bubbles: true,
+          composed: true,
+          inputType: 'insertReplacementText',
+          data: action.v,
+        }),
+      );
       el.dispatchEvent(new view.Event('change', { bubbles: true }));
       return { ok: true, target: describeTarget(el) };
     }

@@ -1,6 +1,13 @@
 // The demo agent desk: the chat with the customer, the "Offer co-browsing"
 // button, and the agent console for the session it creates.
-import { conversationId, followConversation, formatTime, listSessions, offerCobrowsing, sendMessage } from '/demo/conversation.js';
+import {
+  conversationId,
+  followConversation,
+  formatTime,
+  listSessions,
+  offerCobrowsing,
+  sendMessage,
+} from '/demo/conversation.js';
 
 const id = conversationId();
 const $ = (selector) => {
@@ -35,7 +42,8 @@ function element(tag, props = {}, children = []) {
 function renderMessage(message) {
   const item = element('li', { className: `bubble from-${message.from}`, title: formatTime(message.at) });
   if (message.kind === 'invite') item.classList.add('invite');
-  const sender = message.from === 'agent' ? (message.kind === 'invite' ? 'Co-browsing request sent' : 'You') : 'Customer';
+  const sender =
+    message.from === 'agent' ? (message.kind === 'invite' ? 'Co-browsing request sent' : 'You') : 'Customer';
   item.append(element('span', { className: 'sender', textContent: sender }), message.text);
   return item;
 }
@@ -114,7 +122,8 @@ openConsole.addEventListener('click', () => {
   viewer.querySelector('iframe')?.remove();
   emptyState.hidden = false;
   emptyState.querySelector('h3').textContent = 'Opened in a new tab';
-  emptyState.querySelector('p').textContent = 'The co-browsing view is in its own tab now. Offer again to start a new session here.';
+  emptyState.querySelector('p').textContent =
+    'The co-browsing view is in its own tab now. Offer again to start a new session here.';
 });
 
 offerButton.addEventListener('click', async () => {

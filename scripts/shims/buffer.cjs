@@ -20,7 +20,8 @@ function isUtf8(encoding) {
 class Buffer extends Uint8Array {
   /** Like Node's: an ArrayBuffer is wrapped without copying; views, arrays and strings are copied. */
   static from(value, encodingOrOffset, length) {
-    if (value instanceof ArrayBuffer) return new Buffer(value, encodingOrOffset ?? 0, length ?? value.byteLength - (encodingOrOffset ?? 0));
+    if (value instanceof ArrayBuffer)
+      return new Buffer(value, encodingOrOffset ?? 0, length ?? value.byteLength - (encodingOrOffset ?? 0));
     if (ArrayBuffer.isView(value)) {
       const copy = new Buffer(value.byteLength);
       copy.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));

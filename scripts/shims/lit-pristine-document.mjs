@@ -19,10 +19,17 @@ export const litPristineDocument = Object.freeze({
       const source = await readFile(args.path, 'utf8');
       const matches = [...source.matchAll(DOCUMENT_CONSTANT)];
       if (matches.length !== 1) {
-        return { errors: [{ text: `lit-pristine-document: expected one "x=document," in ${args.path}, found ${matches.length}` }] };
+        return {
+          errors: [
+            { text: `lit-pristine-document: expected one "x=document," in ${args.path}, found ${matches.length}` },
+          ],
+        };
       }
       const patched = source.replace(DOCUMENT_CONSTANT, '$1$2=__cobrowseLitDocument,');
-      return { contents: `import { litDocument as __cobrowseLitDocument } from ${JSON.stringify(litDocument)};\n${patched}`, loader: 'js' };
+      return {
+        contents: `import { litDocument as __cobrowseLitDocument } from ${JSON.stringify(litDocument)};\n${patched}`,
+        loader: 'js',
+      };
     });
   },
 });

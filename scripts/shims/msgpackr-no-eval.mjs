@@ -19,7 +19,8 @@ export const msgpackrNoEval = Object.freeze({
     build.onLoad({ filter: UNPACK }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       // unpack.js declares `var BlockedFunction;` for exactly this replacement.
-      if (!/\bvar BlockedFunction\b/.test(source)) throw new Error('msgpackr/unpack.js changed: BlockedFunction is gone; review the no-eval patch.');
+      if (!/\bvar BlockedFunction\b/.test(source))
+        throw new Error('msgpackr/unpack.js changed: BlockedFunction is gone; review the no-eval patch.');
       return { contents: source.replace(/\bnew Function\(/g, 'new BlockedFunction('), loader: 'js' };
     });
   },

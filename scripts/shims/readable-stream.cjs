@@ -89,7 +89,8 @@ class EventEmitter {
   emit(event, ...args) {
     const list = this.#listeners.get(event);
     if (!list) {
-      if (event === 'error') throw args[0] instanceof Error ? args[0] : new Error(`Unhandled error: ${String(args[0])}`);
+      if (event === 'error')
+        throw args[0] instanceof Error ? args[0] : new Error(`Unhandled error: ${String(args[0])}`);
       return false;
     }
     for (const listener of [...list]) listener.apply(this, args);

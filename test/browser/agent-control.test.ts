@@ -9,7 +9,17 @@ import { resetMouse, sendKeys, sendMouse, setViewport } from '@web/test-runner-c
 import type { ChannelMessage, RemoteAction } from '../../shared/protocol.js';
 import { goLive, grantControl, receivedOf, type LiveAgent } from './helpers/agent-live.js';
 import { sessionRecord, until } from './helpers/agent-server.js';
-import { agentShadow, buttonNamed, mirrorElement, noticeText, pageCentreOf, screenPointOfPage, statusText, toastText, type CobrowseAgentView } from './helpers/agent-view.js';
+import {
+  agentShadow,
+  buttonNamed,
+  mirrorElement,
+  noticeText,
+  pageCentreOf,
+  screenPointOfPage,
+  statusText,
+  toastText,
+  type CobrowseAgentView,
+} from './helpers/agent-view.js';
 
 async function clickInMirror(view: CobrowseAgentView, selector: string): Promise<void> {
   const centre = pageCentreOf(view, selector);
@@ -53,12 +63,18 @@ describe('agent view remote control', () => {
     expect(click.action.x).to.be.a('number');
 
     await clickInMirror(live.view, '#name');
-    await until(() => mirrorElement(live!.view, '#name').ownerDocument.activeElement?.id === 'name', 'the name field to take focus');
+    await until(
+      () => mirrorElement(live!.view, '#name').ownerDocument.activeElement?.id === 'name',
+      'the name field to take focus',
+    );
     await sendKeys({ press: 'End' });
     await sendKeys({ type: ' Lovelace' });
     // Key by key: each key is a splice of the field's value, numbered, in order.
     const spliced = () =>
-      actions(live!).reduce((value, a) => (a.kind === 'edit' ? value.slice(0, a.at) + a.ins + value.slice(a.at + a.del) : value), 'Ada');
+      actions(live!).reduce(
+        (value, a) => (a.kind === 'edit' ? value.slice(0, a.at) + a.ins + value.slice(a.at + a.del) : value),
+        'Ada',
+      );
     await until(() => spliced() === 'Ada Lovelace', 'the typed value');
     const edits = actions(live).filter((a) => a.kind === 'edit');
     expect(edits.every((a) => a.kind === 'edit' && a.id === live!.page.ids.name)).to.equal(true);
@@ -109,7 +125,10 @@ describe('agent view remote control', () => {
     expect(shadow.querySelector('.control-note')?.textContent).to.equal('The customer gave you control.');
 
     live.customer.send({ t: 'control-revoke' });
-    await until(() => shadow.querySelector('.control-note')?.textContent === 'The customer took back control.', 'the took-back notice');
+    await until(
+      () => shadow.querySelector('.control-note')?.textContent === 'The customer took back control.',
+      'the took-back notice',
+    );
     await until(() => shadow.activeElement?.textContent?.trim() === 'Request control', 'focus on Request control');
     expect(document.activeElement).to.equal(live.view);
 
@@ -119,7 +138,10 @@ describe('agent view remote control', () => {
     live.customer.send({ t: 'control-grant' });
     await until(() => shadow.querySelector('form.nav'), 'control again');
     buttonNamed(live.view, 'Release control').click();
-    await until(() => shadow.querySelector('.control-note')?.textContent === 'You released control.', 'the released notice');
+    await until(
+      () => shadow.querySelector('.control-note')?.textContent === 'You released control.',
+      'the released notice',
+    );
   });
 
   it('refuses a masked field in the UI: no action for focus, typing or clicks, and a "hidden" notice', async () => {
@@ -142,7 +164,9 @@ describe('agent view remote control', () => {
     expect(card.value).to.equal(shownValue);
     // Control itself still works: the refusal was about that field only.
     await clickInMirror(live.view, '#pay');
-    await live.customer.waitFor((m) => m.t === 'action' && m.action.kind === 'click' && m.action.id === live!.page.ids.pay);
+    await live.customer.waitFor(
+      (m) => m.t === 'action' && m.action.kind === 'click' && m.action.id === live!.page.ids.pay,
+    );
   });
 
   it('End session: the customer gets end on the channel and the server records that the agent ended it', async () => {
@@ -150,7 +174,10 @@ describe('agent view remote control', () => {
     buttonNamed(live.view, 'End session').click();
     const end = await live.customer.waitFor((m) => m.t === 'end');
     expect(end).to.deep.equal({ t: 'end', by: 'agent', reason: 'agent-ended' });
-    await until(async () => (await sessionRecord(live!.session.sessionId)).status === 'ended', 'the server to end the session');
+    await until(
+      async () => (await sessionRecord(live!.session.sessionId)).status === 'ended',
+      'the server to end the session',
+    );
     const record = await sessionRecord(live.session.sessionId);
     expect(record.endedBy).to.equal('agent');
     expect(record.endReason).to.equal('agent-ended');

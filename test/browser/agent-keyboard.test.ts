@@ -6,7 +6,13 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { goLive, grantControl, type LiveAgent } from './helpers/agent-live.js';
-import { accessibleName, agentShadow, buttonNamed, toolbarButtons, type CobrowseAgentView } from './helpers/agent-view.js';
+import {
+  accessibleName,
+  agentShadow,
+  buttonNamed,
+  toolbarButtons,
+  type CobrowseAgentView,
+} from './helpers/agent-view.js';
 
 const TOOLS = ['Pointer', 'Highlight', 'Draw', 'Arrow'];
 
@@ -49,7 +55,9 @@ describe('agent view keyboard', () => {
 
     // Only the tools are toggles; actions are plain buttons.
     for (const button of toolbarButtons(live.view)) {
-      expect(button.hasAttribute('aria-pressed'), accessibleName(button)).to.equal(TOOLS.includes(accessibleName(button)));
+      expect(button.hasAttribute('aria-pressed'), accessibleName(button)).to.equal(
+        TOOLS.includes(accessibleName(button)),
+      );
     }
     expect(pressed(live.view)).to.deep.equal(['Pointer']);
     for (const tool of ['Highlight', 'Arrow', 'Draw']) {
@@ -73,7 +81,9 @@ describe('agent view keyboard', () => {
     await live.view.updateComplete;
     expect(pressed(live.view)).to.deep.equal(['Pointer']);
     // The navigation bar's buttons have names as well.
-    const navButtons = [...agentShadow(live.view).querySelectorAll<HTMLButtonElement>('form.nav button')].map(accessibleName);
+    const navButtons = [...agentShadow(live.view).querySelectorAll<HTMLButtonElement>('form.nav button')].map(
+      accessibleName,
+    );
     expect(navButtons).to.deep.equal(['Back', 'Forward', 'Go']);
   });
 });

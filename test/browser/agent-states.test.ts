@@ -10,7 +10,16 @@ import type { SimulatedCustomer } from './helpers/agent-customer.js';
 import { PAGE_TITLE, checkoutMutations, checkoutPage } from './helpers/agent-frames.js';
 import { connectCustomer, goLive, mountAgentView, type LiveAgent } from './helpers/agent-live.js';
 import { createAgentTestSession, until } from './helpers/agent-server.js';
-import { buttonNamed, mirrorElement, noticeText, pageLine, staleBanner, statusText, toolbarButtons, type CobrowseAgentView } from './helpers/agent-view.js';
+import {
+  buttonNamed,
+  mirrorElement,
+  noticeText,
+  pageLine,
+  staleBanner,
+  statusText,
+  toolbarButtons,
+  type CobrowseAgentView,
+} from './helpers/agent-view.js';
 
 describe('agent view states', () => {
   let live: LiveAgent | null = null;
@@ -31,7 +40,11 @@ describe('agent view states', () => {
     view = await mountAgentView(session.agentToken);
     await until(() => statusText(view!) === 'Waiting for the customer', 'Waiting for the customer');
     expect(noticeText(view)).to.contain('Waiting for the customer to accept');
-    expect(toolbarButtons(view).filter((b) => !b.disabled).map((b) => b.textContent?.trim())).to.deep.equal(['End session']);
+    expect(
+      toolbarButtons(view)
+        .filter((b) => !b.disabled)
+        .map((b) => b.textContent?.trim()),
+    ).to.deep.equal(['End session']);
 
     customer = await connectCustomer(session, view);
     expect(statusText(view)).to.equal('Live');
@@ -48,7 +61,10 @@ describe('agent view states', () => {
     expect(mirrorElement(view, '#title').textContent).to.equal('Checkout');
 
     customer.send(checkoutMutations(page));
-    await until(() => view!.mirror?.iframe.contentDocument?.querySelector('#status')?.textContent === 'Address saved', 'the mutation in the mirror');
+    await until(
+      () => view!.mirror?.iframe.contentDocument?.querySelector('#status')?.textContent === 'Address saved',
+      'the mutation in the mirror',
+    );
     expect(mirrorElement(view, '#title').textContent).to.equal('Checkout: review');
   });
 
@@ -91,7 +107,10 @@ describe('agent view states', () => {
   it('says Invalid link, not Ended, for a truncated token', async () => {
     // A link cut short in a chat message: the token is too short to even be well-formed.
     view = await mountAgentView('abc123');
-    await until(() => ['Invalid link', 'Ended'].includes(statusText(view!)), `a final state (status: ${statusText(view)})`);
+    await until(
+      () => ['Invalid link', 'Ended'].includes(statusText(view!)),
+      `a final state (status: ${statusText(view)})`,
+    );
     await view.updateComplete;
     expect(statusText(view)).to.equal('Invalid link');
     expect(noticeText(view)).to.contain('This link is not valid. Ask for a new co-browsing link.');

@@ -10,12 +10,24 @@ import { executeServerCommand, resetMouse, sendMouse, setViewport } from '@web/t
 import { windowScroll } from './helpers/agent-frames.js';
 import { goLive, receivedOf, type LiveAgent } from './helpers/agent-live.js';
 import { until } from './helpers/agent-server.js';
-import { agentShadow, buttonNamed, mirrorScale, pageCentreOf, screenPointOfPage, type CobrowseAgentView } from './helpers/agent-view.js';
+import {
+  agentShadow,
+  buttonNamed,
+  mirrorScale,
+  pageCentreOf,
+  screenPointOfPage,
+  type CobrowseAgentView,
+} from './helpers/agent-view.js';
 
 /** Screen pixels are whole numbers; one screen pixel is 1/scale page pixels, plus rounding on both sides. */
 const tolerance = (view: CobrowseAgentView): number => 1 / mirrorScale(view) + 1;
 
-async function mouseToPage(view: CobrowseAgentView, x: number, y: number, type: 'move' | 'click' = 'move'): Promise<void> {
+async function mouseToPage(
+  view: CobrowseAgentView,
+  x: number,
+  y: number,
+  type: 'move' | 'click' = 'move',
+): Promise<void> {
   const at = screenPointOfPage(view, x, y);
   await sendMouse({ type, position: [Math.round(at.x), Math.round(at.y)] });
 }
@@ -184,7 +196,10 @@ describe('agent view guidance tools', () => {
     await sendMouse({ type: 'up' });
     await live.customer.waitFor((m) => m.t === 'annotation');
     await mouseToPage(live.view, 600, 120);
-    const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string; selector: string }>('cobrowse-screenshot', {
+    const shot = await executeServerCommand<
+      { bytes: number; saved: boolean; fits: boolean },
+      { path: string; selector: string }
+    >('cobrowse-screenshot', {
       path: 'test/artifacts/agent-live.png',
       selector: 'cobrowse-agent-view',
     });

@@ -70,7 +70,8 @@ describe('capture: masking on the encoded bytes', () => {
     page = await capturePage(PAGE);
     const { doc, win } = page;
     const frameEl = doc.getElementById('frame') as HTMLIFrameElement;
-    if (frameEl.contentDocument?.getElementById('inner') === null) await new Promise((r) => frameEl.addEventListener('load', r, { once: true }));
+    if (frameEl.contentDocument?.getElementById('inner') === null)
+      await new Promise((r) => frameEl.addEventListener('load', r, { once: true }));
     const shadow = doc.getElementById('host')!.attachShadow({ mode: 'open' });
     shadow.innerHTML = `<input id="shadow-pw" type="password" value="${PASSWORD}">`;
 
@@ -91,7 +92,12 @@ describe('capture: masking on the encoded bytes', () => {
 
     const input = (el: Element, value: string): void => {
       (el as HTMLInputElement).value = value;
-      el.dispatchEvent(new (el.ownerDocument.defaultView as Window & typeof globalThis).Event('input', { bubbles: true, composed: true }));
+      el.dispatchEvent(
+        new (el.ownerDocument.defaultView as Window & typeof globalThis).Event('input', {
+          bubbles: true,
+          composed: true,
+        }),
+      );
     };
     const typeInto = async (el: Element, value: string): Promise<void> => {
       (el as HTMLInputElement).value = '';
@@ -175,14 +181,16 @@ describe('capture: masking on the encoded bytes', () => {
     for (const fragment of forbiddenFragments()) {
       expect(joined.includes(fragment), `fragment "${fragment}" in decoded frames`).to.equal(false);
       const digits = fragment.replace(/[^0-9]/g, '');
-      if (digits.length >= 4) expect(digitsOnly.includes(digits), `digits "${digits}" in decoded frames`).to.equal(false);
+      if (digits.length >= 4)
+        expect(digitsOnly.includes(digits), `digits "${digits}" in decoded frames`).to.equal(false);
     }
     // The capture did see these changes (so the absence above means masked, not missed).
     expect(joined).to.contain('plain for now');
     expect(joined).to.contain('later •••• •••• •••• •••• / •••-••-••••');
     expect(joined).to.contain('Card number');
     const raw = rawTexts.join('\u0001');
-    for (const fragment of forbiddenFragments()) expect(raw.includes(fragment), `fragment "${fragment}" in raw msgpack`).to.equal(false);
+    for (const fragment of forbiddenFragments())
+      expect(raw.includes(fragment), `fragment "${fragment}" in raw msgpack`).to.equal(false);
 
     // The page still works and the masked fields are visible as masked.
     expect((doc.getElementById('pw') as HTMLInputElement).value).to.equal(PASSWORD);

@@ -48,7 +48,9 @@ describe('capture: incremental frames', () => {
   }
 
   it('batches insert, remove, move, attribute and text changes into one frame per animation frame', async () => {
-    const { transport, mirror } = await startOn('<!DOCTYPE html><body><ul id="list"><li id="one">1</li><li id="two">2</li><li id="three">3</li></ul><p id="p">text</p></body>');
+    const { transport, mirror } = await startOn(
+      '<!DOCTYPE html><body><ul id="list"><li id="one">1</li><li id="two">2</li><li id="three">3</li></ul><p id="p">text</p></body>',
+    );
     const doc = page!.doc;
     const list = doc.getElementById('list')!;
     const added = doc.createElement('li');
@@ -80,7 +82,9 @@ describe('capture: incremental frames', () => {
   });
 
   it('keeps the mirror equal to a fresh snapshot over 400 seeded random mutations', async () => {
-    const { mirror } = await startOn('<!DOCTYPE html><body><div id="root"><section><p>a</p><p>b</p></section><div><span>c</span></div></div></body>');
+    const { mirror } = await startOn(
+      '<!DOCTYPE html><body><div id="root"><section><p>a</p><p>b</p></section><div><span>c</span></div></div></body>',
+    );
     const doc = page!.doc;
     const random = prng(1234);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -91,7 +95,11 @@ describe('capture: incremental frames', () => {
     let created = 0;
     for (let step = 0; step < 400; step++) {
       const shadow = shadowHost.shadowRoot!;
-      const containers = [...Array.from(root.querySelectorAll('*')), root, ...Array.from(shadow.querySelectorAll('*'))].filter((el) => el !== shadowHost);
+      const containers = [
+        ...Array.from(root.querySelectorAll('*')),
+        root,
+        ...Array.from(shadow.querySelectorAll('*')),
+      ].filter((el) => el !== shadowHost);
       const nodes = containers.flatMap((el) => Array.from(el.childNodes)).filter((n) => n !== shadowHost);
       const action = Math.floor(random() * 6);
       if (action === 0 || nodes.length < 5) {
@@ -125,7 +133,9 @@ describe('capture: incremental frames', () => {
   });
 
   it('sends CSSOM rule changes, adoptedStyleSheets changes and later shadow roots and iframes', async () => {
-    const { transport, mirror } = await startOn('<!DOCTYPE html><head><style id="s">.a{color:red}</style></head><body><div id="host"></div></body>');
+    const { transport, mirror } = await startOn(
+      '<!DOCTYPE html><head><style id="s">.a{color:red}</style></head><body><div id="host"></div></body>',
+    );
     const { doc, win } = page!;
     const style = doc.getElementById('s') as HTMLStyleElement;
     style.sheet!.insertRule('.b { color: blue; }', 1);
@@ -148,7 +158,10 @@ describe('capture: incremental frames', () => {
     sheet.replaceSync('.c { color: black; }');
     iframe.contentDocument!.body.append(iframe.contentDocument!.createElement('hr'));
     await nextFrames(win);
-    expect(transport.ofType('mutations').flatMap((f) => f.sheets ?? [])).to.deep.include({ id: 0, css: ['.c { color: black; }'] });
+    expect(transport.ofType('mutations').flatMap((f) => f.sheets ?? [])).to.deep.include({
+      id: 0,
+      css: ['.c { color: black; }'],
+    });
     expect(JSON.stringify(transport.ofType('mutations').at(-1))).to.contain('"hr"');
     // push() on the observable array bypasses the setter: seen at the next flush.
     const pushed = new win.CSSStyleSheet();
@@ -156,15 +169,21 @@ describe('capture: incremental frames', () => {
     doc.adoptedStyleSheets.push(pushed);
     doc.body.append('flush');
     await nextFrames(win);
-    expect(transport.ofType('mutations').flatMap((f) => f.sheets ?? [])).to.deep.include({ id: 0, css: ['.c { color: black; }', '.d { color: white; }'] });
+    expect(transport.ofType('mutations').flatMap((f) => f.sheets ?? [])).to.deep.include({
+      id: 0,
+      css: ['.c { color: black; }', '.d { color: white; }'],
+    });
     expect(mirror.canonical()).to.equal(await freshCanonical(win));
   });
 
   it('follows a same-origin iframe to its next document', async () => {
-    const { transport, mirror } = await startOn('<!DOCTYPE html><body><iframe id="f" srcdoc="<p>first document</p>"></iframe></body>');
+    const { transport, mirror } = await startOn(
+      '<!DOCTYPE html><body><iframe id="f" srcdoc="<p>first document</p>"></iframe></body>',
+    );
     const { doc, win } = page!;
     const iframe = doc.getElementById('f') as HTMLIFrameElement;
-    if (!iframe.contentDocument?.body?.textContent?.includes('first')) await new Promise((r) => iframe.addEventListener('load', r, { once: true }));
+    if (!iframe.contentDocument?.body?.textContent?.includes('first'))
+      await new Promise((r) => iframe.addEventListener('load', r, { once: true }));
     await nextFrames(win);
     const loaded = new Promise((r) => iframe.addEventListener('load', r, { once: true }));
     iframe.srcdoc = '<p>second document</p>';
@@ -179,7 +198,9 @@ describe('capture: incremental frames', () => {
   });
 
   it('sends input, scroll, viewport, focus, selection, media and pointer frames', async () => {
-    const { transport } = await startOn('<!DOCTYPE html><body style="height:3000px"><input id="i"><input id="c" type="checkbox"><select id="s"><option>a</option><option>b</option></select><div id="sc" style="height:40px;overflow:auto"><div style="height:400px">x</div></div><p id="t">select me</p><video id="v"></video></body>');
+    const { transport } = await startOn(
+      '<!DOCTYPE html><body style="height:3000px"><input id="i"><input id="c" type="checkbox"><select id="s"><option>a</option><option>b</option></select><div id="sc" style="height:40px;overflow:auto"><div style="height:400px">x</div></div><p id="t">select me</p><video id="v"></video></body>',
+    );
     const { doc, win, frame } = page!;
     const input = doc.getElementById('i') as HTMLInputElement;
     input.focus();
@@ -200,7 +221,12 @@ describe('capture: incremental frames', () => {
     await nextFrames(win, 3);
     for (const m of transport.messages) expect(channelMessage.safeParse(m).success, JSON.stringify(m)).to.equal(true);
     const inputs = transport.ofType('input');
-    expect(inputs).to.deep.include({ t: 'input', seq: inputs.find((f) => f.v === 'typed')!.seq, id: engine!.idOf(input)!, v: 'typed' });
+    expect(inputs).to.deep.include({
+      t: 'input',
+      seq: inputs.find((f) => f.v === 'typed')!.seq,
+      id: engine!.idOf(input)!,
+      v: 'typed',
+    });
     expect(inputs.some((f) => f.id === engine!.idOf(doc.getElementById('c')!) && f.chk === true)).to.equal(true);
     const options = (doc.getElementById('s') as HTMLSelectElement).options;
     expect(inputs.some((f) => f.id === engine!.idOf(options[1]!) && f.sel === true)).to.equal(true);

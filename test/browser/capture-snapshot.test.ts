@@ -63,7 +63,8 @@ describe('capture: snapshot', () => {
     page = await capturePage(BROAD_PAGE);
     const { doc, win } = page;
     const inner = doc.getElementById('inner') as HTMLIFrameElement;
-    if (inner.contentDocument?.getElementById('deep') === null) await new Promise((r) => inner.addEventListener('load', r, { once: true }));
+    if (inner.contentDocument?.getElementById('deep') === null)
+      await new Promise((r) => inner.addEventListener('load', r, { once: true }));
     (doc.getElementById('cssom') as HTMLStyleElement).sheet?.insertRule('.inserted { color: green; }', 1);
     const adopted = new win.CSSStyleSheet();
     adopted.replaceSync('.adopted { margin: 1px; background: url(adopted.png); }');
@@ -83,7 +84,8 @@ describe('capture: snapshot', () => {
     engine = new CaptureEngine({ window: win, send: transport.send });
     await engine.start();
     const messages = transport.messages;
-    for (const m of messages) expect(channelMessage.safeParse(m).success, JSON.stringify(m).slice(0, 200)).to.equal(true);
+    for (const m of messages)
+      expect(channelMessage.safeParse(m).success, JSON.stringify(m).slice(0, 200)).to.equal(true);
     const snapshots = transport.ofType('snapshot');
     expect(snapshots[0]?.part).to.equal(0);
     expect(snapshots.at(-1)?.final).to.equal(true);
@@ -107,7 +109,9 @@ describe('capture: snapshot', () => {
 
     expect(byIdAttr(messages, 'rel').a).to.deep.equal({ id: 'rel', href: 'https://shop.example/cart?x=1' });
     expect(byIdAttr(messages, 'img').a?.src).to.equal('https://shop.example/catalog/img/a.png');
-    expect(byIdAttr(messages, 'img').a?.srcset).to.equal('https://shop.example/catalog/img/a.png 1x, https://shop.example/img/b.png 2x');
+    expect(byIdAttr(messages, 'img').a?.srcset).to.equal(
+      'https://shop.example/catalog/img/a.png 1x, https://shop.example/img/b.png 2x',
+    );
     expect(byIdAttr(messages, 'styled').a?.style).to.contain('url("https://shop.example/catalog/bg.png")');
     expect(byIdAttr(messages, 'form').a?.action).to.equal('https://shop.example/catalog/submit');
     const button = elements(messages).find((n) => n.tag === 'button');
@@ -132,7 +136,9 @@ describe('capture: snapshot', () => {
     expect(byIdAttr(messages, 'ta').v).to.equal('hello');
     const options = elements(messages).filter((n) => n.tag === 'option');
     expect(options.map((o) => o.sel)).to.deep.equal([false, true]);
-    expect(['table', 'thead', 'tbody', 'tr', 'th', 'td'].every((t) => elements(messages).some((n) => n.tag === t))).to.equal(true);
+    expect(
+      ['table', 'thead', 'tbody', 'tr', 'th', 'td'].every((t) => elements(messages).some((n) => n.tag === t)),
+    ).to.equal(true);
 
     const svg = byIdAttr(messages, 'svg');
     expect(svg.ns).to.equal('svg');
@@ -141,7 +147,9 @@ describe('capture: snapshot', () => {
     expect(use?.a?.['xlink:href']).to.equal('#c');
     expect(elements(messages).find((n) => n.tag === 'foreignObject')?.ns).to.equal('svg');
     expect(elements(messages).find((n) => n.tag === 'mi')?.ns).to.equal('math');
-    expect(elements(messages).find((n) => n.tag === 'a' && n.ns === 'svg')?.a?.href).to.equal('https://shop.example/catalog/link');
+    expect(elements(messages).find((n) => n.tag === 'a' && n.ns === 'svg')?.a?.href).to.equal(
+      'https://shop.example/catalog/link',
+    );
 
     const hostRecord = byIdAttr(messages, 'host');
     const shadowRecord = nodes.find((n) => n.k === 'shadow');

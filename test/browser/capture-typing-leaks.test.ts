@@ -33,7 +33,6 @@ const PAGE = `<!DOCTYPE html><html><head><title>Support</title></head><body>
 <button id="away">Done</button>
 </body></html>`;
 
-
 describe('capture: no number leaks at any instant (real keystrokes)', () => {
   let page: TestPage | undefined;
   let engine: CaptureEngine | undefined;
@@ -95,11 +94,15 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
     const preview = doc.getElementById('preview') as HTMLElement;
     reference.addEventListener('input', () => {
       const groups = reference.value.match(/.{1,4}/g) ?? [];
-      preview.replaceChildren(...groups.map((group) => Object.assign(doc.createElement('span'), { textContent: group })));
+      preview.replaceChildren(
+        ...groups.map((group) => Object.assign(doc.createElement('span'), { textContent: group })),
+      );
     });
     const shadow = (doc.getElementById('host') as HTMLElement).attachShadow({ mode: 'open' });
     shadow.innerHTML = '<input id="shadow-field" aria-label="Message">';
-    const inner = (doc.getElementById('frame') as HTMLIFrameElement).contentDocument?.getElementById('inner') as HTMLInputElement;
+    const inner = (doc.getElementById('frame') as HTMLIFrameElement).contentDocument?.getElementById(
+      'inner',
+    ) as HTMLInputElement;
     await nextFrames(win, 2);
 
     const check = (): void => {
@@ -149,10 +152,14 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
     // number before leaving the field must not reveal the rest.
     expect(valuesOf('My card').at(-1)).to.equal('My card is •••• •••• •••• •••• and SSN •••-••-••••, qty • thanks');
     // The echo widget's spans were sent, masked as one number after typing.
-    const texts = decoded.flatMap((m) => (m.t === 'mutations' ? [...m.texts.map((t) => t.x), ...m.adds.flatMap((n) => (n.k === 'text' ? [n.x] : []))] : []));
+    const texts = decoded.flatMap((m) =>
+      m.t === 'mutations' ? [...m.texts.map((t) => t.x), ...m.adds.flatMap((n) => (n.k === 'text' ? [n.x] : []))] : [],
+    );
     expect(texts.filter((x) => x === '••••').length).to.be.greaterThan(3);
     // The customer's own fields kept every character they typed.
-    expect((doc.getElementById('comment') as HTMLTextAreaElement).value).to.equal(`My card is ${CARD} and SSN ${SSN}, qty 2 thanks`);
+    expect((doc.getElementById('comment') as HTMLTextAreaElement).value).to.equal(
+      `My card is ${CARD} and SSN ${SSN}, qty 2 thanks`,
+    );
     expect(inner.value).to.equal(CARD);
   });
 
@@ -169,7 +176,9 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
     await nextFrames(p.win, 2);
     // "4532 0196 7315" alone is not a possible card; it is what is left of one, so it stays masked.
     expect(truncationLeaks(CARD, sent())).to.deep.equal([]);
-    const values = decoded.flatMap((m) => (m.t === 'input' ? [m.v] : m.t === 'snapshot' ? m.nodes.map((n) => (n.k === 'el' ? n.v : undefined)) : []));
+    const values = decoded.flatMap((m) =>
+      m.t === 'input' ? [m.v] : m.t === 'snapshot' ? m.nodes.map((n) => (n.k === 'el' ? n.v : undefined)) : [],
+    );
     expect(values).to.include('card •••• •••• •••• call me on •');
   });
 
@@ -181,7 +190,8 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
     split.append(doc.createTextNode('Card 4532 0196 '), doc.createTextNode('7315 8241.'));
     await nextFrames(win, 2);
     const spans = doc.createElement('div');
-    for (const group of ['278', '41', '5396']) spans.append(Object.assign(doc.createElement('span'), { textContent: group }));
+    for (const group of ['278', '41', '5396'])
+      spans.append(Object.assign(doc.createElement('span'), { textContent: group }));
     doc.body.append(spans);
     await nextFrames(win, 2);
     const mixed = doc.createElement('p');
@@ -213,7 +223,10 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
     expect(truncationLeaks(CARD, all)).to.deep.equal([]);
     expect(truncationLeaks(SSN, all)).to.deep.equal([]);
     // Control: the page itself shows them (so the absence above is masking, not missing capture).
-    const pageText = [doc.body.textContent ?? '', ...Array.from(doc.styleSheets).flatMap((s) => Array.from(s.cssRules).map((r) => r.cssText))];
+    const pageText = [
+      doc.body.textContent ?? '',
+      ...Array.from(doc.styleSheets).flatMap((s) => Array.from(s.cssRules).map((r) => r.cssText)),
+    ];
     expect(truncationLeaks(CARD, pageText)).to.not.deep.equal([]);
     expect(truncationLeaks(SSN, pageText)).to.not.deep.equal([]);
     expect(all.join('\n')).to.contain('Pay ');

@@ -70,7 +70,10 @@ describe('customer consent', () => {
     await element.updateComplete;
     // The agent is already waiting: the only thing holding the connection back is the prompt.
     agent = new SimulatedAgent(SERVER_URL, session.agentToken);
-    await until(() => messageKinds(instrumentation!.signalingMessages()).includes('event:consent-shown'), 'consent-shown on the consent socket');
+    await until(
+      () => messageKinds(instrumentation!.signalingMessages()).includes('event:consent-shown'),
+      'consent-shown on the consent socket',
+    );
     // The session bundle is preloaded while the prompt is shown (modulepreload: fetched and compiled, not run).
     await until(() => sessionModuleFetched(), 'the session bundle preloaded during the prompt');
     // Give anything that would start on its own a moment to do so (the test fails only if it does).
@@ -95,7 +98,12 @@ describe('customer consent', () => {
     expect(instrumentation.observeCalls).to.be.greaterThan(0);
     // The session went on with the consent socket: consent, page visit and WebRTC signals on one socket.
     expect(instrumentation.sockets.length, 'signaling sockets after Allow').to.equal(1);
-    expect(messageKinds(instrumentation.signalingMessages()).slice(0, 4)).to.deep.equal(['hello', 'event:consent-shown', 'event:consent-granted', 'event:page-visited']);
+    expect(messageKinds(instrumentation.signalingMessages()).slice(0, 4)).to.deep.equal([
+      'hello',
+      'event:consent-shown',
+      'event:consent-granted',
+      'event:page-visited',
+    ]);
     expect(preloadLinks(element), 'the preload link, once used').to.equal(0);
   });
 
@@ -103,16 +111,30 @@ describe('customer consent', () => {
     instrumentation = new PageInstrumentation().install();
     const session = await createTestSession({ agentName: 'Dana' });
     element = await addElement();
-    const declined = new Promise<Event>((resolve) => element!.addEventListener('cobrowse-consent-declined', resolve, { once: true }));
+    const declined = new Promise<Event>((resolve) =>
+      element!.addEventListener('cobrowse-consent-declined', resolve, { once: true }),
+    );
     const answer = element.offer(session.inviteCode);
     await element.updateComplete;
     buttonNamed(element, 'Decline').click();
     expect(await answer).to.equal('declined');
     await declined;
 
-    await until(async () => (await auditTypes(session.sessionId)).includes('consent-declined'), 'the decline in the audit');
-    expect(await auditTypes(session.sessionId)).to.deep.equal(['session-created', 'consent-shown', 'consent-declined', 'ended']);
-    expect(messageKinds(instrumentation.signalingMessages())).to.deep.equal(['hello', 'event:consent-shown', 'event:consent-declined']);
+    await until(
+      async () => (await auditTypes(session.sessionId)).includes('consent-declined'),
+      'the decline in the audit',
+    );
+    expect(await auditTypes(session.sessionId)).to.deep.equal([
+      'session-created',
+      'consent-shown',
+      'consent-declined',
+      'ended',
+    ]);
+    expect(messageKinds(instrumentation.signalingMessages())).to.deep.equal([
+      'hello',
+      'event:consent-shown',
+      'event:consent-declined',
+    ]);
     expect(instrumentation.peerConnections.length).to.equal(0);
     expect(instrumentation.observeCalls).to.equal(0);
     expect(instrumentation.sockets.length, 'sockets (the consent socket only)').to.equal(1);
@@ -120,7 +142,10 @@ describe('customer consent', () => {
     expect(sessionStorage.getItem('cobrowse:session'), 'a resume record after Decline').to.equal(null);
     await element.updateComplete;
     expect(shadow(element).textContent).to.contain('You declined to share this page.');
-    await until(() => instrumentation!.sockets.every((s) => s.readyState === WebSocket.CLOSED), 'the consent socket to close');
+    await until(
+      () => instrumentation!.sockets.every((s) => s.readyState === WebSocket.CLOSED),
+      'the consent socket to close',
+    );
   });
 
   it('says who asks, what is seen and hidden, and that the customer stays in charge', async () => {
@@ -158,7 +183,9 @@ describe('customer consent', () => {
     expect(label?.textContent?.trim()).to.match(/would like to see this page/);
     const description = shadow(element).getElementById(dialog.getAttribute('aria-describedby') ?? '');
     expect(description?.textContent).to.contain('this browser tab only');
-    const names = [...dialog.querySelectorAll('button')].map((b) => b.getAttribute('aria-label') ?? b.textContent?.trim());
+    const names = [...dialog.querySelectorAll('button')].map(
+      (b) => b.getAttribute('aria-label') ?? b.textContent?.trim(),
+    );
     expect(names).to.deep.equal(['Decline', 'Allow sharing']);
   });
 
@@ -175,13 +202,17 @@ describe('customer consent', () => {
     const seen: string[] = [];
     for (let i = 0; i < 4; i += 1) {
       await sendKeys({ press: 'Tab' });
-      seen.push(focusedInShadow(element)?.textContent?.trim() ?? `outside: ${document.activeElement?.localName ?? 'none'}`);
+      seen.push(
+        focusedInShadow(element)?.textContent?.trim() ?? `outside: ${document.activeElement?.localName ?? 'none'}`,
+      );
     }
     expect(seen).to.deep.equal(['Decline', 'Allow sharing', 'Decline', 'Allow sharing']);
     await sendKeys({ press: 'Shift+Tab' });
     expect(focusedInShadow(element)?.textContent?.trim()).to.equal('Decline');
     await sendKeys({ press: 'Shift+Tab' });
-    expect(focusedInShadow(element)?.textContent?.trim(), 'Shift+Tab wraps to the last button').to.equal('Allow sharing');
+    expect(focusedInShadow(element)?.textContent?.trim(), 'Shift+Tab wraps to the last button').to.equal(
+      'Allow sharing',
+    );
 
     await sendKeys({ press: 'Escape' });
     expect(await answer).to.equal('declined');
@@ -242,7 +273,10 @@ describe('customer consent', () => {
     ] as const) {
       await setViewport({ width, height });
       await new Promise((resolve) => requestAnimationFrame(resolve));
-      const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string }>('cobrowse-screenshot', { path: `test/artifacts/${name}.png` });
+      const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string }>(
+        'cobrowse-screenshot',
+        { path: `test/artifacts/${name}.png` },
+      );
       expect(shot.bytes, `${name}.png size`).to.be.greaterThan(1000);
     }
   });

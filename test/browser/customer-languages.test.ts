@@ -20,7 +20,15 @@ const ALLOW: Record<string, string> = {
   ja: '共有を許可',
   ar: 'السماح بالمشاركة',
 };
-const DECLINE: Record<string, string> = { en: 'Decline', es: 'Rechazar', fr: 'Refuser', de: 'Ablehnen', pt: 'Recusar', ja: '拒否', ar: 'رفض' };
+const DECLINE: Record<string, string> = {
+  en: 'Decline',
+  es: 'Rechazar',
+  fr: 'Refuser',
+  de: 'Ablehnen',
+  pt: 'Recusar',
+  ja: '拒否',
+  ar: 'رفض',
+};
 
 function buttonLabels(element: CobrowseSession): string[] {
   return [...shadow(element).querySelectorAll('dialog button')].map((b) => b.textContent?.trim() ?? '');

@@ -9,7 +9,17 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { goLive, grantControl, type LiveSession } from './helpers/customer-live.js';
-import { PageInstrumentation, auditTypes, buttonNamed, capturedTags, dialogOf, indicatorText, nodeIdOf, shadow, until } from './helpers/customer-page.js';
+import {
+  PageInstrumentation,
+  auditTypes,
+  buttonNamed,
+  capturedTags,
+  dialogOf,
+  indicatorText,
+  nodeIdOf,
+  shadow,
+  until,
+} from './helpers/customer-page.js';
 
 const SHOP_PAGE = `<main id="shop-page" style="font:16px system-ui;padding:24px">
   <h1>Checkout</h1>
@@ -52,16 +62,23 @@ describe('customer live session', () => {
     expect(instrumentation.liveListeners.length).to.be.greaterThan(0);
 
     const ended = new Promise<CustomEvent<{ reason: string }>>((resolve) =>
-      live!.element.addEventListener('cobrowse-ended', (e) => resolve(e as CustomEvent<{ reason: string }>), { once: true }),
+      live!.element.addEventListener('cobrowse-ended', (e) => resolve(e as CustomEvent<{ reason: string }>), {
+        once: true,
+      }),
     );
     buttonNamed(live.element, 'End sharing').click();
     expect((await ended).detail.reason).to.equal('customer-ended');
 
     expect(instrumentation.activeObservers, 'MutationObservers still observing').to.equal(0);
     expect(instrumentation.liveListeners, 'page listeners still registered').to.deep.equal([]);
-    expect(instrumentation.peerConnections.map((pc) => pc.signalingState)).to.deep.equal(instrumentation.peerConnections.map(() => 'closed'));
+    expect(instrumentation.peerConnections.map((pc) => pc.signalingState)).to.deep.equal(
+      instrumentation.peerConnections.map(() => 'closed'),
+    );
     expect(shadow(live.element).querySelector('[data-cobrowse-overlay]') === null, 'overlay removed').to.equal(true);
-    await until(() => instrumentation!.sockets.every((s) => s.readyState === WebSocket.CLOSED), 'every customer socket to close');
+    await until(
+      () => instrumentation!.sockets.every((s) => s.readyState === WebSocket.CLOSED),
+      'every customer socket to close',
+    );
     await until(async () => (await auditTypes(live!.session.sessionId)).at(-1) === 'ended', 'the end in the audit');
     await until(() => !live!.agent.connected, 'the agent to see the channel close');
     await live.element.updateComplete;
@@ -72,7 +89,11 @@ describe('customer live session', () => {
     live = await goLive();
     const card = document.getElementById('card') as HTMLInputElement;
     const name = document.getElementById('name') as HTMLInputElement;
-    const ids = { card: nodeIdOf(live.agent.received, 'card'), password: nodeIdOf(live.agent.received, 'password'), name: nodeIdOf(live.agent.received, 'name') };
+    const ids = {
+      card: nodeIdOf(live.agent.received, 'card'),
+      password: nodeIdOf(live.agent.received, 'password'),
+      name: nodeIdOf(live.agent.received, 'name'),
+    };
 
     // Before control: refused for that reason first.
     live.agent.send({ t: 'action', action: { kind: 'input', id: ids.name, v: 'Mallory' } });
@@ -109,31 +130,44 @@ describe('customer live session', () => {
     const prompt = dialogOf(element)!;
     expect(prompt.getAttribute('aria-modal')).to.equal('true');
     expect(prompt.textContent).to.contain('Dana asks to control this page');
-    expect([...prompt.querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal(['Deny', 'Allow control']);
+    expect([...prompt.querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal([
+      'Deny',
+      'Allow control',
+    ]);
     buttonNamed(element, 'Deny').click();
     await agent.waitFor((m) => m.t === 'control-deny');
     await element.updateComplete;
     expect(dialogOf(element) === null, 'prompt closed after Deny').to.equal(true);
     expect(indicatorText(element)).to.equal('Sharing this tab with Dana');
 
-    const granted = new Promise((resolve) => element.addEventListener('cobrowse-control-granted', resolve, { once: true }));
+    const granted = new Promise((resolve) =>
+      element.addEventListener('cobrowse-control-granted', resolve, { once: true }),
+    );
     await grantControl(live);
     await granted;
     await until(() => indicatorText(element) === 'Dana is controlling this tab', 'the control indicator');
 
-    const revoked = new Promise((resolve) => element.addEventListener('cobrowse-control-revoked', resolve, { once: true }));
+    const revoked = new Promise((resolve) =>
+      element.addEventListener('cobrowse-control-revoked', resolve, { once: true }),
+    );
     buttonNamed(element, 'Take back control').click();
     await revoked;
     await agent.waitFor((m) => m.t === 'control-revoke');
     await until(() => indicatorText(element) === 'Sharing this tab with Dana', 'the indicator without control');
-    expect([...shadow(element).querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal(['Pause', 'End sharing']);
+    expect([...shadow(element).querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal([
+      'Pause',
+      'End sharing',
+    ]);
     // Control is really gone: an action now is refused.
     const nameId = nodeIdOf(agent.received, 'name');
     agent.received.length = 0;
     agent.send({ t: 'action', action: { kind: 'input', id: nameId, v: 'Mallory' } });
     expect((await agent.waitFor(refusal)).reason).to.equal('no-control');
     expect((document.getElementById('name') as HTMLInputElement).value).to.equal('Ada');
-    await until(async () => (await auditTypes(live!.session.sessionId)).includes('control-revoked'), 'the revoke in the audit');
+    await until(
+      async () => (await auditTypes(live!.session.sessionId)).includes('control-revoked'),
+      'the revoke in the audit',
+    );
   });
 
   it('overlay content (pointer, highlight, drawings) never appears in a captured frame', async () => {
@@ -142,21 +176,39 @@ describe('customer live session', () => {
     agent.send({ t: 'pointer', x: 120, y: 80 });
     agent.send({ t: 'highlight', id: nodeIdOf(agent.received, 'pay'), label: 'OVERLAY-LABEL-SENTINEL' });
     agent.send({ t: 'annotation', id: 'drawing-1', shape: 'arrow', points: [10, 10, 200, 120], color: '#7c3aed' });
-    await until(() => shadow(element).querySelector('[data-cobrowse-annotation="drawing-1"]'), 'the drawing in the overlay');
-    await until(() => (shadow(element).querySelector<HTMLElement>('[data-cobrowse-highlight]')?.style.display ?? '') === 'block', 'the highlight');
+    await until(
+      () => shadow(element).querySelector('[data-cobrowse-annotation="drawing-1"]'),
+      'the drawing in the overlay',
+    );
+    await until(
+      () => (shadow(element).querySelector<HTMLElement>('[data-cobrowse-highlight]')?.style.display ?? '') === 'block',
+      'the highlight',
+    );
     // A page change and a fresh snapshot while all of it is on screen.
     document.getElementById('name')!.setAttribute('data-changed', 'yes');
     agent.send({ t: 'resync', lastSeq: null });
     const before = agent.received.length;
     await agent.waitFor((m) => m.t === 'snapshot' && m.final && agent.received.indexOf(m) >= before);
-    await agent.waitFor((m) => m.t === 'mutations' || (m.t === 'snapshot' && JSON.stringify(m).includes('data-changed')));
+    await agent.waitFor(
+      (m) => m.t === 'mutations' || (m.t === 'snapshot' && JSON.stringify(m).includes('data-changed')),
+    );
 
     const frames = agent.received.filter((m) => ['snapshot', 'mutations'].includes(m.t));
     const wire = JSON.stringify(frames);
-    for (const marker of ['data-cobrowse-overlay', 'data-cobrowse-pointer', 'data-cobrowse-highlight', 'data-cobrowse-annotation', 'OVERLAY-LABEL-SENTINEL', 'End sharing', 'Sharing this tab']) {
+    for (const marker of [
+      'data-cobrowse-overlay',
+      'data-cobrowse-pointer',
+      'data-cobrowse-highlight',
+      'data-cobrowse-annotation',
+      'OVERLAY-LABEL-SENTINEL',
+      'End sharing',
+      'Sharing this tab',
+    ]) {
       expect(wire.includes(marker), `"${marker}" in a captured frame`).to.equal(false);
     }
-    expect(capturedTags(frames).has('cobrowse-session'), 'the element (or its shadow content) captured').to.equal(false);
+    expect(capturedTags(frames).has('cobrowse-session'), 'the element (or its shadow content) captured').to.equal(
+      false,
+    );
     expect(capturedTags(frames).has('polyline'), 'a drawing captured').to.equal(false);
     expect(wire.includes('data-changed'), 'the page itself is captured').to.equal(true);
   });
@@ -167,14 +219,20 @@ describe('customer live session', () => {
     const indicator = shadow(live.element).querySelector('.indicator')!;
     expect(indicator.getAttribute('role')).to.equal('region');
     expect(indicator.getAttribute('aria-label')).to.equal('Screen sharing');
-    const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string; selector: string }>('cobrowse-screenshot', {
+    const shot = await executeServerCommand<
+      { bytes: number; saved: boolean; fits: boolean },
+      { path: string; selector: string }
+    >('cobrowse-screenshot', {
       path: 'test/artifacts/indicator-live.png',
       selector: '.indicator',
     });
     expect(shot.bytes).to.be.greaterThan(500);
     await grantControl(live);
     await until(() => indicatorText(live!.element) === 'Dana is controlling this tab', 'the control indicator');
-    await executeServerCommand('cobrowse-screenshot', { path: 'test/artifacts/indicator-control.png', selector: '.indicator' });
+    await executeServerCommand('cobrowse-screenshot', {
+      path: 'test/artifacts/indicator-control.png',
+      selector: '.indicator',
+    });
     // On a phone the longest indicator (control + two buttons) still fits the screen.
     await setViewport({ width: 360, height: 740 });
     await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -33,7 +33,9 @@ async function busyPage(tag: string): Promise<void> {
 }
 
 async function verification(sessionId: string): Promise<{ valid?: boolean; ok?: boolean }> {
-  const response = await fetch(`/__api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${apiKey as string}` } });
+  const response = await fetch(`/__api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${apiKey as string}` },
+  });
   return ((await response.json()) as { verification: { valid?: boolean; ok?: boolean } }).verification;
 }
 

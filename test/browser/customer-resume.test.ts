@@ -9,7 +9,16 @@ import { saveResume } from '../../client/resume-store.js';
 import type { CobrowseSession } from '../../client/cobrowse-session.js';
 import { SimulatedAgent } from './helpers/customer-agent.js';
 import { goLive, type LiveSession } from './helpers/customer-live.js';
-import { PageInstrumentation, SERVER_URL, addElement, auditTypes, createTestSession, dialogOf, indicatorText, until } from './helpers/customer-page.js';
+import {
+  PageInstrumentation,
+  SERVER_URL,
+  addElement,
+  auditTypes,
+  createTestSession,
+  dialogOf,
+  indicatorText,
+  until,
+} from './helpers/customer-page.js';
 
 describe('customer navigation resume', () => {
   let element: CobrowseSession | null = null;
@@ -76,7 +85,10 @@ describe('customer navigation resume', () => {
     live = await goLive(() => instrumentation!.trackListeners());
     live.element.remove();
     await until(() => instrumentation!.activeObservers === 0, 'capture to stop after the element left the page');
-    await until(() => instrumentation!.peerConnections.every((pc) => pc.signalingState === 'closed'), 'the peer connection to close');
+    await until(
+      () => instrumentation!.peerConnections.every((pc) => pc.signalingState === 'closed'),
+      'the peer connection to close',
+    );
     await until(async () => (await auditTypes(live!.session.sessionId)).at(-1) === 'ended', 'the end in the audit');
     expect(sessionStorage.getItem('cobrowse:session'), 'a resume record after the session ended').to.equal(null);
   });

@@ -52,7 +52,7 @@ describe('customer prompt and indicator in the top layer', () => {
     await resetMouse();
   });
 
-  it('asks for consent over the page\'s own modal dialog, with the page inert behind it', async () => {
+  it("asks for consent over the page's own modal dialog, with the page inert behind it", async () => {
     const pageModal = document.getElementById('page-modal') as HTMLDialogElement;
     pageModal.showModal();
     const inModal = document.getElementById('in-modal') as HTMLButtonElement;

@@ -55,7 +55,9 @@ describe('customer wording overrides', () => {
     );
     const dialog = dialogOf(element)!;
     await until(() => textOf(dialog.querySelector('h2')).startsWith('<img'), 'the override title');
-    expect(textOf(dialog.querySelector('h2'))).to.equal('<img src=x onerror="window.__pwned=1"><b>Welcome</b> Dana<script>window.__pwned=2</script>');
+    expect(textOf(dialog.querySelector('h2'))).to.equal(
+      '<img src=x onerror="window.__pwned=1"><b>Welcome</b> Dana<script>window.__pwned=2</script>',
+    );
     expect(dialog.querySelectorAll('img, b, script, em').length, 'no element from the wording').to.equal(0);
     expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
     const intro = textOf(dialog.querySelector('p'));
@@ -70,11 +72,22 @@ describe('customer wording overrides', () => {
   it('takes wording per language from the `wording` attribute', async () => {
     element = await prompt((el) => {
       el.setAttribute('lang', 'fr');
-      el.setAttribute('wording', JSON.stringify({ fr: { consentTitle: 'Bonjour, {agent} voudrait voir la page' }, en: { consentTitle: 'Hello' } }));
+      el.setAttribute(
+        'wording',
+        JSON.stringify({
+          fr: { consentTitle: 'Bonjour, {agent} voudrait voir la page' },
+          en: { consentTitle: 'Hello' },
+        }),
+      );
     });
     const dialog = dialogOf(element)!;
-    await until(() => textOf(dialog.querySelector('h2')) === 'Bonjour, Dana voudrait voir la page', 'the French override');
+    await until(
+      () => textOf(dialog.querySelector('h2')) === 'Bonjour, Dana voudrait voir la page',
+      'the French override',
+    );
     const items = [...dialog.querySelectorAll('li')].map((li) => textOf(li));
-    expect(items).to.include('Les mots de passe, numéros de carte et autres champs sensibles sont masqués avant que quoi que ce soit ne quitte votre navigateur.');
+    expect(items).to.include(
+      'Les mots de passe, numéros de carte et autres champs sensibles sont masqués avant que quoi que ce soit ne quitte votre navigateur.',
+    );
   });
 });

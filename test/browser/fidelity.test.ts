@@ -7,7 +7,16 @@ const STEPS_PER_PAGE = 60;
 /** The mixed page gets a long run of its own. */
 const KITCHEN_SINK_STEPS = 240;
 const COMPARE_EVERY = 10;
-const totals: Record<MutationKind, number> = { insert: 0, remove: 0, move: 0, attribute: 0, text: 0, style: 0, value: 0, cssom: 0 };
+const totals: Record<MutationKind, number> = {
+  insert: 0,
+  remove: 0,
+  move: 0,
+  attribute: 0,
+  text: 0,
+  style: 0,
+  value: 0,
+  cssom: 0,
+};
 
 async function mirroredPage(index: number): Promise<Pipeline> {
   const page = FIDELITY_PAGES[index];
@@ -21,7 +30,10 @@ async function mirroredPage(index: number): Promise<Pipeline> {
 
 function assertFaithful(pipeline: Pipeline, when: string): void {
   expect(pipeline.decodeErrors, `wire errors ${when}`).to.deep.equal([]);
-  expect(pipeline.resyncRequests, `mirror asked for a resync ${when}: ${pipeline.mirror.stats.lastError}`).to.deep.equal([]);
+  expect(
+    pipeline.resyncRequests,
+    `mirror asked for a resync ${when}: ${pipeline.mirror.stats.lastError}`,
+  ).to.deep.equal([]);
   const differences = fidelityDifferences(pipeline);
   expect(differences, `${when}:\n${differences.join('\n')}`).to.deep.equal([]);
 }
@@ -112,7 +124,9 @@ describe('fidelity: an iframe added with its srcdoc after the snapshot', functio
         const mirrored = id === undefined ? undefined : (pipeline.mirror.nodeById(id) as HTMLIFrameElement | undefined);
         const mode = mirrored?.contentDocument?.compatMode;
         if (differences.length > 0 || mode !== 'CSS1Compat') {
-          const frames = pipeline.decoded.filter((m) => m.t === 'mutations').map((m) => JSON.stringify(m).slice(0, 400));
+          const frames = pipeline.decoded
+            .filter((m) => m.t === 'mutations')
+            .map((m) => JSON.stringify(m).slice(0, 400));
           failures.push(`attempt ${attempt}: mode ${mode}; ${differences.join('; ')}; frames ${frames.join(' || ')}`);
         }
       } finally {

@@ -106,16 +106,41 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.constant<Op>({ kind: 'reset' }),
   fc.record({ kind: fc.constant('click' as const), field: box }),
   fc.record({ kind: fc.constant('indeterminate' as const), value: fc.boolean() }),
-  fc.record({ kind: fc.constant('select-key' as const), field: fc.constant('size'), key: fc.constantFrom('ArrowDown' as const, 'ArrowUp' as const) }),
-  fc.record({ kind: fc.constant('select-script' as const), field: fc.constant('size'), index: fc.integer({ min: -1, max: 2 }) }),
+  fc.record({
+    kind: fc.constant('select-key' as const),
+    field: fc.constant('size'),
+    key: fc.constantFrom('ArrowDown' as const, 'ArrowUp' as const),
+  }),
+  fc.record({
+    kind: fc.constant('select-script' as const),
+    field: fc.constant('size'),
+    index: fc.integer({ min: -1, max: 2 }),
+  }),
   fc.record({ kind: fc.constant('option-toggle' as const), index: fc.integer({ min: 0, max: 2 }) }),
-  fc.record({ kind: fc.constant('default-value' as const), field: fc.constantFrom('name', 'city', 'notes', 'qty'), value: anyValue }),
+  fc.record({
+    kind: fc.constant('default-value' as const),
+    field: fc.constantFrom('name', 'city', 'notes', 'qty'),
+    value: anyValue,
+  }),
   fc.record({ kind: fc.constant('default-checked' as const), field: box, checked: fc.boolean() }),
-  fc.record({ kind: fc.constant('attribute' as const), field: anyField, name: fc.constantFrom('disabled' as const, 'readonly' as const), on: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('attribute' as const),
+    field: anyField,
+    name: fc.constantFrom('disabled' as const, 'readonly' as const),
+    on: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('output' as const), value: fc.constantFrom('0', '12', 'n/a', '') }),
-  fc.record({ kind: fc.constant('meter' as const), progress: fc.integer({ min: 0, max: 100 }), level: fc.integer({ min: 0, max: 10 }) }),
+  fc.record({
+    kind: fc.constant('meter' as const),
+    progress: fc.integer({ min: 0, max: 100 }),
+    level: fc.integer({ min: 0, max: 10 }),
+  }),
   fc.record({ kind: fc.constant('editable' as const), text: word }),
-  fc.record({ kind: fc.constant('custom-validity' as const), field: fc.constantFrom('city', 'notes', 'size', 'qty'), invalid: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('custom-validity' as const),
+    field: fc.constantFrom('city', 'notes', 'size', 'qty'),
+    invalid: fc.boolean(),
+  }),
 );
 
 interface FormPageGlobals {
@@ -132,7 +157,10 @@ function control(doc: Document, key: string): HTMLElement {
 
 async function focusAtEnd(el: HTMLElement): Promise<void> {
   el.focus();
-  if (el instanceof el.ownerDocument.defaultView!.HTMLInputElement || el instanceof el.ownerDocument.defaultView!.HTMLTextAreaElement) {
+  if (
+    el instanceof el.ownerDocument.defaultView!.HTMLInputElement ||
+    el instanceof el.ownerDocument.defaultView!.HTMLTextAreaElement
+  ) {
     try {
       const end = el.value.length;
       el.setSelectionRange(end, end);
@@ -255,7 +283,10 @@ function customerTyping(doc: Document): boolean {
   const el = doc.activeElement;
   if (el === null) return false;
   if (el.localName === 'textarea') return true;
-  if (el.localName === 'input') return !['checkbox', 'radio', 'range', 'color', 'button', 'submit', 'reset', 'file', 'hidden'].includes((el as HTMLInputElement).type);
+  if (el.localName === 'input')
+    return !['checkbox', 'radio', 'range', 'color', 'button', 'submit', 'reset', 'file', 'hidden'].includes(
+      (el as HTMLInputElement).type,
+    );
   return (el as HTMLElement).isContentEditable;
 }
 

@@ -34,7 +34,10 @@ function textsOf(messages: ChannelMessage[]): string[] {
   return out;
 }
 
-async function openPage(page: HostilePage, marker: string): Promise<{ frame: HTMLIFrameElement; win: Win; element: CobrowseSession }> {
+async function openPage(
+  page: HostilePage,
+  marker: string,
+): Promise<{ frame: HTMLIFrameElement; win: Win; element: CobrowseSession }> {
   hooks.__hostileBefore = (win) => page.before?.(win);
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width:800px;height:500px;border:0';
@@ -48,7 +51,10 @@ async function openPage(page: HostilePage, marker: string): Promise<{ frame: HTM
     const w = frame.contentWindow as Win | null;
     return w?.customElements?.get('cobrowse-session') ? w : null;
   }, 'the loader in the page')) as Win;
-  const element = (await until(() => query.call(win.document, 'cobrowse-session') as CobrowseSession | null, 'the element')) as CobrowseSession;
+  const element = (await until(
+    () => query.call(win.document, 'cobrowse-session') as CobrowseSession | null,
+    'the element',
+  )) as CobrowseSession;
   await element.updateComplete;
   page.after?.(win);
   return { frame, win, element };
@@ -123,16 +129,24 @@ describe('hostile pages: offer, consent, capture and end still work', () => {
       expect(await answer).to.equal('granted');
       await agent.waitConnected();
       await agent.waitFor((m) => m.t === 'snapshot' && m.final);
-      expect(textsOf(agent.received).some((t) => t.includes(marker)), 'the marker in the snapshot').to.equal(true);
+      expect(
+        textsOf(agent.received).some((t) => t.includes(marker)),
+        'the marker in the snapshot',
+      ).to.equal(true);
 
       // A mutation after the page did its worst (and inserted more clobbering) still reaches the agent.
       if (page.during) insertHtml.call(bodyOf.call(win.document), 'beforeend', page.during);
       const later = `mutation-${marker}`;
       append.call(bodyOf.call(win.document), createText.call(win.document, later));
       await until(() => textsOf(agent!.received).some((t) => t.includes(later)), 'the mutation at the agent');
-      expect(agent.received.filter((m) => m.t === 'error'), 'no capture error').to.deep.equal([]);
+      expect(
+        agent.received.filter((m) => m.t === 'error'),
+        'no capture error',
+      ).to.deep.equal([]);
 
-      const ended = new Promise<void>((resolve) => element.addEventListener('cobrowse-ended', () => resolve(), { once: true }));
+      const ended = new Promise<void>((resolve) =>
+        element.addEventListener('cobrowse-ended', () => resolve(), { once: true }),
+      );
       const end = (await until(() => button(element, 'End sharing'), 'the End button')) as HTMLButtonElement;
       end.click();
       await ended;

@@ -22,7 +22,16 @@ import { capturePage, nextFrames } from './helpers/capture-page.js';
 
 const RUNS = 12;
 
-type Where = 'text-split' | 'spans' | 'attribute' | 'css-content' | 'css-selector' | 'inline-style' | 'href' | 'title' | 'image-url';
+type Where =
+  | 'text-split'
+  | 'spans'
+  | 'attribute'
+  | 'css-content'
+  | 'css-selector'
+  | 'inline-style'
+  | 'href'
+  | 'title'
+  | 'image-url';
 interface Placement {
   secret: Secret;
   where: Where;
@@ -34,7 +43,16 @@ type Action = { kind: 'type'; text: string } | { kind: 'paste'; text: string } |
 
 const placement: fc.Arbitrary<Placement> = fc.record({
   secret,
-  where: fc.constantFrom<Where>('text-split', 'spans', 'attribute', 'css-content', 'css-selector', 'inline-style', 'href', 'title'),
+  where: fc.constantFrom<Where>(
+    'text-split',
+    'spans',
+    'attribute',
+    'css-content',
+    'css-selector',
+    'inline-style',
+    'href',
+    'title',
+  ),
   cuts: fc.array(fc.nat(40), { maxLength: 3 }),
   late: fc.boolean(),
 });
@@ -44,11 +62,25 @@ const placement: fc.Arbitrary<Placement> = fc.record({
  * Backspace, the caret away and back, a key typed in the middle and removed.
  */
 const edit = fc.oneof(
-  fc.constantFrom('x', '7', ' ', '-').map((key): Action[] => [{ kind: 'type', text: key }, { kind: 'key', key: 'Backspace' }]),
+  fc.constantFrom('x', '7', ' ', '-').map((key): Action[] => [
+    { kind: 'type', text: key },
+    { kind: 'key', key: 'Backspace' },
+  ]),
   fc.constantFrom<Action[]>(
-    [{ kind: 'key', key: 'ArrowLeft' }, { kind: 'key', key: 'ArrowRight' }],
-    [{ kind: 'key', key: 'Home' }, { kind: 'key', key: 'End' }],
-    [{ kind: 'key', key: 'ArrowLeft' }, { kind: 'type', text: '#' }, { kind: 'key', key: 'Backspace' }, { kind: 'key', key: 'End' }],
+    [
+      { kind: 'key', key: 'ArrowLeft' },
+      { kind: 'key', key: 'ArrowRight' },
+    ],
+    [
+      { kind: 'key', key: 'Home' },
+      { kind: 'key', key: 'End' },
+    ],
+    [
+      { kind: 'key', key: 'ArrowLeft' },
+      { kind: 'type', text: '#' },
+      { kind: 'key', key: 'Backspace' },
+      { kind: 'key', key: 'End' },
+    ],
   ),
   fc.constant<Action[]>([]),
 );
@@ -80,7 +112,6 @@ const typing = fc
     return { typed, actions, field };
   });
 
-
 /** Puts one secret on the page where the placement says. */
 function place(doc: Document, p: Placement): void {
   const text = p.secret.text;
@@ -94,7 +125,8 @@ function place(doc: Document, p: Placement): void {
     }
     case 'spans': {
       const box = doc.createElement('div');
-      for (const [i, part] of splitAt(text, p.cuts).entries()) box.append(Object.assign(doc.createElement(i % 2 === 0 ? 'span' : 'b'), { textContent: part }));
+      for (const [i, part] of splitAt(text, p.cuts).entries())
+        box.append(Object.assign(doc.createElement(i % 2 === 0 ? 'span' : 'b'), { textContent: part }));
       host.append(box);
       return;
     }
@@ -106,7 +138,8 @@ function place(doc: Document, p: Placement): void {
     case 'css-selector': {
       const style = doc.createElement('style');
       const quoted = text.replace(/["\\]/g, '\\$&');
-      style.textContent = p.where === 'css-content' ? `#placed::after { content: "${quoted}"; }` : `[data-x="${quoted}"] { color: red; }`;
+      style.textContent =
+        p.where === 'css-content' ? `#placed::after { content: "${quoted}"; }` : `[data-x="${quoted}"] { color: red; }`;
       doc.head.append(style);
       if (p.cuts.length > 0) style.sheet?.insertRule(`.late::before { content: "${quoted}"; }`);
       return;
@@ -116,7 +149,12 @@ function place(doc: Document, p: Placement): void {
       host.lastElementChild?.setAttribute('style', `--note: "${text.replace(/["\\]/g, '\\$&')}"; color: blue`);
       return;
     case 'href':
-      host.append(Object.assign(doc.createElement('a'), { href: `/pay?card=${encodeURIComponent(decodeURIComponent(text))}#n=${encodeURIComponent(decodeURIComponent(text))}`, textContent: 'link' }));
+      host.append(
+        Object.assign(doc.createElement('a'), {
+          href: `/pay?card=${encodeURIComponent(decodeURIComponent(text))}#n=${encodeURIComponent(decodeURIComponent(text))}`,
+          textContent: 'link',
+        }),
+      );
       return;
     case 'title':
       doc.title = `Order for ${text}`;
@@ -135,14 +173,19 @@ const PAGE = `<!DOCTYPE html><html><head><title>Hunt</title></head><body>
 <iframe id="frame" srcdoc="<input id=inner aria-label=Note>"></iframe>
 <button id="away">Done</button></body></html>`;
 
-
-async function huntOnce(placements: Placement[], typed: Secret, actions: Action[], fieldKind: FieldKind): Promise<string[]> {
+async function huntOnce(
+  placements: Placement[],
+  typed: Secret,
+  actions: Action[],
+  fieldKind: FieldKind,
+): Promise<string[]> {
   const page = await capturePage(PAGE);
   const engine = { current: null as CaptureEngine | null };
   try {
     const { doc, win } = page;
     const frameEl = doc.getElementById('frame') as HTMLIFrameElement;
-    if (frameEl.contentDocument?.getElementById('inner') == null) await new Promise((resolve) => frameEl.addEventListener('load', resolve, { once: true }));
+    if (frameEl.contentDocument?.getElementById('inner') == null)
+      await new Promise((resolve) => frameEl.addEventListener('load', resolve, { once: true }));
     const shadow = (doc.getElementById('host') as HTMLElement).attachShadow({ mode: 'open' });
     shadow.innerHTML = '<input id="shadow-field" aria-label="Message">';
     for (const p of placements) if (!p.late) place(doc, p);
@@ -202,10 +245,14 @@ describe('leak hunt: random pages and random typing, checked after every frame',
   it(`finds no digit of a card or SSN beyond the truncation rule in ${RUNS} random runs`, async function () {
     this.timeout(RUNS * 15_000);
     const result = await fc.check(
-      fc.asyncProperty(fc.array(placement, { minLength: 1, maxLength: 4 }), typing, async (placements, { typed, actions, field }) => {
-        const failures = await huntOnce(placements, typed, actions, field);
-        expect(failures, failures.join('\n')).to.deep.equal([]);
-      }),
+      fc.asyncProperty(
+        fc.array(placement, { minLength: 1, maxLength: 4 }),
+        typing,
+        async (placements, { typed, actions, field }) => {
+          const failures = await huntOnce(placements, typed, actions, field);
+          expect(failures, failures.join('\n')).to.deep.equal([]);
+        },
+      ),
       { numRuns: RUNS, seed: Number(new URLSearchParams(location.search).get('seed') ?? Date.now() % 1_000_000) },
     );
     if (result.failed) {
@@ -217,7 +264,12 @@ describe('leak hunt: random pages and random typing, checked after every frame',
 
   it('control: the hunt reports a number that goes out (one the rule deliberately keeps: a non-Luhn number in an image URL)', async () => {
     const kept: Secret = { digits: '4532019673158242', text: '4532019673158242' };
-    const failures = await huntOnce([{ secret: kept, where: 'image-url', cuts: [], late: true }], { digits: '278415396', text: '278-41-5396' }, [{ kind: 'type', text: 'ssn 278-41-5396' }], 'input');
+    const failures = await huntOnce(
+      [{ secret: kept, where: 'image-url', cuts: [], late: true }],
+      { digits: '278415396', text: '278-41-5396' },
+      [{ kind: 'type', text: 'ssn 278-41-5396' }],
+      'input',
+    );
     expect(failures.some((failure) => failure.startsWith('4532019673158242'))).to.equal(true);
     expect(failures.filter((failure) => failure.startsWith('278-41-5396'))).to.deep.equal([]);
   });

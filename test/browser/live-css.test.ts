@@ -86,7 +86,8 @@ describe('live CSS: CSSOM edits without markup changes reach the mirror', functi
     const current = pipeline;
     // What the console does with each pointer frame (agent/cobrowse-agent-view.ts).
     const forwardPointers = (): void => {
-      for (const message of current.decoded.splice(0)) if (message.t === 'pointer') current.mirror.pointer(message.x, message.y, message.gone ?? false);
+      for (const message of current.decoded.splice(0))
+        if (message.t === 'pointer') current.mirror.pointer(message.x, message.y, message.gone ?? false);
     };
     expect(await same('.drop', 'display')).to.equal('none');
 
@@ -111,10 +112,14 @@ describe('live CSS: CSSOM edits without markup changes reach the mirror', functi
     (customer.doc.getElementById('q') as HTMLInputElement).focus();
     expect(await same('form', 'outline-color')).to.equal('rgb(0, 0, 255)');
     expect(await same('#q', 'background-color')).to.equal('rgb(255, 255, 0)');
-    expect(customer.doc.defaultView?.getComputedStyle(customer.doc.querySelector('.quote') as Element, '::after').content).to.equal('":hover stays text"');
-    expect(current.mirrorDocument().defaultView?.getComputedStyle(current.mirrorDocument().querySelector('.quote') as Element, '::after').content).to.equal(
-      '":hover stays text"',
-    );
+    expect(
+      customer.doc.defaultView?.getComputedStyle(customer.doc.querySelector('.quote') as Element, '::after').content,
+    ).to.equal('":hover stays text"');
+    expect(
+      current
+        .mirrorDocument()
+        .defaultView?.getComputedStyle(current.mirrorDocument().querySelector('.quote') as Element, '::after').content,
+    ).to.equal('":hover stays text"');
     await sendMouse({ type: 'move', position: [0, 0] });
   });
 });

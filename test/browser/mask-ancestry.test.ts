@@ -1,5 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { createMaskConfig, describeField, maskAncestry, rootAncestry, type MaskAncestry } from '../../client/capture/mask-dom.js';
+import {
+  createMaskConfig,
+  describeField,
+  maskAncestry,
+  rootAncestry,
+  type MaskAncestry,
+} from '../../client/capture/mask-dom.js';
 import { seededRandom } from './helpers/pipeline-harness.js';
 
 const TAGS = ['div', 'section', 'span', 'p', 'input', 'textarea', 'select', 'label', 'b'];
@@ -37,7 +43,10 @@ describe('maskAncestry (masking context passed down a walk)', () => {
   afterEach(() => host.remove());
 
   it('gives every element the same field description as the precise per-element checks', () => {
-    const config = createMaskConfig({ extraMaskSelectors: ['.secure input', '.secure [contenteditable]'], extraBlockSelectors: ['section.secure'] });
+    const config = createMaskConfig({
+      extraMaskSelectors: ['.secure input', '.secure [contenteditable]'],
+      extraBlockSelectors: ['section.secure'],
+    });
     let compared = 0;
     for (let seed = 1; seed <= 120; seed++) {
       host.replaceChildren();
@@ -49,9 +58,10 @@ describe('maskAncestry (masking context passed down a walk)', () => {
         const el = node as Element;
         const ancestry = maskAncestry(el, config, inherited);
         known.set(el, ancestry);
-        expect(describeField(el, config, undefined, ancestry), `seed ${seed}, <${el.localName}> under ${el.parentElement?.localName}`).to.deep.equal(
-          describeField(el, config),
-        );
+        expect(
+          describeField(el, config, undefined, ancestry),
+          `seed ${seed}, <${el.localName}> under ${el.parentElement?.localName}`,
+        ).to.deep.equal(describeField(el, config));
         compared++;
         if (el.shadowRoot) for (const child of el.shadowRoot.children) visit(child, rootAncestry(ancestry));
         for (const child of el.children) visit(child, ancestry);

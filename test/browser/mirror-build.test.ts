@@ -34,7 +34,11 @@ describe('mirror: building a snapshot', () => {
     expect(first?.localName).to.equal('meta');
     expect(first?.getAttribute('http-equiv')).to.equal('Content-Security-Policy');
     expect(first?.getAttribute('content')).to.equal(MIRROR_CSP);
-    expect(MIRROR_CSP).to.contain("script-src 'none'").and.contain("object-src 'none'").and.contain("base-uri 'none'").and.contain("form-action 'none'");
+    expect(MIRROR_CSP)
+      .to.contain("script-src 'none'")
+      .and.contain("object-src 'none'")
+      .and.contain("base-uri 'none'")
+      .and.contain("form-action 'none'");
   });
 
   it('rebuilds structure, text and comments equal to the source markup, with ids both ways', () => {
@@ -93,7 +97,9 @@ describe('mirror: building a snapshot', () => {
     const svgEl = mounted.mirror.nodeById(svg) as Element;
     expect(svgEl.namespaceURI).to.equal('http://www.w3.org/2000/svg');
     expect((mounted.mirror.nodeById(gradient) as Element).localName).to.equal('linearGradient');
-    expect((mounted.mirror.nodeById(use) as Element).getAttributeNS('http://www.w3.org/1999/xlink', 'href')).to.equal('#g'); // fragment references stay local to the mirrored document
+    expect((mounted.mirror.nodeById(use) as Element).getAttributeNS('http://www.w3.org/1999/xlink', 'href')).to.equal(
+      '#g',
+    ); // fragment references stay local to the mirrored document
     expect((mounted.mirror.nodeById(mi) as Element).namespaceURI).to.equal('http://www.w3.org/1998/Math/MathML');
     expect(svgEl.getBoundingClientRect().width).to.equal(100);
   });
@@ -145,7 +151,12 @@ describe('mirror: building a snapshot', () => {
     const { head, body } = b.page();
     const style = b.el(head, 'style', {}, { css: ['#a { color: rgb(0, 128, 0); }'] });
     b.text(style, '#a { color: red; }');
-    const link = b.el(head, 'link', { rel: 'stylesheet', href: 'https://shop.example/site.css' }, { css: ['#b { color: rgb(0, 0, 255); }'] });
+    const link = b.el(
+      head,
+      'link',
+      { rel: 'stylesheet', href: 'https://shop.example/site.css' },
+      { css: ['#b { color: rgb(0, 0, 255); }'] },
+    );
     const a = b.el(body, 'p', { id: 'a' });
     b.text(a, 'a');
     const bEl = b.el(body, 'p', { id: 'b' });
@@ -239,7 +250,12 @@ describe('mirror: building a snapshot', () => {
   it('renders blocked elements as a labelled box of the captured size', () => {
     const b = new NodeBuilder();
     const { body } = b.page();
-    const blockedDiv = b.el(body, 'div', { class: 'card', style: 'width:10px', 'data-cobrowse-block': '' }, { blk: { w: 200, h: 80 } });
+    const blockedDiv = b.el(
+      body,
+      'div',
+      { class: 'card', style: 'width:10px', 'data-cobrowse-block': '' },
+      { blk: { w: 200, h: 80 } },
+    );
     const blockedImg = b.el(body, 'img', { src: 'https://shop.example/secret.png' }, { blk: { w: 64, h: 32 } });
     mounted.mirror.apply(snapshotFrame(b.nodes));
     const div = mounted.mirror.nodeById(blockedDiv) as Element;
@@ -270,7 +286,13 @@ describe('mirror: building a snapshot', () => {
     const adds = new NodeBuilder(100);
     const zero = adds.el(list, 'li', { class: 'new' }, { nx: one });
     adds.text(zero, 'zero');
-    mounted.mirror.apply(mutationsFrame(1, { adds: adds.nodes, texts: [{ id: oneText, x: 'uno' }], attrs: [{ id: list, a: { class: 'items', title: null } }] }));
+    mounted.mirror.apply(
+      mutationsFrame(1, {
+        adds: adds.nodes,
+        texts: [{ id: oneText, x: 'uno' }],
+        attrs: [{ id: list, a: { class: 'items', title: null } }],
+      }),
+    );
     expect(listEl.textContent).to.equal('zerounotwo');
     expect(listEl.getAttribute('class')).to.equal('items');
 
@@ -328,7 +350,9 @@ describe('mirror: building a snapshot', () => {
     const text = b.text(p, 'select me please');
     const video = b.el(body, 'video', { autoplay: '' });
     mounted.mirror.apply(snapshotFrame(b.nodes));
-    mounted.mirror.apply(parseFrame({ t: 'selection', seq: 1, ranges: [{ start: text, startOffset: 7, end: text, endOffset: 9 }] }));
+    mounted.mirror.apply(
+      parseFrame({ t: 'selection', seq: 1, ranges: [{ start: text, startOffset: 7, end: text, endOffset: 9 }] }),
+    );
     expect(mounted.doc().getSelection()?.toString()).to.equal('me');
     mounted.mirror.apply(parseFrame({ t: 'media', seq: 2, id: video, paused: true, time: 0 }));
     const videoEl = mounted.mirror.nodeById(video) as HTMLVideoElement;

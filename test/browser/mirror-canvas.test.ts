@@ -32,7 +32,9 @@ describe('mirror: canvas', function () {
     const mirror = pipeline.mirrorDocument();
     const box = (doc: Document, selector: string): string => {
       const rect = doc.querySelector(selector)?.getBoundingClientRect();
-      return rect === undefined ? 'missing' : `${Math.round(rect.left)},${Math.round(rect.top)} ${Math.round(rect.width)}×${Math.round(rect.height)}`;
+      return rect === undefined
+        ? 'missing'
+        : `${Math.round(rect.left)},${Math.round(rect.top)} ${Math.round(rect.width)}×${Math.round(rect.height)}`;
     };
     for (const key of ['default', 'attrs', 'wide', 'fixed', 'block']) {
       expect(box(mirror, `[data-k="${key}"]`), key).to.equal(box(customer.doc, `[data-k="${key}"]`));

@@ -14,7 +14,8 @@ import { mountMirror, NodeBuilder, settle, snapshotFrame, type MountedMirror } f
 function requestsWith(marker: string, mounted: MountedMirror): string[] {
   const names: string[] = [];
   for (const view of [window, mounted.mirror.iframe.contentWindow]) {
-    for (const entry of view?.performance.getEntriesByType('resource') ?? []) if (entry.name.startsWith(location.origin) && entry.name.includes(marker)) names.push(entry.name);
+    for (const entry of view?.performance.getEntriesByType('resource') ?? [])
+      if (entry.name.startsWith(location.origin) && entry.name.includes(marker)) names.push(entry.name);
   }
   return names;
 }
@@ -24,7 +25,10 @@ function consoleOriginPage(marker: string): NodeBuilder {
   const b = new NodeBuilder();
   const { head, body } = b.page();
   const style = b.el(head, 'style');
-  b.text(style, `body { background: url("${own('style-bg.png')}") } @font-face { font-family: x; src: url("/${marker}/relative-font.woff2") }`);
+  b.text(
+    style,
+    `body { background: url("${own('style-bg.png')}") } @font-face { font-family: x; src: url("/${marker}/relative-font.woff2") }`,
+  );
   b.el(head, 'link', { rel: 'stylesheet', href: own('sheet.css') });
   b.el(body, 'img', { src: own('img.png'), alt: '' });
   b.el(body, 'img', { srcset: `${own('srcset-1x.png')} 1x, ${own('srcset-2x.png')} 2x`, alt: '' });
@@ -58,7 +62,9 @@ describe('the mirror and the console’s own origin', () => {
   it('control: when the customer’s page is on that origin, the same page does request it (the detector sees requests)', async () => {
     const marker = `own${Math.random().toString(36).slice(2)}`;
     mounted = mountMirror();
-    mounted.mirror.apply(snapshotFrame(consoleOriginPage(marker).nodes, { url: `${location.origin}/customer/page.html` }));
+    mounted.mirror.apply(
+      snapshotFrame(consoleOriginPage(marker).nodes, { url: `${location.origin}/customer/page.html` }),
+    );
     await settle(600);
     expect(requestsWith(marker, mounted).length).to.be.greaterThan(2);
   });

@@ -1,6 +1,14 @@
 import { expect } from '@open-wc/testing';
 import { Mirror } from '../../agent/mirror/mirror.js';
-import { mountMirror, mutationsFrame, NodeBuilder, normalizedMarkup, parseFrame, snapshotFrame, type MountedMirror } from './helpers/mirror-frames.js';
+import {
+  mountMirror,
+  mutationsFrame,
+  NodeBuilder,
+  normalizedMarkup,
+  parseFrame,
+  snapshotFrame,
+  type MountedMirror,
+} from './helpers/mirror-frames.js';
 
 /** A small page: a list with two items and an input. */
 function basePage(): { nodes: NodeBuilder['nodes']; list: number; input: number; itemText: number } {
@@ -72,7 +80,9 @@ describe('mirror: sequence gaps and resync', () => {
   it('asks on a frame that cannot be applied (an add whose parent does not exist), without throwing', () => {
     const page = basePage();
     mounted.mirror.apply(snapshotFrame(page.nodes, { seq: 0 }));
-    expect(() => mounted.mirror.apply(mutationsFrame(1, { adds: [{ k: 'el', id: 900, p: 899, tag: 'div' }] }))).not.to.throw();
+    expect(() =>
+      mounted.mirror.apply(mutationsFrame(1, { adds: [{ k: 'el', id: 900, p: 899, tag: 'div' }] })),
+    ).not.to.throw();
     expect(mounted.resyncs).to.deep.equal([0]);
     expect(mounted.mirror.stats.applyFailures).to.equal(1);
     expect(mounted.mirror.stats.lastError).to.contain('899');

@@ -1,7 +1,15 @@
 import { expect } from '@open-wc/testing';
 import { MIRROR_CSP } from '../../agent/mirror/build-node.js';
 import { htmlPayloads, payloadScript, pokeEverything } from './helpers/mirror-payloads.js';
-import { mirrorRoots, mountMirror, mutationsFrame, NodeBuilder, settle, snapshotFrame, type MountedMirror } from './helpers/mirror-frames.js';
+import {
+  mirrorRoots,
+  mountMirror,
+  mutationsFrame,
+  NodeBuilder,
+  settle,
+  snapshotFrame,
+  type MountedMirror,
+} from './helpers/mirror-frames.js';
 
 declare global {
   interface Window {
@@ -21,7 +29,8 @@ function markerRequests(marker: string, windows: (Window | null | undefined)[]):
   const names: string[] = [];
   for (const view of [window, ...windows]) {
     if (!view) continue;
-    for (const entry of view.performance.getEntriesByType('resource')) if (entry.name.includes(marker)) names.push(entry.name);
+    for (const entry of view.performance.getEntriesByType('resource'))
+      if (entry.name.includes(marker)) names.push(entry.name);
   }
   return names;
 }
@@ -32,17 +41,37 @@ function violations(doc: Document): string[] {
   for (const root of mirrorRoots(doc)) {
     for (const element of root.querySelectorAll('*')) {
       const where = `<${element.localName}> in ${root.nodeName}`;
-      if (['script', 'object', 'embed', 'applet', 'base', 'noscript', 'frame', 'portal'].includes(element.localName.toLowerCase())) found.push(`element ${where}`);
+      if (
+        ['script', 'object', 'embed', 'applet', 'base', 'noscript', 'frame', 'portal'].includes(
+          element.localName.toLowerCase(),
+        )
+      )
+        found.push(`element ${where}`);
       if (element.localName === 'iframe' && element.hasAttribute('src')) found.push(`iframe src ${where}`);
-      if (element.localName === 'iframe' && element.getAttribute('sandbox') !== 'allow-same-origin') found.push(`iframe sandbox ${where}`);
-      if (element.localName === 'meta' && element.hasAttribute('http-equiv') && element.getAttribute('content') !== MIRROR_CSP) found.push(`meta ${where}`);
+      if (element.localName === 'iframe' && element.getAttribute('sandbox') !== 'allow-same-origin')
+        found.push(`iframe sandbox ${where}`);
+      if (
+        element.localName === 'meta' &&
+        element.hasAttribute('http-equiv') &&
+        element.getAttribute('content') !== MIRROR_CSP
+      )
+        found.push(`meta ${where}`);
       for (const attribute of element.attributes) {
-        const value = attribute.value.replace(/[\t\n\r]/g, '').trim().toLowerCase();
+        const value = attribute.value
+          .replace(/[\t\n\r]/g, '')
+          .trim()
+          .toLowerCase();
         if (attribute.name.toLowerCase().startsWith('on')) found.push(`${attribute.name} on ${where}`);
-        if (attribute.name === 'srcdoc' || attribute.name === 'autofocus' || attribute.name === 'ping') found.push(`${attribute.name} on ${where}`);
-        if (/(^|\()\s*['"]?\s*(javascript|vbscript):/.test(value) || /^data:(text\/html|application\/xhtml)/.test(value)) found.push(`${attribute.name}=${value.slice(0, 40)} on ${where}`);
+        if (attribute.name === 'srcdoc' || attribute.name === 'autofocus' || attribute.name === 'ping')
+          found.push(`${attribute.name} on ${where}`);
+        if (
+          /(^|\()\s*['"]?\s*(javascript|vbscript):/.test(value) ||
+          /^data:(text\/html|application\/xhtml)/.test(value)
+        )
+          found.push(`${attribute.name}=${value.slice(0, 40)} on ${where}`);
       }
-      if (element.localName === 'style' && /javascript:/i.test(element.textContent ?? '')) found.push(`style text ${where}`);
+      if (element.localName === 'style' && /javascript:/i.test(element.textContent ?? ''))
+        found.push(`style text ${where}`);
     }
   }
   return found;
@@ -66,11 +95,18 @@ describe('mirror: script safety', function () {
     const doc = frame.contentDocument;
     if (!doc) throw new Error('no control frame');
     doc.open();
-    doc.write(`<!DOCTYPE html><html><body>${payloads.map((payload) => `<div>${payload.html}</div>`).join('')}</body></html>`);
+    doc.write(
+      `<!DOCTYPE html><html><body>${payloads.map((payload) => `<div>${payload.html}</div>`).join('')}</body></html>`,
+    );
     doc.close();
-    for (const link of doc.querySelectorAll('a')) if (link.getAttribute('href')?.startsWith('javascript:')) link.click();
+    for (const link of doc.querySelectorAll('a'))
+      if (link.getAttribute('href')?.startsWith('javascript:')) link.click();
     await settle(700);
-    const ran = new Set([...flagsWith(marker), ...markerRequests(marker, [frame.contentWindow])].map((hit) => hit.split(/[:/]/).filter(Boolean).pop()));
+    const ran = new Set(
+      [...flagsWith(marker), ...markerRequests(marker, [frame.contentWindow])].map((hit) =>
+        hit.split(/[:/]/).filter(Boolean).pop(),
+      ),
+    );
     frame.remove();
     // Not every payload fires in a modern browser, but enough must for the real test to mean something.
     expect(ran.size, [...ran].join(', ')).to.be.greaterThan(10);
@@ -101,13 +137,19 @@ describe('mirror: script safety', function () {
       b.el(inner.head, 'meta', { 'http-equiv': 'refresh', content: `0;url=javascript:${js('nested-meta')}` });
       b.el(inner.head, 'script', {});
       b.el(inner.body, 'img', { src: 'x:y', onerror: js('nested-img') });
-      b.html(inner.body, `<a href="javascript:${js('nested-link')}">nested link</a><form action="javascript:${js('nested-form')}"><button>go</button></form>`);
+      b.html(
+        inner.body,
+        `<a href="javascript:${js('nested-link')}">nested link</a><form action="javascript:${js('nested-form')}"><button>go</button></form>`,
+      );
       const innerBodyNode = b.nodes.find((node) => node.id === inner.body);
       if (innerBodyNode && innerBodyNode.k === 'el') innerBodyNode.a = { onload: js('nested-body-onload') };
       // A shadow root with payloads and a hostile adopted sheet.
       const host = b.el(body, 'x-shadow-host');
       const shadow = b.root('shadow', host, [`:host{background:url("javascript:${js('adopted')}")}`]);
-      b.html(shadow, `<img src="x:y" onerror="${js('shadow-img')}"><a href="javascript:${js('shadow-link')}">shadow link</a><script>${js('shadow-script')}</script>`);
+      b.html(
+        shadow,
+        `<img src="x:y" onerror="${js('shadow-img')}"><a href="javascript:${js('shadow-link')}">shadow link</a><script>${js('shadow-script')}</script>`,
+      );
       // Targets for the mutation payloads.
       const victimDiv = b.el(body, 'div', { id: 'victim' });
       b.text(victimDiv, 'victim');
@@ -133,9 +175,19 @@ describe('mirror: script safety', function () {
         mutationsFrame(1, {
           adds: adds.nodes,
           attrs: [
-            { id: victimDiv, a: { onclick: js('mutation-onclick'), style: `background:url(javascript:${js('mutation-style')})` } },
+            {
+              id: victimDiv,
+              a: { onclick: js('mutation-onclick'), style: `background:url(javascript:${js('mutation-style')})` },
+            },
             { id: victimLink, a: { href: `javascript:${js('mutation-href')}`, ping: `/${marker}/mutation-ping` } },
-            { id: victimFrame, a: { srcdoc: `<script>${js('mutation-srcdoc')}</script>`, src: `javascript:${js('mutation-frame-src')}`, sandbox: 'allow-scripts' } },
+            {
+              id: victimFrame,
+              a: {
+                srcdoc: `<script>${js('mutation-srcdoc')}</script>`,
+                src: `javascript:${js('mutation-frame-src')}`,
+                sandbox: 'allow-scripts',
+              },
+            },
             { id: victimMeta, a: { 'http-equiv': 'refresh', content: `0;url=javascript:${js('mutation-meta')}` } },
             { id: invalidNames, a: { 'a b': 'x', '"x': 'y', '1x': 'z', '': 'w', 'onx y': 'q', 'data-ok': 'fine' } },
           ],
@@ -143,7 +195,15 @@ describe('mirror: script safety', function () {
             { id: addedScriptText, x: js('mutation-script-text') },
             { id: headStyleText, x: `body{background:url("javascript:${js('mutation-style-text')}")}` },
           ],
-          sheets: [{ id: headStyle, css: [`@import "javascript:${js('mutation-sheet-import')}";`, `p{background:url(javascript:${js('mutation-sheet')})}`] }],
+          sheets: [
+            {
+              id: headStyle,
+              css: [
+                `@import "javascript:${js('mutation-sheet-import')}";`,
+                `p{background:url(javascript:${js('mutation-sheet')})}`,
+              ],
+            },
+          ],
         }),
       );
       mounted.mirror.apply(mutationsFrame(2, { attrs: [{ id: victimFrame, a: { sandbox: null } }] }));
@@ -156,7 +216,9 @@ describe('mirror: script safety', function () {
       expect(new Set(htmlPayloads(marker).map((payload) => payload.family)).size).to.be.at.least(10);
       expect(mounted.resyncs).to.deep.equal([]);
       expect(mounted.mirror.stats.applyFailures).to.equal(0);
-      expect((mounted.mirror.nodeById(0) as Document).querySelector('[data-ok]')?.getAttribute('data-ok')).to.equal('fine');
+      expect((mounted.mirror.nodeById(0) as Document).querySelector('[data-ok]')?.getAttribute('data-ok')).to.equal(
+        'fine',
+      );
     });
 
     it('leaves nothing in the mirror that could run or navigate', () => {

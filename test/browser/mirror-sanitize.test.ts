@@ -73,7 +73,8 @@ describe('mirror sanitize: sanitizeAttribute', () => {
     ['use', 'href', "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>"],
   ];
   for (const [tag, name, value] of dropped) {
-    it(`drops <${tag} ${name}=${JSON.stringify(value)}>`, () => expect(sanitizeAttribute(tag, name, value)).to.equal(null));
+    it(`drops <${tag} ${name}=${JSON.stringify(value)}>`, () =>
+      expect(sanitizeAttribute(tag, name, value)).to.equal(null));
   }
 
   const kept: [string, string, string][] = [
@@ -88,11 +89,16 @@ describe('mirror sanitize: sanitizeAttribute', () => {
     ['img', 'src', 'data:image/svg+xml,%3Csvg%3E%3C/svg%3E'],
   ];
   for (const [tag, name, value] of kept) {
-    it(`keeps <${tag} ${name}=${JSON.stringify(value)}>`, () => expect(sanitizeAttribute(tag, name, value)).to.equal(value));
+    it(`keeps <${tag} ${name}=${JSON.stringify(value)}>`, () =>
+      expect(sanitizeAttribute(tag, name, value)).to.equal(value));
   }
 
   it('rewrites unsafe URLs inside style attributes', () => {
-    const value = sanitizeAttribute('div', 'style', 'background: url(javascript:alert(1)); width: expression(alert(1))');
+    const value = sanitizeAttribute(
+      'div',
+      'style',
+      'background: url(javascript:alert(1)); width: expression(alert(1))',
+    );
     expect(value).to.be.a('string');
     expect(value).not.to.match(/javascript/i);
     expect(value).not.to.match(/expression\(/i);

@@ -33,7 +33,13 @@ describe('mirror selection replay and the agent’s focus', () => {
     input.focus();
     input.setSelectionRange(4, 4);
     mounted!.mirror.apply(parseFrame({ t: 'selection', seq: 1, ranges: [] }));
-    mounted!.mirror.apply(parseFrame({ t: 'selection', seq: 2, ranges: [{ start: paragraphText, startOffset: 0, end: paragraphText, endOffset: 4 }] }));
+    mounted!.mirror.apply(
+      parseFrame({
+        t: 'selection',
+        seq: 2,
+        ranges: [{ start: paragraphText, startOffset: 0, end: paragraphText, endOffset: 4 }],
+      }),
+    );
     expect(doc.activeElement).to.equal(input);
     expect([input.selectionStart, input.selectionEnd]).to.deep.equal([4, 4]);
     expect(mounted!.mirror.stats.applyFailures).to.equal(0);
@@ -41,7 +47,13 @@ describe('mirror selection replay and the agent’s focus', () => {
 
   it('control: with the agent’s focus outside a field, the customer’s selection is shown', () => {
     const { doc } = mount();
-    mounted!.mirror.apply(parseFrame({ t: 'selection', seq: 1, ranges: [{ start: paragraphText, startOffset: 0, end: paragraphText, endOffset: 4 }] }));
+    mounted!.mirror.apply(
+      parseFrame({
+        t: 'selection',
+        seq: 1,
+        ranges: [{ start: paragraphText, startOffset: 0, end: paragraphText, endOffset: 4 }],
+      }),
+    );
     expect(doc.getSelection()?.toString()).to.equal('Some');
   });
 });

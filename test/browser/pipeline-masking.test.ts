@@ -5,7 +5,19 @@ const CARD = '4111 1111 1111 1111';
 const SSN = '123-45-6789';
 const PASSWORD = 'Hunter2-Zebra!';
 /** The sentinels and fragments of them that must never reach the mirror. */
-const FORBIDDEN = [CARD, '4111', '1111 1111', '41111111', SSN, '123-45', '45-6789', '6789', PASSWORD, 'Hunter2', 'Zebra'];
+const FORBIDDEN = [
+  CARD,
+  '4111',
+  '1111 1111',
+  '41111111',
+  SSN,
+  '123-45',
+  '45-6789',
+  '6789',
+  PASSWORD,
+  'Hunter2',
+  'Zebra',
+];
 
 const PAGE = `<!DOCTYPE html><html><head><title>checkout</title></head><body>
   <form id="pay">
@@ -40,13 +52,17 @@ function leaks(doc: Document): string[] {
     for (const fragment of FORBIDDEN) if (value.includes(fragment)) found.push(`${fragment} in ${where}`);
   };
   for (const root of allRoots([doc])) {
-    const walker = (root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : root.ownerDocument ?? doc).createTreeWalker(root, NodeFilter.SHOW_ALL);
+    const walker = (
+      root.nodeType === Node.DOCUMENT_NODE ? (root as Document) : (root.ownerDocument ?? doc)
+    ).createTreeWalker(root, NodeFilter.SHOW_ALL);
     for (let node: Node | null = walker.currentNode; node; node = walker.nextNode()) {
-      if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.COMMENT_NODE) check('text', (node as CharacterData).data);
+      if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.COMMENT_NODE)
+        check('text', (node as CharacterData).data);
       if (node.nodeType !== Node.ELEMENT_NODE) continue;
       const element = node as Element;
       for (const attribute of element.attributes) check(`${attribute.name} of <${element.localName}>`, attribute.value);
-      if ('value' in element && typeof (element as HTMLInputElement).value === 'string') check(`value of <${element.localName}>`, (element as HTMLInputElement).value);
+      if ('value' in element && typeof (element as HTMLInputElement).value === 'string')
+        check(`value of <${element.localName}>`, (element as HTMLInputElement).value);
     }
   }
   check('title', doc.title);
@@ -107,7 +123,9 @@ describe('pipeline: masking end to end', function () {
     // The unmasked field still follows the customer (the mirror is live, not frozen).
     type(doc, 'plain', 'still visible');
     await pipeline.settle(2);
-    const plain = pipeline.mirror.nodeById(pipeline.engine.idOf(doc.getElementById('plain') as Node) ?? -1) as HTMLInputElement;
+    const plain = pipeline.mirror.nodeById(
+      pipeline.engine.idOf(doc.getElementById('plain') as Node) ?? -1,
+    ) as HTMLInputElement;
     expect(plain.value).to.equal('still visible');
   });
 
@@ -116,7 +134,8 @@ describe('pipeline: masking end to end', function () {
     const twin = (id: string): HTMLElement => {
       const captureId = pipeline.engine.idOf(doc.getElementById(id) as Node);
       const node = captureId === undefined ? undefined : pipeline.mirror.nodeById(captureId);
-      if (!(node instanceof (pipeline.mirrorDocument().defaultView as Window & typeof globalThis).HTMLElement)) throw new Error(`no mirror element for #${id}`);
+      if (!(node instanceof (pipeline.mirrorDocument().defaultView as Window & typeof globalThis).HTMLElement))
+        throw new Error(`no mirror element for #${id}`);
       return node;
     };
     for (const id of ['pw', 'cc', 'cvv', 'ssn', 'marked', 'notes-masked']) {

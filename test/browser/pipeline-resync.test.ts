@@ -1,5 +1,12 @@
 import { expect } from '@open-wc/testing';
-import { domDifferences, fidelityDifferences, loadCustomerPage, normalizedTree, Pipeline, seededRandom } from './helpers/pipeline-harness.js';
+import {
+  domDifferences,
+  fidelityDifferences,
+  loadCustomerPage,
+  normalizedTree,
+  Pipeline,
+  seededRandom,
+} from './helpers/pipeline-harness.js';
 import { RandomMutator } from './helpers/pipeline-mutations.js';
 import { FIDELITY_PAGES } from './helpers/pipeline-pages.js';
 

@@ -12,7 +12,9 @@ declare global {
 
 /** Payload runs recorded on this (the agent's) window, by realm. */
 function runs(marker: string): { agent: string[]; customer: string[] } {
-  const all = [...(window.__agentPwned ?? []), ...(window.__agentPwnedParent ?? [])].filter((entry) => entry.includes(`:${marker}:`));
+  const all = [...(window.__agentPwned ?? []), ...(window.__agentPwnedParent ?? [])].filter((entry) =>
+    entry.includes(`:${marker}:`),
+  );
   return {
     agent: all.filter((entry) => !entry.startsWith('customer:')),
     customer: all.filter((entry) => entry.startsWith('customer:')),
@@ -23,10 +25,13 @@ function runs(marker: string): { agent: string[]; customer: string[] } {
 function agentMarkerRequests(marker: string, mirrorDocument: Document): string[] {
   const views: Window[] = [window];
   for (const root of allRoots([mirrorDocument])) {
-    if (root.nodeType === Node.DOCUMENT_NODE && (root as Document).defaultView) views.push((root as Document).defaultView as Window);
+    if (root.nodeType === Node.DOCUMENT_NODE && (root as Document).defaultView)
+      views.push((root as Document).defaultView as Window);
   }
   const names: string[] = [];
-  for (const view of views) for (const entry of view.performance.getEntriesByType('resource')) if (entry.name.includes(marker)) names.push(entry.name);
+  for (const view of views)
+    for (const entry of view.performance.getEntriesByType('resource'))
+      if (entry.name.includes(marker)) names.push(entry.name);
   return names;
 }
 
@@ -47,7 +52,8 @@ describe('pipeline: script safety end to end', function () {
       `<div id="payload-host"></div></body></html>`;
     const customer = await loadCustomerPage(html);
     const frame = customer.doc.getElementById('payload-frame') as HTMLIFrameElement;
-    if (!frame.contentDocument?.body?.firstChild) await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    if (!frame.contentDocument?.body?.firstChild)
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     const host = customer.doc.getElementById('payload-host');
     host?.attachShadow({ mode: 'open' }).append(
       Object.assign(customer.doc.createElement('div'), {
@@ -71,7 +77,9 @@ describe('pipeline: script safety end to end', function () {
     expect(pipeline.resyncRequests, String(pipeline.mirror.stats.lastError)).to.deep.equal([]);
     expect(pipeline.decodeErrors).to.deep.equal([]);
     // The hostile page really was mirrored: its payload holders are there.
-    expect(pipeline.mirrorDocument().querySelectorAll('[data-payload]').length).to.equal(customerPayloads(marker).length);
+    expect(pipeline.mirrorDocument().querySelectorAll('[data-payload]').length).to.equal(
+      customerPayloads(marker).length,
+    );
   });
 
   it('the payloads are live: several of them ran in the customer page itself (control)', async () => {
@@ -103,12 +111,18 @@ describe('pipeline: script safety end to end', function () {
     const found: string[] = [];
     for (const root of allRoots([pipeline.mirrorDocument()])) {
       for (const element of root.querySelectorAll('*')) {
-        if (['script', 'object', 'embed', 'base', 'noscript'].includes(element.localName)) found.push(`<${element.localName}>`);
-        if (element.localName === 'iframe' && (element.hasAttribute('src') || element.hasAttribute('srcdoc'))) found.push('iframe src/srcdoc');
+        if (['script', 'object', 'embed', 'base', 'noscript'].includes(element.localName))
+          found.push(`<${element.localName}>`);
+        if (element.localName === 'iframe' && (element.hasAttribute('src') || element.hasAttribute('srcdoc')))
+          found.push('iframe src/srcdoc');
         for (const attribute of element.attributes) {
-          const value = attribute.value.replace(/[\t\n\r]/g, '').trim().toLowerCase();
+          const value = attribute.value
+            .replace(/[\t\n\r]/g, '')
+            .trim()
+            .toLowerCase();
           if (attribute.name.startsWith('on')) found.push(`${attribute.name} on <${element.localName}>`);
-          if (/(^|\()\s*['"]?\s*(javascript|vbscript):/.test(value)) found.push(`${attribute.name} on <${element.localName}>`);
+          if (/(^|\()\s*['"]?\s*(javascript|vbscript):/.test(value))
+            found.push(`${attribute.name} on <${element.localName}>`);
         }
         if (element.localName === 'style' && /javascript:/i.test(element.textContent ?? '')) found.push('style text');
       }

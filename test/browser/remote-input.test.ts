@@ -32,7 +32,8 @@ describe('remote input on the customer’s page', () => {
     events = [];
     remote = new RemoteInput((id) => conflicts.push(id));
     input = await fixture<HTMLInputElement>(html`<input id="street" value="221B Bker" />`);
-    for (const type of ['beforeinput', 'input', 'change']) input.addEventListener(type, (e) => events.push(`${type}:${(e as InputEvent).inputType ?? ''}`));
+    for (const type of ['beforeinput', 'input', 'change'])
+      input.addEventListener(type, (e) => events.push(`${type}:${(e as InputEvent).inputType ?? ''}`));
     window.addEventListener('input', onInput, true);
   });
   afterEach(() => window.removeEventListener('input', onInput, true));

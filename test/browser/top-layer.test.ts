@@ -47,7 +47,8 @@ describe('top layer: dialogs and popovers', function () {
 
     const same = async (): Promise<void> => {
       await current.settle(2);
-      for (const id of ['tips', 'menu', 'modal', 'inner']) expect(state(current.mirrorDocument(), id), id).to.equal(state(doc, id));
+      for (const id of ['tips', 'menu', 'modal', 'inner'])
+        expect(state(current.mirrorDocument(), id), id).to.equal(state(doc, id));
     };
     await same();
     expect(state(doc, 'menu')).to.match(/^popover/);

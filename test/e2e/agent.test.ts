@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { agentStatus, mirrorElement, mirrorFrame, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import {
+  agentStatus,
+  mirrorElement,
+  mirrorFrame,
+  newSession,
+  offer,
+  startHarness,
+  type Harness,
+} from './helpers/harness.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -32,7 +40,9 @@ async function waitForMirror(agent: Page, title: string): Promise<void> {
     .poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 })
     .toBe(title)
     .catch(async (error: unknown) => {
-      const stats = await agent.evaluate(() => JSON.stringify(document.querySelector('cobrowse-agent-view')?.mirror?.stats));
+      const stats = await agent.evaluate(() =>
+        JSON.stringify(document.querySelector('cobrowse-agent-view')?.mirror?.stats),
+      );
       throw new Error(`mirror never showed "${title}"; mirror stats ${stats}`, { cause: error });
     });
 }
@@ -68,7 +78,9 @@ describe('agent console', () => {
     await customer.getByRole('button', { name: 'Take back control' }).click();
     await expect.poll(() => agent.getByRole('button', { name: 'Request control' }).isVisible()).toBe(true);
     // Not a silent change: the toolbar says who took control.
-    await expect.poll(() => agent.locator('cobrowse-agent-view .control-note').textContent()).toBe('The customer took back control.');
+    await expect
+      .poll(() => agent.locator('cobrowse-agent-view .control-note').textContent())
+      .toBe('The customer took back control.');
     // An action already on its way, or sent by a console that has not caught up, is refused by the customer.
     const answer = await agent.evaluate(
       () =>
@@ -79,7 +91,11 @@ describe('agent console', () => {
           view?.session?.on('message', (message) => {
             if (message.t === 'action-refused' || message.t === 'action-ack') resolve(message);
           });
-          view?.session?.send({ t: 'action', n: 1_000, action: { kind: 'edit', id: id!, chain: 1_000, at: 0, del: 0, ins: 'sneaky ' } });
+          view?.session?.send({
+            t: 'action',
+            n: 1_000,
+            action: { kind: 'edit', id: id!, chain: 1_000, at: 0, del: 0, ins: 'sneaky ' },
+          });
         }),
     );
     // The customer's answer is the acknowledgement to wait for: refused, numbered, nothing applied.
@@ -132,8 +148,12 @@ describe('agent console', () => {
     const { session, customer, agent } = await liveSession(harness);
     await agent.getByRole('button', { name: 'End session' }).click();
     await expect.poll(() => agentStatus(agent)).toBe('Ended');
-    await expect.poll(() => customer.getByText('The support agent ended the session.').isVisible(), { timeout: 3_000 }).toBe(true);
-    const res = await fetch(`${harness.server.baseUrl}/api/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${harness.server.apiKey}` } });
+    await expect
+      .poll(() => customer.getByText('The support agent ended the session.').isVisible(), { timeout: 3_000 })
+      .toBe(true);
+    const res = await fetch(`${harness.server.baseUrl}/api/sessions/${session.sessionId}`, {
+      headers: { authorization: `Bearer ${harness.server.apiKey}` },
+    });
     expect(await res.json()).toMatchObject({ status: 'ended', endedBy: 'agent', endReason: 'agent-ended' });
   });
 
@@ -141,7 +161,9 @@ describe('agent console', () => {
     harness = await startHarness();
     const { customer, agent } = await liveSession(harness);
     await agent.close();
-    await expect.poll(() => customer.getByText(/Waiting for Dana to connect/).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => customer.getByText(/Waiting for Dana to connect/).isVisible(), { timeout: 10_000 })
+      .toBe(true);
   });
 
   it('keeps the live view working when the signaling server goes away', async () => {

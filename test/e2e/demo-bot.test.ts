@@ -28,11 +28,19 @@ describe('the demo support bot', () => {
     const chat = customer.getByRole('log', { name: 'Conversation with support' });
     const outlined = () =>
       customer.evaluate(() => {
-        const box = document.querySelector('cobrowse-session')?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
+        const box = document
+          .querySelector('cobrowse-session')
+          ?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
         if (!box || box.style.display !== 'block') return false;
         const target = document.querySelector('#postcode')?.getBoundingClientRect();
         const shown = box.getBoundingClientRect();
-        return !!target && shown.left <= target.left + 1 && shown.right >= target.right - 1 && shown.top <= target.top + 1 && shown.bottom >= target.bottom - 1;
+        return (
+          !!target &&
+          shown.left <= target.left + 1 &&
+          shown.right >= target.right - 1 &&
+          shown.top <= target.top + 1 &&
+          shown.bottom >= target.bottom - 1
+        );
       });
 
     await customer.getByRole('button', { name: 'Chat with support' }).click();

@@ -49,7 +49,9 @@ describe('the demo: shop and agent desk', () => {
     await customer.getByRole('button', { name: 'Chat with support' }).click();
     await customer.getByLabel('Message to support').fill('My address is not accepted');
     await customer.getByLabel('Message to support').press('Enter');
-    await expect.poll(() => desk.getByRole('log').textContent(), { timeout: 10_000 }).toContain('My address is not accepted');
+    await expect
+      .poll(() => desk.getByRole('log').textContent(), { timeout: 10_000 })
+      .toContain('My address is not accepted');
 
     await desk.getByRole('button', { name: 'Offer co-browsing' }).click();
 
@@ -66,11 +68,15 @@ describe('the demo: shop and agent desk', () => {
     // The desk opened the agent console for that session, waiting for consent.
     const agentConsole = await consoleFrame(desk);
     await expect.poll(() => agentStatus(agentConsole), { timeout: 10_000 }).toBe('Waiting for the customer');
-    expect(await desk.getByRole('link', { name: /Open co-browsing view/ }).getAttribute('href')).toMatch(/\/agent\/#token=/);
+    expect(await desk.getByRole('link', { name: /Open co-browsing view/ }).getAttribute('href')).toMatch(
+      /\/agent\/#token=/,
+    );
 
     await customer.getByRole('button', { name: 'Allow sharing' }).click();
     await expect.poll(() => agentStatus(agentConsole), { timeout: 15_000 }).toBe('Live');
-    await expect.poll(async () => (await mirrorElement(agentConsole, '#title'))?.text, { timeout: 10_000 }).toBe('Checkout');
+    await expect
+      .poll(async () => (await mirrorElement(agentConsole, '#title'))?.text, { timeout: 10_000 })
+      .toBe('Checkout');
     await expect.poll(() => chat.textContent()).toContain('You allowed Dana to see this tab.');
     await expect.poll(() => desk.locator('#session-status').textContent(), { timeout: 10_000 }).toBe('Live');
 

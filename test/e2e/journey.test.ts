@@ -34,7 +34,11 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      deliveries.push({ body, timestamp: String(req.headers['x-cobrowse-timestamp']), signature: String(req.headers['x-cobrowse-signature']) });
+      deliveries.push({
+        body,
+        timestamp: String(req.headers['x-cobrowse-timestamp']),
+        signature: String(req.headers['x-cobrowse-signature']),
+      });
       res.writeHead(204).end();
     });
   });
@@ -48,8 +52,13 @@ afterAll(async () => {
 });
 
 async function audit(h: Harness, sessionId: string) {
-  const res = await fetch(`${h.server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${h.server.apiKey}` } });
-  return (await res.json()) as { events: { type: string; actor: string; hash: string; data: Record<string, unknown> }[]; verification: { valid: boolean } };
+  const res = await fetch(`${h.server.baseUrl}/api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${h.server.apiKey}` },
+  });
+  return (await res.json()) as {
+    events: { type: string; actor: string; hash: string; data: Record<string, unknown> }[];
+    verification: { valid: boolean };
+  };
 }
 
 describe('customer and agent in two browsers', () => {
@@ -60,13 +69,12 @@ describe('customer and agent in two browsers', () => {
     await customer.goto(`${harness.shop.url}/checkout`);
     await offer(customer, session.inviteCode);
     await customer.getByRole('button', { name: 'Decline' }).click();
-    await expect.poll(async () => (await audit(harness, session.sessionId)).events.map((e) => e.type)).toEqual([
-      'session-created',
-      'consent-shown',
-      'consent-declined',
-      'ended',
-    ]);
-    expect(await customer.evaluate(() => (window as unknown as { __peerConnections: number }).__peerConnections)).toBe(0);
+    await expect
+      .poll(async () => (await audit(harness, session.sessionId)).events.map((e) => e.type))
+      .toEqual(['session-created', 'consent-shown', 'consent-declined', 'ended']);
+    expect(await customer.evaluate(() => (window as unknown as { __peerConnections: number }).__peerConnections)).toBe(
+      0,
+    );
     expect(await customer.evaluate(() => (window as unknown as { __wire: unknown[] }).__wire.length)).toBe(0);
     await customer.close();
   });
@@ -89,7 +97,9 @@ describe('customer and agent in two browsers', () => {
     expect(prompt).toContain('cannot click or type');
     expect(prompt).toContain('stop sharing at any time');
     // Nothing captured or connected while the prompt is open.
-    expect(await customer.evaluate(() => (window as unknown as { __peerConnections: number }).__peerConnections)).toBe(0);
+    expect(await customer.evaluate(() => (window as unknown as { __peerConnections: number }).__peerConnections)).toBe(
+      0,
+    );
 
     // The agent opens the shareable link and waits for consent.
     const agent = await harness.agentBrowser.newPage();
@@ -103,9 +113,14 @@ describe('customer and agent in two browsers', () => {
       .poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 10_000 })
       .toBe('Checkout')
       .catch(async (error: unknown) => {
-        const stats = await agent.evaluate(() => JSON.stringify(document.querySelector('cobrowse-agent-view')?.mirror?.stats));
+        const stats = await agent.evaluate(() =>
+          JSON.stringify(document.querySelector('cobrowse-agent-view')?.mirror?.stats),
+        );
         const wire = await customer.evaluate(() => (window as unknown as { __wire: unknown[] }).__wire.length);
-        throw new Error(`mirror never showed the page; mirror stats ${stats}; customer chunks sent ${wire}; logs:\n${logs.join('\n')}`, { cause: error });
+        throw new Error(
+          `mirror never showed the page; mirror stats ${stats}; customer chunks sent ${wire}; logs:\n${logs.join('\n')}`,
+          { cause: error },
+        );
       });
     expect(await customer.getByText('Sharing this tab with Dana').isVisible()).toBe(true);
 
@@ -135,10 +150,14 @@ describe('customer and agent in two browsers', () => {
     await agent.getByRole('button', { name: 'Highlight' }).click();
     await frame.locator('#cvc').click({ force: true });
     await expect
-      .poll(() => customer.evaluate(() => {
-        const box = document.querySelector('cobrowse-session')?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
-        return box?.style.display ?? 'missing';
-      }))
+      .poll(() =>
+        customer.evaluate(() => {
+          const box = document
+            .querySelector('cobrowse-session')
+            ?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
+          return box?.style.display ?? 'missing';
+        }),
+      )
       .toBe('block');
 
     // The agent draws on the page; the customer sees the drawing.
@@ -150,7 +169,13 @@ describe('customer and agent in two browsers', () => {
     for (let i = 1; i <= 10; i += 1) await agent.mouse.move(stage.x + 200 + i * 20, stage.y + 200 + i * 8);
     await agent.mouse.up();
     await expect
-      .poll(() => customer.evaluate(() => document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('[data-cobrowse-annotation]').length ?? 0))
+      .poll(() =>
+        customer.evaluate(
+          () =>
+            document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('[data-cobrowse-annotation]')
+              .length ?? 0,
+        ),
+      )
       .toBe(1);
     await agent.getByRole('button', { name: 'Pointer' }).click();
 
@@ -167,7 +192,9 @@ describe('customer and agent in two browsers', () => {
     await frame.locator('#next').click({ force: true });
     await expect.poll(() => customer.locator('#status').textContent()).toBe('Next clicked with address: 1 Main Street');
     // ...and the page's reaction comes back into the mirror.
-    await expect.poll(async () => (await mirrorElement(agent, '#status'))?.text).toBe('Next clicked with address: 1 Main Street');
+    await expect
+      .poll(async () => (await mirrorElement(agent, '#status'))?.text)
+      .toBe('Next clicked with address: 1 Main Street');
 
     // Typing into a masked field is refused on the customer's side, whatever the agent's UI does.
     const refused = await agent.evaluate(() => {
@@ -202,7 +229,15 @@ describe('customer and agent in two browsers', () => {
     const record = await audit(harness, session.sessionId);
     expect(record.verification.valid).toBe(true);
     const types = record.events.map((e) => e.type);
-    for (const type of ['consent-shown', 'consent-granted', 'connected', 'control-requested', 'control-granted', 'remote-action', 'ended']) {
+    for (const type of [
+      'consent-shown',
+      'consent-granted',
+      'connected',
+      'control-requested',
+      'control-granted',
+      'remote-action',
+      'ended',
+    ]) {
       expect(types).toContain(type);
     }
     expect(types.indexOf('consent-granted')).toBeLessThan(types.indexOf('connected'));
@@ -211,12 +246,31 @@ describe('customer and agent in two browsers', () => {
     expect(record.events.at(-1)).toMatchObject({ type: 'ended', actor: 'customer' });
 
     // The chat system was told, with a valid signature, the pages in order and the audit head hash.
-    await expect.poll(() => deliveries.filter((d) => d.body.includes(session.sessionId)).length, { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(() => deliveries.filter((d) => d.body.includes(session.sessionId)).length, { timeout: 5_000 })
+      .toBe(1);
     const delivery = deliveries.find((d) => d.body.includes(session.sessionId))!;
-    expect(verifyWebhookSignature({ secret: WEBHOOK_SECRET, body: delivery.body, timestamp: delivery.timestamp, signature: delivery.signature })).toBe(true);
-    const payload = JSON.parse(delivery.body) as { pagesVisited: { url: string }[]; endedBy: string; controlGranted: boolean; auditHeadHash: string; durationMs: number };
+    expect(
+      verifyWebhookSignature({
+        secret: WEBHOOK_SECRET,
+        body: delivery.body,
+        timestamp: delivery.timestamp,
+        signature: delivery.signature,
+      }),
+    ).toBe(true);
+    const payload = JSON.parse(delivery.body) as {
+      pagesVisited: { url: string }[];
+      endedBy: string;
+      controlGranted: boolean;
+      auditHeadHash: string;
+      durationMs: number;
+    };
     expect(payload.pagesVisited.map((p) => p.url)).toEqual(pages);
-    expect(payload).toMatchObject({ endedBy: 'customer', controlGranted: true, auditHeadHash: record.events.at(-1)?.hash });
+    expect(payload).toMatchObject({
+      endedBy: 'customer',
+      controlGranted: true,
+      auditHeadHash: record.events.at(-1)?.hash,
+    });
     expect(payload.durationMs).toBeGreaterThan(0);
     await customer.close();
     await agent.close();
@@ -229,7 +283,9 @@ describe('customer and agent in two browsers', () => {
     await expect.poll(() => agentStatus(first), { timeout: 10_000 }).toBe('Waiting for the customer');
     const second = await harness.agentBrowser.newPage();
     await second.goto(session.agentLink);
-    await expect.poll(() => second.getByText('This session is open in another console').first().isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => second.getByText('This session is open in another console').first().isVisible(), { timeout: 10_000 })
+      .toBe(true);
     await expect.poll(() => agentStatus(second), { timeout: 20_000 }).toBe('Not joined');
     expect(await second.getByText('Close it there, then reload this page.').isVisible()).toBe(true);
     // The first console was never disturbed.

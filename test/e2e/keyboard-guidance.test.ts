@@ -9,7 +9,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { agentStatus, mirrorElement, mirrorFrame, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import {
+  agentStatus,
+  mirrorElement,
+  mirrorFrame,
+  newSession,
+  offer,
+  startHarness,
+  type Harness,
+} from './helpers/harness.js';
 import { until } from './helpers/live-control.js';
 
 let harness: Harness;
@@ -40,7 +48,8 @@ async function agentFocus(): Promise<string> {
     const active = view?.shadowRoot?.activeElement;
     if (!active) return document.activeElement?.localName ?? 'none';
     if (active.classList.contains('stage')) return 'stage';
-    if (active.localName === 'iframe') return `mirror:${view?.mirror?.iframe.contentDocument?.activeElement?.localName ?? '?'}`;
+    if (active.localName === 'iframe')
+      return `mirror:${view?.mirror?.iframe.contentDocument?.activeElement?.localName ?? '?'}`;
     return active.textContent?.trim() ?? active.localName;
   });
 }
@@ -65,7 +74,8 @@ async function customerCentre(selector: string): Promise<{ x: number; y: number 
 
 /** Press arrow keys until the keyboard pointer is within 5 px of `target` (page coordinates). */
 async function movePointerTo(target: { x: number; y: number }): Promise<void> {
-  const position = () => agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.keyboardGuidance.position ?? null);
+  const position = () =>
+    agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.keyboardGuidance.position ?? null);
   await agent.keyboard.press('ArrowRight');
   await agent.keyboard.press('ArrowLeft');
   for (let i = 0; i < 200; i++) {
@@ -100,11 +110,17 @@ async function customerHighlightContains(point: { x: number; y: number }): Promi
 describe('guidance by keyboard only', () => {
   it('the mirror’s links are not in the agent’s Tab order (the customer’s are: the control)', async () => {
     const mirrorLinks = await agent.evaluate(() =>
-      [...(document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument?.querySelectorAll('a[href]') ?? [])].map((a) => (a as HTMLElement).tabIndex),
+      [
+        ...(document
+          .querySelector('cobrowse-agent-view')
+          ?.mirror?.iframe.contentDocument?.querySelectorAll('a[href]') ?? []),
+      ].map((a) => (a as HTMLElement).tabIndex),
     );
     expect(mirrorLinks.length).toBeGreaterThan(0);
     expect(mirrorLinks.every((index) => index === -1)).toBe(true);
-    const customerLinks = await customer.evaluate(() => [...document.querySelectorAll('main a[href]')].map((a) => (a as HTMLElement).tabIndex));
+    const customerLinks = await customer.evaluate(() =>
+      [...document.querySelectorAll('main a[href]')].map((a) => (a as HTMLElement).tabIndex),
+    );
     expect(customerLinks.every((index) => index === 0)).toBe(true);
     // A link the page adds later (a mutation) leaves the Tab order too.
     await customer.evaluate(() => {
@@ -113,7 +129,16 @@ describe('guidance by keyboard only', () => {
       document.querySelector('main')?.append(p);
     });
     await expect
-      .poll(() => agent.evaluate(() => (document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument?.querySelector('#late-link') as HTMLElement | null)?.tabIndex ?? null))
+      .poll(() =>
+        agent.evaluate(
+          () =>
+            (
+              document
+                .querySelector('cobrowse-agent-view')
+                ?.mirror?.iframe.contentDocument?.querySelector('#late-link') as HTMLElement | null
+            )?.tabIndex ?? null,
+        ),
+      )
       .toBe(-1);
   });
 
@@ -125,12 +150,16 @@ describe('guidance by keyboard only', () => {
     const shown = () =>
       overlay((root) => {
         const el = root.querySelector('[data-cobrowse-pointer]') as HTMLElement | null;
-        return el && getComputedStyle(el).display !== 'none' ? { x: Number(el.dataset['pageX']), y: Number(el.dataset['pageY']) } : null;
+        return el && getComputedStyle(el).display !== 'none'
+          ? { x: Number(el.dataset['pageX']), y: Number(el.dataset['pageY']) }
+          : null;
       });
-    await expect.poll(async () => {
-      const at = await shown();
-      return at !== null && Math.abs(at.x - target.x) <= 5 && Math.abs(at.y - target.y) <= 5;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const at = await shown();
+        return at !== null && Math.abs(at.x - target.x) <= 5 && Math.abs(at.y - target.y) <= 5;
+      })
+      .toBe(true);
   });
 
   it('Highlight: Enter outlines the element under the keyboard pointer on the customer’s page', async () => {
@@ -158,7 +187,13 @@ describe('guidance by keyboard only', () => {
     for (let i = 0; i < 3; i++) await agent.keyboard.press('ArrowDown');
     await agent.keyboard.press('Enter');
     await expect
-      .poll(() => overlay((root) => [...root.querySelectorAll('[data-cobrowse-annotation] polyline')].map((p) => p.getAttribute('points')?.split(' ').length ?? 0)))
+      .poll(() =>
+        overlay((root) =>
+          [...root.querySelectorAll('[data-cobrowse-annotation] polyline')].map(
+            (p) => p.getAttribute('points')?.split(' ').length ?? 0,
+          ),
+        ),
+      )
       .toEqual([8]);
 
     await chooseToolAndTabToStage('Arrow');
@@ -166,7 +201,9 @@ describe('guidance by keyboard only', () => {
     await agent.keyboard.press('Shift+ArrowLeft');
     await agent.keyboard.press('Shift+ArrowUp');
     await agent.keyboard.press('Enter');
-    await expect.poll(() => overlay((root) => root.querySelectorAll('[data-cobrowse-annotation] polygon').length)).toBe(1);
+    await expect
+      .poll(() => overlay((root) => root.querySelectorAll('[data-cobrowse-annotation] polygon').length))
+      .toBe(1);
     // Escape drops a drawing that was started: nothing more reaches the customer.
     await agent.keyboard.press('Enter');
     await agent.keyboard.press('ArrowRight');

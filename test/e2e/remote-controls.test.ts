@@ -39,7 +39,18 @@ describe('remote control of other controls', () => {
     await drained(agent);
     expect(await customer.locator('#speed-express').isChecked()).toBe(true);
     expect(await customer.locator('#speed-standard').isChecked()).toBe(false);
-    await expect.poll(async () => agent.evaluate(() => (document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument?.querySelector('#speed-express') as HTMLInputElement | null)?.checked)).toBe(true);
+    await expect
+      .poll(async () =>
+        agent.evaluate(
+          () =>
+            (
+              document
+                .querySelector('cobrowse-agent-view')
+                ?.mirror?.iframe.contentDocument?.querySelector('#speed-express') as HTMLInputElement | null
+            )?.checked,
+        ),
+      )
+      .toBe(true);
   });
 
   it('select by arrow keys, number and date typed, range by arrow keys', async () => {

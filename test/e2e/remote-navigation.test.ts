@@ -39,7 +39,10 @@ describe('remote navigation guard', () => {
         if (m.t === 'action-refused' || m.t === 'action-ack') answers.push(m);
       });
     });
-    const answers = () => agent.evaluate(() => (window as unknown as { __answers: { t: string; reason?: string; kind?: string }[] }).__answers);
+    const answers = () =>
+      agent.evaluate(
+        () => (window as unknown as { __answers: { t: string; reason?: string; kind?: string }[] }).__answers,
+      );
     const checkoutUrl = customer.url();
 
     const refused: [string, string, RegExp][] = [

@@ -10,7 +10,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { agentStatus, mirrorElement, mirrorFrame, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import {
+  agentStatus,
+  mirrorElement,
+  mirrorFrame,
+  newSession,
+  offer,
+  startHarness,
+  type Harness,
+} from './helpers/harness.js';
 import { expectedValue, type KeyStep } from './helpers/keyboard-model.js';
 
 let harness: Harness;
@@ -27,7 +35,10 @@ beforeAll(async () => {
   agent = await harness.agentBrowser.newPage();
   await agent.goto(session.agentLink);
   await until(async () => (await agentStatus(agent)) === 'Live', 'the agent to be live');
-  await until(async () => (await mirrorElement(agent, '#title'))?.text === 'Delivery details', 'the mirror to show the form');
+  await until(
+    async () => (await mirrorElement(agent, '#title'))?.text === 'Delivery details',
+    'the mirror to show the form',
+  );
   await agent.getByRole('button', { name: 'Request control' }).click();
   await customer.getByRole('button', { name: 'Allow control' }).click();
   await agent.getByRole('button', { name: 'Release control' }).waitFor();
@@ -51,12 +62,54 @@ type Field = (typeof FIELDS)[number] | 'lossy';
 
 /** Long scripts: corrections, arrows, Shift selections, select-all, repeated letters. Every script starts with select-all. */
 const LONG: Record<(typeof FIELDS)[number], KeyStep[]> = {
-  fullname: [{ press: 'Control+A' }, { type: 'Anna Hannah Abbott' }, { press: 'Backspace', times: 3 }, { type: 'ott' }, { press: 'Home' }, { type: 'Dr ' }, { press: 'End' }],
-  street: [{ press: 'Control+A' }, { type: '221B Bker Street' }, { press: 'Home' }, { press: 'ArrowRight', times: 6 }, { type: 'a' }, { press: 'End' }, { type: ', Flat 1' }],
-  borough: [{ press: 'Control+A' }, { type: 'London Borough of Camdem' }, { press: 'Shift+ArrowLeft', times: 6 }, { type: 'Camden' }],
-  postcode: [{ press: 'Control+A' }, { type: 'NW1 6XX' }, { press: 'Backspace' }, { type: 'E' }, { press: 'ArrowLeft', times: 4 }, { press: 'Delete' }, { press: 'ArrowRight' }],
-  help: [{ press: 'Control+A' }, { type: 'Mississippi parcel' }, { press: 'Shift+ArrowLeft', times: 6 }, { press: 'Backspace' }, { type: 'lockers' }],
-  notes: [{ press: 'Control+A' }, { type: 'Leave it at the dooor\nRing twice' }, { press: 'ArrowLeft', times: 11 }, { press: 'Backspace' }, { press: 'ArrowRight', times: 11 }, { type: '!' }],
+  fullname: [
+    { press: 'Control+A' },
+    { type: 'Anna Hannah Abbott' },
+    { press: 'Backspace', times: 3 },
+    { type: 'ott' },
+    { press: 'Home' },
+    { type: 'Dr ' },
+    { press: 'End' },
+  ],
+  street: [
+    { press: 'Control+A' },
+    { type: '221B Bker Street' },
+    { press: 'Home' },
+    { press: 'ArrowRight', times: 6 },
+    { type: 'a' },
+    { press: 'End' },
+    { type: ', Flat 1' },
+  ],
+  borough: [
+    { press: 'Control+A' },
+    { type: 'London Borough of Camdem' },
+    { press: 'Shift+ArrowLeft', times: 6 },
+    { type: 'Camden' },
+  ],
+  postcode: [
+    { press: 'Control+A' },
+    { type: 'NW1 6XX' },
+    { press: 'Backspace' },
+    { type: 'E' },
+    { press: 'ArrowLeft', times: 4 },
+    { press: 'Delete' },
+    { press: 'ArrowRight' },
+  ],
+  help: [
+    { press: 'Control+A' },
+    { type: 'Mississippi parcel' },
+    { press: 'Shift+ArrowLeft', times: 6 },
+    { press: 'Backspace' },
+    { type: 'lockers' },
+  ],
+  notes: [
+    { press: 'Control+A' },
+    { type: 'Leave it at the dooor\nRing twice' },
+    { press: 'ArrowLeft', times: 11 },
+    { press: 'Backspace' },
+    { press: 'ArrowRight', times: 11 },
+    { type: '!' },
+  ],
 };
 
 /** Short scripts for the slow speeds: a few keys with a correction. */
@@ -85,7 +138,11 @@ async function watchEchoes(field: Field): Promise<void> {
     const view = document.querySelector('cobrowse-agent-view');
     const mirror = view?.mirror;
     if (!mirror) throw new Error('no mirror');
-    const spy = window as unknown as { __echoes: number; __written: { id: string; v: string }[]; __applyInput?: typeof mirror.applyInput };
+    const spy = window as unknown as {
+      __echoes: number;
+      __written: { id: string; v: string }[];
+      __applyInput?: typeof mirror.applyInput;
+    };
     spy.__echoes = 0;
     spy.__written ??= [];
     spy.__applyInput ??= mirror.applyInput.bind(mirror);
@@ -112,7 +169,10 @@ async function takeWritten(): Promise<{ id: string; v: string }[]> {
 
 /** The oracle's own comparison: equal, or equal with some digits shown as • (the customer's masking while it types). */
 function sameShown(shown: string, typed: string): boolean {
-  return shown.length === typed.length && [...shown].every((char, i) => char === typed[i] || (char === '•' && /[0-9]/.test(typed[i] ?? '')));
+  return (
+    shown.length === typed.length &&
+    [...shown].every((char, i) => char === typed[i] || (char === '•' && /[0-9]/.test(typed[i] ?? '')))
+  );
 }
 
 async function customerValue(field: Field): Promise<string> {
@@ -152,14 +212,23 @@ describe('remote typing with real keystrokes', () => {
       for (const field of FIELDS) {
         const outcome = await typeInto(field, scripts[field], delay);
         const ok = outcome.customer === outcome.expected && outcome.mirror === outcome.expected;
-        matrix.push(`${delay} ms | ${field} | ${ok ? 'equal' : `customer ${JSON.stringify(outcome.customer)} mirror ${JSON.stringify(outcome.mirror)}`} | ${JSON.stringify(outcome.expected)}`);
+        matrix.push(
+          `${delay} ms | ${field} | ${ok ? 'equal' : `customer ${JSON.stringify(outcome.customer)} mirror ${JSON.stringify(outcome.mirror)}`} | ${JSON.stringify(outcome.expected)}`,
+        );
         // Equal values, and no echo ever overwrote the field while the agent typed in it (no flicker).
-        expect(outcome, `${field} at ${delay} ms`).toEqual({ expected: outcome.expected, customer: outcome.expected, mirror: outcome.expected, echoesWhileTyping: 0 });
+        expect(outcome, `${field} at ${delay} ms`).toEqual({
+          expected: outcome.expected,
+          customer: outcome.expected,
+          mirror: outcome.expected,
+          echoesWhileTyping: 0,
+        });
       }
       // Echoes of the last keys arrive after the acknowledgements: once the agent is elsewhere, they must not undo anything.
       await (await mirrorFrame(agent)).locator('#title').click();
       await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
-      await customer.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      await customer.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+      );
       for (const field of FIELDS) {
         const expected = expectedValue(scripts[field], '', field === 'notes');
         await expect.poll(async () => (await mirrorElement(agent, `#${field}`))?.value).toBe(expected);
@@ -202,7 +271,12 @@ describe('remote typing with real keystrokes', () => {
       { type: 'Sons' },
     ];
     const outcome = await typeInto('fullname', steps, 15);
-    expect(outcome).toEqual({ expected: 'Baker & Sons', customer: 'Baker & Sons', mirror: 'Baker & Sons', echoesWhileTyping: 0 });
+    expect(outcome).toEqual({
+      expected: 'Baker & Sons',
+      customer: 'Baker & Sons',
+      mirror: 'Baker & Sons',
+      echoesWhileTyping: 0,
+    });
 
     // Tab moves the agent to the next field; what is typed there lands there on the customer's page.
     await agent.keyboard.press('Tab');
@@ -240,7 +314,9 @@ describe('remote typing with real keystrokes', () => {
     await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
     expect(await customerValue('fullname')).toBe('日本');
     // The customer's page saw the composed text once, never the syllables in between.
-    expect(await customer.evaluate(() => (window as unknown as { __fullnameInputs: string[] }).__fullnameInputs)).toEqual(['日本']);
+    expect(
+      await customer.evaluate(() => (window as unknown as { __fullnameInputs: string[] }).__fullnameInputs),
+    ).toEqual(['日本']);
     expect((await mirrorElement(agent, '#fullname'))?.value).toBe('日本');
     // Typing on after the composition goes on from the composed text.
     await agent.keyboard.type(' san', { delay: 15 });
@@ -271,7 +347,9 @@ describe('remote typing with real keystrokes', () => {
     const agentPart = value.slice('Camden'.length, -2);
     expect(value.startsWith('Camden') && value.endsWith('ZZ'), value).toBe(true);
     expect(' Town Hall'.startsWith(agentPart), value).toBe(true);
-    await expect.poll(() => agent.locator('cobrowse-agent-view .toast').textContent()).toMatch(/customer is typing in this field/);
+    await expect
+      .poll(() => agent.locator('cobrowse-agent-view .toast').textContent())
+      .toMatch(/customer is typing in this field/);
     // The agent's copy shows the customer's text.
     await expect.poll(async () => (await mirrorElement(agent, '#borough'))?.value).toBe(value);
     // The echo spy's control: here the customer's text was written into the field the agent had focus in.

@@ -60,10 +60,24 @@ describe.skipIf(!bins)('scale-out in two browsers', () => {
     await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
 
     for (const server of [a, b]) {
-      const res = await fetch(`${server.baseUrl}/api/sessions/${session.sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } });
-      const audit = (await res.json()) as { events: { type: string; actor: string }[]; verification: { valid: boolean; events: number } };
+      const res = await fetch(`${server.baseUrl}/api/sessions/${session.sessionId}/audit`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      });
+      const audit = (await res.json()) as {
+        events: { type: string; actor: string }[];
+        verification: { valid: boolean; events: number };
+      };
       expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
-      expect(audit.events.map((e) => e.type)).toEqual(expect.arrayContaining(['session-created', 'consent-shown', 'consent-granted', 'connected', 'page-visited', 'ended']));
+      expect(audit.events.map((e) => e.type)).toEqual(
+        expect.arrayContaining([
+          'session-created',
+          'consent-shown',
+          'consent-granted',
+          'connected',
+          'page-visited',
+          'ended',
+        ]),
+      );
       expect(audit.events.at(-1)).toMatchObject({ type: 'ended', actor: 'customer' });
     }
     await customer.close();

@@ -63,10 +63,18 @@ describe('README: Automated agents', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
     // The example highlights the postcode, then asks for control; the customer allows.
-    await expect.poll(() => page.evaluate(() => {
-      const box = document.querySelector('cobrowse-session')?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
-      return box?.style.display ?? 'missing';
-    }), { timeout: 20_000 }).toBe('block');
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const box = document
+              .querySelector('cobrowse-session')
+              ?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
+            return box?.style.display ?? 'missing';
+          }),
+        { timeout: 20_000 },
+      )
+      .toBe('block');
     await page.getByRole('button', { name: 'Allow control' }).click();
 
     const code = await exited;

@@ -34,7 +34,12 @@ async function sharedCheckout(): Promise<{ page: Page; session: AgentSdkSession;
   await page.goto(`${server.baseUrl}/demo/checkout`);
   await offer(page, raw.customer.inviteCode);
   await page.getByRole('button', { name: 'Allow sharing' }).click();
-  const session = await joinSession({ server: server.baseUrl, token: created.agentToken, name: 'Lumen helper', bot: true });
+  const session = await joinSession({
+    server: server.baseUrl,
+    token: created.agentToken,
+    name: 'Lumen helper',
+    bot: true,
+  });
   opened.push({ page, session });
   return { page, session, sessionId: created.sessionId };
 }
@@ -43,7 +48,9 @@ async function sharedCheckout(): Promise<{ page: Page; session: AgentSdkSession;
 function browserLabels(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const out: Record<string, string> = {};
-    for (const el of Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#checkout input, #checkout select'))) {
+    for (const el of Array.from(
+      document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#checkout input, #checkout select'),
+    )) {
       out[el.name] = (el.labels?.[0]?.textContent ?? '').replace(/\s+/g, ' ').trim();
     }
     return out;
@@ -53,11 +60,20 @@ function browserLabels(page: Page): Promise<Record<string, string>> {
 /** Whether the customer's overlay shows a highlight, and whether it covers the element `selector`. */
 function highlightOver(page: Page, selector: string): Promise<{ covers: boolean } | null> {
   return page.evaluate((sel) => {
-    const box = document.querySelector('cobrowse-session')?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
+    const box = document
+      .querySelector('cobrowse-session')
+      ?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]');
     if (!box || box.style.display !== 'block') return null;
     const target = document.querySelector(sel)?.getBoundingClientRect();
     const shown = box.getBoundingClientRect();
-    return { covers: !!target && shown.left <= target.left + 1 && shown.right >= target.right - 1 && shown.top <= target.top + 1 && shown.bottom >= target.bottom - 1 };
+    return {
+      covers:
+        !!target &&
+        shown.left <= target.left + 1 &&
+        shown.right >= target.right - 1 &&
+        shown.top <= target.top + 1 &&
+        shown.bottom >= target.bottom - 1,
+    };
   }, selector);
 }
 
@@ -75,7 +91,12 @@ describe('Node agent SDK with a real customer', () => {
     expect(session.page.getByRole('button', { name: 'Place order' })).toHaveLength(1);
 
     // The card fields are masked by the product's rules (autocomplete cc-*), the others are not.
-    expect(fields.filter((field) => field.masked).map((field) => field.name).sort()).toEqual(['cardnumber', 'cc-exp', 'cvc']);
+    expect(
+      fields
+        .filter((field) => field.masked)
+        .map((field) => field.name)
+        .sort(),
+    ).toEqual(['cardnumber', 'cc-exp', 'cvc']);
 
     // The customer types a sentinel into a masked field and another into a plain one (the control).
     const secret = 'zq-secret-narwhal';
@@ -83,13 +104,16 @@ describe('Node agent SDK with a real customer', () => {
     await page.locator('#card').pressSequentially(`${secret} 4929 1234 5678 9012`);
     await page.locator('#cvc').pressSequentially('8461');
     await page.locator('#name').pressSequentially(visible);
-    await session.until((view) => view.field('Full name')?.value === visible).catch((error: unknown) => {
-      throw new Error(`${String(error)}; the SDK holds ${JSON.stringify(session.page.field('Full name'))}`);
-    });
+    await session
+      .until((view) => view.field('Full name')?.value === visible)
+      .catch((error: unknown) => {
+        throw new Error(`${String(error)}; the SDK holds ${JSON.stringify(session.page.field('Full name'))}`);
+      });
 
     const held = JSON.stringify({ model: session.model, fields: session.page.fields(), text: session.page.text() });
     expect(held).toContain(visible); // the oracle finds what is there
-    for (const needle of [secret, 'narwhal', '4929123456789012', '4929 1234 5678 9012', '5678', '8461']) expect(held).not.toContain(needle);
+    for (const needle of [secret, 'narwhal', '4929123456789012', '4929 1234 5678 9012', '5678', '8461'])
+      expect(held).not.toContain(needle);
     const card = session.page.field('Card number');
     expect(card?.masked).toBe(true);
     expect(card?.value).not.toBe('');
@@ -174,8 +198,15 @@ describe('Node agent SDK with a real customer', () => {
     expect(() => session.type(postcode.id, 'XX')).toThrowError(/not granted control/);
 
     // The audit names the one who asked for control as a bot, with its name.
-    const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } });
-    const { events } = (await res.json()) as { events: { type: string; actor: string; data: Record<string, unknown> }[] };
-    expect(events.find((event) => event.type === 'control-requested')).toMatchObject({ actor: 'agent', data: { agentKind: 'bot', agentName: 'Lumen helper' } });
+    const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
+    const { events } = (await res.json()) as {
+      events: { type: string; actor: string; data: Record<string, unknown> }[];
+    };
+    expect(events.find((event) => event.type === 'control-requested')).toMatchObject({
+      actor: 'agent',
+      data: { agentKind: 'bot', agentName: 'Lumen helper' },
+    });
   });
 });

@@ -47,7 +47,9 @@ async function freePort(): Promise<number> {
 /** The candidate types of the pair each live connection in the page uses. */
 async function selectedPairs(page: Page): Promise<{ local: string; remote: string }[]> {
   return page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState === 'connected');
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter(
+      (pc) => pc.connectionState === 'connected',
+    );
     const pairs: { local: string; remote: string }[] = [];
     for (const pc of pcs) {
       const stats = await pc.getStats();
@@ -104,10 +106,15 @@ beforeAll(async () => {
   coturn.stderr?.on('data', (chunk: Buffer) => (coturnLog += chunk.toString()));
   const started = Date.now();
   while (!/listener opened on|Total General servers|IO method/i.test(coturnLog)) {
-    if (Date.now() - started > 10_000 || coturn.exitCode !== null) throw new Error(`coturn did not start:\n${coturnLog}`);
+    if (Date.now() - started > 10_000 || coturn.exitCode !== null)
+      throw new Error(`coturn did not start:\n${coturnLog}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  harness = await startHarness({ TURN_SECRET: SECRET, TURN_URLS: `turn:127.0.0.1:${turnPort}?transport=udp`, TURN_TTL: '600' });
+  harness = await startHarness({
+    TURN_SECRET: SECRET,
+    TURN_URLS: `turn:127.0.0.1:${turnPort}?transport=udp`,
+    TURN_TTL: '600',
+  });
 });
 
 afterAll(async () => {

@@ -8,7 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truncationLeaks } from '../oracles/leak-finder.js';
-import { RECORD_CHANNEL_BYTES, agentStatus, mirrorElement, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import {
+  RECORD_CHANNEL_BYTES,
+  agentStatus,
+  mirrorElement,
+  newSession,
+  offer,
+  startHarness,
+  type Harness,
+} from './helpers/harness.js';
 import { messageStrings } from '../oracles/message-strings.js';
 import { decodeWire } from './helpers/wire.js';
 

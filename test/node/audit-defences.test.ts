@@ -62,8 +62,12 @@ async function open(): Promise<TestSocket> {
   return socket;
 }
 
-async function audit(sessionId: string): Promise<{ events: { type: string; actor: string }[]; verification: { valid: boolean } }> {
-  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+async function audit(
+  sessionId: string,
+): Promise<{ events: { type: string; actor: string }[]; verification: { valid: boolean } }> {
+  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${server.apiKey}` },
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { events: { type: string; actor: string }[]; verification: { valid: boolean } };
 }
@@ -126,7 +130,9 @@ describe('a tampered audit chain through the REST API', () => {
 
     const raw = new Database(join(server.dataDir, 'cobrowse.db'));
     try {
-      const triggers = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'").all() as { name: string }[];
+      const triggers = raw
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+        .all() as { name: string }[];
       for (const { name } of triggers) raw.exec(`DROP TRIGGER "${name}"`);
       const changed = raw
         .prepare("UPDATE audit_events SET data = ? WHERE session_id = ? AND type = 'page-visited'")

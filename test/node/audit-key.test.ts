@@ -22,18 +22,26 @@ interface AuditAnswer {
 }
 
 const auditOf = async (s: TestServer, id: string): Promise<AuditAnswer> =>
-  (await (await fetch(`${s.baseUrl}/api/sessions/${id}/audit`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as AuditAnswer;
+  (await (
+    await fetch(`${s.baseUrl}/api/sessions/${id}/audit`, { headers: { authorization: `Bearer ${s.apiKey}` } })
+  ).json()) as AuditAnswer;
 
 async function endedSession(s: TestServer): Promise<string> {
   const { sessionId } = await createSession(s);
-  await fetch(`${s.baseUrl}/api/sessions/${sessionId}/end`, { method: 'POST', headers: { authorization: `Bearer ${s.apiKey}` } });
+  await fetch(`${s.baseUrl}/api/sessions/${sessionId}/end`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.apiKey}` },
+  });
   return sessionId;
 }
 
 function sortedJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const record = value as Record<string, unknown>;
-  return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${sortedJson(record[key])}`).join(',')}}`;
+  return `{${Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${sortedJson(record[key])}`)
+    .join(',')}}`;
 }
 
 describe('audit key', () => {
@@ -72,11 +80,29 @@ describe('audit key', () => {
     const raw = new Database(join(server.dataDir, 'cobrowse.db'));
     try {
       for (const trigger of ['audit_events_no_update', 'audit_events_no_delete']) raw.exec(`DROP TRIGGER ${trigger}`);
-      raw.prepare("UPDATE audit_events SET data = '{\"by\":\"customer\",\"reason\":\"customer-ended\",\"durationMs\":null}' WHERE session_id = ? AND seq = 2").run(edited);
+      raw
+        .prepare(
+          'UPDATE audit_events SET data = \'{"by":"customer","reason":"customer-ended","durationMs":null}\' WHERE session_id = ? AND seq = 2',
+        )
+        .run(edited);
       let prev = '0'.repeat(64);
       for (const e of (await auditOf(server, recomputed)).events) {
-        const hash = createHash('sha256').update(sortedJson({ sessionId: e.sessionId, seq: e.seq, type: e.type, actor: e.actor, at: e.at, data: e.data, prevHash: prev })).digest('hex');
-        raw.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE session_id = ? AND seq = ?').run(prev, hash, recomputed, e.seq);
+        const hash = createHash('sha256')
+          .update(
+            sortedJson({
+              sessionId: e.sessionId,
+              seq: e.seq,
+              type: e.type,
+              actor: e.actor,
+              at: e.at,
+              data: e.data,
+              prevHash: prev,
+            }),
+          )
+          .digest('hex');
+        raw
+          .prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE session_id = ? AND seq = ?')
+          .run(prev, hash, recomputed, e.seq);
         prev = hash;
       }
       raw.prepare('UPDATE sessions SET audit_head_hash = ? WHERE id = ?').run(prev, recomputed);

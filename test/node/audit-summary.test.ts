@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeSession } from '../../signaling/audit-summary.js';
 import { openSqliteStore } from '../../signaling/sqlite-store.js';
-import { GENESIS_HASH, hashToken, type AuditEventInput, type SessionRecord, type Store } from '../../signaling/store.js';
+import {
+  GENESIS_HASH,
+  hashToken,
+  type AuditEventInput,
+  type SessionRecord,
+  type Store,
+} from '../../signaling/store.js';
 
 // Summaries are built from events as the real store chains and returns them.
 let dataDir: string;
@@ -47,7 +53,13 @@ async function createSession(overrides: Partial<SessionRecord> = {}): Promise<Se
   return session;
 }
 
-async function record(sessionId: string, type: AuditEventInput['type'], actor: AuditEventInput['actor'], at: number, data: AuditEventInput['data'] = {}): Promise<void> {
+async function record(
+  sessionId: string,
+  type: AuditEventInput['type'],
+  actor: AuditEventInput['actor'],
+  at: number,
+  data: AuditEventInput['data'] = {},
+): Promise<void> {
   await store.appendEvent(sessionId, { type, actor, at, data });
 }
 
@@ -69,11 +81,18 @@ describe('summarizeSession', () => {
     await record(id, 'control-granted', 'customer', T0 + 5_000);
     await store.updateSession(id, { controlGranted: true });
     await record(id, 'remote-action', 'customer', T0 + 5_500, { action: 'click', target: 'button "Checkout"' });
-    await record(id, 'page-visited', 'customer', T0 + 6_000, { url: 'https://shop.example/checkout?coupon=SECRET#pay' });
+    await record(id, 'page-visited', 'customer', T0 + 6_000, {
+      url: 'https://shop.example/checkout?coupon=SECRET#pay',
+    });
     await record(id, 'control-revoked', 'customer', T0 + 7_000);
     await record(id, 'page-visited', 'customer', T0 + 8_000, { url: 'https://shop.example/thanks', title: 'Thanks' });
     await record(id, 'ended', 'customer', T0 + 62_000, { reason: 'customer-ended' });
-    await store.updateSession(id, { status: 'ended', endedAt: T0 + 62_000, endedBy: 'customer', endReason: 'customer-ended' });
+    await store.updateSession(id, {
+      status: 'ended',
+      endedAt: T0 + 62_000,
+      endedBy: 'customer',
+      endReason: 'customer-ended',
+    });
 
     const events = await store.listEvents(id);
     const result = await summary(id);
@@ -108,7 +127,8 @@ describe('summarizeSession', () => {
 
   it('orders pages by seq even when events arrive shuffled', async () => {
     const { id } = await createSession();
-    for (let i = 0; i < 6; i += 1) await record(id, 'page-visited', 'customer', T0 + i, { url: `https://shop.example/p${i}` });
+    for (let i = 0; i < 6; i += 1)
+      await record(id, 'page-visited', 'customer', T0 + i, { url: `https://shop.example/p${i}` });
     const session = await store.getSession(id);
     if (session === undefined) throw new Error('session vanished');
     const shuffled = [...(await store.listEvents(id))].reverse();
@@ -166,15 +186,31 @@ describe('summarizeSession', () => {
     const { id } = await createSession();
     await record(id, 'consent-shown', 'customer', T0 + 1_000);
     await record(id, 'ended', 'system', T0 + 3_600_000, { reason: 'expired' });
-    await store.updateSession(id, { status: 'ended', endedAt: T0 + 3_600_000, endedBy: 'system', endReason: 'expired' });
-    expect(await summary(id)).toMatchObject({ consent: 'pending', startedAt: null, durationMs: null, endedBy: 'system', endReason: 'expired' });
+    await store.updateSession(id, {
+      status: 'ended',
+      endedAt: T0 + 3_600_000,
+      endedBy: 'system',
+      endReason: 'expired',
+    });
+    expect(await summary(id)).toMatchObject({
+      consent: 'pending',
+      startedAt: null,
+      durationMs: null,
+      endedBy: 'system',
+      endReason: 'expired',
+    });
   });
 
   it('falls back to the events when the record lacks start and end times', async () => {
     const { id } = await createSession();
     await record(id, 'consent-granted', 'customer', T0 + 1_000);
     await record(id, 'ended', 'agent', T0 + 11_000, { reason: 'agent-ended' });
-    expect(await summary(id)).toMatchObject({ startedAt: T0 + 1_000, endedAt: T0 + 11_000, durationMs: 10_000, consent: 'granted' });
+    expect(await summary(id)).toMatchObject({
+      startedAt: T0 + 1_000,
+      endedAt: T0 + 11_000,
+      durationMs: 10_000,
+      consent: 'granted',
+    });
   });
 
   it('anchors an empty event list to the genesis hash', async () => {

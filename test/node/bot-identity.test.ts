@@ -24,7 +24,9 @@ interface AuditEvent {
 }
 
 async function audit(sessionId: string): Promise<AuditEvent[]> {
-  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${server.apiKey}` },
+  });
   return ((await res.json()) as { events: AuditEvent[] }).events;
 }
 
@@ -64,12 +66,19 @@ describe('bot identity', () => {
     const byAgent = bot.events.filter((event) => event.actor === 'agent');
     expect(byAgent.map((event) => event.type)).toEqual(['control-requested', 'ended']);
     for (const event of byAgent) expect(event.data).toMatchObject({ agentKind: 'bot', agentName: 'Lumen helper' });
-    expect(bot.events[0]).toMatchObject({ type: 'session-created', data: { agentKind: 'bot', agentName: 'Lumen helper' } });
-    for (const event of bot.events.filter((e) => e.actor === 'customer')) expect(event.data).not.toHaveProperty('agentKind');
+    expect(bot.events[0]).toMatchObject({
+      type: 'session-created',
+      data: { agentKind: 'bot', agentName: 'Lumen helper' },
+    });
+    for (const event of bot.events.filter((e) => e.actor === 'customer'))
+      expect(event.data).not.toHaveProperty('agentKind');
 
     const person = await agentJourney({ agentName: 'Dana' });
     expect(person.customerWelcome).not.toHaveProperty('agentBot');
-    expect(person.events.filter((event) => event.actor === 'agent').map((event) => event.type)).toEqual(['control-requested', 'ended']);
+    expect(person.events.filter((event) => event.actor === 'agent').map((event) => event.type)).toEqual([
+      'control-requested',
+      'ended',
+    ]);
     for (const event of person.events) expect(event.data).not.toHaveProperty('agentKind');
   });
 });

@@ -50,9 +50,15 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
     t: 'mutations',
     seq: 1,
     removes: [5, 6],
-    adds: [{ k: 'el', id: 20, p: 3, nx: 7, tag: 'p' }, { k: 'text', id: 21, p: 20, nx: null, x: 'new' }],
+    adds: [
+      { k: 'el', id: 20, p: 3, nx: 7, tag: 'p' },
+      { k: 'text', id: 21, p: 20, nx: null, x: 'new' },
+    ],
     attrs: [{ id: 3, a: { class: 'page dark', hidden: null } }],
-    texts: [{ id: 4, x: 'Hello again' }, { id: 14, x: '████', m: true }],
+    texts: [
+      { id: 4, x: 'Hello again' },
+      { id: 14, x: '████', m: true },
+    ],
     sheets: [{ id: 11, css: ['.a { color: blue; }'] }],
   },
   input: { t: 'input', seq: 2, id: 6, v: '••', m: true },
@@ -62,7 +68,14 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
   focus: { t: 'focus', seq: 6, id: 7 },
   media: { t: 'media', seq: 7, id: 9, paused: false, time: 12.75 },
   nav: { t: 'nav', seq: 8, url: 'https://shop.example/checkout', title: 'Checkout' },
-  top: { t: 'top', seq: 9, layer: [{ id: 12, k: 'modal' }, { id: 30, k: 'popover' }] },
+  top: {
+    t: 'top',
+    seq: 9,
+    layer: [
+      { id: 12, k: 'modal' },
+      { id: 30, k: 'popover' },
+    ],
+  },
   pointer: { t: 'pointer', x: 10.5, y: -3, click: true },
   highlight: { t: 'highlight', id: 7, label: 'This box' },
   annotation: { t: 'annotation', id: 'a1', shape: 'path', points: [0, 0, 10.5, 20, 30, 40], color: '#ff00aa' },
@@ -241,7 +254,14 @@ describe('MessageEncoder / MessageDecoder', () => {
       state ^= state << 5;
       return String.fromCharCode(33 + ((state >>> 0) % 90));
     }).join('');
-    const big: ChannelMessage = { t: 'mutations', seq: 1, removes: [], adds: [], attrs: [], texts: [{ id: 1, x: noise }] };
+    const big: ChannelMessage = {
+      t: 'mutations',
+      seq: 1,
+      removes: [],
+      adds: [],
+      attrs: [],
+      texts: [{ id: 1, x: noise }],
+    };
     const bigWire = encoder.encode(big);
     expect(bigWire.length).toBeGreaterThan(1_000);
     expectError(decoder.decode(bigWire), 'MESSAGE_TOO_LARGE', true);
@@ -268,7 +288,11 @@ describe('MessageEncoder / MessageDecoder', () => {
   });
 
   it('turns garbage into typed errors and never throws', () => {
-    expectError(new MessageDecoder({ inflater: inflateStream }).decode(new Uint8Array([0xff, 0x00, 0x13, 0x37])), 'CORRUPT_STREAM', true);
+    expectError(
+      new MessageDecoder({ inflater: inflateStream }).decode(new Uint8Array([0xff, 0x00, 0x13, 0x37])),
+      'CORRUPT_STREAM',
+      true,
+    );
     // A final block (BFINAL set): our encoder never ends its stream.
     const ended = new Uint8Array([0x03, 0x00]);
     expectError(new MessageDecoder({ inflater: inflateStream }).decode(ended), 'CORRUPT_STREAM', true);
@@ -299,7 +323,9 @@ describe('MessageEncoder / MessageDecoder', () => {
       expectError(decoder.decode(wire.frame(payload)), 'DECODE_FAILED', true);
       expectError(decoder.decode(wire.frame(plainPackr.pack(examples.scroll))), 'DECODE_FAILED', true);
       decoder.reset();
-      expect(expectOk(decoder.decode(new RawWireStream().frame(plainPackr.pack(examples.scroll))))).toEqual(examples.scroll);
+      expect(expectOk(decoder.decode(new RawWireStream().frame(plainPackr.pack(examples.scroll))))).toEqual(
+        examples.scroll,
+      );
     }
   });
 
@@ -389,26 +415,67 @@ describe('MessageEncoder / MessageDecoder', () => {
     const id = fc.nat({ max: 2 ** 31 });
     const text = fc.string({ unit: 'grapheme', maxLength: 30 });
     const message: fc.Arbitrary<ChannelMessage> = fc.oneof(
-      fc.record({ seq, id, x: fc.integer(), y: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0 }).map((v) => v + 0) }).map((m) => ({ t: 'scroll' as const, ...m })),
-      fc
-        .record({ seq, id, v: text, chk: fc.boolean(), sel: fc.boolean(), m: fc.constant(true as const) }, { requiredKeys: ['seq', 'id'] })
-        .map((m) => ({ t: 'input' as const, ...m })),
-      fc.record({ seq, id: fc.option(id, { nil: null }) }).map((m) => ({ t: 'focus' as const, ...m })),
       fc
         .record({
           seq,
-          removes: fc.array(id, { maxLength: 4 }),
-          adds: fc.array(
-            fc.record({ k: fc.constant('el' as const), id, p: id, nx: fc.option(id, { nil: null }), tag: fc.constantFrom('li', 'b', 'my-widget'), a: fc.dictionary(fc.constantFrom('class', 'style', 'data-x'), text) }, { requiredKeys: ['k', 'id', 'p', 'tag'] }),
-            { maxLength: 4 },
-          ),
-          attrs: fc.array(fc.record({ id, a: fc.dictionary(fc.constantFrom('class', 'style', 'aria-label'), fc.option(text, { nil: null })) }), { maxLength: 3 }),
-          texts: fc.array(fc.record({ id, x: text, m: fc.constant(true as const) }, { requiredKeys: ['id', 'x'] }), { maxLength: 3 }),
-          sheets: fc.array(fc.record({ id, css: fc.array(text, { maxLength: 2 }) }), { maxLength: 2 }),
-        }, { requiredKeys: ['seq', 'removes', 'adds', 'attrs', 'texts'] })
+          id,
+          x: fc.integer(),
+          y: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0 }).map((v) => v + 0),
+        })
+        .map((m) => ({ t: 'scroll' as const, ...m })),
+      fc
+        .record(
+          { seq, id, v: text, chk: fc.boolean(), sel: fc.boolean(), m: fc.constant(true as const) },
+          { requiredKeys: ['seq', 'id'] },
+        )
+        .map((m) => ({ t: 'input' as const, ...m })),
+      fc.record({ seq, id: fc.option(id, { nil: null }) }).map((m) => ({ t: 'focus' as const, ...m })),
+      fc
+        .record(
+          {
+            seq,
+            removes: fc.array(id, { maxLength: 4 }),
+            adds: fc.array(
+              fc.record(
+                {
+                  k: fc.constant('el' as const),
+                  id,
+                  p: id,
+                  nx: fc.option(id, { nil: null }),
+                  tag: fc.constantFrom('li', 'b', 'my-widget'),
+                  a: fc.dictionary(fc.constantFrom('class', 'style', 'data-x'), text),
+                },
+                { requiredKeys: ['k', 'id', 'p', 'tag'] },
+              ),
+              { maxLength: 4 },
+            ),
+            attrs: fc.array(
+              fc.record({
+                id,
+                a: fc.dictionary(fc.constantFrom('class', 'style', 'aria-label'), fc.option(text, { nil: null })),
+              }),
+              { maxLength: 3 },
+            ),
+            texts: fc.array(fc.record({ id, x: text, m: fc.constant(true as const) }, { requiredKeys: ['id', 'x'] }), {
+              maxLength: 3,
+            }),
+            sheets: fc.array(fc.record({ id, css: fc.array(text, { maxLength: 2 }) }), { maxLength: 2 }),
+          },
+          { requiredKeys: ['seq', 'removes', 'adds', 'attrs', 'texts'] },
+        )
         .map((m) => ({ t: 'mutations' as const, ...m })),
-      fc.record({ seq, focus: fc.option(id, { nil: null }), adopted: fc.array(text, { maxLength: 2 }) }, { requiredKeys: ['seq'] }).map((m) => ({ ...examples.snapshot, ...m })),
-      fc.record({ x: fc.integer(), y: fc.integer(), click: fc.boolean(), gone: fc.boolean() }, { requiredKeys: ['x', 'y'] }).map((m) => ({ t: 'pointer' as const, ...m })),
+      fc
+        .record(
+          { seq, focus: fc.option(id, { nil: null }), adopted: fc.array(text, { maxLength: 2 }) },
+          { requiredKeys: ['seq'] },
+        )
+        .map((m) => ({ ...examples.snapshot, ...m })),
+      fc
+        .record(
+          { x: fc.integer(), y: fc.integer(), click: fc.boolean(), gone: fc.boolean() },
+          { requiredKeys: ['x', 'y'] },
+        )
+        .map((m) => ({ t: 'pointer' as const, ...m })),
       fc.constantFrom(...Object.values(examples)),
     );
     fc.assert(
@@ -420,14 +487,17 @@ describe('MessageEncoder / MessageDecoder', () => {
     expect(decoder.stats.rejected).toBe(0);
   });
 
-  it('keeps both sides\' name tables in step when an oversize message is refused', () => {
+  it("keeps both sides' name tables in step when an oversize message is refused", () => {
     const encoder = new MessageEncoder({ maxMessageBytes: 600 });
     const decoder = new MessageDecoder({ inflater: inflateStream });
     const adds = (x: string, seq = 7): ChannelMessage => ({
       t: 'mutations',
       seq,
       removes: [],
-      adds: [{ k: 'el', id: 40, p: 3, tag: 'fresh-tag', a: { 'fresh-name': 'v' } }, { k: 'text', id: 41, p: 40, x }],
+      adds: [
+        { k: 'el', id: 40, p: 3, tag: 'fresh-tag', a: { 'fresh-name': 'v' } },
+        { k: 'text', id: 41, p: 40, x },
+      ],
       attrs: [],
       texts: [],
     });
@@ -443,7 +513,14 @@ describe('MessageEncoder / MessageDecoder', () => {
     const encoder = new MessageEncoder();
     const decoder = new MessageDecoder({ inflater: inflateStream });
     const attrs = JSON.parse('{"__proto__": "x", "id": "a"}') as Record<string, string>;
-    const message: ChannelMessage = { t: 'mutations', seq: 0, removes: [], adds: [], attrs: [{ id: 1, a: attrs }], texts: [] };
+    const message: ChannelMessage = {
+      t: 'mutations',
+      seq: 0,
+      removes: [],
+      adds: [],
+      attrs: [{ id: 1, a: attrs }],
+      texts: [],
+    };
     const decoded = expectOk(decoder.decode(encoder.encode(message)));
     expect(decoded.t === 'mutations' && decoded.attrs[0]?.a).toEqual({ __proto_: 'x', id: 'a' });
     expect(Object.getPrototypeOf(decoded.t === 'mutations' ? decoded.attrs[0]?.a : null)).toBe(Object.prototype);
@@ -481,11 +558,16 @@ async function loadBrowserBuildOptions(): Promise<BrowserBuildOptions> {
   const alias: unknown = Reflect.get(options, 'alias');
   const banner: unknown = Reflect.get(options, 'banner');
   const plugins: unknown = Reflect.get(options, 'plugins');
-  if (!isStringRecord(alias) || !isStringRecord(banner) || !Array.isArray(plugins)) throw new Error('BROWSER_BUILD_OPTIONS has the wrong shape');
+  if (!isStringRecord(alias) || !isStringRecord(banner) || !Array.isArray(plugins))
+    throw new Error('BROWSER_BUILD_OPTIONS has the wrong shape');
   return { alias, banner, plugins: plugins as esbuild.Plugin[] };
 }
 
-async function bundle(contents: string, format: 'esm' | 'iife', options: Partial<BrowserBuildOptions>): Promise<string> {
+async function bundle(
+  contents: string,
+  format: 'esm' | 'iife',
+  options: Partial<BrowserBuildOptions>,
+): Promise<string> {
   const result = await esbuild.build({
     stdin: { contents, resolveDir: projectRoot, sourcefile: 'csp-entry.ts', loader: 'ts' },
     bundle: true,
@@ -545,7 +627,14 @@ describe('decoder against hostile streams (found in review)', () => {
     const attributes: Record<string, string> = {};
     for (let i = 0; i < 2_000; i++) attributes[`k${i}`] = '';
     const node = { k: 'el', id: 1, p: 0, tag: 'div', a: attributes };
-    const message = { t: 'mutations', seq: 0, removes: [], adds: Array<typeof node>(5_000).fill(node), attrs: [], texts: [] };
+    const message = {
+      t: 'mutations',
+      seq: 0,
+      removes: [],
+      adds: Array<typeof node>(5_000).fill(node),
+      attrs: [],
+      texts: [],
+    };
     const packed = new Packr({ structuredClone: true }).pack(message);
     // Small on the wire, yet 10 million attribute copies once expanded.
     expect(packed.length).to.be.below(100_000);
@@ -556,7 +645,12 @@ describe('decoder against hostile streams (found in review)', () => {
 
   it('refuses a node list over the per-message node limit before building it', () => {
     const encoder = new MessageEncoder();
-    const adds = Array.from({ length: MAX_NODES_PER_LIST + 1 }, (_, i) => ({ k: 'text' as const, id: i + 1, p: 0, x: '' }));
+    const adds = Array.from({ length: MAX_NODES_PER_LIST + 1 }, (_, i) => ({
+      k: 'text' as const,
+      id: i + 1,
+      p: 0,
+      x: '',
+    }));
     const bytes = encoder.encode({ t: 'mutations', seq: 0, removes: [], adds, attrs: [], texts: [] });
     const result = new MessageDecoder({ inflater: inflateStream }).decode(bytes);
     expect(result.ok).toBe(false);
@@ -617,11 +711,17 @@ describe('codec under a strict Content-Security-Policy', () => {
   it('never reaches msgpackr records, which generate code without the no-eval plugin; zod/mini never does (control)', async () => {
     const { alias, banner, plugins } = await loadBrowserBuildOptions();
     // The codec sends positional arrays without msgpack records, so even a bundle without the plugin stays clean.
-    for (const [name, options] of [['neither', {}], ['alias only', { alias }]] as const) {
+    for (const [name, options] of [
+      ['neither', {}],
+      ['alias only', { alias }],
+    ] as const) {
       const { attempts, result } = runUnderCsp(await bundle(roundTripProgram, 'iife', options));
       expect(attempts, name).toEqual([]);
       const { results } = JSON.parse(result) as { results: { ok: boolean }[] };
-      expect(results.every((r) => r.ok), name).toBe(true);
+      expect(
+        results.every((r) => r.ok),
+        name,
+      ).toBe(true);
     }
     // The plugin is the safeguard against a hostile peer's records: msgpackr compiles their readers unless blocked.
     const recordsProgram = `
@@ -646,7 +746,10 @@ describe('codec under a strict Content-Security-Policy', () => {
       else expect(attempts, name).toEqual([]);
       // msgpackr falls back when refused, so decoding still works; the CSP report is what we avoid.
       const { results } = JSON.parse(result) as { results: { ok: boolean }[] };
-      expect(results.every((r) => r.ok), name).toBe(true);
+      expect(
+        results.every((r) => r.ok),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -666,7 +769,12 @@ describe('codec under a strict Content-Security-Policy', () => {
   it('keeps classic zod and its locales out of the browser bundle (they triple its zod weight)', async () => {
     const options = await loadBrowserBuildOptions();
     const result = await esbuild.build({
-      stdin: { contents: `export * from ${JSON.stringify(codecEntry)};`, resolveDir: projectRoot, sourcefile: 'size-entry.ts', loader: 'ts' },
+      stdin: {
+        contents: `export * from ${JSON.stringify(codecEntry)};`,
+        resolveDir: projectRoot,
+        sourcefile: 'size-entry.ts',
+        loader: 'ts',
+      },
       bundle: true,
       platform: 'browser',
       format: 'esm',
@@ -677,7 +785,9 @@ describe('codec under a strict Content-Security-Policy', () => {
     });
     // Output inputs, not metafile.inputs: esbuild lists every file it visited, tree-shaken or not.
     const emitted = Object.values(result.metafile.outputs).flatMap((output) =>
-      Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path),
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
     );
     const zodInputs = emitted.filter((path) => path.includes('node_modules/zod/'));
     expect(zodInputs.some((path) => path.includes('/v4/mini/'))).toBe(true);

@@ -20,7 +20,12 @@ const chatMessage = z.object({
 });
 const messagesResponse = z.object({ conversationId: z.string(), messages: z.array(chatMessage), latest: z.number() });
 const offerResponse = z.object({ sessionId: z.string(), agentLink: z.string(), message: chatMessage });
-const inviteJson = z.object({ server: z.string(), sessionId: z.string(), token: z.string(), agentName: z.string().optional() });
+const inviteJson = z.object({
+  server: z.string(),
+  sessionId: z.string(),
+  token: z.string(),
+  agentName: z.string().optional(),
+});
 
 async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, init);
@@ -68,7 +73,10 @@ describe('demo enabled (the default)', () => {
 
   it('offering co-browsing creates a real session and posts its invite into the conversation', async () => {
     const conversation = 'offer-test';
-    const sent = await post(`${server.baseUrl}/demo/api/conversations/${conversation}/messages`, { from: 'customer', text: 'I am stuck at checkout' });
+    const sent = await post(`${server.baseUrl}/demo/api/conversations/${conversation}/messages`, {
+      from: 'customer',
+      text: 'I am stuck at checkout',
+    });
     expect(sent.status).toBe(201);
 
     const offered = await post(`${server.baseUrl}/demo/api/conversations/${conversation}/offer`, {});
@@ -77,12 +85,20 @@ describe('demo enabled (the default)', () => {
     expect(offer.agentLink).toMatch(new RegExp(`^${server.baseUrl}/agent/#token=[\\w-]{20,}$`));
 
     // The session exists on the server, seen through the REST API with the API key.
-    const summary = await getJson(`${server.baseUrl}/api/sessions/${offer.sessionId}`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    const summary = await getJson(`${server.baseUrl}/api/sessions/${offer.sessionId}`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
     expect(summary.status).toBe(200);
-    expect(summary.body).toMatchObject({ sessionId: offer.sessionId, status: 'pending', conversationId: `demo-${conversation}` });
+    expect(summary.body).toMatchObject({
+      sessionId: offer.sessionId,
+      status: 'pending',
+      conversationId: `demo-${conversation}`,
+    });
 
     // The conversation carries the invite; the agent's link never enters it.
-    const poll = messagesResponse.parse((await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/messages?after=0`)).body);
+    const poll = messagesResponse.parse(
+      (await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/messages?after=0`)).body,
+    );
     const texts = poll.messages.map((message) => [message.from, message.kind, message.text]);
     expect(texts).toEqual([
       ['agent', 'text', expect.stringContaining(DEMO_AGENT_NAME)],
@@ -98,12 +114,16 @@ describe('demo enabled (the default)', () => {
     expect(decoded.token).not.toBe(agentToken);
 
     // Polling after the newest message returns nothing new.
-    const after = messagesResponse.parse((await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/messages?after=${poll.latest}`)).body);
+    const after = messagesResponse.parse(
+      (await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/messages?after=${poll.latest}`)).body,
+    );
     expect(after.messages).toEqual([]);
 
     // The desk can follow the session's status.
     const status = await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/sessions`);
-    expect(status.body).toMatchObject({ sessions: [{ sessionId: offer.sessionId, status: 'pending', consent: 'pending' }] });
+    expect(status.body).toMatchObject({
+      sessions: [{ sessionId: offer.sessionId, status: 'pending', consent: 'pending' }],
+    });
   });
 
   it('rejects invalid chat input with 400', async () => {
@@ -123,12 +143,24 @@ describe('demo enabled (the default)', () => {
       expect(result.status, JSON.stringify(body).slice(0, 60)).toBe(400);
       expect(result.body).toMatchObject({ error: { code: 'BAD_MESSAGE' } });
     }
-    expect((await post(`${server.baseUrl}/demo/api/conversations/${'x'.repeat(65)}/messages`, { from: 'customer', text: 'hi' })).status).toBe(400);
-    expect((await post(`${server.baseUrl}/demo/api/conversations/bad%20id/messages`, { from: 'customer', text: 'hi' })).status).toBe(400);
+    expect(
+      (
+        await post(`${server.baseUrl}/demo/api/conversations/${'x'.repeat(65)}/messages`, {
+          from: 'customer',
+          text: 'hi',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await post(`${server.baseUrl}/demo/api/conversations/bad%20id/messages`, { from: 'customer', text: 'hi' }))
+        .status,
+    ).toBe(400);
     expect((await getJson(`${url}?after=-1`)).status).toBe(400);
     expect((await getJson(`${url}?after=abc`)).status).toBe(400);
     expect((await getJson(`${url}?after=1&other=2`)).status).toBe(400);
-    expect((await post(`${server.baseUrl}/demo/api/conversations/validation/offer`, { agentName: 'Mallory' })).status).toBe(400);
+    expect(
+      (await post(`${server.baseUrl}/demo/api/conversations/validation/offer`, { agentName: 'Mallory' })).status,
+    ).toBe(400);
     // Nothing invalid was stored.
     const poll = messagesResponse.parse((await getJson(`${url}?after=0`)).body);
     expect(poll.messages.filter((message) => message.from === 'customer')).toEqual([]);
@@ -138,13 +170,18 @@ describe('demo enabled (the default)', () => {
     const conversation = 'bounded';
     const total = DEMO_LIMITS.messagesPerConversation + 15;
     for (let i = 1; i <= total; i += 1) {
-      const result = await post(`${server.baseUrl}/demo/api/conversations/${conversation}/messages`, { from: 'customer', text: `message ${i}` });
+      const result = await post(`${server.baseUrl}/demo/api/conversations/${conversation}/messages`, {
+        from: 'customer',
+        text: `message ${i}`,
+      });
       expect(result.status).toBe(201);
     }
     const stored: z.infer<typeof chatMessage>[] = [];
     let after = 0;
     for (;;) {
-      const page = messagesResponse.parse((await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/messages?after=${after}`)).body);
+      const page = messagesResponse.parse(
+        (await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/messages?after=${after}`)).body,
+      );
       expect(page.messages.length).toBeLessThanOrEqual(DEMO_LIMITS.pageSize);
       if (page.messages.length === 0) break;
       stored.push(...page.messages);
@@ -154,7 +191,9 @@ describe('demo enabled (the default)', () => {
     // The greeting (seq 1) plus `total` posts: the newest survive, in order.
     expect(stored.at(-1)?.text).toBe(`message ${total}`);
     expect(stored[0]?.text).toBe(`message ${total - DEMO_LIMITS.messagesPerConversation + 1}`);
-    expect(stored.map((message) => message.seq)).toEqual([...stored.map((message) => message.seq)].sort((a, b) => a - b));
+    expect(stored.map((message) => message.seq)).toEqual(
+      [...stored.map((message) => message.seq)].sort((a, b) => a - b),
+    );
   });
 });
 
@@ -168,7 +207,13 @@ describe('demo disabled (DEMO=false)', () => {
   });
 
   it('serves no demo page or endpoint', async () => {
-    for (const path of ['/demo/', '/demo/checkout', '/demo/desk/', '/demo/chat.js', '/demo/api/conversations/demo/messages']) {
+    for (const path of [
+      '/demo/',
+      '/demo/checkout',
+      '/demo/desk/',
+      '/demo/chat.js',
+      '/demo/api/conversations/demo/messages',
+    ]) {
       expect((await fetch(`${server.baseUrl}${path}`)).status, path).toBe(404);
     }
     expect((await post(`${server.baseUrl}/demo/api/conversations/demo/offer`, {})).status).toBe(404);

@@ -21,7 +21,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readRepoFile = (name: string): string => readFileSync(join(root, name), 'utf8');
 
 /** Variables docker-compose.yml reads for coturn alone; the server never sees them. */
-const COMPOSE_ONLY_VARIABLES = ['TURN_EXTERNAL_IP', 'TURN_REALM', 'TURN_MIN_PORT', 'TURN_MAX_PORT', 'POSTGRES_PASSWORD'] as const;
+const COMPOSE_ONLY_VARIABLES = [
+  'TURN_EXTERNAL_IP',
+  'TURN_REALM',
+  'TURN_MIN_PORT',
+  'TURN_MAX_PORT',
+  'POSTGRES_PASSWORD',
+] as const;
 const serverVariables = Object.keys(envSchema.shape);
 const knownVariables = new Set<string>([...serverVariables, ...COMPOSE_ONLY_VARIABLES]);
 
@@ -83,7 +89,10 @@ const imageHealthcheck = (): string[] => {
 
 // --- docker-compose.yml and .env.example -------------------------------------
 
-const dependsOn = z.union([z.array(z.string()), z.record(z.string(), z.unknown()).transform((deps) => Object.keys(deps))]);
+const dependsOn = z.union([
+  z.array(z.string()),
+  z.record(z.string(), z.unknown()).transform((deps) => Object.keys(deps)),
+]);
 const composeSchema = z.object({
   services: z.object({
     signaling: z.object({
@@ -110,14 +119,17 @@ const compose = (): z.infer<typeof composeSchema> => composeSchema.parse(parseYa
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, inner]) => [key, ...stringsIn(inner)]);
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...stringsIn(inner)]);
   return [];
 }
 
 /** Names Compose interpolates (`${NAME}`, `${NAME:-default}`, `$NAME`); `$$` is a literal dollar. */
 function interpolatedNames(text: string): string[] {
   const names = new Set<string>();
-  for (const match of text.replaceAll('$$', '').matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
+  for (const match of text
+    .replaceAll('$$', '')
+    .matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
     names.add((match[1] ?? match[2])!);
   }
   return [...names];
@@ -143,7 +155,11 @@ describe('docker-compose.yml', () => {
     expect(signaling.restart).toBe('unless-stopped');
     expect(signaling.depends_on).toContain('coturn');
     // Environment overrides env_file, so .env cannot move the server off the mapped port or the volume.
-    expect(signaling.environment).toMatchObject({ HOST: imageEnv.HOST, PORT: imageEnv.PORT, DATA_DIR: imageEnv.DATA_DIR });
+    expect(signaling.environment).toMatchObject({
+      HOST: imageEnv.HOST,
+      PORT: imageEnv.PORT,
+      DATA_DIR: imageEnv.DATA_DIR,
+    });
     // One probe, not two that drift apart.
     expect(signaling.healthcheck.test).toEqual(['CMD', ...imageHealthcheck()]);
     expect(coturn.image).toMatch(/^coturn\/coturn(:|$)/);
@@ -151,13 +167,24 @@ describe('docker-compose.yml', () => {
 
   it('configures coturn for the REST-API credentials the server signs, with private peers denied', () => {
     const { command } = compose().services.coturn;
-    expect(command).toEqual(expect.arrayContaining(['-n', '--use-auth-secret', '--static-auth-secret=${TURN_SECRET}', '--no-cli']));
+    expect(command).toEqual(
+      expect.arrayContaining(['-n', '--use-auth-secret', '--static-auth-secret=${TURN_SECRET}', '--no-cli']),
+    );
     for (const option of ['--realm=', '--min-port=', '--max-port=', '--external-ip=']) {
-      expect(command.some((arg) => arg.startsWith(option)), option).toBe(true);
+      expect(
+        command.some((arg) => arg.startsWith(option)),
+        option,
+      ).toBe(true);
     }
     const denied = command.filter((arg) => arg.startsWith('--denied-peer-ip=')).map((arg) => arg.split('=')[1]);
     expect(denied).toEqual(
-      expect.arrayContaining(['10.0.0.0-10.255.255.255', '127.0.0.0-127.255.255.255', '172.16.0.0-172.31.255.255', '192.168.0.0-192.168.255.255', '169.254.0.0-169.254.255.255']),
+      expect.arrayContaining([
+        '10.0.0.0-10.255.255.255',
+        '127.0.0.0-127.255.255.255',
+        '172.16.0.0-172.31.255.255',
+        '192.168.0.0-192.168.255.255',
+        '169.254.0.0-169.254.255.255',
+      ]),
     );
     // The entrypoint re-splits its arguments with `eval`: a space would break an option apart.
     // (A `${NAME:?message}` message never reaches coturn: Compose stops with it instead.)
@@ -180,11 +207,20 @@ describe('docker-compose.yml, profile "scale"', () => {
     services: z.object({
       signaling: z.object({ profiles: z.never().optional() }),
       coturn: z.object({ profiles: z.never().optional() }),
-      postgres: z.object({ image: z.string(), profiles: z.array(z.string()), environment: z.record(z.string(), z.string()) }),
+      postgres: z.object({
+        image: z.string(),
+        profiles: z.array(z.string()),
+        environment: z.record(z.string(), z.string()),
+      }),
       redis: z.object({ image: z.string(), profiles: z.array(z.string()) }),
       'signaling-a': scaleInstance,
       'signaling-b': scaleInstance,
-      lb: z.object({ image: z.string(), profiles: z.array(z.string()), ports: z.array(z.string()), volumes: z.array(z.string()) }),
+      lb: z.object({
+        image: z.string(),
+        profiles: z.array(z.string()),
+        ports: z.array(z.string()),
+        volumes: z.array(z.string()),
+      }),
     }),
   });
   const scale = () => scaleSchema.parse(parseYaml(composeText));
@@ -194,7 +230,8 @@ describe('docker-compose.yml, profile "scale"', () => {
 
   it('keeps the one-instance default and adds PostgreSQL, Redis, two instances and a load balancer under "scale"', () => {
     const { services } = scale();
-    for (const name of ['postgres', 'redis', 'signaling-a', 'signaling-b', 'lb'] as const) expect(services[name].profiles).toEqual(['scale']);
+    for (const name of ['postgres', 'redis', 'signaling-a', 'signaling-b', 'lb'] as const)
+      expect(services[name].profiles).toEqual(['scale']);
     expect(services.postgres.image).toMatch(/^postgres:/);
     expect(services.redis.image).toMatch(/^redis:/);
     expect(services.lb.ports).toEqual([`${imageEnv.PORT}:${imageEnv.PORT}`]);
@@ -202,9 +239,18 @@ describe('docker-compose.yml, profile "scale"', () => {
     for (const name of ['signaling-a', 'signaling-b'] as const) {
       const instance = services[name];
       expect(instance.build).toBe('.');
-      expect(instance.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(instance.depends_on).toMatchObject({
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+      });
       expect(instance.healthcheck.test).toEqual(['CMD', ...imageHealthcheck()]);
-      expect(instance.environment).toMatchObject({ HOST: imageEnv.HOST, PORT: imageEnv.PORT, DATA_DIR: imageEnv.DATA_DIR, REDIS_URL: 'redis://redis:6379', TRUST_PROXY: '1' });
+      expect(instance.environment).toMatchObject({
+        HOST: imageEnv.HOST,
+        PORT: imageEnv.PORT,
+        DATA_DIR: imageEnv.DATA_DIR,
+        REDIS_URL: 'redis://redis:6379',
+        TRUST_PROXY: '1',
+      });
       // Both instances must chain the audit under one key: compose stops when it is missing.
       expect(instance.environment['AUDIT_KEY']).toMatch(/^\$\{AUDIT_KEY:\?/);
     }
@@ -214,7 +260,12 @@ describe('docker-compose.yml, profile "scale"', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-scale-env-'));
     try {
       const samples = { POSTGRES_PASSWORD: 'pw', AUDIT_KEY: 'k'.repeat(64) };
-      const environment = Object.fromEntries(Object.entries(scale().services['signaling-a'].environment).map(([name, value]) => [name, resolveCompose(value, samples)]));
+      const environment = Object.fromEntries(
+        Object.entries(scale().services['signaling-a'].environment).map(([name, value]) => [
+          name,
+          resolveCompose(value, samples),
+        ]),
+      );
       const config = loadConfig({ ...environment, API_KEY: 'a'.repeat(64), DATA_DIR: dataDir });
       expect(config.databaseUrl).toBe('postgres://cobrowse:pw@postgres:5432/cobrowse');
       expect(config.redisUrl).toBe('redis://redis:6379');
@@ -273,7 +324,6 @@ describe('configuration names', () => {
 
 // --- The image's start command and health probe, outside Docker --------------
 
-
 /** Run an exec-form command as the image would, with `node` meaning the Node running these tests. */
 function spawnExecForm(command: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const [program, ...args] = command;
@@ -307,10 +357,15 @@ describe('Dockerfile', () => {
     expect(dockerfileStages.length).toBeGreaterThanOrEqual(2);
     const nodeVersion = /^ARG NODE_VERSION=(\S+)$/m.exec(readRepoFile('Dockerfile'))?.[1] ?? '';
     for (const stage of dockerfileStages) {
-      expect(stage[0]?.args.replaceAll('${NODE_VERSION}', nodeVersion)).toMatch(/^node:24(\.\d+)*-bookworm-slim AS \w+$/);
+      expect(stage[0]?.args.replaceAll('${NODE_VERSION}', nodeVersion)).toMatch(
+        /^node:24(\.\d+)*-bookworm-slim AS \w+$/,
+      );
     }
     const buildStage = dockerfileStages[0] ?? [];
-    const buildSteps = buildStage.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args).join('\n');
+    const buildSteps = buildStage
+      .filter((instruction) => instruction.keyword === 'RUN')
+      .map((instruction) => instruction.args)
+      .join('\n');
     expect(buildSteps).toMatch(/python3/);
     expect(buildSteps).toMatch(/npm ci\b/);
     expect(buildSteps).toMatch(/npm run build/);
@@ -329,7 +384,8 @@ describe('Dockerfile', () => {
     let dataDir = '';
 
     beforeAll(() => {
-      if (!existsSync(serverEntry)) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+      if (!existsSync(serverEntry))
+        execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
       dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-image-data-'));
     }, 300_000);
     afterAll(() => {
@@ -339,7 +395,13 @@ describe('Dockerfile', () => {
     it('starts, answers the healthcheck, fails it when down, and stops cleanly on SIGTERM', async () => {
       const port = await freePort();
       // Only PATH from outside, as in a container; HOST is loopback so the test opens nothing to the network.
-      const env = { PATH: process.env.PATH ?? '', ...imageEnv, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir };
+      const env = {
+        PATH: process.env.PATH ?? '',
+        ...imageEnv,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+      };
       const server = spawnExecForm(imageCmd(), env);
       let output = '';
       server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

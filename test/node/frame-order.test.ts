@@ -40,7 +40,17 @@ describe('FrameOrder', () => {
     order.acceptFrame({ seq: 11 });
     order.acceptSnapshotPart({ seq: 12, part: 1, final: true });
     order.acceptFrame({ seq: 13 });
-    expect(log).toEqual(['start 10', 'part 12', 'complete 10,12', 'applied 10', 'applied 12', 'frame 11', 'applied 11', 'frame 13', 'applied 13']);
+    expect(log).toEqual([
+      'start 10',
+      'part 12',
+      'complete 10,12',
+      'applied 10',
+      'applied 12',
+      'frame 11',
+      'applied 11',
+      'frame 13',
+      'applied 13',
+    ]);
     expect(order.state).toBe('live');
     expect(order.lastAppliedSeq).toBe(13);
   });
@@ -78,7 +88,11 @@ describe('FrameOrder', () => {
   it('applies exactly the in-order prefix of any stream of one run, and never after a resync until a new snapshot', () => {
     // A stream: a snapshot of n parts then frames, seq 0.. in order; then random drops, duplicates and swaps.
     const stream = fc
-      .record({ parts: fc.integer({ min: 1, max: 4 }), frames: fc.integer({ min: 0, max: 12 }), edits: fc.array(fc.tuple(fc.constantFrom('drop', 'dup', 'swap'), fc.nat(20)), { maxLength: 4 }) })
+      .record({
+        parts: fc.integer({ min: 1, max: 4 }),
+        frames: fc.integer({ min: 0, max: 12 }),
+        edits: fc.array(fc.tuple(fc.constantFrom('drop', 'dup', 'swap'), fc.nat(20)), { maxLength: 4 }),
+      })
       .map(({ parts, frames, edits }) => {
         const items: Array<{ kind: 'part'; item: Part } | { kind: 'frame'; item: Frame }> = [];
         for (let i = 0; i < parts; i++) items.push({ kind: 'part', item: { seq: i, part: i, final: i === parts - 1 } });
@@ -131,7 +145,8 @@ describe('FrameOrder', () => {
         }
         // An untouched stream applies everything.
         const inOrder = items.every(({ item }, i) => item.seq === i);
-        if (inOrder && items.some(({ kind, item }) => kind === 'part' && (item as Part).final)) expect(applied.length).toBe(items.length);
+        if (inOrder && items.some(({ kind, item }) => kind === 'part' && (item as Part).final))
+          expect(applied.length).toBe(items.length);
       }),
       { numRuns: 500 },
     );

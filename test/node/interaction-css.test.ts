@@ -33,7 +33,9 @@ describe('rewriteInteractionCss', () => {
 describe('rewriteInteractionCss outside selectors', () => {
   it('keeps media queries, declarations and nested preludes apart', () => {
     expect(rewriteInteractionCss('@media (hover:hover){a:hover{x:y}}')).toBe(`@media (hover:hover){a${H}{x:y}}`);
-    expect(rewriteInteractionCss('@supports selector(:focus-visible){b:focus{x:y}}')).toBe(`@supports selector(:focus-visible){b${F}{x:y}}`);
+    expect(rewriteInteractionCss('@supports selector(:focus-visible){b:focus{x:y}}')).toBe(
+      `@supports selector(:focus-visible){b${F}{x:y}}`,
+    );
     expect(rewriteInteractionCss('a{--state:hover;grid-area:x:hover}')).toBe('a{--state:hover;grid-area:x:hover}');
     expect(rewriteInteractionCss('.card{color:red;&:hover{color:blue}}')).toBe(`.card{color:red;&${H}{color:blue}}`);
   });

@@ -16,8 +16,17 @@ import {
 import { maskNumbers } from '../../shared/sensitive-numbers.js';
 
 const unmarked = { markedMask: false, markedBlock: false, matchesExtraSelector: false } as const;
-const input = (extra: Partial<FieldDescriptor>): FieldDescriptor => ({ tag: 'input', type: 'text', ...unmarked, ...extra });
-const element = (tag: string, extra: Partial<FieldDescriptor> = {}): FieldDescriptor => ({ tag, ...unmarked, ...extra });
+const input = (extra: Partial<FieldDescriptor>): FieldDescriptor => ({
+  tag: 'input',
+  type: 'text',
+  ...unmarked,
+  ...extra,
+});
+const element = (tag: string, extra: Partial<FieldDescriptor> = {}): FieldDescriptor => ({
+  tag,
+  ...unmarked,
+  ...extra,
+});
 
 type Row = [label: string, field: FieldDescriptor, decision: MaskDecision, reason: MaskReason];
 
@@ -40,10 +49,20 @@ const DECISIONS: Row[] = [
   ['autocomplete cc-number', input({ autocomplete: 'cc-number', name: 'f1' }), 'mask', 'autocomplete'],
   ['autocomplete cc-csc', input({ autocomplete: 'cc-csc' }), 'mask', 'autocomplete'],
   ['autocomplete cc-exp', input({ autocomplete: 'cc-exp' }), 'mask', 'autocomplete'],
-  ['autocomplete cc-exp-month on a select', element('select', { autocomplete: 'cc-exp-month' }), 'mask', 'autocomplete'],
+  [
+    'autocomplete cc-exp-month on a select',
+    element('select', { autocomplete: 'cc-exp-month' }),
+    'mask',
+    'autocomplete',
+  ],
   ['autocomplete cc-exp-year', input({ autocomplete: 'cc-exp-year' }), 'mask', 'autocomplete'],
   ['autocomplete cc-name', input({ autocomplete: 'cc-name' }), 'mask', 'autocomplete'],
-  ['autocomplete with section and billing tokens', input({ autocomplete: 'section-pay billing CC-Number' }), 'mask', 'autocomplete'],
+  [
+    'autocomplete with section and billing tokens',
+    input({ autocomplete: 'section-pay billing CC-Number' }),
+    'mask',
+    'autocomplete',
+  ],
   ['autocomplete one-time-code', input({ autocomplete: 'one-time-code' }), 'mask', 'autocomplete'],
   ['autocomplete new-password on a text input', input({ autocomplete: 'new-password' }), 'mask', 'autocomplete'],
   ['autocomplete current-password', input({ autocomplete: 'current-password' }), 'mask', 'autocomplete'],
@@ -111,7 +130,12 @@ const DECISIONS: Row[] = [
   ['label Contraseña', input({ labelText: 'Contraseña' }), 'mask', 'sensitive-label'],
   ['label Mot de passe', input({ labelText: 'Mot de passe' }), 'mask', 'sensitive-label'],
   ['textarea named client_secret', element('textarea', { name: 'client_secret' }), 'mask', 'sensitive-name'],
-  ['contenteditable host labelled Card number', element('div', { editable: true, ariaLabel: 'Card number' }), 'mask', 'sensitive-label'],
+  [
+    'contenteditable host labelled Card number',
+    element('div', { editable: true, ariaLabel: 'Card number' }),
+    'mask',
+    'sensitive-label',
+  ],
   // False-positive traps.
   ['name pinterest', input({ name: 'pinterest' }), 'clear', 'none'],
   ['aria-label Share on Pinterest', input({ ariaLabel: 'Share on Pinterest' }), 'clear', 'none'],
@@ -144,7 +168,12 @@ const DECISIONS: Row[] = [
   ['name search, type search', input({ type: 'search', name: 'q', placeholder: 'Search products' }), 'clear', 'none'],
   ['checkbox labelled Pin this note', input({ type: 'checkbox', labelText: 'Pin this note' }), 'clear', 'none'],
   ['submit button named password_submit', input({ type: 'submit', name: 'password_submit' }), 'clear', 'none'],
-  ['radio named card_number_choice is not typed', input({ type: 'radio', name: 'card_number_choice' }), 'clear', 'none'],
+  [
+    'radio named card_number_choice is not typed',
+    input({ type: 'radio', name: 'card_number_choice' }),
+    'clear',
+    'none',
+  ],
   ['date placeholder is not MM/YY', input({ type: 'text', placeholder: 'DD/MM/YYYY' }), 'clear', 'none'],
   // Non-field elements: only markers and selectors count.
   ['div with id card-number', element('div', { id: 'card-number' }), 'clear', 'none'],
@@ -177,8 +206,7 @@ describe('decideField', () => {
     const affix = fc.constantFrom('', 'billing', 'customer', 'new', 'payout');
     fc.assert(
       fc.property(fc.constantFrom(...words), join, affix, affix, ([a, b], separator, before, after) => {
-        const core =
-          separator === 'camel' ? `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` : `${a}${separator}${b}`;
+        const core = separator === 'camel' ? `${a}${b.charAt(0).toUpperCase()}${b.slice(1)}` : `${a}${separator}${b}`;
         const name = [before, core, after].filter((part) => part !== '').join('_');
         expect(decideField(input({ name })).decision).toBe('mask');
       }),
@@ -218,15 +246,19 @@ describe('maskValue', () => {
 
   it('never outputs an alphanumeric character of the input, and depends only on the length class', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 600 }), fc.string({ unit: 'binary', maxLength: 600 }), (a, b) => {
-        const masked = maskValue(a);
-        for (const char of masked) {
-          if (ALNUM.test(char)) expect(a.includes(char)).toBe(false);
-        }
-        expect(masked).toMatch(/^•*$/);
-        expect(masked.length).toBe(lengthClass(a.length));
-        if (lengthClass(a.length) === lengthClass(b.length)) expect(maskValue(b)).toBe(masked);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 600 }),
+        fc.string({ unit: 'binary', maxLength: 600 }),
+        (a, b) => {
+          const masked = maskValue(a);
+          for (const char of masked) {
+            if (ALNUM.test(char)) expect(a.includes(char)).toBe(false);
+          }
+          expect(masked).toMatch(/^•*$/);
+          expect(masked.length).toBe(lengthClass(a.length));
+          if (lengthClass(a.length) === lengthClass(b.length)) expect(maskValue(b)).toBe(masked);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -300,7 +332,12 @@ const groupedCard = fc
   .tuple(
     luhnCard,
     fc.constantFrom(...SEPARATORS),
-    fc.oneof(fc.constant<number[]>([]), fc.constant([4, 4, 4, 4, 4]), fc.constant([4, 6, 5, 4]), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 8 })),
+    fc.oneof(
+      fc.constant<number[]>([]),
+      fc.constant([4, 4, 4, 4, 4]),
+      fc.constant([4, 6, 5, 4]),
+      fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 8 }),
+    ),
   )
   .map(([digits, separator, sizes]) => {
     if (sizes.length === 0) return digits;
@@ -368,7 +405,8 @@ function findLeaks(text: string): string[] {
 function expectOnlyDigitsMasked(original: string, masked: string): void {
   expect(masked.length).toBe(original.length);
   const digitUnits = new Set<number>();
-  for (const match of original.matchAll(/\p{Nd}|%3[0-9]/gu)) for (let k = 0; k < match[0].length; k++) digitUnits.add(match.index + k);
+  for (const match of original.matchAll(/\p{Nd}|%3[0-9]/gu))
+    for (let k = 0; k < match[0].length; k++) digitUnits.add(match.index + k);
   for (let i = 0; i < original.length; i++) {
     if (masked[i] !== original[i]) {
       expect(digitUnits.has(i), `position ${i} of ${JSON.stringify(original)} is not a digit`).toBe(true);
@@ -428,14 +466,21 @@ describe('maskNumbers', () => {
 
   it('masks every Luhn-valid card, in any grouping, whatever text surrounds it', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), boundary, groupedCard, boundary, fc.string({ unit: 'binary', maxLength: 40 }), (before, open, card, close, after) => {
-        const text = before + open + card + close + after;
-        const start = before.length + open.length;
-        const { text: masked, masked: flag } = maskNumbers(text);
-        expect(flag).toBe(true);
-        expect(masked.slice(start, start + card.length)).not.toMatch(/[0-9]/);
-        expectOnlyDigitsMasked(text, masked);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        boundary,
+        groupedCard,
+        boundary,
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        (before, open, card, close, after) => {
+          const text = before + open + card + close + after;
+          const start = before.length + open.length;
+          const { text: masked, masked: flag } = maskNumbers(text);
+          expect(flag).toBe(true);
+          expect(masked.slice(start, start + card.length)).not.toMatch(/[0-9]/);
+          expectOnlyDigitsMasked(text, masked);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -519,16 +564,24 @@ function allOutputs(value: string, field: FieldDescriptor): string[] {
 }
 
 describe('sentinels', () => {
-  it.each(DIGIT_SENTINELS)('%s leaves no 4-digit fragment in any output, in any element, in any digit-free text', (sentinel) => {
-    fc.assert(
-      fc.property(digitFree, digitFree, fc.constantFrom(passwordField, plainField, plainDiv, element('div', { markedMask: true })), (before, after, field) => {
-        const text = `${before} ${sentinel} ${after}`;
-        for (const output of allOutputs(text, field)) expect(leaksSentinelDigits(output, sentinel)).toBe(false);
-        expect(leaksSentinelDigits(maskValue(text), sentinel)).toBe(false);
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it.each(DIGIT_SENTINELS)(
+    '%s leaves no 4-digit fragment in any output, in any element, in any digit-free text',
+    (sentinel) => {
+      fc.assert(
+        fc.property(
+          digitFree,
+          digitFree,
+          fc.constantFrom(passwordField, plainField, plainDiv, element('div', { markedMask: true })),
+          (before, after, field) => {
+            const text = `${before} ${sentinel} ${after}`;
+            for (const output of allOutputs(text, field)) expect(leaksSentinelDigits(output, sentinel)).toBe(false);
+            expect(leaksSentinelDigits(maskValue(text), sentinel)).toBe(false);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it('the password sentinel leaves no fragment in any output of a masked field', () => {
     const maskedFields = [
@@ -559,14 +612,20 @@ describe('attributes, input values and text nodes', () => {
     expect(maskAttribute(passwordField, 'value', 'hunter2')).toEqual({ value: '••••••••', masked: true });
     expect(maskAttribute(passwordField, 'data-last-value', 'hunter2')).toEqual({ value: '••••••••', masked: true });
     expect(maskAttribute(passwordField, 'TITLE', 'hunter2')).toEqual({ value: '••••••••', masked: true });
-    expect(maskAttribute(passwordField, 'placeholder', 'Your password')).toEqual({ value: 'Your password', masked: false });
+    expect(maskAttribute(passwordField, 'placeholder', 'Your password')).toEqual({
+      value: 'Your password',
+      masked: false,
+    });
     expect(maskAttribute(passwordField, 'aria-label', 'Password')).toEqual({ value: 'Password', masked: false });
     expect(maskAttribute(passwordField, 'data-cobrowse-mask', '')).toEqual({ value: '', masked: false });
     expect(maskAttribute(passwordField, 'class', 'field')).toEqual({ value: 'field', masked: false });
   });
 
   it('masks card numbers in any attribute of a clear element, and nothing else', () => {
-    expect(maskAttribute(plainDiv, 'title', 'Card 4111 1111 1111 1111')).toEqual({ value: 'Card •••• •••• •••• ••••', masked: true });
+    expect(maskAttribute(plainDiv, 'title', 'Card 4111 1111 1111 1111')).toEqual({
+      value: 'Card •••• •••• •••• ••••',
+      masked: true,
+    });
     expect(maskAttribute(plainDiv, 'value', 'hello')).toEqual({ value: 'hello', masked: false });
     expect(maskAttribute(plainDiv, 'data-id', '42')).toEqual({ value: '42', masked: false });
     expect(maskAttributeByDecision('block', 'data-x', 'secret')).toEqual({ value: '••••••••', masked: true });

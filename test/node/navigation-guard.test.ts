@@ -11,7 +11,14 @@ const none = allowedOrigins([]);
 
 describe('remote navigation guard', () => {
   it('follows paths and addresses on the page’s own origin', () => {
-    for (const to of ['/shipping', 'shipping', '?step=3', '#top', 'https://shop.example/cart', 'HTTPS://SHOP.EXAMPLE/cart']) {
+    for (const to of [
+      '/shipping',
+      'shipping',
+      '?step=3',
+      '#top',
+      'https://shop.example/cart',
+      'HTTPS://SHOP.EXAMPLE/cart',
+    ]) {
       const verdict = checkNavigation(to, HERE, none);
       expect(verdict.ok, to).toBe(true);
       if (verdict.ok) expect(verdict.url.origin).toBe('https://shop.example');
@@ -35,11 +42,20 @@ describe('remote navigation guard', () => {
       'mailto:a@b.example',
       'chrome://settings',
     ];
-    for (const to of schemes) expect(checkNavigation(to, HERE, none), JSON.stringify(to)).toEqual({ ok: false, reason: 'scheme' });
+    for (const to of schemes)
+      expect(checkNavigation(to, HERE, none), JSON.stringify(to)).toEqual({ ok: false, reason: 'scheme' });
   });
 
   it('refuses other origins, including ones that look like paths', () => {
-    for (const to of ['https://evil.example/', '//evil.example/x', '/\\evil.example/x', 'http://shop.example/', 'https://shop.example:8443/', 'https://sub.shop.example/', 'http:evil.example']) {
+    for (const to of [
+      'https://evil.example/',
+      '//evil.example/x',
+      '/\\evil.example/x',
+      'http://shop.example/',
+      'https://shop.example:8443/',
+      'https://sub.shop.example/',
+      'http:evil.example',
+    ]) {
       const verdict = checkNavigation(to, HERE, none);
       expect(verdict.ok, to).toBe(false);
       if (!verdict.ok) expect(verdict.reason, to).toBe('cross-origin');
@@ -52,7 +68,13 @@ describe('remote navigation guard', () => {
   });
 
   it('follows the integrator’s allowlist exactly: origin with port, no subdomains, never another scheme', () => {
-    const allowed = allowedOrigins(['https://help.example', 'http://127.0.0.1:8080/ignored/path', 'javascript:alert(1)', 'not a url', 'data:text/html,x']);
+    const allowed = allowedOrigins([
+      'https://help.example',
+      'http://127.0.0.1:8080/ignored/path',
+      'javascript:alert(1)',
+      'not a url',
+      'data:text/html,x',
+    ]);
     expect([...allowed].sort()).toEqual(['http://127.0.0.1:8080', 'https://help.example']);
     expect(checkNavigation('https://help.example/faq', HERE, allowed).ok).toBe(true);
     expect(checkNavigation('http://127.0.0.1:8080/x', HERE, allowed).ok).toBe(true);

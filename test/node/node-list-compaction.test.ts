@@ -15,21 +15,37 @@ function preorderNodes(count: number, firstId = 1): SerializedNode[] {
   for (let id = firstId; id < firstId + count; id++) {
     if (id % 5 === 0 && open.length > 1) open.pop();
     const p = open[open.length - 1] ?? 0;
-    nodes.push(id % 3 === 0 ? { k: 'text', id, p, x: `text ${id}` } : { k: 'el', id, p, tag: 'div', a: { class: `c${id % 7}` } });
+    nodes.push(
+      id % 3 === 0 ? { k: 'text', id, p, x: `text ${id}` } : { k: 'el', id, p, tag: 'div', a: { class: `c${id % 7}` } },
+    );
     if (id % 3 !== 0) open.push(id);
   }
   return nodes;
 }
 
 const snapshot = (nodes: SerializedNode[], seq = 0): ChannelMessage => ({
-  t: 'snapshot', seq, part: 0, final: true, url: 'https://shop.example/', title: 'Shop', vw: 1280, vh: 800, dpr: 1, sx: 0, sy: 0, nodes,
+  t: 'snapshot',
+  seq,
+  part: 0,
+  final: true,
+  url: 'https://shop.example/',
+  title: 'Shop',
+  vw: 1280,
+  vh: 800,
+  dpr: 1,
+  sx: 0,
+  sy: 0,
+  nodes,
 });
 
 const nodeId = fc.nat({ max: 2 ** 31 });
 // msgpack has no negative zero: -0 arrives as 0 (as it always did).
 const coord = fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value));
 const text = fc.string({ unit: 'binary', maxLength: 40 });
-const name = fc.oneof(fc.constantFrom('div', 'span', 'class', 'style', 'toString', 'constructor'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 80 }));
+const name = fc.oneof(
+  fc.constantFrom('div', 'span', 'class', 'style', 'toString', 'constructor'),
+  fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 80 }),
+);
 
 /** Any valid serialized node, with every optional field the schema allows. */
 const anyNode: fc.Arbitrary<SerializedNode> = fc.oneof(
@@ -41,7 +57,11 @@ const anyNode: fc.Arbitrary<SerializedNode> = fc.oneof(
       nx: fc.option(nodeId, { nil: null }),
       tag: name,
       ns: fc.constantFrom('svg' as const, 'math' as const),
-      a: fc.dictionary(name.filter((n) => n !== '__proto__'), text, { maxKeys: 4 }),
+      a: fc.dictionary(
+        name.filter((n) => n !== '__proto__'),
+        text,
+        { maxKeys: 4 },
+      ),
       v: text,
       chk: fc.boolean(),
       sel: fc.boolean(),
@@ -53,22 +73,49 @@ const anyNode: fc.Arbitrary<SerializedNode> = fc.oneof(
     },
     { requiredKeys: ['k', 'id', 'p', 'tag'] },
   ),
-  fc.record({ k: fc.constant('text' as const), id: nodeId, p: nodeId, nx: fc.option(nodeId, { nil: null }), x: text, m: fc.constant(true as const) }, { requiredKeys: ['k', 'id', 'p', 'x'] }),
-  fc.record({ k: fc.constant('comment' as const), id: nodeId, p: nodeId, nx: fc.option(nodeId, { nil: null }), x: text }, { requiredKeys: ['k', 'id', 'p', 'x'] }),
-  fc.record({ k: fc.constant('doctype' as const), id: nodeId, p: nodeId, name: text }, { requiredKeys: ['k', 'id', 'p', 'name'] }),
-  fc.record({ k: fc.constantFrom('shadow' as const, 'doc' as const), id: nodeId, p: nodeId, adopted: fc.array(text, { maxLength: 2 }) }, { requiredKeys: ['k', 'id', 'p'] }),
+  fc.record(
+    {
+      k: fc.constant('text' as const),
+      id: nodeId,
+      p: nodeId,
+      nx: fc.option(nodeId, { nil: null }),
+      x: text,
+      m: fc.constant(true as const),
+    },
+    { requiredKeys: ['k', 'id', 'p', 'x'] },
+  ),
+  fc.record(
+    { k: fc.constant('comment' as const), id: nodeId, p: nodeId, nx: fc.option(nodeId, { nil: null }), x: text },
+    { requiredKeys: ['k', 'id', 'p', 'x'] },
+  ),
+  fc.record(
+    { k: fc.constant('doctype' as const), id: nodeId, p: nodeId, name: text },
+    { requiredKeys: ['k', 'id', 'p', 'name'] },
+  ),
+  fc.record(
+    {
+      k: fc.constantFrom('shadow' as const, 'doc' as const),
+      id: nodeId,
+      p: nodeId,
+      adopted: fc.array(text, { maxLength: 2 }),
+    },
+    { requiredKeys: ['k', 'id', 'p'] },
+  ),
 );
 
 /** Node lists that are mostly pre-order (what capture sends) with arbitrary nodes mixed in. */
 const nodeList = fc.oneof(
   fc.array(anyNode, { maxLength: 30 }),
-  fc.tuple(fc.integer({ min: 0, max: 200 }), fc.nat({ max: 1000 }), fc.array(anyNode, { maxLength: 5 })).map(([count, first, mixed]) => [
-    ...preorderNodes(count, first + 1),
-    ...mixed,
-  ]),
+  fc
+    .tuple(fc.integer({ min: 0, max: 200 }), fc.nat({ max: 1000 }), fc.array(anyNode, { maxLength: 5 }))
+    .map(([count, first, mixed]) => [...preorderNodes(count, first + 1), ...mixed]),
 );
 
-function roundTrip(nodes: readonly SerializedNode[], encoderState = new WireState(), decoderState = new WireState()): unknown {
+function roundTrip(
+  nodes: readonly SerializedNode[],
+  encoderState = new WireState(),
+  decoderState = new WireState(),
+): unknown {
   const wire = encodeNodeList(nodes, encoderState);
   expect(wire).not.toBeNull();
   // Through msgpack, as on the wire.
@@ -139,7 +186,13 @@ describe('columnar node lists on the wire', () => {
   });
 
   it('leaves nodes the layout cannot carry to the caller instead of guessing', () => {
-    for (const odd of [{ k: 'el', id: 1, p: 0 }, { k: 'text', id: 1, p: 0 }, { k: 'nope', id: 1, p: 0 }, { k: 'el', id: -1, p: 0, tag: 'a' }, ['not', 'a', 'node']]) {
+    for (const odd of [
+      { k: 'el', id: 1, p: 0 },
+      { k: 'text', id: 1, p: 0 },
+      { k: 'nope', id: 1, p: 0 },
+      { k: 'el', id: -1, p: 0, tag: 'a' },
+      ['not', 'a', 'node'],
+    ]) {
       const state = new WireState();
       expect(encodeNodeList([odd], state)).toBeNull();
     }
@@ -179,12 +232,22 @@ describe('malformed columnar input', () => {
   });
 
   it('never throws anything but WireFormatError on randomly corrupted columns (property)', () => {
-    const junk = fc.oneof(fc.integer({ min: -5, max: 600 }), fc.double(), text, fc.constant(null), fc.array(fc.nat(), { maxLength: 3 }), fc.dictionary(text, fc.nat()));
+    const junk = fc.oneof(
+      fc.integer({ min: -5, max: 600 }),
+      fc.double(),
+      text,
+      fc.constant(null),
+      fc.array(fc.nat(), { maxLength: 3 }),
+      fc.dictionary(text, fc.nat()),
+    );
     fc.assert(
       fc.property(fc.nat({ max: 8 }), fc.nat({ max: 60 }), junk, (columnIndex, entry, value) => {
         const wire = valid();
         const columnValue = wire[columnIndex] as unknown[];
-        const broken = wire.with(columnIndex, entry < columnValue.length ? columnValue.with(entry, value) : [...columnValue, value]);
+        const broken = wire.with(
+          columnIndex,
+          entry < columnValue.length ? columnValue.with(entry, value) : [...columnValue, value],
+        );
         try {
           const nodes = decodeNodeList(broken, new WireState());
           // Whatever decodes is plain data that validation then judges.
@@ -209,7 +272,9 @@ describe('malformed columnar input', () => {
     };
     const decoder = new MessageDecoder({ inflater: inflateStream });
     // Code 1 is the snapshot layout; its node list has a text but no node for it.
-    const result = decoder.decode(frame([1, 0, 0, 0, true, 'u', 't', 1, 1, 1, 0, 0, [[], [], [], [], [], [], [], [], ['x']]]));
+    const result = decoder.decode(
+      frame([1, 0, 0, 0, true, 'u', 't', 1, 1, 1, 0, 0, [[], [], [], [], [], [], [], [], ['x']]]),
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('DECODE_FAILED');

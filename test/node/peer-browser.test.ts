@@ -226,7 +226,9 @@ describe('peer adapter in two Chromium processes', () => {
 
     // The pair in use is a host pair (loopback, mDNS names): the same call later proves TURN relaying.
     const pair = await customer.page.evaluate(() =>
-      (window as unknown as { candidatePair(): Promise<{ localType: string; remoteType: string } | null> }).candidatePair(),
+      (
+        window as unknown as { candidatePair(): Promise<{ localType: string; remoteType: string } | null> }
+      ).candidatePair(),
     );
     expect(pair?.localType).toBe('host');
 
@@ -235,7 +237,9 @@ describe('peer adapter in two Chromium processes', () => {
     expect(await customer.log.waitFor(isKind('close'), 'customer close')).toEqual({ kind: 'close', reason: 'local' });
     // Chromium reports a remote close as a data-channel error ("User-Initiated Abort"); the adapter must not.
     expect(await agent.log.waitFor(isKind('close'), 'agent close')).toEqual({ kind: 'close', reason: 'remote' });
-    expect(await agent.page.evaluate(() => (window as unknown as { isConnected(): boolean }).isConnected())).toBe(false);
+    expect(await agent.page.evaluate(() => (window as unknown as { isConnected(): boolean }).isConnected())).toBe(
+      false,
+    );
 
     expect(customer.log.events.filter(isKind('error'))).toEqual([]);
     expect(agent.log.events.filter(isKind('error'))).toEqual([]);

@@ -65,7 +65,9 @@ function untilReceived(peer: PeerTransport, received: Uint8Array[], count: numbe
         resolve();
       }
     });
-    const offClose = peer.on('close', ({ reason }) => reject(new Error(`closed (${reason}) after ${received.length}/${count} messages`)));
+    const offClose = peer.on('close', ({ reason }) =>
+      reject(new Error(`closed (${reason}) after ${received.length}/${count} messages`)),
+    );
   });
 }
 
@@ -98,7 +100,11 @@ function bothConnected(
         offConnect();
         offClose();
         const error = side.errors[0];
-        reject(Object.assign(new Error(`closed (${reason}) before connecting: ${error?.message ?? 'no error'}`), { peerError: error }));
+        reject(
+          Object.assign(new Error(`closed (${reason}) before connecting: ${error?.message ?? 'no error'}`), {
+            peerError: error,
+          }),
+        );
       });
     }
   });
@@ -348,7 +354,11 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
     const { customer, agent } = await connectedPair();
     const customerSide = new CobrowseChannel(customer.peer, { role: 'customer' });
     const agentWire: Uint8Array[] = [];
-    const agentSide = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream, onWireBytes: (b) => agentWire.push(b) });
+    const agentSide = new CobrowseChannel(agent.peer, {
+      role: 'agent',
+      inflater: inflateStream,
+      onWireBytes: (b) => agentWire.push(b),
+    });
     const atAgent = new Promise<string>((resolve) => agentSide.on('message', (m) => resolve(m.t)));
     const atCustomer = new Promise<string>((resolve) => customerSide.on('message', (m) => resolve(m.t)));
     expect(customerSide.send({ t: 'pointer', x: 1, y: 2 })).toBe(true);
@@ -421,7 +431,9 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
   test("the customer's side refuses an agent message over its small cap, and closes the link", async () => {
     const { customer, agent } = await connectedPair();
     const channel = new CobrowseChannel(customer.peer, { role: 'customer' });
-    const closed = new Promise<{ reason: string; error: { code: string } | null }>((resolve) => channel.on('close', resolve));
+    const closed = new Promise<{ reason: string; error: { code: string } | null }>((resolve) =>
+      channel.on('close', resolve),
+    );
     // A hostile agent: more than the cap in one chunked message.
     const bytes = new Uint8Array(AGENT_TO_CUSTOMER_MAX_BYTES + 1024);
     for (const chunk of chunkMessage(bytes)) agent.peer.send(chunk);

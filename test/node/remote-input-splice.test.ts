@@ -8,16 +8,22 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sameTextAllowingMask, spliceBetween } from '../../agent/remote-input-controller.js';
 
-const apply = (value: string, s: { at: number; del: number; ins: string }) => value.slice(0, s.at) + s.ins + value.slice(s.at + s.del);
+const apply = (value: string, s: { at: number; del: number; ins: string }) =>
+  value.slice(0, s.at) + s.ins + value.slice(s.at + s.del);
 
 describe('edit splices', () => {
   it('turn the value before a key into the value after it, for any strings and caret', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 's', 'i', ' ', '1', 'é') }), fc.string({ unit: fc.constantFrom('a', 's', 'i', ' ', '1', 'é') }), fc.option(fc.nat(40)), (before, after, caret) => {
-        const splice = spliceBetween(before, after, caret);
-        expect(apply(before, splice)).toBe(after);
-        expect(splice.at + splice.del).toBeLessThanOrEqual(before.length);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 's', 'i', ' ', '1', 'é') }),
+        fc.string({ unit: fc.constantFrom('a', 's', 'i', ' ', '1', 'é') }),
+        fc.option(fc.nat(40)),
+        (before, after, caret) => {
+          const splice = spliceBetween(before, after, caret);
+          expect(apply(before, splice)).toBe(after);
+          expect(splice.at + splice.del).toBeLessThanOrEqual(before.length);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -31,7 +31,10 @@ async function deployment(count: number): Promise<ServerProcess[]> {
 }
 
 /** Join on the first instance that takes the role; a killed instance's role frees within PRESENCE_TTL. */
-async function joinAnywhere(instances: ServerProcess[], token: string): Promise<{ socket: TestSocket; welcome: Extract<ServerMessage, { t: 'welcome' }> }> {
+async function joinAnywhere(
+  instances: ServerProcess[],
+  token: string,
+): Promise<{ socket: TestSocket; welcome: Extract<ServerMessage, { t: 'welcome' }> }> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const instance = instances[attempt % instances.length] as ServerProcess;
     const socket = await connect(instance.wsUrl);
@@ -45,15 +48,30 @@ async function joinAnywhere(instances: ServerProcess[], token: string): Promise<
   throw new Error('could not rejoin on any instance');
 }
 
-async function createSession(instance: ServerProcess): Promise<{ sessionId: string; customerToken: string; agentToken: string }> {
-  const res = await fetch(`${instance.baseUrl}/api/sessions`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: '{}' });
-  const body = (await res.json()) as { sessionId: string; customer: { invite: { token: string } }; agent: { token: string } };
+async function createSession(
+  instance: ServerProcess,
+): Promise<{ sessionId: string; customerToken: string; agentToken: string }> {
+  const res = await fetch(`${instance.baseUrl}/api/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const body = (await res.json()) as {
+    sessionId: string;
+    customer: { invite: { token: string } };
+    agent: { token: string };
+  };
   return { sessionId: body.sessionId, customerToken: body.customer.invite.token, agentToken: body.agent.token };
 }
 
 async function auditOf(instance: ServerProcess, sessionId: string) {
-  const res = await fetch(`${instance.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${API_KEY}` } });
-  return (await res.json()) as { events: { seq: number; type: string; actor: string }[]; verification: { valid: boolean; events: number } };
+  const res = await fetch(`${instance.baseUrl}/api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${API_KEY}` },
+  });
+  return (await res.json()) as {
+    events: { seq: number; type: string; actor: string }[];
+    verification: { valid: boolean; events: number };
+  };
 }
 
 const offer = (n: number) => ({ type: 'offer', sdp: `v=0\r\no=- ${n} 1 IN IP4 127.0.0.1\r\n` }) as const;
@@ -81,13 +99,20 @@ describe.skipIf(!bins)('scale-out: an instance killed', () => {
     await b.kill();
     expect((await agent.closed).code).toBe(1006);
     // B said no goodbye: the customer learns the agent is gone once B's presence lapses.
-    expect(await customer.next('peer', (m) => m.role === 'agent' && !m.present, 15_000)).toEqual({ t: 'peer', role: 'agent', present: false });
+    expect(await customer.next('peer', (m) => m.role === 'agent' && !m.present, 15_000)).toEqual({
+      t: 'peer',
+      role: 'agent',
+      present: false,
+    });
     const rejoined = await joinAnywhere([c, a], session.agentToken);
     expect(rejoined.welcome).toMatchObject({ role: 'agent', peerPresent: true, consented: true });
     const absentAt = customer.messages.findIndex((m) => m.t === 'peer' && !m.present);
     await customer.next('peer', (m) => m.role === 'agent' && m.present && customer.messages.indexOf(m) > absentAt);
     rejoined.socket.send({ t: 'signal', data: offer(2) });
-    expect(await customer.next('signal', (m) => m.data.type === 'offer' && m.data.sdp.includes('- 2 1'))).toEqual({ t: 'signal', data: offer(2) });
+    expect(await customer.next('signal', (m) => m.data.type === 'offer' && m.data.sdp.includes('- 2 1'))).toEqual({
+      t: 'signal',
+      data: offer(2),
+    });
     customer.send({ t: 'signal', data: answer(2) });
     expect(await rejoined.socket.next('signal')).toEqual({ t: 'signal', data: answer(2) });
     customer.send({ t: 'event', event: { kind: 'connected' } });
@@ -119,18 +144,31 @@ describe.skipIf(!bins)('scale-out: an instance killed', () => {
 
     await a.kill();
     expect((await customer.closed).code).toBe(1006);
-    expect(await agent.next('peer', (m) => m.role === 'customer' && !m.present, 15_000)).toEqual({ t: 'peer', role: 'customer', present: false });
+    expect(await agent.next('peer', (m) => m.role === 'customer' && !m.present, 15_000)).toEqual({
+      t: 'peer',
+      role: 'customer',
+      present: false,
+    });
     const rejoined = await joinAnywhere([c, b], session.customerToken);
     expect(rejoined.welcome).toMatchObject({ role: 'customer', peerPresent: true, consented: true, status: 'live' });
     await agent.next('peer', (m) => m.role === 'customer' && m.present);
     rejoined.socket.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/two' } });
-    expect(await agent.next('event', (m) => m.event.kind === 'page-visited' && m.event.url.endsWith('/two'))).toBeTruthy();
+    expect(
+      await agent.next('event', (m) => m.event.kind === 'page-visited' && m.event.url.endsWith('/two')),
+    ).toBeTruthy();
     rejoined.socket.send({ t: 'end' });
     expect(await agent.next('ended')).toEqual({ t: 'ended', by: 'customer', reason: 'customer-ended' });
 
     const audit = await auditOf(b, session.sessionId);
     expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
-    expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-granted', 'connected', 'page-visited', 'page-visited', 'ended']);
+    expect(audit.events.map((e) => e.type)).toEqual([
+      'session-created',
+      'consent-granted',
+      'connected',
+      'page-visited',
+      'page-visited',
+      'ended',
+    ]);
   });
 
   it('rolling restart: an instance stopped with SIGTERM sends 4503, its clients rejoin elsewhere at once, no departure is recorded', async () => {
@@ -148,7 +186,11 @@ describe.skipIf(!bins)('scale-out: an instance killed', () => {
     // Its roles were let go on the way out: the first hello elsewhere is welcome.
     const again = await connect(b.wsUrl);
     sockets.push(again);
-    expect(await again.hello(session.customerToken)).toMatchObject({ role: 'customer', peerPresent: true, consented: true });
+    expect(await again.hello(session.customerToken)).toMatchObject({
+      role: 'customer',
+      peerPresent: true,
+      consented: true,
+    });
     again.send({ t: 'end' });
     await agent.next('ended');
     const audit = await auditOf(b, session.sessionId);

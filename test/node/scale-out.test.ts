@@ -21,12 +21,19 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function instances(count: number, tweak?: (config: ServerConfig) => void, env: Record<string, string> = {}): Promise<TestServer[]> {
+async function instances(
+  count: number,
+  tweak?: (config: ServerConfig) => void,
+  env: Record<string, string> = {},
+): Promise<TestServer[]> {
   if (!backends) throw new Error('backends did not start');
   const databaseUrl = await backends.postgres.createDatabase();
   const started: TestServer[] = [];
   for (let i = 0; i < count; i += 1) {
-    const server = await startTestServer({ ...instanceEnv(databaseUrl, backends.redis.url), ...env }, tweak ? { tweak } : {});
+    const server = await startTestServer(
+      { ...instanceEnv(databaseUrl, backends.redis.url), ...env },
+      tweak ? { tweak } : {},
+    );
     servers.push(server);
     started.push(server);
   }
@@ -44,7 +51,11 @@ interface AuditAnswer {
   verification: { valid: boolean; events: number };
 }
 const auditOf = async (server: TestServer, sessionId: string): Promise<AuditAnswer> =>
-  (await (await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as AuditAnswer;
+  (await (
+    await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    })
+  ).json()) as AuditAnswer;
 
 describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
   beforeAll(async () => {
@@ -61,7 +72,11 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     const customer = await open(a);
     expect(await customer.hello(session.customerToken)).toMatchObject({ role: 'customer', peerPresent: false });
     const agent = await open(b);
-    expect(await agent.hello(session.agentToken)).toMatchObject({ role: 'agent', peerPresent: true, agentName: 'Dana' });
+    expect(await agent.hello(session.agentToken)).toMatchObject({
+      role: 'agent',
+      peerPresent: true,
+      agentName: 'Dana',
+    });
     expect(await customer.next('peer')).toEqual({ t: 'peer', role: 'agent', present: true });
 
     customer.send({ t: 'event', event: { kind: 'consent-shown' } });
@@ -74,8 +89,13 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     customer.send({ t: 'signal', data: answer });
     expect(await agent.next('signal')).toEqual({ t: 'signal', data: answer });
     customer.send({ t: 'event', event: { kind: 'connected' } });
-    customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/cart?card=4111111111111111', title: 'Cart' } });
-    expect(await agent.next('event', (m) => m.event.kind === 'page-visited')).toMatchObject({ event: { url: 'https://shop.example/cart' } });
+    customer.send({
+      t: 'event',
+      event: { kind: 'page-visited', url: 'https://shop.example/cart?card=4111111111111111', title: 'Cart' },
+    });
+    expect(await agent.next('event', (m) => m.event.kind === 'page-visited')).toMatchObject({
+      event: { url: 'https://shop.example/cart' },
+    });
     agent.send({ t: 'event', event: { kind: 'control-requested' } });
     await customer.next('event', (m) => m.event.kind === 'control-requested');
     customer.send({ t: 'event', event: { kind: 'control-granted' } });
@@ -99,7 +119,11 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
         'ended',
       ]);
     }
-    const summary = (await (await fetch(`${b.baseUrl}/api/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${b.apiKey}` } })).json()) as Record<string, unknown>;
+    const summary = (await (
+      await fetch(`${b.baseUrl}/api/sessions/${session.sessionId}`, {
+        headers: { authorization: `Bearer ${b.apiKey}` },
+      })
+    ).json()) as Record<string, unknown>;
     expect(summary).toMatchObject({ status: 'ended', consent: 'granted', controlGranted: true, endedBy: 'customer' });
   });
 
@@ -119,7 +143,10 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     }
     // The chat system ends it through the third instance while both floods are in flight.
     await agent.next('event', (m) => m.event.kind === 'page-visited' && m.event.url.endsWith('/p5'));
-    const ended = await fetch(`${c.baseUrl}/api/sessions/${session.sessionId}/end`, { method: 'POST', headers: { authorization: `Bearer ${c.apiKey}` } });
+    const ended = await fetch(`${c.baseUrl}/api/sessions/${session.sessionId}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.apiKey}` },
+    });
     expect(ended.status).toBe(200);
     await customer.closed;
     await agent.closed;
@@ -178,10 +205,22 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const candidate = await open(b, from);
       candidate.send({ t: 'ping', ts: 2 });
-      if (await candidate.next('pong', undefined, 2_000).then(() => true, () => false)) {
+      if (
+        await candidate.next('pong', undefined, 2_000).then(
+          () => true,
+          () => false,
+        )
+      ) {
         // Still open once counted: the count answered before this check settles.
         candidate.send({ t: 'ping', ts: 3 });
-        if (await candidate.next('pong', (m) => m.ts === 3, 2_000).then(() => true, () => false)) {
+        if (
+          await candidate
+            .next('pong', (m) => m.ts === 3, 2_000)
+            .then(
+              () => true,
+              () => false,
+            )
+        ) {
           fifth = candidate;
           break;
         }
@@ -193,8 +232,15 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
   it('a support code issued by one instance is claimed on another, once', async () => {
     const [a, b] = await instances(2);
     if (!a || !b) throw new Error('two instances expected');
-    const issued = (await (await fetch(`${a.baseUrl}/api/support-codes`, { method: 'POST' })).json()) as { code: string };
-    const claim = () => fetch(`${b.baseUrl}/api/support-codes/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: issued.code }) });
+    const issued = (await (await fetch(`${a.baseUrl}/api/support-codes`, { method: 'POST' })).json()) as {
+      code: string;
+    };
+    const claim = () =>
+      fetch(`${b.baseUrl}/api/support-codes/claim`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: issued.code }),
+      });
     expect((await claim()).status).toBe(200);
     expect((await claim()).status).toBe(404);
   });
@@ -205,7 +251,15 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i += 1) {
       const server = [a, b, c][i % 3] as TestServer;
-      statuses.push((await fetch(`${server.baseUrl}/api/support-codes/claim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":"0000 0001"}' })).status);
+      statuses.push(
+        (
+          await fetch(`${server.baseUrl}/api/support-codes/claim`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"code":"0000 0001"}',
+          })
+        ).status,
+      );
     }
     // One budget of 10 a minute for this address over all instances (earlier tests here spent some of it).
     const allowed = statuses.filter((status) => status === 404).length;
@@ -248,7 +302,9 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     expect((await customer.closed).code).toBe(4411);
     expect((await agent.closed).code).toBe(4411);
     const audit = await auditOf(a, session.sessionId);
-    expect(audit.events.filter((e) => e.type === 'ended')).toEqual([expect.objectContaining({ actor: 'system', data: expect.objectContaining({ reason: 'expired' }) })]);
+    expect(audit.events.filter((e) => e.type === 'ended')).toEqual([
+      expect.objectContaining({ actor: 'system', data: expect.objectContaining({ reason: 'expired' }) }),
+    ]);
     expect(audit.verification.valid).toBe(true);
   });
 });

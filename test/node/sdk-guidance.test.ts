@@ -21,16 +21,37 @@ const text = (id: number, p: number, x: string) => ({ k: 'text', id, p, x });
 
 function checkout(): PageView {
   const model = new PageModel();
-  model.apply(frame({
-    t: 'snapshot', seq: 0, part: 0, final: true, url: 'https://shop.example/checkout', title: 'Checkout', vw: 800, vh: 600, dpr: 1, sx: 0, sy: 0,
-    nodes: [
-      el(1, 0, 'html'), el(2, 1, 'body'),
-      el(3, 2, 'label', { for: 'name' }), text(4, 3, 'Full name'), el(5, 2, 'input', { id: 'name', name: 'name' }),
-      el(6, 2, 'label', { for: 'postcode' }), text(7, 6, 'Postcode'), el(8, 2, 'input', { id: 'postcode', name: 'postcode' }),
-      el(9, 2, 'label', { for: 'old' }), text(10, 9, 'Old postcode'), el(11, 2, 'input', { id: 'old', name: 'old', hidden: '' }),
-      el(12, 2, 'label', { for: 'email' }), text(13, 12, 'Email'), el(14, 2, 'input', { id: 'email', name: 'email', type: 'email' }),
-    ],
-  }));
+  model.apply(
+    frame({
+      t: 'snapshot',
+      seq: 0,
+      part: 0,
+      final: true,
+      url: 'https://shop.example/checkout',
+      title: 'Checkout',
+      vw: 800,
+      vh: 600,
+      dpr: 1,
+      sx: 0,
+      sy: 0,
+      nodes: [
+        el(1, 0, 'html'),
+        el(2, 1, 'body'),
+        el(3, 2, 'label', { for: 'name' }),
+        text(4, 3, 'Full name'),
+        el(5, 2, 'input', { id: 'name', name: 'name' }),
+        el(6, 2, 'label', { for: 'postcode' }),
+        text(7, 6, 'Postcode'),
+        el(8, 2, 'input', { id: 'postcode', name: 'postcode' }),
+        el(9, 2, 'label', { for: 'old' }),
+        text(10, 9, 'Old postcode'),
+        el(11, 2, 'input', { id: 'old', name: 'old', hidden: '' }),
+        el(12, 2, 'label', { for: 'email' }),
+        text(13, 12, 'Email'),
+        el(14, 2, 'input', { id: 'email', name: 'email', type: 'email' }),
+      ],
+    }),
+  );
   return new PageView(model);
 }
 
@@ -38,8 +59,15 @@ describe('rule-based support bot policy', () => {
   const policy = new RuleBasedPolicy();
 
   it('finds the visible field a where-question asks about', () => {
-    expect(policy.plan('Where do I put my postcode?', checkout())).toMatchObject({ kind: 'highlight', targetId: 8, label: 'Postcode' });
-    expect(policy.plan('where should I enter my e-mail', checkout())).toMatchObject({ kind: 'highlight', targetId: 14 });
+    expect(policy.plan('Where do I put my postcode?', checkout())).toMatchObject({
+      kind: 'highlight',
+      targetId: 8,
+      label: 'Postcode',
+    });
+    expect(policy.plan('where should I enter my e-mail', checkout())).toMatchObject({
+      kind: 'highlight',
+      targetId: 14,
+    });
     expect(policy.plan('Which field is for my name?', checkout())).toMatchObject({ kind: 'highlight', targetId: 5 });
   });
 

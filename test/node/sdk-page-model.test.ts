@@ -15,20 +15,45 @@ function frame(value: unknown): DomFrame {
   return message;
 }
 
-const el = (id: number, p: number, tag: string, a: Record<string, string> = {}, extra: Record<string, unknown> = {}) => ({ k: 'el', id, p, tag, a, ...extra });
+const el = (
+  id: number,
+  p: number,
+  tag: string,
+  a: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+) => ({ k: 'el', id, p, tag, a, ...extra });
 const text = (id: number, p: number, x: string) => ({ k: 'text', id, p, x });
 
 function snapshot(seq: number) {
   return frame({
-    t: 'snapshot', seq, part: 0, final: true, url: 'https://shop.example/checkout', title: 'Checkout', vw: 800, vh: 600, dpr: 1, sx: 0, sy: 0,
+    t: 'snapshot',
+    seq,
+    part: 0,
+    final: true,
+    url: 'https://shop.example/checkout',
+    title: 'Checkout',
+    vw: 800,
+    vh: 600,
+    dpr: 1,
+    sx: 0,
+    sy: 0,
     nodes: [
-      el(1, 0, 'html'), el(2, 1, 'body'),
-      el(3, 2, 'h1'), text(4, 3, 'Checkout'),
-      el(5, 2, 'label', { for: 'zip' }), text(6, 5, 'Postcode'), el(7, 2, 'input', { id: 'zip', name: 'zip' }, { v: 'AB1' }),
-      el(8, 2, 'label'), text(9, 8, 'Card number '), el(10, 8, 'input', { name: 'card', autocomplete: 'cc-number' }, { v: '••••', m: true }),
-      el(11, 2, 'span', { id: 'hint' }), text(12, 11, 'Your phone'), el(13, 2, 'input', { name: 'phone', 'aria-labelledby': 'hint' }),
+      el(1, 0, 'html'),
+      el(2, 1, 'body'),
+      el(3, 2, 'h1'),
+      text(4, 3, 'Checkout'),
+      el(5, 2, 'label', { for: 'zip' }),
+      text(6, 5, 'Postcode'),
+      el(7, 2, 'input', { id: 'zip', name: 'zip' }, { v: 'AB1' }),
+      el(8, 2, 'label'),
+      text(9, 8, 'Card number '),
+      el(10, 8, 'input', { name: 'card', autocomplete: 'cc-number' }, { v: '••••', m: true }),
+      el(11, 2, 'span', { id: 'hint' }),
+      text(12, 11, 'Your phone'),
+      el(13, 2, 'input', { name: 'phone', 'aria-labelledby': 'hint' }),
       el(14, 2, 'input', { name: 'promo', 'aria-label': 'Promo code', style: 'display: none' }),
-      el(15, 2, 'a', { href: 'https://shop.example/help' }), text(16, 15, 'Help'),
+      el(15, 2, 'a', { href: 'https://shop.example/help' }),
+      text(16, 15, 'Help'),
     ],
   });
 }
@@ -38,7 +63,9 @@ describe('SDK page model', () => {
     const model = new PageModel();
     expect(model.apply(snapshot(0))).toEqual({ status: 'applied', change: { kind: 'snapshot' } });
     const view = new PageView(model);
-    expect(view.fields().map(({ name, label, value, masked, visible }) => ({ name, label, value, masked, visible }))).toEqual([
+    expect(
+      view.fields().map(({ name, label, value, masked, visible }) => ({ name, label, value, masked, visible })),
+    ).toEqual([
       { name: 'zip', label: 'Postcode', value: 'AB1', masked: false, visible: true },
       { name: 'card', label: 'Card number', value: '••••', masked: true, visible: true },
       { name: 'phone', label: 'Your phone', value: '', masked: false, visible: true },
@@ -54,7 +81,16 @@ describe('SDK page model', () => {
     const model = new PageModel();
     const view = new PageView(model);
     model.apply(snapshot(0));
-    model.apply(frame({ t: 'mutations', seq: 1, removes: [16], adds: [text(17, 15, 'Support')], attrs: [{ id: 14, a: { style: null } }], texts: [] }));
+    model.apply(
+      frame({
+        t: 'mutations',
+        seq: 1,
+        removes: [16],
+        adds: [text(17, 15, 'Support')],
+        attrs: [{ id: 14, a: { style: null } }],
+        texts: [],
+      }),
+    );
     model.apply(frame({ t: 'input', seq: 2, id: 7, v: 'CD2' }));
     expect(view.links()[0]?.text).toBe('Support');
     expect(view.field('Promo')?.visible).toBe(true);

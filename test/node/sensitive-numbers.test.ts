@@ -38,13 +38,22 @@ describe('number rule: nothing beyond the truncation rule leaves', () => {
 
   it('masks a number split over neighbouring text nodes, each masked with its neighbours as context', () => {
     fc.assert(
-      fc.property(prose, secret, prose, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (before, { digits, text }, after, cuts) => {
-        const whole = `${before} ${text} ${after}`;
-        const parts = splitAt(whole, cuts);
-        const outputs = parts.map((part, i) => maskNumbers(part, { before: parts.slice(0, i).join(''), after: parts.slice(i + 1).join('') }).text);
-        expect(outputs.join('').length).toBe(whole.length);
-        expect(truncationLeaks(digits, outputs)).toEqual([]);
-      }),
+      fc.property(
+        prose,
+        secret,
+        prose,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        (before, { digits, text }, after, cuts) => {
+          const whole = `${before} ${text} ${after}`;
+          const parts = splitAt(whole, cuts);
+          const outputs = parts.map(
+            (part, i) =>
+              maskNumbers(part, { before: parts.slice(0, i).join(''), after: parts.slice(i + 1).join('') }).text,
+          );
+          expect(outputs.join('').length).toBe(whole.length);
+          expect(truncationLeaks(digits, outputs)).toEqual([]);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -73,7 +82,11 @@ describe('number rule: nothing beyond the truncation rule leaves', () => {
       fc.property(secret, fc.constantFrom('path', 'query', 'fragment'), ({ digits, text }, where) => {
         const encoded = encodeURIComponent(decodeURIComponent(text));
         const url =
-          where === 'path' ? `https://shop.example/orders/${encoded}/edit` : where === 'query' ? `https://shop.example/pay?card=${encoded}&x=1` : `https://shop.example/p#n=${encoded}`;
+          where === 'path'
+            ? `https://shop.example/orders/${encoded}/edit`
+            : where === 'query'
+              ? `https://shop.example/pay?card=${encoded}&x=1`
+              : `https://shop.example/p#n=${encoded}`;
         expect(truncationLeaks(digits, [maskUrl(url).text])).toEqual([]);
         const audit = auditablePageUrl(url);
         expect(audit).not.toBeNull();
@@ -133,6 +146,8 @@ describe('number rule: ordinary numbers stay readable', () => {
   it('keeps numeric CDN paths loadable in resource URLs (cards must pass Luhn there)', () => {
     const shopify = 'https://cdn.shop.example/s/files/1/0262/4071/2726/products/shirt.jpg?v=1587640000123';
     expect(maskUrl(shopify, true).text).toBe(shopify);
-    expect(maskUrl('https://cdn.example/4012888888881881.png', true).text).toBe('https://cdn.example/••••••••••••••••.png');
+    expect(maskUrl('https://cdn.example/4012888888881881.png', true).text).toBe(
+      'https://cdn.example/••••••••••••••••.png',
+    );
   });
 });

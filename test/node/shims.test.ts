@@ -17,7 +17,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BROWSER_BUILD_OPTIONS } from '../../scripts/esbuild-aliases.mjs';
 import { browserBundleOptions } from '../../scripts/esbuild-browser-options.mjs';
 import { nodeWrtc } from '../../shared/peer-node.js';
-import type { PeerError, PeerEvents, PeerTransport, WrtcImplementation, createPeer as CreatePeer } from '../../shared/peer.js';
+import type {
+  PeerError,
+  PeerEvents,
+  PeerTransport,
+  WrtcImplementation,
+  createPeer as CreatePeer,
+} from '../../shared/peer.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -55,7 +61,11 @@ interface BufferLike extends Uint8Array {
 }
 
 interface BufferClass {
-  from(value: ArrayBuffer | ArrayBufferView | number[] | string, encodingOrOffset?: string | number, length?: number): BufferLike;
+  from(
+    value: ArrayBuffer | ArrayBufferView | number[] | string,
+    encodingOrOffset?: string | number,
+    length?: number,
+  ): BufferLike;
   alloc(size: number): BufferLike;
   allocUnsafe(size: number): BufferLike;
   isBuffer(value: unknown): boolean;
@@ -63,10 +73,15 @@ interface BufferClass {
 }
 
 const shims = {
-  stream: require('../../scripts/shims/readable-stream.cjs') as { Duplex: DuplexClass; EventEmitter: new () => EmitterLike },
+  stream: require('../../scripts/shims/readable-stream.cjs') as {
+    Duplex: DuplexClass;
+    EventEmitter: new () => EmitterLike;
+  },
   buffer: require('../../scripts/shims/buffer.cjs') as { Buffer: BufferClass },
   randomBytes: require('../../scripts/shims/randombytes.cjs') as (size: number) => BufferLike,
-  debug: require('../../scripts/shims/debug.cjs') as ((namespace: string) => ((...args: unknown[]) => void) & { enabled: boolean }) & {
+  debug: require('../../scripts/shims/debug.cjs') as ((
+    namespace: string,
+  ) => ((...args: unknown[]) => void) & { enabled: boolean }) & {
     enabled(namespace: string): boolean;
   },
 };
@@ -349,8 +364,22 @@ describe('simple-peer bundled with the stand-ins (the browser build options)', (
     for (const shim of ['readable-stream.cjs', 'buffer.cjs', 'debug.cjs', 'randombytes.cjs']) {
       expect(bundleInputs).toContain(`scripts/shims/${shim}`);
     }
-    const packages = new Set(bundleInputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter(Boolean));
-    for (const polyfill of ['readable-stream', 'buffer', 'events', 'debug', 'ms', 'process', 'string_decoder', 'safe-buffer', 'randombytes', 'inherits', 'util-deprecate']) {
+    const packages = new Set(
+      bundleInputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter(Boolean),
+    );
+    for (const polyfill of [
+      'readable-stream',
+      'buffer',
+      'events',
+      'debug',
+      'ms',
+      'process',
+      'string_decoder',
+      'safe-buffer',
+      'randombytes',
+      'inherits',
+      'util-deprecate',
+    ]) {
       expect(packages.has(polyfill), polyfill).toBe(false);
     }
   });
@@ -358,7 +387,17 @@ describe('simple-peer bundled with the stand-ins (the browser build options)', (
   test('loads and starts a handshake in a realm with no Buffer, process or global', async () => {
     const result = await build('iife');
     const signals: unknown[] = [];
-    const realm = createContext({ crypto, TextEncoder, TextDecoder, queueMicrotask, setTimeout, clearTimeout, setInterval, clearInterval, console });
+    const realm = createContext({
+      crypto,
+      TextEncoder,
+      TextDecoder,
+      queueMicrotask,
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+      console,
+    });
     runInContext(result.outputFiles[0]?.text ?? '', realm);
     const peerBundle = runInContext('peerBundle', realm) as { createPeer: typeof CreatePeer };
     const peer = peerBundle.createPeer({ initiator: true, iceServers: [], wrtc });
@@ -372,7 +411,11 @@ describe('simple-peer bundled with the stand-ins (the browser build options)', (
     await offered;
     peer.close();
     expect(signals.filter((signal) => (signal as { type: string }).type === 'offer')).toHaveLength(1);
-    expect(runInContext('[typeof Buffer, typeof process, typeof global]', realm)).toEqual(['undefined', 'undefined', 'undefined']);
+    expect(runInContext('[typeof Buffer, typeof process, typeof global]', realm)).toEqual([
+      'undefined',
+      'undefined',
+      'undefined',
+    ]);
   });
 
   /** One handshake; retries only libdatachannel's known "remote candidate without ICE transport" race (see peer.test.ts). */
@@ -387,7 +430,9 @@ describe('simple-peer bundled with the stand-ins (the browser build options)', (
       const connected = (peer: PeerTransport): Promise<void> =>
         new Promise((resolve, reject) => {
           peer.on('connect', () => resolve());
-          peer.on('close', ({ reason }) => reject(new Error(`closed (${reason}) before connecting: ${errors[0]?.message ?? 'no error'}`)));
+          peer.on('close', ({ reason }) =>
+            reject(new Error(`closed (${reason}) before connecting: ${errors[0]?.message ?? 'no error'}`)),
+          );
         });
       try {
         await Promise.all([connected(customer), connected(agent)]);

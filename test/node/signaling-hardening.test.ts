@@ -35,7 +35,9 @@ function tempDir(): string {
 }
 
 const auditOf = async (s: TestServer, id: string) =>
-  (await (await fetch(`${s.baseUrl}/api/sessions/${id}/audit`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as {
+  (await (
+    await fetch(`${s.baseUrl}/api/sessions/${id}/audit`, { headers: { authorization: `Bearer ${s.apiKey}` } })
+  ).json()) as {
     events: { type: string; data: Record<string, unknown> }[];
   };
 
@@ -93,7 +95,10 @@ describe('TRUST_PROXY', () => {
   it('takes false, a hop count or proxy addresses, and refuses "true" with an explanation', () => {
     expect(loadConfig(base()).trustProxy).toBe(false);
     expect(loadConfig({ ...base(), TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadConfig({ ...base(), TRUST_PROXY: '10.0.0.0/8, 192.168.1.2' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.2']);
+    expect(loadConfig({ ...base(), TRUST_PROXY: '10.0.0.0/8, 192.168.1.2' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.2',
+    ]);
     expect(() => loadConfig({ ...base(), TRUST_PROXY: 'true' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base(), TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: .*hop count/);
     expect(() => loadConfig({ ...base(), TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
@@ -133,7 +138,9 @@ describe('start-up with unreachable backends', () => {
       /^Could not connect to Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\): /,
     );
     await expect(startTestServer({ REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:1' })).rejects.not.toThrow(/hunter2/);
-    await expect(startTestServer({ DATABASE_URL: 'postgres://cobrowse:hunter2-secret@127.0.0.1:1/cobrowse' })).rejects.toThrow(
+    await expect(
+      startTestServer({ DATABASE_URL: 'postgres://cobrowse:hunter2-secret@127.0.0.1:1/cobrowse' }),
+    ).rejects.toThrow(
       /^Could not connect to PostgreSQL at postgres:\/\/127\.0\.0\.1:1 \(DATABASE_URL\): .*ECONNREFUSED/,
     );
   });
@@ -171,7 +178,8 @@ describe('security headers', () => {
     const staticDir = tempDir();
     mkdirSync(join(staticDir, 'i18n'));
     mkdirSync(join(staticDir, 'agent'));
-    for (const file of ['cobrowse.js', 'i18n/ar.js', 'i18n/wording.js', 'agent/console.js']) writeFileSync(join(staticDir, file), 'export {};');
+    for (const file of ['cobrowse.js', 'i18n/ar.js', 'i18n/wording.js', 'agent/console.js'])
+      writeFileSync(join(staticDir, file), 'export {};');
     server = await startTestServer({}, { staticDir });
     for (const file of ['cobrowse.js', 'i18n/ar.js', 'i18n/wording.js']) {
       const res = await fetch(`${server.baseUrl}/${file}`);

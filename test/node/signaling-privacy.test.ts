@@ -37,7 +37,9 @@ function textsOfFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.isDirectory()) return textsOfFilesUnder(join(dir, entry.name));
     const bytes = readFileSync(join(dir, entry.name));
-    return [bytes.toString('utf8'), bytes.toString('latin1')].flatMap((text) => text.split(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffd]+/));
+    return [bytes.toString('utf8'), bytes.toString('latin1')].flatMap((text) =>
+      text.split(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ufffd]+/),
+    );
   });
 }
 
@@ -68,7 +70,10 @@ describe('what the signaling server keeps of a page', () => {
     });
     try {
       server = await startTestServer(
-        { WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, WEBHOOK_SECRET: 'webhook-secret-0123456789abcdef' },
+        {
+          WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+          WEBHOOK_SECRET: 'webhook-secret-0123456789abcdef',
+        },
         { logStream },
       );
       const s = await createSession(server, { conversationId: 'conv-privacy' });
@@ -86,28 +91,52 @@ describe('what the signaling server keeps of a page', () => {
           title: `Order for card 4532‑0196‑7315‑8241 · SSN ２７８ ４１ ５３９６`,
         },
       });
-      customer.send({ t: 'event', event: { kind: 'remote-action', action: 'click', target: `button "Pay with 4532 0196 7315 8241"` } });
+      customer.send({
+        t: 'event',
+        event: { kind: 'remote-action', action: 'click', target: `button "Pay with 4532 0196 7315 8241"` },
+      });
       const relayed = await agent.next('event', (m) => m.event.kind === 'remote-action');
       const relayedPage = agent.messages.find((m) => m.t === 'event' && m.event.kind === 'page-visited');
       customer.send({ t: 'end' });
       await customer.closed;
       await expect.poll(() => hooks.length, { timeout: 5_000 }).toBe(1);
 
-      const audit = await (await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } })).text();
-      const summary = await (await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}`, { headers: { authorization: `Bearer ${server.apiKey}` } })).text();
-      const listed = await (
-        await fetch(`${server.baseUrl}/api/conversations/conv-privacy/sessions`, { headers: { authorization: `Bearer ${server.apiKey}` } })
+      const audit = await (
+        await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, {
+          headers: { authorization: `Bearer ${server.apiKey}` },
+        })
       ).text();
-      const pageVisited = (JSON.parse(audit) as { events: Array<{ type: string; data: { url?: string; title?: string } }> }).events.find(
-        (event) => event.type === 'page-visited',
-      );
+      const summary = await (
+        await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}`, {
+          headers: { authorization: `Bearer ${server.apiKey}` },
+        })
+      ).text();
+      const listed = await (
+        await fetch(`${server.baseUrl}/api/conversations/conv-privacy/sessions`, {
+          headers: { authorization: `Bearer ${server.apiKey}` },
+        })
+      ).text();
+      const pageVisited = (
+        JSON.parse(audit) as { events: Array<{ type: string; data: { url?: string; title?: string } }> }
+      ).events.find((event) => event.type === 'page-visited');
       // The audit still says where the customer was (origin and the shape of the path).
-      expect(pageVisited?.data.url).toBe('https://shop.example/cards/••••%20••••%20••••%20••••/ssn/•••-••-••••/••••••••••••••••');
+      expect(pageVisited?.data.url).toBe(
+        'https://shop.example/cards/••••%20••••%20••••%20••••/ssn/•••-••-••••/••••••••••••••••',
+      );
       expect(pageVisited?.data.title).toContain('Order for card');
 
       await server.close({ keepData: true });
       const files = textsOfFilesUnder(server.dataDir);
-      const everything = [audit, summary, listed, JSON.stringify(relayed), JSON.stringify(relayedPage), ...hooks, ...logs, ...files];
+      const everything = [
+        audit,
+        summary,
+        listed,
+        JSON.stringify(relayed),
+        JSON.stringify(relayedPage),
+        ...hooks,
+        ...logs,
+        ...files,
+      ];
       expect(everything.join('\n')).not.toContain(QUERY_SECRET);
       // Windows of 5 digits: the database and logs are full of timestamps, where 4-digit windows of any secret turn up by chance.
       expect(truncationLeaks(CARD, everything, 5)).toEqual([]);

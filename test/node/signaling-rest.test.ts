@@ -49,7 +49,10 @@ describe('REST API', () => {
 
   it('rejects an invalid body with a clear message', async () => {
     server = await startTestServer();
-    const res = await api(server, '/api/sessions', { method: 'POST', body: JSON.stringify({ conversationId: 5, role: 'admin' }) });
+    const res = await api(server, '/api/sessions', {
+      method: 'POST',
+      body: JSON.stringify({ conversationId: 5, role: 'admin' }),
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('BAD_MESSAGE');
@@ -86,7 +89,12 @@ describe('REST API', () => {
 
     const read = await api(server, `/api/sessions/${body.sessionId}`);
     expect(read.status).toBe(200);
-    expect(await read.json()).toMatchObject({ sessionId: body.sessionId, conversationId: 'conv-1', status: 'pending', consent: 'pending' });
+    expect(await read.json()).toMatchObject({
+      sessionId: body.sessionId,
+      conversationId: 'conv-1',
+      status: 'pending',
+      consent: 'pending',
+    });
   });
 
   it('lists the sessions of a conversation, newest first, and 404s unknown sessions', async () => {
@@ -111,7 +119,10 @@ describe('REST API', () => {
       const res = await api(s, '/api/sessions', { method: 'POST', body: JSON.stringify(body) });
       created.push(((await res.json()) as { sessionId: string }).sessionId);
     }
-    type Page = { sessions: Array<{ sessionId: string; status: string; agentName: string | null; conversationId: string | null }>; next: string | null };
+    type Page = {
+      sessions: Array<{ sessionId: string; status: string; agentName: string | null; conversationId: string | null }>;
+      next: string | null;
+    };
     const all: string[] = [];
     let cursor: string | null = null;
     do {
@@ -128,8 +139,12 @@ describe('REST API', () => {
     const lee = (await (await api(s, '/api/sessions?agent=Lee&conversation=conv-even&status=pending')).json()) as Page;
     const byId = (a: string | undefined, b: string | undefined): number => (a ?? '').localeCompare(b ?? '');
     expect(lee.sessions.map((session) => session.sessionId).sort(byId)).toEqual([created[4], created[6]].sort(byId));
-    expect(lee.sessions.every((session) => session.agentName === 'Lee' && session.conversationId === 'conv-even')).toBe(true);
-    const future = (await (await api(s, `/api/sessions?from=${new Date(Date.now() + 60_000).toISOString()}`)).json()) as Page;
+    expect(lee.sessions.every((session) => session.agentName === 'Lee' && session.conversationId === 'conv-even')).toBe(
+      true,
+    );
+    const future = (await (
+      await api(s, `/api/sessions?from=${new Date(Date.now() + 60_000).toISOString()}`)
+    ).json()) as Page;
     expect(future.sessions).toEqual([]);
 
     expect((await api(s, '/api/sessions', { key: null })).status).toBe(401);
@@ -145,7 +160,10 @@ describe('REST API', () => {
     const s = await createSession(server);
     const customer = await connect(server.wsUrl);
     await customer.hello(s.customerToken);
-    const res = await api(server, `/api/sessions/${s.sessionId}/end`, { method: 'POST', body: JSON.stringify({ reason: 'api' }) });
+    const res = await api(server, `/api/sessions/${s.sessionId}/end`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'api' }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ended', endedBy: 'api', endReason: 'api' });
     expect(await customer.next('ended')).toEqual({ t: 'ended', by: 'api', reason: 'api' });
@@ -177,7 +195,11 @@ describe('TURN credentials', () => {
   const secret = 'turn-shared-secret-0123456789';
 
   it('issue coturn REST-API credentials in the welcome and on request, for peers only', async () => {
-    server = await startTestServer({ TURN_SECRET: secret, TURN_URLS: 'turn:127.0.0.1:3478?transport=udp', TURN_TTL: '600' });
+    server = await startTestServer({
+      TURN_SECRET: secret,
+      TURN_URLS: 'turn:127.0.0.1:3478?transport=udp',
+      TURN_TTL: '600',
+    });
     const s = await createSession(server);
     const agent = await connect(server.wsUrl);
     const welcome = await agent.hello(s.agentToken);
@@ -188,16 +210,26 @@ describe('TURN credentials', () => {
     const ttl = Number(expiry) - Date.now() / 1000;
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(601);
-    expect(turn?.credential).toBe(createHmac('sha1', secret).update(turn?.username ?? '').digest('base64'));
+    expect(turn?.credential).toBe(
+      createHmac('sha1', secret)
+        .update(turn?.username ?? '')
+        .digest('base64'),
+    );
 
-    const viaRest = await fetch(`${server.baseUrl}/api/turn-credentials`, { method: 'POST', headers: { authorization: `Bearer ${s.customerToken}` } });
+    const viaRest = await fetch(`${server.baseUrl}/api/turn-credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.customerToken}` },
+    });
     expect(viaRest.status).toBe(200);
     const rest = (await viaRest.json()) as { iceServers: { username?: string }[]; ttlSeconds: number };
     expect(rest.ttlSeconds).toBe(600);
     expect(rest.iceServers[0]?.username).toMatch(new RegExp(`:${s.sessionId}-customer$`));
     const noToken = await fetch(`${server.baseUrl}/api/turn-credentials`, { method: 'POST' });
     expect(noToken.status).toBe(401);
-    const withApiKey = await fetch(`${server.baseUrl}/api/turn-credentials`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}` } });
+    const withApiKey = await fetch(`${server.baseUrl}/api/turn-credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
     expect(withApiKey.status).toBe(401);
     agent.close();
   });
@@ -223,8 +255,14 @@ describe('webhook on session end', () => {
       const customer = await connect(server.wsUrl);
       await customer.hello(s.customerToken);
       customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-      customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/cart?coupon=SECRET#pay', title: 'Cart' } });
-      customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/checkout', title: 'Checkout' } });
+      customer.send({
+        t: 'event',
+        event: { kind: 'page-visited', url: 'https://shop.example/cart?coupon=SECRET#pay', title: 'Cart' },
+      });
+      customer.send({
+        t: 'event',
+        event: { kind: 'page-visited', url: 'https://shop.example/checkout', title: 'Checkout' },
+      });
       customer.send({ t: 'end' });
       await customer.closed;
       await expect.poll(() => received.length, { timeout: 5_000 }).toBe(1);
@@ -246,7 +284,9 @@ describe('webhook on session end', () => {
         endReason: 'customer-ended',
       });
       expect(typeof payload.durationMs).toBe('number');
-      const audit = (await (await api(server, `/api/sessions/${s.sessionId}/audit`)).json()) as { events: { hash: string }[] };
+      const audit = (await (await api(server, `/api/sessions/${s.sessionId}/audit`)).json()) as {
+        events: { hash: string }[];
+      };
       expect(payload.auditHeadHash).toBe(audit.events.at(-1)?.hash);
       expect((payload.pagesVisited as { url: string }[]).map((p) => p.url)).toEqual([
         'https://shop.example/cart',

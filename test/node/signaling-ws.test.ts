@@ -39,7 +39,13 @@ describe('authentication and roles', () => {
     const s = await createSession(server, { agentName: 'Dana' });
     const customer = await open(server);
     const welcome = await customer.hello(s.customerToken);
-    expect(welcome).toMatchObject({ role: 'customer', sessionId: s.sessionId, peerPresent: false, consented: false, agentName: 'Dana' });
+    expect(welcome).toMatchObject({
+      role: 'customer',
+      sessionId: s.sessionId,
+      peerPresent: false,
+      consented: false,
+      agentName: 'Dana',
+    });
     const agent = await open(server);
     expect(await agent.hello(s.agentToken)).toMatchObject({ role: 'agent', peerPresent: true });
     expect(await customer.next('peer')).toEqual({ t: 'peer', role: 'agent', present: true });
@@ -96,9 +102,17 @@ describe('authentication and roles', () => {
     customer.send({ t: 'event', event: { kind: 'control-requested' } });
     expect(await customer.next('error')).toMatchObject({ code: 'FORBIDDEN' });
 
-    const summary = await (await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json();
+    const summary = await (
+      await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      })
+    ).json();
     expect(summary).toMatchObject({ status: 'pending', consent: 'pending', controlGranted: false });
-    const audit = (await (await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as { events: { type: string }[] };
+    const audit = (await (
+      await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      })
+    ).json()) as { events: { type: string }[] };
     expect(audit.events.map((e) => e.type)).toEqual(['session-created']);
   });
 
@@ -148,7 +162,10 @@ describe('relay', () => {
     const answer = { type: 'answer', sdp: 'v=0\r\nanswer-a\r\n' };
     a.agent.send({ t: 'signal', data: answer });
     expect(await a.customer.next('signal')).toEqual({ t: 'signal', data: answer });
-    const candidate = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMLineIndex: 0, sdpMid: '0' } };
+    const candidate = {
+      type: 'candidate',
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMLineIndex: 0, sdpMid: '0' },
+    };
     b.customer.send({ t: 'signal', data: candidate });
     expect(await b.agent.next('signal')).toEqual({ t: 'signal', data: candidate });
     // Give any misrouted message time to arrive, then check the other session saw nothing of it.
@@ -173,7 +190,10 @@ describe('relay', () => {
   it('forwards audit events to the other side and strips query and fragment from pages visited', async () => {
     server = await startTestServer();
     const { customer, agent } = await pair(server);
-    customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/account?email=a@b.c#x', title: 'Account' } });
+    customer.send({
+      t: 'event',
+      event: { kind: 'page-visited', url: 'https://shop.example/account?email=a@b.c#x', title: 'Account' },
+    });
     expect(await agent.next('event', (m) => m.event.kind === 'page-visited')).toEqual({
       t: 'event',
       from: 'customer',
@@ -219,7 +239,11 @@ describe('ending', () => {
     customer.send({ t: 'event', event: { kind: 'consent-shown' } });
     customer.send({ t: 'event', event: { kind: 'consent-declined' } });
     expect(await customer.next('ended')).toEqual({ t: 'ended', by: 'customer', reason: 'declined' });
-    const audit = (await (await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as { events: { type: string }[] };
+    const audit = (await (
+      await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      })
+    ).json()) as { events: { type: string }[] };
     expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-shown', 'consent-declined', 'ended']);
   });
 });
@@ -277,12 +301,15 @@ describe('limits, each with its own close code', () => {
   });
 
   it('idle socket: 4412', async () => {
-    server = await startTestServer({}, {
-      tweak: (c) => {
-        c.limits.idleTimeoutMs = 200;
-        c.limits.heartbeatIntervalMs = 50;
+    server = await startTestServer(
+      {},
+      {
+        tweak: (c) => {
+          c.limits.idleTimeoutMs = 200;
+          c.limits.heartbeatIntervalMs = 50;
+        },
       },
-    });
+    );
     const s = await createSession(server);
     const customer = await open(server);
     await customer.hello(s.customerToken);
@@ -335,12 +362,20 @@ describe('persistence and logs', () => {
     customer.send({ t: 'event', event: { kind: 'consent-granted' } });
     customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/' } });
     await new Promise((r) => setTimeout(r, 100));
-    const before = (await (await fetch(`${first.baseUrl}/api/sessions/${s.sessionId}/audit`, { headers: { authorization: `Bearer ${first.apiKey}` } })).json()) as { events: unknown[] };
+    const before = (await (
+      await fetch(`${first.baseUrl}/api/sessions/${s.sessionId}/audit`, {
+        headers: { authorization: `Bearer ${first.apiKey}` },
+      })
+    ).json()) as { events: unknown[] };
     await first.close({ keepData: true });
     expect((await customer.closed).code).toBe(4503);
 
     server = await startTestServer({}, { dataDir: first.dataDir });
-    const after = (await (await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as { events: unknown[]; verification: { valid: boolean } };
+    const after = (await (
+      await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/audit`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      })
+    ).json()) as { events: unknown[]; verification: { valid: boolean } };
     expect(after.events).toEqual(before.events);
     expect(after.verification.valid).toBe(true);
     // The session itself survived too: the customer reconnects with the same token.
@@ -359,7 +394,10 @@ describe('persistence and logs', () => {
     server = await startTestServer({}, { logStream: sink });
     const { session, customer } = await pair(server);
     customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/p?secret=hunter2' } });
-    await fetch(`${server.baseUrl}/api/turn-credentials`, { method: 'POST', headers: { authorization: `Bearer ${session.customerToken}` } });
+    await fetch(`${server.baseUrl}/api/turn-credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.customerToken}` },
+    });
     customer.send({ t: 'end' });
     await customer.closed;
     await new Promise((r) => setTimeout(r, 50));

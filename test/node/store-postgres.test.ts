@@ -70,14 +70,18 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     it('run at start, once, even when several instances start together; a newer schema is refused', async () => {
       if (!server) throw new Error('PostgreSQL did not start');
       const url = await server.createDatabase();
-      const stores = await Promise.all([1, 2, 3].map(() => openPgStore({ connectionString: url, auditKey: AUDIT_KEY })));
+      const stores = await Promise.all(
+        [1, 2, 3].map(() => openPgStore({ connectionString: url, auditKey: AUDIT_KEY })),
+      );
       await stores[0]?.createSession(makeSession());
       for (const store of stores) await store.close();
       const raw = new pg.Client({ connectionString: url });
       await raw.connect();
       try {
         const versions = await raw.query('SELECT version FROM schema_migrations ORDER BY version');
-        expect(versions.rows.map((row: { version: number }) => row.version)).toEqual(Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1));
+        expect(versions.rows.map((row: { version: number }) => row.version)).toEqual(
+          Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1),
+        );
         await raw.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)', [PG_SCHEMA_VERSION + 1]);
         await expect(openPgStore({ connectionString: url, auditKey: AUDIT_KEY })).rejects.toThrow(/newer/);
       } finally {
@@ -86,7 +90,9 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     });
 
     it('a bad DATABASE_URL fails clearly at start', async () => {
-      await expect(openPgStore({ connectionString: 'postgres://nobody@127.0.0.1:1/none', auditKey: AUDIT_KEY })).rejects.toThrow(/ECONNREFUSED|connect/);
+      await expect(
+        openPgStore({ connectionString: 'postgres://nobody@127.0.0.1:1/none', auditKey: AUDIT_KEY }),
+      ).rejects.toThrow(/ECONNREFUSED|connect/);
     });
   });
 });

@@ -38,7 +38,9 @@ async function sqliteHarness(): Promise<StoreHarness> {
     },
     async dropAuditTriggers() {
       const db = connection();
-      const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'").all() as { name: string }[];
+      const triggers = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+        .all() as { name: string }[];
       expect(triggers.length).toBeGreaterThanOrEqual(2);
       for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
     },
@@ -61,7 +63,14 @@ describe('hashing', () => {
   });
 
   it('hashAuditEvent does not depend on the order of data keys, but on every field and the key', () => {
-    const base = { sessionId: 's1', seq: 1, type: 'page-visited', actor: 'customer', at: 5, data: { a: 1, b: 'x' } } as const;
+    const base = {
+      sessionId: 's1',
+      seq: 1,
+      type: 'page-visited',
+      actor: 'customer',
+      at: 5,
+      data: { a: 1, b: 'x' },
+    } as const;
     const reordered = { ...base, data: { b: 'x', a: 1 } };
     expect(hashAuditEvent(AUDIT_KEY, GENESIS_HASH, base)).toBe(hashAuditEvent(AUDIT_KEY, GENESIS_HASH, reordered));
     const variants = [

@@ -47,17 +47,23 @@ describe('support codes', () => {
     server = await startTestServer();
     const wrong = await post(server, '/api/support-codes/claim', { code: '0000 0000' });
     expect(wrong.status).toBe(404);
-    expect(await wrong.json()).toMatchObject({ error: { code: 'SESSION_NOT_FOUND', message: expect.stringMatching(/not valid or has expired/) } });
+    expect(await wrong.json()).toMatchObject({
+      error: { code: 'SESSION_NOT_FOUND', message: expect.stringMatching(/not valid or has expired/) },
+    });
     const malformed = await post(server, '/api/support-codes/claim', { nope: true });
     expect(malformed.status).toBe(400);
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i += 1) statuses.push((await post(server, '/api/support-codes/claim', { code: `1111 ${1000 + i}` })).status);
+    for (let i = 0; i < 12; i += 1)
+      statuses.push((await post(server, '/api/support-codes/claim', { code: `1111 ${1000 + i}` })).status);
     expect(statuses).toContain(429);
   });
 
   it('answers the CORS preflight for customer pages on other origins', async () => {
     server = await startTestServer();
-    const res = await fetch(`${server.baseUrl}/api/support-codes`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    const res = await fetch(`${server.baseUrl}/api/support-codes`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });

@@ -104,7 +104,9 @@ describe('webhook sender', () => {
     expect(request?.method).toBe('POST');
     expect(header(request, 'content-type')).toBe('application/json');
     expect(header(request, 'x-cobrowse-event')).toBe('session.ended');
-    expect(header(request, 'x-cobrowse-delivery')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(header(request, 'x-cobrowse-delivery')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(JSON.parse(request?.body ?? '')).toEqual(endedEvent);
 
     const timestamp = header(request, 'x-cobrowse-timestamp');
@@ -139,7 +141,9 @@ describe('webhook sender', () => {
     const webhook = sender(receiver.url);
     await webhook.send(endedEvent);
     await webhook.send({ ...endedEvent, sessionId: 'sess-other' });
-    expect(header(receiver.requests[0], 'x-cobrowse-delivery')).not.toBe(header(receiver.requests[1], 'x-cobrowse-delivery'));
+    expect(header(receiver.requests[0], 'x-cobrowse-delivery')).not.toBe(
+      header(receiver.requests[1], 'x-cobrowse-delivery'),
+    );
   });
 
   it('retries a 429', async () => {
@@ -275,7 +279,9 @@ describe('verifyWebhookSignature', () => {
     expect(verifyWebhookSignature({ secret: SECRET, body, timestamp, signature, now: now + 300_000 })).toBe(true);
     expect(verifyWebhookSignature({ secret: SECRET, body, timestamp, signature, now: now + 301_000 })).toBe(false);
     expect(verifyWebhookSignature({ secret: SECRET, body, timestamp, signature, now: now - 301_000 })).toBe(false);
-    expect(verifyWebhookSignature({ secret: SECRET, body, timestamp, signature, now: now + 20_000, toleranceSeconds: 10 })).toBe(false);
+    expect(
+      verifyWebhookSignature({ secret: SECRET, body, timestamp, signature, now: now + 20_000, toleranceSeconds: 10 }),
+    ).toBe(false);
   });
 
   it('rejects malformed signatures and timestamps', () => {
@@ -290,7 +296,11 @@ describe('verifyWebhookSignature', () => {
 
   it('accepts any one of several signatures, for secret rotation', () => {
     const oldSignature = `v1=${signWebhookPayload('whsec_old', timestamp, body)}`;
-    expect(verifyWebhookSignature({ secret: SECRET, body, timestamp, signature: `${oldSignature},${signature}`, now })).toBe(true);
-    expect(verifyWebhookSignature({ secret: 'whsec_old', body, timestamp, signature: `${oldSignature}, ${signature}`, now })).toBe(true);
+    expect(
+      verifyWebhookSignature({ secret: SECRET, body, timestamp, signature: `${oldSignature},${signature}`, now }),
+    ).toBe(true);
+    expect(
+      verifyWebhookSignature({ secret: 'whsec_old', body, timestamp, signature: `${oldSignature}, ${signature}`, now }),
+    ).toBe(true);
   });
 });

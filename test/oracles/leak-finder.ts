@@ -23,7 +23,9 @@ export function digitSequences(text: string): string[] {
     try {
       return decodeURIComponent(escapes);
     } catch {
-      return escapes.replace(/%([0-9a-fA-F]{2})/g, (_whole, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+      return escapes.replace(/%([0-9a-fA-F]{2})/g, (_whole, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
     }
   });
   normal = normal.normalize('NFKC').replace(FORMAT_CHARS, '');
@@ -32,7 +34,8 @@ export function digitSequences(text: string): string[] {
     .replace(EXTENDED_ARABIC_INDIC, (d) => String(d.charCodeAt(0) - 0x6f0))
     .replace(DEVANAGARI, (d) => String(d.charCodeAt(0) - 0x966));
   const sequences: string[] = [];
-  for (const match of normal.matchAll(/[0-9](?:[^\p{L}\p{N}]{0,3}[0-9])*/gu)) sequences.push(match[0].replace(/[^0-9]/g, ''));
+  for (const match of normal.matchAll(/[0-9](?:[^\p{L}\p{N}]{0,3}[0-9])*/gu))
+    sequences.push(match[0].replace(/[^0-9]/g, ''));
   return sequences;
 }
 
@@ -43,7 +46,8 @@ export function revealedPositions(secret: string, outputs: readonly string[], mi
   const sequences = outputs.flatMap(digitSequences);
   for (let start = 0; start + minWindow <= digits.length; start++) {
     const window = digits.slice(start, start + minWindow);
-    if (sequences.some((sequence) => sequence.includes(window))) for (let i = start; i < start + minWindow; i++) revealed.add(i);
+    if (sequences.some((sequence) => sequence.includes(window)))
+      for (let i = start; i < start + minWindow; i++) revealed.add(i);
   }
   return revealed;
 }

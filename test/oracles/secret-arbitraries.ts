@@ -8,7 +8,27 @@ import fc from 'fast-check';
 import { completeLuhn } from './leak-finder.js';
 
 /** Separators people, widgets and encoders put between digit groups. */
-export const SEPARATORS = [' ', '-', '.', '/', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\u00a0', '\u2009', '\u202f', '\u3000', '%20', '%2D', '_', '\u200b'];
+export const SEPARATORS = [
+  ' ',
+  '-',
+  '.',
+  '/',
+  '\u2010',
+  '\u2011',
+  '\u2012',
+  '\u2013',
+  '\u2014',
+  '\u2015',
+  '\u2212',
+  '\u00a0',
+  '\u2009',
+  '\u202f',
+  '\u3000',
+  '%20',
+  '%2D',
+  '_',
+  '\u200b',
+];
 
 const fullWidth = (digit: string): string => String.fromCharCode(0xff10 + Number(digit));
 const arabicIndic = (digit: string): string => String.fromCharCode(0x660 + Number(digit));
@@ -18,7 +38,9 @@ export const written = (digits: string, kind: 'card' | 'ssn'): fc.Arbitrary<stri
   fc
     .tuple(
       fc.constantFrom(...SEPARATORS),
-      kind === 'ssn' ? fc.constantFrom([3, 2, 4], [9], [3, 6], [5, 4]) : fc.constantFrom([4, 4, 4, 4, 4], [4, 6, 5], [19], [3, 3, 3, 3, 3, 3, 1], [2, 5, 7, 5]),
+      kind === 'ssn'
+        ? fc.constantFrom([3, 2, 4], [9], [3, 6], [5, 4])
+        : fc.constantFrom([4, 4, 4, 4, 4], [4, 6, 5], [19], [3, 3, 3, 3, 3, 3, 1], [2, 5, 7, 5]),
       fc.constantFrom<'ascii' | 'full' | 'arabic' | 'mixed'>('ascii', 'ascii', 'full', 'arabic', 'mixed'),
     )
     .map(([separator, sizes, form]) => {
@@ -39,7 +61,9 @@ export const written = (digits: string, kind: 'card' | 'ssn'): fc.Arbitrary<stri
     });
 
 /** Random Luhn-valid cards of 13-19 digits. */
-export const cardDigits = fc.integer({ min: 12, max: 18 }).chain((n) => fc.stringMatching(new RegExp(`^[1-9][0-9]{${n - 1}}$`)).map(completeLuhn));
+export const cardDigits = fc
+  .integer({ min: 12, max: 18 })
+  .chain((n) => fc.stringMatching(new RegExp(`^[1-9][0-9]{${n - 1}}$`)).map(completeLuhn));
 /** Random SSNs (no 0 in the first digit or group, so 4-digit windows rarely repeat). */
 export const ssnDigits = fc.stringMatching(/^[1-8][0-9]{2}[1-9][0-9][0-9]{4}$/);
 
@@ -57,7 +81,9 @@ export const secret: fc.Arbitrary<Secret> = fc.oneof(
 );
 
 /** Prose around a number: letters and punctuation (no digits, so every digit the oracle finds is the secret's). */
-export const prose = fc.array(fc.constantFrom('Card', ' ', 'is', ': ', '(', ')', ', ', '\n', 'ref', '#', 'x', '€', 'qty'), { maxLength: 6 }).map((parts) => parts.join(''));
+export const prose = fc
+  .array(fc.constantFrom('Card', ' ', 'is', ': ', '(', ')', ', ', '\n', 'ref', '#', 'x', '€', 'qty'), { maxLength: 6 })
+  .map((parts) => parts.join(''));
 /** What stands right next to a number: a space or punctuation. */
 export const edge = fc.constantFrom(' ', ': ', '(', '"', '\n', '>', ' – ', '#');
 

@@ -77,7 +77,6 @@ export class SimulatedCustomer {
     return this.#inbox.waitFor(match, timeoutMs);
   }
 
-
   /** Close the peer connection only: the customer stays present on the signaling server. */
   dropPeer(): void {
     const channel = this.#channel;

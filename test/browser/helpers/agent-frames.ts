@@ -52,7 +52,12 @@ export function checkoutPage(): CheckoutPage {
   const name = b.el(nameLabel, 'input', { id: 'name', name: 'name', type: 'text' }, { v: 'Ada' });
   const cardLabel = b.el(form, 'label');
   b.text(cardLabel, 'Card number');
-  const card = b.el(cardLabel, 'input', { id: 'card', name: 'card', autocomplete: 'cc-number' }, { v: '•••• •••• •••• ••••', m: true });
+  const card = b.el(
+    cardLabel,
+    'input',
+    { id: 'card', name: 'card', autocomplete: 'cc-number' },
+    { v: '•••• •••• •••• ••••', m: true },
+  );
   const pay = b.el(form, 'button', { id: 'pay', type: 'submit' });
   b.text(pay, 'Pay now');
   const far = b.el(body, 'p', { id: 'far' });

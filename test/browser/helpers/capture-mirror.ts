@@ -107,7 +107,8 @@ export class CaptureTestMirror {
       case 'el': {
         const el = document.createElement('x-el');
         el.setAttribute('x-tag', `${record.ns ?? 'html'}:${record.tag}`);
-        for (const [name, value] of Object.entries(record.a ?? {})) el.setAttribute(`a-${name.replace(/:/g, '_')}`, value);
+        for (const [name, value] of Object.entries(record.a ?? {}))
+          el.setAttribute(`a-${name.replace(/:/g, '_')}`, value);
         if (record.blk) el.setAttribute('x-blk', 'yes');
         node = el;
         const state: FormState = {};
@@ -162,7 +163,9 @@ export class CaptureTestMirror {
           .join(' ');
         const state = this.#state.get(el);
         const sheets = this.#sheets.get(el);
-        out.push(`${pad}<${el.localName} ${attrs}${state && Object.keys(state).length ? ` state=${JSON.stringify(state)}` : ''}${sheets ? ` css=${JSON.stringify(sheets)}` : ''}>`);
+        out.push(
+          `${pad}<${el.localName} ${attrs}${state && Object.keys(state).length ? ` state=${JSON.stringify(state)}` : ''}${sheets ? ` css=${JSON.stringify(sheets)}` : ''}>`,
+        );
       }
       for (const child of Array.from(node.childNodes)) walk(child, depth + 1);
     };

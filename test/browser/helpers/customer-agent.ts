@@ -65,7 +65,6 @@ export class SimulatedAgent {
     return this.#inbox.waitFor(match, timeoutMs);
   }
 
-
   /** Resolves once the data channel to the customer is open. */
   async waitConnected(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,15 @@
 /** Brings a customer element to a live session with a simulated agent, for the tests that start there. */
 import type { CobrowseSession } from '../../../client/cobrowse-session.js';
 import { SimulatedAgent } from './customer-agent.js';
-import { SERVER_URL, addElement, buttonNamed, createTestSession, indicatorText, until, type TestSession } from './customer-page.js';
+import {
+  SERVER_URL,
+  addElement,
+  buttonNamed,
+  createTestSession,
+  indicatorText,
+  until,
+  type TestSession,
+} from './customer-page.js';
 
 export interface LiveSession {
   session: TestSession;

@@ -26,14 +26,21 @@ export async function createTestSession(body: Record<string, unknown> = { agentN
     headers: { authorization: `Bearer ${apiKey as string}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (response.status !== 201) throw new Error(`creating a session failed: ${response.status} ${await response.text()}`);
-  const raw = (await response.json()) as { sessionId: string; customer: { inviteCode: string }; agent: { token: string } };
+  if (response.status !== 201)
+    throw new Error(`creating a session failed: ${response.status} ${await response.text()}`);
+  const raw = (await response.json()) as {
+    sessionId: string;
+    customer: { inviteCode: string };
+    agent: { token: string };
+  };
   return { sessionId: raw.sessionId, inviteCode: raw.customer.inviteCode, agentToken: raw.agent.token };
 }
 
 /** The session's audit trail event types, in order. */
 export async function auditTypes(sessionId: string): Promise<string[]> {
-  const response = await fetch(`/__api/sessions/${sessionId}/audit`, { headers: { authorization: `Bearer ${apiKey as string}` } });
+  const response = await fetch(`/__api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${apiKey as string}` },
+  });
   if (!response.ok) throw new Error(`reading the audit failed: ${response.status}`);
   const body = (await response.json()) as { events: { type: string }[] };
   return body.events.map((event) => event.type);
@@ -60,7 +67,10 @@ export function dialogOf(element: CobrowseSession): HTMLElement | null {
 
 export function buttonNamed(element: CobrowseSession, name: string): HTMLButtonElement {
   const button = [...shadow(element).querySelectorAll('button')].find((b) => b.textContent?.trim() === name);
-  if (!button) throw new Error(`no button "${name}"; buttons: ${[...shadow(element).querySelectorAll('button')].map((b) => b.textContent?.trim()).join(', ')}`);
+  if (!button)
+    throw new Error(
+      `no button "${name}"; buttons: ${[...shadow(element).querySelectorAll('button')].map((b) => b.textContent?.trim()).join(', ')}`,
+    );
   return button;
 }
 
@@ -68,7 +78,6 @@ export function buttonNamed(element: CobrowseSession, name: string): HTMLButtonE
 export function indicatorText(element: CobrowseSession): string {
   return shadow(element).querySelector('.indicator [role="status"]')?.textContent?.trim() ?? '';
 }
-
 
 interface ListenerRecord {
   target: EventTarget;
@@ -136,7 +145,11 @@ export class PageInstrumentation {
 
     const observe = MutationObserver.prototype.observe;
     const disconnect = MutationObserver.prototype.disconnect;
-    MutationObserver.prototype.observe = function (this: MutationObserver, target: Node, options?: MutationObserverInit) {
+    MutationObserver.prototype.observe = function (
+      this: MutationObserver,
+      target: Node,
+      options?: MutationObserverInit,
+    ) {
       record.observeCalls += 1;
       record.#observing.add(this);
       observe.call(this, target, options);
@@ -152,19 +165,36 @@ export class PageInstrumentation {
 
     const add = EventTarget.prototype.addEventListener;
     const remove = EventTarget.prototype.removeEventListener;
-    const captureOf = (options?: boolean | EventListenerOptions) => (typeof options === 'boolean' ? options : (options?.capture ?? false));
-    EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+    const captureOf = (options?: boolean | EventListenerOptions) =>
+      typeof options === 'boolean' ? options : (options?.capture ?? false);
+    EventTarget.prototype.addEventListener = function (
+      this: EventTarget,
+      type: string,
+      listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | AddEventListenerOptions,
+    ) {
       if (record.#tracking && listener && record.#isPageTarget(this)) {
         const capture = captureOf(options);
-        if (!record.#listeners.some((l) => l.target === this && l.type === type && l.listener === listener && l.capture === capture)) {
+        if (
+          !record.#listeners.some(
+            (l) => l.target === this && l.type === type && l.listener === listener && l.capture === capture,
+          )
+        ) {
           record.#listeners.push({ target: this, type, listener, capture });
         }
       }
       add.call(this, type, listener, options);
     };
-    EventTarget.prototype.removeEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions) {
+    EventTarget.prototype.removeEventListener = function (
+      this: EventTarget,
+      type: string,
+      listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | EventListenerOptions,
+    ) {
       const capture = captureOf(options);
-      const index = record.#listeners.findIndex((l) => l.target === this && l.type === type && l.listener === listener && l.capture === capture);
+      const index = record.#listeners.findIndex(
+        (l) => l.target === this && l.type === type && l.listener === listener && l.capture === capture,
+      );
       if (index >= 0) record.#listeners.splice(index, 1);
       remove.call(this, type, listener, options);
     };

@@ -57,15 +57,30 @@ function freeze(names: string[], when: 'before' | 'after' = 'after'): HostilePag
   return {
     name: `frozen ${names.join(', ')} prototypes (${when} load)`,
     [when]: run,
-    bites: (win) => names.every((n) => Object.isFrozen((win as unknown as Record<string, { prototype: object }>)[n]?.prototype)),
+    bites: (win) =>
+      names.every((n) => Object.isFrozen((win as unknown as Record<string, { prototype: object }>)[n]?.prototype)),
   };
 }
 
 export const HOSTILE_PAGES: HostilePage[] = [
   // DOM clobbering of the document by named elements (img, form and embed names are document properties).
-  ...['createElement', 'body', 'activeElement', 'getElementById', 'querySelector', 'querySelectorAll', 'importNode', 'createComment', 'createTreeWalker', 'documentElement', 'title', 'addEventListener', 'createTextNode', 'createDocumentFragment', 'defaultView'].map((n) =>
-    clobberDocument(n),
-  ),
+  ...[
+    'createElement',
+    'body',
+    'activeElement',
+    'getElementById',
+    'querySelector',
+    'querySelectorAll',
+    'importNode',
+    'createComment',
+    'createTreeWalker',
+    'documentElement',
+    'title',
+    'addEventListener',
+    'createTextNode',
+    'createDocumentFragment',
+    'defaultView',
+  ].map((n) => clobberDocument(n)),
   clobberDocument('body', 'form'),
   clobberDocument('head', 'embed'),
   // Form elements whose inputs shadow the form's own DOM properties.
@@ -123,8 +138,16 @@ export const HOSTILE_PAGES: HostilePage[] = [
   {
     name: 'Array.prototype.toJSON (Prototype.js) and an enumerable Array.prototype method (MooTools)',
     before: (win) => {
-      Object.defineProperty(win.Array.prototype, 'toJSON', { value: function (this: unknown[]) { return `[${this.length} items]`; }, writable: true, configurable: true });
-      (win.Array.prototype as unknown as Record<string, unknown>).each = function each() { return undefined; };
+      Object.defineProperty(win.Array.prototype, 'toJSON', {
+        value: function (this: unknown[]) {
+          return `[${this.length} items]`;
+        },
+        writable: true,
+        configurable: true,
+      });
+      (win.Array.prototype as unknown as Record<string, unknown>).each = function each() {
+        return undefined;
+      };
     },
     bites: (win) => win.JSON.stringify(win.JSON.parse('[1]')) !== '[1]',
   },
@@ -143,9 +166,15 @@ export const HOSTILE_PAGES: HostilePage[] = [
       class ZoneAwarePromise<T> extends NativePromise<T> {}
       win.Promise = ZoneAwarePromise as unknown as PromiseConstructor;
       const nativeTimeout = win.setTimeout;
-      win.setTimeout = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => nativeTimeout(handler, ms, ...args)) as typeof setTimeout;
+      win.setTimeout = ((handler: TimerHandler, ms?: number, ...args: unknown[]) =>
+        nativeTimeout(handler, ms, ...args)) as typeof setTimeout;
       const add = win.EventTarget.prototype.addEventListener;
-      win.EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+      win.EventTarget.prototype.addEventListener = function (
+        this: EventTarget,
+        type: string,
+        listener: EventListenerOrEventListenerObject | null,
+        options?: boolean | AddEventListenerOptions,
+      ) {
         add.call(this, type, listener, options);
       };
     },

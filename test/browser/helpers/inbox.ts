@@ -29,14 +29,20 @@ export class Inbox {
   }
 
   /** Resolves with the first received message (past or future) that matches. */
-  async waitFor<T extends ChannelMessage>(match: (message: ChannelMessage) => message is T, timeoutMs?: number): Promise<T>;
+  async waitFor<T extends ChannelMessage>(
+    match: (message: ChannelMessage) => message is T,
+    timeoutMs?: number,
+  ): Promise<T>;
   async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage>;
   async waitFor(match: (message: ChannelMessage) => boolean, timeoutMs = 10_000): Promise<ChannelMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.messages.find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`${this.#who} never received the expected message; got ${this.messages.map((m) => m.t).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.#who} never received the expected message; got ${this.messages.map((m) => m.t).join(', ')}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);
         this.#waiters.push(() => {

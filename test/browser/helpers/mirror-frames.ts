@@ -75,7 +75,10 @@ export class NodeBuilder {
 
   /** Parses `html` as body content (scripting off, nothing runs) and serializes it under `parent`. */
   html(parent: number, html: string): void {
-    const doc = new DOMParser().parseFromString(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`, 'text/html');
+    const doc = new DOMParser().parseFromString(
+      `<!DOCTYPE html><html><head></head><body>${html}</body></html>`,
+      'text/html',
+    );
     this.fromDom(parent, doc.body);
   }
 
@@ -92,7 +95,12 @@ export class NodeBuilder {
     const element = node as Element;
     const a: Record<string, string> = {};
     for (const attribute of element.attributes) a[attribute.name] = attribute.value;
-    const ns = element.namespaceURI === 'http://www.w3.org/2000/svg' ? 'svg' : element.namespaceURI === 'http://www.w3.org/1998/Math/MathML' ? 'math' : undefined;
+    const ns =
+      element.namespaceURI === 'http://www.w3.org/2000/svg'
+        ? 'svg'
+        : element.namespaceURI === 'http://www.w3.org/1998/Math/MathML'
+          ? 'math'
+          : undefined;
     const id = this.el(parent, element.localName, a, ns ? { ns } : {});
     const children = element.localName === 'template' ? (element as HTMLTemplateElement).content : element;
     this.fromDom(id, children);

@@ -186,22 +186,70 @@ export class Pipeline {
 
 /** Attributes the mirror removes or owns on purpose (see agent/mirror/sanitize.ts). */
 const SANITIZED_ATTRIBUTES = new Set([
-  'srcdoc', 'ping', 'target', 'formtarget', 'autofocus', 'autoplay', 'http-equiv', 'sandbox', 'nonce', 'integrity',
+  'srcdoc',
+  'ping',
+  'target',
+  'formtarget',
+  'autofocus',
+  'autoplay',
+  'http-equiv',
+  'sandbox',
+  'nonce',
+  'integrity',
 ]);
 /** Form state is compared through properties: the mirror reflects it into attributes. */
 const FORM_STATE_ATTRIBUTES = new Set(['value', 'checked', 'selected']);
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'xlink:href', 'data', 'cite', 'background']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'poster',
+  'xlink:href',
+  'data',
+  'cite',
+  'background',
+]);
 
 /** Layout and paint properties compared element by element. */
 export const COMPARED_PROPERTIES = [
-  'display', 'position', 'width', 'height',
-  'margin-top', 'margin-right', 'margin-bottom', 'margin-left',
-  'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
-  'font-size', 'font-weight', 'font-family', 'color', 'background-color',
-  'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width',
-  'flex-direction', 'flex-wrap', 'flex-grow', 'flex-shrink', 'flex-basis', 'justify-content', 'align-items',
-  'grid-template-columns', 'grid-template-rows', 'grid-column-start', 'grid-row-start', 'column-gap', 'row-gap',
-  'visibility', 'opacity', 'transform',
+  'display',
+  'position',
+  'width',
+  'height',
+  'margin-top',
+  'margin-right',
+  'margin-bottom',
+  'margin-left',
+  'padding-top',
+  'padding-right',
+  'padding-bottom',
+  'padding-left',
+  'font-size',
+  'font-weight',
+  'font-family',
+  'color',
+  'background-color',
+  'border-top-width',
+  'border-right-width',
+  'border-bottom-width',
+  'border-left-width',
+  'flex-direction',
+  'flex-wrap',
+  'flex-grow',
+  'flex-shrink',
+  'flex-basis',
+  'justify-content',
+  'align-items',
+  'grid-template-columns',
+  'grid-template-rows',
+  'grid-column-start',
+  'grid-row-start',
+  'column-gap',
+  'row-gap',
+  'visibility',
+  'opacity',
+  'transform',
 ] as const;
 
 type Side = 'customer' | 'mirror';
@@ -216,7 +264,11 @@ function skipped(node: Node, side: Side): boolean {
   const tag = node.localName;
   if (side === 'customer') return tag === 'script';
   if (tag === INERT_TAG) return node.getAttribute('data-cobrowse-mirror-tag') === 'script';
-  return tag === 'meta' && node.getAttribute('http-equiv') === 'Content-Security-Policy' && node.getAttribute('content') === MIRROR_CSP;
+  return (
+    tag === 'meta' &&
+    node.getAttribute('http-equiv') === 'Content-Security-Policy' &&
+    node.getAttribute('content') === MIRROR_CSP
+  );
 }
 
 function normalizedAttributes(element: Element): string {
@@ -292,7 +344,8 @@ function describe(node: Node, side: Side, isMasked: (node: Node) => boolean): st
   if (!isElementNode(node)) return `#node ${node.nodeType}`;
   if (side === 'mirror' && node.localName === SHADOW_FALLBACK_TAG) return '#shadow';
   // The mirror shows a readable <link> sheet as a <style> stand-in with its rules (by design).
-  if (isLinkStandIn(node) || (node.localName === 'link' && /\bstylesheet\b/i.test(node.getAttribute('rel') ?? ''))) return '<link stylesheet>';
+  if (isLinkStandIn(node) || (node.localName === 'link' && /\bstylesheet\b/i.test(node.getAttribute('rel') ?? '')))
+    return '<link stylesheet>';
   const masked = isMasked(node);
   return `<${node.localName} ${normalizedAttributes(node)}> ${formState(node, masked)}`.trim();
 }
@@ -321,7 +374,8 @@ export function treeDifferences(customer: string[], mirror: string[], limit = 8)
   const differences: string[] = [];
   const length = Math.max(customer.length, mirror.length);
   for (let i = 0; i < length && differences.length < limit; i++) {
-    if (customer[i] !== mirror[i]) differences.push(`line ${i}:\n  customer: ${customer[i] ?? '(none)'}\n  mirror:   ${mirror[i] ?? '(none)'}`);
+    if (customer[i] !== mirror[i])
+      differences.push(`line ${i}:\n  customer: ${customer[i] ?? '(none)'}\n  mirror:   ${mirror[i] ?? '(none)'}`);
   }
   return differences;
 }
@@ -408,20 +462,30 @@ export function styleDifferences(pipeline: Pipeline, limit = 12): string[] {
       const box = element.getBoundingClientRect();
       const twinBox = twin.getBoundingClientRect();
       for (const side of ['x', 'y', 'width', 'height'] as const) {
-        if (Math.abs(box[side] - twinBox[side]) > 1) differences.push(`${label(element)} box ${side}: customer ${box[side]} mirror ${twinBox[side]}`);
+        if (Math.abs(box[side] - twinBox[side]) > 1)
+          differences.push(`${label(element)} box ${side}: customer ${box[side]} mirror ${twinBox[side]}`);
       }
-      if (!masked(twin) && (Math.abs(element.scrollTop - twin.scrollTop) > 1 || Math.abs(element.scrollLeft - twin.scrollLeft) > 1)) {
-        differences.push(`${label(element)} scroll: customer ${element.scrollLeft},${element.scrollTop} mirror ${twin.scrollLeft},${twin.scrollTop}`);
+      if (
+        !masked(twin) &&
+        (Math.abs(element.scrollTop - twin.scrollTop) > 1 || Math.abs(element.scrollLeft - twin.scrollLeft) > 1)
+      ) {
+        differences.push(
+          `${label(element)} scroll: customer ${element.scrollLeft},${element.scrollTop} mirror ${twin.scrollLeft},${twin.scrollTop}`,
+        );
       }
     }
   }
   const win = pipeline.customer.win;
   const mirrorWin = pipeline.mirrorDocument().defaultView;
   if (mirrorWin && (Math.abs(win.scrollX - mirrorWin.scrollX) > 1 || Math.abs(win.scrollY - mirrorWin.scrollY) > 1)) {
-    differences.push(`window scroll: customer ${win.scrollX},${win.scrollY} mirror ${mirrorWin.scrollX},${mirrorWin.scrollY}`);
+    differences.push(
+      `window scroll: customer ${win.scrollX},${win.scrollY} mirror ${mirrorWin.scrollX},${mirrorWin.scrollY}`,
+    );
   }
   if (mirrorWin && (mirrorWin.innerWidth !== win.innerWidth || mirrorWin.innerHeight !== win.innerHeight)) {
-    differences.push(`viewport: customer ${win.innerWidth}x${win.innerHeight} mirror ${mirrorWin.innerWidth}x${mirrorWin.innerHeight}`);
+    differences.push(
+      `viewport: customer ${win.innerWidth}x${win.innerHeight} mirror ${mirrorWin.innerWidth}x${mirrorWin.innerHeight}`,
+    );
   }
   return differences;
 }

@@ -8,18 +8,57 @@ import { allRoots } from './pipeline-harness.js';
 
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'fox', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
 const CLASSES = ['a', 'b', 'wide', 'flexy', 'hidden-x', 'big', 'box'];
-const CONTAINER_TAGS = new Set(['div', 'span', 'p', 'li', 'ul', 'section', 'td', 'b', 'i', 'em', 'label', 'article', 'h2', 'main', 'header', 'aside']);
+const CONTAINER_TAGS = new Set([
+  'div',
+  'span',
+  'p',
+  'li',
+  'ul',
+  'section',
+  'td',
+  'b',
+  'i',
+  'em',
+  'label',
+  'article',
+  'h2',
+  'main',
+  'header',
+  'aside',
+]);
 const NEW_TAGS = ['div', 'span', 'p', 'b', 'section', 'em', 'button', 'input', 'input-checkbox', 'textarea', 'ul'];
 const STYLES = [
-  'width:120px', 'height:40px', 'color:rgb(0,0,255)', 'background-color:rgb(255,240,200)', 'padding:7px', 'margin-left:13px',
-  'display:flex', 'display:inline-block', 'display:none', 'font-size:19px', 'font-weight:700', 'opacity:0.5',
-  'transform:translateX(5px)', 'visibility:hidden', 'border:3px solid rgb(0,0,0)', 'position:relative;left:4px',
+  'width:120px',
+  'height:40px',
+  'color:rgb(0,0,255)',
+  'background-color:rgb(255,240,200)',
+  'padding:7px',
+  'margin-left:13px',
+  'display:flex',
+  'display:inline-block',
+  'display:none',
+  'font-size:19px',
+  'font-weight:700',
+  'opacity:0.5',
+  'transform:translateX(5px)',
+  'visibility:hidden',
+  'border:3px solid rgb(0,0,0)',
+  'position:relative;left:4px',
 ];
 
 export type MutationKind = 'insert' | 'remove' | 'move' | 'attribute' | 'text' | 'style' | 'value' | 'cssom';
 
 export class RandomMutator {
-  readonly counts: Record<MutationKind, number> = { insert: 0, remove: 0, move: 0, attribute: 0, text: 0, style: 0, value: 0, cssom: 0 };
+  readonly counts: Record<MutationKind, number> = {
+    insert: 0,
+    remove: 0,
+    move: 0,
+    attribute: 0,
+    text: 0,
+    style: 0,
+    value: 0,
+    cssom: 0,
+  };
   readonly #random: () => number;
   readonly #doc: Document;
   #serial = 0;
@@ -31,7 +70,17 @@ export class RandomMutator {
 
   /** Applies one random mutation; returns what it did (for failure messages). */
   step(): string {
-    const kinds: MutationKind[] = ['insert', 'insert', 'remove', 'move', 'attribute', 'text', 'style', 'value', 'cssom'];
+    const kinds: MutationKind[] = [
+      'insert',
+      'insert',
+      'remove',
+      'move',
+      'attribute',
+      'text',
+      'style',
+      'value',
+      'cssom',
+    ];
     for (let attempt = 0; attempt < 10; attempt++) {
       const kind = this.#pick(kinds);
       const done = this.#apply(kind);
@@ -66,7 +115,8 @@ export class RandomMutator {
 
   #containers(): Element[] {
     const containers = this.#elements().filter((element) => CONTAINER_TAGS.has(element.localName));
-    for (const root of allRoots([this.#doc])) if (root.nodeType === Node.DOCUMENT_NODE && (root as Document).body) containers.push((root as Document).body);
+    for (const root of allRoots([this.#doc]))
+      if (root.nodeType === Node.DOCUMENT_NODE && (root as Document).body) containers.push((root as Document).body);
     return containers;
   }
 
@@ -148,14 +198,19 @@ export class RandomMutator {
       }
       case 'value': {
         const controls = this.#elements().filter(
-          (element) => ['input', 'textarea', 'select'].includes(element.localName) && (element as HTMLInputElement).type !== 'file',
+          (element) =>
+            ['input', 'textarea', 'select'].includes(element.localName) &&
+            (element as HTMLInputElement).type !== 'file',
         );
         if (controls.length === 0) return null;
         const control = this.#pick(controls);
         if (control.localName === 'select') {
           const select = control as HTMLSelectElement;
           select.selectedIndex = Math.floor(this.#random() * select.options.length);
-        } else if (control.localName === 'input' && ['checkbox', 'radio'].includes((control as HTMLInputElement).type)) {
+        } else if (
+          control.localName === 'input' &&
+          ['checkbox', 'radio'].includes((control as HTMLInputElement).type)
+        ) {
           (control as HTMLInputElement).checked = !(control as HTMLInputElement).checked;
         } else {
           (control as HTMLInputElement).value = this.#words(2);

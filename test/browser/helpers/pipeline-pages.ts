@@ -27,8 +27,26 @@ function page(title: string, body: string, head = ''): string {
 }
 
 const INPUT_TYPES = [
-  'text', 'email', 'number', 'tel', 'url', 'search', 'date', 'time', 'datetime-local', 'month', 'week',
-  'color', 'range', 'checkbox', 'radio', 'file', 'hidden', 'submit', 'reset', 'button',
+  'text',
+  'email',
+  'number',
+  'tel',
+  'url',
+  'search',
+  'date',
+  'time',
+  'datetime-local',
+  'month',
+  'week',
+  'color',
+  'range',
+  'checkbox',
+  'radio',
+  'file',
+  'hidden',
+  'submit',
+  'reset',
+  'button',
 ];
 
 const forms: FidelityPage = {
@@ -138,13 +156,16 @@ const shadow: FidelityPage = {
   setup: (win) => {
     const doc = win.document;
     const sheet = new win.CSSStyleSheet();
-    sheet.replaceSync(':host{display:block;border:2px solid rgb(200,0,0);padding:6px;margin:4px} .title{font-weight:700;color:rgb(0,0,160)}');
+    sheet.replaceSync(
+      ':host{display:block;border:2px solid rgb(200,0,0);padding:6px;margin:4px} .title{font-weight:700;color:rgb(0,0,160)}',
+    );
     class XCard extends win.HTMLElement {
       constructor() {
         super();
         const root = this.attachShadow({ mode: 'open' });
         root.adoptedStyleSheets = [sheet];
-        root.innerHTML = '<div class="title"><slot name="title"></slot></div><style>.body{font-size:18px}</style><div class="body"><slot></slot></div><x-inner></x-inner>';
+        root.innerHTML =
+          '<div class="title"><slot name="title"></slot></div><style>.body{font-size:18px}</style><div class="body"><slot></slot></div><x-inner></x-inner>';
       }
     }
     class XInner extends win.HTMLElement {
@@ -156,7 +177,9 @@ const shadow: FidelityPage = {
     win.customElements.define('x-inner', XInner);
     win.customElements.define('x-card', XCard);
     const host = doc.getElementById('plainhost');
-    if (host) host.attachShadow({ mode: 'open' }).innerHTML = '<style>p{color:rgb(0,128,0)}</style><p>in a div shadow root</p><slot></slot>';
+    if (host)
+      host.attachShadow({ mode: 'open' }).innerHTML =
+        '<style>p{color:rgb(0,128,0)}</style><p>in a div shadow root</p><slot></slot>';
   },
   change: (win) => {
     const root = win.document.getElementById('card1')?.shadowRoot;
@@ -192,7 +215,10 @@ const iframe: FidelityPage = {
 
 const cssom: FidelityPage = {
   name: 'cssom',
-  html: page('cssom', `<style id="dyn">.later{color:rgb(1,1,1)}</style><div class="later box">inserted rules</div><div class="gone box">deleted rule</div>`),
+  html: page(
+    'cssom',
+    `<style id="dyn">.later{color:rgb(1,1,1)}</style><div class="later box">inserted rules</div><div class="gone box">deleted rule</div>`,
+  ),
   setup: (win) => {
     const sheet = (win.document.getElementById('dyn') as HTMLStyleElement).sheet;
     if (!sheet) return;
@@ -327,7 +353,10 @@ const editable: FidelityPage = {
 /** Features that appear only after the snapshot: they travel as mutations. */
 const lateFeatures: FidelityPage = {
   name: 'late-features',
-  html: page('late', `<div id="late-host">light</div><div id="late-frame-slot"></div><p class="late-adopted">adopted later</p><p class="late-link">linked later</p>`),
+  html: page(
+    'late',
+    `<div id="late-host">light</div><div id="late-frame-slot"></div><p class="late-adopted">adopted later</p><p class="late-link">linked later</p>`,
+  ),
   change: async (win) => {
     const doc = win.document;
     const host = doc.getElementById('late-host');
@@ -380,10 +409,25 @@ const kitchenSink: FidelityPage = {
   ),
   setup: (win) => {
     const host = win.document.getElementById('k-host');
-    if (host) host.attachShadow({ mode: 'open' }).innerHTML = '<div class="in-shadow"><span>shadow text</span><p>para</p></div>';
+    if (host)
+      host.attachShadow({ mode: 'open' }).innerHTML =
+        '<div class="in-shadow"><span>shadow text</span><p>para</p></div>';
   },
 };
 
 export const FIDELITY_PAGES: FidelityPage[] = [
-  forms, tables, layouts, shadow, iframe, cssom, adopted, svg, images, pseudo, longList, editable, lateFeatures, kitchenSink,
+  forms,
+  tables,
+  layouts,
+  shadow,
+  iframe,
+  cssom,
+  adopted,
+  svg,
+  images,
+  pseudo,
+  longList,
+  editable,
+  lateFeatures,
+  kitchenSink,
 ];

@@ -117,7 +117,8 @@ export function collectLogs(page: Page, label: string): string[] {
   const logs: string[] = [];
   page.on('pageerror', (error) => logs.push(`${label} pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') logs.push(`${label} ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      logs.push(`${label} ${message.type()}: ${message.text()}`);
   });
   return logs;
 }

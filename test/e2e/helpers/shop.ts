@@ -145,7 +145,12 @@ export async function startShop(serverUrl: string, options: ShopOptions = {}): P
       return;
     }
     if (path === '/frame') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(options.csp ? { 'content-security-policy': options.csp } : {}) }).end(frame);
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          ...(options.csp ? { 'content-security-policy': options.csp } : {}),
+        })
+        .end(frame);
       return;
     }
     if (path === '/shop.css') {
@@ -159,8 +164,13 @@ export async function startShop(serverUrl: string, options: ShopOptions = {}): P
           ? page(serverUrl, 'Test Shop · Delivery', form, options.navigationOrigins)
           : path === '/controls'
             ? page(serverUrl, 'Test Shop · Preferences', controls, options.navigationOrigins)
-          : page(serverUrl, 'Test Shop · Checkout', checkout, options.navigationOrigins);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(options.csp ? { 'content-security-policy': options.csp } : {}) }).end(html);
+            : page(serverUrl, 'Test Shop · Checkout', checkout, options.navigationOrigins);
+    res
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        ...(options.csp ? { 'content-security-policy': options.csp } : {}),
+      })
+      .end(html);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;

@@ -28,7 +28,8 @@ export function findPostgresBin(): string | null {
   const candidates = [process.env.PG_BIN ?? ''];
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
-    for (const version of readdirSync(root).sort((a, b) => Number(b) - Number(a))) candidates.push(join(root, version, 'bin'));
+    for (const version of readdirSync(root).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(join(root, version, 'bin'));
   }
   for (const dir of (process.env.PATH ?? '').split(':')) candidates.push(dir);
   return candidates.find((dir) => dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) ?? null;
@@ -60,7 +61,17 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
   const dataDir = join(dir, 'data');
   const exec = (program: string, args: string[]) =>
     user ? run('runuser', ['-u', user.name, '--', join(bin, program), ...args]) : run(join(bin, program), args);
-  await exec('initdb', ['-D', dataDir, '-U', 'cobrowse', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  await exec('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'cobrowse',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--no-instructions',
+  ]);
   // Test files run in parallel: another may take the free port first, so a failed start tries another.
   let port = 0;
   for (let attempt = 1; ; attempt += 1) {

@@ -17,7 +17,11 @@ export interface RedisServer {
 }
 
 export function findRedisServer(): string | null {
-  const candidates = [process.env.REDIS_SERVER ?? '', ...(process.env.PATH ?? '').split(':').map((dir) => join(dir, 'redis-server')), '/usr/bin/redis-server'];
+  const candidates = [
+    process.env.REDIS_SERVER ?? '',
+    ...(process.env.PATH ?? '').split(':').map((dir) => join(dir, 'redis-server')),
+    '/usr/bin/redis-server',
+  ];
   return candidates.find((path) => path && existsSync(path)) ?? null;
 }
 
@@ -38,9 +42,13 @@ export async function startRedis(binary: string): Promise<RedisServer> {
 async function startRedisOnce(binary: string): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'cobrowse-redis-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   // Ready when it answers PING; bounded so a broken install fails instead of hanging.
   for (let attempt = 0; ; attempt += 1) {

@@ -20,10 +20,22 @@ export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
 /** Env overrides are the same variables an operator sets. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { dataDir?: string; tweak?: (config: ServerConfig) => void; staticDir?: string; logStream?: NodeJS.WritableStream } = {},
+  options: {
+    dataDir?: string;
+    tweak?: (config: ServerConfig) => void;
+    staticDir?: string;
+    logStream?: NodeJS.WritableStream;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cobrowse-test-'));
-  const config = loadConfig({ API_KEY: TEST_API_KEY, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    API_KEY: TEST_API_KEY,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   options.tweak?.(config);
   const app = await build({
     config,
@@ -61,6 +73,15 @@ export async function createSession(
     body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`create session failed: ${res.status} ${await res.text()}`);
-  const raw = (await res.json()) as { sessionId: string; customer: { invite: { token: string } }; agent: { token: string } };
-  return { sessionId: raw.sessionId, customerToken: raw.customer.invite.token, agentToken: raw.agent.token, raw: raw as unknown as Record<string, unknown> };
+  const raw = (await res.json()) as {
+    sessionId: string;
+    customer: { invite: { token: string } };
+    agent: { token: string };
+  };
+  return {
+    sessionId: raw.sessionId,
+    customerToken: raw.customer.invite.token,
+    agentToken: raw.agent.token,
+    raw: raw as unknown as Record<string, unknown>,
+  };
 }

@@ -6,7 +6,15 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashAuditEvent, hashToken, SessionEndedError, type AuditEventInput, type SessionRecord, type Store } from '../../../signaling/store.js';
+import {
+  GENESIS_HASH,
+  hashAuditEvent,
+  hashToken,
+  SessionEndedError,
+  type AuditEventInput,
+  type SessionRecord,
+  type Store,
+} from '../../../signaling/store.js';
 
 export interface StoreHarness {
   auditKey: string;
@@ -122,7 +130,11 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
     it('updates only the patched fields', async () => {
       const session = makeSession();
       await store.createSession(session);
-      const live = await store.updateSession(session.id, { status: 'live', startedAt: 1_700_000_100_000, controlGranted: true });
+      const live = await store.updateSession(session.id, {
+        status: 'live',
+        startedAt: 1_700_000_100_000,
+        controlGranted: true,
+      });
       expect(live).toEqual({ ...session, status: 'live', startedAt: 1_700_000_100_000, controlGranted: true });
       const ended = await store.updateSession(session.id, {
         status: 'ended',
@@ -161,7 +173,12 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       expect((await store.listByConversation('conv-1')).map((s) => s.id)).toEqual([newer.id, older.id]);
       expect(await store.listByConversation('conv-2')).toEqual([otherConversation]);
       expect(await store.listByConversation('conv-none')).toEqual([]);
-      await store.updateSession(newer.id, { status: 'ended', endedAt: 5_000, endedBy: 'agent', endReason: 'agent-ended' });
+      await store.updateSession(newer.id, {
+        status: 'ended',
+        endedAt: 5_000,
+        endedBy: 'agent',
+        endReason: 'agent-ended',
+      });
       await store.updateSession(older.id, { status: 'live' });
       expect((await store.listOpen()).map((s) => s.id)).toEqual([otherConversation.id, older.id, noConversation.id]);
     });
@@ -183,8 +200,13 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
         await store.createSession(session);
       }
       // Oracle: the same order and filters computed here, without SQL.
-      const newestFirst = [...all].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-      const pages = async (filter: Omit<Parameters<Store['listSessions']>[0], 'limit' | 'after'>, limit: number): Promise<string[]> => {
+      const newestFirst = [...all].sort(
+        (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+      );
+      const pages = async (
+        filter: Omit<Parameters<Store['listSessions']>[0], 'limit' | 'after'>,
+        limit: number,
+      ): Promise<string[]> => {
         const ids: string[] = [];
         let after: Parameters<Store['listSessions']>[0]['after'];
         for (let guard = 0; guard < 50; guard++) {
@@ -199,13 +221,19 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       expect(await pages({}, 5)).toEqual(newestFirst.map((session) => session.id));
       expect(await pages({}, 100)).toEqual(newestFirst.map((session) => session.id));
       expect(await pages({ status: ['live', 'pending'] }, 4)).toEqual(
-        newestFirst.filter((session) => session.status === 'live' || session.status === 'pending').map((session) => session.id),
+        newestFirst
+          .filter((session) => session.status === 'live' || session.status === 'pending')
+          .map((session) => session.id),
       );
       expect(await pages({ agentName: 'Grace', conversationId: 'conv-other' }, 2)).toEqual(
-        newestFirst.filter((session) => session.agentName === 'Grace' && session.conversationId === 'conv-other').map((session) => session.id),
+        newestFirst
+          .filter((session) => session.agentName === 'Grace' && session.conversationId === 'conv-other')
+          .map((session) => session.id),
       );
       expect(await pages({ createdFrom: 10_200, createdBefore: 10_500 }, 3)).toEqual(
-        newestFirst.filter((session) => session.createdAt >= 10_200 && session.createdAt < 10_500).map((session) => session.id),
+        newestFirst
+          .filter((session) => session.createdAt >= 10_200 && session.createdAt < 10_500)
+          .map((session) => session.id),
       );
       expect((await store.listSessions({ agentName: 'nobody', limit: 10 })).sessions).toEqual([]);
       // A page holds whole records, equal to what getSession returns.
@@ -220,7 +248,13 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       await store.updateSession(session.id, { status: 'live', startedAt: 1_000 });
       const second = await another();
       const outcomes = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? store : second).endSession(session.id, { by: i % 2 === 0 ? 'system' : 'api', reason: i % 2 === 0 ? 'expired' : 'api', at: 5_000 + i })),
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 === 0 ? store : second).endSession(session.id, {
+            by: i % 2 === 0 ? 'system' : 'api',
+            reason: i % 2 === 0 ? 'expired' : 'api',
+            at: 5_000 + i,
+          }),
+        ),
       );
       expect(outcomes.filter((outcome) => outcome?.endedNow)).toHaveLength(1);
       const winner = outcomes.find((outcome) => outcome?.endedNow)?.session;
@@ -228,7 +262,11 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       for (const outcome of outcomes) expect(outcome?.session).toEqual(winner);
       const ended = (await store.listEvents(session.id)).filter((e) => e.type === 'ended');
       expect(ended).toHaveLength(1);
-      expect(ended[0]?.data).toEqual({ by: winner?.endedBy, reason: winner?.endReason, durationMs: (winner?.endedAt ?? 0) - 1_000 });
+      expect(ended[0]?.data).toEqual({
+        by: winner?.endedBy,
+        reason: winner?.endReason,
+        durationMs: (winner?.endedAt ?? 0) - 1_000,
+      });
       expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 });
       expect(await store.endSession('missing-session', { by: 'api', reason: 'api', at: 1 })).toBeUndefined();
     });
@@ -255,7 +293,13 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       const session = await sessionWithEvents();
       const events = await store.listEvents(session.id);
       expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
-      expect(events.map((e) => e.type)).toEqual(['session-created', 'consent-shown', 'consent-granted', 'page-visited', 'ended']);
+      expect(events.map((e) => e.type)).toEqual([
+        'session-created',
+        'consent-shown',
+        'consent-granted',
+        'page-visited',
+        'ended',
+      ]);
       let prev = GENESIS_HASH;
       for (const e of events) {
         expect(e.sessionId).toBe(session.id);
@@ -263,7 +307,11 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
         const { hash, prevHash, ...fields } = e;
         expect(hash).toBe(hashAuditEvent(harness.auditKey, prevHash, fields));
         // The oracle: HMAC-SHA256 under the key over sorted-key JSON, computed here.
-        expect(hash).toBe(createHmac('sha256', harness.auditKey).update(canonical({ ...fields, prevHash })).digest('hex'));
+        expect(hash).toBe(
+          createHmac('sha256', harness.auditKey)
+            .update(canonical({ ...fields, prevHash }))
+            .digest('hex'),
+        );
         prev = hash;
       }
       expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 5 });
@@ -274,7 +322,12 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       await store.createSession(session);
       const appended = [
         await store.appendEvent(session.id, event('session-created', 10)),
-        await store.appendEvent(session.id, { type: 'remote-action', actor: 'agent', at: 11, data: { action: 'click', target: 'button "Pay"' } }),
+        await store.appendEvent(session.id, {
+          type: 'remote-action',
+          actor: 'agent',
+          at: 11,
+          data: { action: 'click', target: 'button "Pay"' },
+        }),
       ];
       expect(await store.listEvents(session.id)).toEqual(appended);
     });
@@ -345,7 +398,8 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
         writers.map(async (writer, w) => {
           // Each writer keeps several appends in flight, like an instance serving many sockets.
           const batch: Promise<unknown>[] = [];
-          for (let i = 0; i < perWriter; i += 1) batch.push(writer.appendEvent(session.id, { type: 'connected', actor: 'agent', at: i, data: { w, i } }));
+          for (let i = 0; i < perWriter; i += 1)
+            batch.push(writer.appendEvent(session.id, { type: 'connected', actor: 'agent', at: i, data: { w, i } }));
           await Promise.all(batch);
         }),
       );
@@ -362,14 +416,21 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       await store.createSession(session);
       await store.appendEvent(session.id, event('session-created', 1));
       const second = await another();
-      const racing = Array.from({ length: 20 }, (_, i) => second.appendEvent(session.id, event('page-visited', 2 + i, { url: `https://a.example/${i}` })).then(() => 'stored', (error: unknown) => (error instanceof SessionEndedError ? 'refused' : `failed: ${String(error)}`)));
+      const racing = Array.from({ length: 20 }, (_, i) =>
+        second.appendEvent(session.id, event('page-visited', 2 + i, { url: `https://a.example/${i}` })).then(
+          () => 'stored',
+          (error: unknown) => (error instanceof SessionEndedError ? 'refused' : `failed: ${String(error)}`),
+        ),
+      );
       await store.endSession(session.id, { by: 'api', reason: 'api', at: 10 });
       const outcomes = await Promise.all(racing);
       expect(outcomes.every((outcome) => outcome === 'stored' || outcome === 'refused')).toBe(true);
       await expect(store.appendEvent(session.id, event('connected', 99))).rejects.toBeInstanceOf(SessionEndedError);
       const events = await store.listEvents(session.id);
       expect(events.at(-1)?.type).toBe('ended');
-      expect(events.filter((e) => e.type === 'page-visited')).toHaveLength(outcomes.filter((outcome) => outcome === 'stored').length);
+      expect(events.filter((e) => e.type === 'page-visited')).toHaveLength(
+        outcomes.filter((outcome) => outcome === 'stored').length,
+      );
       expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: events.length });
     });
 
@@ -391,15 +452,10 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       const session = await sessionWithEvents();
       const [first] = await store.listEvents(session.id);
       await expect(
-        harness.sql('INSERT INTO audit_events (session_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, 1, ?, ?, ?, ?, ?, ?)', [
-          session.id,
-          'connected',
-          'agent',
-          1,
-          '{}',
-          GENESIS_HASH,
-          first?.hash,
-        ]),
+        harness.sql(
+          'INSERT INTO audit_events (session_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, 1, ?, ?, ?, ?, ?, ?)',
+          [session.id, 'connected', 'agent', 1, '{}', GENESIS_HASH, first?.hash],
+        ),
       ).rejects.toThrow(/UNIQUE|duplicate key/);
     });
 
@@ -434,7 +490,12 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       it('a deleted row with the later rows renumbered', async () => {
         const session = await sessionWithEvents();
         await harness.sql('DELETE FROM audit_events WHERE session_id = ? AND seq = 2', [session.id]);
-        for (const seq of [3, 4, 5]) await harness.sql('UPDATE audit_events SET seq = ? WHERE session_id = ? AND seq = ?', [seq - 1, session.id, seq]);
+        for (const seq of [3, 4, 5])
+          await harness.sql('UPDATE audit_events SET seq = ? WHERE session_id = ? AND seq = ?', [
+            seq - 1,
+            session.id,
+            seq,
+          ]);
         expect(await store.verifyChain(session.id)).toMatchObject({ valid: false, brokenAt: 2 });
       });
 
@@ -451,7 +512,10 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
           ['UPDATE audit_events SET seq = 2 WHERE session_id = ? AND seq = 3', [session.id]],
           ['UPDATE audit_events SET seq = 3 WHERE session_id = ? AND seq = -1', [session.id]],
         ]);
-        expect((await store.listEvents(session.id)).map((e) => e.type).slice(1, 3)).toEqual(['consent-granted', 'consent-shown']);
+        expect((await store.listEvents(session.id)).map((e) => e.type).slice(1, 3)).toEqual([
+          'consent-granted',
+          'consent-shown',
+        ]);
         expect(await store.verifyChain(session.id)).toMatchObject({ valid: false, events: 5, brokenAt: 2 });
       });
 
@@ -480,12 +544,29 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
           let prev = GENESIS_HASH;
           for (const e of await store.listEvents(session.id)) {
             const data = e.seq === 4 ? { url: 'https://elsewhere.example/', title: 'Cart' } : e.data;
-            const hash = recompute(canonical({ sessionId: e.sessionId, seq: e.seq, type: e.type, actor: e.actor, at: e.at, data, prevHash: prev }));
-            await harness.sql('UPDATE audit_events SET data = ?, prev_hash = ?, hash = ? WHERE session_id = ? AND seq = ?', [JSON.stringify(data), prev, hash, session.id, e.seq]);
+            const hash = recompute(
+              canonical({
+                sessionId: e.sessionId,
+                seq: e.seq,
+                type: e.type,
+                actor: e.actor,
+                at: e.at,
+                data,
+                prevHash: prev,
+              }),
+            );
+            await harness.sql(
+              'UPDATE audit_events SET data = ?, prev_hash = ?, hash = ? WHERE session_id = ? AND seq = ?',
+              [JSON.stringify(data), prev, hash, session.id, e.seq],
+            );
             prev = hash;
           }
           await harness.sql('UPDATE sessions SET audit_head_hash = ? WHERE id = ?', [prev, session.id]);
-          expect(await store.verifyChain(session.id)).toMatchObject({ valid: false, brokenAt: 1, reason: expect.stringMatching(/altered/) });
+          expect(await store.verifyChain(session.id)).toMatchObject({
+            valid: false,
+            brokenAt: 1,
+            reason: expect.stringMatching(/altered/),
+          });
         }
       });
 
@@ -493,7 +574,10 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
         const session = await sessionWithEvents();
         const other = makeSession();
         await store.createSession(other);
-        await harness.sql('UPDATE audit_events SET session_id = ? WHERE session_id = ? AND seq = 5', [other.id, session.id]);
+        await harness.sql('UPDATE audit_events SET session_id = ? WHERE session_id = ? AND seq = 5', [
+          other.id,
+          session.id,
+        ]);
         expect(await store.verifyChain(session.id)).toMatchObject({ valid: false, brokenAt: 5 });
         expect(await store.verifyChain(other.id)).toMatchObject({ valid: false, brokenAt: 1 });
       });

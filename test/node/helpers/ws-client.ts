@@ -9,7 +9,11 @@ export interface TestSocket {
   send(message: unknown): void;
   sendRaw(data: string | Buffer): void;
   /** Resolves with the first message (already received or future) matching the predicate. */
-  next<T extends ServerMessage['t']>(t: T, match?: (m: Extract<ServerMessage, { t: T }>) => boolean, timeoutMs?: number): Promise<Extract<ServerMessage, { t: T }>>;
+  next<T extends ServerMessage['t']>(
+    t: T,
+    match?: (m: Extract<ServerMessage, { t: T }>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerMessage, { t: T }>>;
   hello(token: string, version?: string): Promise<Extract<ServerMessage, { t: 'welcome' }>>;
   close(): void;
 }
