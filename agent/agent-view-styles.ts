@@ -8,12 +8,7 @@ export const agentViewStyles = css`
     flex-direction: column;
     height: 100%;
     min-height: 320px;
-    font-family:
-      system-ui,
-      -apple-system,
-      'Segoe UI',
-      Roboto,
-      sans-serif;
+    font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
     color: #111827;
     background: #e5e7eb;
   }
@@ -150,9 +145,7 @@ export const agentViewStyles = css`
     top: 0;
     left: 0;
     transform-origin: 0 0;
-    box-shadow:
-      0 0 0 2px #1e3a8a,
-      0 12px 32px rgb(0 0 0 / 25%);
+    box-shadow: 0 0 0 2px #1e3a8a, 0 12px 32px rgb(0 0 0 / 25%);
     background: #fff;
   }
   .frame iframe {

@@ -515,12 +515,7 @@ export class CobrowseAgentView extends LitElement {
   }
 
   #toolButton(tool: AgentTool, label: string, disabled = false) {
-    return html`<button
-      type="button"
-      aria-pressed=${this._tool === tool ? 'true' : 'false'}
-      ?disabled=${disabled}
-      @click=${() => (this._tool = tool)}
-    >
+    return html`<button type="button" aria-pressed=${this._tool === tool ? 'true' : 'false'} ?disabled=${disabled} @click=${() => (this._tool = tool)}>
       ${label}
     </button>`;
   }
@@ -547,17 +542,11 @@ export class CobrowseAgentView extends LitElement {
     return html`
       <header part="toolbar">
         <span class="status" data-state=${this._state} role="status">${STATE_LABELS[this._state]}</span>
-        <span class="page" title=${this._page.url}
-          >${this._page.title ? html`<strong>${this._page.title}</strong> · ` : nothing}${path}</span
-        >
+        <span class="page" title=${this._page.url}>${this._page.title ? html`<strong>${this._page.title}</strong> · ` : nothing}${path}</span>
         ${
           this._hasView && this.mirror
-            ? html`<span class="viewport" title="The customer's window size and pixel ratio"
-                  >${this.mirror.viewport.w}×${this.mirror.viewport.h}${this.mirror.viewport.dpr !== 1 ? ` @${this.mirror.viewport.dpr}x` : ''}</span
-                >
-                <button type="button" class="fullscreen" @click=${() => this.#toggleFullscreen()}>
-                  ${this._fullscreen ? 'Exit full screen' : 'Full screen'}
-                </button>`
+            ? html`<span class="viewport" title="The customer's window size and pixel ratio">${this.mirror.viewport.w}×${this.mirror.viewport.h}${this.mirror.viewport.dpr !== 1 ? ` @${this.mirror.viewport.dpr}x` : ''}</span>
+              <button type="button" class="fullscreen" @click=${() => this.#toggleFullscreen()}>${this._fullscreen ? 'Exit full screen' : 'Full screen'}</button>`
             : nothing
         }
         <div class="tools" role="toolbar" aria-label="Guidance tools">
@@ -567,56 +556,33 @@ export class CobrowseAgentView extends LitElement {
           ${
             this._control === 'granted'
               ? html`${this.#toolButton('control', 'Control')}
-                  <button type="button" @click=${() => this.session?.releaseControl()}>Release control</button>`
+                <button type="button" @click=${() => this.session?.releaseControl()}>Release control</button>`
               : html`<button
-                  type="button"
-                  class="primary"
-                  ?disabled=${!live}
-                  aria-disabled=${this._control === 'pending' ? 'true' : 'false'}
-                  @click=${() => this._control !== 'pending' && this.session?.requestControl()}
-                >
-                  ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
-                </button>`
+                type="button"
+                class="primary"
+                ?disabled=${!live}
+                aria-disabled=${this._control === 'pending' ? 'true' : 'false'}
+                @click=${() => this._control !== 'pending' && this.session?.requestControl()}
+              >
+                ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
+              </button>`
           }
           ${this._controlNote ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
-          <button
-            type="button"
-            class="danger"
-            ?disabled=${this._state === 'ended' || this._state === 'invalid' || this._state === 'refused'}
-            @click=${() => this.session?.end()}
-          >
+          <button type="button" class="danger" ?disabled=${this._state === 'ended' || this._state === 'invalid' || this._state === 'refused'} @click=${() => this.session?.end()}>
             End session
           </button>
         </div>
       </header>
       ${
         this._control === 'granted'
-          ? html`<form
-              class="nav"
-              @submit=${(e: SubmitEvent) => this.#onNavigate(e)}
-              aria-label="Navigate the customer's tab"
-            >
-              <span>You have control.</span>
-              <button
-                type="button"
-                @click=${() => this.session?.act({ kind: 'navigate', to: 'back' })}
-                aria-label="Back"
-              >
-                ←
-              </button>
-              <button
-                type="button"
-                @click=${() => this.session?.act({ kind: 'navigate', to: 'forward' })}
-                aria-label="Forward"
-              >
-                →
-              </button>
-              <label for="nav-url" class="visually-hidden" style="position:absolute;left:-9999px"
-                >Go to a page on the customer's site</label
-              >
-              <input id="nav-url" name="url" type="text" placeholder="/path on the customer's site" .value=${path} />
-              <button type="submit">Go</button>
-            </form>`
+          ? html`<form class="nav" @submit=${(e: SubmitEvent) => this.#onNavigate(e)} aria-label="Navigate the customer's tab">
+            <span>You have control.</span>
+            <button type="button" @click=${() => this.session?.act({ kind: 'navigate', to: 'back' })} aria-label="Back">←</button>
+            <button type="button" @click=${() => this.session?.act({ kind: 'navigate', to: 'forward' })} aria-label="Forward">→</button>
+            <label for="nav-url" class="visually-hidden" style="position:absolute;left:-9999px">Go to a page on the customer's site</label>
+            <input id="nav-url" name="url" type="text" placeholder="/path on the customer's site" .value=${path} />
+            <button type="submit">Go</button>
+          </form>`
           : nothing
       }
       <div
@@ -641,9 +607,7 @@ export class CobrowseAgentView extends LitElement {
         >
           <svg aria-hidden="true"></svg>
         </div>
-        <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true">
-          <path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" />
-        </svg>
+        <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true"><path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" /></svg>
         ${!this._hasView || this._state === 'ended' || this._state === 'invalid' || this._state === 'refused' ? this.#renderNotice() : nothing}
         ${stale ? html`<div class="stale" role="status">Connection lost: this view may be out of date</div>` : nothing}
         ${this._paused ? html`<div class="stale" role="status">Paused by the customer</div>` : nothing}

@@ -21,19 +21,7 @@ import type {
 
 /** Line icons drawn inline: emoji depend on an emoji font the customer's system may not have. */
 function icon(path: ReturnType<typeof svg>) {
-  return html`<svg
-    aria-hidden="true"
-    viewBox="0 0 24 24"
-    width="20"
-    height="20"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="2"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-  >
-    ${path}
-  </svg>`;
+  return html`<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${path}</svg>`;
 }
 const ICON_EYE = icon(svg`<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>`);
 const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`);
@@ -86,7 +74,7 @@ export class CobrowseSession extends LitElement {
     dialog::backdrop {
       background: rgb(17 24 39 / 45%);
     }
-    [role='dialog'] {
+    [role=dialog] {
       border: 0;
       background: #fff;
       border-radius: 14px;
@@ -157,7 +145,7 @@ export class CobrowseSession extends LitElement {
       border: 0;
       overflow: visible;
     }
-    [popover][dir='rtl'] {
+    [popover][dir=rtl] {
       inset: auto auto 16px 16px;
     }
     .indicator {
@@ -205,10 +193,7 @@ export class CobrowseSession extends LitElement {
       font-size: 0.95rem;
     }
     .panel .code {
-      font:
-        700 2rem/1.2 ui-monospace,
-        Menlo,
-        monospace;
+      font: 700 2rem/1.2 ui-monospace, Menlo, monospace;
       letter-spacing: 0.08em;
       color: #111827;
     }
@@ -235,7 +220,7 @@ export class CobrowseSession extends LitElement {
       [popover] {
         inset: auto 8px 8px;
       }
-      [role='dialog'] {
+      [role=dialog] {
         padding: 18px;
       }
       .actions button {
@@ -739,8 +724,7 @@ export class CobrowseSession extends LitElement {
   }
 
   override render() {
-    return html`<div class="overlay" aria-hidden="true"></div>
-      ${this.#renderView()}`;
+    return html`<div class="overlay" aria-hidden="true"></div>${this.#renderView()}`;
   }
 
   #renderView() {
@@ -753,14 +737,7 @@ export class CobrowseSession extends LitElement {
     switch (this._view) {
       case 'idle':
         return this.supportButton
-          ? html`<button
-              type="button"
-              class="primary support"
-              part="support-button"
-              lang=${lang}
-              dir=${dir}
-              @click=${() => void this.requestSupportCode().catch(() => undefined)}
-            >
+          ? html`<button type="button" class="primary support" part="support-button" lang=${lang} dir=${dir} @click=${() => void this.requestSupportCode().catch(() => undefined)}>
               ${c.supportButton}
             </button>`
           : nothing;
@@ -776,68 +753,56 @@ export class CobrowseSession extends LitElement {
           @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#cancelSupportCode())}
         >
           <h2 id="code-title" tabindex="-1">${c.supportCodeTitle}</h2>
-          <p
-            class="code"
-            dir="ltr"
-            aria-label=${c.supportCodeLabel(this._supportCode.replace(/\s/g, '').split('').join(' '))}
-          >
-            ${this._supportCode}
-          </p>
+          <p class="code" dir="ltr" aria-label=${c.supportCodeLabel(this._supportCode.replace(/\s/g, '').split('').join(' '))}>${this._supportCode}</p>
           <p id="code-help">${c.supportCodeHelp}</p>
-          <div class="actions">
-            <button type="button" @click=${() => this.#cancelSupportCode()}>${c.cancel}</button>
-          </div>
+          <div class="actions"><button type="button" @click=${() => this.#cancelSupportCode()}>${c.cancel}</button></div>
         </div>`;
       case 'consent':
         return html`<dialog
-          class="modal"
-          role="dialog"
-          aria-modal="true"
-          aria-labelledby="consent-title"
-          aria-describedby="consent-list"
-          part="dialog"
-          lang=${lang}
-          dir=${dir}
-          @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
-          @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
-        >
-          <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
-          ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
-          <ul id="consent-list">
-            ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
-            <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
-            ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
-            <li>${ICON_STOP}<span>${c.consentStop}</span></li>
-          </ul>
-          <div class="actions">
-            <button type="button" @click=${() => this.#consentAnswer?.(false)}>${c.decline}</button>
-            <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>
-              ${c.allow}
-            </button>
-          </div>
-        </dialog>`;
+            class="modal"
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="consent-title"
+            aria-describedby="consent-list"
+            part="dialog"
+            lang=${lang}
+            dir=${dir}
+            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
+            @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#consentAnswer?.(false))}
+          >
+            <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
+            ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
+            <ul id="consent-list">
+              ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
+              <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
+              ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
+              <li>${ICON_STOP}<span>${c.consentStop}</span></li>
+            </ul>
+            <div class="actions">
+              <button type="button" @click=${() => this.#consentAnswer?.(false)}>${c.decline}</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#onAllow()}>${c.allow}</button>
+            </div>
+          </dialog>`;
       case 'control-prompt':
         return html`<dialog
-          class="modal"
-          role="dialog"
-          aria-modal="true"
-          aria-labelledby="control-title"
-          aria-describedby="control-text"
-          part="dialog"
-          lang=${lang}
-          dir=${dir}
-          @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
-          @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
-        >
-          <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
-          <p id="control-text">${c.controlText}</p>
-          <div class="actions">
-            <button type="button" @click=${() => this.#controlAnswer?.(false)}>${c.deny}</button>
-            <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>
-              ${c.allowControl}
-            </button>
-          </div>
-        </dialog>`;
+            class="modal"
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="control-title"
+            aria-describedby="control-text"
+            part="dialog"
+            lang=${lang}
+            dir=${dir}
+            @cancel=${(e: Event) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
+            @keydown=${(e: KeyboardEvent) => this.#onDialogKeydown(e, () => this.#controlAnswer?.(false))}
+          >
+            <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
+            <p id="control-text">${c.controlText}</p>
+            <div class="actions">
+              <button type="button" @click=${() => this.#controlAnswer?.(false)}>${c.deny}</button>
+              <button type="button" class="primary" part="primary-button" @click=${() => this.#controlAnswer?.(true)}>${c.allowControl}</button>
+            </div>
+          </dialog>`;
       case 'ended':
       case 'error':
         return html`<div class="toast" role="status" lang=${lang} dir=${dir}>${this._message}</div>`;
@@ -865,15 +830,7 @@ export class CobrowseSession extends LitElement {
 
   #renderIndicator(c: Catalog, lang: Language, dir: 'rtl' | 'ltr') {
     const waiting = this._view !== 'live' || this._paused;
-    return html`<div
-      class="indicator"
-      part="indicator"
-      role="region"
-      aria-label=${c.region}
-      popover="manual"
-      lang=${lang}
-      dir=${dir}
-    >
+    return html`<div class="indicator" part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${lang} dir=${dir}>
       <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
       <span role="status">${this.#indicatorLabel(c)}</span>
       ${this._controlGranted ? html`<button type="button" @click=${() => this.#session?.revokeControl()}>${c.takeBack}</button>` : nothing}

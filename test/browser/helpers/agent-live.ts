@@ -21,12 +21,11 @@ export interface LiveAgent {
 
 /** The agent's element in a 960×640 box, as a support desk would embed it. */
 export async function mountAgentView(token: string): Promise<CobrowseAgentView> {
-  const box = await fixture<HTMLDivElement>(
-    html`<div style="width:960px;height:640px;display:flex;flex-direction:column">
-      <button id="before-view" type="button">Before the view</button>
-      <cobrowse-agent-view style="flex:1" server=${SERVER_URL} token=${token}></cobrowse-agent-view>
-    </div>`,
-  );
+  const box =
+    await fixture<HTMLDivElement>(html`<div style="width:960px;height:640px;display:flex;flex-direction:column">
+    <button id="before-view" type="button">Before the view</button>
+    <cobrowse-agent-view style="flex:1" server=${SERVER_URL} token=${token}></cobrowse-agent-view>
+  </div>`);
   const view = box.querySelector('cobrowse-agent-view');
   if (!view) throw new Error('the agent view was not mounted');
   await view.updateComplete;
