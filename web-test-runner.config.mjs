@@ -1,10 +1,12 @@
 // Browser tests: real elements in Debian's Chromium (CHROME_PATH overrides the path).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import pixelmatch from 'pixelmatch';
+import { PNG } from 'pngjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { BROWSER_BUILD_OPTIONS } from './scripts/esbuild-aliases.mjs';
@@ -125,9 +127,48 @@ function apiProxy(state) {
 }
 
 /**
- * `executeServerCommand('cobrowse-screenshot', { path, selector? })`: a PNG of
- * the page (or one element), written to `path` only when under the size limit
- * and either missing or UPDATE_SCREENSHOTS=1.
+ * Compares a fresh screenshot with the committed one, pixel by pixel
+ * (pixelmatch; anti-aliasing differences ignored). A differing shot is written
+ * to test/artifacts/diff/ with a diff image beside it, for a person to look at.
+ */
+function compareWithCommitted(file, png) {
+  const expected = PNG.sync.read(readFileSync(file));
+  const actual = PNG.sync.read(png);
+  const totalPixels = actual.width * actual.height;
+  const sameSize = expected.width === actual.width && expected.height === actual.height;
+  let differentPixels = totalPixels;
+  let diff;
+  if (sameSize) {
+    diff = new PNG({ width: actual.width, height: actual.height });
+    differentPixels = pixelmatch(expected.data, actual.data, diff.data, actual.width, actual.height, {
+      threshold: 0.1,
+    });
+  }
+  if (differentPixels > 0) {
+    const dir = join(root, 'test', 'artifacts', 'diff');
+    mkdirSync(dir, { recursive: true });
+    const name = file
+      .split('/')
+      .pop()
+      .replace(/\.png$/, '');
+    writeFileSync(join(dir, `${name}.actual.png`), png);
+    if (diff) writeFileSync(join(dir, `${name}.diff.png`), PNG.sync.write(diff));
+  }
+  return {
+    sameSize,
+    expectedSize: `${expected.width}x${expected.height}`,
+    actualSize: `${actual.width}x${actual.height}`,
+    differentPixels,
+    ratio: differentPixels / totalPixels,
+  };
+}
+
+/**
+ * `executeServerCommand('cobrowse-screenshot', { path, selector?, compareWith? })`:
+ * a PNG of the page (or one element) compared with the committed PNG at
+ * `compareWith ?? path` (see test/browser/helpers/screenshots.ts). The committed
+ * file is written only when missing or with UPDATE_SCREENSHOTS=1, so an
+ * ordinary run leaves the work tree clean.
  */
 function screenshotCommand() {
   return {
@@ -136,14 +177,14 @@ function screenshotCommand() {
       if (command !== 'cobrowse-screenshot') return undefined;
       const page = session.browser.getPage(session.id);
       const target = payload.selector ? page.locator(payload.selector).first() : page;
-      const png = await target.screenshot({ type: 'png', animations: 'disabled' });
+      const png = await target.screenshot({ type: 'png', animations: 'disabled', caret: 'hide' });
       const maxBytes = payload.maxBytes ?? 100 * 1024;
-      // Committed screenshots are refreshed on request (UPDATE_SCREENSHOTS=1) or when missing,
-      // so an ordinary test run leaves the work tree clean.
-      const file = join(root, payload.path);
-      const saved = png.byteLength < maxBytes && (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(file));
+      const file = join(root, payload.compareWith ?? payload.path);
+      const fits = png.byteLength < maxBytes;
+      const saved = !payload.compareWith && fits && (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(file));
       if (saved) writeFileSync(file, png);
-      return { bytes: png.byteLength, saved, fits: png.byteLength < maxBytes };
+      const comparison = saved ? undefined : compareWithCommitted(file, png);
+      return { bytes: png.byteLength, saved, fits, comparison };
     },
   };
 }

@@ -80,7 +80,8 @@ export class CobrowseSession extends LitElement {
       border-radius: 14px;
       box-shadow: 0 24px 60px rgb(0 0 0 / 30%);
       max-width: 440px;
-      width: 100%;
+      /* A margin on every side at 360 px: the modal dialog's box is the viewport's width. */
+      width: calc(100% - 32px);
       max-height: calc(100dvh - 32px);
       overflow: auto;
       padding: 24px;

@@ -6,7 +6,8 @@
  * input from the test runner (Playwright), not synthetic events.
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand, resetMouse, sendMouse, setViewport } from '@web/test-runner-commands';
+import { resetMouse, sendMouse, setViewport } from '@web/test-runner-commands';
+import { expectScreenshot } from './helpers/screenshots.js';
 import { windowScroll } from './helpers/agent-frames.js';
 import { goLive, receivedOf, type LiveAgent } from './helpers/agent-live.js';
 import { until } from './helpers/agent-server.js';
@@ -196,13 +197,6 @@ describe('agent view guidance tools', () => {
     await sendMouse({ type: 'up' });
     await live.customer.waitFor((m) => m.t === 'annotation');
     await mouseToPage(live.view, 600, 120);
-    const shot = await executeServerCommand<
-      { bytes: number; saved: boolean; fits: boolean },
-      { path: string; selector: string }
-    >('cobrowse-screenshot', {
-      path: 'test/artifacts/agent-live.png',
-      selector: 'cobrowse-agent-view',
-    });
-    expect(shot?.fits, `screenshot is ${shot?.bytes} bytes`).to.equal(true);
+    await expectScreenshot('test/artifacts/agent-live.png', { selector: 'cobrowse-agent-view' });
   });
 });

@@ -4,7 +4,8 @@
  * the decline; the dialog works with the keyboard alone and on a phone.
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { expectScreenshot, screenshot } from './helpers/screenshots.js';
 import type { CobrowseSession } from '../../client/cobrowse-session.js';
 import { SimulatedAgent } from './helpers/customer-agent.js';
 import {
@@ -273,11 +274,13 @@ describe('customer consent', () => {
     ] as const) {
       await setViewport({ width, height });
       await new Promise((resolve) => requestAnimationFrame(resolve));
-      const shot = await executeServerCommand<{ bytes: number; saved: boolean; fits: boolean }, { path: string }>(
-        'cobrowse-screenshot',
-        { path: `test/artifacts/${name}.png` },
-      );
-      expect(shot.bytes, `${name}.png size`).to.be.greaterThan(1000);
+      await expectScreenshot(`test/artifacts/${name}.png`);
     }
+    // Control for the comparison: the 360 px prompt, compared with the desktop one, differs.
+    const control = await screenshot({
+      path: 'test/artifacts/consent-360.png',
+      compareWith: 'test/artifacts/consent-desktop.png',
+    });
+    expect(control.comparison?.sameSize, 'a 360 px shot is not the size of the desktop one').to.equal(false);
   });
 });

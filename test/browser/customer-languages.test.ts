@@ -7,7 +7,8 @@
  * zoom (a 1280 px window at 200 % is 640 CSS px wide) go to test/artifacts/.
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand, setViewport } from '@web/test-runner-commands';
+import { setViewport } from '@web/test-runner-commands';
+import { DEFAULT_TOLERANCE, expectScreenshot, screenshot } from './helpers/screenshots.js';
 import type { CobrowseSession } from '../../client/cobrowse-session.js';
 import { SESSION_SRC, createTestSession, dialogOf, shadow, until } from './helpers/customer-page.js';
 
@@ -83,10 +84,23 @@ describe('customer languages', () => {
         await element.updateComplete;
         const box = dialog.getBoundingClientRect();
         expect(box.right, `dialog inside a ${width} px viewport`).to.be.at.most(width + 0.5);
-        await executeServerCommand('cobrowse-screenshot', { path: `test/artifacts/consent-${lang}-${name}.png` });
+        await expectScreenshot(`test/artifacts/consent-${lang}-${name}.png`);
       }
     });
   }
+
+  it('the screenshot comparison tells two languages apart (control for the comparisons above)', async () => {
+    element = await offerIn('en');
+    await until(() => buttonLabels(element!).includes(ALLOW.en ?? '?'), 'the English prompt');
+    await setViewport({ width: 1280, height: 800 });
+    await element.updateComplete;
+    const control = await screenshot({
+      path: 'test/artifacts/consent-en-1280.png',
+      compareWith: 'test/artifacts/consent-de-1280.png',
+    });
+    expect(control.comparison?.sameSize, 'same viewport, same size').to.equal(true);
+    expect(control.comparison!.ratio, 'share of pixels that differ').to.be.greaterThan(DEFAULT_TOLERANCE);
+  });
 
   it("falls back to the page's lang, and to English for a language it does not ship", async () => {
     document.documentElement.setAttribute('lang', 'de-AT');

@@ -6,7 +6,8 @@
  * captured.
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand, setViewport } from '@web/test-runner-commands';
+import { setViewport } from '@web/test-runner-commands';
+import { expectScreenshot } from './helpers/screenshots.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { goLive, grantControl, type LiveSession } from './helpers/customer-live.js';
 import {
@@ -219,20 +220,10 @@ describe('customer live session', () => {
     const indicator = shadow(live.element).querySelector('.indicator')!;
     expect(indicator.getAttribute('role')).to.equal('region');
     expect(indicator.getAttribute('aria-label')).to.equal('Screen sharing');
-    const shot = await executeServerCommand<
-      { bytes: number; saved: boolean; fits: boolean },
-      { path: string; selector: string }
-    >('cobrowse-screenshot', {
-      path: 'test/artifacts/indicator-live.png',
-      selector: '.indicator',
-    });
-    expect(shot.bytes).to.be.greaterThan(500);
+    await expectScreenshot('test/artifacts/indicator-live.png', { selector: '.indicator' });
     await grantControl(live);
     await until(() => indicatorText(live!.element) === 'Dana is controlling this tab', 'the control indicator');
-    await executeServerCommand('cobrowse-screenshot', {
-      path: 'test/artifacts/indicator-control.png',
-      selector: '.indicator',
-    });
+    await expectScreenshot('test/artifacts/indicator-control.png', { selector: '.indicator' });
     // On a phone the longest indicator (control + two buttons) still fits the screen.
     await setViewport({ width: 360, height: 740 });
     await new Promise((resolve) => requestAnimationFrame(resolve));
