@@ -6,6 +6,10 @@
  * be recognised as a card number or SSN.
  */
 
+import type { CaptureRun } from './capture-run.js';
+import { localNameOf } from './dom-read.js';
+import type { Serializer } from './serialize.js';
+
 /** Input types whose value is not typed as text. */
 const UNTYPED_INPUTS: ReadonlySet<string> = new Set([
   'checkbox',
@@ -19,7 +23,6 @@ const UNTYPED_INPUTS: ReadonlySet<string> = new Set([
   'file',
   'hidden',
 ]);
-import { localNameOf } from './dom-read.js';
 
 /** Whether focus in `el` means the customer may be typing text into it. */
 export function isTypingTarget(el: Element): boolean {
@@ -27,4 +30,47 @@ export function isTypingTarget(el: Element): boolean {
   if (tag === 'textarea') return true;
   if (tag === 'input') return !UNTYPED_INPUTS.has(((el as HTMLInputElement).type ?? 'text').toLowerCase());
   return (el as HTMLElement).isContentEditable === true;
+}
+
+/**
+ * Follows which field the customer types in. While one has focus every
+ * digit sent is masked; when focus leaves it (or moves to another field),
+ * what went out that way is masked again by the normal rule and sent.
+ */
+export class TypingWatch {
+  /** The field the customer types in (undefined: not looked at yet). */
+  #target: Element | null | undefined = undefined;
+  readonly #focused: () => Element | null;
+  readonly #isOwnUi: (node: Node) => boolean;
+
+  constructor(focused: () => Element | null, isOwnUi: (node: Node) => boolean) {
+    this.#focused = focused;
+    this.#isOwnUi = isOwnUi;
+  }
+
+  /** A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole. */
+  snapshotStarted(serializer: Serializer): void {
+    this.#target = this.#targetNow();
+    serializer.strictWithin = this.#target;
+  }
+
+  /** At each flush: strict masking while typing; what went out strictly is settled once typing stops. */
+  update(run: CaptureRun, queueInput: (el: Element) => void): void {
+    const target = this.#targetNow();
+    const serializer = run.serializer;
+    serializer.strictWithin = null;
+    if (target !== this.#target) {
+      this.#target = target;
+      const sent = serializer.takeStrictSent();
+      serializer.settle(sent);
+      run.collector.recheck(sent);
+      for (const el of sent.forms) queueInput(el);
+    }
+    serializer.strict = target !== null;
+  }
+
+  #targetNow(): Element | null {
+    const focused = this.#focused();
+    return focused !== null && !this.#isOwnUi(focused) && isTypingTarget(focused) ? focused : null;
+  }
 }

@@ -1,0 +1,42 @@
+/** What the capture engine is given, and the counters it reports (capture-engine.ts). */
+import type { ChannelMessage } from '../../shared/protocol.js';
+import type { MaskConfig } from './mask-dom.js';
+
+export interface CaptureEngineOptions {
+  /** The window whose document is captured. */
+  window: Window;
+  /** Hands a message to the transport; false means its queue is full (backpressure) and the message was not taken. */
+  send: (message: ChannelMessage) => boolean;
+  /** Integrator masking options (extra mask and block selectors). */
+  mask?: Partial<MaskConfig>;
+  /** Target duration of one snapshot slice, in ms (default 8). */
+  sliceBudgetMs?: number;
+  /** Our own UI (consent prompt, guidance overlay): never captured. */
+  isOwnUi?: (node: Node) => boolean;
+  /** The page cannot be shared (a snapshot failed, or flushes keep failing): the agent's view is not live. `reason` is the error's message. */
+  onFailure?: (reason: string) => void;
+}
+
+export interface CaptureStats {
+  /** Messages `send` accepted. */
+  framesSent: number;
+  /** Messages `send` refused (backpressure) or threw on. */
+  framesRejected: number;
+  /** Snapshots completed (final part sent). */
+  snapshots: number;
+  /** Snapshot parts sent, one per time slice. */
+  snapshotParts: number;
+  /** Parts of the last completed snapshot. */
+  lastSnapshotParts: number;
+  mutationBatches: number;
+  /** Node ids handed out in the current run. */
+  nodes: number;
+  /** Errors caught inside our hooks (never rethrown into the page). */
+  errors: number;
+  /** The mirror missed frames and needs a fresh snapshot once the transport drains. */
+  dirty: boolean;
+  /** Event listeners currently installed. */
+  listeners: number;
+  /** Documents and shadow roots currently observed. */
+  observedRoots: number;
+}

@@ -1,0 +1,39 @@
+/**
+ * The prototype methods the engine patches in each captured window (the top
+ * window, then each same-origin iframe's): stylesheet edits, form value
+ * setters, the top layer, and attachShadow. Each hook only notes what
+ * changed; PrototypePatches guards it and restores the originals on stop.
+ */
+import { patchFormSetters } from './events.js';
+import type { PrototypePatches } from './patches.js';
+import { isShadowRoot } from './serialize.js';
+import { patchStylesheets } from './stylesheets.js';
+import { patchTopLayer } from './top-layer.js';
+
+export interface WindowHooks {
+  sheetChanged: (sheet: CSSStyleSheet) => void;
+  adoptedChanged: () => void;
+  /** A form control's value, checked state or selection was set by script. */
+  formSet: (el: Element) => void;
+  /** An element entered or left the top layer (dialog, popover, fullscreen). */
+  topLayer: (el: Element) => void;
+  /** An open shadow root was attached to `host`. */
+  shadowAttached: (host: Node, root: ShadowRoot) => void;
+}
+
+export function patchCapturedWindow(
+  win: Window & typeof globalThis,
+  patches: PrototypePatches,
+  hooks: WindowHooks,
+): void {
+  patchStylesheets(win, patches, { sheetChanged: hooks.sheetChanged, adoptedChanged: hooks.adoptedChanged });
+  patchFormSetters(win, patches, hooks.formSet);
+  patchTopLayer(win, patches, hooks.topLayer);
+  const elementProto = win.Element?.prototype;
+  if (elementProto === undefined) return;
+  patches.patchMethod(elementProto, 'attachShadow', (host, _args, root) => {
+    if (typeof root !== 'object' || root === null || !isShadowRoot(root as Node)) return;
+    if ((root as ShadowRoot).mode !== 'open') return;
+    hooks.shadowAttached(host as Node, root as ShadowRoot);
+  });
+}
