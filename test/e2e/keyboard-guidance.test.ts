@@ -9,16 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import {
-  agentStatus,
-  mirrorElement,
-  mirrorFrame,
-  newSession,
-  offer,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
-import { until } from './helpers/live-control.js';
+import { mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
+import { liveSession, until } from './helpers/live-control.js';
 
 let harness: Harness;
 let customer: Page;
@@ -26,15 +18,7 @@ let agent: Page;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const session = await newSession(harness, { agentName: 'Dana' });
-  customer = await harness.customerBrowser.newPage();
-  await customer.goto(`${harness.shop.url}/checkout`);
-  await offer(customer, session.inviteCode);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  agent = await harness.agentBrowser.newPage();
-  await agent.goto(session.agentLink);
-  await until(async () => (await agentStatus(agent)) === 'Live', 'the agent to be live');
-  await until(async () => (await mirrorElement(agent, '#title'))?.text === 'Checkout', 'the mirror');
+  ({ customer, agent } = await liveSession(harness, '/checkout', 'Checkout'));
 }, 60_000);
 
 afterAll(async () => {

@@ -7,7 +7,8 @@
  * check does see a navigation when there is one).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentStatus, mirrorElement, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { liveWithControl } from './helpers/live-control.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -20,18 +21,7 @@ describe('remote navigation guard', () => {
     // The integrator allows one other origin on every page (here the server's: another port, another origin).
     harness = await startHarness({}, {}, { navigationOrigins: (serverUrl) => serverUrl });
     const h = harness;
-    const session = await newSession(h, { agentName: 'Dana' });
-    const customer = await h.customerBrowser.newPage();
-    await customer.goto(`${h.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    const agent = await h.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
-    await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 }).toBe('Checkout');
-    await agent.getByRole('button', { name: 'Request control' }).click();
-    await customer.getByRole('button', { name: 'Allow control' }).click();
-    await agent.getByRole('button', { name: 'Release control' }).waitFor();
+    const { customer, agent } = await liveWithControl(h, '/checkout', 'Checkout');
     await agent.evaluate(() => {
       const answers: unknown[] = [];
       (window as unknown as { __answers: unknown[] }).__answers = answers;

@@ -10,16 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import {
-  agentStatus,
-  mirrorElement,
-  mirrorFrame,
-  newSession,
-  offer,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
+import { mirrorElement, mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
 import { expectedValue, type KeyStep } from './helpers/keyboard-model.js';
+import { liveWithControl, until } from './helpers/live-control.js';
 
 let harness: Harness;
 let customer: Page;
@@ -27,31 +20,8 @@ let agent: Page;
 
 beforeAll(async () => {
   harness = await startHarness();
-  const session = await newSession(harness, { agentName: 'Dana' });
-  customer = await harness.customerBrowser.newPage();
-  await customer.goto(`${harness.shop.url}/form`);
-  await offer(customer, session.inviteCode);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  agent = await harness.agentBrowser.newPage();
-  await agent.goto(session.agentLink);
-  await until(async () => (await agentStatus(agent)) === 'Live', 'the agent to be live');
-  await until(
-    async () => (await mirrorElement(agent, '#title'))?.text === 'Delivery details',
-    'the mirror to show the form',
-  );
-  await agent.getByRole('button', { name: 'Request control' }).click();
-  await customer.getByRole('button', { name: 'Allow control' }).click();
-  await agent.getByRole('button', { name: 'Release control' }).waitFor();
+  ({ customer, agent } = await liveWithControl(harness, '/form', 'Delivery details'));
 }, 60_000);
-
-/** Polls `check` (outside a test, where expect.poll is not available). */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 afterAll(async () => {
   await harness?.close();
