@@ -81,10 +81,6 @@ async function handled(socket: TestSocket): Promise<void> {
 
 describe('audit kinds x roles against the real hub', () => {
   const kinds = Object.keys(MAY_REPORT) as Kind[];
-  it('covers every kind of the protocol', () => {
-    expect(kinds.length).toBe(12);
-  });
-
   for (const kind of kinds) {
     for (const role of ['customer', 'agent'] as const) {
       const allowed = MAY_REPORT[kind][role];
