@@ -11,6 +11,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { BROWSER_BUILD_OPTIONS } from './scripts/esbuild-aliases.mjs';
 import { browserBundleOptions } from './scripts/esbuild-browser-options.mjs';
+import { pixelCompareCommand } from './test/browser/plugins/pixel-compare.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
@@ -198,6 +199,7 @@ export default {
   plugins: [
     cobrowseTestServer(serverState),
     screenshotCommand(),
+    pixelCompareCommand(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],
   concurrency: 1,

@@ -286,6 +286,7 @@ export class PageModel {
         return { kind: 'top' };
       case 'selection':
       case 'media':
+      case 'canvas':
         return { kind: 'other' };
     }
   }

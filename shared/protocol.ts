@@ -404,6 +404,30 @@ export const topLayerFrame = z.strictObject({
   layer: z.array(z.strictObject({ id: nodeId, k: z.enum(['modal', 'popover', 'fullscreen']) })).check(z.maxLength(64)),
 });
 
+/** Canvas images travel as these formats only (the mirror decodes them as images, never as anything else). */
+export const CANVAS_IMAGE_TYPES = ['image/webp', 'image/png', 'image/jpeg'] as const;
+/** Largest canvas image one frame may carry. */
+export const MAX_CANVAS_IMAGE_BYTES = 1024 * 1024;
+const canvasSide = z.number().check(z.int(), z.positive(), z.lte(8_192));
+
+/**
+ * The pixels of a canvas (2D or WebGL) as a compressed image, sent when they
+ * changed, at a bounded rate. Never for a canvas inside a masked or blocked
+ * region (client/capture/canvas.ts); the mirror shows it in the canvas's box.
+ */
+export const canvasFrame = z.strictObject({
+  t: z.literal('canvas'),
+  ...domFrame,
+  id: nodeId,
+  /** The image's size in pixels. */
+  w: canvasSide,
+  h: canvasSide,
+  type: z.enum(CANVAS_IMAGE_TYPES),
+  img: z
+    .instanceof(Uint8Array)
+    .check(z.refine((bytes) => bytes.byteLength > 0 && bytes.byteLength <= MAX_CANVAS_IMAGE_BYTES)),
+});
+
 /** A pointer position in page coordinates (either side's pointer). */
 export const pointerMessage = z.strictObject({
   t: z.literal('pointer'),
@@ -532,6 +556,7 @@ export const DOM_FRAME_TYPES = [
   'media',
   'nav',
   'top',
+  'canvas',
 ] as const;
 
 export const channelMessage = z.discriminatedUnion('t', [
@@ -562,6 +587,7 @@ export const channelMessage = z.discriminatedUnion('t', [
   errorMessage,
   actionAckMessage,
   inputConflictMessage,
+  canvasFrame,
 ]);
 export type ChannelMessage = z.infer<typeof channelMessage>;
 export type DomFrame = Extract<ChannelMessage, { t: (typeof DOM_FRAME_TYPES)[number] }>;

@@ -20,6 +20,12 @@ export class MirrorStyles {
     this.#own = new MirrorSheets();
   }
 
+  /** The mirror's own sheet of `doc` (canvas images add their rules to it). */
+  ownSheet(doc: Document): CSSStyleSheet | null {
+    const view = doc.defaultView;
+    return view === null ? null : this.#own.for(doc, view as Window & typeof globalThis);
+  }
+
   /** Adopts the customer's sheets on a document or shadow root, then the mirror's own. */
   setAdopted(root: Document | ShadowRoot, cssTexts: readonly string[]): void {
     setAdoptedSheets(root, cssTexts, this.#own, (text) => mirrorCss(text, this.#ctx));

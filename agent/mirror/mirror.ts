@@ -18,6 +18,7 @@ import { applyFormState, type BuildContext } from './build-node.js';
 import { applyMedia, applySelection } from './state-frames.js';
 import { HoverChain } from './hover.js';
 import { TopLayerReplay } from './top-layer.js';
+import { CanvasPixels } from './canvas.js';
 import { FOCUS_ATTRIBUTE } from './masked-style.js';
 import { PageUrls } from './page-urls.js';
 import { isDocument, isElement, rootsWithDoctype } from './dom-nodes.js';
@@ -95,6 +96,7 @@ export class Mirror {
   #resizeObserver: ResizeObserver | null = null;
   readonly #hover = new HoverChain();
   readonly #topLayer = new TopLayerReplay();
+  readonly #canvas = new CanvasPixels();
   #focusedId: number | null = null;
   #viewport: MirrorViewport = { w: 0, h: 0, dpr: 1 };
   #url = '';
@@ -194,6 +196,11 @@ export class Mirror {
     return this.#scroll.window;
   }
 
+  /** Canvas images still being decoded (tests wait for 0). */
+  get pendingCanvasImages(): number {
+    return this.#canvas.pending;
+  }
+
   /** The customer's page URL and title as last reported. */
   get page(): Readonly<{ url: string; title: string }> {
     return { url: this.#url, title: this.#title };
@@ -254,6 +261,7 @@ export class Mirror {
     this.#order.destroy();
     this.#resizeObserver?.disconnect();
     this.#resizeObserver = null;
+    this.#canvas.reset();
     this.#nodes.clear();
     this.#scroll.clear();
     this.#incremental = null;
@@ -315,6 +323,10 @@ export class Mirror {
       case 'nav':
         this.#setPage(frame.url, frame.title);
         return;
+      case 'canvas':
+        if (!this.#canvas.apply(frame, this.#nodes.get(frame.id), (el) => this.#styles.ownSheet(el.ownerDocument)))
+          this.#stats.unknownTargets++;
+        return;
     }
   }
 
@@ -360,6 +372,7 @@ export class Mirror {
     this.#scroll.reset();
     this.#hover.clear();
     this.#topLayer.reset();
+    this.#canvas.reset();
     this.#focusedId = null;
     this.#setPage(first.url, first.title);
     this.#setViewport(first.vw, first.vh, first.dpr);

@@ -37,6 +37,7 @@ import { SliceYield } from './slice-yield.js';
 import { patchCapturedWindow } from './window-patches.js';
 import type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
 import { snapshotBody } from './snapshot-frame.js';
+import { CanvasCapture, type CanvasStats } from './canvas.js';
 
 export type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
 
@@ -76,6 +77,7 @@ export class CaptureEngine {
   readonly #patches: PrototypePatches;
   readonly #events: EventCapture;
   readonly #sheets: SheetReader;
+  readonly #canvas: CanvasCapture;
   readonly #stats = { snapshots: 0, snapshotParts: 0, lastSnapshotParts: 0, mutationBatches: 0 };
   #state: Lifecycle = { phase: 'idle' };
   #run: CaptureRun;
@@ -142,6 +144,22 @@ export class CaptureEngine {
     });
     this.#typing = new TypingWatch(() => this.#events.focusedElement(), this.#isOwnUi);
     this.#run = this.#newRun();
+    this.#canvas = new CanvasCapture(
+      {
+        window: this.#win,
+        decide: (el) => this.#run.serializer.decideNow(el),
+        idOf: (el) => this.#run.ids.idOf(el),
+        canSend: () => this.#state.phase === 'running' && !this.#state.snapshotting && !this.#sender.blocked,
+        send: (frame) => this.#sender.sendDom(frame),
+        onError: (error) => this.#errors.caught(error),
+      },
+      options.canvas,
+    );
+  }
+
+  /** Canvas pixel counters (bytes sent, unchanged samples, budget). */
+  get canvasStats(): Readonly<CanvasStats> {
+    return { ...this.#canvas.stats };
   }
 
   /** Counters for monitoring and tests. */
@@ -181,6 +199,7 @@ export class CaptureEngine {
       this.#events.attachWindow(this.#win);
       running.slices = new SliceYield(this.#win);
       running.formTimer = this.#win.setInterval(() => this.#checkFormControls(), FORM_CHECK_MS);
+      this.#canvas.start();
     } catch (error) {
       this.#errors.caught(error);
     }
@@ -238,6 +257,7 @@ export class CaptureEngine {
     this.#run.collector.clear();
     this.#schedule.cancel();
     this.#formWatch.clear();
+    this.#canvas.stop();
   }
 
   #newRun(): CaptureRun {
@@ -256,6 +276,7 @@ export class CaptureEngine {
         this.#events.rememberForm(el, state);
       },
       mediaPlaying: (el) => this.#events.queueMedia(el),
+      canvasSerialized: (el) => this.#canvas.track(el),
       snapshotting: () => this.#state.phase === 'running' && this.#state.snapshotting,
     });
   }
@@ -274,6 +295,7 @@ export class CaptureEngine {
     this.#roots.clear();
     this.#events.resetRun();
     this.#formWatch.clear();
+    this.#canvas.newRun();
     const run = (this.#run = this.#newRun());
     // A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole.
     this.#typing.snapshotStarted(run.serializer);

@@ -1,6 +1,7 @@
 /** What the capture engine is given, and the counters it reports (capture-engine.ts). */
 import type { ChannelMessage } from '../../shared/protocol.js';
 import type { MaskConfig } from './mask-dom.js';
+import type { CanvasOptions } from './canvas.js';
 
 export interface CaptureEngineOptions {
   /** The window whose document is captured. */
@@ -15,6 +16,8 @@ export interface CaptureEngineOptions {
   isOwnUi?: (node: Node) => boolean;
   /** The page cannot be shared (a snapshot failed, or flushes keep failing): the agent's view is not live. `reason` is the error's message. */
   onFailure?: (reason: string) => void;
+  /** Canvas pixels: off switch, bytes-per-second budget, rate (canvas.ts). */
+  canvas?: CanvasOptions;
 }
 
 export interface CaptureStats {

@@ -28,6 +28,8 @@ export interface CaptureRunOptions {
   formSerialized: (el: Element, state: FormState, watch: boolean) => void;
   /** A playing media element went out (outside a snapshot: its state follows at once). */
   mediaPlaying: (el: Element) => void;
+  /** A canvas went out (not blocked): its pixels may follow (canvas.ts). */
+  canvasSerialized: (el: Element) => void;
   /** True while this run's snapshot is being walked. */
   snapshotting: () => boolean;
 }
@@ -74,6 +76,8 @@ export class CaptureRun {
       const tag = record.tag;
       if (tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'option') {
         this.#o.formSerialized(node as Element, pickFormState(record), tag !== 'option');
+      } else if (tag === 'canvas') {
+        if (record.blk === undefined) this.#o.canvasSerialized(node as Element);
       } else if ((tag === 'video' || tag === 'audio') && !(node as HTMLMediaElement).paused) {
         if (this.#o.snapshotting()) this.playingMedia.push(node as Element);
         else this.#o.mediaPlaying(node as Element);

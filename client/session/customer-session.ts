@@ -15,6 +15,7 @@ import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { markStage } from '../../shared/stage-marks.js';
 import { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
+import { canvasOptionsFrom } from '../capture/canvas.js';
 import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { GuidanceOverlay } from './guidance-overlay.js';
@@ -229,6 +230,7 @@ export class CustomerSession implements SessionHandle {
         return sent;
       },
       mask: this.#maskConfig,
+      canvas: canvasOptionsFrom(host.uiRoot),
       isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
       onFailure: (reason) => {
         const message = `The customer's page could not be shared: ${reason}`;

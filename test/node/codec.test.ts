@@ -76,6 +76,7 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
       { id: 30, k: 'popover' },
     ],
   },
+  canvas: { t: 'canvas', seq: 10, id: 15, w: 2, h: 1, type: 'image/webp', img: new Uint8Array([82, 73, 70, 70]) },
   pointer: { t: 'pointer', x: 10.5, y: -3, click: true },
   highlight: { t: 'highlight', id: 7, label: 'This box' },
   annotation: { t: 'annotation', id: 'a1', shape: 'path', points: [0, 0, 10.5, 20, 30, 40], color: '#ff00aa' },

@@ -7,6 +7,7 @@
  */
 import { CaptureEngine } from '../../../client/capture/capture-engine.js';
 import type { MaskConfig } from '../../../client/capture/mask-dom.js';
+import type { CanvasOptions } from '../../../client/capture/canvas.js';
 import { Mirror } from '../../../agent/mirror/mirror.js';
 import { LINK_STAND_IN_ATTRIBUTE, MIRROR_CSP } from '../../../agent/mirror/build-node.js';
 import { INERT_TAG, SHADOW_FALLBACK_TAG } from '../../../agent/mirror/masked-style.js';
@@ -87,7 +88,11 @@ export function allRoots(roots: (Document | ShadowRoot)[]): (Document | ShadowRo
 
 export interface PipelineOptions {
   mask?: Partial<MaskConfig>;
+  canvas?: CanvasOptions;
 }
+
+/** The element that holds the mirror's iframe (for Playwright locators). */
+export const MIRROR_CONTAINER_ID = 'mirror-container';
 
 /** Customer page → CaptureEngine → codec and chunks → Mirror, all in this page. */
 export class Pipeline {
@@ -114,6 +119,7 @@ export class Pipeline {
     this.customer = customer;
     this.container = document.createElement('div');
     this.container.style.cssText = 'display:block;position:relative;';
+    this.container.id = MIRROR_CONTAINER_ID;
     document.body.append(this.container);
     this.mirror = new Mirror({
       container: this.container,
@@ -124,6 +130,7 @@ export class Pipeline {
       window: customer.win,
       send: (message) => this.#transmit(message),
       ...(options.mask ? { mask: options.mask } : {}),
+      ...(options.canvas ? { canvas: options.canvas } : {}),
     });
   }
 
