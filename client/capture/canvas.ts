@@ -36,17 +36,16 @@ export interface CanvasOptions {
   maxSide?: number;
 }
 
+/** What the capture engine lends the canvas sampler. */
 export interface CanvasCaptureHooks {
   window: Window;
-  /** The canvas's masking decision now (the serializer's rule). */
-  decide: (canvas: Element) => MaskDecision;
-  /** The canvas's node id in the current run, if it is captured. */
-  idOf: (canvas: Element) => number | undefined;
-  /** Whether DOM frames can go out now (not snapshotting, not under backpressure). */
-  canSend: () => boolean;
-  /** Sends the frame as a DOM frame; false when it was refused. */
-  send: (frame: CanvasFrame) => boolean;
-  onError: (error: unknown) => void;
+  /** The current capture run: node ids and the masking decision (the serializer's rule). */
+  run: () => { ids: { idOf(node: Node): number | undefined }; serializer: { decideNow(el: Element): MaskDecision } };
+  /** The engine is capturing and not walking a snapshot. */
+  ready: () => boolean;
+  /** Numbers and sends DOM frames; refuses while the transport is backed up. */
+  sender: { readonly blocked: boolean; sendDom(frame: CanvasFrame): boolean };
+  errors: { caught(error: unknown): void };
 }
 
 export interface CanvasStats {
@@ -162,7 +161,7 @@ export class CanvasCapture {
   /** One pass over the tracked canvases, starting where the last pass stopped (none starves). */
   #sample(): void {
     try {
-      if (!this.#hooks.canSend()) return;
+      if (!this.#canSend()) return;
       const now = this.#hooks.window.performance.now();
       this.#refill(now);
       const entries = [...this.#tracked];
@@ -187,13 +186,17 @@ export class CanvasCapture {
       }
       this.stats.tracked = this.#tracked.size;
     } catch (error) {
-      this.#hooks.onError(error);
+      this.#hooks.errors.caught(error);
     }
+  }
+
+  #canSend(): boolean {
+    return this.#hooks.ready() && !this.#hooks.sender.blocked;
   }
 
   /** Whether this canvas's pixels may leave the browser now. */
   #allowed(canvas: Element): boolean {
-    if (this.#hooks.decide(canvas) !== 'clear') return false;
+    if (this.#hooks.run().serializer.decideNow(canvas) !== 'clear') return false;
     // closest() walks one tree; then on from its shadow host or frame element.
     for (let el: Element | null = canvas; el !== null; el = closestHost(el)) {
       if (closestOf(el, CANVAS_OFF_SELECTOR) !== null) return false;
@@ -203,7 +206,7 @@ export class CanvasCapture {
 
   #sampleOne(canvas: HTMLCanvasElement, state: Tracked): void {
     if (!this.#allowed(canvas)) return;
-    const id = this.#hooks.idOf(canvas);
+    const id = this.#hooks.run().ids.idOf(canvas);
     if (id === undefined) return;
     const width = canvas.width;
     const height = canvas.height;
@@ -238,10 +241,10 @@ export class CanvasCapture {
         if (type === null || blob.size > MAX_CANVAS_IMAGE_BYTES) return;
         const img = new Uint8Array(await blob.arrayBuffer());
         // Masking may have changed while the image was encoded.
-        if (generation !== this.#generation || !this.#hooks.canSend() || !this.#allowed(canvas)) return;
-        const currentId = this.#hooks.idOf(canvas);
+        if (generation !== this.#generation || !this.#canSend() || !this.#allowed(canvas)) return;
+        const currentId = this.#hooks.run().ids.idOf(canvas);
         if (currentId === undefined) return;
-        if (!this.#hooks.send({ t: 'canvas', id: currentId, w, h, type, img })) return;
+        if (!this.#hooks.sender.sendDom({ t: 'canvas', id: currentId, w, h, type, img })) return;
         state.hash = hash;
         this.#tokens -= img.byteLength;
         this.stats.framesSent++;
@@ -249,7 +252,7 @@ export class CanvasCapture {
       })
       .catch((error: unknown) => {
         state.busy = false;
-        this.#hooks.onError(error);
+        this.#hooks.errors.caught(error);
       });
   }
 

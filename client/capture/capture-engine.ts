@@ -37,7 +37,7 @@ import { SliceYield } from './slice-yield.js';
 import { patchCapturedWindow } from './window-patches.js';
 import type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
 import { snapshotBody } from './snapshot-frame.js';
-import { CanvasCapture, type CanvasStats } from './canvas.js';
+import { CanvasCapture } from './canvas.js';
 
 export type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
 
@@ -144,22 +144,9 @@ export class CaptureEngine {
     });
     this.#typing = new TypingWatch(() => this.#events.focusedElement(), this.#isOwnUi);
     this.#run = this.#newRun();
-    this.#canvas = new CanvasCapture(
-      {
-        window: this.#win,
-        decide: (el) => this.#run.serializer.decideNow(el),
-        idOf: (el) => this.#run.ids.idOf(el),
-        canSend: () => this.#state.phase === 'running' && !this.#state.snapshotting && !this.#sender.blocked,
-        send: (frame) => this.#sender.sendDom(frame),
-        onError: (error) => this.#errors.caught(error),
-      },
-      options.canvas,
-    );
-  }
-
-  /** Canvas pixel counters (bytes sent, unchanged samples, budget). */
-  get canvasStats(): Readonly<CanvasStats> {
-    return { ...this.#canvas.stats };
+    const ready = (): boolean => this.#state.phase === 'running' && !this.#state.snapshotting;
+    const hooks = { window: this.#win, run: () => this.#run, ready, sender: this.#sender, errors: this.#errors };
+    this.#canvas = new CanvasCapture(hooks, options.canvas);
   }
 
   /** Counters for monitoring and tests. */
@@ -173,6 +160,7 @@ export class CaptureEngine {
       dirty: this.#sender.dirty,
       listeners: this.#events.listenerCount,
       observedRoots: this.#roots.size,
+      canvas: { ...this.#canvas.stats },
     };
   }
 

@@ -1,7 +1,7 @@
 /** What the capture engine is given, and the counters it reports (capture-engine.ts). */
 import type { ChannelMessage } from '../../shared/protocol.js';
 import type { MaskConfig } from './mask-dom.js';
-import type { CanvasOptions } from './canvas.js';
+import type { CanvasOptions, CanvasStats } from './canvas.js';
 
 export interface CaptureEngineOptions {
   /** The window whose document is captured. */
@@ -42,4 +42,6 @@ export interface CaptureStats {
   listeners: number;
   /** Documents and shadow roots currently observed. */
   observedRoots: number;
+  /** Canvas pixels sent, unchanged samples, budget skips. */
+  canvas: CanvasStats;
 }

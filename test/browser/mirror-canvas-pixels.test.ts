@@ -208,7 +208,7 @@ describe('mirror: canvas pixels', function () {
     drawChart(customer.doc.getElementById('chart') as HTMLCanvasElement, 0);
     pipeline = new Pipeline(customer, { canvas: { enabled: false } });
     await pipeline.start();
-    expect(pipeline.engine.canvasStats.tracked).to.equal(0);
+    expect(pipeline.engine.stats.canvas.tracked).to.equal(0);
     expect(canvasFrames(pipeline)).to.deep.equal([]);
   });
 });
