@@ -33,6 +33,8 @@ const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
  * place of the file; keys are request paths without the extension.
  */
 const BUNDLED_ENTRIES = new Set(['/client/cobrowse', '/client/session-entry', '/test/browser/helpers/customer-agent']);
+/** The customer view, fetched by the element by URL (`./cobrowse-ui.js` next to it), as the build lays it out. */
+BUNDLED_ENTRIES.add('/client/cobrowse-ui');
 /** Agent element tests: the element (its session code includes shared/peer.ts) and the simulated customer. */
 for (const entry of ['/test/browser/helpers/agent-view', '/test/browser/helpers/agent-customer'])
   BUNDLED_ENTRIES.add(entry);

@@ -196,7 +196,7 @@ export function buildTargets(r: Omit<BenchResults, 'targets'>): Target[] {
     size
       ? ratioTarget(
           'customer-total-gzip',
-          'Whole customer side (loader + session), min+gzip, vs rrweb record alone',
+          'Whole customer side (loader + UI + session), min+gzip, vs rrweb record alone',
           size.customerTotal.gzipBytes / KB,
           size.rrwebRecord.gzipBytes / KB,
           'KB',
@@ -330,6 +330,7 @@ function sizeTable(s: SizeResult): string {
     '| Code (esbuild, minified) | Min | Min+gzip |',
     '|---|---|---|',
     row('Loader (before any session)', s.loader.minBytes, s.loader.gzipBytes),
+    ...(s.view ? [row('Customer UI (at the first offer)', s.view.minBytes, s.view.gzipBytes)] : []),
     row('Session bundle (after Allow)', s.session.minBytes, s.session.gzipBytes),
     row('Whole customer side', s.customerTotal.minBytes, s.customerTotal.gzipBytes),
     row('rrweb 2.2.2 `record` alone', s.rrwebRecord.minBytes, s.rrwebRecord.gzipBytes),

@@ -19,8 +19,10 @@ export interface BundleSize {
 
 export interface SizeResult {
   loader: BundleSize;
+  /** The customer UI (prompts, indicator, English), fetched the first time the customer is shown anything. */
+  view?: BundleSize;
   session: BundleSize;
-  /** Loader + session: everything the customer's page runs once a session is live. */
+  /** Loader + view + session: everything the customer's page runs once a session is live. */
   customerTotal: { minBytes: number; gzipBytes: number };
   rrwebRecord: BundleSize;
 }
@@ -70,6 +72,14 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
     entryPoints: [join(root, 'client', 'cobrowse.ts')],
     outdir,
   });
+  const view = await measure('view', {
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    ...product,
+    entryPoints: [join(root, 'client', 'cobrowse-ui.ts')],
+    outdir,
+  });
   // As in scripts/build.mjs: browserBundleOptions (simple-peer's shims, `global`), then `product`
   // (msgpackr's ESM pack/unpack without code generation, the zod banner, both plugins).
   const session = await measure('session', {
@@ -92,8 +102,12 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
   });
   return {
     loader,
+    view,
     session,
-    customerTotal: { minBytes: loader.minBytes + session.minBytes, gzipBytes: loader.gzipBytes + session.gzipBytes },
+    customerTotal: {
+      minBytes: loader.minBytes + view.minBytes + session.minBytes,
+      gzipBytes: loader.gzipBytes + view.gzipBytes + session.gzipBytes,
+    },
     rrwebRecord,
   };
 }

@@ -21,6 +21,13 @@ const bundles = [
     outfile: 'browser/cobrowse.js',
     options: { platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS },
   },
+  // The customer UI (prompts, indicator, toasts, English), fetched the first time the customer is shown anything.
+  {
+    name: 'customer view',
+    entry: 'client/cobrowse-ui.ts',
+    outfile: 'browser/cobrowse-ui.js',
+    options: { platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS },
+  },
   // Non-English catalogs of the customer UI, fetched by the loader only for a page in that language.
   // And the integrator wording module, fetched only by pages that set wording.
   ...['es', 'fr', 'de', 'pt', 'ja', 'ar', 'wording'].map((lang) => ({

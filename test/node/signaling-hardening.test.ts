@@ -178,10 +178,10 @@ describe('security headers', () => {
     const staticDir = tempDir();
     mkdirSync(join(staticDir, 'i18n'));
     mkdirSync(join(staticDir, 'agent'));
-    for (const file of ['cobrowse.js', 'i18n/ar.js', 'i18n/wording.js', 'agent/console.js'])
+    for (const file of ['cobrowse.js', 'cobrowse-ui.js', 'i18n/ar.js', 'i18n/wording.js', 'agent/console.js'])
       writeFileSync(join(staticDir, file), 'export {};');
     server = await startTestServer({}, { staticDir });
-    for (const file of ['cobrowse.js', 'i18n/ar.js', 'i18n/wording.js']) {
+    for (const file of ['cobrowse.js', 'cobrowse-ui.js', 'i18n/ar.js', 'i18n/wording.js']) {
       const res = await fetch(`${server.baseUrl}/${file}`);
       expect(res.status, file).toBe(200);
       expect(res.headers.get('access-control-allow-origin'), file).toBe('*');

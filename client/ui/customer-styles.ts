@@ -1,0 +1,204 @@
+/** The customer UI's stylesheet (consent and control prompts, live indicator, toasts, support code). */
+import type { CSSResult } from 'lit';
+import type { LitApi } from './view-model.js';
+
+export function customerStyles({ css }: LitApi): CSSResult {
+  return css`
+  :host {
+    --_accent: var(--cobrowse-accent, #1d4ed8);
+    --_font: var(--cobrowse-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-family: var(--_font);
+    color: #111827;
+    position: fixed;
+    inset: auto 16px 16px auto;
+    z-index: var(--cobrowse-z, 2147483000);
+    line-height: 1.45;
+  }
+  dialog .actions {
+    position: sticky;
+    bottom: -24px;
+    background: #fff;
+    padding: 12px 0 24px;
+    margin-bottom: -24px;
+  }
+  dialog::backdrop {
+    background: rgb(17 24 39 / 45%);
+  }
+  [role=dialog] {
+    border: 0;
+    background: #fff;
+    border-radius: 14px;
+    box-shadow: 0 24px 60px rgb(0 0 0 / 30%);
+    max-width: 440px;
+    /* A margin on every side at 360 px: the modal dialog's box is the viewport's width. */
+    width: calc(100% - 32px);
+    max-height: calc(100dvh - 32px);
+    overflow: auto;
+    padding: 24px;
+    box-sizing: border-box;
+  }
+  h2 {
+    font-size: 1.2rem;
+    margin: 0 0 12px;
+  }
+  h2:focus {
+    outline: none;
+  }
+  ul {
+    list-style: none;
+    margin: 0 0 20px;
+    padding: 0;
+    display: grid;
+    gap: 10px;
+  }
+  li {
+    display: grid;
+    grid-template-columns: 24px 1fr;
+    gap: 8px;
+    font-size: 0.95rem;
+  }
+  li svg {
+    color: var(--_accent);
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 10px;
+    justify-content: flex-end;
+  }
+  button {
+    font: inherit;
+    font-weight: 600;
+    border-radius: 8px;
+    padding: 10px 16px;
+    min-height: 44px;
+    border: 1px solid #6b7280;
+    background: #fff;
+    color: #111827;
+  }
+  button.primary {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: #fff;
+  }
+  button.danger {
+    background: #b91c1c;
+    border-color: #b91c1c;
+    color: #fff;
+  }
+  button:focus-visible {
+    outline: 3px solid #f59e0b;
+    outline-offset: 2px;
+  }
+  [popover] {
+    inset: auto 16px 16px auto;
+    margin: 0;
+    border: 0;
+    overflow: visible;
+  }
+  [popover][dir=rtl] {
+    inset: auto auto 16px 16px;
+  }
+  .indicator {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    background: #111827;
+    color: #f9fafb;
+    border-radius: 999px;
+    padding: 6px 6px 6px 14px;
+    box-shadow: 0 8px 24px rgb(0 0 0 / 25%);
+    font-size: 0.9rem;
+  }
+  .indicator button {
+    min-height: 36px;
+    padding: 6px 14px;
+    border-radius: 999px;
+  }
+  .dot {
+    position: relative;
+    width: 10px;
+    height: 10px;
+    border-radius: 50%;
+    background: #ef4444;
+    box-shadow: 0 0 0 3px rgb(239 68 68 / 35%);
+    flex: none;
+  }
+  .dot.waiting {
+    background: #f59e0b;
+    box-shadow: 0 0 0 3px rgb(245 158 11 / 35%);
+  }
+  .panel {
+    background: #fff;
+    border-radius: 14px;
+    box-shadow: 0 16px 40px rgb(0 0 0 / 25%);
+    padding: 20px;
+    max-width: 320px;
+    box-sizing: border-box;
+  }
+  .panel h2 {
+    font-size: 1.05rem;
+  }
+  .panel p {
+    margin: 0 0 12px;
+    font-size: 0.95rem;
+  }
+  .panel .code {
+    font: 700 2rem/1.2 ui-monospace, Menlo, monospace;
+    letter-spacing: 0.08em;
+    color: #111827;
+  }
+  .support {
+    box-shadow: 0 8px 24px rgb(0 0 0 / 20%);
+    border-radius: 999px;
+  }
+  .toast {
+    background: #111827;
+    color: #f9fafb;
+    border-radius: 10px;
+    padding: 10px 14px;
+    font-size: 0.9rem;
+    max-width: 320px;
+  }
+  .overlay {
+    position: fixed;
+    inset: 0;
+    pointer-events: none;
+    z-index: -1;
+  }
+  @media (max-width: 480px) {
+    :host,
+    [popover] {
+      inset: auto 8px 8px;
+    }
+    [role=dialog] {
+      padding: 18px;
+    }
+    .actions button {
+      flex: 1 1 auto;
+    }
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    /* The pulsing ring animates transform and opacity only: the compositor runs it, so the
+       customer's page is not repainted every frame while it is being captured. */
+    .dot:not(.waiting) {
+      box-shadow: none;
+    }
+    .dot:not(.waiting)::after {
+      content: '';
+      position: absolute;
+      inset: -3px;
+      border-radius: 50%;
+      background: rgb(239 68 68 / 35%);
+      will-change: transform, opacity;
+      animation: pulse 2s ease-in-out infinite;
+    }
+    @keyframes pulse {
+      50% {
+        transform: scale(1.375);
+        opacity: 0.3;
+      }
+    }
+  }
+  `;
+}

@@ -1,0 +1,173 @@
+/**
+ * The customer UI's templates: consent prompt, support code, control prompt,
+ * live indicator and toasts. Rendered by <cobrowse-session> into its shadow
+ * root once this module is fetched (the first time the customer is shown
+ * anything), so pages where support never offers to look carry none of it.
+ */
+import type { SVGTemplateResult } from 'lit';
+import { RTL_LANGUAGES, type Catalog } from '../i18n/catalog.js';
+import { customerStyles } from './customer-styles.js';
+import type { CustomerViewActions, CustomerViewModel, CustomerViewRenderer, LitApi } from './view-model.js';
+
+export function customerView(lit: LitApi): CustomerViewRenderer {
+  const { html, svg, nothing } = lit;
+
+  /** Line icons drawn inline: emoji depend on an emoji font the customer's system may not have. */
+  const icon = (path: SVGTemplateResult) =>
+    html`<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${path}</svg>`;
+  const ICON_EYE = icon(
+    svg`<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>`,
+  );
+  const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`);
+  const ICON_HAND = icon(svg`<path d="M5 3l6 17 2.5-7.5L21 10z"/>`);
+  const ICON_STOP = icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`);
+
+  /** Keyboard in a prompt; a modal dialog's `cancel` (Escape, a close request) answers no rather than closing it. */
+  function onDialogKeydown(root: ShadowRoot, event: KeyboardEvent | Event, onEscape: () => void): void {
+    if (!(event instanceof KeyboardEvent) || event.key === 'Escape') {
+      event.preventDefault();
+      onEscape();
+      return;
+    }
+    if (event.key !== 'Tab') return;
+    // Keep focus inside the dialog while it is open.
+    const dialog = event.currentTarget as HTMLElement;
+    const focusables = [...dialog.querySelectorAll<HTMLElement>('button')];
+    const first = focusables[0];
+    const last = focusables.at(-1);
+    const active = root.activeElement;
+    const heading = dialog.querySelector('h2');
+    if (event.shiftKey && (active === first || active === heading)) {
+      event.preventDefault();
+      last?.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first?.focus();
+    }
+  }
+
+  function indicatorLabel(m: CustomerViewModel): string {
+    const c = m.catalog;
+    const a = m.agentName;
+    if (m.paused) return c.paused(a);
+    switch (m.view) {
+      case 'starting':
+      case 'connecting':
+        return c.starting;
+      case 'waiting-for-agent':
+        return c.waiting(a);
+      case 'reconnecting':
+        return c.reconnecting;
+      default:
+        if (m.captureProblem) return c.couldNotShare(a, m.captureProblem);
+        return m.controlGranted ? c.controlling(a) : c.sharingWith(a);
+    }
+  }
+
+  function indicator(m: CustomerViewModel, act: CustomerViewActions, dir: string) {
+    const c: Catalog = m.catalog;
+    const waiting = m.view !== 'live' || m.paused;
+    return html`<div class="indicator" part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${m.lang} dir=${dir}>
+      <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
+      <span role="status">${indicatorLabel(m)}</span>
+      ${m.controlGranted ? html`<button type="button" @click=${act.revokeControl}>${c.takeBack}</button>` : nothing}
+      ${
+        m.view === 'live'
+          ? m.paused
+            ? html`<button type="button" @click=${act.resume}>${c.resume}</button>`
+            : html`<button type="button" @click=${act.pause}>${c.pause}</button>`
+          : nothing
+      }
+      <button type="button" class="danger" part="primary-button" @click=${act.end}>${c.end}</button>
+    </div>`;
+  }
+
+  function render(m: CustomerViewModel, act: CustomerViewActions, root: ShadowRoot) {
+    const c = m.catalog;
+    const a = m.agentName;
+    const lang = m.lang;
+    const dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
+    switch (m.view) {
+      case 'idle':
+        return m.supportButton
+          ? html`<button type="button" class="primary support" part="support-button" lang=${lang} dir=${dir} @click=${act.requestSupportCode}>
+              ${c.supportButton}
+            </button>`
+          : nothing;
+      case 'support-code':
+        return html`<div
+          class="panel"
+          role="dialog"
+          aria-labelledby="code-title"
+          aria-describedby="code-help"
+          part="dialog"
+          lang=${lang}
+          dir=${dir}
+          @keydown=${(e: KeyboardEvent) => onDialogKeydown(root, e, act.cancelSupportCode)}
+        >
+          <h2 id="code-title" tabindex="-1">${c.supportCodeTitle}</h2>
+          <p class="code" dir="ltr" aria-label=${c.supportCodeLabel(m.supportCode.replace(/\s/g, '').split('').join(' '))}>${m.supportCode}</p>
+          <p id="code-help">${c.supportCodeHelp}</p>
+          <div class="actions"><button type="button" @click=${act.cancelSupportCode}>${c.cancel}</button></div>
+        </div>`;
+      case 'consent': {
+        const tab = c.consentTab(a);
+        const point = c.consentPoint(a);
+        return html`<dialog
+          class="modal"
+          role="dialog"
+          aria-modal="true"
+          aria-labelledby="consent-title"
+          aria-describedby="consent-list"
+          part="dialog"
+          lang=${lang}
+          dir=${dir}
+          @cancel=${(e: Event) => onDialogKeydown(root, e, act.decline)}
+          @keydown=${(e: KeyboardEvent) => onDialogKeydown(root, e, act.decline)}
+        >
+          <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
+          ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
+          <ul id="consent-list">
+            ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
+            <li>${ICON_LOCK}<span>${c.consentHidden}</span></li>
+            ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
+            <li>${ICON_STOP}<span>${c.consentStop}</span></li>
+          </ul>
+          <div class="actions">
+            <button type="button" @click=${act.decline}>${c.decline}</button>
+            <button type="button" class="primary" part="primary-button" @click=${act.allow}>${c.allow}</button>
+          </div>
+        </dialog>`;
+      }
+      case 'control-prompt': {
+        const deny = () => act.answerControl(false);
+        return html`<dialog
+          class="modal"
+          role="dialog"
+          aria-modal="true"
+          aria-labelledby="control-title"
+          aria-describedby="control-text"
+          part="dialog"
+          lang=${lang}
+          dir=${dir}
+          @cancel=${(e: Event) => onDialogKeydown(root, e, deny)}
+          @keydown=${(e: KeyboardEvent) => onDialogKeydown(root, e, deny)}
+        >
+          <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
+          <p id="control-text">${c.controlText}</p>
+          <div class="actions">
+            <button type="button" @click=${deny}>${c.deny}</button>
+            <button type="button" class="primary" part="primary-button" @click=${() => act.answerControl(true)}>${c.allowControl}</button>
+          </div>
+        </dialog>`;
+      }
+      case 'ended':
+      case 'error':
+        return html`<div class="toast" role="status" lang=${lang} dir=${dir}>${m.message}</div>`;
+      default:
+        return indicator(m, act, dir);
+    }
+  }
+
+  return { styles: customerStyles(lit), render };
+}

@@ -1,0 +1,61 @@
+/**
+ * The contract between the element (in the loader, on every page) and its
+ * view (client/cobrowse-ui.ts, fetched the first time the customer is shown
+ * anything). Types only: importing this file costs the loader nothing.
+ */
+import type { CSSResult, TemplateResult, css, html, nothing, svg } from 'lit';
+import type { Catalog, Language } from '../i18n/catalog.js';
+import type { CustomerSessionState } from '../session-api.js';
+
+export type CustomerView =
+  'idle' | 'support-code' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
+
+/** What the view shows: read-only state of the element. */
+export interface CustomerViewModel {
+  readonly view: CustomerView;
+  readonly lang: Language;
+  /** The language's catalog with the integrator's wording applied. */
+  readonly catalog: Catalog;
+  readonly agentName: string;
+  readonly supportButton: boolean;
+  readonly supportCode: string;
+  /** The toast's text in the 'ended' and 'error' views. */
+  readonly message: string;
+  readonly paused: boolean;
+  readonly controlGranted: boolean;
+  /** The capture failed: the agent does not see this page. */
+  readonly captureProblem: string;
+}
+
+/** What the customer's clicks and keys do: the element's own methods. */
+export interface CustomerViewActions {
+  allow(): void;
+  decline(): void;
+  requestSupportCode(): void;
+  cancelSupportCode(): void;
+  answerControl(granted: boolean): void;
+  revokeControl(): void;
+  pause(): void;
+  resume(): void;
+  end(): void;
+}
+
+/** The loader's Lit, handed to the view so that the page loads Lit once. */
+export interface LitApi {
+  readonly html: typeof html;
+  readonly svg: typeof svg;
+  readonly css: typeof css;
+  readonly nothing: typeof nothing;
+}
+
+export interface CustomerViewRenderer {
+  readonly styles: CSSResult;
+  render(model: CustomerViewModel, actions: CustomerViewActions, root: ShadowRoot): TemplateResult | symbol;
+}
+
+/** The view module's exports. */
+export interface CustomerViewModule {
+  /** English, the catalog every other language falls back to. */
+  readonly en: Catalog;
+  customerView(lit: LitApi): CustomerViewRenderer;
+}
