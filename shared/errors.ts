@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   BAD_MESSAGE: { close: 4000, http: 400, message: 'The message is malformed or fails validation.' },
   UNSUPPORTED_VERSION: { close: 4001, http: 400, message: 'The peer speaks an incompatible protocol version.' },
   UNAUTHORIZED: { close: 4401, http: 401, message: 'The token is missing, unknown or revoked.' },
+  SIGNED_OUT: { close: 4402, http: 401, message: 'Sign in to the agent console first.' },
   FORBIDDEN: { close: 4403, http: 403, message: 'This token is not allowed to do that.' },
   SESSION_NOT_FOUND: { close: 4404, http: 404, message: 'No such session.' },
   AUTH_TIMEOUT: { close: 4408, http: 408, message: 'The socket did not authenticate in time.' },

@@ -622,6 +622,8 @@ export const createSessionBody = z
   .strictObject({
     conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
     agentName: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    /** The chat system's id of the agent (signed-in agents see their sessions in the console's list). */
+    agentId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/))),
     /** The agent is an automated program (the Node SDK): the customer is told, and the audit names it as a bot. Needs agentName. */
     agentBot: z.optional(z.boolean()),
     metadata: z.optional(

@@ -55,6 +55,7 @@ export interface SignalingClientOptions {
 /** Close codes after which reconnecting cannot help. */
 const FINAL_ERRORS = new Set<ErrorCode>([
   'UNAUTHORIZED',
+  'SIGNED_OUT',
   'FORBIDDEN',
   'SESSION_ENDED',
   'SESSION_EXPIRED',

@@ -15,6 +15,7 @@ import { registerDemo } from './demo.js';
 import { createMetrics } from './metrics.js';
 import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
+import { registerAgentIdentity } from './agent-routes.js';
 import { openSharedState } from './scale-out.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
@@ -132,6 +133,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
 
   app.decorate('cobrowse', { hub, sessions, store });
   await registerSecurityHeaders(app);
+  registerAgentIdentity(app, config.agentAuth.secret, options.now);
   await registerRequestLimits(app, shared.redis);
   const socketOpens = createLimiter(app, {
     name: 'socket-open',
@@ -174,7 +176,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
       },
     },
     (socket, request) => {
-      hub.accept(socket, request.ip, request.headers.origin);
+      hub.accept(socket, request.ip, request.headers.origin, request.agent);
     },
   );
 

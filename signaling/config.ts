@@ -75,6 +75,19 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
     .optional(),
+  /** OpenID Connect sign-in for agents: the provider's issuer URL (discovery at /.well-known/openid-configuration). */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where the provider sends the agent back; unset: PUBLIC_URL + /auth/callback. */
+  OIDC_REDIRECT_URI: z.string().url().optional(),
+  OIDC_SCOPES: z.string().min(1).default('openid profile'),
+  /** Signs agents' console cookies, API-minted identities and join tickets, 32+ characters; unset: generated once into DATA_DIR/agent-auth-key. */
+  AGENT_AUTH_SECRET: z.string().min(32, 'AGENT_AUTH_SECRET must be at least 32 characters').optional(),
+  /** Seconds an agent stays signed in to the console. */
+  AGENT_SESSION_TTL: positiveInt.default(8 * 60 * 60),
+  /** Longest lifetime, in seconds, of an identity minted through the REST API (it is exchanged at once). */
+  AGENT_IDENTITY_TTL: positiveInt.default(300),
 });
 
 /** Fastify's trustProxy: false, a hop count or proxy addresses. Never `true`. Null if the value is none of these. */
@@ -135,6 +148,9 @@ export interface ServerConfig {
   /** Redis connection string, or null for the in-process hub (one instance). */
   redisUrl: string | null;
   presenceTtlMs: number;
+  /** OpenID Connect sign-in for agents, or null (agents then sign in only with API-minted identities). */
+  oidc: { issuer: string; clientId: string; clientSecret: string; redirectUri: string; scopes: string } | null;
+  agentAuth: { secret: string; sessionTtlMs: number; identityMaxTtlMs: number };
 }
 
 /** A readable error listing every invalid variable at once. */
@@ -167,6 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const e = parsed.data;
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError(['WEBHOOK_SECRET: required when WEBHOOK_URL is set']);
   if (e.TURN_URLS.length > 0 && !e.TURN_SECRET) throw new ConfigError(['TURN_SECRET: required when TURN_URLS is set']);
+  const oidcMissing = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).filter((name) => !e[name]);
+  if (e.OIDC_ISSUER && oidcMissing.length > 0)
+    throw new ConfigError(oidcMissing.map((name) => `${name}: required when OIDC_ISSUER is set`));
   const dataDir = resolve(e.DATA_DIR);
   const publicHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   return {
@@ -199,5 +218,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     presenceTtlMs: e.PRESENCE_TTL * 1000,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            redirectUri: e.OIDC_REDIRECT_URI ?? '',
+            scopes: e.OIDC_SCOPES,
+          }
+        : null,
+    agentAuth: {
+      secret: e.AGENT_AUTH_SECRET ?? loadOrCreateSecret(dataDir, 'agent-auth-key', 48),
+      sessionTtlMs: e.AGENT_SESSION_TTL * 1000,
+      identityMaxTtlMs: e.AGENT_IDENTITY_TTL * 1000,
+    },
   };
 }

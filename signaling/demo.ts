@@ -34,6 +34,8 @@ export const DEMO_LIMITS = {
 
 /** The support agent the demo desk plays. */
 export const DEMO_AGENT_NAME = 'Dana';
+/** Dana's agent id: the demo's sessions are hers, so they are in her list in the console. */
+export const DEMO_AGENT_ID = 'demo-dana';
 
 export const DEMO_INVITE_TEXT = `${DEMO_AGENT_NAME} from support would like to see your page`;
 
@@ -45,6 +47,7 @@ const postMessageBody = z.strictObject({
   text: z.string().trim().min(1, 'a message cannot be empty').max(DEMO_LIMITS.textLength),
 });
 const offerBody = z.strictObject({}).optional();
+const mintedIdentity = z.object({ identity: z.string() });
 const createdSessionResponse = z.object({
   sessionId: z.string(),
   customer: z.object({ inviteCode: z.string() }),
@@ -174,7 +177,10 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
   const book = new ConversationBook();
 
   /** Create a session through the real REST API, as a chat system would. */
-  async function createSession(conversationId: string, agent: { agentName: string; agentBot?: true }) {
+  async function createSession(
+    conversationId: string,
+    agent: { agentName: string; agentId?: string; agentBot?: true },
+  ) {
     const response = await app.inject({
       method: 'POST',
       url: '/api/sessions',
@@ -237,7 +243,7 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     if (!params.success) return badRequest(reply, params.error);
     const body = offerBody.safeParse(request.body ?? undefined);
     if (!body.success) return badRequest(reply, body.error);
-    const created = await createSession(params.data.id, { agentName: DEMO_AGENT_NAME });
+    const created = await createSession(params.data.id, { agentName: DEMO_AGENT_NAME, agentId: DEMO_AGENT_ID });
     if (!created)
       return reply.code(502).send({ error: { code: 'INTERNAL', message: 'Could not create a co-browsing session.' } });
     const { sessionId, customer, agent } = created;
@@ -265,6 +271,26 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
       pagesVisited: summary.pagesVisited.map((page) => page.url),
     }));
     return { sessions: list };
+  });
+
+  /**
+   * The demo has no identity provider: like a chat system that signs its agents
+   * in itself, the desk vouches for Dana through the real REST API (API key),
+   * and the console exchanges that identity for its cookie.
+   */
+  app.get('/demo/agent-console', async (request, reply) => {
+    const minted = await app.inject({
+      method: 'POST',
+      url: '/api/agent-identities',
+      headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ agentId: DEMO_AGENT_ID, name: DEMO_AGENT_NAME }),
+    });
+    const identity = minted.statusCode === 201 ? mintedIdentity.safeParse(minted.json()) : null;
+    if (!identity?.success) {
+      request.log.error({ status: minted.statusCode }, 'demo could not sign Dana in');
+      return reply.code(502).send({ error: { code: 'INTERNAL', message: 'Could not sign the demo agent in.' } });
+    }
+    return reply.header('cache-control', 'no-store').redirect(`/agent/#identity=${identity.data.identity}`);
   });
 
   app.get('/demo', async (_request, reply) => reply.redirect('/demo/'));

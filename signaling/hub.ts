@@ -29,6 +29,7 @@ import { LiveSessions, otherRole } from './live-sessions.js';
 import type { SessionBus } from './session-bus.js';
 import { answerOversizeWithOwnCode, END_REASONS_BY_ROLE } from './socket-rules.js';
 import { iceServersFor } from './turn.js';
+import { checkJoinTicket, JOIN_TICKET_PREFIX, ticketBelongsTo, type AgentIdentity } from './agent-auth.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
 // small; the server explains invalid messages to clients in English.
@@ -39,6 +40,8 @@ interface Connection {
   id: string;
   socket: WebSocket;
   ip: string;
+  /** The agent signed in to the console that opened this socket (cookie checked at the upgrade), or null. */
+  agent: AgentIdentity | null;
   openedAt: number;
   role: Role | null;
   sessionId: string | null;
@@ -118,13 +121,14 @@ export class SignalingHub {
   }
 
   /** Take a freshly upgraded socket. */
-  accept(socket: WebSocket, ip: string, origin: string | undefined): void {
+  accept(socket: WebSocket, ip: string, origin: string | undefined, agent: AgentIdentity | null = null): void {
     const now = this.now();
     this.nextConnectionId += 1;
     const connection: Connection = {
       id: String(this.nextConnectionId),
       socket,
       ip,
+      agent,
       openedAt: now,
       role: null,
       sessionId: null,
@@ -264,7 +268,9 @@ export class SignalingHub {
       );
       return;
     }
-    const found = await this.sessions.findByToken(hashToken(hello.token));
+    const found = hello.token.startsWith(JOIN_TICKET_PREFIX)
+      ? await this.fromJoinTicket(connection, hello.token)
+      : await this.sessions.findByToken(hashToken(hello.token));
     if (connection.closed) return;
     if (!found) {
       this.refuse(connection, 'UNAUTHORIZED', 'This link or invite is not valid.');
@@ -321,6 +327,38 @@ export class SignalingHub {
     this.log.info({ sessionId: session.id, role }, 'peer joined');
   }
 
+  /**
+   * A session opened from an agent's list: the ticket names the session and the
+   * agent, and only that agent's signed-in console may use it. Undefined after
+   * refusing (or for an unknown session).
+   */
+  private async fromJoinTicket(
+    connection: Connection,
+    ticket: string,
+  ): Promise<{ session: SessionRecord; role: Role } | undefined> {
+    const checked = checkJoinTicket(this.config.agentAuth.secret, ticket, this.now());
+    if (!checked.ok) {
+      this.refuse(
+        connection,
+        'UNAUTHORIZED',
+        checked.reason === 'expired'
+          ? 'This join link has expired. Open the session from your list again.'
+          : 'This join link is not valid. Open the session from your list again.',
+      );
+      return undefined;
+    }
+    if (!connection.agent) {
+      this.refuse(connection, 'SIGNED_OUT', 'You are signed out. Sign in again to join this session.');
+      return undefined;
+    }
+    if (!ticketBelongsTo(checked, connection.agent)) {
+      this.refuse(connection, 'FORBIDDEN', 'This join link belongs to another agent.');
+      return undefined;
+    }
+    const session = await this.sessions.get(checked.sessionId);
+    return session ? { session, role: 'agent' } : undefined;
+  }
+
   private async route(connection: Connection, message: ClientMessage): Promise<void> {
     const role = connection.role as Role;
     const sessionId = connection.sessionId as string;
@@ -357,7 +395,7 @@ export class SignalingHub {
           this.reject(connection, 'FORBIDDEN', `The ${role} may not end a session with reason "${reason}".`);
           return;
         }
-        await this.sessions.end(sessionId, role, reason);
+        await this.sessions.end(sessionId, role, reason, role === 'agent' ? connection.agent : null);
         return;
       }
       case 'ping':
@@ -382,7 +420,12 @@ export class SignalingHub {
       // Second line behind the customer's own masking: the audit never keeps a number from the page.
       event = { ...event, target: auditableText(event.target) };
     }
-    const accepted = await this.sessions.recordPeerEvent(session.id, role, event);
+    const accepted = await this.sessions.recordPeerEvent(
+      session.id,
+      role,
+      event,
+      role === 'agent' ? connection.agent : null,
+    );
     if (!accepted.ok) {
       this.reject(connection, accepted.code, accepted.message);
       return;
@@ -485,7 +528,8 @@ export class SignalingHub {
       this.background(released, sessionId);
       return;
     }
-    const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role));
+    const agent = role === 'agent' ? connection.agent : null;
+    const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role, agent));
     this.background(
       recorded.then(() => detached.away()),
       sessionId,

@@ -58,6 +58,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN agent_bot INTEGER NOT NULL DEFAULT 0;`,
   // 3: the session list, newest first (GET /api/sessions).
   `CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC);`,
+  // 4: the signed-in agent a session belongs to (their session list).
+  `ALTER TABLE sessions ADD COLUMN agent_id TEXT;
+   CREATE INDEX sessions_by_agent ON sessions (agent_id, created_at DESC, id DESC);`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

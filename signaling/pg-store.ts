@@ -38,7 +38,7 @@ export interface PgStoreOptions {
   maxConnections?: number;
 }
 
-const SESSION_COLUMNS = `id, conversation_id, agent_name, agent_bot, metadata, customer_token_hash, agent_token_hash,
+const SESSION_COLUMNS = `id, conversation_id, agent_name, agent_id, agent_bot, metadata, customer_token_hash, agent_token_hash,
   created_at, expires_at, status, started_at, ended_at, ended_by, end_reason, control_granted`;
 const AUDIT_COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
 
@@ -59,6 +59,7 @@ function sessionParams(record: SessionRecord): unknown[] {
     row['id'],
     row['conversation_id'],
     row['agent_name'],
+    row['agent_id'],
     row['agent_bot'],
     row['metadata'],
     row['customer_token_hash'],
@@ -101,7 +102,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
   async function writeSession(db: Queryable, record: SessionRecord): Promise<void> {
     await db.query(
-      `UPDATE sessions SET status = $2, started_at = $3, ended_at = $4, ended_by = $5, end_reason = $6, control_granted = $7 WHERE id = $1`,
+      `UPDATE sessions SET status = $2, started_at = $3, ended_at = $4, ended_by = $5, end_reason = $6, control_granted = $7, agent_id = $8, agent_name = $9 WHERE id = $1`,
       [
         record.id,
         record.status,
@@ -110,6 +111,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         record.endedBy,
         record.endReason,
         record.controlGranted ? 1 : 0,
+        record.agentId,
+        record.agentName,
       ],
     );
   }
@@ -179,7 +182,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       const params = sessionParams(sessionRecordSchema.parse(record));
       await pool.query(
         `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, '${GENESIS_HASH}')`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, '${GENESIS_HASH}')`,
         params,
       );
     },

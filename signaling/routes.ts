@@ -6,7 +6,7 @@ import { decodeCursor, DEFAULT_PAGE, encodeCursor, sessionListQuery } from './se
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
-import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+import { parseOrReply, sendError } from './http-errors.js';
 import { createSessionBody, endSessionBody, sessionId as sessionIdSchema } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
@@ -15,6 +15,7 @@ import { hashToken, type Store } from './store.js';
 import type { SupportCodeBook } from './support-code-book.js';
 import { registerSupportCodes } from './support-codes.js';
 import { turnCredentials } from './turn.js';
+import { registerAgentAuth } from './agent-routes.js';
 
 export interface RouteDeps {
   config: ServerConfig;
@@ -23,10 +24,6 @@ export interface RouteDeps {
   metrics: ServerMetrics;
   codeBook: SupportCodeBook;
   startedAt: number;
-}
-
-function sendError(reply: FastifyReply, code: ErrorCode, message: string = ERROR_CODES[code].message): FastifyReply {
-  return reply.code(ERROR_CODES[code].http).send({ error: { code, message } });
 }
 
 function bearer(request: FastifyRequest): string | null {
@@ -43,16 +40,6 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-// Takes the core type because the protocol schemas are zod/mini (kept small for the browser bundle).
-function parseOrReply<T>(schema: z.core.$ZodType<T>, value: unknown, reply: FastifyReply, what: string): T | undefined {
-  const parsed = z.safeParse(schema, value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  sendError(reply, 'BAD_MESSAGE', `Invalid ${what}${where}: ${issue?.message ?? 'unknown problem'}.`);
-  return undefined;
-}
-
 const sessionParams = z.strictObject({ id: sessionIdSchema });
 const conversationParams = z.strictObject({ conversationId: z.string().min(1).max(256) });
 
@@ -64,6 +51,21 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     const presented = bearer(request);
     if (!presented || !sameSecret(presented, config.apiKey)) {
       await sendError(reply, 'UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <API_KEY>).');
+    }
+  };
+
+  registerAgentAuth(app, { config, sessions, requireApiKey });
+
+  /** The chat system (API key) lists any sessions; a signed-in agent lists their own. */
+  const apiKeyOrAgent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const presented = bearer(request);
+    if (presented) return requireApiKey(request, reply);
+    if (!request.agent) {
+      await sendError(
+        reply,
+        'SIGNED_OUT',
+        'Sign in to the agent console to list your sessions (or send the API key: Authorization: Bearer <API_KEY>).',
+      );
     }
   };
 
@@ -84,7 +86,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     return reply.code(201).send(await sessions.create(body));
   });
 
-  app.get('/api/sessions', { preHandler: requireApiKey }, async (request, reply) => {
+  app.get('/api/sessions', { preHandler: apiKeyOrAgent }, async (request, reply) => {
     const query = parseOrReply(sessionListQuery, request.query ?? {}, reply, 'session list query');
     if (!query) return reply;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -94,7 +96,10 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
         'BAD_MESSAGE',
         'Invalid session list query at cursor: not a cursor this server returned.',
       );
+    // An agent without the API key sees only their own sessions.
+    const own = bearer(request) === null && request.agent ? { agentId: request.agent.id } : {};
     const page = await sessions.list({
+      ...own,
       limit: query.limit ?? DEFAULT_PAGE,
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.agent !== undefined ? { agentName: query.agent } : {}),
@@ -145,7 +150,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     };
   });
 
-  registerSupportCodes(app, sessions, deps.codeBook);
+  registerSupportCodes(app, sessions, deps.codeBook, () => config.publicUrl);
 
   /** A peer (customer or agent token) asks for fresh TURN credentials, e.g. before reconnecting. */
   app.post('/api/turn-credentials', async (request, reply) => {

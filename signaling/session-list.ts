@@ -20,6 +20,8 @@ export interface SessionListFilter {
   /** Any of these statuses (all when empty or absent). */
   status?: readonly SessionStatus[];
   agentName?: string;
+  /** The signed-in agent's id (their own list). */
+  agentId?: string;
   conversationId?: string;
   /** Created at or after (epoch ms). */
   createdFrom?: number;
@@ -50,6 +52,7 @@ export function sessionListSql(
   if (filter.status !== undefined && filter.status.length > 0)
     clauses.push(`status IN (${filter.status.map((s) => add(s)).join(', ')})`);
   if (filter.agentName !== undefined) clauses.push(`agent_name = ${add(filter.agentName)}`);
+  if (filter.agentId !== undefined) clauses.push(`agent_id = ${add(filter.agentId)}`);
   if (filter.conversationId !== undefined) clauses.push(`conversation_id = ${add(filter.conversationId)}`);
   if (filter.createdFrom !== undefined) clauses.push(`created_at >= ${add(filter.createdFrom)}`);
   if (filter.createdBefore !== undefined) clauses.push(`created_at < ${add(filter.createdBefore)}`);

@@ -47,8 +47,21 @@ export interface WebhookSink {
  * Audit data naming an automated agent: events whose actor is the agent carry
  * it, so the record says a bot (and which) did them, not a person.
  */
-export function agentIdentity(session: Pick<SessionRecord, 'agentBot' | 'agentName'>): Record<string, AuditDataValue> {
-  return session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {};
+export function agentIdentity(
+  session: Pick<SessionRecord, 'agentBot' | 'agentName'>,
+  signedIn: SignedInAgent | null = null,
+): Record<string, AuditDataValue> {
+  return {
+    ...(session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {}),
+    // A signed-in agent is named by who signed in, not by what the session link says.
+    ...(signedIn ? { agentId: signedIn.id, agentName: signedIn.name } : {}),
+  };
+}
+
+/** The agent behind a socket or request, when they signed in (agent-auth.ts). */
+export interface SignedInAgent {
+  id: string;
+  name: string;
 }
 
 /** Encode an invite for transport in a chat message (base64url JSON). */
@@ -84,6 +97,7 @@ export class SessionLifecycle {
       id,
       conversationId: body.conversationId ?? null,
       agentName: body.agentName ?? null,
+      agentId: body.agentId ?? null,
       ...(body.agentBot === true ? { agentBot: true } : {}),
       metadata: body.metadata ?? {},
       customerTokenHash: hashToken(customerToken),
@@ -154,10 +168,26 @@ export class SessionLifecycle {
     );
   }
 
-  /** Apply an audit event reported by a peer whose role the server established. */
-  async recordPeerEvent(sessionId: string, role: Role, event: PeerEvent): Promise<EventOutcome> {
+  /** The session becomes this signed-in agent's (a claimed support code): it shows in their list, and the audit says who. */
+  async assignAgent(sessionId: string, agent: SignedInAgent, via: 'support-code'): Promise<void> {
+    await this.store.updateSession(sessionId, { agentId: agent.id, agentName: agent.name });
+    await this.append(sessionId, {
+      type: 'agent-assigned',
+      actor: 'agent',
+      at: this.now(),
+      data: { agentId: agent.id, agentName: agent.name, via },
+    });
+  }
+
+  /** Apply an audit event reported by a peer whose role the server established (and, for a signed-in agent, who). */
+  async recordPeerEvent(
+    sessionId: string,
+    role: Role,
+    event: PeerEvent,
+    agent: SignedInAgent | null = null,
+  ): Promise<EventOutcome> {
     try {
-      return await this.applyPeerEvent(sessionId, role, event);
+      return await this.applyPeerEvent(sessionId, role, event, agent);
     } catch (error) {
       // Ended on another socket or instance between the status check and the append.
       if (error instanceof SessionEndedError)
@@ -166,7 +196,12 @@ export class SessionLifecycle {
     }
   }
 
-  private async applyPeerEvent(sessionId: string, role: Role, event: PeerEvent): Promise<EventOutcome> {
+  private async applyPeerEvent(
+    sessionId: string,
+    role: Role,
+    event: PeerEvent,
+    agent: SignedInAgent | null,
+  ): Promise<EventOutcome> {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended')
       return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
@@ -174,7 +209,7 @@ export class SessionLifecycle {
     const append = (input: AuditEventInput): Promise<void> =>
       this.append(
         sessionId,
-        role === 'agent' ? { ...input, data: { ...input.data, ...agentIdentity(session) } } : input,
+        role === 'agent' ? { ...input, data: { ...input.data, ...agentIdentity(session, agent) } } : input,
       );
     switch (event.kind) {
       case 'consent-granted':
@@ -187,7 +222,7 @@ export class SessionLifecycle {
           return { ok: false, code: 'FORBIDDEN', message: 'Consent was already given; end the session instead.' };
         }
         await append({ type: 'consent-declined', actor: role, at, data: {} });
-        await this.end(sessionId, role, 'declined');
+        await this.end(sessionId, role, 'declined', agent);
         return { ok: true };
       case 'connected':
         if (session.status === 'pending')
@@ -218,7 +253,7 @@ export class SessionLifecycle {
     }
   }
 
-  async recordDisconnect(sessionId: string, role: Role): Promise<void> {
+  async recordDisconnect(sessionId: string, role: Role, agent: SignedInAgent | null = null): Promise<void> {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return;
     try {
@@ -226,7 +261,7 @@ export class SessionLifecycle {
         type: 'disconnected',
         actor: role,
         at: this.now(),
-        data: role === 'agent' ? agentIdentity(session) : {},
+        data: role === 'agent' ? agentIdentity(session, agent) : {},
       });
     } catch (error) {
       if (!(error instanceof SessionEndedError)) throw error;
@@ -237,8 +272,18 @@ export class SessionLifecycle {
    * End a session once, whichever instance asks first (the store decides);
    * later calls return the ended record unchanged and notify nobody again.
    */
-  async end(sessionId: string, by: EndedBy, reason: EndReason): Promise<SessionRecord | undefined> {
-    const outcome = await this.store.endSession(sessionId, { by, reason, at: this.now() });
+  async end(
+    sessionId: string,
+    by: EndedBy,
+    reason: EndReason,
+    agent: SignedInAgent | null = null,
+  ): Promise<SessionRecord | undefined> {
+    const outcome = await this.store.endSession(sessionId, {
+      by,
+      reason,
+      at: this.now(),
+      ...(by === 'agent' && agent ? { agent } : {}),
+    });
     if (!outcome) return undefined;
     const ended = outcome.session;
     if (!outcome.endedNow) return ended;

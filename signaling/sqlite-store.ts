@@ -95,11 +95,14 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN agent_bot INTEGER NOT NULL DEFAULT 0;`,
   // 3: the session list, newest first (GET /api/sessions).
   `CREATE INDEX sessions_by_created ON sessions (created_at DESC, id DESC);`,
+  // 4: the signed-in agent a session belongs to (their session list).
+  `ALTER TABLE sessions ADD COLUMN agent_id TEXT;
+   CREATE INDEX sessions_by_agent ON sessions (agent_id, created_at DESC, id DESC);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-const SESSION_COLUMNS = `id, conversation_id, agent_name, agent_bot, metadata, customer_token_hash, agent_token_hash,
+const SESSION_COLUMNS = `id, conversation_id, agent_name, agent_id, agent_bot, metadata, customer_token_hash, agent_token_hash,
   created_at, expires_at, status, started_at, ended_at, ended_by, end_reason, control_granted`;
 const AUDIT_COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
 
@@ -120,7 +123,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash)
-     VALUES (@id, @conversation_id, @agent_name, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
+     VALUES (@id, @conversation_id, @agent_name, @agent_id, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
        @created_at, @expires_at, @status, @started_at, @ended_at, @ended_by, @end_reason, @control_granted,
        0, '${GENESIS_HASH}')`,
   );
@@ -129,7 +132,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const selectByAgentToken = db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE agent_token_hash = ?`);
   const updateSessionRow = db.prepare(
     `UPDATE sessions SET status = @status, started_at = @started_at, ended_at = @ended_at, ended_by = @ended_by,
-       end_reason = @end_reason, control_granted = @control_granted
+       end_reason = @end_reason, control_granted = @control_granted, agent_id = @agent_id, agent_name = @agent_name
      WHERE id = @id`,
   );
   const selectByConversation = db.prepare(

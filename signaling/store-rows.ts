@@ -27,6 +27,7 @@ export const sessionRecordSchema = z.strictObject({
   id: z.string().min(1),
   conversationId: z.string().nullable(),
   agentName: z.string().nullable(),
+  agentId: z.string().nullable(),
   agentBot: z.boolean().optional(),
   metadata: metadataSchema,
   customerTokenHash: z.string().min(1),
@@ -45,6 +46,7 @@ export const sessionRow = z.object({
   id: z.string(),
   conversation_id: z.string().nullable(),
   agent_name: z.string().nullable(),
+  agent_id: z.string().nullable(),
   agent_bot: z.union([z.literal(0), z.literal(1)]),
   metadata: z.string(),
   customer_token_hash: z.string(),
@@ -80,6 +82,7 @@ export function sessionFromRow(raw: unknown): SessionRecord {
     id: row.id,
     conversationId: row.conversation_id,
     agentName: row.agent_name,
+    agentId: row.agent_id,
     ...(row.agent_bot === 1 ? { agentBot: true } : {}),
     metadata: metadataSchema.parse(JSON.parse(row.metadata)),
     customerTokenHash: row.customer_token_hash,
@@ -100,6 +103,7 @@ export function rowFromSession(record: SessionRecord): Record<string, string | n
     id: record.id,
     conversation_id: record.conversationId,
     agent_name: record.agentName,
+    agent_id: record.agentId,
     agent_bot: record.agentBot === true ? 1 : 0,
     metadata: JSON.stringify(record.metadata),
     customer_token_hash: record.customerTokenHash,
@@ -180,6 +184,8 @@ export function applySessionPatch(current: SessionRecord, patch: SessionPatch): 
     ...(patch.endedBy !== undefined && { endedBy: patch.endedBy }),
     ...(patch.endReason !== undefined && { endReason: patch.endReason }),
     ...(patch.controlGranted !== undefined && { controlGranted: patch.controlGranted }),
+    ...(patch.agentId !== undefined && { agentId: patch.agentId }),
+    ...(patch.agentName !== undefined && { agentName: patch.agentName }),
   });
 }
 

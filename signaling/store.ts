@@ -16,6 +16,8 @@ export interface SessionRecord {
   id: string;
   conversationId: string | null;
   agentName: string | null;
+  /** The signed-in agent the session belongs to (chat system's agent id or OIDC subject); null: not assigned. */
+  agentId: string | null;
   /** The agent is an automated program (created with agentBot); absent or false: a person. */
   agentBot?: boolean;
   metadata: Record<string, string | number | boolean>;
@@ -35,11 +37,15 @@ export interface SessionRecord {
 }
 
 export type SessionPatch = Partial<
-  Pick<SessionRecord, 'status' | 'startedAt' | 'endedAt' | 'endedBy' | 'endReason' | 'controlGranted'>
+  Pick<
+    SessionRecord,
+    'status' | 'startedAt' | 'endedAt' | 'endedBy' | 'endReason' | 'controlGranted' | 'agentId' | 'agentName'
+  >
 >;
 
 export type AuditEventType =
   | 'session-created'
+  | 'agent-assigned'
   | 'consent-shown'
   | 'consent-granted'
   | 'consent-declined'
@@ -57,6 +63,7 @@ export type AuditEventType =
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'session-created',
+  'agent-assigned',
   'consent-shown',
   'consent-granted',
   'consent-declined',
@@ -101,6 +108,8 @@ export interface SessionEnd {
   by: EndedBy;
   reason: EndReason;
   at: number;
+  /** The signed-in agent who ended it. */
+  agent?: { id: string; name: string };
 }
 
 /**
@@ -160,7 +169,13 @@ export function endedEventInput(session: SessionRecord, end: SessionEnd): AuditE
   // An automated agent that ends the session is named as one (see agentIdentity in sessions.ts).
   const bot: Record<string, AuditDataValue> =
     end.by === 'agent' && session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {};
-  return { type: 'ended', actor: end.by, at: end.at, data: { by: end.by, reason: end.reason, durationMs, ...bot } };
+  const who: Record<string, AuditDataValue> = end.agent ? { agentId: end.agent.id, agentName: end.agent.name } : {};
+  return {
+    type: 'ended',
+    actor: end.by,
+    at: end.at,
+    data: { by: end.by, reason: end.reason, durationMs, ...bot, ...who },
+  };
 }
 
 /** The hash that the first event of every session links to. */

@@ -7,9 +7,10 @@
  * codes), Redis when instances share them.
  */
 import { randomInt } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
-import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+import { sendError } from './http-errors.js';
+import { fromOwnOrigin, signedInAgent } from './agent-routes.js';
 import { createLimiter } from './request-limits.js';
 import type { SessionLifecycle } from './sessions.js';
 import type { SupportCodeBook } from './support-code-book.js';
@@ -30,14 +31,12 @@ function formatCode(digits: string): string {
   return `${digits.slice(0, 4)} ${digits.slice(4)}`;
 }
 
-function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
-  return reply.code(ERROR_CODES[code].http).send({ error: { code, message } });
-}
-
 export function registerSupportCodes(
   app: FastifyInstance,
   sessions: SessionLifecycle,
   book: SupportCodeBook,
+  /** Read per request: tests learn the URL only after listening. */
+  publicUrl: () => string,
   now: () => number = Date.now,
 ): void {
   // 300 claims a minute over all addresses against 90 million codes: guessing a live one takes years.
@@ -86,6 +85,10 @@ export function registerSupportCodes(
 
   /** The agent console exchanges a code for the agent's link, once. */
   app.post('/api/support-codes/claim', async (request, reply) => {
+    const agent = signedInAgent(request, reply, 'claim support codes');
+    if (!agent) return reply;
+    if (!fromOwnOrigin(request, publicUrl()))
+      return sendError(reply, 'FORBIDDEN', 'Claim support codes from the agent console itself.');
     if (!(await claimRate(request)))
       return sendError(reply, 'RATE_LIMITED', 'Too many attempts; wait a minute and check the code.');
     const parsed = claimBody.safeParse(request.body ?? {});
@@ -99,7 +102,8 @@ export function registerSupportCodes(
         'That code is not valid or has expired. Ask the customer for a new one.',
       );
     }
-    request.log.info({ sessionId: entry.sessionId }, 'support code claimed');
+    await sessions.assignAgent(entry.sessionId, agent, 'support-code');
+    request.log.info({ sessionId: entry.sessionId, agentId: agent.id }, 'support code claimed');
     return { sessionId: entry.sessionId, agent: entry.agent };
   });
 }

@@ -71,6 +71,7 @@ const INVALID_MESSAGES: Record<string, string> = {
   SESSION_ENDED: 'This co-browsing session has already ended.',
   SESSION_EXPIRED: 'This co-browsing session has expired.',
   UNSUPPORTED_VERSION: 'This console is out of date. Reload the page.',
+  SIGNED_OUT: 'You are signed out. Sign in again, then open the session from your list.',
 };
 
 export const END_DESCRIPTIONS: Record<EndReason, string> = {
@@ -168,7 +169,11 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       if (this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
       if (error && INVALID_MESSAGES[error]) {
         this.#setState(
-          error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION' ? 'invalid' : 'ended',
+          error === 'SIGNED_OUT'
+            ? 'refused'
+            : error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION'
+              ? 'invalid'
+              : 'ended',
           INVALID_MESSAGES[error]!,
         );
       } else if (!this.#channel?.open) {

@@ -11,9 +11,11 @@ import {
   mirrorFrame,
   newSession,
   offer,
+  signedInConsoleLink,
   startHarness,
   type Harness,
 } from './helpers/harness.js';
+import { signInAgent } from '../node/helpers/server.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -184,13 +186,13 @@ describe('support code', () => {
     await customer.goto(`${h.shop.url}/checkout`);
     await customer.evaluate(() => document.querySelector('cobrowse-session')?.setAttribute('support-button', ''));
     await customer.getByRole('button', { name: 'Share this page with support' }).click();
-    const codeText = (await customer.locator('cobrowse-session .code').textContent()) ?? '';
+    const codeText = ((await customer.locator('cobrowse-session .code').textContent()) ?? '').trim();
     expect(codeText).toMatch(/^\d{4} \d{4}$/);
     // Nothing is asked or shared before the agent joins.
     expect(await customer.getByRole('button', { name: 'Allow sharing' }).count()).toBe(0);
 
     const agent = await h.agentBrowser.newPage();
-    await agent.goto(`${h.server.baseUrl}/agent/`);
+    await agent.goto(await signedInConsoleLink(h.server));
     await agent.getByLabel('Support code or link').fill(codeText);
     await agent.getByRole('button', { name: 'Join' }).click();
     await expect.poll(() => agentStatus(agent)).toBe('Waiting for the customer');
@@ -199,9 +201,10 @@ describe('support code', () => {
     await waitForMirror(agent, 'Checkout');
 
     // The code was single-use.
+    const { cookie } = await signInAgent(h.server);
     const again = await fetch(`${h.server.baseUrl}/api/support-codes/claim`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie },
       body: JSON.stringify({ code: codeText }),
     });
     expect(again.status).toBe(404);
@@ -210,7 +213,7 @@ describe('support code', () => {
   it('a wrong code gets a clear message in the console', async () => {
     harness = await startHarness();
     const agent = await harness.agentBrowser.newPage();
-    await agent.goto(`${harness.server.baseUrl}/agent/`);
+    await agent.goto(await signedInConsoleLink(harness.server));
     await agent.getByLabel('Support code or link').fill('1234 5678');
     await agent.getByRole('button', { name: 'Join' }).click();
     await expect.poll(() => agent.getByRole('alert').textContent()).toMatch(/not valid or has expired/);

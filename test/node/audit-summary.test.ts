@@ -35,6 +35,7 @@ async function createSession(overrides: Partial<SessionRecord> = {}): Promise<Se
     id: `summary-session-${counter}`,
     conversationId: 'conv-42',
     agentName: 'Grace',
+    agentId: null,
     metadata: {},
     customerTokenHash: hashToken(`c-${counter}`),
     agentTokenHash: hashToken(`a-${counter}`),

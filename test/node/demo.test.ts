@@ -126,6 +126,28 @@ describe('demo enabled (the default)', () => {
     });
   });
 
+  it('signs Dana in to the console without an identity provider, and her offered sessions are in her list', async () => {
+    const offered = offerResponse.parse(
+      (await post(`${server.baseUrl}/demo/api/conversations/dana-list/offer`, {})).body,
+    );
+    const redirect = await fetch(`${server.baseUrl}/demo/agent-console`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const location = redirect.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/agent\/#identity=[\w-]+\.[\w-]+$/);
+    const identity = location.slice(location.indexOf('=') + 1);
+    const exchanged = await fetch(`${server.baseUrl}/auth/identity`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identity }),
+    });
+    expect(await exchanged.json()).toEqual({ agent: { id: 'demo-dana', name: DEMO_AGENT_NAME, via: 'api' } });
+    const cookie = (exchanged.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const list = z
+      .object({ sessions: z.array(z.object({ sessionId: z.string() })) })
+      .parse((await getJson(`${server.baseUrl}/api/sessions`, { headers: { cookie } })).body);
+    expect(list.sessions.map((s) => s.sessionId)).toContain(offered.sessionId);
+  });
+
   it('rejects invalid chat input with 400', async () => {
     const url = `${server.baseUrl}/demo/api/conversations/validation/messages`;
     const cases: unknown[] = [
@@ -213,6 +235,7 @@ describe('demo disabled (DEMO=false)', () => {
       '/demo/desk/',
       '/demo/chat.js',
       '/demo/api/conversations/demo/messages',
+      '/demo/agent-console',
     ]) {
       expect((await fetch(`${server.baseUrl}${path}`)).status, path).toBe(404);
     }

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../signaling/config.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
 import { backendsAvailable, instanceEnv, startBackends, type Backends } from './helpers/scale-out.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { createSession, signInAgent, startTestServer, type TestServer } from './helpers/server.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 
 const bins = backendsAvailable();
@@ -235,10 +235,12 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     const issued = (await (await fetch(`${a.baseUrl}/api/support-codes`, { method: 'POST' })).json()) as {
       code: string;
     };
+    // Signed in on instance a, claiming on instance b: the cookie is good on every instance.
+    const { cookie } = await signInAgent(a);
     const claim = () =>
       fetch(`${b.baseUrl}/api/support-codes/claim`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', cookie },
         body: JSON.stringify({ code: issued.code }),
       });
     expect((await claim()).status).toBe(200);
@@ -249,13 +251,14 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     const [a, b, c] = await instances(3);
     if (!a || !b || !c) throw new Error('three instances expected');
     const statuses: number[] = [];
+    const { cookie } = await signInAgent(a);
     for (let i = 0; i < 12; i += 1) {
       const server = [a, b, c][i % 3] as TestServer;
       statuses.push(
         (
           await fetch(`${server.baseUrl}/api/support-codes/claim`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', cookie },
             body: '{"code":"0000 0001"}',
           })
         ).status,

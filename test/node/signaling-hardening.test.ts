@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../signaling/config.js';
 import { slidingCount } from '../../signaling/sliding-window.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { createSession, signInAgent, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer | undefined;
 const sockets: TestSocket[] = [];
@@ -106,10 +106,11 @@ describe('TRUST_PROXY', () => {
 
   it('with one proxy hop, a forged X-Forwarded-For buys no extra support-code guesses', async () => {
     server = await startTestServer({ TRUST_PROXY: '1' });
+    const { cookie } = await signInAgent(server);
     const claim = (forwardedFor: string) =>
       fetch(`${server!.baseUrl}/api/support-codes/claim`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor, cookie },
         body: JSON.stringify({ code: '0000 0000' }),
       }).then((res) => res.status);
     // The proxy appends the address it saw; everything before it is the client's own invention.

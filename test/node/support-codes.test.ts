@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { customerInvite } from '../../shared/protocol.js';
 import { connect } from './helpers/ws-client.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { signInAgent, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -9,12 +9,18 @@ afterEach(async () => {
   server = undefined;
 });
 
-const post = (s: TestServer, path: string, body?: unknown) =>
-  fetch(`${s.baseUrl}${path}`, {
+/** Claims come from a signed-in agent's console; the customer's code request needs no sign-in. */
+const post = async (s: TestServer, path: string, body?: unknown) => {
+  const { cookie } = path.endsWith('/claim') ? await signInAgent(s) : { cookie: undefined };
+  return fetch(`${s.baseUrl}${path}`, {
     method: 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(cookie ? { cookie } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+};
 
 describe('support codes', () => {
   it('gives the customer a code and its invite; the agent claims it once and joins; consent is still required', async () => {

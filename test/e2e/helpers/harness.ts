@@ -62,6 +62,20 @@ export const RECORD_CHANNEL_BYTES = `
   })();
 `;
 
+/** The console link a chat system hands its agent: signs the console in (API-minted identity in the fragment). */
+export async function signedInConsoleLink(
+  server: TestServer,
+  agent: { agentId: string; name: string } = { agentId: 'agent-dana', name: 'Dana' },
+): Promise<string> {
+  const res = await fetch(`${server.baseUrl}/api/agent-identities`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(agent),
+  });
+  if (res.status !== 201) throw new Error(`mint identity failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { consoleLink: string }).consoleLink;
+}
+
 export async function newSession(harness: Harness, body: Record<string, unknown> = {}) {
   const created = await createSession(harness.server, body);
   const raw = created.raw as { customer: { inviteCode: string }; agent: { link: string } };

@@ -6,6 +6,8 @@ import { findPostgresBin, POSTGRES_MISSING, startPostgres, type PostgresServer }
 import { findRedisServer, REDIS_MISSING, startRedis, type RedisServer } from './redis.js';
 
 export const SCALE_AUDIT_KEY = 'scale-out-audit-key-0123456789abcdefghijklmn';
+/** Shared by every instance, as operators must: a cookie from one instance is good on the others. */
+export const SCALE_AGENT_AUTH_SECRET = 'scale-out-agent-auth-secret-0123456789abcdef';
 
 export interface Backends {
   postgres: PostgresServer;
@@ -35,5 +37,11 @@ export async function startBackends(bins: { pgBin: string; redisBin: string }): 
 
 /** The environment of one instance of a deployment. */
 export function instanceEnv(databaseUrl: string, redisUrl: string): Record<string, string> {
-  return { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AUDIT_KEY: SCALE_AUDIT_KEY, PRESENCE_TTL: '1' };
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    AUDIT_KEY: SCALE_AUDIT_KEY,
+    AGENT_AUTH_SECRET: SCALE_AGENT_AUTH_SECRET,
+    PRESENCE_TTL: '1',
+  };
 }

@@ -85,3 +85,27 @@ export async function createSession(
     raw: raw as unknown as Record<string, unknown>,
   };
 }
+
+/** Sign an agent in as a chat system would: mint an identity with the API key, exchange it for the console cookie. */
+export async function signInAgent(
+  server: TestServer,
+  agent: { agentId: string; name: string } = { agentId: 'agent-1', name: 'Ada' },
+): Promise<{ cookie: string }> {
+  const minted = await fetch(`${server.baseUrl}/api/agent-identities`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(agent),
+  });
+  if (minted.status !== 201) throw new Error(`mint identity failed: ${minted.status} ${await minted.text()}`);
+  const { identity } = (await minted.json()) as { identity: string };
+  const exchanged = await fetch(`${server.baseUrl}/auth/identity`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identity }),
+  });
+  if (exchanged.status !== 200) throw new Error(`sign-in failed: ${exchanged.status} ${await exchanged.text()}`);
+  const setCookie = exchanged.headers.get('set-cookie') ?? '';
+  const cookie = setCookie.split(';')[0];
+  if (!cookie) throw new Error('sign-in set no cookie');
+  return { cookie };
+}

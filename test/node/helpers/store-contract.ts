@@ -38,6 +38,7 @@ export function makeSession(overrides: Partial<SessionRecord> = {}): SessionReco
     id: `session-${counter}-abcdef`,
     conversationId: 'conv-1',
     agentName: 'Ada',
+    agentId: null,
     metadata: { plan: 'pro', seats: 3, vip: true },
     customerTokenHash: hashToken(`customer-token-${counter}-${Math.random()}`),
     agentTokenHash: hashToken(`agent-token-${counter}-${Math.random()}`),
