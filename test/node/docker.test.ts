@@ -253,13 +253,15 @@ describe('docker-compose.yml, profile "scale"', () => {
       });
       // Both instances must chain the audit under one key: compose stops when it is missing.
       expect(instance.environment['AUDIT_KEY']).toMatch(/^\$\{AUDIT_KEY:\?/);
+      // And accept each other's agent cookies.
+      expect(instance.environment['AGENT_AUTH_SECRET']).toMatch(/^\$\{AGENT_AUTH_SECRET:\?/);
     }
   });
 
   it("the instances' environment loads as a scale-out configuration (PostgreSQL, Redis, one trusted hop)", () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-scale-env-'));
     try {
-      const samples = { POSTGRES_PASSWORD: 'pw', AUDIT_KEY: 'k'.repeat(64) };
+      const samples = { POSTGRES_PASSWORD: 'pw', AUDIT_KEY: 'k'.repeat(64), AGENT_AUTH_SECRET: 's'.repeat(64) };
       const environment = Object.fromEntries(
         Object.entries(scale().services['signaling-a'].environment).map(([name, value]) => [
           name,
