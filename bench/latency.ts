@@ -118,7 +118,7 @@ export async function goLive(
   return { customer, agent, firstContentMs: firstAt - allowAt, fullFrameMs: fullAt - allowAt, stages };
 }
 
-async function measureMutations(live: LiveSession, count: number, intervalMs: number): Promise<number[]> {
+export async function measureMutations(live: LiveSession, count: number, intervalMs: number): Promise<number[]> {
   // Targets are added first and allowed to reach the mirror before timing starts.
   await live.customer.evaluate((n) => {
     const box = document.createElement('div');
@@ -147,12 +147,12 @@ async function measureMutations(live: LiveSession, count: number, intervalMs: nu
     w.__seen = new Set();
     const read = (node: Node | null): void => {
       const text = node?.textContent ?? '';
-      const match = /^m(\d+)@([\d.]+)$/.exec(text);
+      const match = /^m([0-9a-z]+)@([0-9a-z]+)$/.exec(text);
       if (!match) return;
-      const index = Number(match[1]);
+      const index = parseInt(match[1] ?? '', 36);
       if (w.__seen.has(index)) return;
       w.__seen.add(index);
-      w.__mutationLatency.push(performance.timeOrigin + performance.now() - Number(match[2]));
+      w.__mutationLatency.push(performance.timeOrigin + performance.now() - parseInt(match[2] ?? '', 36) / 1000);
     };
     new MutationObserver((records) => {
       for (const record of records) {
@@ -168,7 +168,10 @@ async function measureMutations(live: LiveSession, count: number, intervalMs: nu
         let i = 0;
         const timer = setInterval(() => {
           const span = spans[i % targets];
-          if (span) span.textContent = `m${i}@${performance.timeOrigin + performance.now()}`;
+          // Base 36 (microseconds): a decimal timestamp has 13+ digits, which the customer masks
+          // as a possible card number, so no sample would arrive.
+          const at = Math.round((performance.timeOrigin + performance.now()) * 1000).toString(36);
+          if (span) span.textContent = `m${i.toString(36)}@${at}`;
           i++;
           if (i >= n) {
             clearInterval(timer);

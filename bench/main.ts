@@ -12,6 +12,7 @@ import { startTestServer } from '../test/node/helpers/server.js';
 import { chromiumVersion, launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
 import { runLatencyScenario, type LatencyResult } from './latency.js';
+import { runNetworkScenario, type NetworkResult } from './network.js';
 import { buildTargets, markdown, writeResults, type BenchResults } from './report.js';
 import { runClusterScenario, type ClusterResult } from './cluster.js';
 import { runSignalingScenario, type SignalingResult } from './signaling.js';
@@ -57,6 +58,7 @@ export async function main(): Promise<void> {
   let latency: LatencyResult | null = null;
   let size: SizeResult | null = null;
   let signaling: SignalingResult | null = null;
+  let network: NetworkResult | null = null;
 
   // BENCH_ONLY=signaling: only the server scenarios, merged into the last full results.
   const onlySignaling = process.env['BENCH_ONLY'] === 'signaling';
@@ -136,6 +138,14 @@ export async function main(): Promise<void> {
       await site.close();
       await signalingServer.close();
     }
+    network = await attempt('realistic networks (TURN relay, +50 ms round trip, 1 % loss)', errors, () =>
+      runNetworkScenario(
+        root,
+        bundles,
+        { allowRuns: quick ? 1 : 5, mutations: quick ? 100 : 500, pageNodes: 10_000 },
+        log,
+      ),
+    );
   }
 
   signaling = await attempt('signaling capacity', errors, () =>
@@ -178,6 +188,7 @@ export async function main(): Promise<void> {
     size,
     signaling,
     cluster,
+    network,
     errors,
   };
   const results: BenchResults = { ...partial, targets: buildTargets(partial) };

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakdownTable } from './allow-breakdown.js';
 import type { LatencyResult } from './latency.js';
+import { networkTable, type NetworkResult } from './network.js';
 import type { ClusterResult } from './cluster.js';
 import type { SignalingResult } from './signaling.js';
 import type { SizeResult } from './size.js';
@@ -36,6 +37,8 @@ export interface BenchResults {
   signaling: SignalingResult | null;
   /** Absent in results written before the scale-out scenario existed. */
   cluster?: ClusterResult | null;
+  /** Realistic networks (reported, not targets); absent in older results. */
+  network?: NetworkResult | null;
   errors: string[];
   targets: Target[];
 }
@@ -379,6 +382,7 @@ export function markdown(r: BenchResults): string {
   if (r.size) parts.push('', sizeTable(r.size));
   if (r.signaling) parts.push('', signalingTable(r.signaling));
   if (r.cluster) parts.push('', clusterTable(r.cluster));
+  if (r.network) parts.push('', networkTable(r.network));
   if (r.notes.length > 0) parts.push('', ...r.notes.map((n) => `- ${n}`));
   if (r.errors.length > 0) parts.push('', 'Errors:', ...r.errors.map((e) => `- ${e}`));
   return parts.join('\n') + '\n';

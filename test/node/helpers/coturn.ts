@@ -1,0 +1,87 @@
+/**
+ * A real TURN server (Debian's coturn) on loopback for tests and the
+ * benchmark, with the REST-API shared secret the signaling server uses to
+ * mint time-limited credentials.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { freePort } from './free-port.js';
+
+export const TURNSERVER_PATH = process.env['TURNSERVER_PATH'] ?? '/usr/bin/turnserver';
+
+export interface Coturn {
+  port: number;
+  /** Everything coturn printed so far (with --verbose it names the REST usernames). */
+  log(): string;
+  close(): void;
+}
+
+/**
+ * Test instrumentation only (the product's own code path is unchanged): every
+ * RTCPeerConnection the page makes is forced to relay-only ICE and kept in
+ * `window.__pcs` so a test can read its selected candidate pair.
+ */
+export const FORCE_RELAY = `
+  (() => {
+    const PC = window.RTCPeerConnection;
+    window.__pcs = [];
+    window.RTCPeerConnection = function (config = {}) {
+      const pc = new PC({ ...config, iceTransportPolicy: 'relay' });
+      window.__pcs.push(pc);
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = PC.prototype;
+    Object.setPrototypeOf(window.RTCPeerConnection, PC);
+  })();
+`;
+
+/** Starts coturn on a free loopback port; relays between loopback peers (never do that in production). */
+export async function startCoturn(secret: string): Promise<Coturn> {
+  if (!existsSync(TURNSERVER_PATH)) {
+    throw new Error(
+      `coturn not found at ${TURNSERVER_PATH}: install it (apt-get install -y coturn) or set TURNSERVER_PATH`,
+    );
+  }
+  const port = await freePort();
+  const [minPort, maxPort] = [port + 1, port + 200].map((p) => Math.min(p, 65535));
+  const child: ChildProcess = spawn(
+    TURNSERVER_PATH,
+    [
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      `--min-port=${minPort}`,
+      `--max-port=${maxPort}`,
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      '--realm=cobrowse.test',
+      // Both browsers are on this machine, so the relay must reach loopback peers.
+      '--allow-loopback-peers',
+      '--no-cli',
+      '--no-tls',
+      '--no-dtls',
+      '--no-multicast-peers',
+      '--log-file=stdout',
+      '--simple-log',
+      '--verbose',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const started = Date.now();
+  while (!/listener opened on|Total General servers|IO method/i.test(log)) {
+    if (Date.now() - started > 10_000 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`coturn did not start:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    port,
+    log: () => log,
+    close: () => void child.kill('SIGTERM'),
+  };
+}
