@@ -87,12 +87,12 @@ export class CobrowseAgentWorkspace extends LitElement {
   async _onSignOut(): Promise<void> {
     await workspaceApi.signOut();
     await this.refresh();
-    this.shadowRoot?.querySelector<HTMLElement>('.sign-in a, .sign-in h1')?.focus();
+    this.shadowRoot?.querySelector<HTMLElement>('.sign-in a, .sign-in h2')?.focus();
   }
 
   #renderSignIn(oidc: boolean) {
     return html`<section class="card sign-in" aria-labelledby="sign-in-title">
-      <h1 id="sign-in-title" tabindex="-1">Sign in to the agent console</h1>
+      <h2 id="sign-in-title" tabindex="-1">Sign in to the agent console</h2>
       <p>
         Sign in to claim support codes and to see your sessions. A co-browsing link from the chat works without signing
         in.
@@ -133,7 +133,7 @@ export class CobrowseAgentWorkspace extends LitElement {
     const signIn = this._signIn;
     return html`
       <header class="bar">
-        <span class="product">Co-browsing · Agent console</span>
+        <h1 class="product">Co-browsing · Agent console</h1>
         ${
           signIn.kind === 'signed-in'
             ? html`<span class="who">Signed in as <strong>${signIn.agent.name}</strong></span>
@@ -141,7 +141,7 @@ export class CobrowseAgentWorkspace extends LitElement {
             : nothing
         }
       </header>
-      <main class="workspace">
+      <div class="workspace">
         ${signIn.kind === 'loading' ? html`<p role="status">Loading…</p>` : nothing}
         ${signIn.kind === 'unreachable' ? html`<p class="error" role="alert">${signIn.message}</p>` : nothing}
         ${signIn.kind === 'signed-out' ? this.#renderSignIn(signIn.oidc) : nothing}
@@ -158,7 +158,7 @@ export class CobrowseAgentWorkspace extends LitElement {
               ></cobrowse-session-list>`
             : nothing
         }
-      </main>
+      </div>
     `;
   }
 }

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type ReactiveController, type ReactiveContro
 import { customElement, state } from 'lit/decorators.js';
 import { workspaceApi, type SessionSummary } from './workspace-api.js';
 import { sessionListStyles } from './workspace-styles.js';
+import { endReasonWords, formatDuration } from '../end-reasons.js';
 
 /** How often the list refreshes itself while shown. */
 const REFRESH_MS = 10_000;
@@ -13,16 +14,6 @@ const STATUS_WORDS: Record<SessionSummary['status'], string> = {
   live: 'Live',
   ended: 'Ended',
 };
-
-/** "4 min 12 s", "35 s", "1 h 5 min". */
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return 'not started';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
 
 function formatTime(at: number): string {
   return new Date(at).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -144,7 +135,7 @@ export class CobrowseSessionList extends LitElement {
         <strong>${this.#label(session)}</strong>
         <span class="meta"
           >${formatTime(session.createdAt)} ·
-          ${session.consent === 'declined' ? 'declined by the customer' : `ended (${session.endReason ?? 'unknown'})`}</span
+          ${endReasonWords(session.consent === 'declined' ? 'declined' : session.endReason)}</span
         >
         <dl class="summary">
           <div>

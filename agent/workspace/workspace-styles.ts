@@ -93,6 +93,8 @@ export const workspaceStyles = [
       border-bottom: 1px solid #d1d5db;
     }
     .product {
+      font-size: 1rem;
+      margin: 0;
       font-weight: 700;
       margin-inline-end: auto;
     }
