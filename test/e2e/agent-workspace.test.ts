@@ -115,7 +115,7 @@ describe('the agent workspace: sessions list', () => {
     expect(summary).toMatch(/Control ?granted/);
     await page.screenshot({ path: 'test/artifacts/agent-workspace-1280.png', fullPage: true });
 
-    expect(await axeViolations(page), "axe violations").toEqual([]);
+    expect(await axeViolations(page), 'axe violations').toEqual([]);
 
     // From the code field, Tab reaches the live session's Join; Enter opens it.
     await page.getByLabel('Support code or link').focus();
