@@ -12,6 +12,7 @@ import { startTestServer } from '../test/node/helpers/server.js';
 import { chromiumVersion, launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
 import { runLatencyScenario, type LatencyResult } from './latency.js';
+import { longMinutes, runLongSessionScenario, type LongSessionResult } from './long-session.js';
 import { runNetworkScenario, type NetworkResult } from './network.js';
 import { buildTargets, markdown, writeResults, type BenchResults } from './report.js';
 import { runClusterScenario, type ClusterResult } from './cluster.js';
@@ -49,6 +50,8 @@ export async function main(): Promise<void> {
     `Steady state: a ${steadySeconds} s window of the scripted minute at its real rates (typing 5 chars/s, a row every 60 ms, 4 toggles every 250 ms, a scroll every 100 ms, style change every animation frame); main-thread time is the CDP TaskDuration delta minus the same page without a recorder.`,
     'Latency: two Chromium processes, real signaling server, real WebRTC data channel on loopback; Allow → first frame is the median of 5 sessions after one discarded warm-up session; timestamps from performance.timeOrigin + performance.now() on both sides (one machine, one clock). Mutation latency is read by a MutationObserver on the mirror document; pointer latency by a MutationObserver on the agent cursor.',
     'Sizes: gzip level 9 of esbuild minified output, built with the same options as scripts/build.mjs; rrweb is `export { record } from "rrweb"` built the same way.',
+    'Realistic networks: both browsers forced to relay-only ICE through a real coturn; the impaired condition adds 50 ms to every round trip and drops 1 % of datagrams end to end, in user space (bench/udp-impairment.ts in front of coturn, bench/tcp-delay.ts in front of the signaling server), because tc netem is not available on this machine.',
+    'Long session: one live session on the 10k page with a scripted customer (a text edit every 100 ms, a row added every 500 ms and the oldest removed past 100, typing, scrolling, class toggles); JS heap after a forced GC and DOM node counts per minute via CDP. The customer keeps detached nodes in its id map until a sweep (every 50,000 new ids or removals, node-ids.ts), so its DOM count grows between sweeps by design.',
   ];
   if (quick) notes.push('BENCH_QUICK=1: shortened smoke run, figures are not representative.');
 
@@ -59,6 +62,7 @@ export async function main(): Promise<void> {
   let size: SizeResult | null = null;
   let signaling: SignalingResult | null = null;
   let network: NetworkResult | null = null;
+  let longSession: LongSessionResult | null = null;
 
   // BENCH_ONLY=signaling: only the server scenarios, merged into the last full results.
   const onlySignaling = process.env['BENCH_ONLY'] === 'signaling';
@@ -134,6 +138,22 @@ export async function main(): Promise<void> {
           await Promise.all([customerBrowser.close(), agentBrowser.close()]);
         }
       });
+      const minutes = longMinutes(quick);
+      longSession = await attempt(`long session (${minutes} min, scripted customer)`, errors, async () => {
+        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+        try {
+          return await runLongSessionScenario(
+            signalingServer,
+            customerBrowser,
+            agentBrowser,
+            site.url,
+            { minutes, pageNodes: 10_000 },
+            log,
+          );
+        } finally {
+          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+        }
+      });
     } finally {
       await site.close();
       await signalingServer.close();
@@ -189,6 +209,7 @@ export async function main(): Promise<void> {
     signaling,
     cluster,
     network,
+    longSession,
     errors,
   };
   const results: BenchResults = { ...partial, targets: buildTargets(partial) };

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakdownTable } from './allow-breakdown.js';
 import type { LatencyResult } from './latency.js';
+import { longSessionTable, longSessionTargets, type LongSessionResult } from './long-session.js';
 import { networkTable, type NetworkResult } from './network.js';
 import type { ClusterResult } from './cluster.js';
 import type { SignalingResult } from './signaling.js';
@@ -39,6 +40,8 @@ export interface BenchResults {
   cluster?: ClusterResult | null;
   /** Realistic networks (reported, not targets); absent in older results. */
   network?: NetworkResult | null;
+  /** Heap over a long scripted session; absent in older results. */
+  longSession?: LongSessionResult | null;
   errors: string[];
   targets: Target[];
 }
@@ -275,6 +278,7 @@ export function buildTargets(r: Omit<BenchResults, 'targets'>): Target[] {
       'max',
     ),
   );
+  targets.push(...longSessionTargets(r.longSession));
   return targets;
 }
 
@@ -383,6 +387,7 @@ export function markdown(r: BenchResults): string {
   if (r.signaling) parts.push('', signalingTable(r.signaling));
   if (r.cluster) parts.push('', clusterTable(r.cluster));
   if (r.network) parts.push('', networkTable(r.network));
+  if (r.longSession) parts.push('', longSessionTable(r.longSession));
   if (r.notes.length > 0) parts.push('', ...r.notes.map((n) => `- ${n}`));
   if (r.errors.length > 0) parts.push('', 'Errors:', ...r.errors.map((e) => `- ${e}`));
   return parts.join('\n') + '\n';
