@@ -305,6 +305,15 @@ export type SerializedNode = z.infer<typeof serializedNode>;
 
 const domFrame = { seq } as const;
 
+/**
+ * How the agent's browser gets the page's images, sprites, fonts and posters:
+ * 'channel', only from the customer over the data channel (it never fetches
+ * from the page's sites); 'fallback', what the customer cannot send it loads
+ * itself; 'direct', it loads all of them itself (no asset is sent).
+ */
+export const assetPolicy = z.enum(['channel', 'fallback', 'direct']);
+export type AssetPolicy = z.infer<typeof assetPolicy>;
+
 export const snapshotFrame = z.strictObject({
   t: z.literal('snapshot'),
   ...domFrame,
@@ -322,6 +331,8 @@ export const snapshotFrame = z.strictObject({
   /** Constructed stylesheets adopted by the document. */
   adopted: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
   focus: z.optional(z.nullable(nodeId)),
+  /** Absent from customers that predate assets over the channel: the agent then loads them itself. */
+  assets: z.optional(assetPolicy),
 });
 
 export const attributeChange = z.strictObject({
@@ -426,6 +437,36 @@ export const canvasFrame = z.strictObject({
   img: z
     .instanceof(Uint8Array)
     .check(z.refine((bytes) => bytes.byteLength > 0 && bytes.byteLength <= MAX_CANVAS_IMAGE_BYTES)),
+});
+
+/** Largest asset sent over the channel, and the data one asset-data message carries at most. */
+export const MAX_ASSET_BYTES = 16 * 1024 * 1024;
+export const MAX_ASSET_CHUNK_BYTES = 64 * 1024;
+const assetHash = z.string().check(z.regex(/^[0-9a-f]{16,64}$/));
+
+/**
+ * The customer's answer for one asset URL (as it appears in DOM frames, fragment
+ * removed): the hash of its bytes (sent before in asset-data messages), or null
+ * when the customer cannot or must not send it; then `direct` says whether the
+ * agent's browser may load it itself.
+ */
+export const assetFrame = z.strictObject({
+  t: z.literal('asset'),
+  url,
+  h: z.nullable(assetHash),
+  type: z.optional(z.string().check(z.regex(/^[a-z]+\/[a-z0-9.+-]{1,100}$/))),
+  direct: z.optional(z.boolean()),
+});
+
+/** A piece of an asset's bytes: `size` is the whole asset's, `at` this piece's offset (pieces come in order). */
+export const assetDataFrame = z.strictObject({
+  t: z.literal('asset-data'),
+  h: assetHash,
+  size: z.number().check(z.int(), z.positive(), z.lte(MAX_ASSET_BYTES)),
+  at: z.number().check(z.int(), z.nonnegative(), z.lt(MAX_ASSET_BYTES)),
+  data: z
+    .instanceof(Uint8Array)
+    .check(z.refine((bytes) => bytes.byteLength > 0 && bytes.byteLength <= MAX_ASSET_CHUNK_BYTES)),
 });
 
 /** A pointer position in page coordinates (either side's pointer). */
@@ -588,6 +629,8 @@ export const channelMessage = z.discriminatedUnion('t', [
   actionAckMessage,
   inputConflictMessage,
   canvasFrame,
+  assetFrame,
+  assetDataFrame,
 ]);
 export type ChannelMessage = z.infer<typeof channelMessage>;
 export type DomFrame = Extract<ChannelMessage, { t: (typeof DOM_FRAME_TYPES)[number] }>;
@@ -604,6 +647,8 @@ export const CUSTOMER_ONLY_TYPES = new Set<ChannelMessage['t']>([
   'action-refused',
   'action-ack',
   'input-conflict',
+  'asset',
+  'asset-data',
 ]);
 /** Messages only the agent sends over the data channel. */
 export const AGENT_ONLY_TYPES = new Set<ChannelMessage['t']>([

@@ -59,7 +59,8 @@ export function agentConsoleCsp(frameAncestors: readonly string[] = []): string 
     "connect-src 'self' ws: wss:",
     "style-src * 'unsafe-inline' data: blob:",
     'img-src * data: blob:',
-    'font-src * data:',
+    // blob: carries the customer's fonts sent over the data channel (agent/mirror/assets.ts).
+    'font-src * data: blob:',
     'media-src * data: blob:',
     "frame-src 'self' blob: data:",
   ].join('; ');

@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import type { blockedBox, elementNode } from '../../shared/protocol.js';
 import { BLOCKED_ATTRIBUTE, BLOCKED_TAG, INERT_TAG, INERT_TAG_ATTRIBUTE, MASKED_ATTRIBUTE } from './masked-style.js';
 import { rewriteInteractionCss } from './interaction-css.js';
+import { isFetchedUrlAttribute } from '../../shared/asset-urls.js';
+import { PLACEHOLDER_MARK, type UrlUse } from './assets.js';
 import {
   isInertTag,
   isUrlAttribute,
@@ -22,9 +24,13 @@ export type BlockedBox = z.infer<typeof blockedBox>;
 
 /** What building needs from the mirror: URL resolution against the customer's page and counters. */
 export interface BuildContext {
-  /** An absolute, allowed URL for `url`, or null to drop it. */
-  resolveUrl(url: string): string | null;
+  /** The URL the mirror uses for `url` (absolute, or an asset sent over the channel), or null to drop it; `use` defaults to 'link'. */
+  resolveUrl(url: string, use?: UrlUse): string | null;
   count(kind: 'droppedAttributes' | 'inertElements'): void;
+  /** An attribute now holds a placeholder for an asset still on its way (agent/mirror/assets.ts). */
+  pendingAsset?(element: Element): void;
+  /** Directives the mirror documents' CSP adds to MIRROR_CSP (the asset policy's). */
+  extraCsp?(): string;
 }
 
 /** The only policy a mirror document runs under; the first element of every mirrored <head>. */
@@ -79,28 +85,34 @@ const blockedBoxes = new WeakMap<Element, BlockedBox>();
  * when the customer's document had a doctype. The policy stays in force after
  * the skeleton's own <html> is removed for the customer's.
  */
-export function prepareDocument(doc: Document, withDoctype: boolean): void {
+export function prepareDocument(doc: Document, withDoctype: boolean, csp = MIRROR_CSP): void {
   doc.open();
-  doc.write(`${withDoctype ? '<!DOCTYPE html>' : ''}<html><head>${cspMetaMarkup()}</head></html>`);
+  doc.write(`${withDoctype ? '<!DOCTYPE html>' : ''}<html><head>${cspMetaMarkup(csp)}</head></html>`);
   doc.close();
   doc.documentElement?.remove();
 }
 
-function cspMetaMarkup(): string {
-  return `<meta http-equiv="Content-Security-Policy" content="${MIRROR_CSP}">`;
+function cspMetaMarkup(csp: string): string {
+  return `<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, '&quot;')}">`;
+}
+
+/** The policy of mirror documents: MIRROR_CSP and what the asset policy adds. */
+export function documentCsp(ctx: BuildContext): string {
+  const extra = ctx.extraCsp?.() ?? '';
+  return extra === '' ? MIRROR_CSP : `${MIRROR_CSP}; ${extra}`;
 }
 
 /** A CSP <meta> for the top of a mirrored <head>. */
-export function createCspMeta(doc: Document): HTMLMetaElement {
+export function createCspMeta(doc: Document, csp = MIRROR_CSP): HTMLMetaElement {
   const meta = doc.createElement('meta');
   meta.setAttribute('http-equiv', 'Content-Security-Policy');
-  meta.setAttribute('content', MIRROR_CSP);
+  meta.setAttribute('content', csp);
   return meta;
 }
 
 /** Rewrites customer CSS for the mirror: unsafe URLs dropped, the rest absolute. */
 export function mirrorCss(css: string, ctx: BuildContext): string {
-  return rewriteInteractionCss(sanitizeCss(css, (url) => ctx.resolveUrl(url)));
+  return rewriteInteractionCss(sanitizeCss(css, (url) => ctx.resolveUrl(url, 'css')));
 }
 
 /**
@@ -207,6 +219,7 @@ export function setMirrorAttribute(element: Element, name: string, value: string
       if (!MIRROR_MANAGED_ATTRIBUTES.has(lowerName)) element.removeAttribute(name);
     } else {
       setNamespacedAttribute(element, name, safe);
+      if (safe.includes(PLACEHOLDER_MARK)) ctx.pendingAsset?.(element);
     }
   } catch {
     ctx.count('droppedAttributes');
@@ -219,15 +232,16 @@ function sanitizeValue(tag: string, name: string, value: string, ctx: BuildConte
   if (safe === null) return null;
   const lowerName = name.toLowerCase();
   if (lowerName === 'style') return mirrorCss(safe, ctx);
-  if (lowerName === 'srcset' || lowerName === 'imagesrcset') return resolveSrcset(safe, ctx);
-  if (isUrlAttribute(name)) return safe.trim() === '' ? safe : ctx.resolveUrl(safe);
+  const use = isFetchedUrlAttribute(tag, lowerName) ? 'attribute' : 'link';
+  if (lowerName === 'srcset' || lowerName === 'imagesrcset') return resolveSrcset(safe, ctx, use);
+  if (isUrlAttribute(name)) return safe.trim() === '' ? safe : ctx.resolveUrl(safe, use);
   return safe;
 }
 
-function resolveSrcset(value: string, ctx: BuildContext): string | null {
+function resolveSrcset(value: string, ctx: BuildContext, use: UrlUse): string | null {
   const candidates: string[] = [];
   for (const { url, descriptors } of srcsetCandidates(value)) {
-    const resolved = ctx.resolveUrl(url);
+    const resolved = ctx.resolveUrl(url, use);
     if (resolved === null) return null;
     candidates.push(descriptors === '' ? resolved : `${resolved} ${descriptors}`);
   }

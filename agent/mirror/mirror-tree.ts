@@ -10,6 +10,7 @@ import type { DomFrame } from '../../shared/protocol.js';
 import {
   applyFormState,
   createCspMeta,
+  documentCsp,
   createMirrorElement,
   prepareDocument,
   setMirrorAttribute,
@@ -102,7 +103,7 @@ export class MirrorTree {
   }
 
   #prepare(doc: Document, withDoctype: boolean): void {
-    prepareDocument(doc, withDoctype);
+    prepareDocument(doc, withDoctype, documentCsp(this.#ctx));
     this.#documentPrepared(doc);
   }
 
@@ -188,7 +189,7 @@ export class MirrorTree {
         const doc = ownerDocumentOf(parent);
         const element = createMirrorElement(doc, node, this.#ctx);
         if (element.localName === 'head' && isElement(parent) && parent.localName === 'html') {
-          element.append(createCspMeta(doc));
+          element.append(createCspMeta(doc, documentCsp(this.#ctx)));
         }
         this.#insert(parent, element, next);
         nodes.register(node.id, element);

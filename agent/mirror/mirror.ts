@@ -12,13 +12,14 @@
  * frame that cannot be applied asks once for a resync and ignores everything
  * until the next snapshot, rather than letting the mirror drift.
  */
-import type { DomFrame } from '../../shared/protocol.js';
+import type { ChannelMessage, DomFrame } from '../../shared/protocol.js';
 import { FrameOrder, type FrameOrderStats } from './frame-order.js';
 import { applyFormState, type BuildContext } from './build-node.js';
 import { applyMedia, applySelection } from './state-frames.js';
 import { HoverChain } from './hover.js';
 import { TopLayerReplay } from './top-layer.js';
 import { CanvasPixels } from './canvas.js';
+import { AssetStore, mirrorRoots, type AssetStoreStats } from './assets.js';
 import { FOCUS_ATTRIBUTE } from './masked-style.js';
 import { PageUrls } from './page-urls.js';
 import { isDocument, isElement, rootsWithDoctype } from './dom-nodes.js';
@@ -97,6 +98,13 @@ export class Mirror {
   readonly #hover = new HoverChain();
   readonly #topLayer = new TopLayerReplay();
   readonly #canvas = new CanvasPixels();
+  readonly #assets = new AssetStore(
+    (rebind) => setTimeout(rebind, 16),
+    () => {
+      const doc = this.#nodes.get(0);
+      return isDocument(doc) ? mirrorRoots(doc) : [];
+    },
+  );
   #focusedId: number | null = null;
   #viewport: MirrorViewport = { w: 0, h: 0, dpr: 1 };
   #url = '';
@@ -110,7 +118,12 @@ export class Mirror {
     lastError: null,
   };
   readonly #ctx: BuildContext = {
-    resolveUrl: (url) => this.#urls.resolve(url, this.iframe.ownerDocument.defaultView?.location.origin),
+    resolveUrl: (url, use = 'link') => {
+      const absolute = this.#urls.resolve(url, this.iframe.ownerDocument.defaultView?.location.origin);
+      return absolute === null ? null : this.#assets.resolve(absolute, use);
+    },
+    pendingAsset: (element) => this.#assets.notePending(element),
+    extraCsp: () => this.#assets.extraCsp,
     count: (kind) => {
       this.#stats[kind]++;
     },
@@ -196,6 +209,18 @@ export class Mirror {
     return this.#scroll.window;
   }
 
+  /** An asset the customer sent over the channel (or said it cannot send). */
+  applyAsset(message: Extract<ChannelMessage, { t: 'asset' | 'asset-data' }>): void {
+    if (this.#destroyed) return;
+    if (message.t === 'asset') this.#assets.applyAsset(message);
+    else this.#assets.applyData(message);
+  }
+
+  /** Assets held and placeholders handed out. */
+  get assetStats(): AssetStoreStats {
+    return this.#assets.stats;
+  }
+
   /** Canvas images still being decoded (tests wait for 0). */
   get pendingCanvasImages(): number {
     return this.#canvas.pending;
@@ -262,6 +287,7 @@ export class Mirror {
     this.#resizeObserver?.disconnect();
     this.#resizeObserver = null;
     this.#canvas.reset();
+    this.#assets.destroy();
     this.#nodes.clear();
     this.#scroll.clear();
     this.#incremental = null;
@@ -376,6 +402,7 @@ export class Mirror {
     this.#focusedId = null;
     this.#setPage(first.url, first.title);
     this.#setViewport(first.vw, first.vh, first.dpr);
+    this.#assets.setPolicy(first.assets);
 
     const doc = this.iframe.contentDocument;
     if (!doc) throw new MirrorApplyError('the mirror iframe has no document (is the container attached?)');

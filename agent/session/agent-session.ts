@@ -54,7 +54,7 @@ export interface AgentSessionOptions {
   serverUrl: string;
   token: string;
   /** Where frames go; the session owns neither its DOM nor its lifetime. */
-  mirror: Pick<Mirror, 'apply'>;
+  mirror: Pick<Mirror, 'apply' | 'applyAsset'>;
   iceTransportPolicy?: 'all' | 'relay';
   createSocket?: (url: string) => SocketLike;
 }
@@ -349,6 +349,10 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       if (message.t === 'snapshot' && message.final) markStage('agent-snapshot-applied');
       if (message.t === 'snapshot' && message.part === 0) this.emit('page', { url: message.url, title: message.title });
       if (message.t === 'nav') this.emit('page', { url: message.url, title: message.title });
+      return;
+    }
+    if (message.t === 'asset' || message.t === 'asset-data') {
+      this.#options.mirror.applyAsset(message);
       return;
     }
     switch (message.t) {

@@ -77,6 +77,8 @@ interface Tracked {
   lastSample: number;
   /** An encode of this canvas is in flight. */
   busy: boolean;
+  /** The last image sent had pixels (not all transparent). */
+  drawn: boolean;
 }
 
 type Scratch = {
@@ -112,7 +114,7 @@ export class CanvasCapture {
   /** A canvas was serialized in the current run. */
   track(canvas: Element): void {
     if (!this.#enabled || this.#tracked.has(canvas)) return;
-    this.#tracked.set(canvas, { hash: null, lastSample: -Infinity, busy: false });
+    this.#tracked.set(canvas, { hash: null, lastSample: -Infinity, busy: false, drawn: false });
     this.stats.tracked = this.#tracked.size;
     this.#ensureTimer();
   }
@@ -217,17 +219,22 @@ export class CanvasCapture {
     const scratch = this.#scratch(w, h);
     if (scratch === null) return;
     let hash: number;
+    let drawn: boolean;
     try {
       scratch.ctx.clearRect(0, 0, w, h);
       scratch.ctx.drawImage(canvas, 0, 0, w, h);
-      hash = pixelHash(scratch.ctx.getImageData(0, 0, w, h).data);
+      const pixels = scratch.ctx.getImageData(0, 0, w, h).data;
+      hash = pixelHash(pixels);
+      drawn = hasPixels(pixels);
     } catch {
       // A canvas tainted by a cross-origin image cannot be read by anyone, us included.
       this.stats.unreadable++;
       this.#tracked.delete(canvas);
       return;
     }
-    if (hash === state.hash) {
+    // A WebGL canvas without preserveDrawingBuffer reads as empty once the frame it drew was shown: a
+    // canvas drawn on demand (a map) would go blank in the mirror. Such a read keeps the last image.
+    if (hash === state.hash || (!drawn && state.drawn && isUnpreservedWebgl(canvas))) {
       this.stats.unchanged++;
       return;
     }
@@ -246,6 +253,7 @@ export class CanvasCapture {
         if (currentId === undefined) return;
         if (!this.#hooks.sender.sendDom({ t: 'canvas', id: currentId, w, h, type, img })) return;
         state.hash = hash;
+        state.drawn = drawn;
         this.#tokens -= img.byteLength;
         this.stats.framesSent++;
         this.stats.bytesSent += img.byteLength;
@@ -293,6 +301,27 @@ function encodeAt(scratch: Scratch, quality: number): Promise<Blob | null> {
   const { canvas } = scratch;
   if ('convertToBlob' in canvas) return canvas.convertToBlob({ type: 'image/webp', quality });
   return new Promise((resolve) => canvas.toBlob(resolve, 'image/webp', quality));
+}
+
+/** Whether any pixel is not fully transparent black. */
+function hasPixels(data: Uint8ClampedArray): boolean {
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength >>> 2);
+  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return true;
+  return false;
+}
+
+/**
+ * A WebGL canvas whose drawing buffer is cleared after each frame is shown.
+ * Asked only of a canvas that showed pixels before, so it has a context
+ * already and getContext creates none.
+ */
+function isUnpreservedWebgl(canvas: HTMLCanvasElement): boolean {
+  try {
+    const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+    return gl !== null && gl.getContextAttributes()?.preserveDrawingBuffer === false;
+  } catch {
+    return false;
+  }
 }
 
 /** FNV-1a over the pixels as 32-bit words: cheap, and any changed pixel changes it (almost surely). */

@@ -37,7 +37,7 @@ import { SliceYield } from './slice-yield.js';
 import { patchCapturedWindow } from './window-patches.js';
 import type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
 import { snapshotBody } from './snapshot-frame.js';
-import { CanvasCapture } from './canvas.js';
+import { PageBytes } from './page-bytes.js';
 
 export type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
 
@@ -77,7 +77,7 @@ export class CaptureEngine {
   readonly #patches: PrototypePatches;
   readonly #events: EventCapture;
   readonly #sheets: SheetReader;
-  readonly #canvas: CanvasCapture;
+  readonly #bytes: PageBytes;
   readonly #stats = { snapshots: 0, snapshotParts: 0, lastSnapshotParts: 0, mutationBatches: 0 };
   #state: Lifecycle = { phase: 'idle' };
   #run: CaptureRun;
@@ -114,7 +114,7 @@ export class CaptureEngine {
             }
           };
     this.#sender = new DomFrameSender({
-      send: options.send,
+      send: (message) => this.#bytes.send(message),
       onRefused: () => {
         this.#run.collector.clear();
         this.#events.clearPending();
@@ -146,7 +146,7 @@ export class CaptureEngine {
     this.#run = this.#newRun();
     const ready = (): boolean => this.#state.phase === 'running' && !this.#state.snapshotting;
     const hooks = { window: this.#win, run: () => this.#run, ready, sender: this.#sender, errors: this.#errors };
-    this.#canvas = new CanvasCapture(hooks, options.canvas);
+    this.#bytes = new PageBytes(hooks, options);
   }
 
   /** Counters for monitoring and tests. */
@@ -160,7 +160,7 @@ export class CaptureEngine {
       dirty: this.#sender.dirty,
       listeners: this.#events.listenerCount,
       observedRoots: this.#roots.size,
-      canvas: { ...this.#canvas.stats },
+      ...this.#bytes.stats,
     };
   }
 
@@ -187,7 +187,7 @@ export class CaptureEngine {
       this.#events.attachWindow(this.#win);
       running.slices = new SliceYield(this.#win);
       running.formTimer = this.#win.setInterval(() => this.#checkFormControls(), FORM_CHECK_MS);
-      this.#canvas.start();
+      this.#bytes.canvas.start();
     } catch (error) {
       this.#errors.caught(error);
     }
@@ -245,7 +245,7 @@ export class CaptureEngine {
     this.#run.collector.clear();
     this.#schedule.cancel();
     this.#formWatch.clear();
-    this.#canvas.stop();
+    this.#bytes.stop();
   }
 
   #newRun(): CaptureRun {
@@ -264,7 +264,7 @@ export class CaptureEngine {
         this.#events.rememberForm(el, state);
       },
       mediaPlaying: (el) => this.#events.queueMedia(el),
-      canvasSerialized: (el) => this.#canvas.track(el),
+      canvasSerialized: (el) => this.#bytes.canvas.track(el),
       snapshotting: () => this.#state.phase === 'running' && this.#state.snapshotting,
     });
   }
@@ -283,7 +283,7 @@ export class CaptureEngine {
     this.#roots.clear();
     this.#events.resetRun();
     this.#formWatch.clear();
-    this.#canvas.newRun();
+    this.#bytes.canvas.newRun();
     const run = (this.#run = this.#newRun());
     // A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole.
     this.#typing.snapshotStarted(run.serializer);
@@ -308,7 +308,11 @@ export class CaptureEngine {
         emitPart: (nodes, final) => {
           if (generation !== this.#generation) return false;
           const ok = this.#sender.sendDom(
-            snapshotBody({ win: this.#win, run, events: this.#events }, { part, nodes, final }),
+            snapshotBody(
+              { win: this.#win, run, events: this.#events },
+              { part, nodes, final },
+              this.#bytes.assets.policy,
+            ),
           );
           if (ok) {
             part++;

@@ -2,6 +2,7 @@
 import type { ChannelMessage } from '../../shared/protocol.js';
 import type { MaskConfig } from './mask-dom.js';
 import type { CanvasOptions, CanvasStats } from './canvas.js';
+import type { AssetOptions, AssetStats } from './assets.js';
 
 export interface CaptureEngineOptions {
   /** The window whose document is captured. */
@@ -18,6 +19,10 @@ export interface CaptureEngineOptions {
   onFailure?: (reason: string) => void;
   /** Canvas pixels: off switch, bytes-per-second budget, rate (canvas.ts). */
   canvas?: CanvasOptions;
+  /** Assets over the channel: policy and bytes budget (assets.ts). */
+  assets?: AssetOptions;
+  /** Bytes waiting on the transport: asset data waits while it is high, so DOM frames never queue behind it. */
+  backlogBytes?: () => number;
 }
 
 export interface CaptureStats {
@@ -44,4 +49,6 @@ export interface CaptureStats {
   observedRoots: number;
   /** Canvas pixels sent, unchanged samples, budget skips. */
   canvas: CanvasStats;
+  /** Assets sent over the channel, deduplicated, unavailable. */
+  assets: AssetStats;
 }

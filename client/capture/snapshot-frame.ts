@@ -3,7 +3,7 @@
  * sender adds): the nodes of one time slice plus what the mirror needs
  * about the page as a whole, masked (URL and title may hold numbers).
  */
-import type { SerializedNode } from '../../shared/protocol.js';
+import type { AssetPolicy, SerializedNode } from '../../shared/protocol.js';
 import { maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
 import type { CaptureRun } from './capture-run.js';
 import type { UnsequencedDomFrame } from './dom-frame-sender.js';
@@ -26,6 +26,7 @@ export interface SnapshotSource {
 export function snapshotBody(
   source: SnapshotSource,
   slice: { part: number; nodes: SerializedNode[]; final: boolean },
+  assets?: AssetPolicy,
 ): SnapshotBody {
   const { win, run } = source;
   const doc = win.document;
@@ -49,5 +50,6 @@ export function snapshotBody(
     if (final) run.collector.rememberAdopted(doc, adopted);
   }
   if (final) body.focus = source.events.focusedId(run.ids);
+  if (assets !== undefined) body.assets = assets;
   return body;
 }

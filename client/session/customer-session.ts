@@ -16,6 +16,7 @@ import { markStage } from '../../shared/stage-marks.js';
 import { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
 import { canvasOptionsFrom } from '../capture/canvas.js';
+import { assetOptionsFrom } from '../capture/assets.js';
 import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { GuidanceOverlay } from './guidance-overlay.js';
@@ -231,6 +232,8 @@ export class CustomerSession implements SessionHandle {
       },
       mask: this.#maskConfig,
       canvas: canvasOptionsFrom(host.uiRoot),
+      assets: assetOptionsFrom(host.uiRoot),
+      backlogBytes: () => channel.backlogBytes,
       isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
       onFailure: (reason) => {
         const message = `The customer's page could not be shared: ${reason}`;

@@ -155,7 +155,15 @@ describe('mirror: canvas pixels', function () {
     const id = pipeline.engine.idOf(customer.doc.getElementById('gl') as Element) as number;
     await mirrored(pipeline, id, 1);
     running = false;
-    await nextFrames(customer.win, 2);
+    // Later samples read the drawing buffer after it was shown (cleared): the mirror keeps the last image.
+    const unchanged = pipeline.engine.stats.canvas.unchanged;
+    await until(
+      () =>
+        pipeline?.engine.stats.canvas.unchanged !== undefined &&
+        pipeline.engine.stats.canvas.unchanged >= unchanged + 10,
+      'later samples',
+    );
+    await until(() => pipeline?.mirror.pendingCanvasImages === 0, 'decoded');
     const result = await compare('gl');
     expect(result.error).to.equal(undefined);
     expect(result.differentPixels, JSON.stringify(result)).to.be.lessThan(120 * 80 * 0.02);

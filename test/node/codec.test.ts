@@ -77,6 +77,8 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
     ],
   },
   canvas: { t: 'canvas', seq: 10, id: 15, w: 2, h: 1, type: 'image/webp', img: new Uint8Array([82, 73, 70, 70]) },
+  asset: { t: 'asset', url: 'https://shop.example/img/lamp.svg', h: 'a'.repeat(64), type: 'image/svg+xml' },
+  'asset-data': { t: 'asset-data', h: 'b'.repeat(64), size: 4, at: 0, data: new Uint8Array([60, 115, 118, 103]) },
   pointer: { t: 'pointer', x: 10.5, y: -3, click: true },
   highlight: { t: 'highlight', id: 7, label: 'This box' },
   annotation: { t: 'annotation', id: 'a1', shape: 'path', points: [0, 0, 10.5, 20, 30, 40], color: '#ff00aa' },

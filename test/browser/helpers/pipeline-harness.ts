@@ -8,6 +8,7 @@
 import { CaptureEngine } from '../../../client/capture/capture-engine.js';
 import type { MaskConfig } from '../../../client/capture/mask-dom.js';
 import type { CanvasOptions } from '../../../client/capture/canvas.js';
+import type { AssetOptions } from '../../../client/capture/assets.js';
 import { Mirror } from '../../../agent/mirror/mirror.js';
 import { LINK_STAND_IN_ATTRIBUTE, MIRROR_CSP } from '../../../agent/mirror/build-node.js';
 import { INERT_TAG, SHADOW_FALLBACK_TAG } from '../../../agent/mirror/masked-style.js';
@@ -15,6 +16,7 @@ import { MessageDecoder, MessageEncoder } from '../../../shared/codec.js';
 import { ChunkAssembler, chunkMessage } from '../../../shared/framing.js';
 import { isDomFrame, type ChannelMessage, type DomFrame } from '../../../shared/protocol.js';
 import { inflateStream } from '../../../shared/inflate-stream.js';
+import { isFetchedUrlAttribute } from '../../../shared/asset-urls.js';
 
 /** Small chunks, so that snapshots really are cut and reassembled. */
 const WIRE_CHUNK_BYTES = 4 * 1024;
@@ -89,6 +91,7 @@ export function allRoots(roots: (Document | ShadowRoot)[]): (Document | ShadowRo
 export interface PipelineOptions {
   mask?: Partial<MaskConfig>;
   canvas?: CanvasOptions;
+  assets?: AssetOptions;
 }
 
 /** The element that holds the mirror's iframe (for Playwright locators). */
@@ -131,6 +134,7 @@ export class Pipeline {
       send: (message) => this.#transmit(message),
       ...(options.mask ? { mask: options.mask } : {}),
       ...(options.canvas ? { canvas: options.canvas } : {}),
+      ...(options.assets ? { assets: options.assets } : {}),
     });
   }
 
@@ -143,7 +147,17 @@ export class Pipeline {
   /** Lets the capture flush (animation frames of the customer) and the mirror's images load. */
   async settle(frames = 2): Promise<void> {
     await nextFrames(this.customer.win, frames);
+    await this.assetsArrived();
     await waitForImages([this.mirrorDocument()]);
+  }
+
+  /** Waits until the customer has sent every asset it found and the mirror has put each in place. */
+  async assetsArrived(): Promise<void> {
+    for (let i = 0; i < 1_000; i++) {
+      if (this.engine.stats.assets.pending === 0 && !this.mirror.assetStats.rebindDue) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('assets never arrived');
   }
 
   mirrorDocument(): Document {
@@ -177,6 +191,10 @@ export class Pipeline {
         continue;
       }
       this.decoded.push(result.message);
+      if (result.message.t === 'asset' || result.message.t === 'asset-data') {
+        this.mirror.applyAsset(result.message);
+        continue;
+      }
       if (!isDomFrame(result.message)) continue;
       if (this.dropFrame?.(result.message)) {
         this.dropped.push(result.message);
@@ -274,7 +292,7 @@ function skipped(node: Node, side: Side): boolean {
   return (
     tag === 'meta' &&
     node.getAttribute('http-equiv') === 'Content-Security-Policy' &&
-    node.getAttribute('content') === MIRROR_CSP
+    (node.getAttribute('content') ?? '').startsWith(MIRROR_CSP)
   );
 }
 
@@ -286,7 +304,14 @@ function normalizedAttributes(element: Element): string {
     if (SANITIZED_ATTRIBUTES.has(name) || FORM_STATE_ATTRIBUTES.has(name)) continue;
     if (element.localName === 'iframe' && name === 'src') continue;
     let value = attribute.value;
-    if (URL_ATTRIBUTES.has(name) && value.trim() !== '' && !value.startsWith('#')) {
+    // An asset shows as a blob: URL of the console in the mirror (or a placeholder until it arrives):
+    // whether it is the same image is for the screenshot comparisons to say.
+    const placeholder = value.includes('#cobrowse-asset-');
+    if (isFetchedUrlAttribute(element.localName, name) && (placeholder || !/^\s*(data:|#|$)/i.test(value)))
+      value = '<asset>';
+    else if (name === 'style')
+      value = value.replace(/url\(\s*(["']?)(?!data:(?![^"')]*#cobrowse-asset-))[^"')]*\1\s*\)/gi, 'url(<asset>)');
+    else if (URL_ATTRIBUTES.has(name) && value.trim() !== '' && !value.startsWith('#')) {
       try {
         value = new URL(value, element.ownerDocument.baseURI).href;
       } catch {

@@ -1,0 +1,283 @@
+/**
+ * The customer's assets in the mirror (see client/capture/assets.ts): every
+ * URL the mirror would fetch (shared/asset-urls.ts) is answered from what the
+ * customer sent over the channel, as a `blob:` URL of the console's origin,
+ * kept per content hash for the session (a resync or a page that reuses an
+ * image costs nothing). Until an asset arrives the mirror shows a transparent
+ * placeholder, which makes no request; when it arrives the placeholders that
+ * stand for it are swapped for it, in attributes and in style sheets.
+ *
+ * Under the 'channel' policy the mirror never fetches an asset from the
+ * page's sites (and its documents carry a Content-Security-Policy that
+ * allows images, fonts and media only from `data:` and `blob:`, as a second
+ * layer); under 'fallback' it loads what the customer said it cannot send;
+ * 'direct' (and customers that predate this) leaves URLs as they are.
+ */
+import type { AssetPolicy, ChannelMessage } from '../../shared/protocol.js';
+import { assetKey, assetType } from '../../shared/asset-urls.js';
+
+type AssetFrame = Extract<ChannelMessage, { t: 'asset' }>;
+type AssetDataFrame = Extract<ChannelMessage, { t: 'asset-data' }>;
+
+/** How a URL is used: fetched by an attribute or by CSS, or only followed (links, form actions). */
+export type UrlUse = 'attribute' | 'css' | 'link';
+
+/** A transparent 1×1 GIF: shown (without any request) where an asset has not arrived yet. */
+const PLACEHOLDER_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+export const PLACEHOLDER_MARK = '#cobrowse-asset-';
+const PLACEHOLDER_PATTERN =
+  /data:image\/gif;base64,R0lGODlhAQABAIAAAAAAAP\/\/\/yH5BAEAAAAALAAAAAABAAEAAAIBRAA7#cobrowse-asset-(\d+)/g;
+/** Asset bytes kept for one session at most; past it new assets are not kept (their placeholders stay). */
+const MAX_STORED_BYTES = 128 * 1024 * 1024;
+
+/** Extra policy for mirror documents under the 'channel' policy: nothing fetched from any site. */
+export const CHANNEL_ONLY_CSP =
+  "img-src data: blob:; font-src data: blob:; media-src data: blob:; style-src 'unsafe-inline' data: blob:";
+
+interface Binding {
+  h: string | null;
+  direct: boolean;
+}
+
+interface Incoming {
+  size: number;
+  received: number;
+  chunks: Uint8Array[];
+}
+
+export interface AssetStoreStats {
+  /** Assets held, and their bytes. */
+  assets: number;
+  bytes: number;
+  /** Placeholders handed out (URLs asked for before their asset arrived). */
+  placeholders: number;
+  /** Asset-data messages that did not fit (out of order, over the limit). */
+  dropped: number;
+  /** Arrived assets are about to be put in place of their placeholders. */
+  rebindDue: boolean;
+}
+
+export class AssetStore {
+  #policy: AssetPolicy = 'direct';
+  readonly #bindings = new Map<string, Binding>();
+  readonly #blobs = new Map<string, string>();
+  readonly #incoming = new Map<string, Incoming>();
+  /** Placeholder number → the full URL (fragment kept) it stands for. */
+  readonly #placeholders: string[] = [];
+  readonly #placeholderOf = new Map<string, number>();
+  /** Elements with a placeholder in an attribute. */
+  readonly #holders = new Set<Element>();
+  #cssPending = false;
+  #stored = 0;
+  #dropped = 0;
+  readonly #schedule: (rebind: () => void) => void;
+  #rebindDue = false;
+  readonly #roots: () => Iterable<Document | ShadowRoot>;
+
+  /** `schedule` runs the rebinding once per animation frame; `roots` lists the mirror's documents and shadow roots. */
+  constructor(schedule: (rebind: () => void) => void, roots: () => Iterable<Document | ShadowRoot>) {
+    this.#schedule = schedule;
+    this.#roots = roots;
+  }
+
+  get policy(): AssetPolicy {
+    return this.#policy;
+  }
+
+  /** The policy of the snapshot being built (absent: a customer that sends no assets). */
+  setPolicy(policy: AssetPolicy | undefined): void {
+    this.#policy = policy ?? 'direct';
+  }
+
+  /** What a mirror document's CSP adds under the current policy. */
+  get extraCsp(): string {
+    return this.#policy === 'channel' ? CHANNEL_ONLY_CSP : '';
+  }
+
+  get stats(): AssetStoreStats {
+    return {
+      assets: this.#blobs.size,
+      bytes: this.#stored,
+      placeholders: this.#placeholders.length,
+      dropped: this.#dropped,
+      rebindDue: this.#rebindDue,
+    };
+  }
+
+  /** The URL the mirror uses for `url` (absolute, already allowed) used as `use`. */
+  resolve(url: string, use: UrlUse): string {
+    if (use === 'link' || this.#policy === 'direct' || url.startsWith('#') || /^data:/i.test(url)) return url;
+    const key = assetKey(url);
+    const binding = this.#bindings.get(key);
+    if (binding !== undefined) {
+      const blob = binding.h === null ? undefined : this.#blobs.get(binding.h);
+      if (blob !== undefined) return blob + url.slice(key.length);
+      if (binding.h === null && binding.direct && this.#policy === 'fallback' && !/^blob:/i.test(url)) return url;
+    }
+    if (use === 'css') this.#cssPending = true;
+    return this.#placeholder(url);
+  }
+
+  /** An element got a placeholder in an attribute: it is updated when the asset arrives. */
+  notePending(element: Element): void {
+    this.#holders.add(element);
+  }
+
+  /** The customer's answer for one URL. */
+  applyAsset(frame: AssetFrame): void {
+    this.#bindings.set(assetKey(frame.url), { h: frame.h, direct: frame.direct === true });
+    if (frame.h !== null && !this.#blobs.has(frame.h)) {
+      // The bytes came first (asset-data); only now is the type known.
+      const complete = this.#incoming.get(frame.h);
+      if (complete !== undefined && complete.received === complete.size) this.#store(frame.h, complete, frame.type);
+    }
+    this.#rebindSoon();
+  }
+
+  /** A piece of an asset's bytes; pieces of one asset come in order. */
+  applyData(frame: AssetDataFrame): void {
+    if (this.#blobs.has(frame.h)) return;
+    let incoming = this.#incoming.get(frame.h);
+    if (frame.at === 0) {
+      if (this.#stored + frame.size > MAX_STORED_BYTES) {
+        this.#dropped++;
+        return;
+      }
+      incoming = { size: frame.size, received: 0, chunks: [] };
+      this.#incoming.set(frame.h, incoming);
+    }
+    if (incoming === undefined || incoming.size !== frame.size || incoming.received !== frame.at) {
+      this.#incoming.delete(frame.h);
+      this.#dropped++;
+      return;
+    }
+    if (incoming.received + frame.data.byteLength > incoming.size) {
+      this.#incoming.delete(frame.h);
+      this.#dropped++;
+      return;
+    }
+    incoming.chunks.push(frame.data);
+    incoming.received += frame.data.byteLength;
+  }
+
+  /** The end of the session: every blob URL is freed. */
+  destroy(): void {
+    for (const url of this.#blobs.values()) URL.revokeObjectURL(url);
+    this.#blobs.clear();
+    this.#incoming.clear();
+    this.#holders.clear();
+  }
+
+  #store(h: string, incoming: Incoming, type: string | undefined): void {
+    this.#incoming.delete(h);
+    const blob = new Blob(incoming.chunks as BlobPart[], { type: assetType(type) });
+    this.#blobs.set(h, URL.createObjectURL(blob));
+    this.#stored += incoming.size;
+  }
+
+  #placeholder(url: string): string {
+    let index = this.#placeholderOf.get(url);
+    if (index === undefined) {
+      index = this.#placeholders.length;
+      this.#placeholders.push(url);
+      this.#placeholderOf.set(url, index);
+    }
+    return `${PLACEHOLDER_IMAGE}${PLACEHOLDER_MARK}${index}`;
+  }
+
+  /** `text` with every placeholder whose asset has arrived replaced; `unresolved` says whether some remain. */
+  #replace(text: string, use: UrlUse): { text: string; unresolved: boolean } {
+    let unresolved = false;
+    const replaced = text.replace(PLACEHOLDER_PATTERN, (whole, index: string) => {
+      const url = this.#placeholders[Number(index)];
+      if (url === undefined) return whole;
+      const now = this.resolve(url, use);
+      if (now.includes(PLACEHOLDER_MARK)) unresolved = true;
+      return now.includes(PLACEHOLDER_MARK) ? whole : now;
+    });
+    return { text: replaced, unresolved };
+  }
+
+  #rebindSoon(): void {
+    if (this.#rebindDue) return;
+    this.#rebindDue = true;
+    this.#schedule(() => {
+      this.#rebindDue = false;
+      this.#rebind();
+    });
+  }
+
+  #rebind(): void {
+    for (const element of [...this.#holders]) {
+      if (!element.isConnected) {
+        this.#holders.delete(element);
+        continue;
+      }
+      let unresolved = false;
+      for (const name of element.getAttributeNames()) {
+        const value = element.getAttribute(name);
+        if (value === null || !value.includes(PLACEHOLDER_MARK)) continue;
+        const result = this.#replace(value, name === 'style' ? 'css' : 'attribute');
+        if (result.text !== value) element.setAttribute(name, result.text);
+        unresolved ||= result.unresolved;
+      }
+      if (!unresolved) this.#holders.delete(element);
+    }
+    if (this.#cssPending) this.#cssPending = this.#rebindSheets();
+  }
+
+  /** Rules holding placeholders are replaced by their resolved text; true while some placeholders remain. */
+  #rebindSheets(): boolean {
+    let unresolved = false;
+    const visit = (parent: CSSStyleSheet | CSSGroupingRule): void => {
+      const rules = parent.cssRules;
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i];
+        if (rule === undefined) continue;
+        const text = rule.cssText;
+        if (!text.includes(PLACEHOLDER_MARK)) continue;
+        if ('cssRules' in rule && !('style' in rule)) {
+          visit(rule as CSSGroupingRule);
+          continue;
+        }
+        const result = this.#replace(text, 'css');
+        unresolved ||= result.unresolved;
+        if (result.text === text) continue;
+        try {
+          parent.deleteRule(i);
+          parent.insertRule(result.text, i);
+        } catch {
+          // A rule this browser will not take back as text stays as it was.
+        }
+      }
+    };
+    for (const root of this.#roots()) {
+      const sheets = [...Array.from(root.styleSheets), ...root.adoptedStyleSheets];
+      for (const sheet of sheets) {
+        try {
+          visit(sheet);
+        } catch {
+          // A sheet that cannot be read (a link the agent's browser loaded itself) holds no placeholder.
+        }
+      }
+    }
+    return unresolved;
+  }
+}
+
+/** `doc` and every open shadow root and frame document inside it. */
+export function mirrorRoots(doc: Document): (Document | ShadowRoot)[] {
+  const roots: (Document | ShadowRoot)[] = [];
+  const pending: (Document | ShadowRoot)[] = [doc];
+  for (let root = pending.pop(); root !== undefined; root = pending.pop()) {
+    roots.push(root);
+    for (const element of root.querySelectorAll('*')) {
+      if (element.shadowRoot !== null) pending.push(element.shadowRoot);
+      if (element.localName === 'iframe') {
+        const inner = (element as HTMLIFrameElement).contentDocument;
+        if (inner !== null) pending.push(inner);
+      }
+    }
+  }
+  return roots;
+}

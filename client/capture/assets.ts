@@ -1,0 +1,347 @@
+/**
+ * Assets over the data channel. The agent's browser does not fetch the
+ * customer's images, sprites, fonts and posters itself (it would send the
+ * agent's IP address, user agent and its own cookies for that site, and it
+ * cannot reach what sits behind the customer's login or intranet, nor the
+ * customer's `blob:` URLs): the customer's browser reads them, as it already
+ * has them, and sends them over the channel.
+ *
+ * Every DOM frame that went out is scanned for asset URLs (shared/asset-urls.ts)
+ * in what was actually sent, so masking has already applied: a URL holding a
+ * card number went out masked, and a masked URL is never fetched. Elements
+ * the masking decides to mask (or anything inside a masked region) get no
+ * asset: the agent must not see what the customer's page hides. Each asset
+ * is fetched once (same-origin with the customer's credentials, cross-origin
+ * only where CORS allows), content-addressed by its SHA-256, and its bytes
+ * are sent once per channel, however many URLs share them.
+ *
+ * The bytes go in chunks of ASSET_CHUNK_BYTES, only while the transport's
+ * backlog is below a low mark, so a DOM frame never waits behind more than
+ * one chunk of asset data. A budget bounds the bytes sent per capture.
+ */
+import type { AssetPolicy, ChannelMessage, DomFrame, SerializedNode } from '../../shared/protocol.js';
+import { MAX_ASSET_BYTES } from '../../shared/protocol.js';
+import { assetKey, assetType, cssUrls, isFetchedUrlAttribute } from '../../shared/asset-urls.js';
+import { srcsetCandidates } from '../../shared/srcset.js';
+import type { MaskDecision } from './mask.js';
+import { getAttr, localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
+import { pristine } from '../pristine.js';
+
+/** The integrator's switches (`assets` and `asset-budget` attributes of `<cobrowse-session>`). */
+export interface AssetOptions {
+  /**
+   * 'channel' (default): assets only over the channel, the agent's browser
+   * fetches nothing from the page's sites; 'fallback': what the customer
+   * cannot send (cross-origin without CORS, over budget) the agent loads
+   * itself; 'direct': the agent loads every asset itself (nothing sent).
+   */
+  policy?: AssetPolicy;
+  /** Bytes of asset data sent per capture at most (default 32 MB). */
+  budgetBytes?: number;
+}
+
+export interface AssetSenderHooks {
+  window: Window;
+  /** The current run: the node behind an id, and its masking decision. */
+  run: () => { ids: { nodeOf(id: number): Node | undefined }; serializer: { decisionOf(el: Element): MaskDecision } };
+  /** Sends a message that is not a DOM frame; false when the transport refused it (it is tried again). */
+  send: (message: ChannelMessage) => boolean;
+  /** Bytes waiting to go out on the transport. */
+  backlog: () => number;
+  errors: { caught(error: unknown): void };
+}
+
+export interface AssetStats {
+  /** Distinct asset URLs seen in outgoing frames. */
+  urls: number;
+  /** Assets whose bytes went out. */
+  sent: number;
+  bytesSent: number;
+  /** URLs answered with bytes sent earlier for another URL (same hash). */
+  deduplicated: number;
+  /** URLs the customer could not (or must not) send. */
+  unavailable: number;
+  /** Assets being fetched or waiting to be fetched, and messages waiting to be sent. */
+  pending: number;
+}
+
+type AssetMessage = Extract<ChannelMessage, { t: 'asset' | 'asset-data' }>;
+
+/** Data per asset-data message: one of these is the longest a DOM frame waits behind assets. */
+export const ASSET_CHUNK_BYTES = 16 * 1024;
+/** Asset chunks go out only while less than this is waiting on the transport. */
+const LOW_WATER_BYTES = 64 * 1024;
+const DEFAULT_BUDGET_BYTES = 32 * 1024 * 1024;
+const PARALLEL_FETCHES = 4;
+const PUMP_RETRY_MS = 16;
+/** What maskUrl puts in place of masked digits: such a URL names nothing that exists. */
+const MASK_CHARACTER = '\u2022';
+const MAX_URL_LENGTH = 8_192;
+
+export class AssetSender {
+  readonly #hooks: AssetSenderHooks;
+  readonly #policy: AssetPolicy;
+  readonly #budget: number;
+  readonly #seen = new Set<string>();
+  readonly #sentHashes = new Set<string>();
+  readonly #fetchQueue: string[] = [];
+  readonly #outbox: AssetMessage[] = [];
+  #fetching = 0;
+  #spent = 0;
+  #pumpTimer: number | null = null;
+  #stopped = false;
+  readonly #abort: AbortController | null;
+  readonly #stats = { urls: 0, sent: 0, bytesSent: 0, deduplicated: 0, unavailable: 0 };
+
+  constructor(hooks: AssetSenderHooks, options: AssetOptions = {}) {
+    this.#hooks = hooks;
+    this.#policy = options.policy ?? 'channel';
+    const budget = options.budgetBytes;
+    this.#budget = typeof budget === 'number' && Number.isFinite(budget) && budget >= 0 ? budget : DEFAULT_BUDGET_BYTES;
+    this.#abort = typeof AbortController === 'function' ? new AbortController() : null;
+  }
+
+  get stats(): AssetStats {
+    return { ...this.#stats, pending: this.#fetchQueue.length + this.#fetching + this.#outbox.length };
+  }
+
+  /** How the agent is to load assets (sent in every snapshot). */
+  get policy(): AssetPolicy {
+    return this.#policy;
+  }
+
+  /** A DOM frame went out: fetch and send the assets it refers to. */
+  noteFrame(frame: DomFrame): void {
+    if (this.#policy === 'direct' || this.#stopped) return;
+    try {
+      switch (frame.t) {
+        case 'snapshot':
+          for (const css of frame.adopted ?? []) this.#css(css);
+          this.#nodes(frame.nodes);
+          return;
+        case 'mutations':
+          this.#nodes(frame.adds);
+          for (const change of frame.attrs) this.#attributes(change.id, change.a);
+          for (const change of frame.texts) this.#text(change.id, change.x);
+          for (const sheet of frame.sheets ?? []) for (const css of sheet.css) this.#css(css);
+          return;
+        default:
+          return;
+      }
+    } catch (error) {
+      this.#hooks.errors.caught(error);
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#abort?.abort();
+    this.#fetchQueue.length = 0;
+    this.#outbox.length = 0;
+    if (this.#pumpTimer !== null) this.#hooks.window.clearTimeout(this.#pumpTimer);
+    this.#pumpTimer = null;
+  }
+
+  #nodes(nodes: readonly SerializedNode[]): void {
+    for (const node of nodes) {
+      if (node.k === 'el') {
+        if (node.a !== undefined) this.#attributes(node.id, node.a, node.tag);
+        for (const css of node.css ?? []) this.#css(css);
+      } else if (node.k === 'shadow' || node.k === 'doc') {
+        for (const css of node.adopted ?? []) this.#css(css);
+      } else if (node.k === 'text') {
+        this.#text(node.id, node.x);
+      }
+    }
+  }
+
+  /** Attribute values of element `id` as sent; `tag` when the record carries it. */
+  #attributes(id: number, attributes: Readonly<Record<string, string | null>>, tag?: string): void {
+    const node = this.#hooks.run().ids.nodeOf(id);
+    if (node === undefined || nodeTypeOf(node) !== 1) return;
+    const el = node as Element;
+    // What the page hides is not fetched for the agent either.
+    if (this.#hooks.run().serializer.decisionOf(el) !== 'clear') return;
+    const localName = (tag ?? localNameOf(el)).toLowerCase();
+    for (const name in attributes) {
+      const value = attributes[name];
+      if (value === null || value === undefined) continue;
+      const lower = name.toLowerCase();
+      if (lower === 'style') this.#css(value);
+      else if (!isFetchedUrlAttribute(localName, lower)) continue;
+      else if (localName === 'link' && !isAssetLink(el)) continue;
+      else if (lower === 'srcset' || lower === 'imagesrcset') {
+        for (const candidate of srcsetCandidates(value)) this.#url(candidate.url);
+      } else this.#url(value);
+    }
+  }
+
+  /** A text node's text as sent: CSS when its parent is a <style>. */
+  #text(id: number, text: string): void {
+    const node = this.#hooks.run().ids.nodeOf(id);
+    const parent = node === undefined ? null : parentNodeOf(node);
+    if (parent !== null && nodeTypeOf(parent) === 1 && localNameOf(parent as Element) === 'style') this.#css(text);
+  }
+
+  #css(css: string): void {
+    for (const url of cssUrls(css)) this.#url(url);
+  }
+
+  #url(raw: string): void {
+    const key = assetKey(raw.trim());
+    if (key === '' || key.length > MAX_URL_LENGTH || this.#seen.has(key)) return;
+    const lower = key.slice(0, 5).toLowerCase();
+    // data: URLs travel inline already; anything but http(s) and blob: is not an asset.
+    if (lower !== 'http:' && lower !== 'https' && lower !== 'blob:') return;
+    this.#seen.add(key);
+    this.#stats.urls++;
+    if (key.includes(MASK_CHARACTER)) {
+      this.#unavailable(key, false);
+      return;
+    }
+    this.#fetchQueue.push(key);
+    this.#startFetches();
+  }
+
+  #startFetches(): void {
+    while (!this.#stopped && this.#fetching < PARALLEL_FETCHES && this.#fetchQueue.length > 0) {
+      const url = this.#fetchQueue.shift();
+      if (url === undefined) break;
+      this.#fetching++;
+      void this.#fetchOne(url).finally(() => {
+        this.#fetching--;
+        this.#startFetches();
+      });
+    }
+  }
+
+  async #fetchOne(url: string): Promise<void> {
+    try {
+      const bytes = await this.#read(url);
+      if (this.#stopped) return;
+      if (bytes === null) {
+        // Not readable by the customer (cross-origin without CORS, gone, too large): the integrator decides.
+        this.#unavailable(url, this.#policy === 'fallback');
+        return;
+      }
+      const h = await contentHash(bytes.data);
+      if (this.#stopped) return;
+      if (!this.#sentHashes.has(h)) {
+        if (this.#spent + bytes.data.byteLength > this.#budget) {
+          this.#unavailable(url, this.#policy === 'fallback');
+          return;
+        }
+        this.#spent += bytes.data.byteLength;
+        this.#sentHashes.add(h);
+        const size = bytes.data.byteLength;
+        for (let at = 0; at < size; at += ASSET_CHUNK_BYTES) {
+          this.#outbox.push({ t: 'asset-data', h, size, at, data: bytes.data.subarray(at, at + ASSET_CHUNK_BYTES) });
+        }
+        this.#stats.sent++;
+        this.#stats.bytesSent += size;
+      } else this.#stats.deduplicated++;
+      this.#outbox.push({ t: 'asset', url, h, type: bytes.type });
+      this.#pump();
+    } catch (error) {
+      if (!this.#stopped) {
+        this.#hooks.errors.caught(error);
+        this.#unavailable(url, this.#policy === 'fallback');
+      }
+    }
+  }
+
+  /** The asset's bytes and type as the customer's browser has them, or null. */
+  async #read(url: string): Promise<{ data: Uint8Array<ArrayBuffer>; type: string } | null> {
+    const win = this.#hooks.window;
+    let sameOrigin = url.startsWith('blob:');
+    if (!sameOrigin) {
+      try {
+        sameOrigin = new URL(url).origin === win.location.origin;
+      } catch {
+        return null;
+      }
+    }
+    const init: RequestInit = {
+      // The page's own credentials on its own site (images behind its login); none elsewhere.
+      credentials: 'same-origin',
+      mode: sameOrigin ? 'same-origin' : 'cors',
+      // Most assets are in the browser's cache already: no second download.
+      cache: 'force-cache',
+      referrerPolicy: 'same-origin',
+    };
+    if (this.#abort !== null) init.signal = this.#abort.signal;
+    const response = await pristine.fetch.call(globalThis, url, init);
+    if (!response.ok) return null;
+    const declared = Number(response.headers.get('content-length') ?? '');
+    if (Number.isFinite(declared) && declared > MAX_ASSET_BYTES) return null;
+    const data = new Uint8Array(await response.arrayBuffer());
+    if (data.byteLength === 0 || data.byteLength > MAX_ASSET_BYTES) return null;
+    return { data, type: assetType(response.headers.get('content-type')) };
+  }
+
+  #unavailable(url: string, direct: boolean): void {
+    this.#stats.unavailable++;
+    this.#outbox.push({ t: 'asset', url, h: null, direct });
+    this.#pump();
+  }
+
+  /** Sends queued asset messages while the transport has room; then tries again shortly. */
+  #pump(): void {
+    if (this.#stopped) return;
+    const win = this.#hooks.window;
+    if (this.#pumpTimer !== null) {
+      win.clearTimeout(this.#pumpTimer);
+      this.#pumpTimer = null;
+    }
+    while (this.#outbox.length > 0 && this.#hooks.backlog() < LOW_WATER_BYTES) {
+      const message = this.#outbox[0];
+      if (message === undefined) break;
+      let sent = false;
+      try {
+        sent = this.#hooks.send(message);
+      } catch (error) {
+        this.#hooks.errors.caught(error);
+      }
+      if (!sent) break;
+      this.#outbox.shift();
+    }
+    if (this.#outbox.length > 0) this.#pumpTimer = win.setTimeout(() => this.#pump(), PUMP_RETRY_MS);
+  }
+}
+
+/** A <link> whose href is an asset (an icon or a preloaded image or font), not a stylesheet or a page. */
+function isAssetLink(link: Element): boolean {
+  const rel = (getAttr(link, 'rel') ?? '').toLowerCase();
+  if (/\bicon\b/.test(rel)) return true;
+  if (/\b(preload|prefetch)\b/.test(rel)) return /^(image|font)$/i.test(getAttr(link, 'as') ?? '');
+  return false;
+}
+
+/** Hex SHA-256 where WebCrypto exists (secure contexts); else two FNV-1a lanes (only this channel's cache relies on it). */
+async function contentHash(data: Uint8Array): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle !== undefined) {
+    const digest = new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(data)));
+    let hex = '';
+    for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+    return hex;
+  }
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ data.byteLength;
+  for (let i = 0; i < data.length; i++) {
+    const byte = data[i] as number;
+    a = Math.imul(a ^ byte, 0x01000193);
+    b = Math.imul(b ^ byte, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0') + '00000000';
+}
+
+/** The integrator's asset switches from `<cobrowse-session>` attributes (`assets="fallback"`, `asset-budget="8000000"`). */
+export function assetOptionsFrom(host: Element): AssetOptions {
+  const options: AssetOptions = {};
+  const policy = getAttr(host, 'assets')?.trim().toLowerCase();
+  if (policy === 'channel' || policy === 'fallback' || policy === 'direct') options.policy = policy;
+  const budget = Number(getAttr(host, 'asset-budget') ?? '');
+  if (Number.isFinite(budget) && budget >= 0 && getAttr(host, 'asset-budget') !== null) options.budgetBytes = budget;
+  return options;
+}

@@ -1,0 +1,54 @@
+/**
+ * What the capture sends beside the DOM: canvas pixels (canvas.ts) and the
+ * page's assets (assets.ts). One object the engine holds, so the engine only
+ * tells it when a run starts, a canvas goes out or a DOM frame was sent.
+ */
+import { isDomFrame, type ChannelMessage } from '../../shared/protocol.js';
+import { AssetSender, type AssetStats } from './assets.js';
+import { CanvasCapture, type CanvasCaptureHooks, type CanvasStats } from './canvas.js';
+import type { CaptureEngineOptions } from './capture-options.js';
+import type { MaskDecision } from './mask.js';
+
+export interface PageBytesHooks extends CanvasCaptureHooks {
+  run: () => {
+    ids: { idOf(node: Node): number | undefined; nodeOf(id: number): Node | undefined };
+    serializer: { decideNow(el: Element): MaskDecision; decisionOf(el: Element): MaskDecision };
+  };
+}
+
+export class PageBytes {
+  readonly canvas: CanvasCapture;
+  readonly assets: AssetSender;
+  readonly #send: (message: ChannelMessage) => boolean;
+
+  constructor(hooks: PageBytesHooks, options: CaptureEngineOptions) {
+    this.#send = options.send;
+    this.canvas = new CanvasCapture(hooks, options.canvas);
+    this.assets = new AssetSender(
+      {
+        window: hooks.window,
+        run: hooks.run,
+        send: options.send,
+        backlog: options.backlogBytes ?? (() => 0),
+        errors: hooks.errors,
+      },
+      options.assets,
+    );
+  }
+
+  /** Hands `message` to the transport; once a DOM frame is taken, the assets it refers to follow. */
+  send(message: ChannelMessage): boolean {
+    const sent = this.#send(message);
+    if (sent && isDomFrame(message)) this.assets.noteFrame(message);
+    return sent;
+  }
+
+  get stats(): { canvas: CanvasStats; assets: AssetStats } {
+    return { canvas: { ...this.canvas.stats }, assets: this.assets.stats };
+  }
+
+  stop(): void {
+    this.canvas.stop();
+    this.assets.stop();
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The agent's browser makes no request to the customer's site: the demo
+ * shop's product page (an image, an icon, a stylesheet with a background
+ * image) is mirrored from what the customer's browser sends over the data
+ * channel. Oracle: every request the agent's Chromium makes, as Playwright
+ * sees them (each is a request at the customer's server: the demo shop is
+ * served by the same server under /demo/). Control: with assets="direct"
+ * the same view does fetch from the shop, so the oracle can fail.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
+import { startTestServer, type TestServer } from '../node/helpers/server.js';
+import { agentStatus, newSession, offer, type Harness } from './helpers/harness.js';
+
+let server: TestServer;
+let customerBrowser: LaunchedChromium;
+let agentBrowser: LaunchedChromium;
+
+beforeAll(async () => {
+  server = await startTestServer({ DEMO: 'true' });
+  [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+});
+afterAll(async () => {
+  await Promise.all([customerBrowser?.close(), agentBrowser?.close()]);
+  await server?.close();
+});
+
+/** The shop's paths the agent's browser asked for (anything under /demo/ is the customer's site). */
+function shopRequests(agent: Page): string[] {
+  const requests: string[] = [];
+  agent.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin === new URL(server.baseUrl).origin && url.pathname.startsWith('/demo/')) requests.push(url.pathname);
+  });
+  return requests;
+}
+
+/** The mirrored product image once it shows real pixels (not the 1×1 placeholder). */
+async function mirroredImageWidth(agent: Page): Promise<number> {
+  return agent.evaluate(() => {
+    const doc = document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument;
+    const img = doc?.querySelector<HTMLImageElement>('.product-visual img');
+    return img?.complete ? img.naturalWidth : 0;
+  });
+}
+
+async function viewProductPage(assets: string | null): Promise<{ requests: string[]; width: number; src: string }> {
+  const session = await newSession({ server } as Harness, { agentName: 'Dana' });
+  const customer = await customerBrowser.newPage();
+  await customer.goto(`${server.baseUrl}/demo/`);
+  if (assets !== null)
+    await customer.evaluate(
+      (value) => document.querySelector('cobrowse-session')?.setAttribute('assets', value),
+      assets,
+    );
+  await offer(customer, session.inviteCode);
+  await customer.getByRole('button', { name: 'Allow sharing' }).click();
+  const agent = await agentBrowser.newPage();
+  const requests = shopRequests(agent);
+  await agent.goto(session.agentLink);
+  await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
+  await expect.poll(() => mirroredImageWidth(agent), { timeout: 15_000 }).toBeGreaterThan(1);
+  const src = await agent.evaluate(
+    () =>
+      document
+        .querySelector('cobrowse-agent-view')
+        ?.mirror?.iframe.contentDocument?.querySelector('.product-visual img')
+        ?.getAttribute('src') ?? '',
+  );
+  const width = await mirroredImageWidth(agent);
+  await agent.close();
+  await customer.close();
+  return { requests: [...requests], width, src };
+}
+
+describe("assets over the channel: the agent's browser and the customer's site", () => {
+  it('mirrors the demo shop without one request from the agent to the shop', async () => {
+    const { requests, width, src } = await viewProductPage(null);
+    expect(src.startsWith('blob:')).toBe(true);
+    expect(width).toBeGreaterThan(1);
+    expect(requests).toEqual([]);
+  });
+
+  it('control: with assets="direct" the agent fetches the same image from the shop itself', async () => {
+    const { requests, src } = await viewProductPage('direct');
+    expect(src).toContain('/demo/img/lamp.svg');
+    expect(requests).toContain('/demo/img/lamp.svg');
+  });
+});
