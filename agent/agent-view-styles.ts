@@ -135,10 +135,41 @@ export const agentViewStyles = css`
     border: 1px solid #6b7280;
     border-radius: 6px;
   }
-  .stage {
+  .stage-wrap {
     position: relative;
     flex: 1;
+    min-height: 0;
+  }
+  .stage {
+    position: absolute;
+    inset: 0;
     overflow: hidden;
+  }
+  /* Zoomed beyond the window, the agent scrolls the stage over the page. */
+  .stage.zoomed {
+    overflow: auto;
+  }
+  /* Overlays are placed in the canvas's coordinates, so they scroll with the page they point at. */
+  .canvas {
+    position: relative;
+    width: 100%;
+    height: 100%;
+  }
+  .zoom {
+    display: inline-flex;
+    align-items: center;
+    gap: 2px;
+  }
+  .zoom .zoom-level {
+    min-width: 7.5em;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
   .frame {
     position: absolute;
@@ -215,6 +246,8 @@ export const agentViewStyles = css`
   }
   .highlight {
     position: absolute;
+    /* The box is sized to the element plus 4 px each side; its border is inside that, not added to it. */
+    box-sizing: border-box;
     border: 3px solid #f59e0b;
     border-radius: 6px;
     pointer-events: none;

@@ -1,0 +1,44 @@
+/**
+ * The agent view's life in a host page: moving the element (a desk
+ * rearranging its panes) keeps the session, and the mirror asks the customer
+ * for the page again because the browser restarted its iframe; removing it
+ * for good closes the connection. Judged by the simulated customer on the
+ * real data channel and by what the agent sees.
+ */
+import { expect } from '@open-wc/testing';
+import { goLive, type LiveAgent } from './helpers/agent-live.js';
+import { until } from './helpers/agent-server.js';
+import { statusText } from './helpers/agent-view.js';
+
+describe('agent view in the host page', () => {
+  let live: LiveAgent | null = null;
+  afterEach(() => {
+    live?.cleanup();
+    live = null;
+  });
+
+  it('moving the element keeps the session live and brings the page back', async () => {
+    live = await goLive();
+    const view = live.view;
+    const session = view.session;
+    const elsewhere = document.createElement('div');
+    elsewhere.style.cssText = 'width:900px;height:600px;display:flex;flex-direction:column';
+    document.body.append(elsewhere);
+    elsewhere.append(view);
+    await view.updateComplete;
+    // The same session, still live, asking for the page again.
+    const resync = await live.customer.waitFor((m) => m.t === 'resync');
+    expect(resync.t).to.equal('resync');
+    expect(view.session).to.equal(session);
+    expect(statusText(view)).to.equal('Live');
+    live.customer.send({ ...live.page.snapshot, seq: live.page.nextSeq });
+    await until(() => view.mirror?.iframe.contentDocument?.querySelector('#pay'), 'the page mirrored again');
+    elsewhere.remove();
+  });
+
+  it('removed from the page for good, it closes its connection', async () => {
+    live = await goLive();
+    live.view.remove();
+    await until(() => live?.customer.connected === false, 'the customer to see the channel close');
+  });
+});
