@@ -17,7 +17,9 @@ server.stdout.on('data', (d) => (log += d));
 server.stderr.on('data', (d) => (log += d));
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 200; i++) {
-  try { if ((await fetch(`${base}/healthz`)).ok) break; } catch {}
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {}
   await new Promise((r) => setTimeout(r, 200));
 }
 const launch = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
@@ -47,12 +49,21 @@ await desk.screenshot({ path: `${out}/2-desk-live.png` });
 await customer.screenshot({ path: `${out}/3-customer-live.png` });
 const frame = desk.frames().find((f) => f.url().includes('/agent/'));
 if (frame) {
-  await frame.getByRole('button', { name: 'Request control' }).click().catch((e) => errors.push('request: ' + e.message));
-  await customer.getByRole('button', { name: /Allow control/ }).click({ timeout: 5000 }).catch((e) => errors.push('allow control: ' + e.message));
+  await frame
+    .getByRole('button', { name: 'Request control' })
+    .click()
+    .catch((e) => errors.push('request: ' + e.message));
+  await customer
+    .getByRole('button', { name: /Allow control/ })
+    .click({ timeout: 5000 })
+    .catch((e) => errors.push('allow control: ' + e.message));
   await desk.waitForTimeout(800);
   const mirror = frame.childFrames()[0];
   if (mirror) {
-    await mirror.locator('#name').click().catch((e) => errors.push('click mirror: ' + e.message));
+    await mirror
+      .locator('#name')
+      .click()
+      .catch((e) => errors.push('click mirror: ' + e.message));
     await desk.keyboard.press('End');
     await desk.keyboard.type(' Byron', { delay: 35 });
   }
@@ -61,7 +72,10 @@ if (frame) {
   await desk.screenshot({ path: `${out}/4-desk-control.png` });
   await customer.screenshot({ path: `${out}/5-customer-control.png` });
 }
-await customer.getByRole('button', { name: /End sharing/ }).click().catch((e) => errors.push('end: ' + e.message));
+await customer
+  .getByRole('button', { name: /End sharing/ })
+  .click()
+  .catch((e) => errors.push('end: ' + e.message));
 await desk.waitForTimeout(2000);
 await desk.screenshot({ path: `${out}/6-desk-ended.png` });
 await customer.screenshot({ path: `${out}/7-customer-ended.png` });

@@ -31,6 +31,7 @@ import type { CustomerView, CustomerViewActions, CustomerViewModule, CustomerVie
  * @fires cobrowse-ended - sharing ended; `detail.reason` says why
  * @fires cobrowse-paused - the customer paused sharing
  * @fires cobrowse-resumed - the customer resumed sharing
+ * @fires cobrowse-agent-changed - a person took over from the automated agent; `detail.agentName`
  * @fires cobrowse-error - an invite or connection problem; `detail.message`
  * @csspart dialog - the consent and control prompts
  * @csspart indicator - the live indicator
@@ -58,6 +59,9 @@ export class CobrowseSession extends LitElement {
     _view: { state: true },
     _supportCode: { state: true },
     _agentName: { state: true },
+    _agentBot: { state: true },
+    _handover: { state: true },
+    _tookOver: { state: true },
     _controlGranted: { state: true },
     _message: { state: true },
     _captureProblem: { state: true },
@@ -90,6 +94,12 @@ export class CobrowseSession extends LitElement {
   declare _view: CustomerView;
   declare _supportCode: string;
   declare _agentName: string;
+  /** The agent is an automated program: named as one in the prompt and the indicator. */
+  declare _agentBot: boolean;
+  /** In the consent prompt of an automated agent: the customer lets a person take over without a new prompt. */
+  declare _handover: boolean;
+  /** A person just took over from the automated agent (said in the indicator for a while). */
+  declare _tookOver: boolean;
   declare _controlGranted: boolean;
   declare _message: string;
   /** The capture failed: the agent does not see this page, and the indicator says so. */
@@ -101,7 +111,7 @@ export class CobrowseSession extends LitElement {
     super();
     this.server = this.invite = this.maskSelectors = this.blockSelectors = '';
     this.navigationOrigins = this.sessionSrc = this.language = this.wordingJson = '';
-    this.supportButton = this._controlGranted = this._paused = false;
+    this.supportButton = this._controlGranted = this._paused = this._agentBot = this._handover = this._tookOver = false;
     this._view = 'idle';
     this._supportCode = this._agentName = this._message = this._captureProblem = '';
   }
@@ -140,6 +150,7 @@ export class CobrowseSession extends LitElement {
     requestSupportCode: () => void this.requestSupportCode().catch(() => undefined),
     cancelSupportCode: () => this.#cancelSupportCode(),
     answerControl: (granted) => this.#controlAnswer?.(granted),
+    setHandover: (allowed) => (this._handover = allowed),
     revokeControl: () => this.#session?.revokeControl(),
     pause: () => this.pause(),
     resume: () => this.resume(),
@@ -154,7 +165,7 @@ export class CobrowseSession extends LitElement {
     const resumable = loadResume();
     if (resumable) {
       this.#invite = resumable;
-      this._agentName = resumable.agentName ?? '';
+      this.#setAgent(resumable);
       void this.#startSession(true, resumedControl());
     } else if (this.invite) {
       void this.offer(this.invite).catch(() => undefined);
@@ -193,7 +204,8 @@ export class CobrowseSession extends LitElement {
   /** The consent prompt for an invite, over its consent socket (from an offer or a support code). */
   async #askConsent(parsed: InviteData, socket: ConsentSocket): Promise<'granted' | 'declined'> {
     this.#invite = parsed;
-    this._agentName = parsed.agentName ?? '';
+    this.#setAgent(parsed);
+    this._handover = false;
     this.#consentSocket = socket;
     this.#returnFocus = activeHtmlElement(document);
     // The view, the catalog and any integrator wording show from the prompt's first frame.
@@ -219,7 +231,8 @@ export class CobrowseSession extends LitElement {
       this.#dispatch('cobrowse-consent-declined', {});
       return 'declined';
     }
-    const recorded = await socket.record('consent-granted');
+    const handover = this._handover && this._agentBot;
+    const recorded = await socket.record('consent-granted', handover);
     markStage('consent-recorded');
     // The session goes on with this socket; only if consent did not reach it, or it cannot be handed over, does it open its own.
     const signaling = recorded ? socket.handOver() : null;
@@ -228,7 +241,7 @@ export class CobrowseSession extends LitElement {
     this._view = 'starting';
     this.#restoreFocus();
     this.#dispatch('cobrowse-consent-granted', {});
-    await this.#startSession(false, false, signaling);
+    await this.#startSession(false, false, signaling, handover);
     return 'granted';
   }
 
@@ -383,6 +396,26 @@ export class CobrowseSession extends LitElement {
     );
   }
 
+  #setAgent(invite: InviteData): void {
+    this._agentName = invite.agentName ?? '';
+    this._agentBot = invite.agentBot === true;
+  }
+
+  /** The server says who the agent is; `tookOver`: a person just took over from the automated agent. */
+  #onAgent({ name, bot, tookOver }: { name: string; bot: boolean; tookOver: boolean }): void {
+    const invite = this.#invite;
+    if (!invite) return;
+    const agentName = name || invite.agentName;
+    this.#invite = { ...invite, ...(agentName ? { agentName } : {}), agentBot: bot };
+    this.#setAgent(this.#invite);
+    // The next page resumes with the agent as it is now.
+    saveResume(this.#invite, Date.now(), this._controlGranted);
+    if (!tookOver) return;
+    this._tookOver = true;
+    setTimeout(() => (this._tookOver = false), 10_000);
+    this.#dispatch('cobrowse-agent-changed', { agentName: this._agentName, automated: bot });
+  }
+
   #fail(message: string): void {
     this._message = message;
     this._view = 'error';
@@ -393,6 +426,7 @@ export class CobrowseSession extends LitElement {
     resumed: boolean,
     controlGranted = false,
     signaling: AdoptedSignaling | null = null,
+    handover = false,
   ): Promise<void> {
     const invite = this.#invite;
     if (!invite) {
@@ -421,6 +455,7 @@ export class CobrowseSession extends LitElement {
         this._controlGranted = granted;
         this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
+      onAgent: (agent) => this.#onAgent(agent),
       onCaptureFailed: (reason) => {
         this._captureProblem = reason;
         const message = this.#words.catalog?.couldNotShare(this._agentName, reason) ?? reason;
@@ -433,7 +468,14 @@ export class CobrowseSession extends LitElement {
       navigationOrigins: this.navigationOrigins.split(/[\s,]+/).filter(Boolean),
       pristine,
     };
-    this.#session = startSession({ invite, host, resumed, controlGranted, ...(signaling ? { signaling } : {}) });
+    this.#session = startSession({
+      invite,
+      host,
+      resumed,
+      controlGranted,
+      handover,
+      ...(signaling ? { signaling } : {}),
+    });
     this.#dropPreload();
   }
 
@@ -573,6 +615,9 @@ export class CobrowseSession extends LitElement {
       lang: this.#words.lang,
       catalog,
       agentName: this._agentName,
+      agentBot: this._agentBot,
+      handover: this._handover,
+      tookOver: this._tookOver,
       supportButton: this.supportButton,
       supportCode: this._supportCode,
       message: this._message,

@@ -98,9 +98,9 @@ export class ConsentSocket {
   }
 
   /** Record one consent event; resolves once it was handed to the socket (false if the server is unreachable). */
-  async record(kind: ConsentEvent): Promise<boolean> {
+  async record(kind: ConsentEvent, handover = false): Promise<boolean> {
     if (!(await this.#ready) || this.#socket?.readyState !== WebSocket.OPEN) return false;
-    this.#socket.send(toJson({ t: 'event', event: { kind } }));
+    this.#socket.send(toJson({ t: 'event', event: handover ? { kind, handover: true } : { kind } }));
     return true;
   }
 

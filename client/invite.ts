@@ -40,7 +40,8 @@ export function parseInvite(input: unknown, now = Date.now()): InviteData {
     v.token.length >= 16 &&
     v.token.length <= 256 &&
     typeof v.expiresAt === 'number' &&
-    (v.agentName === undefined || (typeof v.agentName === 'string' && v.agentName.length <= 128));
+    (v.agentName === undefined || (typeof v.agentName === 'string' && v.agentName.length <= 128)) &&
+    (v.agentBot === undefined || typeof v.agentBot === 'boolean');
   if (!ok) throw new InviteError('The co-browsing invite is malformed.');
   if ((v.expiresAt as number) <= now) throw new InviteError('This co-browsing invite has expired.');
   return {
@@ -49,6 +50,7 @@ export function parseInvite(input: unknown, now = Date.now()): InviteData {
     sessionId: v.sessionId as string,
     token: v.token as string,
     ...(typeof v.agentName === 'string' ? { agentName: v.agentName } : {}),
+    ...(v.agentBot === true ? { agentBot: true } : {}),
     expiresAt: v.expiresAt as number,
   };
 }

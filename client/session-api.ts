@@ -25,6 +25,8 @@ export interface InviteData {
   sessionId: string;
   token: string;
   agentName?: string;
+  /** The agent is an automated program: the customer is told so. */
+  agentBot?: boolean;
   expiresAt: number;
 }
 
@@ -36,6 +38,8 @@ export interface SessionHost {
   requestControl(): Promise<boolean>;
   /** Control was granted or revoked (by either side). */
   onControl(granted: boolean): void;
+  /** Who the agent is (from the server's welcome), and when a person takes over from an automated agent. */
+  onAgent?(agent: { name: string; bot: boolean; tookOver: boolean }): void;
   /** Capture failed: the agent was told; tell the customer their page is not being shared. */
   onCaptureFailed?(reason: string): void;
   /** The element that holds our UI; it and everything inside are never captured. */
@@ -81,6 +85,8 @@ export interface SessionStartOptions {
   controlGranted?: boolean;
   /** The consent socket to go on with; without it the session opens its own. */
   signaling?: AdoptedSignaling;
+  /** The customer let a person take over from the automated agent (sent with consent-granted if the loader could not). */
+  handover?: boolean;
   /** Test hook: a WebRTC implementation or ICE policy override. */
   iceTransportPolicy?: 'all' | 'relay';
   /** Test hook: see every encoded message before it is chunked onto the data channel. */

@@ -58,7 +58,9 @@ export class AgentConnection extends TypedEmitter<ConnectionEvents> {
         error === 'UNAUTHORIZED' ||
         error === 'SESSION_ENDED' ||
         error === 'SESSION_EXPIRED' ||
-        error === 'UNSUPPORTED_VERSION'
+        error === 'UNSUPPORTED_VERSION' ||
+        // A person took over from this automated agent.
+        error === 'HANDED_OVER'
       ) {
         this.#finish('refused', `${error}: ${reason}`);
       } else if (!this.#channel?.open) {

@@ -19,6 +19,12 @@ export const ERROR_CODES = {
   MESSAGE_TOO_LARGE: { close: 4414, http: 413, message: 'The message exceeds the maximum size.' },
   RATE_LIMITED: { close: 4429, http: 429, message: 'Too many messages in too short a time.' },
   TOO_MANY_CONNECTIONS: { close: 4430, http: 429, message: 'Too many connections from this address.' },
+  HANDED_OVER: { close: 4420, http: 409, message: 'A person from support took over this session.' },
+  HANDOVER_NOT_ALLOWED: {
+    close: 4421,
+    http: 409,
+    message: 'The customer did not allow a person to take over without asking again: offer a new session.',
+  },
   PEER_ABSENT: { close: 4440, http: 409, message: 'The other side is not connected.' },
   SERVER_SHUTTING_DOWN: { close: 4503, http: 503, message: 'The server is restarting; reconnect shortly.' },
   // Codec and transport (data channel); these never travel as close codes.

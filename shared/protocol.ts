@@ -101,7 +101,11 @@ export const remoteActionKind = z.enum(['click', 'input', 'key', 'scroll', 'navi
 
 export const peerEvent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('consent-shown') }),
-  z.strictObject({ kind: z.literal('consent-granted') }),
+  z.strictObject({
+    kind: z.literal('consent-granted'),
+    /** With an automated agent: the customer also let a person from support take over without asking again. */
+    handover: z.optional(z.literal(true)),
+  }),
   z.strictObject({ kind: z.literal('consent-declined') }),
   z.strictObject({ kind: z.literal('connected') }),
   z.strictObject({ kind: z.literal('page-visited'), url, title: z.optional(shortText) }),
@@ -185,6 +189,8 @@ export const serverEvent = z.strictObject({ t: z.literal('event'), from: role, e
 export const serverEnded = z.strictObject({ t: z.literal('ended'), by: endedBy, reason: endReason });
 export const serverError = z.strictObject({ t: z.literal('error'), code: errorCode, message: z.string() });
 export const serverPong = z.strictObject({ t: z.literal('pong'), ts: z.optional(z.number()) });
+/** Who the agent is now: a person took over from an automated agent (hand-over). */
+export const serverAgent = z.strictObject({ t: z.literal('agent'), agentName: shortText, agentBot: z.boolean() });
 
 export const serverMessage = z.discriminatedUnion('t', [
   serverWelcome,
@@ -194,6 +200,7 @@ export const serverMessage = z.discriminatedUnion('t', [
   serverEnded,
   serverError,
   serverPong,
+  serverAgent,
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 
@@ -700,5 +707,9 @@ export const customerInvite = z.strictObject({
   expiresAt: z.number(),
 });
 export type CustomerInvite = z.infer<typeof customerInvite>;
+
+/** A person takes over from the automated agent (POST /api/sessions/:id/handover). */
+export const handOverBody = z.strictObject({ agentName: z.string().check(z.minLength(1), z.maxLength(128)) });
+export type HandOverBody = z.infer<typeof handOverBody>;
 
 export const endSessionBody = z.optional(z.strictObject({ reason: z.optional(endReason) }));

@@ -20,6 +20,8 @@ export interface SignalingEvents {
   event: ServerOf<'event'>;
   ended: ServerOf<'ended'>;
   error: ServerOf<'error'>;
+  /** A person took over from the automated agent: who the agent is now. */
+  agent: ServerOf<'agent'>;
   /** The socket is closed for good: the server refused or ended it, or close() was called. */
   closed: { code: number; reason: string; error: ErrorCode | null };
   /** The server refused this attempt for a reason that may pass (e.g. ROLE_TAKEN); a retry follows. */
@@ -61,6 +63,7 @@ const FINAL_ERRORS = new Set<ErrorCode>([
   'SESSION_EXPIRED',
   'UNSUPPORTED_VERSION',
   'SESSION_NOT_FOUND',
+  'HANDED_OVER',
   'MESSAGE_TOO_LARGE',
   'BAD_MESSAGE',
 ]);
@@ -213,6 +216,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         return;
       case 'error':
         this.emit('error', message);
+        return;
+      case 'agent':
+        this.emit('agent', message);
         return;
       case 'pong':
         return;

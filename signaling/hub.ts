@@ -103,14 +103,12 @@ export class SignalingHub {
       log: this.log,
       now: this.now,
       send: (connection, message) => this.send(connection, message),
+      refuseSocket: (connection, code) => this.refuse(connection, code),
       endSocket: (connection, by, reason) => {
         this.send(connection, { t: 'ended', by, reason });
-        const code: ErrorCode = reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_ENDED';
-        this.refuse(
-          connection,
-          code,
-          reason === 'expired' ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`,
-        );
+        const expired = reason === 'expired';
+        const message = expired ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`;
+        this.refuse(connection, expired ? 'SESSION_EXPIRED' : 'SESSION_ENDED', message);
       },
     });
   }

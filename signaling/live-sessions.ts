@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { EndReason, EndedBy, Role, ServerMessage } from '../shared/protocol.js';
+import { ERROR_CODES } from '../shared/errors.js';
 import type { ServerConfig } from './config.js';
 import type { BusNote, SessionBus } from './session-bus.js';
 import type { SessionLifecycle } from './sessions.js';
@@ -37,6 +38,8 @@ export interface LiveSessionsOptions<C> {
   send(socket: C, message: ServerMessage): void;
   /** Tell a socket of this instance that its session ended, and close it. */
   endSocket(socket: C, by: EndedBy, reason: EndReason): void;
+  /** Close a socket of this instance with a refusal (the bot's, once a person took over). */
+  refuseSocket(socket: C, code: 'HANDED_OVER'): void;
 }
 
 export function otherRole(role: Role): Role {
@@ -63,6 +66,11 @@ export class LiveSessions<C extends HeldSocket> {
       const reason: EndReason = session.endReason ?? 'error';
       this.close(session.id, by, reason);
       this.background(options.bus.publish(session.id, { kind: 'ended', by, reason }), session.id);
+    });
+    options.sessions.onHandedOver((session) => {
+      // The bot's socket closes wherever it is (its token no longer opens one); the customer learns who took over.
+      this.deliver(session.id, 'agent', { t: 'error', code: 'HANDED_OVER', message: ERROR_CODES.HANDED_OVER.message });
+      this.deliver(session.id, 'customer', { t: 'agent', agentName: session.agentName ?? '', agentBot: false });
     });
     options.bus.onNote((sessionId, note) => this.#onNote(sessionId, note));
   }
@@ -155,7 +163,8 @@ export class LiveSessions<C extends HeldSocket> {
       const live = this.#live.get(sessionId);
       if (live) live.toldPeerPresent[role] = message.present;
     }
-    this.#options.send(socket, message);
+    if (message.t === 'error' && message.code === 'HANDED_OVER') this.#options.refuseSocket(socket, 'HANDED_OVER');
+    else this.#options.send(socket, message);
   }
 
   /** Tell holders whose peer was on another instance that died (its presence lapsed). */

@@ -102,7 +102,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
   async function writeSession(db: Queryable, record: SessionRecord): Promise<void> {
     await db.query(
-      `UPDATE sessions SET status = $2, started_at = $3, ended_at = $4, ended_by = $5, end_reason = $6, control_granted = $7, agent_id = $8, agent_name = $9 WHERE id = $1`,
+      `UPDATE sessions SET status = $2, started_at = $3, ended_at = $4, ended_by = $5, end_reason = $6, control_granted = $7,
+         agent_id = $8, agent_name = $9, agent_bot = $10, agent_token_hash = $11 WHERE id = $1`,
       [
         record.id,
         record.status,
@@ -113,6 +114,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         record.controlGranted ? 1 : 0,
         record.agentId,
         record.agentName,
+        record.agentBot === true ? 1 : 0,
+        record.agentTokenHash,
       ],
     );
   }

@@ -7,7 +7,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { parseOrReply, sendError } from './http-errors.js';
-import { createSessionBody, endSessionBody, sessionId as sessionIdSchema } from '../shared/protocol.js';
+import { createSessionBody, endSessionBody, handOverBody, sessionId as sessionIdSchema } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
@@ -139,6 +139,17 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     if (session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
     await sessions.end(params.id, 'api', body?.reason ?? 'api');
     return sessions.summary(params.id);
+  });
+
+  /** A person takes over from the automated agent (only if the customer allowed it when consenting). */
+  app.post('/api/sessions/:id/handover', { preHandler: requireApiKey }, async (request, reply) => {
+    const params = parseOrReply(sessionParams, request.params, reply, 'session id');
+    if (!params) return reply;
+    const body = parseOrReply(handOverBody, request.body, reply, 'hand-over request');
+    if (!body) return reply;
+    const outcome = await sessions.handOver(params.id, body.agentName);
+    if (!outcome.ok) return sendError(reply, outcome.code, outcome.message);
+    return { sessionId: params.id, agentName: body.agentName, agent: outcome.agent };
   });
 
   app.get('/api/conversations/:conversationId/sessions', { preHandler: requireApiKey }, async (request, reply) => {

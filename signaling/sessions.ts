@@ -71,6 +71,7 @@ export function encodeInvite(invite: CustomerInvite): string {
 
 export class SessionLifecycle {
   private readonly endedListeners = new Set<(session: SessionRecord) => void>();
+  private readonly handOverListeners = new Set<(session: SessionRecord) => void>();
 
   constructor(
     private readonly store: Store,
@@ -214,7 +215,13 @@ export class SessionLifecycle {
     switch (event.kind) {
       case 'consent-granted':
         if (session.status !== 'pending') return { ok: true };
-        await append({ type: 'consent-granted', actor: role, at, data: {} });
+        // The customer's leave for a person to take over counts only where the agent is a bot and the customer said it.
+        await append({
+          type: 'consent-granted',
+          actor: role,
+          at,
+          data: event.handover && role === 'customer' && session.agentBot ? { handover: true } : {},
+        });
         await this.store.updateSession(sessionId, { status: 'consented', startedAt: at });
         return { ok: true };
       case 'consent-declined':
@@ -251,6 +258,52 @@ export class SessionLifecycle {
         await append({ type: event.kind, actor: role, at, data: {} });
         return { ok: true };
     }
+  }
+
+  /** Called with the updated record when a person takes over from the automated agent. */
+  onHandedOver(listener: (session: SessionRecord) => void): void {
+    this.handOverListeners.add(listener);
+  }
+
+  /**
+   * A person takes over from the automated agent: a new agent token (the
+   * bot's stops working and its socket is closed), the person's name, and no
+   * new consent prompt, only if the customer allowed exactly this when
+   * consenting. Otherwise HANDOVER_NOT_ALLOWED: offer a new session.
+   */
+  async handOver(
+    sessionId: string,
+    agentName: string,
+  ): Promise<{ ok: true; agent: CreatedSession['agent'] } | { ok: false; code: ErrorCode; message: string }> {
+    const session = await this.store.getSession(sessionId);
+    if (!session) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'No such session.' };
+    if (session.status === 'ended') return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
+    const events = await this.store.listEvents(sessionId);
+    const allowed = events.some(
+      (e) => e.type === 'consent-granted' && e.actor === 'customer' && e.data.handover === true,
+    );
+    if (!session.agentBot || !allowed) {
+      const message = session.agentBot
+        ? 'The customer did not allow a person to take over without asking again: offer a new session.'
+        : 'The agent of this session is not automated: there is nothing to take over.';
+      return { ok: false, code: 'HANDOVER_NOT_ALLOWED', message };
+    }
+    const token = randomBytes(32).toString('base64url');
+    await this.append(sessionId, {
+      type: 'handed-over',
+      actor: 'api',
+      at: this.now(),
+      data: { fromKind: 'bot', from: session.agentName, toKind: 'person', to: agentName },
+    });
+    const updated = await this.store.updateSession(sessionId, {
+      agentName,
+      agentBot: false,
+      agentTokenHash: hashToken(token),
+    });
+    if (!updated) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'No such session.' };
+    this.log.info({ sessionId }, 'session handed over to a person');
+    for (const listener of this.handOverListeners) listener(updated);
+    return { ok: true, agent: { link: `${this.config.publicUrl}/agent/#token=${token}`, token } };
   }
 
   async recordDisconnect(sessionId: string, role: Role, agent: SignedInAgent | null = null): Promise<void> {

@@ -132,7 +132,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const selectByAgentToken = db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE agent_token_hash = ?`);
   const updateSessionRow = db.prepare(
     `UPDATE sessions SET status = @status, started_at = @started_at, ended_at = @ended_at, ended_by = @ended_by,
-       end_reason = @end_reason, control_granted = @control_granted, agent_id = @agent_id, agent_name = @agent_name
+       end_reason = @end_reason, control_granted = @control_granted, agent_id = @agent_id, agent_name = @agent_name,
+       agent_bot = @agent_bot, agent_token_hash = @agent_token_hash
      WHERE id = @id`,
   );
   const selectByConversation = db.prepare(

@@ -186,6 +186,8 @@ export function applySessionPatch(current: SessionRecord, patch: SessionPatch): 
     ...(patch.controlGranted !== undefined && { controlGranted: patch.controlGranted }),
     ...(patch.agentId !== undefined && { agentId: patch.agentId }),
     ...(patch.agentName !== undefined && { agentName: patch.agentName }),
+    ...(patch.agentBot !== undefined && { agentBot: patch.agentBot }),
+    ...(patch.agentTokenHash !== undefined && { agentTokenHash: patch.agentTokenHash }),
   });
 }
 

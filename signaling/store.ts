@@ -39,7 +39,16 @@ export interface SessionRecord {
 export type SessionPatch = Partial<
   Pick<
     SessionRecord,
-    'status' | 'startedAt' | 'endedAt' | 'endedBy' | 'endReason' | 'controlGranted' | 'agentId' | 'agentName'
+    | 'status'
+    | 'startedAt'
+    | 'endedAt'
+    | 'endedBy'
+    | 'endReason'
+    | 'controlGranted'
+    | 'agentId'
+    | 'agentName'
+    | 'agentBot'
+    | 'agentTokenHash'
   >
 >;
 
@@ -59,6 +68,8 @@ export type AuditEventType =
   | 'remote-action'
   | 'paused'
   | 'resumed'
+  /** A person took over from the automated agent, without a new consent prompt (the customer allowed it). */
+  | 'handed-over'
   | 'ended';
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
@@ -77,6 +88,7 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'remote-action',
   'paused',
   'resumed',
+  'handed-over',
   'ended',
 ];
 

@@ -24,6 +24,14 @@ export interface Catalog {
   consentStop: string;
   decline: string;
   allow: string;
+  /** The consent title when the agent is a program; integrators cannot change it. */
+  botTitle: string;
+  /** How an automated agent is named everywhere else ("Sunny (automated assistant)"). */
+  botName(agent: string): string;
+  /** The consent prompt's choice to let a person take over from the automated agent without a new prompt. */
+  allowPerson: string;
+  /** Said when a person took over from the automated agent. */
+  tookOver(agent: string): string;
   controlTitle(agent: string): string;
   controlText: string;
   deny: string;

@@ -11,6 +11,10 @@ export const catalog: Catalog = {
   consentStop: 'Sie können das Teilen jederzeit mit einem Klick beenden.',
   decline: 'Ablehnen',
   allow: 'Teilen erlauben',
+  botTitle: 'Ein automatischer Assistent möchte diese Seite sehen',
+  botName: (a) => (a ? `${a} (automatischer Assistent)` : 'Der automatische Assistent'),
+  allowPerson: 'Wenn ich nach einer Person frage, darf sie diese Freigabe ohne erneute Frage übernehmen',
+  tookOver: (a) => `${a || 'Ein Mitarbeiter'} vom Support hat vom automatischen Assistenten übernommen`,
   controlTitle: (a) => `${agentOr(a)} bittet darum, diese Seite zu steuern`,
   controlText:
     'Dann kann auf diesem Tab geklickt, getippt und gescrollt werden. Passwort- und Kartenfelder bleiben gesperrt. Sie können die Steuerung jederzeit zurücknehmen.',

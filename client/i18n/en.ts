@@ -10,6 +10,10 @@ export const en: Catalog = {
   consentStop: 'You can stop sharing at any time with one click.',
   decline: 'Decline',
   allow: 'Allow sharing',
+  botTitle: 'An automated assistant would like to see this page',
+  botName: (a) => (a ? `${a} (automated assistant)` : 'The automated assistant'),
+  allowPerson: 'If I ask for a person, they may take over this sharing without asking me again',
+  tookOver: (a) => `${a || 'A support agent'} from support took over from the automated assistant`,
   controlTitle: (a) => `${agentOr(a)} asks to control this page`,
   controlText:
     'They will be able to click, type and scroll on this tab. Password and card fields stay off-limits. You can take control back at any time.',

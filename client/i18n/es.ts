@@ -13,6 +13,10 @@ export const catalog: Catalog = {
   consentStop: 'Puedes dejar de compartir en cualquier momento con un clic.',
   decline: 'Rechazar',
   allow: 'Permitir',
+  botTitle: 'Un asistente automático quiere ver esta página',
+  botName: (a) => (a ? `${a} (asistente automático)` : 'El asistente automático'),
+  allowPerson: 'Si pido hablar con una persona, puede continuar esta sesión sin volver a preguntarme',
+  tookOver: (a) => `${a || 'Un agente'}, de soporte, ha tomado el relevo del asistente automático`,
   controlTitle: (a) => `${agentOr(a)} pide controlar esta página`,
   controlText:
     'Podrá hacer clic, escribir y desplazarse en esta pestaña. Los campos de contraseña y tarjeta siguen vedados. Puedes recuperar el control en cualquier momento.',

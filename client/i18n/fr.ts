@@ -11,6 +11,10 @@ export const catalog: Catalog = {
   consentStop: 'Vous pouvez arrêter le partage à tout moment, en un clic.',
   decline: 'Refuser',
   allow: 'Autoriser',
+  botTitle: 'Un assistant automatique souhaite voir cette page',
+  botName: (a) => (a ? `${a} (assistant automatique)` : 'L’assistant automatique'),
+  allowPerson: 'Si je demande une personne, elle peut reprendre ce partage sans me redemander',
+  tookOver: (a) => `${a || 'Un agent'}, du support, a pris le relais de l’assistant automatique`,
   controlTitle: (a) => `${agentOr(a)} demande à prendre le contrôle de cette page`,
   controlText:
     'Il pourra cliquer, saisir et faire défiler cet onglet. Les champs de mot de passe et de carte restent inaccessibles. Vous pouvez reprendre la main à tout moment.',

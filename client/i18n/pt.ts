@@ -12,6 +12,10 @@ export const catalog: Catalog = {
   consentStop: 'Você pode parar de compartilhar a qualquer momento com um clique.',
   decline: 'Recusar',
   allow: 'Permitir',
+  botTitle: 'Um assistente automático gostaria de ver esta página',
+  botName: (a) => (a ? `${a} (assistente automático)` : 'O assistente automático'),
+  allowPerson: 'Se eu pedir uma pessoa, ela pode assumir este compartilhamento sem me perguntar de novo',
+  tookOver: (a) => `${a || 'Um agente'}, do suporte, assumiu no lugar do assistente automático`,
   controlTitle: (a) => `${agentOr(a)} pede para controlar esta página`,
   controlText:
     'Poderá clicar, digitar e rolar nesta aba. Campos de senha e de cartão continuam bloqueados. Você pode retomar o controle a qualquer momento.',

@@ -39,6 +39,8 @@ export class CustomerSession implements SessionHandle {
   #capture: CaptureEngine | null = null;
   #paused = false;
   #announcer: GuidanceAnnouncer | null = null;
+  /** Who guides: the invite's agent, until a person takes over from an automated one. */
+  #agentName: string;
   #overlay: GuidanceOverlay | null = null;
   #controlGranted = false;
   #controlPending = false;
@@ -62,6 +64,7 @@ export class CustomerSession implements SessionHandle {
     this.#window = window;
     // The loader checked the invite by hand; check it properly before using it.
     const invite = customerInvite.parse(options.invite);
+    this.#agentName = invite.agentName ?? '';
     this.#maskConfig = createMaskConfig({
       extraMaskSelectors: options.host.maskSelectors,
       extraBlockSelectors: options.host.blockSelectors,
@@ -78,8 +81,11 @@ export class CustomerSession implements SessionHandle {
     this.#signaling.on('welcome', (welcome) => {
       markStage('customer-welcome');
       this.#iceServers = welcome.iceServers;
-      if (!welcome.consented && !consentRecorded)
-        this.#signaling.send({ t: 'event', event: { kind: 'consent-granted' } });
+      if (!welcome.consented && !consentRecorded) {
+        const handover = options.handover === true ? { handover: true as const } : {};
+        this.#signaling.send({ t: 'event', event: { kind: 'consent-granted', ...handover } });
+      }
+      options.host.onAgent?.({ name: welcome.agentName ?? '', bot: welcome.agentBot === true, tookOver: false });
       consentRecorded = false;
       if (!this.#pageReported) {
         this.#pageReported = true;
@@ -115,6 +121,13 @@ export class CustomerSession implements SessionHandle {
       if (message.event.kind === 'control-revoked' && this.#controlGranted) this.#setControl(false, false);
     });
     this.#signaling.on('ended', (message) => this.#finish(message.reason));
+    this.#signaling.on('agent', (message) => {
+      // A person took over from the automated agent: what the customer allowed the bot to do, the person must ask for again.
+      if (this.#controlGranted) this.#setControl(false, true);
+      if (this.#announcer) this.#announcer.agentName = message.agentName;
+      this.#agentName = message.agentName;
+      options.host.onAgent?.({ name: message.agentName, bot: message.agentBot, tookOver: true });
+    });
     this.#signaling.on('state', (state) => {
       if (state === 'reconnecting' && !this.#channel?.open && this.#state !== 'ended') this.#setState('reconnecting');
     });
@@ -254,11 +267,7 @@ export class CustomerSession implements SessionHandle {
     this.#startCapture(channel);
     const container = this.#options.host.overlayContainer.parentNode;
     if (container && !this.#announcer)
-      this.#announcer = new GuidanceAnnouncer(
-        container,
-        container.ownerDocument ?? document,
-        this.#options.invite.agentName ?? '',
-      );
+      this.#announcer = new GuidanceAnnouncer(container, container.ownerDocument ?? document, this.#agentName);
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted) channel.send({ t: 'control-grant' });

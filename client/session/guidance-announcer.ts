@@ -25,7 +25,7 @@ export function describeElement(el: Element): string {
 
 export class GuidanceAnnouncer {
   readonly #region: HTMLElement;
-  readonly #agent: string;
+  #agent: string;
   #pointedAt: Element | null = null;
 
   constructor(container: Node, doc: Document, agentName: string) {
@@ -37,6 +37,11 @@ export class GuidanceAnnouncer {
     this.#region.style.cssText =
       'position:fixed;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;';
     container.appendChild(this.#region);
+  }
+
+  /** A person took over from the automated agent: guidance is theirs from now on. */
+  set agentName(name: string) {
+    this.#agent = name || 'Support';
   }
 
   highlighted(el: Element): void {

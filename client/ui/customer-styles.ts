@@ -60,6 +60,20 @@ export function customerStyles({ css }: LitApi): CSSResult {
   li svg {
     color: var(--_accent);
   }
+  .handover {
+    display: grid;
+    grid-template-columns: 24px 1fr;
+    gap: 8px;
+    align-items: start;
+    margin: 0 0 16px;
+    font-size: 0.95rem;
+  }
+  .handover input {
+    width: 20px;
+    height: 20px;
+    margin: 2px 0 0;
+    accent-color: var(--_accent);
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;

@@ -32,7 +32,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
     if (event.key !== 'Tab') return;
     // Keep focus inside the dialog while it is open.
     const dialog = event.currentTarget as HTMLElement;
-    const focusables = [...dialog.querySelectorAll<HTMLElement>('button')];
+    const focusables = [...dialog.querySelectorAll<HTMLElement>('button, input')];
     const first = focusables[0];
     const last = focusables.at(-1);
     const active = root.activeElement;
@@ -46,9 +46,12 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
     }
   }
 
+  /** An automated agent is named as one wherever the agent is named. */
+  const agentOf = (m: CustomerViewModel) => (m.agentBot ? m.catalog.botName(m.agentName) : m.agentName);
+
   function indicatorLabel(m: CustomerViewModel): string {
     const c = m.catalog;
-    const a = m.agentName;
+    const a = agentOf(m);
     if (m.paused) return c.paused(a);
     switch (m.view) {
       case 'starting':
@@ -60,7 +63,10 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
         return c.reconnecting;
       default:
         if (m.captureProblem) return c.couldNotShare(a, m.captureProblem);
-        return m.controlGranted ? c.controlling(a) : c.sharingWith(a);
+        if (m.tookOver && !m.controlGranted) return c.tookOver(a);
+        if (m.controlGranted) return c.controlling(a);
+        // Integrator wording may leave the name out; an automated agent is named as one all the same.
+        return m.agentBot && !c.sharingWith(a).includes(a) ? `${c.sharingWith(a)} · ${a}` : c.sharingWith(a);
     }
   }
 
@@ -84,7 +90,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
 
   function render(m: CustomerViewModel, act: CustomerViewActions, root: ShadowRoot) {
     const c = m.catalog;
-    const a = m.agentName;
+    const a = agentOf(m);
     const lang = m.lang;
     const dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
     switch (m.view) {
@@ -125,7 +131,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
           @cancel=${(e: Event) => onDialogKeydown(root, e, act.decline)}
           @keydown=${(e: KeyboardEvent) => onDialogKeydown(root, e, act.decline)}
         >
-          <h2 id="consent-title" tabindex="-1">${c.consentTitle(a)}</h2>
+          <h2 id="consent-title" tabindex="-1">${m.agentBot ? c.botTitle : c.consentTitle(a)}</h2>
           ${c.consentIntro ? html`<p>${c.consentIntro}</p>` : nothing}
           <ul id="consent-list">
             ${tab ? html`<li>${ICON_EYE}<span>${tab}</span></li>` : nothing}
@@ -133,6 +139,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
             ${point ? html`<li>${ICON_HAND}<span>${point}</span></li>` : nothing}
             <li>${ICON_STOP}<span>${c.consentStop}</span></li>
           </ul>
+          ${m.agentBot ? html`<label class="handover"><input type="checkbox" .checked=${m.handover} @change=${(e: Event) => act.setHandover((e.target as HTMLInputElement).checked)}><span>${c.allowPerson}</span></label>` : nothing}
           <div class="actions">
             <button type="button" @click=${act.decline}>${c.decline}</button>
             <button type="button" class="primary" part="primary-button" @click=${act.allow}>${c.allow}</button>

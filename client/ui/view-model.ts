@@ -17,6 +17,12 @@ export interface CustomerViewModel {
   /** The language's catalog with the integrator's wording applied. */
   readonly catalog: Catalog;
   readonly agentName: string;
+  /** The agent is an automated program. */
+  readonly agentBot: boolean;
+  /** The customer ticked "a person may take over" in the prompt of an automated agent. */
+  readonly handover: boolean;
+  /** A person just took over from the automated agent. */
+  readonly tookOver: boolean;
   readonly supportButton: boolean;
   readonly supportCode: string;
   /** The toast's text in the 'ended' and 'error' views. */
@@ -34,6 +40,7 @@ export interface CustomerViewActions {
   requestSupportCode(): void;
   cancelSupportCode(): void;
   answerControl(granted: boolean): void;
+  setHandover(allowed: boolean): void;
   revokeControl(): void;
   pause(): void;
   resume(): void;

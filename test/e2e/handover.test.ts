@@ -1,0 +1,148 @@
+/**
+ * An automated agent hands the session to a person: the customer in one real
+ * Chromium process, the bot as the Node SDK in this process, the person's
+ * console in a second Chromium process, against the real server. The
+ * customer is told the agent is automated, and a person takes over without a
+ * new consent prompt only when the customer allowed exactly that in the
+ * prompt. Oracles: the customer's real DOM, the audit record, the SDK's end.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { joinSession, type AgentSdkSession } from '../../sdk/index.js';
+import type { TestServer } from '../node/helpers/server.js';
+import { agentStatus, mirrorElement, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+
+let harness: Harness | undefined;
+const bots: AgentSdkSession[] = [];
+afterEach(async () => {
+  for (const bot of bots.splice(0)) bot.leave();
+  await harness?.close();
+  harness = undefined;
+});
+
+const BOT = 'Lumen helper';
+
+function indicator(customer: Page): Promise<string> {
+  return customer.evaluate(
+    () =>
+      document
+        .querySelector('cobrowse-session')
+        ?.shadowRoot?.querySelector('.indicator [role="status"]')
+        ?.textContent?.trim() ?? '',
+  );
+}
+
+function dialogsShown(customer: Page): Promise<number> {
+  return customer.evaluate(
+    () => document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('[role="dialog"]').length ?? -1,
+  );
+}
+
+async function audit(server: TestServer, sessionId: string) {
+  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${server.apiKey}` },
+  });
+  const body = (await res.json()) as { events: { type: string; actor: string; data: Record<string, unknown> }[] };
+  return body.events;
+}
+
+function handOver(server: TestServer, sessionId: string, agentName: string) {
+  return fetch(`${server.baseUrl}/api/sessions/${sessionId}/handover`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ agentName }),
+  });
+}
+
+/** The customer on the checkout sees the bot's prompt, answers it (with or without leave for a person), and the bot joins. */
+async function botSession(h: Harness, allowPerson: boolean) {
+  const session = await newSession(h, { agentName: BOT, agentBot: true });
+  const customer = await h.customerBrowser.newPage();
+  await customer.goto(`${h.shop.url}/checkout`);
+  await offer(customer, session.inviteCode);
+  const prompt = customer.getByRole('dialog');
+  await expect
+    .poll(() => prompt.getByRole('heading').textContent())
+    .toBe('An automated assistant would like to see this page');
+  expect(await prompt.textContent()).toContain(`${BOT} (automated assistant) will see this browser tab only`);
+  const leave = prompt.getByRole('checkbox', { name: /take over this sharing without asking me again/ });
+  expect(await leave.isChecked(), 'the leave for a person is not given by default').toBe(false);
+  if (allowPerson) await leave.click();
+  await prompt.getByRole('button', { name: 'Allow sharing' }).click();
+  const bot = await joinSession({ server: h.server.baseUrl, token: session.agentToken, name: BOT, bot: true });
+  bots.push(bot);
+  await expect.poll(() => indicator(customer)).toBe(`Sharing this tab with ${BOT} (automated assistant)`);
+  return { session, customer, bot };
+}
+
+describe('hand-over from an automated agent to a person', () => {
+  it('a person takes over without a new prompt when the customer allowed it: the bot leaves, the person sees the live page', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const { session, customer, bot } = await botSession(h, true);
+    const botEnded = new Promise<string>((resolve) => bot.on('end', ({ detail }) => resolve(detail)));
+
+    const res = await handOver(h.server, session.sessionId, 'Dana');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { agent: { link: string; token: string } };
+    expect(body.agent.token).not.toBe(session.agentToken);
+    expect(await botEnded).toBe('HANDED_OVER: A person from support took over this session.');
+
+    const person = await h.agentBrowser.newPage();
+    await person.goto(body.agent.link);
+    await expect.poll(() => agentStatus(person), { timeout: 15_000 }).toBe('Live');
+    await expect.poll(async () => (await mirrorElement(person, '#title'))?.text, { timeout: 15_000 }).toBe('Checkout');
+    // Live, not a copy: the customer's typing reaches the person.
+    await customer.locator('#name').pressSequentially('Ada', { delay: 20 });
+    await expect.poll(async () => (await mirrorElement(person, '#name'))?.value).toBe('Ada');
+
+    // The customer was told who took over, and was never asked again.
+    await expect.poll(() => indicator(customer)).toBe('Dana from support took over from the automated assistant');
+    expect(await dialogsShown(customer)).toBe(0);
+    // The bot's token opens nothing any more.
+    await expect(
+      joinSession({ server: h.server.baseUrl, token: session.agentToken, name: BOT, bot: true, timeoutMs: 5_000 }),
+    ).rejects.toThrow(/UNAUTHORIZED|not valid/);
+
+    const events = await audit(h.server, session.sessionId);
+    expect(events.filter((e) => e.type === 'consent-shown')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'consent-granted')?.data).toEqual({ handover: true });
+    expect(events.find((e) => e.type === 'handed-over')?.data).toEqual({
+      fromKind: 'bot',
+      from: BOT,
+      toKind: 'person',
+      to: 'Dana',
+    });
+    // The bot's own events name it as a bot; the person's do not.
+    const connected = events.filter((e) => e.type === 'connected' && e.actor === 'agent');
+    expect(connected[0]?.data).toMatchObject({ agentKind: 'bot', agentName: BOT });
+    expect(connected.at(-1)?.data).not.toHaveProperty('agentKind');
+  });
+
+  it('without the customer’s leave there is no hand-over: refused, and the bot stays', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const { session, customer, bot } = await botSession(h, false);
+    let botEnded = false;
+    bot.on('end', () => (botEnded = true));
+    const res = await handOver(h.server, session.sessionId, 'Dana');
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('HANDOVER_NOT_ALLOWED');
+    // Control: the bot still guides the customer's page after the refusal.
+    const address = await bot.field('Street address');
+    bot.highlight(address.id, 'Here');
+    await expect
+      .poll(() =>
+        customer.evaluate(
+          () =>
+            document
+              .querySelector('cobrowse-session')
+              ?.shadowRoot?.querySelector<HTMLElement>('[data-cobrowse-highlight]')?.style.display,
+        ),
+      )
+      .toBe('block');
+    expect(botEnded).toBe(false);
+    expect(await indicator(customer)).toBe(`Sharing this tab with ${BOT} (automated assistant)`);
+    expect((await audit(h.server, session.sessionId)).some((e) => e.type === 'handed-over')).toBe(false);
+  });
+});
