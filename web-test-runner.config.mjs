@@ -101,6 +101,8 @@ function cobrowseTestServer(state) {
       if (/^\/client\/i18n\/[a-z]+$/.test(entry) && existsSync(join(root, `${entry.slice(1)}.ts`)))
         return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
       if (BUNDLED_ENTRIES.has(entry)) return { body: await bundle(`${entry.slice(1)}.ts`), type: 'js' };
+      // The customer's deflate module, looked up next to whichever bundle runs the session (shared/deflate-offload.ts).
+      if (entry.endsWith('/cobrowse-deflate')) return { body: await bundle('shared/deflate-worker.ts'), type: 'js' };
       return undefined;
     },
   };

@@ -30,8 +30,31 @@ export async function benchPageBundle(root: string, entry: string): Promise<stri
   return file.text;
 }
 
-/** The three in-page bundles (ours, rrweb, none) as IIFE source text. */
-export async function recorderBundles(root: string): Promise<Record<'ours' | 'rrweb' | 'none', string>> {
+/** The customer's deflate module (shared/deflate-worker.ts) as ESM source text, served as /cobrowse-deflate.js. */
+export async function deflateModule(root: string): Promise<string> {
+  const result = await esbuild.build({
+    ...(await productBrowserOptions(root)),
+    entryPoints: [join(root, 'shared', 'deflate-worker.ts')],
+    bundle: true,
+    minify: process.env['BENCH_MINIFY'] !== '0',
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  const file = result.outputFiles[0];
+  if (file === undefined) throw new Error('no output for the deflate module');
+  return file.text;
+}
+
+/** The three in-page bundles (ours, rrweb, none) as IIFE source text, and the deflate module ours loads. */
+export async function recorderBundles(root: string): Promise<Record<'ours' | 'rrweb' | 'none' | 'deflate', string>> {
   const build = (name: string): Promise<string> => benchPageBundle(root, `${name}.ts`);
-  return { ours: await build('ours'), rrweb: await build('rrweb'), none: await build('none') };
+  return {
+    ours: await build('ours'),
+    rrweb: await build('rrweb'),
+    none: await build('none'),
+    deflate: await deflateModule(root),
+  };
 }

@@ -24,7 +24,7 @@ function content(name: string, head: string): string {
 }
 
 export async function startBenchSite(
-  bundles: Record<Recorder, string>,
+  bundles: Record<Recorder, string> & { deflate?: string },
   signalingUrl: string | null,
 ): Promise<BenchSite> {
   const cache = new Map<string, string>();
@@ -33,6 +33,8 @@ export async function startBenchSite(
       const url = new URL(req.url ?? '/', 'http://x');
       const path = url.pathname;
       if (path === '/img.svg') return void res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(IMAGE_SVG);
+      if (path === '/cobrowse-deflate.js' && bundles.deflate !== undefined)
+        return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundles.deflate);
       const bundle = /^\/(ours|rrweb|none)\.js$/.exec(path)?.[1] as Recorder | undefined;
       if (bundle) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundles[bundle]);
       const page = url.searchParams.get('page') ?? 'gen-1000';

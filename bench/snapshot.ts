@@ -15,6 +15,9 @@ export interface SnapshotFigures {
   nodes: number;
   /** Median time to a complete snapshot, ms. */
   ms: number;
+  /** Median main-thread time of the renderer during the snapshot (trace, nested tasks counted once), ms. */
+  mainThreadMs: number;
+  mainThreadSamplesMs: number[];
   /** Median of the longest main-thread task per run (trace), ms. */
   longestTaskMs: number;
   longestTaskMaxMs: number;
@@ -30,13 +33,19 @@ export interface SnapshotFigures {
 export interface SnapshotResult {
   page: string;
   label: string;
+  /** Ours as shipped: deflate in a worker. */
   ours: SnapshotFigures;
+  /** Ours where the page's CSP forbids workers: deflate on the main thread. */
+  oursMainThread?: SnapshotFigures;
   rrweb: SnapshotFigures;
 }
+
+type Variant = 'ours' | 'ours-main' | 'rrweb';
 
 interface BenchWindow {
   __bench: {
     gc(): void;
+    prepare?(): Promise<string>;
     snapshot(): Promise<SnapshotRun>;
     sizes(): { bytes: number; gzipBytes: number } | null;
     stop(): void;
@@ -47,11 +56,18 @@ async function runOnce(
   browser: LaunchedChromium,
   siteUrl: string,
   page: string,
-  recorder: Recorder,
-): Promise<SnapshotRun & { traceLongest: number; gzip?: number; json?: number }> {
+  variant: Variant,
+): Promise<SnapshotRun & { traceLongest: number; mainThreadMs: number; gzip?: number; json?: number }> {
   const tab = await browser.newPage();
+  const recorder: Recorder = variant === 'rrweb' ? 'rrweb' : 'ours';
+  const deflate = variant === 'ours-main' ? '&deflate=main' : '';
   try {
-    await tab.goto(`${siteUrl}/bench?page=${page}&rec=${recorder}`, { waitUntil: 'load', timeout: 120_000 });
+    await tab.goto(`${siteUrl}/bench?page=${page}&rec=${recorder}${deflate}`, {
+      waitUntil: 'load',
+      timeout: 120_000,
+    });
+    // Our deflate worker (or its module) is started once per page, as a session does before its snapshot.
+    await tab.evaluate(() => (window as unknown as BenchWindow).__bench.prepare?.());
     // Let the page settle before measuring: the page's own first style and layout pass (0.7 s at
     // 100k nodes) is not recording cost, but whichever recorder reads layout first would pay it.
     await tab.evaluate(
@@ -64,12 +80,17 @@ async function runOnce(
     // The heap baseline's forced GC runs here, outside the traced window (it is no recording cost).
     await tab.evaluate(() => (window as unknown as BenchWindow).__bench.gc());
     await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
-    const { result, longestTaskMs } = await longestRendererTask(tab, () =>
+    const { result, longestTaskMs, mainThreadMs } = await longestRendererTask(tab, () =>
       tab.evaluate(() => (window as unknown as BenchWindow).__bench.snapshot()),
     );
     const sizes = await tab.evaluate(() => (window as unknown as BenchWindow).__bench.sizes());
     await tab.evaluate(() => (window as unknown as BenchWindow).__bench.stop());
-    return { ...result, traceLongest: longestTaskMs, ...(sizes ? { json: sizes.bytes, gzip: sizes.gzipBytes } : {}) };
+    return {
+      ...result,
+      traceLongest: longestTaskMs,
+      mainThreadMs,
+      ...(sizes ? { json: sizes.bytes, gzip: sizes.gzipBytes } : {}),
+    };
   } finally {
     await tab.close();
   }
@@ -81,6 +102,8 @@ function figures(runs: Array<Awaited<ReturnType<typeof runOnce>>>): SnapshotFigu
   const out: SnapshotFigures = {
     nodes: first.nodes,
     ms: median(runs.map((r) => r.ms)),
+    mainThreadMs: median(runs.map((r) => r.mainThreadMs)),
+    mainThreadSamplesMs: runs.map((r) => Math.round(r.mainThreadMs * 10) / 10),
     longestTaskMs: median(runs.map((r) => Math.max(r.traceLongest, r.longestTask))),
     longestTaskMaxMs: Math.max(...runs.map((r) => Math.max(r.traceLongest, r.longestTask))),
     bytes: median(runs.map((r) => r.json ?? r.bytes)),
@@ -99,23 +122,25 @@ export async function runSnapshotScenario(
 ): Promise<SnapshotResult[]> {
   const results: SnapshotResult[] = [];
   for (const c of cases) {
-    const byRecorder: Partial<Record<'ours' | 'rrweb', Array<Awaited<ReturnType<typeof runOnce>>>>> = {
+    const byVariant: Record<Variant, Array<Awaited<ReturnType<typeof runOnce>>>> = {
       ours: [],
+      'ours-main': [],
       rrweb: [],
     };
-    // Alternate recorders so drift on a shared machine hits both alike.
+    // Alternate recorders so drift on a shared machine hits all alike.
     for (let i = 0; i < c.runs; i++) {
-      for (const recorder of ['ours', 'rrweb'] as const)
-        byRecorder[recorder]?.push(await runOnce(browser, siteUrl, c.page, recorder));
+      for (const variant of ['ours', 'ours-main', 'rrweb'] as const)
+        byVariant[variant].push(await runOnce(browser, siteUrl, c.page, variant));
     }
-    const result = {
+    const result: SnapshotResult = {
       page: c.page,
       label: c.label,
-      ours: figures(byRecorder.ours ?? []),
-      rrweb: figures(byRecorder.rrweb ?? []),
+      ours: figures(byVariant.ours),
+      oursMainThread: figures(byVariant['ours-main']),
+      rrweb: figures(byVariant.rrweb),
     };
     log(
-      `  snapshot ${c.label}: ours ${result.ours.ms.toFixed(1)} ms / ${result.ours.bytes} B, rrweb ${result.rrweb.ms.toFixed(1)} ms / ${result.rrweb.gzipBytes} B gz (${result.ours.nodes} nodes)`,
+      `  snapshot ${c.label}: main thread ours ${result.ours.mainThreadMs.toFixed(1)} ms (CSP fallback ${result.oursMainThread?.mainThreadMs.toFixed(1)} ms), rrweb ${result.rrweb.mainThreadMs.toFixed(1)} ms; wall ours ${result.ours.ms.toFixed(1)} ms; ${result.ours.bytes} B vs rrweb ${result.rrweb.gzipBytes} B gz (${result.ours.nodes} nodes)`,
     );
     results.push(result);
   }

@@ -42,6 +42,13 @@ const bundles = [
     outfile: 'browser/cobrowse-session.js',
     options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS },
   },
+  // The customer's deflate stream, run in a worker (or imported where the page's CSP forbids one).
+  {
+    name: 'customer deflate',
+    entry: 'shared/deflate-worker.ts',
+    outfile: 'browser/cobrowse-deflate.js',
+    options: { platform: 'browser', format: 'esm', target: 'es2022', ...BROWSER_BUILD_OPTIONS },
+  },
   {
     name: 'agent console',
     entry: 'agent/console.ts',

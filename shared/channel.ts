@@ -1,10 +1,12 @@
 /**
- * A typed message link over one peer connection: encode (msgpack, deflated
- * customer → agent) → chunk → send with backpressure, and reassemble → inflate →
+ * A typed message link over one peer connection: pack (wire layout +
+ * msgpack) → deflate (customer → agent; possibly in a worker, answering
+ * later) → chunk → send with backpressure, and reassemble → inflate →
  * validate → filter by the sender's role on the way in. Both sides use it;
- * nothing above it sees bytes.
+ * nothing above it sees bytes. Messages leave in the order they were given,
+ * whenever their compression finishes.
  */
-import { MessageDecoder, MessageEncoder, type ByteInflater } from './codec.js';
+import { MessageDecoder, MessagePacker, type ByteInflater, type StreamDeflater } from './codec.js';
 import type { ErrorCode, ProtocolErrorValue } from './errors.js';
 import { TypedEmitter } from './event-emitter.js';
 import { ChannelSender, ChunkAssembler } from './framing.js';
@@ -32,6 +34,11 @@ export interface ChannelOptions {
   role: Role;
   /** The agent's side only: inflates the customer's deflated stream (shared/inflate-stream.ts). */
   inflater?: () => ByteInflater;
+  /**
+   * The customer's side only: deflates the stream to the agent (deflate-offload.ts in a worker, or
+   * deflate-stream.ts on the calling thread).
+   */
+  deflater?: () => StreamDeflater;
   maxMessageBytes?: number;
   /** Called with every encoded message (tests use it to inspect the bytes on the wire). */
   onWireBytes?: (bytes: Uint8Array) => void;
@@ -43,7 +50,11 @@ export const AGENT_TO_CUSTOMER_MAX_BYTES = 4 * 1024 * 1024;
 export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
   readonly stats: ChannelStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, dropped: {} };
   readonly #peer: PeerTransport;
-  readonly #encoder: MessageEncoder;
+  readonly #packer: MessagePacker;
+  readonly #deflater: StreamDeflater | null;
+  /** Messages given to send() whose bytes are not on the channel yet, in order (null: still compressing). */
+  readonly #outbox: Array<{ bytes: Uint8Array | null; size: number }> = [];
+  #outboxBytes = 0;
   readonly #decoder: MessageDecoder;
   readonly #assembler: ChunkAssembler;
   readonly #sender: ChannelSender;
@@ -60,8 +71,11 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     const customer = options.role === 'customer';
     if (!customer && options.inflater === undefined)
       throw new TypeError("The agent side needs an inflater for the customer's deflated stream.");
+    if (customer && options.deflater === undefined)
+      throw new TypeError('The customer side needs a deflater for its stream to the agent.');
     // Customer → agent is deflated; agent → customer goes plain (codec.ts).
-    this.#encoder = new MessageEncoder({ maxMessageBytes, compress: customer });
+    this.#packer = new MessagePacker({ maxMessageBytes });
+    this.#deflater = customer ? (options.deflater?.() ?? null) : null;
     // The customer only ever receives the agent's small messages (pointer, ink, control, actions):
     // a tight cap keeps a hostile agent from making the customer's tab take in megabytes.
     const inbound = customer ? Math.min(maxMessageBytes, AGENT_TO_CUSTOMER_MAX_BYTES) : maxMessageBytes;
@@ -91,10 +105,7 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     this.#unsubscribe.push(
       peer.on('drain', () => {
         for (const listener of [...drainListeners]) listener();
-        if (this.#refused && this.#sender.queuedBytes === 0) {
-          this.#refused = false;
-          this.emit('drain', undefined);
-        }
+        this.#maybeDrained();
       }),
       peer.on('data', (bytes) => this.#onData(bytes)),
       peer.on('close', ({ reason }) => this.#finish(`peer ${reason}`, null)),
@@ -105,22 +116,73 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     return !this.#closed && this.#peer.connected;
   }
 
-  /** Bytes waiting in our queue and the data channel's buffer. */
+  /** Bytes waiting to be compressed, in our queue and in the data channel's buffer. */
   get backlogBytes(): number {
-    return this.#sender.queuedBytes + this.#peer.bufferedAmount;
+    return this.#outboxBytes + this.#sender.queuedBytes + this.#peer.bufferedAmount;
   }
 
   /** Send one message; false when it was refused for backpressure (wait for 'drain'). */
   send(message: ChannelMessage): boolean {
     if (this.#closed) return false;
-    let bytes: Uint8Array;
+    let packed: Uint8Array;
     try {
-      bytes = this.#encoder.encode(message);
+      packed = this.#packer.pack(message);
     } catch {
-      // An encoder failure (message too large) leaves the stream usable; count and refuse.
+      // A packing failure (message too large) leaves the stream usable; count and refuse.
       this.#count('MESSAGE_TOO_LARGE');
       return false;
     }
+    if (this.#deflater === null) return this.#transmit(packed);
+    const slot: { bytes: Uint8Array | null; size: number } = { bytes: null, size: packed.length };
+    let now: Uint8Array | null;
+    try {
+      now = this.#deflater.deflate(packed, (outcome) => {
+        if (!outcome.ok) {
+          this.#deflateFailed(outcome.error);
+          return;
+        }
+        slot.bytes = outcome.bytes;
+        this.#flushOutbox();
+      });
+    } catch (error) {
+      this.#deflateFailed(error);
+      return false;
+    }
+    if (now !== null && this.#outbox.length === 0) return this.#transmit(now);
+    slot.bytes = now;
+    this.#outbox.push(slot);
+    this.#outboxBytes += slot.size;
+    this.#flushOutbox();
+    if (this.backlogBytes > 4 * 1024 * 1024) this.#refused = true;
+    return !this.#closed;
+  }
+
+  /** Sends the compressed messages at the head of the outbox, in order. */
+  #flushOutbox(): void {
+    while (!this.#closed) {
+      const head = this.#outbox[0];
+      if (head === undefined || head.bytes === null) return;
+      this.#outbox.shift();
+      this.#outboxBytes -= head.size;
+      this.#transmit(head.bytes);
+      if (this.#outbox.length === 0 && this.#peer.bufferedAmount <= PEER_DRAIN_THRESHOLD_BYTES) this.#maybeDrained();
+    }
+  }
+
+  /** Refused senders hear 'drain' once nothing waits in front of the data channel any more. */
+  #maybeDrained(): void {
+    if (!this.#refused || this.#closed || this.#outbox.length > 0 || this.#sender.queuedBytes > 0) return;
+    this.#refused = false;
+    this.emit('drain', undefined);
+  }
+
+  #deflateFailed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#finish('stream broken', { code: 'CORRUPT_STREAM', message: `Compression failed: ${message}` });
+  }
+
+  /** Hands one message's wire bytes to the data channel; false when the channel is gone or overflowed. */
+  #transmit(bytes: Uint8Array): boolean {
     this.#onWireBytes?.(bytes);
     let accepted: boolean;
     try {
@@ -180,6 +242,9 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
   #finish(reason: string, error: ProtocolErrorValue | null): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#deflater?.close();
+    this.#outbox.length = 0;
+    this.#outboxBytes = 0;
     this.#sender.close();
     this.#assembler.clear();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();

@@ -21,23 +21,35 @@
  * compiles record readers with `new Function` (a hostile peer can send
  * records), which a strict Content-Security-Policy forbids; the build blocks
  * that call and takes only msgpackr's ESM pack and unpack.
+ *
+ * This module has no compression code: the deflating end of the stream is
+ * shared/deflate-stream.ts (pako), run by the customer in a worker where the
+ * page allows one (shared/deflate-worker.ts), and the inflating end is
+ * shared/inflate-stream.ts (the agent's).
  */
 import { Packr, Unpackr } from 'msgpackr';
-import { Deflate, Z_SYNC_FLUSH } from 'pako';
 import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
 import { fromWire, toWire } from './wire-format.js';
 import { WireFormatError, WireState } from './wire-names.js';
 
-const MIB = 1024 * 1024;
-export const DEFAULT_MAX_MESSAGE_BYTES = 16 * MIB;
-export const DEFAULT_MAX_INFLATED_BYTES = 64 * MIB;
+import {
+  concatBytes,
+  DEFAULT_MAX_INFLATED_BYTES,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  endsWithTrailer,
+  SYNC_FLUSH_TRAILER,
+  ZLIB_CHUNK_BYTES,
+} from './stream-bytes.js';
 
-/** Every sync flush ends with an empty stored block; like permessage-deflate we drop it on the wire. */
-export const SYNC_FLUSH_TRAILER = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
-
-/** Output buffer size of the zlib streams; most frames are tiny, so pako's 64 KiB default wastes allocations. */
-export const ZLIB_CHUNK_BYTES = 16 * 1024;
+export {
+  concatBytes,
+  DEFAULT_MAX_INFLATED_BYTES,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  endsWithTrailer,
+  SYNC_FLUSH_TRAILER,
+  ZLIB_CHUNK_BYTES,
+};
 
 /** What an inflater makes of one message's wire bytes. */
 export type InflateResult =
@@ -50,16 +62,27 @@ export interface ByteInflater {
   reset(): void;
 }
 
-export interface MessageEncoderOptions {
+/** A message the deflater answered later: its wire bytes, or why the stream broke. */
+export type DeflateOutcome = { ok: true; bytes: Uint8Array } | { ok: false; error: ProtocolError };
+
+/**
+ * The deflating end of one direction's stream: raw deflate, sync-flushed per
+ * message, the trailer left off (shared/deflate-stream.ts). It may answer
+ * later (a worker), but always in the order messages were given. Callbacks,
+ * not promises: a hostile page may replace the global Promise.
+ */
+export interface StreamDeflater {
   /**
-   * Deflate the stream (default true). The agent → customer direction is
-   * sent plain: its messages are small, and so the customer's bundle needs
-   * no inflate code.
+   * Compresses one packed message: returns its bytes now, or null and calls
+   * `later` once with the outcome. Throws a ProtocolError when the stream broke.
    */
-  compress?: boolean;
-  /** zlib compression level, 0-9 (default 6). */
-  level?: number;
-  /** Largest message accepted, checked on the msgpack bytes and again on the compressed bytes (default 16 MiB). */
+  deflate(packed: Uint8Array, later: (outcome: DeflateOutcome) => void): Uint8Array | null;
+  /** Releases what the deflater holds (a worker); the stream is unusable afterwards. */
+  close(): void;
+}
+
+export interface MessagePackerOptions {
+  /** Largest message accepted, checked on the msgpack bytes (default 16 MiB). */
   maxMessageBytes?: number;
 }
 
@@ -94,53 +117,26 @@ function newUnpackr(): Unpackr {
   return new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', structuredClone: false });
 }
 
-function newDeflate(level: number): Deflate {
-  return new Deflate({ raw: true, level, chunkSize: ZLIB_CHUNK_BYTES });
-}
-
-/** The parts as one array (the part itself when there is only one). */
-export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1 && parts[0] !== undefined && parts[0].length === total) return parts[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-function endsWithTrailer(bytes: Uint8Array): boolean {
-  const n = bytes.length;
-  return n >= 4 && bytes[n - 4] === 0x00 && bytes[n - 3] === 0x00 && bytes[n - 2] === 0xff && bytes[n - 1] === 0xff;
-}
-
-/** Encodes one direction's channel messages onto a persistent deflate stream. */
-export class MessageEncoder {
-  readonly #level: number;
+/**
+ * The first stage of encoding, on the sender's thread: the compact wire
+ * layout (whose name tables both ends share) and msgpack. Its output is what
+ * a StreamDeflater compresses, or what goes on the wire uncompressed.
+ */
+export class MessagePacker {
   readonly #maxMessageBytes: number;
   readonly #packr = newPackr();
   #wire = new WireState();
-  #deflate: Deflate | null;
-  #output: Uint8Array[] = [];
-  #outputBytes = 0;
-  /** Set when a message went into the stream but could not be handed out: the peer can no longer follow. */
-  #broken = false;
 
-  constructor(opts: MessageEncoderOptions = {}) {
-    this.#level = opts.level ?? 6;
+  constructor(opts: MessagePackerOptions = {}) {
     this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.#deflate = opts.compress === false ? null : this.#createDeflate();
   }
 
   /**
-   * Encode one message. Throws a ProtocolError: MESSAGE_TOO_LARGE before
-   * touching the stream when the message is too big (the stream stays usable),
-   * or CORRUPT_STREAM when the stream can no longer be used until reset().
+   * Packs one message into bytes of its own. Throws a ProtocolError
+   * MESSAGE_TOO_LARGE (the wire state is left as it was: the stream stays
+   * usable) when the message is too big.
    */
-  encode(message: ChannelMessage): Uint8Array {
-    if (this.#broken)
-      throw new ProtocolError('CORRUPT_STREAM', 'The encoder must be reset before it can be used again.');
+  pack(message: ChannelMessage): Uint8Array {
     const mark = this.#wire.mark();
     let packed: Uint8Array;
     try {
@@ -157,39 +153,12 @@ export class MessageEncoder {
       );
     }
     // slice: msgpackr reuses its buffer, and the next message must not overwrite this one.
-    if (this.#deflate === null) return packed.slice();
-    this.#output = [];
-    this.#outputBytes = 0;
-    const ok = this.#deflate.push(packed, Z_SYNC_FLUSH);
-    const compressed = concatBytes(this.#output, this.#outputBytes);
-    this.#output = [];
-    if (!ok || !endsWithTrailer(compressed)) {
-      this.#broken = true;
-      throw new ProtocolError('CORRUPT_STREAM', `Deflate failed: ${this.#deflate.msg || 'no sync-flush trailer'}.`);
-    }
-    const wireLength = compressed.length - SYNC_FLUSH_TRAILER.length;
-    if (wireLength > this.#maxMessageBytes) {
-      this.#broken = true;
-      throw new ProtocolError('MESSAGE_TOO_LARGE', `A ${message.t} message compresses to ${wireLength} bytes.`);
-    }
-    // slice, not subarray: the result must not pin pako's 16 KiB output buffer.
-    return compressed.slice(0, wireLength);
+    return packed.slice();
   }
 
-  /** Start a fresh stream (after the peer reported a fatal decode error). */
+  /** Start a fresh wire state (with a fresh deflate stream, after the peer reported a fatal decode error). */
   reset(): void {
     this.#wire = new WireState();
-    if (this.#deflate !== null) this.#deflate = this.#createDeflate();
-    this.#broken = false;
-  }
-
-  #createDeflate(): Deflate {
-    const deflate = newDeflate(this.#level);
-    deflate.onData = (chunk: Uint8Array) => {
-      this.#output.push(chunk);
-      this.#outputBytes += chunk.length;
-    };
-    return deflate;
   }
 }
 

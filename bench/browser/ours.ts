@@ -1,6 +1,7 @@
 /** Benchmark page bundle: our capture engine and wire codec, driven from the Node side through window.__bench. */
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { MessageEncoder } from '../../shared/codec.js';
+import { MessagePacker } from '../../shared/codec.js';
+import { OffloadedDeflater } from '../../shared/deflate-offload.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { HeapSampler, collectGarbage, countNodes, longestTaskSince, runActivity } from './measure.js';
 
@@ -25,16 +26,53 @@ export interface SteadyRun {
 let engine: CaptureEngine | null = null;
 let wireBytes = 0;
 let messages = 0;
+/** Compressions not finished yet: a snapshot is complete when its last part's bytes exist. */
+let inFlight: Promise<void>[] = [];
+let deflater: OffloadedDeflater | null = null;
+
+/** ?deflate=main measures the fallback for pages whose CSP forbids workers: deflate on the main thread. */
+const deflateInWorker = new URL(location.href).searchParams.get('deflate') !== 'main';
 
 function startEngine(): CaptureEngine {
-  const encoder = new MessageEncoder();
-  // Encoding happens inside send, as in the real session: its cost is part of the capture cost.
+  const packer = new MessagePacker();
+  deflater?.close();
+  const stream = new OffloadedDeflater(new URL('/cobrowse-deflate.js', location.href).href, {
+    worker: deflateInWorker,
+  });
+  deflater = stream;
+  // Encoding happens inside send, as in the real session (shared/channel.ts): packing on the main
+  // thread, deflating in the worker (or on the main thread, the CSP fallback).
   const send = (message: ChannelMessage): boolean => {
-    wireBytes += encoder.encode(message).length;
     messages++;
+    let done: () => void = () => {};
+    const now = stream.deflate(packer.pack(message), (outcome) => {
+      if (outcome.ok) wireBytes += outcome.bytes.length;
+      done();
+    });
+    if (now !== null) wireBytes += now.length;
+    else inFlight.push(new Promise((resolve) => (done = resolve)));
     return true;
   };
   return new CaptureEngine({ window, send });
+}
+
+async function settled(): Promise<void> {
+  const pending = inFlight;
+  inFlight = [];
+  await Promise.all(pending);
+}
+
+/** Warms the deflate module up (worker start, module load) before anything is measured. */
+async function prepare(): Promise<string> {
+  const stream = new OffloadedDeflater(new URL('/cobrowse-deflate.js', location.href).href, {
+    worker: deflateInWorker,
+  });
+  await new Promise<void>((resolve) => {
+    if (stream.deflate(new Uint8Array([0x90]), () => resolve()) !== null) resolve();
+  });
+  const mode = stream.mode;
+  stream.close();
+  return mode;
 }
 
 async function snapshot(): Promise<SnapshotRun> {
@@ -44,6 +82,7 @@ async function snapshot(): Promise<SnapshotRun> {
   const started = performance.now();
   engine = startEngine();
   await engine.start();
+  await settled();
   const ms = performance.now() - started;
   const peakHeap = heap.stop();
   const nodes = engine.stats.nodes;
@@ -63,18 +102,22 @@ async function activity(durationMs: number): Promise<SteadyRun> {
   const counts = await runActivity(durationMs);
   // Let the last frame flush.
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  await settled();
   return { bytes: wireBytes, messages, activity: counts };
 }
 
 function stop(): void {
   engine?.stop();
   engine = null;
+  deflater?.close();
+  deflater = null;
   collectGarbage();
 }
 
 Object.assign(window, {
   __bench: {
     gc: collectGarbage,
+    prepare,
     recorder: 'ours',
     snapshot,
     sizes: () => null,

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { Packr } from 'msgpackr';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
+import { MessageDecoder } from '../../shared/codec.js';
+import { MessageEncoder } from '../../shared/message-encoder.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
 import { inflateStream } from '../../shared/inflate-stream.js';

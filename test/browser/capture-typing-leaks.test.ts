@@ -11,7 +11,8 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
+import { MessageDecoder } from '../../shared/codec.js';
+import { MessageEncoder } from '../../shared/message-encoder.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { truncationLeaks } from '../oracles/leak-finder.js';

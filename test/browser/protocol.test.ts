@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { MessageDecoder, MessageEncoder } from '../../shared/codec.js';
+import { MessageDecoder } from '../../shared/codec.js';
+import { MessageEncoder } from '../../shared/message-encoder.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 

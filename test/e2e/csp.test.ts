@@ -8,6 +8,11 @@ import { agentStatus, mirrorElement, newSession, offer, startHarness, type Harne
 
 /** Exactly the directives README.md tells integrators to add for the co-browsing server. */
 export function strictCsp(serverUrl: string): string {
+  return [...strictCspWithoutWorkers(serverUrl), `worker-src 'self' blob: ${serverUrl}`].join('; ');
+}
+
+/** The README's directives without the optional worker-src: the session compresses on the main thread. */
+function strictCspWithoutWorkers(serverUrl: string): string[] {
   const ws = serverUrl.replace(/^http/, 'ws');
   return [
     "default-src 'self'",
@@ -17,7 +22,7 @@ export function strictCsp(serverUrl: string): string {
     "img-src 'self' data:",
     "object-src 'none'",
     "base-uri 'self'",
-  ].join('; ');
+  ];
 }
 
 const RECORD_VIOLATIONS = `
@@ -28,14 +33,35 @@ const RECORD_VIOLATIONS = `
 `;
 
 let harness: Harness;
+let noWorkers: Harness;
 beforeAll(async () => {
   harness = await startHarness({}, {}, { csp: strictCsp });
+  noWorkers = await startHarness({}, {}, { csp: (url) => strictCspWithoutWorkers(url).join('; ') });
 });
 afterAll(async () => {
   await harness?.close();
+  await noWorkers?.close();
 });
 
 describe('strict CSP on the customer site', () => {
+  it('without worker-src blob: the stream is compressed on the main thread; only the worker is refused', async () => {
+    const session = await newSession(noWorkers, { agentName: 'Dana' });
+    const customer = await noWorkers.customerBrowser.newPage();
+    await customer.addInitScript(RECORD_VIOLATIONS);
+    await customer.goto(`${noWorkers.shop.url}/checkout`);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const agent = await noWorkers.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 }).toBe('Checkout');
+    await customer.locator('#name').fill('Strict Sam');
+    await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Strict Sam');
+    const violations = await customer.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    expect(violations.length).toBeGreaterThan(0);
+    expect(violations.every((v) => v.startsWith('worker-src blob'))).toBe(true);
+    expect(customer.workers()).toEqual([]);
+  });
+
   it('runs the consent prompt and a live session without a single violation', async () => {
     const session = await newSession(harness, { agentName: 'Dana' });
     const customer = await harness.customerBrowser.newPage();
@@ -52,5 +78,7 @@ describe('strict CSP on the customer site', () => {
     // The guidance overlay draws under the same policy.
     await agent.getByRole('button', { name: 'Highlight' }).click();
     expect(await customer.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+    // The stream was compressed in the session's deflate worker.
+    expect(customer.workers().map((worker) => worker.url())).toEqual([expect.stringMatching(/^blob:/)]);
   });
 });

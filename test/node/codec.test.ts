@@ -5,7 +5,8 @@ import { Deflate, Z_NO_FLUSH, Z_SYNC_FLUSH } from 'pako';
 import * as esbuild from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
-import { MessageDecoder, MessageEncoder, type DecodeResult } from '../../shared/codec.js';
+import { MessageDecoder, type DecodeResult } from '../../shared/codec.js';
+import { MessageEncoder } from '../../shared/message-encoder.js';
 import { MAX_NODES_PER_LIST } from '../../shared/node-list-compaction.js';
 import { ProtocolError, type ErrorCode } from '../../shared/errors.js';
 import { channelMessage, type ChannelMessage } from '../../shared/protocol.js';
@@ -542,6 +543,7 @@ describe('MessageEncoder / MessageDecoder', () => {
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const codecEntry = fileURLToPath(new URL('../../shared/codec.ts', import.meta.url));
+const encoderEntry = fileURLToPath(new URL('../../shared/message-encoder.ts', import.meta.url));
 
 interface BrowserBuildOptions {
   alias: Record<string, string>;
@@ -588,7 +590,8 @@ async function bundle(
 /** Round-trips a message with many nodes of one shape (which msgpackr records would want a compiled reader for). */
 const inflateEntry = fileURLToPath(new URL('../../shared/inflate-stream.ts', import.meta.url));
 const roundTripProgram = `
-  import { MessageDecoder, MessageEncoder } from ${JSON.stringify(codecEntry)};
+  import { MessageDecoder } from ${JSON.stringify(codecEntry)};
+  import { MessageEncoder } from ${JSON.stringify(encoderEntry)};
   import { inflateStream } from ${JSON.stringify(inflateEntry)};
   const adds = [];
   for (let i = 1; i <= 50; i++) adds.push({ k: 'el', id: i, p: 0, tag: 'li', a: { class: 'row' } });

@@ -15,6 +15,7 @@ import {
 } from '../../shared/peer.js';
 import { AGENT_TO_CUSTOMER_MAX_BYTES, CobrowseChannel } from '../../shared/channel.js';
 import { MessageDecoder } from '../../shared/codec.js';
+import { deflateStream } from '../../shared/deflate-stream.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import { chunkMessage } from '../../shared/framing.js';
 import { nodeWrtc } from '../../shared/peer-node.js';
@@ -352,7 +353,7 @@ describe('peer adapter (Node, node-datachannel)', () => {
 describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
   test('the agent sends plain msgpack and the customer deflates: each side decodes the other', async () => {
     const { customer, agent } = await connectedPair();
-    const customerSide = new CobrowseChannel(customer.peer, { role: 'customer' });
+    const customerSide = new CobrowseChannel(customer.peer, { role: 'customer', deflater: deflateStream });
     const agentWire: Uint8Array[] = [];
     const agentSide = new CobrowseChannel(agent.peer, {
       role: 'agent',
@@ -376,7 +377,7 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
 
   test('a hostile agent sending customer-only messages: the customer drops every one (WRONG_ROLE) and still takes the next real one', async () => {
     const { customer, agent } = await connectedPair();
-    const customerSide = new CobrowseChannel(customer.peer, { role: 'customer' });
+    const customerSide = new CobrowseChannel(customer.peer, { role: 'customer', deflater: deflateStream });
     const hostileAgent = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream });
     const received: string[] = [];
     const pointer = new Promise<void>((resolve) =>
@@ -405,7 +406,7 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
 
   test('a hostile customer sending agent-only messages: the agent drops every one', async () => {
     const { customer, agent } = await connectedPair();
-    const hostileCustomer = new CobrowseChannel(customer.peer, { role: 'customer' });
+    const hostileCustomer = new CobrowseChannel(customer.peer, { role: 'customer', deflater: deflateStream });
     const agentSide = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream });
     const received: string[] = [];
     const pointer = new Promise<void>((resolve) =>
@@ -430,7 +431,7 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
 
   test("the customer's side refuses an agent message over its small cap, and closes the link", async () => {
     const { customer, agent } = await connectedPair();
-    const channel = new CobrowseChannel(customer.peer, { role: 'customer' });
+    const channel = new CobrowseChannel(customer.peer, { role: 'customer', deflater: deflateStream });
     const closed = new Promise<{ reason: string; error: { code: string } | null }>((resolve) =>
       channel.on('close', resolve),
     );

@@ -6,6 +6,7 @@
  * and records, decoded and validated, everything the agent's element sends.
  * (Served as an esbuild bundle by web-test-runner.config.mjs: simple-peer is CommonJS.)
  */
+import { customerDeflater } from '../../../shared/deflate-offload.js';
 import { CobrowseChannel } from '../../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../../shared/peer.js';
 import { channelMessage, type ChannelMessage, type EndReason } from '../../../shared/protocol.js';
@@ -44,7 +45,7 @@ export class SimulatedCustomer {
     this.#peer = peer;
     peer.on('signal', (data) => this.signaling.send({ t: 'signal', data }));
     // Listen from the start, as the product does: the agent's first message can arrive before our 'connect'.
-    const channel = new CobrowseChannel(peer, { role: 'customer' });
+    const channel = new CobrowseChannel(peer, { role: 'customer', deflater: customerDeflater });
     channel.on('message', (message) => this.#inbox.push(message));
     this.#channel = channel;
     peer.on('connect', () => {
