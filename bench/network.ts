@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { FORCE_RELAY, startCoturn } from '../test/node/helpers/coturn.js';
+import { FORCE_RELAY, selectedPairs, startCoturn } from '../test/node/helpers/coturn.js';
 import { launchChromium, type LaunchedChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer } from '../test/node/helpers/server.js';
 import { goLive, measureMutations, type LiveSession, type Percentiles } from './latency.js';
@@ -44,26 +44,10 @@ export interface NetworkResult {
 
 const SECRET = 'bench-turn-secret-0123456789abcdef';
 
-/** True when every connected RTCPeerConnection in the page (kept by FORCE_RELAY) uses a relayed local candidate. */
+/** True when the page has a live connection and every one uses a relayed local candidate (FORCE_RELAY keeps them). */
 async function usesRelay(page: Page): Promise<boolean> {
-  return page.evaluate(async () => {
-    const pcs = ((window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []).filter(
-      (pc) => pc.connectionState === 'connected',
-    );
-    if (pcs.length === 0) return false;
-    for (const pc of pcs) {
-      const stats = await pc.getStats();
-      const byId = new Map<string, Record<string, unknown>>();
-      stats.forEach((value: Record<string, unknown>, id: string) => byId.set(id, value));
-      for (const entry of byId.values()) {
-        if (entry['type'] !== 'transport' || typeof entry['selectedCandidatePairId'] !== 'string') continue;
-        const pair = byId.get(entry['selectedCandidatePairId']);
-        const local = byId.get(String(pair?.['localCandidateId']));
-        if (local?.['candidateType'] !== 'relay') return false;
-      }
-    }
-    return true;
-  });
+  const pairs = await selectedPairs(page);
+  return pairs.length > 0 && pairs.every((pair) => pair.local === 'relay');
 }
 
 async function runCondition(

@@ -4,34 +4,10 @@
  * and the session must still work over the relayed candidate pair.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { FORCE_RELAY, startCoturn, type Coturn } from '../node/helpers/coturn.js';
+import { FORCE_RELAY, selectedPairs, startCoturn, type Coturn } from '../node/helpers/coturn.js';
 import { agentStatus, mirrorElement, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
 
 const SECRET = 'turnsecret0123456789abcdef';
-
-/** The candidate types of the pair each live connection in the page uses. */
-async function selectedPairs(page: Page): Promise<{ local: string; remote: string }[]> {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter(
-      (pc) => pc.connectionState === 'connected',
-    );
-    const pairs: { local: string; remote: string }[] = [];
-    for (const pc of pcs) {
-      const stats = await pc.getStats();
-      const byId = new Map<string, Record<string, unknown>>();
-      stats.forEach((value: Record<string, unknown>, id: string) => byId.set(id, value));
-      for (const entry of byId.values()) {
-        if (entry['type'] !== 'transport' || typeof entry['selectedCandidatePairId'] !== 'string') continue;
-        const pair = byId.get(entry['selectedCandidatePairId']);
-        const local = byId.get(String(pair?.['localCandidateId']));
-        const remote = byId.get(String(pair?.['remoteCandidateId']));
-        pairs.push({ local: String(local?.['candidateType']), remote: String(remote?.['candidateType']) });
-      }
-    }
-    return pairs;
-  });
-}
 
 let coturn: Coturn | undefined;
 let harness: Harness | undefined;

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { freePort } from './free-port.js';
 
 export const TURNSERVER_PATH = process.env['TURNSERVER_PATH'] ?? '/usr/bin/turnserver';
@@ -84,4 +85,27 @@ export async function startCoturn(secret: string): Promise<Coturn> {
     log: () => log,
     close: () => void child.kill('SIGTERM'),
   };
+}
+
+/** The candidate types of the pair each live connection in the page uses. */
+export async function selectedPairs(page: Page): Promise<{ local: string; remote: string }[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter(
+      (pc) => pc.connectionState === 'connected',
+    );
+    const pairs: { local: string; remote: string }[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      const byId = new Map<string, Record<string, unknown>>();
+      stats.forEach((value: Record<string, unknown>, id: string) => byId.set(id, value));
+      for (const entry of byId.values()) {
+        if (entry['type'] !== 'transport' || typeof entry['selectedCandidatePairId'] !== 'string') continue;
+        const pair = byId.get(entry['selectedCandidatePairId']);
+        const local = byId.get(String(pair?.['localCandidateId']));
+        const remote = byId.get(String(pair?.['remoteCandidateId']));
+        pairs.push({ local: String(local?.['candidateType']), remote: String(remote?.['candidateType']) });
+      }
+    }
+    return pairs;
+  });
 }
