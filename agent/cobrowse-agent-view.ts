@@ -242,7 +242,7 @@ export class CobrowseAgentView extends LitElement {
     switch (message.t) {
       case 'pointer':
         this.overlays.customerPointer(message.x, message.y, message.click ?? false, message.gone ?? false);
-        this.mirror?.pointer(message.x, message.y, message.gone ?? false);
+        this.mirror?.pointer(message.x, message.y, message.gone ?? false, message.down ?? false);
         return;
       case 'control-deny':
         this.overlays.notify('The customer declined to give you control.');

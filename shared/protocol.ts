@@ -485,6 +485,8 @@ export const pointerMessage = z.strictObject({
   click: z.optional(z.boolean()),
   /** The pointer left the page. */
   gone: z.optional(z.boolean()),
+  /** The customer holds the primary button down (the page's `:active` rules match under it). */
+  down: z.optional(z.boolean()),
 });
 
 export const highlightMessage = z.strictObject({

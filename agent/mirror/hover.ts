@@ -5,27 +5,39 @@
  * (interaction-css.ts). The element is found in the mirror's own layout,
  * which equals the customer's, at the customer's page coordinates.
  */
-import { HOVER_ATTRIBUTE } from './interaction-css.js';
+import { ACTIVE_ATTRIBUTE, HOVER_ATTRIBUTE } from './interaction-css.js';
 
 const MAX_DEPTH = 32;
 
 export class HoverChain {
   #marked: Element[] = [];
+  #pressed: Element[] = [];
 
-  /** Marks the chain under client point (x, y) of `doc` (the mirror's top document). */
-  moveTo(doc: Document, x: number, y: number): void {
+  /** Marks the chain under client point (x, y) of `doc` (the mirror's top document); `down`: pressed (`:active`). */
+  moveTo(doc: Document, x: number, y: number, down = false): void {
     const chain = hoverChainAt(doc, x, y);
-    const keep = new Set(chain);
-    for (const el of this.#marked) if (!keep.has(el)) el.removeAttribute(HOVER_ATTRIBUTE);
-    for (const el of chain) if (!el.hasAttribute(HOVER_ATTRIBUTE)) el.setAttribute(HOVER_ATTRIBUTE, '');
-    this.#marked = chain;
+    this.#marked = mark(this.#marked, chain, HOVER_ATTRIBUTE);
+    // :active stays on what was pressed while the button is held, as in a browser.
+    this.#pressed = mark(
+      this.#pressed,
+      down ? (this.#pressed.length > 0 ? this.#pressed : chain) : [],
+      ACTIVE_ATTRIBUTE,
+    );
   }
 
   /** The pointer left the page. */
   clear(): void {
-    for (const el of this.#marked) el.removeAttribute(HOVER_ATTRIBUTE);
-    this.#marked = [];
+    this.#marked = mark(this.#marked, [], HOVER_ATTRIBUTE);
+    this.#pressed = mark(this.#pressed, [], ACTIVE_ATTRIBUTE);
   }
+}
+
+/** Moves `attribute` from the elements of `before` to those of `after`; returns `after`. */
+function mark(before: Element[], after: Element[], attribute: string): Element[] {
+  const keep = new Set(after);
+  for (const el of before) if (!keep.has(el)) el.removeAttribute(attribute);
+  for (const el of after) if (!el.hasAttribute(attribute)) el.setAttribute(attribute, '');
+  return after;
 }
 
 /** The hovered element and its flat-tree ancestors, innermost first, entering open shadow roots and same-origin frames. */

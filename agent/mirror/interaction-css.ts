@@ -6,12 +6,14 @@
  * the customer's focused element. Selectors are rewritten to mirror-only
  * attributes that the mirror sets (mirror.ts), as rrweb does for hover.
  * `:fullscreen` matches the element the mirror shows full-screen (top-layer.ts).
- * `:active` is not mirrored (the pointer frames carry clicks, not presses).
+ * `:active` matches what the customer presses (pointer frames say when the button is down).
  */
 import { FOCUS_ATTRIBUTE } from './masked-style.js';
 import { FULLSCREEN_ATTRIBUTE } from './top-layer.js';
 
 export const HOVER_ATTRIBUTE = 'data-cobrowse-mirror-hover';
+/** On the customer's pressed element and its ancestors while the button is down. */
+export const ACTIVE_ATTRIBUTE = 'data-cobrowse-mirror-active';
 
 const HOVER = `[${HOVER_ATTRIBUTE}]`;
 const FOCUS = `[${FOCUS_ATTRIBUTE}]`;
@@ -22,6 +24,7 @@ const REWRITES: ReadonlyArray<readonly [string, string]> = [
   [':focus-visible', FOCUS],
   [':focus', FOCUS],
   [':hover', HOVER],
+  [':active', `[${ACTIVE_ATTRIBUTE}]`],
   [':fullscreen', `[${FULLSCREEN_ATTRIBUTE}]`],
 ];
 
@@ -42,7 +45,8 @@ function isNameChar(code: number): boolean {
  * (`@media (hover: hover)` stays), never in declarations, strings or comments.
  */
 export function rewriteInteractionCss(css: string): string {
-  if (!css.includes(':hover') && !css.includes(':focus') && !css.includes(':fullscreen')) return css;
+  if (!css.includes(':hover') && !css.includes(':focus') && !css.includes(':fullscreen') && !css.includes(':active'))
+    return css;
   let out = '';
   let copied = 0;
   let segmentStart = 0;

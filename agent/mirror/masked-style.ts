@@ -37,7 +37,9 @@ const STRIPES = 'repeating-linear-gradient(135deg, rgba(120,120,120,0.18) 0 4px,
  * its fallback content and collapses; a box sized from its width/height
  * attributes (lowest specificity, so the page's own sizing still wins) keeps
  * the layout around it, shown as a plain patterned area (no pixels are sent);
- * overflow hidden gives it a replaced element's baseline.
+ * overflow hidden gives it a replaced element's baseline. A browser shows
+ * media controls on every <video>/<audio> of a document without script; the
+ * customer's page shows them only with `controls`.
  */
 export const MIRROR_CSS = `
 ${INERT_TAG}, [${INERT_TAG_ATTRIBUTE}] { display: none !important; }
@@ -77,6 +79,7 @@ ${BLOCKED_TAG}[${BLOCKED_ATTRIBUTE}] { display: inline-block !important; vertica
   color: transparent;
 }
 :where(canvas) > * { display: none !important; }
+:is(video, audio):not([controls])::-webkit-media-controls { display: none !important; }
 [${FULLSCREEN_ATTRIBUTE}] {
   position: fixed !important; inset: 0 !important; margin: 0 !important; box-sizing: border-box !important;
   width: 100% !important; height: 100% !important; max-width: none !important; max-height: none !important;

@@ -190,7 +190,7 @@ export class Mirror {
    * The customer's pointer at page coordinates (x, y), or gone: what is
    * under it matches the page's `:hover` rules in the mirror.
    */
-  pointer(x: number, y: number, gone = false): void {
+  pointer(x: number, y: number, gone = false, down = false): void {
     const doc = this.#nodes.get(0);
     if (gone || !isDocument(doc) || this.#destroyed) {
       this.#hover.clear();
@@ -198,7 +198,7 @@ export class Mirror {
     }
     const view = doc.defaultView;
     try {
-      this.#hover.moveTo(doc, x - (view?.scrollX ?? 0), y - (view?.scrollY ?? 0));
+      this.#hover.moveTo(doc, x - (view?.scrollX ?? 0), y - (view?.scrollY ?? 0), down);
     } catch {
       this.#hover.clear();
     }

@@ -46,7 +46,7 @@ const ROOT_EVENTS = [
   'cancel',
   'fullscreenchange',
 ] as const;
-const POINTER_EVENTS = ['pointermove', 'pointerdown', 'pointerout'] as const;
+const POINTER_EVENTS = ['pointermove', 'pointerdown', 'pointerup', 'pointerout'] as const;
 const MAX_SELECTION_RANGES = 64;
 
 export interface EventCaptureOptions {
@@ -435,6 +435,8 @@ export class EventCapture {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
     const click = event.type === 'pointerdown' || this.#pointer?.click === true;
     this.#pointer = click ? { t: 'pointer', x, y, click: true } : { t: 'pointer', x, y };
+    if (event.type !== 'pointerup' && (event.type === 'pointerdown' || (event.buttons & 1) === 1))
+      this.#pointer.down = true;
     this.#o.schedule();
   }
 

@@ -122,4 +122,35 @@ describe('live CSS: CSSOM edits without markup changes reach the mirror', functi
     ).to.equal('":hover stays text"');
     await sendMouse({ type: 'move', position: [0, 0] });
   });
+
+  it('matches :active while the customer holds the button down on it, and not after', async () => {
+    const customer = await loadCustomerPage(`<!doctype html><html lang="en"><head><title>Press</title><style>
+      body { margin: 0; } button { width: 120px; height: 40px; background-color: rgb(220, 220, 220); }
+      button:active { background-color: rgb(200, 30, 30); } .bar:active { border-top: 4px solid rgb(0, 90, 0); }
+    </style></head><body><div class="bar"><button id="b">Press</button></div></body></html>`);
+    pipeline = new Pipeline(customer);
+    await pipeline.start();
+    const current = pipeline;
+    const forwardPointers = (): void => {
+      for (const message of current.decoded.splice(0))
+        if (message.t === 'pointer')
+          current.mirror.pointer(message.x, message.y, message.gone ?? false, message.down ?? false);
+    };
+    const frameBox = customer.frame.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(frameBox.left + 30), Math.round(frameBox.top + 20)] });
+    await current.settle(2);
+    forwardPointers();
+    expect(await same('#b', 'background-color')).to.equal('rgb(220, 220, 220)');
+    // A real press in the customer's page: its own :active is the oracle.
+    await sendMouse({ type: 'down' });
+    await current.settle(2);
+    forwardPointers();
+    expect(await same('#b', 'background-color')).to.equal('rgb(200, 30, 30)');
+    expect(await same('.bar', 'border-top-width')).to.equal('4px');
+    await sendMouse({ type: 'up' });
+    await current.settle(2);
+    forwardPointers();
+    expect(await same('#b', 'background-color')).to.equal('rgb(220, 220, 220)');
+    await sendMouse({ type: 'move', position: [0, 0] });
+  });
 });

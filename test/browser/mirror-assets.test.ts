@@ -43,6 +43,8 @@ const PAGE = `<!doctype html><html lang="en"><head><title>Assets</title><style>
 <div id="inline-bg" style="width:32px;height:32px;background-image:url('${BASE}/tile.png')"></div>
 <svg id="icons" width="60" height="24"><use href="${BASE}/sprite.svg#star" width="24" height="24"/><use href="${BASE}/sprite.svg#box" x="30" width="24" height="24"/></svg>
 <img id="blob" alt="blob">
+<video id="video" poster="${BASE}/tile.png" width="64" height="48"></video>
+<audio id="audio" src="${BASE}/none.ogg"></audio>
 <img id="card" src="${BASE}/${CARD}.png" alt="card" width="10" height="10">
 <div data-cobrowse-mask><img id="hidden" src="${BASE}/tile.png?masked-region" width="16" height="16"></div>
 <a id="link" href="${BASE}/photo.png">a link is not fetched</a>
@@ -118,10 +120,13 @@ describe('mirror: assets over the channel', function () {
 
     expect(requests(), 'requests made by the mirror').to.deep.equal([]);
     expect(fidelityDifferences(active)).to.deep.equal([]);
-    for (const id of ['photo', 'copy', 'tiled', 'inline-bg', 'icons', 'blob', 'late']) {
+    for (const id of ['photo', 'copy', 'tiled', 'inline-bg', 'icons', 'blob', 'video', 'late']) {
       const result = await compare(id);
       expect(result.error, id).to.equal(undefined);
-      expect(result.differentPixels, `${id}: ${JSON.stringify(result)}`).to.equal(0);
+      const twinOf = active.mirror.nodeById(
+        active.engine.idOf(active.customer.doc.getElementById(id) as Node) as number,
+      ) as Element;
+      expect(result.differentPixels, `${id}: ${JSON.stringify(result)} ${twinOf.outerHTML.slice(0, 300)}`).to.equal(0);
     }
     // Control: the same comparison fails where the mirror's image is missing.
     const twin = active.mirror.nodeById(
