@@ -14,6 +14,7 @@ import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.
 import { createSession, startTestServer, type TestServer } from '../node/helpers/server.js';
 import { connect } from '../node/helpers/ws-client.js';
 import { signedInConsoleLink } from './helpers/harness.js';
+import { saveScreenshot } from './helpers/screenshots.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DANA = { agentId: 'agent-dana', name: 'Dana' };
@@ -113,7 +114,7 @@ describe('the agent workspace: sessions list', () => {
     expect(summary).toMatch(/Duration ?\d+ s/);
     expect(summary).toMatch(/Pages ?2 \(last: \/checkout\)/);
     expect(summary).toMatch(/Control ?granted/);
-    await page.screenshot({ path: 'test/artifacts/agent-workspace-1280.png', fullPage: true });
+    await saveScreenshot(page, 'test/artifacts/agent-workspace-1280.png', { fullPage: true });
 
     expect(await axeViolations(page), 'axe violations').toEqual([]);
 
@@ -170,7 +171,7 @@ describe('the agent workspace: sessions list', () => {
         .getByRole('button', { name: /^Join: / })
         .evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().right)))
         expect(box).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: `test/artifacts/agent-workspace-${name}.png`, fullPage: true });
+      await saveScreenshot(page, `test/artifacts/agent-workspace-${name}.png`, { fullPage: true });
       stopLive();
     });
   }
