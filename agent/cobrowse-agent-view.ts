@@ -178,6 +178,11 @@ export class CobrowseAgentView extends LitElement {
     if (changed.has('token') && this.token && !this.session) this.#start();
   }
 
+  /** The session is over for this view (ended, refused or a bad link): no control note outlives it. */
+  get #over(): boolean {
+    return this._state === 'ended' || this._state === 'invalid' || this._state === 'refused';
+  }
+
   /** The state shown to the agent and announced to the host page; the session's state flows through here. */
   #showState(state: AgentState, detail: string): void {
     this._state = state;
@@ -316,8 +321,8 @@ export class CobrowseAgentView extends LitElement {
                 ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
               </button>`
           }
-          ${this._controlNote ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
-          <button type="button" class="danger" ?disabled=${this._state === 'ended' || this._state === 'invalid' || this._state === 'refused'} @click=${() => this.session?.end()}>
+          ${this._controlNote && !this.#over ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
+          <button type="button" class="danger" ?disabled=${this.#over} @click=${() => this.session?.end()}>
             End session
           </button>
         </div>

@@ -171,6 +171,10 @@ describe('agent view remote control', () => {
 
   it('End session: the customer gets end on the channel and the server records that the agent ended it', async () => {
     live = await goLive();
+    await grantControl(live, buttonNamed(live.view, 'Request control'));
+    await live.view.updateComplete;
+    const note = () => agentShadow(live!.view).querySelector('.control-note')?.textContent ?? null;
+    expect(note(), 'control note while live (control for the check below)').to.equal('The customer gave you control.');
     buttonNamed(live.view, 'End session').click();
     const end = await live.customer.waitFor((m) => m.t === 'end');
     expect(end).to.deep.equal({ t: 'end', by: 'agent', reason: 'agent-ended' });
@@ -184,5 +188,7 @@ describe('agent view remote control', () => {
     expect(statusText(live.view)).to.equal('Ended');
     await live.view.updateComplete;
     expect(noticeText(live.view)).to.contain('You ended the session.');
+    // No note about control outlives the session (it read "The customer gave you control." under "Ended").
+    expect(note()).to.equal(null);
   });
 });
