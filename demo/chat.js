@@ -87,6 +87,7 @@ setOpen(sessionStorage.getItem(OPEN_KEY) === 'true');
 
 // --- Co-browsing ------------------------------------------------------------
 
+const CHECK_REQUEST = 'Check the request on your screen to allow or decline.';
 let inviteStatus = null;
 function setInviteStatus(text) {
   if (inviteStatus) inviteStatus.textContent = text;
@@ -121,7 +122,9 @@ function renderMessage(message, { offering }) {
     item.append(element('strong', { textContent: message.text }));
     // Only a request this page is about to show gets a live status line.
     if (offering) {
-      inviteStatus = element('p', { textContent: 'Check the request on your screen to allow or decline.' });
+      // An earlier request still waiting is replaced by this one (the element shows only the newest).
+      if (inviteStatus?.textContent === CHECK_REQUEST) inviteStatus.textContent = 'Replaced by the request below.';
+      inviteStatus = element('p', { textContent: CHECK_REQUEST });
       item.append(inviteStatus);
     }
     return item;
