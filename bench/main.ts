@@ -46,7 +46,7 @@ export async function main(): Promise<void> {
   const steadySeconds = quick ? 4 : 20;
   const errors: string[] = [];
   const notes: string[] = [
-    'Snapshot: fresh page per run, ours and rrweb alternating; time is start() until the last part is encoded (ours, MessageEncoder in the send callback, time-sliced) and record() until it returns (rrweb, synchronous full snapshot; JSON and gzip not counted). Longest task from a Chromium trace of the run; heap is the highest performance.memory sample (between tasks and at completion) above a post-GC baseline.',
+    "Snapshot: fresh page per run, ours (deflate in a worker), ours with the CSP fallback (deflate on the main thread) and rrweb alternating. Main-thread time is the CPU time (trace tdur) of the renderer main thread's tasks from start() until the last part is compressed (ours: packing in the send callback, time-sliced) and around record() (rrweb, synchronous full snapshot; its JSON and gzip not counted); wall time likewise. Longest task from the same trace; heap is the highest performance.memory sample (between tasks and at completion) above a post-GC baseline.",
     `Steady state: a ${steadySeconds} s window of the scripted minute at its real rates (typing 5 chars/s, a row every 60 ms, 4 toggles every 250 ms, a scroll every 100 ms, style change every animation frame); main-thread time is the CDP TaskDuration delta minus the same page without a recorder.`,
     'Latency: two Chromium processes, real signaling server, real WebRTC data channel on loopback; Allow → first frame is the median of 5 sessions after one discarded warm-up session; timestamps from performance.timeOrigin + performance.now() on both sides (one machine, one clock). Mutation latency is read by a MutationObserver on the mirror document; pointer latency by a MutationObserver on the agent cursor.',
     'Sizes: gzip level 9 of esbuild minified output, built with the same options as scripts/build.mjs; rrweb is `export { record } from "rrweb"` built the same way.',
@@ -108,6 +108,7 @@ export async function main(): Promise<void> {
                   { page: 'gen-1000', label: '1k', runs: 7 },
                   { page: 'gen-10000', label: '10k', runs: 5 },
                   { page: 'gen-100000', label: '100k', runs: 3 },
+                  { page: 'gen-300000', label: '300k', runs: 2 },
                   { page: 'long', label: 'long', runs: 5 },
                 ],
             log,

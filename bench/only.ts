@@ -1,17 +1,21 @@
 /**
- * `node bench/only.mjs network|long`: one of the slow scenarios alone,
- * printed and not saved (while working on it). Uses dist/ as built;
- * BENCH_QUICK=1 shortens it, BENCH_LONG_MINUTES sets the long session.
+ * `node bench/only.mjs network|long|latency|snapshot [pages]`: one scenario
+ * alone, printed and not saved (while working on it). Uses dist/ as built;
+ * BENCH_QUICK=1 shortens it, BENCH_LONG_MINUTES sets the long session,
+ * BENCH_RUNS the snapshot runs per page (pages: gen-10000,gen-100000,...).
  */
 import { join } from 'node:path';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer } from '../test/node/helpers/server.js';
+import { launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
+import { runLatencyScenario } from './latency.js';
+import { runSnapshotScenario } from './snapshot.js';
 import { longMinutes, longSessionTable, longSessionTargets, runLongSessionScenario } from './long-session.js';
 import { networkTable, runNetworkScenario } from './network.js';
 import { startBenchSite } from './site.js';
 
-export async function main(which: string): Promise<void> {
+export async function main(which: string, arg = ''): Promise<void> {
   const root = process.env['BENCH_ROOT'] ?? process.cwd();
   const quick = process.env['BENCH_QUICK'] === '1';
   const bundles = await recorderBundles(root);
@@ -47,5 +51,58 @@ export async function main(which: string): Promise<void> {
     }
     return;
   }
-  throw new Error(`unknown scenario "${which}": network or long`);
+  if (which === 'latency') {
+    const server = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
+    const site = await startBenchSite(bundles, server.baseUrl);
+    const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+    try {
+      const result = await runLatencyScenario(
+        server,
+        customerBrowser,
+        agentBrowser,
+        site.url,
+        {
+          allowRuns: quick ? 1 : 5,
+          mutations: quick ? 200 : 1000,
+          pointerMoves: quick ? 60 : 300,
+          pageNodes: Number(arg || 10_000),
+        },
+        console.log,
+      );
+      console.log(JSON.stringify({ ...result, allowStagesMs: undefined }, null, 1));
+    } finally {
+      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+      await site.close();
+      await server.close();
+    }
+    return;
+  }
+  if (which === 'snapshot') {
+    const site = await startBenchSite(bundles, null);
+    const browser = await launchBenchChromium();
+    try {
+      const runs = Number(process.env['BENCH_RUNS'] ?? '3');
+      const pages = (arg || 'gen-10000').split(',');
+      const results = await runSnapshotScenario(
+        browser,
+        site.url,
+        pages.map((page) => ({ page, label: page, runs })),
+        console.log,
+      );
+      for (const r of results)
+        console.log(
+          JSON.stringify({
+            page: r.page,
+            ours: { cpu: r.ours.mainThreadSamplesMs, longest: r.ours.longestTaskMs, bytes: r.ours.bytes },
+            fallback: { cpu: r.oursMainThread?.mainThreadSamplesMs, longest: r.oursMainThread?.longestTaskMs },
+            rrweb: { cpu: r.rrweb.mainThreadSamplesMs, gzip: r.rrweb.gzipBytes },
+          }),
+        );
+    } finally {
+      await browser.close();
+      await site.close();
+    }
+    return;
+  }
+  throw new Error(`unknown scenario "${which}": network, long, latency or snapshot`);
 }

@@ -22,7 +22,9 @@ export interface SizeResult {
   /** The customer UI (prompts, indicator, English), fetched the first time the customer is shown anything. */
   view?: BundleSize;
   session: BundleSize;
-  /** Loader + view + session: everything the customer's page runs once a session is live. */
+  /** The deflate module (shared/deflate-worker.ts), loaded with the session into a worker or the page. */
+  deflate?: BundleSize;
+  /** Loader + view + session + deflate: everything the customer's page loads once a session is live. */
   customerTotal: { minBytes: number; gzipBytes: number };
   rrwebRecord: BundleSize;
 }
@@ -88,6 +90,14 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
     entryPoints: [join(root, 'client', 'session-entry.ts')],
     outdir,
   });
+  const deflate = await measure('deflate', {
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    ...product,
+    entryPoints: [join(root, 'shared', 'deflate-worker.ts')],
+    outdir,
+  });
   const rrwebRecord = await measure('rrweb record', {
     platform: 'browser',
     format: 'esm',
@@ -104,9 +114,10 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
     loader,
     view,
     session,
+    deflate,
     customerTotal: {
-      minBytes: loader.minBytes + view.minBytes + session.minBytes,
-      gzipBytes: loader.gzipBytes + view.gzipBytes + session.gzipBytes,
+      minBytes: loader.minBytes + view.minBytes + session.minBytes + deflate.minBytes,
+      gzipBytes: loader.gzipBytes + view.gzipBytes + session.gzipBytes + deflate.gzipBytes,
     },
     rrwebRecord,
   };

@@ -15,9 +15,9 @@ export interface SnapshotFigures {
   nodes: number;
   /** Median time to a complete snapshot, ms. */
   ms: number;
-  /** Median main-thread time of the renderer during the snapshot (trace, nested tasks counted once), ms. */
-  mainThreadMs: number;
-  mainThreadSamplesMs: number[];
+  /** Median main-thread CPU time of the renderer during the snapshot (trace, nested tasks counted once), ms; absent in older results. */
+  mainThreadMs?: number;
+  mainThreadSamplesMs?: number[];
   /** Median of the longest main-thread task per run (trace), ms. */
   longestTaskMs: number;
   longestTaskMaxMs: number;
@@ -140,7 +140,7 @@ export async function runSnapshotScenario(
       rrweb: figures(byVariant.rrweb),
     };
     log(
-      `  snapshot ${c.label}: main thread ours ${result.ours.mainThreadMs.toFixed(1)} ms (CSP fallback ${result.oursMainThread?.mainThreadMs.toFixed(1)} ms), rrweb ${result.rrweb.mainThreadMs.toFixed(1)} ms; wall ours ${result.ours.ms.toFixed(1)} ms; ${result.ours.bytes} B vs rrweb ${result.rrweb.gzipBytes} B gz (${result.ours.nodes} nodes)`,
+      `  snapshot ${c.label}: main thread ours ${result.ours.mainThreadMs?.toFixed(1)} ms (CSP fallback ${result.oursMainThread?.mainThreadMs?.toFixed(1)} ms), rrweb ${result.rrweb.mainThreadMs?.toFixed(1)} ms; wall ours ${result.ours.ms.toFixed(1)} ms; ${result.ours.bytes} B vs rrweb ${result.rrweb.gzipBytes} B gz (${result.ours.nodes} nodes)`,
     );
     results.push(result);
   }

@@ -1,6 +1,6 @@
 /**
  * The customer-side capture engine: a masked, time-sliced full snapshot,
- * then incremental frames (mutations batched per animation frame, form
+ * then incremental frames (mutations batched per task, see flush-schedule.ts; form
  * input, scroll, resize, focus, selection, media, pointer) handed to `send`.
  *
  * Runs on arbitrary customer pages: no eval, nothing before start(), and no
@@ -243,7 +243,7 @@ export class CaptureEngine {
     this.#events.clearPending();
     this.#patches.restoreAll();
     this.#run.collector.clear();
-    this.#schedule.cancel();
+    this.#schedule.close();
     this.#formWatch.clear();
     this.#bytes.stop();
   }
@@ -436,7 +436,7 @@ export class CaptureEngine {
     if (this.#state.phase === 'running') this.#schedule.schedule();
   }
 
-  /** Once per animation frame: one mutations frame, then the event frames, then the pointer. */
+  /** Once per batch (flush-schedule.ts): one mutations frame, then the event frames, then the pointer. */
   #flush(): void {
     this.#schedule.cancel();
     const state = this.#state;
