@@ -281,6 +281,34 @@ export const agentViewStyles = css`
     margin-top: 8px;
     font-size: 0.9rem;
   }
+  .end-summary {
+    margin-top: 16px;
+    text-align: start;
+  }
+  .end-summary h3 {
+    margin: 0 0 6px;
+    font-size: 1rem;
+  }
+  .end-summary dl {
+    display: grid;
+    gap: 4px;
+    margin: 0;
+  }
+  .end-summary dl div {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .end-summary dt {
+    font-weight: 600;
+  }
+  .end-summary dt::after {
+    content: ':';
+  }
+  .end-summary dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
   .spinner {
     width: 28px;
     height: 28px;

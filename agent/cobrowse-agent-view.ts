@@ -12,6 +12,7 @@ import { KeyboardGuidanceController } from './keyboard-guidance-controller.js';
 import { RemoteScroll } from './remote-scroll.js';
 import { StageViewController } from './stage-view-controller.js';
 import { StageOverlays } from './stage-overlays.js';
+import { EndSummaryController } from './end-summary.js';
 import { STATE_LABELS, controlNote, safePath } from './agent-view-words.js';
 import { renderNavigation, renderNotice, renderZoom } from './agent-view-parts.js';
 
@@ -149,6 +150,12 @@ export class CobrowseAgentView extends LitElement {
     keyboardGuidance: () => this.keyboardGuidance,
   });
 
+  /** Once the session ends: duration, pages, control, who ended it. */
+  readonly endSummary = new EndSummaryController(this, {
+    server: () => this.server || location.origin,
+    token: () => this.token,
+  });
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Moved in the page: the mirror's iframe started over with an empty document, so ask for the page again.
@@ -188,6 +195,7 @@ export class CobrowseAgentView extends LitElement {
     this._state = state;
     this._detail = detail;
     if (state !== 'live') this._control = 'none';
+    if (state === 'ended') this.endSummary.load();
     this.dispatchEvent(new CustomEvent('cobrowse-state', { detail: { state, detail }, bubbles: true, composed: true }));
   }
 
@@ -356,7 +364,7 @@ export class CobrowseAgentView extends LitElement {
         <svg class="cursor" viewBox="0 0 18 18" aria-hidden="true"><path d="M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z" fill="#111827" stroke="#fff" stroke-width="1.2" /></svg>
         </div>
       </div>
-        ${!this._hasView || this._state === 'ended' || this._state === 'invalid' || this._state === 'refused' ? renderNotice(this._state, this._detail) : nothing}
+        ${!this._hasView || this._state === 'ended' || this._state === 'invalid' || this._state === 'refused' ? renderNotice(this._state, this._detail, this.endSummary.render()) : nothing}
         ${stale ? html`<div class="stale" role="status">Connection lost: this view may be out of date</div>` : nothing}
         ${this._paused ? html`<div class="stale" role="status">Paused by the customer</div>` : nothing}
         ${this._customerProblem ? html`<div class="stale" role="alert">${this._customerProblem}</div>` : nothing}

@@ -8,8 +8,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as z from 'zod';
-import { sessionId as sessionIdSchema } from '../shared/protocol.js';
+import { sessionId as sessionIdSchema, type Role } from '../shared/protocol.js';
+import { hashToken, type SessionRecord } from './store.js';
 import {
+  checkJoinTicket,
+  JOIN_TICKET_PREFIX,
+  ticketBelongsTo,
   AGENT_COOKIE,
   agentFromCookies,
   agentId,
@@ -64,6 +68,24 @@ const sessionParams = z.strictObject({ id: sessionIdSchema });
 /** Only pages of the console are places to come back to (never another site). */
 function safeReturnPath(value: string | undefined): string {
   return value !== undefined && /^\/agent\/[^\\]*$/.test(value) && !value.startsWith('//') ? value : '/agent/';
+}
+
+/**
+ * The session and role behind a peer's bearer: a session link's token, or a
+ * join ticket together with its agent's cookie. Undefined when neither holds.
+ */
+export async function peerFromBearer(
+  sessions: SessionLifecycle,
+  secret: string,
+  presented: string,
+  agent: AgentIdentity | null,
+  now: number,
+): Promise<{ session: SessionRecord; role: Role } | undefined> {
+  if (!presented.startsWith(JOIN_TICKET_PREFIX)) return sessions.findByToken(hashToken(presented));
+  const ticket = checkJoinTicket(secret, presented, now);
+  if (!ticket.ok || !agent || !ticketBelongsTo(ticket, agent)) return undefined;
+  const session = await sessions.get(ticket.sessionId);
+  return session ? { session, role: 'agent' } : undefined;
 }
 
 /** The signed-in agent, or a 401 SIGNED_OUT saying what needs signing in. */

@@ -25,6 +25,8 @@ export interface SessionSummary {
   durationMs: number | null;
   endedBy: EndedBy | null;
   endReason: EndReason | null;
+  /** The signed-in agent who ended it, as the 'ended' audit event names them; null otherwise. */
+  endedByAgent: { id: string; name: string } | null;
   /** In the order visited; origin + path only. */
   pagesVisited: { url: string; title?: string; at: number }[];
   controlGranted: boolean;
@@ -101,6 +103,7 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
     durationMs,
     endedBy: session.endedBy,
     endReason: session.endReason,
+    endedByAgent: agentOf(endedEvent),
     pagesVisited,
     controlGranted: session.controlGranted || controlEvents.some((e) => e.type === 'control-granted'),
     controlEvents,
@@ -109,6 +112,12 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
     auditEvents: ordered.length,
     auditHeadHash: last?.hash ?? GENESIS_HASH,
   };
+}
+
+function agentOf(event: AuditEvent | undefined): SessionSummary['endedByAgent'] {
+  const id = event?.data['agentId'];
+  const name = event?.data['agentName'];
+  return typeof id === 'string' && typeof name === 'string' ? { id, name } : null;
 }
 
 function consentOf(session: SessionRecord, grantedEvent: boolean, declinedEvent: boolean): SessionSummary['consent'] {

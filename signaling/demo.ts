@@ -15,6 +15,7 @@ import * as z from 'zod';
 import type { ServerConfig } from './config.js';
 import { DEMO_BOT_INVITE_TEXT, DEMO_BOT_NAME, DemoSupportBot } from './demo-bot.js';
 import type { SessionLifecycle } from './sessions.js';
+import type { SessionSummary } from './audit-summary.js';
 
 export interface DemoDeps {
   sessions: SessionLifecycle;
@@ -53,6 +54,43 @@ const createdSessionResponse = z.object({
   customer: z.object({ inviteCode: z.string() }),
   agent: z.object({ link: z.string(), token: z.string() }),
 });
+
+/** Who posts the end-of-session summary into the demo chat. */
+export const DEMO_RECORD_SENDER = 'Co-browsing record';
+
+const END_WORDS: Record<string, string> = {
+  'customer-ended': 'ended by the customer',
+  'agent-ended': 'ended by the agent',
+  expired: 'ended: it reached its time limit',
+  api: 'ended by the chat system',
+  'left-site': 'ended: the customer left the site',
+  'peer-lost': 'ended: the connection was lost',
+  error: 'ended by an error',
+};
+
+/** The summary in one chat line: who ended it, how long it ran, the pages (origin and path), control. */
+export function summaryText(summary: SessionSummary): string {
+  if (summary.consent === 'declined') return 'The customer declined co-browsing. Nothing was shared.';
+  const minutes = summary.durationMs === null ? null : Math.floor(summary.durationMs / 60_000);
+  const seconds = summary.durationMs === null ? null : Math.round((summary.durationMs % 60_000) / 1000);
+  const duration = minutes === null ? '' : minutes > 0 ? ` after ${minutes} min ${seconds} s` : ` after ${seconds} s`;
+  const who =
+    summary.endReason === 'agent-ended' && summary.endedByAgent
+      ? `ended by ${summary.endedByAgent.name}`
+      : (END_WORDS[summary.endReason ?? ''] ?? 'ended');
+  const pages = summary.pagesVisited.map((page) => {
+    try {
+      return new URL(page.url).pathname;
+    } catch {
+      return page.url;
+    }
+  });
+  return [
+    `Co-browsing ${who}${duration}.`,
+    pages.length === 0 ? 'No page was shared.' : `Pages visited: ${pages.join(', ')}.`,
+    summary.controlGranted ? 'The customer gave the agent control.' : 'Control was not granted.',
+  ].join(' ');
+}
 
 /** `sender` names a support-side sender other than the desk's agent (the demo's bot). */
 export type ChatMessage =
@@ -194,6 +232,25 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     }
     return created.data;
   }
+
+  // The end-of-session summary goes into the conversation, as a chat system would log it there.
+  const stopSummaries = sessions.onEnded((ended) => {
+    const conversationId = ended.conversationId?.startsWith('demo-') ? ended.conversationId.slice(5) : null;
+    if (!conversationId) return;
+    sessions
+      .summary(ended.id)
+      .then((summary) => {
+        if (summary)
+          book.post(conversationId, {
+            from: 'agent',
+            kind: 'text',
+            text: summaryText(summary),
+            sender: DEMO_RECORD_SENDER,
+          });
+      })
+      .catch((err: unknown) => app.log.warn({ err, sessionId: ended.id }, 'demo could not post the session summary'));
+  });
+  app.addHook('onClose', async () => stopSummaries());
 
   const bot = new DemoSupportBot({
     say: (conversationId, text) =>

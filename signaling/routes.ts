@@ -11,11 +11,11 @@ import { createSessionBody, endSessionBody, handOverBody, sessionId as sessionId
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
-import { hashToken, type Store } from './store.js';
+import type { Store } from './store.js';
 import type { SupportCodeBook } from './support-code-book.js';
 import { registerSupportCodes } from './support-codes.js';
 import { turnCredentials } from './turn.js';
-import { registerAgentAuth } from './agent-routes.js';
+import { peerFromBearer, registerAgentAuth } from './agent-routes.js';
 
 export interface RouteDeps {
   config: ServerConfig;
@@ -164,9 +164,51 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   registerSupportCodes(app, sessions, deps.codeBook, () => config.publicUrl);
 
   /** A peer (customer or agent token) asks for fresh TURN credentials, e.g. before reconnecting. */
-  app.post('/api/turn-credentials', async (request, reply) => {
+  const peer = (request: FastifyRequest) => {
     const presented = bearer(request);
-    const found = presented ? await sessions.findByToken(hashToken(presented)) : undefined;
+    return presented
+      ? peerFromBearer(sessions, config.agentAuth.secret, presented, request.agent, Date.now())
+      : Promise.resolve(undefined);
+  };
+
+  /**
+   * The agent's console shows how the session went once it ends: duration,
+   * pages (origin and path), control, who ended it. The agent's own token
+   * (or join ticket) is the key; the customer's token gets nothing.
+   */
+  app.get('/api/session-summary', async (request, reply) => {
+    // Readable by an agent view embedded on another origin (its bearer, never cookies, crosses origins).
+    reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*');
+    const found = await peer(request);
+    if (!found || found.role !== 'agent') return sendError(reply, 'UNAUTHORIZED');
+    const summary = await sessions.summary(found.session.id);
+    if (!summary) return sendError(reply, 'SESSION_NOT_FOUND');
+    return {
+      sessionId: summary.sessionId,
+      status: summary.status,
+      startedAt: summary.startedAt,
+      endedAt: summary.endedAt,
+      durationMs: summary.durationMs,
+      pagesVisited: summary.pagesVisited,
+      controlGranted: summary.controlGranted,
+      endedBy: summary.endedBy,
+      endReason: summary.endReason,
+      endedByAgent: summary.endedByAgent,
+    };
+  });
+
+  app.options('/api/session-summary', async (_request, reply) =>
+    reply
+      .header('access-control-allow-origin', '*')
+      .header('access-control-allow-methods', 'GET')
+      .header('access-control-allow-headers', 'authorization')
+      .header('access-control-max-age', '600')
+      .code(204)
+      .send(),
+  );
+
+  app.post('/api/turn-credentials', async (request, reply) => {
+    const found = await peer(request);
     if (!found) return sendError(reply, 'UNAUTHORIZED');
     if (found.session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
     if (!config.turn.secret || config.turn.urls.length === 0) {

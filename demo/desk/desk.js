@@ -43,7 +43,11 @@ function renderMessage(message) {
   const item = element('li', { className: `bubble from-${message.from}`, title: formatTime(message.at) });
   if (message.kind === 'invite') item.classList.add('invite');
   const sender =
-    message.from === 'agent' ? (message.kind === 'invite' ? 'Co-browsing request sent' : 'You') : 'Customer';
+    message.from === 'agent'
+      ? message.kind === 'invite'
+        ? 'Co-browsing request sent'
+        : (message.sender ?? 'You')
+      : 'Customer';
   item.append(element('span', { className: 'sender', textContent: sender }), message.text);
   return item;
 }

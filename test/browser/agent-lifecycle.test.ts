@@ -8,7 +8,7 @@
 import { expect } from '@open-wc/testing';
 import { goLive, type LiveAgent } from './helpers/agent-live.js';
 import { until } from './helpers/agent-server.js';
-import { statusText } from './helpers/agent-view.js';
+import { agentShadow, statusText, type CobrowseAgentView } from './helpers/agent-view.js';
 
 describe('agent view in the host page', () => {
   let live: LiveAgent | null = null;
@@ -40,5 +40,33 @@ describe('agent view in the host page', () => {
     live = await goLive();
     live.view.remove();
     await until(() => live?.customer.connected === false, 'the customer to see the channel close');
+  });
+});
+
+describe('agent view: end-of-session summary', () => {
+  let live: LiveAgent | null = null;
+  afterEach(() => {
+    live?.cleanup();
+    live = null;
+  });
+
+  it('shows duration, pages visited, control and who ended it when the customer ends the session', async () => {
+    live = await goLive();
+    const signaling = live.customer.signaling;
+    signaling.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/cart?id=7' } });
+    signaling.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/checkout' } });
+    signaling.send({ t: 'event', event: { kind: 'control-granted' } });
+    // One socket's messages are handled in order: the end comes after these events on the server.
+    live.customer.end();
+    const summary = await until(
+      () => agentShadow(live?.view as CobrowseAgentView).querySelector('.end-summary'),
+      'the summary',
+    );
+    const text = summary?.textContent?.replace(/\s+/g, ' ') ?? '';
+    expect(text).to.match(/Duration ?\d+ s/);
+    expect(text).to.contain('2: /cart, /checkout');
+    expect(text).not.to.contain('id=7');
+    expect(text).to.match(/Control ?granted/);
+    expect(text).to.match(/Ended ?Ended by the customer/);
   });
 });

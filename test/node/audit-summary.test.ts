@@ -108,6 +108,7 @@ describe('summarizeSession', () => {
       durationMs: 60_000,
       endedBy: 'customer',
       endReason: 'customer-ended',
+      endedByAgent: null,
       pagesVisited: [
         { url: 'https://shop.example/', title: 'Home', at: T0 + 3_000 },
         { url: 'https://shop.example/checkout', at: T0 + 6_000 },
