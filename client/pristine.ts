@@ -10,6 +10,8 @@
  * the loader's copies (adoptPristine) rather than taking its own.
  */
 
+import { keepClosedShadowRoots } from './closed-shadow-roots.js';
+
 function takePristine() {
   const g = globalThis;
   const D = Document.prototype;
@@ -37,6 +39,8 @@ function takePristine() {
       this: Document,
     ) => HTMLElement | null,
     activeElement: Object.getOwnPropertyDescriptor(D, 'activeElement')?.get as (this: Document) => Element | null,
+    /** Closed shadow roots attached since the loader ran (closed-shadow-roots.ts). */
+    closedShadowRoots: keepClosedShadowRoots(),
   };
 }
 

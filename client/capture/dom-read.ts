@@ -33,6 +33,12 @@ export const documentElementOf = (doc: Document): HTMLElement | null => pristine
 export const titleOf = (doc: Document): string => dom.title.call(doc);
 export const attributesOf = (el: Element): NamedNodeMap => dom.attributes.call(el);
 export const shadowRootOf = (el: Element): ShadowRoot | null => dom.shadowRoot.call(el);
+/** The element's open shadow root, or its closed one when the loader saw it attached (closed-shadow-roots.ts). */
+export function capturedShadowRoot(el: Element): ShadowRoot | null {
+  const root = dom.shadowRoot.call(el);
+  if (root !== null) return root.mode === 'open' ? root : null;
+  return pristine.closedShadowRoots.get(el) ?? null;
+}
 export const childNodesOf = (node: Node): NodeListOf<ChildNode> => dom.childNodes.call(node);
 export const getAttr = (el: Element, name: string): string | null => dom.getAttribute.call(el, name);
 export const hasAttr = (el: Element, name: string): boolean => dom.hasAttribute.call(el, name);

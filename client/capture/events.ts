@@ -18,7 +18,7 @@ import {
   documentElementOf,
   localNameOf,
   nodeTypeOf,
-  shadowRootOf,
+  capturedShadowRoot,
 } from './dom-read.js';
 
 type Unsequenced<T> = T extends { seq: number } ? Omit<T, 'seq'> : never;
@@ -257,8 +257,7 @@ export class EventCapture {
   focusedElement(): Element | null {
     let active: Element | null = activeElementOf(this.#o.topDocument);
     for (let depth = 0; active !== null && depth < 32; depth++) {
-      const activeShadow = shadowRootOf(active);
-      const shadowActive = activeShadow?.mode === 'open' ? activeShadow.activeElement : null;
+      const shadowActive = capturedShadowRoot(active)?.activeElement ?? null;
       if (shadowActive !== null && shadowActive !== undefined) {
         active = shadowActive;
         continue;

@@ -33,7 +33,7 @@ import {
   nodeTypeOf,
   parentElementOf,
   parentNodeOf,
-  shadowRootOf,
+  capturedShadowRoot,
 } from './dom-read.js';
 
 export type ElementRecord = Extract<SerializedNode, { k: 'el' }>;
@@ -160,12 +160,6 @@ export function iframeDocument(el: Element): Document | null {
   } catch {
     return null;
   }
-}
-
-/** An element's shadow root when it is open. */
-function openShadowRoot(el: Element): ShadowRoot | null {
-  const root = shadowRootOf(el);
-  return root !== null && root.mode === 'open' ? root : null;
 }
 
 /** The value of the attribute whose qualified name is exactly `name`, or null. */
@@ -611,7 +605,7 @@ export class Serializer {
       if (doc !== null) this.#ancestry.set(el, ancestry);
       return { record, children: doc === null ? [] : [doc] };
     }
-    const shadow = openShadowRoot(el);
+    const shadow = capturedShadowRoot(el);
     if (shadow !== null || el.firstChild !== null) this.#ancestry.set(el, ancestry);
     const children: Node[] = shadow === null ? [] : [shadow];
     // Sibling pointers, not el.childNodes: no live NodeList per element (about 3x faster).

@@ -9,6 +9,7 @@ import type { PrototypePatches } from './patches.js';
 import { isShadowRoot } from './serialize.js';
 import { patchStylesheets } from './stylesheets.js';
 import { patchTopLayer } from './top-layer.js';
+import { pristine } from '../pristine.js';
 
 export interface WindowHooks {
   sheetChanged: (sheet: CSSStyleSheet) => void;
@@ -33,7 +34,8 @@ export function patchCapturedWindow(
   if (elementProto === undefined) return;
   patches.patchMethod(elementProto, 'attachShadow', (host, _args, root) => {
     if (typeof root !== 'object' || root === null || !isShadowRoot(root as Node)) return;
-    if ((root as ShadowRoot).mode !== 'open') return;
+    // A closed root attached while capturing (in any frame) is kept like the loader keeps them.
+    if ((root as ShadowRoot).mode === 'closed') pristine.closedShadowRoots.set(host as Element, root as ShadowRoot);
     hooks.shadowAttached(host as Node, root as ShadowRoot);
   });
 }

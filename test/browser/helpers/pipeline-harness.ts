@@ -18,6 +18,7 @@ import { ChunkAssembler, chunkMessage } from '../../../shared/framing.js';
 import { isDomFrame, type ChannelMessage, type DomFrame } from '../../../shared/protocol.js';
 import { inflateStream } from '../../../shared/inflate-stream.js';
 import { isFetchedUrlAttribute } from '../../../shared/asset-urls.js';
+import { pristine } from '../../../client/pristine.js';
 
 /** Small chunks, so that snapshots really are cut and reassembled. */
 const WIRE_CHUNK_BYTES = 4 * 1024;
@@ -74,7 +75,8 @@ export function allRoots(roots: (Document | ShadowRoot)[]): (Document | ShadowRo
     if (!root) break;
     found.push(root);
     for (const element of root.querySelectorAll('*')) {
-      if (element.shadowRoot) pending.push(element.shadowRoot);
+      const shadow = element.shadowRoot ?? pristine.closedShadowRoots.get(element);
+      if (shadow) pending.push(shadow);
       if (element.localName === 'iframe') {
         let nested: Document | null = null;
         try {
@@ -350,7 +352,8 @@ function childrenOf(node: Node, side: Side): Node[] {
   const children: Node[] = [];
   if (isElementNode(node) && isLinkStandIn(node)) return children;
   if (isElementNode(node)) {
-    if (side === 'customer' && node.shadowRoot) children.push(node.shadowRoot);
+    const closed = side === 'customer' ? pristine.closedShadowRoots.get(node) : undefined;
+    if (side === 'customer' && (node.shadowRoot ?? closed)) children.push((node.shadowRoot ?? closed) as ShadowRoot);
     if (side === 'mirror' && node.shadowRoot) children.push(node.shadowRoot);
     if (node.localName === 'iframe') {
       const nested = (node as HTMLIFrameElement).contentDocument;
