@@ -56,6 +56,7 @@ export class CobrowseSession extends LitElement {
     language: { attribute: 'lang' },
     wordingJson: { attribute: 'wording' },
     supportButton: { type: Boolean, attribute: 'support-button' },
+    indicatorCorner: { attribute: 'indicator-corner' },
     _view: { state: true },
     _supportCode: { state: true },
     _agentName: { state: true },
@@ -90,6 +91,8 @@ export class CobrowseSession extends LitElement {
   declare wordingJson: string;
   /** Show a "Share this page with support" button that gives the customer a support code. */
   declare supportButton: boolean;
+  /** Corner of the live indicator: bottom-right (default; bottom-left right to left), bottom-left, top-right, top-left. */
+  declare indicatorCorner: string;
 
   declare _view: CustomerView;
   declare _supportCode: string;
@@ -110,7 +113,7 @@ export class CobrowseSession extends LitElement {
   constructor() {
     super();
     this.server = this.invite = this.maskSelectors = this.blockSelectors = '';
-    this.navigationOrigins = this.sessionSrc = this.language = this.wordingJson = '';
+    this.navigationOrigins = this.sessionSrc = this.language = this.wordingJson = this.indicatorCorner = '';
     this.supportButton = this._controlGranted = this._paused = this._agentBot = this._handover = this._tookOver = false;
     this._view = 'idle';
     this._supportCode = this._agentName = this._message = this._captureProblem = '';
@@ -155,6 +158,7 @@ export class CobrowseSession extends LitElement {
     pause: () => this.pause(),
     resume: () => this.resume(),
     end: () => this.end(),
+    requestUpdate: () => this.requestUpdate(),
   };
 
   override connectedCallback(): void {
@@ -324,6 +328,7 @@ export class CobrowseSession extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
+    this.#view?.afterRender(this.renderRoot as ShadowRoot);
     this.#promoteToTopLayer();
     if (changed.has('language') && changed.get('language') !== undefined) this.#chooseLanguage();
     if (changed.has('wordingJson') && this.wordingJson) {
@@ -624,9 +629,12 @@ export class CobrowseSession extends LitElement {
       paused: this._paused,
       controlGranted: this._controlGranted,
       captureProblem: this._captureProblem,
+      corner: CORNERS.find((corner) => corner === this.indicatorCorner) ?? null,
     };
   }
 }
+
+const CORNERS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'] as const;
 
 const VIEW_FAILED = 'Could not load the co-browsing prompt. Check your connection and try again.';
 

@@ -49,6 +49,11 @@ export interface Catalog {
   controlling(agent: string): string;
   sharingWith(agent: string): string;
   takeBack: string;
+  /** The indicator's handle: drag it, or focus it and use the arrow keys. */
+  move: string;
+  /** Collapse the indicator to a small badge, and open it again. */
+  collapse: string;
+  expand: string;
   pause: string;
   resume: string;
   end: string;

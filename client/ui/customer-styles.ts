@@ -105,29 +105,81 @@ export function customerStyles({ css }: LitApi): CSSResult {
     outline-offset: 2px;
   }
   [popover] {
-    inset: auto 16px 16px auto;
+    --_edge: 16px;
+    inset: auto var(--_edge) var(--_edge) auto;
     margin: 0;
     border: 0;
     overflow: visible;
   }
-  [popover][dir=rtl] {
-    inset: auto auto 16px 16px;
+  [popover][data-corner=bottom-left] {
+    inset: auto auto var(--_edge) var(--_edge);
+  }
+  [popover][data-corner=top-right] {
+    inset: var(--_edge) var(--_edge) auto auto;
+  }
+  [popover][data-corner=top-left] {
+    inset: var(--_edge) auto auto var(--_edge);
   }
   .indicator {
     display: flex;
+    flex-wrap: nowrap;
     align-items: center;
-    gap: 10px;
+    gap: 8px;
+    box-sizing: border-box;
+    max-width: calc(100vw - 2 * var(--_edge));
     background: #111827;
     color: #f9fafb;
     border-radius: 999px;
-    padding: 6px 6px 6px 14px;
+    padding: 4px;
     box-shadow: 0 8px 24px rgb(0 0 0 / 25%);
     font-size: 0.9rem;
   }
+  .indicator .label {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
   .indicator button {
+    flex: none;
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
     min-height: 36px;
     padding: 6px 14px;
     border-radius: 999px;
+    white-space: nowrap;
+  }
+  .indicator button svg {
+    width: 18px;
+    height: 18px;
+  }
+  .indicator button.icon {
+    min-width: 36px;
+    padding: 6px;
+    justify-content: center;
+  }
+  .indicator .grip {
+    background: transparent;
+    border-color: transparent;
+    color: #d1d5db;
+    cursor: grab;
+    touch-action: none;
+  }
+  .indicator .collapse,
+  .indicator .expand {
+    background: transparent;
+    border-color: #4b5563;
+    color: #f9fafb;
+  }
+  .indicator.collapsed {
+    gap: 4px;
+  }
+  .indicator.collapsed .label {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    clip-path: inset(50%);
   }
   .dot {
     position: relative;
@@ -181,15 +233,65 @@ export function customerStyles({ css }: LitApi): CSSResult {
     z-index: -1;
   }
   @media (max-width: 480px) {
-    :host,
-    [popover] {
+    :host {
       inset: auto 8px 8px;
+    }
+    [popover] {
+      --_edge: 8px;
+    }
+    /* One line on a phone: the status text gives way (to an ellipsis, and while the agent has
+       control to the Take back button: the words stay for screen readers), Pause keeps its icon. */
+    .indicator {
+      gap: 4px;
+      font-size: 0.85rem;
+    }
+    .indicator button {
+      padding: 6px 10px;
+    }
+    .indicator .wide,
+    .indicator.control .label {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    .indicator button.pause {
+      min-width: 36px;
+      padding: 6px;
+      justify-content: center;
+    }
+    /* While the agent has control, Take back control and End are what matters. */
+    .indicator.control .pause,
+    .indicator.control .collapse {
+      display: none;
     }
     [role=dialog] {
       padding: 18px;
     }
     .actions button {
       flex: 1 1 auto;
+    }
+  }
+  /* 300-400 % zoom: little height, so the prompt's buttons stay side by side and the text scrolls above them. */
+  @media (max-height: 320px) {
+    [role=dialog] {
+      padding: 12px 16px;
+      max-height: calc(100dvh - 16px);
+    }
+    dialog .actions {
+      bottom: -12px;
+      padding: 8px 0 12px;
+      margin-bottom: -12px;
+      flex-wrap: nowrap;
+    }
+    .actions button {
+      min-height: 36px;
+      padding: 6px 10px;
+    }
+    h2 {
+      font-size: 1.05rem;
+      margin-bottom: 6px;
     }
   }
   @media (prefers-reduced-motion: no-preference) {

@@ -5,8 +5,9 @@
  * anything), so pages where support never offers to look carry none of it.
  */
 import type { SVGTemplateResult } from 'lit';
-import { RTL_LANGUAGES, type Catalog } from '../i18n/catalog.js';
+import { RTL_LANGUAGES } from '../i18n/catalog.js';
 import { customerStyles } from './customer-styles.js';
+import { indicatorView } from './indicator-view.js';
 import type { CustomerViewActions, CustomerViewModel, CustomerViewRenderer, LitApi } from './view-model.js';
 
 export function customerView(lit: LitApi): CustomerViewRenderer {
@@ -20,6 +21,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
   );
   const ICON_LOCK = icon(svg`<rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>`);
   const ICON_HAND = icon(svg`<path d="M5 3l6 17 2.5-7.5L21 10z"/>`);
+  const { indicator, afterRender } = indicatorView(lit, icon);
   const ICON_STOP = icon(svg`<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" rx="1"/>`);
 
   /** Keyboard in a prompt; a modal dialog's `cancel` (Escape, a close request) answers no rather than closing it. */
@@ -68,24 +70,6 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
         // Integrator wording may leave the name out; an automated agent is named as one all the same.
         return m.agentBot && !c.sharingWith(a).includes(a) ? `${c.sharingWith(a)} · ${a}` : c.sharingWith(a);
     }
-  }
-
-  function indicator(m: CustomerViewModel, act: CustomerViewActions, dir: string) {
-    const c: Catalog = m.catalog;
-    const waiting = m.view !== 'live' || m.paused;
-    return html`<div class="indicator" part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${m.lang} dir=${dir}>
-      <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
-      <span role="status">${indicatorLabel(m)}</span>
-      ${m.controlGranted ? html`<button type="button" @click=${act.revokeControl}>${c.takeBack}</button>` : nothing}
-      ${
-        m.view === 'live'
-          ? m.paused
-            ? html`<button type="button" @click=${act.resume}>${c.resume}</button>`
-            : html`<button type="button" @click=${act.pause}>${c.pause}</button>`
-          : nothing
-      }
-      <button type="button" class="danger" part="primary-button" @click=${act.end}>${c.end}</button>
-    </div>`;
   }
 
   function render(m: CustomerViewModel, act: CustomerViewActions, root: ShadowRoot) {
@@ -172,9 +156,9 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
       case 'error':
         return html`<div class="toast" role="status" lang=${lang} dir=${dir}>${m.message}</div>`;
       default:
-        return indicator(m, act, dir);
+        return indicator(m, act, root, dir, indicatorLabel(m));
     }
   }
 
-  return { styles: customerStyles(lit), render };
+  return { styles: customerStyles(lit), render, afterRender };
 }

@@ -7,6 +7,9 @@ import type { CSSResult, TemplateResult, css, html, nothing, svg } from 'lit';
 import type { Catalog, Language } from '../i18n/catalog.js';
 import type { CustomerSessionState } from '../session-api.js';
 
+/** Where the live indicator sits (`indicator-corner`); the customer can move it from there. */
+export type IndicatorCorner = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
+
 export type CustomerView =
   'idle' | 'support-code' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
 
@@ -31,6 +34,8 @@ export interface CustomerViewModel {
   readonly controlGranted: boolean;
   /** The capture failed: the agent does not see this page. */
   readonly captureProblem: string;
+  /** The integrator's corner for the indicator; by default the bottom corner on the side the text ends. */
+  readonly corner: IndicatorCorner | null;
 }
 
 /** What the customer's clicks and keys do: the element's own methods. */
@@ -45,6 +50,8 @@ export interface CustomerViewActions {
   pause(): void;
   resume(): void;
   end(): void;
+  /** Render again (the view changed state of its own, e.g. the indicator moved). */
+  requestUpdate(): void;
 }
 
 /** The loader's Lit, handed to the view so that the page loads Lit once. */
@@ -58,6 +65,8 @@ export interface LitApi {
 export interface CustomerViewRenderer {
   readonly styles: CSSResult;
   render(model: CustomerViewModel, actions: CustomerViewActions, root: ShadowRoot): TemplateResult | symbol;
+  /** After each render (what the view sets through the CSSOM). */
+  afterRender(root: ShadowRoot): void;
 }
 
 /** The view module's exports. */

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 export const templateIndentation = Object.freeze({
   name: 'template-indentation',
   setup(build) {
-    build.onLoad({ filter: /[\\/]client[\\/](cobrowse-session|ui[\\/]customer-[a-z]+)\.ts$/ }, async (args) => {
+    build.onLoad({ filter: /[\\/]client[\\/](cobrowse-session|ui[\\/][a-z-]+)\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       // Block comments go too: those inside css`` would otherwise ship.
       const compact = source

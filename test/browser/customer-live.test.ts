@@ -155,10 +155,11 @@ describe('customer live session', () => {
     await revoked;
     await agent.waitFor((m) => m.t === 'control-revoke');
     await until(() => indicatorText(element) === 'Sharing this tab with Dana', 'the indicator without control');
-    expect([...shadow(element).querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal([
-      'Pause',
-      'End sharing',
-    ]);
+    // Accessible names (icon buttons are named by aria-label).
+    const names = [...shadow(element).querySelectorAll('button')].map(
+      (b) => b.textContent?.trim() || b.getAttribute('aria-label'),
+    );
+    expect(names).to.deep.equal(['Move the sharing indicator (arrow keys)', 'Pause', 'End sharing', 'Minimise']);
     // Control is really gone: an action now is refused.
     const nameId = nodeIdOf(agent.received, 'name');
     agent.received.length = 0;
