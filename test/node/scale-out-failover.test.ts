@@ -11,6 +11,11 @@ import { bundleServer, startServerProcess, type ServerProcess } from './helpers/
 import { connect, type TestSocket } from './helpers/ws-client.js';
 
 const API_KEY = 'failover-api-key-0123456789abcdef';
+/**
+ * Each test starts three server processes and waits out a dead instance's presence: on a loaded
+ * 2-core machine that alone took over the default 20 s (seen in a full run; 26 s for all three alone).
+ */
+const DEPLOYMENT_TEST_MS = 60_000;
 const bins = backendsAvailable();
 let backends: Backends | undefined;
 let entry = '';
@@ -85,116 +90,128 @@ describe.skipIf(!bins)('scale-out: an instance killed', () => {
     await backends?.stop();
   });
 
-  it('mid-handshake: the agent rejoins on another instance and the handshake completes there', async () => {
-    const [a, b, c] = await deployment(3);
-    if (!a || !b || !c) throw new Error('three instances expected');
-    const session = await createSession(a);
-    const customer = (await joinAnywhere([a], session.customerToken)).socket;
-    const agent = (await joinAnywhere([b], session.agentToken)).socket;
-    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-    await agent.next('event', (m) => m.event.kind === 'consent-granted');
-    agent.send({ t: 'signal', data: offer(1) });
-    await customer.next('signal', (m) => m.data.type === 'offer');
+  it(
+    'mid-handshake: the agent rejoins on another instance and the handshake completes there',
+    async () => {
+      const [a, b, c] = await deployment(3);
+      if (!a || !b || !c) throw new Error('three instances expected');
+      const session = await createSession(a);
+      const customer = (await joinAnywhere([a], session.customerToken)).socket;
+      const agent = (await joinAnywhere([b], session.agentToken)).socket;
+      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+      await agent.next('event', (m) => m.event.kind === 'consent-granted');
+      agent.send({ t: 'signal', data: offer(1) });
+      await customer.next('signal', (m) => m.data.type === 'offer');
 
-    await b.kill();
-    expect((await agent.closed).code).toBe(1006);
-    // B said no goodbye: the customer learns the agent is gone once B's presence lapses.
-    expect(await customer.next('peer', (m) => m.role === 'agent' && !m.present, 15_000)).toEqual({
-      t: 'peer',
-      role: 'agent',
-      present: false,
-    });
-    const rejoined = await joinAnywhere([c, a], session.agentToken);
-    expect(rejoined.welcome).toMatchObject({ role: 'agent', peerPresent: true, consented: true });
-    const absentAt = customer.messages.findIndex((m) => m.t === 'peer' && !m.present);
-    await customer.next('peer', (m) => m.role === 'agent' && m.present && customer.messages.indexOf(m) > absentAt);
-    rejoined.socket.send({ t: 'signal', data: offer(2) });
-    expect(await customer.next('signal', (m) => m.data.type === 'offer' && m.data.sdp.includes('- 2 1'))).toEqual({
-      t: 'signal',
-      data: offer(2),
-    });
-    customer.send({ t: 'signal', data: answer(2) });
-    expect(await rejoined.socket.next('signal')).toEqual({ t: 'signal', data: answer(2) });
-    customer.send({ t: 'event', event: { kind: 'connected' } });
-    await rejoined.socket.next('event', (m) => m.event.kind === 'connected');
-    rejoined.socket.send({ t: 'end' });
-    expect(await customer.next('ended')).toEqual({ t: 'ended', by: 'agent', reason: 'agent-ended' });
+      await b.kill();
+      expect((await agent.closed).code).toBe(1006);
+      // B said no goodbye: the customer learns the agent is gone once B's presence lapses.
+      expect(await customer.next('peer', (m) => m.role === 'agent' && !m.present, 15_000)).toEqual({
+        t: 'peer',
+        role: 'agent',
+        present: false,
+      });
+      const rejoined = await joinAnywhere([c, a], session.agentToken);
+      expect(rejoined.welcome).toMatchObject({ role: 'agent', peerPresent: true, consented: true });
+      const absentAt = customer.messages.findIndex((m) => m.t === 'peer' && !m.present);
+      await customer.next('peer', (m) => m.role === 'agent' && m.present && customer.messages.indexOf(m) > absentAt);
+      rejoined.socket.send({ t: 'signal', data: offer(2) });
+      expect(await customer.next('signal', (m) => m.data.type === 'offer' && m.data.sdp.includes('- 2 1'))).toEqual({
+        t: 'signal',
+        data: offer(2),
+      });
+      customer.send({ t: 'signal', data: answer(2) });
+      expect(await rejoined.socket.next('signal')).toEqual({ t: 'signal', data: answer(2) });
+      customer.send({ t: 'event', event: { kind: 'connected' } });
+      await rejoined.socket.next('event', (m) => m.event.kind === 'connected');
+      rejoined.socket.send({ t: 'end' });
+      expect(await customer.next('ended')).toEqual({ t: 'ended', by: 'agent', reason: 'agent-ended' });
 
-    const audit = await auditOf(c, session.sessionId);
-    expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
-    expect(audit.events.map((e) => e.seq)).toEqual(audit.events.map((_, i) => i + 1));
-    expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-granted', 'connected', 'ended']);
-  });
+      const audit = await auditOf(c, session.sessionId);
+      expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
+      expect(audit.events.map((e) => e.seq)).toEqual(audit.events.map((_, i) => i + 1));
+      expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-granted', 'connected', 'ended']);
+    },
+    DEPLOYMENT_TEST_MS,
+  );
 
-  it('mid-session: the customer rejoins on another instance, the session continues and ends once', async () => {
-    const [a, b, c] = await deployment(3);
-    if (!a || !b || !c) throw new Error('three instances expected');
-    const session = await createSession(c);
-    const customer = (await joinAnywhere([a], session.customerToken)).socket;
-    const agent = (await joinAnywhere([b], session.agentToken)).socket;
-    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-    await agent.next('event', (m) => m.event.kind === 'consent-granted');
-    agent.send({ t: 'signal', data: offer(1) });
-    await customer.next('signal');
-    customer.send({ t: 'signal', data: answer(1) });
-    await agent.next('signal');
-    customer.send({ t: 'event', event: { kind: 'connected' } });
-    customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/one' } });
-    await agent.next('event', (m) => m.event.kind === 'page-visited');
+  it(
+    'mid-session: the customer rejoins on another instance, the session continues and ends once',
+    async () => {
+      const [a, b, c] = await deployment(3);
+      if (!a || !b || !c) throw new Error('three instances expected');
+      const session = await createSession(c);
+      const customer = (await joinAnywhere([a], session.customerToken)).socket;
+      const agent = (await joinAnywhere([b], session.agentToken)).socket;
+      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+      await agent.next('event', (m) => m.event.kind === 'consent-granted');
+      agent.send({ t: 'signal', data: offer(1) });
+      await customer.next('signal');
+      customer.send({ t: 'signal', data: answer(1) });
+      await agent.next('signal');
+      customer.send({ t: 'event', event: { kind: 'connected' } });
+      customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/one' } });
+      await agent.next('event', (m) => m.event.kind === 'page-visited');
 
-    await a.kill();
-    expect((await customer.closed).code).toBe(1006);
-    expect(await agent.next('peer', (m) => m.role === 'customer' && !m.present, 15_000)).toEqual({
-      t: 'peer',
-      role: 'customer',
-      present: false,
-    });
-    const rejoined = await joinAnywhere([c, b], session.customerToken);
-    expect(rejoined.welcome).toMatchObject({ role: 'customer', peerPresent: true, consented: true, status: 'live' });
-    await agent.next('peer', (m) => m.role === 'customer' && m.present);
-    rejoined.socket.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/two' } });
-    expect(
-      await agent.next('event', (m) => m.event.kind === 'page-visited' && m.event.url.endsWith('/two')),
-    ).toBeTruthy();
-    rejoined.socket.send({ t: 'end' });
-    expect(await agent.next('ended')).toEqual({ t: 'ended', by: 'customer', reason: 'customer-ended' });
+      await a.kill();
+      expect((await customer.closed).code).toBe(1006);
+      expect(await agent.next('peer', (m) => m.role === 'customer' && !m.present, 15_000)).toEqual({
+        t: 'peer',
+        role: 'customer',
+        present: false,
+      });
+      const rejoined = await joinAnywhere([c, b], session.customerToken);
+      expect(rejoined.welcome).toMatchObject({ role: 'customer', peerPresent: true, consented: true, status: 'live' });
+      await agent.next('peer', (m) => m.role === 'customer' && m.present);
+      rejoined.socket.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/two' } });
+      expect(
+        await agent.next('event', (m) => m.event.kind === 'page-visited' && m.event.url.endsWith('/two')),
+      ).toBeTruthy();
+      rejoined.socket.send({ t: 'end' });
+      expect(await agent.next('ended')).toEqual({ t: 'ended', by: 'customer', reason: 'customer-ended' });
 
-    const audit = await auditOf(b, session.sessionId);
-    expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
-    expect(audit.events.map((e) => e.type)).toEqual([
-      'session-created',
-      'consent-granted',
-      'connected',
-      'page-visited',
-      'page-visited',
-      'ended',
-    ]);
-  });
+      const audit = await auditOf(b, session.sessionId);
+      expect(audit.verification).toEqual({ valid: true, events: audit.events.length });
+      expect(audit.events.map((e) => e.type)).toEqual([
+        'session-created',
+        'consent-granted',
+        'connected',
+        'page-visited',
+        'page-visited',
+        'ended',
+      ]);
+    },
+    DEPLOYMENT_TEST_MS,
+  );
 
-  it('rolling restart: an instance stopped with SIGTERM sends 4503, its clients rejoin elsewhere at once, no departure is recorded', async () => {
-    const [a, b] = await deployment(2);
-    if (!a || !b) throw new Error('two instances expected');
-    const session = await createSession(b);
-    const customer = (await joinAnywhere([a], session.customerToken)).socket;
-    const agent = (await joinAnywhere([b], session.agentToken)).socket;
-    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-    await agent.next('event', (m) => m.event.kind === 'consent-granted');
+  it(
+    'rolling restart: an instance stopped with SIGTERM sends 4503, its clients rejoin elsewhere at once, no departure is recorded',
+    async () => {
+      const [a, b] = await deployment(2);
+      if (!a || !b) throw new Error('two instances expected');
+      const session = await createSession(b);
+      const customer = (await joinAnywhere([a], session.customerToken)).socket;
+      const agent = (await joinAnywhere([b], session.agentToken)).socket;
+      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+      await agent.next('event', (m) => m.event.kind === 'consent-granted');
 
-    const stopped = processes.splice(processes.indexOf(a), 1)[0];
-    await stopped?.stop();
-    expect((await customer.closed).code).toBe(4503);
-    // Its roles were let go on the way out: the first hello elsewhere is welcome.
-    const again = await connect(b.wsUrl);
-    sockets.push(again);
-    expect(await again.hello(session.customerToken)).toMatchObject({
-      role: 'customer',
-      peerPresent: true,
-      consented: true,
-    });
-    again.send({ t: 'end' });
-    await agent.next('ended');
-    const audit = await auditOf(b, session.sessionId);
-    expect(audit.verification.valid).toBe(true);
-    expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-granted', 'ended']);
-  });
+      const stopped = processes.splice(processes.indexOf(a), 1)[0];
+      await stopped?.stop();
+      expect((await customer.closed).code).toBe(4503);
+      // Its roles were let go on the way out: the first hello elsewhere is welcome.
+      const again = await connect(b.wsUrl);
+      sockets.push(again);
+      expect(await again.hello(session.customerToken)).toMatchObject({
+        role: 'customer',
+        peerPresent: true,
+        consented: true,
+      });
+      again.send({ t: 'end' });
+      await agent.next('ended');
+      const audit = await auditOf(b, session.sessionId);
+      expect(audit.verification.valid).toBe(true);
+      expect(audit.events.map((e) => e.type)).toEqual(['session-created', 'consent-granted', 'ended']);
+    },
+    DEPLOYMENT_TEST_MS,
+  );
 });
