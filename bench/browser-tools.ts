@@ -38,6 +38,27 @@ export async function longestRendererTask<T>(
   page: Page,
   work: () => Promise<T>,
 ): Promise<{ result: T; longestTaskMs: number; mainThreadMs: number }> {
+  const trace = await startRendererTrace(page);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await trace.stop();
+    throw error;
+  }
+  const figures = await trace.stop();
+  return { result, longestTaskMs: figures.longestTaskMs, mainThreadMs: figures.mainThreadMs };
+}
+
+export interface RendererTaskFigures {
+  longestTaskMs: number;
+  mainThreadMs: number;
+  /** Main-thread tasks of 50 ms or more. */
+  tasksOver50Ms: number;
+}
+
+/** Starts a Chromium trace ('toplevel') of the page's renderer; stop() reads its main-thread tasks. */
+export async function startRendererTrace(page: Page): Promise<{ stop(): Promise<RendererTaskFigures> }> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (data) => {
@@ -48,15 +69,18 @@ export async function longestRendererTask<T>(
     traceConfig: { includedCategories: ['toplevel', '__metadata'] },
     transferMode: 'ReportEvents',
   });
-  let result: T;
-  try {
-    result = await work();
-  } finally {
-    const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-    await cdp.send('Tracing.end');
-    await complete;
-    await cdp.detach();
-  }
+  return {
+    async stop() {
+      const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await complete;
+      await cdp.detach();
+      return rendererTasks(events);
+    },
+  };
+}
+
+function rendererTasks(events: readonly TraceEvent[]): RendererTaskFigures {
   const mainThreads = new Set(
     events
       .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
@@ -70,7 +94,25 @@ export async function longestRendererTask<T>(
     longest = Math.max(longest, event.dur / 1000);
     if (event.ts !== undefined) tasks.push({ ts: event.ts, end: event.ts + event.dur, cpu: event.tdur ?? event.dur });
   }
-  return { result, longestTaskMs: longest, mainThreadMs: outermostCpu(tasks) / 1000 };
+  const outer = outermost(tasks);
+  return {
+    longestTaskMs: longest,
+    mainThreadMs: outer.reduce((sum, task) => sum + task.cpu, 0) / 1000,
+    tasksOver50Ms: outer.filter((task) => task.end - task.ts >= 50_000).length,
+  };
+}
+
+/** The tasks not nested in another (a task event inside another is the same work). */
+function outermost<T extends { ts: number; end: number }>(tasks: T[]): T[] {
+  tasks.sort((a, b) => a.ts - b.ts || b.end - a.end);
+  const out: T[] = [];
+  let outerEnd = Number.NEGATIVE_INFINITY;
+  for (const task of tasks) {
+    if (task.ts < outerEnd) continue;
+    out.push(task);
+    outerEnd = task.end;
+  }
+  return out;
 }
 
 /** Main-thread task time (s) the renderer spent so far, from CDP Performance.getMetrics. */
@@ -86,17 +128,4 @@ export async function metricsSession(page: Page): Promise<{ taskSeconds(): Promi
     },
     detach: () => cdp.detach(),
   };
-}
-
-/** CPU time of the outermost tasks (a task event nested in another is the same work). */
-function outermostCpu(tasks: Array<{ ts: number; end: number; cpu: number }>): number {
-  tasks.sort((a, b) => a.ts - b.ts || b.end - a.end);
-  let total = 0;
-  let outerEnd = Number.NEGATIVE_INFINITY;
-  for (const task of tasks) {
-    if (task.ts < outerEnd) continue;
-    total += task.cpu;
-    outerEnd = task.end;
-  }
-  return total;
 }

@@ -14,6 +14,7 @@ import { recorderBundles } from './bundles.js';
 import { runLatencyScenario, type LatencyResult } from './latency.js';
 import { longMinutes, runLongSessionScenario, type LongSessionResult } from './long-session.js';
 import { runNetworkScenario, type NetworkResult } from './network.js';
+import { runAgentBuildScenario, type AgentBuildResult } from './agent-build.js';
 import { buildTargets, markdown, writeResults, type BenchResults } from './report.js';
 import { runClusterScenario, type ClusterResult } from './cluster.js';
 import { runSignalingScenario, type SignalingResult } from './signaling.js';
@@ -63,6 +64,7 @@ export async function main(): Promise<void> {
   let signaling: SignalingResult | null = null;
   let network: NetworkResult | null = null;
   let longSession: LongSessionResult | null = null;
+  let agentBuild: AgentBuildResult | null = null;
 
   // BENCH_ONLY=signaling: only the server scenarios, merged into the last full results.
   const onlySignaling = process.env['BENCH_ONLY'] === 'signaling';
@@ -133,6 +135,21 @@ export async function main(): Promise<void> {
               pointerMoves: quick ? 60 : 300,
               pageNodes: 10_000,
             },
+            log,
+          );
+        } finally {
+          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+        }
+      });
+      agentBuild = await attempt('agent: first snapshot of a 100k-node page', errors, async () => {
+        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+        try {
+          return await runAgentBuildScenario(
+            signalingServer,
+            customerBrowser,
+            agentBrowser,
+            site.url,
+            { pageNodes: 100_000, runs: quick ? 1 : 3 },
             log,
           );
         } finally {
@@ -211,6 +228,7 @@ export async function main(): Promise<void> {
     cluster,
     network,
     longSession,
+    agentBuild,
     errors,
   };
   const results: BenchResults = { ...partial, targets: buildTargets(partial) };

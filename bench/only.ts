@@ -1,5 +1,5 @@
 /**
- * `node bench/only.mjs network|long|latency|snapshot [pages]`: one scenario
+ * `node bench/only.mjs network|long|latency|agent|snapshot [arg]`: one scenario
  * alone, printed and not saved (while working on it). Uses dist/ as built;
  * BENCH_QUICK=1 shortens it, BENCH_LONG_MINUTES sets the long session,
  * BENCH_RUNS the snapshot runs per page (pages: gen-10000,gen-100000,...).
@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer } from '../test/node/helpers/server.js';
+import { runAgentBuildScenario } from './agent-build.js';
 import { launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
 import { runLatencyScenario } from './latency.js';
@@ -77,6 +78,27 @@ export async function main(which: string, arg = ''): Promise<void> {
     }
     return;
   }
+  if (which === 'agent') {
+    const server = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
+    const site = await startBenchSite(bundles, server.baseUrl);
+    const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+    try {
+      const result = await runAgentBuildScenario(
+        server,
+        customerBrowser,
+        agentBrowser,
+        site.url,
+        { pageNodes: Number(arg || 100_000), runs: quick ? 1 : 3 },
+        console.log,
+      );
+      console.log(JSON.stringify(result));
+    } finally {
+      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+      await site.close();
+      await server.close();
+    }
+    return;
+  }
   if (which === 'snapshot') {
     const site = await startBenchSite(bundles, null);
     const browser = await launchBenchChromium();
@@ -104,5 +126,5 @@ export async function main(which: string, arg = ''): Promise<void> {
     }
     return;
   }
-  throw new Error(`unknown scenario "${which}": network, long, latency or snapshot`);
+  throw new Error(`unknown scenario "${which}": network, long, latency, agent or snapshot`);
 }

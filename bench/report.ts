@@ -5,6 +5,7 @@ import { breakdownTable } from './allow-breakdown.js';
 import type { LatencyResult } from './latency.js';
 import { longSessionTable, longSessionTargets, type LongSessionResult } from './long-session.js';
 import { networkTable, type NetworkResult } from './network.js';
+import type { AgentBuildResult } from './agent-build.js';
 import type { ClusterResult } from './cluster.js';
 import type { SignalingResult } from './signaling.js';
 import type { SizeResult } from './size.js';
@@ -42,6 +43,8 @@ export interface BenchResults {
   network?: NetworkResult | null;
   /** Heap over a long scripted session; absent in older results. */
   longSession?: LongSessionResult | null;
+  /** The agent building a 100k-node first snapshot; absent in older results. */
+  agentBuild?: AgentBuildResult | null;
   errors: string[];
   targets: Target[];
 }
@@ -196,6 +199,17 @@ export function buildTargets(r: Omit<BenchResults, 'targets'>): Target[] {
       lat?.allowToFullFrameMs ?? null,
       'ms',
       300,
+      'max',
+    ),
+  );
+  const build = r.agentBuild;
+  targets.push(
+    absoluteTarget(
+      'agent-build-longest-task-100k',
+      `Agent: longest main-thread task while the first snapshot of a 100k-node page is built and shown (last part sent → shown: ${build ? ms(build.lastPartToShownMs) : 'n/a'})`,
+      build?.longestTaskMs ?? null,
+      'ms',
+      50,
       'max',
     ),
   );

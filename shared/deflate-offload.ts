@@ -154,12 +154,3 @@ export class OffloadedDeflater implements StreamDeflater {
 function asProtocolError(error: unknown): ProtocolError {
   return error instanceof ProtocolError ? error : new ProtocolError('CORRUPT_STREAM', String(error));
 }
-
-/**
- * The customer's deflater for CobrowseChannel's `deflater` option: the
- * deflate module is cobrowse-deflate.js next to the bundle this code runs
- * from (the session bundle, served with CORS by the signaling server).
- */
-export function customerDeflater(): OffloadedDeflater {
-  return new OffloadedDeflater(new URL('./cobrowse-deflate.js', import.meta.url).href);
-}

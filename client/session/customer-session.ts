@@ -5,7 +5,7 @@
  * state and tells the element.
  */
 import { CobrowseChannel } from '../../shared/channel.js';
-import { customerDeflater } from '../../shared/deflate-offload.js';
+import { customerDeflater } from '../../shared/customer-deflater.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
@@ -198,7 +198,7 @@ export class CustomerSession implements SessionHandle {
     // before this side's 'connect' fires, and must not be lost.
     const channel = new CobrowseChannel(peer, {
       role: 'customer',
-      // Compression runs in a worker where the page allows one (shared/deflate-offload.ts).
+      // Compression runs in a worker where the page allows one (shared/customer-deflater.ts).
       deflater: customerDeflater,
       ...(this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {}),
     });

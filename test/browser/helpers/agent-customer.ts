@@ -6,7 +6,7 @@
  * and records, decoded and validated, everything the agent's element sends.
  * (Served as an esbuild bundle by web-test-runner.config.mjs: simple-peer is CommonJS.)
  */
-import { customerDeflater } from '../../../shared/deflate-offload.js';
+import { customerDeflater } from '../../../shared/customer-deflater.js';
 import { CobrowseChannel } from '../../../shared/channel.js';
 import { createPeer, type PeerTransport } from '../../../shared/peer.js';
 import { channelMessage, type ChannelMessage, type EndReason } from '../../../shared/protocol.js';
