@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import type { ServerConfig, TrustProxy } from './config.js';
 import { SignalingHub } from './hub.js';
 import { registerDemo } from './demo.js';
@@ -38,9 +39,18 @@ export interface BuildOptions {
   now?: () => number;
 }
 
-export interface CobrowseServer extends FastifyInstance {
-  cobrowse: { hub: SignalingHub; sessions: SessionLifecycle; store: Store };
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The signaling server's parts, for the server process and tests (decorated by the cobrowse plugin). */
+    cobrowse: { hub: SignalingHub; sessions: SessionLifecycle; store: Store };
+  }
 }
+
+/** The app `build()` returns: a Fastify instance with the cobrowse plugin registered. */
+export type CobrowseServer = FastifyInstance;
+
+/** What the cobrowse plugin needs besides the Fastify instance it is registered on. */
+export type CobrowsePluginOptions = Pick<BuildOptions, 'config' | 'store' | 'staticDir' | 'now'>;
 
 /**
  * The agent console runs only its own scripts. The mirrored page inherits this
@@ -91,7 +101,7 @@ async function openStore(config: ServerConfig): Promise<Store> {
   return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
 }
 
-/** Build the Fastify app with every plugin registered. */
+/** Build the Fastify app with the cobrowse plugin registered. */
 export async function build(options: BuildOptions): Promise<CobrowseServer> {
   const { config } = options;
   const app = Fastify({
@@ -107,6 +117,25 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 64 * 1024,
   });
+  await app.register(cobrowsePlugin, {
+    config,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return app;
+}
+
+/**
+ * The whole signaling server as one Fastify plugin: REST API, WebSocket
+ * signaling, audit store, metrics, sign-in, the demo and the browser bundles.
+ * Wrapped with fastify-plugin so its decorations (`cobrowse`, `request.agent`)
+ * and hooks reach the instance it is registered on.
+ */
+export const cobrowsePlugin = fastifyPlugin(registerCobrowse, { name: 'cobrowse', fastify: '5.x' });
+
+async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOptions): Promise<void> {
+  const { config } = options;
   const store = options.store ?? (await openStore(config));
   const metrics = createMetrics();
   const webhook = config.webhook
@@ -213,5 +242,4 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
     await shared.close();
     if (!options.store) await store.close();
   });
-  return app as unknown as CobrowseServer;
 }

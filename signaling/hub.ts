@@ -9,7 +9,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import * as z from 'zod';
 import { ERROR_CODES, closeCodeFor, type ErrorCode } from '../shared/errors.js';
-import { auditablePageUrl, auditableText } from '../shared/page-privacy.js';
 import {
   AUDIT_KIND_ROLES,
   PROTOCOL_VERSION,
@@ -27,36 +26,22 @@ import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type SessionRecord } from './store.js';
 import { LiveSessions, otherRole } from './live-sessions.js';
 import type { SessionBus } from './session-bus.js';
-import { answerOversizeWithOwnCode, END_REASONS_BY_ROLE } from './socket-rules.js';
+import { answerOversizeWithOwnCode, auditableEvent, END_REASONS_BY_ROLE } from './socket-rules.js';
 import { iceServersFor } from './turn.js';
-import { checkJoinTicket, JOIN_TICKET_PREFIX, ticketBelongsTo, type AgentIdentity } from './agent-auth.js';
+import { JOIN_TICKET_PREFIX, type AgentIdentity } from './agent-auth.js';
+import {
+  newConnection,
+  sessionOf,
+  stopAuthTimer,
+  takeRateToken,
+  type Authenticated,
+  type Connection,
+} from './hub-connection.js';
+import { sessionFromTicket } from './join-tickets.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
 // small; the server explains invalid messages to clients in English.
 z.config(z.locales.en());
-
-interface Connection {
-  /** Names this socket as a presence holder (with the instance id). */
-  id: string;
-  socket: WebSocket;
-  ip: string;
-  /** The agent signed in to the console that opened this socket (cookie checked at the upgrade), or null. */
-  agent: AgentIdentity | null;
-  openedAt: number;
-  role: Role | null;
-  sessionId: string | null;
-  lastMessageAt: number;
-  awaitingPong: boolean;
-  tokens: number;
-  tokensAt: number;
-  badMessages: number;
-  authTimer: NodeJS.Timeout | null;
-  closed: boolean;
-  /** Messages of one socket are handled in order, each after the store answered for the one before. */
-  queue: Promise<void>;
-  /** This socket's place in the count of sockets per address over all instances (settled once counted). */
-  counted: Promise<unknown> | null;
-}
 
 export interface HubOptions {
   config: ServerConfig;
@@ -66,11 +51,6 @@ export interface HubOptions {
   metrics: ServerMetrics;
   log: FastifyBaseLogger;
   now?: () => number;
-}
-
-/** Keep origin and masked path only: the audit record never holds query strings, fragments or numbers from the page. */
-export function auditableUrl(raw: string): string | null {
-  return auditablePageUrl(raw);
 }
 
 export class SignalingHub {
@@ -122,24 +102,14 @@ export class SignalingHub {
   accept(socket: WebSocket, ip: string, origin: string | undefined, agent: AgentIdentity | null = null): void {
     const now = this.now();
     this.nextConnectionId += 1;
-    const connection: Connection = {
-      id: String(this.nextConnectionId),
+    const connection = newConnection(
+      String(this.nextConnectionId),
       socket,
       ip,
       agent,
-      openedAt: now,
-      role: null,
-      sessionId: null,
-      lastMessageAt: now,
-      awaitingPong: false,
-      tokens: this.config.limits.rateBurst,
-      tokensAt: now,
-      badMessages: 0,
-      authTimer: null,
-      closed: false,
-      queue: Promise.resolve(),
-      counted: null,
-    };
+      now,
+      this.config.limits.rateBurst,
+    );
     socket.on('close', () => this.forget(connection));
     answerOversizeWithOwnCode(socket, () => this.oversizeMessage(connection));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
@@ -162,7 +132,10 @@ export class SignalingHub {
     connection.counted = counted.catch((err: unknown) =>
       this.log.warn({ err }, 'could not count connections in redis'),
     );
-    connection.authTimer = setTimeout(() => this.refuse(connection, 'AUTH_TIMEOUT'), this.config.limits.authTimeoutMs);
+    connection.auth = {
+      stage: 'pending',
+      timer: setTimeout(() => this.refuse(connection, 'AUTH_TIMEOUT'), this.config.limits.authTimeoutMs),
+    };
     socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
     socket.on('pong', () => {
       connection.awaitingPong = false;
@@ -193,7 +166,7 @@ export class SignalingHub {
   private onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     if (connection.closed) return;
     connection.lastMessageAt = this.now();
-    if (!this.takeRateToken(connection)) {
+    if (!takeRateToken(connection, this.now(), this.config.limits)) {
       this.refuse(connection, 'RATE_LIMITED');
       return;
     }
@@ -213,7 +186,7 @@ export class SignalingHub {
       );
     } catch {
       // An unauthenticated socket has nothing to keep it open for.
-      if (connection.role === null) this.refuse(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
+      if (connection.auth.stage === 'pending') this.refuse(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
       else this.reject(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
       return;
     }
@@ -224,7 +197,7 @@ export class SignalingHub {
       const text = `Invalid message${where}: ${issue?.message ?? 'unknown problem'}.`;
       // Before authentication there is nothing to keep the socket for: a client
       // with a malformed hello must learn it for good instead of waiting.
-      if (connection.role === null) this.refuse(connection, 'BAD_MESSAGE', text);
+      if (connection.auth.stage === 'pending') this.refuse(connection, 'BAD_MESSAGE', text);
       else this.reject(connection, 'BAD_MESSAGE', text);
       return;
     }
@@ -236,13 +209,13 @@ export class SignalingHub {
     connection.queue = connection.queue
       .then(() => (connection.closed ? undefined : this.handle(connection, message)))
       .catch((err: unknown) => {
-        this.log.error({ err, sessionId: connection.sessionId }, 'message handling failed');
+        this.log.error({ err, sessionId: sessionOf(connection) }, 'message handling failed');
         this.reject(connection, 'INTERNAL');
       });
   }
 
   private async handle(connection: Connection, message: ClientMessage): Promise<void> {
-    if (connection.role === null) {
+    if (connection.auth.stage === 'pending') {
       if (message.t !== 'hello') {
         this.refuse(connection, 'UNAUTHORIZED', 'Send hello with your token first.');
         return;
@@ -250,7 +223,7 @@ export class SignalingHub {
       await this.authenticate(connection, message);
       return;
     }
-    await this.route(connection, message);
+    await this.route(connection, connection.auth, message);
   }
 
   private background(work: Promise<unknown>, sessionId: string | null): void {
@@ -301,10 +274,8 @@ export class SignalingHub {
       await this.bus.release(session.id, role, connection.id);
       return;
     }
-    if (connection.authTimer) clearTimeout(connection.authTimer);
-    connection.authTimer = null;
-    connection.role = role;
-    connection.sessionId = session.id;
+    stopAuthTimer(connection);
+    connection.auth = { stage: 'authenticated', role, sessionId: session.id };
     this.live.attach(session, role, connection, peerPresent);
     this.metrics.socketsOpen.inc({ role });
     this.send(connection, {
@@ -325,41 +296,27 @@ export class SignalingHub {
     this.log.info({ sessionId: session.id, role }, 'peer joined');
   }
 
-  /**
-   * A session opened from an agent's list: the ticket names the session and the
-   * agent, and only that agent's signed-in console may use it. Undefined after
-   * refusing (or for an unknown session).
-   */
+  /** A join ticket's session (with its agent's cookie), or undefined after refusing the socket. */
   private async fromJoinTicket(
     connection: Connection,
     ticket: string,
   ): Promise<{ session: SessionRecord; role: Role } | undefined> {
-    const checked = checkJoinTicket(this.config.agentAuth.secret, ticket, this.now());
-    if (!checked.ok) {
-      this.refuse(
-        connection,
-        'UNAUTHORIZED',
-        checked.reason === 'expired'
-          ? 'This join link has expired. Open the session from your list again.'
-          : 'This join link is not valid. Open the session from your list again.',
-      );
+    const found = await sessionFromTicket(
+      this.sessions,
+      this.config.agentAuth.secret,
+      ticket,
+      connection.agent,
+      this.now(),
+    );
+    if (!found.ok) {
+      this.refuse(connection, found.code, found.message);
       return undefined;
     }
-    if (!connection.agent) {
-      this.refuse(connection, 'SIGNED_OUT', 'You are signed out. Sign in again to join this session.');
-      return undefined;
-    }
-    if (!ticketBelongsTo(checked, connection.agent)) {
-      this.refuse(connection, 'FORBIDDEN', 'This join link belongs to another agent.');
-      return undefined;
-    }
-    const session = await this.sessions.get(checked.sessionId);
-    return session ? { session, role: 'agent' } : undefined;
+    return found.session ? { session: found.session, role: 'agent' } : undefined;
   }
 
-  private async route(connection: Connection, message: ClientMessage): Promise<void> {
-    const role = connection.role as Role;
-    const sessionId = connection.sessionId as string;
+  private async route(connection: Connection, auth: Authenticated, message: ClientMessage): Promise<void> {
+    const { role, sessionId } = auth;
     const session = await this.sessions.get(sessionId);
     if (connection.closed) return;
     if (!session || session.status === 'ended') {
@@ -385,7 +342,7 @@ export class SignalingHub {
         return;
       }
       case 'event':
-        await this.onPeerEvent(connection, session, message.event);
+        await this.onPeerEvent(connection, role, session, message.event);
         return;
       case 'end': {
         const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
@@ -401,23 +358,22 @@ export class SignalingHub {
     }
   }
 
-  private async onPeerEvent(connection: Connection, session: SessionRecord, event: PeerEvent): Promise<void> {
-    const role = connection.role as Role;
+  private async onPeerEvent(
+    connection: Connection,
+    role: Role,
+    session: SessionRecord,
+    event: PeerEvent,
+  ): Promise<void> {
     if (!AUDIT_KIND_ROLES[event.kind].includes(role)) {
       this.reject(connection, 'FORBIDDEN', `The ${role} may not report ${event.kind}.`);
       return;
     }
-    if (event.kind === 'page-visited') {
-      const url = auditableUrl(event.url);
-      if (!url) {
-        this.reject(connection, 'BAD_MESSAGE', 'page-visited needs an http(s) URL.');
-        return;
-      }
-      event = event.title === undefined ? { ...event, url } : { ...event, url, title: auditableText(event.title) };
-    } else if (event.kind === 'remote-action') {
-      // Second line behind the customer's own masking: the audit never keeps a number from the page.
-      event = { ...event, target: auditableText(event.target) };
+    const kept = auditableEvent(event);
+    if (!kept) {
+      this.reject(connection, 'BAD_MESSAGE', 'page-visited needs an http(s) URL.');
+      return;
     }
+    event = kept;
     const accepted = await this.sessions.recordPeerEvent(
       session.id,
       role,
@@ -453,16 +409,6 @@ export class SignalingHub {
     }
   }
 
-  private takeRateToken(connection: Connection): boolean {
-    const now = this.now();
-    const { ratePerSecond, rateBurst } = this.config.limits;
-    connection.tokens = Math.min(rateBurst, connection.tokens + ((now - connection.tokensAt) / 1000) * ratePerSecond);
-    connection.tokensAt = now;
-    if (connection.tokens < 1) return false;
-    connection.tokens -= 1;
-    return true;
-  }
-
   private oversizeMessage(connection: Connection): void {
     this.refuse(
       connection,
@@ -485,7 +431,8 @@ export class SignalingHub {
     if (connection.closed) return;
     this.send(connection, { t: 'error', code, message });
     this.metrics.socketsClosed.inc({ code });
-    this.log.info({ sessionId: connection.sessionId, role: connection.role, code }, 'socket refused');
+    const role = connection.auth.stage === 'authenticated' ? connection.auth.role : null;
+    this.log.info({ sessionId: sessionOf(connection), role, code }, 'socket refused');
     const reason = Buffer.from(message).byteLength <= 123 ? message : code;
     try {
       connection.socket.close(closeCodeFor(code), reason);
@@ -498,7 +445,7 @@ export class SignalingHub {
   private forget(connection: Connection): void {
     if (connection.closed) return;
     connection.closed = true;
-    if (connection.authTimer) clearTimeout(connection.authTimer);
+    stopAuthTimer(connection);
     if (this.connections.delete(connection)) {
       const count = (this.perIp.get(connection.ip) ?? 1) - 1;
       if (count <= 0) this.perIp.delete(connection.ip);
@@ -508,13 +455,12 @@ export class SignalingHub {
       const ip = connection.ip;
       this.background(
         connection.counted.then(() => this.bus.countConnections(ip, -1)),
-        connection.sessionId,
+        sessionOf(connection),
       );
     }
-    if (!connection.role || !connection.sessionId) return;
-    this.metrics.socketsOpen.dec({ role: connection.role });
-    const sessionId = connection.sessionId;
-    const role = connection.role;
+    if (connection.auth.stage !== 'authenticated') return;
+    const { role, sessionId } = connection.auth;
+    this.metrics.socketsOpen.dec({ role });
     const released = this.bus.release(sessionId, role, connection.id);
     const detached = this.live.detach(sessionId, role, connection);
     if (!detached) {
@@ -533,7 +479,7 @@ export class SignalingHub {
       sessionId,
     );
     this.live.deliver(sessionId, otherRole(role), { t: 'peer', role, present: false });
-    this.log.info({ sessionId: connection.sessionId, role: connection.role }, 'peer left');
+    this.log.info({ sessionId, role }, 'peer left');
   }
 
   private send(connection: Connection, message: ServerMessage): void {

@@ -1,9 +1,27 @@
 /**
- * Two rules of the signaling socket that are not about routing: which end
- * reasons each role may give, and the close code of an oversize frame.
+ * Rules of the signaling socket that are not about routing: which end
+ * reasons each role may give, what of a peer's event the audit may keep, and
+ * the close code of an oversize frame.
  */
 import type { WebSocket } from 'ws';
-import type { EndReason, Role } from '../shared/protocol.js';
+import { auditablePageUrl, auditableText } from '../shared/page-privacy.js';
+import type { EndReason, PeerEvent, Role } from '../shared/protocol.js';
+
+/**
+ * The event as the audit may keep it: a page as origin and masked path (no
+ * query string, fragment or number from the page), an action's target without
+ * numbers (second line behind the customer's own masking). Null for a page
+ * that is not an http(s) URL.
+ */
+export function auditableEvent(event: PeerEvent): PeerEvent | null {
+  if (event.kind === 'page-visited') {
+    const url = auditablePageUrl(event.url);
+    if (!url) return null;
+    return event.title === undefined ? { ...event, url } : { ...event, url, title: auditableText(event.title) };
+  }
+  if (event.kind === 'remote-action') return { ...event, target: auditableText(event.target) };
+  return event;
+}
 
 /**
  * What each side may give as its reason to end: only the customer declines,
