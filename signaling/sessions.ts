@@ -298,6 +298,7 @@ export class SessionLifecycle {
     const updated = await this.store.updateSession(sessionId, {
       agentName,
       agentBot: false,
+      controlGranted: false,
       agentTokenHash: hashToken(token),
     });
     if (!updated) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'No such session.' };

@@ -44,6 +44,8 @@ export class CustomerSession implements SessionHandle {
   #agentName: string;
   #overlay: GuidanceOverlay | null = null;
   #controlGranted = false;
+  /** The agent is (as far as this page knows) the automated one. */
+  #agentBot = false;
   #controlPending = false;
   #peerAttempt = 0;
   #peerRetry: ReturnType<typeof setTimeout> | null = null;
@@ -66,6 +68,7 @@ export class CustomerSession implements SessionHandle {
     // The loader checked the invite by hand; check it properly before using it.
     const invite = customerInvite.parse(options.invite);
     this.#agentName = invite.agentName ?? '';
+    this.#agentBot = invite.agentBot === true;
     this.#maskConfig = createMaskConfig({
       extraMaskSelectors: options.host.maskSelectors,
       extraBlockSelectors: options.host.blockSelectors,
@@ -86,7 +89,12 @@ export class CustomerSession implements SessionHandle {
         const handover = options.handover === true ? { handover: true as const } : {};
         this.#signaling.send({ t: 'event', event: { kind: 'consent-granted', ...handover } });
       }
-      options.host.onAgent?.({ name: welcome.agentName ?? '', bot: welcome.agentBot === true, tookOver: false });
+      // The invite (or the previous page) said the agent was automated and a person is there now: the
+      // hand-over happened while this page was away, and its 'agent' message never reached it.
+      const tookOver = this.#agentBot && welcome.agentBot !== true;
+      this.#agentBot = welcome.agentBot === true;
+      if (tookOver) this.#personTookOver();
+      options.host.onAgent?.({ name: welcome.agentName ?? '', bot: this.#agentBot, tookOver });
       consentRecorded = false;
       if (!this.#pageReported) {
         this.#pageReported = true;
@@ -123,7 +131,8 @@ export class CustomerSession implements SessionHandle {
     });
     this.#signaling.on('ended', (message) => this.#finish(message.reason));
     this.#signaling.on('agent', (message) => {
-      // A person took over from the automated agent: what the customer allowed the bot to do, the person must ask for again.
+      // Live: the bot's departure (peer message) closes its connection; only what it was allowed goes now.
+      this.#agentBot = message.agentBot;
       if (this.#controlGranted) this.#setControl(false, true);
       if (this.#announcer) this.#announcer.agentName = message.agentName;
       this.#agentName = message.agentName;
@@ -398,6 +407,17 @@ export class CustomerSession implements SessionHandle {
     if (!announce) return;
     this.#channel?.send({ t: granted ? 'control-grant' : 'control-revoke' });
     this.#signaling.send({ t: 'event', event: { kind: granted ? 'control-granted' : 'control-revoked' } });
+  }
+
+  /**
+   * A person took over from the automated agent while this page was away:
+   * what the customer allowed the bot to do, the person must ask for again,
+   * and a direct connection still open is the bot's (the person's is set up
+   * through signaling, after this welcome).
+   */
+  #personTookOver(): void {
+    this.#stopPeer();
+    if (this.#controlGranted) this.#setControl(false, true);
   }
 
   #stopPeer(): void {

@@ -119,6 +119,39 @@ describe('hand-over from an automated agent to a person', () => {
     expect(connected.at(-1)?.data).not.toHaveProperty('agentKind');
   });
 
+  it('a customer away during the hand-over learns of it on the next page: control given to the bot is taken back', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const { session, customer, bot } = await botSession(h, true);
+    const granted = bot.requestControl();
+    await customer.getByRole('button', { name: 'Allow control' }).click();
+    expect(await granted).toBe(true);
+    await expect.poll(() => customer.getByRole('button', { name: 'Take back control' }).count()).toBe(1);
+
+    // Between pages: the customer's tab is elsewhere while the person takes over, so the live notice is lost.
+    await customer.goto('about:blank');
+    await expect
+      .poll(async () =>
+        (await audit(h.server, session.sessionId)).some((e) => e.type === 'disconnected' && e.actor === 'customer'),
+      )
+      .toBe(true);
+    const res = await handOver(h.server, session.sessionId, 'Dana');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { agent: { link: string } };
+    await customer.goto(`${h.shop.url}/shipping`);
+    const person = await h.agentBrowser.newPage();
+    await person.goto(body.agent.link);
+    await expect.poll(() => agentStatus(person), { timeout: 15_000 }).toBe('Live');
+
+    // The next page learns from the server's welcome that a person is there now.
+    await expect.poll(() => indicator(customer)).toBe('Dana from support took over from the automated assistant');
+    expect(await customer.getByRole('button', { name: 'Take back control' }).count()).toBe(0);
+    const events = await audit(h.server, session.sessionId);
+    const handedOver = events.findIndex((e) => e.type === 'handed-over');
+    expect(handedOver).toBeGreaterThan(-1);
+    expect(events.slice(handedOver).some((e) => e.type === 'control-revoked' && e.actor === 'customer')).toBe(true);
+  });
+
   it('without the customer’s leave there is no hand-over: refused, and the bot stays', async () => {
     harness = await startHarness();
     const h = harness;
