@@ -12,6 +12,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { BROWSER_BUILD_OPTIONS } from './scripts/esbuild-aliases.mjs';
 import { browserBundleOptions } from './scripts/esbuild-browser-options.mjs';
 import { pixelCompareCommand } from './test/browser/plugins/pixel-compare.mjs';
+import { assetFixtures } from './test/browser/plugins/asset-fixtures.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
@@ -199,7 +200,7 @@ const serverState = { serverUrl: '' };
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  middleware: [apiProxy(serverState)],
+  middleware: [apiProxy(serverState), assetFixtures()],
   plugins: [
     cobrowseTestServer(serverState),
     screenshotCommand(),

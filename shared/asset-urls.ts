@@ -7,6 +7,14 @@
  * agent/mirror/assets.ts).
  */
 
+/**
+ * Fetched by a browser but never read for the agent: documents and captions
+ * (`<embed>`, `<object>`, `<track>`) would be fetched with the customer's
+ * cookies and sent unmasked, and the mirror shows embeds as inert boxes anyway.
+ * The mirror still treats them as fetched (a placeholder, never the page's URL).
+ */
+const NEVER_SENT = new Set(['embed', 'object', 'track']);
+
 /** Attributes whose URL is fetched on these elements (lower-case local names; `*` for any element). */
 const FETCHED: Readonly<Record<string, readonly string[]>> = {
   src: ['img', 'source', 'input', 'video', 'audio', 'track', 'embed'],
@@ -25,21 +33,33 @@ export function isFetchedUrlAttribute(tag: string, name: string): boolean {
   return tags !== undefined && tags.includes(tag.toLowerCase());
 }
 
+/** True when the customer may read the URL in attribute `name` of a `tag` element for the agent (an image, icon, sprite or poster). */
+export function isSentUrlAttribute(tag: string, name: string): boolean {
+  return !NEVER_SENT.has(tag.toLowerCase()) && isFetchedUrlAttribute(tag, name);
+}
+
 const CSS_URL = /url\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^)'"\s]*))\s*\)/gi;
-const CSS_IMPORT_STRING = /@import\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')/gi;
+/** An `@import` with its URL (a string or url()), removed before looking for asset URLs. */
+const CSS_IMPORT =
+  /@import\s+(?:url\(\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^)]*)\s*\)|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/gi;
 const IMAGE_SET_STRING = /image-set\(([^)]*)\)/gi;
 const QUOTED = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g;
 
-/** Every URL a CSS text refers to (url(), @import strings, image-set strings), unescaped as CSS reads them. */
+/**
+ * Every image or font URL a CSS text refers to (url(), image-set strings),
+ * unescaped as CSS reads them. `@import` strings are not: an imported sheet
+ * is a document of the customer's site (fetched with its cookies, not
+ * masked), and the capture sends its rules masked with the page's own.
+ */
 export function cssUrls(css: string): string[] {
-  if (!/url\(|@import|image-set/i.test(css)) return [];
+  if (!/url\(|image-set/i.test(css)) return [];
+  const text = /@import/i.test(css) ? css.replace(CSS_IMPORT, '') : css;
   const urls: string[] = [];
   const add = (raw: string | undefined): void => {
     if (raw !== undefined && raw !== '') urls.push(raw.replace(/\\([0-9a-fA-F]{1,6}\s?|[\s\S])/g, unescapeOne));
   };
-  for (const match of css.matchAll(CSS_URL)) add(match[1] ?? match[2] ?? match[3]);
-  for (const match of css.matchAll(CSS_IMPORT_STRING)) add(match[1] ?? match[2]);
-  for (const match of css.matchAll(IMAGE_SET_STRING)) {
+  for (const match of text.matchAll(CSS_URL)) add(match[1] ?? match[2] ?? match[3]);
+  for (const match of text.matchAll(IMAGE_SET_STRING)) {
     for (const quoted of (match[1] ?? '').matchAll(QUOTED)) add(quoted[1] ?? quoted[2]);
   }
   return urls;
@@ -68,4 +88,37 @@ const KEPT_TYPES =
 export function assetType(contentType: string | null | undefined): string {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return KEPT_TYPES.test(type) ? type : 'application/octet-stream';
+}
+
+/** Image and font types the mirror can show: the only ones the customer sends. */
+const SENT_TYPES =
+  /^(image\/(png|jpeg|gif|webp|avif|bmp|x-icon|vnd\.microsoft\.icon|svg\+xml)|font\/(woff2?|ttf|otf|collection|sfnt)|application\/(font-woff2?|x-font-ttf|x-font-otf|x-font-woff|vnd\.ms-fontobject))$/;
+
+/** Font files by their first four bytes, for servers that send fonts as octet-stream (or with no type). */
+const FONT_MAGIC: readonly (readonly [string, readonly number[]])[] = [
+  ['font/woff', [0x77, 0x4f, 0x46, 0x46]], // wOFF
+  ['font/woff2', [0x77, 0x4f, 0x46, 0x32]], // wOF2
+  ['font/otf', [0x4f, 0x54, 0x54, 0x4f]], // OTTO
+  ['font/ttf', [0x00, 0x01, 0x00, 0x00]],
+];
+
+/**
+ * The type the customer sends an asset under, or null when it must not be
+ * sent: only images and fonts the mirror can use. A document, a stylesheet,
+ * a script, media or bytes of no known type are refused, except a font
+ * referenced from CSS (`fromCss`) whose server labels it octet-stream or not
+ * at all, recognised by its magic bytes.
+ */
+export function sentAssetType(
+  contentType: string | null | undefined,
+  bytes: Uint8Array,
+  fromCss: boolean,
+): string | null {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (SENT_TYPES.test(type)) return type;
+  if (!fromCss || (type !== '' && type !== 'application/octet-stream')) return null;
+  for (const [fontType, magic] of FONT_MAGIC) {
+    if (magic.every((byte, i) => bytes[i] === byte)) return fontType;
+  }
+  return null;
 }

@@ -21,7 +21,7 @@
  */
 import type { AssetPolicy, ChannelMessage, DomFrame, SerializedNode } from '../../shared/protocol.js';
 import { MAX_ASSET_BYTES } from '../../shared/protocol.js';
-import { assetKey, assetType, cssUrls, isFetchedUrlAttribute } from '../../shared/asset-urls.js';
+import { assetKey, cssUrls, isSentUrlAttribute, sentAssetType } from '../../shared/asset-urls.js';
 import { srcsetCandidates } from '../../shared/srcset.js';
 import type { MaskDecision } from './mask.js';
 import { getAttr, localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
@@ -38,6 +38,8 @@ export interface AssetOptions {
   policy?: AssetPolicy;
   /** Bytes of asset data sent per capture at most (default 32 MB). */
   budgetBytes?: number;
+  /** How long one asset may take to fetch and read before it is given up (default 20 s). */
+  timeoutMs?: number;
 }
 
 export interface AssetSenderHooks {
@@ -73,6 +75,7 @@ export const ASSET_CHUNK_BYTES = 16 * 1024;
 const LOW_WATER_BYTES = 64 * 1024;
 const DEFAULT_BUDGET_BYTES = 32 * 1024 * 1024;
 const PARALLEL_FETCHES = 4;
+const DEFAULT_TIMEOUT_MS = 20_000;
 const PUMP_RETRY_MS = 16;
 /** What maskUrl puts in place of masked digits: such a URL names nothing that exists. */
 const MASK_CHARACTER = '\u2022';
@@ -82,7 +85,10 @@ export class AssetSender {
   readonly #hooks: AssetSenderHooks;
   readonly #policy: AssetPolicy;
   readonly #budget: number;
+  readonly #timeoutMs: number;
   readonly #seen = new Set<string>();
+  /** URLs referenced from CSS (a font there may come as octet-stream). */
+  readonly #fromCss = new Set<string>();
   readonly #sentHashes = new Set<string>();
   readonly #fetchQueue: string[] = [];
   readonly #outbox: AssetMessage[] = [];
@@ -98,6 +104,8 @@ export class AssetSender {
     this.#policy = options.policy ?? 'channel';
     const budget = options.budgetBytes;
     this.#budget = typeof budget === 'number' && Number.isFinite(budget) && budget >= 0 ? budget : DEFAULT_BUDGET_BYTES;
+    const timeout = options.timeoutMs;
+    this.#timeoutMs = typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
     this.#abort = typeof AbortController === 'function' ? new AbortController() : null;
   }
 
@@ -168,7 +176,7 @@ export class AssetSender {
       if (value === null || value === undefined) continue;
       const lower = name.toLowerCase();
       if (lower === 'style') this.#css(value);
-      else if (!isFetchedUrlAttribute(localName, lower)) continue;
+      else if (!isSentUrlAttribute(localName, lower)) continue;
       else if (localName === 'link' && !isAssetLink(el)) continue;
       else if (lower === 'srcset' || lower === 'imagesrcset') {
         for (const candidate of srcsetCandidates(value)) this.#url(candidate.url);
@@ -184,11 +192,13 @@ export class AssetSender {
   }
 
   #css(css: string): void {
-    for (const url of cssUrls(css)) this.#url(url);
+    for (const url of cssUrls(css)) this.#url(url, true);
   }
 
-  #url(raw: string): void {
+  /** `fromCss`: referenced from CSS, where a font may come as octet-stream. */
+  #url(raw: string, fromCss = false): void {
     const key = assetKey(raw.trim());
+    if (fromCss && key !== '' && key.length <= MAX_URL_LENGTH) this.#fromCss.add(key);
     if (key === '' || key.length > MAX_URL_LENGTH || this.#seen.has(key)) return;
     const lower = key.slice(0, 5).toLowerCase();
     // data: URLs travel inline already; anything but http(s) and blob: is not an asset.
@@ -269,14 +279,23 @@ export class AssetSender {
       cache: 'force-cache',
       referrerPolicy: 'same-origin',
     };
-    if (this.#abort !== null) init.signal = this.#abort.signal;
+    init.signal = this.#signal();
     const response = await pristine.fetch.call(globalThis, url, init);
     if (!response.ok) return null;
     const declared = Number(response.headers.get('content-length') ?? '');
     if (Number.isFinite(declared) && declared > MAX_ASSET_BYTES) return null;
-    const data = new Uint8Array(await response.arrayBuffer());
-    if (data.byteLength === 0 || data.byteLength > MAX_ASSET_BYTES) return null;
-    return { data, type: assetType(response.headers.get('content-type')) };
+    const data = await readAtMost(response, MAX_ASSET_BYTES);
+    if (data === null || data.byteLength === 0) return null;
+    const type = sentAssetType(response.headers.get('content-type'), data, this.#fromCss.has(url));
+    return type === null ? null : { data, type };
+  }
+
+  /** Aborts the fetch (and the read of its body) when the capture stops or the asset takes too long. */
+  #signal(): AbortSignal | undefined {
+    const timeout = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(this.#timeoutMs) : undefined;
+    if (this.#abort === null) return timeout;
+    if (timeout === undefined || typeof AbortSignal.any !== 'function') return this.#abort.signal;
+    return AbortSignal.any([this.#abort.signal, timeout]);
   }
 
   #unavailable(url: string, direct: boolean): void {
@@ -307,6 +326,40 @@ export class AssetSender {
     }
     if (this.#outbox.length > 0) this.#pumpTimer = win.setTimeout(() => this.#pump(), PUMP_RETRY_MS);
   }
+}
+
+/**
+ * The body, read chunk by chunk and given up past `max` bytes: a response
+ * with no Content-Length may never end (an MJPEG camera) and arrayBuffer()
+ * would hold all of it.
+ */
+async function readAtMost(response: Response, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.byteLength;
+      if (length > max) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const data = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return data;
 }
 
 /** A <link> whose href is an asset (an icon or a preloaded image or font), not a stylesheet or a page. */

@@ -1,0 +1,160 @@
+/**
+ * What the customer's browser must never read for the agent, whatever the
+ * page refers to: documents and captions (embed, object, track, @import), any
+ * response that is not an image or a font the mirror can use (a font served
+ * as octet-stream is recognised by its magic bytes, only when CSS refers to
+ * it), and a body that never ends or never starts. The responses come from a
+ * test middleware (test/browser/plugins/asset-fixtures.mjs); every secret
+ * body holds SECRET, looked for in every byte the pipeline put on the wire.
+ */
+import { expect } from '@open-wc/testing';
+import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
+import type { ChannelMessage } from '../../shared/protocol.js';
+import { AssetSender } from '../../client/capture/assets.js';
+
+type AssetFrame = Extract<ChannelMessage, { t: 'asset' }>;
+
+const FIXTURES = '/__asset-fixtures';
+const SECRET = 'ACCOUNT-SECRET-4711';
+
+const PAGE = `<!doctype html><html lang="en"><head><title>Statements</title><style>
+  @import "${FIXTURES}/imported.css";
+  @font-face { font-family: Brand; src: url("${FIXTURES}/font.bin") format("woff2"); }
+  .a { background-image: url("${FIXTURES}/secret.bin"); }
+  .b { background-image: url("${FIXTURES}/untyped.bin"); }
+</style></head><body>
+<embed id="embed" src="${FIXTURES}/statement.pdf" type="application/pdf" width="40" height="40">
+<object id="object" data="${FIXTURES}/summary.html" width="40" height="40"></object>
+<video id="video" width="40" height="30"><track kind="captions" src="${FIXTURES}/captions.vtt" default></video>
+<img id="page-as-image" src="${FIXTURES}/page-as-image.png" alt="">
+<img id="font-as-image" src="${FIXTURES}/font.bin" alt="">
+<div class="a">a</div><div class="b" style="font-family: Brand">b</div>
+</body></html>`;
+
+/** Every decoded message as text, binary fields as Latin-1: SECRET is ASCII, so it shows wherever it went. */
+function channelText(pipeline: Pipeline): string {
+  return pipeline.decoded
+    .map((message) =>
+      JSON.stringify(message, (_key, value: unknown) =>
+        value instanceof Uint8Array ? String.fromCharCode(...value) : value,
+      ),
+    )
+    .join('\n');
+}
+
+function answers(pipeline: Pipeline): Map<string, AssetFrame> {
+  const frames = pipeline.decoded.filter((message): message is AssetFrame => message.t === 'asset');
+  return new Map(frames.map((frame) => [frame.url.slice(frame.url.indexOf(FIXTURES) + FIXTURES.length + 1), frame]));
+}
+
+async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2_000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+describe('assets: what the customer never sends', function () {
+  this.timeout(60_000);
+  let pipeline: Pipeline | null = null;
+  afterEach(() => {
+    pipeline?.dispose();
+    pipeline = null;
+  });
+
+  it('sends no document, caption, imported sheet or untyped bytes; a font served as octet-stream goes as a font', async () => {
+    const customer = await loadCustomerPage(PAGE);
+    pipeline = new Pipeline(customer);
+    await pipeline.start();
+    const byName = answers(pipeline);
+    // Documents and captions are not even asked for.
+    for (const name of ['statement.pdf', 'summary.html', 'captions.vtt', 'imported.css']) {
+      expect(byName.has(name), `${name} is not an asset`).to.equal(false);
+    }
+    // Fetched by an image or CSS, but not an image or a font: refused.
+    for (const name of ['page-as-image.png', 'secret.bin', 'untyped.bin', 'font.bin']) {
+      if (name === 'font.bin') continue;
+      expect(byName.get(name)?.h, name).to.equal(null);
+    }
+    const font = byName.get('font.bin');
+    expect(font?.h, 'the woff2 font referenced from CSS').to.be.a('string');
+    expect(font?.type).to.equal('font/woff2');
+    expect(channelText(pipeline), 'a secret body went over the channel').to.not.contain(SECRET);
+    // The customer's browser did not fetch the documents for the agent: each was fetched once at most (by the page).
+    const fetched = customer.win.performance
+      .getEntriesByType('resource')
+      .filter((entry) => /statement|summary|captions|imported/.test(entry.name))
+      .map((entry) => (entry as PerformanceResourceTiming).initiatorType);
+    expect(
+      fetched.filter((initiator) => initiator === 'fetch'),
+      fetched.join(),
+    ).to.deep.equal([]);
+  });
+
+  it('control: the oracle sees a secret when it is on the wire', async () => {
+    const customer = await loadCustomerPage(`<!doctype html><title>x</title><p>${SECRET}</p>`);
+    pipeline = new Pipeline(customer);
+    await pipeline.start();
+    expect(channelText(pipeline)).to.contain(SECRET);
+  });
+});
+
+describe('assets: bodies that never end or never start', function () {
+  this.timeout(60_000);
+
+  function sender(options: ConstructorParameters<typeof AssetSender>[1]): {
+    sender: AssetSender;
+    sent: ChannelMessage[];
+  } {
+    const sent: ChannelMessage[] = [];
+    const img = document.createElement('img');
+    const assetSender = new AssetSender(
+      {
+        window,
+        run: () => ({ ids: { nodeOf: (id) => (id > 0 ? img : undefined) }, serializer: { decisionOf: () => 'clear' } }),
+        send: (message) => {
+          sent.push(message);
+          return true;
+        },
+        backlog: () => 0,
+        errors: { caught: () => undefined },
+      },
+      options,
+    );
+    return { sender: assetSender, sent };
+  }
+
+  it('gives up an endless stream past the per-asset maximum, and a stalled one at its timeout; other assets still go', async () => {
+    const { sender: assetSender, sent } = sender({ timeoutMs: 1_500 });
+    const adds = [
+      // Four endless streams and a stalled one would take every parallel fetch.
+      ...[1, 2, 3, 4].map((n) => ({
+        k: 'el' as const,
+        id: n,
+        p: 0,
+        tag: 'img',
+        a: { src: `${location.origin}${FIXTURES}/endless.mjpg?${n}` },
+      })),
+      { k: 'el' as const, id: 5, p: 0, tag: 'img', a: { src: `${location.origin}${FIXTURES}/stalled.png` } },
+      {
+        k: 'el' as const,
+        id: 6,
+        p: 0,
+        tag: 'img',
+        a: { src: `${location.origin}/test/browser/pages/assets/photo.png` },
+      },
+    ];
+    assetSender.noteFrame({ t: 'mutations', seq: 1, removes: [], adds, attrs: [], texts: [] });
+    await waitUntil(() => assetSender.stats.pending === 0, 'every asset answered');
+    const byName = new Map(
+      sent
+        .filter((message): message is AssetFrame => message.t === 'asset')
+        .map((frame) => [frame.url.split('/').pop(), frame]),
+    );
+    for (const n of [1, 2, 3, 4]) expect(byName.get(`endless.mjpg?${n}`)?.h, `stream ${n}`).to.equal(null);
+    expect(byName.get('stalled.png')?.h).to.equal(null);
+    expect(byName.get('photo.png')?.h).to.be.a('string');
+    assetSender.stop();
+  });
+});
