@@ -159,6 +159,7 @@ export class CobrowseSession extends LitElement {
     resume: () => this.resume(),
     end: () => this.end(),
     requestUpdate: () => this.requestUpdate(),
+    showHidden: () => this.#session?.showHiddenAreas(),
   };
 
   override connectedCallback(): void {
@@ -461,6 +462,11 @@ export class CobrowseSession extends LitElement {
         this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
       onAgent: (agent) => this.#onAgent(agent),
+      hiddenLabel: () => {
+        const c = this.#words.catalog;
+        if (!c) return '';
+        return c.hiddenFrom(this._agentBot ? c.botName(this._agentName) : this._agentName);
+      },
       onCaptureFailed: (reason) => {
         this._captureProblem = reason;
         const message = this.#words.catalog?.couldNotShare(this._agentName, reason) ?? reason;

@@ -40,6 +40,8 @@ export interface SessionHost {
   onControl(granted: boolean): void;
   /** Who the agent is (from the server's welcome), and when a person takes over from an automated agent. */
   onAgent?(agent: { name: string; bot: boolean; tookOver: boolean }): void;
+  /** The label of an outlined hidden area, in the customer's language ("Hidden from Dana"). */
+  hiddenLabel?(): string;
   /** Capture failed: the agent was told; tell the customer their page is not being shared. */
   onCaptureFailed?(reason: string): void;
   /** The element that holds our UI; it and everything inside are never captured. */
@@ -63,6 +65,8 @@ export interface SessionHandle {
   pause(): void;
   /** Capture again, starting with a fresh snapshot. */
   resume(): void;
+  /** Outline the masked fields and blocked regions on the customer's page for a few seconds. */
+  showHiddenAreas(): void;
 }
 
 /**

@@ -35,6 +35,8 @@ export const catalog: Catalog = {
   move: 'نقل مؤشر المشاركة (مفاتيح الأسهم)',
   collapse: 'تصغير',
   expand: 'إظهار عناصر التحكم في المشاركة',
+  hiddenFrom: (a) => `مخفي عن ${a || 'الدعم'}`,
+  showHidden: 'إظهار ما هو مخفي',
   pause: 'إيقاف مؤقت',
   resume: 'استئناف',
   end: 'إنهاء المشاركة',

@@ -49,6 +49,9 @@ export interface Catalog {
   controlling(agent: string): string;
   sharingWith(agent: string): string;
   takeBack: string;
+  /** The label on an outlined area the agent cannot see, and the indicator button that shows them. */
+  hiddenFrom(agent: string): string;
+  showHidden: string;
   /** The indicator's handle: drag it, or focus it and use the arrow keys. */
   move: string;
   /** Collapse the indicator to a small badge, and open it again. */

@@ -36,6 +36,8 @@ export const catalog: Catalog = {
   move: 'Anzeige verschieben (Pfeiltasten)',
   collapse: 'Minimieren',
   expand: 'Freigabe-Steuerung anzeigen',
+  hiddenFrom: (a) => `Verborgen vor ${a || 'dem Support'}`,
+  showHidden: 'Zeigen, was verborgen ist',
   pause: 'Pause',
   resume: 'Fortsetzen',
   end: 'Beenden',

@@ -35,6 +35,8 @@ export const en: Catalog = {
   move: 'Move the sharing indicator (arrow keys)',
   collapse: 'Minimise',
   expand: 'Show sharing controls',
+  hiddenFrom: (a) => `Hidden from ${a || 'support'}`,
+  showHidden: 'Show what is hidden',
   pause: 'Pause',
   resume: 'Resume',
   end: 'End sharing',

@@ -38,6 +38,8 @@ export const catalog: Catalog = {
   move: 'Mover el indicador (teclas de flecha)',
   collapse: 'Minimizar',
   expand: 'Mostrar los controles de uso compartido',
+  hiddenFrom: (a) => `Oculto para ${a || 'soporte'}`,
+  showHidden: 'Mostrar lo que está oculto',
   pause: 'Pausar',
   resume: 'Reanudar',
   end: 'Dejar de compartir',

@@ -36,6 +36,8 @@ export const catalog: Catalog = {
   move: 'Déplacer l’indicateur (touches fléchées)',
   collapse: 'Réduire',
   expand: 'Afficher les commandes de partage',
+  hiddenFrom: (a) => `Masqué pour ${a || 'le support'}`,
+  showHidden: 'Montrer ce qui est masqué',
   pause: 'Pause',
   resume: 'Reprendre',
   end: 'Arrêter',

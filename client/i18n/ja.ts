@@ -37,6 +37,8 @@ export const catalog: Catalog = {
   move: '共有インジケーターを移動（矢印キー）',
   collapse: '最小化',
   expand: '共有の操作を表示',
+  hiddenFrom: (a) => `${a ? `${a}さん` : 'サポート'}には非表示`,
+  showHidden: '非表示の部分を表示',
   pause: '一時停止',
   resume: '再開',
   end: '共有を終了',

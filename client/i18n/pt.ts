@@ -37,6 +37,8 @@ export const catalog: Catalog = {
   move: 'Mover o indicador (teclas de seta)',
   collapse: 'Minimizar',
   expand: 'Mostrar os controles de compartilhamento',
+  hiddenFrom: (a) => `Oculto para ${a || 'o suporte'}`,
+  showHidden: 'Mostrar o que está oculto',
   pause: 'Pausar',
   resume: 'Retomar',
   end: 'Parar',

@@ -21,6 +21,7 @@ import { assetOptionsFrom } from '../capture/assets.js';
 import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { GuidanceOverlay } from './guidance-overlay.js';
+import { HiddenAreas } from './hidden-areas.js';
 import { applyRemoteAction } from './remote-actions.js';
 import { RemoteInput } from './remote-input.js';
 
@@ -40,6 +41,8 @@ export class CustomerSession implements SessionHandle {
   #capture: CaptureEngine | null = null;
   #paused = false;
   #announcer: GuidanceAnnouncer | null = null;
+  /** Outlines of what the agent cannot see, on the customer's own page. */
+  #hiddenAreas: HiddenAreas | null = null;
   /** Who guides: the invite's agent, until a person takes over from an automated one. */
   #agentName: string;
   #overlay: GuidanceOverlay | null = null;
@@ -167,6 +170,16 @@ export class CustomerSession implements SessionHandle {
     this.#finish(reason);
   }
 
+  /** Outline the masked fields and blocked regions on the customer's page for a few seconds. */
+  showHiddenAreas(): void {
+    if (this.#state === 'ended') return;
+    const host = this.#options.host;
+    this.#hiddenAreas ??= new HiddenAreas(host.overlayContainer, this.#window, this.#maskConfig, () =>
+      host.hiddenLabel ? host.hiddenLabel() : `Hidden from ${this.#agentName || 'support'}`,
+    );
+    this.#hiddenAreas.show();
+  }
+
   revokeControl(): void {
     if (!this.#controlGranted) return;
     this.#setControl(false, true);
@@ -280,6 +293,9 @@ export class CustomerSession implements SessionHandle {
     const container = this.#options.host.overlayContainer.parentNode;
     if (container && !this.#announcer)
       this.#announcer = new GuidanceAnnouncer(container, container.ownerDocument ?? document, this.#agentName);
+    const first = this.#hiddenAreas === null;
+    // Shown briefly when sharing starts (not again on every page of the site, nor on a reconnect).
+    if (first && !this.#options.resumed) this.showHiddenAreas();
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted) channel.send({ t: 'control-grant' });
@@ -440,6 +456,8 @@ export class CustomerSession implements SessionHandle {
     this.#overlay = null;
     this.#announcer?.destroy();
     this.#announcer = null;
+    this.#hiddenAreas?.destroy();
+    this.#hiddenAreas = null;
     this.#controlGranted = false;
     this.#window.removeEventListener('pagehide', this.#onPageHide);
     this.#window.removeEventListener('input', this.#onInput, true);

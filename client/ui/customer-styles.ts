@@ -167,7 +167,8 @@ export function customerStyles({ css }: LitApi): CSSResult {
     touch-action: none;
   }
   .indicator .collapse,
-  .indicator .expand {
+  .indicator .expand,
+  .indicator .hidden-areas {
     background: transparent;
     border-color: #4b5563;
     color: #f9fafb;
@@ -263,6 +264,7 @@ export function customerStyles({ css }: LitApi): CSSResult {
     }
     /* While the agent has control, Take back control and End are what matters. */
     .indicator.control .pause,
+    .indicator.control .hidden-areas,
     .indicator.control .collapse {
       display: none;
     }

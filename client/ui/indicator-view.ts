@@ -43,6 +43,9 @@ export function indicatorView(lit: LitApi, icon: (path: SVGTemplateResult) => Te
   const ICON_PLAY = icon(svg`<path d="M8 5l11 7-11 7z"/>`);
   const ICON_COLLAPSE = icon(svg`<path d="M6 9l6 6 6-6"/>`);
   const ICON_EXPAND = icon(svg`<path d="M6 15l6-6 6 6"/>`);
+  const ICON_HIDDEN = icon(
+    svg`<path d="M3 3l18 18"/><path d="M10.6 6.1A9.8 9.8 0 0 1 12 6c6.5 0 10 6 10 6a17 17 0 0 1-3.2 3.9M6.6 6.6C3.8 8.4 2 12 2 12s3.5 6 10 6a9.6 9.6 0 0 0 5.4-1.6"/><path d="M9.9 9.9a3 3 0 0 0 4.2 4.2"/>`,
+  );
   const ICON_END = icon(svg`<rect x="7" y="7" width="10" height="10" rx="1"/>`);
 
   const placement = loadPlacement();
@@ -156,6 +159,7 @@ export function indicatorView(lit: LitApi, icon: (path: SVGTemplateResult) => Te
                   : html`<button type="button" class="pause" @click=${act.pause}>${ICON_PAUSE}<span class="wide">${c.pause}</span></button>`
                 : nothing
             }
+            ${m.view === 'live' && !m.paused ? html`<button type="button" class="icon hidden-areas" aria-label=${c.showHidden} title=${c.showHidden} @click=${act.showHidden}>${ICON_HIDDEN}</button>` : nothing}
             <button type="button" class="danger" part="primary-button" @click=${act.end}>${c.end}</button>
             <button type="button" class="icon collapse" aria-label=${c.collapse} title=${c.collapse} aria-expanded="true" @click=${() => setCollapsed(true, act, root)}>${ICON_COLLAPSE}</button>`
       }

@@ -50,6 +50,8 @@ export interface CustomerViewActions {
   pause(): void;
   resume(): void;
   end(): void;
+  /** Outline on the page what the agent cannot see. */
+  showHidden(): void;
   /** Render again (the view changed state of its own, e.g. the indicator moved). */
   requestUpdate(): void;
 }
