@@ -159,7 +159,13 @@ describe('customer live session', () => {
     const names = [...shadow(element).querySelectorAll('button')].map(
       (b) => b.textContent?.trim() || b.getAttribute('aria-label'),
     );
-    expect(names).to.deep.equal(['Move the sharing indicator (arrow keys)', 'Pause', 'End sharing', 'Minimise']);
+    expect(names).to.deep.equal([
+      'Move the sharing indicator (arrow keys)',
+      'Pause',
+      'Show what is hidden',
+      'End sharing',
+      'Minimise',
+    ]);
     // Control is really gone: an action now is refused.
     const nameId = nodeIdOf(agent.received, 'name');
     agent.received.length = 0;
