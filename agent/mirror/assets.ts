@@ -27,8 +27,16 @@ const PLACEHOLDER_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAE
 export const PLACEHOLDER_MARK = '#cobrowse-asset-';
 const PLACEHOLDER_PATTERN =
   /data:image\/gif;base64,R0lGODlhAQABAIAAAAAAAP\/\/\/yH5BAEAAAAALAAAAAABAAEAAAIBRAA7#cobrowse-asset-(\d+)/g;
-/** Asset bytes kept for one session at most; past it new assets are not kept (their placeholders stay). */
-const MAX_STORED_BYTES = 128 * 1024 * 1024;
+/**
+ * Asset bytes kept for one session at most, counting assets still arriving
+ * at their declared size from their first chunk; past it new assets are not
+ * kept (their placeholders stay).
+ */
+export const MAX_STORED_BYTES = 128 * 1024 * 1024;
+/** Assets arriving at once at most: an honest customer sends one asset's chunks at a time. */
+export const MAX_INCOMING_ASSETS = 4;
+/** Partial (or unannounced) asset data with no new chunk for this long is dropped. */
+export const INCOMING_TIMEOUT_MS = 30_000;
 
 /** Extra policy for mirror documents under the 'channel' policy: nothing fetched from any site. */
 export const CHANNEL_ONLY_CSP =
@@ -43,6 +51,13 @@ interface Incoming {
   size: number;
   received: number;
   chunks: Uint8Array[];
+  /** When its last chunk came (the store's clock). */
+  lastAt: number;
+}
+
+export interface AssetStoreOptions {
+  /** Milliseconds, for the timeout of partial data (default performance.now). */
+  now?: () => number;
 }
 
 export interface AssetStoreStats {
@@ -51,7 +66,7 @@ export interface AssetStoreStats {
   bytes: number;
   /** Placeholders handed out (URLs asked for before their asset arrived). */
   placeholders: number;
-  /** Asset-data messages that did not fit (out of order, over the limit). */
+  /** Asset-data messages that did not fit (out of order, over the limit, too many at once, timed out). */
   dropped: number;
   /** Arrived assets are about to be put in place of their placeholders. */
   rebindDue: boolean;
@@ -69,15 +84,23 @@ export class AssetStore {
   readonly #holders = new Set<Element>();
   #cssPending = false;
   #stored = 0;
+  /** Declared sizes of the assets in #incoming. */
+  #reserved = 0;
   #dropped = 0;
+  readonly #now: () => number;
   readonly #schedule: (rebind: () => void) => void;
   #rebindDue = false;
   readonly #roots: () => Iterable<Document | ShadowRoot>;
 
   /** `schedule` runs the rebinding once per animation frame; `roots` lists the mirror's documents and shadow roots. */
-  constructor(schedule: (rebind: () => void) => void, roots: () => Iterable<Document | ShadowRoot>) {
+  constructor(
+    schedule: (rebind: () => void) => void,
+    roots: () => Iterable<Document | ShadowRoot>,
+    options: AssetStoreOptions = {},
+  ) {
     this.#schedule = schedule;
     this.#roots = roots;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get policy(): AssetPolicy {
@@ -137,27 +160,51 @@ export class AssetStore {
   /** A piece of an asset's bytes; pieces of one asset come in order. */
   applyData(frame: AssetDataFrame): void {
     if (this.#blobs.has(frame.h)) return;
+    const now = this.#now();
     let incoming = this.#incoming.get(frame.h);
     if (frame.at === 0) {
-      if (this.#stored + frame.size > MAX_STORED_BYTES) {
+      if (incoming !== undefined) this.#forget(frame.h);
+      this.#dropStale(now);
+      // In-flight bytes count from the first chunk: unannounced partial data cannot grow past the cap.
+      if (this.#incoming.size >= MAX_INCOMING_ASSETS || this.#stored + this.#reserved + frame.size > MAX_STORED_BYTES) {
         this.#dropped++;
         return;
       }
-      incoming = { size: frame.size, received: 0, chunks: [] };
+      incoming = { size: frame.size, received: 0, chunks: [], lastAt: now };
       this.#incoming.set(frame.h, incoming);
+      this.#reserved += frame.size;
     }
-    if (incoming === undefined || incoming.size !== frame.size || incoming.received !== frame.at) {
-      this.#incoming.delete(frame.h);
-      this.#dropped++;
-      return;
-    }
-    if (incoming.received + frame.data.byteLength > incoming.size) {
-      this.#incoming.delete(frame.h);
+    if (
+      incoming === undefined ||
+      incoming.size !== frame.size ||
+      incoming.received !== frame.at ||
+      incoming.received + frame.data.byteLength > incoming.size
+    ) {
+      this.#forget(frame.h);
       this.#dropped++;
       return;
     }
     incoming.chunks.push(frame.data);
     incoming.received += frame.data.byteLength;
+    incoming.lastAt = now;
+  }
+
+  /** Drops the data of an asset that has not (fully) arrived. */
+  #forget(h: string): void {
+    const incoming = this.#incoming.get(h);
+    if (incoming === undefined) return;
+    this.#incoming.delete(h);
+    this.#reserved -= incoming.size;
+  }
+
+  /** Partial or unannounced data with no chunk for INCOMING_TIMEOUT_MS is dropped. */
+  #dropStale(now: number): void {
+    for (const [h, incoming] of this.#incoming) {
+      if (now - incoming.lastAt > INCOMING_TIMEOUT_MS) {
+        this.#forget(h);
+        this.#dropped++;
+      }
+    }
   }
 
   /** The end of the session: every blob URL is freed. */
@@ -165,11 +212,12 @@ export class AssetStore {
     for (const url of this.#blobs.values()) URL.revokeObjectURL(url);
     this.#blobs.clear();
     this.#incoming.clear();
+    this.#reserved = 0;
     this.#holders.clear();
   }
 
   #store(h: string, incoming: Incoming, type: string | undefined): void {
-    this.#incoming.delete(h);
+    this.#forget(h);
     const blob = new Blob(incoming.chunks as BlobPart[], { type: assetType(type) });
     this.#blobs.set(h, URL.createObjectURL(blob));
     this.#stored += incoming.size;
