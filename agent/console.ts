@@ -1,12 +1,14 @@
 /**
  * The agent console page at /agent/. The fragment says what to show:
  * `#token=…` a session (a link from the chat, or a ticket from the agent's
- * list); `#identity=…` an identity the chat system minted, exchanged for the
- * console's cookie and then dropped from the address; `#signin-error=…` why
+ * list); `#identity=…` an identity the chat system minted, dropped from the
+ * address and, once the person confirmed "Sign in as …?", exchanged for the
+ * console's cookie; `#signin-error=…` why
  * single sign-on failed. Otherwise the workspace: sign-in, join, the list.
  */
 import './cobrowse-agent-view.js';
 import './workspace/cobrowse-agent-workspace.js';
+import { confirmSignIn } from './identity-confirm.js';
 import { workspaceApi } from './workspace/workspace-api.js';
 
 function fragment(): URLSearchParams {
@@ -33,6 +35,18 @@ function showWorkspace(signInError: string): void {
   show(workspace);
 }
 
+/** Asks "Sign in as …?" before the exchange; returns why sign-in failed, or ''. */
+async function signInAfterAsking(identity: string): Promise<string> {
+  const [who, me] = await Promise.all([workspaceApi.checkIdentity(identity), workspaceApi.me()]);
+  if (!who.ok) return who.message;
+  const current = me.ok ? me.value.agent : null;
+  if (current?.id === who.value.agent.id) return '';
+  const main = document.querySelector('main');
+  if (!main || !(await confirmSignIn(main, who.value.agent, current))) return '';
+  const signedIn = await workspaceApi.signInWithIdentity(identity, current !== null);
+  return signedIn.ok ? '' : signedIn.message;
+}
+
 async function route(): Promise<void> {
   const params = fragment();
   const token = params.get('token');
@@ -45,8 +59,7 @@ async function route(): Promise<void> {
   if (identity) {
     // Out of the address bar (and history) before anything else happens.
     history.replaceState(null, '', location.pathname + location.search);
-    const signedIn = await workspaceApi.signInWithIdentity(identity);
-    if (!signedIn.ok) signInError = signedIn.message;
+    signInError = await signInAfterAsking(identity);
   } else if (signInError) {
     history.replaceState(null, '', location.pathname + location.search);
   }

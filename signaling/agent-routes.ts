@@ -54,7 +54,12 @@ const mintBody = z.strictObject({
   /** Seconds the identity may be exchanged for a console cookie; capped by AGENT_IDENTITY_TTL. */
   ttlSeconds: z.number().int().positive().optional(),
 });
-const exchangeBody = z.strictObject({ identity: z.string().min(1).max(2048) });
+const exchangeBody = z.strictObject({
+  identity: z.string().min(1).max(2048),
+  /** The person at the console confirmed replacing the agent signed in there now. */
+  replace: z.boolean().optional(),
+});
+const checkBody = z.strictObject({ identity: z.string().min(1).max(2048) });
 const loginQuery = z.strictObject({ returnTo: z.string().max(512).optional() });
 const callbackQuery = z.object({
   code: z.string().max(4096).optional(),
@@ -155,25 +160,47 @@ export function registerAgentAuth(app: FastifyInstance, deps: AgentRouteDeps): v
     });
   });
 
-  /** The console exchanges a minted identity for its cookie. */
+  const checkIdentity = (reply: FastifyReply, identity: string): AgentIdentity | null => {
+    const checked = checkIdentityToken(secret, identity, now());
+    if (checked.ok) return checked.agent;
+    sendError(
+      reply,
+      'UNAUTHORIZED',
+      checked.reason === 'expired'
+        ? 'This sign-in link has expired. Open the console again from your chat system.'
+        : 'This sign-in link is not valid. Open the console again from your chat system.',
+    );
+    return null;
+  };
+
+  /** Whom a sign-in link is for, without signing in: the console asks "Sign in as …?" first. */
+  app.post('/auth/identity/check', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const body = parseOrReply(checkBody, request.body ?? {}, reply, 'sign-in');
+    if (!body) return reply;
+    const agent = checkIdentity(reply, body.identity);
+    return agent ? { agent: { id: agent.id, name: agent.name, via: agent.via } } : reply;
+  });
+
+  /** The console exchanges a minted identity for its cookie, after the person there confirmed it. */
   app.post('/auth/identity', async (request, reply) => {
     if (!fromOwnOrigin(request, config.publicUrl))
       return sendError(reply, 'FORBIDDEN', 'Sign in from the agent console itself.');
     const body = parseOrReply(exchangeBody, request.body ?? {}, reply, 'sign-in');
     if (!body) return reply;
-    const checked = checkIdentityToken(secret, body.identity, now());
-    if (!checked.ok) {
+    const agent = checkIdentity(reply, body.identity);
+    if (!agent) return reply;
+    // A link someone passed on must not silently swap the agent working at this console.
+    if (request.agent && request.agent.id !== agent.id && body.replace !== true) {
       return sendError(
         reply,
-        'UNAUTHORIZED',
-        checked.reason === 'expired'
-          ? 'This sign-in link has expired. Open the console again from your chat system.'
-          : 'This sign-in link is not valid. Open the console again from your chat system.',
+        'FORBIDDEN',
+        `This console is signed in as ${request.agent.name}: confirm to sign in as ${agent.name} instead.`,
       );
     }
-    signIn(reply, checked.agent);
-    request.log.info({ agentId: checked.agent.id }, 'agent signed in (identity from the chat system)');
-    return { agent: checked.agent };
+    signIn(reply, agent);
+    request.log.info({ agentId: agent.id }, 'agent signed in (identity from the chat system)');
+    return { agent };
   });
 
   app.post('/auth/logout', async (request, reply) => {

@@ -78,8 +78,12 @@ async function call<T>(
 
 export const workspaceApi = {
   me: () => call(meSchema, '/api/me', { cache: 'no-store' }),
-  signInWithIdentity: (identity: string) =>
-    call(z.object({ agent: agentSchema }), '/auth/identity', { method: 'POST', json: { identity } }),
+  /** Whom a sign-in link is for; signs nobody in. */
+  checkIdentity: (identity: string) =>
+    call(z.object({ agent: agentSchema }), '/auth/identity/check', { method: 'POST', json: { identity } }),
+  /** `replace`: the person confirmed signing out the agent signed in here now. */
+  signInWithIdentity: (identity: string, replace = false) =>
+    call(z.object({ agent: agentSchema }), '/auth/identity', { method: 'POST', json: { identity, replace } }),
   signOut: () => call(z.object({ signedOut: z.boolean() }), '/auth/logout', { method: 'POST' }),
   claim: (code: string) => call(claimSchema, '/api/support-codes/claim', { method: 'POST', json: { code } }),
   sessions: (status: string, limit: number) =>

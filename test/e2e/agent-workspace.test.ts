@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
 import { createSession, startTestServer, type TestServer } from '../node/helpers/server.js';
 import { connect } from '../node/helpers/ws-client.js';
-import { signedInConsoleLink } from './helpers/harness.js';
+import { signedInConsoleLink, signInFromLink } from './helpers/harness.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -68,7 +68,7 @@ async function expectStatus(s: TestServer, sessionId: string, status: string): P
 }
 
 async function openWorkspace(page: Page, s: TestServer): Promise<void> {
-  await page.goto(await signedInConsoleLink(s, DANA));
+  await signInFromLink(page, await signedInConsoleLink(s, DANA));
   await page.getByText('conv-ended').waitFor();
 }
 
@@ -134,7 +134,7 @@ describe('the agent workspace: sessions list', () => {
     await createSession(server, { agentId: DANA.agentId, agentName: DANA.name, conversationId: 'conv-x' });
     browser = await launchChromium();
     const page = await browser.newPage();
-    await page.goto(await signedInConsoleLink(server, DANA));
+    await signInFromLink(page, await signedInConsoleLink(server, DANA));
     const join = page.getByRole('button', { name: /^Join: Conversation conv-x/ });
     await join.waitFor();
     await join.evaluate((button) => {

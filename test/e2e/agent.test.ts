@@ -12,6 +12,7 @@ import {
   newSession,
   offer,
   signedInConsoleLink,
+  signInFromLink,
   startHarness,
   type Harness,
 } from './helpers/harness.js';
@@ -192,7 +193,7 @@ describe('support code', () => {
     expect(await customer.getByRole('button', { name: 'Allow sharing' }).count()).toBe(0);
 
     const agent = await h.agentBrowser.newPage();
-    await agent.goto(await signedInConsoleLink(h.server));
+    await signInFromLink(agent, await signedInConsoleLink(h.server));
     await agent.getByLabel('Support code or link').fill(codeText);
     await agent.getByRole('button', { name: 'Join' }).click();
     await expect.poll(() => agentStatus(agent)).toBe('Waiting for the customer');
@@ -213,7 +214,7 @@ describe('support code', () => {
   it('a wrong code gets a clear message in the console', async () => {
     harness = await startHarness();
     const agent = await harness.agentBrowser.newPage();
-    await agent.goto(await signedInConsoleLink(harness.server));
+    await signInFromLink(agent, await signedInConsoleLink(harness.server));
     await agent.getByLabel('Support code or link').fill('1234 5678');
     await agent.getByRole('button', { name: 'Join' }).click();
     await expect.poll(() => agent.getByRole('alert').textContent()).toMatch(/not valid or has expired/);

@@ -152,6 +152,35 @@ describe('agent sign-in', () => {
     expect((await exchange(server, good)).status).toBe(200);
   });
 
+  it('a link for another agent does not replace the one signed in without replace: true; /check signs nobody in', async () => {
+    server = await startTestServer();
+    const vera = await signInAgent(server, { agentId: 'agent-vera', name: 'Vera' });
+    const minted = await mint(server, { agentId: 'agent-mark', name: 'Mark' });
+    const { identity } = (await minted.json()) as { identity: string };
+
+    const check = await fetch(`${server.baseUrl}/auth/identity/check`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ identity }),
+    });
+    expect(check.status).toBe(200);
+    expect(check.headers.get('set-cookie')).toBeNull();
+    expect(((await check.json()) as { agent: { name: string } }).agent.name).toBe('Mark');
+
+    const refused = await exchange(server, identity, { cookie: vera.cookie });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.message).toBe('This console is signed in as Vera: confirm to sign in as Mark instead.');
+    expect(refused.res.headers.get('set-cookie')).toBeNull();
+
+    const confirmed = await fetch(`${server.baseUrl}/auth/identity`, {
+      method: 'POST',
+      headers: { ...json, cookie: vera.cookie },
+      body: JSON.stringify({ identity, replace: true }),
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.headers.get('set-cookie')).toMatch(/^cobrowse_agent=/);
+  });
+
   it('a tampered or foreign cookie is no sign-in', async () => {
     server = await startTestServer();
     const { cookie } = await signInAgent(server);

@@ -76,6 +76,12 @@ export async function signedInConsoleLink(
   return ((await res.json()) as { consoleLink: string }).consoleLink;
 }
 
+/** Opens a sign-in link in the console and answers its "Sign in as …?" question. */
+export async function signInFromLink(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole('button', { name: /^Sign in as / }).click();
+}
+
 export async function newSession(harness: Harness, body: Record<string, unknown> = {}) {
   const created = await createSession(harness.server, body);
   const raw = created.raw as { customer: { inviteCode: string }; agent: { link: string } };
