@@ -15,3 +15,5 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
 // main.ts starts the signaling server of the capacity scenario from cobrowse-bench/signaling-server.mjs.
 const { main } = await compileBench('main', 'cobrowse-bench', { 'signaling-server': 'signaling-server.ts' });
 await main();
+// Issue #15: asset and canvas bytes (bench/fidelity-bytes.ts), results in bench/results/fidelity.{json,md}.
+await (await compileBench('fidelity-bytes', 'cobrowse-bench-fidelity')).runFidelityBench();

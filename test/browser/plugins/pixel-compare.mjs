@@ -23,7 +23,12 @@ export function pixelCompareCommand() {
         try {
           shots.push(
             PNG.sync.read(
-              await locate(page, target).screenshot({ type: 'png', animations: 'disabled', timeout: 5_000 }),
+              await locate(page, target).screenshot({
+                type: 'png',
+                animations: 'disabled',
+                caret: 'initial',
+                timeout: 5_000,
+              }),
             ),
           );
         } catch (error) {
