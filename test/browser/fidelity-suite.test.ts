@@ -46,6 +46,9 @@ async function framePixels(): Promise<Comparison> {
 /** Waits until the mirror shows every canvas image and asset the customer sent. */
 async function settled(pipeline: Pipeline): Promise<void> {
   await pipeline.settle(3);
+  // Each canvas sends its first image within a sampling period after the snapshot.
+  const canvas = (): { tracked: number; framesSent: number } => pipeline.engine.stats.canvas;
+  for (let i = 0; i < 300 && canvas().framesSent < canvas().tracked; i++) await nextFrames(window, 1);
   for (let i = 0; i < 300 && pipeline.mirror.pendingCanvasImages > 0; i++) await nextFrames(window, 1);
   await pipeline.assetsArrived();
   await nextFrames(window, 2);

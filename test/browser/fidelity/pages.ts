@@ -210,6 +210,8 @@ const NEW_PAGES: SuitePage[] = [
       </script>`,
     ),
     change: (win) => (win as unknown as { setFilter(f: string): void }).setFilter('p'),
+    knownAfterMutations:
+      'not yet explained (fails in some runs with seed 16): after an innerHTML re-render, a value the mutations set by script on the new input can show the re-rendered value in the mirror',
   },
   {
     name: 'vue-style-app',
