@@ -33,7 +33,10 @@ const STRIPES = 'repeating-linear-gradient(135deg, rgba(120,120,120,0.18) 0 4px,
 
 /**
  * CSS text of the mirror stylesheet. Markers are !important: the customer's
- * CSS must not hide them. Canvas: with no script in the mirror a canvas renders
+ * CSS must not hide them. A blocked box keeps the page's class and style (for
+ * its layout), so none of the page's image-bearing properties show on it:
+ * generated content, border and list images, masks, cursors (its own
+ * background is the stripes). Canvas: with no script in the mirror a canvas renders
  * its fallback content and collapses; a box sized from its width/height
  * attributes (lowest specificity, so the page's own sizing still wins) keeps
  * the layout around it, shown as a plain patterned area (no pixels are sent);
@@ -65,6 +68,18 @@ ${BLOCKED_TAG}[${BLOCKED_ATTRIBUTE}] { display: inline-block !important; vertica
   content: "${BLOCKED_LABEL}" !important;
   display: block !important;
   padding: 4px !important;
+  background-image: none !important;
+}
+[${BLOCKED_ATTRIBUTE}]::after, [${BLOCKED_ATTRIBUTE}]::marker { content: none !important; }
+[${BLOCKED_ATTRIBUTE}], [${BLOCKED_ATTRIBUTE}]::before, [${BLOCKED_ATTRIBUTE}]::after {
+  border-image: none !important;
+  list-style-image: none !important;
+  mask: none !important;
+  -webkit-mask: none !important;
+  cursor: auto !important;
+  box-shadow: none !important;
+  filter: none !important;
+  backdrop-filter: none !important;
 }
 [${FOCUS_ATTRIBUTE}] {
   outline: 2px solid #2f6fed !important;

@@ -26,8 +26,9 @@ import { srcsetCandidates } from '../../shared/srcset.js';
 import type { MaskDecision } from './mask.js';
 import { getAttr, localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
 import { pristine } from '../pristine.js';
+import { sendableCssUrls } from './asset-css-scope.js';
 
-/** The integrator's switches (`assets` and `asset-budget` attributes of `<cobrowse-session>`). */
+/** The integrator's switches (`assets`, `asset-budget` and `asset-blobs` attributes of `<cobrowse-session>`). */
 export interface AssetOptions {
   /**
    * 'channel' (default): assets only over the channel, the agent's browser
@@ -38,6 +39,12 @@ export interface AssetOptions {
   policy?: AssetPolicy;
   /** Bytes of asset data sent per capture at most (default 32 MB). */
   budgetBytes?: number;
+  /**
+   * Whether `blob:` URLs are sent (the `asset-blobs` attribute; default no):
+   * pages make them for previews of what the customer picked in a file input
+   * (an ID card, a cheque), which the page itself may never have uploaded.
+   */
+  blobs?: boolean;
   /** How long one asset may take to fetch and read before it is given up (default 20 s). */
   timeoutMs?: number;
 }
@@ -86,6 +93,7 @@ export class AssetSender {
   readonly #policy: AssetPolicy;
   readonly #budget: number;
   readonly #timeoutMs: number;
+  readonly #blobs: boolean;
   readonly #seen = new Set<string>();
   /** URLs referenced from CSS (a font there may come as octet-stream). */
   readonly #fromCss = new Set<string>();
@@ -104,6 +112,7 @@ export class AssetSender {
     this.#policy = options.policy ?? 'channel';
     const budget = options.budgetBytes;
     this.#budget = typeof budget === 'number' && Number.isFinite(budget) && budget >= 0 ? budget : DEFAULT_BUDGET_BYTES;
+    this.#blobs = options.blobs === true;
     const timeout = options.timeoutMs;
     this.#timeoutMs = typeof timeout === 'number' && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
     this.#abort = typeof AbortController === 'function' ? new AbortController() : null;
@@ -124,14 +133,17 @@ export class AssetSender {
     try {
       switch (frame.t) {
         case 'snapshot':
-          for (const css of frame.adopted ?? []) this.#css(css);
+          for (const css of frame.adopted ?? []) this.#css(css, this.#hooks.window.document);
           this.#nodes(frame.nodes);
           return;
         case 'mutations':
           this.#nodes(frame.adds);
           for (const change of frame.attrs) this.#attributes(change.id, change.a);
           for (const change of frame.texts) this.#text(change.id, change.x);
-          for (const sheet of frame.sheets ?? []) for (const css of sheet.css) this.#css(css);
+          for (const sheet of frame.sheets ?? []) {
+            const root = this.#sheetRoot(sheet.id);
+            if (root !== undefined) for (const css of sheet.css) this.#css(css, root);
+          }
           return;
         default:
           return;
@@ -154,9 +166,13 @@ export class AssetSender {
     for (const node of nodes) {
       if (node.k === 'el') {
         if (node.a !== undefined) this.#attributes(node.id, node.a, node.tag);
-        for (const css of node.css ?? []) this.#css(css);
+        if (node.css !== undefined) {
+          const root = this.#sheetRoot(node.id);
+          if (root !== undefined) for (const css of node.css) this.#css(css, root);
+        }
       } else if (node.k === 'shadow' || node.k === 'doc') {
-        for (const css of node.adopted ?? []) this.#css(css);
+        const root = this.#sheetRoot(node.id);
+        if (root !== undefined) for (const css of node.adopted ?? []) this.#css(css, root);
       } else if (node.k === 'text') {
         this.#text(node.id, node.x);
       }
@@ -175,7 +191,7 @@ export class AssetSender {
       const value = attributes[name];
       if (value === null || value === undefined) continue;
       const lower = name.toLowerCase();
-      if (lower === 'style') this.#css(value);
+      if (lower === 'style') this.#css(value, null);
       else if (!isSentUrlAttribute(localName, lower)) continue;
       else if (localName === 'link' && !isAssetLink(el)) continue;
       else if (lower === 'srcset' || lower === 'imagesrcset') {
@@ -188,11 +204,39 @@ export class AssetSender {
   #text(id: number, text: string): void {
     const node = this.#hooks.run().ids.nodeOf(id);
     const parent = node === undefined ? null : parentNodeOf(node);
-    if (parent !== null && nodeTypeOf(parent) === 1 && localNameOf(parent as Element) === 'style') this.#css(text);
+    if (parent === null || nodeTypeOf(parent) !== 1 || localNameOf(parent as Element) !== 'style') return;
+    const root = this.#sheetRoot(parent as Element);
+    if (root !== undefined) this.#css(text, root);
   }
 
-  #css(css: string): void {
-    for (const url of cssUrls(css)) this.#url(url, true);
+  /**
+   * Where the rules of a sheet owner (a style/link element, or a document or
+   * shadow root by id) match; undefined when the owner is masked or blocked
+   * (its rules' assets are not sent), null when unknown.
+   */
+  #sheetRoot(owner: number | Element): Document | ShadowRoot | null | undefined {
+    const node = typeof owner === 'number' ? this.#hooks.run().ids.nodeOf(owner) : owner;
+    if (node === undefined) return null;
+    const type = nodeTypeOf(node);
+    if (type === 9 || type === 11) return node as Document | ShadowRoot;
+    if (type !== 1 || this.#hooks.run().serializer.decisionOf(node as Element) !== 'clear') return undefined;
+    let top: Node = node;
+    for (let up = parentNodeOf(top); up !== null; up = parentNodeOf(top)) top = up as Node;
+    const topType = nodeTypeOf(top);
+    return topType === 9 || topType === 11 ? (top as Document | ShadowRoot) : null;
+  }
+
+  /** `root`: where the CSS's rules match (null: unknown, or a style attribute already checked). */
+  #css(css: string, root: Document | ShadowRoot | null): void {
+    const urls = cssUrls(css).filter((url) => !this.#seen.has(assetKey(url.trim())));
+    if (urls.length === 0) return;
+    const run = this.#hooks.run();
+    const scope = {
+      window: this.#hooks.window,
+      root,
+      isClear: (el: Element) => run.serializer.decisionOf(el) === 'clear',
+    };
+    for (const url of sendableCssUrls(css, urls, scope)) this.#url(url, true);
   }
 
   /** `fromCss`: referenced from CSS, where a font may come as octet-stream. */
@@ -205,7 +249,7 @@ export class AssetSender {
     if (lower !== 'http:' && lower !== 'https' && lower !== 'blob:') return;
     this.#seen.add(key);
     this.#stats.urls++;
-    if (key.includes(MASK_CHARACTER)) {
+    if (key.includes(MASK_CHARACTER) || (lower === 'blob:' && !this.#blobs)) {
       this.#unavailable(key, false);
       return;
     }
@@ -389,11 +433,12 @@ async function contentHash(data: Uint8Array): Promise<string> {
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0') + '00000000';
 }
 
-/** The integrator's asset switches from `<cobrowse-session>` attributes (`assets="fallback"`, `asset-budget="8000000"`). */
+/** The integrator's asset switches from `<cobrowse-session>` attributes (`assets="fallback"`, `asset-budget="8000000"`, `asset-blobs`). */
 export function assetOptionsFrom(host: Element): AssetOptions {
   const options: AssetOptions = {};
   const policy = getAttr(host, 'assets')?.trim().toLowerCase();
   if (policy === 'channel' || policy === 'fallback' || policy === 'direct') options.policy = policy;
+  if (getAttr(host, 'asset-blobs') !== null) options.blobs = true;
   const budget = Number(getAttr(host, 'asset-budget') ?? '');
   if (Number.isFinite(budget) && budget >= 0 && getAttr(host, 'asset-budget') !== null) options.budgetBytes = budget;
   return options;

@@ -158,3 +158,74 @@ describe('assets: bodies that never end or never start', function () {
     assetSender.stop();
   });
 });
+
+const IMAGES = `${location.origin}/test/browser/pages/assets`;
+const BLOCKED_PAGE = `<!doctype html><html lang="en"><head><title>Identity</title><style>
+  .id-scan { width: 80px; height: 40px; list-style-image: url("${IMAGES}/tile.png?id-list");
+    border: 10px solid; border-image: url("${IMAGES}/tile.png?id-border") 10 round; }
+  .id-scan::after { content: url("${IMAGES}/photo.png?id-after"); }
+  .logo::after, .id-scan::before { content: url("${IMAGES}/photo.png?shared"); }
+</style></head><body>
+<div id="id-scan" class="id-scan" data-cobrowse-block><li>ID number</li></div>
+<div class="logo">logo</div>
+<img id="preview" alt="preview of the picked file">
+</body></html>`;
+
+describe('assets: blocked regions and blob: previews', function () {
+  this.timeout(60_000);
+  let pipeline: Pipeline | null = null;
+  afterEach(() => {
+    pipeline?.dispose();
+    pipeline = null;
+  });
+
+  async function start(options: { blobs?: boolean } = {}): Promise<Pipeline> {
+    const customer = await loadCustomerPage(BLOCKED_PAGE);
+    // A preview of what the customer picked in a file input, as upload forms make them.
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><text y="15">${SECRET}</text></svg>`;
+    const preview = customer.doc.getElementById('preview') as HTMLImageElement;
+    preview.src = customer.win.URL.createObjectURL(new customer.win.Blob([svg], { type: 'image/svg+xml' }));
+    await preview.decode();
+    pipeline = new Pipeline(customer, { assets: options });
+    await pipeline.start();
+    return pipeline;
+  }
+
+  it('does not send assets used only by rules of a blocked element, nor blob: previews unless the integrator opts in', async () => {
+    const active = await start();
+    const sent = [...answers(active).values()].filter((frame) => frame.h !== null).map((frame) => frame.url);
+    expect(
+      sent.filter((url) => /id-(list|border|after)/.test(url)),
+      sent.join(),
+    ).to.deep.equal([]);
+    // A URL also used by a rule of a shown element still goes.
+    expect(
+      sent.some((url) => url.endsWith('?shared')),
+      sent.join(),
+    ).to.equal(true);
+    expect(sent.filter((url) => url.startsWith('blob:'))).to.deep.equal([]);
+    expect(channelText(active)).to.not.contain(SECRET);
+  });
+
+  it('sends blob: previews with asset-blobs', async () => {
+    const active = await start({ blobs: true });
+    const sent = [...answers(active).values()].filter((frame) => frame.h !== null).map((frame) => frame.url);
+    expect(sent.filter((url) => url.startsWith('blob:')).length).to.equal(1);
+    expect(channelText(active), 'control: the oracle sees the preview when it is sent').to.contain(SECRET);
+  });
+
+  it("shows no page image on the mirror's blocked box (generated content, border and list images)", async () => {
+    const active = await start();
+    const twin = active.mirror.nodeById(
+      active.engine.idOf(active.customer.doc.getElementById('id-scan') as Node) as number,
+    ) as Element;
+    const view = twin.ownerDocument.defaultView as Window;
+    expect(view.getComputedStyle(twin, '::after').content).to.equal('none');
+    expect(view.getComputedStyle(twin).borderImageSource).to.equal('none');
+    expect(view.getComputedStyle(twin).listStyleImage).to.equal('none');
+    expect(view.getComputedStyle(twin, '::before').content).to.contain('Hidden');
+    // Control: the page's rule does reach the box (the customer's own copy has the image).
+    const original = active.customer.doc.getElementById('id-scan') as Element;
+    expect(active.customer.win.getComputedStyle(original, '::after').content).to.contain('id-after');
+  });
+});

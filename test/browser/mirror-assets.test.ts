@@ -99,7 +99,8 @@ describe('mirror: assets over the channel', function () {
     const blobImage = customer.doc.getElementById('blob') as HTMLImageElement;
     blobImage.src = blobUrl;
     await blobImage.decode();
-    const started = new Pipeline(customer);
+    // blob: previews are sent only when the integrator opts in (asset-blobs).
+    const started = new Pipeline(customer, { assets: { blobs: true } });
     pipeline = started;
     await started.start();
     return started;
@@ -182,16 +183,22 @@ describe('mirror: assets over the channel', function () {
     const bytes = new Uint8Array(50_000).map((_, i) => (i * 7919) & 255);
     const url = URL.createObjectURL(new Blob([bytes], { type: 'image/png' }));
     const img = document.createElement('img');
-    const sender = new AssetSender({
-      window,
-      run: () => ({ ids: { nodeOf: (id) => (id === 5 ? img : undefined) }, serializer: { decisionOf: () => 'clear' } }),
-      send: (message) => {
-        sent.push(message);
-        return true;
+    const sender = new AssetSender(
+      {
+        window,
+        run: () => ({
+          ids: { nodeOf: (id) => (id === 5 ? img : undefined) },
+          serializer: { decisionOf: () => 'clear' },
+        }),
+        send: (message) => {
+          sent.push(message);
+          return true;
+        },
+        backlog: () => backlog,
+        errors: { caught: (error) => console.error(error) },
       },
-      backlog: () => backlog,
-      errors: { caught: (error) => console.error(error) },
-    });
+      { blobs: true },
+    );
     sender.noteFrame({
       t: 'mutations',
       seq: 1,
