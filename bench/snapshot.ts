@@ -62,9 +62,10 @@ async function runOnce(
   const recorder: Recorder = variant === 'rrweb' ? 'rrweb' : 'ours';
   const deflate = variant === 'ours-main' ? '&deflate=main' : '';
   try {
+    // A 300k-node page takes minutes to load on a busy 2-core machine.
     await tab.goto(`${siteUrl}/bench?page=${page}&rec=${recorder}${deflate}`, {
       waitUntil: 'load',
-      timeout: 120_000,
+      timeout: 600_000,
     });
     // Our deflate worker (or its module) is started once per page, as a session does before its snapshot.
     await tab.evaluate(() => (window as unknown as BenchWindow).__bench.prepare?.());
@@ -128,9 +129,15 @@ export async function runSnapshotScenario(
       rrweb: [],
     };
     // Alternate recorders so drift on a shared machine hits all alike.
-    for (let i = 0; i < c.runs; i++) {
-      for (const variant of ['ours', 'ours-main', 'rrweb'] as const)
-        byVariant[variant].push(await runOnce(browser, siteUrl, c.page, variant));
+    try {
+      for (let i = 0; i < c.runs; i++) {
+        for (const variant of ['ours', 'ours-main', 'rrweb'] as const)
+          byVariant[variant].push(await runOnce(browser, siteUrl, c.page, variant));
+      }
+    } catch (error) {
+      // One page failing (a timeout on a loaded machine) must not lose the others' figures.
+      log(`  snapshot ${c.label}: FAILED ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      continue;
     }
     const result: SnapshotResult = {
       page: c.page,
