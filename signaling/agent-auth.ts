@@ -4,15 +4,17 @@
  * form is never accepted as another):
  * - an identity token, minted through the REST API with the API key for chat
  *   systems that sign their agents in themselves; short-lived, exchanged once
- *   for the console's cookie;
+ *   for the console's cookie (its random id is recorded in the store then,
+ *   and a second exchange is refused);
  * - the console's session cookie (HttpOnly, SameSite=Lax), set after OpenID
  *   Connect or the exchange above;
  * - a join ticket: one session, one agent, used instead of the session link
  *   when an agent joins from the list; it works only with that agent's cookie.
- * Nothing is stored: the secret is shared by every instance (environment or
- * the data dir), so any instance can check any of them.
+ * Apart from spent identity ids, nothing is stored: the secret is shared by
+ * every instance (environment or the data dir), so any instance can check
+ * any of them.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 
 /** A signed-in agent: the identity provider's subject (or the chat system's agent id) and a display name. */
@@ -35,7 +37,17 @@ export const agentName = z
   .max(128)
   .regex(/^[^\p{Cc}]+$/u, 'no control characters');
 
-const identityClaims = z.strictObject({ sub: agentId, name: agentName, via: z.enum(['oidc', 'api']), exp: z.number() });
+const identityClaims = z.strictObject({
+  sub: agentId,
+  name: agentName,
+  via: z.enum(['oidc', 'api']),
+  exp: z.number(),
+  /** Identity tokens only: a random id, recorded when exchanged so that each works once. */
+  jti: z
+    .string()
+    .regex(/^[\w-]{22}$/)
+    .optional(),
+});
 const ticketClaims = z.strictObject({ s: z.string().min(1).max(64), h: z.string().length(22), e: z.number() });
 
 type Purpose = 'identity' | 'cookie' | 'ticket' | 'login';
@@ -68,22 +80,28 @@ function verify(secret: string, purpose: Purpose, text: string): unknown {
   }
 }
 
-export type IdentityCheck = { ok: true; agent: AgentIdentity; expiresAt: number } | { ok: false; reason: string };
+export type IdentityCheck =
+  { ok: true; agent: AgentIdentity; expiresAt: number; jti?: string } | { ok: false; reason: string };
 
 function identityFrom(secret: string, purpose: 'identity' | 'cookie', text: string, now: number): IdentityCheck {
   const claims = identityClaims.safeParse(verify(secret, purpose, text));
   if (!claims.success) return { ok: false, reason: 'not signed by this server' };
   if (claims.data.exp <= now) return { ok: false, reason: 'expired' };
+  // An identity token without its id cannot be spent once: not one of ours.
+  if (purpose === 'identity' && claims.data.jti === undefined)
+    return { ok: false, reason: 'not signed by this server' };
   return {
     ok: true,
     agent: { id: claims.data.sub, name: claims.data.name, via: claims.data.via },
     expiresAt: claims.data.exp,
+    ...(claims.data.jti === undefined ? {} : { jti: claims.data.jti }),
   };
 }
 
 /** An identity token for the chat system to hand to its agent's console. */
 export function mintIdentityToken(secret: string, agent: AgentIdentity, expiresAt: number): string {
-  return sign(secret, 'identity', { sub: agent.id, name: agent.name, via: agent.via, exp: expiresAt });
+  const jti = randomBytes(16).toString('base64url');
+  return sign(secret, 'identity', { sub: agent.id, name: agent.name, via: agent.via, exp: expiresAt, jti });
 }
 
 export function checkIdentityToken(secret: string, token: string, now: number): IdentityCheck {

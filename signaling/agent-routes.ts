@@ -45,6 +45,8 @@ export interface AgentRouteDeps {
   config: ServerConfig;
   sessions: SessionLifecycle;
   requireApiKey: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** The store's spendOnce: a minted identity is exchanged once. */
+  spendOnce: (id: string, expiresAt: number, now: number) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -160,13 +162,16 @@ export function registerAgentAuth(app: FastifyInstance, deps: AgentRouteDeps): v
     });
   });
 
-  const checkIdentity = (reply: FastifyReply, identity: string): AgentIdentity | null => {
+  const checkIdentity = (
+    reply: FastifyReply,
+    identity: string,
+  ): (AgentIdentity & { jti: string; exp: number }) | null => {
     const checked = checkIdentityToken(secret, identity, now());
-    if (checked.ok) return checked.agent;
+    if (checked.ok && checked.jti !== undefined) return { ...checked.agent, jti: checked.jti, exp: checked.expiresAt };
     sendError(
       reply,
       'UNAUTHORIZED',
-      checked.reason === 'expired'
+      !checked.ok && checked.reason === 'expired'
         ? 'This sign-in link has expired. Open the console again from your chat system.'
         : 'This sign-in link is not valid. Open the console again from your chat system.',
     );
@@ -188,14 +193,22 @@ export function registerAgentAuth(app: FastifyInstance, deps: AgentRouteDeps): v
       return sendError(reply, 'FORBIDDEN', 'Sign in from the agent console itself.');
     const body = parseOrReply(exchangeBody, request.body ?? {}, reply, 'sign-in');
     if (!body) return reply;
-    const agent = checkIdentity(reply, body.identity);
-    if (!agent) return reply;
+    const checked = checkIdentity(reply, body.identity);
+    if (!checked) return reply;
+    const agent: AgentIdentity = { id: checked.id, name: checked.name, via: checked.via };
     // A link someone passed on must not silently swap the agent working at this console.
     if (request.agent && request.agent.id !== agent.id && body.replace !== true) {
       return sendError(
         reply,
         'FORBIDDEN',
         `This console is signed in as ${request.agent.name}: confirm to sign in as ${agent.name} instead.`,
+      );
+    }
+    if (!(await deps.spendOnce(`identity:${checked.jti}`, checked.exp, now()))) {
+      return sendError(
+        reply,
+        'UNAUTHORIZED',
+        'This sign-in link has already been used. Open the console again from your chat system.',
       );
     }
     signIn(reply, agent);

@@ -61,6 +61,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   // 4: the signed-in agent a session belongs to (their session list).
   `ALTER TABLE sessions ADD COLUMN agent_id TEXT;
    CREATE INDEX sessions_by_agent ON sessions (agent_id, created_at DESC, id DESC);`,
+  // 5: one-time ids already used (sign-in identities), kept until they expire.
+  `CREATE TABLE spent_ids (id TEXT PRIMARY KEY NOT NULL, expires_at BIGINT NOT NULL);`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -274,6 +274,15 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       return verifyEventRows(options.auditKey, rows, head.rows[0]);
     },
 
+    async spendOnce(id, expiresAt, now) {
+      await pool.query('DELETE FROM spent_ids WHERE expires_at <= $1', [now]);
+      const inserted = await pool.query(
+        'INSERT INTO spent_ids (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING',
+        [id, expiresAt],
+      );
+      return inserted.rowCount === 1;
+    },
+
     async close() {
       await pool.end();
     },

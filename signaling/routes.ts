@@ -54,7 +54,12 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     }
   };
 
-  registerAgentAuth(app, { config, sessions, requireApiKey });
+  registerAgentAuth(app, {
+    config,
+    sessions,
+    requireApiKey,
+    spendOnce: (id, exp, now) => store.spendOnce(id, exp, now),
+  });
 
   /** The chat system (API key) lists any sessions; a signed-in agent lists their own. */
   const apiKeyOrAgent = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

@@ -98,6 +98,8 @@ const MIGRATIONS: readonly string[] = [
   // 4: the signed-in agent a session belongs to (their session list).
   `ALTER TABLE sessions ADD COLUMN agent_id TEXT;
    CREATE INDEX sessions_by_agent ON sessions (agent_id, created_at DESC, id DESC);`,
+  // 5: one-time ids already used (sign-in identities), kept until they expire.
+  `CREATE TABLE spent_ids (id TEXT PRIMARY KEY NOT NULL, expires_at INTEGER NOT NULL);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -154,6 +156,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const updateChainHead = db.prepare(
     'UPDATE sessions SET audit_count = @audit_count, audit_head_hash = @audit_head_hash WHERE id = @id',
   );
+  const forgetSpent = db.prepare('DELETE FROM spent_ids WHERE expires_at <= ?');
+  const insertSpent = db.prepare('INSERT OR IGNORE INTO spent_ids (id, expires_at) VALUES (?, ?)');
   const selectEvents = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = ? ORDER BY seq ASC`);
 
   function getSession(id: string): SessionRecord | undefined {
@@ -270,6 +274,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async verifyChain(sessionId) {
       return verifyEventRows(options.auditKey, readEventRows(sessionId), selectChainHead.get(sessionId));
+    },
+
+    async spendOnce(id, expiresAt, now) {
+      forgetSpent.run(now);
+      return insertSpent.run(id, expiresAt).changes === 1;
     },
 
     async close() {

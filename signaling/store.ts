@@ -164,6 +164,12 @@ export interface AuditStore {
 }
 
 export interface Store extends SessionStore, AuditStore {
+  /**
+   * Records a one-time id (a minted sign-in identity) until `expiresAt`: true
+   * the first time, false for every later call with the same id, whichever
+   * instance makes it. Expired ids are forgotten.
+   */
+  spendOnce(id: string, expiresAt: number, now: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

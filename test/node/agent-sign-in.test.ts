@@ -181,6 +181,22 @@ describe('agent sign-in', () => {
     expect(confirmed.headers.get('set-cookie')).toMatch(/^cobrowse_agent=/);
   });
 
+  it('a minted identity signs in once: a second exchange is refused', async () => {
+    server = await startTestServer();
+    const minted = await mint(server, { agentId: 'agent-mark', name: 'Mark' });
+    const { identity } = (await minted.json()) as { identity: string };
+    expect((await exchange(server, identity)).status).toBe(200);
+    const again = await exchange(server, identity);
+    expect(again.status).toBe(401);
+    expect(again.body.error?.message).toBe(
+      'This sign-in link has already been used. Open the console again from your chat system.',
+    );
+    expect(again.res.headers.get('set-cookie')).toBeNull();
+    // A second, freshly minted identity for the same agent still works.
+    const fresh = (await (await mint(server, { agentId: 'agent-mark', name: 'Mark' })).json()) as { identity: string };
+    expect((await exchange(server, fresh.identity)).status).toBe(200);
+  });
+
   it('a tampered or foreign cookie is no sign-in', async () => {
     server = await startTestServer();
     const { cookie } = await signInAgent(server);

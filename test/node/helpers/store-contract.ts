@@ -272,6 +272,18 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       expect(await store.endSession('missing-session', { by: 'api', reason: 'api', at: 1 })).toBeUndefined();
     });
 
+    it('spends a one-time id once across writers racing for it, and forgets it when it expires', async () => {
+      const second = await another();
+      const outcomes = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? store : second).spendOnce('identity:abc', 10_000, 1_000)),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      expect(await store.spendOnce('identity:abc', 10_000, 9_999)).toBe(false);
+      expect(await store.spendOnce('identity:other', 10_000, 9_999)).toBe(true);
+      // Expired: forgotten (the identity itself is refused as expired by then).
+      expect(await second.spendOnce('identity:abc', 20_000, 10_000)).toBe(true);
+    });
+
     it('keeps sessions and audit events across closing and reopening the store', async () => {
       const session = await sessionWithEvents();
       await store.updateSession(session.id, { status: 'consented', startedAt: 3 });
