@@ -80,8 +80,12 @@ export class AssetStore {
   /** Placeholder number → the full URL (fragment kept) it stands for. */
   readonly #placeholders: string[] = [];
   readonly #placeholderOf = new Map<string, number>();
-  /** Elements with a placeholder in an attribute. */
-  readonly #holders = new Set<Element>();
+  /**
+   * Elements with a placeholder the mirror handed out, and in which attributes:
+   * only these are swapped (a page's own `href="data:…#cobrowse-asset-N"` on a
+   * link must not become a blob: URL of the console's origin).
+   */
+  readonly #holders = new Map<Element, Set<string>>();
   #cssPending = false;
   #stored = 0;
   /** Declared sizes of the assets in #incoming. */
@@ -141,9 +145,11 @@ export class AssetStore {
     return this.#placeholder(url);
   }
 
-  /** An element got a placeholder in an attribute: it is updated when the asset arrives. */
-  notePending(element: Element): void {
-    this.#holders.add(element);
+  /** The mirror put a placeholder in attribute `name` of `element`: it is updated when the asset arrives. */
+  notePending(element: Element, name: string): void {
+    const names = this.#holders.get(element);
+    if (names === undefined) this.#holders.set(element, new Set([name]));
+    else names.add(name);
   }
 
   /** The customer's answer for one URL. */
@@ -256,20 +262,21 @@ export class AssetStore {
   }
 
   #rebind(): void {
-    for (const element of [...this.#holders]) {
+    for (const [element, names] of [...this.#holders]) {
       if (!element.isConnected) {
         this.#holders.delete(element);
         continue;
       }
-      let unresolved = false;
-      for (const name of element.getAttributeNames()) {
+      for (const name of [...names]) {
         const value = element.getAttribute(name);
-        if (value === null || !value.includes(PLACEHOLDER_MARK)) continue;
-        const result = this.#replace(value, name === 'style' ? 'css' : 'attribute');
-        if (result.text !== value) element.setAttribute(name, result.text);
-        unresolved ||= result.unresolved;
+        const result =
+          value === null || !value.includes(PLACEHOLDER_MARK)
+            ? { text: value, unresolved: false }
+            : this.#replace(value, name.toLowerCase() === 'style' ? 'css' : 'attribute');
+        if (result.text !== value && result.text !== null) element.setAttribute(name, result.text);
+        if (!result.unresolved) names.delete(name);
       }
-      if (!unresolved) this.#holders.delete(element);
+      if (names.size === 0) this.#holders.delete(element);
     }
     if (this.#cssPending) this.#cssPending = this.#rebindSheets();
   }

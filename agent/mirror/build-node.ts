@@ -28,7 +28,7 @@ export interface BuildContext {
   resolveUrl(url: string, use?: UrlUse): string | null;
   count(kind: 'droppedAttributes' | 'inertElements'): void;
   /** An attribute now holds a placeholder for an asset still on its way (agent/mirror/assets.ts). */
-  pendingAsset?(element: Element): void;
+  pendingAsset?(element: Element, name: string): void;
   /** Directives the mirror documents' CSP adds to MIRROR_CSP (the asset policy's). */
   extraCsp?(): string;
 }
@@ -219,12 +219,19 @@ export function setMirrorAttribute(element: Element, name: string, value: string
       if (!MIRROR_MANAGED_ATTRIBUTES.has(lowerName)) element.removeAttribute(name);
     } else {
       setNamespacedAttribute(element, name, safe);
-      if (safe.includes(PLACEHOLDER_MARK)) ctx.pendingAsset?.(element);
+      // Only where the mirror itself resolves fetched URLs; a followed link keeps the page's text as it is.
+      if (safe.includes(PLACEHOLDER_MARK) && handsOutAssets(element.localName, lowerName))
+        ctx.pendingAsset?.(element, name);
     }
   } catch {
     ctx.count('droppedAttributes');
   }
   if (blockedBox && lowerName === 'style') applyBlockedBox(element, blockedBox);
+}
+
+/** Attributes whose URLs the mirror answers with assets (placeholders until they arrive). */
+function handsOutAssets(tag: string, lowerName: string): boolean {
+  return lowerName === 'style' || isFetchedUrlAttribute(tag, lowerName);
 }
 
 function sanitizeValue(tag: string, name: string, value: string, ctx: BuildContext): string | null {

@@ -122,7 +122,7 @@ export class Mirror {
       const absolute = this.#urls.resolve(url, this.iframe.ownerDocument.defaultView?.location.origin);
       return absolute === null ? null : this.#assets.resolve(absolute, use);
     },
-    pendingAsset: (element) => this.#assets.notePending(element),
+    pendingAsset: (element, name) => this.#assets.notePending(element, name),
     extraCsp: () => this.#assets.extraCsp,
     count: (kind) => {
       this.#stats[kind]++;

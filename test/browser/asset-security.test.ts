@@ -229,3 +229,29 @@ describe('assets: blocked regions and blob: previews', function () {
     expect(active.customer.win.getComputedStyle(original, '::after').content).to.contain('id-after');
   });
 });
+
+describe('assets: placeholders the mirror did not hand out', function () {
+  this.timeout(60_000);
+  let pipeline: Pipeline | null = null;
+  afterEach(() => {
+    pipeline?.dispose();
+    pipeline = null;
+  });
+
+  it("a page's own link text that looks like a placeholder does not become a blob: document of the console", async () => {
+    const placeholder =
+      'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7#cobrowse-asset-0';
+    // The only asset is an SVG, so placeholder 0 stands for it.
+    const customer = await loadCustomerPage(`<!doctype html><html lang="en"><head><title>x</title></head><body>
+      <img id="svg" src="${IMAGES}/sprite.svg" width="20" height="20" alt="">
+      <a id="evil" href="${placeholder}">open</a></body></html>`);
+    pipeline = new Pipeline(customer);
+    await pipeline.start();
+    const twinOf = (id: string): Element =>
+      pipeline?.mirror.nodeById(pipeline.engine.idOf(customer.doc.getElementById(id) as Node) as number) as Element;
+    // The image the mirror asked for did arrive (as a blob: URL of the console).
+    expect(twinOf('svg').getAttribute('src')).to.match(/^blob:/);
+    const href = twinOf('evil').getAttribute('href') ?? '';
+    expect(href, 'the link').to.not.match(/^blob:/);
+  });
+});
