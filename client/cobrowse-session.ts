@@ -63,6 +63,7 @@ export class CobrowseSession extends LitElement {
     _agentBot: { state: true },
     _handover: { state: true },
     _tookOver: { state: true },
+    _hiddenCount: { state: true },
     _controlGranted: { state: true },
     _message: { state: true },
     _captureProblem: { state: true },
@@ -103,6 +104,8 @@ export class CobrowseSession extends LitElement {
   declare _handover: boolean;
   /** A person just took over from the automated agent (said in the indicator for a while). */
   declare _tookOver: boolean;
+  /** How many areas the outlines of what is hidden show right now (0: none shown). */
+  declare _hiddenCount: number;
   declare _controlGranted: boolean;
   declare _message: string;
   /** The capture failed: the agent does not see this page, and the indicator says so. */
@@ -116,6 +119,7 @@ export class CobrowseSession extends LitElement {
     this.navigationOrigins = this.sessionSrc = this.language = this.wordingJson = this.indicatorCorner = '';
     this.supportButton = this._controlGranted = this._paused = this._agentBot = this._handover = this._tookOver = false;
     this._view = 'idle';
+    this._hiddenCount = 0;
     this._supportCode = this._agentName = this._message = this._captureProblem = '';
   }
 
@@ -402,6 +406,12 @@ export class CobrowseSession extends LitElement {
     );
   }
 
+  /** The agent as the customer sees them named: an automated one as one. */
+  #displayName(): string {
+    const c = this.#words.catalog;
+    return this._agentBot && c ? c.botName(this._agentName) : this._agentName;
+  }
+
   #setAgent(invite: InviteData): void {
     this._agentName = invite.agentName ?? '';
     this._agentBot = invite.agentBot === true;
@@ -462,10 +472,14 @@ export class CobrowseSession extends LitElement {
         this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
       onAgent: (agent) => this.#onAgent(agent),
-      hiddenLabel: () => {
+      hiddenLabel: () => this.#words.catalog?.hiddenFrom(this.#displayName()) ?? '',
+      onHiddenAreas: (count) => (this._hiddenCount = count),
+      guidanceWords: (kind, _agent, target) => {
         const c = this.#words.catalog;
         if (!c) return '';
-        return c.hiddenFrom(this._agentBot ? c.botName(this._agentName) : this._agentName);
+        return kind === 'highlighted'
+          ? c.highlighted(this.#displayName(), target)
+          : c.pointingAt(this.#displayName(), target);
       },
       onCaptureFailed: (reason) => {
         this._captureProblem = reason;
@@ -616,8 +630,9 @@ export class CobrowseSession extends LitElement {
   override render() {
     const view = this.#view;
     const catalog = this.#words.catalog;
-    return html`<div class="overlay" aria-hidden="true"></div>
-      ${view && catalog ? view.render(this.#model(catalog), this.#actions, this.renderRoot as ShadowRoot) : nothing}`;
+    const model = view && catalog ? this.#model(catalog) : null;
+    // The live region exists from the first render, before any text: status changes and toasts are announced.
+    return html`<div class="overlay" aria-hidden="true"></div><div class="live" role="status" aria-live="polite" aria-atomic="true">${model && view ? view.announcement(model) : ''}</div>${model && view ? view.render(model, this.#actions, this.renderRoot as ShadowRoot) : nothing}`;
   }
 
   #model(catalog: Catalog) {
@@ -635,6 +650,7 @@ export class CobrowseSession extends LitElement {
       paused: this._paused,
       controlGranted: this._controlGranted,
       captureProblem: this._captureProblem,
+      hiddenCount: this._hiddenCount,
       corner: CORNERS.find((corner) => corner === this.indicatorCorner) ?? null,
     };
   }

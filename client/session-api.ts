@@ -40,6 +40,10 @@ export interface SessionHost {
   onControl(granted: boolean): void;
   /** Who the agent is (from the server's welcome), and when a person takes over from an automated agent. */
   onAgent?(agent: { name: string; bot: boolean; tookOver: boolean }): void;
+  /** The agent's guidance in words, in the customer's language ("Dana highlighted: Postcode"). */
+  guidanceWords?(kind: 'highlighted' | 'pointing', agent: string, target: string): string;
+  /** The outlines of what is hidden show `count` areas (0: they went away). */
+  onHiddenAreas?(count: number): void;
   /** The label of an outlined hidden area, in the customer's language ("Hidden from Dana"). */
   hiddenLabel?(): string;
   /** Capture failed: the agent was told; tell the customer their page is not being shared. */

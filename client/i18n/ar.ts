@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { plural } from './plural.js';
 
 const agentOr = (a: string) => a || 'موظف الدعم';
 
@@ -37,6 +38,17 @@ export const catalog: Catalog = {
   expand: 'إظهار عناصر التحكم في المشاركة',
   hiddenFrom: (a) => `مخفي عن ${a || 'الدعم'}`,
   showHidden: 'إظهار ما هو مخفي',
+  hiddenCount: (n, a) =>
+    plural('ar', n, {
+      zero: `لا توجد مناطق مخفية عن ${a || 'الدعم'}`,
+      one: `منطقة واحدة مخفية عن ${a || 'الدعم'}`,
+      two: `منطقتان مخفيتان عن ${a || 'الدعم'}`,
+      few: `{n} مناطق مخفية عن ${a || 'الدعم'}`,
+      many: `{n} منطقة مخفية عن ${a || 'الدعم'}`,
+      other: `{n} منطقة مخفية عن ${a || 'الدعم'}`,
+    }),
+  highlighted: (a, t) => `ميّز ${a || 'فريق الدعم'}: ${t}`,
+  pointingAt: (a, t) => `يشير ${a || 'فريق الدعم'} إلى: ${t}`,
   pause: 'إيقاف مؤقت',
   resume: 'استئناف',
   end: 'إنهاء المشاركة',

@@ -52,6 +52,11 @@ export interface Catalog {
   /** The label on an outlined area the agent cannot see, and the indicator button that shows them. */
   hiddenFrom(agent: string): string;
   showHidden: string;
+  /** Said when the outlines show: how many areas the agent cannot see (plural by the language's rules). */
+  hiddenCount(count: number, agent: string): string;
+  /** The agent's guidance in words, for screen readers ("Dana highlighted: Postcode"). */
+  highlighted(agent: string, target: string): string;
+  pointingAt(agent: string, target: string): string;
   /** The indicator's handle: drag it, or focus it and use the arrow keys. */
   move: string;
   /** Collapse the indicator to a small badge, and open it again. */

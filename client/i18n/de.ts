@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { plural } from './plural.js';
 
 const agentOr = (a: string) => a || 'Der Support-Mitarbeiter';
 
@@ -38,6 +39,13 @@ export const catalog: Catalog = {
   expand: 'Freigabe-Steuerung anzeigen',
   hiddenFrom: (a) => `Verborgen vor ${a || 'dem Support'}`,
   showHidden: 'Zeigen, was verborgen ist',
+  hiddenCount: (n, a) =>
+    plural('de', n, {
+      one: `{n} Bereich ist vor ${a || 'dem Support'} verborgen`,
+      other: `{n} Bereiche sind vor ${a || 'dem Support'} verborgen`,
+    }),
+  highlighted: (a, t) => `${a || 'Der Support'} hat hervorgehoben: ${t}`,
+  pointingAt: (a, t) => `${a || 'Der Support'} zeigt auf: ${t}`,
   pause: 'Pause',
   resume: 'Fortsetzen',
   end: 'Beenden',

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { plural } from './plural.js';
 
 const agentOr = (agent: string) => agent || 'The support agent';
 
@@ -37,6 +38,13 @@ export const en: Catalog = {
   expand: 'Show sharing controls',
   hiddenFrom: (a) => `Hidden from ${a || 'support'}`,
   showHidden: 'Show what is hidden',
+  hiddenCount: (n, a) =>
+    plural('en', n, {
+      one: `{n} area is hidden from ${a || 'support'}`,
+      other: `{n} areas are hidden from ${a || 'support'}`,
+    }),
+  highlighted: (a, t) => `${a || 'Support'} highlighted: ${t}`,
+  pointingAt: (a, t) => `${a || 'Support'} is pointing at: ${t}`,
   pause: 'Pause',
   resume: 'Resume',
   end: 'End sharing',

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { plural } from './plural.js';
 
 const agentOr = (a: string) => a || 'El agente de soporte';
 
@@ -40,6 +41,13 @@ export const catalog: Catalog = {
   expand: 'Mostrar los controles de uso compartido',
   hiddenFrom: (a) => `Oculto para ${a || 'soporte'}`,
   showHidden: 'Mostrar lo que está oculto',
+  hiddenCount: (n, a) =>
+    plural('es', n, {
+      one: `{n} zona está oculta para ${a || 'soporte'}`,
+      other: `{n} zonas están ocultas para ${a || 'soporte'}`,
+    }),
+  highlighted: (a, t) => `${a || 'Soporte'} ha resaltado: ${t}`,
+  pointingAt: (a, t) => `${a || 'Soporte'} está señalando: ${t}`,
   pause: 'Pausar',
   resume: 'Reanudar',
   end: 'Dejar de compartir',

@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { plural } from './plural.js';
 
 const agentOr = (a: string) => a || 'L’agent du support';
 
@@ -38,6 +39,13 @@ export const catalog: Catalog = {
   expand: 'Afficher les commandes de partage',
   hiddenFrom: (a) => `Masqué pour ${a || 'le support'}`,
   showHidden: 'Montrer ce qui est masqué',
+  hiddenCount: (n, a) =>
+    plural('fr', n, {
+      one: `{n} zone est masquée pour ${a || 'le support'}`,
+      other: `{n} zones sont masquées pour ${a || 'le support'}`,
+    }),
+  highlighted: (a, t) => `${a || 'Le support'} a mis en évidence : ${t}`,
+  pointingAt: (a, t) => `${a || 'Le support'} montre : ${t}`,
   pause: 'Pause',
   resume: 'Reprendre',
   end: 'Arrêter',

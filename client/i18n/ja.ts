@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { plural } from './plural.js';
 
 const agentOr = (a: string) => (a ? `${a}さん` : 'サポート担当者');
 
@@ -39,6 +40,9 @@ export const catalog: Catalog = {
   expand: '共有の操作を表示',
   hiddenFrom: (a) => `${a ? `${a}さん` : 'サポート'}には非表示`,
   showHidden: '非表示の部分を表示',
+  hiddenCount: (n, a) => plural('ja', n, { other: `{n}か所が${a ? `${a}さん` : 'サポート'}には非表示です` }),
+  highlighted: (a, t) => `${a ? `${a}さん` : 'サポート'}が強調表示しました: ${t}`,
+  pointingAt: (a, t) => `${a ? `${a}さん` : 'サポート'}が指しています: ${t}`,
   pause: '一時停止',
   resume: '再開',
   end: '共有を終了',

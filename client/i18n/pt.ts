@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog.js';
+import { plural } from './plural.js';
 
 const agentOr = (a: string) => a || 'O agente de suporte';
 
@@ -39,6 +40,13 @@ export const catalog: Catalog = {
   expand: 'Mostrar os controles de compartilhamento',
   hiddenFrom: (a) => `Oculto para ${a || 'o suporte'}`,
   showHidden: 'Mostrar o que está oculto',
+  hiddenCount: (n, a) =>
+    plural('pt', n, {
+      one: `{n} área está oculta para ${a || 'o suporte'}`,
+      other: `{n} áreas estão ocultas para ${a || 'o suporte'}`,
+    }),
+  highlighted: (a, t) => `${a || 'O suporte'} destacou: ${t}`,
+  pointingAt: (a, t) => `${a || 'O suporte'} está apontando para: ${t}`,
   pause: 'Pausar',
   resume: 'Retomar',
   end: 'Parar',

@@ -177,7 +177,7 @@ export class CustomerSession implements SessionHandle {
     this.#hiddenAreas ??= new HiddenAreas(host.overlayContainer, this.#window, this.#maskConfig, () =>
       host.hiddenLabel ? host.hiddenLabel() : `Hidden from ${this.#agentName || 'support'}`,
     );
-    this.#hiddenAreas.show();
+    this.#hiddenAreas.show(undefined, (count) => host.onHiddenAreas?.(count));
   }
 
   revokeControl(): void {
@@ -292,7 +292,12 @@ export class CustomerSession implements SessionHandle {
     this.#startCapture(channel);
     const container = this.#options.host.overlayContainer.parentNode;
     if (container && !this.#announcer)
-      this.#announcer = new GuidanceAnnouncer(container, container.ownerDocument ?? document, this.#agentName);
+      this.#announcer = new GuidanceAnnouncer(
+        container,
+        container.ownerDocument ?? document,
+        this.#agentName,
+        ...(this.#options.host.guidanceWords ? [this.#options.host.guidanceWords.bind(this.#options.host)] : []),
+      );
     const first = this.#hiddenAreas === null;
     // Shown briefly when sharing starts (not again on every page of the site, nor on a reconnect).
     if (first && !this.#options.resumed) this.showHiddenAreas();

@@ -23,13 +23,24 @@ export function describeElement(el: Element): string {
   return text.length > MAX_NAME ? `${text.slice(0, MAX_NAME - 1)}…` : text;
 }
 
+/** The sentence for a piece of guidance, in the customer's language (the element's catalog). */
+export type GuidanceWords = (kind: 'highlighted' | 'pointing', agent: string, target: string) => string;
+
+const ENGLISH: GuidanceWords = (kind, agent, target) =>
+  kind === 'highlighted'
+    ? `${agent || 'Support'} highlighted: ${target}`
+    : `${agent || 'Support'} is pointing at: ${target}`;
+
 export class GuidanceAnnouncer {
   readonly #region: HTMLElement;
   #agent: string;
   #pointedAt: Element | null = null;
 
-  constructor(container: Node, doc: Document, agentName: string) {
-    this.#agent = agentName || 'Support';
+  readonly #words: GuidanceWords;
+
+  constructor(container: Node, doc: Document, agentName: string, words: GuidanceWords = ENGLISH) {
+    this.#agent = agentName;
+    this.#words = words;
     this.#region = doc.createElement('div');
     this.#region.setAttribute('role', 'status');
     this.#region.setAttribute('aria-live', 'polite');
@@ -41,18 +52,18 @@ export class GuidanceAnnouncer {
 
   /** A person took over from the automated agent: guidance is theirs from now on. */
   set agentName(name: string) {
-    this.#agent = name || 'Support';
+    this.#agent = name;
   }
 
   highlighted(el: Element): void {
-    this.#region.textContent = `${this.#agent} highlighted: ${describeElement(el)}`;
+    this.#region.textContent = this.#words('highlighted', this.#agent, describeElement(el));
   }
 
   /** Once per element pointed at, not per pointer move. */
   pointing(el: Element | null): void {
     if (el === null || el === this.#pointedAt) return;
     this.#pointedAt = el;
-    this.#region.textContent = `${this.#agent} is pointing at: ${describeElement(el)}`;
+    this.#region.textContent = this.#words('pointing', this.#agent, describeElement(el));
   }
 
   destroy(): void {

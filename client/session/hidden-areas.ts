@@ -41,6 +41,7 @@ export class HiddenAreas {
   #boxes: { target: Element; box: HTMLElement }[] = [];
   #frame = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #onCount: ((count: number) => void) | null = null;
 
   constructor(container: HTMLElement, view: Window, config: MaskConfig, label: () => string) {
     this.#window = view;
@@ -58,8 +59,9 @@ export class HiddenAreas {
   }
 
   /** Outline what is hidden now, for `ms`, following the page as it scrolls. */
-  show(ms = HIDDEN_AREAS_MS): void {
+  show(ms = HIDDEN_AREAS_MS, onCount?: (count: number) => void): void {
     this.hide();
+    this.#onCount = onCount ?? null;
     const label = this.#label();
     const make = this.#root.ownerDocument;
     for (const target of hiddenElements(this.#doc, this.#config)) {
@@ -76,6 +78,7 @@ export class HiddenAreas {
       this.#boxes.push({ target, box });
     }
     this.#place();
+    this.#onCount?.(this.#boxes.length);
     this.#timer = setTimeout(() => this.hide(), ms);
   }
 
@@ -85,6 +88,8 @@ export class HiddenAreas {
     this.#window.cancelAnimationFrame(this.#frame);
     for (const { box } of this.#boxes) box.remove();
     this.#boxes = [];
+    this.#onCount?.(0);
+    this.#onCount = null;
   }
 
   destroy(): void {

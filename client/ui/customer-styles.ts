@@ -227,6 +227,14 @@ export function customerStyles({ css }: LitApi): CSSResult {
     font-size: 0.9rem;
     max-width: 320px;
   }
+  .live {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   .overlay {
     position: fixed;
     inset: 0;

@@ -49,7 +49,11 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
   }
 
   /** An automated agent is named as one wherever the agent is named. */
-  const agentOf = (m: CustomerViewModel) => (m.agentBot ? m.catalog.botName(m.agentName) : m.agentName);
+  const agentOf = (m: CustomerViewModel) => {
+    const name = m.agentBot ? m.catalog.botName(m.agentName) : m.agentName;
+    // A Latin name inside right-to-left text (or the reverse) is isolated, so punctuation stays on its side.
+    return name && RTL_LANGUAGES.has(m.lang) ? `\u2068${name}\u2069` : name;
+  };
 
   function indicatorLabel(m: CustomerViewModel): string {
     const c = m.catalog;
@@ -154,11 +158,27 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
       }
       case 'ended':
       case 'error':
-        return html`<div class="toast" role="status" lang=${lang} dir=${dir}>${m.message}</div>`;
+        return html`<div class="toast" lang=${lang} dir=${dir}>${m.message}</div>`;
       default:
         return indicator(m, act, root, dir, indicatorLabel(m));
     }
   }
 
-  return { styles: customerStyles(lit), render, afterRender };
+  function announcement(m: CustomerViewModel): string {
+    switch (m.view) {
+      case 'idle':
+      case 'support-code':
+      case 'consent':
+      case 'control-prompt':
+        // A prompt speaks for itself when it takes focus.
+        return '';
+      case 'ended':
+      case 'error':
+        return m.message;
+      default:
+        return m.hiddenCount > 0 && !m.paused ? m.catalog.hiddenCount(m.hiddenCount, agentOf(m)) : indicatorLabel(m);
+    }
+  }
+
+  return { styles: customerStyles(lit), render, afterRender, announcement };
 }

@@ -146,7 +146,7 @@ export function indicatorView(lit: LitApi, icon: (path: SVGTemplateResult) => Te
     return html`<div class=${classes} part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${m.lang} dir=${dir} data-corner=${corner}>
       <button type="button" class="icon grip" aria-label=${c.move} title=${c.move} @keydown=${(e: KeyboardEvent) => onGripKey(e, act)} @pointerdown=${onGripDown} @pointermove=${(e: PointerEvent) => onGripMove(e, act)} @pointerup=${() => (drag = null)} @pointercancel=${() => (drag = null)}>${ICON_GRIP}</button>
       <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
-      <span class="label" role="status">${label}</span>
+      <span class="label">${label}</span>
       ${
         collapsed
           ? html`<button type="button" class="icon expand" aria-label=${c.expand} title=${c.expand} aria-expanded="false" @click=${() => setCollapsed(false, act, root)}>${ICON_EXPAND}</button>

@@ -34,6 +34,8 @@ export interface CustomerViewModel {
   readonly controlGranted: boolean;
   /** The capture failed: the agent does not see this page. */
   readonly captureProblem: string;
+  /** Areas the outlines of what is hidden show right now. */
+  readonly hiddenCount: number;
   /** The integrator's corner for the indicator; by default the bottom corner on the side the text ends. */
   readonly corner: IndicatorCorner | null;
 }
@@ -67,6 +69,8 @@ export interface LitApi {
 export interface CustomerViewRenderer {
   readonly styles: CSSResult;
   render(model: CustomerViewModel, actions: CustomerViewActions, root: ShadowRoot): TemplateResult | symbol;
+  /** What the element's live region says now: the status, a toast, how many areas are hidden. */
+  announcement(model: CustomerViewModel): string;
   /** After each render (what the view sets through the CSSOM). */
   afterRender(root: ShadowRoot): void;
 }

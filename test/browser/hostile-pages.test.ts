@@ -108,7 +108,7 @@ describe('hostile pages: offer, consent, capture and end still work', () => {
     await agent.waitConnected();
     const error = await agent.waitFor((m): m is Extract<ChannelMessage, { t: 'error' }> => m.t === 'error');
     expect(error.message).to.equal("The customer's page could not be shared: value unavailable");
-    const status = () => element.shadowRoot?.querySelector('.indicator [role="status"]')?.textContent?.trim() ?? '';
+    const status = () => element.shadowRoot?.querySelector('.indicator .label')?.textContent?.trim() ?? '';
     await until(() => status().startsWith('This page could not be shared with Dana'), 'the customer told');
     expect(status()).to.not.contain('Sharing this tab');
   });

@@ -25,10 +25,8 @@ const BOT = 'Lumen helper';
 function indicator(customer: Page): Promise<string> {
   return customer.evaluate(
     () =>
-      document
-        .querySelector('cobrowse-session')
-        ?.shadowRoot?.querySelector('.indicator [role="status"]')
-        ?.textContent?.trim() ?? '',
+      document.querySelector('cobrowse-session')?.shadowRoot?.querySelector('.indicator .label')?.textContent?.trim() ??
+      '',
   );
 }
 

@@ -76,7 +76,7 @@ export function buttonNamed(element: CobrowseSession, name: string): HTMLButtonE
 
 /** The indicator's status text, or '' when it is not shown. */
 export function indicatorText(element: CobrowseSession): string {
-  return shadow(element).querySelector('.indicator [role="status"]')?.textContent?.trim() ?? '';
+  return shadow(element).querySelector('.indicator .label')?.textContent?.trim() ?? '';
 }
 
 interface ListenerRecord {
