@@ -78,6 +78,12 @@ export function agentConsoleCsp(frameAncestors: readonly string[] = []): string 
 
 export const AGENT_CONSOLE_CSP = agentConsoleCsp();
 
+/** A request as logged: the sign-in callback's query (the provider's one-time code and state) is left out. */
+function requestForLog(request: { method: string; url: string; ip?: string }): Record<string, string | undefined> {
+  const url = request.url.startsWith('/auth/callback') ? '/auth/callback' : request.url;
+  return { method: request.method, url, remoteAddress: request.ip };
+}
+
 /** Fastify's trustProxy from ours: a hop count becomes the function Fastify itself would build. */
 function fastifyTrustProxy(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
@@ -112,6 +118,7 @@ export async function build(options: BuildOptions): Promise<CobrowseServer> {
             level: typeof options.logger === 'object' ? options.logger.level : config.logLevel,
             // Tokens and keys never reach the logs.
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: { req: requestForLog },
             ...(options.logStream ? { stream: options.logStream } : {}),
           },
     trustProxy: fastifyTrustProxy(config.trustProxy),

@@ -5,6 +5,7 @@
  * list; signed out, the console asks for sign-in again. Nothing is mocked.
  */
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import type { Server } from 'node:http';
 import Provider from 'oidc-provider';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,11 +57,21 @@ async function startProvider(port: number, redirectUri: string): Promise<Server>
 describe('agent sign-in through OpenID Connect', () => {
   it('signs in at the provider, claims a code, joins from the list, signs out', async () => {
     const idpPort = await freePort();
-    server = await startTestServer({
-      OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
-      OIDC_CLIENT_ID: CLIENT_ID,
-      OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    const logLines: string[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString('utf8'));
+        done();
+      },
     });
+    server = await startTestServer(
+      {
+        OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+        OIDC_CLIENT_ID: CLIENT_ID,
+        OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      },
+      { logStream },
+    );
     idp = await startProvider(idpPort, `${server.baseUrl}/auth/callback`);
     browser = await launchChromium();
     const page = await browser.newPage();
@@ -116,6 +127,12 @@ describe('agent sign-in through OpenID Connect', () => {
     await page.getByRole('heading', { name: 'Sign in to the agent console' }).waitFor();
     const list = await page.evaluate(async () => (await fetch('/api/sessions')).status);
     expect(list).toBe(401);
+
+    // The provider's one-time code and the cookies never reach the logs; the callback itself is logged.
+    const logs = logLines.join('');
+    expect(logs).toContain('/auth/callback');
+    expect(logs).not.toMatch(/[?&]code=/);
+    expect(logs).not.toContain(session?.value ?? 'no cookie');
   });
 
   it('explains a refused sign-in at the provider and a console without single sign-on', async () => {
