@@ -40,6 +40,12 @@ export class CobrowseAgentView extends LitElement {
   @property() accessor token = '';
   /** Base URL of the co-browsing server; defaults to this page's origin. */
   @property() accessor server = '';
+  /**
+   * Lets a customer's `assets="fallback"`/`"direct"` make this browser fetch
+   * the page's images itself (exposing the agent's IP address to the site);
+   * without it every asset comes over the channel.
+   */
+  @property({ type: Boolean, attribute: 'allow-agent-asset-fetches' }) accessor allowAgentAssetFetches = false;
 
   @state() accessor _state: AgentState = 'connecting';
   @state() accessor _detail = '';
@@ -210,6 +216,7 @@ export class CobrowseAgentView extends LitElement {
       onResyncNeeded: (lastSeq) => this.session?.requestResync(lastSeq),
       acceptInput: (frame) => this.remoteInput.acceptEcho(frame),
       onDocumentPrepared: (doc) => this.interaction.listeners?.prepared(doc),
+      allowAgentFetches: this.allowAgentAssetFetches,
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
         if (frame.t === 'scroll') this.remoteScroll.confirmed(frame.id);

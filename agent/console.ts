@@ -22,6 +22,9 @@ function show(element: HTMLElement): void {
 function showView(token: string): void {
   const view = document.createElement('cobrowse-agent-view');
   view.token = token;
+  // The console's operator decides whether customers may make the agent's browser fetch assets itself.
+  view.allowAgentAssetFetches =
+    document.querySelector('meta[name="cobrowse-agent-asset-fetches"]')?.getAttribute('content') === 'allow';
   show(view);
 }
 

@@ -7,6 +7,7 @@
  * placeholder, which makes no request; when it arrives the placeholders that
  * stand for it are swapped for it, in attributes and in style sheets.
  *
+ * The console pins 'channel' unless it allows otherwise (allowAgentFetches).
  * Under the 'channel' policy the mirror never fetches an asset from the
  * page's sites (and its documents carry a Content-Security-Policy that
  * allows images, fonts and media only from `data:` and `blob:`, as a second
@@ -58,6 +59,13 @@ interface Incoming {
 export interface AssetStoreOptions {
   /** Milliseconds, for the timeout of partial data (default performance.now). */
   now?: () => number;
+  /**
+   * Whether the console lets a customer's 'fallback' or 'direct' make the
+   * agent's browser fetch from the page's sites (default no: 'channel'
+   * whatever the customer's snapshot says, as a hostile page could otherwise
+   * learn the agent's IP address).
+   */
+  allowAgentFetches?: () => boolean;
 }
 
 export interface AssetStoreStats {
@@ -92,6 +100,7 @@ export class AssetStore {
   #reserved = 0;
   #dropped = 0;
   readonly #now: () => number;
+  readonly #allowAgentFetches: () => boolean;
   readonly #schedule: (rebind: () => void) => void;
   #rebindDue = false;
   readonly #roots: () => Iterable<Document | ShadowRoot>;
@@ -105,15 +114,20 @@ export class AssetStore {
     this.#schedule = schedule;
     this.#roots = roots;
     this.#now = options.now ?? (() => performance.now());
+    this.#allowAgentFetches = options.allowAgentFetches ?? (() => false);
   }
 
   get policy(): AssetPolicy {
     return this.#policy;
   }
 
-  /** The policy of the snapshot being built (absent: a customer that sends no assets). */
+  /**
+   * The policy of the snapshot being built (absent: a customer that sends no
+   * assets). The console decides: anything but 'channel' only where it allows
+   * the agent's browser to fetch.
+   */
   setPolicy(policy: AssetPolicy | undefined): void {
-    this.#policy = policy ?? 'direct';
+    this.#policy = this.#allowAgentFetches() ? (policy ?? 'direct') : 'channel';
   }
 
   /** What a mirror document's CSP adds under the current policy. */

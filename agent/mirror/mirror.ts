@@ -47,6 +47,8 @@ export interface MirrorOptions {
   acceptInput?: (frame: InputFrame) => boolean;
   /** A mirrored document was (re)built with document.open(), which drops every listener on it. */
   onDocumentPrepared?: (doc: Document) => void;
+  /** The console lets the customer's asset policy make the agent's browser fetch (agent/mirror/assets.ts); default no. */
+  allowAgentFetches?: boolean;
 }
 
 export type InputFrame = Extract<DomFrame, { t: 'input' }>;
@@ -104,6 +106,7 @@ export class Mirror {
       const doc = this.#nodes.get(0);
       return isDocument(doc) ? mirrorRoots(doc) : [];
     },
+    { allowAgentFetches: () => this.#options.allowAgentFetches === true },
   );
   #focusedId: number | null = null;
   #viewport: MirrorViewport = { w: 0, h: 0, dpr: 1 };

@@ -168,9 +168,19 @@ describe('mirror: assets over the channel', function () {
     ).to.equal(true);
   });
 
-  it("'direct' leaves every URL to the agent's browser (customers that predate assets do the same)", async () => {
+  it("a customer's 'direct' is not honoured unless the console allows it: nothing is fetched by the agent", async () => {
     const customer = await loadCustomerPage(PAGE);
     pipeline = new Pipeline(customer, { assets: { policy: 'direct' } });
+    const requests = watchMirrorRequests(pipeline);
+    await pipeline.start();
+    const twin = pipeline.mirror.nodeById(pipeline.engine.idOf(customer.doc.getElementById('photo') as Node) as number);
+    expect((twin as HTMLImageElement).src).to.not.contain(`${BASE}/photo.png`);
+    expect(requests(), 'requests made by the mirror').to.deep.equal([]);
+  });
+
+  it("'direct', where the console allows it, leaves every URL to the agent's browser", async () => {
+    const customer = await loadCustomerPage(PAGE);
+    pipeline = new Pipeline(customer, { assets: { policy: 'direct' }, allowAgentFetches: true });
     await pipeline.start();
     expect(assets(pipeline)).to.deep.equal([]);
     const twin = pipeline.mirror.nodeById(pipeline.engine.idOf(customer.doc.getElementById('photo') as Node) as number);

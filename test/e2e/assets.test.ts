@@ -4,8 +4,10 @@
  * image) is mirrored from what the customer's browser sends over the data
  * channel. Oracle: every request the agent's Chromium makes, as Playwright
  * sees them (each is a request at the customer's server: the demo shop is
- * served by the same server under /demo/). Control: with assets="direct"
- * the same view does fetch from the shop, so the oracle can fail.
+ * served by the same server under /demo/). A customer's assets="direct" is
+ * honoured only when the console allows it (a meta in its page). Control:
+ * with assets="direct" allowed, the same view does fetch from the shop, so
+ * the oracle can fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -45,7 +47,10 @@ async function mirroredImageWidth(agent: Page): Promise<number> {
   });
 }
 
-async function viewProductPage(assets: string | null): Promise<{ requests: string[]; width: number; src: string }> {
+async function viewProductPage(
+  assets: string | null,
+  allowAgentFetches = false,
+): Promise<{ requests: string[]; width: number; src: string }> {
   const session = await newSession({ server } as Harness, { agentName: 'Dana' });
   const customer = await customerBrowser.newPage();
   await customer.goto(`${server.baseUrl}/demo/`);
@@ -57,10 +62,38 @@ async function viewProductPage(assets: string | null): Promise<{ requests: strin
   await offer(customer, session.inviteCode);
   await customer.getByRole('button', { name: 'Allow sharing' }).click();
   const agent = await agentBrowser.newPage();
+  if (allowAgentFetches) {
+    // The console's operator allows customers to make the agent's browser fetch: the meta in its page, added as it parses.
+    await agent.addInitScript(() => {
+      new MutationObserver((_records, observer) => {
+        if (document.head === null) return;
+        observer.disconnect();
+        const meta = document.createElement('meta');
+        meta.name = 'cobrowse-agent-asset-fetches';
+        meta.content = 'allow';
+        document.head.append(meta);
+      }).observe(document, { childList: true, subtree: true });
+    });
+  }
   const requests = shopRequests(agent);
   await agent.goto(session.agentLink);
   await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
-  await expect.poll(() => mirroredImageWidth(agent), { timeout: 15_000 }).toBeGreaterThan(1);
+  if (assets === 'direct' && !allowAgentFetches) {
+    // Nothing comes over the channel and the agent fetches nothing: the image stays a placeholder.
+    await expect
+      .poll(
+        () =>
+          agent.evaluate(() =>
+            Boolean(
+              document
+                .querySelector('cobrowse-agent-view')
+                ?.mirror?.iframe.contentDocument?.querySelector('.product-visual img'),
+            ),
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+  } else await expect.poll(() => mirroredImageWidth(agent), { timeout: 15_000 }).toBeGreaterThan(1);
   const src = await agent.evaluate(
     () =>
       document
@@ -82,8 +115,14 @@ describe("assets over the channel: the agent's browser and the customer's site",
     expect(requests).toEqual([]);
   });
 
-  it('control: with assets="direct" the agent fetches the same image from the shop itself', async () => {
+  it('a customer\'s assets="direct" is not honoured unless the console allows it', async () => {
     const { requests, src } = await viewProductPage('direct');
+    expect(src).not.toContain('/demo/img/lamp.svg');
+    expect(requests).toEqual([]);
+  });
+
+  it('control: with assets="direct" allowed by the console the agent fetches the same image from the shop itself', async () => {
+    const { requests, src } = await viewProductPage('direct', true);
     expect(src).toContain('/demo/img/lamp.svg');
     expect(requests).toContain('/demo/img/lamp.svg');
   });

@@ -95,6 +95,8 @@ export interface PipelineOptions {
   mask?: Partial<MaskConfig>;
   canvas?: CanvasOptions;
   assets?: AssetOptions;
+  /** The console lets the customer's asset policy make the agent's browser fetch (default no). */
+  allowAgentFetches?: boolean;
 }
 
 /** The element that holds the mirror's iframe (for Playwright locators). */
@@ -131,6 +133,7 @@ export class Pipeline {
       container: this.container,
       onResyncNeeded: (lastSeq) => this.resyncRequests.push(lastSeq),
       onFrameApplied: (frame) => this.appliedSeqs.push(frame.seq),
+      ...(options.allowAgentFetches === true ? { allowAgentFetches: true } : {}),
     });
     this.engine = new CaptureEngine({
       window: customer.win,
