@@ -1,7 +1,11 @@
-import { LitElement, adoptStyles, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { CobrowseSessionState } from './cobrowse-session-state.js';
+import { fetchSupportCode } from './support-code.js';
+import { ViewLoader } from './view-loader.js';
+import { SessionPreload } from './session-preload.js';
+import { closeModal, promoteToTopLayer } from './top-layer-ui.js';
 import { markStage } from '../shared/stage-marks.js';
 import { ConsentSocket } from './consent-socket.js';
-import type { Catalog } from './i18n/catalog.js';
 import { CustomerWords } from './i18n/customer-words.js';
 import { chooseLanguage } from './i18n/language.js';
 import { activeHtmlElement, createElement, fromJson, microtask, pristine } from './pristine.js';
@@ -16,7 +20,7 @@ import type {
   SessionHost,
   StartSession,
 } from './session-api.js';
-import type { CustomerView, CustomerViewActions, CustomerViewModule, CustomerViewRenderer } from './ui/view-model.js';
+import type { CustomerViewActions } from './ui/view-model.js';
 
 /**
  * Co-browsing for the customer's page: shows the consent prompt when support
@@ -40,100 +44,18 @@ import type { CustomerView, CustomerViewActions, CustomerViewModule, CustomerVie
  * @cssprop --cobrowse-font - font stack
  * @cssprop --cobrowse-z - z-index of the UI (default 2147483000)
  */
-export class CobrowseSession extends LitElement {
-  /**
-   * Lit's reactive properties declared without decorators: esbuild lowers
-   * standard decorators with helpers and turns every #private member into a
-   * WeakMap access: 2 KB min+gzip of the loader (12.3 -> 10.4 KB, measured).
-   */
-  static override properties = {
-    server: {},
-    invite: {},
-    maskSelectors: { attribute: 'mask-selectors' },
-    blockSelectors: { attribute: 'block-selectors' },
-    navigationOrigins: { attribute: 'navigation-origins' },
-    sessionSrc: { attribute: 'session-src' },
-    language: { attribute: 'lang' },
-    wordingJson: { attribute: 'wording' },
-    supportButton: { type: Boolean, attribute: 'support-button' },
-    indicatorCorner: { attribute: 'indicator-corner' },
-    _view: { state: true },
-    _supportCode: { state: true },
-    _agentName: { state: true },
-    _agentBot: { state: true },
-    _handover: { state: true },
-    _tookOver: { state: true },
-    _hiddenCount: { state: true },
-    _controlGranted: { state: true },
-    _message: { state: true },
-    _captureProblem: { state: true },
-    _paused: { state: true },
-  };
-
-  /** Base URL of the co-browsing server (the invite carries it too). */
-  declare server: string;
-  /** An invite (base64url code or JSON) to offer as soon as the element connects. */
-  declare invite: string;
-  /** Extra CSS selectors whose values are masked, comma-separated. */
-  declare maskSelectors: string;
-  /** Extra CSS selectors whose subtrees are hidden entirely, comma-separated. */
-  declare blockSelectors: string;
-  /**
-   * Origins besides this page's own that an agent with control may navigate the
-   * tab to (space- or comma-separated, e.g. "https://help.example.com"). Only
-   * http: and https: addresses are ever followed.
-   */
-  declare navigationOrigins: string;
-  /** Where the session bundle is; defaults to cobrowse-session.js next to this script. */
-  declare sessionSrc: string;
-  /** Language of our UI (en, es, fr, de, pt, ja, ar); else the page's `lang`, else the browser's. */
-  declare language: string;
-  /** Integrator wording per language, as JSON: `{"en": {"consentTitle": "…"}}` (see setWording). */
-  declare wordingJson: string;
-  /** Show a "Share this page with support" button that gives the customer a support code. */
-  declare supportButton: boolean;
-  /** Corner of the live indicator: bottom-right (default; bottom-left right to left), bottom-left, top-right, top-left. */
-  declare indicatorCorner: string;
-
-  declare _view: CustomerView;
-  declare _supportCode: string;
-  declare _agentName: string;
-  /** The agent is an automated program: named as one in the prompt and the indicator. */
-  declare _agentBot: boolean;
-  /** In the consent prompt of an automated agent: the customer lets a person take over without a new prompt. */
-  declare _handover: boolean;
-  /** A person just took over from the automated agent (said in the indicator for a while). */
-  declare _tookOver: boolean;
-  /** How many areas the outlines of what is hidden show right now (0: none shown). */
-  declare _hiddenCount: number;
-  declare _controlGranted: boolean;
-  declare _message: string;
-  /** The capture failed: the agent does not see this page, and the indicator says so. */
-  declare _captureProblem: string;
-  /** The customer paused sharing from the indicator. */
-  declare _paused: boolean;
-
-  constructor() {
-    super();
-    this.server = this.invite = this.maskSelectors = this.blockSelectors = '';
-    this.navigationOrigins = this.sessionSrc = this.language = this.wordingJson = this.indicatorCorner = '';
-    this.supportButton = this._controlGranted = this._paused = this._agentBot = this._handover = this._tookOver = false;
-    this._view = 'idle';
-    this._hiddenCount = 0;
-    this._supportCode = this._agentName = this._message = this._captureProblem = '';
-  }
-
+export class CobrowseSession extends CobrowseSessionState {
   /** The words shown: language, catalog and integrator wording. */
   readonly #words = new CustomerWords(
     import.meta.url,
-    () => this.#loadView().then((m) => m.en),
+    () => this.#views.module().then((m) => m.en),
     () => this.requestUpdate(),
   );
-  /** The view module, once fetched (the first time the customer is shown anything). */
-  #viewModule: Promise<CustomerViewModule> | null = null;
-  #view: CustomerViewRenderer | null = null;
-  /** Work an update waits for before it is complete (see getUpdateComplete). */
-  readonly #pending = new Set<Promise<unknown>>();
+  /** The view module, fetched the first time the customer is shown anything. */
+  readonly #views = new ViewLoader(
+    () => this.renderRoot as ShadowRoot,
+    () => this.requestUpdate(),
+  );
 
   get _overlay(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('.overlay');
@@ -146,7 +68,7 @@ export class CobrowseSession extends LitElement {
   #controlAnswer: ((granted: boolean) => void) | null = null;
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
   #returnFocus: HTMLElement | null = null;
-  #preload: HTMLLinkElement | null = null;
+  readonly #preload = new SessionPreload();
 
   readonly #actions: CustomerViewActions = {
     allow: () => {
@@ -227,12 +149,12 @@ export class CobrowseSession extends LitElement {
     }
     void socket.record('consent-shown');
     this._view = 'consent';
-    this.#preloadSession();
+    this.#preload.add(this.renderRoot, this.#sessionUrl());
     const granted = await new pristine.Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
     this.#consentAnswer = null;
     this.#consentSocket = null;
     if (!granted) {
-      this.#dropPreload();
+      this.#preload.drop();
       await socket.record('consent-declined');
       socket.close();
       this.#invite = null;
@@ -264,24 +186,10 @@ export class CobrowseSession extends LitElement {
     let invite: InviteData;
     let code: string;
     try {
-      const res = await pristine.fetch.call(globalThis, new URL('/api/support-codes', this.server), { method: 'POST' });
-      const body = (await res.json()) as {
-        code?: unknown;
-        customer?: { invite?: unknown };
-        error?: { message?: unknown };
-      };
-      if (!res.ok || typeof body.code !== 'string') {
-        throw new Error(typeof body.error?.message === 'string' ? body.error.message : 'Could not get a support code.');
-      }
+      ({ invite, code } = await fetchSupportCode(this.server));
       if (!(await this.#viewReady())) throw new Error(VIEW_FAILED);
-      invite = parseInvite(body.customer?.invite);
-      code = body.code;
     } catch (error) {
-      this.#fail(
-        error instanceof Error && !(error instanceof TypeError)
-          ? error.message
-          : 'Could not reach support. Check your connection and try again.',
-      );
+      this.#fail(error instanceof Error ? error.message : String(error));
       throw error;
     }
     const socket = new ConsentSocket(invite);
@@ -329,12 +237,12 @@ export class CobrowseSession extends LitElement {
 
   protected override willUpdate(): void {
     // The view module is fetched the first time there is something to show.
-    if (!this.#view && (this._view !== 'idle' || this.supportButton)) void this.#viewReady();
+    if (!this.#views.view && (this._view !== 'idle' || this.supportButton)) void this.#viewReady();
   }
 
   protected override updated(changed: PropertyValues): void {
-    this.#view?.afterRender(this.renderRoot as ShadowRoot);
-    this.#promoteToTopLayer();
+    this.#views.view?.afterRender(this.renderRoot as ShadowRoot);
+    promoteToTopLayer(this.renderRoot);
     if (changed.has('language') && changed.get('language') !== undefined) this.#chooseLanguage();
     if (changed.has('wordingJson') && this.wordingJson) {
       try {
@@ -358,52 +266,16 @@ export class CobrowseSession extends LitElement {
   }
 
   /** Complete once the view, catalog and wording being fetched are shown too, not only the current render. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let result = await super.getUpdateComplete();
-    while (this.#pending.size > 0) {
-      for (const pending of [...this.#pending]) await pending;
-      result = await super.getUpdateComplete();
-    }
-    return result;
-  }
-
-  #track<T>(work: Promise<T>): Promise<T> {
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#pending.add(settled);
-    void settled.then(() => this.#pending.delete(settled));
-    return work;
-  }
-
-  /** The view module, fetched once (next to this script, as cobrowse-ui.js). */
-  #loadView(): Promise<CustomerViewModule> {
-    this.#viewModule ??= import(
-      /* @vite-ignore */ new URL('./cobrowse-ui.js', import.meta.url).href
-    ) as Promise<CustomerViewModule>;
-    return this.#viewModule;
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.#views.settled(() => super.getUpdateComplete());
   }
 
   /** True once the view and the catalog (with wording) are here; false if the view could not be fetched. */
   #viewReady(): Promise<boolean> {
-    return this.#track(
-      this.#loadView().then(
-        async (module) => {
-          if (!this.#view) {
-            this.#view = module.customerView({ html, svg, css, nothing });
-            adoptStyles(this.renderRoot as ShadowRoot, [this.#view.styles]);
-            this.requestUpdate();
-          }
-          await this.#words.load();
-          return this.#words.catalog !== null;
-        },
-        () => {
-          this.#viewModule = null;
-          return false;
-        },
-      ),
-    );
+    return this.#views.ready(async () => {
+      await this.#words.load();
+      return this.#words.catalog !== null;
+    });
   }
 
   /** The agent as the customer sees them named: an automated one as one. */
@@ -501,7 +373,7 @@ export class CobrowseSession extends LitElement {
       handover,
       ...(signaling ? { signaling } : {}),
     });
-    this.#dropPreload();
+    this.#preload.drop();
   }
 
   /** The element's `lang`, else the page's, else the browser's. */
@@ -532,26 +404,6 @@ export class CobrowseSession extends LitElement {
 
   #sessionUrl(): string {
     return this.sessionSrc || new URL('./cobrowse-session.js', import.meta.url).href;
-  }
-
-  /**
-   * While the customer reads the consent prompt, fetch and compile the session
-   * bundle (modulepreload: nothing of it runs until Allow imports it), so
-   * Allow does not wait for 90 KB to download and parse. The link lives in our
-   * own shadow root: the host page's DOM never changes, and our UI is never captured.
-   */
-  #preloadSession(): void {
-    if (this.#preload) return;
-    const link = createElement(document, 'link');
-    link.rel = 'modulepreload';
-    link.href = this.#sessionUrl();
-    pristine.appendChild.call(this.renderRoot, link);
-    this.#preload = link;
-  }
-
-  #dropPreload(): void {
-    this.#preload?.remove();
-    this.#preload = null;
   }
 
   #onSessionState(state: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {
@@ -596,9 +448,7 @@ export class CobrowseSession extends LitElement {
   }
 
   #restoreFocus(): void {
-    // The prompt leaves the top layer now, not at the next render: while it is modal the page is inert and cannot take focus.
-    const modal = this.renderRoot.querySelector('dialog.modal');
-    if (modal instanceof HTMLDialogElement && modal.open) modal.close();
+    closeModal(this.renderRoot);
     const target = this.#returnFocus;
     this.#returnFocus = null;
     if (target?.isConnected) target.focus();
@@ -608,55 +458,14 @@ export class CobrowseSession extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /**
-   * The prompts are modal dialogs and the indicator a manual popover, in the
-   * browser's top layer: above the page's own modal dialogs, popovers and
-   * full-screen element (the top layer stacks in the order things entered it),
-   * and a modal prompt makes the page behind it inert.
-   */
-  #promoteToTopLayer(): void {
-    const root = this.renderRoot;
-    const modal = root.querySelector('dialog.modal');
-    const indicator = root.querySelector('.indicator[popover]');
-    try {
-      if (modal instanceof HTMLDialogElement && !modal.open) pristine.showModal.call(modal);
-      if (indicator instanceof HTMLElement && !indicator.matches(':popover-open'))
-        pristine.showPopover?.call(indicator);
-    } catch {
-      // Not connected, or a browser without popovers: the UI still renders in place, fixed in its corner.
-    }
-  }
-
   override render() {
-    const view = this.#view;
+    const view = this.#views.view;
     const catalog = this.#words.catalog;
-    const model = view && catalog ? this.#model(catalog) : null;
+    const model = view && catalog ? this.viewModel(catalog, this.#words.lang) : null;
     // The live region exists from the first render, before any text: status changes and toasts are announced.
     return html`<div class="overlay" aria-hidden="true"></div><div class="live" role="status" aria-live="polite" aria-atomic="true">${model && view ? view.announcement(model) : ''}</div>${model && view ? view.render(model, this.#actions, this.renderRoot as ShadowRoot) : nothing}`;
   }
-
-  #model(catalog: Catalog) {
-    return {
-      view: this._view,
-      lang: this.#words.lang,
-      catalog,
-      agentName: this._agentName,
-      agentBot: this._agentBot,
-      handover: this._handover,
-      tookOver: this._tookOver,
-      supportButton: this.supportButton,
-      supportCode: this._supportCode,
-      message: this._message,
-      paused: this._paused,
-      controlGranted: this._controlGranted,
-      captureProblem: this._captureProblem,
-      hiddenCount: this._hiddenCount,
-      corner: CORNERS.find((corner) => corner === this.indicatorCorner) ?? null,
-    };
-  }
 }
-
-const CORNERS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'] as const;
 
 const VIEW_FAILED = 'Could not load the co-browsing prompt. Check your connection and try again.';
 

@@ -1,0 +1,25 @@
+/**
+ * The prompts are modal dialogs and the indicator a manual popover, in the
+ * browser's top layer: above the page's own modal dialogs, popovers and
+ * full-screen element (the top layer stacks in the order things entered it),
+ * and a modal prompt makes the page behind it inert.
+ */
+import { pristine } from './pristine.js';
+
+/** Puts what `root` shows into the top layer (after each render). */
+export function promoteToTopLayer(root: ParentNode): void {
+  const modal = root.querySelector('dialog.modal');
+  const indicator = root.querySelector('.indicator[popover]');
+  try {
+    if (modal instanceof HTMLDialogElement && !modal.open) pristine.showModal.call(modal);
+    if (indicator instanceof HTMLElement && !indicator.matches(':popover-open')) pristine.showPopover?.call(indicator);
+  } catch {
+    // Not connected, or a browser without popovers: the UI still renders in place, fixed in its corner.
+  }
+}
+
+/** The prompt leaves the top layer now, not at the next render: while it is modal the page is inert and cannot take focus. */
+export function closeModal(root: ParentNode): void {
+  const modal = root.querySelector('dialog.modal');
+  if (modal instanceof HTMLDialogElement && modal.open) modal.close();
+}
