@@ -711,7 +711,11 @@ export const customerInvite = z.strictObject({
 export type CustomerInvite = z.infer<typeof customerInvite>;
 
 /** A person takes over from the automated agent (POST /api/sessions/:id/handover). */
-export const handOverBody = z.strictObject({ agentName: z.string().check(z.minLength(1), z.maxLength(128)) });
+export const handOverBody = z.strictObject({
+  agentName: z.string().check(z.minLength(1), z.maxLength(128)),
+  /** The signed-in agent taking over (their session list, their join tickets); absent: nobody's, tickets of the old one stop working. */
+  agentId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/))),
+});
 export type HandOverBody = z.infer<typeof handOverBody>;
 
 export const endSessionBody = z.optional(z.strictObject({ reason: z.optional(endReason) }));

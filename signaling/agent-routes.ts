@@ -92,7 +92,8 @@ export async function peerFromBearer(
   const ticket = checkJoinTicket(secret, presented, now);
   if (!ticket.ok || !agent || !ticketBelongsTo(ticket, agent)) return undefined;
   const session = await sessions.get(ticket.sessionId);
-  return session ? { session, role: 'agent' } : undefined;
+  // Still theirs at use (see join-tickets.ts): a hand-over makes the ticket useless.
+  return session && session.agentId === agent.id ? { session, role: 'agent' } : undefined;
 }
 
 /** The signed-in agent, or a 401 SIGNED_OUT saying what needs signing in. */

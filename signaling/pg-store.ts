@@ -203,10 +203,10 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       return { session: sessionFromRow(row), role: (isCustomer ? 'customer' : 'agent') satisfies Role };
     },
 
-    updateSession: (id, patch) =>
+    updateSession: (id, patch, when) =>
       transaction(async (client) => {
         const current = await getSession(client, id, true);
-        if (current === undefined) return undefined;
+        if (current === undefined || (when && !when(current))) return undefined;
         const next = applySessionPatch(current, patch);
         await writeSession(client, next);
         return next;

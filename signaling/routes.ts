@@ -152,7 +152,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     if (!params) return reply;
     const body = parseOrReply(handOverBody, request.body, reply, 'hand-over request');
     if (!body) return reply;
-    const outcome = await sessions.handOver(params.id, body.agentName);
+    const outcome = await sessions.handOver(params.id, body);
     if (!outcome.ok) return sendError(reply, outcome.code, outcome.message);
     return { sessionId: params.id, agentName: body.agentName, agent: outcome.agent };
   });

@@ -273,7 +273,7 @@ export class SessionLifecycle {
    */
   async handOver(
     sessionId: string,
-    agentName: string,
+    to: { agentName: string; agentId?: string | undefined },
   ): Promise<{ ok: true; agent: CreatedSession['agent'] } | { ok: false; code: ErrorCode; message: string }> {
     const session = await this.store.getSession(sessionId);
     if (!session) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'No such session.' };
@@ -289,19 +289,38 @@ export class SessionLifecycle {
       return { ok: false, code: 'HANDOVER_NOT_ALLOWED', message };
     }
     const token = randomBytes(32).toString('base64url');
+    const { agentName } = to;
+    // Conditional on the locked row: of two hand-overs at once, only the one that still finds the bot wins.
+    const updated = await this.store.updateSession(
+      sessionId,
+      {
+        agentName,
+        agentId: to.agentId ?? null,
+        agentBot: false,
+        controlGranted: false,
+        agentTokenHash: hashToken(token),
+      },
+      (current) => current.agentBot === true && current.status !== 'ended',
+    );
+    if (!updated) {
+      return {
+        ok: false,
+        code: 'HANDOVER_NOT_ALLOWED',
+        message: 'The session was handed over (or ended) meanwhile: there is no automated agent to take over from.',
+      };
+    }
     await this.append(sessionId, {
       type: 'handed-over',
       actor: 'api',
       at: this.now(),
-      data: { fromKind: 'bot', from: session.agentName, toKind: 'person', to: agentName },
+      data: {
+        fromKind: 'bot',
+        from: session.agentName,
+        toKind: 'person',
+        to: agentName,
+        ...(to.agentId === undefined ? {} : { toAgentId: to.agentId }),
+      },
     });
-    const updated = await this.store.updateSession(sessionId, {
-      agentName,
-      agentBot: false,
-      controlGranted: false,
-      agentTokenHash: hashToken(token),
-    });
-    if (!updated) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'No such session.' };
     this.log.info({ sessionId }, 'session handed over to a person');
     for (const listener of this.handOverListeners) listener(updated);
     return { ok: true, agent: { link: `${this.config.publicUrl}/agent/#token=${token}`, token } };

@@ -165,13 +165,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return row === undefined ? undefined : sessionFromRow(row);
   }
 
-  const applyPatch = db.transaction((id: string, patch: SessionPatch): SessionRecord | undefined => {
-    const current = getSession(id);
-    if (current === undefined) return undefined;
-    const next = applySessionPatch(current, patch);
-    updateSessionRow.run(rowFromSession(next));
-    return next;
-  });
+  const applyPatch = db.transaction(
+    (id: string, patch: SessionPatch, when?: (current: SessionRecord) => boolean): SessionRecord | undefined => {
+      const current = getSession(id);
+      if (current === undefined || (when && !when(current))) return undefined;
+      const next = applySessionPatch(current, patch);
+      updateSessionRow.run(rowFromSession(next));
+      return next;
+    },
+  );
 
   /** Inside a transaction: the chain continues from the last stored row, not the cached head. */
   function appendInTransaction(sessionId: string, input: AuditEventInput): AuditEvent {
@@ -231,8 +233,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return undefined;
     },
 
-    async updateSession(id, patch) {
-      return applyPatch.immediate(id, patch);
+    async updateSession(id, patch, when) {
+      return applyPatch.immediate(id, patch, when);
     },
 
     async endSession(id, end) {

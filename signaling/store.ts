@@ -134,8 +134,17 @@ export interface SessionStore {
   createSession(record: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;
   findByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; role: Role } | undefined>;
-  /** Applies only the keys present (and not undefined) in the patch; undefined if there is no such session. */
-  updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined>;
+  /**
+   * Applies only the keys present (and not undefined) in the patch; undefined
+   * if there is no such session, or if `when` (checked on the locked row, in
+   * the same transaction as the write) says no: of two racing writers with
+   * the same condition, one wins.
+   */
+  updateSession(
+    id: string,
+    patch: SessionPatch,
+    when?: (current: SessionRecord) => boolean,
+  ): Promise<SessionRecord | undefined>;
   /**
    * Ends the session exactly once across every writer: appends the 'ended'
    * event and sets the end fields in one transaction. `endedNow` is false

@@ -310,4 +310,45 @@ describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
     ]);
     expect(audit.verification.valid).toBe(true);
   });
+  it('a minted sign-in identity exchanged on one instance is refused on another', async () => {
+    const [a, b] = await instances(2);
+    const minted = await fetch(`${a!.baseUrl}/api/agent-identities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a!.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'agent-mark', name: 'Mark' }),
+    });
+    const { identity } = (await minted.json()) as { identity: string };
+    const exchange = (server: TestServer) =>
+      fetch(`${server.baseUrl}/auth/identity`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identity }),
+      });
+    expect((await exchange(a!)).status).toBe(200);
+    expect((await exchange(b!)).status).toBe(401);
+  });
+
+  it('hand-overs racing on two instances: exactly one wins, the others get 409', async () => {
+    const [a, b] = await instances(2);
+    const created = await createSession(a!, { agentName: 'Lumen helper', agentBot: true });
+    const customer = await open(a!);
+    await customer.hello(created.customerToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
+    await expect
+      .poll(async () => (await auditOf(a!, created.sessionId)).events.some((e) => e.type === 'consent-granted'))
+      .toBe(true);
+    const answers = await Promise.all(
+      ['Dana', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy'].map((agentName, i) =>
+        fetch(`${(i % 2 === 0 ? a! : b!).baseUrl}/api/sessions/${created.sessionId}/handover`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${a!.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ agentName }),
+        }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort((x, y) => x - y)).toEqual([200, 409, 409, 409, 409, 409]);
+    const audit = await auditOf(a!, created.sessionId);
+    expect(audit.events.filter((e) => e.type === 'handed-over')).toHaveLength(1);
+    expect(audit.verification.valid).toBe(true);
+  });
 });
