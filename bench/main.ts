@@ -15,7 +15,7 @@ import { runLatencyScenario, type LatencyResult } from './latency.js';
 import { longMinutes, runLongSessionScenario, type LongSessionResult } from './long-session.js';
 import { runNetworkScenario, type NetworkResult } from './network.js';
 import { runAgentBuildScenario, type AgentBuildResult } from './agent-build.js';
-import { buildTargets, markdown, writeResults, type BenchResults } from './report.js';
+import { buildTargets, markdown, updateReadme, writeResults, type BenchResults } from './report.js';
 import { runClusterScenario, type ClusterResult } from './cluster.js';
 import { runSignalingScenario, type SignalingResult } from './signaling.js';
 import { runSizeScenario, type SizeResult } from './size.js';
@@ -233,6 +233,8 @@ export async function main(): Promise<void> {
   };
   const results: BenchResults = { ...partial, targets: buildTargets(partial) };
   writeResults(root, results);
+  // A quick pass is a smoke test: its figures do not go into the README.
+  if (!quick && updateReadme(root, results)) log('README.md: Performance table updated from this run.');
   console.log('\n' + markdown(results));
   console.log(`Wrote bench/results/latest.json and latest.md in ${Math.round(results.durationSeconds)} s.`);
 }

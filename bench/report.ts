@@ -1,5 +1,5 @@
 /** Turns the scenario results into the targets list, the markdown tables and bench/results/latest.{json,md}. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakdownTable } from './allow-breakdown.js';
 import type { LatencyResult } from './latency.js';
@@ -429,4 +429,32 @@ export function writeResults(root: string, results: BenchResults): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(dir, 'latest.md'), markdown(results));
+}
+
+const README_TABLE_START = 'Latest run (';
+
+/**
+ * Replaces the Performance section's table in README.md (from the "Latest
+ * run (" line to the end of the table after it) with this run's targets, so
+ * the README shows what the run measured. False when the README has no such
+ * section.
+ */
+export function updateReadme(root: string, r: BenchResults): boolean {
+  const path = join(root, 'README.md');
+  if (!existsSync(path)) return false;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.startsWith(README_TABLE_START));
+  if (start < 0) return false;
+  let end = start + 1;
+  while (end < lines.length && (lines[end] ?? '').trim() === '') end++;
+  while (end < lines.length && (lines[end] ?? '').startsWith('|')) end++;
+  const met = r.targets.filter((t) => t.met).length;
+  const block = [
+    `${README_TABLE_START}${r.date} · ${r.chromium} · Node ${r.node} · ${r.cores} cores (${r.cpu}) · ${Math.round(r.durationSeconds)} s; ${met} of ${r.targets.length} targets met):`,
+    '',
+    targetsTable(r.targets),
+  ];
+  lines.splice(start, end - start, ...block);
+  writeFileSync(path, lines.join('\n'));
+  return true;
 }
