@@ -73,7 +73,8 @@ export async function goLive(
   const session = await newSession(harness as Harness, { agentName: 'Bench' });
   const customer = await harness.customerBrowser.newPage();
   await customer.addInitScript(NATIVE_STAGE_MARKS);
-  await customer.goto(customerUrl, { waitUntil: 'load' });
+  // A 100k-node page takes minutes to load on a busy 2-core machine.
+  await customer.goto(customerUrl, { waitUntil: 'load', timeout: 600_000 });
   await offer(customer, session.inviteCode);
   const agent = await harness.agentBrowser.newPage();
   await agent.addInitScript(NATIVE_STAGE_MARKS);
@@ -106,7 +107,7 @@ export async function goLive(
   await waitFor(
     'the whole page in the mirror',
     () => agent.evaluate(() => (window as unknown as { __fullAt?: number }).__fullAt !== undefined),
-    30_000,
+    300_000,
   );
   const allowAt = await customer.evaluate(() => (window as unknown as { __allowAt?: number }).__allowAt ?? Number.NaN);
   const { firstAt, fullAt } = await agent.evaluate(() => {
