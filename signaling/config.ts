@@ -139,6 +139,12 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   /** Serve the demo shop, desk and chat under /demo/ (unauthenticated: loopback only unless DEMO=true). */
   demo: boolean;
+  /**
+   * DEMO=true was set: the operator exposes the demo on purpose. Otherwise the
+   * demo (on because HOST is loopback) refuses to sign Dana in for a request
+   * that came through a reverse proxy.
+   */
+  demoExplicit: boolean;
   /** Origins allowed to frame the agent console, besides its own. */
   agentFrameAncestors: string[];
   /** The audit chain's HMAC key (kept outside the database). */
@@ -213,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     demo: e.DEMO ?? LOOPBACK_HOSTS.has(e.HOST),
+    demoExplicit: e.DEMO === true,
     agentFrameAncestors: e.AGENT_FRAME_ANCESTORS,
     auditKey: e.AUDIT_KEY ?? loadOrCreateSecret(dataDir, 'audit-key', 48),
     databaseUrl: e.DATABASE_URL ?? null,

@@ -7,6 +7,7 @@
  * Demo only: these endpoints are unauthenticated. Operators turn them off with DEMO=false.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -192,6 +193,11 @@ function demoCsp(serverUrl: string): string {
   ].join('; ');
 }
 
+/** A reverse proxy passed this request on (it says so in X-Forwarded-For or Forwarded). */
+function proxied(headers: IncomingHttpHeaders): boolean {
+  return headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined;
+}
+
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -336,6 +342,18 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
    * and the console exchanges that identity for its cookie.
    */
   app.get('/demo/agent-console', async (request, reply) => {
+    // On only because HOST is loopback: behind a reverse proxy on 127.0.0.1 this
+    // would hand anyone on the internet a signed-in agent cookie. DEMO=true opts in.
+    if (!config.demoExplicit && proxied(request.headers)) {
+      request.log.warn('demo sign-in refused: the request came through a proxy and DEMO=true is not set');
+      return reply.code(403).send({
+        error: {
+          code: 'FORBIDDEN',
+          message:
+            'The demo signs its agent in only for requests made on this machine. Set DEMO=true to offer it through a proxy.',
+        },
+      });
+    }
     const minted = await app.inject({
       method: 'POST',
       url: '/api/agent-identities',

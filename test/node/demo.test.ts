@@ -219,6 +219,41 @@ describe('demo enabled (the default)', () => {
   });
 });
 
+describe('the demo behind a reverse proxy', () => {
+  const viaProxy: Record<string, string>[] = [
+    { 'x-forwarded-for': '203.0.113.7' },
+    { forwarded: 'for=203.0.113.7;proto=https' },
+  ];
+
+  it('on only because HOST is loopback: refuses to sign Dana in for a proxied request', async () => {
+    const server = await startTestServer();
+    try {
+      for (const headers of viaProxy) {
+        const res = await fetch(`${server.baseUrl}/demo/agent-console`, { redirect: 'manual', headers });
+        expect(res.status).toBe(403);
+        expect(res.headers.get('location')).toBeNull();
+        expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/DEMO=true/);
+      }
+      // Control: the same server signs Dana in for a request made on this machine.
+      expect((await fetch(`${server.baseUrl}/demo/agent-console`, { redirect: 'manual' })).status).toBe(302);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with DEMO=true set on purpose, a proxied request gets the demo sign-in', async () => {
+    const server = await startTestServer({ DEMO: 'true' });
+    try {
+      for (const headers of viaProxy) {
+        const res = await fetch(`${server.baseUrl}/demo/agent-console`, { redirect: 'manual', headers });
+        expect(res.status).toBe(302);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('demo disabled (DEMO=false)', () => {
   let server: TestServer;
   beforeAll(async () => {
