@@ -74,15 +74,15 @@ describe('authentication and roles', () => {
     server = await startTestServer();
     const s = await createSession(server);
     const old = await open(server);
-    // 2.0 changed the data channel's action messages (numbered, acknowledged, edit splices): 1.x peers are refused.
-    old.send({ t: 'hello', v: '1.9', token: s.customerToken });
+    // 3.0 added data channel messages (canvas, asset, asset-data) a 2.x peer cannot decode: 2.x peers are refused.
+    old.send({ t: 'hello', v: '2.9', token: s.customerToken });
     const closed = await old.closed;
     expect(closed.code).toBe(4001);
     expect(old.messages.at(-1)).toMatchObject({ code: 'UNSUPPORTED_VERSION' });
-    expect((old.messages.at(-1) as { message: string }).message).toMatch(/2\.0.*1\.9/);
+    expect((old.messages.at(-1) as { message: string }).message).toMatch(/3\.0.*2\.9/);
     // A minor version difference is fine.
     const newer = await open(server);
-    expect(await newer.hello(s.customerToken, '2.7')).toMatchObject({ role: 'customer' });
+    expect(await newer.hello(s.customerToken, '3.7')).toMatchObject({ role: 'customer' });
   });
 
   it('an agent token cannot act as the customer', async () => {
