@@ -366,8 +366,21 @@ export function hasDigit(text: string): boolean {
  * but separators, spaces and digits precede the first digit, `end` likewise
  * after the last one. Text without digits may still join two neighbours:
  * callers look at neighbours of any node whose text is only separators.
+ * Hex characters of a percent-escape cut at the edge do not end the run.
  */
 export function runEdges(text: string): { start: boolean; end: boolean } {
+  const edges = edgesOf(text);
+  if (edges.start && edges.end) return edges;
+  // A cut may fall inside a percent-escape ("…%2" | "D…", "…%" | "E2%80%93…", "…%E" | "2…"): the hex
+  // characters of such a partial escape read as letters here, but the neighbour completes the escape.
+  const head = /^[0-9a-f]{1,2}/i.exec(text)?.[0].length ?? 0;
+  const tail = /%[0-9a-f]?$/i.exec(text)?.[0].length ?? 0;
+  if (head === 0 && tail === 0) return edges;
+  const inner = edgesOf(text.slice(head, text.length - tail));
+  return { start: edges.start || (head > 0 && inner.start), end: edges.end || (tail > 0 && inner.end) };
+}
+
+function edgesOf(text: string): { start: boolean; end: boolean } {
   const tokens = tokenize(text);
   let firstDigit = -1;
   let lastDigit = -1;

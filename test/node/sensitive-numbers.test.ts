@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
-import { maskCss, maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
+import { maskCss, maskNumbers, maskUrl, runEdges } from '../../shared/sensitive-numbers.js';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
 import { edge, prose, secret, splitAt } from '../oracles/secret-arbitraries.js';
 
@@ -56,6 +56,32 @@ describe('number rule: nothing beyond the truncation rule leaves', () => {
       ),
       { numRuns: RUNS },
     );
+  });
+
+  it('masks a number split inside a percent-escape, with context taken only where runEdges says (as the serializer does)', () => {
+    // Leak-hunt seed 52919: an SSN in Arabic-Indic digits with %2D dashes, cut "١٣٧%2" | "D٨٦%2D٠٥٠٩" over two
+    // spans; the "D" read as a letter, so the second part was masked without its neighbour and ٨٦ left.
+    const maskedParts = (parts: string[]): string[] =>
+      parts.map((part, i) => {
+        const edges = runEdges(part);
+        return maskNumbers(part, {
+          before: edges.start ? parts.slice(0, i).join('') : '',
+          after: edges.end ? parts.slice(i + 1).join('') : '',
+        }).text;
+      });
+    const ssn = '137860509';
+    expect(truncationLeaks(ssn, maskedParts(['١٣٧%2', 'D٨٦%2D٠٥٠٩']))).toEqual([]);
+    const secrets: Array<[string, string]> = [
+      ['١٣٧%2D٨٦%2D٠٥٠٩', ssn],
+      ['123%E2%80%9345%E2%80%936789', '123456789'],
+      ['4111%2D1111%2D1111%2D1111', '4111111111111111'],
+    ];
+    for (const [text, digits] of secrets)
+      for (let a = 0; a <= text.length; a++)
+        for (let b = a; b <= text.length; b++) {
+          const outputs = maskedParts(splitAt(`Card ${text} on file`, [a + 5, b + 5]));
+          expect(truncationLeaks(digits, [...outputs, outputs.join('')]), `${text} cut at ${a},${b}`).toEqual([]);
+        }
   });
 
   it('masks every digit of text being typed, so no prefix of a number ever leaves', () => {
