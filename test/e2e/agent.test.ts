@@ -104,7 +104,7 @@ describe('agent console', () => {
     // The customer's answer is the acknowledgement to wait for: refused, numbered, nothing applied.
     expect(answer).toEqual({ t: 'action-refused', kind: 'edit', reason: 'no-control', n: 1_000 });
     expect(await customer.locator('#address').inputValue()).toBe('221B Baker Street');
-    expect(await customer.getByText('Sharing this tab with Dana').isVisible()).toBe(true);
+    expect(await customer.locator('.indicator, .toast').getByText('Sharing this tab with Dana').isVisible()).toBe(true);
   });
 
   it('with control, scrolls and navigates the customer’s tab; without it, cannot', async () => {
@@ -140,7 +140,9 @@ describe('agent console', () => {
     await waitForMirror(agent, 'Shipping');
     // Control carries over to the next page until the customer revokes it.
     await expect.poll(() => agent.getByRole('button', { name: 'Release control' }).isVisible()).toBe(true);
-    await expect.poll(() => customer.getByText('Dana is controlling this tab').isVisible()).toBe(true);
+    await expect
+      .poll(() => customer.locator('.indicator, .toast').getByText('Dana is controlling this tab').isVisible())
+      .toBe(true);
     await agent.getByRole('button', { name: 'Back' }).click();
     await customer.waitForURL('**/checkout');
     await waitForMirror(agent, 'Checkout');
@@ -152,7 +154,10 @@ describe('agent console', () => {
     await agent.getByRole('button', { name: 'End session' }).click();
     await expect.poll(() => agentStatus(agent)).toBe('Ended');
     await expect
-      .poll(() => customer.getByText('The support agent ended the session.').isVisible(), { timeout: 3_000 })
+      .poll(
+        () => customer.locator('.indicator, .toast').getByText('The support agent ended the session.').isVisible(),
+        { timeout: 3_000 },
+      )
       .toBe(true);
     const res = await fetch(`${harness.server.baseUrl}/api/sessions/${session.sessionId}`, {
       headers: { authorization: `Bearer ${harness.server.apiKey}` },
@@ -165,7 +170,14 @@ describe('agent console', () => {
     const { customer, agent } = await liveSession(harness);
     await agent.close();
     await expect
-      .poll(() => customer.getByText(/Waiting for Dana to connect/).isVisible(), { timeout: 10_000 })
+      .poll(
+        () =>
+          customer
+            .locator('.indicator, .toast')
+            .getByText(/Waiting for Dana to connect/)
+            .isVisible(),
+        { timeout: 10_000 },
+      )
       .toBe(true);
   });
 

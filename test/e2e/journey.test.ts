@@ -122,7 +122,7 @@ describe('customer and agent in two browsers', () => {
           { cause: error },
         );
       });
-    expect(await customer.getByText('Sharing this tab with Dana').isVisible()).toBe(true);
+    expect(await customer.locator('.indicator, .toast').getByText('Sharing this tab with Dana').isVisible()).toBe(true);
 
     // The customer types: the agent sees the name, only masks for card, SSN and password.
     await customer.locator('#name').pressSequentially('Ada Lovelace');
@@ -183,7 +183,9 @@ describe('customer and agent in two browsers', () => {
     await agent.getByRole('button', { name: 'Request control' }).click();
     await customer.getByRole('button', { name: 'Allow control' }).click();
     await expect.poll(() => agent.getByRole('button', { name: 'Release control' }).isVisible()).toBe(true);
-    await expect.poll(() => customer.getByText('Dana is controlling this tab').isVisible()).toBe(true);
+    await expect
+      .poll(() => customer.locator('.indicator, .toast').getByText('Dana is controlling this tab').isVisible())
+      .toBe(true);
 
     // With control, the agent types the address and clicks Next on the customer's page.
     await customer.evaluate(() => window.scrollTo(0, 0));
@@ -223,7 +225,9 @@ describe('customer and agent in two browsers', () => {
     // One click on End: both sides show it ended.
     await customer.getByRole('button', { name: 'End sharing' }).click();
     await expect.poll(() => agentStatus(agent), { timeout: 3_000 }).toBe('Ended');
-    await expect.poll(() => customer.getByText('You stopped sharing this page.').isVisible()).toBe(true);
+    await expect
+      .poll(() => customer.locator('.indicator, .toast').getByText('You stopped sharing this page.').isVisible())
+      .toBe(true);
 
     // The audit record has the whole story, in order, with a valid hash chain.
     const record = await audit(harness, session.sessionId);
