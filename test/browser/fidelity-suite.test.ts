@@ -82,7 +82,9 @@ function safeStep(mutator: RandomMutator): string {
 async function mirrored(page: SuitePage): Promise<Pipeline> {
   const customer = await loadCustomerPage(page.html);
   await page.setup?.(customer.win);
-  const pipeline = new Pipeline(customer);
+  // The integrator's `asset-blobs` switch: blob: previews are sent only when the site opts in (the
+  // security review's 3.4); this suite mirrors pages whose owners did.
+  const pipeline = new Pipeline(customer, { assets: { blobs: true } });
   await pipeline.start();
   if (page.hoverAt) await hover(pipeline, page.hoverAt);
   await settled(pipeline);
