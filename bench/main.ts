@@ -77,6 +77,9 @@ export async function main(): Promise<void> {
       steady = last.steady ?? null;
       latency = last.latency ?? null;
       size = last.size ?? null;
+      network = last.network ?? null;
+      longSession = last.longSession ?? null;
+      agentBuild = last.agentBuild ?? null;
       notes.push(`BENCH_ONLY=signaling: browser and size figures are from the run of ${last.date ?? '?'}.`);
     }
   } else {
