@@ -39,7 +39,7 @@ export interface LatencyResult {
 
 const MUTATION_TARGETS = 100;
 
-function percentiles(samples: readonly number[]): Percentiles {
+export function percentiles(samples: readonly number[]): Percentiles {
   return {
     p50: quantile(samples, 0.5),
     p95: quantile(samples, 0.95),

@@ -17,10 +17,10 @@ import type { Page } from 'playwright-core';
 import { FORCE_RELAY, selectedPairs, startCoturn } from '../test/node/helpers/coturn.js';
 import { launchChromium, type LaunchedChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer } from '../test/node/helpers/server.js';
-import { goLive, measureMutations, type LiveSession, type Percentiles } from './latency.js';
+import { goLive, measureMutations, percentiles, type LiveSession, type Percentiles } from './latency.js';
 import type { Recorder } from './site.js';
 import { startBenchSite } from './site.js';
-import { median, quantile } from './stats.js';
+import { median } from './stats.js';
 import { startTcpDelay } from './tcp-delay.js';
 import { startUdpImpairment } from './udp-impairment.js';
 
@@ -97,12 +97,7 @@ async function runCondition(
       ...condition,
       allowToFullFrameMs: median(runs.map((r) => r.fullFrameMs)),
       allowRunsMs: runs.map((r) => Math.round(r.fullFrameMs)),
-      mutation: {
-        p50: quantile(mutation, 0.5),
-        p95: quantile(mutation, 0.95),
-        p99: quantile(mutation, 0.99),
-        count: mutation.length,
-      },
+      mutation: percentiles(mutation),
       relayed,
       datagrams: udp.stats(),
     };
