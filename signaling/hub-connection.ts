@@ -7,9 +7,12 @@
 import type { WebSocket } from 'ws';
 import type { Role } from '../shared/protocol.js';
 import type { AgentIdentity } from './agent-auth.js';
+import type { AgentActor } from './agent-actor.js';
 
 export type ConnectionAuth =
-  { stage: 'pending'; timer: NodeJS.Timeout | null } | { stage: 'authenticated'; role: Role; sessionId: string };
+  | { stage: 'pending'; timer: NodeJS.Timeout | null }
+  /** `actor`: who the audit names for an agent socket, fixed at authentication; null for the customer. */
+  | { stage: 'authenticated'; role: Role; sessionId: string; actor: AgentActor | null };
 
 export type Authenticated = Extract<ConnectionAuth, { stage: 'authenticated' }>;
 

@@ -38,6 +38,7 @@ import {
   type Connection,
 } from './hub-connection.js';
 import { sessionFromTicket } from './join-tickets.js';
+import { agentActor } from './agent-actor.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
 // small; the server explains invalid messages to clients in English.
@@ -275,7 +276,8 @@ export class SignalingHub {
       return;
     }
     stopAuthTimer(connection);
-    connection.auth = { stage: 'authenticated', role, sessionId: session.id };
+    const actor = role === 'agent' ? agentActor(session, connection.agent) : null;
+    connection.auth = { stage: 'authenticated', role, sessionId: session.id, actor };
     this.live.attach(session, role, connection, peerPresent);
     this.metrics.socketsOpen.inc({ role });
     this.send(connection, {
@@ -342,7 +344,7 @@ export class SignalingHub {
         return;
       }
       case 'event':
-        await this.onPeerEvent(connection, role, session, message.event);
+        await this.onPeerEvent(connection, auth, session, message.event);
         return;
       case 'end': {
         const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
@@ -350,7 +352,7 @@ export class SignalingHub {
           this.reject(connection, 'FORBIDDEN', `The ${role} may not end a session with reason "${reason}".`);
           return;
         }
-        await this.sessions.end(sessionId, role, reason, role === 'agent' ? connection.agent : null);
+        await this.sessions.end(sessionId, role, reason, auth.actor);
         return;
       }
       case 'ping':
@@ -360,7 +362,7 @@ export class SignalingHub {
 
   private async onPeerEvent(
     connection: Connection,
-    role: Role,
+    { role, actor }: Authenticated,
     session: SessionRecord,
     event: PeerEvent,
   ): Promise<void> {
@@ -374,12 +376,7 @@ export class SignalingHub {
       return;
     }
     event = kept;
-    const accepted = await this.sessions.recordPeerEvent(
-      session.id,
-      role,
-      event,
-      role === 'agent' ? connection.agent : null,
-    );
+    const accepted = await this.sessions.recordPeerEvent(session.id, role, event, actor);
     if (!accepted.ok) {
       this.reject(connection, accepted.code, accepted.message);
       return;
@@ -459,7 +456,7 @@ export class SignalingHub {
       );
     }
     if (connection.auth.stage !== 'authenticated') return;
-    const { role, sessionId } = connection.auth;
+    const { role, sessionId, actor } = connection.auth;
     this.metrics.socketsOpen.dec({ role });
     const released = this.bus.release(sessionId, role, connection.id);
     const detached = this.live.detach(sessionId, role, connection);
@@ -472,8 +469,7 @@ export class SignalingHub {
       this.background(released, sessionId);
       return;
     }
-    const agent = role === 'agent' ? connection.agent : null;
-    const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role, agent));
+    const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role, actor));
     this.background(
       recorded.then(() => detached.away()),
       sessionId,

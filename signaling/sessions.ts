@@ -23,11 +23,13 @@ import {
   hashToken,
   SessionEndedError,
   type Actor,
-  type AuditDataValue,
   type AuditEventInput,
   type SessionRecord,
   type Store,
 } from './store.js';
+import { actorData, agentActor, type AgentActor } from './agent-actor.js';
+
+export type { AgentActor, SignedInAgent } from './agent-actor.js';
 
 export interface CreatedSession {
   sessionId: string;
@@ -41,27 +43,6 @@ export type EventOutcome = { ok: true } | { ok: false; code: ErrorCode; message:
 
 export interface WebhookSink {
   send(event: { type: string; [key: string]: unknown }): Promise<unknown>;
-}
-
-/**
- * Audit data naming an automated agent: events whose actor is the agent carry
- * it, so the record says a bot (and which) did them, not a person.
- */
-export function agentIdentity(
-  session: Pick<SessionRecord, 'agentBot' | 'agentName'>,
-  signedIn: SignedInAgent | null = null,
-): Record<string, AuditDataValue> {
-  return {
-    ...(session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {}),
-    // A signed-in agent is named by who signed in, not by what the session link says.
-    ...(signedIn ? { agentId: signedIn.id, agentName: signedIn.name } : {}),
-  };
-}
-
-/** The agent behind a socket or request, when they signed in (agent-auth.ts). */
-export interface SignedInAgent {
-  id: string;
-  name: string;
 }
 
 /** Encode an invite for transport in a chat message (base64url JSON). */
@@ -117,7 +98,7 @@ export class SessionLifecycle {
       type: 'session-created',
       actor: 'api',
       at: now,
-      data: { conversationId: record.conversationId, ...agentIdentity(record) },
+      data: { conversationId: record.conversationId, ...actorData(agentActor(record, null)) },
     });
     this.metrics.sessionsCreated.inc();
     this.log.info({ sessionId: id, conversationId: record.conversationId }, 'session created');
@@ -170,7 +151,7 @@ export class SessionLifecycle {
   }
 
   /** The session becomes this signed-in agent's (a claimed support code): it shows in their list, and the audit says who. */
-  async assignAgent(sessionId: string, agent: SignedInAgent, via: 'support-code'): Promise<void> {
+  async assignAgent(sessionId: string, agent: { id: string; name: string }, via: 'support-code'): Promise<void> {
     await this.store.updateSession(sessionId, { agentId: agent.id, agentName: agent.name });
     await this.append(sessionId, {
       type: 'agent-assigned',
@@ -180,15 +161,18 @@ export class SessionLifecycle {
     });
   }
 
-  /** Apply an audit event reported by a peer whose role the server established (and, for a signed-in agent, who). */
+  /**
+   * Apply an audit event reported by a peer whose role the server established;
+   * an agent's events name `actor` (fixed when its socket joined; without it, the session's agent now).
+   */
   async recordPeerEvent(
     sessionId: string,
     role: Role,
     event: PeerEvent,
-    agent: SignedInAgent | null = null,
+    actor: AgentActor | null = null,
   ): Promise<EventOutcome> {
     try {
-      return await this.applyPeerEvent(sessionId, role, event, agent);
+      return await this.applyPeerEvent(sessionId, role, event, actor);
     } catch (error) {
       // Ended on another socket or instance between the status check and the append.
       if (error instanceof SessionEndedError)
@@ -201,17 +185,15 @@ export class SessionLifecycle {
     sessionId: string,
     role: Role,
     event: PeerEvent,
-    agent: SignedInAgent | null,
+    actor: AgentActor | null,
   ): Promise<EventOutcome> {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended')
       return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
     const at = this.now();
+    const agent = actor ?? agentActor(session, null);
     const append = (input: AuditEventInput): Promise<void> =>
-      this.append(
-        sessionId,
-        role === 'agent' ? { ...input, data: { ...input.data, ...agentIdentity(session, agent) } } : input,
-      );
+      this.append(sessionId, role === 'agent' ? { ...input, data: { ...input.data, ...actorData(agent) } } : input);
     switch (event.kind) {
       case 'consent-granted':
         if (session.status !== 'pending') return { ok: true };
@@ -229,7 +211,7 @@ export class SessionLifecycle {
           return { ok: false, code: 'FORBIDDEN', message: 'Consent was already given; end the session instead.' };
         }
         await append({ type: 'consent-declined', actor: role, at, data: {} });
-        await this.end(sessionId, role, 'declined', agent);
+        await this.end(sessionId, role, 'declined', role === 'agent' ? agent : null);
         return { ok: true };
       case 'connected':
         if (session.status === 'pending')
@@ -326,7 +308,8 @@ export class SessionLifecycle {
     return { ok: true, agent: { link: `${this.config.publicUrl}/agent/#token=${token}`, token } };
   }
 
-  async recordDisconnect(sessionId: string, role: Role, agent: SignedInAgent | null = null): Promise<void> {
+  /** A peer's socket went away; an agent's is named by `actor` (fixed when it joined, so a bot handed over stays the bot). */
+  async recordDisconnect(sessionId: string, role: Role, actor: AgentActor | null = null): Promise<void> {
     const session = await this.store.getSession(sessionId);
     if (!session || session.status === 'ended') return;
     try {
@@ -334,7 +317,7 @@ export class SessionLifecycle {
         type: 'disconnected',
         actor: role,
         at: this.now(),
-        data: role === 'agent' ? agentIdentity(session, agent) : {},
+        data: role === 'agent' ? actorData(actor ?? agentActor(session, null)) : {},
       });
     } catch (error) {
       if (!(error instanceof SessionEndedError)) throw error;
@@ -349,13 +332,13 @@ export class SessionLifecycle {
     sessionId: string,
     by: EndedBy,
     reason: EndReason,
-    agent: SignedInAgent | null = null,
+    actor: AgentActor | null = null,
   ): Promise<SessionRecord | undefined> {
     const outcome = await this.store.endSession(sessionId, {
       by,
       reason,
       at: this.now(),
-      ...(by === 'agent' && agent ? { agent } : {}),
+      ...(by === 'agent' && actor ? { agent: actor } : {}),
     });
     if (!outcome) return undefined;
     const ended = outcome.session;

@@ -9,6 +9,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { EndedBy, EndReason, SessionStatus, Role } from '../shared/protocol.js';
 import type { SessionListFilter, SessionListPage } from './session-list.js';
+import { actorData, agentActor, type AgentActor } from './agent-actor.js';
 
 export type Actor = Role | 'system' | 'api';
 
@@ -120,8 +121,8 @@ export interface SessionEnd {
   by: EndedBy;
   reason: EndReason;
   at: number;
-  /** The signed-in agent who ended it. */
-  agent?: { id: string; name: string };
+  /** The agent who ended it, as their socket joined (agent-actor.ts); absent: the session's agent now. */
+  agent?: AgentActor;
 }
 
 /**
@@ -193,15 +194,14 @@ export class SessionEndedError extends Error {
 /** The 'ended' audit event's data: who, why and how long the session ran. */
 export function endedEventInput(session: SessionRecord, end: SessionEnd): AuditEventInput {
   const durationMs = session.startedAt === null ? null : end.at - session.startedAt;
-  // An automated agent that ends the session is named as one (see agentIdentity in sessions.ts).
-  const bot: Record<string, AuditDataValue> =
-    end.by === 'agent' && session.agentBot ? { agentKind: 'bot', agentName: session.agentName } : {};
-  const who: Record<string, AuditDataValue> = end.agent ? { agentId: end.agent.id, agentName: end.agent.name } : {};
+  // The agent who ended it is named: a bot as one, a signed-in person by who signed in.
+  const who: Record<string, AuditDataValue> =
+    end.by === 'agent' ? actorData(end.agent ?? agentActor(session, null)) : {};
   return {
     type: 'ended',
     actor: end.by,
     at: end.at,
-    data: { by: end.by, reason: end.reason, durationMs, ...bot, ...who },
+    data: { by: end.by, reason: end.reason, durationMs, ...who },
   };
 }
 

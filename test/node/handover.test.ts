@@ -36,7 +36,7 @@ async function audit(s: TestServer, sessionId: string) {
   const res = await fetch(`${s.baseUrl}/api/sessions/${sessionId}/audit`, {
     headers: { authorization: `Bearer ${s.apiKey}` },
   });
-  return ((await res.json()) as { events: { type: string; data: Record<string, unknown> }[] }).events;
+  return ((await res.json()) as { events: { type: string; actor: string; data: Record<string, unknown> }[] }).events;
 }
 
 function handOver(s: TestServer, sessionId: string, body: Record<string, unknown>) {
@@ -120,6 +120,59 @@ describe('hand-over and join tickets', () => {
     const events = (await audit(server, created.sessionId)).filter((e) => e.type === 'handed-over');
     expect(events).toHaveLength(1);
     expect(events[0]?.data.to).toBe(body.agentName);
+    customer.close();
+  });
+
+  it('the bot’s leaving after the hand-over is recorded as the bot, and the person’s events as the person', async () => {
+    server = await startTestServer();
+    const s = server;
+    const { created, customer } = await botSessionAllowingHandOver(s);
+    const bot = await connect(s.wsUrl);
+    await bot.hello(created.agentToken);
+    bot.send({ t: 'event', event: { kind: 'connected' } });
+    await customer.next('event', (m) => m.event.kind === 'connected');
+
+    const res = await handOver(s, created.sessionId, { agentName: 'Dana', agentId: 'demo-dana' });
+    expect(res.status).toBe(200);
+    const { agent } = (await res.json()) as { agent: { token: string } };
+    await bot.closed;
+    await expect
+      .poll(async () => (await audit(s, created.sessionId)).some((e) => e.type === 'disconnected'))
+      .toBe(true);
+    const person = await connect(s.wsUrl);
+    await person.hello(agent.token);
+    person.send({ t: 'event', event: { kind: 'control-requested' } });
+    await customer.next('event', (m) => m.event.kind === 'control-requested');
+
+    const events = await audit(s, created.sessionId);
+    const byAgent = events.filter((e) => e.actor === 'agent');
+    // Oracle: the order of the record, written out by hand.
+    expect(byAgent.map((e) => [e.type, e.data])).toEqual([
+      ['connected', { agentKind: 'bot', agentName: 'Lumen helper' }],
+      ['disconnected', { agentKind: 'bot', agentName: 'Lumen helper' }],
+      ['control-requested', {}],
+    ]);
+    person.close();
+    customer.close();
+  });
+
+  it('a signed-in person who opens a bot’s session link is recorded as that person, not as the bot', async () => {
+    server = await startTestServer();
+    const s = server;
+    const ada = await signInAgent(s, ADA);
+    const { created, customer } = await botSessionAllowingHandOver(s);
+    const person = await connect(s.wsUrl, { cookie: ada.cookie });
+    await person.hello(created.agentToken);
+    person.send({ t: 'event', event: { kind: 'control-requested' } });
+    await customer.next('event', (m) => m.event.kind === 'control-requested');
+    person.send({ t: 'end', reason: 'agent-ended' });
+    await customer.next('ended');
+    const byAgent = (await audit(s, created.sessionId)).filter((e) => e.actor === 'agent');
+    expect(byAgent.map((e) => e.type)).toEqual(['control-requested', 'ended']);
+    for (const event of byAgent) {
+      expect(event.data).toMatchObject({ agentId: ADA.agentId, agentName: ADA.name });
+      expect(event.data).not.toHaveProperty('agentKind');
+    }
     customer.close();
   });
 });
