@@ -25,6 +25,12 @@ export const ERROR_CODES = {
     http: 409,
     message: 'The customer did not allow a person to take over without asking again: offer a new session.',
   },
+  VIEWER_REMOVED: { close: 4422, http: 410, message: 'The customer removed you from this session.' },
+  VIEWERS_FULL: {
+    close: 4423,
+    http: 409,
+    message: 'This session already has as many agents watching as it allows.',
+  },
   PEER_ABSENT: { close: 4440, http: 409, message: 'The other side is not connected.' },
   SERVER_SHUTTING_DOWN: { close: 4503, http: 503, message: 'The server is restarting; reconnect shortly.' },
   // Codec and transport (data channel); these never travel as close codes.

@@ -10,6 +10,17 @@
  */
 import * as z from 'zod/mini';
 import { ERROR_CODE_LIST } from './errors.js';
+import {
+  clientHandLead,
+  clientInviteViewer,
+  clientRemoveViewer,
+  clientWhisper,
+  serverViewerInvited,
+  serverViewers,
+  serverWhisper,
+  viewerId,
+  viewerInfo,
+} from './viewer-protocol.js';
 
 /**
  * major.minor; peers with another major version are refused. The data
@@ -156,7 +167,21 @@ export const clientEvent = z.strictObject({ t: z.literal('event'), event: peerEv
 export const clientEnd = z.strictObject({ t: z.literal('end'), reason: z.optional(endReason) });
 export const clientPing = z.strictObject({ t: z.literal('ping'), ts: z.optional(z.number()) });
 
-export const clientMessage = z.discriminatedUnion('t', [clientHello, clientSignal, clientEvent, clientEnd, clientPing]);
+/** The customer's signal for the peer connection to one viewer (shared/viewer-protocol.ts). */
+export const clientViewerSignal = z.strictObject({ t: z.literal('viewer-signal'), viewer: viewerId, data: signalData });
+
+export const clientMessage = z.discriminatedUnion('t', [
+  clientHello,
+  clientSignal,
+  clientEvent,
+  clientEnd,
+  clientPing,
+  clientViewerSignal,
+  clientInviteViewer,
+  clientRemoveViewer,
+  clientHandLead,
+  clientWhisper,
+]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 // ---------------------------------------------------------------------------
@@ -180,6 +205,8 @@ export const serverWelcome = z.strictObject({
   agentBot: z.optional(z.boolean()),
   iceServers: z.array(iceServer),
   expiresAt: z.number(),
+  /** Present when this socket is an invited viewer (read-only unless handed the lead). */
+  viewer: z.optional(viewerInfo),
 });
 
 export const serverPeer = z.strictObject({ t: z.literal('peer'), role, present: z.boolean() });
@@ -192,6 +219,9 @@ export const serverPong = z.strictObject({ t: z.literal('pong'), ts: z.optional(
 /** Who the agent is now: a person took over from an automated agent (hand-over). */
 export const serverAgent = z.strictObject({ t: z.literal('agent'), agentName: shortText, agentBot: z.boolean() });
 
+/** A viewer's signal for the customer's peer connection to it. */
+export const serverViewerSignal = z.strictObject({ t: z.literal('viewer-signal'), viewer: viewerId, data: signalData });
+
 export const serverMessage = z.discriminatedUnion('t', [
   serverWelcome,
   serverPeer,
@@ -201,6 +231,10 @@ export const serverMessage = z.discriminatedUnion('t', [
   serverError,
   serverPong,
   serverAgent,
+  serverViewerSignal,
+  serverViewers,
+  serverViewerInvited,
+  serverWhisper,
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 

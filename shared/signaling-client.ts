@@ -22,6 +22,13 @@ export interface SignalingEvents {
   error: ServerOf<'error'>;
   /** A person took over from the automated agent: who the agent is now. */
   agent: ServerOf<'agent'>;
+  /** The customer's peer connection to one viewer (customer side only). */
+  'viewer-signal': ServerOf<'viewer-signal'>;
+  /** Who watches the session and who leads (shared/viewer-protocol.ts). */
+  viewers: ServerOf<'viewers'>;
+  'viewer-invited': ServerOf<'viewer-invited'>;
+  /** A supervisor's private note (the lead only). */
+  whisper: ServerOf<'whisper'>;
   /** The socket is closed for good: the server refused or ended it, or close() was called. */
   closed: { code: number; reason: string; error: ErrorCode | null };
   /** The server refused this attempt for a reason that may pass (e.g. ROLE_TAKEN); a retry follows. */
@@ -64,6 +71,8 @@ const FINAL_ERRORS = new Set<ErrorCode>([
   'UNSUPPORTED_VERSION',
   'SESSION_NOT_FOUND',
   'HANDED_OVER',
+  'VIEWER_REMOVED',
+  'VIEWERS_FULL',
   'MESSAGE_TOO_LARGE',
   'BAD_MESSAGE',
 ]);
@@ -220,7 +229,30 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       case 'agent':
         this.emit('agent', message);
         return;
+      case 'viewer-signal':
+      case 'viewers':
+      case 'viewer-invited':
+      case 'whisper':
+        this.#emitViewerMessage(message);
+        return;
       case 'pong':
+        return;
+    }
+  }
+
+  #emitViewerMessage(message: ServerOf<'viewer-signal' | 'viewers' | 'viewer-invited' | 'whisper'>): void {
+    switch (message.t) {
+      case 'viewer-signal':
+        this.emit('viewer-signal', message);
+        return;
+      case 'viewers':
+        this.emit('viewers', message);
+        return;
+      case 'viewer-invited':
+        this.emit('viewer-invited', message);
+        return;
+      case 'whisper':
+        this.emit('whisper', message);
         return;
     }
   }

@@ -6,15 +6,20 @@
  */
 import type { WebSocket } from 'ws';
 import type { Role } from '../shared/protocol.js';
+import type { ViewerInfo } from '../shared/viewer-protocol.js';
 import type { AgentIdentity } from './agent-auth.js';
 import type { AgentActor } from './agent-actor.js';
+import type { PresenceKey } from './session-bus.js';
 
 export type ConnectionAuth =
   | { stage: 'pending'; timer: NodeJS.Timeout | null }
   /** `actor`: who the audit names for an agent socket, fixed at authentication; null for the customer. */
-  | { stage: 'authenticated'; role: Role; sessionId: string; actor: AgentActor | null };
+  | { stage: 'authenticated'; role: Role; sessionId: string; actor: AgentActor | null }
+  /** An invited viewer (viewer-room.ts): its place among the session's viewers, held under `slot`. */
+  | { stage: 'viewer'; sessionId: string; viewer: ViewerInfo; slot: PresenceKey };
 
 export type Authenticated = Extract<ConnectionAuth, { stage: 'authenticated' }>;
+export type ViewerAuth = Extract<ConnectionAuth, { stage: 'viewer' }>;
 
 export interface Connection {
   /** Names this socket as a presence holder (with the instance id). */
@@ -65,7 +70,7 @@ export function newConnection(
 
 /** The session id for logs, when there is one. */
 export function sessionOf(connection: Connection): string | null {
-  return connection.auth.stage === 'authenticated' ? connection.auth.sessionId : null;
+  return connection.auth.stage === 'pending' ? null : connection.auth.sessionId;
 }
 
 /** Stop the hello timer of a pending connection. */

@@ -12,10 +12,10 @@ import { ERROR_CODES, closeCodeFor, type ErrorCode } from '../shared/errors.js';
 import {
   AUDIT_KIND_ROLES,
   PROTOCOL_VERSION,
-  clientMessage,
   isCompatibleVersion,
   type ClientMessage,
   type EndReason,
+  type EndedBy,
   type PeerEvent,
   type Role,
   type ServerMessage,
@@ -26,7 +26,16 @@ import type { SessionLifecycle } from './sessions.js';
 import { hashToken, type SessionRecord } from './store.js';
 import { LiveSessions, otherRole } from './live-sessions.js';
 import type { SessionBus } from './session-bus.js';
-import { answerOversizeWithOwnCode, auditableEvent, END_REASONS_BY_ROLE } from './socket-rules.js';
+import {
+  answerOversizeWithOwnCode,
+  auditableEvent,
+  END_REASONS_BY_ROLE,
+  originAllowed,
+  parseClientFrame,
+} from './socket-rules.js';
+import { isViewerMessage, ViewerRoom } from './viewer-room.js';
+import { VIEWER_INVITE_PREFIX } from './viewer-invites.js';
+import { AGENT_SEAT } from '../shared/viewer-protocol.js';
 import { iceServersFor } from './turn.js';
 import { JOIN_TICKET_PREFIX, type AgentIdentity } from './agent-auth.js';
 import {
@@ -58,6 +67,7 @@ export class SignalingHub {
   private readonly connections = new Set<Connection>();
   private readonly perIp = new Map<string, number>();
   private readonly live: LiveSessions<Connection>;
+  private readonly viewers: ViewerRoom;
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
   private readonly config: ServerConfig;
@@ -77,20 +87,29 @@ export class SignalingHub {
     this.now = options.now ?? Date.now;
     this.heartbeat = setInterval(() => this.tick(), this.config.limits.heartbeatIntervalMs);
     this.heartbeat.unref();
+    const endSocket = (connection: Connection, by: EndedBy, reason: EndReason) => {
+      this.send(connection, { t: 'ended', by, reason });
+      const expired = reason === 'expired';
+      const message = expired ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`;
+      this.refuse(connection, expired ? 'SESSION_EXPIRED' : 'SESSION_ENDED', message);
+    };
+    const shared = { config: this.config, bus: this.bus, sessions: this.sessions, log: this.log, now: this.now };
     this.live = new LiveSessions<Connection>({
-      config: this.config,
-      bus: this.bus,
-      sessions: this.sessions,
-      log: this.log,
-      now: this.now,
+      ...shared,
       send: (connection, message) => this.send(connection, message),
       refuseSocket: (connection, code) => this.refuse(connection, code),
-      endSocket: (connection, by, reason) => {
-        this.send(connection, { t: 'ended', by, reason });
-        const expired = reason === 'expired';
-        const message = expired ? ERROR_CODES.SESSION_EXPIRED.message : `Session ended (${reason}).`;
-        this.refuse(connection, expired ? 'SESSION_EXPIRED' : 'SESSION_ENDED', message);
-      },
+      endSocket,
+    });
+    this.viewers = new ViewerRoom({
+      ...shared,
+      send: (connection, message) => this.send(connection, message),
+      refuse: (connection, code, message) => this.refuse(connection, code, message),
+      reject: (connection, code, message) => this.reject(connection, code, message),
+      endSocket: (connection, session) =>
+        endSocket(connection, session.endedBy ?? 'system', session.endReason ?? 'error'),
+      deliver: (sessionId, role, message) => this.live.deliver(sessionId, role, message),
+      connected: (sessionId, role) => this.live.connected(sessionId, role),
+      background: (work, sessionId) => this.background(work, sessionId),
     });
   }
 
@@ -114,7 +133,7 @@ export class SignalingHub {
     socket.on('close', () => this.forget(connection));
     answerOversizeWithOwnCode(socket, () => this.oversizeMessage(connection));
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
-    if (!this.originAllowed(origin)) {
+    if (!originAllowed(this.config, origin)) {
       this.refuse(connection, 'FORBIDDEN', 'This origin may not open a co-browsing socket.');
       return;
     }
@@ -143,23 +162,12 @@ export class SignalingHub {
     });
   }
 
-  /** The integrator's sites from ALLOWED_ORIGINS, and always our own origin (the agent console, the demo). */
-  private originAllowed(origin: string | undefined): boolean {
-    if (this.config.allowedOrigins.length === 0) return true;
-    if (!origin) return false;
-    if (this.config.allowedOrigins.includes(origin)) return true;
-    try {
-      return origin === new URL(this.config.publicUrl).origin;
-    } catch {
-      return false;
-    }
-  }
-
   /** Close every socket (server shutdown). */
   shutdown(): void {
     clearInterval(this.heartbeat);
     // A restart is not the peers leaving: they reconnect, so no 'disconnected' audit events.
     this.shuttingDown = true;
+    this.viewers.shutdown();
     for (const connection of [...this.connections]) this.refuse(connection, 'SERVER_SHUTTING_DOWN');
     this.live.shutdown();
   }
@@ -176,30 +184,12 @@ export class SignalingHub {
       this.oversizeMessage(connection);
       return;
     }
-    if (isBinary) {
-      this.reject(connection, 'BAD_MESSAGE', 'Signaling messages are JSON text frames.');
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(
-        Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
-      );
-    } catch {
-      // An unauthenticated socket has nothing to keep it open for.
-      if (connection.auth.stage === 'pending') this.refuse(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
-      else this.reject(connection, 'BAD_MESSAGE', 'The message is not valid JSON.');
-      return;
-    }
-    const parsed = clientMessage.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      const text = `Invalid message${where}: ${issue?.message ?? 'unknown problem'}.`;
+    const parsed = parseClientFrame(data, isBinary);
+    if (!parsed.ok) {
       // Before authentication there is nothing to keep the socket for: a client
       // with a malformed hello must learn it for good instead of waiting.
-      if (connection.auth.stage === 'pending') this.refuse(connection, 'BAD_MESSAGE', text);
-      else this.reject(connection, 'BAD_MESSAGE', text);
+      if (connection.auth.stage === 'pending' && !isBinary) this.refuse(connection, 'BAD_MESSAGE', parsed.text);
+      else this.reject(connection, 'BAD_MESSAGE', parsed.text);
       return;
     }
     const message = parsed.data;
@@ -224,7 +214,8 @@ export class SignalingHub {
       await this.authenticate(connection, message);
       return;
     }
-    await this.route(connection, connection.auth, message);
+    if (connection.auth.stage === 'viewer') await this.viewers.route(connection, connection.auth, message);
+    else await this.route(connection, connection.auth, message);
   }
 
   private background(work: Promise<unknown>, sessionId: string | null): void {
@@ -238,6 +229,11 @@ export class SignalingHub {
         'UNSUPPORTED_VERSION',
         `This server speaks protocol ${PROTOCOL_VERSION}; the client speaks ${hello.v}. Reload the page to update.`,
       );
+      return;
+    }
+    if (hello.token.startsWith(VIEWER_INVITE_PREFIX)) {
+      await this.viewers.authenticate(connection, hello.token);
+      if (connection.auth.stage === 'viewer') this.metrics.socketsOpen.inc({ role: 'viewer' });
       return;
     }
     const found = hello.token.startsWith(JOIN_TICKET_PREFIX)
@@ -296,6 +292,7 @@ export class SignalingHub {
     this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
     if (peerPresent) this.live.deliver(session.id, otherRole(role), { t: 'peer', role, present: true });
     this.log.info({ sessionId: session.id, role }, 'peer joined');
+    await this.viewers.greet(connection, session.id);
   }
 
   /** A join ticket's session (with its agent's cookie), or undefined after refusing the socket. */
@@ -357,6 +354,8 @@ export class SignalingHub {
       }
       case 'ping':
         return;
+      default:
+        if (isViewerMessage(message)) await this.viewers.fromSeat(connection, role, session, message);
     }
   }
 
@@ -368,6 +367,11 @@ export class SignalingHub {
   ): Promise<void> {
     if (!AUDIT_KIND_ROLES[event.kind].includes(role)) {
       this.reject(connection, 'FORBIDDEN', `The ${role} may not report ${event.kind}.`);
+      return;
+    }
+    // Once the lead was handed to a viewer, the agent seat watches like one.
+    if (event.kind === 'control-requested' && (await this.viewers.leadOf(session.id)) !== AGENT_SEAT) {
+      this.reject(connection, 'FORBIDDEN', 'You handed the lead on: only the lead asks for control.');
       return;
     }
     const kept = auditableEvent(event);
@@ -454,6 +458,11 @@ export class SignalingHub {
         connection.counted.then(() => this.bus.countConnections(ip, -1)),
         sessionOf(connection),
       );
+    }
+    if (connection.auth.stage === 'viewer') {
+      this.metrics.socketsOpen.dec({ role: 'viewer' });
+      this.viewers.forget(connection, connection.auth);
+      return;
     }
     if (connection.auth.stage !== 'authenticated') return;
     const { role, sessionId, actor } = connection.auth;

@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import * as z from 'zod';
-import type { Role } from '../shared/protocol.js';
-import { busNote, type BusNote, type SessionBus } from './session-bus.js';
+import { busNote, type BusNote, type PresenceKey, type SessionBus } from './session-bus.js';
 
 const PREFIX = 'cobrowse:';
 const instanceKey = (id: string) => `${PREFIX}instance:${id}`;
-const presenceKey = (sessionId: string, role: Role) => `${PREFIX}presence:${sessionId}:${role}`;
+const presenceKey = (sessionId: string, role: PresenceKey) => `${PREFIX}presence:${sessionId}:${role}`;
 const channelOf = (sessionId: string) => `${PREFIX}session:${sessionId}`;
 
 // A holder is "<instance>/<connection>"; it counts only while its instance is alive.
@@ -130,7 +129,7 @@ export class RedisBus implements SessionBus {
     for (const handler of this.#handlers) handler(sessionId, note.data);
   }
 
-  async claim(sessionId: string, role: Role, holder: string, ttlMs: number): Promise<boolean> {
+  async claim(sessionId: string, role: PresenceKey, holder: string, ttlMs: number): Promise<boolean> {
     const won = await this.redis.eval(
       CLAIM_LUA,
       1,
@@ -142,11 +141,11 @@ export class RedisBus implements SessionBus {
     return won === 1;
   }
 
-  async release(sessionId: string, role: Role, holder: string): Promise<void> {
+  async release(sessionId: string, role: PresenceKey, holder: string): Promise<void> {
     await this.redis.eval(RELEASE_LUA, 1, presenceKey(sessionId, role), `${this.instanceId}/${holder}`);
   }
 
-  async present(sessionId: string, role: Role): Promise<boolean> {
+  async present(sessionId: string, role: PresenceKey): Promise<boolean> {
     return (await this.redis.eval(PRESENT_LUA, 1, presenceKey(sessionId, role), `${PREFIX}instance:`)) === 1;
   }
 

@@ -16,6 +16,8 @@ import type { SupportCodeBook } from './support-code-book.js';
 import { registerSupportCodes } from './support-codes.js';
 import { turnCredentials } from './turn.js';
 import { peerFromBearer, registerAgentAuth } from './agent-routes.js';
+import { inviteViewerBody } from '../shared/viewer-protocol.js';
+import { inviteViewer } from './viewer-invites.js';
 
 export interface RouteDeps {
   config: ServerConfig;
@@ -132,6 +134,24 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       events: await store.listEvents(params.id),
       verification: await store.verifyChain(params.id),
     };
+  });
+
+  /** The chat system invites a viewer (another agent or a supervisor) for the session's agent. */
+  app.post('/api/sessions/:id/viewers', { preHandler: requireApiKey }, async (request, reply) => {
+    const params = parseOrReply(sessionParams, request.params, reply, 'session id');
+    if (!params) return reply;
+    const body = parseOrReply(inviteViewerBody, request.body ?? {}, reply, 'viewer invite');
+    if (!body) return reply;
+    const invited = await inviteViewer(
+      sessions,
+      { secret: config.agentAuth.secret, publicUrl: config.publicUrl, now: Date.now() },
+      params.id,
+      body,
+      { actor: 'api' },
+    );
+    if (!invited.ok) return sendError(reply, invited.code, invited.message);
+    const { viewer, link, token, expiresAt } = invited;
+    return reply.code(201).send({ viewer, link, token, expiresAt });
   });
 
   app.post('/api/sessions/:id/end', { preHandler: requireApiKey }, async (request, reply) => {

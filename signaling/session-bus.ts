@@ -8,10 +8,16 @@
 import * as z from 'zod';
 import { endReason, endedBy, role as roleSchema, serverMessage, type Role } from '../shared/protocol.js';
 
+/** What presence is held for: a role, an invited viewer, or one of the session's viewer places (viewer-room.ts). */
+export type PresenceKey = Role | `viewer:${string}` | `viewer-slot-${number}`;
+
+/** Where a note goes: the socket holding a role, or an invited viewer's. */
+const noteTarget = z.union([roleSchema, z.templateLiteral(['viewer:', z.string().regex(/^v[A-Za-z0-9_-]{8,32}$/)])]);
+
 /** Notes arrive from other processes through Redis: parsed like any input. */
 export const busNote = z.discriminatedUnion('kind', [
   /** A message for the socket holding `to` in the session, on whichever instance. */
-  z.strictObject({ kind: z.literal('deliver'), to: roleSchema, message: serverMessage }),
+  z.strictObject({ kind: z.literal('deliver'), to: noteTarget, message: serverMessage }),
   /** The session ended: every instance closes its sockets of it. */
   z.strictObject({ kind: z.literal('ended'), by: endedBy, reason: endReason }),
 ]);
@@ -22,11 +28,11 @@ export interface SessionBus {
   /** Whether other instances share these sessions (so a peer can vanish with its instance). */
   readonly shared: boolean;
   /** Hold `role` for `holder`; false while a connection on a live instance holds it. */
-  claim(sessionId: string, role: Role, holder: string, ttlMs: number): Promise<boolean>;
+  claim(sessionId: string, role: PresenceKey, holder: string, ttlMs: number): Promise<boolean>;
   /** Let go of the role if `holder` still holds it. */
-  release(sessionId: string, role: Role, holder: string): Promise<void>;
+  release(sessionId: string, role: PresenceKey, holder: string): Promise<void>;
   /** Whether a connection on a live instance holds the role. */
-  present(sessionId: string, role: Role): Promise<boolean>;
+  present(sessionId: string, role: PresenceKey): Promise<boolean>;
   /** Receive the notes of a session (through onNote). */
   listen(sessionId: string): Promise<void>;
   unlisten(sessionId: string): Promise<void>;
@@ -53,19 +59,19 @@ export class LocalBus implements SessionBus {
   readonly #marks = new Map<string, { value: string; until: number }>();
   readonly #onceKeys = new Map<string, number>();
 
-  async claim(sessionId: string, role: Role, holder: string): Promise<boolean> {
+  async claim(sessionId: string, role: PresenceKey, holder: string): Promise<boolean> {
     const key = `${sessionId}/${role}`;
     if (this.#holders.has(key)) return false;
     this.#holders.set(key, holder);
     return true;
   }
 
-  async release(sessionId: string, role: Role, holder: string): Promise<void> {
+  async release(sessionId: string, role: PresenceKey, holder: string): Promise<void> {
     const key = `${sessionId}/${role}`;
     if (this.#holders.get(key) === holder) this.#holders.delete(key);
   }
 
-  async present(sessionId: string, role: Role): Promise<boolean> {
+  async present(sessionId: string, role: PresenceKey): Promise<boolean> {
     return this.#holders.has(`${sessionId}/${role}`);
   }
 

@@ -23,6 +23,7 @@ import {
   hashToken,
   SessionEndedError,
   type Actor,
+  type AuditEvent,
   type AuditEventInput,
   type SessionRecord,
   type Store,
@@ -127,6 +128,22 @@ export class SessionLifecycle {
 
   findByToken(tokenHash: string): Promise<{ session: SessionRecord; role: Role } | undefined> {
     return this.store.findByTokenHash(tokenHash);
+  }
+
+  /** The session's audit events in order (viewer-room.ts reads who watches and who leads from them). */
+  events(id: string): Promise<AuditEvent[]> {
+    return this.store.listEvents(id);
+  }
+
+  /** Append a viewer event (invited, joined, left, removed, lead handed on); false once the session ended. */
+  async recordViewerEvent(sessionId: string, event: AuditEventInput & { actor: Actor }): Promise<boolean> {
+    try {
+      await this.append(sessionId, event);
+      return true;
+    } catch (error) {
+      if (error instanceof SessionEndedError) return false;
+      throw error;
+    }
   }
 
   async summary(id: string): Promise<SessionSummary | undefined> {

@@ -3,9 +3,25 @@
  * reasons each role may give, what of a peer's event the audit may keep, and
  * the close code of an oversize frame.
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { auditablePageUrl, auditableText } from '../shared/page-privacy.js';
-import type { EndReason, PeerEvent, Role } from '../shared/protocol.js';
+import { clientMessage, type ClientMessage, type EndReason, type PeerEvent, type Role } from '../shared/protocol.js';
+import type { ServerConfig } from './config.js';
+
+/** The integrator's sites from ALLOWED_ORIGINS, and always our own origin (the agent console, the demo). */
+export function originAllowed(
+  config: Pick<ServerConfig, 'allowedOrigins' | 'publicUrl'>,
+  origin: string | undefined,
+): boolean {
+  if (config.allowedOrigins.length === 0) return true;
+  if (!origin) return false;
+  if (config.allowedOrigins.includes(origin)) return true;
+  try {
+    return origin === new URL(config.publicUrl).origin;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The event as the audit may keep it: a page as origin and masked path (no
@@ -49,4 +65,25 @@ export function answerOversizeWithOwnCode(socket: WebSocket, onOversize: () => v
     }
     close(code, reason);
   };
+}
+
+/** One signaling frame parsed and validated, or the reason it was refused (in English, for the client). */
+export function parseClientFrame(
+  data: RawData,
+  isBinary: boolean,
+): { ok: true; data: ClientMessage } | { ok: false; text: string } {
+  if (isBinary) return { ok: false, text: 'Signaling messages are JSON text frames.' };
+  let json: unknown;
+  try {
+    json = JSON.parse(
+      Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
+    );
+  } catch {
+    return { ok: false, text: 'The message is not valid JSON.' };
+  }
+  const parsed = clientMessage.safeParse(json);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return { ok: false, text: `Invalid message${where}: ${issue?.message ?? 'unknown problem'}.` };
 }

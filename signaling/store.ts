@@ -71,6 +71,12 @@ export type AuditEventType =
   | 'resumed'
   /** A person took over from the automated agent, without a new consent prompt (the customer allowed it). */
   | 'handed-over'
+  /** More than one viewer (signaling/viewer-room.ts): invited, joined, left, removed by the customer, lead handed on. */
+  | 'viewer-invited'
+  | 'viewer-joined'
+  | 'viewer-left'
+  | 'viewer-removed'
+  | 'lead-handed'
   | 'ended';
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
@@ -90,6 +96,11 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'paused',
   'resumed',
   'handed-over',
+  'viewer-invited',
+  'viewer-joined',
+  'viewer-left',
+  'viewer-removed',
+  'lead-handed',
   'ended',
 ];
 
