@@ -10,6 +10,8 @@ import { CustomerWords } from './i18n/customer-words.js';
 import { chooseLanguage } from './i18n/language.js';
 import { activeHtmlElement, createElement, fromJson, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
+import { listenForParentCapture } from './frame-listener.js';
+import { parseOrigins } from '../shared/frame-handshake.js';
 import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
 import type {
   AdoptedSignaling,
@@ -18,6 +20,7 @@ import type {
   InviteData,
   SessionHandle,
   SessionHost,
+  StartFrame,
   StartSession,
 } from './session-api.js';
 import type { CustomerViewActions } from './ui/view-model.js';
@@ -69,6 +72,8 @@ export class CobrowseSession extends CobrowseSessionState {
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
   #returnFocus: HTMLElement | null = null;
   readonly #preload = new SessionPreload();
+  /** In a page framed by a listed parent (`parent-origins`): stops waiting for the parent's capture. */
+  #stopFrameListener: (() => void) | null = null;
 
   readonly #actions: CustomerViewActions = {
     allow: () => {
@@ -91,6 +96,11 @@ export class CobrowseSession extends CobrowseSessionState {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#chooseLanguage();
+    this.#stopFrameListener ??= listenForParentCapture(
+      this,
+      parseOrigins(pristine.getAttribute.call(this, 'parent-origins')),
+      () => import(/* @vite-ignore */ this.#sessionUrl()).then((m: { startFrame: StartFrame }) => m.startFrame),
+    );
     // Re-attached (moved in the page): the running offer or session carries on; never start a second one.
     if (this.#invite) return;
     const resumable = loadResume();
@@ -109,7 +119,10 @@ export class CobrowseSession extends CobrowseSessionState {
     // its End button on screen, sharing must stop. A move (removed and re-added in the same
     // task) is not a removal.
     microtask(() => {
-      if (!this.isConnected && this.#session) this.#session.end('api');
+      if (this.isConnected) return;
+      this.#stopFrameListener?.();
+      this.#stopFrameListener = null;
+      this.#session?.end('api');
     });
   }
 

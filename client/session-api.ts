@@ -103,3 +103,23 @@ export interface SessionStartOptions {
 
 /** The session bundle's single export. */
 export type StartSession = (options: SessionStartOptions) => SessionHandle;
+
+/** What the parent page's hello tells a framed page's capture (shared/frame-bridge.ts). */
+export interface FrameHelloData {
+  /** The parent page's asset policy: the frame sends its assets the same way. */
+  assets?: 'channel' | 'fallback' | 'direct';
+}
+
+/** A framed page's capture, started by the parent page's hello (client/frame-listener.ts). */
+export interface StartedFrame {
+  stop(): void;
+}
+
+/** The session bundle's entry for a framed page: capture this frame into the parent's port. */
+export type StartFrame = (options: {
+  window: Window;
+  port: MessagePort;
+  hello: FrameHelloData;
+  element: HTMLElement;
+  pristine?: Pristine;
+}) => StartedFrame;

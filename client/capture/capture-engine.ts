@@ -38,26 +38,10 @@ import { patchCapturedWindow } from './window-patches.js';
 import type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
 import { snapshotBody } from './snapshot-frame.js';
 import { PageBytes } from './page-bytes.js';
+import { FrameBridge } from './frame-bridge.js';
 
 export type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
-
-/**
- * The engine's lifecycle. What exists only while capturing (the observer,
- * the slice yielder, the form timer, whether a snapshot walk is under way)
- * lives in the running state, so nothing outlives stop().
- */
-type Lifecycle =
-  | { phase: 'idle' }
-  | {
-      phase: 'running';
-      observer: MutationObserver | null;
-      slices: SliceYield | null;
-      formTimer: number | null;
-      /** A snapshot walk is under way: mutations only matter for nodes already serialized. */
-      snapshotting: boolean;
-    }
-  | { phase: 'stopped' };
-type Running = Extract<Lifecycle, { phase: 'running' }>;
+import type { Lifecycle, Running } from './engine-lifecycle.js';
 
 const OBSERVE_OPTIONS: MutationObserverInit = { subtree: true, childList: true, attributes: true, characterData: true };
 const MAX_RESYNCS_AFTER_FAILED_FLUSH = 3;
@@ -78,6 +62,8 @@ export class CaptureEngine {
   readonly #events: EventCapture;
   readonly #sheets: SheetReader;
   readonly #bytes: PageBytes;
+  /** Cross-origin frames that join this capture; null unless the integrator listed their origins. */
+  readonly #frames: FrameBridge | null;
   readonly #stats = { snapshots: 0, snapshotParts: 0, lastSnapshotParts: 0, mutationBatches: 0 };
   #state: Lifecycle = { phase: 'idle' };
   #run: CaptureRun;
@@ -101,18 +87,7 @@ export class CaptureEngine {
     this.#errors = new CaptureErrors(options.onFailure);
     this.#mask = createMaskConfig(options.mask);
     this.#budgetMs = options.sliceBudgetMs ?? 8;
-    const isOwnUi = options.isOwnUi;
-    this.#isOwnUi =
-      isOwnUi === undefined
-        ? () => false
-        : (node) => {
-            try {
-              return isOwnUi(node);
-            } catch (error) {
-              this.#errors.caught(error);
-              return false;
-            }
-          };
+    this.#isOwnUi = this.#errors.guardedPredicate(options.isOwnUi);
     this.#sender = new DomFrameSender({
       send: (message) => this.#bytes.send(message),
       onRefused: () => {
@@ -147,6 +122,17 @@ export class CaptureEngine {
     const ready = (): boolean => this.#state.phase === 'running' && !this.#state.snapshotting;
     const hooks = { window: this.#win, run: () => this.#run, ready, sender: this.#sender, errors: this.#errors };
     this.#bytes = new PageBytes(hooks, options);
+    this.#frames =
+      options.frames === undefined || options.frames === null
+        ? null
+        : new FrameBridge(options.frames, {
+            run: () => this.#run,
+            assetPolicy: () => this.#bytes.assets.policy,
+            sendDom: (frame) => this.#bytes.forwarding(() => this.#sender.sendDom(frame)),
+            sendAsset: (message) => this.#bytes.send(message),
+            schedule: () => this.#scheduleFlush(),
+            caught: (error) => this.#errors.caught(error),
+          });
   }
 
   /** Counters for monitoring and tests. */
@@ -161,6 +147,7 @@ export class CaptureEngine {
       listeners: this.#events.listenerCount,
       observedRoots: this.#roots.size,
       ...this.#bytes.stats,
+      ...(this.#frames === null ? {} : { frames: { ...this.#frames.stats } }),
     };
   }
 
@@ -246,6 +233,7 @@ export class CaptureEngine {
     this.#schedule.close();
     this.#formWatch.clear();
     this.#bytes.stop();
+    this.#frames?.stop();
   }
 
   #newRun(): CaptureRun {
@@ -265,6 +253,7 @@ export class CaptureEngine {
       },
       mediaPlaying: (el) => this.#events.queueMedia(el),
       canvasSerialized: (el) => this.#bytes.canvas.track(el),
+      frameSerialized: (el, id) => this.#frames?.frameSerialized(el, id),
       snapshotting: () => this.#state.phase === 'running' && this.#state.snapshotting,
     });
   }
@@ -285,6 +274,7 @@ export class CaptureEngine {
     this.#formWatch.clear();
     this.#bytes.canvas.newRun();
     const run = (this.#run = this.#newRun());
+    this.#frames?.newRun();
     // A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole.
     this.#typing.snapshotStarted(run.serializer);
     this.#observeRoot(this.#doc);
@@ -389,6 +379,7 @@ export class CaptureEngine {
   #patchWindow(win: WindowWithGlobals): void {
     if (this.#patchedWindows.has(win)) return;
     this.#patchedWindows.add(win);
+    this.#frames?.attachWindow(win);
     try {
       patchCapturedWindow(win, this.#patches, {
         sheetChanged: (sheet) => this.#whileCapturing(() => this.#run.collector.sheetChanged(sheet)),
@@ -429,6 +420,9 @@ export class CaptureEngine {
       if (current !== null) run.iframeDocuments.set(iframe, current);
       else run.iframeDocuments.delete(iframe);
       run.collector.replaceDocument(previous, current);
+      // Its document went cross-origin (an iframe captured before it loaded): the page there may join.
+      const id = run.ids.idOf(iframe);
+      if (current === null && id !== undefined) this.#frames?.frameSerialized(iframe, id);
     });
   }
 
@@ -472,6 +466,7 @@ export class CaptureEngine {
       for (const pending of frames) if (!sender.sendDom(pending)) return;
       const layer = this.#topLayer.take((node) => run.ids.idOf(node));
       if (layer !== null && !sender.sendDom({ t: 'top', layer })) return;
+      if (this.#frames !== null && !this.#frames.flush()) return;
       if (pointer !== null) sender.sendEphemeral(pointer);
       this.#failedFlushes = 0;
     } catch (error) {

@@ -25,6 +25,19 @@ export class CaptureErrors {
     }
   }
 
+  /** An integrator's predicate that never throws into the capture: an error counts and answers false. */
+  guardedPredicate<T>(predicate: ((value: T) => boolean) | undefined): (value: T) => boolean {
+    if (predicate === undefined) return () => false;
+    return (value) => {
+      try {
+        return predicate(value);
+      } catch (error) {
+        this.caught(error);
+        return false;
+      }
+    };
+  }
+
   /** The page cannot be shared: tells the session why. */
   failed(error: unknown): void {
     // Not `instanceof Error`: the page's errors may come from another realm (an iframe).

@@ -3,6 +3,7 @@ import type { ChannelMessage } from '../../shared/protocol.js';
 import type { MaskConfig } from './mask-dom.js';
 import type { CanvasOptions, CanvasStats } from './canvas.js';
 import type { AssetOptions, AssetStats } from './assets.js';
+import type { FrameBridgeOptions, FrameBridgeStats } from './frame-bridge.js';
 
 export interface CaptureEngineOptions {
   /** The window whose document is captured. */
@@ -21,6 +22,8 @@ export interface CaptureEngineOptions {
   canvas?: CanvasOptions;
   /** Assets over the channel: policy and bytes budget (assets.ts). */
   assets?: AssetOptions;
+  /** Cross-origin iframes that embed our script and may join this capture (frame-bridge.ts); none without. */
+  frames?: FrameBridgeOptions | null;
   /** Bytes waiting on the transport: asset data waits while it is high, so DOM frames never queue behind it. */
   backlogBytes?: () => number;
 }
@@ -51,4 +54,6 @@ export interface CaptureStats {
   canvas: CanvasStats;
   /** Assets sent over the channel, deduplicated, unavailable. */
   assets: AssetStats;
+  /** Cross-origin frames joined, frames forwarded, messages refused (absent without `frames`). */
+  frames?: FrameBridgeStats;
 }

@@ -30,6 +30,8 @@ export interface CaptureRunOptions {
   mediaPlaying: (el: Element) => void;
   /** A canvas went out (not blocked): its pixels may follow (canvas.ts). */
   canvasSerialized: (el: Element) => void;
+  /** An <iframe> went out (its frame may be a cross-origin one that joins, frame-bridge.ts). */
+  frameSerialized: (el: Element, id: number) => void;
   /** True while this run's snapshot is being walked. */
   snapshotting: () => boolean;
 }
@@ -76,6 +78,8 @@ export class CaptureRun {
       const tag = record.tag;
       if (tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'option') {
         this.#o.formSerialized(node as Element, pickFormState(record), tag !== 'option');
+      } else if (tag === 'iframe' || tag === 'frame') {
+        if (record.blk === undefined) this.#o.frameSerialized(node as Element, record.id);
       } else if (tag === 'canvas') {
         if (record.blk === undefined) this.#o.canvasSerialized(node as Element);
       } else if ((tag === 'video' || tag === 'audio') && !(node as HTMLMediaElement).paused) {

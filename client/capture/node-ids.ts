@@ -70,6 +70,12 @@ export class NodeIds {
     return id;
   }
 
+  /** An id for a node the page does not hold (a cross-origin frame's node, frame-translate.ts): nodeOf() never finds it. */
+  reserve(): number {
+    if (this.#next > MAX_NODE_ID) throw new RangeError('node id space exhausted; resync needed');
+    return this.#next++;
+  }
+
   /** Nodes were removed from the page: counts towards the next sweep of the reverse map. */
   noteRemoved(count: number): void {
     this.#noteChurn(count);

@@ -36,11 +36,24 @@ export class PageBytes {
     );
   }
 
+  /** A frame's DOM frames are being forwarded (frame-bridge.ts): that frame sends its own assets. */
+  #forwarding = false;
+
   /** Hands `message` to the transport; once a DOM frame is taken, the assets it refers to follow. */
   send(message: ChannelMessage): boolean {
     const sent = this.#send(message);
-    if (sent && isDomFrame(message)) this.assets.noteFrame(message);
+    if (sent && !this.#forwarding && isDomFrame(message)) this.assets.noteFrame(message);
     return sent;
+  }
+
+  /** Runs `send` for a cross-origin frame's content: its assets are that frame's to send, not this page's. */
+  forwarding(send: () => boolean): boolean {
+    this.#forwarding = true;
+    try {
+      return send();
+    } finally {
+      this.#forwarding = false;
+    }
   }
 
   get stats(): { canvas: CanvasStats; assets: AssetStats } {

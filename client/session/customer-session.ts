@@ -18,6 +18,7 @@ import { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
 import { canvasOptionsFrom } from '../capture/canvas.js';
 import { assetOptionsFrom } from '../capture/assets.js';
+import { frameOptionsFrom } from '../capture/frame-bridge.js';
 import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { GuidanceOverlay } from './guidance-overlay.js';
@@ -271,6 +272,7 @@ export class CustomerSession implements SessionHandle {
       mask: this.#maskConfig,
       canvas: canvasOptionsFrom(host.uiRoot),
       assets: assetOptionsFrom(host.uiRoot),
+      frames: frameOptionsFrom(host.uiRoot),
       backlogBytes: () => channel.backlogBytes,
       isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
       onFailure: (reason) => {

@@ -9,6 +9,7 @@ import { CaptureEngine } from '../../../client/capture/capture-engine.js';
 import type { MaskConfig } from '../../../client/capture/mask-dom.js';
 import type { CanvasOptions } from '../../../client/capture/canvas.js';
 import type { AssetOptions } from '../../../client/capture/assets.js';
+import type { FrameBridgeOptions } from '../../../client/capture/frame-bridge.js';
 import { Mirror } from '../../../agent/mirror/mirror.js';
 import { LINK_STAND_IN_ATTRIBUTE, MIRROR_CSP } from '../../../agent/mirror/build-node.js';
 import { INERT_TAG, SHADOW_FALLBACK_TAG } from '../../../agent/mirror/masked-style.js';
@@ -97,6 +98,8 @@ export interface PipelineOptions {
   assets?: AssetOptions;
   /** The console lets the customer's asset policy make the agent's browser fetch (default no). */
   allowAgentFetches?: boolean;
+  /** Cross-origin frames that may join (frame-bridge.ts). */
+  frames?: FrameBridgeOptions;
 }
 
 /** The element that holds the mirror's iframe (for Playwright locators). */
@@ -141,6 +144,9 @@ export class Pipeline {
       ...(options.mask ? { mask: options.mask } : {}),
       ...(options.canvas ? { canvas: options.canvas } : {}),
       ...(options.assets ? { assets: options.assets } : {}),
+      ...(options.frames ? { frames: options.frames } : {}),
+      // A customer page that is the test page itself: the mirror beside it is not part of it.
+      ...(customer.win === window ? { isOwnUi: (node: Node) => this.container.contains(node) } : {}),
     });
   }
 

@@ -1,0 +1,310 @@
+/**
+ * The page's side of the bridge to cross-origin iframes that embed our script
+ * (handshake and messages: shared/frame-bridge.ts). Exists only inside a
+ * running capture, so only after the customer's consent; a frame captures
+ * nothing until this side says hello, and stops when it says stop.
+ *
+ * Trust: a frame is joined only when its origin is one the integrator listed
+ * (`frame-origins`) and the message came from the window of an <iframe> this
+ * capture serialized (not blocked or masked); after that, only messages on
+ * the private port count. What the frame sends is parsed with the channel's
+ * schemas and every id goes through its own FrameIdMap (frame-translate.ts),
+ * so a frame can add nodes only under its own document in the mirror.
+ * Masking happened in the frame, by the frame's integrator's rules.
+ */
+import { channelMessage, isDomFrame, type AssetPolicy, type ChannelMessage } from '../../shared/protocol.js';
+import {
+  FRAME_BRIDGE_TAG,
+  FRAME_BRIDGE_VERSION,
+  frameGone,
+  frameReady,
+  parseOrigins,
+  type FrameControl,
+  type FrameHello,
+} from '../../shared/frame-bridge.js';
+import { FrameIdMap } from './frame-translate.js';
+import type { UnsequencedDomFrame } from './dom-frame-sender.js';
+import type { MaskDecision } from './mask.js';
+import { pristine } from '../pristine.js';
+import { iframeDocument } from './serialize.js';
+
+/** Messages a frame may have waiting before its stream is restarted instead (a frame flooding the page). */
+const MAX_INBOX = 2_000;
+
+export interface FrameBridgeOptions {
+  /** Origins of the frames that may join (`frame-origins`). */
+  origins: readonly string[];
+}
+
+export interface FrameBridgeHooks {
+  run: () => {
+    ids: { reserve(): number };
+    serializer: { decisionOf(el: Element): MaskDecision };
+  };
+  assetPolicy: () => AssetPolicy;
+  /** Sends a DOM frame of a frame's content in the page's stream; false when the transport refused it. */
+  sendDom: (frame: UnsequencedDomFrame) => boolean;
+  /** Sends an asset message of a frame as it is. */
+  sendAsset: (message: Extract<ChannelMessage, { t: 'asset' | 'asset-data' }>) => boolean;
+  /** Something arrived from a frame: flush soon. */
+  schedule: () => void;
+  caught: (error: unknown) => void;
+}
+
+export interface FrameBridgeStats {
+  /** Frames joined now. */
+  joined: number;
+  /** Page frames sent for the frames' content. */
+  forwarded: number;
+  /** Messages ignored: wrong origin or window, not ours, or invalid. */
+  refused: number;
+  /** Times a frame's stream was restarted (an id it never sent, parts out of order, a flood). */
+  restarts: number;
+}
+
+interface Link {
+  readonly iframe: Element;
+  readonly window: Window;
+  port: MessagePort;
+  /** Null between a new page run and the <iframe>'s serialization in it. */
+  ids: FrameIdMap | null;
+  inbox: unknown[];
+  /** Its stream was restarted: drop everything until its next snapshot starts. */
+  awaitingSnapshot: boolean;
+}
+
+const probe = { cobrowse: FRAME_BRIDGE_TAG, v: FRAME_BRIDGE_VERSION, kind: 'frame-probe' } as const;
+
+export class FrameBridge {
+  readonly #origins: ReadonlySet<string>;
+  readonly #hooks: FrameBridgeHooks;
+  /** Cross-origin <iframe>s serialized in this run, with their ids. */
+  #candidates = new Map<Element, number>();
+  readonly #links = new Map<Element, Link>();
+  readonly #windows = new Set<Window>();
+  readonly #onMessage = (event: Event): void => this.#message(event as MessageEvent);
+  #stopped = false;
+  readonly stats: FrameBridgeStats = { joined: 0, forwarded: 0, refused: 0, restarts: 0 };
+
+  constructor(options: FrameBridgeOptions, hooks: FrameBridgeHooks) {
+    this.#origins = new Set(options.origins);
+    this.#hooks = hooks;
+  }
+
+  /** Listens for frames announcing themselves to this captured window (the top one, or a same-origin iframe's). */
+  attachWindow(win: Window): void {
+    if (this.#stopped || this.#windows.has(win)) return;
+    this.#windows.add(win);
+    pristine.addEventListener.call(win, 'message', this.#onMessage);
+  }
+
+  /** A new page run: every frame's ids start over once its <iframe> is serialized again. */
+  newRun(): void {
+    this.#candidates = new Map();
+    for (const link of this.#links.values()) {
+      link.ids = null;
+      link.inbox = [];
+    }
+  }
+
+  /** An <iframe> was serialized with this id: join its frame (again) if it is cross-origin and not hidden. */
+  frameSerialized(iframe: Element, id: number): void {
+    if (this.#stopped || iframeDocument(iframe) !== null) return;
+    if (this.#hooks.run().serializer.decisionOf(iframe) !== 'clear') return;
+    this.#candidates.set(iframe, id);
+    const link = this.#links.get(iframe);
+    const win = (iframe as HTMLIFrameElement).contentWindow;
+    if (link !== undefined && link.window === win) {
+      // The mirror has the <iframe> afresh (a new run, or it was re-added): the frame's content follows from a fresh snapshot.
+      this.#restart(link, id);
+      return;
+    }
+    if (win === null) return;
+    for (const origin of this.#origins) {
+      try {
+        win.postMessage(probe, origin);
+      } catch (error) {
+        this.#hooks.caught(error);
+      }
+    }
+  }
+
+  /** Sends what the frames sent since the last flush, translated; false when the transport refused a frame. */
+  flush(): boolean {
+    for (const link of [...this.#links.values()]) {
+      if (!this.#current(link)) {
+        this.#close(link);
+        continue;
+      }
+      const inbox = link.inbox;
+      link.inbox = [];
+      for (const data of inbox) if (!this.#deliver(link, data)) return false;
+    }
+    return true;
+  }
+
+  /** Ends every frame's capture and stops listening. Final. */
+  stop(): void {
+    this.#stopped = true;
+    for (const win of this.#windows) {
+      try {
+        pristine.removeEventListener.call(win, 'message', this.#onMessage);
+      } catch {
+        // A frame's first, same-origin document was captured and its window has since gone cross-origin.
+      }
+    }
+    this.#windows.clear();
+    for (const link of [...this.#links.values()]) this.#close(link);
+    this.#candidates.clear();
+  }
+
+  /** The link's <iframe> is still the one serialized in this run, showing the same window. */
+  #current(link: Link): boolean {
+    const iframe = link.iframe as HTMLIFrameElement;
+    return (
+      link.ids !== null &&
+      this.#candidates.has(iframe) &&
+      iframe.isConnected &&
+      iframe.contentWindow === link.window &&
+      this.#hooks.run().serializer.decisionOf(iframe) === 'clear'
+    );
+  }
+
+  #message(event: MessageEvent): void {
+    try {
+      const data: unknown = event.data;
+      if (typeof data !== 'object' || data === null || (data as { cobrowse?: unknown }).cobrowse !== FRAME_BRIDGE_TAG)
+        return;
+      const source = event.source;
+      const iframe = this.#iframeShowing(source);
+      if (
+        this.#stopped ||
+        !frameReady.safeParse(data).success ||
+        !this.#origins.has(event.origin) ||
+        iframe === null ||
+        source === null
+      ) {
+        this.stats.refused++;
+        return;
+      }
+      this.#join(iframe, source as Window, event.origin);
+    } catch (error) {
+      this.#hooks.caught(error);
+    }
+  }
+
+  /** The serialized <iframe> whose window is `source`, if any. */
+  #iframeShowing(source: MessageEventSource | null): Element | null {
+    if (source === null) return null;
+    for (const iframe of this.#candidates.keys())
+      if ((iframe as HTMLIFrameElement).contentWindow === source) return iframe;
+    return null;
+  }
+
+  #join(iframe: Element, win: Window, origin: string): void {
+    const id = this.#candidates.get(iframe);
+    if (id === undefined) return;
+    const previous = this.#links.get(iframe);
+    if (previous !== undefined) this.#post(previous, { t: 'frame-stop' });
+    previous?.port.close();
+    const channel = new MessageChannel();
+    const hello: FrameHello = {
+      cobrowse: FRAME_BRIDGE_TAG,
+      v: FRAME_BRIDGE_VERSION,
+      kind: 'frame-hello',
+      assets: this.#hooks.assetPolicy(),
+    };
+    // Delivered only if the frame's origin is still `origin`: a frame navigated meanwhile gets nothing.
+    win.postMessage(hello, origin, [channel.port2]);
+    const link: Link = {
+      iframe,
+      window: win,
+      port: channel.port1,
+      // A frame that announced itself again (its page changed) keeps its map: its next snapshot replaces the old document.
+      ids: previous?.ids ?? new FrameIdMap(id, () => this.#hooks.run().ids.reserve()),
+      inbox: [],
+      awaitingSnapshot: false,
+    };
+    link.port.onmessage = (event: MessageEvent) => this.#received(link, event.data);
+    this.#links.set(iframe, link);
+    this.stats.joined = this.#links.size;
+  }
+
+  #received(link: Link, data: unknown): void {
+    if (this.#links.get(link.iframe) !== link) return;
+    if (link.inbox.length >= MAX_INBOX) {
+      link.inbox = [];
+      this.#restart(link, null);
+      return;
+    }
+    link.inbox.push(data);
+    this.#hooks.schedule();
+  }
+
+  /** Restarts a frame's stream with a fresh snapshot; `iframeId`: under this new id of the <iframe> (a new page run). */
+  #restart(link: Link, iframeId: number | null): void {
+    this.stats.restarts++;
+    if (iframeId !== null) link.ids = new FrameIdMap(iframeId, () => this.#hooks.run().ids.reserve());
+    link.inbox = [];
+    link.awaitingSnapshot = true;
+    this.#post(link, { t: 'frame-resync' });
+  }
+
+  /** One message of a frame: sent on translated, or ignored. False when the transport refused. */
+  #deliver(link: Link, data: unknown): boolean {
+    const ids = link.ids;
+    if (ids === null) return true;
+    if (frameGone.safeParse(data).success) {
+      // The frame's page is going away: its content leaves the mirror; a new page there announces itself.
+      link.awaitingSnapshot = false;
+      return this.#sendAll(ids.clear());
+    }
+    const parsed = channelMessage.safeParse(data);
+    if (!parsed.success) {
+      this.stats.refused++;
+      return true;
+    }
+    const message = parsed.data;
+    if (message.t === 'asset' || message.t === 'asset-data') return this.#hooks.sendAsset(message);
+    if (!isDomFrame(message)) return true;
+    if (link.awaitingSnapshot) {
+      if (message.t !== 'snapshot' || message.part !== 0) return true;
+      link.awaitingSnapshot = false;
+    }
+    const translated = ids.translate(message);
+    if ('restart' in translated) {
+      this.#restart(link, null);
+      return true;
+    }
+    return this.#sendAll(translated.frames);
+  }
+
+  #sendAll(frames: readonly UnsequencedDomFrame[]): boolean {
+    for (const frame of frames) {
+      if (!this.#hooks.sendDom(frame)) return false;
+      this.stats.forwarded++;
+    }
+    return true;
+  }
+
+  #post(link: Link, message: FrameControl): void {
+    try {
+      link.port.postMessage(message);
+    } catch (error) {
+      this.#hooks.caught(error);
+    }
+  }
+
+  #close(link: Link): void {
+    this.#post(link, { t: 'frame-stop' });
+    link.port.close();
+    this.#links.delete(link.iframe);
+    this.stats.joined = this.#links.size;
+  }
+}
+
+/** The frames that may join, from `<cobrowse-session frame-origins="https://widgets.example.com">`; null when none. */
+export function frameOptionsFrom(host: Element): FrameBridgeOptions | null {
+  const origins = parseOrigins(pristine.getAttribute.call(host, 'frame-origins'));
+  return origins.length > 0 ? { origins } : null;
+}

@@ -1,0 +1,250 @@
+/**
+ * Cross-origin iframes that embed our script, joined through the postMessage
+ * bridge (client/capture/frame-bridge.ts, frame-child.ts, client/frame-listener.ts),
+ * on two real origins of the test server (localhost and 127.0.0.1, same port):
+ * the customer's page on one, a payment widget that loads the real bundled
+ * loader on the other. The page runs the real CaptureEngine, codec and
+ * Mirror (pipeline-harness.ts). The customer's page is this test page itself
+ * (its body, the mirror excluded as our own UI): the frame checks that the
+ * parent's messages come from its parent window, and a capture running in
+ * this realm on another window would post them as this window.
+ *
+ * Oracles: the widget's own text as the widget page holds it (known from its
+ * HTML), the mirror's DOM, the sentinel values of the widget searched for in
+ * every message that crossed to the page (window and port) and every message
+ * decoded on the agent side, and the widget's list of fetched resources (the
+ * session code loads only after the page's capture said hello).
+ */
+import { expect } from '@open-wc/testing';
+import { nextFrames, Pipeline, type CustomerPage } from './helpers/pipeline-harness.js';
+
+const HERE = location.origin;
+const OTHER = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
+const WIDGET = `${OTHER}/test/browser/pages/frames/payment-widget.html?parent=${encodeURIComponent(HERE)}`;
+const PARTNER = `${OTHER}/test/browser/pages/frames/hostile-partner.html?parent=${encodeURIComponent(HERE)}`;
+/** In the widget's HTML: what must never leave it. */
+const SENTINELS = ['4242 4242 4242 4242', '4242424242424242', '917', 'Sentinel-Pw-Zq81x', 'SENTINEL-ACCT-55210'];
+
+/** A sandboxed frame (opaque origin) that forges bridge messages to the page and to its sibling frames. */
+const HOSTILE_SRCDOC = `<script>
+  const tag = { cobrowse: 'cobrowse-frame', v: 1 };
+  const forge = () => {
+    parent.postMessage({ ...tag, kind: 'frame-ready' }, '*');
+    parent.postMessage({ t: 'mutations', seq: 0, removes: [], adds: [{ k: 'el', id: 99999, p: 0, tag: 'b' }], attrs: [], texts: [{ id: 1, x: 'FORGED' }] }, '*');
+    for (let i = 0; i < parent.frames.length; i++) {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => parent.postMessage({ stolen: event.data }, '*');
+      try { parent.frames[i].postMessage({ ...tag, kind: 'frame-hello' }, '*', [channel.port2]); } catch {}
+      try { parent.frames[i].postMessage({ ...tag, kind: 'frame-probe' }, '*'); } catch {}
+    }
+  };
+  forge();
+  addEventListener('message', (event) => { if (event.data === 'forge') { forge(); parent.postMessage({ testAnswer: 'forged' }, '*'); } });
+</script>`;
+
+/** The customer's page: this test page, with `body` in a wrapper the harness removes at the end. */
+async function page(body: string): Promise<CustomerPage> {
+  const root = document.createElement('div');
+  root.innerHTML = `<style>iframe{display:block;width:420px;height:260px;border:1px solid #99a}</style><h1>Checkout</h1>${body}`;
+  document.body.append(root);
+  await nextFrames(window, 2);
+  // Pipeline.dispose() removes `frame`: here the wrapper of the page's content.
+  return { frame: root as unknown as HTMLIFrameElement, win: window, doc: document };
+}
+
+/** Every message any window posts to the customer's window, and every message on a bridge port the page opened. */
+class Traffic {
+  readonly window: unknown[] = [];
+  readonly ports: unknown[] = [];
+  readonly #restore: () => void;
+
+  constructor() {
+    window.addEventListener('message', (event) => this.window.push(event.data));
+    const Original = window.MessageChannel;
+    const ports = this.ports;
+    // The bridge runs in this test page's realm: every port it opens is tapped here.
+    window.MessageChannel = class extends Original {
+      constructor() {
+        super();
+        this.port1.addEventListener('message', (event) => ports.push(event.data));
+      }
+    };
+    this.#restore = () => (window.MessageChannel = Original);
+  }
+
+  restore(): void {
+    this.#restore();
+  }
+
+  /** Resolves with the next window message matching `test`. */
+  async next(customer: CustomerPage, test: (data: unknown) => boolean): Promise<unknown> {
+    return new Promise((resolve) => {
+      const listener = (event: MessageEvent): void => {
+        if (!test(event.data)) return;
+        customer.win.removeEventListener('message', listener);
+        resolve(event.data);
+      };
+      customer.win.addEventListener('message', listener);
+    });
+  }
+}
+
+function answer(name: string): (data: unknown) => boolean {
+  return (data) => typeof data === 'object' && data !== null && (data as { testAnswer?: unknown }).testAnswer === name;
+}
+
+/** Sends a test command to a widget and waits for its answer (its page changed and rendered two frames). */
+async function command(
+  customer: CustomerPage,
+  traffic: Traffic,
+  frame: Element,
+  test: string,
+  value = '',
+): Promise<{ resources: string[] }> {
+  const answered = traffic.next(customer, answer(test));
+  (frame as HTMLIFrameElement).contentWindow?.postMessage({ test, value }, OTHER);
+  return (await answered) as { resources: string[] };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+function mirroredFrame(pipeline: Pipeline, id: string): Document | null {
+  const iframe = pipeline.mirrorDocument().getElementById(id) as HTMLIFrameElement | null;
+  return iframe?.contentDocument ?? null;
+}
+
+function sentinelsIn(values: unknown[]): string[] {
+  const text = JSON.stringify(values, (_key, value: unknown) =>
+    value instanceof Uint8Array ? new TextDecoder().decode(value) : value,
+  );
+  return SENTINELS.filter((sentinel) => text.includes(sentinel));
+}
+
+describe('cross-origin iframes through the postMessage bridge', function () {
+  this.timeout(60_000);
+  let pipeline: Pipeline | null = null;
+  let traffic: Traffic | null = null;
+  afterEach(() => {
+    traffic?.restore();
+    pipeline?.dispose();
+    pipeline = null;
+    traffic = null;
+  });
+
+  it('is served on two origins', () => {
+    expect(new URL(WIDGET).origin).to.not.equal(HERE);
+  });
+
+  it('captures nothing in the widget before consent, then mirrors it masked in the widget; forgeries go nowhere; stop ends it', async () => {
+    traffic = new Traffic();
+    const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>
+        <div data-cobrowse-block><iframe id="blocked" src="${WIDGET}"></iframe></div>
+        <iframe id="hostile" sandbox="allow-scripts" srcdoc="${HOSTILE_SRCDOC.replace(/"/g, '&quot;')}"></iframe>`);
+    const t = traffic;
+    await until(() => t.window.filter(answer('loaded')).length === 2, 'both widgets loaded');
+    const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
+    const blocked = customer.doc.getElementById('blocked') as HTMLIFrameElement;
+    // Both widgets loaded the loader and announced themselves; before consent that is all that crossed.
+    const before = await command(customer, traffic, widget, 'ping');
+    await command(customer, traffic, blocked, 'ping');
+    expect(before.resources.some((path) => path.includes('session-entry'))).to.equal(false);
+    const beforeConsent = traffic.window.filter(
+      (data) => !answer('ping')(data) && !answer('loaded')(data) && !answer('forged')(data),
+    );
+    for (const data of beforeConsent) {
+      const keys = Object.keys(data as object).sort();
+      // Announcements only: the widget's ready, and the hostile frame's forgeries (which carry no widget data).
+      expect(keys.join(',')).to.be.oneOf(['cobrowse,kind,v', 'adds,attrs,removes,seq,t,texts', 'stolen']);
+      expect(JSON.stringify(data)).to.not.contain('stolen');
+    }
+    expect(sentinelsIn(traffic.window)).to.deep.equal([]);
+
+    // "Allow": the page's capture starts and joins the widget.
+    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    await pipeline.start();
+    const p = pipeline;
+    await until(() => mirroredFrame(p, 'widget')?.getElementById('title') != null, 'the widget in the mirror');
+    const mirrored = mirroredFrame(p, 'widget') as Document;
+    expect(mirrored.getElementById('title')?.textContent).to.equal('Payment widget');
+    expect((mirrored.getElementById('name') as HTMLInputElement).value).to.equal('Ada Lovelace');
+    expect((mirrored.getElementById('card') as HTMLInputElement).value).to.not.contain('4242 4242 4242 4242');
+    expect(mirrored.getElementById('private')?.textContent).to.not.contain('SENTINEL');
+    // The blocked widget is never joined: its box stays empty in the mirror.
+    expect(mirroredFrame(p, 'blocked')?.getElementById('title') ?? null).to.equal(null);
+    expect(p.engine.stats.frames?.joined).to.equal(1);
+    const after = await command(customer, traffic, widget, 'ping');
+    expect(after.resources.some((path) => path.includes('session-entry'))).to.equal(true);
+
+    // Changes in the widget follow, typed text included.
+    await command(customer, traffic, widget, 'type', 'Grace Hopper');
+    await command(customer, traffic, widget, 'text', 'Card accepted');
+    await until(() => mirrored.getElementById('status')?.textContent === 'Card accepted', 'the text change');
+    await until(() => (mirrored.getElementById('name') as HTMLInputElement).value === 'Grace Hopper', 'the typed name');
+
+    // The hostile frame forges again while sharing: nothing of it reaches the mirror or the agent.
+    const hostile = customer.doc.getElementById('hostile') as HTMLIFrameElement;
+    const forged = traffic.next(customer, answer('forged'));
+    hostile.contentWindow?.postMessage('forge', '*');
+    await forged;
+    await p.settle();
+    expect(traffic.window.some((data) => JSON.stringify(data).includes('stolen'))).to.equal(false);
+    expect(JSON.stringify(p.decoded)).to.not.contain('FORGED');
+    expect(p.engine.stats.frames?.refused).to.be.greaterThan(0);
+    expect(p.resyncRequests).to.deep.equal([]);
+
+    // A resync of the page brings the widget back from a fresh snapshot of its own.
+    await p.engine.resync();
+    await p.settle();
+    await until(
+      () => mirroredFrame(p, 'widget')?.getElementById('status')?.textContent === 'Card accepted',
+      'the widget after a resync',
+    );
+
+    // Leak check: nothing the widget masks crossed to the page, or reached the agent.
+    expect(sentinelsIn(traffic.ports)).to.deep.equal([]);
+    expect(sentinelsIn(traffic.window)).to.deep.equal([]);
+    expect(sentinelsIn(p.decoded)).to.deep.equal([]);
+    expect(traffic.ports.length).to.be.greaterThan(0);
+    // Control: the finder sees a sentinel where there is one.
+    expect(sentinelsIn([{ x: 'Sentinel-Pw-Zq81x' }])).to.deep.equal(['Sentinel-Pw-Zq81x']);
+
+    // Ending the session stops the widget's capture: a change after stop sends nothing.
+    p.engine.stop();
+    const portMessages = traffic.ports.length;
+    await command(customer, traffic, widget, 'text', 'after the end');
+    await command(customer, traffic, widget, 'ping');
+    expect(traffic.ports.length).to.equal(portMessages);
+  });
+
+  it('a partner on the listed origin can change only its own document in the mirror', async () => {
+    traffic = new Traffic();
+    const customer = await page(`<p id="mine">the page's own text</p><iframe id="partner" src="${PARTNER}"></iframe>`);
+    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    await pipeline.start();
+    const p = pipeline;
+    const outside = (): string => {
+      const body = p.mirrorDocument().body.cloneNode(true) as HTMLElement;
+      return body.outerHTML;
+    };
+    await until(
+      () => mirroredFrame(p, 'partner')?.getElementById('partner')?.textContent === 'partner done',
+      'the partner done',
+    );
+    expect(p.mirrorDocument().getElementById('mine')?.textContent).to.equal("the page's own text");
+    expect(outside()).to.not.contain('FORGED');
+    expect(outside()).to.not.contain('evil.invalid');
+    expect(p.mirrorDocument().querySelector('[style*="display:none"]')).to.equal(null);
+    expect(JSON.stringify(p.decoded)).to.not.contain('FORGED');
+    expect(JSON.stringify(p.decoded)).to.not.contain('evil.invalid');
+    // Each forgery restarted the partner's stream instead of reaching the mirror: 7 ids x (attribute, text, add) + a part out of order.
+    expect(p.engine.stats.frames?.restarts).to.equal(22);
+    expect(p.resyncRequests).to.deep.equal([]);
+    expect(p.mirror.stats.applyFailures).to.equal(0);
+  });
+});
