@@ -206,6 +206,16 @@ describe('cross-origin iframes through the postMessage bridge', function () {
       'the widget after a resync',
     );
 
+    // The widget's page changes: the old document leaves the mirror, the new page joins on its own.
+    const loaded = traffic.window.filter(answer('loaded')).length;
+    widget.contentWindow?.postMessage({ test: 'navigate', value: `${WIDGET}&title=Receipt` }, OTHER);
+    await until(() => t.window.filter(answer('loaded')).length > loaded, 'the next widget page loaded');
+    await until(
+      () => mirroredFrame(p, 'widget')?.getElementById('title')?.textContent === 'Receipt',
+      'the next widget page in the mirror',
+    );
+    expect(mirroredFrame(p, 'widget')?.getElementById('status')?.textContent).to.equal('Enter your card');
+
     // Leak check: nothing the widget masks crossed to the page, or reached the agent.
     expect(sentinelsIn(traffic.ports)).to.deep.equal([]);
     expect(sentinelsIn(traffic.window)).to.deep.equal([]);
