@@ -57,6 +57,22 @@ export class MirrorNodes {
     if (isElement(holder)) holder.setAttribute(MASKED_ATTRIBUTE, '');
   }
 
+  /**
+   * A text node went out again unmasked (digits hidden while the customer
+   * typed, sent again once typing ended): its holder loses the masked look
+   * unless it is masked itself or holds another masked text.
+   */
+  unmarkMaskedText(id: number, holder: Node | null): void {
+    if (!this.#masked.delete(id) || !isElement(holder)) return;
+    const holderId = this.#ids.get(holder);
+    if (holderId !== undefined && this.#masked.has(holderId)) return;
+    for (let child = holder.firstChild; child !== null; child = child.nextSibling) {
+      const childId = this.#ids.get(child);
+      if (childId !== undefined && this.#masked.has(childId)) return;
+    }
+    holder.removeAttribute(MASKED_ATTRIBUTE);
+  }
+
   /** The element itself is masked (its marker came with its attributes). */
   noteMasked(id: number): void {
     this.#masked.add(id);

@@ -97,6 +97,7 @@ export class MirrorTree {
       }
       (node as CharacterData).data = this.#styles.textFor(node.parentNode, change.x);
       if (change.m) this.#nodes.markMasked(change.id, node.parentNode);
+      else this.#nodes.unmarkMaskedText(change.id, node.parentNode);
     }
     for (const sheet of frame.sheets ?? []) this.#applySheet(sheet.id, sheet.css);
     for (const work of deferred) work();

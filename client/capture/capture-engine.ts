@@ -171,6 +171,9 @@ export class CaptureEngine {
       const Observer = this.#win === globalThis ? pristine.MutationObserver : this.#win.MutationObserver;
       running.observer = new Observer((records) => this.#onMutations(records));
       this.#patchWindow(this.#win);
+      // Captured nodes first reached through our observer's records get their JS wrappers in the realm of our
+      // callback (Chromium), so a page's `input.value = …` on them runs this realm's setter: patch it as well.
+      if (this.#win !== globalThis) this.#patchWindow(globalThis as WindowWithGlobals);
       this.#events.attachWindow(this.#win);
       running.slices = new SliceYield(this.#win);
       running.formTimer = this.#win.setInterval(() => this.#checkFormControls(), FORM_CHECK_MS);

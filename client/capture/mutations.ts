@@ -53,6 +53,16 @@ export interface MutationCollectorOptions {
   serializedNow: Set<Node>;
 }
 
+/**
+ * In the page now: connected, in a document that still has its window. A
+ * moved or reloaded iframe's old document keeps its nodes connected to it,
+ * but the mirror removed them with the frame (a change to one would name a
+ * node the mirror no longer has).
+ */
+function isLive(node: Node): boolean {
+  return node.isConnected && node.ownerDocument?.defaultView != null;
+}
+
 function adoptedSheetsOf(root: Document | ShadowRoot): readonly CSSStyleSheet[] {
   try {
     return [...(root.adoptedStyleSheets ?? [])];
@@ -279,8 +289,7 @@ export class MutationCollector {
     for (const [el, names] of attrDirty) {
       if (serializedNow.has(el)) continue;
       const id = ids.idOf(el);
-      if (id === undefined || this.#removedInMirror.has(el) || !el.isConnected || localNameOf(el) === 'script')
-        continue;
+      if (id === undefined || this.#removedInMirror.has(el) || !isLive(el) || localNameOf(el) === 'script') continue;
       const decision = serializer.decisionOf(el);
       const changes: Record<string, string | null> = {};
       let any = false;
@@ -302,7 +311,7 @@ export class MutationCollector {
     for (const node of textDirty) {
       if (serializedNow.has(node)) continue;
       const id = ids.idOf(node);
-      if (id === undefined || this.#removedInMirror.has(node) || !node.isConnected) continue;
+      if (id === undefined || this.#removedInMirror.has(node) || !isLive(node)) continue;
       this.#pushText(node, id, batch, false);
       const parent = parentNodeOf(node);
       if (parent !== null && nodeTypeOf(parent) === 1 && localNameOf(parent as Element) === 'style') {
@@ -337,12 +346,11 @@ export class MutationCollector {
     for (const node of textDirty) touched.add(node);
     for (const node of added) touched.add(node);
     for (const node of touched) {
-      if (!node.isConnected) continue;
+      if (!isLive(node)) continue;
       for (const neighbour of serializer.runNeighbourTexts(node)) recheck.add(neighbour);
     }
     for (const node of recheck) {
-      if (textDirty.has(node) || serializedNow.has(node) || this.#removedInMirror.has(node) || !node.isConnected)
-        continue;
+      if (textDirty.has(node) || serializedNow.has(node) || this.#removedInMirror.has(node) || !isLive(node)) continue;
       const id = ids.idOf(node);
       if (id !== undefined) this.#pushText(node, id, batch, true);
     }
@@ -437,7 +445,7 @@ export class MutationCollector {
     }
     this.#dirtySheets.clear();
     for (const owner of owners) {
-      if (serializedNow.has(owner) || this.#removedInMirror.has(owner) || !owner.isConnected) continue;
+      if (serializedNow.has(owner) || this.#removedInMirror.has(owner) || !isLive(owner)) continue;
       const id = ids.idOf(owner);
       const sheet = (owner as HTMLStyleElement).sheet;
       if (id === undefined || sheet === null || sheet === undefined) continue;

@@ -142,6 +142,10 @@ describe('fidelity suite: 30+ pages, DOM, style, boxes and pixels, before and af
       const log: string[] = [];
       for (let step = 0; step < MUTATION_STEPS; step++) log.push(safeStep(mutator));
       await settled(pipeline);
+      // The customer stops typing: digits masked while a field had focus (the typing rule) go out again in clear.
+      (pipeline.customer.doc.activeElement as HTMLElement | null)?.blur();
+      await settled(pipeline);
+      expect(pipeline.resyncRequests, `seed ${seed}: ${pipeline.mirror.stats.lastError}`).to.deep.equal([]);
       page.unpatch?.(pipeline.customer.win);
       const differences = fidelityDifferences(pipeline);
       if (page.knownAfterMutations === undefined)

@@ -210,8 +210,6 @@ const NEW_PAGES: SuitePage[] = [
       </script>`,
     ),
     change: (win) => (win as unknown as { setFilter(f: string): void }).setFilter('p'),
-    knownAfterMutations:
-      'not yet explained (fails in some runs with seed 16): after an innerHTML re-render, a value the mutations set by script on the new input can show the re-rendered value in the mirror',
   },
   {
     name: 'vue-style-app',
@@ -260,15 +258,5 @@ const NEW_PAGES: SuitePage[] = [
   },
 ];
 
-const KNOWN: Record<string, string> = {
-  contenteditable:
-    'a <p> inside the editable region measures 1px narrower in the mirror after flex/relative styles are mixed in (text measuring; not yet explained)',
-  'late-features':
-    'random mutations after the late shadow root, adopted sheet and iframe were added are not all mirrored (not yet explained; the pipeline suite runs the two apart)',
-};
-
 /** At least 30 pages: the pipeline set and the new ones. */
-export const SUITE_PAGES: SuitePage[] = [
-  ...FIDELITY_PAGES.map((page) => (KNOWN[page.name] ? { ...page, knownAfterMutations: KNOWN[page.name] } : page)),
-  ...NEW_PAGES,
-];
+export const SUITE_PAGES: SuitePage[] = [...FIDELITY_PAGES, ...NEW_PAGES];
