@@ -78,7 +78,8 @@ describe('fidelity: causes of the after-mutation differences', function () {
     await pipeline.start();
     const reloaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
     // One synchronous batch: the old document's text changes, then the move unloads that document.
-    (frame.contentDocument?.getElementById('p')?.firstChild as Text).data = 'changed before the move';
+    const text = frame.contentDocument?.getElementById('p')?.firstChild as Text;
+    text.data = 'changed before the move';
     customer.doc.getElementById('b')?.append(frame);
     await reloaded;
     await pipeline.settle(3);
