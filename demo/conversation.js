@@ -86,7 +86,24 @@ export async function offerCobrowsing(id) {
   return body;
 }
 
-/** The sessions the demo created for this conversation, newest last. */
+async function postJson(url, what) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body?.error?.message ?? `Could not ${what} (${response.status}).`);
+  return body;
+}
+
+/** Take a bot's session over (the hand-over endpoint); resolves with the desk's agent link. */
+export function takeOverSession(id, sessionId) {
+  return postJson(`${base(id)}/sessions/${encodeURIComponent(sessionId)}/take-over`, 'take over');
+}
+
+/** Withdraw the desk's offer the customer has not answered. */
+export function withdrawOffer(id, sessionId) {
+  return postJson(`${base(id)}/sessions/${encodeURIComponent(sessionId)}/withdraw`, 'withdraw the offer');
+}
+
+/** The sessions the demo created for this conversation, newest first. */
 export async function listSessions(id) {
   const response = await fetch(`${base(id)}/sessions`, { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`Could not read session status (${response.status}).`);

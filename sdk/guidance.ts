@@ -108,9 +108,11 @@ export class RuleBasedPolicy implements GuidancePolicy {
 }
 
 /**
- * Carry out a plan on the page; returns the chat reply. A hand-over ends the
- * bot's session: the customer allowed an automated agent, not a person, so
- * the person asks for consent again rather than inheriting the bot's.
+ * Carry out a plan on the page; returns the chat reply. A hand-over here ends
+ * the bot's session (the SDK holds no API key, and without the customer's
+ * leave a person must ask again). A chat system that can, hands the same
+ * session to a person instead with POST /api/sessions/:id/handover (the
+ * demo's bot does: signaling/demo-bot.ts).
  */
 export function carryOut(session: AgentSdkSession, plan: GuidancePlan): string {
   if (plan.kind === 'highlight') session.highlight(plan.targetId, plan.label);

@@ -14,8 +14,12 @@ export type ControlEventType = Extract<
 export interface SessionSummary {
   sessionId: string;
   conversationId: string | null;
-  /** The agent's display name given when the session was created. */
+  /** The agent's display name given when the session was created (after a hand-over: the person's). */
   agentName: string | null;
+  /** The agent is an automated program now (false once a person took over). */
+  agentBot: boolean;
+  /** The agent is a bot and the customer allowed a person to take over without a new prompt (POST /handover will succeed). */
+  handoverAllowed: boolean;
   status: SessionStatus;
   createdAt: number;
   /** When the customer granted consent, or null. */
@@ -96,6 +100,12 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
     sessionId: session.id,
     conversationId: session.conversationId,
     agentName: session.agentName,
+    agentBot: session.agentBot === true,
+    handoverAllowed:
+      session.agentBot === true &&
+      session.status !== 'ended' &&
+      consentGranted?.actor === 'customer' &&
+      consentGranted.data['handover'] === true,
     status: session.status,
     createdAt: session.createdAt,
     startedAt,

@@ -20,13 +20,16 @@ export interface DemoBotDeps {
   /** Post a chat message from the bot. */
   say(conversationId: string, text: string): void;
   /** Create a bot session through the REST API and post its invite; returns the agent token. */
-  offer(conversationId: string): Promise<{ agentToken: string } | null>;
+  offer(conversationId: string): Promise<{ sessionId: string; agentToken: string } | null>;
+  /** Hand the session to the desk's person (POST /api/sessions/:id/handover); false when the customer did not allow it. */
+  handOver(conversationId: string, sessionId: string): Promise<{ ok: true; to: string } | { ok: false }>;
   serverUrl(): string;
   log: FastifyBaseLogger;
 }
 
 interface BotConversation {
   session: AgentSdkSession | null;
+  sessionId: string | null;
   /** Questions asked before the page arrived, answered once it does. */
   pending: string[];
   joining: boolean;
@@ -44,12 +47,12 @@ export class DemoSupportBot {
   /** True when the bot takes this message (the desk need not answer it). */
   onCustomerMessage(conversationId: string, text: string): boolean {
     const conversation = this.#conversations.get(conversationId);
-    if (ASKS_PERSON.test(text) && conversation) {
-      void this.#answer(conversationId, conversation, text);
+    if (ASKS_PERSON.test(text) && conversation?.session && !conversation.session.ended) {
+      void this.#toPerson(conversationId, conversation);
       return true;
     }
     if (!ASKS_WHERE.test(text)) return false;
-    const current = conversation ?? { session: null, pending: [], joining: false };
+    const current = conversation ?? { session: null, sessionId: null, pending: [], joining: false };
     this.#conversations.set(conversationId, current);
     if (current.session && !current.session.ended) {
       void this.#answer(conversationId, current, text);
@@ -71,6 +74,7 @@ export class DemoSupportBot {
     try {
       const offered = await this.#deps.offer(conversationId);
       if (!offered) return;
+      conversation.sessionId = offered.sessionId;
       const sdk = await import('../sdk/index.js');
       this.#policy ??= new sdk.RuleBasedPolicy();
       const session = await sdk.joinSession({
@@ -93,13 +97,42 @@ export class DemoSupportBot {
     }
   }
 
+  /**
+   * The same session goes on with the desk's person when the customer allowed
+   * that in the prompt; otherwise the bot leaves, so that a person asks first.
+   */
+  async #toPerson(conversationId: string, conversation: BotConversation): Promise<void> {
+    const { session, sessionId } = conversation;
+    if (!session || !sessionId) return;
+    this.#conversations.delete(conversationId);
+    try {
+      const outcome = await this.#deps.handOver(conversationId, sessionId);
+      if (outcome.ok) {
+        // The server closes the bot's socket; the customer's indicator names the person.
+        this.#deps.say(
+          conversationId,
+          `Of course. ${outcome.to} from our support team is taking over now, on this same page; you won’t be asked again.`,
+        );
+        return;
+      }
+    } catch (error) {
+      this.#deps.log.info({ err: error }, 'demo bot could not hand over');
+    }
+    session.end();
+    this.#deps.say(
+      conversationId,
+      'Of course. You allowed only me, an automated assistant, to see your page, so I’ve stopped sharing; a person from our support team will ask you before looking.',
+    );
+  }
+
   async #answer(conversationId: string, conversation: BotConversation, question: string): Promise<void> {
     const session = conversation.session;
     if (!session || !this.#policy) return;
     const sdk = await import('../sdk/index.js');
     try {
       const plan = await this.#policy.plan(question, session.page);
-      if (plan.kind === 'hand-over') this.#conversations.delete(conversationId);
+      // A question that turns out to ask for a person (the policy's reading) goes the hand-over way too.
+      if (plan.kind === 'hand-over') return await this.#toPerson(conversationId, conversation);
       this.#deps.say(conversationId, sdk.carryOut(session, plan));
     } catch (error) {
       this.#deps.log.info({ err: error }, 'demo bot could not act');

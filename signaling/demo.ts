@@ -7,156 +7,38 @@
  * Demo only: these endpoints are unauthenticated. Operators turn them off with DEMO=false.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
 import type { ServerConfig } from './config.js';
-import { DEMO_BOT_INVITE_TEXT, DEMO_BOT_NAME, DemoSupportBot } from './demo-bot.js';
+import { DEMO_BOT_NAME, DemoSupportBot } from './demo-bot.js';
+import {
+  ConversationBook,
+  DEMO_AGENT_ID,
+  DEMO_AGENT_NAME,
+  DEMO_LIMITS,
+  DEMO_RECORD_SENDER,
+  summaryText,
+} from './demo-chat.js';
+import { DemoChatSystem, registerDeskRoutes } from './demo-desk.js';
+import { badRequest, conversationParams, localOnly } from './demo-requests.js';
 import type { SessionLifecycle } from './sessions.js';
-import type { SessionSummary } from './audit-summary.js';
+
+export { DEMO_AGENT_ID, DEMO_AGENT_NAME, DEMO_INVITE_TEXT, DEMO_LIMITS, DEMO_RECORD_SENDER } from './demo-chat.js';
 
 export interface DemoDeps {
   sessions: SessionLifecycle;
   config: ServerConfig;
 }
 
-/** Bounds that keep an always-on demo from growing without limit. */
-export const DEMO_LIMITS = {
-  /** Older messages are dropped once a conversation holds this many. */
-  messagesPerConversation: 200,
-  /** The least recently active conversation is forgotten beyond this many. */
-  conversations: 100,
-  textLength: 1_000,
-  /** Messages returned by one poll. */
-  pageSize: 100,
-} as const;
-
-/** The support agent the demo desk plays. */
-export const DEMO_AGENT_NAME = 'Dana';
-/** Dana's agent id: the demo's sessions are hers, so they are in her list in the console. */
-export const DEMO_AGENT_ID = 'demo-dana';
-
-export const DEMO_INVITE_TEXT = `${DEMO_AGENT_NAME} from support would like to see your page`;
-
-const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, "-" or "_"');
-const conversationParams = z.strictObject({ id: conversationIdSchema });
 const pollQuery = z.strictObject({ after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) });
 const postMessageBody = z.strictObject({
   from: z.enum(['customer', 'agent']),
   text: z.string().trim().min(1, 'a message cannot be empty').max(DEMO_LIMITS.textLength),
 });
-const offerBody = z.strictObject({}).optional();
 const mintedIdentity = z.object({ identity: z.string() });
-const createdSessionResponse = z.object({
-  sessionId: z.string(),
-  customer: z.object({ inviteCode: z.string() }),
-  agent: z.object({ link: z.string(), token: z.string() }),
-});
-
-/** Who posts the end-of-session summary into the demo chat. */
-export const DEMO_RECORD_SENDER = 'Co-browsing record';
-
-const END_WORDS: Record<string, string> = {
-  'customer-ended': 'ended by the customer',
-  'agent-ended': 'ended by the agent',
-  expired: 'ended: it reached its time limit',
-  api: 'ended by the chat system',
-  'left-site': 'ended: the customer left the site',
-  'peer-lost': 'ended: the connection was lost',
-  error: 'ended by an error',
-};
-
-/** The summary in one chat line: who ended it, how long it ran, the pages (origin and path), control. */
-export function summaryText(summary: SessionSummary): string {
-  if (summary.consent === 'declined') return 'The customer declined co-browsing. Nothing was shared.';
-  const minutes = summary.durationMs === null ? null : Math.floor(summary.durationMs / 60_000);
-  const seconds = summary.durationMs === null ? null : Math.round((summary.durationMs % 60_000) / 1000);
-  const duration = minutes === null ? '' : minutes > 0 ? ` after ${minutes} min ${seconds} s` : ` after ${seconds} s`;
-  const who =
-    summary.endReason === 'agent-ended' && summary.endedByAgent
-      ? `ended by ${summary.endedByAgent.name}`
-      : (END_WORDS[summary.endReason ?? ''] ?? 'ended');
-  const pages = summary.pagesVisited.map((page) => {
-    try {
-      return new URL(page.url).pathname;
-    } catch {
-      return page.url;
-    }
-  });
-  return [
-    `Co-browsing ${who}${duration}.`,
-    pages.length === 0 ? 'No page was shared.' : `Pages visited: ${pages.join(', ')}.`,
-    summary.controlGranted ? 'The customer gave the agent control.' : 'Control was not granted.',
-  ].join(' ');
-}
-
-/** `sender` names a support-side sender other than the desk's agent (the demo's bot). */
-export type ChatMessage =
-  | { seq: number; at: number; from: 'customer' | 'agent'; kind: 'text'; text: string; sender?: string }
-  | {
-      seq: number;
-      at: number;
-      from: 'agent';
-      kind: 'invite';
-      text: string;
-      inviteCode: string;
-      sessionId: string;
-      sender?: string;
-    };
-
-interface Conversation {
-  nextSeq: number;
-  lastActiveAt: number;
-  messages: ChatMessage[];
-}
-
-type NewMessage = ChatMessage extends infer M ? (M extends ChatMessage ? Omit<M, 'seq' | 'at'> : never) : never;
-
-/** In-memory conversations, bounded in number and length. */
-class ConversationBook {
-  readonly #conversations = new Map<string, Conversation>();
-
-  /** Open (or create, with the agent's greeting) a conversation. */
-  open(id: string): Conversation {
-    let conversation = this.#conversations.get(id);
-    if (conversation) {
-      // Map order doubles as recency order for eviction.
-      this.#conversations.delete(id);
-    } else {
-      conversation = { nextSeq: 1, lastActiveAt: Date.now(), messages: [] };
-      this.#append(conversation, {
-        from: 'agent',
-        kind: 'text',
-        text: `Hi, I'm ${DEMO_AGENT_NAME} from support. How can I help you today?`,
-      });
-    }
-    this.#conversations.set(id, conversation);
-    while (this.#conversations.size > DEMO_LIMITS.conversations) {
-      const oldest = this.#conversations.keys().next().value;
-      if (oldest === undefined) break;
-      this.#conversations.delete(oldest);
-    }
-    return conversation;
-  }
-
-  post(id: string, message: NewMessage): ChatMessage {
-    return this.#append(this.open(id), message);
-  }
-
-  #append(conversation: Conversation, message: NewMessage): ChatMessage {
-    const stored = { ...message, seq: conversation.nextSeq, at: Date.now() } as ChatMessage;
-    conversation.nextSeq += 1;
-    conversation.lastActiveAt = stored.at;
-    conversation.messages.push(stored);
-    if (conversation.messages.length > DEMO_LIMITS.messagesPerConversation) {
-      conversation.messages.splice(0, conversation.messages.length - DEMO_LIMITS.messagesPerConversation);
-    }
-    return stored;
-  }
-}
 
 const projectRoot = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -193,21 +75,8 @@ function demoCsp(serverUrl: string): string {
   ].join('; ');
 }
 
-/** A reverse proxy passed this request on (it says so in X-Forwarded-For or Forwarded). */
-function proxied(headers: IncomingHttpHeaders): boolean {
-  return headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined;
-}
-
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function badRequest(reply: FastifyReply, error: z.ZodError): FastifyReply {
-  const issue = error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return reply.code(400).send({
-    error: { code: 'BAD_MESSAGE', message: `Invalid request${where}: ${issue?.message ?? 'unknown problem'}.` },
-  });
 }
 
 /** Register the demo shop, the demo desk and their chat API under /demo/. */
@@ -219,25 +88,6 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     return;
   }
   const book = new ConversationBook();
-
-  /** Create a session through the real REST API, as a chat system would. */
-  async function createSession(
-    conversationId: string,
-    agent: { agentName: string; agentId?: string; agentBot?: true },
-  ) {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/sessions',
-      headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({ conversationId: `demo-${conversationId}`, ...agent, metadata: { source: 'demo' } }),
-    });
-    const created = response.statusCode === 201 ? createdSessionResponse.safeParse(response.json()) : null;
-    if (!created?.success) {
-      app.log.error({ status: response.statusCode }, 'demo could not create a co-browsing session');
-      return null;
-    }
-    return created.data;
-  }
 
   // The end-of-session summary goes into the conversation, as a chat system would log it there.
   const stopSummaries = sessions.onEnded((ended) => {
@@ -258,28 +108,23 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
   });
   app.addHook('onClose', async () => stopSummaries());
 
+  const desk = new DemoChatSystem(app, config, sessions, book);
   const bot = new DemoSupportBot({
     say: (conversationId, text) =>
       book.post(conversationId, { from: 'agent', kind: 'text', text, sender: DEMO_BOT_NAME }),
     async offer(conversationId) {
-      const created = await createSession(conversationId, { agentName: DEMO_BOT_NAME, agentBot: true });
-      if (!created) return null;
-      book.post(conversationId, {
-        from: 'agent',
-        kind: 'invite',
-        text: DEMO_BOT_INVITE_TEXT,
-        inviteCode: created.customer.inviteCode,
-        sessionId: created.sessionId,
-        sender: DEMO_BOT_NAME,
-      });
-      return { agentToken: created.agent.token };
+      const created = await desk.offer(conversationId, true);
+      return created ? { sessionId: created.sessionId, agentToken: created.agent.token } : null;
     },
+    handOver: (conversationId, sessionId) => desk.handOverForBot(conversationId, sessionId),
     serverUrl: () => config.publicUrl,
     log: app.log,
   });
   app.addHook('onClose', async () => bot.close());
+  // Every endpoint of the demo answers only requests made on this machine unless DEMO=true (demo-requests.ts).
+  const preHandler = localOnly(config);
 
-  app.get('/demo/api/conversations/:id/messages', async (request, reply) => {
+  app.get('/demo/api/conversations/:id/messages', { preHandler }, async (request, reply) => {
     const params = conversationParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, params.error);
     const query = pollQuery.safeParse(request.query ?? {});
@@ -291,7 +136,7 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     return { conversationId: params.data.id, messages, latest: conversation.nextSeq - 1 };
   });
 
-  app.post('/demo/api/conversations/:id/messages', async (request, reply) => {
+  app.post('/demo/api/conversations/:id/messages', { preHandler }, async (request, reply) => {
     const params = conversationParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, params.error);
     const body = postMessageBody.safeParse(request.body);
@@ -301,59 +146,15 @@ export async function registerDemo(app: FastifyInstance, deps: DemoDeps): Promis
     return reply.code(201).send({ message });
   });
 
-  app.post('/demo/api/conversations/:id/offer', async (request, reply) => {
-    const params = conversationParams.safeParse(request.params);
-    if (!params.success) return badRequest(reply, params.error);
-    const body = offerBody.safeParse(request.body ?? undefined);
-    if (!body.success) return badRequest(reply, body.error);
-    const created = await createSession(params.data.id, { agentName: DEMO_AGENT_NAME, agentId: DEMO_AGENT_ID });
-    if (!created)
-      return reply.code(502).send({ error: { code: 'INTERNAL', message: 'Could not create a co-browsing session.' } });
-    const { sessionId, customer, agent } = created;
-    const message = book.post(params.data.id, {
-      from: 'agent',
-      kind: 'invite',
-      text: DEMO_INVITE_TEXT,
-      inviteCode: customer.inviteCode,
-      sessionId,
-    });
-    request.log.info({ sessionId }, 'demo offered co-browsing');
-    // The agent link goes only to the desk that asked, never into the shared conversation.
-    return reply.code(201).send({ sessionId, agentLink: agent.link, message });
-  });
-
-  /** The desk shows how the sessions of its conversation are doing. */
-  app.get('/demo/api/conversations/:id/sessions', async (request, reply) => {
-    const params = conversationParams.safeParse(request.params);
-    if (!params.success) return badRequest(reply, params.error);
-    const list = (await sessions.listByConversation(`demo-${params.data.id}`)).map((summary) => ({
-      sessionId: summary.sessionId,
-      status: summary.status,
-      consent: summary.consent,
-      controlGranted: summary.controlGranted,
-      pagesVisited: summary.pagesVisited.map((page) => page.url),
-    }));
-    return { sessions: list };
-  });
+  registerDeskRoutes(app, desk, sessions, preHandler);
 
   /**
    * The demo has no identity provider: like a chat system that signs its agents
    * in itself, the desk vouches for Dana through the real REST API (API key),
-   * and the console exchanges that identity for its cookie.
+   * and the console exchanges that identity for its cookie. Behind a reverse
+   * proxy this would hand anyone a signed-in agent cookie: localOnly refuses.
    */
-  app.get('/demo/agent-console', async (request, reply) => {
-    // On only because HOST is loopback: behind a reverse proxy on 127.0.0.1 this
-    // would hand anyone on the internet a signed-in agent cookie. DEMO=true opts in.
-    if (!config.demoExplicit && proxied(request.headers)) {
-      request.log.warn('demo sign-in refused: the request came through a proxy and DEMO=true is not set');
-      return reply.code(403).send({
-        error: {
-          code: 'FORBIDDEN',
-          message:
-            'The demo signs its agent in only for requests made on this machine. Set DEMO=true to offer it through a proxy.',
-        },
-      });
-    }
+  app.get('/demo/agent-console', { preHandler }, async (request, reply) => {
     const minted = await app.inject({
       method: 'POST',
       url: '/api/agent-identities',

@@ -7,7 +7,10 @@ import {
   listSessions,
   offerCobrowsing,
   sendMessage,
+  takeOverSession,
+  withdrawOffer,
 } from '/demo/conversation.js';
+import { deskView } from '/demo/desk/desk-view.js';
 
 const id = conversationId();
 const $ = (selector) => {
@@ -26,6 +29,9 @@ const sessionSub = $('#session-sub');
 const openConsole = $('#open-console');
 const viewer = $('#viewer');
 const emptyState = $('#empty-state');
+const botNotice = $('#bot-notice');
+const takeOverButton = $('#take-over');
+const withdrawButton = $('#withdraw');
 
 $('#conversation-id').textContent = id;
 $('#shop-link').href = id === 'demo' ? '/demo/' : `/demo/?conversation=${encodeURIComponent(id)}`;
@@ -73,8 +79,10 @@ form.addEventListener('submit', async (event) => {
 
 // --- Co-browsing ------------------------------------------------------------
 
+// The session whose console the desk shows (its own offer, or one it took over).
 let currentSession = null;
 let statusTimer = null;
+let view = deskView([], null);
 
 const STATUS_TEXT = {
   none: 'Not started',
@@ -83,32 +91,42 @@ const STATUS_TEXT = {
   live: 'Live',
   declined: 'Declined',
   ended: 'Ended',
+  bot: 'Assistant has the session',
 };
 
-function showStatus(state, detail) {
-  statusBadge.dataset.state = state === 'declined' ? 'ended' : state === 'connecting' ? 'waiting' : state;
-  statusBadge.textContent = STATUS_TEXT[state];
-  sessionSub.textContent = detail;
+function render(next) {
+  view = next;
+  statusBadge.dataset.state =
+    view.state === 'declined' ? 'ended' : view.state === 'connecting' ? 'waiting' : view.state;
+  statusBadge.textContent = STATUS_TEXT[view.state];
+  sessionSub.textContent = view.detail;
+  botNotice.hidden = view.state !== 'bot';
+  takeOverButton.hidden = !view.takeOver || !view.handoverAllowed;
+  withdrawButton.hidden = !view.withdraw;
+  // The console of an offer still waiting would say "Waiting for the customer" while the bot has the page.
+  const frame = viewer.querySelector('iframe');
+  if (frame) frame.hidden = view.state === 'bot';
+  openConsole.hidden = !frame || view.state === 'bot';
 }
 
-async function refreshStatus() {
-  if (!currentSession) return;
-  try {
-    const sessions = await listSessions(id);
-    const session = sessions.find((candidate) => candidate.sessionId === currentSession);
-    if (!session) return;
-    if (session.consent === 'declined') showStatus('declined', 'The customer declined. Nothing was shared.');
-    else if (session.status === 'ended') showStatus('ended', 'The session has ended.');
-    else if (session.status === 'live') {
-      const page = session.pagesVisited.at(-1);
-      showStatus('live', page ? `Customer is on ${new URL(page).pathname}` : 'Customer is sharing their tab');
-    } else if (session.status === 'consented') showStatus('connecting', 'The customer allowed sharing; connecting…');
-    else showStatus('waiting', 'The customer sees your request in the chat.');
-    if (session.status === 'ended') return;
-  } catch {
-    // The next tick tries again.
-  }
-  statusTimer = setTimeout(refreshStatus, 2000);
+let refreshing = null;
+
+/** One refresh at a time (the timer, an offer, a withdrawal): two at once would collect one hand-over twice. */
+function refreshStatus() {
+  refreshing ??= (async () => {
+    clearTimeout(statusTimer);
+    try {
+      const next = deskView(await listSessions(id), currentSession);
+      render(next);
+      if (next.collect) await takeOver(next.collect);
+    } catch {
+      // The next tick tries again.
+    }
+    statusTimer = setTimeout(refreshStatus, 2000);
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
 }
 
 function showConsole(agentLink) {
@@ -121,6 +139,14 @@ function showConsole(agentLink) {
   openConsole.hidden = false;
 }
 
+function showEmpty(title, text) {
+  viewer.querySelector('iframe')?.remove();
+  openConsole.hidden = true;
+  emptyState.hidden = false;
+  emptyState.querySelector('h3').textContent = title;
+  emptyState.querySelector('p').textContent = text;
+}
+
 // One agent console per session: popping it out closes the embedded one.
 openConsole.addEventListener('click', () => {
   viewer.querySelector('iframe')?.remove();
@@ -130,19 +156,56 @@ openConsole.addEventListener('click', () => {
     'The co-browsing view is in its own tab now. Offer again to start a new session here.';
 });
 
+/** The same session goes on with Dana: no new prompt for the customer (they allowed it in the bot's prompt). */
+async function takeOver(sessionId) {
+  takeOverButton.disabled = true;
+  errorLine.textContent = '';
+  try {
+    const taken = await takeOverSession(id, sessionId);
+    currentSession = taken.sessionId;
+    showConsole(taken.agentLink);
+    render(deskView(await listSessions(id), currentSession));
+  } catch (error) {
+    errorLine.textContent = error instanceof Error ? error.message : 'Could not take over.';
+  } finally {
+    takeOverButton.disabled = false;
+  }
+}
+
+takeOverButton.addEventListener('click', () => {
+  if (view.takeOver) void takeOver(view.takeOver);
+});
+
+withdrawButton.addEventListener('click', async () => {
+  if (!view.withdraw) return;
+  withdrawButton.disabled = true;
+  errorLine.textContent = '';
+  try {
+    await withdrawOffer(id, view.withdraw);
+    currentSession = null;
+    showEmpty('Offer withdrawn', 'The assistant is helping the customer. Offer again at any time.');
+    await refreshStatus();
+  } catch (error) {
+    errorLine.textContent = error instanceof Error ? error.message : 'Could not withdraw the offer.';
+  } finally {
+    withdrawButton.disabled = false;
+  }
+});
+
 offerButton.addEventListener('click', async () => {
   offerButton.disabled = true;
   errorLine.textContent = '';
   try {
     const offer = await offerCobrowsing(id);
     currentSession = offer.sessionId;
-    clearTimeout(statusTimer);
-    showStatus('waiting', 'The customer sees your request in the chat.');
     showConsole(offer.agentLink);
-    void refreshStatus();
+    await refreshStatus();
   } catch (error) {
     errorLine.textContent = error instanceof Error ? error.message : 'Could not offer co-browsing.';
   } finally {
     offerButton.disabled = false;
   }
 });
+
+// The bot may start (and hand over) a session without this desk asking: follow the conversation's sessions.
+void refreshStatus();

@@ -2,8 +2,10 @@
  * The demo's automated assistant, as a customer meets it: a question in the
  * shop's chat brings a co-browsing offer from the bot; after Allow, the bot
  * (the Node SDK inside the demo server, over real WebRTC) outlines the field
- * on the customer's real page and explains in the chat; "talk to a person"
- * hands over. Oracles: the customer's DOM (chat log and overlay).
+ * on the customer's real page and explains in the chat; "talk to a person",
+ * when the customer did not allow a person in the prompt, makes the bot stop
+ * sharing (the desk must ask again; the hand-over itself is in
+ * demo-handover.test.ts). Oracles: the customer's DOM (chat log and overlay).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_BOT_INVITE_TEXT, DEMO_BOT_NAME } from '../../signaling/demo-bot.js';
@@ -22,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('the demo support bot', () => {
-  it('answers “where do I put my postcode?” by outlining the field after the customer allows, and hands over on request', async () => {
+  it('answers “where do I put my postcode?” by outlining the field after the customer allows; asked for a person without leave, it stops sharing', async () => {
     const customer = await browser.newPage();
     await customer.goto(`${server.baseUrl}/demo/checkout?conversation=bot-${Date.now().toString(36)}`);
     const chat = customer.getByRole('log', { name: 'Conversation with support' });
@@ -57,8 +59,10 @@ describe('the demo support bot', () => {
     expect(await chat.textContent()).not.toContain('Sharing has ended.');
     await customer.getByLabel('Message to support').fill('Can I talk to a person?');
     await customer.getByLabel('Message to support').press('Enter');
-    await expect.poll(() => chat.textContent(), { timeout: 10_000 }).toContain('passing you to a person');
-    // The bot's session ends with the hand-over: the customer's page is no longer shared with it.
+    await expect
+      .poll(() => chat.textContent(), { timeout: 10_000 })
+      .toContain('You allowed only me, an automated assistant, to see your page, so I’ve stopped sharing');
+    // The customer gave no leave for a person: the bot's session ends, and a person must ask again.
     await expect.poll(() => chat.textContent(), { timeout: 10_000 }).toContain('Sharing has ended.');
     await customer.close();
   });

@@ -101,6 +101,8 @@ describe('summarizeSession', () => {
       sessionId: id,
       conversationId: 'conv-42',
       agentName: 'Grace',
+      agentBot: false,
+      handoverAllowed: false,
       status: 'ended',
       createdAt: T0,
       startedAt: T0 + 2_000,

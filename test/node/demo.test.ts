@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DEMO_AGENT_NAME, DEMO_INVITE_TEXT, DEMO_LIMITS } from '../../signaling/demo.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { connect } from './helpers/ws-client.js';
 
 const chatMessage = z.object({
   seq: z.number().int().positive(),
@@ -225,6 +226,52 @@ describe('the demo behind a reverse proxy', () => {
     { forwarded: 'for=203.0.113.7;proto=https' },
   ];
 
+  it('on only because HOST is loopback: every chat and desk endpoint refuses a proxied request, and stores nothing', async () => {
+    const server = await startTestServer();
+    try {
+      const base = `${server.baseUrl}/demo/api/conversations/proxied`;
+      const calls: [string, string, unknown][] = [
+        ['GET', `${base}/messages?after=0`, undefined],
+        ['POST', `${base}/messages`, { from: 'customer', text: 'Where do I put my postcode?' }],
+        ['POST', `${base}/offer`, {}],
+        ['GET', `${base}/sessions`, undefined],
+        ['POST', `${base}/sessions/abc/take-over`, {}],
+        ['POST', `${base}/sessions/abc/withdraw`, {}],
+      ];
+      for (const headers of viaProxy) {
+        for (const [method, url, body] of calls) {
+          const res = await fetch(url, {
+            method,
+            headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          expect(res.status, `${method} ${url}`).toBe(403);
+          expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/DEMO=true/);
+        }
+      }
+      // Control: the same requests made on this machine are answered, and nothing was stored before.
+      const local = messagesResponse.parse((await getJson(`${base}/messages?after=0`)).body);
+      expect(local.messages.map((m) => m.from)).toEqual(['agent']);
+      const sessions = z.object({ sessions: z.array(z.unknown()) }).parse((await getJson(`${base}/sessions`)).body);
+      expect(sessions.sessions).toEqual([]);
+      expect((await post(`${base}/messages`, { from: 'customer', text: 'hello' })).status).toBe(201);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with DEMO=true set on purpose, a proxied chat request is answered', async () => {
+    const server = await startTestServer({ DEMO: 'true' });
+    try {
+      const res = await fetch(`${server.baseUrl}/demo/api/conversations/proxied/messages?after=0`, {
+        headers: viaProxy[0],
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('on only because HOST is loopback: refuses to sign Dana in for a proxied request', async () => {
     const server = await startTestServer();
     try {
@@ -251,6 +298,149 @@ describe('the demo behind a reverse proxy', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the desk takes over from the bot', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const deskSession = z.object({
+    sessionId: z.string(),
+    status: z.string(),
+    agentName: z.string().nullable(),
+    agentBot: z.boolean(),
+    handoverAllowed: z.boolean(),
+    waitsForDesk: z.boolean(),
+  });
+  const deskSessions = (conversation: string) =>
+    getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/sessions`).then(
+      (r) => z.object({ sessions: z.array(deskSession) }).parse(r.body).sessions,
+    );
+
+  /** A bot session in the conversation (as the demo's bot creates it) that the customer allowed, with or without leave for a person. */
+  async function botSession(conversation: string, handover: boolean) {
+    const created = await createSession(server, {
+      conversationId: `demo-${conversation}`,
+      agentName: 'Lumen assistant',
+      agentBot: true,
+    });
+    const customer = await connect(server.wsUrl);
+    await customer.hello(created.customerToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted', ...(handover ? { handover: true } : {}) } });
+    await expect
+      .poll(async () => (await deskSessions(conversation)).find((s) => s.sessionId === created.sessionId)?.status)
+      .toBe('consented');
+    return { created, customer };
+  }
+
+  it('shows the bot’s session to the desk; take-over hands it to Dana and withdraws her unanswered offer', async () => {
+    const conversation = 'take-over';
+    const offer = offerResponse.parse(
+      (await post(`${server.baseUrl}/demo/api/conversations/${conversation}/offer`, {})).body,
+    );
+    const { created, customer } = await botSession(conversation, true);
+    const before = await deskSessions(conversation);
+    expect(before.find((s) => s.sessionId === created.sessionId)).toMatchObject({
+      agentBot: true,
+      agentName: 'Lumen assistant',
+      handoverAllowed: true,
+      waitsForDesk: false,
+    });
+    expect(before.find((s) => s.sessionId === offer.sessionId)).toMatchObject({ status: 'pending', agentBot: false });
+
+    const took = await post(
+      `${server.baseUrl}/demo/api/conversations/${conversation}/sessions/${created.sessionId}/take-over`,
+      {},
+    );
+    expect(took.status).toBe(200);
+    const { agentLink } = z.object({ agentLink: z.string() }).parse(took.body);
+    expect(agentLink).toMatch(/\/agent\/#token=/);
+    // The customer is told who took over, with no new prompt; the desk's offer is gone.
+    const agentMessage = await customer.next('agent');
+    expect(agentMessage).toEqual({ t: 'agent', agentName: DEMO_AGENT_NAME, agentBot: false });
+    const after = await deskSessions(conversation);
+    expect(after.find((s) => s.sessionId === created.sessionId)).toMatchObject({
+      agentBot: false,
+      agentName: DEMO_AGENT_NAME,
+      handoverAllowed: false,
+    });
+    expect(after.find((s) => s.sessionId === offer.sessionId)?.status).toBe('ended');
+    const audit = await getJson(`${server.baseUrl}/api/sessions/${created.sessionId}/audit`, {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    });
+    const events = z
+      .object({ events: z.array(z.object({ type: z.string(), data: z.record(z.string(), z.unknown()) })) })
+      .parse(audit.body).events;
+    expect(events.find((e) => e.type === 'handed-over')?.data).toEqual({
+      fromKind: 'bot',
+      from: 'Lumen assistant',
+      toKind: 'person',
+      to: DEMO_AGENT_NAME,
+      toAgentId: 'demo-dana',
+    });
+    // Once taken, nothing is left to take over.
+    const again = await post(
+      `${server.baseUrl}/demo/api/conversations/${conversation}/sessions/${created.sessionId}/take-over`,
+      {},
+    );
+    expect(again.status).toBe(409);
+    customer.close();
+  });
+
+  it('refuses a take-over the customer did not allow (409, the bot stays); the desk can withdraw its offer', async () => {
+    const conversation = 'no-leave';
+    const offer = offerResponse.parse(
+      (await post(`${server.baseUrl}/demo/api/conversations/${conversation}/offer`, {})).body,
+    );
+    const { created, customer } = await botSession(conversation, false);
+    expect((await deskSessions(conversation)).find((s) => s.sessionId === created.sessionId)?.handoverAllowed).toBe(
+      false,
+    );
+    const took = await post(
+      `${server.baseUrl}/demo/api/conversations/${conversation}/sessions/${created.sessionId}/take-over`,
+      {},
+    );
+    expect(took.status).toBe(409);
+    expect(took.body).toMatchObject({ error: { code: 'HANDOVER_NOT_ALLOWED' } });
+    expect((await deskSessions(conversation)).find((s) => s.sessionId === created.sessionId)).toMatchObject({
+      agentBot: true,
+      status: 'consented',
+    });
+    // Another conversation's session cannot be reached through this one.
+    expect(
+      (await post(`${server.baseUrl}/demo/api/conversations/other/sessions/${created.sessionId}/take-over`, {})).status,
+    ).toBe(404);
+    // Withdraw: only the desk's unanswered offer, never the bot's session.
+    expect(
+      (
+        await post(
+          `${server.baseUrl}/demo/api/conversations/${conversation}/sessions/${created.sessionId}/withdraw`,
+          {},
+        )
+      ).status,
+    ).toBe(409);
+    const withdrawn = await post(
+      `${server.baseUrl}/demo/api/conversations/${conversation}/sessions/${offer.sessionId}/withdraw`,
+      {},
+    );
+    expect(withdrawn.status).toBe(200);
+    const after = await deskSessions(conversation);
+    expect(after.find((s) => s.sessionId === offer.sessionId)?.status).toBe('ended');
+    expect(after.find((s) => s.sessionId === created.sessionId)?.status).toBe('consented');
+    await expect
+      .poll(async () =>
+        messagesResponse
+          .parse((await getJson(`${server.baseUrl}/demo/api/conversations/${conversation}/messages?after=0`)).body)
+          .messages.map((m) => m.text),
+      )
+      .toContain('The co-browsing request was withdrawn before the customer answered. Nothing was shared.');
+    customer.close();
   });
 });
 
