@@ -350,4 +350,59 @@ export const agentViewStyles = css`
     border-radius: 8px;
     font-size: 0.875rem;
   }
+
+  .viewers-panel {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 16px;
+    padding: 6px 12px;
+    border-bottom: 1px solid #d1d5db;
+    background: #f9fafb;
+    font-size: 0.875rem;
+  }
+  .viewers-panel ul,
+  .viewers-panel ol {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 12px;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .viewers-panel li {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+  }
+  .viewers-panel form,
+  .viewers-panel .invited {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px;
+  }
+  .viewers-panel input {
+    min-width: 0;
+    max-width: 100%;
+  }
+  .viewers-panel .invited input {
+    width: 22ch;
+  }
+  .viewers-panel .whispers {
+    flex-basis: 100%;
+    flex-direction: column;
+    background: #fef3c7;
+    color: #1f2937;
+    border-radius: 6px;
+    padding: 4px 8px;
+  }
+  .viewers-panel .watch-only {
+    margin: 0;
+    font-weight: 600;
+  }
+  .viewers-panel .note {
+    margin: 0;
+    color: #374151;
+  }
 `;

@@ -15,6 +15,7 @@ import { StageOverlays } from './stage-overlays.js';
 import { EndSummaryController } from './end-summary.js';
 import { STATE_LABELS, controlNote, safePath } from './agent-view-words.js';
 import { renderNavigation, renderNotice, renderZoom } from './agent-view-parts.js';
+import { ViewersPanel } from './viewers-panel.js';
 
 export type { AgentTool };
 
@@ -67,6 +68,8 @@ export class CobrowseAgentView extends LitElement {
 
   mirror: Mirror | null = null;
   session: AgentSession | null = null;
+  /** Who watches and who leads; invite, hand the lead on, whisper. */
+  readonly viewersPanel = new ViewersPanel(this);
   #moved = false;
   /** Fit, zoom and full screen: the one place that knows the scale. */
   readonly stageView = new StageViewController(this, {
@@ -90,7 +93,7 @@ export class CobrowseAgentView extends LitElement {
   /** Guidance from the keyboard: a pointer moved by arrow keys on the stage, Enter acts with the tool. */
   readonly keyboardGuidance = new KeyboardGuidanceController(this, {
     tool: () => this._tool,
-    live: () => this._state === 'live' && this._hasView,
+    live: () => this._state === 'live' && this._hasView && this.viewersPanel.leads,
     viewport: () => {
       const scroll = this.mirror?.scroll ?? { x: 0, y: 0 };
       const { w, h } = this.mirror?.viewport ?? { w: 0, h: 0 };
@@ -147,7 +150,8 @@ export class CobrowseAgentView extends LitElement {
   readonly interaction = new MirrorInteraction(this, {
     mirror: () => this.mirror,
     session: () => this.session,
-    live: () => this._state === 'live',
+    // A viewer who does not lead sends no guidance.
+    live: () => this._state === 'live' && this.viewersPanel.leads,
     tool: () => this._tool,
     hasControl: () => this._control === 'granted',
     overlays: this.overlays,
@@ -240,6 +244,7 @@ export class CobrowseAgentView extends LitElement {
     this.interaction.attach(mirror.iframe);
     const session = new AgentSession({ serverUrl: this.server || location.origin, token: this.token, mirror });
     this.session = session;
+    this.viewersPanel.attach(session);
     session.on('state', ({ state, detail }) => this.#showState(state, detail));
     session.on('control', ({ granted, pending, by }) => {
       const focused = this.shadowRoot?.activeElement ?? null;
@@ -303,6 +308,7 @@ export class CobrowseAgentView extends LitElement {
 
   override render() {
     const live = this._state === 'live';
+    const guides = live && this.viewersPanel.leads;
     const path = this._page.url ? safePath(this._page.url) : '';
     const stale =
       this._hasView &&
@@ -319,9 +325,9 @@ export class CobrowseAgentView extends LitElement {
             : nothing
         }
         <div class="tools" role="toolbar" aria-label="Guidance tools">
-          ${this.#toolButton('pointer', 'Pointer', !live)} ${this.#toolButton('highlight', 'Highlight', !live)}
-          ${this.#toolButton('draw', 'Draw', !live)} ${this.#toolButton('arrow', 'Arrow', !live)}
-          <button type="button" ?disabled=${!live} @click=${() => this.ink.clear()}>Clear drawings</button>
+          ${this.#toolButton('pointer', 'Pointer', !guides)} ${this.#toolButton('highlight', 'Highlight', !guides)}
+          ${this.#toolButton('draw', 'Draw', !guides)} ${this.#toolButton('arrow', 'Arrow', !guides)}
+          <button type="button" ?disabled=${!guides} @click=${() => this.ink.clear()}>Clear drawings</button>
           ${
             this._control === 'granted'
               ? html`${this.#toolButton('control', 'Control')}
@@ -329,7 +335,7 @@ export class CobrowseAgentView extends LitElement {
               : html`<button
                 type="button"
                 class="primary"
-                ?disabled=${!live}
+                ?disabled=${!guides}
                 aria-disabled=${this._control === 'pending' ? 'true' : 'false'}
                 @click=${() => this._control !== 'pending' && this.session?.requestControl()}
               >
@@ -337,11 +343,14 @@ export class CobrowseAgentView extends LitElement {
               </button>`
           }
           ${this._controlNote && !this.#over ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
-          <button type="button" class="danger" ?disabled=${this.#over} @click=${() => this.session?.end()}>
-            End session
-          </button>
+          ${
+            this.viewersPanel.isViewer
+              ? html`<button type="button" class="danger" ?disabled=${this.#over} @click=${() => this.session?.leave()}>Leave session</button>`
+              : html`<button type="button" class="danger" ?disabled=${this.#over} @click=${() => this.session?.end()}>End session</button>`
+          }
         </div>
       </header>
+      ${this.#over ? nothing : this.viewersPanel.render(live)}
       ${this._control === 'granted' ? renderNavigation(path, (action) => this.session?.act(action)) : nothing}
       <div class="stage-wrap">
       <div

@@ -22,6 +22,7 @@ import { runSizeScenario, type SizeResult } from './size.js';
 import { startBenchSite } from './site.js';
 import { runSnapshotScenario, type SnapshotResult } from './snapshot.js';
 import { runSteadyScenario, type SteadyResult } from './steady.js';
+import { runViewersScenario, writeViewersResults } from './viewers.js';
 
 const log = (line: string): void => console.log(line);
 
@@ -159,6 +160,22 @@ export async function main(): Promise<void> {
           await Promise.all([customerBrowser.close(), agentBrowser.close()]);
         }
       });
+      const viewers = await attempt('viewers: customer cost of 1 and 4 agents', errors, async () => {
+        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+        try {
+          return await runViewersScenario(
+            signalingServer,
+            customerBrowser,
+            agentBrowser,
+            site.url,
+            { pageNodes: 10_000, seconds: quick ? 5 : 20 },
+            log,
+          );
+        } finally {
+          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+        }
+      });
+      if (viewers && !quick) writeViewersResults(root, viewers, new Date().toISOString());
       const minutes = longMinutes(quick);
       longSession = await attempt(`long session (${minutes} min, scripted customer)`, errors, async () => {
         const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);

@@ -1,6 +1,7 @@
 /**
- * `node bench/only.mjs network|long|latency|agent|snapshot [arg]`: one scenario
- * alone, printed and not saved (while working on it). Uses dist/ as built;
+ * `node bench/only.mjs network|long|latency|agent|snapshot|viewers [arg]`: one scenario
+ * alone, printed and not saved (while working on it); viewers is also written to
+ * bench/results/viewers.json and .md, as the full run writes it. Uses dist/ as built;
  * BENCH_QUICK=1 shortens it, BENCH_LONG_MINUTES sets the long session,
  * BENCH_RUNS the snapshot runs per page (pages: gen-10000,gen-100000,...).
  */
@@ -15,6 +16,7 @@ import { runSnapshotScenario } from './snapshot.js';
 import { longMinutes, longSessionTable, longSessionTargets, runLongSessionScenario } from './long-session.js';
 import { networkTable, runNetworkScenario } from './network.js';
 import { startBenchSite } from './site.js';
+import { runViewersScenario, viewersTable, writeViewersResults } from './viewers.js';
 
 export async function main(which: string, arg = ''): Promise<void> {
   const root = process.env['BENCH_ROOT'] ?? process.cwd();
@@ -28,6 +30,28 @@ export async function main(which: string, arg = ''): Promise<void> {
       console.log,
     );
     console.log('\n' + networkTable(result));
+    return;
+  }
+  if (which === 'viewers') {
+    const server = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
+    const site = await startBenchSite(bundles, server.baseUrl);
+    const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+    try {
+      const result = await runViewersScenario(
+        server,
+        customerBrowser,
+        agentBrowser,
+        site.url,
+        { pageNodes: Number(arg || 10_000), seconds: quick ? 5 : 20 },
+        console.log,
+      );
+      console.log('\n' + viewersTable(result));
+      if (!quick) writeViewersResults(root, result, new Date().toISOString());
+    } finally {
+      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
+      await site.close();
+      await server.close();
+    }
     return;
   }
   if (which === 'long') {

@@ -4,7 +4,7 @@
  */
 import { LitElement } from 'lit';
 import type { Catalog, Language } from './i18n/catalog.js';
-import type { CustomerView, CustomerViewModel } from './ui/view-model.js';
+import type { CustomerView, CustomerViewModel, ViewerEntry } from './ui/view-model.js';
 
 const CORNERS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'] as const;
 
@@ -36,6 +36,7 @@ export abstract class CobrowseSessionState extends LitElement {
     _message: { state: true },
     _captureProblem: { state: true },
     _paused: { state: true },
+    _viewers: { state: true },
   };
 
   /** Base URL of the co-browsing server (the invite carries it too). */
@@ -80,6 +81,9 @@ export abstract class CobrowseSessionState extends LitElement {
   declare _captureProblem: string;
   /** The customer paused sharing from the indicator. */
   declare _paused: boolean;
+  /** Who watches besides the agent; `joined`: who started watching with the latest change. */
+  declare _viewers: readonly ViewerEntry[];
+  #joined: readonly ViewerEntry[] = [];
 
   constructor() {
     super();
@@ -88,7 +92,23 @@ export abstract class CobrowseSessionState extends LitElement {
     this.supportButton = this._controlGranted = this._paused = this._agentBot = this._handover = this._tookOver = false;
     this._view = 'idle';
     this._hiddenCount = 0;
+    this._viewers = [];
     this._supportCode = this._agentName = this._message = this._captureProblem = '';
+  }
+
+  /** The server's list of viewers: who is new in it is announced. */
+  protected noteViewers(viewers: readonly ViewerEntry[]): void {
+    const before = new Set(this._viewers.map((viewer) => viewer.id));
+    const joined = viewers.filter((viewer) => !before.has(viewer.id));
+    this.#joined = joined;
+    this._viewers = viewers;
+    // Said once; then the live region goes back to the status.
+    if (joined.length > 0)
+      setTimeout(() => {
+        if (this.#joined !== joined) return;
+        this.#joined = [];
+        this.requestUpdate();
+      }, 8_000);
   }
 
   /** What the view renders, read from this state. */
@@ -108,6 +128,8 @@ export abstract class CobrowseSessionState extends LitElement {
       controlGranted: this._controlGranted,
       captureProblem: this._captureProblem,
       hiddenCount: this._hiddenCount,
+      viewers: this._viewers,
+      joined: this.#joined,
       corner: CORNERS.find((corner) => corner === this.indicatorCorner) ?? null,
     };
   }

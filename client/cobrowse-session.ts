@@ -91,6 +91,7 @@ export class CobrowseSession extends CobrowseSessionState {
     end: () => this.end(),
     requestUpdate: () => this.requestUpdate(),
     showHidden: () => this.#session?.showHiddenAreas(),
+    removeViewer: (id) => this.#session?.removeViewer(id),
   };
 
   override connectedCallback(): void {
@@ -357,6 +358,7 @@ export class CobrowseSession extends CobrowseSessionState {
         this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
       onAgent: (agent) => this.#onAgent(agent),
+      onViewers: (viewers) => this.noteViewers(viewers),
       hiddenLabel: () => this.#words.catalog?.hiddenFrom(this.#displayName()) ?? '',
       onHiddenAreas: (count) => (this._hiddenCount = count),
       guidanceWords: (kind, _agent, target) => {

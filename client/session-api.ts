@@ -42,6 +42,8 @@ export interface SessionHost {
   onAgent?(agent: { name: string; bot: boolean; tookOver: boolean }): void;
   /** The agent's guidance in words, in the customer's language ("Dana highlighted: Postcode"). */
   guidanceWords?(kind: 'highlighted' | 'pointing', agent: string, target: string): string;
+  /** Who watches besides the agent (invited agents, supervisors) and who guides now, on every change. */
+  onViewers?(viewers: readonly { id: string; name: string; kind: 'agent' | 'supervisor' }[], lead: string): void;
   /** The outlines of what is hidden show `count` areas (0: they went away). */
   onHiddenAreas?(count: number): void;
   /** The label of an outlined hidden area, in the customer's language ("Hidden from Dana"). */
@@ -71,6 +73,8 @@ export interface SessionHandle {
   resume(): void;
   /** Outline the masked fields and blocked regions on the customer's page for a few seconds. */
   showHiddenAreas(): void;
+  /** Remove a viewer: disconnected, told why, and its invite stops working. */
+  removeViewer(viewerId: string): void;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type RemoteAction,
 } from '../../shared/protocol.js';
 import { SignalingClient, signalingUrl, type SocketLike } from '../../shared/signaling-client.js';
+import { AGENT_SEAT, type ParticipantId, type ViewerInfo, type ViewerKind } from '../../shared/viewer-protocol.js';
 import { markStage } from '../../shared/stage-marks.js';
 import type { Mirror } from '../mirror/mirror.js';
 
@@ -48,6 +49,14 @@ export interface AgentSessionEvents {
   page: { url: string; title: string };
   /** The customer paused sharing (true) or resumed it (false). */
   paused: boolean;
+  /** Who watches and who leads (this console is `self`). */
+  viewers: { viewers: readonly ViewerInfo[]; lead: ParticipantId; limit: number };
+  /** A supervisor's private note to this console, as the lead. */
+  whisper: { from: ViewerInfo; text: string; at: number };
+  /** An invite this console asked for (the lead's Invite button). */
+  invited: { viewer: ViewerInfo; link: string };
+  /** The server refused a request of this console (inviting, handing on the lead, a whisper). */
+  refusal: string;
 }
 
 export interface AgentSessionOptions {
@@ -72,6 +81,8 @@ const INVALID_MESSAGES: Record<string, string> = {
   SESSION_EXPIRED: 'This co-browsing session has expired.',
   UNSUPPORTED_VERSION: 'This console is out of date. Reload the page.',
   SIGNED_OUT: 'You are signed out. Sign in again, then open the session from your list.',
+  VIEWER_REMOVED: 'The customer removed you from this session. This invite no longer works.',
+  VIEWERS_FULL: 'This session already has as many agents watching as it allows.',
 };
 
 export const END_DESCRIPTIONS: Record<EndReason, string> = {
@@ -107,6 +118,10 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   #drainWaiters: (() => void)[] = [];
   agentName = '';
   sessionId = '';
+  /** Set when this console joined with a viewer invite: watching read-only unless handed the lead. */
+  viewer: ViewerInfo | null = null;
+  /** Who leads the session now. */
+  lead: ParticipantId = AGENT_SEAT;
 
   constructor(options: AgentSessionOptions) {
     super();
@@ -120,6 +135,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       this.#roleTakenRefusals = 0;
       this.sessionId = welcome.sessionId;
       this.agentName = welcome.agentName ?? '';
+      this.viewer = welcome.viewer ?? null;
       this.#iceServers = welcome.iceServers;
       // A spare made with the previous socket's ICE servers (and TURN credentials) is stale.
       this.#dropSparePeer();
@@ -149,6 +165,15 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       this.#peer?.signal(data);
     });
     this.#signaling.on('ended', ({ reason }) => this.#finish(reason));
+    this.#signaling.on('viewers', ({ viewers, lead, limit }) => {
+      this.lead = lead;
+      this.emit('viewers', { viewers, lead, limit });
+    });
+    this.#signaling.on('whisper', ({ from, text, at }) => this.emit('whisper', { from, text, at }));
+    this.#signaling.on('viewer-invited', ({ viewer, link }) => this.emit('invited', { viewer, link }));
+    this.#signaling.on('error', ({ code, message }) => {
+      if (code === 'FORBIDDEN' || code === 'SESSION_NOT_FOUND') this.emit('refusal', message);
+    });
     this.#signaling.on('state', (state) => {
       if (state === 'reconnecting' && !this.#channel?.open && this.#roleTakenRefusals === 0)
         this.#setState('reconnecting', 'Reconnecting to the server…');
@@ -169,12 +194,13 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       if (this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
       if (error && INVALID_MESSAGES[error]) {
         this.#setState(
-          error === 'SIGNED_OUT'
+          error === 'SIGNED_OUT' || error === 'VIEWER_REMOVED' || error === 'VIEWERS_FULL'
             ? 'refused'
             : error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION'
               ? 'invalid'
               : 'ended',
-          INVALID_MESSAGES[error]!,
+          // The server's own words say who removed this viewer, or the limit.
+          (error === 'VIEWER_REMOVED' || error === 'VIEWERS_FULL') && reason ? reason : INVALID_MESSAGES[error]!,
         );
       } else if (!this.#channel?.open) {
         this.#setState('ended', reason || 'The connection to the server was closed.');
@@ -195,13 +221,38 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#signaling.connect();
   }
 
+  /** This console's participant id: the agent seat, or its viewer id. */
+  get self(): ParticipantId {
+    return this.viewer?.id ?? AGENT_SEAT;
+  }
+
+  /** Whether this console guides and may ask for control. */
+  get leads(): boolean {
+    return this.lead === this.self;
+  }
+
+  /** The lead invites another agent or a supervisor; the link comes back as 'invited'. */
+  inviteViewer(kind: ViewerKind, name: string): void {
+    this.#signaling.send({ t: 'invite-viewer', kind, name });
+  }
+
+  /** The lead hands the lead (guidance and control requests) to another participant. */
+  handLead(to: ParticipantId): void {
+    this.#signaling.send({ t: 'hand-lead', to });
+  }
+
+  /** A supervisor's private note to the lead (the server never sends it towards the customer). */
+  whisper(text: string): void {
+    this.#signaling.send({ t: 'whisper', text });
+  }
+
   /** Send a guidance or control message to the customer; false if not live. */
   send(message: ChannelMessage): boolean {
     return this.#channel?.open ? this.#channel.send(message) : false;
   }
 
   requestControl(): void {
-    if (this.#controlGranted || this.#controlPending || !this.#channel?.open) return;
+    if (this.#controlGranted || this.#controlPending || !this.#channel?.open || !this.leads) return;
     this.#controlPending = true;
     this.#signaling.send({ t: 'event', event: { kind: 'control-requested' } });
     this.send({ t: 'control-request' });
@@ -257,6 +308,15 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.send({ t: 'end', by: 'agent', reason: 'agent-ended' });
     this.#signaling.send({ t: 'end', reason: 'agent-ended' });
     this.#finish('agent-ended');
+  }
+
+  /** A viewer leaves; the session goes on for the others. */
+  leave(): void {
+    if (this.#state === 'ended') return;
+    this.#closePeer();
+    this.#dropSparePeer();
+    this.#setState('ended', 'You left the session. The others go on watching.');
+    this.#signaling.close();
   }
 
   /** Ask for a fresh snapshot (the mirror detected a gap). */

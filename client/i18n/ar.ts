@@ -38,6 +38,10 @@ export const catalog: Catalog = {
   expand: 'إظهار عناصر التحكم في المشاركة',
   hiddenFrom: (a) => `مخفي عن ${a || 'الدعم'}`,
   showHidden: 'إظهار ما هو مخفي',
+  watching: 'يشاهد أيضًا',
+  viewerRole: (n, k) => `${n} (${k === 'supervisor' ? 'مشرف' : 'موظف دعم'})`,
+  viewerJoined: (v) => `${v} يشاهد هذا التبويب الآن`,
+  removeViewer: (v) => `إزالة ${v}`,
   hiddenCount: (n, a) =>
     plural('ar', n, {
       zero: `لا توجد مناطق مخفية عن ${a || 'الدعم'}`,

@@ -52,6 +52,14 @@ export interface Catalog {
   /** The label on an outlined area the agent cannot see, and the indicator button that shows them. */
   hiddenFrom(agent: string): string;
   showHidden: string;
+  /** The indicator's list of who else watches (invited agents, supervisors). */
+  watching: string;
+  /** A viewer named with their role ("Sam (supervisor)"). */
+  viewerRole(name: string, kind: 'agent' | 'supervisor'): string;
+  /** Said the moment someone starts watching. */
+  viewerJoined(viewer: string): string;
+  /** The button that removes a viewer. */
+  removeViewer(viewer: string): string;
   /** Said when the outlines show: how many areas the agent cannot see (plural by the language's rules). */
   hiddenCount(count: number, agent: string): string;
   /** The agent's guidance in words, for screen readers ("Dana highlighted: Postcode"). */

@@ -39,6 +39,10 @@ export const catalog: Catalog = {
   expand: 'Freigabe-Steuerung anzeigen',
   hiddenFrom: (a) => `Verborgen vor ${a || 'dem Support'}`,
   showHidden: 'Zeigen, was verborgen ist',
+  watching: 'Sehen auch zu',
+  viewerRole: (n, k) => `${n} (${k === 'supervisor' ? 'Supervisor' : 'Support-Mitarbeiter'})`,
+  viewerJoined: (v) => `${v} sieht diesen Tab jetzt`,
+  removeViewer: (v) => `${v} entfernen`,
   hiddenCount: (n, a) =>
     plural('de', n, {
       one: `{n} Bereich ist vor ${a || 'dem Support'} verborgen`,

@@ -38,6 +38,10 @@ export const en: Catalog = {
   expand: 'Show sharing controls',
   hiddenFrom: (a) => `Hidden from ${a || 'support'}`,
   showHidden: 'Show what is hidden',
+  watching: 'Also watching',
+  viewerRole: (n, k) => `${n} (${k === 'supervisor' ? 'supervisor' : 'support agent'})`,
+  viewerJoined: (v) => `${v} is now watching this tab`,
+  removeViewer: (v) => `Remove ${v}`,
   hiddenCount: (n, a) =>
     plural('en', n, {
       one: `{n} area is hidden from ${a || 'support'}`,

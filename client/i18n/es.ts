@@ -41,6 +41,10 @@ export const catalog: Catalog = {
   expand: 'Mostrar los controles de uso compartido',
   hiddenFrom: (a) => `Oculto para ${a || 'soporte'}`,
   showHidden: 'Mostrar lo que está oculto',
+  watching: 'También ven esta pestaña',
+  viewerRole: (n, k) => `${n} (${k === 'supervisor' ? 'supervisor' : 'agente de soporte'})`,
+  viewerJoined: (v) => `${v} ahora está viendo esta pestaña`,
+  removeViewer: (v) => `Quitar a ${v}`,
   hiddenCount: (n, a) =>
     plural('es', n, {
       one: `{n} zona está oculta para ${a || 'soporte'}`,

@@ -39,6 +39,10 @@ export const catalog: Catalog = {
   expand: 'Afficher les commandes de partage',
   hiddenFrom: (a) => `Masqué pour ${a || 'le support'}`,
   showHidden: 'Montrer ce qui est masqué',
+  watching: 'Regardent aussi',
+  viewerRole: (n, k) => `${n} (${k === 'supervisor' ? 'superviseur' : 'agent du support'})`,
+  viewerJoined: (v) => `${v} regarde maintenant cet onglet`,
+  removeViewer: (v) => `Retirer ${v}`,
   hiddenCount: (n, a) =>
     plural('fr', n, {
       one: `{n} zone est masquée pour ${a || 'le support'}`,

@@ -40,6 +40,10 @@ export const catalog: Catalog = {
   expand: 'Mostrar os controles de compartilhamento',
   hiddenFrom: (a) => `Oculto para ${a || 'o suporte'}`,
   showHidden: 'Mostrar o que está oculto',
+  watching: 'Também estão vendo',
+  viewerRole: (n, k) => `${n} (${k === 'supervisor' ? 'supervisor' : 'agente de suporte'})`,
+  viewerJoined: (v) => `${v} agora está vendo esta aba`,
+  removeViewer: (v) => `Remover ${v}`,
   hiddenCount: (n, a) =>
     plural('pt', n, {
       one: `{n} área está oculta para ${a || 'o suporte'}`,

@@ -8,26 +8,37 @@ import { CobrowseChannel } from '../../shared/channel.js';
 import { customerDeflater } from '../../shared/customer-deflater.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
+import { AGENT_SEAT, type ParticipantId, type ViewerInfo } from '../../shared/viewer-protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
 import { titleOf } from '../capture/dom-read.js';
 import { fromJson, microtask, pristine, toJson } from '../pristine.js';
 import { GuidanceAnnouncer } from './guidance-announcer.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { markStage } from '../../shared/stage-marks.js';
-import { CaptureEngine } from '../capture/capture-engine.js';
+import type { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
-import { canvasOptionsFrom } from '../capture/canvas.js';
-import { assetOptionsFrom } from '../capture/assets.js';
-import { frameOptionsFrom } from '../capture/frame-bridge.js';
+import { startChannelCapture } from './channel-capture.js';
+import { ViewerLinks, type PeerLink } from './viewer-links.js';
 import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { GuidanceOverlay } from './guidance-overlay.js';
 import { HiddenAreas } from './hidden-areas.js';
-import { applyRemoteAction } from './remote-actions.js';
+import { ActionRunner } from './action-runner.js';
 import { RemoteInput } from './remote-input.js';
 
 /** After the peer connection drops while the agent is still there, try again after this long. */
 const PEER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
+/** What only the lead may send (guidance and control); from anyone else it is refused. */
+const LEAD_ONLY = new Set<ChannelMessage['t']>([
+  'pointer',
+  'highlight',
+  'annotation',
+  'annotation-clear',
+  'control-request',
+  'control-revoke',
+  'action',
+]);
 
 export class CustomerSession implements SessionHandle {
   readonly #options: SessionStartOptions;
@@ -54,12 +65,13 @@ export class CustomerSession implements SessionHandle {
   #peerAttempt = 0;
   #peerRetry: ReturnType<typeof setTimeout> | null = null;
   #pageReported = false;
-  /** The last numbered action applied on this channel: each is applied at most once, in order. */
-  #lastActionN = 0;
-  /** The field of the last audited edit: typing is audited once per field, not per key. */
-  #auditedEdit: number | null = null;
-  readonly #remoteInput = new RemoteInput((id) => this.#channel?.send({ t: 'input-conflict', id }));
+  /** Who guides and may ask for control: the agent seat until the lead is handed to a viewer. */
+  #lead: ParticipantId = AGENT_SEAT;
+  #viewers: readonly ViewerInfo[] = [];
+  readonly #viewerLinks: ViewerLinks;
+  readonly #remoteInput = new RemoteInput((id) => this.#leadLink().channel?.send({ t: 'input-conflict', id }));
   readonly #onInput = (event: Event) => this.#remoteInput.noteInputEvent(event);
+  readonly #actions: ActionRunner;
   readonly #onPageHide = () => {
     // Refresh the resume record so the next same-origin page picks the session up.
     if (this.#state !== 'ended') saveResume(this.#options.invite, Date.now(), this.#controlGranted);
@@ -151,6 +163,21 @@ export class CustomerSession implements SessionHandle {
         this.#finish(closed.error === 'SESSION_EXPIRED' ? 'expired' : 'api');
       }
     });
+    this.#actions = new ActionRunner({
+      window: this.#window,
+      maskConfig: this.#maskConfig,
+      host: options.host,
+      remoteInput: this.#remoteInput,
+      audit: (event) => this.#signaling.send({ t: 'event', event }),
+    });
+    this.#viewerLinks = new ViewerLinks({
+      connect: () => this.#connect(),
+      sendSignal: (viewer, data) => this.#signaling.send({ t: 'viewer-signal', viewer, data }),
+      startCapture: (channel) => (this.#paused ? null : this.#captureOn(channel, false)),
+      onMessage: (viewer, message, link) => this.#onPeerMessage(message, viewer, link),
+    });
+    this.#signaling.on('viewers', (message) => this.#onViewers(message.viewers, message.lead));
+    this.#signaling.on('viewer-signal', (message) => this.#viewerLinks.signal(message.viewer, message.data));
     if (options.resumed && options.controlGranted) {
       // Control was granted on the previous page and not revoked: it carries over.
       this.#controlGranted = true;
@@ -196,6 +223,7 @@ export class CustomerSession implements SessionHandle {
     if (this.#controlGranted) this.#setControl(false, true);
     this.#capture?.stop();
     this.#capture = null;
+    this.#viewerLinks.pause();
     this.#signaling.send({ t: 'event', event: { kind: 'paused' } });
   }
 
@@ -205,31 +233,70 @@ export class CustomerSession implements SessionHandle {
     this.#paused = false;
     this.#signaling.send({ t: 'event', event: { kind: 'resumed' } });
     const channel = this.#channel;
-    if (channel?.open) this.#startCapture(channel);
+    if (channel?.open) this.#capture = this.#captureOn(channel, true);
+    this.#viewerLinks.resume();
+  }
+
+  /** The customer removes a viewer: the server disconnects it and its invite stops working. */
+  removeViewer(viewerId: string): void {
+    if (this.#state !== 'ended') this.#signaling.send({ t: 'remove-viewer', viewer: viewerId });
+  }
+
+  /** Who watches changed, or who leads: control granted to the old lead ends with its lead. */
+  #onViewers(viewers: readonly ViewerInfo[], lead: ParticipantId): void {
+    if (lead !== this.#lead) {
+      if (this.#controlGranted) this.#setControl(false, true);
+      this.#lead = lead;
+      this.#remoteInput.reset();
+      // The overlay names who guides: made again, with the new lead's name, at their first gesture.
+      this.#overlay?.destroy();
+      this.#overlay = null;
+      if (this.#announcer) this.#announcer.agentName = this.#leadName();
+    }
+    this.#viewers = viewers;
+    if (this.#state !== 'ended') this.#viewerLinks.update(viewers);
+    this.#options.host.onViewers?.(viewers, this.#leadName());
+  }
+
+  #leadName(): string {
+    if (this.#lead === AGENT_SEAT) return this.#agentName;
+    return this.#viewers.find((viewer) => viewer.id === this.#lead)?.name ?? this.#agentName;
+  }
+
+  /** The lead's connection: where control answers go, and whose node ids its actions name. */
+  #leadLink(): PeerLink {
+    if (this.#lead === AGENT_SEAT) return { channel: this.#channel, capture: this.#capture };
+    return this.#viewerLinks.get(this.#lead) ?? { channel: null, capture: null };
+  }
+
+  /** A peer (this side initiates) and its channel, listening from the start: the first message can come before 'connect'. */
+  #connect(): { peer: PeerTransport; channel: CobrowseChannel } {
+    const { iceTransportPolicy, onWireBytes } = this.#options;
+    const peer = createPeer({
+      initiator: true,
+      iceServers: this.#iceServers,
+      ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
+    });
+    // Compression runs in a worker where the page allows one (shared/customer-deflater.ts).
+    const channel = new CobrowseChannel(peer, {
+      role: 'customer',
+      deflater: customerDeflater,
+      ...(onWireBytes ? { onWireBytes } : {}),
+    });
+    return { peer, channel };
   }
 
   #startPeer(): void {
     if (this.#peer || this.#state === 'ended') return;
-    const peer = createPeer({
-      initiator: true,
-      iceServers: this.#iceServers,
-      ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
-    });
+    const { peer, channel } = this.#connect();
     this.#peer = peer;
     markStage('peer-created');
-    // The channel listens from the start: the agent's first message can arrive
-    // before this side's 'connect' fires, and must not be lost.
-    const channel = new CobrowseChannel(peer, {
-      role: 'customer',
-      // Compression runs in a worker where the page allows one (shared/customer-deflater.ts).
-      deflater: customerDeflater,
-      ...(this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {}),
-    });
     this.#channel = channel;
-    // Action numbers and the agent's typing runs count per channel: a new connection starts again at 1.
-    this.#lastActionN = 0;
-    this.#remoteInput.reset();
-    channel.on('message', (message) => this.#onAgentMessage(message));
+    // The agent's typing runs count per channel: a new connection starts again.
+    if (this.#lead === AGENT_SEAT) this.#remoteInput.reset();
+    channel.on('message', (message) =>
+      this.#onPeerMessage(message, AGENT_SEAT, { channel: this.#channel, capture: this.#capture }),
+    );
     peer.on('signal', (data) => {
       if (data.type === 'offer') markStage('offer-sent');
       this.#signaling.send({ t: 'signal', data });
@@ -251,53 +318,27 @@ export class CustomerSession implements SessionHandle {
     });
   }
 
-  /**
-   * Each peer gets its own channel (a fresh deflate stream) and its own
-   * capture, so every connection starts with a fresh snapshot. Capture starts
-   * once the data channel is open, not while WebRTC connects: measured on two
-   * cores (bench/allow.mjs), snapshot slices during the handshake delayed ICE
-   * by 70-120 ms, more than the overlap saved.
-   */
-  #startCapture(channel: CobrowseChannel): void {
-    if (this.#paused) return;
-    const host = this.#options.host;
-    const capture = new CaptureEngine({
+  /** Each connection gets its own channel (a fresh deflate stream) and its own capture, so it starts with a fresh snapshot. */
+  #captureOn(channel: CobrowseChannel, marks: boolean): CaptureEngine {
+    return startChannelCapture(channel, {
       window: this.#window,
-      // Under backpressure the engine stops producing diffs and sends a fresh snapshot once drained.
-      send: (message) => {
-        const sent = !channel.congested && channel.send(message);
-        if (sent && message.t === 'snapshot') markStage(message.final ? 'snapshot-last-part' : 'snapshot-first-part');
-        return sent;
-      },
       mask: this.#maskConfig,
-      canvas: canvasOptionsFrom(host.uiRoot),
-      assets: assetOptionsFrom(host.uiRoot),
-      frames: frameOptionsFrom(host.uiRoot),
-      backlogBytes: () => channel.backlogBytes,
-      isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
-      onFailure: (reason) => {
-        const message = `The customer's page could not be shared: ${reason}`;
-        if (channel.open) channel.send({ t: 'error', code: 'INTERNAL', message });
-        host.onCaptureFailed?.(reason);
-      },
+      host: this.#options.host,
+      marks,
     });
-    this.#capture = capture;
-    channel.on('drain', () => capture.drained());
-    markStage('snapshot-start');
-    void capture.start();
   }
 
   #onPeerConnected(peer: PeerTransport, channel: CobrowseChannel): void {
     if (this.#peer !== peer) return;
     markStage('channel-open');
     this.#peerAttempt = 0;
-    this.#startCapture(channel);
+    if (!this.#paused) this.#capture = this.#captureOn(channel, true);
     const container = this.#options.host.overlayContainer.parentNode;
     if (container && !this.#announcer)
       this.#announcer = new GuidanceAnnouncer(
         container,
         container.ownerDocument ?? document,
-        this.#agentName,
+        this.#leadName(),
         ...(this.#options.host.guidanceWords ? [this.#options.host.guidanceWords.bind(this.#options.host)] : []),
       );
     const first = this.#hiddenAreas === null;
@@ -305,7 +346,7 @@ export class CustomerSession implements SessionHandle {
     if (first && !this.#options.resumed) this.showHiddenAreas();
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
-    if (this.#controlGranted) channel.send({ t: 'control-grant' });
+    if (this.#controlGranted && this.#lead === AGENT_SEAT) channel.send({ t: 'control-grant' });
   }
 
   /**
@@ -314,15 +355,24 @@ export class CustomerSession implements SessionHandle {
    * compete with when the agent has shown nothing yet.
    */
   #guidance(): GuidanceOverlay {
-    this.#overlay ??= new GuidanceOverlay(
-      this.#options.host.overlayContainer,
-      this.#window,
-      this.#options.invite.agentName ?? '',
-    );
+    this.#overlay ??= new GuidanceOverlay(this.#options.host.overlayContainer, this.#window, this.#leadName());
     return this.#overlay;
   }
 
-  #onAgentMessage(message: ChannelMessage): void {
+  /** A message over one connection: guidance and control only from the lead's, the rest from anyone's. */
+  #onPeerMessage(message: ChannelMessage, from: ParticipantId, link: PeerLink): void {
+    if (LEAD_ONLY.has(message.t) && from !== this.#lead) {
+      // A viewer watches: its guidance is dropped, its requests answered with a refusal.
+      if (message.t === 'action')
+        link.channel?.send({
+          t: 'action-refused',
+          kind: message.action.kind,
+          reason: 'no-control',
+          ...(message.n !== undefined ? { n: message.n } : {}),
+        });
+      if (message.t === 'control-request') link.channel?.send({ t: 'control-deny' });
+      return;
+    }
     switch (message.t) {
       case 'pointer':
         if (message.gone) this.#overlay?.showPointer(message.x, message.y, true);
@@ -334,7 +384,7 @@ export class CustomerSession implements SessionHandle {
         }
         return;
       case 'highlight': {
-        const node = message.id === null ? null : this.#capture?.nodeOf(message.id);
+        const node = message.id === null ? null : link.capture?.nodeOf(message.id);
         const element = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
         if (element) {
           this.#guidance().highlight(element, message.label);
@@ -355,52 +405,18 @@ export class CustomerSession implements SessionHandle {
         // The agent hands control back.
         if (this.#controlGranted) this.#setControl(false, false);
         return;
-      case 'action': {
-        const n = message.n;
-        if (n !== undefined) {
-          // Applied at most once and in order: a repeated or older number is not applied again.
-          if (n <= this.#lastActionN) return;
-          this.#lastActionN = n;
-        }
-        const capture = this.#capture;
-        const outcome = applyRemoteAction(message.action, this.#controlGranted, {
-          window: this.#window,
-          nodeById: (id) => capture?.nodeOf(id),
-          maskConfig: this.#maskConfig,
-          isOwnUi: (node) => this.#options.host.uiRoot.contains(node),
-          remoteInput: this.#remoteInput,
-          navigationOrigins: this.#options.host.navigationOrigins,
-        });
-        if (outcome.ok) {
-          // The ack goes after the frames that show the action's effect (the agent's copy waits for both).
-          capture?.flushNow();
-          if (n !== undefined) this.#channel?.send({ t: 'action-ack', n });
-          // One audit row per field typed in, not per keystroke.
-          if (message.action.kind !== 'edit' || this.#auditedEdit !== message.action.id) {
-            this.#signaling.send({
-              t: 'event',
-              event: { kind: 'remote-action', action: message.action.kind, target: outcome.target },
-            });
-          }
-          this.#auditedEdit = message.action.kind === 'edit' ? message.action.id : null;
-        } else {
-          this.#channel?.send({
-            t: 'action-refused',
-            kind: message.action.kind,
-            reason: outcome.reason,
-            ...(n !== undefined ? { n } : {}),
-          });
-        }
+      case 'action':
+        this.#actions.run(message, link, this.#controlGranted);
         return;
-      }
       case 'resync':
-        void this.#capture?.resync();
+        void link.capture?.resync();
         return;
       case 'end':
-        this.#finish(message.reason);
+        // A viewer leaves by closing its console; only the agent seat ends the session.
+        if (from === AGENT_SEAT) this.#finish(message.reason);
         return;
       case 'ping':
-        if (!this.#paused) this.#channel?.send({ t: 'pong', ts: message.ts });
+        if (!this.#paused) link.channel?.send({ t: 'pong', ts: message.ts });
         return;
       default:
         return;
@@ -409,7 +425,7 @@ export class CustomerSession implements SessionHandle {
 
   async #askControl(): Promise<void> {
     if (this.#controlGranted || this.#controlPending) {
-      if (this.#controlGranted) this.#channel?.send({ t: 'control-grant' });
+      if (this.#controlGranted) this.#leadLink().channel?.send({ t: 'control-grant' });
       return;
     }
     this.#controlPending = true;
@@ -418,7 +434,7 @@ export class CustomerSession implements SessionHandle {
     if (this.#state === 'ended') return;
     if (granted) this.#setControl(true, true);
     else {
-      this.#channel?.send({ t: 'control-deny' });
+      this.#leadLink().channel?.send({ t: 'control-deny' });
       this.#signaling.send({ t: 'event', event: { kind: 'control-denied' } });
     }
   }
@@ -428,7 +444,7 @@ export class CustomerSession implements SessionHandle {
     this.#controlGranted = granted;
     this.#options.host.onControl(granted);
     if (!announce) return;
-    this.#channel?.send({ t: granted ? 'control-grant' : 'control-revoke' });
+    this.#leadLink().channel?.send({ t: granted ? 'control-grant' : 'control-revoke' });
     this.#signaling.send({ t: 'event', event: { kind: granted ? 'control-granted' : 'control-revoked' } });
   }
 
@@ -459,6 +475,7 @@ export class CustomerSession implements SessionHandle {
   #finish(reason: EndReason): void {
     if (this.#state === 'ended') return;
     this.#stopPeer();
+    this.#viewerLinks.closeAll();
     this.#overlay?.destroy();
     this.#overlay = null;
     this.#announcer?.destroy();

@@ -176,6 +176,38 @@ export function customerStyles({ css }: LitApi): CSSResult {
   .indicator.collapsed {
     gap: 4px;
   }
+  .indicator.with-viewers {
+    flex-wrap: wrap;
+    border-radius: 20px;
+  }
+  .indicator .viewers {
+    flex-basis: 100%;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px 8px;
+    padding: 0 8px 4px;
+  }
+  .indicator .viewers ul {
+    display: contents;
+    list-style: none;
+  }
+  .indicator .viewers li {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+  }
+  .indicator .viewers .watching {
+    color: #d1d5db;
+  }
+  .indicator button.remove {
+    min-width: 28px;
+    min-height: 28px;
+    padding: 4px;
+    background: transparent;
+    border-color: #4b5563;
+    color: #f9fafb;
+  }
   .indicator.collapsed .label {
     position: absolute;
     width: 1px;

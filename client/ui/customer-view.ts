@@ -175,8 +175,12 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
       case 'ended':
       case 'error':
         return m.message;
-      default:
-        return m.hiddenCount > 0 && !m.paused ? m.catalog.hiddenCount(m.hiddenCount, agentOf(m)) : indicatorLabel(m);
+      default: {
+        const c = m.catalog;
+        // Said the moment someone starts watching: who, and as what.
+        if (m.joined.length > 0) return m.joined.map((v) => c.viewerJoined(c.viewerRole(v.name, v.kind))).join(' ');
+        return m.hiddenCount > 0 && !m.paused ? c.hiddenCount(m.hiddenCount, agentOf(m)) : indicatorLabel(m);
+      }
     }
   }
 

@@ -47,6 +47,7 @@ export function indicatorView(lit: LitApi, icon: (path: SVGTemplateResult) => Te
     svg`<path d="M3 3l18 18"/><path d="M10.6 6.1A9.8 9.8 0 0 1 12 6c6.5 0 10 6 10 6a17 17 0 0 1-3.2 3.9M6.6 6.6C3.8 8.4 2 12 2 12s3.5 6 10 6a9.6 9.6 0 0 0 5.4-1.6"/><path d="M9.9 9.9a3 3 0 0 0 4.2 4.2"/>`,
   );
   const ICON_END = icon(svg`<rect x="7" y="7" width="10" height="10" rx="1"/>`);
+  const ICON_REMOVE = icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`);
 
   const placement = loadPlacement();
   let drag: { pointer: number; startX: number; startY: number; fromX: number; fromY: number } | null = null;
@@ -142,7 +143,13 @@ export function indicatorView(lit: LitApi, icon: (path: SVGTemplateResult) => Te
     const waiting = m.view !== 'live' || m.paused;
     const corner: IndicatorCorner = m.corner ?? (dir === 'rtl' ? 'bottom-left' : 'bottom-right');
     const collapsed = placement.collapsed;
-    const classes = ['indicator', collapsed ? 'collapsed' : '', m.controlGranted ? 'control' : ''].join(' ');
+    const watched = !collapsed && m.viewers.length > 0;
+    const classes = [
+      'indicator',
+      collapsed ? 'collapsed' : '',
+      m.controlGranted ? 'control' : '',
+      watched ? 'with-viewers' : '',
+    ].join(' ');
     return html`<div class=${classes} part="indicator" role="region" aria-label=${c.region} popover="manual" lang=${m.lang} dir=${dir} data-corner=${corner}>
       <button type="button" class="icon grip" aria-label=${c.move} title=${c.move} @keydown=${(e: KeyboardEvent) => onGripKey(e, act)} @pointerdown=${onGripDown} @pointermove=${(e: PointerEvent) => onGripMove(e, act)} @pointerup=${() => (drag = null)} @pointercancel=${() => (drag = null)}>${ICON_GRIP}</button>
       <span class=${waiting ? 'dot waiting' : 'dot'} aria-hidden="true"></span>
@@ -163,7 +170,18 @@ export function indicatorView(lit: LitApi, icon: (path: SVGTemplateResult) => Te
             <button type="button" class="danger" part="primary-button" @click=${act.end}>${c.end}</button>
             <button type="button" class="icon collapse" aria-label=${c.collapse} title=${c.collapse} aria-expanded="true" @click=${() => setCollapsed(true, act, root)}>${ICON_COLLAPSE}</button>`
       }
+      ${watched ? viewerList(m, act) : nothing}
     </div>`;
+  }
+
+  /** Who else watches, each with a button that removes them (and voids their invite). */
+  function viewerList(m: CustomerViewModel, act: CustomerViewActions) {
+    const c = m.catalog;
+    return html`<div class="viewers"><span class="watching" id="watching">${c.watching}</span>
+      <ul aria-labelledby="watching">${m.viewers.map((viewer) => {
+        const named = c.viewerRole(viewer.name, viewer.kind);
+        return html`<li data-viewer=${viewer.id}><span>${named}</span><button type="button" class="icon remove" aria-label=${c.removeViewer(named)} title=${c.removeViewer(named)} @click=${() => act.removeViewer(viewer.id)}>${ICON_REMOVE}</button></li>`;
+      })}</ul></div>`;
   }
 
   return { indicator, afterRender };

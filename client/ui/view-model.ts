@@ -13,6 +13,13 @@ export type IndicatorCorner = 'bottom-right' | 'bottom-left' | 'top-right' | 'to
 export type CustomerView =
   'idle' | 'support-code' | 'consent' | 'starting' | CustomerSessionState | 'control-prompt' | 'error';
 
+/** An invited agent or supervisor watching the session. */
+export interface ViewerEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'agent' | 'supervisor';
+}
+
 /** What the view shows: read-only state of the element. */
 export interface CustomerViewModel {
   readonly view: CustomerView;
@@ -36,6 +43,10 @@ export interface CustomerViewModel {
   readonly captureProblem: string;
   /** Areas the outlines of what is hidden show right now. */
   readonly hiddenCount: number;
+  /** Who watches besides the agent, in joining order. */
+  readonly viewers: readonly ViewerEntry[];
+  /** Who started watching with the latest change (said in the live region). */
+  readonly joined: readonly ViewerEntry[];
   /** The integrator's corner for the indicator; by default the bottom corner on the side the text ends. */
   readonly corner: IndicatorCorner | null;
 }
@@ -54,6 +65,8 @@ export interface CustomerViewActions {
   end(): void;
   /** Outline on the page what the agent cannot see. */
   showHidden(): void;
+  /** Remove a viewer: disconnected, and its invite stops working. */
+  removeViewer(viewerId: string): void;
   /** Render again (the view changed state of its own, e.g. the indicator moved). */
   requestUpdate(): void;
 }

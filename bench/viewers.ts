@@ -1,0 +1,206 @@
+/**
+ * Viewers: what each agent watching costs the customer. One live session on
+ * the 10k-node page, kept busy by a scripted customer (text edits, rows added
+ * and removed, typing, scrolling); first the lead agent alone, then the lead
+ * and three invited viewers (MAX_AGENTS, the limit), each on its own peer
+ * connection with its own capture run. Measured on the customer's page over
+ * the same window: upload bytes/s (the data channels' bytesSent from
+ * RTCPeerConnection.getStats, so SCTP/DTLS framing is not counted) and
+ * main-thread task time per second (CDP, the renderer's main thread: capture,
+ * masking, encoding; the page's own script too, the same in both windows).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { MAX_AGENTS } from '../shared/viewer-protocol.js';
+import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
+import type { TestServer } from '../test/node/helpers/server.js';
+import { agentStatus, newSession, offer, type Harness } from '../test/e2e/helpers/harness.js';
+import { metricsSession } from './browser-tools.js';
+import { round } from './stats.js';
+
+export interface ViewersWindow {
+  agents: number;
+  uploadBytesPerSec: number;
+  mainThreadMsPerSec: number;
+}
+
+export interface ViewersResult {
+  pageNodes: number;
+  seconds: number;
+  windows: ViewersWindow[];
+  /** (4 agents - 1 agent) / 3: what each viewer beyond the lead adds. */
+  perViewer: { uploadBytesPerSec: number; mainThreadMsPerSec: number };
+}
+
+/** Keeps every peer connection the page makes, to read their data channels' bytes. */
+const KEEP_PEER_CONNECTIONS = `
+  (() => {
+    const PC = window.RTCPeerConnection;
+    window.__pcs = [];
+    window.RTCPeerConnection = function (...args) { const pc = new PC(...args); window.__pcs.push(pc); return pc; };
+    window.RTCPeerConnection.prototype = PC.prototype;
+    Object.setPrototypeOf(window.RTCPeerConnection, PC);
+  })();
+`;
+
+async function bytesSent(customer: Page): Promise<number> {
+  return customer.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    let total = 0;
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      stats.forEach((report: { type: string; bytesSent?: number }) => {
+        if (report.type === 'data-channel') total += report.bytesSent ?? 0;
+      });
+    }
+    return total;
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Every 100 ms a few changes of the kinds a busy page makes. */
+async function startActivity(customer: Page): Promise<void> {
+  await customer.evaluate(() => {
+    const w = window as unknown as { __stop: () => void; __last: string };
+    const texts = Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.childElementCount === 0 && (el.textContent ?? '').trim() !== '')
+      .slice(0, 200);
+    const rows = document.createElement('section');
+    const input = Object.assign(document.createElement('input'), { id: 'viewers-input' });
+    input.setAttribute('aria-label', 'Notes');
+    document.body.prepend(input, rows);
+    let tick = 0;
+    const timer = setInterval(() => {
+      tick += 1;
+      const el = texts[tick % texts.length];
+      w.__last = `edit ${tick.toString(36)} x`;
+      if (el) el.textContent = w.__last;
+      if (tick % 5 === 0) {
+        const row = document.createElement('div');
+        for (let i = 0; i < 5; i++) row.append(Object.assign(document.createElement('span'), { textContent: `c${i}` }));
+        rows.append(row);
+        if (rows.childElementCount > 100) rows.firstElementChild?.remove();
+      }
+      if (tick % 2 === 0) {
+        input.value = input.value.length > 40 ? '' : input.value + 'abcdefghij'[tick % 10];
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      if (tick % 3 === 0) window.scrollBy(0, tick % 6 === 0 ? 200 : -150);
+    }, 100);
+    w.__stop = () => clearInterval(timer);
+  });
+}
+
+/** The console shows the customer's latest edit: this viewer's stream is live and caught up. */
+async function caughtUp(customer: Page, console: Page): Promise<void> {
+  await until('a viewer to catch up', async () => {
+    const last = await customer.evaluate(() => (window as unknown as { __last: string }).__last);
+    return console.evaluate(
+      (text) =>
+        (
+          document.querySelector('cobrowse-agent-view')?.mirror?.iframe.contentDocument?.body.textContent ?? ''
+        ).includes(text.slice(0, -2)),
+      last,
+    );
+  });
+}
+
+async function measure(customer: Page, agents: number, seconds: number): Promise<ViewersWindow> {
+  const metrics = await metricsSession(customer);
+  const bytesBefore = await bytesSent(customer);
+  const taskBefore = await metrics.taskSeconds();
+  await customer.waitForTimeout(seconds * 1000);
+  const taskAfter = await metrics.taskSeconds();
+  const bytesAfter = await bytesSent(customer);
+  await metrics.detach();
+  return {
+    agents,
+    uploadBytesPerSec: round((bytesAfter - bytesBefore) / seconds, 0),
+    mainThreadMsPerSec: round(((taskAfter - taskBefore) * 1000) / seconds, 1),
+  };
+}
+
+export async function runViewersScenario(
+  server: TestServer,
+  customerBrowser: LaunchedChromium,
+  agentBrowser: LaunchedChromium,
+  siteUrl: string,
+  options: { pageNodes: number; seconds: number },
+  log: (line: string) => void,
+): Promise<ViewersResult> {
+  const harness = { server, customerBrowser, agentBrowser } as Harness;
+  const session = await newSession(harness, { agentName: 'Bench' });
+  const customer = await customerBrowser.newPage();
+  await customer.addInitScript(KEEP_PEER_CONNECTIONS);
+  await customer.goto(`${siteUrl}/customer?page=gen-${options.pageNodes}`, { waitUntil: 'load', timeout: 600_000 });
+  await offer(customer, session.inviteCode);
+  const lead = await agentBrowser.newPage();
+  await lead.goto(session.agentLink);
+  await customer.getByRole('button', { name: 'Allow sharing' }).click();
+  await until('the lead to be live', async () => (await agentStatus(lead)) === 'Live');
+  await startActivity(customer);
+  await caughtUp(customer, lead);
+  const windows: ViewersWindow[] = [await measure(customer, 1, options.seconds)];
+  log(
+    `  viewers: 1 agent: ${windows[0]?.uploadBytesPerSec} B/s up, ${windows[0]?.mainThreadMsPerSec} ms/s main thread`,
+  );
+  const consoles: Page[] = [];
+  for (let i = 1; i < MAX_AGENTS; i += 1) {
+    const res = await fetch(`${server.baseUrl}/api/sessions/${session.sessionId}/viewers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Viewer ${i}`, kind: i === 1 ? 'supervisor' : 'agent' }),
+    });
+    const { link } = (await res.json()) as { link: string };
+    const page = await agentBrowser.newPage();
+    await page.goto(link);
+    consoles.push(page);
+  }
+  for (const page of consoles) await caughtUp(customer, page);
+  windows.push(await measure(customer, MAX_AGENTS, options.seconds));
+  const [one, all] = [windows[0]!, windows[1]!];
+  log(`  viewers: ${MAX_AGENTS} agents: ${all.uploadBytesPerSec} B/s up, ${all.mainThreadMsPerSec} ms/s main thread`);
+  await customer.evaluate(() => (window as unknown as { __stop: () => void }).__stop());
+  await Promise.all([customer, lead, ...consoles].map((page) => page.close()));
+  const extra = MAX_AGENTS - 1;
+  return {
+    pageNodes: options.pageNodes,
+    seconds: options.seconds,
+    windows,
+    perViewer: {
+      uploadBytesPerSec: round((all.uploadBytesPerSec - one.uploadBytesPerSec) / extra, 0),
+      mainThreadMsPerSec: round((all.mainThreadMsPerSec - one.mainThreadMsPerSec) / extra, 1),
+    },
+  };
+}
+
+export function viewersTable(r: ViewersResult): string {
+  const rows = r.windows.map(
+    (w) => `| ${w.agents} | ${w.uploadBytesPerSec.toLocaleString('en')} B/s | ${w.mainThreadMsPerSec} ms/s |`,
+  );
+  return [
+    `Customer cost of viewers (${r.pageNodes.toLocaleString('en')}-node page, scripted activity, ${r.seconds} s windows)`,
+    '',
+    '| Agents watching | Customer upload | Customer main thread |',
+    '| --- | --- | --- |',
+    ...rows,
+    `| each viewer adds | ${r.perViewer.uploadBytesPerSec.toLocaleString('en')} B/s | ${r.perViewer.mainThreadMsPerSec} ms/s |`,
+    '',
+  ].join('\n');
+}
+
+/** bench/results/viewers.json and viewers.md. */
+export function writeViewersResults(root: string, result: ViewersResult, date: string): void {
+  const dir = join(root, 'bench', 'results');
+  writeFileSync(join(dir, 'viewers.json'), `${JSON.stringify({ date, ...result }, null, 2)}\n`);
+  writeFileSync(join(dir, 'viewers.md'), `# Viewers (${date})\n\n${viewersTable(result)}`);
+}

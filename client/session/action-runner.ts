@@ -1,0 +1,68 @@
+/**
+ * The lead's remote actions over one connection: each numbered action is
+ * applied at most once and in order (numbers count per channel), answered
+ * with action-ack or action-refused on the channel it came from, and audited
+ * once per field typed in, not per keystroke.
+ */
+import type { CobrowseChannel } from '../../shared/channel.js';
+import type { ChannelMessage, PeerEvent } from '../../shared/protocol.js';
+import type { MaskConfig } from '../capture/mask-dom.js';
+import type { SessionHost } from '../session-api.js';
+import { applyRemoteAction } from './remote-actions.js';
+import type { RemoteInput } from './remote-input.js';
+import type { PeerLink } from './viewer-links.js';
+
+export interface ActionRunnerDeps {
+  window: Window & typeof globalThis;
+  maskConfig: MaskConfig;
+  host: SessionHost;
+  remoteInput: RemoteInput;
+  audit(event: PeerEvent): void;
+}
+
+export class ActionRunner {
+  readonly #deps: ActionRunnerDeps;
+  /** The last numbered action applied per channel. */
+  readonly #lastN = new WeakMap<CobrowseChannel, number>();
+  /** The field of the last audited edit. */
+  #auditedEdit: number | null = null;
+
+  constructor(deps: ActionRunnerDeps) {
+    this.#deps = deps;
+  }
+
+  run(message: Extract<ChannelMessage, { t: 'action' }>, link: PeerLink, controlGranted: boolean): void {
+    const { n, action } = message;
+    const channel = link.channel;
+    if (n !== undefined && channel) {
+      // Applied at most once and in order: a repeated or older number is not applied again.
+      if (n <= (this.#lastN.get(channel) ?? 0)) return;
+      this.#lastN.set(channel, n);
+    }
+    const capture = link.capture;
+    const { host } = this.#deps;
+    const outcome = applyRemoteAction(action, controlGranted, {
+      window: this.#deps.window,
+      nodeById: (id) => capture?.nodeOf(id),
+      maskConfig: this.#deps.maskConfig,
+      isOwnUi: (node) => host.uiRoot.contains(node),
+      remoteInput: this.#deps.remoteInput,
+      navigationOrigins: host.navigationOrigins,
+    });
+    if (!outcome.ok) {
+      channel?.send({
+        t: 'action-refused',
+        kind: action.kind,
+        reason: outcome.reason,
+        ...(n !== undefined ? { n } : {}),
+      });
+      return;
+    }
+    // The ack goes after the frames that show the action's effect (the agent's copy waits for both).
+    capture?.flushNow();
+    if (n !== undefined) channel?.send({ t: 'action-ack', n });
+    if (action.kind !== 'edit' || this.#auditedEdit !== action.id)
+      this.#deps.audit({ kind: 'remote-action', action: action.kind, target: outcome.target });
+    this.#auditedEdit = action.kind === 'edit' ? action.id : null;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * One capture run feeding one data channel: the agent seat's and each
+ * viewer's connection get their own (own node ids, own deflate stream, own
+ * snapshot), so a viewer who joins never disturbs what the others receive.
+ */
+import type { CobrowseChannel } from '../../shared/channel.js';
+import { markStage } from '../../shared/stage-marks.js';
+import { assetOptionsFrom } from '../capture/assets.js';
+import { canvasOptionsFrom } from '../capture/canvas.js';
+import { CaptureEngine } from '../capture/capture-engine.js';
+import { frameOptionsFrom } from '../capture/frame-bridge.js';
+import type { MaskConfig } from '../capture/mask-dom.js';
+import { pristine } from '../pristine.js';
+import type { SessionHost } from '../session-api.js';
+
+export interface ChannelCaptureDeps {
+  window: Window & typeof globalThis;
+  mask: MaskConfig;
+  host: SessionHost;
+  /** Record the stage marks of the startup path (the agent seat's connection only). */
+  marks: boolean;
+}
+
+/**
+ * Capture starts once the data channel is open, not while WebRTC connects:
+ * measured on two cores (bench/allow.mjs), snapshot slices during the
+ * handshake delayed ICE by 70-120 ms, more than the overlap saved.
+ */
+export function startChannelCapture(channel: CobrowseChannel, deps: ChannelCaptureDeps): CaptureEngine {
+  const { host, marks } = deps;
+  const capture = new CaptureEngine({
+    window: deps.window,
+    // Under backpressure the engine stops producing diffs and sends a fresh snapshot once drained.
+    send: (message) => {
+      const sent = !channel.congested && channel.send(message);
+      if (marks && sent && message.t === 'snapshot')
+        markStage(message.final ? 'snapshot-last-part' : 'snapshot-first-part');
+      return sent;
+    },
+    mask: deps.mask,
+    canvas: canvasOptionsFrom(host.uiRoot),
+    assets: assetOptionsFrom(host.uiRoot),
+    frames: frameOptionsFrom(host.uiRoot),
+    backlogBytes: () => channel.backlogBytes,
+    isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
+    onFailure: (reason) => {
+      const message = `The customer's page could not be shared: ${reason}`;
+      if (channel.open) channel.send({ t: 'error', code: 'INTERNAL', message });
+      host.onCaptureFailed?.(reason);
+    },
+  });
+  channel.on('drain', () => capture.drained());
+  if (marks) markStage('snapshot-start');
+  void capture.start();
+  return capture;
+}
