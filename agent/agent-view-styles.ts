@@ -375,6 +375,20 @@ export const agentViewStyles = css`
     align-items: center;
     gap: 6px;
   }
+  details.invite summary {
+    cursor: pointer;
+    padding: 6px 4px;
+  }
+  details.invite[open] {
+    flex-basis: 100%;
+  }
+  details.invite form {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px;
+    margin-top: 6px;
+  }
   .viewers-panel form,
   .viewers-panel .invited {
     display: flex;

@@ -349,6 +349,7 @@ export class CobrowseAgentView extends LitElement {
               : html`<button type="button" class="danger" ?disabled=${this.#over} @click=${() => this.session?.end()}>End session</button>`
           }
         </div>
+        ${this.viewersPanel.renderInvite(live)}
       </header>
       ${this.#over ? nothing : this.viewersPanel.render(live)}
       ${this._control === 'granted' ? renderNavigation(path, (action) => this.session?.act(action)) : nothing}

@@ -121,9 +121,32 @@ export class ViewersPanel implements ReactiveController {
     </li>`;
   }
 
+  /** The lead's Invite (in the toolbar): a name and a role make a link to hand to the colleague. */
+  renderInvite(live: boolean): TemplateResult | typeof nothing {
+    if (!this.#session || !this.leads || !live) return nothing;
+    const full = this.viewers.length + 1 >= this.limit;
+    return html`<details class="invite">
+      <summary>Invite a viewer</summary>
+      <form @submit=${(e: SubmitEvent) => this.#onInvite(e)} aria-label="Invite a viewer">
+        <label>Name <input name="viewer-name" autocomplete="off" maxlength="128" required /></label>
+        <label>Role
+          <select name="viewer-kind">
+            <option value="agent">Agent</option>
+            <option value="supervisor">Supervisor</option>
+          </select>
+        </label>
+        <button type="submit" ?disabled=${full}>Invite</button>
+        ${full ? html`<span class="hint">${this.limit} agents at most: the session is full.</span>` : nothing}
+      </form>
+    </details>`;
+  }
+
+  /** Who watches and what each may do: shown once someone besides the agent is (or was) involved. */
   render(live: boolean): TemplateResult | typeof nothing {
     const session = this.#session;
-    if (!session || (this.viewers.length === 0 && !this.isViewer && !live)) return nothing;
+    const involved =
+      this.viewers.length > 0 || this.isViewer || this.invited !== null || this.whispers.length > 0 || this.note !== '';
+    if (!session || !involved) return nothing;
     const leads = this.leads;
     const supervisor = session.viewer?.kind === 'supervisor';
     const count = this.viewers.length + 1;
@@ -138,21 +161,6 @@ export class ViewersPanel implements ReactiveController {
         ${this.#participant(AGENT_SEAT, `${session.agentName || 'Session agent'} (agent)`, leads)}
         ${this.viewers.map((viewer) => this.#participant(viewer.id, `${viewer.name} (${KIND_LABEL[viewer.kind]})`, leads))}
       </ul>
-      ${
-        leads && live
-          ? html`<form class="invite" @submit=${(e: SubmitEvent) => this.#onInvite(e)} aria-label="Invite a viewer">
-            <label>Name <input name="viewer-name" autocomplete="off" maxlength="128" required /></label>
-            <label>Role
-              <select name="viewer-kind">
-                <option value="agent">Agent</option>
-                <option value="supervisor">Supervisor</option>
-              </select>
-            </label>
-            <button type="submit" ?disabled=${count >= this.limit}>Invite</button>
-            ${count >= this.limit ? html`<span class="hint">${this.limit} agents at most: the session is full.</span>` : nothing}
-          </form>`
-          : nothing
-      }
       ${
         this.invited && leads
           ? html`<div class="invited">

@@ -114,6 +114,7 @@ describe('more than one viewer', () => {
     const sessionId = session.sessionId;
 
     // The lead invites a supervisor with the console's Invite button; the chat system invites a second agent.
+    await agent.getByText('Invite a viewer', { exact: true }).click();
     await agent.getByLabel('Name').fill('Sam');
     await agent.getByLabel('Role').selectOption('supervisor');
     await agent.getByRole('button', { name: 'Invite' }).click();
@@ -135,6 +136,14 @@ describe('more than one viewer', () => {
       'the customer to see both viewers',
     );
 
+    if (process.env['VIEWERS_SCREENSHOTS']) {
+      await customer.setViewportSize({ width: 360, height: 640 });
+      await customer.screenshot({ path: 'test/artifacts/diff/viewers-customer-360.png' });
+      await customer.setViewportSize({ width: 1280, height: 800 });
+      await customer.screenshot({ path: 'test/artifacts/diff/viewers-customer.png' });
+      await agent.screenshot({ path: 'test/artifacts/diff/viewers-lead.png' });
+      await supervisor.screenshot({ path: 'test/artifacts/diff/viewers-supervisor.png' });
+    }
     // Viewers watch read-only: no guidance tools, no control request.
     await expect.poll(() => supervisor.getByRole('button', { name: 'Pointer' }).isDisabled()).toBe(true);
     await expect.poll(() => colleague.getByRole('button', { name: 'Request control' }).isDisabled()).toBe(true);
