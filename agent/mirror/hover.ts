@@ -4,6 +4,12 @@
  * HOVER_ATTRIBUTE, which the rewritten `:hover` rules match
  * (interaction-css.ts). The element is found in the mirror's own layout,
  * which equals the customer's, at the customer's page coordinates.
+ *
+ * A pointer that stays still while the page moves beneath it (content
+ * inserted above, a scroll, an animation's end) hovers something else: the
+ * customer's browser updates `:hover` after such a layout change without
+ * any pointer event, so the mirror looks again at the same point once the
+ * frames that moved the page are applied (at most once per animation frame).
  */
 import { ACTIVE_ATTRIBUTE, HOVER_ATTRIBUTE } from './interaction-css.js';
 
@@ -12,9 +18,13 @@ const MAX_DEPTH = 32;
 export class HoverChain {
   #marked: Element[] = [];
   #pressed: Element[] = [];
+  /** Where the pointer rests (client point of the mirror's top document), to look again after layout changes. */
+  #resting: { doc: Document; x: number; y: number; down: boolean } | null = null;
+  #lookAgain: { view: Window; handle: number } | null = null;
 
   /** Marks the chain under client point (x, y) of `doc` (the mirror's top document); `down`: pressed (`:active`). */
   moveTo(doc: Document, x: number, y: number, down = false): void {
+    this.#resting = { doc, x, y, down };
     const chain = hoverChainAt(doc, x, y);
     this.#marked = mark(this.#marked, chain, HOVER_ATTRIBUTE);
     // :active stays on what was pressed while the button is held, as in a browser.
@@ -25,8 +35,27 @@ export class HoverChain {
     );
   }
 
+  /** The page moved under a resting pointer: find what is under it again, in the next animation frame. */
+  layoutChanged(view: Window | null): void {
+    if (this.#resting === null || this.#lookAgain !== null || view === null) return;
+    const handle = view.requestAnimationFrame(() => {
+      this.#lookAgain = null;
+      const resting = this.#resting;
+      if (resting === null || resting.doc.defaultView === null) return;
+      try {
+        this.moveTo(resting.doc, resting.x, resting.y, resting.down);
+      } catch {
+        this.clear();
+      }
+    });
+    this.#lookAgain = { view, handle };
+  }
+
   /** The pointer left the page. */
   clear(): void {
+    this.#resting = null;
+    if (this.#lookAgain !== null) this.#lookAgain.view.cancelAnimationFrame(this.#lookAgain.handle);
+    this.#lookAgain = null;
     this.#marked = mark(this.#marked, [], HOVER_ATTRIBUTE);
     this.#pressed = mark(this.#pressed, [], ACTIVE_ATTRIBUTE);
   }

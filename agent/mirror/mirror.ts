@@ -290,6 +290,7 @@ export class Mirror {
     this.#resizeObserver?.disconnect();
     this.#resizeObserver = null;
     this.#canvas.reset();
+    this.#hover.clear();
     this.#assets.destroy();
     this.#nodes.clear();
     this.#scroll.clear();
@@ -322,6 +323,8 @@ export class Mirror {
   }
 
   #applyFrame(frame: StateOrMutationFrame): void {
+    if (frame.t === 'mutations' || frame.t === 'scroll' || frame.t === 'viewport' || frame.t === 'top')
+      this.#hover.layoutChanged(this.iframe.ownerDocument.defaultView);
     switch (frame.t) {
       case 'mutations':
         this.#tree.applyMutations(frame);
