@@ -193,8 +193,11 @@ export class AssetSender {
       const lower = name.toLowerCase();
       if (lower === 'style') this.#css(value, null);
       else if (!isSentUrlAttribute(localName, lower)) continue;
-      else if (localName === 'link' && !isAssetLink(el)) continue;
-      else if (lower === 'srcset' || lower === 'imagesrcset') {
+      else if (localName === 'link' && !isAssetLink(el)) {
+        // A stylesheet is not an asset: its rules travel with its <link> when the customer can read them
+        // (cors-sheets.ts); say so, so that under 'fallback' the agent may load the rest itself.
+        if (/(^|\s)stylesheet(\s|$)/i.test(getAttr(el, 'rel') ?? '') && lower === 'href') this.#notSent(value);
+      } else if (lower === 'srcset' || lower === 'imagesrcset') {
         for (const candidate of srcsetCandidates(value)) this.#url(candidate.url);
       } else this.#url(value);
     }
@@ -255,6 +258,14 @@ export class AssetSender {
     }
     this.#fetchQueue.push(key);
     this.#startFetches();
+  }
+
+  /** A URL the mirror asks about that the customer never sends as an asset (a stylesheet's). */
+  #notSent(raw: string): void {
+    const key = assetKey(raw.trim());
+    if (key === '' || key.length > MAX_URL_LENGTH || this.#seen.has(key) || !/^https?:/i.test(key)) return;
+    this.#seen.add(key);
+    this.#unavailable(key, this.#policy === 'fallback' && !key.includes(MASK_CHARACTER));
   }
 
   #startFetches(): void {

@@ -102,7 +102,11 @@ export class CaptureEngine {
       (error) => this.#errors.caught(error),
     );
     this.#patches = new PrototypePatches((error) => this.#errors.caught(error));
-    this.#sheets = new SheetReader(this.#win);
+    this.#sheets = new SheetReader(this.#win, {
+      fetched: (sheet) => this.#whileCapturing(() => this.#run.collector.sheetChanged(sheet)),
+      enabled: () => this.#bytes.assets.policy !== 'direct',
+      caught: (error) => this.#errors.caught(error),
+    });
     this.#events = new EventCapture({
       topWindow: this.#win,
       topDocument: this.#doc,

@@ -7,6 +7,7 @@ import type { PrototypePatches } from './patches.js';
 import { maskCss } from '../../shared/sensitive-numbers.js';
 import { absoluteCssUrls } from './urls.js';
 import { localNameOf, nodeTypeOf } from './dom-read.js';
+import { CorsSheets, fetchedSheetRules, type CorsSheetHooks } from './cors-sheets.js';
 
 const MAX_RULE_CHARS = 1_000_000;
 
@@ -21,7 +22,8 @@ export function readRules(sheet: CSSStyleSheet, fallbackBase: string): string[] 
   try {
     rules = sheet.cssRules;
   } catch {
-    return null;
+    // Cross-origin without CORS: the rules fetched again in CORS mode, if that worked (cors-sheets.ts).
+    return fetchedSheetRules.get(sheet) ?? null;
   }
   const base = sheet.href ?? fallbackBase;
   const texts: string[] = [];
@@ -55,10 +57,19 @@ function parseRuleTexts(
 export class SheetReader {
   readonly #replaceSync: ((this: CSSStyleSheet, text: string) => void) | undefined;
 
-  constructor(win: Window & typeof globalThis) {
+  readonly #cors: CorsSheets | null;
+
+  /** `cors`: fetch the rules of other sites' sheets the page cannot read (cors-sheets.ts). */
+  constructor(win: Window & typeof globalThis, cors?: CorsSheetHooks) {
     const replaceSync: unknown = win.CSSStyleSheet?.prototype?.replaceSync;
     this.#replaceSync =
       typeof replaceSync === 'function' ? (replaceSync as (this: CSSStyleSheet, text: string) => void) : undefined;
+    this.#cors =
+      cors === undefined
+        ? null
+        : new CorsSheets(cors, (css, view) =>
+            this.#replaceSync === undefined ? null : parseRuleTexts(css, view, this.#replaceSync),
+          );
   }
 
   /** `css` for a <style>: its CSSOM rules when they differ from what its text parses to (insertRule, deleteRule...). */
@@ -87,7 +98,9 @@ export class SheetReader {
     // An alternate stylesheet with a title is off until chosen, yet reports disabled = false (Chromium);
     // the mirror's stand-in has no rel to tell, so it gets no rules.
     if (/(^|\s)alternate(\s|$)/i.test(link.rel) && link.title !== '') return [];
-    return readRules(sheet, link.ownerDocument.baseURI) ?? undefined;
+    const rules = readRules(sheet, link.ownerDocument.baseURI);
+    if (rules === null) this.#cors?.request(link, sheet);
+    return rules ?? undefined;
   }
 
   /** `css` for any sheet owner element (style or link), undefined for other elements. */

@@ -9,6 +9,12 @@ const SECRET = 'ACCOUNT-SECRET-4711';
 /** A woff2 file's magic followed by filler: what the sender recognises as a font. */
 const WOFF2 = Buffer.concat([Buffer.from('wOF2'), Buffer.alloc(60, 7)]);
 
+/** A CDN stylesheet: a border to compare, a relative URL to make absolute, a card number in a string to mask. */
+function CDN_CSS(name) {
+  return `.cdn-${name} { border: 7px solid rgb(1, 2, 3); background-image: url(../test/browser/pages/assets/tile.png); }
+.cdn-${name}::after { content: "4111 1111 1111 1111"; }`;
+}
+
 const FIXED = {
   'statement.pdf': ['application/pdf', `%PDF-1.4 ${SECRET} statement`],
   'summary.html': ['text/html', `<!doctype html><p>${SECRET} balance</p>`],
@@ -18,7 +24,12 @@ const FIXED = {
   'untyped.bin': ['', `${SECRET} no type`],
   'font.bin': ['application/octet-stream', WOFF2],
   'page-as-image.png': ['text/html', `<p>${SECRET}</p>`],
+  // A CDN's stylesheet, with and without CORS (served the same on both test origins).
+  'cdn-cors.css': ['text/css', CDN_CSS('cors')],
+  'cdn-plain.css': ['text/css', CDN_CSS('plain')],
 };
+/** Stylesheets that allow any origin to read them, as most CDNs do. */
+const CORS_ALLOWED = new Set(['cdn-cors.css']);
 
 /** Koa middleware serving the fixtures under ASSET_FIXTURE_PREFIX. */
 export function assetFixtures() {
@@ -49,6 +60,7 @@ export function assetFixtures() {
     if (fixed === undefined) return next();
     const [type, body] = fixed;
     context.status = 200;
+    if (CORS_ALLOWED.has(name)) context.set('access-control-allow-origin', '*');
     context.body = Buffer.isBuffer(body) ? body : Buffer.from(body);
     if (type === '') context.remove('content-type');
     else context.type = type;
