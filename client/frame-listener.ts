@@ -13,6 +13,9 @@ import { FRAME_BRIDGE_TAG, FRAME_BRIDGE_VERSION } from '../shared/frame-handshak
 import type { FrameHelloData, StartFrame, StartedFrame } from './session-api.js';
 import { pristine } from './pristine.js';
 
+/** Captures of this frame at once at most (one per viewer of the parent's session). */
+const MAX_CAPTURES = 8;
+
 /** Listens for the parent page's capture; returns a function that stops listening (and any capture). */
 export function listenForParentCapture(
   element: HTMLElement,
@@ -22,8 +25,9 @@ export function listenForParentCapture(
   const win = window;
   const parent = win.parent;
   if (parent === win || origins.length === 0) return () => undefined;
-  let started: StartedFrame | null = null;
-  let attempt = 0;
+  // One capture per hello: the parent runs one capture per viewer, each with its own port; each ends with its frame-stop.
+  const started = new Set<StartedFrame>();
+  let stopped = false;
   const ready = { cobrowse: FRAME_BRIDGE_TAG, v: FRAME_BRIDGE_VERSION, kind: 'frame-ready' };
   const announce = (origin: string): void => parent.postMessage(ready, origin);
   const onMessage = (event: MessageEvent): void => {
@@ -43,14 +47,12 @@ export function listenForParentCapture(
     const assets = data.assets;
     const hello: FrameHelloData =
       assets === 'channel' || assets === 'fallback' || assets === 'direct' ? { assets } : {};
-    // A new hello (the parent's capture started again) replaces the capture it started before.
-    started?.stop();
-    started = null;
-    const mine = ++attempt;
+    if (started.size >= MAX_CAPTURES) return port.close();
     load().then(
       (start) => {
-        if (mine !== attempt) return port.close();
-        started = start({ window: win, port, hello, element, pristine });
+        if (stopped) return port.close();
+        const capture = start({ window: win, port, hello, element, pristine, onStop: () => started.delete(capture) });
+        started.add(capture);
       },
       () => port.close(),
     );
@@ -58,9 +60,9 @@ export function listenForParentCapture(
   pristine.addEventListener.call(win, 'message', onMessage as EventListener);
   for (const origin of origins) announce(origin);
   return () => {
-    attempt++;
+    stopped = true;
     pristine.removeEventListener.call(win, 'message', onMessage as EventListener);
-    started?.stop();
-    started = null;
+    for (const capture of started) capture.stop();
+    started.clear();
   };
 }

@@ -126,4 +126,6 @@ export type StartFrame = (options: {
   hello: FrameHelloData;
   element: HTMLElement;
   pristine?: Pristine;
+  /** The parent's frame-stop ended this capture. */
+  onStop?: () => void;
 }) => StartedFrame;

@@ -23,6 +23,8 @@ export interface FrameCaptureOptions {
   hello: FrameHelloData;
   /** This frame's `<cobrowse-session>`: its attributes are this frame's rules, and it is never captured. */
   element: HTMLElement;
+  /** The capture ended (the page's frame-stop, or stop()). */
+  onStop?: () => void;
 }
 
 export interface FrameCaptureHandle {
@@ -77,6 +79,7 @@ export function startFrameCapture(options: FrameCaptureOptions): FrameCaptureHan
     pristine.removeEventListener.call(win, 'pagehide', onPageHide);
     port.onmessage = null;
     port.close();
+    options.onStop?.();
   };
   port.onmessage = (event: MessageEvent) => {
     const control = frameControl.safeParse(event.data);

@@ -232,6 +232,34 @@ describe('cross-origin iframes through the postMessage bridge', function () {
     expect(traffic.ports.length).to.equal(portMessages);
   });
 
+  it('each capture of the page (one per viewer) gets the widget; ending one leaves the other', async () => {
+    traffic = new Traffic();
+    const t = traffic;
+    const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>`);
+    await until(() => t.window.filter(answer('loaded')).length === 1, 'the widget loaded');
+    const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
+    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    const second = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    try {
+      await Promise.all([pipeline.start(), second.start()]);
+      const p = pipeline;
+      for (const viewer of [p, second])
+        await until(
+          () => mirroredFrame(viewer, 'widget')?.getElementById('title') != null,
+          'the widget in each mirror',
+        );
+      second.engine.stop();
+      await command(customer, t, widget, 'text', 'one viewer left');
+      await until(
+        () => mirroredFrame(p, 'widget')?.getElementById('status')?.textContent === 'one viewer left',
+        'the remaining viewer follows the widget',
+      );
+      expect(mirroredFrame(second, 'widget')?.getElementById('status')?.textContent).to.equal('Enter your card');
+    } finally {
+      second.dispose();
+    }
+  });
+
   it('a partner on the listed origin can change only its own document in the mirror', async () => {
     traffic = new Traffic();
     const customer = await page(`<p id="mine">the page's own text</p><iframe id="partner" src="${PARTNER}"></iframe>`);

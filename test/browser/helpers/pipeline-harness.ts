@@ -105,6 +105,12 @@ export interface PipelineOptions {
 /** The element that holds the mirror's iframe (for Playwright locators). */
 export const MIRROR_CONTAINER_ID = 'mirror-container';
 
+/** A node of a mirror's container in this test page (our own UI when the customer's page is this page). */
+function isMirrorContainerNode(node: Node): boolean {
+  const element = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+  return element?.closest(`#${MIRROR_CONTAINER_ID}`) != null;
+}
+
 /** Customer page → CaptureEngine → codec and chunks → Mirror, all in this page. */
 export class Pipeline {
   readonly customer: CustomerPage;
@@ -145,8 +151,8 @@ export class Pipeline {
       ...(options.canvas ? { canvas: options.canvas } : {}),
       ...(options.assets ? { assets: options.assets } : {}),
       ...(options.frames ? { frames: options.frames } : {}),
-      // A customer page that is the test page itself: the mirror beside it is not part of it.
-      ...(customer.win === window ? { isOwnUi: (node: Node) => this.container.contains(node) } : {}),
+      // A customer page that is the test page itself: the mirrors beside it are not part of it.
+      ...(customer.win === window ? { isOwnUi: isMirrorContainerNode } : {}),
     });
   }
 
