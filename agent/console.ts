@@ -3,13 +3,15 @@
  * `#token=…` a session (a link from the chat, or a ticket from the agent's
  * list); `#identity=…` an identity the chat system minted, dropped from the
  * address and, once the person confirmed "Sign in as …?", exchanged for the
- * console's cookie; `#signin-error=…` why
- * single sign-on failed. Otherwise the workspace: sign-in, join, the list.
+ * console's cookie; `#signin-error=<code>` why single sign-on failed (a
+ * known code shows our own message, anything else a generic one: the
+ * fragment of a link is anyone's to write). Otherwise the workspace: sign-in, join, the list.
  */
 import './cobrowse-agent-view.js';
 import './workspace/cobrowse-agent-workspace.js';
 import { confirmSignIn } from './identity-confirm.js';
 import { workspaceApi } from './workspace/workspace-api.js';
+import { signInErrorMessage } from '../shared/sign-in-errors.js';
 
 function fragment(): URLSearchParams {
   return new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -57,7 +59,7 @@ async function route(): Promise<void> {
     showView(token);
     return;
   }
-  let signInError = params.get('signin-error') ?? '';
+  let signInError = signInErrorMessage(params.get('signin-error'));
   const identity = params.get('identity');
   if (identity) {
     // Out of the address bar (and history) before anything else happens.

@@ -33,6 +33,7 @@ import type { ServerConfig } from './config.js';
 import { parseOrReply, sendError } from './http-errors.js';
 import { createOidcLogin } from './oidc.js';
 import type { SessionLifecycle } from './sessions.js';
+import type { SignInErrorCode } from '../shared/sign-in-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -248,16 +249,20 @@ export function registerAgentAuth(app: FastifyInstance, deps: AgentRouteDeps): v
   });
 
   app.get('/auth/callback', async (request, reply) => {
-    const failed = (message: string): FastifyReply =>
+    // A code only: the console maps it to our own words (shared/sign-in-errors.ts), so no text rides in the link.
+    const failed = (code: SignInErrorCode): FastifyReply =>
       reply
         .header('set-cookie', cookieHeader(OIDC_COOKIE, '', { maxAgeSeconds: 0, secure: secure(), path: '/auth/' }))
-        .redirect(`/agent/#signin-error=${encodeURIComponent(message)}`);
+        .redirect(`/agent/#signin-error=${code}`);
     const query = callbackQuery.safeParse(request.query ?? {});
-    if (!oidc) return failed('Single sign-on is not configured on this server.');
-    if (!query.success) return failed('The identity provider sent an answer this server cannot read.');
-    if (query.data.error) return failed(`The identity provider refused the sign-in (${query.data.error}).`);
+    if (!oidc) return failed('not-configured');
+    if (!query.success) return failed('unreadable');
+    if (query.data.error) {
+      request.log.info({ providerError: query.data.error }, 'the identity provider refused the sign-in');
+      return failed('refused');
+    }
     const login = checkLoginState(secret, readCookie(request.headers.cookie, OIDC_COOKIE) ?? '', now());
-    if (!login) return failed('The sign-in took too long or was started elsewhere. Sign in again.');
+    if (!login) return failed('expired');
     const callbackUrl = new URL(redirectUri());
     callbackUrl.search = new URL(request.url, 'http://callback.invalid').search;
     let who: { id: string; name: string };
@@ -265,12 +270,11 @@ export function registerAgentAuth(app: FastifyInstance, deps: AgentRouteDeps): v
       who = await oidc.finish(callbackUrl, login);
     } catch (err) {
       request.log.warn({ err }, 'OpenID Connect sign-in failed');
-      return failed('The sign-in could not be completed. Sign in again.');
+      return failed('failed');
     }
     const agent = agentId.safeParse(who.id);
     const name = agentName.safeParse(who.name);
-    if (!agent.success || !name.success)
-      return failed('The identity provider gave an agent id this server cannot use.');
+    if (!agent.success || !name.success) return failed('bad-identity');
     signIn(reply, { id: agent.data, name: name.data, via: 'oidc' });
     reply.header('set-cookie', cookieHeader(OIDC_COOKIE, '', { maxAgeSeconds: 0, secure: secure(), path: '/auth/' }));
     request.log.info({ agentId: agent.data }, 'agent signed in (OpenID Connect)');

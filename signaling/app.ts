@@ -13,6 +13,7 @@ import fastifyPlugin from 'fastify-plugin';
 import type { ServerConfig, TrustProxy } from './config.js';
 import { SignalingHub } from './hub.js';
 import { registerDemo } from './demo.js';
+import { registerConsolePage } from './agent-console-page.js';
 import { createMetrics } from './metrics.js';
 import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
@@ -222,6 +223,14 @@ async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOpt
 
   const staticDir = options.staticDir ?? join(projectRoot, 'dist', 'browser');
   if (existsSync(staticDir)) {
+    if (existsSync(join(staticDir, 'agent', 'index.html')))
+      registerConsolePage(app, staticDir, {
+        allowAgentFetches: config.agentAssetFetches,
+        headers: {
+          'content-security-policy': agentConsoleCsp(config.agentFrameAncestors),
+          'referrer-policy': 'no-referrer',
+        },
+      });
     await app.register(fastifyStatic, {
       root: staticDir,
       prefix: '/',

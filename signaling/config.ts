@@ -54,6 +54,8 @@ export const envSchema = z.object({
       }
       return trust;
     }),
+  /** Whether a customer's assets="fallback"/"direct" may make the agent's browser fetch from the customer's site. */
+  AGENT_ASSET_FETCHES: z.enum(['allow', 'deny'], { message: 'use allow or deny' }).default('deny'),
   /** Unset: the demo runs only when the server is bound to loopback. */
   DEMO: z
     .enum(['true', 'false'])
@@ -147,6 +149,8 @@ export interface ServerConfig {
   demoExplicit: boolean;
   /** Origins allowed to frame the agent console, besides its own. */
   agentFrameAncestors: string[];
+  /** AGENT_ASSET_FETCHES=allow: the console honours a customer's assets="fallback"/"direct" (agent-console-page.ts). */
+  agentAssetFetches: boolean;
   /** The audit chain's HMAC key (kept outside the database). */
   auditKey: string;
   /** PostgreSQL connection string, or null for the embedded SQLite store. */
@@ -221,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demo: e.DEMO ?? LOOPBACK_HOSTS.has(e.HOST),
     demoExplicit: e.DEMO === true,
     agentFrameAncestors: e.AGENT_FRAME_ANCESTORS,
+    agentAssetFetches: e.AGENT_ASSET_FETCHES === 'allow',
     auditKey: e.AUDIT_KEY ?? loadOrCreateSecret(dataDir, 'audit-key', 48),
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,

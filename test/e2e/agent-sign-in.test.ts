@@ -145,4 +145,25 @@ describe('agent sign-in through OpenID Connect', () => {
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/Single sign-on is not configured/);
     expect(new URL(page.url()).hash).toBe('');
   });
+
+  it('shows only its own words for a sign-in error in the address, never text someone put in a link', async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    const spoof = 'Your account is locked. Call +1 555 0100 and read out your password.';
+    await page.goto(`${server.baseUrl}/agent/#signin-error=${encodeURIComponent(spoof)}`);
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toBe('The sign-in did not work. Sign in again.');
+    expect(await page.locator('body').innerText()).not.toContain('locked');
+    expect(new URL(page.url()).hash).toBe('');
+    // Control: a code the server sends shows its message.
+    await page.goto(`${server.baseUrl}/auth/callback?error=access_denied`);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/Single sign-on is not configured/);
+    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${server.baseUrl}/agent/#signin-error=expired`);
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toBe('The sign-in took too long or was started elsewhere. Sign in again.');
+  });
 });
