@@ -5,7 +5,8 @@
  * channel. Oracle: every request the agent's Chromium makes, as Playwright
  * sees them (each is a request at the customer's server: the demo shop is
  * served by the same server under /demo/). A customer's assets="direct" is
- * honoured only when the console allows it (a meta in its page). Control:
+ * honoured only when the console allows it (AGENT_ASSET_FETCHES=allow on
+ * its server, which puts a meta tag into the console's page). Control:
  * with assets="direct" allowed, the same view does fetch from the shop, so
  * the oracle can fail.
  */
@@ -16,24 +17,28 @@ import { startTestServer, type TestServer } from '../node/helpers/server.js';
 import { agentStatus, newSession, offer, type Harness } from './helpers/harness.js';
 
 let server: TestServer;
+/** The same, run by an operator who set AGENT_ASSET_FETCHES=allow. */
+let allowingServer: TestServer;
 let customerBrowser: LaunchedChromium;
 let agentBrowser: LaunchedChromium;
 
 beforeAll(async () => {
   server = await startTestServer({ DEMO: 'true' });
+  allowingServer = await startTestServer({ DEMO: 'true', AGENT_ASSET_FETCHES: 'allow' });
   [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
 });
 afterAll(async () => {
   await Promise.all([customerBrowser?.close(), agentBrowser?.close()]);
   await server?.close();
+  await allowingServer?.close();
 });
 
 /** The shop's paths the agent's browser asked for (anything under /demo/ is the customer's site). */
-function shopRequests(agent: Page): string[] {
+function shopRequests(agent: Page, shop: TestServer): string[] {
   const requests: string[] = [];
   agent.on('request', (request) => {
     const url = new URL(request.url());
-    if (url.origin === new URL(server.baseUrl).origin && url.pathname.startsWith('/demo/')) requests.push(url.pathname);
+    if (url.origin === new URL(shop.baseUrl).origin && url.pathname.startsWith('/demo/')) requests.push(url.pathname);
   });
   return requests;
 }
@@ -51,9 +56,10 @@ async function viewProductPage(
   assets: string | null,
   allowAgentFetches = false,
 ): Promise<{ requests: string[]; width: number; src: string }> {
-  const session = await newSession({ server } as Harness, { agentName: 'Dana' });
+  const host = allowAgentFetches ? allowingServer : server;
+  const session = await newSession({ server: host } as Harness, { agentName: 'Dana' });
   const customer = await customerBrowser.newPage();
-  await customer.goto(`${server.baseUrl}/demo/`);
+  await customer.goto(`${host.baseUrl}/demo/`);
   if (assets !== null)
     await customer.evaluate(
       (value) => document.querySelector('cobrowse-session')?.setAttribute('assets', value),
@@ -62,20 +68,7 @@ async function viewProductPage(
   await offer(customer, session.inviteCode);
   await customer.getByRole('button', { name: 'Allow sharing' }).click();
   const agent = await agentBrowser.newPage();
-  if (allowAgentFetches) {
-    // The console's operator allows customers to make the agent's browser fetch: the meta in its page, added as it parses.
-    await agent.addInitScript(() => {
-      new MutationObserver((_records, observer) => {
-        if (document.head === null) return;
-        observer.disconnect();
-        const meta = document.createElement('meta');
-        meta.name = 'cobrowse-agent-asset-fetches';
-        meta.content = 'allow';
-        document.head.append(meta);
-      }).observe(document, { childList: true, subtree: true });
-    });
-  }
-  const requests = shopRequests(agent);
+  const requests = shopRequests(agent, host);
   await agent.goto(session.agentLink);
   await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
   if (assets === 'direct' && !allowAgentFetches) {
