@@ -42,7 +42,7 @@ const identityClaims = z.strictObject({
   name: agentName,
   via: z.enum(['oidc', 'api']),
   exp: z.number(),
-  /** Identity tokens only: a random id, recorded when exchanged so that each works once. */
+  /** A random id: an identity token's is recorded when exchanged (it works once), a cookie's when signed out (refused after). */
   jti: z
     .string()
     .regex(/^[\w-]{22}$/)
@@ -87,9 +87,8 @@ function identityFrom(secret: string, purpose: 'identity' | 'cookie', text: stri
   const claims = identityClaims.safeParse(verify(secret, purpose, text));
   if (!claims.success) return { ok: false, reason: 'not signed by this server' };
   if (claims.data.exp <= now) return { ok: false, reason: 'expired' };
-  // An identity token without its id cannot be spent once: not one of ours.
-  if (purpose === 'identity' && claims.data.jti === undefined)
-    return { ok: false, reason: 'not signed by this server' };
+  // Without its id a token cannot be spent once, nor a cookie signed out: not one of ours.
+  if (claims.data.jti === undefined) return { ok: false, reason: 'not signed by this server' };
   return {
     ok: true,
     agent: { id: claims.data.sub, name: claims.data.name, via: claims.data.via },
@@ -109,7 +108,8 @@ export function checkIdentityToken(secret: string, token: string, now: number): 
 }
 
 export function mintCookieValue(secret: string, agent: AgentIdentity, expiresAt: number): string {
-  return sign(secret, 'cookie', { sub: agent.id, name: agent.name, via: agent.via, exp: expiresAt });
+  const jti = randomBytes(16).toString('base64url');
+  return sign(secret, 'cookie', { sub: agent.id, name: agent.name, via: agent.via, exp: expiresAt, jti });
 }
 
 export function checkCookieValue(secret: string, value: string, now: number): IdentityCheck {
@@ -179,12 +179,23 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
-/** The signed-in agent from a request's cookies, or null. */
-export function agentFromCookies(secret: string, header: string | undefined, now: number): AgentIdentity | null {
+/** The console cookie of a request, if it is ours and unexpired: the agent, and the id that signing out revokes. */
+export function consoleCookie(
+  secret: string,
+  header: string | undefined,
+  now: number,
+): { agent: AgentIdentity; jti: string; expiresAt: number } | null {
   const value = readCookie(header, AGENT_COOKIE);
   if (!value) return null;
   const checked = checkCookieValue(secret, value, now);
-  return checked.ok ? checked.agent : null;
+  return checked.ok && checked.jti !== undefined
+    ? { agent: checked.agent, jti: checked.jti, expiresAt: checked.expiresAt }
+    : null;
+}
+
+/** The store key under which a signed-out cookie's id is kept until the cookie would have expired. */
+export function signedOutKey(jti: string): string {
+  return `signout:${jti}`;
 }
 
 /** A Set-Cookie header value; Secure whenever the console is served over https. */

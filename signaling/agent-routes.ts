@@ -15,7 +15,8 @@ import {
   JOIN_TICKET_PREFIX,
   ticketBelongsTo,
   AGENT_COOKIE,
-  agentFromCookies,
+  consoleCookie,
+  signedOutKey,
   agentId,
   agentName,
   checkIdentityToken,
@@ -115,11 +116,21 @@ export function fromOwnOrigin(request: FastifyRequest, publicUrl: string): boole
   return origin === new URL(publicUrl).origin || (host !== undefined && origin === `${request.protocol}://${host}`);
 }
 
-/** Every request (and socket upgrade) learns its signed-in agent from the cookie; register before the routes. */
-export function registerAgentIdentity(app: FastifyInstance, secret: string, now: () => number = Date.now): void {
+/**
+ * Every request (and socket upgrade) learns its signed-in agent from the
+ * cookie, unless that cookie was signed out (on any instance: the store
+ * keeps its id until it would have expired); register before the routes.
+ */
+export function registerAgentIdentity(
+  app: FastifyInstance,
+  secret: string,
+  isSpent: (id: string, now: number) => Promise<boolean>,
+  now: () => number = Date.now,
+): void {
   app.decorateRequest('agent', null);
   app.addHook('onRequest', async (request) => {
-    request.agent = agentFromCookies(secret, request.headers.cookie, now());
+    const cookie = consoleCookie(secret, request.headers.cookie, now());
+    request.agent = cookie && !(await isSpent(signedOutKey(cookie.jti), now())) ? cookie.agent : null;
   });
 }
 
@@ -221,7 +232,11 @@ export function registerAgentAuth(app: FastifyInstance, deps: AgentRouteDeps): v
   app.post('/auth/logout', async (request, reply) => {
     if (!fromOwnOrigin(request, config.publicUrl))
       return sendError(reply, 'FORBIDDEN', 'Sign out from the agent console itself.');
+    // Revoked on the server too: a copy of the cookie (another tab, a stolen value) is refused from now on.
+    const cookie = consoleCookie(secret, request.headers.cookie, now());
+    if (cookie) await deps.spendOnce(signedOutKey(cookie.jti), cookie.expiresAt, now());
     reply.header('set-cookie', cookieHeader(AGENT_COOKIE, '', { maxAgeSeconds: 0, secure: secure() }));
+    if (cookie) request.log.info({ agentId: cookie.agent.id }, 'agent signed out');
     return { signedOut: true };
   });
 

@@ -171,7 +171,7 @@ async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOpt
 
   app.decorate('cobrowse', { hub, sessions, store });
   await registerSecurityHeaders(app);
-  registerAgentIdentity(app, config.agentAuth.secret, options.now);
+  registerAgentIdentity(app, config.agentAuth.secret, (id, at) => store.isSpent(id, at), options.now);
   await registerRequestLimits(app, shared.redis);
   const socketOpens = createLimiter(app, {
     name: 'socket-open',

@@ -283,6 +283,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       return inserted.rowCount === 1;
     },
 
+    async isSpent(id, now) {
+      const found = await pool.query('SELECT 1 FROM spent_ids WHERE id = $1 AND expires_at > $2', [id, now]);
+      return (found.rowCount ?? 0) > 0;
+    },
+
     async close() {
       await pool.end();
     },

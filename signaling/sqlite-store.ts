@@ -158,6 +158,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   );
   const forgetSpent = db.prepare('DELETE FROM spent_ids WHERE expires_at <= ?');
   const insertSpent = db.prepare('INSERT OR IGNORE INTO spent_ids (id, expires_at) VALUES (?, ?)');
+  const selectSpent = db.prepare('SELECT 1 FROM spent_ids WHERE id = ? AND expires_at > ?');
   const selectEvents = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = ? ORDER BY seq ASC`);
 
   function getSession(id: string): SessionRecord | undefined {
@@ -281,6 +282,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async spendOnce(id, expiresAt, now) {
       forgetSpent.run(now);
       return insertSpent.run(id, expiresAt).changes === 1;
+    },
+
+    async isSpent(id, now) {
+      return selectSpent.get(id, now) !== undefined;
     },
 
     async close() {

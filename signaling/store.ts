@@ -191,6 +191,8 @@ export interface Store extends SessionStore, AuditStore {
    * instance makes it. Expired ids are forgotten.
    */
   spendOnce(id: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Whether an id was recorded with spendOnce and has not expired (a signed-out console cookie), on any instance. */
+  isSpent(id: string, now: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -94,6 +94,68 @@ describe('agent sign-in', () => {
     expect(out.headers.get('set-cookie')).toMatch(/^cobrowse_agent=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax/);
   });
 
+  it('sign-out revokes the cookie on the server: a copy kept elsewhere is refused afterwards, on every instance', async () => {
+    server = await startTestServer();
+    const s = server;
+    // A second instance on the same store (the SQLite file of the first), as behind a load balancer.
+    const other = await startTestServer({}, { dataDir: s.dataDir, tweak: (config) => (config.apiKey = s.apiKey) });
+    try {
+      const ada = await signInAgent(s, { agentId: 'agent-ada', name: 'Ada' });
+      const other2 = await signInAgent(s, { agentId: 'agent-ada', name: 'Ada' });
+      const mine = await createSession(s, { agentId: 'agent-ada', agentName: 'Ada' });
+      const asAda = (base: string, cookie: string) =>
+        Promise.all([
+          fetch(`${base}/api/me`, { headers: { cookie } }).then(
+            async (r) => ((await r.json()) as { agent: unknown }).agent,
+          ),
+          fetch(`${base}/api/sessions`, { headers: { cookie } }).then((r) => r.status),
+          fetch(`${base}/api/sessions/${mine.sessionId}/join`, { method: 'POST', headers: { cookie } }).then(
+            (r) => r.status,
+          ),
+        ]);
+      // Control: before signing out, the copy works on both instances.
+      for (const base of [s.baseUrl, other.baseUrl])
+        expect(await asAda(base, ada.cookie)).toEqual([{ id: 'agent-ada', name: 'Ada', via: 'api' }, 200, 200]);
+
+      const out = await fetch(`${s.baseUrl}/auth/logout`, { method: 'POST', headers: { cookie: ada.cookie } });
+      expect(out.status).toBe(200);
+      for (const base of [s.baseUrl, other.baseUrl]) expect(await asAda(base, ada.cookie)).toEqual([null, 401, 401]);
+      // The socket upgrade does not know Ada either: a join ticket needs her cookie.
+      const ticket = mintJoinTicket(
+        s.config.agentAuth.secret,
+        mine.sessionId,
+        { id: 'agent-ada' },
+        Date.now() + 60_000,
+      );
+      const socket = await connect(other.wsUrl, { cookie: ada.cookie });
+      socket.send({ t: 'hello', v: PROTOCOL_VERSION, token: ticket });
+      expect((await socket.closed).code).not.toBe(1000);
+      expect(socket.messages.some((m) => m.t === 'welcome')).toBe(false);
+      // Only that sign-in ended: Ada's other console (its own cookie) still works.
+      expect((await asAda(s.baseUrl, other2.cookie))[0]).toEqual({ id: 'agent-ada', name: 'Ada', via: 'api' });
+    } finally {
+      await other.close({ keepData: true });
+    }
+  });
+
+  it('a cookie without its id (as minted before sign-out could be revoked) is not accepted', async () => {
+    server = await startTestServer();
+    const secret = server.config.agentAuth.secret;
+    const body = Buffer.from(
+      JSON.stringify({ sub: 'agent-ada', name: 'Ada', via: 'api', exp: Date.now() + 60_000 }),
+    ).toString('base64url');
+    const sig = createHmac('sha256', secret).update(`cobrowse-agent-cookie\n${body}`, 'utf8').digest('base64url');
+    const me = await fetch(`${server.baseUrl}/api/me`, { headers: { cookie: `cobrowse_agent=${body}.${sig}` } });
+    expect(((await me.json()) as { agent: unknown }).agent).toBeNull();
+    // Control: the same claims with an id, signed the same way, are accepted.
+    const withId = Buffer.from(
+      JSON.stringify({ sub: 'agent-ada', name: 'Ada', via: 'api', exp: Date.now() + 60_000, jti: 'a'.repeat(22) }),
+    ).toString('base64url');
+    const sig2 = createHmac('sha256', secret).update(`cobrowse-agent-cookie\n${withId}`, 'utf8').digest('base64url');
+    const me2 = await fetch(`${server.baseUrl}/api/me`, { headers: { cookie: `cobrowse_agent=${withId}.${sig2}` } });
+    expect(((await me2.json()) as { agent: unknown }).agent).toEqual({ id: 'agent-ada', name: 'Ada', via: 'api' });
+  });
+
   it('the cookie is HttpOnly and SameSite=Lax, and only minted identities with the API key get one', async () => {
     server = await startTestServer();
     expect((await mint(server, { agentId: 'a', name: 'A' }, 'wrong-key-0123456789abcdef')).status).toBe(401);

@@ -284,6 +284,15 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
       expect(await second.spendOnce('identity:abc', 20_000, 10_000)).toBe(true);
     });
 
+    it('says whether an id was spent, on every instance, until it expires', async () => {
+      const second = await another();
+      expect(await second.isSpent('signout:xyz', 1_000)).toBe(false);
+      expect(await store.spendOnce('signout:xyz', 10_000, 1_000)).toBe(true);
+      expect(await second.isSpent('signout:xyz', 9_999)).toBe(true);
+      expect(await store.isSpent('signout:other', 9_999)).toBe(false);
+      expect(await second.isSpent('signout:xyz', 10_000)).toBe(false);
+    });
+
     it('keeps sessions and audit events across closing and reopening the store', async () => {
       const session = await sessionWithEvents();
       await store.updateSession(session.id, { status: 'consented', startedAt: 3 });
