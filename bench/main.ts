@@ -168,7 +168,7 @@ export async function main(): Promise<void> {
             customerBrowser,
             agentBrowser,
             site.url,
-            { pageNodes: 10_000, seconds: quick ? 5 : 20 },
+            { pageNodes: 10_000, seconds: quick ? 5 : 20, rounds: quick ? 1 : 3 },
             log,
           );
         } finally {

@@ -42,7 +42,7 @@ export async function main(which: string, arg = ''): Promise<void> {
         customerBrowser,
         agentBrowser,
         site.url,
-        { pageNodes: Number(arg || 10_000), seconds: quick ? 5 : 20 },
+        { pageNodes: Number(arg || 10_000), seconds: quick ? 5 : 20, rounds: quick ? 1 : 3 },
         console.log,
       );
       console.log('\n' + viewersTable(result));

@@ -29,7 +29,9 @@ export interface ViewersResult {
   pageNodes: number;
   seconds: number;
   windows: ViewersWindow[];
-  /** (4 agents - 1 agent) / 3: what each viewer beyond the lead adds. */
+  /** Per round: how long three viewers took to join and catch up, and the customer's main-thread time per viewer beyond the activity's (its snapshot). */
+  joins: { seconds: number; extraMainThreadMs: number }[];
+  /** Mean over rounds of (4 agents - 1 agent) / 3, each pair measured back to back: what each viewer adds. */
   perViewer: { uploadBytesPerSec: number; mainThreadMsPerSec: number };
 }
 
@@ -103,7 +105,8 @@ async function startActivity(customer: Page): Promise<void> {
 /** The console shows the customer's latest edit: this viewer's stream is live and caught up. */
 async function caughtUp(customer: Page, console: Page): Promise<void> {
   await until('a viewer to catch up', async () => {
-    const last = await customer.evaluate(() => (window as unknown as { __last: string }).__last);
+    const last = await customer.evaluate(() => (window as unknown as { __last?: string }).__last ?? '');
+    if (!last) return false;
     return console.evaluate(
       (text) =>
         (
@@ -134,7 +137,7 @@ export async function runViewersScenario(
   customerBrowser: LaunchedChromium,
   agentBrowser: LaunchedChromium,
   siteUrl: string,
-  options: { pageNodes: number; seconds: number },
+  options: { pageNodes: number; seconds: number; rounds: number },
   log: (line: string) => void,
 ): Promise<ViewersResult> {
   const harness = { server, customerBrowser, agentBrowser } as Harness;
@@ -149,36 +152,70 @@ export async function runViewersScenario(
   await until('the lead to be live', async () => (await agentStatus(lead)) === 'Live');
   await startActivity(customer);
   await caughtUp(customer, lead);
-  const windows: ViewersWindow[] = [await measure(customer, 1, options.seconds)];
-  log(
-    `  viewers: 1 agent: ${windows[0]?.uploadBytesPerSec} B/s up, ${windows[0]?.mainThreadMsPerSec} ms/s main thread`,
-  );
-  const consoles: Page[] = [];
+  const links: string[] = [];
   for (let i = 1; i < MAX_AGENTS; i += 1) {
     const res = await fetch(`${server.baseUrl}/api/sessions/${session.sessionId}/viewers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: `Viewer ${i}`, kind: i === 1 ? 'supervisor' : 'agent' }),
     });
-    const { link } = (await res.json()) as { link: string };
-    const page = await agentBrowser.newPage();
-    await page.goto(link);
-    consoles.push(page);
+    links.push(((await res.json()) as { link: string }).link);
   }
-  for (const page of consoles) await caughtUp(customer, page);
-  windows.push(await measure(customer, MAX_AGENTS, options.seconds));
-  const [one, all] = [windows[0]!, windows[1]!];
-  log(`  viewers: ${MAX_AGENTS} agents: ${all.uploadBytesPerSec} B/s up, ${all.mainThreadMsPerSec} ms/s main thread`);
-  await customer.evaluate(() => (window as unknown as { __stop: () => void }).__stop());
-  await Promise.all([customer, lead, ...consoles].map((page) => page.close()));
+  const watching = () =>
+    customer.evaluate(
+      () => document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('.viewers li').length ?? 0,
+    );
+  // Alternating windows (1, 4, 1, 4, ...): the machine's load drifts, pairs stay comparable.
+  const windows: ViewersWindow[] = [];
   const extra = MAX_AGENTS - 1;
+  const joins: ViewersResult['joins'] = [];
+  for (let pass = 0; pass < options.rounds; pass += 1) {
+    windows.push(await measure(customer, 1, options.seconds));
+    log(`  viewers: 1 agent: ${windows.at(-1)?.uploadBytesPerSec} B/s up, ${windows.at(-1)?.mainThreadMsPerSec} ms/s`);
+    const consoles: Page[] = [];
+    const metrics = await metricsSession(customer);
+    const [taskBefore, startedAt] = [await metrics.taskSeconds(), Date.now()];
+    for (const link of links) {
+      const page = await agentBrowser.newPage();
+      await page.goto(link);
+      consoles.push(page);
+    }
+    for (const page of consoles) await caughtUp(customer, page);
+    const joinSeconds = (Date.now() - startedAt) / 1000;
+    const joinMs = ((await metrics.taskSeconds()) - taskBefore) * 1000;
+    await metrics.detach();
+    // What the joins cost beyond the activity going on meanwhile (at the 1-agent window's rate).
+    const base = (windows.at(-1)?.mainThreadMsPerSec ?? 0) * joinSeconds;
+    joins.push({ seconds: round(joinSeconds, 1), extraMainThreadMs: round((joinMs - base) / extra, 0) });
+    windows.push(await measure(customer, MAX_AGENTS, options.seconds));
+    log(
+      `  viewers: ${MAX_AGENTS} agents: ${windows.at(-1)?.uploadBytesPerSec} B/s up, ${windows.at(-1)?.mainThreadMsPerSec} ms/s`,
+    );
+    await Promise.all(consoles.map((page) => page.close()));
+    await until('the viewers to leave', async () => (await watching()) === 0);
+  }
+  await customer.evaluate(() => (window as unknown as { __stop: () => void }).__stop());
+  await Promise.all([customer.close(), lead.close()]);
+  // Each 4-agent window against the 1-agent window just before it.
+  const diffs = windows.flatMap((all, i) => {
+    const one = windows[i - 1];
+    return all.agents === MAX_AGENTS && one ? [{ one, all }] : [];
+  });
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
   return {
     pageNodes: options.pageNodes,
     seconds: options.seconds,
     windows,
+    joins,
     perViewer: {
-      uploadBytesPerSec: round((all.uploadBytesPerSec - one.uploadBytesPerSec) / extra, 0),
-      mainThreadMsPerSec: round((all.mainThreadMsPerSec - one.mainThreadMsPerSec) / extra, 1),
+      uploadBytesPerSec: round(
+        mean(diffs.map(({ one, all }) => all.uploadBytesPerSec - one.uploadBytesPerSec)) / extra,
+        0,
+      ),
+      mainThreadMsPerSec: round(
+        mean(diffs.map(({ one, all }) => all.mainThreadMsPerSec - one.mainThreadMsPerSec)) / extra,
+        1,
+      ),
     },
   };
 }
@@ -188,12 +225,14 @@ export function viewersTable(r: ViewersResult): string {
     (w) => `| ${w.agents} | ${w.uploadBytesPerSec.toLocaleString('en')} B/s | ${w.mainThreadMsPerSec} ms/s |`,
   );
   return [
-    `Customer cost of viewers (${r.pageNodes.toLocaleString('en')}-node page, scripted activity, ${r.seconds} s windows)`,
+    `Customer cost of viewers (${r.pageNodes.toLocaleString('en')}-node page, scripted activity, ${r.seconds} s windows, 1 and ${MAX_AGENTS} agents alternating)`,
     '',
     '| Agents watching | Customer upload | Customer main thread |',
     '| --- | --- | --- |',
     ...rows,
     `| each viewer adds | ${r.perViewer.uploadBytesPerSec.toLocaleString('en')} B/s | ${r.perViewer.mainThreadMsPerSec} ms/s |`,
+    '',
+    `Joining (its own snapshot), customer main thread per viewer: ${r.joins.map((j) => `${j.extraMainThreadMs} ms`).join(', ')} (three viewers caught up in ${r.joins.map((j) => `${j.seconds} s`).join(', ')}).`,
     '',
   ].join('\n');
 }

@@ -385,7 +385,10 @@ export class SignalingHub {
       this.reject(connection, accepted.code, accepted.message);
       return;
     }
-    this.live.deliver(session.id, otherRole(role), { t: 'event', from: role, event });
+    const forwarded: ServerMessage = { t: 'event', from: role, event };
+    this.live.deliver(session.id, otherRole(role), forwarded);
+    // Viewers follow the customer's side too (pages, pauses); nothing of the lead's goes to them.
+    if (role === 'customer') await this.viewers.toViewers(session.id, forwarded);
   }
 
   private tick(): void {

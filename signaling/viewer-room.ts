@@ -371,6 +371,13 @@ export class ViewerRoom {
     });
   }
 
+  /** A message for every viewer watching now (the customer's events: pages visited, paused, resumed). */
+  async toViewers(sessionId: string, message: ServerMessage): Promise<void> {
+    if (!this.#local.has(sessionId) && !this.#options.bus.shared) return;
+    const roster = rosterFrom(await this.#options.sessions.events(sessionId));
+    for (const id of roster.present.keys()) this.#deliverToViewer(sessionId, id, message);
+  }
+
   #deliverToViewer(sessionId: string, viewerId: string, message: ServerMessage): void {
     const local = this.#local.get(sessionId)?.get(viewerId);
     if (local && !local.closed) {

@@ -157,6 +157,12 @@ describe('viewers in a live session', () => {
     await agent.next('signal');
     expect(agent.messages.filter((m) => m.t === 'signal')).toHaveLength(1);
     expect(colleague.messages.some((m) => m.t === 'signal')).toBe(false);
+    // Viewers follow the customer's pages too; the lead's own events are not theirs.
+    customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/cart' } });
+    await supervisor.next('event', (m) => m.event.kind === 'page-visited');
+    agent.send({ t: 'event', event: { kind: 'control-requested' } });
+    await customer.next('event', (m) => m.event.kind === 'control-requested');
+    expect(supervisor.messages.some((m) => m.t === 'event' && m.event.kind === 'control-requested')).toBe(false);
   });
 
   it('a viewer cannot act as the lead or as the customer', async () => {
