@@ -233,7 +233,7 @@ export class CobrowseAgentView extends LitElement {
           this.interaction.listeners?.sync();
           // Only what was added: a whole-document query per frame would cost every frame on big pages.
           for (const add of frame.adds)
-            if (add.k === 'el') this.keyboardGuidance.quietLinks(this.mirror?.nodeById(add.id));
+            if (add.kind === 'el') this.keyboardGuidance.quietLinks(this.mirror?.nodeById(add.id));
         }
         if (!this._hasView && frame.t === 'snapshot' && frame.final) this._hasView = true;
         if (frame.t === 'snapshot' || frame.t === 'viewport') this.stageView.apply();

@@ -99,7 +99,7 @@ export function spliceBetween(
   before: string,
   after: string,
   caret: number | null,
-): { at: number; del: number; ins: string } {
+): { at: number; deleteCount: number; insert: string } {
   const limit = Math.min(before.length, after.length, caret ?? Number.POSITIVE_INFINITY);
   let at = 0;
   while (at < limit && before.charCodeAt(at) === after.charCodeAt(at)) at++;
@@ -107,7 +107,7 @@ export function spliceBetween(
   const tailLimit = Math.min(before.length, after.length) - at;
   while (tail < tailLimit && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail))
     tail++;
-  return { at, del: before.length - at - tail, ins: after.slice(at, after.length - tail) };
+  return { at, deleteCount: before.length - at - tail, insert: after.slice(at, after.length - tail) };
 }
 
 export class RemoteInputController implements ReactiveController {
@@ -159,7 +159,7 @@ export class RemoteInputController implements ReactiveController {
     }
     const settled = this.#settled.get(frame.id);
     if (settled === undefined) return true;
-    if (frame.v !== undefined && sameTextAllowingMask(frame.v, settled)) return false;
+    if (frame.value !== undefined && sameTextAllowingMask(frame.value, settled)) return false;
     this.#settled.delete(frame.id);
     return true;
   }
@@ -200,7 +200,7 @@ export class RemoteInputController implements ReactiveController {
     const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: el.value, echo: null };
     this.#owned = owned;
     this.#settled.delete(id);
-    if (this.#options.act({ kind: 'input', id, v: el.value })) owned.sent = el.value;
+    if (this.#options.act({ kind: 'input', id, value: el.value })) owned.sent = el.value;
   }
 
   onCompositionStart(event: Event): void {
@@ -223,14 +223,22 @@ export class RemoteInputController implements ReactiveController {
     if (id === undefined || this.#options.isMasked(id)) return;
     if (this.#before?.el === el) return;
     const selection = selectionOf(el);
-    const key = `${id}:${selection.ss}:${selection.se}`;
-    if (selection.ss === undefined || key === this.#lastSelection) return;
+    const key = `${id}:${selection.selectionStart}:${selection.selectionEnd}`;
+    if (selection.selectionStart === undefined || key === this.#lastSelection) return;
     if (this.#owned?.el === el && this.#owned.sent !== el.value) {
       this.#send(el, 'insertText');
       return;
     }
     this.#lastSelection = key;
-    this.#options.act({ kind: 'edit', id, chain: this.#chain, at: selection.ss, del: 0, ins: '', ...selection });
+    this.#options.act({
+      kind: 'edit',
+      id,
+      chain: this.#chain,
+      at: selection.selectionStart,
+      deleteCount: 0,
+      insert: '',
+      ...selection,
+    });
   }
 
   /** A click into a field the customer took over gives it back to the agent. */
@@ -279,11 +287,18 @@ export class RemoteInputController implements ReactiveController {
     this.#settled.delete(id);
     const after = el.value;
     const selection = selectionOf(el);
-    const splice = spliceBetween(owned.sent, after, selection.se ?? null);
-    const action: EditAction = { kind: 'edit', id, chain: this.#chain, ...splice, ...selection, how: how.slice(0, 48) };
+    const splice = spliceBetween(owned.sent, after, selection.selectionEnd ?? null);
+    const action: EditAction = {
+      kind: 'edit',
+      id,
+      chain: this.#chain,
+      ...splice,
+      ...selection,
+      inputType: how.slice(0, 48),
+    };
     if (this.#options.act(action)) {
       owned.sent = after;
-      this.#lastSelection = `${id}:${selection.ss}:${selection.se}`;
+      this.#lastSelection = `${id}:${selection.selectionStart}:${selection.selectionEnd}`;
     }
   }
 
@@ -320,18 +335,17 @@ export class RemoteInputController implements ReactiveController {
       return;
     }
     this.#settled.set(owned.id, owned.el.value);
-    if (echo && !(echo.v !== undefined && sameTextAllowingMask(echo.v, owned.el.value))) {
+    if (echo && !(echo.value !== undefined && sameTextAllowingMask(echo.value, owned.el.value))) {
       this.#settled.delete(owned.id);
       this.#options.applyEcho(echo);
     }
   }
 }
 
-function selectionOf(el: TextControl): { ss?: number; se?: number } {
+function selectionOf(el: TextControl): { selectionStart?: number; selectionEnd?: number } {
   try {
-    const ss = el.selectionStart;
-    const se = el.selectionEnd;
-    return ss === null || se === null ? {} : { ss, se };
+    const { selectionStart, selectionEnd } = el;
+    return selectionStart === null || selectionEnd === null ? {} : { selectionStart, selectionEnd };
   } catch {
     return {};
   }

@@ -149,7 +149,7 @@ function wireTotals(messages: Awaited<ReturnType<typeof decodeWire>>): { assets:
   let assetBytes = 0;
   for (const message of messages) {
     if (message.t === 'asset-data') assetBytes += message.data.byteLength;
-    if (message.t === 'asset' && message.h !== null) assets++;
+    if (message.t === 'asset' && message.hash !== null) assets++;
   }
   return { assets, assetBytes };
 }
@@ -208,7 +208,7 @@ async function canvasRun(server: TestServer, browsers: Harness, url: string): Pr
     for (const message of await decodeWire(customer))
       if (message.t === 'canvas') {
         frames++;
-        bytes += message.img.byteLength;
+        bytes += message.image.byteLength;
       }
     return { frames, bytes };
   };

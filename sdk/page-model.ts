@@ -30,7 +30,7 @@ export interface ModelNode {
   /** The value or text was masked in the customer's browser. */
   masked: boolean;
   /** A `data-cobrowse-block` subtree: only a box of this size was sent. */
-  blocked: { w: number; h: number } | null;
+  blocked: { width: number; height: number } | null;
   scroll: { x: number; y: number } | null;
 }
 
@@ -77,30 +77,33 @@ function blankRoot(): ModelNode {
 }
 
 function toModelNode(node: SerializedNode): ModelNode {
-  const base = { ...blankRoot(), id: node.id, parent: node.p, children: [] };
-  switch (node.k) {
+  const base = { ...blankRoot(), id: node.id, parent: node.parent, children: [] };
+  switch (node.kind) {
     case 'el':
       return {
         ...base,
         kind: 'element',
         tag: node.tag.toLowerCase(),
-        attributes: { ...node.a },
-        value: node.v,
-        checked: node.chk,
-        selected: node.sel,
-        masked: node.m === true,
-        blocked: node.blk ?? null,
-        scroll: node.sx !== undefined || node.sy !== undefined ? { x: node.sx ?? 0, y: node.sy ?? 0 } : null,
+        attributes: { ...node.attributes },
+        value: node.value,
+        checked: node.checked,
+        selected: node.selected,
+        masked: node.masked === true,
+        blocked: node.blocked ?? null,
+        scroll:
+          node.scrollX !== undefined || node.scrollY !== undefined
+            ? { x: node.scrollX ?? 0, y: node.scrollY ?? 0 }
+            : null,
       };
     case 'text':
-      return { ...base, kind: 'text', text: node.x, masked: node.m === true };
+      return { ...base, kind: 'text', text: node.text, masked: node.masked === true };
     case 'comment':
-      return { ...base, kind: 'comment', text: node.x };
+      return { ...base, kind: 'comment', text: node.text };
     case 'doctype':
       return { ...base, kind: 'doctype', tag: node.name };
     case 'shadow':
     case 'doc':
-      return { ...base, kind: node.k === 'shadow' ? 'shadow' : 'doc' };
+      return { ...base, kind: node.kind === 'shadow' ? 'shadow' : 'doc' };
   }
 }
 
@@ -112,7 +115,7 @@ export class PageModel {
   viewport = { w: 0, h: 0, dpr: 1 };
   scroll = { x: 0, y: 0 };
   focus: number | null = null;
-  topLayer: { id: number; k: 'modal' | 'popover' | 'fullscreen' }[] = [];
+  topLayer: { id: number; kind: 'modal' | 'popover' | 'fullscreen' }[] = [];
   /** How many complete snapshots were applied (0: nothing to read yet). */
   snapshots = 0;
 
@@ -187,8 +190,8 @@ export class PageModel {
     this.nodes = new Map([[ROOT_ID, blankRoot()]]);
     this.url = first.url;
     this.title = first.title;
-    this.viewport = { w: first.vw, h: first.vh, dpr: first.dpr };
-    this.scroll = { x: first.sx, y: first.sy };
+    this.viewport = { w: first.viewportWidth, h: first.viewportHeight, dpr: first.devicePixelRatio };
+    this.scroll = { x: first.scrollX, y: first.scrollY };
     this.topLayer = [];
     this.focus = null;
     for (const part of parts) {
@@ -198,13 +201,13 @@ export class PageModel {
   }
 
   #insert(serialized: SerializedNode): number[] {
-    const parent = this.nodes.get(serialized.p);
+    const parent = this.nodes.get(serialized.parent);
     if (!parent || serialized.id === ROOT_ID)
-      throw new FrameApplyError(`node ${serialized.id} has no parent ${serialized.p}`);
+      throw new FrameApplyError(`node ${serialized.id} has no parent ${serialized.parent}`);
     if (this.nodes.has(serialized.id)) this.#remove(serialized.id);
     const node = toModelNode(serialized);
     this.nodes.set(node.id, node);
-    const next = serialized.nx ?? null;
+    const next = serialized.next ?? null;
     const at = next === null ? -1 : parent.children.indexOf(next);
     if (next !== null && at < 0) throw new FrameApplyError(`next sibling ${next} is not a child of ${parent.id}`);
     if (at < 0) parent.children.push(node.id);
@@ -241,15 +244,15 @@ export class PageModel {
         const added = frame.adds.flatMap((node) => this.#insert(node));
         for (const change of frame.attrs) {
           const node = this.#get(change.id);
-          for (const [name, value] of Object.entries(change.a)) {
+          for (const [name, value] of Object.entries(change.attributes)) {
             if (value === null) delete node.attributes[name];
             else node.attributes[name] = value;
           }
         }
         for (const change of frame.texts) {
           const node = this.#get(change.id);
-          node.text = change.x;
-          node.masked = change.m === true;
+          node.text = change.text;
+          node.masked = change.masked === true;
         }
         return {
           kind: 'mutations',
@@ -261,10 +264,10 @@ export class PageModel {
       }
       case 'input': {
         const node = this.#get(frame.id);
-        if (frame.v !== undefined) node.value = frame.v;
-        if (frame.chk !== undefined) node.checked = frame.chk;
-        if (frame.sel !== undefined) node.selected = frame.sel;
-        node.masked = frame.m === true;
+        if (frame.value !== undefined) node.value = frame.value;
+        if (frame.checked !== undefined) node.checked = frame.checked;
+        if (frame.selected !== undefined) node.selected = frame.selected;
+        node.masked = frame.masked === true;
         return { kind: 'input', id: frame.id };
       }
       case 'scroll':
@@ -272,7 +275,7 @@ export class PageModel {
         else this.#get(frame.id).scroll = { x: frame.x, y: frame.y };
         return { kind: 'scroll', id: frame.id, x: frame.x, y: frame.y };
       case 'viewport':
-        this.viewport = { w: frame.w, h: frame.h, dpr: frame.dpr };
+        this.viewport = { w: frame.width, h: frame.height, dpr: frame.devicePixelRatio };
         return { kind: 'viewport' };
       case 'focus':
         this.focus = frame.id;

@@ -185,7 +185,7 @@ export class AgentSdkSession extends TypedEmitter<AgentSessionEvents> {
 
   /** Replace a field's value, as typing it would. */
   type(id: number, text: string): void {
-    this.#act({ kind: 'input', id, v: text });
+    this.#act({ kind: 'input', id, value: text });
   }
 
   /** Press one key in a field (Enter submits its form, as on the customer's page). */
@@ -199,7 +199,7 @@ export class AgentSdkSession extends TypedEmitter<AgentSessionEvents> {
     if (field && field.tag !== 'select') throw new ActionError('invalid', `Element ${id} is not a select.`);
     const match = field?.options.find((candidate) => candidate.value === option || candidate.text === option);
     if (field && !field.masked && !match) throw new ActionError('invalid', `The select has no option ${option}.`);
-    this.#act({ kind: 'input', id, v: match?.value ?? option });
+    this.#act({ kind: 'input', id, value: match?.value ?? option });
   }
 
   /** Go to another page of the same site, or 'back' / 'forward' / 'reload'. */

@@ -17,10 +17,12 @@
  *   chain restarts at that parent.
  * - attributeCounts: one per element; names (table index or literal) and
  *   values follow in their own columns.
- * - texts: `x` of each text and comment node.
+ * - texts: `text` of each text and comment node.
  * - extras: [index delta, map] pairs holding every other field of a node
- *   (nx, ns, v, chk, sel, m, blk, css, sx, sy, name, adopted, and `a` when it
- *   is empty), so rare fields cost nothing on the nodes that lack them.
+ *   (next, namespace, value, checked, selected, masked, blocked, cssRules,
+ *   scrollX, scrollY, name, adopted, and `attributes` when it is empty), so
+ *   rare fields cost nothing on the nodes that lack them. Their keys are the
+ *   short ones of NODE_KEYS.
  *
  * Measured on the bench pages (with wire-format.ts; bench/wire-dump.ts dumps
  * the messages): 10k-node page 34.1 → 13.8 KB, 100k 323 → 116 KB, long page
@@ -28,11 +30,29 @@
  * The decoder rebuilds plain node objects and leaves validation to the schema;
  * anything that does not fit the layout throws WireFormatError.
  */
+import { WireKeys } from './wire-keys.js';
 import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 const KIND_CODES: Readonly<Record<string, number>> = { text: 0, comment: 1, doctype: 2, shadow: 3, doc: 4 };
 const KINDS = ['text', 'comment', 'doctype', 'shadow', 'doc'] as const;
 const ELEMENT_CODE = 5;
+/** The keys of a node's extras on the wire (the protocol's field names before they were made readable). */
+const NODE_KEYS = new WireKeys({
+  attributes: 'a',
+  next: 'nx',
+  namespace: 'ns',
+  value: 'v',
+  checked: 'chk',
+  selected: 'sel',
+  indeterminate: 'ind',
+  invalid: 'inv',
+  masked: 'm',
+  blocked: 'blk',
+  cssRules: 'css',
+  scrollX: 'sx',
+  scrollY: 'sy',
+});
+const BOX_KEYS = new WireKeys({ width: 'w', height: 'h' });
 const EXPLICIT_PARENT = -1;
 const COLUMNS = 9;
 /**
@@ -71,7 +91,7 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i];
     if (!isPlainRecord(node)) return null;
-    const { k, id, p } = node;
+    const { kind: k, id, parent: p } = node;
     if (typeof k !== 'string' || !isSafeNat(id) || !isSafeNat(p)) return null;
     let extra: Record<string, unknown> | null = null;
     let attributesCovered = false;
@@ -81,7 +101,7 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
       if (typeof tag !== 'string') return null;
       const ref = state.tags.ref(tag);
       codes.push(typeof ref === 'number' ? ELEMENT_CODE + ref : ref);
-      const a = node.a;
+      const a = node.attributes;
       const names = isStringRecord(a) ? Object.keys(a) : [];
       if (names.length > 0) {
         const record = a as Record<string, string>;
@@ -97,8 +117,8 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
       if (code === undefined) return null;
       codes.push(code);
       if (k === 'text' || k === 'comment') {
-        if (typeof node.x !== 'string') return null;
-        texts.push(node.x);
+        if (typeof node.text !== 'string') return null;
+        texts.push(node.text);
       }
     }
 
@@ -124,15 +144,23 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
     chain.push(id);
 
     for (const key in node) {
-      if (key === 'k' || key === 'id' || key === 'p' || node[key] === undefined) continue;
+      if (key === 'kind' || key === 'id' || key === 'parent' || node[key] === undefined) continue;
       if (
         k === 'el'
-          ? key === 'tag' || (key === 'a' && attributesCovered)
-          : key === 'x' && (k === 'text' || k === 'comment')
+          ? key === 'tag' || (key === 'attributes' && attributesCovered)
+          : key === 'text' && (k === 'text' || k === 'comment')
       )
         continue;
+      // A wire key as a field name is no field of ours: send the message as it is (it fails validation).
+      if (NODE_KEYS.isWireOnly(key)) return null;
+      let value = node[key];
+      if (key === 'blocked' && isPlainRecord(value)) {
+        const box = BOX_KEYS.encode(value);
+        if (box === null) return null;
+        value = box;
+      }
       extra ??= {};
-      extra[key] = node[key];
+      extra[NODE_KEYS.key(key)] = value;
     }
     if (extra !== null) {
       extras.push(i - lastExtra, extra);
@@ -219,7 +247,7 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
     }
     chain.push(id);
 
-    const node: Record<string, unknown> = { k, id, p };
+    const node: Record<string, unknown> = { kind: k, id, parent: p };
     if (tag !== undefined) {
       node.tag = tag;
       if (elementAt >= attributeCounts.length) throw new WireFormatError('Too few attribute counts.');
@@ -233,12 +261,12 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
           if (typeof attributeValue !== 'string') throw new WireFormatError('An attribute value is not a string.');
           a[safeKey(name)] = attributeValue;
         }
-        node.a = a;
+        node.attributes = a;
       }
     } else if (k === 'text' || k === 'comment') {
       const x = texts[textAt++];
       if (typeof x !== 'string') throw new WireFormatError('A text is missing.');
-      node.x = x;
+      node.text = x;
     }
     nodes[i] = node;
   }
@@ -260,9 +288,11 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
     if (delta < 1 || at >= count || !isPlainRecord(extra)) throw new WireFormatError('Malformed node extras.');
     const node = nodes[at] as Record<string, unknown>;
     for (const key of Object.keys(extra)) {
-      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(node, key))
-        throw new WireFormatError(`Extras repeat the field ${key}.`);
-      node[key] = extra[key];
+      const field = NODE_KEYS.field(key);
+      if (Object.prototype.hasOwnProperty.call(node, field))
+        throw new WireFormatError(`Extras repeat the field ${field}.`);
+      const value = extra[key];
+      node[field] = field === 'blocked' && isPlainRecord(value) ? BOX_KEYS.decode(value) : value;
     }
   }
   if (count > 0) state.lastNodeId = previousId;

@@ -248,20 +248,20 @@ export type ServerMessage = z.infer<typeof serverMessage>;
 //   run. Id 0 is the top document: the parent of the doctype and <html>, and
 //   the scroll target for the window.
 // - Snapshot: nodes in pre-order (parent before children, siblings in order),
-//   `nx` omitted. It may come in parts (part 0..n, `final` on the last); part 0
+//   `next` omitted. It may come in parts (part 0..n, `final` on the last); part 0
 //   starts a fresh mirror document; each part takes its own seq.
 // - An open shadow root is a 'shadow' node whose parent is the host; a
 //   same-origin iframe's document is a 'doc' node whose parent is the iframe.
 //   Their children name them as parent.
 // - Attributes carry absolute URLs; on* handlers are never sent; <script>
 //   elements are sent without attributes or children, only to keep sibling
-//   positions. `css` on a <style>/<link> holds its CSSOM rules when they are
+//   positions. `cssRules` on a <style>/<link> holds its CSSOM rules when they are
 //   readable and differ from the text (or the link's sheet is same-origin).
 // - Masking happens before serialization: a masked value is already replaced
-//   and flagged `m`; a blocked element carries `blk` (its size), keeps only
+//   and flagged `masked`; a blocked element carries `blocked` (its size), keeps only
 //   layout attributes (class, style) and has no children.
 // - Mutations apply in this order: removes, adds (in array order; each add's
-//   parent and its `nx` sibling already exist when it is applied; a moved node
+//   parent and its `next` sibling already exist when it is applied; a moved node
 //   is a remove followed by an add of its whole subtree; a re-added node keeps
 //   its id), attrs, texts, sheets. A `sheets` entry for a root id (0, a doc or
 //   a shadow node) is that root's whole adopted list, one CSS text per sheet.
@@ -271,73 +271,73 @@ export type ServerMessage = z.infer<typeof serverMessage>;
 const attributes = z.record(z.string().check(z.maxLength(256)), z.string().check(z.maxLength(1_000_000)));
 
 /** Same-size placeholder for a `data-cobrowse-block` subtree. */
-export const blockedBox = z.strictObject({ w: coord, h: coord });
+export const blockedBox = z.strictObject({ width: coord, height: coord });
 
 export const elementNode = z.strictObject({
-  k: z.literal('el'),
+  kind: z.literal('el'),
   id: nodeId,
   /** Parent node id; 0 for the document's own children. */
-  p: nodeId,
+  parent: nodeId,
   /** For mutation adds: the next sibling's id, or null to append. */
-  nx: z.optional(z.nullable(nodeId)),
+  next: z.optional(z.nullable(nodeId)),
   tag: z.string().check(z.minLength(1), z.maxLength(128)),
-  ns: z.optional(z.enum(['svg', 'math'])),
-  a: z.optional(attributes),
+  namespace: z.optional(z.enum(['svg', 'math'])),
+  attributes: z.optional(attributes),
   /** Form state: value, checked, selected. */
-  v: z.optional(z.string().check(z.maxLength(1_000_000))),
-  chk: z.optional(z.boolean()),
-  sel: z.optional(z.boolean()),
+  value: z.optional(z.string().check(z.maxLength(1_000_000))),
+  checked: z.optional(z.boolean()),
+  selected: z.optional(z.boolean()),
   /** A checkbox shown as indeterminate (a property with no attribute). */
-  ind: z.optional(z.boolean()),
+  indeterminate: z.optional(z.boolean()),
   /** The page marked the control invalid with setCustomValidity() (the message itself is not sent). */
-  inv: z.optional(z.boolean()),
+  invalid: z.optional(z.boolean()),
   /** The value was masked in the customer's browser. */
-  m: z.optional(z.literal(true)),
+  masked: z.optional(z.literal(true)),
   /** The subtree was blocked and replaced by a box of this size. */
-  blk: z.optional(blockedBox),
+  blocked: z.optional(blockedBox),
   /** CSSOM rules of a <style>/<link> sheet when they differ from its text. */
-  css: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
+  cssRules: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
   /** Scroll offsets of a scrolled element. */
-  sx: z.optional(coord),
-  sy: z.optional(coord),
+  scrollX: z.optional(coord),
+  scrollY: z.optional(coord),
 });
 
 export const textNode = z.strictObject({
-  k: z.literal('text'),
+  kind: z.literal('text'),
   id: nodeId,
-  p: nodeId,
-  nx: z.optional(z.nullable(nodeId)),
-  x: z.string().check(z.maxLength(10_000_000)),
-  m: z.optional(z.literal(true)),
+  parent: nodeId,
+  next: z.optional(z.nullable(nodeId)),
+  text: z.string().check(z.maxLength(10_000_000)),
+  masked: z.optional(z.literal(true)),
 });
 
 export const commentNode = z.strictObject({
-  k: z.literal('comment'),
+  kind: z.literal('comment'),
   id: nodeId,
-  p: nodeId,
-  nx: z.optional(z.nullable(nodeId)),
-  x: z.string().check(z.maxLength(100_000)),
+  parent: nodeId,
+  next: z.optional(z.nullable(nodeId)),
+  text: z.string().check(z.maxLength(100_000)),
 });
 
 export const doctypeNode = z.strictObject({
-  k: z.literal('doctype'),
+  kind: z.literal('doctype'),
   id: nodeId,
-  p: nodeId,
-  nx: z.optional(z.nullable(nodeId)),
+  parent: nodeId,
+  next: z.optional(z.nullable(nodeId)),
   name: z.string().check(z.maxLength(128)),
 });
 
 /** An open shadow root (parent: its host) or a same-origin iframe document (parent: the iframe). */
 export const rootNode = z.strictObject({
-  k: z.enum(['shadow', 'doc']),
+  kind: z.enum(['shadow', 'doc']),
   id: nodeId,
-  p: nodeId,
-  nx: z.optional(z.nullable(nodeId)),
+  parent: nodeId,
+  next: z.optional(z.nullable(nodeId)),
   /** Constructed stylesheets adopted by this root, as CSS text. */
   adopted: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
 });
 
-export const serializedNode = z.discriminatedUnion('k', [elementNode, textNode, commentNode, doctypeNode, rootNode]);
+export const serializedNode = z.discriminatedUnion('kind', [elementNode, textNode, commentNode, doctypeNode, rootNode]);
 export type SerializedNode = z.infer<typeof serializedNode>;
 
 // ---------------------------------------------------------------------------
@@ -363,11 +363,11 @@ export const snapshotFrame = z.strictObject({
   final: z.boolean(),
   url,
   title: shortText,
-  vw: coord,
-  vh: coord,
-  dpr: coord,
-  sx: coord,
-  sy: coord,
+  viewportWidth: coord,
+  viewportHeight: coord,
+  devicePixelRatio: coord,
+  scrollX: coord,
+  scrollY: coord,
   nodes: z.array(serializedNode),
   /** Constructed stylesheets adopted by the document. */
   adopted: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
@@ -379,13 +379,13 @@ export const snapshotFrame = z.strictObject({
 export const attributeChange = z.strictObject({
   id: nodeId,
   /** null removes the attribute. */
-  a: z.record(z.string().check(z.maxLength(256)), z.nullable(z.string().check(z.maxLength(1_000_000)))),
+  attributes: z.record(z.string().check(z.maxLength(256)), z.nullable(z.string().check(z.maxLength(1_000_000)))),
 });
 
 export const textChange = z.strictObject({
   id: nodeId,
-  x: z.string().check(z.maxLength(10_000_000)),
-  m: z.optional(z.literal(true)),
+  text: z.string().check(z.maxLength(10_000_000)),
+  masked: z.optional(z.literal(true)),
 });
 
 export const mutationsFrame = z.strictObject({
@@ -396,19 +396,21 @@ export const mutationsFrame = z.strictObject({
   attrs: z.array(attributeChange),
   texts: z.array(textChange),
   /** CSSOM changes: the full rule list of a sheet owner (style/link element or root). */
-  sheets: z.optional(z.array(z.strictObject({ id: nodeId, css: z.array(z.string().check(z.maxLength(1_000_000))) }))),
+  sheets: z.optional(
+    z.array(z.strictObject({ id: nodeId, cssRules: z.array(z.string().check(z.maxLength(1_000_000))) })),
+  ),
 });
 
 export const inputFrame = z.strictObject({
   t: z.literal('input'),
   ...domFrame,
   id: nodeId,
-  v: z.optional(z.string().check(z.maxLength(1_000_000))),
-  chk: z.optional(z.boolean()),
-  sel: z.optional(z.boolean()),
-  ind: z.optional(z.boolean()),
-  inv: z.optional(z.boolean()),
-  m: z.optional(z.literal(true)),
+  value: z.optional(z.string().check(z.maxLength(1_000_000))),
+  checked: z.optional(z.boolean()),
+  selected: z.optional(z.boolean()),
+  indeterminate: z.optional(z.boolean()),
+  invalid: z.optional(z.boolean()),
+  masked: z.optional(z.literal(true)),
 });
 
 export const scrollFrame = z.strictObject({
@@ -420,7 +422,13 @@ export const scrollFrame = z.strictObject({
   y: coord,
 });
 
-export const viewportFrame = z.strictObject({ t: z.literal('viewport'), ...domFrame, w: coord, h: coord, dpr: coord });
+export const viewportFrame = z.strictObject({
+  t: z.literal('viewport'),
+  ...domFrame,
+  width: coord,
+  height: coord,
+  devicePixelRatio: coord,
+});
 
 export const selectionFrame = z.strictObject({
   t: z.literal('selection'),
@@ -453,7 +461,9 @@ export const navigationFrame = z.strictObject({ t: z.literal('nav'), ...domFrame
 export const topLayerFrame = z.strictObject({
   t: z.literal('top'),
   ...domFrame,
-  layer: z.array(z.strictObject({ id: nodeId, k: z.enum(['modal', 'popover', 'fullscreen']) })).check(z.maxLength(64)),
+  layer: z
+    .array(z.strictObject({ id: nodeId, kind: z.enum(['modal', 'popover', 'fullscreen']) }))
+    .check(z.maxLength(64)),
 });
 
 /** Canvas images travel as these formats only (the mirror decodes them as images, never as anything else). */
@@ -472,10 +482,10 @@ export const canvasFrame = z.strictObject({
   ...domFrame,
   id: nodeId,
   /** The image's size in pixels. */
-  w: canvasSide,
-  h: canvasSide,
+  width: canvasSide,
+  height: canvasSide,
   type: z.enum(CANVAS_IMAGE_TYPES),
-  img: z
+  image: z
     .instanceof(Uint8Array)
     .check(z.refine((bytes) => bytes.byteLength > 0 && bytes.byteLength <= MAX_CANVAS_IMAGE_BYTES)),
 });
@@ -494,17 +504,17 @@ const assetHash = z.string().check(z.regex(/^[0-9a-f]{16,64}$/));
 export const assetFrame = z.strictObject({
   t: z.literal('asset'),
   url,
-  h: z.nullable(assetHash),
+  hash: z.nullable(assetHash),
   type: z.optional(z.string().check(z.regex(/^[a-z]+\/[a-z0-9.+-]{1,100}$/))),
   direct: z.optional(z.boolean()),
 });
 
-/** A piece of an asset's bytes: `size` is the whole asset's, `at` this piece's offset (pieces come in order). */
+/** A piece of an asset's bytes: `size` is the whole asset's, `offset` this piece's (pieces come in order). */
 export const assetDataFrame = z.strictObject({
   t: z.literal('asset-data'),
-  h: assetHash,
+  hash: assetHash,
   size: z.number().check(z.int(), z.positive(), z.lte(MAX_ASSET_BYTES)),
-  at: z.number().check(z.int(), z.nonnegative(), z.lt(MAX_ASSET_BYTES)),
+  offset: z.number().check(z.int(), z.nonnegative(), z.lt(MAX_ASSET_BYTES)),
   data: z
     .instanceof(Uint8Array)
     .check(z.refine((bytes) => bytes.byteLength > 0 && bytes.byteLength <= MAX_ASSET_CHUNK_BYTES)),
@@ -548,7 +558,7 @@ export const controlRevokeMessage = z.strictObject({ t: z.literal('control-revok
 
 export const remoteAction = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('click'), id: nodeId, x: z.optional(coord), y: z.optional(coord) }),
-  z.strictObject({ kind: z.literal('input'), id: nodeId, v: z.string().check(z.maxLength(100_000)) }),
+  z.strictObject({ kind: z.literal('input'), id: nodeId, value: z.string().check(z.maxLength(100_000)) }),
   z.strictObject({
     kind: z.literal('key'),
     id: nodeId,
@@ -563,8 +573,8 @@ export const remoteAction = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('navigate'), to: z.union([url, z.enum(['back', 'forward', 'reload'])]) }),
   /**
    * One keystroke's worth of text editing in a field, as a splice of the
-   * field's value: replace `del` characters at `at` with `ins`, then put the
-   * selection at ss..se. A splice, not the whole value, so the agent's copy
+   * field's value: replace `deleteCount` characters at `at` with `insert`, then
+   * put the selection at selectionStart..selectionEnd. A splice, not the whole value, so the agent's copy
    * (whose digits may show as • while the customer's field has focus) never
    * writes its bullets back. `chain` counts the agent's runs of typing in a
    * field; after the customer edits that field, the customer refuses the rest
@@ -575,23 +585,23 @@ export const remoteAction = z.discriminatedUnion('kind', [
     id: nodeId,
     chain: z.number().check(z.int(), z.nonnegative()),
     at: z.number().check(z.int(), z.nonnegative()),
-    del: z.number().check(z.int(), z.nonnegative()),
-    ins: z.string().check(z.maxLength(100_000)),
-    ss: z.optional(z.number().check(z.int(), z.nonnegative())),
-    se: z.optional(z.number().check(z.int(), z.nonnegative())),
+    deleteCount: z.number().check(z.int(), z.nonnegative()),
+    insert: z.string().check(z.maxLength(100_000)),
+    selectionStart: z.optional(z.number().check(z.int(), z.nonnegative())),
+    selectionEnd: z.optional(z.number().check(z.int(), z.nonnegative())),
     /** What the key did (an InputEvent inputType such as insertText, deleteContentBackward, insertFromPaste, insertCompositionText). */
-    how: z.optional(z.string().check(z.maxLength(48))),
+    inputType: z.optional(z.string().check(z.maxLength(48))),
   }),
 ]);
 export type RemoteAction = z.infer<typeof remoteAction>;
 export type EditAction = Extract<RemoteAction, { kind: 'edit' }>;
 
 /**
- * A remote action. `n` numbers the agent's actions (1, 2, ...) for this
+ * A remote action. `serial` numbers the agent's actions (1, 2, ...) for this
  * channel: the customer applies each at most once, in order, and answers every
- * numbered action with `action-ack` or `action-refused` carrying the same `n`.
+ * numbered action with `action-ack` or `action-refused` carrying the same `serial`.
  */
-export const actionMessage = z.strictObject({ t: z.literal('action'), action: remoteAction, n: z.optional(seq) });
+export const actionMessage = z.strictObject({ t: z.literal('action'), action: remoteAction, serial: z.optional(seq) });
 
 export const actionRefusal = z.enum([
   'no-control',
@@ -610,11 +620,11 @@ export const actionRefusedMessage = z.strictObject({
   t: z.literal('action-refused'),
   kind: remoteActionKind,
   reason: actionRefusal,
-  n: z.optional(seq),
+  serial: z.optional(seq),
 });
 
-/** The customer applied the agent's action `n`. */
-export const actionAckMessage = z.strictObject({ t: z.literal('action-ack'), n: seq });
+/** The customer applied the agent's action `serial`. */
+export const actionAckMessage = z.strictObject({ t: z.literal('action-ack'), serial: seq });
 
 /** The customer typed into the field the agent is typing in: the customer's text wins. */
 export const inputConflictMessage = z.strictObject({ t: z.literal('input-conflict'), id: nodeId });

@@ -15,8 +15,10 @@
  * - `seq` travels as its difference from the previous DOM frame's seq + 1
  *   (0 for an unbroken stream); node lists travel columnar
  *   (node-list-compaction.ts); mutation attrs and texts as flat arrays:
- *   attrs [id, count, name ref, value|null, ...], texts [id, x, ...] with a
- *   masked text's id sent as -(id + 1).
+ *   attrs [id, count, name ref, value|null, ...], texts [id, text, ...] with a
+ *   masked text's id sent as -(id + 1). The maps that still travel as maps
+ *   (remote actions, sheet changes, top-layer entries, a node's rare fields)
+ *   carry short keys (wire-keys.ts), so protocol.ts can name fields for people.
  *
  * Anything that does not fit (values the types forbid, which tests and buggy
  * callers hand the encoder) is sent as it is: a non-array value, or [0, value]
@@ -24,6 +26,7 @@
  */
 import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
 import { channelMessage } from './protocol.js';
+import { WireKeys } from './wire-keys.js';
 import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 interface MessageLayout {
@@ -58,13 +61,46 @@ const LAYOUT_BY_TYPE = new Map(LAYOUTS.map((layout) => [layout.type, layout]));
 /** Sentinel: the field cannot be carried in the compact form. */
 const UNFIT = Symbol('unfit');
 
+/** Keys of the maps that travel inside a field, per message type and field (the short names they always had). */
+const NESTED_KEYS: Readonly<Record<string, WireKeys>> = {
+  'action.action': new WireKeys({
+    value: 'v',
+    deleteCount: 'del',
+    insert: 'ins',
+    selectionStart: 'ss',
+    selectionEnd: 'se',
+    inputType: 'how',
+  }),
+  'mutations.sheets': new WireKeys({ cssRules: 'css' }),
+  'top.layer': new WireKeys({ kind: 'k' }),
+};
+
+/** A map, or each map of a list, with wire keys; anything else as it is (validation refuses it later). */
+function encodeNested(value: unknown, keys: WireKeys): unknown {
+  if (isPlainRecord(value)) return keys.encode(value) ?? UNFIT;
+  if (!Array.isArray(value)) return value;
+  const out: unknown[] = [];
+  for (const item of value as unknown[]) {
+    const wire = isPlainRecord(item) ? keys.encode(item) : item;
+    if (wire === null) return UNFIT;
+    out.push(wire);
+  }
+  return out;
+}
+
+function decodeNested(wire: unknown, keys: WireKeys): unknown {
+  if (isPlainRecord(wire)) return keys.decode(wire);
+  if (!Array.isArray(wire)) return wire;
+  return (wire as unknown[]).map((item) => (isPlainRecord(item) ? keys.decode(item) : item));
+}
+
 function encodeAttributeChanges(changes: unknown, state: WireState): unknown[] | typeof UNFIT {
   if (!Array.isArray(changes)) return UNFIT;
   const out: unknown[] = [];
   for (const change of changes as unknown[]) {
-    if (!isPlainRecord(change) || !isSafeNat(change.id) || !isPlainRecord(change.a)) return UNFIT;
-    for (const key in change) if (key !== 'id' && key !== 'a') return UNFIT;
-    const a = change.a;
+    if (!isPlainRecord(change) || !isSafeNat(change.id) || !isPlainRecord(change.attributes)) return UNFIT;
+    for (const key in change) if (key !== 'id' && key !== 'attributes') return UNFIT;
+    const a = change.attributes;
     const names = Object.keys(a);
     out.push(change.id, names.length);
     for (const name of names) {
@@ -94,7 +130,7 @@ function decodeAttributeChanges(wire: unknown, state: WireState): Record<string,
         throw new WireFormatError('An attribute value is neither text nor null.');
       a[safeKey(name)] = value;
     }
-    out.push({ id, a });
+    out.push({ id, attributes: a });
   }
   return out;
 }
@@ -103,13 +139,13 @@ function encodeTextChanges(changes: unknown): unknown[] | typeof UNFIT {
   if (!Array.isArray(changes)) return UNFIT;
   const out: unknown[] = [];
   for (const change of changes as unknown[]) {
-    if (!isPlainRecord(change) || !isSafeNat(change.id) || typeof change.x !== 'string') return UNFIT;
+    if (!isPlainRecord(change) || !isSafeNat(change.id) || typeof change.text !== 'string') return UNFIT;
     let masked = false;
     for (const key in change) {
-      if (key === 'm' && change.m === true) masked = true;
-      else if (key !== 'id' && key !== 'x' && !(key === 'm' && change.m === undefined)) return UNFIT;
+      if (key === 'masked' && change.masked === true) masked = true;
+      else if (key !== 'id' && key !== 'text' && !(key === 'masked' && change.masked === undefined)) return UNFIT;
     }
-    out.push(masked ? -(change.id + 1) : change.id, change.x);
+    out.push(masked ? -(change.id + 1) : change.id, change.text);
   }
   return out;
 }
@@ -119,9 +155,9 @@ function decodeTextChanges(wire: unknown): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (let at = 0; at < wire.length; at += 2) {
     const id = safeInt(wire[at], 'A text change id');
-    const x: unknown = wire[at + 1];
-    if (typeof x !== 'string') throw new WireFormatError('Malformed text change.');
-    out.push(id >= 0 ? { id, x } : { id: -id - 1, x, m: true });
+    const text: unknown = wire[at + 1];
+    if (typeof text !== 'string') throw new WireFormatError('Malformed text change.');
+    out.push(id >= 0 ? { id, text } : { id: -id - 1, text, masked: true });
   }
   return out;
 }
@@ -138,7 +174,8 @@ function encodeField(type: string, field: string, value: unknown, state: WireSta
   }
   if (type === 'mutations' && field === 'attrs') return encodeAttributeChanges(value, state);
   if (type === 'mutations' && field === 'texts') return encodeTextChanges(value);
-  return value;
+  const nested = NESTED_KEYS[`${type}.${field}`];
+  return nested === undefined ? value : encodeNested(value, nested);
 }
 
 function decodeField(type: string, field: string, wire: unknown, state: WireState): unknown {
@@ -152,7 +189,8 @@ function decodeField(type: string, field: string, wire: unknown, state: WireStat
     return decodeNodeList(wire, state);
   if (type === 'mutations' && field === 'attrs') return decodeAttributeChanges(wire, state);
   if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire);
-  return wire;
+  const nested = NESTED_KEYS[`${type}.${field}`];
+  return nested === undefined ? wire : decodeNested(wire, nested);
 }
 
 function encodeCompact(message: unknown, state: WireState): unknown[] | null {

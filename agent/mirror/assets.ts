@@ -168,22 +168,22 @@ export class AssetStore {
 
   /** The customer's answer for one URL. */
   applyAsset(frame: AssetFrame): void {
-    this.#bindings.set(assetKey(frame.url), { h: frame.h, direct: frame.direct === true });
-    if (frame.h !== null && !this.#blobs.has(frame.h)) {
+    this.#bindings.set(assetKey(frame.url), { h: frame.hash, direct: frame.direct === true });
+    if (frame.hash !== null && !this.#blobs.has(frame.hash)) {
       // The bytes came first (asset-data); only now is the type known.
-      const complete = this.#incoming.get(frame.h);
-      if (complete !== undefined && complete.received === complete.size) this.#store(frame.h, complete, frame.type);
+      const complete = this.#incoming.get(frame.hash);
+      if (complete !== undefined && complete.received === complete.size) this.#store(frame.hash, complete, frame.type);
     }
     this.#rebindSoon();
   }
 
   /** A piece of an asset's bytes; pieces of one asset come in order. */
   applyData(frame: AssetDataFrame): void {
-    if (this.#blobs.has(frame.h)) return;
+    if (this.#blobs.has(frame.hash)) return;
     const now = this.#now();
-    let incoming = this.#incoming.get(frame.h);
-    if (frame.at === 0) {
-      if (incoming !== undefined) this.#forget(frame.h);
+    let incoming = this.#incoming.get(frame.hash);
+    if (frame.offset === 0) {
+      if (incoming !== undefined) this.#forget(frame.hash);
       this.#dropStale(now);
       // In-flight bytes count from the first chunk: unannounced partial data cannot grow past the cap.
       if (this.#incoming.size >= MAX_INCOMING_ASSETS || this.#stored + this.#reserved + frame.size > MAX_STORED_BYTES) {
@@ -191,16 +191,16 @@ export class AssetStore {
         return;
       }
       incoming = { size: frame.size, received: 0, chunks: [], lastAt: now };
-      this.#incoming.set(frame.h, incoming);
+      this.#incoming.set(frame.hash, incoming);
       this.#reserved += frame.size;
     }
     if (
       incoming === undefined ||
       incoming.size !== frame.size ||
-      incoming.received !== frame.at ||
+      incoming.received !== frame.offset ||
       incoming.received + frame.data.byteLength > incoming.size
     ) {
-      this.#forget(frame.h);
+      this.#forget(frame.hash);
       this.#dropped++;
       return;
     }

@@ -121,19 +121,19 @@ export function mirrorCss(css: string, ctx: BuildContext): string {
  */
 export function createMirrorElement(doc: Document, node: ElementNode, ctx: BuildContext): Element {
   const lowerTag = node.tag.toLowerCase();
-  if (node.blk) return createBlockedElement(doc, node, ctx);
+  if (node.blocked) return createBlockedElement(doc, node, ctx);
   if (isInertTag(lowerTag)) return createInertElement(doc, lowerTag, ctx);
-  if (lowerTag === 'link' && node.css && !node.ns) return createLinkStandIn(doc, node, ctx);
+  if (lowerTag === 'link' && node.cssRules && !node.namespace) return createLinkStandIn(doc, node, ctx);
   let element: Element;
   try {
-    element = node.ns ? doc.createElementNS(NAMESPACES[node.ns], node.tag) : doc.createElement(node.tag);
+    element = node.namespace ? doc.createElementNS(NAMESPACES[node.namespace], node.tag) : doc.createElement(node.tag);
   } catch {
     return createInertElement(doc, 'invalid', ctx);
   }
   if (element.localName === 'iframe') element.setAttribute('sandbox', 'allow-same-origin');
-  for (const [name, value] of Object.entries(node.a ?? {})) setMirrorAttribute(element, name, value, ctx);
+  for (const [name, value] of Object.entries(node.attributes ?? {})) setMirrorAttribute(element, name, value, ctx);
   if (element.localName === 'video' || element.localName === 'audio') (element as HTMLMediaElement).muted = true;
-  if (node.m) element.setAttribute(MASKED_ATTRIBUTE, '');
+  if (node.masked) element.setAttribute(MASKED_ATTRIBUTE, '');
   return element;
 }
 
@@ -147,16 +147,16 @@ function createInertElement(doc: Document, originalTag: string, ctx: BuildContex
 function createLinkStandIn(doc: Document, node: ElementNode, ctx: BuildContext): Element {
   const style = doc.createElement('style');
   style.setAttribute(LINK_STAND_IN_ATTRIBUTE, '');
-  const media = node.a?.['media'];
+  const media = node.attributes?.['media'];
   if (media !== undefined) setMirrorAttribute(style, 'media', media, ctx);
-  style.textContent = mirrorCss((node.css ?? []).join('\n'), ctx);
+  style.textContent = mirrorCss((node.cssRules ?? []).join('\n'), ctx);
   return style;
 }
 
 function createBlockedElement(doc: Document, node: ElementNode, ctx: BuildContext): Element {
   const lowerTag = node.tag.toLowerCase();
   let element: Element;
-  if (node.ns || NO_LABEL_TAGS.has(lowerTag) || isInertTag(lowerTag)) {
+  if (node.namespace || NO_LABEL_TAGS.has(lowerTag) || isInertTag(lowerTag)) {
     element = doc.createElement(BLOCKED_TAG);
   } else {
     try {
@@ -166,13 +166,13 @@ function createBlockedElement(doc: Document, node: ElementNode, ctx: BuildContex
     }
   }
   for (const name of ['class', 'style']) {
-    const value = node.a?.[name];
+    const value = node.attributes?.[name];
     if (value !== undefined) setMirrorAttribute(element, name, value, ctx);
   }
   element.setAttribute(BLOCKED_ATTRIBUTE, '');
-  if (node.blk) {
-    blockedBoxes.set(element, node.blk);
-    applyBlockedBox(element, node.blk);
+  if (node.blocked) {
+    blockedBoxes.set(element, node.blocked);
+    applyBlockedBox(element, node.blocked);
   }
   return element;
 }
@@ -180,8 +180,8 @@ function createBlockedElement(doc: Document, node: ElementNode, ctx: BuildContex
 function applyBlockedBox(element: Element, box: BlockedBox): void {
   const style = (element as HTMLElement).style as CSSStyleDeclaration | undefined;
   if (!style) return;
-  const width = `${Math.max(0, box.w)}px`;
-  const height = `${Math.max(0, box.h)}px`;
+  const width = `${Math.max(0, box.width)}px`;
+  const height = `${Math.max(0, box.height)}px`;
   for (const [property, value] of [
     ['width', width],
     ['min-width', width],
@@ -264,11 +264,11 @@ function setNamespacedAttribute(element: Element, name: string, value: string): 
 
 /** Form state from a snapshot node or an input frame, set as properties and reflected in attributes. */
 export interface FormState {
-  v?: string | undefined;
-  chk?: boolean | undefined;
-  sel?: boolean | undefined;
-  ind?: boolean | undefined;
-  inv?: boolean | undefined;
+  value?: string | undefined;
+  checked?: boolean | undefined;
+  selected?: boolean | undefined;
+  indeterminate?: boolean | undefined;
+  invalid?: boolean | undefined;
 }
 
 /** Applies value/checked/selected so the mirror shows them; never throws (file inputs refuse values). */
@@ -276,29 +276,31 @@ export function applyFormState(element: Element, state: FormState): void {
   if (blockedBoxes.has(element) || isStandIn(element)) return;
   const tag = element.localName;
   try {
-    if (state.v !== undefined) {
+    if (state.value !== undefined) {
       if (tag === 'input') {
         const input = element as HTMLInputElement;
         if (input.type !== 'file') {
-          input.setAttribute('value', state.v);
-          input.value = state.v;
+          input.setAttribute('value', state.value);
+          input.value = state.value;
         }
       } else if (tag === 'textarea' || tag === 'select') {
-        (element as HTMLTextAreaElement | HTMLSelectElement).value = state.v;
+        (element as HTMLTextAreaElement | HTMLSelectElement).value = state.value;
       } else if (tag === 'option' || tag === 'button' || tag === 'output' || tag === 'data') {
-        element.setAttribute('value', state.v);
+        element.setAttribute('value', state.value);
       }
     }
-    if (state.chk !== undefined && tag === 'input') {
-      element.toggleAttribute('checked', state.chk);
-      (element as HTMLInputElement).checked = state.chk;
+    if (state.checked !== undefined && tag === 'input') {
+      element.toggleAttribute('checked', state.checked);
+      (element as HTMLInputElement).checked = state.checked;
     }
-    if (state.ind !== undefined && tag === 'input') (element as HTMLInputElement).indeterminate = state.ind;
+    if (state.indeterminate !== undefined && tag === 'input')
+      (element as HTMLInputElement).indeterminate = state.indeterminate;
     // The customer's message stays on the customer's side; a fixed one makes :invalid match the same way.
-    if (state.inv !== undefined && (tag === 'input' || tag === 'textarea' || tag === 'select')) {
-      (element as HTMLInputElement).setCustomValidity(state.inv ? 'invalid' : '');
+    if (state.invalid !== undefined && (tag === 'input' || tag === 'textarea' || tag === 'select')) {
+      (element as HTMLInputElement).setCustomValidity(state.invalid ? 'invalid' : '');
     }
-    if (state.sel !== undefined && tag === 'option') applyOptionSelected(element as HTMLOptionElement, state.sel);
+    if (state.selected !== undefined && tag === 'option')
+      applyOptionSelected(element as HTMLOptionElement, state.selected);
   } catch {
     // A value the control cannot take is shown as the control's default.
   }

@@ -53,7 +53,7 @@ export class CanvasPixels {
     this.#latest.set(id, ticket);
     const generation = this.#generation;
     // The console's realm makes the blob: the mirror documents share its origin, and so its blob URLs.
-    const url = URL.createObjectURL(new Blob([frame.img as Uint8Array<ArrayBuffer>], { type: frame.type }));
+    const url = URL.createObjectURL(new Blob([frame.image as Uint8Array<ArrayBuffer>], { type: frame.type }));
     const probe = new Image();
     probe.src = url;
     this.#decoding++;

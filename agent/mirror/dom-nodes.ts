@@ -44,7 +44,7 @@ export function hasEditingFocus(doc: Document): boolean {
 
 export function rootsWithDoctype(nodes: readonly SerializedNode[]): Set<number> {
   const roots = new Set<number>();
-  for (const node of nodes) if (node.k === 'doctype') roots.add(node.p);
+  for (const node of nodes) if (node.kind === 'doctype') roots.add(node.parent);
   return roots;
 }
 

@@ -88,18 +88,19 @@ export class MirrorTree {
     for (const change of frame.attrs) {
       const element = this.#nodes.get(change.id);
       if (!isElement(element)) throw new MirrorApplyError(`attribute change for missing element ${change.id}`);
-      for (const [name, value] of Object.entries(change.a)) setMirrorAttribute(element, name, value, this.#ctx);
+      for (const [name, value] of Object.entries(change.attributes))
+        setMirrorAttribute(element, name, value, this.#ctx);
     }
     for (const change of frame.texts) {
       const node = this.#nodes.get(change.id);
       if (!node || (node.nodeType !== Node.TEXT_NODE && node.nodeType !== Node.COMMENT_NODE)) {
         throw new MirrorApplyError(`text change for missing text node ${change.id}`);
       }
-      (node as CharacterData).data = this.#styles.textFor(node.parentNode, change.x);
-      if (change.m) this.#nodes.markMasked(change.id, node.parentNode);
+      (node as CharacterData).data = this.#styles.textFor(node.parentNode, change.text);
+      if (change.masked) this.#nodes.markMasked(change.id, node.parentNode);
       else this.#nodes.unmarkMaskedText(change.id, node.parentNode);
     }
-    for (const sheet of frame.sheets ?? []) this.#applySheet(sheet.id, sheet.css);
+    for (const sheet of frame.sheets ?? []) this.#applySheet(sheet.id, sheet.cssRules);
     for (const work of deferred) work();
   }
 
@@ -147,19 +148,19 @@ export class MirrorTree {
 
   #addNode(node: SerializedNode, deferred: DeferredWork, doctypeRoots: ReadonlySet<number>): void {
     const nodes = this.#nodes;
-    const parent = nodes.get(node.p);
-    if (!parent) throw new MirrorApplyError(`parent ${node.p} of node ${node.id} is missing`);
+    const parent = nodes.get(node.parent);
+    if (!parent) throw new MirrorApplyError(`parent ${node.parent} of node ${node.id} is missing`);
     let next: Node | null = null;
-    if (node.nx !== undefined && node.nx !== null) {
-      next = nodes.get(node.nx) ?? null;
+    if (node.next !== undefined && node.next !== null) {
+      next = nodes.get(node.next) ?? null;
       if (!next || next.parentNode !== parent) {
-        throw new MirrorApplyError(`next sibling ${node.nx} of node ${node.id} is not a child of ${node.p}`);
+        throw new MirrorApplyError(`next sibling ${node.next} of node ${node.id} is not a child of ${node.parent}`);
       }
     }
     const existing = nodes.get(node.id);
     if (existing) this.#removeNode(node.id);
 
-    switch (node.k) {
+    switch (node.kind) {
       case 'shadow':
         this.#addShadowRoot(node.id, parent, node.adopted ?? []);
         return;
@@ -174,16 +175,16 @@ export class MirrorTree {
         return;
       }
       case 'comment': {
-        const comment = ownerDocumentOf(parent).createComment(node.x);
+        const comment = ownerDocumentOf(parent).createComment(node.text);
         this.#insert(parent, comment, next);
         nodes.register(node.id, comment);
         return;
       }
       case 'text': {
-        const text = ownerDocumentOf(parent).createTextNode(this.#styles.textFor(parent, node.x));
+        const text = ownerDocumentOf(parent).createTextNode(this.#styles.textFor(parent, node.text));
         this.#insert(parent, text, next);
         nodes.register(node.id, text);
-        if (node.m) nodes.markMasked(node.id, parent);
+        if (node.masked) nodes.markMasked(node.id, parent);
         return;
       }
       case 'el': {
@@ -194,24 +195,30 @@ export class MirrorTree {
         }
         this.#insert(parent, element, next);
         nodes.register(node.id, element);
-        if (node.m) nodes.noteMasked(node.id);
-        if (node.blk) return;
+        if (node.masked) nodes.noteMasked(node.id);
+        if (node.blocked) return;
         if (
-          node.v !== undefined ||
-          node.chk !== undefined ||
-          node.sel !== undefined ||
-          node.ind !== undefined ||
-          node.inv !== undefined
+          node.value !== undefined ||
+          node.checked !== undefined ||
+          node.selected !== undefined ||
+          node.indeterminate !== undefined ||
+          node.invalid !== undefined
         ) {
-          const state: FormState = { v: node.v, chk: node.chk, sel: node.sel, ind: node.ind, inv: node.inv };
+          const state: FormState = {
+            value: node.value,
+            checked: node.checked,
+            selected: node.selected,
+            indeterminate: node.indeterminate,
+            invalid: node.invalid,
+          };
           deferred.push(() => applyFormState(element, state));
         }
-        const css = node.css;
+        const css = node.cssRules;
         if (css && element.localName === 'style') deferred.push(() => this.#styles.applyRules(element, css));
-        if (node.sx !== undefined || node.sy !== undefined) {
+        if (node.scrollX !== undefined || node.scrollY !== undefined) {
           const id = node.id;
-          const x = node.sx ?? 0;
-          const y = node.sy ?? 0;
+          const x = node.scrollX ?? 0;
+          const y = node.scrollY ?? 0;
           this.#scroll.note(id, x, y);
           deferred.push(() => this.#scroll.scrollTo(id, x, y));
         }

@@ -269,7 +269,7 @@ export class Mirror {
       return;
     }
     applyFormState(target, frame);
-    if (frame.m) this.#nodes.markMasked(frame.id, target);
+    if (frame.masked) this.#nodes.markMasked(frame.id, target);
   }
 
   /** True when the customer's capture masked this node's value or text. */
@@ -338,7 +338,7 @@ export class Mirror {
         if (!this.#scroll.scrollTo(frame.id, frame.x, frame.y)) this.#stats.unknownTargets++;
         return;
       case 'viewport':
-        this.#setViewport(frame.w, frame.h, frame.dpr);
+        this.#setViewport(frame.width, frame.height, frame.devicePixelRatio);
         return;
       case 'selection':
         this.#applySelection(frame);
@@ -407,7 +407,7 @@ export class Mirror {
     this.#canvas.reset();
     this.#focusedId = null;
     this.#setPage(first.url, first.title);
-    this.#setViewport(first.vw, first.vh, first.dpr);
+    this.#setViewport(first.viewportWidth, first.viewportHeight, first.devicePixelRatio);
     this.#assets.setPolicy(first.assets);
 
     const doc = this.iframe.contentDocument;
@@ -422,13 +422,13 @@ export class Mirror {
     if (!last) return;
     for (const work of deferred) work();
     this.#setPage(last.url, last.title);
-    this.#setViewport(last.vw, last.vh, last.dpr);
+    this.#setViewport(last.viewportWidth, last.viewportHeight, last.devicePixelRatio);
     const adopted = last.adopted ?? parts.find((part) => part.adopted)?.adopted;
     if (adopted !== undefined && adopted !== parts[0]?.adopted) {
       const doc = this.#nodes.get(0);
       if (isDocument(doc)) this.#styles.setAdopted(doc, adopted);
     }
-    this.#scroll.note(0, last.sx, last.sy);
+    this.#scroll.note(0, last.scrollX, last.scrollY);
     this.#scroll.reapply();
     if (last.focus !== undefined) this.#applyFocus(last.focus);
   }

@@ -60,40 +60,40 @@ function deepActiveElement(doc: Document): Element | null {
 const REAPPLY_INTERVAL_MS = 250;
 
 export class TopLayerReplay {
-  #shown: Array<{ el: Element; k: TopLayerKind }> = [];
+  #shown: Array<{ el: Element; kind: TopLayerKind }> = [];
   #listening = new WeakSet<Document>();
   #last: (() => void) | null = null;
   #lastReapply = -Infinity;
 
   /** Shows `layer` (bottom to top) in place of what was shown; `resolve` maps ids to mirror nodes. */
   apply(
-    layer: ReadonlyArray<{ id: number; k: TopLayerKind }>,
+    layer: ReadonlyArray<{ id: number; kind: TopLayerKind }>,
     resolve: (id: number) => Node | undefined,
     consoleDocument: Document,
   ): void {
-    const wanted: Array<{ el: Element; k: TopLayerKind }> = [];
-    for (const { id, k } of layer) {
+    const wanted: Array<{ el: Element; kind: TopLayerKind }> = [];
+    for (const { id, kind: k } of layer) {
       const node = resolve(id);
-      if (node !== undefined && node.nodeType === 1) wanted.push({ el: node as Element, k });
+      if (node !== undefined && node.nodeType === 1) wanted.push({ el: node as Element, kind: k });
     }
     const focused = deepActiveElement(consoleDocument);
     // Close what should not be open, top first; then open in order what is not open yet.
     for (const shown of [...this.#shown].reverse()) {
-      if (!wanted.some((entry) => entry.el === shown.el && entry.k === shown.k) && isOpenAs(shown.el, shown.k))
-        this.#try(() => close(shown.el, shown.k));
+      if (!wanted.some((entry) => entry.el === shown.el && entry.kind === shown.kind) && isOpenAs(shown.el, shown.kind))
+        this.#try(() => close(shown.el, shown.kind));
     }
     // A later entry must be above an earlier one: reopen from the first one whose order changed.
-    let reopenFrom = wanted.findIndex((entry, i) => this.#shown[i]?.el !== entry.el || !isOpenAs(entry.el, entry.k));
+    let reopenFrom = wanted.findIndex((entry, i) => this.#shown[i]?.el !== entry.el || !isOpenAs(entry.el, entry.kind));
     if (reopenFrom < 0) reopenFrom = wanted.length;
     for (let i = wanted.length - 1; i >= reopenFrom; i--) {
       const entry = wanted[i];
-      if (entry !== undefined && isOpenAs(entry.el, entry.k)) this.#try(() => close(entry.el, entry.k));
+      if (entry !== undefined && isOpenAs(entry.el, entry.kind)) this.#try(() => close(entry.el, entry.kind));
     }
     for (let i = reopenFrom; i < wanted.length; i++) {
       const entry = wanted[i];
       if (entry === undefined) continue;
       this.#listen(entry.el.ownerDocument);
-      this.#try(() => open(entry.el, entry.k));
+      this.#try(() => open(entry.el, entry.kind));
     }
     this.#shown = wanted;
     this.#last = () => this.apply(layer, resolve, consoleDocument);
@@ -117,7 +117,7 @@ export class TopLayerReplay {
       queued = true;
       queueMicrotask(() => {
         queued = false;
-        if (!this.#shown.some(({ el, k }) => el.ownerDocument === doc && !isOpenAs(el, k))) return;
+        if (!this.#shown.some(({ el, kind: k }) => el.ownerDocument === doc && !isOpenAs(el, k))) return;
         const now = performance.now();
         if (now - this.#lastReapply < REAPPLY_INTERVAL_MS) return;
         this.#lastReapply = now;

@@ -271,7 +271,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   act(action: RemoteAction): boolean {
     if (!this.#controlGranted || !this.#channel?.open) return false;
     const n = this.#actionN + 1;
-    if (!this.send({ t: 'action', action, n })) return false;
+    if (!this.send({ t: 'action', action, serial: n })) return false;
     this.#actionN = n;
     this.#unacked.add(n);
     return true;
@@ -435,11 +435,11 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
         this.send({ t: 'pong', ts: message.ts });
         return;
       case 'action-ack':
-        this.#answered(message.n);
+        this.#answered(message.serial);
         this.emit('message', message);
         return;
       case 'action-refused':
-        this.#answered(message.n);
+        this.#answered(message.serial);
         this.emit('message', message);
         return;
       default:

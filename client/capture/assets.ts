@@ -138,11 +138,11 @@ export class AssetSender {
           return;
         case 'mutations':
           this.#nodes(frame.adds);
-          for (const change of frame.attrs) this.#attributes(change.id, change.a);
-          for (const change of frame.texts) this.#text(change.id, change.x);
+          for (const change of frame.attrs) this.#attributes(change.id, change.attributes);
+          for (const change of frame.texts) this.#text(change.id, change.text);
           for (const sheet of frame.sheets ?? []) {
             const root = this.#sheetRoot(sheet.id);
-            if (root !== undefined) for (const css of sheet.css) this.#css(css, root);
+            if (root !== undefined) for (const css of sheet.cssRules) this.#css(css, root);
           }
           return;
         default:
@@ -164,17 +164,17 @@ export class AssetSender {
 
   #nodes(nodes: readonly SerializedNode[]): void {
     for (const node of nodes) {
-      if (node.k === 'el') {
-        if (node.a !== undefined) this.#attributes(node.id, node.a, node.tag);
-        if (node.css !== undefined) {
+      if (node.kind === 'el') {
+        if (node.attributes !== undefined) this.#attributes(node.id, node.attributes, node.tag);
+        if (node.cssRules !== undefined) {
           const root = this.#sheetRoot(node.id);
-          if (root !== undefined) for (const css of node.css) this.#css(css, root);
+          if (root !== undefined) for (const css of node.cssRules) this.#css(css, root);
         }
-      } else if (node.k === 'shadow' || node.k === 'doc') {
+      } else if (node.kind === 'shadow' || node.kind === 'doc') {
         const root = this.#sheetRoot(node.id);
         if (root !== undefined) for (const css of node.adopted ?? []) this.#css(css, root);
-      } else if (node.k === 'text') {
-        this.#text(node.id, node.x);
+      } else if (node.kind === 'text') {
+        this.#text(node.id, node.text);
       }
     }
   }
@@ -300,12 +300,18 @@ export class AssetSender {
         this.#sentHashes.add(h);
         const size = bytes.data.byteLength;
         for (let at = 0; at < size; at += ASSET_CHUNK_BYTES) {
-          this.#outbox.push({ t: 'asset-data', h, size, at, data: bytes.data.subarray(at, at + ASSET_CHUNK_BYTES) });
+          this.#outbox.push({
+            t: 'asset-data',
+            hash: h,
+            size,
+            offset: at,
+            data: bytes.data.subarray(at, at + ASSET_CHUNK_BYTES),
+          });
         }
         this.#stats.sent++;
         this.#stats.bytesSent += size;
       } else this.#stats.deduplicated++;
-      this.#outbox.push({ t: 'asset', url, h, type: bytes.type });
+      this.#outbox.push({ t: 'asset', url, hash: h, type: bytes.type });
       this.#pump();
     } catch (error) {
       if (!this.#stopped) {
@@ -355,7 +361,7 @@ export class AssetSender {
 
   #unavailable(url: string, direct: boolean): void {
     this.#stats.unavailable++;
-    this.#outbox.push({ t: 'asset', url, h: null, direct });
+    this.#outbox.push({ t: 'asset', url, hash: null, direct });
     this.#pump();
   }
 

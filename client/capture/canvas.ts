@@ -251,7 +251,7 @@ export class CanvasCapture {
         if (generation !== this.#generation || !this.#canSend() || !this.#allowed(canvas)) return;
         const currentId = this.#hooks.run().ids.idOf(canvas);
         if (currentId === undefined) return;
-        if (!this.#hooks.sender.sendDom({ t: 'canvas', id: currentId, w, h, type, img })) return;
+        if (!this.#hooks.sender.sendDom({ t: 'canvas', id: currentId, width: w, height: h, type, image: img })) return;
         state.hash = hash;
         state.drawn = drawn;
         this.#tokens -= img.byteLength;

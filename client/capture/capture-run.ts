@@ -74,21 +74,21 @@ export class CaptureRun {
 
   #onSerialized(node: Node, record: SerializedNode): void {
     this.collector.nodeSerialized(node);
-    if (record.k === 'el') {
+    if (record.kind === 'el') {
       const tag = record.tag;
       if (tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'option') {
         this.#o.formSerialized(node as Element, pickFormState(record), tag !== 'option');
       } else if (tag === 'iframe' || tag === 'frame') {
         if (record.blk === undefined) this.#o.frameSerialized(node as Element, record.id);
       } else if (tag === 'canvas') {
-        if (record.blk === undefined) this.#o.canvasSerialized(node as Element);
+        if (record.blocked === undefined) this.#o.canvasSerialized(node as Element);
       } else if ((tag === 'video' || tag === 'audio') && !(node as HTMLMediaElement).paused) {
         if (this.#o.snapshotting()) this.playingMedia.push(node as Element);
         else this.#o.mediaPlaying(node as Element);
       }
-    } else if (record.k === 'doc' || record.k === 'shadow') {
+    } else if (record.kind === 'doc' || record.kind === 'shadow') {
       this.collector.rememberAdopted(node as Document | ShadowRoot, record.adopted);
-      if (record.k === 'doc') {
+      if (record.kind === 'doc') {
         const frame = this.serializer.captureParent(node);
         if (frame !== null && nodeTypeOf(frame) === 1) this.iframeDocuments.set(frame as Element, node as Document);
       }

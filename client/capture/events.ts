@@ -210,7 +210,12 @@ export class EventCapture {
     if (this.#viewport) {
       this.#viewport = false;
       const win = this.#o.topWindow;
-      frames.push({ t: 'viewport', w: win.innerWidth, h: win.innerHeight, dpr: win.devicePixelRatio });
+      frames.push({
+        t: 'viewport',
+        width: win.innerWidth,
+        height: win.innerHeight,
+        devicePixelRatio: win.devicePixelRatio,
+      });
     }
 
     if (this.#focus) {
@@ -315,7 +320,7 @@ export class EventCapture {
     if (tag === 'select') {
       const decision = serializer.decisionOf(el);
       if (decision !== 'clear') {
-        this.#emitIfChanged(el, id, { m: true }, frames);
+        this.#emitIfChanged(el, id, { masked: true }, frames);
         return;
       }
       this.#emitIfChanged(el, id, serializer.formState(el, decision, true), frames);
@@ -348,8 +353,8 @@ export class EventCapture {
     const last = this.#lastForm.get(el);
     if (last !== undefined && formKey(last) === formKey(state)) return;
     // Indeterminate and custom-invalid are rare: "false" travels only to undo a "true".
-    if (state.ind === false && last?.ind !== true) delete state.ind;
-    if (state.inv === false && last?.inv !== true) delete state.inv;
+    if (state.indeterminate === false && last?.indeterminate !== true) delete state.indeterminate;
+    if (state.invalid === false && last?.invalid !== true) delete state.invalid;
     this.#lastForm.set(el, state);
     if (isEmptyFormState(state)) return;
     frames.push({ t: 'input', id, ...state });
@@ -454,7 +459,7 @@ export class EventCapture {
 }
 
 function formKey(state: FormState): string {
-  return `${state.v ?? '\u0000'}|${state.chk ?? ''}|${state.sel ?? ''}|${state.ind === true}|${state.inv === true}|${state.m ?? ''}`;
+  return `${state.value ?? '\u0000'}|${state.checked ?? ''}|${state.selected ?? ''}|${state.indeterminate === true}|${state.invalid === true}|${state.masked ?? ''}`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Turns a batch of MutationObserver records (plus shadow roots attached and
  * iframe documents replaced since the last flush, plus CSSOM changes) into
  * one `mutations` frame, in the contract's order: removes, adds (parents
- * first, each `nx` sibling already present), attrs, texts, sheets.
+ * first, each `next` sibling already present), attrs, texts, sheets.
  *
  * Records are coalesced: a node added and removed in the same batch is never
  * sent; attribute and text changes of nodes serialized as part of an add are
@@ -19,9 +19,9 @@ import { closestOf, localNameOf, nodeTypeOf, parentElementOf, parentNodeOf } fro
 export interface MutationBatch {
   removes: number[];
   adds: SerializedNode[];
-  attrs: Array<{ id: number; a: Record<string, string | null> }>;
-  texts: Array<{ id: number; x: string; m?: true }>;
-  sheets: Array<{ id: number; css: string[] }>;
+  attrs: Array<{ id: number; attributes: Record<string, string | null> }>;
+  texts: Array<{ id: number; text: string; masked?: true }>;
+  sheets: Array<{ id: number; cssRules: string[] }>;
 }
 
 const FORM_STATE_ATTRIBUTES: ReadonlySet<string> = new Set(['value', 'checked', 'selected', 'type', 'multiple']);
@@ -305,7 +305,7 @@ export class MutationCollector {
         changes[name] = sent;
         any = true;
       }
-      if (any) batch.attrs.push({ id, a: changes });
+      if (any) batch.attrs.push({ id, attributes: changes });
     }
 
     for (const node of textDirty) {
@@ -362,7 +362,7 @@ export class MutationCollector {
     const { x, m } = serializer.textValue(node);
     if (onlyIfChanged && x === serializer.sentText(node)) return;
     serializer.rememberSentText(node, x);
-    batch.texts.push(m ? { id, x, m: true } : { id, x });
+    batch.texts.push(m ? { id, text: x, masked: true } : { id, text: x });
   }
 
   #serializeAdds(added: Set<Node>, batch: MutationBatch): void {
@@ -396,11 +396,11 @@ export class MutationCollector {
       group.push(node);
     }
 
-    const serializeRoot = (node: Node, parent: Node, nx: number | null | undefined): void => {
+    const serializeRoot = (node: Node, parent: Node, nextId: number | null | undefined): void => {
       const parentId = ids.idOf(parent);
       if (parentId === undefined) return;
       const start = batch.adds.length;
-      serializer.subtree(node, parentId, nx, false, batch.adds);
+      serializer.subtree(node, parentId, nextId, false, batch.adds);
       for (let i = start; i < batch.adds.length; i++) {
         const record = batch.adds[i];
         if (record !== undefined) {
@@ -416,7 +416,7 @@ export class MutationCollector {
     }
     for (const [parent, group] of groups) {
       const members = new Set(group);
-      // Later siblings first, so every `nx` names a node the mirror already has.
+      // Later siblings first, so every `next` names a node the mirror already has.
       group.sort((a, b) => (a.compareDocumentPosition(b) & 4 /* FOLLOWING */ ? 1 : -1));
       for (const node of group) {
         let next = node.nextSibling;
@@ -426,8 +426,7 @@ export class MutationCollector {
         ) {
           next = next.nextSibling;
         }
-        const nx = next === null ? null : (ids.idOf(next) ?? null);
-        serializeRoot(node, parent, nx);
+        serializeRoot(node, parent, next === null ? null : (ids.idOf(next) ?? null));
       }
     }
   }
@@ -450,7 +449,7 @@ export class MutationCollector {
       const sheet = (owner as HTMLStyleElement).sheet;
       if (id === undefined || sheet === null || sheet === undefined) continue;
       const css = readRules(sheet, owner.baseURI);
-      if (css !== null) batch.sheets.push({ id, css });
+      if (css !== null) batch.sheets.push({ id, cssRules: css });
     }
     if (!this.#adoptedDirty) {
       for (const root of this.#o.roots()) {
@@ -472,7 +471,7 @@ export class MutationCollector {
       this.#lastAdoptedSheets.set(root, adoptedSheetsOf(root));
       if (this.#lastAdopted.get(root) === key) continue;
       this.#lastAdopted.set(root, key);
-      batch.sheets.push({ id, css });
+      batch.sheets.push({ id, cssRules: css });
     }
   }
 }

@@ -36,8 +36,8 @@ import {
   capturedShadowRoot,
 } from './dom-read.js';
 
-export type ElementRecord = Extract<SerializedNode, { k: 'el' }>;
-export type TextRecord = Extract<SerializedNode, { k: 'text' }>;
+export type ElementRecord = Extract<SerializedNode, { kind: 'el' }>;
+export type TextRecord = Extract<SerializedNode, { kind: 'text' }>;
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -69,15 +69,15 @@ const BLOCKED_ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set(['class', 'style
 
 /** Form state of one element, masked; also the payload of an `input` frame. */
 export interface FormState {
-  v?: string;
-  chk?: boolean;
-  sel?: boolean;
-  ind?: boolean;
-  inv?: boolean;
-  m?: true;
+  value?: string;
+  checked?: boolean;
+  selected?: boolean;
+  indeterminate?: boolean;
+  invalid?: boolean;
+  masked?: true;
 }
 
-const FORM_STATE_KEYS = ['v', 'chk', 'sel', 'ind', 'inv', 'm'] as const;
+const FORM_STATE_KEYS = ['value', 'checked', 'selected', 'indeterminate', 'invalid', 'masked'] as const;
 
 /** The form-state fields set on `source` (a serialized element, or a form state). */
 export function pickFormState(source: FormState): FormState {
@@ -354,13 +354,18 @@ export class Serializer {
         break;
       case COMMENT_NODE:
         visited = {
-          record: { k: 'comment', id, p: parentId, x: clip(this.textValue(node as CharacterData).x, MAX_COMMENT) },
+          record: {
+            kind: 'comment',
+            id,
+            parent: parentId,
+            text: clip(this.textValue(node as CharacterData).x, MAX_COMMENT),
+          },
           children: [],
         };
         break;
       case DOCUMENT_TYPE_NODE:
         visited = {
-          record: { k: 'doctype', id, p: parentId, name: clip((node as DocumentType).name, MAX_TAG) },
+          record: { kind: 'doctype', id, parent: parentId, name: clip((node as DocumentType).name, MAX_TAG) },
           children: [],
         };
         break;
@@ -370,7 +375,7 @@ export class Serializer {
         const owner = this.captureParent(root);
         const ownerAncestry = owner === null ? undefined : this.#ancestry.get(owner);
         if (ownerAncestry !== undefined) this.#ancestry.set(root, rootAncestry(ownerAncestry));
-        const record: SerializedNode = { k: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, p: parentId };
+        const record: SerializedNode = { kind: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, parent: parentId };
         const adopted = adoptedCss(root);
         if (adopted !== undefined) record.adopted = adopted;
         visited = { record, children: Array.from(childNodesOf(root)) };
@@ -382,18 +387,30 @@ export class Serializer {
 
   /**
    * Serializes `root` and its whole capture subtree synchronously, in
-   * pre-order; `nx` goes on the root only. Returns the records appended.
+   * pre-order; `next` goes on the root only. Returns the records appended.
    */
-  subtree(root: Node, parentId: number, nx: number | null | undefined, fresh: boolean, out: SerializedNode[]): number {
+  subtree(
+    root: Node,
+    parentId: number,
+    next: number | null | undefined,
+    fresh: boolean,
+    out: SerializedNode[],
+  ): number {
     this.beginPass();
     try {
-      return this.#subtree(root, parentId, nx, fresh, out);
+      return this.#subtree(root, parentId, next, fresh, out);
     } finally {
       this.beginPass();
     }
   }
 
-  #subtree(root: Node, parentId: number, nx: number | null | undefined, fresh: boolean, out: SerializedNode[]): number {
+  #subtree(
+    root: Node,
+    parentId: number,
+    next: number | null | undefined,
+    fresh: boolean,
+    out: SerializedNode[],
+  ): number {
     const stack: Array<{ node: Node; parentId: number }> = [{ node: root, parentId }];
     const startLength = out.length;
     while (stack.length > 0) {
@@ -401,7 +418,7 @@ export class Serializer {
       if (entry === undefined) break;
       const visited = this.visit(entry.node, entry.parentId, fresh);
       if (visited === null) continue;
-      if (out.length === startLength && nx !== undefined) visited.record.nx = nx;
+      if (out.length === startLength && next !== undefined) visited.record.next = next;
       out.push(visited.record);
       const children = visited.children;
       for (let i = children.length - 1; i >= 0; i--) {
@@ -461,9 +478,9 @@ export class Serializer {
 
   #text(node: CharacterData, id: number, parentId: number): TextRecord {
     const { x, m } = this.textValue(node);
-    const record: TextRecord = { k: 'text', id, p: parentId, x: clip(x, MAX_TEXT) };
-    this.rememberSentText(node, record.x);
-    if (m) record.m = true;
+    const record: TextRecord = { kind: 'text', id, parent: parentId, text: clip(x, MAX_TEXT) };
+    this.rememberSentText(node, record.text);
+    if (m) record.masked = true;
     return record;
   }
 
@@ -490,33 +507,33 @@ export class Serializer {
    */
   formState(el: Element, decision: MaskDecision, change = false): FormState {
     const state: FormState = {};
-    if (decision !== 'clear') state.m = true;
+    if (decision !== 'clear') state.masked = true;
     const tag = localNameOf(el);
     if (tag === 'input') {
       const input = el as HTMLInputElement;
       const type = input.type;
       if (type === 'checkbox' || type === 'radio') {
         if (decision === 'clear') {
-          state.chk = input.checked;
-          if (input.indeterminate && type === 'checkbox') state.ind = true;
-          else if (change && type === 'checkbox') state.ind = false;
+          state.checked = input.checked;
+          if (input.indeterminate && type === 'checkbox') state.indeterminate = true;
+          else if (change && type === 'checkbox') state.indeterminate = false;
         }
       } else if (type !== 'file') {
         const value = input.value;
         if (change || value !== '' || hasAttr(input, 'value')) {
-          state.v = this.#formValue(el, decision, value, state);
+          state.value = this.#formValue(el, decision, value, state);
         }
       }
     } else if (tag === 'textarea') {
-      state.v = this.#formValue(el, decision, (el as HTMLTextAreaElement).value, state);
+      state.value = this.#formValue(el, decision, (el as HTMLTextAreaElement).value, state);
     } else if (tag === 'option') {
       // Which option is selected is the value of the select: hidden when it is masked.
-      if (decision === 'clear') state.sel = (el as HTMLOptionElement).selected;
+      if (decision === 'clear') state.selected = (el as HTMLOptionElement).selected;
     }
     if (tag !== 'option') {
       const custom = (el as HTMLInputElement).validity?.customError === true;
-      if (custom) state.inv = true;
-      else if (change) state.inv = false;
+      if (custom) state.invalid = true;
+      else if (change) state.invalid = false;
     }
     return state;
   }
@@ -534,7 +551,7 @@ export class Serializer {
         this.#strictSent.forms.add(el);
         this.#noteTypedNumber(el, value);
       } else {
-        state.m = true;
+        state.masked = true;
       }
     }
     return clip(masked.value, MAX_ATTR_VALUE);
@@ -542,10 +559,10 @@ export class Serializer {
 
   #element(el: Element, id: number, parentId: number): Visited {
     const tag = localNameOf(el);
-    const record: ElementRecord = { k: 'el', id, p: parentId, tag: clip(tag, MAX_TAG) };
+    const record: ElementRecord = { kind: 'el', id, parent: parentId, tag: clip(tag, MAX_TAG) };
     const namespace = namespaceOf(el);
-    if (namespace === SVG_NS) record.ns = 'svg';
-    else if (namespace === MATHML_NS) record.ns = 'math';
+    if (namespace === SVG_NS) record.namespace = 'svg';
+    else if (namespace === MATHML_NS) record.namespace = 'math';
     if (
       tag === 'script' &&
       (namespace === SVG_NS || namespace === null || namespace === 'http://www.w3.org/1999/xhtml')
@@ -574,14 +591,14 @@ export class Serializer {
         out[name] = value;
         any = true;
       }
-      if (any) record.a = out;
+      if (any) record.attributes = out;
     }
 
     if (decision === 'block') {
       this.#leaves.add(el);
       const box = el.getBoundingClientRect();
-      record.blk = { w: box.width, h: box.height };
-      record.m = true;
+      record.blocked = { width: box.width, height: box.height };
+      record.masked = true;
       return { record, children: [] };
     }
 
@@ -590,14 +607,14 @@ export class Serializer {
 
     if (tag === 'style' || tag === 'link') {
       const css = this.#o.sheets.ownerCss(el);
-      if (css !== undefined) record.css = css;
+      if (css !== undefined) record.cssRules = css;
     }
 
     if (el !== el.ownerDocument.scrollingElement) {
       const sx = el.scrollLeft;
       const sy = el.scrollTop;
-      if (sx !== 0) record.sx = sx;
-      if (sy !== 0) record.sy = sy;
+      if (sx !== 0) record.scrollX = sx;
+      if (sy !== 0) record.scrollY = sy;
     }
 
     if (tag === 'iframe' || tag === 'frame') {

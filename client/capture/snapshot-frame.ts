@@ -37,11 +37,11 @@ export function snapshotBody(
     final,
     url: maskUrl(doc.URL.slice(0, MAX_URL)).text,
     title: maskNumbers(titleOf(doc).slice(0, MAX_TITLE)).text,
-    vw: win.innerWidth,
-    vh: win.innerHeight,
-    dpr: win.devicePixelRatio,
-    sx: win.scrollX,
-    sy: win.scrollY,
+    viewportWidth: win.innerWidth,
+    viewportHeight: win.innerHeight,
+    devicePixelRatio: win.devicePixelRatio,
+    scrollX: win.scrollX,
+    scrollY: win.scrollY,
     nodes,
   };
   if (part === 0 || final) {

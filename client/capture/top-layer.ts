@@ -18,7 +18,7 @@ import { hasAttr, localNameOf, matchesOf, nodeTypeOf } from './dom-read.js';
 export type TopLayerKind = 'modal' | 'popover' | 'fullscreen';
 export interface TopLayerEntry {
   id: number;
-  k: TopLayerKind;
+  kind: TopLayerKind;
 }
 
 const MAX_ENTRIES = 64;
@@ -80,13 +80,13 @@ export class TopLayerWatch {
       const seen = order >= 0 ? order : ++this.#order;
       this.#candidates.set(el, seen);
       const id = idOf(el);
-      if (id !== undefined) open.push({ order: seen, entry: { id, k: kind } });
+      if (id !== undefined) open.push({ order: seen, entry: { id, kind: kind } });
     }
     const layer = open
       .sort((a, b) => a.order - b.order)
       .slice(-MAX_ENTRIES)
       .map(({ entry }) => entry);
-    const key = layer.map((entry) => `${entry.id}${entry.k}`).join(',');
+    const key = layer.map((entry) => `${entry.id}${entry.kind}`).join(',');
     if (key === this.#lastKey) return null;
     this.#lastKey = key;
     return layer;

@@ -148,7 +148,7 @@ export function applyRemoteAction(
         if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly)
           return { ok: false, reason: 'invalid' };
         el.focus({ preventScroll: true });
-        setNativeValue(el, action.v);
+        setNativeValue(el, action.value);
       } else if ((el as HTMLElement).isContentEditable) {
         // Replacing a rich-text editor's text would flatten its markup: not done remotely.
         return { ok: false, reason: 'unsupported' };
@@ -160,7 +160,7 @@ export function applyRemoteAction(
           bubbles: true,
           composed: true,
           inputType: 'insertReplacementText',
-          data: action.v,
+          data: action.value,
         }),
       );
       el.dispatchEvent(new view.Event('change', { bubbles: true }));

@@ -75,11 +75,11 @@ export class RemoteInput {
 
     const current = el.value;
     const at = Math.min(action.at, current.length);
-    const del = Math.min(action.del, current.length - at);
-    const next = current.slice(0, at) + action.ins + current.slice(at + del);
+    const del = Math.min(action.deleteCount, current.length - at);
+    const next = current.slice(0, at) + action.insert + current.slice(at + del);
     if (next !== current) {
-      const inputType = action.how ?? (action.ins ? 'insertText' : 'deleteContentBackward');
-      const data = action.ins === '' ? null : action.ins;
+      const inputType = action.inputType ?? (action.insert ? 'insertText' : 'deleteContentBackward');
+      const data = action.insert === '' ? null : action.insert;
       const init: InputEventInit = { bubbles: true, cancelable: true, composed: true, inputType, data };
       // A page that cancels beforeinput refused the key, as it would the customer's own.
       if (!el.dispatchEvent(new view.InputEvent('beforeinput', init))) return { ok: true };
@@ -87,10 +87,10 @@ export class RemoteInput {
       run.changed = true;
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
     }
-    if (action.ss !== undefined) {
+    if (action.selectionStart !== undefined) {
       const length = el.value.length;
-      const start = Math.min(action.ss, length);
-      const end = Math.min(action.se ?? action.ss, length);
+      const start = Math.min(action.selectionStart, length);
+      const end = Math.min(action.selectionEnd ?? action.selectionStart, length);
       try {
         el.setSelectionRange(start, end);
       } catch {

@@ -72,14 +72,14 @@ describe('agent view remote control', () => {
     // Key by key: each key is a splice of the field's value, numbered, in order.
     const spliced = () =>
       actions(live!).reduce(
-        (value, a) => (a.kind === 'edit' ? value.slice(0, a.at) + a.ins + value.slice(a.at + a.del) : value),
+        (value, a) => (a.kind === 'edit' ? value.slice(0, a.at) + a.insert + value.slice(a.at + a.deleteCount) : value),
         'Ada',
       );
     await until(() => spliced() === 'Ada Lovelace', 'the typed value');
     const edits = actions(live).filter((a) => a.kind === 'edit');
     expect(edits.every((a) => a.kind === 'edit' && a.id === live!.page.ids.name)).to.equal(true);
-    expect(edits.filter((a) => a.kind === 'edit' && a.ins !== '').length).to.equal(' Lovelace'.length);
-    const numbers = receivedOf(live, 'action').map((m) => m.n);
+    expect(edits.filter((a) => a.kind === 'edit' && a.insert !== '').length).to.equal(' Lovelace'.length);
+    const numbers = receivedOf(live, 'action').map((m) => m.serial);
     expect(numbers).to.deep.equal(numbers.map((_, i) => i + 1));
 
     buttonNamed(live.view, 'Release control').click();

@@ -75,10 +75,10 @@ describe('assets: what the customer never sends', function () {
     // Fetched by an image or CSS, but not an image or a font: refused.
     for (const name of ['page-as-image.png', 'secret.bin', 'untyped.bin', 'font.bin']) {
       if (name === 'font.bin') continue;
-      expect(byName.get(name)?.h, name).to.equal(null);
+      expect(byName.get(name)?.hash, name).to.equal(null);
     }
     const font = byName.get('font.bin');
-    expect(font?.h, 'the woff2 font referenced from CSS').to.be.a('string');
+    expect(font?.hash, 'the woff2 font referenced from CSS').to.be.a('string');
     expect(font?.type).to.equal('font/woff2');
     expect(channelText(pipeline), 'a secret body went over the channel').to.not.contain(SECRET);
     // The customer's browser did not fetch the documents for the agent: each was fetched once at most (by the page).
@@ -130,19 +130,25 @@ describe('assets: bodies that never end or never start', function () {
     const adds = [
       // Four endless streams and a stalled one would take every parallel fetch.
       ...[1, 2, 3, 4].map((n) => ({
-        k: 'el' as const,
+        kind: 'el' as const,
         id: n,
-        p: 0,
+        parent: 0,
         tag: 'img',
-        a: { src: `${location.origin}${FIXTURES}/endless.mjpg?${n}` },
+        attributes: { src: `${location.origin}${FIXTURES}/endless.mjpg?${n}` },
       })),
-      { k: 'el' as const, id: 5, p: 0, tag: 'img', a: { src: `${location.origin}${FIXTURES}/stalled.png` } },
       {
-        k: 'el' as const,
-        id: 6,
-        p: 0,
+        kind: 'el' as const,
+        id: 5,
+        parent: 0,
         tag: 'img',
-        a: { src: `${location.origin}/test/browser/pages/assets/photo.png` },
+        attributes: { src: `${location.origin}${FIXTURES}/stalled.png` },
+      },
+      {
+        kind: 'el' as const,
+        id: 6,
+        parent: 0,
+        tag: 'img',
+        attributes: { src: `${location.origin}/test/browser/pages/assets/photo.png` },
       },
     ];
     assetSender.noteFrame({ t: 'mutations', seq: 1, removes: [], adds, attrs: [], texts: [] });
@@ -152,9 +158,9 @@ describe('assets: bodies that never end or never start', function () {
         .filter((message): message is AssetFrame => message.t === 'asset')
         .map((frame) => [frame.url.split('/').pop(), frame]),
     );
-    for (const n of [1, 2, 3, 4]) expect(byName.get(`endless.mjpg?${n}`)?.h, `stream ${n}`).to.equal(null);
-    expect(byName.get('stalled.png')?.h).to.equal(null);
-    expect(byName.get('photo.png')?.h).to.be.a('string');
+    for (const n of [1, 2, 3, 4]) expect(byName.get(`endless.mjpg?${n}`)?.hash, `stream ${n}`).to.equal(null);
+    expect(byName.get('stalled.png')?.hash).to.equal(null);
+    expect(byName.get('photo.png')?.hash).to.be.a('string');
     assetSender.stop();
   });
 });
@@ -193,7 +199,7 @@ describe('assets: blocked regions and blob: previews', function () {
 
   it('does not send assets used only by rules of a blocked element, nor blob: previews unless the integrator opts in', async () => {
     const active = await start();
-    const sent = [...answers(active).values()].filter((frame) => frame.h !== null).map((frame) => frame.url);
+    const sent = [...answers(active).values()].filter((frame) => frame.hash !== null).map((frame) => frame.url);
     expect(
       sent.filter((url) => /id-(list|border|after)/.test(url)),
       sent.join(),
@@ -209,7 +215,7 @@ describe('assets: blocked regions and blob: previews', function () {
 
   it('sends blob: previews with asset-blobs', async () => {
     const active = await start({ blobs: true });
-    const sent = [...answers(active).values()].filter((frame) => frame.h !== null).map((frame) => frame.url);
+    const sent = [...answers(active).values()].filter((frame) => frame.hash !== null).map((frame) => frame.url);
     expect(sent.filter((url) => url.startsWith('blob:')).length).to.equal(1);
     expect(channelText(active), 'control: the oracle sees the preview when it is sent').to.contain(SECRET);
   });

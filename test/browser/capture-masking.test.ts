@@ -174,7 +174,7 @@ describe('capture: masking on the encoded bytes', () => {
     }
     expect(decoded.filter((m) => m.t === 'snapshot' && m.final)).to.have.length(2);
     expect(decoded.filter((m) => m.t === 'input').length).to.be.greaterThan(40);
-    expect(decoded.filter((m) => m.t === 'input' && m.m === true).length).to.be.greaterThan(40);
+    expect(decoded.filter((m) => m.t === 'input' && m.masked === true).length).to.be.greaterThan(40);
 
     const all = decoded.flatMap((m) => strings(m));
     const joined = all.join('\u0001');
@@ -196,8 +196,10 @@ describe('capture: masking on the encoded bytes', () => {
     // The page still works and the masked fields are visible as masked.
     expect((doc.getElementById('pw') as HTMLInputElement).value).to.equal(PASSWORD);
     const last = decoded.filter((m) => m.t === 'snapshot').flatMap((m) => (m.t === 'snapshot' ? m.nodes : []));
-    const blockedRecord = last.find((n) => n.k === 'el' && n.a?.id === undefined && n.blk !== undefined);
+    const blockedRecord = last.find(
+      (n) => n.kind === 'el' && n.attributes?.id === undefined && n.blocked !== undefined,
+    );
     expect(blockedRecord).to.not.equal(undefined);
-    expect(last.some((n) => n.k === 'el' && n.tag === 'input' && n.m === true)).to.equal(true);
+    expect(last.some((n) => n.kind === 'el' && n.tag === 'input' && n.masked === true)).to.equal(true);
   });
 });

@@ -71,11 +71,14 @@ describe('capture: incremental frames', () => {
     const frame = frames[0]!;
     expect(channelMessage.safeParse(frame).success).to.equal(true);
     expect(frame.removes).to.have.length(2);
-    expect(frame.adds.filter((a) => a.k === 'el').map((a) => (a.k === 'el' ? a.tag : ''))).to.deep.equal(['li', 'li']);
-    const newLi = frame.adds.find((a) => a.k === 'el' && a.a?.title === 'set after insert');
+    expect(frame.adds.filter((a) => a.kind === 'el').map((a) => (a.kind === 'el' ? a.tag : ''))).to.deep.equal([
+      'li',
+      'li',
+    ]);
+    const newLi = frame.adds.find((a) => a.kind === 'el' && a.attributes?.title === 'set after insert');
     expect(newLi).to.not.equal(undefined);
     expect(frame.attrs).to.have.length(1);
-    expect(frame.attrs[0]?.a).to.deep.equal({ class: 'y' });
+    expect(frame.attrs[0]?.attributes).to.deep.equal({ class: 'y' });
     expect(frame.texts).to.deep.equal([{ id: frame.texts[0]!.id, x: 'changed' }]);
     expect(JSON.stringify(frame)).to.not.contain('"b"');
     expect(mirror.canonical()).to.equal(await freshCanonical(page!.win));
@@ -223,18 +226,18 @@ describe('capture: incremental frames', () => {
     const inputs = transport.ofType('input');
     expect(inputs).to.deep.include({
       t: 'input',
-      seq: inputs.find((f) => f.v === 'typed')!.seq,
+      seq: inputs.find((f) => f.value === 'typed')!.seq,
       id: engine!.idOf(input)!,
       v: 'typed',
     });
-    expect(inputs.some((f) => f.id === engine!.idOf(doc.getElementById('c')!) && f.chk === true)).to.equal(true);
+    expect(inputs.some((f) => f.id === engine!.idOf(doc.getElementById('c')!) && f.checked === true)).to.equal(true);
     const options = (doc.getElementById('s') as HTMLSelectElement).options;
-    expect(inputs.some((f) => f.id === engine!.idOf(options[1]!) && f.sel === true)).to.equal(true);
-    expect(inputs.some((f) => f.id === engine!.idOf(options[0]!) && f.sel === false)).to.equal(true);
+    expect(inputs.some((f) => f.id === engine!.idOf(options[1]!) && f.selected === true)).to.equal(true);
+    expect(inputs.some((f) => f.id === engine!.idOf(options[0]!) && f.selected === false)).to.equal(true);
     const scrolls = transport.ofType('scroll');
     expect(scrolls.some((f) => f.id === engine!.idOf(doc.getElementById('sc')!) && f.y === 100)).to.equal(true);
     expect(scrolls.some((f) => f.id === 0 && f.y === 200)).to.equal(true);
-    expect(transport.ofType('viewport').at(-1)?.w).to.equal(700);
+    expect(transport.ofType('viewport').at(-1)?.width).to.equal(700);
     expect(transport.ofType('focus').at(-1)?.id).to.equal(engine!.idOf(input));
     const selection = transport.ofType('selection').at(-1);
     expect(selection?.ranges[0]?.start).to.equal(engine!.idOf(doc.getElementById('t')!));

@@ -5,7 +5,7 @@ import { channelMessage } from '../../shared/protocol.js';
 import { CaptureTestMirror } from './helpers/capture-mirror.js';
 import { capturePage, nextFrames, RecordingTransport, type TestPage } from './helpers/capture-page.js';
 
-type El = Extract<SerializedNode, { k: 'el' }>;
+type El = Extract<SerializedNode, { kind: 'el' }>;
 
 const BROAD_PAGE = `<!DOCTYPE html>
 <html><head><base href="https://shop.example/catalog/">
@@ -39,12 +39,12 @@ const BROAD_PAGE = `<!DOCTYPE html>
 
 function elements(messages: ChannelMessage[]): El[] {
   const out: El[] = [];
-  for (const m of messages) if (m.t === 'snapshot') for (const n of m.nodes) if (n.k === 'el') out.push(n);
+  for (const m of messages) if (m.t === 'snapshot') for (const n of m.nodes) if (n.kind === 'el') out.push(n);
   return out;
 }
 
 function byIdAttr(messages: ChannelMessage[], id: string): El {
-  const found = elements(messages).find((n) => n.a?.id === id);
+  const found = elements(messages).find((n) => n.attributes?.id === id);
   if (!found) throw new Error(`no element with id=${id}`);
   return found;
 }
@@ -90,9 +90,9 @@ describe('capture: snapshot', () => {
     expect(snapshots[0]?.part).to.equal(0);
     expect(snapshots.at(-1)?.final).to.equal(true);
     const last = snapshots.at(-1)!;
-    expect(last.vw).to.equal(800);
-    expect(last.vh).to.equal(600);
-    expect(last.dpr).to.equal(win.devicePixelRatio);
+    expect(last.viewportWidth).to.equal(800);
+    expect(last.viewportHeight).to.equal(600);
+    expect(last.devicePixelRatio).to.equal(win.devicePixelRatio);
     expect(last.title).to.equal('Broad page');
     expect(last.adopted?.[0]).to.contain('.adopted');
     expect(last.adopted?.[0]).to.contain('https://shop.example/catalog/adopted.png');
@@ -102,72 +102,72 @@ describe('capture: snapshot', () => {
     // Pre-order: every parent is sent before its children.
     const seen = new Set([0]);
     for (const n of nodes) {
-      expect(seen.has(n.p), `parent of ${n.id}`).to.equal(true);
-      expect(n.nx).to.equal(undefined);
+      expect(seen.has(n.parent), `parent of ${n.id}`).to.equal(true);
+      expect(n.next).to.equal(undefined);
       seen.add(n.id);
     }
 
-    expect(byIdAttr(messages, 'rel').a).to.deep.equal({ id: 'rel', href: 'https://shop.example/cart?x=1' });
-    expect(byIdAttr(messages, 'img').a?.src).to.equal('https://shop.example/catalog/img/a.png');
-    expect(byIdAttr(messages, 'img').a?.srcset).to.equal(
+    expect(byIdAttr(messages, 'rel').attributes).to.deep.equal({ id: 'rel', href: 'https://shop.example/cart?x=1' });
+    expect(byIdAttr(messages, 'img').attributes?.src).to.equal('https://shop.example/catalog/img/a.png');
+    expect(byIdAttr(messages, 'img').attributes?.srcset).to.equal(
       'https://shop.example/catalog/img/a.png 1x, https://shop.example/img/b.png 2x',
     );
-    expect(byIdAttr(messages, 'styled').a?.style).to.contain('url("https://shop.example/catalog/bg.png")');
-    expect(byIdAttr(messages, 'form').a?.action).to.equal('https://shop.example/catalog/submit');
+    expect(byIdAttr(messages, 'styled').attributes?.style).to.contain('url("https://shop.example/catalog/bg.png")');
+    expect(byIdAttr(messages, 'form').attributes?.action).to.equal('https://shop.example/catalog/submit');
     const button = elements(messages).find((n) => n.tag === 'button');
-    expect(button?.a?.formaction).to.equal('https://shop.example/catalog/go');
+    expect(button?.attributes?.formaction).to.equal('https://shop.example/catalog/go');
     const body = elements(messages).find((n) => n.tag === 'body');
-    expect(body?.a).to.equal(undefined);
+    expect(body?.attributes).to.equal(undefined);
 
     const scripts = elements(messages).filter((n) => n.tag === 'script');
     expect(scripts).to.have.length(1);
-    expect(scripts[0]?.a).to.equal(undefined);
-    expect(nodes.some((n) => n.p === scripts[0]?.id)).to.equal(false);
+    expect(scripts[0]?.attributes).to.equal(undefined);
+    expect(nodes.some((n) => n.parent === scripts[0]?.id)).to.equal(false);
 
-    expect(byIdAttr(messages, 'text').v).to.equal('typed value');
-    expect(byIdAttr(messages, 'number').v).to.equal('5');
-    expect(byIdAttr(messages, 'date').v).to.equal('2024-01-02');
-    expect(byIdAttr(messages, 'range').v).to.equal('30');
-    expect(byIdAttr(messages, 'color').v).to.equal('#ff0000');
-    expect(byIdAttr(messages, 'cb').chk).to.equal(false);
-    expect(byIdAttr(messages, 'radio1').chk).to.equal(false);
-    expect(byIdAttr(messages, 'radio2').chk).to.equal(true);
-    expect(byIdAttr(messages, 'file').v).to.equal(undefined);
-    expect(byIdAttr(messages, 'ta').v).to.equal('hello');
+    expect(byIdAttr(messages, 'text').value).to.equal('typed value');
+    expect(byIdAttr(messages, 'number').value).to.equal('5');
+    expect(byIdAttr(messages, 'date').value).to.equal('2024-01-02');
+    expect(byIdAttr(messages, 'range').value).to.equal('30');
+    expect(byIdAttr(messages, 'color').value).to.equal('#ff0000');
+    expect(byIdAttr(messages, 'cb').checked).to.equal(false);
+    expect(byIdAttr(messages, 'radio1').checked).to.equal(false);
+    expect(byIdAttr(messages, 'radio2').checked).to.equal(true);
+    expect(byIdAttr(messages, 'file').value).to.equal(undefined);
+    expect(byIdAttr(messages, 'ta').value).to.equal('hello');
     const options = elements(messages).filter((n) => n.tag === 'option');
-    expect(options.map((o) => o.sel)).to.deep.equal([false, true]);
+    expect(options.map((o) => o.selected)).to.deep.equal([false, true]);
     expect(
       ['table', 'thead', 'tbody', 'tr', 'th', 'td'].every((t) => elements(messages).some((n) => n.tag === t)),
     ).to.equal(true);
 
     const svg = byIdAttr(messages, 'svg');
-    expect(svg.ns).to.equal('svg');
+    expect(svg.namespace).to.equal('svg');
     const use = elements(messages).find((n) => n.tag === 'use');
-    expect(use?.ns).to.equal('svg');
-    expect(use?.a?.['xlink:href']).to.equal('#c');
-    expect(elements(messages).find((n) => n.tag === 'foreignObject')?.ns).to.equal('svg');
-    expect(elements(messages).find((n) => n.tag === 'mi')?.ns).to.equal('math');
-    expect(elements(messages).find((n) => n.tag === 'a' && n.ns === 'svg')?.a?.href).to.equal(
+    expect(use?.namespace).to.equal('svg');
+    expect(use?.attributes?.['xlink:href']).to.equal('#c');
+    expect(elements(messages).find((n) => n.tag === 'foreignObject')?.namespace).to.equal('svg');
+    expect(elements(messages).find((n) => n.tag === 'mi')?.namespace).to.equal('math');
+    expect(elements(messages).find((n) => n.tag === 'a' && n.namespace === 'svg')?.attributes?.href).to.equal(
       'https://shop.example/catalog/link',
     );
 
     const hostRecord = byIdAttr(messages, 'host');
-    const shadowRecord = nodes.find((n) => n.k === 'shadow');
-    expect(shadowRecord?.p).to.equal(hostRecord.id);
-    expect(shadowRecord?.k === 'shadow' && shadowRecord.adopted).to.deep.equal(['span { color: purple; }']);
-    expect(byIdAttr(messages, 'in-shadow').p).to.equal(shadowRecord?.id);
+    const shadowRecord = nodes.find((n) => n.kind === 'shadow');
+    expect(shadowRecord?.parent).to.equal(hostRecord.id);
+    expect(shadowRecord?.kind === 'shadow' && shadowRecord.adopted).to.deep.equal(['span { color: purple; }']);
+    expect(byIdAttr(messages, 'in-shadow').parent).to.equal(shadowRecord?.id);
 
     const iframeRecord = byIdAttr(messages, 'inner');
-    expect(iframeRecord.a?.srcdoc).to.equal(undefined);
-    const innerDoc = nodes.find((n) => n.k === 'doc');
-    expect(innerDoc?.p).to.equal(iframeRecord.id);
+    expect(iframeRecord.attributes?.srcdoc).to.equal(undefined);
+    const innerDoc = nodes.find((n) => n.kind === 'doc');
+    expect(innerDoc?.parent).to.equal(iframeRecord.id);
     expect(byIdAttr(messages, 'deep')).to.not.equal(undefined);
-    expect(nodes.some((n) => n.k === 'text' && n.x === 'inside')).to.equal(true);
+    expect(nodes.some((n) => n.kind === 'text' && n.text === 'inside')).to.equal(true);
 
-    expect(byIdAttr(messages, 'plain').css).to.equal(undefined);
-    expect(byIdAttr(messages, 'cssom').css).to.deep.equal(['.b { color: blue; }', '.inserted { color: green; }']);
-    expect(byIdAttr(messages, 'scroller').sy).to.equal(40);
-    expect(nodes.some((n) => n.k === 'comment' && n.x === ' a comment ')).to.equal(true);
+    expect(byIdAttr(messages, 'plain').cssRules).to.equal(undefined);
+    expect(byIdAttr(messages, 'cssom').cssRules).to.deep.equal(['.b { color: blue; }', '.inserted { color: green; }']);
+    expect(byIdAttr(messages, 'scroller').scrollY).to.equal(40);
+    expect(nodes.some((n) => n.kind === 'comment' && n.text === ' a comment ')).to.equal(true);
     expect(last.focus).to.equal(byIdAttr(messages, 'email').id);
     expect((win as unknown as { __ran?: number }).__ran).to.equal(1);
   });
@@ -180,8 +180,11 @@ describe('capture: snapshot', () => {
     const transport = new RecordingTransport();
     engine = new CaptureEngine({ window: page.win, send: transport.send });
     await engine.start();
-    expect(byIdAttr(transport.messages, 'caps').a).to.include({ 'Data-Mixed': 'upper', 'data-mixed': 'lower' });
-    expect(byIdAttr(transport.messages, 'box').a).to.include({ viewBox: '0 0 4 4' });
+    expect(byIdAttr(transport.messages, 'caps').attributes).to.include({
+      'Data-Mixed': 'upper',
+      'data-mixed': 'lower',
+    });
+    expect(byIdAttr(transport.messages, 'box').attributes).to.include({ viewBox: '0 0 4 4' });
   });
 
   it('skips our own UI and sends nothing before start()', async () => {

@@ -141,9 +141,9 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
 
     const inputs = decoded.filter((m): m is Extract<ChannelMessage, { t: 'input' }> => m.t === 'input');
     const valuesOf = (prefix: string): Array<string | undefined> => {
-      const id = inputs.find((m) => m.v?.startsWith(prefix))?.id;
+      const id = inputs.find((m) => m.value?.startsWith(prefix))?.id;
       expect(id, `the field starting "${prefix}" was captured`).to.not.equal(undefined);
-      return inputs.filter((m) => m.id === id).map((m) => m.v);
+      return inputs.filter((m) => m.id === id).map((m) => m.value);
     };
     // While typing, every digit went out as a dot; after leaving the field, ordinary numbers read again.
     const plainValues = valuesOf('Flat');
@@ -154,7 +154,9 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
     expect(valuesOf('My card').at(-1)).to.equal('My card is •••• •••• •••• •••• and SSN •••-••-••••, qty • thanks');
     // The echo widget's spans were sent, masked as one number after typing.
     const texts = decoded.flatMap((m) =>
-      m.t === 'mutations' ? [...m.texts.map((t) => t.x), ...m.adds.flatMap((n) => (n.k === 'text' ? [n.x] : []))] : [],
+      m.t === 'mutations'
+        ? [...m.texts.map((t) => t.text), ...m.adds.flatMap((n) => (n.kind === 'text' ? [n.text] : []))]
+        : [],
     );
     expect(texts.filter((x) => x === '••••').length).to.be.greaterThan(3);
     // The customer's own fields kept every character they typed.
@@ -178,7 +180,11 @@ describe('capture: no number leaks at any instant (real keystrokes)', () => {
     // "4532 0196 7315" alone is not a possible card; it is what is left of one, so it stays masked.
     expect(truncationLeaks(CARD, sent())).to.deep.equal([]);
     const values = decoded.flatMap((m) =>
-      m.t === 'input' ? [m.v] : m.t === 'snapshot' ? m.nodes.map((n) => (n.k === 'el' ? n.v : undefined)) : [],
+      m.t === 'input'
+        ? [m.value]
+        : m.t === 'snapshot'
+          ? m.nodes.map((n) => (n.kind === 'el' ? n.value : undefined))
+          : [],
     );
     expect(values).to.include('card •••• •••• •••• call me on •');
   });

@@ -97,13 +97,13 @@ describe('customer live session', () => {
     };
 
     // Before control: refused for that reason first.
-    live.agent.send({ t: 'action', action: { kind: 'input', id: ids.name, v: 'Mallory' } });
+    live.agent.send({ t: 'action', action: { kind: 'input', id: ids.name, value: 'Mallory' } });
     expect((await live.agent.waitFor(refusal)).reason).to.equal('no-control');
     expect(name.value).to.equal('Ada');
 
     await grantControl(live);
     live.agent.received.length = 0;
-    live.agent.send({ t: 'action', action: { kind: 'input', id: ids.card, v: '5555 5555 5555 4444' } });
+    live.agent.send({ t: 'action', action: { kind: 'input', id: ids.card, value: '5555 5555 5555 4444' } });
     const refused = await live.agent.waitFor(refusal);
     expect(refused).to.deep.equal({ t: 'action-refused', kind: 'input', reason: 'masked' });
     expect(card.value).to.equal('4111 1111 1111 1111');
@@ -117,7 +117,7 @@ describe('customer live session', () => {
     live.agent.received.length = 0;
     let inputEvents = 0;
     name.addEventListener('input', () => (inputEvents += 1));
-    live.agent.send({ t: 'action', action: { kind: 'input', id: ids.name, v: 'Ada Lovelace' } });
+    live.agent.send({ t: 'action', action: { kind: 'input', id: ids.name, value: 'Ada Lovelace' } });
     await until(() => name.value === 'Ada Lovelace', 'the allowed input');
     expect(inputEvents).to.equal(1);
     expect(live.agent.received.filter((m) => m.t === 'action-refused')).to.deep.equal([]);
@@ -169,7 +169,7 @@ describe('customer live session', () => {
     // Control is really gone: an action now is refused.
     const nameId = nodeIdOf(agent.received, 'name');
     agent.received.length = 0;
-    agent.send({ t: 'action', action: { kind: 'input', id: nameId, v: 'Mallory' } });
+    agent.send({ t: 'action', action: { kind: 'input', id: nameId, value: 'Mallory' } });
     expect((await agent.waitFor(refusal)).reason).to.equal('no-control');
     expect((document.getElementById('name') as HTMLInputElement).value).to.equal('Ada');
     await until(

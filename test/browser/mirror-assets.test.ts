@@ -145,17 +145,17 @@ describe('mirror: assets over the channel', function () {
     const origin = active.customer.win.location.origin;
     const photo = byUrl.get(`${origin}${BASE}/photo.png`);
     const copy = byUrl.get(`${origin}${BASE}/photo-copy.png`);
-    expect(photo?.h).to.be.a('string');
-    expect(copy?.h).to.equal(photo?.h);
+    expect(photo?.hash).to.be.a('string');
+    expect(copy?.hash).to.equal(photo?.hash);
     // Deduplicated: the bytes of each hash went out once.
     const hashes = assetData(active)
-      .filter((data) => data.at === 0)
-      .map((data) => data.h);
+      .filter((data) => data.offset === 0)
+      .map((data) => data.hash);
     expect(new Set(hashes).size).to.equal(hashes.length);
     expect(active.engine.stats.assets.deduplicated).to.be.greaterThan(0);
     // The card number's URL went out masked, answered with nothing, and was never fetched by the customer either.
     const cardAnswer = answers.find((answer) => answer.url.includes('card') || answer.url.includes('\u2022'));
-    expect(cardAnswer?.h).to.equal(null);
+    expect(cardAnswer?.hash).to.equal(null);
     expect(cardAnswer?.direct).to.equal(false);
     for (const answer of answers) expect(answer.url).to.not.contain(CARD);
     const customerFetches = active.customer.win.performance.getEntriesByType('resource').map((entry) => entry.name);
@@ -213,7 +213,7 @@ describe('mirror: assets over the channel', function () {
       t: 'mutations',
       seq: 1,
       removes: [],
-      adds: [{ k: 'el', id: 5, p: 1, tag: 'img', a: { src: url } }],
+      adds: [{ kind: 'el', id: 5, parent: 1, tag: 'img', attributes: { src: url } }],
       attrs: [],
       texts: [],
     });

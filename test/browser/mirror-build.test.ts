@@ -22,7 +22,7 @@ describe('mirror: building a snapshot', () => {
   it('creates a sandboxed iframe that allows nothing but same-origin access, sized to the viewport', () => {
     const b = new NodeBuilder();
     b.page();
-    mounted.mirror.apply(snapshotFrame(b.nodes, { vw: 640, vh: 360 }));
+    mounted.mirror.apply(snapshotFrame(b.nodes, { viewportWidth: 640, viewportHeight: 360 }));
     const iframe = mounted.mirror.iframe;
     expect(iframe.getAttribute('sandbox')).to.equal('allow-same-origin');
     expect(iframe.getBoundingClientRect().width).to.equal(640);
@@ -66,9 +66,9 @@ describe('mirror: building a snapshot', () => {
     const b = new NodeBuilder();
     const { body } = b.page();
     const article = b.el(body, 'article', { style: 'height:20000px' });
-    const box = b.el(body, 'div', { style: 'height:100px;overflow:auto' }, { sy: 700 });
+    const box = b.el(body, 'div', { style: 'height:100px;overflow:auto' }, { scrollY: 700 });
     b.el(box, 'div', { style: 'height:3000px' });
-    mounted.mirror.apply(snapshotFrame(b.nodes, { sy: 8461 }));
+    mounted.mirror.apply(snapshotFrame(b.nodes, { scrollY: 8461 }));
     expect(mounted.mirror.nodeById(article)).to.not.equal(undefined);
     mounted.container.hidden = false;
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -87,11 +87,11 @@ describe('mirror: building a snapshot', () => {
   it('creates SVG and MathML elements in their namespaces, with xlink attributes namespaced', () => {
     const b = new NodeBuilder();
     const { body } = b.page();
-    const svg = b.el(body, 'svg', { width: '100', height: '50', viewBox: '0 0 100 50' }, { ns: 'svg' });
-    const gradient = b.el(svg, 'linearGradient', { id: 'g' }, { ns: 'svg' });
-    const use = b.el(svg, 'use', { 'xlink:href': '#g' }, { ns: 'svg' });
-    const math = b.el(body, 'math', {}, { ns: 'math' });
-    const mi = b.el(math, 'mi', {}, { ns: 'math' });
+    const svg = b.el(body, 'svg', { width: '100', height: '50', viewBox: '0 0 100 50' }, { namespace: 'svg' });
+    const gradient = b.el(svg, 'linearGradient', { id: 'g' }, { namespace: 'svg' });
+    const use = b.el(svg, 'use', { 'xlink:href': '#g' }, { namespace: 'svg' });
+    const math = b.el(body, 'math', {}, { namespace: 'math' });
+    const mi = b.el(math, 'mi', {}, { namespace: 'math' });
     b.text(mi, 'x');
     mounted.mirror.apply(snapshotFrame(b.nodes));
     const svgEl = mounted.mirror.nodeById(svg) as Element;
@@ -149,13 +149,13 @@ describe('mirror: building a snapshot', () => {
   it('applies CSSOM rules of <style> and <link>, and later sheet changes', () => {
     const b = new NodeBuilder();
     const { head, body } = b.page();
-    const style = b.el(head, 'style', {}, { css: ['#a { color: rgb(0, 128, 0); }'] });
+    const style = b.el(head, 'style', {}, { cssRules: ['#a { color: rgb(0, 128, 0); }'] });
     b.text(style, '#a { color: red; }');
     const link = b.el(
       head,
       'link',
       { rel: 'stylesheet', href: 'https://shop.example/site.css' },
-      { css: ['#b { color: rgb(0, 0, 255); }'] },
+      { cssRules: ['#b { color: rgb(0, 0, 255); }'] },
     );
     const a = b.el(body, 'p', { id: 'a' });
     b.text(a, 'a');
@@ -169,9 +169,9 @@ describe('mirror: building a snapshot', () => {
     mounted.mirror.apply(
       mutationsFrame(1, {
         sheets: [
-          { id: style, css: ['#a { color: rgb(1, 1, 1); }'] },
-          { id: link, css: ['#b { color: rgb(2, 2, 2); }'] },
-          { id: 0, css: ['body { background-color: rgb(3, 3, 3); }'] },
+          { id: style, cssRules: ['#a { color: rgb(1, 1, 1); }'] },
+          { id: link, cssRules: ['#b { color: rgb(2, 2, 2); }'] },
+          { id: 0, cssRules: ['body { background-color: rgb(3, 3, 3); }'] },
         ],
       }),
     );
@@ -192,12 +192,12 @@ describe('mirror: building a snapshot', () => {
   it('shows form state as properties and attributes, also after input frames', () => {
     const b = new NodeBuilder();
     const { body } = b.page();
-    const text = b.el(body, 'input', { type: 'text' }, { v: 'Ada' });
-    const box = b.el(body, 'input', { type: 'checkbox' }, { chk: true });
-    const select = b.el(body, 'select', {}, { v: 'b' });
+    const text = b.el(body, 'input', { type: 'text' }, { value: 'Ada' });
+    const box = b.el(body, 'input', { type: 'checkbox' }, { checked: true });
+    const select = b.el(body, 'select', {}, { value: 'b' });
     const optionA = b.el(select, 'option', { value: 'a' });
-    const optionB = b.el(select, 'option', { value: 'b' }, { sel: true });
-    const area = b.el(body, 'textarea', {}, { v: 'typed' });
+    const optionB = b.el(select, 'option', { value: 'b' }, { selected: true });
+    const area = b.el(body, 'textarea', {}, { value: 'typed' });
     b.text(area, 'default');
     mounted.mirror.apply(snapshotFrame(b.nodes));
     const textEl = mounted.mirror.nodeById(text) as HTMLInputElement;
@@ -211,16 +211,16 @@ describe('mirror: building a snapshot', () => {
     expect((mounted.mirror.nodeById(optionB) as HTMLOptionElement).selected).to.equal(true);
     expect((mounted.mirror.nodeById(area) as HTMLTextAreaElement).value).to.equal('typed');
 
-    mounted.mirror.apply(parseFrame({ t: 'input', seq: 1, id: text, v: 'Grace' }));
-    mounted.mirror.apply(parseFrame({ t: 'input', seq: 2, id: box, chk: false }));
-    mounted.mirror.apply(parseFrame({ t: 'input', seq: 3, id: optionA, sel: true }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 1, id: text, value: 'Grace' }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 2, id: box, checked: false }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 3, id: optionA, selected: true }));
     expect(textEl.value).to.equal('Grace');
     expect(textEl.getAttribute('value')).to.equal('Grace');
     expect(boxEl.checked).to.equal(false);
     expect(boxEl.hasAttribute('checked')).to.equal(false);
     expect((mounted.mirror.nodeById(select) as HTMLSelectElement).value).to.equal('a');
-    mounted.mirror.apply(parseFrame({ t: 'input', seq: 4, id: optionA, sel: false }));
-    mounted.mirror.apply(parseFrame({ t: 'input', seq: 5, id: optionB, sel: false }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 4, id: optionA, selected: false }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 5, id: optionB, selected: false }));
     // The customer's list has nothing selected (selectedIndex = -1); the browser would pick the first option.
     expect((mounted.mirror.nodeById(select) as HTMLSelectElement).selectedIndex).to.equal(-1);
     expect(mounted.resyncs).to.deep.equal([]);
@@ -229,8 +229,13 @@ describe('mirror: building a snapshot', () => {
   it('marks masked fields visibly without changing their size', () => {
     const b = new NodeBuilder();
     const { body } = b.page();
-    const plain = b.el(body, 'input', { type: 'text', style: 'width:150px;height:20px' }, { v: 'hello' });
-    const masked = b.el(body, 'input', { type: 'text', style: 'width:150px;height:20px' }, { v: '••••••••', m: true });
+    const plain = b.el(body, 'input', { type: 'text', style: 'width:150px;height:20px' }, { value: 'hello' });
+    const masked = b.el(
+      body,
+      'input',
+      { type: 'text', style: 'width:150px;height:20px' },
+      { value: '••••••••', masked: true },
+    );
     const span = b.el(body, 'span');
     const secretText = b.text(span, '•••• •••• •••• ••••', true);
     mounted.mirror.apply(snapshotFrame(b.nodes));
@@ -254,9 +259,14 @@ describe('mirror: building a snapshot', () => {
       body,
       'div',
       { class: 'card', style: 'width:10px', 'data-cobrowse-block': '' },
-      { blk: { w: 200, h: 80 } },
+      { blocked: { width: 200, height: 80 } },
     );
-    const blockedImg = b.el(body, 'img', { src: 'https://shop.example/secret.png' }, { blk: { w: 64, h: 32 } });
+    const blockedImg = b.el(
+      body,
+      'img',
+      { src: 'https://shop.example/secret.png' },
+      { blocked: { width: 64, height: 32 } },
+    );
     mounted.mirror.apply(snapshotFrame(b.nodes));
     const div = mounted.mirror.nodeById(blockedDiv) as Element;
     expect(div.getBoundingClientRect().width).to.equal(200);
@@ -268,7 +278,9 @@ describe('mirror: building a snapshot', () => {
     expect(img.getBoundingClientRect().width).to.equal(64);
     expect(img.getBoundingClientRect().height).to.equal(32);
     // A later style change from the page cannot resize the placeholder.
-    mounted.mirror.apply(mutationsFrame(1, { attrs: [{ id: blockedDiv, a: { style: 'width:5px;height:5px' } }] }));
+    mounted.mirror.apply(
+      mutationsFrame(1, { attrs: [{ id: blockedDiv, attributes: { style: 'width:5px;height:5px' } }] }),
+    );
     expect(div.getBoundingClientRect().width).to.equal(200);
   });
 
@@ -284,13 +296,13 @@ describe('mirror: building a snapshot', () => {
     const listEl = mounted.mirror.nodeById(list) as Element;
 
     const adds = new NodeBuilder(100);
-    const zero = adds.el(list, 'li', { class: 'new' }, { nx: one });
+    const zero = adds.el(list, 'li', { class: 'new' }, { next: one });
     adds.text(zero, 'zero');
     mounted.mirror.apply(
       mutationsFrame(1, {
         adds: adds.nodes,
-        texts: [{ id: oneText, x: 'uno' }],
-        attrs: [{ id: list, a: { class: 'items', title: null } }],
+        texts: [{ id: oneText, text: 'uno' }],
+        attrs: [{ id: list, attributes: { class: 'items', title: null } }],
       }),
     );
     expect(listEl.textContent).to.equal('zerounotwo');
@@ -301,8 +313,8 @@ describe('mirror: building a snapshot', () => {
       mutationsFrame(2, {
         removes: [one],
         adds: [
-          { k: 'el', id: one, p: list, nx: null, tag: 'li' },
-          { k: 'text', id: oneText, p: one, x: 'uno' },
+          { kind: 'el', id: one, parent: list, next: null, tag: 'li' },
+          { kind: 'text', id: oneText, parent: one, text: 'uno' },
         ],
       }),
     );
@@ -319,10 +331,10 @@ describe('mirror: building a snapshot', () => {
     const b = new NodeBuilder();
     const { body } = b.page();
     const tall = b.el(body, 'div', { style: 'height:3000px' });
-    const box = b.el(body, 'div', { style: 'height:50px;overflow:auto' }, { sx: 0, sy: 40 });
+    const box = b.el(body, 'div', { style: 'height:50px;overflow:auto' }, { scrollX: 0, scrollY: 40 });
     b.el(box, 'div', { style: 'height:500px' });
     const input = b.el(body, 'input', {});
-    mounted.mirror.apply(snapshotFrame(b.nodes, { sy: 1200, focus: input }));
+    mounted.mirror.apply(snapshotFrame(b.nodes, { scrollY: 1200, focus: input }));
     expect(mounted.doc().defaultView?.scrollY).to.equal(1200);
     expect((mounted.mirror.nodeById(box) as Element).scrollTop).to.equal(40);
     expect((mounted.mirror.nodeById(input) as Element).hasAttribute(FOCUS_ATTRIBUTE)).to.equal(true);
@@ -330,7 +342,7 @@ describe('mirror: building a snapshot', () => {
     mounted.mirror.apply(parseFrame({ t: 'scroll', seq: 1, id: 0, x: 0, y: 700 }));
     mounted.mirror.apply(parseFrame({ t: 'scroll', seq: 2, id: box, x: 0, y: 90 }));
     mounted.mirror.apply(parseFrame({ t: 'focus', seq: 3, id: tall }));
-    mounted.mirror.apply(parseFrame({ t: 'viewport', seq: 4, w: 500, h: 400, dpr: 2 }));
+    mounted.mirror.apply(parseFrame({ t: 'viewport', seq: 4, width: 500, height: 400, devicePixelRatio: 2 }));
     mounted.mirror.apply(parseFrame({ t: 'nav', seq: 5, url: 'https://shop.example/done', title: 'Done' }));
     await settle(50);
     expect(mounted.doc().defaultView?.scrollY).to.equal(700);
@@ -373,7 +385,7 @@ describe('mirror: building a snapshot', () => {
     // The first snapshot is built as it arrives, out of sight (see mirror-resync.test.ts for later ones).
     expect(mounted.mirror.iframe.style.opacity).to.equal('0');
     mounted.mirror.apply(snapshotFrame(b.nodes, { seq: 11, part: 1, final: false }));
-    mounted.mirror.apply(mutationsFrame(12, { texts: [{ id: laterText, x: 'changed' }] }));
+    mounted.mirror.apply(mutationsFrame(12, { texts: [{ id: laterText, text: 'changed' }] }));
     mounted.mirror.apply(snapshotFrame([], { seq: 13, part: 2, final: true }));
     expect(mounted.mirror.iframe.style.opacity).to.equal('');
     expect(mounted.doc().body.textContent).to.equal('firstchanged');

@@ -19,7 +19,7 @@ function basePage(): { nodes: NodeBuilder['nodes']; list: number; input: number;
   const itemText = b.text(item, 'first');
   const item2 = b.el(list, 'li');
   b.text(item2, 'second');
-  const input = b.el(body, 'input', { type: 'text' }, { v: 'a' });
+  const input = b.el(body, 'input', { type: 'text' }, { value: 'a' });
   return { nodes: b.nodes, list, input, itemText };
 }
 
@@ -44,11 +44,11 @@ describe('mirror: sequence gaps and resync', () => {
   it('asks once on a gap, ignores later frames, and recovers on the next snapshot', () => {
     const page = basePage();
     mounted.mirror.apply(snapshotFrame(page.nodes, { seq: 0 }));
-    mounted.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, x: 'one' }] }));
+    mounted.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, text: 'one' }] }));
     // seq 2 is lost.
-    mounted.mirror.apply(mutationsFrame(3, { texts: [{ id: page.itemText, x: 'three' }] }));
-    mounted.mirror.apply(mutationsFrame(4, { texts: [{ id: page.itemText, x: 'four' }] }));
-    mounted.mirror.apply(parseFrame({ t: 'input', seq: 5, id: page.input, v: 'ignored' }));
+    mounted.mirror.apply(mutationsFrame(3, { texts: [{ id: page.itemText, text: 'three' }] }));
+    mounted.mirror.apply(mutationsFrame(4, { texts: [{ id: page.itemText, text: 'four' }] }));
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 5, id: page.input, value: 'ignored' }));
     expect(mounted.resyncs).to.deep.equal([1]);
     expect(mounted.mirror.nodeById(page.itemText)?.textContent).to.equal('one');
     expect((mounted.mirror.nodeById(page.input) as HTMLInputElement).value).to.equal('a');
@@ -57,7 +57,7 @@ describe('mirror: sequence gaps and resync', () => {
 
     const fresh = basePage();
     mounted.mirror.apply(snapshotFrame(fresh.nodes, { seq: 6 }));
-    mounted.mirror.apply(mutationsFrame(7, { texts: [{ id: fresh.itemText, x: 'after' }] }));
+    mounted.mirror.apply(mutationsFrame(7, { texts: [{ id: fresh.itemText, text: 'after' }] }));
     expect(mounted.mirror.nodeById(fresh.itemText)?.textContent).to.equal('after');
     expect(mounted.resyncs).to.deep.equal([1]);
   });
@@ -81,13 +81,13 @@ describe('mirror: sequence gaps and resync', () => {
     const page = basePage();
     mounted.mirror.apply(snapshotFrame(page.nodes, { seq: 0 }));
     expect(() =>
-      mounted.mirror.apply(mutationsFrame(1, { adds: [{ k: 'el', id: 900, p: 899, tag: 'div' }] })),
+      mounted.mirror.apply(mutationsFrame(1, { adds: [{ kind: 'el', id: 900, parent: 899, tag: 'div' }] })),
     ).not.to.throw();
     expect(mounted.resyncs).to.deep.equal([0]);
     expect(mounted.mirror.stats.applyFailures).to.equal(1);
     expect(mounted.mirror.stats.lastError).to.contain('899');
     // Later frames are ignored until a snapshot.
-    mounted.mirror.apply(mutationsFrame(2, { texts: [{ id: page.itemText, x: 'x' }] }));
+    mounted.mirror.apply(mutationsFrame(2, { texts: [{ id: page.itemText, text: 'x' }] }));
     expect(mounted.resyncs).to.deep.equal([0]);
     expect(mounted.mirror.nodeById(page.itemText)?.textContent).to.equal('first');
   });
@@ -95,7 +95,9 @@ describe('mirror: sequence gaps and resync', () => {
   it('asks on an attribute or text change for a node it does not have, and on a sibling from another parent', () => {
     const page = basePage();
     mounted.mirror.apply(snapshotFrame(page.nodes, { seq: 0 }));
-    mounted.mirror.apply(mutationsFrame(1, { adds: [{ k: 'el', id: 901, p: page.list, nx: page.input, tag: 'li' }] }));
+    mounted.mirror.apply(
+      mutationsFrame(1, { adds: [{ kind: 'el', id: 901, parent: page.list, next: page.input, tag: 'li' }] }),
+    );
     expect(mounted.resyncs).to.deep.equal([0]);
   });
 
@@ -105,8 +107,10 @@ describe('mirror: sequence gaps and resync', () => {
     const adds = new NodeBuilder(200);
     const added = adds.el(page.list, 'li', { class: 'added' });
     adds.text(added, 'added');
-    mounted.mirror.apply(mutationsFrame(1, { adds: adds.nodes, attrs: [{ id: page.list, a: { class: 'changed' } }] }));
-    mounted.mirror.apply(parseFrame({ t: 'input', seq: 2, id: page.input, v: 'typed' }));
+    mounted.mirror.apply(
+      mutationsFrame(1, { adds: adds.nodes, attrs: [{ id: page.list, attributes: { class: 'changed' } }] }),
+    );
+    mounted.mirror.apply(parseFrame({ t: 'input', seq: 2, id: page.input, value: 'typed' }));
     // seq 3 dropped; 4 reveals the gap.
     mounted.mirror.apply(mutationsFrame(4, { removes: [page.list] }));
     expect(mounted.resyncs).to.deep.equal([2]);
@@ -116,11 +120,11 @@ describe('mirror: sequence gaps and resync', () => {
     const { body } = b.page();
     const section = b.el(body, 'section', { class: 'now' });
     b.text(section, 'current state');
-    const field = b.el(body, 'input', { type: 'text' }, { v: 'current' });
+    const field = b.el(body, 'input', { type: 'text' }, { value: 'current' });
     const host = b.el(body, 'x-host');
     const shadow = b.root('shadow', host);
     b.text(shadow, 'shadow text');
-    const recovery = snapshotFrame(b.nodes, { seq: 5, sy: 0 });
+    const recovery = snapshotFrame(b.nodes, { seq: 5, scrollY: 0 });
     mounted.mirror.apply(recovery);
 
     const scratch = mountMirror();
@@ -153,7 +157,7 @@ describe('mirror: sequence gaps and resync', () => {
     // Already in the (hidden) mirror document: building overlaps the customer's capture.
     expect(mounted.mirror.nodeById(page.list)).to.not.equal(undefined);
     expect(mounted.mirror.iframe.style.opacity).to.equal('0');
-    mounted.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, x: 'queued' }] }));
+    mounted.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, text: 'queued' }] }));
     mounted.mirror.apply(snapshotFrame(page.nodes.slice(5), { seq: 2, part: 1, final: true }));
     expect(mounted.mirror.iframe.style.opacity).to.equal('');
     expect((mounted.mirror.nodeById(page.input) as HTMLInputElement).value).to.equal('a');
@@ -163,7 +167,7 @@ describe('mirror: sequence gaps and resync', () => {
     const whole = mountMirror();
     try {
       whole.mirror.apply(snapshotFrame(page.nodes, { seq: 0 }));
-      whole.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, x: 'queued' }] }));
+      whole.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, text: 'queued' }] }));
       expect(fingerprint(mounted)).to.equal(fingerprint(whole));
     } finally {
       whole.unmount();

@@ -142,7 +142,7 @@ describe('mirror: script safety', function () {
         `<a href="javascript:${js('nested-link')}">nested link</a><form action="javascript:${js('nested-form')}"><button>go</button></form>`,
       );
       const innerBodyNode = b.nodes.find((node) => node.id === inner.body);
-      if (innerBodyNode && innerBodyNode.k === 'el') innerBodyNode.a = { onload: js('nested-body-onload') };
+      if (innerBodyNode && innerBodyNode.kind === 'el') innerBodyNode.attributes = { onload: js('nested-body-onload') };
       // A shadow root with payloads and a hostile adopted sheet.
       const host = b.el(body, 'x-shadow-host');
       const shadow = b.root('shadow', host, [`:host{background:url("javascript:${js('adopted')}")}`]);
@@ -167,7 +167,7 @@ describe('mirror: script safety', function () {
       const addedScriptText = adds.text(addedScript, '/* harmless */');
       adds.el(body, 'iframe', { src: `javascript:${js('mutation-iframe')}` });
       adds.el(body, 'img', { src: 'x:y', onerror: js('mutation-img') });
-      adds.el(body, 'svg', { onload: js('mutation-svg') }, { ns: 'svg' });
+      adds.el(body, 'svg', { onload: js('mutation-svg') }, { namespace: 'svg' });
       adds.el(body, 'base', { href: `javascript:${js('mutation-base')}//` });
       adds.el(body, 'link', { rel: 'stylesheet', href: `javascript:${js('mutation-link')}` });
       adds.el(body, 'object', { data: `/${marker}/mutation-object` });
@@ -177,28 +177,40 @@ describe('mirror: script safety', function () {
           attrs: [
             {
               id: victimDiv,
-              a: { onclick: js('mutation-onclick'), style: `background:url(javascript:${js('mutation-style')})` },
+              attributes: {
+                onclick: js('mutation-onclick'),
+                style: `background:url(javascript:${js('mutation-style')})`,
+              },
             },
-            { id: victimLink, a: { href: `javascript:${js('mutation-href')}`, ping: `/${marker}/mutation-ping` } },
+            {
+              id: victimLink,
+              attributes: { href: `javascript:${js('mutation-href')}`, ping: `/${marker}/mutation-ping` },
+            },
             {
               id: victimFrame,
-              a: {
+              attributes: {
                 srcdoc: `<script>${js('mutation-srcdoc')}</script>`,
                 src: `javascript:${js('mutation-frame-src')}`,
                 sandbox: 'allow-scripts',
               },
             },
-            { id: victimMeta, a: { 'http-equiv': 'refresh', content: `0;url=javascript:${js('mutation-meta')}` } },
-            { id: invalidNames, a: { 'a b': 'x', '"x': 'y', '1x': 'z', '': 'w', 'onx y': 'q', 'data-ok': 'fine' } },
+            {
+              id: victimMeta,
+              attributes: { 'http-equiv': 'refresh', content: `0;url=javascript:${js('mutation-meta')}` },
+            },
+            {
+              id: invalidNames,
+              attributes: { 'a b': 'x', '"x': 'y', '1x': 'z', '': 'w', 'onx y': 'q', 'data-ok': 'fine' },
+            },
           ],
           texts: [
-            { id: addedScriptText, x: js('mutation-script-text') },
-            { id: headStyleText, x: `body{background:url("javascript:${js('mutation-style-text')}")}` },
+            { id: addedScriptText, text: js('mutation-script-text') },
+            { id: headStyleText, text: `body{background:url("javascript:${js('mutation-style-text')}")}` },
           ],
           sheets: [
             {
               id: headStyle,
-              css: [
+              cssRules: [
                 `@import "javascript:${js('mutation-sheet-import')}";`,
                 `p{background:url(javascript:${js('mutation-sheet')})}`,
               ],
@@ -206,7 +218,7 @@ describe('mirror: script safety', function () {
           ],
         }),
       );
-      mounted.mirror.apply(mutationsFrame(2, { attrs: [{ id: victimFrame, a: { sandbox: null } }] }));
+      mounted.mirror.apply(mutationsFrame(2, { attrs: [{ id: victimFrame, attributes: { sandbox: null } }] }));
     });
 
     after(() => mounted.unmount());

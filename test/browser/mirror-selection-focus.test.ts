@@ -20,7 +20,7 @@ describe('mirror selection replay and the agent’s focus', () => {
     mounted = mountMirror();
     const b = new NodeBuilder();
     const { body } = b.page();
-    b.el(body, 'input', { id: 'street' }, { v: '221B Baker' });
+    b.el(body, 'input', { id: 'street' }, { value: '221B Baker' });
     paragraphText = b.text(b.el(body, 'p', { id: 'para' }), 'Some text the customer selects');
     mounted.mirror.apply(snapshotFrame(b.nodes));
     const doc = mounted.doc();

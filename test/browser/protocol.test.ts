@@ -15,14 +15,14 @@ describe('codec in the browser', () => {
       final: true,
       url: location.href,
       title: document.title,
-      vw: innerWidth,
-      vh: innerHeight,
-      dpr: devicePixelRatio,
-      sx: 0,
-      sy: 0,
+      viewportWidth: innerWidth,
+      viewportHeight: innerHeight,
+      devicePixelRatio: devicePixelRatio,
+      scrollX: 0,
+      scrollY: 0,
       nodes: [
-        { k: 'el', id: 1, p: 0, tag: 'html' },
-        { k: 'text', id: 2, p: 1, x: 'hello' },
+        { kind: 'el', id: 1, parent: 0, tag: 'html' },
+        { kind: 'text', id: 2, parent: 1, text: 'hello' },
       ],
     };
     const result = decoder.decode(encoder.encode(snapshot));

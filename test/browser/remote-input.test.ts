@@ -15,9 +15,9 @@ const edit = (chain: number, at: number, del: number, ins: string, caret?: numbe
   id: 7,
   chain,
   at,
-  del,
-  ins,
-  ...(caret === undefined ? {} : { ss: caret, se: caret }),
+  deleteCount: del,
+  insert: ins,
+  ...(caret === undefined ? {} : { selectionStart: caret, selectionEnd: caret }),
 });
 
 describe('remote input on the customer’s page', () => {

@@ -80,9 +80,9 @@ describe('top layer: dialogs and popovers', function () {
       const { body } = b.page();
       const dialog = b.el(body, 'dialog', { open: '' });
       b.text(dialog, 'Sure?');
-      mounted.mirror.apply(snapshotFrame(b.nodes, { vw: 640, vh: 360 }));
+      mounted.mirror.apply(snapshotFrame(b.nodes, { viewportWidth: 640, viewportHeight: 360 }));
       consoleInput.focus();
-      mounted.mirror.apply(parseFrame({ t: 'top', seq: 1, layer: [{ id: dialog, k: 'modal' }] }));
+      mounted.mirror.apply(parseFrame({ t: 'top', seq: 1, layer: [{ id: dialog, kind: 'modal' }] }));
       const mirrored = mounted.mirror.nodeById(dialog) as HTMLDialogElement;
       expect(mirrored.matches(':modal')).to.equal(true);
       expect(document.activeElement === consoleInput, 'console focus kept').to.equal(true);
@@ -102,8 +102,8 @@ describe('top layer: dialogs and popovers', function () {
       const b = new NodeBuilder();
       const { body } = b.page();
       const video = b.el(body, 'div', { style: 'width:100px;height:50px' });
-      mounted.mirror.apply(snapshotFrame(b.nodes, { vw: 640, vh: 360 }));
-      mounted.mirror.apply(parseFrame({ t: 'top', seq: 1, layer: [{ id: video, k: 'fullscreen' }] }));
+      mounted.mirror.apply(snapshotFrame(b.nodes, { viewportWidth: 640, viewportHeight: 360 }));
+      mounted.mirror.apply(parseFrame({ t: 'top', seq: 1, layer: [{ id: video, kind: 'fullscreen' }] }));
       const el = mounted.mirror.nodeById(video) as HTMLElement;
       expect(el.hasAttribute(FULLSCREEN_ATTRIBUTE)).to.equal(true);
       const box = el.getBoundingClientRect();

@@ -96,8 +96,8 @@ describe('agent console', () => {
           });
           view?.session?.send({
             t: 'action',
-            n: 1_000,
-            action: { kind: 'edit', id: id!, chain: 1_000, at: 0, del: 0, ins: 'sneaky ' },
+            serial: 1_000,
+            action: { kind: 'edit', id: id!, chain: 1_000, at: 0, deleteCount: 0, insert: 'sneaky ' },
           });
         }),
     );

@@ -203,7 +203,7 @@ describe('customer and agent in two browsers', () => {
       const view = document.querySelector('cobrowse-agent-view');
       const doc = view?.mirror?.iframe.contentDocument;
       const id = view?.mirror?.idOf(doc!.querySelector('#card')!);
-      return view?.session?.act({ kind: 'input', id: id!, v: '5555' }) ?? false;
+      return view?.session?.act({ kind: 'input', id: id!, value: '5555' }) ?? false;
     });
     expect(refused).toBe(true);
     await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());

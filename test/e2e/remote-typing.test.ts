@@ -121,7 +121,7 @@ async function watchEchoes(field: Field): Promise<void> {
       const target = mirror.nodeById(frame.id);
       const doc = mirror.iframe.contentDocument;
       if (target && doc && target === doc.querySelector(selector) && doc.activeElement === target) spy.__echoes += 1;
-      if (target && 'id' in target) spy.__written.push({ id: String(target.id), v: frame.v ?? '' });
+      if (target && 'id' in target) spy.__written.push({ id: String(target.id), v: frame.value ?? '' });
       original(frame);
     };
   }, `#${field}`);

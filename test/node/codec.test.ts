@@ -23,26 +23,26 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
     final: true,
     url: 'https://shop.example/cart?x=1',
     title: 'Cart – Shop',
-    vw: 1280,
-    vh: 720,
-    dpr: 1.5,
-    sx: 0,
-    sy: 120.5,
+    viewportWidth: 1280,
+    viewportHeight: 720,
+    devicePixelRatio: 1.5,
+    scrollX: 0,
+    scrollY: 120.5,
     nodes: [
-      { k: 'doctype', id: 1, p: 0, name: 'html' },
-      { k: 'el', id: 2, p: 0, tag: 'html', a: { lang: 'en' } },
-      { k: 'el', id: 3, p: 2, tag: 'body', a: { class: 'page' }, sx: 0, sy: 10 },
-      { k: 'text', id: 4, p: 3, x: 'Hello ✓ 世界' },
-      { k: 'comment', id: 5, p: 3, x: ' a comment ' },
-      { k: 'el', id: 6, p: 3, tag: 'input', a: { type: 'password' }, v: '••••', m: true },
-      { k: 'el', id: 7, p: 3, tag: 'input', a: { type: 'checkbox' }, chk: true },
-      { k: 'el', id: 8, p: 3, tag: 'option', sel: false },
-      { k: 'el', id: 9, p: 3, tag: 'div', blk: { w: 300, h: 40.25 } },
-      { k: 'el', id: 10, p: 3, tag: 'svg', ns: 'svg', a: { viewBox: '0 0 10 10' } },
-      { k: 'el', id: 11, p: 3, tag: 'style', css: ['.a { color: red; }'] },
-      { k: 'shadow', id: 12, p: 9, adopted: [':host { display: block; }'] },
-      { k: 'doc', id: 13, p: 10 },
-      { k: 'text', id: 14, p: 12, x: '4111 ████', m: true },
+      { kind: 'doctype', id: 1, parent: 0, name: 'html' },
+      { kind: 'el', id: 2, parent: 0, tag: 'html', attributes: { lang: 'en' } },
+      { kind: 'el', id: 3, parent: 2, tag: 'body', attributes: { class: 'page' }, scrollX: 0, scrollY: 10 },
+      { kind: 'text', id: 4, parent: 3, text: 'Hello ✓ 世界' },
+      { kind: 'comment', id: 5, parent: 3, text: ' a comment ' },
+      { kind: 'el', id: 6, parent: 3, tag: 'input', attributes: { type: 'password' }, value: '••••', masked: true },
+      { kind: 'el', id: 7, parent: 3, tag: 'input', attributes: { type: 'checkbox' }, checked: true },
+      { kind: 'el', id: 8, parent: 3, tag: 'option', selected: false },
+      { kind: 'el', id: 9, parent: 3, tag: 'div', blocked: { width: 300, height: 40.25 } },
+      { kind: 'el', id: 10, parent: 3, tag: 'svg', namespace: 'svg', attributes: { viewBox: '0 0 10 10' } },
+      { kind: 'el', id: 11, parent: 3, tag: 'style', cssRules: ['.a { color: red; }'] },
+      { kind: 'shadow', id: 12, parent: 9, adopted: [':host { display: block; }'] },
+      { kind: 'doc', id: 13, parent: 10 },
+      { kind: 'text', id: 14, parent: 12, text: '4111 ████', masked: true },
     ],
     adopted: ['body { margin: 0; }'],
     focus: null,
@@ -52,19 +52,19 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
     seq: 1,
     removes: [5, 6],
     adds: [
-      { k: 'el', id: 20, p: 3, nx: 7, tag: 'p' },
-      { k: 'text', id: 21, p: 20, nx: null, x: 'new' },
+      { kind: 'el', id: 20, parent: 3, next: 7, tag: 'p' },
+      { kind: 'text', id: 21, parent: 20, next: null, text: 'new' },
     ],
-    attrs: [{ id: 3, a: { class: 'page dark', hidden: null } }],
+    attrs: [{ id: 3, attributes: { class: 'page dark', hidden: null } }],
     texts: [
-      { id: 4, x: 'Hello again' },
-      { id: 14, x: '████', m: true },
+      { id: 4, text: 'Hello again' },
+      { id: 14, text: '████', masked: true },
     ],
-    sheets: [{ id: 11, css: ['.a { color: blue; }'] }],
+    sheets: [{ id: 11, cssRules: ['.a { color: blue; }'] }],
   },
-  input: { t: 'input', seq: 2, id: 6, v: '••', m: true },
+  input: { t: 'input', seq: 2, id: 6, value: '••', masked: true },
   scroll: { t: 'scroll', seq: 3, id: 0, x: 0, y: 640 },
-  viewport: { t: 'viewport', seq: 4, w: 800, h: 600, dpr: 2 },
+  viewport: { t: 'viewport', seq: 4, width: 800, height: 600, devicePixelRatio: 2 },
   selection: { t: 'selection', seq: 5, ranges: [{ start: 4, startOffset: 0, end: 4, endOffset: 5 }] },
   focus: { t: 'focus', seq: 6, id: 7 },
   media: { t: 'media', seq: 7, id: 9, paused: false, time: 12.75 },
@@ -73,13 +73,27 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
     t: 'top',
     seq: 9,
     layer: [
-      { id: 12, k: 'modal' },
-      { id: 30, k: 'popover' },
+      { id: 12, kind: 'modal' },
+      { id: 30, kind: 'popover' },
     ],
   },
-  canvas: { t: 'canvas', seq: 10, id: 15, w: 2, h: 1, type: 'image/webp', img: new Uint8Array([82, 73, 70, 70]) },
-  asset: { t: 'asset', url: 'https://shop.example/img/lamp.svg', h: 'a'.repeat(64), type: 'image/svg+xml' },
-  'asset-data': { t: 'asset-data', h: 'b'.repeat(64), size: 4, at: 0, data: new Uint8Array([60, 115, 118, 103]) },
+  canvas: {
+    t: 'canvas',
+    seq: 10,
+    id: 15,
+    width: 2,
+    height: 1,
+    type: 'image/webp',
+    image: new Uint8Array([82, 73, 70, 70]),
+  },
+  asset: { t: 'asset', url: 'https://shop.example/img/lamp.svg', hash: 'a'.repeat(64), type: 'image/svg+xml' },
+  'asset-data': {
+    t: 'asset-data',
+    hash: 'b'.repeat(64),
+    size: 4,
+    offset: 0,
+    data: new Uint8Array([60, 115, 118, 103]),
+  },
   pointer: { t: 'pointer', x: 10.5, y: -3, click: true },
   highlight: { t: 'highlight', id: 7, label: 'This box' },
   annotation: { t: 'annotation', id: 'a1', shape: 'path', points: [0, 0, 10.5, 20, 30, 40], color: '#ff00aa' },
@@ -88,9 +102,9 @@ const examples: { [T in ChannelMessage['t']]: MessageOfType<T> } = {
   'control-grant': { t: 'control-grant' },
   'control-deny': { t: 'control-deny' },
   'control-revoke': { t: 'control-revoke' },
-  action: { t: 'action', action: { kind: 'key', id: 7, key: 'Enter', code: 'Enter', shift: true }, n: 3 },
-  'action-refused': { t: 'action-refused', kind: 'input', reason: 'masked', n: 4 },
-  'action-ack': { t: 'action-ack', n: 5 },
+  action: { t: 'action', action: { kind: 'key', id: 7, key: 'Enter', code: 'Enter', shift: true }, serial: 3 },
+  'action-refused': { t: 'action-refused', kind: 'input', reason: 'masked', serial: 4 },
+  'action-ack': { t: 'action-ack', serial: 5 },
   'input-conflict': { t: 'input-conflict', id: 7 },
   end: { t: 'end', by: 'customer', reason: 'customer-ended' },
   resync: { t: 'resync', lastSeq: 41 },
@@ -173,7 +187,7 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
       if (!base) throw new Error('unreachable');
       const message: ChannelMessage =
         base.t === 'mutations'
-          ? { ...base, seq: i, texts: [{ id: i % 500, x: `text ${i} `.repeat(i % 7) }] }
+          ? { ...base, seq: i, texts: [{ id: i % 500, text: `text ${i} `.repeat(i % 7) }] }
           : base.t === 'pointer'
             ? { ...base, x: i, y: i / 3 }
             : base;
@@ -189,11 +203,11 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
       seq,
       removes: [],
       adds: Array.from({ length: 12 }, (_, i) => ({
-        k: 'el' as const,
+        kind: 'el' as const,
         id: seq * 100 + i,
-        p: 3,
+        parent: 3,
         tag: 'button',
-        a: {
+        attributes: {
           class: 'product-card__add-to-cart button button--primary',
           'data-testid': 'add-to-cart',
           'aria-label': 'Add this product to your shopping cart',
@@ -265,7 +279,7 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
       removes: [],
       adds: [],
       attrs: [],
-      texts: [{ id: 1, x: noise }],
+      texts: [{ id: 1, text: noise }],
     };
     const bigWire = encoder.encode(big);
     expect(bigWire.length).toBeGreaterThan(1_000);
@@ -385,18 +399,21 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
     const attrName = fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).filter((name) => name !== '__proto__');
     const mutation = fc.record({
       seq: fc.nat(),
-      texts: fc.array(fc.record({ id: fc.nat({ max: 2 ** 31 }), x: text }), { maxLength: 5 }),
+      texts: fc.array(fc.record({ id: fc.nat({ max: 2 ** 31 }), text: text }), { maxLength: 5 }),
       attrs: fc.array(
-        fc.record({ id: fc.nat({ max: 2 ** 31 }), a: fc.dictionary(attrName, fc.option(text, { nil: null })) }),
+        fc.record({
+          id: fc.nat({ max: 2 ** 31 }),
+          attributes: fc.dictionary(attrName, fc.option(text, { nil: null })),
+        }),
         { maxLength: 5 },
       ),
       adds: fc.array(
         fc.record({
-          k: fc.constant('el' as const),
+          kind: fc.constant('el' as const),
           id: fc.nat({ max: 2 ** 31 }),
-          p: fc.nat({ max: 2 ** 31 }),
+          parent: fc.nat({ max: 2 ** 31 }),
           tag: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }),
-          a: fc.dictionary(attrName, text),
+          attributes: fc.dictionary(attrName, text),
         }),
         { maxLength: 5 },
       ),
@@ -430,7 +447,7 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
         .map((m) => ({ t: 'scroll' as const, ...m })),
       fc
         .record(
-          { seq, id, v: text, chk: fc.boolean(), sel: fc.boolean(), m: fc.constant(true as const) },
+          { seq, id, value: text, checked: fc.boolean(), selected: fc.boolean(), masked: fc.constant(true as const) },
           { requiredKeys: ['seq', 'id'] },
         )
         .map((m) => ({ t: 'input' as const, ...m })),
@@ -443,28 +460,34 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
             adds: fc.array(
               fc.record(
                 {
-                  k: fc.constant('el' as const),
+                  kind: fc.constant('el' as const),
                   id,
-                  p: id,
-                  nx: fc.option(id, { nil: null }),
+                  parent: id,
+                  next: fc.option(id, { nil: null }),
                   tag: fc.constantFrom('li', 'b', 'my-widget'),
-                  a: fc.dictionary(fc.constantFrom('class', 'style', 'data-x'), text),
+                  attributes: fc.dictionary(fc.constantFrom('class', 'style', 'data-x'), text),
                 },
-                { requiredKeys: ['k', 'id', 'p', 'tag'] },
+                { requiredKeys: ['kind', 'id', 'parent', 'tag'] },
               ),
               { maxLength: 4 },
             ),
             attrs: fc.array(
               fc.record({
                 id,
-                a: fc.dictionary(fc.constantFrom('class', 'style', 'aria-label'), fc.option(text, { nil: null })),
+                attributes: fc.dictionary(
+                  fc.constantFrom('class', 'style', 'aria-label'),
+                  fc.option(text, { nil: null }),
+                ),
               }),
               { maxLength: 3 },
             ),
-            texts: fc.array(fc.record({ id, x: text, m: fc.constant(true as const) }, { requiredKeys: ['id', 'x'] }), {
-              maxLength: 3,
-            }),
-            sheets: fc.array(fc.record({ id, css: fc.array(text, { maxLength: 2 }) }), { maxLength: 2 }),
+            texts: fc.array(
+              fc.record({ id, text: text, masked: fc.constant(true as const) }, { requiredKeys: ['id', 'text'] }),
+              {
+                maxLength: 3,
+              },
+            ),
+            sheets: fc.array(fc.record({ id, cssRules: fc.array(text, { maxLength: 2 }) }), { maxLength: 2 }),
           },
           { requiredKeys: ['seq', 'removes', 'adds', 'attrs', 'texts'] },
         )
@@ -500,8 +523,8 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
       seq,
       removes: [],
       adds: [
-        { k: 'el', id: 40, p: 3, tag: 'fresh-tag', a: { 'fresh-name': 'v' } },
-        { k: 'text', id: 41, p: 40, x },
+        { kind: 'el', id: 40, parent: 3, tag: 'fresh-tag', attributes: { 'fresh-name': 'v' } },
+        { kind: 'text', id: 41, parent: 40, text: x },
       ],
       attrs: [],
       texts: [],
@@ -523,12 +546,14 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
       seq: 0,
       removes: [],
       adds: [],
-      attrs: [{ id: 1, a: attrs }],
+      attrs: [{ id: 1, attributes: attrs }],
       texts: [],
     };
     const decoded = expectOk(decoder.decode(encoder.encode(message)));
-    expect(decoded.t === 'mutations' && decoded.attrs[0]?.a).toEqual({ __proto_: 'x', id: 'a' });
-    expect(Object.getPrototypeOf(decoded.t === 'mutations' ? decoded.attrs[0]?.a : null)).toBe(Object.prototype);
+    expect(decoded.t === 'mutations' && decoded.attrs[0]?.attributes).toEqual({ __proto_: 'x', id: 'a' });
+    expect(Object.getPrototypeOf(decoded.t === 'mutations' ? decoded.attrs[0]?.attributes : null)).toBe(
+      Object.prototype,
+    );
   });
 
   it('replaces lone surrogates with U+FFFD (UTF-8 cannot carry them)', () => {
@@ -595,7 +620,7 @@ const roundTripProgram = `
   import { MessageEncoder } from ${JSON.stringify(encoderEntry)};
   import { inflateStream } from ${JSON.stringify(inflateEntry)};
   const adds = [];
-  for (let i = 1; i <= 50; i++) adds.push({ k: 'el', id: i, p: 0, tag: 'li', a: { class: 'row' } });
+  for (let i = 1; i <= 50; i++) adds.push({ kind: 'el', id: i, parent: 0, tag: 'li', attributes: { class: 'row' } });
   const message = { t: 'mutations', seq: 1, removes: [], adds, attrs: [], texts: [] };
   const encoder = new MessageEncoder();
   const decoder = new MessageDecoder({ inflater: inflateStream });
@@ -633,7 +658,7 @@ describe('decoder against hostile streams (found in review)', () => {
   it("refuses msgpackr's shared-reference extension: one object named thousands of times is fatal, not copied", () => {
     const attributes: Record<string, string> = {};
     for (let i = 0; i < 2_000; i++) attributes[`k${i}`] = '';
-    const node = { k: 'el', id: 1, p: 0, tag: 'div', a: attributes };
+    const node = { kind: 'el', id: 1, parent: 0, tag: 'div', attributes: attributes };
     const message = {
       t: 'mutations',
       seq: 0,
@@ -653,10 +678,10 @@ describe('decoder against hostile streams (found in review)', () => {
   it('refuses a node list over the per-message node limit before building it', () => {
     const encoder = new MessageEncoder();
     const adds = Array.from({ length: MAX_NODES_PER_LIST + 1 }, (_, i) => ({
-      k: 'text' as const,
+      kind: 'text' as const,
       id: i + 1,
-      p: 0,
-      x: '',
+      parent: 0,
+      text: '',
     }));
     const bytes = encoder.encode({ t: 'mutations', seq: 0, removes: [], adds, attrs: [], texts: [] });
     const result = new MessageDecoder({ inflater: inflateStream }).decode(bytes);
@@ -676,7 +701,7 @@ describe('decoder against hostile streams (found in review)', () => {
         t: 'mutations',
         seq: seq++,
         removes: [],
-        adds: [{ k: 'el', id: id++, p: 0, tag, a: { [`data-${tag}`]: '1' } }],
+        adds: [{ kind: 'el', id: id++, parent: 0, tag, attributes: { [`data-${tag}`]: '1' } }],
         attrs: [],
         texts: [],
       };
@@ -684,7 +709,7 @@ describe('decoder against hostile streams (found in review)', () => {
       expect(result.ok, JSON.stringify(tag)).toBe(true);
       if (result.ok && result.message.t === 'mutations') {
         const add = result.message.adds[0];
-        seen.push(add?.k === 'el' ? `${add.tag} ${Object.keys(add.a ?? {}).join()}` : '?');
+        seen.push(add?.kind === 'el' ? `${add.tag} ${Object.keys(add.attributes ?? {}).join()}` : '?');
       }
     }
     const delivered = (name: string): string => name.replace(/[\uD800-\uDFFF]/g, '\uFFFD');

@@ -25,16 +25,22 @@ function store(clock = { now: 0 }): AssetStore {
 /** Sends an asset's bytes of `size` (one shared chunk over and over) and optionally announces it. */
 function sendAsset(assets: AssetStore, h: string, size: number, announce = true): void {
   for (let at = 0; at < size; at += CHUNK.byteLength) {
-    assets.applyData({ t: 'asset-data', h, size, at, data: CHUNK.subarray(0, Math.min(CHUNK.byteLength, size - at)) });
+    assets.applyData({
+      t: 'asset-data',
+      hash: h,
+      size,
+      offset: at,
+      data: CHUNK.subarray(0, Math.min(CHUNK.byteLength, size - at)),
+    });
   }
-  if (announce) assets.applyAsset({ t: 'asset', url: `https://shop.test/${h}.png`, h, type: 'image/png' });
+  if (announce) assets.applyAsset({ t: 'asset', url: `https://shop.test/${h}.png`, hash: h, type: 'image/png' });
 }
 
 describe('mirror asset store: partial data from a hostile customer', () => {
   it('holds at most a few unannounced assets at once (40 x 16 MB under different hashes)', () => {
     const assets = store();
     for (let i = 0; i < 40; i++) {
-      assets.applyData({ t: 'asset-data', h: `partial-${i}`, size: MAX_ASSET_BYTES, at: 0, data: CHUNK });
+      assets.applyData({ t: 'asset-data', hash: `partial-${i}`, size: MAX_ASSET_BYTES, offset: 0, data: CHUNK });
     }
     expect(assets.stats.dropped).toBe(40 - MAX_INCOMING_ASSETS);
   });
@@ -47,9 +53,9 @@ describe('mirror asset store: partial data from a hostile customer', () => {
     // Three more of 16 MB in flight fill the cap to the byte; the next one, of 1 KB, no longer fits.
     expect(stored * MAX_ASSET_BYTES + 3 * MAX_ASSET_BYTES).toBe(MAX_STORED_BYTES);
     for (let i = 0; i < 3; i++)
-      assets.applyData({ t: 'asset-data', h: `big-${i}`, size: MAX_ASSET_BYTES, at: 0, data: CHUNK });
+      assets.applyData({ t: 'asset-data', hash: `big-${i}`, size: MAX_ASSET_BYTES, offset: 0, data: CHUNK });
     expect(assets.stats.dropped).toBe(0);
-    assets.applyData({ t: 'asset-data', h: 'small', size: 1024, at: 0, data: CHUNK.subarray(0, 1024) });
+    assets.applyData({ t: 'asset-data', hash: 'small', size: 1024, offset: 0, data: CHUNK.subarray(0, 1024) });
     expect(assets.stats.dropped).toBe(1);
     assets.destroy();
   });
@@ -58,7 +64,7 @@ describe('mirror asset store: partial data from a hostile customer', () => {
     const clock = { now: 0 };
     const assets = store(clock);
     for (let i = 0; i < MAX_INCOMING_ASSETS; i++) {
-      assets.applyData({ t: 'asset-data', h: `stale-${i}`, size: 64 * 1024, at: 0, data: CHUNK });
+      assets.applyData({ t: 'asset-data', hash: `stale-${i}`, size: 64 * 1024, offset: 0, data: CHUNK });
     }
     clock.now += INCOMING_TIMEOUT_MS + 1;
     // A new asset is taken: the stale ones made room.
@@ -66,8 +72,8 @@ describe('mirror asset store: partial data from a hostile customer', () => {
     expect(assets.stats.assets).toBe(1);
     const droppedBefore = assets.stats.dropped;
     // The rest of a stale asset finds nothing to continue.
-    assets.applyData({ t: 'asset-data', h: 'stale-0', size: 64 * 1024, at: CHUNK.byteLength, data: CHUNK });
-    assets.applyAsset({ t: 'asset', url: 'https://shop.test/stale-0.png', h: 'stale-0', type: 'image/png' });
+    assets.applyData({ t: 'asset-data', hash: 'stale-0', size: 64 * 1024, offset: CHUNK.byteLength, data: CHUNK });
+    assets.applyAsset({ t: 'asset', url: 'https://shop.test/stale-0.png', hash: 'stale-0', type: 'image/png' });
     expect(assets.stats.dropped).toBeGreaterThan(droppedBefore);
     expect(assets.stats.assets).toBe(1);
     assets.destroy();

@@ -17,7 +17,9 @@ function preorderNodes(count: number, firstId = 1): SerializedNode[] {
     if (id % 5 === 0 && open.length > 1) open.pop();
     const p = open[open.length - 1] ?? 0;
     nodes.push(
-      id % 3 === 0 ? { k: 'text', id, p, x: `text ${id}` } : { k: 'el', id, p, tag: 'div', a: { class: `c${id % 7}` } },
+      id % 3 === 0
+        ? { kind: 'text', id, parent: p, text: `text ${id}` }
+        : { kind: 'el', id, parent: p, tag: 'div', attributes: { class: `c${id % 7}` } },
     );
     if (id % 3 !== 0) open.push(id);
   }
@@ -31,11 +33,11 @@ const snapshot = (nodes: SerializedNode[], seq = 0): ChannelMessage => ({
   final: true,
   url: 'https://shop.example/',
   title: 'Shop',
-  vw: 1280,
-  vh: 800,
-  dpr: 1,
-  sx: 0,
-  sy: 0,
+  viewportWidth: 1280,
+  viewportHeight: 800,
+  devicePixelRatio: 1,
+  scrollX: 0,
+  scrollY: 0,
   nodes,
 });
 
@@ -52,55 +54,61 @@ const name = fc.oneof(
 const anyNode: fc.Arbitrary<SerializedNode> = fc.oneof(
   fc.record(
     {
-      k: fc.constant('el' as const),
+      kind: fc.constant('el' as const),
       id: nodeId,
-      p: nodeId,
-      nx: fc.option(nodeId, { nil: null }),
+      parent: nodeId,
+      next: fc.option(nodeId, { nil: null }),
       tag: name,
-      ns: fc.constantFrom('svg' as const, 'math' as const),
-      a: fc.dictionary(
+      namespace: fc.constantFrom('svg' as const, 'math' as const),
+      attributes: fc.dictionary(
         name.filter((n) => n !== '__proto__'),
         text,
         { maxKeys: 4 },
       ),
-      v: text,
-      chk: fc.boolean(),
-      sel: fc.boolean(),
-      m: fc.constant(true as const),
-      blk: fc.record({ w: coord, h: coord }),
-      css: fc.array(text, { maxLength: 2 }),
-      sx: fc.integer(),
-      sy: coord,
+      value: text,
+      checked: fc.boolean(),
+      selected: fc.boolean(),
+      masked: fc.constant(true as const),
+      blocked: fc.record({ width: coord, height: coord }),
+      cssRules: fc.array(text, { maxLength: 2 }),
+      scrollX: fc.integer(),
+      scrollY: coord,
     },
-    { requiredKeys: ['k', 'id', 'p', 'tag'] },
+    { requiredKeys: ['kind', 'id', 'parent', 'tag'] },
   ),
   fc.record(
     {
-      k: fc.constant('text' as const),
+      kind: fc.constant('text' as const),
       id: nodeId,
-      p: nodeId,
-      nx: fc.option(nodeId, { nil: null }),
-      x: text,
-      m: fc.constant(true as const),
+      parent: nodeId,
+      next: fc.option(nodeId, { nil: null }),
+      text: text,
+      masked: fc.constant(true as const),
     },
-    { requiredKeys: ['k', 'id', 'p', 'x'] },
-  ),
-  fc.record(
-    { k: fc.constant('comment' as const), id: nodeId, p: nodeId, nx: fc.option(nodeId, { nil: null }), x: text },
-    { requiredKeys: ['k', 'id', 'p', 'x'] },
-  ),
-  fc.record(
-    { k: fc.constant('doctype' as const), id: nodeId, p: nodeId, name: text },
-    { requiredKeys: ['k', 'id', 'p', 'name'] },
+    { requiredKeys: ['kind', 'id', 'parent', 'text'] },
   ),
   fc.record(
     {
-      k: fc.constantFrom('shadow' as const, 'doc' as const),
+      kind: fc.constant('comment' as const),
       id: nodeId,
-      p: nodeId,
+      parent: nodeId,
+      next: fc.option(nodeId, { nil: null }),
+      text: text,
+    },
+    { requiredKeys: ['kind', 'id', 'parent', 'text'] },
+  ),
+  fc.record(
+    { kind: fc.constant('doctype' as const), id: nodeId, parent: nodeId, name: text },
+    { requiredKeys: ['kind', 'id', 'parent', 'name'] },
+  ),
+  fc.record(
+    {
+      kind: fc.constantFrom('shadow' as const, 'doc' as const),
+      id: nodeId,
+      parent: nodeId,
       adopted: fc.array(text, { maxLength: 2 }),
     },
-    { requiredKeys: ['k', 'id', 'p'] },
+    { requiredKeys: ['kind', 'id', 'parent'] },
   ),
 );
 
@@ -178,8 +186,14 @@ describe('columnar node lists on the wire', () => {
 
   it('sends a repeated tag or attribute name as a table index after its first use', () => {
     const state = new WireState();
-    const first = encodeNodeList([{ k: 'el', id: 1, p: 0, tag: 'section', a: { 'data-role': 'x' } }], state);
-    const second = encodeNodeList([{ k: 'el', id: 2, p: 1, tag: 'section', a: { 'data-role': 'y' } }], state);
+    const first = encodeNodeList(
+      [{ kind: 'el', id: 1, parent: 0, tag: 'section', attributes: { 'data-role': 'x' } }],
+      state,
+    );
+    const second = encodeNodeList(
+      [{ kind: 'el', id: 2, parent: 1, tag: 'section', attributes: { 'data-role': 'y' } }],
+      state,
+    );
     expect(first?.[0]).toEqual(['section']);
     expect(first?.[5]).toEqual(['data-role']);
     expect(second?.[0]).toEqual([5]);
@@ -188,10 +202,10 @@ describe('columnar node lists on the wire', () => {
 
   it('leaves nodes the layout cannot carry to the caller instead of guessing', () => {
     for (const odd of [
-      { k: 'el', id: 1, p: 0 },
-      { k: 'text', id: 1, p: 0 },
-      { k: 'nope', id: 1, p: 0 },
-      { k: 'el', id: -1, p: 0, tag: 'a' },
+      { kind: 'el', id: 1, parent: 0 },
+      { kind: 'text', id: 1, parent: 0 },
+      { kind: 'nope', id: 1, parent: 0 },
+      { kind: 'el', id: -1, parent: 0, tag: 'a' },
       ['not', 'a', 'node'],
     ]) {
       const state = new WireState();

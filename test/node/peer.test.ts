@@ -391,9 +391,9 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
       { t: 'control-grant' },
       { t: 'control-deny' },
       { t: 'action-refused', kind: 'click', reason: 'masked' },
-      { t: 'action-ack', n: 1 },
+      { t: 'action-ack', serial: 1 },
       { t: 'input-conflict', id: 3 },
-      { t: 'input', seq: 1, id: 3, v: 'forged' },
+      { t: 'input', seq: 1, id: 3, value: 'forged' },
       { t: 'focus', seq: 2, id: 3 },
       { t: 'nav', seq: 3, url: 'https://evil.example/', title: 'Evil' },
     ] as const;

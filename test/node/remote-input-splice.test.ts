@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sameTextAllowingMask, spliceBetween } from '../../agent/remote-input-controller.js';
 
-const apply = (value: string, s: { at: number; del: number; ins: string }) =>
-  value.slice(0, s.at) + s.ins + value.slice(s.at + s.del);
+const apply = (value: string, s: { at: number; deleteCount: number; insert: string }) =>
+  value.slice(0, s.at) + s.insert + value.slice(s.at + s.deleteCount);
 
 describe('edit splices', () => {
   it('turn the value before a key into the value after it, for any strings and caret', () => {
@@ -21,7 +21,7 @@ describe('edit splices', () => {
         (before, after, caret) => {
           const splice = spliceBetween(before, after, caret);
           expect(apply(before, splice)).toBe(after);
-          expect(splice.at + splice.del).toBeLessThanOrEqual(before.length);
+          expect(splice.at + splice.deleteCount).toBeLessThanOrEqual(before.length);
         },
       ),
       { numRuns: 2_000 },
@@ -29,10 +29,10 @@ describe('edit splices', () => {
   });
 
   it('anchor a repeated letter at the caret: typing s into "Mis|s" inserts at 3 or 4 the same way a person did', () => {
-    expect(spliceBetween('Miss', 'Misss', 4)).toEqual({ at: 4, del: 0, ins: 's' });
-    expect(spliceBetween('Miss', 'Misss', 3)).toEqual({ at: 3, del: 0, ins: 's' });
-    expect(spliceBetween('abc', 'ac', 1)).toEqual({ at: 1, del: 1, ins: '' });
-    expect(spliceBetween('hello world', 'hello there', 11)).toEqual({ at: 6, del: 5, ins: 'there' });
+    expect(spliceBetween('Miss', 'Misss', 4)).toEqual({ at: 4, deleteCount: 0, insert: 's' });
+    expect(spliceBetween('Miss', 'Misss', 3)).toEqual({ at: 3, deleteCount: 0, insert: 's' });
+    expect(spliceBetween('abc', 'ac', 1)).toEqual({ at: 1, deleteCount: 1, insert: '' });
+    expect(spliceBetween('hello world', 'hello there', 11)).toEqual({ at: 6, deleteCount: 5, insert: 'there' });
   });
 
   it('count an echo as the agent’s text only when it differs by masked digits', () => {

@@ -16,8 +16,14 @@ function frame(value: unknown): DomFrame {
   return message;
 }
 
-const el = (id: number, p: number, tag: string, a: Record<string, string> = {}) => ({ k: 'el', id, p, tag, a });
-const text = (id: number, p: number, x: string) => ({ k: 'text', id, p, x });
+const el = (id: number, p: number, tag: string, a: Record<string, string> = {}) => ({
+  kind: 'el',
+  id,
+  parent: p,
+  tag,
+  attributes: a,
+});
+const text = (id: number, p: number, x: string) => ({ kind: 'text', id, parent: p, text: x });
 
 function checkout(): PageView {
   const model = new PageModel();
@@ -29,11 +35,11 @@ function checkout(): PageView {
       final: true,
       url: 'https://shop.example/checkout',
       title: 'Checkout',
-      vw: 800,
-      vh: 600,
-      dpr: 1,
-      sx: 0,
-      sy: 0,
+      viewportWidth: 800,
+      viewportHeight: 600,
+      devicePixelRatio: 1,
+      scrollX: 0,
+      scrollY: 0,
       nodes: [
         el(1, 0, 'html'),
         el(2, 1, 'body'),

@@ -21,8 +21,8 @@ const el = (
   tag: string,
   a: Record<string, string> = {},
   extra: Record<string, unknown> = {},
-) => ({ k: 'el', id, p, tag, a, ...extra });
-const text = (id: number, p: number, x: string) => ({ k: 'text', id, p, x });
+) => ({ kind: 'el', id, parent: p, tag, attributes: a, ...extra });
+const text = (id: number, p: number, x: string) => ({ kind: 'text', id, parent: p, text: x });
 
 function snapshot(seq: number) {
   return frame({
@@ -32,11 +32,11 @@ function snapshot(seq: number) {
     final: true,
     url: 'https://shop.example/checkout',
     title: 'Checkout',
-    vw: 800,
-    vh: 600,
-    dpr: 1,
-    sx: 0,
-    sy: 0,
+    viewportWidth: 800,
+    viewportHeight: 600,
+    devicePixelRatio: 1,
+    scrollX: 0,
+    scrollY: 0,
     nodes: [
       el(1, 0, 'html'),
       el(2, 1, 'body'),
@@ -44,10 +44,10 @@ function snapshot(seq: number) {
       text(4, 3, 'Checkout'),
       el(5, 2, 'label', { for: 'zip' }),
       text(6, 5, 'Postcode'),
-      el(7, 2, 'input', { id: 'zip', name: 'zip' }, { v: 'AB1' }),
+      el(7, 2, 'input', { id: 'zip', name: 'zip' }, { value: 'AB1' }),
       el(8, 2, 'label'),
       text(9, 8, 'Card number '),
-      el(10, 8, 'input', { name: 'card', autocomplete: 'cc-number' }, { v: '••••', m: true }),
+      el(10, 8, 'input', { name: 'card', autocomplete: 'cc-number' }, { value: '••••', masked: true }),
       el(11, 2, 'span', { id: 'hint' }),
       text(12, 11, 'Your phone'),
       el(13, 2, 'input', { name: 'phone', 'aria-labelledby': 'hint' }),
@@ -87,26 +87,26 @@ describe('SDK page model', () => {
         seq: 1,
         removes: [16],
         adds: [text(17, 15, 'Support')],
-        attrs: [{ id: 14, a: { style: null } }],
+        attrs: [{ id: 14, attributes: { style: null } }],
         texts: [],
       }),
     );
-    model.apply(frame({ t: 'input', seq: 2, id: 7, v: 'CD2' }));
+    model.apply(frame({ t: 'input', seq: 2, id: 7, value: 'CD2' }));
     expect(view.links()[0]?.text).toBe('Support');
     expect(view.field('Promo')?.visible).toBe(true);
     expect(view.field('Postcode')?.value).toBe('CD2');
 
-    expect(model.apply(frame({ t: 'input', seq: 4, id: 7, v: 'lost' }))).toEqual({ status: 'resync', lastSeq: 2 });
-    expect(model.apply(frame({ t: 'input', seq: 5, id: 7, v: 'later' }))).toEqual({ status: 'ignored' });
+    expect(model.apply(frame({ t: 'input', seq: 4, id: 7, value: 'lost' }))).toEqual({ status: 'resync', lastSeq: 2 });
+    expect(model.apply(frame({ t: 'input', seq: 5, id: 7, value: 'later' }))).toEqual({ status: 'ignored' });
     expect(view.field('Postcode')?.value).toBe('CD2');
     expect(model.apply(snapshot(6)).status).toBe('applied');
-    expect(model.apply(frame({ t: 'input', seq: 7, id: 7, v: 'EF3' })).status).toBe('applied');
+    expect(model.apply(frame({ t: 'input', seq: 7, id: 7, value: 'EF3' })).status).toBe('applied');
     expect(view.field('Postcode')?.value).toBe('EF3');
   });
 
   it('asks for a resync when a frame names a node it does not have', () => {
     const model = new PageModel();
     model.apply(snapshot(0));
-    expect(model.apply(frame({ t: 'input', seq: 1, id: 999, v: 'x' }))).toEqual({ status: 'resync', lastSeq: 0 });
+    expect(model.apply(frame({ t: 'input', seq: 1, id: 999, value: 'x' }))).toEqual({ status: 'resync', lastSeq: 0 });
   });
 });

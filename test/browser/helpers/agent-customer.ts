@@ -60,7 +60,7 @@ export class SimulatedCustomer {
   }
 
   /** Send one message to the agent after validating it as the agent's channel will. */
-  send(message: unknown): void {
+  send(message: ChannelMessage): void {
     const parsed = channelMessage.parse(message);
     if (!this.#channel?.open) throw new Error('the customer channel is not open');
     this.#channel.send(parsed);

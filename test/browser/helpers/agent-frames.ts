@@ -49,20 +49,26 @@ export function checkoutPage(): CheckoutPage {
   const form = b.el(main, 'form', { id: 'checkout', action: 'https://shop.example/pay', method: 'post' });
   const nameLabel = b.el(form, 'label');
   b.text(nameLabel, 'Name');
-  const name = b.el(nameLabel, 'input', { id: 'name', name: 'name', type: 'text' }, { v: 'Ada' });
+  const name = b.el(nameLabel, 'input', { id: 'name', name: 'name', type: 'text' }, { value: 'Ada' });
   const cardLabel = b.el(form, 'label');
   b.text(cardLabel, 'Card number');
   const card = b.el(
     cardLabel,
     'input',
     { id: 'card', name: 'card', autocomplete: 'cc-number' },
-    { v: '•••• •••• •••• ••••', m: true },
+    { value: '•••• •••• •••• ••••', masked: true },
   );
   const pay = b.el(form, 'button', { id: 'pay', type: 'submit' });
   b.text(pay, 'Pay now');
   const far = b.el(body, 'p', { id: 'far' });
   b.text(far, 'Far down the page');
-  const snapshot = snapshotFrame(b.nodes, { seq: 0, url: PAGE_URL, title: PAGE_TITLE, vw: VIEWPORT.w, vh: VIEWPORT.h });
+  const snapshot = snapshotFrame(b.nodes, {
+    seq: 0,
+    url: PAGE_URL,
+    title: PAGE_TITLE,
+    viewportWidth: VIEWPORT.w,
+    viewportHeight: VIEWPORT.h,
+  });
   return { ids: { body, title, form, name, card, pay, far }, snapshot, nextId: b.nextId, nextSeq: 1 };
 }
 
@@ -71,10 +77,10 @@ export function checkoutMutations(page: CheckoutPage): DomFrame {
   const status = page.nextId;
   return mutationsFrame(page.nextSeq, {
     adds: [
-      { k: 'el', id: status, p: page.ids.form, nx: null, tag: 'p', a: { id: 'status' } },
-      { k: 'text', id: status + 1, p: status, nx: null, x: 'Address saved' },
+      { kind: 'el', id: status, parent: page.ids.form, next: null, tag: 'p', attributes: { id: 'status' } },
+      { kind: 'text', id: status + 1, parent: status, next: null, text: 'Address saved' },
     ],
-    texts: [{ id: page.ids.title + 1, x: 'Checkout: review' }],
+    texts: [{ id: page.ids.title + 1, text: 'Checkout: review' }],
   });
 }
 

@@ -8,10 +8,10 @@
 import type { ChannelMessage, SerializedNode } from '../../../shared/protocol.js';
 
 interface FormState {
-  v?: string;
-  chk?: boolean;
-  sel?: boolean;
-  m?: true;
+  value?: string;
+  checked?: boolean;
+  selected?: boolean;
+  masked?: true;
 }
 
 export class CaptureTestMirror {
@@ -56,22 +56,22 @@ export class CaptureTestMirror {
         for (const node of message.adds) this.#add(node, false);
         for (const change of message.attrs) {
           const el = this.#get(change.id) as Element;
-          for (const [name, value] of Object.entries(change.a)) {
+          for (const [name, value] of Object.entries(change.attributes)) {
             const mirrored = `a-${name.replace(/:/g, '_')}`;
             if (value === null) el.removeAttribute(mirrored);
             else el.setAttribute(mirrored, value);
           }
         }
-        for (const change of message.texts) (this.#get(change.id) as CharacterData).data = change.x;
-        for (const sheet of message.sheets ?? []) this.#sheets.set(this.#get(sheet.id), sheet.css);
+        for (const change of message.texts) (this.#get(change.id) as CharacterData).data = change.text;
+        for (const sheet of message.sheets ?? []) this.#sheets.set(this.#get(sheet.id), sheet.cssRules);
         return;
       case 'input': {
         const node = this.#get(message.id);
         const state = { ...this.#state.get(node) };
-        if (message.v !== undefined) state.v = message.v;
-        if (message.chk !== undefined) state.chk = message.chk;
-        if (message.sel !== undefined) state.sel = message.sel;
-        if (message.m !== undefined) state.m = message.m;
+        if (message.value !== undefined) state.value = message.value;
+        if (message.checked !== undefined) state.checked = message.checked;
+        if (message.selected !== undefined) state.selected = message.selected;
+        if (message.masked !== undefined) state.masked = message.masked;
         this.#state.set(node, state);
         return;
       }
@@ -101,42 +101,42 @@ export class CaptureTestMirror {
   #add(record: SerializedNode, inSnapshot: boolean): void {
     const existing = this.#nodes.get(record.id);
     if (existing !== undefined && this.#isLive(existing)) throw new Error(`duplicate live id ${record.id}`);
-    const parent = this.#get(record.p);
+    const parent = this.#get(record.parent);
     let node: Node;
-    switch (record.k) {
+    switch (record.kind) {
       case 'el': {
         const el = document.createElement('x-el');
-        el.setAttribute('x-tag', `${record.ns ?? 'html'}:${record.tag}`);
-        for (const [name, value] of Object.entries(record.a ?? {}))
+        el.setAttribute('x-tag', `${record.namespace ?? 'html'}:${record.tag}`);
+        for (const [name, value] of Object.entries(record.attributes ?? {}))
           el.setAttribute(`a-${name.replace(/:/g, '_')}`, value);
-        if (record.blk) el.setAttribute('x-blk', 'yes');
+        if (record.blocked) el.setAttribute('x-blk', 'yes');
         node = el;
         const state: FormState = {};
-        if (record.v !== undefined) state.v = record.v;
-        if (record.chk !== undefined) state.chk = record.chk;
-        if (record.sel !== undefined) state.sel = record.sel;
-        if (record.m !== undefined) state.m = record.m;
+        if (record.value !== undefined) state.value = record.value;
+        if (record.checked !== undefined) state.checked = record.checked;
+        if (record.selected !== undefined) state.selected = record.selected;
+        if (record.masked !== undefined) state.masked = record.masked;
         this.#state.set(el, state);
-        if (record.css) this.#sheets.set(el, record.css);
+        if (record.cssRules) this.#sheets.set(el, record.cssRules);
         break;
       }
       case 'text':
-        node = document.createTextNode(record.x);
+        node = document.createTextNode(record.text);
         break;
       case 'comment':
-        node = document.createComment(record.x);
+        node = document.createComment(record.text);
         break;
       case 'doctype':
         node = document.createElement('x-doctype');
         (node as Element).setAttribute('name', record.name);
         break;
       default:
-        node = document.createElement(`x-${record.k}`);
+        node = document.createElement(`x-${record.kind}`);
         if (record.adopted) this.#sheets.set(node, record.adopted);
     }
-    if (!inSnapshot && record.nx !== undefined && record.nx !== null) {
-      const next = this.#get(record.nx);
-      if (next.parentNode !== parent) throw new Error(`nx ${record.nx} is not a child of ${record.p}`);
+    if (!inSnapshot && record.next !== undefined && record.next !== null) {
+      const next = this.#get(record.next);
+      if (next.parentNode !== parent) throw new Error(`next ${record.next} is not a child of ${record.parent}`);
       parent.insertBefore(node, next);
     } else {
       parent.appendChild(node);

@@ -271,8 +271,8 @@ export function nodeIdOf(frames: unknown[], domId: string): number {
       for (const item of value) visit(item);
       return;
     }
-    const node = value as { k?: unknown; id?: unknown; a?: Record<string, unknown> };
-    if (node.k === 'el' && typeof node.id === 'number' && node.a?.id === domId) {
+    const node = value as { kind?: unknown; id?: unknown; attributes?: Record<string, unknown> };
+    if (node.kind === 'el' && typeof node.id === 'number' && node.attributes?.id === domId) {
       found = node.id;
       return;
     }
@@ -292,8 +292,8 @@ export function capturedTags(frames: unknown[]): Set<string> {
       for (const item of value) visit(item);
       return;
     }
-    const node = value as { k?: unknown; tag?: unknown };
-    if (node.k === 'el' && typeof node.tag === 'string') tags.add(node.tag.toLowerCase());
+    const node = value as { kind?: unknown; tag?: unknown };
+    if (node.kind === 'el' && typeof node.tag === 'string') tags.add(node.tag.toLowerCase());
     for (const item of Object.values(value)) visit(item);
   };
   visit(frames);

@@ -15,7 +15,13 @@ export function sampleMessages(count: number): ChannelMessage[] {
   for (let i = 0; i < count; i++) {
     const adds = [];
     for (let j = 0; j < 1 + (i % 7); j++)
-      adds.push({ k: 'el' as const, id: i * 10 + j + 1, p: 0, tag: 'li', a: { class: `row r${j % 3}` } });
+      adds.push({
+        kind: 'el' as const,
+        id: i * 10 + j + 1,
+        parent: 0,
+        tag: 'li',
+        attributes: { class: `row r${j % 3}` },
+      });
     messages.push({ t: 'mutations', seq: i, removes: [], adds, attrs: [], texts: [] });
     if (i % 5 === 0) messages.push({ t: 'pointer', x: i, y: i * 2 });
   }

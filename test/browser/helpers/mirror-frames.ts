@@ -4,17 +4,23 @@
  * allows. htmlToNodes serializes markup the way a tampered capture could:
  * scripts, handlers and javascript: URLs included.
  */
-import { channelMessage, isDomFrame, type DomFrame, type SerializedNode } from '../../../shared/protocol.js';
+import {
+  channelMessage,
+  isDomFrame,
+  type ChannelMessage,
+  type DomFrame,
+  type SerializedNode,
+} from '../../../shared/protocol.js';
 import { Mirror } from '../../../agent/mirror/mirror.js';
 
 /** Parses a frame as the data channel would and insists it is a DOM frame. */
-export function parseFrame(value: unknown): DomFrame {
+export function parseFrame(value: ChannelMessage): DomFrame {
   const message = channelMessage.parse(value);
   if (!isDomFrame(message)) throw new Error(`not a DOM frame: ${message.t}`);
   return message;
 }
 
-type ElementExtra = Partial<Omit<Extract<SerializedNode, { k: 'el' }>, 'k' | 'id' | 'p' | 'tag'>>;
+type ElementExtra = Partial<Omit<Extract<SerializedNode, { kind: 'el' }>, 'kind' | 'id' | 'parent' | 'tag'>>;
 
 /** Hands out node ids and collects serialized nodes in pre-order. */
 export class NodeBuilder {
@@ -31,31 +37,31 @@ export class NodeBuilder {
 
   el(parent: number, tag: string, a?: Record<string, string>, extra: ElementExtra = {}): number {
     const id = this.#nextId++;
-    this.nodes.push({ k: 'el', id, p: parent, tag, ...(a ? { a } : {}), ...extra });
+    this.nodes.push({ kind: 'el', id, parent: parent, tag, ...(a ? { a } : {}), ...extra });
     return id;
   }
 
   text(parent: number, x: string, masked = false): number {
     const id = this.#nextId++;
-    this.nodes.push({ k: 'text', id, p: parent, x, ...(masked ? { m: true as const } : {}) });
+    this.nodes.push({ kind: 'text', id, parent: parent, text: x, ...(masked ? { m: true as const } : {}) });
     return id;
   }
 
   comment(parent: number, x: string): number {
     const id = this.#nextId++;
-    this.nodes.push({ k: 'comment', id, p: parent, x });
+    this.nodes.push({ kind: 'comment', id, parent: parent, text: x });
     return id;
   }
 
   doctype(parent: number, name = 'html'): number {
     const id = this.#nextId++;
-    this.nodes.push({ k: 'doctype', id, p: parent, name });
+    this.nodes.push({ kind: 'doctype', id, parent: parent, name });
     return id;
   }
 
   root(kind: 'shadow' | 'doc', parent: number, adopted?: string[]): number {
     const id = this.#nextId++;
-    this.nodes.push({ k: kind, id, p: parent, ...(adopted ? { adopted } : {}) });
+    this.nodes.push({ kind: kind, id, parent: parent, ...(adopted ? { adopted } : {}) });
     return id;
   }
 
@@ -101,7 +107,7 @@ export class NodeBuilder {
         : element.namespaceURI === 'http://www.w3.org/1998/Math/MathML'
           ? 'math'
           : undefined;
-    const id = this.el(parent, element.localName, a, ns ? { ns } : {});
+    const id = this.el(parent, element.localName, a, ns ? { namespace: ns } : {});
     const children = element.localName === 'template' ? (element as HTMLTemplateElement).content : element;
     this.fromDom(id, children);
   }
@@ -113,10 +119,10 @@ export interface SnapshotOptions {
   final?: boolean;
   url?: string;
   title?: string;
-  vw?: number;
-  vh?: number;
-  sx?: number;
-  sy?: number;
+  viewportWidth?: number;
+  viewportHeight?: number;
+  scrollX?: number;
+  scrollY?: number;
   adopted?: string[];
   focus?: number | null;
 }
@@ -130,11 +136,11 @@ export function snapshotFrame(nodes: SerializedNode[], options: SnapshotOptions 
     final: options.final ?? true,
     url: options.url ?? 'https://shop.example/checkout',
     title: options.title ?? 'Checkout',
-    vw: options.vw ?? 800,
-    vh: options.vh ?? 600,
-    dpr: 1,
-    sx: options.sx ?? 0,
-    sy: options.sy ?? 0,
+    viewportWidth: options.viewportWidth ?? 800,
+    viewportHeight: options.viewportHeight ?? 600,
+    devicePixelRatio: 1,
+    scrollX: options.scrollX ?? 0,
+    scrollY: options.scrollY ?? 0,
     nodes,
     ...(options.adopted ? { adopted: options.adopted } : {}),
     ...(options.focus !== undefined ? { focus: options.focus } : {}),
@@ -144,9 +150,9 @@ export function snapshotFrame(nodes: SerializedNode[], options: SnapshotOptions 
 export interface MutationsInput {
   removes?: number[];
   adds?: SerializedNode[];
-  attrs?: { id: number; a: Record<string, string | null> }[];
-  texts?: { id: number; x: string; m?: true }[];
-  sheets?: { id: number; css: string[] }[];
+  attrs?: { id: number; attributes: Record<string, string | null> }[];
+  texts?: { id: number; text: string; masked?: true }[];
+  sheets?: { id: number; cssRules: string[] }[];
 }
 
 /** A mutations frame, parsed. */
