@@ -359,10 +359,10 @@ export class MutationCollector {
   /** Masks a text node, notes what it goes out with, and adds it to the batch (`onlyIfChanged`: unless it went out so already). */
   #pushText(node: CharacterData, id: number, batch: MutationBatch, onlyIfChanged: boolean): void {
     const serializer = this.#o.serializer;
-    const { x, m } = serializer.textValue(node);
-    if (onlyIfChanged && x === serializer.sentText(node)) return;
-    serializer.rememberSentText(node, x);
-    batch.texts.push(m ? { id, text: x, masked: true } : { id, text: x });
+    const { text, masked } = serializer.textValue(node);
+    if (onlyIfChanged && text === serializer.sentText(node)) return;
+    serializer.rememberSentText(node, text);
+    batch.texts.push(masked ? { id, text, masked: true } : { id, text });
   }
 
   #serializeAdds(added: Set<Node>, batch: MutationBatch): void {

@@ -358,7 +358,7 @@ export class Serializer {
             kind: 'comment',
             id,
             parent: parentId,
-            text: clip(this.textValue(node as CharacterData).x, MAX_COMMENT),
+            text: clip(this.textValue(node as CharacterData).text, MAX_COMMENT),
           },
           children: [],
         };
@@ -434,7 +434,7 @@ export class Serializer {
    * numbers are looked for over the text its neighbours render with it
    * (text-runs.ts). CSS text only gets its strings and comments masked.
    */
-  textValue(node: CharacterData): { x: string; m: boolean } {
+  textValue(node: CharacterData): { text: string; masked: boolean } {
     const parent = parentNodeOf(node);
     let decision: MaskDecision = 'clear';
     if (parent !== null) {
@@ -442,7 +442,7 @@ export class Serializer {
         const tag = localNameOf(parent as Element);
         if (tag === 'style') {
           const css = maskCss(node.data);
-          return { x: css.text, m: css.masked };
+          return { text: css.text, masked: css.masked };
         }
         decision = this.decisionOf(parent as Element);
       } else if (isShadowRoot(parent)) {
@@ -452,7 +452,7 @@ export class Serializer {
     const data = node.data;
     if (decision !== 'clear' || !hasDigit(data)) {
       const masked = maskTextContent(decision, data);
-      return { x: masked.text, m: masked.masked };
+      return { text: masked.text, masked: masked.masked };
     }
     const strict = this.#isStrict(node);
     let before = '';
@@ -467,7 +467,7 @@ export class Serializer {
       this.#strictSent.texts.add(node);
       this.#noteTypedNumber(node, data);
     }
-    return { x: masked.text, m: masked.masked };
+    return { text: masked.text, masked: masked.masked };
   }
 
   /** The text nodes whose masking may depend on `node`'s text (its neighbours in the same run). */
@@ -477,10 +477,10 @@ export class Serializer {
   }
 
   #text(node: CharacterData, id: number, parentId: number): TextRecord {
-    const { x, m } = this.textValue(node);
-    const record: TextRecord = { kind: 'text', id, parent: parentId, text: clip(x, MAX_TEXT) };
+    const { text, masked } = this.textValue(node);
+    const record: TextRecord = { kind: 'text', id, parent: parentId, text: clip(text, MAX_TEXT) };
     this.rememberSentText(node, record.text);
-    if (m) record.masked = true;
+    if (masked) record.masked = true;
     return record;
   }
 

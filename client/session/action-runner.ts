@@ -23,7 +23,7 @@ export interface ActionRunnerDeps {
 export class ActionRunner {
   readonly #deps: ActionRunnerDeps;
   /** The last numbered action applied per channel. */
-  readonly #lastN = new WeakMap<CobrowseChannel, number>();
+  readonly #lastSerial = new WeakMap<CobrowseChannel, number>();
   /** The field of the last audited edit. */
   #auditedEdit: number | null = null;
 
@@ -32,12 +32,12 @@ export class ActionRunner {
   }
 
   run(message: Extract<ChannelMessage, { t: 'action' }>, link: PeerLink, controlGranted: boolean): void {
-    const { n, action } = message;
+    const { serial, action } = message;
     const channel = link.channel;
-    if (n !== undefined && channel) {
+    if (serial !== undefined && channel) {
       // Applied at most once and in order: a repeated or older number is not applied again.
-      if (n <= (this.#lastN.get(channel) ?? 0)) return;
-      this.#lastN.set(channel, n);
+      if (serial <= (this.#lastSerial.get(channel) ?? 0)) return;
+      this.#lastSerial.set(channel, serial);
     }
     const capture = link.capture;
     const { host } = this.#deps;
@@ -54,13 +54,13 @@ export class ActionRunner {
         t: 'action-refused',
         kind: action.kind,
         reason: outcome.reason,
-        ...(n !== undefined ? { n } : {}),
+        ...(serial !== undefined ? { serial } : {}),
       });
       return;
     }
     // The ack goes after the frames that show the action's effect (the agent's copy waits for both).
     capture?.flushNow();
-    if (n !== undefined) channel?.send({ t: 'action-ack', n });
+    if (serial !== undefined) channel?.send({ t: 'action-ack', serial });
     if (action.kind !== 'edit' || this.#auditedEdit !== action.id)
       this.#deps.audit({ kind: 'remote-action', action: action.kind, target: outcome.target });
     this.#auditedEdit = action.kind === 'edit' ? action.id : null;

@@ -368,7 +368,7 @@ export class CustomerSession implements SessionHandle {
           t: 'action-refused',
           kind: message.action.kind,
           reason: 'no-control',
-          ...(message.n !== undefined ? { n: message.n } : {}),
+          ...(message.serial !== undefined ? { serial: message.serial } : {}),
         });
       if (message.t === 'control-request') link.channel?.send({ t: 'control-deny' });
       return;

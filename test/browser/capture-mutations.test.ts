@@ -79,7 +79,7 @@ describe('capture: incremental frames', () => {
     expect(newLi).to.not.equal(undefined);
     expect(frame.attrs).to.have.length(1);
     expect(frame.attrs[0]?.attributes).to.deep.equal({ class: 'y' });
-    expect(frame.texts).to.deep.equal([{ id: frame.texts[0]!.id, x: 'changed' }]);
+    expect(frame.texts).to.deep.equal([{ id: frame.texts[0]!.id, text: 'changed' }]);
     expect(JSON.stringify(frame)).to.not.contain('"b"');
     expect(mirror.canonical()).to.equal(await freshCanonical(page!.win));
   });
@@ -153,8 +153,11 @@ describe('capture: incremental frames', () => {
     await nextFrames(win);
     const frames = transport.ofType('mutations');
     const sheets = frames.flatMap((f) => f.sheets ?? []);
-    expect(sheets).to.deep.include({ id: engine!.idOf(style)!, css: ['.a { color: red; }', '.b { color: blue; }'] });
-    expect(sheets).to.deep.include({ id: 0, css: ['.c { color: green; }'] });
+    expect(sheets).to.deep.include({
+      id: engine!.idOf(style)!,
+      cssRules: ['.a { color: red; }', '.b { color: blue; }'],
+    });
+    expect(sheets).to.deep.include({ id: 0, cssRules: ['.c { color: green; }'] });
     const text = JSON.stringify(frames);
     expect(text).to.contain('late shadow');
     expect(text).to.contain('late iframe');
@@ -163,7 +166,7 @@ describe('capture: incremental frames', () => {
     await nextFrames(win);
     expect(transport.ofType('mutations').flatMap((f) => f.sheets ?? [])).to.deep.include({
       id: 0,
-      css: ['.c { color: black; }'],
+      cssRules: ['.c { color: black; }'],
     });
     expect(JSON.stringify(transport.ofType('mutations').at(-1))).to.contain('"hr"');
     // push() on the observable array bypasses the setter: seen at the next flush.
@@ -174,7 +177,7 @@ describe('capture: incremental frames', () => {
     await nextFrames(win);
     expect(transport.ofType('mutations').flatMap((f) => f.sheets ?? [])).to.deep.include({
       id: 0,
-      css: ['.c { color: black; }', '.d { color: white; }'],
+      cssRules: ['.c { color: black; }', '.d { color: white; }'],
     });
     expect(mirror.canonical()).to.equal(await freshCanonical(win));
   });

@@ -98,7 +98,7 @@ describe('capture: snapshot', () => {
     expect(last.adopted?.[0]).to.contain('https://shop.example/catalog/adopted.png');
 
     const nodes = snapshots.flatMap((s) => s.nodes);
-    expect(nodes[0]).to.deep.equal({ k: 'doctype', id: nodes[0]!.id, p: 0, name: 'html' });
+    expect(nodes[0]).to.deep.equal({ kind: 'doctype', id: nodes[0]!.id, parent: 0, name: 'html' });
     // Pre-order: every parent is sent before its children.
     const seen = new Set([0]);
     for (const n of nodes) {

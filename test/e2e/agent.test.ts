@@ -102,7 +102,7 @@ describe('agent console', () => {
         }),
     );
     // The customer's answer is the acknowledgement to wait for: refused, numbered, nothing applied.
-    expect(answer).toEqual({ t: 'action-refused', kind: 'edit', reason: 'no-control', n: 1_000 });
+    expect(answer).toEqual({ t: 'action-refused', kind: 'edit', reason: 'no-control', serial: 1_000 });
     expect(await customer.locator('#address').inputValue()).toBe('221B Baker Street');
     expect(await customer.locator('.indicator, .toast').getByText('Sharing this tab with Dana').isVisible()).toBe(true);
   });

@@ -420,7 +420,7 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
       { t: 'highlight', id: 1 },
       { t: 'annotation-clear' },
       { t: 'resync', lastSeq: null },
-      { t: 'action', n: 1, action: { kind: 'navigate', to: 'back' } },
+      { t: 'action', serial: 1, action: { kind: 'navigate', to: 'back' } },
     ] as const;
     for (const message of forged) expect(hostileCustomer.send(message)).toBe(true);
     hostileCustomer.send({ t: 'pointer', x: 1, y: 1 });

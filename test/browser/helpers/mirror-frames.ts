@@ -37,13 +37,13 @@ export class NodeBuilder {
 
   el(parent: number, tag: string, a?: Record<string, string>, extra: ElementExtra = {}): number {
     const id = this.#nextId++;
-    this.nodes.push({ kind: 'el', id, parent: parent, tag, ...(a ? { a } : {}), ...extra });
+    this.nodes.push({ kind: 'el', id, parent: parent, tag, ...(a ? { attributes: a } : {}), ...extra });
     return id;
   }
 
   text(parent: number, x: string, masked = false): number {
     const id = this.#nextId++;
-    this.nodes.push({ kind: 'text', id, parent: parent, text: x, ...(masked ? { m: true as const } : {}) });
+    this.nodes.push({ kind: 'text', id, parent: parent, text: x, ...(masked ? { masked: true as const } : {}) });
     return id;
   }
 
