@@ -231,7 +231,7 @@ describe('capture: incremental frames', () => {
       t: 'input',
       seq: inputs.find((f) => f.value === 'typed')!.seq,
       id: engine!.idOf(input)!,
-      v: 'typed',
+      value: 'typed',
     });
     expect(inputs.some((f) => f.id === engine!.idOf(doc.getElementById('c')!) && f.checked === true)).to.equal(true);
     const options = (doc.getElementById('s') as HTMLSelectElement).options;
