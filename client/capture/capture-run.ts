@@ -79,7 +79,7 @@ export class CaptureRun {
       if (tag === 'input' || tag === 'textarea' || tag === 'select' || tag === 'option') {
         this.#o.formSerialized(node as Element, pickFormState(record), tag !== 'option');
       } else if (tag === 'iframe' || tag === 'frame') {
-        if (record.blk === undefined) this.#o.frameSerialized(node as Element, record.id);
+        if (record.blocked === undefined) this.#o.frameSerialized(node as Element, record.id);
       } else if (tag === 'canvas') {
         if (record.blocked === undefined) this.#o.canvasSerialized(node as Element);
       } else if ((tag === 'video' || tag === 'audio') && !(node as HTMLMediaElement).paused) {

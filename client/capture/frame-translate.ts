@@ -118,7 +118,7 @@ export class FrameIdMap {
       const docId = this.#allocate();
       this.#ids = new Map([[0, docId]]);
       this.#docId = docId;
-      const doc: SerializedNode = { k: 'doc', id: docId, p: this.#iframeId, nx: null };
+      const doc: SerializedNode = { kind: 'doc', id: docId, parent: this.#iframeId, next: null };
       if (frame.adopted !== undefined) doc.adopted = frame.adopted;
       adds.push(doc);
     } else if (this.#nextPart !== frame.part) {
@@ -129,7 +129,8 @@ export class FrameIdMap {
     const out: UnsequencedDomFrame[] = [{ t: 'mutations', removes, adds, attrs: [], texts: [] }];
     const docId = this.#docId;
     if (frame.final && docId !== null) {
-      if (frame.sx !== 0 || frame.sy !== 0) out.push({ t: 'scroll', id: docId, x: frame.sx, y: frame.sy });
+      if (frame.scrollX !== 0 || frame.scrollY !== 0)
+        out.push({ t: 'scroll', id: docId, x: frame.scrollX, y: frame.scrollY });
       if (frame.focus !== undefined && frame.focus !== null) out.push({ t: 'focus', id: this.#id(frame.focus) });
     }
     return out;
@@ -153,15 +154,15 @@ export class FrameIdMap {
   /** An added node with page ids: its parent and next sibling must be known; a new node gets a new id, a re-added one keeps its. */
   #added(node: SerializedNode): SerializedNode {
     if (node.id === 0) throw new UnknownId('a frame cannot add its document');
-    const p = this.#id(node.p);
-    const nx = node.nx === undefined || node.nx === null ? node.nx : this.#id(node.nx);
+    const parent = this.#id(node.parent);
+    const next = node.next === undefined || node.next === null ? node.next : this.#id(node.next);
     let id = this.#ids.get(node.id);
     if (id === undefined) {
       id = this.#allocate();
       this.#ids.set(node.id, id);
     }
-    const added: SerializedNode = { ...node, id, p };
-    if (nx !== undefined) added.nx = nx;
+    const added: SerializedNode = { ...node, id, parent };
+    if (next !== undefined) added.next = next;
     return added;
   }
 

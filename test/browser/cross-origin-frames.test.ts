@@ -30,7 +30,7 @@ const HOSTILE_SRCDOC = `<script>
   const tag = { cobrowse: 'cobrowse-frame', v: 1 };
   const forge = () => {
     parent.postMessage({ ...tag, kind: 'frame-ready' }, '*');
-    parent.postMessage({ t: 'mutations', seq: 0, removes: [], adds: [{ k: 'el', id: 99999, p: 0, tag: 'b' }], attrs: [], texts: [{ id: 1, x: 'FORGED' }] }, '*');
+    parent.postMessage({ t: 'mutations', seq: 0, removes: [], adds: [{ kind: 'el', id: 99999, parent: 0, tag: 'b' }], attrs: [], texts: [{ id: 1, text: 'FORGED' }] }, '*');
     for (let i = 0; i < parent.frames.length; i++) {
       const channel = new MessageChannel();
       channel.port1.onmessage = (event) => parent.postMessage({ stolen: event.data }, '*');

@@ -33,11 +33,11 @@ function snapshot(part: number, final: boolean, nodes: SerializedNode[]): DomFra
     final,
     url: 'https://w.example/',
     title: '',
-    vw: 1,
-    vh: 1,
-    dpr: 1,
-    sx: 0,
-    sy: 0,
+    viewportWidth: 1,
+    viewportHeight: 1,
+    devicePixelRatio: 1,
+    scrollX: 0,
+    scrollY: 0,
     nodes,
   };
 }
@@ -46,7 +46,7 @@ function snapshot(part: number, final: boolean, nodes: SerializedNode[]): DomFra
 function idsNamed(frame: Record<string, unknown>): number[] {
   const ids: number[] = [];
   const visit = (value: unknown, key: string): void => {
-    if (typeof value === 'number' && ['id', 'p', 'nx', 'start', 'end'].includes(key)) ids.push(value);
+    if (typeof value === 'number' && ['id', 'parent', 'next', 'start', 'end'].includes(key)) ids.push(value);
     else if (key === 'removes' && Array.isArray(value)) ids.push(...(value as number[]));
     else if (Array.isArray(value)) for (const item of value) visit(item, '');
     else if (typeof value === 'object' && value !== null)
@@ -59,7 +59,13 @@ function idsNamed(frame: Record<string, unknown>): number[] {
 const smallId = fc.integer({ min: 0, max: 12 });
 const node = fc
   .record({ id: smallId, p: smallId, nx: fc.option(smallId, { nil: undefined }) })
-  .map(({ id, p, nx }): SerializedNode => ({ k: 'el', id, p, tag: 'div', ...(nx === undefined ? {} : { nx }) }));
+  .map(({ id, p, nx }): SerializedNode => ({
+    kind: 'el',
+    id,
+    parent: p,
+    tag: 'div',
+    ...(nx === undefined ? {} : { next: nx }),
+  }));
 const frame: fc.Arbitrary<DomFrame> = fc.oneof(
   fc
     .record({ part: fc.integer({ min: 0, max: 2 }), final: fc.boolean(), nodes: fc.array(node, { maxLength: 6 }) })
@@ -69,17 +75,17 @@ const frame: fc.Arbitrary<DomFrame> = fc.oneof(
       removes: fc.array(smallId, { maxLength: 3 }),
       adds: fc.array(node, { maxLength: 4 }),
       attrs: fc.array(
-        smallId.map((id) => ({ id, a: { class: 'x' } })),
+        smallId.map((id) => ({ id, attributes: { class: 'x' } })),
         { maxLength: 2 },
       ),
       texts: fc.array(
-        smallId.map((id) => ({ id, x: 't' })),
+        smallId.map((id) => ({ id, text: 't' })),
         { maxLength: 2 },
       ),
     })
     .map((body): DomFrame => ({ t: 'mutations', seq: 1, ...body })),
   smallId.map((id): DomFrame => ({ t: 'scroll', seq: 2, id, x: 1, y: 2 })),
-  smallId.map((id): DomFrame => ({ t: 'input', seq: 3, id, v: 'a' })),
+  smallId.map((id): DomFrame => ({ t: 'input', seq: 3, id, value: 'a' })),
   fc.option(smallId, { nil: null }).map((id): DomFrame => ({ t: 'focus', seq: 4, id })),
 );
 
@@ -88,8 +94,8 @@ describe('FrameIdMap', () => {
     const { map } = harness();
     const result = map.translate(
       snapshot(0, true, [
-        { k: 'doctype', id: 1, p: 0, name: 'html' },
-        { k: 'el', id: 2, p: 0, tag: 'html' },
+        { kind: 'doctype', id: 1, parent: 0, name: 'html' },
+        { kind: 'el', id: 2, parent: 0, tag: 'html' },
       ]),
     );
     expect(result).toEqual({
@@ -98,9 +104,9 @@ describe('FrameIdMap', () => {
           t: 'mutations',
           removes: [],
           adds: [
-            { k: 'doc', id: 101, p: IFRAME_ID, nx: null },
-            { k: 'doctype', id: 102, p: 101, name: 'html' },
-            { k: 'el', id: 103, p: 101, tag: 'html' },
+            { kind: 'doc', id: 101, parent: IFRAME_ID, next: null },
+            { kind: 'doctype', id: 102, parent: 101, name: 'html' },
+            { kind: 'el', id: 103, parent: 101, tag: 'html' },
           ],
           attrs: [],
           texts: [],
@@ -109,16 +115,16 @@ describe('FrameIdMap', () => {
     });
     // A second run of the frame replaces its document.
     const again = map.translate(snapshot(0, true, []));
-    expect('frames' in again && again.frames[0]).toMatchObject({ removes: [101], adds: [{ k: 'doc', id: 104 }] });
+    expect('frames' in again && again.frames[0]).toMatchObject({ removes: [101], adds: [{ kind: 'doc', id: 104 }] });
     // Its page goes away: the document leaves the mirror.
     expect(map.clear()).toEqual([{ t: 'mutations', removes: [104], adds: [], attrs: [], texts: [] }]);
   });
 
   it('restarts the frame rather than naming an id it never sent', () => {
     const { map } = harness();
-    map.translate(snapshot(0, true, [{ k: 'el', id: 2, p: 0, tag: 'html' }]));
+    map.translate(snapshot(0, true, [{ kind: 'el', id: 2, parent: 0, tag: 'html' }]));
     expect(
-      map.translate({ t: 'mutations', seq: 1, removes: [], adds: [], attrs: [{ id: 3, a: {} }], texts: [] }),
+      map.translate({ t: 'mutations', seq: 1, removes: [], adds: [], attrs: [{ id: 3, attributes: {} }], texts: [] }),
     ).toHaveProperty('restart');
     expect(map.translate({ t: 'scroll', seq: 1, id: 9, x: 0, y: 0 })).toHaveProperty('restart');
     expect(map.translate(snapshot(2, true, []))).toHaveProperty('restart');
