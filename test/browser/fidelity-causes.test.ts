@@ -43,7 +43,7 @@ describe('fidelity: causes of the after-mutation differences', function () {
     customer.win.eval("document.getElementById('q').value = 'set by script'");
     await nextFrames(customer.win, 2);
     const inputs = pipeline.decoded.slice(mark).filter((message) => message.t === 'input');
-    expect(inputs.map((message) => (message.t === 'input' ? message.v : null))).to.deep.equal(['set by script']);
+    expect(inputs.map((message) => (message.t === 'input' ? message.value : null))).to.deep.equal(['set by script']);
     expect((pipeline.mirrorDocument().getElementById('q') as HTMLInputElement).value).to.equal('set by script');
   });
 
