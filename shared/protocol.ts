@@ -335,6 +335,8 @@ export const rootNode = z.strictObject({
   next: z.optional(z.nullable(nodeId)),
   /** Constructed stylesheets adopted by this root, as CSS text. */
   adopted: z.optional(z.array(z.string().check(z.maxLength(1_000_000)))),
+  /** A document's mode where its doctype would mislead: a srcdoc document is never in quirks mode, a legacy doctype is. */
+  quirks: z.optional(z.boolean()),
 });
 
 export const serializedNode = z.discriminatedUnion('kind', [elementNode, textNode, commentNode, doctypeNode, rootNode]);
@@ -374,6 +376,8 @@ export const snapshotFrame = z.strictObject({
   focus: z.optional(z.nullable(nodeId)),
   /** Absent from customers that predate assets over the channel: the agent then loads them itself. */
   assets: z.optional(assetPolicy),
+  /** The document's mode where its doctype would mislead (a legacy doctype's quirks mode); see rootNode. */
+  quirks: z.optional(z.boolean()),
 });
 
 export const attributeChange = z.strictObject({

@@ -28,6 +28,7 @@ import {
   rootsWithDoctype,
 } from './dom-nodes.js';
 import { SHADOW_FALLBACK_TAG } from './masked-style.js';
+import { parseWithDoctype, StatedModes } from './document-mode.js';
 import type { MirrorNodes } from './mirror-nodes.js';
 import type { MirrorScroll } from './mirror-scroll.js';
 import type { MirrorStyles } from './mirror-styles.js';
@@ -58,6 +59,7 @@ export class MirrorTree {
   readonly #scroll: MirrorScroll;
   readonly #ctx: BuildContext;
   readonly #documentPrepared: (doc: Document) => void;
+  readonly #modes = new StatedModes();
 
   constructor(parts: MirrorTreeParts) {
     this.#nodes = parts.nodes;
@@ -67,9 +69,10 @@ export class MirrorTree {
     this.#documentPrepared = parts.documentPrepared;
   }
 
-  /** Empties `doc` for a new snapshot and makes it node 0. */
-  openTopDocument(doc: Document, withDoctype: boolean, adopted: readonly string[]): void {
-    this.#prepare(doc, withDoctype);
+  /** Empties `doc` for a new snapshot and makes it node 0; `quirks`: its mode where the doctype misleads (document-mode.ts). */
+  openTopDocument(doc: Document, withDoctype: boolean, adopted: readonly string[], quirks?: boolean): void {
+    this.#prepare(doc, parseWithDoctype(quirks, withDoctype));
+    this.#modes.prepared(doc, quirks, withDoctype);
     this.#nodes.register(0, doc);
     this.#styles.setAdopted(doc, adopted);
   }
@@ -119,7 +122,7 @@ export class MirrorTree {
   #switchToStandardsMode(rootIds: ReadonlySet<number>): void {
     for (const id of rootIds) {
       const doc = this.#nodes.get(id);
-      if (!isDocument(doc) || doc.compatMode !== 'BackCompat') continue;
+      if (!isDocument(doc) || doc.compatMode !== 'BackCompat' || this.#modes.has(doc)) continue;
       const kept = [...doc.childNodes].filter((child) => child.nodeType !== Node.DOCUMENT_TYPE_NODE);
       const adopted = doc.adoptedStyleSheets;
       this.#prepare(doc, true);
@@ -165,7 +168,7 @@ export class MirrorTree {
         this.#addShadowRoot(node.id, parent, node.adopted ?? []);
         return;
       case 'doc':
-        this.#addFrameDocument(node.id, parent, node.adopted ?? [], doctypeRoots.has(node.id));
+        this.#addFrameDocument(node.id, parent, node.adopted ?? [], doctypeRoots.has(node.id), node.quirks);
         return;
       case 'doctype': {
         if (!isDocument(parent)) throw new MirrorApplyError(`doctype ${node.id} outside a document`);
@@ -267,7 +270,7 @@ export class MirrorTree {
     this.#nodes.register(id, root);
   }
 
-  #addFrameDocument(id: number, frame: Node, adopted: readonly string[], withDoctype: boolean): void {
+  #addFrameDocument(id: number, frame: Node, adopted: readonly string[], withDoctype: boolean, quirks?: boolean): void {
     const frameDocument =
       isElement(frame) && frame.localName === 'iframe' ? (frame as HTMLIFrameElement).contentDocument : null;
     if (!frameDocument) {
@@ -275,7 +278,8 @@ export class MirrorTree {
       this.#nodes.register(id, ownerDocumentOf(frame).implementation.createHTMLDocument(''));
       return;
     }
-    this.#prepare(frameDocument, withDoctype);
+    this.#prepare(frameDocument, parseWithDoctype(quirks, withDoctype));
+    this.#modes.prepared(frameDocument, quirks, withDoctype);
     this.#styles.setAdopted(frameDocument, adopted);
     this.#nodes.register(id, frameDocument);
   }

@@ -412,7 +412,7 @@ export class Mirror {
 
     const doc = this.iframe.contentDocument;
     if (!doc) throw new MirrorApplyError('the mirror iframe has no document (is the container attached?)');
-    this.#tree.openTopDocument(doc, withDoctype, first.adopted ?? []);
+    this.#tree.openTopDocument(doc, withDoctype, first.adopted ?? [], first.quirks);
     return [];
   }
 

@@ -120,6 +120,7 @@ export class FrameIdMap {
       this.#docId = docId;
       const doc: SerializedNode = { kind: 'doc', id: docId, parent: this.#iframeId, next: null };
       if (frame.adopted !== undefined) doc.adopted = frame.adopted;
+      if (frame.quirks !== undefined) doc.quirks = frame.quirks;
       adds.push(doc);
     } else if (this.#nextPart !== frame.part) {
       throw new UnknownId(`snapshot part ${frame.part} out of order`);

@@ -21,6 +21,7 @@ import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue } from './urls.js';
+import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import {
   attributesOf,
   childNodesOf,
@@ -378,6 +379,8 @@ export class Serializer {
         const record: SerializedNode = { kind: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, parent: parentId };
         const adopted = adoptedCss(root);
         if (adopted !== undefined) record.adopted = adopted;
+        const quirks = type === DOCUMENT_NODE ? quirksWhereDoctypeMisleads(root as Document) : undefined;
+        if (quirks !== undefined && record.k === 'doc') record.quirks = quirks;
         visited = { record, children: Array.from(childNodesOf(root)) };
       }
     }

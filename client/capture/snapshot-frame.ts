@@ -10,6 +10,7 @@ import type { UnsequencedDomFrame } from './dom-frame-sender.js';
 import { titleOf } from './dom-read.js';
 import type { EventCapture } from './events.js';
 import { adoptedCss } from './stylesheets.js';
+import { quirksWhereDoctypeMisleads } from './document-mode.js';
 
 const MAX_URL = 8_192;
 const MAX_TITLE = 2_048;
@@ -51,5 +52,7 @@ export function snapshotBody(
   }
   if (final) body.focus = source.events.focusedId(run.ids);
   if (assets !== undefined) body.assets = assets;
+  const quirks = part === 0 ? quirksWhereDoctypeMisleads(doc) : undefined;
+  if (quirks !== undefined) body.quirks = quirks;
   return body;
 }

@@ -250,6 +250,27 @@ const NEW_PAGES: SuitePage[] = [
     ),
   },
   {
+    // A srcdoc document is never in quirks mode, doctype or not (HTML spec); a legacy doctype puts a page
+    // in quirks mode. Quirks mode shows: a table does not inherit font-size, body fills the frame's height.
+    name: 'document-modes',
+    html: page(
+      'modes',
+      `<iframe id="srcdoc" style="width:300px;height:90px;border:0" srcdoc="<div style='font-size:30px'><table><tr><td id=td>cell</td></tr></table></div>"></iframe>
+      <iframe id="quirky" style="width:300px;height:90px;border:0"></iframe>`,
+    ),
+    setup: async (win) => {
+      const quirky = win.document.getElementById('quirky') as HTMLIFrameElement;
+      const doc = quirky.contentDocument as Document;
+      doc.open();
+      doc.write(
+        '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><div style="font-size:30px"><table><tr><td>quirks</td></tr></table></div>',
+      );
+      doc.close();
+      const srcdoc = win.document.getElementById('srcdoc') as HTMLIFrameElement;
+      await until(win, () => srcdoc.contentDocument?.getElementById('td') != null);
+    },
+  },
+  {
     name: 'web-font-fallback',
     html: page(
       'fonts',
