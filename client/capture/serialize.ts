@@ -380,7 +380,7 @@ export class Serializer {
         const adopted = adoptedCss(root);
         if (adopted !== undefined) record.adopted = adopted;
         const quirks = type === DOCUMENT_NODE ? quirksWhereDoctypeMisleads(root as Document) : undefined;
-        if (quirks !== undefined && record.k === 'doc') record.quirks = quirks;
+        if (quirks !== undefined && record.kind === 'doc') record.quirks = quirks;
         visited = { record, children: Array.from(childNodesOf(root)) };
       }
     }
