@@ -88,6 +88,8 @@ export const workspaceApi = {
   claim: (code: string) => call(claimSchema, '/api/support-codes/claim', { method: 'POST', json: { code } }),
   sessions: (status: string, limit: number) =>
     call(listSchema, `/api/sessions?status=${encodeURIComponent(status)}&limit=${limit}`, { cache: 'no-store' }),
+  /** One page of the agent's sessions for a query from session-query.ts; `next` is the following page's cursor. */
+  sessionPage: (query: string) => call(listSchema, `/api/sessions?${query}`, { cache: 'no-store' }),
   join: (sessionId: string) =>
     call(joinSchema, `/api/sessions/${encodeURIComponent(sessionId)}/join`, { method: 'POST' }),
 };

@@ -200,3 +200,56 @@ export const sessionListStyles = [
     }
   `,
 ];
+
+export const sessionHistoryStyles = [
+  ...sessionListStyles,
+  css`
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      gap: 8px 12px;
+    }
+    .filters .field {
+      display: grid;
+      gap: 4px;
+      flex: 1 1 140px;
+      min-width: 0;
+    }
+    .filters label {
+      font-weight: 600;
+      font-size: 0.92rem;
+    }
+    .filters input,
+    .filters select {
+      font: inherit;
+      font-weight: 400;
+      padding: 8px;
+      border: 1px solid #6b7280;
+      border-radius: 8px;
+      min-width: 0;
+      background: #fff;
+      color: #111827;
+    }
+    .filters [aria-invalid='true'] {
+      border-color: #b91c1c;
+      outline: 2px solid #b91c1c;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+    }
+    .more {
+      justify-self: start;
+    }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+  `,
+];

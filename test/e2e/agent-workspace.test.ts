@@ -175,4 +175,80 @@ describe('the agent workspace: sessions list', () => {
       stopLive();
     });
   }
+
+  it('pages through the history with Show more and filters it by conversation, status and days', async () => {
+    server = await startTestServer();
+    const s = server;
+    const base = { agentId: DANA.agentId, agentName: DANA.name };
+    const ids = Array.from({ length: 25 }, (_, i) => `conv-h-${String(i).padStart(2, '0')}`);
+    for (const conversationId of ids) {
+      const created = await createSession(s, { ...base, conversationId });
+      await fetch(`${s.baseUrl}/api/sessions/${created.sessionId}/end`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.apiKey}` },
+      });
+    }
+    await createSession(s, { ...base, conversationId: 'conv-waiting' });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signInFromLink(page, await signedInConsoleLink(s, DANA));
+    const history = page.locator('cobrowse-session-history');
+    const rows = history.locator('li.session');
+    const conversations = async () =>
+      (await rows.locator('strong').allTextContents()).map((text) => text.replace('Conversation ', ''));
+
+    // First page: the newest 20 ended sessions; Show more brings the other 5, none twice, none missing.
+    await expect.poll(() => rows.count()).toBe(20);
+    expect(await conversations()).toEqual([...ids].reverse().slice(0, 20));
+    await history.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(await conversations()).toEqual([...ids].reverse());
+    expect(await history.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    // Focus moved to the first new row.
+    const focusedText = await page.evaluate(() => {
+      let active: Element | null = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.textContent ?? '';
+    });
+    expect(focusedText).toContain('conv-h-04');
+
+    // One conversation, typed key by key.
+    const conversation = history.getByLabel('Conversation');
+    await conversation.click();
+    await page.keyboard.type('conv-h-07', { delay: 10 });
+    await page.keyboard.press('Enter');
+    await expect.poll(conversations).toEqual(['conv-h-07']);
+
+    // Status: the one waiting for the customer (the conversation filter cleared).
+    await conversation.fill('');
+    await history.getByLabel('Status').selectOption('pending');
+    await history.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(conversations).toEqual(['conv-waiting']);
+
+    // Days: from tomorrow nothing; from today (control) everything again.
+    const local = (offset: number) =>
+      page.evaluate((days) => {
+        const d = new Date();
+        d.setDate(d.getDate() + days);
+        return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+      }, offset);
+    await history.getByLabel('Status').selectOption('any');
+    await history.getByLabel('From').fill(await local(1));
+    await history.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => history.getByText('No session matches these filters.').isVisible()).toBe(true);
+    await history.getByLabel('From').fill(await local(0));
+    await history.getByLabel('To').fill(await local(0));
+    await history.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => rows.count()).toBe(20);
+
+    // An end before the start: said, marked, and what was typed is kept.
+    await history.getByLabel('From').fill(await local(1));
+    await history.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => history.getByRole('alert').textContent()).toBe('The end date is before the start date.');
+    expect(await history.getByLabel('To').getAttribute('aria-invalid')).toBe('true');
+    expect(await history.getByLabel('From').inputValue()).toBe(await local(1));
+    expect(await rows.count()).toBe(20);
+    await saveScreenshot(page, 'test/artifacts/agent-workspace-history.png', { fullPage: true });
+  });
 });
