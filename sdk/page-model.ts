@@ -1,6 +1,6 @@
 /**
  * A DOM-free model of the customer's page, built from the same DOM frames the
- * console's mirror applies (shared/protocol.ts, "Contract between the capture
+ * console's mirror applies (shared/protocol/nodes.ts, "Contract between the capture
  * engine and the mirror"). Pure state: no DOM, no sockets. Ordering follows
  * the mirror: a snapshot's part 0 restarts the expected seq; a gap, a
  * duplicate or a frame that cannot be placed makes `apply` answer

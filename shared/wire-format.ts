@@ -5,9 +5,10 @@
  *   [type code, presence mask?, ...field values in schema order]
  *
  * - The type code is 1 + the message's index in the channelMessage union; the
- *   field order is each schema's shape order, both read from protocol.ts, so
+ *   field order is each schema's shape order, both read from the schemas, so
  *   a field added there is carried without touching this file. The layout is
- *   therefore the order of protocol.ts itself: adding, removing or reordering
+ *   therefore the order of shared/protocol/ itself (the union in channel.ts,
+ *   the fields in each message's module): adding, removing or reordering
  *   a message type or field changes it, so such a change must bump
  *   PROTOCOL_VERSION's major number (peers of another major are refused).
  * - The mask (only for types with optional fields) has bit j set when the

@@ -12,7 +12,7 @@
 
 export const TOP_DOCUMENT_ID = 0;
 import { nodeTypeOf } from './dom-read.js';
-/** The protocol's largest node id (protocol.ts `nodeId`). */
+/** The protocol's largest node id (shared/protocol/fields.ts `nodeId`). */
 const MAX_NODE_ID = 2 ** 31;
 /** Detached nodes are dropped from the reverse map after this many new ids or reported removals. */
 const SWEEP_EVERY = 50_000;

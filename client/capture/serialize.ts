@@ -1,6 +1,6 @@
 /**
  * Turns one live DOM node into its `SerializedNode` (contract in
- * shared/protocol.ts), masked: every element's decision comes from
+ * shared/protocol/nodes.ts), masked: every element's decision comes from
  * describeField/decideField, every attribute, value and text goes through
  * the masking functions before it is put in a record. Works on nodes of
  * same-origin iframes too (no `instanceof`, node types only).

@@ -1,0 +1,42 @@
+/** The protocol version and the pieces every side names: roles, session ids, tokens, error codes, why a session ended. */
+import * as z from 'zod/mini';
+import { ERROR_CODE_LIST } from '../errors.js';
+
+/**
+ * major.minor; peers with another major version are refused. The data
+ * channel's layout follows the order of the message union (channel.ts) and of
+ * each schema's fields (dom-frames.ts, guidance.ts, channel.ts; see
+ * shared/wire-format.ts): changing either is a major change.
+ */
+export const PROTOCOL_VERSION = '3.0';
+
+export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
+
+/** True when `version` can talk to this build (same major). */
+export function isCompatibleVersion(version: string): boolean {
+  return version.split('.')[0] === PROTOCOL_VERSION.split('.')[0];
+}
+
+export const role = z.enum(['customer', 'agent']);
+export type Role = z.infer<typeof role>;
+
+export const sessionId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed session id'));
+export const token = z.string().check(z.minLength(16), z.maxLength(256));
+
+export const errorCode = z.enum(ERROR_CODE_LIST);
+
+/** Why a session ended, as recorded in the audit log and shown to both sides. */
+export const endReason = z.enum([
+  'customer-ended',
+  'agent-ended',
+  'declined',
+  'expired',
+  'api',
+  'left-site',
+  'peer-lost',
+  'error',
+]);
+export type EndReason = z.infer<typeof endReason>;
+
+export const endedBy = z.enum(['customer', 'agent', 'system', 'api']);
+export type EndedBy = z.infer<typeof endedBy>;

@@ -1,0 +1,185 @@
+/**
+ * The signaling socket (customer/agent <-> server, JSON text frames): the
+ * WebRTC handshake payloads it relays, the audit events a peer reports, and
+ * every message in either direction.
+ */
+import * as z from 'zod/mini';
+import {
+  clientHandLead,
+  clientInviteViewer,
+  clientRemoveViewer,
+  clientWhisper,
+  serverViewerInvited,
+  serverViewers,
+  serverWhisper,
+  viewerId,
+  viewerInfo,
+} from '../viewer-protocol.js';
+import { shortText, url } from './fields.js';
+import { remoteActionKind } from './guidance.js';
+import { endReason, endedBy, errorCode, protocolVersion, role, sessionId, token, type Role } from './session.js';
+
+// WebRTC signaling payloads (what simple-peer emits and accepts)
+
+export const sdpSignal = z.strictObject({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().check(z.maxLength(64_000)),
+});
+
+export const candidateSignal = z.strictObject({
+  type: z.literal('candidate'),
+  candidate: z.strictObject({
+    candidate: z.string().check(z.maxLength(2_048)),
+    sdpMLineIndex: z.optional(z.nullable(z.number().check(z.int(), z.nonnegative()))),
+    sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+    usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+  }),
+});
+
+export const renegotiateSignal = z.strictObject({
+  type: z.literal('renegotiate'),
+  renegotiate: z.literal(true),
+});
+
+export const signalData = z.discriminatedUnion('type', [sdpSignal, candidateSignal, renegotiateSignal]);
+export type SignalData = z.infer<typeof signalData>;
+
+export const iceServer = z.strictObject({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
+});
+export type IceServer = z.infer<typeof iceServer>;
+
+// ---------------------------------------------------------------------------
+// Audit events a peer reports over the signaling socket. The server decides
+// which role may report which kind (see AUDIT_KIND_ROLES) and never trusts a
+// role or id the client claims.
+
+export const peerEvent = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('consent-shown') }),
+  z.strictObject({
+    kind: z.literal('consent-granted'),
+    /** With an automated agent: the customer also let a person from support take over without asking again. */
+    handover: z.optional(z.literal(true)),
+  }),
+  z.strictObject({ kind: z.literal('consent-declined') }),
+  z.strictObject({ kind: z.literal('connected') }),
+  z.strictObject({ kind: z.literal('page-visited'), url, title: z.optional(shortText) }),
+  z.strictObject({ kind: z.literal('control-requested') }),
+  z.strictObject({ kind: z.literal('control-granted') }),
+  z.strictObject({ kind: z.literal('control-denied') }),
+  z.strictObject({ kind: z.literal('control-revoked') }),
+  /** The customer paused sharing (nothing is captured or sent) and resumed it. */
+  z.strictObject({ kind: z.literal('paused') }),
+  z.strictObject({ kind: z.literal('resumed') }),
+  z.strictObject({
+    kind: z.literal('remote-action'),
+    action: remoteActionKind,
+    /** A description of the target (tag, role, label), never a typed value. */
+    target: shortText,
+  }),
+]);
+export type PeerEvent = z.infer<typeof peerEvent>;
+export type PeerEventKind = PeerEvent['kind'];
+
+/** Which role may report which audit event. */
+export const AUDIT_KIND_ROLES: Record<PeerEventKind, readonly Role[]> = {
+  'consent-shown': ['customer'],
+  'consent-granted': ['customer'],
+  'consent-declined': ['customer'],
+  connected: ['customer', 'agent'],
+  'page-visited': ['customer'],
+  'control-requested': ['agent'],
+  'control-granted': ['customer'],
+  'control-denied': ['customer'],
+  'control-revoked': ['customer', 'agent'],
+  'remote-action': ['customer'],
+  paused: ['customer'],
+  resumed: ['customer'],
+};
+
+// ---------------------------------------------------------------------------
+// Signaling socket: client -> server
+
+export const clientHello = z.strictObject({
+  t: z.literal('hello'),
+  v: protocolVersion,
+  token,
+});
+
+export const clientSignal = z.strictObject({ t: z.literal('signal'), data: signalData });
+export const clientEvent = z.strictObject({ t: z.literal('event'), event: peerEvent });
+export const clientEnd = z.strictObject({ t: z.literal('end'), reason: z.optional(endReason) });
+export const clientPing = z.strictObject({ t: z.literal('ping'), ts: z.optional(z.number()) });
+
+/** The customer's signal for the peer connection to one viewer (shared/viewer-protocol.ts). */
+export const clientViewerSignal = z.strictObject({ t: z.literal('viewer-signal'), viewer: viewerId, data: signalData });
+
+export const clientMessage = z.discriminatedUnion('t', [
+  clientHello,
+  clientSignal,
+  clientEvent,
+  clientEnd,
+  clientPing,
+  clientViewerSignal,
+  clientInviteViewer,
+  clientRemoveViewer,
+  clientHandLead,
+  clientWhisper,
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+// ---------------------------------------------------------------------------
+// Signaling socket: server -> client
+
+export const sessionStatus = z.enum(['pending', 'consented', 'live', 'ended']);
+export type SessionStatus = z.infer<typeof sessionStatus>;
+
+export const serverWelcome = z.strictObject({
+  t: z.literal('welcome'),
+  v: protocolVersion,
+  role,
+  sessionId,
+  status: sessionStatus,
+  /** Whether the other side is connected right now. */
+  peerPresent: z.boolean(),
+  /** Whether the customer has consented (the agent waits for this). */
+  consented: z.boolean(),
+  agentName: z.optional(shortText),
+  /** The agent is an automated program (the session was created with agentBot). */
+  agentBot: z.optional(z.boolean()),
+  iceServers: z.array(iceServer),
+  expiresAt: z.number(),
+  /** Present when this socket is an invited viewer (read-only unless handed the lead). */
+  viewer: z.optional(viewerInfo),
+});
+
+export const serverPeer = z.strictObject({ t: z.literal('peer'), role, present: z.boolean() });
+export const serverSignal = z.strictObject({ t: z.literal('signal'), data: signalData });
+/** An audit event of the other side, forwarded so each side can follow the session. */
+export const serverEvent = z.strictObject({ t: z.literal('event'), from: role, event: peerEvent });
+export const serverEnded = z.strictObject({ t: z.literal('ended'), by: endedBy, reason: endReason });
+export const serverError = z.strictObject({ t: z.literal('error'), code: errorCode, message: z.string() });
+export const serverPong = z.strictObject({ t: z.literal('pong'), ts: z.optional(z.number()) });
+/** Who the agent is now: a person took over from an automated agent (hand-over). */
+export const serverAgent = z.strictObject({ t: z.literal('agent'), agentName: shortText, agentBot: z.boolean() });
+
+/** A viewer's signal for the customer's peer connection to it. */
+export const serverViewerSignal = z.strictObject({ t: z.literal('viewer-signal'), viewer: viewerId, data: signalData });
+
+export const serverMessage = z.discriminatedUnion('t', [
+  serverWelcome,
+  serverPeer,
+  serverSignal,
+  serverEvent,
+  serverEnded,
+  serverError,
+  serverPong,
+  serverAgent,
+  serverViewerSignal,
+  serverViewers,
+  serverViewerInvited,
+  serverWhisper,
+]);
+export type ServerMessage = z.infer<typeof serverMessage>;
