@@ -466,7 +466,11 @@ export class CobrowseSession extends CobrowseSessionState {
     closeModal(this.renderRoot);
     const target = this.#returnFocus;
     this.#returnFocus = null;
-    if (target?.isConnected) target.focus();
+    if (!target?.isConnected) return;
+    // Closing the modal dialog has already given focus back to the element, but Chromium leaves it
+    // without a caret: keys typed next were not inserted (test/e2e/demo-handover.test.ts). Focused anew, it has one.
+    if (document.activeElement === target) target.blur();
+    target.focus();
   }
 
   #dispatch(type: string, detail: object): void {
