@@ -84,6 +84,8 @@ export abstract class CobrowseSessionState extends LitElement {
   /** Who watches besides the agent; `joined`: who started watching with the latest change. */
   declare _viewers: readonly ViewerEntry[];
   #joined: readonly ViewerEntry[] = [];
+  /** Who guides now, when the lead was handed to a viewer ('' before any roster). */
+  #leadName = '';
 
   constructor() {
     super();
@@ -97,7 +99,8 @@ export abstract class CobrowseSessionState extends LitElement {
   }
 
   /** The server's list of viewers: who is new in it is announced. */
-  protected noteViewers(viewers: readonly ViewerEntry[]): void {
+  protected noteViewers(viewers: readonly ViewerEntry[], lead: string): void {
+    this.#leadName = lead;
     const before = new Set(this._viewers.map((viewer) => viewer.id));
     const joined = viewers.filter((viewer) => !before.has(viewer.id));
     this.#joined = joined;
@@ -130,6 +133,7 @@ export abstract class CobrowseSessionState extends LitElement {
       hiddenCount: this._hiddenCount,
       viewers: this._viewers,
       joined: this.#joined,
+      leadName: this.#leadName,
       corner: CORNERS.find((corner) => corner === this.indicatorCorner) ?? null,
     };
   }

@@ -358,7 +358,7 @@ export class CobrowseSession extends CobrowseSessionState {
         this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
       onAgent: (agent) => this.#onAgent(agent),
-      onViewers: (viewers) => this.noteViewers(viewers),
+      onViewers: (viewers, lead) => this.noteViewers(viewers, lead),
       hiddenLabel: () => this.#words.catalog?.hiddenFrom(this.#displayName()) ?? '',
       onHiddenAreas: (count) => (this._hiddenCount = count),
       guidanceWords: (kind, _agent, target) => {

@@ -148,7 +148,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
           @cancel=${(e: Event) => onDialogKeydown(root, e, deny)}
           @keydown=${(e: KeyboardEvent) => onDialogKeydown(root, e, deny)}
         >
-          <h2 id="control-title" tabindex="-1">${c.controlTitle(a)}</h2>
+          <h2 id="control-title" tabindex="-1">${c.controlTitle(m.leadName && m.leadName !== m.agentName ? m.leadName : a)}</h2>
           <p id="control-text">${c.controlText}</p>
           <div class="actions">
             <button type="button" @click=${deny}>${c.deny}</button>

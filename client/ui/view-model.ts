@@ -45,6 +45,8 @@ export interface CustomerViewModel {
   readonly hiddenCount: number;
   /** Who watches besides the agent, in joining order. */
   readonly viewers: readonly ViewerEntry[];
+  /** Who guides and asks for control now ('' until the server said; then the agent or a viewer handed the lead). */
+  readonly leadName: string;
   /** Who started watching with the latest change (said in the live region). */
   readonly joined: readonly ViewerEntry[];
   /** The integrator's corner for the indicator; by default the bottom corner on the side the text ends. */

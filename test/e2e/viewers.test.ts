@@ -161,6 +161,17 @@ describe('more than one viewer', () => {
       session?.send({ t: 'highlight', id: 1, label: 'VIEWER-HIGHLIGHT' });
     });
     await supervisor.getByText('The customer declined to give you control.').waitFor();
+    // Its remote action, sent on its own channel with ids of its own mirror, is refused by the customer's page.
+    const refused = await supervisor.evaluate(async () => {
+      const view = document.querySelector('cobrowse-agent-view');
+      const button = view?.mirror?.iframe.contentDocument?.querySelector('button');
+      const id = button ? view?.mirror?.idOf(button) : undefined;
+      if (id === undefined || !view?.session) return 'no button';
+      view.session.send({ t: 'action', action: { kind: 'click', id }, serial: 1 });
+      return 'sent';
+    });
+    expect(refused).toBe('sent');
+    await supervisor.getByText('You no longer have control.').waitFor();
     expect(await customer.getByRole('button', { name: 'Allow control' }).count()).toBe(0);
     expect((await shadow(customer, '.overlay')).join('')).not.toContain('VIEWER-HIGHLIGHT');
 
@@ -169,8 +180,17 @@ describe('more than one viewer', () => {
     await expect.poll(() => colleague.getByRole('button', { name: 'Request control' }).isDisabled()).toBe(false);
     await expect.poll(() => agent.getByRole('button', { name: 'Request control' }).isDisabled()).toBe(true);
     await colleague.getByRole('button', { name: 'Request control' }).click();
+    // The customer is asked by the new lead, by name.
+    await customer.getByRole('heading', { name: 'Ada asks to control this page' }).waitFor();
     await customer.getByRole('button', { name: 'Allow control' }).click();
     await colleague.getByRole('button', { name: 'Release control' }).waitFor();
+    // Control for the refusal above: the lead's action is applied on the customer's page.
+    await colleague.evaluate(async () => {
+      const session = document.querySelector('cobrowse-agent-view')?.session;
+      session?.act({ kind: 'scroll', id: 0, x: 0, y: 120 });
+      await session?.drained();
+    });
+    await until(async () => (await customer.evaluate(() => Math.round(scrollY))) === 120, 'the lead’s scroll to apply');
 
     // Not one byte of the whisper reached the customer, on its socket or its data channels.
     await until(

@@ -1,0 +1,106 @@
+/**
+ * Viewers across instances (one PostgreSQL, one Redis): the customer and the
+ * lead on instance A, viewers on instance B. Signals, the roster, whispers
+ * and a removal cross the bus; the limit holds over both instances (the
+ * viewer places are claimed in Redis); the audit stays one valid chain.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_AGENTS, MAX_VIEWERS } from '../../shared/viewer-protocol.js';
+import { connect, type TestSocket } from './helpers/ws-client.js';
+import { backendsAvailable, instanceEnv, startBackends, type Backends } from './helpers/scale-out.js';
+import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+
+const bins = backendsAvailable();
+let backends: Backends | undefined;
+const servers: TestServer[] = [];
+const sockets: TestSocket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.ws.terminate();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function open(server: TestServer): Promise<TestSocket> {
+  const socket = await connect(server.wsUrl);
+  sockets.push(socket);
+  return socket;
+}
+
+async function invite(server: TestServer, sessionId: string, name: string, kind: 'agent' | 'supervisor') {
+  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/viewers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, kind }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { viewer: { id: string }; token: string };
+}
+
+const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
+const answer = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' } as const;
+
+describe.skipIf(!bins)('viewers across instances', () => {
+  beforeAll(async () => {
+    backends = await startBackends(bins ?? { pgBin: '', redisBin: '' });
+  }, 120_000);
+  afterAll(async () => {
+    await backends?.stop();
+  });
+
+  it('signals, roster, whisper, removal and the limit cross instances', async () => {
+    if (!backends) throw new Error('backends did not start');
+    const databaseUrl = await backends.postgres.createDatabase();
+    const [a, b] = [
+      await startTestServer(instanceEnv(databaseUrl, backends.redis.url)),
+      await startTestServer(instanceEnv(databaseUrl, backends.redis.url)),
+    ];
+    servers.push(a, b);
+    const session = await createSession(a, { agentName: 'Dana' });
+    const customer = await open(a);
+    await customer.hello(session.customerToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+    const lead = await open(a);
+    await lead.hello(session.agentToken);
+
+    const sup = await invite(a, session.sessionId, 'Sam', 'supervisor');
+    const supervisor = await open(b);
+    expect((await supervisor.hello(sup.token)).viewer).toMatchObject({ name: 'Sam', kind: 'supervisor' });
+    await customer.next('viewers', (m) => m.viewers.some((v) => v.id === sup.viewer.id));
+
+    customer.send({ t: 'viewer-signal', viewer: sup.viewer.id, data: offer });
+    expect(await supervisor.next('signal')).toEqual({ t: 'signal', data: offer });
+    supervisor.send({ t: 'signal', data: answer });
+    expect(await customer.next('viewer-signal')).toEqual({ t: 'viewer-signal', viewer: sup.viewer.id, data: answer });
+
+    supervisor.send({ t: 'whisper', text: 'cross-instance note' });
+    expect(await lead.next('whisper')).toMatchObject({ text: 'cross-instance note' });
+    expect(customer.messages.some((m) => m.t === 'whisper')).toBe(false);
+
+    // The limit over both instances: two more on B, one on A; the next one is refused wherever it connects.
+    const more = [];
+    for (let i = 0; i < MAX_VIEWERS; i += 1) more.push(await invite(a, session.sessionId, `Viewer ${i}`, 'agent'));
+    const second = await open(b);
+    await second.hello(more[0]!.token);
+    const third = await open(a);
+    await third.hello(more[1]!.token);
+    const fourth = await open(a);
+    fourth.send({ t: 'hello', v: '3.0', token: more[2]!.token });
+    expect((await fourth.closed).code).toBe(4423);
+    expect(MAX_AGENTS).toBe(MAX_VIEWERS + 1);
+
+    // The customer on A removes the supervisor on B.
+    customer.send({ t: 'remove-viewer', viewer: sup.viewer.id });
+    expect((await supervisor.closed).code).toBe(4422);
+    const again = await open(a);
+    again.send({ t: 'hello', v: '3.0', token: sup.token });
+    expect((await again.closed).code).toBe(4422);
+
+    const res = await fetch(`${a.baseUrl}/api/sessions/${session.sessionId}/audit`, {
+      headers: { authorization: `Bearer ${a.apiKey}` },
+    });
+    const trail = (await res.json()) as { events: { type: string }[]; verification: { valid: boolean } };
+    expect(trail.events.filter((e) => e.type === 'viewer-joined')).toHaveLength(3);
+    expect(trail.events.filter((e) => e.type === 'viewer-removed')).toHaveLength(1);
+    expect(trail.verification.valid).toBe(true);
+  });
+});
