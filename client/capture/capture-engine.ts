@@ -25,7 +25,8 @@ import { EventCapture } from './events.js';
 import { FormWatch } from './form-watch.js';
 import { TopLayerWatch } from './top-layer.js';
 import { PrototypePatches } from './patches.js';
-import { SensitiveFields, iframeDocument } from './serialize.js';
+import { iframeDocument } from './dom-nodes.js';
+import { SensitiveFields } from './typing-mask.js';
 import { walkSnapshot } from './snapshot.js';
 import { SheetReader } from './stylesheets.js';
 import { pristine } from '../pristine.js';
@@ -484,7 +485,7 @@ export class CaptureEngine {
       if (!sender.blocked && this.#failedFlushes <= MAX_RESYNCS_AFTER_FAILED_FLUSH) void this.resync();
       else if (this.#failedFlushes === MAX_RESYNCS_AFTER_FAILED_FLUSH + 1) this.#errors.failed(error);
     } finally {
-      this.#run.serializer.endSettling();
+      this.#run.serializer.typing.endSettling();
     }
   }
 

@@ -8,7 +8,9 @@ import type { SerializedNode } from '../../shared/protocol.js';
 import type { MaskConfig } from './mask-dom.js';
 import { MutationCollector } from './mutations.js';
 import { NodeIds } from './node-ids.js';
-import { pickFormState, Serializer, type FormState, type SensitiveFields } from './serialize.js';
+import { pickFormState, type FormState } from './form-state.js';
+import { Serializer } from './serialize.js';
+import type { SensitiveFields } from './typing-mask.js';
 import type { SheetReader } from './stylesheets.js';
 import { nodeTypeOf } from './dom-read.js';
 

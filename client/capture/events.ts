@@ -9,7 +9,9 @@ import type { ChannelMessage } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { PrototypePatches } from './patches.js';
-import { iframeDocument, isEmptyFormState, type FormState, type Serializer } from './serialize.js';
+import { iframeDocument } from './dom-nodes.js';
+import { isEmptyFormState, type FormState } from './form-state.js';
+import type { Serializer } from './serialize.js';
 import { pristine } from '../pristine.js';
 import {
   activeElementOf,

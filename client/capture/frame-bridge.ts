@@ -26,7 +26,7 @@ import { FrameIdMap } from './frame-translate.js';
 import type { UnsequencedDomFrame } from './dom-frame-sender.js';
 import type { MaskDecision } from './mask.js';
 import { pristine } from '../pristine.js';
-import { iframeDocument } from './serialize.js';
+import { iframeDocument } from './dom-nodes.js';
 
 /** Messages a frame may have waiting before its stream is restarted instead (a frame flooding the page). */
 const MAX_INBOX = 2_000;

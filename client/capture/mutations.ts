@@ -12,7 +12,9 @@
 import type { SerializedNode } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
-import { attributeByName, isShadowRoot, type Serializer, type StrictSent } from './serialize.js';
+import { attributeByName, isShadowRoot } from './dom-nodes.js';
+import type { Serializer } from './serialize.js';
+import type { StrictSent } from './typing-mask.js';
 import { adoptedCss, readRules } from './stylesheets.js';
 import { closestOf, localNameOf, nodeTypeOf, parentElementOf, parentNodeOf } from './dom-read.js';
 

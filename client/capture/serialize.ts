@@ -6,7 +6,7 @@
  * same-origin iframes too (no `instanceof`, node types only).
  */
 import type { SerializedNode } from '../../shared/protocol.js';
-import { hasDigit, maskCss, maskNumbers, runEdges } from '../../shared/sensitive-numbers.js';
+import { hasDigit, maskCss, runEdges } from '../../shared/sensitive-numbers.js';
 import { decideField, maskAttributeByDecision, maskInputValue, maskTextContent, type MaskDecision } from './mask.js';
 import {
   LabelIndex,
@@ -22,17 +22,15 @@ import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue } from './urls.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
+import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
+import { pickFormState, type FormState } from './form-state.js';
+import { TypingMask, type SensitiveFields } from './typing-mask.js';
 import {
-  attributesOf,
   childNodesOf,
-  closestOf,
-  containsOf,
-  getAttr,
   hasAttr,
   localNameOf,
   namespaceOf,
   nodeTypeOf,
-  parentElementOf,
   parentNodeOf,
   capturedShadowRoot,
 } from './dom-read.js';
@@ -68,57 +66,6 @@ function isDroppedAttribute(name: string): boolean {
 /** The only attributes a blocked element keeps: enough to lay out its placeholder. */
 const BLOCKED_ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set(['class', 'style']);
 
-/** Form state of one element, masked; also the payload of an `input` frame. */
-export interface FormState {
-  value?: string;
-  checked?: boolean;
-  selected?: boolean;
-  indeterminate?: boolean;
-  invalid?: boolean;
-  masked?: true;
-}
-
-const FORM_STATE_KEYS = ['value', 'checked', 'selected', 'indeterminate', 'invalid', 'masked'] as const;
-
-/** The form-state fields set on `source` (a serialized element, or a form state). */
-export function pickFormState(source: FormState): FormState {
-  const state: FormState = {};
-  for (const key of FORM_STATE_KEYS) if (source[key] !== undefined) Object.assign(state, { [key]: source[key] });
-  return state;
-}
-
-/** Whether a form state says nothing (no frame to send). */
-export function isEmptyFormState(state: FormState): boolean {
-  return FORM_STATE_KEYS.every((key) => state[key] === undefined);
-}
-
-/** The field a node's value or text is typed into: an input or textarea, or the contenteditable host around it. */
-function typedFieldOf(node: Node): Element | null {
-  const el = nodeTypeOf(node) === ELEMENT_NODE ? (node as Element) : parentElementOf(node);
-  if (el === null) return null;
-  const tag = localNameOf(el);
-  if (tag === 'input' || tag === 'textarea') return el;
-  const host = closestOf(el, '[contenteditable]');
-  return host !== null && (host as HTMLElement).isContentEditable ? host : null;
-}
-
-/** Fields that held a card number or SSN while typed (see Serializer.#noteTypedNumber); kept across snapshots. */
-export class SensitiveFields {
-  readonly #fields = new WeakSet<Element>();
-  #size = 0;
-  get size(): number {
-    return this.#size;
-  }
-  add(el: Element): void {
-    if (this.#fields.has(el)) return;
-    this.#fields.add(el);
-    this.#size++;
-  }
-  has(el: Element | null): boolean {
-    return el !== null && this.#fields.has(el);
-  }
-}
-
 export interface SerializerOptions {
   /** Fields whose digits stay masked (shared by every run of one capture). */
   sensitiveFields: SensitiveFields;
@@ -133,53 +80,10 @@ export interface SerializerOptions {
   onSerialized: (node: Node, record: SerializedNode) => void;
 }
 
-/** Nodes whose text, attributes or form value went out with every digit masked (`Serializer.strict`). */
-export interface StrictSent {
-  texts: Set<CharacterData>;
-  attrs: Map<Element, Set<string>>;
-  forms: Set<Element>;
-}
-
-function newStrictSent(): StrictSent {
-  return { texts: new Set(), attrs: new Map(), forms: new Set() };
-}
-
 export interface Visited {
   record: SerializedNode;
   /** Capture children in order (shadow root first, then child nodes; an iframe's document). */
   children: Node[];
-}
-
-export function isShadowRoot(node: Node): node is ShadowRoot {
-  return nodeTypeOf(node) === DOCUMENT_FRAGMENT_NODE && 'host' in node && 'mode' in node;
-}
-
-/** An iframe's document when it is same-origin and readable. */
-export function iframeDocument(el: Element): Document | null {
-  try {
-    return (el as HTMLIFrameElement).contentDocument ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** The value of the attribute whose qualified name is exactly `name`, or null. */
-function exactAttribute(el: Element, name: string): string | null {
-  const attrs = attributesOf(el);
-  for (let i = 0; i < attrs.length; i++) {
-    const attr = attrs[i];
-    if (attr !== undefined && attr.name === name) return attr.value;
-  }
-  return null;
-}
-
-/**
- * An attribute's value by its exact name. getAttribute lowercases the name
- * on HTML elements, so a name with capitals (only setAttributeNS makes them
- * there) would read its lowercase twin; that rare case is looked up exactly.
- */
-export function attributeByName(el: Element, name: string, htmlElement = namespaceOf(el) === HTML_NS): string | null {
-  return htmlElement && name !== name.toLowerCase() ? exactAttribute(el, name) : getAttr(el, name);
 }
 
 function clip(text: string, max: number): string {
@@ -206,63 +110,12 @@ export class Serializer {
   /** The text each text node last went out with, under this run's own symbol. */
   readonly #sentKey = Symbol('cobrowse-sent-text');
 
-  /**
-   * The customer is typing (an editable field has focus): every digit of
-   * what is serialized now is masked, because a number being typed (or
-   * echoed by the page as it is typed) would otherwise leave digit by digit
-   * before it is long enough to be recognised. What went out this way is
-   * kept in `#strictSent` and sent again by the normal rule once typing ends.
-   */
-  strict = false;
-  /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */
-  strictWithin: Element | null = null;
-  #strictSent: StrictSent = newStrictSent();
-
-  /**
-   * What went out under `strict` for a field the customer has left, being
-   * sent again now by the normal rule even while another field has focus.
-   */
-  readonly #settling = new Set<Node>();
-
-  /** Marks what went out under `strict` as settled (see #settling) until `endSettling()`. */
-  settle(sent: StrictSent): void {
-    for (const node of sent.texts) this.#settling.add(node);
-    for (const el of sent.attrs.keys()) this.#settling.add(el);
-    for (const el of sent.forms) this.#settling.add(el);
-  }
-
-  /** The flush that sent the settled nodes again is over. */
-  endSettling(): void {
-    this.#settling.clear();
-  }
-
-  #isStrict(node: Node): boolean {
-    if (this.strict && !this.#settling.has(node)) return true;
-    const within = this.strictWithin;
-    if (within !== null && (node === within || containsOf(within, node))) return true;
-    return this.#o.sensitiveFields.size > 0 && this.#o.sensitiveFields.has(typedFieldOf(node));
-  }
-
-  /**
-   * A field (or contenteditable host) that held a card number or SSN while
-   * the customer typed stays masked digit by digit from then on: deleting
-   * part of the number before leaving the field must not reveal the rest.
-   */
-  #noteTypedNumber(node: Node, value: string): void {
-    if (!maskNumbers(value).masked) return;
-    const field = typedFieldOf(node);
-    if (field !== null) this.#o.sensitiveFields.add(field);
-  }
+  /** Digits masked while the customer types (typing-mask.ts). */
+  readonly typing: TypingMask;
 
   constructor(options: SerializerOptions) {
     this.#o = options;
-  }
-
-  /** What went out under `strict` since the last call (to send again by the normal rule). */
-  takeStrictSent(): StrictSent {
-    const sent = this.#strictSent;
-    this.#strictSent = newStrictSent();
-    return sent;
+    this.typing = new TypingMask(options.sensitiveFields);
   }
 
   /** The text `node` last went out with (undefined when never sent in this run). */
@@ -457,7 +310,7 @@ export class Serializer {
       const masked = maskTextContent(decision, data);
       return { text: masked.text, masked: masked.masked };
     }
-    const strict = this.#isStrict(node);
+    const strict = this.typing.isStrict(node);
     let before = '';
     let after = '';
     if (!strict && nodeTypeOf(node) !== COMMENT_NODE && isRunText(node, this.#o.isOwnUi)) {
@@ -466,10 +319,7 @@ export class Serializer {
       if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi).text;
     }
     const masked = maskTextContent(decision, data, { before, after, strict });
-    if (strict && masked.masked) {
-      this.#strictSent.texts.add(node);
-      this.#noteTypedNumber(node, data);
-    }
+    if (strict && masked.masked) this.typing.noteMaskedText(node, data);
     return { text: masked.text, masked: masked.masked };
   }
 
@@ -492,13 +342,9 @@ export class Serializer {
     if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
     if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
     const absolute = absoluteAttributeValue(localNameOf(el), name, value, el.baseURI);
-    const strict = this.#isStrict(el);
+    const strict = this.typing.isStrict(el);
     const masked = maskAttributeByDecision(decision, name, absolute, strict);
-    if (strict && masked.masked) {
-      let names = this.#strictSent.attrs.get(el);
-      if (names === undefined) this.#strictSent.attrs.set(el, (names = new Set()));
-      names.add(name);
-    }
+    if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
     return clip(masked.value, MAX_ATTR_VALUE);
   }
 
@@ -547,12 +393,11 @@ export class Serializer {
    * flip to "masked" on every keystroke); they are sent again after typing.
    */
   #formValue(el: Element, decision: MaskDecision, value: string, state: FormState): string {
-    const strict = this.#isStrict(el);
+    const strict = this.typing.isStrict(el);
     const masked = maskInputValue(decision, value, strict);
     if (masked.masked) {
       if (strict && decision === 'clear') {
-        this.#strictSent.forms.add(el);
-        this.#noteTypedNumber(el, value);
+        this.typing.noteMaskedFormValue(el, value);
       } else {
         state.masked = true;
       }

@@ -1,7 +1,7 @@
 /**
  * Which focused element means "the customer is typing": a text-like input,
  * a textarea or a contenteditable host. While one has focus the capture
- * engine masks every digit it sends (Serializer.strict), because a number
+ * engine masks every digit it sends (TypingMask.strict), because a number
  * typed key by key would leave digit by digit before it is long enough to
  * be recognised as a card number or SSN.
  */
@@ -51,22 +51,22 @@ export class TypingWatch {
   /** A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole. */
   snapshotStarted(serializer: Serializer): void {
     this.#target = this.#targetNow();
-    serializer.strictWithin = this.#target;
+    serializer.typing.strictWithin = this.#target;
   }
 
   /** At each flush: strict masking while typing; what went out strictly is settled once typing stops. */
   update(run: CaptureRun, queueInput: (el: Element) => void): void {
     const target = this.#targetNow();
     const serializer = run.serializer;
-    serializer.strictWithin = null;
+    serializer.typing.strictWithin = null;
     if (target !== this.#target) {
       this.#target = target;
-      const sent = serializer.takeStrictSent();
-      serializer.settle(sent);
+      const sent = serializer.typing.takeStrictSent();
+      serializer.typing.settle(sent);
       run.collector.recheck(sent);
       for (const el of sent.forms) queueInput(el);
     }
-    serializer.strict = target !== null;
+    serializer.typing.strict = target !== null;
   }
 
   #targetNow(): Element | null {

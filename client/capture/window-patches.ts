@@ -6,7 +6,7 @@
  */
 import { patchFormSetters } from './events.js';
 import type { PrototypePatches } from './patches.js';
-import { isShadowRoot } from './serialize.js';
+import { isShadowRoot } from './dom-nodes.js';
 import { patchStylesheets } from './stylesheets.js';
 import { patchTopLayer } from './top-layer.js';
 import { pristine } from '../pristine.js';
