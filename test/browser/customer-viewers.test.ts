@@ -63,7 +63,7 @@ describe('customer: who is watching', () => {
     const remove = shadow(live.element).querySelector<HTMLButtonElement>(
       'button[aria-label="Remove Sam (supervisor)"]',
     );
-    expect(remove).to.exist;
+    expect(remove).not.to.equal(null);
     remove?.click();
     const closed = await viewer.closed;
     expect(closed).to.deep.equal({ code: 4422, reason: 'The customer removed you from this session.' });
