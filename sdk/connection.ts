@@ -35,12 +35,13 @@ export class AgentConnection extends TypedEmitter<ConnectionEvents> {
   #channel: CobrowseChannel | null = null;
   #ended = false;
 
-  constructor(options: { server: string; token: string; wrtc: WrtcImplementation }) {
+  constructor(options: { server: string; token: string; wrtc: WrtcImplementation; bot?: boolean }) {
     super();
     this.#wrtc = options.wrtc;
     this.#signaling = new SignalingClient({
       url: signalingUrl(options.server),
       token: options.token,
+      ...(options.bot === true ? { agentKind: 'bot' as const } : {}),
       createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     });
     this.#signaling.on('welcome', (welcome) => {

@@ -38,7 +38,12 @@ export interface JoinOptions {
  * the page does not arrive in time.
  */
 export async function joinSession(options: JoinOptions): Promise<AgentSdkSession> {
-  const connection = new AgentConnection({ server: options.server, token: options.token, wrtc: await nodeWrtc() });
+  const connection = new AgentConnection({
+    server: options.server,
+    token: options.token,
+    wrtc: await nodeWrtc(),
+    ...(options.bot === true ? { bot: true } : {}),
+  });
   const session = new AgentSdkSession(connection);
   const arrived = session.until(() => true, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
   connection.connect();

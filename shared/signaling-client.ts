@@ -57,6 +57,8 @@ export interface SignalingClientOptions {
   backoff?: { initialMs: number; maxMs: number; maxAttempts: number };
   /** Application-level keepalive (the server closes idle sockets). */
   keepaliveMs?: number;
+  /** Said in the hello of an agent's socket (the audit's record of who is there). */
+  agentKind?: 'person' | 'bot';
   /** Messages queued while (re)connecting; beyond this the oldest are dropped. */
   maxQueued?: number;
 }
@@ -92,8 +94,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #keepaliveTimer: ReturnType<typeof setInterval> | null = null;
   #queue: ClientMessage[] = [];
   #authenticated = false;
-  readonly #options: Required<Omit<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>> &
-    Pick<SignalingClientOptions, 'createSocket' | 'json' | 'microtask'>;
+  readonly #options: Required<Omit<SignalingClientOptions, 'createSocket' | 'json' | 'microtask' | 'agentKind'>> &
+    Pick<SignalingClientOptions, 'createSocket' | 'json' | 'microtask' | 'agentKind'>;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -171,7 +173,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     }
     socket.addEventListener('open', () => {
       socket.send(
-        this.#stringify({ t: 'hello', v: PROTOCOL_VERSION, token: this.#options.token } satisfies ClientMessage),
+        this.#stringify({
+          t: 'hello',
+          v: PROTOCOL_VERSION,
+          token: this.#options.token,
+          ...(this.#options.agentKind ? { agentKind: this.#options.agentKind } : {}),
+        } satisfies ClientMessage),
       );
     });
     this.#listen(socket);

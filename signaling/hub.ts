@@ -272,7 +272,7 @@ export class SignalingHub {
       return;
     }
     stopAuthTimer(connection);
-    const actor = role === 'agent' ? agentActor(session, connection.agent) : null;
+    const actor = role === 'agent' ? agentActor(session, connection.agent, hello.agentKind) : null;
     connection.auth = { stage: 'authenticated', role, sessionId: session.id, actor };
     this.live.attach(session, role, connection, peerPresent);
     this.metrics.socketsOpen.inc({ role });

@@ -129,6 +129,8 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#signaling = new SignalingClient({
       url: signalingUrl(options.serverUrl),
       token: options.token,
+      // The console is a person: a bot's session link opened here is recorded as a person, not as the bot.
+      agentKind: 'person',
       ...(options.createSocket ? { createSocket: options.createSocket } : {}),
     });
     this.#signaling.on('welcome', (welcome) => {

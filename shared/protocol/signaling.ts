@@ -106,6 +106,12 @@ export const clientHello = z.strictObject({
   t: z.literal('hello'),
   v: protocolVersion,
   token,
+  /**
+   * Who is at an agent's socket: the console says a person, the SDK says a bot when it is one.
+   * Only for the audit (a person who opens a bot's session link is recorded as a person);
+   * a signed-in agent is a person whatever this says.
+   */
+  agentKind: z.optional(z.enum(['person', 'bot'])),
 });
 
 export const clientSignal = z.strictObject({ t: z.literal('signal'), data: signalData });

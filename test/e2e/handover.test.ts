@@ -176,4 +176,21 @@ describe('hand-over from an automated agent to a person', () => {
     expect(await indicator(customer)).toBe(`Sharing this tab with ${BOT} (automated assistant)`);
     expect((await audit(h.server, session.sessionId)).some((e) => e.type === 'handed-over')).toBe(false);
   });
+
+  it('a person who opens the bot’s session link in the console is recorded as a person, not as the bot', async () => {
+    harness = await startHarness();
+    const h = harness;
+    const session = await newSession(h, { agentName: BOT, agentBot: true });
+    const customer = await h.customerBrowser.newPage();
+    await customer.goto(`${h.shop.url}/checkout`);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('dialog').getByRole('button', { name: 'Allow sharing' }).click();
+    const person = await h.agentBrowser.newPage();
+    await person.goto(session.agentLink);
+    await expect.poll(() => agentStatus(person), { timeout: 15_000 }).toBe('Live');
+    const agentConnected = async () =>
+      (await audit(h.server, session.sessionId)).filter((e) => e.type === 'connected' && e.actor === 'agent');
+    await expect.poll(async () => (await agentConnected()).length).toBeGreaterThan(0);
+    for (const row of await agentConnected()) expect(row.data).toEqual({ agentKind: 'person' });
+  });
 });

@@ -175,4 +175,25 @@ describe('hand-over and join tickets', () => {
     }
     customer.close();
   });
+
+  it('a person who opens a bot’s session link in the console (not signed in) is recorded as a person; the bot as the bot', async () => {
+    server = await startTestServer();
+    const s = server;
+    const rowsOf = async (agentKind: 'person' | 'bot' | undefined) => {
+      const { created, customer } = await botSessionAllowingHandOver(s);
+      const socket = await connect(s.wsUrl);
+      socket.send({ t: 'hello', v: PROTOCOL_VERSION, token: created.agentToken, ...(agentKind ? { agentKind } : {}) });
+      await socket.next('welcome');
+      socket.send({ t: 'event', event: { kind: 'control-requested' } });
+      await customer.next('event', (m) => m.event.kind === 'control-requested');
+      const rows = (await audit(s, created.sessionId)).filter((e) => e.actor === 'agent').map((e) => e.data);
+      socket.close();
+      customer.close();
+      return rows;
+    };
+    expect(await rowsOf('person')).toEqual([{ agentKind: 'person' }]);
+    // Controls: the SDK's bot, and a client that says nothing, are the session's bot.
+    expect(await rowsOf('bot')).toEqual([{ agentKind: 'bot', agentName: 'Lumen helper' }]);
+    expect(await rowsOf(undefined)).toEqual([{ agentKind: 'bot', agentName: 'Lumen helper' }]);
+  });
 });
