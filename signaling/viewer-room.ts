@@ -406,7 +406,8 @@ export class ViewerRoom {
       if (connection && !connection.closed) this.#sendToViewer(connection, note.message);
       return;
     }
-    void this.#options.sessions.get(sessionId).then((session) => session && this.#closeSession(session));
+    const closing = this.#options.sessions.get(sessionId).then((session) => session && this.#closeSession(session));
+    this.#options.background(closing, sessionId);
   }
 
   #closeSession(session: SessionRecord): void {
