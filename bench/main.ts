@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer } from '../test/node/helpers/server.js';
 import { chromiumVersion, launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
@@ -19,6 +18,7 @@ import { buildTargets, markdown, updateReadme, writeResults, type BenchResults }
 import { runClusterScenario, type ClusterResult } from './cluster.js';
 import { runSignalingScenario, type SignalingResult } from './signaling.js';
 import { runSizeScenario, type SizeResult } from './size.js';
+import { withBrowserPair } from './live-stack.js';
 import { startBenchSite } from './site.js';
 import { runSnapshotScenario, type SnapshotResult } from './snapshot.js';
 import { runSteadyScenario, type SteadyResult } from './steady.js';
@@ -125,10 +125,9 @@ export async function main(): Promise<void> {
         await browser.close();
       }
 
-      latency = await attempt('latency', errors, async () => {
-        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-        try {
-          return await runLatencyScenario(
+      latency = await attempt('latency', errors, () =>
+        withBrowserPair((customerBrowser, agentBrowser) =>
+          runLatencyScenario(
             signalingServer,
             customerBrowser,
             agentBrowser,
@@ -140,58 +139,47 @@ export async function main(): Promise<void> {
               pageNodes: 10_000,
             },
             log,
-          );
-        } finally {
-          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-        }
-      });
-      agentBuild = await attempt('agent: first snapshot of a 100k-node page', errors, async () => {
-        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-        try {
-          return await runAgentBuildScenario(
+          ),
+        ),
+      );
+      agentBuild = await attempt('agent: first snapshot of a 100k-node page', errors, () =>
+        withBrowserPair((customerBrowser, agentBrowser) =>
+          runAgentBuildScenario(
             signalingServer,
             customerBrowser,
             agentBrowser,
             site.url,
             { pageNodes: 100_000, runs: quick ? 1 : 3 },
             log,
-          );
-        } finally {
-          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-        }
-      });
-      const viewers = await attempt('viewers: customer cost of 1 and 4 agents', errors, async () => {
-        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-        try {
-          return await runViewersScenario(
+          ),
+        ),
+      );
+      const viewers = await attempt('viewers: customer cost of 1 and 4 agents', errors, () =>
+        withBrowserPair((customerBrowser, agentBrowser) =>
+          runViewersScenario(
             signalingServer,
             customerBrowser,
             agentBrowser,
             site.url,
             { pageNodes: 10_000, seconds: quick ? 5 : 20, rounds: quick ? 1 : 3 },
             log,
-          );
-        } finally {
-          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-        }
-      });
+          ),
+        ),
+      );
       if (viewers && !quick) writeViewersResults(root, viewers, new Date().toISOString());
       const minutes = longMinutes(quick);
-      longSession = await attempt(`long session (${minutes} min, scripted customer)`, errors, async () => {
-        const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-        try {
-          return await runLongSessionScenario(
+      longSession = await attempt(`long session (${minutes} min, scripted customer)`, errors, () =>
+        withBrowserPair((customerBrowser, agentBrowser) =>
+          runLongSessionScenario(
             signalingServer,
             customerBrowser,
             agentBrowser,
             site.url,
             { minutes, pageNodes: 10_000 },
             log,
-          );
-        } finally {
-          await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-        }
-      });
+          ),
+        ),
+      );
     } finally {
       await site.close();
       await signalingServer.close();

@@ -6,8 +6,6 @@
  * BENCH_RUNS the snapshot runs per page (pages: gen-10000,gen-100000,...).
  */
 import { join } from 'node:path';
-import { launchChromium } from '../test/node/helpers/chromium.js';
-import { startTestServer } from '../test/node/helpers/server.js';
 import { runAgentBuildScenario } from './agent-build.js';
 import { launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
@@ -16,6 +14,7 @@ import { runSnapshotScenario } from './snapshot.js';
 import { longMinutes, longSessionTable, longSessionTargets, runLongSessionScenario } from './long-session.js';
 import { networkTable, runNetworkScenario } from './network.js';
 import { startBenchSite } from './site.js';
+import { withBrowserPair, withServerAndSite } from './live-stack.js';
 import { runViewersScenario, viewersTable, writeViewersResults } from './viewers.js';
 
 export async function main(which: string, arg = ''): Promise<void> {
@@ -33,94 +32,74 @@ export async function main(which: string, arg = ''): Promise<void> {
     return;
   }
   if (which === 'viewers') {
-    const server = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
-    const site = await startBenchSite(bundles, server.baseUrl);
-    const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-    try {
-      const result = await runViewersScenario(
-        server,
-        customerBrowser,
-        agentBrowser,
-        site.url,
-        { pageNodes: Number(arg || 10_000), seconds: quick ? 5 : 20, rounds: quick ? 1 : 3 },
-        console.log,
-      );
-      console.log('\n' + viewersTable(result));
-      if (!quick) writeViewersResults(root, result, new Date().toISOString());
-    } finally {
-      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-      await site.close();
-      await server.close();
-    }
+    await withServerAndSite(root, bundles, (server, site) =>
+      withBrowserPair(async (customerBrowser, agentBrowser) => {
+        const result = await runViewersScenario(
+          server,
+          customerBrowser,
+          agentBrowser,
+          site.url,
+          { pageNodes: Number(arg || 10_000), seconds: quick ? 5 : 20, rounds: quick ? 1 : 3 },
+          console.log,
+        );
+        console.log('\n' + viewersTable(result));
+        if (!quick) writeViewersResults(root, result, new Date().toISOString());
+      }),
+    );
     return;
   }
   if (which === 'long') {
-    const server = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
-    const site = await startBenchSite(bundles, server.baseUrl);
-    const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-    try {
-      const result = await runLongSessionScenario(
-        server,
-        customerBrowser,
-        agentBrowser,
-        site.url,
-        { minutes: longMinutes(quick), pageNodes: 10_000 },
-        console.log,
-      );
-      console.log('\n' + longSessionTable(result));
-      console.log(longSessionTargets(result));
-    } finally {
-      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-      await site.close();
-      await server.close();
-    }
+    await withServerAndSite(root, bundles, (server, site) =>
+      withBrowserPair(async (customerBrowser, agentBrowser) => {
+        const result = await runLongSessionScenario(
+          server,
+          customerBrowser,
+          agentBrowser,
+          site.url,
+          { minutes: longMinutes(quick), pageNodes: 10_000 },
+          console.log,
+        );
+        console.log('\n' + longSessionTable(result));
+        console.log(longSessionTargets(result));
+      }),
+    );
     return;
   }
   if (which === 'latency') {
-    const server = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
-    const site = await startBenchSite(bundles, server.baseUrl);
-    const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-    try {
-      const result = await runLatencyScenario(
-        server,
-        customerBrowser,
-        agentBrowser,
-        site.url,
-        {
-          allowRuns: quick ? 1 : 5,
-          mutations: quick ? 200 : 1000,
-          pointerMoves: quick ? 60 : 300,
-          pageNodes: Number(arg || 10_000),
-        },
-        console.log,
-      );
-      console.log(JSON.stringify({ ...result, allowStagesMs: undefined }, null, 1));
-    } finally {
-      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-      await site.close();
-      await server.close();
-    }
+    await withServerAndSite(root, bundles, (server, site) =>
+      withBrowserPair(async (customerBrowser, agentBrowser) => {
+        const result = await runLatencyScenario(
+          server,
+          customerBrowser,
+          agentBrowser,
+          site.url,
+          {
+            allowRuns: quick ? 1 : 5,
+            mutations: quick ? 200 : 1000,
+            pointerMoves: quick ? 60 : 300,
+            pageNodes: Number(arg || 10_000),
+          },
+          console.log,
+        );
+        console.log(JSON.stringify({ ...result, allowStagesMs: undefined }, null, 1));
+      }),
+    );
     return;
   }
   if (which === 'agent') {
-    const server = await startTestServer({}, { staticDir: join(root, 'dist', 'browser') });
-    const site = await startBenchSite(bundles, server.baseUrl);
-    const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
-    try {
-      const result = await runAgentBuildScenario(
-        server,
-        customerBrowser,
-        agentBrowser,
-        site.url,
-        { pageNodes: Number(arg || 100_000), runs: quick ? 1 : 3 },
-        console.log,
-      );
-      console.log(JSON.stringify(result));
-    } finally {
-      await Promise.all([customerBrowser.close(), agentBrowser.close()]);
-      await site.close();
-      await server.close();
-    }
+    await withServerAndSite(root, bundles, (server, site) =>
+      withBrowserPair(async (customerBrowser, agentBrowser) => {
+        const result = await runAgentBuildScenario(
+          server,
+          customerBrowser,
+          agentBrowser,
+          site.url,
+          { pageNodes: Number(arg || 100_000), runs: quick ? 1 : 3 },
+          console.log,
+        );
+        console.log(JSON.stringify(result));
+      }),
+    );
     return;
   }
   if (which === 'snapshot') {
