@@ -5,7 +5,6 @@
  * BENCH_QUICK=1 shortens it, BENCH_LONG_MINUTES sets the long session,
  * BENCH_RUNS the snapshot runs per page (pages: gen-10000,gen-100000,...).
  */
-import { join } from 'node:path';
 import { runAgentBuildScenario } from './agent-build.js';
 import { launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';

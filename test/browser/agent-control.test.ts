@@ -5,9 +5,9 @@
  * ending the session (on the channel and on the server).
  */
 import { expect } from '@open-wc/testing';
-import { resetMouse, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { ChannelMessage, RemoteAction } from '../../shared/protocol.js';
-import { goLive, grantControl, receivedOf, type LiveAgent } from './helpers/agent-live.js';
+import { liveAgentHooks, grantControl, receivedOf, type LiveAgent } from './helpers/agent-live.js';
 import { sessionRecord, until } from './helpers/agent-server.js';
 import {
   agentShadow,
@@ -37,19 +37,10 @@ async function drained(live: LiveAgent): Promise<void> {
 }
 
 describe('agent view remote control', () => {
-  let live: LiveAgent | null = null;
-
-  before(async () => {
-    await setViewport({ width: 1000, height: 720 });
-  });
-  afterEach(async () => {
-    await resetMouse();
-    live?.cleanup();
-    live = null;
-  });
+  const startLive = liveAgentHooks({ viewport: { width: 1000, height: 720 } });
 
   it('asks for control; once granted, clicks and typing become actions by node id; Release control hands it back', async () => {
-    live = await goLive();
+    const live = await startLive();
     const request = buttonNamed(live.view, 'Request control');
     await grantControl(live, request);
     await live.view.updateComplete;
@@ -96,7 +87,7 @@ describe('agent view remote control', () => {
   });
 
   it('shows the request as pending until the customer answers', async () => {
-    live = await goLive();
+    const live = await startLive();
     buttonNamed(live.view, 'Request control').click();
     await live.customer.waitFor((m) => m.t === 'control-request');
     await live.view.updateComplete;
@@ -111,7 +102,7 @@ describe('agent view remote control', () => {
   });
 
   it('by keyboard: focus stays in the toolbar through request, grant and revoke, and the toolbar says who changed control', async () => {
-    live = await goLive();
+    const live = await startLive();
     const request = buttonNamed(live.view, 'Request control');
     request.focus();
     await sendKeys({ press: 'Enter' });
@@ -145,7 +136,7 @@ describe('agent view remote control', () => {
   });
 
   it('refuses a masked field in the UI: no action for focus, typing or clicks, and a "hidden" notice', async () => {
-    live = await goLive();
+    const live = await startLive();
     await grantControl(live, buttonNamed(live.view, 'Request control'));
     const card = mirrorElement<HTMLInputElement>(live.view, '#card');
     const shownValue = card.value;
@@ -170,7 +161,7 @@ describe('agent view remote control', () => {
   });
 
   it('End session: the customer gets end on the channel and the server records that the agent ended it', async () => {
-    live = await goLive();
+    const live = await startLive();
     await grantControl(live, buttonNamed(live.view, 'Request control'));
     await live.view.updateComplete;
     const note = () => agentShadow(live!.view).querySelector('.control-note')?.textContent ?? null;

@@ -5,7 +5,7 @@
  * the mirrored element is drawn. The oracle is the frame's drawn box.
  */
 import { expect } from '@open-wc/testing';
-import { goLive, type LiveAgent } from './helpers/agent-live.js';
+import { liveAgentHooks, type LiveAgent } from './helpers/agent-live.js';
 import { agentShadow } from './helpers/agent-view.js';
 import { VIEWPORT } from './helpers/agent-frames.js';
 
@@ -23,14 +23,10 @@ async function resizeStage(live: LiveAgent, width: number, height: number): Prom
 }
 
 describe('agent view: the customer’s viewport fits the stage', () => {
-  let live: LiveAgent | null = null;
-  afterEach(() => {
-    live?.cleanup();
-    live = null;
-  });
+  const startLive = liveAgentHooks();
 
   it('draws a small viewport bigger on a large stage, a large one smaller, keeping the aspect ratio', async () => {
-    live = await goLive();
+    const live = await startLive();
     const label = agentShadow(live.view).querySelector('.viewport')?.textContent?.trim();
     expect(label).to.equal(`${VIEWPORT.w}×${VIEWPORT.h}`);
 

@@ -5,7 +5,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { goLive, grantControl, type LiveAgent } from './helpers/agent-live.js';
+import { liveAgentHooks, grantControl } from './helpers/agent-live.js';
 import {
   accessibleName,
   agentShadow,
@@ -40,15 +40,10 @@ const pressed = (view: CobrowseAgentView): string[] =>
     .map(accessibleName);
 
 describe('agent view keyboard', () => {
-  let live: LiveAgent | null = null;
-
-  afterEach(() => {
-    live?.cleanup();
-    live = null;
-  });
+  const startLive = liveAgentHooks();
 
   it('reaches every toolbar button with Tab; each has a name; aria-pressed follows the tool chosen from the keyboard', async () => {
-    live = await goLive();
+    const live = await startLive();
     const names = toolbarButtons(live.view).map(accessibleName);
     expect(names).to.deep.equal([...TOOLS, 'Clear drawings', 'Request control', 'End session']);
     expect(await tabThroughToolbar(live.view)).to.deep.equal(names);
@@ -69,7 +64,7 @@ describe('agent view keyboard', () => {
   });
 
   it('with control: Control and Release control are reachable too, and Control is the pressed tool', async () => {
-    live = await goLive();
+    const live = await startLive();
     await grantControl(live, buttonNamed(live.view, 'Request control'));
     await live.view.updateComplete;
     const names = toolbarButtons(live.view).map(accessibleName);

@@ -6,19 +6,15 @@
  * real data channel and by what the agent sees.
  */
 import { expect } from '@open-wc/testing';
-import { goLive, type LiveAgent } from './helpers/agent-live.js';
+import { liveAgentHooks } from './helpers/agent-live.js';
 import { until } from './helpers/agent-server.js';
 import { agentShadow, statusText, type CobrowseAgentView } from './helpers/agent-view.js';
 
 describe('agent view in the host page', () => {
-  let live: LiveAgent | null = null;
-  afterEach(() => {
-    live?.cleanup();
-    live = null;
-  });
+  const startLive = liveAgentHooks();
 
   it('moving the element keeps the session live and brings the page back', async () => {
-    live = await goLive();
+    const live = await startLive();
     const view = live.view;
     const session = view.session;
     const elsewhere = document.createElement('div');
@@ -37,21 +33,17 @@ describe('agent view in the host page', () => {
   });
 
   it('removed from the page for good, it closes its connection', async () => {
-    live = await goLive();
+    const live = await startLive();
     live.view.remove();
     await until(() => live?.customer.connected === false, 'the customer to see the channel close');
   });
 });
 
 describe('agent view: end-of-session summary', () => {
-  let live: LiveAgent | null = null;
-  afterEach(() => {
-    live?.cleanup();
-    live = null;
-  });
+  const startLive = liveAgentHooks();
 
   it('shows duration, pages visited, control and who ended it when the customer ends the session', async () => {
-    live = await goLive();
+    const live = await startLive();
     const signaling = live.customer.signaling;
     signaling.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/cart?id=7' } });
     signaling.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/checkout' } });

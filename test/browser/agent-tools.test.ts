@@ -6,10 +6,10 @@
  * input from the test runner (Playwright), not synthetic events.
  */
 import { expect } from '@open-wc/testing';
-import { resetMouse, sendMouse, setViewport } from '@web/test-runner-commands';
+import { sendMouse } from '@web/test-runner-commands';
 import { expectScreenshot } from './helpers/screenshots.js';
 import { windowScroll } from './helpers/agent-frames.js';
-import { goLive, receivedOf, type LiveAgent } from './helpers/agent-live.js';
+import { liveAgentHooks, receivedOf, type LiveAgent } from './helpers/agent-live.js';
 import { until } from './helpers/agent-server.js';
 import {
   agentShadow,
@@ -40,19 +40,10 @@ async function customerScrollsTo(live: LiveAgent, y: number): Promise<void> {
 }
 
 describe('agent view guidance tools', () => {
-  let live: LiveAgent | null = null;
-
-  before(async () => {
-    await setViewport({ width: 1000, height: 720 });
-  });
-  afterEach(async () => {
-    await resetMouse();
-    live?.cleanup();
-    live = null;
-  });
+  const startLive = liveAgentHooks({ viewport: { width: 1000, height: 720 } });
 
   it('sends the agent’s pointer in the customer’s page coordinates, through the scale and the mirror’s scroll', async () => {
-    live = await goLive();
+    const live = await startLive();
     await customerScrollsTo(live, 150);
     expect(mirrorScale(live.view)).to.be.lessThan(1);
     const target = pageCentreOf(live.view, '#name');
@@ -66,7 +57,7 @@ describe('agent view guidance tools', () => {
   });
 
   it('does not tell the customer the pointer is gone while it moves between elements, only when it leaves the page', async () => {
-    live = await goLive();
+    const live = await startLive();
     const name = pageCentreOf(live.view, '#name');
     const pay = pageCentreOf(live.view, '#pay');
     await mouseToPage(live.view, name.x, name.y);
@@ -82,7 +73,7 @@ describe('agent view guidance tools', () => {
   });
 
   it('Highlight: clicking an element highlights it by node id; clicking it again clears the highlight', async () => {
-    live = await goLive();
+    const live = await startLive();
     await customerScrollsTo(live, 40);
     buttonNamed(live.view, 'Highlight').click();
     await live.view.updateComplete;
@@ -105,7 +96,7 @@ describe('agent view guidance tools', () => {
   });
 
   it('Draw: a freehand stroke becomes a path annotation in page coordinates', async () => {
-    live = await goLive();
+    const live = await startLive();
     await customerScrollsTo(live, 120);
     buttonNamed(live.view, 'Draw').click();
     await live.view.updateComplete;
@@ -136,7 +127,7 @@ describe('agent view guidance tools', () => {
   });
 
   it('Arrow: a drag becomes an arrow annotation from its start to its end', async () => {
-    live = await goLive();
+    const live = await startLive();
     await customerScrollsTo(live, 60);
     buttonNamed(live.view, 'Arrow').click();
     await live.view.updateComplete;
@@ -168,7 +159,7 @@ describe('agent view guidance tools', () => {
   });
 
   it('Clear drawings sends annotation-clear and wipes the agent’s own ink', async () => {
-    live = await goLive();
+    const live = await startLive();
     buttonNamed(live.view, 'Draw').click();
     await live.view.updateComplete;
     await mouseToPage(live.view, 100, 200);
@@ -183,7 +174,7 @@ describe('agent view guidance tools', () => {
   });
 
   it('screenshot of the live console with a highlight and an arrow', async () => {
-    live = await goLive();
+    const live = await startLive();
     buttonNamed(live.view, 'Highlight').click();
     await live.view.updateComplete;
     const pay = pageCentreOf(live.view, '#pay');

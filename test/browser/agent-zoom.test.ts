@@ -6,8 +6,8 @@
  * simulated customer decodes off the real data channel (the click's node id).
  */
 import { expect } from '@open-wc/testing';
-import { resetMouse, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
-import { goLive, grantControl, type LiveAgent } from './helpers/agent-live.js';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { liveAgentHooks, grantControl } from './helpers/agent-live.js';
 import { until } from './helpers/agent-server.js';
 import {
   agentShadow,
@@ -61,18 +61,10 @@ async function bringIntoView(view: CobrowseAgentView, selector: string): Promise
 }
 
 describe('agent view: zoom 50-200 %', () => {
-  let live: LiveAgent | null = null;
-  before(async () => {
-    await setViewport({ width: 1000, height: 720 });
-  });
-  afterEach(async () => {
-    await resetMouse();
-    live?.cleanup();
-    live = null;
-  });
+  const startLive = liveAgentHooks({ viewport: { width: 1000, height: 720 } });
 
   it('zooms with the buttons and the + − 0 keys, says so, and draws the viewport at that scale', async () => {
-    live = await goLive();
+    const live = await startLive();
     const view = live.view;
     await settle(view);
     expect(zoomLabel(view)).to.match(/^Fit \(\d+ %\)$/);
@@ -108,7 +100,7 @@ describe('agent view: zoom 50-200 %', () => {
 
   for (const label of ['50 %', '200 %']) {
     it(`at ${label}, a click lands on the element clicked, and the highlight and the customer's pointer sit on theirs`, async () => {
-      live = await goLive();
+      const live = await startLive();
       const view = live.view;
       await settle(view);
       await zoomTo(view, label);
@@ -161,7 +153,7 @@ describe('agent view: zoom 50-200 %', () => {
   }
 
   it("control: drawn at a scale other than the frame's, the highlight misses its element and the oracle says so", async () => {
-    live = await goLive();
+    const live = await startLive();
     const view = live.view;
     await settle(view);
     await zoomTo(view, '200 %');

@@ -4,6 +4,7 @@
  * start there.
  */
 import { fixture, html } from '@open-wc/testing';
+import { resetMouse, setViewport } from '@web/test-runner-commands';
 import type { ChannelMessage } from '../../../shared/protocol.js';
 import { SimulatedCustomer } from './agent-customer.js';
 import { checkoutPage, type CheckoutPage } from './agent-frames.js';
@@ -61,6 +62,26 @@ export async function goLive(): Promise<LiveAgent> {
       view.remove();
     },
   };
+}
+
+/**
+ * The mocha hooks every live agent-view suite shares, registered in the
+ * calling describe: with `viewport`, the page takes that size before the
+ * suite and the mouse is released after each test; the live session a test
+ * started is cleaned up after it. Returns what a test calls to go live.
+ */
+export function liveAgentHooks(
+  options: { viewport?: { width: number; height: number } } = {},
+): () => Promise<LiveAgent> {
+  let live: LiveAgent | null = null;
+  const { viewport } = options;
+  if (viewport) before(() => setViewport(viewport));
+  afterEach(async () => {
+    if (viewport) await resetMouse();
+    live?.cleanup();
+    live = null;
+  });
+  return async () => (live = await goLive());
 }
 
 /** The agent asks for control (button) and the simulated customer grants it. */
