@@ -254,19 +254,13 @@ export class Serializer {
   ): number {
     this.beginPass();
     try {
-      return this.#subtree(root, parentId, next, fresh, out);
+      return this.#subtreeInPass(root, parentId, next, fresh, out);
     } finally {
       this.beginPass();
     }
   }
 
-  #subtree(
-    root: Node,
-    parentId: number,
-    next: number | null | undefined,
-    fresh: boolean,
-    out: SerializedNode[],
-  ): number {
+  #subtreeInPass(...[root, parentId, next, fresh, out]: Parameters<Serializer['subtree']>): number {
     const stack: Array<{ node: Node; parentId: number }> = [{ node: root, parentId }];
     const startLength = out.length;
     while (stack.length > 0) {

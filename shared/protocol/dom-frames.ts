@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { coord, nodeId, seq, shortText, url } from './fields.js';
-import { serializedNode } from './nodes.js';
+import { formStateFields, serializedNode } from './nodes.js';
 
 const domFrame = { seq } as const;
 
@@ -70,12 +70,7 @@ export const inputFrame = z.strictObject({
   t: z.literal('input'),
   ...domFrame,
   id: nodeId,
-  value: z.optional(z.string().check(z.maxLength(1_000_000))),
-  checked: z.optional(z.boolean()),
-  selected: z.optional(z.boolean()),
-  indeterminate: z.optional(z.boolean()),
-  invalid: z.optional(z.boolean()),
-  masked: z.optional(z.literal(true)),
+  ...formStateFields,
 });
 
 export const scrollFrame = z.strictObject({

@@ -33,6 +33,22 @@ import { coord, nodeId } from './fields.js';
 
 const attributes = z.record(z.string().check(z.maxLength(256)), z.string().check(z.maxLength(1_000_000)));
 
+/**
+ * A form control's state, in an element record and in an input frame (in
+ * this order in both: the wire layout follows it).
+ */
+export const formStateFields = {
+  value: z.optional(z.string().check(z.maxLength(1_000_000))),
+  checked: z.optional(z.boolean()),
+  selected: z.optional(z.boolean()),
+  /** A checkbox shown as indeterminate (a property with no attribute). */
+  indeterminate: z.optional(z.boolean()),
+  /** The page marked the control invalid with setCustomValidity() (the message itself is not sent). */
+  invalid: z.optional(z.boolean()),
+  /** The value (or, on an element, its text or subtree) was masked in the customer's browser. */
+  masked: z.optional(z.literal(true)),
+} as const;
+
 /** Same-size placeholder for a `data-cobrowse-block` subtree. */
 export const blockedBox = z.strictObject({ width: coord, height: coord });
 
@@ -46,16 +62,7 @@ export const elementNode = z.strictObject({
   tag: z.string().check(z.minLength(1), z.maxLength(128)),
   namespace: z.optional(z.enum(['svg', 'math'])),
   attributes: z.optional(attributes),
-  /** Form state: value, checked, selected. */
-  value: z.optional(z.string().check(z.maxLength(1_000_000))),
-  checked: z.optional(z.boolean()),
-  selected: z.optional(z.boolean()),
-  /** A checkbox shown as indeterminate (a property with no attribute). */
-  indeterminate: z.optional(z.boolean()),
-  /** The page marked the control invalid with setCustomValidity() (the message itself is not sent). */
-  invalid: z.optional(z.boolean()),
-  /** The value was masked in the customer's browser. */
-  masked: z.optional(z.literal(true)),
+  ...formStateFields,
   /** The subtree was blocked and replaced by a box of this size. */
   blocked: z.optional(blockedBox),
   /** CSSOM rules of a <style>/<link> sheet when they differ from its text. */
