@@ -3,12 +3,12 @@ import { CobrowseSessionState } from './cobrowse-session-state.js';
 import { fetchSupportCode } from './support-code.js';
 import { ViewLoader } from './view-loader.js';
 import { SessionPreload } from './session-preload.js';
-import { closeModal, promoteToTopLayer } from './top-layer-ui.js';
+import { PromptFocus, promoteToTopLayer } from './top-layer-ui.js';
 import { markStage } from '../shared/stage-marks.js';
 import { ConsentSocket } from './consent-socket.js';
 import { CustomerWords } from './i18n/customer-words.js';
 import { chooseLanguage } from './i18n/language.js';
-import { activeHtmlElement, createElement, fromJson, microtask, pristine } from './pristine.js';
+import { createElement, fromJson, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
 import { listenForParentCapture } from './frame-listener.js';
 import { parseOrigins } from '../shared/frame-handshake.js';
@@ -70,7 +70,7 @@ export class CobrowseSession extends CobrowseSessionState {
   #consentAnswer: ((granted: boolean) => void) | null = null;
   #controlAnswer: ((granted: boolean) => void) | null = null;
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
-  #returnFocus: HTMLElement | null = null;
+  readonly #promptFocus = new PromptFocus();
   readonly #preload = new SessionPreload();
   /** In a page framed by a listed parent (`parent-origins`): stops waiting for the parent's capture. */
   #stopFrameListener: (() => void) | null = null;
@@ -152,7 +152,7 @@ export class CobrowseSession extends CobrowseSessionState {
     this.#setAgent(parsed);
     this._handover = false;
     this.#consentSocket = socket;
-    this.#returnFocus = activeHtmlElement(document);
+    this.#promptFocus.save();
     // The view, the catalog and any integrator wording show from the prompt's first frame.
     if (!(await this.#viewReady())) {
       socket.close();
@@ -184,7 +184,7 @@ export class CobrowseSession extends CobrowseSessionState {
     if (!signaling) socket.close();
     // The dialog is gone with its focused button; give focus back to where the customer was.
     this._view = 'starting';
-    this.#restoreFocus();
+    this.#promptFocus.restore(this.renderRoot);
     this.#dispatch('cobrowse-consent-granted', {});
     await this.#startSession(false, false, signaling, handover);
     return 'granted';
@@ -208,7 +208,7 @@ export class CobrowseSession extends CobrowseSessionState {
     }
     const socket = new ConsentSocket(invite);
     this.#consentSocket = socket;
-    this.#returnFocus = activeHtmlElement(document);
+    this.#promptFocus.save();
     this._supportCode = code;
     this._view = 'support-code';
     socket.onAgentJoined(() => {
@@ -222,7 +222,7 @@ export class CobrowseSession extends CobrowseSessionState {
     this.#consentSocket = null;
     this._supportCode = '';
     this._view = 'idle';
-    this.#restoreFocus();
+    this.#promptFocus.restore(this.renderRoot);
     if (socket) void socket.record('consent-declined').finally(() => socket.close());
   }
 
@@ -440,13 +440,13 @@ export class CobrowseSession extends CobrowseSessionState {
   }
 
   #askControl(): Promise<boolean> {
-    this.#returnFocus = activeHtmlElement(document);
+    this.#promptFocus.save();
     this._view = 'control-prompt';
     return new pristine.Promise<boolean>((resolve) => {
       this.#controlAnswer = (granted) => {
         this.#controlAnswer = null;
         if (this._view === 'control-prompt') this._view = 'live';
-        this.#restoreFocus();
+        this.#promptFocus.restore(this.renderRoot);
         resolve(granted);
       };
     });
@@ -455,22 +455,11 @@ export class CobrowseSession extends CobrowseSessionState {
   #showEnded(reason: CustomerEndReason): void {
     this._message = this.#words.catalog?.ended[reason] ?? '';
     this._view = 'ended';
-    this.#restoreFocus();
+    this.#promptFocus.restore(this.renderRoot);
     if (this.#toastTimer) clearTimeout(this.#toastTimer);
     this.#toastTimer = setTimeout(() => {
       if (this._view === 'ended') this._view = 'idle';
     }, 6000);
-  }
-
-  #restoreFocus(): void {
-    closeModal(this.renderRoot);
-    const target = this.#returnFocus;
-    this.#returnFocus = null;
-    if (!target?.isConnected) return;
-    // Closing the modal dialog has already given focus back to the element, but Chromium leaves it
-    // without a caret: keys typed next were not inserted (test/e2e/demo-handover.test.ts). Focused anew, it has one.
-    if (document.activeElement === target) target.blur();
-    target.focus();
   }
 
   #dispatch(type: string, detail: object): void {
