@@ -119,6 +119,7 @@ export class CaptureEngine {
         this.#checkForms = true;
         this.#scheduleFlush();
       },
+      onFormRead: (el) => this.#formWatch.refresh(el),
       onTopLayer: (el) => this.#whileCapturing(() => this.#topLayer.note(el)),
       onError: (error) => this.#errors.caught(error),
     });
@@ -224,11 +225,7 @@ export class CaptureEngine {
     this.#state = { phase: 'stopped' };
     this.#generation++;
     if (state.phase === 'running') {
-      try {
-        state.observer?.disconnect();
-      } catch (error) {
-        this.#errors.caught(error);
-      }
+      this.#errors.guard(() => state.observer?.disconnect());
       if (state.formTimer !== null) this.#win.clearInterval(state.formTimer);
       // Lets an awaiting snapshot walk resume and see it was cancelled.
       state.slices?.close();
@@ -335,11 +332,7 @@ export class CaptureEngine {
     this.#stats.snapshots++;
     this.#stats.lastSnapshotParts = part;
     for (const el of run.playingMedia.splice(0)) this.#events.queueMedia(el);
-    try {
-      this.#topLayer.reset(this.#roots);
-    } catch (error) {
-      this.#errors.caught(error);
-    }
+    this.#errors.guard(() => this.#topLayer.reset(this.#roots));
     this.#scheduleFlush();
   }
 
@@ -494,10 +487,6 @@ export class CaptureEngine {
     this.#checkForms = false;
     const state = this.#state;
     if (state.phase !== 'running' || state.snapshotting || this.#sender.blocked) return;
-    try {
-      this.#formWatch.check((el) => this.#events.queueInput(el));
-    } catch (error) {
-      this.#errors.caught(error);
-    }
+    this.#errors.guard(() => this.#formWatch.check((el) => this.#events.queueInput(el)));
   }
 }

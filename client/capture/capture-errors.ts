@@ -25,6 +25,15 @@ export class CaptureErrors {
     }
   }
 
+  /** Runs `work`; an error in it counts like any other caught one. */
+  guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.caught(error);
+    }
+  }
+
   /** An integrator's predicate that never throws into the capture: an error counts and answers false. */
   guardedPredicate<T>(predicate: ((value: T) => boolean) | undefined): (value: T) => boolean {
     if (predicate === undefined) return () => false;

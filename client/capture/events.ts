@@ -63,6 +63,8 @@ export interface EventCaptureOptions {
   onIframeLoad: (iframe: Element) => void;
   /** A click, key or form reset: form values may have changed with no input event (compare them at the next flush). */
   onFormsMayChange: () => void;
+  /** The flush read this control's state (what the mirror holds from now on), so the form watch compares with it. */
+  onFormRead: (el: Element) => void;
   /** A dialog, popover or full-screen element may have entered or left the top layer. */
   onTopLayer: (el: Element) => void;
   onError: (error: unknown) => void;
@@ -318,6 +320,7 @@ export class EventCapture {
   #inputFrames(el: Element, ids: NodeIds, serializer: Serializer, frames: PendingDomFrame[]): void {
     const id = ids.idOf(el);
     if (id === undefined || !el.isConnected) return;
+    this.#o.onFormRead(el);
     const tag = localNameOf(el);
     if (tag === 'select') {
       const decision = serializer.decisionOf(el);

@@ -26,6 +26,16 @@ export class FormWatch {
     this.#seen.set(el, rawState(el));
   }
 
+  /**
+   * The input pipeline read a tracked control's state (it sends it if it
+   * changed): compare with that from now on. Without this, a value changed
+   * through a patched setter or an attribute (and sent) and then set back
+   * with a saved native setter would look unchanged to the watch.
+   */
+  refresh(el: Element): void {
+    if (this.#controls.has(el)) this.#seen.set(el, rawState(el));
+  }
+
   /** Forgets every control (a new run tracks them again as it serializes them). */
   clear(): void {
     this.#controls.clear();

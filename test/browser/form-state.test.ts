@@ -442,6 +442,32 @@ describe('form state: the mirror equals the customer after every change', functi
     expect((copyOf(name, current.mirrorDocument()) as HTMLInputElement).value).to.equal('');
   });
 
+  // Found by the property above (seed -549002959): the form watch compared with the state at the snapshot,
+  // so a value that went out through an attribute or a patched setter and was then set back with the saved
+  // native setter looked unchanged, and the mirror kept the intermediate value.
+  it('a default value sent, then the value emptied with a saved setter: empty for the agent', async () => {
+    const current = await start();
+    const globals = current.customer.win as unknown as FormPageGlobals;
+    const city = control(current.customer.doc, 'city') as HTMLInputElement;
+    city.defaultValue = 'Lyon';
+    expect(await converge(current)).to.deep.equal([]);
+    globals.nativeValue.call(city, '');
+    expect(await converge(current)).to.deep.equal([]);
+    expect((copyOf(city, current.mirrorDocument()) as HTMLInputElement).value).to.equal('');
+  });
+
+  it('a value set by script, then set back with a saved setter: the agent sees it set back', async () => {
+    const current = await start();
+    const globals = current.customer.win as unknown as FormPageGlobals;
+    const name = control(current.customer.doc, 'name') as HTMLInputElement;
+    const before = name.value;
+    name.value = 'Grace Hopper';
+    expect(await converge(current)).to.deep.equal([]);
+    globals.nativeValue.call(name, before);
+    expect(await converge(current)).to.deep.equal([]);
+    expect((copyOf(name, current.mirrorDocument()) as HTMLInputElement).value).to.equal(before);
+  });
+
   it('resync after a lost frame restores form state', async () => {
     const current = await start();
     let lose = true;
