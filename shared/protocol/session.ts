@@ -8,7 +8,7 @@ import { ERROR_CODE_LIST } from '../errors.js';
  * each schema's fields (dom-frames.ts, guidance.ts, channel.ts; see
  * shared/wire-format.ts): changing either is a major change.
  */
-export const PROTOCOL_VERSION = '3.0';
+export const PROTOCOL_VERSION = '4.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 

@@ -5,6 +5,7 @@
  * viewer places are claimed in Redis); the audit stays one valid chain.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { MAX_AGENTS, MAX_VIEWERS } from '../../shared/viewer-protocol.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
 import { backendsAvailable, instanceEnv, startBackends, type Backends } from './helpers/scale-out.js';
@@ -84,7 +85,7 @@ describe.skipIf(!bins)('viewers across instances', () => {
     const third = await open(a);
     await third.hello(more[1]!.token);
     const fourth = await open(a);
-    fourth.send({ t: 'hello', v: '3.0', token: more[2]!.token });
+    fourth.send({ t: 'hello', v: PROTOCOL_VERSION, token: more[2]!.token });
     expect((await fourth.closed).code).toBe(4423);
     expect(MAX_AGENTS).toBe(MAX_VIEWERS + 1);
 
@@ -92,7 +93,7 @@ describe.skipIf(!bins)('viewers across instances', () => {
     customer.send({ t: 'remove-viewer', viewer: sup.viewer.id });
     expect((await supervisor.closed).code).toBe(4422);
     const again = await open(a);
-    again.send({ t: 'hello', v: '3.0', token: sup.token });
+    again.send({ t: 'hello', v: PROTOCOL_VERSION, token: sup.token });
     expect((await again.closed).code).toBe(4422);
 
     const res = await fetch(`${a.baseUrl}/api/sessions/${session.sessionId}/audit`, {

@@ -5,6 +5,7 @@
  * customer removing a viewer for good, and the limit of agents per session.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { MAX_AGENTS, MAX_VIEWERS } from '../../shared/viewer-protocol.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
 import { createSession, signInAgent, startTestServer, type TestServer } from './helpers/server.js';
@@ -114,7 +115,7 @@ describe('viewer invites over REST', () => {
     ];
     const flipped = `${prefixAndBody}.${mac[0] === 'A' ? 'B' : 'A'}${mac.slice(1)}`;
     const forged = await open(server);
-    forged.send({ t: 'hello', v: '3.0', token: flipped });
+    forged.send({ t: 'hello', v: PROTOCOL_VERSION, token: flipped });
     expect((await forged.closed).code).toBe(4401);
     // Control: the untouched invite opens a viewer socket.
     const real = await open(server);
@@ -270,7 +271,7 @@ describe('viewers in a live session', () => {
     const roster = await agent.next('viewers', (m) => !m.viewers.some((v) => v.id === sup.viewer.id));
     expect(roster.viewers.map((v) => v.name)).toEqual(['Ada Second']);
     const again = await open(server);
-    again.send({ t: 'hello', v: '3.0', token: sup.token });
+    again.send({ t: 'hello', v: PROTOCOL_VERSION, token: sup.token });
     expect((await again.closed).code).toBe(4422);
     expect(again.messages.at(-1)).toMatchObject({ code: 'VIEWER_REMOVED' });
     const trail = await audit(server, session.sessionId);
@@ -306,7 +307,7 @@ describe('viewers in a live session', () => {
       viewers.push(socket);
     }
     const extra = await open(server);
-    extra.send({ t: 'hello', v: '3.0', token: invites[MAX_VIEWERS]!.token });
+    extra.send({ t: 'hello', v: PROTOCOL_VERSION, token: invites[MAX_VIEWERS]!.token });
     const closed = await extra.closed;
     expect(closed.code).toBe(4423);
     expect(closed.reason).toBe(
@@ -325,11 +326,11 @@ describe('viewers in a live session', () => {
     const res = await invite(server, session.sessionId, { name: 'Ada', kind: 'agent', agentId: 'ada-1' });
     const bound = (await res.json()) as Invited;
     const anonymous = await open(server);
-    anonymous.send({ t: 'hello', v: '3.0', token: bound.token });
+    anonymous.send({ t: 'hello', v: PROTOCOL_VERSION, token: bound.token });
     expect((await anonymous.closed).code).toBe(4402);
     const other = await signInAgent(server, { agentId: 'bob-2', name: 'Bob' });
     const bob = await open(server, { cookie: other.cookie });
-    bob.send({ t: 'hello', v: '3.0', token: bound.token });
+    bob.send({ t: 'hello', v: PROTOCOL_VERSION, token: bound.token });
     expect((await bob.closed).code).toBe(4403);
     const mine = await signInAgent(server, { agentId: 'ada-1', name: 'Ada' });
     const ada = await open(server, { cookie: mine.cookie });
