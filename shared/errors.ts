@@ -31,6 +31,12 @@ export const ERROR_CODES = {
     http: 409,
     message: 'This session already has as many agents watching as it allows.',
   },
+  BOT_SESSION: {
+    close: 4424,
+    http: 409,
+    message:
+      'The customer shared this tab with the automated assistant only. A person joins through a hand-over that the customer allowed.',
+  },
   PEER_ABSENT: { close: 4440, http: 409, message: 'The other side is not connected.' },
   SERVER_SHUTTING_DOWN: { close: 4503, http: 503, message: 'The server is restarting; reconnect shortly.' },
   // Codec and transport (data channel); these never travel as close codes.

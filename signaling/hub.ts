@@ -254,6 +254,12 @@ export class SignalingHub {
       this.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
+    const actor = role === 'agent' ? agentActor(session, connection.agent, hello.agentKind) : null;
+    if (session.agentBot && actor !== null && actor.kind !== 'bot') {
+      // The customer agreed to an automated assistant: a person on its link would watch unannounced.
+      this.refuse(connection, 'BOT_SESSION');
+      return;
+    }
     const claimed =
       this.live.holder(session.id, role) === null &&
       (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
@@ -272,7 +278,6 @@ export class SignalingHub {
       return;
     }
     stopAuthTimer(connection);
-    const actor = role === 'agent' ? agentActor(session, connection.agent, hello.agentKind) : null;
     connection.auth = { stage: 'authenticated', role, sessionId: session.id, actor };
     this.live.attach(session, role, connection, peerPresent);
     this.metrics.socketsOpen.inc({ role });

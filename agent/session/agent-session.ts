@@ -83,6 +83,8 @@ const INVALID_MESSAGES: Record<string, string> = {
   SIGNED_OUT: 'You are signed out. Sign in again, then open the session from your list.',
   VIEWER_REMOVED: 'The customer removed you from this session. This invite no longer works.',
   VIEWERS_FULL: 'This session already has as many agents watching as it allows.',
+  BOT_SESSION:
+    'The customer shared this tab with the automated assistant only. Take over through a hand-over if the customer allowed one, or offer a new session.',
 };
 
 export const END_DESCRIPTIONS: Record<EndReason, string> = {
@@ -196,7 +198,7 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       if (this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
       if (error && INVALID_MESSAGES[error]) {
         this.#setState(
-          error === 'SIGNED_OUT' || error === 'VIEWER_REMOVED' || error === 'VIEWERS_FULL'
+          error === 'SIGNED_OUT' || error === 'VIEWER_REMOVED' || error === 'VIEWERS_FULL' || error === 'BOT_SESSION'
             ? 'refused'
             : error === 'UNAUTHORIZED' || error === 'UNSUPPORTED_VERSION'
               ? 'invalid'

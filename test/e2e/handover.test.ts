@@ -177,7 +177,7 @@ describe('hand-over from an automated agent to a person', () => {
     expect((await audit(h.server, session.sessionId)).some((e) => e.type === 'handed-over')).toBe(false);
   });
 
-  it('a person who opens the bot’s session link in the console is recorded as a person, not as the bot', async () => {
+  it('a person who opens the bot’s session link in the console is refused and told why; the customer still shares with the bot only', async () => {
     harness = await startHarness();
     const h = harness;
     const session = await newSession(h, { agentName: BOT, agentBot: true });
@@ -187,10 +187,12 @@ describe('hand-over from an automated agent to a person', () => {
     await customer.getByRole('dialog').getByRole('button', { name: 'Allow sharing' }).click();
     const person = await h.agentBrowser.newPage();
     await person.goto(session.agentLink);
-    await expect.poll(() => agentStatus(person), { timeout: 15_000 }).toBe('Live');
-    const agentConnected = async () =>
-      (await audit(h.server, session.sessionId)).filter((e) => e.type === 'connected' && e.actor === 'agent');
-    await expect.poll(async () => (await agentConnected()).length).toBeGreaterThan(0);
-    for (const row of await agentConnected()) expect(row.data).toEqual({ agentKind: 'person' });
+    await expect
+      .poll(() => person.getByText(/shared this tab with the automated assistant only/).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    expect(await agentStatus(person)).not.toBe('Live');
+    const agentRows = (await audit(h.server, session.sessionId)).filter((e) => e.actor === 'agent');
+    expect(agentRows).toEqual([]);
+    expect(await indicator(customer)).toBe(`Sharing this tab with ${BOT} (automated assistant)`);
   });
 });

@@ -100,8 +100,8 @@ describe('hand-over and join tickets', () => {
     const ada = await signInAgent(server, ADA);
     const { created, customer } = await botSessionAllowingHandOver(server);
     const { ticket } = (await (await join(server, created.sessionId, ada.cookie)).json()) as { ticket: string };
-    // Control: before the hand-over the ticket opens the session.
-    expect(await ticketCloseCode(server, ticket, ada.cookie)).toBe('open');
+    // Before the hand-over the session is the bot's: a person is refused for that reason, not the ticket's.
+    expect(await ticketCloseCode(server, ticket, ada.cookie)).toBe(closeCodeFor('BOT_SESSION'));
     expect((await handOver(server, created.sessionId, { agentName: 'Dana' })).status).toBe(200);
     expect(await ticketCloseCode(server, ticket, ada.cookie)).toBe(closeCodeFor('FORBIDDEN'));
     customer.close();
@@ -156,30 +156,37 @@ describe('hand-over and join tickets', () => {
     customer.close();
   });
 
-  it('a signed-in person who opens a bot’s session link is recorded as that person, not as the bot', async () => {
+  it('a signed-in person who opens a bot’s session link is refused: the customer agreed to the assistant only', async () => {
     server = await startTestServer();
     const s = server;
     const ada = await signInAgent(s, ADA);
     const { created, customer } = await botSessionAllowingHandOver(s);
     const person = await connect(s.wsUrl, { cookie: ada.cookie });
-    await person.hello(created.agentToken);
-    person.send({ t: 'event', event: { kind: 'control-requested' } });
+    person.send({ t: 'hello', v: PROTOCOL_VERSION, token: created.agentToken });
+    expect((await person.next('error')).code).toBe('BOT_SESSION');
+    expect((await person.closed).code).toBe(closeCodeFor('BOT_SESSION'));
+    // Control: the bot itself (no cookie, saying nothing or "bot") still joins, and is recorded as the bot.
+    const bot = await connect(s.wsUrl);
+    await bot.hello(created.agentToken);
+    bot.send({ t: 'event', event: { kind: 'control-requested' } });
     await customer.next('event', (m) => m.event.kind === 'control-requested');
-    person.send({ t: 'end', reason: 'agent-ended' });
-    await customer.next('ended');
     const byAgent = (await audit(s, created.sessionId)).filter((e) => e.actor === 'agent');
-    expect(byAgent.map((e) => e.type)).toEqual(['control-requested', 'ended']);
-    for (const event of byAgent) {
-      expect(event.data).toMatchObject({ agentId: ADA.agentId, agentName: ADA.name });
-      expect(event.data).not.toHaveProperty('agentKind');
-    }
+    expect(byAgent.map((e) => e.data)).toEqual([{ agentKind: 'bot', agentName: 'Lumen helper' }]);
+    bot.close();
     customer.close();
   });
 
-  it('a person who opens a bot’s session link in the console (not signed in) is recorded as a person; the bot as the bot', async () => {
+  it('a person who opens a bot’s session link in the console (not signed in) is refused; the bot joins as the bot', async () => {
     server = await startTestServer();
     const s = server;
-    const rowsOf = async (agentKind: 'person' | 'bot' | undefined) => {
+    const { created, customer } = await botSessionAllowingHandOver(s);
+    const person = await connect(s.wsUrl);
+    person.send({ t: 'hello', v: PROTOCOL_VERSION, token: created.agentToken, agentKind: 'person' });
+    expect((await person.next('error')).code).toBe('BOT_SESSION');
+    expect((await person.closed).code).toBe(closeCodeFor('BOT_SESSION'));
+    customer.close();
+    // Controls: the SDK's bot, and a client that says nothing, are the session's bot.
+    const rowsOf = async (agentKind: 'bot' | undefined) => {
       const { created, customer } = await botSessionAllowingHandOver(s);
       const socket = await connect(s.wsUrl);
       socket.send({ t: 'hello', v: PROTOCOL_VERSION, token: created.agentToken, ...(agentKind ? { agentKind } : {}) });
@@ -191,8 +198,6 @@ describe('hand-over and join tickets', () => {
       customer.close();
       return rows;
     };
-    expect(await rowsOf('person')).toEqual([{ agentKind: 'person' }]);
-    // Controls: the SDK's bot, and a client that says nothing, are the session's bot.
     expect(await rowsOf('bot')).toEqual([{ agentKind: 'bot', agentName: 'Lumen helper' }]);
     expect(await rowsOf(undefined)).toEqual([{ agentKind: 'bot', agentName: 'Lumen helper' }]);
   });
