@@ -75,6 +75,7 @@ const FINAL_ERRORS = new Set<ErrorCode>([
   'HANDED_OVER',
   'VIEWER_REMOVED',
   'VIEWERS_FULL',
+  'BOT_SESSION',
   'MESSAGE_TOO_LARGE',
   'BAD_MESSAGE',
 ]);
