@@ -20,10 +20,10 @@ export interface LiveAgent {
   cleanup(): void;
 }
 
-/** The agent's element in a 960×640 box, as a support desk would embed it. */
-export async function mountAgentView(token: string): Promise<CobrowseAgentView> {
-  const box =
-    await fixture<HTMLDivElement>(html`<div style="width:960px;height:640px;display:flex;flex-direction:column">
+/** The agent's element in a 960×640 box, as a support desk would embed it (or, `fullWindow`, the whole window, as the console shows it). */
+export async function mountAgentView(token: string, fullWindow = false): Promise<CobrowseAgentView> {
+  const size = fullWindow ? 'position:fixed;inset:0' : 'width:960px;height:640px';
+  const box = await fixture<HTMLDivElement>(html`<div style="${size};display:flex;flex-direction:column">
     <button id="before-view" type="button">Before the view</button>
     <cobrowse-agent-view style="flex:1" server=${SERVER_URL} token=${token}></cobrowse-agent-view>
   </div>`);
@@ -43,9 +43,9 @@ export async function connectCustomer(session: AgentTestSession, view: CobrowseA
 }
 
 /** Session created, view mounted, customer consented and connected, checkout page mirrored. */
-export async function goLive(): Promise<LiveAgent> {
+export async function goLive(fullWindow = false): Promise<LiveAgent> {
   const session = await createAgentTestSession();
-  const view = await mountAgentView(session.agentToken);
+  const view = await mountAgentView(session.agentToken, fullWindow);
   await until(() => statusText(view) === 'Waiting for the customer', 'the agent to wait for consent');
   const customer = await connectCustomer(session, view);
   const page = checkoutPage();
@@ -71,7 +71,7 @@ export async function goLive(): Promise<LiveAgent> {
  * started is cleaned up after it. Returns what a test calls to go live.
  */
 export function liveAgentHooks(
-  options: { viewport?: { width: number; height: number } } = {},
+  options: { viewport?: { width: number; height: number }; fullWindow?: boolean } = {},
 ): () => Promise<LiveAgent> {
   let live: LiveAgent | null = null;
   const { viewport } = options;
@@ -81,7 +81,7 @@ export function liveAgentHooks(
     live?.cleanup();
     live = null;
   });
-  return async () => (live = await goLive());
+  return async () => (live = await goLive(options.fullWindow === true));
 }
 
 /** The agent asks for control (button) and the simulated customer grants it. */
