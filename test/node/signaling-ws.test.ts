@@ -74,15 +74,15 @@ describe('authentication and roles', () => {
     server = await startTestServer();
     const s = await createSession(server);
     const old = await open(server);
-    // 3.0 added data channel messages (canvas, asset, asset-data) a 2.x peer cannot decode: 2.x peers are refused.
-    old.send({ t: 'hello', v: '2.9', token: s.customerToken });
+    // 4.0 added a snapshot field (quirks) and viewer roles a 3.x peer cannot handle: 3.x peers are refused.
+    old.send({ t: 'hello', v: '3.9', token: s.customerToken });
     const closed = await old.closed;
     expect(closed.code).toBe(4001);
     expect(old.messages.at(-1)).toMatchObject({ code: 'UNSUPPORTED_VERSION' });
-    expect((old.messages.at(-1) as { message: string }).message).toMatch(/3\.0.*2\.9/);
+    expect((old.messages.at(-1) as { message: string }).message).toMatch(/4\.0.*3\.9/);
     // A minor version difference is fine.
     const newer = await open(server);
-    expect(await newer.hello(s.customerToken, '3.7')).toMatchObject({ role: 'customer' });
+    expect(await newer.hello(s.customerToken, '4.7')).toMatchObject({ role: 'customer' });
   });
 
   it('an agent token cannot act as the customer', async () => {
