@@ -14,7 +14,7 @@ import { DEMO_BOT_INVITE_TEXT, DEMO_BOT_NAME } from '../../signaling/demo-bot.js
 import { DEMO_INVITE_TEXT } from '../../signaling/demo.js';
 import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
 import { startTestServer, type TestServer } from '../node/helpers/server.js';
-import { agentStatus, collectLogs, mirrorElement } from './helpers/harness.js';
+import { agentStatus, dialogsShown, indicator, collectLogs, mirrorElement } from './helpers/harness.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 
 let server: TestServer;
@@ -49,20 +49,6 @@ async function inviteSessions(conversation: string): Promise<{ sessionId: string
     .parse(await res.json());
   return body.messages.flatMap((m) =>
     m.kind === 'invite' && m.sessionId ? [{ sessionId: m.sessionId, text: m.text }] : [],
-  );
-}
-
-function indicator(customer: Page): Promise<string> {
-  return customer.evaluate(
-    () =>
-      document.querySelector('cobrowse-session')?.shadowRoot?.querySelector('.indicator .label')?.textContent?.trim() ??
-      '',
-  );
-}
-
-function dialogsShown(customer: Page): Promise<number> {
-  return customer.evaluate(
-    () => document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('[role="dialog"]').length ?? -1,
   );
 }
 

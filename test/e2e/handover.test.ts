@@ -7,10 +7,18 @@
  * prompt. Oracles: the customer's real DOM, the audit record, the SDK's end.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { joinSession, type AgentSdkSession } from '../../sdk/index.js';
 import type { TestServer } from '../node/helpers/server.js';
-import { agentStatus, mirrorElement, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import {
+  agentStatus,
+  dialogsShown,
+  indicator,
+  mirrorElement,
+  newSession,
+  offer,
+  startHarness,
+  type Harness,
+} from './helpers/harness.js';
 
 let harness: Harness | undefined;
 const bots: AgentSdkSession[] = [];
@@ -21,20 +29,6 @@ afterEach(async () => {
 });
 
 const BOT = 'Lumen helper';
-
-function indicator(customer: Page): Promise<string> {
-  return customer.evaluate(
-    () =>
-      document.querySelector('cobrowse-session')?.shadowRoot?.querySelector('.indicator .label')?.textContent?.trim() ??
-      '',
-  );
-}
-
-function dialogsShown(customer: Page): Promise<number> {
-  return customer.evaluate(
-    () => document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('[role="dialog"]').length ?? -1,
-  );
-}
 
 async function audit(server: TestServer, sessionId: string) {
   const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {

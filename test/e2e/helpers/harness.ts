@@ -128,6 +128,21 @@ export async function mirrorElement(agent: Page | Frame, selector: string): Prom
   }, selector);
 }
 
+/** The customer element's indicator label, as the customer reads it. */
+export function indicator(customer: Page): Promise<string> {
+  return customer.evaluate(
+    () =>
+      document.querySelector('cobrowse-session')?.shadowRoot?.querySelector('.indicator .label')?.textContent?.trim() ??
+      '',
+  );
+}
+
+/** How many dialogs (prompts) the customer element shows. */
+export function dialogsShown(customer: Page): Promise<number> {
+  return customer.evaluate(
+    () => document.querySelector('cobrowse-session')?.shadowRoot?.querySelectorAll('[role="dialog"]').length ?? -1,
+  );
+}
 export async function agentStatus(agent: Page | Frame): Promise<string> {
   return (await agent.locator('cobrowse-agent-view .status').textContent())?.trim() ?? '';
 }
