@@ -255,11 +255,8 @@ export class SignalingHub {
       return;
     }
     const actor = role === 'agent' ? agentActor(session, connection.agent, hello.agentKind) : null;
-    if (session.agentBot && actor !== null && actor.kind !== 'bot') {
-      // The customer agreed to an automated assistant: a person on its link would watch unannounced.
-      this.refuse(connection, 'BOT_SESSION');
-      return;
-    }
+    // The customer agreed to an automated assistant: a person on its link would watch unannounced.
+    if (session.agentBot && actor !== null && actor.kind !== 'bot') return this.refuse(connection, 'BOT_SESSION');
     const claimed =
       this.live.holder(session.id, role) === null &&
       (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
