@@ -119,8 +119,12 @@ export const clientEvent = z.strictObject({ t: z.literal('event'), event: peerEv
 export const clientEnd = z.strictObject({ t: z.literal('end'), reason: z.optional(endReason) });
 export const clientPing = z.strictObject({ t: z.literal('ping'), ts: z.optional(z.number()) });
 
-/** The customer's signal for the peer connection to one viewer (shared/viewer-protocol.ts). */
-export const clientViewerSignal = z.strictObject({ t: z.literal('viewer-signal'), viewer: viewerId, data: signalData });
+/**
+ * A signal for the peer connection between the customer and one viewer, in
+ * either direction: the customer names the viewer it signals to, the server
+ * names the viewer a signal came from (shared/viewer-protocol.ts).
+ */
+export const viewerSignal = z.strictObject({ t: z.literal('viewer-signal'), viewer: viewerId, data: signalData });
 
 export const clientMessage = z.discriminatedUnion('t', [
   clientHello,
@@ -128,7 +132,7 @@ export const clientMessage = z.discriminatedUnion('t', [
   clientEvent,
   clientEnd,
   clientPing,
-  clientViewerSignal,
+  viewerSignal,
   clientInviteViewer,
   clientRemoveViewer,
   clientHandLead,
@@ -171,9 +175,6 @@ export const serverPong = z.strictObject({ t: z.literal('pong'), ts: z.optional(
 /** Who the agent is now: a person took over from an automated agent (hand-over). */
 export const serverAgent = z.strictObject({ t: z.literal('agent'), agentName: shortText, agentBot: z.boolean() });
 
-/** A viewer's signal for the customer's peer connection to it. */
-export const serverViewerSignal = z.strictObject({ t: z.literal('viewer-signal'), viewer: viewerId, data: signalData });
-
 export const serverMessage = z.discriminatedUnion('t', [
   serverWelcome,
   serverPeer,
@@ -183,7 +184,7 @@ export const serverMessage = z.discriminatedUnion('t', [
   serverError,
   serverPong,
   serverAgent,
-  serverViewerSignal,
+  viewerSignal,
   serverViewers,
   serverViewerInvited,
   serverWhisper,
