@@ -4,15 +4,15 @@
  * journey; roles, support codes and timers hold across instances; the audit
  * stays one valid chain. Signaling level, real sockets, real servers.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerConfig } from '../../signaling/config.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
-import { backendsAvailable, instanceEnv, startBackends, type Backends } from './helpers/scale-out.js';
+import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
 import { createSession, signInAgent, startTestServer, type TestServer } from './helpers/server.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 
 const bins = backendsAvailable();
-let backends: Backends | undefined;
+let backends: () => Backends;
 const servers: TestServer[] = [];
 const sockets: TestSocket[] = [];
 
@@ -26,14 +26,11 @@ async function instances(
   tweak?: (config: ServerConfig) => void,
   env: Record<string, string> = {},
 ): Promise<TestServer[]> {
-  if (!backends) throw new Error('backends did not start');
-  const databaseUrl = await backends.postgres.createDatabase();
+  const { postgres, redis } = backends();
+  const databaseUrl = await postgres.createDatabase();
   const started: TestServer[] = [];
   for (let i = 0; i < count; i += 1) {
-    const server = await startTestServer(
-      { ...instanceEnv(databaseUrl, backends.redis.url), ...env },
-      tweak ? { tweak } : {},
-    );
+    const server = await startTestServer({ ...instanceEnv(databaseUrl, redis.url), ...env }, tweak ? { tweak } : {});
     servers.push(server);
     started.push(server);
   }
@@ -58,12 +55,7 @@ const auditOf = async (server: TestServer, sessionId: string): Promise<AuditAnsw
   ).json()) as AuditAnswer;
 
 describe.skipIf(!bins)('scale-out: instances on PostgreSQL and Redis', () => {
-  beforeAll(async () => {
-    backends = await startBackends(bins ?? { pgBin: '', redisBin: '' });
-  }, 120_000);
-  afterAll(async () => {
-    await backends?.stop();
-  });
+  backends = useBackends(bins);
 
   it('customer on instance A, agent on instance B: the whole journey, one valid audit', async () => {
     const [a, b] = await instances(2);

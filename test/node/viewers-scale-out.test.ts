@@ -4,15 +4,15 @@
  * and a removal cross the bus; the limit holds over both instances (the
  * viewer places are claimed in Redis); the audit stays one valid chain.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { MAX_AGENTS, MAX_VIEWERS } from '../../shared/viewer-protocol.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
-import { backendsAvailable, instanceEnv, startBackends, type Backends } from './helpers/scale-out.js';
+import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
 import { createSession, startTestServer, type TestServer } from './helpers/server.js';
 
 const bins = backendsAvailable();
-let backends: Backends | undefined;
+let backends: () => Backends;
 const servers: TestServer[] = [];
 const sockets: TestSocket[] = [];
 
@@ -41,19 +41,14 @@ const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as c
 const answer = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' } as const;
 
 describe.skipIf(!bins)('viewers across instances', () => {
-  beforeAll(async () => {
-    backends = await startBackends(bins ?? { pgBin: '', redisBin: '' });
-  }, 120_000);
-  afterAll(async () => {
-    await backends?.stop();
-  });
+  backends = useBackends(bins);
 
   it('signals, roster, whisper, removal and the limit cross instances', async () => {
-    if (!backends) throw new Error('backends did not start');
-    const databaseUrl = await backends.postgres.createDatabase();
+    const { postgres, redis } = backends();
+    const databaseUrl = await postgres.createDatabase();
     const [a, b] = [
-      await startTestServer(instanceEnv(databaseUrl, backends.redis.url)),
-      await startTestServer(instanceEnv(databaseUrl, backends.redis.url)),
+      await startTestServer(instanceEnv(databaseUrl, redis.url)),
+      await startTestServer(instanceEnv(databaseUrl, redis.url)),
     ];
     servers.push(a, b);
     const session = await createSession(a, { agentName: 'Dana' });

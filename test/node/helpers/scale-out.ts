@@ -2,6 +2,7 @@
  * Several signaling instances on one PostgreSQL and one Redis, started by
  * the test (helpers/postgres.ts, helpers/redis.ts): what "scale-out" means.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type PostgresServer } from './postgres.js';
 import { findRedisServer, REDIS_MISSING, startRedis, type RedisServer } from './redis.js';
 
@@ -32,6 +33,25 @@ export async function startBackends(bins: { pgBin: string; redisBin: string }): 
     async stop() {
       await Promise.allSettled([postgres.stop(), redis.stop()]);
     },
+  };
+}
+
+/**
+ * Registers, in the calling describe, PostgreSQL and Redis started before its
+ * tests and stopped after them; returns what gives the running backends (and
+ * throws if they did not start).
+ */
+export function useBackends(bins: { pgBin: string; redisBin: string } | null): () => Backends {
+  let backends: Backends | undefined;
+  beforeAll(async () => {
+    backends = await startBackends(bins ?? { pgBin: '', redisBin: '' });
+  }, 120_000);
+  afterAll(async () => {
+    await backends?.stop();
+  });
+  return () => {
+    if (!backends) throw new Error('backends did not start');
+    return backends;
   };
 }
 
