@@ -8,18 +8,9 @@
  */
 import { expect } from '@open-wc/testing';
 import { liveAgentHooks } from './helpers/agent-live.js';
-import { agentShadow, buttonNamed, mirrorScale, type CobrowseAgentView } from './helpers/agent-view.js';
+import { agentShadow, mirrorScale, settle, zoomLabel, zoomTo, type CobrowseAgentView } from './helpers/agent-view.js';
 import { VIEWPORT } from './helpers/agent-frames.js';
 import { expectScreenshot } from './helpers/screenshots.js';
-
-async function settle(view: CobrowseAgentView): Promise<void> {
-  await view.updateComplete;
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-}
-
-function zoomLabel(view: CobrowseAgentView): string {
-  return agentShadow(view).querySelector('.zoom-level')?.textContent?.trim() ?? '';
-}
 
 /** How much of the stage's width and height the drawn customer viewport takes. */
 function filled(view: CobrowseAgentView): { width: number; height: number; aspect: number } {
@@ -37,16 +28,6 @@ function fillsTheStage(view: CobrowseAgentView): boolean {
     Math.max(width, height) <= 1.001 &&
     Math.abs(aspect - VIEWPORT.w / VIEWPORT.h) < 0.01
   );
-}
-
-async function zoomTo(view: CobrowseAgentView, label: string): Promise<void> {
-  for (let i = 0; i < 12 && zoomLabel(view) !== label; i += 1) {
-    const target = Number.parseInt(label, 10);
-    const now = Number.parseInt(zoomLabel(view).replace(/^Fit \(/, ''), 10);
-    buttonNamed(view, target > now ? 'Zoom in' : 'Zoom out').click();
-    await settle(view);
-  }
-  expect(zoomLabel(view)).to.equal(label);
 }
 
 for (const screen of [

@@ -17,31 +17,14 @@ import {
   pageCentreOf,
   screenPointOfPage,
   type CobrowseAgentView,
+  settle,
+  zoomLabel,
+  zoomTo,
 } from './helpers/agent-view.js';
 import { VIEWPORT } from './helpers/agent-frames.js';
 
-function zoomLabel(view: CobrowseAgentView): string {
-  return agentShadow(view).querySelector('.zoom-level')?.textContent?.trim() ?? '';
-}
-
 function announced(view: CobrowseAgentView): string {
   return agentShadow(view).querySelector('.zoom [role="status"]')?.textContent?.trim() ?? '';
-}
-
-async function settle(view: CobrowseAgentView): Promise<void> {
-  await view.updateComplete;
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-}
-
-/** Press Zoom in or out until the label says `label`. */
-async function zoomTo(view: CobrowseAgentView, label: string): Promise<void> {
-  for (let i = 0; i < 10 && zoomLabel(view) !== label; i += 1) {
-    const target = Number.parseInt(label, 10);
-    const now = Number.parseInt(zoomLabel(view).replace(/^Fit \(/, ''), 10);
-    buttonNamed(view, target > now ? 'Zoom in' : 'Zoom out').click();
-    await settle(view);
-  }
-  expect(zoomLabel(view)).to.equal(label);
 }
 
 /** Scroll the stage so the mirrored element's centre is on screen; returns where it is drawn. */

@@ -4,6 +4,7 @@
  * the agent's screen. (Served as an esbuild bundle by web-test-runner.config.mjs:
  * the element's session code includes simple-peer, which is CommonJS.)
  */
+import { expect } from '@open-wc/testing';
 import '../../../agent/cobrowse-agent-view.js';
 import type { CobrowseAgentView } from '../../../agent/cobrowse-agent-view.js';
 
@@ -93,4 +94,26 @@ export function pageCentreOf(view: CobrowseAgentView, selector: string): { x: nu
   const win = element.ownerDocument.defaultView;
   const rect = element.getBoundingClientRect();
   return { x: rect.left + rect.width / 2 + (win?.scrollX ?? 0), y: rect.top + rect.height / 2 + (win?.scrollY ?? 0) };
+}
+
+/** The zoom control's label: "Fit (N %)" or "N %". */
+export function zoomLabel(view: CobrowseAgentView): string {
+  return agentShadow(view).querySelector('.zoom-level')?.textContent?.trim() ?? '';
+}
+
+/** The view rendered and laid out: its update done and two animation frames passed. */
+export async function settle(view: CobrowseAgentView): Promise<void> {
+  await view.updateComplete;
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+}
+
+/** Press Zoom in or out until the label says `label`. */
+export async function zoomTo(view: CobrowseAgentView, label: string): Promise<void> {
+  for (let i = 0; i < 10 && zoomLabel(view) !== label; i += 1) {
+    const target = Number.parseInt(label, 10);
+    const now = Number.parseInt(zoomLabel(view).replace(/^Fit \(/, ''), 10);
+    buttonNamed(view, target > now ? 'Zoom in' : 'Zoom out').click();
+    await settle(view);
+  }
+  expect(zoomLabel(view)).to.equal(label);
 }
