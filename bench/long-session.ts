@@ -6,11 +6,12 @@
  * CDP. Growth is the last sample minus the first (taken once the session is
  * live and warmed up).
  */
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession } from 'playwright-core';
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import type { TestServer } from '../test/node/helpers/server.js';
 import { goLive } from './latency.js';
 import type { Target } from './report.js';
+import { startScriptedCustomer } from './scripted-customer.js';
 import { round } from './stats.js';
 
 export interface MemorySample {
@@ -41,53 +42,6 @@ async function sample(cdp: CDPSession, minute: number): Promise<MemorySample> {
   return { minute, heapBytes: heap.usedSize, domNodes: counters.nodes };
 }
 
-/** Starts the scripted customer: every 100 ms a few changes of the kinds a busy page makes. */
-async function startActivity(customer: Page): Promise<void> {
-  await customer.evaluate(() => {
-    const w = window as unknown as { __changes: number; __stop: () => void; __last: string };
-    w.__changes = 0;
-    const texts = Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.childElementCount === 0 && (el.textContent ?? '').trim() !== '')
-      .slice(0, 200);
-    const rows = document.createElement('section');
-    rows.id = 'long-rows';
-    const input = document.createElement('input');
-    input.id = 'long-input';
-    input.setAttribute('aria-label', 'Notes');
-    document.body.prepend(input, rows);
-    let tick = 0;
-    const timer = setInterval(() => {
-      tick += 1;
-      const el = texts[tick % texts.length];
-      if (el) el.textContent = `edit ${tick.toString(36)} x`;
-      w.__last = `edit ${tick.toString(36)} x`;
-      w.__changes += 1;
-      if (tick % 5 === 0) {
-        const row = document.createElement('div');
-        row.className = 'row';
-        for (let i = 0; i < 5; i++) row.append(Object.assign(document.createElement('span'), { textContent: `c${i}` }));
-        rows.append(row);
-        if (rows.childElementCount > 100) rows.firstElementChild?.remove();
-        w.__changes += 2;
-      }
-      if (tick % 2 === 0) {
-        input.value = input.value.length > 40 ? '' : input.value + 'abcdefghij'[tick % 10];
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        w.__changes += 1;
-      }
-      if (tick % 3 === 0) {
-        window.scrollBy(0, tick % 6 === 0 ? 200 : -150);
-        w.__changes += 1;
-      }
-      if (tick % 10 === 0) {
-        for (const t of texts.slice(0, 20)) t.classList.toggle('long-toggled');
-        w.__changes += 1;
-      }
-    }, 100);
-    w.__stop = () => clearInterval(timer);
-  });
-}
-
 export async function runLongSessionScenario(
   server: TestServer,
   customerBrowser: LaunchedChromium,
@@ -105,7 +59,7 @@ export async function runLongSessionScenario(
       customer: await live.customer.context().newCDPSession(live.customer),
       agent: await live.agent.context().newCDPSession(live.agent),
     };
-    await startActivity(live.customer);
+    await startScriptedCustomer(live.customer, { prefix: 'long', toggleClasses: true });
     await live.customer.waitForTimeout(5_000);
     const customer: MemorySample[] = [await sample(cdp.customer, 0)];
     const agent: MemorySample[] = [await sample(cdp.agent, 0)];

@@ -17,6 +17,7 @@ import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import type { TestServer } from '../test/node/helpers/server.js';
 import { agentStatus, newSession, offer, type Harness } from '../test/e2e/helpers/harness.js';
 import { metricsSession } from './browser-tools.js';
+import { startScriptedCustomer } from './scripted-customer.js';
 import { round } from './stats.js';
 
 export interface ViewersWindow {
@@ -69,39 +70,6 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Every 100 ms a few changes of the kinds a busy page makes. */
-async function startActivity(customer: Page): Promise<void> {
-  await customer.evaluate(() => {
-    const w = window as unknown as { __stop: () => void; __last: string };
-    const texts = Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.childElementCount === 0 && (el.textContent ?? '').trim() !== '')
-      .slice(0, 200);
-    const rows = document.createElement('section');
-    const input = Object.assign(document.createElement('input'), { id: 'viewers-input' });
-    input.setAttribute('aria-label', 'Notes');
-    document.body.prepend(input, rows);
-    let tick = 0;
-    const timer = setInterval(() => {
-      tick += 1;
-      const el = texts[tick % texts.length];
-      w.__last = `edit ${tick.toString(36)} x`;
-      if (el) el.textContent = w.__last;
-      if (tick % 5 === 0) {
-        const row = document.createElement('div');
-        for (let i = 0; i < 5; i++) row.append(Object.assign(document.createElement('span'), { textContent: `c${i}` }));
-        rows.append(row);
-        if (rows.childElementCount > 100) rows.firstElementChild?.remove();
-      }
-      if (tick % 2 === 0) {
-        input.value = input.value.length > 40 ? '' : input.value + 'abcdefghij'[tick % 10];
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-      }
-      if (tick % 3 === 0) window.scrollBy(0, tick % 6 === 0 ? 200 : -150);
-    }, 100);
-    w.__stop = () => clearInterval(timer);
-  });
-}
-
 /** The console shows the customer's latest edit: this viewer's stream is live and caught up. */
 async function caughtUp(customer: Page, console: Page): Promise<void> {
   await until('a viewer to catch up', async () => {
@@ -150,7 +118,7 @@ export async function runViewersScenario(
   await lead.goto(session.agentLink);
   await customer.getByRole('button', { name: 'Allow sharing' }).click();
   await until('the lead to be live', async () => (await agentStatus(lead)) === 'Live');
-  await startActivity(customer);
+  await startScriptedCustomer(customer, { prefix: 'viewers', toggleClasses: false });
   await caughtUp(customer, lead);
   const links: string[] = [];
   for (let i = 1; i < MAX_AGENTS; i += 1) {
