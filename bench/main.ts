@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../test/node/helpers/server.js';
 import { chromiumVersion, launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
@@ -23,6 +24,9 @@ import { startBenchSite } from './site.js';
 import { runSnapshotScenario, type SnapshotResult } from './snapshot.js';
 import { runSteadyScenario, type SteadyResult } from './steady.js';
 import { runViewersScenario, writeViewersResults } from './viewers.js';
+
+/** Compiled beside this module by bench/run.mjs (the cache directory is per checkout). */
+const signalingServerModule = fileURLToPath(new URL('./signaling-server.mjs', import.meta.url));
 
 const log = (line: string): void => console.log(line);
 
@@ -196,7 +200,7 @@ export async function main(): Promise<void> {
 
   signaling = await attempt('signaling capacity', errors, () =>
     runSignalingScenario(
-      join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
+      signalingServerModule,
       // The top step stays under the open-file limit of one process (both ends hold a file per socket).
       {
         steps: quick ? [200, 500] : [1000, 2500, 5000, 7500, 9500],
@@ -208,7 +212,7 @@ export async function main(): Promise<void> {
   );
   const cluster: ClusterResult | null = await attempt('scale-out (3 instances, PostgreSQL + Redis)', errors, () =>
     runClusterScenario(
-      join(root, 'node_modules', '.cache', 'cobrowse-bench', 'signaling-server.mjs'),
+      signalingServerModule,
       { instances: 3, sessions: quick ? 150 : 1500, samples: quick ? 30 : 300 },
       log,
     ),

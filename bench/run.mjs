@@ -12,7 +12,7 @@ if (process.env.BENCH_SKIP_BUILD !== '1') {
   console.log(`Built the product in ${Date.now() - started} ms.`);
 }
 
-// main.ts starts the signaling server of the capacity scenario from cobrowse-bench/signaling-server.mjs.
+// main.ts starts the signaling server of the capacity scenario from signaling-server.mjs beside it.
 const { main } = await compileBench('main', 'cobrowse-bench', { 'signaling-server': 'signaling-server.ts' });
 await main();
 // Issue #15: asset and canvas bytes (bench/fidelity-bytes.ts), results in bench/results/fidelity.{json,md}.

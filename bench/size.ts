@@ -4,7 +4,7 @@
  * way. The metafile says which modules weigh what.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { productBrowserOptions } from './bundles.js';
@@ -65,7 +65,8 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
   const { browserBundleOptions } = (await import(
     pathToFileURL(join(root, 'scripts', 'esbuild-browser-options.mjs')).href
   )) as { browserBundleOptions: esbuild.BuildOptions };
-  const outdir = join(root, 'node_modules', '.cache', 'cobrowse-bench', 'size');
+  // Beside the compiled bench (its cache directory is per checkout, see bench/compile.mjs).
+  const outdir = fileURLToPath(new URL('./size', import.meta.url));
   const loader = await measure('loader', {
     platform: 'browser',
     format: 'esm',
