@@ -13,6 +13,7 @@ import { BROWSER_BUILD_OPTIONS } from './scripts/esbuild-aliases.mjs';
 import { browserBundleOptions } from './scripts/esbuild-browser-options.mjs';
 import { pixelCompareCommand } from './test/browser/plugins/pixel-compare.mjs';
 import { assetFixtures } from './test/browser/plugins/asset-fixtures.mjs';
+import { appBundles } from './test/browser/plugins/app-bundles.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
@@ -205,6 +206,7 @@ export default {
     cobrowseTestServer(serverState),
     screenshotCommand(),
     pixelCompareCommand(),
+    appBundles(root),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],
   concurrency: 1,

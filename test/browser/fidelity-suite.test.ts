@@ -79,6 +79,19 @@ function safeStep(mutator: RandomMutator): string {
   }
 }
 
+/** The page's own seeded steps (the React and Vue apps' state) or seeded DOM mutations; returns what was done. */
+async function randomSteps(page: SuitePage, pipeline: Pipeline, seed: number): Promise<string[]> {
+  const random = seededRandom(seed);
+  const log: string[] = [];
+  if (page.steps)
+    for (let step = 0; step < MUTATION_STEPS; step++) log.push(await page.steps(pipeline.customer.win, random));
+  else {
+    const mutator = new RandomMutator(pipeline.customer.doc, random);
+    for (let step = 0; step < MUTATION_STEPS; step++) log.push(safeStep(mutator));
+  }
+  return log;
+}
+
 async function mirrored(page: SuitePage): Promise<Pipeline> {
   const customer = await loadCustomerPage(page.html);
   await page.setup?.(customer.win);
@@ -121,6 +134,22 @@ describe('fidelity suite: 30+ pages, DOM, style, boxes and pixels, before and af
     expect(result.differentPixels ?? 0).to.be.greaterThan(200);
   });
 
+  for (const name of ['react-app', 'vue-app'])
+    it(`a ${name} step lost on the way to the mirror is caught (control)`, async () => {
+      const page = SUITE_PAGES.find((candidate) => candidate.name === name) as SuitePage;
+      pipeline = await mirrored(page);
+      expect(fidelityDifferences(pipeline)).to.deep.equal([]);
+      const app = pipeline.customer.win.fidelityApp;
+      // The same kind of step the random sequences make, its mutation batch dropped before the mirror.
+      pipeline.dropFrame = () => true;
+      await app?.insert(1, 'Lost');
+      await settled(pipeline);
+      pipeline.dropFrame = null;
+      expect(pipeline.dropped.length).to.be.greaterThan(0);
+      expect(fidelityDifferences(pipeline)).to.not.deep.equal([]);
+      expect((await framePixels()).differentPixels ?? 0).to.be.greaterThan(100);
+    });
+
   SUITE_PAGES.forEach((page, index) => {
     it(page.name, async () => {
       pipeline = await mirrored(page);
@@ -138,9 +167,7 @@ describe('fidelity suite: 30+ pages, DOM, style, boxes and pixels, before and af
       // Random mutations: fast-check draws the seed of the page's sequence (reproducible per page).
       if (page.hoverAt) await unhover(pipeline);
       const [seed = 1] = fc.sample(fc.integer({ min: 1, max: 2 ** 30 }), { seed: 15_000 + index, numRuns: 1 });
-      const mutator = new RandomMutator(pipeline.customer.doc, seededRandom(seed));
-      const log: string[] = [];
-      for (let step = 0; step < MUTATION_STEPS; step++) log.push(safeStep(mutator));
+      const log = await randomSteps(page, pipeline, seed);
       await settled(pipeline);
       // The customer stops typing: digits masked while a field had focus (the typing rule) go out again in clear.
       (pipeline.customer.doc.activeElement as HTMLElement | null)?.blur();

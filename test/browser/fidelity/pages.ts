@@ -2,12 +2,15 @@
  * The fidelity suite's page set: the pipeline pages (helpers/pipeline-pages.ts)
  * and pages for what issue #15 lists: a page opened scrolled, top-layer
  * elements, live CSS edits, hover menus, canvas, blob images, sprites and
- * images over the channel, a patched-prototype page, and apps. React and Vue
- * are not in node_modules here: their pages are plain scripts written the
- * way those frameworks update the DOM (keyed re-render, template toggles);
- * the Lit app is built with Lit from node_modules.
+ * images over the channel, a patched-prototype page, and apps built with
+ * React 19, Vue 3 and Lit from node_modules (apps/; React and Vue bundled by
+ * plugins/app-bundles.mjs). The React and Vue pages are changed through
+ * their own state (apps/app-steps.ts), never by editing their DOM.
  */
+import { sendKeys } from '@web/test-runner-commands';
 import { FIDELITY_PAGES, type FidelityPage } from '../helpers/pipeline-pages.js';
+import { randomAppStep } from './apps/app-steps.js';
+import { LIST_APP_STYLE, type ListApp } from './apps/list-app.js';
 
 const ASSETS = '/test/browser/pages/assets';
 const STYLE = `<style>body{font:14px/1.4 sans-serif;margin:8px} .box{padding:4px;border:1px solid #888}</style>`;
@@ -28,12 +31,29 @@ async function until(win: Window, condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => win.setTimeout(resolve, 10));
 }
 
+const APP_SCRIPT = (name: string): string =>
+  `<script type="module" src="/test/browser/fidelity/apps/${name}.ts"></script>`;
+
+function appOf(win: Window): ListApp {
+  if (!win.fidelityApp) throw new Error('the app did not start');
+  return win.fidelityApp;
+}
+
+/** Real keystrokes into a field of the customer's page (the framework hears input events, as from a person). */
+async function typeInto(win: Window, selector: string, text: string): Promise<void> {
+  (win.document.querySelector(selector) as HTMLInputElement).focus();
+  await sendKeys({ type: text });
+  await new Promise((resolve) => win.setTimeout(resolve, 20));
+}
+
 /** A page whose extra step needs the test's real mouse (a hover menu). */
 export interface SuitePage extends FidelityPage {
   /** Moves the customer's real pointer here (page coordinates) before comparing. */
   hoverAt?: [number, number];
   /** Undoes the page's own patches before the oracle reads the page (it reads the DOM through them too). */
   unpatch?: (win: Window & typeof globalThis) => void;
+  /** One seeded random step through the page's own state (replaces the DOM mutator); returns what it did. */
+  steps?: (win: Window & typeof globalThis, random: () => number) => Promise<string>;
   /** Why the mirror is known to differ after the random mutations (reported, not asserted). */
   knownAfterMutations?: string;
 }
@@ -195,37 +215,18 @@ const NEW_PAGES: SuitePage[] = [
     },
   },
   {
-    name: 'react-style-app',
-    html: page(
-      'react style',
-      `<div id="root"></div><script>
-        const state = { items: ['Apples', 'Pears', 'Plums'], filter: '' };
-        function render() {
-          const root = document.getElementById('root');
-          const list = state.items.filter((i) => i.toLowerCase().includes(state.filter));
-          root.innerHTML = '<input id="q" value="' + state.filter + '"><ul>' + list.map((i, k) => '<li data-key="' + k + '">' + i + '</li>').join('') + '</ul><p>' + list.length + ' shown</p>';
-        }
-        window.setFilter = (f) => { state.filter = f; render(); };
-        render();
-      </script>`,
-    ),
-    change: (win) => (win as unknown as { setFilter(f: string): void }).setFilter('p'),
+    name: 'react-app',
+    html: page('react', `<div id="root"></div>${APP_SCRIPT('react-app')}`, LIST_APP_STYLE),
+    setup: (win) => until(win, () => win.fidelityApp !== undefined),
+    change: (win) => typeInto(win, '#name', 'Ada'),
+    steps: (win, random) => randomAppStep(appOf(win), random),
   },
   {
-    name: 'vue-style-app',
-    html: page(
-      'vue style',
-      `<div id="app"><h2>{{ title }}</h2><p class="v-if">Shown when open</p><button>toggle</button></div><script>
-        const app = document.getElementById('app');
-        const h2 = app.querySelector('h2');
-        const p = app.querySelector('.v-if');
-        const data = { title: 'Cart', open: true };
-        function patch() { h2.textContent = data.title + (data.open ? ' (open)' : ''); p.style.display = data.open ? '' : 'none'; }
-        window.toggle = () => { data.open = !data.open; data.title = 'Cart!'; patch(); };
-        patch();
-      </script>`,
-    ),
-    change: (win) => (win as unknown as { toggle(): void }).toggle(),
+    name: 'vue-app',
+    html: page('vue', `<div id="app"></div>${APP_SCRIPT('vue-app')}`, LIST_APP_STYLE),
+    setup: (win) => until(win, () => win.fidelityApp !== undefined),
+    change: (win) => typeInto(win, '#name', 'Ada'),
+    steps: (win, random) => randomAppStep(appOf(win), random),
   },
   {
     name: 'sticky-header',
