@@ -10,7 +10,7 @@ import { MessageDecoder, MessagePacker, type ByteInflater, type StreamDeflater }
 import type { ErrorCode, ProtocolErrorValue } from './errors.js';
 import { TypedEmitter } from './event-emitter.js';
 import { ChannelSender, ChunkAssembler } from './framing.js';
-import { PEER_DRAIN_THRESHOLD_BYTES, type PeerTransport } from './peer.js';
+import { PEER_DRAIN_THRESHOLD_BYTES, type PeerTransport } from './peer-transport.js';
 import { AGENT_ONLY_TYPES, CUSTOMER_ONLY_TYPES, type ChannelMessage, type Role } from './protocol.js';
 
 export interface ChannelEvents {

@@ -3,7 +3,7 @@
  * where simple-peer expects browser behaviour. Kept apart from peer.ts so
  * browser bundles never reach node-datachannel (a native addon).
  */
-import type { WrtcImplementation } from './peer.js';
+import type { WrtcImplementation } from './peer-transport.js';
 
 let cached: Promise<WrtcImplementation> | undefined;
 

@@ -6,7 +6,8 @@
  */
 import { CobrowseChannel } from '../../shared/channel.js';
 import { customerDeflater } from '../../shared/customer-deflater.js';
-import { createPeer, type PeerTransport } from '../../shared/peer.js';
+import { createNativePeer } from '../../shared/peer-native.js';
+import type { PeerTransport } from '../../shared/peer-transport.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { AGENT_SEAT, type ParticipantId, type ViewerInfo } from '../../shared/viewer-protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
@@ -272,8 +273,7 @@ export class CustomerSession implements SessionHandle {
   /** A peer (this side initiates) and its channel, listening from the start: the first message can come before 'connect'. */
   #connect(): { peer: PeerTransport; channel: CobrowseChannel } {
     const { iceTransportPolicy, onWireBytes } = this.#options;
-    const peer = createPeer({
-      initiator: true,
+    const peer = createNativePeer({
       iceServers: this.#iceServers,
       ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
     });

@@ -5,7 +5,7 @@
  * customer initiates each, as it does with the agent seat.
  */
 import type { CobrowseChannel } from '../../shared/channel.js';
-import type { PeerTransport } from '../../shared/peer.js';
+import type { PeerTransport } from '../../shared/peer-transport.js';
 import type { ChannelMessage, SignalData } from '../../shared/protocol.js';
 import type { ViewerInfo } from '../../shared/viewer-protocol.js';
 import type { CaptureEngine } from '../capture/capture-engine.js';

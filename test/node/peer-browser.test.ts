@@ -29,12 +29,12 @@ const PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <title>peer adapter</title>
 <script type="module">
-import { createPeer } from '/peer.js';
+import { createPeer, createNativePeer } from '/peer.js';
 let peer;
 const report = (event) => window.__peerEvent(event);
 const checksum = (bytes) => bytes.reduce((sum, b, i) => (sum + b * (i + 1)) % 1000000007, 0);
-window.startPeer = (initiator) => {
-  peer = createPeer({ initiator, iceServers: [] });
+window.startPeer = (initiator, native) => {
+  peer = native ? createNativePeer({ iceServers: [] }) : createPeer({ initiator, iceServers: [] });
   peer.on('signal', (data) => report({ kind: 'signal', data }));
   peer.on('connect', () => report({ kind: 'connect' }));
   peer.on('data', (bytes) => report({
@@ -126,7 +126,13 @@ async function bundlePeerAdapter(): Promise<string> {
   const result = await esbuild.build({
     ...browserBundleOptions,
     absWorkingDir: repoRoot,
-    entryPoints: ['shared/peer.ts'],
+    // Both adapters: simple-peer (the agent's) and the native one (the customer's session bundle).
+    stdin: {
+      contents:
+        "export { createPeer } from './shared/peer.ts'; export { createNativePeer } from './shared/peer-native.ts';",
+      resolveDir: repoRoot,
+      loader: 'ts',
+    },
     bundle: true,
     minify: true,
     write: false,
@@ -140,13 +146,21 @@ async function bundlePeerAdapter(): Promise<string> {
 async function openSide(): Promise<BrowserSide> {
   const chromium = await launchChromium();
   const page = await chromium.newPage();
-  const log = new PageLog();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.exposeFunction('__peerEvent', (event: PageEvent) => log.push(event));
+  const side: BrowserSide = { chromium, page, log: new PageLog(), pageErrors: [] };
+  page.on('pageerror', (error) => side.pageErrors.push(error.message));
+  // side.log, not a captured log: resetSide() gives each case a fresh one.
+  await page.exposeFunction('__peerEvent', (event: PageEvent) => side.log.push(event));
   await page.goto(`${baseUrl}/`);
   await page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
-  return { chromium, page, log, pageErrors };
+  return side;
+}
+
+/** A fresh page and log for the next case; the browser process stays. */
+async function resetSide(side: BrowserSide): Promise<void> {
+  side.log = new PageLog();
+  side.pageErrors.length = 0;
+  await side.page.reload();
+  await side.page.waitForFunction(() => (window as unknown as { pageReady?: boolean }).pageReady === true);
 }
 
 /** Relays one page's signals to the other, one at a time in the order they were emitted. */
@@ -185,67 +199,81 @@ afterAll(async () => {
 }, 30_000);
 
 describe('peer adapter in two Chromium processes', () => {
-  test('connects, carries data both ways, applies backpressure, and a close is seen on the other side', async () => {
-    const [customer, agent] = sides;
-    if (!customer || !agent) throw new Error('browsers did not start');
-    relaySignals(customer, agent);
-    relaySignals(agent, customer);
+  // The customer's side on simple-peer (as the SDK and older bundles) and on the native adapter its session bundle uses;
+  // the agent's side is simple-peer both times. Each case reloads both pages.
+  test.each([
+    ['simple-peer', 'customer', false],
+    ['the native adapter', 'customer', true],
+    ['the native adapter', 'agent', true],
+  ] as const)(
+    'customer on %s: connects, carries data both ways, applies backpressure, and a close by the %s is seen on the other side',
+    async (_name, closer, native) => {
+      const [customer, agent] = sides;
+      if (!customer || !agent) throw new Error('browsers did not start');
+      await Promise.all([customer, agent].map((side) => resetSide(side)));
+      relaySignals(customer, agent);
+      relaySignals(agent, customer);
 
-    await agent.page.evaluate(() => (window as unknown as { startPeer(i: boolean): void }).startPeer(false));
-    await customer.page.evaluate(() => (window as unknown as { startPeer(i: boolean): void }).startPeer(true));
-    await Promise.all([
-      customer.log.waitFor(isKind('connect'), 'customer connect'),
-      agent.log.waitFor(isKind('connect'), 'agent connect'),
-    ]);
+      await agent.page.evaluate(() => (window as unknown as { startPeer(i: boolean): void }).startPeer(false));
+      await customer.page.evaluate(
+        (useNative) => (window as unknown as { startPeer(i: boolean, n: boolean): void }).startPeer(true, useNative),
+        native,
+      );
+      await Promise.all([
+        customer.log.waitFor(isKind('connect'), 'customer connect'),
+        agent.log.waitFor(isKind('connect'), 'agent connect'),
+      ]);
 
-    // Text both ways.
-    await customer.page.evaluate(() => (window as unknown as { sendText(t: string): void }).sendText('hello agent'));
-    await agent.page.evaluate(() => (window as unknown as { sendText(t: string): void }).sendText('hello customer'));
-    const atAgent = await agent.log.waitFor(isKind('data'), 'data at agent');
-    const atCustomer = await customer.log.waitFor(isKind('data'), 'data at customer');
-    expect(atAgent.text).toBe('hello agent');
-    expect(atCustomer.text).toBe('hello customer');
-    expect(atAgent.plainUint8Array).toBe(true);
+      // Text both ways.
+      await customer.page.evaluate(() => (window as unknown as { sendText(t: string): void }).sendText('hello agent'));
+      await agent.page.evaluate(() => (window as unknown as { sendText(t: string): void }).sendText('hello customer'));
+      const atAgent = await agent.log.waitFor(isKind('data'), 'data at agent');
+      const atCustomer = await customer.log.waitFor(isKind('data'), 'data at customer');
+      expect(atAgent.text).toBe('hello agent');
+      expect(atCustomer.text).toBe('hello customer');
+      expect(atAgent.plainUint8Array).toBe(true);
 
-    // A 200 KB binary message arrives whole.
-    const sentChecksum = await agent.page.evaluate(() =>
-      (window as unknown as { sendPattern(n: number): number }).sendPattern(200 * 1024),
-    );
-    const big = await customer.log.waitFor(
-      (event): event is Extract<PageEvent, { kind: 'data' }> => event.kind === 'data' && event.length === 200 * 1024,
-      '200 KB message at customer',
-    );
-    expect(big.checksum).toBe(sentChecksum);
+      // A 200 KB binary message arrives whole.
+      const sentChecksum = await agent.page.evaluate(() =>
+        (window as unknown as { sendPattern(n: number): number }).sendPattern(200 * 1024),
+      );
+      const big = await customer.log.waitFor(
+        (event): event is Extract<PageEvent, { kind: 'data' }> => event.kind === 'data' && event.length === 200 * 1024,
+        '200 KB message at customer',
+      );
+      expect(big.checksum).toBe(sentChecksum);
 
-    // bufferedAmount is observable and 'drain' fires on the native channel.
-    const flood = await customer.page.evaluate(() =>
-      (window as unknown as { flood(n: number): Promise<{ peak: number; after: number }> }).flood(64),
-    );
-    expect(flood.peak).toBeGreaterThan(64 * 1024);
-    expect(flood.after).toBeLessThanOrEqual(64 * 1024);
+      // bufferedAmount is observable and 'drain' fires on the native channel.
+      const flood = await customer.page.evaluate(() =>
+        (window as unknown as { flood(n: number): Promise<{ peak: number; after: number }> }).flood(64),
+      );
+      expect(flood.peak).toBeGreaterThan(64 * 1024);
+      expect(flood.after).toBeLessThanOrEqual(64 * 1024);
 
-    // The pair in use is a host pair (loopback, mDNS names): the same call later proves TURN relaying.
-    const pair = await customer.page.evaluate(() =>
-      (
-        window as unknown as { candidatePair(): Promise<{ localType: string; remoteType: string } | null> }
-      ).candidatePair(),
-    );
-    expect(pair?.localType).toBe('host');
+      // The pair in use is a host pair (loopback, mDNS names): the same call later proves TURN relaying.
+      const pair = await customer.page.evaluate(() =>
+        (
+          window as unknown as { candidatePair(): Promise<{ localType: string; remoteType: string } | null> }
+        ).candidatePair(),
+      );
+      expect(pair?.localType).toBe('host');
 
-    // Closing on the customer side is seen as a remote close by the agent.
-    await customer.page.evaluate(() => (window as unknown as { closePeer(): void }).closePeer());
-    expect(await customer.log.waitFor(isKind('close'), 'customer close')).toEqual({ kind: 'close', reason: 'local' });
-    // Chromium reports a remote close as a data-channel error ("User-Initiated Abort"); the adapter must not.
-    expect(await agent.log.waitFor(isKind('close'), 'agent close')).toEqual({ kind: 'close', reason: 'remote' });
-    expect(await agent.page.evaluate(() => (window as unknown as { isConnected(): boolean }).isConnected())).toBe(
-      false,
-    );
+      // Closing on one side is seen as a remote close by the other.
+      const [closing, other] = closer === 'customer' ? [customer, agent] : [agent, customer];
+      await closing.page.evaluate(() => (window as unknown as { closePeer(): void }).closePeer());
+      expect(await closing.log.waitFor(isKind('close'), 'local close')).toEqual({ kind: 'close', reason: 'local' });
+      // Chromium reports a remote close as a data-channel error ("User-Initiated Abort"); the adapter must not.
+      expect(await other.log.waitFor(isKind('close'), 'remote close')).toEqual({ kind: 'close', reason: 'remote' });
+      expect(await other.page.evaluate(() => (window as unknown as { isConnected(): boolean }).isConnected())).toBe(
+        false,
+      );
 
-    expect(customer.log.events.filter(isKind('error'))).toEqual([]);
-    expect(agent.log.events.filter(isKind('error'))).toEqual([]);
-    expect(customer.pageErrors).toEqual([]);
-    expect(agent.pageErrors).toEqual([]);
-    // Every signal the pages emitted passed the protocol schema (the adapter drops others with an error event).
-    expect(customer.log.events.filter(isKind('signal')).length).toBeGreaterThan(0);
-  });
+      expect(customer.log.events.filter(isKind('error'))).toEqual([]);
+      expect(agent.log.events.filter(isKind('error'))).toEqual([]);
+      expect(customer.pageErrors).toEqual([]);
+      expect(agent.pageErrors).toEqual([]);
+      // Every signal the pages emitted passed the protocol schema (the adapter drops others with an error event).
+      expect(customer.log.events.filter(isKind('signal')).length).toBeGreaterThan(0);
+    },
+  );
 });

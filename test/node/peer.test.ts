@@ -3,7 +3,7 @@
  * WebRTC stack), signals handed across directly: the signaling server is
  * tested on its own. iceServers: [] keeps every packet on this machine.
  */
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   PEER_DRAIN_THRESHOLD_BYTES,
   PeerTransportError,
@@ -19,6 +19,7 @@ import { deflateStream } from '../../shared/deflate-stream.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import { chunkMessage } from '../../shared/framing.js';
 import { nodeWrtc } from '../../shared/peer-node.js';
+import { createNativePeer } from '../../shared/peer-native.js';
 import type { SignalData } from '../../shared/protocol.js';
 
 let wrtc: WrtcImplementation;
@@ -32,8 +33,19 @@ afterEach(() => {
   for (const peer of openPeers.splice(0)) peer.close();
 });
 
+/**
+ * The offering (customer) side: simple-peer as the agent and the SDK use it,
+ * or the native adapter of the customer's session bundle, against a
+ * simple-peer answerer either way.
+ */
+type Offerer = 'simple-peer' | 'native';
+let offerer: Offerer = 'simple-peer';
+
 function newPeer(initiator: boolean): { peer: PeerTransport; errors: PeerError[] } {
-  const peer = createPeer({ initiator, iceServers: [], wrtc });
+  const peer =
+    initiator && offerer === 'native'
+      ? createNativePeer({ iceServers: [], wrtc })
+      : createPeer({ initiator, iceServers: [], wrtc });
   openPeers.push(peer);
   const errors: PeerError[] = [];
   peer.on('error', (error) => errors.push(error));
@@ -146,209 +158,219 @@ function sameBytes(actual: Uint8Array | undefined, expected: Uint8Array): boolea
   return actual !== undefined && Buffer.compare(actual, expected) === 0;
 }
 
-describe('peer adapter (Node, node-datachannel)', () => {
-  test('connects and carries bytes both ways as plain Uint8Array', async () => {
-    const { customer, agent } = await connectedPair();
-    expect(customer.peer.connected).toBe(true);
-    expect(agent.peer.connected).toBe(true);
-
-    const atAgent = collectData(agent.peer);
-    const atCustomer = collectData(customer.peer);
-    customer.peer.send(new TextEncoder().encode('snapshot please'));
-    agent.peer.send(Uint8Array.of(1, 2, 3));
-    await Promise.all([untilReceived(agent.peer, atAgent, 1), untilReceived(customer.peer, atCustomer, 1)]);
-
-    expect(new TextDecoder().decode(atAgent[0])).toBe('snapshot please');
-    expect([...(atCustomer[0] ?? [])]).toEqual([1, 2, 3]);
-    // Not a Buffer: upper layers must not depend on Node's Buffer API.
-    expect(Object.getPrototypeOf(atAgent[0])).toBe(Uint8Array.prototype);
-    expect(customer.errors).toEqual([]);
-    expect(agent.errors).toEqual([]);
-  });
-
-  test('reports the selected ICE candidate pair (host on loopback)', async () => {
-    const { customer } = await connectedPair();
-    const pair = await customer.peer.selectedCandidatePair();
-    expect(pair).not.toBeNull();
-    expect(pair?.localType).toBe('host');
-    expect(typeof pair?.remoteType).toBe('string');
-  });
-
-  test('a 200 KB message arrives whole; 256 KiB is the largest single message, one byte more is refused', async () => {
-    const { customer, agent } = await connectedPair();
-    const atAgent = collectData(agent.peer);
-    const big = patterned(200 * 1024, 7);
-    const largest = patterned(256 * 1024, 11);
-    customer.peer.send(big);
-    customer.peer.send(largest);
-
-    let refused: unknown;
-    try {
-      customer.peer.send(new Uint8Array(256 * 1024 + 1));
-    } catch (error) {
-      refused = error;
-    }
-    expect(refused).toBeInstanceOf(PeerTransportError);
-    expect((refused as PeerTransportError).code).toBe('send-failed');
-
-    await untilReceived(agent.peer, atAgent, 2);
-    expect(sameBytes(atAgent[0], big)).toBe(true);
-    expect(sameBytes(atAgent[1], largest)).toBe(true);
-    // A refused message does not break the channel.
-    expect(customer.peer.connected).toBe(true);
-  });
-
-  test('many small messages arrive in order', async () => {
-    const { customer, agent } = await connectedPair();
-    const atAgent = collectData(agent.peer);
-    const count = 3_000;
-    for (let i = 0; i < count; i++) {
-      const frame = new Uint8Array(4);
-      new DataView(frame.buffer).setUint32(0, i);
-      customer.peer.send(frame);
-    }
-    await untilReceived(agent.peer, atAgent, count);
-    const order = atAgent.map((frame) => new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0));
-    expect(order).toEqual(Array.from({ length: count }, (_, i) => i));
-  });
-
-  test('bufferedAmount grows when the sender outpaces the channel and drain fires once it falls again', async () => {
-    const { customer, agent } = await connectedPair();
-    const atAgent = collectData(agent.peer);
-    const drained = nextEvent(customer.peer, 'drain');
-    const chunk = patterned(64 * 1024, 3);
-    const chunks = 64; // 4 MiB: far more than one loopback round trip moves
-    let peak = 0;
-    for (let i = 0; i < chunks; i++) {
-      customer.peer.send(chunk);
-      peak = Math.max(peak, customer.peer.bufferedAmount);
-    }
-    expect(peak).toBeGreaterThan(PEER_DRAIN_THRESHOLD_BYTES);
-    await drained;
-    expect(customer.peer.bufferedAmount).toBeLessThanOrEqual(PEER_DRAIN_THRESHOLD_BYTES);
-    await untilReceived(agent.peer, atAgent, chunks);
-    expect(atAgent.every((bytes) => bytes.byteLength === chunk.byteLength)).toBe(true);
-  });
-
-  test('closing one side closes the other; close is idempotent and nothing is emitted after it', async () => {
-    const { customer, agent } = await connectedPair();
-    const customerClosed = nextEvent(customer.peer, 'close');
-    const agentClosed = nextEvent(agent.peer, 'close');
-    let customerCloseCount = 0;
-    customer.peer.on('close', () => customerCloseCount++);
-
-    expect(() => {
-      customer.peer.close();
-      customer.peer.close();
-    }).not.toThrow();
-    expect(customer.peer.connected).toBe(false);
-
-    expect(await customerClosed).toEqual({ reason: 'local' });
-    expect(await agentClosed).toEqual({ reason: 'remote' });
-    expect(agent.peer.connected).toBe(false);
-
-    expect(() => customer.peer.close()).not.toThrow();
-    expect(() => agent.peer.close()).not.toThrow();
-    expect(() => agent.peer.signal({ type: 'renegotiate', renegotiate: true })).not.toThrow();
-    expect(() => customer.peer.send(Uint8Array.of(1))).toThrow(PeerTransportError);
-    expect(customer.peer.bufferedAmount).toBe(0);
-    expect(await customer.peer.selectedCandidatePair()).toBeNull();
-    expect(customerCloseCount).toBe(1);
-    expect(customer.errors).toEqual([]);
-    expect(agent.errors).toEqual([]);
-  });
-
-  test('both sides closing at once with megabytes still buffered stays quiet', async () => {
-    const { customer, agent } = await connectedPair();
-    const closed = Promise.all([nextEvent(customer.peer, 'close'), nextEvent(agent.peer, 'close')]);
-    const chunk = new Uint8Array(64 * 1024);
-    for (let i = 0; i < 32; i++) {
-      customer.peer.send(chunk);
-      agent.peer.send(chunk);
-    }
-    customer.peer.close();
-    agent.peer.close();
-    expect(await closed).toEqual([{ reason: 'local' }, { reason: 'local' }]);
-    expect(customer.errors).toEqual([]);
-    expect(agent.errors).toEqual([]);
-  });
-
-  test('send before connect throws not-connected', () => {
-    const { peer } = newPeer(true);
-    let thrown: unknown;
-    try {
-      peer.send(Uint8Array.of(1));
-    } catch (error) {
-      thrown = error;
-    }
-    expect((thrown as PeerTransportError).code).toBe('not-connected');
-  });
-
-  test('signals delivered out of order (candidates before the offer) still connect', async () => {
-    const { customer, agent } = await withIceRaceRetry(async () => {
-      const customer = newPeer(true);
-      const agent = newPeer(false);
-      // Hold the customer's signals until both an offer and a candidate exist,
-      // then hand over every candidate before the offer.
-      const held: SignalData[] = [];
-      let released = false;
-      customer.peer.on('signal', (signal) => {
-        if (released) return agent.peer.signal(signal);
-        held.push(signal);
-        const offer = held.find((s) => s.type === 'offer');
-        const candidates = held.filter((s) => s.type === 'candidate');
-        if (offer === undefined || candidates.length === 0) return;
-        released = true;
-        for (const candidate of candidates) agent.peer.signal(candidate);
-        agent.peer.signal(offer);
-      });
-      agent.peer.on('signal', (signal) => customer.peer.signal(signal));
-      await bothConnected(customer, agent);
-      return { customer, agent };
+describe.each<Offerer>(['simple-peer', 'native'])(
+  'peer adapter (Node, node-datachannel), offering side on %s',
+  (kind) => {
+    beforeAll(() => {
+      offerer = kind;
     });
-    expect(customer.errors).toEqual([]);
-    expect(agent.errors).toEqual([]);
-  });
-
-  describe('closing mid-handshake never throws and ends with one local close', () => {
-    const stages = ['at once', 'after the offer', 'after the answer', 'after a remote candidate'] as const;
-    const cases = (['customer', 'agent'] as const).flatMap((side) => stages.map((stage) => [side, stage] as const));
-
-    test.each(cases)('%s closes %s', async (side, stage) => {
-      const customer = newPeer(true);
-      const agent = newPeer(false);
-      const [closer, other] = side === 'customer' ? [customer, agent] : [agent, customer];
-      const closerClosed = nextEvent(closer.peer, 'close');
-      const otherClosed = nextEvent(other.peer, 'close');
-      const closeNow = (): void => {
-        closer.peer.close();
-      };
-
-      customer.peer.on('signal', (signal) => {
-        agent.peer.signal(signal);
-        if (stage === 'after the offer' && signal.type === 'offer') closeNow();
-      });
-      agent.peer.on('signal', (signal) => {
-        customer.peer.signal(signal);
-        if (stage === 'after the answer' && signal.type === 'answer') closeNow();
-        if (stage === 'after a remote candidate' && signal.type === 'candidate') closeNow();
-      });
-      if (stage === 'at once') closeNow();
-
-      const { reason } = await closerClosed;
-      // Only the libdatachannel race (see isLibdatachannelIceRace) may beat close() to it; nothing else may error.
-      expect(closer.errors.filter((error) => !isLibdatachannelIceRace(error))).toEqual([]);
-      if (closer.errors.length === 0) expect(reason).toBe('local');
-      expect(() => closer.peer.close()).not.toThrow();
-      expect(() => closer.peer.signal({ type: 'renegotiate', renegotiate: true })).not.toThrow();
-      // The other side may still be mid-handshake: it too must close quietly.
-      expect(() => other.peer.close()).not.toThrow();
-      expect((await otherClosed).reason).toMatch(/^(local|remote|failed)$/);
-      // The side still handshaking may only have hit the libdatachannel race (see isLibdatachannelIceRace).
-      expect(other.errors.filter((error) => !isLibdatachannelIceRace(error))).toEqual([]);
+    afterAll(() => {
+      offerer = 'simple-peer';
     });
-  });
-});
+
+    test('connects and carries bytes both ways as plain Uint8Array', async () => {
+      const { customer, agent } = await connectedPair();
+      expect(customer.peer.connected).toBe(true);
+      expect(agent.peer.connected).toBe(true);
+
+      const atAgent = collectData(agent.peer);
+      const atCustomer = collectData(customer.peer);
+      customer.peer.send(new TextEncoder().encode('snapshot please'));
+      agent.peer.send(Uint8Array.of(1, 2, 3));
+      await Promise.all([untilReceived(agent.peer, atAgent, 1), untilReceived(customer.peer, atCustomer, 1)]);
+
+      expect(new TextDecoder().decode(atAgent[0])).toBe('snapshot please');
+      expect([...(atCustomer[0] ?? [])]).toEqual([1, 2, 3]);
+      // Not a Buffer: upper layers must not depend on Node's Buffer API.
+      expect(Object.getPrototypeOf(atAgent[0])).toBe(Uint8Array.prototype);
+      expect(customer.errors).toEqual([]);
+      expect(agent.errors).toEqual([]);
+    });
+
+    test('reports the selected ICE candidate pair (host on loopback)', async () => {
+      const { customer } = await connectedPair();
+      const pair = await customer.peer.selectedCandidatePair();
+      expect(pair).not.toBeNull();
+      expect(pair?.localType).toBe('host');
+      expect(typeof pair?.remoteType).toBe('string');
+    });
+
+    test('a 200 KB message arrives whole; 256 KiB is the largest single message, one byte more is refused', async () => {
+      const { customer, agent } = await connectedPair();
+      const atAgent = collectData(agent.peer);
+      const big = patterned(200 * 1024, 7);
+      const largest = patterned(256 * 1024, 11);
+      customer.peer.send(big);
+      customer.peer.send(largest);
+
+      let refused: unknown;
+      try {
+        customer.peer.send(new Uint8Array(256 * 1024 + 1));
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(PeerTransportError);
+      expect((refused as PeerTransportError).code).toBe('send-failed');
+
+      await untilReceived(agent.peer, atAgent, 2);
+      expect(sameBytes(atAgent[0], big)).toBe(true);
+      expect(sameBytes(atAgent[1], largest)).toBe(true);
+      // A refused message does not break the channel.
+      expect(customer.peer.connected).toBe(true);
+    });
+
+    test('many small messages arrive in order', async () => {
+      const { customer, agent } = await connectedPair();
+      const atAgent = collectData(agent.peer);
+      const count = 3_000;
+      for (let i = 0; i < count; i++) {
+        const frame = new Uint8Array(4);
+        new DataView(frame.buffer).setUint32(0, i);
+        customer.peer.send(frame);
+      }
+      await untilReceived(agent.peer, atAgent, count);
+      const order = atAgent.map((frame) => new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0));
+      expect(order).toEqual(Array.from({ length: count }, (_, i) => i));
+    });
+
+    test('bufferedAmount grows when the sender outpaces the channel and drain fires once it falls again', async () => {
+      const { customer, agent } = await connectedPair();
+      const atAgent = collectData(agent.peer);
+      const drained = nextEvent(customer.peer, 'drain');
+      const chunk = patterned(64 * 1024, 3);
+      const chunks = 64; // 4 MiB: far more than one loopback round trip moves
+      let peak = 0;
+      for (let i = 0; i < chunks; i++) {
+        customer.peer.send(chunk);
+        peak = Math.max(peak, customer.peer.bufferedAmount);
+      }
+      expect(peak).toBeGreaterThan(PEER_DRAIN_THRESHOLD_BYTES);
+      await drained;
+      expect(customer.peer.bufferedAmount).toBeLessThanOrEqual(PEER_DRAIN_THRESHOLD_BYTES);
+      await untilReceived(agent.peer, atAgent, chunks);
+      expect(atAgent.every((bytes) => bytes.byteLength === chunk.byteLength)).toBe(true);
+    });
+
+    test('closing one side closes the other; close is idempotent and nothing is emitted after it', async () => {
+      const { customer, agent } = await connectedPair();
+      const customerClosed = nextEvent(customer.peer, 'close');
+      const agentClosed = nextEvent(agent.peer, 'close');
+      let customerCloseCount = 0;
+      customer.peer.on('close', () => customerCloseCount++);
+
+      expect(() => {
+        customer.peer.close();
+        customer.peer.close();
+      }).not.toThrow();
+      expect(customer.peer.connected).toBe(false);
+
+      expect(await customerClosed).toEqual({ reason: 'local' });
+      expect(await agentClosed).toEqual({ reason: 'remote' });
+      expect(agent.peer.connected).toBe(false);
+
+      expect(() => customer.peer.close()).not.toThrow();
+      expect(() => agent.peer.close()).not.toThrow();
+      expect(() => agent.peer.signal({ type: 'renegotiate', renegotiate: true })).not.toThrow();
+      expect(() => customer.peer.send(Uint8Array.of(1))).toThrow(PeerTransportError);
+      expect(customer.peer.bufferedAmount).toBe(0);
+      expect(await customer.peer.selectedCandidatePair()).toBeNull();
+      expect(customerCloseCount).toBe(1);
+      expect(customer.errors).toEqual([]);
+      expect(agent.errors).toEqual([]);
+    });
+
+    test('both sides closing at once with megabytes still buffered stays quiet', async () => {
+      const { customer, agent } = await connectedPair();
+      const closed = Promise.all([nextEvent(customer.peer, 'close'), nextEvent(agent.peer, 'close')]);
+      const chunk = new Uint8Array(64 * 1024);
+      for (let i = 0; i < 32; i++) {
+        customer.peer.send(chunk);
+        agent.peer.send(chunk);
+      }
+      customer.peer.close();
+      agent.peer.close();
+      expect(await closed).toEqual([{ reason: 'local' }, { reason: 'local' }]);
+      expect(customer.errors).toEqual([]);
+      expect(agent.errors).toEqual([]);
+    });
+
+    test('send before connect throws not-connected', () => {
+      const { peer } = newPeer(true);
+      let thrown: unknown;
+      try {
+        peer.send(Uint8Array.of(1));
+      } catch (error) {
+        thrown = error;
+      }
+      expect((thrown as PeerTransportError).code).toBe('not-connected');
+    });
+
+    test('signals delivered out of order (candidates before the offer) still connect', async () => {
+      const { customer, agent } = await withIceRaceRetry(async () => {
+        const customer = newPeer(true);
+        const agent = newPeer(false);
+        // Hold the customer's signals until both an offer and a candidate exist,
+        // then hand over every candidate before the offer.
+        const held: SignalData[] = [];
+        let released = false;
+        customer.peer.on('signal', (signal) => {
+          if (released) return agent.peer.signal(signal);
+          held.push(signal);
+          const offer = held.find((s) => s.type === 'offer');
+          const candidates = held.filter((s) => s.type === 'candidate');
+          if (offer === undefined || candidates.length === 0) return;
+          released = true;
+          for (const candidate of candidates) agent.peer.signal(candidate);
+          agent.peer.signal(offer);
+        });
+        agent.peer.on('signal', (signal) => customer.peer.signal(signal));
+        await bothConnected(customer, agent);
+        return { customer, agent };
+      });
+      expect(customer.errors).toEqual([]);
+      expect(agent.errors).toEqual([]);
+    });
+
+    describe('closing mid-handshake never throws and ends with one local close', () => {
+      const stages = ['at once', 'after the offer', 'after the answer', 'after a remote candidate'] as const;
+      const cases = (['customer', 'agent'] as const).flatMap((side) => stages.map((stage) => [side, stage] as const));
+
+      test.each(cases)('%s closes %s', async (side, stage) => {
+        const customer = newPeer(true);
+        const agent = newPeer(false);
+        const [closer, other] = side === 'customer' ? [customer, agent] : [agent, customer];
+        const closerClosed = nextEvent(closer.peer, 'close');
+        const otherClosed = nextEvent(other.peer, 'close');
+        const closeNow = (): void => {
+          closer.peer.close();
+        };
+
+        customer.peer.on('signal', (signal) => {
+          agent.peer.signal(signal);
+          if (stage === 'after the offer' && signal.type === 'offer') closeNow();
+        });
+        agent.peer.on('signal', (signal) => {
+          customer.peer.signal(signal);
+          if (stage === 'after the answer' && signal.type === 'answer') closeNow();
+          if (stage === 'after a remote candidate' && signal.type === 'candidate') closeNow();
+        });
+        if (stage === 'at once') closeNow();
+
+        const { reason } = await closerClosed;
+        // Only the libdatachannel race (see isLibdatachannelIceRace) may beat close() to it; nothing else may error.
+        expect(closer.errors.filter((error) => !isLibdatachannelIceRace(error))).toEqual([]);
+        if (closer.errors.length === 0) expect(reason).toBe('local');
+        expect(() => closer.peer.close()).not.toThrow();
+        expect(() => closer.peer.signal({ type: 'renegotiate', renegotiate: true })).not.toThrow();
+        // The other side may still be mid-handshake: it too must close quietly.
+        expect(() => other.peer.close()).not.toThrow();
+        expect((await otherClosed).reason).toMatch(/^(local|remote|failed)$/);
+        // The side still handshaking may only have hit the libdatachannel race (see isLibdatachannelIceRace).
+        expect(other.errors.filter((error) => !isLibdatachannelIceRace(error))).toEqual([]);
+      });
+    });
+  },
+);
 
 describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
   test('the agent sends plain msgpack and the customer deflates: each side decodes the other', async () => {

@@ -1,0 +1,44 @@
+/**
+ * What the customer's session bundle (fetched once a customer allows sharing)
+ * is made of, built the way scripts/build.mjs builds it: no simple-peer (the
+ * customer's side runs on shared/peer-native.ts, which speaks its signals),
+ * while the agent console still carries it (the control, so the check can fail).
+ */
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { BROWSER_BUILD_OPTIONS } from '../../scripts/esbuild-aliases.mjs';
+import { browserBundleOptions } from '../../scripts/esbuild-browser-options.mjs';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** The input paths of one browser bundle, from esbuild's metafile. */
+async function inputsOf(entry: string): Promise<string[]> {
+  const result = await esbuild.build({
+    ...browserBundleOptions,
+    ...BROWSER_BUILD_OPTIONS,
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    outdir: join(root, 'dist', 'unused'),
+    logLevel: 'warning',
+  });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
+  return Object.entries(output?.inputs ?? {})
+    .filter(([, info]) => info.bytesInOutput > 0)
+    .map(([input]) => input);
+}
+
+describe('customer session bundle', () => {
+  it('carries no simple-peer nor its stand-ins; the agent console does', async () => {
+    const session = await inputsOf('client/session-entry.ts');
+    const fromSimplePeer = (input: string): boolean =>
+      input.includes('node_modules/simple-peer/') || input.includes('scripts/shims/readable-stream');
+    expect(session.filter(fromSimplePeer)).toEqual([]);
+    expect(session.some((input) => input.endsWith('shared/peer-native.ts'))).toBe(true);
+    const agent = await inputsOf('agent/console.ts');
+    expect(agent.some(fromSimplePeer)).toBe(true);
+  });
+});
