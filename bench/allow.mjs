@@ -32,6 +32,18 @@ async function buildBundles(tree) {
       entryPoints: [join(tree, 'client/cobrowse.ts')],
       outfile: join(staticDir, 'cobrowse.js'),
     }),
+    // The customer UI (prompt) and the deflate module the session loads beside itself.
+    ...['client/cobrowse-ui.ts', 'shared/deflate-worker.ts'].map((entry) =>
+      esbuild.build({
+        ...common,
+        platform: 'browser',
+        format: 'esm',
+        target: 'es2022',
+        ...BROWSER_BUILD_OPTIONS,
+        entryPoints: [join(tree, entry)],
+        outfile: join(staticDir, entry.endsWith('ui.ts') ? 'cobrowse-ui.js' : 'cobrowse-deflate.js'),
+      }),
+    ),
     esbuild.build({
       ...common,
       ...browserBundleOptions,

@@ -19,6 +19,8 @@ export interface ChannelCaptureDeps {
   host: SessionHost;
   /** Record the stage marks of the startup path (the agent seat's connection only). */
   marks: boolean;
+  /** Runs once the first snapshot was walked (sent, or abandoned by a stop): work that should not delay it. */
+  afterSnapshot?: () => void;
 }
 
 /**
@@ -51,6 +53,6 @@ export function startChannelCapture(channel: CobrowseChannel, deps: ChannelCaptu
   });
   channel.on('drain', () => capture.drained());
   if (marks) markStage('snapshot-start');
-  void capture.start();
+  void capture.start().then(deps.afterSnapshot);
   return capture;
 }

@@ -319,20 +319,20 @@ export class CustomerSession implements SessionHandle {
   }
 
   /** Each connection gets its own channel (a fresh deflate stream) and its own capture, so it starts with a fresh snapshot. */
-  #captureOn(channel: CobrowseChannel, marks: boolean): CaptureEngine {
-    return startChannelCapture(channel, {
-      window: this.#window,
-      mask: this.#maskConfig,
-      host: this.#options.host,
-      marks,
-    });
+  #captureOn(channel: CobrowseChannel, marks: boolean, afterSnapshot?: () => void): CaptureEngine {
+    const deps = { window: this.#window, mask: this.#maskConfig, host: this.#options.host, marks };
+    return startChannelCapture(channel, afterSnapshot ? { ...deps, afterSnapshot } : deps);
   }
 
   #onPeerConnected(peer: PeerTransport, channel: CobrowseChannel): void {
     if (this.#peer !== peer) return;
     markStage('channel-open');
     this.#peerAttempt = 0;
-    if (!this.#paused) this.#capture = this.#captureOn(channel, true);
+    // Outlines when sharing starts (not on every page of the site, nor on a reconnect), once the first snapshot
+    // is walked: finding and placing them took 40-80 ms of main thread at 10k nodes, delaying its parts.
+    const outline = this.#hiddenAreas === null && !this.#options.resumed ? () => this.showHiddenAreas() : undefined;
+    if (!this.#paused) this.#capture = this.#captureOn(channel, true, outline);
+    else outline?.();
     const container = this.#options.host.overlayContainer.parentNode;
     if (container && !this.#announcer)
       this.#announcer = new GuidanceAnnouncer(
@@ -341,9 +341,6 @@ export class CustomerSession implements SessionHandle {
         this.#leadName(),
         ...(this.#options.host.guidanceWords ? [this.#options.host.guidanceWords.bind(this.#options.host)] : []),
       );
-    const first = this.#hiddenAreas === null;
-    // Shown briefly when sharing starts (not again on every page of the site, nor on a reconnect).
-    if (first && !this.#options.resumed) this.showHiddenAreas();
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted && this.#lead === AGENT_SEAT) channel.send({ t: 'control-grant' });
