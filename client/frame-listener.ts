@@ -1,5 +1,5 @@
 /**
- * The loader's part of the frame bridge (shared/frame-bridge.ts), in a page
+ * The loader's part of the frame bridge (shared/protocol/frame-bridge.ts), in a page
  * shown inside a cross-origin iframe whose `<cobrowse-session>` lists the
  * pages that may capture it (`parent-origins`). It captures nothing and
  * sends nothing about the page: it says "ready" to the parent window (only
@@ -9,7 +9,7 @@
  * capturing this frame into that port. Checked by hand: the loader carries
  * no schema library.
  */
-import { FRAME_BRIDGE_TAG, FRAME_BRIDGE_VERSION } from '../shared/frame-handshake.js';
+import { FRAME_BRIDGE_TAG, FRAME_BRIDGE_VERSION } from '../shared/protocol/frame-handshake.js';
 import type { FrameHelloData, StartFrame, StartedFrame } from './session-api.js';
 import { pristine } from './pristine.js';
 

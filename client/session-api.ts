@@ -108,7 +108,7 @@ export interface SessionStartOptions {
 /** The session bundle's single export. */
 export type StartSession = (options: SessionStartOptions) => SessionHandle;
 
-/** What the parent page's hello tells a framed page's capture (shared/frame-bridge.ts). */
+/** What the parent page's hello tells a framed page's capture (shared/protocol/frame-bridge.ts). */
 export interface FrameHelloData {
   /** The parent page's asset policy: the frame sends its assets the same way. */
   assets?: 'channel' | 'fallback' | 'direct';

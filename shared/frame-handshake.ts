@@ -1,13 +1,9 @@
 /**
- * The frame bridge's handshake constants and the origin lists of its
- * attributes (shared/frame-bridge.ts), apart from its schemas so the loader,
- * which checks the handshake by hand, carries no zod.
+ * The origin lists of the frame bridge's attributes (`frame-origins` on the
+ * page, `parent-origins` in the frame). The bridge's messages and handshake
+ * constants are protocol: shared/protocol/frame-bridge.ts and
+ * shared/protocol/frame-handshake.ts.
  */
-
-/** The `cobrowse` field of every window-level bridge message: our messages among a page's other postMessage traffic. */
-export const FRAME_BRIDGE_TAG = 'cobrowse-frame';
-/** Version of the bridge handshake; both sides must match. */
-export const FRAME_BRIDGE_VERSION = 1;
 
 /**
  * The origins an attribute lists (space- or comma-separated), normalised to

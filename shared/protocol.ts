@@ -8,7 +8,11 @@
  * signaling (socket messages, audit events), nodes (the serialized DOM
  * contract), dom-frames (page frames and assets), guidance (pointer, drawing,
  * control, remote actions), channel (the data channel union), rest (REST
- * bodies, the customer invite). Import from here.
+ * bodies, the customer invite). Import from here; except frame-bridge
+ * (postMessage between the page and a cross-origin iframe that embeds our
+ * script), imported from its module by the customer's code alone so the
+ * agent's bundle does not carry it, and frame-handshake (its constants,
+ * without zod, for the loader).
  *
  * zod/mini, not classic zod: these schemas ship in the customer's bundle, where
  * classic zod weighed three times as much. It loads no locale, so issue

@@ -1,6 +1,6 @@
 /**
  * The page's side of the bridge to cross-origin iframes that embed our script
- * (handshake and messages: shared/frame-bridge.ts). Exists only inside a
+ * (handshake and messages: shared/protocol/frame-bridge.ts). Exists only inside a
  * running capture, so only after the customer's consent; a frame captures
  * nothing until this side says hello, and stops when it says stop.
  *
@@ -18,10 +18,10 @@ import {
   FRAME_BRIDGE_VERSION,
   frameGone,
   frameReady,
-  parseOrigins,
   type FrameControl,
   type FrameHello,
-} from '../../shared/frame-bridge.js';
+} from '../../shared/protocol/frame-bridge.js';
+import { parseOrigins } from '../../shared/frame-handshake.js';
 import { FrameIdMap } from './frame-translate.js';
 import type { UnsequencedDomFrame } from './dom-frame-sender.js';
 import type { MaskDecision } from './mask.js';

@@ -1,5 +1,5 @@
 /**
- * The frame's side of the bridge (shared/frame-bridge.ts): a cross-origin
+ * The frame's side of the bridge (shared/protocol/frame-bridge.ts): a cross-origin
  * iframe whose page embeds our script, joined by the capture of the page
  * around it. Runs the same capture engine, with this frame's own masking
  * rules (its `<cobrowse-session>`'s mask and block selectors), so masking
@@ -8,7 +8,7 @@
  * customer consented. The page's `frame-stop` (the session ended or paused)
  * ends it.
  */
-import { frameControl } from '../../shared/frame-bridge.js';
+import { frameControl } from '../../shared/protocol/frame-bridge.js';
 import type { FrameHelloData } from '../session-api.js';
 import { CaptureEngine } from './capture-engine.js';
 import { assetOptionsFrom } from './assets.js';

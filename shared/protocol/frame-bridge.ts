@@ -15,10 +15,10 @@
  * The frame-ready and probe messages carry nothing about either page.
  */
 import * as z from 'zod/mini';
-import { assetPolicy } from './protocol.js';
+import { assetPolicy } from './dom-frames.js';
 import { FRAME_BRIDGE_TAG, FRAME_BRIDGE_VERSION } from './frame-handshake.js';
 
-export { FRAME_BRIDGE_TAG, FRAME_BRIDGE_VERSION, parseOrigins } from './frame-handshake.js';
+export { FRAME_BRIDGE_TAG, FRAME_BRIDGE_VERSION } from './frame-handshake.js';
 
 export const frameProbe = z.strictObject({
   cobrowse: z.literal(FRAME_BRIDGE_TAG),
