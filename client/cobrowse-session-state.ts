@@ -3,10 +3,7 @@
  * from its behaviour (cobrowse-session.ts): what the element renders from.
  */
 import { LitElement } from 'lit';
-import type { Catalog, Language } from './i18n/catalog.js';
-import type { CustomerView, CustomerViewModel, ViewerEntry } from './ui/view-model.js';
-
-const CORNERS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'] as const;
+import { IDLE, type ElementState } from './customer-state.js';
 
 export abstract class CobrowseSessionState extends LitElement {
   /**
@@ -25,18 +22,7 @@ export abstract class CobrowseSessionState extends LitElement {
     wordingJson: { attribute: 'wording' },
     supportButton: { type: Boolean, attribute: 'support-button' },
     indicatorCorner: { attribute: 'indicator-corner' },
-    _view: { state: true },
-    _supportCode: { state: true },
-    _agentName: { state: true },
-    _agentBot: { state: true },
-    _handover: { state: true },
-    _tookOver: { state: true },
-    _hiddenCount: { state: true },
-    _controlGranted: { state: true },
-    _message: { state: true },
-    _captureProblem: { state: true },
-    _paused: { state: true },
-    _viewers: { state: true },
+    _state: { state: true },
   };
 
   /** Base URL of the co-browsing server (the invite carries it too). */
@@ -64,77 +50,14 @@ export abstract class CobrowseSessionState extends LitElement {
   /** Corner of the live indicator: bottom-right (default; bottom-left right to left), bottom-left, top-right, top-left. */
   declare indicatorCorner: string;
 
-  declare _view: CustomerView;
-  declare _supportCode: string;
-  declare _agentName: string;
-  /** The agent is an automated program: named as one in the prompt and the indicator. */
-  declare _agentBot: boolean;
-  /** In the consent prompt of an automated agent: the customer lets a person take over without a new prompt. */
-  declare _handover: boolean;
-  /** A person just took over from the automated agent (said in the indicator for a while). */
-  declare _tookOver: boolean;
-  /** How many areas the outlines of what is hidden show right now (0: none shown). */
-  declare _hiddenCount: number;
-  declare _controlGranted: boolean;
-  declare _message: string;
-  /** The capture failed: the agent does not see this page, and the indicator says so. */
-  declare _captureProblem: string;
-  /** The customer paused sharing from the indicator. */
-  declare _paused: boolean;
-  /** Who watches besides the agent; `joined`: who started watching with the latest change. */
-  declare _viewers: readonly ViewerEntry[];
-  #joined: readonly ViewerEntry[] = [];
-  /** Who guides now, when the lead was handed to a viewer ('' before any roster). */
-  #leadName = '';
+  /** Everything the element is doing, as one state (customer-state.ts). */
+  declare _state: ElementState;
 
   constructor() {
     super();
     this.server = this.invite = this.maskSelectors = this.blockSelectors = '';
     this.navigationOrigins = this.sessionSrc = this.language = this.wordingJson = this.indicatorCorner = '';
-    this.supportButton = this._controlGranted = this._paused = this._agentBot = this._handover = this._tookOver = false;
-    this._view = 'idle';
-    this._hiddenCount = 0;
-    this._viewers = [];
-    this._supportCode = this._agentName = this._message = this._captureProblem = '';
-  }
-
-  /** The server's list of viewers: who is new in it is announced. */
-  protected noteViewers(viewers: readonly ViewerEntry[], lead: string): void {
-    this.#leadName = lead;
-    const before = new Set(this._viewers.map((viewer) => viewer.id));
-    const joined = viewers.filter((viewer) => !before.has(viewer.id));
-    this.#joined = joined;
-    this._viewers = viewers;
-    // Said once; then the live region goes back to the status.
-    if (joined.length > 0)
-      setTimeout(() => {
-        if (this.#joined !== joined) return;
-        this.#joined = [];
-        this.requestUpdate();
-      }, 8_000);
-  }
-
-  /** What the view renders, read from this state. */
-  protected viewModel(catalog: Catalog, lang: Language): CustomerViewModel {
-    return {
-      view: this._view,
-      lang,
-      catalog,
-      agentName: this._agentName,
-      agentBot: this._agentBot,
-      handover: this._handover,
-      tookOver: this._tookOver,
-      supportButton: this.supportButton,
-      supportCode: this._supportCode,
-      message: this._message,
-      paused: this._paused,
-      controlGranted: this._controlGranted,
-      captureProblem: this._captureProblem,
-      hiddenCount: this._hiddenCount,
-      viewers: this._viewers,
-      joined: this.#joined,
-      leadName: this.#leadName,
-      corner: CORNERS.find((corner) => corner === this.indicatorCorner) ?? null,
-    };
+    this.supportButton = false;
+    this._state = IDLE;
   }
 }

@@ -23,7 +23,18 @@ import type {
   StartFrame,
   StartSession,
 } from './session-api.js';
-import type { CustomerViewActions } from './ui/view-model.js';
+import type { CustomerViewActions, ViewerEntry } from './ui/view-model.js';
+import {
+  IDLE,
+  handoverOf,
+  inviteOf,
+  loading,
+  sharingOf,
+  withAgent,
+  withViewers,
+  type ElementState,
+  type SharingState,
+} from './customer-state.js';
 
 /**
  * Co-browsing for the customer's page: shows the consent prompt when support
@@ -64,12 +75,6 @@ export class CobrowseSession extends CobrowseSessionState {
     return this.renderRoot.querySelector<HTMLElement>('.overlay');
   }
 
-  #invite: InviteData | null = null;
-  #consentSocket: ConsentSocket | null = null;
-  #session: SessionHandle | null = null;
-  #consentAnswer: ((granted: boolean) => void) | null = null;
-  #controlAnswer: ((granted: boolean) => void) | null = null;
-  #toastTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #promptFocus = new PromptFocus();
   readonly #preload = new SessionPreload();
   /** In a page framed by a listed parent (`parent-origins`): stops waiting for the parent's capture. */
@@ -78,21 +83,41 @@ export class CobrowseSession extends CobrowseSessionState {
   readonly #actions: CustomerViewActions = {
     allow: () => {
       markStage('allow');
-      this.#consentAnswer?.(true);
+      this.#answerConsent(true);
     },
-    decline: () => this.#consentAnswer?.(false),
+    decline: () => this.#answerConsent(false),
     requestSupportCode: () => void this.requestSupportCode().catch(() => undefined),
     cancelSupportCode: () => this.#cancelSupportCode(),
-    answerControl: (granted) => this.#controlAnswer?.(granted),
-    setHandover: (allowed) => (this._handover = allowed),
-    revokeControl: () => this.#session?.revokeControl(),
+    answerControl: (granted) => sharingOf(this._state)?.controlAnswer?.(granted),
+    setHandover: (handover) => {
+      const state = this._state;
+      if (state.kind === 'consent') this._state = { ...state, handover };
+    },
+    revokeControl: () => this.#session()?.revokeControl(),
     pause: () => this.pause(),
     resume: () => this.resume(),
     end: () => this.end(),
     requestUpdate: () => this.requestUpdate(),
-    showHidden: () => this.#session?.showHiddenAreas(),
-    removeViewer: (id) => this.#session?.removeViewer(id),
+    showHidden: () => this.#session()?.showHiddenAreas(),
+    removeViewer: (id) => this.#session()?.removeViewer(id),
   };
+
+  /** The running session bundle's handle, once it runs. */
+  #session(): SessionHandle | null {
+    const state = this._state;
+    return state.kind === 'sharing' ? state.session : null;
+  }
+
+  #answerConsent(granted: boolean): void {
+    const state = this._state;
+    if (state.kind === 'consent') state.answer(granted);
+  }
+
+  /** Applies `change` to the sharing state, if the element is sharing. */
+  #updateSharing(change: (state: SharingState) => SharingState): void {
+    const state = sharingOf(this._state);
+    if (state) this._state = change(state);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -103,12 +128,10 @@ export class CobrowseSession extends CobrowseSessionState {
       () => import(/* @vite-ignore */ this.#sessionUrl()).then((m: { startFrame: StartFrame }) => m.startFrame),
     );
     // Re-attached (moved in the page): the running offer or session carries on; never start a second one.
-    if (this.#invite) return;
+    if (inviteOf(this._state)) return;
     const resumable = loadResume();
     if (resumable) {
-      this.#invite = resumable;
-      this.#setAgent(resumable);
-      void this.#startSession(true, resumedControl());
+      void this.#startSession(resumable, true, resumedControl());
     } else if (this.invite) {
       void this.offer(this.invite).catch(() => undefined);
     }
@@ -123,7 +146,7 @@ export class CobrowseSession extends CobrowseSessionState {
       if (this.isConnected) return;
       this.#stopFrameListener?.();
       this.#stopFrameListener = null;
-      this.#session?.end('api');
+      this.#session()?.end('api');
     });
   }
 
@@ -132,61 +155,56 @@ export class CobrowseSession extends CobrowseSessionState {
    * Nothing is captured and no peer connection is opened unless it resolves 'granted'.
    */
   async offer(invite: string | object): Promise<'granted' | 'declined'> {
-    if (this.#session) throw new Error('A co-browsing session is already running.');
+    const state = this._state;
+    if (sharingOf(state)) throw new Error(RUNNING);
     let parsed: InviteData;
     try {
       parsed = parseInvite(invite);
     } catch (error) {
       const message = error instanceof InviteError ? error.message : 'The co-browsing invite is not valid.';
-      this._message = message;
       this.#dispatch('cobrowse-error', { message });
       throw error;
     }
-    this.#consentSocket?.close();
+    // A new invite replaces the support code or a prompt still open.
+    if ('socket' in state) state.socket.close();
     return this.#askConsent(parsed, new ConsentSocket(parsed));
   }
 
   /** The consent prompt for an invite, over its consent socket (from an offer or a support code). */
   async #askConsent(parsed: InviteData, socket: ConsentSocket): Promise<'granted' | 'declined'> {
-    this.#invite = parsed;
-    this.#setAgent(parsed);
-    this._handover = false;
-    this.#consentSocket = socket;
+    this._state = { kind: 'offered', invite: parsed, socket };
     this.#promptFocus.save();
     // The view, the catalog and any integrator wording show from the prompt's first frame.
     if (!(await this.#viewReady())) {
       socket.close();
-      this.#consentSocket = null;
-      this.#invite = null;
       this.#fail(VIEW_FAILED);
       throw new Error(VIEW_FAILED);
     }
     void socket.record('consent-shown');
-    this._view = 'consent';
     this.#preload.add(this.renderRoot, this.#sessionUrl());
-    const granted = await new pristine.Promise<boolean>((resolve) => (this.#consentAnswer = resolve));
-    this.#consentAnswer = null;
-    this.#consentSocket = null;
+    const granted = await new pristine.Promise<boolean>(
+      (answer) => (this._state = { kind: 'consent', invite: parsed, socket, handover: false, answer }),
+    );
     if (!granted) {
       this.#preload.drop();
       await socket.record('consent-declined');
       socket.close();
-      this.#invite = null;
       this.#showEnded('declined');
       this.#dispatch('cobrowse-consent-declined', {});
       return 'declined';
     }
-    const handover = this._handover && this._agentBot;
+    // Read after the answer: the prompt's checkbox changed the state meanwhile.
+    const handover = handoverOf(this._state) && parsed.agentBot === true;
     const recorded = await socket.record('consent-granted', handover);
     markStage('consent-recorded');
     // The session goes on with this socket; only if consent did not reach it, or it cannot be handed over, does it open its own.
     const signaling = recorded ? socket.handOver() : null;
     if (!signaling) socket.close();
     // The dialog is gone with its focused button; give focus back to where the customer was.
-    this._view = 'starting';
+    this._state = loading(parsed, false);
     this.#promptFocus.restore(this.renderRoot);
     this.#dispatch('cobrowse-consent-granted', {});
-    await this.#startSession(false, false, signaling, handover);
+    await this.#startSession(parsed, false, false, signaling, handover);
     return 'granted';
   }
 
@@ -195,7 +213,7 @@ export class CobrowseSession extends CobrowseSessionState {
    * shared yet: when the agent enters the code, the usual consent prompt opens.
    */
   async requestSupportCode(): Promise<string> {
-    if (this.#session || this.#consentSocket) throw new Error('A co-browsing session is already running.');
+    if (inviteOf(this._state)) throw new Error(RUNNING);
     if (!this.server) throw new Error('Set the server attribute to use support codes.');
     let invite: InviteData;
     let code: string;
@@ -207,56 +225,57 @@ export class CobrowseSession extends CobrowseSessionState {
       throw error;
     }
     const socket = new ConsentSocket(invite);
-    this.#consentSocket = socket;
     this.#promptFocus.save();
-    this._supportCode = code;
-    this._view = 'support-code';
+    const shown: ElementState = { kind: 'support-code', invite, socket, code };
+    this._state = shown;
     socket.onAgentJoined(() => {
-      if (this._view === 'support-code') void this.#askConsent(invite, socket);
+      if (this._state === shown) void this.#askConsent(invite, socket);
     });
     return code;
   }
 
   #cancelSupportCode(): void {
-    const socket = this.#consentSocket;
-    this.#consentSocket = null;
-    this._supportCode = '';
-    this._view = 'idle';
+    const state = this._state;
+    if (state.kind !== 'support-code') return;
+    this._state = IDLE;
     this.#promptFocus.restore(this.renderRoot);
-    if (socket) void socket.record('consent-declined').finally(() => socket.close());
+    void state.socket.record('consent-declined').finally(() => state.socket.close());
   }
 
   /** Pause sharing: nothing is captured or sent until resume(); the agent sees "Paused by the customer". */
   pause(): void {
-    if (!this.#session || this._paused) return;
-    this.#session.pause();
-    this._paused = true;
-    this.#dispatch('cobrowse-paused', {});
+    this.#setPaused(true);
   }
 
   /** Resume sharing after pause(); the agent gets a fresh view of the page. */
   resume(): void {
-    if (!this.#session || !this._paused) return;
-    this.#session.resume();
-    this._paused = false;
-    this.#dispatch('cobrowse-resumed', {});
+    this.#setPaused(false);
+  }
+
+  #setPaused(paused: boolean): void {
+    const state = this._state;
+    if (state.kind !== 'sharing' || state.paused === paused) return;
+    if (paused) state.session.pause();
+    else state.session.resume();
+    this._state = { ...state, paused };
+    this.#dispatch(paused ? 'cobrowse-paused' : 'cobrowse-resumed', {});
   }
 
   /** Stop sharing now (the same as the customer's End button). */
   end(): void {
-    if (this.#session) this.#session.end('customer-ended');
-    else if (this.#consentAnswer) this.#consentAnswer(false);
-    else if (this._view === 'support-code') this.#cancelSupportCode();
+    this.#session()?.end('customer-ended');
+    this.#answerConsent(false);
+    this.#cancelSupportCode();
   }
 
   protected override willUpdate(): void {
     // The view module is fetched the first time there is something to show.
-    if (!this.#views.view && (this._view !== 'idle' || this.supportButton)) void this.#viewReady();
+    if (!this.#views.view && (this._state.kind !== 'idle' || this.supportButton)) void this.#viewReady();
   }
 
   protected override updated(changed: PropertyValues): void {
-    this.#views.view?.afterRender(this.renderRoot as ShadowRoot);
     promoteToTopLayer(this.renderRoot);
+    this.#views.view?.afterRender(this.renderRoot as ShadowRoot);
     if (changed.has('language') && changed.get('language') !== undefined) this.#chooseLanguage();
     if (changed.has('wordingJson') && this.wordingJson) {
       try {
@@ -267,14 +286,7 @@ export class CobrowseSession extends CobrowseSessionState {
         // Not JSON: the default wording stays.
       }
     }
-    if (
-      changed.has('_view') &&
-      (this._view === 'consent' || this._view === 'control-prompt' || this._view === 'support-code')
-    ) {
-      // Move focus into the dialog so keyboard and screen-reader users land on it.
-      this.renderRoot.querySelector<HTMLElement>('[role="dialog"] h2')?.focus();
-    }
-    if (changed.has('invite') && this.invite && changed.get('invite') !== undefined && this._view === 'idle') {
+    if (changed.has('invite') && this.invite && changed.get('invite') !== undefined && this._state.kind === 'idle') {
       void this.offer(this.invite).catch(() => undefined);
     }
   }
@@ -295,47 +307,37 @@ export class CobrowseSession extends CobrowseSessionState {
   /** The agent as the customer sees them named: an automated one as one. */
   #displayName(): string {
     const c = this.#words.catalog;
-    return this._agentBot && c ? c.botName(this._agentName) : this._agentName;
-  }
-
-  #setAgent(invite: InviteData): void {
-    this._agentName = invite.agentName ?? '';
-    this._agentBot = invite.agentBot === true;
+    const invite = inviteOf(this._state);
+    const name = invite?.agentName ?? '';
+    return invite?.agentBot && c ? c.botName(name) : name;
   }
 
   /** The server says who the agent is; `tookOver`: a person just took over from the automated agent. */
   #onAgent({ name, bot, tookOver }: { name: string; bot: boolean; tookOver: boolean }): void {
-    const invite = this.#invite;
-    if (!invite) return;
-    const agentName = name || invite.agentName;
-    this.#invite = { ...invite, ...(agentName ? { agentName } : {}), agentBot: bot };
-    this.#setAgent(this.#invite);
+    const state = sharingOf(this._state);
+    if (!state) return;
+    const now = withAgent(state, name, bot, tookOver);
+    this._state = now;
     // The next page resumes with the agent as it is now.
-    saveResume(this.#invite, Date.now(), this._controlGranted);
+    saveResume(now.invite, Date.now(), now.controlGranted);
     if (!tookOver) return;
-    this._tookOver = true;
-    setTimeout(() => (this._tookOver = false), 10_000);
-    this.#dispatch('cobrowse-agent-changed', { agentName: this._agentName, automated: bot });
+    setTimeout(() => this.#updateSharing((s) => ({ ...s, tookOver: false })), 10_000);
+    this.#dispatch('cobrowse-agent-changed', { agentName: now.invite.agentName ?? '', automated: bot });
   }
 
   #fail(message: string): void {
-    this._message = message;
-    this._view = 'error';
+    this._state = { kind: 'error', message };
     this.#dispatch('cobrowse-error', { message });
   }
 
   async #startSession(
+    invite: InviteData,
     resumed: boolean,
-    controlGranted = false,
+    controlGranted: boolean,
     signaling: AdoptedSignaling | null = null,
     handover = false,
   ): Promise<void> {
-    const invite = this.#invite;
-    if (!invite) {
-      signaling?.socket.close(1000, 'no session');
-      return;
-    }
-    this._view = 'starting';
+    this._state = loading(invite, controlGranted);
     saveResume(invite, Date.now(), controlGranted);
     let startSession: StartSession;
     try {
@@ -345,7 +347,6 @@ export class CobrowseSession extends CobrowseSessionState {
     } catch {
       signaling?.socket.close(1000, 'session bundle failed to load');
       clearResume();
-      this.#invite = null;
       this.#fail('Could not load the co-browsing session. Check your connection and try again.');
       return;
     }
@@ -353,14 +354,14 @@ export class CobrowseSession extends CobrowseSessionState {
     const host: SessionHost = {
       onState: (state, detail) => this.#onSessionState(state, detail),
       requestControl: () => this.#askControl(),
-      onControl: (granted) => {
-        this._controlGranted = granted;
-        this.#dispatch(granted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
+      onControl: (controlGranted) => {
+        this.#updateSharing((s) => ({ ...s, controlGranted }));
+        this.#dispatch(controlGranted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
       onAgent: (agent) => this.#onAgent(agent),
-      onViewers: (viewers, lead) => this.noteViewers(viewers, lead),
+      onViewers: (viewers, lead) => this.#onViewers(viewers, lead),
       hiddenLabel: () => this.#words.catalog?.hiddenFrom(this.#displayName()) ?? '',
-      onHiddenAreas: (count) => (this._hiddenCount = count),
+      onHiddenAreas: (hiddenCount) => this.#updateSharing((s) => ({ ...s, hiddenCount })),
       guidanceWords: (kind, _agent, target) => {
         const c = this.#words.catalog;
         if (!c) return '';
@@ -368,9 +369,9 @@ export class CobrowseSession extends CobrowseSessionState {
           ? c.highlighted(this.#displayName(), target)
           : c.pointingAt(this.#displayName(), target);
       },
-      onCaptureFailed: (reason) => {
-        this._captureProblem = reason;
-        const message = this.#words.catalog?.couldNotShare(this._agentName, reason) ?? reason;
+      onCaptureFailed: (captureProblem) => {
+        this.#updateSharing((s) => ({ ...s, captureProblem }));
+        const message = this.#words.catalog?.couldNotShare(invite.agentName ?? '', captureProblem) ?? captureProblem;
         this.#dispatch('cobrowse-error', { message });
       },
       uiRoot: this,
@@ -380,7 +381,7 @@ export class CobrowseSession extends CobrowseSessionState {
       navigationOrigins: this.navigationOrigins.split(/[\s,]+/).filter(Boolean),
       pristine,
     };
-    this.#session = startSession({
+    const session = startSession({
       invite,
       host,
       resumed,
@@ -388,7 +389,17 @@ export class CobrowseSession extends CobrowseSessionState {
       handover,
       ...(signaling ? { signaling } : {}),
     });
+    // Unless it ended already while starting (its callbacks may run before it returns).
+    this.#updateSharing((s) => ({ ...s, kind: 'sharing', session }));
     this.#preload.drop();
+  }
+
+  /** The server's list of viewers: who is new in it is said once, then the live region goes back to the status. */
+  #onViewers(viewers: readonly ViewerEntry[], lead: string): void {
+    this.#updateSharing((s) => withViewers(s, viewers, lead));
+    const joined = sharingOf(this._state)?.joined;
+    if (joined?.length)
+      setTimeout(() => this.#updateSharing((s) => (s.joined === joined ? { ...s, joined: [] } : s)), 8_000);
   }
 
   /** The element's `lang`, else the page's, else the browser's. */
@@ -421,44 +432,38 @@ export class CobrowseSession extends CobrowseSessionState {
     return this.sessionSrc || new URL('./cobrowse-session.js', import.meta.url).href;
   }
 
-  #onSessionState(state: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {
-    if (state === 'ended') {
-      this.#session = null;
-      this.#invite = null;
-      this._controlGranted = false;
-      this._captureProblem = '';
-      this._paused = false;
+  #onSessionState(phase: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {
+    const state = sharingOf(this._state);
+    if (!state) return;
+    if (phase === 'ended') {
       clearResume();
-      this.#controlAnswer?.(false);
+      state.controlAnswer?.(false);
       this.#showEnded(detail?.reason ?? 'customer-ended');
       this.#dispatch('cobrowse-ended', { reason: detail?.reason ?? 'customer-ended' });
       return;
     }
-    if (state === 'live' && this._view !== 'live' && this._view !== 'control-prompt')
-      this.#dispatch('cobrowse-connected', {});
-    if (this._view !== 'control-prompt') this._view = state;
+    if (phase === 'live' && state.phase !== 'live') this.#dispatch('cobrowse-connected', {});
+    this._state = { ...state, phase };
   }
 
   #askControl(): Promise<boolean> {
     this.#promptFocus.save();
-    this._view = 'control-prompt';
     return new pristine.Promise<boolean>((resolve) => {
-      this.#controlAnswer = (granted) => {
-        this.#controlAnswer = null;
-        if (this._view === 'control-prompt') this._view = 'live';
+      const controlAnswer = (granted: boolean) => {
+        this.#updateSharing((s) => (s.controlAnswer === controlAnswer ? { ...s, controlAnswer: null } : s));
         this.#promptFocus.restore(this.renderRoot);
         resolve(granted);
       };
+      this.#updateSharing((s) => ({ ...s, controlAnswer }));
     });
   }
 
   #showEnded(reason: CustomerEndReason): void {
-    this._message = this.#words.catalog?.ended[reason] ?? '';
-    this._view = 'ended';
+    const ended: ElementState = { kind: 'ended', message: this.#words.catalog?.ended[reason] ?? '' };
+    this._state = ended;
     this.#promptFocus.restore(this.renderRoot);
-    if (this.#toastTimer) clearTimeout(this.#toastTimer);
-    this.#toastTimer = setTimeout(() => {
-      if (this._view === 'ended') this._view = 'idle';
+    setTimeout(() => {
+      if (this._state === ended) this._state = IDLE;
     }, 6000);
   }
 
@@ -469,12 +474,19 @@ export class CobrowseSession extends CobrowseSessionState {
   override render() {
     const view = this.#views.view;
     const catalog = this.#words.catalog;
-    const model = view && catalog ? this.viewModel(catalog, this.#words.lang) : null;
+    const shown = catalog && {
+      state: this._state,
+      lang: this.#words.lang,
+      catalog,
+      supportButton: this.supportButton,
+      indicatorCorner: this.indicatorCorner,
+    };
     // The live region exists from the first render, before any text: status changes and toasts are announced.
-    return html`<div class="overlay" aria-hidden="true"></div><div class="live" role="status" aria-live="polite" aria-atomic="true">${model && view ? view.announcement(model) : ''}</div>${model && view ? view.render(model, this.#actions, this.renderRoot as ShadowRoot) : nothing}`;
+    return html`<div class="overlay" aria-hidden="true"></div><div class="live" role="status" aria-live="polite" aria-atomic="true">${shown && view ? view.announcement(shown) : ''}</div>${shown && view ? view.render(shown, this.#actions, this.renderRoot as ShadowRoot) : nothing}`;
   }
 }
 
+const RUNNING = 'A co-browsing session is already running.';
 const VIEW_FAILED = 'Could not load the co-browsing prompt. Check your connection and try again.';
 
 function splitSelectors(value: string): string[] {

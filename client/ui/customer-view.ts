@@ -8,7 +8,14 @@ import type { SVGTemplateResult } from 'lit';
 import { RTL_LANGUAGES } from '../i18n/catalog.js';
 import { customerStyles } from './customer-styles.js';
 import { indicatorView } from './indicator-view.js';
-import type { CustomerViewActions, CustomerViewModel, CustomerViewRenderer, LitApi } from './view-model.js';
+import { modelOf } from './model.js';
+import type {
+  CustomerViewActions,
+  CustomerViewModel,
+  CustomerViewRenderer,
+  ElementView,
+  LitApi,
+} from './view-model.js';
 
 export function customerView(lit: LitApi): CustomerViewRenderer {
   const { html, svg, nothing } = lit;
@@ -76,7 +83,8 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
     }
   }
 
-  function render(m: CustomerViewModel, act: CustomerViewActions, root: ShadowRoot) {
+  function render(element: ElementView, act: CustomerViewActions, root: ShadowRoot) {
+    const m = modelOf(element);
     const c = m.catalog;
     const a = agentOf(m);
     const lang = m.lang;
@@ -164,7 +172,8 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
     }
   }
 
-  function announcement(m: CustomerViewModel): string {
+  function announcement(element: ElementView): string {
+    const m = modelOf(element);
     switch (m.view) {
       case 'idle':
       case 'support-code':
@@ -184,5 +193,15 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
     }
   }
 
-  return { styles: customerStyles(lit), render, afterRender, announcement };
+  let shownDialog: Element | null = null;
+  /** After each render, with the prompts in the top layer: the indicator placed, and focus in a prompt that just opened. */
+  function afterPromoted(root: ShadowRoot): void {
+    afterRender(root);
+    const dialog = root.querySelector('[role="dialog"]');
+    // Keyboard and screen-reader users land on the prompt.
+    if (dialog !== shownDialog) dialog?.querySelector<HTMLElement>('h2')?.focus();
+    shownDialog = dialog;
+  }
+
+  return { styles: customerStyles(lit), render, afterRender: afterPromoted, announcement };
 }

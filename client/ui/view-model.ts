@@ -6,6 +6,7 @@
 import type { CSSResult, TemplateResult, css, html, nothing, svg } from 'lit';
 import type { Catalog, Language } from '../i18n/catalog.js';
 import type { CustomerSessionState } from '../session-api.js';
+import type { ElementState } from '../customer-state.js';
 
 /** Where the live indicator sits (`indicator-corner`); the customer can move it from there. */
 export type IndicatorCorner = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -53,6 +54,16 @@ export interface CustomerViewModel {
   readonly corner: IndicatorCorner | null;
 }
 
+/** What the element hands its view on each render; the view derives its model from it (model.ts). */
+export interface ElementView {
+  readonly state: ElementState;
+  readonly lang: Language;
+  readonly catalog: Catalog;
+  readonly supportButton: boolean;
+  /** The `indicator-corner` attribute as written. */
+  readonly indicatorCorner: string;
+}
+
 /** What the customer's clicks and keys do: the element's own methods. */
 export interface CustomerViewActions {
   allow(): void;
@@ -83,10 +94,10 @@ export interface LitApi {
 
 export interface CustomerViewRenderer {
   readonly styles: CSSResult;
-  render(model: CustomerViewModel, actions: CustomerViewActions, root: ShadowRoot): TemplateResult | symbol;
+  render(element: ElementView, actions: CustomerViewActions, root: ShadowRoot): TemplateResult | symbol;
   /** What the element's live region says now: the status, a toast, how many areas are hidden. */
-  announcement(model: CustomerViewModel): string;
-  /** After each render (what the view sets through the CSSOM). */
+  announcement(element: ElementView): string;
+  /** After each render, once the prompts are in the top layer (what the view sets through the CSSOM, focus). */
   afterRender(root: ShadowRoot): void;
 }
 
