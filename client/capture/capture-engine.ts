@@ -465,9 +465,10 @@ export class CaptureEngine {
       }
       const { frames, pointer } = this.#events.takeFrames();
       for (const pending of frames) if (!sender.sendDom(pending)) return;
-      const layer = this.#topLayer.take((node) => run.ids.idOf(node));
-      if (layer !== null && !sender.sendDom({ t: 'top', layer })) return;
       if (this.#frames !== null && !this.#frames.flush()) return;
+      // After the frames' content: their top-layer entries name nodes they just added.
+      const layer = this.#topLayer.take((node) => run.ids.idOf(node), this.#frames?.topLayer);
+      if (layer !== null && !sender.sendDom({ t: 'top', layer })) return;
       if (pointer !== null) sender.sendEphemeral(pointer);
       this.#failedFlushes = 0;
     } catch (error) {

@@ -25,15 +25,21 @@ import { parseOrigins } from '../../shared/frame-handshake.js';
 import { FrameIdMap } from './frame-translate.js';
 import type { UnsequencedDomFrame } from './dom-frame-sender.js';
 import type { MaskDecision } from './mask.js';
+import type { TopLayerEntry } from './top-layer.js';
 import { pristine } from '../pristine.js';
 import { iframeDocument } from './dom-nodes.js';
 
-/** Messages a frame may have waiting before its stream is restarted instead (a frame flooding the page). */
+/**
+ * Messages a frame may have waiting before its stream is restarted instead (a frame flooding the page):
+ * bounds the memory a frame can make the page hold and the work of one flush.
+ */
 const MAX_INBOX = 2_000;
 
 export interface FrameBridgeOptions {
   /** Origins of the frames that may join (`frame-origins`). */
   origins: readonly string[];
+  /** Messages a frame may have waiting (default MAX_INBOX; the flood test's control turns it off with Infinity). */
+  maxInbox?: number;
 }
 
 export interface FrameBridgeHooks {
@@ -60,6 +66,10 @@ export interface FrameBridgeStats {
   refused: number;
   /** Times a frame's stream was restarted (an id it never sent, parts out of order, a flood). */
   restarts: number;
+  /** Messages from frames waiting for the next flush. */
+  queued: number;
+  /** The most messages of one frame a single flush handled. */
+  largestBatch: number;
 }
 
 interface Link {
@@ -71,12 +81,15 @@ interface Link {
   inbox: unknown[];
   /** Its stream was restarted: drop everything until its next snapshot starts. */
   awaitingSnapshot: boolean;
+  /** The frame's own top layer (modal dialogs, popovers), in page ids, as it last said. */
+  topLayer: TopLayerEntry[];
 }
 
 const probe = { cobrowse: FRAME_BRIDGE_TAG, v: FRAME_BRIDGE_VERSION, kind: 'frame-probe' } as const;
 
 export class FrameBridge {
   readonly #origins: ReadonlySet<string>;
+  readonly #maxInbox: number;
   readonly #hooks: FrameBridgeHooks;
   /** Cross-origin <iframe>s serialized in this run, with their ids. */
   #candidates = new Map<Element, number>();
@@ -84,10 +97,11 @@ export class FrameBridge {
   readonly #windows = new Set<Window>();
   readonly #onMessage = (event: Event): void => this.#message(event as MessageEvent);
   #stopped = false;
-  readonly stats: FrameBridgeStats = { joined: 0, forwarded: 0, refused: 0, restarts: 0 };
+  readonly stats: FrameBridgeStats = { joined: 0, forwarded: 0, refused: 0, restarts: 0, queued: 0, largestBatch: 0 };
 
   constructor(options: FrameBridgeOptions, hooks: FrameBridgeHooks) {
     this.#origins = new Set(options.origins);
+    this.#maxInbox = options.maxInbox ?? MAX_INBOX;
     this.#hooks = hooks;
   }
 
@@ -103,7 +117,8 @@ export class FrameBridge {
     this.#candidates = new Map();
     for (const link of this.#links.values()) {
       link.ids = null;
-      link.inbox = [];
+      this.#empty(link);
+      link.topLayer = [];
     }
   }
 
@@ -137,10 +152,16 @@ export class FrameBridge {
         continue;
       }
       const inbox = link.inbox;
-      link.inbox = [];
+      this.#empty(link);
+      this.stats.largestBatch = Math.max(this.stats.largestBatch, inbox.length);
       for (const data of inbox) if (!this.#deliver(link, data)) return false;
     }
     return true;
+  }
+
+  /** The joined frames' top layers (page ids), to show above the page's own (capture-engine.ts sends them in its `top` frame). */
+  get topLayer(): TopLayerEntry[] {
+    return [...this.#links.values()].flatMap((link) => link.topLayer);
   }
 
   /** Ends every frame's capture and stops listening. Final. */
@@ -207,6 +228,7 @@ export class FrameBridge {
     const previous = this.#links.get(iframe);
     if (previous !== undefined) this.#post(previous, { t: 'frame-stop' });
     previous?.port.close();
+    if (previous !== undefined) this.#empty(previous);
     const channel = new MessageChannel();
     const hello: FrameHello = {
       cobrowse: FRAME_BRIDGE_TAG,
@@ -224,6 +246,7 @@ export class FrameBridge {
       ids: previous?.ids ?? new FrameIdMap(id, () => this.#hooks.run().ids.reserve()),
       inbox: [],
       awaitingSnapshot: false,
+      topLayer: previous?.topLayer ?? [],
     };
     link.port.onmessage = (event: MessageEvent) => this.#received(link, event.data);
     this.#links.set(iframe, link);
@@ -232,21 +255,27 @@ export class FrameBridge {
 
   #received(link: Link, data: unknown): void {
     if (this.#links.get(link.iframe) !== link) return;
-    if (link.inbox.length >= MAX_INBOX) {
-      link.inbox = [];
+    if (link.inbox.length >= this.#maxInbox) {
       this.#restart(link, null);
       return;
     }
     link.inbox.push(data);
+    this.stats.queued++;
     this.#hooks.schedule();
+  }
+
+  #empty(link: Link): void {
+    this.stats.queued -= link.inbox.length;
+    link.inbox = [];
   }
 
   /** Restarts a frame's stream with a fresh snapshot; `iframeId`: under this new id of the <iframe> (a new page run). */
   #restart(link: Link, iframeId: number | null): void {
     this.stats.restarts++;
     if (iframeId !== null) link.ids = new FrameIdMap(iframeId, () => this.#hooks.run().ids.reserve());
-    link.inbox = [];
+    this.#empty(link);
     link.awaitingSnapshot = true;
+    link.topLayer = [];
     this.#post(link, { t: 'frame-resync' });
   }
 
@@ -257,7 +286,8 @@ export class FrameBridge {
     if (frameGone.safeParse(data).success) {
       // The frame's page is going away: its content leaves the mirror; a new page there announces itself.
       link.awaitingSnapshot = false;
-      return this.#sendAll(ids.clear());
+      link.topLayer = [];
+      return this.#sendAll(link, ids.clear());
     }
     const parsed = channelMessage.safeParse(data);
     if (!parsed.success) {
@@ -271,16 +301,23 @@ export class FrameBridge {
       if (message.t !== 'snapshot' || message.part !== 0) return true;
       link.awaitingSnapshot = false;
     }
+    // A new run of the frame's capture: its document, and its top layer, start over.
+    if (message.t === 'snapshot' && message.part === 0) link.topLayer = [];
     const translated = ids.translate(message);
     if ('restart' in translated) {
       this.#restart(link, null);
       return true;
     }
-    return this.#sendAll(translated.frames);
+    return this.#sendAll(link, translated.frames);
   }
 
-  #sendAll(frames: readonly UnsequencedDomFrame[]): boolean {
+  /** Sends a frame's translated frames; its top layer is kept for the page's `top` frame instead. */
+  #sendAll(link: Link, frames: readonly UnsequencedDomFrame[]): boolean {
     for (const frame of frames) {
+      if (frame.t === 'top') {
+        link.topLayer = frame.layer;
+        continue;
+      }
       if (!this.#hooks.sendDom(frame)) return false;
       this.stats.forwarded++;
     }
@@ -298,6 +335,7 @@ export class FrameBridge {
   #close(link: Link): void {
     this.#post(link, { t: 'frame-stop' });
     link.port.close();
+    this.#empty(link);
     this.#links.delete(link.iframe);
     this.stats.joined = this.#links.size;
   }

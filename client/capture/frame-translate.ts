@@ -100,11 +100,12 @@ export class FrameIdMap {
         }));
         return [{ t: 'selection', ranges }];
       }
-      // The frame's viewport is the <iframe>'s box, its URL is not the page's, and the page's top layer
-      // is the page's: a frame's own top layer is not mirrored (README, What the agent sees).
+      // The frame's own top layer (its modal dialogs, popovers): frame-bridge.ts adds it to the page's.
+      case 'top':
+        return [{ t: 'top', layer: frame.layer.map((entry) => ({ id: this.#id(entry.id), kind: entry.kind })) }];
+      // The frame's viewport is the <iframe>'s box and its URL is not the page's.
       case 'viewport':
       case 'nav':
-      case 'top':
         return [];
     }
   }

@@ -40,6 +40,8 @@ export class TopLayerWatch {
   #order = 0;
   #dirty = false;
   #lastKey = '';
+  /** This document's entries as last read (the frames' entries are added to them). */
+  #own: TopLayerEntry[] = [];
 
   get pending(): boolean {
     return this.#dirty;
@@ -55,6 +57,7 @@ export class TopLayerWatch {
   reset(roots: Iterable<Document | ShadowRoot>): void {
     this.#candidates.clear();
     this.#lastKey = '';
+    this.#own = [];
     for (const root of roots) {
       for (const el of Array.from(root.querySelectorAll('dialog[open], [popover]'))) this.note(el);
       if (nodeTypeOf(root) === 9) {
@@ -65,10 +68,21 @@ export class TopLayerWatch {
     this.#dirty = true;
   }
 
-  /** The current top layer as entries, when it changed since the last call; null otherwise. */
-  take(idOf: (node: Node) => number | undefined): TopLayerEntry[] | null {
-    if (!this.#dirty) return null;
+  /**
+   * The current top layer as entries, when it changed since the last call; null otherwise.
+   * `frames`: the top layers of joined cross-origin frames, in page ids (frame-bridge.ts), above this document's.
+   */
+  take(idOf: (node: Node) => number | undefined, frames: readonly TopLayerEntry[] = []): TopLayerEntry[] | null {
+    if (this.#dirty) this.#own = this.#read(idOf);
     this.#dirty = false;
+    const layer = [...this.#own, ...frames].slice(-MAX_ENTRIES);
+    const key = layer.map((entry) => `${entry.id}${entry.kind}`).join(',');
+    if (key === this.#lastKey) return null;
+    this.#lastKey = key;
+    return layer;
+  }
+
+  #read(idOf: (node: Node) => number | undefined): TopLayerEntry[] {
     const open: Array<{ order: number; entry: TopLayerEntry }> = [];
     for (const [el, order] of this.#candidates) {
       const kind = el.isConnected ? kindOf(el) : null;
@@ -82,14 +96,10 @@ export class TopLayerWatch {
       const id = idOf(el);
       if (id !== undefined) open.push({ order: seen, entry: { id, kind: kind } });
     }
-    const layer = open
+    return open
       .sort((a, b) => a.order - b.order)
       .slice(-MAX_ENTRIES)
       .map(({ entry }) => entry);
-    const key = layer.map((entry) => `${entry.id}${entry.kind}`).join(',');
-    if (key === this.#lastKey) return null;
-    this.#lastKey = key;
-    return layer;
   }
 }
 

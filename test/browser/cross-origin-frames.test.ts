@@ -16,12 +16,21 @@
  * session code loads only after the page's capture said hello).
  */
 import { expect } from '@open-wc/testing';
-import { nextFrames, Pipeline, type CustomerPage } from './helpers/pipeline-harness.js';
+import { Pipeline, type CustomerPage } from './helpers/pipeline-harness.js';
+import {
+  answer,
+  command as frameCommand,
+  framePage,
+  HERE,
+  mirroredFrame,
+  OTHER,
+  page,
+  Traffic,
+  until,
+} from './helpers/cross-origin.js';
 
-const HERE = location.origin;
-const OTHER = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
-const WIDGET = `${OTHER}/test/browser/pages/frames/payment-widget.html?parent=${encodeURIComponent(HERE)}`;
-const PARTNER = `${OTHER}/test/browser/pages/frames/hostile-partner.html?parent=${encodeURIComponent(HERE)}`;
+const WIDGET = framePage('payment-widget');
+const PARTNER = framePage('hostile-partner');
 /** In the widget's HTML: what must never leave it. */
 const SENTINELS = ['4242 4242 4242 4242', '4242424242424242', '917', 'Sentinel-Pw-Zq81x', 'SENTINEL-ACCT-55210'];
 
@@ -42,57 +51,6 @@ const HOSTILE_SRCDOC = `<script>
   addEventListener('message', (event) => { if (event.data === 'forge') { forge(); parent.postMessage({ testAnswer: 'forged' }, '*'); } });
 </script>`;
 
-/** The customer's page: this test page, with `body` in a wrapper the harness removes at the end. */
-async function page(body: string): Promise<CustomerPage> {
-  const root = document.createElement('div');
-  root.innerHTML = `<style>iframe{display:block;width:420px;height:260px;border:1px solid #99a}</style><h1>Checkout</h1>${body}`;
-  document.body.append(root);
-  await nextFrames(window, 2);
-  // Pipeline.dispose() removes `frame`: here the wrapper of the page's content.
-  return { frame: root as unknown as HTMLIFrameElement, win: window, doc: document };
-}
-
-/** Every message any window posts to the customer's window, and every message on a bridge port the page opened. */
-class Traffic {
-  readonly window: unknown[] = [];
-  readonly ports: unknown[] = [];
-  readonly #restore: () => void;
-
-  constructor() {
-    window.addEventListener('message', (event) => this.window.push(event.data));
-    const Original = window.MessageChannel;
-    const ports = this.ports;
-    // The bridge runs in this test page's realm: every port it opens is tapped here.
-    window.MessageChannel = class extends Original {
-      constructor() {
-        super();
-        this.port1.addEventListener('message', (event) => ports.push(event.data));
-      }
-    };
-    this.#restore = () => (window.MessageChannel = Original);
-  }
-
-  restore(): void {
-    this.#restore();
-  }
-
-  /** Resolves with the next window message matching `test`. */
-  async next(customer: CustomerPage, test: (data: unknown) => boolean): Promise<unknown> {
-    return new Promise((resolve) => {
-      const listener = (event: MessageEvent): void => {
-        if (!test(event.data)) return;
-        customer.win.removeEventListener('message', listener);
-        resolve(event.data);
-      };
-      customer.win.addEventListener('message', listener);
-    });
-  }
-}
-
-function answer(name: string): (data: unknown) => boolean {
-  return (data) => typeof data === 'object' && data !== null && (data as { testAnswer?: unknown }).testAnswer === name;
-}
-
 /** A widget's answer: what it fetched, and the port messages its captures posted and the ports they closed. */
 interface WidgetAnswer {
   resources: string[];
@@ -101,29 +59,14 @@ interface WidgetAnswer {
 }
 
 /** Sends a test command to a widget and waits for its answer (its page changed and rendered two frames). */
-async function command(
+function command(
   customer: CustomerPage,
   traffic: Traffic,
   frame: Element,
   test: string,
   value = '',
 ): Promise<WidgetAnswer> {
-  const answered = traffic.next(customer, answer(test));
-  (frame as HTMLIFrameElement).contentWindow?.postMessage({ test, value }, OTHER);
-  return (await answered) as WidgetAnswer;
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1_000; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never: ${what}`);
-}
-
-function mirroredFrame(pipeline: Pipeline, id: string): Document | null {
-  const iframe = pipeline.mirrorDocument().getElementById(id) as HTMLIFrameElement | null;
-  return iframe?.contentDocument ?? null;
+  return frameCommand<WidgetAnswer>(customer, traffic, frame, test, value);
 }
 
 function sentinelsIn(values: unknown[]): string[] {

@@ -87,6 +87,9 @@ const frame: fc.Arbitrary<DomFrame> = fc.oneof(
   smallId.map((id): DomFrame => ({ t: 'scroll', seq: 2, id, x: 1, y: 2 })),
   smallId.map((id): DomFrame => ({ t: 'input', seq: 3, id, value: 'a' })),
   fc.option(smallId, { nil: null }).map((id): DomFrame => ({ t: 'focus', seq: 4, id })),
+  fc
+    .array(smallId, { maxLength: 3 })
+    .map((ids): DomFrame => ({ t: 'top', seq: 5, layer: ids.map((id) => ({ id, kind: 'modal' as const })) })),
 );
 
 describe('FrameIdMap', () => {
@@ -128,6 +131,32 @@ describe('FrameIdMap', () => {
     ).toHaveProperty('restart');
     expect(map.translate({ t: 'scroll', seq: 1, id: 9, x: 0, y: 0 })).toHaveProperty('restart');
     expect(map.translate(snapshot(2, true, []))).toHaveProperty('restart');
+  });
+
+  it("carries the frame's top layer in page ids, and restarts on a node it never sent", () => {
+    const { map } = harness();
+    map.translate(
+      snapshot(0, true, [
+        { kind: 'el', id: 2, parent: 0, tag: 'dialog' },
+        { kind: 'el', id: 3, parent: 0, tag: 'div' },
+      ]),
+    );
+    const layer = [
+      { id: 2, kind: 'modal' as const },
+      { id: 3, kind: 'popover' as const },
+    ];
+    expect(map.translate({ t: 'top', seq: 1, layer })).toEqual({
+      frames: [
+        {
+          t: 'top',
+          layer: [
+            { id: 102, kind: 'modal' },
+            { id: 103, kind: 'popover' },
+          ],
+        },
+      ],
+    });
+    expect(map.translate({ t: 'top', seq: 2, layer: [{ id: 9, kind: 'modal' }] })).toHaveProperty('restart');
   });
 
   it('never names an id of the page, whatever the frame sends (property)', () => {

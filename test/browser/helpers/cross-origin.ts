@@ -1,0 +1,92 @@
+/**
+ * What the cross-origin frame tests share: the second origin of the test
+ * server, the customer's page (this test page itself, see
+ * cross-origin-frames.test.ts), a tap on every window message and bridge port,
+ * test commands to a framed page, and the mirror's view of a frame.
+ */
+import { nextFrames, type CustomerPage, type Pipeline } from './pipeline-harness.js';
+
+export const HERE = location.origin;
+export const OTHER = `${location.protocol}//${location.hostname === 'localhost' ? '127.0.0.1' : 'localhost'}:${location.port}`;
+
+/** A test page of test/browser/pages/frames/ on the other origin, told this page's origin as its parent. */
+export function framePage(name: string, query = ''): string {
+  return `${OTHER}/test/browser/pages/frames/${name}.html?parent=${encodeURIComponent(HERE)}${query}`;
+}
+
+/** The customer's page: this test page, with `body` in a wrapper the harness removes at the end. */
+export async function page(body: string): Promise<CustomerPage> {
+  const root = document.createElement('div');
+  root.innerHTML = `<style>iframe{display:block;width:420px;height:260px;border:1px solid #99a}</style><h1>Checkout</h1>${body}`;
+  document.body.append(root);
+  await nextFrames(window, 2);
+  // Pipeline.dispose() removes `frame`: here the wrapper of the page's content.
+  return { frame: root as unknown as HTMLIFrameElement, win: window, doc: document };
+}
+
+/** Every message any window posts to the customer's window, and every message on a bridge port the page opened. */
+export class Traffic {
+  readonly window: unknown[] = [];
+  readonly ports: unknown[] = [];
+  readonly #restore: () => void;
+
+  constructor() {
+    window.addEventListener('message', (event) => this.window.push(event.data));
+    const Original = window.MessageChannel;
+    const ports = this.ports;
+    // The bridge runs in this test page's realm: every port it opens is tapped here.
+    window.MessageChannel = class extends Original {
+      constructor() {
+        super();
+        this.port1.addEventListener('message', (event) => ports.push(event.data));
+      }
+    };
+    this.#restore = () => (window.MessageChannel = Original);
+  }
+
+  restore(): void {
+    this.#restore();
+  }
+
+  /** Resolves with the next window message matching `test`. */
+  async next(customer: CustomerPage, test: (data: unknown) => boolean): Promise<unknown> {
+    return new Promise((resolve) => {
+      const listener = (event: MessageEvent): void => {
+        if (!test(event.data)) return;
+        customer.win.removeEventListener('message', listener);
+        resolve(event.data);
+      };
+      customer.win.addEventListener('message', listener);
+    });
+  }
+}
+
+export function answer(name: string): (data: unknown) => boolean {
+  return (data) => typeof data === 'object' && data !== null && (data as { testAnswer?: unknown }).testAnswer === name;
+}
+
+/** Sends a test command to a framed page and waits for its answer. */
+export async function command<T>(
+  customer: CustomerPage,
+  traffic: Traffic,
+  frame: Element,
+  test: string,
+  value: unknown = '',
+): Promise<T> {
+  const answered = traffic.next(customer, answer(test));
+  (frame as HTMLIFrameElement).contentWindow?.postMessage({ test, value }, OTHER);
+  return (await answered) as T;
+}
+
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+export function mirroredFrame(pipeline: Pipeline, id: string): Document | null {
+  const iframe = pipeline.mirrorDocument().getElementById(id) as HTMLIFrameElement | null;
+  return iframe?.contentDocument ?? null;
+}
