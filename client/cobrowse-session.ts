@@ -341,7 +341,7 @@ export class CobrowseSession extends CobrowseSessionState {
     saveResume(invite, Date.now(), controlGranted);
     let startSession: StartSession;
     try {
-      const module = (await import(/* @vite-ignore */ this.#sessionUrl())) as { startSession: StartSession };
+      const module = (await this.#preload.load(this.#sessionUrl())) as { startSession: StartSession };
       startSession = module.startSession;
       markStage('session-loaded');
     } catch {

@@ -9,6 +9,7 @@ export type StageName =
   // customer, loader
   | 'allow'
   | 'consent-recorded'
+  | 'session-evaluated'
   | 'session-loaded'
   // customer, session bundle
   | 'session-start'
