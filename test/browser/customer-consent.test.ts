@@ -33,6 +33,17 @@ function sessionModuleFetched(): boolean {
   return performance.getEntriesByType('resource').some((entry) => entry.name.includes('/client/session-entry'));
 }
 
+/** Resolves when the server tells this socket the agent is there (in its welcome, or when it joins). */
+function agentArrival(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) =>
+    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (typeof event.data !== 'string') return;
+      const message = JSON.parse(event.data) as { t?: string; role?: string; present?: boolean; peerPresent?: boolean };
+      if ((message.t === 'peer' && message.role === 'agent' && message.present) || message.peerPresent) resolve();
+    }),
+  );
+}
+
 function preloadLinks(element: CobrowseSession): number {
   return shadow(element).querySelectorAll('link[rel="modulepreload"]').length;
 }
@@ -69,6 +80,11 @@ describe('customer consent', () => {
     element = await addElement();
     const answer = element.offer(session.inviteCode);
     await element.updateComplete;
+    // The agent's arrival is what a connection would start on: listen for it on the consent socket
+    // (this listener runs after the element's own, which was added first).
+    const consentSocket = instrumentation.sockets[0];
+    if (!consentSocket) throw new Error('no consent socket');
+    const agentHeard = agentArrival(consentSocket);
     // The agent is already waiting: the only thing holding the connection back is the prompt.
     agent = new SimulatedAgent(SERVER_URL, session.agentToken);
     await until(
@@ -77,8 +93,10 @@ describe('customer consent', () => {
     );
     // The session bundle is preloaded while the prompt is shown (modulepreload: fetched and compiled, not run).
     await until(() => sessionModuleFetched(), 'the session bundle preloaded during the prompt');
-    // Give anything that would start on its own a moment to do so (the test fails only if it does).
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Barrier instead of a pause: the customer's page has handled the agent's arrival, and the element
+    // has rendered whatever state that led to (a session starting would replace the prompt at once).
+    await agentHeard;
+    await element.updateComplete;
 
     expect(dialogOf(element) !== null, 'the consent prompt').to.equal(true);
     expect(instrumentation.peerConnections.length, 'peer connections before Allow').to.equal(0);

@@ -59,7 +59,8 @@ describe('customer navigation resume', () => {
     const session = await createTestSession({ agentName: 'Dana' });
     saveResume(parseInvite(session.inviteCode), Date.now() - 10 * 60 * 1000);
     element = await addElement();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // No wait needed: the element decides in connectedCallback, and addElement awaited its first complete
+    // update (the view module included), so a resumed session would show its indicator ('Starting…') by now.
     expect(indicatorText(element)).to.equal('');
     expect(sessionStorage.getItem('cobrowse:session')).to.equal(null);
   });
@@ -73,7 +74,16 @@ describe('customer navigation resume', () => {
     const holder = document.createElement('div');
     document.body.append(holder);
     holder.append(live.element);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A round trip over the data channel, answered after the move was handled (its check runs in a
+    // microtask): a session ended by the move would not answer, and a second one would show 'Starting…'.
+    const ts = Date.now();
+    live.agent.send({ t: 'ping', ts });
+    await live.agent.waitFor((m) => m.t === 'pong' && m.ts === ts);
+    await live.element.updateComplete;
+    expect(
+      live.agent.received.some((m) => m.t === 'end'),
+      'an end message after the move',
+    ).to.equal(false);
     expect(instrumentation.sockets.length, 'new signaling sockets after a move').to.equal(sockets);
     expect(instrumentation.peerConnections.length, 'new peer connections after a move').to.equal(peers);
     expect(indicatorText(live.element)).to.equal('Sharing this tab with Dana');

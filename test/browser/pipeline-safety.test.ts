@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { allRoots, loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
 import { pokeEverything } from './helpers/mirror-payloads.js';
 import { agentPayloadScript, customerPayloads, mutationPayloads } from './helpers/pipeline-payloads.js';
+import { until } from './helpers/inbox.js';
 
 declare global {
   interface Window {
@@ -33,6 +34,23 @@ function agentMarkerRequests(marker: string, mirrorDocument: Document): string[]
     for (const entry of view.performance.getEntriesByType('resource'))
       if (entry.name.includes(marker)) names.push(entry.name);
   return names;
+}
+
+/** A same-origin frame with scripts allowed holding a javascript: link, a javascript: form and an onclick. */
+async function scriptFrame(tag: string): Promise<{ doc: Document; ran: () => string[]; remove: () => void }> {
+  const js = (name: string): string => agentPayloadScript(tag, name);
+  const frame = document.createElement('iframe');
+  frame.srcdoc = `<!DOCTYPE html><body><a href="javascript:${js('link')}">link</a><form action="javascript:${js('form')}"><button>go</button></form><div onclick="${js('click')}">click</div></body>`;
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  await loaded;
+  const doc = frame.contentDocument;
+  if (!doc) throw new Error('the barrier frame has no document');
+  return {
+    doc,
+    ran: () => [...new Set((window.__agentPwned ?? []).filter((entry) => entry.includes(`:${tag}:`)))],
+    remove: () => frame.remove(),
+  };
 }
 
 describe('pipeline: script safety end to end', function () {
@@ -83,8 +101,9 @@ describe('pipeline: script safety end to end', function () {
   });
 
   it('the payloads are live: several of them ran in the customer page itself (control)', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const ran = new Set(runs(marker).customer.map((entry) => entry.split(':').pop()));
+    const ranInCustomer = () => new Set(runs(marker).customer.map((entry) => entry.split(':').pop()));
+    await until(() => ranInCustomer().size > 5, 'payloads to run in the customer page').catch(() => undefined);
+    const ran = ranInCustomer();
     console.log(`pipeline safety: ${payloadCount} payloads; ${ran.size} ran in the customer page (control)`);
     expect(ran.size, [...ran].join(', ')).to.be.greaterThan(5);
   });
@@ -94,8 +113,15 @@ describe('pipeline: script safety end to end', function () {
     const documentsBefore = allRoots([doc]).filter((root) => root.nodeType === Node.DOCUMENT_NODE) as Document[];
     const locationsBefore = documentsBefore.map((view) => view.defaultView?.location.href);
     const topLocation = location.href;
+    // A frame of the agent window where scripts do run, poked right after the mirror: its link, form
+    // and click handler run through the same queues as the mirror's would, so once all three ran,
+    // anything the mirror let through would have run too.
+    // Its own tag, which does not contain the marker (its runs and requests are not the mirror's).
+    const barrier = await scriptFrame(`bar${marker.slice(3)}`);
     for (const root of allRoots([doc])) pokeEverything(root);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    pokeEverything(barrier.doc);
+    await until(() => barrier.ran().length === 3, 'the barrier frame’s link, form and click handler');
+    barrier.remove();
 
     expect(runs(marker).agent).to.deep.equal([]);
     expect(agentMarkerRequests(marker, doc)).to.deep.equal([]);

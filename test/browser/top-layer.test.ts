@@ -36,7 +36,7 @@ describe('top layer: dialogs and popovers', function () {
     pipeline = null;
   });
 
-  it.only('replays modal dialogs and popovers, in order, opened by script or button, and their closing', async () => {
+  it('replays modal dialogs and popovers, in order, opened by script or button, and their closing', async () => {
     const customer = await loadCustomerPage(PAGE);
     const doc = customer.doc;
     // Open before the session: found by the snapshot's scan.
@@ -86,9 +86,13 @@ describe('top layer: dialogs and popovers', function () {
       const mirrored = mounted.mirror.nodeById(dialog) as HTMLDialogElement;
       expect(mirrored.matches(':modal')).to.equal(true);
       expect(document.activeElement === consoleInput, 'console focus kept').to.equal(true);
-      // Closed inside the mirror only (as Escape or a light dismiss would): shown again.
+      // Closed inside the mirror only (as Escape or a light dismiss would): shown again. The mirror
+      // hears the 'close' event in the capture phase and shows the dialog in a microtask; this listener
+      // on the dialog runs after it, and the await after that microtask.
+      const closed = new Promise((resolve) => mirrored.addEventListener('close', resolve, { once: true }));
       mirrored.close();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await closed;
+      await Promise.resolve();
       expect(mirrored.matches(':modal')).to.equal(true);
     } finally {
       consoleInput.remove();

@@ -215,9 +215,14 @@ describe('webhook sender', () => {
 
   it('close() waits for a request in flight', async () => {
     let release: (() => void) | undefined;
-    const receiver = await startReceiver(() => (res) => {
-      release = () => res.writeHead(200).end();
-    });
+    // The delivery's request hangs until released; any later request is answered at once.
+    const receiver = await startReceiver((attempt) =>
+      attempt === 0
+        ? (res) => {
+            release = () => res.writeHead(200).end();
+          }
+        : 200,
+    );
     const webhook = sender(receiver.url);
     const delivery = webhook.send(endedEvent);
     await receiver.waitForRequests(1);
@@ -225,7 +230,10 @@ describe('webhook sender', () => {
     const closing = webhook.close().then(() => {
       closed = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Barrier: a whole HTTP round trip to the receiver, begun after close(); a close() that did not
+    // wait for the request in flight would have resolved by the time it is answered.
+    expect((await fetch(receiver.url, { method: 'POST', body: '{}' })).status).toBe(200);
+    expect(receiver.requests).toHaveLength(2);
     expect(closed).toBe(false);
     release?.();
     await closing;
