@@ -75,6 +75,7 @@ export interface StreamDeflater {
   /**
    * Compresses one packed message: returns its bytes now, or null and calls
    * `later` once with the outcome. Throws a ProtocolError when the stream broke.
+   * Takes `packed` over: it may be transferred to a worker (left empty).
    */
   deflate(packed: Uint8Array, later: (outcome: DeflateOutcome) => void): Uint8Array | null;
   /** Releases what the deflater holds (a worker); the stream is unusable afterwards. */

@@ -24,7 +24,8 @@ interface DeflateModule {
 }
 
 interface Pending {
-  packed: Uint8Array;
+  /** Kept only until the worker first answered: the main-thread fallback may still need it. */
+  packed: Uint8Array | null;
   later: (outcome: DeflateOutcome) => void;
 }
 
@@ -58,6 +59,16 @@ export class OffloadedDeflater implements StreamDeflater {
   deflate(packed: Uint8Array, later: (outcome: DeflateOutcome) => void): Uint8Array | null {
     if (this.#closed) throw new ProtocolError('CORRUPT_STREAM', 'The deflater was closed.');
     if (this.#main !== null && this.#pending.length === 0) return this.#main.deflate(packed);
+    if (this.#worker !== null && this.#answered) {
+      // The stream lives in the worker now: hand the bytes over instead of copying them, so the page
+      // holds none of a large snapshot's packed parts while they wait (at 300k nodes the copies kept
+      // tens of MB alive and a major GC landed in a snapshot slice).
+      this.#pending.push({ packed: null, later });
+      if (packed.byteOffset === 0 && packed.byteLength === packed.buffer.byteLength)
+        this.#worker.postMessage(packed, [packed.buffer as ArrayBuffer]);
+      else this.#worker.postMessage(packed);
+      return null;
+    }
     this.#pending.push({ packed, later });
     if (this.#worker !== null) this.#worker.postMessage(packed);
     return null;
@@ -129,6 +140,7 @@ export class OffloadedDeflater implements StreamDeflater {
         for (const entry of this.#pending.splice(0)) {
           let outcome: DeflateOutcome;
           try {
+            if (entry.packed === null) throw new ProtocolError('CORRUPT_STREAM', 'The worker took the stream.');
             outcome = { ok: true, bytes: main.deflate(entry.packed) };
           } catch (error) {
             outcome = { ok: false, error: asProtocolError(error) };

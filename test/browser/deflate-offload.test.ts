@@ -4,6 +4,7 @@
  * deflate-offload-csp.test.ts.
  */
 import { expect } from '@open-wc/testing';
+import { MessagePacker } from '../../shared/codec.js';
 import { OffloadedDeflater } from '../../shared/deflate-offload.js';
 import { deflateAll, deflateHere, expectDecodesTo, sampleMessages } from './helpers/deflate-messages.js';
 
@@ -16,6 +17,41 @@ describe('deflate in a worker', () => {
     try {
       const wire = await deflateAll(deflater, messages);
       expect(deflater.mode).to.equal('worker');
+      expect(wire).to.deep.equal(deflateHere(messages));
+      expectDecodesTo(wire, messages);
+    } finally {
+      deflater.close();
+    }
+  });
+
+  it('hands each packed message to the worker once it has answered (no copy left on the page), same bytes', async () => {
+    const messages = sampleMessages(60);
+    const deflater = new OffloadedDeflater(MODULE_URL);
+    try {
+      const packer = new MessagePacker();
+      const given: Uint8Array[] = [];
+      const wire = await new Promise<Uint8Array[]>((resolve, reject) => {
+        const out: Uint8Array[] = [];
+        const sendFrom = (index: number): void => {
+          const message = messages[index];
+          if (message === undefined) return;
+          const packed = packer.pack(message);
+          given.push(packed);
+          const now = deflater.deflate(packed, (outcome) => {
+            if (!outcome.ok) return reject(outcome.error);
+            out.push(outcome.bytes);
+            if (out.length === messages.length) resolve(out);
+            // After the first answer, the rest go in one burst.
+            if (index === 0) for (let i = 1; i < messages.length; i++) sendFrom(i);
+          });
+          if (now !== null) reject(new Error('expected the worker to answer later'));
+        };
+        sendFrom(0);
+      });
+      expect(deflater.mode).to.equal('worker');
+      // Control: the first message, sent before the worker had answered, is still whole (the fallback may need it).
+      expect(given[0]?.byteLength).to.be.greaterThan(0);
+      expect(given.slice(1).every((packed) => packed.byteLength === 0)).to.equal(true);
       expect(wire).to.deep.equal(deflateHere(messages));
       expectDecodesTo(wire, messages);
     } finally {
