@@ -31,6 +31,7 @@ export const activeElementOf = (doc: Document | ShadowRoot): Element | null =>
 export const bodyOf = (doc: Document): HTMLElement | null => dom.body.call(doc);
 export const documentElementOf = (doc: Document): HTMLElement | null => pristine.documentElement.call(doc);
 export const titleOf = (doc: Document): string => dom.title.call(doc);
+export const ownerDocumentOf = (node: Node): Document | null => dom.ownerDocument.call(node);
 export const attributesOf = (el: Element): NamedNodeMap => dom.attributes.call(el);
 export const shadowRootOf = (el: Element): ShadowRoot | null => dom.shadowRoot.call(el);
 /** The element's open shadow root, or its closed one when the loader saw it attached (closed-shadow-roots.ts). */

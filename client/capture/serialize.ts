@@ -25,12 +25,14 @@ import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
 import { pickFormState, type FormState } from './form-state.js';
 import { TypingMask, type SensitiveFields } from './typing-mask.js';
+import { ScrollCandidates } from './scroll-candidates.js';
 import {
   childNodesOf,
   hasAttr,
   localNameOf,
   namespaceOf,
   nodeTypeOf,
+  ownerDocumentOf,
   parentNodeOf,
   capturedShadowRoot,
 } from './dom-read.js';
@@ -99,6 +101,9 @@ export class Serializer {
 
   /** One label lookup table per run instead of Chromium's per-field tree scan (`el.labels`). */
   readonly #labels = new LabelIndex();
+
+  /** The elements whose scroll offsets are worth reading, per document of this run. */
+  readonly #scrollers = new ScrollCandidates();
 
   /**
    * Masking ancestry of the parents serialized in the current synchronous
@@ -452,7 +457,18 @@ export class Serializer {
       if (css !== undefined) record.cssRules = css;
     }
 
-    if (el !== el.ownerDocument.scrollingElement) {
+    const shadow = capturedShadowRoot(el);
+    const owner = ownerDocumentOf(el) ?? el.ownerDocument;
+    // Reading scroll offsets is costly (scroll-candidates.ts): only where a scroller can be. A shadow tree's
+    // own sheets style its elements, its host (:host) and the host's children (::slotted): those are asked.
+    if (
+      el !== owner.scrollingElement &&
+      (shadow !== null ||
+        tag.includes('-') ||
+        el.getRootNode() !== owner ||
+        (parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && capturedShadowRoot(parent as Element) !== null) ||
+        this.#scrollers.may(el, owner))
+    ) {
       const sx = el.scrollLeft;
       const sy = el.scrollTop;
       if (sx !== 0) record.scrollX = sx;
@@ -464,7 +480,6 @@ export class Serializer {
       if (doc !== null) this.#ancestry.set(el, ancestry);
       return { record, children: doc === null ? [] : [doc] };
     }
-    const shadow = capturedShadowRoot(el);
     if (shadow !== null || el.firstChild !== null) this.#ancestry.set(el, ancestry);
     const children: Node[] = shadow === null ? [] : [shadow];
     // Sibling pointers, not el.childNodes: no live NodeList per element (about 3x faster).
