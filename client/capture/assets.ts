@@ -74,7 +74,7 @@ export interface AssetStats {
   pending: number;
 }
 
-type AssetMessage = Extract<ChannelMessage, { t: 'asset' | 'asset-data' }>;
+export type AssetMessage = Extract<ChannelMessage, { t: 'asset' | 'asset-data' }>;
 
 /** Data per asset-data message: one of these is the longest a DOM frame waits behind assets. */
 export const ASSET_CHUNK_BYTES = 16 * 1024;
@@ -125,6 +125,20 @@ export class AssetSender {
   /** How the agent is to load assets (sent in every snapshot). */
   get policy(): AssetPolicy {
     return this.#policy;
+  }
+
+  /** Charges `bytes` of a joined frame's asset (frame-assets.ts) to this capture's budget; false when over it. */
+  charge(bytes: number): boolean {
+    if (this.#spent + bytes > this.#budget) return false;
+    this.#spent += bytes;
+    return true;
+  }
+
+  /** Queues a joined frame's asset message behind this page's own: it goes out at the same pace. */
+  enqueue(message: AssetMessage): void {
+    if (this.#stopped) return;
+    this.#outbox.push(message);
+    this.#pump();
   }
 
   /** A DOM frame went out: fetch and send the assets it refers to. */

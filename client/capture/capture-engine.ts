@@ -135,7 +135,7 @@ export class CaptureEngine {
             run: () => this.#run,
             assetPolicy: () => this.#bytes.assets.policy,
             sendDom: (frame) => this.#bytes.forwarding(() => this.#sender.sendDom(frame)),
-            sendAsset: (message) => this.#bytes.send(message),
+            sendAsset: (message) => this.#bytes.forwardAsset(message),
             schedule: () => this.#scheduleFlush(),
             caught: (error) => this.#errors.caught(error),
           });

@@ -50,7 +50,7 @@ export interface FrameBridgeHooks {
   assetPolicy: () => AssetPolicy;
   /** Sends a DOM frame of a frame's content in the page's stream; false when the transport refused it. */
   sendDom: (frame: UnsequencedDomFrame) => boolean;
-  /** Sends an asset message of a frame as it is. */
+  /** Hands an asset message of a frame to the page's asset path (frame-assets.ts: the page's budget and pace). */
   sendAsset: (message: Extract<ChannelMessage, { t: 'asset' | 'asset-data' }>) => boolean;
   /** Something arrived from a frame: flush soon. */
   schedule: () => void;

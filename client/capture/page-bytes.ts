@@ -4,7 +4,8 @@
  * tells it when a run starts, a canvas goes out or a DOM frame was sent.
  */
 import { isDomFrame, type ChannelMessage } from '../../shared/protocol.js';
-import { AssetSender, type AssetStats } from './assets.js';
+import { AssetSender, type AssetMessage, type AssetStats } from './assets.js';
+import { FrameAssetGate } from './frame-assets.js';
 import { CanvasCapture, type CanvasCaptureHooks, type CanvasStats } from './canvas.js';
 import type { CaptureEngineOptions } from './capture-options.js';
 import type { MaskDecision } from './mask.js';
@@ -20,6 +21,7 @@ export class PageBytes {
   readonly canvas: CanvasCapture;
   readonly assets: AssetSender;
   readonly #send: (message: ChannelMessage) => boolean;
+  readonly #frameAssets: FrameAssetGate;
 
   constructor(hooks: PageBytesHooks, options: CaptureEngineOptions) {
     this.#send = options.send;
@@ -34,6 +36,18 @@ export class PageBytes {
       },
       options.assets,
     );
+    const assets = this.assets;
+    this.#frameAssets = new FrameAssetGate({
+      policy: assets.policy,
+      charge: (bytes) => assets.charge(bytes),
+      enqueue: (message) => assets.enqueue(message),
+    });
+  }
+
+  /** An asset message of a joined cross-origin frame: within this page's budget, at this page's pace. */
+  forwardAsset(message: AssetMessage): boolean {
+    this.#frameAssets.forward(message);
+    return true;
   }
 
   /** A frame's DOM frames are being forwarded (frame-bridge.ts): that frame sends its own assets. */
