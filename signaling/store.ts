@@ -77,6 +77,8 @@ export type AuditEventType =
   | 'viewer-left'
   | 'viewer-removed'
   | 'lead-handed'
+  /** A supervisor whispered to the lead: who to whom, never the text. */
+  | 'whisper'
   | 'ended';
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
@@ -101,6 +103,7 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'viewer-left',
   'viewer-removed',
   'lead-handed',
+  'whisper',
   'ended',
 ];
 

@@ -266,6 +266,8 @@ export class ViewerRoom {
     const { sessions, now, config } = this.#options;
     const forbid = (text: string) => this.#options.reject(connection, 'FORBIDDEN', text);
     const roster = rosterFrom(await sessions.events(session.id));
+    const name = (id: ParticipantId) =>
+      id === AGENT_SEAT ? (session.agentName ?? 'agent') : (roster.present.get(id)?.name ?? id);
     switch (message.t) {
       case 'viewer-signal':
         return forbid('Only the customer connects to viewers.');
@@ -297,8 +299,6 @@ export class ViewerRoom {
           return forbid('The lead goes only to someone watching now.');
         if (message.to === AGENT_SEAT && !(await this.#options.connected(session.id, 'agent')))
           return forbid('The session’s agent is not connected.');
-        const name = (id: ParticipantId) =>
-          id === AGENT_SEAT ? (session.agentName ?? 'agent') : (roster.present.get(id)?.name ?? id);
         const recorded = await sessions.recordViewerEvent(session.id, {
           type: 'lead-handed',
           actor: 'agent',
@@ -313,7 +313,16 @@ export class ViewerRoom {
       case 'whisper': {
         if (viewer?.kind !== 'supervisor') return forbid('Only a supervisor can whisper to the lead.');
         if (roster.lead === self) return forbid('You lead this session: there is nobody to whisper to.');
-        const whisper: ServerMessage = { t: 'whisper', from: viewer, text: message.text, at: now() };
+        const at = now();
+        // Who whispered to whom and when, in the keyed chain; never the text (README, More than one viewer).
+        const recorded = await sessions.recordViewerEvent(session.id, {
+          type: 'whisper',
+          actor: 'agent',
+          at,
+          data: { ...viewerData(viewer), to: roster.lead, toName: name(roster.lead) },
+        });
+        if (!recorded) return this.#options.reject(connection, 'SESSION_ENDED');
+        const whisper: ServerMessage = { t: 'whisper', from: viewer, text: message.text, at };
         // To the lead's socket only; nothing of it goes towards the customer.
         if (roster.lead === AGENT_SEAT) this.#options.deliver(session.id, 'agent', whisper);
         else this.#deliverToViewer(session.id, roster.lead, whisper);

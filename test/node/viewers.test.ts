@@ -53,7 +53,7 @@ async function audit(s: TestServer, sessionId: string) {
     headers: { authorization: `Bearer ${s.apiKey}` },
   });
   return (await res.json()) as {
-    events: { type: string; actor: string; data: Record<string, unknown> }[];
+    events: { type: string; actor: string; at: unknown; data: Record<string, unknown> }[];
     verification: { valid: boolean };
   };
 }
@@ -241,7 +241,7 @@ describe('viewers in a live session', () => {
 
   it('a whisper reaches the lead and not one byte of it reaches the customer', async () => {
     server = await startTestServer();
-    const { customer, agent, supervisor, colleague, second } = await liveWithViewers(server);
+    const { session, customer, agent, supervisor, colleague, second } = await liveWithViewers(server);
     const secret = 'WHISPER-7f3a: offer the 20% goodwill voucher';
     supervisor.send({ t: 'whisper', text: secret });
     const note = await agent.next('whisper');
@@ -260,6 +260,21 @@ describe('viewers in a live session', () => {
     expect(customer.messages.some((m) => m.t === 'whisper')).toBe(false);
     // Control: the same byte check finds a name the customer is meant to see.
     expect(bytes.includes('Sam Supervisor')).toBe(true);
+    // The audit names who whispered to whom and when, in the keyed chain, and never the text.
+    const trail = await audit(server, session.sessionId);
+    const whispers = trail.events.filter((e) => e.type === 'whisper');
+    expect(
+      whispers.map((e) => [e.actor, e.data['viewerName'], e.data['viewerKind'], e.data['to'], e.data['toName']]),
+    ).toEqual([
+      ['agent', 'Sam Supervisor', 'supervisor', 'agent', 'Dana'],
+      ['agent', 'Sam Supervisor', 'supervisor', second.viewer.id, 'Ada Second'],
+    ]);
+    for (const row of whispers) expect(typeof row.at).toBe('number');
+    expect(trail.verification.valid).toBe(true);
+    const stored = JSON.stringify(trail);
+    expect(stored.includes('WHISPER-7f3a') || stored.includes('goodwill')).toBe(false);
+    // Control: the same search finds what the audit is meant to hold.
+    expect(stored.includes('Sam Supervisor')).toBe(true);
   });
 
   it('the customer removes a viewer: disconnected with the reason, and the invite no longer opens the session', async () => {
