@@ -46,6 +46,13 @@ async function typeInto(win: Window, selector: string, text: string): Promise<vo
   await new Promise((resolve) => win.setTimeout(resolve, 20));
 }
 
+/** Real keystrokes into the app's controlled name field, then its details (Vue: a <Transition>) and its portal (Vue: <Teleport>) opened. */
+async function appChange(win: Window): Promise<void> {
+  await typeInto(win, '#name', 'Ada');
+  await appOf(win).toggleDetails();
+  await appOf(win).toggleOverlay();
+}
+
 /** A page whose extra step needs the test's real mouse (a hover menu). */
 export interface SuitePage extends FidelityPage {
   /** Moves the customer's real pointer here (page coordinates) before comparing. */
@@ -218,14 +225,14 @@ const NEW_PAGES: SuitePage[] = [
     name: 'react-app',
     html: page('react', `<div id="root"></div>${APP_SCRIPT('react-app')}`, LIST_APP_STYLE),
     setup: (win) => until(win, () => win.fidelityApp !== undefined),
-    change: (win) => typeInto(win, '#name', 'Ada'),
+    change: appChange,
     steps: (win, random) => randomAppStep(appOf(win), random),
   },
   {
     name: 'vue-app',
     html: page('vue', `<div id="app"></div>${APP_SCRIPT('vue-app')}`, LIST_APP_STYLE),
     setup: (win) => until(win, () => win.fidelityApp !== undefined),
-    change: (win) => typeInto(win, '#name', 'Ada'),
+    change: appChange,
     steps: (win, random) => randomAppStep(appOf(win), random),
   },
   {
