@@ -1,9 +1,10 @@
 /**
  * The agent's side of a big first snapshot: Allow on a 100k-node page, the
- * agent's renderer traced from before Allow until the page's last element
- * is in the mirror. Target (issue #18): no agent main-thread task of 50 ms
- * or more while the mirror is built part by part; reported: the longest
- * task and the time from the customer's last part to the page shown.
+ * agent's renderer traced from before Allow until the first frame painted
+ * after the page's last element is in the shown mirror. Target (issue #18):
+ * no agent main-thread task of 50 ms or more while the mirror is built part
+ * by part; reported: the longest task, the tasks over 50 ms, and the time
+ * from the agent receiving the last part to the page painted.
  */
 import type { Page } from 'playwright-core';
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
@@ -15,7 +16,7 @@ import { median } from './stats.js';
 export interface AgentBuildResult {
   pageNodes: number;
   runs: Array<RendererTaskFigures & { fullFrameMs: number; lastPartToShownMs: number }>;
-  /** Median over runs. */
+  /** Median over runs; lastPartToShownMs: the agent's last part received → the shown page painted. */
   longestTaskMs: number;
   tasksOver50Ms: number;
   lastPartToShownMs: number;
@@ -44,15 +45,14 @@ export async function runAgentBuildScenario(
     await live.customer.close();
     await live.agent.close();
     if (!figures) throw new Error('the agent was not traced');
-    const sent = live.stages['snapshot-last-part'];
-    const shown = live.stages['mirror-shown'] ?? live.fullFrameMs;
+    const received = live.stages['agent-last-part'];
     const run = {
       ...figures,
-      fullFrameMs: live.fullFrameMs,
-      lastPartToShownMs: sent == null ? NaN : (shown ?? NaN) - sent,
+      fullFrameMs: live.paintedMs,
+      lastPartToShownMs: received == null ? NaN : live.paintedMs - received,
     };
     log(
-      `  agent build ${options.pageNodes} nodes: longest agent task ${run.longestTaskMs.toFixed(0)} ms, ${run.tasksOver50Ms} over 50 ms, last part → shown ${run.lastPartToShownMs.toFixed(0)} ms, Allow → shown ${run.fullFrameMs.toFixed(0)} ms`,
+      `  agent build ${options.pageNodes} nodes: longest agent task ${run.longestTaskMs.toFixed(0)} ms, ${run.tasksOver50Ms} over 50 ms, last part received → shown ${run.lastPartToShownMs.toFixed(0)} ms, Allow → shown ${run.fullFrameMs.toFixed(0)} ms`,
     );
     runs.push(run);
   }

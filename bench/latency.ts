@@ -61,6 +61,8 @@ export interface LiveSession {
   agent: Page;
   firstContentMs: number;
   fullFrameMs: number;
+  /** Allow → the first frame painted after the whole page was seen in the shown mirror. */
+  paintedMs: number;
   stages: AllowBreakdown;
 }
 
@@ -82,7 +84,7 @@ export async function goLive(
   await waitFor('the agent waiting', async () => (await agentStatus(agent)) === 'Waiting for the customer');
   await customer.getByRole('button', { name: 'Allow sharing' }).waitFor();
   await agent.evaluate(() => {
-    const w = window as unknown as { __firstAt?: number; __fullAt?: number };
+    const w = window as unknown as { __firstAt?: number; __fullAt?: number; __paintedAt?: number };
     const timer = setInterval(() => {
       const iframe = document.querySelector('cobrowse-agent-view')?.mirror?.iframe;
       // The first snapshot is built in a transparent iframe: content counts once it is shown.
@@ -92,6 +94,12 @@ export async function goLive(
       if (doc?.getElementById('bench-last')) {
         w.__fullAt = now;
         clearInterval(timer);
+        // Painted: the rendering update after it (style, layout, paint of the shown page) has run.
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => (w.__paintedAt = performance.timeOrigin + performance.now());
+          channel.port2.postMessage(null);
+        });
       }
     }, 1);
   });
@@ -106,17 +114,28 @@ export async function goLive(
   await customer.getByRole('button', { name: 'Allow sharing' }).click();
   await waitFor(
     'the whole page in the mirror',
-    () => agent.evaluate(() => (window as unknown as { __fullAt?: number }).__fullAt !== undefined),
+    () => agent.evaluate(() => (window as unknown as { __paintedAt?: number }).__paintedAt !== undefined),
     300_000,
   );
   const allowAt = await customer.evaluate(() => (window as unknown as { __allowAt?: number }).__allowAt ?? Number.NaN);
-  const { firstAt, fullAt } = await agent.evaluate(() => {
-    const w = window as unknown as { __firstAt?: number; __fullAt?: number };
-    return { firstAt: w.__firstAt ?? Number.NaN, fullAt: w.__fullAt ?? Number.NaN };
+  const { firstAt, fullAt, paintedAt } = await agent.evaluate(() => {
+    const w = window as unknown as { __firstAt?: number; __fullAt?: number; __paintedAt?: number };
+    return {
+      firstAt: w.__firstAt ?? Number.NaN,
+      fullAt: w.__fullAt ?? Number.NaN,
+      paintedAt: w.__paintedAt ?? Number.NaN,
+    };
   });
   const [customerStages, agentStages] = await Promise.all([readStageTimes(customer), readStageTimes(agent)]);
   const stages = allowBreakdown(allowAt, customerStages, agentStages, fullAt);
-  return { customer, agent, firstContentMs: firstAt - allowAt, fullFrameMs: fullAt - allowAt, stages };
+  return {
+    customer,
+    agent,
+    firstContentMs: firstAt - allowAt,
+    fullFrameMs: fullAt - allowAt,
+    paintedMs: paintedAt - allowAt,
+    stages,
+  };
 }
 
 export async function measureMutations(live: LiveSession, count: number, intervalMs: number): Promise<number[]> {

@@ -26,6 +26,7 @@ export type StageName =
   | 'agent-answer-sent'
   | 'agent-channel-open'
   | 'agent-first-part'
+  | 'agent-last-part'
   | 'agent-snapshot-applied';
 
 export const STAGE_PREFIX = 'cobrowse:';

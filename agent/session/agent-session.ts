@@ -409,8 +409,8 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   #onCustomerMessage(message: ChannelMessage): void {
     if (isDomFrame(message)) {
       if (message.t === 'snapshot' && message.part === 0) markStage('agent-first-part');
+      if (message.t === 'snapshot' && message.final) markStage('agent-last-part');
       this.#options.mirror.apply(message);
-      if (message.t === 'snapshot' && message.final) markStage('agent-snapshot-applied');
       if (message.t === 'snapshot' && message.part === 0) this.emit('page', { url: message.url, title: message.title });
       if (message.t === 'nav') this.emit('page', { url: message.url, title: message.title });
       return;

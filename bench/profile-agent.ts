@@ -1,0 +1,146 @@
+/**
+ * `node bench/profile-agent.mjs [nodes]`: the agent building a first snapshot
+ * (Allow on a generated page) under the CPU profiler and a detailed trace of
+ * the agent's renderer: self time by function, and what each agent
+ * main-thread task over 30 ms did. A developer tool, not part of `npm run bench`.
+ */
+import type { CDPSession } from 'playwright-core';
+import { recorderBundles } from './bundles.js';
+import { goLive } from './latency.js';
+import { withBrowserPair, withServerAndSite } from './live-stack.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string; src_file?: string; src_func?: string; data?: { src_file?: string; src_func?: string } };
+}
+
+export async function main(nodes = '100000'): Promise<void> {
+  const root = process.env['BENCH_ROOT'] ?? process.cwd();
+  const bundles = await recorderBundles(root);
+  await withServerAndSite(root, bundles, (server, site) =>
+    withBrowserPair(async (customerBrowser, agentBrowser) => {
+      let cdp: CDPSession | null = null;
+      const events: TraceEvent[] = [];
+      const live = await goLive({ server, customerBrowser, agentBrowser }, `${site.url}/customer?page=gen-${nodes}`, {
+        beforeAllow: async (_customer, agent) => {
+          cdp = await agent.context().newCDPSession(agent);
+          cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Tracing.start', {
+            traceConfig: {
+              includedCategories: [
+                'toplevel',
+                '__metadata',
+                'devtools.timeline',
+                'disabled-by-default-devtools.timeline',
+                'blink',
+                'v8',
+                'loading',
+                'renderer.scheduler',
+              ],
+            },
+            transferMode: 'ReportEvents',
+          });
+          await cdp.send('Profiler.start');
+        },
+      });
+      const session = cdp as CDPSession | null;
+      if (!session) throw new Error('not traced');
+      const { profile } = (await session.send('Profiler.stop')) as unknown as {
+        profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+      };
+      const complete = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()));
+      await session.send('Tracing.end');
+      await complete;
+      console.log(JSON.stringify(live.stages), live.fullFrameMs);
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const self = new Map<string, number>();
+      for (let i = 0; i < profile.samples.length; i++) {
+        const f = byId.get(profile.samples[i] as number)?.callFrame;
+        if (!f) continue;
+        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+        self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      }
+      console.log('\nSelf time:');
+      for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40))
+        console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+      const parent = new Map<number, number>();
+      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      const inclusive = new Map<string, number>();
+      for (let i = 0; i < profile.samples.length; i++) {
+        const seen = new Set<string>();
+        for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+          const f = byId.get(id)?.callFrame;
+          if (!f) break;
+          const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+        }
+      }
+      console.log('\nInclusive time:');
+      for (const [k, v] of [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40))
+        console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+      const main = new Set(
+        events
+          .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+          .map((e) => `${e.pid}:${e.tid}`),
+      );
+      const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+      const tasks = onMain.filter(
+        (e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && (e.dur ?? 0) > 30_000,
+      );
+      console.log(`\nTasks over 30 ms: ${tasks.length}`);
+      const sampleTimes: number[] = [];
+      let t = profile.startTime;
+      for (const delta of profile.timeDeltas) sampleTimes.push((t += delta));
+      const t0 = tasks[0]?.ts ?? 0;
+      for (const task of tasks) {
+        const jsSelf = new Map<string, number>();
+        for (let i = 0; i < sampleTimes.length; i++) {
+          const at = sampleTimes[i] ?? 0;
+          if (at < task.ts || at >= task.ts + (task.dur ?? 0)) continue;
+          const f = byId.get(profile.samples[i] as number)?.callFrame;
+          const key = f ? `${f.functionName || '(anon)'}` : '?';
+          jsSelf.set(key, (jsSelf.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+        }
+        console.log(
+          `  @${((task.ts - t0) / 1000).toFixed(0)} ms samples: ${[...jsSelf.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 8)
+            .map(([n, d]) => `${n} ${d.toFixed(1)}`)
+            .join(', ')}`,
+        );
+        const inside = onMain.filter(
+          (e) => e.ts >= task.ts && e.ts < task.ts + (task.dur ?? 0) && e !== task && (e.dur ?? 0) > 1000,
+        );
+        const sums = new Map<string, number>();
+        for (const e of inside) sums.set(e.name, (sums.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+        const from = task.args?.src_func ?? task.args?.data?.src_func ?? '';
+        console.log(
+          `- ${((task.dur ?? 0) / 1000).toFixed(1)} ms (${from} ${task.args?.src_file ?? task.args?.data?.src_file ?? ''}): ${[
+            ...sums.entries(),
+          ]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 10)
+            .map(([n, d]) => `${n} ${d.toFixed(1)}`)
+            .join(', ')}`,
+        );
+      }
+      await session.detach();
+      await live.customer.close();
+      await live.agent.close();
+    }),
+  );
+}
