@@ -179,6 +179,11 @@ export const agentViewStyles = css`
     box-shadow: 0 0 0 2px #1e3a8a, 0 12px 32px rgb(0 0 0 / 25%);
     background: #fff;
   }
+  /* Until the first frame: rendered, not display:none, so the mirror can lay the page out while it builds it. */
+  .frame.building {
+    opacity: 0;
+    pointer-events: none;
+  }
   .frame iframe {
     border: 0;
     display: block;

@@ -367,7 +367,7 @@ export class CobrowseAgentView extends LitElement {
       >
         <div class="canvas">
         <div class="kbd-pointer" aria-hidden="true"></div>
-        <div class="frame" ?hidden=${!this._hasView}></div>
+        <div class=${this._hasView ? 'frame' : 'frame building'} ?inert=${!this._hasView} aria-hidden=${this._hasView ? nothing : 'true'}></div>
         <div class="highlight" aria-hidden="true"></div>
         <div
           class=${this._tool === 'draw' || this._tool === 'arrow' ? 'ink drawing' : 'ink'}

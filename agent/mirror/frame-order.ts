@@ -6,14 +6,17 @@
  * (or a failure reported by the caller) desynchronises the stream: nothing
  * more is applied until the next snapshot, and `resync` is called once with
  * the last seq applied since the current snapshot. Frames that arrive while
- * a snapshot is still arriving in parts are held and applied after it.
+ * a snapshot is still arriving in parts, or is still being built after its
+ * final part (the mirror builds a big first snapshot in time slices), are
+ * held and applied after it, in order.
  *
- * States: waiting (no snapshot yet) → building (parts arriving) → live;
- * any of them → desynced; destroyed is final.
+ * States: waiting (no snapshot yet) → building (parts arriving) →
+ * finishing (final part in, the caller still building) → live; any of them
+ * → desynced; destroyed is final.
  */
 import { SequenceChecker } from '../../shared/sequence.js';
 
-export type FrameOrderState = 'waiting' | 'building' | 'live' | 'desynced' | 'destroyed';
+export type FrameOrderState = 'waiting' | 'building' | 'finishing' | 'live' | 'desynced' | 'destroyed';
 
 /** The part of a frame the order looks at. */
 export interface SequencedFrame {
@@ -29,8 +32,11 @@ export interface FrameOrderHandlers<S extends SnapshotPart, F extends SequencedF
   snapshotStarted(first: S): void;
   /** A later part arrived in order. */
   snapshotPart(part: S): void;
-  /** The final part arrived: every part of the snapshot, in order. */
-  snapshotCompleted(parts: readonly S[]): void;
+  /**
+   * The final part arrived: every part of the snapshot, in order. 'building':
+   * the caller finishes later and then calls snapshotBuilt(); frames stay held.
+   */
+  snapshotCompleted(parts: readonly S[]): 'built' | 'building';
   /** A state or mutation frame, in order, after the snapshot it belongs to. */
   frame(frame: F): void;
   /** Order was lost: ask for a fresh snapshot. */
@@ -69,6 +75,8 @@ export class FrameOrder<S extends SnapshotPart, F extends SequencedFrame> {
   readonly #checker = new SequenceChecker();
   #state: FrameOrderState = 'waiting';
   #parts: S[] = [];
+  /** The parts of a snapshot whose final part is in while the caller still builds it. */
+  #finishing: S[] = [];
   #held: F[] = [];
   #lastAppliedSeq: number | null = null;
 
@@ -92,6 +100,7 @@ export class FrameOrder<S extends SnapshotPart, F extends SequencedFrame> {
       this.#checker.expectFrom(part.seq);
       this.#checker.accept(part.seq);
       this.#parts = [part];
+      this.#finishing = [];
       this.#held = [];
       this.#lastAppliedSeq = null;
       this.#state = 'building';
@@ -110,11 +119,23 @@ export class FrameOrder<S extends SnapshotPart, F extends SequencedFrame> {
       this.#handlers.snapshotPart(part);
     }
     if (!part.final) return;
-    const parts = this.#parts;
-    const held = this.#held;
+    this.#finishing = this.#parts;
     this.#parts = [];
+    this.#state = 'finishing';
+    if (this.#handlers.snapshotCompleted(this.#finishing) === 'built') this.snapshotBuilt();
+  }
+
+  /**
+   * The caller finished building the snapshot whose final part is in: it is
+   * live, and the frames held meanwhile are applied in order. A handler that
+   * throws leaves the order to the caller (see fail()).
+   */
+  snapshotBuilt(): void {
+    if (this.#state !== 'finishing') return;
+    const parts = this.#finishing;
+    const held = this.#held;
+    this.#finishing = [];
     this.#held = [];
-    this.#handlers.snapshotCompleted(parts);
     this.#state = 'live';
     this.stats.snapshots++;
     for (const done of parts) this.#applied(done);
@@ -139,7 +160,7 @@ export class FrameOrder<S extends SnapshotPart, F extends SequencedFrame> {
       return;
     }
     if (!this.#inSequence(frame.seq)) return;
-    if (this.#state === 'building') {
+    if (this.#state === 'building' || this.#state === 'finishing') {
       this.#held.push(frame);
       return;
     }
@@ -155,6 +176,7 @@ export class FrameOrder<S extends SnapshotPart, F extends SequencedFrame> {
   destroy(): void {
     this.#state = 'destroyed';
     this.#parts = [];
+    this.#finishing = [];
     this.#held = [];
   }
 
@@ -172,6 +194,7 @@ export class FrameOrder<S extends SnapshotPart, F extends SequencedFrame> {
     if (this.#state === 'desynced' || this.#state === 'destroyed') return;
     this.#state = 'desynced';
     this.#parts = [];
+    this.#finishing = [];
     this.#held = [];
     this.stats.resyncRequests++;
     this.#handlers.resync(this.#lastAppliedSeq);

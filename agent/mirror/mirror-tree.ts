@@ -77,11 +77,20 @@ export class MirrorTree {
     this.#styles.setAdopted(doc, adopted);
   }
 
-  /** Adds snapshot nodes (one part's, or all of them) in order. */
-  addNodes(nodes: readonly SerializedNode[], deferred: DeferredWork, doctypeRoots: ReadonlySet<number>): void {
+  /** Adds snapshot nodes (one part's, all of them, or nodes[from..to) of a part) in order. */
+  addNodes(
+    nodes: readonly SerializedNode[],
+    deferred: DeferredWork,
+    doctypeRoots: ReadonlySet<number>,
+    from = 0,
+    to = nodes.length,
+  ): void {
     // An iframe document added by an earlier part may get its doctype only now.
     this.#switchToStandardsMode(doctypeRoots);
-    for (const node of nodes) this.#addNode(node, deferred, doctypeRoots);
+    for (let i = from; i < to; i++) {
+      const node = nodes[i];
+      if (node !== undefined) this.#addNode(node, deferred, doctypeRoots);
+    }
   }
 
   applyMutations(frame: MutationsFrame): void {

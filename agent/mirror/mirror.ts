@@ -4,15 +4,18 @@
  * CSP <meta> as a second layer), sanitizing every node and attribute again.
  *
  * The agent never sees a half-built page. The mirror's first snapshot is
- * built part by part as the parts arrive, in the hidden iframe, so building
- * overlaps the customer's capture (Allow → first frame); a later snapshot
+ * built part by part as the parts arrive, in time slices, in the transparent
+ * iframe, so building overlaps the customer's capture (Allow → first frame)
+ * and never holds the main thread long (first-snapshot.ts); a later snapshot
  * (a resync, a new page) is buffered until its `final` part and built in one
  * go, so the last page stays on screen meanwhile. DOM frames that arrive
- * between the parts are queued and applied after the build. A seq gap, a duplicate or a
- * frame that cannot be applied asks once for a resync and ignores everything
- * until the next snapshot, rather than letting the mirror drift.
+ * before the build is done are queued and applied after it, in order. A seq
+ * gap, a duplicate or a frame that cannot be applied asks once for a resync
+ * and ignores everything until the next snapshot, rather than letting the
+ * mirror drift.
  */
 import type { ChannelMessage, DomFrame } from '../../shared/protocol.js';
+import { markStage } from '../../shared/stage-marks.js';
 import { FrameOrder, type FrameOrderStats } from './frame-order.js';
 import { applyFormState, type BuildContext } from './build-node.js';
 import { applyMedia, applySelection } from './state-frames.js';
@@ -28,54 +31,15 @@ import { MirrorNodes } from './mirror-nodes.js';
 import { MirrorScroll } from './mirror-scroll.js';
 import { MirrorStyles } from './mirror-styles.js';
 import { MirrorApplyError, MirrorTree, type DeferredWork } from './mirror-tree.js';
+import { FirstSnapshotBuild } from './first-snapshot.js';
+import { browserSliceClock } from './sliced-run.js';
+import type { InputFrame, MirrorOptions, MirrorStats, MirrorViewport } from './mirror-types.js';
+
+export type { InputFrame, MirrorOptions, MirrorStats, MirrorViewport } from './mirror-types.js';
 
 type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
 type SelectionFrame = Extract<DomFrame, { t: 'selection' }>;
 type StateOrMutationFrame = Exclude<DomFrame, SnapshotFrame>;
-
-export interface MirrorOptions {
-  /** The mirror creates its own iframe inside this element. */
-  container: HTMLElement;
-  /** Asks the customer for a fresh snapshot; `lastSeq` is the last frame applied in order. */
-  onResyncNeeded: (lastSeq: number | null) => void;
-  onFrameApplied?: (frame: DomFrame) => void;
-  /**
-   * Asked before an input frame (the customer's form state) is applied: false
-   * holds it back, because the agent is typing in that field and its own copy
-   * is the one to show. The holder applies it later with applyInput.
-   */
-  acceptInput?: (frame: InputFrame) => boolean;
-  /** A mirrored document was (re)built with document.open(), which drops every listener on it. */
-  onDocumentPrepared?: (doc: Document) => void;
-  /** The console lets the customer's asset policy make the agent's browser fetch (agent/mirror/assets.ts); default no. */
-  allowAgentFetches?: boolean;
-}
-
-export type InputFrame = Extract<DomFrame, { t: 'input' }>;
-
-export interface MirrorViewport {
-  w: number;
-  h: number;
-  dpr: number;
-}
-
-export interface MirrorStats {
-  framesApplied: number;
-  /** Frames dropped while waiting for a snapshot after a resync request. */
-  framesIgnored: number;
-  gaps: number;
-  duplicates: number;
-  applyFailures: number;
-  resyncRequests: number;
-  snapshots: number;
-  /** Nodes currently mapped to an id. */
-  nodes: number;
-  droppedAttributes: number;
-  inertElements: number;
-  /** State frames (input, scroll, focus, media, selection) naming a node the mirror does not have. */
-  unknownTargets: number;
-  lastError: string | null;
-}
 
 /** The customer's page, rebuilt inert in an iframe, with a node id ↔ node map for the agent tools. */
 export class Mirror {
@@ -84,8 +48,8 @@ export class Mirror {
   readonly #options: MirrorOptions;
   readonly #order: FrameOrder<SnapshotFrame, StateOrMutationFrame>;
   #destroyed = false;
-  /** Set while the first snapshot is built as it arrives: the work left for after its final part. */
-  #incremental: DeferredWork | null = null;
+  /** Set while the first snapshot is built as it arrives, in slices. */
+  #firstBuild: FirstSnapshotBuild | null = null;
   /** Whether a snapshot was ever shown: until then there is no page to keep on screen during a build. */
   #shownOnce = false;
   readonly #nodes = new MirrorNodes((id) => {
@@ -118,6 +82,7 @@ export class Mirror {
     droppedAttributes: 0,
     inertElements: 0,
     unknownTargets: 0,
+    buildSlices: 0,
     lastError: null,
   };
   readonly #ctx: BuildContext = {
@@ -144,15 +109,11 @@ export class Mirror {
     });
     this.#order = new FrameOrder<SnapshotFrame, StateOrMutationFrame>({
       snapshotStarted: (first) => this.#snapshotStarted(first),
-      snapshotPart: (part) => {
-        if (this.#incremental === null) return;
-        this.#tree.addNodes(part.nodes, this.#incremental, rootsWithDoctype(part.nodes));
-        if (!part.final) this.#layOutNow();
-      },
+      snapshotPart: (part) => this.#firstBuild?.addPart(part),
       snapshotCompleted: (parts) => this.#snapshotCompleted(parts),
       frame: (frame) => this.#applyFrame(frame),
       resync: (lastAppliedSeq) => {
-        this.#incremental = null;
+        this.#cancelFirstBuild();
         try {
           this.#options.onResyncNeeded(lastAppliedSeq);
         } catch {
@@ -245,10 +206,19 @@ export class Mirror {
       if (frame.t === 'snapshot') this.#order.acceptSnapshotPart(frame);
       else this.#order.acceptFrame(frame);
     } catch (error) {
-      this.#stats.applyFailures++;
-      this.#stats.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      this.#order.fail();
+      this.#failed(error);
     }
+  }
+
+  /** True while the first snapshot is still being built (its frames are held until it is shown). */
+  get building(): boolean {
+    return this.#firstBuild !== null;
+  }
+
+  #failed(error: unknown): void {
+    this.#stats.applyFailures++;
+    this.#stats.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.#order.fail();
   }
 
   /** The mirrored node with this id (0 is the mirrored document). */
@@ -294,7 +264,7 @@ export class Mirror {
     this.#assets.destroy();
     this.#nodes.clear();
     this.#scroll.clear();
-    this.#incremental = null;
+    this.#cancelFirstBuild();
     this.iframe.remove();
   }
 
@@ -303,23 +273,54 @@ export class Mirror {
 
   /** Part 0: the first snapshot is built as its parts arrive (nothing to keep on screen meanwhile). */
   #snapshotStarted(first: SnapshotFrame): void {
-    this.#incremental = null;
+    this.#cancelFirstBuild();
     if (this.#shownOnce) return;
     this.#setBuilding(true);
-    const doctypeRoots = rootsWithDoctype(first.nodes);
-    this.#incremental = this.#beginSnapshot(first, doctypeRoots.has(0));
-    this.#tree.addNodes(first.nodes, this.#incremental, doctypeRoots);
-    if (!first.final) this.#layOutNow();
+    const clock = browserSliceClock(this.iframe.ownerDocument.defaultView, this.#options.sliceBudgetMs);
+    this.#firstBuild = new FirstSnapshotBuild(
+      this.#tree,
+      clock,
+      {
+        begin: (part) => this.#beginSnapshot(part, rootsWithDoctype(part.nodes).has(0)),
+        finish: (parts) => {
+          this.#firstBuild = null;
+          this.#finishSnapshot(parts, []);
+          this.#shown();
+        },
+        afterSlice: () => {
+          this.#stats.buildSlices++;
+          this.#layOutNow();
+        },
+        built: () => {
+          try {
+            this.#order.snapshotBuilt();
+          } catch (error) {
+            this.#failed(error);
+          }
+        },
+        failed: (error) => this.#failed(error),
+      },
+      first,
+    );
   }
 
   /** The final part: finish the build (or build the buffered parts in one go) and show it. */
-  #snapshotCompleted(parts: readonly SnapshotFrame[]): void {
-    const incremental = this.#incremental;
-    this.#incremental = null;
-    if (incremental !== null) this.#finishSnapshot(parts, incremental);
-    else this.#buildSnapshot(parts);
+  #snapshotCompleted(parts: readonly SnapshotFrame[]): 'built' | 'building' {
+    if (this.#firstBuild !== null) return this.#firstBuild.complete(parts);
+    this.#buildSnapshot(parts);
+    this.#shown();
+    return 'built';
+  }
+
+  #shown(): void {
+    markStage('agent-snapshot-applied');
     this.#shownOnce = true;
     this.#setBuilding(false);
+  }
+
+  #cancelFirstBuild(): void {
+    this.#firstBuild?.cancel();
+    this.#firstBuild = null;
   }
 
   #applyFrame(frame: StateOrMutationFrame): void {
@@ -366,21 +367,22 @@ export class Mirror {
   // Snapshot
 
   /**
-   * Hides the iframe while the first snapshot is built into it. Transparent
-   * rather than visibility:hidden, which lets Chromium skip the frame's
-   * rendering: a transparent frame is styled and laid out part by part, so
-   * the final part leaves little layout to do before the page shows.
+   * Hides the iframe while the first snapshot is built into it. With
+   * content-visibility:hidden Chromium paints none of it per frame (a
+   * transparent or visibility:hidden frame of a growing 100k-node page cost
+   * 50-200 ms of pre-paint and paint per frame, measured), yet each slice's
+   * forced layout still lays it out, so showing it paints only the viewport.
    */
   #setBuilding(building: boolean): void {
     this.iframe.style.opacity = building ? '0' : '';
     this.iframe.style.pointerEvents = building ? 'none' : '';
+    this.iframe.style.contentVisibility = building ? 'hidden' : '';
   }
 
   /**
-   * Styles and lays out what the parts so far built. The browser renders no
-   * frame of a page nobody sees yet, so without this the whole page would be
-   * laid out at once after the final part (75 ms for 10k nodes, measured);
-   * part by part, that work overlaps the customer's capture.
+   * Styles and lays out what a slice built. The browser renders no frame of
+   * a page nobody sees yet, so without this the whole page would be laid out
+   * in one task when shown; slice by slice, that work overlaps the capture.
    */
   #layOutNow(): void {
     void this.iframe.contentDocument?.documentElement?.getBoundingClientRect();
