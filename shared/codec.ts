@@ -1,6 +1,8 @@
 /**
  * Data-channel codec: the compact wire layout (wire-format.ts: positional
- * fields, columnar node lists, name tables, seq deltas), then msgpack, then,
+ * fields, columnar node lists, name tables, seq deltas), then msgpack
+ * (packed by msgpack-writer.ts with msgpackr's exact bytes, read by
+ * msgpackr's Unpackr), then,
  * customer → agent, raw deflate on one persistent stream, sync-flushed per
  * message, so names and values repeated across frames cost almost nothing
  * after the first one. The agent → customer direction (pointer, ink,
@@ -20,15 +22,16 @@
  * Browser bundles must be built with scripts/esbuild-aliases.mjs: msgpackr
  * compiles record readers with `new Function` (a hostile peer can send
  * records), which a strict Content-Security-Policy forbids; the build blocks
- * that call and takes only msgpackr's ESM pack and unpack.
+ * that call and takes only msgpackr's ESM unpack.
  *
  * This module has no compression code: the deflating end of the stream is
  * shared/deflate-stream.ts (pako), run by the customer in a worker where the
  * page allows one (shared/deflate-worker.ts), and the inflating end is
  * shared/inflate-stream.ts (the agent's).
  */
-import { Packr, Unpackr } from 'msgpackr';
+import { Unpackr } from 'msgpackr';
 import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors.js';
+import { MsgpackWriter } from './msgpack-writer.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
 import { fromWire, toWire } from './wire-format.js';
 import { WireFormatError, WireState } from './wire-names.js';
@@ -105,11 +108,6 @@ export interface DecoderStats {
   byCode: Partial<Record<ErrorCode, number>>;
 }
 
-function newPackr(): Packr {
-  // No records: the wire layout already sends positional arrays, so records would only add definitions.
-  return new Packr({ useRecords: false });
-}
-
 function newUnpackr(): Unpackr {
   // useRecords must be off here too, or bytes 0x40-0x7f (positive fixints) would read as record references.
   // structuredClone: false refuses msgpackr's shared-reference extensions, which our encoder never
@@ -125,7 +123,12 @@ function newUnpackr(): Unpackr {
  */
 export class MessagePacker {
   readonly #maxMessageBytes: number;
-  readonly #packr = newPackr();
+  /**
+   * msgpackr's bytes without records (the wire layout already sends positional
+   * arrays, so records would only add definitions), from msgpack-writer.ts:
+   * msgpackr's packer is 17 KB of the customer's bundle.
+   */
+  readonly #packr = new MsgpackWriter();
   #wire = new WireState();
 
   constructor(opts: MessagePackerOptions = {}) {
@@ -153,8 +156,8 @@ export class MessagePacker {
         `A ${message.t} message packs to ${packed.length} bytes, over the ${this.#maxMessageBytes} byte limit.`,
       );
     }
-    // slice: msgpackr reuses its buffer, and the next message must not overwrite this one.
-    return packed.slice();
+    // The writer's result is an array of its own: the next message does not overwrite it.
+    return packed;
   }
 
   /** Start a fresh wire state (with a fresh deflate stream, after the peer reported a fatal decode error). */

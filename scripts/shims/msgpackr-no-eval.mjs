@@ -12,10 +12,28 @@ import { readFile } from 'node:fs/promises';
 
 const UNPACK = /[\\/]node_modules[\\/]msgpackr[\\/]unpack\.js$/;
 
-/** esbuild plugin: no `new Function` in msgpackr's unpack.js. */
+const PACK = /[\\/]node_modules[\\/]msgpackr[\\/]pack\.js$/;
+
+/**
+ * esbuild plugin: no `new Function` in msgpackr's unpack.js. And msgpackr's
+ * pack.js counts as free of side effects, so that a bundle that packs with
+ * shared/msgpack-writer.ts (the product's) leaves it out, although the alias
+ * module re-exports its Packr for bundles that do use it.
+ */
 export const msgpackrNoEval = Object.freeze({
   name: 'msgpackr-no-eval',
   setup(build) {
+    build.onResolve({ filter: /msgpackr[\\/]pack\.js$/ }, async (args) => {
+      if (args.pluginData?.msgpackrPack) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { msgpackrPack: true },
+      });
+      if (resolved.errors.length > 0 || !PACK.test(resolved.path)) return undefined;
+      return { path: resolved.path, sideEffects: false };
+    });
     build.onLoad({ filter: UNPACK }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       // unpack.js declares `var BlockedFunction;` for exactly this replacement.

@@ -2,7 +2,8 @@
  * What the customer's session bundle (fetched once a customer allows sharing)
  * is made of, built the way scripts/build.mjs builds it: no simple-peer (the
  * customer's side runs on shared/peer-native.ts, which speaks its signals),
- * while the agent console still carries it (the control, so the check can fail).
+ * while the agent console still carries it (the control, so the check can
+ * fail); no msgpackr packer (shared/msgpack-writer.ts writes its bytes).
  */
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -32,6 +33,13 @@ async function inputsOf(entry: string): Promise<string[]> {
 }
 
 describe('customer session bundle', () => {
+  it("packs with shared/msgpack-writer.ts: msgpackr's packer stays out, its unpacker is in", async () => {
+    const session = await inputsOf('client/session-entry.ts');
+    expect(session.filter((input) => input.includes('node_modules/msgpackr/pack.js'))).toEqual([]);
+    expect(session.some((input) => input.includes('node_modules/msgpackr/unpack.js'))).toBe(true);
+    expect(session.some((input) => input.endsWith('shared/msgpack-writer.ts'))).toBe(true);
+  });
+
   it('carries no simple-peer nor its stand-ins; the agent console does', async () => {
     const session = await inputsOf('client/session-entry.ts');
     const fromSimplePeer = (input: string): boolean =>
