@@ -23,6 +23,9 @@ import { RandomMutator } from './helpers/pipeline-mutations.js';
 import { SUITE_PAGES, type SuitePage } from './fidelity/pages.js';
 
 const MUTATION_STEPS = 12;
+/** The React and Vue apps' extra runs: seeds, and steps in each. */
+const APP_SEEDS = 4;
+const APP_STEPS = 30;
 /** Share of the frame's pixels that may differ (anti-aliasing of text, WebP edges). */
 const PIXEL_BUDGET = 0.002;
 
@@ -80,14 +83,18 @@ function safeStep(mutator: RandomMutator): string {
 }
 
 /** The page's own seeded steps (the React and Vue apps' state) or seeded DOM mutations; returns what was done. */
-async function randomSteps(page: SuitePage, pipeline: Pipeline, seed: number): Promise<string[]> {
+async function randomSteps(
+  page: SuitePage,
+  pipeline: Pipeline,
+  seed: number,
+  steps = MUTATION_STEPS,
+): Promise<string[]> {
   const random = seededRandom(seed);
   const log: string[] = [];
-  if (page.steps)
-    for (let step = 0; step < MUTATION_STEPS; step++) log.push(await page.steps(pipeline.customer.win, random));
+  if (page.steps) for (let step = 0; step < steps; step++) log.push(await page.steps(pipeline.customer.win, random));
   else {
     const mutator = new RandomMutator(pipeline.customer.doc, random);
-    for (let step = 0; step < MUTATION_STEPS; step++) log.push(safeStep(mutator));
+    for (let step = 0; step < steps; step++) log.push(safeStep(mutator));
   }
   return log;
 }
@@ -148,6 +155,25 @@ describe('fidelity suite: 30+ pages, DOM, style, boxes and pixels, before and af
       expect(pipeline.dropped.length).to.be.greaterThan(0);
       expect(fidelityDifferences(pipeline)).to.not.deep.equal([]);
       expect((await framePixels()).differentPixels ?? 0).to.be.greaterThan(100);
+    });
+
+  // The framework apps once more, under more seeds and longer sequences than the suite's one run each.
+  for (const name of ['react-app', 'vue-app'])
+    it(`${name}: ${APP_SEEDS} more seeded runs of ${APP_STEPS} steps through its state`, async () => {
+      const page = SUITE_PAGES.find((candidate) => candidate.name === name) as SuitePage;
+      const seeds = fc.sample(fc.integer({ min: 1, max: 2 ** 30 }), { seed: 15_500, numRuns: APP_SEEDS });
+      for (const seed of seeds) {
+        pipeline = await mirrored(page);
+        const log = await randomSteps(page, pipeline, seed, APP_STEPS);
+        await settled(pipeline);
+        expect(pipeline.resyncRequests, `seed ${seed}`).to.deep.equal([]);
+        const differences = fidelityDifferences(pipeline);
+        expect(differences, `seed ${seed}: ${log.join(' | ')}\n${differences.join('\n')}`).to.deep.equal([]);
+        const pixels = await framePixels();
+        expect(pixels.differentPixels, `seed ${seed}: ${JSON.stringify(pixels)}`).to.equal(0);
+        pipeline.dispose();
+        pipeline = null;
+      }
     });
 
   SUITE_PAGES.forEach((page, index) => {
