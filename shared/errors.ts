@@ -50,7 +50,8 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+// Pure: a bundle that only throws ProtocolErrors (the customer's deflate module) leaves the table out.
+export const ERROR_CODE_LIST = /* @__PURE__ */ Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 
 /** A protocol error as a value: a code from the table and a human message. */
 export interface ProtocolErrorValue {
@@ -61,7 +62,8 @@ export interface ProtocolErrorValue {
 /** Thrown (or returned) where a typed error must cross an API boundary. */
 export class ProtocolError extends Error implements ProtocolErrorValue {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string = ERROR_CODES[code].message) {
+  /** The message says what happened here; ERROR_CODES[code].message is the generic one. */
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = 'ProtocolError';
     this.code = code;

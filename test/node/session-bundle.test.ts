@@ -32,7 +32,29 @@ async function inputsOf(entry: string): Promise<string[]> {
     .map(([input]) => input);
 }
 
+/** The minified text of one browser bundle built like the deflate module (scripts/build.mjs). */
+async function textOf(entry: string): Promise<string> {
+  const result = await esbuild.build({
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    ...BROWSER_BUILD_OPTIONS,
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    minify: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
 describe('customer session bundle', () => {
+  it('the deflate module throws ProtocolErrors without the error table; the session bundle has the table (control)', async () => {
+    const tableEntry = 'The token is missing, unknown or revoked.';
+    expect((await textOf('shared/deflate-worker.ts')).includes(tableEntry)).toBe(false);
+    expect((await textOf('client/session-entry.ts')).includes(tableEntry)).toBe(true);
+  });
+
   it("packs with shared/msgpack-writer.ts: msgpackr's packer stays out, its unpacker is in", async () => {
     const session = await inputsOf('client/session-entry.ts');
     expect(session.filter((input) => input.includes('node_modules/msgpackr/pack.js'))).toEqual([]);
