@@ -195,6 +195,8 @@ export class AssetSender {
 
   /** Attribute values of element `id` as sent; `tag` when the record carries it. */
   #attributes(id: number, attributes: Readonly<Record<string, string | null>>, tag?: string): void {
+    // Most elements carry no URL at all: say so before looking the node up (a snapshot asks for every element).
+    if (tag !== undefined && !mayReferAssets(tag, attributes)) return;
     const node = this.#hooks.run().ids.nodeOf(id);
     if (node === undefined || nodeTypeOf(node) !== 1) return;
     const el = node as Element;
@@ -219,6 +221,8 @@ export class AssetSender {
 
   /** A text node's text as sent: CSS when its parent is a <style>. */
   #text(id: number, text: string): void {
+    // The test cssUrls starts with, before the node is looked up for every text node of a snapshot.
+    if (!CSS_MAY_REFER.test(text)) return;
     const node = this.#hooks.run().ids.nodeOf(id);
     const parent = node === undefined ? null : parentNodeOf(node);
     if (parent === null || nodeTypeOf(parent) !== 1 || localNameOf(parent as Element) !== 'style') return;
@@ -435,6 +439,20 @@ async function readAtMost(response: Response, max: number): Promise<Uint8Array<A
     at += chunk.byteLength;
   }
   return data;
+}
+
+/** CSS with no url() or image-set() refers to no asset (cssUrls' own first test). */
+const CSS_MAY_REFER = /url\(|image-set/i;
+
+/** Whether an element's attributes may name an asset: a style with url(), or a URL attribute sent for its tag. */
+function mayReferAssets(tag: string, attributes: Readonly<Record<string, string | null>>): boolean {
+  const localName = tag.toLowerCase();
+  for (const name in attributes) {
+    const lower = name.toLowerCase();
+    if (lower === 'style' ? CSS_MAY_REFER.test(attributes[name] ?? '') : isSentUrlAttribute(localName, lower))
+      return true;
+  }
+  return false;
 }
 
 /** A <link> whose href is an asset (an icon or a preloaded image or font), not a stylesheet or a page. */
