@@ -115,7 +115,9 @@ export const agentViewStyles = css`
     color: #92400e;
   }
   button:focus-visible,
-  input:focus-visible {
+  input:focus-visible,
+  select:focus-visible,
+  summary:focus-visible {
     outline: 3px solid #f59e0b;
     outline-offset: 2px;
   }
@@ -380,33 +382,78 @@ export const agentViewStyles = css`
     align-items: center;
     gap: 6px;
   }
+  /* The invite form, the invite link and the whisper box: labels above fields, fields like the buttons. */
   details.invite summary {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    box-sizing: border-box;
+    min-height: 36px;
+    padding: 6px 12px;
+    border: 1px solid #6b7280;
+    border-radius: 8px;
+    background: #fff;
+    font-size: 0.875rem;
     cursor: pointer;
-    padding: 6px 4px;
+    list-style: none;
+  }
+  details.invite summary::-webkit-details-marker {
+    display: none;
+  }
+  details.invite summary::after {
+    content: '▾' / '';
+  }
+  details.invite[open] summary::after {
+    content: '▴' / '';
   }
   details.invite[open] {
     flex-basis: 100%;
   }
   details.invite form {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 6px;
-    margin-top: 6px;
+    max-width: 44rem;
+    margin-top: 8px;
+    padding: 10px 12px;
+    background: #fff;
+    border: 1px solid #d1d5db;
+    border-radius: 8px;
   }
+  details.invite form,
   .viewers-panel form,
   .viewers-panel .invited {
     display: flex;
     flex-wrap: wrap;
-    align-items: center;
-    gap: 6px;
+    align-items: end;
+    gap: 8px 12px;
   }
-  .viewers-panel input {
+  details.invite label,
+  .viewers-panel label {
+    display: grid;
+    gap: 4px;
+    flex: 1 1 180px;
     min-width: 0;
-    max-width: 100%;
+    font-size: 0.875rem;
+    font-weight: 600;
   }
-  .viewers-panel .invited input {
-    width: 22ch;
+  details.invite input,
+  details.invite select,
+  .viewers-panel input {
+    box-sizing: border-box;
+    width: 100%;
+    min-width: 0;
+    min-height: 36px;
+    padding: 6px 8px;
+    border: 1px solid #6b7280;
+    border-radius: 8px;
+    background: #fff;
+    color: #111827;
+    font: inherit;
+    font-size: 0.875rem;
+    font-weight: 400;
+  }
+  details.invite .hint {
+    flex-basis: 100%;
+    font-size: 0.85rem;
+    color: #92400e;
   }
   .viewers-panel .whispers {
     flex-basis: 100%;

@@ -15,7 +15,8 @@ import {
 } from '../shared/viewer-protocol.js';
 import type { AgentSession } from './session/agent-session.js';
 
-const KIND_LABEL: Record<ViewerKind, string> = { agent: 'agent', supervisor: 'supervisor' };
+/** The words the customer's indicator uses too (client/i18n/en.ts viewerRole): "Ada (support agent)". */
+const KIND_LABEL: Record<ViewerKind, string> = { agent: 'support agent', supervisor: 'supervisor' };
 /** Whispers kept on screen (newest last). */
 const MAX_WHISPERS = 20;
 
@@ -131,11 +132,11 @@ export class ViewersPanel implements ReactiveController {
         <label>Name <input name="viewer-name" autocomplete="off" maxlength="128" required /></label>
         <label>Role
           <select name="viewer-kind">
-            <option value="agent">Agent</option>
+            <option value="agent">Support agent</option>
             <option value="supervisor">Supervisor</option>
           </select>
         </label>
-        <button type="submit" ?disabled=${full}>Invite</button>
+        <button type="submit" class="primary" ?disabled=${full}>Invite</button>
         ${full ? html`<span class="hint">${this.limit} agents at most: the session is full.</span>` : nothing}
       </form>
     </details>`;
@@ -158,7 +159,7 @@ export class ViewersPanel implements ReactiveController {
           : nothing
       }
       <ul class="participants" aria-label=${`Watching: ${count} of at most ${this.limit} agents`}>
-        ${this.#participant(AGENT_SEAT, `${session.agentName || 'Session agent'} (agent)`, leads)}
+        ${this.#participant(AGENT_SEAT, `${session.agentName || 'Session agent'} (${KIND_LABEL.agent})`, leads)}
         ${this.viewers.map((viewer) => this.#participant(viewer.id, `${viewer.name} (${KIND_LABEL[viewer.kind]})`, leads))}
       </ul>
       ${

@@ -10,12 +10,18 @@ const CORNERS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'] as cons
 export function modelOf({ state, lang, catalog, supportButton, indicatorCorner }: ElementView): CustomerViewModel {
   const sharing = sharingOf(state);
   const invite = inviteOf(state);
+  const agentName = invite?.agentName ?? '';
+  // The agent's console left while a viewer leads: the customer still shares, with that viewer.
+  const viewerLeads =
+    sharing?.phase === 'waiting-for-agent' &&
+    sharing.lead !== agentName &&
+    sharing.viewers.some((viewer) => viewer.name === sharing.lead);
   return {
-    view: viewOf(state),
+    view: viewerLeads ? 'live' : viewOf(state),
     lang,
     catalog,
-    agentName: invite?.agentName ?? '',
-    agentBot: invite?.agentBot === true,
+    agentName: viewerLeads ? sharing.lead : agentName,
+    agentBot: !viewerLeads && invite?.agentBot === true,
     handover: state.kind === 'consent' && state.handover,
     tookOver: sharing?.tookOver === true,
     supportButton,

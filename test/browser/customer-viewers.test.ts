@@ -14,13 +14,21 @@ import { goLive, type LiveSession } from './helpers/customer-live.js';
 import { SERVER_URL, shadow, until } from './helpers/customer-page.js';
 
 async function inviteViewer(sessionId: string, name: string, kind: 'agent' | 'supervisor'): Promise<string> {
+  return (await invite(sessionId, name, kind)).token;
+}
+
+async function invite(
+  sessionId: string,
+  name: string,
+  kind: 'agent' | 'supervisor',
+): Promise<{ token: string; viewer: { id: string } }> {
   const response = await fetch(`/__api/sessions/${sessionId}/viewers`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey as string}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name, kind }),
   });
   if (response.status !== 201) throw new Error(`invite failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
+  return (await response.json()) as { token: string; viewer: { id: string } };
 }
 
 /** A viewer's signaling socket (the console's, without its peer): enough for the customer to see it join. */
@@ -37,6 +45,8 @@ function joinAsViewer(token: string): { socket: WebSocket; closed: Promise<{ cod
 
 const listed = (live: LiveSession) =>
   [...shadow(live.element).querySelectorAll('.viewers li')].map((li) => li.textContent?.trim() ?? '');
+const status = (live: LiveSession) =>
+  shadow(live.element).querySelector('.indicator .label')?.textContent?.trim() ?? '';
 const announced = (live: LiveSession) => shadow(live.element).querySelector('.live')?.textContent?.trim() ?? '';
 
 describe('customer: who is watching', () => {
@@ -72,6 +82,28 @@ describe('customer: who is watching', () => {
     const again = joinAsViewer(token);
     sockets.push(again.socket);
     expect((await again.closed).code).to.equal(4422);
+  });
+
+  it('when the agent’s console leaves while a viewer leads, the status names the viewer who leads', async () => {
+    live = await goLive();
+    const invited = await invite(live.session.sessionId, 'Sam', 'agent');
+    const viewer = joinAsViewer(invited.token);
+    sockets.push(viewer.socket);
+    await until(() => listed(live!).join('|') === 'Sam (support agent)', 'the viewer in the indicator');
+    live.agent.signaling.send({ t: 'hand-lead', to: invited.viewer.id });
+    live.agent.close();
+    await until(() => status(live!) === 'Sharing this tab with Sam', 'the status naming the lead', 5_000).catch(
+      () => undefined,
+    );
+    expect(status(live)).to.equal('Sharing this tab with Sam');
+    expect(announced(live)).to.equal('Sharing this tab with Sam');
+    // Still sharing: Pause is there, the dot is not the waiting one.
+    expect(shadow(live.element).querySelector('.indicator .pause')).not.to.equal(null);
+    expect(shadow(live.element).querySelector('.indicator .dot.waiting')).to.equal(null);
+    // Control: the viewer leaves, the lead goes back to the agent's absent console: waiting for Dana.
+    viewer.socket.close();
+    await until(() => listed(live!).length === 0, 'the viewer gone');
+    await until(() => status(live!) === 'Waiting for Dana to connect…', 'waiting for the agent again');
   });
 
   it('in Arabic: translated, right to left, accessible', async () => {

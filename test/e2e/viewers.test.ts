@@ -115,6 +115,18 @@ describe('more than one viewer', () => {
 
     // The lead invites a supervisor with the console's Invite button; the chat system invites a second agent.
     await agent.getByText('Invite a viewer', { exact: true }).click();
+    if (process.env['VIEWERS_SCREENSHOTS']) {
+      // The invite form as the lead sees it: wide, on a phone, and at 200 % zoom (half the width at twice the scale).
+      await agent.getByLabel('Name').focus();
+      await agent.screenshot({ path: 'test/artifacts/diff/viewers-invite.png' });
+      await agent.setViewportSize({ width: 360, height: 640 });
+      await agent.screenshot({ path: 'test/artifacts/diff/viewers-invite-360.png' });
+      await agent.setViewportSize({ width: 640, height: 400 });
+      await agent.evaluate(() => document.documentElement.style.setProperty('zoom', '2'));
+      await agent.screenshot({ path: 'test/artifacts/diff/viewers-invite-zoom200.png', fullPage: true });
+      await agent.evaluate(() => document.documentElement.style.removeProperty('zoom'));
+      await agent.setViewportSize({ width: 1280, height: 800 });
+    }
     await agent.getByLabel('Name').fill('Sam');
     await agent.getByLabel('Role').selectOption('supervisor');
     await agent.getByRole('button', { name: 'Invite' }).click();
@@ -135,6 +147,11 @@ describe('more than one viewer', () => {
       async () => (await shadow(customer, '.viewers li')).join('|') === 'Sam (supervisor)|Ada (support agent)',
       'the customer to see both viewers',
     );
+    // The console names everyone with the customer's words: "(support agent)", not "(agent)".
+    const participants = agent.getByRole('list', { name: /^Watching:/ });
+    await participants.getByText('Ada (support agent)').waitFor();
+    expect(await participants.getByText(/^Dana \(support agent\)/).count()).toBe(1);
+    expect(await participants.getByText(/\(agent\)/).count()).toBe(0);
 
     if (process.env['VIEWERS_SCREENSHOTS']) {
       await customer.setViewportSize({ width: 360, height: 640 });
