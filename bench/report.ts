@@ -367,6 +367,9 @@ function sizeTable(s: SizeResult): string {
     row('Loader (before any session)', s.loader.minBytes, s.loader.gzipBytes),
     ...(s.view ? [row('Customer UI (at the first offer)', s.view.minBytes, s.view.gzipBytes)] : []),
     row('Session bundle (after Allow)', s.session.minBytes, s.session.gzipBytes),
+    ...(s.sessionOwnCode
+      ? [row('… of it our own code (npm packages left out)', s.sessionOwnCode.minBytes, s.sessionOwnCode.gzipBytes)]
+      : []),
     ...(s.deflate
       ? [row('Deflate module (with the session, in a worker)', s.deflate.minBytes, s.deflate.gzipBytes)]
       : []),

@@ -24,6 +24,8 @@ export interface SizeResult {
   session: BundleSize;
   /** The deflate module (shared/deflate-worker.ts), loaded with the session into a worker or the page. */
   deflate?: BundleSize;
+  /** The session bundle with every npm package left out: how much of it is our own code. */
+  sessionOwnCode?: { minBytes: number; gzipBytes: number };
   /** Loader + view + session + deflate: everything the customer's page loads once a session is live. */
   customerTotal: { minBytes: number; gzipBytes: number };
   rrwebRecord: BundleSize;
@@ -36,6 +38,14 @@ const COMMON: esbuild.BuildOptions = {
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+/** esbuild plugin: every bare import (an npm package) stays out of the bundle. */
+const packagesExternal: esbuild.Plugin = {
+  name: 'packages-external',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }));
+  },
 };
 
 function groupInput(path: string): string {
@@ -91,6 +101,14 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
     entryPoints: [join(root, 'client', 'session-entry.ts')],
     outdir,
   });
+  const own = await measure('session, own code', {
+    ...browserBundleOptions,
+    ...product,
+    alias: {},
+    plugins: [packagesExternal],
+    entryPoints: [join(root, 'client', 'session-entry.ts')],
+    outdir,
+  });
   const deflate = await measure('deflate', {
     platform: 'browser',
     format: 'esm',
@@ -116,6 +134,7 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
     view,
     session,
     deflate,
+    sessionOwnCode: { minBytes: own.minBytes, gzipBytes: own.gzipBytes },
     customerTotal: {
       minBytes: loader.minBytes + view.minBytes + session.minBytes + deflate.minBytes,
       gzipBytes: loader.gzipBytes + view.gzipBytes + session.gzipBytes + deflate.gzipBytes,
