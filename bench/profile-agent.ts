@@ -64,6 +64,11 @@ export async function main(nodes = '100000'): Promise<void> {
       await session.send('Tracing.end');
       await complete;
       console.log(JSON.stringify(live.stages), live.fullFrameMs);
+      // Present only when the console was built with a part-size hook (a local experiment).
+      console.log(
+        'parts',
+        JSON.stringify(await live.agent.evaluate(() => (window as { __parts?: unknown }).__parts ?? null)),
+      );
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
       const self = new Map<string, number>();
       for (let i = 0; i < profile.samples.length; i++) {

@@ -68,7 +68,7 @@ export class FirstSnapshotBuild {
     this.#run.add((deadline) => {
       while (next < nodes.length) {
         const end = Math.min(nodes.length, next + STEPS_PER_CLOCK_READ);
-        this.#tree.addNodes(nodes, this.#deferred, doctypeRoots, next, end);
+        this.#tree.addNodes(nodes, this.#deferred, doctypeRoots, { from: next, to: end, snapshot: true });
         next = end;
         if (this.#clock.now() >= deadline) break;
       }

@@ -44,6 +44,13 @@ export class MirrorApplyError extends Error {
 /** Work left for the end of a batch (or of a snapshot built part by part). */
 export type DeferredWork = (() => void)[];
 
+/** Which nodes of a list to add, and whether they are a snapshot's (in pre-order). */
+export interface AddRange {
+  from?: number;
+  to?: number;
+  snapshot?: boolean;
+}
+
 export interface MirrorTreeParts {
   nodes: MirrorNodes;
   styles: MirrorStyles;
@@ -60,6 +67,13 @@ export class MirrorTree {
   readonly #ctx: BuildContext;
   readonly #documentPrepared: (doc: Document) => void;
   readonly #modes = new StatedModes();
+  /**
+   * A snapshot's <style> whose CSSOM rules wait for its text (which would
+   * replace them): in a snapshot's pre-order, the first node outside it. Not
+   * left for the end of the snapshot, which would lay a big page out
+   * unstyled slice by slice and then restyle all of it at once.
+   */
+  #openStyle: { id: number; apply: () => void } | null = null;
 
   constructor(parts: MirrorTreeParts) {
     this.#nodes = parts.nodes;
@@ -71,29 +85,37 @@ export class MirrorTree {
 
   /** Empties `doc` for a new snapshot and makes it node 0; `quirks`: its mode where the doctype misleads (document-mode.ts). */
   openTopDocument(doc: Document, withDoctype: boolean, adopted: readonly string[], quirks?: boolean): void {
+    this.#openStyle = null;
     this.#prepare(doc, parseWithDoctype(quirks, withDoctype));
     this.#modes.prepared(doc, quirks, withDoctype);
     this.#nodes.register(0, doc);
     this.#styles.setAdopted(doc, adopted);
   }
 
-  /** Adds snapshot nodes (one part's, all of them, or nodes[from..to) of a part) in order. */
+  /** Adds nodes (a batch's, a snapshot part's, or nodes[from..to) of one) in order. */
   addNodes(
     nodes: readonly SerializedNode[],
     deferred: DeferredWork,
     doctypeRoots: ReadonlySet<number>,
-    from = 0,
-    to = nodes.length,
+    range: AddRange = {},
   ): void {
     // An iframe document added by an earlier part may get its doctype only now.
     this.#switchToStandardsMode(doctypeRoots);
-    for (let i = from; i < to; i++) {
+    const snapshot = range.snapshot === true;
+    for (let i = range.from ?? 0; i < (range.to ?? nodes.length); i++) {
       const node = nodes[i];
-      if (node !== undefined) this.#addNode(node, deferred, doctypeRoots);
+      if (node === undefined) continue;
+      const open = this.#openStyle;
+      if (open !== null && node.parent !== open.id) {
+        this.#openStyle = null;
+        open.apply();
+      }
+      this.#addNode(node, deferred, doctypeRoots, snapshot);
     }
   }
 
   applyMutations(frame: MutationsFrame): void {
+    this.#openStyle = null;
     for (const id of frame.removes) this.#removeNode(id);
     const deferred: DeferredWork = [];
     this.addNodes(frame.adds, deferred, rootsWithDoctype(frame.adds));
@@ -158,7 +180,7 @@ export class MirrorTree {
     node.parentNode?.removeChild(node);
   }
 
-  #addNode(node: SerializedNode, deferred: DeferredWork, doctypeRoots: ReadonlySet<number>): void {
+  #addNode(node: SerializedNode, deferred: DeferredWork, doctypeRoots: ReadonlySet<number>, snapshot: boolean): void {
     const nodes = this.#nodes;
     const parent = nodes.get(node.parent);
     if (!parent) throw new MirrorApplyError(`parent ${node.parent} of node ${node.id} is missing`);
@@ -226,7 +248,16 @@ export class MirrorTree {
           deferred.push(() => applyFormState(element, state));
         }
         const css = node.cssRules;
-        if (css && element.localName === 'style') deferred.push(() => this.#styles.applyRules(element, css));
+        if (css && element.localName === 'style') {
+          let applied = false;
+          const apply = (): void => {
+            if (applied) return;
+            applied = true;
+            this.#styles.applyRules(element, css);
+          };
+          deferred.push(apply);
+          if (snapshot) this.#openStyle = { id: node.id, apply };
+        }
         if (node.scrollX !== undefined || node.scrollY !== undefined) {
           const id = node.id;
           const x = node.scrollX ?? 0;

@@ -395,7 +395,7 @@ export class Mirror {
     const nodes = parts.flatMap((part) => part.nodes);
     const doctypeRoots = rootsWithDoctype(nodes);
     const deferred = this.#beginSnapshot(first, doctypeRoots.has(0));
-    this.#tree.addNodes(nodes, deferred, doctypeRoots);
+    this.#tree.addNodes(nodes, deferred, doctypeRoots, { snapshot: true });
     this.#finishSnapshot(parts, deferred);
   }
 

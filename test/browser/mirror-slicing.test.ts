@@ -220,6 +220,29 @@ describe('mirror: the first snapshot built in slices', () => {
     expect(mirroredBody(m)).to.equal('<p>fresh</p>');
   });
 
+  it("applies a <style>'s CSSOM rules once its text is in, not only when the whole snapshot is built", async () => {
+    const b = new NodeBuilder();
+    const { head, body } = b.page();
+    // CSS-in-JS: rules inserted through CSSOM, the element's text says otherwise.
+    const style = b.el(head, 'style', {}, { cssRules: ['p { color: rgb(0, 128, 0); }'] });
+    b.text(style, 'p { color: red; }');
+    const p = b.el(body, 'p');
+    b.text(p, 'styled');
+    const part0 = b.nodes.splice(0);
+    b.html(body, bigMarkup(40));
+    const m = use({ sliceBudgetMs: 0 });
+    m.mirror.apply(snapshotFrame(part0, { seq: 0, part: 0, final: false }));
+    // Part 0 fits one slice (16 nodes); the final part has not even arrived.
+    expect(part0.length).to.be.lessThan(16);
+    expect(m.mirror.building).to.equal(true);
+    const early = getComputedStyle(m.mirror.nodeById(p) as Element).color;
+    m.mirror.apply(snapshotFrame(b.nodes, { seq: 1, part: 1, final: true }));
+    await m.built();
+    expect(early).to.equal('rgb(0, 128, 0)');
+    expect(getComputedStyle(m.mirror.nodeById(p) as Element).color).to.equal('rgb(0, 128, 0)');
+    expect((m.mirror.nodeById(style) as HTMLStyleElement).sheet?.cssRules.length).to.equal(1);
+  });
+
   it('starts over when a new snapshot begins before the first one is built', async () => {
     const m = use({ sliceBudgetMs: 0 });
     m.mirror.apply(snapshotFrame(pageNodes(bigMarkup(100)).nodes, { seq: 0 }));
