@@ -220,6 +220,23 @@ describe('mirror: the first snapshot built in slices', () => {
     expect(mirroredBody(m)).to.equal('<p>fresh</p>');
   });
 
+  it("shows a big page built in slices at the customer's window and element scroll positions", async () => {
+    const b = new NodeBuilder();
+    const { body } = b.page();
+    b.html(body, bigMarkup(300));
+    const box = b.el(body, 'div', { style: 'height:100px;overflow:auto' }, { scrollY: 700 });
+    b.el(box, 'div', { style: 'height:3000px' });
+    b.html(body, bigMarkup(300));
+    const m = use({ sliceBudgetMs: 0 });
+    m.mirror.apply(snapshotFrame(b.nodes, { scrollY: 5000, viewportWidth: 800, viewportHeight: 600 }));
+    expect(m.mirror.building).to.equal(true);
+    await m.built();
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(m.doc().documentElement.scrollHeight).to.be.greaterThan(5600);
+    expect(m.doc().defaultView?.scrollY).to.equal(5000);
+    expect((m.mirror.nodeById(box) as HTMLElement).scrollTop).to.equal(700);
+  });
+
   it("applies a <style>'s CSSOM rules once its text is in, not only when the whole snapshot is built", async () => {
     const b = new NodeBuilder();
     const { head, body } = b.page();
