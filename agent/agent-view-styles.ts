@@ -1,5 +1,6 @@
 /** The styles of <cobrowse-agent-view> (theming: --cobrowse-accent, parts toolbar and stage). */
 import { css } from 'lit';
+import { visuallyHidden } from './console-styles.js';
 
 export const agentViewStyles = css`
   :host {
@@ -165,14 +166,7 @@ export const agentViewStyles = css`
   .zoom .zoom-level {
     min-width: 7.5em;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
+  ${visuallyHidden}
   .frame {
     position: absolute;
     top: 0;

@@ -1,5 +1,6 @@
 /** Styles of the agent's workspace: sign-in, join form and session list (theming: --cobrowse-accent). */
 import { css } from 'lit';
+import { visuallyHidden } from '../console-styles.js';
 
 const shared = css`
   :host {
@@ -243,13 +244,6 @@ export const sessionHistoryStyles = [
     .more {
       justify-self: start;
     }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
+    ${visuallyHidden}
   `,
 ];

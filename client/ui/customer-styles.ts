@@ -259,6 +259,7 @@ export function customerStyles({ css }: LitApi): CSSResult {
     font-size: 0.9rem;
     max-width: 320px;
   }
+  /* The same rules as the console's .visually-hidden (agent/console-styles.ts), kept here: see there why. */
   .live {
     position: absolute;
     width: 1px;
