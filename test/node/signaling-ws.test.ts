@@ -361,12 +361,17 @@ describe('persistence and logs', () => {
     await customer.hello(s.customerToken);
     customer.send({ t: 'event', event: { kind: 'consent-granted' } });
     customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/' } });
-    await new Promise((r) => setTimeout(r, 100));
-    const before = (await (
-      await fetch(`${first.baseUrl}/api/sessions/${s.sessionId}/audit`, {
-        headers: { authorization: `Bearer ${first.apiKey}` },
-      })
-    ).json()) as { events: unknown[] };
+    // Read the audit once the last event sent is in it (the server records them in order).
+    const readAudit = async () =>
+      (await (
+        await fetch(`${first.baseUrl}/api/sessions/${s.sessionId}/audit`, {
+          headers: { authorization: `Bearer ${first.apiKey}` },
+        })
+      ).json()) as { events: { type: string }[] };
+    let before = await readAudit();
+    for (let tries = 0; !before.events.some((e) => e.type === 'page-visited') && tries < 200; tries++)
+      before = await readAudit();
+    expect(before.events.map((e) => e.type)).toContain('page-visited');
     await first.close({ keepData: true });
     expect((await customer.closed).code).toBe(4503);
 
@@ -391,20 +396,23 @@ describe('persistence and logs', () => {
         done();
       },
     });
-    server = await startTestServer({}, { logStream: sink });
-    const { session, customer } = await pair(server);
+    const running = await startTestServer({}, { logStream: sink });
+    server = running;
+    const { session, customer } = await pair(running);
     customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/p?secret=hunter2' } });
-    await fetch(`${server.baseUrl}/api/turn-credentials`, {
+    await fetch(`${running.baseUrl}/api/turn-credentials`, {
       method: 'POST',
       headers: { authorization: `Bearer ${session.customerToken}` },
     });
     customer.send({ t: 'end' });
     await customer.closed;
-    await new Promise((r) => setTimeout(r, 50));
+    // Barrier: once the server has closed, it logs nothing more.
+    server = undefined;
+    await running.close();
     expect(logs).toContain(session.sessionId);
     expect(logs).not.toContain(session.customerToken);
     expect(logs).not.toContain(session.agentToken);
-    expect(logs).not.toContain(server.apiKey);
+    expect(logs).not.toContain(running.apiKey);
     expect(logs).not.toContain('hunter2');
   });
 });
