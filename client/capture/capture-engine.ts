@@ -294,7 +294,8 @@ export class CaptureEngine {
         topDocument: this.#doc,
         budgetMs: this.#budgetMs,
         now: () => this.#win.performance.now(),
-        yieldToEventLoop: () => (current() ? (state.slices?.wait() ?? Promise.resolve()) : Promise.resolve()),
+        yieldToEventLoop: () =>
+          current() && state.slices !== null ? state.slices.wait() : pristine.Promise.resolve(undefined),
         beforeSlice: () => {
           const records = state.observer?.takeRecords() ?? [];
           if (records.length > 0) run.serializer.domChanged();

@@ -1,8 +1,12 @@
 /**
  * Gives the event loop back between snapshot slices: a MessageChannel
  * message runs as a task right after pending input and rendering, without
- * the 4 ms clamp of nested timers and without waiting for a frame.
+ * the 4 ms clamp of nested timers and without waiting for a frame. Its
+ * promises are the Promise the loader found (a page may replace the global
+ * one with a promise that never settles, hostile-pages.test.ts).
  */
+import { pristine } from '../pristine.js';
+
 export class SliceYield {
   readonly #channel: MessageChannel;
   #waiting: Array<() => void> = [];
@@ -14,7 +18,7 @@ export class SliceYield {
 
   /** Resolves in a task of its own. */
   wait(): Promise<void> {
-    return new Promise((resolve) => {
+    return new pristine.Promise((resolve) => {
       this.#waiting.push(resolve);
       this.#channel.port2.postMessage(null);
     });
