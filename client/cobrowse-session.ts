@@ -18,7 +18,6 @@ import type {
   CustomerEndReason,
   CustomerSessionState,
   InviteData,
-  SessionHandle,
   SessionHost,
   StartFrame,
   StartSession,
@@ -26,9 +25,11 @@ import type {
 import type { CustomerViewActions, ViewerEntry } from './ui/view-model.js';
 import {
   IDLE,
+  answerOf,
   handoverOf,
   inviteOf,
   loading,
+  sessionOf,
   sharingOf,
   withAgent,
   withViewers,
@@ -83,9 +84,9 @@ export class CobrowseSession extends CobrowseSessionState {
   readonly #actions: CustomerViewActions = {
     allow: () => {
       markStage('allow');
-      this.#answerConsent(true);
+      answerOf(this._state)?.(true);
     },
-    decline: () => this.#answerConsent(false),
+    decline: () => answerOf(this._state)?.(false),
     requestSupportCode: () => void this.requestSupportCode().catch(() => undefined),
     cancelSupportCode: () => this.#cancelSupportCode(),
     answerControl: (granted) => sharingOf(this._state)?.controlAnswer?.(granted),
@@ -93,25 +94,14 @@ export class CobrowseSession extends CobrowseSessionState {
       const state = this._state;
       if (state.kind === 'consent') this._state = { ...state, handover };
     },
-    revokeControl: () => this.#session()?.revokeControl(),
+    revokeControl: () => sessionOf(this._state)?.revokeControl(),
     pause: () => this.pause(),
     resume: () => this.resume(),
     end: () => this.end(),
     requestUpdate: () => this.requestUpdate(),
-    showHidden: () => this.#session()?.showHiddenAreas(),
-    removeViewer: (id) => this.#session()?.removeViewer(id),
+    showHidden: () => sessionOf(this._state)?.showHiddenAreas(),
+    removeViewer: (id) => sessionOf(this._state)?.removeViewer(id),
   };
-
-  /** The running session bundle's handle, once it runs. */
-  #session(): SessionHandle | null {
-    const state = this._state;
-    return state.kind === 'sharing' ? state.session : null;
-  }
-
-  #answerConsent(granted: boolean): void {
-    const state = this._state;
-    if (state.kind === 'consent') state.answer(granted);
-  }
 
   /** Applies `change` to the sharing state, if the element is sharing. */
   #updateSharing(change: (state: SharingState) => SharingState): void {
@@ -146,7 +136,7 @@ export class CobrowseSession extends CobrowseSessionState {
       if (this.isConnected) return;
       this.#stopFrameListener?.();
       this.#stopFrameListener = null;
-      this.#session()?.end('api');
+      sessionOf(this._state)?.end('api');
     });
   }
 
@@ -263,8 +253,8 @@ export class CobrowseSession extends CobrowseSessionState {
 
   /** Stop sharing now (the same as the customer's End button). */
   end(): void {
-    this.#session()?.end('customer-ended');
-    this.#answerConsent(false);
+    sessionOf(this._state)?.end('customer-ended');
+    answerOf(this._state)?.(false);
     this.#cancelSupportCode();
   }
 
@@ -490,10 +480,7 @@ const RUNNING = 'A co-browsing session is already running.';
 const VIEW_FAILED = 'Could not load the co-browsing prompt. Check your connection and try again.';
 
 function splitSelectors(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  return value.split(',').flatMap((s) => s.trim() || []);
 }
 
 if (!customElements.get('cobrowse-session')) customElements.define('cobrowse-session', CobrowseSession);

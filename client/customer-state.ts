@@ -114,6 +114,16 @@ export function viewOf(state: ElementState): CustomerView {
   }
 }
 
+/** The running session bundle's handle, once it runs. */
+export function sessionOf(state: ElementState): SessionHandle | null {
+  return state.kind === 'sharing' ? state.session : null;
+}
+
+/** Where the customer's answer to the open consent prompt goes. */
+export function answerOf(state: ElementState): ((granted: boolean) => void) | null {
+  return state.kind === 'consent' ? state.answer : null;
+}
+
 /** The customer ticked "a person may take over" in the open prompt. */
 export function handoverOf(state: ElementState): boolean {
   return state.kind === 'consent' && state.handover;
