@@ -5,6 +5,7 @@
  * customer's page set.
  */
 
+import { CANVAS_ATTRIBUTE } from './canvas.js';
 import { FULLSCREEN_ATTRIBUTE } from './top-layer.js';
 
 /** On an element whose value (or text) was masked in the customer's browser. */
@@ -39,7 +40,8 @@ const STRIPES = 'repeating-linear-gradient(135deg, rgba(120,120,120,0.18) 0 4px,
  * background is the stripes). Canvas: with no script in the mirror a canvas renders
  * its fallback content and collapses; a box sized from its width/height
  * attributes (lowest specificity, so the page's own sizing still wins) keeps
- * the layout around it, shown as a plain patterned area (no pixels are sent);
+ * the layout around it, shown as a plain patterned area until the customer's pixels
+ * arrive (then transparent, as the customer's canvas is where it draws nothing);
  * overflow hidden gives it a replaced element's baseline. A browser shows
  * media controls on every <video>/<audio> of a document without script; the
  * customer's page shows them only with `controls`.
@@ -94,6 +96,7 @@ ${BLOCKED_TAG}[${BLOCKED_ATTRIBUTE}] { display: inline-block !important; vertica
   color: transparent;
 }
 :where(canvas) > * { display: none !important; }
+:where(canvas[${CANVAS_ATTRIBUTE}]) { background: none; }
 :is(video, audio):not([controls])::-webkit-media-controls { display: none !important; }
 [${FULLSCREEN_ATTRIBUTE}] {
   position: fixed !important; inset: 0 !important; margin: 0 !important; box-sizing: border-box !important;

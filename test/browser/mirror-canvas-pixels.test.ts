@@ -31,6 +31,7 @@ const PAGE = `<!doctype html><html lang="en"><head><title>Canvas pixels</title><
 </style></head><body>
 <canvas id="chart" width="240" height="120" style="border:2px solid #333;background:#eef"></canvas>
 <canvas id="gl" width="120" height="80"></canvas>
+<div style="background:#c33;display:flow-root"><canvas id="clear" width="120" height="60"></canvas></div>
 <div data-cobrowse-block><canvas id="blocked" width="200" height="40"></canvas></div>
 <div data-cobrowse-mask><canvas id="masked" width="200" height="40"></canvas></div>
 <canvas id="off" data-cobrowse-canvas="off" width="200" height="40"></canvas>
@@ -125,6 +126,31 @@ describe('mirror: canvas pixels', function () {
     const second = await compare('chart');
     expect(second.differentPixels, JSON.stringify(second)).to.be.lessThan(area * 0.02);
     expect(pipeline.resyncRequests).to.deep.equal([]);
+  });
+
+  it('shows what is behind a canvas where the customer drew nothing (no placeholder stripes once pixels arrive)', async () => {
+    const customer = await loadCustomerPage(PAGE);
+    const clear = customer.doc.getElementById('clear') as HTMLCanvasElement;
+    const ctx = clear.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.fillStyle = '#222';
+    ctx.fillRect(40, 20, 40, 20); // the rest stays transparent: the red behind it shows
+    pipeline = new Pipeline(customer);
+    await pipeline.start();
+    const id = pipeline.engine.idOf(clear) as number;
+    await mirrored(pipeline, id, 1);
+    const shown = await compare('clear');
+    expect(shown.error).to.equal(undefined);
+    const area = (shown.width ?? 0) * (shown.height ?? 0);
+    expect(area).to.be.greaterThan(0);
+    expect(shown.differentPixels, JSON.stringify(shown)).to.be.lessThan(area * 0.02);
+
+    // Control: the placeholder's stripes behind the image (as before the fix) fail the oracle.
+    const twin = pipeline.mirror.nodeById(id) as HTMLElement;
+    twin.style.background = 'repeating-linear-gradient(135deg, #f4f4f4 0 8px, #fafafa 8px 16px)';
+    await nextFrames(window, 2);
+    const striped = await compare('clear');
+    expect(striped.differentPixels, JSON.stringify(striped)).to.be.greaterThan(area * 0.5);
   });
 
   it('shows a WebGL canvas drawn without preserveDrawingBuffer', async function () {
