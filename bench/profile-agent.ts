@@ -6,23 +6,15 @@
  */
 import type { CDPSession } from 'playwright-core';
 import { recorderBundles } from './bundles.js';
+import {
+  longTasks,
+  printFunctionTimes,
+  rendererMainEvents,
+  type CpuProfile,
+  type TraceEvent,
+} from './cpu-profile-report.js';
 import { goLive } from './latency.js';
 import { withBrowserPair, withServerAndSite } from './live-stack.js';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface TraceEvent {
-  ph: string;
-  name: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  args?: { name?: string; src_file?: string; src_func?: string; data?: { src_file?: string; src_func?: string } };
-}
 
 export async function main(nodes = '100000'): Promise<void> {
   const root = process.env['BENCH_ROOT'] ?? process.cwd();
@@ -58,7 +50,7 @@ export async function main(nodes = '100000'): Promise<void> {
       const session = cdp as CDPSession | null;
       if (!session) throw new Error('not traced');
       const { profile } = (await session.send('Profiler.stop')) as unknown as {
-        profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+        profile: CpuProfile & { startTime: number };
       };
       const complete = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()));
       await session.send('Tracing.end');
@@ -69,43 +61,10 @@ export async function main(nodes = '100000'): Promise<void> {
         'parts',
         JSON.stringify(await live.agent.evaluate(() => (window as { __parts?: unknown }).__parts ?? null)),
       );
+      printFunctionTimes(profile, { self: 40, inclusive: 40 });
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-      const self = new Map<string, number>();
-      for (let i = 0; i < profile.samples.length; i++) {
-        const f = byId.get(profile.samples[i] as number)?.callFrame;
-        if (!f) continue;
-        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-        self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-      }
-      console.log('\nSelf time:');
-      for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40))
-        console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
-      const parent = new Map<number, number>();
-      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-      const inclusive = new Map<string, number>();
-      for (let i = 0; i < profile.samples.length; i++) {
-        const seen = new Set<string>();
-        for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
-          const f = byId.get(id)?.callFrame;
-          if (!f) break;
-          const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-        }
-      }
-      console.log('\nInclusive time:');
-      for (const [k, v] of [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40))
-        console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
-      const main = new Set(
-        events
-          .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-          .map((e) => `${e.pid}:${e.tid}`),
-      );
-      const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
-      const tasks = onMain.filter(
-        (e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && (e.dur ?? 0) > 30_000,
-      );
+      const onMain = rendererMainEvents(events);
+      const tasks = longTasks(onMain, 30);
       console.log(`\nTasks over 30 ms: ${tasks.length}`);
       const sampleTimes: number[] = [];
       let t = profile.startTime;

@@ -1,0 +1,86 @@
+// What bench/profile-snapshot.ts and bench/profile-agent.ts print from a CDP CPU profile and a
+// Chromium trace: self and inclusive time per function, and the renderer's long tasks.
+
+export interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime?: number;
+}
+export interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string; src_file?: string; src_func?: string; data?: { src_file?: string; src_func?: string } };
+}
+
+/** "function file:line" of a profile node. */
+export function frameKey(node: ProfileNode): string {
+  const f = node.callFrame;
+  return `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+}
+
+function printTop(title: string, times: Map<string, number>, top: number): void {
+  console.log(title);
+  for (const [k, v] of [...times.entries()].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+}
+
+/**
+ * Prints self time per function (with the total) and inclusive time: a sample counts once for
+ * every distinct function on its stack.
+ */
+export function printFunctionTimes(profile: CpuProfile, top: { self: number; inclusive: number }): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i] as number);
+    if (!node) continue;
+    const key = frameKey(node);
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  printTop(`\nSelf time (total ${total.toFixed(0)} ms):`, self, top.self);
+
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const seen = new Set<string>();
+    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      const node = byId.get(id);
+      if (!node) break;
+      const key = frameKey(node);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    }
+  }
+  printTop('\nInclusive time:', inclusive, top.inclusive);
+}
+
+/** The trace's complete events on the renderer's main thread(s) (CrRendererMain). */
+export function rendererMainEvents(events: TraceEvent[]): TraceEvent[] {
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  return events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+}
+
+/** Tasks among `onMain` longer than `minMs`. */
+export function longTasks(onMain: TraceEvent[], minMs: number): TraceEvent[] {
+  return onMain.filter(
+    (e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && (e.dur ?? 0) > minMs * 1000,
+  );
+}
