@@ -39,15 +39,18 @@ export function renderZoom(view: StageViewController): TemplateResult {
   </div>`;
 }
 
-/** Back, forward and an address on the customer's site, while the agent has control. */
-export function renderNavigation(path: string, act: (action: RemoteAction) => void): TemplateResult {
+/**
+ * Back, forward and an address on the customer's site, while the agent has control;
+ * `note` (the word on the change of control) leads the bar in place of "You have control.".
+ */
+export function renderNavigation(path: string, act: (action: RemoteAction) => void, note = ''): TemplateResult {
   const onSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem('url') as HTMLInputElement;
     if (input.value) act({ kind: 'navigate', to: input.value });
   };
   return html`<form class="nav" @submit=${onSubmit} aria-label="Navigate the customer's tab">
-    <span>You have control.</span>
+    ${note ? html`<span class="control-note" role="status">${note}</span>` : html`<span>You have control.</span>`}
     <button type="button" @click=${() => act({ kind: 'navigate', to: 'back' })} aria-label="Back">←</button>
     <button type="button" @click=${() => act({ kind: 'navigate', to: 'forward' })} aria-label="Forward">→</button>
     <label for="nav-url" class="visually-hidden">Go to a page on the customer's site</label>

@@ -342,7 +342,11 @@ export class CobrowseAgentView extends LitElement {
                 ${this._control === 'pending' ? 'Waiting for permission…' : 'Request control'}
               </button>`
           }
-          ${this._controlNote && !this.#over ? html`<span class="control-note" role="status">${this._controlNote}</span>` : nothing}
+          ${
+            this._controlNote && !this.#over && this._control !== 'granted'
+              ? html`<span class="control-note" role="status">${this._controlNote}</span>`
+              : nothing
+          }
           ${
             this.viewersPanel.isViewer
               ? html`<button type="button" class="danger" ?disabled=${this.#over} @click=${() => this.session?.leave()}>Leave session</button>`
@@ -352,7 +356,7 @@ export class CobrowseAgentView extends LitElement {
         ${this.viewersPanel.renderInvite(live)}
       </header>
       ${this.#over ? nothing : this.viewersPanel.render(live)}
-      ${this._control === 'granted' ? renderNavigation(path, (action) => this.session?.act(action)) : nothing}
+      ${this._control === 'granted' ? renderNavigation(path, (action) => this.session?.act(action), this._controlNote) : nothing}
       <div class="stage-wrap">
       <div
         class="stage"

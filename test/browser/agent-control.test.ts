@@ -45,7 +45,13 @@ describe('agent view remote control', () => {
     await grantControl(live, request);
     await live.view.updateComplete;
     expect(buttonNamed(live.view, 'Control').getAttribute('aria-pressed')).to.equal('true');
-    expect(agentShadow(live.view).querySelector('form.nav')?.textContent).to.contain('You have control.');
+    // The note on the change leads the navigation bar (it once sat in the tool row and wrapped it to three rows).
+    expect(agentShadow(live.view).querySelector('form.nav .control-note')?.textContent).to.equal(
+      'The customer gave you control.',
+    );
+    expect(agentShadow(live.view).querySelector('.tools .control-note'), 'no second note in the tool row').to.equal(
+      null,
+    );
 
     await clickInMirror(live.view, '#pay');
     const click = await live.customer.waitFor((m) => m.t === 'action' && m.action.kind === 'click');
