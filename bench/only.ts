@@ -1,5 +1,5 @@
 /**
- * `node bench/only.mjs network|long|latency|agent|snapshot|viewers [arg]`: one scenario
+ * `node bench/only.mjs network|long|latency|agent|snapshot|viewers|size [arg]`: one scenario
  * alone, printed and not saved (while working on it); viewers is also written to
  * bench/results/viewers.json and .md, as the full run writes it. Uses dist/ as built;
  * BENCH_QUICK=1 shortens it, BENCH_LONG_MINUTES sets the long session,
@@ -9,6 +9,7 @@ import { runAgentBuildScenario } from './agent-build.js';
 import { launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
 import { runLatencyScenario } from './latency.js';
+import { runSizeScenario, type BundleSize } from './size.js';
 import { runSnapshotScenario } from './snapshot.js';
 import { longMinutes, longSessionTable, longSessionTargets, runLongSessionScenario } from './long-session.js';
 import { networkTable, runNetworkScenario } from './network.js';
@@ -19,6 +20,27 @@ import { runViewersScenario, viewersTable, writeViewersResults } from './viewers
 export async function main(which: string, arg = ''): Promise<void> {
   const root = process.env['BENCH_ROOT'] ?? process.cwd();
   const quick = process.env['BENCH_QUICK'] === '1';
+  if (which === 'size') {
+    const result = await runSizeScenario(root);
+    const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
+    const rows: [string, { minBytes: number; gzipBytes: number; top?: BundleSize['top'] } | undefined][] = [
+      ['loader', result.loader],
+      ['customer UI', result.view],
+      ['session', result.session],
+      ['session own', result.sessionOwnCode],
+      ['deflate', result.deflate],
+      ['customer total', result.customerTotal],
+      ['rrweb record', result.rrwebRecord],
+    ];
+    for (const [name, size] of rows) {
+      if (size === undefined) continue;
+      const top = (size.top ?? []).map((t) => `${t.input} ${kb(t.bytes)}`).join(', ');
+      console.log(
+        `${name.padEnd(16)} min ${kb(size.minBytes).padStart(10)}  min+gzip ${kb(size.gzipBytes).padStart(9)}  ${top}`,
+      );
+    }
+    return;
+  }
   const bundles = await recorderBundles(root);
   if (which === 'network') {
     const result = await runNetworkScenario(
@@ -128,5 +150,5 @@ export async function main(which: string, arg = ''): Promise<void> {
     }
     return;
   }
-  throw new Error(`unknown scenario "${which}": network, long, latency, agent or snapshot`);
+  throw new Error(`unknown scenario "${which}": network, long, latency, agent, snapshot, viewers or size`);
 }

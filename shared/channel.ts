@@ -6,7 +6,7 @@
  * nothing above it sees bytes. Messages leave in the order they were given,
  * whenever their compression finishes.
  */
-import { MessageDecoder, MessagePacker, type ByteInflater, type StreamDeflater } from './codec.js';
+import { MessageDecoder, MessagePacker, type ByteInflater, type MsgpackUnpack, type StreamDeflater } from './codec.js';
 import type { ErrorCode, ProtocolErrorValue } from './errors.js';
 import { TypedEmitter } from './event-emitter.js';
 import { ChannelSender, ChunkAssembler } from './framing.js';
@@ -34,6 +34,8 @@ export interface ChannelOptions {
   role: Role;
   /** The agent's side only: inflates the customer's deflated stream (shared/inflate-stream.ts). */
   inflater?: () => ByteInflater;
+  /** Reads the other side's msgpack (default shared/msgpack-reader.ts; the agent passes msgpackr-unpack.ts's). */
+  unpack?: MsgpackUnpack;
   /**
    * The customer's side only: deflates the stream to the agent (deflate-offload.ts in a worker, or
    * deflate-stream.ts on the calling thread).
@@ -80,7 +82,9 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     // a tight cap keeps a hostile agent from making the customer's tab take in megabytes.
     const inbound = customer ? Math.min(maxMessageBytes, AGENT_TO_CUSTOMER_MAX_BYTES) : maxMessageBytes;
     this.#decoder = new MessageDecoder(
-      customer ? { maxMessageBytes: inbound } : { maxMessageBytes, inflater: options.inflater },
+      customer
+        ? { maxMessageBytes: inbound, unpack: options.unpack }
+        : { maxMessageBytes, inflater: options.inflater, unpack: options.unpack },
     );
     this.#assembler = new ChunkAssembler({ maxMessageBytes: inbound });
     this.#onWireBytes = options.onWireBytes;

@@ -1,8 +1,10 @@
 /**
  * Data-channel codec: the compact wire layout (wire-format.ts: positional
  * fields, columnar node lists, name tables, seq deltas), then msgpack
- * (packed by msgpack-writer.ts with msgpackr's exact bytes, read by
- * msgpackr's Unpackr), then,
+ * (packed by msgpack-writer.ts with msgpackr's exact bytes; read by
+ * msgpack-reader.ts, which gives what msgpackr's Unpackr gives, or by the
+ * Unpackr itself where the caller passes it: the agent, see
+ * msgpackr-unpack.ts), then,
  * customer → agent, raw deflate on one persistent stream, sync-flushed per
  * message, so names and values repeated across frames cost almost nothing
  * after the first one. The agent → customer direction (pointer, ink,
@@ -19,18 +21,16 @@
  * Strings travel as UTF-8, so a lone surrogate arrives as U+FFFD; msgpackr
  * renames an object key `__proto__` to `__proto_` (it never sets a prototype).
  *
- * Browser bundles must be built with scripts/esbuild-aliases.mjs: msgpackr
- * compiles record readers with `new Function` (a hostile peer can send
- * records), which a strict Content-Security-Policy forbids; the build blocks
- * that call and takes only msgpackr's ESM unpack.
+ * This module does not import msgpackr, so the customer's bundle carries
+ * none of it.
  *
  * This module has no compression code: the deflating end of the stream is
  * shared/deflate-stream.ts (pako), run by the customer in a worker where the
  * page allows one (shared/deflate-worker.ts), and the inflating end is
  * shared/inflate-stream.ts (the agent's).
  */
-import { Unpackr } from 'msgpackr';
 import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors.js';
+import { readMsgpack } from './msgpack-reader.js';
 import { MsgpackWriter } from './msgpack-writer.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
 import { fromWire, toWire } from './wire-format.js';
@@ -90,7 +90,12 @@ export interface MessagePackerOptions {
   maxMessageBytes?: number;
 }
 
+/** Reads one msgpack value from a message's bytes; throws when they are not one. */
+export type MsgpackUnpack = (packed: Uint8Array) => unknown;
+
 export interface MessageDecoderOptions {
+  /** Reads the msgpack (default msgpack-reader.ts; the agent passes msgpackr's, see msgpackr-unpack.ts). */
+  unpack?: MsgpackUnpack;
   /** Inflates a deflated stream (pass shared/inflate-stream.ts's inflateStream); without it messages are plain msgpack. */
   inflater?: () => ByteInflater;
   /** Largest compressed message accepted, after chunk reassembly (default 16 MiB). */
@@ -106,14 +111,6 @@ export interface DecoderStats {
   decoded: number;
   rejected: number;
   byCode: Partial<Record<ErrorCode, number>>;
-}
-
-function newUnpackr(): Unpackr {
-  // useRecords must be off here too, or bytes 0x40-0x7f (positive fixints) would read as record references.
-  // structuredClone: false refuses msgpackr's shared-reference extensions, which our encoder never
-  // writes: with them a 30 KB message could name one big object thousands of times, and validation
-  // would copy it for every reference until the tab ran out of memory.
-  return new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', structuredClone: false });
 }
 
 /**
@@ -170,7 +167,7 @@ export class MessagePacker {
 export class MessageDecoder {
   readonly #maxMessageBytes: number;
   readonly #maxInflatedBytes: number;
-  readonly #unpackr = newUnpackr();
+  readonly #unpack: MsgpackUnpack;
   readonly #inflater: ByteInflater | null;
   #wire = new WireState();
   /** After a fatal error every decode fails until reset(): inflating further would only yield garbage. */
@@ -182,6 +179,7 @@ export class MessageDecoder {
     this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#maxInflatedBytes = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
     this.#inflater = opts.inflater?.() ?? null;
+    this.#unpack = opts.unpack ?? readMsgpack;
   }
 
   /** Decode one message as produced by MessageEncoder.encode. */
@@ -228,7 +226,7 @@ export class MessageDecoder {
 
     let value: unknown;
     try {
-      value = fromWire(this.#unpackr.unpack(packed), this.#wire);
+      value = fromWire(this.#unpack(packed), this.#wire);
     } catch (err) {
       // The encoder updated its wire state for this message and we could not follow: fatal.
       return this.#fatal(

@@ -3,7 +3,8 @@
  * is made of, built the way scripts/build.mjs builds it: no simple-peer (the
  * customer's side runs on shared/peer-native.ts, which speaks its signals),
  * while the agent console still carries it (the control, so the check can
- * fail); no msgpackr packer (shared/msgpack-writer.ts writes its bytes).
+ * fail); no msgpackr (shared/msgpack-writer.ts writes its bytes,
+ * shared/msgpack-reader.ts reads the agent's).
  */
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -55,11 +56,13 @@ describe('customer session bundle', () => {
     expect((await textOf('client/session-entry.ts')).includes(tableEntry)).toBe(true);
   });
 
-  it("packs with shared/msgpack-writer.ts: msgpackr's packer stays out, its unpacker is in", async () => {
+  it('carries no msgpackr: packs with shared/msgpack-writer.ts, reads with msgpack-reader.ts; the agent console reads with msgpackr (control)', async () => {
     const session = await inputsOf('client/session-entry.ts');
-    expect(session.filter((input) => input.includes('node_modules/msgpackr/pack.js'))).toEqual([]);
-    expect(session.some((input) => input.includes('node_modules/msgpackr/unpack.js'))).toBe(true);
+    expect(session.filter((input) => input.includes('node_modules/msgpackr/'))).toEqual([]);
     expect(session.some((input) => input.endsWith('shared/msgpack-writer.ts'))).toBe(true);
+    expect(session.some((input) => input.endsWith('shared/msgpack-reader.ts'))).toBe(true);
+    const agent = await inputsOf('agent/console.ts');
+    expect(agent.some((input) => input.includes('node_modules/msgpackr/unpack.js'))).toBe(true);
   });
 
   it('carries no simple-peer nor its stand-ins; the agent console does', async () => {
