@@ -11,6 +11,7 @@ import { recorderBundles } from './bundles.js';
 import { runLatencyScenario } from './latency.js';
 import { runSizeScenario, type BundleSize } from './size.js';
 import { runSnapshotScenario } from './snapshot.js';
+import { runSteadyScenario } from './steady.js';
 import { longMinutes, longSessionTable, longSessionTargets, runLongSessionScenario } from './long-session.js';
 import { networkTable, runNetworkScenario } from './network.js';
 import { startBenchSite } from './site.js';
@@ -150,5 +151,17 @@ export async function main(which: string, arg = ''): Promise<void> {
     }
     return;
   }
-  throw new Error(`unknown scenario "${which}": network, long, latency, agent, snapshot, viewers or size`);
+  if (which === 'steady') {
+    const site = await startBenchSite(bundles, null);
+    const browser = await launchBenchChromium();
+    try {
+      const result = await runSteadyScenario(browser, site.url, Number(arg || '20'), console.log);
+      console.log(JSON.stringify({ ours: result.ours, rrweb: result.rrweb }));
+    } finally {
+      await browser.close();
+      await site.close();
+    }
+    return;
+  }
+  throw new Error(`unknown scenario "${which}": network, long, latency, agent, snapshot, viewers, size or steady`);
 }

@@ -17,7 +17,8 @@
  *   (0 for an unbroken stream); node lists travel columnar
  *   (node-list-compaction.ts); mutation attrs and texts as flat arrays:
  *   attrs [id, count, name ref, value|null, ...], texts [id, text, ...] with a
- *   masked text's id sent as -(id + 1). The maps that still travel as maps
+ *   masked text's id sent as -(id + 1). A style value may travel as the
+ *   operations that build it from the element's last one (wire-style-diff.ts). The maps that still travel as maps
  *   (remote actions, sheet changes, top-layer entries, a node's rare fields)
  *   carry short keys (wire-keys.ts), so protocol.ts can name fields for people.
  *
@@ -28,6 +29,7 @@
 import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
 import { channelMessage } from './protocol.js';
 import { WireKeys } from './wire-keys.js';
+import { decodeStyleDiff, encodeStyleDiff, rememberStyle } from './wire-style-diff.js';
 import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 interface MessageLayout {
@@ -107,10 +109,33 @@ function encodeAttributeChanges(changes: unknown, state: WireState): unknown[] |
     for (const name of names) {
       const value = a[name];
       if (typeof value !== 'string' && value !== null) return UNFIT;
-      out.push(state.attributeNames.ref(name), value);
+      out.push(state.attributeNames.ref(name), name === 'style' ? encodeStyle(change.id, value, state) : value);
     }
   }
   return out;
+}
+
+/** A style value as it travels: the operations that build it from the last one sent, or itself (wire-style-diff.ts). */
+function encodeStyle(id: number, value: string | null, state: WireState): unknown {
+  const base = state.styleBase(id);
+  if (value === null) {
+    if (base !== undefined) rememberStyle(state, id, null);
+    return null;
+  }
+  const segments = rememberStyle(state, id, value);
+  return base === undefined || segments === null ? value : (encodeStyleDiff(base, segments) ?? value);
+}
+
+function decodeStyle(id: number, wire: unknown, state: WireState): unknown {
+  let value = wire;
+  if (Array.isArray(wire)) {
+    const base = state.styleBase(id);
+    if (base === undefined) throw new WireFormatError('A style difference without a value before it.');
+    value = decodeStyleDiff(base, wire);
+  }
+  if (typeof value === 'string' || (value === null && state.styleBase(id) !== undefined))
+    rememberStyle(state, id, value);
+  return value;
 }
 
 function decodeAttributeChanges(wire: unknown, state: WireState): Record<string, unknown>[] {
@@ -126,7 +151,7 @@ function decodeAttributeChanges(wire: unknown, state: WireState): Record<string,
     const a: Record<string, string | null> = {};
     for (let j = 0; j < count; j++, at += 2) {
       const name = state.attributeNames.resolve(wire[at]);
-      const value: unknown = wire[at + 1];
+      const value: unknown = name === 'style' ? decodeStyle(id, wire[at + 1], state) : wire[at + 1];
       if (typeof value !== 'string' && value !== null)
         throw new WireFormatError('An attribute value is neither text nor null.');
       a[safeKey(name)] = value;

@@ -90,14 +90,20 @@ export class WireState {
   lastNodeId = 0;
   readonly tags = new NameTable();
   readonly attributeNames = new NameTable();
+  /** Per element id, the segments of the style value last sent in an attribute change (wire-style-diff.ts). */
+  #styleBases = new Map<number, readonly string[]>();
+  /** A mark holds #styleBases: copy it before the next change. */
+  #stylesShared = false;
 
   /** A point to roll back to if the message being encoded is refused. */
   mark(): WireStateMark {
+    this.#stylesShared = true;
     return {
       lastSeq: this.lastSeq,
       lastNodeId: this.lastNodeId,
       tags: this.tags.size,
       attributeNames: this.attributeNames.size,
+      styleBases: this.#styleBases,
     };
   }
 
@@ -106,6 +112,33 @@ export class WireState {
     this.lastNodeId = mark.lastNodeId;
     this.tags.truncate(mark.tags);
     this.attributeNames.truncate(mark.attributeNames);
+    this.#styleBases = mark.styleBases;
+    this.#stylesShared = true;
+  }
+
+  /** The segments of the style value last sent for element `id`, if still remembered. */
+  styleBase(id: number): readonly string[] | undefined {
+    return this.#styleBases.get(id);
+  }
+
+  /**
+   * Remembers the style value just sent for element `id` (null: removed).
+   * Both ends call this for the same changes in the same order, so they
+   * forget the same elements when the table is full.
+   */
+  setStyleBase(id: number, segments: readonly string[] | null, max: number): void {
+    if (this.#stylesShared) {
+      this.#styleBases = new Map(this.#styleBases);
+      this.#stylesShared = false;
+    }
+    const bases = this.#styleBases;
+    bases.delete(id);
+    if (segments === null) return;
+    if (bases.size >= max) {
+      const oldest = bases.keys().next();
+      if (oldest.done !== true) bases.delete(oldest.value);
+    }
+    bases.set(id, segments);
   }
 }
 
@@ -114,6 +147,7 @@ export interface WireStateMark {
   lastNodeId: number;
   tags: number;
   attributeNames: number;
+  styleBases: Map<number, readonly string[]>;
 }
 
 /** A plain data object (what msgpack maps decode to), not an array or null. */

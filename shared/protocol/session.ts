@@ -6,9 +6,10 @@ import { ERROR_CODE_LIST } from '../errors.js';
  * major.minor; peers with another major version are refused. The data
  * channel's layout follows the order of the message union (channel.ts) and of
  * each schema's fields (dom-frames.ts, guidance.ts, channel.ts; see
- * shared/wire-format.ts): changing either is a major change.
+ * shared/wire-format.ts): changing either is a major change. 5.0: style
+ * attribute changes travel as differences (shared/wire-style-diff.ts).
  */
-export const PROTOCOL_VERSION = '4.0';
+export const PROTOCOL_VERSION = '5.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 

@@ -173,10 +173,31 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
   { t: 'asset', url: 'https://shop.example/logo.png', hash: '0123456789abcdef', type: 'image/png', direct: false },
   { t: 'asset', url: 'https://shop.example/x.png', hash: null },
   { t: 'asset-data', hash: '0123456789abcdef', size: 8, offset: 0, data: png },
+  // A style change, then one that travels as its difference from the first (wire-style-diff.ts).
+  {
+    t: 'mutations',
+    seq: 12,
+    removes: [],
+    adds: [],
+    attrs: [{ id: 11, attributes: { style: 'width: 4px; transform: none; opacity: 0.5;' } }],
+    texts: [],
+  },
+  {
+    t: 'mutations',
+    seq: 13,
+    removes: [],
+    adds: [],
+    attrs: [{ id: 11, attributes: { style: 'width: 4px; transform: scale(2); opacity: 0.5; color: red' } }],
+    texts: [],
+  },
 ];
 
-/** sha256 of every packed message in order, one hex line each, recorded before the field names were made readable. */
-const GOLDEN_SHA256 = 'd95e09f67bd2df558177af67e047930b7bb0adfe2aaf14f717098213985c2cd0';
+/**
+ * sha256 of every packed message in order, one hex line each, recorded before the field names were made
+ * readable; the two style changes at the end added with protocol 5 (the messages before them still hash to
+ * d95e09f67bd2df558177af67e047930b7bb0adfe2aaf14f717098213985c2cd0).
+ */
+const GOLDEN_SHA256 = '88c55c6ecd35a372851e3d5c686b59303561d25b8f64ba86b511bf991daf0a7e';
 
 /** Byte arrays as number lists (msgpackr hands Node Buffers back for Uint8Arrays). */
 function plain(value: unknown): unknown {
