@@ -26,6 +26,8 @@ export async function main(): Promise<void> {
   try {
     const tab = await browser.newPage();
     await tab.goto(`${site.url}/bench?page=${page}&rec=${rec}`, { waitUntil: 'load', timeout: 120_000 });
+    // As bench/snapshot.ts does: the deflate worker is started before the snapshot, as a session starts it.
+    await tab.evaluate(() => (window as unknown as { __bench: { prepare?(): Promise<string> } }).__bench.prepare?.());
     await tab.evaluate(
       () =>
         new Promise((resolve) => {

@@ -29,16 +29,21 @@ let messages = 0;
 /** Compressions not finished yet: a snapshot is complete when its last part's bytes exist. */
 let inFlight: Promise<void>[] = [];
 let deflater: OffloadedDeflater | null = null;
+/** Started by prepare() for the next snapshot, as a session starts its channel's deflater when the peer is created. */
+let preparedDeflater: OffloadedDeflater | null = null;
 
 /** ?deflate=main measures the fallback for pages whose CSP forbids workers: deflate on the main thread. */
 const deflateInWorker = new URL(location.href).searchParams.get('deflate') !== 'main';
 
+function newDeflater(): OffloadedDeflater {
+  return new OffloadedDeflater(new URL('/cobrowse-deflate.js', location.href).href, { worker: deflateInWorker });
+}
+
 function startEngine(): CaptureEngine {
   const packer = new MessagePacker();
   deflater?.close();
-  const stream = new OffloadedDeflater(new URL('/cobrowse-deflate.js', location.href).href, {
-    worker: deflateInWorker,
-  });
+  const stream = preparedDeflater ?? newDeflater();
+  preparedDeflater = null;
   deflater = stream;
   // Encoding happens inside send, as in the real session (shared/channel.ts): packing on the main
   // thread, deflating in the worker (or on the main thread, the CSP fallback).
@@ -62,16 +67,21 @@ async function settled(): Promise<void> {
   await Promise.all(pending);
 }
 
-/** Warms the deflate module up (worker start, module load) before anything is measured. */
+/**
+ * Warms the deflate module up (worker start, module load) before anything is measured, then
+ * starts the deflater the next snapshot uses: a session starts it with its peer, before the
+ * connection and so before its first snapshot (customer-session.ts), and like the session's it
+ * has compressed nothing yet (until its worker first answers, packed parts are copied to it).
+ */
 async function prepare(): Promise<string> {
-  const stream = new OffloadedDeflater(new URL('/cobrowse-deflate.js', location.href).href, {
-    worker: deflateInWorker,
-  });
+  const stream = newDeflater();
   await new Promise<void>((resolve) => {
     if (stream.deflate(new Uint8Array([0x90]), () => resolve()) !== null) resolve();
   });
   const mode = stream.mode;
   stream.close();
+  preparedDeflater?.close();
+  preparedDeflater = newDeflater();
   return mode;
 }
 
@@ -111,6 +121,8 @@ function stop(): void {
   engine = null;
   deflater?.close();
   deflater = null;
+  preparedDeflater?.close();
+  preparedDeflater = null;
   collectGarbage();
 }
 
