@@ -66,6 +66,22 @@ describe('NodeIds (ids on the nodes, strong reverse map swept of detached nodes)
     expect(ids.held).to.equal(1);
   });
 
+  it('spreads a sweep over the ids that follow instead of checking every held node in one call', () => {
+    const ids = new NodeIds(document);
+    const list = host.appendChild(document.createElement('ul'));
+    for (let i = 0; i < 49_990; i++) ids.ensure(list.appendChild(document.createElement('li')));
+    list.replaceChildren(); // all detached, and not reported
+    const live = host.appendChild(document.createElement('p'));
+    // The 50,000th new id starts a sweep; a sweep done at once (the old behaviour) would leave 11 held here.
+    for (let i = 0; i < 10; i++) ids.ensure(live.appendChild(document.createTextNode('x')));
+    expect(ids.held).to.be.greaterThan(49_000);
+    // The sweep goes on with every new id and is done long before as many ids again.
+    for (let i = 0; i < 10_000; i++) ids.ensure(live.appendChild(document.createTextNode('x')));
+    expect(ids.held).to.equal(1 + 10 + 10_000);
+    for (let i = 1; i <= 49_990; i++) expect(ids.nodeOf(i)).to.equal(undefined);
+    expect(ids.nodeOf(49_991)?.isConnected).to.equal(true);
+  });
+
   it('stays bounded on a page that keeps replacing its content (new ids and one removal report per replacement)', () => {
     const ids = new NodeIds(document);
     const list = host.appendChild(document.createElement('ul'));
