@@ -26,6 +26,19 @@ import { matchesOf } from './dom-read.js';
 /** Browser-made scrollers, and overflow set on the element itself. */
 const BUILT_IN =
   'textarea,input,select,dialog,[popover],marquee,svg,html,body,[overflow],[style*="overflow" i],[style*="all" i]';
+/** BUILT_IN's tags, checked by name: one `matches` call per element cost more than the reads it saved. */
+const BUILT_IN_TAGS: ReadonlySet<string> = new Set([
+  'textarea',
+  'input',
+  'select',
+  'dialog',
+  'marquee',
+  'svg',
+  'html',
+  'body',
+]);
+/** A style attribute that can set overflow (BUILT_IN's `[style*="overflow" i]` and `[style*="all" i]`). */
+const STYLE_MENTIONS_OVERFLOW = /overflow|all/i;
 /** Past this many overflow rules, one `matches` per element could cost what the reads cost. */
 const MAX_RULE_SELECTORS = 64;
 const STYLE_RULE = 1;
@@ -43,18 +56,32 @@ interface RuleLike {
   style?: CSSStyleDeclaration;
 }
 
+/**
+ * Whether one attribute makes its element a possible scroller on its own (BUILT_IN's attribute
+ * selectors): the serializer asks this of the attributes it reads anyway.
+ */
+export function attributeMayScroll(name: string, value: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower === 'popover' || lower === 'overflow') return true;
+  return lower === 'style' && STYLE_MENTIONS_OVERFLOW.test(value);
+}
+
 export class ScrollCandidates {
-  /** Per document: the selector of its possible scrollers, or null when every element must be asked. */
+  /** Per document: the selector of its sheets' possible scrollers ('' for none), or null when every element must be asked. */
   readonly #byDocument = new WeakMap<Document, string | null>();
 
-  /** Whether `el`, an element of `doc`'s own tree (not a shadow tree), may be scrolled. */
-  may(el: Element, doc: Document): boolean {
+  /**
+   * Whether `el`, an element of `doc`'s own tree (not a shadow tree), may be scrolled. `tag` is
+   * its local name; `byAttribute`, whether one of its attributes made it one (attributeMayScroll).
+   */
+  may(el: Element, doc: Document, tag: string, byAttribute: boolean): boolean {
     let selector = this.#byDocument.get(doc);
     if (selector === undefined) {
-      selector = scrollerSelector(doc);
+      selector = sheetScrollerSelector(doc);
       this.#byDocument.set(doc, selector);
     }
-    if (selector === null) return true;
+    if (selector === null || byAttribute || BUILT_IN_TAGS.has(tag.toLowerCase())) return true;
+    if (selector === '') return false;
     try {
       return matchesOf(el, selector);
     } catch {
@@ -65,6 +92,13 @@ export class ScrollCandidates {
 
 /** The selector list of `doc`'s possible scroll containers, or null when it cannot be known. */
 export function scrollerSelector(doc: Document): string | null {
+  const sheets = sheetScrollerSelector(doc);
+  if (sheets === null) return null;
+  return sheets === '' ? BUILT_IN : `${BUILT_IN},${sheets}`;
+}
+
+/** The selectors of `doc`'s style rules that set overflow ('' for none), or null when that cannot be known. */
+function sheetScrollerSelector(doc: Document): string | null {
   const selectors: string[] = [];
   try {
     const sheets: CSSStyleSheet[] = [...Array.from(doc.styleSheets), ...Array.from(doc.adoptedStyleSheets ?? [])];
@@ -73,7 +107,8 @@ export function scrollerSelector(doc: Document): string | null {
     return null;
   }
   if (selectors.length > MAX_RULE_SELECTORS) return null;
-  const selector = [BUILT_IN, ...selectors].join(',');
+  if (selectors.length === 0) return '';
+  const selector = selectors.join(',');
   try {
     // One invalid selector (a prefixed pseudo-class only style sheets accept) makes the whole list throw.
     matchesOf(doc.createElement('div'), selector);

@@ -25,7 +25,7 @@ import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
 import { pickFormState, type FormState } from './form-state.js';
 import { TypingMask, type SensitiveFields } from './typing-mask.js';
-import { ScrollCandidates } from './scroll-candidates.js';
+import { ScrollCandidates, attributeMayScroll } from './scroll-candidates.js';
 import {
   childNodesOf,
   hasAttr,
@@ -422,6 +422,8 @@ export class Serializer {
     const inherited = parent === null ? undefined : this.#ancestry.get(parent);
     const ancestry = maskAncestry(el, this.#o.mask, inherited);
     const decision = this.decideNow(el, ancestry);
+    // An attribute of its own may make it a scroller (scroll-candidates.ts).
+    let scrollAttribute = false;
     if (el.hasAttributes()) {
       // Names then values, not el.attributes: indexing that map makes Chromium create an Attr node
       // per attribute (2-3x slower on a 100k-node page, and the Attrs stay attached to the element).
@@ -433,6 +435,7 @@ export class Serializer {
         const name = names[i] as string;
         const raw = attributeByName(el, name, htmlElement);
         if (raw === null) continue;
+        if (!scrollAttribute && attributeMayScroll(name, raw)) scrollAttribute = true;
         const value = this.attributeValue(el, name, raw, decision);
         if (value === undefined) continue;
         out[name] = value;
@@ -467,7 +470,7 @@ export class Serializer {
         tag.includes('-') ||
         el.getRootNode() !== owner ||
         (parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && capturedShadowRoot(parent as Element) !== null) ||
-        this.#scrollers.may(el, owner))
+        this.#scrollers.may(el, owner, tag, scrollAttribute))
     ) {
       const sx = el.scrollLeft;
       const sy = el.scrollTop;
