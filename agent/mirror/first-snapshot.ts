@@ -1,12 +1,11 @@
 /**
  * The mirror's first snapshot, built as its parts arrive and in time slices
  * (sliced-run.ts), so a 100k-node page never holds the agent's main thread
- * for long. The iframe is transparent meanwhile (the agent never sees a
- * half-built page) but rendered, so each slice ends with a forced style and
- * layout of what it added: the page is laid out piece by piece during the
- * build instead of in one rendering update of the whole page when it is
- * shown (1.4-4 s at 100k nodes, measured when the frame was display:none
- * until then).
+ * for long. The iframe is hidden meanwhile (the agent never sees a
+ * half-built page), and what the slices add is laid out piece by piece
+ * during the build (layout-pacer.ts) instead of in one rendering update of
+ * the whole page when it is shown (1.4-4 s at 100k nodes, measured when the
+ * frame was display:none until then).
  *
  * The work left for the end (form state, <style> rules, scroll offsets) is
  * sliced too; then `finish` applies what the last part says about the whole
@@ -16,6 +15,7 @@
 import type { DomFrame } from '../../shared/protocol.js';
 import { rootsWithDoctype } from './dom-nodes.js';
 import type { DeferredWork, MirrorTree } from './mirror-tree.js';
+import { LayoutPacer } from './layout-pacer.js';
 import { SlicedRun, type SliceClock } from './sliced-run.js';
 
 type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
@@ -23,13 +23,20 @@ type SnapshotFrame = Extract<DomFrame, { t: 'snapshot' }>;
 /** Nodes added (or deferred steps run) between two reads of the clock. */
 const STEPS_PER_CLOCK_READ = 16;
 
+/** Layouts of the hidden mirror during the build: about this long (layout-pacer.ts). */
+const LAYOUT_TARGET_MS = 20;
+/** Nodes owed before the first layout is due: 6-10 µs each under load (bench/profile-agent.mjs 10000). */
+const LAYOUT_INITIAL_DEBT = 2000;
+
 export interface FirstSnapshotHooks {
   /** Opens a fresh mirror document for part 0; returns the list its nodes defer work to. */
   begin(first: SnapshotFrame): DeferredWork;
   /** Applies what the last part says about the page as a whole, after the deferred work, and shows it. */
   finish(parts: readonly SnapshotFrame[]): void;
-  /** Ends every slice (a forced style and layout of what it added). */
+  /** Ends every slice. */
   afterSlice(): void;
+  /** A forced style and layout of the (hidden) mirror. */
+  layOut(): void;
   /** The build finished in a later task than the final part's. */
   built(): void;
   /** A slice run in a later task threw (a part that does not fit the document). */
@@ -42,6 +49,7 @@ export class FirstSnapshotBuild {
   readonly #hooks: FirstSnapshotHooks;
   readonly #run: SlicedRun;
   readonly #deferred: DeferredWork;
+  readonly #layout: LayoutPacer;
   /** complete() is running its own slice: a finish there is reported by its return value. */
   #completing = false;
   #done = false;
@@ -51,9 +59,16 @@ export class FirstSnapshotBuild {
     this.#tree = tree;
     this.#clock = clock;
     this.#hooks = hooks;
+    this.#layout = new LayoutPacer(
+      { targetMs: LAYOUT_TARGET_MS, initialDebt: LAYOUT_INITIAL_DEBT, now: clock.now, background: clock.background },
+      () => hooks.layOut(),
+    );
     this.#run = new SlicedRun(
       clock,
-      () => hooks.afterSlice(),
+      () => {
+        hooks.afterSlice();
+        this.#layout.sliceEnded();
+      },
       (error) => hooks.failed(error),
     );
     this.#deferred = hooks.begin(first);
@@ -66,11 +81,13 @@ export class FirstSnapshotBuild {
     const doctypeRoots = rootsWithDoctype(nodes);
     let next = 0;
     this.#run.add((deadline) => {
+      if (this.#layOutIfDue()) return false;
       while (next < nodes.length) {
         const end = Math.min(nodes.length, next + STEPS_PER_CLOCK_READ);
         this.#tree.addNodes(nodes, this.#deferred, doctypeRoots, { from: next, to: end, snapshot: true });
+        this.#layout.added(end - next);
         next = end;
-        if (this.#clock.now() >= deadline) break;
+        if (this.#layout.due || this.#clock.now() >= deadline) break;
       }
       return next >= nodes.length;
     });
@@ -82,13 +99,17 @@ export class FirstSnapshotBuild {
     const deferred = this.#deferred;
     let next = 0;
     this.#run.add((deadline) => {
+      if (this.#layOutIfDue()) return false;
       while (next < deferred.length) {
         deferred[next++]?.();
-        if (next % STEPS_PER_CLOCK_READ === 0 && this.#clock.now() >= deadline) break;
+        this.#layout.added(1);
+        if (next % STEPS_PER_CLOCK_READ === 0 && (this.#layout.due || this.#clock.now() >= deadline)) break;
       }
       return next >= deferred.length;
     });
     this.#run.add(() => {
+      if (this.#layOutIfDue()) return false;
+      this.#layout.stop();
       this.#done = true;
       this.#hooks.finish(parts);
       if (!this.#completing) this.#hooks.built();
@@ -109,6 +130,14 @@ export class FirstSnapshotBuild {
   }
 
   cancel(): void {
+    this.#layout.stop();
     this.#run.cancel();
+  }
+
+  /** Lays out what earlier slices added when enough of it waits: that slice does nothing else. */
+  #layOutIfDue(): boolean {
+    if (!this.#layout.due) return false;
+    this.#layout.layOutNow();
+    return true;
   }
 }

@@ -289,8 +289,8 @@ export class Mirror {
         },
         afterSlice: () => {
           this.#stats.buildSlices++;
-          this.#layOutNow();
         },
+        layOut: () => this.#layOutNow(),
         built: () => {
           try {
             this.#order.snapshotBuilt();
@@ -380,9 +380,10 @@ export class Mirror {
   }
 
   /**
-   * Styles and lays out what a slice built. The browser renders no frame of
-   * a page nobody sees yet, so without this the whole page would be laid out
-   * in one task when shown; slice by slice, that work overlaps the capture.
+   * Styles and lays out what the build added so far. The browser renders no
+   * frame of a page nobody sees yet, so without this the whole page would be
+   * laid out in one task when shown; piece by piece, that work overlaps the
+   * capture (layout-pacer.ts says when).
    */
   #layOutNow(): void {
     void this.iframe.contentDocument?.documentElement?.getBoundingClientRect();

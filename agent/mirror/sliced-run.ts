@@ -5,9 +5,10 @@
  * the caller's task (a small snapshot is then built before apply() returns,
  * as before); only work that outlasts one slice is continued asynchronously.
  *
- * `afterSlice` (the mirror's forced layout) runs at the end of each slice and
- * counts in its time: when it makes slices overrun the budget, the share
- * left to the steps shrinks, and grows back when it is cheap.
+ * `afterSlice` runs at the end of each slice and counts in its time, as does
+ * a step that overruns (the mirror's layout of what earlier slices built):
+ * when slices overrun the budget, the share left to the steps shrinks, and
+ * grows back when they do not.
  */
 
 /** One step of work: does some of it before `deadline` (a `now()` time); true when it is done. */
@@ -17,6 +18,8 @@ export interface SliceClock {
   now(): number;
   /** Resolves in a later task (scheduler.yield(), or a message-channel task). */
   yieldToEventLoop(): Promise<void>;
+  /** Runs `run` in a task of background priority (after every waiting task of higher priority). */
+  background(run: () => void): void;
   budgetMs: number;
 }
 
@@ -25,7 +28,7 @@ export class SlicedRun {
   readonly #afterSlice: () => void;
   readonly #onError: (error: unknown) => void;
   readonly #steps: SliceStep[] = [];
-  /** Milliseconds of each slice given to the steps (the rest is afterSlice's). */
+  /** Milliseconds of each slice given to the steps (the rest is what overran). */
   #workMs: number;
   #continuing = false;
   #running = false;
@@ -105,13 +108,24 @@ export class SlicedRun {
   }
 }
 
+interface BrowserScheduler {
+  yield?: () => Promise<void>;
+  postTask?: (run: () => void, options: { priority: 'background' }) => Promise<void>;
+}
+
 /** The mirror's clock: 8 ms slices, continued with scheduler.yield() where the browser has it. */
 export function browserSliceClock(view: Window | null, budgetMs = 8): SliceClock {
-  const scheduler = (view as (Window & { scheduler?: { yield?: () => Promise<void> } }) | null)?.scheduler;
+  const scheduler = (view as (Window & { scheduler?: BrowserScheduler }) | null)?.scheduler;
   const yieldNative = typeof scheduler?.yield === 'function' ? () => scheduler.yield?.() ?? Promise.resolve() : null;
+  const setTimer = view?.setTimeout.bind(view) ?? setTimeout;
   return {
     now: () => performance.now(),
     budgetMs,
+    background: (run) => {
+      if (typeof scheduler?.postTask === 'function')
+        scheduler.postTask(run, { priority: 'background' }).catch(() => {});
+      else setTimer(run, 0);
+    },
     yieldToEventLoop:
       yieldNative ??
       (() =>
