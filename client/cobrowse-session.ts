@@ -3,7 +3,7 @@ import { CobrowseSessionState } from './cobrowse-session-state.js';
 import { fetchSupportCode } from './support-code.js';
 import { ViewLoader } from './view-loader.js';
 import { SessionPreload } from './session-preload.js';
-import { PromptFocus, promoteToTopLayer } from './top-layer-ui.js';
+import { PromptFocus, RenderHold, promoteToTopLayer } from './top-layer-ui.js';
 import { markStage } from '../shared/stage-marks.js';
 import { ConsentSocket } from './consent-socket.js';
 import { CustomerWords } from './i18n/customer-words.js';
@@ -20,7 +20,6 @@ import type {
   InviteData,
   SessionHost,
   StartFrame,
-  StartSession,
 } from './session-api.js';
 import type { CustomerViewActions, ViewerEntry } from './ui/view-model.js';
 import {
@@ -77,6 +76,7 @@ export class CobrowseSession extends CobrowseSessionState {
   }
 
   readonly #promptFocus = new PromptFocus();
+  readonly #hold = new RenderHold();
   readonly #preload = new SessionPreload();
   /** In a page framed by a listed parent (`parent-origins`): stops waiting for the parent's capture. */
   #stopFrameListener: (() => void) | null = null;
@@ -128,10 +128,9 @@ export class CobrowseSession extends CobrowseSessionState {
   }
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // Unloading a page does not disconnect elements (the session's pagehide keeps the resume
-    // record fresh); this runs only when the host page removes us. Without the indicator and
-    // its End button on screen, sharing must stop. A move (removed and re-added in the same
-    // task) is not a removal.
+    // Unloading a page does not disconnect elements (the session's pagehide keeps the resume record fresh); this
+    // runs only when the host page removes us. Without the indicator and its End button on screen, sharing must
+    // stop. A move (removed and re-added in the same task) is not a removal.
     microtask(() => {
       if (this.isConnected) return;
       this.#stopFrameListener?.();
@@ -190,9 +189,9 @@ export class CobrowseSession extends CobrowseSessionState {
     // The session goes on with this socket; only if consent did not reach it, or it cannot be handed over, does it open its own.
     const signaling = recorded ? socket.handOver() : null;
     if (!signaling) socket.close();
-    // The dialog is gone with its focused button; give focus back to where the customer was.
+    // The prompt closes, and focus goes back to where the customer was, once the session's offer has left.
+    this.#hold.hold(100, () => this.#promptFocus.restore(this.renderRoot));
     this._state = loading(parsed, false);
-    this.#promptFocus.restore(this.renderRoot);
     this.#dispatch('cobrowse-consent-granted', {});
     await this.#startSession(parsed, false, false, signaling, handover);
     return 'granted';
@@ -263,6 +262,10 @@ export class CobrowseSession extends CobrowseSessionState {
     if (!this.#views.view && (this._state.kind !== 'idle' || this.supportButton)) void this.#viewReady();
   }
 
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    return this.#hold.schedule(() => super.scheduleUpdate());
+  }
+
   protected override updated(changed: PropertyValues): void {
     promoteToTopLayer(this.renderRoot);
     this.#views.view?.afterRender(this.renderRoot as ShadowRoot);
@@ -329,20 +332,23 @@ export class CobrowseSession extends CobrowseSessionState {
   ): Promise<void> {
     this._state = loading(invite, controlGranted);
     saveResume(invite, Date.now(), controlGranted);
-    let startSession: StartSession;
-    try {
-      const module = (await this.#preload.load(this.#sessionUrl())) as { startSession: StartSession };
-      startSession = module.startSession;
-      markStage('session-loaded');
-    } catch {
-      signaling?.socket.close(1000, 'session bundle failed to load');
-      clearResume();
-      this.#fail('Could not load the co-browsing session. Check your connection and try again.');
-      return;
+    let startSession = this.#preload.evaluated?.startSession;
+    if (!startSession) {
+      this.#hold.release();
+      try {
+        startSession = (await this.#preload.load(this.#sessionUrl())).startSession;
+      } catch {
+        signaling?.socket.close(1000, 'session bundle failed to load');
+        clearResume();
+        this.#fail('Could not load the co-browsing session. Check your connection and try again.');
+        return;
+      }
+      await this.updateComplete;
     }
-    await this.updateComplete;
+    markStage('session-loaded');
     const host: SessionHost = {
       onState: (state, detail) => this.#onSessionState(state, detail),
+      onOffer: () => this.#hold.release(),
       requestControl: () => this.#askControl(),
       onControl: (controlGranted) => {
         this.#updateSharing((s) => ({ ...s, controlGranted }));
@@ -423,6 +429,7 @@ export class CobrowseSession extends CobrowseSessionState {
   }
 
   #onSessionState(phase: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {
+    this.#hold.release();
     const state = sharingOf(this._state);
     if (!state) return;
     if (phase === 'ended') {

@@ -34,6 +34,8 @@ export interface InviteData {
 export interface SessionHost {
   /** Called on every state change. */
   onState(state: CustomerSessionState, detail?: { reason?: CustomerEndReason; agentPresent?: boolean }): void;
+  /** The offer to the agent left (the loader then closes the consent prompt, see RenderHold in top-layer-ui.ts). */
+  onOffer?(): void;
   /** The agent asked for control: resolve true when the customer allows. */
   requestControl(): Promise<boolean>;
   /** Control was granted or revoked (by either side). */

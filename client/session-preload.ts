@@ -11,10 +11,21 @@
  */
 import { createElement, pristine } from './pristine.js';
 import { markStage } from '../shared/stage-marks.js';
+import type { StartSession } from './session-api.js';
+
+/** What the loader takes from the session bundle here. */
+export interface SessionModule {
+  startSession: StartSession;
+}
 
 export class SessionPreload {
   #link: HTMLLinkElement | null = null;
-  #module: Promise<unknown> | null = null;
+  #module: Promise<SessionModule> | null = null;
+  /**
+   * The module once evaluated (null before, or after drop()): then Allow starts the session at once,
+   * while its prompt still shows (see RenderHold in top-layer-ui.ts).
+   */
+  evaluated: SessionModule | null = null;
 
   add(root: Node, url: string): void {
     if (this.#link) return;
@@ -37,12 +48,17 @@ export class SessionPreload {
   }
 
   /** The session module: the one evaluated while the prompt showed, or a fresh import (a resumed session). */
-  load(url: string): Promise<unknown> {
-    const module = (this.#module ??= import(/* @vite-ignore */ url));
+  load(url: string): Promise<SessionModule> {
+    const module = (this.#module ??= import(/* @vite-ignore */ url) as Promise<SessionModule>);
     // A failed load is not kept: Allow tries again rather than failing on an old error.
-    void module.catch(() => {
-      if (this.#module === module) this.#module = null;
-    });
+    void module.then(
+      (evaluated) => {
+        if (this.#module === module) this.evaluated = evaluated;
+      },
+      () => {
+        if (this.#module === module) this.#module = null;
+      },
+    );
     return module;
   }
 
@@ -50,5 +66,6 @@ export class SessionPreload {
     this.#link?.remove();
     this.#link = null;
     this.#module = null;
+    this.evaluated = null;
   }
 }

@@ -45,3 +45,34 @@ export class PromptFocus {
     target.focus();
   }
 }
+
+/**
+ * After Allow the prompt stays, and the element does not render, until the
+ * session's offer has left (or a short while passed): closing the modal
+ * prompt restyles the whole page, inert behind it until then (20-150 ms on a
+ * 10k-node page, bench/allow.mjs), which then overlaps the agent's answer
+ * instead of delaying the offer.
+ */
+export class RenderHold {
+  #held: Promise<unknown> | null = null;
+  #release = (): void => undefined;
+
+  /** Holds renders until release() or `ms`; `closing` runs first when released. */
+  hold(ms: number, closing: () => void): void {
+    this.#held = new pristine.Promise((resolve) => {
+      this.#release = () => {
+        this.#held = null;
+        closing();
+        resolve(0);
+      };
+    });
+    setTimeout(this.release, ms);
+  }
+
+  readonly release = (): void => this.#release();
+
+  /** For the element's scheduleUpdate: the render, once released. */
+  schedule(render: () => void | Promise<unknown>): void | Promise<unknown> {
+    return this.#held ? this.#held.then(render) : render();
+  }
+}

@@ -298,8 +298,10 @@ export class CustomerSession implements SessionHandle {
       this.#onPeerMessage(message, AGENT_SEAT, { channel: this.#channel, capture: this.#capture }),
     );
     peer.on('signal', (data) => {
-      if (data.type === 'offer') markStage('offer-sent');
       this.#signaling.send({ t: 'signal', data });
+      if (data.type !== 'offer') return;
+      markStage('offer-sent');
+      this.#options.host.onOffer?.();
     });
     peer.on('connect', () => this.#onPeerConnected(peer, channel));
     peer.on('close', () => {

@@ -97,6 +97,8 @@ export class PageInstrumentation {
   readonly peerConnections: RTCPeerConnection[] = [];
   readonly sockets: WebSocket[] = [];
   readonly sent: { url: string; message: unknown }[] = [];
+  /** Called with each message as the customer's code sends it (to see the page at that moment). */
+  onSend: ((message: unknown) => void) | null = null;
   observeCalls = 0;
   readonly #observing = new Set<MutationObserver>();
   readonly #listeners: ListenerRecord[] = [];
@@ -131,6 +133,7 @@ export class PageInstrumentation {
           }
         }
         record.sent.push({ url: this.url, message });
+        record.onSend?.(message);
         super.send(data);
       }
     };
