@@ -3,7 +3,9 @@
  * (Allow on a generated page) under the CPU profiler and a detailed trace of
  * the agent's renderer: self time by function, and what each agent
  * main-thread task over 30 ms did. A developer tool, not part of `npm run bench`.
+ * AGENT_TRACE_OUT=<file> also writes the raw trace events (JSON) for a closer look.
  */
+import { writeFileSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
 import { recorderBundles } from './bundles.js';
 import {
@@ -102,6 +104,8 @@ export async function main(nodes = '100000'): Promise<void> {
             .join(', ')}`,
         );
       }
+      const traceOut = process.env['AGENT_TRACE_OUT'];
+      if (traceOut) writeFileSync(traceOut, JSON.stringify(events));
       await session.detach();
       await live.customer.close();
       await live.agent.close();
