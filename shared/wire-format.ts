@@ -30,6 +30,7 @@ import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
 import { channelMessage } from './protocol.js';
 import { WireKeys } from './wire-keys.js';
 import { decodeStyleDiff, encodeStyleDiff, rememberStyle } from './wire-style-diff.js';
+import { decodeValue, encodeValue } from './wire-value-diff.js';
 import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 interface MessageLayout {
@@ -117,9 +118,9 @@ function encodeAttributeChanges(changes: unknown, state: WireState): unknown[] |
 
 /** A style value as it travels: the operations that build it from the last one sent, or itself (wire-style-diff.ts). */
 function encodeStyle(id: number, value: string | null, state: WireState): unknown {
-  const base = state.styleBase(id);
+  const base = state.styles.get(id);
   if (value === null) {
-    if (base !== undefined) rememberStyle(state, id, null);
+    rememberStyle(state, id, null);
     return null;
   }
   const segments = rememberStyle(state, id, value);
@@ -129,12 +130,11 @@ function encodeStyle(id: number, value: string | null, state: WireState): unknow
 function decodeStyle(id: number, wire: unknown, state: WireState): unknown {
   let value = wire;
   if (Array.isArray(wire)) {
-    const base = state.styleBase(id);
+    const base = state.styles.get(id);
     if (base === undefined) throw new WireFormatError('A style difference without a value before it.');
     value = decodeStyleDiff(base, wire);
   }
-  if (typeof value === 'string' || (value === null && state.styleBase(id) !== undefined))
-    rememberStyle(state, id, value);
+  if (typeof value === 'string' || value === null) rememberStyle(state, id, value);
   return value;
 }
 
@@ -161,7 +161,7 @@ function decodeAttributeChanges(wire: unknown, state: WireState): Record<string,
   return out;
 }
 
-function encodeTextChanges(changes: unknown): unknown[] | typeof UNFIT {
+function encodeTextChanges(changes: unknown, state: WireState): unknown[] | typeof UNFIT {
   if (!Array.isArray(changes)) return UNFIT;
   const out: unknown[] = [];
   for (const change of changes as unknown[]) {
@@ -171,24 +171,31 @@ function encodeTextChanges(changes: unknown): unknown[] | typeof UNFIT {
       if (key === 'masked' && change.masked === true) masked = true;
       else if (key !== 'id' && key !== 'text' && !(key === 'masked' && change.masked === undefined)) return UNFIT;
     }
-    out.push(masked ? -(change.id + 1) : change.id, change.text);
+    out.push(masked ? -(change.id + 1) : change.id, encodeValue(state.texts, change.id, change.text));
   }
   return out;
 }
 
-function decodeTextChanges(wire: unknown): Record<string, unknown>[] {
+function decodeTextChanges(wire: unknown, state: WireState): Record<string, unknown>[] {
   if (!Array.isArray(wire) || wire.length % 2 !== 0) throw new WireFormatError('Malformed texts.');
   const out: Record<string, unknown>[] = [];
   for (let at = 0; at < wire.length; at += 2) {
     const id = safeInt(wire[at], 'A text change id');
-    const text: unknown = wire[at + 1];
+    const node = id >= 0 ? id : -id - 1;
+    const text = decodeValue(state.texts, node, wire[at + 1]);
     if (typeof text !== 'string') throw new WireFormatError('Malformed text change.');
-    out.push(id >= 0 ? { id, text } : { id: -id - 1, text, masked: true });
+    out.push(id >= 0 ? { id, text } : { id: node, text, masked: true });
   }
   return out;
 }
 
-function encodeField(type: string, field: string, value: unknown, state: WireState): unknown {
+function encodeField(
+  type: string,
+  field: string,
+  value: unknown,
+  state: WireState,
+  message: Record<string, unknown>,
+): unknown {
   if (field === 'seq') {
     if (!isSafeNat(value)) return UNFIT;
     const delta = value - (state.lastSeq + 1);
@@ -199,12 +206,20 @@ function encodeField(type: string, field: string, value: unknown, state: WireSta
     return Array.isArray(value) ? (encodeNodeList(value, state) ?? UNFIT) : UNFIT;
   }
   if (type === 'mutations' && field === 'attrs') return encodeAttributeChanges(value, state);
-  if (type === 'mutations' && field === 'texts') return encodeTextChanges(value);
+  if (type === 'mutations' && field === 'texts') return encodeTextChanges(value, state);
+  if (type === 'input' && field === 'value' && typeof value === 'string' && isSafeNat(message.id))
+    return encodeValue(state.inputValues, message.id, value);
   const nested = NESTED_KEYS[`${type}.${field}`];
   return nested === undefined ? value : encodeNested(value, nested);
 }
 
-function decodeField(type: string, field: string, wire: unknown, state: WireState): unknown {
+function decodeField(
+  type: string,
+  field: string,
+  wire: unknown,
+  state: WireState,
+  message: Record<string, unknown>,
+): unknown {
   if (field === 'seq') {
     const seq = state.lastSeq + 1 + safeInt(wire, 'A seq delta');
     if (!isSafeNat(seq)) throw new WireFormatError('A seq is out of range.');
@@ -214,7 +229,12 @@ function decodeField(type: string, field: string, wire: unknown, state: WireStat
   if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds'))
     return decodeNodeList(wire, state);
   if (type === 'mutations' && field === 'attrs') return decodeAttributeChanges(wire, state);
-  if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire);
+  if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire, state);
+  if (type === 'input' && field === 'value') {
+    // Without a valid id the encoder sent the value as it was (the schema refuses the message).
+    if (isSafeNat(message.id)) return decodeValue(state.inputValues, message.id, wire);
+    if (Array.isArray(wire)) throw new WireFormatError('A splice without an element id.');
+  }
   const nested = NESTED_KEYS[`${type}.${field}`];
   return nested === undefined ? wire : decodeNested(wire, nested);
 }
@@ -238,7 +258,7 @@ function encodeCompact(message: unknown, state: WireState): unknown[] | null {
       continue;
     }
     if (bit >= 0) mask |= 1 << bit;
-    const wire = encodeField(layout.type, field, value, state);
+    const wire = encodeField(layout.type, field, value, state, message);
     if (wire === UNFIT) return null;
     out.push(wire);
   }
@@ -286,7 +306,7 @@ export function fromWire(value: unknown, state: WireState): unknown {
     const bit = layout.optionalBit[i] as number;
     if (bit >= 0 && (mask & (1 << bit)) === 0) continue;
     if (at >= value.length) throw new WireFormatError(`A ${layout.type} message is missing ${field}.`);
-    message[field] = decodeField(layout.type, field, value[at++], state);
+    message[field] = decodeField(layout.type, field, value[at++], state, message);
   }
   if (at !== value.length) throw new WireFormatError(`A ${layout.type} message has extra values.`);
   return message;

@@ -11,6 +11,11 @@ export const MAX_TABLE_NAMES = 4096;
 /** Longer names are rare and never repeat enough to earn a slot. */
 export const MAX_TABLE_NAME_LENGTH = 64;
 
+/** How many elements' style values the two ends remember (wire-style-diff.ts). */
+export const MAX_STYLE_BASES = 256;
+/** How many nodes' input values, and how many nodes' texts, the two ends remember (wire-value-diff.ts). */
+export const MAX_VALUE_BASES = 32;
+
 /** A violation of the wire format: the decoder can no longer trust its stream state. */
 export class WireFormatError extends Error {
   override readonly name = 'WireFormatError';
@@ -91,19 +96,22 @@ export class WireState {
   readonly tags = new NameTable();
   readonly attributeNames = new NameTable();
   /** Per element id, the segments of the style value last sent in an attribute change (wire-style-diff.ts). */
-  #styleBases = new Map<number, readonly string[]>();
-  /** A mark holds #styleBases: copy it before the next change. */
-  #stylesShared = false;
+  readonly styles = new LastValues<readonly string[]>(MAX_STYLE_BASES);
+  /** Per element id, the value last sent in an input frame (wire-value-diff.ts). */
+  readonly inputValues = new LastValues<string>(MAX_VALUE_BASES);
+  /** Per node id, the text last sent in a text change. */
+  readonly texts = new LastValues<string>(MAX_VALUE_BASES);
 
   /** A point to roll back to if the message being encoded is refused. */
   mark(): WireStateMark {
-    this.#stylesShared = true;
     return {
       lastSeq: this.lastSeq,
       lastNodeId: this.lastNodeId,
       tags: this.tags.size,
       attributeNames: this.attributeNames.size,
-      styleBases: this.#styleBases,
+      styles: this.styles.mark(),
+      inputValues: this.inputValues.mark(),
+      texts: this.texts.mark(),
     };
   }
 
@@ -112,34 +120,63 @@ export class WireState {
     this.lastNodeId = mark.lastNodeId;
     this.tags.truncate(mark.tags);
     this.attributeNames.truncate(mark.attributeNames);
-    this.#styleBases = mark.styleBases;
-    this.#stylesShared = true;
+    this.styles.restore(mark.styles);
+    this.inputValues.restore(mark.inputValues);
+    this.texts.restore(mark.texts);
+  }
+}
+
+/**
+ * The last value sent per node id, for one kind of value, which later values
+ * are sent as differences from. Both ends update it for the same messages in
+ * the same order, so they forget the same ids when it is full (the least
+ * recently set first). Copy-on-write under marks, so a refused message can be
+ * rolled back.
+ */
+export class LastValues<T> {
+  readonly #max: number;
+  #values = new Map<number, T>();
+  /** A mark holds #values: copy it before the next change. */
+  #shared = false;
+
+  constructor(max: number) {
+    this.#max = max;
   }
 
-  /** The segments of the style value last sent for element `id`, if still remembered. */
-  styleBase(id: number): readonly string[] | undefined {
-    return this.#styleBases.get(id);
+  get(id: number): T | undefined {
+    return this.#values.get(id);
   }
 
-  /**
-   * Remembers the style value just sent for element `id` (null: removed).
-   * Both ends call this for the same changes in the same order, so they
-   * forget the same elements when the table is full.
-   */
-  setStyleBase(id: number, segments: readonly string[] | null, max: number): void {
-    if (this.#stylesShared) {
-      this.#styleBases = new Map(this.#styleBases);
-      this.#stylesShared = false;
+  /** Remembers `value` for `id` (null: forget it). */
+  set(id: number, value: T | null): void {
+    if (value === null && !this.#values.has(id)) return;
+    if (this.#shared) {
+      this.#values = new Map(this.#values);
+      this.#shared = false;
     }
-    const bases = this.#styleBases;
-    bases.delete(id);
-    if (segments === null) return;
-    if (bases.size >= max) {
-      const oldest = bases.keys().next();
-      if (oldest.done !== true) bases.delete(oldest.value);
+    const values = this.#values;
+    values.delete(id);
+    if (value === null) return;
+    if (values.size >= this.#max) {
+      const oldest = values.keys().next();
+      if (oldest.done !== true) values.delete(oldest.value);
     }
-    bases.set(id, segments);
+    values.set(id, value);
   }
+
+  mark(): LastValuesMark<T> {
+    this.#shared = true;
+    return { values: this.#values };
+  }
+
+  restore(mark: LastValuesMark<T>): void {
+    this.#values = mark.values;
+    this.#shared = true;
+  }
+}
+
+export interface LastValuesMark<T> {
+  readonly values: Map<number, T>;
 }
 
 export interface WireStateMark {
@@ -147,7 +184,9 @@ export interface WireStateMark {
   lastNodeId: number;
   tags: number;
   attributeNames: number;
-  styleBases: Map<number, readonly string[]>;
+  styles: LastValuesMark<readonly string[]>;
+  inputValues: LastValuesMark<string>;
+  texts: LastValuesMark<string>;
 }
 
 /** A plain data object (what msgpack maps decode to), not an array or null. */

@@ -11,25 +11,29 @@
  *   [n, op, op, ...]
  *   - n: the first n segments are the base's first n;
  *   - an integer i >= 0: the base's segment i;
- *   - an integer -(i + 1), then a string v: the base's segment i up to its
- *     first `:` and the whitespace after it (the property name), then v;
+ *   - an integer -(i + 1), then p, s, q: the base's segment i with what lies
+ *     between its first p and last q characters replaced by the string s
+ *     (used for a segment whose property name, up to its `:`, is the same as
+ *     that of base segment i);
  *   - a string: that segment as it is.
  *
- * An animation that moves one property per frame then sends its new value
- * and a few small integers, not the whole declaration list (bench/steady.ts:
- * 975 → 846 B/s). Every string sent is a piece of the value being sent (the
- * masked one, masking happens before serialization), so nothing goes out that
- * the whole value would not have carried.
+ * An animation that moves one property per frame then sends the characters
+ * that changed and a few small integers, not the whole declaration list
+ * (bench/steady.ts on its dumped messages: 975 → 741 B/s). Every string sent
+ * is a piece of the value being sent (the masked one: masking happens before
+ * serialization), so nothing goes out that the whole value would not have
+ * carried.
  *
  * The base is the last value sent in an attribute change of that element,
  * kept by both ends in step (WireState); at most MAX_STYLE_BASES elements are
  * remembered, the least recently changed forgotten first, and no value longer
  * than MAX_STYLE_BASE_LENGTH (at most 2 MB of text on either end).
  */
-import { WireFormatError, type WireState } from './wire-names.js';
+import { MAX_STYLE_BASES, WireFormatError, type WireState } from './wire-names.js';
+import { splice, unsplice } from './wire-value-diff.js';
 
-/** How many elements' style values the two ends remember. */
-export const MAX_STYLE_BASES = 256;
+export { MAX_STYLE_BASES };
+
 /** The longest value rebuilt from operations (the protocol's limit on an attribute value). */
 export const MAX_STYLE_LENGTH = 1_000_000;
 /** Longer values are not remembered (both ends apply the rule), so the tables stay small. */
@@ -51,13 +55,10 @@ export function styleSegments(value: string): string[] {
   return out;
 }
 
-/** The property-name part of a segment ("transform: " of "transform: none; "), or null without a `:`. */
-function namePrefix(segment: string): string | null {
+/** The property name of a segment ("transform" of "transform: none; "), or null without a `:`. */
+function propertyName(segment: string): string | null {
   const colon = segment.indexOf(':');
-  if (colon < 0) return null;
-  let end = colon + 1;
-  while (end < segment.length && /\s/.test(segment[end] as string)) end++;
-  return segment.slice(0, end);
+  return colon < 0 ? null : segment.slice(0, colon).trim();
 }
 
 /**
@@ -79,7 +80,7 @@ export function encodeStyleDiff(base: readonly string[], segments: readonly stri
       for (let j = base.length - 1; j >= 0; j--) {
         const b = base[j] as string;
         index.set(b, j);
-        const name = namePrefix(b);
+        const name = propertyName(b);
         if (name !== null) names.set(name, j);
       }
     }
@@ -89,10 +90,10 @@ export function encodeStyleDiff(base: readonly string[], segments: readonly stri
       reused = true;
       continue;
     }
-    const name = namePrefix(segment);
+    const name = propertyName(segment);
     const sameName = name === null ? undefined : names.get(name);
-    if (name !== null && sameName !== undefined) {
-      ops.push(-(sameName + 1), segment.slice(name.length));
+    if (sameName !== undefined) {
+      ops.push(-(sameName + 1), ...splice(base[sameName] as string, segment));
       reused = true;
       continue;
     }
@@ -118,10 +119,8 @@ export function decodeStyleDiff(base: readonly string[], ops: readonly unknown[]
     } else if (typeof op === 'number' && Number.isSafeInteger(op) && op >= 0 && op < base.length) {
       part = base[op] as string;
     } else if (typeof op === 'number' && Number.isSafeInteger(op) && op < 0 && -op - 1 < base.length) {
-      const name = namePrefix(base[-op - 1] as string);
-      const rest = ops[++at];
-      if (name === null || typeof rest !== 'string') throw new WireFormatError('Malformed style difference.');
-      part = name + rest;
+      part = unsplice(base[-op - 1] as string, ops[at + 1], ops[at + 2], ops[at + 3]);
+      at += 3;
     } else {
       throw new WireFormatError('Malformed style difference.');
     }
@@ -135,6 +134,6 @@ export function decodeStyleDiff(base: readonly string[], ops: readonly unknown[]
 /** Records `value` as the style last sent for element `id`, as both ends do after every style change. */
 export function rememberStyle(state: WireState, id: number, value: string | null): readonly string[] | null {
   const segments = value === null || value.length > MAX_STYLE_BASE_LENGTH ? null : styleSegments(value);
-  state.setStyleBase(id, segments, MAX_STYLE_BASES);
+  state.styles.set(id, segments);
   return segments;
 }

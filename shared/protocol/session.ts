@@ -7,9 +7,11 @@ import { ERROR_CODE_LIST } from '../errors.js';
  * channel's layout follows the order of the message union (channel.ts) and of
  * each schema's fields (dom-frames.ts, guidance.ts, channel.ts; see
  * shared/wire-format.ts): changing either is a major change. 5.0: style
- * attribute changes travel as differences (shared/wire-style-diff.ts).
+ * attribute changes travel as differences (shared/wire-style-diff.ts). 6.0:
+ * those differences splice changed declarations, and input values and text
+ * changes travel as splices (shared/wire-value-diff.ts).
  */
-export const PROTOCOL_VERSION = '5.0';
+export const PROTOCOL_VERSION = '6.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 

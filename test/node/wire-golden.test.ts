@@ -190,14 +190,27 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
     attrs: [{ id: 11, attributes: { style: 'width: 4px; transform: scale(2); opacity: 0.5; color: red' } }],
     texts: [],
   },
+  // An input value and a text that travel as splices of the last ones sent (wire-value-diff.ts).
+  { t: 'input', seq: 14, id: 6, value: '4111 •••• ••••', masked: true },
+  {
+    t: 'mutations',
+    seq: 15,
+    removes: [],
+    adds: [],
+    attrs: [],
+    texts: [
+      { id: 17, text: 'Three and four' },
+      { id: 17, text: 'Three and four!' },
+    ],
+  },
 ];
 
 /**
  * sha256 of every packed message in order, one hex line each, recorded before the field names were made
- * readable; the two style changes at the end added with protocol 5 (the messages before them still hash to
+ * readable; the messages from the two style changes on added with protocol 6 (the messages before them still hash to
  * d95e09f67bd2df558177af67e047930b7bb0adfe2aaf14f717098213985c2cd0).
  */
-const GOLDEN_SHA256 = '88c55c6ecd35a372851e3d5c686b59303561d25b8f64ba86b511bf991daf0a7e';
+const GOLDEN_SHA256 = '882e735da9dd94de402368c7961af465dabf13e9a451e8c8370531eed1f33a32';
 
 /** Byte arrays as number lists (msgpackr hands Node Buffers back for Uint8Arrays). */
 function plain(value: unknown): unknown {
