@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
-/** The product's own browser build options (msgpackr alias and no-eval plugin, zod jitless banner, simple-peer shims). */
+/** The product's own browser build options (msgpackr alias and no-eval plugin, zod jitless plugin, simple-peer shims). */
 export async function productBrowserOptions(root: string): Promise<esbuild.BuildOptions> {
   const aliases = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-aliases.mjs')).href)) as {
     BROWSER_BUILD_OPTIONS: esbuild.BuildOptions;

@@ -94,7 +94,7 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
     outdir,
   });
   // As in scripts/build.mjs: browserBundleOptions (simple-peer's shims, `global`), then `product`
-  // (msgpackr's ESM pack/unpack without code generation, the zod banner, both plugins).
+  // (msgpackr's ESM pack/unpack without code generation, zod's jitless preset, both plugins).
   const session = await measure('session', {
     ...browserBundleOptions,
     ...product,

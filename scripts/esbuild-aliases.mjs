@@ -10,6 +10,7 @@ import { msgpackrNoEval } from './shims/msgpackr-no-eval.mjs';
 import { litPristineDocument } from './shims/lit-pristine-document.mjs';
 import { simplePeerShims } from './shims/simple-peer-shims.mjs';
 import { templateIndentation } from './shims/template-indentation.mjs';
+import { zodJitless } from './shims/zod-jitless.mjs';
 
 /**
  * msgpackr: only its ESM pack and unpack (shims/msgpackr.mjs), with the
@@ -20,26 +21,11 @@ export const BROWSER_ALIASES = Object.freeze({
 });
 
 /**
- * Classic zod 4 compiles object parsers with `new Function` and probes for it
- * when a schema is built, which a strict CSP reports as a violation even
- * though zod catches the error. shared/protocol.ts uses zod/mini, which never
- * generates code; this banner stays as a safeguard should classic zod ever
- * reach a browser bundle: it presets the global config zod reads at load time
- * (zod/v4/core/core.js) to jitless, before any bundled module runs. Side
- * effect: a zod 4 loaded later by the host page on the same realm is jitless
- * too.
- */
-export const BROWSER_BANNER = Object.freeze({
-  js: 'globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { jitless: true });',
-});
-
-/**
  * Spread into esbuild's build options for browser bundles: `{ ...BROWSER_BUILD_OPTIONS, entryPoints, ... }`.
  * Its plugins include simple-peer's shims too, so that spreading it after
  * browserBundleOptions (which has them alone) keeps both.
  */
 export const BROWSER_BUILD_OPTIONS = Object.freeze({
   alias: BROWSER_ALIASES,
-  banner: BROWSER_BANNER,
-  plugins: [msgpackrNoEval, simplePeerShims, litPristineDocument, templateIndentation],
+  plugins: [msgpackrNoEval, zodJitless, simplePeerShims, litPristineDocument, templateIndentation],
 });

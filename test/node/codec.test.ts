@@ -573,7 +573,6 @@ const encoderEntry = fileURLToPath(new URL('../../shared/message-encoder.ts', im
 
 interface BrowserBuildOptions {
   alias: Record<string, string>;
-  banner: Record<string, string>;
   plugins: esbuild.Plugin[];
 }
 
@@ -587,11 +586,16 @@ async function loadBrowserBuildOptions(): Promise<BrowserBuildOptions> {
   const options: unknown = typeof mod === 'object' && mod !== null ? Reflect.get(mod, 'BROWSER_BUILD_OPTIONS') : null;
   if (typeof options !== 'object' || options === null) throw new Error('BROWSER_BUILD_OPTIONS is not exported');
   const alias: unknown = Reflect.get(options, 'alias');
-  const banner: unknown = Reflect.get(options, 'banner');
   const plugins: unknown = Reflect.get(options, 'plugins');
-  if (!isStringRecord(alias) || !isStringRecord(banner) || !Array.isArray(plugins))
-    throw new Error('BROWSER_BUILD_OPTIONS has the wrong shape');
-  return { alias, banner, plugins: plugins as esbuild.Plugin[] };
+  if (!isStringRecord(alias) || !Array.isArray(plugins)) throw new Error('BROWSER_BUILD_OPTIONS has the wrong shape');
+  return { alias, plugins: plugins as esbuild.Plugin[] };
+}
+
+/** One of the product's esbuild plugins, by name. */
+function pluginNamed(plugins: esbuild.Plugin[], name: string): esbuild.Plugin {
+  const plugin = plugins.find((p) => p.name === name);
+  if (!plugin) throw new Error(`no ${name} plugin in BROWSER_BUILD_OPTIONS`);
+  return plugin;
 }
 
 async function bundle(
@@ -741,7 +745,8 @@ describe('codec under a strict Content-Security-Policy', () => {
   });
 
   it('never reaches msgpackr records, which generate code without the no-eval plugin; zod/mini never does (control)', async () => {
-    const { alias, banner, plugins } = await loadBrowserBuildOptions();
+    const { alias, plugins } = await loadBrowserBuildOptions();
+    const zodOnly = [pluginNamed(plugins, 'zod-jitless')];
     // The codec sends positional arrays without msgpack records, so even a bundle without the plugin stays clean.
     for (const [name, options] of [
       ['neither', {}],
@@ -768,9 +773,9 @@ describe('codec under a strict Content-Security-Policy', () => {
     `;
     const variants: [string, Partial<BrowserBuildOptions>, 'generates' | 'clean'][] = [
       ['records, neither', {}, 'generates'],
-      ['records, banner only', { banner }, 'generates'],
+      ['records, the zod plugin only', { plugins: zodOnly }, 'generates'],
       ['records, alias without the plugin', { alias }, 'generates'],
-      ['records, the product options', { alias, banner, plugins }, 'clean'],
+      ['records, the product options', { alias, plugins }, 'clean'],
     ];
     for (const [name, options, expected] of variants) {
       const { attempts, result } = runUnderCsp(await bundle(recordsProgram, 'iife', options));
@@ -785,15 +790,15 @@ describe('codec under a strict Content-Security-Policy', () => {
     }
   });
 
-  it('the banner keeps classic zod from probing for eval, should it ever reach a browser bundle (control)', async () => {
-    const { banner } = await loadBrowserBuildOptions();
+  it('the zod-jitless plugin keeps classic zod from probing for eval, should it ever reach a browser bundle (control)', async () => {
+    const zodOnly = [pluginNamed((await loadBrowserBuildOptions()).plugins, 'zod-jitless')];
     const program = `
       import * as z from 'zod';
       const schema = z.object({ a: z.number(), b: z.string() });
       globalThis.cspResult = JSON.stringify({ results: [schema.safeParse({ a: 1, b: 'x' })] });
     `;
     expect(runUnderCsp(await bundle(program, 'iife', {})).attempts.length).toBeGreaterThan(0);
-    const { attempts, result } = runUnderCsp(await bundle(program, 'iife', { banner }));
+    const { attempts, result } = runUnderCsp(await bundle(program, 'iife', { plugins: zodOnly }));
     expect(attempts).toEqual([]);
     expect(JSON.parse(result)).toEqual({ results: [{ success: true, data: { a: 1, b: 'x' } }] });
   });

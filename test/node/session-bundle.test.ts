@@ -65,6 +65,15 @@ describe('customer session bundle', () => {
     expect(agent.some((input) => input.includes('node_modules/msgpackr/unpack.js'))).toBe(true);
   });
 
+  it("keeps zod's config private and jitless: the session bundle sets no page global; the others carry no zod", async () => {
+    for (const entry of ['client/cobrowse.ts', 'client/cobrowse-ui.ts', 'shared/deflate-worker.ts'])
+      expect((await textOf(entry)).includes('__zod_globalConfig'), entry).toBe(false);
+    const session = await textOf('client/session-entry.ts');
+    // Control: the session bundle has zod, whose config lives on an object of its own, preset to jitless.
+    expect(/\{__zod_globalConfig:\{jitless:!0\}\}/.test(session), 'the private config').toBe(true);
+    expect(/globalThis\)?\.__zod_globalConfig/.test(session), 'a read of the page global').toBe(false);
+  });
+
   it('carries no simple-peer nor its stand-ins; the agent console does', async () => {
     const session = await inputsOf('client/session-entry.ts');
     const fromSimplePeer = (input: string): boolean =>
