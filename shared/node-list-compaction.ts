@@ -1,32 +1,40 @@
 /**
  * Columnar wire layout of serialized node lists (snapshot parts and mutation
- * adds). Instead of one msgpack map per node, a list travels as parallel
- * columns, so deflate sees like next to like (small integers together, text
+ * adds). Instead of one msgpack map per node, a list travels as a few
+ * columns, so deflate sees like next to like (the tree's shape together, text
  * together, attribute values together):
  *
- *   [codes, ids, ups, parents, attributeCounts, attributeNames, extras, attributeValues, texts]
+ *   [shape, idSkips, parents, extras, attributeValues, texts]
  *
- * - codes: one per node. 0 text, 1 comment, 2 doctype, 3 shadow, 4 doc;
- *   an element is 5 + its tag's index in the stream's tag table, or the tag
- *   itself the first time (both sides then add it to the table).
- * - ids: one per node, id - (previous id + 1); almost always 0 in pre-order.
- *   The first node counts from the last id of the stream's previous list.
- * - ups: one per node. k >= 0: the parent is the k-th node up the chain that
- *   ends with the previous node (0: the previous node itself; 1: its parent,
- *   a sibling then). -1: the parent is the next entry of `parents`, and the
- *   chain restarts at that parent.
- * - attributeCounts: one per element; names (table index or literal) and
- *   values follow in their own columns.
- * - texts: `text` of each text and comment node.
+ * - shape: per node, its code, its parent step and, for an element, its
+ *   attribute count and that many attribute names (table index or literal).
+ *   Interleaved, so a repeated piece of markup (a list item with a link) is
+ *   one repeated run that deflate copies whole.
+ *   - code: 0 text, 1 comment, 2 doctype, 3 shadow, 4 doc; an element is 5 +
+ *     its tag's index in the stream's tag table, or the tag itself the first
+ *     time (both sides then add it to the table).
+ *   - parent step k >= 0: the parent is the k-th node up the chain that ends
+ *     with the previous node (0: the previous node itself; 1: its parent, a
+ *     sibling then). -1: the parent is the next entry of `parents`, and the
+ *     chain restarts at that parent.
+ * - idSkips: [index delta, id delta] pairs for the nodes whose id is not the
+ *   previous one + 1 (in pre-order there are almost none). The first node
+ *   counts from the last id of the stream's previous list.
  * - extras: [index delta, map] pairs holding every other field of a node
  *   (next, namespace, value, checked, selected, masked, blocked, cssRules,
  *   scrollX, scrollY, name, adopted, and `attributes` when it is empty), so
  *   rare fields cost nothing on the nodes that lack them. Their keys are the
  *   short ones of NODE_KEYS.
+ * - attributeValues and texts (of text and comment nodes): one string, the
+ *   values joined by U+0000, so no per-string msgpack header breaks deflate's
+ *   copies; a list whose values contain U+0000 (only script-made text can)
+ *   or that is empty travels as an array.
  *
  * Measured on the bench pages (with wire-format.ts; bench/wire-dump.ts dumps
- * the messages): 10k-node page 34.1 → 13.8 KB, 100k 323 → 116 KB, long page
- * 20.9 → 12.7 KB; texts and attribute values are now most of what is left.
+ * the messages): 10k-node page 34.1 → 13.8 KB with the first columnar layout
+ * (100k 323 → 116 KB, long page 20.9 → 12.7 KB); interleaving the shape and
+ * joining the strings then took the long page 12.5 → 11.9 KB at level 6
+ * (deflate at level 9 then 11.1 KB).
  * The decoder rebuilds plain node objects and leaves validation to the schema;
  * anything that does not fit the layout throws WireFormatError.
  */
@@ -54,7 +62,8 @@ const NODE_KEYS = new WireKeys({
 });
 const BOX_KEYS = new WireKeys({ width: 'w', height: 'h' });
 const EXPLICIT_PARENT = -1;
-const COLUMNS = 9;
+const COLUMNS = 6;
+const SEPARATOR = '\u0000';
 /**
  * Largest node list one message may carry. Snapshot parts hold at most
  * 20,000 nodes (client/capture/snapshot.ts); a bigger single insertion is
@@ -68,18 +77,29 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   return true;
 }
 
+/** Strings as one, joined by U+0000; as they are when empty or when one contains U+0000. */
+function joined(values: string[]): string | string[] {
+  if (values.length === 0) return values;
+  for (const value of values) if (value.includes(SEPARATOR)) return values;
+  return values.join(SEPARATOR);
+}
+
+/** The strings of a joined column (untrusted input: still unvalidated strings). */
+function split(wire: unknown, what: string): readonly unknown[] {
+  if (typeof wire === 'string') return wire.split(SEPARATOR);
+  if (!Array.isArray(wire)) throw new WireFormatError(`Node list ${what} are neither text nor a list.`);
+  return wire;
+}
+
 /**
  * The columnar form of `nodes`, or null when some node does not have the
  * shape the layout expects (then the caller sends the message as it is).
  * Updates `state` (tag and attribute tables, last id); roll it back on null.
  */
 export function encodeNodeList(nodes: readonly unknown[], state: WireState): unknown[] | null {
-  const codes: (number | string)[] = [];
-  const ids: number[] = [];
-  const ups: number[] = [];
+  const shape: (number | string)[] = [];
+  const idSkips: number[] = [];
   const parents: number[] = [];
-  const attributeCounts: number[] = [];
-  const attributeNames: (number | string)[] = [];
   const attributeValues: string[] = [];
   const texts: string[] = [];
   const extras: unknown[] = [];
@@ -87,6 +107,7 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
   const chain: number[] = [];
   let previousId = state.lastNodeId;
   let lastExtra = -1;
+  let lastSkip = -1;
 
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i];
@@ -95,34 +116,34 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
     if (typeof k !== 'string' || !isSafeNat(id) || !isSafeNat(p)) return null;
     let extra: Record<string, unknown> | null = null;
     let attributesCovered = false;
+    let names: string[] | null = null;
 
     if (k === 'el') {
       const tag = node.tag;
       if (typeof tag !== 'string') return null;
       const ref = state.tags.ref(tag);
-      codes.push(typeof ref === 'number' ? ELEMENT_CODE + ref : ref);
+      shape.push(typeof ref === 'number' ? ELEMENT_CODE + ref : ref);
       const a = node.attributes;
-      const names = isStringRecord(a) ? Object.keys(a) : [];
+      names = isStringRecord(a) ? Object.keys(a) : [];
       if (names.length > 0) {
         const record = a as Record<string, string>;
-        for (const name of names) {
-          attributeNames.push(state.attributeNames.ref(name));
-          attributeValues.push(record[name] as string);
-        }
+        for (const name of names) attributeValues.push(record[name] as string);
         attributesCovered = true;
       }
-      attributeCounts.push(names.length);
     } else {
       const code = KIND_CODES[k];
       if (code === undefined) return null;
-      codes.push(code);
+      shape.push(code);
       if (k === 'text' || k === 'comment') {
         if (typeof node.text !== 'string') return null;
         texts.push(node.text);
       }
     }
 
-    ids.push(id - (previousId + 1));
+    if (id !== previousId + 1) {
+      idSkips.push(i - lastSkip, id - (previousId + 1));
+      lastSkip = i;
+    }
     previousId = id;
 
     let up = -1;
@@ -134,14 +155,18 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
     }
     if (up >= 0) {
       chain.length -= up;
-      ups.push(up);
+      shape.push(up);
     } else {
-      ups.push(EXPLICIT_PARENT);
+      shape.push(EXPLICIT_PARENT);
       parents.push(p);
       chain.length = 0;
       chain.push(p);
     }
     chain.push(id);
+    if (names !== null) {
+      shape.push(names.length);
+      for (const name of names) shape.push(state.attributeNames.ref(name));
+    }
 
     for (const key in node) {
       if (key === 'kind' || key === 'id' || key === 'parent' || node[key] === undefined) continue;
@@ -168,7 +193,7 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
     }
   }
   if (nodes.length > 0) state.lastNodeId = previousId;
-  return [codes, ids, ups, parents, attributeCounts, attributeNames, extras, attributeValues, texts];
+  return [shape, idSkips, parents, extras, joined(attributeValues), joined(texts)];
 }
 
 /** A column of the wire form, which must be an array. */
@@ -184,34 +209,29 @@ function column(wire: readonly unknown[], index: number): readonly unknown[] {
  * anything our encoder cannot have produced.
  */
 export function decodeNodeList(value: unknown, state: WireState): Record<string, unknown>[] {
-  if (!Array.isArray(value) || value.length !== COLUMNS) throw new WireFormatError('A node list must have 9 columns.');
-  const codes = column(value, 0);
-  const ids = column(value, 1);
-  const ups = column(value, 2);
-  const parents = column(value, 3);
-  const attributeCounts = column(value, 4);
-  const attributeNames = column(value, 5);
-  const extras = column(value, 6);
-  const attributeValues = column(value, 7);
-  const texts = column(value, 8);
-  const count = codes.length;
-  // A node costs the sender a few bytes but the receiver an object: cap lists before allocating.
-  if (count > MAX_NODES_PER_LIST)
-    throw new WireFormatError(`A node list holds ${count} nodes, over the ${MAX_NODES_PER_LIST} limit.`);
-  if (ids.length !== count || ups.length !== count) throw new WireFormatError('Node list columns differ in length.');
-  if (attributeNames.length !== attributeValues.length)
-    throw new WireFormatError('Attribute columns differ in length.');
+  if (!Array.isArray(value) || value.length !== COLUMNS) throw new WireFormatError('A node list must have 6 columns.');
+  const shape = column(value, 0);
+  const idSkips = column(value, 1);
+  const parents = column(value, 2);
+  const extras = column(value, 3);
+  const attributeValues = split(value[4], 'attribute values');
+  const texts = split(value[5], 'texts');
+  if (idSkips.length % 2 !== 0) throw new WireFormatError('Id skips come in pairs.');
 
-  const nodes: Record<string, unknown>[] = new Array(count);
+  const nodes: Record<string, unknown>[] = [];
   const chain: number[] = [];
   let previousId = state.lastNodeId;
   let parentAt = 0;
-  let elementAt = 0;
   let attributeAt = 0;
   let textAt = 0;
+  let skipAt = 0;
+  let nextSkip = idSkips.length > 0 ? safeInt(idSkips[0], 'An id skip') - 1 : -1;
 
-  for (let i = 0; i < count; i++) {
-    const code = codes[i];
+  for (let at = 0, i = 0; at < shape.length; i++) {
+    // A node costs the sender a few bytes but the receiver an object: cap lists while building.
+    if (i >= MAX_NODES_PER_LIST)
+      throw new WireFormatError(`A node list holds over ${MAX_NODES_PER_LIST} nodes, the limit.`);
+    const code = shape[at++];
     let k: string;
     let tag: string | undefined;
     if (typeof code === 'string') {
@@ -229,11 +249,21 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
       }
     }
 
-    const id = previousId + 1 + safeInt(ids[i], 'An id delta');
+    let id = previousId + 1;
+    if (i === nextSkip) {
+      id += safeInt(idSkips[skipAt + 1], 'An id delta');
+      skipAt += 2;
+      if (skipAt < idSkips.length) {
+        const delta = safeInt(idSkips[skipAt], 'An id skip');
+        if (delta < 1) throw new WireFormatError('Id skips must move forward.');
+        nextSkip = i + delta;
+      }
+    }
     if (!Number.isSafeInteger(id)) throw new WireFormatError('An id is out of range.');
     previousId = id;
 
-    const up = safeInt(ups[i], 'A parent step');
+    if (at >= shape.length) throw new WireFormatError('A node has no parent step.');
+    const up = safeInt(shape[at++], 'A parent step');
     let p: number;
     if (up === EXPLICIT_PARENT) {
       if (parentAt >= parents.length) throw new WireFormatError('Too few explicit parents.');
@@ -250,13 +280,13 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
     const node: Record<string, unknown> = { kind: k, id, parent: p };
     if (tag !== undefined) {
       node.tag = tag;
-      if (elementAt >= attributeCounts.length) throw new WireFormatError('Too few attribute counts.');
-      const n = safeInt(attributeCounts[elementAt++], 'An attribute count');
-      if (n < 0 || attributeAt + n > attributeNames.length) throw new WireFormatError('Attribute count out of range.');
+      const n = safeInt(shape[at++], 'An attribute count');
+      if (n < 0 || at + n > shape.length || attributeAt + n > attributeValues.length)
+        throw new WireFormatError('Attribute count out of range.');
       if (n > 0) {
         const a: Record<string, string> = {};
         for (let j = 0; j < n; j++, attributeAt++) {
-          const name = state.attributeNames.resolve(attributeNames[attributeAt]);
+          const name = state.attributeNames.resolve(shape[at++]);
           const attributeValue = attributeValues[attributeAt];
           if (typeof attributeValue !== 'string') throw new WireFormatError('An attribute value is not a string.');
           a[safeKey(name)] = attributeValue;
@@ -268,16 +298,17 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
       if (typeof x !== 'string') throw new WireFormatError('A text is missing.');
       node.text = x;
     }
-    nodes[i] = node;
+    nodes.push(node);
   }
   if (
     parentAt !== parents.length ||
-    elementAt !== attributeCounts.length ||
-    attributeAt !== attributeNames.length ||
-    textAt !== texts.length
+    attributeAt !== attributeValues.length ||
+    textAt !== texts.length ||
+    skipAt !== idSkips.length
   ) {
     throw new WireFormatError('Node list columns have entries left over.');
   }
+  const count = nodes.length;
 
   if (extras.length % 2 !== 0) throw new WireFormatError('Extras come in pairs.');
   let at = -1;

@@ -9,9 +9,10 @@ import { ERROR_CODE_LIST } from '../errors.js';
  * shared/wire-format.ts): changing either is a major change. 5.0: style
  * attribute changes travel as differences (shared/wire-style-diff.ts). 6.0:
  * those differences splice changed declarations, and input values and text
- * changes travel as splices (shared/wire-value-diff.ts).
+ * changes travel as splices (shared/wire-value-diff.ts). 7.0: node lists
+ * interleave their shape and join their strings (node-list-compaction.ts).
  */
-export const PROTOCOL_VERSION = '6.0';
+export const PROTOCOL_VERSION = '7.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 

@@ -355,8 +355,8 @@ describe('MessageEncoder / MessageDecoder', { timeout: 60_000 }, () => {
       [4, 0, 1], // scroll missing fields
       [4, 'x', 0, 0, 0], // a seq delta that is not a number
       [4, -5, 0, 0, 0], // a seq before 0
-      [2, 0, 0, [], [[], [], [], [], [], [], [], [], []], [1, 1, 7, 'x'], []], // attrs naming an unknown table index
-      [2, 0, 0, [], [[], [], [], [], [], [], [], [], []], [], [1]], // texts not in pairs
+      [2, 0, 0, [], [[], [], [], [], [], []], [1, 1, 7, 'x'], []], // attrs naming an unknown table index
+      [2, 0, 0, [], [[], [], [], [], [], []], [], [1]], // texts not in pairs
       [0, 1, 2], // a generic wrapper with two values
     ];
     for (const value of broken) {

@@ -133,15 +133,43 @@ function roundTrip(
 }
 
 describe('columnar node lists on the wire', () => {
-  it('sends a pre-order list as zero id deltas and small parent steps, and restores it exactly', () => {
+  it('sends a pre-order list with no id skips and small parent steps, and restores it exactly', () => {
     const nodes = preorderNodes(500);
     const wire = encodeNodeList(nodes, new WireState());
     if (wire === null) throw new Error('unfit');
-    const [codes, ids, ups, parents] = wire as number[][];
-    expect(codes).toHaveLength(500);
-    expect(ids?.every((delta) => delta === 0)).toBe(true);
+    const [shape, idSkips, parents, , values, texts] = wire as [unknown[], number[], number[], unknown, string, string];
+    expect(idSkips).toEqual([]);
     expect(parents).toEqual([0]);
-    expect(Math.max(...(ups ?? []))).toBeLessThanOrEqual(2);
+    // Per node a code and a parent step, per element an attribute count and one name.
+    const elements = nodes.filter((node) => node.kind === 'el').length;
+    expect(shape).toHaveLength(2 * nodes.length + 2 * elements);
+    expect(values.split('\u0000')).toHaveLength(elements);
+    expect(texts.split('\u0000')).toHaveLength(nodes.length - elements);
+    expect(roundTrip(nodes)).toEqual(nodes);
+  });
+
+  it('sends ids that do not follow on as skips', () => {
+    const nodes: SerializedNode[] = [
+      { kind: 'text', id: 5, parent: 0, text: 'a' },
+      { kind: 'text', id: 6, parent: 0, text: 'b' },
+      { kind: 'text', id: 3, parent: 0, text: 'c' },
+      { kind: 'text', id: 4, parent: 0, text: 'd' },
+      { kind: 'text', id: 10, parent: 0, text: 'e' },
+    ];
+    const wire = encodeNodeList(nodes, new WireState());
+    expect(wire?.[1]).toEqual([1, 4, 2, -4, 2, 5]);
+    expect(roundTrip(nodes)).toEqual(nodes);
+  });
+
+  it('sends strings that hold U+0000 as a list, and joins the others', () => {
+    const nodes: SerializedNode[] = [
+      { kind: 'el', id: 1, parent: 0, tag: 'p', attributes: { title: 'a\u0000b', class: '' } },
+      { kind: 'text', id: 2, parent: 1, text: '' },
+      { kind: 'text', id: 3, parent: 1, text: 'x' },
+    ];
+    const wire = encodeNodeList(nodes, new WireState());
+    expect(wire?.[4]).toEqual(['a\u0000b', '']);
+    expect(wire?.[5]).toBe('\u0000x');
     expect(roundTrip(nodes)).toEqual(nodes);
   });
 
@@ -194,10 +222,9 @@ describe('columnar node lists on the wire', () => {
       [{ kind: 'el', id: 2, parent: 1, tag: 'section', attributes: { 'data-role': 'y' } }],
       state,
     );
-    expect(first?.[0]).toEqual(['section']);
-    expect(first?.[5]).toEqual(['data-role']);
-    expect(second?.[0]).toEqual([5]);
-    expect(second?.[5]).toEqual([0]);
+    // [code, parent step, attribute count, name]
+    expect(first?.[0]).toEqual(['section', -1, 1, 'data-role']);
+    expect(second?.[0]).toEqual([5, -1, 1, 0]);
   });
 
   it('leaves nodes the layout cannot carry to the caller instead of guessing', () => {
@@ -222,25 +249,32 @@ describe('malformed columnar input', () => {
   };
 
   it('rejects hand-broken lists with WireFormatError', () => {
+    // preorderNodes(40): node 0 is an element (shape 0-3: code, step, count, name), node 2 a text.
     const cases: [string, (wire: unknown[]) => unknown][] = [
       ['not a list', () => 'x'],
-      ['a column missing', (wire) => wire.slice(0, 8)],
+      ['a column missing', (wire) => wire.slice(0, 5)],
       ['a column that is not an array', (wire) => wire.with(2, 7)],
-      ['ids shorter than codes', (wire) => wire.with(1, (wire[1] as unknown[]).slice(1))],
-      ['a parent step past the chain', (wire) => wire.with(2, (wire[2] as unknown[]).with(3, 99))],
-      ['no explicit parent for the first node', (wire) => wire.with(2, (wire[2] as unknown[]).with(0, 0))],
-      ['a tag index never sent', (wire) => wire.with(0, (wire[0] as unknown[]).with(1, 500))],
-      ['a negative node code', (wire) => wire.with(0, (wire[0] as unknown[]).with(1, -3))],
-      ['a fractional id delta', (wire) => wire.with(1, (wire[1] as unknown[]).with(4, 0.5))],
-      ['an attribute count past the names', (wire) => wire.with(4, (wire[4] as unknown[]).with(0, 1_000))],
-      ['an attribute value that is not text', (wire) => wire.with(7, (wire[7] as unknown[]).with(0, 5))],
-      ['a text left over', (wire) => wire.with(8, [...(wire[8] as unknown[]), 'extra'])],
-      ['a text missing', (wire) => wire.with(8, [])],
-      ['extras not in pairs', (wire) => wire.with(6, [1])],
-      ['extras overriding a column', (wire) => wire.with(6, [1, { id: 7 }])],
-      ['extras past the end', (wire) => wire.with(6, [1_000, { v: 'x' }])],
-      ['extras going backwards', (wire) => wire.with(6, [3, { v: 'x' }, 0, { v: 'y' }])],
+      ['texts that are neither text nor a list', (wire) => wire.with(5, 7)],
+      ['a node without its parent step', (wire) => wire.with(0, [...(wire[0] as unknown[]), 0])],
+      ['a parent step past the chain', (wire) => wire.with(0, (wire[0] as unknown[]).with(5, 99))],
+      ['no explicit parent for the first node', (wire) => wire.with(0, (wire[0] as unknown[]).with(1, 0))],
+      ['a tag index never sent', (wire) => wire.with(0, (wire[0] as unknown[]).with(4, 500))],
+      ['a negative node code', (wire) => wire.with(0, (wire[0] as unknown[]).with(0, -3))],
+      ['a fractional id delta', (wire) => wire.with(1, [1, 0.5])],
+      ['id skips not in pairs', (wire) => wire.with(1, [1])],
+      ['an id skip past the end', (wire) => wire.with(1, [1_000, 2])],
+      ['id skips going backwards', (wire) => wire.with(1, [3, 1, 0, 1])],
+      ['an attribute count past the names', (wire) => wire.with(0, (wire[0] as unknown[]).with(2, 1_000))],
+      ['an attribute value that is not text', (wire) => wire.with(4, [5])],
+      ['a text left over', (wire) => wire.with(5, `${wire[5] as string}\u0000extra`)],
+      ['a text missing', (wire) => wire.with(5, [])],
+      ['extras not in pairs', (wire) => wire.with(3, [1])],
+      ['extras overriding a column', (wire) => wire.with(3, [1, { id: 7 }])],
+      ['extras past the end', (wire) => wire.with(3, [1_000, { v: 'x' }])],
+      ['extras going backwards', (wire) => wire.with(3, [3, { v: 'x' }, 0, { v: 'y' }])],
     ];
+    // Control: the list as encoded decodes.
+    expect(decodeNodeList(valid(), new WireState())).toHaveLength(40);
     for (const [what, breakIt] of cases) {
       expect(() => decodeNodeList(breakIt(valid()), new WireState()), what).toThrow(WireFormatError);
     }
@@ -256,9 +290,10 @@ describe('malformed columnar input', () => {
       fc.dictionary(text, fc.nat()),
     );
     fc.assert(
-      fc.property(fc.nat({ max: 8 }), fc.nat({ max: 60 }), junk, (columnIndex, entry, value) => {
+      fc.property(fc.nat({ max: 5 }), fc.nat({ max: 60 }), junk, (columnIndex, entry, value) => {
         const wire = valid();
-        const columnValue = wire[columnIndex] as unknown[];
+        const raw = wire[columnIndex];
+        const columnValue = typeof raw === 'string' ? raw.split('\u0000') : (raw as unknown[]);
         const broken = wire.with(
           columnIndex,
           entry < columnValue.length ? columnValue.with(entry, value) : [...columnValue, value],
@@ -287,9 +322,7 @@ describe('malformed columnar input', () => {
     };
     const decoder = new MessageDecoder({ inflater: inflateStream });
     // Code 1 is the snapshot layout; its node list has a text but no node for it.
-    const result = decoder.decode(
-      frame([1, 0, 0, 0, true, 'u', 't', 1, 1, 1, 0, 0, [[], [], [], [], [], [], [], [], ['x']]]),
-    );
+    const result = decoder.decode(frame([1, 0, 0, 0, true, 'u', 't', 1, 1, 1, 0, 0, [[], [], [], [], [], ['x']]]));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('DECODE_FAILED');

@@ -207,10 +207,10 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
 
 /**
  * sha256 of every packed message in order, one hex line each, recorded before the field names were made
- * readable; the messages from the two style changes on added with protocol 6 (the messages before them still hash to
- * d95e09f67bd2df558177af67e047930b7bb0adfe2aaf14f717098213985c2cd0).
+ * readable and again for protocol 7 (node lists' shape interleaved, their strings joined); the two style
+ * changes at the end and the messages after them were added with protocols 5 and 6.
  */
-const GOLDEN_SHA256 = '882e735da9dd94de402368c7961af465dabf13e9a451e8c8370531eed1f33a32';
+const GOLDEN_SHA256 = 'e66b8f687bda105e337690a8b928a0bb7cbd8a08eb074edb9b5896d55041cca3';
 
 /** Byte arrays as number lists (msgpackr hands Node Buffers back for Uint8Arrays). */
 function plain(value: unknown): unknown {
