@@ -143,6 +143,11 @@ export class LabelIndex {
     this.#byRoot.clear();
   }
 
+  /** Builds the index of `root` now unless it has one (so that a snapshot slice does not find it missing midway). */
+  prepare(root: Document | ShadowRoot): void {
+    this.#forRoot(root);
+  }
+
   /** Text of the labels of `el`: `<label for=id>` in its tree, and a wrapping `<label>` without `for`. */
   textFor(el: Element): string {
     let text = '';

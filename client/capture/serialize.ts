@@ -133,6 +133,11 @@ export class Serializer {
     (node as unknown as Record<symbol, string | undefined>)[this.#sentKey] = text;
   }
 
+  /** Indexes the labels of `root` unless they are (the walk's first slice does it before its clock runs out). */
+  indexLabels(root: Document | ShadowRoot): void {
+    this.#labels.prepare(root);
+  }
+
   /** The page changed: label texts must be read again. */
   domChanged(): void {
     this.#labels.invalidate();

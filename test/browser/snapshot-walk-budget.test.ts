@@ -1,0 +1,100 @@
+/**
+ * The snapshot walk's slices (client/capture/snapshot.ts) on a fake clock:
+ * every node serialized costs 0.1 ms and handing a part over costs what the
+ * test says, so which nodes land in which part is exact and timing-free.
+ * What is checked: a slice's node loop leaves room for handing its part over
+ * (loop plus hand-over stay near the budget), and every node still goes out
+ * once, in order. Control: with a free hand-over the parts keep their size.
+ */
+import { expect } from '@open-wc/testing';
+import type { SerializedNode } from '../../shared/protocol.js';
+import { createMaskConfig } from '../../client/capture/mask-dom.js';
+import { NodeIds, TOP_DOCUMENT_ID } from '../../client/capture/node-ids.js';
+import { Serializer } from '../../client/capture/serialize.js';
+import { walkSnapshot } from '../../client/capture/snapshot.js';
+import { SheetReader } from '../../client/capture/stylesheets.js';
+import { SensitiveFields } from '../../client/capture/typing-mask.js';
+
+const NODE_MS = 0.1;
+const BUDGET_MS = 8;
+
+async function walk(frame: HTMLIFrameElement, handOverMs: number): Promise<SerializedNode[][]> {
+  const doc = frame.contentDocument as Document;
+  const win = frame.contentWindow as Window & typeof globalThis;
+  let clock = 0;
+  const ids = new NodeIds(doc);
+  const serializer = new Serializer({
+    sensitiveFields: new SensitiveFields(),
+    ids,
+    mask: createMaskConfig(),
+    sheets: new SheetReader(win),
+    topDocument: doc,
+    isOwnUi: () => false,
+    onRoot: () => undefined,
+    onSerialized: () => {
+      clock += NODE_MS;
+    },
+  });
+  const parts: SerializedNode[][] = [];
+  const result = await walkSnapshot({
+    serializer,
+    ids,
+    topDocument: doc,
+    budgetMs: BUDGET_MS,
+    now: () => clock,
+    yieldToEventLoop: () => Promise.resolve(),
+    beforeSlice: () => undefined,
+    emitPart: (nodes) => {
+      parts.push(nodes);
+      clock += handOverMs;
+      return true;
+    },
+    movedAway: () => false,
+    cancelled: () => false,
+  });
+  expect(result).to.equal('done');
+  return parts;
+}
+
+describe('snapshot walk: slice budget on a fake clock', () => {
+  let frame: HTMLIFrameElement;
+  beforeEach(async () => {
+    frame = document.createElement('iframe');
+    document.body.append(frame);
+    const doc = frame.contentDocument as Document;
+    doc.open();
+    doc.write(`<!DOCTYPE html><html><body>${'<p>text <b>bold</b></p>'.repeat(300)}</body></html>`);
+    doc.close();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+  afterEach(() => frame.remove());
+
+  it('shrinks the node loop by what handing the last part over cost, so a slice stays near its budget', async () => {
+    const parts = await walk(frame, 4);
+    const sizes = parts.map((p) => p.length);
+    // The first loop has the whole budget (8 ms = 80 nodes, checked every 32 visits: 95 nodes).
+    expect(sizes[0]).to.equal(95);
+    // Later loops leave 4 ms for the hand-over: 63 nodes, so loop plus hand-over is 10.3 ms, not 13.5.
+    for (const size of sizes.slice(1, -1)) expect(size).to.equal(63);
+  });
+
+  it('control: a free hand-over leaves every loop the whole budget', async () => {
+    const sizes = (await walk(frame, 0)).map((p) => p.length);
+    for (const size of sizes.slice(0, -1)) expect(size).to.equal(95);
+  });
+
+  it('sends every node once, parents before children, whatever the hand-over cost', async () => {
+    const doc = frame.contentDocument as Document;
+    for (const handOver of [0, 2, 7, 30]) {
+      const nodes = (await walk(frame, handOver)).flat();
+      const seen = new Set<number>([TOP_DOCUMENT_ID]);
+      for (const node of nodes) {
+        expect(seen.has(node.id), `id ${node.id} sent twice`).to.equal(false);
+        expect(seen.has(node.parent), `parent of ${node.id} sent before it`).to.equal(true);
+        seen.add(node.id);
+      }
+      // Elements, two texts per paragraph, the doctype.
+      expect(nodes.length).to.equal(doc.querySelectorAll('*').length + 300 * 2 + 1);
+    }
+  });
+});
