@@ -75,11 +75,7 @@ export class ScrollCandidates {
    * its local name; `byAttribute`, whether one of its attributes made it one (attributeMayScroll).
    */
   may(el: Element, doc: Document, tag: string, byAttribute: boolean): boolean {
-    let selector = this.#byDocument.get(doc);
-    if (selector === undefined) {
-      selector = sheetScrollerSelector(doc);
-      this.#byDocument.set(doc, selector);
-    }
+    const selector = this.prepare(doc);
     if (selector === null || byAttribute || BUILT_IN_TAGS.has(tag.toLowerCase())) return true;
     if (selector === '') return false;
     try {
@@ -87,6 +83,16 @@ export class ScrollCandidates {
     } catch {
       return true;
     }
+  }
+
+  /** Reads `doc`'s sheets for overflow rules unless done (a snapshot does it before its first slice). */
+  prepare(doc: Document): string | null {
+    let selector = this.#byDocument.get(doc);
+    if (selector === undefined) {
+      selector = sheetScrollerSelector(doc);
+      this.#byDocument.set(doc, selector);
+    }
+    return selector;
   }
 }
 

@@ -133,9 +133,10 @@ export class Serializer {
     (node as unknown as Record<symbol, string | undefined>)[this.#sentKey] = text;
   }
 
-  /** Indexes the labels of `root` unless they are (the walk's first slice does it before its clock runs out). */
-  indexLabels(root: Document | ShadowRoot): void {
-    this.#labels.prepare(root);
+  /** Reads what every slice may need of `doc` as a whole (label index, overflow rules) unless done. */
+  prepareDocument(doc: Document): void {
+    this.#labels.prepare(doc);
+    this.#scrollers.prepare(doc);
   }
 
   /** The page changed: label texts must be read again. */

@@ -70,10 +70,10 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
   // every bench page, whatever its size).
   await options.yieldToEventLoop();
   if (options.cancelled()) return 'aborted';
-  // So is the top document's label index (a scan of the whole page, 3-10 ms at 100k-300k nodes): built
-  // at the first form field, it came on top of that slice's work. A change before the first slice drops
-  // it, and the first field builds it again.
-  serializer.indexLabels(topDocument);
+  // So are the top document's label index (a scan of the whole page, 3-10 ms at 100k-300k nodes) and
+  // its sheets' overflow rules: read at the first form field or element, they came on top of that
+  // slice's work. A change before the first slice drops the index, and the first field builds it again.
+  serializer.prepareDocument(topDocument);
   await options.yieldToEventLoop();
   if (options.cancelled()) return 'aborted';
   const stack = new PendingNodes();
