@@ -59,6 +59,7 @@ export class RenderHold {
 
   /** Holds renders until release() or `ms`; `closing` runs first when released. */
   hold(ms: number, closing: () => void): void {
+    this.release();
     this.#held = new pristine.Promise((resolve) => {
       this.#release = () => {
         this.#held = null;
