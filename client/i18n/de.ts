@@ -1,5 +1,7 @@
 import type { Catalog } from './catalog.js';
-import { plural } from './plural.js';
+import { plural, warmPlurals } from './plural.js';
+
+warmPlurals('de');
 
 const agentOr = (a: string) => a || 'Der Support-Mitarbeiter';
 

@@ -1,5 +1,7 @@
 import type { Catalog } from './catalog.js';
-import { plural } from './plural.js';
+import { plural, warmPlurals } from './plural.js';
+
+warmPlurals('fr');
 
 const agentOr = (a: string) => a || 'L’agent du support';
 
