@@ -16,7 +16,9 @@
  *   - parent step k >= 0: the parent is the k-th node up the chain that ends
  *     with the previous node (0: the previous node itself; 1: its parent, a
  *     sibling then). -1: the parent is the next entry of `parents`, and the
- *     chain restarts at that parent.
+ *     chain restarts at that parent. The chain carries over from the
+ *     stream's previous list, so a snapshot part goes on where the last one
+ *     stopped, and rows appended one by one find their list.
  * - idSkips: [index delta, id delta] pairs for the nodes whose id is not the
  *   previous one + 1 (in pre-order there are almost none). The first node
  *   counts from the last id of the stream's previous list.
@@ -103,8 +105,8 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
   const attributeValues: string[] = [];
   const texts: string[] = [];
   const extras: unknown[] = [];
-  // The previous node and its ancestors within this list, innermost last.
-  const chain: number[] = [];
+  // The previous node and its ancestors, innermost last (carried over from the stream's previous list).
+  const chain: number[] = [...state.chain];
   let previousId = state.lastNodeId;
   let lastExtra = -1;
   let lastSkip = -1;
@@ -192,7 +194,10 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
       lastExtra = i;
     }
   }
-  if (nodes.length > 0) state.lastNodeId = previousId;
+  if (nodes.length > 0) {
+    state.lastNodeId = previousId;
+    state.chain = chain;
+  }
   return [shape, idSkips, parents, extras, joined(attributeValues), joined(texts)];
 }
 
@@ -219,7 +224,7 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
   if (idSkips.length % 2 !== 0) throw new WireFormatError('Id skips come in pairs.');
 
   const nodes: Record<string, unknown>[] = [];
-  const chain: number[] = [];
+  const chain: number[] = [...state.chain];
   let previousId = state.lastNodeId;
   let parentAt = 0;
   let attributeAt = 0;
@@ -326,6 +331,9 @@ export function decodeNodeList(value: unknown, state: WireState): Record<string,
       node[field] = field === 'blocked' && isPlainRecord(value) ? BOX_KEYS.decode(value) : value;
     }
   }
-  if (count > 0) state.lastNodeId = previousId;
+  if (count > 0) {
+    state.lastNodeId = previousId;
+    state.chain = chain;
+  }
   return nodes;
 }

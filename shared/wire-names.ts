@@ -93,6 +93,8 @@ export class WireState {
   lastSeq = -1;
   /** The id of the last node of the last node list; the next list's first id is sent relative to it. */
   lastNodeId = 0;
+  /** The last node list's last node and its ancestors as that list knew them, innermost last. */
+  chain: readonly number[] = [];
   readonly tags = new NameTable();
   readonly attributeNames = new NameTable();
   /** Per element id, the segments of the style value last sent in an attribute change (wire-style-diff.ts). */
@@ -107,6 +109,7 @@ export class WireState {
     return {
       lastSeq: this.lastSeq,
       lastNodeId: this.lastNodeId,
+      chain: this.chain,
       tags: this.tags.size,
       attributeNames: this.attributeNames.size,
       styles: this.styles.mark(),
@@ -118,6 +121,7 @@ export class WireState {
   restore(mark: WireStateMark): void {
     this.lastSeq = mark.lastSeq;
     this.lastNodeId = mark.lastNodeId;
+    this.chain = mark.chain;
     this.tags.truncate(mark.tags);
     this.attributeNames.truncate(mark.attributeNames);
     this.styles.restore(mark.styles);
@@ -182,6 +186,7 @@ export interface LastValuesMark<T> {
 export interface WireStateMark {
   lastSeq: number;
   lastNodeId: number;
+  chain: readonly number[];
   tags: number;
   attributeNames: number;
   styles: LastValuesMark<readonly string[]>;

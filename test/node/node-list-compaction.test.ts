@@ -148,6 +148,26 @@ describe('columnar node lists on the wire', () => {
     expect(roundTrip(nodes)).toEqual(nodes);
   });
 
+  it("goes on with the previous list's chain of parents, so a snapshot part needs no explicit parents", () => {
+    const nodes = preorderNodes(300);
+    const packr = new Packr({ useRecords: false });
+    const encoderState = new WireState();
+    const decoderState = new WireState();
+    const parts = [nodes.slice(0, 100), nodes.slice(100, 200), nodes.slice(200)];
+    for (const [i, part] of parts.entries()) {
+      const wire = encodeNodeList(part, encoderState);
+      // Only the first part names an explicit parent (the document).
+      expect(wire?.[2]).toEqual(i === 0 ? [0] : []);
+      expect(decodeNodeList(packr.unpack(packr.pack(wire)), decoderState)).toEqual(part);
+    }
+    // Control: a decoder that lost the chain cannot follow the steps.
+    const encoder = new WireState();
+    const decoder = new WireState();
+    decodeNodeList(encodeNodeList(parts[0] ?? [], encoder), decoder);
+    decoder.chain = [];
+    expect(() => decodeNodeList(encodeNodeList(parts[1] ?? [], encoder), decoder)).toThrow(/Parent step/);
+  });
+
   it('sends ids that do not follow on as skips', () => {
     const nodes: SerializedNode[] = [
       { kind: 'text', id: 5, parent: 0, text: 'a' },
@@ -224,7 +244,7 @@ describe('columnar node lists on the wire', () => {
     );
     // [code, parent step, attribute count, name]
     expect(first?.[0]).toEqual(['section', -1, 1, 'data-role']);
-    expect(second?.[0]).toEqual([5, -1, 1, 0]);
+    expect(second?.[0]).toEqual([5, 0, 1, 0]);
   });
 
   it('leaves nodes the layout cannot carry to the caller instead of guessing', () => {
