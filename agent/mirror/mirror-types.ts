@@ -49,5 +49,7 @@ export interface MirrorStats {
   unknownTargets: number;
   /** Time slices the first snapshot's build took (first-snapshot.ts). */
   buildSlices: number;
+  /** Forced layouts of the hidden mirror during that build (layout-pacer.ts). */
+  buildLayouts: number;
   lastError: string | null;
 }

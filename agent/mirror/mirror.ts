@@ -83,6 +83,7 @@ export class Mirror {
     inertElements: 0,
     unknownTargets: 0,
     buildSlices: 0,
+    buildLayouts: 0,
     lastError: null,
   };
   readonly #ctx: BuildContext = {
@@ -290,7 +291,10 @@ export class Mirror {
         afterSlice: () => {
           this.#stats.buildSlices++;
         },
-        layOut: () => this.#layOutNow(),
+        layOut: () => {
+          this.#stats.buildLayouts++;
+          this.#layOutNow();
+        },
         built: () => {
           try {
             this.#order.snapshotBuilt();

@@ -120,6 +120,9 @@ describe('mirror: the first snapshot built in slices', () => {
     expect(m.mirror.building).to.equal(false);
     expect(m.mirror.iframe.style.opacity).to.equal('');
     expect(m.mirror.stats.buildSlices).to.be.greaterThan(1);
+    // Laid out piece by piece while hidden (layout-pacer.ts), not all at once when shown.
+    expect(m.mirror.stats.buildLayouts).to.be.greaterThan(0);
+    expect(m.mirror.stats.buildLayouts).to.be.lessThan(m.mirror.stats.buildSlices);
     expect(mirroredBody(m)).to.equal(parsedBody(markup));
     // Never closed, so Chrome's autofill never starts scanning the customer's forms in it (build-node.ts).
     expect(m.doc().readyState).to.equal('loading');
@@ -146,6 +149,8 @@ describe('mirror: the first snapshot built in slices', () => {
     // A budget of 0 builds 16 nodes per slice; a budget nothing reaches builds each part in its own apply().
     expect(sliced.mirror.building).to.equal(true);
     expect(whole.mirror.building).to.equal(false);
+    // Control for the layout count above: a page built within its parts' apply() calls is laid out only when shown.
+    expect(whole.mirror.stats.buildLayouts).to.equal(0);
     await sliced.built();
     expect(sliced.mirror.stats.buildSlices).to.be.greaterThan(20);
     expect(mirroredBody(sliced)).to.equal(parsedBody(markup));
