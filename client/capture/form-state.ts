@@ -15,8 +15,21 @@ const FORM_STATE_KEYS = ['value', 'checked', 'selected', 'indeterminate', 'inval
 /** The form-state fields set on `source` (a serialized element, or a form state). */
 export function pickFormState(source: FormState): FormState {
   const state: FormState = {};
-  for (const key of FORM_STATE_KEYS) if (source[key] !== undefined) Object.assign(state, { [key]: source[key] });
+  copyFormState(state, source);
   return state;
+}
+
+/**
+ * Sets on `target` the form-state fields set on `source`, in FORM_STATE_KEYS order. Field by field:
+ * the serializer does this for every element, and a temporary object per field showed in its profile.
+ */
+export function copyFormState(target: FormState, source: FormState): void {
+  if (source.value !== undefined) target.value = source.value;
+  if (source.checked !== undefined) target.checked = source.checked;
+  if (source.selected !== undefined) target.selected = source.selected;
+  if (source.indeterminate !== undefined) target.indeterminate = source.indeterminate;
+  if (source.invalid !== undefined) target.invalid = source.invalid;
+  if (source.masked !== undefined) target.masked = source.masked;
 }
 
 /** Whether a form state says nothing (no frame to send). */

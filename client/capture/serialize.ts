@@ -23,7 +23,7 @@ import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue } from './urls.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
-import { pickFormState, type FormState } from './form-state.js';
+import { copyFormState, type FormState } from './form-state.js';
 import { TypingMask, type SensitiveFields } from './typing-mask.js';
 import { ScrollCandidates, attributeMayScroll } from './scroll-candidates.js';
 import {
@@ -85,8 +85,10 @@ export interface SerializerOptions {
 export interface Visited {
   record: SerializedNode;
   /** Capture children in order (shadow root first, then child nodes; an iframe's document). */
-  children: Node[];
+  children: readonly Node[];
 }
+
+const NO_CHILDREN: readonly Node[] = []; // a leaf's (text, comment, doctype, blocked or script element)
 
 function clip(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
@@ -215,7 +217,7 @@ export class Serializer {
         break;
       case TEXT_NODE:
       case CDATA_SECTION_NODE:
-        visited = { record: this.#text(node as CharacterData, id, parentId), children: [] };
+        visited = { record: this.#text(node as CharacterData, id, parentId), children: NO_CHILDREN };
         break;
       case COMMENT_NODE:
         visited = {
@@ -225,13 +227,13 @@ export class Serializer {
             parent: parentId,
             text: clip(this.textValue(node as CharacterData).text, MAX_COMMENT),
           },
-          children: [],
+          children: NO_CHILDREN,
         };
         break;
       case DOCUMENT_TYPE_NODE:
         visited = {
           record: { kind: 'doctype', id, parent: parentId, name: clip((node as DocumentType).name, MAX_TAG) },
-          children: [],
+          children: NO_CHILDREN,
         };
         break;
       default: {
@@ -421,7 +423,7 @@ export class Serializer {
       (namespace === SVG_NS || namespace === null || namespace === 'http://www.w3.org/1999/xhtml')
     ) {
       this.#leaves.add(el);
-      return { record, children: [] };
+      return { record, children: NO_CHILDREN };
     }
 
     const parent = parentNodeOf(el);
@@ -455,11 +457,10 @@ export class Serializer {
       const box = el.getBoundingClientRect();
       record.blocked = { width: box.width, height: box.height };
       record.masked = true;
-      return { record, children: [] };
+      return { record, children: NO_CHILDREN };
     }
 
-    const state = this.formState(el, decision);
-    Object.assign(record, pickFormState(state));
+    copyFormState(record, this.formState(el, decision));
 
     if (tag === 'style' || tag === 'link') {
       const css = this.#o.sheets.ownerCss(el);
