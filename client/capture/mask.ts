@@ -179,8 +179,24 @@ function normaliseFieldWords(raw: string): string {
     .replace(NON_WORD, ' ');
 }
 
+/**
+ * looksSensitive's answers by text: field names and labels repeat across a page's forms, and
+ * normalising one costs nine regular-expression passes (a 100k-node page asked about 70k texts).
+ */
+const sensitiveByText = new Map<string, boolean>();
+const MAX_REMEMBERED_TEXTS = 4096;
+const MAX_REMEMBERED_LENGTH = 256;
+
 function looksSensitive(raw: string | undefined): boolean {
-  return raw !== undefined && raw.length > 0 && SENSITIVE_FIELD_NAME.test(normaliseFieldWords(raw));
+  if (raw === undefined || raw.length === 0) return false;
+  const known = sensitiveByText.get(raw);
+  if (known !== undefined) return known;
+  const sensitive = SENSITIVE_FIELD_NAME.test(normaliseFieldWords(raw));
+  if (raw.length <= MAX_REMEMBERED_LENGTH) {
+    if (sensitiveByText.size >= MAX_REMEMBERED_TEXTS) sensitiveByText.clear();
+    sensitiveByText.set(raw, sensitive);
+  }
+  return sensitive;
 }
 
 function hasMaskedAutocompleteToken(autocomplete: string): boolean {

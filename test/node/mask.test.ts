@@ -209,6 +209,32 @@ describe('decideField', () => {
     );
   });
 
+  it('decides a field the same whether its texts were asked before or not (answers are remembered by text)', () => {
+    const sensitive = ['cardNumber', 'Card number', 'cvc', 'Social security number', 'one-time code', 'IBAN'];
+    const plain = ['email', 'First name', 'comment', 'Search', 'Delivery notes'];
+    const fields = (text: string): FieldDescriptor[] => [
+      input({ name: text }),
+      input({ id: text }),
+      input({ labelText: text }),
+      input({ ariaLabel: text }),
+      input({ placeholder: text }),
+    ];
+    const decisions = (text: string): MaskDecision[] => fields(text).map((field) => decideField(field).decision);
+    const first = new Map([...sensitive, ...plain].map((text) => [text, decisions(text)]));
+    for (const text of sensitive) expect(first.get(text)).toEqual(['mask', 'mask', 'mask', 'mask', 'mask']);
+    for (const text of plain) expect(first.get(text)).toEqual(['clear', 'clear', 'clear', 'clear', 'clear']);
+    // Asked again, and again after more distinct texts than are remembered (the memory starts over).
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 }), { minLength: 1, maxLength: 300 }), (others) => {
+        for (const other of others) decideField(input({ name: other }));
+        for (const [text, expected] of first) expect(decisions(text)).toEqual(expected);
+      }),
+      { numRuns: 30 },
+    );
+    for (let i = 0; i < 5000; i++) decideField(input({ name: `field ${i} card number`.slice(i % 7) }));
+    for (const [text, expected] of first) expect(decisions(text)).toEqual(expected);
+  });
+
   it('returns the same frozen result object for the same reason (no allocation per element)', () => {
     const a = decideField(element('div'));
     const b = decideField(element('p'));
