@@ -429,7 +429,8 @@ export class CobrowseSession extends CobrowseSessionState {
   }
 
   #onSessionState(phase: CustomerSessionState, detail?: { reason?: CustomerEndReason }): void {
-    this.#hold.release();
+    // Not for waiting: the consent socket's replayed messages may bring the agent next (the hold's timer ends it).
+    if (phase !== 'waiting-for-agent') this.#hold.release();
     const state = sharingOf(this._state);
     if (!state) return;
     if (phase === 'ended') {

@@ -62,6 +62,7 @@ export class RenderHold {
     this.release();
     this.#held = new pristine.Promise((resolve) => {
       this.#release = () => {
+        this.#release = () => undefined;
         this.#held = null;
         closing();
         resolve(0);

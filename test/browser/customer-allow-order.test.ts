@@ -28,6 +28,17 @@ interface AtOffer {
   focus: string | undefined;
 }
 
+/** Resolves when the server tells this socket the agent is there (in its welcome, or when it joins). */
+function agentArrival(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) =>
+    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (typeof event.data !== 'string') return;
+      const message = JSON.parse(event.data) as { t?: string; role?: string; present?: boolean; peerPresent?: boolean };
+      if ((message.t === 'peer' && message.role === 'agent' && message.present) || message.peerPresent) resolve();
+    }),
+  );
+}
+
 function isOffer(message: unknown): boolean {
   const m = message as { t?: unknown; data?: { type?: unknown } } | null;
   return m?.t === 'signal' && m.data?.type === 'offer';
@@ -53,34 +64,46 @@ describe('customer Allow: the offer before the prompt closes', () => {
     sessionStorage.clear();
   });
 
-  it('sends the offer while the prompt still shows, then closes it and gives focus back', async () => {
-    instrumentation = new PageInstrumentation().install();
-    const session = await createTestSession({ agentName: 'Dana' });
-    agent = new SimulatedAgent(SERVER_URL, session.agentToken);
-    const before = document.getElementById('before')!;
-    before.focus();
-    element = await addElement();
-    const answer = element.offer(session.inviteCode);
-    // The session bundle evaluated while the prompt shows (its mark), so Allow can start it at once.
-    await until(() => performance.getEntriesByName('cobrowse:session-evaluated').length > 0, 'the session evaluated');
-    const seen: AtOffer[] = [];
-    instrumentation.onSend = (message) => {
-      if (!isOffer(message) || !element) return;
-      const dialog = dialogOf(element);
-      seen.push({
-        promptShown: dialog !== null,
-        modal: dialog instanceof HTMLDialogElement && dialog.open,
-        focus: document.activeElement?.id,
-      });
-    };
-    buttonNamed(element, 'Allow sharing').click();
-    expect(await answer).to.equal('granted');
-    await agent.waitConnected();
-    expect(seen, 'the page when the offer left').to.deep.equal([{ promptShown: true, modal: true, focus: '' }]);
-    await until(() => indicatorText(element!).length > 0, 'the indicator');
-    expect(dialogOf(element) === null, 'the prompt closed').to.equal(true);
-    expect(document.activeElement?.id, 'focus back where it was').to.equal('before');
-  });
+  // The agent there before the prompt, or joining while it shows: then the consent socket's welcome said
+  // "no agent" and its next message "agent here"; both reach the session at Allow, the first must not close the prompt.
+  for (const agentJoins of ['before the prompt', 'while the prompt shows'] as const) {
+    it(`sends the offer while the prompt still shows, then closes it and gives focus back (agent ${agentJoins})`, async () => {
+      instrumentation = new PageInstrumentation().install();
+      const session = await createTestSession({ agentName: 'Dana' });
+      if (agentJoins === 'before the prompt') agent = new SimulatedAgent(SERVER_URL, session.agentToken);
+      const before = document.getElementById('before')!;
+      before.focus();
+      element = await addElement();
+      const answer = element.offer(session.inviteCode);
+      await until(() => dialogOf(element!) !== null, 'the prompt');
+      if (agentJoins === 'while the prompt shows') {
+        const consentSocket = instrumentation.sockets[0];
+        if (!consentSocket) throw new Error('no consent socket');
+        const heard = agentArrival(consentSocket);
+        agent = new SimulatedAgent(SERVER_URL, session.agentToken);
+        await heard;
+      }
+      // The session bundle evaluated while the prompt shows (its mark), so Allow can start it at once.
+      await until(() => performance.getEntriesByName('cobrowse:session-evaluated').length > 0, 'the session evaluated');
+      const seen: AtOffer[] = [];
+      instrumentation.onSend = (message) => {
+        if (!isOffer(message) || !element) return;
+        const dialog = dialogOf(element);
+        seen.push({
+          promptShown: dialog !== null,
+          modal: dialog instanceof HTMLDialogElement && dialog.open,
+          focus: document.activeElement?.id,
+        });
+      };
+      buttonNamed(element, 'Allow sharing').click();
+      expect(await answer).to.equal('granted');
+      await agent!.waitConnected();
+      expect(seen, 'the page when the offer left').to.deep.equal([{ promptShown: true, modal: true, focus: '' }]);
+      await until(() => indicatorText(element!).length > 0, 'the indicator');
+      expect(dialogOf(element) === null, 'the prompt closed').to.equal(true);
+      expect(document.activeElement?.id, 'focus back where it was').to.equal('before');
+    });
+  }
 
   it('control: without an agent there is no offer, and the prompt closes and gives focus back all the same', async () => {
     instrumentation = new PageInstrumentation().install();
