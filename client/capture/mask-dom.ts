@@ -233,6 +233,18 @@ export function maskAncestry(el: Element, config: MaskConfig, parent?: MaskAnces
   return { marked, editableAttr: hasAttr(el, 'contenteditable') ? el : parent.editableAttr };
 }
 
+/**
+ * Whether `decideField(describeField(el, config, labels, ancestry))` is 'clear' without reading
+ * anything more: no marker or selector on the element or above it, no contenteditable attribute
+ * on it or above it in its tree, and not a field or an option of one. That is most elements of a
+ * page: the serializer skips building their description. False means: ask describeField.
+ */
+export function isPlainClear(el: Element, ancestry: MaskAncestry): boolean {
+  if (ancestry.marked || ancestry.editableAttr !== null) return false;
+  const tag = localNameOf(el).toLowerCase();
+  return !isFieldTag(tag) && tag !== 'option' && tag !== 'optgroup';
+}
+
 /** The ancestry a shadow root or iframe document passes to its children: markers cross into it, contenteditable does not. */
 export function rootAncestry(owner: MaskAncestry): MaskAncestry {
   return { marked: owner.marked, editableAttr: null };

@@ -11,6 +11,7 @@ import { decideField, maskAttributeByDecision, maskInputValue, maskTextContent, 
 import {
   LabelIndex,
   describeField,
+  isPlainClear,
   maskAncestry,
   rootAncestry,
   type MaskAncestry,
@@ -24,6 +25,16 @@ import { absoluteAttributeValue } from './urls.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
 import { copyFormState, type FormState } from './form-state.js';
+import {
+  BLOCKED_ELEMENT_ATTRIBUTES,
+  MAX_ATTR_NAME,
+  MAX_ATTR_VALUE,
+  MAX_COMMENT,
+  MAX_TAG,
+  MAX_TEXT,
+  clip,
+  isDroppedAttribute,
+} from './record-limits.js';
 import { TypingMask, type SensitiveFields } from './typing-mask.js';
 import { ScrollCandidates, attributeMayScroll } from './scroll-candidates.js';
 import {
@@ -52,22 +63,6 @@ const HTML_NS = 'http://www.w3.org/1999/xhtml';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
-/** Protocol limits (protocol.ts): values over them would make the whole frame invalid. */
-const MAX_TAG = 128;
-const MAX_ATTR_NAME = 256;
-const MAX_ATTR_VALUE = 1_000_000;
-const MAX_TEXT = 10_000_000;
-const MAX_COMMENT = 100_000;
-
-/** Attributes never sent: handlers run code, nonces are CSP secrets, srcdoc is raw HTML (the document is sent as a 'doc' node). */
-function isDroppedAttribute(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower.startsWith('on') || lower === 'nonce' || lower === 'srcdoc';
-}
-
-/** The only attributes a blocked element keeps: enough to lay out its placeholder. */
-const BLOCKED_ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set(['class', 'style']);
-
 export interface SerializerOptions {
   /** Fields whose digits stay masked (shared by every run of one capture). */
   sensitiveFields: SensitiveFields;
@@ -89,10 +84,6 @@ export interface Visited {
 }
 
 const NO_CHILDREN: readonly Node[] = []; // a leaf's (text, comment, doctype, blocked or script element)
-
-function clip(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
-}
 
 export class Serializer {
   readonly #o: SerializerOptions;
@@ -181,7 +172,10 @@ export class Serializer {
 
   /** Recomputes (and caches) the element's masking decision from the live DOM (`ancestry`: see maskAncestry). */
   decideNow(el: Element, ancestry?: MaskAncestry): MaskDecision {
-    const decision = decideField(describeField(el, this.#o.mask, this.#labels, ancestry)).decision;
+    const decision =
+      ancestry !== undefined && isPlainClear(el, ancestry)
+        ? 'clear'
+        : decideField(describeField(el, this.#o.mask, this.#labels, ancestry)).decision;
     (el as unknown as Record<symbol, MaskDecision | undefined>)[this.#decisionKey] = decision;
     return decision;
   }

@@ -1,7 +1,9 @@
 import { expect } from '@open-wc/testing';
+import { decideField } from '../../client/capture/mask.js';
 import {
   createMaskConfig,
   describeField,
+  isPlainClear,
   maskAncestry,
   rootAncestry,
   type MaskAncestry,
@@ -70,5 +72,38 @@ describe('maskAncestry (masking context passed down a walk)', () => {
       visit(host, undefined);
     }
     expect(compared).to.be.greaterThan(500);
+  });
+
+  it('calls an element plain-clear only when the precise decision is clear (the serializer then skips it)', () => {
+    const config = createMaskConfig({
+      extraMaskSelectors: ['.secure input', '.secure [contenteditable]'],
+      extraBlockSelectors: ['section.secure'],
+    });
+    let plain = 0;
+    let notPlain = 0;
+    for (let seed = 1; seed <= 120; seed++) {
+      host.replaceChildren();
+      grow(host, 0, seededRandom(seed));
+      const visit = (el: Element, inherited: MaskAncestry | undefined): void => {
+        const ancestry = maskAncestry(el, config, inherited);
+        // The oracle: the decision from the live tree, without the ancestry the shortcut relies on.
+        const decision = decideField(describeField(el, config)).decision;
+        if (isPlainClear(el, ancestry)) {
+          expect(decision, `seed ${seed}, <${el.localName}> under ${el.parentElement?.localName}`).to.equal('clear');
+          plain++;
+        } else notPlain++;
+        if (el.shadowRoot) for (const child of el.shadowRoot.children) visit(child, rootAncestry(ancestry));
+        for (const child of el.children) visit(child, ancestry);
+      };
+      visit(host, undefined);
+    }
+    // Both kinds are common in these trees (fields, markers and editable hosts are frequent here).
+    expect(plain).to.be.greaterThan(200);
+    expect(notPlain).to.be.greaterThan(200);
+    // Control: an ancestry wrongly saying "unmarked" inside a masked subtree makes the oracle fail.
+    host.innerHTML = '<div data-cobrowse-mask><span contenteditable>secret</span><p>x</p></div>';
+    const inside = host.querySelector('p') as Element;
+    expect(isPlainClear(inside, { marked: false, editableAttr: null })).to.equal(true);
+    expect(decideField(describeField(inside, config)).decision).to.equal('mask');
   });
 });
