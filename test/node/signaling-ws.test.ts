@@ -74,15 +74,19 @@ describe('authentication and roles', () => {
     server = await startTestServer();
     const s = await createSession(server);
     const old = await open(server);
-    // 4.0 added a snapshot field (quirks) and viewer roles a 3.x peer cannot handle: 3.x peers are refused.
-    old.send({ t: 'hello', v: '3.9', token: s.customerToken });
+    // Each major version changed the data channel's layout (4.0 a snapshot field and viewer roles, 5.0-8.0
+    // the wire layout): a peer of the previous major is refused.
+    const major = Number(PROTOCOL_VERSION.split('.')[0]);
+    old.send({ t: 'hello', v: `${major - 1}.9`, token: s.customerToken });
     const closed = await old.closed;
     expect(closed.code).toBe(4001);
     expect(old.messages.at(-1)).toMatchObject({ code: 'UNSUPPORTED_VERSION' });
-    expect((old.messages.at(-1) as { message: string }).message).toMatch(/4\.0.*3\.9/);
+    expect((old.messages.at(-1) as { message: string }).message).toContain(
+      `protocol ${PROTOCOL_VERSION}; the client speaks ${major - 1}.9`,
+    );
     // A minor version difference is fine.
     const newer = await open(server);
-    expect(await newer.hello(s.customerToken, '4.7')).toMatchObject({ role: 'customer' });
+    expect(await newer.hello(s.customerToken, `${major}.7`)).toMatchObject({ role: 'customer' });
   });
 
   it('an agent token cannot act as the customer', async () => {
