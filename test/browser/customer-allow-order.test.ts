@@ -15,6 +15,7 @@ import {
   PageInstrumentation,
   SERVER_URL,
   addElement,
+  agentArrival,
   buttonNamed,
   createTestSession,
   dialogOf,
@@ -26,17 +27,6 @@ interface AtOffer {
   promptShown: boolean;
   modal: boolean;
   focus: string | undefined;
-}
-
-/** Resolves when the server tells this socket the agent is there (in its welcome, or when it joins). */
-function agentArrival(socket: WebSocket): Promise<void> {
-  return new Promise((resolve) =>
-    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (typeof event.data !== 'string') return;
-      const message = JSON.parse(event.data) as { t?: string; role?: string; present?: boolean; peerPresent?: boolean };
-      if ((message.t === 'peer' && message.role === 'agent' && message.present) || message.peerPresent) resolve();
-    }),
-  );
 }
 
 function isOffer(message: unknown): boolean {

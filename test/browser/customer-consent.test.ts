@@ -12,6 +12,7 @@ import {
   PageInstrumentation,
   SERVER_URL,
   addElement,
+  agentArrival,
   auditTypes,
   buttonNamed,
   createTestSession,
@@ -31,17 +32,6 @@ const SHOP_PAGE = `<main id="shop-page" style="font:16px system-ui;padding:24px;
 
 function sessionModuleFetched(): boolean {
   return performance.getEntriesByType('resource').some((entry) => entry.name.includes('/client/session-entry'));
-}
-
-/** Resolves when the server tells this socket the agent is there (in its welcome, or when it joins). */
-function agentArrival(socket: WebSocket): Promise<void> {
-  return new Promise((resolve) =>
-    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (typeof event.data !== 'string') return;
-      const message = JSON.parse(event.data) as { t?: string; role?: string; present?: boolean; peerPresent?: boolean };
-      if ((message.t === 'peer' && message.role === 'agent' && message.present) || message.peerPresent) resolve();
-    }),
-  );
 }
 
 function preloadLinks(element: CobrowseSession): number {

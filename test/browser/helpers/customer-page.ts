@@ -304,3 +304,14 @@ export function capturedTags(frames: unknown[]): Set<string> {
 }
 
 export { until } from './inbox.js';
+
+/** Resolves when the server tells this socket the agent is there (in its welcome, or when it joins). */
+export function agentArrival(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) =>
+    socket.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (typeof event.data !== 'string') return;
+      const message = JSON.parse(event.data) as { t?: string; role?: string; present?: boolean; peerPresent?: boolean };
+      if ((message.t === 'peer' && message.role === 'agent' && message.present) || message.peerPresent) resolve();
+    }),
+  );
+}
