@@ -23,10 +23,11 @@
  */
 import { matchesOf } from './dom-read.js';
 
-/** Browser-made scrollers, and overflow set on the element itself. */
-const BUILT_IN =
-  'textarea,input,select,dialog,[popover],marquee,svg,html,body,[overflow],[style*="overflow" i],[style*="all" i]';
-/** BUILT_IN's tags, checked by name: one `matches` call per element cost more than the reads it saved. */
+/**
+ * Browser-made scrollers, checked by tag name (with attributeMayScroll for [popover], an SVG
+ * [overflow] and a style attribute that may set overflow): one `matches` call per element cost
+ * more than the reads it saved.
+ */
 const BUILT_IN_TAGS: ReadonlySet<string> = new Set([
   'textarea',
   'input',
@@ -37,7 +38,7 @@ const BUILT_IN_TAGS: ReadonlySet<string> = new Set([
   'html',
   'body',
 ]);
-/** A style attribute that can set overflow (BUILT_IN's `[style*="overflow" i]` and `[style*="all" i]`). */
+/** A style attribute that can set overflow (it mentions overflow, or `all`). */
 const STYLE_MENTIONS_OVERFLOW = /overflow|all/i;
 /** Past this many overflow rules, one `matches` per element could cost what the reads cost. */
 const MAX_RULE_SELECTORS = 64;
@@ -57,8 +58,8 @@ interface RuleLike {
 }
 
 /**
- * Whether one attribute makes its element a possible scroller on its own (BUILT_IN's attribute
- * selectors): the serializer asks this of the attributes it reads anyway.
+ * Whether one attribute makes its element a possible scroller on its own: the serializer asks
+ * this of the attributes it reads anyway.
  */
 export function attributeMayScroll(name: string, value: string): boolean {
   const lower = name.toLowerCase();
@@ -96,15 +97,8 @@ export class ScrollCandidates {
   }
 }
 
-/** The selector list of `doc`'s possible scroll containers, or null when it cannot be known. */
-export function scrollerSelector(doc: Document): string | null {
-  const sheets = sheetScrollerSelector(doc);
-  if (sheets === null) return null;
-  return sheets === '' ? BUILT_IN : `${BUILT_IN},${sheets}`;
-}
-
 /** The selectors of `doc`'s style rules that set overflow ('' for none), or null when that cannot be known. */
-function sheetScrollerSelector(doc: Document): string | null {
+export function sheetScrollerSelector(doc: Document): string | null {
   const selectors: string[] = [];
   try {
     const sheets: CSSStyleSheet[] = [...Array.from(doc.styleSheets), ...Array.from(doc.adoptedStyleSheets ?? [])];

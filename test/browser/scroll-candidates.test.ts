@@ -9,7 +9,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { scrollerSelector } from '../../client/capture/scroll-candidates.js';
+import { sheetScrollerSelector } from '../../client/capture/scroll-candidates.js';
 import type { SerializedNode } from '../../shared/protocol.js';
 import { capturePage, RecordingTransport, type TestPage } from './helpers/capture-page.js';
 
@@ -93,7 +93,7 @@ describe('capture: scroll offsets of possible scrollers only', () => {
     (doc.getElementById('plain') as HTMLElement).scrollTop = 17;
 
     // The rules are all readable here: the selector path is what runs, not the ask-everything fallback.
-    expect(scrollerSelector(doc)).to.be.a('string');
+    expect(sheetScrollerSelector(doc)).to.be.a('string');
     const transport = new RecordingTransport();
     engine = new CaptureEngine({ window: win, send: transport.send });
     await engine.start();
@@ -119,16 +119,16 @@ describe('capture: scroll offsets of possible scrollers only', () => {
   it('asks every element where a sheet cannot be read for its rules, or overflow is set in nested rules', async () => {
     page = await capturePage('<!DOCTYPE html><html><head><style>.a { color: red; }</style></head><body></body></html>');
     const { doc, win } = page;
-    expect(scrollerSelector(doc), 'a plain page has a selector').to.be.a('string');
+    expect(sheetScrollerSelector(doc), 'a plain page: its rules can be read (none set overflow)').to.be.a('string');
     const nested = new win.CSSStyleSheet();
     nested.replaceSync('.outer { color: red; & .inner { overflow: auto; } }');
     doc.adoptedStyleSheets = [nested];
-    expect(scrollerSelector(doc)).to.equal(null);
+    expect(sheetScrollerSelector(doc)).to.equal(null);
     // Keyframes animating overflow make scrollers of elements whose own rules never mention it.
     const keyframes = new win.CSSStyleSheet();
     keyframes.replaceSync('@keyframes k { to { overflow: auto; } } .x { animation: k 1s; }');
     doc.adoptedStyleSheets = [keyframes];
-    expect(scrollerSelector(doc)).to.equal(null);
+    expect(sheetScrollerSelector(doc)).to.equal(null);
   });
 
   it('sends the offset of an element that keyframes made a scroller', async () => {
