@@ -38,8 +38,6 @@ export class LayoutPacer {
   #debt = 0;
   #backgroundQueued = false;
   #stopped = false;
-  /** Layouts forced so far. */
-  layouts = 0;
 
   constructor(pacing: LayoutPacing, layOut: () => void) {
     this.#pacing = pacing;
@@ -66,7 +64,6 @@ export class LayoutPacer {
   layOutNow(): void {
     const debt = this.#debt;
     this.#debt = 0;
-    this.layouts++;
     const start = this.#pacing.now();
     this.#layOut();
     const spent = this.#pacing.now() - start;
