@@ -61,14 +61,16 @@ export class RenderHold {
   hold(ms: number, closing: () => void): void {
     this.release();
     this.#held = new pristine.Promise((resolve) => {
+      // This hold's own timer: one left from an earlier hold must not end this one early.
+      const timer = setTimeout(this.release, ms);
       this.#release = () => {
+        clearTimeout(timer);
         this.#release = () => undefined;
         this.#held = null;
         closing();
         resolve(0);
       };
     });
-    setTimeout(this.release, ms);
   }
 
   readonly release = (): void => this.#release();
