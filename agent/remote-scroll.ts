@@ -2,9 +2,12 @@
  * Scrolling the customer's page from the mirror, with control: the wheel or
  * the scrolling keys move the innermost box that can still scroll that way,
  * else the page, as in a browser. Positions sent are remembered until the
- * customer's scroll frame for that target comes back, so keys or wheel turns
- * faster than the round trip add up instead of each starting from the stale
- * position the mirror still shows.
+ * customer's scroll frame shows them, so keys or wheel turns faster than the
+ * round trip add up instead of each starting from the stale position the
+ * mirror still shows. A scroll frame that left the customer before our
+ * actions ran (the customer scrolling, or an older step) does not end that:
+ * only a frame at the position sent, or any frame once the customer has
+ * answered every action (its position then is the outcome, clamped or not).
  */
 import type { RemoteAction } from '../shared/protocol.js';
 
@@ -28,9 +31,14 @@ export class RemoteScroll {
     this.#options = options;
   }
 
-  /** A scroll frame from the customer: that target's position is known again. */
-  confirmed(id: number): void {
-    this.#sent.delete(id);
+  /**
+   * A scroll frame from the customer for `id` at (x, y). `settled`: the
+   * customer had answered every action sent when this frame was applied.
+   */
+  confirmed(id: number, x: number, y: number, settled: boolean): void {
+    const sent = this.#sent.get(id);
+    if (!sent) return;
+    if (settled || (Math.abs(sent.x - x) < 1 && Math.abs(sent.y - y) < 1)) this.#sent.delete(id);
   }
 
   /** A new snapshot: nothing sent is pending any more. */

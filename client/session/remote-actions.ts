@@ -105,12 +105,13 @@ export function applyRemoteAction(
     }
     case 'scroll': {
       if (action.id === 0) {
-        view.scrollTo(action.x, action.y);
+        // Instant, whatever the page's scroll-behavior: the positions reported back are the outcome, not a step of an animation.
+        view.scrollTo({ left: action.x, top: action.y, behavior: 'instant' });
         return { ok: true, target: 'window' };
       }
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
-      el.scrollTo(action.x, action.y);
+      el.scrollTo({ left: action.x, top: action.y, behavior: 'instant' });
       return { ok: true, target: describeTarget(el) };
     }
     case 'edit': {
