@@ -190,7 +190,7 @@ export class CobrowseSession extends CobrowseSessionState {
     const signaling = recorded ? socket.handOver() : null;
     if (!signaling) socket.close();
     // The prompt closes, and focus goes back to where the customer was, once the session's offer has left.
-    this.#hold.hold(100, () => this.#promptFocus.restore(this.renderRoot));
+    this.#hold.hold(RenderHold.offerWaitMs, () => this.#promptFocus.restore(this.renderRoot));
     this._state = loading(parsed, false);
     this.#dispatch('cobrowse-consent-granted', {});
     await this.#startSession(parsed, false, false, signaling, handover);

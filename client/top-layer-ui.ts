@@ -54,6 +54,8 @@ export class PromptFocus {
  * instead of delaying the offer.
  */
 export class RenderHold {
+  /** How long Allow waits for the offer before the prompt closes anyway (a test under load may wait longer). */
+  static offerWaitMs = 100;
   #held: Promise<unknown> | null = null;
   #release = (): void => undefined;
 

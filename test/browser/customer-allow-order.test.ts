@@ -6,10 +6,14 @@
  * after, while the agent answers (client/top-layer-ui.ts, RenderHold). The
  * order is observed on the wire: what the page shows at the moment the offer
  * is handed to the socket. Without an agent (no offer) the prompt closes all
- * the same and focus goes back.
+ * the same and focus goes back. The offer tests wait as long as it takes
+ * for the offer (on a loaded machine it can take longer than the product's
+ * 100 ms safety wait, after which the prompt closes anyway); the control
+ * keeps the product's wait, which is what closes the prompt there.
  */
 import { expect } from '@open-wc/testing';
 import type { CobrowseSession } from '../../client/cobrowse-session.js';
+import { RenderHold } from '../../client/top-layer-ui.js';
 import { SimulatedAgent } from './helpers/customer-agent.js';
 import {
   PageInstrumentation,
@@ -42,7 +46,9 @@ describe('customer Allow: the offer before the prompt closes', () => {
   beforeEach(() => {
     document.body.insertAdjacentHTML('beforeend', '<main id="page"><button id="before">Pay now</button></main>');
   });
+  const productWait = RenderHold.offerWaitMs;
   afterEach(() => {
+    RenderHold.offerWaitMs = productWait;
     instrumentation?.uninstall();
     instrumentation = null;
     element?.end();
@@ -58,6 +64,7 @@ describe('customer Allow: the offer before the prompt closes', () => {
   // "no agent" and its next message "agent here"; both reach the session at Allow, the first must not close the prompt.
   for (const agentJoins of ['before the prompt', 'while the prompt shows'] as const) {
     it(`sends the offer while the prompt still shows, then closes it and gives focus back (agent ${agentJoins})`, async () => {
+      RenderHold.offerWaitMs = 60_000;
       instrumentation = new PageInstrumentation().install();
       const session = await createTestSession({ agentName: 'Dana' });
       if (agentJoins === 'before the prompt') agent = new SimulatedAgent(SERVER_URL, session.agentToken);
