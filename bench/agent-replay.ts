@@ -1,0 +1,90 @@
+/**
+ * `node bench/agent-replay.mjs [nodes] [runs] [intervalMs]`: the agent's side
+ * of a first snapshot alone. The capture engine's messages for a generated
+ * page are recorded once, encoded as the customer's channel sends them, and
+ * replayed into an agent channel and Mirror in one Chromium page, one data
+ * channel message per task, `intervalMs` apart (0: all waiting at once, so
+ * the figure is the agent's whole work). Prints, per variant, the medians of
+ * first message → shown, last message → shown and the time spent in the
+ * message tasks. REPLAY_BASE_TREE=<dir> (an export of another commit) adds
+ * that tree's code as "base", alternating runs with this one in the same
+ * browser: the fair comparison on a loaded machine. A developer tool, not
+ * part of `npm run bench`.
+ */
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../test/node/helpers/chromium.js';
+import { benchPageBundle } from './bundles.js';
+import { startBenchSite } from './site.js';
+import { median } from './stats.js';
+
+interface ReplayResult {
+  totalMs: number;
+  lastToShownMs: number;
+  messageMs: number;
+  slices: number;
+  layouts: number;
+}
+interface ReplayWindow {
+  __replay: { load(messages: unknown[]): number; run(intervalMs: number): Promise<ReplayResult> };
+}
+interface WireWindow {
+  __wire: { snapshot(): Promise<unknown[]> };
+}
+
+export async function main(): Promise<void> {
+  const root = process.env['BENCH_ROOT'] ?? process.cwd();
+  const nodes = Number(process.argv[2] ?? '10000');
+  const runs = Number(process.argv[3] ?? '9');
+  const intervalMs = Number(process.argv[4] ?? '0');
+  const trees: Array<[string, string]> = [['this', root]];
+  const base = process.env['REPLAY_BASE_TREE'];
+  if (base) {
+    const page = join('bench', 'browser', 'agent-replay-page.ts');
+    if (!existsSync(join(base, page))) copyFileSync(join(root, page), join(base, page));
+    trees.unshift(['base', base]);
+  }
+  const site = await startBenchSite(
+    { ours: await benchPageBundle(root, 'wire-dump-page.ts'), rrweb: '', none: '' },
+    null,
+  );
+  const browser = await launchChromium();
+  try {
+    const capture = await browser.newPage();
+    await capture.goto(`${site.url}/bench?page=gen-${nodes}&rec=ours`, { waitUntil: 'load', timeout: 120_000 });
+    const messages = await capture.evaluate(() => (window as unknown as WireWindow).__wire.snapshot());
+    await capture.close();
+    const variants: Array<{ name: string; page: Page; results: ReplayResult[] }> = [];
+    for (const [name, tree] of trees) {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await page.goto(`${site.url}/bench?page=gen-10&rec=none`, { waitUntil: 'load' });
+      await page.addScriptTag({ content: await benchPageBundle(tree, 'agent-replay-page.ts') });
+      const bytes = await page.evaluate((m) => (window as unknown as ReplayWindow).__replay.load(m), messages);
+      console.log(`${name}: ${messages.length} messages, ${bytes} bytes on the wire`);
+      // One unmeasured run warms the code.
+      await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+      variants.push({ name, page, results: [] });
+    }
+    for (let i = 0; i < runs; i++) {
+      for (const v of variants) {
+        await v.page.bringToFront();
+        const result = await v.page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+        v.results.push(result);
+        console.log(
+          `${v.name} run ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, last → shown ${result.lastToShownMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, ${result.slices} slices, ${result.layouts} layouts`,
+        );
+      }
+    }
+    for (const v of variants) {
+      const m = (pick: (r: ReplayResult) => number): string => median(v.results.map(pick)).toFixed(1);
+      console.log(
+        `${v.name}: ${nodes} nodes, every ${intervalMs} ms: median first → shown ${m((r) => r.totalMs)} ms, last → shown ${m((r) => r.lastToShownMs)} ms, in message tasks ${m((r) => r.messageMs)} ms`,
+      );
+    }
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
