@@ -9,18 +9,21 @@
  * message tasks. REPLAY_BASE_TREE=<dir> (an export of another commit) adds
  * that tree's code as "base", alternating runs with this one in the same
  * browser: the fair comparison on a loaded machine. A developer tool, not
- * part of `npm run bench`.
+ * part of `npm run bench`. REPLAY_PROFILE=1 (with BENCH_MINIFY=0 for names)
+ * prints the CPU profile of this tree's runs.
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { benchPageBundle } from './bundles.js';
+import { printFunctionTimes, type CpuProfile } from './cpu-profile-report.js';
 import { startBenchSite } from './site.js';
 import { median } from './stats.js';
 
 interface ReplayResult {
   totalMs: number;
+  paintedMs: number;
   lastToShownMs: number;
   messageMs: number;
   slices: number;
@@ -42,7 +45,8 @@ export async function main(): Promise<void> {
   const base = process.env['REPLAY_BASE_TREE'];
   if (base) {
     const page = join('bench', 'browser', 'agent-replay-page.ts');
-    if (!existsSync(join(base, page))) copyFileSync(join(root, page), join(base, page));
+    // The same harness for both: only the product code differs.
+    copyFileSync(join(root, page), join(base, page));
     trees.unshift(['base', base]);
   }
   const site = await startBenchSite(
@@ -67,20 +71,31 @@ export async function main(): Promise<void> {
       await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
       variants.push({ name, page, results: [] });
     }
+    const profiled = process.env['REPLAY_PROFILE'] === '1' ? variants[variants.length - 1] : undefined;
+    const cdp = profiled ? await profiled.page.context().newCDPSession(profiled.page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     for (let i = 0; i < runs; i++) {
       for (const v of variants) {
         await v.page.bringToFront();
         const result = await v.page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
         v.results.push(result);
         console.log(
-          `${v.name} run ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, last → shown ${result.lastToShownMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, ${result.slices} slices, ${result.layouts} layouts`,
+          `${v.name} run ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, last → shown ${result.lastToShownMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, ${result.slices} slices, ${result.layouts} layouts`,
         );
       }
+    }
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      printFunctionTimes(profile, { self: 45, inclusive: 45 });
     }
     for (const v of variants) {
       const m = (pick: (r: ReplayResult) => number): string => median(v.results.map(pick)).toFixed(1);
       console.log(
-        `${v.name}: ${nodes} nodes, every ${intervalMs} ms: median first → shown ${m((r) => r.totalMs)} ms, last → shown ${m((r) => r.lastToShownMs)} ms, in message tasks ${m((r) => r.messageMs)} ms`,
+        `${v.name}: ${nodes} nodes, every ${intervalMs} ms: median first → shown ${m((r) => r.totalMs)} ms, painted ${m((r) => r.paintedMs)} ms, last → shown ${m((r) => r.lastToShownMs)} ms, in message tasks ${m((r) => r.messageMs)} ms`,
       );
     }
   } finally {

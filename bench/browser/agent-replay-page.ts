@@ -49,6 +49,8 @@ function encode(messages: ChannelMessage[]): Uint8Array[][] {
 export interface ReplayResult {
   /** First message delivered → the snapshot built and shown (the mirror's own mark). */
   totalMs: number;
+  /** First message delivered → the frame showing it painted. */
+  paintedMs: number;
   /** Last message delivered → shown. */
   lastToShownMs: number;
   /** Main-thread time inside the agent channel's message handling (decode + first slice), summed. */
@@ -114,11 +116,15 @@ async function replay(wire: Uint8Array[][], intervalMs: number): Promise<ReplayR
     task(deliver, Math.max(0, due - performance.now()));
   });
   await done;
+  // The frame that shows it: its style, layout and paint (a task after the animation frame).
+  await new Promise<void>((resolve) => requestAnimationFrame(() => task(resolve, 0)));
+  const painted = performance.now();
   const stats = mirror.stats;
   mirror.destroy();
   container.remove();
   return {
     totalMs: shown - first,
+    paintedMs: painted - first,
     lastToShownMs: shown - last,
     messageMs,
     slices: stats.buildSlices,
