@@ -29,10 +29,11 @@
  * length; each masked UTF-16 unit becomes '•'.
  */
 
+import { NATIONAL_ID_DIGITS, asciiEdges, mayHoldMaskedNumber } from './digit-counts.js';
+
 const MASK_CHAR = '•';
 const CARD_MIN_DIGITS = 13;
 const CARD_MAX_DIGITS = 19;
-const NATIONAL_ID_DIGITS = 9;
 
 /** Token kinds (plain numbers: no enum at runtime). */
 const Kind = { Digit: 0, Space: 1, Separator: 2, Breaker: 3, Ignored: 4 } as const;
@@ -325,6 +326,14 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
  * taking runs that continue into `before`/`after` into account.
  */
 export function maskNumbers(text: string, options: NumberMaskOptions = {}): MaskedText {
+  // Most text on a page holds a few digits at most (prices, dates, counts): no run of 9 can be there.
+  if (options.strict !== true && !mayHoldMaskedNumber(options.before ?? '', text, options.after ?? ''))
+    return { text, masked: false };
+  return maskNumbersByScan(text, options);
+}
+
+/** maskNumbers without its quick test: the whole scan, whatever the text (tests compare the two). */
+export function maskNumbersByScan(text: string, options: NumberMaskOptions = {}): MaskedText {
   if (!hasDigit(text)) return { text, masked: false };
   const before = options.before ?? '';
   const whole = before + text + (options.after ?? '');
@@ -381,6 +390,11 @@ export function runEdges(text: string): { start: boolean; end: boolean } {
 }
 
 function edgesOf(text: string): { start: boolean; end: boolean } {
+  return asciiEdges(text) ?? tokenEdges(text);
+}
+
+/** edgesOf over the token list (any text). */
+export function tokenEdges(text: string): { start: boolean; end: boolean } {
   const tokens = tokenize(text);
   let firstDigit = -1;
   let lastDigit = -1;

@@ -213,8 +213,17 @@ export interface MaskAncestry {
   readonly editableAttr: Element | null;
 }
 
-/** The element's ancestry from its parent's (computed from the live tree when `parent` is not known). */
-export function maskAncestry(el: Element, config: MaskConfig, parent?: MaskAncestry): MaskAncestry {
+/**
+ * The element's ancestry from its parent's (computed from the live tree when `parent` is not known).
+ * `names`, when given, are the element's attribute names (getAttributeNames()): with no integrator
+ * selectors the markers and contenteditable are then read from them instead of asking the DOM.
+ */
+export function maskAncestry(
+  el: Element,
+  config: MaskConfig,
+  parent?: MaskAncestry,
+  names?: readonly string[],
+): MaskAncestry {
   const selector = config.anyMarkerSelector;
   if (parent === undefined) {
     return {
@@ -224,13 +233,31 @@ export function maskAncestry(el: Element, config: MaskConfig, parent?: MaskAnces
   }
   let marked = parent.marked || selector === undefined;
   if (!marked) {
-    try {
-      marked = matchesOf(el, selector as string);
-    } catch {
-      marked = true; // an unparsable selector: let the precise checks decide
+    if (names !== undefined && config.extraMaskSelectors.length === 0 && config.extraBlockSelectors.length === 0) {
+      marked = names.some(isMarkerName);
+    } else {
+      try {
+        marked = matchesOf(el, selector as string);
+      } catch {
+        marked = true; // an unparsable selector: let the precise checks decide
+      }
     }
   }
-  return { marked, editableAttr: hasAttr(el, 'contenteditable') ? el : parent.editableAttr };
+  // hasAttribute compares the qualified name exactly (lowercasing only what it is asked, here already lowercase).
+  const editable = names !== undefined ? names.includes('contenteditable') : hasAttr(el, 'contenteditable');
+  return { marked, editableAttr: editable ? el : parent.editableAttr };
+}
+
+/**
+ * Whether an attribute of this qualified name may make `[data-cobrowse-mask]` or
+ * `[data-cobrowse-block]` match. Such a match needs a name in no namespace (so no prefix) equal to
+ * the marker, ignoring ASCII case on HTML elements: its lowercase is the marker. A yes that
+ * `matches` would not give (another case on an SVG element) only asks the precise checks.
+ */
+function isMarkerName(name: string): boolean {
+  if (name.length !== 18 && name.length !== 19) return false;
+  const lower = name.toLowerCase();
+  return lower === 'data-cobrowse-mask' || lower === 'data-cobrowse-block';
 }
 
 /**

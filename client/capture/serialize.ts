@@ -21,7 +21,7 @@ import type { NodeIds } from './node-ids.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
-import { absoluteAttributeValue } from './urls.js';
+import { absoluteAttributeValue, attributeNeedsBase } from './urls.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
 import { copyFormState, type FormState } from './form-state.js';
@@ -84,6 +84,7 @@ export interface Visited {
 }
 
 const NO_CHILDREN: readonly Node[] = []; // a leaf's (text, comment, doctype, blocked or script element)
+const NO_NAMES: readonly string[] = [];
 
 export class Serializer {
   readonly #o: SerializerOptions;
@@ -342,7 +343,10 @@ export class Serializer {
   attributeValue(el: Element, name: string, value: string, decision: MaskDecision): string | undefined {
     if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
     if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
-    const absolute = absoluteAttributeValue(localNameOf(el), name, value, el.baseURI);
+    const tag = localNameOf(el);
+    const absolute = attributeNeedsBase(tag, name, value)
+      ? absoluteAttributeValue(tag, name, value, el.baseURI)
+      : value;
     const strict = this.typing.isStrict(el);
     const masked = maskAttributeByDecision(decision, name, absolute, strict);
     if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
@@ -422,14 +426,14 @@ export class Serializer {
 
     const parent = parentNodeOf(el);
     const inherited = parent === null ? undefined : this.#ancestry.get(parent);
-    const ancestry = maskAncestry(el, this.#o.mask, inherited);
+    // Names then values, not el.attributes: indexing that map makes Chromium create an Attr node
+    // per attribute (2-3x slower on a 100k-node page, and the Attrs stay attached to the element).
+    const names = el.hasAttributes() ? el.getAttributeNames() : NO_NAMES;
+    const ancestry = maskAncestry(el, this.#o.mask, inherited, names);
     const decision = this.decideNow(el, ancestry);
     // An attribute of its own may make it a scroller (scroll-candidates.ts).
     let scrollAttribute = false;
-    if (el.hasAttributes()) {
-      // Names then values, not el.attributes: indexing that map makes Chromium create an Attr node
-      // per attribute (2-3x slower on a 100k-node page, and the Attrs stay attached to the element).
-      const names = el.getAttributeNames();
+    if (names.length > 0) {
       const htmlElement = namespace === HTML_NS;
       const out: Record<string, string> = {};
       let any = false;
@@ -465,13 +469,14 @@ export class Serializer {
     const owner = ownerDocumentOf(el) ?? el.ownerDocument;
     // Reading scroll offsets is costly (scroll-candidates.ts): only where a scroller can be. A shadow tree's
     // own sheets style its elements, its host (:host) and the host's children (::slotted): those are asked.
+    // Cheapest first: getRootNode walks up to the root, and scrollingElement is asked only of a candidate.
     if (
-      el !== owner.scrollingElement &&
       (shadow !== null ||
         tag.includes('-') ||
-        el.getRootNode() !== owner ||
+        this.#scrollers.may(el, owner, tag, scrollAttribute) ||
         (parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && capturedShadowRoot(parent as Element) !== null) ||
-        this.#scrollers.may(el, owner, tag, scrollAttribute))
+        el.getRootNode() !== owner) &&
+      el !== owner.scrollingElement
     ) {
       const sx = el.scrollLeft;
       const sy = el.scrollTop;

@@ -77,6 +77,16 @@ export function absoluteCssUrls(css: string, base: string): string {
     });
 }
 
+/**
+ * Whether absoluteAttributeValue reads its base for this attribute: reading
+ * `el.baseURI` makes a new string each time, and most attributes hold no URL.
+ */
+export function attributeNeedsBase(tag: string, name: string, value: string): boolean {
+  if (name === 'style') return value.includes('url(') || value.includes('URL(') || value.includes('@import');
+  if (name === 'data') return DATA_URL_TAGS.has(tag);
+  return name === 'srcset' || name === 'imagesrcset' || URL_ATTRIBUTES.has(name);
+}
+
 /** The value of attribute `name` on a `tag` element with URLs made absolute (srcset, style and URL attributes). */
 export function absoluteAttributeValue(tag: string, name: string, value: string, base: string): string {
   if (name === 'srcset' || name === 'imagesrcset') return absoluteSrcset(value, base);
