@@ -4,8 +4,9 @@
  * (packed by msgpack-writer.ts with msgpackr's exact bytes; read by
  * msgpack-reader.ts, which gives what msgpackr's Unpackr gives, or by the
  * Unpackr itself where the caller passes it: the agent, see
- * msgpackr-unpack.ts), then,
- * customer → agent, raw deflate on one persistent stream, sync-flushed per
+ * msgpackr-unpack.ts), with node lists' strings beside the msgpack as
+ * segments of their own (stream-segments.ts), then,
+ * customer → agent, raw deflate on persistent streams (one per segment), sync-flushed per
  * message, so names and values repeated across frames cost almost nothing
  * after the first one. The agent → customer direction (pointer, ink,
  * control: small messages) goes plain, so the customer's bundle carries no
@@ -33,8 +34,10 @@ import { ProtocolError, type ErrorCode, type ProtocolErrorValue } from './errors
 import { readMsgpack } from './msgpack-reader.js';
 import { MsgpackWriter } from './msgpack-writer.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
+import { isSegmented, joinSegments, splitSegments } from './stream-segments.js';
 import { fromWire, toWire } from './wire-format.js';
 import { WireFormatError, WireState } from './wire-names.js';
+import { SideReader, SideWriter } from './wire-side.js';
 
 import {
   concatBytes,
@@ -126,6 +129,8 @@ export class MessagePacker {
    * msgpackr's packer is 17 KB of the customer's bundle.
    */
   readonly #packr = new MsgpackWriter();
+  /** Where node lists' strings go while a message is laid out (the side streams, stream-segments.ts). */
+  readonly #side = new SideWriter();
   #wire = new WireState();
 
   constructor(opts: MessagePackerOptions = {}) {
@@ -140,8 +145,10 @@ export class MessagePacker {
   pack(message: ChannelMessage): Uint8Array {
     const mark = this.#wire.mark();
     let packed: Uint8Array;
+    this.#side.clear();
     try {
-      packed = this.#packr.pack(toWire(message, this.#wire));
+      packed = this.#packr.pack(toWire(message, this.#wire, this.#side));
+      if (this.#side.used) packed = joinSegments([[packed], ...this.#side.sideSegments()]);
     } catch (err) {
       this.#wire.restore(mark);
       throw err;
@@ -224,9 +231,19 @@ export class MessageDecoder {
       return this.#fatal('INFLATED_TOO_LARGE', `Message of ${bytes.length} bytes exceeds ${this.#maxInflatedBytes}.`);
     }
 
+    let side: SideReader | null = null;
+    if (isSegmented(packed)) {
+      const segments = splitSegments(packed);
+      const structure = segments?.[0];
+      if (segments === null || structure === undefined || structure.length === 0)
+        return this.#fatal('DECODE_FAILED', 'A message in segments has a malformed header.');
+      packed = structure;
+      side = new SideReader(segments);
+    }
     let value: unknown;
     try {
-      value = fromWire(this.#unpack(packed), this.#wire);
+      value = fromWire(this.#unpack(packed), this.#wire, side);
+      side?.finish();
     } catch (err) {
       // The encoder updated its wire state for this message and we could not follow: fatal.
       return this.#fatal(

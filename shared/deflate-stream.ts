@@ -1,7 +1,9 @@
 /**
  * The deflating end of the codec's customer → agent stream: raw deflate on
- * one persistent stream (pako), sync-flushed per message, the 00 00 ff ff
- * trailer left off the wire (the inflater puts it back). Names and values
+ * persistent streams (pako), one for the messages' structure and one per side
+ * stream of strings (stream-segments.ts), each sync-flushed per message that
+ * has something for it, the 00 00 ff ff trailer left off the wire (the
+ * inflater puts it back). Names and values
  * repeated across frames cost almost nothing after the first one, which a
  * native CompressionStream cannot do: it has no flush, so it emits nothing
  * until the stream is closed (measured in Chromium 156).
@@ -20,6 +22,7 @@ import {
   SYNC_FLUSH_TRAILER,
   ZLIB_CHUNK_BYTES,
 } from './stream-bytes.js';
+import { isSegmented, joinSegments, SEGMENT_COUNT, splitSegments, STREAM_NAMES } from './stream-segments.js';
 
 export interface DeflateStreamOptions {
   /** zlib compression level, 0-9 (default 6). */
@@ -28,10 +31,12 @@ export interface DeflateStreamOptions {
   maxMessageBytes?: number;
 }
 
-/** One deflate stream, compressing synchronously on the calling thread. */
+/** The deflate streams of one direction (one per segment), compressing synchronously on the calling thread. */
 export class DeflateStream implements StreamDeflater {
   readonly #maxMessageBytes: number;
-  readonly #deflate: Deflate;
+  readonly #level: number;
+  /** Per segment (stream-segments.ts), its stream; the side ones start with their first string. */
+  readonly #streams: (Deflate | null)[];
   #output: Uint8Array[] = [];
   #outputBytes = 0;
   /** A message went into the stream but could not be handed out: the peer can no longer follow. */
@@ -39,36 +44,64 @@ export class DeflateStream implements StreamDeflater {
 
   constructor(opts: DeflateStreamOptions = {}) {
     this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.#deflate = new Deflate({ raw: true, level: opts.level ?? 6, chunkSize: ZLIB_CHUNK_BYTES });
-    this.#deflate.onData = (chunk: Uint8Array) => {
-      this.#output.push(chunk);
-      this.#outputBytes += chunk.length;
-    };
+    this.#level = opts.level ?? 6;
+    this.#streams = [this.#create(), null, null];
   }
 
   /** Compresses one message; throws a ProtocolError CORRUPT_STREAM or MESSAGE_TOO_LARGE when the stream broke. */
   deflate(packed: Uint8Array): Uint8Array {
     if (this.#broken) throw new ProtocolError('CORRUPT_STREAM', 'The deflate stream must be replaced.');
-    this.#output = [];
-    this.#outputBytes = 0;
-    const ok = this.#deflate.push(packed, Z_SYNC_FLUSH);
-    const compressed = concatBytes(this.#output, this.#outputBytes);
-    this.#output = [];
-    if (!ok || !endsWithTrailer(compressed)) {
-      this.#broken = true;
-      throw new ProtocolError('CORRUPT_STREAM', `Deflate failed: ${this.#deflate.msg || 'no sync-flush trailer'}.`);
+    let wire: Uint8Array;
+    if (isSegmented(packed)) {
+      const segments = splitSegments(packed);
+      if (segments === null || segments.length !== SEGMENT_COUNT || segments[0]?.length === 0) {
+        this.#broken = true;
+        throw new ProtocolError('CORRUPT_STREAM', 'A message in segments has a malformed header.');
+      }
+      // A side stream with nothing for this message is not flushed: its segment stays empty.
+      wire = joinSegments(segments.map((segment, i) => (segment.length === 0 ? [] : [this.#push(i, segment)])));
+    } else {
+      // slice, not subarray: the result must not pin pako's 16 KiB output buffer.
+      wire = this.#push(0, packed).slice();
     }
-    const wireLength = compressed.length - SYNC_FLUSH_TRAILER.length;
-    if (wireLength > this.#maxMessageBytes) {
+    if (wire.length > this.#maxMessageBytes) {
       this.#broken = true;
-      throw new ProtocolError('MESSAGE_TOO_LARGE', `A message compresses to ${wireLength} bytes.`);
+      throw new ProtocolError('MESSAGE_TOO_LARGE', `A message compresses to ${wire.length} bytes.`);
     }
-    // slice, not subarray: the result must not pin pako's 16 KiB output buffer.
-    return compressed.slice(0, wireLength);
+    return wire;
   }
 
   close(): void {
     this.#broken = true;
+  }
+
+  /** Compresses `bytes` on segment `index`'s stream, sync-flushed; a view of the output without the trailer. */
+  #push(index: number, bytes: Uint8Array): Uint8Array {
+    const deflate = this.#streams[index] ?? this.#create();
+    this.#streams[index] = deflate;
+    this.#output = [];
+    this.#outputBytes = 0;
+    const ok = deflate.push(bytes, Z_SYNC_FLUSH);
+    const compressed = concatBytes(this.#output, this.#outputBytes);
+    this.#output = [];
+    if (!ok || !endsWithTrailer(compressed)) {
+      this.#broken = true;
+      const name = STREAM_NAMES[index] ?? String(index);
+      throw new ProtocolError(
+        'CORRUPT_STREAM',
+        `Deflate failed on the ${name} stream: ${deflate.msg || 'no sync-flush trailer'}.`,
+      );
+    }
+    return compressed.subarray(0, compressed.length - SYNC_FLUSH_TRAILER.length);
+  }
+
+  #create(): Deflate {
+    const deflate = new Deflate({ raw: true, level: this.#level, chunkSize: ZLIB_CHUNK_BYTES });
+    deflate.onData = (chunk: Uint8Array) => {
+      this.#output.push(chunk);
+      this.#outputBytes += chunk.length;
+    };
+    return deflate;
   }
 }
 

@@ -17,7 +17,7 @@ export { deflateStream };
  * on the generated pages and 4-5x the time on the article (tens of ms, off
  * the page's main thread; bench/wire-dump.ts dumps, medians of 9 in Node).
  */
-const WORKER_LEVEL = 9;
+export const WORKER_LEVEL = 9;
 
 /** What the worker posts back for each message, in order. */
 export type DeflateReply = { ok: true; bytes: Uint8Array } | { ok: false; code: string; message: string };

@@ -30,7 +30,9 @@
  * - attributeValues and texts (of text and comment nodes): one string, the
  *   values joined by U+0000, so no per-string msgpack header breaks deflate's
  *   copies; a list whose values contain U+0000 (only script-made text can)
- *   or that is empty travels as an array.
+ *   or that is empty travels as an array. The codec sends the joined string
+ *   on a side stream of its own (wire-side.ts, stream-segments.ts): the column
+ *   then holds its length in UTF-8 bytes.
  *
  * Measured on the bench pages (with wire-format.ts; bench/wire-dump.ts dumps
  * the messages): 10k-node page 34.1 → 13.8 KB with the first columnar layout
@@ -41,6 +43,7 @@
  * anything that does not fit the layout throws WireFormatError.
  */
 import { WireKeys } from './wire-keys.js';
+import { SideStream, type SideReader, type SideWriter } from './wire-side.js';
 import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 const KIND_CODES: Readonly<Record<string, number>> = { text: 0, comment: 1, doctype: 2, shadow: 3, doc: 4 };
@@ -79,16 +82,31 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   return true;
 }
 
-/** Strings as one, joined by U+0000; as they are when empty or when one contains U+0000. */
-function joined(values: string[]): string | string[] {
+/** Where a list's joined strings go: on the side streams when at least `minLength` long, else in place. */
+export interface SideOutput {
+  writer: SideWriter;
+  minLength: number;
+}
+
+/**
+ * Strings as one, joined by U+0000: on `stream` of `side` (its length in
+ * bytes stands in for it) when there is one and the text is long enough, else
+ * in place. As they are when empty or when one contains U+0000.
+ */
+function joined(values: string[], side: SideOutput | null, stream: SideStream): string | string[] | number {
   if (values.length === 0) return values;
   for (const value of values) if (value.includes(SEPARATOR)) return values;
-  return values.join(SEPARATOR);
+  const text = values.join(SEPARATOR);
+  return side === null || text === '' || text.length < side.minLength ? text : side.writer.put(stream, text);
 }
 
 /** The strings of a joined column (untrusted input: still unvalidated strings). */
-function split(wire: unknown, what: string): readonly unknown[] {
+function split(wire: unknown, what: string, side: SideReader | null, stream: SideStream): readonly unknown[] {
   if (typeof wire === 'string') return wire.split(SEPARATOR);
+  if (typeof wire === 'number') {
+    if (side === null) throw new WireFormatError(`Node list ${what} refer to a side stream the message lacks.`);
+    return side.take(stream, wire).split(SEPARATOR);
+  }
   if (!Array.isArray(wire)) throw new WireFormatError(`Node list ${what} are neither text nor a list.`);
   return wire;
 }
@@ -98,7 +116,11 @@ function split(wire: unknown, what: string): readonly unknown[] {
  * shape the layout expects (then the caller sends the message as it is).
  * Updates `state` (tag and attribute tables, last id); roll it back on null.
  */
-export function encodeNodeList(nodes: readonly unknown[], state: WireState): unknown[] | null {
+export function encodeNodeList(
+  nodes: readonly unknown[],
+  state: WireState,
+  side: SideOutput | null = null,
+): unknown[] | null {
   const shape: (number | string)[] = [];
   const idSkips: number[] = [];
   const parents: number[] = [];
@@ -198,7 +220,14 @@ export function encodeNodeList(nodes: readonly unknown[], state: WireState): unk
     state.lastNodeId = previousId;
     state.chain = chain;
   }
-  return [shape, idSkips, parents, extras, joined(attributeValues), joined(texts)];
+  return [
+    shape,
+    idSkips,
+    parents,
+    extras,
+    joined(attributeValues, side, SideStream.attributeValues),
+    joined(texts, side, SideStream.texts),
+  ];
 }
 
 /** A column of the wire form, which must be an array. */
@@ -213,14 +242,18 @@ function column(wire: readonly unknown[], index: number): readonly unknown[] {
  * result still goes through schema validation). Throws WireFormatError on
  * anything our encoder cannot have produced.
  */
-export function decodeNodeList(value: unknown, state: WireState): Record<string, unknown>[] {
+export function decodeNodeList(
+  value: unknown,
+  state: WireState,
+  side: SideReader | null = null,
+): Record<string, unknown>[] {
   if (!Array.isArray(value) || value.length !== COLUMNS) throw new WireFormatError('A node list must have 6 columns.');
   const shape = column(value, 0);
   const idSkips = column(value, 1);
   const parents = column(value, 2);
   const extras = column(value, 3);
-  const attributeValues = split(value[4], 'attribute values');
-  const texts = split(value[5], 'texts');
+  const attributeValues = split(value[4], 'attribute values', side, SideStream.attributeValues);
+  const texts = split(value[5], 'texts', side, SideStream.texts);
   if (idSkips.length % 2 !== 0) throw new WireFormatError('Id skips come in pairs.');
 
   const nodes: Record<string, unknown>[] = [];

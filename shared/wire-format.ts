@@ -15,7 +15,7 @@
  *   j-th optional field is present; absent fields take no slot.
  * - `seq` travels as its difference from the previous DOM frame's seq + 1
  *   (0 for an unbroken stream); node lists travel columnar
- *   (node-list-compaction.ts); mutation attrs and texts as flat arrays:
+ *   (node-list-compaction.ts), their strings on side streams (wire-side.ts); mutation attrs and texts as flat arrays:
  *   attrs [id, count, name ref, value|null, ...], texts [id, text, ...] with a
  *   masked text's id sent as -(id + 1). A style value may travel as the
  *   operations that build it from the element's last one (wire-style-diff.ts). The maps that still travel as maps
@@ -31,6 +31,7 @@ import { channelMessage } from './protocol.js';
 import { WireKeys } from './wire-keys.js';
 import { decodeStyleDiff, encodeStyleDiff, rememberStyle } from './wire-style-diff.js';
 import { decodeValue, encodeValue } from './wire-value-diff.js';
+import type { SideReader, SideWriter } from './wire-side.js';
 import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 interface MessageLayout {
@@ -61,6 +62,16 @@ const LAYOUTS: readonly MessageLayout[] = channelMessage.def.options.map((option
   return { type, code: index + 1, fields, optionalBit, hasOptional: bit > 0 };
 });
 const LAYOUT_BY_TYPE = new Map(LAYOUTS.map((layout) => [layout.type, layout]));
+
+/**
+ * Mutation adds send their joined strings on the side streams only from this
+ * length on: a side stream costs a few bytes per message it is flushed for
+ * (its block's header and end, its segment length), which the small
+ * insertions of a page's steady state do not earn back (measured on the
+ * dumped steady state, bench/wire-dump.ts: 613 → 752 B/s with every add on
+ * the side streams). Snapshot parts always use them.
+ */
+export const ADDS_SIDE_MIN_LENGTH = 1024;
 
 /** Sentinel: the field cannot be carried in the compact form. */
 const UNFIT = Symbol('unfit');
@@ -195,6 +206,7 @@ function encodeField(
   value: unknown,
   state: WireState,
   message: Record<string, unknown>,
+  side: SideWriter | null,
 ): unknown {
   if (field === 'seq') {
     if (!isSafeNat(value)) return UNFIT;
@@ -203,7 +215,9 @@ function encodeField(
     return delta;
   }
   if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds')) {
-    return Array.isArray(value) ? (encodeNodeList(value, state) ?? UNFIT) : UNFIT;
+    if (!Array.isArray(value)) return UNFIT;
+    const minLength = type === 'snapshot' ? 0 : ADDS_SIDE_MIN_LENGTH;
+    return encodeNodeList(value, state, side === null ? null : { writer: side, minLength }) ?? UNFIT;
   }
   if (type === 'mutations' && field === 'attrs') return encodeAttributeChanges(value, state);
   if (type === 'mutations' && field === 'texts') return encodeTextChanges(value, state);
@@ -219,6 +233,7 @@ function decodeField(
   wire: unknown,
   state: WireState,
   message: Record<string, unknown>,
+  side: SideReader | null,
 ): unknown {
   if (field === 'seq') {
     const seq = state.lastSeq + 1 + safeInt(wire, 'A seq delta');
@@ -227,7 +242,7 @@ function decodeField(
     return seq;
   }
   if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds'))
-    return decodeNodeList(wire, state);
+    return decodeNodeList(wire, state, side);
   if (type === 'mutations' && field === 'attrs') return decodeAttributeChanges(wire, state);
   if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire, state);
   if (type === 'input' && field === 'value') {
@@ -239,7 +254,7 @@ function decodeField(
   return nested === undefined ? wire : decodeNested(wire, nested);
 }
 
-function encodeCompact(message: unknown, state: WireState): unknown[] | null {
+function encodeCompact(message: unknown, state: WireState, side: SideWriter | null): unknown[] | null {
   if (!isPlainRecord(message) || typeof message.t !== 'string') return null;
   const layout = LAYOUT_BY_TYPE.get(message.t);
   if (layout === undefined) return null;
@@ -258,7 +273,7 @@ function encodeCompact(message: unknown, state: WireState): unknown[] | null {
       continue;
     }
     if (bit >= 0) mask |= 1 << bit;
-    const wire = encodeField(layout.type, field, value, state, message);
+    const wire = encodeField(layout.type, field, value, state, message, side);
     if (wire === UNFIT) return null;
     out.push(wire);
   }
@@ -269,21 +284,24 @@ function encodeCompact(message: unknown, state: WireState): unknown[] | null {
 /**
  * The wire value for `message`, updating `state` as the decoder will. On a
  * refusal after this call (message too large) restore a mark taken before it.
+ * Node lists' strings go to `side` when given (the codec's side streams).
  */
-export function toWire(message: unknown, state: WireState): unknown {
+export function toWire(message: unknown, state: WireState, side: SideWriter | null = null): unknown {
   const mark = state.mark();
-  const compact = encodeCompact(message, state);
+  const compact = encodeCompact(message, state, side);
   if (compact !== null) return compact;
   state.restore(mark);
+  side?.clear();
   return Array.isArray(message) ? [GENERIC_CODE, message] : message;
 }
 
 /**
  * The message a wire value stands for (still unvalidated), updating `state`
- * as the encoder did. Throws WireFormatError when the value breaks the
+ * as the encoder did, taking node lists' strings from `side` where the
+ * message refers to it. Throws WireFormatError when the value breaks the
  * format: the stream state can no longer be trusted.
  */
-export function fromWire(value: unknown, state: WireState): unknown {
+export function fromWire(value: unknown, state: WireState, side: SideReader | null = null): unknown {
   if (!Array.isArray(value)) return value;
   const code: unknown = value[0];
   if (code === GENERIC_CODE) {
@@ -306,7 +324,7 @@ export function fromWire(value: unknown, state: WireState): unknown {
     const bit = layout.optionalBit[i] as number;
     if (bit >= 0 && (mask & (1 << bit)) === 0) continue;
     if (at >= value.length) throw new WireFormatError(`A ${layout.type} message is missing ${field}.`);
-    message[field] = decodeField(layout.type, field, value[at++], state, message);
+    message[field] = decodeField(layout.type, field, value[at++], state, message, side);
   }
   if (at !== value.length) throw new WireFormatError(`A ${layout.type} message has extra values.`);
   return message;

@@ -11,6 +11,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { Unpackr } from 'msgpackr';
 import { inflateStream } from '../../shared/inflate-stream.js';
+import { splitSegments } from '../../shared/stream-segments.js';
 import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
 
 const ELEMENTS = 4;
@@ -130,7 +131,8 @@ function differencesSent(wire: readonly Uint8Array[]): number {
   for (const bytes of wire) {
     const inflated = inflater.inflate(bytes, 64 * 1024 * 1024);
     if (!inflated.ok) throw new Error(inflated.message);
-    const value: unknown = unpackr.unpack(inflated.bytes);
+    // A message in segments (a snapshot part) has its msgpack in the first one.
+    const value: unknown = unpackr.unpack(splitSegments(inflated.bytes)?.[0] ?? inflated.bytes);
     // Mutations: [2, mask, seq delta, removes, adds, attrs, texts, ...]; attrs is [id, count, name, value, ...].
     if (!Array.isArray(value) || value[0] !== 2 || !Array.isArray(value[5])) continue;
     const attrs = value[5] as unknown[];

@@ -203,14 +203,27 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
       { id: 17, text: 'Three and four!' },
     ],
   },
+  // An insertion whose texts are long enough for the side streams (wire-format.ts ADDS_SIDE_MIN_LENGTH).
+  {
+    t: 'mutations',
+    seq: 16,
+    removes: [],
+    adds: [
+      { kind: 'el', id: 19, parent: 3, next: null, tag: 'p', attributes: { class: 'long' } },
+      { kind: 'text', id: 20, parent: 19, text: 'A long paragraph. '.repeat(60) },
+    ],
+    attrs: [],
+    texts: [],
+  },
 ];
 
 /**
  * sha256 of every packed message in order, one hex line each, recorded before the field names were made
- * readable and again for protocol 7 (node lists' shape interleaved, their strings joined); the two style
- * changes at the end and the messages after them were added with protocols 5 and 6.
+ * readable and again for protocol 7 (node lists' shape interleaved, their strings joined) and protocol 9
+ * (node lists' strings in segments of their own); the two style changes at the end and the messages after
+ * them were added with protocols 5, 6 and 9.
  */
-const GOLDEN_SHA256 = 'e66b8f687bda105e337690a8b928a0bb7cbd8a08eb074edb9b5896d55041cca3';
+const GOLDEN_SHA256 = '7e6d2844636691982da117d1209b9d097e332002b040919989a70e03b91438c9';
 
 /** Byte arrays as number lists (msgpackr hands Node Buffers back for Uint8Arrays). */
 function plain(value: unknown): unknown {
@@ -229,6 +242,37 @@ describe('data channel bytes', () => {
     const hash = createHash('sha256');
     for (const bytes of packed) hash.update(Buffer.from(bytes).toString('hex') + '\n');
     expect(hash.digest('hex')).toBe(GOLDEN_SHA256);
+  });
+
+  it("carry node lists' strings as segments of their own: exactly the joined UTF-8, read here by hand", () => {
+    const utf8 = new TextEncoder();
+    for (const [i, message] of GOLDEN_MESSAGES.entries()) {
+      const bytes = packed[i] as Uint8Array;
+      const nodes = message.t === 'snapshot' ? message.nodes : message.t === 'mutations' ? message.adds : [];
+      const values = nodes.flatMap((n) => (n.kind === 'el' ? Object.values(n.attributes ?? {}) : []));
+      const texts = nodes.flatMap((n) => (n.kind === 'text' || n.kind === 'comment' ? [n.text] : []));
+      // A snapshot's strings always take the side streams, an insertion's from 1024 characters on (per column).
+      const aside = (joined: string): string => (message.t === 'snapshot' || joined.length >= 1024 ? joined : '');
+      const attributeBytes = utf8.encode(aside(values.join('\u0000')));
+      const textBytes = utf8.encode(aside(texts.join('\u0000')));
+      expect(bytes[0] === 0xc1, `message ${i} in segments`).toBe(attributeBytes.length + textBytes.length > 0);
+      if (bytes[0] !== 0xc1) continue;
+      // 0xc1, two LEB128 lengths, then the three segments.
+      let at = 1;
+      const leb128 = (): number => {
+        let value = 0;
+        for (let shift = 0; ; shift += 7) {
+          const byte = bytes[at++] as number;
+          value += (byte & 0x7f) * 2 ** shift;
+          if (byte < 0x80) return value;
+        }
+      };
+      const structureLength = leb128();
+      expect(leb128()).toBe(attributeBytes.length);
+      const structureEnd = at + structureLength;
+      expect([...bytes.subarray(structureEnd, structureEnd + attributeBytes.length)]).toEqual([...attributeBytes]);
+      expect([...bytes.subarray(structureEnd + attributeBytes.length)]).toEqual([...textBytes]);
+    }
   });
 
   it('decode back to the same messages', () => {

@@ -8,11 +8,35 @@ import { expect } from '@open-wc/testing';
 import { MessageDecoder, MessagePacker, type StreamDeflater } from '../../../shared/codec.js';
 import { DeflateStream } from '../../../shared/deflate-stream.js';
 import { inflateStream } from '../../../shared/inflate-stream.js';
-import type { ChannelMessage } from '../../../shared/protocol.js';
+import type { ChannelMessage, SerializedNode } from '../../../shared/protocol.js';
 
+/**
+ * A snapshot part, then insertions; the part and every 25th insertion (long texts) go in segments,
+ * so all three of the stream's deflaters (stream-segments.ts) take part.
+ */
 export function sampleMessages(count: number): ChannelMessage[] {
-  const messages: ChannelMessage[] = [];
-  for (let i = 0; i < count; i++) {
+  const nodes: SerializedNode[] = [];
+  for (let j = 0; j < 20; j++) {
+    nodes.push({ kind: 'el', id: 2 + 2 * j, parent: 1, tag: 'p', attributes: { class: `para p${j % 4}` } });
+    nodes.push({ kind: 'text', id: 3 + 2 * j, parent: 2 + 2 * j, text: `Paragraph ${j}: näive 😀 text` });
+  }
+  const messages: ChannelMessage[] = [
+    {
+      t: 'snapshot',
+      seq: 0,
+      part: 0,
+      final: true,
+      url: 'https://shop.example/',
+      title: 'Shop',
+      viewportWidth: 800,
+      viewportHeight: 600,
+      devicePixelRatio: 1,
+      scrollX: 0,
+      scrollY: 0,
+      nodes,
+    },
+  ];
+  for (let i = 0; i < count - 1; i++) {
     const adds = [];
     for (let j = 0; j < 1 + (i % 7); j++)
       adds.push({
@@ -22,7 +46,9 @@ export function sampleMessages(count: number): ChannelMessage[] {
         tag: 'li',
         attributes: { class: `row r${j % 3}` },
       });
-    messages.push({ t: 'mutations', seq: i, removes: [], adds, attrs: [], texts: [] });
+    if (i % 25 === 0)
+      adds.push({ kind: 'text' as const, id: i * 10 + 9, parent: 0, text: `Long text ${i}. `.repeat(100) });
+    messages.push({ t: 'mutations', seq: i + 1, removes: [], adds, attrs: [], texts: [] });
     if (i % 5 === 0) messages.push({ t: 'pointer', x: i, y: i * 2 });
   }
   return messages;
@@ -50,10 +76,10 @@ export function deflateAll(deflater: StreamDeflater, messages: readonly ChannelM
   });
 }
 
-/** The same messages deflated on this thread with a fresh stream (what the worker must match byte for byte). */
-export function deflateHere(messages: readonly ChannelMessage[]): Uint8Array[] {
+/** The same messages deflated on this thread with fresh streams at `level` (what the deflater must match byte for byte). */
+export function deflateHere(messages: readonly ChannelMessage[], level?: number): Uint8Array[] {
   const packer = new MessagePacker();
-  const stream = new DeflateStream();
+  const stream = new DeflateStream(level === undefined ? {} : { level });
   return messages.map((message) => stream.deflate(packer.pack(message)));
 }
 

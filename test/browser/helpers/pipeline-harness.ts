@@ -100,6 +100,8 @@ export interface PipelineOptions {
   allowAgentFetches?: boolean;
   /** Cross-origin frames that may join (frame-bridge.ts). */
   frames?: FrameBridgeOptions;
+  /** Changes each encoded message before it goes on the wire (controls that break the wire on purpose). */
+  tamper?: (bytes: Uint8Array) => Uint8Array;
 }
 
 /** The element that holds the mirror's iframe (for Playwright locators). */
@@ -131,9 +133,11 @@ export class Pipeline {
   readonly #encoder = new MessageEncoder();
   readonly #assembler = new ChunkAssembler();
   readonly #decoder = new MessageDecoder({ inflater: inflateStream });
+  readonly #tamper: (bytes: Uint8Array) => Uint8Array;
 
   constructor(customer: CustomerPage, options: PipelineOptions = {}) {
     this.customer = customer;
+    this.#tamper = options.tamper ?? ((bytes) => bytes);
     this.container = document.createElement('div');
     this.container.style.cssText = 'display:block;position:relative;';
     this.container.id = MIRROR_CONTAINER_ID;
@@ -193,7 +197,7 @@ export class Pipeline {
 
   /** The real wire: encode, chunk, reassemble, decode; then the mirror applies DOM frames in order. */
   #transmit(message: ChannelMessage): boolean {
-    const bytes = this.#encoder.encode(message);
+    const bytes = this.#tamper(this.#encoder.encode(message));
     this.wire.push(bytes);
     for (const chunk of chunkMessage(bytes, WIRE_CHUNK_BYTES)) {
       const assembled = this.#assembler.push(chunk);
