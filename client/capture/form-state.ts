@@ -1,4 +1,8 @@
 /** A form control's state as it goes out: in a snapshot or mutation record, and as the payload of an `input` frame. */
+import { maskInputValue, type MaskDecision } from './mask.js';
+import { MAX_ATTR_VALUE, clip } from './record-limits.js';
+import type { TypingMask } from './typing-mask.js';
+import { hasAttr, localNameOf } from './dom-read.js';
 
 /** Form state of one element, masked; also the payload of an `input` frame. */
 export interface FormState {
@@ -35,4 +39,61 @@ export function copyFormState(target: FormState, source: FormState): void {
 /** Whether a form state says nothing (no frame to send). */
 export function isEmptyFormState(state: FormState): boolean {
   return FORM_STATE_KEYS.every((key) => state[key] === undefined);
+}
+
+/**
+ * The element's form state (value, checked, selected, indeterminate),
+ * masked by its decision. A snapshot leaves out an empty value the mirror
+ * shows anyway (no `value` attribute); a change (`change: true`) always
+ * carries the value, so a field the customer empties is emptied for the agent.
+ */
+export function readFormState(el: Element, decision: MaskDecision, typing: TypingMask, change = false): FormState {
+  const state: FormState = {};
+  if (decision !== 'clear') state.masked = true;
+  const tag = localNameOf(el);
+  if (tag === 'input') {
+    const input = el as HTMLInputElement;
+    const type = input.type;
+    if (type === 'checkbox' || type === 'radio') {
+      if (decision === 'clear') {
+        state.checked = input.checked;
+        if (input.indeterminate && type === 'checkbox') state.indeterminate = true;
+        else if (change && type === 'checkbox') state.indeterminate = false;
+      }
+    } else if (type !== 'file') {
+      const value = input.value;
+      if (change || value !== '' || hasAttr(input, 'value')) {
+        state.value = formValue(el, decision, value, state, typing);
+      }
+    }
+  } else if (tag === 'textarea') {
+    state.value = formValue(el, decision, (el as HTMLTextAreaElement).value, state, typing);
+  } else if (tag === 'option') {
+    // Which option is selected is the value of the select: hidden when it is masked.
+    if (decision === 'clear') state.selected = (el as HTMLOptionElement).selected;
+  }
+  if (tag !== 'option') {
+    const custom = (el as HTMLInputElement).validity?.customError === true;
+    if (custom) state.invalid = true;
+    else if (change) state.invalid = false;
+  }
+  return state;
+}
+
+/**
+ * A field's value as it may leave. Digits hidden only because the customer
+ * is typing do not mark the field masked (the agent would see the field
+ * flip to "masked" on every keystroke); they are sent again after typing.
+ */
+function formValue(el: Element, decision: MaskDecision, value: string, state: FormState, typing: TypingMask): string {
+  const strict = typing.isStrict(el);
+  const masked = maskInputValue(decision, value, strict);
+  if (masked.masked) {
+    if (strict && decision === 'clear') {
+      typing.noteMaskedFormValue(el, value);
+    } else {
+      state.masked = true;
+    }
+  }
+  return clip(masked.value, MAX_ATTR_VALUE);
 }

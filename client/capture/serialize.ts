@@ -7,7 +7,7 @@
  */
 import type { SerializedNode } from '../../shared/protocol.js';
 import { hasDigit, maskCss, runEdges } from '../../shared/sensitive-numbers.js';
-import { decideField, maskAttributeByDecision, maskInputValue, maskTextContent, type MaskDecision } from './mask.js';
+import { decideField, maskAttributeByDecision, maskTextContent, type MaskDecision } from './mask.js';
 import {
   LabelIndex,
   describeField,
@@ -18,13 +18,14 @@ import {
   type MaskConfig,
 } from './mask-dom.js';
 import type { NodeIds } from './node-ids.js';
+import { PendingNodes } from './pending-nodes.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue, attributeNeedsBase } from './urls.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
-import { copyFormState, type FormState } from './form-state.js';
+import { copyFormState, readFormState, type FormState } from './form-state.js';
 import {
   BLOCKED_ELEMENT_ATTRIBUTES,
   MAX_ATTR_NAME,
@@ -39,13 +40,14 @@ import { TypingMask, type SensitiveFields } from './typing-mask.js';
 import { ScrollCandidates, attributeMayScroll } from './scroll-candidates.js';
 import {
   childNodesOf,
-  hasAttr,
   localNameOf,
   namespaceOf,
   nodeTypeOf,
   ownerDocumentOf,
   parentNodeOf,
   capturedShadowRoot,
+  lastChildOf,
+  previousSiblingOf,
 } from './dom-read.js';
 
 export type ElementRecord = Extract<SerializedNode, { kind: 'el' }>;
@@ -77,13 +79,6 @@ export interface SerializerOptions {
   onSerialized: (node: Node, record: SerializedNode) => void;
 }
 
-export interface Visited {
-  record: SerializedNode;
-  /** Capture children in order (shadow root first, then child nodes; an iframe's document). */
-  children: readonly Node[];
-}
-
-const NO_CHILDREN: readonly Node[] = []; // a leaf's (text, comment, doctype, blocked or script element)
 const NO_NAMES: readonly string[] = [];
 
 export class Serializer {
@@ -187,8 +182,11 @@ export class Serializer {
     return before !== undefined && before !== this.decideNow(el);
   }
 
-  /** Serializes one node under `parentId`; null for our own UI and node kinds that are not captured. */
-  visit(node: Node, parentId: number, fresh: boolean): Visited | null {
+  /**
+   * Serializes one node under `parentId`; null for our own UI and node kinds that are not captured.
+   * Its capture children go onto `into`, last first (shadow root first, then child nodes; an iframe's document).
+   */
+  visit(node: Node, parentId: number, fresh: boolean, into: PendingNodes): SerializedNode | null {
     if (this.#o.isOwnUi(node)) return null;
     const type = nodeTypeOf(node);
     if (
@@ -205,31 +203,25 @@ export class Serializer {
     if (type === DOCUMENT_FRAGMENT_NODE && !isShadowRoot(node)) return null;
     const ids = this.#o.ids;
     const id = fresh ? ids.assignFresh(node) : ids.ensure(node);
-    let visited: Visited;
+    let record: SerializedNode;
     switch (type) {
       case ELEMENT_NODE:
-        visited = this.#element(node as Element, id, parentId);
+        record = this.#element(node as Element, id, parentId, into);
         break;
       case TEXT_NODE:
       case CDATA_SECTION_NODE:
-        visited = { record: this.#text(node as CharacterData, id, parentId), children: NO_CHILDREN };
+        record = this.#text(node as CharacterData, id, parentId);
         break;
       case COMMENT_NODE:
-        visited = {
-          record: {
-            kind: 'comment',
-            id,
-            parent: parentId,
-            text: clip(this.textValue(node as CharacterData).text, MAX_COMMENT),
-          },
-          children: NO_CHILDREN,
+        record = {
+          kind: 'comment',
+          id,
+          parent: parentId,
+          text: clip(this.textValue(node as CharacterData).text, MAX_COMMENT),
         };
         break;
       case DOCUMENT_TYPE_NODE:
-        visited = {
-          record: { kind: 'doctype', id, parent: parentId, name: clip((node as DocumentType).name, MAX_TAG) },
-          children: NO_CHILDREN,
-        };
+        record = { kind: 'doctype', id, parent: parentId, name: clip((node as DocumentType).name, MAX_TAG) };
         break;
       default: {
         const root = node as Document | ShadowRoot;
@@ -237,16 +229,20 @@ export class Serializer {
         const owner = this.captureParent(root);
         const ownerAncestry = owner === null ? undefined : this.#ancestry.get(owner);
         if (ownerAncestry !== undefined) this.#ancestry.set(root, rootAncestry(ownerAncestry));
-        const record: SerializedNode = { kind: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, parent: parentId };
+        record = { kind: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, parent: parentId };
         const adopted = adoptedCss(root);
         if (adopted !== undefined) record.adopted = adopted;
         const quirks = type === DOCUMENT_NODE ? quirksWhereDoctypeMisleads(root as Document) : undefined;
         if (quirks !== undefined && record.kind === 'doc') record.quirks = quirks;
-        visited = { record, children: Array.from(childNodesOf(root)) };
+        const children = childNodesOf(root);
+        for (let i = children.length - 1; i >= 0; i--) {
+          const child = children[i];
+          if (child !== undefined) into.push(child, root, id);
+        }
       }
     }
-    this.#o.onSerialized(node, visited.record);
-    return visited;
+    this.#o.onSerialized(node, record);
+    return record;
   }
 
   /**
@@ -269,20 +265,19 @@ export class Serializer {
   }
 
   #subtreeInPass(...[root, parentId, next, fresh, out]: Parameters<Serializer['subtree']>): number {
-    const stack: Array<{ node: Node; parentId: number }> = [{ node: root, parentId }];
+    const stack = new PendingNodes();
     const startLength = out.length;
-    while (stack.length > 0) {
-      const entry = stack.pop();
-      if (entry === undefined) break;
-      const visited = this.visit(entry.node, entry.parentId, fresh);
-      if (visited === null) continue;
-      if (out.length === startLength && next !== undefined) visited.record.next = next;
-      out.push(visited.record);
-      const children = visited.children;
-      for (let i = children.length - 1; i >= 0; i--) {
-        const child = children[i];
-        if (child !== undefined) stack.push({ node: child, parentId: visited.record.id });
+    let node: Node | undefined = root;
+    let id: number | undefined = parentId;
+    while (node !== undefined && id !== undefined) {
+      const record = this.visit(node, id, fresh, stack);
+      if (record !== null) {
+        if (out.length === startLength && next !== undefined) record.next = next;
+        out.push(record);
       }
+      stack.parents.pop();
+      node = stack.nodes.pop();
+      id = stack.parentIds.pop();
     }
     return out.length - startLength;
   }
@@ -354,63 +349,14 @@ export class Serializer {
   }
 
   /**
-   * The element's form state (value, checked, selected, indeterminate),
-   * masked by its decision. A snapshot leaves out an empty value the mirror
-   * shows anyway (no `value` attribute); a change (`change: true`) always
-   * carries the value, so a field the customer empties is emptied for the agent.
+   * The element's form state (value, checked, selected, indeterminate), masked by its decision
+   * (form-state.ts); `change` for a change rather than a snapshot.
    */
   formState(el: Element, decision: MaskDecision, change = false): FormState {
-    const state: FormState = {};
-    if (decision !== 'clear') state.masked = true;
-    const tag = localNameOf(el);
-    if (tag === 'input') {
-      const input = el as HTMLInputElement;
-      const type = input.type;
-      if (type === 'checkbox' || type === 'radio') {
-        if (decision === 'clear') {
-          state.checked = input.checked;
-          if (input.indeterminate && type === 'checkbox') state.indeterminate = true;
-          else if (change && type === 'checkbox') state.indeterminate = false;
-        }
-      } else if (type !== 'file') {
-        const value = input.value;
-        if (change || value !== '' || hasAttr(input, 'value')) {
-          state.value = this.#formValue(el, decision, value, state);
-        }
-      }
-    } else if (tag === 'textarea') {
-      state.value = this.#formValue(el, decision, (el as HTMLTextAreaElement).value, state);
-    } else if (tag === 'option') {
-      // Which option is selected is the value of the select: hidden when it is masked.
-      if (decision === 'clear') state.selected = (el as HTMLOptionElement).selected;
-    }
-    if (tag !== 'option') {
-      const custom = (el as HTMLInputElement).validity?.customError === true;
-      if (custom) state.invalid = true;
-      else if (change) state.invalid = false;
-    }
-    return state;
+    return readFormState(el, decision, this.typing, change);
   }
 
-  /**
-   * A field's value as it may leave. Digits hidden only because the customer
-   * is typing do not mark the field masked (the agent would see the field
-   * flip to "masked" on every keystroke); they are sent again after typing.
-   */
-  #formValue(el: Element, decision: MaskDecision, value: string, state: FormState): string {
-    const strict = this.typing.isStrict(el);
-    const masked = maskInputValue(decision, value, strict);
-    if (masked.masked) {
-      if (strict && decision === 'clear') {
-        this.typing.noteMaskedFormValue(el, value);
-      } else {
-        state.masked = true;
-      }
-    }
-    return clip(masked.value, MAX_ATTR_VALUE);
-  }
-
-  #element(el: Element, id: number, parentId: number): Visited {
+  #element(el: Element, id: number, parentId: number, into: PendingNodes): SerializedNode {
     const tag = localNameOf(el);
     const record: ElementRecord = { kind: 'el', id, parent: parentId, tag: clip(tag, MAX_TAG) };
     const namespace = namespaceOf(el);
@@ -421,7 +367,7 @@ export class Serializer {
       (namespace === SVG_NS || namespace === null || namespace === 'http://www.w3.org/1999/xhtml')
     ) {
       this.#leaves.add(el);
-      return { record, children: NO_CHILDREN };
+      return record;
     }
 
     const parent = parentNodeOf(el);
@@ -455,10 +401,18 @@ export class Serializer {
       const box = el.getBoundingClientRect();
       record.blocked = { width: box.width, height: box.height };
       record.masked = true;
-      return { record, children: NO_CHILDREN };
+      return record;
     }
 
-    copyFormState(record, this.formState(el, decision));
+    // Only these can have a form state (validity: form-associated elements); the others skip building one.
+    if (
+      decision !== 'clear' ||
+      tag === 'input' ||
+      tag === 'textarea' ||
+      tag === 'option' ||
+      (el as HTMLInputElement).validity !== undefined
+    )
+      copyFormState(record, this.formState(el, decision));
 
     if (tag === 'style' || tag === 'link') {
       const css = this.#o.sheets.ownerCss(el);
@@ -486,13 +440,18 @@ export class Serializer {
 
     if (tag === 'iframe' || tag === 'frame') {
       const doc = iframeDocument(el);
-      if (doc !== null) this.#ancestry.set(el, ancestry);
-      return { record, children: doc === null ? [] : [doc] };
+      if (doc !== null) {
+        this.#ancestry.set(el, ancestry);
+        into.push(doc, el, id);
+      }
+      return record;
     }
-    if (shadow !== null || el.firstChild !== null) this.#ancestry.set(el, ancestry);
-    const children: Node[] = shadow === null ? [] : [shadow];
-    // Sibling pointers, not el.childNodes: no live NodeList per element (about 3x faster).
-    for (let child = el.firstChild; child !== null; child = child.nextSibling) children.push(child);
-    return { record, children };
+    // Sibling pointers, not el.childNodes: no live NodeList per element (about 3x faster). Pristine
+    // ones: a form's `<input name="lastChild">` shadows the form's own.
+    let child = lastChildOf(el);
+    if (shadow !== null || child !== null) this.#ancestry.set(el, ancestry);
+    for (; child !== null; child = previousSiblingOf(child)) into.push(child, el, id);
+    if (shadow !== null) into.push(shadow, el, id);
+    return record;
   }
 }

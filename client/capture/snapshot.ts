@@ -17,6 +17,7 @@ import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { Serializer } from './serialize.js';
 import { childNodesOf } from './dom-read.js';
+import { PendingNodes } from './pending-nodes.js';
 
 /** Parts stay well under the codec's 16 MiB limit even on pages of long texts. */
 const MAX_NODES_PER_PART = 20_000;
@@ -38,28 +39,6 @@ export interface SnapshotWalkOptions {
   movedAway: (node: Node) => boolean;
   /** Checked after each yield: a stop or a newer snapshot aborts this one. */
   cancelled: () => boolean;
-}
-
-/**
- * Nodes still to walk, as three parallel stacks rather than one object per
- * node: a 300k-node page made 300k short-lived objects here, and young-
- * generation GCs were among the longest pauses inside slices.
- */
-class PendingNodes {
-  readonly nodes: Node[] = [];
-  /** The capture parent each node was read under. */
-  readonly parents: Node[] = [];
-  readonly parentIds: number[] = [];
-
-  get length(): number {
-    return this.nodes.length;
-  }
-
-  push(node: Node, parent: Node, parentId: number): void {
-    this.nodes.push(node);
-    this.parents.push(parent);
-    this.parentIds.push(parentId);
-  }
 }
 
 /** Walks and emits the snapshot; resolves 'done' after the final part, 'aborted' otherwise. */
@@ -109,15 +88,8 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
         if (options.movedAway(node)) serializer.subtree(node, parentId, undefined, true, part);
         continue;
       }
-      const visited = serializer.visit(node, parentId, false);
-      if (visited === null) continue;
-      part.push(visited.record);
-      const children = visited.children;
-      const id = visited.record.id;
-      for (let i = children.length - 1; i >= 0; i--) {
-        const child = children[i];
-        if (child !== undefined) stack.push(child, node, id);
-      }
+      const record = serializer.visit(node, parentId, false, stack);
+      if (record !== null) part.push(record);
     }
     const final = stack.length === 0;
     const emitStart = now();
