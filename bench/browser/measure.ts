@@ -31,9 +31,10 @@ export class HeapSampler {
   #max: number;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor() {
+  constructor(options: { timer?: boolean } = {}) {
     this.baseline = usedHeap();
     this.#max = this.baseline;
+    if (options.timer === false) return;
     const tick = (): void => {
       this.sample();
       this.#timer = setTimeout(tick, 0);
