@@ -88,9 +88,24 @@ export interface StreamDeflater {
   close(): void;
 }
 
+/**
+ * A stream sends node lists' strings on side streams (stream-segments.ts)
+ * once it has packed this many bytes; until then everything goes on one. The
+ * side streams start with the structure stream's last 32 KiB as their
+ * dictionary, so the switch costs them no cold start; a small page never
+ * pays for three streams' block headers and flushes per part. On the bench
+ * pages (bench/wire-bytes.mjs, level 9) against one stream throughout:
+ * demo shop pages and a 300-node page unchanged (every part from the first
+ * was +6-12 %), 1k-node page -0.1 %, 2k -1.2 %, 5k -6.4 %, 10k -17.9 %,
+ * long article -19.3 %, 100k -36.9 %; 16 and 32 KiB gave less everywhere.
+ */
+export const SIDE_STREAMS_AFTER_BYTES = 8 * 1024;
+
 export interface MessagePackerOptions {
   /** Largest message accepted, checked on the msgpack bytes (default 16 MiB). */
   maxMessageBytes?: number;
+  /** When the side streams start (default SIDE_STREAMS_AFTER_BYTES; tests move it). */
+  sideStreamsAfterBytes?: number;
 }
 
 /** Reads one msgpack value from a message's bytes; throws when they are not one. */
@@ -123,6 +138,7 @@ export interface DecoderStats {
  */
 export class MessagePacker {
   readonly #maxMessageBytes: number;
+  readonly #sideStreamsAfterBytes: number;
   /**
    * msgpackr's bytes without records (the wire layout already sends positional
    * arrays, so records would only add definitions), from msgpack-writer.ts:
@@ -131,10 +147,13 @@ export class MessagePacker {
   readonly #packr = new MsgpackWriter();
   /** Where node lists' strings go while a message is laid out (the side streams, stream-segments.ts). */
   readonly #side = new SideWriter();
+  /** Bytes packed since the stream started: the side streams are used from sideStreamsAfterBytes on. */
+  #packedBytes = 0;
   #wire = new WireState();
 
   constructor(opts: MessagePackerOptions = {}) {
     this.#maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#sideStreamsAfterBytes = opts.sideStreamsAfterBytes ?? SIDE_STREAMS_AFTER_BYTES;
   }
 
   /**
@@ -147,7 +166,9 @@ export class MessagePacker {
     let packed: Uint8Array;
     this.#side.clear();
     try {
-      packed = this.#packr.pack(toWire(message, this.#wire, this.#side));
+      packed = this.#packr.pack(
+        toWire(message, this.#wire, this.#packedBytes >= this.#sideStreamsAfterBytes ? this.#side : null),
+      );
       if (this.#side.used) packed = joinSegments([[packed], ...this.#side.sideSegments()]);
     } catch (err) {
       this.#wire.restore(mark);
@@ -160,6 +181,7 @@ export class MessagePacker {
         `A ${message.t} message packs to ${packed.length} bytes, over the ${this.#maxMessageBytes} byte limit.`,
       );
     }
+    this.#packedBytes += packed.length;
     // The writer's result is an array of its own: the next message does not overwrite it.
     return packed;
   }
@@ -167,6 +189,7 @@ export class MessagePacker {
   /** Start a fresh wire state (with a fresh deflate stream, after the peer reported a fatal decode error). */
   reset(): void {
     this.#wire = new WireState();
+    this.#packedBytes = 0;
   }
 }
 

@@ -22,7 +22,14 @@ import {
   SYNC_FLUSH_TRAILER,
   ZLIB_CHUNK_BYTES,
 } from './stream-bytes.js';
-import { isSegmented, joinSegments, SEGMENT_COUNT, splitSegments, STREAM_NAMES } from './stream-segments.js';
+import {
+  isSegmented,
+  joinSegments,
+  SEGMENT_COUNT,
+  splitSegments,
+  StreamHistory,
+  STREAM_NAMES,
+} from './stream-segments.js';
 
 export interface DeflateStreamOptions {
   /** zlib compression level, 0-9 (default 6). */
@@ -35,8 +42,10 @@ export interface DeflateStreamOptions {
 export class DeflateStream implements StreamDeflater {
   readonly #maxMessageBytes: number;
   readonly #level: number;
-  /** Per segment (stream-segments.ts), its stream; the side ones start with their first string. */
+  /** Per segment (stream-segments.ts), its stream; the side ones start with the first message in segments. */
   readonly #streams: (Deflate | null)[];
+  /** What went into the structure stream, until the side streams start with it as their dictionary. */
+  #history: StreamHistory | null = new StreamHistory();
   #output: Uint8Array[] = [];
   #outputBytes = 0;
   /** A message went into the stream but could not be handed out: the peer can no longer follow. */
@@ -58,11 +67,22 @@ export class DeflateStream implements StreamDeflater {
         this.#broken = true;
         throw new ProtocolError('CORRUPT_STREAM', 'A message in segments has a malformed header.');
       }
+      const structure = this.#push(0, segments[0] as Uint8Array);
+      if (this.#history !== null) {
+        this.#history.add(segments[0] as Uint8Array);
+        const dictionary = this.#history.take();
+        this.#history = null;
+        this.#streams[1] = this.#create(dictionary);
+        this.#streams[2] = this.#create(dictionary);
+      }
       // A side stream with nothing for this message is not flushed: its segment stays empty.
-      wire = joinSegments(segments.map((segment, i) => (segment.length === 0 ? [] : [this.#push(i, segment)])));
+      wire = joinSegments(
+        segments.map((segment, i) => (i === 0 ? [structure] : segment.length === 0 ? [] : [this.#push(i, segment)])),
+      );
     } else {
       // slice, not subarray: the result must not pin pako's 16 KiB output buffer.
       wire = this.#push(0, packed).slice();
+      this.#history?.add(packed);
     }
     if (wire.length > this.#maxMessageBytes) {
       this.#broken = true;
@@ -77,8 +97,8 @@ export class DeflateStream implements StreamDeflater {
 
   /** Compresses `bytes` on segment `index`'s stream, sync-flushed; a view of the output without the trailer. */
   #push(index: number, bytes: Uint8Array): Uint8Array {
-    const deflate = this.#streams[index] ?? this.#create();
-    this.#streams[index] = deflate;
+    const deflate = this.#streams[index];
+    if (deflate == null) throw new ProtocolError('CORRUPT_STREAM', 'No such deflate stream.');
     this.#output = [];
     this.#outputBytes = 0;
     const ok = deflate.push(bytes, Z_SYNC_FLUSH);
@@ -95,8 +115,13 @@ export class DeflateStream implements StreamDeflater {
     return compressed.subarray(0, compressed.length - SYNC_FLUSH_TRAILER.length);
   }
 
-  #create(): Deflate {
-    const deflate = new Deflate({ raw: true, level: this.#level, chunkSize: ZLIB_CHUNK_BYTES });
+  #create(dictionary?: Uint8Array): Deflate {
+    const deflate = new Deflate({
+      raw: true,
+      level: this.#level,
+      chunkSize: ZLIB_CHUNK_BYTES,
+      ...(dictionary !== undefined && dictionary.length > 0 ? { dictionary } : {}),
+    });
     deflate.onData = (chunk: Uint8Array) => {
       this.#output.push(chunk);
       this.#outputBytes += chunk.length;

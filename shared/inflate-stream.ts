@@ -10,7 +10,7 @@
 import { Inflate, Z_SYNC_FLUSH } from 'pako';
 // The sender drops each sync flush's trailer; we put it back.
 import { SYNC_FLUSH_TRAILER, ZLIB_CHUNK_BYTES, concatBytes, type ByteInflater, type InflateResult } from './codec.js';
-import { isSegmented, joinSegments, splitSegments, STREAM_NAMES } from './stream-segments.js';
+import { isSegmented, joinSegments, splitSegments, StreamHistory, STREAM_NAMES } from './stream-segments.js';
 
 /** Thrown from inside pako's onData to abandon an inflate that went over the limit. */
 class InflateLimitReached extends Error {}
@@ -18,8 +18,10 @@ class InflateLimitReached extends Error {}
 type SegmentResult = { ok: true; chunks: Uint8Array[] } | (InflateResult & { ok: false });
 
 class InflateStream implements ByteInflater {
-  /** Per segment, its stream; the side ones start with the first message that has something for them. */
-  #streams: (Inflate | null)[] = [null, null, null];
+  /** Per segment, its stream; the side ones start with the first message in segments. */
+  #streams: (Inflate | null)[] = [this.#create(), null, null];
+  /** What came out of the structure stream, until the side streams start with it as their dictionary. */
+  #history: StreamHistory | null = new StreamHistory();
   #chunks: Uint8Array[] = [];
   #bytes = 0;
   #limit = 0;
@@ -29,7 +31,10 @@ class InflateStream implements ByteInflater {
     this.#limit = maxBytes;
     if (!isSegmented(bytes)) {
       const one = this.#inflate(0, bytes);
-      return one.ok ? { ok: true, bytes: concatBytes(one.chunks, this.#bytes) } : one;
+      if (!one.ok) return one;
+      const packed = concatBytes(one.chunks, this.#bytes);
+      this.#history?.add(packed);
+      return { ok: true, bytes: packed };
     }
     const segments = splitSegments(bytes);
     if (segments === null || segments[0]?.length === 0)
@@ -44,20 +49,29 @@ class InflateStream implements ByteInflater {
       const result = this.#inflate(i, segment);
       if (!result.ok) return result;
       inflated.push(result.chunks);
+      if (i === 0 && this.#history !== null) {
+        // The side streams start here, with what the structure stream carried so far (this message's included).
+        for (const chunk of result.chunks) this.#history.add(chunk);
+        const dictionary = this.#history.take();
+        this.#history = null;
+        this.#streams[1] = this.#create(dictionary);
+        this.#streams[2] = this.#create(dictionary);
+      }
     }
     return { ok: true, bytes: joinSegments(inflated) };
   }
 
   reset(): void {
-    this.#streams = [null, null, null];
+    this.#streams = [this.#create(), null, null];
+    this.#history = new StreamHistory();
     this.#chunks = [];
     this.#bytes = 0;
   }
 
   /** Inflates one segment on its stream; the limit counts every segment of the message together. */
   #inflate(index: number, bytes: Uint8Array): SegmentResult {
-    const inflate = this.#streams[index] ?? this.#create();
-    this.#streams[index] = inflate;
+    const inflate = this.#streams[index];
+    if (inflate == null) return { ok: false, code: 'CORRUPT_STREAM', message: 'No such inflate stream.' };
     const name = STREAM_NAMES[index] ?? String(index);
     this.#chunks = [];
     let pushed: boolean;
@@ -82,8 +96,12 @@ class InflateStream implements ByteInflater {
     return { ok: true, chunks };
   }
 
-  #create(): Inflate {
-    const inflate = new Inflate({ raw: true, chunkSize: ZLIB_CHUNK_BYTES });
+  #create(dictionary?: Uint8Array): Inflate {
+    const inflate = new Inflate({
+      raw: true,
+      chunkSize: ZLIB_CHUNK_BYTES,
+      ...(dictionary !== undefined && dictionary.length > 0 ? { dictionary } : {}),
+    });
     inflate.onData = (chunk: Uint8Array) => {
       this.#bytes += chunk.length;
       // Checked per output chunk, so at most one chunk past the limit is ever held.

@@ -16,6 +16,8 @@ export interface MessageEncoderOptions {
   level?: number;
   /** Largest message accepted, checked on the msgpack bytes and again on the compressed bytes (default 16 MiB). */
   maxMessageBytes?: number;
+  /** When node lists' strings start going on side streams (MessagePacker's option; tests move it). */
+  sideStreamsAfterBytes?: number;
 }
 
 /** Encodes one direction's channel messages onto a persistent deflate stream. */
@@ -27,9 +29,10 @@ export class MessageEncoder {
 
   constructor(opts: MessageEncoderOptions = {}) {
     this.#opts = opts;
-    this.#packer = new MessagePacker(
-      opts.maxMessageBytes === undefined ? {} : { maxMessageBytes: opts.maxMessageBytes },
-    );
+    this.#packer = new MessagePacker({
+      ...(opts.maxMessageBytes === undefined ? {} : { maxMessageBytes: opts.maxMessageBytes }),
+      ...(opts.sideStreamsAfterBytes === undefined ? {} : { sideStreamsAfterBytes: opts.sideStreamsAfterBytes }),
+    });
     this.#deflate = this.#createDeflate();
   }
 

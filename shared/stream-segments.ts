@@ -20,6 +20,12 @@
  * for this message (its compressor is not flushed). A message without side
  * strings is sent as before: plain msgpack, one segment, no header.
  *
+ * A side stream starts with the last 32 KiB of the structure stream's input
+ * as its dictionary (StreamHistory), this message's structure included, so
+ * strings sent inline before it are not lost to it: the packer sends node
+ * lists' strings aside only once a stream has carried 8 KiB (codec.ts), so a
+ * small page stays on one stream, and a bigger one does not pay a cold start.
+ *
  * 0xc1 is the one byte msgpack never uses, so no packed message starts with
  * it; and a deflated message from our stream never does either: its first
  * bit is the block header's BFINAL, and the stream is never finished.
@@ -31,6 +37,8 @@
 export const SEGMENTED = 0xc1;
 /** How many segments (and compression streams) a message in segments has. */
 export const SEGMENT_COUNT = 3;
+/** Deflate's window: the most of a dictionary it can use. */
+const WINDOW_BYTES = 32 * 1024;
 /** The streams, by segment index (for error messages). */
 export const STREAM_NAMES = ['structure', 'attribute value', 'text'] as const;
 
@@ -89,4 +97,37 @@ export function splitSegments(bytes: Uint8Array): Uint8Array[] | null {
   }
   segments.push(bytes.subarray(at));
   return segments;
+}
+
+/**
+ * The last 32 KiB that went through a structure stream (in on the deflating
+ * end, out on the inflating end: the same bytes), kept until the side
+ * streams start with it as their dictionary.
+ */
+export class StreamHistory {
+  #chunks: Uint8Array[] = [];
+  #bytes = 0;
+
+  add(bytes: Uint8Array): void {
+    this.#chunks.push(bytes.slice());
+    this.#bytes += bytes.length;
+    for (let first = this.#chunks[0]; first !== undefined && this.#bytes - first.length >= WINDOW_BYTES;) {
+      this.#chunks.shift();
+      this.#bytes -= first.length;
+      first = this.#chunks[0];
+    }
+  }
+
+  /** The dictionary (at most 32 KiB, the newest bytes); the history is dropped (its streams have started). */
+  take(): Uint8Array {
+    const all = new Uint8Array(this.#bytes);
+    let at = 0;
+    for (const chunk of this.#chunks) {
+      all.set(chunk, at);
+      at += chunk.length;
+    }
+    this.#chunks = [];
+    this.#bytes = 0;
+    return all.subarray(Math.max(0, all.length - WINDOW_BYTES));
+  }
 }

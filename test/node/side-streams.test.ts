@@ -7,9 +7,9 @@
  * The oracle for what UTF-8 delivers is written here code unit by code unit.
  */
 import fc from 'fast-check';
-import { Deflate, Z_SYNC_FLUSH } from 'pako';
+import { Deflate, Inflate, Z_SYNC_FLUSH } from 'pako';
 import { describe, expect, it } from 'vitest';
-import { MessageDecoder, MessagePacker, type DecodeResult } from '../../shared/codec.js';
+import { MessageDecoder, MessagePacker, SIDE_STREAMS_AFTER_BYTES, type DecodeResult } from '../../shared/codec.js';
 import { DeflateStream } from '../../shared/deflate-stream.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import { MessageEncoder } from '../../shared/message-encoder.js';
@@ -75,6 +75,8 @@ function nodes(first: number, parent: number): fc.Arbitrary<SerializedNode[]> {
 type Step = { do: 'send'; message: ChannelMessage } | { do: 'oversize'; message: ChannelMessage } | { do: 'resync' };
 
 const MAX_MESSAGE_BYTES = 16 * 1024;
+/** Where the side streams start: at once, after some messages (the switch, with its dictionary), or never here. */
+const after = fc.oneof(fc.constant(0), fc.nat(3000), fc.constant(SIDE_STREAMS_AFTER_BYTES));
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: nodes(10, 1).map((list): Step => ({ do: 'send', message: snapshot(list) })) },
@@ -125,8 +127,13 @@ type Mode = { compress: false } | { compress: true; level: number };
  * Runs `steps` through an encoder/decoder pair; `tamper` may change each message's wire bytes (a control).
  * Throws on the first message that does not come back as UTF-8 delivers it.
  */
-function runSteps(steps: readonly Step[], mode: Mode, tamper: (wire: Uint8Array) => Uint8Array = (w) => w): void {
-  const encoder = new MessageEncoder({ ...mode, maxMessageBytes: MAX_MESSAGE_BYTES });
+function runSteps(
+  steps: readonly Step[],
+  mode: Mode,
+  sideStreamsAfterBytes: number,
+  tamper: (wire: Uint8Array) => Uint8Array = (w) => w,
+): void {
+  const encoder = new MessageEncoder({ ...mode, maxMessageBytes: MAX_MESSAGE_BYTES, sideStreamsAfterBytes });
   const decoder = new MessageDecoder({
     ...(mode.compress ? { inflater: inflateStream } : {}),
     maxMessageBytes: MAX_MESSAGE_BYTES,
@@ -160,7 +167,9 @@ describe('side streams of strings', { timeout: 60_000 }, () => {
   ] satisfies Mode[]) {
     it(`round-trip any strings across refusals and resyncs (${mode.compress ? `deflate level ${mode.level}` : 'uncompressed'}, property)`, () => {
       fc.assert(
-        fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => runSteps(steps, mode)),
+        fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), after, (steps, from) =>
+          runSteps(steps, mode, from),
+        ),
         { numRuns: 150 },
       );
     });
@@ -169,11 +178,11 @@ describe('side streams of strings', { timeout: 60_000 }, () => {
   it('controls: the oracle fails with swapped side streams, and without the U+FFFD rule', () => {
     const mode: Mode = { compress: false };
     const swapped = fc.check(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => runSteps(steps, mode, swapSides)),
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => runSteps(steps, mode, 0, swapSides)),
       { numRuns: 150 },
     );
     expect(swapped.failed).toBe(true);
-    const encoder = new MessageEncoder();
+    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
     const decoder = new MessageDecoder({ inflater: inflateStream });
     const message = snapshot([{ kind: 'text', id: 2, parent: 1, text: 'a\ud800b' }]);
     const decoded = expectOk(decoder.decode(encoder.encode(message)));
@@ -182,7 +191,7 @@ describe('side streams of strings', { timeout: 60_000 }, () => {
   });
 
   it('keep a leading U+FEFF, which a msgpack string over 64 bytes loses (control)', () => {
-    const encoder = new MessageEncoder();
+    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
     const decoder = new MessageDecoder({ inflater: inflateStream });
     const bom = `\ufeff${'text '.repeat(20)}`;
     const part = snapshot([{ kind: 'text', id: 2, parent: 1, text: bom }]);
@@ -200,8 +209,39 @@ describe('side streams of strings', { timeout: 60_000 }, () => {
     expect(decoded.t === 'mutations' && decoded.adds[0]?.kind === 'text' && decoded.adds[0].text).toBe(bom.slice(1));
   });
 
-  it('send a snapshot part in segments and a small insertion in one piece', () => {
+  it("stay on one stream for the first 8 KiB, then send node lists' strings aside", () => {
     const packer = new MessagePacker();
+    const part = (id: number): ChannelMessage =>
+      snapshot([{ kind: 'text', id, parent: 1, text: `Paragraph ${id} `.repeat(40) }]);
+    let packedBytes = 0;
+    for (let id = 2; packedBytes < 3 * SIDE_STREAMS_AFTER_BYTES; id++) {
+      const bytes = packer.pack(part(id));
+      expect(bytes[0] === 0xc1, `part ${id} after ${packedBytes} bytes`).toBe(packedBytes >= SIDE_STREAMS_AFTER_BYTES);
+      packedBytes += bytes.length;
+    }
+  });
+
+  it('start the side streams with what the structure stream carried as their dictionary (control: without it, no inflate)', () => {
+    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 1000 });
+    const decoder = new MessageDecoder({ inflater: inflateStream });
+    const phrase = 'A sentence that the page repeats, word for word, in many places. ';
+    const first = snapshot([{ kind: 'text', id: 2, parent: 1, text: phrase.repeat(20) }]);
+    const second = snapshot([{ kind: 'text', id: 3, parent: 1, text: phrase.repeat(3) }]);
+    const inline = encoder.encode(first);
+    expect(inline[0]).not.toBe(0xc1);
+    expect(expectOk(decoder.decode(inline))).toEqual(first);
+    const wire = encoder.encode(second);
+    expect(expectOk(decoder.decode(wire))).toEqual(second);
+    // The text segment refers back into the dictionary: a fresh inflater without it cannot follow.
+    const text = (splitSegments(wire) as Uint8Array[])[2] as Uint8Array;
+    expect(text.length).toBeLessThan(phrase.length);
+    const bare = new Inflate({ raw: true });
+    const ok = bare.push(text, false) && bare.push(new Uint8Array([0, 0, 0xff, 0xff]), Z_SYNC_FLUSH);
+    expect(ok && bare.err === 0).toBe(false);
+  });
+
+  it('send a snapshot part in segments and a small insertion in one piece', () => {
+    const packer = new MessagePacker({ sideStreamsAfterBytes: 0 });
     const part = snapshot([
       { kind: 'el', id: 2, parent: 1, tag: 'p', attributes: { class: 'a' } },
       { kind: 'text', id: 3, parent: 2, text: 'hello' },
@@ -223,7 +263,7 @@ describe('side streams of strings', { timeout: 60_000 }, () => {
 
 /** A fresh pair and the wire bytes of one snapshot part with attribute values and texts. */
 function freshPair(): { encoder: MessageEncoder; decoder: MessageDecoder; wire: Uint8Array; message: ChannelMessage } {
-  const encoder = new MessageEncoder();
+  const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
   const decoder = new MessageDecoder({ inflater: inflateStream, maxInflatedBytes: 1024 * 1024 });
   const message = snapshot([
     { kind: 'el', id: 2, parent: 1, tag: 'a', attributes: { href: 'https://shop.example/x', class: 'link' } },
@@ -246,7 +286,7 @@ type Segments = [Uint8Array, Uint8Array, Uint8Array];
 
 /** A packed snapshot part (structure, attribute values, texts), changed by `edit`, then deflated segment by segment. */
 function hostilePacked(edit: (segments: Segments) => Uint8Array[]): Uint8Array {
-  const packed = new MessagePacker().pack(freshPair().message);
+  const packed = new MessagePacker({ sideStreamsAfterBytes: 0 }).pack(freshPair().message);
   const segments = edit(splitSegments(packed) as Segments);
   return joinSegments(segments.map((segment) => (segment.length === 0 ? [] : [deflated(segment)])));
 }
@@ -328,7 +368,7 @@ describe('hostile bytes on the side streams', () => {
   }
 
   it('a column that refers to side streams in a message without segments is fatal', () => {
-    const packed = new MessagePacker().pack(freshPair().message);
+    const packed = new MessagePacker({ sideStreamsAfterBytes: 0 }).pack(freshPair().message);
     const structure = (splitSegments(packed) as Uint8Array[])[0] as Uint8Array;
     const decoder = new MessageDecoder();
     const result = decoder.decode(structure);
@@ -339,7 +379,7 @@ describe('hostile bytes on the side streams', () => {
   it('control: the untouched message decodes on a fresh pair', () => {
     const { decoder, wire, message } = freshPair();
     expect(expectOk(decoder.decode(wire))).toEqual(message);
-    const packed = new MessagePacker().pack(message);
+    const packed = new MessagePacker({ sideStreamsAfterBytes: 0 }).pack(message);
     expect(expectOk(new MessageDecoder({ inflater: inflateStream }).decode(hostilePacked((s) => s)))).toEqual(message);
     expect(expectOk(new MessageDecoder().decode(packed))).toEqual(message);
   });

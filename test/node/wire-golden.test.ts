@@ -203,10 +203,43 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
       { id: 17, text: 'Three and four!' },
     ],
   },
-  // An insertion whose texts are long enough for the side streams (wire-format.ts ADDS_SIDE_MIN_LENGTH).
+  // A snapshot part that takes the stream past 8 KiB (codec.ts SIDE_STREAMS_AFTER_BYTES), still on one stream;
+  // then a part whose strings travel on the side streams, and an insertion whose texts are long enough for them
+  // (wire-format.ts ADDS_SIDE_MIN_LENGTH).
+  {
+    t: 'snapshot',
+    seq: 16,
+    part: 0,
+    final: false,
+    url: 'https://shop.example/about',
+    title: 'About',
+    viewportWidth: 1280,
+    viewportHeight: 720,
+    devicePixelRatio: 1,
+    scrollX: 0,
+    scrollY: 0,
+    nodes: [{ kind: 'text', id: 1, parent: 0, text: 'Our story. '.repeat(800) }],
+  },
+  {
+    t: 'snapshot',
+    seq: 17,
+    part: 1,
+    final: true,
+    url: 'https://shop.example/about',
+    title: 'About',
+    viewportWidth: 1280,
+    viewportHeight: 720,
+    devicePixelRatio: 1,
+    scrollX: 0,
+    scrollY: 0,
+    nodes: [
+      { kind: 'el', id: 2, parent: 0, tag: 'p', attributes: { class: 'lead', title: 'Über uns 😀' } },
+      { kind: 'text', id: 3, parent: 2, text: 'Since 1999.' },
+    ],
+  },
   {
     t: 'mutations',
-    seq: 16,
+    seq: 18,
     removes: [],
     adds: [
       { kind: 'el', id: 19, parent: 3, next: null, tag: 'p', attributes: { class: 'long' } },
@@ -223,7 +256,7 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
  * (node lists' strings in segments of their own); the two style changes at the end and the messages after
  * them were added with protocols 5, 6 and 9.
  */
-const GOLDEN_SHA256 = '7e6d2844636691982da117d1209b9d097e332002b040919989a70e03b91438c9';
+const GOLDEN_SHA256 = '291421af8b9b2990588fdfa0d2344a02bf95dd792033453f235936a233431d51';
 
 /** Byte arrays as number lists (msgpackr hands Node Buffers back for Uint8Arrays). */
 function plain(value: unknown): unknown {
@@ -246,17 +279,24 @@ describe('data channel bytes', () => {
 
   it("carry node lists' strings as segments of their own: exactly the joined UTF-8, read here by hand", () => {
     const utf8 = new TextEncoder();
+    let before = 0;
+    let inSegments = 0;
     for (const [i, message] of GOLDEN_MESSAGES.entries()) {
       const bytes = packed[i] as Uint8Array;
+      const afterEightKiB = before >= 8 * 1024;
+      before += bytes.length;
       const nodes = message.t === 'snapshot' ? message.nodes : message.t === 'mutations' ? message.adds : [];
       const values = nodes.flatMap((n) => (n.kind === 'el' ? Object.values(n.attributes ?? {}) : []));
       const texts = nodes.flatMap((n) => (n.kind === 'text' || n.kind === 'comment' ? [n.text] : []));
-      // A snapshot's strings always take the side streams, an insertion's from 1024 characters on (per column).
-      const aside = (joined: string): string => (message.t === 'snapshot' || joined.length >= 1024 ? joined : '');
+      // Once the stream has packed 8 KiB, a snapshot part's strings take the side streams, an insertion's from
+      // 1024 characters on (per column).
+      const aside = (joined: string): string =>
+        afterEightKiB && (message.t === 'snapshot' || joined.length >= 1024) ? joined : '';
       const attributeBytes = utf8.encode(aside(values.join('\u0000')));
       const textBytes = utf8.encode(aside(texts.join('\u0000')));
       expect(bytes[0] === 0xc1, `message ${i} in segments`).toBe(attributeBytes.length + textBytes.length > 0);
       if (bytes[0] !== 0xc1) continue;
+      inSegments++;
       // 0xc1, two LEB128 lengths, then the three segments.
       let at = 1;
       const leb128 = (): number => {
@@ -273,6 +313,16 @@ describe('data channel bytes', () => {
       expect([...bytes.subarray(structureEnd, structureEnd + attributeBytes.length)]).toEqual([...attributeBytes]);
       expect([...bytes.subarray(structureEnd + attributeBytes.length)]).toEqual([...textBytes]);
     }
+    // The part after the first 8 KiB and the long insertion.
+    expect(inSegments).toBe(2);
+  });
+
+  it('are those of protocol 8 for every message before the stream passes 8 KiB', () => {
+    // Recorded with protocol 8 for the messages then in this list (up to the text splices, seq 15).
+    const hash = createHash('sha256');
+    const upTo = GOLDEN_MESSAGES.findIndex((message) => 'seq' in message && message.seq === 15);
+    for (const bytes of packed.slice(0, upTo + 1)) hash.update(Buffer.from(bytes).toString('hex') + '\n');
+    expect(hash.digest('hex')).toBe('e66b8f687bda105e337690a8b928a0bb7cbd8a08eb074edb9b5896d55041cca3');
   });
 
   it('decode back to the same messages', () => {

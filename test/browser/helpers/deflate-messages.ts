@@ -11,8 +11,10 @@ import { inflateStream } from '../../../shared/inflate-stream.js';
 import type { ChannelMessage, SerializedNode } from '../../../shared/protocol.js';
 
 /**
- * A snapshot part, then insertions; the part and every 25th insertion (long texts) go in segments,
- * so all three of the stream's deflaters (stream-segments.ts) take part.
+ * Two snapshot parts, then insertions. The first part takes the stream past 8 KiB (codec.ts
+ * SIDE_STREAMS_AFTER_BYTES), so the second part and every 25th insertion (long texts) go in segments:
+ * all three of the stream's deflaters (stream-segments.ts) take part, the side ones started with the
+ * structure stream's history as their dictionary.
  */
 export function sampleMessages(count: number): ChannelMessage[] {
   const nodes: SerializedNode[] = [];
@@ -20,19 +22,30 @@ export function sampleMessages(count: number): ChannelMessage[] {
     nodes.push({ kind: 'el', id: 2 + 2 * j, parent: 1, tag: 'p', attributes: { class: `para p${j % 4}` } });
     nodes.push({ kind: 'text', id: 3 + 2 * j, parent: 2 + 2 * j, text: `Paragraph ${j}: näive 😀 text` });
   }
+  const part = {
+    url: 'https://shop.example/',
+    title: 'Shop',
+    viewportWidth: 800,
+    viewportHeight: 600,
+    devicePixelRatio: 1,
+    scrollX: 0,
+    scrollY: 0,
+  };
   const messages: ChannelMessage[] = [
     {
       t: 'snapshot',
       seq: 0,
       part: 0,
+      final: false,
+      ...part,
+      nodes: [{ kind: 'text', id: 1, parent: 0, text: 'Welcome to the shop. '.repeat(450) }],
+    },
+    {
+      t: 'snapshot',
+      seq: 1,
+      part: 1,
       final: true,
-      url: 'https://shop.example/',
-      title: 'Shop',
-      viewportWidth: 800,
-      viewportHeight: 600,
-      devicePixelRatio: 1,
-      scrollX: 0,
-      scrollY: 0,
+      ...part,
       nodes,
     },
   ];
@@ -48,7 +61,7 @@ export function sampleMessages(count: number): ChannelMessage[] {
       });
     if (i % 25 === 0)
       adds.push({ kind: 'text' as const, id: i * 10 + 9, parent: 0, text: `Long text ${i}. `.repeat(100) });
-    messages.push({ t: 'mutations', seq: i + 1, removes: [], adds, attrs: [], texts: [] });
+    messages.push({ t: 'mutations', seq: i + 2, removes: [], adds, attrs: [], texts: [] });
     if (i % 5 === 0) messages.push({ t: 'pointer', x: i, y: i * 2 });
   }
   return messages;

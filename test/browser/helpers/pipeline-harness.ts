@@ -102,6 +102,8 @@ export interface PipelineOptions {
   frames?: FrameBridgeOptions;
   /** Changes each encoded message before it goes on the wire (controls that break the wire on purpose). */
   tamper?: (bytes: Uint8Array) => Uint8Array;
+  /** When node lists' strings start going on side streams (default: the product's). */
+  sideStreamsAfterBytes?: number;
 }
 
 /** The element that holds the mirror's iframe (for Playwright locators). */
@@ -130,7 +132,7 @@ export class Pipeline {
   dropFrame: ((frame: DomFrame) => boolean) | null = null;
   readonly dropped: DomFrame[] = [];
 
-  readonly #encoder = new MessageEncoder();
+  readonly #encoder: MessageEncoder;
   readonly #assembler = new ChunkAssembler();
   readonly #decoder = new MessageDecoder({ inflater: inflateStream });
   readonly #tamper: (bytes: Uint8Array) => Uint8Array;
@@ -138,6 +140,8 @@ export class Pipeline {
   constructor(customer: CustomerPage, options: PipelineOptions = {}) {
     this.customer = customer;
     this.#tamper = options.tamper ?? ((bytes) => bytes);
+    const after = options.sideStreamsAfterBytes;
+    this.#encoder = new MessageEncoder(after === undefined ? {} : { sideStreamsAfterBytes: after });
     this.container = document.createElement('div');
     this.container.style.cssText = 'display:block;position:relative;';
     this.container.id = MIRROR_CONTAINER_ID;
