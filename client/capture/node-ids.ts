@@ -7,7 +7,10 @@
  * the reverse map holds nodes strongly, dropping the detached ones now and
  * then. Measured on a 100k-node page (`npm run bench`): a WeakMap plus one
  * WeakRef per node cost ~60 ms of a snapshot, and every WeakRef made the
- * garbage collector's work grow with the page.
+ * garbage collector's work grow with the page. The reverse map is a list of
+ * fixed-size arrays indexed by id (ids are handed out in order), not a Map:
+ * a Map rehashes every entry when it doubles, and at 262,144 entries (a
+ * 300k-node page) that one insertion took tens of ms inside a snapshot slice.
  */
 
 export const TOP_DOCUMENT_ID = 0;
@@ -22,6 +25,10 @@ const SWEEP_EVERY = 50_000;
  * slice (all of whose nodes are attached) past 16 ms, checking the 200k nodes held so far.
  */
 const SWEEP_STEP = 8;
+/** Ids per array of the reverse map. */
+const CHUNK_BITS = 14;
+const CHUNK_SIZE = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_SIZE - 1;
 
 /** A node seen as a bag of symbol-keyed ids (set by this module only). */
 type Tagged = Record<symbol, number | undefined>;
@@ -36,18 +43,21 @@ function isAttached(node: Node): boolean {
 export class NodeIds {
   /** Private to this run: a new run never sees the ids of an earlier one. */
   readonly #key = Symbol('cobrowse-node-id');
-  readonly #nodes = new Map<number, Node>();
+  /** The reverse map: node of id i at #chunks[i >> CHUNK_BITS][i & CHUNK_MASK]. */
+  readonly #chunks: Array<Array<Node | undefined>> = [];
+  /** How many ids the reverse map holds a node for. */
+  #held = 0;
   #next = 1;
   /** New ids plus reported removals since the last sweep. */
   #churn = 0;
   /** How many nodes the last sweep kept: the map's live size, which sets the next sweep's distance. */
   #heldAfterSweep = 0;
-  /** The sweep in progress (entries not checked yet), or null. */
-  #sweeping: Iterator<[number, Node]> | null = null;
+  /** The next id the sweep in progress checks, or -1 when no sweep is in progress. */
+  #sweepAt = -1;
 
   constructor(topDocument: Document) {
     tagged(topDocument)[this.#key] = TOP_DOCUMENT_ID;
-    this.#nodes.set(TOP_DOCUMENT_ID, topDocument);
+    this.#hold(TOP_DOCUMENT_ID, topDocument);
   }
 
   /** The id of a captured node, or undefined when it was never serialized in this run. */
@@ -64,7 +74,7 @@ export class NodeIds {
     const known = tagged(node)[this.#key];
     if (known === undefined) return this.assignFresh(node);
     // A re-added node keeps its id; a sweep may have dropped it while it was detached.
-    this.#nodes.set(known, node);
+    this.#hold(known, node);
     return known;
   }
 
@@ -73,7 +83,7 @@ export class NodeIds {
     if (this.#next > MAX_NODE_ID) throw new RangeError('node id space exhausted; resync needed');
     const id = this.#next++;
     tagged(node)[this.#key] = id;
-    this.#nodes.set(id, node);
+    this.#hold(id, node);
     this.#noteChurn(1);
     return id;
   }
@@ -91,10 +101,10 @@ export class NodeIds {
 
   /** The live node behind an id (for remote actions and highlights), if it is still in the page. */
   nodeOf(id: number): Node | undefined {
-    const node = this.#nodes.get(id);
+    const node = this.#heldNode(id);
     if (node === undefined) return undefined;
     if (isAttached(node)) return node;
-    this.#nodes.delete(id);
+    this.#drop(id);
     return undefined;
   }
 
@@ -105,40 +115,74 @@ export class NodeIds {
 
   /** How many nodes the reverse map holds (detached ones until the next sweep). */
   get held(): number {
-    return this.#nodes.size;
+    return this.#held;
   }
 
   /** Drops every detached node from the reverse map now. */
   sweep(): void {
     this.#churn = 0;
-    this.#sweeping = this.#nodes.entries();
+    this.#sweepAt = 0;
     this.#sweepSome(Number.POSITIVE_INFINITY);
+  }
+
+  #heldNode(id: number): Node | undefined {
+    if (!Number.isInteger(id) || id < 0) return undefined;
+    return this.#chunks[id >>> CHUNK_BITS]?.[id & CHUNK_MASK];
+  }
+
+  #hold(id: number, node: Node): void {
+    const c = id >>> CHUNK_BITS;
+    let chunk = this.#chunks[c];
+    if (chunk === undefined) {
+      while (this.#chunks.length < c) this.#chunks.push(new Array<Node | undefined>(CHUNK_SIZE).fill(undefined));
+      chunk = new Array<Node | undefined>(CHUNK_SIZE).fill(undefined);
+      this.#chunks.push(chunk);
+    }
+    if (chunk[id & CHUNK_MASK] === undefined) this.#held++;
+    chunk[id & CHUNK_MASK] = node;
+  }
+
+  #drop(id: number): void {
+    const chunk = this.#chunks[id >>> CHUNK_BITS];
+    if (chunk === undefined || chunk[id & CHUNK_MASK] === undefined) return;
+    chunk[id & CHUNK_MASK] = undefined;
+    this.#held--;
   }
 
   #noteChurn(count: number): void {
     this.#churn += count;
     // Against the live size at the last sweep, not the map's size now: that grows with every new id,
     // so a page that keeps replacing its content would never reach it.
-    if (this.#sweeping === null && this.#churn >= Math.max(SWEEP_EVERY, this.#heldAfterSweep)) {
+    if (this.#sweepAt < 0 && this.#churn >= Math.max(SWEEP_EVERY, this.#heldAfterSweep)) {
       this.#churn = 0;
-      this.#sweeping = this.#nodes.entries();
+      this.#sweepAt = 0;
     }
-    if (this.#sweeping !== null) this.#sweepSome(count * SWEEP_STEP);
+    if (this.#sweepAt >= 0) this.#sweepSome(count * SWEEP_STEP);
   }
 
-  /** Checks up to `budget` entries of the sweep in progress (a Map iterator skips entries deleted meanwhile). */
+  /** Checks up to `budget` held nodes of the sweep in progress, in id order (empty ids cost nothing). */
   #sweepSome(budget: number): void {
-    const entries = this.#sweeping;
-    if (entries === null) return;
-    for (let checked = 0; checked < budget; checked++) {
-      const next = entries.next();
-      if (next.done === true) {
-        this.#sweeping = null;
-        this.#heldAfterSweep = this.#nodes.size;
+    if (this.#sweepAt < 0) return;
+    let checked = 0;
+    for (let id = this.#sweepAt; id < this.#next; id++) {
+      if (checked >= budget) {
+        this.#sweepAt = id;
         return;
       }
-      const [id, node] = next.value;
-      if (!isAttached(node)) this.#nodes.delete(id);
+      const chunk = this.#chunks[id >>> CHUNK_BITS];
+      if (chunk === undefined) {
+        id = ((id >>> CHUNK_BITS) + 1) * CHUNK_SIZE - 1; // a whole chunk of reserved ids
+        continue;
+      }
+      const node = chunk[id & CHUNK_MASK];
+      if (node === undefined) continue;
+      checked++;
+      if (!isAttached(node)) {
+        chunk[id & CHUNK_MASK] = undefined;
+        this.#held--;
+      }
     }
+    this.#sweepAt = -1;
+    this.#heldAfterSweep = this.#held;
   }
 }
