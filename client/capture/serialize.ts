@@ -122,10 +122,13 @@ export class Serializer {
     (node as unknown as Record<symbol, string | undefined>)[this.#sentKey] = text;
   }
 
-  /** Reads what every slice may need of `doc` as a whole (label index, overflow rules) unless done. */
-  prepareDocument(doc: Document): void {
-    this.#labels.prepare(doc);
+  /**
+   * Reads what every slice may need of `doc` as a whole (overflow rules, label index) unless done,
+   * a step at a time while `more()` says so; true once all of it is read.
+   */
+  prepareDocument(doc: Document, more: () => boolean): boolean {
     this.#scrollers.prepare(doc);
+    return this.#labels.prepareSome(doc, more);
   }
 
   /** The page changed: label texts must be read again. */

@@ -52,9 +52,13 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
   // So are the top document's label index (a scan of the whole page, 3-10 ms at 100k-300k nodes) and
   // its sheets' overflow rules: read at the first form field or element, they came on top of that
   // slice's work. A change before the first slice drops the index, and the first field builds it again.
-  serializer.prepareDocument(topDocument);
-  await options.yieldToEventLoop();
-  if (options.cancelled()) return 'aborted';
+  // A step per task: the labels are found in one native scan, their texts read in the steps after.
+  for (let done = false; !done;) {
+    const stepStart = now();
+    done = serializer.prepareDocument(topDocument, () => now() - stepStart < budgetMs);
+    await options.yieldToEventLoop();
+    if (options.cancelled()) return 'aborted';
+  }
   const stack = new PendingNodes();
   const topChildren = childNodesOf(topDocument);
   for (let i = topChildren.length - 1; i >= 0; i--) {

@@ -41,4 +41,41 @@ describe('LabelIndex (label lookup without el.labels)', () => {
     index.invalidate();
     expect(index.textFor(host.querySelector('#late')!)).to.contain('Card number');
   });
+
+  it('built a step at a time, gives the answers of an index built at once; a change midway starts it again', () => {
+    const rows: string[] = [];
+    for (let i = 0; i < 300; i++) rows.push(`<label for="f${i % 150}">L${i}${i === 7 ? ' card number' : ''}</label>`);
+    host.innerHTML = `${rows.join('')}<input id="f7"><input id="f149"><input id="none">`;
+    const fields = ['#f7', '#f149', '#none'].map((selector) => host.querySelector(selector)!);
+    const whole = new LabelIndex();
+    const expected = fields.map((el) => whole.textFor(el));
+    expect(expected[0]).to.contain('L7 card number').and.to.contain('L157');
+
+    const stepped = new LabelIndex();
+    let steps = 0;
+    let calls = 0;
+    // `more` says no after every few labels: the index needs many steps.
+    while (!stepped.prepareSome(document, () => ++calls % 2 !== 0)) steps++;
+    expect(steps).to.be.greaterThan(2);
+    expect(fields.map((el) => stepped.textFor(el))).to.deep.equal(expected);
+
+    // Midway, the page changes: the engine invalidates, and the next lookup reads the page as it is.
+    const changed = new LabelIndex();
+    expect(changed.prepareSome(document, () => false)).to.equal(false);
+    expect(changed.prepareSome(document, () => false)).to.equal(false);
+    const late = document.createElement('label');
+    late.htmlFor = 'none';
+    late.textContent = 'Security code';
+    host.append(late);
+    changed.invalidate();
+    expect(changed.textFor(fields[2]!)).to.contain('Security code');
+    // Control: without the invalidation the half-built list misses the new label.
+    const stale = new LabelIndex();
+    stale.prepareSome(document, () => false);
+    const later = document.createElement('label');
+    later.htmlFor = 'f149';
+    later.textContent = 'Added after the scan';
+    host.append(later);
+    expect(stale.textFor(fields[1]!)).not.to.contain('Added after the scan');
+  });
 });
