@@ -285,6 +285,8 @@ export function maskAncestry(
   }
   // hasAttribute compares the qualified name exactly (lowercasing only what it is asked, here already lowercase).
   const editable = names !== undefined ? names.includes('contenteditable') : hasAttr(el, 'contenteditable');
+  // Most elements inherit their parent's ancestry unchanged: the same (read-only) object, not a copy.
+  if (!editable && marked === parent.marked) return parent;
   return { marked, editableAttr: editable ? el : parent.editableAttr };
 }
 

@@ -306,10 +306,7 @@ export class Serializer {
       }
     }
     const data = node.data;
-    if (decision !== 'clear' || !hasDigit(data)) {
-      const masked = maskTextContent(decision, data);
-      return { text: masked.text, masked: masked.masked };
-    }
+    if (decision !== 'clear' || !hasDigit(data)) return maskTextContent(decision, data);
     const strict = this.typing.isStrict(node);
     let before = '';
     let after = '';
@@ -320,7 +317,7 @@ export class Serializer {
     }
     const masked = maskTextContent(decision, data, { before, after, strict });
     if (strict && masked.masked) this.typing.noteMaskedText(node, data);
-    return { text: masked.text, masked: masked.masked };
+    return masked;
   }
 
   /** The text nodes whose masking may depend on `node`'s text (its neighbours in the same run). */
