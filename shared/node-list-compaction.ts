@@ -26,7 +26,8 @@
  *   (next, namespace, value, checked, selected, masked, blocked, cssRules,
  *   scrollX, scrollY, name, adopted, and `attributes` when it is empty), so
  *   rare fields cost nothing on the nodes that lack them. Their keys are the
- *   short ones of NODE_KEYS.
+ *   short ones of NODE_KEYS. A value equal to its default is a reference
+ *   (VALUE_ATTRIBUTE, VALUE_NEXT_TEXT).
  * - attributeValues and texts (of text and comment nodes): one string, the
  *   values joined by U+0000, so no per-string msgpack header breaks deflate's
  *   copies; a list whose values contain U+0000 (only script-made text can)
@@ -67,6 +68,16 @@ const NODE_KEYS = new WireKeys({
 });
 const BOX_KEYS = new WireKeys({ width: 'w', height: 'h' });
 const EXPLICIT_PARENT = -1;
+/**
+ * A form control's value equal to its default travels as a reference to the
+ * text that holds it: its own `value` attribute (an input nobody changed, a
+ * hidden field), or the text node right after it, its child (a textarea's
+ * content). Once the strings have streams of their own, deflate can no longer
+ * copy the value from the attribute or text: 10k- and 100k-node bench pages
+ * -7.8 %, 1k -6.6 %.
+ */
+const VALUE_ATTRIBUTE = 0;
+const VALUE_NEXT_TEXT = 1;
 const COLUMNS = 6;
 const SEPARATOR = '\u0000';
 /**
@@ -207,6 +218,19 @@ export function encodeNodeList(
         const box = BOX_KEYS.encode(value);
         if (box === null) return null;
         value = box;
+      } else if (key === 'value' && k === 'el') {
+        // A number would read as a reference below: send the message as it is (it fails validation).
+        if (typeof value !== 'string') return null;
+        const next = nodes[i + 1];
+        if (attributesCovered && (node.attributes as Record<string, string>).value === value) value = VALUE_ATTRIBUTE;
+        else if (
+          isPlainRecord(next) &&
+          next.kind === 'text' &&
+          next.parent === id &&
+          next.text === value &&
+          typeof next.id === 'number'
+        )
+          value = VALUE_NEXT_TEXT;
       }
       extra ??= {};
       extra[NODE_KEYS.key(key)] = value;
@@ -228,6 +252,18 @@ export function encodeNodeList(
     joined(attributeValues, side, SideStream.attributeValues),
     joined(texts, side, SideStream.texts),
   ];
+}
+
+/** The text a form value's reference stands for (untrusted: anything but our two references is refused). */
+function referencedValue(nodes: readonly Record<string, unknown>[], at: number, ref: number): string {
+  const node = nodes[at] as Record<string, unknown>;
+  const attributes = node.attributes;
+  if (ref === VALUE_ATTRIBUTE && isPlainRecord(attributes) && typeof attributes.value === 'string')
+    return attributes.value;
+  const next = nodes[at + 1];
+  if (ref === VALUE_NEXT_TEXT && next?.kind === 'text' && next.parent === node.id && typeof next.text === 'string')
+    return next.text;
+  throw new WireFormatError('A form value refers to text the list does not hold.');
 }
 
 /** A column of the wire form, which must be an array. */
@@ -361,7 +397,12 @@ export function decodeNodeList(
       if (Object.prototype.hasOwnProperty.call(node, field))
         throw new WireFormatError(`Extras repeat the field ${field}.`);
       const value = extra[key];
-      node[field] = field === 'blocked' && isPlainRecord(value) ? BOX_KEYS.decode(value) : value;
+      node[field] =
+        field === 'blocked' && isPlainRecord(value)
+          ? BOX_KEYS.decode(value)
+          : field === 'value' && typeof value === 'number'
+            ? referencedValue(nodes, at, value)
+            : value;
     }
   }
   if (count > 0) {

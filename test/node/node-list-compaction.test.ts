@@ -193,6 +193,78 @@ describe('columnar node lists on the wire', () => {
     expect(roundTrip(nodes)).toEqual(nodes);
   });
 
+  it("sends a form value equal to its default as a reference to the attribute or the textarea's text", () => {
+    const nodes: SerializedNode[] = [
+      {
+        kind: 'el',
+        id: 1,
+        parent: 0,
+        tag: 'input',
+        attributes: { name: 'csrf', value: 'f3a9c1d2e8' },
+        value: 'f3a9c1d2e8',
+      },
+      { kind: 'el', id: 2, parent: 0, tag: 'input', attributes: { value: 'Ada' }, value: 'Ada Lovelace' },
+      { kind: 'el', id: 3, parent: 0, tag: 'textarea', value: 'Leave at the door' },
+      { kind: 'text', id: 4, parent: 3, text: 'Leave at the door' },
+      { kind: 'el', id: 5, parent: 0, tag: 'textarea', value: 'edited' },
+      { kind: 'text', id: 6, parent: 5, text: 'original' },
+      // The next node has the same text but is no child of this one: the value travels.
+      { kind: 'el', id: 7, parent: 0, tag: 'input', value: 'same' },
+      { kind: 'text', id: 8, parent: 0, text: 'same' },
+    ];
+    const wire = encodeNodeList(nodes, new WireState());
+    expect(wire?.[3]).toEqual([
+      1,
+      { v: 0 },
+      1,
+      { v: 'Ada Lovelace' },
+      1,
+      { v: 1 },
+      2,
+      { v: 'edited' },
+      2,
+      { v: 'same' },
+    ]);
+    expect(roundTrip(nodes)).toEqual(nodes);
+    // A value that is not text is no reference: the list is left to the caller (and fails validation there).
+    expect(encodeNodeList([{ ...nodes[0], value: 0 } as unknown as SerializedNode], new WireState())).toBeNull();
+    // Hostile references: to an attribute that is not there, to a text that is not the next child, or neither.
+    const refer = (list: SerializedNode[], ref: number): unknown => {
+      const columns = encodeNodeList(list, new WireState()) as unknown[];
+      return columns.with(3, [1, { v: ref }]);
+    };
+    const bare: SerializedNode[] = [{ kind: 'el', id: 1, parent: 0, tag: 'input' }];
+    expect(() => decodeNodeList(refer(bare, 0), new WireState())).toThrow(/form value refers/);
+    expect(() => decodeNodeList(refer(bare, 1), new WireState())).toThrow(/form value refers/);
+    expect(() => decodeNodeList(refer(nodes.slice(6), 1), new WireState())).toThrow(/form value refers/);
+    expect(() => decodeNodeList(refer(nodes.slice(0, 1), 2), new WireState())).toThrow(/form value refers/);
+    // Control: the same reference where the text is there decodes.
+    expect(decodeNodeList(refer(nodes.slice(2, 4), 1), new WireState())).toEqual(nodes.slice(2, 4));
+  });
+
+  it('round-trips form values equal to, close to and unlike their defaults (property)', () => {
+    const field = fc.record({
+      text: fc.constantFrom('', 'a', 'Ada', 'Ada '),
+      value: fc.constantFrom('', 'a', 'Ada', 'Ada '),
+      textarea: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(field, { maxLength: 8 }), (fields) => {
+        const nodes: SerializedNode[] = [];
+        let id = 1;
+        for (const f of fields) {
+          const own = id++;
+          if (f.textarea) {
+            nodes.push({ kind: 'el', id: own, parent: 0, tag: 'textarea', value: f.value });
+            nodes.push({ kind: 'text', id: id++, parent: own, text: f.text });
+          } else
+            nodes.push({ kind: 'el', id: own, parent: 0, tag: 'input', attributes: { value: f.text }, value: f.value });
+        }
+        expect(roundTrip(nodes)).toEqual(nodes);
+      }),
+    );
+  });
+
   it('round-trips any list of valid nodes, in any id and parent order (property)', () => {
     fc.assert(
       fc.property(fc.array(nodeList, { minLength: 1, maxLength: 4 }), (lists) => {

@@ -235,6 +235,10 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
     nodes: [
       { kind: 'el', id: 2, parent: 0, tag: 'p', attributes: { class: 'lead', title: 'Über uns 😀' } },
       { kind: 'text', id: 3, parent: 2, text: 'Since 1999.' },
+      // Form values equal to their defaults travel as references (node-list-compaction.ts).
+      { kind: 'el', id: 4, parent: 0, tag: 'input', attributes: { type: 'hidden', value: 'a1b2' }, value: 'a1b2' },
+      { kind: 'el', id: 5, parent: 0, tag: 'textarea', value: 'Hello' },
+      { kind: 'text', id: 6, parent: 5, text: 'Hello' },
     ],
   },
   {
@@ -252,11 +256,11 @@ export const GOLDEN_MESSAGES: ChannelMessage[] = [
 
 /**
  * sha256 of every packed message in order, one hex line each, recorded before the field names were made
- * readable and again for protocol 7 (node lists' shape interleaved, their strings joined) and protocol 9
- * (node lists' strings in segments of their own); the two style changes at the end and the messages after
- * them were added with protocols 5, 6 and 9.
+ * readable and again for protocol 7 (node lists' shape interleaved, their strings joined), protocol 9
+ * (node lists' strings in segments of their own) and 10 (form values as references to their defaults); the two
+ * style changes at the end and the messages after them were added with protocols 5, 6, 9 and 10.
  */
-const GOLDEN_SHA256 = '291421af8b9b2990588fdfa0d2344a02bf95dd792033453f235936a233431d51';
+const GOLDEN_SHA256 = 'f31c077dd9c5bc592777e80181a5eed91e536702ac28b06fbc5e4cfc458c1d6c';
 
 /** Byte arrays as number lists (msgpackr hands Node Buffers back for Uint8Arrays). */
 function plain(value: unknown): unknown {
