@@ -336,13 +336,23 @@ export class Serializer {
 
   /** One attribute as it may leave the page (URLs absolute, masked); undefined when it must not be sent. */
   attributeValue(el: Element, name: string, value: string, decision: MaskDecision): string | undefined {
+    return this.#attributeValue(el, localNameOf(el), name, value, decision, this.typing.isStrict(el));
+  }
+
+  /** attributeValue with what is the same for all of an element's attributes read once: its tag, whether it is strict. */
+  #attributeValue(
+    el: Element,
+    tag: string,
+    name: string,
+    value: string,
+    decision: MaskDecision,
+    strict: boolean,
+  ): string | undefined {
     if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
     if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
-    const tag = localNameOf(el);
     const absolute = attributeNeedsBase(tag, name, value)
       ? absoluteAttributeValue(tag, name, value, el.baseURI)
       : value;
-    const strict = this.typing.isStrict(el);
     const masked = maskAttributeByDecision(decision, name, absolute, strict);
     if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
     return clip(masked.value, MAX_ATTR_VALUE);
@@ -381,6 +391,7 @@ export class Serializer {
     let scrollAttribute = false;
     if (names.length > 0) {
       const htmlElement = namespace === HTML_NS;
+      const strict = this.typing.isStrict(el);
       const out: Record<string, string> = {};
       let any = false;
       for (let i = 0; i < names.length; i++) {
@@ -388,7 +399,7 @@ export class Serializer {
         const raw = attributeByName(el, name, htmlElement);
         if (raw === null) continue;
         if (!scrollAttribute && attributeMayScroll(name, raw)) scrollAttribute = true;
-        const value = this.attributeValue(el, name, raw, decision);
+        const value = this.#attributeValue(el, tag, name, raw, decision, strict);
         if (value === undefined) continue;
         out[name] = value;
         any = true;
