@@ -6,7 +6,9 @@
  * channel message per task, `intervalMs` apart (0: all waiting at once, so
  * the figure is the agent's whole work). Prints, per variant, the medians of
  * first message → shown, last message → shown and the time spent in the
- * message tasks. REPLAY_BASE_TREE=<dir> (an export of another commit) adds
+ * message tasks, and the renderer's CPU time (all its threads) and main-thread
+ * script, style and layout time per run (CPU time in thread ticks, so less
+ * moved by other work on the machine than the elapsed times). REPLAY_BASE_TREE=<dir> (an export of another commit) adds
  * that tree's code as "base", alternating runs with this one in the same
  * browser: the fair comparison on a loaded machine. A developer tool, not
  * part of `npm run bench`. REPLAY_PROFILE=1 (with BENCH_MINIFY=0 for names)
@@ -14,7 +16,7 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { benchPageBundle } from './bundles.js';
 import { printFunctionTimes, type CpuProfile } from './cpu-profile-report.js';
@@ -34,6 +36,24 @@ interface ReplayWindow {
 }
 interface WireWindow {
   __wire: { snapshot(): Promise<unknown[]> };
+}
+
+interface CpuFigures {
+  /** The renderer process's CPU time, all threads (Performance.getMetrics ProcessTime). */
+  processMs: number;
+  scriptMs: number;
+  styleLayoutMs: number;
+}
+
+/** Cumulative CPU figures of a page's renderer (a run's are the difference). */
+async function cpuFigures(cdp: CDPSession): Promise<CpuFigures> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+  const get = (name: string): number => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+  return {
+    processMs: get('ProcessTime'),
+    scriptMs: get('ScriptDuration'),
+    styleLayoutMs: get('RecalcStyleDuration') + get('LayoutDuration'),
+  };
 }
 
 export async function main(): Promise<void> {
@@ -59,7 +79,8 @@ export async function main(): Promise<void> {
     await capture.goto(`${site.url}/bench?page=gen-${nodes}&rec=ours`, { waitUntil: 'load', timeout: 120_000 });
     const messages = await capture.evaluate(() => (window as unknown as WireWindow).__wire.snapshot());
     await capture.close();
-    const variants: Array<{ name: string; page: Page; results: ReplayResult[] }> = [];
+    const variants: Array<{ name: string; page: Page; cdp: CDPSession; results: ReplayResult[]; cpu: CpuFigures[] }> =
+      [];
     for (const [name, tree] of trees) {
       const page = await browser.newPage();
       await page.setViewportSize({ width: 1400, height: 900 });
@@ -69,7 +90,9 @@ export async function main(): Promise<void> {
       console.log(`${name}: ${messages.length} messages, ${bytes} bytes on the wire`);
       // One unmeasured run warms the code.
       await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
-      variants.push({ name, page, results: [] });
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+      variants.push({ name, page, cdp, results: [], cpu: [] });
     }
     const profiled = process.env['REPLAY_PROFILE'] === '1' ? variants[variants.length - 1] : undefined;
     const cdp = profiled ? await profiled.page.context().newCDPSession(profiled.page) : null;
@@ -81,10 +104,18 @@ export async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       for (const v of variants) {
         await v.page.bringToFront();
+        const before = await cpuFigures(v.cdp);
         const result = await v.page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+        const after = await cpuFigures(v.cdp);
         v.results.push(result);
+        const cpu = {
+          processMs: after.processMs - before.processMs,
+          scriptMs: after.scriptMs - before.scriptMs,
+          styleLayoutMs: after.styleLayoutMs - before.styleLayoutMs,
+        };
+        v.cpu.push(cpu);
         console.log(
-          `${v.name} run ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, last → shown ${result.lastToShownMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, ${result.slices} slices, ${result.layouts} layouts`,
+          `${v.name} run ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, last → shown ${result.lastToShownMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, ${result.slices} slices, ${result.layouts} layouts; renderer CPU ${cpu.processMs.toFixed(1)} ms (script ${cpu.scriptMs.toFixed(1)}, style and layout ${cpu.styleLayoutMs.toFixed(1)})`,
         );
       }
     }
@@ -96,6 +127,10 @@ export async function main(): Promise<void> {
       const m = (pick: (r: ReplayResult) => number): string => median(v.results.map(pick)).toFixed(1);
       console.log(
         `${v.name}: ${nodes} nodes, every ${intervalMs} ms: median first → shown ${m((r) => r.totalMs)} ms, painted ${m((r) => r.paintedMs)} ms, last → shown ${m((r) => r.lastToShownMs)} ms, in message tasks ${m((r) => r.messageMs)} ms`,
+      );
+      const c = (pick: (r: CpuFigures) => number): string => median(v.cpu.map(pick)).toFixed(1);
+      console.log(
+        `${v.name}: median renderer CPU ${c((r) => r.processMs)} ms, script ${c((r) => r.scriptMs)} ms, style and layout ${c((r) => r.styleLayoutMs)} ms`,
       );
     }
   } finally {
