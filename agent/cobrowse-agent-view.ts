@@ -4,6 +4,7 @@ import { agentViewStyles } from './agent-view-styles.js';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { token as tokenSchema, type ChannelMessage } from '../shared/protocol.js';
 import { Mirror } from './mirror/mirror.js';
+import { FirstSnapshotWarmUpScheduler } from './mirror/warm-up.js';
 import { AgentSession, type AgentState } from './session/agent-session.js';
 import { RemoteInputController } from './remote-input-controller.js';
 import { REFUSAL_MESSAGES } from './refusal-messages.js';
@@ -160,6 +161,9 @@ export class CobrowseAgentView extends LitElement {
     keyboardGuidance: () => this.keyboardGuidance,
   });
 
+  /** Warms the first snapshot's code while the agent waits for the customer. */
+  readonly #warmUp = new FirstSnapshotWarmUpScheduler();
+
   /** Once the session ends: duration, pages, control, who ended it. */
   readonly endSummary = new EndSummaryController(this, {
     server: () => this.server || location.origin,
@@ -186,6 +190,7 @@ export class CobrowseAgentView extends LitElement {
   connectedMoveCallback(): void {}
 
   #teardown(): void {
+    this.#warmUp.stop();
     this.interaction.detach();
     this.session?.close();
     this.mirror?.destroy();
@@ -246,7 +251,13 @@ export class CobrowseAgentView extends LitElement {
     const session = new AgentSession({ serverUrl: this.server || location.origin, token: this.token, mirror });
     this.session = session;
     this.viewersPanel.attach(session);
-    session.on('state', ({ state, detail }) => this.#showState(state, detail));
+    session.on('state', ({ state, detail }) => {
+      // The customer's page is on its way: no warm-up competes with it.
+      if (state === 'joining' || state === 'live') this.#warmUp.stop();
+      this.#showState(state, detail);
+    });
+    // Its first snapshot then runs on warm code (agent/mirror/warm-up.ts).
+    this.#warmUp.schedule(this._frame);
     session.on('control', ({ granted, pending, by }) => {
       const focused = this.shadowRoot?.activeElement ?? null;
       const had = this._control;

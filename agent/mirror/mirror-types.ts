@@ -22,6 +22,8 @@ export interface MirrorOptions {
    * first-snapshot.ts). Tests set 0: one small step per slice.
    */
   sliceBudgetMs?: number;
+  /** False: take no User Timing stage mark (a warm-up mirror's build, agent/mirror/warm-up.ts). */
+  stageMarks?: boolean;
 }
 
 export type InputFrame = Extract<DomFrame, { t: 'input' }>;

@@ -317,7 +317,7 @@ export class Mirror {
   }
 
   #shown(): void {
-    markStage('agent-snapshot-applied');
+    if (this.#options.stageMarks !== false) markStage('agent-snapshot-applied');
     this.#shownOnce = true;
     this.#setBuilding(false);
   }
