@@ -32,10 +32,57 @@ interface ReplayResult {
   layouts: number;
 }
 interface ReplayWindow {
-  __replay: { load(messages: unknown[]): number; run(intervalMs: number): Promise<ReplayResult> };
+  __replay: {
+    load(messages: unknown[]): number;
+    run(intervalMs: number): Promise<ReplayResult>;
+    warmUp(): Promise<boolean>;
+  };
 }
 interface WireWindow {
   __wire: { snapshot(): Promise<unknown[]> };
+}
+
+/**
+ * REPLAY_COLD=<pairs>: the first snapshot of a fresh page (cold code), without and with the
+ * console's warm-up before it (agent/mirror/warm-up.ts), alternating, each in a page of its own.
+ */
+async function coldRuns(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  siteUrl: string,
+  bundle: string,
+  messages: unknown[],
+  pairs: number,
+  intervalMs: number,
+): Promise<void> {
+  const results: Record<'cold' | 'warmed', ReplayResult[]> = { cold: [], warmed: [] };
+  const cpu: Record<'cold' | 'warmed', number[]> = { cold: [], warmed: [] };
+  for (let i = 0; i < pairs; i++) {
+    for (const kind of ['cold', 'warmed'] as const) {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await page.goto(`${siteUrl}/bench?page=gen-10&rec=none`, { waitUntil: 'load' });
+      await page.addScriptTag({ content: bundle });
+      await page.evaluate((m) => (window as unknown as ReplayWindow).__replay.load(m), messages);
+      if (kind === 'warmed') await page.evaluate(() => (window as unknown as ReplayWindow).__replay.warmUp());
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+      const before = await cpuFigures(cdp);
+      const result = await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+      const after = await cpuFigures(cdp);
+      results[kind].push(result);
+      cpu[kind].push(after.scriptMs - before.scriptMs);
+      console.log(
+        `${kind} ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, script CPU ${(after.scriptMs - before.scriptMs).toFixed(1)} ms`,
+      );
+      await page.close();
+    }
+  }
+  for (const kind of ['cold', 'warmed'] as const) {
+    const m = (pick: (r: ReplayResult) => number): string => median(results[kind].map(pick)).toFixed(1);
+    console.log(
+      `${kind}: median first → shown ${m((r) => r.totalMs)} ms, painted ${m((r) => r.paintedMs)} ms, in message tasks ${m((r) => r.messageMs)} ms, script CPU ${median(cpu[kind]).toFixed(1)} ms`,
+    );
+  }
 }
 
 interface CpuFigures {
@@ -79,6 +126,18 @@ export async function main(): Promise<void> {
     await capture.goto(`${site.url}/bench?page=gen-${nodes}&rec=ours`, { waitUntil: 'load', timeout: 120_000 });
     const messages = await capture.evaluate(() => (window as unknown as WireWindow).__wire.snapshot());
     await capture.close();
+    const coldPairs = Number(process.env['REPLAY_COLD'] ?? '0');
+    if (coldPairs > 0) {
+      await coldRuns(
+        browser,
+        site.url,
+        await benchPageBundle(root, 'agent-replay-page.ts'),
+        messages,
+        coldPairs,
+        intervalMs,
+      );
+      return;
+    }
     const variants: Array<{ name: string; page: Page; cdp: CDPSession; results: ReplayResult[]; cpu: CpuFigures[] }> =
       [];
     for (const [name, tree] of trees) {
@@ -88,8 +147,11 @@ export async function main(): Promise<void> {
       await page.addScriptTag({ content: await benchPageBundle(tree, 'agent-replay-page.ts') });
       const bytes = await page.evaluate((m) => (window as unknown as ReplayWindow).__replay.load(m), messages);
       console.log(`${name}: ${messages.length} messages, ${bytes} bytes on the wire`);
-      // One unmeasured run warms the code.
-      await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+      // One run on cold code (as the console's first snapshot is), reported apart, warms it for the others.
+      const cold = await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+      console.log(
+        `${name} cold run: first → shown ${cold.totalMs.toFixed(1)} ms, painted ${cold.paintedMs.toFixed(1)} ms, in message tasks ${cold.messageMs.toFixed(1)} ms`,
+      );
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
       variants.push({ name, page, cdp, results: [], cpu: [] });

@@ -7,6 +7,7 @@
  * capture competing for the machine.
  */
 import { Mirror } from '../../agent/mirror/mirror.js';
+import { warmUpFirstSnapshot } from '../../agent/mirror/warm-up.js';
 import { CobrowseChannel } from '../../shared/channel.js';
 import { DeflateStream } from '../../shared/deflate-stream.js';
 import { TypedEmitter } from '../../shared/event-emitter.js';
@@ -141,5 +142,7 @@ Object.assign(window, {
       return encoded.reduce((sum, chunks) => sum + chunks.reduce((s, c) => s + c.byteLength, 0), 0);
     },
     run: (intervalMs: number) => replay(encoded, intervalMs),
+    /** The console's warm-up (agent/mirror/warm-up.ts), as it runs while the agent waits. */
+    warmUp: () => warmUpFirstSnapshot(document.body).done,
   },
 });
