@@ -1,6 +1,7 @@
 /**
  * Dumps the ChannelMessages our capture engine sends for the bench pages and
- * the steady-state scenario to JSON files, with rrweb's JSON gzip sizes beside
+ * the steady-state scenario (steady.json, and the snapshot before it in
+ * steady-snapshot.json) to JSON files, with rrweb's JSON gzip sizes beside
  * them, so the wire format can be measured in Node without a browser.
  * Run: node bench/wire-run.mjs [outDir] [steadySeconds]
  */
@@ -11,7 +12,12 @@ import { benchPageBundle } from './bundles.js';
 import { startBenchSite } from './site.js';
 
 interface WireWindow {
-  __wire: { snapshot(): Promise<unknown[]>; steady(ms: number): Promise<unknown[]>; stop(): void };
+  __wire: {
+    snapshot(): Promise<unknown[]>;
+    steady(ms: number): Promise<unknown[]>;
+    steadySnapshot(): unknown[];
+    stop(): void;
+  };
 }
 interface RrwebWindow {
   __bench: {
@@ -61,6 +67,9 @@ export async function main(): Promise<void> {
         steadySeconds * 1000,
       );
       writeFileSync(join(outDir, 'steady.json'), JSON.stringify(messages));
+      // What went on the stream before them: the steady page's snapshot.
+      const before = await tab.evaluate(() => (window as unknown as WireWindow).__wire.steadySnapshot());
+      writeFileSync(join(outDir, 'steady-snapshot.json'), JSON.stringify(before));
       await tab.close();
       const rr = await browser.newPage();
       await rr.goto(`${site.url}/bench?page=steady&rec=rrweb`, { waitUntil: 'load' });

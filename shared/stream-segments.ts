@@ -4,8 +4,9 @@
  * like across messages: the tree's shape with shapes, text with text, each
  * stream with its own window and its own Huffman statistics. Measured on the
  * bench pages (bench/wire-bytes.mjs, level 9): long article page 11.8 →
- * 9.6 KB, 10k-node page -16 %, 100k-node page -37 %; a snapshot cut into
- * time-sliced parts mixed the three kinds in every part before.
+ * 9.6 KB, 10k-node page -18 %, 100k-node page -37 %, pages under 8 KiB
+ * unchanged; a snapshot cut into time-sliced parts mixed the three kinds in
+ * every part before.
  *
  * The same layout holds before compression (MessagePacker's output: msgpack,
  * then the UTF-8 of each side stream) and on the wire (each segment deflated

@@ -24,9 +24,13 @@ async function snapshot(): Promise<ChannelMessage[]> {
   return out;
 }
 
+/** The steady page's snapshot, kept by steady() (the stream's history the steady messages follow). */
+let steadySnapshot: ChannelMessage[] = [];
+
 async function steady(durationMs: number): Promise<ChannelMessage[]> {
-  await snapshot();
+  steadySnapshot = await snapshot();
   await new Promise((resolve) => setTimeout(resolve, 200));
+  steadySnapshot.push(...messages);
   messages = [];
   await runActivity(durationMs);
   await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -40,4 +44,4 @@ function stop(): void {
   engine = null;
 }
 
-Object.assign(window, { __wire: { snapshot, steady, stop } });
+Object.assign(window, { __wire: { snapshot, steady, steadySnapshot: () => steadySnapshot, stop } });
