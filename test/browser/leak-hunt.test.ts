@@ -192,7 +192,9 @@ async function huntOnce(
     for (const p of placements) if (!p.late) place(doc, p);
 
     const secrets = [typed, ...placements.map((p) => p.secret)];
-    const encoder = new MessageEncoder();
+    // Node lists' strings on their side streams from the first message (the product starts them after 8 KiB),
+    // so the scan below reads what the decoder took from every stream.
+    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
     const decoder = new MessageDecoder({ inflater: inflateStream });
     const sent: string[] = [];
     const failures: string[] = [];
