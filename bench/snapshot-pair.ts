@@ -1,0 +1,138 @@
+/**
+ * `node bench/snapshot-pair.mjs [page] [pairs]`: our snapshot of one bench page
+ * with this tree's code and with another tree's (SNAPSHOT_BASE_TREE, a git
+ * worktree of the commit to compare with), in one Chromium, alternating run by
+ * run: on a shared machine this is the only fair before/after. Per pair it
+ * reads the renderer's main-thread CPU from a trace (nested tasks counted
+ * once, as bench/snapshot.ts does), GC time, the longest task by wall time
+ * and by CPU (under load a task's wall time includes time the thread waited
+ * for a core), and the thread time between `performance.mark('c>name')` and
+ * `performance.mark('c<name')` pairs if the code under test carries such marks
+ * (added by hand while working; the product has none). Prints medians and the
+ * median of the per-pair differences. A developer tool, not part of `npm run bench`.
+ */
+import type { Page } from 'playwright-core';
+import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
+import { launchBenchChromium } from './browser-tools.js';
+import { recorderBundles } from './bundles.js';
+import type { TraceEvent } from './cpu-profile-report.js';
+import { startBenchSite } from './site.js';
+
+interface BenchWindow {
+  __bench: { gc(): void; prepare?(): Promise<string>; snapshot(): Promise<{ bytes: number }>; stop(): void };
+}
+
+/** Trace fields the figures need beyond TraceEvent's: thread timestamps and durations. */
+type TimedEvent = TraceEvent & { tts?: number; tdur?: number };
+
+const GC_EVENT = /^(MinorGC|MajorGC)$/;
+
+async function settle(tab: Page): Promise<void> {
+  await tab.evaluate(() => (window as unknown as BenchWindow).__bench.prepare?.());
+  await tab.evaluate(
+    () =>
+      new Promise((resolve) => {
+        void document.body.getBoundingClientRect();
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50)));
+      }),
+  );
+  await tab.evaluate(() => (window as unknown as BenchWindow).__bench.gc());
+  await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
+}
+
+/** One traced snapshot in a fresh tab: its figures by name (ms, except bytes). */
+async function once(browser: LaunchedChromium, url: string, page: string): Promise<Record<string, number>> {
+  const tab = await browser.newPage();
+  try {
+    await tab.goto(`${url}/bench?page=${page}&rec=ours`, { waitUntil: 'load', timeout: 600_000 });
+    await settle(tab);
+    const cdp = await tab.context().newCDPSession(tab);
+    const events: TimedEvent[] = [];
+    cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TimedEvent[])));
+    await cdp.send('Tracing.start', {
+      traceConfig: { includedCategories: ['toplevel', 'blink.user_timing', 'v8', '__metadata'] },
+      transferMode: 'ReportEvents',
+    });
+    const result = await tab.evaluate(() => (window as unknown as BenchWindow).__bench.snapshot());
+    const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await complete;
+    await cdp.detach();
+    return { ...figures(events), bytes: result.bytes };
+  } finally {
+    await tab.close();
+  }
+}
+
+function figures(events: readonly TimedEvent[]): Record<string, number> {
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const out: Record<string, number> = { cpu: 0, gc: 0, longestWall: 0, longestCpu: 0 };
+  const open = new Map<string, number>();
+  const tasks: Array<{ ts: number; end: number; cpu: number }> = [];
+  for (const e of events) {
+    if (!main.has(`${e.pid}:${e.tid}`)) continue;
+    const cpu = (e.tdur ?? e.dur ?? 0) / 1000;
+    if (e.name.startsWith('c>') && e.tts !== undefined) open.set(e.name.slice(2), e.tts);
+    else if (e.name.startsWith('c<') && e.tts !== undefined) {
+      const name = e.name.slice(2);
+      out[name] = (out[name] ?? 0) + (e.tts - (open.get(name) ?? e.tts)) / 1000;
+    } else if (e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask')) {
+      tasks.push({ ts: e.ts, end: e.ts + (e.dur ?? 0), cpu });
+      out['longestWall'] = Math.max(out['longestWall'] ?? 0, (e.dur ?? 0) / 1000);
+      out['longestCpu'] = Math.max(out['longestCpu'] ?? 0, cpu);
+    } else if (e.ph === 'X' && GC_EVENT.test(e.name)) out['gc'] = (out['gc'] ?? 0) + cpu;
+  }
+  tasks.sort((a, b) => a.ts - b.ts || b.end - a.end);
+  let outerEnd = Number.NEGATIVE_INFINITY;
+  for (const task of tasks) {
+    if (task.ts < outerEnd) continue;
+    out['cpu'] = (out['cpu'] ?? 0) + task.cpu;
+    outerEnd = task.end;
+  }
+  return out;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+export async function main(): Promise<void> {
+  const page = process.argv[2] ?? 'gen-10000';
+  const pairs = Number(process.argv[3] ?? 8);
+  const root = process.env['BENCH_ROOT'] ?? process.cwd();
+  const baseRoot = process.env['SNAPSHOT_BASE_TREE'];
+  if (baseRoot === undefined) throw new Error('set SNAPSHOT_BASE_TREE to the tree to compare with (a git worktree)');
+  const sites = {
+    base: await startBenchSite(await recorderBundles(baseRoot), null),
+    this: await startBenchSite(await recorderBundles(root), null),
+  };
+  const browser = await launchBenchChromium();
+  const runs: Record<'base' | 'this', Array<Record<string, number>>> = { base: [], this: [] };
+  try {
+    for (let i = 0; i < pairs; i++) {
+      // Alternate which goes first, so drift on a shared machine hits both alike.
+      for (const tree of i % 2 === 0 ? (['base', 'this'] as const) : (['this', 'base'] as const))
+        runs[tree].push(await once(browser, sites[tree].url, page));
+      process.stdout.write('.');
+    }
+  } finally {
+    await browser.close();
+    await sites.base.close();
+    await sites.this.close();
+  }
+  console.log(`\n${page}, ${pairs} pairs: medians, and the median of (this - base) per pair (ms; bytes in bytes)`);
+  for (const name of Object.keys(runs.this[0] ?? {})) {
+    const base = runs.base.map((r) => r[name] ?? 0);
+    const here = runs.this.map((r) => r[name] ?? 0);
+    const diff = here.map((value, i) => value - (base[i] ?? 0));
+    console.log(
+      `${name.padEnd(12)} base ${median(base).toFixed(1).padStart(9)}  this ${median(here).toFixed(1).padStart(9)}  diff ${median(diff).toFixed(1).padStart(8)}`,
+    );
+  }
+}
