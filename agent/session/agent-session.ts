@@ -344,20 +344,16 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   }
 
   /**
-   * Once the customer consented, an offer is on its way: make the answering
-   * peer now, so the offer is answered without first building a peer
-   * connection (measured 10-45 ms on the agent's main thread, on the path from
-   * Allow to the first frame). An answering peer stays inert until signaled.
+   * Makes the answering peer while the console waits, so the customer's
+   * offer is answered without first building a peer connection (measured
+   * 10-45 ms on the agent's main thread). It is made before consent too:
+   * made at the consent event, it ran while the offer was already on its
+   * way, on the path from Allow to the first frame. An answering peer is
+   * inert until signaled (no ICE, no traffic), and the customer alone
+   * offers, only after consent; the server refuses signals before it.
    */
   #prepareSparePeer(): void {
-    if (
-      this.#sparePeer ||
-      !this.#consented ||
-      this.#state === 'ended' ||
-      this.#state === 'invalid' ||
-      this.#state === 'refused'
-    )
-      return;
+    if (this.#sparePeer || this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
     try {
       this.#sparePeer = this.#createAnsweringPeer();
     } catch {

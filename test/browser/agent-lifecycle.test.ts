@@ -6,8 +6,8 @@
  * real data channel and by what the agent sees.
  */
 import { expect } from '@open-wc/testing';
-import { liveAgentHooks } from './helpers/agent-live.js';
-import { until } from './helpers/agent-server.js';
+import { connectCustomer, liveAgentHooks, mountAgentView } from './helpers/agent-live.js';
+import { createAgentTestSession, until } from './helpers/agent-server.js';
 import { agentShadow, statusText, type CobrowseAgentView } from './helpers/agent-view.js';
 
 describe('agent view in the host page', () => {
@@ -36,6 +36,35 @@ describe('agent view in the host page', () => {
     const live = await startLive();
     live.view.remove();
     await until(() => live?.customer.connected === false, 'the customer to see the channel close');
+  });
+});
+
+describe('agent view: the answering peer', () => {
+  it('is made while the console waits for consent, so the offer finds it ready, and the session goes live with it', async () => {
+    // Peer connections the console makes (simple-peer reads the global when it makes one).
+    const Native = window.RTCPeerConnection;
+    let made = 0;
+    window.RTCPeerConnection = class extends Native {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        made += 1;
+      }
+    };
+    let view: CobrowseAgentView | null = null;
+    try {
+      const session = await createAgentTestSession();
+      view = await mountAgentView(session.agentToken);
+      await until(() => statusText(view!) === 'Waiting for the customer', 'the agent to wait for consent');
+      // Made with the waiting state, in the same task.
+      expect(made, 'answering peers made before consent').to.equal(1);
+      window.RTCPeerConnection = Native;
+      // The offer is answered with it: the session goes live.
+      const customer = await connectCustomer(session, view);
+      customer.close();
+    } finally {
+      window.RTCPeerConnection = Native;
+      view?.remove();
+    }
   });
 });
 
