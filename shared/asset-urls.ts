@@ -15,21 +15,25 @@
  */
 const NEVER_SENT = new Set(['embed', 'object', 'track']);
 
-/** Attributes whose URL is fetched on these elements (lower-case local names; `*` for any element). */
-const FETCHED: Readonly<Record<string, readonly string[]>> = {
-  src: ['img', 'source', 'input', 'video', 'audio', 'track', 'embed'],
-  srcset: ['img', 'source'],
-  imagesrcset: ['link'],
-  poster: ['video'],
-  href: ['link', 'image', 'use', 'feimage'],
-  'xlink:href': ['image', 'use', 'feimage'],
-  background: ['body', 'table', 'td', 'th'],
-  data: ['object'],
-};
+/**
+ * Attributes whose URL is fetched on these elements (lower-case local names). A Map, not an
+ * object: an attribute named `constructor` or `__proto__` found Object.prototype's members there,
+ * and the lookup threw (on the customer it ended the asset scan of a snapshot part).
+ */
+const FETCHED: ReadonlyMap<string, readonly string[]> = new Map([
+  ['src', ['img', 'source', 'input', 'video', 'audio', 'track', 'embed']],
+  ['srcset', ['img', 'source']],
+  ['imagesrcset', ['link']],
+  ['poster', ['video']],
+  ['href', ['link', 'image', 'use', 'feimage']],
+  ['xlink:href', ['image', 'use', 'feimage']],
+  ['background', ['body', 'table', 'td', 'th']],
+  ['data', ['object']],
+]);
 
 /** True when the browser fetches the URL in attribute `name` of a `tag` element to render it. */
 export function isFetchedUrlAttribute(tag: string, name: string): boolean {
-  const tags = FETCHED[name.toLowerCase()];
+  const tags = FETCHED.get(name.toLowerCase());
   return tags !== undefined && tags.includes(tag.toLowerCase());
 }
 
