@@ -45,4 +45,6 @@ export const domPristine = {
   elementClosest: E.closest,
   getAttribute: E.getAttribute,
   hasAttribute: E.hasAttribute,
+  hasAttributes: E.hasAttributes,
+  getAttributeNames: E.getAttributeNames,
 };

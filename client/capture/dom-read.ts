@@ -45,6 +45,10 @@ export const previousSiblingOf = (node: Node): ChildNode | null => dom.previousS
 export const childNodesOf = (node: Node): NodeListOf<ChildNode> => dom.childNodes.call(node);
 export const getAttr = (el: Element, name: string): string | null => dom.getAttribute.call(el, name);
 export const hasAttr = (el: Element, name: string): boolean => dom.hasAttribute.call(el, name);
+const NO_NAMES: readonly string[] = Object.freeze([]);
+/** The element's attribute names (they decide masking markers, so never the page's own version of the method). */
+export const attributeNamesOf = (el: Element): readonly string[] =>
+  dom.hasAttributes.call(el) ? dom.getAttributeNames.call(el) : NO_NAMES;
 export const matchesOf = (el: Element, selector: string): boolean => dom.elementMatches.call(el, selector);
 export const closestOf = (el: Element, selector: string): Element | null => dom.elementClosest.call(el, selector);
 export const containsOf = (node: Node, other: Node | null): boolean => pristine.contains.call(node, other);

@@ -20,8 +20,10 @@ export interface MaskConfig {
 /** Called once per invalid selector when a config is created. */
 export type InvalidSelectorReporter = (selector: unknown, kind: 'mask' | 'block') => void;
 
-const MASK_MARKER = '[data-cobrowse-mask]';
-const BLOCK_MARKER = '[data-cobrowse-block]';
+const MASK_ATTRIBUTE = 'data-cobrowse-mask';
+const BLOCK_ATTRIBUTE = 'data-cobrowse-block';
+const MASK_MARKER = `[${MASK_ATTRIBUTE}]`;
+const BLOCK_MARKER = `[${BLOCK_ATTRIBUTE}]`;
 /** A contenteditable host: its text, and that of everything inside it, is a typed value. */
 const EDITABLE = '[contenteditable]';
 const LABEL_TEXT_LIMIT = 512;
@@ -149,11 +151,6 @@ export class LabelIndex {
   invalidate(): void {
     this.#byRoot.clear();
     this.#building = null;
-  }
-
-  /** Builds the index of `root` now unless it has one (so that a snapshot slice does not find it missing midway). */
-  prepare(root: Document | ShadowRoot): void {
-    this.#forRoot(root);
   }
 
   /**
@@ -297,9 +294,9 @@ export function maskAncestry(
  * `matches` would not give (another case on an SVG element) only asks the precise checks.
  */
 function isMarkerName(name: string): boolean {
-  if (name.length !== 18 && name.length !== 19) return false;
+  if (name.length !== MASK_ATTRIBUTE.length && name.length !== BLOCK_ATTRIBUTE.length) return false;
   const lower = name.toLowerCase();
-  return lower === 'data-cobrowse-mask' || lower === 'data-cobrowse-block';
+  return lower === MASK_ATTRIBUTE || lower === BLOCK_ATTRIBUTE;
 }
 
 /**

@@ -39,6 +39,7 @@ import {
 import { TypingMask, type SensitiveFields } from './typing-mask.js';
 import { ScrollCandidates, attributeMayScroll } from './scroll-candidates.js';
 import {
+  attributeNamesOf,
   childNodesOf,
   localNameOf,
   namespaceOf,
@@ -78,8 +79,6 @@ export interface SerializerOptions {
   /** A node was serialized (snapshot or add). */
   onSerialized: (node: Node, record: SerializedNode) => void;
 }
-
-const NO_NAMES: readonly string[] = [];
 
 export class Serializer {
   readonly #o: SerializerOptions;
@@ -384,7 +383,7 @@ export class Serializer {
     const inherited = parent === null ? undefined : this.#ancestry.get(parent);
     // Names then values, not el.attributes: indexing that map makes Chromium create an Attr node
     // per attribute (2-3x slower on a 100k-node page, and the Attrs stay attached to the element).
-    const names = el.hasAttributes() ? el.getAttributeNames() : NO_NAMES;
+    const names = attributeNamesOf(el);
     const ancestry = maskAncestry(el, this.#o.mask, inherited, names);
     const decision = this.decideNow(el, ancestry);
     // An attribute of its own may make it a scroller (scroll-candidates.ts).

@@ -41,6 +41,9 @@ export interface SnapshotWalkOptions {
   cancelled: () => boolean;
 }
 
+/** Tasks spent at most on the label index before the walk (a 300k-node page needs 2-3). */
+const PREPARE_STEPS = 6;
+
 /** Walks and emits the snapshot; resolves 'done' after the final part, 'aborted' otherwise. */
 export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
   const { serializer, ids, topDocument, budgetMs, now } = options;
@@ -51,9 +54,11 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
   if (options.cancelled()) return 'aborted';
   // So are the top document's label index (a scan of the whole page, 3-10 ms at 100k-300k nodes) and
   // its sheets' overflow rules: read at the first form field or element, they came on top of that
-  // slice's work. A change before the first slice drops the index, and the first field builds it again.
-  // A step per task: the labels are found in one native scan, their texts read in the steps after.
-  for (let done = false; !done;) {
+  // slice's work. A step per task: the labels are found in one native scan, their texts read in the
+  // steps after. A change of the page meanwhile starts the index over; a page that changes in every
+  // task would never let it finish, so after PREPARE_STEPS the walk goes on and the first form field
+  // completes the index (what was read so far is kept, or read again after a change).
+  for (let step = 0, done = false; !done && step < PREPARE_STEPS; step++) {
     const stepStart = now();
     done = serializer.prepareDocument(topDocument, () => now() - stepStart < budgetMs);
     await options.yieldToEventLoop();

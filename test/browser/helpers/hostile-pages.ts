@@ -89,6 +89,7 @@ export const HOSTILE_PAGES: HostilePage[] = [
   clobberForm(['getAttribute', 'hasAttribute', 'querySelector', 'contains']),
   clobberForm(['id', 'className', 'style', 'elements', 'action', 'nodeType']),
   clobberForm(['shadowRoot', 'namespaceURI', 'ownerDocument', 'matches']),
+  clobberForm(['hasAttributes', 'getAttributeNames', 'lastChild', 'previousSibling']),
   // Globals patched by analytics after we loaded.
   {
     name: 'MutationObserver replaced by a wrapper that never calls back',
