@@ -43,8 +43,14 @@ function isAttached(node: Node): boolean {
 export class NodeIds {
   /** Private to this run: a new run never sees the ids of an earlier one. */
   readonly #key = Symbol('cobrowse-node-id');
-  /** The reverse map: node of id i at #chunks[i >> CHUNK_BITS][i & CHUNK_MASK]. */
-  readonly #chunks: Array<Array<Node | undefined>> = [];
+  /**
+   * The reverse map: node of id i at #chunks[i >> CHUNK_BITS][i & CHUNK_MASK]. Ids are never
+   * reused, so a chunk whose nodes were all dropped is freed (undefined), and ranges never held
+   * (reserved ids) get no chunk: the map's memory follows the live nodes, not the ids handed out.
+   */
+  readonly #chunks: Array<Array<Node | undefined> | undefined> = [];
+  /** How many nodes each chunk holds. */
+  readonly #chunkHeld: number[] = [];
   /** How many ids the reverse map holds a node for. */
   #held = 0;
   #next = 1;
@@ -118,6 +124,11 @@ export class NodeIds {
     return this.#held;
   }
 
+  /** How many arrays the reverse map has allocated (its memory, CHUNK_SIZE slots each). */
+  get chunks(): number {
+    return this.#chunks.reduce((n, chunk) => n + (chunk === undefined ? 0 : 1), 0);
+  }
+
   /** Drops every detached node from the reverse map now. */
   sweep(): void {
     this.#churn = 0;
@@ -126,7 +137,7 @@ export class NodeIds {
   }
 
   #heldNode(id: number): Node | undefined {
-    if (!Number.isInteger(id) || id < 0) return undefined;
+    if (!Number.isInteger(id) || id < 0 || id >= this.#next) return undefined;
     return this.#chunks[id >>> CHUNK_BITS]?.[id & CHUNK_MASK];
   }
 
@@ -134,19 +145,30 @@ export class NodeIds {
     const c = id >>> CHUNK_BITS;
     let chunk = this.#chunks[c];
     if (chunk === undefined) {
-      while (this.#chunks.length < c) this.#chunks.push(new Array<Node | undefined>(CHUNK_SIZE).fill(undefined));
+      while (this.#chunks.length < c) {
+        this.#chunks.push(undefined);
+        this.#chunkHeld.push(0);
+      }
       chunk = new Array<Node | undefined>(CHUNK_SIZE).fill(undefined);
-      this.#chunks.push(chunk);
+      this.#chunks[c] = chunk;
+      this.#chunkHeld[c] = 0;
     }
-    if (chunk[id & CHUNK_MASK] === undefined) this.#held++;
+    if (chunk[id & CHUNK_MASK] === undefined) {
+      this.#held++;
+      this.#chunkHeld[c] = (this.#chunkHeld[c] ?? 0) + 1;
+    }
     chunk[id & CHUNK_MASK] = node;
   }
 
   #drop(id: number): void {
-    const chunk = this.#chunks[id >>> CHUNK_BITS];
+    const c = id >>> CHUNK_BITS;
+    const chunk = this.#chunks[c];
     if (chunk === undefined || chunk[id & CHUNK_MASK] === undefined) return;
     chunk[id & CHUNK_MASK] = undefined;
     this.#held--;
+    const left = (this.#chunkHeld[c] ?? 1) - 1;
+    this.#chunkHeld[c] = left;
+    if (left === 0) this.#chunks[c] = undefined;
   }
 
   #noteChurn(count: number): void {
@@ -177,10 +199,7 @@ export class NodeIds {
       const node = chunk[id & CHUNK_MASK];
       if (node === undefined) continue;
       checked++;
-      if (!isAttached(node)) {
-        chunk[id & CHUNK_MASK] = undefined;
-        this.#held--;
-      }
+      if (!isAttached(node)) this.#drop(id);
     }
     this.#sweepAt = -1;
     this.#heldAfterSweep = this.#held;

@@ -100,6 +100,27 @@ describe('NodeIds (ids on the nodes, strong reverse map swept of detached nodes)
     expect(ids.held).to.equal(10_001);
   });
 
+  it("frees the reverse map's arrays once their nodes are dropped, and allocates none for reserved ids", () => {
+    const ids = new NodeIds(document);
+    const list = host.appendChild(document.createElement('ul'));
+    for (let round = 0; round < 30; round++) {
+      list.replaceChildren();
+      for (let i = 0; i < 10_000; i++) ids.ensure(list.appendChild(document.createElement('li')));
+    }
+    ids.sweep();
+    expect(ids.held).to.equal(10_001);
+    // 300,000 ids over 19 arrays of 16,384; the live 10,000 are the last ones, in at most 2 of them, plus the document's.
+    expect(ids.chunks).to.be.at.most(3);
+    for (let i = 0; i < 1_000_000; i++) ids.reserve();
+    const late = ids.ensure(host.appendChild(document.createElement('p')));
+    expect(ids.nodeOf(late)?.isConnected).to.equal(true);
+    expect(ids.chunks).to.be.at.most(4);
+    // Ids past those handed out (or wrapping to a held one) name nothing.
+    expect(ids.nodeOf(late + 1)).to.equal(undefined);
+    expect(ids.nodeOf(2 ** 32 + 1)).to.equal(undefined);
+    expect(ids.nodeOf(2 ** 32 + late)).to.equal(undefined);
+  });
+
   it('keeps nodes of an open shadow root and drops those of a removed iframe', async () => {
     const ids = new NodeIds(document);
     const shadowHost = host.appendChild(document.createElement('div'));
