@@ -80,12 +80,16 @@ export class RemoteScroll {
     const boxId = box ? this.#options.idOf(box) : undefined;
     if (box && boxId !== undefined) {
       const from = this.#sent.get(boxId) ?? { x: box.scrollLeft, y: box.scrollTop };
-      this.#scrollTo(boxId, clamp(from.x + dx, box.scrollWidth), clamp(from.y + dy, box.scrollHeight));
+      // Clamped to the furthest position (not the content's size): a position past it never shows in a
+      // frame, so it would stay pending and the keys back up would first have to undo the excess.
+      const maxX = box.scrollWidth - box.clientWidth;
+      const maxY = box.scrollHeight - box.clientHeight;
+      this.#scrollTo(boxId, clamp(from.x + dx, maxX), clamp(from.y + dy, maxY));
       return;
     }
     const page = this.#options.page();
     const from = this.#sent.get(0) ?? page;
-    this.#scrollTo(0, Math.max(0, from.x + dx), clamp(from.y + dy, page.height));
+    this.#scrollTo(0, Math.max(0, from.x + dx), clamp(from.y + dy, page.height - page.h));
   }
 
   #scrollTo(id: number, x: number, y: number): void {

@@ -482,6 +482,8 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   #setState(state: AgentState, detail: string): void {
     if (this.#state === state && this.#detail === detail) return;
     if (this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;
+    // A final state: nothing will be answered any more, so the spare answering peer goes too.
+    if (state === 'ended' || state === 'invalid' || state === 'refused') this.#dropSparePeer();
     this.#state = state;
     this.#detail = detail;
     this.emit('state', { state, detail });
