@@ -13,21 +13,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { joinSegments, splitSegments } from '../../shared/stream-segments.js';
 import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
-
-/** What UTF-8 makes of a string: each unpaired surrogate becomes U+FFFD. */
-function delivered(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    const next = text.charCodeAt(i + 1);
-    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-      out += text.slice(i, i + 2);
-      i++;
-    } else if (unit >= 0xd800 && unit <= 0xdfff) out += '\ufffd';
-    else out += text.charAt(i);
-  }
-  return out;
-}
+import { delivered } from '../oracles/utf8-delivered.js';
 
 // No digits (a run of them could be masked as a card number, which is not what this test is about) and no
 // U+FEFF (msgpack strings over 64 bytes lose a leading one, as msgpackr's decoder does; the side streams keep it).

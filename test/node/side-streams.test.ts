@@ -15,21 +15,7 @@ import { inflateStream } from '../../shared/inflate-stream.js';
 import { MessageEncoder } from '../../shared/message-encoder.js';
 import { channelMessage, type ChannelMessage, type SerializedNode } from '../../shared/protocol.js';
 import { joinSegments, splitSegments } from '../../shared/stream-segments.js';
-
-/** What UTF-8 makes of a string: each unpaired surrogate becomes U+FFFD. */
-function delivered(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    const next = text.charCodeAt(i + 1);
-    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-      out += text.slice(i, i + 2);
-      i++;
-    } else if (unit >= 0xd800 && unit <= 0xdfff) out += '\ufffd';
-    else out += text.charAt(i);
-  }
-  return out;
-}
+import { delivered } from '../oracles/utf8-delivered.js';
 
 function deliveredDeep(value: unknown): unknown {
   if (typeof value === 'string') return delivered(value);
