@@ -22,15 +22,8 @@ import { benchPageBundle } from './bundles.js';
 import { printFunctionTimes, type CpuProfile } from './cpu-profile-report.js';
 import { startBenchSite } from './site.js';
 import { median } from './stats.js';
+import type { ReplayResult } from './browser/agent-replay-page.js';
 
-interface ReplayResult {
-  totalMs: number;
-  paintedMs: number;
-  lastToShownMs: number;
-  messageMs: number;
-  slices: number;
-  layouts: number;
-}
 interface ReplayWindow {
   __replay: {
     load(messages: unknown[]): number;

@@ -11,15 +11,15 @@
  * (added by hand while working; the product has none). Prints medians and the
  * median of the per-pair differences. A developer tool, not part of `npm run bench`.
  */
-import type { Page } from 'playwright-core';
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import { launchBenchChromium } from './browser-tools.js';
 import { recorderBundles } from './bundles.js';
 import type { TraceEvent } from './cpu-profile-report.js';
 import { startBenchSite } from './site.js';
+import { settleBenchPage } from './snapshot.js';
 
 interface BenchWindow {
-  __bench: { gc(): void; prepare?(): Promise<string>; snapshot(): Promise<{ bytes: number }>; stop(): void };
+  __bench: { snapshot(): Promise<{ bytes: number }>; stop(): void };
 }
 
 /** Trace fields the figures need beyond TraceEvent's: thread timestamps and durations. */
@@ -27,25 +27,12 @@ type TimedEvent = TraceEvent & { tts?: number; tdur?: number };
 
 const GC_EVENT = /^(MinorGC|MajorGC)$/;
 
-async function settle(tab: Page): Promise<void> {
-  await tab.evaluate(() => (window as unknown as BenchWindow).__bench.prepare?.());
-  await tab.evaluate(
-    () =>
-      new Promise((resolve) => {
-        void document.body.getBoundingClientRect();
-        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50)));
-      }),
-  );
-  await tab.evaluate(() => (window as unknown as BenchWindow).__bench.gc());
-  await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
-}
-
 /** One traced snapshot in a fresh tab: its figures by name (ms, except bytes). */
 async function once(browser: LaunchedChromium, url: string, page: string): Promise<Record<string, number>> {
   const tab = await browser.newPage();
   try {
     await tab.goto(`${url}/bench?page=${page}&rec=ours`, { waitUntil: 'load', timeout: 600_000 });
-    await settle(tab);
+    await settleBenchPage(tab);
     const cdp = await tab.context().newCDPSession(tab);
     const events: TimedEvent[] = [];
     cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TimedEvent[])));

@@ -1,4 +1,5 @@
 /** Scenario 1: initial snapshot of generated pages and a long page, ours and rrweb in the same Chromium. */
+import type { Page } from 'playwright-core';
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import type { SnapshotRun } from './browser/ours.js';
 import { longestRendererTask } from './browser-tools.js';
@@ -67,20 +68,7 @@ async function runOnce(
       waitUntil: 'load',
       timeout: 600_000,
     });
-    // Our deflate worker (or its module) is started once per page, as a session does before its snapshot.
-    await tab.evaluate(() => (window as unknown as BenchWindow).__bench.prepare?.());
-    // Let the page settle before measuring: the page's own first style and layout pass (0.7 s at
-    // 100k nodes) is not recording cost, but whichever recorder reads layout first would pay it.
-    await tab.evaluate(
-      () =>
-        new Promise((resolve) => {
-          void document.body.getBoundingClientRect();
-          requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50)));
-        }),
-    );
-    // The heap baseline's forced GC runs here, outside the traced window (it is no recording cost).
-    await tab.evaluate(() => (window as unknown as BenchWindow).__bench.gc());
-    await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
+    await settleBenchPage(tab);
     const { result, longestTaskMs, mainThreadMs } = await longestRendererTask(tab, () =>
       tab.evaluate(() => (window as unknown as BenchWindow).__bench.snapshot()),
     );
@@ -113,6 +101,24 @@ function figures(runs: Array<Awaited<ReturnType<typeof runOnce>>>): SnapshotFigu
   };
   if (first.gzip !== undefined) out.gzipBytes = median(runs.map((r) => r.gzip ?? 0));
   return out;
+}
+
+/** Readies a loaded bench page for a measured snapshot (also bench/snapshot-pair.ts). */
+export async function settleBenchPage(tab: Page): Promise<void> {
+  // Our deflate worker (or its module) is started once per page, as a session does before its snapshot.
+  await tab.evaluate(() => (window as unknown as BenchWindow).__bench.prepare?.());
+  // Let the page settle before measuring: the page's own first style and layout pass (0.7 s at
+  // 100k nodes) is not recording cost, but whichever recorder reads layout first would pay it.
+  await tab.evaluate(
+    () =>
+      new Promise((resolve) => {
+        void document.body.getBoundingClientRect();
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50)));
+      }),
+  );
+  // The heap baseline's forced GC runs here, outside the traced window (it is no recording cost).
+  await tab.evaluate(() => (window as unknown as BenchWindow).__bench.gc());
+  await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
 }
 
 export async function runSnapshotScenario(
