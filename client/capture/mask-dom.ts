@@ -130,6 +130,14 @@ function attribute(el: Element, name: string): string | undefined {
   return getAttr(el, name) ?? undefined;
 }
 
+/** A label index being built over several tasks: its root's `label[for]` list, how far it got, the index so far. */
+interface LabelsBuilding {
+  root: Node;
+  labels: NodeListOf<Element> | readonly Element[];
+  at: number;
+  index: Map<string, string>;
+}
+
 /**
  * Label text by control id, per document or shadow root, built in one pass.
  * `el.labels` makes Chromium scan the whole tree for every field, which made
@@ -140,12 +148,7 @@ function attribute(el: Element, name: string): string | undefined {
 export class LabelIndex {
   readonly #byRoot = new Map<Node, Map<string, string>>();
   /** An index being built over several tasks (prepareSome): its root's `label[for]` list and how far it got. */
-  #building: {
-    root: Node;
-    labels: NodeListOf<Element> | readonly Element[];
-    at: number;
-    index: Map<string, string>;
-  } | null = null;
+  #building: LabelsBuilding | null = null;
 
   /** Forget everything (the DOM changed). */
   invalidate(): void {
@@ -166,12 +169,8 @@ export class LabelIndex {
       this.#building = { root, labels: labelsWithFor(root), at: 0, index: new Map() };
       return false;
     }
-    const { labels, index } = building;
-    while (building.at < labels.length) {
-      addLabel(index, labels[building.at++]);
-      if (building.at % 64 === 0 && !more()) return false;
-    }
-    this.#byRoot.set(root, index);
+    if (!readLabels(building, more)) return false;
+    this.#byRoot.set(root, building.index);
     this.#building = null;
     return true;
   }
@@ -189,15 +188,26 @@ export class LabelIndex {
   #forRoot(root: Node): Map<string, string> {
     let index = this.#byRoot.get(root);
     if (index === undefined) {
-      const building = this.#building?.root === root ? this.#building : null;
-      index = building?.index ?? new Map<string, string>();
-      const labels = building?.labels ?? labelsWithFor(root);
-      for (let at = building?.at ?? 0; at < labels.length; at++) addLabel(index, labels[at]);
-      if (building !== null) this.#building = null;
+      // The index being built for this root is finished from where it got; another root's is left as it is.
+      const building =
+        this.#building?.root === root ? this.#building : { root, labels: labelsWithFor(root), at: 0, index: new Map() };
+      readLabels(building, () => true);
+      if (building === this.#building) this.#building = null;
+      index = building.index;
       this.#byRoot.set(root, index);
     }
     return index;
   }
+}
+
+/** Reads the labels of an index being built, from where it got, while `more()` says so; true once all are read. */
+function readLabels(building: LabelsBuilding, more: () => boolean): boolean {
+  const { labels, index } = building;
+  while (building.at < labels.length) {
+    addLabel(index, labels[building.at++]);
+    if (building.at % 64 === 0 && !more()) return false;
+  }
+  return true;
 }
 
 /** The `label[for]` elements of a document or shadow root, in tree order (a static list). */
