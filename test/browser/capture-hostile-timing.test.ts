@@ -10,18 +10,11 @@
  *   it started over at every change and the walk never began).
  */
 import { expect } from '@open-wc/testing';
+import { messageStrings } from '../oracles/message-strings.js';
 import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
 
 const SECRET = 'Hunter2-Zebra';
 const BLOCKED = 'Blocked-Quokka';
-
-/** Every string in what the agent decoded (not our serializer's view of it). */
-function stringsOf(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) stringsOf(item, out);
-  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) stringsOf(item, out);
-  return out;
-}
 
 describe('capture on pages that fight it', function () {
   this.timeout(60_000);
@@ -46,7 +39,7 @@ describe('capture on pages that fight it', function () {
     expect(marked.hasAttributes(), 'control: the page lies').to.equal(false);
     pipeline = new Pipeline(customer);
     await pipeline.start();
-    const sent = stringsOf(pipeline.decoded);
+    const sent = messageStrings(pipeline.decoded);
     expect(
       sent.some((s) => s.includes('visible-Marmot')),
       'the page was captured',
