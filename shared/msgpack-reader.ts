@@ -30,10 +30,8 @@ export class MsgpackReadError extends Error {
   override name = 'MsgpackReadError';
 }
 
-/** Keeps a leading byte order mark, as msgpackr's own decoding of strings up to 64 bytes does. */
-const shortText = new TextDecoder('utf-8', { ignoreBOM: true });
-/** Drops a leading byte order mark, as msgpackr's TextDecoder for longer strings does. */
-const longText = new TextDecoder();
+/** Keeps a leading byte order mark: it is part of the string that was sent. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The one msgpack value `bytes` holds. Throws a MsgpackReadError for anything else. */
 export function readMsgpack(bytes: Uint8Array): unknown {
@@ -58,11 +56,11 @@ export function readMsgpack(bytes: Uint8Array): unknown {
   };
   const text = (length: number): string => {
     const from = take(length);
-    if (length > 64) return longText.decode(bytes.subarray(from, at));
+    if (length > 64) return utf8.decode(bytes.subarray(from, at));
     let ascii = '';
     for (let i = from; i < at; i++) {
       const byte = bytes[i] ?? 0;
-      if (byte > 0x7f) return shortText.decode(bytes.subarray(from, at));
+      if (byte > 0x7f) return utf8.decode(bytes.subarray(from, at));
       ascii += String.fromCharCode(byte);
     }
     return ascii;

@@ -6,7 +6,8 @@
  * Unpackr's options. Like msgpackr's own no-eval build (its rollup config
  * replaces `Function` with the undefined `BlockedFunction`), the call is
  * turned into one that throws, which msgpackr catches and then keeps to its
- * interpreted reader. Checked by test/node/codec.test.ts.
+ * interpreted reader. Checked by test/node/codec.test.ts. Its TextDecoder
+ * keeps a leading byte order mark, as shared/msgpack-reader.ts does.
  */
 import { readFile } from 'node:fs/promises';
 
@@ -39,7 +40,15 @@ export const msgpackrNoEval = Object.freeze({
       // unpack.js declares `var BlockedFunction;` for exactly this replacement.
       if (!/\bvar BlockedFunction\b/.test(source))
         throw new Error('msgpackr/unpack.js changed: BlockedFunction is gone; review the no-eval patch.');
-      return { contents: source.replace(/\bnew Function\(/g, 'new BlockedFunction('), loader: 'js' };
+      // Its TextDecoder for strings over 64 bytes would drop a leading U+FEFF (a text or a field's value
+      // starting with one would lose it, and later value splices would apply to the wrong base).
+      const decoder = /\bdecoder = new TextDecoder\(\);/;
+      if (!decoder.test(source))
+        throw new Error('msgpackr/unpack.js changed: its TextDecoder is gone; review the byte order mark patch.');
+      const contents = source
+        .replace(/\bnew Function\(/g, 'new BlockedFunction(')
+        .replace(decoder, "decoder = new TextDecoder('utf-8', { ignoreBOM: true });");
+      return { contents, loader: 'js' };
     });
   },
 });

@@ -15,14 +15,14 @@ import { joinSegments, splitSegments } from '../../shared/stream-segments.js';
 import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
 import { delivered } from '../oracles/utf8-delivered.js';
 
-// No digits (a run of them could be masked as a card number, which is not what this test is about) and no
-// U+FEFF (msgpack strings over 64 bytes lose a leading one, as msgpackr's decoder does; the side streams keep it).
+// No digits (a run of them could be masked as a card number, which is not what this test is about). U+FEFF is
+// in: the agent's msgpackr keeps a leading one (its TextDecoder is patched in the bundle), as the side streams do.
 const unit = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => !/[\p{Nd}\ufeff]/u.test(c)),
+    arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => !/\p{Nd}/u.test(c)),
   },
-  { weight: 2, arbitrary: fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\u0000', '😀', 'é', ' ') },
+  { weight: 2, arbitrary: fc.constantFrom('\ufeff', '\ud800', '\udbff', '\udc00', '\udfff', '\u0000', '😀', 'é', ' ') },
 );
 const text = fc.string({ unit, maxLength: 16 });
 const longText = fc.string({ unit, minLength: 1, maxLength: 6 }).map((s) => s.repeat(Math.ceil(1200 / s.length)));

@@ -1,7 +1,10 @@
 /**
  * shared/msgpack-reader.ts against msgpackr itself, the oracle: the pure
  * JavaScript Unpackr the agent's browser runs ('msgpackr/unpack', without
- * Node's native string extractor), with the options the codec used before.
+ * Node's native string extractor), with the options the codec used before,
+ * and, as in the agent's bundle, a TextDecoder that keeps a leading byte
+ * order mark (the bundle patches msgpackr's; here the global is swapped
+ * while msgpackr loads).
  * For valid bytes (from our writer and from msgpackr's own packer) the same
  * values; for any bytes at all (random, mutated, truncated, hostile) either
  * the same value as msgpackr or a MsgpackReadError, never another exception
@@ -9,11 +12,20 @@
  * distinguishes the cases the reader is careful about.
  */
 import fc from 'fast-check';
-import { Packr } from 'msgpackr/pack';
-import { Unpackr } from 'msgpackr/unpack';
 import { describe, expect, it } from 'vitest';
 import { MAX_DEPTH, MsgpackReadError, readMsgpack } from '../../shared/msgpack-reader.js';
 import { MsgpackWriter } from '../../shared/msgpack-writer.js';
+
+// msgpackr creates its TextDecoder when its module is evaluated: this file imports it only after the swap.
+const NativeTextDecoder = globalThis.TextDecoder;
+globalThis.TextDecoder = class BomKeepingDecoder extends NativeTextDecoder {
+  constructor(label?: string, options?: TextDecoderOptions) {
+    super(label, { ...options, ignoreBOM: true });
+  }
+};
+const { Packr } = await import('msgpackr/pack');
+const { Unpackr } = await import('msgpackr/unpack');
+globalThis.TextDecoder = NativeTextDecoder;
 
 const oracle = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number', structuredClone: false });
 const writer = new MsgpackWriter();
@@ -151,11 +163,15 @@ describe('readMsgpack reads what msgpackr reads', () => {
     );
   });
 
-  it("control: the byte order mark rule is msgpackr's own (kept up to 64 bytes, dropped above), so ignoring it would fail", () => {
+  it('a leading byte order mark is kept on both sides of the 64-byte line; a plain TextDecoder drops it (control)', () => {
     const bomString = (n: number): Uint8Array =>
       Uint8Array.from([0xd9, n, 0xef, 0xbb, 0xbf, ...new Array<number>(n - 3).fill(0x61)]);
-    expect(oracle.unpack(bomString(64))).toBe('\uFEFF' + 'a'.repeat(61));
-    expect(oracle.unpack(bomString(65))).toBe('a'.repeat(62));
+    for (const n of [64, 65, 200]) {
+      expect(oracle.unpack(bomString(n))).toBe('\uFEFF' + 'a'.repeat(n - 3));
+      expect(readMsgpack(bomString(n))).toBe('\uFEFF' + 'a'.repeat(n - 3));
+    }
+    // Control: msgpackr's unpatched decoder (a TextDecoder with its defaults) would give the string without it.
+    expect(new TextDecoder().decode(bomString(65).subarray(2))).toBe('a'.repeat(62));
     // And the comparison sees a difference as small as a map against an object.
     const mapsOracle = new Unpackr({ useRecords: false, mapsAsObjects: false });
     expect(() =>
