@@ -5,6 +5,7 @@
  */
 import type { FieldDescriptor } from './mask.js';
 import { closestOf, getAttr, hasAttr, localNameOf, matchesOf, nodeTypeOf } from './dom-read.js';
+import { isSplitNumberBox } from './split-fields.js';
 
 /** Integrator configuration: extra selectors whose elements (and subtrees) are masked or blocked. */
 export interface MaskConfig {
@@ -366,5 +367,6 @@ export function describeField(
   descriptor.placeholder = attribute(owner, 'placeholder');
   descriptor.ariaLabel = attribute(owner, 'aria-label');
   descriptor.labelText = labelTextOf(owner, labelIndex);
+  if (tag === 'input' && isSplitNumberBox(owner)) descriptor.splitBox = true;
   return descriptor;
 }

@@ -19,7 +19,8 @@
  *                name is payment data), `one-time-code`, `new-password` or
  *                `current-password`; or whose name/id/label/aria-label/
  *                placeholder reads like a credential or payment/identity
- *                number (see `SENSITIVE_FIELD_WORDS`).
+ *                number (see `SENSITIVE_FIELD_WORDS`); or that are one of
+ *                several short boxes a number is entered in (split-fields.ts).
  *     Name heuristics skip inputs whose value is not typed by the customer
  *     (checkbox, radio, buttons, range, color, file): a checkbox labelled
  *     "Pin this note" must not be masked, and those carry no secret.
@@ -58,6 +59,8 @@ export interface FieldDescriptor {
   matchesExtraSelector: boolean;
   /** One of the integrator's extra block selectors matched the element or an ancestor. */
   matchesExtraBlockSelector?: boolean;
+  /** An input that is one box of a number entered in several short boxes (split-fields.ts). */
+  splitBox?: boolean;
 }
 
 export type MaskDecision = 'clear' | 'mask' | 'block';
@@ -75,7 +78,9 @@ export type MaskReason =
   /** name or id looks sensitive */
   | 'sensitive-name'
   /** label text, aria-label or placeholder looks sensitive */
-  | 'sensitive-label';
+  | 'sensitive-label'
+  /** one box of a number entered in several short boxes */
+  | 'split-number';
 
 export type FieldMaskDecision = Readonly<{ decision: MaskDecision; reason: MaskReason }>;
 
@@ -92,6 +97,7 @@ const MASK_HIDDEN = result('mask', 'hidden-input');
 const MASK_AUTOCOMPLETE = result('mask', 'autocomplete');
 const MASK_NAME = result('mask', 'sensitive-name');
 const MASK_LABEL = result('mask', 'sensitive-label');
+const MASK_SPLIT = result('mask', 'split-number');
 
 const MASKED_AUTOCOMPLETE_TOKENS: ReadonlySet<string> = new Set(['one-time-code', 'new-password', 'current-password']);
 
@@ -228,6 +234,7 @@ export function decideField(field: FieldDescriptor): FieldMaskDecision {
     return MASK_LABEL;
   }
   if (field.placeholder !== undefined && SENSITIVE_PLACEHOLDER_SHAPE.test(field.placeholder)) return MASK_LABEL;
+  if (field.splitBox === true) return MASK_SPLIT;
   return CLEAR;
 }
 

@@ -1,0 +1,125 @@
+/**
+ * Numbers typed into several short boxes, with real keystrokes at a
+ * person's pace and the page moving focus to the next box when one is full
+ * (as split card, SSN and one-time-code entries do): a card number in four
+ * boxes, an SSN in boxes of 3, 2 and 4 (each box wrapped in its own <span>),
+ * a one-time code in six boxes of one digit. Each box alone is too short to
+ * be recognised as a number, and its value went out as soon as focus moved
+ * on: the whole card number and SSN left the browser box by box. Every
+ * message goes through the real codec; the oracles read the decoded
+ * strings without the product's masking: the independent leak finder for
+ * the card, and the groups themselves for the SSN and the code. Control:
+ * the same boxes without a length limit (nothing marks them as parts of a
+ * number; still a gap, README) are reported, so each oracle can fail.
+ */
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { MessageDecoder } from '../../shared/codec.js';
+import { MessageEncoder } from '../../shared/message-encoder.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
+import type { ChannelMessage } from '../../shared/protocol.js';
+import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
+import { messageStrings } from '../oracles/message-strings.js';
+import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+
+const CARD_GROUPS = ['4532', '0196', '7315', '8241'];
+const SSN_GROUPS = ['278', '41', '5396'];
+/** Digits 5-9 only: the boxes' maxlength values (1-4) are strings on the wire too. */
+const CODE = '758969';
+
+/** Box ids: no digits and no telling words (an id "ssn0" is masked by its name, and "0" would be read as a digit). */
+const id = (kind: 'pay' | 'idn' | 'otc', i: number): string => `${kind}${'abcdef'[i] ?? ''}`;
+
+/** Boxes that pass focus on when full, as split entries do; `limits` false leaves out maxlength (the control). */
+function pageHtml(limits: boolean): string {
+  const box = (id: string, size: number): string =>
+    `<input id="${id}" inputmode="numeric" autocomplete="off"${limits ? ` maxlength="${size}"` : ''}>`;
+  return `<!DOCTYPE html><html><head><title>Checkout</title></head><body>
+<fieldset><legend>Payment</legend>${CARD_GROUPS.map((_, i) => box(id('pay', i), 4)).join(' ')}</fieldset>
+<fieldset><legend>Identity</legend>${SSN_GROUPS.map((g, i) => `<span>${box(id('idn', i), g.length)}</span>`).join('')}</fieldset>
+<fieldset><legend>Code</legend><div>${[...CODE].map((_, i) => box(id('otc', i), 1)).join('')}</div></fieldset>
+<button id="away">Continue</button>
+<script>
+  const sizes = { pay: [4, 4, 4, 4], idn: [3, 2, 4], otc: [1, 1, 1, 1, 1, 1] };
+  document.addEventListener('input', (event) => {
+    const field = event.target;
+    const kind = field.id.slice(0, 3);
+    const index = 'abcdef'.indexOf(field.id.slice(3));
+    if (!(kind in sizes) || index < 0) return;
+    const next = document.getElementById(kind + 'abcdef'[index + 1]);
+    if (field.value.length >= sizes[kind][index] && next) next.focus();
+  });
+</script></body></html>`;
+}
+
+describe('masking: numbers typed into split boxes', () => {
+  let page: TestPage | undefined;
+  let engine: CaptureEngine | undefined;
+  afterEach(() => {
+    engine?.stop();
+    page?.remove();
+  });
+
+  /** Types each group key by key (40 ms apart) into its first box; the page moves focus on. Returns every string sent. */
+  async function typeGroups(limits: boolean): Promise<{ strings: () => string[] }> {
+    page = await capturePage(pageHtml(limits));
+    const { doc, win } = page;
+    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
+    const decoder = new MessageDecoder({ inflater: inflateStream });
+    const strings: string[] = [];
+    engine = new CaptureEngine({
+      window: win,
+      send: (message: ChannelMessage) => {
+        const result = decoder.decode(encoder.encode(message));
+        if (!result.ok) throw new Error(`undecodable ${message.t}`);
+        strings.push(...messageStrings(result.message));
+        return true;
+      },
+    });
+    await engine.start();
+    await nextFrames(win, 2);
+    const typeKeys = async (first: string, keys: string): Promise<void> => {
+      (doc.getElementById(first) as HTMLElement).focus();
+      for (const key of keys) {
+        await sendKeys({ type: key });
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    };
+    await typeKeys(id('pay', 0), CARD_GROUPS.join(''));
+    await typeKeys(id('idn', 0), SSN_GROUPS.join(''));
+    await typeKeys(id('otc', 0), CODE);
+    (doc.getElementById('away') as HTMLElement).focus();
+    await nextFrames(win, 4);
+    // The page got what was typed, in the right boxes (the page moves focus on, with or without maxlength).
+    const values = (kind: 'pay' | 'idn' | 'otc', count: number): string[] =>
+      Array.from({ length: count }, (_, i) => (doc.getElementById(id(kind, i)) as HTMLInputElement).value);
+    expect(values('pay', 4)).to.deep.equal(CARD_GROUPS);
+    expect(values('idn', 3)).to.deep.equal(SSN_GROUPS);
+    expect(values('otc', 6)).to.deep.equal([...CODE]);
+    return { strings: () => strings };
+  }
+
+  /** SSN groups and code digits readable from what was sent (digit runs equal to a group). */
+  function groupsSeen(strings: readonly string[]): { ssn: string[]; code: string[] } {
+    const sequences = strings.flatMap(digitSequences);
+    return {
+      ssn: SSN_GROUPS.slice(0, 2).filter((group) => sequences.includes(group)),
+      code: [...CODE].filter((digit) => sequences.includes(digit)),
+    };
+  }
+
+  it('sends no digit of a card, SSN or one-time code typed box by box', async function () {
+    this.timeout(60_000);
+    const { strings } = await typeGroups(true);
+    expect(truncationLeaks(CARD_GROUPS.join(''), strings())).to.deep.equal([]);
+    expect(groupsSeen(strings())).to.deep.equal({ ssn: [], code: [] });
+  });
+
+  it('control: boxes without a length limit go out, and the oracles report them', async function () {
+    this.timeout(60_000);
+    const { strings } = await typeGroups(false);
+    expect(truncationLeaks(CARD_GROUPS.join(''), strings()).length).to.be.greaterThan(0);
+    expect(groupsSeen(strings())).to.deep.equal({ ssn: SSN_GROUPS.slice(0, 2), code: [...CODE] });
+  });
+});
