@@ -5,12 +5,12 @@
  * another origin) and dispatched as real DOM events so the page's own scripts
  * react as if the customer did it.
  */
-import { decideField } from '../capture/mask.js';
-import { describeField, type MaskConfig } from '../capture/mask-dom.js';
-import { auditableText } from '../../shared/page-privacy.js';
+import type { MaskConfig } from '../capture/mask-dom.js';
+import { maskUrl } from '../../shared/sensitive-numbers.js';
 import type { ActionRefusal, RemoteAction } from '../../shared/protocol.js';
 import { allowedOrigins, checkNavigation } from './navigation-guard.js';
 import { setNativeValue, type RemoteInput } from './remote-input.js';
+import { describeTarget, isMaskedElement as isMaskedField } from './action-target.js';
 
 export type { ActionRefusal };
 
@@ -26,25 +26,6 @@ export interface ActionContext {
   remoteInput: RemoteInput;
   /** Origins besides the page's own the agent may navigate to (the integrator's `navigation-origins`). */
   navigationOrigins: readonly string[];
-}
-
-/** A short description for the audit log: tag, type, and an accessible label; never a value. */
-export function describeTarget(el: Element): string {
-  const tag = el.tagName.toLowerCase();
-  const type = el.getAttribute('type');
-  const label =
-    el.getAttribute('aria-label') ??
-    (el as HTMLInputElement).labels?.[0]?.textContent ??
-    el.getAttribute('name') ??
-    el.getAttribute('id') ??
-    (tag === 'a' || tag === 'button' ? el.textContent : null) ??
-    '';
-  const clean = auditableText(label.replace(/\s+/g, ' ').trim().slice(0, 60));
-  return `${tag}${type ? `[type=${type}]` : ''}${clean ? ` "${clean}"` : ''}`;
-}
-
-function isMaskedField(el: Element, config: MaskConfig): boolean {
-  return decideField(describeField(el, config)).decision !== 'clear';
 }
 
 function resolveElement(id: number, context: ActionContext): Element | ActionRefusal {
@@ -93,13 +74,9 @@ export function applyRemoteAction(
         const verdict = checkNavigation(action.to, view.location.href, allowedOrigins(context.navigationOrigins));
         if (!verdict.ok) return verdict;
         view.location.assign(verdict.url.href);
-        return {
-          ok: true,
-          target:
-            verdict.url.origin === view.location.origin
-              ? verdict.url.pathname
-              : verdict.url.origin + verdict.url.pathname,
-        };
+        // The path as the audit may keep it (numbers masked here, not only by the server).
+        const path = maskUrl(verdict.url.pathname).text;
+        return { ok: true, target: verdict.url.origin === view.location.origin ? path : verdict.url.origin + path };
       }
       return { ok: true, target: action.to };
     }
@@ -112,14 +89,14 @@ export function applyRemoteAction(
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
       el.scrollTo({ left: action.x, top: action.y, behavior: 'instant' });
-      return { ok: true, target: describeTarget(el) };
+      return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'edit': {
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
       const outcome = context.remoteInput.apply(action, el);
-      return outcome.ok ? { ok: true, target: describeTarget(el) } : outcome;
+      return outcome.ok ? { ok: true, target: describeTarget(el, context.maskConfig) } : outcome;
     }
     case 'click': {
       const el = resolveElement(action.id, context);
@@ -138,7 +115,7 @@ export function applyRemoteAction(
       // click() runs the default action too (follow a link, toggle a checkbox, submit a form).
       if ('click' in el && typeof el.click === 'function') (el as HTMLElement).click();
       else mouse(el, 'click', elView, x, y);
-      return { ok: true, target: describeTarget(el) };
+      return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'input': {
       const el = resolveElement(action.id, context);
@@ -165,7 +142,7 @@ export function applyRemoteAction(
         }),
       );
       el.dispatchEvent(new view.Event('change', { bubbles: true }));
-      return { ok: true, target: describeTarget(el) };
+      return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'key': {
       const el = resolveElement(action.id, context);
@@ -189,7 +166,7 @@ export function applyRemoteAction(
         (el as HTMLInputElement).form?.requestSubmit();
       }
       el.dispatchEvent(new view.KeyboardEvent('keyup', init));
-      return { ok: true, target: describeTarget(el) };
+      return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
   }
 }
