@@ -49,7 +49,7 @@ describe('audit: remote action targets carry no masked content', () => {
     const ids = ['link', 'pay', 'deliver', 'clinic', 'hello', 'notes', 'plain'];
     const context: ActionContext = {
       window: win,
-      nodeById: (id) => win.document.querySelector(`[data-k="${ids[id - 1] ?? ""}"]`) ?? undefined,
+      nodeById: (id) => win.document.querySelector(`[data-k="${ids[id - 1] ?? ''}"]`) ?? undefined,
       maskConfig: createMaskConfig({ extraMaskSelectors: ['.private'] }),
       isOwnUi: () => false,
       remoteInput: new RemoteInput(() => undefined),
@@ -74,7 +74,10 @@ describe('audit: remote action targets carry no masked content', () => {
       act({ kind: 'navigate', to: new URL(`/cards/${CARD}/edit?x=1`, location.href).href }),
     ];
     const sent = targets.join('\n');
-    expect(MASKED_WORDS.filter((word) => sent.includes(word)), sent).to.deep.equal([]);
+    expect(
+      MASKED_WORDS.filter((word) => sent.includes(word)),
+      sent,
+    ).to.deep.equal([]);
     expect(truncationLeaks(CARD, targets), sent).to.deep.equal([]);
     // Still useful to a person reading the audit: what kind of element, and its unmasked words.
     expect(targets[0]).to.match(/^a "Signed in as/);
