@@ -69,11 +69,12 @@ export async function main(): Promise<void> {
 
     printFunctionTimes(profile, { self: 35, inclusive: 45 });
     const onMain = rendererMainEvents(events);
-    const tasks = longTasks(onMain, 30);
-    console.log(`\nTasks over 30 ms: ${tasks.length}`);
+    const taskMs = Number(process.env['PROFILE_TASK_MS'] ?? 30);
+    const tasks = longTasks(onMain, taskMs);
+    console.log(`\nTasks over ${taskMs} ms: ${tasks.length}`);
     for (const task of tasks) {
       const inside = onMain.filter(
-        (e) => e.ts >= task.ts && e.ts < task.ts + (task.dur ?? 0) && e !== task && (e.dur ?? 0) > 3000,
+        (e) => e.ts >= task.ts && e.ts < task.ts + (task.dur ?? 0) && e !== task && (e.dur ?? 0) > 1000,
       );
       const sums = new Map<string, number>();
       for (const e of inside) sums.set(e.name, (sums.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);

@@ -23,6 +23,7 @@ import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
 import { absoluteAttributeValue, attributeNeedsBase } from './urls.js';
+import { UrlMemo } from './url-memo.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
 import { copyFormState, readFormState, type FormState } from './form-state.js';
@@ -102,6 +103,9 @@ export class Serializer {
 
   /** The text each text node last went out with, under this run's own symbol. */
   readonly #sentKey = Symbol('cobrowse-sent-text');
+
+  /** Plain URL attributes as they went out, for values seen before (url-memo.ts). */
+  readonly #urls = new UrlMemo();
 
   /** Digits masked while the customer types (typing-mask.ts). */
   readonly typing: TypingMask;
@@ -349,6 +353,8 @@ export class Serializer {
   ): string | undefined {
     if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
     if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
+    if (decision === 'clear' && !strict && this.#urls.covers(name))
+      return this.#urls.clearValue(tag, name, value, el.baseURI);
     const absolute = attributeNeedsBase(tag, name, value)
       ? absoluteAttributeValue(tag, name, value, el.baseURI)
       : value;
