@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer, type TestServer } from '../test/node/helpers/server.js';
 import { ALLOW_STAGES, breakdownTable, medianBreakdown } from './allow-breakdown.js';
-import { startProfile, startTrace, summarise, type PageProfile, type PageTrace } from './allow-trace.js';
+import {
+  markTs,
+  otherThreads,
+  startProfile,
+  startTrace,
+  summarise,
+  type PageProfile,
+  type PageTrace,
+} from './allow-trace.js';
 import { recorderBundles } from './bundles.js';
 import { goLive, type LiveSession } from './latency.js';
 import { startBenchSite, type BenchSite } from './site.js';
@@ -64,10 +72,15 @@ export async function main(): Promise<void> {
         }
         if (traces.length === 2) {
           const [customerTrace, agentTrace] = await Promise.all(traces.map((t) => t.stop()));
+          const allowTs = markTs(customerTrace ?? [], 'allow');
           console.log(`customer main thread (ms after Allow):\n${summarise(customerTrace ?? [], 'allow').join('\n')}`);
+          if (allowTs !== undefined)
+            console.log(`customer other threads:\n${otherThreads(customerTrace ?? [], allowTs).join('\n')}`);
           console.log(
-            `agent main thread (ms after its first mark):\n${summarise(agentTrace ?? [], 'agent-offer-received').join('\n')}`,
+            `agent main thread (ms after Allow, one clock):\n${summarise(agentTrace ?? [], 'agent-offer-received', 3, allowTs).join('\n')}`,
           );
+          if (allowTs !== undefined)
+            console.log(`agent other threads:\n${otherThreads(agentTrace ?? [], allowTs).join('\n')}`);
         }
         const line = ALLOW_STAGES.map((s) => `${s.id}=${live.stages[s.id]?.toFixed(0) ?? '-'}`).join(' ');
         console.log(`${v.name} run ${i + 1}: whole frame ${live.fullFrameMs.toFixed(0)} ms | ${line}`);

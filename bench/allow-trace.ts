@@ -50,7 +50,7 @@ export async function startTrace(page: Page): Promise<PageTrace> {
 }
 
 /** Lines describing main-thread work (tasks ≥ minMs) relative to the trace's `cobrowse:<anchor>` mark, or its first mark. */
-export function summarise(events: TraceEvent[], anchor: string, minMs = 3): string[] {
+export function summarise(events: TraceEvent[], anchor: string, minMs = 3, zeroTs?: number): string[] {
   const main = new Set(
     events
       .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
@@ -59,7 +59,7 @@ export function summarise(events: TraceEvent[], anchor: string, minMs = 3): stri
   const onMain = events.filter((e) => main.has(`${e.pid}:${e.tid}`));
   const mark =
     onMain.find((e) => e.name === `cobrowse:${anchor}`) ?? onMain.find((e) => e.name.startsWith('cobrowse:'));
-  const zero = mark?.ts ?? 0;
+  const zero = zeroTs ?? mark?.ts ?? 0;
   const at = (ts: number): string => ((ts - zero) / 1000).toFixed(1).padStart(7);
   const lines: string[] = [];
   for (const m of onMain.filter(
@@ -136,4 +136,26 @@ export async function startProfile(page: Page, top = 25): Promise<PageProfile> {
         .map(([k, us]) => `${(us / 1000).toFixed(1).padStart(7)} ms  ${k}`);
     },
   };
+}
+
+/** The trace's timestamp of its `cobrowse:<name>` mark (one monotonic clock for every process of the machine). */
+export function markTs(events: TraceEvent[], name: string): number | undefined {
+  return events.find((e) => e.name === `cobrowse:${name}`)?.ts;
+}
+
+/** Tasks (>= minMs) on the renderer's other threads (workers, the WebRTC threads), from `zeroTs` on. */
+export function otherThreads(events: TraceEvent[], zeroTs: number, minMs = 2): string[] {
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name) names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const lines: string[] = [];
+  for (const e of events) {
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? `${e.pid}:${e.tid}`;
+    if (thread === 'CrRendererMain' || e.ph !== 'X' || (e.dur ?? 0) < minMs * 1000) continue;
+    if (e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') continue;
+    lines.push(
+      `${((e.ts - zeroTs) / 1000).toFixed(1).padStart(7)}  ${thread} task ${((e.dur ?? 0) / 1000).toFixed(1)} ms`,
+    );
+  }
+  return lines.sort((a, b) => Number(a.slice(0, 7)) - Number(b.slice(0, 7)));
 }
