@@ -36,7 +36,8 @@ import { MsgpackWriter } from './msgpack-writer.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
 import { isSegmented, joinSegments, splitSegments } from './stream-segments.js';
 import { fromWire, toWire } from './wire-format.js';
-import { WireFormatError, WireState } from './wire-names.js';
+import { WireFormatError, WireState, isPlainRecord } from './wire-names.js';
+import { checkedListFrames, isCheckedNodeList } from './node-list-decode.js';
 import { SideReader, SideWriter } from './wire-side.js';
 
 import {
@@ -275,7 +276,13 @@ export class MessageDecoder {
       );
     }
 
-    const parsed = channelMessage.safeParse(value);
+    // A node list checked in its wire form is not parsed again node by node (node-list-decode.ts).
+    const parsed =
+      isPlainRecord(value) && value.t === 'snapshot' && isCheckedNodeList(value.nodes)
+        ? checkedListFrames.snapshot.safeParse(value)
+        : isPlainRecord(value) && value.t === 'mutations' && isCheckedNodeList(value.adds)
+          ? checkedListFrames.mutations.safeParse(value)
+          : channelMessage.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';

@@ -48,10 +48,10 @@ import { SideStream, type SideReader, type SideWriter } from './wire-side.js';
 import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
 
 const KIND_CODES: Readonly<Record<string, number>> = { text: 0, comment: 1, doctype: 2, shadow: 3, doc: 4 };
-const KINDS = ['text', 'comment', 'doctype', 'shadow', 'doc'] as const;
-const ELEMENT_CODE = 5;
+export const KINDS = ['text', 'comment', 'doctype', 'shadow', 'doc'] as const;
+export const ELEMENT_CODE = 5;
 /** The keys of a node's extras on the wire (the protocol's field names before they were made readable). */
-const NODE_KEYS = new WireKeys({
+export const NODE_KEYS = new WireKeys({
   attributes: 'a',
   next: 'nx',
   namespace: 'ns',
@@ -66,8 +66,8 @@ const NODE_KEYS = new WireKeys({
   scrollX: 'sx',
   scrollY: 'sy',
 });
-const BOX_KEYS = new WireKeys({ width: 'w', height: 'h' });
-const EXPLICIT_PARENT = -1;
+export const BOX_KEYS = new WireKeys({ width: 'w', height: 'h' });
+export const EXPLICIT_PARENT = -1;
 /**
  * A form control's value equal to its default travels as a reference to the
  * text that holds it: its own `value` attribute (an input nobody changed, a
@@ -76,9 +76,9 @@ const EXPLICIT_PARENT = -1;
  * copy the value from the attribute or text: 10k- and 100k-node bench pages
  * -7.8 %, 1k -6.6 %.
  */
-const VALUE_ATTRIBUTE = 0;
-const VALUE_NEXT_TEXT = 1;
-const COLUMNS = 6;
+export const VALUE_ATTRIBUTE = 0;
+export const VALUE_NEXT_TEXT = 1;
+export const COLUMNS = 6;
 const SEPARATOR = '\u0000';
 /**
  * Largest node list one message may carry. Snapshot parts hold at most
@@ -112,7 +112,7 @@ function joined(values: string[], side: SideOutput | null, stream: SideStream): 
 }
 
 /** The strings of a joined column (untrusted input: still unvalidated strings). */
-function split(wire: unknown, what: string, side: SideReader | null, stream: SideStream): readonly unknown[] {
+export function split(wire: unknown, what: string, side: SideReader | null, stream: SideStream): readonly unknown[] {
   if (typeof wire === 'string') return wire.split(SEPARATOR);
   if (typeof wire === 'number') {
     if (side === null) throw new WireFormatError(`Node list ${what} refer to a side stream the message lacks.`);
@@ -267,7 +267,7 @@ function referencedValue(nodes: readonly Record<string, unknown>[], at: number, 
 }
 
 /** A column of the wire form, which must be an array. */
-function column(wire: readonly unknown[], index: number): readonly unknown[] {
+export function column(wire: readonly unknown[], index: number): readonly unknown[] {
   const value = wire[index];
   if (!Array.isArray(value)) throw new WireFormatError(`Node list column ${index} is not an array.`);
   return value;

@@ -15,7 +15,7 @@
  *   j-th optional field is present; absent fields take no slot.
  * - `seq` travels as its difference from the previous DOM frame's seq + 1
  *   (0 for an unbroken stream); node lists travel columnar
- *   (node-list-compaction.ts), their strings on side streams (wire-side.ts); mutation attrs and texts as flat arrays:
+ *   (node-list-compaction.ts; read and checked as columns by node-list-decode.ts), their strings on side streams (wire-side.ts); mutation attrs and texts as flat arrays:
  *   attrs [id, count, name ref, value|null, ...], texts [id, text, ...] with a
  *   masked text's id sent as -(id + 1). A style value may travel as the
  *   operations that build it from the element's last one (wire-style-diff.ts). The maps that still travel as maps
@@ -26,7 +26,8 @@
  * callers hand the encoder) is sent as it is: a non-array value, or [0, value]
  * for an array, and fails schema validation on the other side as before.
  */
-import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
+import { encodeNodeList } from './node-list-compaction.js';
+import { decodeCheckedNodeList } from './node-list-decode.js';
 import { channelMessage } from './protocol.js';
 import { WireKeys } from './wire-keys.js';
 import { decodeStyleDiff, encodeStyleDiff, rememberStyle } from './wire-style-diff.js';
@@ -242,7 +243,7 @@ function decodeField(
     return seq;
   }
   if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds'))
-    return decodeNodeList(wire, state, side);
+    return decodeCheckedNodeList(wire, state, side);
   if (type === 'mutations' && field === 'attrs') return decodeAttributeChanges(wire, state);
   if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire, state);
   if (type === 'input' && field === 'value') {

@@ -31,7 +31,14 @@
 import * as z from 'zod/mini';
 import { coord, nodeId } from './fields.js';
 
-const attributes = z.record(z.string().check(z.maxLength(256)), z.string().check(z.maxLength(1_000_000)));
+/** The fields every node list checks, whether as node records or as the columns they travel in (nodeListColumns). */
+export const tagName = z.string().check(z.minLength(1), z.maxLength(128));
+export const attributeName = z.string().check(z.maxLength(256));
+export const attributeValue = z.string().check(z.maxLength(1_000_000));
+export const textContent = z.string().check(z.maxLength(10_000_000));
+export const commentText = z.string().check(z.maxLength(100_000));
+
+const attributes = z.record(attributeName, attributeValue);
 
 /**
  * A form control's state, in an element record and in an input frame (in
@@ -59,7 +66,7 @@ export const elementNode = z.strictObject({
   parent: nodeId,
   /** For mutation adds: the next sibling's id, or null to append. */
   next: z.optional(z.nullable(nodeId)),
-  tag: z.string().check(z.minLength(1), z.maxLength(128)),
+  tag: tagName,
   namespace: z.optional(z.enum(['svg', 'math'])),
   attributes: z.optional(attributes),
   ...formStateFields,
@@ -77,7 +84,7 @@ export const textNode = z.strictObject({
   id: nodeId,
   parent: nodeId,
   next: z.optional(z.nullable(nodeId)),
-  text: z.string().check(z.maxLength(10_000_000)),
+  text: textContent,
   masked: z.optional(z.literal(true)),
 });
 
@@ -86,7 +93,7 @@ export const commentNode = z.strictObject({
   id: nodeId,
   parent: nodeId,
   next: z.optional(z.nullable(nodeId)),
-  text: z.string().check(z.maxLength(100_000)),
+  text: commentText,
 });
 
 export const doctypeNode = z.strictObject({
@@ -111,3 +118,20 @@ export const rootNode = z.strictObject({
 
 export const serializedNode = z.discriminatedUnion('kind', [elementNode, textNode, commentNode, doctypeNode, rootNode]);
 export type SerializedNode = z.infer<typeof serializedNode>;
+
+/**
+ * A node list's fields as columns (shared/node-list-decode.ts reads them off
+ * the wire): checked as a handful of arrays instead of an object per node.
+ * Together with serializedNode for each node that has rare fields (and the
+ * rule that a doctype has them), it accepts exactly the lists
+ * z.array(serializedNode) accepts (test/node/node-list-decode.test.ts).
+ */
+export const nodeListColumns = z.object({
+  ids: z.array(nodeId),
+  parents: z.array(nodeId),
+  tags: z.array(tagName),
+  attributeNames: z.array(attributeName),
+  attributeValues: z.array(attributeValue),
+  texts: z.array(textContent),
+  comments: z.array(commentText),
+});
