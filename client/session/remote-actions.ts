@@ -111,6 +111,7 @@ export function applyRemoteAction(
       const y = own && action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
       for (const type of ['pointerdown', 'mousedown']) mouse(el, type, elView, x, y);
       if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
+      context.remoteInput.noteAgentFocus(el);
       for (const type of ['pointerup', 'mouseup']) mouse(el, type, elView, x, y);
       // click() runs the default action too (follow a link, toggle a checkbox, submit a form).
       if ('click' in el && typeof el.click === 'function') (el as HTMLElement).click();

@@ -9,12 +9,16 @@
  * keys (a controlled input) and the agent's copy may show digits as •, and
  * neither must undo the other.
  *
+ * Focus: an edit focuses its field, unless the customer has put focus in
+ * another text field (they may be typing there at the same time).
+ *
  * Conflicts: when the customer types into the field the agent is typing in,
  * the customer's text wins. The agent's run of edits in that field (its
  * `chain`) is refused from then on and the agent is told; the agent starts a
  * new chain when it types again.
  */
 import type { EditAction } from '../../shared/protocol.js';
+import { isTypingTarget } from '../capture/typing.js';
 
 export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' };
 
@@ -43,6 +47,8 @@ export class RemoteInput {
   /** Per field, the highest chain refused because the customer typed meanwhile. */
   #refusedChains = new WeakMap<Element, number>();
   #active: ActiveRun | null = null;
+  /** The element the agent last put focus on (an edit or a click). */
+  #agentFocus: WeakRef<Element> | null = null;
 
   constructor(onConflict: (id: number) => void) {
     this.#onConflict = onConflict;
@@ -68,7 +74,7 @@ export class RemoteInput {
     if (!view) return { ok: false, reason: 'invalid' };
 
     if (this.#active?.el !== el) this.leave();
-    if (el.ownerDocument.activeElement !== el) el.focus({ preventScroll: true });
+    this.#focusUnlessCustomerElsewhere(el);
     const run: ActiveRun = this.#active ?? { el, id: action.id, chain: action.chain, changed: false };
     run.chain = action.chain;
     this.#active = run;
@@ -100,6 +106,26 @@ export class RemoteInput {
     return { ok: true };
   }
 
+  /** The agent put focus on `el` (a click): focus there is the agent's, not the customer's. */
+  noteAgentFocus(el: Element): void {
+    this.#agentFocus = new WeakRef(el);
+  }
+
+  /**
+   * Focus follows the agent's typing, except away from a text field the
+   * customer put focus in themselves: the customer may be typing there right
+   * now, and moving focus would send their next keys into the agent's field.
+   * The edit then applies without focus (value, events and selection need none).
+   */
+  #focusUnlessCustomerElsewhere(el: TextControl): void {
+    const focused = deepActiveElement(el.ownerDocument);
+    if (focused === el) return;
+    const agents = this.#agentFocus?.deref();
+    if (focused !== null && focused !== agents && isTypingTarget(focused)) return;
+    el.focus({ preventScroll: true });
+    this.#agentFocus = new WeakRef(el);
+  }
+
   /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */
   reset(): void {
     this.leave();
@@ -113,6 +139,27 @@ export class RemoteInput {
     if (!run?.changed || !run.el.isConnected) return;
     const view = run.el.ownerDocument.defaultView;
     if (view) run.el.dispatchEvent(new view.Event('change', { bubbles: true }));
+  }
+}
+
+/** The focused element, through open shadow roots and same-origin iframes. */
+function deepActiveElement(doc: Document): Element | null {
+  let focused = doc.activeElement;
+  for (let depth = 0; focused !== null && depth < 32; depth++) {
+    const inner: Element | null | undefined =
+      focused.shadowRoot?.activeElement ??
+      (focused.localName === 'iframe' ? frameActiveElement(focused as HTMLIFrameElement) : null);
+    if (inner === null || inner === undefined) break;
+    focused = inner;
+  }
+  return focused === doc.body ? null : focused;
+}
+
+function frameActiveElement(frame: HTMLIFrameElement): Element | null {
+  try {
+    return frame.contentDocument?.activeElement ?? null;
+  } catch {
+    return null; // another origin
   }
 }
 

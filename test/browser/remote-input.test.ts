@@ -3,7 +3,8 @@
  * Chromium with real keystrokes for the customer: a splice applied as a key
  * (beforeinput, value, input, selection; change when the agent leaves), a page
  * that cancels beforeinput keeps its value, and the customer's own typing
- * refuses the rest of the agent's run until a new connection starts over.
+ * refuses the rest of the agent's run until a new connection starts over, and
+ * an edit leaves focus in another text field the customer is typing in.
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -69,6 +70,24 @@ describe('remote input on the customer’s page', () => {
     expect(remote.apply(edit(4, 0, 0, 'no '), input).ok).to.equal(false);
     remote.reset();
     expect(remote.apply(edit(1, 0, 0, 'yes '), input).ok).to.equal(true);
+  });
+
+  it('does not take focus from another text field the customer is in (their next keys would land in the agent’s field)', async () => {
+    const other = await fixture<HTMLInputElement>(html`<input id="city" />`);
+    other.focus();
+    await sendKeys({ type: 'Li' });
+    expect(remote.apply(edit(1, 10, 0, 'a', 11), input).ok).to.equal(true);
+    expect(input.value).to.equal('221B Bkera');
+    expect(document.activeElement).to.equal(other);
+    await sendKeys({ type: 'sbon' });
+    expect(other.value).to.equal('Lisbon');
+    expect(input.value).to.equal('221B Bkera');
+    // Focus the agent itself put in a field follows the agent to the next one.
+    other.blur();
+    expect(remote.apply(edit(1, 0, 0, 'X'), other).ok).to.equal(true);
+    expect(document.activeElement).to.equal(other);
+    expect(remote.apply(edit(2, 0, 0, 'Y'), input).ok).to.equal(true);
+    expect(document.activeElement).to.equal(input);
   });
 
   it('refuses what it cannot type into: checkboxes, disabled fields', async () => {
