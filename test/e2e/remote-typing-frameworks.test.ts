@@ -149,7 +149,12 @@ const SCRIPTS: Record<'r-name' | 'v-city' | 'v-notes', KeyStep[]> = {
     { type: 'Łódź' },
     { type: ' 東京' },
   ],
-  'v-notes': [{ press: 'Control+A' }, { type: 'Café crème ☕\nRing twice — merci' }, { press: 'Backspace' }, { type: 'I' }],
+  'v-notes': [
+    { press: 'Control+A' },
+    { type: 'Café crème ☕\nRing twice — merci' },
+    { press: 'Backspace' },
+    { type: 'I' },
+  ],
 };
 
 describe('remote typing into React and Vue controlled inputs', () => {
