@@ -39,6 +39,7 @@ export const ALLOW_STAGES: readonly StageDefinition[] = [
   { id: 'snapshot-first-part', side: 'customer', label: 'first snapshot part sent' },
   { id: 'agent-first-part', side: 'agent', label: 'agent: first snapshot part received' },
   { id: 'snapshot-last-part', side: 'customer', label: 'last snapshot part sent' },
+  { id: 'snapshot-last-part-out', side: 'customer', label: 'last part compressed and on the data channel' },
   { id: 'agent-last-part', side: 'agent', label: 'agent: last snapshot part received' },
   { id: 'agent-snapshot-applied', side: 'agent', label: 'agent: whole snapshot built into the (still hidden) mirror' },
   { id: 'mirror-shown', side: 'agent', label: 'page’s last element seen in the mirror (bench poll)' },

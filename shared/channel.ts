@@ -63,6 +63,8 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
   readonly #forbiddenFromPeer: ReadonlySet<ChannelMessage['t']>;
   readonly #onWireBytes: ((bytes: Uint8Array) => void) | undefined;
   readonly #unsubscribe: (() => void)[] = [];
+  /** Callbacks waiting for the outbox to empty (afterSent). */
+  #sentWaiters: (() => void)[] = [];
   #refused = false;
   #closed = false;
 
@@ -161,6 +163,23 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     return !this.#closed;
   }
 
+  /**
+   * Calls `callback` once no message given to send() so far waits for
+   * compression any more: at once when none does, else when the last of them
+   * is on the data channel or the channel closes. For work that should not
+   * delay those messages.
+   */
+  afterSent(callback: () => void): void {
+    if (this.#closed || this.#outbox.length === 0) callback();
+    else this.#sentWaiters.push(callback);
+  }
+
+  #runSentWaiters(): void {
+    const waiters = this.#sentWaiters;
+    this.#sentWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
   /** Sends the compressed messages at the head of the outbox, in order. */
   #flushOutbox(): void {
     while (!this.#closed) {
@@ -170,6 +189,7 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
       this.#outboxBytes -= head.size;
       this.#transmit(head.bytes);
       if (this.#outbox.length === 0 && this.#peer.bufferedAmount <= PEER_DRAIN_THRESHOLD_BYTES) this.#maybeDrained();
+      if (this.#outbox.length === 0) this.#runSentWaiters();
     }
   }
 
@@ -253,6 +273,7 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     this.#assembler.clear();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.emit('close', { reason, error });
+    this.#runSentWaiters();
     if (error) this.#peer.close();
   }
 }

@@ -21,6 +21,7 @@ export type StageName =
   | 'snapshot-start'
   | 'snapshot-first-part'
   | 'snapshot-last-part'
+  | 'snapshot-last-part-out'
   // agent
   | 'agent-offer-received'
   | 'agent-answer-sent'
