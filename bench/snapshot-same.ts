@@ -1,99 +1,90 @@
 /**
  * `SNAPSHOT_BASE_TREE=<dir> node bench/snapshot-same.mjs [pages]`: whether this tree's capture sends
  * the same snapshot as another tree's (a git worktree or an export of the commit to compare with).
- * Both trees' wire-dump page bundles are served by one site (one origin and port, so absolute URLs
- * and their masking are alike), one as `rec=ours`, the other as `rec=rrweb` (the bundle's name is
- * all that differs, and a <script>'s attributes are never sent). Per page it takes the snapshot's
- * messages as each engine hands them to its transport and compares, by a plain JSON comparison
- * that shares no code with the capture, the whole node list (parts joined: slice boundaries follow
- * the clock), every other field of its first and last parts but seq, part and final, and any
- * other message but assets (those follow fetches). `SNAPSHOT_SAME_CONTROL=1` changes one
- * character of one attribute value of this tree's list before comparing: the control must report
- * a difference. A developer tool, not part of `npm run bench`.
+ * Both trees' builds of bench/browser/snapshot-same-page.ts (copied into the other tree, so it
+ * bundles that tree's capture and packer) are served by one site (one origin and port, so absolute
+ * URLs and their masking are alike), one as `rec=ours`, the other as `rec=rrweb`: the bundle's name
+ * is all that differs (a <script>'s attributes are never sent, and the page makes its URL alike).
+ * The snapshot is taken without a time limit per slice, so both trees cut it into the same parts.
+ * Compared, by plain JSON and byte comparisons that share no code with the capture: every message
+ * as handed to the transport, and every message's packed bytes (wire layout and msgpack, each tree
+ * its own). `SNAPSHOT_SAME_CONTROL=1` changes one character of one attribute value of this tree's
+ * messages and one byte of its packed ones: both comparisons must then report a difference.
+ * A developer tool, not part of `npm run bench`.
  */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { benchPageBundle } from './bundles.js';
 import { startBenchSite } from './site.js';
 
-interface WireWindow {
-  __wire: { snapshot(): Promise<Array<Record<string, unknown>>> };
+interface Snapshot {
+  messages: Array<Record<string, unknown>>;
+  packed: string[];
+}
+interface SameWindow {
+  __same: { snapshot(): Promise<Snapshot> };
 }
 
-/**
- * The snapshot as one node list, plus its first and last parts' other fields (the ones between
- * only repeat the page's URL, title and viewport) and any other message. The page's URL names
- * the bundle (`rec=`): made alike.
- */
-function flatten(messages: Array<Record<string, unknown>>): { nodes: unknown[]; rest: string[] } {
-  const nodes: unknown[] = [];
-  const parts: string[] = [];
-  const rest: string[] = [];
-  for (const message of messages) {
-    const text = (value: unknown): string => JSON.stringify(value).replaceAll('rec=rrweb', 'rec=ours');
-    // Asset messages follow fetches that finish when they will.
-    if (message['t'] === 'asset' || message['t'] === 'asset-data') continue;
-    if (message['t'] !== 'snapshot') {
-      rest.push(text(message));
-      continue;
+const PAGE = 'snapshot-same-page.ts';
+
+function spoil(snapshot: Snapshot): void {
+  const first = snapshot.packed[0] ?? '';
+  snapshot.packed[0] = `${first.slice(0, 10)}${first[10] === 'A' ? 'B' : 'A'}${first.slice(11)}`;
+  for (const message of snapshot.messages) {
+    for (const node of (message['nodes'] as Array<{ attributes?: Record<string, string> }> | undefined) ?? []) {
+      const name = node.attributes === undefined ? undefined : Object.keys(node.attributes)[0];
+      if (node.attributes !== undefined && name !== undefined) {
+        node.attributes[name] = `${node.attributes[name]}x`;
+        return;
+      }
     }
-    const { nodes: part, seq: _seq, part: _part, final: _final, ...others } = message;
-    nodes.push(...(part as unknown[]));
-    parts.push(text(others));
   }
-  return { nodes, rest: [parts[0] ?? '', parts.at(-1) ?? '', ...rest] };
 }
 
-function spoil(nodes: unknown[]): void {
-  for (const node of nodes) {
-    const attributes = (node as { attributes?: Record<string, string> }).attributes;
-    const name = attributes === undefined ? undefined : Object.keys(attributes)[0];
-    if (attributes !== undefined && name !== undefined) {
-      attributes[name] = `${attributes[name]}x`;
-      return;
-    }
-  }
+/** Index of the first entry that differs, -1 when none. */
+function firstDifference(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i;
+  return -1;
 }
 
 export async function main(): Promise<void> {
   const root = process.env['BENCH_ROOT'] ?? process.cwd();
   const baseRoot = process.env['SNAPSHOT_BASE_TREE'];
   if (baseRoot === undefined) throw new Error('set SNAPSHOT_BASE_TREE to the tree to compare with');
+  const basePage = join(baseRoot, 'bench', 'browser', PAGE);
+  copyFileSync(join(root, 'bench', 'browser', PAGE), basePage);
   const pages = (process.argv[2] ?? 'gen-1000,gen-10000,long').split(',');
   const site = await startBenchSite(
-    {
-      ours: await benchPageBundle(baseRoot, 'wire-dump-page.ts'),
-      rrweb: await benchPageBundle(root, 'wire-dump-page.ts'),
-      none: '',
-    },
+    { ours: await benchPageBundle(baseRoot, PAGE), rrweb: await benchPageBundle(root, PAGE), none: '' },
     null,
   );
   const browser = await launchChromium();
   let differ = 0;
   try {
     for (const page of pages) {
-      const take = async (rec: string): Promise<ReturnType<typeof flatten>> => {
+      const take = async (rec: string): Promise<Snapshot> => {
         const tab = await browser.newPage();
         await tab.goto(`${site.url}/bench?page=${page}&rec=${rec}`, { waitUntil: 'load', timeout: 120_000 });
-        const messages = await tab.evaluate(() => (window as unknown as WireWindow).__wire.snapshot());
+        const snapshot = await tab.evaluate(() => (window as unknown as SameWindow).__same.snapshot());
         await tab.close();
-        return flatten(messages);
+        return snapshot;
       };
       const base = await take('ours');
       const here = await take('rrweb');
-      if (process.env['SNAPSHOT_SAME_CONTROL'] === '1') spoil(here.nodes);
-      let first = -1;
-      const count = Math.max(base.nodes.length, here.nodes.length);
-      for (let i = 0; i < count && first < 0; i++)
-        if (JSON.stringify(base.nodes[i]) !== JSON.stringify(here.nodes[i])) first = i;
-      const restSame = JSON.stringify(base.rest) === JSON.stringify(here.rest);
-      const same = first < 0 && restSame;
+      if (process.env['SNAPSHOT_SAME_CONTROL'] === '1') spoil(here);
+      const text = (s: Snapshot): string[] => s.messages.map((m) => JSON.stringify(m));
+      const messageAt = firstDifference(text(base), text(here));
+      const bytesAt = firstDifference(base.packed, here.packed);
+      const nodes = (s: Snapshot): number =>
+        s.messages.reduce((n, m) => n + ((m['nodes'] as unknown[] | undefined)?.length ?? 0), 0);
+      const same = messageAt < 0 && bytesAt < 0;
       if (!same) differ++;
       console.log(
-        `${page}: ${base.nodes.length} vs ${here.nodes.length} nodes, ${same ? 'SAME' : 'DIFFERENT'}` +
-          (first >= 0
-            ? ` (first at node ${first}: ${JSON.stringify(base.nodes[first])} vs ${JSON.stringify(here.nodes[first])})`
-            : '') +
-          (restSame ? '' : ` (other fields differ: ${base.rest.join(' ')} vs ${here.rest.join(' ')})`),
+        `${page}: ${base.messages.length}/${here.messages.length} messages, ${nodes(base)}/${nodes(here)} nodes: ` +
+          (same
+            ? 'SAME (messages and packed bytes)'
+            : `DIFFERENT (first message differing: ${messageAt}; first packed message differing: ${bytesAt})`),
       );
     }
   } finally {
