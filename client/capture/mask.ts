@@ -35,6 +35,7 @@
  */
 
 import { luhnValid, maskCss, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
+import { maskSensitiveParams } from './url-params.js';
 
 /** Everything the masking decision needs, read from the DOM by `describeField` (mask-dom.ts). */
 export interface FieldDescriptor {
@@ -360,6 +361,14 @@ const RESOURCE_URL_ATTRIBUTES: ReadonlySet<string> = new Set([
   'xlink:href',
 ]);
 
+/** Attributes whose URL a person follows or a form submits to: a page may echo a GET form's fields there. */
+const NAVIGATION_URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'action', 'formaction', 'cite', 'xlink:href']);
+
+/** A page's URL or a link as it may go out: sensitive-looking parameters' values and card/SSN numbers masked. */
+export function maskPageUrl(url: string): string {
+  return maskUrl(maskSensitiveParams(url, looksSensitive, maskValue)).text;
+}
+
 /** Masks one attribute value of an element whose decision is already known (`strict`: the customer is typing). */
 export function maskAttributeByDecision(
   decision: MaskDecision,
@@ -370,6 +379,11 @@ export function maskAttributeByDecision(
   const name = attrName.toLowerCase();
   if (decision !== 'clear' && isSensitiveAttribute(name)) return { value: maskValue(attrValue), masked: true };
   if (!strict && NUMERIC_ATTRIBUTES.has(name)) return { value: attrValue, masked: false };
+  if (NAVIGATION_URL_ATTRIBUTES.has(name)) {
+    const kept = maskSensitiveParams(attrValue, looksSensitive, maskValue);
+    const free = maskNumbers(kept, { strict });
+    return { value: free.text, masked: free.masked || kept !== attrValue };
+  }
   const free =
     name === 'style'
       ? maskCss(attrValue)

@@ -4,7 +4,8 @@
  * about the page as a whole, masked (URL and title may hold numbers).
  */
 import type { AssetPolicy, SerializedNode } from '../../shared/protocol.js';
-import { maskNumbers, maskUrl } from '../../shared/sensitive-numbers.js';
+import { maskNumbers } from '../../shared/sensitive-numbers.js';
+import { maskPageUrl } from './mask.js';
 import type { CaptureRun } from './capture-run.js';
 import type { UnsequencedDomFrame } from './dom-frame-sender.js';
 import { titleOf } from './dom-read.js';
@@ -36,7 +37,7 @@ export function snapshotBody(
     t: 'snapshot',
     part,
     final,
-    url: maskUrl(doc.URL.slice(0, MAX_URL)).text,
+    url: maskPageUrl(doc.URL.slice(0, MAX_URL)),
     title: maskNumbers(titleOf(doc).slice(0, MAX_TITLE)).text,
     viewportWidth: win.innerWidth,
     viewportHeight: win.innerHeight,
