@@ -73,7 +73,11 @@ function task(run: () => void, delayMs: number): void {
   }
 }
 
-async function replay(wire: Uint8Array[][], intervalMs: number): Promise<ReplayResult> {
+async function replay(
+  wire: Uint8Array[][],
+  intervalMs: number,
+  inspect?: (container: HTMLElement) => void,
+): Promise<ReplayResult> {
   const container = document.createElement('div');
   container.style.cssText = 'width:1280px;height:800px;overflow:hidden';
   document.body.append(container);
@@ -120,6 +124,7 @@ async function replay(wire: Uint8Array[][], intervalMs: number): Promise<ReplayR
   // The frame that shows it: its style, layout and paint (a task after the animation frame).
   await new Promise<void>((resolve) => requestAnimationFrame(() => task(resolve, 0)));
   const painted = performance.now();
+  inspect?.(container);
   const stats = mirror.stats;
   mirror.destroy();
   container.remove();
@@ -133,6 +138,63 @@ async function replay(wire: Uint8Array[][], intervalMs: number): Promise<ReplayR
   };
 }
 
+/**
+ * The built mirror as text, by a plain walk that shares no code with the
+ * mirror: every node in order with its name, attributes (in order), text,
+ * form state (value, checked, selected), open shadow roots, frame documents
+ * and adopted sheets. bench/mirror-same.ts compares two trees' texts.
+ */
+function describeMirror(doc: Document): string {
+  const out: string[] = [];
+  const sheets = (root: Document | ShadowRoot): void => {
+    for (const sheet of root.adoptedStyleSheets)
+      out.push(`adopted ${[...sheet.cssRules].map((rule) => rule.cssText).join(' ')}`);
+  };
+  const walk = (node: Node, depth: number): void => {
+    const pad = ' '.repeat(depth);
+    if (node.nodeType === Node.ELEMENT_NODE) {
+      const el = node as Element;
+      const attributes = [...el.attributes].map((a) => `${a.namespaceURI ?? ''}|${a.name}=${JSON.stringify(a.value)}`);
+      out.push(`${pad}<${el.namespaceURI ?? ''}|${el.localName} ${attributes.join(' ')}>`);
+      if (el instanceof HTMLInputElement) out.push(`${pad} value=${JSON.stringify(el.value)} checked=${el.checked}`);
+      if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement)
+        out.push(`${pad} value=${JSON.stringify(el.value)}`);
+      if (el instanceof HTMLOptionElement) out.push(`${pad} selected=${el.selected}`);
+      if (el instanceof HTMLStyleElement && el.sheet)
+        out.push(`${pad} rules ${[...el.sheet.cssRules].map((rule) => rule.cssText).join(' ')}`);
+      if (el.shadowRoot) {
+        out.push(`${pad} #shadow`);
+        sheets(el.shadowRoot);
+        for (const child of el.shadowRoot.childNodes) walk(child, depth + 2);
+      }
+      if (el instanceof HTMLIFrameElement && el.contentDocument) {
+        out.push(`${pad} #document`);
+        sheets(el.contentDocument);
+        for (const child of el.contentDocument.childNodes) walk(child, depth + 2);
+      }
+    } else if (node.nodeType === Node.DOCUMENT_TYPE_NODE) {
+      out.push(`${pad}<!doctype ${(node as DocumentType).name}>`);
+    } else {
+      out.push(`${pad}${node.nodeName} ${JSON.stringify(node.nodeValue)}`);
+    }
+    for (const child of node.childNodes) walk(child, depth + 1);
+  };
+  out.push(`mode ${doc.compatMode}`);
+  sheets(doc);
+  for (const child of doc.childNodes) walk(child, 0);
+  return out.join('\n');
+}
+
+/** Builds the snapshot once, all messages at once, and describes the mirror it built. */
+async function dump(wire: Uint8Array[][]): Promise<string> {
+  let text = '';
+  await replay(wire, 0, (container) => {
+    const doc = container.querySelector('iframe')?.contentDocument;
+    text = doc ? describeMirror(doc) : 'no mirror document';
+  });
+  return text;
+}
+
 let encoded: Uint8Array[][] = [];
 
 Object.assign(window, {
@@ -142,6 +204,7 @@ Object.assign(window, {
       return encoded.reduce((sum, chunks) => sum + chunks.reduce((s, c) => s + c.byteLength, 0), 0);
     },
     run: (intervalMs: number) => replay(encoded, intervalMs),
+    dump: () => dump(encoded),
     /** The console's warm-up (agent/mirror/warm-up.ts), as it runs while the agent waits. */
     warmUp: () => warmUpFirstSnapshot(document.body).done,
   },
