@@ -1,5 +1,6 @@
 /**
- * `SNAPSHOT_BASE_TREE=<dir> node bench/snapshot-same.mjs [pages]`: whether this tree's capture sends
+ * `SNAPSHOT_BASE_TREE=<dir> node bench/snapshot-same.mjs [pages]` (bench pages, or random-N for a random page
+ * from seed N: shadow trees, slots, scrolled boxes, masked and blocked regions, fields): whether this tree's capture sends
  * the same snapshot as another tree's (a git worktree or an export of the commit to compare with).
  * Both trees' builds of bench/browser/snapshot-same-page.ts (copied into the other tree, so it
  * bundles that tree's capture and packer) are served by one site (one origin and port, so absolute
@@ -23,7 +24,7 @@ interface Snapshot {
   packed: string[];
 }
 interface SameWindow {
-  __same: { snapshot(): Promise<Snapshot> };
+  __same: { snapshot(seed?: number): Promise<Snapshot> };
 }
 
 const PAGE = 'snapshot-same-page.ts';
@@ -63,10 +64,13 @@ export async function main(): Promise<void> {
   let differ = 0;
   try {
     for (const page of pages) {
+      // random-N: the gen-1000 page replaced by a random one from seed N (snapshot-same-page.ts).
+      const seed = page.startsWith('random-') ? Number(page.slice(7)) : undefined;
       const take = async (rec: string): Promise<Snapshot> => {
         const tab = await browser.newPage();
-        await tab.goto(`${site.url}/bench?page=${page}&rec=${rec}`, { waitUntil: 'load', timeout: 120_000 });
-        const snapshot = await tab.evaluate(() => (window as unknown as SameWindow).__same.snapshot());
+        const url = `${site.url}/bench?page=${seed === undefined ? page : 'gen-1000'}&rec=${rec}`;
+        await tab.goto(url, { waitUntil: 'load', timeout: 120_000 });
+        const snapshot = await tab.evaluate((s) => (window as unknown as SameWindow).__same.snapshot(s), seed);
         await tab.close();
         return snapshot;
       };
@@ -76,12 +80,19 @@ export async function main(): Promise<void> {
       const text = (s: Snapshot): string[] => s.messages.map((m) => JSON.stringify(m));
       const messageAt = firstDifference(text(base), text(here));
       const bytesAt = firstDifference(base.packed, here.packed);
-      const nodes = (s: Snapshot): number =>
-        s.messages.reduce((n, m) => n + ((m['nodes'] as unknown[] | undefined)?.length ?? 0), 0);
+      const all = (s: Snapshot): Array<Record<string, unknown>> =>
+        s.messages.flatMap((m) => (m['nodes'] as Array<Record<string, unknown>> | undefined) ?? []);
+      const nodes = (s: Snapshot): number => all(s).length;
+      // What the page exercised, as this tree sent it.
+      const sent = all(here);
+      const shadows = sent.filter((n) => n['kind'] === 'shadow').length;
+      const scrolled = sent.filter((n) => n['scrollY'] !== undefined).length;
+      const masked = sent.filter((n) => n['masked'] === true).length;
       const same = messageAt < 0 && bytesAt < 0;
       if (!same) differ++;
       console.log(
-        `${page}: ${base.messages.length}/${here.messages.length} messages, ${nodes(base)}/${nodes(here)} nodes: ` +
+        `${page}: ${base.messages.length}/${here.messages.length} messages, ${nodes(base)}/${nodes(here)} nodes ` +
+          `(${shadows} shadow roots, ${scrolled} scrolled, ${masked} masked): ` +
           (same
             ? 'SAME (messages and packed bytes)'
             : `DIFFERENT (first message differing: ${messageAt}; first packed message differing: ${bytesAt})`),

@@ -18,7 +18,7 @@ import {
   type MaskConfig,
 } from './mask-dom.js';
 import type { NodeIds } from './node-ids.js';
-import { PendingNodes } from './pending-nodes.js';
+import { PendingNodes, Where } from './pending-nodes.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours } from './text-runs.js';
@@ -192,7 +192,13 @@ export class Serializer {
    * Serializes one node under `parentId`; null for our own UI and node kinds that are not captured.
    * Its capture children go onto `into`, last first (shadow root first, then child nodes; an iframe's document).
    */
-  visit(node: Node, parentId: number, fresh: boolean, into: PendingNodes): SerializedNode | null {
+  visit(
+    node: Node,
+    parentId: number,
+    fresh: boolean,
+    into: PendingNodes,
+    where: number = Where.unknown,
+  ): SerializedNode | null {
     if (this.#o.isOwnUi(node)) return null;
     const type = nodeTypeOf(node);
     if (
@@ -212,7 +218,7 @@ export class Serializer {
     let record: SerializedNode;
     switch (type) {
       case ELEMENT_NODE:
-        record = this.#element(node as Element, id, parentId, into);
+        record = this.#element(node as Element, id, parentId, into, where);
         break;
       case TEXT_NODE:
       case CDATA_SECTION_NODE:
@@ -243,7 +249,7 @@ export class Serializer {
         const children = childNodesOf(root);
         for (let i = children.length - 1; i >= 0; i--) {
           const child = children[i];
-          if (child !== undefined) into.push(child, root, id);
+          if (child !== undefined) into.push(child, root, id, type === DOCUMENT_NODE ? Where.plain : Where.inShadow);
         }
       }
     }
@@ -275,8 +281,9 @@ export class Serializer {
     const startLength = out.length;
     let node: Node | undefined = root;
     let id: number | undefined = parentId;
-    while (node !== undefined && id !== undefined) {
-      const record = this.visit(node, id, fresh, stack);
+    let where: number | undefined = Where.unknown;
+    while (node !== undefined && id !== undefined && where !== undefined) {
+      const record = this.visit(node, id, fresh, stack, where);
       if (record !== null) {
         if (out.length === startLength && next !== undefined) record.next = next;
         out.push(record);
@@ -284,6 +291,7 @@ export class Serializer {
       stack.parents.pop();
       node = stack.nodes.pop();
       id = stack.parentIds.pop();
+      where = stack.wheres.pop();
     }
     return out.length - startLength;
   }
@@ -371,7 +379,7 @@ export class Serializer {
     return readFormState(el, decision, this.typing, change);
   }
 
-  #element(el: Element, id: number, parentId: number, into: PendingNodes): SerializedNode {
+  #element(el: Element, id: number, parentId: number, into: PendingNodes, found: number): SerializedNode {
     const tag = localNameOf(el);
     const record: ElementRecord = { kind: 'el', id, parent: parentId, tag: clip(tag, MAX_TAG) };
     const namespace = namespaceOf(el);
@@ -437,15 +445,21 @@ export class Serializer {
 
     const shadow = capturedShadowRoot(el);
     const owner = ownerDocumentOf(el) ?? el.ownerDocument;
+    const where =
+      found !== Where.unknown
+        ? found
+        : (el.getRootNode() !== owner ? Where.inShadow : Where.plain) |
+          (parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && capturedShadowRoot(parent as Element) !== null
+            ? Where.hostChild
+            : Where.plain);
     // Reading scroll offsets is costly (scroll-candidates.ts): only where a scroller can be. A shadow tree's
     // own sheets style its elements, its host (:host) and the host's children (::slotted): those are asked.
     // Cheapest first: getRootNode walks up to the root, and scrollingElement is asked only of a candidate.
     if (
       (shadow !== null ||
+        where !== Where.plain ||
         tag.includes('-') ||
-        this.#scrollers.may(el, owner, tag, scrollAttribute) ||
-        (parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && capturedShadowRoot(parent as Element) !== null) ||
-        el.getRootNode() !== owner) &&
+        this.#scrollers.may(el, owner, tag, scrollAttribute)) &&
       el !== owner.scrollingElement
     ) {
       const sx = el.scrollLeft;
@@ -458,7 +472,7 @@ export class Serializer {
       const doc = iframeDocument(el);
       if (doc !== null) {
         this.#ancestry.set(el, ancestry);
-        into.push(doc, el, id);
+        into.push(doc, el, id, where);
       }
       return record;
     }
@@ -466,8 +480,9 @@ export class Serializer {
     // ones: a form's `<input name="lastChild">` shadows the form's own.
     let child = lastChildOf(el);
     if (shadow !== null || child !== null) this.#ancestry.set(el, ancestry);
-    for (; child !== null; child = previousSiblingOf(child)) into.push(child, el, id);
-    if (shadow !== null) into.push(shadow, el, id);
+    const childWhere = (where & Where.inShadow) | (shadow !== null ? Where.hostChild : Where.plain);
+    for (; child !== null; child = previousSiblingOf(child)) into.push(child, el, id, childWhere);
+    if (shadow !== null) into.push(shadow, el, id, Where.inShadow);
     return record;
   }
 }

@@ -17,7 +17,7 @@ import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { Serializer } from './serialize.js';
 import { childNodesOf } from './dom-read.js';
-import { PendingNodes } from './pending-nodes.js';
+import { PendingNodes, Where } from './pending-nodes.js';
 
 /** Parts stay well under the codec's 16 MiB limit even on pages of long texts. */
 const MAX_NODES_PER_PART = 20_000;
@@ -68,7 +68,7 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
   const topChildren = childNodesOf(topDocument);
   for (let i = topChildren.length - 1; i >= 0; i--) {
     const child = topChildren[i];
-    if (child !== undefined) stack.push(child, topDocument, TOP_DOCUMENT_ID);
+    if (child !== undefined) stack.push(child, topDocument, TOP_DOCUMENT_ID, Where.plain);
   }
   // What the last slice spent handing its part over (packing it, above all), ms: the next node loop leaves
   // room for it. Before the first part it is not known, and the packing code has not run yet (slow the
@@ -89,7 +89,8 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
       const node = stack.nodes.pop();
       const parent = stack.parents.pop();
       const parentId = stack.parentIds.pop();
-      if (node === undefined || parentId === undefined) break;
+      const where = stack.wheres.pop();
+      if (node === undefined || parentId === undefined || where === undefined) break;
       if (serializer.captureParent(node) !== parent) continue;
       if (ids.has(node)) {
         // Serialized earlier, then moved here: its old copy is removed by the diffs after the
@@ -97,7 +98,7 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
         if (options.movedAway(node)) serializer.subtree(node, parentId, undefined, true, part);
         continue;
       }
-      const record = serializer.visit(node, parentId, false, stack);
+      const record = serializer.visit(node, parentId, false, stack, where);
       if (record !== null) part.push(record);
     }
     const final = stack.length === 0;
