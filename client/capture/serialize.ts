@@ -317,7 +317,8 @@ export class Serializer {
       }
     }
     const data = node.data;
-    if (decision !== 'clear' || !hasDigit(data)) return maskTextContent(decision, data);
+    if (decision !== 'clear') return maskTextContent(decision, data);
+    if (!hasDigit(data)) return this.typing.echoes.mask(maskTextContent(decision, data));
     const strict = this.typing.isStrict(node);
     let before = '';
     let after = '';
@@ -326,7 +327,7 @@ export class Serializer {
       if (edges.start) before = runNeighbours(node, -1, this.#o.isOwnUi).text;
       if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi).text;
     }
-    const masked = maskTextContent(decision, data, { before, after, strict });
+    const masked = this.typing.echoes.mask(maskTextContent(decision, data, { before, after, strict }));
     if (strict && masked.masked) this.typing.noteMaskedText(node, data);
     return masked;
   }

@@ -7,6 +7,7 @@
  */
 import { maskNumbers } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
+import { MaskedEchoes } from './masked-echoes.js';
 
 const ELEMENT_NODE = 1;
 
@@ -63,6 +64,8 @@ export class TypingMask {
    * kept in `#sent` and sent again by the normal rule once typing ends.
    */
   strict = false;
+  /** Masked fields' values echoed in clear text (masked-echoes.ts). */
+  readonly echoes = new MaskedEchoes();
   /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */
   strictWithin: Element | null = null;
   #sent: StrictSent = newStrictSent();

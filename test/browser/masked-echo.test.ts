@@ -1,0 +1,115 @@
+/**
+ * A masked field's value echoed by the page: the card preview of a checkout
+ * shows the name on the card and the CVC as they are typed (cc-name and
+ * cc-csc fields, masked), and a review line repeats them after the customer
+ * leaves the fields. The fields' values never left, but the echoes are
+ * ordinary text (a name has no digits, a CVC too few to be a number): before,
+ * the name and the CVC went out whole. Real keystrokes 30 ms apart; every
+ * message through the real codec; the oracle reads the decoded strings for
+ * any three letters of the name in a row (ignoring case) and the CVC's
+ * digits. Known gap: the first two letters typed go out (echoes shorter than
+ * three characters are not masked). Control: an unmasked field's echo is
+ * found.
+ */
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { MessageDecoder } from '../../shared/codec.js';
+import { MessageEncoder } from '../../shared/message-encoder.js';
+import { inflateStream } from '../../shared/inflate-stream.js';
+import type { ChannelMessage } from '../../shared/protocol.js';
+import { digitSequences } from '../oracles/leak-finder.js';
+import { messageStrings } from '../oracles/message-strings.js';
+import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+
+const NAME = 'Zoya Quixby';
+const CVC = '738';
+const NOTE = 'Wisteria gate';
+
+const PAGE = `<!DOCTYPE html><html><head><title>Checkout</title></head><body>
+<label>Name on card <input id="holder" autocomplete="cc-name"></label>
+<label>Security code <input id="csc" autocomplete="cc-csc"></label>
+<label>Delivery note <input id="note"></label>
+<div class="preview"><span id="p-holder"></span> <span id="p-csc"></span> <span id="p-note"></span></div>
+<p id="review"></p>
+<button id="away">Review</button>
+<script>
+  for (const id of ['holder', 'csc', 'note']) {
+    const field = document.getElementById(id);
+    field.addEventListener('input', () => { document.getElementById('p-' + id).textContent = field.value.toUpperCase(); });
+  }
+  document.getElementById('away').addEventListener('focus', () => {
+    document.getElementById('review').textContent =
+      'Paying as ' + document.getElementById('holder').value + ' with code ' + document.getElementById('csc').value;
+  });
+</script></body></html>`;
+
+/** Three letters of `word` in a row, lower case: what the oracle looks for. */
+function trigrams(word: string): string[] {
+  const letters = word.toLowerCase().replace(/[^a-z]/g, ' ');
+  const grams: string[] = [];
+  for (let i = 0; i + 3 <= letters.length; i++) {
+    const gram = letters.slice(i, i + 3);
+    if (!gram.includes(' ')) grams.push(gram);
+  }
+  return grams;
+}
+
+describe('masking: a masked field’s value echoed by the page', () => {
+  let page: TestPage | undefined;
+  let engine: CaptureEngine | undefined;
+  afterEach(() => {
+    engine?.stop();
+    page?.remove();
+  });
+
+  async function typeAll(): Promise<string[]> {
+    page = await capturePage(PAGE);
+    const { doc, win } = page;
+    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
+    const decoder = new MessageDecoder({ inflater: inflateStream });
+    const strings: string[] = [];
+    engine = new CaptureEngine({
+      window: win,
+      send: (message: ChannelMessage) => {
+        const result = decoder.decode(encoder.encode(message));
+        if (!result.ok) throw new Error(`undecodable ${message.t}`);
+        strings.push(...messageStrings(result.message));
+        return true;
+      },
+    });
+    await engine.start();
+    await nextFrames(win, 2);
+    for (const [id, text] of [
+      ['holder', NAME],
+      ['csc', CVC],
+      ['note', NOTE],
+    ] as const) {
+      (doc.getElementById(id) as HTMLElement).focus();
+      for (const key of text) {
+        await sendKeys({ type: key });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    }
+    (doc.getElementById('away') as HTMLElement).focus();
+    await nextFrames(win, 4);
+    expect(doc.getElementById('review')?.textContent).to.equal(`Paying as ${NAME} with code ${CVC}`);
+    return strings;
+  }
+
+  it('sends no three letters of the name on the card in a row and no digit of the CVC, while typing or after', async function () {
+    this.timeout(30_000);
+    const strings = await typeAll();
+    const lower = strings.map((s) => s.toLowerCase());
+    expect(trigrams(NAME).filter((gram) => lower.some((s) => s.includes(gram)))).to.deep.equal([]);
+    expect(strings.flatMap(digitSequences).filter((digits) => digits.includes(CVC))).to.deep.equal([]);
+    // The rest of the review line still reads.
+    expect(strings.some((s) => s.startsWith('Paying as ') && s.includes(' with code '))).to.equal(true);
+  });
+
+  it('control: an unmasked field’s echo goes out, and the oracle finds it', async function () {
+    this.timeout(30_000);
+    const strings = (await typeAll()).map((s) => s.toLowerCase());
+    expect(trigrams(NOTE).every((gram) => strings.some((s) => s.includes(gram)))).to.equal(true);
+  });
+});
