@@ -39,7 +39,9 @@ export function isFetchedUrlAttribute(tag: string, name: string): boolean {
 
 /** True when the customer may read the URL in attribute `name` of a `tag` element for the agent (an image, icon, sprite or poster). */
 export function isSentUrlAttribute(tag: string, name: string): boolean {
-  return !NEVER_SENT.has(tag.toLowerCase()) && isFetchedUrlAttribute(tag, name);
+  // The attribute first: most attributes (class, id, style...) are no URL attribute at all, and the customer's
+  // asset scan asks this of every attribute of every element of a snapshot.
+  return isFetchedUrlAttribute(tag, name) && !NEVER_SENT.has(tag.toLowerCase());
 }
 
 const CSS_URL = /url\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^)'"\s]*))\s*\)/gi;
