@@ -362,6 +362,8 @@ export class Serializer {
   ): string | undefined {
     if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
     if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
+    // What a plain URL attribute of a clear element goes out as depends on its name, value and base alone
+    // (url-memo.ts): a masking step that also looked at something else must be added there too.
     if (decision === 'clear' && !strict && this.#urls.covers(name))
       return this.#urls.clearValue(tag, name, value, el.baseURI);
     const absolute = attributeNeedsBase(tag, name, value)
