@@ -11,9 +11,10 @@
  * as handed to the transport, and every message's packed bytes (wire layout and msgpack, each tree
  * its own). `SNAPSHOT_SAME_CONTROL=1` changes one character of one attribute value of this tree's
  * messages and one byte of its packed ones: both comparisons must then report a difference.
+ * `SNAPSHOT_SAME_DUMP=<dir>` writes both trees' messages there as JSON.
  * A developer tool, not part of `npm run bench`.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { benchPageBundle } from './bundles.js';
@@ -79,6 +80,11 @@ export async function main(): Promise<void> {
       if (process.env['SNAPSHOT_SAME_CONTROL'] === '1') spoil(here);
       const text = (s: Snapshot): string[] => s.messages.map((m) => JSON.stringify(m));
       const messageAt = firstDifference(text(base), text(here));
+      const dump = process.env['SNAPSHOT_SAME_DUMP'];
+      if (dump !== undefined) {
+        writeFileSync(join(dump, `${page}-base.json`), JSON.stringify(base.messages, null, 1));
+        writeFileSync(join(dump, `${page}-this.json`), JSON.stringify(here.messages, null, 1));
+      }
       const bytesAt = firstDifference(base.packed, here.packed);
       const all = (s: Snapshot): Array<Record<string, unknown>> =>
         s.messages.flatMap((m) => (m['nodes'] as Array<Record<string, unknown>> | undefined) ?? []);

@@ -39,7 +39,7 @@ const HREFS = ['/', '/c/4', '#s1', 'https://example.com/4111111111111111', '/img
  * their own styles, custom elements, scrolled boxes (in the page, in shadow trees, slotted), form fields
  * with numbers, masked and blocked regions, links and images, numbers split over text nodes.
  */
-function buildRandomPage(seed: number): void {
+async function buildRandomPage(seed: number): Promise<void> {
   const random = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const scrolled: Element[] = [];
@@ -54,7 +54,8 @@ function buildRandomPage(seed: number): void {
       const tag = pick(['div', 'span', 'p', 'a', 'img', 'input', 'textarea', 'section', 'x-card', 'label', 'ul', 'li']);
       const el = document.createElement(tag);
       if (tag === 'a') el.setAttribute('href', pick(HREFS));
-      if (tag === 'img') el.setAttribute('src', pick(HREFS));
+      // Images from this site only, loaded or failed before the snapshot: a blocked image's box follows its load.
+      if (tag === 'img') el.setAttribute('src', pick(['/img.svg', '/c/4', '#s1', '']));
       if (tag === 'input') {
         el.setAttribute('type', pick(['text', 'password', 'number', 'email']));
         el.setAttribute('value', pick(VALUES));
@@ -82,15 +83,25 @@ function buildRandomPage(seed: number): void {
         ) {
           const shadow = el.attachShadow({ mode: 'open' });
           const style = document.createElement('style');
-          style.textContent = ':host { display: block } .s { overflow: auto; height: 20px }';
+          // Boxes only the shadow tree's own sheet makes scrollers: one nested in the shadow tree, and a
+          // light child of the host through ::slotted (the page's sheets know of neither).
+          style.textContent =
+            ':host { display: block } .s { overflow: auto; height: 20px } ::slotted(.t) { overflow: auto; height: 20px; display: block }';
           shadow.appendChild(style);
           grow(shadow, depth + 1);
           shadow.appendChild(document.createElement('slot'));
+          const wrap = document.createElement('div');
           const box = document.createElement('div');
           box.className = 's';
           box.textContent = pick(TEXTS).repeat(20);
-          shadow.appendChild(box);
+          wrap.appendChild(box);
+          shadow.appendChild(wrap);
           scrolled.push(box);
+          const slotted = document.createElement('div');
+          slotted.className = 't';
+          slotted.textContent = pick(TEXTS).repeat(20);
+          el.appendChild(slotted);
+          scrolled.push(slotted);
         }
         grow(el, depth + 1);
       }
@@ -100,6 +111,9 @@ function buildRandomPage(seed: number): void {
   const root = document.createElement('main');
   document.body.appendChild(root);
   for (let i = 0; i < 30; i++) grow(root, 0);
+  await Promise.all(
+    Array.from(document.images, (img) => (img.complete ? undefined : img.decode().catch(() => undefined))),
+  );
   for (const el of scrolled) {
     el.appendChild(document.createTextNode(' filler '.repeat(40)));
     el.scrollTop = 5 + Math.floor(random() * 9);
@@ -109,7 +123,7 @@ function buildRandomPage(seed: number): void {
 
 /** `seed`: the page is first replaced by a random one (buildRandomPage). */
 async function snapshot(seed?: number): Promise<{ messages: ChannelMessage[]; packed: string[] }> {
-  if (seed !== undefined) buildRandomPage(seed);
+  if (seed !== undefined) await buildRandomPage(seed);
   // The two trees' bundles are served as rec=ours and rec=rrweb: the page's URL (sent) made alike.
   history.replaceState(null, '', location.href.replace('rec=rrweb', 'rec=ours'));
   const messages: ChannelMessage[] = [];
