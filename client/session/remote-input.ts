@@ -7,7 +7,8 @@
  *
  * Splices, not whole values: the customer's page may rewrite the value between
  * keys (a controlled input) and the agent's copy may show digits as •, and
- * neither must undo the other.
+ * neither must undo the other. A splice's positions are the agent's copy's;
+ * when the page has reformatted its value they are carried over (splice-map.ts).
  *
  * Focus: an edit focuses its field, unless the customer has put focus in
  * another text field (they may be typing there at the same time).
@@ -19,6 +20,7 @@
  */
 import type { EditAction } from '../../shared/protocol.js';
 import { isTypingTarget } from '../capture/typing.js';
+import { mapPosition } from './splice-map.js';
 
 export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' };
 
@@ -38,6 +40,8 @@ interface ActiveRun {
   el: TextControl;
   id: number;
   chain: number;
+  /** The agent's copy of the field's text as its edits made it (the customer's page may have reformatted its own). */
+  agentText: string;
   /** The value changed since the agent came into the field: `change` is due when it leaves. */
   changed: boolean;
 }
@@ -47,6 +51,8 @@ export class RemoteInput {
   /** Per field, the highest chain refused because the customer typed meanwhile. */
   #refusedChains = new WeakMap<Element, number>();
   #active: ActiveRun | null = null;
+  /** Per field, the agent's copy's text after its last edit, and that edit's chain. */
+  #agentTexts = new WeakMap<Element, { chain: number; text: string }>();
   /** The element the agent last put focus on (an edit or a click). */
   #agentFocus: WeakRef<Element> | null = null;
 
@@ -75,13 +81,23 @@ export class RemoteInput {
 
     if (this.#active?.el !== el) this.leave();
     this.#focusUnlessCustomerElsewhere(el);
-    const run: ActiveRun = this.#active ?? { el, id: action.id, chain: action.chain, changed: false };
+    const current = el.value;
+    // Within one chain the agent's copy keeps its own text (a click back into the field starts no new chain); a new
+    // chain means its hold ended and it shows the customer's text again, so the two agree from there.
+    const known = this.#agentTexts.get(el);
+    const agentText = known?.chain === action.chain ? known.text : current;
+    const run: ActiveRun = this.#active ?? { el, id: action.id, chain: action.chain, changed: false, agentText };
+    if (run.chain !== action.chain) run.agentText = current;
     run.chain = action.chain;
     this.#active = run;
 
-    const current = el.value;
-    const at = Math.min(action.at, current.length);
-    const del = Math.min(action.deleteCount, current.length - at);
+    const agentBefore = run.agentText;
+    const agentAt = Math.min(action.at, agentBefore.length);
+    const agentDel = Math.min(action.deleteCount, agentBefore.length - agentAt);
+    run.agentText = agentBefore.slice(0, agentAt) + action.insert + agentBefore.slice(agentAt + agentDel);
+    this.#agentTexts.set(el, { chain: action.chain, text: run.agentText });
+    const at = mapPosition(agentBefore, current, agentAt);
+    const del = Math.max(0, mapPosition(agentBefore, current, agentAt + agentDel) - at);
     const next = current.slice(0, at) + action.insert + current.slice(at + del);
     if (next !== current) {
       const inputType = action.inputType ?? (action.insert ? 'insertText' : 'deleteContentBackward');
@@ -94,9 +110,9 @@ export class RemoteInput {
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
     }
     if (action.selectionStart !== undefined) {
-      const length = el.value.length;
-      const start = Math.min(action.selectionStart, length);
-      const end = Math.min(action.selectionEnd ?? action.selectionStart, length);
+      const shown = el.value;
+      const start = mapPosition(run.agentText, shown, action.selectionStart);
+      const end = mapPosition(run.agentText, shown, action.selectionEnd ?? action.selectionStart);
       try {
         el.setSelectionRange(start, end);
       } catch {
@@ -130,6 +146,7 @@ export class RemoteInput {
   reset(): void {
     this.leave();
     this.#refusedChains = new WeakMap();
+    this.#agentTexts = new WeakMap();
   }
 
   /** The agent left the field (another target, Tab): fire `change` as a browser does on blur. */

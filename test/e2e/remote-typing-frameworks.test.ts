@@ -47,7 +47,13 @@ function Field({ id, label, transform = (v) => v, dropEvery = 0 }) {
 createRoot(document.getElementById('react-root')).render(e('div', null,
   e(Field, { id: 'r-name', label: 'Name on the parcel' }),
   e(Field, { id: 'r-code', label: 'Voucher', transform: (v) => v.toUpperCase() }),
-  e(Field, { id: 'r-lossy', label: 'Lossy (control)', dropEvery: 4 })));
+  e(Field, { id: 'r-lossy', label: 'Lossy (control)', dropEvery: 4 }),
+  e(Field, { id: 'r-phone', label: 'Phone', transform: (v) => {
+    const d = v.replace(/[^0-9]/g, '').slice(0, 10);
+    if (d.length < 4) return d;
+    if (d.length < 7) return '(' + d.slice(0, 3) + ') ' + d.slice(3);
+    return '(' + d.slice(0, 3) + ') ' + d.slice(3, 6) + '-' + d.slice(6);
+  } })));
 
 createApp({
   setup() {
@@ -197,6 +203,21 @@ describe('remote typing into React and Vue controlled inputs', () => {
     await drained();
     expect(await customerState('v-city')).toEqual({ state: customerText, field: customerText });
     expect(await customerState('r-name')).toEqual({ state: agentText, field: agentText });
+  }, 60_000);
+
+  it('a field the page formats as it is typed (a phone number): the digits land in order', async () => {
+    for (const delay of [60, 20, 0]) {
+      await typeSteps('r-phone', [{ press: 'Control+A' }, { press: 'Backspace' }, { type: '5551234567' }], delay);
+      expect(await customerState('r-phone'), `${delay} ms per key`).toEqual({
+        state: '(555) 123-4567',
+        field: '(555) 123-4567',
+      });
+      // A correction at the end, and one in the middle after moving the caret (its position is the agent's copy's).
+      await typeSteps('r-phone', [{ press: 'Backspace', times: 2 }, { type: '89' }], delay);
+      expect((await customerState('r-phone')).state, `${delay} ms per key`).toBe('(555) 123-4589');
+      await typeSteps('r-phone', [{ press: 'ArrowLeft', times: 4 }, { press: 'Backspace' }, { type: '7' }], delay);
+      expect((await customerState('r-phone')).state, `${delay} ms per key`).toBe('(555) 127-4589');
+    }
   }, 60_000);
 
   it('control: a React field that drops every fourth change is caught by the oracle', async () => {
