@@ -7,6 +7,9 @@ import type { FieldDescriptor } from './mask.js';
 import { closestOf, getAttr, hasAttr, localNameOf, matchesOf, nodeTypeOf } from './dom-read.js';
 import { isSplitNumberBox } from './split-fields.js';
 
+/** Inputs seen as type=password: they stay masked as passwords when a page reveals them (type=text). */
+const passwordFields = new WeakSet<Element>();
+
 /** Integrator configuration: extra selectors whose elements (and subtrees) are masked or blocked. */
 export interface MaskConfig {
   readonly extraMaskSelectors: readonly string[];
@@ -360,6 +363,9 @@ export function describeField(
     const type = (owner as { type?: unknown }).type;
     descriptor.type =
       typeof type === 'string' ? type.toLowerCase() : (attribute(owner, 'type') ?? 'text').toLowerCase();
+    // A "show password" button turns the field into type=text: it holds the same password.
+    if (descriptor.type === 'password') passwordFields.add(owner);
+    else if (passwordFields.has(owner)) descriptor.type = 'password';
   }
   descriptor.name = attribute(owner, 'name');
   descriptor.id = owner.id === '' ? undefined : owner.id;
