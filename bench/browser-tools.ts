@@ -52,6 +52,8 @@ export async function longestRendererTask<T>(
 
 export interface RendererTaskFigures {
   longestTaskMs: number;
+  /** The most thread CPU time one task took (trace tdur): less moved than wall time by other work on the machine. */
+  longestTaskCpuMs: number;
   mainThreadMs: number;
   /** Main-thread tasks of 50 ms or more. */
   tasksOver50Ms: number;
@@ -87,16 +89,19 @@ function rendererTasks(events: readonly TraceEvent[]): RendererTaskFigures {
       .map((e) => `${e.pid}:${e.tid}`),
   );
   let longest = 0;
+  let longestCpu = 0;
   const tasks: Array<{ ts: number; end: number; cpu: number }> = [];
   for (const event of events) {
     if (event.ph !== 'X' || event.dur === undefined || !mainThreads.has(`${event.pid}:${event.tid}`)) continue;
     if (event.name !== 'ThreadControllerImpl::RunTask' && event.name !== 'RunTask') continue;
     longest = Math.max(longest, event.dur / 1000);
+    longestCpu = Math.max(longestCpu, (event.tdur ?? event.dur) / 1000);
     if (event.ts !== undefined) tasks.push({ ts: event.ts, end: event.ts + event.dur, cpu: event.tdur ?? event.dur });
   }
   const outer = outermost(tasks);
   return {
     longestTaskMs: longest,
+    longestTaskCpuMs: longestCpu,
     mainThreadMs: outer.reduce((sum, task) => sum + task.cpu, 0) / 1000,
     tasksOver50Ms: outer.filter((task) => task.end - task.ts >= 50_000).length,
   };

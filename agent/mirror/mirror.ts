@@ -295,6 +295,7 @@ export class Mirror {
           this.#stats.buildLayouts++;
           this.#layOutNow();
         },
+        prepareFirstPaint: () => void this.iframe.contentDocument?.elementFromPoint(0, 0),
         built: () => {
           try {
             this.#order.snapshotBuilt();

@@ -137,6 +137,42 @@ describe('mirror: the first snapshot built in slices', () => {
     expect(mirroredBody(broken)).to.not.equal(parsedBody(markup));
   });
 
+  it("hit-tests a big hidden page in a slice before the one that shows it (its first paint's compositing inputs)", async () => {
+    const { nodes } = pageNodes(bigMarkup(600));
+    const m = use();
+    m.mirror.apply(snapshotFrame(nodes));
+    expect(m.mirror.building).to.equal(true);
+    // The mirror document exists from part 0 on: record each hit test of it.
+    const doc = m.doc();
+    const tests: Array<{ slices: number; hidden: boolean }> = [];
+    const elementFromPoint = doc.elementFromPoint.bind(doc);
+    doc.elementFromPoint = (x: number, y: number) => {
+      tests.push({ slices: m.mirror.stats.buildSlices, hidden: m.mirror.iframe.style.opacity === '0' });
+      return elementFromPoint(x, y);
+    };
+    await m.built();
+    const shownAfter = m.mirror.stats.buildSlices;
+    expect(tests).to.have.length(1);
+    expect(tests[0]?.hidden).to.equal(true);
+    // Control: the slice count moves between the hit test and the show, so an oracle of the same call
+    // in the showing slice would fail.
+    expect(tests[0]?.slices).to.be.lessThan(shownAfter);
+
+    // A page built within apply() itself is shown there, without the extra slice or hit test.
+    const small = use();
+    const view = small.mirror.iframe.contentWindow as (Window & typeof globalThis) | null;
+    if (!view) throw new Error('no mirror window');
+    let smallTests = 0;
+    const original = view.Document.prototype.elementFromPoint;
+    view.Document.prototype.elementFromPoint = function (this: Document, x: number, y: number) {
+      smallTests++;
+      return original.call(this, x, y);
+    };
+    small.mirror.apply(snapshotFrame(pageNodes('<p>small</p>').nodes));
+    expect(small.mirror.building).to.equal(false);
+    expect(smallTests).to.equal(0);
+  });
+
   it('builds the same page with one small step per slice as in one go', async () => {
     const markup = bigMarkup(60);
     const sliced = use({ sliceBudgetMs: 0 });
