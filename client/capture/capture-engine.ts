@@ -281,7 +281,7 @@ export class CaptureEngine {
     const run = (this.#run = this.#newRun());
     this.#frames?.newRun();
     // A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole.
-    this.#typing.snapshotStarted(run.serializer);
+    this.#typing.snapshotStarted(run.serializer, this.#doc);
     this.#observeRoot(this.#doc);
     const current = (): boolean => generation === this.#generation && this.#state.phase === 'running';
 

@@ -12,6 +12,7 @@
  * looked for.
  */
 import { localNameOf } from './dom-read.js';
+import { isSensitiveAttribute } from './mask.js';
 
 /** Shorter values would mask common words and numbers all over the page. */
 const MIN_ECHO_LENGTH = 3;
@@ -46,6 +47,35 @@ export class MaskedEchoes {
     this.#patterns = undefined;
   }
 
+  /**
+   * Before a snapshot's walk: the document's fields the customer has changed and the capture masks, so an echo
+   * that comes before its field in the page (a card preview above the form) is known when it is serialized.
+   */
+  prescan(doc: Document, isMasked: (el: Element) => boolean): void {
+    let fields: NodeListOf<Element>;
+    try {
+      fields = doc.querySelectorAll('input, textarea');
+    } catch {
+      return; // a page that replaced querySelectorAll: echoes before their fields are then not known
+    }
+    for (const el of fields) {
+      const field = el as HTMLInputElement | HTMLTextAreaElement;
+      try {
+        if (field.value !== field.defaultValue && isMasked(el)) this.add(el);
+      } catch {
+        // A page whose value getter throws: the walk reports it (capture-errors.ts), the prescan only skips it.
+      }
+    }
+  }
+
+  /** An attribute's value with echoes masked, for attributes that hold text a person reads (title, alt, aria-*, data-*). */
+  maskAttribute(name: string, value: string): string {
+    // Most snapshots have no changed masked field: that answer is cached per task, the name check is not.
+    if (this.#fields.length === 0 || this.#currentPatterns() === null) return value;
+    if (!isSensitiveAttribute(name) && !name.startsWith('aria-')) return value;
+    return this.mask({ text: value, masked: false }).text;
+  }
+
   /** `result` with every echo of a masked field's value in its text masked. */
   mask<T extends { text: string; masked: boolean }>(result: T): T {
     if (this.#fields.length === 0) return result;
@@ -61,9 +91,15 @@ export class MaskedEchoes {
     const values = new Set<string>();
     for (const ref of this.#fields) {
       const field = ref.deref();
+      let changed: boolean;
+      try {
+        changed = field !== undefined && field.value !== field.defaultValue;
+      } catch {
+        continue;
+      }
       // Values as the page came (the default value) are left out: no echo of typing, and a page full of prefilled
       // masked fields (the 10k bench page: 60 passwords) made every text cost a 60-way match (+10 ms a snapshot).
-      if (field === undefined || field.value === field.defaultValue) continue;
+      if (field === undefined || !changed) continue;
       const value = field.value.trim();
       if (value.length >= MIN_ECHO_LENGTH) values.add(value.replace(REGEXP_SPECIAL, '\\$&'));
     }

@@ -371,7 +371,7 @@ export class Serializer {
       : value;
     const masked = maskAttributeByDecision(decision, name, absolute, strict);
     if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
-    return clip(masked.value, MAX_ATTR_VALUE);
+    return clip(this.typing.echoes.maskAttribute(name, masked.value), MAX_ATTR_VALUE);
   }
 
   /**

@@ -38,7 +38,7 @@ export function snapshotBody(
     part,
     final,
     url: maskPageUrl(doc.URL.slice(0, MAX_URL)),
-    title: maskNumbers(titleOf(doc).slice(0, MAX_TITLE)).text,
+    title: run.serializer.typing.echoes.mask(maskNumbers(titleOf(doc).slice(0, MAX_TITLE))).text,
     viewportWidth: win.innerWidth,
     viewportHeight: win.innerHeight,
     devicePixelRatio: win.devicePixelRatio,

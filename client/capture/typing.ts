@@ -49,9 +49,10 @@ export class TypingWatch {
   }
 
   /** A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole. */
-  snapshotStarted(serializer: Serializer): void {
+  snapshotStarted(serializer: Serializer, doc: Document): void {
     this.#target = this.#targetNow();
     serializer.typing.strictWithin = this.#target;
+    serializer.typing.echoes.prescan(doc, (el) => serializer.decisionOf(el) === 'mask');
   }
 
   /** At each flush: strict masking while typing; what went out strictly is settled once typing stops. */
