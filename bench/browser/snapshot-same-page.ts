@@ -112,7 +112,9 @@ async function buildRandomPage(seed: number): Promise<void> {
   document.body.appendChild(root);
   for (let i = 0; i < 30; i++) grow(root, 0);
   await Promise.all(
-    Array.from(document.images, (img) => (img.complete ? undefined : img.decode().catch(() => undefined))),
+    Array.from(document.images)
+      .filter((img) => !img.complete)
+      .map((img) => img.decode().catch(() => undefined)),
   );
   for (const el of scrolled) {
     el.appendChild(document.createTextNode(' filler '.repeat(40)));
