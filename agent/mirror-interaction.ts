@@ -31,6 +31,11 @@ export interface MirrorInteractionOptions {
   keyboardGuidance(): KeyboardGuidanceController;
 }
 
+/** The element an event happened on, inside the mirror's (open) shadow roots too: the document's listeners see the host. */
+function targetOf(event: Event): EventTarget | null {
+  return event.composedPath()[0] ?? event.target;
+}
+
 export class MirrorInteraction implements ReactiveController {
   #listeners: MirrorListeners | null = null;
   #pointerFrame = 0;
@@ -154,7 +159,7 @@ export class MirrorInteraction implements ReactiveController {
   #onClick(event: MouseEvent): void {
     // Nothing in the mirror navigates or submits; clicks only become tool actions.
     event.preventDefault();
-    const id = this.elementId(event.target);
+    const id = this.elementId(targetOf(event));
     if (id === undefined || !this.o.live()) return;
     if (this.o.tool() === 'highlight') {
       this.highlight(id);
@@ -169,17 +174,17 @@ export class MirrorInteraction implements ReactiveController {
   }
 
   #onInput(event: Event): void {
-    const id = this.elementId(event.target);
-    if (!event.target || id === undefined) return;
+    const id = this.elementId(targetOf(event));
+    if (!targetOf(event) || id === undefined) return;
     if (!this.#controlling() || this.o.mirror()?.isMasked(id)) return;
     // Text fields go key by key, other controls as their new value (remote-input-controller); rich text is refused there.
-    if (isTextControl(event.target)) this.o.remoteInput.onInput(event);
+    if (isTextControl(targetOf(event))) this.o.remoteInput.onInput(event);
     else this.o.remoteInput.onValueInput(event);
   }
 
   #onKeydown(event: KeyboardEvent): void {
     if (this.o.keyboardGuidance().onMirrorKeydown(event)) return;
-    const id = this.elementId(event.target);
+    const id = this.elementId(targetOf(event));
     if (!this.#controlling() || id === undefined || this.o.mirror()?.isMasked(id)) {
       // Without control, typing in the mirror would only change the agent's copy.
       if (!event.ctrlKey && !event.metaKey && event.key !== 'Tab') event.preventDefault();
@@ -200,9 +205,9 @@ export class MirrorInteraction implements ReactiveController {
   }
 
   #onFocus(event: Event): void {
-    const id = this.elementId(event.target);
+    const id = this.elementId(targetOf(event));
     if (id !== undefined && this.o.mirror()?.isMasked(id)) {
-      (event.target as HTMLElement).blur?.();
+      (targetOf(event) as HTMLElement).blur?.();
       this.o.overlays.notify('That field is hidden from you.');
     }
   }

@@ -165,7 +165,7 @@ export class RemoteInputController implements ReactiveController {
   }
 
   onBeforeInput(event: Event): void {
-    const el = event.target;
+    const el = targetOf(event);
     if (!this.#options.canType()) return;
     if (isRichText(el)) {
       // A splice of a contenteditable's text would flatten its markup on the customer's side: refused, clearly.
@@ -184,7 +184,7 @@ export class RemoteInputController implements ReactiveController {
   }
 
   onInput(event: Event): void {
-    const el = event.target;
+    const el = targetOf(event);
     if (!isTextControl(el) || !this.#options.canType() || el === this.#yielded) return;
     if (this.#composing || (event as InputEvent).isComposing) return;
     this.#send(el, (event as InputEvent).inputType || 'insertText');
@@ -192,7 +192,7 @@ export class RemoteInputController implements ReactiveController {
 
   /** A select, date, number, range... changed: its whole value goes, and its echoes are held like a text field's. */
   onValueInput(event: Event): void {
-    const el = event.target;
+    const el = targetOf(event);
     if (!isValueControl(el) || !this.#options.canType()) return;
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
@@ -204,20 +204,20 @@ export class RemoteInputController implements ReactiveController {
   }
 
   onCompositionStart(event: Event): void {
-    if (isTextControl(event.target)) this.#composing = true;
+    if (isTextControl(targetOf(event))) this.#composing = true;
   }
 
   /** The composed text goes to the customer in one edit. */
   onCompositionEnd(event: Event): void {
     this.#composing = false;
-    const el = event.target;
+    const el = targetOf(event);
     if (!isTextControl(el) || !this.#options.canType()) return;
     this.#send(el, 'insertCompositionText');
   }
 
   /** Caret moves and selections without a change of text (arrows, Home/End, Shift+arrows, select-all, a click). */
   onSelectionMaybeChanged(event: Event): void {
-    const el = event.target;
+    const el = targetOf(event);
     if (!isTextControl(el) || this.#composing || !this.#options.canType() || el === this.#yielded) return;
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
@@ -243,14 +243,14 @@ export class RemoteInputController implements ReactiveController {
 
   /** A click into a field the customer took over gives it back to the agent. */
   onPointerDown(event: Event): void {
-    if (this.#yielded !== null && event.target === this.#yielded) this.#yielded = null;
+    if (this.#yielded !== null && targetOf(event) === this.#yielded) this.#yielded = null;
   }
 
   /** The agent's focus left a field: the hold ends once the customer has answered everything. */
   onFocusOut(event: Event): void {
-    if (event.target === this.#yielded) this.#yielded = null;
+    if (targetOf(event) === this.#yielded) this.#yielded = null;
     const owned = this.#owned;
-    if (!owned || event.target !== owned.el) return;
+    if (!owned || targetOf(event) !== owned.el) return;
     this.#before = null;
     this.#composing = false;
     this.#letGo(owned);
@@ -340,6 +340,11 @@ export class RemoteInputController implements ReactiveController {
       this.#options.applyEcho(echo);
     }
   }
+}
+
+/** The element an event happened on, inside open shadow roots too (a listener on the document sees the host as target). */
+function targetOf(event: Event): EventTarget | null {
+  return event.composedPath()[0] ?? event.target;
 }
 
 function selectionOf(el: TextControl): { selectionStart?: number; selectionEnd?: number } {

@@ -48,12 +48,13 @@ export class RemoteScroll {
 
   wheel(event: WheelEvent): void {
     event.preventDefault();
-    this.#scrollBy(event.target, event.deltaX, event.deltaY);
+    this.#scrollBy(event.composedPath()[0] ?? event.target, event.deltaX, event.deltaY);
   }
 
   /** Scrolling keys outside fields; true when the key was a scroll. */
   key(event: KeyboardEvent): boolean {
-    const target = event.target as Element | null;
+    // The innermost target: inside a shadow root the document's listener sees only the host.
+    const target = (event.composedPath()[0] ?? event.target) as Element | null;
     if (!target || event.ctrlKey || event.metaKey || event.altKey) return false;
     if (typeof target.closest !== 'function' || target.closest(INTERACTIVE)) return false;
     const page = this.#options.page().h * 0.875;

@@ -72,6 +72,19 @@ createApp({
     };
   },
 }).mount('#vue-root');
+
+// A design-system field: an input inside an open shadow root, its value mirrored into the app's state.
+class ShopField extends HTMLElement {
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = '<label for="inner">Gift message</label><input id="inner">';
+    const input = root.getElementById('inner');
+    input.addEventListener('input', () => { state['s-gift'] = input.value; });
+  }
+}
+customElements.define('shop-field', ShopField);
+document.getElementById('vue-root').after(Object.assign(document.createElement('shop-field'), { id: 's-gift' }));
 `;
 
 async function bundleApp(): Promise<string> {
@@ -218,6 +231,29 @@ describe('remote typing into React and Vue controlled inputs', () => {
       await typeSteps('r-phone', [{ press: 'ArrowLeft', times: 4 }, { press: 'Backspace' }, { type: '7' }], delay);
       expect((await customerState('r-phone')).state, `${delay} ms per key`).toBe('(555) 127-4589');
     }
+  }, 60_000);
+
+  it('a field inside an open shadow root (a design-system component)', async () => {
+    const frame = await mirrorFrame(agent);
+    await frame.locator('#s-gift').locator('#inner').click();
+    // Keys only: characters typed as text (IME-like, 'ë') into a shadow field sometimes replaced what was typed
+    // before them (2 runs in 5 here); not solved yet, see the red-team report.
+    const steps: KeyStep[] = [
+      { press: 'Control+A' },
+      { type: 'Happy birthday, Zoe!' },
+      { press: 'Backspace' },
+      { type: ' x' },
+    ];
+    for (const step of steps) {
+      if ('type' in step) await agent.keyboard.type(step.type, { delay: 25 });
+      else await agent.keyboard.press(step.press);
+    }
+    await drained();
+    const held = await customer.evaluate(() => ({
+      state: (window as unknown as { __state: Record<string, string> }).__state['s-gift'],
+      field: (document.getElementById('s-gift')?.shadowRoot?.getElementById('inner') as HTMLInputElement).value,
+    }));
+    expect(held).toEqual({ state: 'Happy birthday, Zoe x', field: 'Happy birthday, Zoe x' });
   }, 60_000);
 
   it('control: a React field that drops every fourth change is caught by the oracle', async () => {
