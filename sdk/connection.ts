@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { CobrowseChannel } from '../shared/channel.js';
 import { TypedEmitter } from '../shared/event-emitter.js';
 import { inflateStream } from '../shared/inflate-stream.js';
+import { columnarNodeLists } from '../shared/node-list-decode.js';
 import { msgpackrUnpack } from '../shared/msgpackr-unpack.js';
 import { createPeer, type PeerTransport, type WrtcImplementation } from '../shared/peer.js';
 import type { ChannelMessage, EndReason, IceServer, ServerMessage } from '../shared/protocol.js';
@@ -109,7 +110,12 @@ export class AgentConnection extends TypedEmitter<ConnectionEvents> {
     const peer = createPeer({ initiator: false, iceServers: this.#iceServers, wrtc: this.#wrtc });
     this.#peer = peer;
     // Listen from the start: the snapshot can arrive before 'connect' fires here.
-    const channel = new CobrowseChannel(peer, { role: 'agent', inflater: inflateStream, unpack: msgpackrUnpack() });
+    const channel = new CobrowseChannel(peer, {
+      role: 'agent',
+      inflater: inflateStream,
+      unpack: msgpackrUnpack(),
+      nodeLists: columnarNodeLists,
+    });
     this.#channel = channel;
     channel.on('message', (message) => {
       if (message.t === 'ping') channel.send({ t: 'pong', ts: message.ts });

@@ -6,7 +6,14 @@
  * nothing above it sees bytes. Messages leave in the order they were given,
  * whenever their compression finishes.
  */
-import { MessageDecoder, MessagePacker, type ByteInflater, type MsgpackUnpack, type StreamDeflater } from './codec.js';
+import {
+  MessageDecoder,
+  MessagePacker,
+  type ByteInflater,
+  type MsgpackUnpack,
+  type NodeListReader,
+  type StreamDeflater,
+} from './codec.js';
 import type { ErrorCode, ProtocolErrorValue } from './errors.js';
 import { TypedEmitter } from './event-emitter.js';
 import { ChannelSender, ChunkAssembler } from './framing.js';
@@ -36,6 +43,8 @@ export interface ChannelOptions {
   inflater?: () => ByteInflater;
   /** Reads the other side's msgpack (default shared/msgpack-reader.ts; the agent passes msgpackr-unpack.ts's). */
   unpack?: MsgpackUnpack;
+  /** The agent's side only: reads node lists as columns (node-list-decode.ts's columnarNodeLists). */
+  nodeLists?: NodeListReader;
   /**
    * The customer's side only: deflates the stream to the agent (deflate-offload.ts in a worker, or
    * deflate-stream.ts on the calling thread).
@@ -86,7 +95,7 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     this.#decoder = new MessageDecoder(
       customer
         ? { maxMessageBytes: inbound, unpack: options.unpack }
-        : { maxMessageBytes, inflater: options.inflater, unpack: options.unpack },
+        : { maxMessageBytes, inflater: options.inflater, unpack: options.unpack, nodeLists: options.nodeLists },
     );
     this.#assembler = new ChunkAssembler({ maxMessageBytes: inbound });
     this.#onWireBytes = options.onWireBytes;

@@ -36,8 +36,7 @@ import { MsgpackWriter } from './msgpack-writer.js';
 import { channelMessage, type ChannelMessage } from './protocol.js';
 import { isSegmented, joinSegments, splitSegments } from './stream-segments.js';
 import { fromWire, toWire } from './wire-format.js';
-import { WireFormatError, WireState, isPlainRecord } from './wire-names.js';
-import { checkedListFrames, isCheckedNodeList } from './node-list-decode.js';
+import { WireFormatError, WireState } from './wire-names.js';
 import { SideReader, SideWriter } from './wire-side.js';
 
 import {
@@ -121,6 +120,25 @@ export interface MessageDecoderOptions {
   maxMessageBytes?: number;
   /** Largest inflated message accepted; inflation stops as soon as it is passed (default 64 MiB). */
   maxInflatedBytes?: number;
+  /**
+   * How node lists are read: by default as records the message schema checks node by node; the
+   * agent passes node-list-decode.ts's columnarNodeLists (checked as columns), which the customer's
+   * bundle, never receiving node lists, so does not carry.
+   */
+  nodeLists?: NodeListReader;
+}
+
+/** What a message's schema parse gives (zod's safeParse result, as the decoder reads it). */
+export type MessageParse =
+  | { success: true; data: ChannelMessage }
+  | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+
+/** Reads node lists off the wire and validates the messages whose lists it checked itself. */
+export interface NodeListReader {
+  /** The node records of a list's wire form (WireFormatError on a broken one), as node-list-compaction.ts lays it out. */
+  read(wire: unknown, state: WireState, side: SideReader | null): Record<string, unknown>[];
+  /** The parse of a message whose node list read() checked, or null when the whole message needs the schema. */
+  parseChecked(message: unknown): MessageParse | null;
 }
 
 export type DecodeResult =
@@ -200,6 +218,7 @@ export class MessageDecoder {
   readonly #maxInflatedBytes: number;
   readonly #unpack: MsgpackUnpack;
   readonly #inflater: ByteInflater | null;
+  readonly #nodeLists: NodeListReader | undefined;
   #wire = new WireState();
   /** After a fatal error every decode fails until reset(): inflating further would only yield garbage. */
   #broken: ProtocolErrorValue | null = null;
@@ -211,6 +230,7 @@ export class MessageDecoder {
     this.#maxInflatedBytes = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
     this.#inflater = opts.inflater?.() ?? null;
     this.#unpack = opts.unpack ?? readMsgpack;
+    this.#nodeLists = opts.nodeLists;
   }
 
   /** Decode one message as produced by MessageEncoder.encode. */
@@ -266,7 +286,7 @@ export class MessageDecoder {
     }
     let value: unknown;
     try {
-      value = fromWire(this.#unpack(packed), this.#wire, side);
+      value = fromWire(this.#unpack(packed), this.#wire, side, this.#nodeLists?.read);
       side?.finish();
     } catch (err) {
       // The encoder updated its wire state for this message and we could not follow: fatal.
@@ -277,12 +297,7 @@ export class MessageDecoder {
     }
 
     // A node list checked in its wire form is not parsed again node by node (node-list-decode.ts).
-    const parsed =
-      isPlainRecord(value) && value.t === 'snapshot' && isCheckedNodeList(value.nodes)
-        ? checkedListFrames.snapshot.safeParse(value)
-        : isPlainRecord(value) && value.t === 'mutations' && isCheckedNodeList(value.adds)
-          ? checkedListFrames.mutations.safeParse(value)
-          : channelMessage.safeParse(value);
+    const parsed = this.#nodeLists?.parseChecked(value) ?? channelMessage.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';

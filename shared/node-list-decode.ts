@@ -6,6 +6,8 @@
  * checked, and the codec validates its message without the list
  * (checkedListFrames); one that fails goes to z.array(serializedNode) as it
  * always did, so the verdict and the error message are the record schema's.
+ * The agent's decoders use it (columnarNodeLists); the customer's, which
+ * never receive node lists, keep decodeNodeList and so do not carry it.
  * Measured on the agent (bench/agent-replay.mjs, 10k-node snapshot): zod's
  * per-node parse was ~20 ms of the agent's ~65 ms of script.
  *
@@ -13,6 +15,7 @@
  * for the stream), with the same checks and wording as decodeNodeList.
  */
 import * as z from 'zod/mini';
+import type { NodeListReader } from './codec.js';
 import {
   BOX_KEYS,
   COLUMNS,
@@ -44,11 +47,27 @@ export function isCheckedNodeList(value: unknown): boolean {
 
 const checkedList = z.custom<SerializedNode[]>(isCheckedNodeList, 'A node list was not checked in its wire form.');
 
-/** The two frames that carry node lists, for messages whose list is checked (the codec uses them then). */
-export const checkedListFrames = {
+/** The two frames that carry node lists, for messages whose list is checked (then the codec uses them). */
+const checkedListFrames = {
   snapshot: z.extend(snapshotFrame, { nodes: checkedList }),
   mutations: z.extend(mutationsFrame, { adds: checkedList }),
 } as const;
+
+/**
+ * The agent's node list reader for MessageDecoder (its `nodeLists` option):
+ * lists checked as columns, and their messages parsed without them.
+ */
+export const columnarNodeLists: NodeListReader = {
+  read: (wire, state, side) => decodeCheckedNodeList(wire, state, side),
+  parseChecked(message) {
+    if (!isPlainRecord(message)) return null;
+    if (message.t === 'snapshot' && isCheckedNodeList(message.nodes))
+      return checkedListFrames.snapshot.safeParse(message);
+    if (message.t === 'mutations' && isCheckedNodeList(message.adds))
+      return checkedListFrames.mutations.safeParse(message);
+    return null;
+  },
+};
 
 /** A node list read off its columns, before the records are made. */
 interface NodeColumns {

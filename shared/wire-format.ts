@@ -15,7 +15,7 @@
  *   j-th optional field is present; absent fields take no slot.
  * - `seq` travels as its difference from the previous DOM frame's seq + 1
  *   (0 for an unbroken stream); node lists travel columnar
- *   (node-list-compaction.ts; read and checked as columns by node-list-decode.ts), their strings on side streams (wire-side.ts); mutation attrs and texts as flat arrays:
+ *   (node-list-compaction.ts; the agent reads and checks them as columns, node-list-decode.ts), their strings on side streams (wire-side.ts); mutation attrs and texts as flat arrays:
  *   attrs [id, count, name ref, value|null, ...], texts [id, text, ...] with a
  *   masked text's id sent as -(id + 1). A style value may travel as the
  *   operations that build it from the element's last one (wire-style-diff.ts). The maps that still travel as maps
@@ -26,8 +26,7 @@
  * callers hand the encoder) is sent as it is: a non-array value, or [0, value]
  * for an array, and fails schema validation on the other side as before.
  */
-import { encodeNodeList } from './node-list-compaction.js';
-import { decodeCheckedNodeList } from './node-list-decode.js';
+import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
 import { channelMessage } from './protocol.js';
 import { WireKeys } from './wire-keys.js';
 import { decodeStyleDiff, encodeStyleDiff, rememberStyle } from './wire-style-diff.js';
@@ -46,6 +45,9 @@ interface MessageLayout {
 }
 
 const GENERIC_CODE = 0;
+
+/** Reads a node list's wire form into node records (decodeNodeList, or the agent's columnar reader). */
+export type NodeListRead = (wire: unknown, state: WireState, side: SideReader | null) => Record<string, unknown>[];
 
 function isOptionalSchema(schema: unknown): boolean {
   if (typeof schema !== 'object' || schema === null) return false;
@@ -235,6 +237,7 @@ function decodeField(
   state: WireState,
   message: Record<string, unknown>,
   side: SideReader | null,
+  readNodeList: NodeListRead,
 ): unknown {
   if (field === 'seq') {
     const seq = state.lastSeq + 1 + safeInt(wire, 'A seq delta');
@@ -243,7 +246,7 @@ function decodeField(
     return seq;
   }
   if ((type === 'snapshot' && field === 'nodes') || (type === 'mutations' && field === 'adds'))
-    return decodeCheckedNodeList(wire, state, side);
+    return readNodeList(wire, state, side);
   if (type === 'mutations' && field === 'attrs') return decodeAttributeChanges(wire, state);
   if (type === 'mutations' && field === 'texts') return decodeTextChanges(wire, state);
   if (type === 'input' && field === 'value') {
@@ -299,10 +302,16 @@ export function toWire(message: unknown, state: WireState, side: SideWriter | nu
 /**
  * The message a wire value stands for (still unvalidated), updating `state`
  * as the encoder did, taking node lists' strings from `side` where the
- * message refers to it. Throws WireFormatError when the value breaks the
- * format: the stream state can no longer be trusted.
+ * message refers to it, reading node lists with `readNodeList`. Throws
+ * WireFormatError when the value breaks the format: the stream state can no
+ * longer be trusted.
  */
-export function fromWire(value: unknown, state: WireState, side: SideReader | null = null): unknown {
+export function fromWire(
+  value: unknown,
+  state: WireState,
+  side: SideReader | null = null,
+  readNodeList: NodeListRead = decodeNodeList,
+): unknown {
   if (!Array.isArray(value)) return value;
   const code: unknown = value[0];
   if (code === GENERIC_CODE) {
@@ -325,7 +334,7 @@ export function fromWire(value: unknown, state: WireState, side: SideReader | nu
     const bit = layout.optionalBit[i] as number;
     if (bit >= 0 && (mask & (1 << bit)) === 0) continue;
     if (at >= value.length) throw new WireFormatError(`A ${layout.type} message is missing ${field}.`);
-    message[field] = decodeField(layout.type, field, value[at++], state, message, side);
+    message[field] = decodeField(layout.type, field, value[at++], state, message, side, readNodeList);
   }
   if (at !== value.length) throw new WireFormatError(`A ${layout.type} message has extra values.`);
   return message;

@@ -15,6 +15,7 @@
  */
 import { MessageDecoder, MessagePacker } from '../../shared/codec.js';
 import { msgpackrUnpack } from '../../shared/msgpackr-unpack.js';
+import { columnarNodeLists } from '../../shared/node-list-decode.js';
 import { isDomFrame, type DomFrame } from '../../shared/protocol.js';
 import { Mirror } from './mirror.js';
 
@@ -70,7 +71,7 @@ export function warmUpFirstSnapshot(container: HTMLElement, frames: readonly Dom
 /** What the agent's channel would make of these frames: packed, then decoded and validated. */
 function decodedLikeTheChannel(frames: readonly DomFrame[]): DomFrame[] {
   const packer = new MessagePacker();
-  const decoder = new MessageDecoder({ unpack: msgpackrUnpack() });
+  const decoder = new MessageDecoder({ unpack: msgpackrUnpack(), nodeLists: columnarNodeLists });
   const out: DomFrame[] = [];
   for (const frame of frames) {
     const result = decoder.decode(packer.pack(frame));

@@ -5,6 +5,7 @@
  */
 import { CobrowseChannel } from '../../shared/channel.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
+import { columnarNodeLists } from '../../shared/node-list-decode.js';
 import { msgpackrUnpack } from '../../shared/msgpackr-unpack.js';
 import { TypedEmitter } from '../../shared/event-emitter.js';
 import { createPeer, type PeerTransport } from '../../shared/peer.js';
@@ -374,7 +375,12 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
     this.#setState('joining', 'Connecting to the customer’s page…');
     // The channel listens from the start: the customer's snapshot can arrive
     // before this side's 'connect' fires, and must not be lost.
-    const channel = new CobrowseChannel(peer, { role: 'agent', inflater: inflateStream, unpack: msgpackrUnpack() });
+    const channel = new CobrowseChannel(peer, {
+      role: 'agent',
+      inflater: inflateStream,
+      unpack: msgpackrUnpack(),
+      nodeLists: columnarNodeLists,
+    });
     this.#channel = channel;
     this.#forgetActions();
     channel.on('message', (message) => this.#onCustomerMessage(message));

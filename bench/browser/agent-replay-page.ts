@@ -13,6 +13,7 @@ import { DeflateStream } from '../../shared/deflate-stream.js';
 import { TypedEmitter } from '../../shared/event-emitter.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import { msgpackrUnpack } from '../../shared/msgpackr-unpack.js';
+import { columnarNodeLists } from '../../shared/node-list-decode.js';
 import { isDomFrame, type ChannelMessage } from '../../shared/protocol.js';
 import type { PeerEvents, PeerTransport } from '../../shared/peer-transport.js';
 
@@ -99,6 +100,7 @@ async function replay(
     role: 'agent',
     inflater: inflateStream,
     unpack: msgpackrUnpack(),
+    nodeLists: columnarNodeLists,
   });
   channel.on('message', (message) => {
     if (isDomFrame(message)) mirror.apply(message);

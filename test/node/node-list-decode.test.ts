@@ -17,7 +17,7 @@ import { MessageDecoder } from '../../shared/codec.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import { MessageEncoder } from '../../shared/message-encoder.js';
 import { decodeNodeList, encodeNodeList } from '../../shared/node-list-compaction.js';
-import { decodeCheckedNodeList, isCheckedNodeList } from '../../shared/node-list-decode.js';
+import { columnarNodeLists, decodeCheckedNodeList, isCheckedNodeList } from '../../shared/node-list-decode.js';
 import {
   attributeName,
   attributeValue,
@@ -362,14 +362,14 @@ describe('the codec with node lists checked as columns', () => {
 
   it('delivers a valid list as the records it sent', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder({ inflater: inflateStream });
+    const decoder = new MessageDecoder({ inflater: inflateStream, nodeLists: columnarNodeLists });
     const result = decoder.decode(encoder.encode(snapshot(nodes)));
     expect(result).toEqual({ ok: true, message: snapshot(nodes) });
   });
 
   it('refuses a hostile list with the record schema’s named error, and the stream goes on', () => {
     const encoder = new MessageEncoder();
-    const decoder = new MessageDecoder({ inflater: inflateStream });
+    const decoder = new MessageDecoder({ inflater: inflateStream, nodeLists: columnarNodeLists });
     const hostile = nodes.with(3, { kind: 'text', id: 4, parent: 2, text: 'x', masked: false } as never);
     const refused = decoder.decode(encoder.encode(snapshot(hostile)));
     expect(refused).toMatchObject({ ok: false, fatal: false, error: { code: 'BAD_MESSAGE' } });
@@ -382,7 +382,7 @@ describe('the codec with node lists checked as columns', () => {
   });
 
   it('still checks node lists sent as records (a message the compact layout could not carry)', () => {
-    const decoder = new MessageDecoder();
+    const decoder = new MessageDecoder({ nodeLists: columnarNodeLists });
     const packr = new Packr({ useRecords: false });
     // A snapshot as a plain map: fromWire hands it on as it is, unchecked, to the record schema.
     const bytes = new Uint8Array(

@@ -4,7 +4,8 @@
  * customer's side runs on shared/peer-native.ts, which speaks its signals),
  * while the agent console still carries it (the control, so the check can
  * fail); no msgpackr (shared/msgpack-writer.ts writes its bytes,
- * shared/msgpack-reader.ts reads the agent's).
+ * shared/msgpack-reader.ts reads the agent's); no columnar node-list reader
+ * (shared/node-list-decode.ts: 3.0 KB min, 1.0 KB gzip of the session bundle).
  */
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -63,6 +64,13 @@ describe('customer session bundle', () => {
     expect(session.some((input) => input.endsWith('shared/msgpack-reader.ts'))).toBe(true);
     const agent = await inputsOf('agent/console.ts');
     expect(agent.some((input) => input.includes('node_modules/msgpackr/unpack.js'))).toBe(true);
+  });
+
+  it('carries no columnar node-list reader (the customer never receives node lists); the agent console does (control)', async () => {
+    const session = await inputsOf('client/session-entry.ts');
+    expect(session.filter((input) => input.endsWith('shared/node-list-decode.ts'))).toEqual([]);
+    const agent = await inputsOf('agent/console.ts');
+    expect(agent.some((input) => input.endsWith('shared/node-list-decode.ts'))).toBe(true);
   });
 
   it("keeps zod's config private and jitless: the session bundle sets no page global; the others carry no zod", async () => {
