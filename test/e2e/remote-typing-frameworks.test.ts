@@ -251,7 +251,7 @@ describe('remote typing into React and Vue controlled inputs', () => {
     await drained();
     const held = await customer.evaluate(() => ({
       state: (window as unknown as { __state: Record<string, string> }).__state['s-gift'],
-      field: (document.getElementById('s-gift')?.shadowRoot?.getElementById('inner') as HTMLInputElement).value,
+      field: (document.getElementById('s-gift')?.shadowRoot?.getElementById('inner') as HTMLInputElement | null)?.value,
     }));
     expect(held).toEqual({ state: 'Happy birthday, Zoe x', field: 'Happy birthday, Zoe x' });
   }, 60_000);
