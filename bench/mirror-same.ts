@@ -7,9 +7,11 @@
  * differs), and the built mirror is described by a plain DOM walk that shares no code with the
  * mirror (agent-replay-page.ts describeMirror: nodes, attributes in order, texts, form state,
  * shadow roots, frame documents, sheets), blob URLs numbered in order of appearance. `MIRROR_SAME_CONTROL=1` changes one character of this
- * tree's description: the control must report a difference. An image whose asset is still on its
- * way when a tree is described (seen once on the long page's lazy images) differs in its src alone:
- * run that page again. A developer tool, not part of `npm run bench`.
+ * tree's description: the control must report a difference. Images still showing the stand-in of
+ * an asset on its way are waited for (a bounded number of tasks) before a mirror is described. An
+ * older tree to compare with needs shared/node-list-decode.ts (an empty module will do: the
+ * harness passes its columnarNodeLists when there is one). A developer tool, not part of
+ * `npm run bench`.
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,11 +9,13 @@
 import { Mirror } from '../../agent/mirror/mirror.js';
 import { warmUpFirstSnapshot } from '../../agent/mirror/warm-up.js';
 import { CobrowseChannel } from '../../shared/channel.js';
+import type { NodeListReader } from '../../shared/codec.js';
 import { DeflateStream } from '../../shared/deflate-stream.js';
 import { TypedEmitter } from '../../shared/event-emitter.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import { msgpackrUnpack } from '../../shared/msgpackr-unpack.js';
-import { columnarNodeLists } from '../../shared/node-list-decode.js';
+// A namespace, read below: the harness is copied into older trees to compare with (REPLAY_BASE_TREE), some without it.
+import * as nodeListDecode from '../../shared/node-list-decode.js';
 import { isDomFrame, type ChannelMessage } from '../../shared/protocol.js';
 import type { PeerEvents, PeerTransport } from '../../shared/peer-transport.js';
 
@@ -77,7 +79,7 @@ function task(run: () => void, delayMs: number): void {
 async function replay(
   wire: Uint8Array[][],
   intervalMs: number,
-  inspect?: (container: HTMLElement) => void,
+  inspect?: (container: HTMLElement) => Promise<void>,
 ): Promise<ReplayResult> {
   const container = document.createElement('div');
   container.style.cssText = 'width:1280px;height:800px;overflow:hidden';
@@ -100,7 +102,7 @@ async function replay(
     role: 'agent',
     inflater: inflateStream,
     unpack: msgpackrUnpack(),
-    nodeLists: columnarNodeLists,
+    nodeLists: (nodeListDecode as { columnarNodeLists?: NodeListReader }).columnarNodeLists,
   });
   channel.on('message', (message) => {
     if (isDomFrame(message)) mirror.apply(message);
@@ -126,7 +128,7 @@ async function replay(
   // The frame that shows it: its style, layout and paint (a task after the animation frame).
   await new Promise<void>((resolve) => requestAnimationFrame(() => task(resolve, 0)));
   const painted = performance.now();
-  inspect?.(container);
+  await inspect?.(container);
   const stats = mirror.stats;
   mirror.destroy();
   container.remove();
@@ -190,9 +192,17 @@ function describeMirror(doc: Document): string {
 /** Builds the snapshot once, all messages at once, and describes the mirror it built. */
 async function dump(wire: Uint8Array[][]): Promise<string> {
   let text = '';
-  await replay(wire, 0, (container) => {
+  await replay(wire, 0, async (container) => {
     const doc = container.querySelector('iframe')?.contentDocument;
-    text = doc ? describeMirror(doc) : 'no mirror document';
+    if (!doc) {
+      text = 'no mirror document';
+      return;
+    }
+    // Images whose asset message is still being applied show the 1×1 stand-in: wait (a bounded
+    // number of tasks) until none does, so two trees are described in the same state.
+    for (let i = 0; i < 200 && [...doc.images].some((img) => img.src.startsWith('data:image/gif;base64,R0lGOD')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    text = describeMirror(doc);
   });
   return text;
 }
