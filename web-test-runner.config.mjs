@@ -35,6 +35,8 @@ const TEST_API_KEY = 'browser-test-api-key-0123456789abcdef';
  * place of the file; keys are request paths without the extension.
  */
 const BUNDLED_ENTRIES = new Set(['/client/cobrowse', '/client/session-entry', '/test/browser/helpers/customer-agent']);
+/** React ships as CommonJS: a React page for the masking tests. */
+BUNDLED_ENTRIES.add('/test/browser/helpers/react-checkout');
 /** The customer view, fetched by the element by URL (`./cobrowse-ui.js` next to it), as the build lays it out. */
 BUNDLED_ENTRIES.add('/client/cobrowse-ui');
 /** Agent element tests: the element (its session code includes shared/peer.ts) and the simulated customer. */
@@ -53,6 +55,8 @@ function cobrowseTestServer(state) {
         .build({
           ...browserBundleOptions,
           ...BROWSER_BUILD_OPTIONS,
+          // React's entry picks its build by process.env.NODE_ENV (no product code reads it).
+          define: { ...browserBundleOptions.define, 'process.env.NODE_ENV': '"production"' },
           absWorkingDir: root,
           entryPoints: [join(root, entry)],
           bundle: true,

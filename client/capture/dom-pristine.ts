@@ -41,6 +41,7 @@ export const domPristine = {
   namespaceURI: getterOf<Element, string | null>(E, 'namespaceURI'),
   shadowRoot: getterOf<Element, ShadowRoot | null>(E, 'shadowRoot'),
   elementId: getterOf<Element, string>(E, 'id'),
+  documentQueryAll: D.querySelectorAll,
   elementMatches: E.matches,
   elementClosest: E.closest,
   getAttribute: E.getAttribute,

@@ -49,6 +49,9 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
 /** The element's attribute names (they decide masking markers, so never the page's own version of the method). */
 export const attributeNamesOf = (el: Element): readonly string[] =>
   dom.hasAttributes.call(el) ? dom.getAttributeNames.call(el) : NO_NAMES;
+/** `doc.querySelectorAll(selector)`, which `<img name="querySelectorAll">` would clobber. */
+export const queryAllOf = (doc: Document, selector: string): NodeListOf<Element> =>
+  dom.documentQueryAll.call(doc, selector);
 export const matchesOf = (el: Element, selector: string): boolean => dom.elementMatches.call(el, selector);
 export const closestOf = (el: Element, selector: string): Element | null => dom.elementClosest.call(el, selector);
 export const containsOf = (node: Node, other: Node | null): boolean => pristine.contains.call(node, other);

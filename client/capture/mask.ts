@@ -361,8 +361,12 @@ const RESOURCE_URL_ATTRIBUTES: ReadonlySet<string> = new Set([
   'xlink:href',
 ]);
 
-/** Attributes whose URL a person follows or a form submits to: a page may echo a GET form's fields there. */
-const NAVIGATION_URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'action', 'formaction', 'cite', 'xlink:href']);
+/**
+ * Attributes whose URL a person follows or a form submits to: a page may echo a GET form's fields there.
+ * Not xlink:href: on SVG it mostly loads a sprite or an image (<use>, <image>), which keeps the resource rule
+ * (a cache-busting timestamp or a numeric file name is not a number to mask).
+ */
+const NAVIGATION_URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'action', 'formaction', 'cite']);
 
 /** A page's URL or a link as it may go out: sensitive-looking parameters' values and card/SSN numbers masked. */
 export function maskPageUrl(url: string): string {

@@ -7,17 +7,19 @@
  * (3 characters or more, ignoring case) in clear text becomes bullets of the
  * same length. Values are read from the fields when text is checked, so an
  * echo written in the same task as the key is caught in the same flush.
- * Only values that differ from the field's default (typed, pasted, filled
- * in by autofill or a script) count: a value the page came with is not
- * looked for.
+ * Every masked field's value counts, typed or prefilled (React sets a
+ * controlled field's default value to its value on every render, so "not
+ * the default" would miss what the customer typed there), except a
+ * password still at the value the page came with: the 10k bench page's 60
+ * prefilled passwords made every text cost a 60-way match.
  */
-import { localNameOf } from './dom-read.js';
+import { localNameOf, queryAllOf } from './dom-read.js';
 import { isSensitiveAttribute } from './mask.js';
 
 /** Shorter values would mask common words and numbers all over the page. */
 const MIN_ECHO_LENGTH = 3;
-/** Fields followed at most (a page with more masked fields than this is not a checkout). */
-const MAX_FIELDS = 64;
+/** Fields followed at most; when full, fields gone from the page make room. */
+const MAX_FIELDS = 256;
 const MASK_CHAR = '•';
 /** Input types whose value the customer types (hidden inputs hold tokens, and short codes like "USD"). */
 const TYPED_INPUT_TYPES: ReadonlySet<string> = new Set(['text', 'password', 'search', 'email', 'tel', 'url', 'number']);
@@ -38,7 +40,9 @@ export class MaskedEchoes {
 
   /** A field whose value is masked: its echoes are masked from now on. */
   add(el: Element): void {
-    if (this.#known.has(el) || this.#fields.length >= MAX_FIELDS) return;
+    if (this.#known.has(el)) return;
+    if (this.#fields.length >= MAX_FIELDS) this.#dropGone();
+    if (this.#fields.length >= MAX_FIELDS) return;
     const tag = localNameOf(el);
     if (tag === 'input' && !TYPED_INPUT_TYPES.has((el as HTMLInputElement).type)) return;
     if (tag !== 'input' && tag !== 'textarea') return;
@@ -48,24 +52,25 @@ export class MaskedEchoes {
   }
 
   /**
-   * Before a snapshot's walk: the document's fields the customer has changed and the capture masks, so an echo
-   * that comes before its field in the page (a card preview above the form) is known when it is serialized.
+   * Before a snapshot's walk: the document's masked fields holding a value that counts, so an echo that comes
+   * before its field in the page (a card preview above the form) is known when it is serialized. Fields inside
+   * shadow trees and frames are known once the walk reaches them (an echo before one goes out in that snapshot).
    */
   prescan(doc: Document, isMasked: (el: Element) => boolean): void {
-    let fields: NodeListOf<Element>;
-    try {
-      fields = doc.querySelectorAll('input, textarea');
-    } catch {
-      return; // a page that replaced querySelectorAll: echoes before their fields are then not known
-    }
-    for (const el of fields) {
-      const field = el as HTMLInputElement | HTMLTextAreaElement;
+    for (const el of queryAllOf(doc, 'input, textarea')) {
       try {
-        if (field.value !== field.defaultValue && isMasked(el)) this.add(el);
+        if (counts(el as HTMLInputElement | HTMLTextAreaElement) && isMasked(el)) this.add(el);
       } catch {
         // A page whose value getter throws: the walk reports it (capture-errors.ts), the prescan only skips it.
       }
     }
+  }
+
+  /** Forgets fields collected or no longer in their document. */
+  #dropGone(): void {
+    const kept = this.#fields.filter((ref) => ref.deref()?.isConnected === true);
+    this.#fields.length = 0;
+    this.#fields.push(...kept);
   }
 
   /** An attribute's value with echoes masked, for attributes that hold text a person reads (title, alt, aria-*, data-*). */
@@ -91,16 +96,13 @@ export class MaskedEchoes {
     const values = new Set<string>();
     for (const ref of this.#fields) {
       const field = ref.deref();
-      let changed: boolean;
+      let value: string;
       try {
-        changed = field !== undefined && field.value !== field.defaultValue;
+        if (field === undefined || !counts(field)) continue;
+        value = field.value.trim();
       } catch {
         continue;
       }
-      // Values as the page came (the default value) are left out: no echo of typing, and a page full of prefilled
-      // masked fields (the 10k bench page: 60 passwords) made every text cost a 60-way match (+10 ms a snapshot).
-      if (field === undefined || !changed) continue;
-      const value = field.value.trim();
       if (value.length >= MIN_ECHO_LENGTH) values.add(value.replace(REGEXP_SPECIAL, '\\$&'));
     }
     // Longest first, so a value inside another is not matched in its place.
@@ -112,4 +114,9 @@ export class MaskedEchoes {
     });
     return this.#patterns;
   }
+}
+
+/** Whether the field's value is looked for: any value, but a password's only once it is not the page's own. */
+function counts(field: HTMLInputElement | HTMLTextAreaElement): boolean {
+  return field.value !== '' && (field.type !== 'password' || field.value !== field.defaultValue);
 }

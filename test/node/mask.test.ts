@@ -673,4 +673,12 @@ describe('attributes, input values and text nodes', () => {
     expect(maskTextContent('mask', 'Jane Doe')).toEqual({ text: '••••••••', masked: true });
     expect(maskTextContent('clear', 'Jane Doe')).toEqual({ text: 'Jane Doe', masked: false });
   });
+
+  it("keeps SVG xlink:href on the resource rule: a sprite's cache-buster or numeric name is not masked, a card number is", () => {
+    for (const url of ['sprite.svg?v=1733390000000#cart', '/i/1234567890123.svg', 'icons.svg?password=x#eye'])
+      expect(maskAttributeByDecision('clear', 'xlink:href', url)).toEqual({ value: url, masked: false });
+    expect(maskAttributeByDecision('clear', 'xlink:href', '/cards/4111111111111111.svg').value).not.toContain('4111');
+    // Control: the navigation rule, which links keep, masks a secret-named parameter.
+    expect(maskAttributeByDecision('clear', 'href', 'icons.svg?password=x#eye').value).not.toContain('password=x');
+  });
 });
