@@ -12,11 +12,10 @@ export const SideStream = { attributeValues: 1, texts: 2 } as const;
 export type SideStream = (typeof SideStream)[keyof typeof SideStream];
 
 /** Collects one message's side strings. */
-/**
- * Strings longer than this are encoded into an array of their own instead of the scratch
- * buffer, so the writer never keeps more than a few MB alive between messages.
- */
+/** Strings longer than this are encoded into an array of their own instead of the scratch buffer. */
 const MAX_SCRATCH_CHARS = 1 << 20;
+/** A scratch buffer grown past this for a big message (it doubles) is let go after it, not kept for the session. */
+const KEPT_SCRATCH_BYTES = 4 << 20;
 
 export class SideWriter {
   readonly #encoder = new TextEncoder();
@@ -69,6 +68,7 @@ export class SideWriter {
     this.#chunks = [[], [], []];
     this.#used = false;
     this.#scratchAt = 0;
+    if (this.#scratch.length > KEPT_SCRATCH_BYTES) this.#scratch = new Uint8Array(0);
   }
 }
 

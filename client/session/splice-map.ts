@@ -21,8 +21,49 @@ function sameChar(agent: string, customer: string): boolean {
   );
 }
 
-/** For each position 0..agent.length in `agent`, the position in `customer` it stands for. */
+/** Above this many character pairs the alignment is greedy (a long text the page rewrote whole). */
+const MAX_ALIGNED_PAIRS = 1_000_000;
+
+/**
+ * For each position 0..agent.length in `agent`, the position in `customer` it stands for: the texts are aligned
+ * on a longest common subsequence of equal characters, each matched as late as the alignment allows, so a
+ * prefix the page adds ("USD ", "+1 ", even with letters and digits) is skipped rather than matched.
+ */
 export function alignPositions(agent: string, customer: string): number[] {
+  const n = agent.length;
+  const m = customer.length;
+  if ((n + 1) * (m + 1) > MAX_ALIGNED_PAIRS) return greedyPositions(agent, customer);
+  // lcs[i * (m + 1) + j]: the longest common subsequence of agent.slice(i) and customer.slice(j).
+  const width = m + 1;
+  const lcs = new Uint32Array((n + 1) * width);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i * width + j] = sameChar(agent[i] ?? '', customer[j] ?? '')
+        ? (lcs[(i + 1) * width + j + 1] ?? 0) + 1
+        : Math.max(lcs[(i + 1) * width + j] ?? 0, lcs[i * width + j + 1] ?? 0);
+  const at = (i: number, j: number): number => lcs[i * width + j] ?? 0;
+  const map = new Array<number>(n + 1);
+  let lastMatched = -1;
+  let i = 0;
+  let j = 0;
+  while (i < n) {
+    if (j < m && at(i, j + 1) === at(i, j)) {
+      j++; // the page's own character (formatting, a prefix), or an equal one matched later
+    } else if (j < m && sameChar(agent[i] ?? '', customer[j] ?? '')) {
+      lastMatched = j;
+      map[i++] = j++;
+    } else {
+      map[i++] = j; // a character the page dropped or changed
+    }
+  }
+  // The end: after the page's trailing formatting too, unless the page has text of its own there.
+  const end = Math.max(lastMatched + 1, n > 0 ? (map[n - 1] ?? 0) : 0);
+  map[n] = WORD_CHAR.test(customer.slice(end)) ? end : m;
+  return map;
+}
+
+/** The alignment for long texts: one pass, page formatting recognised as punctuation and spaces only. */
+function greedyPositions(agent: string, customer: string): number[] {
   const map = new Array<number>(agent.length + 1);
   let j = 0;
   for (let i = 0; i < agent.length;) {
@@ -36,7 +77,6 @@ export function alignPositions(agent: string, customer: string): number[] {
       map[i++] = j; // a character the page dropped or changed
     }
   }
-  // The end: after the page's trailing formatting too, unless the page has text of its own there.
   map[agent.length] = WORD_CHAR.test(customer.slice(j)) ? j : customer.length;
   return map;
 }

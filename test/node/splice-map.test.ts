@@ -28,6 +28,17 @@ function formatGroups(value: string): string {
   ).join(' ');
 }
 
+/** A price field that shows its currency first (letters the agent never typed). */
+function formatUsd(value: string): string {
+  const d = value.replace(/^USD ?/, '').replace(/[^0-9]/g, '');
+  return d === '' ? '' : `USD ${d}`;
+}
+/** A phone field with the country code first (a digit the agent never typed). */
+function formatPlusOne(value: string): string {
+  const d = value.replace(/^\+1 ?/, '').replace(/[^0-9]/g, '');
+  return d === '' ? '' : `+1 ${d}`;
+}
+
 type Key = { kind: 'char'; char: string } | { kind: 'backspace' } | { kind: 'left' } | { kind: 'right' };
 
 const key: fc.Arbitrary<Key> = fc.oneof(
@@ -86,7 +97,7 @@ describe('splice map: the agent’s positions on a field the page reformats', ()
   });
 
   it('any keys (digits, Backspace, arrows) into a phone or grouped field give what the page makes of the typed text', () => {
-    for (const format of [formatPhone, formatGroups]) {
+    for (const format of [formatPhone, formatGroups, formatUsd, formatPlusOne]) {
       fc.assert(
         fc.property(fc.array(key, { maxLength: 30 }), (keys) => {
           const { agent, customer } = replay(keys, format);
@@ -95,6 +106,13 @@ describe('splice map: the agent’s positions on a field the page reformats', ()
         { numRuns: 300 },
       );
     }
+  });
+
+  it('a prefix of letters or digits the page adds is skipped, not matched (found in review: USD 4321, +1 2345671515)', () => {
+    const digits: Key[] = [...'2345671515'].map((char) => ({ kind: 'char', char }));
+    expect(replay(digits, formatUsd).customer).toBe('USD 2345671515');
+    expect(replay(digits, formatPlusOne).customer).toBe('+1 2345671515');
+    expect(mapPosition('15', '+1 15', 1)).toBe(4);
   });
 
   it('control: the agent’s positions unmapped scramble the digits', () => {
