@@ -63,6 +63,8 @@ export class RemoteInput {
   /** Every `input` event on the page goes through here: the customer's own typing in the agent's field is a conflict. */
   noteInputEvent(event: Event): void {
     if (!event.isTrusted) return;
+    // The customer typing in the field the agent last focused makes that focus the customer's.
+    if (this.#agentFocus?.deref() === event.composedPath()[0]) this.#agentFocus = null;
     const active = this.#active;
     if (!active || event.composedPath()[0] !== active.el) return;
     this.#refusedChains.set(active.el, active.chain);
@@ -134,7 +136,7 @@ export class RemoteInput {
    * The edit then applies without focus (value, events and selection need none).
    */
   #focusUnlessCustomerElsewhere(el: TextControl): void {
-    const focused = deepActiveElement(el.ownerDocument);
+    const focused = deepActiveElement(topDocument(el.ownerDocument));
     if (focused === el) return;
     const agents = this.#agentFocus?.deref();
     if (focused !== null && focused !== agents && isTypingTarget(focused)) return;
@@ -160,6 +162,22 @@ export class RemoteInput {
 }
 
 /** The focused element, through open shadow roots and same-origin iframes. */
+/** The outermost document of the page reachable from `doc` (same-origin frames up), where focus is decided. */
+function topDocument(doc: Document): Document {
+  let current = doc;
+  for (let depth = 0; depth < 32; depth++) {
+    let frame: Element | null = null;
+    try {
+      frame = current.defaultView?.frameElement ?? null;
+    } catch {
+      frame = null; // a parent of another origin
+    }
+    if (frame === null) break;
+    current = frame.ownerDocument;
+  }
+  return current;
+}
+
 function deepActiveElement(doc: Document): Element | null {
   let focused = doc.activeElement;
   for (let depth = 0; focused !== null && depth < 32; depth++) {

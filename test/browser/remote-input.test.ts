@@ -90,6 +90,36 @@ describe('remote input on the customer’s page', () => {
     expect(document.activeElement).to.equal(input);
   });
 
+  it('a field the agent focused becomes the customer’s once they type in it: the agent’s next field does not take it', async () => {
+    const other = await fixture<HTMLInputElement>(html`<input id="city" />`);
+    expect(remote.apply(edit(1, 0, 0, 'X'), other).ok).to.equal(true);
+    expect(document.activeElement).to.equal(other);
+    // The customer clicks into that field and types there themselves.
+    await sendKeys({ type: 'Lis' });
+    expect(remote.apply(edit(2, 10, 0, 'a', 11), input).ok).to.equal(true);
+    expect(document.activeElement).to.equal(other);
+    await sendKeys({ type: 'bon' });
+    expect(other.value).to.equal('XLisbon');
+    expect(input.value).to.equal('221B Bkera');
+  });
+
+  it('does not take focus from the customer’s field in the page when the agent types in a same-origin frame', async () => {
+    const other = await fixture<HTMLInputElement>(html`<input id="city" />`);
+    const frame = await fixture<HTMLIFrameElement>(html`<iframe srcdoc="<input id=inner>"></iframe>`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const inner = frame.contentDocument?.getElementById('inner') as HTMLInputElement;
+    expect(inner).to.not.equal(null);
+    other.focus();
+    await sendKeys({ type: 'Li' });
+    expect(remote.apply(edit(1, 0, 0, 'Z'), inner).ok).to.equal(true);
+    expect(inner.value).to.equal('Z');
+    // Compared by identity: chai describing an <iframe> (where the old code put focus) never finishes.
+    expect(document.activeElement === other, `focus on ${document.activeElement?.localName}`).to.equal(true);
+    await sendKeys({ type: 'sbon' });
+    expect(other.value).to.equal('Lisbon');
+    expect(inner.value).to.equal('Z');
+  });
+
   it('refuses what it cannot type into: checkboxes, disabled fields', async () => {
     const box = await fixture<HTMLInputElement>(html`<input type="checkbox" />`);
     expect(remote.apply(edit(1, 0, 0, 'x'), box)).to.deep.equal({ ok: false, reason: 'unsupported' });
