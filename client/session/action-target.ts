@@ -5,10 +5,12 @@
  * capture would show: a masked or blocked element is named by its tag
  * alone, and a link's, button's or label's text leaves out every masked or
  * blocked element inside it (an `<a>` "Signed in as <span
- * data-cobrowse-mask>jane@…</span>" is "Signed in as •"); numbers are
- * masked as everywhere.
+ * data-cobrowse-mask>jane@…</span>" is "Signed in as •"), a masked
+ * field's value the text repeats is masked (masked-echoes.ts), and numbers
+ * are masked as everywhere.
  */
 import { decideField } from '../capture/mask.js';
+import { MaskedEchoes } from '../capture/masked-echoes.js';
 import { describeField, type MaskConfig } from '../capture/mask-dom.js';
 import { auditableText } from '../../shared/page-privacy.js';
 
@@ -58,6 +60,14 @@ function labelText(el: Element, config: MaskConfig): string | null {
   return label === undefined ? null : shownText(label, config);
 }
 
+/** `text` with the values of the page's masked fields it repeats ("Pay as <name on card>") masked. */
+function withoutEchoes(text: string, el: Element, config: MaskConfig): string {
+  if (text === '') return text;
+  const echoes = new MaskedEchoes();
+  echoes.prescan(el.ownerDocument, (field) => isMaskedElement(field, config));
+  return echoes.mask({ text, masked: false }).text;
+}
+
 /** A short description for the audit log: tag, type, and an accessible label; never a value or masked text. */
 export function describeTarget(el: Element, config: MaskConfig): string {
   const tag = el.tagName.toLowerCase();
@@ -71,6 +81,6 @@ export function describeTarget(el: Element, config: MaskConfig): string {
     el.getAttribute('id') ??
     (tag === 'a' || tag === 'button' ? shownText(el, config) : null) ??
     '';
-  const clean = auditableText(label.replace(/\s+/g, ' ').trim().slice(0, LABEL_LIMIT));
+  const clean = auditableText(withoutEchoes(label, el, config).replace(/\s+/g, ' ').trim().slice(0, LABEL_LIMIT));
   return `${kind}${clean ? ` "${clean}"` : ''}`;
 }

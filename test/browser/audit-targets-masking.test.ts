@@ -18,7 +18,7 @@ import { RemoteInput } from '../../client/session/remote-input.js';
 import type { RemoteAction } from '../../shared/protocol.js';
 import { truncationLeaks } from '../oracles/leak-finder.js';
 
-const MASKED_WORDS = ['jane.doe', 'Quinella', 'Sunflower', 'Riverbend', 'Marigold', 'Hollowbrook'];
+const MASKED_WORDS = ['jane.doe', 'Quinella', 'Sunflower', 'Riverbend', 'Marigold', 'Hollowbrook', 'Zoya', 'Quixby'];
 const CARD = '4532019673158241';
 
 const PAGE = `<!DOCTYPE html><html><head><title>Account</title></head><body>
@@ -29,7 +29,11 @@ const PAGE = `<!DOCTYPE html><html><head><title>Account</title></head><body>
 <button data-k="hello" type="button">Hello <b class="private">Marigold Lane</b></button>
 <div class="private"><div data-k="notes" style="overflow:auto;height:20px" aria-label="Notes of Hollowbrook">x<br><br><br>y</div></div>
 <button data-k="plain" type="button">Track parcel Wisteria</button>
+<label>Name on card <input autocomplete="cc-name" data-k="holder"></label>
+<button data-k="echo" type="button"></button>
 </body></html>`;
+/** The name typed into the masked cc-name field, which the page repeats on its pay button. */
+const HOLDER = 'Zoya Quixby';
 
 describe('audit: remote action targets carry no masked content', () => {
   let frame: HTMLIFrameElement | undefined;
@@ -46,7 +50,11 @@ describe('audit: remote action targets carry no masked content', () => {
     win.document.open();
     win.document.write(PAGE);
     win.document.close();
-    const ids = ['link', 'pay', 'deliver', 'clinic', 'hello', 'notes', 'plain'];
+    const ids = ['link', 'pay', 'deliver', 'clinic', 'hello', 'notes', 'plain', 'holder', 'echo'];
+    const holder = win.document.querySelector<HTMLInputElement>('[data-k="holder"]');
+    if (holder) holder.value = HOLDER;
+    const echo = win.document.querySelector('[data-k="echo"]');
+    if (echo) echo.textContent = `Pay as ${HOLDER}`;
     const context: ActionContext = {
       window: win,
       nodeById: (id) => win.document.querySelector(`[data-k="${ids[id - 1] ?? ''}"]`) ?? undefined,
@@ -72,6 +80,7 @@ describe('audit: remote action targets carry no masked content', () => {
       act({ kind: 'click', id: 5 }),
       act({ kind: 'scroll', id: 6, x: 0, y: 10 }),
       act({ kind: 'navigate', to: new URL(`/cards/${CARD}/edit?x=1`, location.href).href }),
+      act({ kind: 'click', id: 9 }),
     ];
     const sent = targets.join('\n');
     expect(
@@ -82,6 +91,7 @@ describe('audit: remote action targets carry no masked content', () => {
     // Still useful to a person reading the audit: what kind of element, and its unmasked words.
     expect(targets[0]).to.match(/^a "Signed in as/);
     expect(targets[1]).to.match(/^button\[type=button\] "Pay as/);
+    expect(targets[7]).to.match(/^button\[type=button\] "Pay as •/);
   });
 
   it('control: an unmasked button’s text is in its description, so the oracle can see text', async () => {
