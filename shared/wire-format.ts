@@ -26,7 +26,8 @@
  * callers hand the encoder) is sent as it is: a non-array value, or [0, value]
  * for an array, and fails schema validation on the other side as before.
  */
-import { decodeNodeList, encodeNodeList } from './node-list-compaction.js';
+import { encodeNodeList } from './node-list-compaction.js';
+import { decodeNodeList } from './node-list-columns.js';
 import { channelMessage } from './protocol.js';
 import { WireKeys } from './wire-keys.js';
 import { decodeStyleDiff, encodeStyleDiff, rememberStyle } from './wire-style-diff.js';

@@ -1,7 +1,8 @@
 /**
  * The agent checks node lists as columns (shared/node-list-decode.ts) instead
  * of parsing a record per node. Oracle: the record path it replaces,
- * decodeNodeList (node-list-compaction.ts) then z.array(serializedNode), on
+ * the record-by-record reader the product had (kept as
+ * test/oracles/node-list-records.ts) then z.array(serializedNode), on
  * the same wire values. Both must throw WireFormatError on the same inputs,
  * make the same records and reach the same verdict, over random lists of
  * valid and invalid nodes and random corruptions of their columns. Controls:
@@ -16,7 +17,8 @@ import * as z from 'zod/mini';
 import { MessageDecoder } from '../../shared/codec.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
 import { MessageEncoder } from '../../shared/message-encoder.js';
-import { decodeNodeList, encodeNodeList } from '../../shared/node-list-compaction.js';
+import { encodeNodeList } from '../../shared/node-list-compaction.js';
+import { recordsDecodedOneByOne as decodeNodeList } from '../oracles/node-list-records.js';
 import { columnarNodeLists, decodeCheckedNodeList, isCheckedNodeList } from '../../shared/node-list-decode.js';
 import {
   attributeName,
@@ -265,22 +267,24 @@ const PREVIOUS = [
   { kind: 'el', id: 2, parent: 1, tag: 'body' },
 ];
 
-function assertSame(actual: Checker, expected: Checker, runs: number): void {
+/** `seed`: the controls run a fixed sequence (a rare rule's breakage may not come up in a random one). */
+function assertSame(actual: Checker, expected: Checker, runs: number, seed?: number): void {
   const fresh = (): WireState => new WireState();
+  const settings = seed === undefined ? { numRuns: runs } : { numRuns: runs, seed };
   fc.assert(
     fc.property(nodeList, fc.boolean(), (nodes, continued) => {
       const wire = encoded(nodes);
       fc.pre(wire !== null);
       expect(difference(wire, expected, actual, continued ? streamState(PREVIOUS) : fresh)).toBeNull();
     }),
-    { numRuns: runs },
+    settings,
   );
   fc.assert(
     fc.property(corrupted, (wire) => {
       fc.pre(wire !== null);
       expect(difference(wire, expected, actual, fresh)).toBeNull();
     }),
-    { numRuns: runs },
+    settings,
   );
 }
 
@@ -306,7 +310,9 @@ describe('node lists checked as columns', () => {
     expect(seen.thrown).toBeGreaterThan(50);
   }, 60_000);
 
-  // Controls: each rule left out of the oracle's schema is a difference the comparison finds.
+  // Controls: each rule left out of the oracle's schema is a difference the comparison finds (in a fixed run:
+  // a random one missed the rare fields' types now and then, 1 in ~100).
+  const CONTROL_SEED = 20261205;
   const kinds = { el: elementNode, text: textNode, comment: commentNode, doctype: doctypeNode, root: rootNode };
   const without = (kind: keyof typeof kinds, shape: Record<string, z.ZodMiniType>): z.ZodMiniType =>
     z.union(Object.entries(kinds).map(([k, schema]) => (k === kind ? z.extend(schema, shape) : schema)));
@@ -324,7 +330,7 @@ describe('node lists checked as columns', () => {
   ];
   for (const [rule, schema] of loose) {
     it(`control: finds the oracle without its ${rule} rule different`, () => {
-      expect(() => assertSame(recordPath(schema), oracle, 1_500)).toThrow();
+      expect(() => assertSame(recordPath(schema), oracle, 1_500, CONTROL_SEED)).toThrow();
     }, 60_000);
   }
 
@@ -333,7 +339,7 @@ describe('node lists checked as columns', () => {
       const verdict = columnPath(wire, state);
       return verdict.thrown ? verdict : { ...verdict, valid: true };
     };
-    expect(() => assertSame(acceptAll, oracle, 500)).toThrow();
+    expect(() => assertSame(acceptAll, oracle, 500, CONTROL_SEED)).toThrow();
   });
 });
 
