@@ -45,7 +45,7 @@
  */
 import { WireKeys } from './wire-keys.js';
 import { SideStream, type SideReader, type SideWriter } from './wire-side.js';
-import { WireFormatError, isPlainRecord, isSafeNat, safeInt, safeKey, type WireState } from './wire-names.js';
+import { WireFormatError, isPlainRecord, isSafeNat, type WireState } from './wire-names.js';
 
 const KIND_CODES: Readonly<Record<string, number>> = { text: 0, comment: 1, doctype: 2, shadow: 3, doc: 4 };
 export const KINDS = ['text', 'comment', 'doctype', 'shadow', 'doc'] as const;

@@ -58,7 +58,8 @@ function nodes(first: number, parent: number): fc.Arbitrary<SerializedNode[]> {
 
 type Step = { do: 'send'; message: ChannelMessage } | { do: 'oversize'; message: ChannelMessage } | { do: 'resync' };
 
-const MAX_MESSAGE_BYTES = 16 * 1024;
+/** Above the largest list `step` makes (12 nodes x 3 values of ~1,100 UTF-16 units, at most 3 bytes each). */
+const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Where the side streams start: at once, after some messages (the switch, with its dictionary), or never here. */
 const after = fc.oneof(fc.constant(0), fc.nat(3000), fc.constant(SIDE_STREAMS_AFTER_BYTES));
 
