@@ -30,7 +30,10 @@ const SHADOW_HOST_TAGS = new Set([
 ]);
 /** True when focus in the mirror is in something the agent types into (a field, contenteditable, or a nested frame). */
 export function hasEditingFocus(doc: Document): boolean {
-  const active = doc.activeElement;
+  let active = doc.activeElement;
+  // A field inside an open shadow root (a design-system input): the document's active element is its host.
+  for (let depth = 0; depth < 32 && active?.shadowRoot?.activeElement; depth++)
+    active = active.shadowRoot.activeElement;
   if (!active || active === doc.body || active === doc.documentElement) return false;
   const tag = active.localName;
   return (
