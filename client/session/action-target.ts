@@ -10,6 +10,7 @@
  * are masked as everywhere.
  */
 import { decideField } from '../capture/mask.js';
+import { titleOf } from '../capture/dom-read.js';
 import { MaskedEchoes } from '../capture/masked-echoes.js';
 import { describeField, type MaskConfig } from '../capture/mask-dom.js';
 import { auditableText } from '../../shared/page-privacy.js';
@@ -61,11 +62,16 @@ function labelText(el: Element, config: MaskConfig): string | null {
 }
 
 /** `text` with the values of the page's masked fields it repeats ("Pay as <name on card>") masked. */
-function withoutEchoes(text: string, el: Element, config: MaskConfig): string {
+function withoutEchoes(text: string, doc: Document, config: MaskConfig): string {
   if (text === '') return text;
   const echoes = new MaskedEchoes();
-  echoes.prescan(el.ownerDocument, (field) => isMaskedElement(field, config));
+  echoes.prescan(doc, (field) => isMaskedElement(field, config));
   return echoes.mask({ text, masked: false }).text;
+}
+
+/** The page's title as the audit's page-visited event carries it: a masked field's value it repeats masked. */
+export function auditableTitle(doc: Document, config: MaskConfig): string {
+  return withoutEchoes(titleOf(doc).slice(0, 2_048), doc, config);
 }
 
 /** A short description for the audit log: tag, type, and an accessible label; never a value or masked text. */
@@ -81,6 +87,8 @@ export function describeTarget(el: Element, config: MaskConfig): string {
     el.getAttribute('id') ??
     (tag === 'a' || tag === 'button' ? shownText(el, config) : null) ??
     '';
-  const clean = auditableText(withoutEchoes(label, el, config).replace(/\s+/g, ' ').trim().slice(0, LABEL_LIMIT));
+  const clean = auditableText(
+    withoutEchoes(label, el.ownerDocument, config).replace(/\s+/g, ' ').trim().slice(0, LABEL_LIMIT),
+  );
   return `${kind}${clean ? ` "${clean}"` : ''}`;
 }

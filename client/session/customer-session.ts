@@ -11,10 +11,10 @@ import type { PeerTransport } from '../../shared/peer-transport.js';
 import { customerInvite, type ChannelMessage, type IceServer, type EndReason } from '../../shared/protocol.js';
 import { AGENT_SEAT, type ParticipantId, type ViewerInfo } from '../../shared/viewer-protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
-import { titleOf } from '../capture/dom-read.js';
 import { fromJson, microtask, pristine, toJson } from '../pristine.js';
 import { GuidanceAnnouncer } from './guidance-announcer.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
+import { auditableTitle } from './action-target.js';
 import { markStage } from '../../shared/stage-marks.js';
 import type { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
@@ -118,7 +118,7 @@ export class CustomerSession implements SessionHandle {
         const url = auditablePageUrl(location.href) ?? location.origin;
         this.#signaling.send({
           t: 'event',
-          event: { kind: 'page-visited', url, title: auditableText(titleOf(document).slice(0, 2_048)) },
+          event: { kind: 'page-visited', url, title: auditableText(auditableTitle(document, this.#maskConfig)) },
         });
       }
       this.#agentPresent = welcome.peerPresent;

@@ -13,6 +13,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { createMaskConfig } from '../../client/capture/mask-dom.js';
+import { auditableTitle } from '../../client/session/action-target.js';
 import { applyRemoteAction, type ActionContext } from '../../client/session/remote-actions.js';
 import { RemoteInput } from '../../client/session/remote-input.js';
 import type { RemoteAction } from '../../shared/protocol.js';
@@ -92,6 +93,16 @@ describe('audit: remote action targets carry no masked content', () => {
     expect(targets[0]).to.match(/^a "Signed in as/);
     expect(targets[1]).to.match(/^button\[type=button\] "Pay as/);
     expect(targets[7]).to.match(/^button\[type=button\] "Pay as •/);
+  });
+
+  it('the page-visited title leaves out a masked field’s value the page put in it', async () => {
+    const { win } = await page();
+    const config = createMaskConfig({ extraMaskSelectors: ['.private'] });
+    win.document.title = `Checkout – ${HOLDER}`;
+    expect(auditableTitle(win.document, config)).to.equal(`Checkout – ${'•'.repeat(HOLDER.length)}`);
+    // Control: without the field's value the title goes as it is.
+    (win.document.querySelector('[data-k="holder"]') as HTMLInputElement).value = '';
+    expect(auditableTitle(win.document, config)).to.equal(`Checkout – ${HOLDER}`);
   });
 
   it('control: an unmasked button’s text is in its description, so the oracle can see text', async () => {
