@@ -13,6 +13,7 @@ import { isTextControl, type RemoteInputController } from './remote-input-contro
 import type { RemoteScroll } from './remote-scroll.js';
 import type { AgentSession } from './session/agent-session.js';
 import type { StageOverlays } from './stage-overlays.js';
+import { innermostTarget as targetOf } from './innermost-target.js';
 
 export type AgentTool = 'pointer' | 'highlight' | 'draw' | 'arrow' | 'control';
 
@@ -29,11 +30,6 @@ export interface MirrorInteractionOptions {
   remoteInput: RemoteInputController;
   remoteScroll: RemoteScroll;
   keyboardGuidance(): KeyboardGuidanceController;
-}
-
-/** The element an event happened on, inside the mirror's (open) shadow roots too: the document's listeners see the host. */
-function targetOf(event: Event): EventTarget | null {
-  return event.composedPath()[0] ?? event.target;
 }
 
 export class MirrorInteraction implements ReactiveController {

@@ -19,6 +19,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ActionRefusal, EditAction, RemoteAction } from '../shared/protocol.js';
 import type { InputFrame } from './mirror/mirror.js';
+import { innermostTarget as targetOf } from './innermost-target.js';
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 /** A form control whose whole value is sent (select, date, number, range, color, ...). */
@@ -340,11 +341,6 @@ export class RemoteInputController implements ReactiveController {
       this.#options.applyEcho(echo);
     }
   }
-}
-
-/** The element an event happened on, inside open shadow roots too (a listener on the document sees the host as target). */
-function targetOf(event: Event): EventTarget | null {
-  return event.composedPath()[0] ?? event.target;
 }
 
 function selectionOf(el: TextControl): { selectionStart?: number; selectionEnd?: number } {

@@ -10,6 +10,7 @@
  * answered every action (its position then is the outcome, clamped or not).
  */
 import type { RemoteAction } from '../shared/protocol.js';
+import { innermostTarget } from './innermost-target.js';
 
 export interface RemoteScrollOptions {
   act(action: RemoteAction): boolean;
@@ -48,13 +49,12 @@ export class RemoteScroll {
 
   wheel(event: WheelEvent): void {
     event.preventDefault();
-    this.#scrollBy(event.composedPath()[0] ?? event.target, event.deltaX, event.deltaY);
+    this.#scrollBy(innermostTarget(event), event.deltaX, event.deltaY);
   }
 
   /** Scrolling keys outside fields; true when the key was a scroll. */
   key(event: KeyboardEvent): boolean {
-    // The innermost target: inside a shadow root the document's listener sees only the host.
-    const target = (event.composedPath()[0] ?? event.target) as Element | null;
+    const target = innermostTarget(event) as Element | null;
     if (!target || event.ctrlKey || event.metaKey || event.altKey) return false;
     if (typeof target.closest !== 'function' || target.closest(INTERACTIVE)) return false;
     const page = this.#options.page().h * 0.875;

@@ -15,13 +15,9 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { MessageDecoder } from '../../shared/codec.js';
-import { MessageEncoder } from '../../shared/message-encoder.js';
-import { inflateStream } from '../../shared/inflate-stream.js';
-import type { ChannelMessage } from '../../shared/protocol.js';
 import { digitSequences } from '../oracles/leak-finder.js';
-import { messageStrings } from '../oracles/message-strings.js';
 import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
 
 const NAME = 'Zoya Quixby';
 const CVC = '738';
@@ -82,18 +78,8 @@ describe('masking: a masked field’s value echoed by the page', () => {
   async function typeAll(): Promise<string[]> {
     page = await capturePage(PAGE);
     const { doc, win } = page;
-    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
-    const decoder = new MessageDecoder({ inflater: inflateStream });
     const strings: string[] = [];
-    engine = new CaptureEngine({
-      window: win,
-      send: (message: ChannelMessage) => {
-        const result = decoder.decode(encoder.encode(message));
-        if (!result.ok) throw new Error(`undecodable ${message.t}`);
-        strings.push(...messageStrings(result.message));
-        return true;
-      },
-    });
+    engine = decodedCapture(win, strings);
     await engine.start();
     await nextFrames(win, 2);
     for (const [id, text] of [
@@ -131,18 +117,8 @@ describe('masking: a masked field’s value echoed by the page', () => {
     await sendKeys({ type: NAME });
     (doc.getElementById('away') as HTMLElement).focus();
     expect(doc.title).to.equal(`Checkout – ${NAME}`);
-    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
-    const decoder = new MessageDecoder({ inflater: inflateStream });
     const strings: string[] = [];
-    engine = new CaptureEngine({
-      window: win,
-      send: (message: ChannelMessage) => {
-        const result = decoder.decode(encoder.encode(message));
-        if (!result.ok) throw new Error(`undecodable ${message.t}`);
-        strings.push(...messageStrings(result.message));
-        return true;
-      },
-    });
+    engine = decodedCapture(win, strings);
     await engine.start();
     await nextFrames(win, 2);
     const lower = strings.map((s) => s.toLowerCase());
@@ -159,19 +135,11 @@ describe('masking: a masked field’s value echoed by the page', () => {
     const { mountReactCheckout } = await import('./helpers/react-checkout.js');
     const root = await mountReactCheckout(doc.querySelector('main') as Element);
     const strings: string[] = [];
-    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
-    const decoder = new MessageDecoder({ inflater: inflateStream });
-    const send = (message: ChannelMessage): boolean => {
-      const result = decoder.decode(encoder.encode(message));
-      if (!result.ok) throw new Error(`undecodable ${message.t}`);
-      strings.push(...messageStrings(result.message));
-      return true;
-    };
     // Half typed before sharing (the first snapshot), half while shared (mutations).
     const field = doc.getElementById('holder') as HTMLInputElement;
     field.focus();
     await sendKeys({ type: 'Zoya ' });
-    engine = new CaptureEngine({ window: win, send });
+    engine = decodedCapture(win, strings);
     await engine.start();
     await nextFrames(win, 2);
     field.focus();

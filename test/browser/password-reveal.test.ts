@@ -10,12 +10,8 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { MessageDecoder } from '../../shared/codec.js';
-import { MessageEncoder } from '../../shared/message-encoder.js';
-import { inflateStream } from '../../shared/inflate-stream.js';
-import type { ChannelMessage } from '../../shared/protocol.js';
-import { messageStrings } from '../oracles/message-strings.js';
 import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
 
 const SECRET = 'Hunter2-Zebra';
 
@@ -42,18 +38,8 @@ describe('masking: a password field the page reveals (type=text)', () => {
   async function start(): Promise<{ doc: Document; win: Window; strings: string[] }> {
     page = await capturePage(PAGE);
     const { doc, win } = page;
-    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
-    const decoder = new MessageDecoder({ inflater: inflateStream });
     const strings: string[] = [];
-    engine = new CaptureEngine({
-      window: win,
-      send: (message: ChannelMessage) => {
-        const result = decoder.decode(encoder.encode(message));
-        if (!result.ok) throw new Error(`undecodable ${message.t}`);
-        strings.push(...messageStrings(result.message));
-        return true;
-      },
-    });
+    engine = decodedCapture(win, strings);
     await engine.start();
     await nextFrames(win, 2);
     return { doc, win, strings };

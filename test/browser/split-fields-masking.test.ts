@@ -15,13 +15,9 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { MessageDecoder } from '../../shared/codec.js';
-import { MessageEncoder } from '../../shared/message-encoder.js';
-import { inflateStream } from '../../shared/inflate-stream.js';
-import type { ChannelMessage } from '../../shared/protocol.js';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
-import { messageStrings } from '../oracles/message-strings.js';
 import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
 
 const CARD_GROUPS = ['4532', '0196', '7315', '8241'];
 const SSN_GROUPS = ['278', '41', '5396'];
@@ -65,18 +61,8 @@ describe('masking: numbers typed into split boxes', () => {
   async function typeGroups(limits: boolean): Promise<{ strings: () => string[] }> {
     page = await capturePage(pageHtml(limits));
     const { doc, win } = page;
-    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
-    const decoder = new MessageDecoder({ inflater: inflateStream });
     const strings: string[] = [];
-    engine = new CaptureEngine({
-      window: win,
-      send: (message: ChannelMessage) => {
-        const result = decoder.decode(encoder.encode(message));
-        if (!result.ok) throw new Error(`undecodable ${message.t}`);
-        strings.push(...messageStrings(result.message));
-        return true;
-      },
-    });
+    engine = decodedCapture(win, strings);
     await engine.start();
     await nextFrames(win, 2);
     const typeKeys = async (first: string, keys: string): Promise<void> => {

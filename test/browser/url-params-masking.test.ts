@@ -12,13 +12,9 @@
  */
 import { expect } from '@open-wc/testing';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { MessageDecoder } from '../../shared/codec.js';
-import { MessageEncoder } from '../../shared/message-encoder.js';
-import { inflateStream } from '../../shared/inflate-stream.js';
-import type { ChannelMessage } from '../../shared/protocol.js';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
-import { messageStrings } from '../oracles/message-strings.js';
 import { nextFrames } from './helpers/capture-page.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
 
 const PASSWORD = 'Hunter2-Zebra';
 const CVC = '738';
@@ -51,18 +47,8 @@ describe('masking: secrets in the page URL and links that echo it', () => {
     doc.body.innerHTML = `<h1>Shipping</h1><a id="next" href="${QUERY.replace('#', '&page=2#')}">Next page</a>
       <form id="again" action="${here}"><button>Change</button></form>`;
 
-    const encoder = new MessageEncoder({ sideStreamsAfterBytes: 0 });
-    const decoder = new MessageDecoder({ inflater: inflateStream });
     const strings: string[] = [];
-    engine = new CaptureEngine({
-      window: win,
-      send: (message: ChannelMessage) => {
-        const result = decoder.decode(encoder.encode(message));
-        if (!result.ok) throw new Error(`undecodable ${message.t}`);
-        strings.push(...messageStrings(result.message));
-        return true;
-      },
-    });
+    engine = decodedCapture(win, strings);
     await engine.start();
     // A link added later goes out through the mutation path.
     doc.body.append(Object.assign(doc.createElement('a'), { href: `${here}`, textContent: 'Permalink' }));
