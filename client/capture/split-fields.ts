@@ -11,23 +11,11 @@
  * phone numbers and dates typed in split boxes.
  */
 import { childNodesOf, getAttr, localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
+import { UNTYPED_INPUTS } from './typing.js';
 
 const ELEMENT_NODE = 1;
 const SHORTEST_BOX = 1;
 const LONGEST_BOX = 4;
-/** Input types whose value is not typed as text (a group of short checkboxes is no number). */
-const UNTYPED: ReadonlySet<string> = new Set([
-  'checkbox',
-  'radio',
-  'button',
-  'submit',
-  'reset',
-  'image',
-  'range',
-  'color',
-  'file',
-  'hidden',
-]);
 
 function shortLimit(el: Element, attribute: string): boolean {
   const raw = getAttr(el, attribute);
@@ -40,7 +28,7 @@ function shortLimit(el: Element, attribute: string): boolean {
 function isShortBox(el: Element): boolean {
   if (localNameOf(el).toLowerCase() !== 'input') return false;
   const type = (getAttr(el, 'type') ?? 'text').trim().toLowerCase();
-  if (UNTYPED.has(type)) return false;
+  if (UNTYPED_INPUTS.has(type)) return false; // a group of short checkboxes is no number
   return shortLimit(el, 'maxlength') || shortLimit(el, 'size');
 }
 

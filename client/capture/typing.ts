@@ -11,7 +11,7 @@ import { localNameOf } from './dom-read.js';
 import type { Serializer } from './serialize.js';
 
 /** Input types whose value is not typed as text. */
-const UNTYPED_INPUTS: ReadonlySet<string> = new Set([
+export const UNTYPED_INPUTS: ReadonlySet<string> = new Set([
   'checkbox',
   'radio',
   'button',
