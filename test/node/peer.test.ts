@@ -130,18 +130,28 @@ async function withIceRaceRetry<T>(attempt: () => Promise<T>): Promise<T> {
       return await attempt();
     } catch (error) {
       const peerError = (error as { peerError?: PeerError }).peerError;
-      if (tries >= 3 || !peerError || !isLibdatachannelIceRace(peerError)) throw error;
+      if (tries >= 5 || !peerError || !isLibdatachannelIceRace(peerError)) throw error;
       for (const peer of openPeers.splice(0)) peer.close();
     }
   }
+}
+
+/**
+ * Hands `from`'s signals to `to` one task later each, in order, as the
+ * signaling server's WebSocket does (handed over synchronously, an answer's
+ * candidates reached libdatachannel inside the task that set the remote
+ * description, which made its ICE race above more likely).
+ */
+function relay(from: PeerTransport, to: PeerTransport): void {
+  from.on('signal', (signal) => setImmediate(() => to.signal(signal)));
 }
 
 function connectedPair() {
   return withIceRaceRetry(async () => {
     const customer = newPeer(true);
     const agent = newPeer(false);
-    customer.peer.on('signal', (signal) => agent.peer.signal(signal));
-    agent.peer.on('signal', (signal) => customer.peer.signal(signal));
+    relay(customer.peer, agent.peer);
+    relay(agent.peer, customer.peer);
     await bothConnected(customer, agent);
     return { customer, agent };
   });
