@@ -28,12 +28,18 @@ const SHADOW_HOST_TAGS = new Set([
   'section',
   'span',
 ]);
-/** True when focus in the mirror is in something the agent types into (a field, contenteditable, or a nested frame). */
-export function hasEditingFocus(doc: Document): boolean {
+/** The focused element of `doc`, inside open shadow roots (the document's own active element is their host). */
+export function deepActiveElement(doc: Document): Element | null {
   let active = doc.activeElement;
-  // A field inside an open shadow root (a design-system input): the document's active element is its host.
   for (let depth = 0; depth < 32 && active?.shadowRoot?.activeElement; depth++)
     active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/** True when focus in the mirror is in something the agent types into (a field, contenteditable, or a nested frame). */
+export function hasEditingFocus(doc: Document): boolean {
+  // A field inside an open shadow root (a design-system input): the document's active element is its host.
+  const active = deepActiveElement(doc);
   if (!active || active === doc.body || active === doc.documentElement) return false;
   const tag = active.localName;
   return (

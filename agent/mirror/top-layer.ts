@@ -8,6 +8,8 @@
  * console's own focus is put back. The mirror's own light dismiss (the
  * agent clicking the view) is undone by applying the state again.
  */
+import { deepActiveElement } from './dom-nodes.js';
+
 export const FULLSCREEN_ATTRIBUTE = 'data-cobrowse-mirror-fullscreen';
 
 export type TopLayerKind = 'modal' | 'popover' | 'fullscreen';
@@ -47,13 +49,6 @@ function open(el: Element, kind: TopLayerKind): void {
   } else {
     el.setAttribute(FULLSCREEN_ATTRIBUTE, '');
   }
-}
-
-/** The focused element of the console, inside shadow roots. */
-function deepActiveElement(doc: Document): Element | null {
-  let active = doc.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
 }
 
 /** The mirror undoes its own light dismiss at most this often (two auto popovers can close each other). */
