@@ -5,10 +5,9 @@
  * descriptions) as a second line.
  *
  * The rule (README, "What is masked"), applied to every *digit run*: digit
- * groups joined by single separators, where a separator is one character
- * that is neither a letter nor a digit (dash, dot, slash, Unicode dashes,
- * percent-encoded punctuation...), whitespace (it renders as one space), or
- * one such character with whitespace around it. Digits are ASCII, full-width or any Unicode decimal digit;
+ * groups joined by gaps of whitespace (it renders as one space) and up to
+ * three characters that are neither letters nor digits (dash, dot, slash,
+ * parentheses, Unicode dashes, percent-encoded punctuation...). Digits are ASCII, full-width or any Unicode decimal digit;
  * zero-width and combining characters are skipped; `%3X` counts as a digit.
  *
  *  - 13 or more digits (a possible card number, 13-19 digits, or a longer
@@ -16,7 +15,8 @@
  *  - consecutive groups holding exactly 9 digits (a possible SSN, 3-2-4,
  *    bare, or beside another number; also ZIP+4 and other national
  *    numbers), unless commas join them (a price such as 1,234,567.89):
- *    those digits masked.
+ *    those digits masked; likewise a whole run of 9 digits written one or
+ *    two at a time ("1 2 3 4 5 6 7 8 9").
  *  - `strict` (text typed, or changed while the customer types): every digit
  *    masked, so a number that is still growing never leaves digit by digit.
  *  - `luhn` (resource URLs the agent's browser must load): the card rule
@@ -181,15 +181,18 @@ export interface MaskedText {
 interface Run {
   /** Token indices of each group's digits. */
   groups: number[][];
-  /** Separator characters between groups (one per gap; ' ' for whitespace). */
+  /** Each gap's separator characters (' ' for a gap of whitespace only). */
   separators: string[];
 }
 
+/** Separator characters a gap between two digit groups may hold ("4111 -- 1111", "(4111)(1111)"); one more ends the run. */
+const MAX_GAP_SEPARATORS = 3;
+
 /**
- * Digit runs over the token list: groups of digits joined by one separator
- * unit, which is whitespace with at most one separator character in it
- * ("4111 1111", "4111-1111", "4111 - 1111"). Two separator characters
- * ("(555) 123", "12.99 $8.50" across cells) end a run.
+ * Digit runs over the token list: groups of digits joined by gaps of
+ * whitespace and at most three separator characters ("4111 1111",
+ * "4111-1111", "4111 - 1111", "4111 -- 1111", "(4111)(1111)"), the reading
+ * of test/oracles/leak-finder.ts. A fourth separator character ends a run.
  */
 function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
   const runs: Run[] = [];
@@ -198,6 +201,7 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
   // Inside the gap after the current run's last group: whether a space or a separator character was seen.
   let inGap = false;
   let gapSeparator = '';
+  let gapSeparators = 0;
   const close = (): void => {
     if (run !== null && run.groups.length > 0) runs.push(run);
     run = null;
@@ -232,14 +236,13 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
         if (!inGap) {
           inGap = true;
           gapSeparator = '';
+          gapSeparators = 0;
         }
         group = null;
         if (kind === Kind.Space) break;
-        if (gapSeparator === '') {
-          gapSeparator = text.slice(token.start, token.end);
-        } else {
-          close();
-        }
+        gapSeparators++;
+        if (gapSeparators > MAX_GAP_SEPARATORS) close();
+        else gapSeparator += text.slice(token.start, token.end);
         break;
       case Kind.Breaker:
         close();
@@ -305,6 +308,13 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
       if (digits === NATIONAL_ID_DIGITS)
         for (let g = first; g <= last; g++) for (const t of run.groups[g] ?? []) masked.add(t);
     }
+  }
+  // An SSN spread out one or two digits at a time ("1 2 3 4 5 6 7 8 9", "12-34-5-67-89"): a whole run of 9 digits
+  // in groups of at most 2, every gap the same. 192.168.1.10 keeps a group of 3 and "2 × 12.99 = 25.98" mixes its
+  // gaps, so they stay readable.
+  const gap = run.separators[0];
+  if (total === NATIONAL_ID_DIGITS && sizes.length > 3 && sizes.every((size) => size <= 2) && gap !== ',') {
+    if (run.separators.every((separator) => separator === gap)) for (const t of all) masked.add(t);
   }
   if (luhn && total >= CARD_MIN_DIGITS) {
     for (let first = 0; first < sizes.length; first++) {

@@ -459,6 +459,11 @@ describe('maskNumbers', () => {
     ['ssn 123 45 6789', 'ssn ••• •• ••••'],
     ['SSN: 123456789', 'SSN: •••••••••'],
     ['My social security number is 123456789', 'My social security number is •••••••••'],
+    ['4532 -- 0196 -- 7788 -- 1234', '•••• -- •••• -- •••• -- ••••'],
+    ['(4532)(0196)(7788)(1234)', '(••••)(••••)(••••)(••••)'],
+    ['4532 / - 0196 / - 7788 / - 1234', '•••• / - •••• / - •••• / - ••••'],
+    ['SSN 1 2 3 4 5 6 7 8 9', 'SSN • • • • • • • • •'],
+    ['ssn 12-34-56-78-9', 'ssn ••-••-••-••-•'],
   ])('masks %j', (text, expected) => {
     expect(maskNumbers(text)).toEqual({ text: expected, masked: true });
   });
@@ -471,6 +476,10 @@ describe('maskNumbers', () => {
     'Released 2024-11-24, version 1.2.3',
     'uuid 550e8400-e29b-41d4-a716-446655440000',
     'Total: 1234.56 EUR',
+    'Router 192.168.1.10, gateway 172.16.254.1',
+    'Pages 1 2 3 4 5 6 7 8 9 10',
+    // The gap rule's limit: a fourth punctuation character between groups ends the run.
+    '4532 ---- 0196 ---- 7788 ---- 1234',
     '',
   ])('leaves %j alone', (text) => {
     expect(maskNumbers(text)).toEqual({ text, masked: false });
