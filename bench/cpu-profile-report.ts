@@ -16,6 +16,7 @@ export interface CpuProfile {
 export interface TraceEvent {
   ph: string;
   name: string;
+  cat?: string;
   pid: number;
   tid: number;
   ts: number;
@@ -83,4 +84,16 @@ export function longTasks(onMain: TraceEvent[], minMs: number): TraceEvent[] {
   return onMain.filter(
     (e) => (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && (e.dur ?? 0) > minMs * 1000,
   );
+}
+
+/** The trace's `performance.mark`s on the renderer's main thread(s), in time order. */
+export function markEvents(events: TraceEvent[]): TraceEvent[] {
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  return events
+    .filter((e) => e.cat?.includes('user_timing') === true && main.has(`${e.pid}:${e.tid}`))
+    .sort((a, b) => a.ts - b.ts);
 }

@@ -24,6 +24,9 @@ const MASK_CHAR = '•';
 /** Input types whose value the customer types (hidden inputs hold tokens, and short codes like "USD"). */
 const TYPED_INPUT_TYPES: ReadonlySet<string> = new Set(['text', 'password', 'search', 'email', 'tel', 'url', 'number']);
 
+/** The prescan reads the clock after this many fields. */
+const PRESCAN_CLOCK_EVERY = 64;
+
 const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
 /** The fields' current values as patterns: `test` (one match) and `replace` (all matches), ignoring case. */
@@ -35,6 +38,13 @@ interface EchoPatterns {
 export class MaskedEchoes {
   readonly #fields: WeakRef<HTMLInputElement | HTMLTextAreaElement>[] = [];
   readonly #known = new WeakSet<Element>();
+  /** The prescan in progress (prescanSome): its document, the fields found (null until the first step) and how far it got. */
+  #prescan: {
+    doc: Document;
+    isMasked: (el: Element) => boolean;
+    fields: NodeListOf<Element> | null;
+    at: number;
+  } | null = null;
   /** Patterns of the fields' values for the current task; undefined when not read yet, null when no value is long enough. */
   #patterns: EchoPatterns | null | undefined = undefined;
 
@@ -42,10 +52,7 @@ export class MaskedEchoes {
   add(el: Element): void {
     if (this.#known.has(el)) return;
     if (this.#fields.length >= MAX_FIELDS) this.#dropGone();
-    if (this.#fields.length >= MAX_FIELDS) return;
-    const tag = localNameOf(el);
-    if (tag === 'input' && !TYPED_INPUT_TYPES.has((el as HTMLInputElement).type)) return;
-    if (tag !== 'input' && tag !== 'textarea') return;
+    if (this.#fields.length >= MAX_FIELDS || !isTyped(el)) return;
     this.#known.add(el);
     this.#fields.push(new WeakRef(el as HTMLInputElement | HTMLTextAreaElement));
     this.#patterns = undefined;
@@ -57,13 +64,42 @@ export class MaskedEchoes {
    * shadow trees and frames are known once the walk reaches them (an echo before one goes out in that snapshot).
    */
   prescan(doc: Document, isMasked: (el: Element) => boolean): void {
-    for (const el of queryAllOf(doc, 'input, textarea')) {
+    this.startPrescan(doc, isMasked);
+    while (!this.prescanSome(() => true));
+  }
+
+  /**
+   * Starts the prescan, done a step at a time by prescanSome (a snapshot's steps before its walk): on a
+   * 300k-node page finding the fields and reading their values took 20-30 ms, the longest task of the snapshot.
+   * The fields are those of the page when the first step runs; one added later is known once the walk reaches it.
+   */
+  startPrescan(doc: Document, isMasked: (el: Element) => boolean): void {
+    this.#prescan = { doc, isMasked, fields: null, at: 0 };
+  }
+
+  /**
+   * A step of the prescan started (none started: nothing to do): finds the fields (one native query) and checks
+   * them while `more()` says so. True once every field is checked.
+   */
+  prescanSome(more: () => boolean): boolean {
+    const scan = this.#prescan;
+    if (scan === null) return true;
+    scan.fields ??= queryAllOf(scan.doc, 'input, textarea');
+    const { fields, isMasked } = scan;
+    while (scan.at < fields.length) {
+      const el = fields[scan.at++];
       try {
-        if (counts(el as HTMLInputElement | HTMLTextAreaElement) && isMasked(el)) this.add(el);
+        // The type first: a checkbox's value ('on') is not its default (''), so every checkbox counted, and
+        // the prescan read its masking decision (and built the label index) in the snapshot's first task.
+        if (el !== undefined && isTyped(el) && counts(el as HTMLInputElement | HTMLTextAreaElement) && isMasked(el))
+          this.add(el);
       } catch {
         // A page whose value getter throws: the walk reports it (capture-errors.ts), the prescan only skips it.
       }
+      if (scan.at % PRESCAN_CLOCK_EVERY === 0 && !more()) return false;
     }
+    this.#prescan = null;
+    return true;
   }
 
   /** Forgets fields collected or no longer in their document. */
@@ -116,6 +152,12 @@ export class MaskedEchoes {
   }
 }
 
+/** A field whose value the customer types: a textarea, or an input of one of TYPED_INPUT_TYPES. */
+function isTyped(el: Element): boolean {
+  const tag = localNameOf(el);
+  return tag === 'textarea' || (tag === 'input' && TYPED_INPUT_TYPES.has((el as HTMLInputElement).type));
+}
+
 /**
  * Whether the field's value is looked for: once it is not the value the page came with, or when React controls
  * the field (React keeps a controlled field's default value equal to its value, and marks the field with its
@@ -123,5 +165,6 @@ export class MaskedEchoes {
  * decision of every field of the page (longest task at 100k nodes 15 -> 35 ms in the bench).
  */
 function counts(field: HTMLInputElement | HTMLTextAreaElement): boolean {
-  return field.value !== '' && (field.value !== field.defaultValue || Object.hasOwn(field, '_valueTracker'));
+  const value = field.value;
+  return value !== '' && (value !== field.defaultValue || Object.hasOwn(field, '_valueTracker'));
 }

@@ -52,7 +52,8 @@ export class TypingWatch {
   snapshotStarted(serializer: Serializer, doc: Document): void {
     this.#target = this.#targetNow();
     serializer.typing.strictWithin = this.#target;
-    serializer.typing.echoes.prescan(doc, (el) => serializer.decisionOf(el) === 'mask');
+    // Done a step at a time before the walk (snapshot.ts).
+    serializer.typing.echoes.startPrescan(doc, (el) => serializer.decisionOf(el) === 'mask');
   }
 
   /** At each flush: strict masking while typing; what went out strictly is settled once typing stops. */
