@@ -73,7 +73,9 @@ export async function main(): Promise<void> {
         if (traces.length === 2) {
           const [customerTrace, agentTrace] = await Promise.all(traces.map((t) => t.stop()));
           const allowTs = markTs(customerTrace ?? [], 'allow');
-          console.log(`customer main thread (ms after Allow):\n${summarise(customerTrace ?? [], 'allow').join('\n')}`);
+          console.log(
+            `customer main thread (ms after Allow):\n${summarise(customerTrace ?? [], 'allow', Number(process.env['ALLOW_TRACE_MIN_MS'] ?? '3')).join('\n')}`,
+          );
           if (allowTs !== undefined)
             console.log(`customer other threads:\n${otherThreads(customerTrace ?? [], allowTs).join('\n')}`);
           console.log(

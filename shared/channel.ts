@@ -122,6 +122,8 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
         for (const listener of [...drainListeners]) listener();
         this.#maybeDrained();
       }),
+      // Messages given before the data channel opened wait in the outbox (compressed); they leave on open.
+      peer.on('connect', () => this.#flushOutbox()),
       peer.on('data', (bytes) => this.#onData(bytes)),
       peer.on('close', ({ reason }) => this.#finish(`peer ${reason}`, null)),
     );
@@ -136,7 +138,11 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     return this.#outboxBytes + this.#sender.queuedBytes + this.#peer.bufferedAmount;
   }
 
-  /** Send one message; false when it was refused for backpressure (wait for 'drain'). */
+  /**
+   * Send one message; false when it was refused for backpressure (wait for 'drain'). On the customer's
+   * deflated stream, messages given before the data channel opens are packed and compressed but wait
+   * here: nothing goes on the wire until then (the session starts its snapshot while WebRTC connects).
+   */
   send(message: ChannelMessage): boolean {
     if (this.#closed) return false;
     let packed: Uint8Array;
@@ -157,14 +163,19 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
           return;
         }
         slot.bytes = outcome.bytes;
+        // Held until the channel opens, a message weighs its compressed bytes: an early snapshot's packed
+        // parts would otherwise count against the backlog limit long after they were compressed.
+        this.#outboxBytes += outcome.bytes.length - slot.size;
+        slot.size = outcome.bytes.length;
         this.#flushOutbox();
       });
     } catch (error) {
       this.#deflateFailed(error);
       return false;
     }
-    if (now !== null && this.#outbox.length === 0) return this.#transmit(now);
+    if (now !== null && this.#outbox.length === 0 && this.#peer.connected) return this.#transmit(now);
     slot.bytes = now;
+    if (now !== null) slot.size = now.length;
     this.#outbox.push(slot);
     this.#outboxBytes += slot.size;
     this.#flushOutbox();
@@ -189,9 +200,9 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     for (const waiter of waiters) waiter();
   }
 
-  /** Sends the compressed messages at the head of the outbox, in order. */
+  /** Sends the compressed messages at the head of the outbox, in order, once the data channel is open. */
   #flushOutbox(): void {
-    while (!this.#closed) {
+    while (!this.#closed && this.#peer.connected) {
       const head = this.#outbox[0];
       if (head === undefined || head.bytes === null) return;
       this.#outbox.shift();

@@ -56,6 +56,7 @@ export class CaptureEngine {
   readonly #doc: Document;
   readonly #mask: MaskConfig;
   readonly #budgetMs: number;
+  readonly #holdSlices: (() => Promise<void> | null) | undefined;
   readonly #isOwnUi: (node: Node) => boolean;
   readonly #sender: DomFrameSender;
   readonly #schedule: FlushSchedule;
@@ -88,6 +89,7 @@ export class CaptureEngine {
     this.#errors = new CaptureErrors(options.onFailure);
     this.#mask = createMaskConfig(options.mask);
     this.#budgetMs = options.sliceBudgetMs ?? 8;
+    this.#holdSlices = options.holdSlices;
     this.#isOwnUi = this.#errors.guardedPredicate(options.isOwnUi);
     this.#sender = new DomFrameSender({
       send: (message) => this.#bytes.send(message),
@@ -181,7 +183,7 @@ export class CaptureEngine {
       // callback (Chromium), so a page's `input.value = …` on them runs this realm's setter: patch it as well.
       if (this.#win !== globalThis) this.#patchWindow(globalThis as WindowWithGlobals);
       this.#events.attachWindow(this.#win);
-      running.slices = new SliceYield(this.#win);
+      running.slices = new SliceYield(this.#win, this.#holdSlices);
       running.formTimer = this.#win.setInterval(() => this.#checkFormControls(), FORM_CHECK_MS);
       this.#bytes.canvas.start();
     } catch (error) {

@@ -14,6 +14,8 @@ export interface CaptureEngineOptions {
   mask?: Partial<MaskConfig>;
   /** Target duration of one snapshot slice, in ms (default 8). */
   sliceBudgetMs?: number;
+  /** Before each snapshot slice: a promise to wait for first, or null (the session holds the walk while WebRTC connects). */
+  holdSlices?: () => Promise<void> | null;
   /** Our own UI (consent prompt, guidance overlay): never captured. */
   isOwnUi?: (node: Node) => boolean;
   /** The page cannot be shared (a snapshot failed, or flushes keep failing): the agent's view is not live. `reason` is the error's message. */

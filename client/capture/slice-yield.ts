@@ -9,23 +9,35 @@ import { pristine } from '../pristine.js';
 
 export class SliceYield {
   readonly #channel: MessageChannel;
+  readonly #hold: (() => Promise<void> | null) | undefined;
   #waiting: Array<() => void> = [];
+  #closed = false;
 
-  constructor(win: Window & typeof globalThis) {
+  constructor(win: Window & typeof globalThis, hold?: () => Promise<void> | null) {
     this.#channel = new win.MessageChannel();
     this.#channel.port1.onmessage = () => this.#waiting.shift()?.();
+    this.#hold = hold;
   }
 
-  /** Resolves in a task of its own. */
+  /** Resolves in a task of its own, once any hold asked for has ended. */
   wait(): Promise<void> {
+    const hold = this.#closed ? null : (this.#hold?.() ?? null);
+    if (hold !== null) return this.#afterHold(hold);
+    if (this.#closed) return pristine.Promise.resolve();
     return new pristine.Promise((resolve) => {
       this.#waiting.push(resolve);
       this.#channel.port2.postMessage(null);
     });
   }
 
+  async #afterHold(hold: Promise<void>): Promise<void> {
+    await hold;
+    return this.wait();
+  }
+
   /** Closes the channel and lets every waiter resume (it then sees it was cancelled). */
   close(): void {
+    this.#closed = true;
     this.#channel.port1.onmessage = null;
     this.#channel.port1.close();
     this.#channel.port2.close();

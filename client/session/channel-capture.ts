@@ -24,12 +24,17 @@ export interface ChannelCaptureDeps {
    * stop: work that should not delay it.
    */
   afterSnapshot?: () => void;
+  /** Before each snapshot slice, a promise to wait for first (ConnectingHold), or null. */
+  holdSlices?: () => Promise<void> | null;
 }
 
 /**
- * Capture starts once the data channel is open, not while WebRTC connects:
- * measured on two cores (bench/allow.mjs), snapshot slices during the
- * handshake delayed ICE by 70-120 ms, more than the overlap saved.
+ * Capture starts when it is called, whether the data channel is open or not:
+ * the session starts the agent seat's as soon as its peer exists (consent is
+ * given by then), and what it sends waits in the channel, compressed, until
+ * the data channel opens. Slices while the customer handles the agent's
+ * answer and ICE candidates delayed ICE by 70-120 ms (bench/allow.mjs, 2026-11-25
+ * and again now): `holdSlices` lets the session pause the walk meanwhile.
  */
 export function startChannelCapture(channel: CobrowseChannel, deps: ChannelCaptureDeps): CaptureEngine {
   const { host, marks } = deps;
@@ -49,10 +54,12 @@ export function startChannelCapture(channel: CobrowseChannel, deps: ChannelCaptu
     assets: assetOptionsFrom(host.uiRoot),
     frames: frameOptionsFrom(host.uiRoot),
     backlogBytes: () => channel.backlogBytes,
+    ...(deps.holdSlices ? { holdSlices: deps.holdSlices } : {}),
     isOwnUi: (node) => node === host.uiRoot || pristine.contains.call(host.uiRoot, node),
     onFailure: (reason) => {
       const message = `The customer's page could not be shared: ${reason}`;
-      if (channel.open) channel.send({ t: 'error', code: 'INTERNAL', message });
+      // Before the data channel opens (the first snapshot is walked while WebRTC connects) it waits in the channel.
+      channel.send({ t: 'error', code: 'INTERNAL', message });
       host.onCaptureFailed?.(reason);
     },
   });

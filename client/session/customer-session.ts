@@ -12,7 +12,6 @@ import { customerInvite, type ChannelMessage, type IceServer, type EndReason } f
 import { AGENT_SEAT, type ParticipantId, type ViewerInfo } from '../../shared/viewer-protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
 import { fromJson, microtask, pristine, toJson } from '../pristine.js';
-import { GuidanceAnnouncer } from './guidance-announcer.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { auditableTitle } from './action-target.js';
 import { markStage } from '../../shared/stage-marks.js';
@@ -22,10 +21,11 @@ import { startChannelCapture } from './channel-capture.js';
 import { ViewerLinks, type PeerLink } from './viewer-links.js';
 import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
-import { GuidanceOverlay } from './guidance-overlay.js';
+import { LeadGuidance } from './lead-guidance.js';
 import { HiddenAreas } from './hidden-areas.js';
 import { ActionRunner } from './action-runner.js';
 import { RemoteInput } from './remote-input.js';
+import { ConnectingHold } from './connecting-hold.js';
 
 /** After the peer connection drops while the agent is still there, try again after this long. */
 const PEER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
@@ -53,17 +53,17 @@ export class CustomerSession implements SessionHandle {
   #channel: CobrowseChannel | null = null;
   #capture: CaptureEngine | null = null;
   #paused = false;
-  #announcer: GuidanceAnnouncer | null = null;
   /** Outlines of what the agent cannot see, on the customer's own page. */
   #hiddenAreas: HiddenAreas | null = null;
   /** Who guides: the invite's agent, until a person takes over from an automated one. */
   #agentName: string;
-  #overlay: GuidanceOverlay | null = null;
+  readonly #guidance: LeadGuidance;
   #controlGranted = false;
   /** The agent is (as far as this page knows) the automated one. */
   #agentBot = false;
   #controlPending = false;
   #peerAttempt = 0;
+  readonly #connectingHold = new ConnectingHold();
   #peerRetry: ReturnType<typeof setTimeout> | null = null;
   #pageReported = false;
   /** Who guides and may ask for control: the agent seat until the lead is handed to a viewer. */
@@ -82,6 +82,7 @@ export class CustomerSession implements SessionHandle {
     markStage('session-start');
     this.#options = options;
     this.#window = window;
+    this.#guidance = new LeadGuidance(options.host, this.#window, () => this.#leadName());
     // The loader checked the invite by hand; check it properly before using it.
     const invite = customerInvite.parse(options.invite);
     this.#agentName = invite.agentName ?? '';
@@ -113,6 +114,11 @@ export class CustomerSession implements SessionHandle {
       if (tookOver) this.#personTookOver();
       options.host.onAgent?.({ name: welcome.agentName ?? '', bot: this.#agentBot, tookOver });
       consentRecorded = false;
+      this.#agentPresent = welcome.peerPresent;
+      // The peer first: its offer is made off the main thread while the page visited is worked out (its
+      // masked title: 6-8 ms on the 10k page). On the socket the event still goes before the offer.
+      if (this.#agentPresent) this.#startPeer();
+      else if (!this.#channel) this.#setState('waiting-for-agent');
       if (!this.#pageReported) {
         this.#pageReported = true;
         const url = auditablePageUrl(location.href) ?? location.origin;
@@ -121,9 +127,6 @@ export class CustomerSession implements SessionHandle {
           event: { kind: 'page-visited', url, title: auditableText(auditableTitle(document, this.#maskConfig)) },
         });
       }
-      this.#agentPresent = welcome.peerPresent;
-      if (this.#agentPresent) this.#startPeer();
-      else if (!this.#channel) this.#setState('waiting-for-agent');
     });
     this.#signaling.on('peer', (message) => {
       if (message.role !== 'agent') return;
@@ -140,7 +143,10 @@ export class CustomerSession implements SessionHandle {
       }
     });
     this.#signaling.on('signal', (message) => {
-      if (message.data.type === 'answer') markStage('answer-received');
+      if (message.data.type === 'answer') {
+        markStage('answer-received');
+        if (this.#peer && !this.#channel?.open) this.#connectingHold.hold();
+      }
       this.#peer?.signal(message.data);
     });
     this.#signaling.on('event', (message) => {
@@ -151,7 +157,7 @@ export class CustomerSession implements SessionHandle {
       // Live: the bot's departure (peer message) closes its connection; only what it was allowed goes now.
       this.#agentBot = message.agentBot;
       if (this.#controlGranted) this.#setControl(false, true);
-      if (this.#announcer) this.#announcer.agentName = message.agentName;
+      this.#guidance.renamed(message.agentName);
       this.#agentName = message.agentName;
       options.host.onAgent?.({ name: message.agentName, bot: message.agentBot, tookOver: true });
     });
@@ -224,6 +230,12 @@ export class CustomerSession implements SessionHandle {
     if (this.#controlGranted) this.#setControl(false, true);
     this.#capture?.stop();
     this.#capture = null;
+    // What was walked while connecting waits in the channel, on its deflate stream: a new connection instead,
+    // so none of it leaves while paused.
+    if (this.#channel && !this.#channel.open) {
+      this.#stopPeer();
+      this.#startPeer();
+    }
     this.#viewerLinks.pause();
     this.#signaling.send({ t: 'event', event: { kind: 'paused' } });
   }
@@ -234,7 +246,7 @@ export class CustomerSession implements SessionHandle {
     this.#paused = false;
     this.#signaling.send({ t: 'event', event: { kind: 'resumed' } });
     const channel = this.#channel;
-    if (channel?.open) this.#capture = this.#captureOn(channel, true);
+    if (channel) this.#capture = this.#captureOn(channel, true);
     this.#viewerLinks.resume();
   }
 
@@ -249,10 +261,7 @@ export class CustomerSession implements SessionHandle {
       if (this.#controlGranted) this.#setControl(false, true);
       this.#lead = lead;
       this.#remoteInput.reset();
-      // The overlay names who guides: made again, with the new lead's name, at their first gesture.
-      this.#overlay?.destroy();
-      this.#overlay = null;
-      if (this.#announcer) this.#announcer.agentName = this.#leadName();
+      this.#guidance.leadChanged();
     }
     this.#viewers = viewers;
     if (this.#state !== 'ended') this.#viewerLinks.update(viewers);
@@ -304,6 +313,13 @@ export class CustomerSession implements SessionHandle {
       this.#options.host.onOffer?.();
     });
     peer.on('connect', () => this.#onPeerConnected(peer, channel));
+    // The snapshot is walked while WebRTC connects (consent is given): its parts wait in the channel, compressed,
+    // until the data channel opens. The 'Hidden from' outlines when sharing starts (not on every page of the site,
+    // nor on a reconnect), once the snapshot's parts are on the data channel: 40-80 ms of main thread at 10k nodes.
+    const outline = () => {
+      if (this.#hiddenAreas === null && channel.open) this.showHiddenAreas();
+    };
+    if (!this.#paused) this.#capture = this.#captureOn(channel, true, this.#options.resumed ? undefined : outline);
     peer.on('close', () => {
       if (this.#peer !== peer) return;
       this.#stopPeer();
@@ -322,40 +338,22 @@ export class CustomerSession implements SessionHandle {
 
   /** Each connection gets its own channel (a fresh deflate stream) and its own capture, so it starts with a fresh snapshot. */
   #captureOn(channel: CobrowseChannel, marks: boolean, afterSnapshot?: () => void): CaptureEngine {
-    const deps = { window: this.#window, mask: this.#maskConfig, host: this.#options.host, marks };
+    // The agent seat's walk (marks) waits while its connection completes; a viewer's starts once connected.
+    const holdSlices = () => (marks ? this.#connectingHold.current : null);
+    const deps = { window: this.#window, mask: this.#maskConfig, host: this.#options.host, marks, holdSlices };
     return startChannelCapture(channel, afterSnapshot ? { ...deps, afterSnapshot } : deps);
   }
 
   #onPeerConnected(peer: PeerTransport, channel: CobrowseChannel): void {
     if (this.#peer !== peer) return;
     markStage('channel-open');
+    this.#connectingHold.release();
     this.#peerAttempt = 0;
-    // Outlines when sharing starts (not on every page of the site, nor on a reconnect), once the first snapshot
-    // is walked: finding and placing them took 40-80 ms of main thread at 10k nodes, delaying its parts.
-    const outline = this.#hiddenAreas === null && !this.#options.resumed ? () => this.showHiddenAreas() : undefined;
-    if (!this.#paused) this.#capture = this.#captureOn(channel, true, outline);
-    else outline?.();
-    const container = this.#options.host.overlayContainer.parentNode;
-    if (container && !this.#announcer)
-      this.#announcer = new GuidanceAnnouncer(
-        container,
-        container.ownerDocument ?? document,
-        this.#leadName(),
-        ...(this.#options.host.guidanceWords ? [this.#options.host.guidanceWords.bind(this.#options.host)] : []),
-      );
+    if (this.#paused && this.#hiddenAreas === null && !this.#options.resumed) this.showHiddenAreas();
+    this.#guidance.startAnnouncer();
     this.#setState('live');
     this.#signaling.send({ t: 'event', event: { kind: 'connected' } });
     if (this.#controlGranted && this.#lead === AGENT_SEAT) channel.send({ t: 'control-grant' });
-  }
-
-  /**
-   * The overlay is made when the agent first points, highlights or draws: it
-   * re-places itself every animation frame, work the first snapshot should not
-   * compete with when the agent has shown nothing yet.
-   */
-  #guidance(): GuidanceOverlay {
-    this.#overlay ??= new GuidanceOverlay(this.#options.host.overlayContainer, this.#window, this.#leadName());
-    return this.#overlay;
   }
 
   /** A message over one connection: guidance and control only from the lead's, the rest from anyone's. */
@@ -374,28 +372,10 @@ export class CustomerSession implements SessionHandle {
     }
     switch (message.t) {
       case 'pointer':
-        if (message.gone) this.#overlay?.showPointer(message.x, message.y, true);
-        else {
-          this.#guidance().showPointer(message.x, message.y);
-          this.#announcer?.pointing(
-            document.elementFromPoint(message.x - this.#window.scrollX, message.y - this.#window.scrollY),
-          );
-        }
-        return;
-      case 'highlight': {
-        const node = message.id === null ? null : link.capture?.nodeOf(message.id);
-        const element = node && node.nodeType === 1 ? (node as Element) : (node?.parentElement ?? null);
-        if (element) {
-          this.#guidance().highlight(element, message.label);
-          this.#announcer?.highlighted(element);
-        } else this.#overlay?.highlight(null, message.label);
-        return;
-      }
+      case 'highlight':
       case 'annotation':
-        this.#guidance().annotate(message.id, message.shape, message.points, message.color);
-        return;
       case 'annotation-clear':
-        this.#overlay?.clearAnnotations();
+        this.#guidance.show(message, link);
         return;
       case 'control-request':
         void this.#askControl();
@@ -459,6 +439,7 @@ export class CustomerSession implements SessionHandle {
   }
 
   #stopPeer(): void {
+    this.#connectingHold.release();
     if (this.#peerRetry) clearTimeout(this.#peerRetry);
     this.#peerRetry = null;
     this.#capture?.stop();
@@ -467,18 +448,14 @@ export class CustomerSession implements SessionHandle {
     this.#channel = null;
     this.#peer?.close();
     this.#peer = null;
-    this.#overlay?.highlight(null);
-    this.#overlay?.showPointer(0, 0, true);
+    this.#guidance.clearTransient();
   }
 
   #finish(reason: EndReason): void {
     if (this.#state === 'ended') return;
     this.#stopPeer();
     this.#viewerLinks.closeAll();
-    this.#overlay?.destroy();
-    this.#overlay = null;
-    this.#announcer?.destroy();
-    this.#announcer = null;
+    this.#guidance.destroy();
     this.#hiddenAreas?.destroy();
     this.#hiddenAreas = null;
     this.#controlGranted = false;

@@ -402,6 +402,64 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
     expect(new MessageDecoder().decode(agentWire[0] ?? new Uint8Array()).ok).toBe(true);
   });
 
+  test('messages given to the customer side before the data channel opens wait, then arrive in order; nothing is sent before', async () => {
+    const sends: boolean[] = [];
+    const received = await withIceRaceRetry(async () => {
+      sends.length = 0;
+      const native = createNativePeer({ iceServers: [], wrtc });
+      openPeers.push(native);
+      const errors: PeerError[] = [];
+      native.on('error', (error) => errors.push(error));
+      // The customer's peer as the channel sees it, recording whether it was connected at each send.
+      const recorded: PeerTransport = {
+        signal: (data) => native.signal(data),
+        send: (bytes) => {
+          sends.push(native.connected);
+          native.send(bytes);
+        },
+        get bufferedAmount() {
+          return native.bufferedAmount;
+        },
+        get connected() {
+          return native.connected;
+        },
+        on: (event, listener) => native.on(event, listener),
+        close: () => native.close(),
+        selectedCandidatePair: () => native.selectedCandidatePair(),
+      };
+      const agent = newPeer(false);
+      const customerSide = new CobrowseChannel(recorded, { role: 'customer', deflater: deflateStream });
+      const agentSide = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream });
+      const atAgent: number[] = [];
+      const allFive = new Promise<void>((resolve) =>
+        agentSide.on('message', (m) => {
+          if (m.t === 'pointer') atAgent.push(m.x);
+          if (atAgent.length === 5) resolve();
+        }),
+      );
+      // Before any signal went across: the channel takes them (packed and compressed), the wire gets nothing.
+      for (let x = 0; x < 3; x++) expect(customerSide.send({ t: 'pointer', x, y: 0 })).toBe(true);
+      expect(customerSide.backlogBytes).toBeGreaterThan(0);
+      relay(native, agent.peer);
+      relay(agent.peer, native);
+      await bothConnected({ peer: native, errors }, agent);
+      for (let x = 3; x < 5; x++) customerSide.send({ t: 'pointer', x, y: 0 });
+      await allFive;
+      return atAgent;
+    });
+    // One deflate stream, in order: the agent's inflater reads the held messages first, then the later ones.
+    expect(received).toEqual([0, 1, 2, 3, 4]);
+    expect(sends.length).toBeGreaterThanOrEqual(5);
+    expect(sends.every((connected) => connected)).toBe(true);
+  });
+
+  test('control: a send on a customer peer that has not connected is refused, so the recorder above can see one', () => {
+    const native = createNativePeer({ iceServers: [], wrtc });
+    openPeers.push(native);
+    expect(native.connected).toBe(false);
+    expect(() => native.send(Uint8Array.of(1))).toThrow(PeerTransportError);
+  });
+
   test('the agent side cannot be built without an inflater', async () => {
     const { agent } = await connectedPair();
     expect(() => new CobrowseChannel(agent.peer, { role: 'agent' })).toThrow(/inflater/);

@@ -38,6 +38,8 @@ export class SimulatedAgent {
       createSocket: (url) => new NativeWebSocket(url) as unknown as SocketLike,
     });
     this.signaling.on('signal', (message) => {
+      // The customer initiates: a new offer means a new connection, as in the agent's console.
+      if (message.data.type === 'offer') this.#dropPeer();
       this.#ensurePeer().signal(message.data);
     });
     this.signaling.connect();
@@ -75,9 +77,16 @@ export class SimulatedAgent {
   }
 
   close(): void {
-    this.#channel?.close();
-    this.#peer?.close();
+    this.#dropPeer();
     this.signaling.close();
+  }
+
+  #dropPeer(): void {
+    const peer = this.#peer;
+    this.#peer = null;
+    this.#channel?.close();
+    this.#channel = null;
+    peer?.close();
   }
 
   #ensurePeer(): PeerTransport {
