@@ -5,6 +5,7 @@
  * dist/browser); with ALLOW_BASE_STATIC_DIR, alternates runs between those
  * bundles ("base") and these ("this"), each with its own server and site.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer, type TestServer } from '../test/node/helpers/server.js';
@@ -72,6 +73,13 @@ export async function main(): Promise<void> {
         }
         if (traces.length === 2) {
           const [customerTrace, agentTrace] = await Promise.all(traces.map((t) => t.stop()));
+          // ALLOW_TRACE_FILE=<prefix>: both pages' raw trace events, for a closer look than the summary.
+          const traceFile = process.env['ALLOW_TRACE_FILE'];
+          if (traceFile) {
+            const suffix = `${v.name}-${i + 1}.json`;
+            writeFileSync(`${traceFile}-customer-${suffix}`, JSON.stringify(customerTrace ?? []));
+            writeFileSync(`${traceFile}-agent-${suffix}`, JSON.stringify(agentTrace ?? []));
+          }
           const allowTs = markTs(customerTrace ?? [], 'allow');
           console.log(
             `customer main thread (ms after Allow):\n${summarise(customerTrace ?? [], 'allow', Number(process.env['ALLOW_TRACE_MIN_MS'] ?? '3')).join('\n')}`,
