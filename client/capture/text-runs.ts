@@ -6,10 +6,11 @@
  *
  * A run stops at elements that break a line of text (blocks such as <p>,
  * <li>, table cells, form controls, replaced elements) and at shadow roots
- * and documents. <div>, <span> and unknown (custom) elements join: flex rows
- * of <div>s render one number as easily as <span>s do, and when in doubt we
- * mask. Inline elements' boundaries add nothing; other elements' count as
- * whitespace (one separator).
+ * and documents. <div>, <span>, <br> and unknown (custom) elements join: flex
+ * rows of <div>s render one number as easily as <span>s do, a number wrapped
+ * by <br> is still one number, and when in doubt we mask. Inline elements'
+ * boundaries add nothing; other elements' count as whitespace (one
+ * separator).
  */
 
 /** Tags whose boundary ends a run of text (their content, if any, is its own run). */
@@ -20,7 +21,6 @@ const RUN_BREAK_TAGS: ReadonlySet<string> = new Set([
   'audio',
   'blockquote',
   'body',
-  'br',
   'button',
   'canvas',
   'caption',

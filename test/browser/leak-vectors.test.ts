@@ -3,7 +3,7 @@
  * the real capture engine and codec, before and after the capture starts,
  * with real keystrokes where a person types: comments, JSON in scripts,
  * <template>/<noscript>, CSS escapes and custom properties, options and
- * datalists, <wbr>, flex rows of <div>s, SVG text and titles, data: URLs,
+ * datalists, <wbr>, <br>, flex rows of <div>s, SVG text and titles, data: URLs,
  * srcset/ping/form action/meta/data/hidden inputs/textarea defaults,
  * <output>, ARIA values, iframe/link/CSS URLs, values set by script or
  * setRangeText, adopted and inserted CSS rules, style.setProperty, text
@@ -12,9 +12,9 @@
  * bold, pasted HTML. The red team's probe found nothing in these (they guard
  * the promise); the oracle is the independent leak finder over every decoded
  * string (card: PCI truncation; SSN: no three of its first five digits in a
- * row). Known gaps not asserted here (README): a number split by <br>, over
- * table cells, between a shadow root's text and slotted text, and a number a
- * page reveals in steps. Control: the known <br> gap is reported.
+ * row). Known gaps not asserted here (README): a number split over table
+ * cells, between a shadow root's text and slotted text, and a number a page
+ * reveals in steps. Control: the known table-cell gap is reported.
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -51,6 +51,8 @@ const probes: Probe[] = [
     name: 'wbr',
     html: `<p>${CARD.slice(0, 4)}<wbr>${CARD.slice(4, 8)}<wbr>${CARD.slice(8, 12)}<wbr>${CARD.slice(12)}</p>`,
   },
+  { name: 'br', html: `<p>Card ${CARD.slice(0, 4)} ${CARD.slice(4, 8)}<br>${CARD.slice(8, 12)} ${CARD.slice(12)}</p>` },
+  { name: 'br, SSN', html: `<address>SSN ${SSN.slice(0, 3)}-${SSN.slice(3, 5)}<br>-${SSN.slice(5)}</address>` },
   {
     name: 'inline-block divs',
     html: `<div style="display:flex"><div>${CARD.slice(0, 4)}</div><div>${CARD.slice(4, 8)}</div><div>${CARD.slice(8, 12)}</div><div>${CARD.slice(12)}</div></div>`,
@@ -264,8 +266,11 @@ describe('leak vectors: a card number or SSN wherever a page may put it', () => 
     });
   }
 
-  it('control: the harness reports a number the rule lets through (split by <br>, a known gap)', async () => {
-    const leaks = await leaksOf({ name: 'control', html: `<p>${CARD.slice(0, 8)}<br>${CARD.slice(8)}</p>` });
+  it('control: the harness reports a number the rule lets through (over table cells, a known gap)', async () => {
+    const leaks = await leaksOf({
+      name: 'control',
+      html: `<table><tr><td>${CARD.slice(0, 8)}</td><td>${CARD.slice(8)}</td></tr></table>`,
+    });
     expect(leaks.card.length).to.be.greaterThan(0);
   });
 });
