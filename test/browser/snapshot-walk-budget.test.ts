@@ -72,9 +72,9 @@ describe('snapshot walk: slice budget on a fake clock', () => {
   it('shrinks the node loop by what handing the last part over cost, so a slice stays near its budget', async () => {
     const parts = await walk(frame, 6);
     const sizes = parts.map((p) => p.length);
-    // Before any hand-over was measured, the loop leaves half the budget for it: 4 ms, checked every
-    // 32 visits: 63 nodes.
-    expect(sizes[0]).to.equal(63);
+    // Before any hand-over was measured, the loop leaves half the budget for it: 4 ms, the clock read
+    // on every node of the first slice: 40 nodes.
+    expect(sizes[0]).to.equal(40);
     // Later loops leave 6 ms for the hand-over (a quarter of the budget stays, 2 ms: 31 nodes), so loop
     // plus hand-over is 9.1 ms, not 15.5.
     for (const size of sizes.slice(1, -1)) expect(size).to.equal(31);
@@ -82,7 +82,7 @@ describe('snapshot walk: slice budget on a fake clock', () => {
 
   it('control: a free hand-over leaves every loop after the first the whole budget', async () => {
     const sizes = (await walk(frame, 0)).map((p) => p.length);
-    expect(sizes[0]).to.equal(63);
+    expect(sizes[0]).to.equal(40);
     // 8 ms = 80 nodes, checked every 32 visits: 95 nodes.
     for (const size of sizes.slice(1, -1)) expect(size).to.equal(95);
   });
