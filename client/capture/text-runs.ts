@@ -4,9 +4,10 @@
  * per group, as formatting widgets render them) is one number on screen, so
  * masking looks at the neighbours' text too.
  *
- * A run stops at elements that break a line of text (blocks such as <p>,
- * <li>, table cells, form controls, replaced elements) and at shadow roots
- * and documents. <div>, <span>, <br> and unknown (custom) elements join: flex
+ * Neighbours are read in the flat tree (flat-tree.ts): text a shadow root
+ * renders and text slotted into it join like any inline text. A run stops
+ * at elements that break a line of text (blocks such as <p>, <li>, table
+ * cells, form controls, replaced elements) and at documents. <div>, <span>, <br> and unknown (custom) elements join: flex
  * rows of <div>s render one number as easily as <span>s do, a number wrapped
  * by <br> is still one number, and when in doubt we mask. Inline elements'
  * boundaries add nothing; other elements' count as whitespace (one
@@ -85,6 +86,7 @@ const RUN_BREAK_TAGS: ReadonlySet<string> = new Set([
   'video',
 ]);
 import { localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
+import { flatEdgeChild, flatParent, flatSibling } from './flat-tree.js';
 
 /**
  * Inline by default: their boundaries add nothing to the text ("<b>4111</b>-<i>1111</i>" reads
@@ -165,9 +167,9 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
   let size = 0;
   let node: Node = start;
   outer: while (size < CONTEXT_CHARS) {
-    let next: Node | null = direction < 0 ? node.previousSibling : node.nextSibling;
+    let next: Node | null = flatSibling(node, direction);
     if (next === null) {
-      const parent = parentNodeOf(node);
+      const parent = flatParent(node);
       if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE || breaksRun(parent as Element, isOwnUi)) break;
       parts.push(boundaryText(parent as Element));
       size++;
@@ -193,7 +195,7 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
       if (breaksRun(el, isOwnUi)) break outer;
       parts.push(boundaryText(el));
       size++;
-      const child: Node | null = direction < 0 ? el.lastChild : el.firstChild;
+      const child = flatEdgeChild(el, direction);
       if (child === null) {
         node = el;
         break;

@@ -12,9 +12,9 @@
  * bold, pasted HTML. The red team's probe found nothing in these (they guard
  * the promise); the oracle is the independent leak finder over every decoded
  * string (card: PCI truncation; SSN: no three of its first five digits in a
- * row). Known gaps not asserted here (README): a number split over table
- * cells, between a shadow root's text and slotted text, and a number a page
- * reveals in steps. Control: the known table-cell gap is reported.
+ * row), text a shadow root renders beside slotted text. Known gaps not
+ * asserted here (README): a number split over table cells, and a number a
+ * page reveals in steps. Control: the known table-cell gap is reported.
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -53,6 +53,41 @@ const probes: Probe[] = [
   },
   { name: 'br', html: `<p>Card ${CARD.slice(0, 4)} ${CARD.slice(4, 8)}<br>${CARD.slice(8, 12)} ${CARD.slice(12)}</p>` },
   { name: 'br, SSN', html: `<address>SSN ${SSN.slice(0, 3)}-${SSN.slice(3, 5)}<br>-${SSN.slice(5)}</address>` },
+  {
+    name: 'shadow root text beside slotted text',
+    html: `<p>Card <card-split>${CARD.slice(8, 12)} ${CARD.slice(12)}</card-split></p>`,
+    before: (doc) => {
+      const root = (doc.querySelector('card-split') as HTMLElement).attachShadow({ mode: 'open' });
+      root.innerHTML = `${CARD.slice(0, 4)} ${CARD.slice(4, 8)} <slot></slot>`;
+    },
+  },
+  {
+    // Both halves in one task (a half shown alone first is the known "revealed in steps" limit).
+    name: 'shadow and slotted text added after the snapshot',
+    html: `<p><card-split></card-split></p>`,
+    before: (doc) => {
+      (doc.querySelector('card-split') as HTMLElement).attachShadow({ mode: 'open' }).innerHTML = `<slot></slot>`;
+    },
+    after: (doc) => {
+      const host = doc.querySelector('card-split') as HTMLElement;
+      host.shadowRoot?.prepend(doc.createElement('b'));
+      (host.shadowRoot?.querySelector('b') as HTMLElement).textContent = CARD.slice(0, 8);
+      host.textContent = CARD.slice(8);
+    },
+  },
+  {
+    name: 'shadow text added after the snapshot, nested hosts',
+    html: `<div><ssn-box><span>${SSN.slice(5)}</span></ssn-box></div>`,
+    before: (doc) => {
+      const outer = (doc.querySelector('ssn-box') as HTMLElement).attachShadow({ mode: 'open' });
+      outer.innerHTML = `<ssn-head></ssn-head><slot></slot>`;
+      (outer.querySelector('ssn-head') as HTMLElement).attachShadow({ mode: 'open' }).innerHTML = `<i></i>`;
+    },
+    after: (doc) => {
+      const head = doc.querySelector('ssn-box')?.shadowRoot?.querySelector('ssn-head')?.shadowRoot?.querySelector('i');
+      (head as HTMLElement).textContent = `${SSN.slice(0, 3)}-${SSN.slice(3, 5)}-`;
+    },
+  },
   {
     name: 'inline-block divs',
     html: `<div style="display:flex"><div>${CARD.slice(0, 4)}</div><div>${CARD.slice(4, 8)}</div><div>${CARD.slice(8, 12)}</div><div>${CARD.slice(12)}</div></div>`,

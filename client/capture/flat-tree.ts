@@ -1,0 +1,74 @@
+/**
+ * Steps through the flat tree, the tree as it renders: a shadow host shows
+ * its shadow root's content, a <slot> shows the nodes assigned to it (or its
+ * own children when none are), and a slotted node sits among the slot's
+ * assigned nodes, inside the shadow tree. text-runs.ts reads a number's
+ * neighbours this way, so "4532 0196 <slot>" in a shadow root and
+ * "7315 8241" slotted into it are one number on screen and one to the rule.
+ *
+ * Closed shadow roots: a host's closed root is entered when the loader saw it
+ * attached (dom-read.ts capturedShadowRoot); a node slotted into a closed
+ * root has no `assignedSlot` (the platform hides it), so from there the step
+ * follows the light tree.
+ */
+import { domPristine } from './dom-pristine.js';
+import { isShadowRoot } from './dom-nodes.js';
+import { capturedShadowRoot, localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+
+/** The platform's own `assignedSlot` getters and `assignedNodes`, taken when the session bundle loads. */
+const textAssignedSlot = Object.getOwnPropertyDescriptor(Text.prototype, 'assignedSlot')?.get;
+const elementAssignedSlot = Object.getOwnPropertyDescriptor(Element.prototype, 'assignedSlot')?.get;
+const slotAssignedNodes = HTMLSlotElement.prototype.assignedNodes;
+
+/** The open shadow root's slot `node` is rendered in, or null. */
+function assignedSlotOf(node: Node): HTMLSlotElement | null {
+  const type = nodeTypeOf(node);
+  const get = type === TEXT_NODE ? textAssignedSlot : type === ELEMENT_NODE ? elementAssignedSlot : undefined;
+  try {
+    return (get?.call(node) as HTMLSlotElement | null | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function assignedNodesOf(slot: HTMLSlotElement): Node[] {
+  try {
+    return slotAssignedNodes.call(slot);
+  } catch {
+    return [];
+  }
+}
+
+/** The node rendered right before (`direction` -1) or after (+1) `node` under the same flat-tree parent, or null. */
+export function flatSibling(node: Node, direction: -1 | 1): Node | null {
+  const slot = assignedSlotOf(node);
+  if (slot !== null) {
+    const assigned = assignedNodesOf(slot);
+    const at = assigned.indexOf(node);
+    return at < 0 ? null : (assigned[at + direction] ?? null);
+  }
+  return direction < 0 ? domPristine.previousSibling.call(node) : domPristine.nextSibling.call(node);
+}
+
+/** The flat-tree parent: the slot `node` is assigned to, the host of the shadow root it is in, or its parent. */
+export function flatParent(node: Node): Node | null {
+  const slot = assignedSlotOf(node);
+  if (slot !== null) return slot;
+  const parent = parentNodeOf(node);
+  if (parent !== null && isShadowRoot(parent)) return parent.host;
+  return parent;
+}
+
+/** The first (`direction` 1) or last (-1) flat-tree child of `el`, or null. */
+export function flatEdgeChild(el: Element, direction: -1 | 1): Node | null {
+  const root = capturedShadowRoot(el);
+  if (root === null && localNameOf(el) === 'slot') {
+    const assigned = assignedNodesOf(el as HTMLSlotElement);
+    if (assigned.length > 0) return (direction < 0 ? assigned[assigned.length - 1] : assigned[0]) ?? null;
+  }
+  const container: Node = root ?? el;
+  return direction < 0 ? domPristine.lastChild.call(container) : domPristine.firstChild.call(container);
+}
