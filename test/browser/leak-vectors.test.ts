@@ -70,8 +70,9 @@ const probes: Probe[] = [
     },
     after: (doc) => {
       const host = doc.querySelector('card-split') as HTMLElement;
-      host.shadowRoot?.prepend(doc.createElement('b'));
-      (host.shadowRoot?.querySelector('b') as HTMLElement).textContent = CARD.slice(0, 8);
+      const half = doc.createElement('b');
+      half.textContent = CARD.slice(0, 8);
+      (host.shadowRoot as ShadowRoot).prepend(half);
       host.textContent = CARD.slice(8);
     },
   },
