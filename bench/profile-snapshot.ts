@@ -71,9 +71,19 @@ export async function main(): Promise<void> {
       transferMode: 'ReportEvents',
     });
     if (cpuProfile) await cdp.send('Profiler.start');
+    const allocations = process.env['PROFILE_ALLOC'] === '1';
+    if (allocations)
+      await cdp.send('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
     const result = await tab.evaluate(() =>
       (window as unknown as { __bench: { snapshot(): Promise<unknown> } }).__bench.snapshot(),
     );
+    const sampled = allocations
+      ? ((await cdp.send('HeapProfiler.stopSampling')) as unknown as { profile: { head: AllocationNode } }).profile
+      : null;
     const profile = cpuProfile
       ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile
       : null;
@@ -85,6 +95,7 @@ export async function main(): Promise<void> {
     if (traceFile !== undefined) await writeFile(traceFile, JSON.stringify(events));
 
     if (profile !== null) printFunctionTimes(profile, { self: 35, inclusive: 45 });
+    if (sampled !== null) printAllocations(sampled.head);
     const onMain = rendererMainEvents(events);
     const marks = markEvents(events);
     const all = longTasks(onMain, 0).sort((a, b) => a.ts - b.ts);
@@ -172,4 +183,27 @@ function printInvalidations(events: TraceEvent[]): void {
   }
   console.log('\nInvalidations:');
   for (const [key, n] of [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${n} ${key}`);
+}
+
+interface AllocationNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: AllocationNode[];
+}
+
+/** PROFILE_ALLOC=1: bytes allocated during the snapshot by function (sampled; survivors and garbage alike). */
+function printAllocations(head: AllocationNode): void {
+  const self = new Map<string, number>();
+  let total = 0;
+  const visit = (node: AllocationNode): void => {
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children) visit(child);
+  };
+  visit(head);
+  console.log(`\nAllocated (sampled, total ${(total / 1e6).toFixed(1)} MB):`);
+  for (const [key, bytes] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`${(bytes / 1e6).toFixed(2).padStart(8)} MB  ${key}`);
 }

@@ -13,6 +13,7 @@
  * render, so "not the default" alone missed what the customer typed
  * there). A value the page came with is not looked for.
  */
+import { microtask } from '../pristine.js';
 import { localNameOf, queryAllOf } from './dom-read.js';
 import { isSensitiveAttribute } from './mask.js';
 
@@ -45,14 +46,16 @@ export class MaskedEchoes {
     fields: NodeListOf<Element> | null;
     at: number;
   } | null = null;
+  /** The fields are MAX_FIELDS and none of them was gone, in this task (#dropGone). */
+  #noneGone = false;
   /** Patterns of the fields' values for the current task; undefined when not read yet, null when no value is long enough. */
   #patterns: EchoPatterns | null | undefined = undefined;
 
   /** A field whose value is masked: its echoes are masked from now on. */
   add(el: Element): void {
-    if (this.#known.has(el)) return;
-    if (this.#fields.length >= MAX_FIELDS) this.#dropGone();
-    if (this.#fields.length >= MAX_FIELDS || !isTyped(el)) return;
+    if (this.#known.has(el) || !isTyped(el)) return;
+    if (this.#fields.length >= MAX_FIELDS && !this.#noneGone) this.#dropGone();
+    if (this.#fields.length >= MAX_FIELDS) return;
     this.#known.add(el);
     this.#fields.push(new WeakRef(el as HTMLInputElement | HTMLTextAreaElement));
     this.#patterns = undefined;
@@ -105,6 +108,15 @@ export class MaskedEchoes {
   /** Forgets fields collected or no longer in their document. */
   #dropGone(): void {
     const kept = this.#fields.filter((ref) => ref.deref()?.isConnected === true);
+    if (kept.length === this.#fields.length) {
+      // None can go before the page runs again: a snapshot slice adding a page's 1,800 password fields
+      // checked all 256 fields again for each one past the 256th.
+      this.#noneGone = true;
+      microtask(() => {
+        this.#noneGone = false;
+      });
+      return;
+    }
     this.#fields.length = 0;
     this.#fields.push(...kept);
   }
@@ -145,7 +157,9 @@ export class MaskedEchoes {
     const source = [...values].sort((a, b) => b.length - a.length).join('|');
     this.#patterns = source === '' ? null : { test: new RegExp(source, 'i'), replace: new RegExp(source, 'gi') };
     // Read once per task: a flush checks many texts against the same values, the next task may see new ones.
-    queueMicrotask(() => {
+    // The queueMicrotask the page found at load: a page replacing it with one that never runs would keep these
+    // patterns, and so stop masking the values typed after.
+    microtask(() => {
       this.#patterns = undefined;
     });
     return this.#patterns;

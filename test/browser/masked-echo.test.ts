@@ -166,6 +166,20 @@ describe('masking: a masked field’s value echoed by the page', () => {
     expect(trigrams(NAME).every((gram) => lower.some((s) => s.includes(gram)))).to.equal(true);
   });
 
+  it('a page that replaces queueMicrotask with one that never runs: the name typed while shared is still masked', async function () {
+    this.timeout(30_000);
+    // The capture runs in the page's realm in production: here the test's realm is the page's.
+    const saved = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = () => undefined;
+    let lower: string[];
+    try {
+      lower = (await typeAll()).map((s) => s.toLowerCase());
+    } finally {
+      globalThis.queueMicrotask = saved;
+    }
+    expect(trigrams(NAME).filter((gram) => lower.some((s) => s.includes(gram)))).to.deep.equal([]);
+  });
+
   it('a real React checkout (controlled field, its default value kept equal to its value): the echo is masked', async function () {
     this.timeout(30_000);
     page = await capturePage(
@@ -202,5 +216,45 @@ describe('masking: a masked field’s value echoed by the page', () => {
     this.timeout(30_000);
     const strings = (await typeAll()).map((s) => s.toLowerCase());
     expect(trigrams(NOTE).every((gram) => strings.some((s) => s.includes(gram)))).to.equal(true);
+  });
+});
+
+describe('masked echoes: the 256 fields followed at most', () => {
+  /** 257 typed fields with distinct values (typed, so they count), in a fresh document. */
+  function fields(): { doc: Document; all: HTMLInputElement[] } {
+    const doc = document.implementation.createHTMLDocument('');
+    const all = Array.from({ length: 257 }, (_, i) => {
+      const input = doc.createElement('input');
+      doc.body.append(input);
+      input.value = `Value number ${i} xq`;
+      return input;
+    });
+    return { doc, all };
+  }
+
+  it('past 256 a field is not followed; once one of them is gone from the page (a task later), it is', async () => {
+    const { MaskedEchoes } = await import('../../client/capture/masked-echoes.js');
+    const { all } = fields();
+    const echoes = new MaskedEchoes();
+    for (const field of all) echoes.add(field);
+    const last = 'Value number 256 xq';
+    expect(echoes.mask({ text: last, masked: false }).masked).to.equal(false);
+    expect(echoes.mask({ text: 'Value number 0 xq', masked: false }).masked).to.equal(true);
+    all[0]?.remove();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    echoes.add(all[256] as HTMLInputElement);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(echoes.mask({ text: last, masked: false }).masked).to.equal(true);
+  });
+
+  it('control: with none gone, the 257th stays unfollowed', async () => {
+    const { MaskedEchoes } = await import('../../client/capture/masked-echoes.js');
+    const { all } = fields();
+    const echoes = new MaskedEchoes();
+    for (const field of all) echoes.add(field);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    echoes.add(all[256] as HTMLInputElement);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(echoes.mask({ text: 'Value number 256 xq', masked: false }).masked).to.equal(false);
   });
 });
