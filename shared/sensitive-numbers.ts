@@ -15,8 +15,9 @@
  *  - consecutive groups holding exactly 9 digits (a possible SSN, 3-2-4,
  *    bare, or beside another number; also ZIP+4 and other national
  *    numbers), unless commas join them (a price such as 1,234,567.89):
- *    those digits masked; likewise a whole run of 9 digits written one or
- *    two at a time ("1 2 3 4 5 6 7 8 9").
+ *    those digits masked; likewise a whole run of 9 digits written one at
+ *    a time ("2 7 8 4 1 5 3 9 6", not a count such as "1 2 3 … 9").
+ *  - across a line break (LINE_BREAK_MARK), cards must pass Luhn.
  *  - `strict` (text typed, or changed while the customer types): every digit
  *    masked, so a number that is still growing never leaves digit by digit.
  *  - `luhn` (resource URLs the agent's browser must load): the card rule
@@ -183,7 +184,19 @@ interface Run {
   groups: number[][];
   /** Each gap's separator characters (' ' for a gap of whitespace only). */
   separators: string[];
+  /** A gap holds LINE_BREAK_MARK: the number's groups are on different lines of text. */
+  lineBroken: boolean;
 }
+
+/**
+ * What text-runs.ts puts for a <br> between neighbouring texts (U+2028, LINE SEPARATOR: whitespace to the
+ * rule). A run across it counts as a possible card only when it passes Luhn: one number per line
+ * ("555-0199<br>555-0100", dates, amounts) is common, a card number wrapped by <br> must still be a card.
+ */
+export const LINE_BREAK_MARK = '\u2028';
+const LINE_BREAK_CODE = 0x2028;
+/** Currency signs end a run: "12.99 | $8.50", "$12,345.67 – $23,456.78" are prices side by side. */
+const CURRENCY = /\p{Sc}/u;
 
 /** Separator characters a gap between two digit groups may hold ("4111 -- 1111", "(4111)(1111)"); one more ends the run. */
 const MAX_GAP_SEPARATORS = 3;
@@ -192,7 +205,9 @@ const MAX_GAP_SEPARATORS = 3;
  * Digit runs over the token list: groups of digits joined by gaps of
  * whitespace and at most three separator characters ("4111 1111",
  * "4111-1111", "4111 - 1111", "4111 -- 1111", "(4111)(1111)"), the reading
- * of test/oracles/leak-finder.ts. A fourth separator character ends a run.
+ * of test/oracles/leak-finder.ts. A fourth separator character ends a run,
+ * as do a currency sign and a comma or semicolon among other separator
+ * characters ("(800) 555-0199, (800) 555-0100" is a list).
  */
 function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
   const runs: Run[] = [];
@@ -202,6 +217,7 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
   let inGap = false;
   let gapSeparator = '';
   let gapSeparators = 0;
+  let gapLine = false;
   const close = (): void => {
     if (run !== null && run.groups.length > 0) runs.push(run);
     run = null;
@@ -221,29 +237,41 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
           group.push(t);
         } else if (run !== null && inGap) {
           run.separators.push(gapSeparator === '' ? ' ' : gapSeparator);
+          if (gapLine) run.lineBroken = true;
           group = [t];
           run.groups.push(group);
         } else {
           close();
           group = [t];
-          run = { groups: [group], separators: [] };
+          run = { groups: [group], separators: [], lineBroken: false };
         }
         inGap = false;
         break;
       case Kind.Space:
-      case Kind.Separator:
+      case Kind.Separator: {
         if (run === null) break;
         if (!inGap) {
           inGap = true;
           gapSeparator = '';
           gapSeparators = 0;
+          gapLine = false;
         }
         group = null;
-        if (kind === Kind.Space) break;
+        if (kind === Kind.Space) {
+          if (text.charCodeAt(token.start) === LINE_BREAK_CODE) gapLine = true;
+          break;
+        }
+        const char = text.slice(token.start, token.end);
+        gapSeparator += char;
         gapSeparators++;
-        if (gapSeparators > MAX_GAP_SEPARATORS) close();
-        else gapSeparator += text.slice(token.start, token.end);
+        if (
+          gapSeparators > MAX_GAP_SEPARATORS ||
+          CURRENCY.test(char) ||
+          (gapSeparators > 1 && /[,;]/.test(gapSeparator))
+        )
+          close();
         break;
+      }
       case Kind.Breaker:
         close();
         break;
@@ -289,11 +317,22 @@ function digitValue(text: string, token: Token): number {
   return 0;
 }
 
+/** Whether a run of one-digit groups reads as an id: one separator throughout, not a count up or down. */
+function spreadId(run: Run, tokens: Token[], text: string): boolean {
+  const gap = run.separators[0];
+  if (gap === ',' || !run.separators.every((separator) => separator === gap)) return false;
+  const values = run.groups.map((group) => digitValue(text, tokens[group[0] as number] as Token));
+  const step = (values[1] ?? 0) - (values[0] ?? 0);
+  return !((step === 1 || step === -1) && values.every((v, i) => i === 0 || v - (values[i - 1] ?? 0) === step));
+}
+
 /** The token indices of a run's digits that must be masked. */
 function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolean): number[] {
   const all = run.groups.flat();
   const total = all.length;
-  if (!luhn && total >= CARD_MIN_DIGITS) return all;
+  // Across a line break only a Luhn-valid card counts (LINE_BREAK_MARK).
+  const cardsByLuhn = luhn || run.lineBroken;
+  if (!cardsByLuhn && total >= CARD_MIN_DIGITS) return all;
   const masked = new Set<number>();
   const sizes = run.groups.map((g) => g.length);
   // Consecutive groups holding exactly 9 digits: an SSN (3-2-4, bare, or next to another number), unless
@@ -309,14 +348,12 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
         for (let g = first; g <= last; g++) for (const t of run.groups[g] ?? []) masked.add(t);
     }
   }
-  // An SSN spread out one or two digits at a time ("1 2 3 4 5 6 7 8 9", "12-34-5-67-89"): a whole run of 9 digits
-  // in groups of at most 2, every gap the same. 192.168.1.10 keeps a group of 3 and "2 × 12.99 = 25.98" mixes its
-  // gaps, so they stay readable.
-  const gap = run.separators[0];
-  if (total === NATIONAL_ID_DIGITS && sizes.length > 3 && sizes.every((size) => size <= 2) && gap !== ',') {
-    if (run.separators.every((separator) => separator === gap)) for (const t of all) masked.add(t);
-  }
-  if (luhn && total >= CARD_MIN_DIGITS) {
+  // An SSN spread out one digit at a time ("1 2 3 4 5 6 7 8 9" with another digit each time, "2-7-8-4-1-5-3-9-6"):
+  // a whole run of 9 one-digit groups, every gap the same, the digits not counting up or down one by one
+  // (pagination "1 2 3 4 5 6 7 8 9" stays readable, as do "9 10 11 12 1 2" and "5 12 23 34 41").
+  if (total === NATIONAL_ID_DIGITS && sizes.every((size) => size === 1) && spreadId(run, tokens, text))
+    for (const t of all) masked.add(t);
+  if (cardsByLuhn && total >= CARD_MIN_DIGITS) {
     for (let first = 0; first < sizes.length; first++) {
       const values: number[] = [];
       for (let last = first; last < sizes.length; last++) {

@@ -7,9 +7,9 @@
  * "7315 8241" slotted into it are one number on screen and one to the rule.
  *
  * Closed shadow roots: a host's closed root is entered when the loader saw it
- * attached (dom-read.ts capturedShadowRoot); a node slotted into a closed
- * root has no `assignedSlot` (the platform hides it), so from there the step
- * follows the light tree.
+ * attached (dom-read.ts capturedShadowRoot); a node slotted into one has no
+ * `assignedSlot` (the platform hides it), so its slot is found among that
+ * root's slots.
  */
 import { domPristine } from './dom-pristine.js';
 import { isShadowRoot } from './dom-nodes.js';
@@ -23,15 +23,30 @@ const textAssignedSlot = Object.getOwnPropertyDescriptor(Text.prototype, 'assign
 const elementAssignedSlot = Object.getOwnPropertyDescriptor(Element.prototype, 'assignedSlot')?.get;
 const slotAssignedNodes = HTMLSlotElement.prototype.assignedNodes;
 
-/** The open shadow root's slot `node` is rendered in, or null. */
+/** The slot `node` is rendered in, or null. */
 function assignedSlotOf(node: Node): HTMLSlotElement | null {
   const type = nodeTypeOf(node);
   const get = type === TEXT_NODE ? textAssignedSlot : type === ELEMENT_NODE ? elementAssignedSlot : undefined;
+  if (get === undefined) return null;
   try {
-    return (get?.call(node) as HTMLSlotElement | null | undefined) ?? null;
+    const slot = get.call(node) as HTMLSlotElement | null | undefined;
+    if (slot) return slot;
   } catch {
     return null;
   }
+  // A closed root the loader saw: the platform does not say which of its slots shows `node`.
+  const parent = parentNodeOf(node);
+  if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE) return null;
+  const root = capturedShadowRoot(parent as Element);
+  if (root === null || root.mode === 'open') return null;
+  for (const slot of root.querySelectorAll('slot')) if (assignedNodesOf(slot).includes(node)) return slot;
+  return null;
+}
+
+/** Whether the slot's nodes are assigned by script (`slotAssignment: 'manual'`), so not in tree order. */
+function manuallyAssigned(slot: HTMLSlotElement): boolean {
+  const root = slot.getRootNode();
+  return isShadowRoot(root) && root.slotAssignment === 'manual';
 }
 
 function assignedNodesOf(slot: HTMLSlotElement): Node[] {
@@ -45,12 +60,18 @@ function assignedNodesOf(slot: HTMLSlotElement): Node[] {
 /** The node rendered right before (`direction` -1) or after (+1) `node` under the same flat-tree parent, or null. */
 export function flatSibling(node: Node, direction: -1 | 1): Node | null {
   const slot = assignedSlotOf(node);
-  if (slot !== null) {
+  const step = (from: Node): Node | null =>
+    direction < 0 ? domPristine.previousSibling.call(from) : domPristine.nextSibling.call(from);
+  if (slot === null) return step(node);
+  if (manuallyAssigned(slot)) {
     const assigned = assignedNodesOf(slot);
     const at = assigned.indexOf(node);
     return at < 0 ? null : (assigned[at + direction] ?? null);
   }
-  return direction < 0 ? domPristine.previousSibling.call(node) : domPristine.nextSibling.call(node);
+  // Named slots take the host's children in tree order: the next light sibling shown by the same slot.
+  let sibling = step(node);
+  while (sibling !== null && assignedSlotOf(sibling) !== slot) sibling = step(sibling);
+  return sibling;
 }
 
 /** The flat-tree parent: the slot `node` is assigned to, the host of the shadow root it is in, or its parent. */
@@ -71,4 +92,20 @@ export function flatEdgeChild(el: Element, direction: -1 | 1): Node | null {
   }
   const container: Node = root ?? el;
   return direction < 0 ? domPristine.lastChild.call(container) : domPristine.firstChild.call(container);
+}
+
+/** At most `limit` text nodes `el` renders (its light text, or for a slot the text of the nodes assigned to it). */
+export function renderedTexts(el: Element, limit: number): CharacterData[] {
+  const texts: CharacterData[] = [];
+  const stack: Node[] = localNameOf(el) === 'slot' ? [...assignedNodesOf(el as HTMLSlotElement)].reverse() : [el];
+  while (stack.length > 0 && texts.length < limit) {
+    const node = stack.pop() as Node;
+    if (nodeTypeOf(node) === TEXT_NODE) {
+      texts.push(node as CharacterData);
+      continue;
+    }
+    for (let child = domPristine.lastChild.call(node); child !== null; child = domPristine.previousSibling.call(child))
+      stack.push(child);
+  }
+  return texts;
 }

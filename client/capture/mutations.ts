@@ -17,6 +17,10 @@ import type { Serializer } from './serialize.js';
 import type { StrictSent } from './typing-mask.js';
 import { adoptedCss, readRules } from './stylesheets.js';
 import { closestOf, localNameOf, nodeTypeOf, parentElementOf, parentNodeOf } from './dom-read.js';
+import { renderedTexts } from './flat-tree.js';
+
+/** Text nodes of an element moved between slots checked again (a number needs only those near its edges). */
+const SLOT_MOVE_TEXTS = 256;
 
 export interface MutationBatch {
   removes: number[];
@@ -158,11 +162,23 @@ export class MutationCollector {
           if (record.previousSibling === null && record.nextSibling === null) this.#touched.add(record.target);
         }
       } else if (record.type === 'attributes') {
-        if (record.attributeName !== null)
-          this.#changes.push({ kind: 'attribute', el: record.target as Element, name: record.attributeName });
+        const name = record.attributeName;
+        if (name !== null) this.#changes.push({ kind: 'attribute', el: record.target as Element, name });
+        // A node moved into another slot (or a slot renamed) renders beside other text now: mask its text again.
+        if (name === 'slot' || (name === 'name' && localNameOf(record.target as Element) === 'slot'))
+          this.#slotMoved(record.target as Element);
       } else {
         this.#changes.push({ kind: 'text', node: record.target as CharacterData });
       }
+    }
+  }
+
+  /** Text `el` renders, and text beside it, is masked again and sent if that changed it. */
+  #slotMoved(el: Element): void {
+    this.#touched.add(el);
+    for (const text of renderedTexts(el, SLOT_MOVE_TEXTS)) {
+      this.#recheck.add(text);
+      this.#touched.add(text);
     }
   }
 

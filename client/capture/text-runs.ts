@@ -7,10 +7,12 @@
  * Neighbours are read in the flat tree (flat-tree.ts): text a shadow root
  * renders and text slotted into it join like any inline text. A run stops
  * at elements that break a line of text (blocks such as <p>, <li>, table
- * cells, form controls, replaced elements) and at documents. <div>, <span>, <br> and unknown (custom) elements join: flex
- * rows of <div>s render one number as easily as <span>s do, a number wrapped
- * by <br> is still one number, and when in doubt we mask. Inline elements'
- * boundaries add nothing; other elements' count as whitespace (one
+ * cells, form controls, replaced elements) and at documents. <div>, <span>,
+ * <br> and unknown (custom) elements join: flex rows of <div>s render one
+ * number as easily as <span>s do, and when in doubt we mask. Inline
+ * elements' boundaries add nothing; a <br> is a line break to the rule
+ * (LINE_BREAK_MARK: a card wrapped by <br> must pass Luhn, so lists of one
+ * number per line stay readable); other elements' count as whitespace (one
  * separator).
  */
 
@@ -86,6 +88,7 @@ const RUN_BREAK_TAGS: ReadonlySet<string> = new Set([
   'video',
 ]);
 import { localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
+import { LINE_BREAK_MARK } from '../../shared/sensitive-numbers.js';
 import { flatEdgeChild, flatParent, flatSibling } from './flat-tree.js';
 
 /**
@@ -136,6 +139,7 @@ const INLINE_TAGS: ReadonlySet<string> = new Set([
 
 function boundaryText(el: Element): string {
   const tag = localNameOf(el);
+  if (tag === 'br') return LINE_BREAK_MARK;
   return INLINE_TAGS.has(tag) || tag.includes('-') ? '' : ' ';
 }
 

@@ -19,6 +19,8 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { keepClosedShadowRoots } from '../../client/closed-shadow-roots.js';
+import { pristine } from '../../client/pristine.js';
 import { MessageDecoder } from '../../shared/codec.js';
 import { MessageEncoder } from '../../shared/message-encoder.js';
 import { inflateStream } from '../../shared/inflate-stream.js';
@@ -58,6 +60,15 @@ const probes: Probe[] = [
     html: `<p>Card <card-split>${CARD.slice(8, 12)} ${CARD.slice(12)}</card-split></p>`,
     before: (doc) => {
       const root = (doc.querySelector('card-split') as HTMLElement).attachShadow({ mode: 'open' });
+      root.innerHTML = `${CARD.slice(0, 4)} ${CARD.slice(4, 8)} <slot></slot>`;
+    },
+  },
+  {
+    name: 'closed shadow root text beside slotted text',
+    html: `<p>Card <card-closed>${CARD.slice(8, 12)} ${CARD.slice(12)}</card-closed></p>`,
+    before: (doc, win) => {
+      keepClosedShadowRoots(win, pristine.closedShadowRoots);
+      const root = (doc.querySelector('card-closed') as HTMLElement).attachShadow({ mode: 'closed' });
       root.innerHTML = `${CARD.slice(0, 4)} ${CARD.slice(4, 8)} <slot></slot>`;
     },
   },

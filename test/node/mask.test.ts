@@ -13,7 +13,7 @@ import {
   type MaskDecision,
   type MaskReason,
 } from '../../client/capture/mask.js';
-import { maskNumbers } from '../../shared/sensitive-numbers.js';
+import { LINE_BREAK_MARK, luhnValid, maskNumbers } from '../../shared/sensitive-numbers.js';
 
 const unmarked = { markedMask: false, markedBlock: false, matchesExtraSelector: false } as const;
 const input = (extra: Partial<FieldDescriptor>): FieldDescriptor => ({
@@ -462,8 +462,8 @@ describe('maskNumbers', () => {
     ['4532 -- 0196 -- 7788 -- 1234', '•••• -- •••• -- •••• -- ••••'],
     ['(4532)(0196)(7788)(1234)', '(••••)(••••)(••••)(••••)'],
     ['4532 / - 0196 / - 7788 / - 1234', '•••• / - •••• / - •••• / - ••••'],
-    ['SSN 1 2 3 4 5 6 7 8 9', 'SSN • • • • • • • • •'],
-    ['ssn 12-34-56-78-9', 'ssn ••-••-••-••-•'],
+    ['SSN 2 7 8 4 1 5 3 9 6', 'SSN • • • • • • • • •'],
+    ['ssn 2-7-8-4-1-5-3-9-6', 'ssn •-•-•-•-•-•-•-•-•'],
   ])('masks %j', (text, expected) => {
     expect(maskNumbers(text)).toEqual({ text: expected, masked: true });
   });
@@ -478,11 +478,40 @@ describe('maskNumbers', () => {
     'Total: 1234.56 EUR',
     'Router 192.168.1.10, gateway 172.16.254.1',
     'Pages 1 2 3 4 5 6 7 8 9 10',
+    '« 1 2 3 4 5 6 7 8 9 »',
+    '$1,250,000 - $1,400,000',
+    '$12,345.67 – $23,456.78',
+    '12.99 | $8.50 | $3.25 | $1.99 | $4.00',
+    '(800) 555-0199, (800) 555-0100',
+    '9 10 11 12 1 2',
+    '5 12 23 34 41',
+    '6 12 34 56 78',
     // The gap rule's limit: a fourth punctuation character between groups ends the run.
     '4532 ---- 0196 ---- 7788 ---- 1234',
     '',
   ])('leaves %j alone', (text) => {
     expect(maskNumbers(text)).toEqual({ text, masked: false });
+  });
+
+  it('across a line break (<br>), a card must pass Luhn: one number per line stays readable', () => {
+    const card = '4532019673158241';
+    const digits = (text: string): number[] => [...text.replace(/[^0-9]/g, '')].map(Number);
+    expect(luhnValid(digits(card))).toBe(true);
+    expect(maskNumbers(card.slice(8), { before: `${card.slice(0, 8)}${LINE_BREAK_MARK}` })).toEqual({
+      text: '••••••••',
+      masked: true,
+    });
+    expect(maskNumbers('278-41', { after: `${LINE_BREAK_MARK}-5396` }).text).toBe('•••-••');
+    for (const [first, second] of [
+      ['555-0199', '555-0100'],
+      ['12/03/2024', '15/03/2024'],
+      ['12,345.67', '23,456.78'],
+    ] as const) {
+      expect(luhnValid(digits(first + second))).toBe(false);
+      expect(maskNumbers(second, { before: `${first}${LINE_BREAK_MARK}` })).toEqual({ text: second, masked: false });
+      // Control: joined by a space on one line, the same digits are a possible card.
+      expect(maskNumbers(second, { before: `${first} ` }).masked).toBe(true);
+    }
   });
 
   it('never changes text that has no digits', () => {
