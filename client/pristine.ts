@@ -27,6 +27,8 @@ function takePristine() {
     queueMicrotask: g.queueMicrotask,
     requestAnimationFrame: g.requestAnimationFrame,
     cancelAnimationFrame: g.cancelAnimationFrame,
+    setTimeout: g.setTimeout,
+    clearTimeout: g.clearTimeout,
     createElement: D.createElement,
     getAttribute: E.getAttribute,
     contains: N.contains,
@@ -73,6 +75,16 @@ export function toJson(value: unknown): string {
 /** JSON.parse as it was at load. */
 export function fromJson(text: string): unknown {
   return pristine.jsonParse.call(JSON, text) as unknown;
+}
+
+/** setTimeout as it was at load (zone.js and analytics wrap it; a page may replace it with one that never fires). */
+export function timeout(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
+  return pristine.setTimeout.call(globalThis, callback, ms);
+}
+
+/** clearTimeout as it was at load. */
+export function cancelTimeout(id: ReturnType<typeof setTimeout>): void {
+  pristine.clearTimeout.call(globalThis, id);
 }
 
 /** queueMicrotask as it was at load. */

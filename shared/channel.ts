@@ -256,6 +256,21 @@ export class CobrowseChannel extends TypedEmitter<ChannelEvents> {
     this.#peer.close();
   }
 
+  /**
+   * Closes this link but not the peer connection: what waits in it is thrown away, and a new channel on the
+   * same peer takes over with a fresh stream. Only for a link that never sent (the other side's stream
+   * must not have begun): the customer drops what it walked while connecting without a new offer. One that
+   * sent closes the peer as close() does, and returns false.
+   */
+  discard(): boolean {
+    if (this.stats.sentBytes > 0) {
+      this.close();
+      return false;
+    }
+    this.#finish('discarded', null);
+    return true;
+  }
+
   #onData(chunk: Uint8Array): void {
     if (this.#closed) return;
     const assembled = this.#assembler.push(chunk);

@@ -11,6 +11,8 @@ export class SliceYield {
   readonly #channel: MessageChannel;
   readonly #hold: (() => Promise<void> | null) | undefined;
   #waiting: Array<() => void> = [];
+  /** Waits parked on a hold: close() ends them too. */
+  readonly #held = new Set<() => void>();
   #closed = false;
 
   constructor(win: Window & typeof globalThis, hold?: () => Promise<void> | null) {
@@ -31,7 +33,15 @@ export class SliceYield {
   }
 
   async #afterHold(hold: Promise<void>): Promise<void> {
-    await hold;
+    // Closed during the hold, the walk resumes at once and sees it was cancelled, rather than with the hold.
+    await new pristine.Promise<void>((resolve) => {
+      const resume = () => {
+        this.#held.delete(resume);
+        resolve();
+      };
+      this.#held.add(resume);
+      void hold.then(resume);
+    });
     return this.wait();
   }
 
@@ -42,5 +52,6 @@ export class SliceYield {
     this.#channel.port1.close();
     this.#channel.port2.close();
     for (const resolve of this.#waiting.splice(0)) resolve();
+    for (const resume of [...this.#held]) resume();
   }
 }

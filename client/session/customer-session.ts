@@ -230,12 +230,8 @@ export class CustomerSession implements SessionHandle {
     if (this.#controlGranted) this.#setControl(false, true);
     this.#capture?.stop();
     this.#capture = null;
-    // What was walked while connecting waits in the channel, on its deflate stream: a new connection instead,
-    // so none of it leaves while paused.
-    if (this.#channel && !this.#channel.open) {
-      this.#stopPeer();
-      this.#startPeer();
-    }
+    // What was walked while connecting waits in the channel: none of it may leave.
+    this.#dropEarlyCapture();
     this.#viewerLinks.pause();
     this.#signaling.send({ t: 'event', event: { kind: 'paused' } });
   }
@@ -245,8 +241,8 @@ export class CustomerSession implements SessionHandle {
     if (!this.#paused || this.#state === 'ended') return;
     this.#paused = false;
     this.#signaling.send({ t: 'event', event: { kind: 'resumed' } });
-    const channel = this.#channel;
-    if (channel) this.#capture = this.#captureOn(channel, true);
+    // Still connecting: walk now on a first attempt, else once the channel opens (#onPeerConnected).
+    if (this.#channel?.open || this.#peerAttempt === 0) this.#startCapture(false);
     this.#viewerLinks.resume();
   }
 
@@ -281,18 +277,55 @@ export class CustomerSession implements SessionHandle {
 
   /** A peer (this side initiates) and its channel, listening from the start: the first message can come before 'connect'. */
   #connect(): { peer: PeerTransport; channel: CobrowseChannel } {
-    const { iceTransportPolicy, onWireBytes } = this.#options;
+    const { iceTransportPolicy } = this.#options;
     const peer = createNativePeer({
       iceServers: this.#iceServers,
       ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
     });
-    // Compression runs in a worker where the page allows one (shared/customer-deflater.ts).
-    const channel = new CobrowseChannel(peer, {
-      role: 'customer',
-      deflater: customerDeflater,
-      ...(onWireBytes ? { onWireBytes } : {}),
-    });
-    return { peer, channel };
+    return { peer, channel: this.#channelOn(peer) };
+  }
+
+  /** Compression runs in a worker where the page allows one (shared/customer-deflater.ts). */
+  #channelOn(peer: PeerTransport): CobrowseChannel {
+    const wire = this.#options.onWireBytes ? { onWireBytes: this.#options.onWireBytes } : {};
+    return new CobrowseChannel(peer, { role: 'customer', deflater: customerDeflater, ...wire });
+  }
+
+  /** The agent seat's channel, listening from the start: the first message can come before 'connect'. */
+  #useChannel(channel: CobrowseChannel): void {
+    this.#channel = channel;
+    channel.on('message', (message) =>
+      this.#onPeerMessage(message, AGENT_SEAT, { channel: this.#channel, capture: this.#capture }),
+    );
+  }
+
+  /**
+   * The agent seat's capture; the 'Hidden from' outlines when sharing starts (not on every page of the site,
+   * nor on a reconnect), once the snapshot is on the data channel: 40-80 ms of main thread at 10k nodes.
+   */
+  #startCapture(outline: boolean): void {
+    const channel = this.#channel;
+    if (channel === null || this.#capture !== null) return;
+    const show = () => {
+      if (this.#hiddenAreas === null && channel.open) this.showHiddenAreas();
+    };
+    this.#capture = this.#captureOn(channel, true, outline && !this.#options.resumed ? show : undefined);
+    if (!channel.open) this.#connectingHold.walkStarted(() => this.#dropEarlyCapture());
+  }
+
+  /**
+   * Paused, or not open in time (capture then starts on open): what was walked while connecting never leaves.
+   * A fresh channel on the same peer replaces the one holding it (the agent's stream has not begun): a new
+   * offer would race with the answer and ICE candidates for the old one, which carry no connection id.
+   */
+  #dropEarlyCapture(): void {
+    this.#connectingHold.end();
+    const peer = this.#peer;
+    const channel = this.#channel;
+    if (peer === null || channel === null || channel.open) return;
+    this.#capture?.stop();
+    this.#capture = null;
+    if (channel.discard()) this.#useChannel(this.#channelOn(peer));
   }
 
   #startPeer(): void {
@@ -300,26 +333,19 @@ export class CustomerSession implements SessionHandle {
     const { peer, channel } = this.#connect();
     this.#peer = peer;
     markStage('peer-created');
-    this.#channel = channel;
+    this.#useChannel(channel);
     // The agent's typing runs count per channel: a new connection starts again.
     if (this.#lead === AGENT_SEAT) this.#remoteInput.reset();
-    channel.on('message', (message) =>
-      this.#onPeerMessage(message, AGENT_SEAT, { channel: this.#channel, capture: this.#capture }),
-    );
     peer.on('signal', (data) => {
       this.#signaling.send({ t: 'signal', data });
       if (data.type !== 'offer') return;
       markStage('offer-sent');
       this.#options.host.onOffer?.();
     });
-    peer.on('connect', () => this.#onPeerConnected(peer, channel));
-    // The snapshot is walked while WebRTC connects (consent is given): its parts wait in the channel, compressed,
-    // until the data channel opens. The 'Hidden from' outlines when sharing starts (not on every page of the site,
-    // nor on a reconnect), once the snapshot's parts are on the data channel: 40-80 ms of main thread at 10k nodes.
-    const outline = () => {
-      if (this.#hiddenAreas === null && channel.open) this.showHiddenAreas();
-    };
-    if (!this.#paused) this.#capture = this.#captureOn(channel, true, this.#options.resumed ? undefined : outline);
+    peer.on('connect', () => this.#onPeerConnected(peer));
+    // Walked while WebRTC connects (consent is given; the parts wait in the channel) on a first attempt only:
+    // a retry (ICE failed, no relay) would walk the page again for nothing (~440 ms at 100k nodes).
+    if (!this.#paused && this.#peerAttempt === 0) this.#startCapture(true);
     peer.on('close', () => {
       if (this.#peer !== peer) return;
       this.#stopPeer();
@@ -344,10 +370,12 @@ export class CustomerSession implements SessionHandle {
     return startChannelCapture(channel, afterSnapshot ? { ...deps, afterSnapshot } : deps);
   }
 
-  #onPeerConnected(peer: PeerTransport, channel: CobrowseChannel): void {
-    if (this.#peer !== peer) return;
+  #onPeerConnected(peer: PeerTransport): void {
+    const channel = this.#channel;
+    if (this.#peer !== peer || channel === null) return;
     markStage('channel-open');
-    this.#connectingHold.release();
+    this.#connectingHold.end();
+    if (!this.#paused) this.#startCapture(true);
     this.#peerAttempt = 0;
     if (this.#paused && this.#hiddenAreas === null && !this.#options.resumed) this.showHiddenAreas();
     this.#guidance.startAnnouncer();
@@ -439,7 +467,7 @@ export class CustomerSession implements SessionHandle {
   }
 
   #stopPeer(): void {
-    this.#connectingHold.release();
+    this.#connectingHold.end();
     if (this.#peerRetry) clearTimeout(this.#peerRetry);
     this.#peerRetry = null;
     this.#capture?.stop();

@@ -12,8 +12,13 @@
  * - page changes made during that early walk, and after it while still
  *   connecting, reach the agent: its mirror (snapshot then diffs) equals one
  *   built from a fresh snapshot, and holds every item the page added;
- * - paused while connecting, the connection holding what was walked is
- *   dropped unopened: nothing walked before the pause reaches the agent;
+ * - paused while connecting, what was walked is dropped, not the connection:
+ *   the agent's answer and ICE candidates for the offer made before the
+ *   pause, arriving after it, open that same connection (one data channel,
+ *   no failure and retry), and nothing walked before the pause reaches the
+ *   agent, whose fresh inflater decodes a fresh snapshot;
+ * - a retry after a failed connection walks nothing before its channel
+ *   opens (page-created MessageChannels, which each walk and flush make);
  * - an agent that comes back gets a new connection with its own snapshot on
  *   its own deflate stream (a fresh inflater decodes it), again nothing sent
  *   before that channel opened.
@@ -56,12 +61,28 @@ class ChannelWatch {
   }
   /** For each customer data channel, the worker posts made before its open event. */
   readonly postsBeforeOpen: number[] = [];
+  /** For each customer data channel, the MessageChannels the page made from its creation to its open event. */
+  readonly portsBeforeOpen: number[] = [];
+  #ports = 0;
+  /** MessageChannels the page made since install. */
+  get ports(): number {
+    return this.#ports;
+  }
   readonly #restore: (() => void)[] = [];
   #postsAtInstall = 0;
 
   install(): this {
     const watch = this;
     this.#postsAtInstall = workerPosts;
+    // The capture's slice yield and flush schedule each make one (client/capture/): a walk under way.
+    const NativeMessageChannel = window.MessageChannel;
+    window.MessageChannel = class extends NativeMessageChannel {
+      constructor() {
+        super();
+        watch.#ports += 1;
+      }
+    };
+    this.#restore.push(() => (window.MessageChannel = NativeMessageChannel));
     const createDataChannel = RTCPeerConnection.prototype.createDataChannel;
     RTCPeerConnection.prototype.createDataChannel = function (
       this: RTCPeerConnection,
@@ -71,8 +92,13 @@ class ChannelWatch {
       const channel = createDataChannel.call(this, label, init);
       const index = watch.postsBeforeOpen.length;
       watch.postsBeforeOpen.push(-1);
+      watch.portsBeforeOpen.push(-1);
+      const portsAtCreate = watch.#ports;
       // Added before the session's own onopen handler can run: the state as the channel opens.
-      channel.addEventListener('open', () => (watch.postsBeforeOpen[index] = watch.workerPosts));
+      channel.addEventListener('open', () => {
+        watch.postsBeforeOpen[index] = watch.workerPosts;
+        watch.portsBeforeOpen[index] = watch.#ports - portsAtCreate;
+      });
       const send = channel.send.bind(channel) as (data: Uint8Array<ArrayBuffer>) => void;
       Object.defineProperty(channel, 'send', {
         value: (data: Uint8Array<ArrayBuffer>) => {
@@ -249,7 +275,7 @@ describe('customer: the first snapshot walked while WebRTC connects', () => {
     expect(canonical).to.contain('"Orders (39)"');
   });
 
-  it('paused while connecting: nothing walked before the pause is sent, the snapshot on resume is fresh', async () => {
+  it('paused while connecting: the same connection opens, nothing walked before the pause is sent, the snapshot on resume is fresh', async () => {
     watch = new ChannelWatch().install();
     const title = document.getElementById('title')!;
     title.textContent = 'walked before the pause';
@@ -265,23 +291,67 @@ describe('customer: the first snapshot walked while WebRTC connects', () => {
     await until(() => hold.held() > 0 && watch!.workerPosts > 0, 'the walk under way, the answer held');
     element.pause();
     title.textContent = 'changed while paused';
-    // The first connection's answer is dropped: the agent answers the next offer.
-    hold.discard();
+    // The agent's answer and ICE candidates for the offer made before the pause arrive after it.
+    hold.release();
     await agent.waitConnected();
     element.resume();
-    await agent.waitFor((m) => m.t === 'snapshot' && m.final);
+    await agent.waitFor(isFinalPart);
     const first = agent.received[0];
     expect(first?.t === 'snapshot' && first.part === 0, `first message ${JSON.stringify(first?.t)}`).to.equal(true);
     const everything = JSON.stringify(agent.received);
     expect(everything).to.contain('changed while paused');
     expect(everything, 'what was walked before the pause').to.not.contain('walked before the pause');
     expect(watch!.sends.filter((s) => s.state !== 'open')).to.deep.equal([]);
-    // The connection the early walk was held for was dropped unopened; the second one carries everything.
-    expect(watch!.postsBeforeOpen, 'customer data channels').to.have.length(2);
-    expect(
-      watch!.sends.filter((s) => s.channel !== 1),
-      'sends on the dropped connection',
-    ).to.deep.equal([]);
+    // One connection, opened by the answer to its own offer: no second offer, no failed answer and retry.
+    expect(watch!.postsBeforeOpen, 'customer data channels').to.have.length(1);
+    expect(watch!.sends.length).to.be.greaterThan(0);
+    // The agent's mirror from that stream is the page: the same as one built from a snapshot asked for now.
+    const upToNow = new CaptureTestMirror();
+    for (const message of agent.received) upToNow.apply(message);
+    const seen = agent.received.length;
+    agent.send({ t: 'resync', lastSeq: null });
+    await until(() => agent.received.slice(seen).find(isFinalPart), 'the fresh snapshot asked for');
+    const fresh = new CaptureTestMirror();
+    for (const message of agent.received.slice(seen)) {
+      fresh.apply(message);
+      if (isFinalPart(message)) break;
+    }
+    expect(upToNow.canonical()).to.equal(fresh.canonical());
+    expect(upToNow.canonical()).to.contain('"changed while paused"');
+  });
+
+  it('a retry after a failed connection walks nothing before its channel opens', async () => {
+    watch = new ChannelWatch().install();
+    const session = await createTestSession({ agentName: 'Dana' });
+    element = await addElement();
+    const answer = element.offer(session.inviteCode);
+    await element.updateComplete;
+    const agent = new SimulatedAgent(SERVER_URL, session.agentToken);
+    agents.push(agent);
+    // The agent's first answer is not SDP: the customer's first connection fails, and it tries again.
+    const signaling = agent.signaling;
+    const send = signaling.send.bind(signaling);
+    let answers = 0;
+    signaling.send = (message) => {
+      if (message.t === 'signal' && message.data.type === 'answer' && answers++ === 0)
+        send({ ...message, data: { type: 'answer', sdp: 'v=0\r\nnot an answer\r\n' } });
+      else send(message);
+    };
+    buttonNamed(element, 'Allow sharing').click();
+    expect(await answer).to.equal('granted');
+    await agent.waitConnected();
+    await agent.waitFor(isFinalPart);
+    const w = watch!;
+    expect(w.postsBeforeOpen, 'customer data channels: the failed one, the retry').to.have.length(2);
+    expect(w.portsBeforeOpen[0], 'the first attempt never opened').to.equal(-1);
+    expect(w.portsBeforeOpen[1], 'walks and flushes started for the retry before its channel opened').to.equal(0);
+    const head = agent.received[0];
+    expect(head?.t === 'snapshot' && head.part === 0, `first message ${JSON.stringify(head?.t)}`).to.equal(true);
+    await until(() => indicatorText(element!) === 'Sharing this tab with Dana', 'live');
+    // Control: the count sees a MessageChannel the page makes.
+    const before = w.ports;
+    new MessageChannel().port1.close();
+    expect(w.ports).to.equal(before + 1);
   });
 
   it('an agent who comes back gets its own connection, stream and fresh snapshot, walked before it opens', async () => {

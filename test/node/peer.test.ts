@@ -453,6 +453,55 @@ describe('CobrowseChannel over a real data channel (node-datachannel)', () => {
     expect(sends.every((connected) => connected)).toBe(true);
   });
 
+  test('a customer channel discarded before the data channel opens: a new one on the same peer carries its own stream, none of the old', async () => {
+    const received = await withIceRaceRetry(async () => {
+      const native = createNativePeer({ iceServers: [], wrtc });
+      openPeers.push(native);
+      const errors: PeerError[] = [];
+      native.on('error', (error) => errors.push(error));
+      const agent = newPeer(false);
+      const held = new CobrowseChannel(native, { role: 'customer', deflater: deflateStream });
+      for (let x = 100; x < 103; x++) held.send({ t: 'pointer', x, y: 0 });
+      let heldClosed = false;
+      held.on('close', () => (heldClosed = true));
+      expect(held.discard()).toBe(true);
+      expect(heldClosed).toBe(true);
+      const fresh = new CobrowseChannel(native, { role: 'customer', deflater: deflateStream });
+      fresh.send({ t: 'pointer', x: 0, y: 0 });
+      const agentSide = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream });
+      const atAgent: number[] = [];
+      const two = new Promise<void>((resolve) =>
+        agentSide.on('message', (m) => {
+          if (m.t === 'pointer') atAgent.push(m.x);
+          if (atAgent.length === 2) resolve();
+        }),
+      );
+      relay(native, agent.peer);
+      relay(agent.peer, native);
+      await bothConnected({ peer: native, errors }, agent);
+      expect(native.connected, 'the peer itself stays up').toBe(true);
+      expect(held.send({ t: 'pointer', x: 103, y: 0 }), 'the discarded channel refuses').toBe(false);
+      fresh.send({ t: 'pointer', x: 1, y: 0 });
+      await two;
+      expect(agentSide.stats.dropped).toEqual({});
+      return atAgent;
+    });
+    // The agent's fresh inflater reads the new stream from its first byte; nothing held in the old one arrives.
+    expect(received).toEqual([0, 1]);
+  });
+
+  test('a customer channel that already sent is not replaced on its peer: discard() closes the peer', async () => {
+    const { customer, agent } = await connectedPair();
+    const sent = new CobrowseChannel(customer.peer, { role: 'customer', deflater: deflateStream });
+    const agentSide = new CobrowseChannel(agent.peer, { role: 'agent', inflater: inflateStream });
+    const first = new Promise((resolve) => agentSide.on('message', resolve));
+    sent.send({ t: 'pointer', x: 1, y: 0 });
+    await first;
+    const closed = nextEvent(customer.peer, 'close');
+    expect(sent.discard()).toBe(false);
+    await closed;
+  });
+
   test('control: a send on a customer peer that has not connected is refused, so the recorder above can see one', () => {
     const native = createNativePeer({ iceServers: [], wrtc });
     openPeers.push(native);
