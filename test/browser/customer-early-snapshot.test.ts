@@ -19,6 +19,9 @@
  *   agent, whose fresh inflater decodes a fresh snapshot;
  * - a retry after a failed connection walks nothing before its channel
  *   opens (page-created MessageChannels, which each walk and flush make);
+ * - an early walk whose connection does not open in time is given up (its
+ *   deflate worker ends, nothing more is compressed), and when the channel
+ *   opens at last the agent gets a snapshot of the page as it is then;
  * - an agent that comes back gets a new connection with its own snapshot on
  *   its own deflate stream (a fresh inflater decodes it), again nothing sent
  *   before that channel opened.
@@ -42,8 +45,15 @@ import {
  * first evaluated (while the first prompt shows), so the count is installed once, before any test.
  */
 let workerPosts = 0;
+/** Workers terminated by this page (each customer channel's deflater ends its own). */
+let workerEnds = 0;
 const NativeWorker = window.Worker;
 window.Worker = class extends NativeWorker {
+  override terminate(): void {
+    workerEnds += 1;
+    super.terminate();
+  }
+
   override postMessage(message: unknown, options?: Transferable[] | StructuredSerializeOptions): void {
     workerPosts += 1;
     if (Array.isArray(options)) super.postMessage(message, options);
@@ -352,6 +362,43 @@ describe('customer: the first snapshot walked while WebRTC connects', () => {
     const before = w.ports;
     new MessageChannel().port1.close();
     expect(w.ports).to.equal(before + 1);
+  });
+
+  it('an early walk not connected in time is given up; the channel that opens later carries a fresh snapshot', async function () {
+    // The early walk's deadline is 10 s (EARLY_WALK_MS): this test waits for it.
+    this.timeout(40_000);
+    watch = new ChannelWatch().install();
+    const title = document.getElementById('title')!;
+    title.textContent = 'walked early';
+    const session = await createTestSession({ agentName: 'Dana' });
+    element = await addElement();
+    const answer = element.offer(session.inviteCode);
+    await element.updateComplete;
+    const agent = new SimulatedAgent(SERVER_URL, session.agentToken);
+    agents.push(agent);
+    const hold = holdSignals(agent);
+    const endsBefore = workerEnds;
+    buttonNamed(element, 'Allow sharing').click();
+    expect(await answer).to.equal('granted');
+    await until(() => hold.held() > 0 && watch!.workerPosts > 0, 'the walk under way, the answer held');
+    await until(() => workerEnds > endsBefore, 'the early walk given up (its deflate worker ended)', 20_000);
+    // Nothing runs any more: a change to the page is neither observed nor compressed until the channel opens.
+    const posts = watch!.workerPosts;
+    const ports = watch!.ports;
+    title.textContent = 'changed after giving up';
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(watch!.workerPosts, 'worker posts after giving up').to.equal(posts);
+    expect(watch!.ports, 'walks or flushes started after giving up').to.equal(ports);
+    hold.release();
+    await agent.waitConnected();
+    await agent.waitFor(isFinalPart);
+    expect(watch!.postsBeforeOpen, 'the same connection').to.have.length(1);
+    expect(watch!.sends.filter((s) => s.state !== 'open')).to.deep.equal([]);
+    const head = agent.received[0];
+    expect(head?.t === 'snapshot' && head.part === 0, `first message ${JSON.stringify(head?.t)}`).to.equal(true);
+    const everything = JSON.stringify(agent.received);
+    expect(everything).to.contain('changed after giving up');
+    expect(everything, 'what was walked early').to.not.contain('walked early');
   });
 
   it('an agent who comes back gets its own connection, stream and fresh snapshot, walked before it opens', async () => {
