@@ -30,9 +30,10 @@ export interface ChannelCaptureDeps {
 
 /**
  * Capture starts when it is called, whether the data channel is open or not:
- * the session starts the agent seat's as soon as its peer exists (consent is
- * given by then), and what it sends waits in the channel, compressed, until
- * the data channel opens. Slices while the customer handles the agent's
+ * on a connection's first attempt the session starts the agent seat's as soon
+ * as its peer exists (consent is given by then; a retry's starts on open), and
+ * what it sends waits in the channel, compressed, until the data channel opens
+ * (or, paused or not open after 10 s, the session drops it with the channel). Slices while the customer handles the agent's
  * answer and ICE candidates delayed ICE by 70-120 ms (bench/allow.mjs, 2026-11-25
  * and again now): `holdSlices` lets the session pause the walk meanwhile.
  */
