@@ -18,7 +18,7 @@ import { markStage } from '../../shared/stage-marks.js';
 import type { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
 import { startChannelCapture } from './channel-capture.js';
-import { ViewerLinks, type PeerLink } from './viewer-links.js';
+import { refusedFromViewer, ViewerLinks, type PeerLink } from './viewer-links.js';
 import { saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { LeadGuidance } from './lead-guidance.js';
@@ -29,17 +29,6 @@ import { ConnectingHold } from './connecting-hold.js';
 
 /** After the peer connection drops while the agent is still there, try again after this long. */
 const PEER_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
-
-/** What only the lead may send (guidance and control); from anyone else it is refused. */
-const LEAD_ONLY = new Set<ChannelMessage['t']>([
-  'pointer',
-  'highlight',
-  'annotation',
-  'annotation-clear',
-  'control-request',
-  'control-revoke',
-  'action',
-]);
 
 export class CustomerSession implements SessionHandle {
   readonly #options: SessionStartOptions;
@@ -386,18 +375,7 @@ export class CustomerSession implements SessionHandle {
 
   /** A message over one connection: guidance and control only from the lead's, the rest from anyone's. */
   #onPeerMessage(message: ChannelMessage, from: ParticipantId, link: PeerLink): void {
-    if (LEAD_ONLY.has(message.t) && from !== this.#lead) {
-      // A viewer watches: its guidance is dropped, its requests answered with a refusal.
-      if (message.t === 'action')
-        link.channel?.send({
-          t: 'action-refused',
-          kind: message.action.kind,
-          reason: 'no-control',
-          ...(message.serial !== undefined ? { serial: message.serial } : {}),
-        });
-      if (message.t === 'control-request') link.channel?.send({ t: 'control-deny' });
-      return;
-    }
+    if (from !== this.#lead && refusedFromViewer(message, link)) return;
     switch (message.t) {
       case 'pointer':
       case 'highlight':

@@ -10,6 +10,34 @@ import type { ChannelMessage, SignalData } from '../../shared/protocol.js';
 import type { ViewerInfo } from '../../shared/viewer-protocol.js';
 import type { CaptureEngine } from '../capture/capture-engine.js';
 
+/** What only the lead may send (guidance and control); from anyone else it is refused. */
+const LEAD_ONLY = new Set<ChannelMessage['t']>([
+  'pointer',
+  'highlight',
+  'annotation',
+  'annotation-clear',
+  'control-request',
+  'control-revoke',
+  'action',
+]);
+
+/**
+ * A message from a connection that is not the lead's: a viewer watches, so its guidance is dropped and its
+ * requests are answered with a refusal. True when `message` was refused (the caller stops there).
+ */
+export function refusedFromViewer(message: ChannelMessage, link: PeerLink): boolean {
+  if (!LEAD_ONLY.has(message.t)) return false;
+  if (message.t === 'action')
+    link.channel?.send({
+      t: 'action-refused',
+      kind: message.action.kind,
+      reason: 'no-control',
+      ...(message.serial !== undefined ? { serial: message.serial } : {}),
+    });
+  if (message.t === 'control-request') link.channel?.send({ t: 'control-deny' });
+  return true;
+}
+
 /** After a viewer's connection drops while it is still in the roster, try again after this long. */
 const RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
 
