@@ -175,9 +175,13 @@ export const agentViewStyles = css`
     box-shadow: 0 0 0 2px #1e3a8a, 0 12px 32px rgb(0 0 0 / 25%);
     background: #fff;
   }
-  /* Until the first frame: rendered, not display:none, so the mirror can lay the page out while it builds it. */
+  /*
+   * Until the first frame: rendered, not display:none, so the mirror can lay the page out while it builds it.
+   * visibility, not opacity: removing an opacity removes a paint property node above every node of the page,
+   * and the frame that shows it would pre-paint all of them again (mirror.ts pre-paints it before).
+   */
   .frame.building {
-    opacity: 0;
+    visibility: hidden;
     pointer-events: none;
   }
   .frame iframe {

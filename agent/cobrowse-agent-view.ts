@@ -225,6 +225,7 @@ export class CobrowseAgentView extends LitElement {
       onResyncNeeded: (lastSeq) => this.session?.requestResync(lastSeq),
       acceptInput: (frame) => this.remoteInput.acceptEcho(frame),
       onDocumentPrepared: (doc) => this.interaction.listeners?.prepared(doc),
+      onViewport: () => this.stageView.apply(),
       allowAgentFetches: this.allowAgentAssetFetches,
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
@@ -233,7 +234,9 @@ export class CobrowseAgentView extends LitElement {
         if (frame.t === 'snapshot') this.remoteScroll.reset();
         // A snapshot or an added iframe brings documents to listen on.
         if (frame.t === 'snapshot' && frame.final) {
-          this.interaction.listeners?.sync(true);
+          // Not sync(true): the documents it rebuilt were listened to again as each was prepared, and taking the
+          // blocking wheel listener off and on again made the frame showing a 100k-node page re-walk all of it (20 ms).
+          this.interaction.listeners?.sync();
           this.keyboardGuidance.quietLinks(this.mirror?.iframe.contentDocument);
         } else if (frame.t === 'mutations' && frame.adds.length > 0) {
           this.interaction.listeners?.sync();

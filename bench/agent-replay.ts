@@ -12,14 +12,28 @@
  * that tree's code as "base", alternating runs with this one in the same
  * browser: the fair comparison on a loaded machine. A developer tool, not
  * part of `npm run bench`. REPLAY_PROFILE=1 (with BENCH_MINIFY=0 for names)
- * prints the CPU profile of this tree's runs.
+ * prints the CPU profile of this tree's runs. Each run's trace gives the
+ * longest main-thread task (wall and CPU); REPLAY_DETAIL=<ms> instead traces
+ * in detail and prints what the REPLAY_DETAIL_TOP (6) tasks longest in CPU
+ * over that many ms spent their time in. REPLAY_STAGE=<flags> puts the mirror
+ * in a stand-in for the console's stage (bench/browser/agent-replay-page.ts:
+ * opacity, visibility, pointer, inert, aria, early-transform, wheel,
+ * wheel-resync), e.g. `visibility,pointer,inert,aria,early-transform,wheel`
+ * for the console as it is.
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../test/node/helpers/chromium.js';
+import { startRendererTrace, type RendererTaskFigures } from './browser-tools.js';
 import { benchPageBundle } from './bundles.js';
-import { printFunctionTimes, type CpuProfile } from './cpu-profile-report.js';
+import {
+  longTasks,
+  printFunctionTimes,
+  rendererMainEvents,
+  type CpuProfile,
+  type TraceEvent,
+} from './cpu-profile-report.js';
 import { startBenchSite } from './site.js';
 import { median } from './stats.js';
 import type { ReplayResult } from './browser/agent-replay-page.js';
@@ -27,7 +41,8 @@ import type { ReplayResult } from './browser/agent-replay-page.js';
 interface ReplayWindow {
   __replay: {
     load(messages: unknown[]): number;
-    run(intervalMs: number): Promise<ReplayResult>;
+    run(intervalMs: number, stage?: string): Promise<ReplayResult>;
+    tearDown(): void;
     warmUp(): Promise<boolean>;
   };
 }
@@ -76,6 +91,52 @@ async function coldRuns(
       `${kind}: median first → shown ${m((r) => r.totalMs)} ms, painted ${m((r) => r.paintedMs)} ms, in message tasks ${m((r) => r.messageMs)} ms, script CPU ${median(cpu[kind]).toFixed(1)} ms`,
     );
   }
+}
+
+/**
+ * REPLAY_DETAIL=<ms>: a detailed trace of the page's renderer around `work`, then what each
+ * main-thread task over that many ms spent its time in (the trace's nested events, summed by name).
+ */
+async function withTaskDetail<T>(page: Page, minMs: number, work: () => Promise<T>): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', {
+    traceConfig: {
+      includedCategories: [
+        'toplevel',
+        '__metadata',
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'blink',
+      ],
+    },
+    transferMode: 'ReportEvents',
+  });
+  const result = await work();
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  const onMain = rendererMainEvents(events);
+  const t0 = onMain.reduce((min, e) => Math.min(min, e.ts ?? Infinity), Infinity);
+  const tasks = longTasks(onMain, minMs).filter((task) => task.name === 'ThreadControllerImpl::RunTask');
+  tasks.sort((a, b) => (b.tdur ?? b.dur ?? 0) - (a.tdur ?? a.dur ?? 0));
+  for (const task of tasks.slice(0, Number(process.env['REPLAY_DETAIL_TOP'] ?? '6'))) {
+    const end = (task.ts ?? 0) + (task.dur ?? 0);
+    const sums = new Map<string, number>();
+    for (const e of onMain)
+      if (e !== task && (e.ts ?? 0) >= (task.ts ?? 0) && (e.ts ?? 0) < end && (e.dur ?? 0) > 1000)
+        sums.set(e.name, (sums.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    const parts = [...sums.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
+    console.log(
+      `  task @${(((task.ts ?? 0) - t0) / 1000).toFixed(0)} ms ${((task.dur ?? 0) / 1000).toFixed(1)} ms (CPU ${((task.tdur ?? 0) / 1000).toFixed(1)}): ${parts.join(', ')}`,
+    );
+  }
+  return result;
 }
 
 interface CpuFigures {
@@ -131,8 +192,14 @@ export async function main(): Promise<void> {
       );
       return;
     }
-    const variants: Array<{ name: string; page: Page; cdp: CDPSession; results: ReplayResult[]; cpu: CpuFigures[] }> =
-      [];
+    const variants: Array<{
+      name: string;
+      page: Page;
+      cdp: CDPSession;
+      results: ReplayResult[];
+      cpu: CpuFigures[];
+      tasks: RendererTaskFigures[];
+    }> = [];
     for (const [name, tree] of trees) {
       const page = await browser.newPage();
       await page.setViewportSize({ width: 1400, height: 900 });
@@ -147,7 +214,7 @@ export async function main(): Promise<void> {
       );
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-      variants.push({ name, page, cdp, results: [], cpu: [] });
+      variants.push({ name, page, cdp, results: [], cpu: [], tasks: [] });
     }
     const profiled = process.env['REPLAY_PROFILE'] === '1' ? variants[variants.length - 1] : undefined;
     const cdp = profiled ? await profiled.page.context().newCDPSession(profiled.page) : null;
@@ -160,7 +227,24 @@ export async function main(): Promise<void> {
       for (const v of variants) {
         await v.page.bringToFront();
         const before = await cpuFigures(v.cdp);
-        const result = await v.page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+        const replayRun = (): Promise<ReplayResult> =>
+          v.page.evaluate(([ms, stage]) => (window as unknown as ReplayWindow).__replay.run(ms, stage), [
+            intervalMs,
+            process.env['REPLAY_STAGE'] ?? '',
+          ] as const);
+        const detailMs = Number(process.env['REPLAY_DETAIL'] ?? '0');
+        let result: ReplayResult;
+        let tasks: RendererTaskFigures;
+        if (detailMs > 0) {
+          result = await withTaskDetail(v.page, detailMs, replayRun);
+          tasks = { longestTaskMs: NaN, longestTaskCpuMs: NaN, mainThreadMs: NaN, tasksOver50Ms: NaN };
+        } else {
+          const trace = await startRendererTrace(v.page);
+          result = await replayRun();
+          tasks = await trace.stop();
+        }
+        await v.page.evaluate(() => (window as unknown as ReplayWindow).__replay.tearDown());
+        v.tasks.push(tasks);
         const after = await cpuFigures(v.cdp);
         v.results.push(result);
         const cpu = {
@@ -170,7 +254,7 @@ export async function main(): Promise<void> {
         };
         v.cpu.push(cpu);
         console.log(
-          `${v.name} run ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, last → shown ${result.lastToShownMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, ${result.slices} slices, ${result.layouts} layouts; renderer CPU ${cpu.processMs.toFixed(1)} ms (script ${cpu.scriptMs.toFixed(1)}, style and layout ${cpu.styleLayoutMs.toFixed(1)})`,
+          `${v.name} run ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, last → shown ${result.lastToShownMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, ${result.slices} slices, ${result.layouts} layouts; longest task ${tasks.longestTaskMs.toFixed(1)} ms (CPU ${tasks.longestTaskCpuMs.toFixed(1)}), ${tasks.tasksOver50Ms} over 50 ms; renderer CPU ${cpu.processMs.toFixed(1)} ms (script ${cpu.scriptMs.toFixed(1)}, style and layout ${cpu.styleLayoutMs.toFixed(1)})`,
         );
       }
     }
@@ -182,6 +266,10 @@ export async function main(): Promise<void> {
       const m = (pick: (r: ReplayResult) => number): string => median(v.results.map(pick)).toFixed(1);
       console.log(
         `${v.name}: ${nodes} nodes, every ${intervalMs} ms: median first → shown ${m((r) => r.totalMs)} ms, painted ${m((r) => r.paintedMs)} ms, last → shown ${m((r) => r.lastToShownMs)} ms, in message tasks ${m((r) => r.messageMs)} ms`,
+      );
+      const t = (pick: (r: RendererTaskFigures) => number): string => median(v.tasks.map(pick)).toFixed(1);
+      console.log(
+        `${v.name}: median longest task ${t((r) => r.longestTaskMs)} ms (CPU ${t((r) => r.longestTaskCpuMs)} ms), tasks over 50 ms ${t((r) => r.tasksOver50Ms)}`,
       );
       const c = (pick: (r: CpuFigures) => number): string => median(v.cpu.map(pick)).toFixed(1);
       console.log(

@@ -21,6 +21,8 @@ export interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** Thread (CPU) duration, where the trace has it. */
+  tdur?: number;
   args?: { name?: string; src_file?: string; src_func?: string; data?: { src_file?: string; src_func?: string } };
 }
 

@@ -87,8 +87,9 @@ export async function goLive(
     const w = window as unknown as { __firstAt?: number; __fullAt?: number; __paintedAt?: number };
     const timer = setInterval(() => {
       const iframe = document.querySelector('cobrowse-agent-view')?.mirror?.iframe;
-      // The first snapshot is built in a transparent iframe: content counts once it is shown.
-      const doc = iframe?.style.opacity === '0' ? undefined : iframe?.contentDocument;
+      // The first snapshot is built in a hidden iframe (opacity 0 before 2026-12-05): content counts once it is shown.
+      const hidden = iframe?.style.visibility === 'hidden' || iframe?.style.opacity === '0';
+      const doc = hidden ? undefined : iframe?.contentDocument;
       const now = performance.timeOrigin + performance.now();
       if (w.__firstAt === undefined && doc?.getElementById('bench-first')) w.__firstAt = now;
       if (doc?.getElementById('bench-last')) {

@@ -13,6 +13,14 @@ export interface MirrorOptions {
    * is the one to show. The holder applies it later with applyInput.
    */
   acceptInput?: (frame: InputFrame) => boolean;
+  /**
+   * The customer's viewport (the iframe's size) was set, by a snapshot's
+   * first part or a viewport frame. The console sizes and scales the frame
+   * around it then: the first snapshot is built into a hidden but rendered
+   * iframe, and a transform added above it only when it is shown made that
+   * frame pre-paint the whole page again (measured).
+   */
+  onViewport?: (viewport: Readonly<MirrorViewport>) => void;
   /** A mirrored document was (re)built with document.open(), which drops every listener on it. */
   onDocumentPrepared?: (doc: Document) => void;
   /** The console lets the customer's asset policy make the agent's browser fetch (agent/mirror/assets.ts); default no. */

@@ -296,6 +296,9 @@ export class Mirror {
           this.#layOutNow();
         },
         prepareFirstPaint: () => void this.iframe.contentDocument?.elementFromPoint(0, 0),
+        renderHidden: () => {
+          this.iframe.style.contentVisibility = '';
+        },
         built: () => {
           try {
             this.#order.snapshotBuilt();
@@ -373,13 +376,17 @@ export class Mirror {
 
   /**
    * Hides the iframe while the first snapshot is built into it. With
-   * content-visibility:hidden Chromium paints none of it per frame (a
+   * content-visibility:hidden Chromium renders none of it per frame (a
    * transparent or visibility:hidden frame of a growing 100k-node page cost
-   * 50-200 ms of pre-paint and paint per frame, measured), yet each slice's
-   * forced layout still lays it out, so showing it paints only the viewport.
+   * 50-200 ms of pre-paint and paint per frame, measured), yet the paced
+   * forced layouts still lay it out; the build lets it into one rendering
+   * update after each of them (first-snapshot.ts). visibility:hidden, not
+   * opacity, keeps it from the agent meanwhile: removing an opacity when it
+   * is shown removes a paint property node above every node of the page,
+   * which made that frame pre-paint all of them again (measured).
    */
   #setBuilding(building: boolean): void {
-    this.iframe.style.opacity = building ? '0' : '';
+    this.iframe.style.visibility = building ? 'hidden' : '';
     this.iframe.style.pointerEvents = building ? 'none' : '';
     this.iframe.style.contentVisibility = building ? 'hidden' : '';
   }
@@ -474,6 +481,11 @@ export class Mirror {
     this.#viewport = { w: Math.max(0, w), h: Math.max(0, h), dpr: dpr > 0 ? dpr : 1 };
     this.iframe.style.width = `${this.#viewport.w}px`;
     this.iframe.style.height = `${this.#viewport.h}px`;
+    try {
+      this.#options.onViewport?.(this.viewport);
+    } catch {
+      // The console's handler failing must not stop the build.
+    }
   }
 
   #setPage(url: string, title: string): void {

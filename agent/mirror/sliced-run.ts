@@ -20,6 +20,8 @@ export interface SliceClock {
   yieldToEventLoop(): Promise<void>;
   /** Runs `run` in a task of background priority (after every waiting task of higher priority). */
   background(run: () => void): void;
+  /** Resolves in a task after `updates` rendering updates (at once where none is coming: a hidden tab). */
+  afterRender(updates: number): Promise<void>;
   budgetMs: number;
 }
 
@@ -31,6 +33,8 @@ export class SlicedRun {
   /** Milliseconds of each slice given to the steps (the rest is what overran). */
   #workMs: number;
   #continuing = false;
+  /** Rendering updates the next slice waits for (0: the next task). */
+  #renderUpdates = 0;
   #running = false;
   #cancelled = false;
   /** Slices run so far. */
@@ -57,6 +61,11 @@ export class SlicedRun {
   run(): void {
     if (this.#continuing || this.#running || this.#cancelled) return;
     this.#slice();
+  }
+
+  /** The next slice runs after `updates` rendering updates instead of in the next task. */
+  continueAfterRender(updates: number): void {
+    this.#renderUpdates = updates;
   }
 
   /** Drops the queued steps; a scheduled slice does nothing. */
@@ -90,7 +99,9 @@ export class SlicedRun {
 
   #continue(): void {
     this.#continuing = true;
-    this.#clock.yieldToEventLoop().then(
+    const updates = this.#renderUpdates;
+    this.#renderUpdates = 0;
+    (updates > 0 ? this.#clock.afterRender(updates) : this.#clock.yieldToEventLoop()).then(
       () => {
         this.#continuing = false;
         if (this.#cancelled) return;
@@ -113,29 +124,52 @@ interface BrowserScheduler {
   postTask?: (run: () => void, options: { priority: 'background' }) => Promise<void>;
 }
 
+/** A rendering update awaited longer than this is not coming soon (a throttled page): the work goes on. */
+const RENDER_WAIT_LIMIT_MS = 500;
+
 /** The mirror's clock: 8 ms slices, continued with scheduler.yield() where the browser has it. */
 export function browserSliceClock(view: Window | null, budgetMs = 8): SliceClock {
   const scheduler = (view as (Window & { scheduler?: BrowserScheduler }) | null)?.scheduler;
   const yieldNative = typeof scheduler?.yield === 'function' ? () => scheduler.yield?.() ?? Promise.resolve() : null;
   const setTimer = view?.setTimeout.bind(view) ?? setTimeout;
+  const yieldToEventLoop =
+    yieldNative ??
+    (() =>
+      new Promise<void>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          channel.port1.close();
+          resolve();
+        };
+        channel.port2.postMessage(null);
+      }));
   return {
     now: () => performance.now(),
     budgetMs,
+    afterRender: (updates) =>
+      new Promise<void>((resolve) => {
+        if (view === null || view.document.visibilityState === 'hidden') {
+          resolve(yieldToEventLoop());
+          return;
+        }
+        // An animation frame callback runs before its rendering update; the task it posts, after it. The timer
+        // covers a page that stops rendering meanwhile (hidden, or a browser that throttles it).
+        let settled = false;
+        const settle = (): void => {
+          if (settled) return;
+          settled = true;
+          resolve(yieldToEventLoop());
+        };
+        const frame = (left: number): void =>
+          void view.requestAnimationFrame(() => (left > 1 ? frame(left - 1) : setTimer(settle, 0)));
+        frame(updates);
+        setTimer(settle, RENDER_WAIT_LIMIT_MS * updates);
+      }),
     background: (run) => {
       if (typeof scheduler?.postTask === 'function')
         scheduler.postTask(run, { priority: 'background' }).catch(() => {});
       else setTimer(run, 0);
     },
-    yieldToEventLoop:
-      yieldNative ??
-      (() =>
-        new Promise<void>((resolve) => {
-          const channel = new MessageChannel();
-          channel.port1.onmessage = () => {
-            channel.port1.close();
-            resolve();
-          };
-          channel.port2.postMessage(null);
-        })),
+    yieldToEventLoop,
   };
 }

@@ -76,23 +76,83 @@ function task(run: () => void, delayMs: number): void {
   }
 }
 
+let pendingTeardown: (() => void) | null = null;
+
+/** Removes the last run's mirror (bench/agent-replay.ts does it after the run's trace). */
+function tearDown(): void {
+  pendingTeardown?.();
+  pendingTeardown = null;
+}
+
 async function replay(
   wire: Uint8Array[][],
   intervalMs: number,
+  stage: string,
   inspect?: (container: HTMLElement) => Promise<void>,
 ): Promise<ReplayResult> {
+  tearDown();
+  const outer = document.createElement('div');
+  outer.style.cssText = 'position:fixed;top:0;left:0;z-index:2147483647;width:1280px;height:800px;overflow:hidden';
   const container = document.createElement('div');
-  container.style.cssText = 'width:1280px;height:800px;overflow:hidden';
-  document.body.append(container);
+  outer.append(container);
+  document.body.append(outer);
+  const hides = new Set(stage.split(',').filter((flag) => flag !== ''));
+  if (hides.size > 0) {
+    // The console's stage (cobrowse-agent-view.ts, agent-view-styles.ts): the frame is hidden until shown.
+    container.style.cssText = 'position:absolute;top:0;left:0;transform-origin:0 0;background:#fff';
+    if (hides.has('opacity')) container.style.opacity = '0';
+    if (hides.has('visibility')) container.style.visibility = 'hidden';
+    if (hides.has('pointer')) container.style.pointerEvents = 'none';
+    if (hides.has('inert')) container.inert = true;
+    if (hides.has('aria')) container.setAttribute('aria-hidden', 'true');
+    if (hides.has('early-transform')) container.style.transform = 'scale(1)';
+  }
+  /**
+   * What the console does once the final part is applied (its stage-view-controller and a Lit update):
+   * sizes and scales the frame (early-transform: scale(1) from the start, as the console now does at part 0),
+   * re-adds its blocking wheel listener (wheel-resync), and shows it.
+   */
+  const reveal = (): void => {
+    if (hides.size === 0) return;
+    const doc = mirror.iframe.contentDocument;
+    if (hides.has('wheel-resync') && doc) {
+      doc.removeEventListener('wheel', onWheel, { capture: true });
+      doc.addEventListener('wheel', onWheel, { capture: true, passive: false });
+    }
+    const w = Number.parseFloat(mirror.iframe.style.width) || 1;
+    const h = Number.parseFloat(mirror.iframe.style.height) || 1;
+    const scale = Math.min(1, (outer.clientWidth - 32) / w, (outer.clientHeight - 32) / h);
+    Object.assign(container.style, {
+      width: `${w}px`,
+      height: `${h}px`,
+      left: `${(outer.clientWidth - w * scale) / 2}px`,
+      top: `${(outer.clientHeight - h * scale) / 2}px`,
+      transform: `scale(${scale})`,
+    });
+    queueMicrotask(() => {
+      container.style.opacity = '';
+      container.style.visibility = '';
+      container.style.pointerEvents = '';
+      container.inert = false;
+      container.removeAttribute('aria-hidden');
+    });
+  };
   let shown = 0;
   let resolveShown: () => void = () => {};
   const done = new Promise<void>((resolve) => (resolveShown = resolve));
+  // The console's listeners on the mirror's document (mirror-listeners.ts): a blocking wheel listener among them.
+  const onWheel = (): void => {};
   const mirror = new Mirror({
     container,
     onResyncNeeded: () => {},
+    onDocumentPrepared: (doc) => {
+      if (hides.has('wheel') || hides.has('wheel-resync'))
+        doc.addEventListener('wheel', onWheel, { capture: true, passive: false });
+    },
     onFrameApplied: (frame) => {
       if (frame.t === 'snapshot' && frame.final && shown === 0) {
         shown = performance.now();
+        reveal();
         resolveShown();
       }
     },
@@ -128,10 +188,17 @@ async function replay(
   // The frame that shows it: its style, layout and paint (a task after the animation frame).
   await new Promise<void>((resolve) => requestAnimationFrame(() => task(resolve, 0)));
   const painted = performance.now();
+  // The frame that first paints a frame shown after a throttled build can come a frame or two later (the
+  // frame's throttling is updated in a rendering update): a few more, so the caller's trace holds it.
+  for (let i = 0; i < 12; i++) await new Promise<void>((resolve) => requestAnimationFrame(() => task(resolve, 0)));
   await inspect?.(container);
   const stats = mirror.stats;
-  mirror.destroy();
-  container.remove();
+  // Removing a 100k-node mirror is one long task of its own (90 ms): not part of the run.
+  pendingTeardown = () => {
+    mirror.destroy();
+    outer.remove();
+  };
+  if (inspect) tearDown();
   return {
     totalMs: shown - first,
     paintedMs: painted - first,
@@ -192,7 +259,7 @@ function describeMirror(doc: Document): string {
 /** Builds the snapshot once, all messages at once, and describes the mirror it built. */
 async function dump(wire: Uint8Array[][]): Promise<string> {
   let text = '';
-  await replay(wire, 0, async (container) => {
+  await replay(wire, 0, '', async (container) => {
     const doc = container.querySelector('iframe')?.contentDocument;
     if (!doc) {
       text = 'no mirror document';
@@ -215,7 +282,8 @@ Object.assign(window, {
       encoded = encode(messages);
       return encoded.reduce((sum, chunks) => sum + chunks.reduce((s, c) => s + c.byteLength, 0), 0);
     },
-    run: (intervalMs: number) => replay(encoded, intervalMs),
+    run: (intervalMs: number, stage = '') => replay(encoded, intervalMs, stage),
+    tearDown,
     dump: () => dump(encoded),
     /** The console's warm-up (agent/mirror/warm-up.ts), as it runs while the agent waits. */
     warmUp: () => warmUpFirstSnapshot(document.body).done,

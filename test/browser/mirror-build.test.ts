@@ -383,11 +383,11 @@ describe('mirror: building a snapshot', () => {
     const laterText = b.text(later, 'second');
     mounted.mirror.apply(snapshotFrame(firstPart, { seq: 10, part: 0, final: false }));
     // The first snapshot is built as it arrives, out of sight (see mirror-resync.test.ts for later ones).
-    expect(mounted.mirror.iframe.style.opacity).to.equal('0');
+    expect(getComputedStyle(mounted.mirror.iframe).visibility).to.equal('hidden');
     mounted.mirror.apply(snapshotFrame(b.nodes, { seq: 11, part: 1, final: false }));
     mounted.mirror.apply(mutationsFrame(12, { texts: [{ id: laterText, text: 'changed' }] }));
     mounted.mirror.apply(snapshotFrame([], { seq: 13, part: 2, final: true }));
-    expect(mounted.mirror.iframe.style.opacity).to.equal('');
+    expect(getComputedStyle(mounted.mirror.iframe).visibility).to.equal('visible');
     expect(mounted.doc().body.textContent).to.equal('firstchanged');
     expect(mounted.resyncs).to.deep.equal([]);
   });

@@ -156,10 +156,10 @@ describe('mirror: sequence gaps and resync', () => {
     mounted.mirror.apply(snapshotFrame(page.nodes.slice(0, 5), { seq: 0, part: 0, final: false }));
     // Already in the (hidden) mirror document: building overlaps the customer's capture.
     expect(mounted.mirror.nodeById(page.list)).to.not.equal(undefined);
-    expect(mounted.mirror.iframe.style.opacity).to.equal('0');
+    expect(getComputedStyle(mounted.mirror.iframe).visibility).to.equal('hidden');
     mounted.mirror.apply(mutationsFrame(1, { texts: [{ id: page.itemText, text: 'queued' }] }));
     mounted.mirror.apply(snapshotFrame(page.nodes.slice(5), { seq: 2, part: 1, final: true }));
-    expect(mounted.mirror.iframe.style.opacity).to.equal('');
+    expect(getComputedStyle(mounted.mirror.iframe).visibility).to.equal('visible');
     expect((mounted.mirror.nodeById(page.input) as HTMLInputElement).value).to.equal('a');
     expect(mounted.mirror.nodeById(page.itemText)?.textContent).to.equal('queued');
 
@@ -180,7 +180,7 @@ describe('mirror: sequence gaps and resync', () => {
     const before = fingerprint(mounted);
     const next = basePage();
     mounted.mirror.apply(snapshotFrame(next.nodes.slice(0, 5), { seq: 1, part: 0, final: false }));
-    expect(mounted.mirror.iframe.style.opacity).to.equal('');
+    expect(getComputedStyle(mounted.mirror.iframe).visibility).to.equal('visible');
     expect(fingerprint(mounted)).to.equal(before);
     mounted.mirror.apply(snapshotFrame(next.nodes.slice(5), { seq: 2, part: 1, final: true }));
     expect(mounted.mirror.stats.snapshots).to.equal(2);
@@ -191,9 +191,9 @@ describe('mirror: sequence gaps and resync', () => {
     mounted.mirror.apply(snapshotFrame(page.nodes.slice(0, 5), { seq: 0, part: 0, final: false }));
     mounted.mirror.apply(snapshotFrame(page.nodes.slice(5), { seq: 5, part: 1, final: true }));
     expect(mounted.resyncs).to.deep.equal([null]);
-    expect(mounted.mirror.iframe.style.opacity).to.equal('0');
+    expect(getComputedStyle(mounted.mirror.iframe).visibility).to.equal('hidden');
     mounted.mirror.apply(snapshotFrame(page.nodes, { seq: 6 }));
-    expect(mounted.mirror.iframe.style.opacity).to.equal('');
+    expect(getComputedStyle(mounted.mirror.iframe).visibility).to.equal('visible');
     expect((mounted.mirror.nodeById(page.input) as HTMLInputElement).value).to.equal('a');
   });
 

@@ -114,11 +114,14 @@ describe('mirror: the first snapshot built in slices', () => {
     m.mirror.apply(snapshotFrame(nodes));
     // apply() returned after one slice: the rest is built in later tasks.
     expect(m.mirror.building).to.equal(true);
-    expect(m.mirror.iframe.style.opacity).to.equal('0');
+    expect(getComputedStyle(m.mirror.iframe).visibility).to.equal('hidden');
+    expect(getComputedStyle(m.mirror.iframe).pointerEvents).to.equal('none');
     expect(m.applied).to.deep.equal([]);
     await m.built();
     expect(m.mirror.building).to.equal(false);
-    expect(m.mirror.iframe.style.opacity).to.equal('');
+    expect(getComputedStyle(m.mirror.iframe).visibility).to.equal('visible');
+    expect(getComputedStyle(m.mirror.iframe).pointerEvents).to.equal('auto');
+    expect(getComputedStyle(m.mirror.iframe).contentVisibility).to.equal('visible');
     expect(m.mirror.stats.buildSlices).to.be.greaterThan(1);
     // Laid out piece by piece while hidden (layout-pacer.ts), not all at once when shown.
     expect(m.mirror.stats.buildLayouts).to.be.greaterThan(0);
@@ -147,7 +150,10 @@ describe('mirror: the first snapshot built in slices', () => {
     const tests: Array<{ slices: number; hidden: boolean }> = [];
     const elementFromPoint = doc.elementFromPoint.bind(doc);
     doc.elementFromPoint = (x: number, y: number) => {
-      tests.push({ slices: m.mirror.stats.buildSlices, hidden: m.mirror.iframe.style.opacity === '0' });
+      tests.push({
+        slices: m.mirror.stats.buildSlices,
+        hidden: getComputedStyle(m.mirror.iframe).visibility === 'hidden',
+      });
       return elementFromPoint(x, y);
     };
     await m.built();
@@ -171,6 +177,48 @@ describe('mirror: the first snapshot built in slices', () => {
     small.mirror.apply(snapshotFrame(pageNodes('<p>small</p>').nodes));
     expect(small.mirror.building).to.equal(false);
     expect(smallTests).to.equal(0);
+  });
+
+  it('lets a big page into a rendering update while still hidden, then shows it in a later one', async () => {
+    /** What each rendering update found, read at its start (animation frame callbacks) from the iframe's computed style. */
+    const watchUpdates = (m: Mounted): { updates: Array<{ rendered: boolean; visible: boolean }>; stop(): void } => {
+      const updates: Array<{ rendered: boolean; visible: boolean }> = [];
+      let watching = true;
+      const watch = (): void => {
+        if (!watching) return;
+        const style = getComputedStyle(m.mirror.iframe);
+        updates.push({ rendered: style.contentVisibility === 'visible', visible: style.visibility === 'visible' });
+        requestAnimationFrame(watch);
+      };
+      requestAnimationFrame(watch);
+      return { updates, stop: () => (watching = false) };
+    };
+    const buildWatched = async (rows: number): Promise<Array<{ rendered: boolean; visible: boolean }>> => {
+      const m = use();
+      const watched = watchUpdates(m);
+      m.mirror.apply(snapshotFrame(pageNodes(bigMarkup(rows)).nodes));
+      expect(m.mirror.building).to.equal(true);
+      await m.built();
+      // Two more rendering updates: the one that shows it.
+      for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+      watched.stop();
+      expect(mirroredBody(m)).to.equal(parsedBody(bigMarkup(rows)));
+      return watched.updates;
+    };
+    const hiddenRenders = (updates: Array<{ rendered: boolean; visible: boolean }>): number => {
+      const firstVisible = updates.findIndex((update) => update.visible);
+      expect(firstVisible).to.be.at.least(0);
+      // Never visible before it is built and shown, and rendered from then on.
+      expect(updates.slice(firstVisible).every((update) => update.visible && update.rendered)).to.equal(true);
+      return updates.slice(0, firstVisible).filter((update) => update.rendered).length;
+    };
+
+    expect(pageNodes(bigMarkup(4000)).nodes.length).to.be.greaterThan(25_000);
+    // Pre-painted while hidden: the update that first shows it does not walk the whole page too.
+    expect(hiddenRenders(await buildWatched(4000))).to.be.greaterThan(0);
+    // Control: a smaller page, also built in slices, is shown without one (the oracle can fail).
+    expect(pageNodes(bigMarkup(600)).nodes.length).to.be.lessThan(25_000);
+    expect(hiddenRenders(await buildWatched(600))).to.equal(0);
   });
 
   it('builds the same page with one small step per slice as in one go', async () => {
