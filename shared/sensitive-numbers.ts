@@ -96,6 +96,7 @@ function classifyCodePoint(cp: number): Kind {
     return Kind.Separator;
   }
   if (cp >= 0xff10 && cp <= 0xff19) return Kind.Digit;
+  if (cp === LINE_BREAK_CODE) return Kind.Space;
   const known = unicodeKinds.get(cp);
   if (known !== undefined) return known;
   const kind = classifyUnicode(cp);
@@ -184,17 +185,18 @@ interface Run {
   groups: number[][];
   /** Each gap's separator characters (' ' for a gap of whitespace only). */
   separators: string[];
-  /** A gap holds LINE_BREAK_MARK: the number's groups are on different lines of text. */
-  lineBroken: boolean;
+  /** Per gap, whether it holds LINE_BREAK_MARK (the groups on either side are on different lines). */
+  lineGaps: boolean[];
 }
 
 /**
- * What text-runs.ts puts for a <br> between neighbouring texts (U+2028, LINE SEPARATOR: whitespace to the
- * rule). A run across it counts as a possible card only when it passes Luhn: one number per line
- * ("555-0199<br>555-0100", dates, amounts) is common, a card number wrapped by <br> must still be a card.
+ * What text-runs.ts puts for a <br> between neighbouring texts: U+FDD0, a noncharacter (reserved for a
+ * program's own use, so no page text holds it), whitespace to the rule. Digits on one line follow the
+ * rule as everywhere; a card run over lines must pass Luhn: one number per line ("555-0199<br>555-0100",
+ * dates, amounts) is common, a card number wrapped by <br> must still be a card.
  */
-export const LINE_BREAK_MARK = '\u2028';
-const LINE_BREAK_CODE = 0x2028;
+export const LINE_BREAK_MARK = '\ufdd0';
+const LINE_BREAK_CODE = 0xfdd0;
 /** Currency signs end a run: "12.99 | $8.50", "$12,345.67 – $23,456.78" are prices side by side. */
 const CURRENCY = /\p{Sc}/u;
 
@@ -237,13 +239,13 @@ function findRuns(tokens: Token[], text: string, breakers: string): Run[] {
           group.push(t);
         } else if (run !== null && inGap) {
           run.separators.push(gapSeparator === '' ? ' ' : gapSeparator);
-          if (gapLine) run.lineBroken = true;
+          run.lineGaps.push(gapLine);
           group = [t];
           run.groups.push(group);
         } else {
           close();
           group = [t];
-          run = { groups: [group], separators: [], lineBroken: false };
+          run = { groups: [group], separators: [], lineGaps: [] };
         }
         inGap = false;
         break;
@@ -317,6 +319,20 @@ function digitValue(text: string, token: Token): number {
   return 0;
 }
 
+/** The digits of a run's lines (groups between LINE_BREAK_MARK gaps) that hold 13 digits or more. */
+function digitsOfLongLines(run: Run): number[] {
+  const long: number[] = [];
+  let line: number[] = [];
+  for (let g = 0; g <= run.groups.length; g++) {
+    if (g === run.groups.length || (g > 0 && run.lineGaps[g - 1] === true)) {
+      if (line.length >= CARD_MIN_DIGITS) long.push(...line);
+      line = [];
+    }
+    if (g < run.groups.length) line.push(...(run.groups[g] ?? []));
+  }
+  return long;
+}
+
 /** Whether a run of one-digit groups reads as an id: one separator throughout, not a count up or down. */
 function spreadId(run: Run, tokens: Token[], text: string): boolean {
   const gap = run.separators[0];
@@ -330,10 +346,12 @@ function spreadId(run: Run, tokens: Token[], text: string): boolean {
 function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolean): number[] {
   const all = run.groups.flat();
   const total = all.length;
-  // Across a line break only a Luhn-valid card counts (LINE_BREAK_MARK).
-  const cardsByLuhn = luhn || run.lineBroken;
+  // Across a line break only a Luhn-valid card counts (LINE_BREAK_MARK); 13 or more digits on one line do.
+  const lineBroken = run.lineGaps.includes(true);
+  const cardsByLuhn = luhn || lineBroken;
   if (!cardsByLuhn && total >= CARD_MIN_DIGITS) return all;
   const masked = new Set<number>();
+  if (lineBroken && !luhn) for (const t of digitsOfLongLines(run)) masked.add(t);
   const sizes = run.groups.map((g) => g.length);
   // Consecutive groups holding exactly 9 digits: an SSN (3-2-4, bare, or next to another number), unless
   // commas separate them (1,234,567.89 is a price).
@@ -471,46 +489,4 @@ const URL_BREAKERS = '/?#&=;,:@';
  */
 export function maskUrl(url: string, resource = false): MaskedText {
   return resource ? maskNumbers(url, { luhn: true, breakers: URL_BREAKERS }) : maskNumbers(url);
-}
-
-/**
- * CSS text with the digits of numbers inside its strings and comments
- * masked (`content: "…"`, attribute selectors, `url("…")`), and nothing
- * outside them touched (so `line-height: 1.428571429` stays valid CSS).
- */
-export function maskCss(css: string): MaskedText {
-  if (!hasDigit(css)) return { text: css, masked: false };
-  let output = '';
-  let copied = 0;
-  let masked = false;
-  const length = css.length;
-  let i = 0;
-  while (i < length) {
-    const code = css.charCodeAt(i);
-    let end = -1;
-    let isUrl = false;
-    if (code === 34 || code === 39) {
-      end = i + 1;
-      while (end < length && css.charCodeAt(end) !== code) end += css.charCodeAt(end) === 92 ? 2 : 1;
-      end = Math.min(end + 1, length);
-      isUrl = /url\(\s*$/i.test(css.slice(Math.max(0, i - 8), i));
-    } else if (code === 47 && css.charCodeAt(i + 1) === 42) {
-      const close = css.indexOf('*/', i + 2);
-      end = close < 0 ? length : close + 2;
-    }
-    if (end < 0) {
-      i++;
-      continue;
-    }
-    const inner = css.slice(i, end);
-    const result = isUrl ? maskUrl(inner, true) : maskNumbers(inner);
-    if (result.masked) {
-      output += css.slice(copied, i) + result.text;
-      copied = end;
-      masked = true;
-    }
-    i = end;
-  }
-  if (!masked) return { text: css, masked: false };
-  return { text: output + css.slice(copied), masked: true };
 }

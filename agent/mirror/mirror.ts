@@ -18,12 +18,11 @@ import type { ChannelMessage, DomFrame } from '../../shared/protocol.js';
 import { markStage } from '../../shared/stage-marks.js';
 import { FrameOrder, type FrameOrderStats } from './frame-order.js';
 import { applyFormState, type BuildContext } from './build-node.js';
-import { applyMedia, applySelection } from './state-frames.js';
+import { applyMedia, applySelection, moveFocusMark } from './state-frames.js';
 import { HoverChain } from './hover.js';
 import { TopLayerReplay } from './top-layer.js';
 import { CanvasPixels } from './canvas.js';
 import { AssetStore, mirrorRoots, type AssetStoreStats } from './assets.js';
-import { FOCUS_ATTRIBUTE } from './masked-style.js';
 import { PageUrls } from './page-urls.js';
 import { isDocument, isElement, rootsWithDoctype } from './dom-nodes.js';
 import { guardMirrorDocument } from './document-guard.js';
@@ -452,20 +451,9 @@ export class Mirror {
   // State frames
 
   #applyFocus(id: number | null): void {
-    if (this.#focusedId !== null) {
-      const previous = this.#nodes.get(this.#focusedId);
-      if (isElement(previous)) previous.removeAttribute(FOCUS_ATTRIBUTE);
-    }
-    this.#focusedId = null;
-    if (id === null) return;
-    const target = this.#nodes.get(id);
-    if (!isElement(target)) {
-      if (id !== 0) this.#stats.unknownTargets++;
-      return;
-    }
-    // An attribute, not element.focus(): focusing inside the mirror would take the agent's keyboard.
-    target.setAttribute(FOCUS_ATTRIBUTE, '');
-    this.#focusedId = id;
+    const moved = moveFocusMark(this.#focusedId, id, (nodeId) => this.#nodes.get(nodeId));
+    this.#focusedId = moved.focusedId;
+    if (moved.unknown) this.#stats.unknownTargets++;
   }
 
   #applySelection(frame: SelectionFrame): void {

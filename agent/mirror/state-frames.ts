@@ -5,6 +5,7 @@
  */
 import type { DomFrame } from '../../shared/protocol.js';
 import { hasEditingFocus, isDocument, isElement } from './dom-nodes.js';
+import { FOCUS_ATTRIBUTE } from './masked-style.js';
 
 type SelectionFrame = Extract<DomFrame, { t: 'selection' }>;
 
@@ -65,4 +66,25 @@ export function applyMedia(node: Node | undefined, paused: boolean, time: number
   if (paused) element.pause();
   else element.play().catch(() => undefined);
   return true;
+}
+
+/**
+ * Moves the focus mark from the element `from` to the element `to` (ids; null: none) and returns the id now
+ * marked, and whether `to` named no element. An attribute, not element.focus(): focusing inside the mirror
+ * would take the agent's keyboard.
+ */
+export function moveFocusMark(
+  from: number | null,
+  to: number | null,
+  nodeOf: (id: number) => Node | undefined,
+): { focusedId: number | null; unknown: boolean } {
+  if (from !== null) {
+    const previous = nodeOf(from);
+    if (isElement(previous)) previous.removeAttribute(FOCUS_ATTRIBUTE);
+  }
+  if (to === null) return { focusedId: null, unknown: false };
+  const target = nodeOf(to);
+  if (!isElement(target)) return { focusedId: null, unknown: to !== 0 };
+  target.setAttribute(FOCUS_ATTRIBUTE, '');
+  return { focusedId: to, unknown: false };
 }

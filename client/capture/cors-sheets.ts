@@ -14,7 +14,7 @@
  * (stylesheets.ts), so the snapshot and every later change read them where
  * they read a readable sheet's.
  */
-import { maskCss } from '../../shared/sensitive-numbers.js';
+import { maskCss } from '../../shared/mask-css.js';
 import { absoluteCssUrls } from './urls.js';
 import { pristine } from '../pristine.js';
 

@@ -94,18 +94,30 @@ export function flatEdgeChild(el: Element, direction: -1 | 1): Node | null {
   return direction < 0 ? domPristine.lastChild.call(container) : domPristine.firstChild.call(container);
 }
 
-/** At most `limit` text nodes `el` renders (its light text, or for a slot the text of the nodes assigned to it). */
+/**
+ * Up to `limit` text nodes `el` renders (its light text, or for a slot the text of the nodes assigned to
+ * it): the first and the last half of them, since a number joins its neighbours only at the edges.
+ */
 export function renderedTexts(el: Element, limit: number): CharacterData[] {
-  const texts: CharacterData[] = [];
-  const stack: Node[] = localNameOf(el) === 'slot' ? [...assignedNodesOf(el as HTMLSlotElement)].reverse() : [el];
-  while (stack.length > 0 && texts.length < limit) {
-    const node = stack.pop() as Node;
-    if (nodeTypeOf(node) === TEXT_NODE) {
-      texts.push(node as CharacterData);
-      continue;
+  const texts = new Set<CharacterData>();
+  for (const direction of [1, -1] as const) {
+    const roots: Node[] = localNameOf(el) === 'slot' ? [...assignedNodesOf(el as HTMLSlotElement)] : [el];
+    const stack = direction > 0 ? roots.reverse() : roots;
+    let taken = 0;
+    while (stack.length > 0 && taken < limit / 2) {
+      const node = stack.pop() as Node;
+      if (nodeTypeOf(node) === TEXT_NODE) {
+        texts.add(node as CharacterData);
+        taken++;
+        continue;
+      }
+      // Children pushed so that the next one popped is the nearest in `direction`.
+      if (direction > 0)
+        for (let c = domPristine.lastChild.call(node); c !== null; c = domPristine.previousSibling.call(c))
+          stack.push(c);
+      else
+        for (let c = domPristine.firstChild.call(node); c !== null; c = domPristine.nextSibling.call(c)) stack.push(c);
     }
-    for (let child = domPristine.lastChild.call(node); child !== null; child = domPristine.previousSibling.call(child))
-      stack.push(child);
   }
-  return texts;
+  return [...texts];
 }

@@ -34,7 +34,8 @@
  * generic "expiry date" fields.
  */
 
-import { luhnValid, maskCss, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
+import { maskCss } from '../../shared/mask-css.js';
+import { luhnValid, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
 import { maskSensitiveParams } from './url-params.js';
 
 /** Everything the masking decision needs, read from the DOM by `describeField` (mask-dom.ts). */

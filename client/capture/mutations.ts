@@ -17,9 +17,10 @@ import type { Serializer } from './serialize.js';
 import type { StrictSent } from './typing-mask.js';
 import { adoptedCss, readRules } from './stylesheets.js';
 import { closestOf, localNameOf, nodeTypeOf, parentElementOf, parentNodeOf } from './dom-read.js';
+import { domPristine } from './dom-pristine.js';
 import { renderedTexts } from './flat-tree.js';
 
-/** Text nodes of an element moved between slots checked again (a number needs only those near its edges). */
+/** Text nodes of an element moved between slots checked again, from each end (a number needs only those near its edges). */
 const SLOT_MOVE_TEXTS = 256;
 
 export interface MutationBatch {
@@ -176,6 +177,9 @@ export class MutationCollector {
   /** Text `el` renders, and text beside it, is masked again and sent if that changed it. */
   #slotMoved(el: Element): void {
     this.#touched.add(el);
+    // The text it stood between in its old slot may now be one number.
+    for (const sibling of [domPristine.previousSibling.call(el), domPristine.nextSibling.call(el)])
+      if (sibling !== null) this.#touched.add(sibling);
     for (const text of renderedTexts(el, SLOT_MOVE_TEXTS)) {
       this.#recheck.add(text);
       this.#touched.add(text);

@@ -6,7 +6,8 @@
  * same-origin iframes too (no `instanceof`, node types only).
  */
 import type { SerializedNode } from '../../shared/protocol.js';
-import { hasDigit, maskCss, runEdges } from '../../shared/sensitive-numbers.js';
+import { maskCss } from '../../shared/mask-css.js';
+import { hasDigit, runEdges } from '../../shared/sensitive-numbers.js';
 import { decideField, maskAttributeByDecision, maskTextContent, type MaskDecision } from './mask.js';
 import {
   LabelIndex,

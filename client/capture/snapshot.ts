@@ -97,7 +97,8 @@ export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done'
     const part: SerializedNode[] = [];
     let visits = 0;
     while (stack.length > 0 && part.length < MAX_NODES_PER_PART) {
-      if (++visits % checkEvery === 0 && now() - sliceStart >= loopBudget) break;
+      // At least one node per part: the agent reads the document's mode from the first part's doctype.
+      if (++visits % checkEvery === 0 && part.length > 0 && now() - sliceStart >= loopBudget) break;
       const node = stack.nodes.pop();
       const parent = stack.parents.pop();
       const parentId = stack.parentIds.pop();

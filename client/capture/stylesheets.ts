@@ -4,7 +4,7 @@
  * absolute, and the prototype patches that report CSSOM changes.
  */
 import type { PrototypePatches } from './patches.js';
-import { maskCss } from '../../shared/sensitive-numbers.js';
+import { maskCss } from '../../shared/mask-css.js';
 import { absoluteCssUrls } from './urls.js';
 import { localNameOf, nodeTypeOf } from './dom-read.js';
 import { CorsSheets, fetchedSheetRules, type CorsSheetHooks } from './cors-sheets.js';

@@ -67,6 +67,32 @@ describe('slot changes: slotted text is masked again by its new neighbours', () 
     expect(truncationLeaks(CARD, [shown.join('')])).to.deep.equal([]);
   });
 
+  it('an element moved out of a slot leaves the text on either side of it as one number', async () => {
+    const page = await capturePage(
+      `<!DOCTYPE html><html><body><card-left><span slot="a">${CARD.slice(0, 8)}</span><p slot="a">and</p><span slot="a">${CARD.slice(8)}</span></card-left></body></html>`,
+    );
+    try {
+      const host = page.doc.querySelector('card-left') as HTMLElement;
+      host.attachShadow({ mode: 'open' }).innerHTML = `<slot name="a"></slot><div><slot name="b"></slot></div>`;
+      const transport = new RecordingTransport();
+      const engine = new CaptureEngine({ window: page.win, send: transport.send });
+      await engine.start();
+      try {
+        await nextFrames(page.win, 2);
+        (host.querySelector('p') as HTMLElement).slot = 'b';
+        await nextFrames(page.win, 4);
+      } finally {
+        engine.stop();
+      }
+      const shown = [...lastTexts(transport.messages).values()];
+      // Each half alone went out first (a number revealed in steps); after the move, neither shows.
+      expect(shown.join(' ')).to.not.include(CARD.slice(0, 8));
+      expect(shown.join(' ')).to.not.include(CARD.slice(8));
+    } finally {
+      page.remove();
+    }
+  });
+
   it('control: moved to a slot not beside the shadow text, the halves stay readable (the oracle can fail)', async () => {
     const shown = await afterMove((host) => {
       (host.querySelector('span') as HTMLElement).slot = 'c';

@@ -18,7 +18,7 @@ import { SensitiveFields } from '../../client/capture/typing-mask.js';
 const NODE_MS = 0.1;
 const BUDGET_MS = 8;
 
-async function walk(frame: HTMLIFrameElement, handOverMs: number): Promise<SerializedNode[][]> {
+async function walk(frame: HTMLIFrameElement, handOverMs: number, stallMs = 0): Promise<SerializedNode[][]> {
   const doc = frame.contentDocument as Document;
   const win = frame.contentWindow as Window & typeof globalThis;
   let clock = 0;
@@ -43,7 +43,10 @@ async function walk(frame: HTMLIFrameElement, handOverMs: number): Promise<Seria
     budgetMs: BUDGET_MS,
     now: () => clock,
     yieldToEventLoop: () => Promise.resolve(),
-    beforeSlice: () => undefined,
+    // A stall before a slice's first node (GC, the thread descheduled) uses up its budget.
+    beforeSlice: () => {
+      clock += stallMs;
+    },
     emitPart: (nodes) => {
       parts.push(nodes);
       clock += handOverMs;
@@ -85,6 +88,12 @@ describe('snapshot walk: slice budget on a fake clock', () => {
     expect(sizes[0]).to.equal(40);
     // 8 ms = 80 nodes, checked every 32 visits: 95 nodes.
     for (const size of sizes.slice(1, -1)) expect(size).to.equal(95);
+  });
+
+  it('a part holds at least one node, even after a stall longer than the budget (the first one its doctype)', async () => {
+    const parts = await walk(frame, 0, BUDGET_MS * 2);
+    expect(parts.every((part) => part.length > 0)).to.equal(true);
+    expect(parts[0]?.[0]?.kind).to.equal('doctype');
   });
 
   it('sends every node once, parents before children, whatever the hand-over cost', async () => {

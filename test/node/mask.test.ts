@@ -512,6 +512,13 @@ describe('maskNumbers', () => {
       // Control: joined by a space on one line, the same digits are a possible card.
       expect(maskNumbers(second, { before: `${first} ` }).masked).toBe(true);
     }
+    // 13 or more digits on one line of a run over lines: masked by the ordinary rule, Luhn or not.
+    const notLuhn = '4532 0196 7315 8240';
+    expect(luhnValid(digits(notLuhn))).toBe(false);
+    expect(maskNumbers(notLuhn, { before: `12${LINE_BREAK_MARK}` }).text).toBe('•••• •••• •••• ••••');
+    expect(maskNumbers(notLuhn, { after: `${LINE_BREAK_MARK}7` }).text).toBe('•••• •••• •••• ••••');
+    // The page's own U+2028 (a line separator in its text) is whitespace like any other: no Luhn needed.
+    expect(maskNumbers(`4532 0196\u2028 7315 8240`).masked).toBe(true);
   });
 
   it('never changes text that has no digits', () => {

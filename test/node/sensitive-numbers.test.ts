@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
-import { maskCss, maskNumbers, maskUrl, runEdges } from '../../shared/sensitive-numbers.js';
+import { maskCss } from '../../shared/mask-css.js';
+import { maskNumbers, maskUrl, runEdges } from '../../shared/sensitive-numbers.js';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
 import { edge, prose, secret, splitAt } from '../oracles/secret-arbitraries.js';
 

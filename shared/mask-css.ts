@@ -1,0 +1,47 @@
+/**
+ * CSS masking: the number rule (sensitive-numbers.ts) applied to the strings
+ * and comments of CSS text only, so the rest of the style sheet stays valid.
+ */
+import { hasDigit, maskNumbers, maskUrl, type MaskedText } from './sensitive-numbers.js';
+
+/**
+ * CSS text with the digits of numbers inside its strings and comments
+ * masked (`content: "…"`, attribute selectors, `url("…")`), and nothing
+ * outside them touched (so `line-height: 1.428571429` stays valid CSS).
+ */
+export function maskCss(css: string): MaskedText {
+  if (!hasDigit(css)) return { text: css, masked: false };
+  let output = '';
+  let copied = 0;
+  let masked = false;
+  const length = css.length;
+  let i = 0;
+  while (i < length) {
+    const code = css.charCodeAt(i);
+    let end = -1;
+    let isUrl = false;
+    if (code === 34 || code === 39) {
+      end = i + 1;
+      while (end < length && css.charCodeAt(end) !== code) end += css.charCodeAt(end) === 92 ? 2 : 1;
+      end = Math.min(end + 1, length);
+      isUrl = /url\(\s*$/i.test(css.slice(Math.max(0, i - 8), i));
+    } else if (code === 47 && css.charCodeAt(i + 1) === 42) {
+      const close = css.indexOf('*/', i + 2);
+      end = close < 0 ? length : close + 2;
+    }
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    const inner = css.slice(i, end);
+    const result = isUrl ? maskUrl(inner, true) : maskNumbers(inner);
+    if (result.masked) {
+      output += css.slice(copied, i) + result.text;
+      copied = end;
+      masked = true;
+    }
+    i = end;
+  }
+  if (!masked) return { text: css, masked: false };
+  return { text: output + css.slice(copied), masked: true };
+}
