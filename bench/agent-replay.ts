@@ -35,6 +35,7 @@ import {
   type TraceEvent,
 } from './cpu-profile-report.js';
 import { startBenchSite } from './site.js';
+import { startTrace } from './allow-trace.js';
 import { median } from './stats.js';
 import type { ReplayResult } from './browser/agent-replay-page.js';
 
@@ -98,26 +99,15 @@ async function coldRuns(
  * main-thread task over that many ms spent its time in (the trace's nested events, summed by name).
  */
 async function withTaskDetail<T>(page: Page, minMs: number, work: () => Promise<T>): Promise<T> {
-  const cdp = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', {
-    traceConfig: {
-      includedCategories: [
-        'toplevel',
-        '__metadata',
-        'devtools.timeline',
-        'disabled-by-default-devtools.timeline',
-        'blink',
-      ],
-    },
-    transferMode: 'ReportEvents',
-  });
+  const trace = await startTrace<TraceEvent>(page, [
+    'toplevel',
+    '__metadata',
+    'devtools.timeline',
+    'disabled-by-default-devtools.timeline',
+    'blink',
+  ]);
   const result = await work();
-  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.end');
-  await complete;
-  await cdp.detach();
+  const events = await trace.stop();
   const onMain = rendererMainEvents(events);
   const t0 = onMain.reduce((min, e) => Math.min(min, e.ts ?? Infinity), Infinity);
   const tasks = longTasks(onMain, minMs).filter((task) => task.name === 'ThreadControllerImpl::RunTask');

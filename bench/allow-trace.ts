@@ -16,28 +16,26 @@ interface TraceEvent {
   args?: { name?: string; data?: { url?: string; functionName?: string } };
 }
 
-export interface PageTrace {
-  stop(): Promise<TraceEvent[]>;
+export interface PageTrace<E = TraceEvent> {
+  stop(): Promise<E[]>;
 }
 
-export async function startTrace(page: Page): Promise<PageTrace> {
+const ALLOW_CATEGORIES = [
+  'toplevel',
+  '__metadata',
+  'devtools.timeline',
+  'v8',
+  'v8.execute',
+  'blink.user_timing',
+  'blink',
+];
+
+/** Starts a Chromium trace of `page` with these categories; `stop()` ends it and gives its events. */
+export async function startTrace<E = TraceEvent>(page: Page, categories = ALLOW_CATEGORIES): Promise<PageTrace<E>> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', {
-    traceConfig: {
-      includedCategories: [
-        'toplevel',
-        '__metadata',
-        'devtools.timeline',
-        'v8',
-        'v8.execute',
-        'blink.user_timing',
-        'blink',
-      ],
-    },
-    transferMode: 'ReportEvents',
-  });
+  const events: E[] = [];
+  cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as E[])));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: categories }, transferMode: 'ReportEvents' });
   return {
     async stop() {
       const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
