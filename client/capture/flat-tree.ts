@@ -103,6 +103,9 @@ export function renderedTexts(el: Element, limit: number): CharacterData[] {
   for (const direction of [1, -1] as const) {
     const roots: Node[] = localNameOf(el) === 'slot' ? [...assignedNodesOf(el as HTMLSlotElement)] : [el];
     const stack = direction > 0 ? roots.reverse() : roots;
+    // Children pushed farthest first, so that the next one popped is the nearest in `direction`.
+    const farthest = direction > 0 ? domPristine.lastChild : domPristine.firstChild;
+    const nearer = direction > 0 ? domPristine.previousSibling : domPristine.nextSibling;
     let taken = 0;
     while (stack.length > 0 && taken < limit / 2) {
       const node = stack.pop() as Node;
@@ -111,12 +114,7 @@ export function renderedTexts(el: Element, limit: number): CharacterData[] {
         taken++;
         continue;
       }
-      // Children pushed so that the next one popped is the nearest in `direction`.
-      if (direction > 0)
-        for (let c = domPristine.lastChild.call(node); c !== null; c = domPristine.previousSibling.call(c))
-          stack.push(c);
-      else
-        for (let c = domPristine.firstChild.call(node); c !== null; c = domPristine.nextSibling.call(c)) stack.push(c);
+      for (let c = farthest.call(node); c !== null; c = nearer.call(c)) stack.push(c);
     }
   }
   return [...texts];
