@@ -420,13 +420,15 @@ export class CaptureEngine {
       if (!run.ids.has(iframe)) return;
       const current = iframeDocument(iframe);
       const previous = run.iframeDocuments.get(iframe) ?? null;
-      if (current === previous) return;
-      if (current !== null) run.iframeDocuments.set(iframe, current);
-      else run.iframeDocuments.delete(iframe);
-      run.collector.replaceDocument(previous, current);
-      // Its document went cross-origin (an iframe captured before it loaded): the page there may join.
+      if (current !== previous) {
+        if (current !== null) run.iframeDocuments.set(iframe, current);
+        else run.iframeDocuments.delete(iframe);
+        run.collector.replaceDocument(previous, current);
+      }
+      // Cross-origin now (an iframe captured before it loaded, even one whose first document the walk had not read
+      // yet when it went): the page there may join.
       const id = run.ids.idOf(iframe);
-      if (current === null && id !== undefined) this.#frames?.frameSerialized(iframe, id);
+      if (current === null && id !== undefined) this.#frames?.frameLoaded(iframe, id);
     });
   }
 

@@ -6,7 +6,8 @@
  *
  * Trust: a frame is joined only when its origin is one the integrator listed
  * (`frame-origins`) and the message came from the window of an <iframe> this
- * capture serialized (not blocked or masked); after that, only messages on
+ * capture serialized (not blocked or masked; a frame-ready that came before
+ * is kept for that <iframe> until then); after that, only messages on
  * the private port count. What the frame sends is parsed with the channel's
  * schemas and every id goes through its own FrameIdMap (frame-translate.ts),
  * so a frame can add nodes only under its own document in the mirror.
@@ -34,6 +35,12 @@ import { iframeDocument } from './dom-nodes.js';
  * bounds the memory a frame can make the page hold and the work of one flush.
  */
 const MAX_INBOX = 2_000;
+/**
+ * Frames whose frame-ready came before their <iframe> was serialized as cross-origin, kept until it is (the oldest
+ * goes first): a frame announces itself once when it loads, and a page that loads while the walk has not reached its
+ * <iframe>, or read it while it still showed its first, blank document, would otherwise wait for a probe never sent.
+ */
+const MAX_EARLY = 16;
 
 export interface FrameBridgeOptions {
   /** Origins of the frames that may join (`frame-origins`). */
@@ -62,8 +69,10 @@ export interface FrameBridgeStats {
   joined: number;
   /** Page frames sent for the frames' content. */
   forwarded: number;
-  /** Messages ignored: wrong origin or window, not ours, or invalid. */
+  /** Messages ignored: wrong origin or window, not ours, or invalid (a frame-ready that came early is counted here too). */
   refused: number;
+  /** Frames joined on a frame-ready that came before their <iframe> was serialized as cross-origin. */
+  joinedEarly: number;
   /** Times a frame's stream was restarted (an id it never sent, parts out of order, a flood). */
   restarts: number;
   /** Messages from frames waiting for the next flush. */
@@ -95,9 +104,19 @@ export class FrameBridge {
   #candidates = new Map<Element, number>();
   readonly #links = new Map<Element, Link>();
   readonly #windows = new Set<Window>();
+  /** Windows that said frame-ready (from a listed origin) before their <iframe> was a candidate, with that origin. */
+  readonly #early = new Map<Window, string>();
   readonly #onMessage = (event: Event): void => this.#message(event as MessageEvent);
   #stopped = false;
-  readonly stats: FrameBridgeStats = { joined: 0, forwarded: 0, refused: 0, restarts: 0, queued: 0, largestBatch: 0 };
+  readonly stats: FrameBridgeStats = {
+    joined: 0,
+    forwarded: 0,
+    refused: 0,
+    joinedEarly: 0,
+    restarts: 0,
+    queued: 0,
+    largestBatch: 0,
+  };
 
   constructor(options: FrameBridgeOptions, hooks: FrameBridgeHooks) {
     this.#origins = new Set(options.origins);
@@ -129,6 +148,14 @@ export class FrameBridge {
     this.#candidates.set(iframe, id);
     const link = this.#links.get(iframe);
     const win = (iframe as HTMLIFrameElement).contentWindow;
+    const early = win === null ? undefined : this.#early.get(win);
+    if (win !== null && early !== undefined) {
+      // Its page said ready before this (a new page there, too, if it was joined): join it now.
+      this.#early.delete(win);
+      this.stats.joinedEarly++;
+      this.#join(iframe, win, early);
+      return;
+    }
     if (link !== undefined && link.window === win) {
       // The mirror has the <iframe> afresh (a new run, or it was re-added): the frame's content follows from a fresh snapshot.
       this.#restart(link, id);
@@ -142,6 +169,21 @@ export class FrameBridge {
         this.#hooks.caught(error);
       }
     }
+  }
+
+  /**
+   * A serialized <iframe> loaded a cross-origin page: as frameSerialized, unless its frame is joined in this run
+   * already (a new page there announces itself; its stream is not restarted for a load).
+   */
+  frameLoaded(iframe: Element, id: number): void {
+    const link = this.#links.get(iframe);
+    if (
+      link !== undefined &&
+      this.#candidates.get(iframe) === id &&
+      link.window === (iframe as HTMLIFrameElement).contentWindow
+    )
+      return;
+    this.frameSerialized(iframe, id);
   }
 
   /** Sends what the frames sent since the last flush, translated; false when the transport refused a frame. */
@@ -175,6 +217,7 @@ export class FrameBridge {
       }
     }
     this.#windows.clear();
+    this.#early.clear();
     for (const link of [...this.#links.values()]) this.#close(link);
     this.#candidates.clear();
   }
@@ -197,20 +240,30 @@ export class FrameBridge {
       if (typeof data !== 'object' || data === null || (data as { cobrowse?: unknown }).cobrowse !== FRAME_BRIDGE_TAG)
         return;
       const source = event.source;
-      const iframe = this.#iframeShowing(source);
-      if (
-        this.#stopped ||
-        !frameReady.safeParse(data).success ||
-        !this.#origins.has(event.origin) ||
-        iframe === null ||
-        source === null
-      ) {
+      if (this.#stopped || !frameReady.safeParse(data).success || !this.#origins.has(event.origin) || source === null) {
         this.stats.refused++;
+        return;
+      }
+      const iframe = this.#iframeShowing(source);
+      if (iframe === null) {
+        this.stats.refused++;
+        // Maybe the window of an <iframe> the walk has not reached, or read while it still showed its first, blank page.
+        this.#remember(source as Window, event.origin);
         return;
       }
       this.#join(iframe, source as Window, event.origin);
     } catch (error) {
       this.#hooks.caught(error);
+    }
+  }
+
+  /** Keeps an early frame-ready, the latest MAX_EARLY windows at most. */
+  #remember(win: Window, origin: string): void {
+    this.#early.delete(win);
+    this.#early.set(win, origin);
+    for (const oldest of this.#early.keys()) {
+      if (this.#early.size <= MAX_EARLY) break;
+      this.#early.delete(oldest);
     }
   }
 

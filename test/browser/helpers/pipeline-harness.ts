@@ -104,6 +104,9 @@ export interface PipelineOptions {
   tamper?: (bytes: Uint8Array) => Uint8Array;
   /** When node lists' strings start going on side streams (default: the product's). */
   sideStreamsAfterBytes?: number;
+  /** The snapshot walk's slices: their budget and a hold before each (CaptureEngineOptions). */
+  sliceBudgetMs?: number;
+  holdSlices?: () => Promise<void> | null;
 }
 
 /** The element that holds the mirror's iframe (for Playwright locators). */
@@ -159,6 +162,8 @@ export class Pipeline {
       ...(options.canvas ? { canvas: options.canvas } : {}),
       ...(options.assets ? { assets: options.assets } : {}),
       ...(options.frames ? { frames: options.frames } : {}),
+      ...(options.sliceBudgetMs === undefined ? {} : { sliceBudgetMs: options.sliceBudgetMs }),
+      ...(options.holdSlices ? { holdSlices: options.holdSlices } : {}),
       // A customer page that is the test page itself: the mirrors beside it are not part of it.
       ...(customer.win === window ? { isOwnUi: isMirrorContainerNode } : {}),
     });

@@ -1,0 +1,128 @@
+/**
+ * A cross-origin widget that becomes ready at an awkward moment of the page's
+ * snapshot walk still joins (client/capture/frame-bridge.ts, its load hook in
+ * capture-engine.ts): the walk is held between two slices (the engine's
+ * holdSlices, as the session holds it while WebRTC connects) while the
+ * widget's page loads, with the real loader (payment-widget.html) on the
+ * other origin of the test server. Setup as cross-origin-frames.test.ts (the
+ * customer's page is this test page). Oracle: the widget's text in the
+ * mirror's DOM; the walk's state at the hold is checked, so each case shows
+ * the moment it is about.
+ */
+import { expect } from '@open-wc/testing';
+import { Pipeline } from './helpers/pipeline-harness.js';
+import { answer, framePage, mirroredFrame, OTHER, page, Traffic, until } from './helpers/cross-origin.js';
+
+const WIDGET = framePage('payment-widget');
+const isReady = (data: unknown): boolean => (data as { kind?: unknown } | null)?.kind === 'frame-ready';
+
+/** A hold for the walk: `current` is what holdSlices returns, null when not holding. */
+class Hold {
+  current: Promise<void> | null = null;
+  #release = (): void => undefined;
+
+  start(): void {
+    this.current = new Promise((resolve) => (this.#release = resolve));
+  }
+
+  release(): void {
+    this.current = null;
+    this.#release();
+  }
+}
+
+describe('cross-origin iframes that become ready during the walk', function () {
+  this.timeout(60_000);
+  let pipeline: Pipeline | null = null;
+  let traffic: Traffic | null = null;
+  const realNow = performance.now;
+  afterEach(() => {
+    performance.now = realNow;
+    traffic?.restore();
+    pipeline?.dispose();
+    pipeline = null;
+    traffic = null;
+  });
+
+  it("joins a widget whose page commits between the walk's slice that serialized its <iframe> and the next", async () => {
+    traffic = new Traffic();
+    const t = traffic;
+    // No src yet: the <iframe> shows its first, blank document (same origin) when the walk reaches it.
+    const customer = await page(`<p id="mine">the page's own text</p><iframe id="widget"></iframe><p>after</p>`);
+    const iframe = customer.doc.getElementById('widget') as HTMLIFrameElement;
+    const hold = new Hold();
+    // One slice for the whole page (a huge budget), cut right after the <iframe>: the clock jumps once it has an id,
+    // so the blank document it holds is left for the next slice, which waits for the hold.
+    pipeline = new Pipeline(customer, {
+      frames: { origins: [OTHER] },
+      sliceBudgetMs: 1e6,
+      holdSlices: () => hold.current,
+    });
+    const p = pipeline;
+    let jump = 0;
+    performance.now = function (this: Performance): number {
+      if (jump === 0 && p.engine.idOf(iframe) !== undefined) {
+        jump = 1e9;
+        hold.start();
+      }
+      return realNow.call(this) + jump;
+    };
+    const started = p.start();
+    await until(() => hold.current !== null, 'the walk held after the <iframe>');
+    const blank = iframe.contentDocument;
+    expect(blank).to.not.equal(null);
+    expect(p.engine.idOf(blank as Document)).to.equal(undefined);
+
+    // Its page loads meanwhile (as a slow partner page would commit now): it says ready, and the <iframe> loads.
+    const loaded = new Promise((resolve) => iframe.addEventListener('load', resolve, { once: true }));
+    iframe.src = WIDGET;
+    await loaded;
+    await until(() => t.window.some(answer('loaded')) && t.window.some(isReady), 'the widget loaded and said ready');
+    expect(iframe.contentDocument).to.equal(null);
+    performance.now = realNow;
+    hold.release();
+    await started;
+
+    await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
+    expect(mirroredFrame(p, 'widget')?.getElementById('title')?.textContent).to.equal('Payment widget');
+    expect(p.mirrorDocument().getElementById('mine')?.textContent).to.equal("the page's own text");
+    expect(p.engine.stats.frames?.joined).to.equal(1);
+  });
+
+  it("joins a widget's next page when it says ready while a new walk has not reached its <iframe>", async () => {
+    traffic = new Traffic();
+    const t = traffic;
+    const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>`);
+    await until(() => t.window.filter(answer('loaded')).length === 1, 'the widget loaded');
+    const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
+    const hold = new Hold();
+    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] }, holdSlices: () => hold.current });
+    const p = pipeline;
+    await p.start();
+    await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
+
+    // A new page run (a resync) whose walk waits before its first slice: the <iframe> is not serialized in it yet.
+    hold.start();
+    const resynced = p.engine.resync();
+    expect(p.engine.idOf(widget)).to.equal(undefined);
+    // The widget goes to its next page meanwhile, which says ready once.
+    const readies = t.window.filter(isReady).length;
+    widget.contentWindow?.postMessage({ test: 'navigate', value: `${WIDGET}&title=Receipt` }, OTHER);
+    await until(
+      () => t.window.filter(answer('loaded')).length === 2 && t.window.filter(isReady).length > readies,
+      'the next widget page loaded and said ready',
+    );
+    expect(p.engine.idOf(widget)).to.equal(undefined);
+    hold.release();
+    await resynced;
+
+    await until(
+      () =>
+        mirroredFrame(p, 'widget')?.getElementById('title')?.textContent === 'Receipt' &&
+        mirroredFrame(p, 'widget')?.getElementById('private') != null,
+      'the next widget page in the mirror',
+    );
+    expect(p.engine.stats.frames?.joined).to.equal(1);
+    expect(p.engine.stats.frames?.joinedEarly).to.equal(1);
+  });
+});
