@@ -87,8 +87,10 @@ export function readFormState(el: Element, decision: MaskDecision, typing: Typin
  * flip to "masked" on every keystroke); they are sent again after typing.
  */
 function formValue(el: Element, decision: MaskDecision, value: string, state: FormState, typing: TypingMask): string {
-  const strict = typing.isStrict(el);
+  // A value the page sets that grows into a number stays masked digit by digit (growth-watch.ts).
+  const strict = typing.isStrict(el) || (decision === 'clear' && typing.valueGrew(el, value));
   const masked = maskInputValue(decision, value, strict);
+  if (decision === 'clear') typing.growth.noteSentValue(el, masked.value);
   if (masked.masked) {
     if (strict && decision === 'clear') {
       typing.noteMaskedFormValue(el, value);

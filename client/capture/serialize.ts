@@ -22,7 +22,7 @@ import type { NodeIds } from './node-ids.js';
 import { PendingNodes, Where } from './pending-nodes.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
-import { isRunText, runNeighbours } from './text-runs.js';
+import { isRunText, runNeighbours, type RunNeighbours } from './text-runs.js';
 import { absoluteAttributeValue, attributeNeedsBase } from './urls.js';
 import { UrlMemo } from './url-memo.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
@@ -319,16 +319,23 @@ export class Serializer {
     }
     const data = node.data;
     if (decision !== 'clear') return maskTextContent(decision, data);
+    this.typing.growth.noteOldText(node, this.sentText(node));
     if (!hasDigit(data)) return this.typing.echoes.mask(maskTextContent(decision, data));
     const strict = this.typing.isStrict(node);
-    let before = '';
-    let after = '';
-    if (!strict && nodeTypeOf(node) !== COMMENT_NODE && isRunText(node, this.#o.isOwnUi)) {
+    let before: RunNeighbours | null = null;
+    let after: RunNeighbours | null = null;
+    // Text a number may be assembled in (a comment is not shown; <title>, <textarea> text are, alone).
+    const shown = !strict && nodeTypeOf(node) !== COMMENT_NODE;
+    if (shown && isRunText(node, this.#o.isOwnUi)) {
       const edges = runEdges(data);
-      if (edges.start) before = runNeighbours(node, -1, this.#o.isOwnUi).text;
-      if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi).text;
+      if (edges.start) before = runNeighbours(node, -1, this.#o.isOwnUi);
+      if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi);
     }
-    const masked = this.typing.echoes.mask(maskTextContent(decision, data, { before, after, strict }));
+    // A number the page assembles in steps is masked from the step that makes it long enough (growth-watch.ts).
+    const grown = shown && this.typing.textGrew(node, data, before, after, this);
+    const options = { before: before?.text, after: after?.text, strict: strict || grown };
+    const masked = this.typing.echoes.mask(maskTextContent(decision, data, options));
+    if (shown) this.typing.growth.noteSentRun(node, masked.text, before, after);
     if (strict && masked.masked) this.typing.noteMaskedText(node, data);
     return masked;
   }

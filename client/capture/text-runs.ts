@@ -159,6 +159,8 @@ export interface RunNeighbours {
   text: string;
   /** The text nodes that text came from, nearest first. */
   nodes: CharacterData[];
+  /** Where each of `nodes` starts in `text`. */
+  starts: number[];
 }
 
 /**
@@ -168,6 +170,7 @@ export interface RunNeighbours {
 export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: Node) => boolean): RunNeighbours {
   const parts: string[] = [];
   const nodes: CharacterData[] = [];
+  const partOf: number[] = [];
   let size = 0;
   let node: Node = start;
   outer: while (size < CONTEXT_CHARS) {
@@ -185,6 +188,7 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
       const type = nodeTypeOf(next);
       if (type === TEXT_NODE || type === CDATA_SECTION_NODE) {
         const data = (next as CharacterData).data;
+        partOf.push(parts.length);
         parts.push(data);
         size += data.length;
         nodes.push(next as CharacterData);
@@ -208,7 +212,33 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
     }
   }
   if (direction < 0) parts.reverse();
-  return { text: parts.join(''), nodes };
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    offsets.push(offset);
+    offset += part.length;
+  }
+  const starts = partOf.map((part) => offsets[direction < 0 ? parts.length - 1 - part : part] ?? 0);
+  return { text: parts.join(''), nodes, starts };
+}
+
+/** Ancestors looked through for a text's anchor (runAnchor): inline elements nest a few deep at most. */
+const ANCHOR_DEPTH = 4;
+
+/**
+ * The element a text's run is anchored in: its nearest ancestor that is not inline (a <span> or <b>
+ * around it is often replaced with the text: innerHTML), within ANCHOR_DEPTH levels; null at a root.
+ */
+export function runAnchor(node: Node): Element | null {
+  let el: Node | null = parentNodeOf(node);
+  for (let depth = 0; el !== null && nodeTypeOf(el) === ELEMENT_NODE; depth++) {
+    const tag = localNameOf(el as Element);
+    if (depth === ANCHOR_DEPTH || !(INLINE_TAGS.has(tag) || tag.includes('-'))) return el as Element;
+    const parent = parentNodeOf(el);
+    if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE) return el as Element;
+    el = parent;
+  }
+  return null;
 }
 
 /** Whether a text node's own content belongs to a run at all (text inside <style>, <script>... does not). */

@@ -3,11 +3,15 @@
  * number being typed would otherwise leave digit by digit before it is long
  * enough to be recognised), what went out so is remembered and sent again by
  * the normal rule once typing ends, and a field that held a card number or
- * SSN stays masked digit by digit from then on.
+ * SSN stays masked digit by digit from then on. Likewise a number a page
+ * assembles in steps (growth-watch.ts): its text, its run anchor or its
+ * form control stays masked digit by digit once it grew.
  */
 import { maskNumbers } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
+import { GrowthWatch, type SentTexts } from './growth-watch.js';
 import { MaskedEchoes } from './masked-echoes.js';
+import { runAnchor, type RunNeighbours } from './text-runs.js';
 
 const ELEMENT_NODE = 1;
 
@@ -21,19 +25,22 @@ function typedFieldOf(node: Node): Element | null {
   return host !== null && (host as HTMLElement).isContentEditable ? host : null;
 }
 
-/** Fields that held a card number or SSN while typed (see TypingMask.#noteTypedNumber); kept across snapshots. */
+/**
+ * Fields that held a card number or SSN while typed (see TypingMask.#noteTypedNumber), and texts,
+ * run anchors and form controls where a number grew (TypingMask.textGrew); kept across snapshots.
+ */
 export class SensitiveFields {
-  readonly #fields = new WeakSet<Element>();
+  readonly #fields = new WeakSet<Node>();
   #size = 0;
   get size(): number {
     return this.#size;
   }
-  add(el: Element): void {
+  add(el: Node): void {
     if (this.#fields.has(el)) return;
     this.#fields.add(el);
     this.#size++;
   }
-  has(el: Element | null): boolean {
+  has(el: Node | null): boolean {
     return el !== null && this.#fields.has(el);
   }
 }
@@ -66,6 +73,8 @@ export class TypingMask {
   strict = false;
   /** Masked fields' values echoed in clear text (masked-echoes.ts). */
   readonly echoes = new MaskedEchoes();
+  /** What went out before this flush, to see numbers a page assembles in steps (growth-watch.ts). */
+  readonly growth = new GrowthWatch();
   /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */
   strictWithin: Element | null = null;
   #sent: StrictSent = newStrictSent();
@@ -93,7 +102,35 @@ export class TypingMask {
     if (this.strict && !this.#settling.has(node)) return true;
     const within = this.strictWithin;
     if (within !== null && (node === within || containsOf(within, node))) return true;
-    return this.#sensitiveFields.size > 0 && this.#sensitiveFields.has(typedFieldOf(node));
+    const fields = this.#sensitiveFields;
+    if (fields.size === 0) return false;
+    if (fields.has(node) || fields.has(typedFieldOf(node))) return true;
+    return nodeTypeOf(node) !== ELEMENT_NODE && fields.has(runAnchor(node));
+  }
+
+  /**
+   * Whether a text grew into a number since the last flush (growth-watch.ts); if so it, and its run
+   * anchor, are masked digit by digit from now on (a script could shorten it again and show the rest).
+   */
+  textGrew(
+    node: CharacterData,
+    data: string,
+    before: RunNeighbours | null,
+    after: RunNeighbours | null,
+    sent: SentTexts,
+  ): boolean {
+    if (!this.growth.textGrew(node, data, before, after, sent)) return false;
+    this.#sensitiveFields.add(node);
+    const anchor = runAnchor(node);
+    if (anchor !== null) this.#sensitiveFields.add(anchor);
+    return true;
+  }
+
+  /** Whether a form control's value, set by the page, grew into a number; if so it stays masked digit by digit. */
+  valueGrew(el: Element, value: string): boolean {
+    if (!this.growth.valueGrew(el, value)) return false;
+    this.#sensitiveFields.add(el);
+    return true;
   }
 
   /**

@@ -69,6 +69,7 @@ export class TypingWatch {
       for (const el of sent.forms) queueInput(el);
     }
     serializer.typing.strict = target !== null;
+    serializer.typing.growth.flushStarted();
   }
 
   #targetNow(): Element | null {

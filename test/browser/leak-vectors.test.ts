@@ -12,9 +12,10 @@
  * bold, pasted HTML. The red team's probe found nothing in these (they guard
  * the promise); the oracle is the independent leak finder over every decoded
  * string (card: PCI truncation; SSN: no three of its first five digits in a
- * row), text a shadow root renders beside slotted text. Known gaps not
- * asserted here (README): a number split over table cells, and a number a
- * page reveals in steps. Control: the known table-cell gap is reported.
+ * row), text a shadow root renders beside slotted text. A number a page
+ * reveals in steps has its own hunt (leak-steps.test.ts). Known gap not
+ * asserted here (README): a number split over table cells. Control: the
+ * known table-cell gap is reported.
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';

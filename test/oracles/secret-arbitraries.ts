@@ -70,6 +70,13 @@ export const written = (digits: string, kind: 'card' | 'ssn'): fc.Arbitrary<stri
 export const cardDigits = fc
   .integer({ min: 12, max: 18 })
   .chain((n) => fc.stringMatching(new RegExp(`^[1-9][0-9]{${n - 1}}$`)).map(completeLuhn));
+/**
+ * Cards with no 4-digit window twice, so each window the leak finder reads names one position
+ * (tests that count the positions readable).
+ */
+export const cardDigitsDistinct = cardDigits.filter(
+  (d) => new Set(Array.from({ length: d.length - 3 }, (_, i) => d.slice(i, i + 4))).size === d.length - 3,
+);
 /** Random SSNs (no 0 in the first digit or group, so 4-digit windows rarely repeat). */
 export const ssnDigits = fc.stringMatching(/^[1-8][0-9]{2}[1-9][0-9][0-9]{4}$/);
 

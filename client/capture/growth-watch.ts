@@ -1,0 +1,122 @@
+/**
+ * What went out before the current flush, so a number a page assembles in
+ * steps (shared/number-growth.ts) is recognised at the step that makes it
+ * long enough: the text each text node went out with, the run text last
+ * sent under each run anchor (text-runs.ts runAnchor: when a script replaces
+ * a text or the <span>s that held it, the nodes are new and only the anchor
+ * remembers), and the value each form control went out with. A snapshot is
+ * the agent's first view: nothing in it grew. Steps sent within one flush
+ * are one change (a page renders a phone number over several text nodes).
+ */
+import { grewFrom } from '../../shared/number-growth.js';
+import { runAnchor, type RunNeighbours } from './text-runs.js';
+
+/** What went out last under one key, and what had gone out before the flush it went out in. */
+interface SentMemory {
+  sent: string;
+  flush: number;
+  before: string;
+}
+
+/** The serializer's record of what each text node went out with (serialize.ts). */
+export interface SentTexts {
+  sentText(node: CharacterData): string | undefined;
+}
+
+export class GrowthWatch {
+  /** Flushes since the snapshot (0: the snapshot itself). */
+  #flush = 0;
+  /** What the text nodes sent again in this flush had gone out with before it ('' when never sent). */
+  readonly #oldTexts = new Map<CharacterData, string>();
+  readonly #anchors = new WeakMap<Element, SentMemory>();
+  readonly #forms = new WeakMap<Element, SentMemory>();
+
+  /** A flush (a mutations frame and its input frames) starts. */
+  flushStarted(): void {
+    this.#flush++;
+    this.#oldTexts.clear();
+  }
+
+  /** `node` is about to be sent (again): keep what it had gone out with before this flush. */
+  noteOldText(node: CharacterData, sent: string | undefined): void {
+    if (this.#flush === 0 || this.#oldTexts.has(node)) return;
+    this.#oldTexts.set(node, sent ?? '');
+  }
+
+  /**
+   * Whether `node`'s text `data`, with the text its run neighbours render (`before`, `after`), is a
+   * number that grew since the last flush: compared with the same run as it went out before (each
+   * neighbour's text as it went out), or, when no node of the run had sent a digit, with the run
+   * last sent under the same anchor.
+   */
+  textGrew(
+    node: CharacterData,
+    data: string,
+    before: RunNeighbours | null,
+    after: RunNeighbours | null,
+    sent: SentTexts,
+  ): boolean {
+    if (this.#flush === 0) return false;
+    const head = before?.text ?? '';
+    const now = head + data + (after?.text ?? '');
+    const old = this.#oldSide(before, sent) + this.#oldText(node, sent) + this.#oldSide(after, sent);
+    if (grewFrom(old, now, head.length, head.length + data.length)) return true;
+    if (/\p{Nd}/u.test(old)) return false;
+    const anchor = runAnchor(node);
+    const memory = anchor === null ? undefined : this.#anchors.get(anchor);
+    return memory !== undefined && grewFrom(this.#sentBefore(memory), now, head.length, head.length + data.length);
+  }
+
+  /** `node`'s text went out as `text` (masked), with its run neighbours: the anchor remembers the run. */
+  noteSentRun(node: CharacterData, text: string, before: RunNeighbours | null, after: RunNeighbours | null): void {
+    const anchor = runAnchor(node);
+    if (anchor === null) return;
+    const run = (before?.text ?? '') + text + (after?.text ?? '');
+    const memory = this.#anchors.get(anchor);
+    if (memory === undefined) this.#anchors.set(anchor, { sent: run, flush: this.#flush, before: '' });
+    else this.#remember(memory, run);
+  }
+
+  /** Whether a form control's value grew into a number since it last went out (as `sent`). */
+  valueGrew(el: Element, value: string): boolean {
+    const memory = this.#forms.get(el);
+    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory), value);
+  }
+
+  /** A form control's value went out as `sent`. */
+  noteSentValue(el: Element, sent: string): void {
+    const memory = this.#forms.get(el);
+    if (memory === undefined) this.#forms.set(el, { sent, flush: this.#flush, before: '' });
+    else this.#remember(memory, sent);
+  }
+
+  #remember(memory: SentMemory, sent: string): void {
+    if (memory.flush !== this.#flush) {
+      memory.before = memory.sent;
+      memory.flush = this.#flush;
+    }
+    memory.sent = sent;
+  }
+
+  #sentBefore(memory: SentMemory): string {
+    return memory.flush === this.#flush ? memory.before : memory.sent;
+  }
+
+  #oldText(node: CharacterData, sent: SentTexts): string {
+    return this.#oldTexts.get(node) ?? sent.sentText(node) ?? '';
+  }
+
+  /** A neighbours' text with each node's part as it went out before this flush. */
+  #oldSide(side: RunNeighbours | null, sent: SentTexts): string {
+    if (side === null || side.nodes.length === 0) return side?.text ?? '';
+    const order = side.nodes.map((node, i) => ({ node, start: side.starts[i] ?? 0 }));
+    order.sort((a, b) => a.start - b.start);
+    let old = '';
+    let at = 0;
+    for (const { node, start } of order) {
+      old += side.text.slice(at, start) + this.#oldText(node, sent);
+      at = start + node.data.length;
+    }
+    return old + side.text.slice(at);
+  }
+}

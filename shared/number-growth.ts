@@ -1,0 +1,125 @@
+/**
+ * A number a page assembles in steps without the customer typing (a script
+ * revealing a stored card number group by group: "4111", "4111 1111", ...)
+ * would leave step by step, each too short to be recognised, until 12 digits
+ * had gone out. The rule: when a change makes a digit run longer, keeping
+ * all the digits it had and joining new ones to them, and the run then holds
+ * GROWTH_MIN_DIGITS or more, the change is a number being assembled, and the
+ * caller masks every digit of it from then on. Counters, clocks and prices
+ * change their digits rather than add to them (99 -> 100, 00:59 -> 01:00,
+ * €1,299.00 -> €2,598.00), so they stay readable; so does a count that
+ * grows by the next number (pagination "1 2 3" -> "1 2 3 4 5 6 7 8 9 10").
+ * Pure and DOM-free; the capture (typing-mask.ts) gives it the text that
+ * went out before and the text now.
+ */
+import { digitValue, findRuns, tokenize, type Token } from './number-tokens.js';
+
+/**
+ * Digits a run must reach by growing to count: more than the first 6 that
+ * PCI DSS truncation lets show, so a number revealed in steps shows at most
+ * its first step, and at most 6 digits when that step is short.
+ */
+export const GROWTH_MIN_DIGITS = 7;
+
+/** A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text offsets. */
+type LineRun = number[][];
+
+function lineRuns(text: string): { runs: LineRun[]; tokens: Token[]; byStart: Map<number, Token> } {
+  const tokens = tokenize(text);
+  const byStart = new Map<number, Token>();
+  const runs: LineRun[] = [];
+  for (const run of findRuns(tokens, text, '')) {
+    let line: LineRun = [];
+    for (let g = 0; g < run.groups.length; g++) {
+      if (g > 0 && run.lineGaps[g - 1] === true) {
+        runs.push(line);
+        line = [];
+      }
+      const starts: number[] = [];
+      for (const t of run.groups[g] ?? []) {
+        const token = tokens[t] as Token;
+        byStart.set(token.start, token);
+        starts.push(token.start);
+      }
+      line.push(starts);
+    }
+    runs.push(line);
+  }
+  return { runs, tokens, byStart };
+}
+
+function digitCount(run: LineRun): number {
+  let count = 0;
+  for (const group of run) count += group.length;
+  return count;
+}
+
+/** Whether a run's groups count up or down one by one ("1 2 3 4 5 6 7 8 9 10", "10 9 8"): a list, not an id. */
+function counts(run: LineRun, text: string, byStart: Map<number, Token>): boolean {
+  if (run.length < 3) return false;
+  const values = run.map((group) => {
+    let value = 0;
+    for (const start of group) value = value * 10 + digitValue(text, byStart.get(start) as Token);
+    return value;
+  });
+  const step = (values[1] ?? 0) - (values[0] ?? 0);
+  return (step === 1 || step === -1) && values.every((v, i) => i === 0 || v - (values[i - 1] ?? 0) === step);
+}
+
+function hasDigitChar(text: string): boolean {
+  return /\p{Nd}|%3\d/u.test(text);
+}
+
+/**
+ * Whether `now` holds a run of GROWTH_MIN_DIGITS or more digits, with a
+ * digit in `now.slice(from, to)`, that grew out of a run of `old`: `old`
+ * and `now` differ in one span (between their common start and common
+ * end); a run of `old` with no digit in that span is still in `now`, and
+ * the run of `now` holding all its digits has more.
+ */
+export function grewFrom(old: string, now: string, from = 0, to = now.length): boolean {
+  if (old === now || !hasDigitChar(old) || !hasDigitChar(now.slice(from, to))) return false;
+  const shortest = Math.min(old.length, now.length);
+  let prefix = 0;
+  while (prefix < shortest && old.charCodeAt(prefix) === now.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (
+    suffix < shortest - prefix &&
+    old.charCodeAt(old.length - 1 - suffix) === now.charCodeAt(now.length - 1 - suffix)
+  )
+    suffix++;
+  const oldChangedEnd = old.length - suffix;
+  const shift = now.length - old.length;
+  const before = lineRuns(old);
+  const after = lineRuns(now);
+  const runOf = new Map<number, LineRun>();
+  for (const run of after.runs) for (const group of run) for (const start of group) runOf.set(start, run);
+  for (const oldRun of before.runs) {
+    let grown: LineRun | undefined;
+    let kept = true;
+    for (const group of oldRun) {
+      for (const start of group) {
+        const end = (before.byStart.get(start) as Token).end;
+        // A digit in the changed span is gone or changed: the run did not grow, it changed.
+        if (start < prefix ? end > prefix : start < oldChangedEnd) {
+          kept = false;
+          break;
+        }
+        const run = runOf.get(start < prefix ? start : start + shift);
+        if (run === undefined || (grown !== undefined && run !== grown)) {
+          kept = false;
+          break;
+        }
+        grown = run;
+      }
+      if (!kept) break;
+    }
+    if (!kept || grown === undefined) continue;
+    const digits = digitCount(grown);
+    if (digits < GROWTH_MIN_DIGITS || digits <= digitCount(oldRun)) continue;
+    if (!grown.some((group) => group.some((start) => start >= from && start < to))) continue;
+    if (counts(grown, now, after.byStart)) continue;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,312 @@
+/**
+ * A number a page assembles in steps, without the customer typing: a
+ * script revealing a stored card number a few digits at a time, from the
+ * front or from the back, by setting a text node's data, an element's
+ * textContent, appending text nodes or <span>s, replacing innerHTML, or
+ * setting an input's value, one step per frame or several at once. The
+ * oracle is the independent leak finder over every decoded string sent
+ * (through the real codec), read after every frame: no more digits than
+ * the first step showed, or 6 (a step of 7 digits or more that grew out of
+ * the last is masked), so from the front nothing beyond the PCI truncation.
+ * Control: the same oracle over what the page displayed reports the leak.
+ * Then pages whose numbers change and must stay readable (counters,
+ * clocks, prices, pagination, a phone number rendered over several nodes):
+ * nothing sent is masked.
+ */
+import { expect } from '@open-wc/testing';
+import fc from 'fast-check';
+import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
+import { cardDigitsDistinct } from '../oracles/secret-arbitraries.js';
+import { capturePage, nextFrames } from './helpers/capture-page.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
+
+const RUNS = Number(new URLSearchParams(location.search).get('runs') ?? 30);
+
+type How = 'data' | 'textContent' | 'append-text' | 'append-span' | 'innerHTML' | 'input-value';
+
+interface Reveal {
+  digits: string;
+  separator: string;
+  /** Digits shown at each step (growing), from the front or the back. */
+  shown: number[];
+  fromBack: boolean;
+  how: How;
+  /** Steps made in one go with the next (no frame between them; never the first, which must be seen alone). */
+  together: boolean[];
+}
+
+const SEPARATORS = [' ', '-', '.', '\u00a0', ' - ', '/'];
+
+const reveal: fc.Arbitrary<Reveal> = fc
+  .record({
+    digits: cardDigitsDistinct,
+    separator: fc.constantFrom(...SEPARATORS),
+    fromBack: fc.boolean(),
+    first: fc.integer({ min: 1, max: 6 }),
+    more: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }),
+    how: fc.constantFrom<How>('data', 'textContent', 'append-text', 'append-span', 'innerHTML', 'input-value'),
+    together: fc.array(fc.boolean(), { maxLength: 10 }),
+  })
+  .map(({ digits, separator, fromBack, first, more, how, together }) => {
+    // From the back, PCI lets the last 4 show: a first step of up to 4.
+    const shown = [fromBack ? Math.min(first, 4) : first];
+    for (const step of more) shown.push(Math.min(digits.length, (shown.at(-1) ?? 0) + step));
+    if ((shown.at(-1) ?? 0) < digits.length) shown.push(digits.length);
+    return { digits, separator, fromBack, shown: [...new Set(shown)], how, together };
+  });
+
+/** The digits a step shows, written in groups of 4 as a card is, the groups cut where the step cuts. */
+function stepText(r: Reveal, count: number): string {
+  const part = r.fromBack ? r.digits.slice(r.digits.length - count) : r.digits.slice(0, count);
+  const groups: string[] = [];
+  // Groups aligned on the whole number, as a card display lays them out.
+  const offset = r.fromBack ? r.digits.length - count : 0;
+  let at = 0;
+  while (at < part.length) {
+    const end = Math.min(part.length, at + 4 - ((offset + at) % 4));
+    groups.push(part.slice(at, end));
+    at = end;
+  }
+  return groups.join(r.separator);
+}
+
+/** Makes the page show `text` (step `index`) the way the reveal says. */
+function show(doc: Document, r: Reveal, text: string, previous: string): void {
+  const box = doc.getElementById('card') as HTMLElement;
+  switch (r.how) {
+    case 'data':
+      if (box.firstChild === null) box.append(doc.createTextNode(''));
+      (box.firstChild as Text).data = text;
+      return;
+    case 'textContent':
+      box.textContent = text;
+      return;
+    case 'append-text':
+    case 'append-span': {
+      // The new digits only, joined to what is shown (before it when revealing from the back).
+      const added = r.fromBack ? text.slice(0, text.length - previous.length) : text.slice(previous.length);
+      const node = r.how === 'append-text' ? doc.createTextNode(added) : doc.createElement('span');
+      if (r.how === 'append-span') node.textContent = added;
+      if (r.fromBack) box.prepend(node);
+      else box.append(node);
+      return;
+    }
+    case 'innerHTML':
+      box.innerHTML = text
+        .split(r.separator)
+        .map((group) => `<span>${group}</span>`)
+        .join(r.separator === '\u00a0' ? '&nbsp;' : r.separator);
+      return;
+    case 'input-value':
+      (doc.getElementById('saved') as HTMLInputElement).value = text;
+      return;
+  }
+}
+
+/** Waits until the capture sent something after `count` strings (the step's frame), or 30 frames. */
+async function untilSent(win: Window, sent: readonly string[], count: number): Promise<void> {
+  for (let frame = 0; frame < 30 && sent.length === count; frame++) await nextFrames(win, 1);
+}
+
+const PAGE = `<!DOCTYPE html><html><head><title>Steps</title></head><body>
+<p>Saved card: <span id="card"></span></p><input id="saved" aria-label="Saved"></body></html>`;
+
+/** Runs one reveal under capture; the failures the oracle found after each frame. */
+async function revealOnce(r: Reveal): Promise<{ failures: string[]; displayed: string[] }> {
+  const page = await capturePage(PAGE);
+  const sent: string[] = [];
+  const failures: string[] = [];
+  // What the rule lets show: the first step, and steps of up to 6 digits (GROWTH_MIN_DIGITS - 1) before it.
+  const mayShow = Math.max(6, r.shown[0] ?? 0);
+  const engine = decodedCapture(page.win, sent);
+  const displayed: string[] = [];
+  try {
+    await engine.start();
+    await nextFrames(page.win, 1);
+    let previous = '';
+    for (const [i, count] of r.shown.entries()) {
+      const text = stepText(r, count);
+      const before = sent.length;
+      show(page.doc, r, text, previous);
+      displayed.push(text);
+      previous = text;
+      if (i === 0 || r.together[i] !== true) await untilSent(page.win, sent, before);
+      // From the front the first 6 may show (PCI DSS truncation); from the back, up to 6 of the last.
+      const pci = r.fromBack ? [] : truncationLeaks(r.digits, sent);
+      if (pci.length > 0) failures.push(`step ${i}: digits ${pci.join(',')} beyond PCI truncation`);
+      const readable = [...revealedPositions(r.digits, sent)].sort((a, b) => a - b);
+      if (readable.length > mayShow) failures.push(`step ${i}: digits ${readable.join(',')} readable`);
+    }
+    await nextFrames(page.win, 2);
+  } finally {
+    engine.stop();
+    page.remove();
+  }
+  return { failures, displayed };
+}
+
+describe('leak steps: a number a page reveals in steps', () => {
+  it(`shows no more than the first step, in ${RUNS} random reveals`, async function () {
+    this.timeout(RUNS * 10_000);
+    const result = await fc.check(
+      fc.asyncProperty(reveal, async (r) => {
+        const { failures } = await revealOnce(r);
+        expect(failures, failures.join('\n')).to.deep.equal([]);
+      }),
+      { numRuns: RUNS, seed: Number(new URLSearchParams(location.search).get('seed') ?? Date.now() % 1_000_000) },
+    );
+    if (result.failed) {
+      const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+      throw new Error(`seed ${result.seed}, counterexample ${JSON.stringify(result.counterexample)}: ${cause}`);
+    }
+  });
+
+  it('control: the oracle reports the leak in what the page displayed', async () => {
+    const r: Reveal = {
+      digits: '4532019673158241',
+      separator: ' ',
+      shown: [4, 8, 12, 16],
+      fromBack: false,
+      how: 'textContent',
+      together: [],
+    };
+    const { failures, displayed } = await revealOnce(r);
+    expect(failures).to.deep.equal([]);
+    expect(truncationLeaks(r.digits, displayed)).to.deep.equal([6, 7, 8, 9, 10, 11]);
+  });
+});
+
+interface Readable {
+  name: string;
+  html: string;
+  steps: Array<(doc: Document) => void>;
+}
+
+const byId = (doc: Document, id: string): HTMLElement => doc.getElementById(id) as HTMLElement;
+
+const readable: Readable[] = [
+  {
+    name: 'a timer 00:58 -> 00:59 -> 01:00',
+    html: '<p>Offer ends in <span id="t">00:58</span></p>',
+    steps: ['00:59', '01:00', '00:59:59', '01:00:00'].map((t) => (doc) => {
+      byId(doc, 't').textContent = t;
+    }),
+  },
+  {
+    name: 'a counter 9 -> 99 -> 100 -> 1000 -> ... -> 10000000',
+    html: '<p>Visitors: <b id="c">9</b></p>',
+    steps: ['99', '100', '999', '1000', '9999', '10000', '999999', '1000000', '9999999', '10000000'].map(
+      (n) => (doc) => {
+        (byId(doc, 'c').firstChild as Text).data = n;
+      },
+    ),
+  },
+  {
+    name: 'a counter in thousands 999,999 -> 1,000,000',
+    html: '<p>Downloads <span id="c">999,998</span></p>',
+    steps: ['999,999', '1,000,000', '1,000,001'].map((n) => (doc) => {
+      byId(doc, 'c').textContent = n;
+    }),
+  },
+  {
+    name: 'a price change',
+    html: '<p>Total <span id="p">€1,299.00</span> (<span id="q">1</span> item)</p>',
+    steps: [
+      (doc) => {
+        byId(doc, 'p').textContent = '€2,598.00';
+        byId(doc, 'q').textContent = '2';
+      },
+      (doc) => {
+        byId(doc, 'p').textContent = '€12,990.00';
+        byId(doc, 'q').textContent = '10';
+      },
+      (doc) => {
+        byId(doc, 'p').textContent = '€129,900.00';
+        byId(doc, 'q').textContent = '100';
+      },
+    ],
+  },
+  {
+    name: 'pagination growing',
+    html: '<nav><p id="pages"><a>1</a> <a>2</a> <a>3</a></p></nav>',
+    steps: [4, 5, 6, 7, 8, 9, 10].map((n) => (doc) => {
+      const a = doc.createElement('a');
+      a.textContent = String(n);
+      byId(doc, 'pages').append(' ', a);
+    }),
+  },
+  {
+    name: 'a phone number rendered over several nodes at once',
+    html: '<p id="contact">Call</p>',
+    steps: [
+      (doc) => {
+        const p = byId(doc, 'contact');
+        p.textContent = 'Call ';
+        for (const part of ['+44', ' 20', ' 7946', ' 0958'])
+          p.append(Object.assign(doc.createElement('span'), { textContent: part }));
+      },
+    ],
+  },
+  {
+    name: 'phone numbers added one per line',
+    html: '<p id="list">555-0123</p>',
+    steps: ['555-0188', '555-0134', '555-0161'].map((n) => (doc) => {
+      byId(doc, 'list').append(doc.createElement('br'), n);
+    }),
+  },
+  {
+    name: 'a clock re-rendered with innerHTML',
+    html: '<div id="clock"><span>23:58</span> <span>05/12/2026</span></div>',
+    steps: ['23:59 05/12/2026', '00:00 06/12/2026', '00:01 06/12/2026'].map((t) => (doc) => {
+      byId(doc, 'clock').innerHTML = t
+        .split(' ')
+        .map((part) => `<span>${part}</span>`)
+        .join(' ');
+    }),
+  },
+  {
+    name: 'a date and time, seconds ticking',
+    html: '<p>Updated <time id="d">2026-12-05 23:59</time> · qty <span>2</span></p>',
+    steps: ['2026-12-06 00:00', '2026-12-06 00:01'].map((t) => (doc) => {
+      byId(doc, 'd').textContent = t;
+    }),
+  },
+  {
+    name: 'a quantity field and an order number set by script',
+    html: '<input id="qty" aria-label="Quantity" value="1"><input id="order" aria-label="Order">',
+    steps: [
+      (doc) => {
+        (byId(doc, 'qty') as HTMLInputElement).value = '10';
+        (byId(doc, 'order') as HTMLInputElement).value = 'A-1234';
+      },
+      (doc) => {
+        (byId(doc, 'qty') as HTMLInputElement).value = '100';
+        (byId(doc, 'order') as HTMLInputElement).value = 'A-1235';
+      },
+    ],
+  },
+];
+
+describe('leak steps: numbers that change stay readable', () => {
+  for (const page of readable) {
+    it(page.name, async () => {
+      const p = await capturePage(`<!DOCTYPE html><html><head><title>R</title></head><body>${page.html}</body></html>`);
+      const sent: string[] = [];
+      const engine = decodedCapture(p.win, sent);
+      try {
+        await engine.start();
+        await nextFrames(p.win, 1);
+        for (const step of page.steps) {
+          const before = sent.length;
+          step(p.doc);
+          await untilSent(p.win, sent, before);
+        }
+        await nextFrames(p.win, 2);
+      } finally {
+        engine.stop();
+        p.remove();
+      }
+      expect(sent.filter((s) => s.includes('•'))).to.deep.equal([]);
+    });
+  }
+});

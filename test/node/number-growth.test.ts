@@ -1,0 +1,111 @@
+/**
+ * The growth rule (shared/number-growth.ts) on its own: a number revealed in
+ * steps, as a page would show it, checked with the independent leak finder
+ * over what a sender applying the rule (sticky once grown, as the capture
+ * does) lets out; a control over the unmasked steps; and changes that must
+ * not count as growth (counters, clocks, prices, pagination, a list).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GROWTH_MIN_DIGITS, grewFrom } from '../../shared/number-growth.js';
+import { LINE_BREAK_MARK, maskNumbers } from '../../shared/sensitive-numbers.js';
+import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
+import { cardDigitsDistinct, SEPARATORS } from '../oracles/secret-arbitraries.js';
+
+const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 400);
+
+/** Digits a step shows, from the front or the back, grouped by 4 from the start of the whole number. */
+function step(digits: string, count: number, fromBack: boolean, separator: string): string {
+  const start = fromBack ? digits.length - count : 0;
+  let text = '';
+  for (let i = start; i < start + count; i++) {
+    if (i > start && i % 4 === 0) text += separator;
+    text += digits[i];
+  }
+  return text;
+}
+
+/** What a sender applying the rule lets out: each step as the number rule masks it, every digit once it grew. */
+function sendSteps(steps: readonly string[], context: string): string[] {
+  const out: string[] = [];
+  let sticky = false;
+  let last = '';
+  for (const text of steps) {
+    const now = `${context}${text}`;
+    sticky ||= grewFrom(last, now, context.length, now.length);
+    out.push(maskNumbers(text, { before: context, strict: sticky }).text);
+    last = `${context}${out.at(-1) ?? ''}`;
+  }
+  return out;
+}
+
+const reveal = fc
+  .record({
+    digits: cardDigitsDistinct,
+    separator: fc.constantFrom(...SEPARATORS.filter((s) => !s.startsWith('%'))),
+    fromBack: fc.boolean(),
+    first: fc.integer({ min: 1, max: 6 }),
+    more: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 10 }),
+    context: fc.constantFrom('', 'Card ', 'Saved: ', '(', 'n° '),
+  })
+  .map(({ digits, separator, fromBack, first, more, context }) => {
+    const counts = [fromBack ? Math.min(first, 4) : first];
+    for (const size of more) counts.push(Math.min(digits.length, (counts.at(-1) ?? 0) + size));
+    counts.push(digits.length);
+    return { digits, fromBack, context, steps: counts.map((count) => step(digits, count, fromBack, separator)) };
+  });
+
+describe('growth rule: a number revealed in steps', () => {
+  it('shows no more digits than 6 (from the front: nothing beyond PCI truncation)', () => {
+    fc.assert(
+      fc.property(reveal, ({ digits, fromBack, context, steps }) => {
+        const sent = sendSteps(steps, context);
+        if (!fromBack) expect(truncationLeaks(digits, sent)).toEqual([]);
+        expect(revealedPositions(digits, sent).size).toBeLessThanOrEqual(GROWTH_MIN_DIGITS - 1);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('control: the unmasked steps show more', () => {
+    const digits = '4532019673158241';
+    const steps = [4, 8, 12, 16].map((count) => step(digits, count, false, ' '));
+    expect(truncationLeaks(digits, steps)).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(truncationLeaks(digits, sendSteps(steps, 'Card '))).toEqual([]);
+  });
+
+  it('counts a number grown in the middle, at either end, or over separators', () => {
+    expect(grewFrom('4111', '4111 1111')).toBe(true);
+    expect(grewFrom('1111', '4111 1111')).toBe(true);
+    expect(grewFrom('4111 1111', '4111 5555 1111')).toBe(true);
+    expect(grewFrom('Card 411111', 'Card 4111-1111')).toBe(true);
+    expect(grewFrom('Card 411111', 'Card 4111112')).toBe(true);
+    expect(grewFrom('', '4111 1111')).toBe(false); // a first view
+    expect(grewFrom('4111', '4111 111')).toBe(true);
+    expect(grewFrom('4111', '4111 11')).toBe(false); // 6 digits: below the rule
+  });
+});
+
+describe('growth rule: changes that are not a number being assembled', () => {
+  it.each([
+    ['a timer', '00:59', '01:00'],
+    ['a timer with hours', '9:59:59', '10:00:00'],
+    ['a counter', '999999', '1000000'],
+    ['a counter in thousands', '999,999', '1,000,000'],
+    ['a price', '€1,299.00', '€2,598.00'],
+    ['a clock beside a date', '23:58 05/12/2026', '23:59 05/12/2026'],
+    ['a date beside a quantity', 'qty 2 · 2026-12-05 23:59', 'qty 2 · 2026-12-06 00:00'],
+    ['pagination', '1 2 3', '1 2 3 4 5 6 7 8 9 10'],
+    ['pagination counting down', '10 9 8', '10 9 8 7 6 5 4 3 2 1'],
+    ['a list, one number per line', '555-0123', `555-0123${LINE_BREAK_MARK}555-0188`],
+    ['a number beside another', 'Ref 12', 'Ref 12, call 5550123'],
+    ['a number replaced by a longer one', 'Order 48213', 'Order 9926104'],
+  ])('%s', (_name, old, now) => {
+    expect(grewFrom(old, now)).toBe(false);
+  });
+
+  it('needs a digit of the grown run in the part looked at', () => {
+    expect(grewFrom('4111 ', '4111 1111', 0, 4)).toBe(true);
+    expect(grewFrom('x 4111', 'x 4111 1111', 0, 2)).toBe(false);
+  });
+});
