@@ -15,8 +15,9 @@
  *  - consecutive groups holding exactly 9 digits (a possible SSN, 3-2-4,
  *    bare, or beside another number; also ZIP+4 and other national
  *    numbers), unless commas join them (a price such as 1,234,567.89):
- *    those digits masked; likewise a whole run of 9 digits written one at
- *    a time ("2 7 8 4 1 5 3 9 6", not a count such as "1 2 3 … 9").
+ *    those digits masked; likewise a whole run of 9 digits written one or
+ *    two at a time ("2 7 8 4 1 5 3 9 6", "27 84 15 39 6"; not a count such
+ *    as "1 2 3 … 9").
  *  - across a line break (LINE_BREAK_MARK), cards must pass Luhn.
  *  - `strict` (text typed, or changed while the customer types): every digit
  *    masked, so a number that is still growing never leaves digit by digit.
@@ -90,11 +91,16 @@ function digitsOfLongLines(run: Run): number[] {
   return long;
 }
 
-/** Whether a run of one-digit groups reads as an id: one separator throughout, not a count up or down. */
+/** Group sizes of 9 digits written a few at a time from the front: one by one, two by two ("27 84 15 39 6"). */
+const SPREAD_SHAPES: readonly string[] = ['1,1,1,1,1,1,1,1,1', '2,2,2,2,1'];
+
+/** Whether a run of short groups reads as an id: one separator throughout, not a count up or down. */
 function spreadId(run: Run, tokens: Token[], text: string): boolean {
   const gap = run.separators[0];
   if (gap === ',' || !run.separators.every((separator) => separator === gap)) return false;
-  const values = run.groups.map((group) => digitValue(text, tokens[group[0] as number] as Token));
+  const values = run.groups.map((group) =>
+    group.reduce((value, t) => value * 10 + digitValue(text, tokens[t] as Token), 0),
+  );
   const step = (values[1] ?? 0) - (values[0] ?? 0);
   return !((step === 1 || step === -1) && values.every((v, i) => i === 0 || v - (values[i - 1] ?? 0) === step));
 }
@@ -123,10 +129,10 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
         for (let g = first; g <= last; g++) for (const t of run.groups[g] ?? []) masked.add(t);
     }
   }
-  // An SSN spread out one digit at a time ("1 2 3 4 5 6 7 8 9" with another digit each time, "2-7-8-4-1-5-3-9-6"):
-  // a whole run of 9 one-digit groups, every gap the same, the digits not counting up or down one by one
-  // (pagination "1 2 3 4 5 6 7 8 9" stays readable, as do "9 10 11 12 1 2" and "5 12 23 34 41").
-  if (total === NATIONAL_ID_DIGITS && sizes.every((size) => size === 1) && spreadId(run, tokens, text))
+  // An SSN spread out one or two digits at a time ("2-7-8-4-1-5-3-9-6", "27 84 15 39 6"): a whole run of 9 digits
+  // in one of SPREAD_SHAPES, every gap the same, the groups not counting up or down one by one (pagination
+  // "1 2 3 4 5 6 7 8 9" stays readable, as do "9 10 11 12 1 2", "5 12 23 34 41" and the phone "6 12 34 56 78").
+  if (total === NATIONAL_ID_DIGITS && SPREAD_SHAPES.includes(sizes.join(',')) && spreadId(run, tokens, text))
     for (const t of all) masked.add(t);
   if (cardsByLuhn && total >= CARD_MIN_DIGITS) {
     for (let first = 0; first < sizes.length; first++) {

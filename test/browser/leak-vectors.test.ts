@@ -55,6 +55,10 @@ const probes: Probe[] = [
     html: `<p>${CARD.slice(0, 4)}<wbr>${CARD.slice(4, 8)}<wbr>${CARD.slice(8, 12)}<wbr>${CARD.slice(12)}</p>`,
   },
   { name: 'br', html: `<p>Card ${CARD.slice(0, 4)} ${CARD.slice(4, 8)}<br>${CARD.slice(8, 12)} ${CARD.slice(12)}</p>` },
+  {
+    name: 'SSN two digits at a time, in spans',
+    html: `<p>SSN ${[0, 2, 4, 6, 8].map((i) => `<span>${SSN.slice(i, i + 2)}</span>`).join(' ')}</p>`,
+  },
   { name: 'br, SSN', html: `<address>SSN ${SSN.slice(0, 3)}-${SSN.slice(3, 5)}<br>-${SSN.slice(5)}</address>` },
   {
     name: 'shadow root text beside slotted text',

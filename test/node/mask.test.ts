@@ -464,6 +464,10 @@ describe('maskNumbers', () => {
     ['4532 / - 0196 / - 7788 / - 1234', '•••• / - •••• / - •••• / - ••••'],
     ['SSN 2 7 8 4 1 5 3 9 6', 'SSN • • • • • • • • •'],
     ['ssn 2-7-8-4-1-5-3-9-6', 'ssn •-•-•-•-•-•-•-•-•'],
+    ['SSN 27 84 15 39 6', 'SSN •• •• •• •• •'],
+    ['ssn 27-84-15-39-6.', 'ssn ••-••-••-••-•.'],
+    ['27.84.15.39.6', '••.••.••.••.•'],
+    ['(27)(84)(15)(39)(6)', '(••)(••)(••)(••)(•)'],
   ])('masks %j', (text, expected) => {
     expect(maskNumbers(text)).toEqual({ text: expected, masked: true });
   });
@@ -486,6 +490,10 @@ describe('maskNumbers', () => {
     '9 10 11 12 1 2',
     '5 12 23 34 41',
     '6 12 34 56 78',
+    // Two digits at a time but not an id: mixed separators (dates, times, versions), 10 digits.
+    '12/05 10:30 26-4',
+    'v 10.15.07.12.3-1',
+    '12 34 56 78 90',
     // The gap rule's limit: a fourth punctuation character between groups ends the run.
     '4532 ---- 0196 ---- 7788 ---- 1234',
     '',
