@@ -11,6 +11,7 @@ import { launchChromium } from '../test/node/helpers/chromium.js';
 import { startTestServer, type TestServer } from '../test/node/helpers/server.js';
 import { ALLOW_STAGES, breakdownTable, medianBreakdown } from './allow-breakdown.js';
 import {
+  ALLOW_CATEGORIES,
   markTs,
   otherThreads,
   startProfile,
@@ -18,6 +19,8 @@ import {
   summarise,
   type PageProfile,
   type PageTrace,
+  type WindowCpu,
+  windowCpu,
 } from './allow-trace.js';
 import { recorderBundles } from './bundles.js';
 import { goLive, type LiveSession } from './latency.js';
@@ -29,6 +32,45 @@ interface Variant {
   server: TestServer;
   site: BenchSite;
   runs: LiveSession[];
+  cpu: RunCpu[];
+}
+
+/** ALLOW_CPU=1: the thread CPU of each side's share of the path, from a light trace of each run. */
+interface RunCpu {
+  /** The customer from Allow until the last part is on the data channel. */
+  customer: WindowCpu;
+  /** The agent from the first part received until the snapshot is built. */
+  agent: WindowCpu;
+  /** Both browsers, every thread, from Allow until the agent built the snapshot. */
+  bothAll: number;
+}
+
+type PageTraceEvents = Parameters<typeof windowCpu>[0];
+
+const CPU_CATEGORIES = ['toplevel', '__metadata', 'blink.user_timing'];
+
+function runCpu(customerTrace: PageTraceEvents, agentTrace: PageTraceEvents): RunCpu | null {
+  const allow = markTs(customerTrace, 'allow');
+  const lastOut = markTs(customerTrace, 'snapshot-last-part-out');
+  const firstIn = markTs(agentTrace, 'agent-first-part');
+  const built = markTs(agentTrace, 'agent-snapshot-applied');
+  if (allow === undefined || lastOut === undefined || firstIn === undefined || built === undefined) return null;
+  return {
+    customer: windowCpu(customerTrace, allow, lastOut),
+    agent: windowCpu(agentTrace, firstIn, built),
+    bothAll: windowCpu(customerTrace, allow, built).all + windowCpu(agentTrace, allow, built).all,
+  };
+}
+
+function cpuLine(c: RunCpu): string {
+  const f = (x: number): string => x.toFixed(0);
+  return `CPU customer main ${f(c.customer.main)} (all ${f(c.customer.all)}, V8 background ${f(c.customer.v8Background)}), agent main ${f(c.agent.main)} (all ${f(c.agent.all)}, V8 background ${f(c.agent.v8Background)}), both browsers Allow → built ${f(c.bothAll)} ms`;
+}
+
+/** The trace's categories: allow-trace's own, plus ALLOW_TRACE_CATEGORIES (comma-separated, e.g. disabled-by-default-v8.compile). */
+function traceCategories(): string[] | undefined {
+  const extra = process.env['ALLOW_TRACE_CATEGORIES'];
+  return extra ? [...ALLOW_CATEGORIES, ...extra.split(',')] : undefined;
 }
 
 export async function main(): Promise<void> {
@@ -42,7 +84,7 @@ export async function main(): Promise<void> {
   const variants: Variant[] = [];
   for (const [name, staticDir] of dirs) {
     const server = await startTestServer({}, { staticDir });
-    variants.push({ name, server, site: await startBenchSite(bundles, server.baseUrl), runs: [] });
+    variants.push({ name, server, site: await startBenchSite(bundles, server.baseUrl), runs: [], cpu: [] });
   }
   const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
   try {
@@ -58,8 +100,18 @@ export async function main(): Promise<void> {
         let profiles: PageProfile[] = [];
         const live = await goLive({ server: v.server, customerBrowser, agentBrowser }, url(v), {
           beforeAllow: async (customer, agent) => {
+            // ALLOW_READ_MS: time the customer takes to read the prompt before Allow (default 0: click at once);
+            // ALLOW_READ_MS_BASE sets the base variant's apart, to compare the two waits on one tree.
+            const readMs = Number(
+              (v.name === 'base' ? process.env['ALLOW_READ_MS_BASE'] : undefined) ??
+                process.env['ALLOW_READ_MS'] ??
+                '0',
+            );
+            if (readMs > 0) await new Promise((resolve) => setTimeout(resolve, readMs));
             if (process.env['ALLOW_TRACE'] === '1')
-              traces = await Promise.all([startTrace(customer), startTrace(agent)]);
+              traces = await Promise.all([customer, agent].map((page) => startTrace(page, traceCategories())));
+            else if (process.env['ALLOW_CPU'] === '1')
+              traces = await Promise.all([customer, agent].map((page) => startTrace(page, CPU_CATEGORIES)));
             if (process.env['ALLOW_PROFILE'] === '1')
               profiles = await Promise.all([startProfile(customer), startProfile(agent)]);
           },
@@ -72,28 +124,18 @@ export async function main(): Promise<void> {
           );
         }
         if (traces.length === 2) {
-          const [customerTrace, agentTrace] = await Promise.all(traces.map((t) => t.stop()));
-          // ALLOW_TRACE_FILE=<prefix>: both pages' raw trace events, for a closer look than the summary.
-          const traceFile = process.env['ALLOW_TRACE_FILE'];
-          if (traceFile) {
-            const suffix = `${v.name}-${i + 1}.json`;
-            writeFileSync(`${traceFile}-customer-${suffix}`, JSON.stringify(customerTrace ?? []));
-            writeFileSync(`${traceFile}-agent-${suffix}`, JSON.stringify(agentTrace ?? []));
+          const [customerTrace = [], agentTrace = []] = await Promise.all(traces.map((t) => t.stop()));
+          const cpu = runCpu(customerTrace, agentTrace);
+          if (cpu !== null) {
+            v.cpu.push(cpu);
+            console.log(`${v.name} run ${i + 1}: ${cpuLine(cpu)}`);
           }
-          const allowTs = markTs(customerTrace ?? [], 'allow');
-          console.log(
-            `customer main thread (ms after Allow):\n${summarise(customerTrace ?? [], 'allow', Number(process.env['ALLOW_TRACE_MIN_MS'] ?? '3')).join('\n')}`,
-          );
-          if (allowTs !== undefined)
-            console.log(`customer other threads:\n${otherThreads(customerTrace ?? [], allowTs).join('\n')}`);
-          console.log(
-            `agent main thread (ms after Allow, one clock):\n${summarise(agentTrace ?? [], 'agent-offer-received', 3, allowTs).join('\n')}`,
-          );
-          if (allowTs !== undefined)
-            console.log(`agent other threads:\n${otherThreads(agentTrace ?? [], allowTs).join('\n')}`);
+          if (process.env['ALLOW_TRACE'] === '1') printTrace(customerTrace, agentTrace, `${v.name}-${i + 1}`);
         }
         const line = ALLOW_STAGES.map((s) => `${s.id}=${live.stages[s.id]?.toFixed(0) ?? '-'}`).join(' ');
-        console.log(`${v.name} run ${i + 1}: whole frame ${live.fullFrameMs.toFixed(0)} ms | ${line}`);
+        console.log(
+          `${v.name} run ${i + 1}: whole frame ${live.fullFrameMs.toFixed(0)} ms | painted=${live.paintedMs.toFixed(0)} ${line}`,
+        );
         await Promise.all([live.customer.close(), live.agent.close()]);
       }
     }
@@ -103,6 +145,25 @@ export async function main(): Promise<void> {
         `\n${v.name}: Allow → whole first frame, ${nodes} nodes: median ${median(whole).toFixed(0)} ms (runs ${whole.map((x) => x.toFixed(0)).join(', ')})\n`,
       );
       console.log(breakdownTable(medianBreakdown(v.runs.map((r) => r.stages))));
+      console.log(`\n${v.name}: first frame painted, median ${median(v.runs.map((r) => r.paintedMs)).toFixed(0)} ms`);
+      if (v.cpu.length > 0) {
+        const m = (pick: (c: RunCpu) => number): number => median(v.cpu.map(pick));
+        console.log(
+          `${v.name}: median ${cpuLine({
+            customer: {
+              main: m((c) => c.customer.main),
+              all: m((c) => c.customer.all),
+              v8Background: m((c) => c.customer.v8Background),
+            },
+            agent: {
+              main: m((c) => c.agent.main),
+              all: m((c) => c.agent.all),
+              v8Background: m((c) => c.agent.v8Background),
+            },
+            bothAll: m((c) => c.bothAll),
+          })}`,
+        );
+      }
     }
   } finally {
     await Promise.all([customerBrowser.close(), agentBrowser.close()]);
@@ -111,4 +172,23 @@ export async function main(): Promise<void> {
       await v.server.close();
     }
   }
+}
+
+/** ALLOW_TRACE=1: both pages' main-thread tasks and other threads on the Allow timeline (and ALLOW_TRACE_FILE). */
+function printTrace(customerTrace: PageTraceEvents, agentTrace: PageTraceEvents, run: string): void {
+  // ALLOW_TRACE_FILE=<prefix>: both pages' raw trace events, for a closer look than the summary.
+  const traceFile = process.env['ALLOW_TRACE_FILE'];
+  if (traceFile) {
+    writeFileSync(`${traceFile}-customer-${run}.json`, JSON.stringify(customerTrace));
+    writeFileSync(`${traceFile}-agent-${run}.json`, JSON.stringify(agentTrace));
+  }
+  const allowTs = markTs(customerTrace, 'allow');
+  console.log(
+    `customer main thread (ms after Allow):\n${summarise(customerTrace, 'allow', Number(process.env['ALLOW_TRACE_MIN_MS'] ?? '3')).join('\n')}`,
+  );
+  if (allowTs !== undefined) console.log(`customer other threads:\n${otherThreads(customerTrace, allowTs).join('\n')}`);
+  console.log(
+    `agent main thread (ms after Allow, one clock):\n${summarise(agentTrace, 'agent-offer-received', 3, allowTs).join('\n')}`,
+  );
+  if (allowTs !== undefined) console.log(`agent other threads:\n${otherThreads(agentTrace, allowTs).join('\n')}`);
 }

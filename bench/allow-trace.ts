@@ -13,6 +13,8 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of a complete event, µs. */
+  tdur?: number;
   args?: { name?: string; data?: { url?: string; functionName?: string } };
 }
 
@@ -20,7 +22,7 @@ export interface PageTrace<E = TraceEvent> {
   stop(): Promise<E[]>;
 }
 
-const ALLOW_CATEGORIES = [
+export const ALLOW_CATEGORIES = [
   'toplevel',
   '__metadata',
   'devtools.timeline',
@@ -157,3 +159,45 @@ export function otherThreads(events: TraceEvent[], zeroTs: number, minMs = 2): s
   }
   return lines.sort((a, b) => Number(a.slice(0, 7)) - Number(b.slice(0, 7)));
 }
+
+/** CPU (thread time) of one browser's work in a window of the Allow run, ms. */
+export interface WindowCpu {
+  /** The page's renderer main thread. */
+  main: number;
+  /** Every thread of every process of that browser (renderer, its workers and V8's compiler threads, GPU, browser). */
+  all: number;
+  /** V8's background threads of the renderer (optimising compilers, GC helpers). */
+  v8Background: number;
+}
+
+/**
+ * Thread CPU of the tasks of `events` (one browser's trace) between two timestamps, tasks cut at the edges
+ * pro rata. Only top-level tasks count, so nested ones are not counted twice.
+ */
+export function windowCpu(events: TraceEvent[], fromTs: number, toTs: number): WindowCpu {
+  const threads = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name) threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  // The page's renderer: the one that took the stage marks (a browser may hold others, e.g. a spare one).
+  const mainPid = events.find((e) => e.name.startsWith('cobrowse:'))?.pid;
+  const cpu: WindowCpu = { main: 0, all: 0, v8Background: 0 };
+  // Per thread, a task inside the one before (a RunTask in a ThreadControllerImpl::RunTask) is not counted again.
+  const endOf = new Map<string, number>();
+  const tasks = events.filter((e) => e.ph === 'X' && TOP_LEVEL_TASKS.has(e.name) && (e.dur ?? 0) > 0);
+  for (const e of tasks.sort((a, b) => a.ts - b.ts)) {
+    const key = `${e.pid}:${e.tid}`;
+    const dur = e.dur ?? 0;
+    if ((endOf.get(key) ?? -Infinity) >= e.ts + dur) continue;
+    endOf.set(key, e.ts + dur);
+    const overlap = Math.min(e.ts + dur, toTs) - Math.max(e.ts, fromTs);
+    if (overlap <= 0) continue;
+    const ms = ((e.tdur ?? 0) * (overlap / dur)) / 1000;
+    const thread = threads.get(key);
+    cpu.all += ms;
+    if (thread === 'CrRendererMain' && e.pid === mainPid) cpu.main += ms;
+    else if (e.pid === mainPid && thread === 'ThreadPoolForegroundWorker') cpu.v8Background += ms;
+  }
+  return cpu;
+}
+
+const TOP_LEVEL_TASKS = new Set(['ThreadControllerImpl::RunTask', 'RunTask', 'ThreadPool_RunTask']);

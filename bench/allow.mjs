@@ -4,6 +4,11 @@
 // ALLOW_BASE_TREE=<dir>: also build that source tree's bundles (e.g. an export of an older
 // commit) and alternate runs between it and this tree, on a loaded machine the only fair comparison.
 // ALLOW_MINIFY=0 keeps names readable for ALLOW_PROFILE=1 / ALLOW_TRACE=1.
+// ALLOW_CPU=1: each side's thread CPU on the path (a light trace per run; less moved by the machine's load
+// than the elapsed times): the customer from Allow to the last part on the channel, the agent from the
+// first part to the built snapshot, both browsers' every thread from Allow to built.
+// ALLOW_READ_MS=<ms>: the customer reads the prompt that long before Allow (ALLOW_READ_MS_BASE: the base's).
+// ALLOW_TRACE_CATEGORIES=<a,b>: more trace categories for ALLOW_TRACE (e.g. disabled-by-default-v8.compile).
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
