@@ -24,6 +24,29 @@ export function customerStyles({ css }: LitApi): CSSResult {
   dialog::backdrop {
     background: rgb(17 24 39 / 45%);
   }
+  /* The prompt's scrim (top-layer-ui.ts): the whole window, dimmed, the prompt in its middle. */
+  .scrim[popover] {
+    inset: 0;
+    width: auto;
+    height: auto;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    background: rgb(17 24 39 / 45%);
+    overflow: auto;
+  }
+  .scrim:popover-open {
+    display: grid;
+    place-items: center;
+  }
+  /* Shown with showModal() over a modal dialog of the page: the dialog's own backdrop dims. */
+  .scrim:has(> dialog:modal) {
+    background: transparent;
+  }
+  dialog.modal:not(:modal) {
+    position: static;
+    margin: 0;
+  }
   [role=dialog] {
     border: 0;
     background: #fff;

@@ -55,6 +55,11 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
     }
   }
 
+  /** A press on the scrim around a prompt: focus stays in the prompt (as it would over an inert page). */
+  function keepFocus(event: MouseEvent): void {
+    if (event.target === event.currentTarget) event.preventDefault();
+  }
+
   /** An automated agent is named as one wherever the agent is named. */
   const agentOf = (m: CustomerViewModel) => {
     const name = m.agentBot ? m.catalog.botName(m.agentName) : m.agentName;
@@ -115,7 +120,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
       case 'consent': {
         const tab = c.consentTab(a);
         const point = c.consentPoint(a);
-        return html`<dialog
+        return html`<div class="scrim" popover="manual" @mousedown=${keepFocus}><dialog
           class="modal"
           role="dialog"
           aria-modal="true"
@@ -140,11 +145,11 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
             <button type="button" @click=${act.decline}>${c.decline}</button>
             <button type="button" class="primary" part="primary-button" @click=${act.allow}>${c.allow}</button>
           </div>
-        </dialog>`;
+        </dialog></div>`;
       }
       case 'control-prompt': {
         const deny = () => act.answerControl(false);
-        return html`<dialog
+        return html`<div class="scrim" popover="manual" @mousedown=${keepFocus}><dialog
           class="modal"
           role="dialog"
           aria-modal="true"
@@ -162,7 +167,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
             <button type="button" @click=${deny}>${c.deny}</button>
             <button type="button" class="primary" part="primary-button" @click=${() => act.answerControl(true)}>${c.allowControl}</button>
           </div>
-        </dialog>`;
+        </dialog></div>`;
       }
       case 'ended':
       case 'error':

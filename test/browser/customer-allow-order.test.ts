@@ -1,9 +1,10 @@
 /**
- * What Allow starts first. Closing the modal consent prompt makes the
- * browser restyle the whole page (inert behind the prompt until then), which
- * takes tens of milliseconds on a large page; so the session, evaluated while
- * the prompt showed, sends its offer first and the prompt closes right
- * after, while the agent answers (client/top-layer-ui.ts, RenderHold). The
+ * What Allow starts first. Closing the consent prompt (and, where it is shown
+ * with showModal() over a page's own modal dialog, the restyle of the whole
+ * page that was inert behind it, tens of milliseconds on a large page) waits:
+ * the session, evaluated while the prompt showed, sends its offer first and
+ * the prompt closes right after, while the agent answers
+ * (client/top-layer-ui.ts, RenderHold). The
  * order is observed on the wire: what the page shows at the moment the offer
  * is handed to the socket. Without an agent (no offer) the prompt closes all
  * the same and focus goes back. The offer tests wait as long as it takes

@@ -2,14 +2,17 @@
  * The consent prompt and the live indicator over a page that has its own
  * modal dialog open, or an element in full screen: the prompt is in the top
  * layer above them and answers a real mouse click, and the page behind it is
- * inert. Oracles: real clicks through the browser (hit testing and inertness
- * are the browser's), not our own state. Controls: the same clicks before the
- * prompt reach the page.
+ * inert. Over a page without a modal dialog of its own, the prompt holds the
+ * page without making it inert (which restyled the whole page when the prompt
+ * opened and closed, client/top-layer-ui.ts): the page behind takes no click
+ * and focus stays in the prompt. Oracles: real clicks through the browser
+ * (hit testing and inertness are the browser's), not our own state. Controls:
+ * the same clicks before the prompt reach the page.
  */
 import { expect } from '@open-wc/testing';
 import { sendMouse, resetMouse } from '@web/test-runner-commands';
 import type { CobrowseSession } from '../../client/cobrowse-session.js';
-import { addElement, buttonNamed, createTestSession, until } from './helpers/customer-page.js';
+import { addElement, buttonNamed, createTestSession, dialogOf, shadow, until } from './helpers/customer-page.js';
 
 const PAGE = `<div id="tl-page" style="font:16px system-ui">
   <style>#page-modal { margin: 0; inset: 8px auto auto 8px; } #fs { background: #e5e7eb; }</style>
@@ -82,6 +85,35 @@ describe('customer prompt and indicator in the top layer', () => {
     const ended = new Promise((resolve) => element!.addEventListener('cobrowse-ended', resolve, { once: true }));
     await realClick(buttonNamed(element, 'End sharing'));
     await ended;
+  });
+
+  it('holds an ordinary page behind the prompt without making it inert: no click reaches it, focus stays in the prompt', async () => {
+    const inFs = document.getElementById('in-fs') as HTMLButtonElement;
+    const clicks = counter(inFs);
+    await realClick(inFs);
+    expect(clicks.count, 'control: the page takes clicks before the prompt').to.equal(1);
+
+    const session = await createTestSession({ agentName: 'Dana' });
+    element = await addElement();
+    const answer = element.offer(session.inviteCode);
+    await element.updateComplete;
+    const root = shadow(element);
+    await until(() => root.activeElement?.id === 'consent-title', 'focus on the prompt');
+    // Not a modal dialog: entering and leaving that state restyles every element of the page.
+    expect(document.querySelector(':modal'), 'a modal dialog in the page').to.equal(null);
+    expect(root.querySelector(':modal'), 'a modal dialog in the element').to.equal(null);
+    expect(dialogOf(element)?.getAttribute('aria-modal')).to.equal('true');
+
+    expect(describeHit(document.elementFromPoint(...centre(inFs)))).to.equal('cobrowse-session');
+    await realClick(inFs);
+    expect(clicks.count, 'the page behind the prompt took a click').to.equal(1);
+    expect(root.activeElement?.closest('[role="dialog"]'), 'focus left the prompt').to.not.equal(null);
+
+    await realClick(buttonNamed(element, 'Allow sharing'));
+    expect(await answer).to.equal('granted');
+    await until(() => root.querySelector('.indicator'), 'the indicator');
+    await realClick(inFs);
+    expect(clicks.count, 'the page takes clicks again once the prompt closed').to.equal(2);
   });
 
   it('asks for consent over an element in full screen', async () => {
