@@ -7,8 +7,13 @@
  * are recognised by their shape instead: a text-like input limited to at
  * most 4 characters (`maxlength` or `size`) with another such input
  * beside it (same parent, or each in a wrapper of the same grandparent).
+ * Boxes a script limits (no `maxlength` or `size`) are recognised by how
+ * they look: a field for digits (`inputmode` numeric, decimal or tel,
+ * `type` tel or number, or a `pattern` of digits) drawn at most
+ * NARROW_BOX_EMS font sizes wide.
  * Known collateral, accepted (a masked box costs the agent a question):
- * phone numbers and dates typed in split boxes.
+ * phone numbers and dates typed in split boxes, narrow number fields side
+ * by side (adults and children counts).
  */
 import { childNodesOf, getAttr, localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
 import { UNTYPED_INPUTS } from './typing.js';
@@ -24,12 +29,38 @@ function shortLimit(el: Element, attribute: string): boolean {
   return limit >= SHORTEST_BOX && limit <= LONGEST_BOX;
 }
 
-/** Whether `el` is a text-like input limited to a few characters. */
+/**
+ * Widest box, in font sizes, a script-limited box may be: a digit is about half a font size wide, so
+ * 4 digits and the box's padding and border fit in 4; an ordinary field (20 characters by default) is
+ * about 10 wide.
+ */
+const NARROW_BOX_EMS = 4;
+const DIGIT_INPUT_MODES: ReadonlySet<string> = new Set(['numeric', 'decimal', 'tel']);
+const DIGIT_PATTERN = /\\d|\[0-9|0-9\]/;
+
+/** Whether `el` asks for digits: its keyboard, type or pattern. */
+function asksForDigits(el: Element, type: string): boolean {
+  if (type === 'tel' || type === 'number') return true;
+  if (DIGIT_INPUT_MODES.has((getAttr(el, 'inputmode') ?? '').trim().toLowerCase())) return true;
+  return DIGIT_PATTERN.test(getAttr(el, 'pattern') ?? '');
+}
+
+/** Whether `el` is drawn at most NARROW_BOX_EMS font sizes wide (and drawn at all). */
+function isNarrow(el: Element): boolean {
+  const width = el.getBoundingClientRect().width;
+  if (width <= 0) return false;
+  const fontSize = Number.parseFloat(el.ownerDocument.defaultView?.getComputedStyle(el).fontSize ?? '');
+  return Number.isFinite(fontSize) && fontSize > 0 && width <= NARROW_BOX_EMS * fontSize;
+}
+
+/** Whether `el` is a text-like input limited to a few characters (by attribute, or drawn so for digits). */
 function isShortBox(el: Element): boolean {
   if (localNameOf(el).toLowerCase() !== 'input') return false;
   const type = (getAttr(el, 'type') ?? 'text').trim().toLowerCase();
   if (UNTYPED_INPUTS.has(type)) return false; // a group of short checkboxes is no number
-  return shortLimit(el, 'maxlength') || shortLimit(el, 'size');
+  if (getAttr(el, 'maxlength') !== null || getAttr(el, 'size') !== null)
+    return shortLimit(el, 'maxlength') || shortLimit(el, 'size');
+  return asksForDigits(el, type) && isNarrow(el);
 }
 
 /** Short boxes among `node`'s children and grandchildren, counted up to 2. */

@@ -8,9 +8,11 @@
  * on: the whole card number and SSN left the browser box by box. Every
  * message goes through the real codec; the oracles read the decoded
  * strings without the product's masking: the independent leak finder for
- * the card, and the groups themselves for the SSN and the code. Control:
- * the same boxes without a length limit (nothing marks them as parts of a
- * number; still a gap, README) are reported, so each oracle can fail.
+ * the card, and the groups themselves for the SSN and the code. The same
+ * with boxes a script limits (no `maxlength`), drawn narrow. Control: the
+ * same boxes without a length limit drawn as wide as ordinary fields
+ * (nothing marks them as parts of a number) are reported, so each oracle
+ * can fail; an ordinary form's fields for digits stay readable.
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -27,10 +29,16 @@ const CODE = '758969';
 /** Box ids: no digits and no telling words (an id "ssn0" is masked by its name, and "0" would be read as a digit). */
 const id = (kind: 'pay' | 'idn' | 'otc', i: number): string => `${kind}${'abcdef'[i] ?? ''}`;
 
-/** Boxes that pass focus on when full, as split entries do; `limits` false leaves out maxlength (the control). */
-function pageHtml(limits: boolean): string {
+/**
+ * How the boxes are limited: `maxlength`; only by the page's script, drawn narrow (CSS, in ems); or only by
+ * the script, drawn as wide as ordinary fields (the control).
+ */
+type Limits = 'maxlength' | 'narrow' | 'wide';
+
+/** Boxes that pass focus on when full, as split entries do. */
+function pageHtml(limits: Limits): string {
   const box = (id: string, size: number): string =>
-    `<input id="${id}" inputmode="numeric" autocomplete="off"${limits ? ` maxlength="${size}"` : ''}>`;
+    `<input id="${id}" inputmode="numeric" autocomplete="off"${limits === 'maxlength' ? ` maxlength="${size}"` : ''}${limits === 'narrow' ? ` style="width: ${size === 1 ? 2 : 3}em"` : ''}>`;
   return `<!DOCTYPE html><html><head><title>Checkout</title></head><body>
 <fieldset><legend>Payment</legend>${CARD_GROUPS.map((_, i) => box(id('pay', i), 4)).join(' ')}</fieldset>
 <fieldset><legend>Identity</legend>${SSN_GROUPS.map((g, i) => `<span>${box(id('idn', i), g.length)}</span>`).join('')}</fieldset>
@@ -58,7 +66,7 @@ describe('masking: numbers typed into split boxes', () => {
   });
 
   /** Types each group key by key (40 ms apart) into its first box; the page moves focus on. Returns every string sent. */
-  async function typeGroups(limits: boolean): Promise<{ strings: () => string[] }> {
+  async function typeGroups(limits: Limits): Promise<{ strings: () => string[] }> {
     page = await capturePage(pageHtml(limits));
     const { doc, win } = page;
     const strings: string[] = [];
@@ -95,16 +103,41 @@ describe('masking: numbers typed into split boxes', () => {
     };
   }
 
-  it('sends no digit of a card, SSN or one-time code typed box by box', async function () {
-    this.timeout(60_000);
-    const { strings } = await typeGroups(true);
-    expect(truncationLeaks(CARD_GROUPS.join(''), strings())).to.deep.equal([]);
-    expect(groupsSeen(strings())).to.deep.equal({ ssn: [], code: [] });
+  for (const limits of ['maxlength', 'narrow'] as const) {
+    it(`sends no digit of a card, SSN or one-time code typed box by box (boxes limited by ${limits})`, async function () {
+      this.timeout(60_000);
+      const { strings } = await typeGroups(limits);
+      expect(truncationLeaks(CARD_GROUPS.join(''), strings())).to.deep.equal([]);
+      expect(groupsSeen(strings())).to.deep.equal({ ssn: [], code: [] });
+    });
+  }
+
+  it('an ordinary form: fields for digits side by side, as wide as they usually are, stay readable', async () => {
+    page = await capturePage(`<!DOCTYPE html><html><head><title>Address</title></head><body><form>
+<div><input id="phone" type="tel" aria-label="Phone"><input id="zip" inputmode="numeric" aria-label="ZIP"></div>
+<div><input id="qty" type="number" aria-label="Quantity"><input id="floor" pattern="[0-9]*" aria-label="Floor"></div>
+</form></body></html>`);
+    const { doc, win } = page;
+    const strings: string[] = [];
+    engine = decodedCapture(win, strings);
+    await engine.start();
+    await nextFrames(win, 2);
+    for (const [field, value] of [
+      ['phone', '555 0123'],
+      ['zip', '94107'],
+      ['qty', '12'],
+      ['floor', '3'],
+    ]) {
+      (doc.getElementById(field ?? '') as HTMLInputElement).value = value ?? '';
+    }
+    await nextFrames(win, 4);
+    for (const value of ['555 0123', '94107', '12']) expect(strings).to.include(value);
+    expect(strings.filter((s) => s.includes('•'))).to.deep.equal([]);
   });
 
-  it('control: boxes without a length limit go out, and the oracles report them', async function () {
+  it('control: boxes without a length limit, as wide as ordinary fields, go out, and the oracles report them', async function () {
     this.timeout(60_000);
-    const { strings } = await typeGroups(false);
+    const { strings } = await typeGroups('wide');
     expect(truncationLeaks(CARD_GROUPS.join(''), strings()).length).to.be.greaterThan(0);
     expect(groupsSeen(strings())).to.deep.equal({ ssn: SSN_GROUPS.slice(0, 2), code: [...CODE] });
   });
