@@ -4,7 +4,8 @@
  * would leave step by step, each too short to be recognised, until 12 digits
  * had gone out. The rule: when a change makes a digit run longer, keeping
  * all the digits it had and joining new ones to them, and the run then holds
- * GROWTH_MIN_DIGITS or more, the change is a number being assembled, and the
+ * GROWTH_MIN_DIGITS or more (or it is the first or last two groups of an
+ * SSN: 123-45, 45-6789), the change is a number being assembled, and the
  * caller masks every digit of it from then on. Counters, clocks and prices
  * change their digits rather than add to them (99 -> 100, 00:59 -> 01:00,
  * €1,299.00 -> €2,598.00), so they stay readable; so does a count that
@@ -20,6 +21,13 @@ import { digitValue, findRuns, tokenize, type Token } from './number-tokens.js';
  * its first step, and at most 6 digits when that step is short.
  */
 export const GROWTH_MIN_DIGITS = 7;
+
+/**
+ * The first two or last two groups of an SSN (123-45, 45-6789), one dash or space between: a run that
+ * grows into one is an SSN being revealed (its first 5 digits are what SSN truncation hides).
+ */
+const SSN_PARTS: readonly string[] = ['3,2', '2,4'];
+const SSN_GAP = /^\s*[-\u2010-\u2015\u2212]?\s*$/u;
 
 /** A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text offsets. */
 type LineRun = number[][];
@@ -64,6 +72,15 @@ function counts(run: LineRun, text: string, byStart: Map<number, Token>): boolea
   });
   const step = (values[1] ?? 0) - (values[0] ?? 0);
   return (step === 1 || step === -1) && values.every((v, i) => i === 0 || v - (values[i - 1] ?? 0) === step);
+}
+
+/** Whether a run is SSN_PARTS-shaped: those group sizes, the same dash or space between them. */
+function ssnPart(run: LineRun, text: string, byStart: Map<number, Token>): boolean {
+  if (!SSN_PARTS.includes(run.map((group) => group.length).join(','))) return false;
+  const first = run[0] ?? [];
+  const second = run[1] ?? [];
+  const gap = text.slice((byStart.get(first.at(-1) ?? 0) as Token).end, second[0] ?? 0);
+  return SSN_GAP.test(gap);
 }
 
 function hasDigitChar(text: string): boolean {
@@ -116,7 +133,8 @@ export function grewFrom(old: string, now: string, from = 0, to = now.length): b
     }
     if (!kept || grown === undefined) continue;
     const digits = digitCount(grown);
-    if (digits < GROWTH_MIN_DIGITS || digits <= digitCount(oldRun)) continue;
+    if (digits <= digitCount(oldRun)) continue;
+    if (digits < GROWTH_MIN_DIGITS && !ssnPart(grown, now, after.byStart)) continue;
     if (!grown.some((group) => group.some((start) => start >= from && start < to))) continue;
     if (counts(grown, now, after.byStart)) continue;
     return true;

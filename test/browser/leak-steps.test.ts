@@ -5,7 +5,8 @@
  * textContent, appending text nodes or <span>s, replacing innerHTML, or
  * setting an input's value, one step per frame or several at once. The
  * oracle is the independent leak finder over every decoded string sent
- * (through the real codec), read after every frame: no more digits than
+ * (through the real codec) and the text of a reference mirror the frames
+ * build (neighbouring text nodes read together), after every frame: no more digits than
  * the first step showed, or 6 (a step of 7 digits or more that grew out of
  * the last is masked), so from the front nothing beyond the PCI truncation.
  * Control: the same oracle over what the page displayed reports the leak.
@@ -18,7 +19,9 @@ import fc from 'fast-check';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
 import { cardDigitsDistinct } from '../oracles/secret-arbitraries.js';
 import { capturePage, nextFrames } from './helpers/capture-page.js';
-import { decodedCapture } from './helpers/decoded-capture.js';
+import { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { CaptureTestMirror } from './helpers/capture-mirror.js';
+import { decodedCapture, decodingSender } from './helpers/decoded-capture.js';
 
 const RUNS = Number(new URLSearchParams(location.search).get('runs') ?? 30);
 
@@ -103,6 +106,25 @@ function show(doc: Document, r: Reveal, text: string, previous: string): void {
   }
 }
 
+/**
+ * A capture whose decoded strings go onto `sent`, each frame also applied to a reference mirror whose
+ * whole text then goes onto `sent` too: digits in neighbouring text nodes, each string too short for
+ * the leak finder alone, read together as the agent sees them.
+ */
+function mirroredCapture(win: Window & typeof globalThis, sent: string[]): CaptureEngine {
+  const decode = decodingSender(sent);
+  const mirror = new CaptureTestMirror();
+  return new CaptureEngine({
+    window: win,
+    send: (message) => {
+      decode(message);
+      mirror.apply(message);
+      sent.push(mirror.text());
+      return true;
+    },
+  });
+}
+
 /** Waits until the capture sent something after `count` strings (the step's frame), or 30 frames. */
 async function untilSent(win: Window, sent: readonly string[], count: number): Promise<void> {
   for (let frame = 0; frame < 30 && sent.length === count; frame++) await nextFrames(win, 1);
@@ -118,7 +140,7 @@ async function revealOnce(r: Reveal): Promise<{ failures: string[]; displayed: s
   const failures: string[] = [];
   // What the rule lets show: the first step, and steps of up to 6 digits (GROWTH_MIN_DIGITS - 1) before it.
   const mayShow = Math.max(6, r.shown[0] ?? 0);
-  const engine = decodedCapture(page.win, sent);
+  const engine = mirroredCapture(page.win, sent);
   const displayed: string[] = [];
   try {
     await engine.start();
@@ -174,6 +196,41 @@ describe('leak steps: a number a page reveals in steps', () => {
     expect(failures).to.deep.equal([]);
     expect(truncationLeaks(r.digits, displayed)).to.deep.equal([6, 7, 8, 9, 10, 11]);
   });
+});
+
+describe('leak steps: an SSN a page reveals group by group', () => {
+  const SSN = ['278', '41', '5396'];
+  for (const how of ['data', 'textContent', 'append-span', 'innerHTML', 'input-value'] as const) {
+    for (const fromBack of [false, true]) {
+      it(`${how}, from the ${fromBack ? 'back' : 'front'}: no more of its first 5 digits than the first step`, async () => {
+        const r: Reveal = { digits: SSN.join(''), separator: '-', shown: [], fromBack, how, together: [] };
+        const steps = fromBack ? [SSN.slice(2), SSN.slice(1), SSN] : [SSN.slice(0, 1), SSN.slice(0, 2), SSN];
+        const page = await capturePage(PAGE);
+        const sent: string[] = [];
+        const engine = mirroredCapture(page.win, sent);
+        const displayed: string[] = [];
+        try {
+          await engine.start();
+          await nextFrames(page.win, 1);
+          for (const groups of steps) {
+            const text = groups.join('-');
+            const before = sent.length;
+            show(page.doc, r, text, displayed.at(-1) ?? '');
+            displayed.push(text);
+            await untilSent(page.win, sent, before);
+          }
+        } finally {
+          engine.stop();
+          page.remove();
+        }
+        const firstFive = (strings: string[]): number[] =>
+          [...revealedPositions(r.digits, strings, 3)].filter((i) => i < 5).sort((a, b) => a - b);
+        expect(firstFive(sent)).to.deep.equal(fromBack ? [] : [0, 1, 2]);
+        // Control: what the page showed reveals them.
+        expect(firstFive(displayed)).to.deep.equal([0, 1, 2, 3, 4]);
+      });
+    }
+  }
 });
 
 interface Readable {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { GROWTH_MIN_DIGITS, grewFrom } from '../../shared/number-growth.js';
 import { LINE_BREAK_MARK, maskNumbers } from '../../shared/sensitive-numbers.js';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
-import { cardDigitsDistinct, SEPARATORS } from '../oracles/secret-arbitraries.js';
+import { cardDigitsDistinct, SEPARATORS, ssnDigits } from '../oracles/secret-arbitraries.js';
 
 const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 400);
 
@@ -83,6 +83,51 @@ describe('growth rule: a number revealed in steps', () => {
     expect(grewFrom('', '4111 1111')).toBe(false); // a first view
     expect(grewFrom('4111', '4111 111')).toBe(true);
     expect(grewFrom('4111', '4111 11')).toBe(false); // 6 digits: below the rule
+  });
+});
+
+describe('growth rule: an SSN revealed in steps', () => {
+  /** Positions of the SSN's first 5 digits readable (3-digit windows), as leak-vectors reads an SSN. */
+  const firstFive = (digits: string, sent: readonly string[]): number[] =>
+    [...revealedPositions(digits, sent, 3)].filter((i) => i < 5).sort((a, b) => a - b);
+
+  it('shows no more of its first 5 digits than the first step did', () => {
+    fc.assert(
+      fc.property(
+        ssnDigits.filter((d) => new Set([0, 1, 2, 3, 4, 5, 6].map((i) => d.slice(i, i + 3))).size === 7),
+        fc.constantFrom(' ', '-', '\u2013', ' - '),
+        fc.boolean(),
+        fc.constantFrom('', 'SSN ', 'Social security: '),
+        (digits, separator, fromBack, context) => {
+          const groups = [digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)];
+          const steps = fromBack
+            ? [groups.slice(2), groups.slice(1), groups].map((g) => g.join(separator))
+            : [groups.slice(0, 1), groups.slice(0, 2), groups].map((g) => g.join(separator));
+          const sent = sendSteps(steps, context);
+          expect(firstFive(digits, sent)).toEqual(fromBack ? [] : [0, 1, 2]);
+          // Control: the steps as the page shows them reveal the first 5.
+          expect(firstFive(digits, steps)).toEqual([0, 1, 2, 3, 4]);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it.each([
+    ['123', '123-45'],
+    ['6789', '45-6789'],
+    ['SSN 123', 'SSN 123 45'],
+    ['12', '12-2026'], // collateral (README): a month then a year has the shape of an SSN's last groups
+  ])('%j -> %j grew', (old, now) => {
+    expect(grewFrom(old, now)).toBe(true);
+  });
+
+  it.each([
+    ['a price gaining cents', '€278', '€278.41'],
+    ['a time', '10', '10:30'],
+    ['a date', '2026', '2026-12'],
+  ])('%s did not', (_name, old, now) => {
+    expect(grewFrom(old, now)).toBe(false);
   });
 });
 

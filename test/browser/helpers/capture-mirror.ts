@@ -148,6 +148,11 @@ export class CaptureTestMirror {
     return this.#root.contains(node);
   }
 
+  /** The mirrored tree's text, every text node's joined in order: what a reader sees run together. */
+  text(): string {
+    return this.#root.textContent ?? '';
+  }
+
   /** The mirrored tree as text, without ids: equal for equal pages. */
   canonical(): string {
     const out: string[] = [];
