@@ -4,7 +4,11 @@ import { launchChromium, type LaunchedChromium } from '../test/node/helpers/chro
 
 /** Precise performance.memory and a callable gc() make heap figures comparable between runs. */
 export function launchBenchChromium(): Promise<LaunchedChromium> {
-  return launchChromium({ args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+  // BENCH_JS_FLAGS: more V8 flags, e.g. `--trace-gc` (its lines show with DEBUG=pw:browser).
+  const more = process.env['BENCH_JS_FLAGS'];
+  return launchChromium({
+    args: ['--enable-precise-memory-info', `--js-flags=--expose-gc${more ? ` ${more}` : ''}`],
+  });
 }
 
 export async function chromiumVersion(page: Page): Promise<string> {

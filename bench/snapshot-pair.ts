@@ -9,7 +9,10 @@
  * for a core), and the thread time between `performance.mark('c>name')` and
  * `performance.mark('c<name')` pairs if the code under test carries such marks
  * (added by hand while working; the product has none). Prints medians and the
- * median of the per-pair differences. A developer tool, not part of `npm run bench`.
+ * median of the per-pair differences. SNAPSHOT_DETAIL=1 also prints, per run,
+ * its major GCs (with why V8 started marking: its old-generation limit and
+ * use) and what its two longest tasks by CPU spent their time in (V8's GC
+ * phases included). A developer tool, not part of `npm run bench`.
  */
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import { launchBenchChromium } from './browser-tools.js';
@@ -26,9 +29,55 @@ interface BenchWindow {
 type TimedEvent = TraceEvent & { tts?: number; tdur?: number };
 
 const GC_EVENT = /^(MinorGC|MajorGC)$/;
+const CATEGORIES = ['toplevel', 'blink.user_timing', 'v8', '__metadata'];
+/** SNAPSHOT_DETAIL=1 (see above). */
+const DETAIL = process.env['SNAPSHOT_DETAIL'] === '1';
+const DETAIL_CATEGORIES = ['devtools.timeline', 'disabled-by-default-v8.gc'];
+
+function mainThreads(events: readonly TimedEvent[]): Set<string> {
+  return new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+}
+
+/** The run's major GCs, and its two longest main-thread tasks by CPU with their nested events over 0.5 ms, summed by name. */
+function printLongest(events: readonly TimedEvent[], label: string): void {
+  const main = mainThreads(events);
+  const onMain = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ph === 'X');
+  const tasks = onMain
+    .filter((e) => e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask')
+    .sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))
+    .slice(0, 2);
+  const majors = onMain.filter((e) => e.name === 'MajorGC');
+  console.log(
+    `\n${label}: ${majors.length} major GCs (ms wall/CPU): ` +
+      majors.map((e) => `${((e.dur ?? 0) / 1000).toFixed(1)}/${((e.tdur ?? 0) / 1000).toFixed(1)}`).join(' '),
+  );
+  for (const e of onMain.filter((e) => /IncrementalMarkingStart|^MajorGC$/.test(e.name)))
+    console.log(`  ${e.name} ${JSON.stringify(e.args)}`);
+  for (const task of tasks) {
+    const end = task.ts + (task.dur ?? 0);
+    const sums = new Map<string, number>();
+    for (const e of onMain)
+      if (e !== task && e.ts >= task.ts && e.ts < end && (e.dur ?? 0) > 500)
+        sums.set(e.name, (sums.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    const parts = [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    console.log(
+      `${label}: task ${((task.dur ?? 0) / 1000).toFixed(1)} ms (CPU ${((task.tdur ?? 0) / 1000).toFixed(1)}): ` +
+        parts.map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', '),
+    );
+  }
+}
 
 /** One traced snapshot in a fresh tab: its figures by name (ms, except bytes). */
-async function once(browser: LaunchedChromium, url: string, page: string): Promise<Record<string, number>> {
+async function once(
+  browser: LaunchedChromium,
+  url: string,
+  page: string,
+  tree: string,
+): Promise<Record<string, number>> {
   const tab = await browser.newPage();
   try {
     await tab.goto(`${url}/bench?page=${page}&rec=ours`, { waitUntil: 'load', timeout: 600_000 });
@@ -37,7 +86,7 @@ async function once(browser: LaunchedChromium, url: string, page: string): Promi
     const events: TimedEvent[] = [];
     cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TimedEvent[])));
     await cdp.send('Tracing.start', {
-      traceConfig: { includedCategories: ['toplevel', 'blink.user_timing', 'v8', '__metadata'] },
+      traceConfig: { includedCategories: [...CATEGORIES, ...(DETAIL ? DETAIL_CATEGORIES : [])] },
       transferMode: 'ReportEvents',
     });
     const result = await tab.evaluate(() => (window as unknown as BenchWindow).__bench.snapshot());
@@ -45,6 +94,7 @@ async function once(browser: LaunchedChromium, url: string, page: string): Promi
     await cdp.send('Tracing.end');
     await complete;
     await cdp.detach();
+    if (DETAIL) printLongest(events, `${page} ${tree}`);
     return { ...figures(events), bytes: result.bytes };
   } finally {
     await tab.close();
@@ -52,12 +102,8 @@ async function once(browser: LaunchedChromium, url: string, page: string): Promi
 }
 
 function figures(events: readonly TimedEvent[]): Record<string, number> {
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  const out: Record<string, number> = { cpu: 0, gc: 0, longestWall: 0, longestCpu: 0 };
+  const main = mainThreads(events);
+  const out: Record<string, number> = { cpu: 0, gc: 0, majorGcs: 0, longestWall: 0, longestCpu: 0 };
   const open = new Map<string, number>();
   const tasks: Array<{ ts: number; end: number; cpu: number }> = [];
   for (const e of events) {
@@ -71,7 +117,10 @@ function figures(events: readonly TimedEvent[]): Record<string, number> {
       tasks.push({ ts: e.ts, end: e.ts + (e.dur ?? 0), cpu });
       out['longestWall'] = Math.max(out['longestWall'] ?? 0, (e.dur ?? 0) / 1000);
       out['longestCpu'] = Math.max(out['longestCpu'] ?? 0, cpu);
-    } else if (e.ph === 'X' && GC_EVENT.test(e.name)) out['gc'] = (out['gc'] ?? 0) + cpu;
+    } else if (e.ph === 'X' && GC_EVENT.test(e.name)) {
+      out['gc'] = (out['gc'] ?? 0) + cpu;
+      if (e.name === 'MajorGC') out['majorGcs'] = (out['majorGcs'] ?? 0) + 1;
+    }
   }
   tasks.sort((a, b) => a.ts - b.ts || b.end - a.end);
   let outerEnd = Number.NEGATIVE_INFINITY;
@@ -105,7 +154,7 @@ export async function main(): Promise<void> {
     for (let i = 0; i < pairs; i++) {
       // Alternate which goes first, so drift on a shared machine hits both alike.
       for (const tree of i % 2 === 0 ? (['base', 'this'] as const) : (['this', 'base'] as const))
-        runs[tree].push(await once(browser, sites[tree].url, page));
+        runs[tree].push(await once(browser, sites[tree].url, page, tree));
       process.stdout.write('.');
     }
   } finally {
