@@ -11,7 +11,7 @@ import type { SerializedNode } from '../../shared/protocol.js';
 import { createMaskConfig } from '../../client/capture/mask-dom.js';
 import { NodeIds, TOP_DOCUMENT_ID } from '../../client/capture/node-ids.js';
 import { Serializer } from '../../client/capture/serialize.js';
-import { walkSnapshot } from '../../client/capture/snapshot.js';
+import { LATE_SLICE_AFTER_NODES, walkSnapshot } from '../../client/capture/snapshot.js';
 import { SheetReader } from '../../client/capture/stylesheets.js';
 import { SensitiveFields } from '../../client/capture/typing-mask.js';
 
@@ -88,6 +88,23 @@ describe('snapshot walk: slice budget on a fake clock', () => {
     expect(sizes[0]).to.equal(40);
     // 8 ms = 80 nodes, checked every 32 visits: 95 nodes.
     for (const size of sizes.slice(1, -1)) expect(size).to.equal(95);
+  });
+
+  it('gives the slices after LATE_SLICE_AFTER_NODES nodes three quarters of the budget', async () => {
+    const doc = frame.contentDocument as Document;
+    doc.body.innerHTML = '<p>text <b>bold</b></p>'.repeat(Math.ceil(LATE_SLICE_AFTER_NODES / 4) + 1000);
+    const sizes = (await walk(frame, 0)).map((p) => p.length);
+    let walked = 0;
+    const early: number[] = [];
+    const late: number[] = [];
+    for (const size of sizes.slice(1, -1)) {
+      (walked + sizes[0]! >= LATE_SLICE_AFTER_NODES ? late : early).push(size);
+      walked += size;
+    }
+    // 8 ms = 80 nodes, checked every 32 visits: 95 nodes; then 6 ms = 60 nodes: 63.
+    expect(new Set(early)).to.deep.equal(new Set([95]));
+    expect(late.length).to.be.above(10);
+    expect(new Set(late)).to.deep.equal(new Set([63]));
   });
 
   it('a part holds at least one node, even after a stall longer than the budget (the first one its doctype)', async () => {
