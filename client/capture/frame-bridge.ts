@@ -6,9 +6,10 @@
  *
  * Trust: a frame is joined only when its origin is one the integrator listed
  * (`frame-origins`) and the message came from the window of an <iframe> this
- * capture serialized (not blocked or masked; a frame-ready that came before
- * is kept for that <iframe> until then); after that, only messages on
- * the private port count. What the frame sends is parsed with the channel's
+ * capture serialized (a frame-ready that came before is kept for that
+ * <iframe> until then); after that, only messages on the private port count.
+ * An <iframe> blocked or masked on the live DOM (an ancestor marked after it
+ * went out, or moved into a blocked region) is neither joined nor forwarded. What the frame sends is parsed with the channel's
  * schemas and every id goes through its own FrameIdMap (frame-translate.ts),
  * so a frame can add nodes only under its own document in the mirror.
  * Masking happened in the frame, by the frame's integrator's rules.
@@ -52,7 +53,11 @@ export interface FrameBridgeOptions {
 export interface FrameBridgeHooks {
   run: () => {
     ids: { reserve(): number };
-    serializer: { decisionOf(el: Element): MaskDecision };
+    serializer: {
+      decideNow(el: Element, ancestry: undefined, keep: false): MaskDecision;
+      captureParent(node: Node): Node | null;
+    };
+    collector: { isRemovedInMirror(node: Node): boolean };
   };
   assetPolicy: () => AssetPolicy;
   /** Sends a DOM frame of a frame's content in the page's stream; false when the transport refused it. */
@@ -90,6 +95,8 @@ interface Link {
   inbox: unknown[];
   /** Its stream was restarted: drop everything until its next snapshot starts. */
   awaitingSnapshot: boolean;
+  /** Its page said frame-gone: nothing answers on this port any more (a new page there must say ready). */
+  gone: boolean;
   /** The frame's own top layer (modal dialogs, popovers), in page ids, as it last said. */
   topLayer: TopLayerEntry[];
 }
@@ -143,8 +150,7 @@ export class FrameBridge {
 
   /** An <iframe> was serialized with this id: join its frame (again) if it is cross-origin and not hidden. */
   frameSerialized(iframe: Element, id: number): void {
-    if (this.#stopped || iframeDocument(iframe) !== null) return;
-    if (this.#hooks.run().serializer.decisionOf(iframe) !== 'clear') return;
+    if (this.#stopped || iframeDocument(iframe) !== null || !this.#shownClear(iframe)) return;
     this.#candidates.set(iframe, id);
     const link = this.#links.get(iframe);
     const win = (iframe as HTMLIFrameElement).contentWindow;
@@ -156,7 +162,7 @@ export class FrameBridge {
       this.#join(iframe, win, early);
       return;
     }
-    if (link !== undefined && link.window === win) {
+    if (link !== undefined && link.window === win && !link.gone) {
       // The mirror has the <iframe> afresh (a new run, or it was re-added): the frame's content follows from a fresh snapshot.
       this.#restart(link, id);
       return;
@@ -222,16 +228,29 @@ export class FrameBridge {
     this.#candidates.clear();
   }
 
-  /** The link's <iframe> is still the one serialized in this run, showing the same window. */
+  /** The link's <iframe> is still the one serialized in this run, showing the same window, and still clear. */
   #current(link: Link): boolean {
     const iframe = link.iframe as HTMLIFrameElement;
     return (
       link.ids !== null &&
       this.#candidates.has(iframe) &&
-      iframe.isConnected &&
       iframe.contentWindow === link.window &&
-      this.#hooks.run().serializer.decisionOf(iframe) === 'clear'
+      this.#shownClear(iframe)
     );
+  }
+
+  /**
+   * The <iframe> is in the mirror and clear now: connected, neither it nor a node above it removed from the mirror,
+   * and no marker or selector blocks or masks it on the live DOM. The decision cached when it went out is not enough:
+   * a marker set on an ancestor since re-sends that ancestor only (as a leaf, when blocked).
+   */
+  #shownClear(iframe: Element): boolean {
+    if (!iframe.isConnected) return false;
+    const run = this.#hooks.run();
+    if (run.serializer.decideNow(iframe, undefined, false) !== 'clear') return false;
+    for (let node: Node | null = iframe; node !== null; node = run.serializer.captureParent(node))
+      if (run.collector.isRemovedInMirror(node)) return false;
+    return true;
   }
 
   #message(event: MessageEvent): void {
@@ -248,12 +267,21 @@ export class FrameBridge {
       if (iframe === null) {
         this.stats.refused++;
         // Maybe the window of an <iframe> the walk has not reached, or read while it still showed its first, blank page.
-        this.#remember(source as Window, event.origin);
+        if (this.#framedHere(source as Window)) this.#remember(source as Window, event.origin);
         return;
       }
       this.#join(iframe, source as Window, event.origin);
     } catch (error) {
       this.#hooks.caught(error);
+    }
+  }
+
+  /** Whether `win` is a frame of a captured window (not a popup, a nested frame or a captured window itself). */
+  #framedHere(win: Window): boolean {
+    try {
+      return !this.#windows.has(win) && this.#windows.has(win.parent);
+    } catch {
+      return false;
     }
   }
 
@@ -278,6 +306,10 @@ export class FrameBridge {
   #join(iframe: Element, win: Window, origin: string): void {
     const id = this.#candidates.get(iframe);
     if (id === undefined) return;
+    if (!this.#shownClear(iframe)) {
+      this.stats.refused++;
+      return;
+    }
     const previous = this.#links.get(iframe);
     if (previous !== undefined) this.#post(previous, { t: 'frame-stop' });
     previous?.port.close();
@@ -299,6 +331,7 @@ export class FrameBridge {
       ids: previous?.ids ?? new FrameIdMap(id, () => this.#hooks.run().ids.reserve()),
       inbox: [],
       awaitingSnapshot: false,
+      gone: false,
       topLayer: previous?.topLayer ?? [],
     };
     link.port.onmessage = (event: MessageEvent) => this.#received(link, event.data);
@@ -308,6 +341,8 @@ export class FrameBridge {
 
   #received(link: Link, data: unknown): void {
     if (this.#links.get(link.iframe) !== link) return;
+    // Noted now: a new page run drops the inbox, and its walk must then probe this window instead of restarting the port.
+    if ((data as { t?: unknown } | null)?.t === 'frame-gone' && frameGone.safeParse(data).success) link.gone = true;
     if (link.inbox.length >= this.#maxInbox) {
       this.#restart(link, null);
       return;

@@ -173,13 +173,13 @@ export class Serializer {
     return (el as unknown as Record<symbol, MaskDecision | undefined>)[this.#decisionKey] ?? this.decideNow(el);
   }
 
-  /** Recomputes (and caches) the element's masking decision from the live DOM (`ancestry`: see maskAncestry). */
-  decideNow(el: Element, ancestry?: MaskAncestry): MaskDecision {
+  /** The element's masking decision from the live DOM, cached unless `keep` is false (`ancestry`: see maskAncestry). */
+  decideNow(el: Element, ancestry?: MaskAncestry, keep = true): MaskDecision {
     const decision =
       ancestry !== undefined && isPlainClear(el, ancestry)
         ? 'clear'
         : decideField(describeField(el, this.#o.mask, this.#labels, ancestry)).decision;
-    (el as unknown as Record<symbol, MaskDecision | undefined>)[this.#decisionKey] = decision;
+    if (keep) (el as unknown as Record<symbol, MaskDecision | undefined>)[this.#decisionKey] = decision;
     return decision;
   }
 

@@ -71,7 +71,11 @@ describe('a cross-origin frame flooding its bridge port', function () {
     const bridge = new FrameBridge(
       { origins: [OTHER], ...(maxInbox === undefined ? {} : { maxInbox }) },
       {
-        run: () => ({ ids: { reserve: () => nextId++ }, serializer: { decisionOf: () => 'clear' } }),
+        run: () => ({
+          ids: { reserve: () => nextId++ },
+          serializer: { decideNow: () => 'clear', captureParent: () => null },
+          collector: { isRemovedInMirror: () => false },
+        }),
         assetPolicy: () => 'channel',
         sendDom: (frame) => sent.push(frame) > 0,
         sendAsset: () => true,
