@@ -30,6 +30,8 @@ export class GrowthWatch {
   readonly #oldTexts = new Map<CharacterData, string>();
   readonly #anchors = new WeakMap<Element, SentMemory>();
   readonly #forms = new WeakMap<Element, SentMemory>();
+  /** Text attributes as they went out when the page changed them (the snapshot's are not kept: too many). */
+  readonly #attributes = new WeakMap<Element, Map<string, SentMemory>>();
 
   /** A flush (a mutations frame and its input frames) starts. */
   flushStarted(): void {
@@ -87,6 +89,24 @@ export class GrowthWatch {
   noteSentValue(el: Element, sent: string): void {
     const memory = this.#forms.get(el);
     if (memory === undefined) this.#forms.set(el, { sent, flush: this.#flush, before: '' });
+    else this.#remember(memory, sent);
+  }
+
+  /**
+   * Whether an attribute the page changed grew into a number since it last went out (a `value`
+   * attribute not changed before: since the control's value went out; React writes both).
+   */
+  attributeGrew(el: Element, name: string, value: string): boolean {
+    const memory = this.#attributes.get(el)?.get(name) ?? (name === 'value' ? this.#forms.get(el) : undefined);
+    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory), value);
+  }
+
+  /** An attribute the page changed went out as `sent`. */
+  noteSentAttribute(el: Element, name: string, sent: string): void {
+    let byName = this.#attributes.get(el);
+    if (byName === undefined) this.#attributes.set(el, (byName = new Map()));
+    const memory = byName.get(name);
+    if (memory === undefined) byName.set(name, { sent, flush: this.#flush, before: '' });
     else this.#remember(memory, sent);
   }
 

@@ -307,6 +307,12 @@ export function isSensitiveAttribute(attrName: string): boolean {
   return false;
 }
 
+/** Attributes whose value is text a person reads (a number a page reveals in steps may be written there). */
+export function showsText(attrName: string): boolean {
+  const name = attrName.toLowerCase();
+  return isSensitiveAttribute(name) || name.startsWith('aria-') || name === 'placeholder';
+}
+
 /**
  * Attributes that hold geometry or timing numbers, never text a customer
  * types: masking digits there would only break the mirror's drawing (an SVG

@@ -331,13 +331,7 @@ export class Serializer {
       if (edges.start) before = runNeighbours(node, -1, this.#o.isOwnUi);
       if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi);
     }
-    // A number the page assembles in steps is masked from the step that makes it long enough (growth-watch.ts).
-    const grown = shown && this.typing.textGrew(node, data, before, after, this);
-    const options = { before: before?.text, after: after?.text, strict: strict || grown };
-    const masked = this.typing.echoes.mask(maskTextContent(decision, data, options));
-    if (shown) this.typing.growth.noteSentRun(node, masked.text, before, after);
-    if (strict && masked.masked) this.typing.noteMaskedText(node, data);
-    return masked;
+    return this.typing.maskText(node, data, { before, after, strict, shown }, this);
   }
 
   /** The text nodes whose masking may depend on `node`'s text (its neighbours in the same run). */
@@ -354,9 +348,11 @@ export class Serializer {
     return record;
   }
 
-  /** One attribute as it may leave the page (URLs absolute, masked); undefined when it must not be sent. */
+  /** One attribute changed by the page as it may leave (URLs absolute, masked); undefined when it must not be sent. */
   attributeValue(el: Element, name: string, value: string, decision: MaskDecision): string | undefined {
-    return this.#attributeValue(el, localNameOf(el), name, value, decision, this.typing.isStrict(el));
+    const strict = this.typing.isStrict(el) || this.typing.attributeGrew(el, name, value, decision);
+    const sent = this.#attributeValue(el, localNameOf(el), name, value, decision, strict);
+    return this.typing.sentAttribute(el, name, sent);
   }
 
   /** attributeValue with what is the same for all of an element's attributes read once: its tag, whether it is strict. */

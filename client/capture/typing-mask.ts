@@ -7,9 +7,10 @@
  * assembles in steps (growth-watch.ts): its text, its run anchor or its
  * form control stays masked digit by digit once it grew.
  */
-import { maskNumbers } from '../../shared/sensitive-numbers.js';
+import { maskNumbers, type MaskedText } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
 import { GrowthWatch, type SentTexts } from './growth-watch.js';
+import { maskTextContent, showsText, type MaskDecision } from './mask.js';
 import { MaskedEchoes } from './masked-echoes.js';
 import { runAnchor, type RunNeighbours } from './text-runs.js';
 
@@ -109,6 +110,26 @@ export class TypingMask {
   }
 
   /**
+   * A clear text node's text with digits as it may leave: by the number rule over its run (`before`,
+   * `after`: its neighbours), every digit masked when `strict` (typing) or when it grew into a number
+   * since the last flush (textGrew; `shown`: text a number may be assembled in, not a comment).
+   */
+  maskText(
+    node: CharacterData,
+    data: string,
+    run: { before: RunNeighbours | null; after: RunNeighbours | null; strict: boolean; shown: boolean },
+    sent: SentTexts,
+  ): MaskedText {
+    const { before, after, strict, shown } = run;
+    const grown = shown && this.textGrew(node, data, before, after, sent);
+    const options = { before: before?.text, after: after?.text, strict: strict || grown };
+    const masked = this.echoes.mask(maskTextContent('clear', data, options));
+    if (shown) this.growth.noteSentRun(node, masked.text, before, after);
+    if (strict && masked.masked) this.noteMaskedText(node, data);
+    return masked;
+  }
+
+  /**
    * Whether a text grew into a number since the last flush (growth-watch.ts); if so it, and its run
    * anchor, are masked digit by digit from now on (a script could shorten it again and show the rest).
    */
@@ -124,6 +145,22 @@ export class TypingMask {
     const anchor = runAnchor(node);
     if (anchor !== null) this.#sensitiveFields.add(anchor);
     return true;
+  }
+
+  /**
+   * Whether a text attribute (mask.ts showsText: not geometry, URLs or CSS) the page changed on a clear
+   * element grew into a number; if so the element stays masked digit by digit.
+   */
+  attributeGrew(el: Element, name: string, value: string, decision: MaskDecision): boolean {
+    if (decision !== 'clear' || !showsText(name) || !this.growth.attributeGrew(el, name, value)) return false;
+    this.#sensitiveFields.add(el);
+    return true;
+  }
+
+  /** An attribute the page changed goes out as `sent` (returned): remembered to see it grow. */
+  sentAttribute(el: Element, name: string, sent: string | undefined): string | undefined {
+    if (sent !== undefined && showsText(name)) this.growth.noteSentAttribute(el, name, sent);
+    return sent;
   }
 
   /** Whether a form control's value, set by the page, grew into a number; if so it stays masked digit by digit. */

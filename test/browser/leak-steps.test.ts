@@ -2,8 +2,9 @@
  * A number a page assembles in steps, without the customer typing: a
  * script revealing a stored card number a few digits at a time, from the
  * front or from the back, by setting a text node's data, an element's
- * textContent, appending text nodes or <span>s, replacing innerHTML, or
- * setting an input's value, one step per frame or several at once. The
+ * textContent, appending text nodes or <span>s, replacing innerHTML,
+ * setting an input's value (and its value attribute, as React does) or a
+ * title attribute, one step per frame or several at once. The
  * oracle is the independent leak finder over every decoded string sent
  * (through the real codec) and the text of a reference mirror the frames
  * build (neighbouring text nodes read together), after every frame: no more digits than
@@ -25,7 +26,15 @@ import { decodedCapture, decodingSender } from './helpers/decoded-capture.js';
 
 const RUNS = Number(new URLSearchParams(location.search).get('runs') ?? 30);
 
-type How = 'data' | 'textContent' | 'append-text' | 'append-span' | 'innerHTML' | 'input-value';
+type How =
+  | 'data'
+  | 'textContent'
+  | 'append-text'
+  | 'append-span'
+  | 'innerHTML'
+  | 'input-value'
+  | 'title-attribute'
+  | 'value-attribute';
 
 interface Reveal {
   digits: string;
@@ -47,7 +56,16 @@ const reveal: fc.Arbitrary<Reveal> = fc
     fromBack: fc.boolean(),
     first: fc.integer({ min: 1, max: 6 }),
     more: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }),
-    how: fc.constantFrom<How>('data', 'textContent', 'append-text', 'append-span', 'innerHTML', 'input-value'),
+    how: fc.constantFrom<How>(
+      'data',
+      'textContent',
+      'append-text',
+      'append-span',
+      'innerHTML',
+      'input-value',
+      'title-attribute',
+      'value-attribute',
+    ),
     together: fc.array(fc.boolean(), { maxLength: 10 }),
   })
   .map(({ digits, separator, fromBack, first, more, how, together }) => {
@@ -103,6 +121,16 @@ function show(doc: Document, r: Reveal, text: string, previous: string): void {
     case 'input-value':
       (doc.getElementById('saved') as HTMLInputElement).value = text;
       return;
+    case 'title-attribute':
+      box.title = `Card ${text}`;
+      return;
+    case 'value-attribute': {
+      // As React writes a controlled field: the property, then the attribute.
+      const input = doc.getElementById('saved') as HTMLInputElement;
+      input.value = text;
+      input.setAttribute('value', text);
+      return;
+    }
   }
 }
 
@@ -200,7 +228,15 @@ describe('leak steps: a number a page reveals in steps', () => {
 
 describe('leak steps: an SSN a page reveals group by group', () => {
   const SSN = ['278', '41', '5396'];
-  for (const how of ['data', 'textContent', 'append-span', 'innerHTML', 'input-value'] as const) {
+  for (const how of [
+    'data',
+    'textContent',
+    'append-span',
+    'innerHTML',
+    'input-value',
+    'title-attribute',
+    'value-attribute',
+  ] as const) {
     for (const fromBack of [false, true]) {
       it(`${how}, from the ${fromBack ? 'back' : 'front'}: no more of its first 5 digits than the first step`, async () => {
         const r: Reveal = { digits: SSN.join(''), separator: '-', shown: [], fromBack, how, together: [] };
