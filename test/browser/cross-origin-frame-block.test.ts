@@ -13,7 +13,17 @@
  */
 import { expect } from '@open-wc/testing';
 import { Pipeline, type CustomerPage } from './helpers/pipeline-harness.js';
-import { answer, command, framePage, mirroredFrame, OTHER, page, Traffic, until } from './helpers/cross-origin.js';
+import {
+  answer,
+  command,
+  framePage,
+  mirroredFrame,
+  OTHER,
+  page,
+  sessionLoaded,
+  Traffic,
+  until,
+} from './helpers/cross-origin.js';
 
 const WIDGET = framePage('payment-widget');
 /** Texts of the widget's pages (its HTML, and what the test makes it show). */
@@ -32,12 +42,6 @@ function widgetTextsIn(values: unknown[]): string[] {
     value instanceof Uint8Array ? new TextDecoder().decode(value) : value,
   );
   return WIDGET_TEXTS.filter((known) => text.includes(known));
-}
-
-/** Whether the widget's page fetched our session code (it does only when the page's capture said hello). */
-async function sessionLoaded(customer: CustomerPage, traffic: Traffic, frame: Element): Promise<boolean> {
-  const pong = await command<{ resources: string[] }>(customer, traffic, frame, 'ping');
-  return pong.resources.some((path) => path.includes('session-entry'));
 }
 
 describe('cross-origin iframes blocked or masked after they were serialized', function () {

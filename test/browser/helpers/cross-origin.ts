@@ -78,6 +78,12 @@ export async function command<T>(
   return (await answered) as T;
 }
 
+/** Whether a framed widget's page fetched our session code (it does only once the page's capture said hello). */
+export async function sessionLoaded(customer: CustomerPage, traffic: Traffic, frame: Element): Promise<boolean> {
+  const pong = await command<{ resources: string[] }>(customer, traffic, frame, 'ping');
+  return pong.resources.some((path) => path.includes('session-entry'));
+}
+
 export async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 1_000; i++) {
     if (condition()) return;
