@@ -22,7 +22,7 @@ export function mayHoldMaskedNumber(before: string, text: string, after: string)
 }
 
 /** `left` less the characters of `text` where a digit token may start, stopping at 0. */
-function digitStarts(text: string, left: number): number {
+export function digitStarts(text: string, left: number): number {
   for (let i = 0; i < text.length && left > 0; i++) {
     const code = text.charCodeAt(i);
     if ((code >= 48 && code <= 57) || code === 37 || code >= 0x80) left--;

@@ -13,6 +13,7 @@
  * Pure and DOM-free; the capture (typing-mask.ts) gives it the text that
  * went out before and the text now.
  */
+import { digitStarts } from './digit-counts.js';
 import { digitValue, findRuns, tokenize, type Token } from './number-tokens.js';
 
 /**
@@ -27,6 +28,7 @@ export const GROWTH_MIN_DIGITS = 7;
  * grows into one is an SSN being revealed (its first 5 digits are what SSN truncation hides).
  */
 const SSN_PARTS: readonly string[] = ['3,2', '2,4'];
+const SSN_PART_DIGITS = 5;
 const SSN_GAP = /^\s*[-\u2010-\u2015\u2212]?\s*$/u;
 
 /** A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text offsets. */
@@ -96,6 +98,8 @@ function hasDigitChar(text: string): boolean {
  */
 export function grewFrom(old: string, now: string, from = 0, to = now.length): boolean {
   if (old === now || !hasDigitChar(old) || !hasDigitChar(now.slice(from, to))) return false;
+  // Too few digits for the smallest grown number (an SSN's first two groups): most changes stop here.
+  if (digitStarts(now, SSN_PART_DIGITS) > 0) return false;
   const shortest = Math.min(old.length, now.length);
   let prefix = 0;
   while (prefix < shortest && old.charCodeAt(prefix) === now.charCodeAt(prefix)) prefix++;
@@ -105,6 +109,8 @@ export function grewFrom(old: string, now: string, from = 0, to = now.length): b
     old.charCodeAt(old.length - 1 - suffix) === now.charCodeAt(now.length - 1 - suffix)
   )
     suffix++;
+  // Only new digits can grow a number (a breaker removed between two runs shows nothing new).
+  if (!hasDigitChar(now.slice(prefix, now.length - suffix))) return false;
   const oldChangedEnd = old.length - suffix;
   const shift = now.length - old.length;
   const before = lineRuns(old);
