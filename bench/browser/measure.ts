@@ -30,10 +30,14 @@ export class HeapSampler {
   readonly baseline: number;
   #max: number;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** sample() reads the heap at most once per this many ms (stop() always reads it). */
+  readonly #minIntervalMs: number;
+  #lastSample = Number.NEGATIVE_INFINITY;
 
-  constructor(options: { timer?: boolean } = {}) {
+  constructor(options: { timer?: boolean; minIntervalMs?: number } = {}) {
     this.baseline = usedHeap();
     this.#max = this.baseline;
+    this.#minIntervalMs = options.minIntervalMs ?? 0;
     if (options.timer === false) return;
     const tick = (): void => {
       this.sample();
@@ -43,12 +47,18 @@ export class HeapSampler {
   }
 
   sample(): void {
+    if (this.#minIntervalMs > 0) {
+      const now = performance.now();
+      if (now - this.#lastSample < this.#minIntervalMs) return;
+      this.#lastSample = now;
+    }
     const used = usedHeap();
     if (used > this.#max) this.#max = used;
   }
 
   /** Stops sampling; returns the peak above baseline in bytes. */
   stop(): number {
+    this.#lastSample = Number.NEGATIVE_INFINITY;
     this.sample();
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
