@@ -149,6 +149,51 @@ describe('growth rule: changes that are not a number being assembled', () => {
     expect(grewFrom(old, now)).toBe(false);
   });
 
+  /** `n` with a thousands separator (or none), as a page writes a count. */
+  const grouped = (n: number, separator: string): string => String(n).replace(/\B(?=(\d{3})+$)/g, separator);
+
+  it('a count going up or down by up to 1000, with or without thousands separators', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100_000_000 }),
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.constantFrom('', ',', '.', ' ', '\u202f'),
+        fc.constantFrom('', 'Visitors: ', '€', 'Qty '),
+        (n, step, separator, context) => {
+          const next = Math.max(0, n + step);
+          expect(grewFrom(context + grouped(n, separator), context + grouped(next, separator))).toBe(false);
+        },
+      ),
+      { numRuns: RUNS * 5 },
+    );
+    // Control (the check is not vacuous): a count that keeps its digits where they were and gains one at 7 or
+    // more is caught; with thousands separators the separators move, so the same count is not.
+    expect(grewFrom(`Visitors: ${grouped(1234567, ',')}`, `Visitors: ${grouped(12345670, ',')}`)).toBe(false);
+    expect(grewFrom('Visitors: 1234567', 'Visitors: 12345670')).toBe(true);
+  });
+
+  it('a timer or a clock ticking by a second or a minute', () => {
+    const clock = (seconds: number, hours: boolean): string => {
+      const two = (v: number): string => String(v).padStart(2, '0');
+      const h = Math.floor(seconds / 3600);
+      const m = Math.floor(seconds / 60) % 60;
+      return hours ? `${h}:${two(m)}:${two(seconds % 60)}` : `${two(Math.floor(seconds / 60))}:${two(seconds % 60)}`;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 360_000 }),
+        fc.constantFrom(1, -1, 60, -60),
+        fc.boolean(),
+        fc.constantFrom('', 'Ends in ', '2026-12-05 '),
+        (seconds, step, hours, context) => {
+          const next = Math.max(0, seconds + step);
+          expect(grewFrom(context + clock(seconds, hours), context + clock(next, hours))).toBe(false);
+        },
+      ),
+      { numRuns: RUNS * 5 },
+    );
+  });
+
   it('needs a digit of the grown run in the part looked at', () => {
     expect(grewFrom('4111 ', '4111 1111', 0, 4)).toBe(true);
     expect(grewFrom('x 4111', 'x 4111 1111', 0, 2)).toBe(false);
