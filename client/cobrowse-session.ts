@@ -174,8 +174,8 @@ export class CobrowseSession extends CobrowseSessionState {
     const granted = await new pristine.Promise<boolean>(
       (answer) => (this._state = { kind: 'consent', invite: parsed, socket, handover: false, answer }),
     );
+    this.#preload.drop();
     if (!granted) {
-      this.#preload.drop();
       await socket.record('consent-declined');
       socket.close();
       this.#showEnded('declined');
@@ -387,7 +387,6 @@ export class CobrowseSession extends CobrowseSessionState {
     });
     // Unless it ended already while starting (its callbacks may run before it returns).
     this.#updateSharing((s) => ({ ...s, kind: 'sharing', session }));
-    this.#preload.drop();
   }
 
   /** The server's list of viewers: who is new in it is said once, then the live region goes back to the status. */

@@ -3,6 +3,8 @@ import type { StartFrame, StartSession } from './session-api.js';
 import { adoptPristine } from './pristine.js';
 import { CustomerSession } from './session/customer-session.js';
 import { startFrameCapture } from './capture/frame-child.js';
+import { warmUpCapture } from './capture/warm-up.js';
+import { markStage } from '../shared/stage-marks.js';
 
 export const startSession: StartSession = (options) => {
   // The loader's references were taken when the page loaded, before anything it loaded later could patch them.
@@ -14,4 +16,10 @@ export const startSession: StartSession = (options) => {
 export const startFrame: StartFrame = (options) => {
   adoptPristine(options.pristine);
   return startFrameCapture(options);
+};
+
+/** While the consent prompt shows: the capture code runs once on a made-up document (capture/warm-up.ts). */
+export const warmUp = (): (() => void) => {
+  markStage('session-evaluated');
+  return warmUpCapture().stop;
 };

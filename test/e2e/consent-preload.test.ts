@@ -6,8 +6,10 @@
  * the consent socket (which sends only its hello and the consent-shown
  * event), creates no peer connection, observer or worker, makes no request
  * but the bundle itself, writes no storage, patches no global or prototype
- * and changes nothing in the page's DOM. A control shows the watcher sees
- * each kind of effect.
+ * and changes nothing in the page's DOM. That holds with the capture
+ * warm-up (client/capture/warm-up.ts) run to its end: it walks a made-up
+ * detached document in idle slices and fetches nothing it names. A control
+ * shows the watcher sees each kind of effect.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +53,16 @@ const WATCH_EFFECTS = `(() => {
     ...cookie,
     set(value) { note('cookie'); cookie.set.call(this, value); },
   });
+  // Idle callbacks requested and run: the capture warm-up's slices (client/capture/warm-up.ts).
+  window.__idle = { requested: 0, ran: 0 };
+  const requestIdle = window.requestIdleCallback;
+  window.requestIdleCallback = function (callback, options) {
+    window.__idle.requested++;
+    return requestIdle.call(this, (deadline) => {
+      window.__idle.ran++;
+      callback(deadline);
+    }, options);
+  };
   // The page's DOM (our element's shadow root is not part of it).
   window.__domChanges = 0;
   new MutationObserver((records) => { window.__domChanges += records.length; })
@@ -121,9 +133,16 @@ async function effectsSinceBaseline(page: Page): Promise<Effects> {
 
 /** The watcher's own globals (set by this test) are not effects of our code. */
 const WATCHER_GLOBALS = new Set(
-  ['__effects', '__since', '__baseline', '__domBase', '__domChanges', '__globalsNow', '__globalsChangedSince'].map(
-    (name) => `window.${name}`,
-  ),
+  [
+    '__idle',
+    '__effects',
+    '__since',
+    '__baseline',
+    '__domBase',
+    '__domChanges',
+    '__globalsNow',
+    '__globalsChangedSince',
+  ].map((name) => `window.${name}`),
 );
 function ownGlobals(changed: string[]): string[] {
   return changed.filter((key) => !WATCHER_GLOBALS.has(key));
@@ -150,6 +169,12 @@ describe('the session bundle evaluated before consent', () => {
     await customer.getByRole('button', { name: 'Allow sharing' }).waitFor();
     // The bundle was evaluated while the prompt shows (its mark), before any Allow.
     await customer.waitForFunction(() => performance.getEntriesByName('cobrowse:session-evaluated').length === 1);
+    // And the capture warm-up ran to its end in idle slices: every idle callback it asked for has run, and it
+    // asks for the next one in the microtasks of the last, so between tasks no request pending means it is over.
+    await customer.waitForFunction(() => {
+      const idle = (window as unknown as { __idle: { requested: number; ran: number } }).__idle;
+      return idle.requested >= 10 && idle.ran === idle.requested;
+    });
     expect(await customer.evaluate(() => performance.getEntriesByName('cobrowse:allow').length)).toBe(0);
 
     const seen = await effectsSinceBaseline(customer);
@@ -162,6 +187,15 @@ describe('the session bundle evaluated before consent', () => {
     expect(seen.effects.filter((effect) => effect.startsWith('WebSocket '))).toHaveLength(1);
     expect(seen.domChanges).toBe(0);
     expect(ownGlobals(seen.globalsChanged)).toEqual([]);
+    // The warm-up's made-up page names images and links under /img/ and /item/: nothing of it is fetched.
+    const madeUpRequests = (): Promise<string[]> =>
+      customer.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((entry) => entry.name)
+          .filter((name) => /\/(img|item)\//.test(name)),
+      );
+    expect(await madeUpRequests()).toEqual([]);
 
     // Control: each kind of effect the bundle must not have is seen by the watcher.
     await customer.evaluate((ws) => {
@@ -171,6 +205,7 @@ describe('the session bundle evaluated before consent', () => {
       sessionStorage.setItem('cobrowse-control', '1');
       void fetch('/control').catch(() => undefined);
       document.body.append(document.createElement('i'));
+      new Image().src = '/img/control.png';
       (Element.prototype as unknown as { controlPatch: number }).controlPatch = 1;
     }, serverWs);
     const control = await effectsSinceBaseline(customer);
@@ -181,6 +216,10 @@ describe('the session bundle evaluated before consent', () => {
     expect(control.effects.some((effect) => effect.startsWith('fetch ') && effect.endsWith('/control'))).toBe(true);
     expect(control.domChanges).toBeGreaterThan(0);
     expect(ownGlobals(control.globalsChanged)).toEqual(['Element.controlPatch']);
+    await customer.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/img/control.png')),
+    );
+    expect(await madeUpRequests()).toHaveLength(1);
     await customer.close();
   });
 });
