@@ -113,6 +113,8 @@ export class FrameBridge {
   readonly #windows = new Set<Window>();
   /** Windows that said frame-ready (from a listed origin) before their <iframe> was a candidate, with that origin. */
   readonly #early = new Map<Window, string>();
+  /** The window each <iframe> was probed in, in this run: a ready from there joins it, no second probe needed. */
+  #probed = new WeakMap<Element, Window>();
   readonly #onMessage = (event: Event): void => this.#message(event as MessageEvent);
   #stopped = false;
   readonly stats: FrameBridgeStats = {
@@ -141,6 +143,7 @@ export class FrameBridge {
   /** A new page run: every frame's ids start over once its <iframe> is serialized again. */
   newRun(): void {
     this.#candidates = new Map();
+    this.#probed = new WeakMap();
     for (const link of this.#links.values()) {
       link.ids = null;
       this.#empty(link);
@@ -168,6 +171,7 @@ export class FrameBridge {
       return;
     }
     if (win === null) return;
+    this.#probed.set(iframe, win);
     for (const origin of this.#origins) {
       try {
         win.postMessage(probe, origin);
@@ -179,14 +183,14 @@ export class FrameBridge {
 
   /**
    * A serialized <iframe> loaded a cross-origin page: as frameSerialized, unless its frame is joined in this run
-   * already (a new page there announces itself; its stream is not restarted for a load).
+   * already (a new page there announces itself; its stream is not restarted for a load) or probed (a load before the
+   * answer came: a second probe would bring a second ready, and a second hello restarting the frame's capture).
    */
   frameLoaded(iframe: Element, id: number): void {
-    const link = this.#links.get(iframe);
+    const win = (iframe as HTMLIFrameElement).contentWindow;
     if (
-      link !== undefined &&
       this.#candidates.get(iframe) === id &&
-      link.window === (iframe as HTMLIFrameElement).contentWindow
+      (this.#links.get(iframe)?.window === win || this.#probed.get(iframe) === win)
     )
       return;
     this.frameSerialized(iframe, id);

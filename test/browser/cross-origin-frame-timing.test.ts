@@ -15,9 +15,11 @@
  * frames) push out the widget's only when they come from frames of the page.
  */
 import { expect } from '@open-wc/testing';
+import { FrameBridge } from '../../client/capture/frame-bridge.js';
 import { Pipeline } from './helpers/pipeline-harness.js';
 import {
   answer,
+  command,
   framePage,
   mirroredFrame,
   OTHER,
@@ -53,13 +55,16 @@ describe('cross-origin iframes that become ready during the walk', function () {
   this.timeout(60_000);
   let pipeline: Pipeline | null = null;
   let traffic: Traffic | null = null;
+  let cleanup: (() => void) | null = null;
   const realNow = performance.now;
   afterEach(() => {
     performance.now = realNow;
     traffic?.restore();
     pipeline?.dispose();
+    cleanup?.();
     pipeline = null;
     traffic = null;
+    cleanup = null;
   });
 
   it("joins a widget whose page commits between the walk's slice that serialized its <iframe> and the next", async () => {
@@ -249,5 +254,51 @@ describe('cross-origin iframes that become ready during the walk', function () {
   it("joins a widget's next page on its early ready, which frames nested in it cannot push out", async () => {
     const p = await crowdedNavigation(true);
     expect(p.engine.stats.frames?.joinedEarly).to.equal(1);
+  });
+  it('a load of the <iframe> before its frame answered the probe sends no second probe: one hello', async () => {
+    traffic = new Traffic();
+    const t = traffic;
+    const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>`);
+    await until(() => t.window.some(answer('loaded')) && t.window.some(isReady), 'the widget loaded and said ready');
+    const iframe = customer.doc.getElementById('widget') as HTMLIFrameElement;
+    // The bridge alone (as in cross-origin-frame-flood.test.ts), each hello counted by the port it hands over.
+    let hellos = 0;
+    const Tapped = window.MessageChannel;
+    window.MessageChannel = class extends Tapped {
+      constructor() {
+        super();
+        hellos++;
+      }
+    };
+    let nextId = 1_000;
+    const bridge = new FrameBridge(
+      { origins: [OTHER] },
+      {
+        run: () => ({
+          ids: { reserve: () => nextId++ },
+          serializer: { decideNow: () => 'clear', captureParent: () => null },
+          collector: { isRemovedInMirror: () => false },
+        }),
+        assetPolicy: () => 'channel',
+        sendDom: () => true,
+        sendAsset: () => true,
+        schedule: () => undefined,
+        caught: (error) => {
+          throw error;
+        },
+      },
+    );
+    cleanup = () => bridge.stop();
+    bridge.attachWindow(window);
+    const readies = t.window.filter(isReady).length;
+    bridge.frameSerialized(iframe, 7);
+    // Its load comes before the frame's answer to the probe (the <iframe> finished loading right after the walk read it).
+    bridge.frameLoaded(iframe, 7);
+    await until(() => bridge.stats.joined === 1 && bridge.stats.queued > 0, "the widget's snapshot");
+    // Anything a second probe or hello would cause has long arrived once the widget ran its capture and answers.
+    await command(customer, t, iframe, 'ping');
+    await command(customer, t, iframe, 'ping');
+    expect(t.window.filter(isReady).length - readies).to.equal(1);
+    expect(hellos).to.equal(1);
   });
 });
