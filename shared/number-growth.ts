@@ -10,8 +10,8 @@
  * change their digits rather than add to them (99 -> 100, 00:59 -> 01:00,
  * €1,299.00 -> €2,598.00), so they stay readable; so does a count that
  * grows by the next number (pagination "1 2 3" -> "1 2 3 4 5 6 7 8 9 10").
- * Pure and DOM-free; the capture (typing-mask.ts) gives it the text that
- * went out before and the text now.
+ * Pure and DOM-free; the capture (client/capture/growth-watch.ts) gives it
+ * the text that went out before and the text now.
  */
 import { digitStarts } from './digit-counts.js';
 import { digitValue, findRuns, tokenize, type Token } from './number-tokens.js';
@@ -34,7 +34,7 @@ const SSN_GAP = /^\s*[-\u2010-\u2015\u2212]?\s*$/u;
 /** A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text offsets. */
 type LineRun = number[][];
 
-function lineRuns(text: string): { runs: LineRun[]; tokens: Token[]; byStart: Map<number, Token> } {
+function lineRuns(text: string): { runs: LineRun[]; byStart: Map<number, Token> } {
   const tokens = tokenize(text);
   const byStart = new Map<number, Token>();
   const runs: LineRun[] = [];
@@ -55,7 +55,7 @@ function lineRuns(text: string): { runs: LineRun[]; tokens: Token[]; byStart: Ma
     }
     runs.push(line);
   }
-  return { runs, tokens, byStart };
+  return { runs, byStart };
 }
 
 function digitCount(run: LineRun): number {
@@ -76,13 +76,18 @@ function counts(run: LineRun, text: string, byStart: Map<number, Token>): boolea
   return (step === 1 || step === -1) && values.every((v, i) => i === 0 || v - (values[i - 1] ?? 0) === step);
 }
 
-/** Whether a run is SSN_PARTS-shaped: those group sizes, the same dash or space between them. */
+/** Whether a run is SSN_PARTS-shaped: those group sizes, a dash or a space between them. */
 function ssnPart(run: LineRun, text: string, byStart: Map<number, Token>): boolean {
   if (!SSN_PARTS.includes(run.map((group) => group.length).join(','))) return false;
   const first = run[0] ?? [];
   const second = run[1] ?? [];
   const gap = text.slice((byStart.get(first.at(-1) ?? 0) as Token).end, second[0] ?? 0);
   return SSN_GAP.test(gap);
+}
+
+/** False when `now` has too few digits for the smallest grown number (an SSN's first two groups): most changes. */
+export function mayHaveGrown(now: string): boolean {
+  return digitStarts(now, SSN_PART_DIGITS) === 0;
 }
 
 function hasDigitChar(text: string): boolean {
@@ -98,8 +103,7 @@ function hasDigitChar(text: string): boolean {
  */
 export function grewFrom(old: string, now: string, from = 0, to = now.length): boolean {
   if (old === now || !hasDigitChar(old) || !hasDigitChar(now.slice(from, to))) return false;
-  // Too few digits for the smallest grown number (an SSN's first two groups): most changes stop here.
-  if (digitStarts(now, SSN_PART_DIGITS) > 0) return false;
+  if (!mayHaveGrown(now)) return false;
   const shortest = Math.min(old.length, now.length);
   let prefix = 0;
   while (prefix < shortest && old.charCodeAt(prefix) === now.charCodeAt(prefix)) prefix++;

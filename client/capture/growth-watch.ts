@@ -8,7 +8,7 @@
  * the agent's first view: nothing in it grew. Steps sent within one flush
  * are one change (a page renders a phone number over several text nodes).
  */
-import { grewFrom } from '../../shared/number-growth.js';
+import { grewFrom, mayHaveGrown } from '../../shared/number-growth.js';
 import { runAnchor, type RunNeighbours } from './text-runs.js';
 
 /** What went out last under one key, and what had gone out before the flush it went out in. */
@@ -23,12 +23,21 @@ export interface SentTexts {
   sentText(node: CharacterData): string | undefined;
 }
 
+function fresh(sent: string, flush: number): SentMemory {
+  return { sent, flush, before: '' };
+}
+
 export class GrowthWatch {
   /** Flushes since the snapshot (0: the snapshot itself). */
   #flush = 0;
   /** What the text nodes sent again in this flush had gone out with before it ('' when never sent). */
   readonly #oldTexts = new Map<CharacterData, string>();
-  readonly #anchors = new WeakMap<Element, SentMemory>();
+  /**
+   * Per run anchor, under this watch's own symbol (an expando, as serialize.ts keeps its decisions: a
+   * WeakMap entry per anchor cost the 100k-node snapshot GC time): the run last sent under it, a plain
+   * string when sent in the snapshot, else a SentMemory.
+   */
+  readonly #anchorKey = Symbol('cobrowse-growth-anchor');
   readonly #forms = new WeakMap<Element, SentMemory>();
   /** Text attributes as they went out when the page changed them (the snapshot's are not kept: too many). */
   readonly #attributes = new WeakMap<Element, Map<string, SentMemory>>();
@@ -39,10 +48,10 @@ export class GrowthWatch {
     this.#oldTexts.clear();
   }
 
-  /** `node` is about to be sent (again): keep what it had gone out with before this flush. */
-  noteOldText(node: CharacterData, sent: string | undefined): void {
+  /** `node` is about to be sent (again): keep what it had gone out with before this flush (not in the snapshot). */
+  noteOldText(node: CharacterData, sent: SentTexts): void {
     if (this.#flush === 0 || this.#oldTexts.has(node)) return;
-    this.#oldTexts.set(node, sent ?? '');
+    this.#oldTexts.set(node, sent.sentText(node) ?? '');
   }
 
   /**
@@ -61,12 +70,19 @@ export class GrowthWatch {
     if (this.#flush === 0) return false;
     const head = before?.text ?? '';
     const now = head + data + (after?.text ?? '');
+    if (!mayHaveGrown(now)) return false;
     const old = this.#oldSide(before, sent) + this.#oldText(node, sent) + this.#oldSide(after, sent);
     if (grewFrom(old, now, head.length, head.length + data.length)) return true;
     if (/\p{Nd}/u.test(old)) return false;
     const anchor = runAnchor(node);
-    const memory = anchor === null ? undefined : this.#anchors.get(anchor);
-    return memory !== undefined && grewFrom(this.#sentBefore(memory), now, head.length, head.length + data.length);
+    const held = anchor === null ? undefined : this.#anchorSlot(anchor)[this.#anchorKey];
+    if (held === undefined) return false;
+    const sentBefore = typeof held === 'string' ? held : this.#sentBefore(held);
+    return grewFrom(sentBefore, now, head.length, head.length + data.length);
+  }
+
+  #anchorSlot(anchor: Element): Record<symbol, SentMemory | string | undefined> {
+    return anchor as unknown as Record<symbol, SentMemory | string | undefined>;
   }
 
   /** `node`'s text went out as `text` (masked), with its run neighbours: the anchor remembers the run. */
@@ -74,9 +90,13 @@ export class GrowthWatch {
     const anchor = runAnchor(node);
     if (anchor === null) return;
     const run = (before?.text ?? '') + text + (after?.text ?? '');
-    const memory = this.#anchors.get(anchor);
-    if (memory === undefined) this.#anchors.set(anchor, { sent: run, flush: this.#flush, before: '' });
-    else this.#remember(memory, run);
+    const slot = this.#anchorSlot(anchor);
+    const held = slot[this.#anchorKey];
+    // In the snapshot only the string: no allocation per anchor on a page of 100k nodes.
+    if (this.#flush === 0 || held === undefined)
+      slot[this.#anchorKey] = this.#flush === 0 ? run : fresh(run, this.#flush);
+    else if (typeof held === 'string') slot[this.#anchorKey] = { sent: run, flush: this.#flush, before: held };
+    else this.#remember(held, run);
   }
 
   /** Whether a form control's value grew into a number since it last went out (as `sent`). */

@@ -319,7 +319,7 @@ export class Serializer {
     }
     const data = node.data;
     if (decision !== 'clear') return maskTextContent(decision, data);
-    this.typing.growth.noteOldText(node, this.sentText(node));
+    this.typing.growth.noteOldText(node, this);
     if (!hasDigit(data)) return this.typing.echoes.mask(maskTextContent(decision, data));
     const strict = this.typing.isStrict(node);
     let before: RunNeighbours | null = null;
@@ -331,7 +331,7 @@ export class Serializer {
       if (edges.start) before = runNeighbours(node, -1, this.#o.isOwnUi);
       if (edges.end) after = runNeighbours(node, 1, this.#o.isOwnUi);
     }
-    return this.typing.maskText(node, data, { before, after, strict, shown }, this);
+    return this.typing.maskText(node, data, before, after, strict, shown, this);
   }
 
   /** The text nodes whose masking may depend on `node`'s text (its neighbours in the same run). */

@@ -117,10 +117,12 @@ export class TypingMask {
   maskText(
     node: CharacterData,
     data: string,
-    run: { before: RunNeighbours | null; after: RunNeighbours | null; strict: boolean; shown: boolean },
+    before: RunNeighbours | null,
+    after: RunNeighbours | null,
+    strict: boolean,
+    shown: boolean,
     sent: SentTexts,
   ): MaskedText {
-    const { before, after, strict, shown } = run;
     const grown = shown && this.textGrew(node, data, before, after, sent);
     const options = { before: before?.text, after: after?.text, strict: strict || grown };
     const masked = this.echoes.mask(maskTextContent('clear', data, options));
