@@ -6,7 +6,12 @@
  * all the digits it had and joining new ones to them, and the run then holds
  * GROWTH_MIN_DIGITS or more (or it is the first or last two groups of an
  * SSN: 123-45, 45-6789), the change is a number being assembled, and the
- * caller masks every digit of it from then on. Counters, clocks and prices
+ * caller masks every digit of it from then on; from the back (digits joined
+ * before, its end kept) already at FROM_BACK_MIN_DIGITS. The change is read
+ * over the whole text, and run by run when another digit of the text changed
+ * too (a countdown beside the number). Times (a colon between groups: a date
+ * gaining a time, a time its seconds) and lists of short numbers (seats
+ * "12 14 15 16") are not numbers being assembled. Counters, clocks and prices
  * change their digits rather than add to them (99 -> 100, 00:59 -> 01:00,
  * €1,299.00 -> €2,598.00), so they stay readable; so does a count that
  * grows by the next number (pagination "1 2 3" -> "1 2 3 4 5 6 7 8 9 10").
@@ -24,6 +29,13 @@ import { digitValue, findRuns, tokenize, type Token } from './number-tokens.js';
 export const GROWTH_MIN_DIGITS = 7;
 
 /**
+ * Digits a run must reach by growing at its front, keeping its end (a number revealed from the back),
+ * unless it is written as a count in thousands (9,299 -> 19,299): more than the last 4 that PCI DSS
+ * truncation lets show.
+ */
+export const FROM_BACK_MIN_DIGITS = 5;
+
+/**
  * The first two or last two groups of an SSN (123-45, 45-6789), one dash or space between: a run that
  * grows into one is an SSN being revealed (its first 5 digits are what SSN truncation hides).
  */
@@ -34,16 +46,26 @@ const SSN_GAP = /^\s*[-\u2010-\u2015\u2212]?\s*$/u;
 /** A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text offsets. */
 type LineRun = number[][];
 
-function lineRuns(text: string): { runs: LineRun[]; byStart: Map<number, Token> } {
+interface LineRuns {
+  runs: LineRun[];
+  byStart: Map<number, Token>;
+  /** Runs with a colon between two groups: a time (23:59, 2026-12-05 23:59:01), never a card or an SSN. */
+  times: Set<LineRun>;
+}
+
+function lineRuns(text: string): LineRuns {
   const tokens = tokenize(text);
   const byStart = new Map<number, Token>();
   const runs: LineRun[] = [];
+  const times = new Set<LineRun>();
   for (const run of findRuns(tokens, text, '')) {
     let line: LineRun = [];
     for (let g = 0; g < run.groups.length; g++) {
       if (g > 0 && run.lineGaps[g - 1] === true) {
         runs.push(line);
         line = [];
+      } else if (g > 0 && run.separators[g - 1] === ':') {
+        times.add(line);
       }
       const starts: number[] = [];
       for (const t of run.groups[g] ?? []) {
@@ -55,7 +77,7 @@ function lineRuns(text: string): { runs: LineRun[]; byStart: Map<number, Token> 
     }
     runs.push(line);
   }
-  return { runs, byStart };
+  return { runs, byStart, times };
 }
 
 function digitCount(run: LineRun): number {
@@ -74,6 +96,71 @@ function counts(run: LineRun, text: string, byStart: Map<number, Token>): boolea
   });
   const step = (values[1] ?? 0) - (values[0] ?? 0);
   return (step === 1 || step === -1) && values.every((v, i) => i === 0 || v - (values[i - 1] ?? 0) === step);
+}
+
+/**
+ * Whether a run is a list of short numbers (3 groups or more, none over 3 digits: seats "12 14 15 16",
+ * ids "101, 205, 317", a draw "5 12 23 34"): a card is written in groups of 4 (or 4-6-5), an SSN 3-2-4.
+ */
+function shortList(run: LineRun): boolean {
+  return run.length >= 3 && run.every((group) => group.length <= 3);
+}
+
+/** Whether a run is written as a count in thousands (12 345, 9,299): groups of 3 after a first of up to 3. */
+function thousands(run: LineRun): boolean {
+  return run.length > 1 && (run[0]?.length ?? 0) <= 3 && run.every((group, i) => i === 0 || group.length === 3);
+}
+
+/** Whether a grown run has the shape of a number being assembled (not a time, a list or a count). */
+function numberShaped(run: LineRun, lines: LineRuns, text: string, fromBack = false): boolean {
+  const digits = digitCount(run);
+  const backStep = fromBack && digits >= FROM_BACK_MIN_DIGITS && !thousands(run);
+  if (digits < GROWTH_MIN_DIGITS && !backStep && !ssnPart(run, text, lines.byStart)) return false;
+  return !lines.times.has(run) && !shortList(run) && !counts(run, text, lines.byStart);
+}
+
+/** A run's text, first digit to last. */
+function runText(run: LineRun, text: string, byStart: Map<number, Token>): { start: number; end: number } {
+  const start = run[0]?.[0] ?? 0;
+  return { start, end: (byStart.get(run.at(-1)?.at(-1) ?? 0) as Token).end };
+}
+
+/** The text just before `at` back to the last digit (at most 12 characters): what a run is written after. */
+function leadOf(text: string, at: number): string {
+  return text.slice(Math.max(0, at - 12), at).replace(/^.*\p{Nd}/su, '');
+}
+
+/** The text just after `at` up to the next digit (at most 12 characters): what a run is written before. */
+function trailOf(text: string, at: number): string {
+  return text.slice(at, at + 12).replace(/\p{Nd}.*$/su, '');
+}
+
+/**
+ * The node-by-node reading of grewFrom: some run of `old` is, exactly, the start of `grown` (written
+ * after the same text) or its end (written before the same text), so it grew even when another digit
+ * of the text changed at the same time (a countdown or an expiry date beside the number).
+ */
+function grewInPlace(old: LineRuns, oldText: string, grown: LineRun, now: LineRuns, nowText: string): boolean {
+  const span = runText(grown, nowText, now.byStart);
+  const text = nowText.slice(span.start, span.end);
+  const digits = digitCount(grown);
+  for (const oldRun of old.runs) {
+    if (digitCount(oldRun) >= digits) continue;
+    const kept = runText(oldRun, oldText, old.byStart);
+    const part = oldText.slice(kept.start, kept.end);
+    if (text.startsWith(part) && leadOf(oldText, kept.start) === leadOf(nowText, span.start)) return true;
+    if (text.endsWith(part) && trailOf(oldText, kept.end) === trailOf(nowText, span.end)) return true;
+  }
+  return false;
+}
+
+/** Whether `grown` ends with `oldRun`'s text: digits joined before it, revealed from the back. */
+function fromBack(old: LineRuns, oldText: string, oldRun: LineRun, now: LineRuns, nowText: string, grown: LineRun) {
+  const kept = runText(oldRun, oldText, old.byStart);
+  const part = oldText.slice(kept.start, kept.end);
+  const span = runText(grown, nowText, now.byStart);
+  const text = nowText.slice(span.start, span.end);
+  return text.endsWith(part);
 }
 
 /** Whether a run is SSN_PARTS-shaped: those group sizes, a dash or a space between them. */
@@ -142,12 +229,14 @@ export function grewFrom(old: string, now: string, from = 0, to = now.length): b
       if (!kept) break;
     }
     if (!kept || grown === undefined) continue;
-    const digits = digitCount(grown);
-    if (digits <= digitCount(oldRun)) continue;
-    if (digits < GROWTH_MIN_DIGITS && !ssnPart(grown, now, after.byStart)) continue;
+    if (digitCount(grown) <= digitCount(oldRun)) continue;
     if (!grown.some((group) => group.some((start) => start >= from && start < to))) continue;
-    if (counts(grown, now, after.byStart)) continue;
-    return true;
+    if (numberShaped(grown, after, now, fromBack(before, old, oldRun, after, now, grown))) return true;
+  }
+  // Another digit of the text changed in the same step: look at each run of `now` on its own.
+  for (const run of after.runs) {
+    if (!run.some((group) => group.some((start) => start >= from && start < to))) continue;
+    if (numberShaped(run, after, now) && grewInPlace(before, old, run, after, now)) return true;
   }
   return false;
 }

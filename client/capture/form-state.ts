@@ -90,7 +90,8 @@ function formValue(el: Element, decision: MaskDecision, value: string, state: Fo
   // A value the page sets that grows into a number stays masked digit by digit (growth-watch.ts).
   const strict = typing.isStrict(el) || (decision === 'clear' && typing.valueGrew(el, value));
   const masked = maskInputValue(decision, value, strict);
-  if (decision === 'clear') typing.growth.noteSentValue(el, masked.value);
+  // Not what went out strictly (all masked): the clear value sent before stays what a later one is compared with.
+  if (decision === 'clear' && !strict) typing.growth.noteSentValue(el, masked.value);
   if (masked.masked) {
     if (strict && decision === 'clear') {
       typing.noteMaskedFormValue(el, value);

@@ -57,8 +57,7 @@ export class GrowthWatch {
   /**
    * Whether `node`'s text `data`, with the text its run neighbours render (`before`, `after`), is a
    * number that grew since the last flush: compared with the same run as it went out before (each
-   * neighbour's text as it went out), or, when no node of the run had sent a digit, with the run
-   * last sent under the same anchor.
+   * neighbour's text as it went out), or else with the run last sent under the same anchor.
    */
   textGrew(
     node: CharacterData,
@@ -73,7 +72,8 @@ export class GrowthWatch {
     if (!mayHaveGrown(now)) return false;
     const old = this.#oldSide(before, sent) + this.#oldText(node, sent) + this.#oldSide(after, sent);
     if (grewFrom(old, now, head.length, head.length + data.length)) return true;
-    if (/\p{Nd}/u.test(old)) return false;
+    // Else with the run last sent under the anchor, even when a neighbour had a digit: the node may be
+    // new (textContent makes one) or have gone out masked while the customer typed elsewhere.
     const anchor = runAnchor(node);
     const held = anchor === null ? undefined : this.#anchorSlot(anchor)[this.#anchorKey];
     if (held === undefined) return false;

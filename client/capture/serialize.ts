@@ -373,7 +373,7 @@ export class Serializer {
     const absolute = attributeNeedsBase(tag, name, value)
       ? absoluteAttributeValue(tag, name, value, el.baseURI)
       : value;
-    const masked = maskAttributeByDecision(decision, name, absolute, strict);
+    const masked = maskAttributeByDecision(decision, name, absolute, this.typing.orHeld(strict, el, name, value));
     if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
     return clip(this.typing.echoes.maskAttribute(name, masked.value), MAX_ATTR_VALUE);
   }

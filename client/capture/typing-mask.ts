@@ -4,9 +4,11 @@
  * enough to be recognised), what went out so is remembered and sent again by
  * the normal rule once typing ends, and a field that held a card number or
  * SSN stays masked digit by digit from then on. Likewise a number a page
- * assembles in steps (growth-watch.ts): its text, its run anchor or its
- * form control stays masked digit by digit once it grew.
+ * assembles in steps (growth-watch.ts): its text, the texts of its run
+ * anchor, its form control or its attribute stay masked digit by digit
+ * once it grew, while they still show a number.
  */
+import { mayHaveGrown } from '../../shared/number-growth.js';
 import { maskNumbers, type MaskedText } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
 import { GrowthWatch, type SentTexts } from './growth-watch.js';
@@ -27,12 +29,19 @@ function typedFieldOf(node: Node): Element | null {
 }
 
 /**
- * Fields that held a card number or SSN while typed (see TypingMask.#noteTypedNumber), and texts,
- * run anchors and form controls where a number grew (TypingMask.textGrew); kept across snapshots.
+ * Fields that held a card number or SSN while typed (see TypingMask.#noteTypedNumber), and the texts,
+ * run anchors, form controls and attributes where a number grew (TypingMask.textGrew), held while
+ * they still show a number; kept across snapshots.
  */
 export class SensitiveFields {
   readonly #fields = new WeakSet<Node>();
   #size = 0;
+  /** Texts, run anchors and form controls where a number grew. */
+  readonly #grown = new WeakSet<Node>();
+  /** Attributes where a number grew, by element. */
+  readonly #grownAttributes = new WeakMap<Element, Set<string>>();
+  /** Growth marks ever set (none: a quick no for every text and attribute). */
+  grownMarks = 0;
   get size(): number {
     return this.#size;
   }
@@ -43,6 +52,32 @@ export class SensitiveFields {
   }
   has(el: Node | null): boolean {
     return el !== null && this.#fields.has(el);
+  }
+  grow(node: Node): void {
+    this.#grown.add(node);
+    this.grownMarks++;
+  }
+  /** Whether `node` is marked grown; the mark is dropped when `shows` (what it shows now) has no number left. */
+  held(node: Node | null, shows: () => string): boolean {
+    if (node === null || this.grownMarks === 0 || !this.#grown.has(node)) return false;
+    if (mayHaveGrown(shows())) return true;
+    this.#grown.delete(node);
+    return false;
+  }
+  growAttribute(el: Element, name: string): void {
+    let names = this.#grownAttributes.get(el);
+    if (names === undefined) this.#grownAttributes.set(el, (names = new Set()));
+    names.add(name);
+    this.grownMarks++;
+  }
+  /** Whether `el`'s attribute `name` is marked grown and `value` still has a number (else the mark is dropped). */
+  attributeHeld(el: Element, name: string, value: string): boolean {
+    if (this.grownMarks === 0) return false;
+    const names = this.#grownAttributes.get(el);
+    if (names === undefined || !names.has(name)) return false;
+    if (mayHaveGrown(value)) return true;
+    names.delete(name);
+    return false;
   }
 }
 
@@ -105,8 +140,7 @@ export class TypingMask {
     if (within !== null && (node === within || containsOf(within, node))) return true;
     const fields = this.#sensitiveFields;
     if (fields.size === 0) return false;
-    if (fields.has(node) || fields.has(typedFieldOf(node))) return true;
-    return nodeTypeOf(node) !== ELEMENT_NODE && fields.has(runAnchor(node));
+    return fields.has(node) || fields.has(typedFieldOf(node));
   }
 
   /**
@@ -123,7 +157,8 @@ export class TypingMask {
     shown: boolean,
     sent: SentTexts,
   ): MaskedText {
-    const grown = shown && this.textGrew(node, data, before, after, sent);
+    const grown =
+      shown && (this.#textHeld(node, data, before, after) || this.textGrew(node, data, before, after, sent));
     const options = { before: before?.text, after: after?.text, strict: strict || grown };
     const masked = this.echoes.mask(maskTextContent('clear', data, options));
     if (shown) this.growth.noteSentRun(node, masked.text, before, after);
@@ -132,8 +167,24 @@ export class TypingMask {
   }
 
   /**
+   * Whether a text is under a growth mark (textGrew) that still holds: its own while its run has a number,
+   * its run anchor's while the anchor's text has one. Only texts: the anchor's own attributes (class, id,
+   * style) are not read as numbers for it.
+   */
+  #textHeld(node: CharacterData, data: string, before: RunNeighbours | null, after: RunNeighbours | null): boolean {
+    const fields = this.#sensitiveFields;
+    if (fields.grownMarks === 0) return false;
+    const own = fields.held(node, () => (before?.text ?? '') + data + (after?.text ?? ''));
+    const anchor = runAnchor(node);
+    // Both looked at, so a mark with no number left under it is dropped.
+    const block = fields.held(anchor, () => anchor?.textContent ?? '');
+    return own || block;
+  }
+
+  /**
    * Whether a text grew into a number since the last flush (growth-watch.ts); if so it, and its run
-   * anchor, are masked digit by digit from now on (a script could shorten it again and show the rest).
+   * anchor's texts, are masked digit by digit while they show a number (a script could shorten it
+   * again and show the rest).
    */
   textGrew(
     node: CharacterData,
@@ -143,20 +194,35 @@ export class TypingMask {
     sent: SentTexts,
   ): boolean {
     if (!this.growth.textGrew(node, data, before, after, sent)) return false;
-    this.#sensitiveFields.add(node);
+    this.#sensitiveFields.grow(node);
     const anchor = runAnchor(node);
-    if (anchor !== null) this.#sensitiveFields.add(anchor);
+    if (anchor !== null) this.#sensitiveFields.grow(anchor);
     return true;
   }
 
   /**
    * Whether a text attribute (mask.ts showsText: not geometry, URLs or CSS) the page changed on a clear
-   * element grew into a number; if so the element stays masked digit by digit.
+   * element grew into a number; if so that attribute stays masked digit by digit while it shows one
+   * (a form control's value attribute also while its grown value does).
    */
   attributeGrew(el: Element, name: string, value: string, decision: MaskDecision): boolean {
-    if (decision !== 'clear' || !showsText(name) || !this.growth.attributeGrew(el, name, value)) return false;
-    this.#sensitiveFields.add(el);
+    if (decision !== 'clear' || !showsText(name)) return false;
+    if (this.attributeHeld(el, name, value)) return true;
+    if (!this.growth.attributeGrew(el, name, value)) return false;
+    this.#sensitiveFields.growAttribute(el, name);
     return true;
+  }
+
+  /** `strict`, or whether the attribute is under a growth mark that still holds (serialize.ts, in snapshots too). */
+  orHeld(strict: boolean, el: Element, name: string, value: string): boolean {
+    return strict || this.attributeHeld(el, name, value);
+  }
+
+  /** Whether an attribute is under a growth mark that still holds (attributeGrew, valueGrew for `value`). */
+  attributeHeld(el: Element, name: string, value: string): boolean {
+    const fields = this.#sensitiveFields;
+    if (fields.grownMarks === 0) return false;
+    return fields.attributeHeld(el, name, value) || (name === 'value' && fields.held(el, () => value));
   }
 
   /** An attribute the page changed goes out as `sent` (returned): remembered to see it grow. */
@@ -167,8 +233,9 @@ export class TypingMask {
 
   /** Whether a form control's value, set by the page, grew into a number; if so it stays masked digit by digit. */
   valueGrew(el: Element, value: string): boolean {
+    if (this.#sensitiveFields.held(el, () => value)) return true;
     if (!this.growth.valueGrew(el, value)) return false;
-    this.#sensitiveFields.add(el);
+    this.#sensitiveFields.grow(el);
     return true;
   }
 

@@ -9,7 +9,8 @@
  * (through the real codec) and the text of a reference mirror the frames
  * build (neighbouring text nodes read together), after every frame: no more digits than
  * the first step showed, or 6 (a step of 7 digits or more that grew out of
- * the last is masked), so from the front nothing beyond the PCI truncation.
+ * the last is masked), so from the front nothing beyond the PCI truncation;
+ * from the back 4 (a step of 5 that grew at its front is masked).
  * Control: the same oracle over what the page displayed reports the leak.
  * Then pages whose numbers change and must stay readable (counters,
  * clocks, prices, pagination, a phone number rendered over several nodes):
@@ -20,9 +21,8 @@ import fc from 'fast-check';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
 import { cardDigitsDistinct } from '../oracles/secret-arbitraries.js';
 import { capturePage, nextFrames } from './helpers/capture-page.js';
-import { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { CaptureTestMirror } from './helpers/capture-mirror.js';
-import { decodedCapture, decodingSender } from './helpers/decoded-capture.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
+import { mirroredCapture, untilSent } from './helpers/step-capture.js';
 
 const RUNS = Number(new URLSearchParams(location.search).get('runs') ?? 30);
 
@@ -134,30 +134,6 @@ function show(doc: Document, r: Reveal, text: string, previous: string): void {
   }
 }
 
-/**
- * A capture whose decoded strings go onto `sent`, each frame also applied to a reference mirror whose
- * whole text then goes onto `sent` too: digits in neighbouring text nodes, each string too short for
- * the leak finder alone, read together as the agent sees them.
- */
-function mirroredCapture(win: Window & typeof globalThis, sent: string[]): CaptureEngine {
-  const decode = decodingSender(sent);
-  const mirror = new CaptureTestMirror();
-  return new CaptureEngine({
-    window: win,
-    send: (message) => {
-      decode(message);
-      mirror.apply(message);
-      sent.push(mirror.text());
-      return true;
-    },
-  });
-}
-
-/** Waits until the capture sent something after `count` strings (the step's frame), or 30 frames. */
-async function untilSent(win: Window, sent: readonly string[], count: number): Promise<void> {
-  for (let frame = 0; frame < 30 && sent.length === count; frame++) await nextFrames(win, 1);
-}
-
 const PAGE = `<!DOCTYPE html><html><head><title>Steps</title></head><body>
 <p>Saved card: <span id="card"></span></p><input id="saved" aria-label="Saved"></body></html>`;
 
@@ -166,8 +142,11 @@ async function revealOnce(r: Reveal): Promise<{ failures: string[]; displayed: s
   const page = await capturePage(PAGE);
   const sent: string[] = [];
   const failures: string[] = [];
-  // What the rule lets show: the first step, and steps of up to 6 digits (GROWTH_MIN_DIGITS - 1) before it.
-  const mayShow = Math.max(6, r.shown[0] ?? 0);
+  // What the rule lets show: the first step, and steps of up to 6 digits (GROWTH_MIN_DIGITS - 1) before it;
+  // from the back up to 4 (FROM_BACK_MIN_DIGITS - 1), but 6 for a card whose last group has 3 digits
+  // (4-4-4-3: its last 5 or 6 are written as a count in thousands, 12 345).
+  const back = r.digits.length % 4 === 3 ? 6 : 4;
+  const mayShow = Math.max(r.fromBack ? back : 6, r.shown[0] ?? 0);
   const engine = mirroredCapture(page.win, sent);
   const displayed: string[] = [];
   try {

@@ -62,6 +62,11 @@ describe('growth rule: a number revealed in steps', () => {
         const sent = sendSteps(steps, context);
         if (!fromBack) expect(truncationLeaks(digits, sent)).toEqual([]);
         expect(revealedPositions(digits, sent).size).toBeLessThanOrEqual(GROWTH_MIN_DIGITS - 1);
+        // From the back, the last 4 (PCI DSS), but for a card whose last group has 3 digits (4-4-4-3): its
+        // last 5 or 6 are written as a count in thousands (12 345), which is not counted.
+        const first = revealedPositions(digits, sent.slice(0, 1)).size;
+        if (fromBack && digits.length % 4 !== 3)
+          expect(revealedPositions(digits, sent).size).toBeLessThanOrEqual(Math.max(4, first));
       }),
       { numRuns: RUNS },
     );
@@ -83,6 +88,17 @@ describe('growth rule: a number revealed in steps', () => {
     expect(grewFrom('', '4111 1111')).toBe(false); // a first view
     expect(grewFrom('4111', '4111 111')).toBe(true);
     expect(grewFrom('4111', '4111 11')).toBe(false); // 6 digits: below the rule
+    expect(grewFrom('8241', '5 8241')).toBe(true); // from the back: beyond the last 4
+    expect(grewFrom('8241', '58241')).toBe(true);
+    expect(grewFrom('€9,299', '€19,299')).toBe(false); // a count in thousands
+  });
+
+  it.each([
+    ['a countdown beside it', 'Hidden in 0:09 Card 4532 0196', 'Hidden in 0:08 Card 4532 0196 7315'],
+    ['an expiry date changing beside it', 'Exp 12/27 Card 4532 0196', 'Exp 01/28 Card 4532 0196 7315'],
+    ['from the back, a countdown beside it', 'Hidden in 0:09 Card 7315 8241', 'Hidden in 0:08 Card 0196 7315 8241'],
+  ])('counts a number grown while another digit changed: %s', (_name, old, now) => {
+    expect(grewFrom(old, now)).toBe(true);
   });
 });
 
@@ -145,6 +161,12 @@ describe('growth rule: changes that are not a number being assembled', () => {
     ['a list, one number per line', '555-0123', `555-0123${LINE_BREAK_MARK}555-0188`],
     ['a number beside another', 'Ref 12', 'Ref 12, call 5550123'],
     ['a number replaced by a longer one', 'Order 48213', 'Order 9926104'],
+    ['seats added', 'Seats 12 14 15', 'Seats 12 14 15 16'],
+    ['ids added', 'IDs 101, 205', 'IDs 101, 205, 317'],
+    ['a draw', 'Lotto: 5 12 23', 'Lotto: 5 12 23 34'],
+    ['a date gaining a time', '2026-12-05', '2026-12-05 23:59'],
+    ['a time gaining seconds', '2026-12-05 23:59', '2026-12-05 23:59:01'],
+    ['a number elsewhere beside a changing one', 'Qty 12 · Ref 0:09', 'Qty 13 · Ref 1234567'],
   ])('%s', (_name, old, now) => {
     expect(grewFrom(old, now)).toBe(false);
   });

@@ -1,0 +1,206 @@
+/**
+ * A number a page reveals in steps, in the shapes review s9 found open
+ * (leak-steps.test.ts has the random reveals): another digit in the run
+ * (a count, an expiry date) or changing in the same frame (a countdown),
+ * focus in another field while the steps go out, revealing from the back.
+ * Oracle: the independent leak finder over every decoded string sent and
+ * the reference mirror's text after every frame; control: the same over
+ * what the page displayed. Then the rule's false positives: the grown
+ * block's own attributes (class names, title) and its later texts once the
+ * number is gone, and shapes that are not a number being assembled (seats,
+ * a date gaining a time, a time its seconds) stay readable.
+ */
+import { expect } from '@open-wc/testing';
+import { revealedPositions } from '../oracles/leak-finder.js';
+import { capturePage, nextFrames } from './helpers/capture-page.js';
+import { mirroredCapture, untilSent } from './helpers/step-capture.js';
+
+const CARD = '4532019673158241';
+const byId = (doc: Document, id: string): HTMLElement => doc.getElementById(id) as HTMLElement;
+const text = (id: string, value: string) => (doc: Document) => {
+  byId(doc, id).textContent = value;
+};
+const value = (id: string, v: string) => (doc: Document) => {
+  (byId(doc, id) as HTMLInputElement).value = v;
+};
+
+interface Steps {
+  name: string;
+  html: string;
+  steps: Array<(doc: Document) => void>;
+}
+
+/** Runs the steps under capture, a flush each; what was sent, and what the page displayed after each step. */
+async function run(page: Steps): Promise<{ sent: string[]; displayed: string[] }> {
+  const p = await capturePage(`<!DOCTYPE html><html><head><title>S</title></head><body>${page.html}</body></html>`);
+  const sent: string[] = [];
+  const displayed: string[] = [];
+  const engine = mirroredCapture(p.win, sent);
+  const shown = (): string =>
+    [p.doc.body.textContent ?? '', ...[...p.doc.querySelectorAll('input')].map((i) => i.value)].join(' ');
+  try {
+    await engine.start();
+    await nextFrames(p.win, 1);
+    displayed.push(shown());
+    for (const step of page.steps) {
+      const before = sent.length;
+      step(p.doc);
+      displayed.push(shown());
+      await untilSent(p.win, sent, before);
+    }
+    await nextFrames(p.win, 3);
+  } finally {
+    engine.stop();
+    p.remove();
+  }
+  return { sent, displayed };
+}
+
+/** Steps revealing `CARD`, with the digits the first view may show. */
+const leaks: Array<Steps & { mayShow: number }> = [
+  {
+    name: 'a card count beside it, the span replaced by textContent (G1)',
+    html: '<p>2 cards saved. Visa <span id="n">4532</span></p>',
+    steps: [text('n', '4532 0196'), text('n', '4532 0196 7315')],
+    mayShow: 4,
+  },
+  {
+    name: 'an expiry date in the block before (G1)',
+    html: '<div>Exp 12/27</div><div>Card <span id="n">4532</span></div>',
+    steps: [text('n', '4532 0196'), text('n', '4532 0196 7315')],
+    mayShow: 4,
+  },
+  {
+    name: 'a countdown beside it ticking in the same frame, textContent (G3)',
+    html: '<div><span id="t">Hidden in 0:09</span> Card <span id="n">4532 01</span></div>',
+    steps: [
+      (doc) => {
+        text('t', 'Hidden in 0:08')(doc);
+        text('n', '4532 0196 7315')(doc);
+      },
+    ],
+    mayShow: 6,
+  },
+  {
+    name: 'a countdown beside it ticking in the same frame, data (G3)',
+    html: '<div><span id="t">Hidden in 0:09</span> Card <span id="n">4532 01</span></div>',
+    steps: [
+      (doc) => {
+        (byId(doc, 't').firstChild as Text).data = 'Hidden in 0:08';
+        (byId(doc, 'n').firstChild as Text).data = '4532 0196 7315';
+      },
+    ],
+    mayShow: 6,
+  },
+  {
+    name: 'a field set while focus is in another, then focus leaves (G5)',
+    html: '<input id="saved" aria-label="Saved" value="4532"><input id="chat" aria-label="Chat">',
+    steps: [
+      (doc) => byId(doc, 'chat').focus(),
+      value('saved', '4532 0196'),
+      value('saved', '4532 0196 7315'),
+      (doc) => byId(doc, 'chat').blur(),
+      () => undefined,
+    ],
+    mayShow: 4,
+  },
+  {
+    name: 'a text set while focus is in a field, then focus leaves (G5)',
+    html: '<p>Saved card: <span id="n">4532</span></p><input id="chat" aria-label="Chat">',
+    steps: [
+      (doc) => byId(doc, 'chat').focus(),
+      text('n', '4532 0196'),
+      text('n', '4532 0196 7315'),
+      (doc) => byId(doc, 'chat').blur(),
+      () => undefined,
+    ],
+    mayShow: 4,
+  },
+  {
+    name: 'from the back, 4 then 5 digits (G7: PCI lets the last 4 show)',
+    html: '<p>Ref <span id="n">8241</span></p>',
+    steps: [text('n', '5 8241'), text('n', '315 8241'), text('n', '7315 8241')],
+    mayShow: 4,
+  },
+];
+
+describe('leak steps, shapes: a number revealed in steps beside other digits, under focus, from the back', () => {
+  for (const page of leaks) {
+    it(page.name, async () => {
+      const { sent, displayed } = await run(page);
+      const readable = [...revealedPositions(CARD, sent)].sort((a, b) => a - b);
+      expect(readable.length, `readable ${readable.join(',')}`).to.be.at.most(page.mayShow);
+      // Control: what the page displayed shows more.
+      expect(revealedPositions(CARD, displayed).size).to.be.above(page.mayShow);
+    });
+  }
+});
+
+const P = '<p id="row-12" class="card col-6 mt-3" title="Row 12">Saved card: <span id="n">4532</span></p>';
+
+/** Steps whose sent strings must include each of `readable` (and, unless `grows`, hold no masked digit). */
+const falsePositives: Array<Steps & { readable: string[]; grows?: true }> = [
+  {
+    name: "the grown block's own attributes, changed after (G8)",
+    html: P,
+    steps: [
+      text('n', '4532 0196 7315'),
+      (doc) => {
+        byId(doc, 'row-12').className = 'card col-6 mt-4 w-1/2';
+        byId(doc, 'row-12').title = 'Row 13';
+      },
+    ],
+    readable: ['card col-6 mt-4 w-1/2', 'Row 13'],
+    grows: true,
+  },
+  {
+    name: "the grown block's texts once the number is gone (G8)",
+    html: P,
+    steps: [
+      text('n', '4532 0196 7315'),
+      text('n', 'removed'),
+      (doc) => byId(doc, 'row-12').append(' Qty 12 · 3 items'),
+    ],
+    readable: ['Qty 12 · 3 items'],
+    grows: true,
+  },
+  {
+    name: 'seats added one by one',
+    html: '<p>Seats <span id="s">12 14 15</span></p>',
+    steps: ['12 14 15 16', '12 14 15 16 17', '12 14 15 16 17 18'].map((s) => text('s', s)),
+    readable: ['12 14 15 16 17 18'],
+  },
+  {
+    name: 'a date gaining a time',
+    html: '<p>Updated <span id="d">2026-12-05</span></p>',
+    steps: [text('d', '2026-12-05 23:59')],
+    readable: ['2026-12-05 23:59'],
+  },
+  {
+    name: 'a time gaining seconds',
+    html: '<p>Updated <span id="d">12/05 23:59</span></p>',
+    steps: ['12/05 23:59:01', '12/05 23:59:02'].map((s) => text('d', s)),
+    readable: ['12/05 23:59:02'],
+  },
+  {
+    name: 'a date picker filling a field with a date, then a time',
+    html: '<input id="when" aria-label="When" value="2026-12-05">',
+    steps: [value('when', '2026-12-05 23:59')],
+    readable: ['2026-12-05 23:59'],
+  },
+];
+
+describe('leak steps, shapes: what stays readable', () => {
+  for (const page of falsePositives) {
+    it(page.name, async () => {
+      const { sent } = await run(page);
+      for (const want of page.readable)
+        expect(
+          sent.some((s) => s.includes(want)),
+          `${want} in ${sent.slice(-14).join(' | ')}`,
+        ).to.equal(true);
+      if (page.grows === true) expect(sent.some((s) => s.includes('•'))).to.equal(true);
+      else expect(sent.filter((s) => s.includes('•'))).to.deep.equal([]);
+    });
+  }
+});
