@@ -4,9 +4,12 @@
  * long enough: the text each text node went out with, the run text last
  * sent under each run anchor (text-runs.ts runAnchor: when a script replaces
  * a text or the <span>s that held it, the nodes are new and only the anchor
- * remembers), and the value each form control went out with. A snapshot is
- * the agent's first view: nothing in it grew. Steps sent within one flush
- * are one change (a page renders a phone number over several text nodes).
+ * remembers; when the block itself is replaced, its parent), and the value
+ * each form control went out with. The first snapshot is the agent's first
+ * view: nothing in it grew; a resync's snapshot is compared with what went
+ * out before it (the watch lives as long as the capture engine). Steps sent
+ * within one flush are one change (a page renders a phone number over
+ * several text nodes).
  */
 import { grewFrom, mayHaveGrown } from '../../shared/number-growth.js';
 import { runAnchor, type RunNeighbours } from './text-runs.js';
@@ -28,8 +31,10 @@ function fresh(sent: string, flush: number): SentMemory {
 }
 
 export class GrowthWatch {
-  /** Flushes since the snapshot (0: the snapshot itself). */
+  /** Flushes and snapshots since the first snapshot (0: the first snapshot, the agent's first view). */
   #flush = 0;
+  /** Whether a snapshot is being taken (a resync's compares with what went out before it, not node by node). */
+  #snapshot = true;
   /** What the text nodes sent again in this flush had gone out with before it ('' when never sent). */
   readonly #oldTexts = new Map<CharacterData, string>();
   /**
@@ -38,19 +43,35 @@ export class GrowthWatch {
    * string when sent in the snapshot, else a SentMemory.
    */
   readonly #anchorKey = Symbol('cobrowse-growth-anchor');
+  /**
+   * Per parent of a run anchor, the run last sent under it after the first snapshot (a SentMemory): when a
+   * script replaces the block itself (innerHTML of its parent, a re-render), the new anchor has no memory.
+   */
+  readonly #outerKey = Symbol('cobrowse-growth-outer');
   readonly #forms = new WeakMap<Element, SentMemory>();
   /** Text attributes as they went out when the page changed them (the snapshot's are not kept: too many). */
   readonly #attributes = new WeakMap<Element, Map<string, SentMemory>>();
 
+  /**
+   * A snapshot starts (a run's serializer is made). The watch lives as long as the capture engine, so a
+   * resync's snapshot is compared with what went out before it: the agent already saw that.
+   */
+  snapshotStarted(): void {
+    this.#snapshot = true;
+    if (this.#flush > 0) this.#flush++;
+    this.#oldTexts.clear();
+  }
+
   /** A flush (a mutations frame and its input frames) starts. */
   flushStarted(): void {
+    this.#snapshot = false;
     this.#flush++;
     this.#oldTexts.clear();
   }
 
-  /** `node` is about to be sent (again): keep what it had gone out with before this flush (not in the snapshot). */
+  /** `node` is about to be sent (again): keep what it had gone out with before this flush (not in a snapshot). */
   noteOldText(node: CharacterData, sent: SentTexts): void {
-    if (this.#flush === 0 || this.#oldTexts.has(node)) return;
+    if (this.#snapshot || this.#oldTexts.has(node)) return;
     this.#oldTexts.set(node, sent.sentText(node) ?? '');
   }
 
@@ -75,7 +96,10 @@ export class GrowthWatch {
     // Else with the run last sent under the anchor, even when a neighbour had a digit: the node may be
     // new (textContent makes one) or have gone out masked while the customer typed elsewhere.
     const anchor = runAnchor(node);
-    const held = anchor === null ? undefined : this.#anchorSlot(anchor)[this.#anchorKey];
+    let held = anchor === null ? undefined : this.#anchorSlot(anchor)[this.#anchorKey];
+    // A new anchor (the block replaced): what went out under its parent.
+    if (held === undefined && anchor !== null && anchor.parentNode !== null)
+      held = this.#anchorSlot(anchor.parentNode as Element)[this.#outerKey];
     if (held === undefined) return false;
     const sentBefore = typeof held === 'string' ? held : this.#sentBefore(held);
     return grewFrom(sentBefore, now, head.length, head.length + data.length);
@@ -97,6 +121,12 @@ export class GrowthWatch {
       slot[this.#anchorKey] = this.#flush === 0 ? run : fresh(run, this.#flush);
     else if (typeof held === 'string') slot[this.#anchorKey] = { sent: run, flush: this.#flush, before: held };
     else this.#remember(held, run);
+    const outer = anchor.parentNode;
+    if (this.#flush === 0 || outer === null) return;
+    const outerSlot = this.#anchorSlot(outer as Element);
+    const last = outerSlot[this.#outerKey];
+    if (last === undefined || typeof last === 'string') outerSlot[this.#outerKey] = fresh(run, this.#flush);
+    else this.#remember(last, run);
   }
 
   /** Whether a form control's value grew into a number since it last went out (as `sent`). */

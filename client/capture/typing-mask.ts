@@ -42,6 +42,8 @@ export class SensitiveFields {
   readonly #grownAttributes = new WeakMap<Element, Set<string>>();
   /** Growth marks ever set (none: a quick no for every text and attribute). */
   grownMarks = 0;
+  /** What went out before, to see numbers a page assembles in steps: kept across snapshots (resyncs). */
+  readonly growth = new GrowthWatch();
   get size(): number {
     return this.#size;
   }
@@ -97,6 +99,8 @@ export class TypingMask {
 
   constructor(sensitiveFields: SensitiveFields) {
     this.#sensitiveFields = sensitiveFields;
+    this.growth = sensitiveFields.growth;
+    this.growth.snapshotStarted();
   }
 
   /**
@@ -109,8 +113,8 @@ export class TypingMask {
   strict = false;
   /** Masked fields' values echoed in clear text (masked-echoes.ts). */
   readonly echoes = new MaskedEchoes();
-  /** What went out before this flush, to see numbers a page assembles in steps (growth-watch.ts). */
-  readonly growth = new GrowthWatch();
+  /** What went out before this flush, to see numbers a page assembles in steps (growth-watch.ts; per engine). */
+  readonly growth: GrowthWatch;
   /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */
   strictWithin: Element | null = null;
   #sent: StrictSent = newStrictSent();
@@ -161,7 +165,8 @@ export class TypingMask {
       shown && (this.#textHeld(node, data, before, after) || this.textGrew(node, data, before, after, sent));
     const options = { before: before?.text, after: after?.text, strict: strict || grown };
     const masked = this.echoes.mask(maskTextContent('clear', data, options));
-    if (shown) this.growth.noteSentRun(node, masked.text, before, after);
+    // What went out masked because it grew is not remembered: the next step is compared with the clear one.
+    if (shown && !grown) this.growth.noteSentRun(node, masked.text, before, after);
     if (strict && masked.masked) this.noteMaskedText(node, data);
     return masked;
   }

@@ -12,6 +12,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { revealedPositions } from '../oracles/leak-finder.js';
+import type { CaptureEngine } from '../../client/capture/capture-engine.js';
 import { capturePage, nextFrames } from './helpers/capture-page.js';
 import { mirroredCapture, untilSent } from './helpers/step-capture.js';
 
@@ -27,7 +28,7 @@ const value = (id: string, v: string) => (doc: Document) => {
 interface Steps {
   name: string;
   html: string;
-  steps: Array<(doc: Document) => void>;
+  steps: Array<(doc: Document, engine: CaptureEngine) => void | Promise<void>>;
 }
 
 /** Runs the steps under capture, a flush each; what was sent, and what the page displayed after each step. */
@@ -44,7 +45,7 @@ async function run(page: Steps): Promise<{ sent: string[]; displayed: string[] }
     displayed.push(shown());
     for (const step of page.steps) {
       const before = sent.length;
-      step(p.doc);
+      await step(p.doc, engine);
       displayed.push(shown());
       await untilSent(p.win, sent, before);
     }
@@ -113,6 +114,37 @@ const leaks: Array<Steps & { mayShow: number }> = [
       text('n', '4532 0196 7315'),
       (doc) => byId(doc, 'chat').blur(),
       () => undefined,
+    ],
+    mayShow: 4,
+  },
+  {
+    name: 'the block itself replaced by innerHTML of its parent (G2)',
+    html: '<div id="box"><p>Saved card: <span>nothing yet</span></p></div>',
+    steps: ['4532', '4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<p>Saved card: <span>${v}</span></p>`;
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'a resync between two steps (G6)',
+    html: '<p>Saved card: <span id="n">4532</span></p>',
+    steps: [
+      text('n', '4532 01'),
+      async (doc, engine) => {
+        text('n', '4532 0196 7315')(doc);
+        await engine.resync();
+      },
+    ],
+    mayShow: 6,
+  },
+  {
+    name: 'a resync between two steps of a field (G6)',
+    html: '<input id="saved" aria-label="Saved" value="4532">',
+    steps: [
+      async (doc, engine) => {
+        value('saved', '4532 0196 7315')(doc);
+        await engine.resync();
+      },
     ],
     mayShow: 4,
   },
