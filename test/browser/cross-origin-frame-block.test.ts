@@ -17,6 +17,7 @@ import {
   answer,
   command,
   framePage,
+  knownTextsIn,
   mirroredFrame,
   OTHER,
   page,
@@ -38,10 +39,7 @@ const WIDGET_TEXTS = [
 const isReady = (data: unknown): boolean => (data as { kind?: unknown } | null)?.kind === 'frame-ready';
 
 function widgetTextsIn(values: unknown[]): string[] {
-  const text = JSON.stringify(values, (_key, value: unknown) =>
-    value instanceof Uint8Array ? new TextDecoder().decode(value) : value,
-  );
-  return WIDGET_TEXTS.filter((known) => text.includes(known));
+  return knownTextsIn(values, WIDGET_TEXTS);
 }
 
 describe('cross-origin iframes blocked or masked after they were serialized', function () {

@@ -21,6 +21,7 @@ import {
   answer,
   command as frameCommand,
   framePage,
+  knownTextsIn,
   HERE,
   mirroredFrame,
   OTHER,
@@ -70,10 +71,7 @@ function command(
 }
 
 function sentinelsIn(values: unknown[]): string[] {
-  const text = JSON.stringify(values, (_key, value: unknown) =>
-    value instanceof Uint8Array ? new TextDecoder().decode(value) : value,
-  );
-  return SENTINELS.filter((sentinel) => text.includes(sentinel));
+  return knownTextsIn(values, SENTINELS);
 }
 
 describe('cross-origin iframes through the postMessage bridge', function () {

@@ -96,3 +96,11 @@ export function mirroredFrame(pipeline: Pipeline, id: string): Document | null {
   const iframe = pipeline.mirrorDocument().getElementById(id) as HTMLIFrameElement | null;
   return iframe?.contentDocument ?? null;
 }
+
+/** Which of the `known` texts appear in `values` (decoded messages; byte arrays read as UTF-8). */
+export function knownTextsIn(values: unknown[], known: readonly string[]): string[] {
+  const text = JSON.stringify(values, (_key, value: unknown) =>
+    value instanceof Uint8Array ? new TextDecoder().decode(value) : value,
+  );
+  return known.filter((each) => text.includes(each));
+}
