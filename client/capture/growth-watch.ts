@@ -18,7 +18,8 @@ import { runAnchor, type RunNeighbours } from './text-runs.js';
 interface SentMemory {
   sent: string;
   flush: number;
-  before: string;
+  /** Undefined when nothing had (a memory made in that flush: a new anchor, a control first sent). */
+  before: string | undefined;
 }
 
 /** The serializer's record of what each text node went out with (serialize.ts). */
@@ -26,8 +27,14 @@ export interface SentTexts {
   sentText(node: CharacterData): string | undefined;
 }
 
+function digitsIn(text: string): number {
+  let count = 0;
+  for (const _ of text.matchAll(/\p{Nd}/gu)) count++;
+  return count;
+}
+
 function fresh(sent: string, flush: number): SentMemory {
-  return { sent, flush, before: '' };
+  return { sent, flush, before: undefined };
 }
 
 export class GrowthWatch {
@@ -96,13 +103,16 @@ export class GrowthWatch {
     // Else with the run last sent under the anchor, even when a neighbour had a digit: the node may be
     // new (textContent makes one) or have gone out masked while the customer typed elsewhere.
     const anchor = runAnchor(node);
-    let held = anchor === null ? undefined : this.#anchorSlot(anchor)[this.#anchorKey];
-    // A new anchor (the block replaced): what went out under its parent.
-    if (held === undefined && anchor !== null && anchor.parentNode !== null)
-      held = this.#anchorSlot(anchor.parentNode as Element)[this.#outerKey];
-    if (held === undefined) return false;
-    const sentBefore = typeof held === 'string' ? held : this.#sentBefore(held);
-    return grewFrom(sentBefore, now, head.length, head.length + data.length);
+    if (anchor === null) return false;
+    let sentBefore = this.#heldBefore(this.#anchorSlot(anchor)[this.#anchorKey]);
+    // A new anchor (the block replaced, its memory made in this flush): what went out under its parent.
+    if (sentBefore === undefined && anchor.parentNode !== null)
+      sentBefore = this.#heldBefore(this.#anchorSlot(anchor.parentNode as Element)[this.#outerKey]);
+    return sentBefore !== undefined && grewFrom(sentBefore, now, head.length, head.length + data.length);
+  }
+
+  #heldBefore(held: SentMemory | string | undefined): string | undefined {
+    return held === undefined || typeof held === 'string' ? held : this.#sentBefore(held);
   }
 
   #anchorSlot(anchor: Element): Record<symbol, SentMemory | string | undefined> {
@@ -116,6 +126,16 @@ export class GrowthWatch {
     const run = (before?.text ?? '') + text + (after?.text ?? '');
     const slot = this.#anchorSlot(anchor);
     const held = slot[this.#anchorKey];
+    const sentNow =
+      typeof held === 'string'
+        ? this.#flush === 0
+          ? held
+          : undefined
+        : held?.flush === this.#flush
+          ? held.sent
+          : undefined;
+    // A neighbour's shorter view of a run sent in this flush (cut at its own edge) does not replace it.
+    if (sentNow !== undefined && sentNow.includes(run)) return;
     // In the snapshot only the string: no allocation per anchor on a page of 100k nodes.
     if (this.#flush === 0 || held === undefined)
       slot[this.#anchorKey] = this.#flush === 0 ? run : fresh(run, this.#flush);
@@ -126,19 +146,20 @@ export class GrowthWatch {
     const outerSlot = this.#anchorSlot(outer as Element);
     const last = outerSlot[this.#outerKey];
     if (last === undefined || typeof last === 'string') outerSlot[this.#outerKey] = fresh(run, this.#flush);
-    else this.#remember(last, run);
+    // Not replaced by a run with fewer digits (a neighbour's text cut at its edge, the number gone masked).
+    else if (digitsIn(run) >= digitsIn(last.sent)) this.#remember(last, run);
   }
 
   /** Whether a form control's value grew into a number since it last went out (as `sent`). */
   valueGrew(el: Element, value: string): boolean {
     const memory = this.#forms.get(el);
-    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory), value);
+    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory) ?? '', value);
   }
 
   /** A form control's value went out as `sent`. */
   noteSentValue(el: Element, sent: string): void {
     const memory = this.#forms.get(el);
-    if (memory === undefined) this.#forms.set(el, { sent, flush: this.#flush, before: '' });
+    if (memory === undefined) this.#forms.set(el, fresh(sent, this.#flush));
     else this.#remember(memory, sent);
   }
 
@@ -148,7 +169,7 @@ export class GrowthWatch {
    */
   attributeGrew(el: Element, name: string, value: string): boolean {
     const memory = this.#attributes.get(el)?.get(name) ?? (name === 'value' ? this.#forms.get(el) : undefined);
-    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory), value);
+    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory) ?? '', value);
   }
 
   /** An attribute the page changed went out as `sent`. */
@@ -156,7 +177,7 @@ export class GrowthWatch {
     let byName = this.#attributes.get(el);
     if (byName === undefined) this.#attributes.set(el, (byName = new Map()));
     const memory = byName.get(name);
-    if (memory === undefined) byName.set(name, { sent, flush: this.#flush, before: '' });
+    if (memory === undefined) byName.set(name, fresh(sent, this.#flush));
     else this.#remember(memory, sent);
   }
 
@@ -168,7 +189,7 @@ export class GrowthWatch {
     memory.sent = sent;
   }
 
-  #sentBefore(memory: SentMemory): string {
+  #sentBefore(memory: SentMemory): string | undefined {
     return memory.flush === this.#flush ? memory.before : memory.sent;
   }
 

@@ -220,7 +220,8 @@ export class TypingMask {
 
   /** `strict`, or whether the attribute is under a growth mark that still holds (serialize.ts, in snapshots too). */
   orHeld(strict: boolean, el: Element, name: string, value: string): boolean {
-    return strict || this.attributeHeld(el, name, value);
+    // A value attribute goes out before the control's value (in a resync's snapshot too): compared here.
+    return strict || this.attributeHeld(el, name, value) || (name === 'value' && this.valueGrew(el, value));
   }
 
   /** Whether an attribute is under a growth mark that still holds (attributeGrew, valueGrew for `value`). */
@@ -232,7 +233,9 @@ export class TypingMask {
 
   /** An attribute the page changed goes out as `sent` (returned): remembered to see it grow. */
   sentAttribute(el: Element, name: string, sent: string | undefined): string | undefined {
-    if (sent !== undefined && showsText(name)) this.growth.noteSentAttribute(el, name, sent);
+    // Not what went out strictly (typing elsewhere, or grown): the clear value before stays the memory.
+    if (sent !== undefined && showsText(name) && this.#sent.attrs.get(el)?.has(name) !== true)
+      this.growth.noteSentAttribute(el, name, sent);
     return sent;
   }
 

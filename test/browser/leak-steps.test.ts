@@ -4,14 +4,18 @@
  * front or from the back, by setting a text node's data, an element's
  * textContent, appending text nodes or <span>s, replacing innerHTML,
  * setting an input's value (and its value attribute, as React does) or a
- * title attribute, one step per frame or several at once. The
+ * title attribute, replacing the block itself, one step per frame or several
+ * at once, beside other digits (a card count, an expiry date, a countdown
+ * ticking at every step), with focus in another field from the second step
+ * to the last, with a resync between two steps. The
  * oracle is the independent leak finder over every decoded string sent
  * (through the real codec) and the text of a reference mirror the frames
  * build (neighbouring text nodes read together), after every frame: no more digits than
  * the first step showed, or 6 (a step of 7 digits or more that grew out of
  * the last is masked), so from the front nothing beyond the PCI truncation;
  * from the back 4 (a step of 5 that grew at its front is masked).
- * Control: the same oracle over what the page displayed reports the leak.
+ * Controls: the same oracle over what the page displayed reports the leak,
+ * and the property fails with the rule off (GrowthWatch patched).
  * Then pages whose numbers change and must stay readable (counters,
  * clocks, prices, pagination, a phone number rendered over several nodes):
  * nothing sent is masked.
@@ -21,6 +25,7 @@ import fc from 'fast-check';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
 import { cardDigitsDistinct } from '../oracles/secret-arbitraries.js';
 import { capturePage, nextFrames } from './helpers/capture-page.js';
+import { GrowthWatch } from '../../client/capture/growth-watch.js';
 import { decodedCapture } from './helpers/decoded-capture.js';
 import { mirroredCapture, untilSent } from './helpers/step-capture.js';
 
@@ -34,10 +39,19 @@ type How =
   | 'innerHTML'
   | 'input-value'
   | 'title-attribute'
-  | 'value-attribute';
+  | 'value-attribute'
+  | 'block-innerHTML';
+
+/** Digits beside the number: none, a card count, an expiry date, a countdown ticking at every step. */
+type Context = 'none' | 'count' | 'expiry' | 'countdown';
 
 interface Reveal {
   digits: string;
+  context?: Context;
+  /** Focus in another field from the second step to the last (every digit then goes out strictly). */
+  focusElsewhere?: boolean;
+  /** A resync right after this step (none when undefined). */
+  resyncAt?: number;
   separator: string;
   /** Digits shown at each step (growing), from the front or the back. */
   shown: number[];
@@ -65,16 +79,25 @@ const reveal: fc.Arbitrary<Reveal> = fc
       'input-value',
       'title-attribute',
       'value-attribute',
+      'block-innerHTML',
     ),
     together: fc.array(fc.boolean(), { maxLength: 10 }),
+    context: fc.constantFrom<Context>('none', 'count', 'expiry', 'countdown'),
+    focusElsewhere: fc.boolean(),
+    resyncAt: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
   })
-  .map(({ digits, separator, fromBack, first, more, how, together }) => {
+  .map(({ digits, separator, fromBack, first, more, how, together, context, focusElsewhere, resyncAt }) => {
     // From the back, PCI lets the last 4 show: a first step of up to 4.
     const shown = [fromBack ? Math.min(first, 4) : first];
     for (const step of more) shown.push(Math.min(digits.length, (shown.at(-1) ?? 0) + step));
     if ((shown.at(-1) ?? 0) < digits.length) shown.push(digits.length);
-    return { digits, separator, fromBack, shown: [...new Set(shown)], how, together };
-  });
+    const steps = [...new Set(shown)];
+    // Known limit (README): a text attribute's step that goes out in a resync's snapshot is not remembered.
+    const resync = how === 'title-attribute' ? undefined : resyncAt;
+    return { digits, separator, fromBack, shown: steps, how, together, context, focusElsewhere, resyncAt: resync };
+  })
+  // The expiry date's digits read as a window of the card would be the oracle's false alarm.
+  .filter((r) => r.context !== 'expiry' || !r.digits.includes('1227'));
 
 /** The digits a step shows, written in groups of 4 as a card is, the groups cut where the step cuts. */
 function stepText(r: Reveal, count: number): string {
@@ -91,10 +114,22 @@ function stepText(r: Reveal, count: number): string {
   return groups.join(r.separator);
 }
 
+/** The block the number is shown in, with its context's digits (`step`: the countdown's tick). */
+function block(r: Reveal, text: string, step: number): string {
+  const count = r.context === 'count' ? '2 cards saved. ' : '';
+  const countdown = r.context === 'countdown' ? `<span id="t">Hidden in 0:${String(59 - step)}</span> ` : '';
+  return `<p>${countdown}${count}Saved card: <span id="card">${text}</span></p>`;
+}
+
 /** Makes the page show `text` (step `index`) the way the reveal says. */
-function show(doc: Document, r: Reveal, text: string, previous: string): void {
+function show(doc: Document, r: Reveal, text: string, previous: string, index: number): void {
   const box = doc.getElementById('card') as HTMLElement;
+  const tick = doc.getElementById('t');
+  if (tick !== null) tick.textContent = `Hidden in 0:${String(59 - index)}`;
   switch (r.how) {
+    case 'block-innerHTML':
+      (doc.getElementById('box') as HTMLElement).innerHTML = block(r, text, index);
+      return;
     case 'data':
       if (box.firstChild === null) box.append(doc.createTextNode(''));
       (box.firstChild as Text).data = text;
@@ -134,12 +169,16 @@ function show(doc: Document, r: Reveal, text: string, previous: string): void {
   }
 }
 
-const PAGE = `<!DOCTYPE html><html><head><title>Steps</title></head><body>
-<p>Saved card: <span id="card"></span></p><input id="saved" aria-label="Saved"></body></html>`;
+/** The page: the block in a <div> (replaced by 'block-innerHTML'), a field, and a chat box to focus. */
+function pageHtml(r: Reveal): string {
+  const expiry = r.context === 'expiry' ? '<div>Exp 12/27</div>' : '';
+  return `<!DOCTYPE html><html><head><title>Steps</title></head><body>${expiry}<div id="box">${block(r, '', 0)}</div>
+<input id="saved" aria-label="Saved"><input id="chat" aria-label="Chat"></body></html>`;
+}
 
 /** Runs one reveal under capture; the failures the oracle found after each frame. */
 async function revealOnce(r: Reveal): Promise<{ failures: string[]; displayed: string[] }> {
-  const page = await capturePage(PAGE);
+  const page = await capturePage(pageHtml(r));
   const sent: string[] = [];
   const failures: string[] = [];
   // What the rule lets show: the first step, and steps of up to 6 digits (GROWTH_MIN_DIGITS - 1) before it;
@@ -156,10 +195,16 @@ async function revealOnce(r: Reveal): Promise<{ failures: string[]; displayed: s
     for (const [i, count] of r.shown.entries()) {
       const text = stepText(r, count);
       const before = sent.length;
-      show(page.doc, r, text, previous);
+      if (i === 1 && r.focusElsewhere === true) (page.doc.getElementById('chat') as HTMLElement).focus();
+      show(page.doc, r, text, previous, i);
       displayed.push(text);
       previous = text;
-      if (i === 0 || r.together[i] !== true) await untilSent(page.win, sent, before);
+      if (r.resyncAt === i) await engine.resync();
+      else if (i === 0 || r.together[i] !== true) await untilSent(page.win, sent, before);
+      if (i === r.shown.length - 1 && r.focusElsewhere === true) {
+        (page.doc.getElementById('chat') as HTMLElement).blur();
+        await nextFrames(page.win, 3);
+      }
       // From the front the first 6 may show (PCI DSS truncation); from the back, up to 6 of the last.
       const pci = r.fromBack ? [] : truncationLeaks(r.digits, sent);
       if (pci.length > 0) failures.push(`step ${i}: digits ${pci.join(',')} beyond PCI truncation`);
@@ -187,6 +232,27 @@ describe('leak steps: a number a page reveals in steps', () => {
     if (result.failed) {
       const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
       throw new Error(`seed ${result.seed}, counterexample ${JSON.stringify(result.counterexample)}: ${cause}`);
+    }
+  });
+
+  it('control: with the growth rule off (GrowthWatch never sees growth), the property fails', async function () {
+    this.timeout(20 * 10_000);
+    const proto = GrowthWatch.prototype;
+    const { textGrew, valueGrew, attributeGrew } = proto;
+    proto.textGrew = () => false;
+    proto.valueGrew = () => false;
+    proto.attributeGrew = () => false;
+    try {
+      const result = await fc.check(
+        fc.asyncProperty(reveal, async (r) => {
+          const { failures } = await revealOnce(r);
+          expect(failures, failures.join('\n')).to.deep.equal([]);
+        }),
+        { numRuns: 20, seed: 1, endOnFailure: true },
+      );
+      expect(result.failed, 'a leak found with the rule off').to.equal(true);
+    } finally {
+      Object.assign(proto, { textGrew, valueGrew, attributeGrew });
     }
   });
 
@@ -220,7 +286,7 @@ describe('leak steps: an SSN a page reveals group by group', () => {
       it(`${how}, from the ${fromBack ? 'back' : 'front'}: no more of its first 5 digits than the first step`, async () => {
         const r: Reveal = { digits: SSN.join(''), separator: '-', shown: [], fromBack, how, together: [] };
         const steps = fromBack ? [SSN.slice(2), SSN.slice(1), SSN] : [SSN.slice(0, 1), SSN.slice(0, 2), SSN];
-        const page = await capturePage(PAGE);
+        const page = await capturePage(pageHtml(r));
         const sent: string[] = [];
         const engine = mirroredCapture(page.win, sent);
         const displayed: string[] = [];
@@ -230,7 +296,7 @@ describe('leak steps: an SSN a page reveals group by group', () => {
           for (const groups of steps) {
             const text = groups.join('-');
             const before = sent.length;
-            show(page.doc, r, text, displayed.at(-1) ?? '');
+            show(page.doc, r, text, displayed.at(-1) ?? '', displayed.length);
             displayed.push(text);
             await untilSent(page.win, sent, before);
           }
