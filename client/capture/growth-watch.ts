@@ -152,8 +152,7 @@ export class GrowthWatch {
 
   /** Whether a form control's value grew into a number since it last went out (as `sent`). */
   valueGrew(el: Element, value: string): boolean {
-    const memory = this.#forms.get(el);
-    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory) ?? '', value);
+    return this.#grewSince(this.#forms.get(el), value);
   }
 
   /** A form control's value went out as `sent`. */
@@ -168,8 +167,10 @@ export class GrowthWatch {
    * attribute not changed before: since the control's value went out; React writes both).
    */
   attributeGrew(el: Element, name: string, value: string): boolean {
-    const memory = this.#attributes.get(el)?.get(name) ?? (name === 'value' ? this.#forms.get(el) : undefined);
-    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory) ?? '', value);
+    return this.#grewSince(
+      this.#attributes.get(el)?.get(name) ?? (name === 'value' ? this.#forms.get(el) : undefined),
+      value,
+    );
   }
 
   /** An attribute the page changed went out as `sent`. */
@@ -179,6 +180,11 @@ export class GrowthWatch {
     const memory = byName.get(name);
     if (memory === undefined) byName.set(name, fresh(sent, this.#flush));
     else this.#remember(memory, sent);
+  }
+
+  /** Whether `value` grew from what `memory` says went out before this flush (never in the first snapshot). */
+  #grewSince(memory: SentMemory | undefined, value: string): boolean {
+    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory) ?? '', value);
   }
 
   #remember(memory: SentMemory, sent: string): void {
