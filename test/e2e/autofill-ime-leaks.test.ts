@@ -9,20 +9,9 @@
  * the data channel is decoded and read by the independent leak finder.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
-import { messageStrings } from '../oracles/message-strings.js';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  mirrorElement,
-  newSession,
-  offer,
-  startHarness,
-  withoutOrigins,
-  type Harness,
-} from './helpers/harness.js';
-import { decodeWire } from './helpers/wire.js';
+import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
 
 const CARD = '4532019673158242';
 const CVC = '8264';
@@ -36,41 +25,22 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** A live session on the test shop's checkout; `beforeAllow` runs on the customer page before sharing is allowed. */
-async function live(beforeAllow: (customer: Page) => Promise<void>): Promise<{ customer: Page; agent: Page }> {
-  const session = await newSession(harness, { agentName: 'Dana' });
-  const customer = await harness.customerBrowser.newPage();
-  await customer.addInitScript(RECORD_CHANNEL_BYTES);
-  await customer.goto(`${harness.shop.url}/checkout`);
-  await beforeAllow(customer);
-  await offer(customer, session.inviteCode);
-  const agent = await harness.agentBrowser.newPage();
-  await agent.goto(session.agentLink);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
-  await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 10_000 }).toBe('Checkout');
-  return { customer, agent };
-}
-
-/** What the customer's page handed to the data channel, as strings, the servers' origins left out. */
-async function sentStrings(customer: Page): Promise<string[]> {
-  return withoutOrigins(harness, messageStrings(await decodeWire(customer)));
-}
-
 describe('input without ordinary keystrokes (two browsers, real WebRTC)', () => {
   it("Chromium's card autofill before Allow: the snapshot and everything after carry no digit of the card or the CVC", async () => {
-    const { customer, agent } = await live(async (page) => {
-      const cdp = await page.context().newCDPSession(page);
-      const { root } = await cdp.send('DOM.getDocument');
-      const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '#card' });
-      const { node } = await cdp.send('DOM.describeNode', { nodeId });
-      await page.focus('#card');
-      await cdp.send('Autofill.trigger', {
-        fieldId: node.backendNodeId,
-        card: { number: CARD, name: 'Ada Lovelace', expiryMonth: '01', expiryYear: '2031', cvc: CVC },
-      });
-      await expect.poll(() => page.locator('#card').inputValue()).toBe(CARD);
-      await cdp.detach();
+    const { customer, agent } = await liveCheckout(harness, {
+      beforeAllow: async (page) => {
+        const cdp = await page.context().newCDPSession(page);
+        const { root } = await cdp.send('DOM.getDocument');
+        const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '#card' });
+        const { node } = await cdp.send('DOM.describeNode', { nodeId });
+        await page.focus('#card');
+        await cdp.send('Autofill.trigger', {
+          fieldId: node.backendNodeId,
+          card: { number: CARD, name: 'Ada Lovelace', expiryMonth: '01', expiryYear: '2031', cvc: CVC },
+        });
+        await expect.poll(() => page.locator('#card').inputValue()).toBe(CARD);
+        await cdp.detach();
+      },
     });
     // Autofill filled the CVC too (the form's cc-csc field), without a key event.
     expect(await customer.locator('#cvc').inputValue()).toBe(CVC);
@@ -81,7 +51,7 @@ describe('input without ordinary keystrokes (two browsers, real WebRTC)', () => 
     await customer.keyboard.type('Ada', { delay: 20 });
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Ada');
 
-    const sent = await sentStrings(customer);
+    const sent = await sentStrings(harness, customer);
     expect(sent.length).toBeGreaterThan(100);
     expect(truncationLeaks(CARD, sent)).toEqual([]);
     expect([...revealedPositions(CVC, sent)]).toEqual([]);
@@ -92,7 +62,7 @@ describe('input without ordinary keystrokes (two browsers, real WebRTC)', () => 
   });
 
   it('digits composed with an input method (full-width, committed group by group) never leave, during composition or after', async () => {
-    const { customer, agent } = await live(async () => {});
+    const { customer, agent } = await liveCheckout(harness);
     const cdp = await customer.context().newCDPSession(customer);
     await customer.locator('#address').click();
     const fullWidth = (digits: string): string =>
@@ -130,7 +100,7 @@ describe('input without ordinary keystrokes (two browsers, real WebRTC)', () => 
     expect((await mirrorElement(agent, '#address'))?.value).toBe('SSN ••• •• •••• card •••• •••• •••• •••• ');
     await cdp.detach();
 
-    const sent = await sentStrings(customer);
+    const sent = await sentStrings(harness, customer);
     expect(truncationLeaks(CARD, sent)).toEqual([]);
     expect(truncationLeaks(SSN, sent)).toEqual([]);
     // Control: the finder reads full-width digits in what the customer composed.

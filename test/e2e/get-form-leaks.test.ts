@@ -13,17 +13,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
 import { messageStrings } from '../oracles/message-strings.js';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  mirrorElement,
-  newSession,
-  offer,
-  startHarness,
-  withoutOrigins,
-  type Harness,
-} from './helpers/harness.js';
-import { decodeWire } from './helpers/wire.js';
+import { mirrorElement, startHarness, withoutOrigins, type Harness } from './helpers/harness.js';
+import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
 
 const PASSWORD = 'Hunter2-Zebra';
 const CVC = '738';
@@ -58,20 +49,14 @@ function signaledStrings(frames: readonly string[]): string[] {
 
 describe('a GET form sends masked fields in the next page’s URL (two browsers, real WebRTC)', () => {
   it('the password, CVC, card and SSN in the URL reach neither the agent nor the server', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.addInitScript(RECORD_CHANNEL_BYTES);
     const signaled: string[] = [];
-    customer.on('websocket', (socket) =>
-      socket.on('framesent', (frame) => signaled.push(typeof frame.payload === 'string' ? frame.payload : '')),
-    );
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
-    await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 10_000 }).toBe('Checkout');
+    const { customer, agent } = await liveCheckout(harness, {
+      beforeLoad: (page) => {
+        page.on('websocket', (socket) =>
+          socket.on('framesent', (frame) => signaled.push(typeof frame.payload === 'string' ? frame.payload : '')),
+        );
+      },
+    });
 
     for (const [id, text] of [
       ['name', 'Ada Lovelace'],
@@ -90,7 +75,7 @@ describe('a GET form sends masked fields in the next page’s URL (two browsers,
     await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 }).toBe('Shipping');
 
     // The origins' random ports are digits too: left out of the search.
-    const sent = withoutOrigins(harness, [...messageStrings(await decodeWire(customer)), ...signaledStrings(signaled)]);
+    const sent = [...(await sentStrings(harness, customer)), ...withoutOrigins(harness, signaledStrings(signaled))];
     // Control: the page's URL went out, with its ordinary fields.
     expect(sent.some((s) => s.includes('ORIGIN/shipping?') && s.includes('name=Ada'))).toBe(true);
     expect(sent.filter((s) => s.includes('Hunter2'))).toEqual([]);

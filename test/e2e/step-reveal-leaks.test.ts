@@ -9,18 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  mirrorElement,
-  newSession,
-  offer,
-  startHarness,
-  withoutOrigins,
-  type Harness,
-} from './helpers/harness.js';
-import { messageStrings } from '../oracles/message-strings.js';
-import { decodeWire } from './helpers/wire.js';
+import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
 
 const CARD = '4532019673158241';
 const GROUPS = ['4532', '0196', '7315', '8241'];
@@ -35,23 +25,17 @@ afterAll(async () => {
 
 describe('a number the page reveals in steps (two browsers, real WebRTC)', () => {
   it('only the first group of a card revealed group by group goes over the data channel; a timer and a counter stay readable', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.addInitScript(RECORD_CHANNEL_BYTES);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await customer.evaluate(() => {
-      document.body.insertAdjacentHTML(
-        'beforeend',
-        '<p>Saved card: <span id="reveal-text"></span></p><p>Card: <span id="reveal-spans"></span></p>' +
-          '<input id="reveal-input" aria-label="Saved"><p>Ends in <span id="timer">00:58</span></p>' +
-          '<p>Visitors <b id="counter">98</b></p>',
-      );
+    const { customer, agent } = await liveCheckout(harness, {
+      beforeAllow: (page) =>
+        page.evaluate(() => {
+          document.body.insertAdjacentHTML(
+            'beforeend',
+            '<p>Saved card: <span id="reveal-text"></span></p><p>Card: <span id="reveal-spans"></span></p>' +
+              '<input id="reveal-input" aria-label="Saved"><p>Ends in <span id="timer">00:58</span></p>' +
+              '<p>Visitors <b id="counter">98</b></p>',
+          );
+        }),
     });
-    await offer(customer, session.inviteCode);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
     await expect.poll(async () => (await mirrorElement(agent, '#timer'))?.text, { timeout: 10_000 }).toBe('00:58');
 
     for (let step = 1; step <= GROUPS.length; step++) {
@@ -78,7 +62,7 @@ describe('a number the page reveals in steps (two browsers, real WebRTC)', () =>
     expect((await mirrorElement(agent, '#counter'))?.text).toBe(String(10 ** 5 - 1 + 3));
 
     // The origins' random ports are digits too: left out of the search.
-    const sent = withoutOrigins(harness, messageStrings(await decodeWire(customer)));
+    const sent = await sentStrings(harness, customer);
     expect(truncationLeaks(CARD, sent)).toEqual([]);
     expect([...revealedPositions(CARD, sent)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
     // Control: the same finder reads the card in what the page showed.

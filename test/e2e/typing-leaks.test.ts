@@ -8,18 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truncationLeaks } from '../oracles/leak-finder.js';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  mirrorElement,
-  newSession,
-  offer,
-  startHarness,
-  withoutOrigins,
-  type Harness,
-} from './helpers/harness.js';
-import { messageStrings } from '../oracles/message-strings.js';
-import { decodeWire } from './helpers/wire.js';
+import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
 
 const CARD = '4532 0196 7315 8241';
 const SSN = '278-41-5396';
@@ -34,16 +24,7 @@ afterAll(async () => {
 
 describe('typing on the customer page (two browsers, real WebRTC)', () => {
   it('no digit of a typed card or SSN goes over the data channel; the agent reads the words and, after typing, the normal rule', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.addInitScript(RECORD_CHANNEL_BYTES);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
-    await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 10_000 }).toBe('Checkout');
+    const { customer, agent } = await liveCheckout(harness);
 
     await customer.locator('#address').click();
     await customer.keyboard.type(`Card ${CARD} `);
@@ -68,7 +49,7 @@ describe('typing on the customer page (two browsers, real WebRTC)', () => {
     expect(await customer.locator('#address').inputValue()).toBe(`Card ${CARD} SSN ${SSN} flat 3`);
 
     // The origins' random ports are digits too: left out of the search.
-    const sent = withoutOrigins(harness, messageStrings(await decodeWire(customer)));
+    const sent = await sentStrings(harness, customer);
     expect(sent.length).toBeGreaterThan(100);
     expect(truncationLeaks(CARD, sent)).toEqual([]);
     expect(truncationLeaks(SSN, sent)).toEqual([]);
