@@ -24,6 +24,7 @@ import {
   sessionLoaded,
   Traffic,
   until,
+  crossOriginRun,
 } from './helpers/cross-origin.js';
 
 const WIDGET = framePage('payment-widget');
@@ -44,24 +45,17 @@ function widgetTextsIn(values: unknown[]): string[] {
 
 describe('cross-origin iframes blocked or masked after they were serialized', function () {
   this.timeout(60_000);
-  let pipeline: Pipeline | null = null;
-  let traffic: Traffic | null = null;
-  afterEach(() => {
-    traffic?.restore();
-    pipeline?.dispose();
-    pipeline = null;
-    traffic = null;
-  });
+  const run = crossOriginRun();
 
   /** The widget joined and mirrored in a clear region `#box`. */
   async function joined(): Promise<{ p: Pipeline; t: Traffic; customer: CustomerPage; widget: HTMLIFrameElement }> {
-    traffic = new Traffic();
-    const t = traffic;
+    run.traffic = new Traffic();
+    const t = run.traffic;
     const customer = await page(`<div id="box"><iframe id="widget" src="${WIDGET}"></iframe></div>
       <div id="vault" data-cobrowse-block><p>blocked region</p></div>`);
     await until(() => t.window.filter(answer('loaded')).length === 1, 'the widget loaded');
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    const p = run.pipeline;
     await p.start();
     await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
     const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;

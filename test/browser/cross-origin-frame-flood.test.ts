@@ -18,7 +18,16 @@ import { expect } from '@open-wc/testing';
 import { FrameBridge } from '../../client/capture/frame-bridge.js';
 import type { UnsequencedDomFrame } from '../../client/capture/dom-frame-sender.js';
 import { Pipeline } from './helpers/pipeline-harness.js';
-import { command, framePage, mirroredFrame, OTHER, page, Traffic, until } from './helpers/cross-origin.js';
+import {
+  command,
+  framePage,
+  mirroredFrame,
+  OTHER,
+  page,
+  Traffic,
+  until,
+  crossOriginRun,
+} from './helpers/cross-origin.js';
 
 const FLOODER = framePage('flooding-partner');
 /** MAX_INBOX of frame-bridge.ts. */
@@ -49,21 +58,11 @@ function textsOf(frames: readonly UnsequencedDomFrame[]): string[] {
 
 describe('a cross-origin frame flooding its bridge port', function () {
   this.timeout(60_000);
-  let traffic: Traffic | null = null;
-  let pipeline: Pipeline | null = null;
-  let cleanup: (() => void) | null = null;
-  afterEach(() => {
-    traffic?.restore();
-    pipeline?.dispose();
-    cleanup?.();
-    traffic = null;
-    pipeline = null;
-    cleanup = null;
-  });
+  const run = crossOriginRun();
 
   async function floodBridge(maxInbox?: number): Promise<Outcome> {
     const t = new Traffic();
-    traffic = t;
+    run.traffic = t;
     const customer = await page(`<iframe id="partner" src="${FLOODER}"></iframe>`);
     const iframe = customer.doc.getElementById('partner') as HTMLIFrameElement;
     const sent: UnsequencedDomFrame[] = [];
@@ -86,7 +85,7 @@ describe('a cross-origin frame flooding its bridge port', function () {
         },
       },
     );
-    cleanup = () => {
+    run.cleanup = () => {
       bridge.stop();
       customer.frame.remove();
     };
@@ -139,9 +138,9 @@ describe('a cross-origin frame flooding its bridge port', function () {
     // Nothing of the flooded stream went on; the frame's fresh snapshot did.
     expect(limited.floodTexts).to.equal(0);
     expect(limited.text).to.equal('flood done');
-    cleanup?.();
-    cleanup = null;
-    traffic?.restore();
+    run.cleanup?.();
+    run.cleanup = null;
+    run.traffic?.restore();
 
     const unlimited = await floodBridge(Number.POSITIVE_INFINITY);
     expect(unlimited.largestBatch).to.equal(FLOOD + 1);
@@ -151,11 +150,11 @@ describe('a cross-origin frame flooding its bridge port', function () {
 
   it("the page's own changes reach the mirror while a frame floods, and the frame ends as it is", async () => {
     const t = new Traffic();
-    traffic = t;
+    run.traffic = t;
     const customer = await page(`<p id="mine">before</p><iframe id="partner" src="${FLOODER}"></iframe>`);
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
-    await pipeline.start();
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    await run.pipeline.start();
+    const p = run.pipeline;
     const partnerText = (): string | undefined =>
       mirroredFrame(p, 'partner')?.getElementById('partner')?.textContent ?? undefined;
     await until(() => partnerText() === 'partner content', 'the partner in the mirror');

@@ -27,6 +27,7 @@ import {
   sessionLoaded,
   Traffic,
   until,
+  crossOriginRun,
 } from './helpers/cross-origin.js';
 
 const WIDGET = framePage('payment-widget');
@@ -53,35 +54,27 @@ class Hold {
 
 describe('cross-origin iframes that become ready during the walk', function () {
   this.timeout(60_000);
-  let pipeline: Pipeline | null = null;
-  let traffic: Traffic | null = null;
-  let cleanup: (() => void) | null = null;
   const realNow = performance.now;
   afterEach(() => {
     performance.now = realNow;
-    traffic?.restore();
-    pipeline?.dispose();
-    cleanup?.();
-    pipeline = null;
-    traffic = null;
-    cleanup = null;
   });
+  const run = crossOriginRun();
 
   it("joins a widget whose page commits between the walk's slice that serialized its <iframe> and the next", async () => {
-    traffic = new Traffic();
-    const t = traffic;
+    run.traffic = new Traffic();
+    const t = run.traffic;
     // No src yet: the <iframe> shows its first, blank document (same origin) when the walk reaches it.
     const customer = await page(`<p id="mine">the page's own text</p><iframe id="widget"></iframe><p>after</p>`);
     const iframe = customer.doc.getElementById('widget') as HTMLIFrameElement;
     const hold = new Hold();
     // One slice for the whole page (a huge budget), cut right after the <iframe>: the clock jumps once it has an id,
     // so the blank document it holds is left for the next slice, which waits for the hold.
-    pipeline = new Pipeline(customer, {
+    run.pipeline = new Pipeline(customer, {
       frames: { origins: [OTHER] },
       sliceBudgetMs: 1e6,
       holdSlices: () => hold.current,
     });
-    const p = pipeline;
+    const p = run.pipeline;
     let jump = 0;
     performance.now = function (this: Performance): number {
       if (jump === 0 && p.engine.idOf(iframe) !== undefined) {
@@ -113,14 +106,14 @@ describe('cross-origin iframes that become ready during the walk', function () {
   });
 
   it("joins a widget's next page when it says ready while a new walk has not reached its <iframe>", async () => {
-    traffic = new Traffic();
-    const t = traffic;
+    run.traffic = new Traffic();
+    const t = run.traffic;
     const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>`);
     await until(() => t.window.filter(answer('loaded')).length === 1, 'the widget loaded');
     const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
     const hold = new Hold();
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] }, holdSlices: () => hold.current });
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] }, holdSlices: () => hold.current });
+    const p = run.pipeline;
     await p.start();
     await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
 
@@ -152,12 +145,12 @@ describe('cross-origin iframes that become ready during the walk', function () {
   async function heldStart(
     customer: Awaited<ReturnType<typeof page>>,
   ): Promise<{ p: Pipeline; t: Traffic; hold: Hold; started: Promise<void>; iframe: HTMLIFrameElement }> {
-    const t = traffic as Traffic;
+    const t = run.traffic as Traffic;
     const iframe = customer.doc.getElementById('widget') as HTMLIFrameElement;
     const hold = new Hold();
     hold.start();
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] }, holdSlices: () => hold.current });
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] }, holdSlices: () => hold.current });
+    const p = run.pipeline;
     const started = p.start();
     iframe.src = WIDGET;
     await until(() => t.window.some(answer('loaded')) && t.window.some(isReady), 'the widget loaded and said ready');
@@ -167,7 +160,7 @@ describe('cross-origin iframes that become ready during the walk', function () {
 
   for (const marker of ['data-cobrowse-block', 'data-cobrowse-mask'])
     it(`does not join a widget in a ${marker} region whose ready came before the walk reached it`, async () => {
-      traffic = new Traffic();
+      run.traffic = new Traffic();
       const customer = await page(`<div ${marker}><iframe id="widget"></iframe></div><p id="mine">mine</p>`);
       const { p, t, hold, started, iframe } = await heldStart(customer);
       hold.release();
@@ -183,7 +176,7 @@ describe('cross-origin iframes that become ready during the walk', function () {
     });
 
   it('sends nothing to a widget that said ready before the walk reached it and then went to an unlisted origin', async () => {
-    traffic = new Traffic();
+    run.traffic = new Traffic();
     const customer = await page(`<iframe id="widget"></iframe><p id="mine">mine</p>`);
     const { p, t, hold, started, iframe } = await heldStart(customer);
     iframe.contentWindow?.postMessage({ test: 'navigate', value: UNLISTED }, OTHER);
@@ -204,14 +197,14 @@ describe('cross-origin iframes that become ready during the walk', function () {
    * ready than the bridge keeps (16): `others` frames of the page's own, or frames nested in the widget's next page.
    */
   async function crowdedNavigation(nested: boolean): Promise<Pipeline> {
-    traffic = new Traffic();
-    const t = traffic;
+    run.traffic = new Traffic();
+    const t = run.traffic;
     const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe><div id="others"></div>`);
     await until(() => t.window.filter(answer('loaded')).length === 1, 'the widget loaded');
     const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
     const hold = new Hold();
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] }, holdSlices: () => hold.current });
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] }, holdSlices: () => hold.current });
+    const p = run.pipeline;
     await p.start();
     await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
     hold.start();
@@ -256,8 +249,8 @@ describe('cross-origin iframes that become ready during the walk', function () {
     expect(p.engine.stats.frames?.joinedEarly).to.equal(1);
   });
   it('a load of the <iframe> before its frame answered the probe sends no second probe: one hello', async () => {
-    traffic = new Traffic();
-    const t = traffic;
+    run.traffic = new Traffic();
+    const t = run.traffic;
     const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>`);
     await until(() => t.window.some(answer('loaded')) && t.window.some(isReady), 'the widget loaded and said ready');
     const iframe = customer.doc.getElementById('widget') as HTMLIFrameElement;
@@ -288,7 +281,7 @@ describe('cross-origin iframes that become ready during the walk', function () {
         },
       },
     );
-    cleanup = () => bridge.stop();
+    run.cleanup = () => bridge.stop();
     bridge.attachWindow(window);
     const readies = t.window.filter(isReady).length;
     bridge.frameSerialized(iframe, 7);

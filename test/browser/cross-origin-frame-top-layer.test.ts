@@ -13,7 +13,17 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { MIRROR_CONTAINER_ID, Pipeline } from './helpers/pipeline-harness.js';
-import { answer, command, framePage, mirroredFrame, OTHER, page, Traffic, until } from './helpers/cross-origin.js';
+import {
+  answer,
+  command,
+  framePage,
+  mirroredFrame,
+  OTHER,
+  page,
+  Traffic,
+  until,
+  crossOriginRun,
+} from './helpers/cross-origin.js';
 
 const WIDGET = framePage('payment-widget');
 
@@ -39,25 +49,18 @@ async function dialogPixels(rect: number[]): Promise<{ differentPixels?: number;
 
 describe("a cross-origin frame's top layer", function () {
   this.timeout(60_000);
-  let pipeline: Pipeline | null = null;
-  let traffic: Traffic | null = null;
-  afterEach(() => {
-    traffic?.restore();
-    pipeline?.dispose();
-    pipeline = null;
-    traffic = null;
-  });
+  const run = crossOriginRun();
 
   it('a modal dialog and a popover in the frame are modal and open in the mirror, where the frame has them', async () => {
     const t = new Traffic();
-    traffic = t;
+    run.traffic = t;
     // Whole-pixel positions for the widget and the mirror (rasterized alike, so their screenshots can match).
     const customer = await page(`<style>h1{margin:0;height:40px}</style><iframe id="widget" src="${WIDGET}"></iframe>`);
     await until(() => t.window.some(answer('loaded')), 'the widget loaded');
     const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
-    await pipeline.start();
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    await run.pipeline.start();
+    const p = run.pipeline;
     const doc = (): Document | null => mirroredFrame(p, 'widget');
     await until(() => doc()?.getElementById('private') != null, 'the widget in the mirror');
 

@@ -28,6 +28,7 @@ import {
   page,
   Traffic,
   until,
+  crossOriginRun,
 } from './helpers/cross-origin.js';
 
 const WIDGET = framePage('payment-widget');
@@ -76,33 +77,26 @@ function sentinelsIn(values: unknown[]): string[] {
 
 describe('cross-origin iframes through the postMessage bridge', function () {
   this.timeout(60_000);
-  let pipeline: Pipeline | null = null;
-  let traffic: Traffic | null = null;
-  afterEach(() => {
-    traffic?.restore();
-    pipeline?.dispose();
-    pipeline = null;
-    traffic = null;
-  });
+  const run = crossOriginRun();
 
   it('is served on two origins', () => {
     expect(new URL(WIDGET).origin).to.not.equal(HERE);
   });
 
   it('captures nothing in the widget before consent, then mirrors it masked in the widget; forgeries go nowhere; stop ends it', async () => {
-    traffic = new Traffic();
+    run.traffic = new Traffic();
     const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>
         <div data-cobrowse-block><iframe id="blocked" src="${WIDGET}"></iframe></div>
         <iframe id="hostile" sandbox="allow-scripts" srcdoc="${HOSTILE_SRCDOC.replace(/"/g, '&quot;')}"></iframe>`);
-    const t = traffic;
+    const t = run.traffic;
     await until(() => t.window.filter(answer('loaded')).length === 2, 'both widgets loaded');
     const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
     const blocked = customer.doc.getElementById('blocked') as HTMLIFrameElement;
     // Both widgets loaded the loader and announced themselves; before consent that is all that crossed.
-    const before = await command(customer, traffic, widget, 'ping');
-    await command(customer, traffic, blocked, 'ping');
+    const before = await command(customer, run.traffic, widget, 'ping');
+    await command(customer, run.traffic, blocked, 'ping');
     expect(before.resources.some((path) => path.includes('session-entry'))).to.equal(false);
-    const beforeConsent = traffic.window.filter(
+    const beforeConsent = run.traffic.window.filter(
       (data) => !answer('ping')(data) && !answer('loaded')(data) && !answer('forged')(data),
     );
     for (const data of beforeConsent) {
@@ -111,12 +105,12 @@ describe('cross-origin iframes through the postMessage bridge', function () {
       expect(keys.join(',')).to.be.oneOf(['cobrowse,kind,v', 'adds,attrs,removes,seq,t,texts', 'stolen']);
       expect(JSON.stringify(data)).to.not.contain('stolen');
     }
-    expect(sentinelsIn(traffic.window)).to.deep.equal([]);
+    expect(sentinelsIn(run.traffic.window)).to.deep.equal([]);
 
     // "Allow": the page's capture starts and joins the widget.
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
-    await pipeline.start();
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    await run.pipeline.start();
+    const p = run.pipeline;
     // The widget's last element: under load its snapshot comes in several parts.
     await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
     const mirrored = mirroredFrame(p, 'widget') as Document;
@@ -127,22 +121,22 @@ describe('cross-origin iframes through the postMessage bridge', function () {
     // The blocked widget is never joined: its box stays empty in the mirror.
     expect(mirroredFrame(p, 'blocked')?.getElementById('title') ?? null).to.equal(null);
     expect(p.engine.stats.frames?.joined).to.equal(1);
-    const after = await command(customer, traffic, widget, 'ping');
+    const after = await command(customer, run.traffic, widget, 'ping');
     expect(after.resources.some((path) => path.includes('session-entry'))).to.equal(true);
 
     // Changes in the widget follow, typed text included.
-    await command(customer, traffic, widget, 'type', 'Grace Hopper');
-    await command(customer, traffic, widget, 'text', 'Card accepted');
+    await command(customer, run.traffic, widget, 'type', 'Grace Hopper');
+    await command(customer, run.traffic, widget, 'text', 'Card accepted');
     await until(() => mirrored.getElementById('status')?.textContent === 'Card accepted', 'the text change');
     await until(() => (mirrored.getElementById('name') as HTMLInputElement).value === 'Grace Hopper', 'the typed name');
 
     // The hostile frame forges again while sharing: nothing of it reaches the mirror or the agent.
     const hostile = customer.doc.getElementById('hostile') as HTMLIFrameElement;
-    const forged = traffic.next(customer, answer('forged'));
+    const forged = run.traffic.next(customer, answer('forged'));
     hostile.contentWindow?.postMessage('forge', '*');
     await forged;
     await p.settle();
-    expect(traffic.window.some((data) => JSON.stringify(data).includes('stolen'))).to.equal(false);
+    expect(run.traffic.window.some((data) => JSON.stringify(data).includes('stolen'))).to.equal(false);
     expect(JSON.stringify(p.decoded)).to.not.contain('FORGED');
     expect(p.engine.stats.frames?.refused).to.be.greaterThan(0);
     expect(p.resyncRequests).to.deep.equal([]);
@@ -156,7 +150,7 @@ describe('cross-origin iframes through the postMessage bridge', function () {
     );
 
     // The widget's page changes: the old document leaves the mirror, the new page joins on its own.
-    const loaded = traffic.window.filter(answer('loaded')).length;
+    const loaded = run.traffic.window.filter(answer('loaded')).length;
     widget.contentWindow?.postMessage({ test: 'navigate', value: `${WIDGET}&title=Receipt` }, OTHER);
     await until(() => t.window.filter(answer('loaded')).length > loaded, 'the next widget page loaded');
     await until(
@@ -168,37 +162,37 @@ describe('cross-origin iframes through the postMessage bridge', function () {
     expect(mirroredFrame(p, 'widget')?.getElementById('status')?.textContent).to.equal('Enter your card');
 
     // Leak check: nothing the widget masks crossed to the page, or reached the agent.
-    expect(sentinelsIn(traffic.ports)).to.deep.equal([]);
-    expect(sentinelsIn(traffic.window)).to.deep.equal([]);
+    expect(sentinelsIn(run.traffic.ports)).to.deep.equal([]);
+    expect(sentinelsIn(run.traffic.window)).to.deep.equal([]);
     expect(sentinelsIn(p.decoded)).to.deep.equal([]);
-    expect(traffic.ports.length).to.be.greaterThan(0);
+    expect(run.traffic.ports.length).to.be.greaterThan(0);
     // Control: the finder sees a sentinel where there is one.
     expect(sentinelsIn([{ x: 'Sentinel-Pw-Zq81x' }])).to.deep.equal(['Sentinel-Pw-Zq81x']);
 
     // Ending the session stops the widget's capture: it closes its port, and a change after that posts nothing
     // (counted in the widget: the page closed its end, so it would not see what the widget still posts).
-    const closedBefore = (await command(customer, traffic, widget, 'ping')).closed;
+    const closedBefore = (await command(customer, run.traffic, widget, 'ping')).closed;
     p.engine.stop();
-    let stopped = await command(customer, traffic, widget, 'ping');
+    let stopped = await command(customer, run.traffic, widget, 'ping');
     for (let i = 0; i < 50 && stopped.closed === closedBefore; i++)
-      stopped = await command(customer, traffic, widget, 'ping');
+      stopped = await command(customer, run.traffic, widget, 'ping');
     expect(stopped.closed).to.be.greaterThan(closedBefore);
-    const changed = await command(customer, traffic, widget, 'text', 'after the end');
-    expect((await command(customer, traffic, widget, 'ping')).posted).to.equal(stopped.posted);
+    const changed = await command(customer, run.traffic, widget, 'text', 'after the end');
+    expect((await command(customer, run.traffic, widget, 'ping')).posted).to.equal(stopped.posted);
     expect(changed.posted).to.equal(stopped.posted);
   });
 
   it('each capture of the page (one per viewer) gets the widget; ending one leaves the other', async () => {
-    traffic = new Traffic();
-    const t = traffic;
+    run.traffic = new Traffic();
+    const t = run.traffic;
     const customer = await page(`<iframe id="widget" src="${WIDGET}"></iframe>`);
     await until(() => t.window.filter(answer('loaded')).length === 1, 'the widget loaded');
     const widget = customer.doc.getElementById('widget') as HTMLIFrameElement;
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
     const second = new Pipeline(customer, { frames: { origins: [OTHER] } });
     try {
-      await Promise.all([pipeline.start(), second.start()]);
-      const p = pipeline;
+      await Promise.all([run.pipeline.start(), second.start()]);
+      const p = run.pipeline;
       for (const viewer of [p, second])
         await until(
           () => mirroredFrame(viewer, 'widget')?.getElementById('private') != null,
@@ -217,11 +211,11 @@ describe('cross-origin iframes through the postMessage bridge', function () {
   });
 
   it('a partner on the listed origin can change only its own document in the mirror', async () => {
-    traffic = new Traffic();
+    run.traffic = new Traffic();
     const customer = await page(`<p id="mine">the page's own text</p><iframe id="partner" src="${PARTNER}"></iframe>`);
-    pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
-    await pipeline.start();
-    const p = pipeline;
+    run.pipeline = new Pipeline(customer, { frames: { origins: [OTHER] } });
+    await run.pipeline.start();
+    const p = run.pipeline;
     const outside = (): string => {
       const body = p.mirrorDocument().body.cloneNode(true) as HTMLElement;
       return body.outerHTML;

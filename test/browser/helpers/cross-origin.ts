@@ -104,3 +104,25 @@ export function knownTextsIn(values: unknown[], known: readonly string[]): strin
   );
   return known.filter((each) => text.includes(each));
 }
+
+/** The pipeline and the traffic tap a cross-origin test made; both are undone after each test. */
+export interface CrossOriginRun {
+  pipeline: Pipeline | null;
+  traffic: Traffic | null;
+  /** Anything else a test must undo, run after the pipeline is disposed of. */
+  cleanup: (() => void) | null;
+}
+
+/** Registers, in the calling `describe`, an `afterEach` that restores the tap and disposes of the pipeline. */
+export function crossOriginRun(): CrossOriginRun {
+  const run: CrossOriginRun = { pipeline: null, traffic: null, cleanup: null };
+  afterEach(() => {
+    run.traffic?.restore();
+    run.pipeline?.dispose();
+    run.cleanup?.();
+    run.pipeline = null;
+    run.traffic = null;
+    run.cleanup = null;
+  });
+  return run;
+}
