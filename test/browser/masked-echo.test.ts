@@ -258,3 +258,29 @@ describe('masked echoes: the 256 fields followed at most', () => {
     expect(echoes.mask({ text: 'Value number 256 xq', masked: false }).masked).to.equal(false);
   });
 });
+
+describe('masked echoes: fields added after the patterns were read in the same task', () => {
+  it('a field whose value counts is masked at once; one holding the page’s own value adds nothing until typed into', async () => {
+    const { MaskedEchoes } = await import('../../client/capture/masked-echoes.js');
+    const doc = document.implementation.createHTMLDocument('');
+    const input = (value: string, typed: boolean): HTMLInputElement => {
+      const field = doc.createElement('input');
+      if (typed) field.value = value;
+      else field.setAttribute('value', value);
+      doc.body.append(field);
+      return field;
+    };
+    const echoes = new MaskedEchoes();
+    echoes.add(input('First typed xq', true));
+    expect(echoes.mask({ text: 'First typed xq', masked: false }).masked).to.equal(true);
+    // Same task: the patterns were read above.
+    echoes.add(input('Second typed xq', true));
+    expect(echoes.mask({ text: 'Second typed xq', masked: false }).masked).to.equal(true);
+    const prefilled = input('Page default xq', false);
+    echoes.add(prefilled);
+    expect(echoes.mask({ text: 'Page default xq', masked: false }).masked).to.equal(false);
+    prefilled.value = 'Typed later xq';
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(echoes.mask({ text: 'Typed later xq', masked: false }).masked).to.equal(true);
+  });
+});
