@@ -162,6 +162,8 @@ export function applyRemoteAction(
       };
       if (action.key === 'Enter' || action.key === 'Tab') context.remoteInput.leave();
       const proceed = el.dispatchEvent(new view.KeyboardEvent('keydown', init));
+      // In a textarea the line break follows as an edit: none when the page took the Enter (a chat box sends).
+      if (action.key === 'Enter') context.remoteInput.noteEnter(el, proceed);
       if (proceed && action.key === 'Enter' && el.tagName === 'INPUT') {
         // What a real Enter does in a text field: submit its form through the normal path.
         (el as HTMLInputElement).form?.requestSubmit();

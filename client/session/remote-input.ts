@@ -53,6 +53,8 @@ export class RemoteInput {
   #active: ActiveRun | null = null;
   /** Per field, the agent's copy's text after its last edit, and that edit's chain. */
   #agentTexts = new WeakMap<Element, { chain: number; text: string }>();
+  /** Per field, whether the agent's last Enter there went through (noteEnter), until the next edit. */
+  #enters = new WeakMap<Element, boolean>();
   /** The element the agent last put focus on (an edit or a click). */
   #agentFocus: WeakRef<Element> | null = null;
 
@@ -83,13 +85,13 @@ export class RemoteInput {
 
     if (this.#active?.el !== el) this.leave();
     this.#focusUnlessCustomerElsewhere(el);
-    const current = el.value;
+    const shown = el.value;
     // Within one chain the agent's copy keeps its own text (a click back into the field starts no new chain); a new
     // chain means its hold ended and it shows the customer's text again, so the two agree from there.
     const known = this.#agentTexts.get(el);
-    const agentText = known?.chain === action.chain ? known.text : current;
+    const agentText = known?.chain === action.chain ? known.text : shown;
     const run: ActiveRun = this.#active ?? { el, id: action.id, chain: action.chain, changed: false, agentText };
-    if (run.chain !== action.chain) run.agentText = current;
+    if (run.chain !== action.chain) run.agentText = shown;
     run.chain = action.chain;
     this.#active = run;
 
@@ -98,19 +100,43 @@ export class RemoteInput {
     const agentDel = Math.min(action.deleteCount, agentBefore.length - agentAt);
     run.agentText = agentBefore.slice(0, agentAt) + action.insert + agentBefore.slice(agentAt + agentDel);
     this.#agentTexts.set(el, { chain: action.chain, text: run.agentText });
+    const inputType = action.inputType ?? (action.insert ? 'insertText' : 'deleteContentBackward');
+    const enter = this.#enters.get(el);
+    this.#enters.delete(el);
+    // The key's own events, as a person's key fires them: a page filters or formats keys in keydown/keypress
+    // (digits only, a Backspace over a formatting space) and formats in keyup. Enter went as a key action of its own.
+    const key = isLineBreak(inputType) ? null : keyOf(inputType, action.insert, view);
+    if (key !== null) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel);
+    if (key !== null && !el.dispatchEvent(new view.KeyboardEvent('keydown', key.init))) {
+      el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+      return { ok: true };
+    }
+    if (key?.printable === true && !el.dispatchEvent(new view.KeyboardEvent('keypress', key.press))) {
+      el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+      return { ok: true };
+    }
+    // The page cancelled the Enter's keydown (a chat box sends its message on Enter): no line break.
+    if (enter === false && isLineBreak(inputType)) return { ok: true };
+    const current = el.value;
     const at = mapPosition(agentBefore, current, agentAt);
     const del = Math.max(0, mapPosition(agentBefore, current, agentAt + agentDel) - at);
-    const next = current.slice(0, at) + action.insert + current.slice(at + del);
+    // maxlength holds a person's typing, not a script's value: the agent's copy does not know the page's
+    // formatting, so it let through keys the customer's own field refuses (a voucher formatted with dashes).
+    const insert = withinMaxLength(el, action.insert, current.length - del, inputType);
+    const next = current.slice(0, at) + insert + current.slice(at + del);
     if (next !== current) {
-      const inputType = action.inputType ?? (action.insert ? 'insertText' : 'deleteContentBackward');
-      const data = action.insert === '' ? null : action.insert;
+      const data = insert === '' ? null : insert;
       const init: InputEventInit = { bubbles: true, cancelable: true, composed: true, inputType, data };
       // A page that cancels beforeinput refused the key, as it would the customer's own.
-      if (!el.dispatchEvent(new view.InputEvent('beforeinput', init))) return { ok: true };
+      if (!el.dispatchEvent(new view.InputEvent('beforeinput', init))) {
+        if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+        return { ok: true };
+      }
       setNativeValue(el, next);
       run.changed = true;
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
     }
+    if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
     if (action.selectionStart !== undefined) {
       const shown = el.value;
       const start = mapPosition(run.agentText, shown, action.selectionStart);
@@ -122,6 +148,27 @@ export class RemoteInput {
       }
     }
     return { ok: true };
+  }
+
+  /**
+   * The agent pressed Enter in `el` (a key action, sent before the line break's edit): `proceeded` is false when the
+   * page cancelled its keydown, and then the edit that follows inserts no line break.
+   */
+  noteEnter(el: Element, proceeded: boolean): void {
+    this.#enters.set(el, proceeded);
+  }
+
+  /** The customer's selection where the agent's was before the key, so the page's key handlers read the right place. */
+  #selectAsBefore(el: TextControl, agentText: string, inputType: string, at: number, deleted: number): void {
+    const value = el.value;
+    const caretOnly = inputType.startsWith('delete') && deleted <= 2;
+    const from = inputType.endsWith('Backward') && caretOnly ? at + deleted : at;
+    const to = caretOnly ? from : at + deleted;
+    try {
+      el.setSelectionRange(mapPosition(agentText, value, from), mapPosition(agentText, value, to));
+    } catch {
+      // email and number fields have no selection API.
+    }
   }
 
   /** The agent put focus on `el` (a click): focus there is the agent's, not the customer's. */
@@ -149,6 +196,7 @@ export class RemoteInput {
     this.leave();
     this.#refusedChains = new WeakMap();
     this.#agentTexts = new WeakMap();
+    this.#enters = new WeakMap();
   }
 
   /** The agent left the field (another target, Tab): fire `change` as a browser does on blur. */
@@ -196,6 +244,77 @@ function frameActiveElement(frame: HTMLIFrameElement): Element | null {
   } catch {
     return null; // another origin
   }
+}
+
+function isLineBreak(inputType: string): boolean {
+  return inputType === 'insertLineBreak' || inputType === 'insertParagraph';
+}
+
+interface KeyOfEdit {
+  /** keydown and keyup. */
+  init: KeyboardEventInit;
+  /** keypress (its key codes are the character's). */
+  press: KeyboardEventInit;
+  /** A character key (keypress fires for it). */
+  printable: boolean;
+}
+
+/** Legacy key codes pages still read (`keyCode`, `which`) for the keys an edit can stand for. */
+function keyCodeOf(key: string): number {
+  if (key === 'Backspace') return 8;
+  if (key === 'Delete') return 46;
+  if (key === ' ') return 32;
+  if (/^[0-9]$/.test(key)) return key.charCodeAt(0);
+  if (/^[a-z]$/i.test(key)) return key.toUpperCase().charCodeAt(0);
+  return 0;
+}
+
+/**
+ * The key a person presses to make this edit: a typed character, Backspace or Delete (Ctrl with them for a
+ * word); null for edits no single key makes (paste, cut, drop, composition, undo).
+ */
+function keyOf(inputType: string, insert: string, view: Window & typeof globalThis): KeyOfEdit | null {
+  let key: string;
+  let ctrl = false;
+  if (inputType === 'insertText' && insert !== '' && [...insert].length === 1) key = insert;
+  else if (inputType === 'deleteContentBackward' || inputType === 'deleteWordBackward') key = 'Backspace';
+  else if (inputType === 'deleteContentForward' || inputType === 'deleteWordForward') key = 'Delete';
+  else return null;
+  if (inputType.startsWith('deleteWord')) ctrl = true;
+  const printable = key.length <= 2 && key !== 'Backspace';
+  const keyCode = keyCodeOf(key);
+  const code =
+    key === ' ' ? 'Space' : /^[0-9]$/.test(key) ? `Digit${key}` : /^[a-z]$/i.test(key) ? `Key${key.toUpperCase()}` : '';
+  const init: KeyboardEventInit & { keyCode: number; which: number; charCode: number } = {
+    key,
+    code: key === 'Backspace' || key === 'Delete' ? key : code,
+    ctrlKey: ctrl,
+    shiftKey: printable && key !== key.toLowerCase(),
+    bubbles: true,
+    cancelable: true,
+    composed: true,
+    view,
+    keyCode,
+    which: keyCode,
+    charCode: 0,
+  };
+  const charCode = key.codePointAt(0) ?? 0;
+  return { init, press: { ...init, keyCode: charCode, which: charCode, charCode }, printable };
+}
+
+/** `insert` cut to what the field's maxlength lets a person type when `kept` characters of its value remain. */
+function withinMaxLength(el: TextControl, insert: string, kept: number, inputType: string): string {
+  const max = el.maxLength;
+  if (max < 0 || insert === '' || !inputType.startsWith('insert')) return insert;
+  const room = max - kept;
+  if (room <= 0) return '';
+  if (insert.length <= room) return insert;
+  let cut = '';
+  for (const char of insert) {
+    if (cut.length + char.length > room) break;
+    cut += char;
+  }
+  return cut;
 }
 
 /** Set a form control's value through the native setter so frameworks that track it see the change. */
