@@ -8,9 +8,18 @@ import { hasDigit, maskNumbers, maskUrl, type MaskedText } from './sensitive-num
  * CSS text with the digits of numbers inside its strings and comments
  * masked (`content: "…"`, attribute selectors, `url("…")`), and nothing
  * outside them touched (so `line-height: 1.428571429` stays valid CSS).
+ * `strict` (the customer is typing, and the page may echo each key into
+ * CSS): every digit of them, URLs included.
  */
-export function maskCss(css: string): MaskedText {
+export function maskCss(css: string, strict = false): MaskedText {
   if (!hasDigit(css)) return { text: css, masked: false };
+  return maskCssStrings(css, (inner, isUrl) =>
+    strict ? maskNumbers(inner, { strict }) : isUrl ? maskUrl(inner, true) : maskNumbers(inner),
+  );
+}
+
+/** CSS text with each string and comment (quotes and delimiters included) passed through `maskString`. */
+export function maskCssStrings(css: string, maskString: (inner: string, isUrl: boolean) => MaskedText): MaskedText {
   let output = '';
   let copied = 0;
   let masked = false;
@@ -34,7 +43,7 @@ export function maskCss(css: string): MaskedText {
       continue;
     }
     const inner = css.slice(i, end);
-    const result = isUrl ? maskUrl(inner, true) : maskNumbers(inner);
+    const result = maskString(inner, isUrl);
     if (result.masked) {
       output += css.slice(copied, i) + result.text;
       copied = end;

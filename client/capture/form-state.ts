@@ -99,5 +99,9 @@ function formValue(el: Element, decision: MaskDecision, value: string, state: Fo
       state.masked = true;
     }
   }
-  return clip(masked.value, MAX_ATTR_VALUE);
+  // A clear field can repeat a masked one's value (a billing name copied from the name on the card).
+  return clip(
+    decision === 'clear' ? typing.echoes.mask({ text: masked.value, masked: false }).text : masked.value,
+    MAX_ATTR_VALUE,
+  );
 }

@@ -397,7 +397,7 @@ export function maskAttributeByDecision(
   }
   const free =
     name === 'style'
-      ? maskCss(attrValue)
+      ? maskCss(attrValue, strict)
       : !strict && RESOURCE_URL_ATTRIBUTES.has(name)
         ? maskUrl(attrValue, true)
         : maskNumbers(attrValue, { strict });

@@ -15,7 +15,8 @@
  */
 import { microtask } from '../pristine.js';
 import { localNameOf, queryAllOf } from './dom-read.js';
-import { isSensitiveAttribute } from './mask.js';
+import { maskCssStrings } from '../../shared/mask-css.js';
+import { showsText } from './mask.js';
 
 /** Shorter values would mask common words and numbers all over the page. */
 const MIN_ECHO_LENGTH = 3;
@@ -27,8 +28,25 @@ const TYPED_INPUT_TYPES: ReadonlySet<string> = new Set(['text', 'password', 'sea
 
 /** The prescan reads the clock after this many fields. */
 const PRESCAN_CLOCK_EVERY = 64;
+/** What of a masked editor's text is looked for (an editor is typed in; a whole document in one is not). */
+const MAX_EDITOR_TEXT = 4_000;
 
 const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
+/** What separates the words of a value (the words are looked for one by one as well). */
+const WORD_BREAK = /[^\p{L}\p{N}]+/u;
+/** A digit of a value, in its pattern: the digit or the `•` the number rule or typing put in its place. */
+const DIGIT = /[0-9]/g;
+/** Whitespace in a value, in its pattern: any run of whitespace (a page collapses or breaks it). */
+const SPACES = /\s+/g;
+
+/**
+ * The pattern of one value: its characters literally, except that a digit also matches `•` (the number rule
+ * runs first: "Hunter2" echoed while the customer types went out as "Hunter•", which the value did not match)
+ * and whitespace matches any whitespace.
+ */
+function echoPattern(value: string): string {
+  return value.replace(REGEXP_SPECIAL, '\\$&').replace(DIGIT, `[$&${MASK_CHAR}]`).replace(SPACES, '\\s+');
+}
 
 /** The fields' current values as patterns: `test` (one match) and `replace` (all matches), ignoring case. */
 interface EchoPatterns {
@@ -37,7 +55,9 @@ interface EchoPatterns {
 }
 
 export class MaskedEchoes {
-  readonly #fields: WeakRef<HTMLInputElement | HTMLTextAreaElement>[] = [];
+  readonly #fields: WeakRef<HTMLInputElement | HTMLTextAreaElement | HTMLElement>[] = [];
+  /** A masked rich-text editor's text when it was first followed (its value counts once it differs). */
+  readonly #editorStart = new WeakMap<Element, string>();
   readonly #known = new WeakSet<Element>();
   /** The prescan in progress (prescanSome): its document, the fields found (null until the first step) and how far it got. */
   #prescan: {
@@ -54,13 +74,33 @@ export class MaskedEchoes {
   /** A field whose value is masked: its echoes are masked from now on. */
   add(el: Element): void {
     if (this.#known.has(el) || !isTyped(el)) return;
+    this.#follow(el);
+  }
+
+  /**
+   * A masked contenteditable the customer puts focus in (typing.ts): what they type there is looked for like a
+   * field's value, once it differs from the text it had then. Not before focus: an editor typed in before
+   * sharing, or filled by a script, is not followed.
+   */
+  addEditor(el: Element): void {
+    if (this.#known.has(el) || (el as HTMLElement).isContentEditable !== true) return;
+    this.#editorStart.set(el, editorText(el));
+    this.#follow(el);
+  }
+
+  #follow(el: Element): void {
     if (this.#fields.length >= MAX_FIELDS && !this.#noneGone) this.#dropGone();
     if (this.#fields.length >= MAX_FIELDS) return;
     this.#known.add(el);
-    this.#fields.push(new WeakRef(el as HTMLInputElement | HTMLTextAreaElement));
+    this.#fields.push(new WeakRef(el as HTMLInputElement | HTMLTextAreaElement | HTMLElement));
     // This task's patterns stay right unless the new field's value is looked for: each of the 100k-node bench
     // page's 450 password fields (their values the page's own) made the next attribute read every field again.
-    if (this.#patterns !== undefined && countsOrThrows(el as HTMLInputElement | HTMLTextAreaElement))
+    // An editor's text counts only once it changes (addEditor), so adding one changes nothing yet.
+    if (
+      this.#patterns !== undefined &&
+      !this.#editorStart.has(el) &&
+      countsOrThrows(el as HTMLInputElement | HTMLTextAreaElement)
+    )
       this.#patterns = undefined;
   }
 
@@ -124,12 +164,22 @@ export class MaskedEchoes {
     this.#fields.push(...kept);
   }
 
-  /** An attribute's value with echoes masked, for attributes that hold text a person reads (title, alt, aria-*, data-*). */
+  /**
+   * An attribute's value with echoes masked, for attributes that hold text a person reads or a field's text
+   * (showsText in mask.ts: value, title, alt, label, data-*, aria-*, placeholder).
+   */
   maskAttribute(name: string, value: string): string {
     // Most snapshots have no changed masked field: that answer is cached per task, the name check is not.
     if (this.#fields.length === 0 || this.#currentPatterns() === null) return value;
-    if (!isSensitiveAttribute(name) && !name.startsWith('aria-')) return value;
+    if (name === 'style') return this.maskCss(value);
+    if (!showsText(name)) return value;
     return this.mask({ text: value, masked: false }).text;
+  }
+
+  /** CSS text (a style attribute or sheet) with echoes masked in its strings (`--name: "…"`, `content: "…"`). */
+  maskCss(css: string): string {
+    if (this.#fields.length === 0 || this.#currentPatterns() === null) return css;
+    return maskCssStrings(css, (inner) => this.mask({ text: inner, masked: false })).text;
   }
 
   /** `result` with every echo of a masked field's value in its text masked. */
@@ -149,16 +199,28 @@ export class MaskedEchoes {
       const field = ref.deref();
       let value: string;
       try {
-        if (field === undefined || !counts(field)) continue;
-        value = field.value.trim();
+        if (field === undefined) continue;
+        const start = this.#editorStart.get(field);
+        if (start === undefined) {
+          if (!counts(field as HTMLInputElement | HTMLTextAreaElement)) continue;
+          value = (field as HTMLInputElement | HTMLTextAreaElement).value.trim();
+        } else {
+          value = editorText(field);
+          if (value === start) continue;
+          value = value.trim();
+        }
       } catch {
         continue;
       }
-      if (value.length >= MIN_ECHO_LENGTH) values.add(value.replace(REGEXP_SPECIAL, '\\$&'));
+      if (value.length < MIN_ECHO_LENGTH) continue;
+      values.add(echoPattern(value));
+      // Each word alone too: a page echoes a name word by word (a <span> each), reordered ("QUIXBY/ZOYA"), with
+      // its spaces collapsed, or a note line by line (a <p> each).
+      for (const word of value.split(WORD_BREAK)) if (word.length >= MIN_ECHO_LENGTH) values.add(echoPattern(word));
     }
     // Longest first, so a value inside another is not matched in its place.
     const source = [...values].sort((a, b) => b.length - a.length).join('|');
-    this.#patterns = source === '' ? null : { test: new RegExp(source, 'i'), replace: new RegExp(source, 'gi') };
+    this.#patterns = source === '' ? null : { test: new RegExp(source, 'iu'), replace: new RegExp(source, 'giu') };
     // Read once per task: a flush checks many texts against the same values, the next task may see new ones.
     // The queueMicrotask the page found at load: a page replacing it with one that never runs would keep these
     // patterns, and so stop masking the values typed after.
@@ -167,6 +229,20 @@ export class MaskedEchoes {
     });
     return this.#patterns;
   }
+}
+
+/** An editor's text (its text nodes, a line break between two: paragraphs are words apart), at most 4,000 characters. */
+function editorText(el: Element): string {
+  const doc = el.ownerDocument;
+  const walker = doc.createTreeWalker(el, 4);
+  const parts: string[] = [];
+  let length = 0;
+  for (let node = walker.nextNode(); node !== null && length < MAX_EDITOR_TEXT; node = walker.nextNode()) {
+    const data = (node as CharacterData).data;
+    parts.push(data);
+    length += data.length + 1;
+  }
+  return parts.join('\n').slice(0, MAX_EDITOR_TEXT);
 }
 
 /** A field whose value the customer types: a textarea, or an input of one of TYPED_INPUT_TYPES. */

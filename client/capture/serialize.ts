@@ -309,8 +309,11 @@ export class Serializer {
       if (nodeTypeOf(parent) === ELEMENT_NODE) {
         const tag = localNameOf(parent as Element);
         if (tag === 'style') {
-          const css = maskCss(node.data);
-          return { text: css.text, masked: css.masked };
+          // Strict while the customer types (a page may echo each key into a rule); sent again after (typing.ts).
+          const strict = this.typing.isStrict(node);
+          const css = maskCss(node.data, strict);
+          if (strict && css.masked) this.typing.noteMaskedText(node, node.data);
+          return { text: this.typing.echoes.maskCss(css.text), masked: css.masked };
         }
         decision = this.decisionOf(parent as Element);
       } else if (isShadowRoot(parent)) {

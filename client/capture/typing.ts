@@ -63,6 +63,8 @@ export class TypingWatch {
     serializer.typing.strictWithin = null;
     if (target !== this.#target) {
       this.#target = target;
+      // What the customer types into a masked editor may be echoed by the page (a live preview).
+      if (target !== null && serializer.decisionOf(target) === 'mask') serializer.typing.echoes.addEditor(target);
       const sent = serializer.typing.takeStrictSent();
       serializer.typing.settle(sent);
       run.collector.recheck(sent);
