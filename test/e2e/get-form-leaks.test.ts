@@ -12,9 +12,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
-import { messageStrings } from '../oracles/message-strings.js';
-import { mirrorElement, startHarness, withoutOrigins, type Harness } from './helpers/harness.js';
-import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
+import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { liveCheckout, recordSignaling, sentStrings, signaledStrings } from './helpers/live-checkout.js';
 
 const PASSWORD = 'Hunter2-Zebra';
 const CVC = '738';
@@ -29,33 +28,11 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/**
- * The strings of the signaling frames the customer sent, less the WebRTC relay's (SDP and ICE: random session
- * ids and ports, no page content). JSON numbers (a ping's timestamp, 1764931580123, holds the card's '3158') are
- * the protocol's own, not page content: only strings are searched.
- */
-function signaledStrings(frames: readonly string[]): string[] {
-  return frames.flatMap((frame) => {
-    let message: unknown;
-    try {
-      message = JSON.parse(frame);
-    } catch {
-      return [frame];
-    }
-    const relay = typeof message === 'object' && message !== null && 't' in message && message.t === 'signal';
-    return relay ? [] : messageStrings(message);
-  });
-}
-
 describe('a GET form sends masked fields in the next page’s URL (two browsers, real WebRTC)', () => {
   it('the password, CVC, card and SSN in the URL reach neither the agent nor the server', async () => {
     const signaled: string[] = [];
     const { customer, agent } = await liveCheckout(harness, {
-      beforeLoad: (page) => {
-        page.on('websocket', (socket) =>
-          socket.on('framesent', (frame) => signaled.push(typeof frame.payload === 'string' ? frame.payload : '')),
-        );
-      },
+      beforeLoad: (page) => recordSignaling(page, signaled),
     });
 
     for (const [id, text] of [
@@ -75,7 +52,7 @@ describe('a GET form sends masked fields in the next page’s URL (two browsers,
     await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 }).toBe('Shipping');
 
     // The origins' random ports are digits too: left out of the search.
-    const sent = [...(await sentStrings(harness, customer)), ...withoutOrigins(harness, signaledStrings(signaled))];
+    const sent = [...(await sentStrings(harness, customer)), ...signaledStrings(harness, signaled)];
     // Control: the page's URL went out, with its ordinary fields.
     expect(sent.some((s) => s.includes('ORIGIN/shipping?') && s.includes('name=Ada'))).toBe(true);
     expect(sent.filter((s) => s.includes('Hunter2'))).toEqual([]);

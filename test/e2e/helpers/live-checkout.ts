@@ -54,3 +54,31 @@ export async function liveCheckout(harness: Harness, options: LiveCheckoutOption
 export async function sentStrings(harness: Harness, customer: Page): Promise<string[]> {
   return withoutOrigins(harness, messageStrings(await decodeWire(customer)));
 }
+
+/** Records the text frames `page` sends on its WebSockets (the signaling socket) into `frames`; call before it loads. */
+export function recordSignaling(page: Page, frames: string[]): void {
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => frames.push(typeof frame.payload === 'string' ? frame.payload : '')),
+  );
+}
+
+/**
+ * The strings of the signaling frames the customer sent, less the WebRTC relay's (SDP and ICE: random session
+ * ids and ports, no page content), with the harness's origins left out. JSON numbers (a ping's timestamp,
+ * 1764931580123, holds the card's '3158') are the protocol's own, not page content: only strings are searched.
+ */
+export function signaledStrings(harness: Harness, frames: readonly string[]): string[] {
+  return withoutOrigins(
+    harness,
+    frames.flatMap((frame) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(frame);
+      } catch {
+        return [frame];
+      }
+      const relay = typeof message === 'object' && message !== null && 't' in message && message.t === 'signal';
+      return relay ? [] : messageStrings(message);
+    }),
+  );
+}
