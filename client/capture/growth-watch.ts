@@ -12,7 +12,7 @@
  * several text nodes).
  */
 import { grewFrom, mayHaveGrown } from '../../shared/number-growth.js';
-import { runAnchor, type RunNeighbours } from './text-runs.js';
+import { runAnchor, runText, type RunNeighbours } from './text-runs.js';
 
 /** What went out last under one key, and what had gone out before the flush it went out in. */
 interface SentMemory {
@@ -95,11 +95,11 @@ export class GrowthWatch {
     sent: SentTexts,
   ): boolean {
     if (this.#flush === 0) return false;
-    const head = before?.text ?? '';
-    const now = head + data + (after?.text ?? '');
+    const now = runText(data, before, after);
     if (!mayHaveGrown(now)) return false;
+    const from = before?.text.length ?? 0;
     const old = this.#oldSide(before, sent) + this.#oldText(node, sent) + this.#oldSide(after, sent);
-    if (grewFrom(old, now, head.length, head.length + data.length)) return true;
+    if (grewFrom(old, now, from, from + data.length)) return true;
     // Else with the run last sent under the anchor, even when a neighbour had a digit: the node may be
     // new (textContent makes one) or have gone out masked while the customer typed elsewhere.
     const anchor = runAnchor(node);
@@ -108,7 +108,7 @@ export class GrowthWatch {
     // A new anchor (the block replaced, its memory made in this flush): what went out under its parent.
     if (sentBefore === undefined && anchor.parentNode !== null)
       sentBefore = this.#heldBefore(this.#anchorSlot(anchor.parentNode as Element)[this.#outerKey]);
-    return sentBefore !== undefined && grewFrom(sentBefore, now, head.length, head.length + data.length);
+    return sentBefore !== undefined && grewFrom(sentBefore, now, from, from + data.length);
   }
 
   #heldBefore(held: SentMemory | string | undefined): string | undefined {
@@ -123,7 +123,7 @@ export class GrowthWatch {
   noteSentRun(node: CharacterData, text: string, before: RunNeighbours | null, after: RunNeighbours | null): void {
     const anchor = runAnchor(node);
     if (anchor === null) return;
-    const run = (before?.text ?? '') + text + (after?.text ?? '');
+    const run = runText(text, before, after);
     const slot = this.#anchorSlot(anchor);
     const held = slot[this.#anchorKey];
     const sentNow =

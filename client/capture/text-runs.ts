@@ -222,6 +222,11 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
   return { text: parts.join(''), nodes, starts };
 }
 
+/** The text of a text's whole run: its neighbours' text (runNeighbours) around its own `data`. */
+export function runText(data: string, before: RunNeighbours | null, after: RunNeighbours | null): string {
+  return (before?.text ?? '') + data + (after?.text ?? '');
+}
+
 /** Ancestors looked through for a text's anchor (runAnchor): inline elements nest a few deep at most. */
 const ANCHOR_DEPTH = 4;
 

@@ -14,7 +14,7 @@ import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from 
 import { GrowthWatch, type SentTexts } from './growth-watch.js';
 import { maskTextContent, showsText, type MaskDecision } from './mask.js';
 import { MaskedEchoes } from './masked-echoes.js';
-import { runAnchor, type RunNeighbours } from './text-runs.js';
+import { runAnchor, runText, type RunNeighbours } from './text-runs.js';
 
 const ELEMENT_NODE = 1;
 
@@ -26,6 +26,14 @@ function typedFieldOf(node: Node): Element | null {
   if (tag === 'input' || tag === 'textarea') return el;
   const host = closestOf(el, '[contenteditable]');
   return host !== null && (host as HTMLElement).isContentEditable ? host : null;
+}
+
+/** Whether `key` is marked in `marks` and what it shows now (`shows`) still has a number; if not, the mark is dropped. */
+function markHolds<K>(marks: { has(key: K): boolean; delete(key: K): boolean }, key: K, shows: () => string): boolean {
+  if (!marks.has(key)) return false;
+  if (mayHaveGrown(shows())) return true;
+  marks.delete(key);
+  return false;
 }
 
 /**
@@ -61,10 +69,7 @@ export class SensitiveFields {
   }
   /** Whether `node` is marked grown; the mark is dropped when `shows` (what it shows now) has no number left. */
   held(node: Node | null, shows: () => string): boolean {
-    if (node === null || this.grownMarks === 0 || !this.#grown.has(node)) return false;
-    if (mayHaveGrown(shows())) return true;
-    this.#grown.delete(node);
-    return false;
+    return node !== null && this.grownMarks !== 0 && markHolds(this.#grown, node, shows);
   }
   growAttribute(el: Element, name: string): void {
     let names = this.#grownAttributes.get(el);
@@ -76,10 +81,7 @@ export class SensitiveFields {
   attributeHeld(el: Element, name: string, value: string): boolean {
     if (this.grownMarks === 0) return false;
     const names = this.#grownAttributes.get(el);
-    if (names === undefined || !names.has(name)) return false;
-    if (mayHaveGrown(value)) return true;
-    names.delete(name);
-    return false;
+    return names !== undefined && markHolds(names, name, () => value);
   }
 }
 
@@ -179,7 +181,7 @@ export class TypingMask {
   #textHeld(node: CharacterData, data: string, before: RunNeighbours | null, after: RunNeighbours | null): boolean {
     const fields = this.#sensitiveFields;
     if (fields.grownMarks === 0) return false;
-    const own = fields.held(node, () => (before?.text ?? '') + data + (after?.text ?? ''));
+    const own = fields.held(node, () => runText(data, before, after));
     const anchor = runAnchor(node);
     // Both looked at, so a mark with no number left under it is dropped.
     const block = fields.held(anchor, () => anchor?.textContent ?? '');
