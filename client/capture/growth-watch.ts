@@ -4,12 +4,13 @@
  * long enough: the text each text node went out with, the run text last
  * sent under each run anchor (text-runs.ts runAnchor: when a script replaces
  * a text or the <span>s that held it, the nodes are new and only the anchor
- * remembers; when the block itself is replaced, its parent), and the value
- * each form control went out with. The first snapshot is the agent's first
- * view: nothing in it grew; a resync's snapshot is compared with what went
- * out before it (the watch lives as long as the capture engine). Steps sent
- * within one flush are one change (a page renders a phone number over
- * several text nodes).
+ * remembers; when the block itself is replaced, its parent), the value
+ * each form control went out with, and each text attribute with a digit
+ * (title, alt, aria-*, data-*...), in snapshots too. The first snapshot is
+ * the agent's first view: nothing in it grew; a resync's snapshot is
+ * compared with what went out before it (the watch lives as long as the
+ * capture engine). Steps sent within one flush are one change (a page
+ * renders a phone number over several text nodes).
  */
 import { grewFrom, mayHaveGrown } from '../../shared/number-growth.js';
 import { runAnchor, runText, type RunNeighbours } from './text-runs.js';
@@ -22,12 +23,25 @@ interface SentMemory {
   before: string | undefined;
 }
 
+/** What went out under a key: a plain string when in the first snapshot (no allocation per key there), else a SentMemory. */
+type Held = SentMemory | string;
+
 /** The serializer's record of what each text node went out with (serialize.ts). */
 export interface SentTexts {
   sentText(node: CharacterData): string | undefined;
 }
 
 function digitsIn(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return unicodeDigitsIn(text); // in the first snapshot, per text: ASCII without a regex
+    if (code >= 48 && code <= 57) count++;
+  }
+  return count;
+}
+
+function unicodeDigitsIn(text: string): number {
   let count = 0;
   for (const _ of text.matchAll(/\p{Nd}/gu)) count++;
   return count;
@@ -51,13 +65,16 @@ export class GrowthWatch {
    */
   readonly #anchorKey = Symbol('cobrowse-growth-anchor');
   /**
-   * Per parent of a run anchor, the run last sent under it after the first snapshot (a SentMemory): when a
-   * script replaces the block itself (innerHTML of its parent, a re-render), the new anchor has no memory.
+   * Per parent of a run anchor, the run with the most digits last sent under it (Held): when a script
+   * replaces the block itself (innerHTML of its parent, a re-render), the new anchor has no memory.
    */
   readonly #outerKey = Symbol('cobrowse-growth-outer');
   readonly #forms = new WeakMap<Element, SentMemory>();
-  /** Text attributes as they went out when the page changed them (the snapshot's are not kept: too many). */
-  readonly #attributes = new WeakMap<Element, Map<string, SentMemory>>();
+  /**
+   * Per element, under this watch's own symbol (an expando, as for run anchors), its text attributes as
+   * they last went out (by name, Held); in snapshots and added elements only those with a digit.
+   */
+  readonly #attributeKey = Symbol('cobrowse-growth-attributes');
 
   /**
    * A snapshot starts (a run's serializer is made). The watch lives as long as the capture engine, so a
@@ -104,19 +121,36 @@ export class GrowthWatch {
     // new (textContent makes one) or have gone out masked while the customer typed elsewhere.
     const anchor = runAnchor(node);
     if (anchor === null) return false;
-    let sentBefore = this.#heldBefore(this.#anchorSlot(anchor)[this.#anchorKey]);
+    let sentBefore = this.#heldBefore(this.#slot<Held>(anchor)[this.#anchorKey]);
     // A new anchor (the block replaced, its memory made in this flush): what went out under its parent.
     if (sentBefore === undefined && anchor.parentNode !== null)
-      sentBefore = this.#heldBefore(this.#anchorSlot(anchor.parentNode as Element)[this.#outerKey]);
+      sentBefore = this.#heldBefore(this.#slot<Held>(anchor.parentNode)[this.#outerKey]);
     return sentBefore !== undefined && grewFrom(sentBefore, now, from, from + data.length);
   }
 
-  #heldBefore(held: SentMemory | string | undefined): string | undefined {
+  /** What `held` says went out before this flush (a first snapshot's string: that). */
+  #heldBefore(held: Held | undefined): string | undefined {
     return held === undefined || typeof held === 'string' ? held : this.#sentBefore(held);
   }
 
-  #anchorSlot(anchor: Element): Record<symbol, SentMemory | string | undefined> {
-    return anchor as unknown as Record<symbol, SentMemory | string | undefined>;
+  /** What went out last under `held` in this flush, undefined when nothing did. */
+  #heldNow(held: Held | undefined): string | undefined {
+    if (typeof held === 'string') return this.#flush === 0 ? held : undefined;
+    return held?.flush === this.#flush ? held.sent : undefined;
+  }
+
+  /** `held` with `sent` noted as what went out now: a string in the first snapshot, else a SentMemory. */
+  #noted(held: Held | undefined, sent: string): Held {
+    if (this.#flush === 0) return sent;
+    if (held === undefined) return fresh(sent, this.#flush);
+    if (typeof held === 'string') return { sent, flush: this.#flush, before: held };
+    this.#remember(held, sent);
+    return held;
+  }
+
+  /** A node's expando slots under this watch's symbols. */
+  #slot<T>(node: Node): Record<symbol, T | undefined> {
+    return node as unknown as Record<symbol, T | undefined>;
   }
 
   /** `node`'s text went out as `text` (masked), with its run neighbours: the anchor remembers the run. */
@@ -124,30 +158,20 @@ export class GrowthWatch {
     const anchor = runAnchor(node);
     if (anchor === null) return;
     const run = runText(text, before, after);
-    const slot = this.#anchorSlot(anchor);
+    const slot = this.#slot<Held>(anchor);
     const held = slot[this.#anchorKey];
-    const sentNow =
-      typeof held === 'string'
-        ? this.#flush === 0
-          ? held
-          : undefined
-        : held?.flush === this.#flush
-          ? held.sent
-          : undefined;
     // A neighbour's shorter view of a run sent in this flush (cut at its own edge) does not replace it.
-    if (sentNow !== undefined && sentNow.includes(run)) return;
+    if (this.#heldNow(held)?.includes(run) === true) return;
     // In the snapshot only the string: no allocation per anchor on a page of 100k nodes.
-    if (this.#flush === 0 || held === undefined)
-      slot[this.#anchorKey] = this.#flush === 0 ? run : fresh(run, this.#flush);
-    else if (typeof held === 'string') slot[this.#anchorKey] = { sent: run, flush: this.#flush, before: held };
-    else this.#remember(held, run);
+    slot[this.#anchorKey] = this.#noted(held, run);
     const outer = anchor.parentNode;
-    if (this.#flush === 0 || outer === null) return;
-    const outerSlot = this.#anchorSlot(outer as Element);
+    if (outer === null) return;
+    const outerSlot = this.#slot<Held>(outer);
     const last = outerSlot[this.#outerKey];
-    if (last === undefined || typeof last === 'string') outerSlot[this.#outerKey] = fresh(run, this.#flush);
-    // Not replaced by a run with fewer digits (a neighbour's text cut at its edge, the number gone masked).
-    else if (digitsIn(run) >= digitsIn(last.sent)) this.#remember(last, run);
+    // Not replaced by a run with fewer digits (a neighbour's text cut at its edge, the number gone masked,
+    // another block under the same parent).
+    if (last === undefined || digitsIn(run) >= digitsIn(typeof last === 'string' ? last : last.sent))
+      outerSlot[this.#outerKey] = this.#noted(last, run);
   }
 
   /** Whether a form control's value grew into a number since it last went out (as `sent`). */
@@ -163,28 +187,31 @@ export class GrowthWatch {
   }
 
   /**
-   * Whether an attribute the page changed grew into a number since it last went out (a `value`
-   * attribute not changed before: since the control's value went out; React writes both).
+   * Whether a text attribute grew into a number since it last went out (a `value` attribute not sent
+   * before: since the control's value went out; React writes both).
    */
   attributeGrew(el: Element, name: string, value: string): boolean {
-    return this.#grewSince(
-      this.#attributes.get(el)?.get(name) ?? (name === 'value' ? this.#forms.get(el) : undefined),
-      value,
-    );
+    if (this.#flush === 0) return false;
+    const held = this.#slot<Map<string, Held>>(el)[this.#attributeKey]?.get(name);
+    return this.#grewSince(held ?? (name === 'value' ? this.#forms.get(el) : undefined), value);
   }
 
-  /** An attribute the page changed went out as `sent`. */
+  /** Whether a text attribute went out as `value` in this flush already (noteSentAttribute). */
+  attributeSentNow(el: Element, name: string, value: string): boolean {
+    return this.#heldNow(this.#slot<Map<string, Held>>(el)[this.#attributeKey]?.get(name)) === value;
+  }
+
+  /** A text attribute went out as `sent`. */
   noteSentAttribute(el: Element, name: string, sent: string): void {
-    let byName = this.#attributes.get(el);
-    if (byName === undefined) this.#attributes.set(el, (byName = new Map()));
-    const memory = byName.get(name);
-    if (memory === undefined) byName.set(name, fresh(sent, this.#flush));
-    else this.#remember(memory, sent);
+    const slot = this.#slot<Map<string, Held>>(el);
+    let byName = slot[this.#attributeKey];
+    if (byName === undefined) slot[this.#attributeKey] = byName = new Map();
+    byName.set(name, this.#noted(byName.get(name), sent));
   }
 
-  /** Whether `value` grew from what `memory` says went out before this flush (never in the first snapshot). */
-  #grewSince(memory: SentMemory | undefined, value: string): boolean {
-    return this.#flush > 0 && memory !== undefined && grewFrom(this.#sentBefore(memory) ?? '', value);
+  /** Whether `value` grew from what `held` says went out before this flush (never in the first snapshot). */
+  #grewSince(held: Held | undefined, value: string): boolean {
+    return this.#flush > 0 && held !== undefined && grewFrom(this.#heldBefore(held) ?? '', value);
   }
 
   #remember(memory: SentMemory, sent: string): void {

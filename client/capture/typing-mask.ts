@@ -9,7 +9,7 @@
  * once it grew, while they still show a number.
  */
 import { mayHaveGrown } from '../../shared/number-growth.js';
-import { maskNumbers, type MaskedText } from '../../shared/sensitive-numbers.js';
+import { hasDigit, maskNumbers, type MaskedText } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
 import { GrowthWatch, type SentTexts } from './growth-watch.js';
 import { maskTextContent, showsText, type MaskDecision } from './mask.js';
@@ -214,16 +214,38 @@ export class TypingMask {
    */
   attributeGrew(el: Element, name: string, value: string, decision: MaskDecision): boolean {
     if (decision !== 'clear' || !showsText(name)) return false;
-    if (this.attributeHeld(el, name, value)) return true;
-    if (!this.growth.attributeGrew(el, name, value)) return false;
-    this.#sensitiveFields.growAttribute(el, name);
-    return true;
+    return this.attributeHeld(el, name, value) || this.#attributeSeen(el, name, value);
   }
 
-  /** `strict`, or whether the attribute is under a growth mark that still holds (serialize.ts, in snapshots too). */
+  /**
+   * `strict`, or whether the attribute is under a growth mark that still holds, or grew (serialize.ts, for
+   * every attribute that goes out: in snapshots, of added elements, and changed ones after attributeGrew).
+   */
   orHeld(strict: boolean, el: Element, name: string, value: string): boolean {
     // A value attribute goes out before the control's value (in a resync's snapshot too): compared here.
-    return strict || this.attributeHeld(el, name, value) || (name === 'value' && this.valueGrew(el, value));
+    if (strict || this.attributeHeld(el, name, value) || (name === 'value' && this.valueGrew(el, value))) return true;
+    // In a snapshot or an element added (again) the element's attributes go out whole: each text attribute
+    // is compared with what went out before (a resync's snapshot, a moved element) and remembered, so a
+    // step after a first one sent so is seen.
+    return showsText(name) && this.#attributeSeen(el, name, value);
+  }
+
+  /**
+   * Whether a text attribute grew since it last went out (it is then marked); if not, and it has a digit,
+   * it is remembered as it goes out (raw: sentAttribute puts the masked text in its place for a change).
+   * Once per flush: the change path asks attributeGrew, then orHeld.
+   */
+  #attributeSeen(el: Element, name: string, value: string): boolean {
+    // Without a digit it cannot have grown; not remembered either (the snapshot would keep every alt).
+    if (!hasDigit(value)) return false;
+    const growth = this.growth;
+    if (growth.attributeSentNow(el, name, value)) return false;
+    if (growth.attributeGrew(el, name, value)) {
+      this.#sensitiveFields.growAttribute(el, name);
+      return true;
+    }
+    growth.noteSentAttribute(el, name, value);
+    return false;
   }
 
   /** Whether an attribute is under a growth mark that still holds (attributeGrew, valueGrew for `value`). */

@@ -38,7 +38,11 @@ async function run(page: Steps): Promise<{ sent: string[]; displayed: string[] }
   const displayed: string[] = [];
   const engine = mirroredCapture(p.win, sent);
   const shown = (): string =>
-    [p.doc.body.textContent ?? '', ...[...p.doc.querySelectorAll('input')].map((i) => i.value)].join(' ');
+    [
+      p.doc.body.textContent ?? '',
+      ...[...p.doc.querySelectorAll('input')].map((i) => i.value),
+      ...[...p.doc.body.querySelectorAll('*')].flatMap((el) => el.getAttributeNames().map((n) => el.getAttribute(n))),
+    ].join(' ');
   try {
     await engine.start();
     await nextFrames(p.win, 1);
@@ -146,6 +150,55 @@ const leaks: Array<Steps & { mayShow: number }> = [
         await engine.resync();
       },
     ],
+    mayShow: 4,
+  },
+  ...(['title', 'alt', 'aria-label', 'data-card', 'placeholder'] as const).map((name) => ({
+    name: `a ${name} attribute whose first step went out in the snapshot`,
+    html: `<p>Saved card: <img id="n" ${name}="Card 4532"></p>`,
+    steps: ['Card 4532 0196', 'Card 4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'n').setAttribute(name, v);
+    }),
+    mayShow: 4,
+  })),
+  {
+    name: "a title attribute's step that goes out in a resync's snapshot",
+    html: '<p>Saved card: <span id="n" title="Card 4532">card</span></p>',
+    steps: [
+      async (doc, engine) => {
+        byId(doc, 'n').title = 'Card 4532 0196 7315';
+        await engine.resync();
+      },
+    ],
+    mayShow: 4,
+  },
+  {
+    name: "a title attribute's step in a resync's snapshot after a step in a flush",
+    html: '<p>Saved card: <span id="n" title="Card 4532">card</span></p>',
+    steps: [
+      (doc) => {
+        byId(doc, 'n').title = 'Card 4532 01';
+      },
+      async (doc, engine) => {
+        byId(doc, 'n').title = 'Card 4532 0196 7315';
+        await engine.resync();
+      },
+    ],
+    mayShow: 6,
+  },
+  {
+    name: 'the block itself replaced by innerHTML of its parent, the first step in the first snapshot',
+    html: '<div id="box"><p>Saved card: <span>4532</span></p></div>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<p>Saved card: <span>${v}</span></p>`;
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'the block itself replaced, the first step in the first snapshot beside a shorter block',
+    html: '<div id="box"><p>2 cards</p><p>Saved card: <span>4532</span></p></div>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<p>2 cards</p><p>Saved card: <span>${v}</span></p>`;
+    }),
     mayShow: 4,
   },
   {

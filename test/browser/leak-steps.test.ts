@@ -7,7 +7,8 @@
  * title attribute, replacing the block itself, one step per frame or several
  * at once, beside other digits (a card count, an expiry date, a countdown
  * ticking at every step), with focus in another field from the second step
- * to the last, with a resync between two steps. The
+ * to the last, with a resync between two steps, the first step in the page
+ * from the start (it goes out in the first snapshot) or shown after. The
  * oracle is the independent leak finder over every decoded string sent
  * (through the real codec) and the text of a reference mirror the frames
  * build (neighbouring text nodes read together), after every frame: no more digits than
@@ -52,6 +53,8 @@ interface Reveal {
   focusElsewhere?: boolean;
   /** A resync right after this step (none when undefined). */
   resyncAt?: number;
+  /** The first step is in the page from the start: it goes out in the first snapshot. */
+  inSnapshot?: boolean;
   separator: string;
   /** Digits shown at each step (growing), from the front or the back. */
   shown: number[];
@@ -85,16 +88,15 @@ const reveal: fc.Arbitrary<Reveal> = fc
     context: fc.constantFrom<Context>('none', 'count', 'expiry', 'countdown'),
     focusElsewhere: fc.boolean(),
     resyncAt: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+    inSnapshot: fc.boolean(),
   })
-  .map(({ digits, separator, fromBack, first, more, how, together, context, focusElsewhere, resyncAt }) => {
+  .map(({ digits, separator, fromBack, first, more, how, together, context, focusElsewhere, resyncAt, inSnapshot }) => {
     // From the back, PCI lets the last 4 show: a first step of up to 4.
     const shown = [fromBack ? Math.min(first, 4) : first];
     for (const step of more) shown.push(Math.min(digits.length, (shown.at(-1) ?? 0) + step));
     if ((shown.at(-1) ?? 0) < digits.length) shown.push(digits.length);
     const steps = [...new Set(shown)];
-    // Known limit (README): a text attribute's step that goes out in a resync's snapshot is not remembered.
-    const resync = how === 'title-attribute' ? undefined : resyncAt;
-    return { digits, separator, fromBack, shown: steps, how, together, context, focusElsewhere, resyncAt: resync };
+    return { digits, separator, fromBack, shown: steps, how, together, context, focusElsewhere, resyncAt, inSnapshot };
   })
   // The expiry date's digits read as a window of the card would be the oracle's false alarm.
   .filter((r) => r.context !== 'expiry' || !r.digits.includes('1227'));
@@ -169,11 +171,20 @@ function show(doc: Document, r: Reveal, text: string, previous: string, index: n
   }
 }
 
-/** The page: the block in a <div> (replaced by 'block-innerHTML'), a field, and a chat box to focus. */
+/**
+ * The page: the block in a <div> (replaced by 'block-innerHTML'), a field, and a chat box to focus; with
+ * `inSnapshot`, showing the first step the way the reveal shows it.
+ */
 function pageHtml(r: Reveal): string {
   const expiry = r.context === 'expiry' ? '<div>Exp 12/27</div>' : '';
-  return `<!DOCTYPE html><html><head><title>Steps</title></head><body>${expiry}<div id="box">${block(r, '', 0)}</div>
-<input id="saved" aria-label="Saved"><input id="chat" aria-label="Chat"></body></html>`;
+  const first = r.inSnapshot === true ? stepText(r, r.shown[0] ?? 0).replaceAll('\u00a0', '&nbsp;') : '';
+  const inField = r.how === 'input-value' || r.how === 'value-attribute';
+  const inTitle = r.how === 'title-attribute';
+  let box = block(r, inField || inTitle ? '' : first, 0);
+  if (inTitle && first !== '') box = box.replace('<span id="card">', `<span id="card" title="Card ${first}">`);
+  const value = inField && first !== '' ? ` value="${first}"` : '';
+  return `<!DOCTYPE html><html><head><title>Steps</title></head><body>${expiry}<div id="box">${box}</div>
+<input id="saved" aria-label="Saved"${value}><input id="chat" aria-label="Chat"></body></html>`;
 }
 
 /** Runs one reveal under capture; the failures the oracle found after each frame. */
@@ -196,11 +207,13 @@ async function revealOnce(r: Reveal): Promise<{ failures: string[]; displayed: s
       const text = stepText(r, count);
       const before = sent.length;
       if (i === 1 && r.focusElsewhere === true) (page.doc.getElementById('chat') as HTMLElement).focus();
-      show(page.doc, r, text, previous, i);
+      // The first step in the page from the start went out in the first snapshot.
+      const shownNow = i > 0 || r.inSnapshot !== true;
+      if (shownNow) show(page.doc, r, text, previous, i);
       displayed.push(text);
       previous = text;
       if (r.resyncAt === i) await engine.resync();
-      else if (i === 0 || r.together[i] !== true) await untilSent(page.win, sent, before);
+      else if (shownNow && (i === 0 || r.together[i] !== true)) await untilSent(page.win, sent, before);
       if (i === r.shown.length - 1 && r.focusElsewhere === true) {
         (page.doc.getElementById('chat') as HTMLElement).blur();
         await nextFrames(page.win, 3);
@@ -422,6 +435,67 @@ const readable: Readable[] = [
         (byId(doc, 'order') as HTMLInputElement).value = 'A-1235';
       },
     ],
+  },
+  {
+    name: 'text attributes sent in the snapshot, then changed: a progress bar, a clock, a price, pages, a phone, a date',
+    html:
+      '<div id="bar" role="progressbar" aria-valuenow="9" aria-valuetext="9 of 120" title="Updated 23:58"' +
+      ' data-price="€1,299.00" data-count="999" data-pages="1 2 3" aria-label="Call 555-0123"' +
+      ' data-when="12/05"></div><img id="item" alt="Item 12" src="data:,">' +
+      '<input id="search" placeholder="e.g. 12" aria-label="Search">',
+    steps: [
+      {
+        'aria-valuenow': '10',
+        'aria-valuetext': '10 of 120',
+        title: 'Updated 23:59',
+        'data-price': '€2,598.00',
+        'data-count': '1000',
+        'data-pages': '1 2 3 4',
+        'aria-label': 'Call 555-0123 or 555-0188',
+        'data-when': '12/05 23:59',
+      },
+      {
+        'aria-valuenow': '100',
+        'aria-valuetext': '100 of 120',
+        title: 'Updated 00:00',
+        'data-price': '€12,990.00',
+        'data-count': '1,000,000',
+        'data-pages': '1 2 3 4 5 6 7 8 9 10',
+        'aria-label': 'Call +44 20 7946 0958',
+        'data-when': '12/05 23:59:01',
+      },
+    ].map((attributes) => (doc) => {
+      for (const [name, value] of Object.entries(attributes)) byId(doc, 'bar').setAttribute(name, value);
+      byId(doc, 'item').setAttribute('alt', `Item 1${attributes['aria-valuenow']}`);
+      byId(doc, 'search').setAttribute('placeholder', `e.g. ${attributes['aria-valuenow']}`);
+    }),
+  },
+  {
+    name: 'blocks re-rendered by innerHTML of their parent, the first view in the snapshot',
+    html:
+      '<div id="b0"><p>Total <span>€1,299.00</span> (1 item)</p></div>' +
+      '<div id="b1"><p>Page <a>1</a> <a>2</a> <a>3</a></p></div>' +
+      '<div id="b2"><p>Call 555-0123</p></div>' +
+      '<div id="b3"><p>Updated 12/05</p><p>Qty 2</p></div>' +
+      '<div id="b4"><p><span>23:58</span> <span>05/12/2026</span></p></div>',
+    steps: [
+      [
+        '<p>Total <span>€2,598.00</span> (2 items)</p>',
+        '<p>Page <a>1</a> <a>2</a> <a>3</a> <a>4</a></p>',
+        '<p>Call 555-0123<br>555-0188</p>',
+        '<p>Updated 12/05 23:59</p><p>Qty 12</p>',
+        '<p><span>23:59</span> <span>05/12/2026</span></p>',
+      ],
+      [
+        '<p>Total <span>€12,990.00</span> (10 items)</p>',
+        '<p>Page <a>1</a> <a>2</a> <a>3</a> <a>4</a> <a>5</a> <a>6</a> <a>7</a> <a>8</a> <a>9</a> <a>10</a></p>',
+        '<p>Call 555-0123<br>555-0188<br>555-0134</p>',
+        '<p>Updated 12/05 23:59:01</p><p>Qty 120</p>',
+        '<p><span>00:00</span> <span>06/12/2026</span></p>',
+      ],
+    ].map((blocks) => (doc) => {
+      for (const [i, html] of blocks.entries()) byId(doc, `b${i}`).innerHTML = html;
+    }),
   },
 ];
 
