@@ -28,9 +28,11 @@ import { launchChromium } from '../test/node/helpers/chromium.js';
 import { startRendererTrace, type RendererTaskFigures } from './browser-tools.js';
 import { benchPageBundle } from './bundles.js';
 import {
+  cpuByTaskSource,
   longTasks,
   printFunctionTimes,
   rendererMainEvents,
+  taskSource,
   type CpuProfile,
   type TraceEvent,
 } from './cpu-profile-report.js';
@@ -111,6 +113,7 @@ async function withTaskDetail<T>(page: Page, minMs: number, work: () => Promise<
   const onMain = rendererMainEvents(events);
   const t0 = onMain.reduce((min, e) => Math.min(min, e.ts ?? Infinity), Infinity);
   const tasks = longTasks(onMain, minMs).filter((task) => task.name === 'ThreadControllerImpl::RunTask');
+  console.log(`  main-thread CPU by task source: ${cpuByTaskSource(onMain, 10)}`);
   tasks.sort((a, b) => (b.tdur ?? b.dur ?? 0) - (a.tdur ?? a.dur ?? 0));
   for (const task of tasks.slice(0, Number(process.env['REPLAY_DETAIL_TOP'] ?? '6'))) {
     const end = (task.ts ?? 0) + (task.dur ?? 0);
@@ -123,7 +126,7 @@ async function withTaskDetail<T>(page: Page, minMs: number, work: () => Promise<
       .slice(0, 10)
       .map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
     console.log(
-      `  task @${(((task.ts ?? 0) - t0) / 1000).toFixed(0)} ms ${((task.dur ?? 0) / 1000).toFixed(1)} ms (CPU ${((task.tdur ?? 0) / 1000).toFixed(1)}): ${parts.join(', ')}`,
+      `  task @${(((task.ts ?? 0) - t0) / 1000).toFixed(0)} ms ${taskSource(task)} ${((task.dur ?? 0) / 1000).toFixed(1)} ms (CPU ${((task.tdur ?? 0) / 1000).toFixed(1)}): ${parts.join(', ')}`,
     );
   }
   return result;

@@ -99,3 +99,28 @@ export function markEvents(events: TraceEvent[]): TraceEvent[] {
     .filter((e) => e.cat?.includes('user_timing') === true && main.has(`${e.pid}:${e.tid}`))
     .sort((a, b) => a.ts - b.ts);
 }
+
+/** What the renderer's task was posted from (the trace's src_func), '?' where the trace does not say. */
+export function taskSource(task: TraceEvent): string {
+  return task.args?.src_func ?? task.args?.data?.src_func ?? '?';
+}
+
+/**
+ * Main-thread CPU (trace thread time) of every task among `onMain`, however short, summed by what
+ * posted it: the `top` largest as "source ms (tasks)", largest first.
+ */
+export function cpuByTaskSource(onMain: TraceEvent[], top: number): string {
+  const bySource = new Map<string, { cpu: number; count: number }>();
+  for (const task of onMain) {
+    if (task.name !== 'ThreadControllerImpl::RunTask') continue;
+    const entry = bySource.get(taskSource(task)) ?? { cpu: 0, count: 0 };
+    entry.cpu += (task.tdur ?? 0) / 1000;
+    entry.count++;
+    bySource.set(taskSource(task), entry);
+  }
+  return [...bySource.entries()]
+    .sort((a, b) => b[1].cpu - a[1].cpu)
+    .slice(0, top)
+    .map(([source, { cpu, count }]) => `${source} ${cpu.toFixed(1)} ms (${count})`)
+    .join(', ');
+}

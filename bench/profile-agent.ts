@@ -4,11 +4,17 @@
  * the agent's renderer: self time by function, and what each agent
  * main-thread task over 30 ms did. A developer tool, not part of `npm run bench`.
  * AGENT_TRACE_OUT=<file> also writes the raw trace events (JSON) for a closer look.
+ * AGENT_NO_PROFILER=1 traces without the CPU profiler (which slows the script down several times, so
+ * wall times then are the bench's); AGENT_TASK_MS=<ms> sets which tasks are listed (30). The agent's
+ * main-thread CPU by task source (what posted each task, e.g. OnMessage for the data channel,
+ * ScheduledActionSendBeginMainFrame for rendering updates) is printed either way. The agent console is
+ * the one the signaling server serves from dist/browser: run `npm run build` after changing agent code.
  */
 import { writeFileSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
 import { recorderBundles } from './bundles.js';
 import {
+  cpuByTaskSource,
   longTasks,
   printFunctionTimes,
   rendererMainEvents,
@@ -21,6 +27,8 @@ import { withBrowserPair, withServerAndSite } from './live-stack.js';
 export async function main(nodes = '100000'): Promise<void> {
   const root = process.env['BENCH_ROOT'] ?? process.cwd();
   const bundles = await recorderBundles(root);
+  const profiled = process.env['AGENT_NO_PROFILER'] !== '1';
+  const taskMs = Number(process.env['AGENT_TASK_MS'] ?? '30');
   await withServerAndSite(root, bundles, (server, site) =>
     withBrowserPair(async (customerBrowser, agentBrowser) => {
       let cdp: CDPSession | null = null;
@@ -46,14 +54,15 @@ export async function main(nodes = '100000'): Promise<void> {
             },
             transferMode: 'ReportEvents',
           });
-          await cdp.send('Profiler.start');
+          if (profiled) await cdp.send('Profiler.start');
         },
       });
       const session = cdp as CDPSession | null;
       if (!session) throw new Error('not traced');
-      const { profile } = (await session.send('Profiler.stop')) as unknown as {
-        profile: CpuProfile & { startTime: number };
-      };
+      const empty: CpuProfile & { startTime: number } = { nodes: [], samples: [], timeDeltas: [], startTime: 0 };
+      const { profile } = profiled
+        ? ((await session.send('Profiler.stop')) as unknown as { profile: CpuProfile & { startTime: number } })
+        : { profile: empty };
       const complete = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()));
       await session.send('Tracing.end');
       await complete;
@@ -63,11 +72,12 @@ export async function main(nodes = '100000'): Promise<void> {
         'parts',
         JSON.stringify(await live.agent.evaluate(() => (window as { __parts?: unknown }).__parts ?? null)),
       );
-      printFunctionTimes(profile, { self: 40, inclusive: 40 });
+      if (profiled) printFunctionTimes(profile, { self: 40, inclusive: 40 });
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
       const onMain = rendererMainEvents(events);
-      const tasks = longTasks(onMain, 30);
-      console.log(`\nTasks over 30 ms: ${tasks.length}`);
+      console.log(`\nAgent main-thread CPU by task source: ${cpuByTaskSource(onMain, 12)}`);
+      const tasks = longTasks(onMain, taskMs);
+      console.log(`\nTasks over ${taskMs} ms: ${tasks.length}`);
       const sampleTimes: number[] = [];
       let t = profile.startTime;
       for (const delta of profile.timeDeltas) sampleTimes.push((t += delta));
@@ -95,7 +105,7 @@ export async function main(nodes = '100000'): Promise<void> {
         for (const e of inside) sums.set(e.name, (sums.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
         const from = task.args?.src_func ?? task.args?.data?.src_func ?? '';
         console.log(
-          `- ${((task.dur ?? 0) / 1000).toFixed(1)} ms (${from} ${task.args?.src_file ?? task.args?.data?.src_file ?? ''}): ${[
+          `- ${((task.dur ?? 0) / 1000).toFixed(1)} ms, CPU ${((task.tdur ?? 0) / 1000).toFixed(1)} ms (${from} ${task.args?.src_file ?? task.args?.data?.src_file ?? ''}): ${[
             ...sums.entries(),
           ]
             .sort((a, b) => b[1] - a[1])
