@@ -43,14 +43,36 @@ const SSN_PARTS: readonly string[] = ['3,2', '2,4'];
 const SSN_PART_DIGITS = 5;
 const SSN_GAP = /^\s*[-\u2010-\u2015\u2212]?\s*$/u;
 
-/** A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text offsets. */
+/**
+ * A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text
+ * offsets; or lines of one group each joined (cardLines).
+ */
 type LineRun = number[][];
+
+/** Digits in a card number's group: a card written a group per line ("4532<br>0196<br>73") is one run. */
+const CARD_GROUP = 4;
+
+/**
+ * Whether the line `next` continues `joined` (lines of one group each, joined so far) as a card written
+ * a group per line: every line one group of at most CARD_GROUP digits, all but the first and the last
+ * exactly CARD_GROUP (a step may cut a group at either end). Lines of several groups (a phone number per
+ * line: "555-0123", "6123 4567") stay apart.
+ */
+function continuesCard(joined: LineRun, next: LineRun): boolean {
+  const previous = joined.at(-1);
+  const group = next[0];
+  if (previous === undefined || group === undefined || next.length !== 1) return false;
+  if (previous.length > CARD_GROUP || group.length > CARD_GROUP) return false;
+  return previous.length === CARD_GROUP || (joined.length === 1 && group.length === CARD_GROUP);
+}
 
 interface LineRuns {
   runs: LineRun[];
   byStart: Map<number, Token>;
   /** Runs with a colon between two groups: a time (23:59, 2026-12-05 23:59:01), never a card or an SSN. */
   times: Set<LineRun>;
+  /** Runs of lines joined (continuesCard). */
+  joined: Set<LineRun>;
 }
 
 function lineRuns(text: string): LineRuns {
@@ -58,11 +80,13 @@ function lineRuns(text: string): LineRuns {
   const byStart = new Map<number, Token>();
   const runs: LineRun[] = [];
   const times = new Set<LineRun>();
+  const joinedRuns = new Set<LineRun>();
   for (const run of findRuns(tokens, text, '')) {
+    const lines: LineRun[] = [];
     let line: LineRun = [];
     for (let g = 0; g < run.groups.length; g++) {
       if (g > 0 && run.lineGaps[g - 1] === true) {
-        runs.push(line);
+        lines.push(line);
         line = [];
       } else if (g > 0 && run.separators[g - 1] === ':') {
         times.add(line);
@@ -75,9 +99,24 @@ function lineRuns(text: string): LineRuns {
       }
       line.push(starts);
     }
-    runs.push(line);
+    lines.push(line);
+    // Lines of one group each joined as a card written a group per line (continuesCard).
+    let joined = lines[0] as LineRun;
+    let single = joined.length === 1;
+    for (let i = 1; i < lines.length; i++) {
+      const next = lines[i] as LineRun;
+      if (single && continuesCard(joined, next)) {
+        joined.push(...next);
+        joinedRuns.add(joined);
+      } else {
+        runs.push(joined);
+        joined = next;
+        single = next.length === 1;
+      }
+    }
+    runs.push(joined);
   }
-  return { runs, byStart, times };
+  return { runs, byStart, times, joined: joinedRuns };
 }
 
 function digitCount(run: LineRun): number {
@@ -86,9 +125,13 @@ function digitCount(run: LineRun): number {
   return count;
 }
 
-/** Whether a run's groups count up or down one by one ("1 2 3 4 5 6 7 8 9 10", "10 9 8"): a list, not an id. */
-function counts(run: LineRun, text: string, byStart: Map<number, Token>): boolean {
-  if (run.length < 3) return false;
+/**
+ * Whether a run's groups count up or down one by one ("1 2 3 4 5 6 7 8 9 10", "10 9 8"): a list, not an
+ * id; from 2 groups for lines joined (years one per line: "2025<br>2026").
+ */
+function counts(run: LineRun, text: string, lines: LineRuns): boolean {
+  if (run.length < (lines.joined.has(run) ? 2 : 3)) return false;
+  const byStart = lines.byStart;
   const values = run.map((group) => {
     let value = 0;
     for (const start of group) value = value * 10 + digitValue(text, byStart.get(start) as Token);
@@ -116,7 +159,7 @@ function numberShaped(run: LineRun, lines: LineRuns, text: string, fromBack = fa
   const digits = digitCount(run);
   const backStep = fromBack && digits >= FROM_BACK_MIN_DIGITS && !thousands(run);
   if (digits < GROWTH_MIN_DIGITS && !backStep && !ssnPart(run, text, lines.byStart)) return false;
-  return !lines.times.has(run) && !shortList(run) && !counts(run, text, lines.byStart);
+  return !lines.times.has(run) && !shortList(run) && !counts(run, text, lines);
 }
 
 /** A run's text, first digit to last. */

@@ -202,6 +202,22 @@ const leaks: Array<Steps & { mayShow: number }> = [
     mayShow: 4,
   },
   {
+    name: 'a card written a group per line, a <br> and a text appended at each step',
+    html: '<p>Saved card:<br><span id="n">4532</span></p>',
+    steps: ['0196', '7315', '8241'].map((group) => (doc: Document) => {
+      byId(doc, 'n').append(doc.createElement('br'), group);
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'a card written a group per line from the back, the block rewritten at each step',
+    html: '<p id="n">8241</p>',
+    steps: ['7315<br>8241', '0196<br>7315<br>8241'].map((html) => (doc: Document) => {
+      byId(doc, 'n').innerHTML = html;
+    }),
+    mayShow: 4,
+  },
+  {
     name: 'from the back, 4 then 5 digits (G7: PCI lets the last 4 show)',
     html: '<p>Ref <span id="n">8241</span></p>',
     steps: [text('n', '5 8241'), text('n', '315 8241'), text('n', '7315 8241')],
@@ -266,6 +282,26 @@ const falsePositives: Array<Steps & { readable: string[]; grows?: true }> = [
     html: '<p>Updated <span id="d">12/05 23:59</span></p>',
     steps: ['12/05 23:59:01', '12/05 23:59:02'].map((s) => text('d', s)),
     readable: ['12/05 23:59:02'],
+  },
+  {
+    name: 'phone numbers of two groups of 4 added one per line',
+    html: '<p id="l">6123 4567</p>',
+    steps: ['6234 5670', '6345 6781'].map((n) => (doc: Document) => {
+      byId(doc, 'l').append(doc.createElement('br'), n);
+    }),
+    readable: ['6345 6781'],
+  },
+  {
+    name: 'years added one per line, dates added one per line',
+    html: '<p id="y">2024</p><p id="d">2026-12-05</p>',
+    steps: [
+      ['2025', '2026-12-06'],
+      ['2026', '2026-12-07'],
+    ].map(([year, date]) => (doc: Document) => {
+      byId(doc, 'y').append(doc.createElement('br'), year ?? '');
+      byId(doc, 'd').append(doc.createElement('br'), date ?? '');
+    }),
+    readable: ['2026', '2026-12-07'],
   },
   {
     name: 'a date picker filling a field with a date, then a time',

@@ -4,7 +4,8 @@
  * front or from the back, by setting a text node's data, an element's
  * textContent, appending text nodes or <span>s, replacing innerHTML,
  * setting an input's value (and its value attribute, as React does) or a
- * title attribute, replacing the block itself, one step per frame or several
+ * title attribute, replacing the block itself, writing it a group per line
+ * (<br>), one step per frame or several
  * at once, beside other digits (a card count, an expiry date, a countdown
  * ticking at every step), with focus in another field from the second step
  * to the last, with a resync between two steps, the first step in the page
@@ -41,7 +42,8 @@ type How =
   | 'input-value'
   | 'title-attribute'
   | 'value-attribute'
-  | 'block-innerHTML';
+  | 'block-innerHTML'
+  | 'br-lines';
 
 /** Digits beside the number: none, a card count, an expiry date, a countdown ticking at every step. */
 type Context = 'none' | 'count' | 'expiry' | 'countdown';
@@ -83,6 +85,7 @@ const reveal: fc.Arbitrary<Reveal> = fc
       'title-attribute',
       'value-attribute',
       'block-innerHTML',
+      'br-lines',
     ),
     together: fc.array(fc.boolean(), { maxLength: 10 }),
     context: fc.constantFrom<Context>('none', 'count', 'expiry', 'countdown'),
@@ -123,6 +126,11 @@ function block(r: Reveal, text: string, step: number): string {
   return `<p>${countdown}${count}Saved card: <span id="card">${text}</span></p>`;
 }
 
+/** `text` written a group per line (groups of 4 of the whole number, cut where the step cuts). */
+function lines(r: Reveal, text: string): string {
+  return text.split(r.separator).join('<br>');
+}
+
 /** Makes the page show `text` (step `index`) the way the reveal says. */
 function show(doc: Document, r: Reveal, text: string, previous: string, index: number): void {
   const box = doc.getElementById('card') as HTMLElement;
@@ -158,6 +166,9 @@ function show(doc: Document, r: Reveal, text: string, previous: string, index: n
     case 'input-value':
       (doc.getElementById('saved') as HTMLInputElement).value = text;
       return;
+    case 'br-lines':
+      box.innerHTML = lines(r, text);
+      return;
     case 'title-attribute':
       box.title = `Card ${text}`;
       return;
@@ -177,7 +188,8 @@ function show(doc: Document, r: Reveal, text: string, previous: string, index: n
  */
 function pageHtml(r: Reveal): string {
   const expiry = r.context === 'expiry' ? '<div>Exp 12/27</div>' : '';
-  const first = r.inSnapshot === true ? stepText(r, r.shown[0] ?? 0).replaceAll('\u00a0', '&nbsp;') : '';
+  const firstText = r.inSnapshot === true ? stepText(r, r.shown[0] ?? 0) : '';
+  const first = (r.how === 'br-lines' ? lines(r, firstText) : firstText).replaceAll('\u00a0', '&nbsp;');
   const inField = r.how === 'input-value' || r.how === 'value-attribute';
   const inTitle = r.how === 'title-attribute';
   let box = block(r, inField || inTitle ? '' : first, 0);

@@ -52,7 +52,13 @@ const reveal = fc
     const counts = [fromBack ? Math.min(first, 4) : first];
     for (const size of more) counts.push(Math.min(digits.length, (counts.at(-1) ?? 0) + size));
     counts.push(digits.length);
-    return { digits, fromBack, context, steps: counts.map((count) => step(digits, count, fromBack, separator)) };
+    return {
+      digits,
+      fromBack,
+      context,
+      counts,
+      steps: counts.map((count) => step(digits, count, fromBack, separator)),
+    };
   });
 
 describe('growth rule: a number revealed in steps', () => {
@@ -70,6 +76,30 @@ describe('growth rule: a number revealed in steps', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('the same written a group per line (<br>), from the front or the back', () => {
+    fc.assert(
+      fc.property(reveal, ({ digits, fromBack, counts, context }) => {
+        const sent = sendSteps(
+          counts.map((count) => step(digits, count, fromBack, LINE_BREAK_MARK)),
+          context,
+        );
+        if (!fromBack) expect(truncationLeaks(digits, sent)).toEqual([]);
+        expect(revealedPositions(digits, sent).size).toBeLessThanOrEqual(GROWTH_MIN_DIGITS - 1);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('counts a card written a group per line, a group cut at either end', () => {
+    const L = LINE_BREAK_MARK;
+    expect(grewFrom('4532', `4532${L}0196`)).toBe(true);
+    expect(grewFrom(`4532${L}01`, `4532${L}0196`)).toBe(true);
+    expect(grewFrom(`4532${L}0196`, `4532${L}0196${L}7`)).toBe(true);
+    expect(grewFrom('8241', `7315${L}8241`)).toBe(true);
+    expect(grewFrom('8241', `15${L}8241`)).toBe(true); // from the back: beyond the last 4
+    expect(grewFrom('4532', `4532${L}01`)).toBe(false); // 6 digits: below the rule
   });
 
   it('control: the unmasked steps show more', () => {
@@ -159,6 +189,16 @@ describe('growth rule: changes that are not a number being assembled', () => {
     ['pagination', '1 2 3', '1 2 3 4 5 6 7 8 9 10'],
     ['pagination counting down', '10 9 8', '10 9 8 7 6 5 4 3 2 1'],
     ['a list, one number per line', '555-0123', `555-0123${LINE_BREAK_MARK}555-0188`],
+    ['phone numbers of two groups of 4, one per line', '6123 4567', `6123 4567${LINE_BREAK_MARK}6234 5670`],
+    ['years one per line, counting', '2024', `2024${LINE_BREAK_MARK}2025`],
+    [
+      'years one per line, counting on',
+      `2024${LINE_BREAK_MARK}2025`,
+      `2024${LINE_BREAK_MARK}2025${LINE_BREAK_MARK}2026`,
+    ],
+    ['dates one per line', '2026-12-05', `2026-12-05${LINE_BREAK_MARK}2026-12-06`],
+    ['amounts one per line', `12.99${LINE_BREAK_MARK}8.50`, `12.99${LINE_BREAK_MARK}8.50${LINE_BREAK_MARK}1299`],
+    ['a short number on the next line', '4532', `4532${LINE_BREAK_MARK}12`],
     ['a number beside another', 'Ref 12', 'Ref 12, call 5550123'],
     ['a number replaced by a longer one', 'Order 48213', 'Order 9926104'],
     ['seats added', 'Seats 12 14 15', 'Seats 12 14 15 16'],
