@@ -16,6 +16,7 @@
 import { microtask } from '../pristine.js';
 import { localNameOf, queryAllOf } from './dom-read.js';
 import { maskCssStrings } from '../../shared/mask-css.js';
+import { echoRunOf } from './echo-runs.js';
 import { showsText } from './mask.js';
 
 /** Shorter values would mask common words and numbers all over the page. */
@@ -24,7 +25,21 @@ const MIN_ECHO_LENGTH = 3;
 const MAX_FIELDS = 256;
 const MASK_CHAR = '•';
 /** Input types whose value the customer types (hidden inputs hold tokens, and short codes like "USD"). */
-const TYPED_INPUT_TYPES: ReadonlySet<string> = new Set(['text', 'password', 'search', 'email', 'tel', 'url', 'number']);
+const TYPED_INPUT_TYPES: ReadonlySet<string> = new Set([
+  'text',
+  'password',
+  'search',
+  'email',
+  'tel',
+  'url',
+  'number',
+  // Picked rather than typed, but a masked date of birth is echoed ("Born 1990-05-17") like a typed value.
+  'date',
+  'month',
+  'week',
+  'time',
+  'datetime-local',
+]);
 
 /** The prescan reads the clock after this many fields. */
 const PRESCAN_CLOCK_EVERY = 64;
@@ -96,11 +111,7 @@ export class MaskedEchoes {
     // This task's patterns stay right unless the new field's value is looked for: each of the 100k-node bench
     // page's 450 password fields (their values the page's own) made the next attribute read every field again.
     // An editor's text counts only once it changes (addEditor), so adding one changes nothing yet.
-    if (
-      this.#patterns !== undefined &&
-      !this.#editorStart.has(el) &&
-      countsOrThrows(el as HTMLInputElement | HTMLTextAreaElement)
-    )
+    if (this.#patterns !== undefined && !this.#editorStart.has(el) && countsOrThrows(el as FieldElement))
       this.#patterns = undefined;
   }
 
@@ -130,15 +141,14 @@ export class MaskedEchoes {
   prescanSome(more: () => boolean): boolean {
     const scan = this.#prescan;
     if (scan === null) return true;
-    scan.fields ??= queryAllOf(scan.doc, 'input, textarea');
+    scan.fields ??= queryAllOf(scan.doc, 'input, textarea, select');
     const { fields, isMasked } = scan;
     while (scan.at < fields.length) {
       const el = fields[scan.at++];
       try {
         // The type first: a checkbox's value ('on') is not its default (''), so every checkbox counted, and
         // the prescan read its masking decision (and built the label index) in the snapshot's first task.
-        if (el !== undefined && isTyped(el) && counts(el as HTMLInputElement | HTMLTextAreaElement) && isMasked(el))
-          this.add(el);
+        if (el !== undefined && isTyped(el) && counts(el as FieldElement) && isMasked(el)) this.add(el);
       } catch {
         // A page whose value getter throws: the walk reports it (capture-errors.ts), the prescan only skips it.
       }
@@ -182,14 +192,39 @@ export class MaskedEchoes {
     return maskCssStrings(css, (inner) => this.mask({ text: inner, masked: false })).text;
   }
 
-  /** `result` with every echo of a masked field's value in its text masked. */
-  mask<T extends { text: string; masked: boolean }>(result: T): T {
+  /**
+   * `result` with every echo of a masked field's value in its text masked; with `node` (the text node it is the
+   * text of), also the part of an echo written over the inline elements around it (a letter per <span>).
+   */
+  mask<T extends { text: string; masked: boolean }>(result: T, node?: CharacterData): T {
     if (this.#fields.length === 0) return result;
     const patterns = this.#currentPatterns();
+    if (patterns === null) return result;
     // One regular expression of all values: 64 values against 6,000 texts cost 0.3 ms (Node 20), lower-casing and indexOf 17-46 ms.
-    if (patterns === null || !patterns.test.test(result.text)) return result;
-    const text = result.text.replace(patterns.replace, (echo) => MASK_CHAR.repeat(echo.length));
-    return { ...result, text, masked: true };
+    if (patterns.test.test(result.text)) {
+      const text = result.text.replace(patterns.replace, (echo) => MASK_CHAR.repeat(echo.length));
+      return { ...result, text, masked: true };
+    }
+    return node === undefined ? result : this.#maskInRun(result, node, patterns);
+  }
+
+  /** The part of `result`'s text that an echo written over its run covers, masked. */
+  #maskInRun<T extends { text: string; masked: boolean }>(result: T, node: CharacterData, patterns: EchoPatterns): T {
+    const run = echoRunOf(node);
+    if (run === null || !patterns.test.test(run.text) || result.text.length !== node.data.length) return result;
+    const chars = result.text.split('');
+    let masked = false;
+    const start = run.offset;
+    const end = start + node.data.length;
+    for (const match of run.text.matchAll(patterns.replace)) {
+      const from = Math.max(start, match.index);
+      const to = Math.min(end, match.index + match[0].length);
+      for (let i = from; i < to; i++) {
+        chars[i - start] = MASK_CHAR;
+        masked = true;
+      }
+    }
+    return masked ? { ...result, text: chars.join(''), masked: true } : result;
   }
 
   #currentPatterns(): EchoPatterns | null {
@@ -202,8 +237,8 @@ export class MaskedEchoes {
         if (field === undefined) continue;
         const start = this.#editorStart.get(field);
         if (start === undefined) {
-          if (!counts(field as HTMLInputElement | HTMLTextAreaElement)) continue;
-          value = (field as HTMLInputElement | HTMLTextAreaElement).value.trim();
+          if (!counts(field as FieldElement)) continue;
+          value = valueOf(field as FieldElement).trim();
         } else {
           value = editorText(field);
           if (value === start) continue;
@@ -245,14 +280,26 @@ function editorText(el: Element): string {
   return parts.join('\n').slice(0, MAX_EDITOR_TEXT);
 }
 
-/** A field whose value the customer types: a textarea, or an input of one of TYPED_INPUT_TYPES. */
+/** A field whose value the customer gives: a textarea, a select, or an input of one of TYPED_INPUT_TYPES. */
 function isTyped(el: Element): boolean {
   const tag = localNameOf(el);
-  return tag === 'textarea' || (tag === 'input' && TYPED_INPUT_TYPES.has((el as HTMLInputElement).type));
+  return (
+    tag === 'textarea' || tag === 'select' || (tag === 'input' && TYPED_INPUT_TYPES.has((el as HTMLInputElement).type))
+  );
+}
+
+type FieldElement = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+/** What a page may echo of a field: its value; of a select, the chosen options' text and value (a line each). */
+function valueOf(field: FieldElement): string {
+  if (localNameOf(field) !== 'select') return field.value;
+  return Array.from((field as HTMLSelectElement).selectedOptions, (option) => `${option.text}\n${option.value}`).join(
+    '\n',
+  );
 }
 
 /** counts(), or true when reading the field throws (the patterns are then read again, as before). */
-function countsOrThrows(field: HTMLInputElement | HTMLTextAreaElement): boolean {
+function countsOrThrows(field: FieldElement): boolean {
   try {
     return counts(field);
   } catch {
@@ -266,7 +313,22 @@ function countsOrThrows(field: HTMLInputElement | HTMLTextAreaElement): boolean 
  * value tracker). Checking every prefilled field instead made the snapshot's first task read the masking
  * decision of every field of the page (longest task at 100k nodes 15 -> 35 ms in the bench).
  */
-function counts(field: HTMLInputElement | HTMLTextAreaElement): boolean {
-  const value = field.value;
-  return value !== '' && (value !== field.defaultValue || Object.hasOwn(field, '_valueTracker'));
+function counts(field: FieldElement): boolean {
+  if (localNameOf(field) === 'select') {
+    // Chosen once it is not the option the page came with (the last marked selected, or the first).
+    const select = field as HTMLSelectElement;
+    const chosen = select.selectedIndex;
+    if (chosen < 0) return false;
+    const options = select.options;
+    let initial = 0;
+    for (let i = options.length - 1; i >= 0; i--)
+      if (options[i]?.defaultSelected === true) {
+        initial = i;
+        break;
+      }
+    return chosen !== initial;
+  }
+  const text = field as HTMLInputElement | HTMLTextAreaElement;
+  const value = text.value;
+  return value !== '' && (value !== text.defaultValue || Object.hasOwn(field, '_valueTracker'));
 }

@@ -323,7 +323,7 @@ export class Serializer {
     const data = node.data;
     if (decision !== 'clear') return maskTextContent(decision, data);
     this.typing.growth.noteOldText(node, this);
-    if (!hasDigit(data)) return this.typing.echoes.mask(maskTextContent(decision, data));
+    if (!hasDigit(data)) return this.typing.echoes.mask(maskTextContent(decision, data), node);
     const strict = this.typing.isStrict(node);
     let before: RunNeighbours | null = null;
     let after: RunNeighbours | null = null;

@@ -180,7 +180,7 @@ export class TypingMask {
     const grown =
       shown && (this.#textHeld(node, data, before, after) || this.textGrew(node, data, before, after, sent));
     const options = { before: before?.text, after: after?.text, strict: strict || grown };
-    const masked = this.echoes.mask(maskTextContent('clear', data, options));
+    const masked = this.echoes.mask(maskTextContent('clear', data, options), node);
     // What went out masked because it grew is not remembered: the next step is compared with the clear one.
     if (shown && !grown) this.growth.noteSentRun(node, masked.text, before, after);
     if (strict && masked.masked) this.noteMaskedText(node, data);
