@@ -60,6 +60,8 @@ export class NodeIds {
   #heldAfterSweep = 0;
   /** The next id the sweep in progress checks, or -1 when no sweep is in progress. */
   #sweepAt = -1;
+  /** A snapshot walk is under way (walking()): its new ids are not churn. */
+  #walking = false;
 
   constructor(topDocument: Document) {
     tagged(topDocument)[this.#key] = TOP_DOCUMENT_ID;
@@ -90,8 +92,18 @@ export class NodeIds {
     const id = this.#next++;
     tagged(node)[this.#key] = id;
     this.#hold(id, node);
-    this.#noteChurn(1);
+    if (!this.#walking) this.#noteChurn(1);
     return id;
+  }
+
+  /**
+   * A snapshot walk starts (true) or ends: the ids it hands out start no sweep. Its nodes are attached when
+   * reached, so a sweep in the walk found next to nothing to drop, yet checked every node held so far (8 per
+   * new id from the 50,000th: 1.4 % of a profiled 100k-node snapshot; 350k checks at 300k). Removals still
+   * count, and the first sweep after the walk checks its nodes.
+   */
+  walking(on: boolean): void {
+    this.#walking = on;
   }
 
   /** An id for a node the page does not hold (a cross-origin frame's node, frame-translate.ts): nodeOf() never finds it. */

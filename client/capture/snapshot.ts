@@ -59,6 +59,15 @@ const PREPARE_STEPS = 6;
 
 /** Walks and emits the snapshot; resolves 'done' in a task after the final part's, 'aborted' otherwise. */
 export async function walkSnapshot(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
+  options.ids.walking(true);
+  try {
+    return await walk(options);
+  } finally {
+    options.ids.walking(false);
+  }
+}
+
+async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
   const { serializer, ids, topDocument, budgetMs, now } = options;
   // The first slice starts in a task of its own: the task that started the capture already paid for its
   // set-up (observers, listeners, prototype patches; with it the first slice made a 19-27 ms task on

@@ -82,6 +82,28 @@ describe('NodeIds (ids on the nodes, strong reverse map swept of detached nodes)
     expect(ids.nodeOf(49_991)?.isConnected).to.equal(true);
   });
 
+  it('starts no sweep while a snapshot walks (its new ids are no churn); removals reported after it still do', () => {
+    const ids = new NodeIds(document);
+    ids.walking(true);
+    const list = host.appendChild(document.createElement('ul'));
+    for (let i = 0; i < 30_000; i++) ids.ensure(list.appendChild(document.createElement('li')));
+    list.replaceChildren(); // detached, and not reported
+    for (let i = 0; i < 30_000; i++) ids.ensure(host.appendChild(document.createTextNode('x')));
+    expect(ids.held).to.equal(1 + 60_000);
+    ids.walking(false);
+    ids.noteRemoved(50_000);
+    expect(ids.held).to.equal(1 + 30_000);
+  });
+
+  it('control: the same new ids outside a walk start a sweep that drops the detached ones', () => {
+    const ids = new NodeIds(document);
+    const list = host.appendChild(document.createElement('ul'));
+    for (let i = 0; i < 30_000; i++) ids.ensure(list.appendChild(document.createElement('li')));
+    list.replaceChildren();
+    for (let i = 0; i < 30_000; i++) ids.ensure(host.appendChild(document.createTextNode('x')));
+    expect(ids.held).to.equal(1 + 30_000);
+  });
+
   it('stays bounded on a page that keeps replacing its content (new ids and one removal report per replacement)', () => {
     const ids = new NodeIds(document);
     const list = host.appendChild(document.createElement('ul'));
