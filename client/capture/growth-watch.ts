@@ -13,7 +13,17 @@
  * renders a phone number over several text nodes).
  */
 import { grewFrom, mayHaveGrown } from '../../shared/number-growth.js';
+import { nodeTypeOf, parentNodeOf } from './dom-read.js';
 import { runAnchor, runText, type RunNeighbours } from './text-runs.js';
+
+const ELEMENT_NODE = 1;
+
+/**
+ * Ancestors of a run anchor that remember the runs sent under them (#outerKey): its parent, and the two
+ * above it, so a block replaced together with its parent or grandparent (innerHTML of the container a
+ * script renders into) is still compared.
+ */
+const OUTER_LEVELS = 3;
 
 /** What went out last under one key, and what had gone out before the flush it went out in. */
 interface SentMemory {
@@ -65,8 +75,9 @@ export class GrowthWatch {
    */
   readonly #anchorKey = Symbol('cobrowse-growth-anchor');
   /**
-   * Per parent of a run anchor, the run with the most digits last sent under it (Held): when a script
-   * replaces the block itself (innerHTML of its parent, a re-render), the new anchor has no memory.
+   * Per ancestor of a run anchor (OUTER_LEVELS), the run with the most digits last sent under it (Held;
+   * in the first snapshot, above the parent, the first one: no digit counting per level): when a script
+   * replaces the block itself (innerHTML of its parent or higher, a re-render), the new anchor has no memory.
    */
   readonly #outerKey = Symbol('cobrowse-growth-outer');
   readonly #forms = new WeakMap<Element, SentMemory>();
@@ -123,8 +134,13 @@ export class GrowthWatch {
     if (anchor === null) return false;
     let sentBefore = this.#heldBefore(this.#slot<Held>(anchor)[this.#anchorKey]);
     // A new anchor (the block replaced, its memory made in this flush): what went out under its parent.
-    if (sentBefore === undefined && anchor.parentNode !== null)
-      sentBefore = this.#heldBefore(this.#slot<Held>(anchor.parentNode)[this.#outerKey]);
+    // New ancestors too (the block replaced with its container): their memories are made in this flush.
+    let outer = parentNodeOf(anchor);
+    for (let level = 0; sentBefore === undefined && level < OUTER_LEVELS; level++) {
+      if (outer === null || nodeTypeOf(outer) !== ELEMENT_NODE) break;
+      sentBefore = this.#heldBefore(this.#slot<Held>(outer)[this.#outerKey]);
+      outer = parentNodeOf(outer);
+    }
     return sentBefore !== undefined && grewFrom(sentBefore, now, from, from + data.length);
   }
 
@@ -164,14 +180,21 @@ export class GrowthWatch {
     if (this.#heldNow(held)?.includes(run) === true) return;
     // In the snapshot only the string: no allocation per anchor on a page of 100k nodes.
     slot[this.#anchorKey] = this.#noted(held, run);
-    const outer = anchor.parentNode;
-    if (outer === null) return;
-    const outerSlot = this.#slot<Held>(outer);
-    const last = outerSlot[this.#outerKey];
-    // Not replaced by a run with fewer digits (a neighbour's text cut at its edge, the number gone masked,
-    // another block under the same parent).
-    if (last === undefined || digitsIn(run) >= digitsIn(typeof last === 'string' ? last : last.sent))
-      outerSlot[this.#outerKey] = this.#noted(last, run);
+    let digits = -1;
+    let outer = parentNodeOf(anchor);
+    for (let level = 0; level < OUTER_LEVELS && outer !== null && nodeTypeOf(outer) === ELEMENT_NODE; level++) {
+      const outerSlot = this.#slot<Held>(outer);
+      const last = outerSlot[this.#outerKey];
+      if (last === undefined) outerSlot[this.#outerKey] = this.#noted(last, run);
+      // Not replaced by a run with fewer digits (a neighbour's text cut at its edge, the number gone masked,
+      // another block under the same ancestor).
+      else if (level === 0 || this.#flush > 0) {
+        if (digits < 0) digits = digitsIn(run);
+        if (digits >= digitsIn(typeof last === 'string' ? last : last.sent))
+          outerSlot[this.#outerKey] = this.#noted(last, run);
+      }
+      outer = parentNodeOf(outer);
+    }
   }
 
   /** Whether a form control's value grew into a number since it last went out (as `sent`). */

@@ -202,6 +202,22 @@ const leaks: Array<Steps & { mayShow: number }> = [
     mayShow: 4,
   },
   {
+    name: 'the block replaced together with its parent (innerHTML two levels up)',
+    html: '<section id="box"><div><p>Saved card: <span>nothing yet</span></p></div></section>',
+    steps: ['4532', '4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<div class="card"><p>Saved card: <span>${v}</span></p></div>`;
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'the block replaced three levels up, the first step in the first snapshot',
+    html: '<main id="box"><div><div><p>Saved card: <span>4532</span></p></div></div></main>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<div><div class="card"><p>Saved card: <span>${v}</span></p></div></div>`;
+    }),
+    mayShow: 4,
+  },
+  {
     name: 'a card written a group per line, a <br> and a text appended at each step',
     html: '<p>Saved card:<br><span id="n">4532</span></p>',
     steps: ['0196', '7315', '8241'].map((group) => (doc: Document) => {

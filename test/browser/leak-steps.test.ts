@@ -4,7 +4,7 @@
  * front or from the back, by setting a text node's data, an element's
  * textContent, appending text nodes or <span>s, replacing innerHTML,
  * setting an input's value (and its value attribute, as React does) or a
- * title attribute, replacing the block itself, writing it a group per line
+ * title attribute, replacing the block itself or its container, writing it a group per line
  * (<br>), one step per frame or several
  * at once, beside other digits (a card count, an expiry date, a countdown
  * ticking at every step), with focus in another field from the second step
@@ -43,6 +43,7 @@ type How =
   | 'title-attribute'
   | 'value-attribute'
   | 'block-innerHTML'
+  | 'container-innerHTML'
   | 'br-lines';
 
 /** Digits beside the number: none, a card count, an expiry date, a countdown ticking at every step. */
@@ -85,6 +86,7 @@ const reveal: fc.Arbitrary<Reveal> = fc
       'title-attribute',
       'value-attribute',
       'block-innerHTML',
+      'container-innerHTML',
       'br-lines',
     ),
     together: fc.array(fc.boolean(), { maxLength: 10 }),
@@ -140,6 +142,9 @@ function show(doc: Document, r: Reveal, text: string, previous: string, index: n
     case 'block-innerHTML':
       (doc.getElementById('box') as HTMLElement).innerHTML = block(r, text, index);
       return;
+    case 'container-innerHTML':
+      (doc.getElementById('box') as HTMLElement).innerHTML = `<div class="card">${block(r, text, index)}</div>`;
+      return;
     case 'data':
       if (box.firstChild === null) box.append(doc.createTextNode(''));
       (box.firstChild as Text).data = text;
@@ -183,7 +188,7 @@ function show(doc: Document, r: Reveal, text: string, previous: string, index: n
 }
 
 /**
- * The page: the block in a <div> (replaced by 'block-innerHTML'), a field, and a chat box to focus; with
+ * The page: the block in a <div> (replaced by 'block-innerHTML', in a <div> of its own by 'container-innerHTML'), a field, and a chat box to focus; with
  * `inSnapshot`, showing the first step the way the reveal shows it.
  */
 function pageHtml(r: Reveal): string {
@@ -193,6 +198,7 @@ function pageHtml(r: Reveal): string {
   const inField = r.how === 'input-value' || r.how === 'value-attribute';
   const inTitle = r.how === 'title-attribute';
   let box = block(r, inField || inTitle ? '' : first, 0);
+  if (r.how === 'container-innerHTML') box = `<div class="card">${box}</div>`;
   if (inTitle && first !== '') box = box.replace('<span id="card">', `<span id="card" title="Card ${first}">`);
   const value = inField && first !== '' ? ` value="${first}"` : '';
   return `<!DOCTYPE html><html><head><title>Steps</title></head><body>${expiry}<div id="box">${box}</div>
@@ -507,6 +513,24 @@ const readable: Readable[] = [
       ],
     ].map((blocks) => (doc) => {
       for (const [i, html] of blocks.entries()) byId(doc, `b${i}`).innerHTML = html;
+    }),
+  },
+  {
+    name: 'a table body and a list of cards re-rendered two levels up, the first view in the snapshot',
+    html:
+      '<table><tbody id="rows"><tr><td>#120</td><td>2026-01-10</td><td>$5.00</td><td>Qty 2</td></tr></tbody></table>' +
+      '<section id="cards"><div class="card"><p>Order 4821 · 2026-01-10</p><p>Total €1,299.00</p></div></section>',
+    steps: [1, 2, 3].map((n) => (doc) => {
+      const rows = Array.from(
+        { length: n + 1 },
+        (_, r) => `<tr><td>#12${r}</td><td>2026-01-1${r}</td><td>$${5 + r}.00</td><td>Qty ${2 + r}</td></tr>`,
+      );
+      byId(doc, 'rows').innerHTML = rows.join('');
+      const cards = Array.from(
+        { length: n + 1 },
+        (_, c) => `<div class="card"><p>Order 482${c + 1} · 2026-01-1${c}</p><p>Total €${c + 1},299.00</p></div>`,
+      );
+      byId(doc, 'cards').innerHTML = cards.join('');
     }),
   },
 ];
