@@ -100,9 +100,34 @@ export function markEvents(events: TraceEvent[]): TraceEvent[] {
     .sort((a, b) => a.ts - b.ts);
 }
 
-/** What the renderer's task was posted from (the trace's src_func), '?' where the trace does not say. */
-export function taskSource(task: TraceEvent): string {
-  return task.args?.src_func ?? task.args?.data?.src_func ?? '?';
+/**
+ * What the renderer's task was posted from (the trace's src_func, or that of a task event nested in it), '?'
+ * where the trace does not say: a build slice continued by scheduler.yield is a RunTask event with no source.
+ */
+export function taskSource(task: TraceEvent, tasks: readonly TraceEvent[] = []): string {
+  const own = task.args?.src_func ?? task.args?.data?.src_func;
+  if (own !== undefined) return own;
+  const end = task.ts + (task.dur ?? 0);
+  const inner = tasks.find(
+    (e) => e.ts >= task.ts && e.ts < end && (e.args?.src_func ?? e.args?.data?.src_func) !== undefined,
+  );
+  return inner?.args?.src_func ?? inner?.args?.data?.src_func ?? '?';
+}
+
+/**
+ * The task events not nested in another (ThreadControllerImpl::RunTask and RunTask events can wrap each
+ * other; a slice continued by scheduler.yield has only the latter).
+ */
+export function outermostTasks(tasks: readonly TraceEvent[]): TraceEvent[] {
+  const sorted = [...tasks].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const out: TraceEvent[] = [];
+  let outerEnd = Number.NEGATIVE_INFINITY;
+  for (const task of sorted) {
+    if (task.ts < outerEnd) continue;
+    out.push(task);
+    outerEnd = task.ts + (task.dur ?? 0);
+  }
+  return out;
 }
 
 /**
@@ -111,12 +136,13 @@ export function taskSource(task: TraceEvent): string {
  */
 export function cpuByTaskSource(onMain: TraceEvent[], top: number): string {
   const bySource = new Map<string, { cpu: number; count: number }>();
-  for (const task of onMain) {
-    if (task.name !== 'ThreadControllerImpl::RunTask') continue;
-    const entry = bySource.get(taskSource(task)) ?? { cpu: 0, count: 0 };
+  const all = longTasks(onMain, 0);
+  for (const task of outermostTasks(all)) {
+    const source = taskSource(task, all);
+    const entry = bySource.get(source) ?? { cpu: 0, count: 0 };
     entry.cpu += (task.tdur ?? 0) / 1000;
     entry.count++;
-    bySource.set(taskSource(task), entry);
+    bySource.set(source, entry);
   }
   return [...bySource.entries()]
     .sort((a, b) => b[1].cpu - a[1].cpu)
