@@ -14,6 +14,13 @@ import { describeTarget, isMaskedElement as isMaskedField } from './action-targe
 
 export type { ActionRefusal };
 
+/** `keyCode`/`which` of the keys the agent's console sends as key actions. */
+const LEGACY_KEY_CODES: ReadonlyMap<string, number> = new Map([
+  ['Enter', 13],
+  ['Tab', 9],
+  ['Escape', 27],
+]);
+
 export type ActionOutcome = { ok: true; target: string } | { ok: false; reason: ActionRefusal };
 
 export interface ActionContext {
@@ -149,8 +156,12 @@ export function applyRemoteAction(
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
-      const init: KeyboardEventInit = {
+      // The legacy codes pages still test (`if (e.keyCode === 13) send()`).
+      const keyCode = LEGACY_KEY_CODES.get(action.key) ?? 0;
+      const init: KeyboardEventInit & { keyCode: number; which: number } = {
         key: action.key,
+        keyCode,
+        which: keyCode,
         code: action.code ?? '',
         shiftKey: action.shift ?? false,
         ctrlKey: action.ctrl ?? false,
@@ -161,7 +172,10 @@ export function applyRemoteAction(
         composed: true,
       };
       if (action.key === 'Enter' || action.key === 'Tab') context.remoteInput.leave();
-      const proceed = el.dispatchEvent(new view.KeyboardEvent('keydown', init));
+      let proceed = el.dispatchEvent(new view.KeyboardEvent('keydown', init));
+      // Enter is a character key to the platform: keypress follows an uncancelled keydown, and can cancel it too.
+      if (proceed && action.key === 'Enter')
+        proceed = el.dispatchEvent(new view.KeyboardEvent('keypress', { ...init, charCode: 13 }));
       // In a textarea the line break follows as an edit: none when the page took the Enter (a chat box sends).
       if (action.key === 'Enter') context.remoteInput.noteEnter(el, proceed);
       if (proceed && action.key === 'Enter' && el.tagName === 'INPUT') {

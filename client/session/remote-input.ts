@@ -100,12 +100,14 @@ export class RemoteInput {
     const agentDel = Math.min(action.deleteCount, agentBefore.length - agentAt);
     run.agentText = agentBefore.slice(0, agentAt) + action.insert + agentBefore.slice(agentAt + agentDel);
     this.#agentTexts.set(el, { chain: action.chain, text: run.agentText });
+    // A caret move or a selection (a click, arrows, Home/End) is an edit that changes nothing: no key for it.
+    const moveOnly = action.insert === '' && action.deleteCount === 0;
     const inputType = action.inputType ?? (action.insert ? 'insertText' : 'deleteContentBackward');
     const enter = this.#enters.get(el);
     this.#enters.delete(el);
     // The key's own events, as a person's key fires them: a page filters or formats keys in keydown/keypress
     // (digits only, a Backspace over a formatting space) and formats in keyup. Enter went as a key action of its own.
-    const key = isLineBreak(inputType) ? null : keyOf(inputType, action.insert, view);
+    const key = moveOnly || isLineBreak(inputType) ? null : keyOf(inputType, action.insert, view);
     if (key !== null) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel);
     if (key !== null && !el.dispatchEvent(new view.KeyboardEvent('keydown', key.init))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
@@ -259,14 +261,43 @@ interface KeyOfEdit {
   printable: boolean;
 }
 
-/** Legacy key codes pages still read (`keyCode`, `which`) for the keys an edit can stand for. */
-function keyCodeOf(key: string): number {
-  if (key === 'Backspace') return 8;
-  if (key === 'Delete') return 46;
-  if (key === ' ') return 32;
-  if (/^[0-9]$/.test(key)) return key.charCodeAt(0);
-  if (/^[a-z]$/i.test(key)) return key.toUpperCase().charCodeAt(0);
-  return 0;
+/**
+ * The US layout's punctuation keys: for each `code`, its key code, the character it types and with Shift.
+ * Pages read `keyCode` ('.' is 190 in the classic "numbers only" filters) and `shiftKey` ('!' is Shift+1).
+ */
+const PUNCTUATION: readonly (readonly [code: string, keyCode: number, plain: string, shifted: string])[] = [
+  ['Period', 190, '.', '>'],
+  ['Comma', 188, ',', '<'],
+  ['Minus', 189, '-', '_'],
+  ['Equal', 187, '=', '+'],
+  ['Semicolon', 186, ';', ':'],
+  ['Slash', 191, '/', '?'],
+  ['Backquote', 192, '`', '~'],
+  ['BracketLeft', 219, '[', '{'],
+  ['Backslash', 220, '\\', '|'],
+  ['BracketRight', 221, ']', '}'],
+  ['Quote', 222, "'", '"'],
+];
+/** Shift with a digit key, from 0 to 9. */
+const SHIFTED_DIGITS = ')!@#$%^&*(';
+
+/** The key a US keyboard types `key` with: its `code`, legacy key code and whether Shift is held. */
+function physicalKeyOf(key: string): { code: string; keyCode: number; shift: boolean } {
+  if (key === 'Backspace' || key === 'Delete') return { code: key, keyCode: key === 'Delete' ? 46 : 8, shift: false };
+  if (key === ' ') return { code: 'Space', keyCode: 32, shift: false };
+  if (/^[0-9]$/.test(key)) return { code: `Digit${key}`, keyCode: key.charCodeAt(0), shift: false };
+  if (/^[a-z]$/i.test(key))
+    return {
+      code: `Key${key.toUpperCase()}`,
+      keyCode: key.toUpperCase().charCodeAt(0),
+      shift: key !== key.toLowerCase(),
+    };
+  const digit = SHIFTED_DIGITS.indexOf(key);
+  if (digit >= 0) return { code: `Digit${digit}`, keyCode: 48 + digit, shift: true };
+  for (const [code, keyCode, plain, shifted] of PUNCTUATION) {
+    if (key === plain || key === shifted) return { code, keyCode, shift: key === shifted };
+  }
+  return { code: '', keyCode: 0, shift: key !== key.toLowerCase() };
 }
 
 /**
@@ -282,14 +313,12 @@ function keyOf(inputType: string, insert: string, view: Window & typeof globalTh
   else return null;
   if (inputType.startsWith('deleteWord')) ctrl = true;
   const printable = key.length <= 2 && key !== 'Backspace';
-  const keyCode = keyCodeOf(key);
-  const code =
-    key === ' ' ? 'Space' : /^[0-9]$/.test(key) ? `Digit${key}` : /^[a-z]$/i.test(key) ? `Key${key.toUpperCase()}` : '';
+  const { code, keyCode, shift } = physicalKeyOf(key);
   const init: KeyboardEventInit & { keyCode: number; which: number; charCode: number } = {
     key,
-    code: key === 'Backspace' || key === 'Delete' ? key : code,
+    code,
     ctrlKey: ctrl,
-    shiftKey: printable && key !== key.toLowerCase(),
+    shiftKey: shift,
     bubbles: true,
     cancelable: true,
     composed: true,
