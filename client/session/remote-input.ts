@@ -119,6 +119,10 @@ export class RemoteInput {
     }
     // The page cancelled the Enter's keydown (a chat box sends its message on Enter): no line break.
     if (enter === false && isLineBreak(inputType)) return { ok: true };
+    // A paste or a cut fires its clipboard event first: a page may refuse it (a confirmation field) or paste
+    // itself (digits only), and then cancels it.
+    if (!this.#clipboardEventProceeds(el, view, inputType, action.insert, agentBefore, agentAt, agentDel))
+      return { ok: true };
     const current = el.value;
     const at = mapPosition(agentBefore, current, agentAt);
     const del = Math.max(0, mapPosition(agentBefore, current, agentAt + agentDel) - at);
@@ -163,7 +167,8 @@ export class RemoteInput {
   /** The customer's selection where the agent's was before the key, so the page's key handlers read the right place. */
   #selectAsBefore(el: TextControl, agentText: string, inputType: string, at: number, deleted: number): void {
     const value = el.value;
-    const caretOnly = inputType.startsWith('delete') && deleted <= 2;
+    // A key that deletes from a caret (a character, a word); anything else replaced or cut a selection.
+    const caretOnly = inputType.startsWith('deleteWord') || (inputType.startsWith('deleteContent') && deleted <= 2);
     const from = inputType.endsWith('Backward') && caretOnly ? at + deleted : at;
     const to = caretOnly ? from : at + deleted;
     try {
@@ -171,6 +176,25 @@ export class RemoteInput {
     } catch {
       // email and number fields have no selection API.
     }
+  }
+
+  /** For a paste or cut edit, its clipboard event on `el` (selection where the agent's was); false when cancelled. */
+  #clipboardEventProceeds(
+    el: TextControl,
+    view: Window & typeof globalThis,
+    inputType: string,
+    insert: string,
+    agentText: string,
+    at: number,
+    deleted: number,
+  ): boolean {
+    const type = inputType === 'insertFromPaste' ? 'paste' : inputType === 'deleteByCut' ? 'cut' : null;
+    if (type === null) return true;
+    this.#selectAsBefore(el, agentText, inputType, at, deleted);
+    const clipboardData = new view.DataTransfer();
+    clipboardData.setData('text/plain', type === 'paste' ? insert : agentText.slice(at, at + deleted));
+    const init: ClipboardEventInit = { clipboardData, bubbles: true, cancelable: true, composed: true };
+    return el.dispatchEvent(new view.ClipboardEvent(type, init));
   }
 
   /** The agent put focus on `el` (a click): focus there is the agent's, not the customer's. */

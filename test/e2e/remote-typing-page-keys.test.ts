@@ -14,7 +14,7 @@
  * a person typing there would have it (no product code involved). Before the
  * fix the customer's page got no key events for the agent's keys (filters let
  * letters through, the chat box put a line break in after sending, keyup
- * formatting never ran) and maxlength held only the agent's copy, which does
+ * formatting never ran, paste and cut fired no clipboard event) and maxlength held only the agent's copy, which does
  * not see the page's formatting (the voucher got 16 characters for 14).
  *
  * Control: a field whose formatter sends the caret to the end of the value on
@@ -44,6 +44,8 @@ const FIELDS = `
 <label for="k-upper">Reference (upper-cased on keyup)</label><input id="k-upper">
 <label for="k-notes">Notes</label><textarea id="k-notes" rows="4"></textarea>
 <label for="k-plain">Name</label><input id="k-plain">
+<label for="k-confirm">Confirm email (no pasting)</label><input id="k-confirm">
+<label for="k-digits-paste">Parcel reference (pastes digits only)</label><input id="k-digits-paste">
 <label for="k-jumpy">Account (formatter that moves the caret: the control)</label><input id="k-jumpy">
 `;
 
@@ -88,6 +90,14 @@ const SCRIPT = `
     const at = f.selectionStart;
     f.value = f.value.toUpperCase();
     f.setSelectionRange(at, at);
+  });
+  $('k-confirm').addEventListener('paste', (e) => e.preventDefault());
+  $('k-confirm').addEventListener('cut', (e) => e.preventDefault());
+  $('k-digits-paste').addEventListener('paste', (e) => {
+    e.preventDefault();
+    const f = $('k-digits-paste');
+    f.setRangeText(e.clipboardData.getData('text/plain').replace(/[^0-9]/g, ''), f.selectionStart, f.selectionEnd, 'end');
+    f.dispatchEvent(new Event('input', { bubbles: true }));
   });
   $('k-jumpy').addEventListener('input', () => {
     const f = $('k-jumpy');
@@ -196,6 +206,31 @@ const SCRIPTS: [string, Step[]][] = [
       { press: 'Control+A' },
       { press: 'Control+C' },
       { press: 'End' },
+      { press: 'Control+V' },
+    ],
+  ],
+  [
+    'k-confirm',
+    [
+      { type: 'ada@example.org' },
+      { press: 'Control+A' },
+      { press: 'Control+C' },
+      { press: 'End' },
+      { press: 'Control+V' },
+      { type: '!' },
+      { press: 'Shift+Home' },
+      { press: 'Control+X' },
+    ],
+  ],
+  [
+    'k-digits-paste',
+    [
+      { type: 'ref 12-34 x' },
+      { press: 'Control+A' },
+      { press: 'Control+C' },
+      { press: 'Delete' },
+      { type: '0' },
+      { press: 'Control+V' },
       { press: 'Control+V' },
     ],
   ],
