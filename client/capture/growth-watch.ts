@@ -64,6 +64,8 @@ function fresh(sent: string, flush: number): SentMemory {
 export class GrowthWatch {
   /** Flushes and snapshots since the first snapshot (0: the first snapshot, the agent's first view). */
   #flush = 0;
+  /** Snapshots started (a resync before any flush is not the first view either). */
+  #snapshots = 0;
   /** Whether a snapshot is being taken (a resync's compares with what went out before it, not node by node). */
   #snapshot = true;
   /** What the text nodes sent again in this flush had gone out with before it ('' when never sent). */
@@ -93,7 +95,7 @@ export class GrowthWatch {
    */
   snapshotStarted(): void {
     this.#snapshot = true;
-    if (this.#flush > 0) this.#flush++;
+    if (this.#snapshots++ > 0) this.#flush++;
     this.#oldTexts.clear();
   }
 

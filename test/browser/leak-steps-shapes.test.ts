@@ -29,6 +29,8 @@ interface Steps {
   name: string;
   html: string;
   steps: Array<(doc: Document, engine: CaptureEngine) => void | Promise<void>>;
+  /** The first step runs right after the first snapshot, before any flush. */
+  early?: true;
 }
 
 /** Runs the steps under capture, a flush each; what was sent, and what the page displayed after each step. */
@@ -45,7 +47,7 @@ async function run(page: Steps): Promise<{ sent: string[]; displayed: string[] }
     ].join(' ');
   try {
     await engine.start();
-    await nextFrames(p.win, 1);
+    if (page.early !== true) await nextFrames(p.win, 1);
     displayed.push(shown());
     for (const step of page.steps) {
       const before = sent.length;
@@ -232,6 +234,30 @@ const leaks: Array<Steps & { mayShow: number }> = [
       byId(doc, 'n').innerHTML = html;
     }),
     mayShow: 4,
+  },
+  {
+    name: 'a resync before the first flush, a text (review D3)',
+    html: '<p>Saved card: <span id="n">4532</span></p>',
+    steps: [
+      async (doc, engine) => {
+        text('n', '4532 0196 7315')(doc);
+        await engine.resync();
+      },
+    ],
+    mayShow: 4,
+    early: true,
+  },
+  {
+    name: 'a resync before the first flush, a title (review D3)',
+    html: '<p>Saved card: <span id="n" title="Card 4532">card</span></p>',
+    steps: [
+      async (doc, engine) => {
+        byId(doc, 'n').title = 'Card 4532 0196 7315';
+        await engine.resync();
+      },
+    ],
+    mayShow: 4,
+    early: true,
   },
   {
     name: 'from the back, 4 then 5 digits (G7: PCI lets the last 4 show)',
