@@ -6,8 +6,9 @@
  * CPU profiler off (it lengthens every task), for the long tasks as the bench
  * sees them: each with its place among the main thread's tasks, wall and
  * thread time, what ran inside and the `performance.mark`s it holds (added by
- * hand while working; the product has none). A developer tool, not part of
- * `npm run bench`.
+ * hand while working; the product has none). `PROFILE_LINES=name[,name]` also
+ * lists the source lines of those functions with the most samples. A developer
+ * tool, not part of `npm run bench`.
  */
 import { writeFile } from 'node:fs/promises';
 import { launchBenchChromium } from './browser-tools.js';
@@ -17,6 +18,7 @@ import {
   longTasks,
   markEvents,
   printFunctionTimes,
+  printLineTimes,
   rendererMainEvents,
   type CpuProfile,
   type TraceEvent,
@@ -95,6 +97,8 @@ export async function main(): Promise<void> {
     if (traceFile !== undefined) await writeFile(traceFile, JSON.stringify(events));
 
     if (profile !== null) printFunctionTimes(profile, { self: 35, inclusive: 45 });
+    for (const name of (process.env['PROFILE_LINES'] ?? '').split(',').filter(Boolean))
+      if (profile !== null) printLineTimes(profile, name, bundles[rec]);
     if (sampled !== null) printAllocations(sampled.head);
     const onMain = rendererMainEvents(events);
     const marks = markEvents(events);
