@@ -9,7 +9,8 @@
  * masked region (its decision is 'mask'), nor inside a blocked one (the
  * serializer never reaches it, so it is never tracked), nor one marked
  * `data-cobrowse-canvas="off"` (on the canvas or any ancestor, through
- * shadow hosts and frames). The decision is taken again before every sample,
+ * shadow hosts and frames), nor one the page drew masked text into
+ * (canvas-text.ts). The decision is taken again before every sample,
  * so a canvas that becomes masked stops at once.
  *
  * Samples run inside an animation frame callback registered after the page's
@@ -19,6 +20,7 @@
 import type { ChannelMessage } from '../../shared/protocol.js';
 import { CANVAS_IMAGE_TYPES, MAX_CANVAS_IMAGE_BYTES } from '../../shared/protocol.js';
 import type { MaskDecision } from './mask.js';
+import { CanvasTexts, type CanvasTextRules } from './canvas-text.js';
 import { closestOf, getAttr, nodeTypeOf } from './dom-read.js';
 
 type CanvasFrame = Omit<Extract<ChannelMessage, { t: 'canvas' }>, 'seq'>;
@@ -40,7 +42,10 @@ export interface CanvasOptions {
 export interface CanvasCaptureHooks {
   window: Window;
   /** The current capture run: node ids and the masking decision (the serializer's rule). */
-  run: () => { ids: { idOf(node: Node): number | undefined }; serializer: { decideNow(el: Element): MaskDecision } };
+  run: () => {
+    ids: { idOf(node: Node): number | undefined };
+    serializer: { decideNow(el: Element): MaskDecision; typing: CanvasTextRules };
+  };
   /** The engine is capturing and not walking a snapshot. */
   ready: () => boolean;
   /** Numbers and sends DOM frames; refuses while the transport is backed up. */
@@ -93,6 +98,8 @@ export class CanvasCapture {
   readonly #minIntervalMs: number;
   readonly #maxSide: number;
   #tracked = new Map<Element, Tracked>();
+  /** What text each canvas was given (canvas-text.ts). */
+  readonly #texts = new CanvasTexts();
   #tokens: number;
   #lastRefill = 0;
   #timer: number | null = null;
@@ -196,9 +203,20 @@ export class CanvasCapture {
     return this.#hooks.ready() && !this.#hooks.sender.blocked;
   }
 
+  /** Text drawn into `canvas` (a patched fillText/strokeText): judged by the text rules (canvas-text.ts). */
+  noteText(canvas: HTMLCanvasElement, text: string): void {
+    try {
+      this.#texts.drawn(canvas, text, this.#hooks.run().serializer.typing);
+    } catch (error) {
+      this.#hooks.errors.caught(error);
+    }
+  }
+
   /** Whether this canvas's pixels may leave the browser now. */
   #allowed(canvas: Element): boolean {
-    if (this.#hooks.run().serializer.decideNow(canvas) !== 'clear') return false;
+    const serializer = this.#hooks.run().serializer;
+    if (serializer.decideNow(canvas) !== 'clear') return false;
+    if (this.#texts.withheld(canvas, serializer.typing.strict)) return false;
     // closest() walks one tree; then on from its shadow host or frame element.
     for (let el: Element | null = canvas; el !== null; el = closestHost(el)) {
       if (closestOf(el, CANVAS_OFF_SELECTOR) !== null) return false;

@@ -390,6 +390,7 @@ export class CaptureEngine {
         adoptedChanged: () => this.#whileCapturing(() => this.#run.collector.adoptedChanged()),
         formSet: (el) => this.#whileCapturing(() => this.#events.queueInput(el)),
         topLayer: (el) => this.#whileCapturing(() => this.#topLayer.note(el)),
+        canvasText: (canvas, text) => this.#bytes.canvas.noteText(canvas, text),
         shadowAttached: (host, root) =>
           this.#whileCapturing(() => {
             // A host serialized before it got its root: add the root as a subtree. Otherwise the walk finds it.

@@ -9,11 +9,16 @@ import { FrameAssetGate } from './frame-assets.js';
 import { CanvasCapture, type CanvasCaptureHooks, type CanvasStats } from './canvas.js';
 import type { CaptureEngineOptions } from './capture-options.js';
 import type { MaskDecision } from './mask.js';
+import type { CanvasTextRules } from './canvas-text.js';
 
 export interface PageBytesHooks extends CanvasCaptureHooks {
   run: () => {
     ids: { idOf(node: Node): number | undefined; nodeOf(id: number): Node | undefined };
-    serializer: { decideNow(el: Element): MaskDecision; decisionOf(el: Element): MaskDecision };
+    serializer: {
+      decideNow(el: Element): MaskDecision;
+      decisionOf(el: Element): MaskDecision;
+      typing: CanvasTextRules;
+    };
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The prototype methods the engine patches in each captured window (the top
  * window, then each same-origin iframe's): stylesheet edits, form value
- * setters, the top layer, and attachShadow. Each hook only notes what
+ * setters, the top layer, attachShadow, and text drawn into 2D canvases. Each hook only notes what
  * changed; PrototypePatches guards it and restores the originals on stop.
  */
 import { patchFormSetters } from './events.js';
@@ -20,6 +20,8 @@ export interface WindowHooks {
   topLayer: (el: Element) => void;
   /** An open shadow root was attached to `host`. */
   shadowAttached: (host: Node, root: ShadowRoot) => void;
+  /** Text was drawn into a 2D canvas (canvas-text.ts). */
+  canvasText: (canvas: HTMLCanvasElement, text: string) => void;
 }
 
 export function patchCapturedWindow(
@@ -30,6 +32,12 @@ export function patchCapturedWindow(
   patchStylesheets(win, patches, { sheetChanged: hooks.sheetChanged, adoptedChanged: hooks.adoptedChanged });
   patchFormSetters(win, patches, hooks.formSet);
   patchTopLayer(win, patches, hooks.topLayer);
+  const context2d = win.CanvasRenderingContext2D?.prototype;
+  if (context2d !== undefined)
+    for (const name of ['fillText', 'strokeText'])
+      patches.patchMethod(context2d, name, (ctx, args) =>
+        hooks.canvasText((ctx as CanvasRenderingContext2D).canvas, String(args[0])),
+      );
   const elementProto = win.Element?.prototype;
   if (elementProto === undefined) return;
   patches.patchMethod(elementProto, 'attachShadow', (host, _args, root) => {

@@ -55,7 +55,11 @@ describe("a cross-origin frame's assets", function () {
         window,
         run: () => ({
           ids: { idOf: () => undefined, nodeOf: () => undefined },
-          serializer: { decideNow: () => 'clear', decisionOf: () => 'clear' },
+          serializer: {
+            decideNow: () => 'clear',
+            decisionOf: () => 'clear',
+            typing: { strict: false, echoes: { mask: (result) => result } },
+          },
         }),
         ready: () => true,
         sender: { blocked: false, sendDom: () => true },
