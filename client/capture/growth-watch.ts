@@ -25,6 +25,12 @@ const ELEMENT_NODE = 1;
  */
 const OUTER_LEVELS = 3;
 
+/**
+ * Runs kept per ancestor at most (#outerKey): a block re-rendered beside blocks with more digits (a phone
+ * number) is still compared with what went out in it; past this, the runs with the fewest digits go.
+ */
+const OUTER_RUNS = 4;
+
 /** What went out last under one key, and what had gone out before the flush it went out in. */
 interface SentMemory {
   sent: string;
@@ -35,6 +41,24 @@ interface SentMemory {
 
 /** What went out under a key: a plain string when in the first snapshot (no allocation per key there), else a SentMemory. */
 type Held = SentMemory | string;
+
+/** What went out under an ancestor: one Held, or several (runs of different blocks, OUTER_RUNS at most). */
+type HeldRuns = Held | Held[];
+
+function sentOf(held: Held): string {
+  return typeof held === 'string' ? held : held.sent;
+}
+
+/** A run's text before its first digit (its label: "Saved card: "). */
+function labelOf(run: string): string {
+  const at = run.search(/\p{Nd}/u);
+  return at < 0 ? run : run.slice(0, at);
+}
+
+/** A run's text without its digits: a block whose digits changed (a clock) is the same block. */
+function shapeOf(run: string): string {
+  return run.replace(/\p{Nd}/gu, '');
+}
 
 /** The serializer's record of what each text node went out with (serialize.ts). */
 export interface SentTexts {
@@ -77,9 +101,10 @@ export class GrowthWatch {
    */
   readonly #anchorKey = Symbol('cobrowse-growth-anchor');
   /**
-   * Per ancestor of a run anchor (OUTER_LEVELS), the run with the most digits last sent under it (Held;
-   * in the first snapshot, above the parent, the first one: no digit counting per level): when a script
-   * replaces the block itself (innerHTML of its parent or higher, a re-render), the new anchor has no memory.
+   * Per ancestor of a run anchor (OUTER_LEVELS), the runs last sent under it (HeldRuns: one per block
+   * shape, OUTER_RUNS with the most digits; in the first snapshot, above the parent, the first one: no
+   * digit counting per level): when a script replaces the block itself (innerHTML of its parent or
+   * higher, a re-render), the new anchor has no memory.
    */
   readonly #outerKey = Symbol('cobrowse-growth-outer');
   readonly #forms = new WeakMap<Element, SentMemory>();
@@ -134,16 +159,29 @@ export class GrowthWatch {
     // new (textContent makes one) or have gone out masked while the customer typed elsewhere.
     const anchor = runAnchor(node);
     if (anchor === null) return false;
-    let sentBefore = this.#heldBefore(this.#slot<Held>(anchor)[this.#anchorKey]);
+    const sentBefore = this.#heldBefore(this.#slot<Held>(anchor)[this.#anchorKey]);
+    if (sentBefore !== undefined) return grewFrom(sentBefore, now, from, from + data.length);
     // A new anchor (the block replaced, its memory made in this flush): what went out under its parent.
     // New ancestors too (the block replaced with its container): their memories are made in this flush.
     let outer = parentNodeOf(anchor);
-    for (let level = 0; sentBefore === undefined && level < OUTER_LEVELS; level++) {
+    for (let level = 0; level < OUTER_LEVELS; level++) {
       if (outer === null || nodeTypeOf(outer) !== ELEMENT_NODE) break;
-      sentBefore = this.#heldBefore(this.#slot<Held>(outer)[this.#outerKey]);
+      const runs = this.#slot<HeldRuns>(outer)[this.#outerKey];
+      let found = false;
+      // Of several blocks' runs, only those with the same label: another block's number is not this one's
+      // first step (a date "2026-01-12" would read as "Qty 2" revealed from the back).
+      const label = Array.isArray(runs) ? labelOf(now) : undefined;
+      for (const held of Array.isArray(runs) ? runs : [runs]) {
+        const old = this.#heldBefore(held);
+        if (old === undefined) continue;
+        found = true;
+        if ((label === undefined || labelOf(old) === label) && grewFrom(old, now, from, from + data.length))
+          return true;
+      }
+      if (found) return false;
       outer = parentNodeOf(outer);
     }
-    return sentBefore !== undefined && grewFrom(sentBefore, now, from, from + data.length);
+    return false;
   }
 
   /** What `held` says went out before this flush (a first snapshot's string: that). */
@@ -185,18 +223,48 @@ export class GrowthWatch {
     let digits = -1;
     let outer = parentNodeOf(anchor);
     for (let level = 0; level < OUTER_LEVELS && outer !== null && nodeTypeOf(outer) === ELEMENT_NODE; level++) {
-      const outerSlot = this.#slot<Held>(outer);
+      const outerSlot = this.#slot<HeldRuns>(outer);
       const last = outerSlot[this.#outerKey];
       if (last === undefined) outerSlot[this.#outerKey] = this.#noted(last, run);
-      // Not replaced by a run with fewer digits (a neighbour's text cut at its edge, the number gone masked,
-      // another block under the same ancestor).
       else if (level === 0 || this.#flush > 0) {
         if (digits < 0) digits = digitsIn(run);
-        if (digits >= digitsIn(typeof last === 'string' ? last : last.sent))
-          outerSlot[this.#outerKey] = this.#noted(last, run);
+        outerSlot[this.#outerKey] = this.#notedRuns(last, run, digits);
       }
       outer = parentNodeOf(outer);
     }
+  }
+
+  /**
+   * `runs` with `run` (`digits` digits) noted: in place of a run of its block (the same text but digits, a
+   * run it holds, one with no digit); not when a run sent in this flush holds it (a neighbour's text cut at
+   * its edge); else beside them, dropping the one with the fewest digits past OUTER_RUNS.
+   */
+  #notedRuns(runs: HeldRuns, run: string, digits: number): HeldRuns {
+    if (!Array.isArray(runs)) {
+      const last = sentOf(runs);
+      const lastDigits = digitsIn(last);
+      // The common case (one block, or no digit): as one Held, no array.
+      if (lastDigits === 0) return this.#noted(runs, run);
+      if (digits === 0 || this.#heldNow(runs)?.includes(run) === true) return runs;
+      if (run.includes(last) || shapeOf(run) === shapeOf(last)) return this.#noted(runs, run);
+      runs = [runs];
+    } else if (digits === 0) return runs;
+    const list = runs;
+    if (list.some((held) => this.#heldNow(held)?.includes(run) === true)) return list;
+    const shape = shapeOf(run);
+    const same = list.findIndex((held) => run.includes(sentOf(held)) || shapeOf(sentOf(held)) === shape);
+    if (same >= 0) {
+      list[same] = this.#noted(list[same], run);
+      return list;
+    }
+    list.push(this.#noted(undefined, run));
+    if (list.length > OUTER_RUNS) {
+      let fewest = 0;
+      for (let i = 1; i < list.length; i++)
+        if (digitsIn(sentOf(list[i] as Held)) < digitsIn(sentOf(list[fewest] as Held))) fewest = i;
+      list.splice(fewest, 1);
+    }
+    return list;
   }
 
   /** Whether a form control's value grew into a number since it last went out (as `sent`). */

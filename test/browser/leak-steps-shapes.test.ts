@@ -260,6 +260,31 @@ const leaks: Array<Steps & { mayShow: number }> = [
     early: true,
   },
   {
+    name: 'the block replaced beside a block with more digits (review D2 T1)',
+    html: '<div id="box"><p>Call 0800 123 4567</p><p>Saved card: <span>4532</span></p></div>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<p>Call 0800 123 4567</p><p>Saved card: <span>${v}</span></p>`;
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'the block replaced, a block with more digits added after the snapshot (review D2 T4)',
+    html: '<div id="box"><p>Saved card: <span>4532</span></p></div>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<p>Saved card: <span>${v}</span></p><p>Call 0800 123 4567</p>`;
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'the block rendered into another container, the old one emptied (review D2 M2)',
+    html: '<div id="a"><p>Saved card: <span>4532</span></p></div><div id="b"></div>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'a').textContent = '';
+      byId(doc, 'b').innerHTML = `<p>Saved card: <span>${v}</span></p>`;
+    }),
+    mayShow: 4,
+  },
+  {
     name: 'from the back, 4 then 5 digits (G7: PCI lets the last 4 show)',
     html: '<p>Ref <span id="n">8241</span></p>',
     steps: [text('n', '5 8241'), text('n', '315 8241'), text('n', '7315 8241')],
