@@ -107,6 +107,12 @@ export class GrowthWatch {
    * higher, a re-render), the new anchor has no memory.
    */
   readonly #outerKey = Symbol('cobrowse-growth-outer');
+  /**
+   * Per ancestor of an element (OUTER_LEVELS), by attribute name, the text attribute with the most digits
+   * last sent under it (in the first snapshot, above the parent, the first one): an element the page
+   * replaces (innerHTML, replaceWith, a keyed re-render) is new and has no memory of its own.
+   */
+  readonly #outerAttributeKey = Symbol('cobrowse-growth-outer-attributes');
   readonly #forms = new WeakMap<Element, SentMemory>();
   /**
    * Per element, under this watch's own symbol (an expando, as for run anchors), its text attributes as
@@ -285,8 +291,20 @@ export class GrowthWatch {
    */
   attributeGrew(el: Element, name: string, value: string): boolean {
     if (this.#flush === 0) return false;
-    const held = this.#slot<Map<string, Held>>(el)[this.#attributeKey]?.get(name);
-    return this.#grewSince(held ?? (name === 'value' ? this.#forms.get(el) : undefined), value);
+    const byName = this.#slot<Map<string, Held>>(el)[this.#attributeKey];
+    const held = byName?.get(name) ?? (name === 'value' ? this.#forms.get(el) : undefined);
+    if (held !== undefined) return this.#grewSince(held, value);
+    // A name with no memory: a step moved to another attribute (Bootstrap's tooltip moves title to
+    // data-bs-original-title), or a new element in place of one the page replaced.
+    if (byName !== undefined) for (const other of byName.values()) if (this.#grewSince(other, value)) return true;
+    let outer = parentNodeOf(el);
+    for (let level = 0; level < OUTER_LEVELS; level++) {
+      if (outer === null || nodeTypeOf(outer) !== ELEMENT_NODE) break;
+      const old = this.#heldBefore(this.#slot<Map<string, Held>>(outer)[this.#outerAttributeKey]?.get(name));
+      if (old !== undefined) return grewFrom(old, value);
+      outer = parentNodeOf(outer);
+    }
+    return false;
   }
 
   /** Whether a text attribute went out as `value` in this flush already (noteSentAttribute). */
@@ -300,6 +318,19 @@ export class GrowthWatch {
     let byName = slot[this.#attributeKey];
     if (byName === undefined) slot[this.#attributeKey] = byName = new Map();
     byName.set(name, this.#noted(byName.get(name), sent));
+    const digits = digitsIn(sent);
+    if (digits === 0) return;
+    let outer = parentNodeOf(el);
+    for (let level = 0; level < OUTER_LEVELS && outer !== null && nodeTypeOf(outer) === ELEMENT_NODE; level++) {
+      const outerSlot = this.#slot<Map<string, Held>>(outer);
+      let outerByName = outerSlot[this.#outerAttributeKey];
+      if (outerByName === undefined) outerSlot[this.#outerAttributeKey] = outerByName = new Map();
+      const last = outerByName.get(name);
+      // Not replaced by a value with fewer digits (another element's under the same ancestor).
+      if (last === undefined || ((level === 0 || this.#flush > 0) && digits >= digitsIn(sentOf(last))))
+        outerByName.set(name, this.#noted(last, sent));
+      outer = parentNodeOf(outer);
+    }
   }
 
   /** Whether `value` grew from what `held` says went out before this flush (never in the first snapshot). */

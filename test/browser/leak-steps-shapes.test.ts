@@ -260,6 +260,34 @@ const leaks: Array<Steps & { mayShow: number }> = [
     early: true,
   },
   {
+    name: 'a title on an element replaced by innerHTML of its parent (review D1)',
+    html: '<div id="box"><img title="Card 4532"></div>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<img title="Card ${v}">`;
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'a data-card on elements added after the snapshot, each replaced (review D1)',
+    html: '<div id="box"></div>',
+    steps: ['4532', '4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      byId(doc, 'box').innerHTML = `<span data-card="Card ${v}">card</span>`;
+    }),
+    mayShow: 4,
+  },
+  {
+    name: 'an aria-label on a span replaced by replaceWith (review D1)',
+    html: '<p>Saved card: <span id="n" aria-label="Card 4532">card</span></p>',
+    steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
+      const span = doc.createElement('span');
+      span.id = 'n';
+      span.setAttribute('aria-label', `Card ${v}`);
+      span.textContent = 'card';
+      byId(doc, 'n').replaceWith(span);
+    }),
+    mayShow: 4,
+  },
+  {
     name: 'the block replaced beside a block with more digits (review D2 T1)',
     html: '<div id="box"><p>Call 0800 123 4567</p><p>Saved card: <span>4532</span></p></div>',
     steps: ['4532 0196', '4532 0196 7315'].map((v) => (doc: Document) => {
@@ -282,6 +310,18 @@ const leaks: Array<Steps & { mayShow: number }> = [
       byId(doc, 'a').textContent = '';
       byId(doc, 'b').innerHTML = `<p>Saved card: <span>${v}</span></p>`;
     }),
+    mayShow: 4,
+  },
+  {
+    name: 'a step moved to another attribute of the element (Bootstrap tooltip, review D4)',
+    html: '<p>Saved card: <span id="n" title="Card 4532">card</span></p>',
+    steps: [
+      (doc) => {
+        byId(doc, 'n').removeAttribute('title');
+        byId(doc, 'n').setAttribute('data-bs-original-title', 'Card 4532 0196');
+      },
+      (doc) => byId(doc, 'n').setAttribute('data-bs-original-title', 'Card 4532 0196 7315'),
+    ],
     mayShow: 4,
   },
   {
@@ -369,6 +409,17 @@ const falsePositives: Array<Steps & { readable: string[]; grows?: true }> = [
       byId(doc, 'd').append(doc.createElement('br'), date ?? '');
     }),
     readable: ['2026', '2026-12-07'],
+  },
+  {
+    name: 'rows re-rendered with a title each, a tooltip moved to data-bs-original-title',
+    html: '<ul id="l"><li title="Order 4821 · 2026-01-10">a</li></ul><p id="t" title="Updated 12:01">x</p>',
+    steps: [2, 3].map((n) => (doc: Document) => {
+      const rows = Array.from({ length: n }, (_, i) => `<li title="Order 482${i + 1} · 2026-01-1${i}">a</li>`);
+      byId(doc, 'l').innerHTML = rows.join('');
+      byId(doc, 't').removeAttribute('title');
+      byId(doc, 't').setAttribute('data-bs-original-title', `Updated 12:0${n}:05`);
+    }),
+    readable: ['Order 4823 · 2026-01-12', 'Updated 12:03:05'],
   },
   {
     name: 'a date picker filling a field with a date, then a time',
