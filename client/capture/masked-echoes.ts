@@ -46,6 +46,17 @@ const PRESCAN_CLOCK_EVERY = 64;
 /** What of a masked editor's text is looked for (an editor is typed in; a whole document in one is not). */
 const MAX_EDITOR_TEXT = 4_000;
 
+/** What of a value is looked for (its start): a longer pattern costs every text checked, and 45 KB overflowed. */
+const MAX_VALUE_CHARS = 1_000;
+/** Words of one field's value looked for alone, and of all fields together. */
+const MAX_FIELD_WORDS = 64;
+const MAX_WORDS = 256;
+/** No letter or digit right before or after a word of a value. */
+const WORD_START = '(?<![\\p{L}\\p{N}])';
+const WORD_END = '(?![\\p{L}\\p{N}])';
+/** An e-mail address ending in its top-level domain. */
+const EMAIL_END = /@[^@\s]+\.[\p{L}\p{N}]+$/u;
+
 const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 /** What separates the words of a value (the words are looked for one by one as well). */
 const WORD_BREAK = /[^\p{L}\p{N}]+/u;
@@ -200,12 +211,17 @@ export class MaskedEchoes {
     if (this.#fields.length === 0) return result;
     const patterns = this.#currentPatterns();
     if (patterns === null) return result;
-    // One regular expression of all values: 64 values against 6,000 texts cost 0.3 ms (Node 20), lower-casing and indexOf 17-46 ms.
-    if (patterns.test.test(result.text)) {
-      const text = result.text.replace(patterns.replace, (echo) => MASK_CHAR.repeat(echo.length));
-      return { ...result, text, masked: true };
+    try {
+      // One regular expression of all values: 64 values against 6,000 texts cost 0.3 ms (Node 20), lower-casing and indexOf 17-46 ms.
+      if (patterns.test.test(result.text)) {
+        const text = result.text.replace(patterns.replace, (echo) => MASK_CHAR.repeat(echo.length));
+        return { ...result, text, masked: true };
+      }
+      return node === undefined ? result : this.#maskInRun(result, node, patterns);
+    } catch {
+      // The engine refused the patterns (too large for its stack): the text may hold an echo, so none of it leaves.
+      return { ...result, text: MASK_CHAR.repeat(result.text.length), masked: true };
     }
-    return node === undefined ? result : this.#maskInRun(result, node, patterns);
   }
 
   /** The part of `result`'s text that an echo written over its run covers, masked. */
@@ -229,7 +245,9 @@ export class MaskedEchoes {
 
   #currentPatterns(): EchoPatterns | null {
     if (this.#patterns !== undefined) return this.#patterns;
-    const values = new Set<string>();
+    const wholes = new Set<string>();
+    const words = new Set<string>();
+    let wordsLeft = MAX_WORDS;
     for (const ref of this.#fields) {
       const field = ref.deref();
       let value: string;
@@ -248,14 +266,25 @@ export class MaskedEchoes {
         continue;
       }
       if (value.length < MIN_ECHO_LENGTH) continue;
-      values.add(echoPattern(value));
-      // Each word alone too: a page echoes a name word by word (a <span> each), reordered ("QUIXBY/ZOYA"), with
-      // its spaces collapsed, or a note line by line (a <p> each).
-      for (const word of value.split(WORD_BREAK)) if (word.length >= MIN_ECHO_LENGTH) values.add(echoPattern(word));
+      // A long value (a note pasted into a masked textarea) is looked for by its start: 45 KB as one pattern made
+      // the regular expression overflow the stack and stop the capture.
+      value = value.slice(0, MAX_VALUE_CHARS);
+      wholes.add(echoPattern(value));
+      // A password is looked for whole only: its words masked wherever they stood ("blue-dragon-cat" made "Drag
+      // the •••• ••••••") showed the agent the passphrase.
+      if (wordsLeft <= 0 || isPassword(field)) continue;
+      // Each word alone too, as a whole word: a page echoes a name word by word (a <span> each), reordered
+      // ("QUIXBY/ZOYA"), with its spaces collapsed, or a note line by line (a <p> each).
+      let fieldWords = MAX_FIELD_WORDS;
+      for (const word of wordsOf(value)) {
+        if (word.length < MIN_ECHO_LENGTH || words.has(word)) continue;
+        words.add(word);
+        fieldWords--;
+        wordsLeft--;
+        if (fieldWords === 0 || wordsLeft === 0) break;
+      }
     }
-    // Longest first, so a value inside another is not matched in its place.
-    const source = [...values].sort((a, b) => b.length - a.length).join('|');
-    this.#patterns = source === '' ? null : { test: new RegExp(source, 'iu'), replace: new RegExp(source, 'giu') };
+    this.#patterns = buildPatterns(wholes, words);
     // Read once per task: a flush checks many texts against the same values, the next task may see new ones.
     // The queueMicrotask the page found at load: a page replacing it with one that never runs would keep these
     // patterns, and so stop masking the values typed after.
@@ -264,6 +293,48 @@ export class MaskedEchoes {
     });
     return this.#patterns;
   }
+}
+
+/**
+ * One regular expression of the values (longest first, so a value inside another is not matched in its place),
+ * then of their words, each only between non-letters (not "cat" of "Category"). Null when there is none; a
+ * pattern the engine refuses gives patterns that throw, and mask() then masks the whole text.
+ */
+function buildPatterns(wholes: Set<string>, words: Set<string>): EchoPatterns | null {
+  const byLength = (a: string, b: string): number => b.length - a.length;
+  const parts = [...wholes].sort(byLength);
+  for (const word of [...words].sort(byLength)) parts.push(`${WORD_START}${echoPattern(word)}${WORD_END}`);
+  if (parts.length === 0) return null;
+  const source = parts.join('|');
+  try {
+    return { test: new RegExp(source, 'iu'), replace: new RegExp(source, 'giu') };
+  } catch {
+    return FAIL_CLOSED;
+  }
+}
+
+/** Patterns whose use throws: every text checked against them is masked whole. */
+const FAIL_CLOSED: EchoPatterns = {
+  get test(): RegExp {
+    throw new Error('echo patterns failed');
+  },
+  get replace(): RegExp {
+    throw new Error('echo patterns failed');
+  },
+};
+
+/** The words of a value, without an e-mail address's top-level domain ("com" of zoya@example.com is no secret). */
+function wordsOf(value: string): string[] {
+  const words = value.split(WORD_BREAK);
+  if (EMAIL_END.test(value)) words.pop();
+  return words;
+}
+
+/** A password field (by type, or by autocomplete on a field shown as text). */
+function isPassword(field: Element): boolean {
+  if (localNameOf(field) !== 'input') return false;
+  const input = field as HTMLInputElement;
+  return input.type === 'password' || /password/i.test(input.autocomplete);
 }
 
 /** An editor's text (its text nodes, a line break between two: paragraphs are words apart), at most 4,000 characters. */
