@@ -124,8 +124,14 @@ export class RemoteInput {
     if (!this.#clipboardEventProceeds(el, view, inputType, action.insert, agentBefore, agentAt, agentDel))
       return { ok: true };
     const current = el.value;
-    const at = mapPosition(agentBefore, current, agentAt);
-    const del = Math.max(0, mapPosition(agentBefore, current, agentAt + agentDel) - at);
+    const mapped = mapPosition(agentBefore, current, agentAt);
+    const mappedDel = Math.max(0, mapPosition(agentBefore, current, agentAt + agentDel) - mapped);
+    // A Backspace or Delete of a character this field never had (its page refused that key): a person's key deletes
+    // the character beside the caret here.
+    const [at, del] =
+      key !== null && agentDel > 0 && mappedDel === 0 && inputType.startsWith('deleteContent')
+        ? besideCaret(current, mapped, inputType)
+        : [mapped, mappedDel];
     // maxlength holds a person's typing, not a script's value: the agent's copy does not know the page's
     // formatting, so it let through keys the customer's own field refuses (a voucher formatted with dashes).
     const insert = withinMaxLength(el, action.insert, current.length - del, inputType);
@@ -353,6 +359,18 @@ function keyOf(inputType: string, insert: string, view: Window & typeof globalTh
   };
   const charCode = key.codePointAt(0) ?? 0;
   return { init, press: { ...init, keyCode: charCode, which: charCode, charCode }, printable };
+}
+
+/** The character a Backspace (before) or Delete (after) removes at caret `at` of `value`: [start, length]. */
+function besideCaret(value: string, at: number, inputType: string): [number, number] {
+  if (inputType.endsWith('Backward')) {
+    if (at === 0) return [0, 0];
+    const width =
+      at >= 2 && /[\uDC00-\uDFFF]/.test(value.charAt(at - 1)) && /[\uD800-\uDBFF]/.test(value.charAt(at - 2)) ? 2 : 1;
+    return [at - width, width];
+  }
+  if (at >= value.length) return [at, 0];
+  return [at, (value.codePointAt(at) ?? 0) > 0xffff ? 2 : 1];
 }
 
 /** `insert` cut to what the field's maxlength lets a person type when `kept` characters of its value remain. */
