@@ -49,8 +49,8 @@ interface OwnedField {
   echo: InputFrame | null;
 }
 
-/** number is not here: its value reads '' while what is typed is not yet a number, so it goes as a whole value. */
-const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', '']);
+/** number is here: its value reads '' while what is typed is not yet a number, so its text is followed key by key (typedText). */
+const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
 const BULLET = '•';
 
 export const CONFLICT_NOTICE = 'The customer is typing in this field: their text was kept.';
@@ -93,6 +93,32 @@ export function sameTextAllowingMask(echo: string, typed: string): boolean {
   const b = [...typed];
   if (a.length !== b.length) return false;
   return a.every((char, i) => char === b[i] || (char === BULLET && /\p{Nd}/u.test(b[i] ?? '')));
+}
+
+/**
+ * The text a number or email field of the agent's copy holds after a key: its value hides what was typed (a
+ * number reads '' until it is a number, an email drops its outer spaces), and the customer's page must see the
+ * same keys a person's typing fires. Keys at the end are followed (these fields have no caret to read); any
+ * other change takes the value.
+ */
+export function typedText(
+  type: string,
+  typed: string,
+  value: string,
+  inputType: string,
+  data: string | null,
+  badInput: boolean,
+): string {
+  const candidate =
+    inputType === 'insertText' && data
+      ? typed + data
+      : inputType === 'deleteContentBackward'
+        ? [...typed].slice(0, -1).join('')
+        : null;
+  if (candidate === null) return value;
+  if (type === 'number') return candidate === value || (value === '' && badInput) ? candidate : value;
+  if (type === 'email') return candidate.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '') === value ? candidate : value;
+  return value;
 }
 
 /** The splice that turns `before` into `after`; the common prefix never reaches past the caret. */
@@ -188,7 +214,7 @@ export class RemoteInputController implements ReactiveController {
     const el = targetOf(event);
     if (!isTextControl(el) || !this.#options.canType() || el === this.#yielded) return;
     if (this.#composing || (event as InputEvent).isComposing) return;
-    this.#send(el, (event as InputEvent).inputType || 'insertText');
+    this.#send(el, (event as InputEvent).inputType || 'insertText', (event as InputEvent).data ?? null);
   }
 
   /** A select, date, number, range... changed: its whole value goes, and its echoes are held like a text field's. */
@@ -213,7 +239,7 @@ export class RemoteInputController implements ReactiveController {
     this.#composing = false;
     const el = targetOf(event);
     if (!isTextControl(el) || !this.#options.canType()) return;
-    this.#send(el, 'insertCompositionText');
+    this.#send(el, 'insertCompositionText', null);
   }
 
   /** Caret moves and selections without a change of text (arrows, Home/End, Shift+arrows, select-all, a click). */
@@ -227,7 +253,7 @@ export class RemoteInputController implements ReactiveController {
     const key = `${id}:${selection.selectionStart}:${selection.selectionEnd}`;
     if (selection.selectionStart === undefined || key === this.#lastSelection) return;
     if (this.#owned?.el === el && this.#owned.sent !== el.value) {
-      this.#send(el, 'insertText');
+      this.#send(el, 'insertText', null);
       return;
     }
     this.#lastSelection = key;
@@ -277,7 +303,7 @@ export class RemoteInputController implements ReactiveController {
     this.#options.notify(CONFLICT_NOTICE);
   }
 
-  #send(el: TextControl, how: string): void {
+  #send(el: TextControl, how: string, data: string | null): void {
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
     const before = this.#before?.el === el ? this.#before.value : this.#owned?.el === el ? this.#owned.sent : el.value;
@@ -286,7 +312,11 @@ export class RemoteInputController implements ReactiveController {
     const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: before, echo: null };
     this.#owned = owned;
     this.#settled.delete(id);
-    const after = el.value;
+    const type = (el.getAttribute('type') ?? '').toLowerCase();
+    const after =
+      type === 'number' || type === 'email'
+        ? typedText(type, owned.sent, el.value, how, data, el.validity.badInput)
+        : el.value;
     const selection = selectionOf(el);
     const splice = spliceBetween(owned.sent, after, selection.selectionEnd ?? null);
     const action: EditAction = {

@@ -1,18 +1,16 @@
 /**
- * Failing on main (side branch redteam-agent-side, not for main: the fixes
- * are in the agent's console, agent/*, outside the red team's area).
- * Remote typing diverges from a person typing the same keys where the
- * agent's copy of the field (which runs no page script) holds other text
- * than the customer's field:
- * - a number field whose page refuses e, +, - in keydown: number fields go
- *   as whole values (no key events), and while the agent's copy holds text
- *   that is not yet a number its value reads '' and that is what is sent;
- * - an email field whose page refuses spaces in keydown: the agent's copy
- *   strips the trailing space of its value, so "a b" arrives as one splice
- *   " b" (two characters, no single key to fire);
+ * Remote typing where the agent's copy of the field (which runs no page
+ * script) holds other text than the customer's field; each field must end as
+ * a person typing the same keys there leaves it:
+ * - a number field whose page refuses e, +, - in keydown: its value reads ''
+ *   while the text is not yet a number, so the console follows the typed text
+ *   key by key (typedText) and sends keys, not whole values;
+ * - an email field whose page refuses spaces in keydown: its value drops a
+ *   trailing space, so the console follows the typed text and " b" goes as
+ *   two keys, not one two-character splice;
  * - a key the page refused, then Backspace: the agent's copy still holds the
- *   refused character, Backspace deletes it there, and the customer's field
- *   (which never had it) keeps the character a person's Backspace deletes.
+ *   refused character; the customer's Backspace of a character its field
+ *   never had deletes the one beside the caret, as a person's does.
  * Oracle: the same keys typed into a second copy of the page.
  */
 import type { Page } from 'playwright-core';
@@ -117,7 +115,7 @@ const SCRIPTS: [string, Step[]][] = [
   ['a-digits', [{ type: '12x' }, { press: 'Backspace' }, { type: '3' }]],
 ];
 
-describe("remote typing where the agent's copy holds other text than the customer's field (failing)", () => {
+describe("remote typing where the agent's copy holds other text than the customer's field", () => {
   it('each field holds what a person typing the same keys there gets', async () => {
     const differences: string[] = [];
     for (const [id, steps] of SCRIPTS) {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sameTextAllowingMask, spliceBetween } from '../../agent/remote-input-controller.js';
+import { sameTextAllowingMask, spliceBetween, typedText } from '../../agent/remote-input-controller.js';
 
 const apply = (value: string, s: { at: number; deleteCount: number; insert: string }) =>
   value.slice(0, s.at) + s.insert + value.slice(s.at + s.deleteCount);
@@ -41,5 +41,23 @@ describe('edit splices', () => {
     expect(sameTextAllowingMask('•••B Baker Street', '22xB Baker Street')).toBe(false);
     expect(sameTextAllowingMask('221B Baker Stree', '221B Baker Street')).toBe(false);
     expect(sameTextAllowingMask('221C Baker Street', '221B Baker Street')).toBe(false);
+  });
+});
+
+describe('the typed text of a number or email field', () => {
+  it('follows keys at the end where the value hides them, and takes the value for anything else', () => {
+    // A number reads '' while it is no number: the typed text is kept.
+    expect(typedText('number', '12', '', 'insertText', 'e', true)).toBe('12e');
+    expect(typedText('number', '12e', '12e3', 'insertText', '3', false)).toBe('12e3');
+    expect(typedText('number', '12e', '', 'deleteContentBackward', null, false)).toBe('');
+    expect(typedText('number', '12', '', 'deleteContentForward', null, false)).toBe('');
+    // An email drops its outer spaces: the typed space is kept, and Backspace removes it.
+    expect(typedText('email', 'a', 'a', 'insertText', ' ', false)).toBe('a ');
+    expect(typedText('email', 'a ', 'a b', 'insertText', 'b', false)).toBe('a b');
+    expect(typedText('email', 'a ', 'a', 'deleteContentBackward', null, false)).toBe('a');
+    // Select-all and a key, a paste, a key in the middle: the value.
+    expect(typedText('email', 'abc', 'x', 'insertText', 'x', false)).toBe('x');
+    expect(typedText('email', 'ab', 'a@b', 'insertFromPaste', '@b', false)).toBe('a@b');
+    expect(typedText('email', 'ac', 'abc', 'insertText', 'b', false)).toBe('abc');
   });
 });
