@@ -30,6 +30,14 @@ const STEPS_PER_CLOCK_READ = 16;
  */
 const HIDDEN_PRE_PAINT_MIN_NODES = 25_000;
 
+/**
+ * The hidden mirror is hit-tested (its compositing inputs) once this many nodes are in, then each time the page
+ * grew by this factor, in a slice of its own: about half of the last hit test's work is per node new since the
+ * previous one (agent-replay 100000), and that last one was one of the two agent tasks over 50 ms.
+ */
+const EARLY_HIT_TEST_FIRST = 40_000;
+const EARLY_HIT_TEST_GROWTH = 1.6;
+
 /** Layouts of the hidden mirror during the build: about this long (layout-pacer.ts). */
 const LAYOUT_TARGET_MS = 20;
 /** Nodes owed before the first layout is due: 6-10 µs each under load (bench/profile-agent.mjs 10000). */
@@ -66,6 +74,9 @@ export class FirstSnapshotBuild {
   readonly #layout: LayoutPacer;
   /** Nodes in the parts so far. */
   #nodes = 0;
+  /** Nodes added to the mirror so far, and how many make the next early hit test due. */
+  #added = 0;
+  #nextHitTestAt = EARLY_HIT_TEST_FIRST;
   /** complete() is running its own slice: a finish there is reported by its return value. */
   #completing = false;
   #done = false;
@@ -98,13 +109,14 @@ export class FirstSnapshotBuild {
     const doctypeRoots = rootsWithDoctype(nodes);
     let next = 0;
     this.#run.add((deadline) => {
-      if (this.#layOutIfDue()) return false;
+      if (this.#layOutIfDue() || this.#hitTestIfDue()) return false;
       while (next < nodes.length) {
         const end = Math.min(nodes.length, next + STEPS_PER_CLOCK_READ);
         this.#tree.addNodes(nodes, this.#deferred, doctypeRoots, { from: next, to: end, snapshot: true });
         this.#layout.added(end - next);
+        this.#added += end - next;
         next = end;
-        if (this.#layout.due || this.#clock.now() >= deadline) break;
+        if (this.#layout.due || this.#added >= this.#nextHitTestAt || this.#clock.now() >= deadline) break;
       }
       return next >= nodes.length;
     });
@@ -165,6 +177,19 @@ export class FirstSnapshotBuild {
   cancel(): void {
     this.#layout.stop();
     this.#run.cancel();
+  }
+
+  /** Hit-tests the hidden mirror when the page grew enough since the last time: that slice does nothing else. */
+  #hitTestIfDue(): boolean {
+    if (this.#added < this.#nextHitTestAt) return false;
+    // What earlier slices added is laid out first, in this slice: the hit test would lay it out in its own.
+    if (this.#layout.debt > 0) {
+      this.#layout.layOutNow();
+      return true;
+    }
+    this.#nextHitTestAt = Math.ceil(this.#added * EARLY_HIT_TEST_GROWTH);
+    this.#hooks.prepareFirstPaint();
+    return true;
   }
 
   /** Lays out what earlier slices added when enough of it waits: that slice does nothing else. */

@@ -84,6 +84,11 @@ export class LayoutPacer {
     });
   }
 
+  /** Nodes added since the last layout. */
+  get debt(): number {
+    return this.#debt;
+  }
+
   /** The build ended (shown or cancelled): no more layouts. */
   stop(): void {
     this.#stopped = true;
