@@ -88,8 +88,11 @@ function fresh(sent: string, flush: number): SentMemory {
 export class GrowthWatch {
   /** Flushes and snapshots since the first snapshot (0: the first snapshot, the agent's first view). */
   #flush = 0;
-  /** Snapshots started (a resync before any flush is not the first view either). */
-  #snapshots = 0;
+  /**
+   * Whether anything was remembered as gone out: a snapshot after that is not the first view, even before
+   * any flush (a resync); one before is (the engine makes a run, so a TypingMask, before its first snapshot).
+   */
+  #sentAny = false;
   /** Whether a snapshot is being taken (a resync's compares with what went out before it, not node by node). */
   #snapshot = true;
   /** What the text nodes sent again in this flush had gone out with before it ('' when never sent). */
@@ -126,7 +129,7 @@ export class GrowthWatch {
    */
   snapshotStarted(): void {
     this.#snapshot = true;
-    if (this.#snapshots++ > 0) this.#flush++;
+    if (this.#sentAny) this.#flush++;
     this.#oldTexts.clear();
   }
 
@@ -219,6 +222,7 @@ export class GrowthWatch {
   noteSentRun(node: CharacterData, text: string, before: RunNeighbours | null, after: RunNeighbours | null): void {
     const anchor = runAnchor(node);
     if (anchor === null) return;
+    this.#sentAny = true;
     const run = runText(text, before, after);
     const slot = this.#slot<Held>(anchor);
     const held = slot[this.#anchorKey];
@@ -280,6 +284,7 @@ export class GrowthWatch {
 
   /** A form control's value went out as `sent`. */
   noteSentValue(el: Element, sent: string): void {
+    this.#sentAny = true;
     const memory = this.#forms.get(el);
     if (memory === undefined) this.#forms.set(el, fresh(sent, this.#flush));
     else this.#remember(memory, sent);
@@ -314,6 +319,7 @@ export class GrowthWatch {
 
   /** A text attribute went out as `sent`. */
   noteSentAttribute(el: Element, name: string, sent: string): void {
+    this.#sentAny = true;
     const slot = this.#slot<Map<string, Held>>(el);
     let byName = slot[this.#attributeKey];
     if (byName === undefined) slot[this.#attributeKey] = byName = new Map();
