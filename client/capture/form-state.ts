@@ -50,7 +50,7 @@ export function isEmptyFormState(state: FormState): boolean {
 export function readFormState(el: Element, decision: MaskDecision, typing: TypingMask, change = false): FormState {
   const state: FormState = {};
   if (decision !== 'clear') state.masked = true;
-  if (decision === 'mask') typing.echoes.add(el);
+  if (decision !== 'clear') typing.echoes.add(el);
   const tag = localNameOf(el);
   if (tag === 'input') {
     const input = el as HTMLInputElement;

@@ -53,7 +53,8 @@ export class TypingWatch {
     this.#target = this.#targetNow();
     serializer.typing.strictWithin = this.#target;
     // Done a step at a time before the walk (snapshot.ts).
-    serializer.typing.echoes.startPrescan(doc, (el) => serializer.decisionOf(el) === 'mask');
+    // A blocked field's value is as secret as a masked one's: its echoes are masked too.
+    serializer.typing.echoes.startPrescan(doc, (el) => serializer.decisionOf(el) !== 'clear');
   }
 
   /** At each flush: strict masking while typing; what went out strictly is settled once typing stops. */
@@ -63,8 +64,12 @@ export class TypingWatch {
     serializer.typing.strictWithin = null;
     if (target !== this.#target) {
       this.#target = target;
-      // What the customer types into a masked editor may be echoed by the page (a live preview).
-      if (target !== null && serializer.decisionOf(target) === 'mask') serializer.typing.echoes.addEditor(target);
+      // What the customer types into a masked or blocked field or editor may be echoed by the page (a live
+      // preview). A blocked one is not walked (no form state read), so it is followed from here.
+      if (target !== null && serializer.decisionOf(target) !== 'clear') {
+        serializer.typing.echoes.add(target);
+        serializer.typing.echoes.addEditor(target);
+      }
       const sent = serializer.typing.takeStrictSent();
       serializer.typing.settle(sent);
       run.collector.recheck(sent);

@@ -1,0 +1,95 @@
+/**
+ * Masked echoes at their limits. A masked textarea holding a long note (45 KB,
+ * 5,000 words): before, its value and every word made one regular expression
+ * that overflowed the engine's stack at the first text checked, and the
+ * capture stopped (the agent saw nothing); now what is looked for is capped and
+ * the page goes out. A blocked field or editor (data-cobrowse-block) echoed by
+ * the page: before, only masked ones were followed, and the echo went out.
+ * Oracle: a plain search of the decoded strings for the page's text and the
+ * secrets (no product code). Control: the same echo of an ordinary field goes
+ * out, and the oracle finds it.
+ */
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
+
+const ENGLISH = ['the', 'and', 'street', 'river', 'garden', 'morning', 'letter', 'doctor', 'winter', 'yellow'];
+/** `n` distinct words (no digits): "the" "andb" "streetc" ... */
+function note(n: number): string {
+  return Array.from({ length: n }, (_, i) => ENGLISH[i % 10] + i.toString(36).replace(/[0-9]/g, 'x')).join(' ');
+}
+
+const BLOCKED = (blocked: boolean): string => `<!DOCTYPE html><html><body>
+<div${blocked ? ' data-cobrowse-block' : ''}><input id="b"><div id="ed" contenteditable="true"></div></div>
+<p id="echo"></p><p id="memo"></p>
+<script>
+  const field = document.getElementById('b');
+  field.addEventListener('input', () => { document.getElementById('echo').textContent = 'Hello ' + field.value; });
+  const editor = document.getElementById('ed');
+  editor.addEventListener('input', () => { document.getElementById('memo').textContent = editor.textContent; });
+</script></body></html>`;
+
+describe('masking: masked echoes at their limits', () => {
+  let page: TestPage | undefined;
+  let engine: CaptureEngine | undefined;
+  afterEach(() => {
+    engine?.stop();
+    page?.remove();
+  });
+
+  it('a masked textarea holding 45 KB (5,000 words): the capture goes on, the page’s text goes out, an echo of its first words is masked', async function () {
+    this.timeout(60_000);
+    const paragraphs = Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i} lorem ipsum dolor sit amet</p>`).join(
+      '',
+    );
+    page = await capturePage(
+      `<!DOCTYPE html><html><body><textarea id="notes" data-cobrowse-mask></textarea>${paragraphs}<p id="echo">x</p></body></html>`,
+    );
+    const { doc, win } = page;
+    const value = note(5_000);
+    expect(value.length).to.be.greaterThan(45_000);
+    (doc.getElementById('notes') as HTMLTextAreaElement).value = value;
+    const strings: string[] = [];
+    engine = decodedCapture(win, strings);
+    await engine.start();
+    await nextFrames(win, 2);
+    expect(strings).to.include('Paragraph 299 lorem ipsum dolor sit amet');
+    (doc.getElementById('echo') as HTMLElement).textContent = `Your note: ${value.split(' ').slice(4, 6).join(' ')}`;
+    (doc.getElementById('echo') as HTMLElement).after(Object.assign(doc.createElement('p'), { textContent: 'After' }));
+    await nextFrames(win, 3);
+    expect(strings).to.include('After');
+    expect(strings.filter((s) => s.includes('garden') || s.includes('morning'))).to.deep.equal([]);
+    expect(strings).to.include('Your note: ••••••• ••••••••');
+  });
+
+  for (const blocked of [true, false]) {
+    it(`${blocked ? 'a blocked' : 'control: an ordinary'} field and editor typed in while shared, echoed by the page: ${blocked ? 'masked' : 'the echo goes out'}`, async function () {
+      this.timeout(30_000);
+      page = await capturePage(BLOCKED(blocked));
+      const { doc, win } = page;
+      const strings: string[] = [];
+      engine = decodedCapture(win, strings);
+      await engine.start();
+      await nextFrames(win, 2);
+      for (const [id, text] of [
+        ['b', 'Quixby'],
+        ['ed', 'Fjordvik'],
+      ]) {
+        (doc.getElementById(id as string) as HTMLElement).focus();
+        for (const key of text as string) {
+          await sendKeys({ type: key });
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+      }
+      (doc.activeElement as HTMLElement | null)?.blur();
+      await nextFrames(win, 3);
+      expect(doc.getElementById('echo')?.textContent).to.equal('Hello Quixby');
+      expect(doc.getElementById('memo')?.textContent).to.equal('Fjordvik');
+      const found = strings.filter((s) => /qui|uix|ixb|xby|fjo|jor|ord|rdv|dvi|vik/i.test(s));
+      if (blocked) expect(found).to.deep.equal([]);
+      else expect(found).to.include('Hello Quixby').and.include('Fjordvik');
+    });
+  }
+});
