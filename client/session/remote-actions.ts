@@ -177,12 +177,16 @@ export function applyRemoteAction(
       if (proceed && action.key === 'Enter')
         proceed = el.dispatchEvent(new view.KeyboardEvent('keypress', { ...init, charCode: 13 }));
       // In a textarea the line break follows as an edit: none when the page took the Enter (a chat box sends).
-      if (action.key === 'Enter') context.remoteInput.noteEnter(el, proceed);
+      // Its keyup waits for that edit, as a person's comes after the line break (a chat box may send in keyup).
+      const keyup = new view.KeyboardEvent('keyup', init);
+      const lineBreakFollows = proceed && action.key === 'Enter' && el.localName === 'textarea';
+      if (action.key === 'Enter') context.remoteInput.noteEnter(el, proceed, lineBreakFollows ? keyup : undefined);
+      else context.remoteInput.flushKeyup();
       if (proceed && action.key === 'Enter' && el.tagName === 'INPUT') {
         // What a real Enter does in a text field: submit its form through the normal path.
         (el as HTMLInputElement).form?.requestSubmit();
       }
-      el.dispatchEvent(new view.KeyboardEvent('keyup', init));
+      if (!lineBreakFollows) el.dispatchEvent(keyup);
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
   }

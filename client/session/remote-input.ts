@@ -55,6 +55,8 @@ export class RemoteInput {
   #agentTexts = new WeakMap<Element, { chain: number; text: string }>();
   /** Per field, whether the agent's last Enter there went through (noteEnter), until the next edit. */
   #enters = new WeakMap<Element, boolean>();
+  /** An Enter's keyup, held until the line break's edit that follows it (noteEnter). */
+  #pendingKeyup: { el: Element; event: KeyboardEvent } | null = null;
   /** The element the agent last put focus on (an edit or a click). */
   #agentFocus: WeakRef<Element> | null = null;
 
@@ -76,6 +78,16 @@ export class RemoteInput {
 
   /** Applies one edit to `el` (already checked: connected, ours to touch, not masked). */
   apply(action: EditAction, el: Element): EditOutcome {
+    // An Enter's keyup waits for its line break (a person's keyup comes after the input); any other edit is no line break.
+    if (this.#pendingKeyup?.el !== el || !isLineBreak(action.inputType ?? '')) this.flushKeyup();
+    try {
+      return this.#apply(action, el);
+    } finally {
+      this.flushKeyup();
+    }
+  }
+
+  #apply(action: EditAction, el: Element): EditOutcome {
     if (!isTypableField(el)) return { ok: false, reason: 'unsupported' };
     if (el.disabled || el.readOnly) return { ok: false, reason: 'invalid' };
     const refused = this.#refusedChains.get(el);
@@ -166,8 +178,17 @@ export class RemoteInput {
    * The agent pressed Enter in `el` (a key action, sent before the line break's edit): `proceeded` is false when the
    * page cancelled its keydown, and then the edit that follows inserts no line break.
    */
-  noteEnter(el: Element, proceeded: boolean): void {
+  noteEnter(el: Element, proceeded: boolean, keyup?: KeyboardEvent): void {
+    this.flushKeyup();
     this.#enters.set(el, proceeded);
+    if (keyup) this.#pendingKeyup = { el, event: keyup };
+  }
+
+  /** Fires an Enter's keyup held back for its line break (a page may send a chat message in keyup). */
+  flushKeyup(): void {
+    const pending = this.#pendingKeyup;
+    this.#pendingKeyup = null;
+    if (pending?.el.isConnected) pending.el.dispatchEvent(pending.event);
   }
 
   /** The customer's selection where the agent's was before the key, so the page's key handlers read the right place. */
@@ -225,6 +246,7 @@ export class RemoteInput {
 
   /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */
   reset(): void {
+    this.flushKeyup();
     this.leave();
     this.#refusedChains = new WeakMap();
     this.#agentTexts = new WeakMap();

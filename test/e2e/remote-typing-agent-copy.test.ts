@@ -10,7 +10,10 @@
  *   two keys, not one two-character splice;
  * - a key the page refused, then Backspace: the agent's copy still holds the
  *   refused character; the customer's Backspace of a character its field
- *   never had deletes the one beside the caret, as a person's does.
+ *   never had deletes the one beside the caret, as a person's does;
+ * - a chat box that sends on Enter in keyup (review R4): the Enter's keyup
+ *   comes after its line break, as a person's does, so the message goes with
+ *   it and no line break is left behind.
  * Oracle: the same keys typed into a second copy of the page.
  */
 import type { Page } from 'playwright-core';
@@ -28,6 +31,7 @@ const FIELDS = `
 <label for="a-qty">Quantity</label><input id="a-qty" type="number">
 <label for="a-mail">Email</label><input id="a-mail" type="email">
 <label for="a-digits">Amount</label><input id="a-digits" inputmode="numeric">
+<label for="a-chat-up">Message</label><textarea id="a-chat-up"></textarea><ol id="k-sent"></ol>
 `;
 
 const SCRIPT = `
@@ -36,6 +40,11 @@ const SCRIPT = `
   $('a-mail').addEventListener('keydown', (e) => { if (e.key === ' ') e.preventDefault(); });
   $('a-digits').addEventListener('keydown', (e) => {
     if (e.key.length === 1 && !/[0-9]/.test(e.key) && !e.ctrlKey) e.preventDefault();
+  });
+  $('a-chat-up').addEventListener('keyup', (e) => {
+    if (e.key !== 'Enter' || e.shiftKey) return;
+    $('k-sent').append(Object.assign(document.createElement('li'), { textContent: $('a-chat-up').value }));
+    $('a-chat-up').value = '';
   });
 `;
 
@@ -113,6 +122,7 @@ const SCRIPTS: [string, Step[]][] = [
   ['a-qty', [{ type: '12e3-4+5' }]],
   ['a-mail', [{ type: 'a b@c .de' }]],
   ['a-digits', [{ type: '12x' }, { press: 'Backspace' }, { type: '3' }]],
+  ['a-chat-up', [{ type: 'hi' }, { press: 'Enter' }, { type: 'ok' }, { press: 'Enter' }]],
 ];
 
 describe("remote typing where the agent's copy holds other text than the customer's field", () => {
