@@ -18,8 +18,16 @@ export function maskCss(css: string, strict = false): MaskedText {
   );
 }
 
-/** CSS text with each string and comment (quotes and delimiters included) passed through `maskString`. */
-export function maskCssStrings(css: string, maskString: (inner: string, isUrl: boolean) => MaskedText): MaskedText {
+/**
+ * CSS text with each string and comment (quotes and delimiters included) passed through `maskString`; with
+ * `properties`, also each custom property's value (`--holder: Zoya Quixby`, strings in it included), which a
+ * page may fill with what is typed without quotes (`style.setProperty('--holder', value)`).
+ */
+export function maskCssStrings(
+  css: string,
+  maskString: (inner: string, isUrl: boolean) => MaskedText,
+  properties = false,
+): MaskedText {
   let output = '';
   let copied = 0;
   let masked = false;
@@ -37,6 +45,12 @@ export function maskCssStrings(css: string, maskString: (inner: string, isUrl: b
     } else if (code === 47 && css.charCodeAt(i + 1) === 42) {
       const close = css.indexOf('*/', i + 2);
       end = close < 0 ? length : close + 2;
+    } else if (properties && code === 45 && css.charCodeAt(i + 1) === 45 && declarationStart(css, i)) {
+      const colon = CUSTOM_NAME.exec(css.slice(i, i + 256));
+      if (colon !== null) {
+        i += colon[0].length;
+        end = valueEnd(css, i);
+      }
     }
     if (end < 0) {
       i++;
@@ -53,4 +67,34 @@ export function maskCssStrings(css: string, maskString: (inner: string, isUrl: b
   }
   if (!masked) return { text: css, masked: false };
   return { text: output + css.slice(copied), masked: true };
+}
+
+/** `--name:` (a custom property's name and its colon). */
+const CUSTOM_NAME = /^--[\w-]*\s*:/;
+
+/** Whether `at` starts a declaration: only whitespace since the start, a `{` or a `;`. */
+function declarationStart(css: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(css.charAt(i))) i--;
+  return i < 0 || css.charCodeAt(i) === 123 || css.charCodeAt(i) === 59;
+}
+
+/** Where the declaration value starting at `from` ends: its `;` or `}` outside strings and brackets. */
+function valueEnd(css: string, from: number): number {
+  let depth = 0;
+  let i = from;
+  while (i < css.length) {
+    const code = css.charCodeAt(i);
+    if (code === 34 || code === 39) {
+      i++;
+      while (i < css.length && css.charCodeAt(i) !== code) i += css.charCodeAt(i) === 92 ? 2 : 1;
+    } else if (code === 40 || code === 91 || code === 123) depth++;
+    else if (code === 41 || code === 93) depth = Math.max(0, depth - 1);
+    else if (code === 125) {
+      if (depth === 0) return i;
+      depth--;
+    } else if (code === 59 && depth === 0) return i;
+    i++;
+  }
+  return css.length;
 }

@@ -197,10 +197,10 @@ export class MaskedEchoes {
     return this.mask({ text: value, masked: false }).text;
   }
 
-  /** CSS text (a style attribute or sheet) with echoes masked in its strings (`--name: "…"`, `content: "…"`). */
+  /** CSS text (a style attribute or sheet) with echoes masked in its strings (`content: "…"`) and custom properties' values (`--name: …`). */
   maskCss(css: string): string {
     if (this.#fields.length === 0 || this.#currentPatterns() === null) return css;
-    return maskCssStrings(css, (inner) => this.mask({ text: inner, masked: false })).text;
+    return maskCssStrings(css, (inner) => this.mask({ text: inner, masked: false }), true).text;
   }
 
   /**

@@ -5,6 +5,9 @@
  * capture stopped (the agent saw nothing); now what is looked for is capped and
  * the page goes out. A blocked field or editor (data-cobrowse-block) echoed by
  * the page: before, only masked ones were followed, and the echo went out.
+ * A masked name on the card and CVC echoed into CSS custom properties without
+ * quotes (style.setProperty('--holder', value), a rule ":root{--csc: 738}"):
+ * before, only CSS strings were looked at, and both went out.
  * Oracle: a plain search of the decoded strings for the page's text and the
  * secrets (no product code). Control: the same echo of an ordinary field goes
  * out, and the oracle finds it.
@@ -63,6 +66,43 @@ describe('masking: masked echoes at their limits', () => {
     expect(strings.filter((s) => s.includes('garden') || s.includes('morning'))).to.deep.equal([]);
     expect(strings).to.include('Your note: ••••••• ••••••••');
   });
+
+  for (const masked of [true, false]) {
+    it(`${masked ? 'a masked' : 'control: an ordinary'} name and CVC echoed into CSS custom properties without quotes: ${masked ? 'masked' : 'they go out'}`, async function () {
+      this.timeout(30_000);
+      const marks = masked ? ['autocomplete="cc-name"', 'autocomplete="cc-csc"'] : ['', ''];
+      page = await capturePage(`<!DOCTYPE html><html><body><div id="badge">badge</div><style id="rules"></style>
+        <label>Name <input id="holder" ${marks[0]}></label><label>Code <input id="csc" ${marks[1]}></label>
+        <script>for (const id of ['holder', 'csc']) { const f = document.getElementById(id); f.addEventListener('input', () => {
+          document.getElementById('badge').style.setProperty('--' + id, f.value);
+          document.getElementById('rules').textContent = ':root{--' + id + ': ' + f.value + '}'; }); }</script>
+        </body></html>`);
+      const { doc, win } = page;
+      const strings: string[] = [];
+      engine = decodedCapture(win, strings);
+      await engine.start();
+      await nextFrames(win, 2);
+      for (const [id, text] of [
+        ['holder', 'Zoya Quixby'],
+        ['csc', '738'],
+      ]) {
+        (doc.getElementById(id as string) as HTMLElement).focus();
+        for (const key of text as string) {
+          await sendKeys({ type: key });
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+      }
+      (doc.activeElement as HTMLElement | null)?.blur();
+      await nextFrames(win, 4);
+      expect(doc.getElementById('badge')?.getAttribute('style')).to.equal('--holder: Zoya Quixby; --csc: 738;');
+      const found = strings.filter((s) => /zoy|oya|qui|uix|ixb|xby|738/i.test(s));
+      if (masked) expect(found).to.deep.equal([]);
+      else {
+        // The name (the CVC's digits are masked by the typing rule in a style attribute even when not secret).
+        expect(found).to.include('--holder: Zoya Quixby;').and.include(':root{--holder: Zoya Quixby}');
+      }
+    });
+  }
 
   for (const blocked of [true, false]) {
     it(`${blocked ? 'a blocked' : 'control: an ordinary'} field and editor typed in while shared, echoed by the page: ${blocked ? 'masked' : 'the echo goes out'}`, async function () {
