@@ -55,9 +55,20 @@ function labelOf(run: string): string {
   return at < 0 ? run : run.slice(0, at);
 }
 
-/** A run's text without its digits: a block whose digits changed (a clock) is the same block. */
-function shapeOf(run: string): string {
-  return run.replace(/\p{Nd}/gu, '');
+/** Whether two runs are the same but for their ASCII digits: a block whose digits changed (a clock). No allocation. */
+function sameShape(a: string, b: string): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && isAsciiDigit(a.charCodeAt(i))) i++;
+    while (j < b.length && isAsciiDigit(b.charCodeAt(j))) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    if (a.charCodeAt(i++) !== b.charCodeAt(j++)) return false;
+  }
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** The serializer's record of what each text node went out with (serialize.ts). */
@@ -112,7 +123,7 @@ export class GrowthWatch {
   readonly #outerKey = Symbol('cobrowse-growth-outer');
   /**
    * Per ancestor of an element (OUTER_LEVELS), by attribute name, the text attribute with the most digits
-   * last sent under it (in the first snapshot, above the parent, the first one): an element the page
+   * last sent under it (in the first snapshot, the parent only): an element the page
    * replaces (innerHTML, replaceWith, a keyed re-render) is new and has no memory of its own.
    */
   readonly #outerAttributeKey = Symbol('cobrowse-growth-outer-attributes');
@@ -256,13 +267,12 @@ export class GrowthWatch {
       // The common case (one block, or no digit): as one Held, no array.
       if (lastDigits === 0) return this.#noted(runs, run);
       if (digits === 0 || this.#heldNow(runs)?.includes(run) === true) return runs;
-      if (run.includes(last) || shapeOf(run) === shapeOf(last)) return this.#noted(runs, run);
+      if (run.includes(last) || sameShape(run, last)) return this.#noted(runs, run);
       runs = [runs];
     } else if (digits === 0) return runs;
     const list = runs;
     if (list.some((held) => this.#heldNow(held)?.includes(run) === true)) return list;
-    const shape = shapeOf(run);
-    const same = list.findIndex((held) => run.includes(sentOf(held)) || shapeOf(sentOf(held)) === shape);
+    const same = list.findIndex((held) => run.includes(sentOf(held)) || sameShape(sentOf(held), run));
     if (same >= 0) {
       list[same] = this.#noted(list[same], run);
       return list;
@@ -326,15 +336,16 @@ export class GrowthWatch {
     byName.set(name, this.#noted(byName.get(name), sent));
     const digits = digitsIn(sent);
     if (digits === 0) return;
+    // In the first snapshot the parent only (a Map per ancestor level of each element with one cost CPU).
+    const levels = this.#flush === 0 ? 1 : OUTER_LEVELS;
     let outer = parentNodeOf(el);
-    for (let level = 0; level < OUTER_LEVELS && outer !== null && nodeTypeOf(outer) === ELEMENT_NODE; level++) {
+    for (let level = 0; level < levels && outer !== null && nodeTypeOf(outer) === ELEMENT_NODE; level++) {
       const outerSlot = this.#slot<Map<string, Held>>(outer);
       let outerByName = outerSlot[this.#outerAttributeKey];
       if (outerByName === undefined) outerSlot[this.#outerAttributeKey] = outerByName = new Map();
       const last = outerByName.get(name);
       // Not replaced by a value with fewer digits (another element's under the same ancestor).
-      if (last === undefined || ((level === 0 || this.#flush > 0) && digits >= digitsIn(sentOf(last))))
-        outerByName.set(name, this.#noted(last, sent));
+      if (last === undefined || digits >= digitsIn(sentOf(last))) outerByName.set(name, this.#noted(last, sent));
       outer = parentNodeOf(outer);
     }
   }
