@@ -207,7 +207,10 @@ export class RemoteInputController implements ReactiveController {
       this.#options.notify(YIELDED_NOTICE);
       return;
     }
-    if (!this.#before || this.#before.el !== el) this.#before = { el, value: el.value };
+    if (this.#before?.el === el) return;
+    // The customer's page reads the selection in keydown (a Backspace over a selection or at a caret): it goes first.
+    if (!this.#composing) this.#sendSelection(el);
+    this.#before = { el, value: el.value };
   }
 
   onInput(event: Event): void {
@@ -246,9 +249,13 @@ export class RemoteInputController implements ReactiveController {
   onSelectionMaybeChanged(event: Event): void {
     const el = targetOf(event);
     if (!isTextControl(el) || this.#composing || !this.#options.canType() || el === this.#yielded) return;
+    if (this.#before?.el !== el) this.#sendSelection(el);
+  }
+
+  /** The agent's caret or selection in `el`, when the customer has not been told it yet. */
+  #sendSelection(el: TextControl): void {
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
-    if (this.#before?.el === el) return;
     const selection = selectionOf(el);
     const key = `${id}:${selection.selectionStart}:${selection.selectionEnd}`;
     if (selection.selectionStart === undefined || key === this.#lastSelection) return;

@@ -42,6 +42,8 @@ interface ActiveRun {
   chain: number;
   /** The agent's copy of the field's text as its edits made it (the customer's page may have reformatted its own). */
   agentText: string;
+  /** The agent's selection after its last action here ([start, end] in its copy's text), if it said. */
+  selection?: readonly [number, number];
   /** The value changed since the agent came into the field: `change` is due when it leaves. */
   changed: boolean;
 }
@@ -120,7 +122,14 @@ export class RemoteInput {
     // The key's own events, as a person's key fires them: a page filters or formats keys in keydown/keypress
     // (digits only, a Backspace over a formatting space) and formats in keyup. Enter went as a key action of its own.
     const key = moveOnly || isLineBreak(inputType) ? null : keyOf(inputType, action.insert, view);
-    if (key !== null) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel);
+    // The agent's selection before this key (the console sends a selection before the key that deletes it).
+    const prior = run.selection;
+    run.selection =
+      action.selectionStart === undefined
+        ? undefined
+        : [action.selectionStart, action.selectionEnd ?? action.selectionStart];
+    const collapsed = prior === undefined ? undefined : prior[0] === prior[1];
+    if (key !== null) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel, collapsed);
     if (key !== null && !el.dispatchEvent(new view.KeyboardEvent('keydown', key.init))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
       return { ok: true };
@@ -192,10 +201,19 @@ export class RemoteInput {
   }
 
   /** The customer's selection where the agent's was before the key, so the page's key handlers read the right place. */
-  #selectAsBefore(el: TextControl, agentText: string, inputType: string, at: number, deleted: number): void {
+  #selectAsBefore(
+    el: TextControl,
+    agentText: string,
+    inputType: string,
+    at: number,
+    deleted: number,
+    collapsed?: boolean,
+  ): void {
     const value = el.value;
-    // A key that deletes from a caret (a character, a word); anything else replaced or cut a selection.
-    const caretOnly = inputType.startsWith('deleteWord') || (inputType.startsWith('deleteContent') && deleted <= 2);
+    // A key that deletes from a caret (a character, a word); anything else replaced or cut a selection. Whether the
+    // agent had a caret is known when its console said where its selection was; else 1-2 characters (an emoji) are.
+    const caretOnly =
+      inputType.startsWith('deleteWord') || (inputType.startsWith('deleteContent') && (collapsed ?? deleted <= 2));
     const from = inputType.endsWith('Backward') && caretOnly ? at + deleted : at;
     const to = caretOnly ? from : at + deleted;
     try {

@@ -11,6 +11,9 @@
  * - a key the page refused, then Backspace: the agent's copy still holds the
  *   refused character; the customer's Backspace of a character its field
  *   never had deletes the one beside the caret, as a person's does;
+ * - Backspace over a 2-character selection where the page handles a Backspace
+ *   at a caret itself (review R3): the console sends the selection before the
+ *   key, so the page's keydown reads a selection, not a caret;
  * - a chat box that sends on Enter in keyup (review R4): the Enter's keyup
  *   comes after its line break, as a person's does, so the message goes with
  *   it and no line break is left behind.
@@ -31,6 +34,7 @@ const FIELDS = `
 <label for="a-qty">Quantity</label><input id="a-qty" type="number">
 <label for="a-mail">Email</label><input id="a-mail" type="email">
 <label for="a-digits">Amount</label><input id="a-digits" inputmode="numeric">
+<label for="a-own-back">Code</label><input id="a-own-back">
 <label for="a-chat-up">Message</label><textarea id="a-chat-up"></textarea><ol id="k-sent"></ol>
 `;
 
@@ -40,6 +44,14 @@ const SCRIPT = `
   $('a-mail').addEventListener('keydown', (e) => { if (e.key === ' ') e.preventDefault(); });
   $('a-digits').addEventListener('keydown', (e) => {
     if (e.key.length === 1 && !/[0-9]/.test(e.key) && !e.ctrlKey) e.preventDefault();
+  });
+  // A page's own Backspace at a caret (a selection is left to the browser).
+  $('a-own-back').addEventListener('keydown', (e) => {
+    const f = $('a-own-back');
+    if (e.key !== 'Backspace' || f.selectionStart !== f.selectionEnd || f.selectionStart === 0) return;
+    e.preventDefault();
+    f.setRangeText('', f.selectionStart - 1, f.selectionStart, 'end');
+    f.dispatchEvent(new Event('input', { bubbles: true }));
   });
   $('a-chat-up').addEventListener('keyup', (e) => {
     if (e.key !== 'Enter' || e.shiftKey) return;
@@ -122,6 +134,10 @@ const SCRIPTS: [string, Step[]][] = [
   ['a-qty', [{ type: '12e3-4+5' }]],
   ['a-mail', [{ type: 'a b@c .de' }]],
   ['a-digits', [{ type: '12x' }, { press: 'Backspace' }, { type: '3' }]],
+  [
+    'a-own-back',
+    [{ type: 'abcd' }, { press: 'ArrowLeft' }, { press: 'Shift+ArrowLeft', times: 2 }, { press: 'Backspace' }],
+  ],
   ['a-chat-up', [{ type: 'hi' }, { press: 'Enter' }, { type: 'ok' }, { press: 'Enter' }]],
 ];
 
