@@ -62,16 +62,31 @@ const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 const WORD_BREAK = /[^\p{L}\p{N}]+/u;
 /** A digit of a value, in its pattern: the digit or the `•` the number rule or typing put in its place. */
 const DIGIT = /[0-9]/g;
+/** A character outside ASCII (one code point), and the combining marks NFD splits off. */
+const NON_ASCII = /[^\p{ASCII}]/gu;
+const MARKS = /\p{M}/gu;
 /** Whitespace in a value, in its pattern: any run of whitespace (a page collapses or breaks it). */
 const SPACES = /\s+/g;
 
 /**
  * The pattern of one value: its characters literally, except that a digit also matches `•` (the number rule
- * runs first: "Hunter2" echoed while the customer types went out as "Hunter•", which the value did not match)
- * and whitespace matches any whitespace.
+ * runs first: "Hunter2" echoed while the customer types went out as "Hunter•", which the value did not match),
+ * whitespace matches any whitespace, and a letter with accents also the letter without them (a card's embossed
+ * name: "JURGEN WEISS" for Jürgen Weiß).
  */
 function echoPattern(value: string): string {
-  return value.replace(REGEXP_SPECIAL, '\\$&').replace(DIGIT, `[$&${MASK_CHAR}]`).replace(SPACES, '\\s+');
+  return value
+    .replace(REGEXP_SPECIAL, '\\$&')
+    .replace(NON_ASCII, foldedPattern)
+    .replace(DIGIT, `[$&${MASK_CHAR}]`)
+    .replace(SPACES, '\\s+');
+}
+
+/** A letter with its accents also matches the letter without them ("JURGEN" for Jürgen), ß also "ss". */
+function foldedPattern(char: string): string {
+  if (char === 'ß' || char === 'ẞ') return '(?:ß|ss)';
+  const base = char.normalize('NFD').replace(MARKS, '');
+  return base !== char && base.length === 1 ? `[${char}${base}]` : char;
 }
 
 /** The fields' current values as patterns: `test` (one match) and `replace` (all matches), ignoring case. */

@@ -8,7 +8,8 @@
  * "Wel•••e to our •••pany". Oracle: a plain search of the decoded strings for
  * the page's own text and the secrets (no product code). Control: the words of
  * a masked name echoed a word per element and reordered ("QUIXBY/ZOYA") are
- * still masked.
+ * still masked. A name typed with accents (Jürgen Weiß) that the card preview
+ * shows without them, upper case ("JURGEN WEISS"): before, the echo went out.
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -80,6 +81,29 @@ describe('masking: words of a masked value, only as whole words', () => {
     // The secrets themselves are not in what was sent.
     expect(strings.filter((s) => /blue-dragon-cat|zoya|example/i.test(s))).to.deep.equal([]);
   });
+
+  for (const masked of [true, false]) {
+    it(`${masked ? 'a masked' : 'control: an ordinary'} name with accents echoed without them ("JURGEN WEISS"): ${masked ? 'masked' : 'it goes out'}`, async function () {
+      this.timeout(30_000);
+      page = await capturePage(`<!DOCTYPE html><html><body><p id="card"></p>
+        <label>Name <input id="name"${masked ? ' autocomplete="cc-name"' : ''}></label>
+        <script>const f = document.getElementById('name'); f.addEventListener('input', () => {
+          document.getElementById('card').textContent = f.value.normalize('NFD').replace(/\\p{M}/gu, '').toUpperCase(); });</script>
+        </body></html>`);
+      const { doc, win } = page;
+      const field = doc.getElementById('name') as HTMLInputElement;
+      field.value = 'Jürgen Weiß';
+      field.dispatchEvent(new win.Event('input'));
+      expect(doc.getElementById('card')?.textContent).to.equal('JURGEN WEISS');
+      const strings: string[] = [];
+      engine = decodedCapture(win, strings);
+      await engine.start();
+      await nextFrames(win, 2);
+      const found = strings.filter((s) => /jur|jür|urg|ürg|rge|gen|wei|eis|eiß|iss/i.test(s));
+      if (masked) expect(found).to.deep.equal([]);
+      else expect(found).to.include('JURGEN WEISS');
+    });
+  }
 
   it('control: a masked name echoed a word per element and reordered ("QUIXBY/ZOYA") is masked word by word', async function () {
     this.timeout(30_000);
