@@ -19,16 +19,13 @@
  *   it and no line break is left behind.
  * Oracle: the same keys typed into a second copy of the page.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
-import { drained, liveWithControl } from './helpers/live-control.js';
+import { startHarness, type Harness } from './helpers/harness.js';
+import { typeBoth, typingPages, type Step, type TypingPages } from './helpers/typing-oracle.js';
 
 let harness: Harness;
-let customer: Page;
-let agent: Page;
-/** The oracle's copy of the page: same markup and script, typed into locally. */
-let local: Page;
+/** The customer's and agent's pages, and the oracle's copy of the page (typed into locally). */
+let pages: TypingPages;
 
 const FIELDS = `
 <label for="a-qty">Quantity</label><input id="a-qty" type="number">
@@ -60,75 +57,14 @@ const SCRIPT = `
   });
 `;
 
-async function addFields(page: Page): Promise<void> {
-  await page.evaluate((html) => {
-    document.querySelector('main')?.insertAdjacentHTML('afterbegin', `<section id="keys">${html}</section>`);
-  }, FIELDS);
-  await page.addScriptTag({ content: SCRIPT });
-}
-
 beforeAll(async () => {
   harness = await startHarness();
-  ({ customer, agent } = await liveWithControl(harness, '/form', 'Delivery details'));
-  await addFields(customer);
-  local = await harness.customerBrowser.newPage();
-  await local.goto(`${harness.shop.url}/form`);
-  await addFields(local);
+  pages = await typingPages(harness, FIELDS, SCRIPT);
 }, 90_000);
 
 afterAll(async () => {
   await harness?.close();
 });
-
-type Step = { type: string } | { press: string; times?: number } | { commit: string };
-
-/** Real keys at `delay` ms each; `commit` is text an input method commits (no key events for its characters). */
-async function keys(page: Page, steps: readonly Step[], delay: number): Promise<void> {
-  for (const step of steps) {
-    if ('type' in step) await page.keyboard.type(step.type, { delay });
-    else if ('commit' in step) await page.keyboard.insertText(step.commit);
-    else
-      for (let i = 0; i < (step.times ?? 1); i++) {
-        await page.keyboard.press(step.press, { delay: Math.min(delay, 30) });
-        if (delay > 0) await page.waitForTimeout(delay);
-      }
-  }
-}
-
-interface Held {
-  value: string;
-  sent: string[];
-}
-
-async function held(page: Page, id: string): Promise<Held> {
-  return page.evaluate(
-    (fieldId) => ({
-      value: (document.getElementById(fieldId) as HTMLInputElement).value,
-      sent: [...document.querySelectorAll('#k-sent li')].map((li) => li.textContent ?? ''),
-    }),
-    id,
-  );
-}
-
-async function clear(page: Page, id: string): Promise<void> {
-  await page.evaluate((fieldId) => {
-    (document.getElementById(fieldId) as HTMLInputElement).value = '';
-    document.getElementById('k-sent')?.replaceChildren();
-  }, id);
-}
-
-/** The same keys into `id` by the agent (through the mirror) and by a person on the oracle's copy. */
-async function typeBoth(id: string, steps: readonly Step[], delay: number): Promise<{ customer: Held; local: Held }> {
-  await clear(customer, id);
-  await clear(local, id);
-  await (await mirrorFrame(agent)).locator(`#${id}`).click();
-  await keys(agent, [{ press: 'Control+A' }, { press: 'Delete' }, ...steps], delay);
-  await drained(agent);
-  // The oracle's keys at full speed: nothing on the page waits for time, and the suite stays short.
-  await local.locator(`#${id}`).click();
-  await keys(local, [{ press: 'Control+A' }, { press: 'Delete' }, ...steps], 0);
-  return { customer: await held(customer, id), local: await held(local, id) };
-}
 
 const SCRIPTS: [string, Step[]][] = [
   ['a-qty', [{ type: '12e3-4+5' }]],
@@ -145,7 +81,7 @@ describe("remote typing where the agent's copy holds other text than the custome
   it('each field holds what a person typing the same keys there gets', async () => {
     const differences: string[] = [];
     for (const [id, steps] of SCRIPTS) {
-      const outcome = await typeBoth(id, steps, 30);
+      const outcome = await typeBoth(pages, id, steps, 30);
       if (JSON.stringify(outcome.customer) !== JSON.stringify(outcome.local))
         differences.push(`${id}: customer ${JSON.stringify(outcome.customer)}, local ${JSON.stringify(outcome.local)}`);
     }
