@@ -17,6 +17,7 @@ import { microtask } from '../pristine.js';
 import { localNameOf, queryAllOf } from './dom-read.js';
 import { maskCssStrings } from '../../shared/mask-css.js';
 import { echoRunOf } from './echo-runs.js';
+import { EditorTyped } from './editor-typed.js';
 import { showsText } from './mask.js';
 
 /** Shorter values would mask common words and numbers all over the page. */
@@ -43,9 +44,6 @@ const TYPED_INPUT_TYPES: ReadonlySet<string> = new Set([
 
 /** The prescan reads the clock after this many fields. */
 const PRESCAN_CLOCK_EVERY = 64;
-/** What of a masked editor's text is looked for (an editor is typed in; a whole document in one is not). */
-const MAX_EDITOR_TEXT = 4_000;
-
 /** What of a value is looked for (its start): a longer pattern costs every text checked, and 45 KB overflowed. */
 const MAX_VALUE_CHARS = 1_000;
 /** Words of one field's value looked for alone, and of all fields together. */
@@ -97,8 +95,9 @@ interface EchoPatterns {
 
 export class MaskedEchoes {
   readonly #fields: WeakRef<HTMLInputElement | HTMLTextAreaElement | HTMLElement>[] = [];
-  /** A masked rich-text editor's text when it was first followed (its value counts once it differs). */
-  readonly #editorStart = new WeakMap<Element, string>();
+  /** Masked rich-text editors followed: what was typed in them since (editor-typed.ts) is their value. */
+  readonly #editors = new WeakSet<Element>();
+  readonly #editorTyped = new EditorTyped();
   readonly #known = new WeakSet<Element>();
   /** The prescan in progress (prescanSome): its document, the fields found (null until the first step) and how far it got. */
   #prescan: {
@@ -119,13 +118,14 @@ export class MaskedEchoes {
   }
 
   /**
-   * A masked contenteditable the customer puts focus in (typing.ts): what they type there is looked for like a
-   * field's value, once it differs from the text it had then. Not before focus: an editor typed in before
-   * sharing, or filled by a script, is not followed.
+   * A masked contenteditable the customer puts focus in (typing.ts): what they type there (the text that differs
+   * from the text it had then, in whole words) is looked for like a field's value. Not before focus: an editor
+   * typed in before sharing, or filled by a script, is not followed.
    */
   addEditor(el: Element): void {
     if (this.#known.has(el) || (el as HTMLElement).isContentEditable !== true) return;
-    this.#editorStart.set(el, editorText(el));
+    this.#editors.add(el);
+    this.#editorTyped.follow(el);
     this.#follow(el);
   }
 
@@ -137,7 +137,7 @@ export class MaskedEchoes {
     // This task's patterns stay right unless the new field's value is looked for: each of the 100k-node bench
     // page's 450 password fields (their values the page's own) made the next attribute read every field again.
     // An editor's text counts only once it changes (addEditor), so adding one changes nothing yet.
-    if (this.#patterns !== undefined && !this.#editorStart.has(el) && countsOrThrows(el as FieldElement))
+    if (this.#patterns !== undefined && !this.#editors.has(el) && countsOrThrows(el as FieldElement))
       this.#patterns = undefined;
   }
 
@@ -265,38 +265,39 @@ export class MaskedEchoes {
     let wordsLeft = MAX_WORDS;
     for (const ref of this.#fields) {
       const field = ref.deref();
-      let value: string;
+      let values: string[];
       try {
         if (field === undefined) continue;
-        const start = this.#editorStart.get(field);
-        if (start === undefined) {
-          if (!counts(field as FieldElement)) continue;
-          value = valueOf(field as FieldElement).trim();
-        } else {
-          value = editorText(field);
-          if (value === start) continue;
-          value = value.trim();
-        }
+        if (this.#editors.has(field)) values = this.#editorTyped.typed(field, MAX_VALUE_CHARS);
+        else if (!counts(field as FieldElement)) continue;
+        // A long value (a note pasted into a masked textarea) is looked for by its start: 45 KB as one pattern
+        // made the regular expression overflow the stack and stop the capture.
+        else
+          values = [
+            valueOf(field as FieldElement)
+              .trim()
+              .slice(0, MAX_VALUE_CHARS),
+          ];
       } catch {
         continue;
       }
-      if (value.length < MIN_ECHO_LENGTH) continue;
-      // A long value (a note pasted into a masked textarea) is looked for by its start: 45 KB as one pattern made
-      // the regular expression overflow the stack and stop the capture.
-      value = value.slice(0, MAX_VALUE_CHARS);
-      wholes.add(echoPattern(value));
       // A password is looked for whole only: its words masked wherever they stood ("blue-dragon-cat" made "Drag
       // the •••• ••••••") showed the agent the passphrase.
-      if (wordsLeft <= 0 || isPassword(field)) continue;
-      // Each word alone too, as a whole word: a page echoes a name word by word (a <span> each), reordered
-      // ("QUIXBY/ZOYA"), with its spaces collapsed, or a note line by line (a <p> each).
+      const password = isPassword(field);
       let fieldWords = MAX_FIELD_WORDS;
-      for (const word of wordsOf(value)) {
-        if (word.length < MIN_ECHO_LENGTH || words.has(word)) continue;
-        words.add(word);
-        fieldWords--;
-        wordsLeft--;
-        if (fieldWords === 0 || wordsLeft === 0) break;
+      for (const value of values) {
+        if (value.length < MIN_ECHO_LENGTH) continue;
+        wholes.add(echoPattern(value));
+        if (password) continue;
+        // Each word alone too, as a whole word: a page echoes a name word by word (a <span> each), reordered
+        // ("QUIXBY/ZOYA"), with its spaces collapsed, or a note line by line (a <p> each).
+        for (const word of wordsOf(value)) {
+          if (fieldWords === 0 || wordsLeft === 0) break;
+          if (word.length < MIN_ECHO_LENGTH || words.has(word)) continue;
+          words.add(word);
+          fieldWords--;
+          wordsLeft--;
+        }
       }
     }
     this.#patterns = buildPatterns(wholes, words);
@@ -350,20 +351,6 @@ function isPassword(field: Element): boolean {
   if (localNameOf(field) !== 'input') return false;
   const input = field as HTMLInputElement;
   return input.type === 'password' || /password/i.test(input.autocomplete);
-}
-
-/** An editor's text (its text nodes, a line break between two: paragraphs are words apart), at most 4,000 characters. */
-function editorText(el: Element): string {
-  const doc = el.ownerDocument;
-  const walker = doc.createTreeWalker(el, 4);
-  const parts: string[] = [];
-  let length = 0;
-  for (let node = walker.nextNode(); node !== null && length < MAX_EDITOR_TEXT; node = walker.nextNode()) {
-    const data = (node as CharacterData).data;
-    parts.push(data);
-    length += data.length + 1;
-  }
-  return parts.join('\n').slice(0, MAX_EDITOR_TEXT);
 }
 
 /** A field whose value the customer gives: a textarea, a select, or an input of one of TYPED_INPUT_TYPES. */

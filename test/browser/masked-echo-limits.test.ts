@@ -8,6 +8,11 @@
  * A masked name on the card and CVC echoed into CSS custom properties without
  * quotes (style.setProperty('--holder', value), a rule ":root{--csc: 738}"):
  * before, only CSS strings were looked at, and both went out.
+ * A masked rich-text editor that already holds a long text when the customer
+ * puts focus in it (4,500 characters, or 2,000 with the typing after its first
+ * 1,000), its typed words echoed by the page (review M5): before, the editor's
+ * text was read to 4,000 characters and looked for by its first 1,000 and 64
+ * words, so what was typed after them was never looked for.
  * Oracle: a plain search of the decoded strings for the page's text and the
  * secrets (no product code). Control: the same echo of an ordinary field goes
  * out, and the oracle finds it.
@@ -130,6 +135,49 @@ describe('masking: masked echoes at their limits', () => {
       const found = strings.filter((s) => /qui|uix|ixb|xby|fjo|jor|ord|rdv|dvi|vik/i.test(s));
       if (blocked) expect(found).to.deep.equal([]);
       else expect(found).to.include('Hello Quixby').and.include('Fjordvik');
+    });
+  }
+
+  for (const [size, masked] of [
+    [4_500, true],
+    [2_000, true],
+    [4_500, false],
+  ] as const) {
+    it(`${masked ? 'a masked' : 'control: an ordinary'} editor holding ${size} characters at focus, typed in after them, its last paragraph echoed: ${masked ? 'masked' : 'the echo goes out'}`, async function () {
+      this.timeout(30_000);
+      const start = note(Math.ceil(size / 8));
+      page = await capturePage(`<!DOCTYPE html><html><body>
+        <div id="ed" contenteditable="true"${masked ? ' data-cobrowse-mask' : ''}><p>${start}</p><p id="last">Dear Sir,</p></div>
+        <p id="memo">memo</p><p>Fjord of the north</p>
+        <script>const editor = document.getElementById('ed');
+          editor.addEventListener('input', () => {
+            document.getElementById('memo').textContent = 'Last line: ' + editor.lastElementChild.textContent; });</script>
+        </body></html>`);
+      const { doc, win } = page;
+      expect(doc.getElementById('ed')?.textContent?.length).to.be.greaterThan(size);
+      const strings: string[] = [];
+      engine = decodedCapture(win, strings);
+      await engine.start();
+      await nextFrames(win, 2);
+      const last = doc.getElementById('last') as HTMLElement;
+      (doc.getElementById('ed') as HTMLElement).focus();
+      const caret = win.getSelection() as Selection;
+      caret.collapse(last.firstChild, 9);
+      for (const key of ' Fjordvik Quixby') {
+        await sendKeys({ type: key });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      (doc.getElementById('ed') as HTMLElement).blur();
+      await nextFrames(win, 3);
+      expect(doc.getElementById('memo')?.textContent?.replace(/\u00a0/g, ' ')).to.equal(
+        'Last line: Dear Sir, Fjordvik Quixby',
+      );
+      const found = strings.filter((s) => /fjordv|jordvi|rdvik|quixb|uixby/i.test(s));
+      if (masked) expect(found).to.deep.equal([]);
+      else expect(found.map((s) => s.replace(/\u00a0/g, ' '))).to.include('Last line: Dear Sir, Fjordvik Quixby');
+      // The page's own text goes out: a word sharing letters with the secret, the untyped start of the line.
+      expect(strings).to.include('Fjord of the north');
+      if (masked) expect(strings).to.include('Last line: Dear Sir, •••••••••••••••');
     });
   }
 });
