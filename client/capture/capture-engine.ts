@@ -169,6 +169,14 @@ export class CaptureEngine {
     return this.#run.ids.idOf(node);
   }
 
+  /**
+   * Sends the field's state (masked as any input frame) at the next flush even when unchanged: after the agent's
+   * key the page refused, the agent's copy holds text the field never had, and this is what it follows.
+   */
+  resendFormState(node: Node): void {
+    if (node.nodeType === 1) this.#whileCapturing(() => this.#events.resendInput(node as Element));
+  }
+
   /** Starts capturing: a full snapshot (in time slices), then incremental frames. */
   async start(): Promise<void> {
     if (this.#state.phase !== 'idle') return;

@@ -159,6 +159,12 @@ export class EventCapture {
     this.#o.schedule();
   }
 
+  /** Sends the form element's state at the next flush even when it is what was sent last (a key the page refused). */
+  resendInput(el: Element): void {
+    this.#lastForm.delete(el);
+    this.queueInput(el);
+  }
+
   /** Notes a playing media element so its state follows the snapshot. */
   queueMedia(el: Element): void {
     this.#media.add(el);

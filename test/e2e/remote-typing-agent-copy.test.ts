@@ -17,11 +17,16 @@
  * - a chat box that sends on Enter in keyup (review R4): the Enter's keyup
  *   comes after its line break, as a person's does, so the message goes with
  *   it and no line break is left behind.
- * Oracle: the same keys typed into a second copy of the page.
+ * - a first key the page refused, then the agent leaves the field (review R7):
+ *   the customer's field never changed, so no echo of it came; the customer
+ *   reports the field after the refused key, and the agent's copy shows it once
+ *   the agent has left (control: before leaving, the copy still holds the key).
+ * Oracle: the same keys typed into a second copy of the page; for the agent's
+ * copy, the customer's field itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './helpers/harness.js';
-import { typeBoth, typingPages, type Step, type TypingPages } from './helpers/typing-oracle.js';
+import { agentCopy, typeBoth, typingPages, type Step, type TypingPages } from './helpers/typing-oracle.js';
 
 let harness: Harness;
 /** The customer's and agent's pages, and the oracle's copy of the page (typed into locally). */
@@ -32,6 +37,7 @@ const FIELDS = `
 <label for="a-mail">Email</label><input id="a-mail" type="email">
 <label for="a-digits">Amount</label><input id="a-digits" inputmode="numeric">
 <label for="a-own-back">Code</label><input id="a-own-back">
+<label for="a-first">Amount</label><input id="a-first" inputmode="numeric">
 <label for="a-chat-up">Message</label><textarea id="a-chat-up"></textarea><ol id="k-sent"></ol>
 `;
 
@@ -39,9 +45,10 @@ const SCRIPT = `
   const $ = (id) => document.getElementById(id);
   $('a-qty').addEventListener('keydown', (e) => { if (['e', 'E', '+', '-'].includes(e.key)) e.preventDefault(); });
   $('a-mail').addEventListener('keydown', (e) => { if (e.key === ' ') e.preventDefault(); });
-  $('a-digits').addEventListener('keydown', (e) => {
-    if (e.key.length === 1 && !/[0-9]/.test(e.key) && !e.ctrlKey) e.preventDefault();
-  });
+  for (const id of ['a-digits', 'a-first'])
+    $(id).addEventListener('keydown', (e) => {
+      if (e.key.length === 1 && !/[0-9]/.test(e.key) && !e.ctrlKey) e.preventDefault();
+    });
   // A page's own Backspace at a caret (a selection is left to the browser).
   $('a-own-back').addEventListener('keydown', (e) => {
     const f = $('a-own-back');
@@ -87,4 +94,19 @@ describe("remote typing where the agent's copy holds other text than the custome
     }
     expect(differences).toEqual([]);
   }, 120_000);
+});
+
+describe("the agent's copy of a field after the agent leaves it (review R7)", () => {
+  it('control: while the agent is in the field, its copy holds the key the page refused', async () => {
+    const outcome = await typeBoth(pages, 'a-first', [{ type: 'x' }], 30);
+    expect(outcome.customer.value).toBe('');
+    expect(outcome.local.value).toBe('');
+    expect(await agentCopy(pages.agent, 'a-first')).toBe('x');
+  }, 60_000);
+
+  it("a refused first key, then Tab: the copy shows the customer's field", async () => {
+    const outcome = await typeBoth(pages, 'a-first', [{ type: 'x' }, { press: 'Tab' }], 30);
+    expect(outcome.customer).toEqual(outcome.local);
+    expect(await agentCopy(pages.agent, 'a-first')).toBe(outcome.customer.value);
+  }, 60_000);
 });

@@ -6,7 +6,7 @@
  * in the copy.
  */
 import type { Page } from 'playwright-core';
-import { mirrorFrame, type Harness } from './harness.js';
+import { mirrorElement, mirrorFrame, type Harness } from './harness.js';
 import { drained, liveWithControl } from './live-control.js';
 
 /** A key step: text typed key by key, a key pressed (`times` times), or text an input method commits. */
@@ -88,4 +88,9 @@ export async function typeBoth(
   await pages.local.locator(`#${id}`).click();
   await keys(pages.local, [{ press: 'Control+A' }, { press: 'Delete' }, ...steps], 0);
   return { customer: await held(pages.customer, id), local: await held(pages.local, id) };
+}
+
+/** The agent's copy of field `id` (the mirror's), read after drained(): a hold ending then has ended. */
+export async function agentCopy(agent: Page, id: string): Promise<string | null> {
+  return (await mirrorElement(agent, `#${id}`))?.value ?? null;
 }
