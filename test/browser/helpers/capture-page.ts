@@ -4,6 +4,8 @@
  */
 import type { ChannelMessage } from '../../../shared/protocol.js';
 
+export { nextFrames } from './waits.js';
+
 export interface TestPage {
   frame: HTMLIFrameElement;
   win: Window & typeof globalThis;
@@ -22,12 +24,6 @@ export async function capturePage(html: string, width = 800, height = 600): Prom
   await loaded;
   const win = frame.contentWindow as Window & typeof globalThis;
   return { frame, win, doc: win.document, remove: () => frame.remove() };
-}
-
-/** Resolves after `count` animation frames of `win` (a flush happens once per frame). */
-export async function nextFrames(win: Window, count = 2): Promise<void> {
-  for (let i = 0; i < count; i++) await new Promise((resolve) => win.requestAnimationFrame(resolve));
-  await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A transport that records every message and can refuse (backpressure). */

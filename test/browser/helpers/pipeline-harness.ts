@@ -20,6 +20,9 @@ import { isDomFrame, type ChannelMessage, type DomFrame } from '../../../shared/
 import { inflateStream } from '../../../shared/inflate-stream.js';
 import { isFetchedUrlAttribute } from '../../../shared/asset-urls.js';
 import { pristine } from '../../../client/pristine.js';
+import { nextFrames, within } from './waits.js';
+
+export { nextFrames };
 
 /** Small chunks, so that snapshots really are cut and reassembled. */
 const WIRE_CHUNK_BYTES = 4 * 1024;
@@ -43,7 +46,7 @@ export async function loadCustomerPage(html: string, width = 800, height = 600):
   const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }));
   frame.src = '/test/browser/pages/blank.html';
   document.body.append(frame);
-  await loaded;
+  await within(loaded, 15_000, 'the customer frame loading');
   const win = frame.contentWindow as Window & typeof globalThis;
   const doc = win.document;
   doc.open();
@@ -54,17 +57,12 @@ export async function loadCustomerPage(html: string, width = 800, height = 600):
   return { frame, win, doc };
 }
 
-/** Resolves after `count` animation frames of `win`, then one task. */
-export async function nextFrames(win: Window, count = 2): Promise<void> {
-  for (let i = 0; i < count; i++) await new Promise((resolve) => win.requestAnimationFrame(resolve));
-  await new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /** Waits until every <img> of these roots (and their frames/shadow roots) has loaded or failed. */
 export async function waitForImages(roots: (Document | ShadowRoot)[]): Promise<void> {
   const images: HTMLImageElement[] = [];
   for (const root of allRoots(roots)) for (const img of root.querySelectorAll('img')) images.push(img);
-  await Promise.all(images.map((img) => (img.complete ? Promise.resolve() : img.decode().catch(() => undefined))));
+  const decoded = images.map((img) => (img.complete ? Promise.resolve() : img.decode().catch(() => undefined)));
+  await within(Promise.all(decoded), 15_000, `${images.length} images decoding`);
 }
 
 /** Every document and open shadow root reachable from `roots`, through same-origin iframes. */
@@ -171,7 +169,7 @@ export class Pipeline {
 
   /** Starts the capture and waits until the snapshot is in the mirror and its images are loaded. */
   async start(): Promise<void> {
-    await this.engine.start();
+    await within(this.engine.start(), 30_000, 'the capture starting');
     await this.settle();
   }
 
