@@ -9,64 +9,215 @@ import { hasDigit, maskNumbers, maskUrl, type MaskedText } from './sensitive-num
  * masked (`content: "…"`, attribute selectors, `url("…")`), and nothing
  * outside them touched (so `line-height: 1.428571429` stays valid CSS).
  * `strict` (the customer is typing, and the page may echo each key into
- * CSS): every digit of them, URLs included.
+ * CSS): every digit written in them; with `typed` (the digits of the value
+ * being typed, ASCII), a URL's digits and an escape (`\f101`) only where
+ * they may be the typed value's (strictString), so the page's icon fonts and
+ * images do not break in the mirror while the customer types (review M7).
  */
-export function maskCss(css: string, strict = false): MaskedText {
+export function maskCss(css: string, strict = false, typed: string | null = null): MaskedText {
   if (!hasDigit(css)) return { text: css, masked: false };
-  return maskCssStrings(css, (inner, isUrl) =>
-    strict ? maskNumbers(inner, { strict }) : isUrl ? maskUrl(inner, true) : maskNumbers(inner),
+  return maskCssStrings(
+    css,
+    (inner, kind) =>
+      strict
+        ? strictPiece(inner, kind, typed)
+        : kind === 'url'
+          ? maskUrl(inner, true)
+          : kind === 'property'
+            ? maskValue(inner)
+            : maskNumbers(inner),
+    true,
   );
 }
 
+/** What ends a number in a custom property's value like a letter would (`#00215533` is a colour, not 9 digits with a 0 before). */
+const VALUE_BREAKERS = '#,/();:';
+
 /**
- * CSS text with each string and comment (quotes and delimiters included) passed through `maskString`; with
- * `properties`, also each custom property's value (`--holder: Zoya Quixby`, strings in it included), which a
- * page may fill with what is typed without quotes (`style.setProperty('--holder', value)`).
+ * A custom property's value (outside its strings): like a resource URL, a card only when it passes Luhn, and SSN
+ * shapes, so colours and lengths (`inset 0 1px 0 #00215533`) stay as they are.
+ */
+function maskValue(value: string): MaskedText {
+  return maskNumbers(value, { luhn: true, breakers: VALUE_BREAKERS });
+}
+
+/** Digits in a row a URL or escape may share with the typed value before it is masked. */
+const SHARED_DIGITS = 3;
+/** A CSS escape of a code point (its hex digits and the one whitespace that may end it). */
+const CSS_ESCAPE = /\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?/g;
+/** Digits as a reader reads them: separated by up to 3 characters that are not letters or digits. */
+const DIGIT_SEQUENCE = /\p{Nd}(?:[^\p{L}\p{N}]{0,3}\p{Nd})*/gu;
+/** A percent-encoded ASCII digit, or an escape in a URL: such a URL is masked digit by digit. */
+const HIDDEN_DIGIT_URL = /%3[0-9]|\\/i;
+/** A URL's scheme and authority (after the string's quote). */
+const URL_ORIGIN = /^["']?\s*[a-z][a-z\d+.-]*:\/\/[^/?#"'\\]*/i;
+const ANY_DIGIT = /\p{Nd}/u;
+const ANY_DIGITS = /\p{Nd}/gu;
+const MASK_CHAR = '•';
+
+/**
+ * A CSS piece while the customer types. Without `typed`: every digit. With it: a URL or a custom property's value
+ * keeps its digits unless a sequence of them shares SHARED_DIGITS in a row with `typed` (then every digit of that
+ * sequence), and the resource-URL or number rule after; other text masks every digit written as a digit, and keeps an escape that writes
+ * no digit (an icon font's `\f101`, a dash `\2014`) unless it has six hex digits sharing SHARED_DIGITS in a row
+ * with `typed`.
+ */
+function strictPiece(inner: string, kind: CssPiece, typed: string | null): MaskedText {
+  if (typed === null) return maskNumbers(inner, { strict: true });
+  if (kind === 'url' || kind === 'property') {
+    if (kind === 'url' && HIDDEN_DIGIT_URL.test(inner)) return maskNumbers(inner, { strict: true });
+    // The origin (a port's digits) is the page's, not what is typed.
+    const origin = kind === 'url' ? (URL_ORIGIN.exec(inner)?.[0].length ?? 0) : 0;
+    const text =
+      inner.slice(0, origin) +
+      inner
+        .slice(origin)
+        .replace(DIGIT_SEQUENCE, (sequence) =>
+          sharesTyped(sequence, typed) ? sequence.replace(ANY_DIGITS, MASK_CHAR) : sequence,
+        );
+    const rule = kind === 'url' ? maskUrl(text, true) : maskValue(text);
+    return { text: rule.text, masked: rule.text !== inner };
+  }
+  let text = '';
+  let copied = 0;
+  for (const escape of inner.matchAll(CSS_ESCAPE)) {
+    const hex = escape[1] as string;
+    const writesDigit = ANY_DIGIT.test(String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)));
+    text += bulletDigits(inner.slice(copied, escape.index));
+    // Six hex digits may have taken in digits written right after a shorter escape ("\\f1" + "4532").
+    const tookDigits = hex.length === 6 && sharesTyped(hex, typed);
+    text += writesDigit ? MASK_CHAR : tookDigits ? bulletDigits(escape[0]) : escape[0];
+    copied = escape.index + escape[0].length;
+  }
+  text += bulletDigits(inner.slice(copied));
+  return { text, masked: text !== inner };
+}
+
+function bulletDigits(text: string): string {
+  return text.replace(ANY_DIGITS, MASK_CHAR);
+}
+
+/** Whether the digits of `text` hold SHARED_DIGITS in a row that `typed` holds in a row too. */
+function sharesTyped(text: string, typed: string): boolean {
+  const digits = asciiDigits(text);
+  for (let i = 0; i + SHARED_DIGITS <= digits.length; i++)
+    if (typed.includes(digits.slice(i, i + SHARED_DIGITS))) return true;
+  return false;
+}
+
+/**
+ * The decimal digits of `text` (any script) as ASCII digits, in order. A digit's value is its offset from the
+ * start of its block of digits (Unicode writes each script's 0-9 in a row; mathematical digits are 5 rows of 10).
+ */
+export function asciiDigits(text: string): string {
+  let digits = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (code >= 48 && code <= 57) digits += char;
+    else if (ANY_DIGIT.test(char)) {
+      let zero = code;
+      while (ANY_DIGIT.test(String.fromCodePoint(zero - 1))) zero--;
+      digits += String((code - zero) % 10);
+    }
+  }
+  return digits;
+}
+
+/** What a piece of CSS given to maskCssStrings' `maskString` is: plain text of a custom property's value is `property`. */
+export type CssPiece = 'string' | 'url' | 'comment' | 'property';
+
+/**
+ * CSS text with each string and comment (quotes and delimiters included) and each unquoted `url(…)`'s URL passed
+ * through `maskString`; with `properties`, also the rest of each custom property's value (`--holder: Zoya Quixby`,
+ * `--n: 4532…`), which a page may fill with what is typed without quotes (`style.setProperty('--holder', value)`).
  */
 export function maskCssStrings(
   css: string,
-  maskString: (inner: string, isUrl: boolean) => MaskedText,
+  maskString: (inner: string, kind: CssPiece) => MaskedText,
   properties = false,
 ): MaskedText {
   let output = '';
   let copied = 0;
   let masked = false;
+  const pass = (from: number, to: number, kind: CssPiece): void => {
+    if (to <= from) return;
+    const result = maskString(css.slice(from, to), kind);
+    if (!result.masked) return;
+    output += css.slice(copied, from) + result.text;
+    copied = to;
+    masked = true;
+  };
   const length = css.length;
+  /** In a custom property's value: where its text not yet passed starts (-1: not in one), and where it ends. */
+  let plainFrom = -1;
+  let propertyEnd = -1;
   let i = 0;
   while (i < length) {
+    if (plainFrom >= 0 && i >= propertyEnd) {
+      pass(plainFrom, propertyEnd, 'property');
+      plainFrom = -1;
+    }
     const code = css.charCodeAt(i);
+    let start = i;
     let end = -1;
-    let isUrl = false;
+    let kind: CssPiece = 'string';
     if (code === 34 || code === 39) {
       end = i + 1;
       while (end < length && css.charCodeAt(end) !== code) end += css.charCodeAt(end) === 92 ? 2 : 1;
       end = Math.min(end + 1, length);
-      isUrl = /url\(\s*$/i.test(css.slice(Math.max(0, i - 8), i));
+      if (/url\(\s*$/i.test(css.slice(Math.max(0, i - 8), i))) kind = 'url';
     } else if (code === 47 && css.charCodeAt(i + 1) === 42) {
       const close = css.indexOf('*/', i + 2);
       end = close < 0 ? length : close + 2;
-    } else if (properties && code === 45 && css.charCodeAt(i + 1) === 45 && declarationStart(css, i)) {
+      kind = 'comment';
+    } else if (urlAt(css, i)) {
+      start = i + 4;
+      while (start < length && /\s/.test(css.charAt(start))) start++;
+      const quote = css.charCodeAt(start);
+      if (quote !== 34 && quote !== 39) {
+        const close = css.indexOf(')', start);
+        end = close < 0 ? length : close;
+        kind = 'url';
+      }
+    } else if (plainFrom < 0 && properties && code === 45 && css.charCodeAt(i + 1) === 45 && declarationStart(css, i)) {
       const colon = CUSTOM_NAME.exec(css.slice(i, i + 256));
       if (colon !== null) {
         i += colon[0].length;
-        end = valueEnd(css, i);
+        plainFrom = i;
+        propertyEnd = valueEnd(css, i);
+        continue;
       }
     }
     if (end < 0) {
-      i++;
+      i = Math.max(i + 1, start);
       continue;
     }
-    const inner = css.slice(i, end);
-    const result = maskString(inner, isUrl);
-    if (result.masked) {
-      output += css.slice(copied, i) + result.text;
-      copied = end;
-      masked = true;
+    if (plainFrom >= 0) {
+      pass(plainFrom, Math.min(start, propertyEnd), 'property');
+      plainFrom = end;
     }
+    pass(start, end, kind);
     i = end;
   }
+  if (plainFrom >= 0) pass(plainFrom, propertyEnd, 'property');
   if (!masked) return { text: css, masked: false };
   return { text: output + css.slice(copied), masked: true };
+}
+
+/** Whether `url(` (its case aside) starts at `at`, not the end of a longer name (`myurl(`). */
+function urlAt(css: string, at: number): boolean {
+  return (
+    (css.charCodeAt(at) | 32) === 117 &&
+    (css.charCodeAt(at + 1) | 32) === 114 &&
+    (css.charCodeAt(at + 2) | 32) === 108 &&
+    css.charCodeAt(at + 3) === 40 &&
+    !identifierBefore(css, at)
+  );
+}
+
+/** Whether a name character comes right before `at` (`myurl(` is not `url(`). */
+function identifierBefore(css: string, at: number): boolean {
+  return at > 0 && /[\w-]/.test(css.charAt(at - 1));
 }
 
 /** `--name:` (a custom property's name and its colon). */

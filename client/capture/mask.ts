@@ -380,12 +380,16 @@ export function maskPageUrl(url: string): string {
   return maskUrl(maskSensitiveParams(url, looksSensitive, maskValue)).text;
 }
 
-/** Masks one attribute value of an element whose decision is already known (`strict`: the customer is typing). */
+/**
+ * Masks one attribute value of an element whose decision is already known (`strict`: the customer is typing;
+ * `typed`: the digits typed, for a style attribute's URLs and escapes, mask-css.ts).
+ */
 export function maskAttributeByDecision(
   decision: MaskDecision,
   attrName: string,
   attrValue: string,
   strict = false,
+  typed: string | null = null,
 ): { value: string; masked: boolean } {
   const name = attrName.toLowerCase();
   if (decision !== 'clear' && isSensitiveAttribute(name)) return { value: maskValue(attrValue), masked: true };
@@ -397,7 +401,7 @@ export function maskAttributeByDecision(
   }
   const free =
     name === 'style'
-      ? maskCss(attrValue, strict)
+      ? maskCss(attrValue, strict, typed)
       : !strict && RESOURCE_URL_ATTRIBUTES.has(name)
         ? maskUrl(attrValue, true)
         : maskNumbers(attrValue, { strict });

@@ -311,7 +311,7 @@ export class Serializer {
         if (tag === 'style') {
           // Strict while the customer types (a page may echo each key into a rule); sent again after (typing.ts).
           const strict = this.typing.isStrict(node);
-          const css = maskCss(node.data, strict);
+          const css = maskCss(node.data, strict, strict ? this.typing.typedDigits() : null);
           if (strict && css.masked) this.typing.noteMaskedText(node, node.data);
           return { text: this.typing.echoes.maskCss(css.text), masked: css.masked };
         }
@@ -376,7 +376,9 @@ export class Serializer {
     const absolute = attributeNeedsBase(tag, name, value)
       ? absoluteAttributeValue(tag, name, value, el.baseURI)
       : value;
-    const masked = maskAttributeByDecision(decision, name, absolute, this.typing.orHeld(strict, el, name, value));
+    const held = this.typing.orHeld(strict, el, name, value);
+    const typed = strict && name === 'style' ? this.typing.typedDigits() : null;
+    const masked = maskAttributeByDecision(decision, name, absolute, held, typed);
     if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
     return clip(this.typing.echoes.maskAttribute(name, masked.value), MAX_ATTR_VALUE);
   }

@@ -8,6 +8,7 @@
  * anchor, its form control or its attribute stay masked digit by digit
  * once it grew, while they still show a number.
  */
+import { asciiDigits } from '../../shared/mask-css.js';
 import { mayHaveGrown } from '../../shared/number-growth.js';
 import { hasDigit, maskNumbers, type MaskedText } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
@@ -17,6 +18,8 @@ import { MaskedEchoes } from './masked-echoes.js';
 import { runAnchor, runText, type RunNeighbours } from './text-runs.js';
 
 const ELEMENT_NODE = 1;
+/** What of an editor being typed in is read for its digits (a longer one: every digit of CSS strings is masked). */
+const MAX_TYPED_TEXT = 20_000;
 
 /** The field a node's value or text is typed into: an input or textarea, or the contenteditable host around it. */
 function typedFieldOf(node: Node): Element | null {
@@ -133,6 +136,21 @@ export class TypingMask {
   readonly growth: GrowthWatch;
   /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */
   strictWithin: Element | null = null;
+  /** The field or editor the customer types in (typing.ts), whose digits strict CSS masking looks for. */
+  typedField: Element | null = null;
+
+  /**
+   * The digits (ASCII) of what the customer types now, for CSS masked strictly (mask-css.ts: a URL or escape
+   * sharing 3 digits in a row with them is masked); null when unknown (an editor longer than MAX_TYPED_TEXT):
+   * every digit of CSS strings is then masked.
+   */
+  typedDigits(): string | null {
+    const field = this.typedField;
+    if (field === null) return null;
+    const tag = localNameOf(field);
+    const text = tag === 'input' || tag === 'textarea' ? (field as HTMLInputElement).value : (field.textContent ?? '');
+    return text.length > MAX_TYPED_TEXT ? null : asciiDigits(text);
+  }
   #sent: StrictSent = newStrictSent();
 
   /**

@@ -76,6 +76,7 @@ export class TypingWatch {
       for (const el of sent.forms) queueInput(el);
     }
     serializer.typing.strict = target !== null;
+    serializer.typing.typedField = target;
     serializer.typing.growth.flushStarted();
   }
 

@@ -1,0 +1,91 @@
+/**
+ * CSS a page rewrites while the customer types (a CSS-in-JS library writing
+ * its rules into a <style> at each render, a style attribute set per key),
+ * review M7: strict masking bulleted every digit of the CSS strings, so an
+ * icon font's escape (`content: "\f101"`) and a background's URL
+ * (`url("img/2x/hero-1080.png")`) broke in the agent's mirror until typing
+ * stopped. Now only the digits that may be the typed value's are masked: a
+ * URL's digits that share 3 in a row with the typed value, an escape that
+ * writes a digit, and every other digit written in a string.
+ * Oracle: the independent leak finder (test/oracles/leak-finder.ts) over
+ * every decoded string sent, and plain searches; control: the same finder
+ * over what the page wrote into its CSS (the typed card is there).
+ */
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { revealedPositions } from '../oracles/leak-finder.js';
+import { capturePage, nextFrames, type TestPage } from './helpers/capture-page.js';
+import { decodedCapture } from './helpers/decoded-capture.js';
+
+const CARD = '4532 0196 7315 8241';
+
+const PAGE = `<!DOCTYPE html><html><head><style id="css"></style></head><body>
+<label>Card <input id="card"></label><div id="badge" class="icon">badge</div><p class="preview">preview</p>
+<script>
+  const field = document.getElementById('card');
+  const render = () => {
+    const digits = field.value.replace(/\\D/g, '');
+    document.getElementById('css').textContent =
+      '.icon::before{content:"\\\\f101"}.dash::after{content:"\\\\2014 \\\\33 "}' +
+      '.hero{background:url("img/2x/hero-1080.png")}' +
+      '.preview::after{content:"' + field.value + '"}' +
+      '.brand{background:url("/cards/preview.png?n=' + digits + '")}.u{background:url(/u.png?n=' + digits + ')}' +
+      ':root{--m: ' + digits + '; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}';
+    document.getElementById('badge').setAttribute('style',
+      'background-image:url("img/2x/chip-64.png"); --n: "' + digits + '"; background-position: url("p.png?c=' + digits + '")');
+  };
+  render();
+  field.addEventListener('input', render);
+</script></body></html>`;
+
+describe('masking: CSS rewritten while the customer types', () => {
+  let page: TestPage | undefined;
+  let engine: CaptureEngine | undefined;
+  afterEach(() => {
+    engine?.stop();
+    page?.remove();
+  });
+
+  it('the typed card leaves no 4 digits in a row; the icon escapes and the URLs that are not it go out whole', async function () {
+    this.timeout(60_000);
+    page = await capturePage(PAGE);
+    const { doc, win } = page;
+    const sent: string[] = [];
+    engine = decodedCapture(win, sent);
+    await engine.start();
+    await nextFrames(win, 2);
+    const written: string[] = [];
+    (doc.getElementById('card') as HTMLInputElement).focus();
+    const typing = sent.length;
+    for (const key of CARD) {
+      await sendKeys({ type: key });
+      await nextFrames(win, 2);
+      written.push(
+        doc.getElementById('css')?.textContent ?? '',
+        doc.getElementById('badge')?.getAttribute('style') ?? '',
+      );
+    }
+    const whileTyping = sent.slice(typing);
+    (doc.getElementById('card') as HTMLInputElement).blur();
+    await nextFrames(win, 4);
+    // Control: what the page wrote shows the whole card.
+    expect(revealedPositions(CARD, written).size).to.equal(16);
+    expect([...revealedPositions(CARD, sent)]).to.deep.equal([]);
+    // While typing, every style text and style attribute sent keeps what is not the card.
+    const sheets = whileTyping.filter((s) => s.includes('.hero{'));
+    const styles = whileTyping.filter((s) => s.includes('chip-'));
+    expect(sheets.length).to.be.greaterThan(10);
+    expect(styles.length).to.be.greaterThan(10);
+    for (const sheet of sheets) {
+      expect(sheet).to.include('.icon::before{content:"\\f101"}');
+      expect(sheet).to.include('content:"\\2014 •"}');
+      expect(sheet).to.include('url("img/2x/hero-1080.png")');
+      expect(sheet).to.include('/cards/preview.png?n=');
+      expect(sheet).to.include('--gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)');
+    }
+    for (const style of styles) expect(style).to.include('/img/2x/chip-64.png")');
+    // The card's digits written in a string go out as bullets while typing.
+    expect(sheets.at(-1)).to.include('content:"•••• •••• •••• ••••"');
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * CSS masking (shared/mask-css.ts) of a number typed key by key and echoed
+ * into CSS, and of a whole card in the CSS places the number rule did not
+ * read before (an unquoted `url(…)`, a custom property's value without
+ * quotes). While the customer types (strict, with the typed digits) only
+ * what may be the typed value is masked: a URL's or custom property's digits
+ * sharing 3 in a row with it, every digit written in a string, an escape
+ * that writes a digit. Oracle: the independent leak finder over every step's
+ * output; control: the same finder over the CSS the page wrote.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maskCss } from '../../shared/mask-css.js';
+import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
+import { secret } from '../oracles/secret-arbitraries.js';
+
+const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 200);
+
+/** The typed value's digits as ASCII (what the capture gives maskCss), read here apart from the product. */
+function typedDigitsOf(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x660))
+    .replace(/\D/g, '');
+}
+
+/** The page's own text with digits in pageCss. */
+const OWN = ['"\\f101"', 'img/2x/hero-1080.png', '12px', '/files/1/0262/4071/2726/x.png'];
+
+/** `css` without the page's own digits (kept): read as the secret's by chance (a card holding 2726) otherwise. */
+function withoutOwn(css: string): string {
+  return OWN.reduce((text, own) => text.split(own).join('X'), css);
+}
+
+function shares3(a: string, b: string): boolean {
+  for (let i = 0; i + 3 <= a.length; i++) if (b.includes(a.slice(i, i + 3))) return true;
+  return false;
+}
+
+/** The page's CSS with `typed` echoed into a string, quoted and unquoted URLs and custom properties. */
+function pageCss(typed: string): string {
+  const digits = typedDigitsOf(typed);
+  return (
+    `.icon::before{content:"\\f101"}.hero{background:url("img/2x/hero-1080.png")}` +
+    `.p::after{content:"Card ${typed.replace(/["\\]/g, '\\$&')}"}` +
+    `.b{background:url("/cards/p.png?n=${digits}")}.u{background:url(/u.png?n=${digits})}` +
+    `:root{--n: ${digits}; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}`
+  );
+}
+
+describe('CSS masking of a value typed key by key', () => {
+  it('no 4 digits in a row of the typed card or SSN leave at any step; what is not it stays', () => {
+    fc.assert(
+      fc.property(secret, ({ digits, text }) => {
+        const outputs: string[] = [];
+        const written: string[] = [];
+        // What a customer types (the secret's percent-encoded separators decoded).
+        const typing = text.replace(/%20/g, ' ').replace(/%2D/gi, '-');
+        for (let n = 1; n <= typing.length; n++) {
+          const typed = typing.slice(0, n);
+          const css = pageCss(typed);
+          written.push(css);
+          const typedDigits = typedDigitsOf(typed);
+          const out = maskCss(css, true, typedDigits).text;
+          outputs.push(out);
+          expect(out).toContain('.icon::before{content:"\\f101"}');
+          expect(out).toContain('--gap: 12px;');
+          // A URL sharing 3 digits in a row with what is typed is masked too (until typing stops).
+          if (!shares3('1026240712726', typedDigits)) expect(out).toContain('url(/files/1/0262/4071/2726/x.png)');
+          if (!shares3('1080', typedDigits)) expect(out).toContain('url("img/2x/hero-1080.png")');
+        }
+        // Control: the page wrote the whole secret.
+        expect(revealedPositions(digits, written).size).toBe(digits.length);
+        expect([...revealedPositions(digits, outputs.map(withoutOwn))]).toEqual([]);
+        // After typing (the normal rule): the whole number is masked wherever it stands.
+        expect(truncationLeaks(digits, [withoutOwn(maskCss(pageCss(typing)).text)])).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the typed digits unknown (an editor too long to read): every digit of the strings, URLs and properties', () => {
+    const out = maskCss(pageCss('4532 01'), true, null).text;
+    expect(out).not.toMatch(/[0-9]/);
+  });
+
+  it('an escape writing a digit is masked, one writing another character stays; six hex digits sharing the typed ones are masked', () => {
+    expect(maskCss('.a::after{content:"\\2014 \\34 \\35 32"}', true, '4532').text).toBe(
+      '.a::after{content:"\\2014 ••••"}',
+    );
+    expect(maskCss('.a::after{content:"\\e94532"}', true, '4532').text).toBe('.a::after{content:"\\e•••••"}');
+    expect(maskCss('.a::after{content:"\\e94532"}', true, '1234').text).toBe('.a::after{content:"\\e94532"}');
+  });
+
+  it('a URL with percent-encoded digits is masked digit by digit; the origin keeps its port', () => {
+    expect(maskCss('.a{background:url("x.png?c=%34%35")}', true, '45').text).toBe(
+      '.a{background:url("x.png?c=••••••")}',
+    );
+    expect(maskCss('.a{background:url("http://localhost:8000/img/x.png?c=8000")}', true, '80001').text).toBe(
+      '.a{background:url("http://localhost:8000/img/x.png?c=••••")}',
+    );
+  });
+});
+
+describe('CSS masking: a whole number outside strings, and the readable CSS', () => {
+  it.each([
+    ['.u{background:url(/u.png?n=4532019673158241)}', '4532019673158241'],
+    [':root{--n: 4532019673158241}', '4532019673158241'],
+    ['.a{--ssn: 123-45-6789; color: red}', '123456789'],
+  ])('%s is masked', (css, digits) => {
+    expect(revealedPositions(digits, [css]).size).toBe(digits.length);
+    expect(truncationLeaks(digits, [maskCss(css).text])).toEqual([]);
+  });
+
+  it.each([
+    ':root{--gap: 12px; --z: 1000; --w: calc(100% - 24px)}',
+    ':root{--shadow: inset 0 1px 0 #00215533; --ring: 0 0 0 3px #0969da4d, 0 8px 24px #8c959f33}',
+    ':root{--order: 10482211; --year: 2026; --tel: 555-123-4567; --page: 1 2 3 4 5 6 7 8 9 10}',
+    '.a{background:url(/files/1/0262/4071/2726/x.png)}',
+    '.i::before{content:"\\f101"} .d::after{content:"\\2014"}',
+    ':root{--price: "€1,299.00"; --date: "2026-12-05 10:30"; --phone: "+44 20 7946 0958"}',
+    '.a{background:URL( "img/2x.png" )} .b{background:myurl(123456789)}',
+  ])('%s stays as it is', (css) => {
+    expect(maskCss(css).text).toBe(css);
+  });
+});
