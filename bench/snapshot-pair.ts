@@ -12,7 +12,8 @@
  * median of the per-pair differences. SNAPSHOT_DETAIL=1 also prints, per run,
  * its major GCs (with why V8 started marking: its old-generation limit and
  * use) and what its two longest tasks by CPU spent their time in (V8's GC
- * phases included). A developer tool, not part of `npm run bench`.
+ * phases included). BENCH_WARM_UP=1 runs the capture's warm-up before each snapshot (see WARM_UP).
+ * A developer tool, not part of `npm run bench`.
  */
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
 import { launchBenchChromium } from './browser-tools.js';
@@ -30,6 +31,11 @@ type TimedEvent = TraceEvent & { tts?: number; tdur?: number };
 
 const GC_EVENT = /^(MinorGC|MajorGC)$/;
 const CATEGORIES = ['toplevel', 'blink.user_timing', 'v8', '__metadata'];
+/**
+ * BENCH_WARM_UP=1: each tree's capture warm-up (client/capture/warm-up.ts, run by a session while the
+ * consent prompt shows) runs before its snapshot; a tree whose bench page predates the option ignores it.
+ */
+const WARM_UP = process.env['BENCH_WARM_UP'] === '1';
 /** SNAPSHOT_DETAIL=1 (see above). */
 const DETAIL = process.env['SNAPSHOT_DETAIL'] === '1';
 const DETAIL_CATEGORIES = ['devtools.timeline', 'disabled-by-default-v8.gc'];
@@ -81,7 +87,7 @@ async function once(
   const tab = await browser.newPage();
   try {
     await tab.goto(`${url}/bench?page=${page}&rec=ours`, { waitUntil: 'load', timeout: 600_000 });
-    await settleBenchPage(tab);
+    await settleBenchPage(tab, WARM_UP);
     const cdp = await tab.context().newCDPSession(tab);
     const events: TimedEvent[] = [];
     cdp.on('Tracing.dataCollected', (data) => events.push(...(data.value as unknown as TimedEvent[])));

@@ -46,7 +46,7 @@ type Variant = 'ours' | 'ours-main' | 'rrweb';
 interface BenchWindow {
   __bench: {
     gc(): void;
-    prepare?(): Promise<string>;
+    prepare?(warmUp?: boolean): Promise<string>;
     snapshot(): Promise<SnapshotRun>;
     sizes(): { bytes: number; gzipBytes: number } | null;
     stop(): void;
@@ -104,9 +104,10 @@ function figures(runs: Array<Awaited<ReturnType<typeof runOnce>>>): SnapshotFigu
 }
 
 /** Readies a loaded bench page for a measured snapshot (also bench/snapshot-pair.ts). */
-export async function settleBenchPage(tab: Page): Promise<void> {
-  // Our deflate worker (or its module) is started once per page, as a session does before its snapshot.
-  await tab.evaluate(() => (window as unknown as BenchWindow).__bench.prepare?.());
+export async function settleBenchPage(tab: Page, warmUp = false): Promise<void> {
+  // Our deflate worker (or its module) is started once per page, as a session does before its snapshot;
+  // with `warmUp` our capture's warm-up runs too, as it does while a session's consent prompt shows.
+  await tab.evaluate((warm) => (window as unknown as BenchWindow).__bench.prepare?.(warm), warmUp);
   // Let the page settle before measuring: the page's own first style and layout pass (0.7 s at
   // 100k nodes) is not recording cost, but whichever recorder reads layout first would pay it.
   await tab.evaluate(

@@ -1,5 +1,6 @@
 /** Benchmark page bundle: our capture engine and wire codec, driven from the Node side through window.__bench. */
 import { CaptureEngine } from '../../client/capture/capture-engine.js';
+import { warmUpCapture } from '../../client/capture/warm-up.js';
 import { MessagePacker } from '../../shared/codec.js';
 import { OffloadedDeflater } from '../../shared/deflate-offload.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
@@ -77,8 +78,11 @@ async function settled(): Promise<void> {
  * starts the deflater the next snapshot uses: a session starts it with its peer, before the
  * connection and so before its first snapshot (customer-session.ts), and like the session's it
  * has compressed nothing yet (until its worker first answers, packed parts are copied to it).
+ * `warmUp` (BENCH_WARM_UP=1) also runs the capture's warm-up to its end, as a session does while
+ * the consent prompt shows (capture/warm-up.ts): the snapshot then runs on code V8 has compiled.
  */
-async function prepare(): Promise<string> {
+async function prepare(warmUp = false): Promise<string> {
+  if (warmUp && !(await warmUpCapture().done)) throw new Error('the capture warm-up did not finish');
   const stream = newDeflater();
   await new Promise<void>((resolve) => {
     if (stream.deflate(new Uint8Array([0x90]), () => resolve()) !== null) resolve();
