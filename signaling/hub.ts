@@ -118,6 +118,11 @@ export class SignalingHub {
     return this.connections.size;
   }
 
+  /** Sessions whose roster this instance keeps (for tests). */
+  get rosterSessions(): number {
+    return this.viewers.rosterSessions;
+  }
+
   /** Take a freshly upgraded socket. */
   accept(socket: WebSocket, ip: string, origin: string | undefined, agent: AgentIdentity | null = null): void {
     const now = this.now();
@@ -423,12 +428,20 @@ export class SignalingHub {
     );
   }
 
-  /** Refuse one message with an error and keep the socket, unless it keeps misbehaving. */
+  /**
+   * Refuse one message with an error and keep the socket, unless it keeps
+   * misbehaving: malformed messages and messages its role may not send count
+   * together, and past MAX_BAD_MESSAGES the socket is closed.
+   */
   private reject(connection: Connection, code: ErrorCode, message: string = ERROR_CODES[code].message): void {
     this.metrics.messagesRejected.inc({ code });
     this.send(connection, { t: 'error', code, message });
-    if (code === 'BAD_MESSAGE' && ++connection.badMessages > this.config.limits.maxBadMessages) {
-      this.refuse(connection, 'BAD_MESSAGE', 'Too many malformed messages.');
+    if (
+      (code === 'BAD_MESSAGE' || code === 'FORBIDDEN') &&
+      ++connection.badMessages > this.config.limits.maxBadMessages
+    ) {
+      const malformed = code === 'BAD_MESSAGE';
+      this.refuse(connection, code, malformed ? 'Too many malformed messages.' : 'Too many refused messages.');
     }
   }
 

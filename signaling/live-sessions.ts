@@ -153,8 +153,8 @@ export class LiveSessions<C extends HeldSocket> {
       this.close(sessionId, note.by, note.reason);
       return;
     }
-    // Notes for invited viewers are viewer-room.ts's.
-    if (note.to !== 'customer' && note.to !== 'agent') return;
+    // Notes for invited viewers, and who watches, are viewer-room.ts's.
+    if (note.kind !== 'deliver' || (note.to !== 'customer' && note.to !== 'agent')) return;
     const target = this.holder(sessionId, note.to);
     if (target) this.#sendTo(sessionId, note.to, target, note.message);
   }

@@ -6,6 +6,7 @@
  * Several instances: Redis (redis-bus.ts).
  */
 import * as z from 'zod';
+import { ROSTER_EVENT_TYPES } from './viewer-invites.js';
 import { endReason, endedBy, role as roleSchema, serverMessage, type Role } from '../shared/protocol.js';
 
 /** What presence is held for: a role, an invited viewer, or one of the session's viewer places (viewer-room.ts). */
@@ -20,6 +21,17 @@ export const busNote = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('deliver'), to: noteTarget, message: serverMessage }),
   /** The session ended: every instance closes its sockets of it. */
   z.strictObject({ kind: z.literal('ended'), by: endedBy, reason: endReason }),
+  /**
+   * A viewer event was appended to the audit (invited, joined, left, removed,
+   * lead handed on): every instance serving the session folds it into the
+   * roster it keeps (viewer-room.ts), in audit order by `seq`.
+   */
+  z.strictObject({
+    kind: z.literal('viewer-event'),
+    seq: z.number().int().positive(),
+    type: z.enum(ROSTER_EVENT_TYPES),
+    data: z.record(z.string().max(64), z.union([z.string().max(4096), z.number(), z.boolean(), z.null()])),
+  }),
 ]);
 export type BusNote = z.infer<typeof busNote>;
 

@@ -54,6 +54,7 @@ export function encodeInvite(invite: CustomerInvite): string {
 export class SessionLifecycle {
   private readonly endedListeners = new Set<(session: SessionRecord) => void>();
   private readonly handOverListeners = new Set<(session: SessionRecord) => void>();
+  private readonly viewerEventListeners = new Set<(sessionId: string, event: AuditEvent) => void>();
 
   constructor(
     private readonly store: Store,
@@ -130,15 +131,25 @@ export class SessionLifecycle {
     return this.store.findByTokenHash(tokenHash);
   }
 
-  /** The session's audit events in order (viewer-room.ts reads who watches and who leads from them). */
+  /**
+   * The session's audit events in order: read in full, so only once per
+   * session and instance on a socket's path (viewer-room.ts keeps who watches
+   * from then on), never per message.
+   */
   events(id: string): Promise<AuditEvent[]> {
     return this.store.listEvents(id);
+  }
+
+  /** Called with each viewer event appended on this instance, as stored (with its seq). */
+  onViewerEvent(listener: (sessionId: string, event: AuditEvent) => void): void {
+    this.viewerEventListeners.add(listener);
   }
 
   /** Append a viewer event (invited, joined, left, removed, lead handed on); false once the session ended. */
   async recordViewerEvent(sessionId: string, event: AuditEventInput & { actor: Actor }): Promise<boolean> {
     try {
-      await this.append(sessionId, event);
+      const stored = await this.append(sessionId, event);
+      for (const listener of this.viewerEventListeners) listener(sessionId, stored);
       return true;
     } catch (error) {
       if (error instanceof SessionEndedError) return false;
@@ -209,7 +220,7 @@ export class SessionLifecycle {
       return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
     const at = this.now();
     const agent = actor ?? agentActor(session, null);
-    const append = (input: AuditEventInput): Promise<void> =>
+    const append = (input: AuditEventInput): Promise<AuditEvent> =>
       this.append(sessionId, role === 'agent' ? { ...input, data: { ...input.data, ...actorData(agent) } } : input);
     switch (event.kind) {
       case 'consent-granted':
@@ -404,8 +415,9 @@ export class SessionLifecycle {
     });
   }
 
-  private async append(sessionId: string, event: AuditEventInput & { actor: Actor }): Promise<void> {
-    await this.store.appendEvent(sessionId, event);
+  private async append(sessionId: string, event: AuditEventInput & { actor: Actor }): Promise<AuditEvent> {
+    const stored = await this.store.appendEvent(sessionId, event);
     this.metrics.auditEvents.inc({ type: event.type });
+    return stored;
   }
 }

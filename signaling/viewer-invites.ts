@@ -17,7 +17,7 @@ import {
   type ViewerKind,
 } from '../shared/viewer-protocol.js';
 import type { SessionLifecycle } from './sessions.js';
-import type { Actor, AuditDataValue, AuditEvent } from './store.js';
+import type { Actor, AuditDataValue, AuditEvent, AuditEventType } from './store.js';
 
 /** Viewer invites are recognisable by this prefix (session links are base64url, join tickets 'jt.'). */
 export const VIEWER_INVITE_PREFIX = 'vw.';
@@ -71,44 +71,68 @@ export interface Roster {
 const text = (value: AuditDataValue | undefined): string => (typeof value === 'string' ? value : '');
 const kindOf = (value: AuditDataValue | undefined): ViewerKind => (value === 'supervisor' ? 'supervisor' : 'agent');
 
+/** The audit event types that change who watches or leads (viewer-room.ts keeps only these). */
+export const ROSTER_EVENT_TYPES = [
+  'viewer-invited',
+  'viewer-joined',
+  'viewer-left',
+  'viewer-removed',
+  'lead-handed',
+] as const satisfies readonly AuditEventType[];
+export type RosterEventType = (typeof ROSTER_EVENT_TYPES)[number];
+
+export function isRosterEventType(type: AuditEventType): type is RosterEventType {
+  return (ROSTER_EVENT_TYPES as readonly AuditEventType[]).includes(type);
+}
+
+/** What of an audit event the roster reads. */
+export type RosterEvent = Pick<AuditEvent, 'type' | 'data'>;
+
+export function emptyRoster(): Roster {
+  return { invites: new Map(), present: new Map(), removed: new Set(), lead: AGENT_SEAT };
+}
+
 /**
  * Folded in order: the lead goes back to the agent seat when the viewer who
  * led leaves or is removed (a console that reloads joins again as a viewer).
  */
-export function rosterFrom(events: readonly AuditEvent[]): Roster {
-  const roster: Roster = { invites: new Map(), present: new Map(), removed: new Set(), lead: AGENT_SEAT };
-  for (const event of events) {
-    const id = text(event.data['viewerId']);
-    switch (event.type) {
-      case 'viewer-invited':
-        roster.invites.set(id, {
-          id,
-          name: text(event.data['viewerName']),
-          kind: kindOf(event.data['viewerKind']),
-          agentId: typeof event.data['boundAgentId'] === 'string' ? event.data['boundAgentId'] : null,
-        });
-        break;
-      case 'viewer-joined': {
-        const invite = roster.invites.get(id);
-        if (invite) roster.present.set(id, { id, name: invite.name, kind: invite.kind });
-        break;
-      }
-      case 'viewer-left':
-      case 'viewer-removed':
-        roster.present.delete(id);
-        if (event.type === 'viewer-removed') roster.removed.add(id);
-        if (roster.lead === id) roster.lead = AGENT_SEAT;
-        break;
-      case 'lead-handed': {
-        const to = text(event.data['to']);
-        roster.lead = to === AGENT_SEAT || roster.present.has(to) ? (to as ParticipantId) : AGENT_SEAT;
-        break;
-      }
-      default:
-        break;
-    }
-  }
+export function rosterFrom(events: readonly RosterEvent[]): Roster {
+  const roster = emptyRoster();
+  for (const event of events) applyRosterEvent(roster, event);
   return roster;
+}
+
+/** One more event, after every earlier one. */
+export function applyRosterEvent(roster: Roster, event: RosterEvent): void {
+  const id = text(event.data['viewerId']);
+  switch (event.type) {
+    case 'viewer-invited':
+      roster.invites.set(id, {
+        id,
+        name: text(event.data['viewerName']),
+        kind: kindOf(event.data['viewerKind']),
+        agentId: typeof event.data['boundAgentId'] === 'string' ? event.data['boundAgentId'] : null,
+      });
+      break;
+    case 'viewer-joined': {
+      const invite = roster.invites.get(id);
+      if (invite) roster.present.set(id, { id, name: invite.name, kind: invite.kind });
+      break;
+    }
+    case 'viewer-left':
+    case 'viewer-removed':
+      roster.present.delete(id);
+      if (event.type === 'viewer-removed') roster.removed.add(id);
+      if (roster.lead === id) roster.lead = AGENT_SEAT;
+      break;
+    case 'lead-handed': {
+      const to = text(event.data['to']);
+      roster.lead = to === AGENT_SEAT || roster.present.has(to) ? (to as ParticipantId) : AGENT_SEAT;
+      break;
+    }
+    default:
+      break;
+  }
 }
 
 /** Audit data naming a viewer. */

@@ -4,7 +4,8 @@
  * so the limit holds across instances), watches read-only over its own peer
  * connection with the customer, and may act only as its role and the lead
  * allow. Who watches and who leads is read from the audit (viewer-invites.ts)
- * and sent to everyone in the session on every change. A supervisor's whisper
+ * once per session and instance, then kept as viewer events are appended
+ * (viewer-roster.ts), and sent to everyone in the session on every change. A supervisor's whisper
  * goes to the lead's socket only: never to the customer's.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -17,7 +18,8 @@ import type { BusNote, PresenceKey, SessionBus } from './session-bus.js';
 import type { SessionLifecycle } from './sessions.js';
 import type { SessionRecord } from './store.js';
 import { iceServersFor } from './turn.js';
-import { checkViewerInvite, inviteViewer, rosterFrom, viewerData, type Roster } from './viewer-invites.js';
+import { checkViewerInvite, inviteViewer, viewerData, type Roster } from './viewer-invites.js';
+import { RosterBook } from './viewer-roster.js';
 
 type ViewerMessage = Extract<
   ClientMessage,
@@ -60,10 +62,12 @@ export class ViewerRoom {
   readonly #local = new Map<string, Map<string, Connection>>();
   /** Sockets closed because the customer removed them: no 'viewer-left' after the 'viewer-removed'. */
   readonly #removed = new WeakSet<Connection>();
+  readonly #rosters: RosterBook;
   #shuttingDown = false;
 
   constructor(options: ViewerRoomOptions) {
     this.#options = options;
+    this.#rosters = new RosterBook(options);
     options.sessions.onEnded((session) => this.#closeSession(session));
     options.bus.onNote((sessionId, note) => this.#onNote(sessionId, note));
   }
@@ -72,9 +76,14 @@ export class ViewerRoom {
     this.#shuttingDown = true;
   }
 
+  /** Sessions whose roster is kept (for tests). */
+  get rosterSessions(): number {
+    return this.#rosters.size;
+  }
+
   /** Who leads the session now ('agent' until handed on). */
   async leadOf(sessionId: string): Promise<ParticipantId> {
-    return rosterFrom(await this.#options.sessions.events(sessionId)).lead;
+    return (await this.#rosters.roster(sessionId)).lead;
   }
 
   /** A socket whose hello carries a viewer invite. */
@@ -97,7 +106,10 @@ export class ViewerRoom {
       this.#options.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
-    const roster = rosterFrom(await sessions.events(sessionId));
+    let roster = await this.#rosters.roster(sessionId);
+    // Signed by us but not heard of: its 'viewer-invited' note may still be on its way from another instance.
+    if (!roster.invites.has(viewerId)) roster = await this.#rosters.reload(sessionId);
+    if (connection.closed) return;
     const invite = roster.invites.get(viewerId);
     const refusal = this.#inviteRefusal(connection, roster, viewerId);
     if (refusal || !invite) {
@@ -265,7 +277,7 @@ export class ViewerRoom {
   ): Promise<void> {
     const { sessions, now, config } = this.#options;
     const forbid = (text: string) => this.#options.reject(connection, 'FORBIDDEN', text);
-    const roster = rosterFrom(await sessions.events(session.id));
+    const roster = await this.#rosters.roster(session.id);
     const name = (id: ParticipantId) =>
       id === AGENT_SEAT ? (session.agentName ?? 'agent') : (roster.present.get(id)?.name ?? id);
     switch (message.t) {
@@ -334,7 +346,7 @@ export class ViewerRoom {
   /** The customer removes a viewer: recorded, told why and disconnected; its invite stops working. */
   async #remove(connection: Connection, session: SessionRecord, viewerId: string): Promise<void> {
     const { sessions, now } = this.#options;
-    const roster = rosterFrom(await sessions.events(session.id));
+    const roster = await this.#rosters.roster(session.id);
     const viewer = roster.invites.get(viewerId);
     if (!viewer || roster.removed.has(viewerId))
       return this.#options.reject(connection, 'FORBIDDEN', 'There is no such viewer in this session.');
@@ -356,7 +368,7 @@ export class ViewerRoom {
 
   /** Tell everyone in the session who watches and who leads. */
   async #announce(sessionId: string): Promise<void> {
-    const roster = rosterFrom(await this.#options.sessions.events(sessionId));
+    const roster = await this.#rosters.roster(sessionId);
     const message: ServerMessage = {
       t: 'viewers',
       lead: roster.lead,
@@ -370,7 +382,7 @@ export class ViewerRoom {
 
   /** A customer or agent seat socket joined: tell it who watches, if anyone was ever invited. */
   async greet(connection: Connection, sessionId: string): Promise<void> {
-    const roster = rosterFrom(await this.#options.sessions.events(sessionId));
+    const roster = await this.#rosters.roster(sessionId);
     if (roster.invites.size === 0 || connection.closed) return;
     this.#options.send(connection, {
       t: 'viewers',
@@ -383,7 +395,7 @@ export class ViewerRoom {
   /** A message for every viewer watching now (the customer's events: pages visited, paused, resumed). */
   async toViewers(sessionId: string, message: ServerMessage): Promise<void> {
     if (!this.#local.has(sessionId) && !this.#options.bus.shared) return;
-    const roster = rosterFrom(await this.#options.sessions.events(sessionId));
+    const roster = await this.#rosters.roster(sessionId);
     for (const id of roster.present.keys()) this.#deliverToViewer(sessionId, id, message);
   }
 
@@ -407,6 +419,7 @@ export class ViewerRoom {
   }
 
   #onNote(sessionId: string, note: BusNote): void {
+    if (note.kind === 'ended') this.#rosters.forget(sessionId);
     const local = this.#local.get(sessionId);
     if (!local) return;
     if (note.kind === 'deliver') {
@@ -415,11 +428,13 @@ export class ViewerRoom {
       if (connection && !connection.closed) this.#sendToViewer(connection, note.message);
       return;
     }
+    if (note.kind !== 'ended') return;
     const closing = this.#options.sessions.get(sessionId).then((session) => session && this.#closeSession(session));
     this.#options.background(closing, sessionId);
   }
 
   #closeSession(session: SessionRecord): void {
+    this.#rosters.forget(session.id);
     const local = this.#local.get(session.id);
     if (!local) return;
     this.#local.delete(session.id);

@@ -104,4 +104,41 @@ describe.skipIf(!bins)('viewers across instances', () => {
     expect(trail.events.filter((e) => e.type === 'viewer-removed')).toHaveLength(1);
     expect(trail.verification.valid).toBe(true);
   });
+
+  it('each instance keeps the roster and agrees: an invite on B, a hand of the lead on A, a hand back on B', async () => {
+    const { postgres, redis } = backends();
+    const databaseUrl = await postgres.createDatabase();
+    const [a, b] = [
+      await startTestServer(instanceEnv(databaseUrl, redis.url)),
+      await startTestServer(instanceEnv(databaseUrl, redis.url)),
+    ];
+    servers.push(a, b);
+    const session = await createSession(a, { agentName: 'Dana' });
+    // A reads the roster now (nobody invited yet) and keeps it from then on.
+    const customer = await open(a);
+    await customer.hello(session.customerToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+    const lead = await open(a);
+    await lead.hello(session.agentToken);
+    // Invited through B's API, joined on B: A hears of both through the bus.
+    const x = await invite(b, session.sessionId, 'Xan', 'agent');
+    const viewer = await open(b);
+    await viewer.hello(x.token);
+    await customer.next('viewers', (m) => m.viewers.some((v) => v.id === x.viewer.id));
+    lead.send({ t: 'hand-lead', to: x.viewer.id });
+    await viewer.next('viewers', (m) => m.lead === x.viewer.id);
+    // B knows the hand made on A: its viewer may ask for control; A knows the agent seat may not.
+    viewer.send({ t: 'event', event: { kind: 'control-requested' } });
+    await customer.next('event', (m) => m.event.kind === 'control-requested');
+    lead.send({ t: 'event', event: { kind: 'control-requested' } });
+    expect(await lead.next('error')).toMatchObject({ code: 'FORBIDDEN' });
+    lead.messages.splice(0);
+    customer.messages.splice(0);
+    viewer.send({ t: 'hand-lead', to: 'agent' });
+    await lead.next('viewers', (m) => m.lead === 'agent');
+    lead.send({ t: 'event', event: { kind: 'control-requested' } });
+    await customer.next('event', (m) => m.event.kind === 'control-requested');
+    viewer.send({ t: 'event', event: { kind: 'control-requested' } });
+    expect(await viewer.next('error')).toMatchObject({ code: 'FORBIDDEN', message: 'Only the lead asks for control.' });
+  });
 });
