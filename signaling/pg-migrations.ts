@@ -5,6 +5,7 @@
  */
 import type { PoolClient } from 'pg';
 import * as z from 'zod';
+import { sealLegacyHeads } from './store-rows.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -63,7 +64,12 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE INDEX sessions_by_agent ON sessions (agent_id, created_at DESC, id DESC);`,
   // 5: one-time ids already used (sign-in identities), kept until they expire.
   `CREATE TABLE spent_ids (id TEXT PRIMARY KEY NOT NULL, expires_at BIGINT NOT NULL);`,
+  // 6: the chain head under the audit key (hashAuditHead); the upgrade signs the heads already there (sealLegacyHeads).
+  `ALTER TABLE sessions ADD COLUMN audit_head_mac TEXT;`,
 ];
+
+/** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */
+const HEAD_MAC_VERSION = 6;
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 
@@ -73,7 +79,7 @@ const MIGRATION_LOCK = 7_014_001;
 const versionRow = z.object({ version: z.coerce.number().int().nonnegative() });
 
 /** Bring the schema (in the connection's search_path) up to date; refuse a newer one. */
-export async function migratePostgres(client: PoolClient): Promise<void> {
+export async function migratePostgres(client: PoolClient, auditKey: string): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -90,6 +96,11 @@ export async function migratePostgres(client: PoolClient): Promise<void> {
     for (let version = current; version < PG_MIGRATIONS.length; version += 1) {
       const sql = PG_MIGRATIONS[version];
       if (sql !== undefined) await client.query(sql);
+      if (version + 1 === HEAD_MAC_VERSION) {
+        const heads = await client.query('SELECT id, audit_count, audit_head_hash FROM sessions');
+        for (const sealed of sealLegacyHeads(auditKey, heads.rows))
+          await client.query('UPDATE sessions SET audit_head_mac = $2 WHERE id = $1', [sealed.id, sealed.mac]);
+      }
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
         version + 1,
         Date.now(),

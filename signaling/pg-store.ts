@@ -9,21 +9,25 @@ import pg from 'pg';
 import type { Role } from '../shared/protocol.js';
 import { migratePostgres } from './pg-migrations.js';
 import {
+  appendPoint,
   applySessionPatch,
+  CHAIN_HEAD_COLUMNS,
+  chainHeadRow,
   eventFromRow,
-  lastEventRow,
+  headAfter,
   nextAuditEvent,
   normalizeAuditInput,
   rowFromEvent,
   rowFromSession,
   sessionFromRow,
   sessionRecordSchema,
-  statusRow,
   verifyEventRows,
 } from './store-rows.js';
 import {
+  AuditChainBrokenError,
   endedEventInput,
   GENESIS_HASH,
+  hashAuditHead,
   SessionEndedError,
   type AuditEvent,
   type AuditEventInput,
@@ -83,7 +87,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   try {
     const client = await pool.connect();
     try {
-      await migratePostgres(client);
+      await migratePostgres(client, options.auditKey);
     } finally {
       client.release();
     }
@@ -136,23 +140,21 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     }
   }
 
-  /** Inside a transaction: lock the session row, then continue the chain from the last stored row. */
+  /** Inside a transaction: lock the session row, then continue the chain from its keyed head, which must be the last stored row. */
   async function appendLocked(client: pg.PoolClient, sessionId: string, input: AuditEventInput): Promise<AuditEvent> {
-    const head = await client.query('SELECT status FROM sessions WHERE id = $1 FOR UPDATE', [sessionId]);
-    const status: unknown = head.rows[0];
-    if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
-    if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
+    const headResult = await client.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1 FOR UPDATE`, [
+      sessionId,
+    ]);
+    const headRow: unknown = headResult.rows[0];
+    if (headRow === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
+    const head = chainHeadRow.parse(headRow);
+    if (head.status === 'ended') throw new SessionEndedError(sessionId);
     const lastResult = await client.query(
       'SELECT seq, hash FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1',
       [sessionId],
     );
-    const lastRow: unknown = lastResult.rows[0];
-    const event = nextAuditEvent(
-      options.auditKey,
-      sessionId,
-      lastRow === undefined ? undefined : lastEventRow.parse(lastRow),
-      input,
-    );
+    const last = appendPoint(options.auditKey, sessionId, head, lastResult.rows[0]);
+    const event = nextAuditEvent(options.auditKey, sessionId, last, input);
     const row = rowFromEvent(event);
     await client.query(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       row.session_id,
@@ -164,11 +166,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       row.prev_hash,
       row.hash,
     ]);
-    await client.query('UPDATE sessions SET audit_count = $2, audit_head_hash = $3 WHERE id = $1', [
-      sessionId,
-      event.seq,
-      event.hash,
-    ]);
+    const next = headAfter(options.auditKey, event);
+    await client.query(
+      'UPDATE sessions SET audit_count = $2, audit_head_hash = $3, audit_head_mac = $4 WHERE id = $1',
+      [sessionId, next.count, next.hash, next.mac],
+    );
     return event;
   }
 
@@ -184,9 +186,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     async createSession(record) {
       const params = sessionParams(sessionRecordSchema.parse(record));
       await pool.query(
-        `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, '${GENESIS_HASH}')`,
-        params,
+        `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, '${GENESIS_HASH}', $17)`,
+        [...params, hashAuditHead(options.auditKey, record.id, 0, GENESIS_HASH)],
       );
     },
 
@@ -217,7 +219,14 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         const current = await getSession(client, id, true);
         if (current === undefined) return undefined;
         if (current.status === 'ended') return { session: current, endedNow: false };
-        await appendLocked(client, id, normalizeAuditInput(endedEventInput(current, end)));
+        // A chain the store refuses to extend still lets the session end, without the event; verification reports it.
+        await client.query('SAVEPOINT ended_event');
+        try {
+          await appendLocked(client, id, normalizeAuditInput(endedEventInput(current, end)));
+        } catch (error) {
+          if (!(error instanceof AuditChainBrokenError)) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT ended_event');
+        }
         const ended = applySessionPatch(current, {
           status: 'ended',
           endedAt: end.at,
@@ -270,8 +279,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
     async verifyChain(sessionId) {
       const rows = await readEventRows(sessionId);
-      const head = await pool.query('SELECT audit_count, audit_head_hash FROM sessions WHERE id = $1', [sessionId]);
-      return verifyEventRows(options.auditKey, rows, head.rows[0]);
+      const head = await pool.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1`, [sessionId]);
+      return verifyEventRows(options.auditKey, sessionId, rows, head.rows[0]);
     },
 
     async spendOnce(id, expiresAt, now) {

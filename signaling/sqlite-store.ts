@@ -11,21 +11,26 @@ import Database from 'better-sqlite3';
 import * as z from 'zod';
 import type { Role } from '../shared/protocol.js';
 import {
+  appendEnded,
+  appendPoint,
   applySessionPatch,
+  CHAIN_HEAD_COLUMNS,
+  chainHeadRow,
   eventFromRow,
-  lastEventRow,
+  headAfter,
   nextAuditEvent,
   normalizeAuditInput,
   rowFromEvent,
   rowFromSession,
   sessionFromRow,
+  sealLegacyHeads,
   sessionRecordSchema,
-  statusRow,
   verifyEventRows,
 } from './store-rows.js';
 import {
   endedEventInput,
   GENESIS_HASH,
+  hashAuditHead,
   SessionEndedError,
   type AuditEvent,
   type AuditEventInput,
@@ -100,7 +105,12 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX sessions_by_agent ON sessions (agent_id, created_at DESC, id DESC);`,
   // 5: one-time ids already used (sign-in identities), kept until they expire.
   `CREATE TABLE spent_ids (id TEXT PRIMARY KEY NOT NULL, expires_at INTEGER NOT NULL);`,
+  // 6: the chain head under the audit key (hashAuditHead); the upgrade signs the heads already there (sealLegacyHeads).
+  `ALTER TABLE sessions ADD COLUMN audit_head_mac TEXT;`,
 ];
+
+/** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */
+const HEAD_MAC_VERSION = 6;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -117,17 +127,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    migrate(db, options.auditKey);
   } catch (error) {
     db.close();
     throw error;
   }
 
   const insertSession = db.prepare(
-    `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash)
+    `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
      VALUES (@id, @conversation_id, @agent_name, @agent_id, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
        @created_at, @expires_at, @status, @started_at, @ended_at, @ended_by, @end_reason, @control_granted,
-       0, '${GENESIS_HASH}')`,
+       0, '${GENESIS_HASH}', @audit_head_mac)`,
   );
   const selectSession = db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`);
   const selectByCustomerToken = db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE customer_token_hash = ?`);
@@ -144,8 +154,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const selectOpen = db.prepare(
     `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, rowid ASC`,
   );
-  const selectStatus = db.prepare('SELECT status FROM sessions WHERE id = ?');
-  const selectChainHead = db.prepare('SELECT audit_count, audit_head_hash FROM sessions WHERE id = ?');
+  const selectChainHead = db.prepare(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = ?`);
   const selectLastEvent = db.prepare(
     'SELECT seq, hash FROM audit_events WHERE session_id = ? ORDER BY seq DESC LIMIT 1',
   );
@@ -154,7 +163,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
      VALUES (@session_id, @seq, @type, @actor, @at, @data, @prev_hash, @hash)`,
   );
   const updateChainHead = db.prepare(
-    'UPDATE sessions SET audit_count = @audit_count, audit_head_hash = @audit_head_hash WHERE id = @id',
+    'UPDATE sessions SET audit_count = @count, audit_head_hash = @hash, audit_head_mac = @mac WHERE id = @id',
   );
   const forgetSpent = db.prepare('DELETE FROM spent_ids WHERE expires_at <= ?');
   const insertSpent = db.prepare('INSERT OR IGNORE INTO spent_ids (id, expires_at) VALUES (?, ?)');
@@ -176,20 +185,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
   );
 
-  /** Inside a transaction: the chain continues from the last stored row, not the cached head. */
+  /** Inside a transaction: the chain continues from its keyed head, which must be the last stored row. */
   function appendInTransaction(sessionId: string, input: AuditEventInput): AuditEvent {
-    const status: unknown = selectStatus.get(sessionId);
-    if (status === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
-    if (statusRow.parse(status).status === 'ended') throw new SessionEndedError(sessionId);
-    const lastRow: unknown = selectLastEvent.get(sessionId);
-    const event = nextAuditEvent(
-      options.auditKey,
-      sessionId,
-      lastRow === undefined ? undefined : lastEventRow.parse(lastRow),
-      input,
-    );
+    const headRow: unknown = selectChainHead.get(sessionId);
+    if (headRow === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
+    const head = chainHeadRow.parse(headRow);
+    if (head.status === 'ended') throw new SessionEndedError(sessionId);
+    const last = appendPoint(options.auditKey, sessionId, head, selectLastEvent.get(sessionId));
+    const event = nextAuditEvent(options.auditKey, sessionId, last, input);
     insertEvent.run(rowFromEvent(event));
-    updateChainHead.run({ id: sessionId, audit_count: event.seq, audit_head_hash: event.hash });
+    updateChainHead.run({ id: sessionId, ...headAfter(options.auditKey, event) });
     return event;
   }
 
@@ -200,7 +205,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       const current = getSession(id);
       if (current === undefined) return undefined;
       if (current.status === 'ended') return { session: current, endedNow: false };
-      appendInTransaction(id, normalizeAuditInput(endedEventInput(current, end)));
+      appendEnded(() => appendInTransaction(id, normalizeAuditInput(endedEventInput(current, end))));
       const ended = applySessionPatch(current, {
         status: 'ended',
         endedAt: end.at,
@@ -219,7 +224,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // better-sqlite3 is synchronous; the async contract is kept so PostgreSQL fits the same interface.
   return {
     async createSession(record) {
-      insertSession.run(rowFromSession(sessionRecordSchema.parse(record)));
+      const row = rowFromSession(sessionRecordSchema.parse(record));
+      insertSession.run({ ...row, audit_head_mac: hashAuditHead(options.auditKey, record.id, 0, GENESIS_HASH) });
     },
 
     async getSession(id) {
@@ -276,7 +282,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async verifyChain(sessionId) {
-      return verifyEventRows(options.auditKey, readEventRows(sessionId), selectChainHead.get(sessionId));
+      return verifyEventRows(options.auditKey, sessionId, readEventRows(sessionId), selectChainHead.get(sessionId));
     },
 
     async spendOnce(id, expiresAt, now) {
@@ -294,7 +300,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   };
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: Database.Database, auditKey: string): void {
   const current = z
     .number()
     .int()
@@ -310,6 +316,11 @@ function migrate(db: Database.Database): void {
     for (let version = current; version < MIGRATIONS.length; version += 1) {
       const sql = MIGRATIONS[version];
       if (sql !== undefined) db.exec(sql);
+      if (version + 1 === HEAD_MAC_VERSION) {
+        const heads = db.prepare('SELECT id, audit_count, audit_head_hash FROM sessions').all();
+        const sign = db.prepare('UPDATE sessions SET audit_head_mac = @mac WHERE id = @id');
+        for (const sealed of sealLegacyHeads(auditKey, heads)) sign.run(sealed);
+      }
     }
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();

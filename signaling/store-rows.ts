@@ -4,13 +4,16 @@
  * normalisation of audit data, and the verification of a stored chain. Both
  * stores use the same column names and types, so one parser serves both.
  */
+import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { endedBy, endReason, sessionStatus } from '../shared/protocol.js';
 import {
   ACTORS,
+  AuditChainBrokenError,
   AUDIT_EVENT_TYPES,
   GENESIS_HASH,
   hashAuditEvent,
+  hashAuditHead,
   type AuditDataValue,
   type AuditEvent,
   type AuditEventInput,
@@ -73,7 +76,16 @@ export const auditRow = z.object({
 });
 
 export const statusRow = z.object({ status: sessionStatus });
-export const chainHeadRow = z.object({ audit_count: z.number().int(), audit_head_hash: z.string() });
+/** The session row's chain head; audit_head_mac is null only in a row the upgrade did not seal (never, once migrated). */
+export const chainHeadRow = z.object({
+  status: sessionStatus,
+  audit_count: z.number().int(),
+  audit_head_hash: z.string(),
+  audit_head_mac: z.string().nullable(),
+});
+export type ChainHead = z.infer<typeof chainHeadRow>;
+/** What both stores select to read a chain head. */
+export const CHAIN_HEAD_COLUMNS = 'status, audit_count, audit_head_hash, audit_head_mac';
 export const lastEventRow = z.object({ seq: z.number().int(), hash: z.string() });
 
 export function sessionFromRow(raw: unknown): SessionRecord {
@@ -247,9 +259,15 @@ export function rowFromEvent(event: AuditEvent): {
  * Check stored rows (in seq order) against the key and against the chain head
  * the session recorded; reports the first broken event.
  */
-export function verifyEventRows(auditKey: string, rows: unknown[], headRow: unknown): ChainVerification {
+export function verifyEventRows(
+  auditKey: string,
+  sessionId: string,
+  rows: unknown[],
+  headRow: unknown,
+): ChainVerification {
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
+  let lastType: string | undefined;
   for (const row of rows) {
     const parsed = eventFromRow(row);
     if (!parsed.ok) return broken(rows.length, parsed.seq ?? expectedSeq, `unreadable event: ${parsed.reason}`);
@@ -272,9 +290,17 @@ export function verifyEventRows(auditKey: string, rows: unknown[], headRow: unkn
     }
     expectedPrev = hash;
     expectedSeq += 1;
+    lastType = event.type;
   }
   if (headRow !== undefined) {
     const head = chainHeadRow.parse(headRow);
+    if (!headIsKeyed(auditKey, sessionId, head)) {
+      return broken(
+        rows.length,
+        Math.min(head.audit_count, rows.length) + 1,
+        'the recorded chain head is not signed under the audit key (rewound or forged)',
+      );
+    }
     if (head.audit_count > rows.length) {
       return broken(
         rows.length,
@@ -292,6 +318,73 @@ export function verifyEventRows(auditKey: string, rows: unknown[], headRow: unkn
     if (head.audit_head_hash !== expectedPrev) {
       return broken(rows.length, rows.length, 'the last event does not match the recorded chain head');
     }
+    if (head.status === 'ended' && lastType !== 'ended') {
+      return broken(rows.length, rows.length + 1, "the session has ended but its last event is not 'ended'");
+    }
   }
   return { valid: true, events: rows.length };
+}
+
+/** Whether the head's MAC is the audit key's over this session's count and head hash. */
+export function headIsKeyed(auditKey: string, sessionId: string, head: ChainHead): boolean {
+  if (head.audit_head_mac === null) return false;
+  const expected = Buffer.from(hashAuditHead(auditKey, sessionId, head.audit_count, head.audit_head_hash), 'hex');
+  const actual = Buffer.from(head.audit_head_mac, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * Where the next event of a session links: its keyed head, checked against
+ * the last stored row. Throws AuditChainBrokenError when they disagree, so a
+ * cut at the end of the chain is never linked over.
+ */
+export function appendPoint(
+  auditKey: string,
+  sessionId: string,
+  head: ChainHead,
+  lastRow: unknown,
+): { seq: number; hash: string } | undefined {
+  if (!headIsKeyed(auditKey, sessionId, head)) {
+    throw new AuditChainBrokenError(sessionId, 'its recorded chain head is not signed under the audit key');
+  }
+  const last = lastRow === undefined ? undefined : lastEventRow.parse(lastRow);
+  const stored = last ?? { seq: 0, hash: GENESIS_HASH };
+  if (stored.seq !== head.audit_count || stored.hash !== head.audit_head_hash) {
+    throw new AuditChainBrokenError(
+      sessionId,
+      `its last stored event (${stored.seq}) is not the recorded chain head (${head.audit_count})`,
+    );
+  }
+  return last;
+}
+
+/** The session row's new head after `event`, signed. */
+export function headAfter(auditKey: string, event: AuditEvent): { count: number; hash: string; mac: string } {
+  return { count: event.seq, hash: event.hash, mac: hashAuditHead(auditKey, event.sessionId, event.seq, event.hash) };
+}
+
+/**
+ * The 'ended' event of endSession: a chain the store refuses to extend (AuditChainBrokenError)
+ * still lets the session end, without the event; verification reports the chain.
+ */
+export function appendEnded<T>(append: () => T): T | undefined {
+  try {
+    return append();
+  } catch (error) {
+    if (error instanceof AuditChainBrokenError) return undefined;
+    throw error;
+  }
+}
+
+const legacyHeadRow = z.object({ id: z.string(), audit_count: z.number().int(), audit_head_hash: z.string() });
+
+/**
+ * Migration: sign the heads recorded before heads were keyed, as they stand.
+ * A cut made before the upgrade is sealed with them (it was undetectable then too).
+ */
+export function sealLegacyHeads(auditKey: string, rows: unknown[]): { id: string; mac: string }[] {
+  return rows.map((raw) => {
+    const row = legacyHeadRow.parse(raw);
+    return { id: row.id, mac: hashAuditHead(auditKey, row.id, row.audit_count, row.audit_head_hash) };
+  });
 }

@@ -221,6 +221,29 @@ export function endedEventInput(session: SessionRecord, end: SessionEnd): AuditE
   };
 }
 
+/**
+ * appendEvent refuses a session whose stored chain does not end where its
+ * keyed head says (rows cut off the end, or a head rewound or forged without
+ * the key): continuing would link past the cut and hide it.
+ */
+export class AuditChainBrokenError extends Error {
+  constructor(sessionId: string, reason: string) {
+    super(`cannot append an audit event to session ${JSON.stringify(sessionId)}: ${reason}`);
+    this.name = 'AuditChainBrokenError';
+  }
+}
+
+/**
+ * HMAC-SHA256 hex, under the audit key, of a session's chain head (how many
+ * events, the last one's hash). Stored with the head, so that rewinding the
+ * head after cutting rows off the end needs the key, as rewriting a row does.
+ */
+export function hashAuditHead(auditKey: string, sessionId: string, count: number, headHash: string): string {
+  return createHmac('sha256', auditKey)
+    .update(canonicalJson({ kind: 'audit-head', sessionId, count, headHash }), 'utf8')
+    .digest('hex');
+}
+
 /** The hash that the first event of every session links to. */
 export const GENESIS_HASH: string = '0'.repeat(64);
 

@@ -9,6 +9,7 @@ import { PG_SCHEMA_VERSION } from '../../signaling/pg-migrations.js';
 import { openPgStore } from '../../signaling/pg-store.js';
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type PostgresServer } from './helpers/postgres.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
+import { storeHeadContract } from './helpers/store-head-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
 const bin = findPostgresBin();
@@ -64,6 +65,7 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
 
   describe('Store contract on PostgreSQL', () => {
     storeContract(pgHarness);
+    storeHeadContract(pgHarness);
   });
 
   describe('migrations', () => {
@@ -86,6 +88,41 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
         await expect(openPgStore({ connectionString: url, auditKey: AUDIT_KEY })).rejects.toThrow(/newer/);
       } finally {
         await raw.end();
+      }
+    });
+
+    it('an upgrade from schema 5 signs the heads already recorded: old chains verify and take appends', async () => {
+      if (!server) throw new Error('PostgreSQL did not start');
+      const url = await server.createDatabase();
+      let store = await openPgStore({ connectionString: url, auditKey: AUDIT_KEY });
+      const session = makeSession();
+      await store.createSession(session);
+      await store.appendEvent(session.id, { type: 'session-created', actor: 'api', at: 1, data: {} });
+      await store.appendEvent(session.id, { type: 'consent-granted', actor: 'customer', at: 2, data: {} });
+      await store.close();
+      const raw = new pg.Client({ connectionString: url });
+      await raw.connect();
+      try {
+        // A database as schema 5 left it: no head MAC column.
+        await raw.query('ALTER TABLE sessions DROP COLUMN audit_head_mac');
+        await raw.query('DELETE FROM schema_migrations WHERE version > 5');
+      } finally {
+        await raw.end();
+      }
+      store = await openPgStore({ connectionString: url, auditKey: AUDIT_KEY });
+      try {
+        expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 });
+        await store.appendEvent(session.id, { type: 'paused', actor: 'customer', at: 3, data: {} });
+        expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 3 });
+      } finally {
+        await store.close();
+      }
+      // Control: signed under another key, the upgraded head does not verify.
+      store = await openPgStore({ connectionString: url, auditKey: `${AUDIT_KEY}-other` });
+      try {
+        expect(await store.verifyChain(session.id)).toMatchObject({ valid: false });
+      } finally {
+        await store.close();
       }
     });
 

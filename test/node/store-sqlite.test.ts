@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, SCHEMA_VERSION } from '../../signaling/sqlite-store.js';
 import { GENESIS_HASH, hashAuditEvent, hashToken, type Store } from '../../signaling/store.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
+import { storeHeadContract } from './helpers/store-head-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
 
@@ -53,6 +54,7 @@ async function sqliteHarness(): Promise<StoreHarness> {
 
 describe('Store contract on SQLite', () => {
   storeContract(sqliteHarness);
+  storeHeadContract(sqliteHarness);
 });
 
 describe('hashing', () => {
@@ -114,6 +116,30 @@ describe('SQLite only', () => {
       raw.close();
     }
     store = openSqliteStore({ dataDir, auditKey: AUDIT_KEY });
+  });
+
+  it('an upgrade from schema 5 signs the heads already recorded: old chains verify and take appends', async () => {
+    const session = makeSession();
+    await store.createSession(session);
+    await store.appendEvent(session.id, { type: 'session-created', actor: 'api', at: 1, data: {} });
+    await store.appendEvent(session.id, { type: 'consent-granted', actor: 'customer', at: 2, data: {} });
+    await store.close();
+    // A database as schema 5 left it: no head MAC column.
+    const raw = new Database(join(dataDir, 'cobrowse.db'));
+    try {
+      raw.exec('ALTER TABLE sessions DROP COLUMN audit_head_mac');
+      raw.pragma('user_version = 5');
+    } finally {
+      raw.close();
+    }
+    store = openSqliteStore({ dataDir, auditKey: AUDIT_KEY });
+    expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 });
+    await store.appendEvent(session.id, { type: 'paused', actor: 'customer', at: 3, data: {} });
+    expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 3 });
+    // Control: signed under another key, the upgraded head does not verify.
+    await store.close();
+    store = openSqliteStore({ dataDir, auditKey: `${AUDIT_KEY}-other` });
+    expect(await store.verifyChain(session.id)).toMatchObject({ valid: false });
   });
 
   it('honours a custom file name', async () => {

@@ -1,0 +1,118 @@
+/**
+ * Red team s11, F3, from the outside: a real server, real sockets, and the
+ * SQLite file edited directly the way someone with disk access would (the
+ * append-only triggers dropped first). Cutting the newest audit rows, with or
+ * without rewinding the session row's head, must leave GET .../audit saying
+ * `valid: false`, also after the session goes on and ends. The controls: the
+ * same flow untouched verifies, and the same cut is seen before the next event.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type TestSocket } from './helpers/ws-client.js';
+import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer | undefined;
+const sockets: TestSocket[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.ws.terminate();
+  await server?.close();
+  server = undefined;
+});
+
+async function open(s: TestServer): Promise<TestSocket> {
+  const socket = await connect(s.wsUrl);
+  sockets.push(socket);
+  return socket;
+}
+
+interface AuditResponse {
+  events: { seq: number; type: string; hash: string }[];
+  verification: { valid: boolean; reason?: string };
+}
+
+async function audit(s: TestServer, id: string): Promise<AuditResponse> {
+  const res = await fetch(`${s.baseUrl}/api/sessions/${id}/audit`, {
+    headers: { authorization: `Bearer ${s.apiKey}` },
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as AuditResponse;
+}
+
+/** The server has handled everything this socket sent before now (pings are answered in order). */
+async function handled(socket: TestSocket): Promise<void> {
+  const ts = Date.now() + Math.random();
+  socket.send({ t: 'ping', ts });
+  await socket.next('pong', (m) => m.ts === ts);
+}
+
+/** Edit the database file directly, behind the server, as an attacker with disk access. */
+function onDisk(s: TestServer, edit: (db: Database.Database) => void): void {
+  const db = new Database(join(s.dataDir, 'cobrowse.db'));
+  try {
+    const triggers = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+      .all() as { name: string }[];
+    for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
+    edit(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Customer consents, grants control, an action is reported. */
+async function liveWithControl(s: TestServer): Promise<{ sessionId: string; customer: TestSocket }> {
+  const session = await createSession(s);
+  const customer = await open(s);
+  await customer.hello(session.customerToken);
+  customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+  customer.send({ t: 'event', event: { kind: 'control-granted' } });
+  customer.send({ t: 'event', event: { kind: 'remote-action', action: 'click', target: 'button "Transfer"' } });
+  await handled(customer);
+  return { sessionId: session.sessionId, customer };
+}
+
+describe('cutting the newest audit rows on disk', () => {
+  it('live session: the cut is not healed by the next events and the end (RT-3b)', async () => {
+    server = await startTestServer();
+    const { sessionId, customer } = await liveWithControl(server);
+    const types = (await audit(server, sessionId)).events.map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['control-granted', 'remote-action']);
+    onDisk(server, (db) =>
+      db
+        .prepare("DELETE FROM audit_events WHERE session_id = ? AND type IN ('control-granted', 'remote-action')")
+        .run(sessionId),
+    );
+    expect((await audit(server, sessionId)).verification.valid).toBe(false); // seen before the next event (control)
+    customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/thanks' } });
+    customer.send({ t: 'end' });
+    await customer.closed;
+    const after = await audit(server, sessionId);
+    expect(after.events.map((e) => e.type)).not.toContain('remote-action');
+    expect(after.verification.valid).toBe(false);
+  });
+
+  it('ended session: the cut with the head rewound to the row now last is not valid (RT-3)', async () => {
+    server = await startTestServer();
+    const { sessionId, customer } = await liveWithControl(server);
+    customer.send({ t: 'end' });
+    await customer.closed;
+    const before = await audit(server, sessionId);
+    expect(before.verification.valid).toBe(true); // control: untouched
+    expect(before.events.at(-1)?.type).toBe('ended');
+    const keep = before.events.findIndex((e) => e.type === 'control-granted');
+    const head = before.events[keep - 1];
+    if (head === undefined) throw new Error('expected an event before control-granted');
+    onDisk(server, (db) => {
+      db.prepare('DELETE FROM audit_events WHERE session_id = ? AND seq > ?').run(sessionId, head.seq);
+      db.prepare('UPDATE sessions SET audit_count = ?, audit_head_hash = ?, control_granted = 0 WHERE id = ?').run(
+        head.seq,
+        head.hash,
+        sessionId,
+      );
+    });
+    const after = await audit(server, sessionId);
+    expect(after.events.map((e) => e.type)).not.toContain('control-granted');
+    expect(after.verification.valid).toBe(false);
+  });
+});
