@@ -66,6 +66,24 @@ function continuesCard(joined: LineRun, next: LineRun): boolean {
   return previous.length === CARD_GROUP || (joined.length === 1 && group.length === CARD_GROUP);
 }
 
+/**
+ * Whether the line `next` continues `joined` (lines joined so far, `previous` the last of them) as a card cut
+ * over lines of several groups ("4532 0196<br>7315", "4532<br>0196 7315"): every group of 4 digits but the
+ * first (a step from the back cuts it) and the last (a step cuts it), 19 digits at most, and `next` not of
+ * `previous`'s shape (a list grows by a whole line like the one before: phone numbers "6123 4567<br>6234 5670").
+ */
+function continuesCardLines(joined: LineRun, previous: LineRun, next: LineRun): boolean {
+  if (previous.length === 1 && next.length === 1) return false;
+  if (previous.length === next.length && previous.every((group, i) => group.length === next[i]?.length)) return false;
+  const groups = [...joined, ...next];
+  if (digitCount(groups) > CARD_MAX_DIGITS) return false;
+  const last = groups.length - 1;
+  return groups.every((group, i) => (i === 0 || i === last ? group.length <= CARD_GROUP : group.length === CARD_GROUP));
+}
+
+/** Digits of the longest card number. */
+const CARD_MAX_DIGITS = 19;
+
 interface LineRuns {
   runs: LineRun[];
   byStart: Map<number, Token>;
@@ -100,19 +118,23 @@ function lineRuns(text: string): LineRuns {
       line.push(starts);
     }
     lines.push(line);
-    // Lines of one group each joined as a card written a group per line (continuesCard).
+    // Lines of one group each joined as a card written a group per line (continuesCard), and lines of
+    // several groups of 4 as a card cut over lines (continuesCardLines).
     let joined = lines[0] as LineRun;
     let single = joined.length === 1;
+    let previous = joined;
     for (let i = 1; i < lines.length; i++) {
       const next = lines[i] as LineRun;
-      if (single && continuesCard(joined, next)) {
-        joined.push(...next);
+      if ((single && continuesCard(joined, next)) || continuesCardLines(joined, previous, next)) {
+        joined = [...joined, ...next];
         joinedRuns.add(joined);
+        single &&= next.length === 1;
       } else {
         runs.push(joined);
         joined = next;
         single = next.length === 1;
       }
+      previous = next;
     }
     runs.push(joined);
   }

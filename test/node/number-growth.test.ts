@@ -102,6 +102,16 @@ describe('growth rule: a number revealed in steps', () => {
     expect(grewFrom('4532', `4532${L}01`)).toBe(false); // 6 digits: below the rule
   });
 
+  it('counts a card cut over lines of several groups (4532 0196<br>7315), from the front or the back', () => {
+    const L = LINE_BREAK_MARK;
+    expect(grewFrom('4532 0196', `4532 0196${L}7315`)).toBe(true);
+    expect(grewFrom('Card 4532 0196', `Card 4532 0196${L}73`)).toBe(true); // a group cut by the step
+    expect(grewFrom('4532', `4532${L}0196 7315`)).toBe(true);
+    expect(grewFrom(`4532 0196${L}7`, `4532 0196${L}7315`)).toBe(true);
+    expect(grewFrom('7315 8241', `0196${L}7315 8241`)).toBe(true);
+    expect(grewFrom('8241', `0196 7315${L}8241`)).toBe(true);
+  });
+
   it('control: the unmasked steps show more', () => {
     const digits = '4532019673158241';
     const steps = [4, 8, 12, 16].map((count) => step(digits, count, false, ' '));
@@ -190,6 +200,14 @@ describe('growth rule: changes that are not a number being assembled', () => {
     ['pagination counting down', '10 9 8', '10 9 8 7 6 5 4 3 2 1'],
     ['a list, one number per line', '555-0123', `555-0123${LINE_BREAK_MARK}555-0188`],
     ['phone numbers of two groups of 4, one per line', '6123 4567', `6123 4567${LINE_BREAK_MARK}6234 5670`],
+    [
+      'phone numbers of two groups of 4, a third line',
+      `6123 4567${LINE_BREAK_MARK}6234 5670`,
+      `6123 4567${LINE_BREAK_MARK}6234 5670${LINE_BREAK_MARK}6345 6781`,
+    ],
+    ['years two per line, counting', '2024 2025', `2024 2025${LINE_BREAK_MARK}2026`],
+    ['codes of a group of 4, then lines of 3', '4532', `4532${LINE_BREAK_MARK}019 673`],
+    ['a card-length line then another', '4532 0196 7315 8241', `4532 0196 7315 8241${LINE_BREAK_MARK}7315`],
     ['years one per line, counting', '2024', `2024${LINE_BREAK_MARK}2025`],
     [
       'years one per line, counting on',
