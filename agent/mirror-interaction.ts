@@ -71,6 +71,7 @@ export class MirrorInteraction implements ReactiveController {
       ['mouseup', (e) => input.onSelectionMaybeChanged(e)],
       ['pointerdown', (e) => input.onPointerDown(e)],
       ['focusout', (e) => input.onFocusOut(e)],
+      ['keydown', (e) => input.onKeyDown(e)],
       ['keydown', (e) => this.#onKeydown(e as KeyboardEvent)],
       ['wheel', (e) => this.#onWheel(e as WheelEvent)],
       ['focusin', (e) => this.#onFocus(e)],

@@ -142,14 +142,16 @@ export class RemoteInputController implements ReactiveController {
   #owned: OwnedField | null = null;
   /** Fields the agent left whose keys the customer has not all answered yet: their echoes are still held. */
   #leaving = new Map<number, OwnedField>();
-  /** Value of a field before the key being handled (taken at beforeinput). */
-  #before: { el: TextControl; value: string } | null = null;
+  /** Value and selection of a field before the key being handled (taken at beforeinput). */
+  #before: { el: TextControl; value: string; selection: FieldSelection } | null = null;
   #composing = false;
   /** Counts runs of typing; a new run after a conflict is accepted again by the customer. */
   #chain = 1;
   /** Fields the agent typed and left: an echo that only masks the agent's text is not shown. */
   #settled = new Map<number, string>();
   #lastSelection = '';
+  /** The agent's last key down since its last input (a character typed with no key before it is an input method's). */
+  #keyDown: string | null = null;
   /** A field the customer took over: the agent's keys stay local (refused) until the agent clicks into it again. */
   #yielded: TextControl | ValueControl | null = null;
 
@@ -210,7 +212,12 @@ export class RemoteInputController implements ReactiveController {
     if (this.#before?.el === el) return;
     // The customer's page reads the selection in keydown (a Backspace over a selection or at a caret): it goes first.
     if (!this.#composing) this.#sendSelection(el);
-    this.#before = { el, value: el.value };
+    this.#before = { el, value: el.value, selection: selectionOf(el) };
+  }
+
+  /** The agent pressed a key in the mirror: the text that follows is that key's. */
+  onKeyDown(event: Event): void {
+    this.#keyDown = 'key' in event && typeof event.key === 'string' ? event.key : null;
   }
 
   onInput(event: Event): void {
@@ -314,7 +321,12 @@ export class RemoteInputController implements ReactiveController {
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
     const before = this.#before?.el === el ? this.#before.value : this.#owned?.el === el ? this.#owned.sent : el.value;
+    const selectionBefore = this.#before?.el === el ? this.#before.selection : {};
     this.#before = null;
+    // A character no key typed (an emoji picker, dictation, a one-character input method commit): a page's key
+    // filters must not see a key for it, as they see none for the customer's own.
+    const keyless = how === 'insertText' && data !== null && this.#keyDown !== data;
+    this.#keyDown = null;
     if (this.#owned && this.#owned.el !== el) this.#letGo(this.#owned);
     const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: before, echo: null };
     this.#owned = owned;
@@ -325,7 +337,11 @@ export class RemoteInputController implements ReactiveController {
         ? typedText(type, owned.sent, el.value, how, data, el.validity.badInput)
         : el.value;
     const selection = selectionOf(el);
-    const splice = spliceBetween(owned.sent, after, selection.selectionEnd ?? null);
+    // A key that replaced a selection is that selection replaced, even when the text typed starts as it did ('b'
+    // over 'b1' is not a deletion of '1': the customer's page must see the key).
+    const splice =
+      (before === owned.sent ? spliceOfSelection(before, after, selectionBefore, how) : null) ??
+      spliceBetween(owned.sent, after, selection.selectionEnd ?? null);
     const action: EditAction = {
       kind: 'edit',
       id,
@@ -333,6 +349,7 @@ export class RemoteInputController implements ReactiveController {
       ...splice,
       ...selection,
       inputType: how.slice(0, 48),
+      ...(keyless ? { keyless } : {}),
     };
     if (this.#options.act(action)) {
       owned.sent = after;
@@ -380,7 +397,27 @@ export class RemoteInputController implements ReactiveController {
   }
 }
 
-function selectionOf(el: TextControl): { selectionStart?: number; selectionEnd?: number } {
+type FieldSelection = { selectionStart?: number; selectionEnd?: number };
+
+/**
+ * The splice of a key made at the selection it had (`selection`, before the key): what replaced it, or null when
+ * `after` is not `before` with that selection replaced, or the key deleted at a caret (spliceBetween finds it).
+ */
+export function spliceOfSelection(
+  before: string,
+  after: string,
+  { selectionStart: start, selectionEnd: end }: FieldSelection,
+  inputType: string,
+): { at: number; deleteCount: number; insert: string } | null {
+  if (start === undefined || end === undefined || end < start || end > before.length) return null;
+  if (start === end && !inputType.startsWith('insert')) return null;
+  const tail = before.length - end;
+  const inserted = after.length - start - tail;
+  if (inserted < 0 || !after.startsWith(before.slice(0, start)) || !after.endsWith(before.slice(end))) return null;
+  return { at: start, deleteCount: end - start, insert: after.slice(start, start + inserted) };
+}
+
+function selectionOf(el: TextControl): FieldSelection {
   try {
     const { selectionStart, selectionEnd } = el;
     return selectionStart === null || selectionEnd === null ? {} : { selectionStart, selectionEnd };

@@ -46,6 +46,11 @@ interface ActiveRun {
   selection?: readonly [number, number];
   /** The value changed since the agent came into the field: `change` is due when it leaves. */
   changed: boolean;
+  /**
+   * The page refused the agent's last key here (and the agent's caret has not moved since): the field kept its
+   * selection, as a person's does, while the agent's copy took the key; the next key acts at the field's selection.
+   */
+  refused?: boolean;
 }
 
 export class RemoteInput {
@@ -121,7 +126,8 @@ export class RemoteInput {
     this.#enters.delete(el);
     // The key's own events, as a person's key fires them: a page filters or formats keys in keydown/keypress
     // (digits only, a Backspace over a formatting space) and formats in keyup. Enter went as a key action of its own.
-    const key = moveOnly || isLineBreak(inputType) ? null : keyOf(inputType, action.insert, view);
+    const key =
+      moveOnly || isLineBreak(inputType) || action.keyless === true ? null : keyOf(inputType, action.insert, view);
     // The agent's selection before this key (the console sends a selection before the key that deletes it).
     const prior = run.selection;
     run.selection =
@@ -129,13 +135,17 @@ export class RemoteInput {
         ? undefined
         : [action.selectionStart, action.selectionEnd ?? action.selectionStart];
     const collapsed = prior === undefined ? undefined : prior[0] === prior[1];
-    if (key !== null) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel, collapsed);
+    const afterRefusal = run.refused === true;
+    run.refused = false;
+    if (key !== null && !afterRefusal) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel, collapsed);
     if (key !== null && !el.dispatchEvent(new view.KeyboardEvent('keydown', key.init))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+      run.refused = true;
       return { ok: true };
     }
     if (key?.printable === true && !el.dispatchEvent(new view.KeyboardEvent('keypress', key.press))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+      run.refused = true;
       return { ok: true };
     }
     // The page cancelled the Enter's keydown (a chat box sends its message on Enter): no line break.
@@ -145,14 +155,15 @@ export class RemoteInput {
     if (!this.#clipboardEventProceeds(el, view, inputType, action.insert, agentBefore, agentAt, agentDel))
       return { ok: true };
     const current = el.value;
-    const mapped = mapPosition(agentBefore, current, agentAt);
-    const mappedDel = Math.max(0, mapPosition(agentBefore, current, agentAt + agentDel) - mapped);
-    // A Backspace or Delete of a character this field never had (its page refused that key): a person's key deletes
-    // the character beside the caret here.
+    // After a key the page refused, the field kept its selection, as a person's does, while the agent's copy took
+    // the key (a selection typed over is a caret there): this key acts at the field's selection. Otherwise at the
+    // agent's positions carried over (a Backspace after the page's formatting space deletes the character the agent
+    // sees before its caret, not the space: README, "What you can do with control").
+    const live = key !== null && afterRefusal && !inputType.startsWith('deleteWord') ? selectionIn(el) : null;
     const [at, del] =
-      key !== null && agentDel > 0 && mappedDel === 0 && inputType.startsWith('deleteContent')
-        ? besideCaret(current, mapped, inputType)
-        : [mapped, mappedDel];
+      live !== null
+        ? keyAtSelection(current, live, inputType)
+        : spliceCarriedOver(agentBefore, current, agentAt, agentDel, key !== null, inputType);
     // maxlength holds a person's typing, not a script's value: the agent's copy does not know the page's
     // formatting, so it let through keys the customer's own field refuses (a voucher formatted with dashes).
     const insert = withinMaxLength(el, action.insert, current.length - del, inputType);
@@ -163,11 +174,17 @@ export class RemoteInput {
       // A page that cancels beforeinput refused the key, as it would the customer's own.
       if (!el.dispatchEvent(new view.InputEvent('beforeinput', init))) {
         if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+        run.refused = key !== null;
         return { ok: true };
       }
       setNativeValue(el, next);
       run.changed = true;
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
+    } else if (key !== null && (action.insert !== '' || agentDel > 0)) {
+      // Nothing to do here (maxlength reached, Backspace at the start): the field keeps its selection.
+      el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+      run.refused = true;
+      return { ok: true };
     }
     if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
     if (action.selectionStart !== undefined) {
@@ -399,6 +416,40 @@ function keyOf(inputType: string, insert: string, view: Window & typeof globalTh
   };
   const charCode = key.codePointAt(0) ?? 0;
   return { init, press: { ...init, keyCode: charCode, which: charCode, charCode }, printable };
+}
+
+/** The field's selection [start, end], or null where it has none (email and number fields). */
+function selectionIn(el: TextControl): readonly [number, number] | null {
+  try {
+    const { selectionStart, selectionEnd } = el;
+    return selectionStart === null || selectionEnd === null ? null : [selectionStart, selectionEnd];
+  } catch {
+    return null;
+  }
+}
+
+/** What a key does at the field's selection: replaces or deletes it, or deletes beside the caret: [start, length]. */
+function keyAtSelection(value: string, [start, end]: readonly [number, number], inputType: string): [number, number] {
+  if (start !== end) return [start, end - start];
+  return inputType.startsWith('deleteContent') ? besideCaret(value, start, inputType) : [start, 0];
+}
+
+/** The agent's splice at the same places of the field's text (email and number fields, paste, composition). */
+function spliceCarriedOver(
+  agentText: string,
+  value: string,
+  agentAt: number,
+  agentDel: number,
+  isKey: boolean,
+  inputType: string,
+): [number, number] {
+  const at = mapPosition(agentText, value, agentAt);
+  const del = Math.max(0, mapPosition(agentText, value, agentAt + agentDel) - at);
+  // A Backspace or Delete of a character this field never had (its page refused that key): a person's key deletes
+  // the character beside the caret here.
+  if (isKey && agentDel > 0 && del === 0 && inputType.startsWith('deleteContent'))
+    return besideCaret(value, at, inputType);
+  return [at, del];
 }
 
 /** The character a Backspace (before) or Delete (after) removes at caret `at` of `value`: [start, length]. */

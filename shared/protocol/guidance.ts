@@ -79,6 +79,8 @@ export const remoteAction = z.discriminatedUnion('kind', [
     selectionEnd: z.optional(z.number().check(z.int(), z.nonnegative())),
     /** What the key did (an InputEvent inputType such as insertText, deleteContentBackward, insertFromPaste, insertCompositionText). */
     inputType: z.optional(z.string().check(z.maxLength(48))),
+    /** No key typed this text (an input method's or emoji picker's commit, dictation): no key events for it. */
+    keyless: z.optional(z.boolean()),
   }),
 ]);
 export type RemoteAction = z.infer<typeof remoteAction>;

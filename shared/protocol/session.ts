@@ -14,9 +14,10 @@ import { ERROR_CODE_LIST } from '../errors.js';
  * 8.0: a node list's parent steps go on from the previous list's chain.
  * 9.0: node lists' strings travel on compression streams of their own
  * (shared/stream-segments.ts). 10.0: a form value equal to its default
- * travels as a reference (node-list-compaction.ts).
+ * travels as a reference (node-list-compaction.ts). 11.0: an edit action may
+ * say no key made it (`keyless`), which a 10.x customer refuses as invalid.
  */
-export const PROTOCOL_VERSION = '10.0';
+export const PROTOCOL_VERSION = '11.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 

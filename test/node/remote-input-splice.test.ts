@@ -6,7 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sameTextAllowingMask, spliceBetween, typedText } from '../../agent/remote-input-controller.js';
+import {
+  sameTextAllowingMask,
+  spliceBetween,
+  spliceOfSelection,
+  typedText,
+} from '../../agent/remote-input-controller.js';
 
 const apply = (value: string, s: { at: number; deleteCount: number; insert: string }) =>
   value.slice(0, s.at) + s.insert + value.slice(s.at + s.deleteCount);
@@ -33,6 +38,38 @@ describe('edit splices', () => {
     expect(spliceBetween('Miss', 'Misss', 3)).toEqual({ at: 3, deleteCount: 0, insert: 's' });
     expect(spliceBetween('abc', 'ac', 1)).toEqual({ at: 1, deleteCount: 1, insert: '' });
     expect(spliceBetween('hello world', 'hello there', 11)).toEqual({ at: 6, deleteCount: 5, insert: 'there' });
+  });
+
+  it('of a key over a selection replace that selection, even when the text typed starts as it did', () => {
+    // 'b' typed over the whole of 'b1': the key replaced both, not a deletion of '1' (no key for the page).
+    expect(spliceOfSelection('b1', 'b', { selectionStart: 0, selectionEnd: 2 }, 'insertText')).toEqual({
+      at: 0,
+      deleteCount: 2,
+      insert: 'b',
+    });
+    expect(spliceOfSelection('ab', 'abb', { selectionStart: 1, selectionEnd: 1 }, 'insertText')).toEqual({
+      at: 1,
+      deleteCount: 0,
+      insert: 'b',
+    });
+    // A Backspace at a caret is spliceBetween's; a selection that does not explain the change is no answer.
+    expect(spliceOfSelection('ab', 'a', { selectionStart: 2, selectionEnd: 2 }, 'deleteContentBackward')).toBeNull();
+    expect(spliceOfSelection('ab', 'xy', { selectionStart: 1, selectionEnd: 2 }, 'insertText')).toBeNull();
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '1') }),
+        fc.nat(8),
+        fc.nat(8),
+        fc.string({ unit: fc.constantFrom('a', 'b') }),
+        (before, x, y, typed) => {
+          const [start, end] = [Math.min(x, y, before.length), Math.min(Math.max(x, y), before.length)];
+          const after = before.slice(0, start) + typed + before.slice(end);
+          const splice = spliceOfSelection(before, after, { selectionStart: start, selectionEnd: end }, 'insertText');
+          expect(splice).toEqual({ at: start, deleteCount: end - start, insert: typed });
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 
   it('count an echo as the agent’s text only when it differs by masked digits', () => {

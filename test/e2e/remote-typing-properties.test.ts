@@ -1,0 +1,193 @@
+/**
+ * Remote typing at a person's speed (20-50 ms per key) into fields whose page
+ * reformats them as they are typed, with random key sequences (fast-check):
+ * letters, digits, Backspace, Delete, arrows, Home/End and Shift selections.
+ * Fields: a code grouped in fours with spaces (caret kept after the same
+ * character, Backspace after a space taking the character before it, as
+ * card-number formatters do), the same under a maxlength that counts the
+ * spaces, an upper-casing field, a plain field with a maxlength, and a
+ * digits-only filter in keydown. Text an input method commits is among the
+ * keys (it replaces a selection with no key events).
+ *
+ * The oracle is a second copy of the page given the same keys by Playwright's
+ * keyboard (test/e2e/helpers/typing-oracle.ts): the customer's field must end
+ * as the copy's. Control: a formatter that sends the caret to the end on every
+ * key, where the agent's keys deliberately go where its own copy has its caret
+ * (README, "What you can do with control"): the property finds the difference.
+ * For the same reason a formatter whose Backspace after its space deletes only
+ * the space (which it puts back: a person's key does nothing) is not among the
+ * fields: the agent's Backspace deletes the character its copy shows before
+ * its caret (remote-typing-frameworks.test.ts, the phone field); and runs
+ * where a caret move follows a key the page may have refused are left out
+ * (movesAfterRefusal): the agent's copy holds the refused character and its
+ * arrows count it ('1b', ArrowLeft, '2' into the digits field: '12', a
+ * person's '21').
+ *
+ * FC_SEED=n replays a run; FC_RUNS=n runs more (default 12 per field).
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './helpers/harness.js';
+import { typeBoth, typingPages, type Step, type TypingPages } from './helpers/typing-oracle.js';
+
+let harness: Harness;
+let pages: TypingPages;
+
+const RUNS = Number(process.env['FC_RUNS'] ?? 12);
+const SEED = process.env['FC_SEED'] === undefined ? Date.now() % 1_000_000 : Number(process.env['FC_SEED']);
+
+const FIELDS = `
+<label for="p-group">Code (groups of four)</label><input id="p-group">
+<label for="p-group-max">Code (groups of four, 9 characters)</label><input id="p-group-max" maxlength="9">
+<label for="p-upper">Reference (upper case)</label><input id="p-upper">
+<label for="p-max">Initials</label><input id="p-max" maxlength="6">
+<label for="p-digits">Amount (digits only)</label><input id="p-digits" inputmode="numeric">
+<label for="p-jumpy">Account (caret sent to the end: the control)</label><input id="p-jumpy">
+`;
+
+const SCRIPT = `
+  const $ = (id) => document.getElementById(id);
+  // Keeps the caret after the same letter or digit, as card-number formatters do.
+  const grouped = (f) => {
+    const kept = f.value.slice(0, f.selectionStart).replace(/[^\\p{L}\\p{N}]/gu, '').length;
+    f.value = f.value.replace(/[^\\p{L}\\p{N}]/gu, '').replace(/(.{4})(?=.)/g, '$1 ');
+    let caret = 0;
+    for (let seen = 0; caret < f.value.length && seen < kept; caret++) if (f.value[caret] !== ' ') seen++;
+    f.setSelectionRange(caret, caret);
+  };
+  // Backspace after a space (Delete before one) takes the character beyond it, as card-number formatters do.
+  const overSpace = (e) => {
+    const f = e.target;
+    const at = f.selectionStart;
+    if (at !== f.selectionEnd) return;
+    const back = e.key === 'Backspace' && at >= 2 && f.value[at - 1] === ' ';
+    const forward = e.key === 'Delete' && f.value[at] === ' ' && at + 1 < f.value.length;
+    if (!back && !forward) return;
+    e.preventDefault();
+    f.setRangeText('', back ? at - 2 : at + 1, back ? at - 1 : at + 2, 'end');
+    grouped(f);
+  };
+  for (const id of ['p-group', 'p-group-max']) {
+    $(id).addEventListener('input', () => grouped($(id)));
+    $(id).addEventListener('keydown', overSpace);
+  }
+  $('p-upper').addEventListener('input', () => {
+    const f = $('p-upper');
+    const [start, end] = [f.selectionStart, f.selectionEnd];
+    f.value = f.value.toUpperCase();
+    f.setSelectionRange(start, end);
+  });
+  $('p-digits').addEventListener('keydown', (e) => {
+    if (e.key.length === 1 && !/[0-9]/.test(e.key) && !e.ctrlKey) e.preventDefault();
+  });
+  $('p-jumpy').addEventListener('input', () => {
+    const f = $('p-jumpy');
+    f.value = f.value.replace(/[^0-9]/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+  });
+`;
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'x', '1', '2', '7').map((type) => ({ type })) },
+  // Text an input method commits (no key events for it), over the selection if there is one.
+  { weight: 1, arbitrary: fc.constantFrom('é', 'ab', '12').map((commit) => ({ commit })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom(
+        'Backspace',
+        'Delete',
+        'ArrowLeft',
+        'ArrowRight',
+        'Home',
+        'End',
+        'Shift+ArrowLeft',
+        'Shift+ArrowRight',
+        'Shift+Home',
+        'Shift+End',
+      )
+      .map((press) => ({ press })),
+  },
+);
+const run = fc.record({
+  steps: fc.array(step, { minLength: 1, maxLength: 14 }),
+  delay: fc.integer({ min: 20, max: 50 }),
+});
+
+/**
+ * Whether the page may have refused a key of `steps` before a caret move: the agent's copy then holds a character
+ * the field does not, and the agent's arrows, Home/End count it (README, "What you can do with control": your
+ * copy's positions), where a person's have no such character to pass. Such runs are left out, not fixed.
+ */
+function movesAfterRefusal(id: string, steps: readonly Step[]): boolean {
+  let typed = 0;
+  let refused = false;
+  for (const s of steps) {
+    if ('press' in s) {
+      if (refused && !['Backspace', 'Delete'].includes(s.press)) return true;
+      continue;
+    }
+    const text = 'type' in s ? s.type : s.commit;
+    typed += text.length;
+    // Letters are refused in keydown (a commit fires none); the 9th character may not fit with its space.
+    if (id === 'p-digits' && 'type' in s && /[a-z]/.test(text)) refused = true;
+    if (id === 'p-group-max' && typed >= 9) refused = true;
+  }
+  return false;
+}
+
+beforeAll(async () => {
+  harness = await startHarness();
+  pages = await typingPages(harness, FIELDS, SCRIPT);
+}, 90_000);
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** The first random key sequence on which the customer's field ends otherwise than the oracle's copy, if any. */
+async function hunt(
+  id: string,
+  runs: number,
+  examples: [{ steps: Step[]; delay: number }][] = [],
+): Promise<string | null> {
+  const result = await fc.check(
+    fc.asyncProperty(
+      run.filter(({ steps }) => !movesAfterRefusal(id, steps)),
+      async ({ steps, delay }) => {
+        const outcome = await typeBoth(pages, id, steps, delay);
+        expect(outcome.customer.value).toBe(outcome.local.value);
+      },
+    ),
+    { numRuns: runs, seed: SEED, examples, endOnFailure: process.env['FC_SHRINK'] !== '1' },
+  );
+  if (!result.failed) return null;
+  const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+  return `${id}: seed ${result.seed}, keys ${JSON.stringify(result.counterexample)}: ${cause}`;
+}
+
+/** Sequences random runs found failing (their causes fixed), run first on every seed. */
+const FOUND: Record<string, Step[][]> = {
+  'p-digits': [
+    // A refused key over a selection leaves the selection: the next key replaces it ('21', not '211').
+    [{ type: 'b1' }, { press: 'Home' }, { type: '2' }, { press: 'Shift+End' }, { type: 'a1' }],
+    // A key over a selection that begins with the same character is a key, not a deletion of the rest ('1', not '').
+    [{ type: 'b1' }, { press: 'Shift+Home' }, { type: 'b' }],
+    // A character an input method commits fires no key: a keydown filter lets it in ('é', not '').
+    [{ commit: 'é' }],
+  ],
+};
+
+describe('remote typing at 20-50 ms per key into fields the page reformats, random keys (oracle: the same keys typed locally)', () => {
+  for (const id of ['p-group', 'p-group-max', 'p-upper', 'p-max', 'p-digits'])
+    it(`${id}: the customer's field ends as a person's typing leaves it`, async () => {
+      const examples = (FOUND[id] ?? []).map((steps): [{ steps: Step[]; delay: number }] => [{ steps, delay: 30 }]);
+      expect(await hunt(id, RUNS, examples)).toBeNull();
+    }, 600_000);
+
+  it('control: the caret-to-the-end formatter, typed in the middle, is found', async () => {
+    // A sequence that types in the middle first (the agent's 1 goes after its 0, a person's to the end).
+    const middle: Step[] = [{ type: '12345678' }, { press: 'ArrowLeft' }, { press: 'ArrowLeft' }, { type: '01' }];
+    const found = await hunt('p-jumpy', 1, [[{ steps: middle, delay: 30 }]]);
+    expect(found).not.toBeNull();
+  }, 600_000);
+});
