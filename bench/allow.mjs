@@ -12,6 +12,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { BROWSER_BUILD_OPTIONS } from '../scripts/esbuild-aliases.mjs';
 import { browserBundleOptions } from '../scripts/esbuild-browser-options.mjs';
@@ -20,6 +21,9 @@ import { compileBench, root } from './compile.mjs';
 /** The three browser bundles of a source tree, built as scripts/build.mjs does, into a fresh directory. */
 async function buildBundles(tree) {
   const staticDir = mkdtempSync(join(tmpdir(), 'cobrowse-allow-'));
+  const { EAGER_COMPILE_BANNER: banner } = await import(
+    pathToFileURL(join(tree, 'scripts', 'esbuild-browser-options.mjs')).href
+  );
   const common = {
     logLevel: 'warning',
     bundle: true,
@@ -53,6 +57,8 @@ async function buildBundles(tree) {
       ...common,
       ...browserBundleOptions,
       ...BROWSER_BUILD_OPTIONS,
+      // The tree's own banner for it, if it has one (a tree from before the compile hint has none).
+      ...(banner === undefined ? {} : { banner }),
       entryPoints: [join(tree, 'client/session-entry.ts')],
       outfile: join(staticDir, 'cobrowse-session.js'),
     }),

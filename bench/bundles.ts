@@ -11,10 +11,23 @@ export async function productBrowserOptions(root: string): Promise<esbuild.Build
   return aliases.BROWSER_BUILD_OPTIONS;
 }
 
+/**
+ * The banner the tree's customer session bundle ships with (scripts/esbuild-browser-options.mjs), if any:
+ * our in-page bundle carries it too, so the bench runs our capture as the product loads it.
+ */
+async function sessionBanner(root: string): Promise<{ js: string } | undefined> {
+  const options = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-browser-options.mjs')).href)) as {
+    EAGER_COMPILE_BANNER?: { js: string };
+  };
+  return options.EAGER_COMPILE_BANNER;
+}
+
 /** One in-page bundle (bench/browser/<entry>) as IIFE source text, built with the product's browser options. */
 export async function benchPageBundle(root: string, entry: string): Promise<string> {
+  const banner = entry === 'ours.ts' ? await sessionBanner(root) : undefined;
   const result = await esbuild.build({
     ...(await productBrowserOptions(root)),
+    ...(banner === undefined ? {} : { banner }),
     entryPoints: [join(root, 'bench', 'browser', entry)],
     bundle: true,
     // BENCH_MINIFY=0 keeps names readable in CPU profiles.

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { BROWSER_BUILD_OPTIONS } from './esbuild-aliases.mjs';
-import { browserBundleOptions } from './esbuild-browser-options.mjs';
+import { EAGER_COMPILE_BANNER, browserBundleOptions } from './esbuild-browser-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -40,7 +40,8 @@ const bundles = [
     name: 'customer session',
     entry: 'client/session-entry.ts',
     outfile: 'browser/cobrowse-session.js',
-    options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS },
+    // Compiled whole while it streams in (the prompt shows meanwhile), not function by function in the first snapshot.
+    options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS, banner: EAGER_COMPILE_BANNER },
   },
   // The customer's deflate stream, run in a worker (or imported where the page's CSP forbids one).
   {

@@ -8,3 +8,5 @@ export declare const browserBundleOptions: {
   define: Record<string, string>;
   plugins: Plugin[];
 };
+
+export declare const EAGER_COMPILE_BANNER: { js: string };
