@@ -94,3 +94,33 @@ export function takeRateToken(
   connection.tokens -= 1;
   return true;
 }
+
+/**
+ * One heartbeat round: a socket silent past the idle timeout is closed, one
+ * that did not answer the last ping is closed and terminated, every other is pinged.
+ */
+export function heartbeat(
+  connections: Iterable<Connection>,
+  now: number,
+  idleTimeoutMs: number,
+  refuse: (connection: Connection, code: 'IDLE_TIMEOUT' | 'HEARTBEAT_TIMEOUT') => void,
+): void {
+  for (const connection of connections) {
+    if (connection.closed) continue;
+    if (now - connection.lastMessageAt > idleTimeoutMs) {
+      refuse(connection, 'IDLE_TIMEOUT');
+      continue;
+    }
+    if (connection.awaitingPong) {
+      refuse(connection, 'HEARTBEAT_TIMEOUT');
+      connection.socket.terminate();
+      continue;
+    }
+    connection.awaitingPong = true;
+    try {
+      connection.socket.ping();
+    } catch {
+      // The socket is already going away; its close handler cleans up.
+    }
+  }
+}

@@ -39,6 +39,7 @@ import { AGENT_SEAT } from '../shared/viewer-protocol.js';
 import { iceServersFor } from './turn.js';
 import { JOIN_TICKET_PREFIX, type AgentIdentity } from './agent-auth.js';
 import {
+  heartbeat,
   newConnection,
   sessionOf,
   stopAuthTimer,
@@ -48,6 +49,7 @@ import {
 } from './hub-connection.js';
 import { sessionFromTicket } from './join-tickets.js';
 import { agentActor } from './agent-actor.js';
+import { afterPeerEvent, ControlMarks, peerEventRefusal, type PeerEventRulesOptions } from './peer-events.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
 // small; the server explains invalid messages to clients in English.
@@ -68,6 +70,8 @@ export class SignalingHub {
   private readonly perIp = new Map<string, number>();
   private readonly live: LiveSessions<Connection>;
   private readonly viewers: ViewerRoom;
+  private readonly control: ControlMarks;
+  private readonly eventRules: PeerEventRulesOptions;
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
   private readonly config: ServerConfig;
@@ -94,6 +98,8 @@ export class SignalingHub {
       this.refuse(connection, expired ? 'SESSION_EXPIRED' : 'SESSION_ENDED', message);
     };
     const shared = { config: this.config, bus: this.bus, sessions: this.sessions, log: this.log, now: this.now };
+    this.control = new ControlMarks(this.bus, this.now);
+    this.sessions.onHandedOver((session) => this.background(this.control.set(session, false), session.id));
     this.live = new LiveSessions<Connection>({
       ...shared,
       send: (connection, message) => this.send(connection, message),
@@ -110,7 +116,14 @@ export class SignalingHub {
       deliver: (sessionId, role, message) => this.live.deliver(sessionId, role, message),
       connected: (sessionId, role) => this.live.connected(sessionId, role),
       background: (work, sessionId) => this.background(work, sessionId),
+      control: this.control,
     });
+    this.eventRules = {
+      control: this.control,
+      leadOf: (sessionId) => this.viewers.leadOf(sessionId),
+      leadConnected: (sessionId, lead) =>
+        lead === AGENT_SEAT ? this.live.connected(sessionId, 'agent') : this.viewers.watching(sessionId, lead),
+    };
   }
 
   /** Number of authenticated sockets (for metrics and tests). */
@@ -352,7 +365,8 @@ export class SignalingHub {
         return;
       case 'end': {
         const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
-        if (!END_REASONS_BY_ROLE[role].includes(reason)) {
+        // Declining is the answer to the consent prompt: a consented session is ended, not declined.
+        if (!END_REASONS_BY_ROLE[role].includes(reason) || (reason === 'declined' && session.status !== 'pending')) {
           this.reject(connection, 'FORBIDDEN', `The ${role} may not end a session with reason "${reason}".`);
           return;
         }
@@ -376,11 +390,9 @@ export class SignalingHub {
       this.reject(connection, 'FORBIDDEN', `The ${role} may not report ${event.kind}.`);
       return;
     }
-    // Once the lead was handed to a viewer, the agent seat watches like one.
-    if (event.kind === 'control-requested' && (await this.viewers.leadOf(session.id)) !== AGENT_SEAT) {
-      this.reject(connection, 'FORBIDDEN', 'You handed the lead on: only the lead asks for control.');
-      return;
-    }
+    // Before consent, control only while granted, the lead seat's requests only while it leads.
+    const refusal = await peerEventRefusal(this.eventRules, session, role, event);
+    if (refusal) return this.reject(connection, refusal.code, refusal.message);
     const kept = auditableEvent(event);
     if (!kept) {
       this.reject(connection, 'BAD_MESSAGE', 'page-visited needs an http(s) URL.');
@@ -392,6 +404,7 @@ export class SignalingHub {
       this.reject(connection, accepted.code, accepted.message);
       return;
     }
+    await afterPeerEvent(this.control, session, event);
     const forwarded: ServerMessage = { t: 'event', from: role, event };
     this.live.deliver(session.id, otherRole(role), forwarded);
     // Viewers follow the customer's side too (pages, pauses); nothing of the lead's goes to them.
@@ -399,25 +412,9 @@ export class SignalingHub {
   }
 
   private tick(): void {
-    const now = this.now();
-    for (const connection of this.connections) {
-      if (connection.closed) continue;
-      if (now - connection.lastMessageAt > this.config.limits.idleTimeoutMs) {
-        this.refuse(connection, 'IDLE_TIMEOUT');
-        continue;
-      }
-      if (connection.awaitingPong) {
-        this.refuse(connection, 'HEARTBEAT_TIMEOUT');
-        connection.socket.terminate();
-        continue;
-      }
-      connection.awaitingPong = true;
-      try {
-        connection.socket.ping();
-      } catch {
-        // The socket is already going away; its close handler cleans up.
-      }
-    }
+    heartbeat(this.connections, this.now(), this.config.limits.idleTimeoutMs, (connection, code) =>
+      this.refuse(connection, code),
+    );
   }
 
   private oversizeMessage(connection: Connection): void {

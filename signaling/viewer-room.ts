@@ -20,6 +20,7 @@ import type { SessionRecord } from './store.js';
 import { iceServersFor } from './turn.js';
 import { checkViewerInvite, inviteViewer, viewerData, type Roster } from './viewer-invites.js';
 import { RosterBook } from './viewer-roster.js';
+import type { ControlMarks } from './peer-events.js';
 
 type ViewerMessage = Extract<
   ClientMessage,
@@ -41,6 +42,8 @@ export interface ViewerRoomOptions {
   deliver(sessionId: string, role: Role, message: ServerMessage): void;
   connected(sessionId: string, role: Role): Promise<boolean>;
   background(work: Promise<unknown>, sessionId: string | null): void;
+  /** Whether control is granted now: taken back when the lead changes or the lead gives it back. */
+  control: ControlMarks;
 }
 
 /** Bus address of a viewer's socket. */
@@ -84,6 +87,11 @@ export class ViewerRoom {
   /** Who leads the session now ('agent' until handed on). */
   async leadOf(sessionId: string): Promise<ParticipantId> {
     return (await this.#rosters.roster(sessionId)).lead;
+  }
+
+  /** Whether this viewer watches now. */
+  async watching(sessionId: string, viewerId: string): Promise<boolean> {
+    return (await this.#rosters.roster(sessionId)).present.has(viewerId);
   }
 
   /** A socket whose hello carries a viewer invite. */
@@ -230,6 +238,7 @@ export class ViewerRoom {
         if (kind === 'connected') return;
         if (kind !== 'control-requested' && kind !== 'control-revoked')
           return forbid(`A viewer may not report ${kind}.`);
+        if (session.status === 'pending') return forbid('The customer has not consented yet.');
         if ((await this.leadOf(sessionId)) !== viewer.id) return forbid('Only the lead asks for control.');
         const outcome = await sessions.recordPeerEvent(sessionId, 'agent', message.event, {
           kind: 'person',
@@ -237,6 +246,7 @@ export class ViewerRoom {
           name: viewer.name,
         });
         if (!outcome.ok) return this.#options.reject(connection, outcome.code, outcome.message);
+        if (kind === 'control-revoked') await this.#options.control.set(session, false);
         this.#options.deliver(sessionId, 'customer', { t: 'event', from: 'agent', event: message.event });
         return;
       }
@@ -318,6 +328,8 @@ export class ViewerRoom {
           data: { from: self, fromName: name(self), to: message.to, toName: name(message.to) },
         });
         if (!recorded) return this.#options.reject(connection, 'SESSION_ENDED');
+        // The customer's page takes control back from the former lead; the server stops counting it at once.
+        await this.#options.control.set(session, false);
         this.#options.log.info({ sessionId: session.id }, 'lead handed on');
         await this.#announce(session.id);
         return;

@@ -99,6 +99,11 @@ describe('audit kinds x roles against the real hub', () => {
           reporter = await open();
           await reporter.hello(s.agentToken);
         }
+        // What the agent did with control is recorded only while control is granted and the agent is there.
+        if (kind === 'remote-action') {
+          if (role === 'customer') await (await open()).hello(s.agentToken);
+          customer.send({ t: 'event', event: { kind: 'control-granted' } });
+        }
         reporter.send({ t: 'event', event: SAMPLE[kind] });
         if (!allowed) {
           const error = await reporter.next('error');

@@ -106,6 +106,8 @@ describe('what the signaling server keeps of a page', () => {
           title: `Order for card 4532‑0196‑7315‑8241 · SSN ２７８ ４１ ５３９６`,
         },
       });
+      // Remote actions are recorded only while control is granted.
+      customer.send({ t: 'event', event: { kind: 'control-granted' } });
       customer.send({
         t: 'event',
         event: { kind: 'remote-action', action: 'click', target: `button "Pay with 4532 0196 7315 8241"` },
