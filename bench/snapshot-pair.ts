@@ -12,7 +12,8 @@
  * median of the per-pair differences. SNAPSHOT_DETAIL=1 also prints, per run,
  * its major GCs (with why V8 started marking: its old-generation limit and
  * use) and what its two longest tasks by CPU spent their time in (V8's GC
- * phases included). BENCH_WARM_UP=1 runs the capture's warm-up before each snapshot (see WARM_UP).
+ * phases included). BENCH_WARM_UP=1 runs the capture's warm-up before each snapshot (see WARM_UP);
+ * SNAPSHOT_DEFLATE=main measures the deflate-on-the-main-thread fallback.
  * A developer tool, not part of `npm run bench`.
  */
 import type { LaunchedChromium } from '../test/node/helpers/chromium.js';
@@ -36,6 +37,8 @@ const CATEGORIES = ['toplevel', 'blink.user_timing', 'v8', '__metadata'];
  * consent prompt shows) runs before its snapshot; a tree whose bench page predates the option ignores it.
  */
 const WARM_UP = process.env['BENCH_WARM_UP'] === '1';
+/** SNAPSHOT_DEFLATE=main: the deflate stream on the main thread (the fallback for pages whose CSP forbids workers). */
+const DEFLATE_MAIN = process.env['SNAPSHOT_DEFLATE'] === 'main';
 /** SNAPSHOT_DETAIL=1 (see above). */
 const DETAIL = process.env['SNAPSHOT_DETAIL'] === '1';
 const DETAIL_CATEGORIES = ['devtools.timeline', 'disabled-by-default-v8.gc'];
@@ -86,7 +89,10 @@ async function once(
 ): Promise<Record<string, number>> {
   const tab = await browser.newPage();
   try {
-    await tab.goto(`${url}/bench?page=${page}&rec=ours`, { waitUntil: 'load', timeout: 600_000 });
+    await tab.goto(`${url}/bench?page=${page}&rec=ours${DEFLATE_MAIN ? '&deflate=main' : ''}`, {
+      waitUntil: 'load',
+      timeout: 600_000,
+    });
     await settleBenchPage(tab, WARM_UP);
     const cdp = await tab.context().newCDPSession(tab);
     const events: TimedEvent[] = [];
