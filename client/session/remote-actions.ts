@@ -14,12 +14,58 @@ import { describeTarget, isMaskedElement as isMaskedField } from './action-targe
 
 export type { ActionRefusal };
 
-/** `keyCode`/`which` of the keys the agent's console sends as key actions. */
-const LEGACY_KEY_CODES: ReadonlyMap<string, number> = new Map([
-  ['Enter', 13],
-  ['Tab', 9],
-  ['Escape', 27],
+/**
+ * The keys the agent may press as key actions, with their `code` and `keyCode` (US layout). The customer decides,
+ * not the agent (review R6): nothing else reaches the page, so a page's own shortcut (Ctrl+S, Ctrl+Enter, Alt+Left)
+ * is never the agent's to press. The console sends Enter, Tab and Escape; text and its editing keys go as edits.
+ */
+const NAMED_KEYS: ReadonlyMap<string, readonly [code: string, keyCode: number]> = new Map([
+  ['Enter', ['Enter', 13]],
+  ['Tab', ['Tab', 9]],
+  ['Escape', ['Escape', 27]],
+  [' ', ['Space', 32]],
+  ['PageUp', ['PageUp', 33]],
+  ['PageDown', ['PageDown', 34]],
+  ['End', ['End', 35]],
+  ['Home', ['Home', 36]],
+  ['ArrowLeft', ['ArrowLeft', 37]],
+  ['ArrowUp', ['ArrowUp', 38]],
+  ['ArrowRight', ['ArrowRight', 39]],
+  ['ArrowDown', ['ArrowDown', 40]],
+  ['Backspace', ['Backspace', 8]],
+  ['Delete', ['Delete', 46]],
 ]);
+/** With Ctrl or Meta: select all, copy, paste, cut, undo, redo. */
+const SHORTCUT_LETTERS = new Set(['a', 'c', 'v', 'x', 'z', 'y']);
+/** With Ctrl or Meta: by word or to the ends (moving, selecting with Shift, deleting). */
+const SHORTCUT_KEYS = new Set([
+  'ArrowLeft',
+  'ArrowRight',
+  'ArrowUp',
+  'ArrowDown',
+  'Home',
+  'End',
+  'Backspace',
+  'Delete',
+]);
+
+type KeyAction = Extract<RemoteAction, { kind: 'key' }>;
+
+/** The key's `code` and `keyCode` when the agent may press it with these modifiers; null otherwise. */
+export function allowedKey(action: KeyAction): { code: string; keyCode: number } | null {
+  if (action.alt === true || (action.ctrl === true && action.meta === true)) return null;
+  const named = NAMED_KEYS.get(action.key);
+  if (action.ctrl === true || action.meta === true) {
+    const letter = action.key.toLowerCase();
+    if (SHORTCUT_LETTERS.has(letter))
+      return { code: `Key${letter.toUpperCase()}`, keyCode: letter.toUpperCase().charCodeAt(0) };
+    if (!SHORTCUT_KEYS.has(action.key)) return null;
+  }
+  if (named === undefined) return null;
+  // The numeric keypad's Enter is Enter too; any other code is the key's own, not what the agent claims.
+  const code = action.key === 'Enter' && action.code === 'NumpadEnter' ? action.code : named[0];
+  return { code, keyCode: named[1] };
+}
 
 export type ActionOutcome = { ok: true; target: string } | { ok: false; reason: ActionRefusal };
 
@@ -156,13 +202,15 @@ export function applyRemoteAction(
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      const allowed = allowedKey(action);
+      if (allowed === null) return { ok: false, reason: 'unsupported' };
       // The legacy codes pages still test (`if (e.keyCode === 13) send()`).
-      const keyCode = LEGACY_KEY_CODES.get(action.key) ?? 0;
+      const { code, keyCode } = allowed;
       const init: KeyboardEventInit & { keyCode: number; which: number } = {
         key: action.key,
         keyCode,
         which: keyCode,
-        code: action.code ?? '',
+        code,
         shiftKey: action.shift ?? false,
         ctrlKey: action.ctrl ?? false,
         altKey: action.alt ?? false,

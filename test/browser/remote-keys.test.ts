@@ -11,6 +11,12 @@
  *   keyCode 190 ('.') through keeps the agent's "12.50".
  * - Enter as a key action carries keyCode 13 and fires keypress, so a chat box
  *   testing `keyCode === 13` (or `which` in keypress) sends.
+ * - Key actions are the customer's allow-list only (review R6), whatever the
+ *   agent sends: Enter, Tab, Escape, arrows, Home/End, Page Up/Down, Space,
+ *   Backspace, Delete; with Ctrl or Meta only a, c, v, x, z, y and the
+ *   arrows, Home/End, Backspace, Delete; Alt never. A page's own shortcut
+ *   (Ctrl+S, Ctrl+P, Ctrl+Enter, Alt+ArrowLeft) never sees the refused ones.
+ *   The allowed ones carry the key code and `code` Chromium gives real keys.
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -179,5 +185,90 @@ describe('the key events of the agent’s typing, against real keys', () => {
     }
     expect(sent).to.deep.equal(['down:hi', 'press:hi', 'down:ok', 'press:ok']);
     expect([down.value, press.value]).to.deep.equal(['', '']);
+  });
+
+  it('key actions: the allow-list only, with the codes of real keys; a page shortcut never sees a refused key', async () => {
+    const field = await fixture<HTMLInputElement>(html`<input id="shortcuts" value="abc" />`);
+    const seen: string[] = [];
+    const codes: string[] = [];
+    field.addEventListener('keydown', (e) => {
+      const mods = `${e.ctrlKey ? 'C' : ''}${e.metaKey ? 'M' : ''}${e.altKey ? 'A' : ''}${e.shiftKey ? 'S' : ''}`;
+      seen.push(`${mods}+${e.key}`);
+      codes.push(`${e.key}:${e.code}:${e.keyCode}`);
+    });
+    const remote = new RemoteInput(() => undefined);
+    const context: ActionContext = {
+      window: window as Window & typeof globalThis,
+      nodeById: (id) => (id === 1 ? field : undefined),
+      maskConfig: createMaskConfig({}),
+      isOwnUi: () => false,
+      remoteInput: remote,
+      navigationOrigins: [],
+    };
+    type Key = { key: string; code?: string; shift?: boolean; ctrl?: boolean; alt?: boolean; meta?: boolean };
+    const outcome = (key: Key): string => {
+      const result = applyRemoteAction({ kind: 'key', id: 1, ...key }, true, context);
+      return result.ok ? 'ok' : result.reason;
+    };
+    const allowed: Key[] = [
+      { key: 'Enter' },
+      { key: 'Tab', shift: true },
+      { key: 'Escape' },
+      { key: 'ArrowDown' },
+      { key: 'PageUp' },
+      { key: 'Home', shift: true },
+      { key: ' ' },
+      { key: 'a', ctrl: true },
+      { key: 'c', meta: true },
+      { key: 'Z', ctrl: true, shift: true },
+      { key: 'ArrowLeft', ctrl: true, shift: true },
+      { key: 'Backspace', ctrl: true },
+      { key: 'v', ctrl: true, code: 'KeyS' },
+    ];
+    const refused: Key[] = [
+      { key: 's', ctrl: true },
+      { key: 'p', meta: true },
+      { key: 'Enter', ctrl: true },
+      { key: 'ArrowLeft', alt: true },
+      { key: 'F4', alt: true },
+      { key: 'i', ctrl: true, shift: true },
+      { key: 'w', ctrl: true, code: 'KeyA' },
+      { key: 'a', ctrl: true, alt: true },
+      { key: 'F5' },
+      { key: 'x' },
+      { key: 'Unidentified' },
+    ];
+    expect(allowed.map(outcome)).to.deep.equal(allowed.map(() => 'ok'));
+    expect(refused.map(outcome)).to.deep.equal(refused.map(() => 'unsupported'));
+    // Control: the allowed keys did reach the page, with their modifiers.
+    expect(seen).to.deep.equal([
+      '+Enter',
+      'S+Tab',
+      '+Escape',
+      '+ArrowDown',
+      '+PageUp',
+      'S+Home',
+      '+ ',
+      'C+a',
+      'M+c',
+      'CS+Z',
+      'CS+ArrowLeft',
+      'C+Backspace',
+      'C+v',
+    ]);
+    // The key's own code, not the one the agent claimed (a page's Ctrl+S handler may test e.code === 'KeyS').
+    expect(codes.at(-1)).to.equal('v:KeyV:86');
+    // The oracle for codes: Chromium's own events for the same keys.
+    const real = await fixture<HTMLInputElement>(html`<input id="real-keys" value="abc" />`);
+    const realCodes: string[] = [];
+    real.addEventListener('keydown', (e) => {
+      realCodes.push(`${e.key}:${e.code}:${e.keyCode}`);
+      e.preventDefault();
+    });
+    real.focus();
+    for (const press of ['Escape', 'ArrowDown', 'PageUp', 'Home', 'Space', 'Control+a', 'Backspace'])
+      await sendKeys({ press });
+    const ours = codes.filter((code) => /^(ArrowDown|PageUp|Home| |a|Backspace|Escape):/.test(code));
+    expect(ours).to.deep.equal(realCodes.filter((code) => !code.startsWith('Control')));
   });
 });
