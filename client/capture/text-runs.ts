@@ -13,7 +13,8 @@
  * elements' boundaries add nothing; a <br> is a line break to the rule
  * (LINE_BREAK_MARK: a card wrapped by <br> must pass Luhn, so lists of one
  * number per line stay readable); other elements' count as whitespace (one
- * separator).
+ * separator). Table cells of one row join when the row writes a card or
+ * an SSN a group per cell (table-runs.ts).
  */
 
 /** Tags whose boundary ends a run of text (their content, if any, is its own run). */
@@ -90,6 +91,7 @@ const RUN_BREAK_TAGS: ReadonlySet<string> = new Set([
 import { localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
 import { LINE_BREAK_MARK } from '../../shared/sensitive-numbers.js';
 import { flatEdgeChild, flatParent, flatSibling } from './flat-tree.js';
+import { cellJoin } from './table-runs.js';
 
 /**
  * Inline by default: their boundaries add nothing to the text ("<b>4111</b>-<i>1111</i>" reads
@@ -177,11 +179,20 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
     let next: Node | null = flatSibling(node, direction);
     if (next === null) {
       const parent = flatParent(node);
-      if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE || breaksRun(parent as Element, isOwnUi)) break;
-      parts.push(boundaryText(parent as Element));
+      if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE) break;
+      if (!breaksRun(parent as Element, isOwnUi)) {
+        parts.push(boundaryText(parent as Element));
+        size++;
+        node = parent;
+        continue;
+      }
+      // A table cell ends the run unless its row writes one number over its cells (table-runs.ts).
+      const join = isOwnUi(parent) ? null : cellJoin(parent as Element, direction);
+      if (join === null) break;
+      parts.push(join.boundary);
       size++;
-      node = parent;
-      continue;
+      next = flatEdgeChild(join.cell, direction);
+      if (next === null) break;
     }
     // Enter `next` and go down to its nearest leaf on this side.
     for (;;) {
