@@ -25,6 +25,7 @@ export interface Connection {
   /** Names this socket as a presence holder (with the instance id). */
   id: string;
   socket: WebSocket;
+  /** The client's address as per-address limits count it (request-limits.ts addressKey). */
   ip: string;
   /** The agent signed in to the console that opened this socket (cookie checked at the upgrade), or null. */
   agent: AgentIdentity | null;

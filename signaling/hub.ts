@@ -37,6 +37,7 @@ import { isViewerMessage, ViewerRoom } from './viewer-room.js';
 import { VIEWER_INVITE_PREFIX } from './viewer-invites.js';
 import { AGENT_SEAT } from '../shared/viewer-protocol.js';
 import { iceServersFor } from './turn.js';
+import { AddressCounts, addressKey } from './request-limits.js';
 import { JOIN_TICKET_PREFIX, type AgentIdentity } from './agent-auth.js';
 import {
   heartbeat,
@@ -67,7 +68,8 @@ export interface HubOptions {
 
 export class SignalingHub {
   private readonly connections = new Set<Connection>();
-  private readonly perIp = new Map<string, number>();
+  /** Sockets per address key (request-limits.ts: an IPv6 /64 is one address). */
+  private readonly perIp = new AddressCounts();
   private readonly live: LiveSessions<Connection>;
   private readonly viewers: ViewerRoom;
   private readonly control: ControlMarks;
@@ -143,7 +145,7 @@ export class SignalingHub {
     const connection = newConnection(
       String(this.nextConnectionId),
       socket,
-      ip,
+      addressKey(ip),
       agent,
       now,
       this.config.limits.rateBurst,
@@ -155,15 +157,13 @@ export class SignalingHub {
       this.refuse(connection, 'FORBIDDEN', 'This origin may not open a co-browsing socket.');
       return;
     }
-    const fromIp = this.perIp.get(ip) ?? 0;
-    if (fromIp >= this.config.limits.maxConnectionsPerIp) {
+    if (!this.perIp.take(connection.ip, this.config.limits.maxConnectionsPerIp)) {
       this.refuse(connection, 'TOO_MANY_CONNECTIONS');
       return;
     }
-    this.perIp.set(ip, fromIp + 1);
     this.connections.add(connection);
     // Across instances, the same limit holds over the sum (a client cannot spread its sockets).
-    const counted = this.bus.countConnections(ip, 1).then((total) => {
+    const counted = this.bus.countConnections(connection.ip, 1).then((total) => {
       if (total !== null && total > this.config.limits.maxConnectionsPerIp)
         this.refuse(connection, 'TOO_MANY_CONNECTIONS');
     });
@@ -306,7 +306,7 @@ export class SignalingHub {
       consented: session.status !== 'pending',
       ...(session.agentName ? { agentName: session.agentName } : {}),
       ...(session.agentBot ? { agentBot: true } : {}),
-      iceServers: iceServersFor(this.config, `${session.id}-${role}`, this.now()),
+      iceServers: iceServersFor(this.config, `${session.id}-${role}`, this.now(), session.expiresAt),
       expiresAt: session.expiresAt,
     });
     this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
@@ -462,11 +462,7 @@ export class SignalingHub {
     if (connection.closed) return;
     connection.closed = true;
     stopAuthTimer(connection);
-    if (this.connections.delete(connection)) {
-      const count = (this.perIp.get(connection.ip) ?? 1) - 1;
-      if (count <= 0) this.perIp.delete(connection.ip);
-      else this.perIp.set(connection.ip, count);
-    }
+    if (this.connections.delete(connection)) this.perIp.give(connection.ip);
     if (connection.counted) {
       const ip = connection.ip;
       this.background(

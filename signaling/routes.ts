@@ -14,7 +14,8 @@ import type { SessionLifecycle } from './sessions.js';
 import type { Store } from './store.js';
 import type { SupportCodeBook } from './support-code-book.js';
 import { registerSupportCodes } from './support-codes.js';
-import { turnCredentials } from './turn.js';
+import { relayTtlSeconds, turnCredentials } from './turn.js';
+import { createLimiter } from './request-limits.js';
 import { peerFromBearer, registerAgentAuth } from './agent-routes.js';
 import { inviteViewerBody } from '../shared/viewer-protocol.js';
 import { inviteViewer } from './viewer-invites.js';
@@ -232,20 +233,28 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
       .send(),
   );
 
+  // A relay is worth having to anyone: per address and over all, and only for a consented session.
+  const turnRate = createLimiter(app, { name: 'turn-credentials', perAddress: 20, global: 2_000, windowMs: 60_000 });
   app.post('/api/turn-credentials', async (request, reply) => {
+    if (!(await turnRate(request))) return sendError(reply, 'RATE_LIMITED', 'Too many requests for relay credentials.');
     const found = await peer(request);
     if (!found) return sendError(reply, 'UNAUTHORIZED');
-    if (found.session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
-    if (!config.turn.secret || config.turn.urls.length === 0) {
+    const { session } = found;
+    if (session.status === 'ended') return sendError(reply, 'SESSION_ENDED');
+    const now = Date.now();
+    if (session.expiresAt <= now) return sendError(reply, 'SESSION_EXPIRED');
+    if (session.status === 'pending') return sendError(reply, 'FORBIDDEN', 'The customer has not consented yet.');
+    const ttl = relayTtlSeconds(config.turn.ttlSeconds, now, session.expiresAt);
+    if (!config.turn.secret || config.turn.urls.length === 0 || ttl === 0) {
       return { iceServers: config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [], ttlSeconds: 0 };
     }
-    const creds = turnCredentials(config.turn.secret, `${found.session.id}-${found.role}`, config.turn.ttlSeconds);
+    const creds = turnCredentials(config.turn.secret, `${session.id}-${found.role}`, ttl, now);
     return {
       iceServers: [
         ...(config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : []),
         { urls: config.turn.urls, username: creds.username, credential: creds.credential },
       ],
-      ttlSeconds: config.turn.ttlSeconds,
+      ttlSeconds: ttl,
       expiresAt: creds.expiresAt,
     };
   });

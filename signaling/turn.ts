@@ -21,17 +21,28 @@ export function turnCredentials(secret: string, label: string, ttlSeconds: numbe
   return { username, credential, expiresAt: expiry * 1000 };
 }
 
-/** The ICE servers a peer of a session should use right now. */
+/**
+ * The ICE servers a peer of a session should use right now. A relay
+ * credential cannot be revoked, so it lives no longer than the session may
+ * (`until`, its expiry): TURN_TTL at most, none once the session is over.
+ */
 export function iceServersFor(
   config: { turn: { secret: string | null; urls: string[]; ttlSeconds: number }; stunUrls: string[] },
   label: string,
-  now = Date.now(),
+  now: number,
+  until: number,
 ): IceServer[] {
   const servers: IceServer[] = [];
   if (config.stunUrls.length > 0) servers.push({ urls: config.stunUrls });
-  if (config.turn.secret && config.turn.urls.length > 0) {
-    const { username, credential } = turnCredentials(config.turn.secret, label, config.turn.ttlSeconds, now);
+  const ttl = relayTtlSeconds(config.turn.ttlSeconds, now, until);
+  if (config.turn.secret && config.turn.urls.length > 0 && ttl > 0) {
+    const { username, credential } = turnCredentials(config.turn.secret, label, ttl, now);
     servers.push({ urls: config.turn.urls, username, credential });
   }
   return servers;
+}
+
+/** Seconds a relay credential issued at `now` may live: TURN_TTL, cut to what is left before `until`. */
+export function relayTtlSeconds(ttlSeconds: number, now: number, until: number): number {
+  return Math.max(0, Math.min(ttlSeconds, Math.floor((until - now) / 1000)));
 }

@@ -165,7 +165,7 @@ export class ViewerRoom {
       consented: session.status !== 'pending',
       ...(session.agentName ? { agentName: session.agentName } : {}),
       ...(session.agentBot ? { agentBot: true } : {}),
-      iceServers: iceServersFor(config, `${sessionId}-${viewerId}`, now()),
+      iceServers: iceServersFor(config, `${sessionId}-${viewerId}`, now(), session.expiresAt),
       expiresAt: session.expiresAt,
       viewer,
     });

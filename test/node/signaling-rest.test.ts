@@ -216,10 +216,18 @@ describe('TURN credentials', () => {
         .digest('base64'),
     );
 
-    const viaRest = await fetch(`${server.baseUrl}/api/turn-credentials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${s.customerToken}` },
-    });
+    const turnFor = (token: string) =>
+      fetch(`${server!.baseUrl}/api/turn-credentials`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    // Before consent, no relay (red team s11, F6).
+    expect((await turnFor(s.customerToken)).status).toBe(403);
+    const customer = await connect(server.wsUrl);
+    await customer.hello(s.customerToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+    await agent.next('event', (m) => m.event.kind === 'consent-granted');
+    const viaRest = await turnFor(s.customerToken);
     expect(viaRest.status).toBe(200);
     const rest = (await viaRest.json()) as { iceServers: { username?: string }[]; ttlSeconds: number };
     expect(rest.ttlSeconds).toBe(600);
@@ -232,6 +240,7 @@ describe('TURN credentials', () => {
     });
     expect(withApiKey.status).toBe(401);
     agent.close();
+    customer.close();
   });
 });
 
