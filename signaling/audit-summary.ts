@@ -3,7 +3,7 @@
  * system (REST and the end-of-session webhook): when it started and ended,
  * how long it ran, which pages were seen, and who held control.
  */
-import type { EndedBy, EndReason, SessionStatus } from '../shared/protocol.js';
+import { endedBy, endReason, type EndedBy, type EndReason, type SessionStatus } from '../shared/protocol.js';
 import { GENESIS_HASH, type Actor, type AuditEvent, type AuditEventType, type SessionRecord } from './store.js';
 
 export type ControlEventType = Extract<
@@ -63,11 +63,13 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
   const consentDeclined = firstOf('consent-declined');
   const endedEvent = firstOf('ended');
 
-  // The session record is what the server acted on; events fill in for a
-  // record written before the field was set.
-  const startedAt = session.startedAt ?? consentGranted?.at ?? null;
-  const endedAt = session.endedAt ?? endedEvent?.at ?? null;
+  // Every fact of the record comes from the keyed chain, not from the session row, whose columns carry
+  // no key (red team s11, F4): editing them on disk changes no summary, and verification reports it.
+  const startedAt = consentGranted?.at ?? null;
+  const endedAt = endedEvent?.at ?? null;
   const durationMs = startedAt !== null && endedAt !== null ? Math.max(0, endedAt - startedAt) : null;
+  const endedByParsed = endedBy.safeParse(endedEvent?.data['by']);
+  const endReasonParsed = endReason.safeParse(endedEvent?.data['reason']);
 
   const pagesVisited: SessionSummary['pagesVisited'] = [];
   const controlEvents: SessionSummary['controlEvents'] = [];
@@ -106,18 +108,19 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
       session.status !== 'ended' &&
       consentGranted?.actor === 'customer' &&
       consentGranted.data['handover'] === true,
-    status: session.status,
+    // A session the server ended without its 'ended' event (a chain it refused to extend) still shows as ended.
+    status: endedEvent !== undefined ? 'ended' : session.status,
     createdAt: session.createdAt,
     startedAt,
     endedAt,
     durationMs,
-    endedBy: session.endedBy,
-    endReason: session.endReason,
+    endedBy: endedByParsed.success ? endedByParsed.data : null,
+    endReason: endReasonParsed.success ? endReasonParsed.data : null,
     endedByAgent: agentOf(endedEvent),
     pagesVisited,
-    controlGranted: session.controlGranted || controlEvents.some((e) => e.type === 'control-granted'),
+    controlGranted: controlEvents.some((e) => e.type === 'control-granted'),
     controlEvents,
-    consent: consentOf(session, consentGranted !== undefined, consentDeclined !== undefined),
+    consent: consentOf(consentGranted !== undefined, consentDeclined !== undefined, endReasonParsed.data),
     remoteActions,
     auditEvents: ordered.length,
     auditHeadHash: last?.hash ?? GENESIS_HASH,
@@ -130,11 +133,13 @@ function agentOf(event: AuditEvent | undefined): SessionSummary['endedByAgent'] 
   return typeof id === 'string' && typeof name === 'string' ? { id, name } : null;
 }
 
-function consentOf(session: SessionRecord, grantedEvent: boolean, declinedEvent: boolean): SessionSummary['consent'] {
-  if (grantedEvent || session.startedAt !== null || session.status === 'consented' || session.status === 'live') {
-    return 'granted';
-  }
-  if (declinedEvent || session.endReason === 'declined') return 'declined';
+function consentOf(
+  grantedEvent: boolean,
+  declinedEvent: boolean,
+  reason: EndReason | undefined,
+): SessionSummary['consent'] {
+  if (grantedEvent) return 'granted';
+  if (declinedEvent || reason === 'declined') return 'declined';
   return 'pending';
 }
 

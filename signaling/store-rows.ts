@@ -79,13 +79,17 @@ export const statusRow = z.object({ status: sessionStatus });
 /** The session row's chain head; audit_head_mac is null only in a row the upgrade did not seal (never, once migrated). */
 export const chainHeadRow = z.object({
   status: sessionStatus,
+  ended_at: z.number().nullable(),
+  ended_by: z.nullable(endedBy),
+  end_reason: z.nullable(endReason),
   audit_count: z.number().int(),
   audit_head_hash: z.string(),
   audit_head_mac: z.string().nullable(),
 });
 export type ChainHead = z.infer<typeof chainHeadRow>;
 /** What both stores select to read a chain head. */
-export const CHAIN_HEAD_COLUMNS = 'status, audit_count, audit_head_hash, audit_head_mac';
+export const CHAIN_HEAD_COLUMNS =
+  'status, ended_at, ended_by, end_reason, audit_count, audit_head_hash, audit_head_mac';
 export const lastEventRow = z.object({ seq: z.number().int(), hash: z.string() });
 
 export function sessionFromRow(raw: unknown): SessionRecord {
@@ -267,7 +271,7 @@ export function verifyEventRows(
 ): ChainVerification {
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
-  let lastType: string | undefined;
+  const facts: ChainFacts = { last: undefined, ended: undefined };
   for (const row of rows) {
     const parsed = eventFromRow(row);
     if (!parsed.ok) return broken(rows.length, parsed.seq ?? expectedSeq, `unreadable event: ${parsed.reason}`);
@@ -290,7 +294,7 @@ export function verifyEventRows(
     }
     expectedPrev = hash;
     expectedSeq += 1;
-    lastType = event.type;
+    noteFact(facts, event);
   }
   if (headRow !== undefined) {
     const head = chainHeadRow.parse(headRow);
@@ -318,9 +322,8 @@ export function verifyEventRows(
     if (head.audit_head_hash !== expectedPrev) {
       return broken(rows.length, rows.length, 'the last event does not match the recorded chain head');
     }
-    if (head.status === 'ended' && lastType !== 'ended') {
-      return broken(rows.length, rows.length + 1, "the session has ended but its last event is not 'ended'");
-    }
+    const disagreement = rowDisagreement(head, facts);
+    if (disagreement !== undefined) return broken(rows.length, disagreement.at, disagreement.reason);
   }
   return { valid: true, events: rows.length };
 }
@@ -387,4 +390,42 @@ export function sealLegacyHeads(auditKey: string, rows: unknown[]): { id: string
     const row = legacyHeadRow.parse(raw);
     return { id: row.id, mac: hashAuditHead(auditKey, row.id, row.audit_count, row.audit_head_hash) };
   });
+}
+
+/** What the session row repeats of its chain (red team s11, F4): the facts verification holds the row to. */
+interface ChainFacts {
+  last: AuditEvent | undefined;
+  ended: AuditEvent | undefined;
+}
+
+function noteFact(facts: ChainFacts, event: AuditEvent): void {
+  facts.last = event;
+  if (event.type === 'ended') facts.ended = event;
+}
+
+/**
+ * Where the session row says what its chain does not: whether and how it
+ * ended (status and end fields are written in one transaction with the
+ * 'ended' event, so no crash leaves them apart). The row's start time and
+ * control flag are no part of the record (audit-summary.ts reads both from
+ * the chain), so they are not checked.
+ */
+function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reason: string } | undefined {
+  const { ended, last } = facts;
+  const next = (last?.seq ?? 0) + 1;
+  if (ended !== undefined && last !== ended) {
+    return { at: ended.seq + 1, reason: "events follow the session's 'ended' event" };
+  }
+  if (head.status === 'ended') {
+    if (ended === undefined) return { at: next, reason: "the session has ended but its chain has no 'ended' event" };
+    if (head.ended_at !== ended.at || head.ended_by !== ended.data['by'] || head.end_reason !== ended.data['reason']) {
+      return { at: ended.seq, reason: "the session's end (when, by whom, why) does not match its 'ended' event" };
+    }
+    return undefined;
+  }
+  if (ended !== undefined) return { at: ended.seq, reason: 'the chain has ended but the session is recorded as open' };
+  if (head.ended_at !== null || head.ended_by !== null || head.end_reason !== null) {
+    return { at: next, reason: 'the session records an end its chain does not have' };
+  }
+  return undefined;
 }

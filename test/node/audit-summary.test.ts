@@ -87,13 +87,7 @@ describe('summarizeSession', () => {
     });
     await record(id, 'control-revoked', 'customer', T0 + 7_000);
     await record(id, 'page-visited', 'customer', T0 + 8_000, { url: 'https://shop.example/thanks', title: 'Thanks' });
-    await record(id, 'ended', 'customer', T0 + 62_000, { reason: 'customer-ended' });
-    await store.updateSession(id, {
-      status: 'ended',
-      endedAt: T0 + 62_000,
-      endedBy: 'customer',
-      endReason: 'customer-ended',
-    });
+    await store.endSession(id, { by: 'customer', reason: 'customer-ended', at: T0 + 62_000 });
 
     const events = await store.listEvents(id);
     const result = await summary(id);
@@ -145,8 +139,7 @@ describe('summarizeSession', () => {
     const { id } = await createSession();
     await record(id, 'consent-shown', 'customer', T0 + 1_000);
     await record(id, 'consent-declined', 'customer', T0 + 3_000);
-    await record(id, 'ended', 'customer', T0 + 3_000, { reason: 'declined' });
-    await store.updateSession(id, { status: 'ended', endedAt: T0 + 3_000, endedBy: 'customer', endReason: 'declined' });
+    await store.endSession(id, { by: 'customer', reason: 'declined', at: T0 + 3_000 });
 
     const result = await summary(id);
     expect(result.consent).toBe('declined');
@@ -189,13 +182,7 @@ describe('summarizeSession', () => {
   it('summarises a session that expired before consent', async () => {
     const { id } = await createSession();
     await record(id, 'consent-shown', 'customer', T0 + 1_000);
-    await record(id, 'ended', 'system', T0 + 3_600_000, { reason: 'expired' });
-    await store.updateSession(id, {
-      status: 'ended',
-      endedAt: T0 + 3_600_000,
-      endedBy: 'system',
-      endReason: 'expired',
-    });
+    await store.endSession(id, { by: 'system', reason: 'expired', at: T0 + 3_600_000 });
     expect(await summary(id)).toMatchObject({
       consent: 'pending',
       startedAt: null,
@@ -205,14 +192,26 @@ describe('summarizeSession', () => {
     });
   });
 
-  it('falls back to the events when the record lacks start and end times', async () => {
+  it('takes start, end, who ended, why and control from the chained events, whatever the session row says', async () => {
     const { id } = await createSession();
     await record(id, 'consent-granted', 'customer', T0 + 1_000);
-    await record(id, 'ended', 'agent', T0 + 11_000, { reason: 'agent-ended' });
+    await store.endSession(id, { by: 'customer', reason: 'customer-ended', at: T0 + 11_000 });
+    // The row's columns carry no key (red team s11, F4): rewritten, they change nothing.
+    await store.updateSession(id, {
+      startedAt: T0 - 3_600_000,
+      endedAt: T0 + 99_000,
+      endedBy: 'agent',
+      endReason: 'agent-ended',
+      controlGranted: true,
+    });
     expect(await summary(id)).toMatchObject({
+      status: 'ended',
       startedAt: T0 + 1_000,
       endedAt: T0 + 11_000,
       durationMs: 10_000,
+      endedBy: 'customer',
+      endReason: 'customer-ended',
+      controlGranted: false,
       consent: 'granted',
     });
   });

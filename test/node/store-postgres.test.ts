@@ -65,6 +65,9 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
 
   describe('Store contract on PostgreSQL', () => {
     storeContract(pgHarness);
+  });
+
+  describe('Store contract on PostgreSQL: the chain head', () => {
     storeHeadContract(pgHarness);
   });
 

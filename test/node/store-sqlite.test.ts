@@ -54,6 +54,9 @@ async function sqliteHarness(): Promise<StoreHarness> {
 
 describe('Store contract on SQLite', () => {
   storeContract(sqliteHarness);
+});
+
+describe('Store contract on SQLite: the chain head', () => {
   storeHeadContract(sqliteHarness);
 });
 

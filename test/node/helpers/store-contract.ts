@@ -96,7 +96,7 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
     await store.appendEvent(session.id, event('consent-shown', 2));
     await store.appendEvent(session.id, event('consent-granted', 3));
     await store.appendEvent(session.id, event('page-visited', 4, { url: 'https://shop.example/cart', title: 'Cart' }));
-    await store.appendEvent(session.id, event('ended', 5, { reason: 'customer-ended' }));
+    await store.endSession(session.id, { by: 'customer', reason: 'customer-ended', at: 5 });
     return session;
   }
 
@@ -294,7 +294,16 @@ export function storeContract(makeHarness: () => Promise<StoreHarness>): void {
     });
 
     it('keeps sessions and audit events across closing and reopening the store', async () => {
-      const session = await sessionWithEvents();
+      const session = makeSession();
+      await store.createSession(session);
+      for (const [at, type] of [
+        'session-created',
+        'consent-shown',
+        'consent-granted',
+        'page-visited',
+        'paused',
+      ].entries())
+        await store.appendEvent(session.id, event(type as AuditEventInput['type'], at + 1));
       await store.updateSession(session.id, { status: 'consented', startedAt: 3 });
       const eventsBefore = await store.listEvents(session.id);
       await store.close();

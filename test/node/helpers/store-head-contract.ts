@@ -26,17 +26,6 @@ export function storeHeadContract(makeHarness: () => Promise<StoreHarness>): voi
   let harness: StoreHarness;
   let store: Store;
 
-  beforeEach(async () => {
-    harness = await makeHarness();
-    store = await harness.open();
-    await harness.dropAuditTriggers();
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await harness.cleanup();
-  });
-
   /** created, consent, page, control granted, a remote action: five events on a live session. */
   async function liveSession(): Promise<SessionRecord> {
     const session = makeSession({ status: 'live', startedAt: 2 });
@@ -65,6 +54,17 @@ export function storeHeadContract(makeHarness: () => Promise<StoreHarness>): voi
   }
 
   describe('chain head', () => {
+    beforeEach(async () => {
+      harness = await makeHarness();
+      store = await harness.open();
+      await harness.dropAuditTriggers();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await harness.cleanup();
+    });
+
     it('an ended session cut to its first 3 events with the head rewound to match, without the key: not valid', async () => {
       const session = await liveSession();
       await store.endSession(session.id, { by: 'customer', reason: 'customer-ended', at: 6 });
@@ -93,7 +93,10 @@ export function storeHeadContract(makeHarness: () => Promise<StoreHarness>): voi
         reason: expect.stringMatching(/ended/),
       });
       // Control: the oracle is the key. Whoever holds it can sign any head (README: keep the key off the database host).
-      await harness.sql("UPDATE sessions SET status = 'live' WHERE id = ?", [session.id]);
+      await harness.sql(
+        "UPDATE sessions SET status = 'live', ended_at = NULL, ended_by = NULL, end_reason = NULL WHERE id = ?",
+        [session.id],
+      );
       expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 3 });
     });
 
@@ -132,6 +135,45 @@ export function storeHeadContract(makeHarness: () => Promise<StoreHarness>): voi
       await expect(store.appendEvent(session.id, event('paused', 6))).rejects.toMatchObject({
         name: 'AuditChainBrokenError',
       });
+    });
+
+    it("an ended session's end (who, why, when) rewritten on the session row is not valid (F4)", async () => {
+      const edits: [string, unknown][] = [
+        ["UPDATE sessions SET ended_by = 'agent' WHERE id = ?", null],
+        ["UPDATE sessions SET end_reason = 'agent-ended' WHERE id = ?", null],
+        ['UPDATE sessions SET ended_at = ended_at + 3600000 WHERE id = ?', null],
+      ];
+      for (const [edit] of edits) {
+        const session = await liveSession();
+        await store.endSession(session.id, { by: 'customer', reason: 'customer-ended', at: 6 });
+        expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 6 }); // control
+        await harness.sql(edit, [session.id]);
+        expect(await store.verifyChain(session.id)).toMatchObject({
+          valid: false,
+          brokenAt: 6,
+          reason: expect.stringMatching(/end/),
+        });
+      }
+    });
+
+    it('an ended session marked open again on the row, or a live one marked ended, is not valid (F4)', async () => {
+      const ended = await liveSession();
+      await store.endSession(ended.id, { by: 'customer', reason: 'customer-ended', at: 6 });
+      await harness.sql(
+        "UPDATE sessions SET status = 'live', ended_at = NULL, ended_by = NULL, end_reason = NULL WHERE id = ?",
+        [ended.id],
+      );
+      expect(await store.verifyChain(ended.id)).toMatchObject({ valid: false, reason: expect.stringMatching(/open/) });
+      await store.appendEvent(ended.id, event('page-visited', 7, { url: 'https://bank.example/again', title: null }));
+      expect(await store.verifyChain(ended.id)).toMatchObject({ valid: false, brokenAt: 7 });
+
+      const live = await liveSession();
+      expect(await store.verifyChain(live.id)).toEqual({ valid: true, events: 5 }); // control
+      await harness.sql(
+        "UPDATE sessions SET status = 'ended', ended_at = 9, ended_by = 'agent', end_reason = 'agent-ended' WHERE id = ?",
+        [live.id],
+      );
+      expect(await store.verifyChain(live.id)).toMatchObject({ valid: false, reason: expect.stringMatching(/ended/) });
     });
 
     it('a head signed for another session is not valid', async () => {
