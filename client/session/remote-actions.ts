@@ -9,31 +9,32 @@ import type { MaskConfig } from '../capture/mask-dom.js';
 import { maskUrl } from '../../shared/sensitive-numbers.js';
 import type { ActionRefusal, RemoteAction } from '../../shared/protocol.js';
 import { allowedOrigins, checkNavigation } from './navigation-guard.js';
+import { physicalKeyOf } from './key-table.js';
 import { setNativeValue, type RemoteInput } from './remote-input.js';
 import { describeTarget, isMaskedElement as isMaskedField } from './action-target.js';
 
 export type { ActionRefusal };
 
 /**
- * The keys the agent may press as key actions, with their `code` and `keyCode` (US layout). The customer decides,
- * not the agent (review R6): nothing else reaches the page, so a page's own shortcut (Ctrl+S, Ctrl+Enter, Alt+Left)
- * is never the agent's to press. The console sends Enter, Tab and Escape; text and its editing keys go as edits.
+ * The keys the agent may press as key actions. The customer decides, not the agent (review R6): nothing else
+ * reaches the page, so a page's own shortcut (Ctrl+S, Ctrl+Enter, Alt+Left) is never the agent's to press. The
+ * console sends Enter, Tab and Escape; text and its editing keys go as edits.
  */
-const NAMED_KEYS: ReadonlyMap<string, readonly [code: string, keyCode: number]> = new Map([
-  ['Enter', ['Enter', 13]],
-  ['Tab', ['Tab', 9]],
-  ['Escape', ['Escape', 27]],
-  [' ', ['Space', 32]],
-  ['PageUp', ['PageUp', 33]],
-  ['PageDown', ['PageDown', 34]],
-  ['End', ['End', 35]],
-  ['Home', ['Home', 36]],
-  ['ArrowLeft', ['ArrowLeft', 37]],
-  ['ArrowUp', ['ArrowUp', 38]],
-  ['ArrowRight', ['ArrowRight', 39]],
-  ['ArrowDown', ['ArrowDown', 40]],
-  ['Backspace', ['Backspace', 8]],
-  ['Delete', ['Delete', 46]],
+const ALLOWED_KEYS = new Set([
+  'Enter',
+  'Tab',
+  'Escape',
+  ' ',
+  'PageUp',
+  'PageDown',
+  'End',
+  'Home',
+  'ArrowLeft',
+  'ArrowUp',
+  'ArrowRight',
+  'ArrowDown',
+  'Backspace',
+  'Delete',
 ]);
 /** With Ctrl or Meta: select all, copy, paste, cut, undo, redo. */
 const SHORTCUT_LETTERS = new Set(['a', 'c', 'v', 'x', 'z', 'y']);
@@ -54,17 +55,14 @@ type KeyAction = Extract<RemoteAction, { kind: 'key' }>;
 /** The key's `code` and `keyCode` when the agent may press it with these modifiers; null otherwise. */
 export function allowedKey(action: KeyAction): { code: string; keyCode: number } | null {
   if (action.alt === true || (action.ctrl === true && action.meta === true)) return null;
-  const named = NAMED_KEYS.get(action.key);
-  if (action.ctrl === true || action.meta === true) {
-    const letter = action.key.toLowerCase();
-    if (SHORTCUT_LETTERS.has(letter))
-      return { code: `Key${letter.toUpperCase()}`, keyCode: letter.toUpperCase().charCodeAt(0) };
-    if (!SHORTCUT_KEYS.has(action.key)) return null;
-  }
-  if (named === undefined) return null;
+  const shortcut = action.ctrl === true || action.meta === true;
+  const allowed = shortcut
+    ? SHORTCUT_LETTERS.has(action.key.toLowerCase()) || SHORTCUT_KEYS.has(action.key)
+    : ALLOWED_KEYS.has(action.key);
+  if (!allowed) return null;
+  const { code, keyCode } = physicalKeyOf(action.key);
   // The numeric keypad's Enter is Enter too; any other code is the key's own, not what the agent claims.
-  const code = action.key === 'Enter' && action.code === 'NumpadEnter' ? action.code : named[0];
-  return { code, keyCode: named[1] };
+  return { code: action.key === 'Enter' && action.code === 'NumpadEnter' ? action.code : code, keyCode };
 }
 
 export type ActionOutcome = { ok: true; target: string } | { ok: false; reason: ActionRefusal };

@@ -20,6 +20,7 @@
  */
 import type { EditAction } from '../../shared/protocol.js';
 import { isTypingTarget } from '../capture/typing.js';
+import { physicalKeyOf } from './key-table.js';
 import { mapPosition } from './splice-map.js';
 
 export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' };
@@ -346,45 +347,6 @@ interface KeyOfEdit {
   press: KeyboardEventInit;
   /** A character key (keypress fires for it). */
   printable: boolean;
-}
-
-/**
- * The US layout's punctuation keys: for each `code`, its key code, the character it types and with Shift.
- * Pages read `keyCode` ('.' is 190 in the classic "numbers only" filters) and `shiftKey` ('!' is Shift+1).
- */
-const PUNCTUATION: readonly (readonly [code: string, keyCode: number, plain: string, shifted: string])[] = [
-  ['Period', 190, '.', '>'],
-  ['Comma', 188, ',', '<'],
-  ['Minus', 189, '-', '_'],
-  ['Equal', 187, '=', '+'],
-  ['Semicolon', 186, ';', ':'],
-  ['Slash', 191, '/', '?'],
-  ['Backquote', 192, '`', '~'],
-  ['BracketLeft', 219, '[', '{'],
-  ['Backslash', 220, '\\', '|'],
-  ['BracketRight', 221, ']', '}'],
-  ['Quote', 222, "'", '"'],
-];
-/** Shift with a digit key, from 0 to 9. */
-const SHIFTED_DIGITS = ')!@#$%^&*(';
-
-/** The key a US keyboard types `key` with: its `code`, legacy key code and whether Shift is held. */
-function physicalKeyOf(key: string): { code: string; keyCode: number; shift: boolean } {
-  if (key === 'Backspace' || key === 'Delete') return { code: key, keyCode: key === 'Delete' ? 46 : 8, shift: false };
-  if (key === ' ') return { code: 'Space', keyCode: 32, shift: false };
-  if (/^[0-9]$/.test(key)) return { code: `Digit${key}`, keyCode: key.charCodeAt(0), shift: false };
-  if (/^[a-z]$/i.test(key))
-    return {
-      code: `Key${key.toUpperCase()}`,
-      keyCode: key.toUpperCase().charCodeAt(0),
-      shift: key !== key.toLowerCase(),
-    };
-  const digit = SHIFTED_DIGITS.indexOf(key);
-  if (digit >= 0) return { code: `Digit${digit}`, keyCode: 48 + digit, shift: true };
-  for (const [code, keyCode, plain, shifted] of PUNCTUATION) {
-    if (key === plain || key === shifted) return { code, keyCode, shift: key === shifted };
-  }
-  return { code: '', keyCode: 0, shift: key !== key.toLowerCase() };
 }
 
 /**
