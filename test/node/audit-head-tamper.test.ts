@@ -60,9 +60,11 @@ function onDisk(s: TestServer, edit: (db: Database.Database) => void): void {
   }
 }
 
-/** Customer consents, grants control, an action is reported. */
+/** The agent is there, the customer consents, grants control, an action is reported. */
 async function liveWithControl(s: TestServer): Promise<{ sessionId: string; customer: TestSocket }> {
   const session = await createSession(s);
+  const agent = await open(s);
+  await agent.hello(session.agentToken);
   const customer = await open(s);
   await customer.hello(session.customerToken);
   customer.send({ t: 'event', event: { kind: 'consent-granted' } });
