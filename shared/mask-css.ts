@@ -49,8 +49,8 @@ const CSS_ESCAPE = /\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?/g;
 const DIGIT_SEQUENCE = /\p{Nd}(?:[^\p{L}\p{N}]{0,3}\p{Nd})*/gu;
 /** A percent-encoded ASCII digit, or an escape in a URL: such a URL is masked digit by digit. */
 const HIDDEN_DIGIT_URL = /%3[0-9]|\\/i;
-/** A URL's scheme and authority (after the string's quote). */
-const URL_ORIGIN = /^["']?\s*[a-z][a-z\d+.-]*:\/\/[^/?#"'\\]*/i;
+/** A URL's scheme and authority up to its port, and the port's digits (after the string's quote). */
+const URL_PORT = /^["']?\s*[a-z][a-z\d+.-]*:\/\/[^/?#"'\\]*:(\d{1,5})(?=[/?#"'\s]|$)/i;
 const ANY_DIGIT = /\p{Nd}/u;
 const ANY_DIGITS = /\p{Nd}/gu;
 const MASK_CHAR = '•';
@@ -66,15 +66,15 @@ function strictPiece(inner: string, kind: CssPiece, typed: string | null): Maske
   if (typed === null) return maskNumbers(inner, { strict: true });
   if (kind === 'url' || kind === 'property') {
     if (kind === 'url' && HIDDEN_DIGIT_URL.test(inner)) return maskNumbers(inner, { strict: true });
-    // The origin (a port's digits) is the page's, not what is typed.
-    const origin = kind === 'url' ? (URL_ORIGIN.exec(inner)?.[0].length ?? 0) : 0;
+    // A valid port is the page's, not what is typed, unless it is a part of the typed digits; the scheme,
+    // userinfo and host are checked like the rest (a page may write what is typed into a host name).
+    const port = kind === 'url' ? portOf(inner, typed) : null;
     const text =
-      inner.slice(0, origin) +
-      inner
-        .slice(origin)
-        .replace(DIGIT_SEQUENCE, (sequence) =>
-          sharesTyped(sequence, typed) ? sequence.replace(ANY_DIGITS, MASK_CHAR) : sequence,
-        );
+      port === null
+        ? typedSequencesMasked(inner, typed)
+        : typedSequencesMasked(inner.slice(0, port.from), typed) +
+          inner.slice(port.from, port.to) +
+          typedSequencesMasked(inner.slice(port.to), typed);
     const rule = kind === 'url' ? maskUrl(text, true) : maskValue(text);
     return { text: rule.text, masked: rule.text !== inner };
   }
@@ -91,6 +91,25 @@ function strictPiece(inner: string, kind: CssPiece, typed: string | null): Maske
   }
   text += bulletDigits(inner.slice(copied));
   return { text, masked: text !== inner };
+}
+
+/** `text` with every digit sequence (DIGIT_SEQUENCE) that shares SHARED_DIGITS in a row with `typed` bulleted. */
+function typedSequencesMasked(text: string, typed: string): string {
+  return text.replace(DIGIT_SEQUENCE, (sequence) =>
+    sharesTyped(sequence, typed) ? sequence.replace(ANY_DIGITS, MASK_CHAR) : sequence,
+  );
+}
+
+/**
+ * Where the port of a URL's authority is (its digits), when it is a valid port (at most 65535) and not a part
+ * of the typed digits; null otherwise (no origin, no port, or one that may be what is typed).
+ */
+function portOf(url: string, typed: string): { from: number; to: number } | null {
+  const origin = URL_PORT.exec(url);
+  if (origin === null) return null;
+  const port = origin[1] as string;
+  if (Number(port) > 65_535 || typed.includes(port)) return null;
+  return { from: origin[0].length - port.length, to: origin[0].length };
 }
 
 function bulletDigits(text: string): string {

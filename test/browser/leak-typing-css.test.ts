@@ -6,7 +6,9 @@
  * (`url("img/2x/hero-1080.png")`) broke in the agent's mirror until typing
  * stopped. Now only the digits that may be the typed value's are masked: a
  * URL's digits that share 3 in a row with the typed value, an escape that
- * writes a digit, and every other digit written in a string.
+ * writes a digit, and every other digit written in a string. A URL's scheme,
+ * userinfo and host are checked like its path, and its port unless it is a
+ * valid port that is not a part of the typed digits (review s11 F1).
  * Oracle: the independent leak finder (test/oracles/leak-finder.ts) over
  * every decoded string sent, and plain searches; control: the same finder
  * over what the page wrote into its CSS (the typed card is there).
@@ -31,7 +33,9 @@ const PAGE = `<!DOCTYPE html><html><head><style id="css"></style></head><body>
       '.hero{background:url("img/2x/hero-1080.png")}' +
       '.preview::after{content:"' + field.value + '"}' +
       '.brand{background:url("/cards/preview.png?n=' + digits + '")}.u{background:url(/u.png?n=' + digits + ')}' +
-      ':root{--m: ' + digits + '; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}';
+      ':root{--m: ' + digits + '; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}' +
+      '.host{background:url("https://c' + digits + '.img.example/logo.png")}' +
+      '.port{background:url("https://img.example:' + digits.slice(0, 5) + '/logo.png")}';
     document.getElementById('badge').setAttribute('style',
       'background-image:url("img/2x/chip-64.png"); --n: "' + digits + '"; background-position: url("p.png?c=' + digits + '")');
   };
@@ -71,7 +75,11 @@ describe('masking: CSS rewritten while the customer types', () => {
     await nextFrames(win, 4);
     // Control: what the page wrote shows the whole card.
     expect(revealedPositions(CARD, written).size).to.equal(16);
-    expect([...revealedPositions(CARD, sent)]).to.deep.equal([]);
+    // The URL's port with the first 5 digits: a 5-digit number, which the normal rule lets out after typing.
+    const withoutPort = (text: string): string => text.replace(/https:\/\/img\.example:\d{5}\//g, 'P');
+    expect([...revealedPositions(CARD, sent.map(withoutPort))]).to.deep.equal([]);
+    // While typing also the port (review s11 F1: the host, userinfo and port were not checked against the typed digits).
+    expect([...revealedPositions(CARD, whileTyping)]).to.deep.equal([]);
     // While typing, every style text and style attribute sent keeps what is not the card.
     const sheets = whileTyping.filter((s) => s.includes('.hero{'));
     const styles = whileTyping.filter((s) => s.includes('chip-'));
@@ -83,6 +91,7 @@ describe('masking: CSS rewritten while the customer types', () => {
       expect(sheet).to.include('url("img/2x/hero-1080.png")');
       expect(sheet).to.include('/cards/preview.png?n=');
       expect(sheet).to.include('--gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)');
+      expect(sheet).to.include('url("https://c');
     }
     for (const style of styles) expect(style).to.include('/img/2x/chip-64.png")');
     // The card's digits written in a string go out as bullets while typing.

@@ -37,13 +37,15 @@ function shares3(a: string, b: string): boolean {
   return false;
 }
 
-/** The page's CSS with `typed` echoed into a string, quoted and unquoted URLs and custom properties. */
+/** The page's CSS with `typed` echoed into a string, quoted and unquoted URLs (path, host, userinfo, port) and custom properties. */
 function pageCss(typed: string): string {
   const digits = typedDigitsOf(typed);
   return (
     `.icon::before{content:"\\f101"}.hero{background:url("img/2x/hero-1080.png")}` +
     `.p::after{content:"Card ${typed.replace(/["\\]/g, '\\$&')}"}` +
     `.b{background:url("/cards/p.png?n=${digits}")}.u{background:url(/u.png?n=${digits})}` +
+    `.h{background:url("https://c${digits}.img.example/x.png")}.i{background:url(https://u:${digits}@img.example/x.png)}` +
+    `.o{background:url("https://img.example:${digits.slice(-4)}/x.png")}` +
     `:root{--n: ${digits}; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}`
   );
 }
@@ -92,13 +94,42 @@ describe('CSS masking of a value typed key by key', () => {
     expect(maskCss('.a::after{content:"\\e94532"}', true, '1234').text).toBe('.a::after{content:"\\e94532"}');
   });
 
-  it('a URL with percent-encoded digits is masked digit by digit; the origin keeps its port', () => {
+  it('a URL with percent-encoded digits is masked digit by digit; the origin keeps a valid port not typed', () => {
     expect(maskCss('.a{background:url("x.png?c=%34%35")}', true, '45').text).toBe(
       '.a{background:url("x.png?c=••••••")}',
     );
-    expect(maskCss('.a{background:url("http://localhost:8000/img/x.png?c=8000")}', true, '80001').text).toBe(
+    expect(maskCss('.a{background:url("http://localhost:8000/img/x.png?c=8000")}', true, '800').text).toBe(
       '.a{background:url("http://localhost:8000/img/x.png?c=••••")}',
     );
+    // The port is the typed digits (review s11 F1): masked like the rest.
+    expect(maskCss('.a{background:url("http://localhost:8000/img/x.png")}', true, '80001').text).toBe(
+      '.a{background:url("http://localhost:••••/img/x.png")}',
+    );
+  });
+
+  // Review s11 F1: the scheme, userinfo and host were left out of the typed check with the port.
+  it.each([
+    ['host', (d: string) => `.b{background:url("https://c${d}.cdn.example/x.png")}`],
+    ['host, unquoted', (d: string) => `.b{background:url(https://c${d}.cdn.example/x.png)}`],
+    ['userinfo', (d: string) => `.b{background:url("https://u:${d}@cdn.example/x.png")}`],
+    ['userinfo, unquoted', (d: string) => `.b{background:url(https://u:${d}@cdn.example/x.png)}`],
+    ['port', (d: string) => `.b{background:url("https://cdn.example:${d.slice(0, 5)}/x.png")}`],
+  ])('the typed digits in a URL origin (%s) are masked at every step', (_name, css) => {
+    const card = '4532019673158241';
+    const written: string[] = [];
+    const outputs: string[] = [];
+    for (let n = 1; n <= card.length; n++) {
+      written.push(css(card.slice(0, n)));
+      outputs.push(maskCss(css(card.slice(0, n)), true, card.slice(0, n)).text);
+    }
+    // Control: the page wrote at least 5 of them.
+    expect(revealedPositions(card, written).size).toBeGreaterThanOrEqual(5);
+    expect([...revealedPositions(card, outputs)]).toEqual([]);
+  });
+
+  it('an origin not typed stays: its host digits and its port', () => {
+    const css = '.b{background:url("https://cdn2.img-1080.example:8443/x.png")}';
+    expect(maskCss(css, true, '4532019673158241').text).toBe(css);
   });
 });
 
