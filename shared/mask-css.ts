@@ -52,6 +52,8 @@ const HIDDEN_DIGIT_URL = /%3[0-9]|\\/i;
 /** A URL's scheme and authority up to its port, and the port's digits (after the string's quote). */
 const URL_PORT = /^["']?\s*[a-z][a-z\d+.-]*:\/\/[^/?#"'\\]*:(\d{1,5})(?=[/?#"'\s]|$)/i;
 const ANY_DIGIT = /\p{Nd}/u;
+const NON_ASCII = /[\u0080-\uffff]/;
+const NOT_ASCII_DIGITS = /[^0-9]+/g;
 const ANY_DIGITS = /\p{Nd}/gu;
 const MASK_CHAR = '•';
 
@@ -129,6 +131,7 @@ function sharesTyped(text: string, typed: string): boolean {
  * start of its block of digits (Unicode writes each script's 0-9 in a row; mathematical digits are 5 rows of 10).
  */
 export function asciiDigits(text: string): string {
+  if (!NON_ASCII.test(text)) return text.replace(NOT_ASCII_DIGITS, '');
   let digits = '';
   for (const char of text) {
     const code = char.codePointAt(0) as number;

@@ -9,6 +9,7 @@
  * once it grew, while they still show a number.
  */
 import { asciiDigits } from '../../shared/mask-css.js';
+import { microtask } from '../pristine.js';
 import { mayHaveGrown } from '../../shared/number-growth.js';
 import { hasDigit, maskNumbers, type MaskedText } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
@@ -29,6 +30,23 @@ function typedFieldOf(node: Node): Element | null {
   if (tag === 'input' || tag === 'textarea') return el;
   const host = closestOf(el, '[contenteditable]');
   return host !== null && (host as HTMLElement).isContentEditable ? host : null;
+}
+
+/** The digits (ASCII) of a field's value or an editor's text (read to MAX_TYPED_TEXT: longer, null). */
+function typedDigitsOf(field: Element | null): string | null {
+  if (field === null) return null;
+  const tag = localNameOf(field);
+  if (tag === 'input' || tag === 'textarea') {
+    const value = (field as HTMLInputElement).value;
+    return value.length > MAX_TYPED_TEXT ? null : asciiDigits(value);
+  }
+  const walker = field.ownerDocument.createTreeWalker(field, NodeFilter.SHOW_TEXT);
+  let text = '';
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+    text += (node as CharacterData).data;
+    if (text.length > MAX_TYPED_TEXT) return null;
+  }
+  return asciiDigits(text);
 }
 
 /** showsText by attribute name, for the attributes every snapshot sends (130 ns a call uncached in Node, measured). */
@@ -137,19 +155,34 @@ export class TypingMask {
   /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */
   strictWithin: Element | null = null;
   /** The field or editor the customer types in (typing.ts), whose digits strict CSS masking looks for. */
-  typedField: Element | null = null;
+  #typedField: Element | null = null;
+  /** Its digits for the current task (typedDigits); undefined when not read yet. */
+  #typedDigits: string | null | undefined = undefined;
+
+  get typedField(): Element | null {
+    return this.#typedField;
+  }
+
+  set typedField(field: Element | null) {
+    this.#typedField = field;
+    this.#typedDigits = undefined;
+  }
 
   /**
    * The digits (ASCII) of what the customer types now, for CSS masked strictly (mask-css.ts: a URL or escape
    * sharing 3 digits in a row with them is masked); null when unknown (an editor longer than MAX_TYPED_TEXT):
-   * every digit of CSS strings is then masked.
+   * every digit of CSS strings is then masked. Read once per task (review s11 F2: read and converted for every
+   * style text and style attribute serialized, 300 style attributes and a 19,000-character editor made 4-5 s of
+   * long tasks over 10 keys); the next task (a flush, a snapshot's next slice) may see a new key.
    */
   typedDigits(): string | null {
-    const field = this.typedField;
-    if (field === null) return null;
-    const tag = localNameOf(field);
-    const text = tag === 'input' || tag === 'textarea' ? (field as HTMLInputElement).value : (field.textContent ?? '');
-    return text.length > MAX_TYPED_TEXT ? null : asciiDigits(text);
+    if (this.#typedDigits !== undefined) return this.#typedDigits;
+    const digits = typedDigitsOf(this.#typedField);
+    this.#typedDigits = digits;
+    microtask(() => {
+      if (this.#typedDigits === digits) this.#typedDigits = undefined;
+    });
+    return digits;
   }
   #sent: StrictSent = newStrictSent();
 
