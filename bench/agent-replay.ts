@@ -56,45 +56,77 @@ interface WireWindow {
 
 /**
  * REPLAY_COLD=<pairs>: the first snapshot of a fresh page (cold code), without and with the
- * console's warm-up before it (agent/mirror/warm-up.ts), alternating, each in a page of its own.
+ * console's warm-up before it (agent/mirror/warm-up.ts), alternating, each in a page of its own;
+ * with REPLAY_BASE_TREE, both for each tree. Also the harness bundle's load: main-thread script
+ * CPU of adding it to the page, and the JS heap used after it (after a forced GC).
+ * REPLAY_COLD_KINDS=cold (or warmed) runs only that kind.
  */
 async function coldRuns(
   browser: Awaited<ReturnType<typeof launchChromium>>,
   siteUrl: string,
-  bundle: string,
+  bundles: Array<[string, string]>,
   messages: unknown[],
   pairs: number,
   intervalMs: number,
 ): Promise<void> {
-  const results: Record<'cold' | 'warmed', ReplayResult[]> = { cold: [], warmed: [] };
-  const cpu: Record<'cold' | 'warmed', number[]> = { cold: [], warmed: [] };
+  const kinds = (process.env['REPLAY_COLD_KINDS'] ?? 'cold,warmed').split(',') as Array<'cold' | 'warmed'>;
+  const names = bundles.flatMap(([tree]) => kinds.map((kind) => `${tree} ${kind}`));
+  const results = new Map<string, ReplayResult[]>(names.map((n) => [n, []]));
+  const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
+  const loadCpu = new Map<string, number[]>(names.map((n) => [n, []]));
+  const heap = new Map<string, number[]>(names.map((n) => [n, []]));
   for (let i = 0; i < pairs; i++) {
-    for (const kind of ['cold', 'warmed'] as const) {
-      const page = await browser.newPage();
-      await page.setViewportSize({ width: 1400, height: 900 });
-      await page.goto(`${siteUrl}/bench?page=gen-10&rec=none`, { waitUntil: 'load' });
-      await page.addScriptTag({ content: bundle });
-      await page.evaluate((m) => (window as unknown as ReplayWindow).__replay.load(m), messages);
-      if (kind === 'warmed') await page.evaluate(() => (window as unknown as ReplayWindow).__replay.warmUp());
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-      const before = await cpuFigures(cdp);
-      const result = await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
-      const after = await cpuFigures(cdp);
-      results[kind].push(result);
-      cpu[kind].push(after.scriptMs - before.scriptMs);
-      console.log(
-        `${kind} ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, script CPU ${(after.scriptMs - before.scriptMs).toFixed(1)} ms`,
-      );
-      await page.close();
+    for (const [tree, bundle] of bundles) {
+      for (const kind of kinds) {
+        const name = `${tree} ${kind}`;
+        const page = await browser.newPage();
+        await page.setViewportSize({ width: 1400, height: 900 });
+        await page.goto(`${siteUrl}/bench?page=gen-10&rec=none`, { waitUntil: 'load' });
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+        const beforeLoad = await cpuFigures(cdp);
+        await page.addScriptTag({ content: bundle });
+        const afterLoad = await cpuFigures(cdp);
+        await cdp.send('HeapProfiler.collectGarbage');
+        const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+        await page.evaluate((m) => (window as unknown as ReplayWindow).__replay.load(m), messages);
+        if (kind === 'warmed') await page.evaluate(() => (window as unknown as ReplayWindow).__replay.warmUp());
+        const before = await cpuFigures(cdp);
+        const result = await page.evaluate((ms) => (window as unknown as ReplayWindow).__replay.run(ms), intervalMs);
+        const after = await cpuFigures(cdp);
+        const runCpu = after.scriptMs - before.scriptMs;
+        results.get(name)?.push(result);
+        cpu.get(name)?.push(runCpu);
+        loadCpu.get(name)?.push(afterLoad.scriptMs - beforeLoad.scriptMs);
+        heap.get(name)?.push(usedSize / 1e6);
+        console.log(
+          `${name} ${i + 1}: first → shown ${result.totalMs.toFixed(1)} ms, painted ${result.paintedMs.toFixed(1)} ms, in message tasks ${result.messageMs.toFixed(1)} ms, script CPU ${runCpu.toFixed(1)} ms; load script CPU ${(afterLoad.scriptMs - beforeLoad.scriptMs).toFixed(1)} ms, heap after load ${(usedSize / 1e6).toFixed(2)} MB`,
+        );
+        await page.close();
+      }
     }
   }
-  for (const kind of ['cold', 'warmed'] as const) {
-    const m = (pick: (r: ReplayResult) => number): string => median(results[kind].map(pick)).toFixed(1);
+  for (const name of names) {
+    const runs = results.get(name) ?? [];
+    const m = (pick: (r: ReplayResult) => number): string => median(runs.map(pick)).toFixed(1);
     console.log(
-      `${kind}: median first → shown ${m((r) => r.totalMs)} ms, painted ${m((r) => r.paintedMs)} ms, in message tasks ${m((r) => r.messageMs)} ms, script CPU ${median(cpu[kind]).toFixed(1)} ms`,
+      `${name}: median first → shown ${m((r) => r.totalMs)} ms, painted ${m((r) => r.paintedMs)} ms, in message tasks ${m((r) => r.messageMs)} ms, script CPU ${median(cpu.get(name) ?? []).toFixed(1)} ms; load script CPU ${median(loadCpu.get(name) ?? []).toFixed(1)} ms, heap after load ${median(heap.get(name) ?? []).toFixed(2)} MB`,
     );
   }
+  if (bundles.length === 2)
+    for (const kind of kinds) {
+      const [base, ours] = bundles.map(([tree]) => `${tree} ${kind}`) as [string, string];
+      const diff = (of: Map<string, number[]>): string => {
+        const a = of.get(base) ?? [];
+        const b = of.get(ours) ?? [];
+        return median(b.map((v, j) => v - (a[j] ?? NaN))).toFixed(1);
+      };
+      const shown = (pick: (r: ReplayResult) => number): Map<string, number[]> =>
+        new Map([base, ours].map((n) => [n, (results.get(n) ?? []).map(pick)]));
+      console.log(
+        `${kind}, this − base, median paired difference: script CPU ${diff(cpu)} ms, first → shown ${diff(shown((r) => r.totalMs))} ms, painted ${diff(shown((r) => r.paintedMs))} ms, load script CPU ${diff(loadCpu)} ms, heap after load ${diff(heap)} MB`,
+      );
+    }
 }
 
 /**
@@ -179,14 +211,9 @@ export async function main(): Promise<void> {
     await capture.close();
     const coldPairs = Number(process.env['REPLAY_COLD'] ?? '0');
     if (coldPairs > 0) {
-      await coldRuns(
-        browser,
-        site.url,
-        await benchPageBundle(root, 'agent-replay-page.ts'),
-        messages,
-        coldPairs,
-        intervalMs,
-      );
+      const bundles: Array<[string, string]> = [];
+      for (const [name, tree] of trees) bundles.push([name, await benchPageBundle(tree, 'agent-replay-page.ts')]);
+      await coldRuns(browser, site.url, bundles, messages, coldPairs, intervalMs);
       return;
     }
     const variants: Array<{

@@ -21,7 +21,7 @@ import { compileBench, root } from './compile.mjs';
 /** The three browser bundles of a source tree, built as scripts/build.mjs does, into a fresh directory. */
 async function buildBundles(tree) {
   const staticDir = mkdtempSync(join(tmpdir(), 'cobrowse-allow-'));
-  const { EAGER_COMPILE_BANNER: banner } = await import(
+  const { EAGER_COMPILE_BANNER: banner, AGENT_CONSOLE_BANNER: agentBanner } = await import(
     pathToFileURL(join(tree, 'scripts', 'esbuild-browser-options.mjs')).href
   );
   const common = {
@@ -66,6 +66,8 @@ async function buildBundles(tree) {
       ...common,
       ...browserBundleOptions,
       ...BROWSER_BUILD_OPTIONS,
+      // Likewise the console's (none before it had one).
+      ...(agentBanner === undefined ? {} : { banner: agentBanner }),
       entryPoints: [join(tree, 'agent/console.ts')],
       outfile: join(staticDir, 'agent/console.js'),
     }),

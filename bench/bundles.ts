@@ -12,19 +12,23 @@ export async function productBrowserOptions(root: string): Promise<esbuild.Build
 }
 
 /**
- * The banner the tree's customer session bundle ships with (scripts/esbuild-browser-options.mjs), if any:
- * our in-page bundle carries it too, so the bench runs our capture as the product loads it.
+ * The banner the tree's customer session bundle (for our in-page capture bundle) or agent console (for the
+ * agent replay harness) ships with (scripts/esbuild-browser-options.mjs), if any: the bench bundle carries it
+ * too, so the bench runs that code as the product loads it.
  */
-async function sessionBanner(root: string): Promise<{ js: string } | undefined> {
+async function productBanner(root: string, entry: string): Promise<{ js: string } | undefined> {
   const options = (await import(pathToFileURL(join(root, 'scripts', 'esbuild-browser-options.mjs')).href)) as {
     EAGER_COMPILE_BANNER?: { js: string };
+    AGENT_CONSOLE_BANNER?: { js: string };
   };
-  return options.EAGER_COMPILE_BANNER;
+  if (entry === 'ours.ts') return options.EAGER_COMPILE_BANNER;
+  if (entry === 'agent-replay-page.ts') return options.AGENT_CONSOLE_BANNER;
+  return undefined;
 }
 
 /** One in-page bundle (bench/browser/<entry>) as IIFE source text, built with the product's browser options. */
 export async function benchPageBundle(root: string, entry: string): Promise<string> {
-  const banner = entry === 'ours.ts' ? await sessionBanner(root) : undefined;
+  const banner = await productBanner(root, entry);
   const result = await esbuild.build({
     ...(await productBrowserOptions(root)),
     ...(banner === undefined ? {} : { banner }),

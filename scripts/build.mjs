@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { BROWSER_BUILD_OPTIONS } from './esbuild-aliases.mjs';
-import { EAGER_COMPILE_BANNER, browserBundleOptions } from './esbuild-browser-options.mjs';
+import { AGENT_CONSOLE_BANNER, EAGER_COMPILE_BANNER, browserBundleOptions } from './esbuild-browser-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -54,7 +54,8 @@ const bundles = [
     name: 'agent console',
     entry: 'agent/console.ts',
     outfile: 'browser/agent/console.js',
-    options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS },
+    // Compiled whole as it loads, so the customer's first snapshot does not compile the mirror function by function.
+    options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS, banner: AGENT_CONSOLE_BANNER },
   },
 ];
 const staticFiles = [

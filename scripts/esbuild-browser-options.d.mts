@@ -10,3 +10,4 @@ export declare const browserBundleOptions: {
 };
 
 export declare const EAGER_COMPILE_BANNER: { js: string };
+export declare const AGENT_CONSOLE_BANNER: { js: string };
