@@ -392,7 +392,8 @@ export class SignalingHub {
     }
     // Before consent, control only while granted, the lead seat's requests only while it leads.
     const refusal = await peerEventRefusal(this.eventRules, session, role, event);
-    if (refusal) return this.reject(connection, refusal.code, refusal.message);
+    // An honest page reports actions that raced a revoke or the lead's socket dropping: refused, never closed for.
+    if (refusal) return this.reject(connection, refusal.code, refusal.message, event.kind !== 'remote-action');
     const kept = auditableEvent(event);
     if (!kept) {
       this.reject(connection, 'BAD_MESSAGE', 'page-visited needs an http(s) URL.');
@@ -430,10 +431,16 @@ export class SignalingHub {
    * misbehaving: malformed messages and messages its role may not send count
    * together, and past MAX_BAD_MESSAGES the socket is closed.
    */
-  private reject(connection: Connection, code: ErrorCode, message: string = ERROR_CODES[code].message): void {
+  private reject(
+    connection: Connection,
+    code: ErrorCode,
+    message: string = ERROR_CODES[code].message,
+    counts = true,
+  ): void {
     this.metrics.messagesRejected.inc({ code });
     this.send(connection, { t: 'error', code, message });
     if (
+      counts &&
       (code === 'BAD_MESSAGE' || code === 'FORBIDDEN') &&
       ++connection.badMessages > this.config.limits.maxBadMessages
     ) {

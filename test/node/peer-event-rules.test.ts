@@ -128,6 +128,17 @@ describe('remote actions only while control is granted and the lead is connected
     expect(errorCodes(customer)).toEqual(['FORBIDDEN']);
   });
 
+  it('refused without closing the page: its reports can race a revoke or the lead dropping out', async () => {
+    const { s, customer, server } = await consented();
+    const limit = server.config.limits.maxBadMessages;
+    for (let i = 0; i <= limit + 5; i += 1) customer.send({ t: 'event', event: action });
+    await handled(customer, s.customerToken);
+    expect(errorCodes(customer)).toEqual(Array(limit + 6).fill('FORBIDDEN'));
+    // Control: as many messages the customer may never send close the socket.
+    for (let i = 0; i <= limit; i += 1) customer.send({ t: 'invite-viewer', kind: 'agent', name: 'Mallory' });
+    expect((await customer.closed).code).toBe(4403);
+  });
+
   it('refused before consent', async () => {
     server = await startTestServer();
     const s = await createSession(server);
