@@ -19,8 +19,13 @@ export class EditorTyped {
   /** Text of the followed editors' text nodes when their editor was first followed. */
   readonly #start = new WeakMap<CharacterData, string>();
 
-  /** Notes the editor's text nodes as they are now (its focus). */
+  /** Editors followed (their text at first focus is kept: a resync while typing does not take it again). */
+  readonly #followed = new WeakSet<Element>();
+
+  /** Notes the editor's text nodes as they are now (its first focus). */
   follow(editor: Element): void {
+    if (this.#followed.has(editor)) return;
+    this.#followed.add(editor);
     const walker = editor.ownerDocument.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
     let count = 0;
     for (let node = walker.nextNode(); node !== null && count < MAX_EDITOR_NODES; node = walker.nextNode(), count++)

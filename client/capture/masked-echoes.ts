@@ -97,7 +97,9 @@ export class MaskedEchoes {
   readonly #fields: WeakRef<HTMLInputElement | HTMLTextAreaElement | HTMLElement>[] = [];
   /** Masked rich-text editors followed: what was typed in them since (editor-typed.ts) is their value. */
   readonly #editors = new WeakSet<Element>();
-  readonly #editorTyped = new EditorTyped();
+  /** What was typed in the editors followed: the engine's (typing-mask.ts SensitiveFields), kept across resyncs. */
+  readonly #editorTyped: EditorTyped;
+
   readonly #known = new WeakSet<Element>();
   /** The prescan in progress (prescanSome): its document, the fields found (null until the first step) and how far it got. */
   #prescan: {
@@ -110,6 +112,10 @@ export class MaskedEchoes {
   #noneGone = false;
   /** Patterns of the fields' values for the current task; undefined when not read yet, null when no value is long enough. */
   #patterns: EchoPatterns | null | undefined = undefined;
+
+  constructor(editorTyped = new EditorTyped()) {
+    this.#editorTyped = editorTyped;
+  }
 
   /** A field whose value is masked: its echoes are masked from now on. */
   add(el: Element): void {

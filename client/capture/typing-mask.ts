@@ -13,6 +13,7 @@ import { microtask } from '../pristine.js';
 import { mayHaveGrown } from '../../shared/number-growth.js';
 import { hasDigit, maskNumbers, type MaskedText } from '../../shared/sensitive-numbers.js';
 import { closestOf, containsOf, localNameOf, nodeTypeOf, parentElementOf } from './dom-read.js';
+import { EditorTyped } from './editor-typed.js';
 import { GrowthWatch, type SentTexts } from './growth-watch.js';
 import { maskTextContent, showsText, type MaskDecision } from './mask.js';
 import { MaskedEchoes } from './masked-echoes.js';
@@ -87,6 +88,8 @@ export class SensitiveFields {
   grownMarks = 0;
   /** What went out before, to see numbers a page assembles in steps: kept across snapshots (resyncs). */
   readonly growth = new GrowthWatch();
+  /** What was typed in masked editors since their first focus: kept across snapshots (a resync while typing). */
+  readonly editorTyped = new EditorTyped();
   get size(): number {
     return this.#size;
   }
@@ -137,6 +140,7 @@ export class TypingMask {
   constructor(sensitiveFields: SensitiveFields) {
     this.#sensitiveFields = sensitiveFields;
     this.growth = sensitiveFields.growth;
+    this.echoes = new MaskedEchoes(sensitiveFields.editorTyped);
     this.growth.snapshotStarted();
   }
 
@@ -149,7 +153,7 @@ export class TypingMask {
    */
   strict = false;
   /** Masked fields' values echoed in clear text (masked-echoes.ts). */
-  readonly echoes = new MaskedEchoes();
+  readonly echoes: MaskedEchoes;
   /** What went out before this flush, to see numbers a page assembles in steps (growth-watch.ts; per engine). */
   readonly growth: GrowthWatch;
   /** In a snapshot, only what is inside this element (the field being typed in) is masked as `strict`. */

@@ -50,11 +50,22 @@ export class TypingWatch {
 
   /** A snapshot shows the page as it is, not as it is being typed: only the field being typed in is masked whole. */
   snapshotStarted(serializer: Serializer, doc: Document): void {
-    this.#target = this.#targetNow();
-    serializer.typing.strictWithin = this.#target;
+    const target = this.#targetNow();
+    this.#target = target;
+    serializer.typing.strictWithin = target;
     // Done a step at a time before the walk (snapshot.ts).
     // A blocked field's value is as secret as a masked one's: its echoes are masked too.
     serializer.typing.echoes.startPrescan(doc, (el) => serializer.decisionOf(el) !== 'clear');
+    // The field or editor with focus now (the capture starts, or a resync, while the customer types in it) is
+    // followed from here: update() follows only a change of target (review s11 F3).
+    if (target !== null) this.#followEchoes(serializer, target);
+  }
+
+  /** Echoes of a masked or blocked field or editor the customer types in are masked (masked-echoes.ts). */
+  #followEchoes(serializer: Serializer, target: Element): void {
+    if (serializer.decisionOf(target) === 'clear') return;
+    serializer.typing.echoes.add(target);
+    serializer.typing.echoes.addEditor(target);
   }
 
   /** At each flush: strict masking while typing; what went out strictly is settled once typing stops. */
@@ -66,10 +77,7 @@ export class TypingWatch {
       this.#target = target;
       // What the customer types into a masked or blocked field or editor may be echoed by the page (a live
       // preview). A blocked one is not walked (no form state read), so it is followed from here.
-      if (target !== null && serializer.decisionOf(target) !== 'clear') {
-        serializer.typing.echoes.add(target);
-        serializer.typing.echoes.addEditor(target);
-      }
+      if (target !== null) this.#followEchoes(serializer, target);
       const sent = serializer.typing.takeStrictSent();
       serializer.typing.settle(sent);
       run.collector.recheck(sent);
