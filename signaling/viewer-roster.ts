@@ -27,7 +27,7 @@ interface Entry {
 
 export interface RosterBookOptions {
   sessions: Pick<SessionLifecycle, 'events' | 'onViewerEvent'>;
-  bus: Pick<SessionBus, 'listen' | 'publish' | 'onNote'>;
+  bus: Pick<SessionBus, 'listen' | 'unlisten' | 'publish' | 'onNote'>;
   background(work: Promise<unknown>, sessionId: string | null): void;
 }
 
@@ -81,8 +81,12 @@ export class RosterBook {
     entry.ready = (async () => {
       // Subscribed first: an event appended after the read starts arrives as a note, one before is in the read.
       await this.#options.bus.listen(sessionId);
-      for (const event of await this.#options.sessions.events(sessionId)) {
-        if (isRosterEventType(event.type)) this.#insert(entry, event);
+      const events = await this.#options.sessions.events(sessionId);
+      for (const event of events) if (isRosterEventType(event.type)) this.#insert(entry, event);
+      // Asked for just as the session ended (its end already forgot it): answered, not kept.
+      if (events.at(-1)?.type === 'ended' && this.#entries.get(sessionId) === entry) {
+        this.#entries.delete(sessionId);
+        await this.#options.bus.unlisten(sessionId);
       }
     })();
     entry.ready.catch(() => {

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
+import { LocalBus } from '../../signaling/session-bus.js';
+import { RosterBook } from '../../signaling/viewer-roster.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
 import { createSession, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -151,5 +153,32 @@ describe('who watches a session, without reading its audit per message', () => {
     customer.send({ t: 'end' });
     await customer.closed;
     expect(server.app.cobrowse.hub.rosterSessions).toBe(0);
+  });
+
+  it('a roster asked for as its session ends is answered but not kept', async () => {
+    server = await startTestServer();
+    const s = await createSession(server);
+    const watcher = await invite(server, s.sessionId, 'agent');
+    const end = await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/end`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(end.status).toBe(200);
+    const unlistened: string[] = [];
+    // The one-instance bus, with what it was asked to stop listening to written down.
+    const bus = Object.assign(new LocalBus(), {
+      unlisten: async (sessionId: string) => {
+        unlistened.push(sessionId);
+      },
+    });
+    const book = new RosterBook({ sessions: server.app.cobrowse.sessions, bus, background: () => undefined });
+    expect((await book.roster(s.sessionId)).invites.has(watcher.viewer.id)).toBe(true);
+    expect(book.size).toBe(0);
+    expect(unlistened).toEqual([s.sessionId]);
+    // Control: a live session's roster is kept.
+    const live = await createSession(server);
+    await book.roster(live.sessionId);
+    expect(book.size).toBe(1);
   });
 });
