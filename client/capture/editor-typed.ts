@@ -1,71 +1,111 @@
 /**
  * What the customer typed into a masked rich-text editor (contenteditable)
- * since focus: the parts of its text nodes that differ from their text at
- * focus, each widened to whole words. These are looked for as the editor's
- * value (masked-echoes.ts). Reading the editor's whole text and looking for
- * its start missed what was typed after its first 1,000 characters (and
- * anything in an editor holding 4,000 characters at focus: review M5).
+ * since its first focus: the words whose count in its text grew since then,
+ * as the runs of such words (with what separates them) in document order.
+ * These are looked for as the editor's value (masked-echoes.ts). Words, not
+ * text nodes, are compared: an editor whose framework replaces the edited
+ * text node on each key (a controlled contenteditable, a highlighter
+ * rewriting its HTML) made the whole paragraph or document count as typed,
+ * and the caps then kept its start and dropped what was typed (review s11
+ * F4). The runs are given newest first (by when their words were first seen
+ * typed), so the caps keep what was typed last.
  *
- * Memory: the text each text node had at focus (a node's own string), in a
- * WeakMap, so it goes with the node. A node added since focus counts whole.
+ * Memory: per editor, the count of each word at its first focus (WeakMap, so
+ * it goes with the editor) and the typed words in the order they were seen.
  */
 
 /** Text nodes read per editor and check: a longer document is read to here (what is typed past it is not looked for). */
 const MAX_EDITOR_NODES = 20_000;
-/** A letter or digit: a typed part is widened over these to whole words. */
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** A word: letters and digits in a row. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+interface Followed {
+  /** Each word's count in the editor's text at its first focus. */
+  start: Map<string, number>;
+  /** The words typed since, oldest first (when each was first seen typed). */
+  order: string[];
+}
 
 export class EditorTyped {
-  /** Text of the followed editors' text nodes when their editor was first followed. */
-  readonly #start = new WeakMap<CharacterData, string>();
+  readonly #followed = new WeakMap<Element, Followed>();
 
-  /** Editors followed (their text at first focus is kept: a resync while typing does not take it again). */
-  readonly #followed = new WeakSet<Element>();
-
-  /** Notes the editor's text nodes as they are now (its first focus). */
+  /** Notes the editor's words as they are now (its first focus; a resync while typing does not take them again). */
   follow(editor: Element): void {
     if (this.#followed.has(editor)) return;
-    this.#followed.add(editor);
-    const walker = editor.ownerDocument.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
-    let count = 0;
-    for (let node = walker.nextNode(); node !== null && count < MAX_EDITOR_NODES; node = walker.nextNode(), count++)
-      this.#start.set(node as CharacterData, (node as CharacterData).data);
+    const start = new Map<string, number>();
+    for (const text of textsOf(editor))
+      for (const [word] of text.matchAll(WORD)) start.set(word, (start.get(word) ?? 0) + 1);
+    this.#followed.set(editor, { start, order: [] });
   }
 
   /**
-   * The parts typed since follow(), in document order, each trimmed and widened to whole words, while their
-   * length stays within `maxChars` (the first parts are kept). Empty when nothing was typed.
+   * The runs of words typed since follow() (each with what separates its words), newest first, while their
+   * length stays within `maxChars`. Empty when nothing was typed.
    */
   typed(editor: Element, maxChars: number): string[] {
+    const followed = this.#followed.get(editor);
+    if (followed === undefined) return [];
+    const texts = textsOf(editor);
+    const counts = new Map<string, number>();
+    for (const text of texts) for (const [word] of text.matchAll(WORD)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const typed = new Set<string>();
+    for (const [word, count] of counts) if (count > (followed.start.get(word) ?? 0)) typed.add(word);
+    if (typed.size === 0) {
+      followed.order = [];
+      return [];
+    }
+    const order = followed.order.filter((word) => typed.has(word));
+    const known = new Set(order);
+    for (const word of typed) if (!known.has(word)) order.push(word);
+    followed.order = order;
+    const rank = new Map(order.map((word, i) => [word, i]));
+    const runs = typedRuns(texts, typed, rank);
+    runs.sort((a, b) => b.newest - a.newest);
     const parts: string[] = [];
+    const seen = new Set<string>();
     let left = maxChars;
-    const walker = editor.ownerDocument.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
-    let count = 0;
-    for (let node = walker.nextNode(); node !== null && count < MAX_EDITOR_NODES; node = walker.nextNode(), count++) {
-      const data = (node as CharacterData).data;
-      const start = this.#start.get(node as CharacterData);
-      if (start === data) continue;
-      const part = typedPart(start ?? '', data).trim();
-      if (part === '') continue;
-      parts.push(part.slice(0, left));
-      left -= part.length;
+    for (const run of runs) {
       if (left <= 0) break;
+      if (seen.has(run.text)) continue;
+      seen.add(run.text);
+      parts.push(run.text.slice(0, left));
+      left -= run.text.length;
     }
     return parts;
   }
 }
 
-/** The part of `now` that is not in `before` (their common start and end left out), widened to whole words. */
-export function typedPart(before: string, now: string): string {
-  const shorter = Math.min(before.length, now.length);
-  let from = 0;
-  while (from < shorter && before.charCodeAt(from) === now.charCodeAt(from)) from++;
-  let end = 0;
-  while (end < shorter - from && before.charCodeAt(before.length - 1 - end) === now.charCodeAt(now.length - 1 - end))
-    end++;
-  let to = now.length - end;
-  if (to <= from) return '';
-  while (from > 0 && WORD_CHAR.test(now.charAt(from - 1))) from--;
-  while (to < now.length && WORD_CHAR.test(now.charAt(to))) to++;
-  return now.slice(from, to);
+/** The editor's text nodes' texts (the first MAX_EDITOR_NODES). */
+function textsOf(editor: Element): string[] {
+  const texts: string[] = [];
+  const walker = editor.ownerDocument.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node !== null && texts.length < MAX_EDITOR_NODES; node = walker.nextNode())
+    texts.push((node as CharacterData).data);
+  return texts;
+}
+
+/** Runs of typed words in a text node (words with only non-words between them), with their newest word's rank. */
+function typedRuns(texts: string[], typed: Set<string>, rank: Map<string, number>): { text: string; newest: number }[] {
+  const runs: { text: string; newest: number }[] = [];
+  for (const text of texts) {
+    let from = -1;
+    let to = -1;
+    let newest = -1;
+    for (const match of text.matchAll(WORD)) {
+      const word = match[0];
+      if (!typed.has(word)) {
+        if (from >= 0) runs.push({ text: text.slice(from, to), newest });
+        from = -1;
+        continue;
+      }
+      if (from < 0) {
+        from = match.index;
+        newest = -1;
+      }
+      to = match.index + word.length;
+      newest = Math.max(newest, rank.get(word) ?? 0);
+    }
+    if (from >= 0) runs.push({ text: text.slice(from, to), newest });
+  }
+  return runs;
 }

@@ -94,3 +94,89 @@ describe('masking: a masked editor followed whenever it has focus, by its words'
     });
   }
 });
+
+describe('masking: a masked editor whose page replaces its text on each key', () => {
+  let page: TestPage | undefined;
+  let engine: CaptureEngine | undefined;
+  afterEach(() => {
+    engine?.stop();
+    page?.remove();
+  });
+
+  it('the whole editor rewritten per key (2,000 characters before the caret): the echo is masked', async function () {
+    this.timeout(60_000);
+    page = await capturePage(editorPage(true, true, 2000));
+    const { doc, win } = page;
+    const sent: string[] = [];
+    engine = decodedCapture(win, sent);
+    await engine.start();
+    await nextFrames(win, 2);
+    const editor = doc.getElementById('ed') as HTMLElement;
+    editor.focus();
+    (win.getSelection() as Selection).collapse(doc.getElementById('last')?.firstChild as Text, 9);
+    for (const key of TYPED) {
+      await sendKeys({ type: key });
+      await pause(30);
+    }
+    await nextFrames(win, 3);
+    expect(doc.getElementById('memo')?.textContent?.replace(/\u00a0/g, ' ')).to.equal(
+      'Last line: Dear Sir, Fjordvik Quixby',
+    );
+    editor.blur();
+    await nextFrames(win, 3);
+    expect(sent.filter((s) => FOUND.test(s))).to.deep.equal([]);
+    // The editor's own words are not typed: the page's text sharing them goes out.
+    expect(sent).to.include('Fjord of the north');
+  });
+
+  const CONSONANTS = 'bcdfghjklmnpqrstvwz';
+  for (const [words, replaced] of [
+    [90, true],
+    [30, true],
+    [90, false],
+  ] as const) {
+    it(`a paragraph of ${words} words${replaced ? ', its text node replaced per key' : ' typed in place'}: the echo of the last words is masked, the page's words stay`, async function () {
+      this.timeout(60_000);
+      const own = ['Track', 'your', 'order', 'and', 'the', 'delivery'];
+      const filler = Array.from(
+        { length: words - own.length },
+        (_, i) => `wo${CONSONANTS[i % 19]}${CONSONANTS[Math.floor(i / 19) % 19]}a`,
+      );
+      const replace = replaced
+        ? 'const t = document.createTextNode(p.textContent); p.replaceChildren(t); getSelection().collapse(t, t.data.length);'
+        : '';
+      page = await capturePage(`<!DOCTYPE html><html><body>
+        <div id="ed" contenteditable="true" data-cobrowse-mask><p id="last">${[...own, ...filler].join(' ')}</p></div>
+        <p id="memo">memo</p><p id="pt">Track your order and the delivery here</p>
+        <script>const editor = document.getElementById('ed');
+          editor.addEventListener('input', () => {
+            const p = document.getElementById('last');
+            ${replace}
+            const w = p.textContent.trim().split(/\\s+/);
+            document.getElementById('memo').textContent = 'Signed: ' + w.slice(-2).join(' ');
+            document.getElementById('pt').textContent = 'Track your order and the delivery here ' + w.length; });</script>
+        </body></html>`);
+      const { doc, win } = page;
+      const sent: string[] = [];
+      engine = decodedCapture(win, sent);
+      await engine.start();
+      await nextFrames(win, 2);
+      const last = doc.getElementById('last') as HTMLElement;
+      const editor = doc.getElementById('ed') as HTMLElement;
+      editor.focus();
+      (win.getSelection() as Selection).collapse(last.firstChild, (last.firstChild as Text).data.length);
+      for (const key of TYPED) {
+        await sendKeys({ type: key });
+        await pause(30);
+      }
+      await nextFrames(win, 3);
+      expect(doc.getElementById('memo')?.textContent?.replace(/\u00a0/g, ' ')).to.equal('Signed: Fjordvik Quixby');
+      editor.blur();
+      await nextFrames(win, 3);
+      expect(sent.filter((s) => FOUND.test(s))).to.deep.equal([]);
+      expect(sent.filter((s) => s.startsWith('Track your order')).at(-1)).to.equal(
+        `Track your order and the delivery here ${words + 2}`,
+      );
+    });
+  }
+});
