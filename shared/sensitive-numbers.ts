@@ -42,6 +42,8 @@ export { LINE_BREAK_MARK } from './number-tokens.js';
 const MASK_CHAR = '•';
 const CARD_MIN_DIGITS = 13;
 const CARD_MAX_DIGITS = 19;
+/** Digits of a card's group but its first and last (4-4-4-4, 4-6-5): across a line break, the least an inner group has. */
+const CARD_INNER_GROUP = 4;
 
 export interface NumberMaskOptions {
   /** Text rendered right before `text` (neighbouring text nodes): runs that reach into it count; it is not returned. */
@@ -138,6 +140,9 @@ function maskedDigitsOfRun(run: Run, tokens: Token[], text: string, luhn: boolea
     for (let first = 0; first < sizes.length; first++) {
       const values: number[] = [];
       for (let last = first; last < sizes.length; last++) {
+        // Over lines, a card's inner groups are whole card groups (4 to 6 digits): lists of dates and times one
+        // per line (2026-12-05 10:30) made 13-19 digit windows of 2-digit groups, a tenth of them Luhn-valid.
+        if (lineBroken && !luhn && last > first + 1 && (sizes[last - 1] ?? 0) < CARD_INNER_GROUP) break;
         for (const t of run.groups[last] ?? []) values.push(digitValue(text, tokens[t] as Token));
         if (values.length > CARD_MAX_DIGITS) break;
         if (values.length >= CARD_MIN_DIGITS && luhnValid(values)) {

@@ -8,7 +8,7 @@
  * reference mirror's text after every flush (every byte at every instant);
  * control: the same over what the page displayed. Then lists over lines that
  * stay readable: phone numbers and codes of two groups added a line at a
- * time, years two per line, order numbers.
+ * time, years two per line, dates and times, order numbers.
  */
 import { expect } from '@open-wc/testing';
 import { revealedPositions } from '../oracles/leak-finder.js';
@@ -139,6 +139,15 @@ const readables: Array<Steps & { readable: string[] }> = [
     html: '<p id="y">2022 2023</p>',
     steps: rendered('y', ['2022 2023<br>2024', '2022 2023<br>2024 2025']),
     readable: ['2024 2025'],
+  },
+  {
+    name: 'dates and times one per line, re-rendered with a line more',
+    html: '<p id="d">2026-12-05 10:30</p>',
+    steps: rendered('d', [
+      '2026-12-05 10:30<br>2026-12-06 11:45',
+      '2026-12-05 10:30<br>2026-12-06 11:45<br>2026-12-07 09:15',
+    ]),
+    readable: ['2026-12-07 09:15'],
   },
   {
     name: 'order numbers one per line, re-rendered with a line more',

@@ -525,6 +525,15 @@ describe('maskNumbers', () => {
     expect(luhnValid(digits(notLuhn))).toBe(false);
     expect(maskNumbers(notLuhn, { before: `12${LINE_BREAK_MARK}` }).text).toBe('•••• •••• •••• ••••');
     expect(maskNumbers(notLuhn, { after: `${LINE_BREAK_MARK}7` }).text).toBe('•••• •••• •••• ••••');
+    // Lists of dates and times one per line: over lines, a card's inner groups have 4 digits or more (a tenth of
+    // the 13-19 digit windows of their 2-digit groups passed Luhn: 10 of 27 three-date lists, 27 of 27 with times).
+    for (let day = 1; day < 28; day++) {
+      const dates = [0, 1, 2].map((k) => `2026-12-${String(day + k).padStart(2, '0')}`);
+      expect(maskNumbers(dates.join(LINE_BREAK_MARK)).masked).toBe(false);
+      const times = dates.map((date, k) => `${date} 1${k}:${10 + day}`);
+      expect(maskNumbers(times.join(LINE_BREAK_MARK)).masked).toBe(false);
+    }
+    expect(maskNumbers(`3782 822463${LINE_BREAK_MARK}10005`).text).toBe(`•••• ••••••${LINE_BREAK_MARK}•••••`);
     // The page's own U+2028 (a line separator in its text) is whitespace like any other: no Luhn needed.
     expect(maskNumbers(`4532 0196\u2028 7315 8240`).masked).toBe(true);
   });
