@@ -58,14 +58,26 @@ const ANY_DIGITS = /\p{Nd}/gu;
 const MASK_CHAR = '•';
 
 /**
- * A CSS piece while the customer types. Without `typed`: every digit. With it: a URL or a custom property's value
+ * A CSS piece while the customer types. Without `typed`: every digit, but in a URL or a custom property's value only
+ * the digit sequences of SHARED_DIGITS or more. With it: a URL or a custom property's value
  * keeps its digits unless a sequence of them shares SHARED_DIGITS in a row with `typed` (then every digit of that
  * sequence), and the resource-URL or number rule after; other text masks every digit written as a digit, and keeps an escape that writes
  * no digit (an icon font's `\f101`, a dash `\2014`) unless it has six hex digits sharing SHARED_DIGITS in a row
  * with `typed`.
  */
 function strictPiece(inner: string, kind: CssPiece, typed: string | null): MaskedText {
-  if (typed === null) return maskNumbers(inner, { strict: true });
+  if (typed === null && kind !== 'url' && kind !== 'property') return maskNumbers(inner, { strict: true });
+  if (typed === null) {
+    // The typed digits unknown (an editor too long to read): a URL's or custom property's digit sequences of
+    // SHARED_DIGITS or more, so none of the typed value's can leave 4 in a row and a value like `--gap: 12px`
+    // stays valid CSS (review s11 F6: every digit made `--gap: ••px` while typing).
+    if (kind === 'url' && HIDDEN_DIGIT_URL.test(inner)) return maskNumbers(inner, { strict: true });
+    const text = inner.replace(DIGIT_SEQUENCE, (sequence) =>
+      asciiDigits(sequence).length >= SHARED_DIGITS ? bulletDigits(sequence) : sequence,
+    );
+    const rule = kind === 'url' ? maskUrl(text, true) : maskValue(text);
+    return { text: rule.text, masked: rule.text !== inner };
+  }
   if (kind === 'url' || kind === 'property') {
     if (kind === 'url' && HIDDEN_DIGIT_URL.test(inner)) return maskNumbers(inner, { strict: true });
     // A valid port is the page's, not what is typed, unless it is a part of the typed digits; the scheme,

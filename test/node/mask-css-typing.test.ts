@@ -81,9 +81,19 @@ describe('CSS masking of a value typed key by key', () => {
     );
   });
 
-  it('the typed digits unknown (an editor too long to read): every digit of the strings, URLs and properties', () => {
-    const out = maskCss(pageCss('4532 01'), true, null).text;
-    expect(out).not.toMatch(/[0-9]/);
+  it('the typed digits unknown (an editor too long to read): every digit of the strings, every sequence of 3 or more of the URLs and properties', () => {
+    const card = '4532019673158241';
+    for (let n = 1; n <= card.length; n++) {
+      const typed = `${card.slice(0, n)}`;
+      const out = maskCss(pageCss(typed), true, null).text;
+      // Control: the page wrote the digits typed so far.
+      expect(revealedPositions(card, [pageCss(typed)]).size).toBe(n < 4 ? 0 : n);
+      expect([...revealedPositions(card, [out])]).toEqual([]);
+      expect(out).not.toMatch(/[0-9]{3}/);
+      expect(out).toContain('content:"Card •');
+      // Review s11 F6: a length stays valid CSS.
+      expect(out).toContain('--gap: 12px;');
+    }
   });
 
   it('an escape writing a digit is masked, one writing another character stays; six hex digits sharing the typed ones are masked', () => {
