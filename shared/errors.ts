@@ -37,6 +37,11 @@ export const ERROR_CODES = {
     message:
       'The customer shared this tab with the automated assistant only. A person joins through a hand-over that the customer allowed.',
   },
+  AUDIT_LIMIT: {
+    close: 4431,
+    http: 429,
+    message: "This session's audit record is full: nothing more is recorded until it ends.",
+  },
   PEER_ABSENT: { close: 4440, http: 409, message: 'The other side is not connected.' },
   SERVER_SHUTTING_DOWN: { close: 4503, http: 503, message: 'The server is restarting; reconnect shortly.' },
   // Codec and transport (data channel); these never travel as close codes.

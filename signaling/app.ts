@@ -102,10 +102,10 @@ async function openStore(config: ServerConfig): Promise<Store> {
   const databaseUrl = config.databaseUrl;
   if (databaseUrl) {
     return connecting('PostgreSQL', 'DATABASE_URL', databaseUrl, () =>
-      openPgStore({ connectionString: databaseUrl, auditKey: config.auditKey }),
+      openPgStore({ connectionString: databaseUrl, auditKey: config.auditKey, auditLimits: config.auditLimits }),
     );
   }
-  return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey });
+  return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey, auditLimits: config.auditLimits });
 }
 
 /** Build the Fastify app with the cobrowse plugin registered. */

@@ -2,6 +2,7 @@
  * Server configuration: one zod schema over the environment, with defaults
  * that let `npm start` run with nothing else configured.
  */
+import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from './store.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,6 +39,13 @@ export const envSchema = z.object({
   IDLE_TIMEOUT: positiveInt.default(10 * 60),
   HEARTBEAT_INTERVAL: positiveInt.default(30),
   CUSTOMER_GRACE: positiveInt.default(120),
+  // Per-session audit cap (store.ts AuditLimits): events and bytes of event data.
+  AUDIT_MAX_EVENTS: positiveInt
+    .pipe(z.number().min(16, 'AUDIT_MAX_EVENTS must be at least 16'))
+    .default(DEFAULT_AUDIT_LIMITS.maxEvents),
+  AUDIT_MAX_BYTES: positiveInt
+    .pipe(z.number().min(16_384, 'AUDIT_MAX_BYTES must be at least 16384'))
+    .default(DEFAULT_AUDIT_LIMITS.maxBytes),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .string()
@@ -153,6 +161,8 @@ export interface ServerConfig {
   agentAssetFetches: boolean;
   /** The audit chain's HMAC key (kept outside the database). */
   auditKey: string;
+  /** How much one session's audit may hold (AUDIT_MAX_EVENTS, AUDIT_MAX_BYTES). */
+  auditLimits: AuditLimits;
   /** PostgreSQL connection string, or null for the embedded SQLite store. */
   databaseUrl: string | null;
   /** Redis connection string, or null for the in-process hub (one instance). */
@@ -227,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     agentFrameAncestors: e.AGENT_FRAME_ANCESTORS,
     agentAssetFetches: e.AGENT_ASSET_FETCHES === 'allow',
     auditKey: e.AUDIT_KEY ?? loadOrCreateSecret(dataDir, 'audit-key', 48),
+    auditLimits: { maxEvents: e.AUDIT_MAX_EVENTS, maxBytes: e.AUDIT_MAX_BYTES },
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     presenceTtlMs: e.PRESENCE_TTL * 1000,

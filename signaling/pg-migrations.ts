@@ -5,7 +5,8 @@
  */
 import type { PoolClient } from 'pg';
 import * as z from 'zod';
-import { sealLegacyHeads } from './store-rows.js';
+
+import { sealLegacyHeads } from './audit-chain.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -66,6 +67,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   `CREATE TABLE spent_ids (id TEXT PRIMARY KEY NOT NULL, expires_at BIGINT NOT NULL);`,
   // 6: the chain head under the audit key (hashAuditHead); the upgrade signs the heads already there (sealLegacyHeads).
   `ALTER TABLE sessions ADD COLUMN audit_head_mac TEXT;`,
+  // 7: bytes of event data per session, for the audit cap (AuditLimits).
+  `ALTER TABLE sessions ADD COLUMN audit_bytes BIGINT NOT NULL DEFAULT 0;
+   UPDATE sessions SET audit_bytes =
+     (SELECT coalesce(sum(octet_length(data)), 0) FROM audit_events WHERE session_id = sessions.id);`,
 ];
 
 /** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */

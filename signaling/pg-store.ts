@@ -9,22 +9,22 @@ import pg from 'pg';
 import type { Role } from '../shared/protocol.js';
 import { migratePostgres } from './pg-migrations.js';
 import {
-  appendPoint,
   applySessionPatch,
   CHAIN_HEAD_COLUMNS,
   chainHeadRow,
   eventFromRow,
-  headAfter,
-  nextAuditEvent,
   normalizeAuditInput,
   rowFromEvent,
   rowFromSession,
   sessionFromRow,
   sessionRecordSchema,
-  verifyEventRows,
 } from './store-rows.js';
+import { fitsCap, planAppend, headAfter, verifyEventRows } from './audit-chain.js';
 import {
   AuditChainBrokenError,
+  AuditLimitError,
+  DEFAULT_AUDIT_LIMITS,
+  type AuditLimits,
   endedEventInput,
   GENESIS_HASH,
   hashAuditHead,
@@ -38,6 +38,8 @@ import {
 export interface PgStoreOptions {
   connectionString: string;
   auditKey: string;
+  /** Per-session audit cap; defaults to DEFAULT_AUDIT_LIMITS. */
+  auditLimits?: AuditLimits;
   /** Pool size per instance; default 10. */
   maxConnections?: number;
 }
@@ -81,6 +83,7 @@ function sessionParams(record: SessionRecord): unknown[] {
 
 /** Connects, runs the migrations, and returns the store. */
 export async function openPgStore(options: PgStoreOptions): Promise<Store> {
+  const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
@@ -141,7 +144,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   }
 
   /** Inside a transaction: lock the session row, then continue the chain from its keyed head, which must be the last stored row. */
-  async function appendLocked(client: pg.PoolClient, sessionId: string, input: AuditEventInput): Promise<AuditEvent> {
+  async function appendLocked(
+    client: pg.PoolClient,
+    sessionId: string,
+    input: AuditEventInput,
+  ): Promise<{ event?: AuditEvent; refused: boolean }> {
     const headResult = await client.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1 FOR UPDATE`, [
       sessionId,
     ]);
@@ -150,11 +157,19 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     const head = chainHeadRow.parse(headRow);
     if (head.status === 'ended') throw new SessionEndedError(sessionId);
     const lastResult = await client.query(
-      'SELECT seq, hash FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, hash, type FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT 1',
       [sessionId],
     );
-    const last = appendPoint(options.auditKey, sessionId, head, lastResult.rows[0]);
-    const event = nextAuditEvent(options.auditKey, sessionId, last, input);
+    const limitWritten =
+      !fitsCap(limits, head, input) &&
+      (
+        await client.query("SELECT 1 FROM audit_events WHERE session_id = $1 AND type = 'audit-limit' LIMIT 1", [
+          sessionId,
+        ])
+      ).rows.length > 0;
+    const plan = planAppend(options.auditKey, limits, sessionId, head, lastResult.rows[0], input, limitWritten);
+    const event = plan.write;
+    if (event === undefined) return { refused: true };
     const row = rowFromEvent(event);
     await client.query(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       row.session_id,
@@ -168,10 +183,10 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     ]);
     const next = headAfter(options.auditKey, event);
     await client.query(
-      'UPDATE sessions SET audit_count = $2, audit_head_hash = $3, audit_head_mac = $4 WHERE id = $1',
-      [sessionId, next.count, next.hash, next.mac],
+      'UPDATE sessions SET audit_count = $2, audit_head_hash = $3, audit_head_mac = $4, audit_bytes = $5 WHERE id = $1',
+      [sessionId, next.count, next.hash, next.mac, plan.bytes],
     );
-    return event;
+    return plan.refused ? { refused: true } : { event, refused: false };
   }
 
   async function readEventRows(sessionId: string): Promise<unknown[]> {
@@ -266,7 +281,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
     async appendEvent(sessionId, event) {
       const input = normalizeAuditInput(event);
-      return transaction((client) => appendLocked(client, sessionId, input));
+      const outcome = await transaction((client) => appendLocked(client, sessionId, input));
+      if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
+      return outcome.event;
     },
 
     async listEvents(sessionId) {

@@ -22,6 +22,7 @@ import type { ServerMetrics } from './metrics.js';
 import {
   hashToken,
   SessionEndedError,
+  AuditLimitError,
   type Actor,
   type AuditEvent,
   type AuditEventInput,
@@ -152,7 +153,7 @@ export class SessionLifecycle {
       for (const listener of this.viewerEventListeners) listener(sessionId, stored);
       return true;
     } catch (error) {
-      if (error instanceof SessionEndedError) return false;
+      if (error instanceof SessionEndedError || error instanceof AuditLimitError) return false;
       throw error;
     }
   }
@@ -205,6 +206,7 @@ export class SessionLifecycle {
       // Ended on another socket or instance between the status check and the append.
       if (error instanceof SessionEndedError)
         return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
+      if (error instanceof AuditLimitError) return { ok: false, code: 'AUDIT_LIMIT', message: error.message };
       throw error;
     }
   }
@@ -348,7 +350,7 @@ export class SessionLifecycle {
         data: role === 'agent' ? actorData(actor ?? agentActor(session, null)) : {},
       });
     } catch (error) {
-      if (!(error instanceof SessionEndedError)) throw error;
+      if (!(error instanceof SessionEndedError) && !(error instanceof AuditLimitError)) throw error;
     }
   }
 

@@ -11,25 +11,23 @@ import Database from 'better-sqlite3';
 import * as z from 'zod';
 import type { Role } from '../shared/protocol.js';
 import {
-  appendEnded,
-  appendPoint,
   applySessionPatch,
   CHAIN_HEAD_COLUMNS,
   chainHeadRow,
   eventFromRow,
-  headAfter,
-  nextAuditEvent,
   normalizeAuditInput,
   rowFromEvent,
   rowFromSession,
   sessionFromRow,
-  sealLegacyHeads,
   sessionRecordSchema,
-  verifyEventRows,
 } from './store-rows.js';
+import { appendEnded, fitsCap, planAppend, headAfter, sealLegacyHeads, verifyEventRows } from './audit-chain.js';
 import {
+  AuditLimitError,
+  DEFAULT_AUDIT_LIMITS,
   endedEventInput,
   GENESIS_HASH,
+  type AuditLimits,
   hashAuditHead,
   SessionEndedError,
   type AuditEvent,
@@ -44,6 +42,8 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** The audit chain's HMAC key (config.auditKey); never stored in the database. */
   auditKey: string;
+  /** Per-session audit cap; defaults to DEFAULT_AUDIT_LIMITS. */
+  auditLimits?: AuditLimits;
   /** Defaults to 'cobrowse.db'. */
   fileName?: string;
   /** How long a writer waits for another connection's lock before failing; defaults to 5000 ms. */
@@ -107,6 +107,10 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE spent_ids (id TEXT PRIMARY KEY NOT NULL, expires_at INTEGER NOT NULL);`,
   // 6: the chain head under the audit key (hashAuditHead); the upgrade signs the heads already there (sealLegacyHeads).
   `ALTER TABLE sessions ADD COLUMN audit_head_mac TEXT;`,
+  // 7: bytes of event data per session, for the audit cap (AuditLimits).
+  `ALTER TABLE sessions ADD COLUMN audit_bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE sessions SET audit_bytes =
+     (SELECT coalesce(sum(length(CAST(data AS BLOB))), 0) FROM audit_events WHERE session_id = sessions.id);`,
 ];
 
 /** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */
@@ -133,6 +137,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     throw error;
   }
 
+  const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
      VALUES (@id, @conversation_id, @agent_name, @agent_id, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
@@ -156,14 +161,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   );
   const selectChainHead = db.prepare(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = ?`);
   const selectLastEvent = db.prepare(
-    'SELECT seq, hash FROM audit_events WHERE session_id = ? ORDER BY seq DESC LIMIT 1',
+    'SELECT seq, hash, type FROM audit_events WHERE session_id = ? ORDER BY seq DESC LIMIT 1',
+  );
+  const selectLimitEvent = db.prepare(
+    "SELECT 1 FROM audit_events WHERE session_id = ? AND type = 'audit-limit' LIMIT 1",
   );
   const insertEvent = db.prepare(
     `INSERT INTO audit_events (${AUDIT_COLUMNS})
      VALUES (@session_id, @seq, @type, @actor, @at, @data, @prev_hash, @hash)`,
   );
   const updateChainHead = db.prepare(
-    'UPDATE sessions SET audit_count = @count, audit_head_hash = @hash, audit_head_mac = @mac WHERE id = @id',
+    `UPDATE sessions SET audit_count = @count, audit_head_hash = @hash, audit_head_mac = @mac, audit_bytes = @bytes
+     WHERE id = @id`,
   );
   const forgetSpent = db.prepare('DELETE FROM spent_ids WHERE expires_at <= ?');
   const insertSpent = db.prepare('INSERT OR IGNORE INTO spent_ids (id, expires_at) VALUES (?, ?)');
@@ -185,17 +194,29 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
   );
 
-  /** Inside a transaction: the chain continues from its keyed head, which must be the last stored row. */
-  function appendInTransaction(sessionId: string, input: AuditEventInput): AuditEvent {
+  /**
+   * Inside a transaction: the chain continues from its keyed head, which must be the last stored row.
+   * Past the cap, the 'audit-limit' event may be written instead and the event comes back refused.
+   */
+  function appendInTransaction(sessionId: string, input: AuditEventInput): { event?: AuditEvent; refused: boolean } {
     const headRow: unknown = selectChainHead.get(sessionId);
     if (headRow === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
     const head = chainHeadRow.parse(headRow);
     if (head.status === 'ended') throw new SessionEndedError(sessionId);
-    const last = appendPoint(options.auditKey, sessionId, head, selectLastEvent.get(sessionId));
-    const event = nextAuditEvent(options.auditKey, sessionId, last, input);
-    insertEvent.run(rowFromEvent(event));
-    updateChainHead.run({ id: sessionId, ...headAfter(options.auditKey, event) });
-    return event;
+    const limitWritten = !fitsCap(limits, head, input) && selectLimitEvent.get(sessionId) !== undefined;
+    const plan = planAppend(
+      options.auditKey,
+      limits,
+      sessionId,
+      head,
+      selectLastEvent.get(sessionId),
+      input,
+      limitWritten,
+    );
+    if (plan.write === undefined) return { refused: true };
+    insertEvent.run(rowFromEvent(plan.write));
+    updateChainHead.run({ id: sessionId, ...headAfter(options.auditKey, plan.write), bytes: plan.bytes });
+    return plan.refused ? { refused: true } : { event: plan.write, refused: false };
   }
 
   const append = db.transaction(appendInTransaction);
@@ -270,7 +291,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async appendEvent(sessionId, event) {
       // IMMEDIATE takes the write lock before reading the head, so two
       // writers can never both link to the same previous event.
-      return append.immediate(sessionId, normalizeAuditInput(event));
+      const outcome = append.immediate(sessionId, normalizeAuditInput(event));
+      if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
+      return outcome.event;
     },
 
     async listEvents(sessionId) {

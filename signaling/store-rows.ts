@@ -1,19 +1,17 @@
 /**
  * What both stores (SQLite, PostgreSQL) share: the row shapes they read back
  * (parsed, never trusted), the conversions to and from records, the
- * normalisation of audit data, and the verification of a stored chain. Both
- * stores use the same column names and types, so one parser serves both.
+ * normalisation of audit data, and the next event's hash (the chain's
+ * integrity checks are audit-chain.ts). Both stores use the same column
+ * names and types, so one parser serves both.
  */
-import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { endedBy, endReason, sessionStatus } from '../shared/protocol.js';
 import {
   ACTORS,
-  AuditChainBrokenError,
   AUDIT_EVENT_TYPES,
   GENESIS_HASH,
   hashAuditEvent,
-  hashAuditHead,
   type AuditDataValue,
   type AuditEvent,
   type AuditEventInput,
@@ -85,12 +83,13 @@ export const chainHeadRow = z.object({
   audit_count: z.number().int(),
   audit_head_hash: z.string(),
   audit_head_mac: z.string().nullable(),
+  audit_bytes: z.number().int(),
 });
 export type ChainHead = z.infer<typeof chainHeadRow>;
 /** What both stores select to read a chain head. */
 export const CHAIN_HEAD_COLUMNS =
-  'status, ended_at, ended_by, end_reason, audit_count, audit_head_hash, audit_head_mac';
-export const lastEventRow = z.object({ seq: z.number().int(), hash: z.string() });
+  'status, ended_at, ended_by, end_reason, audit_count, audit_head_hash, audit_head_mac, audit_bytes';
+export const lastEventRow = z.object({ seq: z.number().int(), hash: z.string(), type: z.string() });
 
 export function sessionFromRow(raw: unknown): SessionRecord {
   const row = sessionRow.parse(raw);
@@ -257,175 +256,4 @@ export function rowFromEvent(event: AuditEvent): {
     prev_hash: event.prevHash,
     hash: event.hash,
   };
-}
-
-/**
- * Check stored rows (in seq order) against the key and against the chain head
- * the session recorded; reports the first broken event.
- */
-export function verifyEventRows(
-  auditKey: string,
-  sessionId: string,
-  rows: unknown[],
-  headRow: unknown,
-): ChainVerification {
-  let expectedSeq = 1;
-  let expectedPrev = GENESIS_HASH;
-  const facts: ChainFacts = { last: undefined, ended: undefined };
-  for (const row of rows) {
-    const parsed = eventFromRow(row);
-    if (!parsed.ok) return broken(rows.length, parsed.seq ?? expectedSeq, `unreadable event: ${parsed.reason}`);
-    const event = parsed.event;
-    if (event.seq !== expectedSeq) {
-      return broken(
-        rows.length,
-        expectedSeq,
-        event.seq > expectedSeq
-          ? `event ${expectedSeq} is missing (next stored event is ${event.seq})`
-          : `event ${event.seq} appears out of order where ${expectedSeq} was expected`,
-      );
-    }
-    if (event.prevHash !== expectedPrev) {
-      return broken(rows.length, event.seq, `event ${event.seq} does not link to the hash of the event before it`);
-    }
-    const { hash, prevHash, ...unhashed } = event;
-    if (hashAuditEvent(auditKey, prevHash, unhashed) !== hash) {
-      return broken(rows.length, event.seq, `event ${event.seq} was altered after it was written (hash mismatch)`);
-    }
-    expectedPrev = hash;
-    expectedSeq += 1;
-    noteFact(facts, event);
-  }
-  if (headRow !== undefined) {
-    const head = chainHeadRow.parse(headRow);
-    if (!headIsKeyed(auditKey, sessionId, head)) {
-      return broken(
-        rows.length,
-        Math.min(head.audit_count, rows.length) + 1,
-        'the recorded chain head is not signed under the audit key (rewound or forged)',
-      );
-    }
-    if (head.audit_count > rows.length) {
-      return broken(
-        rows.length,
-        rows.length + 1,
-        `the session recorded ${head.audit_count} events but only ${rows.length} are stored (events removed from the end)`,
-      );
-    }
-    if (head.audit_count < rows.length) {
-      return broken(
-        rows.length,
-        head.audit_count + 1,
-        `the session recorded ${head.audit_count} events but ${rows.length} are stored (events inserted outside the store)`,
-      );
-    }
-    if (head.audit_head_hash !== expectedPrev) {
-      return broken(rows.length, rows.length, 'the last event does not match the recorded chain head');
-    }
-    const disagreement = rowDisagreement(head, facts);
-    if (disagreement !== undefined) return broken(rows.length, disagreement.at, disagreement.reason);
-  }
-  return { valid: true, events: rows.length };
-}
-
-/** Whether the head's MAC is the audit key's over this session's count and head hash. */
-export function headIsKeyed(auditKey: string, sessionId: string, head: ChainHead): boolean {
-  if (head.audit_head_mac === null) return false;
-  const expected = Buffer.from(hashAuditHead(auditKey, sessionId, head.audit_count, head.audit_head_hash), 'hex');
-  const actual = Buffer.from(head.audit_head_mac, 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
-/**
- * Where the next event of a session links: its keyed head, checked against
- * the last stored row. Throws AuditChainBrokenError when they disagree, so a
- * cut at the end of the chain is never linked over.
- */
-export function appendPoint(
-  auditKey: string,
-  sessionId: string,
-  head: ChainHead,
-  lastRow: unknown,
-): { seq: number; hash: string } | undefined {
-  if (!headIsKeyed(auditKey, sessionId, head)) {
-    throw new AuditChainBrokenError(sessionId, 'its recorded chain head is not signed under the audit key');
-  }
-  const last = lastRow === undefined ? undefined : lastEventRow.parse(lastRow);
-  const stored = last ?? { seq: 0, hash: GENESIS_HASH };
-  if (stored.seq !== head.audit_count || stored.hash !== head.audit_head_hash) {
-    throw new AuditChainBrokenError(
-      sessionId,
-      `its last stored event (${stored.seq}) is not the recorded chain head (${head.audit_count})`,
-    );
-  }
-  return last;
-}
-
-/** The session row's new head after `event`, signed. */
-export function headAfter(auditKey: string, event: AuditEvent): { count: number; hash: string; mac: string } {
-  return { count: event.seq, hash: event.hash, mac: hashAuditHead(auditKey, event.sessionId, event.seq, event.hash) };
-}
-
-/**
- * The 'ended' event of endSession: a chain the store refuses to extend (AuditChainBrokenError)
- * still lets the session end, without the event; verification reports the chain.
- */
-export function appendEnded<T>(append: () => T): T | undefined {
-  try {
-    return append();
-  } catch (error) {
-    if (error instanceof AuditChainBrokenError) return undefined;
-    throw error;
-  }
-}
-
-const legacyHeadRow = z.object({ id: z.string(), audit_count: z.number().int(), audit_head_hash: z.string() });
-
-/**
- * Migration: sign the heads recorded before heads were keyed, as they stand.
- * A cut made before the upgrade is sealed with them (it was undetectable then too).
- */
-export function sealLegacyHeads(auditKey: string, rows: unknown[]): { id: string; mac: string }[] {
-  return rows.map((raw) => {
-    const row = legacyHeadRow.parse(raw);
-    return { id: row.id, mac: hashAuditHead(auditKey, row.id, row.audit_count, row.audit_head_hash) };
-  });
-}
-
-/** What the session row repeats of its chain (red team s11, F4): the facts verification holds the row to. */
-interface ChainFacts {
-  last: AuditEvent | undefined;
-  ended: AuditEvent | undefined;
-}
-
-function noteFact(facts: ChainFacts, event: AuditEvent): void {
-  facts.last = event;
-  if (event.type === 'ended') facts.ended = event;
-}
-
-/**
- * Where the session row says what its chain does not: whether and how it
- * ended (status and end fields are written in one transaction with the
- * 'ended' event, so no crash leaves them apart). The row's start time and
- * control flag are no part of the record (audit-summary.ts reads both from
- * the chain), so they are not checked.
- */
-function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reason: string } | undefined {
-  const { ended, last } = facts;
-  const next = (last?.seq ?? 0) + 1;
-  if (ended !== undefined && last !== ended) {
-    return { at: ended.seq + 1, reason: "events follow the session's 'ended' event" };
-  }
-  if (head.status === 'ended') {
-    if (ended === undefined) return { at: next, reason: "the session has ended but its chain has no 'ended' event" };
-    if (head.ended_at !== ended.at || head.ended_by !== ended.data['by'] || head.end_reason !== ended.data['reason']) {
-      return { at: ended.seq, reason: "the session's end (when, by whom, why) does not match its 'ended' event" };
-    }
-    return undefined;
-  }
-  if (ended !== undefined) return { at: ended.seq, reason: 'the chain has ended but the session is recorded as open' };
-  if (head.ended_at !== null || head.ended_by !== null || head.end_reason !== null) {
-    return { at: next, reason: 'the session records an end its chain does not have' };
-  }
-  return undefined;
 }

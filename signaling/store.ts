@@ -79,6 +79,8 @@ export type AuditEventType =
   | 'lead-handed'
   /** A supervisor whispered to the lead: who to whom, never the text. */
   | 'whisper'
+  /** The session's audit reached its cap (events or bytes): nothing more is recorded but its end. */
+  | 'audit-limit'
   | 'ended';
 
 export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
@@ -104,6 +106,7 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'viewer-removed',
   'lead-handed',
   'whisper',
+  'audit-limit',
   'ended',
 ];
 
@@ -179,7 +182,8 @@ export interface AuditStore {
    * Atomic: reads the chain head and inserts in one transaction, so appends
    * from several writers to one session stay gap-free and ordered. Rejects
    * for an unknown session, a non-finite number, and with SessionEndedError
-   * once the session has ended (whoever ended it, on whichever instance).
+   * once the session has ended (whoever ended it, on whichever instance),
+   * and with AuditLimitError past the session's cap (AuditLimits).
    */
   appendEvent(sessionId: string, event: AuditEventInput): Promise<AuditEvent>;
   /** In seq order. */
@@ -197,6 +201,30 @@ export interface Store extends SessionStore, AuditStore {
   /** Whether an id was recorded with spendOnce and has not expired (a signed-out console cookie), on any instance. */
   isSpent(id: string, now: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** How much one session's audit may hold (red team s11, F2); the 'ended' event is always taken. */
+export interface AuditLimits {
+  /** Events, counting the 'audit-limit' and 'ended' events kept room for. */
+  maxEvents: number;
+  /** Bytes of event data (its JSON, UTF-8). */
+  maxBytes: number;
+}
+
+/** AUDIT_MAX_EVENTS, AUDIT_MAX_BYTES: a long support session writes a few hundred events of a few hundred bytes. */
+export const DEFAULT_AUDIT_LIMITS: AuditLimits = { maxEvents: 5_000, maxBytes: 4 * 1024 * 1024 };
+
+/**
+ * appendEvent refuses an event past the session's audit cap. The first
+ * refusal records one 'audit-limit' event (committed before this is thrown).
+ */
+export class AuditLimitError extends Error {
+  constructor(sessionId: string, limits: AuditLimits) {
+    super(
+      `cannot append an audit event: session ${JSON.stringify(sessionId)} reached its audit cap (${limits.maxEvents} events, ${limits.maxBytes} bytes)`,
+    );
+    this.name = 'AuditLimitError';
+  }
 }
 
 /** appendEvent refuses a session that has ended: its 'ended' event is the last one. */

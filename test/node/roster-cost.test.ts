@@ -65,7 +65,9 @@ describe('who watches a session, without reading its audit per message', () => {
   it('a flooded audit, picked up by a fresh instance: one read, then none for refusals, re-joins, viewer traffic and control', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-roster-'));
     dirs.push(dataDir);
-    server = await startTestServer({}, { dataDir });
+    // Above the default audit cap (4 MB a session) so the flood fits, as before the cap.
+    const flood = { AUDIT_MAX_BYTES: '32000000' };
+    server = await startTestServer(flood, { dataDir });
     const s = await createSession(server);
     // The flood: 1,500 rows of ~10 KB (half a minute at the socket rate limit), straight into the store.
     const row = {
@@ -77,7 +79,7 @@ describe('who watches a session, without reading its audit per message', () => {
     for (let i = 0; i < 1_500; i += 1) await server.app.cobrowse.store.appendEvent(s.sessionId, row);
     await server.close({ keepData: true });
     // A fresh instance that never served the session.
-    server = await startTestServer({}, { dataDir });
+    server = await startTestServer(flood, { dataDir });
     const reads = countReads(server);
 
     const customer = await open(server);

@@ -10,6 +10,7 @@ import { openPgStore } from '../../signaling/pg-store.js';
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type PostgresServer } from './helpers/postgres.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
+import { storeCapContract } from './helpers/store-cap-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
 const bin = findPostgresBin();
@@ -71,6 +72,17 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
     storeHeadContract(pgHarness);
   });
 
+  describe('Store contract on PostgreSQL: the audit cap', () => {
+    storeCapContract(async () => {
+      if (!server) throw new Error('PostgreSQL did not start');
+      const url = await server.createDatabase();
+      return {
+        open: (auditLimits) => openPgStore({ connectionString: url, auditKey: AUDIT_KEY, auditLimits }),
+        cleanup: async () => {},
+      };
+    });
+  });
+
   describe('migrations', () => {
     it('run at start, once, even when several instances start together; a newer schema is refused', async () => {
       if (!server) throw new Error('PostgreSQL did not start');
@@ -108,6 +120,7 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
       try {
         // A database as schema 5 left it: no head MAC column.
         await raw.query('ALTER TABLE sessions DROP COLUMN audit_head_mac');
+        await raw.query('ALTER TABLE sessions DROP COLUMN audit_bytes');
         await raw.query('DELETE FROM schema_migrations WHERE version > 5');
       } finally {
         await raw.end();

@@ -14,6 +14,7 @@ import { openSqliteStore, SCHEMA_VERSION } from '../../signaling/sqlite-store.js
 import { GENESIS_HASH, hashAuditEvent, hashToken, type Store } from '../../signaling/store.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
+import { storeCapContract } from './helpers/store-cap-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
 
@@ -58,6 +59,16 @@ describe('Store contract on SQLite', () => {
 
 describe('Store contract on SQLite: the chain head', () => {
   storeHeadContract(sqliteHarness);
+});
+
+describe('Store contract on SQLite: the audit cap', () => {
+  storeCapContract(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cobrowse-cap-'));
+    return {
+      open: async (auditLimits) => openSqliteStore({ dataDir, auditKey: AUDIT_KEY, auditLimits }),
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  });
 });
 
 describe('hashing', () => {
@@ -131,6 +142,7 @@ describe('SQLite only', () => {
     const raw = new Database(join(dataDir, 'cobrowse.db'));
     try {
       raw.exec('ALTER TABLE sessions DROP COLUMN audit_head_mac');
+      raw.exec('ALTER TABLE sessions DROP COLUMN audit_bytes');
       raw.pragma('user_version = 5');
     } finally {
       raw.close();

@@ -1,0 +1,267 @@
+/**
+ * The audit chain's integrity, shared by both stores: verification of the
+ * stored rows against the key and against the session row (its keyed head,
+ * its status and end), where the next event links (never over a cut), the
+ * head's MAC, the upgrade that signs old heads, and the per-session cap
+ * (AuditLimits). Row shapes and conversions are store-rows.ts.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import { broken, chainHeadRow, eventFromRow, lastEventRow, nextAuditEvent, type ChainHead } from './store-rows.js';
+import {
+  AuditChainBrokenError,
+  GENESIS_HASH,
+  hashAuditEvent,
+  hashAuditHead,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditLimits,
+  type ChainVerification,
+} from './store.js';
+
+/**
+ * Check stored rows (in seq order) against the key and against the chain head
+ * the session recorded; reports the first broken event.
+ */
+export function verifyEventRows(
+  auditKey: string,
+  sessionId: string,
+  rows: unknown[],
+  headRow: unknown,
+): ChainVerification {
+  let expectedSeq = 1;
+  let expectedPrev = GENESIS_HASH;
+  const facts: ChainFacts = { last: undefined, ended: undefined };
+  for (const row of rows) {
+    const parsed = eventFromRow(row);
+    if (!parsed.ok) return broken(rows.length, parsed.seq ?? expectedSeq, `unreadable event: ${parsed.reason}`);
+    const event = parsed.event;
+    if (event.seq !== expectedSeq) {
+      return broken(
+        rows.length,
+        expectedSeq,
+        event.seq > expectedSeq
+          ? `event ${expectedSeq} is missing (next stored event is ${event.seq})`
+          : `event ${event.seq} appears out of order where ${expectedSeq} was expected`,
+      );
+    }
+    if (event.prevHash !== expectedPrev) {
+      return broken(rows.length, event.seq, `event ${event.seq} does not link to the hash of the event before it`);
+    }
+    const { hash, prevHash, ...unhashed } = event;
+    if (hashAuditEvent(auditKey, prevHash, unhashed) !== hash) {
+      return broken(rows.length, event.seq, `event ${event.seq} was altered after it was written (hash mismatch)`);
+    }
+    expectedPrev = hash;
+    expectedSeq += 1;
+    noteFact(facts, event);
+  }
+  if (headRow !== undefined) {
+    const head = chainHeadRow.parse(headRow);
+    if (!headIsKeyed(auditKey, sessionId, head)) {
+      return broken(
+        rows.length,
+        Math.min(head.audit_count, rows.length) + 1,
+        'the recorded chain head is not signed under the audit key (rewound or forged)',
+      );
+    }
+    if (head.audit_count > rows.length) {
+      return broken(
+        rows.length,
+        rows.length + 1,
+        `the session recorded ${head.audit_count} events but only ${rows.length} are stored (events removed from the end)`,
+      );
+    }
+    if (head.audit_count < rows.length) {
+      return broken(
+        rows.length,
+        head.audit_count + 1,
+        `the session recorded ${head.audit_count} events but ${rows.length} are stored (events inserted outside the store)`,
+      );
+    }
+    if (head.audit_head_hash !== expectedPrev) {
+      return broken(rows.length, rows.length, 'the last event does not match the recorded chain head');
+    }
+    const disagreement = rowDisagreement(head, facts);
+    if (disagreement !== undefined) return broken(rows.length, disagreement.at, disagreement.reason);
+  }
+  return { valid: true, events: rows.length };
+}
+
+/** Whether the head's MAC is the audit key's over this session's count and head hash. */
+export function headIsKeyed(auditKey: string, sessionId: string, head: ChainHead): boolean {
+  if (head.audit_head_mac === null) return false;
+  const expected = Buffer.from(hashAuditHead(auditKey, sessionId, head.audit_count, head.audit_head_hash), 'hex');
+  const actual = Buffer.from(head.audit_head_mac, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * Where the next event of a session links: its keyed head, checked against
+ * the last stored row. Throws AuditChainBrokenError when they disagree, so a
+ * cut at the end of the chain is never linked over.
+ */
+export function appendPoint(
+  auditKey: string,
+  sessionId: string,
+  head: ChainHead,
+  lastRow: unknown,
+): { seq: number; hash: string; type: string } | undefined {
+  if (!headIsKeyed(auditKey, sessionId, head)) {
+    throw new AuditChainBrokenError(sessionId, 'its recorded chain head is not signed under the audit key');
+  }
+  const last = lastRow === undefined ? undefined : lastEventRow.parse(lastRow);
+  const stored = last ?? { seq: 0, hash: GENESIS_HASH, type: '' };
+  if (stored.seq !== head.audit_count || stored.hash !== head.audit_head_hash) {
+    throw new AuditChainBrokenError(
+      sessionId,
+      `its last stored event (${stored.seq}) is not the recorded chain head (${head.audit_count})`,
+    );
+  }
+  return last;
+}
+
+/** The session row's new head after `event`, signed. */
+export function headAfter(auditKey: string, event: AuditEvent): { count: number; hash: string; mac: string } {
+  return { count: event.seq, hash: event.hash, mac: hashAuditHead(auditKey, event.sessionId, event.seq, event.hash) };
+}
+
+/**
+ * The 'ended' event of endSession: a chain the store refuses to extend (AuditChainBrokenError)
+ * still lets the session end, without the event; verification reports the chain.
+ */
+export function appendEnded<T>(append: () => T): T | undefined {
+  try {
+    return append();
+  } catch (error) {
+    if (error instanceof AuditChainBrokenError) return undefined;
+    throw error;
+  }
+}
+
+const legacyHeadRow = z.object({ id: z.string(), audit_count: z.number().int(), audit_head_hash: z.string() });
+
+/**
+ * Migration: sign the heads recorded before heads were keyed, as they stand.
+ * A cut made before the upgrade is sealed with them (it was undetectable then too).
+ */
+export function sealLegacyHeads(auditKey: string, rows: unknown[]): { id: string; mac: string }[] {
+  return rows.map((raw) => {
+    const row = legacyHeadRow.parse(raw);
+    return { id: row.id, mac: hashAuditHead(auditKey, row.id, row.audit_count, row.audit_head_hash) };
+  });
+}
+
+/** What the session row repeats of its chain (red team s11, F4): the facts verification holds the row to. */
+interface ChainFacts {
+  last: AuditEvent | undefined;
+  ended: AuditEvent | undefined;
+}
+
+function noteFact(facts: ChainFacts, event: AuditEvent): void {
+  facts.last = event;
+  if (event.type === 'ended') facts.ended = event;
+}
+
+/**
+ * Where the session row says what its chain does not: whether and how it
+ * ended (status and end fields are written in one transaction with the
+ * 'ended' event, so no crash leaves them apart). The row's start time and
+ * control flag are no part of the record (audit-summary.ts reads both from
+ * the chain), so they are not checked.
+ */
+function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reason: string } | undefined {
+  const { ended, last } = facts;
+  const next = (last?.seq ?? 0) + 1;
+  if (ended !== undefined && last !== ended) {
+    return { at: ended.seq + 1, reason: "events follow the session's 'ended' event" };
+  }
+  if (head.status === 'ended') {
+    if (ended === undefined) return { at: next, reason: "the session has ended but its chain has no 'ended' event" };
+    if (head.ended_at !== ended.at || head.ended_by !== ended.data['by'] || head.end_reason !== ended.data['reason']) {
+      return { at: ended.seq, reason: "the session's end (when, by whom, why) does not match its 'ended' event" };
+    }
+    return undefined;
+  }
+  if (ended !== undefined) return { at: ended.seq, reason: 'the chain has ended but the session is recorded as open' };
+  if (head.ended_at !== null || head.ended_by !== null || head.end_reason !== null) {
+    return { at: next, reason: 'the session records an end its chain does not have' };
+  }
+  return undefined;
+}
+
+/**
+ * What an append writes, given the locked head and the last stored row: the
+ * event, or past the cap the 'audit-limit' event in its place (once:
+ * `limitWritten` says whether the chain has it) and the event refused.
+ * Throws as appendPoint does.
+ */
+export function planAppend(
+  auditKey: string,
+  limits: AuditLimits,
+  sessionId: string,
+  head: ChainHead,
+  lastRow: unknown,
+  input: AuditEventInput,
+  limitWritten: boolean,
+): { write: AuditEvent | undefined; bytes: number; refused: boolean } {
+  const last = appendPoint(auditKey, sessionId, head, lastRow);
+  if (fitsCap(limits, head, input)) {
+    return {
+      write: nextAuditEvent(auditKey, sessionId, last, input),
+      bytes: head.audit_bytes + auditBytes(input),
+      refused: false,
+    };
+  }
+  const limit = auditLimitInput(limits, head.audit_count, head.audit_bytes, input);
+  if (limitWritten || !fitsCap(limits, head, limit))
+    return { write: undefined, bytes: head.audit_bytes, refused: true };
+  return {
+    write: nextAuditEvent(auditKey, sessionId, last, limit),
+    bytes: head.audit_bytes + auditBytes(limit),
+    refused: true,
+  };
+}
+
+/** Bytes an event's data takes in the audit (its stored JSON, UTF-8). */
+export function auditBytes(input: AuditEventInput): number {
+  return Buffer.byteLength(JSON.stringify(input.data), 'utf8');
+}
+
+/**
+ * Taken past the ordinary cap, into the room kept at the end: what lets a
+ * customer take back control or hide the page (the hub forwards only what
+ * the audit took), and the cap's own event.
+ */
+const RESERVE_TYPES: ReadonlySet<string> = new Set(['audit-limit', 'control-revoked', 'paused', 'resumed']);
+/** Room kept at the end of the cap: events, bytes. The last event's room is always the 'ended' one's. */
+const RESERVE_EVENTS = 32;
+const RESERVE_BYTES = 8 * 1024;
+
+/**
+ * Whether `input` fits the session's cap: 'ended' always; RESERVE_TYPES up
+ * to one event and 1 KB short of the cap (room for 'ended'); anything else
+ * up to RESERVE_EVENTS events and RESERVE_BYTES short of it.
+ */
+export function fitsCap(limits: AuditLimits, head: ChainHead, input: AuditEventInput): boolean {
+  if (input.type === 'ended') return true;
+  const reserve = RESERVE_TYPES.has(input.type);
+  const maxEvents = limits.maxEvents - (reserve ? 1 : RESERVE_EVENTS);
+  const maxBytes = limits.maxBytes - (reserve ? 1_024 : RESERVE_BYTES);
+  return head.audit_count + 1 <= maxEvents && head.audit_bytes + auditBytes(input) <= maxBytes;
+}
+
+/** The 'audit-limit' event: which cap, and what was refused first. */
+export function auditLimitInput(
+  limits: AuditLimits,
+  count: number,
+  bytes: number,
+  refused: AuditEventInput,
+): AuditEventInput {
+  return {
+    type: 'audit-limit',
+    actor: 'system',
+    at: refused.at,
+    data: { events: count, bytes, maxEvents: limits.maxEvents, maxBytes: limits.maxBytes, refused: refused.type },
+  };
+}
