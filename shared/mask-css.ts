@@ -22,7 +22,7 @@ export function maskCss(css: string, strict = false, typed: string | null = null
       strict
         ? strictPiece(inner, kind, typed)
         : kind === 'url'
-          ? maskUrl(inner, true)
+          ? urlRule(inner)
           : kind === 'property'
             ? maskValue(inner)
             : maskNumbers(inner),
@@ -39,6 +39,20 @@ const VALUE_BREAKERS = '#,/();:';
  */
 function maskValue(value: string): MaskedText {
   return maskNumbers(value, { luhn: true, breakers: VALUE_BREAKERS });
+}
+
+/** A `data:` URL (after the string's quote). */
+const DATA_URL = /^["']?\s*data:/i;
+/** sensitive-numbers.ts' resource-URL delimiters, and `.`: a decimal point in a data URL's SVG path (`3.59-8-8`). */
+const DATA_URL_BREAKERS = '/?#&=;,:@.';
+
+/**
+ * The number rule of a resource URL (a card only when it passes Luhn, SSN shapes); in a `data:` URL a number
+ * does not continue across `.` either, so an inline SVG icon's path (`…-4.41 0-8-3.59-8-8s3.59…`) is not read
+ * as a card by chance and bulleted, which broke the icon in the mirror (review s11 F6).
+ */
+function urlRule(url: string): MaskedText {
+  return DATA_URL.test(url) ? maskNumbers(url, { luhn: true, breakers: DATA_URL_BREAKERS }) : maskUrl(url, true);
 }
 
 /** Digits in a row a URL or escape may share with the typed value before it is masked. */
@@ -75,7 +89,7 @@ function strictPiece(inner: string, kind: CssPiece, typed: string | null): Maske
     const text = inner.replace(DIGIT_SEQUENCE, (sequence) =>
       asciiDigits(sequence).length >= SHARED_DIGITS ? bulletDigits(sequence) : sequence,
     );
-    const rule = kind === 'url' ? maskUrl(text, true) : maskValue(text);
+    const rule = kind === 'url' ? urlRule(text) : maskValue(text);
     return { text: rule.text, masked: rule.text !== inner };
   }
   if (kind === 'url' || kind === 'property') {
@@ -89,7 +103,7 @@ function strictPiece(inner: string, kind: CssPiece, typed: string | null): Maske
         : typedSequencesMasked(inner.slice(0, port.from), typed) +
           inner.slice(port.from, port.to) +
           typedSequencesMasked(inner.slice(port.to), typed);
-    const rule = kind === 'url' ? maskUrl(text, true) : maskValue(text);
+    const rule = kind === 'url' ? urlRule(text) : maskValue(text);
     return { text: rule.text, masked: rule.text !== inner };
   }
   let text = '';

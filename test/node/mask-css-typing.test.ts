@@ -153,6 +153,26 @@ describe('CSS masking: a whole number outside strings, and the readable CSS', ()
     expect(truncationLeaks(digits, [maskCss(css).text])).toEqual([]);
   });
 
+  const ICON =
+    'M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2zm0 18c-4.41 0-8-3.59-8-8s3.59-8 8-8 8 3.59 8 8-3.59 8-8 8zm-1-13h2v6h-2z';
+  // Review s11 F6: an inline SVG icon's path was read as a card by chance and bulleted (quoted or not).
+  it.each([
+    `.i{background:url(data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'><path d='${ICON}'/></svg>)}`,
+    `.i{background:url("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'><path d='${ICON}'/></svg>")}`,
+  ])('an inline SVG icon stays, typing or not: %s', (css) => {
+    expect(maskCss(css).text).toBe(css);
+    expect(maskCss(css, true, '4532019673158241').text).toBe(css);
+  });
+
+  it.each([
+    ['.c{background:url("data:image/svg+xml;utf8,<svg><text>4532 0196 7315 8241</text></svg>")}', '4532019673158241'],
+    ['.c{background:url(data:image/svg+xml;utf8,<svg><text>4532-0196-7315-8241</text></svg>)}', '4532019673158241'],
+    ['.c{background:url(data:text/plain,123-45-6789)}', '123456789'],
+  ])('a number in a data URL is masked: %s', (css, digits) => {
+    expect(revealedPositions(digits, [css]).size).toBe(digits.length);
+    expect(truncationLeaks(digits, [maskCss(css).text])).toEqual([]);
+  });
+
   it.each([
     ':root{--gap: 12px; --z: 1000; --w: calc(100% - 24px)}',
     ':root{--shadow: inset 0 1px 0 #00215533; --ring: 0 0 0 3px #0969da4d, 0 8px 24px #8c959f33}',
