@@ -149,6 +149,15 @@ describe('SQLite only', () => {
     }
     store = openSqliteStore({ dataDir, auditKey: AUDIT_KEY });
     expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 });
+    // Migration 7 counted the bytes already stored (the audit cap's), as the test counts them: '{}' twice.
+    const sized = new Database(join(dataDir, 'cobrowse.db'), { readonly: true });
+    try {
+      expect(sized.prepare('SELECT audit_bytes FROM sessions WHERE id = ?').get(session.id)).toEqual({
+        audit_bytes: 4,
+      });
+    } finally {
+      sized.close();
+    }
     await store.appendEvent(session.id, { type: 'paused', actor: 'customer', at: 3, data: {} });
     expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 3 });
     // Control: signed under another key, the upgraded head does not verify.
