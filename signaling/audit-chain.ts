@@ -231,20 +231,33 @@ export function auditBytes(input: AuditEventInput): number {
 /**
  * Taken past the ordinary cap, into the room kept at the end: what lets a
  * customer take back control or hide the page (the hub forwards only what
- * the audit took), and the cap's own event.
+ * the audit took), the cap's own event, and a signed-in agent claiming the
+ * session (the row names them before the event is appended).
  */
-const RESERVE_TYPES: ReadonlySet<string> = new Set(['audit-limit', 'control-revoked', 'paused', 'resumed']);
+const RESERVE_TYPES: ReadonlySet<string> = new Set([
+  'audit-limit',
+  'control-revoked',
+  'paused',
+  'resumed',
+  'agent-assigned',
+]);
+/**
+ * Always taken, like 'ended': at most once per session, and written after the
+ * session row changed (a hand-over's new agent token), so refusing it would
+ * lose the new agent's link and leave the audit silent about who watches.
+ */
+const ALWAYS_TYPES: ReadonlySet<string> = new Set(['ended', 'handed-over']);
 /** Room kept at the end of the cap: events, bytes. The last event's room is always the 'ended' one's. */
 const RESERVE_EVENTS = 32;
 const RESERVE_BYTES = 8 * 1024;
 
 /**
- * Whether `input` fits the session's cap: 'ended' always; RESERVE_TYPES up
+ * Whether `input` fits the session's cap: ALWAYS_TYPES always; RESERVE_TYPES up
  * to one event and 1 KB short of the cap (room for 'ended'); anything else
  * up to RESERVE_EVENTS events and RESERVE_BYTES short of it.
  */
 export function fitsCap(limits: AuditLimits, head: ChainHead, input: AuditEventInput): boolean {
-  if (input.type === 'ended') return true;
+  if (ALWAYS_TYPES.has(input.type)) return true;
   const reserve = RESERVE_TYPES.has(input.type);
   const maxEvents = limits.maxEvents - (reserve ? 1 : RESERVE_EVENTS);
   const maxBytes = limits.maxBytes - (reserve ? 1_024 : RESERVE_BYTES);

@@ -203,7 +203,7 @@ export interface Store extends SessionStore, AuditStore {
   close(): Promise<void>;
 }
 
-/** How much one session's audit may hold (red team s11, F2); the 'ended' event is always taken. */
+/** How much one session's audit may hold (red team s11, F2); 'ended' and 'handed-over' are always taken (audit-chain.ts). */
 export interface AuditLimits {
   /** Events, counting the 'audit-limit' and 'ended' events kept room for. */
   maxEvents: number;

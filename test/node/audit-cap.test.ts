@@ -87,6 +87,28 @@ describe('the per-session audit cap over the wire', () => {
     expect(answer.verification.valid).toBe(true);
   });
 
+  it('at the cap, a hand-over from the bot to a person still goes through and is audited (its new link is not lost)', async () => {
+    server = await startTestServer({ AUDIT_MAX_EVENTS: '64' });
+    const s = await createSession(server, { agentName: 'Lumen helper', agentBot: true });
+    const customer = await open(server);
+    await customer.hello(s.customerToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
+    for (let n = 0; n < 100; n += 1) customer.send(pageEvent(n));
+    // Control: the cap was reached, so an ordinary event is refused now.
+    await customer.next('error', (m) => m.code === 'AUDIT_LIMIT');
+    const res = await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/handover`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agentName: 'Grace' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { agent: { token: string } };
+    expect(body.agent.token.length).toBeGreaterThan(20);
+    const { answer } = await audit(server, s.sessionId);
+    expect(answer.events.filter((e) => e.type === 'handed-over')).toHaveLength(1);
+    expect(answer.verification.valid).toBe(true);
+  });
+
   it('at the default cap filled with the largest page-visited rows, the audit endpoint answers whole', async () => {
     server = await startTestServer();
     const s = await createSession(server);
