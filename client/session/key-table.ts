@@ -1,6 +1,7 @@
 /**
  * The US keyboard layout, as pages read it from key events: for a character
- * or a named key, its `code`, legacy `keyCode` and whether Shift types it.
+ * or a named key, its `code`, legacy `keyCode` and whether Shift types it;
+ * and the key a person presses to make an edit of the agent's.
  * The agent's keys reach the customer's page as a person's on this layout
  * (remote-input.ts for typed characters, remote-actions.ts for key actions);
  * test/browser/remote-keys.test.ts compares them with Chromium's own events.
@@ -61,4 +62,45 @@ export function physicalKeyOf(key: string): { code: string; keyCode: number; shi
     if (key === plain || key === shifted) return { code, keyCode, shift: key === shifted };
   }
   return { code: '', keyCode: 0, shift: key !== key.toLowerCase() };
+}
+
+/** The key events of an edit a single key makes. */
+export interface KeyOfEdit {
+  /** keydown and keyup. */
+  init: KeyboardEventInit;
+  /** keypress (its key codes are the character's). */
+  press: KeyboardEventInit;
+  /** A character key (keypress fires for it). */
+  printable: boolean;
+}
+
+/**
+ * The key a person presses to make this edit: a typed character, Backspace or Delete (Ctrl with them for a
+ * word); null for edits no single key makes (paste, cut, drop, composition, undo).
+ */
+export function keyOf(inputType: string, insert: string, view: Window & typeof globalThis): KeyOfEdit | null {
+  let key: string;
+  let ctrl = false;
+  if (inputType === 'insertText' && insert !== '' && [...insert].length === 1) key = insert;
+  else if (inputType === 'deleteContentBackward' || inputType === 'deleteWordBackward') key = 'Backspace';
+  else if (inputType === 'deleteContentForward' || inputType === 'deleteWordForward') key = 'Delete';
+  else return null;
+  if (inputType.startsWith('deleteWord')) ctrl = true;
+  const printable = key.length <= 2 && key !== 'Backspace';
+  const { code, keyCode, shift } = physicalKeyOf(key);
+  const init: KeyboardEventInit & { keyCode: number; which: number; charCode: number } = {
+    key,
+    code,
+    ctrlKey: ctrl,
+    shiftKey: shift,
+    bubbles: true,
+    cancelable: true,
+    composed: true,
+    view,
+    keyCode,
+    which: keyCode,
+    charCode: 0,
+  };
+  const charCode = key.codePointAt(0) ?? 0;
+  return { init, press: { ...init, keyCode: charCode, which: charCode, charCode }, printable };
 }

@@ -20,7 +20,7 @@
  */
 import type { EditAction } from '../../shared/protocol.js';
 import { isTypingTarget } from '../capture/typing.js';
-import { physicalKeyOf } from './key-table.js';
+import { keyOf } from './key-table.js';
 import { mapPosition } from './splice-map.js';
 
 export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' };
@@ -48,8 +48,10 @@ interface ActiveRun {
   /** The value changed since the agent came into the field: `change` is due when it leaves. */
   changed: boolean;
   /**
-   * The page refused the agent's last key here (and the agent's caret has not moved since): the field kept its
-   * selection, as a person's does, while the agent's copy took the key; the next key acts at the field's selection.
+   * The page refused a key of the agent's here: the field kept its selection, as a person's does, while the agent's
+   * copy took the key and holds a character the field does not. From then on, in this run, the agent's keys act at
+   * the field's selection and its caret moves (arrows, Home/End) move the field's by as much, as a person's keys
+   * would; positions of the agent's copy no longer say where that is.
    */
   refused?: boolean;
 }
@@ -60,7 +62,7 @@ export class RemoteInput {
   #refusedChains = new WeakMap<Element, number>();
   #active: ActiveRun | null = null;
   /** Per field, the agent's copy's text after its last edit, and that edit's chain. */
-  #agentTexts = new WeakMap<Element, { chain: number; text: string }>();
+  #agentTexts = new WeakMap<Element, { chain: number; text: string; refused?: boolean }>();
   /** Per field, whether the agent's last Enter there went through (noteEnter), until the next edit. */
   #enters = new WeakMap<Element, boolean>();
   /** An Enter's keyup, held until the line break's edit that follows it (noteEnter). */
@@ -91,6 +93,10 @@ export class RemoteInput {
     try {
       return this.#apply(action, el);
     } finally {
+      // A click back into the field starts a new run on the same copy: a key refused before still counts.
+      const run = this.#active;
+      const known = run === null ? undefined : this.#agentTexts.get(run.el);
+      if (run !== null && known?.chain === run.chain) known.refused = run.refused;
       this.flushKeyup();
     }
   }
@@ -110,8 +116,20 @@ export class RemoteInput {
     // chain means its hold ended and it shows the customer's text again, so the two agree from there.
     const known = this.#agentTexts.get(el);
     const agentText = known?.chain === action.chain ? known.text : shown;
-    const run: ActiveRun = this.#active ?? { el, id: action.id, chain: action.chain, changed: false, agentText };
-    if (run.chain !== action.chain) run.agentText = shown;
+    // A run that goes on (not a click back into the field): its caret moves are the agent's keys.
+    const goesOn = this.#active !== null;
+    const run: ActiveRun = this.#active ?? {
+      el,
+      id: action.id,
+      chain: action.chain,
+      changed: false,
+      agentText,
+      refused: known?.chain === action.chain && known.refused === true,
+    };
+    if (run.chain !== action.chain) {
+      run.agentText = shown;
+      run.refused = false;
+    }
     run.chain = action.chain;
     this.#active = run;
 
@@ -119,7 +137,7 @@ export class RemoteInput {
     const agentAt = Math.min(action.at, agentBefore.length);
     const agentDel = Math.min(action.deleteCount, agentBefore.length - agentAt);
     run.agentText = agentBefore.slice(0, agentAt) + action.insert + agentBefore.slice(agentAt + agentDel);
-    this.#agentTexts.set(el, { chain: action.chain, text: run.agentText });
+    this.#agentTexts.set(el, { chain: action.chain, text: run.agentText, refused: run.refused });
     // A caret move or a selection (a click, arrows, Home/End) is an edit that changes nothing: no key for it.
     const moveOnly = action.insert === '' && action.deleteCount === 0;
     const inputType = action.inputType ?? (action.insert ? 'insertText' : 'deleteContentBackward');
@@ -137,7 +155,15 @@ export class RemoteInput {
         : [action.selectionStart, action.selectionEnd ?? action.selectionStart];
     const collapsed = prior === undefined ? undefined : prior[0] === prior[1];
     const afterRefusal = run.refused === true;
-    run.refused = false;
+    if (moveOnly && afterRefusal && goesOn && prior !== undefined && action.selectionStart !== undefined) {
+      this.#moveBy(
+        el,
+        prior,
+        [action.selectionStart, action.selectionEnd ?? action.selectionStart],
+        agentBefore.length,
+      );
+      return { ok: true };
+    }
     if (key !== null && !afterRefusal) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel, collapsed);
     if (key !== null && !el.dispatchEvent(new view.KeyboardEvent('keydown', key.init))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
@@ -153,14 +179,14 @@ export class RemoteInput {
     if (enter === false && isLineBreak(inputType)) return { ok: true };
     // A paste or a cut fires its clipboard event first: a page may refuse it (a confirmation field) or paste
     // itself (digits only), and then cancels it.
-    if (!this.#clipboardEventProceeds(el, view, inputType, action.insert, agentBefore, agentAt, agentDel))
+    if (!this.#clipboardEventProceeds(el, view, inputType, action.insert, agentBefore, agentAt, agentDel, afterRefusal))
       return { ok: true };
     const current = el.value;
     // After a key the page refused, the field kept its selection, as a person's does, while the agent's copy took
     // the key (a selection typed over is a caret there): this key acts at the field's selection. Otherwise at the
     // agent's positions carried over (a Backspace after the page's formatting space deletes the character the agent
     // sees before its caret, not the space: README, "What you can do with control").
-    const live = key !== null && afterRefusal && !inputType.startsWith('deleteWord') ? selectionIn(el) : null;
+    const live = afterRefusal && !moveOnly && !inputType.startsWith('deleteWord') ? selectionIn(el) : null;
     const [at, del] =
       live !== null
         ? keyAtSelection(current, live, inputType)
@@ -169,26 +195,35 @@ export class RemoteInput {
     // formatting, so it let through keys the customer's own field refuses (a voucher formatted with dashes).
     const insert = withinMaxLength(el, action.insert, current.length - del, inputType);
     const next = current.slice(0, at) + insert + current.slice(at + del);
-    if (next !== current) {
+    // A key over a selection of the same text is still a key that replaced it (the caret collapses after it).
+    if (insert !== '' || del > 0) {
       const data = insert === '' ? null : insert;
       const init: InputEventInit = { bubbles: true, cancelable: true, composed: true, inputType, data };
       // A page that cancels beforeinput refused the key, as it would the customer's own.
       if (!el.dispatchEvent(new view.InputEvent('beforeinput', init))) {
         if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
-        run.refused = key !== null;
+        run.refused ||= key !== null;
         return { ok: true };
       }
       setNativeValue(el, next);
       run.changed = true;
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
-    } else if (key !== null && (action.insert !== '' || agentDel > 0)) {
-      // Nothing to do here (maxlength reached, Backspace at the start): the field keeps its selection.
+    } else if (key !== null && action.insert !== '') {
+      // No room for the key (maxlength): the field keeps its selection, the agent's copy took the key.
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
       run.refused = true;
       return { ok: true };
     }
     if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
-    if (action.selectionStart !== undefined) {
+    if (live !== null) {
+      // The caret after the text put in, where the page's reformatting (if any) keeps it.
+      const caret = mapPosition(next, el.value, at + insert.length);
+      try {
+        el.setSelectionRange(caret, caret);
+      } catch {
+        // no selection API
+      }
+    } else if (action.selectionStart !== undefined) {
       const shown = el.value;
       const start = mapPosition(run.agentText, shown, action.selectionStart);
       const end = mapPosition(run.agentText, shown, action.selectionEnd ?? action.selectionStart);
@@ -241,6 +276,30 @@ export class RemoteInput {
     }
   }
 
+  /**
+   * After a refused key: the agent's caret or selection moved from `from` to `to` in its copy (of `agentLength`
+   * characters); the field's moves by as many characters from where it is, as a person's arrows move it (an end that
+   * stayed stays; the start and the end of the agent's copy are the field's: Home, End).
+   */
+  #moveBy(el: TextControl, from: readonly [number, number], to: readonly [number, number], agentLength: number): void {
+    const live = selectionIn(el);
+    if (live === null) return;
+    const length = el.value.length;
+    const moved = (end: number): number => {
+      const target = to[end] ?? 0;
+      if (target === from[0]) return live[0];
+      if (target === from[1]) return live[1];
+      return Math.max(0, Math.min(length, (live[end] ?? 0) + target - (from[end] ?? 0)));
+    };
+    const ends = (end: number): number => (to[end] === 0 ? 0 : to[end] === agentLength ? length : moved(end));
+    const [start, end] = [ends(0), ends(1)];
+    try {
+      el.setSelectionRange(Math.min(start, end), Math.max(start, end));
+    } catch {
+      // no selection API
+    }
+  }
+
   /** For a paste or cut edit, its clipboard event on `el` (selection where the agent's was); false when cancelled. */
   #clipboardEventProceeds(
     el: TextControl,
@@ -250,10 +309,11 @@ export class RemoteInput {
     agentText: string,
     at: number,
     deleted: number,
+    keepSelection: boolean,
   ): boolean {
     const type = inputType === 'insertFromPaste' ? 'paste' : inputType === 'deleteByCut' ? 'cut' : null;
     if (type === null) return true;
-    this.#selectAsBefore(el, agentText, inputType, at, deleted);
+    if (!keepSelection) this.#selectAsBefore(el, agentText, inputType, at, deleted);
     const clipboardData = new view.DataTransfer();
     clipboardData.setData('text/plain', type === 'paste' ? insert : agentText.slice(at, at + deleted));
     const init: ClipboardEventInit = { clipboardData, bubbles: true, cancelable: true, composed: true };
@@ -338,46 +398,6 @@ function frameActiveElement(frame: HTMLIFrameElement): Element | null {
 
 function isLineBreak(inputType: string): boolean {
   return inputType === 'insertLineBreak' || inputType === 'insertParagraph';
-}
-
-interface KeyOfEdit {
-  /** keydown and keyup. */
-  init: KeyboardEventInit;
-  /** keypress (its key codes are the character's). */
-  press: KeyboardEventInit;
-  /** A character key (keypress fires for it). */
-  printable: boolean;
-}
-
-/**
- * The key a person presses to make this edit: a typed character, Backspace or Delete (Ctrl with them for a
- * word); null for edits no single key makes (paste, cut, drop, composition, undo).
- */
-function keyOf(inputType: string, insert: string, view: Window & typeof globalThis): KeyOfEdit | null {
-  let key: string;
-  let ctrl = false;
-  if (inputType === 'insertText' && insert !== '' && [...insert].length === 1) key = insert;
-  else if (inputType === 'deleteContentBackward' || inputType === 'deleteWordBackward') key = 'Backspace';
-  else if (inputType === 'deleteContentForward' || inputType === 'deleteWordForward') key = 'Delete';
-  else return null;
-  if (inputType.startsWith('deleteWord')) ctrl = true;
-  const printable = key.length <= 2 && key !== 'Backspace';
-  const { code, keyCode, shift } = physicalKeyOf(key);
-  const init: KeyboardEventInit & { keyCode: number; which: number; charCode: number } = {
-    key,
-    code,
-    ctrlKey: ctrl,
-    shiftKey: shift,
-    bubbles: true,
-    cancelable: true,
-    composed: true,
-    view,
-    keyCode,
-    which: keyCode,
-    charCode: 0,
-  };
-  const charCode = key.codePointAt(0) ?? 0;
-  return { init, press: { ...init, keyCode: charCode, which: charCode, charCode }, printable };
 }
 
 /** The field's selection [start, end], or null where it has none (email and number fields). */
