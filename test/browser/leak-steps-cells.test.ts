@@ -11,41 +11,12 @@
  */
 import { expect } from '@open-wc/testing';
 import { revealedPositions } from '../oracles/leak-finder.js';
-import { capturePage, nextFrames } from './helpers/capture-page.js';
-import { mirroredCapture, untilSent } from './helpers/step-capture.js';
+import { runSteps, type Steps } from './helpers/step-capture.js';
 
 const CARD = '4532019673158241';
 const SSN = '536218479';
 
-interface Steps {
-  name: string;
-  html: string;
-  steps: Array<(doc: Document) => void>;
-}
-
-async function run(page: Steps): Promise<{ sent: string[]; displayed: string[] }> {
-  const p = await capturePage(`<!DOCTYPE html><html><head><title>S</title></head><body>${page.html}</body></html>`);
-  const sent: string[] = [];
-  const displayed: string[] = [];
-  const engine = mirroredCapture(p.win, sent);
-  const shown = (): string => p.doc.body.textContent ?? '';
-  try {
-    await engine.start();
-    await nextFrames(p.win, 1);
-    displayed.push(shown());
-    for (const step of page.steps) {
-      const before = sent.length;
-      step(p.doc);
-      displayed.push(shown());
-      await untilSent(p.win, sent, before);
-    }
-    await nextFrames(p.win, 3);
-  } finally {
-    engine.stop();
-    p.remove();
-  }
-  return { sent, displayed };
-}
+const run = (page: Steps) => runSteps(page, (doc) => doc.body.textContent ?? '');
 
 const byId = (doc: Document, id: string): HTMLElement => doc.getElementById(id) as HTMLElement;
 const cells = (groups: string[], total: number): string =>

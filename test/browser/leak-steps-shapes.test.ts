@@ -12,9 +12,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { revealedPositions } from '../oracles/leak-finder.js';
-import type { CaptureEngine } from '../../client/capture/capture-engine.js';
-import { capturePage, nextFrames } from './helpers/capture-page.js';
-import { mirroredCapture, untilSent } from './helpers/step-capture.js';
+import { runSteps, type Steps } from './helpers/step-capture.js';
 
 const CARD = '4532019673158241';
 const byId = (doc: Document, id: string): HTMLElement => doc.getElementById(id) as HTMLElement;
@@ -25,43 +23,15 @@ const value = (id: string, v: string) => (doc: Document) => {
   (byId(doc, id) as HTMLInputElement).value = v;
 };
 
-interface Steps {
-  name: string;
-  html: string;
-  steps: Array<(doc: Document, engine: CaptureEngine) => void | Promise<void>>;
-  /** The first step runs right after the first snapshot, before any flush. */
-  early?: true;
+/** What the page displayed: its text, its fields' values and every attribute. */
+function shown(doc: Document): string {
+  return [
+    doc.body.textContent ?? '',
+    ...[...doc.querySelectorAll('input')].map((i) => i.value),
+    ...[...doc.body.querySelectorAll('*')].flatMap((el) => el.getAttributeNames().map((n) => el.getAttribute(n))),
+  ].join(' ');
 }
-
-/** Runs the steps under capture, a flush each; what was sent, and what the page displayed after each step. */
-async function run(page: Steps): Promise<{ sent: string[]; displayed: string[] }> {
-  const p = await capturePage(`<!DOCTYPE html><html><head><title>S</title></head><body>${page.html}</body></html>`);
-  const sent: string[] = [];
-  const displayed: string[] = [];
-  const engine = mirroredCapture(p.win, sent);
-  const shown = (): string =>
-    [
-      p.doc.body.textContent ?? '',
-      ...[...p.doc.querySelectorAll('input')].map((i) => i.value),
-      ...[...p.doc.body.querySelectorAll('*')].flatMap((el) => el.getAttributeNames().map((n) => el.getAttribute(n))),
-    ].join(' ');
-  try {
-    await engine.start();
-    if (page.early !== true) await nextFrames(p.win, 1);
-    displayed.push(shown());
-    for (const step of page.steps) {
-      const before = sent.length;
-      await step(p.doc, engine);
-      displayed.push(shown());
-      await untilSent(p.win, sent, before);
-    }
-    await nextFrames(p.win, 3);
-  } finally {
-    engine.stop();
-    p.remove();
-  }
-  return { sent, displayed };
-}
+const run = (page: Steps) => runSteps(page, shown);
 
 /** Steps revealing `CARD`, with the digits the first view may show. */
 const leaks: Array<Steps & { mayShow: number }> = [

@@ -5,19 +5,14 @@
  * requests and sockets from addresses X-Forwarded-For names (TRUST_PROXY=1),
  * with addresses of another /64 as the control that still gets through.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addressKey } from '../../signaling/request-limits.js';
-import { connect, type TestSocket } from './helpers/ws-client.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { connect } from './helpers/ws-client.js';
+import { serverScope } from './helpers/server-scope.js';
+import { createSession, type TestServer } from './helpers/server.js';
 
 let server: TestServer | undefined;
-const sockets: TestSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  await server?.close();
-  server = undefined;
-});
+const { start, sockets } = serverScope();
 
 describe('addressKey', () => {
   it('IPv4 as is, IPv4-mapped as IPv4, IPv6 by its /64 in every spelling', () => {
@@ -47,7 +42,7 @@ const codeFrom = (s: TestServer, ip: string) =>
 
 describe('per-address limits on the real server', () => {
   it('support codes: one budget for a whole /64; another /64 has its own (control)', async () => {
-    server = await startTestServer({ TRUST_PROXY: '1' });
+    server = await start({ TRUST_PROXY: '1' });
     const statuses: number[] = [];
     for (let i = 1; i <= 15; i += 1) statuses.push((await codeFrom(server, `2001:db8:1:2::${i.toString(16)}`)).status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
@@ -56,7 +51,7 @@ describe('per-address limits on the real server', () => {
   });
 
   it('support codes: an IPv4 address and its IPv4-mapped form share one budget', async () => {
-    server = await startTestServer({ TRUST_PROXY: '1' });
+    server = await start({ TRUST_PROXY: '1' });
     for (let i = 0; i < 5; i += 1) expect((await codeFrom(server, '192.0.2.7')).status).toBe(201);
     for (let i = 0; i < 5; i += 1) expect((await codeFrom(server, '::ffff:192.0.2.7')).status).toBe(201);
     expect((await codeFrom(server, '::ffff:192.0.2.7')).status).toBe(429);
@@ -64,7 +59,7 @@ describe('per-address limits on the real server', () => {
   });
 
   it('sockets per address: counted by /64', async () => {
-    server = await startTestServer({ TRUST_PROXY: '1', MAX_CONNECTIONS_PER_IP: '2' });
+    server = await start({ TRUST_PROXY: '1', MAX_CONNECTIONS_PER_IP: '2' });
     const s = await createSession(server);
     const open = async (ip: string) => {
       const socket = await connect(server!.wsUrl, { 'x-forwarded-for': ip });

@@ -8,25 +8,15 @@
  * whole. Oracles: what the test sent and counted itself. Control: under the
  * cap, no error and every event stored.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol.js';
 import { DEFAULT_AUDIT_LIMITS } from '../../signaling/store.js';
-import { connect, type TestSocket } from './helpers/ws-client.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { type TestSocket } from './helpers/ws-client.js';
+import { serverScope } from './helpers/server-scope.js';
+import { createSession, type TestServer } from './helpers/server.js';
 
 let server: TestServer | undefined;
-const sockets: TestSocket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  await server?.close();
-  server = undefined;
-});
-
-async function open(s: TestServer): Promise<TestSocket> {
-  const socket = await connect(s.wsUrl);
-  sockets.push(socket);
-  return socket;
-}
+const { start, open } = serverScope();
 
 interface AuditAnswer {
   events: { type: string; data: Record<string, unknown> }[];
@@ -57,7 +47,7 @@ const pageEvent = (n: number) =>
 
 describe('the per-session audit cap over the wire', () => {
   it('past AUDIT_MAX_EVENTS: AUDIT_LIMIT, nothing stored or forwarded, one audit-limit event, pause and end recorded', async () => {
-    server = await startTestServer({ AUDIT_MAX_EVENTS: '64' });
+    server = await start({ AUDIT_MAX_EVENTS: '64' });
     const s = await createSession(server);
     const agent = await open(server);
     await agent.hello(s.agentToken);
@@ -88,7 +78,7 @@ describe('the per-session audit cap over the wire', () => {
   });
 
   it('at the cap, a hand-over from the bot to a person still goes through and is audited (its new link is not lost)', async () => {
-    server = await startTestServer({ AUDIT_MAX_EVENTS: '64' });
+    server = await start({ AUDIT_MAX_EVENTS: '64' });
     const s = await createSession(server, { agentName: 'Lumen helper', agentBot: true });
     const customer = await open(server);
     await customer.hello(s.customerToken);
@@ -110,7 +100,7 @@ describe('the per-session audit cap over the wire', () => {
   });
 
   it('at the default cap filled with the largest page-visited rows, the audit endpoint answers whole', async () => {
-    server = await startTestServer();
+    server = await start();
     const s = await createSession(server);
     const store = server.app.cobrowse.store;
     const big = { url: `https://x.example/${'a'.repeat(8_000)}`, title: 'T'.repeat(2_048) };

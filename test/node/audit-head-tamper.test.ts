@@ -8,23 +8,13 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type TestSocket } from './helpers/ws-client.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { type TestSocket } from './helpers/ws-client.js';
+import { serverScope } from './helpers/server-scope.js';
+import { createSession, type TestServer } from './helpers/server.js';
 
 let server: TestServer | undefined;
-const sockets: TestSocket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  await server?.close();
-  server = undefined;
-});
-
-async function open(s: TestServer): Promise<TestSocket> {
-  const socket = await connect(s.wsUrl);
-  sockets.push(socket);
-  return socket;
-}
+const { start, open } = serverScope();
 
 interface AuditResponse {
   events: { seq: number; type: string; hash: string }[];
@@ -76,7 +66,7 @@ async function liveWithControl(s: TestServer): Promise<{ sessionId: string; cust
 
 describe('cutting the newest audit rows on disk', () => {
   it('live session: the cut is not healed by the next events and the end (RT-3b)', async () => {
-    server = await startTestServer();
+    server = await start();
     const { sessionId, customer } = await liveWithControl(server);
     const types = (await audit(server, sessionId)).events.map((e) => e.type);
     expect(types.slice(-2)).toEqual(['control-granted', 'remote-action']);
@@ -95,7 +85,7 @@ describe('cutting the newest audit rows on disk', () => {
   });
 
   it('ended session: the cut with the head rewound to the row now last is not valid (RT-3)', async () => {
-    server = await startTestServer();
+    server = await start();
     const { sessionId, customer } = await liveWithControl(server);
     customer.send({ t: 'end' });
     await customer.closed;

@@ -5,25 +5,14 @@
  * a consented session (F11). The oracle is the stored audit read over REST and
  * what reaches the other socket, each with a case that is accepted.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type PeerEvent } from '../../shared/protocol.js';
-import { connect, type TestSocket } from './helpers/ws-client.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { type TestSocket } from './helpers/ws-client.js';
+import { serverScope } from './helpers/server-scope.js';
+import { createSession, type TestServer } from './helpers/server.js';
 
 let server: TestServer | undefined;
-const sockets: TestSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  await server?.close();
-  server = undefined;
-});
-
-async function open(s: TestServer): Promise<TestSocket> {
-  const socket = await connect(s.wsUrl);
-  sockets.push(socket);
-  return socket;
-}
+const { start, open } = serverScope();
 
 const api = (s: TestServer, path: string, init: RequestInit = {}) =>
   fetch(`${s.baseUrl}${path}`, {
@@ -50,7 +39,7 @@ const errorCodes = (socket: TestSocket) =>
     .map((m) => m.t === 'error' && m.code);
 
 async function consented() {
-  server = await startTestServer();
+  server = await start();
   const s = await createSession(server);
   const customer = await open(server);
   await customer.hello(s.customerToken);
@@ -140,7 +129,7 @@ describe('remote actions only while control is granted and the lead is connected
   });
 
   it('refused before consent', async () => {
-    server = await startTestServer();
+    server = await start();
     const s = await createSession(server);
     const customer = await open(server);
     await customer.hello(s.customerToken);
@@ -181,7 +170,7 @@ describe('remote actions only while control is granted and the lead is connected
 
 describe('nothing but the consent answer before consent (F8)', () => {
   it('the customer: page, pause, control answers refused, not stored, not forwarded; the agent: control-requested refused', async () => {
-    server = await startTestServer();
+    server = await start();
     const s = await createSession(server);
     const agent = await open(server);
     await agent.hello(s.agentToken);
@@ -220,7 +209,7 @@ describe('nothing but the consent answer before consent (F8)', () => {
   });
 
   it('a viewer who leads may not ask for control before consent', async () => {
-    server = await startTestServer();
+    server = await start();
     const s = await createSession(server);
     const agent = await open(server);
     await agent.hello(s.agentToken);

@@ -4,26 +4,15 @@
  * for a consented session that has not expired, and not without limit.
  * The oracle reads the expiry coturn would check (the username's prefix).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type TestSocket } from './helpers/ws-client.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+
+import { serverScope } from './helpers/server-scope.js';
+import { createSession, type TestServer } from './helpers/server.js';
 
 const TURN = { TURN_SECRET: 'turn-secret-0123456789abcdef', TURN_URLS: 'turn:turn.example:3478', TURN_TTL: '1800' };
 
 let server: TestServer | undefined;
-const sockets: TestSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  await server?.close();
-  server = undefined;
-});
-
-async function open(s: TestServer): Promise<TestSocket> {
-  const socket = await connect(s.wsUrl);
-  sockets.push(socket);
-  return socket;
-}
+const { start, open } = serverScope();
 
 const turnFor = (s: TestServer, token: string, ip = '192.0.2.1') =>
   fetch(`${s.baseUrl}/api/turn-credentials`, {
@@ -49,7 +38,7 @@ async function consentedSession(s: TestServer, body: Record<string, unknown> = {
 
 describe('relay credentials', () => {
   it('live no longer than the session: a 60 s session gets at most 60 s; a long one TURN_TTL (control)', async () => {
-    server = await startTestServer({ ...TURN, TRUST_PROXY: '1' });
+    server = await start({ ...TURN, TRUST_PROXY: '1' });
     const short = await consentedSession(server, { ttlSeconds: 60 });
     const expiry = relayExpiry(short.welcome.iceServers);
     expect(expiry).toBeDefined();
@@ -66,7 +55,7 @@ describe('relay credentials', () => {
   });
 
   it('on request: refused before consent, after expiry (not yet swept), and past 20 a minute from one address', async () => {
-    server = await startTestServer({ ...TURN, TRUST_PROXY: '1' });
+    server = await start({ ...TURN, TRUST_PROXY: '1' });
     const pending = await createSession(server);
     expect((await turnFor(server, pending.agentToken)).status).toBe(403);
     expect((await turnFor(server, pending.customerToken)).status).toBe(403);
