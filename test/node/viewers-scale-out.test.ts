@@ -40,23 +40,29 @@ async function invite(server: TestServer, sessionId: string, name: string, kind:
 const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
 const answer = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' } as const;
 
+/** Two instances on one database and Redis; a consented session on A with its customer and lead connected to A. */
+async function liveOnTwoInstances() {
+  const { postgres, redis } = backends();
+  const databaseUrl = await postgres.createDatabase();
+  const [a, b] = [
+    await startTestServer(instanceEnv(databaseUrl, redis.url)),
+    await startTestServer(instanceEnv(databaseUrl, redis.url)),
+  ];
+  servers.push(a, b);
+  const session = await createSession(a, { agentName: 'Dana' });
+  const customer = await open(a);
+  await customer.hello(session.customerToken);
+  customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+  const lead = await open(a);
+  await lead.hello(session.agentToken);
+  return { a, b, session, customer, lead };
+}
+
 describe.skipIf(!bins)('viewers across instances', () => {
   backends = useBackends(bins);
 
   it('signals, roster, whisper, removal and the limit cross instances', async () => {
-    const { postgres, redis } = backends();
-    const databaseUrl = await postgres.createDatabase();
-    const [a, b] = [
-      await startTestServer(instanceEnv(databaseUrl, redis.url)),
-      await startTestServer(instanceEnv(databaseUrl, redis.url)),
-    ];
-    servers.push(a, b);
-    const session = await createSession(a, { agentName: 'Dana' });
-    const customer = await open(a);
-    await customer.hello(session.customerToken);
-    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-    const lead = await open(a);
-    await lead.hello(session.agentToken);
+    const { a, b, session, customer, lead } = await liveOnTwoInstances();
 
     const sup = await invite(a, session.sessionId, 'Sam', 'supervisor');
     const supervisor = await open(b);
@@ -106,20 +112,8 @@ describe.skipIf(!bins)('viewers across instances', () => {
   });
 
   it('each instance keeps the roster and agrees: an invite on B, a hand of the lead on A, a hand back on B', async () => {
-    const { postgres, redis } = backends();
-    const databaseUrl = await postgres.createDatabase();
-    const [a, b] = [
-      await startTestServer(instanceEnv(databaseUrl, redis.url)),
-      await startTestServer(instanceEnv(databaseUrl, redis.url)),
-    ];
-    servers.push(a, b);
-    const session = await createSession(a, { agentName: 'Dana' });
     // A reads the roster now (nobody invited yet) and keeps it from then on.
-    const customer = await open(a);
-    await customer.hello(session.customerToken);
-    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-    const lead = await open(a);
-    await lead.hello(session.agentToken);
+    const { b, session, customer, lead } = await liveOnTwoInstances();
     // Invited through B's API, joined on B: A hears of both through the bus.
     const x = await invite(b, session.sessionId, 'Xan', 'agent');
     const viewer = await open(b);
