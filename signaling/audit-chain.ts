@@ -7,6 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { agentAfter, rowAgent, sameAgent, type ChainAgent } from './chain-agent.js';
 import { broken, chainHeadRow, eventFromRow, lastEventRow, nextAuditEvent, type ChainHead } from './store-rows.js';
 import {
   AuditChainBrokenError,
@@ -31,7 +32,16 @@ export function verifyEventRows(
 ): ChainVerification {
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
-  const facts: ChainFacts = { last: undefined, ended: undefined };
+  const head = headRow === undefined ? undefined : chainHeadRow.parse(headRow);
+  const facts: ChainFacts = {
+    last: undefined,
+    ended: undefined,
+    agent: rowAgent({
+      agentName: head?.agent_name ?? null,
+      agentId: head?.agent_id ?? null,
+      agentBot: head?.agent_bot === 1,
+    }),
+  };
   for (const row of rows) {
     const parsed = eventFromRow(row);
     if (!parsed.ok) return broken(rows.length, parsed.seq ?? expectedSeq, `unreadable event: ${parsed.reason}`);
@@ -56,8 +66,7 @@ export function verifyEventRows(
     expectedSeq += 1;
     noteFact(facts, event);
   }
-  if (headRow !== undefined) {
-    const head = chainHeadRow.parse(headRow);
+  if (head !== undefined) {
     if (!headIsKeyed(auditKey, sessionId, head)) {
       return broken(
         rows.length,
@@ -156,21 +165,37 @@ export function sealLegacyHeads(auditKey: string, rows: unknown[]): { id: string
 interface ChainFacts {
   last: AuditEvent | undefined;
   ended: AuditEvent | undefined;
+  /** Who the agent is (chain-agent.ts), starting from the row's for a chain that does not name it. */
+  agent: ChainAgent;
 }
 
 function noteFact(facts: ChainFacts, event: AuditEvent): void {
   facts.last = event;
   if (event.type === 'ended') facts.ended = event;
+  facts.agent = agentAfter(facts.agent, event);
 }
 
 /**
  * Where the session row says what its chain does not: whether and how it
  * ended (status and end fields are written in one transaction with the
- * 'ended' event, so no crash leaves them apart). The row's start time and
- * control flag are no part of the record (audit-summary.ts reads both from
- * the chain), so they are not checked.
+ * 'ended' event, so no crash leaves them apart), and who its agent is (name,
+ * id, bot: written with their event by updateSessionWithEvent). The row's
+ * start time and control flag are no part of the record (audit-summary.ts
+ * reads both from the chain), so they are not checked.
  */
 function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reason: string } | undefined {
+  const ended = endDisagreement(head, facts);
+  if (ended !== undefined) return ended;
+  if (!sameAgent(facts.agent, head)) {
+    return {
+      at: Math.max(1, facts.agent.namedAt),
+      reason: "the session's agent (name, id, bot) does not match the one its chain names",
+    };
+  }
+  return undefined;
+}
+
+function endDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reason: string } | undefined {
   const { ended, last } = facts;
   const next = (last?.seq ?? 0) + 1;
   if (ended !== undefined && last !== ended) {

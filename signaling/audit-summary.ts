@@ -4,6 +4,7 @@
  * how long it ran, which pages were seen, and who held control.
  */
 import { endedBy, endReason, type EndedBy, type EndReason, type SessionStatus } from '../shared/protocol.js';
+import { chainAgent } from './chain-agent.js';
 import { GENESIS_HASH, type Actor, type AuditEvent, type AuditEventType, type SessionRecord } from './store.js';
 
 export type ControlEventType = Extract<
@@ -14,7 +15,7 @@ export type ControlEventType = Extract<
 export interface SessionSummary {
   sessionId: string;
   conversationId: string | null;
-  /** The agent's display name given when the session was created (after a hand-over: the person's). */
+  /** The agent's display name as the chain names it: given when the session was created, claimed, or handed over to (the person's). */
   agentName: string | null;
   /** The agent is an automated program now (false once a person took over). */
   agentBot: boolean;
@@ -98,18 +99,20 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
   }
 
   const last = ordered.at(-1);
+  // A session the server ended without its 'ended' event (a chain it refused to extend) still shows as ended.
+  const status = endedEvent !== undefined ? 'ended' : session.status;
+  const agent = chainAgent(session, ordered);
   return {
     sessionId: session.id,
     conversationId: session.conversationId,
-    agentName: session.agentName,
-    agentBot: session.agentBot === true,
+    agentName: agent.name,
+    agentBot: agent.bot,
     handoverAllowed:
-      session.agentBot === true &&
-      session.status !== 'ended' &&
+      agent.bot &&
+      status !== 'ended' &&
       consentGranted?.actor === 'customer' &&
       consentGranted.data['handover'] === true,
-    // A session the server ended without its 'ended' event (a chain it refused to extend) still shows as ended.
-    status: endedEvent !== undefined ? 'ended' : session.status,
+    status,
     createdAt: session.createdAt,
     startedAt,
     endedAt,

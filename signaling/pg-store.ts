@@ -31,6 +31,7 @@ import {
   SessionEndedError,
   type AuditEvent,
   type AuditEventInput,
+  type SessionPatch,
   type SessionRecord,
   type Store,
 } from './store.js';
@@ -189,6 +190,25 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     return plan.refused ? { refused: true } : { event, refused: false };
   }
 
+  /** updateSession, and with `event` appended in the same transaction (a refused one rolls the patch back). */
+  function patchSession(
+    id: string,
+    patch: SessionPatch,
+    when?: (current: SessionRecord) => boolean,
+    event?: AuditEventInput,
+  ): Promise<SessionRecord | undefined> {
+    return transaction(async (client) => {
+      const current = await getSession(client, id, true);
+      if (current === undefined || (when && !when(current))) return undefined;
+      if (event !== undefined && (await appendLocked(client, id, event)).event === undefined) {
+        throw new AuditLimitError(id, limits);
+      }
+      const next = applySessionPatch(current, patch);
+      await writeSession(client, next);
+      return next;
+    });
+  }
+
   async function readEventRows(sessionId: string): Promise<unknown[]> {
     const result = await pool.query(
       `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = $1 ORDER BY seq ASC`,
@@ -220,14 +240,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       return { session: sessionFromRow(row), role: (isCustomer ? 'customer' : 'agent') satisfies Role };
     },
 
-    updateSession: (id, patch, when) =>
-      transaction(async (client) => {
-        const current = await getSession(client, id, true);
-        if (current === undefined || (when && !when(current))) return undefined;
-        const next = applySessionPatch(current, patch);
-        await writeSession(client, next);
-        return next;
-      }),
+    updateSession: (id, patch, when) => patchSession(id, patch, when),
+
+    updateSessionWithEvent: (id, patch, event, when) => patchSession(id, patch, when, normalizeAuditInput(event)),
 
     endSession: (id, end) =>
       transaction(async (client) => {

@@ -101,7 +101,14 @@ export class SessionLifecycle {
       type: 'session-created',
       actor: 'api',
       at: now,
-      data: { conversationId: record.conversationId, ...actorData(agentActor(record, null)) },
+      // The agent fields the summary reads from the chain (chain-agent.ts), not from the row.
+      data: {
+        conversationId: record.conversationId,
+        agentName: record.agentName,
+        agentId: record.agentId,
+        agentBot: record.agentBot === true,
+        ...actorData(agentActor(record, null)),
+      },
     });
     this.metrics.sessionsCreated.inc();
     this.log.info({ sessionId: id, conversationId: record.conversationId }, 'session created');
@@ -181,13 +188,17 @@ export class SessionLifecycle {
 
   /** The session becomes this signed-in agent's (a claimed support code): it shows in their list, and the audit says who. */
   async assignAgent(sessionId: string, agent: { id: string; name: string }, via: 'support-code'): Promise<void> {
-    await this.store.updateSession(sessionId, { agentId: agent.id, agentName: agent.name });
-    await this.append(sessionId, {
-      type: 'agent-assigned',
-      actor: 'agent',
-      at: this.now(),
-      data: { agentId: agent.id, agentName: agent.name, via },
-    });
+    await this.store.updateSessionWithEvent(
+      sessionId,
+      { agentId: agent.id, agentName: agent.name },
+      {
+        type: 'agent-assigned',
+        actor: 'agent',
+        at: this.now(),
+        data: { agentId: agent.id, agentName: agent.name, via },
+      },
+    );
+    this.metrics.auditEvents.inc({ type: 'agent-assigned' });
   }
 
   /**
@@ -303,7 +314,7 @@ export class SessionLifecycle {
     const token = randomBytes(32).toString('base64url');
     const { agentName } = to;
     // Conditional on the locked row: of two hand-overs at once, only the one that still finds the bot wins.
-    const updated = await this.store.updateSession(
+    const updated = await this.store.updateSessionWithEvent(
       sessionId,
       {
         agentName,
@@ -311,6 +322,18 @@ export class SessionLifecycle {
         agentBot: false,
         controlGranted: false,
         agentTokenHash: hashToken(token),
+      },
+      {
+        type: 'handed-over',
+        actor: 'api',
+        at: this.now(),
+        data: {
+          fromKind: 'bot',
+          from: session.agentName,
+          toKind: 'person',
+          to: agentName,
+          ...(to.agentId === undefined ? {} : { toAgentId: to.agentId }),
+        },
       },
       (current) => current.agentBot === true && current.status !== 'ended',
     );
@@ -321,18 +344,7 @@ export class SessionLifecycle {
         message: 'The session was handed over (or ended) meanwhile: there is no automated agent to take over from.',
       };
     }
-    await this.append(sessionId, {
-      type: 'handed-over',
-      actor: 'api',
-      at: this.now(),
-      data: {
-        fromKind: 'bot',
-        from: session.agentName,
-        toKind: 'person',
-        to: agentName,
-        ...(to.agentId === undefined ? {} : { toAgentId: to.agentId }),
-      },
-    });
+    this.metrics.auditEvents.inc({ type: 'handed-over' });
     this.log.info({ sessionId }, 'session handed over to a person');
     for (const listener of this.handOverListeners) listener(updated);
     return { ok: true, agent: { link: `${this.config.publicUrl}/agent/#token=${token}`, token } };

@@ -185,9 +185,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   const applyPatch = db.transaction(
-    (id: string, patch: SessionPatch, when?: (current: SessionRecord) => boolean): SessionRecord | undefined => {
+    (
+      id: string,
+      patch: SessionPatch,
+      when?: (current: SessionRecord) => boolean,
+      event?: AuditEventInput,
+    ): SessionRecord | undefined => {
       const current = getSession(id);
       if (current === undefined || (when && !when(current))) return undefined;
+      // A refused event throws, and the patch is rolled back with the transaction.
+      if (event !== undefined && appendInTransaction(id, event).event === undefined) {
+        throw new AuditLimitError(id, limits);
+      }
       const next = applySessionPatch(current, patch);
       updateSessionRow.run(rowFromSession(next));
       return next;
@@ -263,6 +272,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async updateSession(id, patch, when) {
       return applyPatch.immediate(id, patch, when);
+    },
+
+    async updateSessionWithEvent(id, patch, event, when) {
+      return applyPatch.immediate(id, patch, when, normalizeAuditInput(event));
     },
 
     async endSession(id, end) {

@@ -74,7 +74,7 @@ export const auditRow = z.object({
 });
 
 export const statusRow = z.object({ status: sessionStatus });
-/** The session row's chain head; audit_head_mac is null only in a row the upgrade did not seal (never, once migrated). */
+/** The session row's chain head and what it repeats of the chain (end, agent); audit_head_mac is null only in a row the upgrade did not seal (never, once migrated). */
 export const chainHeadRow = z.object({
   status: sessionStatus,
   ended_at: z.number().nullable(),
@@ -84,11 +84,14 @@ export const chainHeadRow = z.object({
   audit_head_hash: z.string(),
   audit_head_mac: z.string().nullable(),
   audit_bytes: z.number().int(),
+  agent_name: z.string().nullable(),
+  agent_id: z.string().nullable(),
+  agent_bot: z.union([z.literal(0), z.literal(1)]),
 });
 export type ChainHead = z.infer<typeof chainHeadRow>;
 /** What both stores select to read a chain head. */
 export const CHAIN_HEAD_COLUMNS =
-  'status, ended_at, ended_by, end_reason, audit_count, audit_head_hash, audit_head_mac, audit_bytes';
+  'status, ended_at, ended_by, end_reason, audit_count, audit_head_hash, audit_head_mac, audit_bytes, agent_name, agent_id, agent_bot';
 export const lastEventRow = z.object({ seq: z.number().int(), hash: z.string(), type: z.string() });
 
 export function sessionFromRow(raw: unknown): SessionRecord {

@@ -164,6 +164,19 @@ export interface SessionStore {
     when?: (current: SessionRecord) => boolean,
   ): Promise<SessionRecord | undefined>;
   /**
+   * updateSession and appendEvent in one transaction, both or neither: how
+   * the agent fields change (a claim, a hand-over), since the summary reads
+   * them from the chain (chain-agent.ts) and verification holds the row to it.
+   * Undefined as updateSession; rejects as appendEvent (a refused event
+   * leaves the row unchanged, and writes no 'audit-limit' event either).
+   */
+  updateSessionWithEvent(
+    id: string,
+    patch: SessionPatch,
+    event: AuditEventInput,
+    when?: (current: SessionRecord) => boolean,
+  ): Promise<SessionRecord | undefined>;
+  /**
    * Ends the session exactly once across every writer: appends the 'ended'
    * event and sets the end fields in one transaction. `endedNow` is false
    * when it had already ended (the stored record is returned unchanged).

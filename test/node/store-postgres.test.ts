@@ -10,6 +10,7 @@ import { openPgStore } from '../../signaling/pg-store.js';
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type PostgresServer } from './helpers/postgres.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
+import { storeAgentContract } from './helpers/store-agent-contract.js';
 import { storeCapContract } from './helpers/store-cap-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
@@ -70,6 +71,10 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
 
   describe('Store contract on PostgreSQL: the chain head', () => {
     storeHeadContract(pgHarness);
+  });
+
+  describe('Store contract on PostgreSQL: the agent', () => {
+    storeAgentContract(pgHarness);
   });
 
   describe('Store contract on PostgreSQL: the audit cap', () => {

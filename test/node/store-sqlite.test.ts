@@ -14,6 +14,7 @@ import { openSqliteStore, SCHEMA_VERSION } from '../../signaling/sqlite-store.js
 import { GENESIS_HASH, hashAuditEvent, hashToken, type Store } from '../../signaling/store.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
+import { storeAgentContract } from './helpers/store-agent-contract.js';
 import { storeCapContract } from './helpers/store-cap-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
@@ -59,6 +60,10 @@ describe('Store contract on SQLite', () => {
 
 describe('Store contract on SQLite: the chain head', () => {
   storeHeadContract(sqliteHarness);
+});
+
+describe('Store contract on SQLite: the agent', () => {
+  storeAgentContract(sqliteHarness);
 });
 
 describe('Store contract on SQLite: the audit cap', () => {

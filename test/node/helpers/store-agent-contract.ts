@@ -1,0 +1,156 @@
+/**
+ * The agent's part of the Store contract (red team s11, F4 follow-up): the
+ * session row's agent columns (agent_name, agent_id, agent_bot) carry no key,
+ * so the summary reads the agent from the chain ('session-created',
+ * 'agent-assigned', 'handed-over') and verifyChain reports a row that names
+ * another one. Agent changes go through updateSessionWithEvent, both or
+ * neither. Both stores run it (store-sqlite.test.ts, store-postgres.test.ts);
+ * the row is edited with raw SQL, as someone with write access would. The
+ * oracle is the names the test wrote; the controls: untouched rows verify.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { summarizeSession } from '../../../signaling/audit-summary.js';
+import type { AuditEventInput, SessionRecord, Store } from '../../../signaling/store.js';
+import { makeSession, type StoreHarness } from './store-contract.js';
+
+/** A session created for `agent`, its creation event naming it as the server writes it. */
+async function created(store: Store, agent: Pick<SessionRecord, 'agentName' | 'agentId' | 'agentBot'>) {
+  const session = makeSession({ ...agent, status: 'live', startedAt: 2 });
+  await store.createSession(session);
+  await store.appendEvent(session.id, {
+    type: 'session-created',
+    actor: 'api',
+    at: 1,
+    data: {
+      conversationId: session.conversationId,
+      agentName: agent.agentName,
+      agentId: agent.agentId,
+      agentBot: agent.agentBot === true,
+    },
+  });
+  await store.appendEvent(session.id, { type: 'consent-granted', actor: 'customer', at: 2, data: { handover: true } });
+  return session;
+}
+
+const assigned = (name: string, id: string): AuditEventInput => ({
+  type: 'agent-assigned',
+  actor: 'agent',
+  at: 3,
+  data: { agentId: id, agentName: name, via: 'support-code' },
+});
+
+export function storeAgentContract(makeHarness: () => Promise<StoreHarness>): void {
+  let harness: StoreHarness;
+  let store: Store;
+
+  async function summaryAgent(id: string) {
+    const session = await store.getSession(id);
+    if (!session) throw new Error(`no session ${id}`);
+    const summary = summarizeSession(session, await store.listEvents(id));
+    return { agentName: summary.agentName, agentBot: summary.agentBot };
+  }
+
+  describe('the agent', () => {
+    beforeEach(async () => {
+      harness = await makeHarness();
+      store = await harness.open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await harness.cleanup();
+    });
+
+    it('each agent column rewritten on the row is not valid, and the summary keeps the created agent', async () => {
+      const edits = [
+        "UPDATE sessions SET agent_name = 'Mallory' WHERE id = ?",
+        "UPDATE sessions SET agent_id = 'agent-mallory' WHERE id = ?",
+        'UPDATE sessions SET agent_bot = 1 WHERE id = ?',
+        'UPDATE sessions SET agent_name = NULL WHERE id = ?',
+      ];
+      for (const edit of edits) {
+        const session = await created(store, { agentName: 'Dana', agentId: 'agent-dana' });
+        expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 }); // control
+        await harness.sql(edit, [session.id]);
+        expect(await store.verifyChain(session.id)).toMatchObject({
+          valid: false,
+          brokenAt: 1,
+          reason: expect.stringMatching(/agent/),
+        });
+        expect(await summaryAgent(session.id)).toEqual({ agentName: 'Dana', agentBot: false });
+      }
+    });
+
+    it('a claim and a hand-over change row and chain together; undone on the row, not valid', async () => {
+      const claimed = await created(store, { agentName: null, agentId: null });
+      const after = await store.updateSessionWithEvent(
+        claimed.id,
+        { agentName: 'Ada', agentId: 'agent-ada' },
+        assigned('Ada', 'agent-ada'),
+      );
+      expect(after).toMatchObject({ agentName: 'Ada', agentId: 'agent-ada' });
+      expect(await store.verifyChain(claimed.id)).toEqual({ valid: true, events: 3 }); // control
+      await harness.sql('UPDATE sessions SET agent_name = NULL, agent_id = NULL WHERE id = ?', [claimed.id]);
+      expect(await store.verifyChain(claimed.id)).toMatchObject({ valid: false, brokenAt: 3 });
+      expect(await summaryAgent(claimed.id)).toEqual({ agentName: 'Ada', agentBot: false });
+
+      const bot = await created(store, { agentName: 'Lumen helper', agentId: null, agentBot: true });
+      await store.updateSessionWithEvent(
+        bot.id,
+        { agentName: 'Ana', agentId: 'agent-ana', agentBot: false },
+        {
+          type: 'handed-over',
+          actor: 'api',
+          at: 3,
+          data: { fromKind: 'bot', from: 'Lumen helper', toKind: 'person', to: 'Ana', toAgentId: 'agent-ana' },
+        },
+      );
+      expect(await store.verifyChain(bot.id)).toEqual({ valid: true, events: 3 }); // control
+      expect(await summaryAgent(bot.id)).toEqual({ agentName: 'Ana', agentBot: false });
+      await harness.sql(
+        "UPDATE sessions SET agent_name = 'Lumen helper', agent_id = NULL, agent_bot = 1 WHERE id = ?",
+        [bot.id],
+      );
+      expect(await store.verifyChain(bot.id)).toMatchObject({ valid: false, brokenAt: 3 });
+      expect(await summaryAgent(bot.id)).toEqual({ agentName: 'Ana', agentBot: false });
+    });
+
+    it('updateSessionWithEvent is both or neither: an ended session keeps its agent, a refused condition adds no event', async () => {
+      const ended = await created(store, { agentName: 'Dana', agentId: null });
+      await store.endSession(ended.id, { by: 'customer', reason: 'customer-ended', at: 4 });
+      await expect(
+        store.updateSessionWithEvent(
+          ended.id,
+          { agentName: 'Ada', agentId: 'agent-ada' },
+          assigned('Ada', 'agent-ada'),
+        ),
+      ).rejects.toMatchObject({ name: 'SessionEndedError' });
+      expect(await store.getSession(ended.id)).toMatchObject({ agentName: 'Dana', agentId: null });
+      expect(await store.verifyChain(ended.id)).toEqual({ valid: true, events: 3 });
+
+      const live = await created(store, { agentName: 'Dana', agentId: null });
+      const refused = await store.updateSessionWithEvent(
+        live.id,
+        { agentName: 'Ada' },
+        assigned('Ada', 'agent-ada'),
+        () => false,
+      );
+      expect(refused).toBeUndefined();
+      expect((await store.listEvents(live.id)).map((e) => e.type)).toEqual(['session-created', 'consent-granted']);
+      expect(await store.verifyChain(live.id)).toEqual({ valid: true, events: 2 });
+    });
+
+    it('a chain from before its creation event named the agent keeps the row’s, and verifies (upgrade)', async () => {
+      const session = makeSession({ agentName: 'Dana' });
+      await store.createSession(session);
+      await store.appendEvent(session.id, {
+        type: 'session-created',
+        actor: 'api',
+        at: 1,
+        data: { conversationId: 'c' },
+      });
+      expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 1 });
+      expect(await summaryAgent(session.id)).toEqual({ agentName: 'Dana', agentBot: false });
+    });
+  });
+}
