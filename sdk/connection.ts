@@ -50,6 +50,8 @@ export class AgentConnection extends TypedEmitter<ConnectionEvents> {
       this.#iceServers = welcome.iceServers;
       this.emit('welcome', welcome);
     });
+    // The relay credential comes with the customer's consent; the welcome before it has none.
+    this.#signaling.on('ice-servers', ({ iceServers }) => (this.#iceServers = iceServers));
     this.#signaling.on('event', (event) => this.emit('event', event));
     this.#signaling.on('signal', ({ data }) => {
       if (data.type === 'offer') this.#newPeer();

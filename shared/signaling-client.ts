@@ -22,6 +22,8 @@ export interface SignalingEvents {
   error: ServerOf<'error'>;
   /** A person took over from the automated agent: who the agent is now. */
   agent: ServerOf<'agent'>;
+  /** The customer consented: this socket's ICE servers, with the relay credential. */
+  'ice-servers': ServerOf<'ice-servers'>;
   /** The customer's peer connection to one viewer (customer side only). */
   'viewer-signal': ServerOf<'viewer-signal'>;
   /** Who watches the session and who leads (shared/viewer-protocol.ts). */
@@ -236,6 +238,9 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
         return;
       case 'agent':
         this.emit('agent', message);
+        return;
+      case 'ice-servers':
+        this.emit('ice-servers', message);
         return;
       case 'viewer-signal':
       case 'viewers':

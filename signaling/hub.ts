@@ -36,7 +36,7 @@ import {
 import { isViewerMessage, ViewerRoom } from './viewer-room.js';
 import { VIEWER_INVITE_PREFIX } from './viewer-invites.js';
 import { AGENT_SEAT } from '../shared/viewer-protocol.js';
-import { iceServersFor } from './turn.js';
+import { iceServersFor, welcomeIceServers } from './turn.js';
 import { AddressCounts, addressKey } from './request-limits.js';
 import { JOIN_TICKET_PREFIX, type AgentIdentity } from './agent-auth.js';
 import {
@@ -306,7 +306,7 @@ export class SignalingHub {
       consented: session.status !== 'pending',
       ...(session.agentName ? { agentName: session.agentName } : {}),
       ...(session.agentBot ? { agentBot: true } : {}),
-      iceServers: iceServersFor(this.config, `${session.id}-${role}`, this.now(), session.expiresAt),
+      iceServers: welcomeIceServers(this.config, `${session.id}-${role}`, this.now(), session),
       expiresAt: session.expiresAt,
     });
     this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
@@ -406,10 +406,25 @@ export class SignalingHub {
       return;
     }
     await afterPeerEvent(this.control, session, event);
+    if (event.kind === 'consent-granted' && session.status === 'pending') await this.grantRelay(connection, session);
     const forwarded: ServerMessage = { t: 'event', from: role, event };
     this.live.deliver(session.id, otherRole(role), forwarded);
     // Viewers follow the customer's side too (pages, pauses); nothing of the lead's goes to them.
     if (role === 'customer') await this.viewers.toViewers(session.id, forwarded);
+  }
+
+  /**
+   * The customer consented: each side gets its relay credential now (its own
+   * label, no longer than the session), the agent's before the consent event.
+   */
+  private async grantRelay(customer: Connection, session: SessionRecord): Promise<void> {
+    const iceServers = (label: string): ServerMessage => ({
+      t: 'ice-servers',
+      iceServers: iceServersFor(this.config, `${session.id}-${label}`, this.now(), session.expiresAt),
+    });
+    this.send(customer, iceServers('customer'));
+    this.live.deliver(session.id, 'agent', iceServers('agent'));
+    await this.viewers.toEachViewer(session.id, iceServers);
   }
 
   private tick(): void {

@@ -21,17 +21,28 @@ export function turnCredentials(secret: string, label: string, ttlSeconds: numbe
   return { username, credential, expiresAt: expiry * 1000 };
 }
 
+type IceConfig = { turn: { secret: string | null; urls: string[]; ttlSeconds: number }; stunUrls: string[] };
+
+/**
+ * The ICE servers a socket's welcome carries: STUN only while the customer
+ * has not consented (a relay is worth having to anyone, so a link or an
+ * invite alone gets none; red team s11, F6), with the relay credential after.
+ */
+export function welcomeIceServers(
+  config: IceConfig,
+  label: string,
+  now: number,
+  session: { status: string; expiresAt: number },
+): IceServer[] {
+  return iceServersFor(config, label, now, session.status === 'pending' ? now : session.expiresAt);
+}
+
 /**
  * The ICE servers a peer of a session should use right now. A relay
  * credential cannot be revoked, so it lives no longer than the session may
  * (`until`, its expiry): TURN_TTL at most, none once the session is over.
  */
-export function iceServersFor(
-  config: { turn: { secret: string | null; urls: string[]; ttlSeconds: number }; stunUrls: string[] },
-  label: string,
-  now: number,
-  until: number,
-): IceServer[] {
+export function iceServersFor(config: IceConfig, label: string, now: number, until: number): IceServer[] {
   const servers: IceServer[] = [];
   if (config.stunUrls.length > 0) servers.push({ urls: config.stunUrls });
   const ttl = relayTtlSeconds(config.turn.ttlSeconds, now, until);

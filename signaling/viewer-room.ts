@@ -17,7 +17,7 @@ import { stopAuthTimer, type Connection, type ViewerAuth } from './hub-connectio
 import type { BusNote, PresenceKey, SessionBus } from './session-bus.js';
 import type { SessionLifecycle } from './sessions.js';
 import type { SessionRecord } from './store.js';
-import { iceServersFor } from './turn.js';
+import { welcomeIceServers } from './turn.js';
 import { checkViewerInvite, inviteViewer, viewerData, type Roster } from './viewer-invites.js';
 import { RosterBook } from './viewer-roster.js';
 import type { ControlMarks } from './peer-events.js';
@@ -165,7 +165,7 @@ export class ViewerRoom {
       consented: session.status !== 'pending',
       ...(session.agentName ? { agentName: session.agentName } : {}),
       ...(session.agentBot ? { agentBot: true } : {}),
-      iceServers: iceServersFor(config, `${sessionId}-${viewerId}`, now(), session.expiresAt),
+      iceServers: welcomeIceServers(config, `${sessionId}-${viewerId}`, now(), session),
       expiresAt: session.expiresAt,
       viewer,
     });
@@ -406,9 +406,14 @@ export class ViewerRoom {
 
   /** A message for every viewer watching now (the customer's events: pages visited, paused, resumed). */
   async toViewers(sessionId: string, message: ServerMessage): Promise<void> {
+    await this.toEachViewer(sessionId, () => message);
+  }
+
+  /** A message of its own for every viewer watching now (its relay credential once the customer consented). */
+  async toEachViewer(sessionId: string, messageFor: (viewerId: string) => ServerMessage): Promise<void> {
     if (!this.#local.has(sessionId) && !this.#options.bus.shared) return;
     const roster = await this.#rosters.roster(sessionId);
-    for (const id of roster.present.keys()) this.#deliverToViewer(sessionId, id, message);
+    for (const id of roster.present.keys()) this.#deliverToViewer(sessionId, id, messageFor(id));
   }
 
   #deliverToViewer(sessionId: string, viewerId: string, message: ServerMessage): void {

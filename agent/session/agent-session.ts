@@ -20,6 +20,13 @@ import { SignalingClient, signalingUrl, type SocketLike } from '../../shared/sig
 import { AGENT_SEAT, type ParticipantId, type ViewerInfo, type ViewerKind } from '../../shared/viewer-protocol.js';
 import { markStage } from '../../shared/stage-marks.js';
 import type { Mirror } from '../mirror/mirror.js';
+import {
+  END_DESCRIPTIONS,
+  INVALID_MESSAGES,
+  ROLE_TAKEN_ATTEMPTS,
+  ROLE_TAKEN_FINAL,
+  ROLE_TAKEN_RETRYING,
+} from './session-words.js';
 
 export type AgentState =
   | 'connecting'
@@ -70,36 +77,6 @@ export interface AgentSessionOptions {
   createSocket?: (url: string) => SocketLike;
 }
 
-/** Refusals because another console holds the agent's place before the console stops trying. */
-const ROLE_TAKEN_ATTEMPTS = 4;
-const ROLE_TAKEN_RETRYING =
-  'This session is open in another console (a colleague, or this link in another tab). Waiting for it to close…';
-const ROLE_TAKEN_FINAL =
-  'This session is open in another console (a colleague, or this link in another tab). Close it there, then reload this page.';
-
-const INVALID_MESSAGES: Record<string, string> = {
-  UNAUTHORIZED: 'This link is not valid. Ask for a new co-browsing link.',
-  SESSION_ENDED: 'This co-browsing session has already ended.',
-  SESSION_EXPIRED: 'This co-browsing session has expired.',
-  UNSUPPORTED_VERSION: 'This console is out of date. Reload the page.',
-  SIGNED_OUT: 'You are signed out. Sign in again, then open the session from your list.',
-  VIEWER_REMOVED: 'The customer removed you from this session. This invite no longer works.',
-  VIEWERS_FULL: 'This session already has as many agents watching as it allows.',
-  BOT_SESSION:
-    'The customer shared this tab with the automated assistant only. Take over through a hand-over if the customer allowed one, or offer a new session.',
-};
-
-export const END_DESCRIPTIONS: Record<EndReason, string> = {
-  'customer-ended': 'The customer stopped sharing.',
-  'agent-ended': 'You ended the session.',
-  declined: 'The customer declined to share their page.',
-  expired: 'The session reached its time limit.',
-  api: 'The session was ended from the chat system.',
-  'left-site': 'The customer left the site or closed the tab.',
-  'peer-lost': 'The connection to the customer was lost.',
-  error: 'The session ended because of an error.',
-};
-
 export class AgentSession extends TypedEmitter<AgentSessionEvents> {
   readonly #options: AgentSessionOptions;
   readonly #signaling: SignalingClient;
@@ -148,6 +125,14 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
       this.#consented = welcome.consented;
       this.#customerPresent = welcome.peerPresent;
       if (!this.#channel?.open) this.#setWaitingState();
+    });
+    this.#signaling.on('ice-servers', ({ iceServers }) => {
+      // The relay credential comes with consent (before its event): a spare made without it is made again.
+      const changed = JSON.stringify(iceServers) !== JSON.stringify(this.#iceServers);
+      this.#iceServers = iceServers;
+      if (!changed || !this.#sparePeer) return;
+      this.#dropSparePeer();
+      this.#prepareSparePeer();
     });
     this.#signaling.on('peer', (message) => {
       if (message.role !== 'customer') return;
@@ -352,6 +337,8 @@ export class AgentSession extends TypedEmitter<AgentSessionEvents> {
    * way, on the path from Allow to the first frame. An answering peer is
    * inert until signaled (no ICE, no traffic), and the customer alone
    * offers, only after consent; the server refuses signals before it.
+   * Before consent it has no relay credential: with a relay configured, it
+   * is made again when the credential comes ('ice-servers').
    */
   #prepareSparePeer(): void {
     if (this.#sparePeer || this.#state === 'ended' || this.#state === 'invalid' || this.#state === 'refused') return;

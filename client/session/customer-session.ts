@@ -37,6 +37,11 @@ export class CustomerSession implements SessionHandle {
   readonly #maskConfig;
   #state: CustomerSessionState = 'connecting';
   #iceServers: IceServer[] = [];
+  /**
+   * Whether #iceServers are the ones to connect with: a welcome before consent has no relay credential,
+   * the server sends it with consent ('ice-servers'), and no peer starts before it arrives.
+   */
+  #iceReady = false;
   #agentPresent = false;
   #peer: PeerTransport | null = null;
   #channel: CobrowseChannel | null = null;
@@ -92,6 +97,7 @@ export class CustomerSession implements SessionHandle {
     this.#signaling.on('welcome', (welcome) => {
       markStage('customer-welcome');
       this.#iceServers = welcome.iceServers;
+      this.#iceReady = welcome.consented;
       if (!welcome.consented && !consentRecorded) {
         const handover = options.handover === true ? { handover: true as const } : {};
         this.#signaling.send({ t: 'event', event: { kind: 'consent-granted', ...handover } });
@@ -116,6 +122,12 @@ export class CustomerSession implements SessionHandle {
           event: { kind: 'page-visited', url, title: auditableText(auditableTitle(document, this.#maskConfig)) },
         });
       }
+    });
+    this.#signaling.on('ice-servers', ({ iceServers }) => {
+      this.#iceServers = iceServers;
+      this.#iceReady = true;
+      if (this.#agentPresent) this.#startPeer();
+      if (this.#state !== 'ended') this.#viewerLinks.update(this.#viewers);
     });
     this.#signaling.on('peer', (message) => {
       if (message.role !== 'agent') return;
@@ -249,7 +261,7 @@ export class CustomerSession implements SessionHandle {
       this.#guidance.leadChanged();
     }
     this.#viewers = viewers;
-    if (this.#state !== 'ended') this.#viewerLinks.update(viewers);
+    if (this.#state !== 'ended' && this.#iceReady) this.#viewerLinks.update(viewers);
     this.#options.host.onViewers?.(viewers, this.#leadName());
   }
 
@@ -318,7 +330,7 @@ export class CustomerSession implements SessionHandle {
   }
 
   #startPeer(): void {
-    if (this.#peer || this.#state === 'ended') return;
+    if (this.#peer || this.#state === 'ended' || !this.#iceReady) return;
     const { peer, channel } = this.#connect();
     this.#peer = peer;
     markStage('peer-created');

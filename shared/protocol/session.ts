@@ -16,8 +16,10 @@ import { ERROR_CODE_LIST } from '../errors.js';
  * (shared/stream-segments.ts). 10.0: a form value equal to its default
  * travels as a reference (node-list-compaction.ts). 11.0: an edit action may
  * say no key made it (`keyless`), which a 10.x customer refuses as invalid.
+ * 12.0: the relay credential comes after consent (`ice-servers`), which an
+ * 11.x client drops, and a 12.x client waits for it before its first offer.
  */
-export const PROTOCOL_VERSION = '11.0';
+export const PROTOCOL_VERSION = '12.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 

@@ -159,6 +159,10 @@ export const serverWelcome = z.strictObject({
   agentName: z.optional(shortText),
   /** The agent is an automated program (the session was created with agentBot). */
   agentBot: z.optional(z.boolean()),
+  /**
+   * STUN only while the customer has not consented; the relay (TURN) credential comes with
+   * `ice-servers` once they have, or in a welcome after that (red team s11, F6).
+   */
   iceServers: z.array(iceServer),
   expiresAt: z.number(),
   /** Present when this socket is an invited viewer (read-only unless handed the lead). */
@@ -175,6 +179,13 @@ export const serverPong = z.strictObject({ t: z.literal('pong'), ts: z.optional(
 /** Who the agent is now: a person took over from an automated agent (hand-over). */
 export const serverAgent = z.strictObject({ t: z.literal('agent'), agentName: shortText, agentBot: z.boolean() });
 
+/**
+ * This socket's ICE servers now the customer has consented, the relay credential (its own label,
+ * valid no longer than the session) among them: sent to every side with consent, before the
+ * consent event is forwarded, so a peer built after it can use the relay.
+ */
+export const serverIceServers = z.strictObject({ t: z.literal('ice-servers'), iceServers: z.array(iceServer) });
+
 export const serverMessage = z.discriminatedUnion('t', [
   serverWelcome,
   serverPeer,
@@ -184,6 +195,7 @@ export const serverMessage = z.discriminatedUnion('t', [
   serverError,
   serverPong,
   serverAgent,
+  serverIceServers,
   viewerSignal,
   serverViewers,
   serverViewerInvited,

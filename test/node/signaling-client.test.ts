@@ -113,13 +113,16 @@ describe('SignalingClient.adopt (real server, real sockets)', () => {
     const { socket, received } = await consentSocket(server, s.customerToken);
     const agent = client(server.wsUrl, s.agentToken);
     agent.connect();
-    // The agent joins while the customer's page is still loading the session bundle.
-    await expect.poll(() => received.length).toBe(2);
+    // The agent joins while the customer's page is still loading the session bundle; with consent came
+    // the customer's ICE servers (welcome, ice-servers and peer, the last two in either order).
+    await expect.poll(() => received.length).toBe(3);
+    const order = received.map((data) => (JSON.parse(data) as { t: string }).t);
 
     const customer = client(server.wsUrl, 'token-unused-when-adopting');
     const seen: string[] = [];
     customer.on('welcome', (m) => seen.push(`welcome:${m.role}:${String(m.peerPresent)}`));
     customer.on('peer', (m) => seen.push(`peer:${m.role}:${String(m.present)}`));
+    customer.on('ice-servers', (m) => seen.push(`ice-servers:${m.iceServers.length}`));
     let taken = 0;
     customer.adopt(socket as unknown as SocketLike, () => {
       taken += 1;
@@ -129,7 +132,9 @@ describe('SignalingClient.adopt (real server, real sockets)', () => {
     // Replayed in a microtask: the caller stores its handle first.
     expect(seen).toEqual([]);
     await Promise.resolve();
-    expect(seen).toEqual(['welcome:customer:false', 'peer:agent:true']);
+    const expected = { welcome: 'welcome:customer:false', 'ice-servers': 'ice-servers:0', peer: 'peer:agent:true' };
+    expect(seen).toEqual(order.map((t) => expected[t as keyof typeof expected]));
+    expect(order[0]).toBe('welcome');
     expect(customer.state).toBe('open');
 
     // The same socket carries the session on: a signal reaches the agent (consent was recorded on it).

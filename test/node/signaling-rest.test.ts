@@ -194,7 +194,7 @@ describe('REST API', () => {
 describe('TURN credentials', () => {
   const secret = 'turn-shared-secret-0123456789';
 
-  it('issue coturn REST-API credentials in the welcome and on request, for peers only', async () => {
+  it('issue coturn REST-API credentials with consent and on request, for peers only', async () => {
     server = await startTestServer({
       TURN_SECRET: secret,
       TURN_URLS: 'turn:127.0.0.1:3478?transport=udp',
@@ -203,7 +203,12 @@ describe('TURN credentials', () => {
     const s = await createSession(server);
     const agent = await connect(server.wsUrl);
     const welcome = await agent.hello(s.agentToken);
-    const turn = welcome.iceServers.find((ice) => ice.username);
+    // Before consent, no relay (red team s11, F6): test/node/turn-consent.test.ts.
+    expect(welcome.iceServers.find((ice) => ice.username)).toBeUndefined();
+    const consenting = await connect(server.wsUrl);
+    await consenting.hello(s.customerToken);
+    consenting.send({ t: 'event', event: { kind: 'consent-granted' } });
+    const turn = (await agent.next('ice-servers')).iceServers.find((ice) => ice.username);
     expect(turn).toBeDefined();
     const [expiry, label] = (turn?.username ?? '').split(':');
     expect(label).toBe(`${s.sessionId}-agent`);
@@ -221,11 +226,6 @@ describe('TURN credentials', () => {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
       });
-    // Before consent, no relay (red team s11, F6).
-    expect((await turnFor(s.customerToken)).status).toBe(403);
-    const customer = await connect(server.wsUrl);
-    await customer.hello(s.customerToken);
-    customer.send({ t: 'event', event: { kind: 'consent-granted' } });
     await agent.next('event', (m) => m.event.kind === 'consent-granted');
     const viaRest = await turnFor(s.customerToken);
     expect(viaRest.status).toBe(200);
@@ -240,7 +240,7 @@ describe('TURN credentials', () => {
     });
     expect(withApiKey.status).toBe(401);
     agent.close();
-    customer.close();
+    consenting.close();
   });
 });
 
