@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from '../test/node/helpers/server.js
 import { ALLOW_STAGES, breakdownTable, medianBreakdown } from './allow-breakdown.js';
 import {
   ALLOW_CATEGORIES,
+  channelTransit,
   markTs,
   otherThreads,
   startProfile,
@@ -191,4 +192,5 @@ function printTrace(customerTrace: PageTraceEvents, agentTrace: PageTraceEvents,
     `agent main thread (ms after Allow, one clock):\n${summarise(agentTrace, 'agent-offer-received', 3, allowTs).join('\n')}`,
   );
   if (allowTs !== undefined) console.log(`agent other threads:\n${otherThreads(agentTrace, allowTs).join('\n')}`);
+  if (allowTs !== undefined) console.log(channelTransit(customerTrace, agentTrace, allowTs).join('\n'));
 }

@@ -15,7 +15,8 @@ interface TraceEvent {
   dur?: number;
   /** Thread (CPU) time of a complete event, µs. */
   tdur?: number;
-  args?: { name?: string; data?: { url?: string; functionName?: string } };
+  /** src_func: where a task was posted from (toplevel RunTask events), e.g. OnMessage, SendAsync. */
+  args?: { name?: string; src_func?: string; data?: { url?: string; functionName?: string } };
 }
 
 export interface PageTrace<E = TraceEvent> {
@@ -201,3 +202,58 @@ export function windowCpu(events: TraceEvent[], fromTs: number, toTs: number): W
 }
 
 const TOP_LEVEL_TASKS = new Set(['ThreadControllerImpl::RunTask', 'RunTask', 'ThreadPool_RunTask']);
+
+/** Top-level tasks of `events` posted from `srcFunc` (on threads named `thread` when given), by time. */
+function tasksFrom(events: TraceEvent[], srcFunc: string, thread?: string): TraceEvent[] {
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name) names.set(`${e.pid}:${e.tid}`, e.args.name);
+  return events
+    .filter(
+      (e) =>
+        e.ph === 'X' &&
+        TOP_LEVEL_TASKS.has(e.name) &&
+        e.args?.src_func === srcFunc &&
+        (thread === undefined || names.get(`${e.pid}:${e.tid}`) === thread),
+    )
+    .sort((a, b) => a.ts - b.ts);
+}
+
+/**
+ * The customer → agent data channel seen from both traces: the k-th message the customer's page sent (a
+ * SendAsync task on its WebRTC network thread, one per RTCDataChannel.send) against the k-th message task on
+ * the agent's main thread (OnMessage; the channel is ordered), and how much of the agent main thread's task
+ * time between its first and last message task was on a CPU. Wall time far above CPU time there means the
+ * thread was runnable but not running (the machine's other work), not busy with ours.
+ */
+export function channelTransit(customer: TraceEvent[], agent: TraceEvent[], zeroTs: number): string[] {
+  const sent = tasksFrom(customer, 'SendAsync', 'WebRTC_W_and_N');
+  const received = tasksFrom(agent, 'OnMessage', 'CrRendererMain');
+  const n = Math.min(sent.length, received.length);
+  if (n === 0) return [`data channel: no messages matched (${sent.length} sent, ${received.length} received)`];
+  const transit = Array.from({ length: n }, (_, k) => ((received[k]?.ts ?? 0) - (sent[k]?.ts ?? 0)) / 1000);
+  let worst = 0;
+  for (let k = 1; k < n; k++) if ((transit[k] ?? 0) > (transit[worst] ?? 0)) worst = k;
+  const sorted = [...transit].sort((a, b) => a - b);
+  const at = (e: TraceEvent | undefined): string => (((e?.ts ?? zeroTs) - zeroTs) / 1000).toFixed(0);
+  const first = received[0]?.ts ?? 0;
+  const last = received[n - 1]?.ts ?? 0;
+  const cpu = windowCpu(agent, first, last);
+  let wall = 0;
+  const mainPid = agent.find((e) => e.name.startsWith('cobrowse:'))?.pid;
+  const mainThreads = new Set(
+    agent
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === mainPid)
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  let outerEnd = -Infinity;
+  for (const e of agent.filter((t) => t.ph === 'X' && TOP_LEVEL_TASKS.has(t.name)).sort((a, b) => a.ts - b.ts)) {
+    if (!mainThreads.has(`${e.pid}:${e.tid}`) || e.ts + (e.dur ?? 0) <= outerEnd) continue;
+    outerEnd = e.ts + (e.dur ?? 0);
+    wall += Math.max(0, Math.min(outerEnd, last) - Math.max(e.ts, first)) / 1000;
+  }
+  return [
+    `data channel, customer → agent, ${n} messages (${sent.length} sent, ${received.length} received): k-th send → k-th agent message task median ${(sorted[n >> 1] ?? 0).toFixed(0)} ms, max ${(transit[worst] ?? 0).toFixed(0)} ms (message ${worst}, sent at ${at(sent[worst])}, run at ${at(received[worst])} ms after Allow)`,
+    `agent main thread, first to last message task (${at(received[0])} → ${at(received[n - 1])} ms): tasks ${wall.toFixed(0)} ms wall, ${cpu.main.toFixed(0)} ms on a CPU`,
+  ];
+}

@@ -8,6 +8,7 @@
 // than the elapsed times): the customer from Allow to the last part on the channel, the agent from the
 // first part to the built snapshot, both browsers' every thread from Allow to built.
 // ALLOW_READ_MS=<ms>: the customer reads the prompt that long before Allow (ALLOW_READ_MS_BASE: the base's).
+// ALLOW_TRACE=1 also pairs the customer's k-th data channel send with the agent's k-th message task (transit).
 // ALLOW_TRACE_CATEGORIES=<a,b>: more trace categories for ALLOW_TRACE (e.g. disabled-by-default-v8.compile).
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
