@@ -2,7 +2,12 @@
  * The customer's assets in the mirror (see client/capture/assets.ts): every
  * URL the mirror would fetch (shared/asset-urls.ts) is answered from what the
  * customer sent over the channel, as a `blob:` URL of the console's origin,
- * kept per content hash for the session (a resync or a page that reuses an
+ * except SVG images, which are `data:` URLs: an SVG is a document that runs
+ * its scripts when opened on its own ("Open image in new tab"), and as a
+ * `blob:` URL it would open in the console's origin, with the agent's
+ * cookie; a `data:` document has an opaque origin. Only an SVG `<use>`
+ * reference (which Chromium refuses from `data:`, and which no menu opens)
+ * gets the `blob:` URL. Assets are kept per content hash for the session (a resync or a page that reuses an
  * image costs nothing). Until an asset arrives the mirror shows a transparent
  * placeholder, which makes no request; when it arrives the placeholders that
  * stand for it are swapped for it, in attributes and in style sheets.
@@ -20,8 +25,12 @@ import { assetKey, assetType } from '../../shared/asset-urls.js';
 type AssetFrame = Extract<ChannelMessage, { t: 'asset' }>;
 type AssetDataFrame = Extract<ChannelMessage, { t: 'asset-data' }>;
 
-/** How a URL is used: fetched by an attribute or by CSS, or only followed (links, form actions). */
-export type UrlUse = 'attribute' | 'css' | 'link';
+/**
+ * How a URL is used: fetched by an attribute or by CSS, referenced by an SVG
+ * `<use>` (drawn in place, never shown as an image of its own), or only
+ * followed (links, form actions).
+ */
+export type UrlUse = 'attribute' | 'css' | 'reference' | 'link';
 
 /** A transparent 1×1 GIF: shown (without any request) where an asset has not arrived yet. */
 const PLACEHOLDER_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
@@ -84,6 +93,8 @@ export class AssetStore {
   #policy: AssetPolicy = 'direct';
   readonly #bindings = new Map<string, Binding>();
   readonly #blobs = new Map<string, string>();
+  /** SVG assets as `data:` URLs, by content hash: what every use but an SVG `<use>` gets. */
+  readonly #svgImages = new Map<string, string>();
   readonly #incoming = new Map<string, Incoming>();
   /** Placeholder number → the full URL (fragment kept) it stands for. */
   readonly #placeholders: string[] = [];
@@ -151,7 +162,7 @@ export class AssetStore {
     const key = assetKey(url);
     const binding = this.#bindings.get(key);
     if (binding !== undefined) {
-      const blob = binding.h === null ? undefined : this.#blobs.get(binding.h);
+      const blob = binding.h === null ? undefined : this.#urlOf(binding.h, use);
       if (blob !== undefined) return blob + url.slice(key.length);
       if (binding.h === null && binding.direct && this.#policy === 'fallback' && !/^blob:/i.test(url)) return url;
     }
@@ -231,6 +242,7 @@ export class AssetStore {
   destroy(): void {
     for (const url of this.#blobs.values()) URL.revokeObjectURL(url);
     this.#blobs.clear();
+    this.#svgImages.clear();
     this.#incoming.clear();
     this.#reserved = 0;
     this.#holders.clear();
@@ -238,9 +250,16 @@ export class AssetStore {
 
   #store(h: string, incoming: Incoming, type: string | undefined): void {
     this.#forget(h);
-    const blob = new Blob(incoming.chunks as BlobPart[], { type: assetType(type) });
+    const kept = assetType(type);
+    const blob = new Blob(incoming.chunks as BlobPart[], { type: kept });
     this.#blobs.set(h, URL.createObjectURL(blob));
+    if (kept === 'image/svg+xml') this.#svgImages.set(h, `data:image/svg+xml;base64,${base64Of(incoming.chunks)}`);
     this.#stored += incoming.size;
+  }
+
+  /** The URL of stored asset `h` for `use`: an SVG's `data:` URL unless an SVG `<use>` references it. */
+  #urlOf(h: string, use: UrlUse): string | undefined {
+    return (use === 'reference' ? undefined : this.#svgImages.get(h)) ?? this.#blobs.get(h);
   }
 
   #placeholder(url: string): string {
@@ -286,7 +305,7 @@ export class AssetStore {
         const result =
           value === null || !value.includes(PLACEHOLDER_MARK)
             ? { text: value, unresolved: false }
-            : this.#replace(value, name.toLowerCase() === 'style' ? 'css' : 'attribute');
+            : this.#replace(value, attributeUse(element, name));
         if (result.text !== value && result.text !== null) element.setAttribute(name, result.text);
         if (!result.unresolved) names.delete(name);
       }
@@ -349,4 +368,24 @@ export function mirrorRoots(doc: Document): (Document | ShadowRoot)[] {
     }
   }
   return roots;
+}
+
+/** How the URL in attribute `name` of `element` (holding a placeholder) is used. */
+function attributeUse(element: Element, name: string): UrlUse {
+  const lowerName = name.toLowerCase();
+  if (lowerName === 'style') return 'css';
+  return element.localName === 'use' && (lowerName === 'href' || lowerName === 'xlink:href')
+    ? 'reference'
+    : 'attribute';
+}
+
+/** Base64 of the bytes in `chunks`, in slices (String.fromCharCode takes a bounded number of arguments). */
+function base64Of(chunks: readonly Uint8Array[]): string {
+  const parts: string[] = [];
+  for (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += 0x8000) {
+      parts.push(String.fromCharCode(...chunk.subarray(at, at + 0x8000)));
+    }
+  }
+  return btoa(parts.join(''));
 }

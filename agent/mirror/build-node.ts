@@ -245,7 +245,7 @@ function sanitizeValue(tag: string, name: string, value: string, ctx: BuildConte
   if (safe === null) return null;
   const lowerName = name.toLowerCase();
   if (lowerName === 'style') return mirrorCss(safe, ctx);
-  const use = isFetchedUrlAttribute(tag, lowerName) ? 'attribute' : 'link';
+  const use = !isFetchedUrlAttribute(tag, lowerName) ? 'link' : tag.toLowerCase() === 'use' ? 'reference' : 'attribute';
   if (lowerName === 'srcset' || lowerName === 'imagesrcset') return resolveSrcset(safe, ctx, use);
   if (isUrlAttribute(name)) return safe.trim() === '' ? safe : ctx.resolveUrl(safe, use);
   return safe;

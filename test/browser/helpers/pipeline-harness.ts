@@ -333,13 +333,19 @@ function normalizedAttributes(element: Element): string {
     if (SANITIZED_ATTRIBUTES.has(name) || FORM_STATE_ATTRIBUTES.has(name)) continue;
     if (element.localName === 'iframe' && name === 'src') continue;
     let value = attribute.value;
-    // An asset shows as a blob: URL of the console in the mirror (or a placeholder until it arrives):
-    // whether it is the same image is for the screenshot comparisons to say.
+    // An asset shows as a blob: URL of the console in the mirror, an SVG as a base64 data: URL (or a
+    // placeholder until it arrives): whether it is the same image is for the screenshot comparisons to say.
     const placeholder = value.includes('#cobrowse-asset-');
-    if (isFetchedUrlAttribute(element.localName, name) && (placeholder || !/^\s*(data:|#|$)/i.test(value)))
+    if (
+      isFetchedUrlAttribute(element.localName, name) &&
+      (placeholder || !/^\s*(data:(?!image\/svg\+xml;base64,)|#|$)/i.test(value))
+    )
       value = '<asset>';
     else if (name === 'style')
-      value = value.replace(/url\(\s*(["']?)(?!data:(?![^"')]*#cobrowse-asset-))[^"')]*\1\s*\)/gi, 'url(<asset>)');
+      value = value.replace(
+        /url\(\s*(["']?)(?!data:(?!image\/svg\+xml;base64,)(?![^"')]*#cobrowse-asset-))[^"')]*\1\s*\)/gi,
+        'url(<asset>)',
+      );
     else if (URL_ATTRIBUTES.has(name) && value.trim() !== '' && !value.startsWith('#')) {
       try {
         value = new URL(value, element.ownerDocument.baseURI).href;
