@@ -95,13 +95,6 @@ export class Serializer {
   /** The elements whose scroll offsets are worth reading, per document of this run. */
   readonly #scrollers = new ScrollCandidates();
 
-  /**
-   * Masking ancestry of the parents serialized in the current synchronous
-   * pass (a snapshot slice or one subtree): valid only while no page script
-   * can run, so it is dropped at the start and end of every pass.
-   */
-  readonly #ancestry = new Map<Node, MaskAncestry>();
-
   /** The text each text node last went out with, under this run's own symbol. */
   readonly #sentKey = Symbol('cobrowse-sent-text');
 
@@ -140,9 +133,12 @@ export class Serializer {
     this.#labels.invalidate();
   }
 
-  /** A synchronous pass over the DOM starts (or ends): page scripts may have run since the last one. */
-  beginPass(): void {
-    this.#ancestry.clear();
+  /**
+   * A synchronous pass over the DOM (a snapshot slice) starts: page scripts may have run since the last one,
+   * so the masking ancestries `stack` holds from before no longer hold (pending-nodes.ts).
+   */
+  beginPass(stack: PendingNodes): void {
+    stack.newPass();
   }
 
   /** The node a captured node hangs under: parent node, a shadow root's host, an iframe document's <iframe>. */
@@ -192,6 +188,8 @@ export class Serializer {
   /**
    * Serializes one node under `parentId`; null for our own UI and node kinds that are not captured.
    * Its capture children go onto `into`, last first (shadow root first, then child nodes; an iframe's document).
+   * `inherited`: the masking ancestry of its capture parent, when known in this pass (its DOM parent's, for an
+   * element: the walk only visits a node still under the parent it was read under).
    */
   visit(
     node: Node,
@@ -199,6 +197,7 @@ export class Serializer {
     fresh: boolean,
     into: PendingNodes,
     where: number = Where.unknown,
+    inherited?: MaskAncestry,
   ): SerializedNode | null {
     if (this.#o.isOwnUi(node)) return null;
     const type = nodeTypeOf(node);
@@ -219,7 +218,7 @@ export class Serializer {
     let record: SerializedNode;
     switch (type) {
       case ELEMENT_NODE:
-        record = this.#element(node as Element, id, parentId, into, where);
+        record = this.#element(node as Element, id, parentId, into, where, inherited);
         break;
       case TEXT_NODE:
       case CDATA_SECTION_NODE:
@@ -239,9 +238,7 @@ export class Serializer {
       default: {
         const root = node as Document | ShadowRoot;
         this.#o.onRoot(root);
-        const owner = this.captureParent(root);
-        const ownerAncestry = owner === null ? undefined : this.#ancestry.get(owner);
-        if (ownerAncestry !== undefined) this.#ancestry.set(root, rootAncestry(ownerAncestry));
+        const ancestry = inherited === undefined ? undefined : rootAncestry(inherited);
         record = { kind: type === DOCUMENT_NODE ? 'doc' : 'shadow', id, parent: parentId };
         const adopted = adoptedCss(root);
         if (adopted !== undefined) record.adopted = adopted;
@@ -250,7 +247,8 @@ export class Serializer {
         const children = childNodesOf(root);
         for (let i = children.length - 1; i >= 0; i--) {
           const child = children[i];
-          if (child !== undefined) into.push(child, root, id, type === DOCUMENT_NODE ? Where.plain : Where.inShadow);
+          if (child !== undefined)
+            into.push(child, root, id, type === DOCUMENT_NODE ? Where.plain : Where.inShadow, ancestry);
         }
       }
     }
@@ -269,22 +267,15 @@ export class Serializer {
     fresh: boolean,
     out: SerializedNode[],
   ): number {
-    this.beginPass();
-    try {
-      return this.#subtreeInPass(root, parentId, next, fresh, out);
-    } finally {
-      this.beginPass();
-    }
-  }
-
-  #subtreeInPass(...[root, parentId, next, fresh, out]: Parameters<Serializer['subtree']>): number {
+    // Its own stack: the ancestries it holds are of this pass only (the root's is read from the DOM).
     const stack = new PendingNodes();
     const startLength = out.length;
     let node: Node | undefined = root;
     let id: number | undefined = parentId;
     let where: number | undefined = Where.unknown;
+    let inherited: MaskAncestry | undefined;
     while (node !== undefined && id !== undefined && where !== undefined) {
-      const record = this.visit(node, id, fresh, stack, where);
+      const record = this.visit(node, id, fresh, stack, where, inherited);
       if (record !== null) {
         if (out.length === startLength && next !== undefined) record.next = next;
         out.push(record);
@@ -293,6 +284,7 @@ export class Serializer {
       node = stack.nodes.pop();
       id = stack.parentIds.pop();
       where = stack.wheres.pop();
+      inherited = stack.popAncestry();
     }
     return out.length - startLength;
   }
@@ -391,7 +383,14 @@ export class Serializer {
     return readFormState(el, decision, this.typing, change);
   }
 
-  #element(el: Element, id: number, parentId: number, into: PendingNodes, found: number): SerializedNode {
+  #element(
+    el: Element,
+    id: number,
+    parentId: number,
+    into: PendingNodes,
+    found: number,
+    inherited: MaskAncestry | undefined,
+  ): SerializedNode {
     const tag = localNameOf(el);
     const record: ElementRecord = { kind: 'el', id, parent: parentId, tag: clip(tag, MAX_TAG) };
     const namespace = namespaceOf(el);
@@ -405,8 +404,6 @@ export class Serializer {
       return record;
     }
 
-    const parent = parentNodeOf(el);
-    const inherited = parent === null ? undefined : this.#ancestry.get(parent);
     // Names then values, not el.attributes: indexing that map makes Chromium create an Attr node
     // per attribute (2-3x slower on a 100k-node page, and the Attrs stay attached to the element).
     const names = attributeNamesOf(el);
@@ -457,13 +454,7 @@ export class Serializer {
 
     const shadow = capturedShadowRoot(el);
     const owner = ownerDocumentOf(el) ?? el.ownerDocument;
-    const where =
-      found !== Where.unknown
-        ? found
-        : (el.getRootNode() !== owner ? Where.inShadow : Where.plain) |
-          (parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && capturedShadowRoot(parent as Element) !== null
-            ? Where.hostChild
-            : Where.plain);
+    const where = found !== Where.unknown ? found : whereInDom(el, owner);
     // Reading scroll offsets is costly (scroll-candidates.ts): only where a scroller can be. A shadow tree's
     // own sheets style its elements, its host (:host) and the host's children (::slotted): those are asked.
     // Cheapest first: getRootNode walks up to the root, and scrollingElement is asked only of a candidate.
@@ -482,19 +473,26 @@ export class Serializer {
 
     if (tag === 'iframe' || tag === 'frame') {
       const doc = iframeDocument(el);
-      if (doc !== null) {
-        this.#ancestry.set(el, ancestry);
-        into.push(doc, el, id, where);
-      }
+      if (doc !== null) into.push(doc, el, id, where, ancestry);
       return record;
     }
     // Sibling pointers, not el.childNodes: no live NodeList per element (about 3x faster). Pristine
     // ones: a form's `<input name="lastChild">` shadows the form's own.
-    let child = lastChildOf(el);
-    if (shadow !== null || child !== null) this.#ancestry.set(el, ancestry);
     const childWhere = (where & Where.inShadow) | (shadow !== null ? Where.hostChild : Where.plain);
-    for (; child !== null; child = previousSiblingOf(child)) into.push(child, el, id, childWhere);
-    if (shadow !== null) into.push(shadow, el, id, Where.inShadow);
+    for (let child = lastChildOf(el); child !== null; child = previousSiblingOf(child))
+      into.push(child, el, id, childWhere, ancestry);
+    if (shadow !== null) into.push(shadow, el, id, Where.inShadow, ancestry);
     return record;
   }
+}
+
+/** Where an element was found, asked of the DOM (a subtree's root): in a shadow tree, under a shadow host. */
+function whereInDom(el: Element, owner: Document): number {
+  const parent = parentNodeOf(el);
+  return (
+    (el.getRootNode() !== owner ? Where.inShadow : Where.plain) |
+    (parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && capturedShadowRoot(parent as Element) !== null
+      ? Where.hostChild
+      : Where.plain)
+  );
 }

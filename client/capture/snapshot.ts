@@ -111,7 +111,7 @@ async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
     // packing after an 8 ms loop made tasks of 10-14 ms CPU at 100k nodes).
     const sliceStart = now();
     options.beforeSlice();
-    serializer.beginPass();
+    serializer.beginPass(stack);
     const sliceBudget = walked >= LATE_SLICE_AFTER_NODES ? budgetMs * LATE_BUDGET_SHARE : budgetMs;
     const loopBudget = Math.max(sliceBudget - emitMs, sliceBudget / 4);
     const checkEvery = first ? 1 : CLOCK_CHECK_EVERY;
@@ -124,6 +124,7 @@ async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
       const parent = stack.parents.pop();
       const parentId = stack.parentIds.pop();
       const where = stack.wheres.pop();
+      const inherited = stack.popAncestry();
       if (node === undefined || parentId === undefined || where === undefined) break;
       if (serializer.captureParent(node) !== parent) continue;
       if (ids.has(node)) {
@@ -132,7 +133,7 @@ async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
         if (options.movedAway(node)) serializer.subtree(node, parentId, undefined, true, part);
         continue;
       }
-      const record = serializer.visit(node, parentId, false, stack, where);
+      const record = serializer.visit(node, parentId, false, stack, where, inherited);
       if (record !== null) part.push(record);
     }
     const final = stack.length === 0;
