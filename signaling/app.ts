@@ -18,6 +18,7 @@ import { createMetrics } from './metrics.js';
 import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
 import { registerAgentIdentity } from './agent-routes.js';
+import { HeadWitness } from './audit-witness.js';
 import { openSharedState } from './scale-out.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
@@ -98,14 +99,15 @@ const projectRoot = resolve(
 );
 
 /** PostgreSQL for scale-out, else SQLite under the data dir. */
-async function openStore(config: ServerConfig): Promise<Store> {
+async function openStore(config: ServerConfig, headWitness: HeadWitness): Promise<Store> {
   const databaseUrl = config.databaseUrl;
+  const audit = { auditKey: config.auditKey, auditLimits: config.auditLimits, headWitness };
   if (databaseUrl) {
     return connecting('PostgreSQL', 'DATABASE_URL', databaseUrl, () =>
-      openPgStore({ connectionString: databaseUrl, auditKey: config.auditKey, auditLimits: config.auditLimits }),
+      openPgStore({ connectionString: databaseUrl, ...audit }),
     );
   }
-  return openSqliteStore({ dataDir: config.dataDir, auditKey: config.auditKey, auditLimits: config.auditLimits });
+  return openSqliteStore({ dataDir: config.dataDir, ...audit });
 }
 
 /** Build the Fastify app with the cobrowse plugin registered. */
@@ -144,7 +146,8 @@ export const cobrowsePlugin = fastifyPlugin(registerCobrowse, { name: 'cobrowse'
 
 async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOptions): Promise<void> {
   const { config } = options;
-  const store = options.store ?? (await openStore(config));
+  const headWitness = new HeadWitness(options.now);
+  const store = options.store ?? (await openStore(config, headWitness));
   const metrics = createMetrics();
   const webhook = config.webhook
     ? createWebhookSender({ url: config.webhook.url, secret: config.webhook.secret, log: app.log })
@@ -154,6 +157,8 @@ async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOpt
     if (!options.store) await store.close();
     throw error;
   });
+  // Every instance remembers the chain heads written, so an earlier head put back on one is caught by all.
+  if (shared.redis) headWitness.share(shared.redis, (err) => app.log.warn({ err }, 'audit head witness: Redis failed'));
   const hub = new SignalingHub({
     config,
     bus: shared.bus,

@@ -22,13 +22,15 @@ import {
 
 /**
  * Check stored rows (in seq order) against the key and against the chain head
- * the session recorded; reports the first broken event.
+ * the session recorded, and that head against the count the server remembers
+ * (`witnessed`, audit-witness.ts, read before the head); reports the first broken event.
  */
 export function verifyEventRows(
   auditKey: string,
   sessionId: string,
   rows: unknown[],
   headRow: unknown,
+  witnessed?: number,
 ): ChainVerification {
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
@@ -74,6 +76,13 @@ export function verifyEventRows(
         'the recorded chain head is not signed under the audit key (rewound or forged)',
       );
     }
+    if (witnessed !== undefined && witnessed > head.audit_count) {
+      return broken(
+        rows.length,
+        head.audit_count + 1,
+        `the recorded chain head (${head.audit_count} events) is behind the ${witnessed} this server saw written (an earlier head put back, or committed events lost)`,
+      );
+    }
     if (head.audit_count > rows.length) {
       return broken(
         rows.length,
@@ -107,17 +116,25 @@ export function headIsKeyed(auditKey: string, sessionId: string, head: ChainHead
 
 /**
  * Where the next event of a session links: its keyed head, checked against
- * the last stored row. Throws AuditChainBrokenError when they disagree, so a
- * cut at the end of the chain is never linked over.
+ * the last stored row and against the count the server remembers (`witnessed`).
+ * Throws AuditChainBrokenError when they disagree, so a cut at the end of
+ * the chain is never linked over.
  */
 export function appendPoint(
   auditKey: string,
   sessionId: string,
   head: ChainHead,
   lastRow: unknown,
+  witnessed?: number,
 ): { seq: number; hash: string; type: string } | undefined {
   if (!headIsKeyed(auditKey, sessionId, head)) {
     throw new AuditChainBrokenError(sessionId, 'its recorded chain head is not signed under the audit key');
+  }
+  if (witnessed !== undefined && witnessed > head.audit_count) {
+    throw new AuditChainBrokenError(
+      sessionId,
+      `its recorded chain head (${head.audit_count}) is behind the ${witnessed} events this server saw written`,
+    );
   }
   const last = lastRow === undefined ? undefined : lastEventRow.parse(lastRow);
   const stored = last ?? { seq: 0, hash: GENESIS_HASH, type: '' };
@@ -216,6 +233,17 @@ function endDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reas
 }
 
 /**
+ * What an append did: `event` is the event asked for (absent: refused at the
+ * cap), `wrote` the chain's new count if anything was written (the event or
+ * 'audit-limit'), with the session's expiry, for the witness (audit-witness.ts)
+ * once committed.
+ */
+export interface Appended {
+  event?: AuditEvent;
+  wrote?: { count: number; expiresAt: number };
+}
+
+/**
  * What an append writes, given the locked head and the last stored row: the
  * event, or past the cap the 'audit-limit' event in its place (once:
  * `limitWritten` says whether the chain has it) and the event refused.
@@ -229,8 +257,9 @@ export function planAppend(
   lastRow: unknown,
   input: AuditEventInput,
   limitWritten: boolean,
+  witnessed?: number,
 ): { write: AuditEvent | undefined; bytes: number; refused: boolean } {
-  const last = appendPoint(auditKey, sessionId, head, lastRow);
+  const last = appendPoint(auditKey, sessionId, head, lastRow, witnessed);
   if (fitsCap(limits, head, input)) {
     return {
       write: nextAuditEvent(auditKey, sessionId, last, input),

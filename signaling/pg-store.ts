@@ -19,7 +19,8 @@ import {
   sessionFromRow,
   sessionRecordSchema,
 } from './store-rows.js';
-import { fitsCap, planAppend, headAfter, verifyEventRows } from './audit-chain.js';
+import { HeadWitness } from './audit-witness.js';
+import { fitsCap, planAppend, headAfter, verifyEventRows, type Appended } from './audit-chain.js';
 import {
   AuditChainBrokenError,
   AuditLimitError,
@@ -29,7 +30,6 @@ import {
   GENESIS_HASH,
   hashAuditHead,
   SessionEndedError,
-  type AuditEvent,
   type AuditEventInput,
   type SessionPatch,
   type SessionRecord,
@@ -41,6 +41,8 @@ export interface PgStoreOptions {
   auditKey: string;
   /** Per-session audit cap; defaults to DEFAULT_AUDIT_LIMITS. */
   auditLimits?: AuditLimits;
+  /** What the server remembers of each chain's head outside the database; defaults to this process's memory. */
+  headWitness?: HeadWitness;
   /** Pool size per instance; default 10. */
   maxConnections?: number;
 }
@@ -85,6 +87,12 @@ function sessionParams(record: SessionRecord): unknown[] {
 /** Connects, runs the migrations, and returns the store. */
 export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
+  const witness = options.headWitness ?? new HeadWitness();
+  /** After the commit: the count the chain holds now, for the witness. */
+  const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
+    appended?.wrote === undefined
+      ? Promise.resolve()
+      : witness.saw(sessionId, appended.wrote.count, appended.wrote.expiresAt);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
@@ -149,7 +157,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     client: pg.PoolClient,
     sessionId: string,
     input: AuditEventInput,
-  ): Promise<{ event?: AuditEvent; refused: boolean }> {
+    witnessed: number | undefined,
+  ): Promise<Appended> {
     const headResult = await client.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1 FOR UPDATE`, [
       sessionId,
     ]);
@@ -168,9 +177,18 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
           sessionId,
         ])
       ).rows.length > 0;
-    const plan = planAppend(options.auditKey, limits, sessionId, head, lastResult.rows[0], input, limitWritten);
+    const plan = planAppend(
+      options.auditKey,
+      limits,
+      sessionId,
+      head,
+      lastResult.rows[0],
+      input,
+      limitWritten,
+      witnessed,
+    );
     const event = plan.write;
-    if (event === undefined) return { refused: true };
+    if (event === undefined) return {};
     const row = rowFromEvent(event);
     await client.query(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       row.session_id,
@@ -187,26 +205,29 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       'UPDATE sessions SET audit_count = $2, audit_head_hash = $3, audit_head_mac = $4, audit_bytes = $5 WHERE id = $1',
       [sessionId, next.count, next.hash, next.mac, plan.bytes],
     );
-    return plan.refused ? { refused: true } : { event, refused: false };
+    const wrote = { count: event.seq, expiresAt: head.expires_at };
+    return plan.refused ? { wrote } : { event, wrote };
   }
 
   /** updateSession, and with `event` appended in the same transaction (a refused one rolls the patch back). */
-  function patchSession(
+  async function patchSession(
     id: string,
     patch: SessionPatch,
     when?: (current: SessionRecord) => boolean,
     event?: AuditEventInput,
   ): Promise<SessionRecord | undefined> {
-    return transaction(async (client) => {
+    const witnessed = event === undefined ? undefined : await witness.highest(id);
+    const outcome = await transaction(async (client) => {
       const current = await getSession(client, id, true);
       if (current === undefined || (when && !when(current))) return undefined;
-      if (event !== undefined && (await appendLocked(client, id, event)).event === undefined) {
-        throw new AuditLimitError(id, limits);
-      }
+      const appended = event === undefined ? undefined : await appendLocked(client, id, event, witnessed);
+      if (appended !== undefined && appended.event === undefined) throw new AuditLimitError(id, limits);
       const next = applySessionPatch(current, patch);
       await writeSession(client, next);
-      return next;
+      return { next, appended };
     });
+    await remember(id, outcome?.appended);
+    return outcome?.next;
   }
 
   async function readEventRows(sessionId: string): Promise<unknown[]> {
@@ -244,15 +265,17 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
     updateSessionWithEvent: (id, patch, event, when) => patchSession(id, patch, when, normalizeAuditInput(event)),
 
-    endSession: (id, end) =>
-      transaction(async (client) => {
+    async endSession(id, end) {
+      const witnessed = await witness.highest(id);
+      let appended: Appended | undefined;
+      const outcome = await transaction(async (client) => {
         const current = await getSession(client, id, true);
         if (current === undefined) return undefined;
         if (current.status === 'ended') return { session: current, endedNow: false };
         // A chain the store refuses to extend still lets the session end, without the event; verification reports it.
         await client.query('SAVEPOINT ended_event');
         try {
-          await appendLocked(client, id, normalizeAuditInput(endedEventInput(current, end)));
+          appended = await appendLocked(client, id, normalizeAuditInput(endedEventInput(current, end)), witnessed);
         } catch (error) {
           if (!(error instanceof AuditChainBrokenError)) throw error;
           await client.query('ROLLBACK TO SAVEPOINT ended_event');
@@ -265,7 +288,10 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         });
         await writeSession(client, ended);
         return { session: ended, endedNow: true };
-      }),
+      });
+      await remember(id, appended);
+      return outcome;
+    },
 
     async listByConversation(conversationId) {
       const result = await pool.query(
@@ -296,7 +322,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
     async appendEvent(sessionId, event) {
       const input = normalizeAuditInput(event);
-      const outcome = await transaction((client) => appendLocked(client, sessionId, input));
+      const witnessed = await witness.highest(sessionId);
+      const outcome = await transaction((client) => appendLocked(client, sessionId, input, witnessed));
+      await remember(sessionId, outcome);
       if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
       return outcome.event;
     },
@@ -310,9 +338,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     },
 
     async verifyChain(sessionId) {
+      // Read before the head, so a count remembered is never ahead of the head read (appends only raise both).
+      const witnessed = await witness.highest(sessionId);
       const rows = await readEventRows(sessionId);
       const head = await pool.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1`, [sessionId]);
-      return verifyEventRows(options.auditKey, sessionId, rows, head.rows[0]);
+      return verifyEventRows(options.auditKey, sessionId, rows, head.rows[0], witnessed);
     },
 
     async spendOnce(id, expiresAt, now) {

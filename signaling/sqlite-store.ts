@@ -21,7 +21,16 @@ import {
   sessionFromRow,
   sessionRecordSchema,
 } from './store-rows.js';
-import { appendEnded, fitsCap, planAppend, headAfter, sealLegacyHeads, verifyEventRows } from './audit-chain.js';
+import { HeadWitness } from './audit-witness.js';
+import {
+  appendEnded,
+  fitsCap,
+  planAppend,
+  headAfter,
+  sealLegacyHeads,
+  verifyEventRows,
+  type Appended,
+} from './audit-chain.js';
 import {
   AuditLimitError,
   DEFAULT_AUDIT_LIMITS,
@@ -30,7 +39,6 @@ import {
   type AuditLimits,
   hashAuditHead,
   SessionEndedError,
-  type AuditEvent,
   type AuditEventInput,
   type SessionEnd,
   type SessionPatch,
@@ -44,6 +52,8 @@ export interface SqliteStoreOptions {
   auditKey: string;
   /** Per-session audit cap; defaults to DEFAULT_AUDIT_LIMITS. */
   auditLimits?: AuditLimits;
+  /** What the server remembers of each chain's head outside the database; defaults to this process's memory. */
+  headWitness?: HeadWitness;
   /** Defaults to 'cobrowse.db'. */
   fileName?: string;
   /** How long a writer waits for another connection's lock before failing; defaults to 5000 ms. */
@@ -138,6 +148,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
+  const witness = options.headWitness ?? new HeadWitness();
+  /** After the commit: the count the chain holds now, for the witness. */
+  const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
+    appended?.wrote === undefined
+      ? Promise.resolve()
+      : witness.saw(sessionId, appended.wrote.count, appended.wrote.expiresAt);
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
      VALUES (@id, @conversation_id, @agent_name, @agent_id, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
@@ -189,17 +205,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       id: string,
       patch: SessionPatch,
       when?: (current: SessionRecord) => boolean,
-      event?: AuditEventInput,
-    ): SessionRecord | undefined => {
+      event?: { input: AuditEventInput; witnessed: number | undefined },
+    ): { session: SessionRecord; appended?: Appended } | undefined => {
       const current = getSession(id);
       if (current === undefined || (when && !when(current))) return undefined;
+      const appended = event === undefined ? undefined : appendInTransaction(id, event.input, event.witnessed);
       // A refused event throws, and the patch is rolled back with the transaction.
-      if (event !== undefined && appendInTransaction(id, event).event === undefined) {
-        throw new AuditLimitError(id, limits);
-      }
+      if (appended !== undefined && appended.event === undefined) throw new AuditLimitError(id, limits);
       const next = applySessionPatch(current, patch);
       updateSessionRow.run(rowFromSession(next));
-      return next;
+      return { session: next, ...(appended && { appended }) };
     },
   );
 
@@ -207,7 +222,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
    * Inside a transaction: the chain continues from its keyed head, which must be the last stored row.
    * Past the cap, the 'audit-limit' event may be written instead and the event comes back refused.
    */
-  function appendInTransaction(sessionId: string, input: AuditEventInput): { event?: AuditEvent; refused: boolean } {
+  function appendInTransaction(sessionId: string, input: AuditEventInput, witnessed: number | undefined): Appended {
     const headRow: unknown = selectChainHead.get(sessionId);
     if (headRow === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
     const head = chainHeadRow.parse(headRow);
@@ -221,21 +236,29 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       selectLastEvent.get(sessionId),
       input,
       limitWritten,
+      witnessed,
     );
-    if (plan.write === undefined) return { refused: true };
+    if (plan.write === undefined) return {};
     insertEvent.run(rowFromEvent(plan.write));
     updateChainHead.run({ id: sessionId, ...headAfter(options.auditKey, plan.write), bytes: plan.bytes });
-    return plan.refused ? { refused: true } : { event: plan.write, refused: false };
+    const wrote = { count: plan.write.seq, expiresAt: head.expires_at };
+    return plan.refused ? { wrote } : { event: plan.write, wrote };
   }
 
   const append = db.transaction(appendInTransaction);
 
   const endOnce = db.transaction(
-    (id: string, end: SessionEnd): { session: SessionRecord; endedNow: boolean } | undefined => {
+    (
+      id: string,
+      end: SessionEnd,
+      witnessed: number | undefined,
+    ): { session: SessionRecord; endedNow: boolean; appended?: Appended } | undefined => {
       const current = getSession(id);
       if (current === undefined) return undefined;
       if (current.status === 'ended') return { session: current, endedNow: false };
-      appendEnded(() => appendInTransaction(id, normalizeAuditInput(endedEventInput(current, end))));
+      const appended = appendEnded(() =>
+        appendInTransaction(id, normalizeAuditInput(endedEventInput(current, end)), witnessed),
+      );
       const ended = applySessionPatch(current, {
         status: 'ended',
         endedAt: end.at,
@@ -243,7 +266,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         endReason: end.reason,
       });
       updateSessionRow.run(rowFromSession(ended));
-      return { session: ended, endedNow: true };
+      return { session: ended, endedNow: true, ...(appended && { appended }) };
     },
   );
 
@@ -271,15 +294,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async updateSession(id, patch, when) {
-      return applyPatch.immediate(id, patch, when);
+      return applyPatch.immediate(id, patch, when)?.session;
     },
 
     async updateSessionWithEvent(id, patch, event, when) {
-      return applyPatch.immediate(id, patch, when, normalizeAuditInput(event));
+      const input = normalizeAuditInput(event);
+      const outcome = applyPatch.immediate(id, patch, when, { input, witnessed: await witness.highest(id) });
+      await remember(id, outcome?.appended);
+      return outcome?.session;
     },
 
     async endSession(id, end) {
-      return endOnce.immediate(id, end);
+      const outcome = endOnce.immediate(id, end, await witness.highest(id));
+      if (outcome === undefined) return undefined;
+      await remember(id, outcome.appended);
+      return { session: outcome.session, endedNow: outcome.endedNow };
     },
 
     async listByConversation(conversationId) {
@@ -304,7 +333,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async appendEvent(sessionId, event) {
       // IMMEDIATE takes the write lock before reading the head, so two
       // writers can never both link to the same previous event.
-      const outcome = append.immediate(sessionId, normalizeAuditInput(event));
+      const input = normalizeAuditInput(event);
+      const outcome = append.immediate(sessionId, input, await witness.highest(sessionId));
+      await remember(sessionId, outcome);
       if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
       return outcome.event;
     },
@@ -318,7 +349,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async verifyChain(sessionId) {
-      return verifyEventRows(options.auditKey, sessionId, readEventRows(sessionId), selectChainHead.get(sessionId));
+      // Read before the head, so a count remembered is never ahead of the head read (appends only raise both).
+      const witnessed = await witness.highest(sessionId);
+      return verifyEventRows(
+        options.auditKey,
+        sessionId,
+        readEventRows(sessionId),
+        selectChainHead.get(sessionId),
+        witnessed,
+      );
     },
 
     async spendOnce(id, expiresAt, now) {

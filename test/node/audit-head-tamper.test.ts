@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { type TestSocket } from './helpers/ws-client.js';
 import { serverScope } from './helpers/server-scope.js';
 import { createSession, type TestServer } from './helpers/server.js';
+import { findRedisServer, REDIS_MISSING, startRedis } from './helpers/redis.js';
 
 let server: TestServer | undefined;
 const { start, open } = serverScope();
@@ -106,5 +107,88 @@ describe('cutting the newest audit rows on disk', () => {
     const after = await audit(server, sessionId);
     expect(after.events.map((e) => e.type)).not.toContain('control-granted');
     expect(after.verification.valid).toBe(false);
+  });
+});
+
+/** The session row's head as someone with read access saves it, and puts it back later with the rows after it deleted. */
+function saveHead(s: TestServer, sessionId: string): (db: Database.Database) => void {
+  const db = new Database(join(s.dataDir, 'cobrowse.db'), { readonly: true });
+  const saved = db
+    .prepare('SELECT audit_count, audit_head_hash, audit_head_mac, audit_bytes FROM sessions WHERE id = ?')
+    .get(sessionId) as { audit_count: number; audit_head_hash: string; audit_head_mac: string; audit_bytes: number };
+  db.close();
+  return (edit) => {
+    edit.prepare('DELETE FROM audit_events WHERE session_id = ? AND seq > ?').run(sessionId, saved.audit_count);
+    edit
+      .prepare(
+        'UPDATE sessions SET audit_count = ?, audit_head_hash = ?, audit_head_mac = ?, audit_bytes = ? WHERE id = ?',
+      )
+      .run(saved.audit_count, saved.audit_head_hash, saved.audit_head_mac, saved.audit_bytes, sessionId);
+  };
+}
+
+/** A live session with its head saved after consent, then control granted and an action (RT-3c's set-up). */
+async function liveWithSavedHead(s: TestServer) {
+  const session = await createSession(s);
+  const agent = await open(s);
+  await agent.hello(session.agentToken);
+  const customer = await open(s);
+  await customer.hello(session.customerToken);
+  customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+  await handled(customer);
+  const putBack = saveHead(s, session.sessionId);
+  customer.send({ t: 'event', event: { kind: 'control-granted' } });
+  customer.send({ t: 'event', event: { kind: 'remote-action', action: 'click', target: 'button "Transfer"' } });
+  await handled(customer);
+  return { sessionId: session.sessionId, customer, putBack };
+}
+
+const redisBin = findRedisServer();
+if (!redisBin) console.warn(`\n!!! ${REDIS_MISSING}\n`);
+
+describe('an earlier head saved with its MAC and put back on a live session (RT-3c)', () => {
+  it('the server that wrote the rows reports it, refuses the next event, and it stays reported after the end', async () => {
+    server = await start();
+    const { sessionId, customer, putBack } = await liveWithSavedHead(server);
+    expect((await audit(server, sessionId)).verification.valid).toBe(true); // control: untouched
+    expect((await audit(server, sessionId)).events.map((e) => e.type).slice(-2)).toEqual([
+      'control-granted',
+      'remote-action',
+    ]);
+    onDisk(server, putBack);
+    const cut = await audit(server, sessionId);
+    expect(cut.events.map((e) => e.type)).not.toContain('remote-action');
+    expect(cut.verification).toMatchObject({ valid: false, reason: expect.stringMatching(/behind/) });
+    customer.send({ t: 'event', event: { kind: 'page-visited', url: 'https://shop.example/thanks' } });
+    expect(await customer.next('error')).toMatchObject({ code: 'INTERNAL' });
+    customer.send({ t: 'end' });
+    await customer.closed;
+    expect((await audit(server, sessionId)).verification.valid).toBe(false);
+  });
+
+  it.skipIf(!redisBin)('with Redis, a restarted server still reports it; without, it cannot (the limit)', async () => {
+    const redis = await startRedis(redisBin ?? '');
+    try {
+      for (const withRedis of [true, false]) {
+        const env: Record<string, string> = withRedis ? { REDIS_URL: redis.url } : {};
+        const first = await start(env);
+        const { sessionId, putBack } = await liveWithSavedHead(first);
+        await first.close({ keepData: true });
+        const db = new Database(join(first.dataDir, 'cobrowse.db'));
+        try {
+          const triggers = db
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+            .all() as { name: string }[];
+          for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
+          putBack(db);
+        } finally {
+          db.close();
+        }
+        const restarted = await start(env, { dataDir: first.dataDir });
+        expect((await audit(restarted, sessionId)).verification.valid).toBe(!withRedis);
+      }
+    } finally {
+      await redis.stop();
+    }
   });
 });

@@ -83,21 +83,32 @@ export function storeHeadContract(makeHarness: () => Promise<StoreHarness>): voi
       });
     });
 
-    it('with the key, a rewound ended session is still caught (its chain does not end in ended) unless marked live too', async () => {
+    it('with the key, a rewound ended session is caught (no ended event); marked live too, only by the witness', async () => {
       const session = await liveSession();
       await store.endSession(session.id, { by: 'customer', reason: 'customer-ended', at: 6 });
       await harness.sql('DELETE FROM audit_events WHERE session_id = ? AND seq > 3', [session.id]);
       await rewindHead(session.id, 3, headMac(harness.auditKey, session.id, 3, await headHashAt(session.id, 3)));
-      expect(await store.verifyChain(session.id)).toMatchObject({
-        valid: false,
-        reason: expect.stringMatching(/ended/),
-      });
-      // Control: the oracle is the key. Whoever holds it can sign any head (README: keep the key off the database host).
-      await harness.sql(
-        "UPDATE sessions SET status = 'live', ended_at = NULL, ended_by = NULL, end_reason = NULL WHERE id = ?",
-        [session.id],
-      );
-      expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 3 });
+      // A store that did not see the 6 events written (another instance without Redis, a restart) has only the chain.
+      const other = await harness.openAnother();
+      try {
+        expect(await other.verifyChain(session.id)).toMatchObject({
+          valid: false,
+          reason: expect.stringMatching(/ended/),
+        });
+        // Control: the oracle is the key. Whoever holds it can sign any head (README: keep the key off the database
+        // host); only the witness of the store that wrote the 6 events still tells (audit-witness.ts).
+        await harness.sql(
+          "UPDATE sessions SET status = 'live', ended_at = NULL, ended_by = NULL, end_reason = NULL WHERE id = ?",
+          [session.id],
+        );
+        expect(await other.verifyChain(session.id)).toEqual({ valid: true, events: 3 });
+        expect(await store.verifyChain(session.id)).toMatchObject({
+          valid: false,
+          reason: expect.stringMatching(/behind the 6/),
+        });
+      } finally {
+        await other.close();
+      }
     });
 
     it('a live session with its newest rows deleted: the next append is refused, the cut stays reported', async () => {
@@ -174,6 +185,45 @@ export function storeHeadContract(makeHarness: () => Promise<StoreHarness>): voi
         [live.id],
       );
       expect(await store.verifyChain(live.id)).toMatchObject({ valid: false, reason: expect.stringMatching(/ended/) });
+    });
+
+    it('an earlier head saved with its MAC and put back, rows after it deleted: not valid, appends refused (the witness)', async () => {
+      const session = await liveSession();
+      const [saved] = await harness.sql(
+        'SELECT audit_count, audit_head_hash, audit_head_mac, audit_bytes FROM sessions WHERE id = ?',
+        [session.id],
+      );
+      await store.appendEvent(session.id, event('page-visited', 6, { url: 'https://bank.example/payee', title: null }));
+      await store.appendEvent(session.id, event('remote-action', 7, { action: 'click', target: 'button "Send"' }));
+      expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 7 }); // control: untouched
+      await harness.sql('DELETE FROM audit_events WHERE session_id = ? AND seq > 5', [session.id]);
+      await harness.sql(
+        'UPDATE sessions SET audit_count = ?, audit_head_hash = ?, audit_head_mac = ?, audit_bytes = ? WHERE id = ?',
+        [
+          saved?.['audit_count'],
+          saved?.['audit_head_hash'],
+          saved?.['audit_head_mac'],
+          saved?.['audit_bytes'],
+          session.id,
+        ],
+      );
+      expect(await store.verifyChain(session.id)).toMatchObject({
+        valid: false,
+        events: 5,
+        brokenAt: 6,
+        reason: expect.stringMatching(/behind the 7/),
+      });
+      await expect(store.appendEvent(session.id, event('paused', 8))).rejects.toMatchObject({
+        name: 'AuditChainBrokenError',
+      });
+      // The limit (README): a store that did not see the events written, without a shared witness (another
+      // instance without Redis, or this one after a restart), has nothing to tell the earlier head by.
+      const other = await harness.openAnother();
+      try {
+        expect(await other.verifyChain(session.id)).toEqual({ valid: true, events: 5 });
+      } finally {
+        await other.close();
+      }
     });
 
     it('a head signed for another session is not valid', async () => {
