@@ -55,15 +55,16 @@ const CARD_GROUP = 4;
 /**
  * Whether the line `next` continues `joined` (lines of one group each, joined so far) as a card written
  * a group per line: every line one group of at most CARD_GROUP digits, all but the first and the last
- * exactly CARD_GROUP (a step may cut a group at either end). Lines of several groups (a phone number per
- * line: "555-0123", "6123 4567") stay apart.
+ * exactly CARD_GROUP (a step may cut a group at either end; two lines may both be cut: "011<br>03" of a
+ * 14-digit card revealed from the back). Lines of
+ * several groups (a phone number per line: "555-0123", "6123 4567") stay apart.
  */
 function continuesCard(joined: LineRun, next: LineRun): boolean {
   const previous = joined.at(-1);
   const group = next[0];
   if (previous === undefined || group === undefined || next.length !== 1) return false;
   if (previous.length > CARD_GROUP || group.length > CARD_GROUP) return false;
-  return previous.length === CARD_GROUP || (joined.length === 1 && group.length === CARD_GROUP);
+  return previous.length === CARD_GROUP || joined.length === 1;
 }
 
 /**
@@ -147,18 +148,27 @@ function digitCount(run: LineRun): number {
   return count;
 }
 
+/** Years a list one per line is written with (YEARS_FROM up to YEARS_TO): no card network's number starts so. */
+const YEARS_FROM = 1900;
+const YEARS_TO = 2099;
+
 /**
  * Whether a run's groups count up or down one by one ("1 2 3 4 5 6 7 8 9 10", "10 9 8"): a list, not an
- * id; from 2 groups for lines joined (years one per line: "2025<br>2026").
+ * id; from 2 groups for lines joined when they are years (one per line: "2025<br>2026"). Two lines of any
+ * other 4 digits counting by one are a card's groups as much as a list ("6310<br>6309": 8 digits of a card
+ * whose second group is its first minus one); years are not how a card starts (Mastercard's 2-series is
+ * 2221-2720, Mir 2200-2204).
  */
 function counts(run: LineRun, text: string, lines: LineRuns): boolean {
-  if (run.length < (lines.joined.has(run) ? 2 : 3)) return false;
+  const joined = lines.joined.has(run);
+  if (run.length < (joined ? 2 : 3)) return false;
   const byStart = lines.byStart;
   const values = run.map((group) => {
     let value = 0;
     for (const start of group) value = value * 10 + digitValue(text, byStart.get(start) as Token);
     return value;
   });
+  if (joined && run.length === 2 && !values.every((v) => v >= YEARS_FROM && v <= YEARS_TO)) return false;
   const step = (values[1] ?? 0) - (values[0] ?? 0);
   return (step === 1 || step === -1) && values.every((v, i) => i === 0 || v - (values[i - 1] ?? 0) === step);
 }

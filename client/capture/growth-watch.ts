@@ -55,13 +55,22 @@ function labelOf(run: string): string {
   return at < 0 ? run : run.slice(0, at);
 }
 
-/** Whether two runs are the same but for their ASCII digits: a block whose digits changed (a clock). No allocation. */
+/**
+ * Whether two runs are the same but for the digits of each number in them: a block whose digits changed (a
+ * clock). A number in one where the other has none is not the same shape: a label's own run ("2 cards saved.
+ * Saved card: ", its text cut at its edge) is not the block's run with the card after it. No allocation.
+ */
 function sameShape(a: string, b: string): boolean {
   let i = 0;
   let j = 0;
   for (;;) {
-    while (i < a.length && isAsciiDigit(a.charCodeAt(i))) i++;
-    while (j < b.length && isAsciiDigit(b.charCodeAt(j))) j++;
+    const digitA = i < a.length && isAsciiDigit(a.charCodeAt(i));
+    if (digitA !== (j < b.length && isAsciiDigit(b.charCodeAt(j)))) return false;
+    if (digitA) {
+      while (i < a.length && isAsciiDigit(a.charCodeAt(i))) i++;
+      while (j < b.length && isAsciiDigit(b.charCodeAt(j))) j++;
+      continue;
+    }
     if (i === a.length || j === b.length) return i === a.length && j === b.length;
     if (a.charCodeAt(i++) !== b.charCodeAt(j++)) return false;
   }
@@ -250,6 +259,10 @@ export class GrowthWatch {
       else if (level === 0 || this.#flush > 0) {
         if (digits < 0) digits = digitsIn(run);
         outerSlot[this.#outerKey] = this.#notedRuns(last, run, digits);
+      } else if (typeof last === 'string' && run.length > last.length && run.includes(last)) {
+        // The first snapshot, above the parent: the first run, but not a neighbour's cut view of it (a label
+        // with a digit, '2 cards saved. Saved card: ', before the card's run that holds it).
+        outerSlot[this.#outerKey] = run;
       }
       outer = parentNodeOf(outer);
     }

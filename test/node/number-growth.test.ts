@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { GROWTH_MIN_DIGITS, grewFrom } from '../../shared/number-growth.js';
 import { LINE_BREAK_MARK, maskNumbers } from '../../shared/sensitive-numbers.js';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
-import { cardDigitsDistinct, SEPARATORS, ssnDigits } from '../oracles/secret-arbitraries.js';
+import { cardDigitsDistinct, SEPARATORS, ssnDigits, yearLines } from '../oracles/secret-arbitraries.js';
 
 const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 400);
 
@@ -41,7 +41,8 @@ function sendSteps(steps: readonly string[], context: string): string[] {
 
 const reveal = fc
   .record({
-    digits: cardDigitsDistinct,
+    // Not a card with two groups that are years counting by one (2024<br>2025: a list; yearLines).
+    digits: cardDigitsDistinct.filter((d) => !yearLines(d)),
     separator: fc.constantFrom(...SEPARATORS.filter((s) => !s.startsWith('%'))),
     fromBack: fc.boolean(),
     first: fc.integer({ min: 1, max: 6 }),
@@ -99,7 +100,21 @@ describe('growth rule: a number revealed in steps', () => {
     expect(grewFrom(`4532${L}0196`, `4532${L}0196${L}7`)).toBe(true);
     expect(grewFrom('8241', `7315${L}8241`)).toBe(true);
     expect(grewFrom('8241', `15${L}8241`)).toBe(true); // from the back: beyond the last 4
+    expect(grewFrom(`11${L}03`, `011${L}03`)).toBe(true); // a 14-digit card from the back: both lines cut
     expect(grewFrom('4532', `4532${L}01`)).toBe(false); // 6 digits: below the rule
+  });
+
+  it('found (seed 2116260813): two lines counting by one that are not years are a card (6310<br>6309)', () => {
+    const digits = '6310630900001000203';
+    const counts = [3, 8, 9, 19];
+    const steps = counts.map((count) => step(digits, count, false, LINE_BREAK_MARK));
+    expect(revealedPositions(digits, sendSteps(steps, '')).size).toBeLessThanOrEqual(GROWTH_MIN_DIGITS - 1);
+    // Control: the steps as the page shows them reveal the first 8.
+    expect(revealedPositions(digits, steps.slice(0, 2)).size).toBe(8);
+    const L = LINE_BREAK_MARK;
+    expect(grewFrom('631', `6310${L}6309`)).toBe(true);
+    expect(grewFrom('4183', `4183${L}4182`)).toBe(true);
+    expect(grewFrom('2025', `2025${L}2024`)).toBe(false); // years stay a list
   });
 
   it('counts a card cut over lines of several groups (4532 0196<br>7315), from the front or the back', () => {

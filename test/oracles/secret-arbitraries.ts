@@ -77,6 +77,22 @@ export const cardDigits = fc
 export const cardDigitsDistinct = cardDigits.filter(
   (d) => new Set(Array.from({ length: d.length - 3 }, (_, i) => d.slice(i, i + 4))).size === d.length - 3,
 );
+/**
+ * Whether two neighbouring groups of 4 of a card (from its start, as a card is written) are years counting by
+ * one (2024, 2025): written one per line, the growth rule reads two such lines as a list of years
+ * (shared/number-growth.ts counts) and lets them show, the README's limit. No card network's number starts
+ * with a year, so from the front it cannot happen; from the back about one card in 250,000.
+ */
+export function yearLines(digits: string): boolean {
+  for (let at = 0; at + 8 <= digits.length; at += 4) {
+    const first = Number(digits.slice(at, at + 4));
+    const second = Number(digits.slice(at + 4, at + 8));
+    if (first >= 1900 && first <= 2099 && second >= 1900 && second <= 2099 && Math.abs(second - first) === 1)
+      return true;
+  }
+  return false;
+}
+
 /** Random SSNs (no 0 in the first digit or group, so 4-digit windows rarely repeat). */
 export const ssnDigits = fc.stringMatching(/^[1-8][0-9]{2}[1-9][0-9][0-9]{4}$/);
 
