@@ -1,8 +1,9 @@
 /**
- * The signaling hub: authenticates sockets by token, pairs the customer and
- * the agent of one session, relays WebRTC signals only between them, records
- * audit events, and enforces every limit with its own close code. The other
- * side may be on another instance: live-sessions.ts routes to it.
+ * The signaling hub: takes each socket (origin, sockets per address, rate,
+ * size, a parsed hello in time, heartbeat), hands it to the rules of what it
+ * authenticated as (seat-room.ts for the customer and the agent, viewer-room.ts
+ * for invited viewers), and closes it with its error's own close code. The
+ * other side may be on another instance: live-sessions.ts routes to it.
  * Page content never passes through here: only SDP, ICE and control events.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -10,47 +11,33 @@ import type { RawData, WebSocket } from 'ws';
 import * as z from 'zod';
 import { ERROR_CODES, closeCodeFor, type ErrorCode } from '../shared/errors.js';
 import {
-  AUDIT_KIND_ROLES,
   PROTOCOL_VERSION,
   isCompatibleVersion,
   type ClientMessage,
   type EndReason,
   type EndedBy,
-  type PeerEvent,
-  type Role,
   type ServerMessage,
 } from '../shared/protocol.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { SessionLifecycle } from './sessions.js';
-import { hashToken, type SessionRecord } from './store.js';
-import { LiveSessions, otherRole } from './live-sessions.js';
+import { LiveSessions } from './live-sessions.js';
 import type { SessionBus } from './session-bus.js';
-import {
-  answerOversizeWithOwnCode,
-  auditableEvent,
-  END_REASONS_BY_ROLE,
-  originAllowed,
-  parseClientFrame,
-} from './socket-rules.js';
-import { isViewerMessage, ViewerRoom } from './viewer-room.js';
+import { answerOversizeWithOwnCode, originAllowed, parseClientFrame } from './socket-rules.js';
+import { ViewerRoom } from './viewer-room.js';
+import { SeatRoom } from './seat-room.js';
 import { VIEWER_INVITE_PREFIX } from './viewer-invites.js';
-import { AGENT_SEAT } from '../shared/viewer-protocol.js';
-import { iceServersFor, welcomeIceServers } from './turn.js';
 import { AddressCounts, addressKey } from './request-limits.js';
-import { JOIN_TICKET_PREFIX, type AgentIdentity } from './agent-auth.js';
+import type { AgentIdentity } from './agent-auth.js';
 import {
   heartbeat,
   newConnection,
   sessionOf,
   stopAuthTimer,
   takeRateToken,
-  type Authenticated,
   type Connection,
 } from './hub-connection.js';
-import { sessionFromTicket } from './join-tickets.js';
-import { agentActor } from './agent-actor.js';
-import { afterPeerEvent, ControlMarks, peerEventRefusal, type PeerEventRulesOptions } from './peer-events.js';
+import { ControlMarks } from './peer-events.js';
 
 // The protocol schemas are zod/mini, which loads no locale so the customer's bundle stays
 // small; the server explains invalid messages to clients in English.
@@ -72,10 +59,9 @@ export class SignalingHub {
   private readonly perIp = new AddressCounts();
   private readonly live: LiveSessions<Connection>;
   private readonly viewers: ViewerRoom;
+  private readonly seats: SeatRoom;
   private readonly control: ControlMarks;
-  private readonly eventRules: PeerEventRulesOptions;
   private readonly heartbeat: NodeJS.Timeout;
-  private shuttingDown = false;
   private readonly config: ServerConfig;
   private readonly sessions: SessionLifecycle;
   private readonly metrics: ServerMetrics;
@@ -120,12 +106,17 @@ export class SignalingHub {
       background: (work, sessionId) => this.background(work, sessionId),
       control: this.control,
     });
-    this.eventRules = {
+    this.seats = new SeatRoom({
+      ...shared,
+      metrics: this.metrics,
+      live: this.live,
+      viewers: this.viewers,
       control: this.control,
-      leadOf: (sessionId) => this.viewers.leadOf(sessionId),
-      leadConnected: (sessionId, lead) =>
-        lead === AGENT_SEAT ? this.live.connected(sessionId, 'agent') : this.viewers.watching(sessionId, lead),
-    };
+      send: (connection, message) => this.send(connection, message),
+      refuse: (connection, code, message) => this.refuse(connection, code, message),
+      reject: (connection, code, message, counts) => this.reject(connection, code, message, counts),
+      background: (work, sessionId) => this.background(work, sessionId),
+    });
   }
 
   /** Number of authenticated sockets (for metrics and tests). */
@@ -184,7 +175,7 @@ export class SignalingHub {
   shutdown(): void {
     clearInterval(this.heartbeat);
     // A restart is not the peers leaving: they reconnect, so no 'disconnected' audit events.
-    this.shuttingDown = true;
+    this.seats.shutdown();
     this.viewers.shutdown();
     for (const connection of [...this.connections]) this.refuse(connection, 'SERVER_SHUTTING_DOWN');
     this.live.shutdown();
@@ -233,7 +224,7 @@ export class SignalingHub {
       return;
     }
     if (connection.auth.stage === 'viewer') await this.viewers.route(connection, connection.auth, message);
-    else await this.route(connection, connection.auth, message);
+    else await this.seats.route(connection, connection.auth, message);
   }
 
   private background(work: Promise<unknown>, sessionId: string | null): void {
@@ -254,177 +245,7 @@ export class SignalingHub {
       if (connection.auth.stage === 'viewer') this.metrics.socketsOpen.inc({ role: 'viewer' });
       return;
     }
-    const found = hello.token.startsWith(JOIN_TICKET_PREFIX)
-      ? await this.fromJoinTicket(connection, hello.token)
-      : await this.sessions.findByToken(hashToken(hello.token));
-    if (connection.closed) return;
-    if (!found) {
-      this.refuse(connection, 'UNAUTHORIZED', 'This link or invite is not valid.');
-      return;
-    }
-    const { session, role } = found;
-    if (session.status === 'ended') {
-      this.refuse(connection, 'SESSION_ENDED', 'This co-browsing session has already ended.');
-      return;
-    }
-    if (session.expiresAt <= this.now()) {
-      await this.sessions.end(session.id, 'system', 'expired');
-      this.refuse(connection, 'SESSION_EXPIRED');
-      return;
-    }
-    const actor = role === 'agent' ? agentActor(session, connection.agent, hello.agentKind) : null;
-    // The customer agreed to an automated assistant: a person on its link would watch unannounced.
-    if (session.agentBot && actor !== null && actor.kind !== 'bot') return this.refuse(connection, 'BOT_SESSION');
-    const claimed =
-      this.live.holder(session.id, role) === null &&
-      (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
-    if (!claimed) {
-      this.refuse(connection, 'ROLE_TAKEN', `A ${role} is already connected to this session.`);
-      return;
-    }
-    if (connection.closed) {
-      await this.bus.release(session.id, role, connection.id);
-      return;
-    }
-    await this.bus.listen(session.id);
-    const peerPresent = await this.live.connected(session.id, otherRole(role));
-    if (connection.closed) {
-      await this.bus.release(session.id, role, connection.id);
-      return;
-    }
-    stopAuthTimer(connection);
-    connection.auth = { stage: 'authenticated', role, sessionId: session.id, actor };
-    this.live.attach(session, role, connection, peerPresent);
-    this.metrics.socketsOpen.inc({ role });
-    this.send(connection, {
-      t: 'welcome',
-      v: PROTOCOL_VERSION,
-      role,
-      sessionId: session.id,
-      status: session.status,
-      peerPresent,
-      consented: session.status !== 'pending',
-      ...(session.agentName ? { agentName: session.agentName } : {}),
-      ...(session.agentBot ? { agentBot: true } : {}),
-      iceServers: welcomeIceServers(this.config, `${session.id}-${role}`, this.now(), session),
-      expiresAt: session.expiresAt,
-    });
-    this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
-    if (peerPresent) this.live.deliver(session.id, otherRole(role), { t: 'peer', role, present: true });
-    this.log.info({ sessionId: session.id, role }, 'peer joined');
-    await this.viewers.greet(connection, session.id);
-  }
-
-  /** A join ticket's session (with its agent's cookie), or undefined after refusing the socket. */
-  private async fromJoinTicket(
-    connection: Connection,
-    ticket: string,
-  ): Promise<{ session: SessionRecord; role: Role } | undefined> {
-    const found = await sessionFromTicket(
-      this.sessions,
-      this.config.agentAuth.secret,
-      ticket,
-      connection.agent,
-      this.now(),
-    );
-    if (!found.ok) {
-      this.refuse(connection, found.code, found.message);
-      return undefined;
-    }
-    return found.session ? { session: found.session, role: 'agent' } : undefined;
-  }
-
-  private async route(connection: Connection, auth: Authenticated, message: ClientMessage): Promise<void> {
-    const { role, sessionId } = auth;
-    const session = await this.sessions.get(sessionId);
-    if (connection.closed) return;
-    if (!session || session.status === 'ended') {
-      this.refuse(connection, 'SESSION_ENDED');
-      return;
-    }
-    switch (message.t) {
-      case 'hello':
-        this.reject(connection, 'BAD_MESSAGE', 'Already authenticated.');
-        return;
-      case 'signal': {
-        // Defence in depth: no peer connection may start before the customer consented.
-        if (session.status === 'pending') {
-          this.reject(connection, 'FORBIDDEN', 'The customer has not consented yet.');
-          return;
-        }
-        if (!(await this.live.connected(sessionId, otherRole(role)))) {
-          this.reject(connection, 'PEER_ABSENT');
-          return;
-        }
-        this.live.deliver(sessionId, otherRole(role), { t: 'signal', data: message.data });
-        this.metrics.messagesRelayed.inc({ type: message.data.type });
-        return;
-      }
-      case 'event':
-        await this.onPeerEvent(connection, auth, session, message.event);
-        return;
-      case 'end': {
-        const reason: EndReason = message.reason ?? (role === 'customer' ? 'customer-ended' : 'agent-ended');
-        // Declining is the answer to the consent prompt: a consented session is ended, not declined.
-        if (!END_REASONS_BY_ROLE[role].includes(reason) || (reason === 'declined' && session.status !== 'pending')) {
-          this.reject(connection, 'FORBIDDEN', `The ${role} may not end a session with reason "${reason}".`);
-          return;
-        }
-        await this.sessions.end(sessionId, role, reason, auth.actor);
-        return;
-      }
-      case 'ping':
-        return;
-      default:
-        if (isViewerMessage(message)) await this.viewers.fromSeat(connection, role, session, message);
-    }
-  }
-
-  private async onPeerEvent(
-    connection: Connection,
-    { role, actor }: Authenticated,
-    session: SessionRecord,
-    event: PeerEvent,
-  ): Promise<void> {
-    if (!AUDIT_KIND_ROLES[event.kind].includes(role)) {
-      this.reject(connection, 'FORBIDDEN', `The ${role} may not report ${event.kind}.`);
-      return;
-    }
-    // Before consent, control only while granted, the lead seat's requests only while it leads.
-    const refusal = await peerEventRefusal(this.eventRules, session, role, event);
-    // An honest page reports actions that raced a revoke or the lead's socket dropping: refused, never closed for.
-    if (refusal) return this.reject(connection, refusal.code, refusal.message, event.kind !== 'remote-action');
-    const kept = auditableEvent(event);
-    if (!kept) {
-      this.reject(connection, 'BAD_MESSAGE', 'page-visited needs an http(s) URL.');
-      return;
-    }
-    event = kept;
-    const accepted = await this.sessions.recordPeerEvent(session.id, role, event, actor);
-    if (!accepted.ok) {
-      this.reject(connection, accepted.code, accepted.message);
-      return;
-    }
-    await afterPeerEvent(this.control, session, event);
-    if (event.kind === 'consent-granted' && session.status === 'pending') await this.grantRelay(connection, session);
-    const forwarded: ServerMessage = { t: 'event', from: role, event };
-    this.live.deliver(session.id, otherRole(role), forwarded);
-    // Viewers follow the customer's side too (pages, pauses); nothing of the lead's goes to them.
-    if (role === 'customer') await this.viewers.toViewers(session.id, forwarded);
-  }
-
-  /**
-   * The customer consented: each side gets its relay credential now (its own
-   * label, no longer than the session), the agent's before the consent event.
-   */
-  private async grantRelay(customer: Connection, session: SessionRecord): Promise<void> {
-    const iceServers = (label: string): ServerMessage => ({
-      t: 'ice-servers',
-      iceServers: iceServersFor(this.config, `${session.id}-${label}`, this.now(), session.expiresAt),
-    });
-    this.send(customer, iceServers('customer'));
-    this.live.deliver(session.id, 'agent', iceServers('agent'));
-    await this.viewers.toEachViewer(session.id, iceServers);
+    await this.seats.authenticate(connection, hello);
   }
 
   private tick(): void {
@@ -498,26 +319,8 @@ export class SignalingHub {
       return;
     }
     if (connection.auth.stage !== 'authenticated') return;
-    const { role, sessionId, actor } = connection.auth;
-    this.metrics.socketsOpen.dec({ role });
-    const released = this.bus.release(sessionId, role, connection.id);
-    const detached = this.live.detach(sessionId, role, connection);
-    if (!detached) {
-      this.background(released, sessionId);
-      return;
-    }
-    // A restart is not the peers leaving: they reconnect (to another instance), so no audit event.
-    if (this.shuttingDown) {
-      this.background(released, sessionId);
-      return;
-    }
-    const recorded = released.then(() => this.sessions.recordDisconnect(sessionId, role, actor));
-    this.background(
-      recorded.then(() => detached.away()),
-      sessionId,
-    );
-    this.live.deliver(sessionId, otherRole(role), { t: 'peer', role, present: false });
-    this.log.info({ sessionId, role }, 'peer left');
+    this.metrics.socketsOpen.dec({ role: connection.auth.role });
+    this.seats.forget(connection, connection.auth);
   }
 
   private send(connection: Connection, message: ServerMessage): void {
