@@ -36,12 +36,13 @@ export const GROWTH_MIN_DIGITS = 7;
 export const FROM_BACK_MIN_DIGITS = 5;
 
 /**
- * The first two or last two groups of an SSN (123-45, 45-6789), one dash or space between: a run that
- * grows into one is an SSN being revealed (its first 5 digits are what SSN truncation hides).
+ * The first two or last two groups of an SSN (123-45, 45-6789), one dash, space or line break (LINE_BREAK_MARK,
+ * U+FDD0) between: a run that grows into one is an SSN being revealed (its first 5 digits are what SSN
+ * truncation hides).
  */
 const SSN_PARTS: readonly string[] = ['3,2', '2,4'];
 const SSN_PART_DIGITS = 5;
-const SSN_GAP = /^\s*[-\u2010-\u2015\u2212]?\s*$/u;
+const SSN_GAP = /^\s*[-\u2010-\u2015\u2212\ufdd0]?\s*$/u;
 
 /**
  * A run's digits on one line (a <br> ends a line here: one number per line is a list), by group: text
@@ -54,9 +55,9 @@ const CARD_GROUP = 4;
 
 /**
  * Whether the line `next` continues `joined` (lines of one group each, joined so far) as a card written
- * a group per line: every line one group of at most CARD_GROUP digits, all but the first and the last
- * exactly CARD_GROUP (a step may cut a group at either end; two lines may both be cut: "011<br>03" of a
- * 14-digit card revealed from the back). Lines of
+ * a group per line, or an SSN (3, 2, then up to 4: "278<br>41<br>5396"): every line one group of at most
+ * CARD_GROUP digits, for a card all but the first and the last exactly CARD_GROUP (a step may cut a group at
+ * either end; two lines may both be cut: "011<br>03" of a 14-digit card revealed from the back). Lines of
  * several groups (a phone number per line: "555-0123", "6123 4567") stay apart.
  */
 function continuesCard(joined: LineRun, next: LineRun): boolean {
@@ -64,7 +65,12 @@ function continuesCard(joined: LineRun, next: LineRun): boolean {
   const group = next[0];
   if (previous === undefined || group === undefined || next.length !== 1) return false;
   if (previous.length > CARD_GROUP || group.length > CARD_GROUP) return false;
-  return previous.length === CARD_GROUP || joined.length === 1;
+  return previous.length === CARD_GROUP || joined.length === 1 || ssnLines(joined);
+}
+
+/** Whether lines joined so far are an SSN's first two groups, one per line (3, then 2): its last group may follow. */
+function ssnLines(joined: LineRun): boolean {
+  return joined.length === 2 && joined[0]?.length === 3 && joined[1]?.length === 2;
 }
 
 /**

@@ -98,6 +98,37 @@ describe('leak steps: a card over lines of several groups', () => {
   }
 });
 
+const SSN = '278415396';
+
+/** The SSN's first 5 digits readable (3-digit windows, as leak-steps reads an SSN). */
+const ssnFirstFive = (strings: readonly string[]): number[] =>
+  [...revealedPositions(SSN, strings, 3)].filter((i) => i < 5).sort((a, b) => a - b);
+
+describe('leak steps: an SSN written 3-2-4 a group per line (review s11 F5)', () => {
+  it('the block rewritten group by group: no more of its first 5 than the first group', async () => {
+    const { sent, displayed } = await run({
+      name: 'ssn lines',
+      html: '<p id="n">278</p>',
+      steps: rendered('n', ['278<br>41', '278<br>41<br>5396']),
+    });
+    expect(ssnFirstFive(sent)).to.deep.equal([0, 1, 2]);
+    // Control: what the page displayed reveals them.
+    expect(ssnFirstFive(displayed)).to.deep.equal([0, 1, 2, 3, 4]);
+  });
+
+  it('the block rewritten digit by digit: not all of its first 5', async () => {
+    const steps: string[] = [];
+    for (let n = 2; n <= SSN.length; n++) {
+      const digits = SSN.slice(0, n);
+      steps.push([digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)].filter((g) => g !== '').join('<br>'));
+    }
+    const { sent, displayed } = await run({ name: 'ssn digits', html: '<p id="n">2</p>', steps: rendered('n', steps) });
+    const readable = [...revealedPositions(SSN, sent, 3)].sort((a, b) => a - b);
+    expect(ssnFirstFive(sent).length, `readable ${readable.join(',')}`).to.be.at.most(4);
+    expect(ssnFirstFive(displayed)).to.deep.equal([0, 1, 2, 3, 4]);
+  });
+});
+
 /** Steps whose sent strings must include each of `readable`, with no masked digit sent. */
 const readables: Array<Steps & { readable: string[] }> = [
   {

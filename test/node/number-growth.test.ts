@@ -166,7 +166,8 @@ describe('growth rule: an SSN revealed in steps', () => {
     fc.assert(
       fc.property(
         ssnDigits.filter((d) => new Set([0, 1, 2, 3, 4, 5, 6].map((i) => d.slice(i, i + 3))).size === 7),
-        fc.constantFrom(' ', '-', '\u2013', ' - '),
+        // One group per line too (review s11 F5: '278<br>41' was two numbers, so 5 of 9 digits showed).
+        fc.constantFrom(' ', '-', '\u2013', ' - ', LINE_BREAK_MARK),
         fc.boolean(),
         fc.constantFrom('', 'SSN ', 'Social security: '),
         (digits, separator, fromBack, context) => {
@@ -188,6 +189,9 @@ describe('growth rule: an SSN revealed in steps', () => {
     ['123', '123-45'],
     ['6789', '45-6789'],
     ['SSN 123', 'SSN 123 45'],
+    ['278', `278${LINE_BREAK_MARK}41`],
+    [`278${LINE_BREAK_MARK}41`, `278${LINE_BREAK_MARK}41${LINE_BREAK_MARK}5396`],
+    ['5396', `41${LINE_BREAK_MARK}5396`],
     ['12', '12-2026'], // collateral (README): a month then a year has the shape of an SSN's last groups
   ])('%j -> %j grew', (old, now) => {
     expect(grewFrom(old, now)).toBe(true);
