@@ -3,6 +3,7 @@ import { maskInputValue, type MaskDecision } from './mask.js';
 import { MAX_ATTR_VALUE, clip } from './record-limits.js';
 import type { TypingMask } from './typing-mask.js';
 import { hasAttr, localNameOf } from './dom-read.js';
+import { isFollowed, maskOutsideAgentText } from './agent-inserted.js';
 
 /** Form state of one element, masked; also the payload of an `input` frame. */
 export interface FormState {
@@ -99,9 +100,12 @@ function formValue(el: Element, decision: MaskDecision, value: string, state: Fo
       state.masked = true;
     }
   }
-  // A clear field can repeat a masked one's value (a billing name copied from the name on the card).
+  if (decision !== 'clear') return clip(masked.value, MAX_ATTR_VALUE);
+  // A clear field can repeat a masked one's value (a billing name copied from the name on the card). What the
+  // agent's remote input put there is the agent's own text, not checked: that answered its guesses (agent-inserted.ts).
+  const echoFree = (text: string): string => typing.echoes.mask({ text, masked: false }).text;
   return clip(
-    decision === 'clear' ? typing.echoes.mask({ text: masked.value, masked: false }).text : masked.value,
+    isFollowed(el) ? maskOutsideAgentText(el, value, masked.value, echoFree) : echoFree(masked.value),
     MAX_ATTR_VALUE,
   );
 }

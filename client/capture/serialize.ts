@@ -39,6 +39,7 @@ import {
   isDroppedAttribute,
 } from './record-limits.js';
 import { TypingMask, type SensitiveFields } from './typing-mask.js';
+import { isFollowed, maskOutsideAgentText } from './agent-inserted.js';
 import { ScrollCandidates, attributeMayScroll } from './scroll-candidates.js';
 import {
   attributeNamesOf,
@@ -372,6 +373,12 @@ export class Serializer {
     const typed = strict && name === 'style' ? this.typing.typedDigits() : null;
     const masked = maskAttributeByDecision(decision, name, absolute, held, typed);
     if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
+    // A framework's value attribute equal to the value (React): the agent's text in it is not checked either.
+    if (name === 'value' && isFollowed(el) && value === (el as HTMLInputElement).value)
+      return clip(
+        maskOutsideAgentText(el, value, masked.value, (run) => this.typing.echoes.maskAttribute(name, run)),
+        MAX_ATTR_VALUE,
+      );
     return clip(this.typing.echoes.maskAttribute(name, masked.value), MAX_ATTR_VALUE);
   }
 

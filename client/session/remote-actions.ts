@@ -11,6 +11,7 @@ import type { ActionRefusal, RemoteAction } from '../../shared/protocol.js';
 import { allowedOrigins, checkNavigation } from './navigation-guard.js';
 import { physicalKeyOf } from './key-table.js';
 import { setNativeValue, type RemoteInput } from './remote-input.js';
+import { noteAgentValue } from '../capture/agent-inserted.js';
 import { describeTarget, isMaskedElement as isMaskedField } from './action-target.js';
 
 export type { ActionRefusal };
@@ -103,6 +104,22 @@ function mouse(el: Element, type: string, view: Window & typeof globalThis, x: n
   else el.dispatchEvent(new view.MouseEvent(type, init));
 }
 
+/**
+ * Whether a click on `el` changes a masked control through the page's own activation (review s12 F3): a label's
+ * click (on it or anything inside it) clicks its control, wrapped or named by `for`; a reset button empties its
+ * form's fields.
+ */
+function activatesMaskedControl(el: Element, config: MaskConfig): boolean {
+  for (let node: Element | null = el; node !== null; node = node.parentElement) {
+    if (node.localName !== 'label') continue;
+    const control = (node as HTMLLabelElement).control;
+    if (control !== null && isMaskedField(control, config)) return true;
+  }
+  const form = (el as HTMLButtonElement).form;
+  if ((el as HTMLButtonElement).type !== 'reset' || form === null || form === undefined) return false;
+  return Array.from(form.elements).some((field) => isMaskedField(field, config));
+}
+
 function isTextField(el: Element): el is HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement {
   const tag = el.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
@@ -152,7 +169,8 @@ export function applyRemoteAction(
     case 'click': {
       const el = resolveElement(action.id, context);
       if (typeof el === 'string') return { ok: false, reason: el };
-      if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
+      if (isMaskedField(el, context.maskConfig) || activatesMaskedControl(el, context.maskConfig))
+        return { ok: false, reason: 'masked' };
       context.remoteInput.leave();
       const rect = el.getBoundingClientRect();
       // In a same-origin iframe the agent's coordinates are the frame's: its own rect centre is the honest point.
@@ -160,13 +178,18 @@ export function applyRemoteAction(
       const elView = own ? view : ((el.ownerDocument.defaultView as (Window & typeof globalThis) | null) ?? view);
       const x = own && action.x !== undefined ? action.x - view.scrollX : rect.left + rect.width / 2;
       const y = own && action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
+      // The customer typing in another field keeps focus there, whatever the click or the page's reaction to it does.
+      const customers = context.remoteInput.customerTypingElsewhere(el);
       for (const type of ['pointerdown', 'mousedown']) mouse(el, type, elView, x, y);
-      if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
-      context.remoteInput.noteAgentFocus(el);
+      if (customers === null) {
+        context.remoteInput.focusForAgent(el);
+        context.remoteInput.noteAgentFocus(el);
+      }
       for (const type of ['pointerup', 'mouseup']) mouse(el, type, elView, x, y);
       // click() runs the default action too (follow a link, toggle a checkbox, submit a form).
       if ('click' in el && typeof el.click === 'function') (el as HTMLElement).click();
       else mouse(el, 'click', elView, x, y);
+      context.remoteInput.keepCustomerFocus(customers);
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'input': {
@@ -174,10 +197,12 @@ export function applyRemoteAction(
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
       context.remoteInput.leave();
+      const customers = context.remoteInput.customerTypingElsewhere(el);
       if (isTextField(el)) {
         if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly)
           return { ok: false, reason: 'invalid' };
-        el.focus({ preventScroll: true });
+        context.remoteInput.focusForAgent(el);
+        if (el.localName !== 'select') noteAgentValue(el, action.value);
         setNativeValue(el, action.value);
       } else if ((el as HTMLElement).isContentEditable) {
         // Replacing a rich-text editor's text would flatten its markup: not done remotely.
@@ -194,6 +219,7 @@ export function applyRemoteAction(
         }),
       );
       el.dispatchEvent(new view.Event('change', { bubbles: true }));
+      context.remoteInput.keepCustomerFocus(customers);
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'key': {

@@ -19,6 +19,7 @@
  * new chain when it types again.
  */
 import type { EditAction } from '../../shared/protocol.js';
+import { noteAgentSplice, noteCustomerInput } from '../capture/agent-inserted.js';
 import { isTypingTarget } from '../capture/typing.js';
 import { keyOf } from './key-table.js';
 import { mapPosition } from './splice-map.js';
@@ -77,8 +78,11 @@ export class RemoteInput {
   /** Every `input` event on the page goes through here: the customer's own typing in the agent's field is a conflict. */
   noteInputEvent(event: Event): void {
     if (!event.isTrusted) return;
+    const target = event.composedPath()[0] as Element | undefined;
+    // Where the customer's text went in a field the agent typed in (its echoes are checked, the agent's are not).
+    if (target?.nodeType === 1 && isTypableField(target)) noteCustomerInput(target, target.value, caretOf(target));
     // The customer typing in the field the agent last focused makes that focus the customer's.
-    if (this.#agentFocus?.deref() === event.composedPath()[0]) this.#agentFocus = null;
+    if (this.#agentFocus?.deref() === target) this.#agentFocus = null;
     const active = this.#active;
     if (!active || event.composedPath()[0] !== active.el) return;
     this.#refusedChains.set(active.el, active.chain);
@@ -205,6 +209,7 @@ export class RemoteInput {
         run.refused ||= key !== null;
         return { ok: true };
       }
+      noteAgentSplice(el, current, at, del, insert);
       setNativeValue(el, next);
       run.changed = true;
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
@@ -331,13 +336,33 @@ export class RemoteInput {
    * now, and moving focus would send their next keys into the agent's field.
    * The edit then applies without focus (value, events and selection need none).
    */
-  #focusUnlessCustomerElsewhere(el: TextControl): void {
-    const focused = deepActiveElement(topDocument(el.ownerDocument));
-    if (focused === el) return;
-    const agents = this.#agentFocus?.deref();
-    if (focused !== null && focused !== agents && isTypingTarget(focused)) return;
-    el.focus({ preventScroll: true });
+  #focusUnlessCustomerElsewhere(el: Element): void {
+    if (this.customerTypingElsewhere(el) !== null) return;
+    if (deepActiveElement(topDocument(el.ownerDocument)) === el) return;
+    if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
     this.#agentFocus = new WeakRef(el);
+  }
+
+  /**
+   * The text field (or editor) other than `el` that the customer put focus in, where they may be typing right now;
+   * null when focus is elsewhere or the agent's. A click or an `input` action leaves focus there, as an edit does
+   * (review s12 F2: a click between two of the customer's keys sent the rest of their password to a clear field).
+   */
+  customerTypingElsewhere(el: Element): HTMLElement | null {
+    const focused = deepActiveElement(topDocument(el.ownerDocument));
+    if (focused === null || focused === el || focused === this.#agentFocus?.deref()) return null;
+    return isTypingTarget(focused) ? (focused as HTMLElement) : null;
+  }
+
+  /** Focus back in `field`, the customer's (customerTypingElsewhere), when the agent's action or the page's reaction took it. */
+  keepCustomerFocus(field: HTMLElement | null): void {
+    if (field === null || !field.isConnected) return;
+    if (deepActiveElement(topDocument(field.ownerDocument)) !== field) field.focus({ preventScroll: true });
+  }
+
+  /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
+  focusForAgent(el: Element): void {
+    this.#focusUnlessCustomerElsewhere(el);
   }
 
   /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */
@@ -398,6 +423,11 @@ function frameActiveElement(frame: HTMLIFrameElement): Element | null {
 
 function isLineBreak(inputType: string): boolean {
   return inputType === 'insertLineBreak' || inputType === 'insertParagraph';
+}
+
+/** The end of the field's selection (the caret after a key), or null where it has none. */
+function caretOf(el: TextControl): number | null {
+  return selectionIn(el)?.[1] ?? null;
 }
 
 /** The field's selection [start, end], or null where it has none (email and number fields). */
