@@ -12,7 +12,7 @@ import { createElement, fromJson, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
 import { listenForParentCapture } from './frame-listener.js';
 import { parseOrigins } from '../shared/frame-handshake.js';
-import { clearResume, loadResume, resumedControl, saveResume } from './resume-store.js';
+import { clearResume, loadResume, saveResume } from './resume-store.js';
 import type {
   AdoptedSignaling,
   CustomerEndReason,
@@ -121,14 +121,14 @@ export class CobrowseSession extends CobrowseSessionState {
     if (inviteOf(this._state)) return;
     const resumable = loadResume();
     if (resumable) {
-      void this.#startSession(resumable, true, resumedControl());
+      void this.#startSession(resumable.invite, true, resumable.controlGranted);
     } else if (this.invite) {
       void this.offer(this.invite).catch(() => undefined);
     }
   }
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // Unloading a page does not disconnect elements (the session's pagehide keeps the resume record fresh); this
+    // Unloading a page does not disconnect elements (pagehide leaves the resume record to the next page); this
     // runs only when the host page removes us. Without the indicator and its End button on screen, sharing must
     // stop. A move (removed and re-added in the same task) is not a removal.
     microtask(() => {
@@ -312,7 +312,7 @@ export class CobrowseSession extends CobrowseSessionState {
     const now = withAgent(state, name, bot, tookOver);
     this._state = now;
     // The next page resumes with the agent as it is now.
-    saveResume(now.invite, Date.now(), now.controlGranted);
+    saveResume(now);
     if (!tookOver) return;
     setTimeout(() => this.#updateSharing((s) => ({ ...s, tookOver: false })), 10_000);
     this.#dispatch('cobrowse-agent-changed', { agentName: now.invite.agentName ?? '', automated: bot });
@@ -331,7 +331,7 @@ export class CobrowseSession extends CobrowseSessionState {
     handover = false,
   ): Promise<void> {
     this._state = loading(invite, controlGranted);
-    saveResume(invite, Date.now(), controlGranted);
+    saveResume({ invite, controlGranted });
     let startSession = this.#preload.evaluated?.startSession;
     if (!startSession) {
       this.#hold.release();

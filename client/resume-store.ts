@@ -1,7 +1,14 @@
 /**
  * Remembers a live session in sessionStorage so a same-origin navigation or
- * reload resumes it without asking again. Bounded: the record expires with
- * the session and after a short gap without a page to resume it.
+ * reload of the same tab resumes it without asking again. Bounded: the record
+ * expires with the session and after a short gap without a page to resume it.
+ *
+ * The consent is for one tab, but sessionStorage is not: `window.open` and
+ * "Duplicate tab" copy it into a new window. So only a record the live page
+ * wrote as it left (pagehide) resumes. A copy is taken while the page that
+ * wrote it is live, so it says "still live" and never resumes; the next page of
+ * the same tab takes the record over at once, so later copies say so too. A
+ * record left by a window without an opener does not resume in a popup either.
  */
 import type { InviteData } from './session-api.js';
 import { fromJson, toJson } from './pristine.js';
@@ -10,12 +17,20 @@ const KEY = 'cobrowse:session';
 /** A page must pick the session up within this long after the previous one left. */
 export const RESUME_WINDOW_MS = 2 * 60 * 1000;
 
-interface ResumeRecord {
+/** What the next page of the tab carries on with. */
+export interface ResumeState {
   invite: InviteData;
   /** Control the customer granted stays granted on the next page, until revoked. */
-  controlGranted?: boolean;
-  /** Refreshed while the page is live and on unload. */
+  controlGranted: boolean;
+}
+
+interface ResumeRecord extends ResumeState {
+  /** Written on pagehide (the tab goes on to another page) and taken over by the next page. */
   touchedAt: number;
+  /** Set only when the page that ran the session left it for the next page of its tab. */
+  left?: true;
+  /** Whether the window that left it had an opener: a popup does not take over its opener's session. */
+  opened?: boolean;
 }
 
 function storage(): Storage | null {
@@ -26,30 +41,58 @@ function storage(): Storage | null {
   }
 }
 
-export function saveResume(invite: InviteData, now = Date.now(), controlGranted = false): void {
-  storage()?.setItem(KEY, toJson({ invite, touchedAt: now, controlGranted } satisfies ResumeRecord));
+/** Whether this window was opened by another (window.open): reading `opener` never throws, even cross-origin. */
+function hasOpener(): boolean {
+  return !!window.opener;
 }
 
-/** Whether the session being resumed had control granted to the agent when the last page left. */
-export function resumedControl(): boolean {
-  try {
-    const raw = storage()?.getItem(KEY);
-    return raw ? (fromJson(raw) as ResumeRecord).controlGranted === true : false;
-  } catch {
-    return false;
-  }
+/** This page runs the session: a copy of the record taken now (a popup, a duplicated tab) must not resume it. */
+export function saveResume({ invite, controlGranted }: ResumeState, now = Date.now()): void {
+  // Only these fields (the element passes its whole sharing state); no `left`: the page is live.
+  storage()?.setItem(KEY, toJson({ invite, controlGranted, touchedAt: now }));
+}
+
+/** This page leaves the session to the next page of its tab (pagehide). */
+export function leaveResume({ invite, controlGranted }: ResumeState, now = Date.now()): void {
+  const record: ResumeRecord = { invite, controlGranted, touchedAt: now, left: true, opened: hasOpener() };
+  storage()?.setItem(KEY, toJson(record));
+}
+
+/**
+ * Keeps the record for the next page of this tab: written as left on pagehide (a trusted one: a page's own
+ * `dispatchEvent` cannot mark it), and as live again if the page comes back from the back/forward cache.
+ * `current` is what runs now, or null once sharing ended. Returns the function that stops it.
+ */
+export function keepResumeOnLeave(current: () => ResumeState | null, win: Window = window): () => void {
+  const onPageHide = (event: Event) => {
+    const state = current();
+    if (event.isTrusted && state) leaveResume(state);
+  };
+  const onPageShow = (event: PageTransitionEvent) => {
+    const state = current();
+    if (event.persisted && state) saveResume(state);
+  };
+  win.addEventListener('pagehide', onPageHide);
+  win.addEventListener('pageshow', onPageShow);
+  return () => {
+    win.removeEventListener('pagehide', onPageHide);
+    win.removeEventListener('pageshow', onPageShow);
+  };
 }
 
 export function clearResume(): void {
   storage()?.removeItem(KEY);
 }
 
-/** The invite to resume on this page, if a live session left one recently. */
-export function loadResume(now = Date.now()): InviteData | null {
+/**
+ * The session to resume on this page: one this tab's previous page left recently. A record still marked live
+ * is a copy made while another window runs the session: it stays as it is and is not resumed here.
+ */
+export function loadResume(now = Date.now()): ResumeState | null {
   const raw = storage()?.getItem(KEY);
   if (!raw) return null;
   try {
-    const record = fromJson(raw) as ResumeRecord;
+    const record = fromJson(raw) as Partial<ResumeRecord> | null;
     if (
       typeof record?.touchedAt !== 'number' ||
       now - record.touchedAt > RESUME_WINDOW_MS ||
@@ -59,7 +102,8 @@ export function loadResume(now = Date.now()): InviteData | null {
       clearResume();
       return null;
     }
-    return record.invite;
+    if (record.left !== true || (hasOpener() && record.opened !== true)) return null;
+    return record as ResumeState;
   } catch {
     clearResume();
     return null;

@@ -19,7 +19,7 @@ import type { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
 import { startChannelCapture } from './channel-capture.js';
 import { refusedFromViewer, ViewerLinks, type PeerLink } from './viewer-links.js';
-import { saveResume } from '../resume-store.js';
+import { keepResumeOnLeave } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { LeadGuidance } from './lead-guidance.js';
 import { HiddenAreas } from './hidden-areas.js';
@@ -67,10 +67,8 @@ export class CustomerSession implements SessionHandle {
   readonly #remoteInput = new RemoteInput((id) => this.#leadLink().channel?.send({ t: 'input-conflict', id }));
   readonly #onInput = (event: Event) => this.#remoteInput.noteInputEvent(event);
   readonly #actions: ActionRunner;
-  readonly #onPageHide = () => {
-    // Refresh the resume record so the next same-origin page picks the session up.
-    if (this.#state !== 'ended') saveResume(this.#options.invite, Date.now(), this.#controlGranted);
-  };
+  /** Leaves the resume record to the next page of this tab when the page goes (resume-store.ts); stops at the end. */
+  readonly #stopResumeRecord: () => void;
 
   constructor(options: SessionStartOptions) {
     markStage('session-start');
@@ -191,7 +189,10 @@ export class CustomerSession implements SessionHandle {
       this.#controlGranted = true;
       options.host.onControl(true);
     }
-    this.#window.addEventListener('pagehide', this.#onPageHide);
+    this.#stopResumeRecord = keepResumeOnLeave(
+      () => (this.#state === 'ended' ? null : { invite: options.invite, controlGranted: this.#controlGranted }),
+      this.#window,
+    );
     // Capture phase on the window: sees the customer's typing before the page can stop it.
     this.#window.addEventListener('input', this.#onInput, true);
     const adopted = options.signaling;
@@ -477,7 +478,7 @@ export class CustomerSession implements SessionHandle {
     this.#hiddenAreas?.destroy();
     this.#hiddenAreas = null;
     this.#controlGranted = false;
-    this.#window.removeEventListener('pagehide', this.#onPageHide);
+    this.#stopResumeRecord();
     this.#window.removeEventListener('input', this.#onInput, true);
     this.#setState('ended', { reason });
     // Give the end message a moment to leave before the socket closes.
