@@ -26,6 +26,9 @@ const COMPOSE_ONLY_VARIABLES = [
   'TURN_REALM',
   'TURN_MIN_PORT',
   'TURN_MAX_PORT',
+  'TURN_USER_QUOTA',
+  'TURN_TOTAL_QUOTA',
+  'TURN_MAX_BPS',
   'POSTGRES_PASSWORD',
 ] as const;
 const serverVariables = Object.keys(envSchema.shape);
@@ -170,7 +173,17 @@ describe('docker-compose.yml', () => {
     expect(command).toEqual(
       expect.arrayContaining(['-n', '--use-auth-secret', '--static-auth-secret=${TURN_SECRET}', '--no-cli']),
     );
-    for (const option of ['--realm=', '--min-port=', '--max-port=', '--external-ip=']) {
+    // Red team s11, F6: quotas, a bandwidth limit and no TCP relay (run in coturn-limits.test.ts).
+    expect(command).toEqual(expect.arrayContaining(['--no-tcp-relay', '--no-multicast-peers']));
+    for (const option of [
+      '--realm=',
+      '--min-port=',
+      '--max-port=',
+      '--external-ip=',
+      '--user-quota=',
+      '--total-quota=',
+      '--max-bps=',
+    ]) {
       expect(
         command.some((arg) => arg.startsWith(option)),
         option,

@@ -38,42 +38,47 @@ export const FORCE_RELAY = `
 
 /** Starts coturn on a free loopback port; relays between loopback peers (never do that in production). */
 export async function startCoturn(secret: string): Promise<Coturn> {
+  const port = await freePort();
+  const [minPort, maxPort] = [port + 1, port + 200].map((p) => Math.min(p, 65535));
+  const turnserver = await runTurnserver([
+    '-n',
+    '--listening-ip=127.0.0.1',
+    '--relay-ip=127.0.0.1',
+    `--listening-port=${port}`,
+    `--min-port=${minPort}`,
+    `--max-port=${maxPort}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    '--realm=cobrowse.test',
+    // Both browsers are on this machine, so the relay must reach loopback peers.
+    '--allow-loopback-peers',
+    '--no-cli',
+    '--no-tls',
+    '--no-dtls',
+    '--no-multicast-peers',
+    '--log-file=stdout',
+    '--simple-log',
+    '--verbose',
+  ]);
+  return { port, ...turnserver };
+}
+
+/** Runs Debian's turnserver with these arguments until its log matches `ready` (by default, its listeners are open). */
+export async function runTurnserver(
+  args: readonly string[],
+  ready: RegExp = /listener opened on|Total General servers|IO method/i,
+): Promise<Omit<Coturn, 'port'>> {
   if (!existsSync(TURNSERVER_PATH)) {
     throw new Error(
       `coturn not found at ${TURNSERVER_PATH}: install it (apt-get install -y coturn) or set TURNSERVER_PATH`,
     );
   }
-  const port = await freePort();
-  const [minPort, maxPort] = [port + 1, port + 200].map((p) => Math.min(p, 65535));
-  const child: ChildProcess = spawn(
-    TURNSERVER_PATH,
-    [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
-      `--listening-port=${port}`,
-      `--min-port=${minPort}`,
-      `--max-port=${maxPort}`,
-      '--use-auth-secret',
-      `--static-auth-secret=${secret}`,
-      '--realm=cobrowse.test',
-      // Both browsers are on this machine, so the relay must reach loopback peers.
-      '--allow-loopback-peers',
-      '--no-cli',
-      '--no-tls',
-      '--no-dtls',
-      '--no-multicast-peers',
-      '--log-file=stdout',
-      '--simple-log',
-      '--verbose',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(TURNSERVER_PATH, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const started = Date.now();
-  while (!/listener opened on|Total General servers|IO method/i.test(log)) {
+  while (!ready.test(log)) {
     if (Date.now() - started > 10_000 || child.exitCode !== null) {
       child.kill('SIGKILL');
       throw new Error(`coturn did not start:\n${log}`);
@@ -81,7 +86,6 @@ export async function startCoturn(secret: string): Promise<Coturn> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
-    port,
     log: () => log,
     close: () => void child.kill('SIGTERM'),
   };
