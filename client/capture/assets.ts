@@ -269,6 +269,9 @@ export class AssetSender {
     // data: URLs travel inline already; anything but http(s) and blob: is not an asset.
     if (lower !== 'http:' && lower !== 'https' && lower !== 'blob:') return;
     this.#seen.add(key);
+    // A user name or password in the URL (`https://u:p@host/…`): fetch refuses to build such a request (it threw,
+    // a capture error), and no answer repeats it; the mirror keeps its placeholder.
+    if (WITH_CREDENTIALS.test(key)) return;
     this.#stats.urls++;
     if (key.includes(MASK_CHARACTER) || (lower === 'blob:' && !this.#blobs)) {
       this.#unavailable(key, false);
@@ -406,6 +409,9 @@ export class AssetSender {
     if (this.#outbox.length > 0) this.#pumpTimer = win.setTimeout(() => this.#pump(), PUMP_RETRY_MS);
   }
 }
+
+/** An http(s) URL whose authority has a user name or password (an `@` before its path). */
+const WITH_CREDENTIALS = /^(?:blob:)?https?:\/\/[^/?#]*@/i;
 
 /**
  * The body, read chunk by chunk and given up past `max` bytes: a response

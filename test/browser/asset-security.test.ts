@@ -165,6 +165,48 @@ describe('assets: bodies that never end or never start', function () {
   });
 });
 
+describe('assets: a URL with a user name and password', function () {
+  this.timeout(60_000);
+
+  it('is neither fetched nor answered, and is no capture error; the same image without them goes', async () => {
+    const sent: ChannelMessage[] = [];
+    const errors: unknown[] = [];
+    const img = document.createElement('img');
+    const assetSender = new AssetSender({
+      window,
+      run: () => ({ ids: { nodeOf: (id) => (id > 0 ? img : undefined) }, serializer: { decisionOf: () => 'clear' } }),
+      send: (message) => {
+        sent.push(message);
+        return true;
+      },
+      backlog: () => 0,
+      errors: { caught: (error) => errors.push(error) },
+    });
+    const photo = `/test/browser/pages/assets/photo.png`;
+    const withCredentials = `${location.protocol}//agent-user:Hunter2-pass@${location.host}${photo}`;
+    const style = `background-image:url("${withCredentials}?css")`;
+    const adds = [
+      { kind: 'el' as const, id: 1, parent: 0, tag: 'div', attributes: { style } as Record<string, string> },
+      { kind: 'el' as const, id: 2, parent: 0, tag: 'img', attributes: { src: `${withCredentials}?img` } },
+      { kind: 'el' as const, id: 3, parent: 0, tag: 'img', attributes: { src: `${location.origin}${photo}?plain` } },
+    ];
+    assetSender.noteFrame({ t: 'mutations', seq: 1, removes: [], adds, attrs: [], texts: [] });
+    await waitUntil(() => sent.some((m) => m.t === 'asset' && m.url.endsWith('?plain')), 'the plain image answered');
+    await waitUntil(() => assetSender.stats.pending === 0, 'every asset answered');
+    assetSender.stop();
+    // Control: the frame handed to the sender named the credentials.
+    expect(JSON.stringify(adds)).to.contain('Hunter2-pass');
+    const text = JSON.stringify(sent, (_key, value: unknown) =>
+      value instanceof Uint8Array ? `${value.byteLength} bytes` : value,
+    );
+    expect(text).to.not.contain('Hunter2-pass');
+    expect(text).to.not.contain('agent-user');
+    expect(errors.map(String)).to.deep.equal([]);
+    const plain = sent.find((m): m is AssetFrame => m.t === 'asset' && m.url.endsWith('?plain'));
+    expect(plain?.hash).to.be.a('string');
+  });
+});
+
 const IMAGES = `${location.origin}/test/browser/pages/assets`;
 const BLOCKED_PAGE = `<!doctype html><html lang="en"><head><title>Identity</title><style>
   .id-scan { width: 80px; height: 40px; list-style-image: url("${IMAGES}/tile.png?id-list");
