@@ -9,8 +9,14 @@
  */
 import { isElement } from './dom-nodes.js';
 
-/** Elements whose context menu offers to open them (or their resource) in a tab of their own. */
+/**
+ * Elements whose context menu offers to open them (or their resource) in a
+ * tab of their own; any SVG too, as the images inside a `<use>` copy are out
+ * of an event's path (it stops at the `<use>`).
+ */
 const OPENABLE = new Set([
+  'svg',
+  'use',
   'a',
   'area',
   'img',

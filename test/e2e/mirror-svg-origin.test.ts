@@ -127,9 +127,18 @@ describe("a page's SVG image and the agent console's origin", () => {
       const drag = new DragEvent('dragstart', { bubbles: true, cancelable: true, composed: true });
       img.dispatchEvent(menu);
       img.dispatchEvent(drag);
-      return { menu: menu.defaultPrevented, drag: drag.defaultPrevented };
+      // Inside an SVG (a <use> copy's images are out of the event's path, which stops at the <use>).
+      const doc = img.ownerDocument;
+      const svg = doc.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      const use = doc.createElementNS('http://www.w3.org/2000/svg', 'use');
+      svg.append(use);
+      doc.body.append(svg);
+      const inSvg = new MouseEvent('contextmenu', { bubbles: true, cancelable: true, composed: true });
+      use.dispatchEvent(inSvg);
+      svg.remove();
+      return { menu: menu.defaultPrevented, drag: drag.defaultPrevented, inSvg: inSvg.defaultPrevented };
     });
-    expect(cancelled).toEqual({ menu: true, drag: true });
+    expect(cancelled).toEqual({ menu: true, drag: true, inSvg: true });
 
     // Control: a blob: URL of the console with the same SVG (what the console made before) is caught.
     const blobUrl = await agent.evaluate(
