@@ -229,6 +229,8 @@ export class CobrowseAgentView extends LitElement {
       allowAgentFetches: this.allowAgentAssetFetches,
       onFrameApplied: (frame) => {
         if (frame.t === 'snapshot' && frame.final) this.remoteInput.reset();
+        if (frame.t === 'focus')
+          this.remoteInput.onCustomerFocus(frame.id === null ? undefined : mirror.nodeById(frame.id));
         if (frame.t === 'scroll')
           this.remoteScroll.confirmed(frame.id, frame.x, frame.y, (this.session?.unansweredActions ?? 0) === 0);
         if (frame.t === 'snapshot') this.remoteScroll.reset();

@@ -154,6 +154,10 @@ export class RemoteInputController implements ReactiveController {
   #keyDown: string | null = null;
   /** A field the customer took over: the agent's keys stay local (refused) until the agent clicks into it again. */
   #yielded: TextControl | ValueControl | null = null;
+  /** Keys the agent typed into a full field (maxlength) that its copy dropped, until the customer's page moves focus. */
+  #overflow: { field: TextControl; chars: string[] } | null = null;
+  /** The element the customer's page has focus on, as its focus frames say. */
+  #customerFocus: Node | null = null;
 
   constructor(host: ReactiveControllerHost, options: RemoteInputOptions) {
     this.#options = options;
@@ -172,6 +176,8 @@ export class RemoteInputController implements ReactiveController {
     this.#composing = false;
     this.#yielded = null;
     this.#settled.clear();
+    this.#overflow = null;
+    this.#customerFocus = null;
   }
 
   /** The id of the field the agent is typing in, if any. */
@@ -217,7 +223,71 @@ export class RemoteInputController implements ReactiveController {
 
   /** The agent pressed a key in the mirror: the text that follows is that key's. */
   onKeyDown(event: Event): void {
-    this.#keyDown = 'key' in event && typeof event.key === 'string' ? event.key : null;
+    const key = 'key' in event && typeof event.key === 'string' ? event.key : null;
+    this.#keyDown = key;
+    const el = targetOf(event);
+    // A character into a full field: the agent's copy drops it (maxlength). A page that moves focus on once a group
+    // is full (split code, date and product-key fields) gives it to the next field, as a person's key goes there.
+    if (key === null || !isTextControl(el) || this.#composing || !this.#options.canType()) return;
+    if (!dropsAtMaxLength(el, event as KeyboardEvent, key)) return;
+    if (this.#overflow?.field !== el) this.#overflow = { field: el, chars: [] };
+    const overflow = this.#overflow;
+    overflow.chars.push(key);
+    // The customer's focus frames come before the answer to the key that moved focus: once everything is answered
+    // (and a moment for the frames to apply), a page that did not move focus dropped these keys, as a person's.
+    void this.#options.drained().then(() =>
+      setTimeout(() => {
+        if (this.#overflow === overflow) this.#overflow = null;
+      }, OVERFLOW_WAIT_MS),
+    );
+  }
+
+  /**
+   * The customer's page put focus on `node` (a focus frame). When it moved from the full field the agent is typing
+   * in to another text field (the page's own reaction to the agent's key, review s12 T3), the agent's copy follows,
+   * and the keys its copy dropped meanwhile go there: where a person's keys would have gone.
+   */
+  onCustomerFocus(focused: Node | undefined): void {
+    const before = this.#customerFocus;
+    const node = focused ?? null;
+    this.#customerFocus = node;
+    const from = this.#owned?.el;
+    if (from === undefined || before !== from || node === from || !isTextControl(node) || !isTextControl(from)) return;
+    if (!this.#options.canType() || from.maxLength < 0 || from.value.length < from.maxLength) return;
+    if (from.ownerDocument.activeElement !== from || node.ownerDocument !== from.ownerDocument) return;
+    const id = this.#options.idOf(node);
+    if (id === undefined || this.#options.isMasked(id)) return;
+    const chars = this.#overflow?.field === from ? this.#overflow.chars : [];
+    this.#overflow = null;
+    node.focus({ preventScroll: true });
+    const end = node.value.length;
+    try {
+      node.setSelectionRange(end, end);
+    } catch {
+      // email and number fields have no selection API
+    }
+    this.#typeDropped(node, chars);
+  }
+
+  /** The keys the agent's copy dropped, typed into `el` now (in its copy, and to the customer as its keys). */
+  #typeDropped(el: TextControl, chars: readonly string[]): void {
+    for (const [i, char] of chars.entries()) {
+      if (el.maxLength >= 0 && el.value.length >= el.maxLength) {
+        // Full too: the rest waits for the page's next move.
+        this.#overflow = { field: el, chars: chars.slice(i) };
+        return;
+      }
+      const selection = selectionOf(el);
+      this.#before = { el, value: el.value, selection };
+      const start = selection.selectionStart ?? el.value.length;
+      try {
+        el.setRangeText(char, start, selection.selectionEnd ?? start, 'end');
+      } catch {
+        el.value += char;
+      }
+      this.#keyDown = char;
+      this.#send(el, 'insertText', char);
+    }
   }
 
   onInput(event: Event): void {
@@ -398,6 +468,17 @@ export class RemoteInputController implements ReactiveController {
 }
 
 type FieldSelection = { selectionStart?: number; selectionEnd?: number };
+
+/** How long after the customer answered every action dropped keys wait for a focus frame. */
+const OVERFLOW_WAIT_MS = 1_000;
+
+/** Whether the key `key` typed into `el` is a character its maxlength drops (full, no selection to replace). */
+function dropsAtMaxLength(el: TextControl, event: KeyboardEvent, key: string): boolean {
+  if ([...key].length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return false;
+  if (el.maxLength < 0 || el.value.length < el.maxLength) return false;
+  const { selectionStart, selectionEnd } = selectionOf(el);
+  return selectionStart === selectionEnd;
+}
 
 /**
  * The splice of a key made at the selection it had (`selection`, before the key): what replaced it, or null when

@@ -189,7 +189,7 @@ export function applyRemoteAction(
       // click() runs the default action too (follow a link, toggle a checkbox, submit a form).
       if ('click' in el && typeof el.click === 'function') (el as HTMLElement).click();
       else mouse(el, 'click', elView, x, y);
-      context.remoteInput.keepCustomerFocus(customers);
+      context.remoteInput.afterAgentAction(el, customers);
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'input': {
@@ -219,7 +219,7 @@ export function applyRemoteAction(
         }),
       );
       el.dispatchEvent(new view.Event('change', { bubbles: true }));
-      context.remoteInput.keepCustomerFocus(customers);
+      context.remoteInput.afterAgentAction(el, customers);
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'key': {

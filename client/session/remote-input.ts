@@ -23,6 +23,19 @@ import { noteAgentSplice, noteCustomerInput } from '../capture/agent-inserted.js
 import { isTypingTarget } from '../capture/typing.js';
 import { keyOf } from './key-table.js';
 import { mapPosition } from './splice-map.js';
+import {
+  caretOf,
+  isCollapsed,
+  isLineBreak,
+  keyAtSelection,
+  selectionIn,
+  setNativeValue,
+  spliceCarriedOver,
+  withinMaxLength,
+} from './field-splice.js';
+import { deepActiveElement, topDocument } from './page-focus.js';
+
+export { setNativeValue };
 
 export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' };
 
@@ -94,9 +107,11 @@ export class RemoteInput {
   apply(action: EditAction, el: Element): EditOutcome {
     // An Enter's keyup waits for its line break (a person's keyup comes after the input); any other edit is no line break.
     if (this.#pendingKeyup?.el !== el || !isLineBreak(action.inputType ?? '')) this.flushKeyup();
+    const customers = this.customerTypingElsewhere(el);
     try {
       return this.#apply(action, el);
     } finally {
+      this.afterAgentAction(el, customers);
       // A click back into the field starts a new run on the same copy: a key refused before still counts.
       const run = this.#active;
       const known = run === null ? undefined : this.#agentTexts.get(run.el);
@@ -220,6 +235,12 @@ export class RemoteInput {
       return { ok: true };
     }
     if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
+    // The page completed the text and selected the completion (an inline-autocomplete combobox, review s12 T1): the
+    // field keeps that selection, as a person's does, and the agent's next keys act at it (as after a refused key).
+    if (insert !== '' && el.value !== next && !isCollapsed(el)) {
+      run.refused = true;
+      return { ok: true };
+    }
     if (live !== null) {
       // The caret after the text put in, where the page's reformatting (if any) keeps it.
       const caret = mapPosition(next, el.value, at + insert.length);
@@ -355,9 +376,18 @@ export class RemoteInput {
   }
 
   /** Focus back in `field`, the customer's (customerTypingElsewhere), when the agent's action or the page's reaction took it. */
-  keepCustomerFocus(field: HTMLElement | null): void {
-    if (field === null || !field.isConnected) return;
-    if (deepActiveElement(topDocument(field.ownerDocument)) !== field) field.focus({ preventScroll: true });
+  /**
+   * After the agent's action on `el`: focus back in `customers` (customerTypingElsewhere before the action) when the
+   * action or the page's reaction took it; with no such field, a field the page moved focus to (split code fields
+   * moving on once full) is the agent's, as the field it typed in was.
+   */
+  afterAgentAction(el: Element, customers: HTMLElement | null): void {
+    const focused = deepActiveElement(topDocument(el.ownerDocument));
+    if (customers === null) {
+      if (focused !== null && focused !== el && isTypingTarget(focused)) this.#agentFocus = new WeakRef(focused);
+      return;
+    }
+    if (customers.isConnected && focused !== customers) customers.focus({ preventScroll: true });
   }
 
   /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
@@ -382,119 +412,4 @@ export class RemoteInput {
     const view = run.el.ownerDocument.defaultView;
     if (view) run.el.dispatchEvent(new view.Event('change', { bubbles: true }));
   }
-}
-
-/** The focused element, through open shadow roots and same-origin iframes. */
-/** The outermost document of the page reachable from `doc` (same-origin frames up), where focus is decided. */
-function topDocument(doc: Document): Document {
-  let current = doc;
-  for (let depth = 0; depth < 32; depth++) {
-    let frame: Element | null = null;
-    try {
-      frame = current.defaultView?.frameElement ?? null;
-    } catch {
-      frame = null; // a parent of another origin
-    }
-    if (frame === null) break;
-    current = frame.ownerDocument;
-  }
-  return current;
-}
-
-function deepActiveElement(doc: Document): Element | null {
-  let focused = doc.activeElement;
-  for (let depth = 0; focused !== null && depth < 32; depth++) {
-    const inner: Element | null | undefined =
-      focused.shadowRoot?.activeElement ??
-      (focused.localName === 'iframe' ? frameActiveElement(focused as HTMLIFrameElement) : null);
-    if (inner === null || inner === undefined) break;
-    focused = inner;
-  }
-  return focused === doc.body ? null : focused;
-}
-
-function frameActiveElement(frame: HTMLIFrameElement): Element | null {
-  try {
-    return frame.contentDocument?.activeElement ?? null;
-  } catch {
-    return null; // another origin
-  }
-}
-
-function isLineBreak(inputType: string): boolean {
-  return inputType === 'insertLineBreak' || inputType === 'insertParagraph';
-}
-
-/** The end of the field's selection (the caret after a key), or null where it has none. */
-function caretOf(el: TextControl): number | null {
-  return selectionIn(el)?.[1] ?? null;
-}
-
-/** The field's selection [start, end], or null where it has none (email and number fields). */
-function selectionIn(el: TextControl): readonly [number, number] | null {
-  try {
-    const { selectionStart, selectionEnd } = el;
-    return selectionStart === null || selectionEnd === null ? null : [selectionStart, selectionEnd];
-  } catch {
-    return null;
-  }
-}
-
-/** What a key does at the field's selection: replaces or deletes it, or deletes beside the caret: [start, length]. */
-function keyAtSelection(value: string, [start, end]: readonly [number, number], inputType: string): [number, number] {
-  if (start !== end) return [start, end - start];
-  return inputType.startsWith('deleteContent') ? besideCaret(value, start, inputType) : [start, 0];
-}
-
-/** The agent's splice at the same places of the field's text (email and number fields, paste, composition). */
-function spliceCarriedOver(
-  agentText: string,
-  value: string,
-  agentAt: number,
-  agentDel: number,
-  isKey: boolean,
-  inputType: string,
-): [number, number] {
-  const at = mapPosition(agentText, value, agentAt);
-  const del = Math.max(0, mapPosition(agentText, value, agentAt + agentDel) - at);
-  // A Backspace or Delete of a character this field never had (its page refused that key): a person's key deletes
-  // the character beside the caret here.
-  if (isKey && agentDel > 0 && del === 0 && inputType.startsWith('deleteContent'))
-    return besideCaret(value, at, inputType);
-  return [at, del];
-}
-
-/** The character a Backspace (before) or Delete (after) removes at caret `at` of `value`: [start, length]. */
-function besideCaret(value: string, at: number, inputType: string): [number, number] {
-  if (inputType.endsWith('Backward')) {
-    if (at === 0) return [0, 0];
-    const width =
-      at >= 2 && /[\uDC00-\uDFFF]/.test(value.charAt(at - 1)) && /[\uD800-\uDBFF]/.test(value.charAt(at - 2)) ? 2 : 1;
-    return [at - width, width];
-  }
-  if (at >= value.length) return [at, 0];
-  return [at, (value.codePointAt(at) ?? 0) > 0xffff ? 2 : 1];
-}
-
-/** `insert` cut to what the field's maxlength lets a person type when `kept` characters of its value remain. */
-function withinMaxLength(el: TextControl, insert: string, kept: number, inputType: string): string {
-  const max = el.maxLength;
-  if (max < 0 || insert === '' || !inputType.startsWith('insert')) return insert;
-  const room = max - kept;
-  if (room <= 0) return '';
-  if (insert.length <= room) return insert;
-  let cut = '';
-  for (const char of insert) {
-    if (cut.length + char.length > room) break;
-    cut += char;
-  }
-  return cut;
-}
-
-/** Set a form control's value through the native setter so frameworks that track it see the change. */
-export function setNativeValue(el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
-  const proto = Object.getPrototypeOf(el) as object;
-  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
-  if (setter) setter.call(el, value);
-  else el.value = value;
 }
