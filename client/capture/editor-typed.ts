@@ -38,6 +38,11 @@ export class EditorTyped {
     this.#followed.set(editor, { start, order: [] });
   }
 
+  /** Whether `editor` is followed (follow() was called for it). */
+  follows(editor: Element): boolean {
+    return this.#followed.has(editor);
+  }
+
   /**
    * The runs of words typed since follow() (each with what separates its words), newest first, while their
    * length stays within `maxChars`. Empty when nothing was typed.

@@ -33,8 +33,12 @@ function typedFieldOf(node: Node): Element | null {
   return host !== null && (host as HTMLElement).isContentEditable ? host : null;
 }
 
-/** The digits (ASCII) of a field's value or an editor's text (read to MAX_TYPED_TEXT: longer, null). */
-function typedDigitsOf(field: Element | null): string | null {
+/**
+ * The digits (ASCII) of a field's value, or of what was typed into an editor since its first focus
+ * (EditorTyped: the digits it held then are the page's, review s11 F7; every digit of its text when it is not
+ * followed); an editor's text is read to MAX_TYPED_TEXT (longer: null).
+ */
+function typedDigitsOf(field: Element | null, editors: EditorTyped): string | null {
   if (field === null) return null;
   const tag = localNameOf(field);
   if (tag === 'input' || tag === 'textarea') {
@@ -47,7 +51,8 @@ function typedDigitsOf(field: Element | null): string | null {
     text += (node as CharacterData).data;
     if (text.length > MAX_TYPED_TEXT) return null;
   }
-  return asciiDigits(text);
+  // Runs apart by a space: digits of two runs joined would make windows typed nowhere (harmless, but more masked).
+  return editors.follows(field) ? asciiDigits(editors.typed(field, MAX_TYPED_TEXT).join(' ')) : asciiDigits(text);
 }
 
 /** showsText by attribute name, for the attributes every snapshot sends (130 ns a call uncached in Node, measured). */
@@ -181,7 +186,7 @@ export class TypingMask {
    */
   typedDigits(): string | null {
     if (this.#typedDigits !== undefined) return this.#typedDigits;
-    const digits = typedDigitsOf(this.#typedField);
+    const digits = typedDigitsOf(this.#typedField, this.#sensitiveFields.editorTyped);
     this.#typedDigits = digits;
     microtask(() => {
       if (this.#typedDigits === digits) this.#typedDigits = undefined;
@@ -189,6 +194,11 @@ export class TypingMask {
     return digits;
   }
   #sent: StrictSent = newStrictSent();
+
+  /** The customer typed into `editor` first now (or in an earlier run): its text is noted (EditorTyped.follow). */
+  followEditor(editor: Element): void {
+    this.#sensitiveFields.editorTyped.follow(editor);
+  }
 
   /**
    * What went out under `strict` for a field the customer has left, being

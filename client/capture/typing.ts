@@ -61,8 +61,13 @@ export class TypingWatch {
     if (target !== null) this.#followEchoes(serializer, target);
   }
 
-  /** Echoes of a masked or blocked field or editor the customer types in are masked (masked-echoes.ts). */
+  /**
+   * Echoes of a masked or blocked field or editor the customer types in are masked (masked-echoes.ts). Any
+   * editor's text is noted at its first focus, so what is typed into it is known apart from what it held
+   * (TypingMask.typedDigits, review s11 F7).
+   */
   #followEchoes(serializer: Serializer, target: Element): void {
+    if (localNameOf(target) !== 'input' && localNameOf(target) !== 'textarea') serializer.typing.followEditor(target);
     if (serializer.decisionOf(target) === 'clear') return;
     serializer.typing.echoes.add(target);
     serializer.typing.echoes.addEditor(target);

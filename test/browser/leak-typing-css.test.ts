@@ -187,3 +187,65 @@ describe('masking: the typed digits read once per task while the page restyles',
     });
   }
 });
+
+/**
+ * Review s11 F7: for an editor the typed digits were every digit of its text, the ones it held when the customer
+ * put focus in it too, so the page's own URLs sharing 3 of them were masked while the customer typed. Now only
+ * what was typed since its first focus counts (EditorTyped). Oracle: the leak finder over every string sent
+ * (the typed card still leaves no 4 in a row) and a plain search for the page's URL.
+ */
+const EDITOR_START = 'Order 4821 0375, ref 2211.';
+const EDITOR_PAGE = `<!DOCTYPE html><html><head><style id="css"></style></head><body>
+<div id="ed" contenteditable="true">${EDITOR_START}</div>
+<script>
+  const ed = document.getElementById('ed');
+  const render = () => {
+    const typed = ed.textContent.slice(${JSON.stringify(EDITOR_START)}.length).replace(/\\D/g, '');
+    document.getElementById('css').textContent =
+      '.order{background:url("/img/order-48210375.png")}.brand{background:url("/cards/p.png?n=' + typed + '")}';
+  };
+  render();
+  ed.addEventListener('input', render);
+</script></body></html>`;
+
+describe('masking: CSS while typing in an editor that held digits (review s11 F7)', () => {
+  let page: TestPage | undefined;
+  let engine: CaptureEngine | undefined;
+  afterEach(() => {
+    engine?.stop();
+    page?.remove();
+  });
+
+  it("the editor's own digits are not taken as typed: the page's URL holding them stays; the typed card does not leave", async function () {
+    this.timeout(60_000);
+    page = await capturePage(EDITOR_PAGE);
+    const { doc, win } = page;
+    const sent: string[] = [];
+    engine = decodedCapture(win, sent);
+    await engine.start();
+    await nextFrames(win, 2);
+    const ed = doc.getElementById('ed') as HTMLElement;
+    ed.focus();
+    const range = doc.createRange();
+    range.selectNodeContents(ed);
+    range.collapse(false);
+    win.getSelection()?.removeAllRanges();
+    win.getSelection()?.addRange(range);
+    await nextFrames(win, 2);
+    const typing = sent.length;
+    const written: string[] = [];
+    for (const key of ` ${CARD}`) {
+      await sendKeys({ type: key });
+      await nextFrames(win, 2);
+      written.push(doc.getElementById('css')?.textContent ?? '');
+    }
+    const sheets = sent.slice(typing).filter((s) => s.includes('.order{'));
+    ed.blur();
+    await nextFrames(win, 4);
+    // Control: the page wrote the whole card.
+    expect(revealedPositions(CARD, written).size).to.equal(16);
+    expect([...revealedPositions(CARD, sent)]).to.deep.equal([]);
+    expect(sheets.length).to.be.greaterThan(10);
+    for (const sheet of sheets) expect(sheet).to.include('url("/img/order-48210375.png")');
+  });
+});
