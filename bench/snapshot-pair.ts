@@ -183,4 +183,9 @@ export async function main(): Promise<void> {
       `${name.padEnd(12)} base ${median(base).toFixed(1).padStart(9)}  this ${median(here).toFixed(1).padStart(9)}  diff ${median(diff).toFixed(1).padStart(8)}`,
     );
   }
+  // Per pair, for a sign test: on a loaded machine one pair can swing by more than the change measured.
+  const cpuDiffs = runs.this.map((r, i) => (r['cpu'] ?? 0) - (runs.base[i]?.['cpu'] ?? 0));
+  console.log(
+    `cpu per pair (this - base): ${cpuDiffs.map((d) => d.toFixed(1)).join(' ')}; this lower in ${cpuDiffs.filter((d) => d < 0).length} of ${cpuDiffs.length}`,
+  );
 }

@@ -144,8 +144,12 @@ export class Serializer {
 
   /** The node a captured node hangs under: parent node, a shadow root's host, an iframe document's <iframe>. */
   captureParent(node: Node): Node | null {
+    return node === this.#o.topDocument ? null : this.captureParentOf(node, nodeTypeOf(node));
+  }
+
+  /** captureParent of a node whose type (nodeTypeOf) the caller read already (the walk: once per node). */
+  captureParentOf(node: Node, type: number): Node | null {
     if (node === this.#o.topDocument) return null;
-    const type = nodeTypeOf(node);
     if (type === DOCUMENT_NODE) {
       try {
         return (node as Document).defaultView?.frameElement ?? null;
@@ -190,7 +194,8 @@ export class Serializer {
    * Serializes one node under `parentId`; null for our own UI and node kinds that are not captured.
    * Its capture children go onto `into`, last first (shadow root first, then child nodes; an iframe's document).
    * `inherited`: the masking ancestry of its capture parent, when known in this pass (its DOM parent's, for an
-   * element: the walk only visits a node still under the parent it was read under).
+   * element: the walk only visits a node still under the parent it was read under). `type`: its nodeTypeOf;
+   * `parent`: its capture parent, when the caller knows it (read in this pass).
    */
   visit(
     node: Node,
@@ -199,9 +204,10 @@ export class Serializer {
     into: PendingNodes,
     where: number = Where.unknown,
     inherited?: MaskAncestry,
+    type: number = nodeTypeOf(node),
+    parent?: Node,
   ): SerializedNode | null {
     if (this.#o.isOwnUi(node)) return null;
-    const type = nodeTypeOf(node);
     if (
       type !== ELEMENT_NODE &&
       type !== TEXT_NODE &&
@@ -223,14 +229,14 @@ export class Serializer {
         break;
       case TEXT_NODE:
       case CDATA_SECTION_NODE:
-        record = this.#text(node as CharacterData, id, parentId);
+        record = this.#text(node as CharacterData, id, parentId, parent);
         break;
       case COMMENT_NODE:
         record = {
           kind: 'comment',
           id,
           parent: parentId,
-          text: clip(this.textValue(node as CharacterData).text, MAX_COMMENT),
+          text: clip(this.textValue(node as CharacterData, parent).text, MAX_COMMENT),
         };
         break;
       case DOCUMENT_TYPE_NODE:
@@ -275,13 +281,14 @@ export class Serializer {
     let id: number | undefined = parentId;
     let where: number | undefined = Where.unknown;
     let inherited: MaskAncestry | undefined;
+    let parent: Node | undefined;
     while (node !== undefined && id !== undefined && where !== undefined) {
-      const record = this.visit(node, id, fresh, stack, where, inherited);
+      const record = this.visit(node, id, fresh, stack, where, inherited, nodeTypeOf(node), parent);
       if (record !== null) {
         if (out.length === startLength && next !== undefined) record.next = next;
         out.push(record);
       }
-      stack.parents.pop();
+      parent = stack.parents.pop();
       node = stack.nodes.pop();
       id = stack.parentIds.pop();
       where = stack.wheres.pop();
@@ -293,10 +300,10 @@ export class Serializer {
   /**
    * The masked text of a text or comment node, by its parent's decision;
    * numbers are looked for over the text its neighbours render with it
-   * (text-runs.ts). CSS text only gets its strings and comments masked.
+   * (text-runs.ts). CSS text only gets its strings and comments masked. `parent`: its parent node, when the
+   * caller read it already.
    */
-  textValue(node: CharacterData): { text: string; masked: boolean } {
-    const parent = parentNodeOf(node);
+  textValue(node: CharacterData, parent: Node | null = parentNodeOf(node)): { text: string; masked: boolean } {
     let decision: MaskDecision = 'clear';
     if (parent !== null) {
       if (nodeTypeOf(parent) === ELEMENT_NODE) {
@@ -336,8 +343,8 @@ export class Serializer {
     return [...runNeighbours(node, -1, isOwnUi).nodes, ...runNeighbours(node, 1, isOwnUi).nodes];
   }
 
-  #text(node: CharacterData, id: number, parentId: number): TextRecord {
-    const { text, masked } = this.textValue(node);
+  #text(node: CharacterData, id: number, parentId: number, parent: Node | undefined): TextRecord {
+    const { text, masked } = this.textValue(node, parent);
     const record: TextRecord = { kind: 'text', id, parent: parentId, text: clip(text, MAX_TEXT) };
     this.rememberSentText(node, record.text);
     if (masked) record.masked = true;

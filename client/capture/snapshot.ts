@@ -16,7 +16,7 @@ import type { SerializedNode } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { Serializer } from './serialize.js';
-import { childNodesOf } from './dom-read.js';
+import { childNodesOf, nodeTypeOf } from './dom-read.js';
 import { PendingNodes, Where } from './pending-nodes.js';
 
 /** Parts stay well under the codec's 16 MiB limit even on pages of long texts. */
@@ -126,14 +126,15 @@ async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
       const where = stack.wheres.pop();
       const inherited = stack.popAncestry();
       if (node === undefined || parentId === undefined || where === undefined) break;
-      if (serializer.captureParent(node) !== parent) continue;
+      const type = nodeTypeOf(node);
+      if (serializer.captureParentOf(node, type) !== parent) continue;
       if (ids.has(node)) {
         // Serialized earlier, then moved here: its old copy is removed by the diffs after the
         // final part, so this copy takes new ids (the mirror never holds one id twice).
         if (options.movedAway(node)) serializer.subtree(node, parentId, undefined, true, part);
         continue;
       }
-      const record = serializer.visit(node, parentId, false, stack, where, inherited);
+      const record = serializer.visit(node, parentId, false, stack, where, inherited, type, parent);
       if (record !== null) part.push(record);
     }
     const final = stack.length === 0;
