@@ -146,7 +146,7 @@ export const cobrowsePlugin = fastifyPlugin(registerCobrowse, { name: 'cobrowse'
 
 async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOptions): Promise<void> {
   const { config } = options;
-  const headWitness = new HeadWitness(options.now);
+  const headWitness = new HeadWitness(options.now, config.limits.sessionTtlMs);
   const store = options.store ?? (await openStore(config, headWitness));
   const metrics = createMetrics();
   const webhook = config.webhook

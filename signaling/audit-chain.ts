@@ -235,12 +235,11 @@ function endDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reas
 /**
  * What an append did: `event` is the event asked for (absent: refused at the
  * cap), `wrote` the chain's new count if anything was written (the event or
- * 'audit-limit'), with the session's expiry, for the witness (audit-witness.ts)
- * once committed.
+ * 'audit-limit'), for the witness (audit-witness.ts) once committed.
  */
 export interface Appended {
   event?: AuditEvent;
-  wrote?: { count: number; expiresAt: number };
+  wrote?: { count: number };
 }
 
 /**

@@ -9,33 +9,56 @@
  * behind the count it remembers. It remembers in this process (lost at a
  * restart) and, with Redis configured, in Redis for every instance (lost if
  * Redis is flushed, or rewritten by whoever can write to it), each session
- * until its expiry plus WITNESS_GRACE_MS. The webhook's final hash, kept by
- * the chat system, stays the anchor for everything past that (README).
+ * for the longest a session lives plus WITNESS_GRACE_MS after its last write.
+ * That lifetime never comes from the session row (its expires_at carries no
+ * key: moved back, it let the next honest write expire the count, review s12
+ * W1), and a later write never shortens it. The webhook's final hash, kept
+ * by the chat system, stays the anchor for everything past that (README).
  */
 import type { Redis } from 'ioredis';
 
 /** How long after a session's expiry its count is remembered: a session put back to live after it ended is caught meanwhile. */
 export const WITNESS_GRACE_MS = 24 * 60 * 60 * 1000;
+/** The longest a session lives when the server does not say (SESSION_TTL's default). */
+const DEFAULT_SESSION_TTL_MS = 2 * 60 * 60 * 1000;
 /** Entries held in this process at most; the oldest go first (a few MB). */
 const MAX_ENTRIES = 100_000;
 const PRUNE_EVERY = 1_024;
 const KEY_PREFIX = 'cobrowse:audit-head:';
-/** Raise the stored count only upward, and keep it until the given time (PXAT: Redis 6.2+). */
+/**
+ * Raise the stored count only upward, and keep it until the given time or
+ * the one it has if later (PXAT: Redis 6.2+): no write shortens a lifetime.
+ */
 const RAISE_LUA = `
 local known = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > known then redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) end
+local untilMs = tonumber(ARGV[2])
+local ttl = redis.call('PTTL', KEYS[1])
+local later = false
+if ttl > 0 then
+  local t = redis.call('TIME')
+  local current = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + ttl
+  if current > untilMs then untilMs = current else later = true end
+end
+if tonumber(ARGV[1]) > known then
+  redis.call('SET', KEYS[1], ARGV[1], 'PXAT', string.format('%d', untilMs))
+elseif later then
+  redis.call('PEXPIREAT', KEYS[1], string.format('%d', untilMs))
+end
 return 1
 `;
 
 export class HeadWitness {
   readonly #counts = new Map<string, { count: number; until: number }>();
   readonly #now: () => number;
+  readonly #lifetimeMs: number;
   #redis: Redis | null = null;
   #onError: (error: unknown) => void = () => {};
   #writes = 0;
 
-  constructor(now: () => number = Date.now) {
+  /** `sessionTtlMs`: the longest a session lives (the server's SESSION_TTL). */
+  constructor(now: () => number = Date.now, sessionTtlMs: number = DEFAULT_SESSION_TTL_MS) {
     this.#now = now;
+    this.#lifetimeMs = sessionTtlMs + WITNESS_GRACE_MS;
   }
 
   /** Shares the counts with the other instances through Redis; its failures are reported, never thrown. */
@@ -53,11 +76,15 @@ export class HeadWitness {
     return shared === undefined ? mine : Math.max(mine, shared);
   }
 
-  /** The session's chain holds `count` events now (committed); remembered until `expiresAt` + WITNESS_GRACE_MS. Never rejects. */
-  async saw(sessionId: string, count: number, expiresAt: number): Promise<void> {
-    const until = expiresAt + WITNESS_GRACE_MS;
+  /**
+   * The session's chain holds `count` events now (committed); remembered for
+   * the longest a session lives plus WITNESS_GRACE_MS from now, or longer if
+   * an earlier write said so. Nothing of the session row decides it. Never rejects.
+   */
+  async saw(sessionId: string, count: number): Promise<void> {
     const local = this.#counts.get(sessionId);
-    if (local === undefined || count > local.count) this.#counts.set(sessionId, { count, until });
+    const until = Math.max(this.#now() + this.#lifetimeMs, local?.until ?? 0);
+    this.#counts.set(sessionId, { count: Math.max(count, local?.count ?? 0), until });
     this.#writes += 1;
     if (this.#writes % PRUNE_EVERY === 0 || this.#counts.size > MAX_ENTRIES) this.#prune();
     if (this.#redis === null) return;

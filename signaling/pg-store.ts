@@ -90,9 +90,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   const witness = options.headWitness ?? new HeadWitness();
   /** After the commit: the count the chain holds now, for the witness. */
   const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
-    appended?.wrote === undefined
-      ? Promise.resolve()
-      : witness.saw(sessionId, appended.wrote.count, appended.wrote.expiresAt);
+    appended?.wrote === undefined ? Promise.resolve() : witness.saw(sessionId, appended.wrote.count);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
@@ -205,7 +203,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       'UPDATE sessions SET audit_count = $2, audit_head_hash = $3, audit_head_mac = $4, audit_bytes = $5 WHERE id = $1',
       [sessionId, next.count, next.hash, next.mac, plan.bytes],
     );
-    const wrote = { count: event.seq, expiresAt: head.expires_at };
+    const wrote = { count: event.seq };
     return plan.refused ? { wrote } : { event, wrote };
   }
 

@@ -151,9 +151,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const witness = options.headWitness ?? new HeadWitness();
   /** After the commit: the count the chain holds now, for the witness. */
   const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
-    appended?.wrote === undefined
-      ? Promise.resolve()
-      : witness.saw(sessionId, appended.wrote.count, appended.wrote.expiresAt);
+    appended?.wrote === undefined ? Promise.resolve() : witness.saw(sessionId, appended.wrote.count);
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
      VALUES (@id, @conversation_id, @agent_name, @agent_id, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
@@ -241,7 +239,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (plan.write === undefined) return {};
     insertEvent.run(rowFromEvent(plan.write));
     updateChainHead.run({ id: sessionId, ...headAfter(options.auditKey, plan.write), bytes: plan.bytes });
-    const wrote = { count: plan.write.seq, expiresAt: head.expires_at };
+    const wrote = { count: plan.write.seq };
     return plan.refused ? { wrote } : { event: plan.write, wrote };
   }
 
