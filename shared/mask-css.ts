@@ -3,6 +3,7 @@
  * and comments of CSS text only, so the rest of the style sheet stays valid.
  */
 import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './sensitive-numbers.js';
+import { maskUrlCredentials } from './url-credentials.js';
 
 /**
  * CSS text with the digits of numbers inside its strings and comments
@@ -15,6 +16,13 @@ import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './se
  * images do not break in the mirror while the customer types (review M7).
  */
 export function maskCss(css: string, strict = false, typed: string | null = null): MaskedText {
+  const masked = maskCssNumbers(css, strict, typed);
+  // A URL's user name and password (url("https://u:p@host/…")), digits or not.
+  const text = maskUrlCredentials(masked.text);
+  return text === masked.text ? masked : { text, masked: true };
+}
+
+function maskCssNumbers(css: string, strict: boolean, typed: string | null): MaskedText {
   if (!hasDigit(css)) return { text: css, masked: false };
   return maskCssStrings(
     css,

@@ -37,6 +37,7 @@
 import { maskCss } from '../../shared/mask-css.js';
 import { luhnValid, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
 import { maskSensitiveParams } from './url-params.js';
+import { maskUrlCredentials } from '../../shared/url-credentials.js';
 
 /** Everything the masking decision needs, read from the DOM by `describeField` (mask-dom.ts). */
 export interface FieldDescriptor {
@@ -377,7 +378,7 @@ const NAVIGATION_URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'action'
 
 /** A page's URL or a link as it may go out: sensitive-looking parameters' values and card/SSN numbers masked. */
 export function maskPageUrl(url: string): string {
-  return maskUrl(maskSensitiveParams(url, looksSensitive, maskValue)).text;
+  return maskUrlCredentials(maskUrl(maskSensitiveParams(url, looksSensitive, maskValue)).text);
 }
 
 /**
@@ -395,7 +396,7 @@ export function maskAttributeByDecision(
   if (decision !== 'clear' && isSensitiveAttribute(name)) return { value: maskValue(attrValue), masked: true };
   if (!strict && NUMERIC_ATTRIBUTES.has(name)) return { value: attrValue, masked: false };
   if (NAVIGATION_URL_ATTRIBUTES.has(name)) {
-    const kept = maskSensitiveParams(attrValue, looksSensitive, maskValue);
+    const kept = maskUrlCredentials(maskSensitiveParams(attrValue, looksSensitive, maskValue));
     const free = maskNumbers(kept, { strict });
     return { value: free.text, masked: free.masked || kept !== attrValue };
   }
@@ -405,7 +406,9 @@ export function maskAttributeByDecision(
       : !strict && RESOURCE_URL_ATTRIBUTES.has(name)
         ? maskUrl(attrValue, true)
         : maskNumbers(attrValue, { strict });
-  return { value: free.text, masked: free.masked };
+  // A URL's user name and password in any attribute (src, srcset, data-*); style's are masked by maskCss.
+  const value = maskUrlCredentials(free.text);
+  return { value, masked: free.masked || value !== free.text };
 }
 
 /** Masks one attribute value: value-echoing attributes of masked fields entirely, card/SSN patterns everywhere. */

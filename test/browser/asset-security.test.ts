@@ -167,6 +167,11 @@ describe('assets: bodies that never end or never start', function () {
 
 describe('assets: a URL with a user name and password', function () {
   this.timeout(60_000);
+  let pipeline: Pipeline | null = null;
+  afterEach(() => {
+    pipeline?.dispose();
+    pipeline = null;
+  });
 
   it('is neither fetched nor answered, and is no capture error; the same image without them goes', async () => {
     const sent: ChannelMessage[] = [];
@@ -204,6 +209,25 @@ describe('assets: a URL with a user name and password', function () {
     expect(errors.map(String)).to.deep.equal([]);
     const plain = sent.find((m): m is AssetFrame => m.t === 'asset' && m.url.endsWith('?plain'));
     expect(plain?.hash).to.be.a('string');
+  });
+
+  it('goes out of the page with its user name and password masked: src, srcset, href, a style attribute, a <style> rule', async () => {
+    const creds = `${location.protocol}//agent-user:Hunter2-pass@${location.host}`;
+    const photo = '/test/browser/pages/assets/photo.png';
+    const html = `<!doctype html><html lang="en"><head><title>Creds</title><style>
+      .a { background-image: url("${creds}${photo}?rule"); }</style></head><body>
+      <img id="i" src="${creds}${photo}?src" srcset="${creds}${photo}?1x 1x, ${creds}${photo}?2x 2x" alt="">
+      <a id="l" href="${creds}/account">account</a><div class="a" style="background:url(${creds}${photo}?style)">a</div>
+      <img src="${location.origin}${photo}?plain" alt=""></body></html>`;
+    // Control: the page holds the credentials.
+    expect(html).to.contain('Hunter2-pass');
+    pipeline = new Pipeline(await loadCustomerPage(html));
+    await pipeline.start();
+    const text = channelText(pipeline);
+    expect(text).to.contain('photo.png?plain');
+    expect(text).to.contain('photo.png?rule');
+    expect(text).to.not.contain('Hunter2-pass');
+    expect(text).to.not.contain('agent-user');
   });
 });
 

@@ -223,3 +223,24 @@ describe('CSS masking of selectors and plain values (review s11 F8)', () => {
     expect(truncationLeaks(secret, [maskCss(css).text])).toEqual([]);
   });
 });
+
+describe("CSS: a URL's user name and password", () => {
+  it.each([
+    ['.a{background:url("https://agent-user:Hunter2@cdn.example/x.png")}', false],
+    ['.a{background:url(https://agent-user:Hunter2@cdn.example/x.png)}', true],
+    ['@media (min-width: 1px){.b{background:url(//h/x.png),url("http://u:Hunter2@h/y.png")}}', false],
+  ])('are masked, typing or not: %s (strict %s)', (css, strict) => {
+    // Control: the page wrote them.
+    expect(css).toContain('Hunter2');
+    const out = maskCss(css, strict, strict ? '4532' : null);
+    expect(out.masked).toBe(true);
+    expect(out.text).not.toContain('Hunter2');
+    expect(out.text).not.toContain('agent-user');
+    expect(out.text).toMatch(/:\/\/•+:•+@/);
+  });
+
+  it('a URL with an @ in its path or query stays', () => {
+    const css = '.a{background:url("https://cdn.example/img/logo@2x.png?by=a@b")}';
+    expect(maskCss(css).text).toBe(css);
+  });
+});
