@@ -14,11 +14,11 @@ import { listenForParentCapture } from './frame-listener.js';
 import { parseOrigins } from '../shared/frame-handshake.js';
 import { clearResume, loadResume, saveResume } from './resume-store.js';
 import type {
-  AdoptedSignaling,
   CustomerEndReason,
   CustomerSessionState,
   InviteData,
   SessionHost,
+  SessionStartOptions,
   StartFrame,
 } from './session-api.js';
 import type { CustomerViewActions, ViewerEntry } from './ui/view-model.js';
@@ -121,7 +121,8 @@ export class CobrowseSession extends CobrowseSessionState {
     if (inviteOf(this._state)) return;
     const resumable = loadResume();
     if (resumable) {
-      void this.#startSession(resumable.invite, true, resumable.controlGranted);
+      const { invite, controlGranted, paused } = resumable;
+      void this.#startSession({ invite, resumed: true, controlGranted, paused });
     } else if (this.invite) {
       void this.offer(this.invite).catch(() => undefined);
     }
@@ -193,7 +194,7 @@ export class CobrowseSession extends CobrowseSessionState {
     this.#hold.hold(RenderHold.offerWaitMs, () => this.#promptFocus.restore(this.renderRoot));
     this._state = loading(parsed, false);
     this.#dispatch('cobrowse-consent-granted', {});
-    await this.#startSession(parsed, false, false, signaling, handover);
+    await this.#startSession({ invite: parsed, resumed: false, handover, signaling: signaling ?? undefined });
     return 'granted';
   }
 
@@ -323,15 +324,12 @@ export class CobrowseSession extends CobrowseSessionState {
     this.#dispatch('cobrowse-error', { message });
   }
 
-  async #startSession(
-    invite: InviteData,
-    resumed: boolean,
-    controlGranted: boolean,
-    signaling: AdoptedSignaling | null = null,
-    handover = false,
-  ): Promise<void> {
-    this._state = loading(invite, controlGranted);
-    saveResume({ invite, controlGranted });
+  /** Starts the session bundle with what the consent or the previous page of the tab (`resumed`) gave. */
+  async #startSession(start: Omit<SessionStartOptions, 'host'>): Promise<void> {
+    const { invite, signaling } = start;
+    const state = loading(invite, start.controlGranted === true, start.paused === true);
+    this._state = state;
+    saveResume(state);
     let startSession = this.#preload.evaluated?.startSession;
     if (!startSession) {
       this.#hold.release();
@@ -377,14 +375,7 @@ export class CobrowseSession extends CobrowseSessionState {
       navigationOrigins: this.navigationOrigins.split(/[\s,]+/).filter(Boolean),
       pristine,
     };
-    const session = startSession({
-      invite,
-      host,
-      resumed,
-      controlGranted,
-      handover,
-      ...(signaling ? { signaling } : {}),
-    });
+    const session = startSession({ ...start, host });
     // Unless it ended already while starting (its callbacks may run before it returns).
     this.#updateSharing((s) => ({ ...s, kind: 'sharing', session }));
   }

@@ -62,13 +62,13 @@ export type SharingState = Extract<ElementState, Sharing>;
 
 export const IDLE: ElementState = { kind: 'idle' };
 
-/** Allowed, or resumed on a new page: nothing of the session runs yet. */
-export function loading(invite: InviteData, controlGranted: boolean): SharingState {
+/** Allowed, or resumed on a new page (paused if the previous page was): nothing of the session runs yet. */
+export function loading(invite: InviteData, controlGranted: boolean, paused = false): SharingState {
   return {
     kind: 'loading',
     invite,
     phase: 'starting',
-    paused: false,
+    paused,
     controlGranted,
     controlAnswer: null,
     captureProblem: '',

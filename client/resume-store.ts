@@ -22,6 +22,8 @@ export interface ResumeState {
   invite: InviteData;
   /** Control the customer granted stays granted on the next page, until revoked. */
   controlGranted: boolean;
+  /** Paused stays paused on the next page (nothing of it is captured or reported), until the customer resumes. */
+  paused: boolean;
 }
 
 interface ResumeRecord extends ResumeState {
@@ -41,20 +43,15 @@ function storage(): Storage | null {
   }
 }
 
-/** Whether this window was opened by another (window.open): reading `opener` never throws, even cross-origin. */
-function hasOpener(): boolean {
-  return !!window.opener;
-}
-
 /** This page runs the session: a copy of the record taken now (a popup, a duplicated tab) must not resume it. */
-export function saveResume({ invite, controlGranted }: ResumeState, now = Date.now()): void {
+export function saveResume({ invite, controlGranted, paused }: ResumeState, now = Date.now()): void {
   // Only these fields (the element passes its whole sharing state); no `left`: the page is live.
-  storage()?.setItem(KEY, toJson({ invite, controlGranted, touchedAt: now }));
+  storage()?.setItem(KEY, toJson({ invite, controlGranted, paused, touchedAt: now }));
 }
 
 /** This page leaves the session to the next page of its tab (pagehide). */
-export function leaveResume({ invite, controlGranted }: ResumeState, now = Date.now()): void {
-  const record: ResumeRecord = { invite, controlGranted, touchedAt: now, left: true, opened: hasOpener() };
+export function leaveResume({ invite, controlGranted, paused }: ResumeState, now = Date.now()): void {
+  const record: ResumeRecord = { invite, controlGranted, paused, touchedAt: now, left: true, opened: !!window.opener };
   storage()?.setItem(KEY, toJson(record));
 }
 
@@ -102,7 +99,8 @@ export function loadResume(now = Date.now()): ResumeState | null {
       clearResume();
       return null;
     }
-    if (record.left !== true || (hasOpener() && record.opened !== true)) return null;
+    // Reading `opener` never throws, even cross-origin.
+    if (!record.left || (window.opener && !record.opened)) return null;
     return record as ResumeState;
   } catch {
     clearResume();

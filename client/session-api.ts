@@ -97,6 +97,8 @@ export interface SessionStartOptions {
   resumed: boolean;
   /** Resuming with control still granted to the agent (granted until the customer revokes it). */
   controlGranted?: boolean;
+  /** Resuming paused: nothing is captured, sent or reported until the customer resumes. */
+  paused?: boolean;
   /** The consent socket to go on with; without it the session opens its own. */
   signaling?: AdoptedSignaling;
   /** The customer let a person take over from the automated agent (sent with consent-granted if the loader could not). */

@@ -59,7 +59,8 @@ export class CustomerSession implements SessionHandle {
   #peerAttempt = 0;
   readonly #connectingHold = new ConnectingHold();
   #peerRetry: ReturnType<typeof setTimeout> | null = null;
-  #pageReported = false;
+  /** Whether the page visited went out (null before the welcome: it goes after it, and not while paused). */
+  #pageReported: boolean | null = null;
   /** Who guides and may ask for control: the agent seat until the lead is handed to a viewer. */
   #lead: ParticipantId = AGENT_SEAT;
   #viewers: readonly ViewerInfo[] = [];
@@ -112,14 +113,8 @@ export class CustomerSession implements SessionHandle {
       // masked title: 6-8 ms on the 10k page). On the socket the event still goes before the offer.
       if (this.#agentPresent) this.#startPeer();
       else if (!this.#channel) this.#setState('waiting-for-agent');
-      if (!this.#pageReported) {
-        this.#pageReported = true;
-        const url = auditablePageUrl(location.href) ?? location.origin;
-        this.#signaling.send({
-          t: 'event',
-          event: { kind: 'page-visited', url, title: auditableText(auditableTitle(document, this.#maskConfig)) },
-        });
-      }
+      this.#pageReported ??= false;
+      this.#reportPage();
     });
     this.#signaling.on('ice-servers', ({ iceServers }) => {
       this.#iceServers = iceServers;
@@ -189,8 +184,9 @@ export class CustomerSession implements SessionHandle {
       this.#controlGranted = true;
       options.host.onControl(true);
     }
+    this.#paused = options.resumed && options.paused === true;
     this.#stopResumeRecord = keepResumeOnLeave(
-      () => (this.#state === 'ended' ? null : { invite: options.invite, controlGranted: this.#controlGranted }),
+      () => (this.#state === 'ended' ? null : { invite, controlGranted: this.#controlGranted, paused: this.#paused }),
       this.#window,
     );
     // Capture phase on the window: sees the customer's typing before the page can stop it.
@@ -243,9 +239,19 @@ export class CustomerSession implements SessionHandle {
     if (!this.#paused || this.#state === 'ended') return;
     this.#paused = false;
     this.#signaling.send({ t: 'event', event: { kind: 'resumed' } });
+    this.#reportPage();
     // Still connecting: walk now on a first attempt, else once the channel opens (#onPeerConnected).
     if (this.#channel?.open || this.#peerAttempt === 0) this.#startCapture(false);
     this.#viewerLinks.resume();
+  }
+
+  /** The page visited, once: not while paused (the agent cannot see this tab, nor learn where it went). */
+  #reportPage(): void {
+    if (this.#pageReported !== false || this.#paused) return;
+    this.#pageReported = true;
+    const url = auditablePageUrl(location.href) ?? location.origin;
+    const title = auditableText(auditableTitle(document, this.#maskConfig));
+    this.#signaling.send({ t: 'event', event: { kind: 'page-visited', url, title } });
   }
 
   /** The customer removes a viewer: the server disconnects it and its invite stops working. */

@@ -41,7 +41,7 @@ describe('customer navigation resume', () => {
   it('resumes on the next page without a consent prompt and reports the page', async () => {
     const session = await createTestSession({ agentName: 'Dana' });
     // What the previous page of this tab left behind after the customer allowed.
-    leaveResume({ invite: parseInvite(session.inviteCode), controlGranted: false });
+    leaveResume({ invite: parseInvite(session.inviteCode), controlGranted: false, paused: false });
     element = await addElement();
     await until(() => indicatorText(element!) === 'Waiting for Dana to connect…', 'the waiting indicator');
     expect(dialogOf(element) === null, 'a consent prompt on resume').to.equal(true);
@@ -57,7 +57,10 @@ describe('customer navigation resume', () => {
 
   it('does not resume an expired record', async () => {
     const session = await createTestSession({ agentName: 'Dana' });
-    leaveResume({ invite: parseInvite(session.inviteCode), controlGranted: false }, Date.now() - 10 * 60 * 1000);
+    leaveResume(
+      { invite: parseInvite(session.inviteCode), controlGranted: false, paused: false },
+      Date.now() - 10 * 60 * 1000,
+    );
     element = await addElement();
     // No wait needed: the element decides in connectedCallback, and addElement awaited its first complete
     // update (the view module included), so a resumed session would show its indicator ('Starting…') by now.
@@ -68,7 +71,7 @@ describe('customer navigation resume', () => {
   it('does not resume a record its page did not leave (a copy another window made while it was live)', async () => {
     const session = await createTestSession({ agentName: 'Dana' });
     // What window.open or Duplicate tab copies from a live page.
-    saveResume({ invite: parseInvite(session.inviteCode), controlGranted: true });
+    saveResume({ invite: parseInvite(session.inviteCode), controlGranted: true, paused: false });
     const copy = sessionStorage.getItem('cobrowse:session');
     element = await addElement();
     // The element decides in connectedCallback (see above): a resumed session would show 'Starting…' by now.
@@ -76,7 +79,7 @@ describe('customer navigation resume', () => {
     expect(sessionStorage.getItem('cobrowse:session'), 'the live window’s record, untouched').to.equal(copy);
     // Control: the same record as its page left it resumes.
     element.remove();
-    leaveResume({ invite: parseInvite(session.inviteCode), controlGranted: false });
+    leaveResume({ invite: parseInvite(session.inviteCode), controlGranted: false, paused: false });
     element = await addElement();
     expect(indicatorText(element)).not.to.equal('');
   });
