@@ -179,6 +179,43 @@ describe('mirror: the first snapshot built in slices', () => {
     expect(smallTests).to.equal(0);
   });
 
+  it('lays the page out in a slice of its own before the hit test that precedes showing it', async () => {
+    const { nodes } = pageNodes(bigMarkup(600));
+    const m = use();
+    m.mirror.apply(snapshotFrame(nodes));
+    expect(m.mirror.building).to.equal(true);
+    const doc = m.doc();
+    const view = m.mirror.iframe.contentWindow as (Window & typeof globalThis) | null;
+    if (!view) throw new Error('no mirror window');
+    // What the build had added when it laid the page out (layout-pacer.ts forces it with getBoundingClientRect)
+    // and when it hit-tested it, and in which slice.
+    const seen = (): { slices: number; elements: number } => ({
+      slices: m.mirror.stats.buildSlices,
+      elements: doc.getElementsByTagName('*').length,
+    });
+    const layouts: Array<{ slices: number; elements: number }> = [];
+    const hitTests: Array<{ slices: number; elements: number }> = [];
+    const rect = view.Element.prototype.getBoundingClientRect;
+    view.Element.prototype.getBoundingClientRect = function (this: Element) {
+      if (this === doc.documentElement) layouts.push(seen());
+      return rect.call(this);
+    };
+    const elementFromPoint = doc.elementFromPoint.bind(doc);
+    doc.elementFromPoint = (x: number, y: number) => {
+      hitTests.push(seen());
+      return elementFromPoint(x, y);
+    };
+    await m.built();
+    view.Element.prototype.getBoundingClientRect = rect;
+    expect(hitTests).to.have.length(1);
+    const hit = hitTests[0];
+    const before = layouts.filter((layout) => layout.slices <= (hit?.slices ?? 0)).at(-1);
+    // Everything the hit test finds was laid out already, in an earlier slice: the hit test lays nothing out.
+    expect(before?.elements).to.equal(hit?.elements);
+    expect(before?.slices).to.be.lessThan(hit?.slices ?? 0);
+    expect(mirroredBody(m)).to.equal(parsedBody(bigMarkup(600)));
+  });
+
   it('lets a big page into a rendering update while still hidden, then shows it in a later one', async () => {
     /** What each rendering update found, read at its start (animation frame callbacks) from the iframe's computed style. */
     const watchUpdates = (m: Mounted): { updates: Array<{ rendered: boolean; visible: boolean }>; stop(): void } => {
