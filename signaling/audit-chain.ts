@@ -8,6 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { agentAfter, rowAgent, sameAgent, type ChainAgent } from './chain-agent.js';
+import { originAfter, type ChainOrigin } from './chain-origin.js';
 import { broken, chainHeadRow, eventFromRow, lastEventRow, nextAuditEvent, type ChainHead } from './store-rows.js';
 import {
   AuditChainBrokenError,
@@ -43,6 +44,7 @@ export function verifyEventRows(
       agentId: head?.agent_id ?? null,
       agentBot: head?.agent_bot === 1,
     }),
+    origin: { conversationId: head?.conversation_id ?? null, createdAt: 0, namedAt: 0 },
   };
   for (const row of rows) {
     const parsed = eventFromRow(row);
@@ -184,21 +186,25 @@ interface ChainFacts {
   ended: AuditEvent | undefined;
   /** Who the agent is (chain-agent.ts), starting from the row's for a chain that does not name it. */
   agent: ChainAgent;
+  /** The conversation the chain's creation event names (chain-origin.ts), starting from the row's. */
+  origin: ChainOrigin;
 }
 
 function noteFact(facts: ChainFacts, event: AuditEvent): void {
   facts.last = event;
   if (event.type === 'ended') facts.ended = event;
   facts.agent = agentAfter(facts.agent, event);
+  facts.origin = originAfter(facts.origin, event);
 }
 
 /**
  * Where the session row says what its chain does not: whether and how it
  * ended (status and end fields are written in one transaction with the
  * 'ended' event, so no crash leaves them apart), and who its agent is (name,
- * id, bot: written with their event by updateSessionWithEvent). The row's
- * start time and control flag are no part of the record (audit-summary.ts
- * reads both from the chain), so they are not checked.
+ * id, bot: written with their event by updateSessionWithEvent), and the
+ * conversation it was created for. The row's creation and start times and
+ * control flag are no part of the record (audit-summary.ts reads them from
+ * the chain), so they are not checked.
  */
 function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reason: string } | undefined {
   const ended = endDisagreement(head, facts);
@@ -207,6 +213,12 @@ function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reas
     return {
       at: Math.max(1, facts.agent.namedAt),
       reason: "the session's agent (name, id, bot) does not match the one its chain names",
+    };
+  }
+  if (facts.origin.conversationId !== head.conversation_id) {
+    return {
+      at: Math.max(1, facts.origin.namedAt),
+      reason: "the session's conversation does not match the one its chain was created for",
     };
   }
   return undefined;

@@ -5,6 +5,7 @@
  */
 import { endedBy, endReason, type EndedBy, type EndReason, type SessionStatus } from '../shared/protocol.js';
 import { chainAgent } from './chain-agent.js';
+import { chainOrigin } from './chain-origin.js';
 import { GENESIS_HASH, type Actor, type AuditEvent, type AuditEventType, type SessionRecord } from './store.js';
 
 export type ControlEventType = Extract<
@@ -102,9 +103,10 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
   // A session the server ended without its 'ended' event (a chain it refused to extend) still shows as ended.
   const status = endedEvent !== undefined ? 'ended' : session.status;
   const agent = chainAgent(session, ordered);
+  const origin = chainOrigin(session, ordered);
   return {
     sessionId: session.id,
-    conversationId: session.conversationId,
+    conversationId: origin.conversationId,
     agentName: agent.name,
     agentBot: agent.bot,
     handoverAllowed:
@@ -113,7 +115,7 @@ export function summarizeSession(session: SessionRecord, events: AuditEvent[]): 
       consentGranted?.actor === 'customer' &&
       consentGranted.data['handover'] === true,
     status,
-    createdAt: session.createdAt,
+    createdAt: origin.createdAt,
     startedAt,
     endedAt,
     durationMs,

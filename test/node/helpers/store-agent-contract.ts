@@ -61,6 +61,34 @@ export function storeAgentContract(makeHarness: () => Promise<StoreHarness>): vo
       await harness.cleanup();
     });
 
+    it("the conversation moved on the row is not valid, and the summary keeps the chain's conversation and creation time (review s12 A2)", async () => {
+      for (const edit of [
+        "UPDATE sessions SET conversation_id = 'conv-mallory' WHERE id = ?",
+        'UPDATE sessions SET conversation_id = NULL WHERE id = ?',
+      ]) {
+        const session = await created(store, { agentName: 'Dana', agentId: 'agent-dana' });
+        expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 }); // control
+        await harness.sql(edit, [session.id]);
+        await harness.sql('UPDATE sessions SET created_at = 5 WHERE id = ?', [session.id]);
+        expect(await store.verifyChain(session.id)).toMatchObject({
+          valid: false,
+          brokenAt: 1,
+          reason: expect.stringMatching(/conversation/),
+        });
+        const row = await store.getSession(session.id);
+        if (!row) throw new Error('no session');
+        const summary = summarizeSession(row, await store.listEvents(session.id));
+        expect({ conversationId: summary.conversationId, createdAt: summary.createdAt }).toEqual({
+          conversationId: 'conv-1',
+          createdAt: 1, // the creation event's time, not the row's
+        });
+      }
+      // Control: the creation time alone is no part of the record, so the row's is not checked.
+      const session = await created(store, { agentName: 'Dana', agentId: 'agent-dana' });
+      await harness.sql('UPDATE sessions SET created_at = 5 WHERE id = ?', [session.id]);
+      expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 });
+    });
+
     it('each agent column rewritten on the row is not valid, and the summary keeps the created agent', async () => {
       const edits = [
         "UPDATE sessions SET agent_name = 'Mallory' WHERE id = ?",
@@ -147,7 +175,7 @@ export function storeAgentContract(makeHarness: () => Promise<StoreHarness>): vo
         type: 'session-created',
         actor: 'api',
         at: 1,
-        data: { conversationId: 'c' },
+        data: { conversationId: session.conversationId }, // as the server has always written it
       });
       expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 1 });
       expect(await summaryAgent(session.id)).toEqual({ agentName: 'Dana', agentBot: false });
