@@ -5,13 +5,15 @@
  * the cap with page visits and remote actions of typical size, then times
  * (median of 15, after 3 warm-up runs, process CPU) listEvents, the fold,
  * the whole summary and verifyChain, and listEvents' two parts: the rows'
- * SELECT alone and their parse (eventFromRow). A page of the session list is up to 50
- * (at most 200) such summaries.
+ * SELECT alone and their parse (eventFromRow). A page of the session list was up to 50
+ * (at most 200) such summaries; its entries now read a digest (audit-digest.ts: digestMs,
+ * listEntryMs with the session row and the fold).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { listEntry } from '../signaling/audit-digest.js';
 import { summarizeSession } from '../signaling/audit-summary.js';
 import { eventFromRow } from '../signaling/store-rows.js';
 import { openSqliteStore } from '../signaling/sqlite-store.js';
@@ -94,6 +96,11 @@ export async function main(events: number): Promise<void> {
       if (!record) throw new Error('no session');
       return summarizeSession(record, await store.listEvents(session.id));
     };
+    const listed = async () => {
+      const record = await store.getSession(session.id);
+      if (!record) throw new Error('no session');
+      return listEntry(record, await store.auditDigest(session.id));
+    };
     const raw = new Database(join(dataDir, 'cobrowse.db'), { readonly: true });
     const select = raw.prepare(
       'SELECT session_id, seq, type, actor, at, data, prev_hash, hash FROM audit_events WHERE session_id = ? ORDER BY seq',
@@ -106,6 +113,9 @@ export async function main(events: number): Promise<void> {
       listEventsMs: await median(() => store.listEvents(session.id)),
       foldMs: await median(async () => summarizeSession(session, stored)),
       summaryMs: await median(summary),
+      // What one entry of GET /api/sessions costs (audit-digest.ts): before, summaryMs.
+      digestMs: await median(() => store.auditDigest(session.id)),
+      listEntryMs: await median(listed),
       verifyChainMs: await median(() => store.verifyChain(session.id)),
     };
     raw.close();

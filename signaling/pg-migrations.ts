@@ -71,6 +71,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN audit_bytes BIGINT NOT NULL DEFAULT 0;
    UPDATE sessions SET audit_bytes =
      (SELECT coalesce(sum(octet_length(data)), 0) FROM audit_events WHERE session_id = sessions.id);`,
+  // 8: a session's events by type, for the session list (audit-digest.ts).
+  `CREATE INDEX IF NOT EXISTS audit_events_by_type ON audit_events (session_id, type, seq);`,
 ];
 
 /** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */

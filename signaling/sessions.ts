@@ -17,6 +17,7 @@ import {
   type Role,
 } from '../shared/protocol.js';
 import { summarizeSession, type SessionSummary } from './audit-summary.js';
+import { listEntry, type SessionListEntry } from './audit-digest.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import {
@@ -170,11 +171,11 @@ export class SessionLifecycle {
     return session ? summarizeSession(session, await this.store.listEvents(id)) : undefined;
   }
 
-  /** One page of sessions with their summaries, and where the next page starts. */
-  async list(filter: SessionListFilter): Promise<{ sessions: SessionSummary[]; next: SessionListPage['next'] }> {
+  /** One page of sessions, each from a few rows of its audit (audit-digest.ts), and where the next page starts. */
+  async list(filter: SessionListFilter): Promise<{ sessions: SessionListEntry[]; next: SessionListPage['next'] }> {
     const page = await this.store.listSessions(filter);
     const sessions = await Promise.all(
-      page.sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))),
+      page.sessions.map(async (session) => listEntry(session, await this.store.auditDigest(session.id))),
     );
     return { sessions, next: page.next };
   }

@@ -5,6 +5,7 @@
  * hash so that tampering done around the triggers is still detectable.
  */
 import { sessionListSql, toPage } from './session-list.js';
+import { digestCountsSql, digestEventsSql, digestFromRows } from './audit-digest.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -121,6 +122,8 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE sessions ADD COLUMN audit_bytes INTEGER NOT NULL DEFAULT 0;
    UPDATE sessions SET audit_bytes =
      (SELECT coalesce(sum(length(CAST(data AS BLOB))), 0) FROM audit_events WHERE session_id = sessions.id);`,
+  // 8: a session's events by type, for the session list (audit-digest.ts).
+  `CREATE INDEX IF NOT EXISTS audit_events_by_type ON audit_events (session_id, type, seq);`,
 ];
 
 /** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */
@@ -192,6 +195,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const insertSpent = db.prepare('INSERT OR IGNORE INTO spent_ids (id, expires_at) VALUES (?, ?)');
   const selectSpent = db.prepare('SELECT 1 FROM spent_ids WHERE id = ? AND expires_at > ?');
   const selectEvents = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = ? ORDER BY seq ASC`);
+  const selectDigestEvents = db.prepare(digestEventsSql('@id'));
+  const selectDigestCounts = db.prepare(digestCountsSql('@id'));
 
   function getSession(id: string): SessionRecord | undefined {
     const row: unknown = selectSession.get(id);
@@ -344,6 +349,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
         return event.event;
       });
+    },
+
+    async auditDigest(sessionId) {
+      const id = { id: sessionId };
+      return digestFromRows(sessionId, selectDigestEvents.all(id), selectDigestCounts.get(id));
     },
 
     async verifyChain(sessionId) {

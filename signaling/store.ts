@@ -9,6 +9,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { EndedBy, EndReason, SessionStatus, Role } from '../shared/protocol.js';
 import type { SessionListFilter, SessionListPage } from './session-list.js';
+import type { AuditDigest } from './audit-digest.js';
 import { actorData, agentActor, type AgentActor } from './agent-actor.js';
 
 export type Actor = Role | 'system' | 'api';
@@ -201,6 +202,8 @@ export interface AuditStore {
   appendEvent(sessionId: string, event: AuditEventInput): Promise<AuditEvent>;
   /** In seq order. */
   listEvents(sessionId: string): Promise<AuditEvent[]>;
+  /** What a session list entry reads (audit-digest.ts): a few rows picked by type and the counts, never every row. */
+  auditDigest(sessionId: string): Promise<AuditDigest>;
   verifyChain(sessionId: string): Promise<ChainVerification>;
 }
 

@@ -126,8 +126,8 @@ export class CobrowseSessionHistory extends LitElement {
   }
 
   #row(session: SessionSummary) {
-    const pages = session.pagesVisited.length;
-    const last = session.pagesVisited.at(-1);
+    const pages = session.pageCount;
+    const last = session.lastPage;
     const label = session.conversationId
       ? `Conversation ${session.conversationId}`
       : `Session ${session.sessionId.slice(0, 8)}`;

@@ -80,7 +80,7 @@ export class CobrowseSessionList extends LitElement {
 
   #renderOpen(session: SessionSummary) {
     const label = this.#label(session);
-    const page = session.pagesVisited.at(-1);
+    const page = session.lastPage;
     return html`<li class="session" data-status=${session.status}>
       <div class="what">
         <span class="badge" data-status=${session.status}>${STATUS_WORDS[session.status]}</span>

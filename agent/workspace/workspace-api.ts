@@ -15,6 +15,7 @@ const claimSchema = z.object({ sessionId: z.string(), agent: z.object({ token: z
 const joinSchema = z.object({ sessionId: z.string(), ticket: z.string() });
 
 const pageSchema = z.object({ url: z.string(), title: z.optional(z.string()), at: z.number() });
+/** An entry of `GET /api/sessions`: the summary less its lists, with the number of pages and the last one. */
 export const sessionSummarySchema = z.object({
   sessionId: z.string(),
   conversationId: z.nullable(z.string()),
@@ -26,7 +27,8 @@ export const sessionSummarySchema = z.object({
   durationMs: z.nullable(z.number()),
   endedBy: z.nullable(z.string()),
   endReason: z.nullable(z.string()),
-  pagesVisited: z.array(pageSchema),
+  pageCount: z.number(),
+  lastPage: z.nullable(pageSchema),
   controlGranted: z.boolean(),
   consent: z.enum(['pending', 'granted', 'declined']),
 });

@@ -9,6 +9,7 @@ import { PG_SCHEMA_VERSION } from '../../signaling/pg-migrations.js';
 import { openPgStore } from '../../signaling/pg-store.js';
 import { findPostgresBin, POSTGRES_MISSING, startPostgres, type PostgresServer } from './helpers/postgres.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
+import { storeDigestContract } from './helpers/store-digest-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
 import { storeAgentContract } from './helpers/store-agent-contract.js';
 import { storeCapContract } from './helpers/store-cap-contract.js';
@@ -75,6 +76,10 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
 
   describe('Store contract on PostgreSQL: the agent', () => {
     storeAgentContract(pgHarness);
+  });
+
+  describe('Store contract on PostgreSQL: the session list digest', () => {
+    storeDigestContract(pgHarness);
   });
 
   describe('Store contract on PostgreSQL: the audit cap', () => {

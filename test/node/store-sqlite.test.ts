@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, SCHEMA_VERSION } from '../../signaling/sqlite-store.js';
 import { GENESIS_HASH, hashAuditEvent, hashToken, type Store } from '../../signaling/store.js';
 import { makeSession, storeContract, type StoreHarness } from './helpers/store-contract.js';
+import { storeDigestContract } from './helpers/store-digest-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
 import { storeAgentContract } from './helpers/store-agent-contract.js';
 import { storeCapContract } from './helpers/store-cap-contract.js';
@@ -64,6 +65,10 @@ describe('Store contract on SQLite: the chain head', () => {
 
 describe('Store contract on SQLite: the agent', () => {
   storeAgentContract(sqliteHarness);
+});
+
+describe('Store contract on SQLite: the session list digest', () => {
+  storeDigestContract(sqliteHarness);
 });
 
 describe('Store contract on SQLite: the audit cap', () => {
