@@ -26,10 +26,14 @@ interface WireWindow {
   __wire: { snapshot(): Promise<unknown[]> };
 }
 
-/** Blob URLs (assets the mirror made) are random per page: numbered in the order they first appear. */
+/**
+ * Blob URLs (assets the mirror made) are random per page: numbered in the order they first appear. An SVG
+ * asset is a base64 data: URL since 1017e5a (a blob: before): numbered the same way, so trees on either
+ * side of that change compare.
+ */
 function blobsNumbered(text: string): string {
   const seen = new Map<string, number>();
-  return text.replace(/blob:[^"\s)]+/g, (url) => {
+  return text.replace(/blob:[^"\s)]+|data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+(#[^"\s)]*)?/g, (url) => {
     if (!seen.has(url)) seen.set(url, seen.size);
     return `blob:#${seen.get(url)}`;
   });
