@@ -20,7 +20,7 @@ import { GENESIS_HASH, type AuditEvent, type AuditEventType, type SessionRecord 
 
 /** What the stores read for one entry (Store.auditDigest). */
 export interface AuditDigest {
-  /** In seq order: the rows digestEventsSql picks (at most eight when the session was written through the API). */
+  /** In seq order: the rows digestSql picks (at most eight when the session was written through the API). */
   events: AuditEvent[];
   /** Rows stored, and the last one's hash (GENESIS_HASH when none). */
   count: number;
@@ -45,47 +45,52 @@ const FIRST: readonly AuditEventType[] = ['consent-granted', 'consent-declined',
 const COLUMNS = 'session_id, seq, type, actor, at, data, prev_hash, hash';
 
 /**
- * The rows of one session's digest, in seq order, for either database: `id`
- * is the session id's placeholder (`@id` in SQLite, `$1` in PostgreSQL),
- * used in every part. Each part is a search of the type index.
+ * One session's digest in one statement (one snapshot: counts, head and
+ * picked rows agree under concurrent appends), for either database: `id` is
+ * the session id's placeholder (`@id` in SQLite, `$1` in PostgreSQL), used in
+ * every part. One row per picked event in seq order, each with the counts and
+ * the last row's hash; a single row of counts with null event columns when
+ * nothing is picked.
  */
-export function digestEventsSql(id: string): string {
+export function digestSql(id: string): string {
   const select = `SELECT ${COLUMNS} FROM audit_events WHERE session_id = ${id} AND type =`;
   // Equality on the type in every part: with IN, SQLite reads the session's rows by the primary key instead.
   const one = (type: AuditEventType, order: 'ASC' | 'DESC', alias: string) =>
     `SELECT * FROM (${select} '${type}' ORDER BY seq ${order} LIMIT 1) AS ${alias}`;
-  return [
+  const picked = [
     ...NAMING.map((type) => `${select} '${type}'`),
     ...FIRST.map((type, index) => one(type, 'ASC', `first_${index}`)),
     one('page-visited', 'DESC', 'last_page'),
-  ]
-    .join('\nUNION ALL\n')
-    .concat('\nORDER BY seq ASC');
-}
-
-/** The counts and the last row's hash (`hash` null when there is none). */
-export function digestCountsSql(id: string): string {
-  return `SELECT
-    (SELECT count(*) FROM audit_events WHERE session_id = ${id}) AS count,
-    (SELECT count(*) FROM audit_events WHERE session_id = ${id} AND type = 'page-visited') AS pages,
-    (SELECT hash FROM audit_events WHERE session_id = ${id} ORDER BY seq DESC LIMIT 1) AS hash`;
+  ].join('\n  UNION ALL\n  ');
+  return `SELECT counts.row_count, counts.page_count, counts.head_hash, picked.*
+FROM (SELECT
+    (SELECT count(*) FROM audit_events WHERE session_id = ${id}) AS row_count,
+    (SELECT count(*) FROM audit_events WHERE session_id = ${id} AND type = 'page-visited') AS page_count,
+    (SELECT hash FROM audit_events WHERE session_id = ${id} ORDER BY seq DESC LIMIT 1) AS head_hash) AS counts
+LEFT JOIN (
+  ${picked}
+) AS picked ON 1 = 1
+ORDER BY picked.seq ASC`;
 }
 
 const countsRow = z.object({
-  count: z.coerce.number().int().nonnegative(),
-  pages: z.coerce.number().int().nonnegative(),
-  hash: z.string().nullable(),
+  row_count: z.coerce.number().int().nonnegative(),
+  page_count: z.coerce.number().int().nonnegative(),
+  head_hash: z.string().nullable(),
+  seq: z.number().int().nullable(),
 });
 
-/** The digest from the rows of digestEventsSql and the one row of digestCountsSql. */
-export function digestFromRows(sessionId: string, eventRows: readonly unknown[], counts: unknown): AuditDigest {
-  const events = eventRows.map((row) => {
-    const event = eventFromRow(row);
-    if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
-    return event.event;
-  });
-  const parsed = countsRow.parse(counts);
-  return { events, count: parsed.count, pages: parsed.pages, headHash: parsed.hash ?? GENESIS_HASH };
+/** The digest from the rows of digestSql. */
+export function digestFromRows(sessionId: string, rows: readonly unknown[]): AuditDigest {
+  const counts = countsRow.parse(rows[0]);
+  const events = rows
+    .filter((row) => countsRow.parse(row).seq !== null)
+    .map((row) => {
+      const event = eventFromRow(row);
+      if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
+      return event.event;
+    });
+  return { events, count: counts.row_count, pages: counts.page_count, headHash: counts.head_hash ?? GENESIS_HASH };
 }
 
 /** The list entry of a session from its digest. */

@@ -5,7 +5,7 @@
  * on different instances never fork or leave a gap in the chain.
  */
 import { sessionListSql, toPage } from './session-list.js';
-import { digestCountsSql, digestEventsSql, digestFromRows } from './audit-digest.js';
+import { digestFromRows, digestSql } from './audit-digest.js';
 import pg from 'pg';
 import type { Role } from '../shared/protocol.js';
 import { migratePostgres } from './pg-migrations.js';
@@ -337,11 +337,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     },
 
     async auditDigest(sessionId) {
-      const [events, counts] = await Promise.all([
-        pool.query(digestEventsSql('$1'), [sessionId]),
-        pool.query(digestCountsSql('$1'), [sessionId]),
-      ]);
-      return digestFromRows(sessionId, events.rows, counts.rows[0]);
+      return digestFromRows(sessionId, (await pool.query(digestSql('$1'), [sessionId])).rows);
     },
 
     async verifyChain(sessionId) {

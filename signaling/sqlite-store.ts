@@ -5,7 +5,7 @@
  * hash so that tampering done around the triggers is still detectable.
  */
 import { sessionListSql, toPage } from './session-list.js';
-import { digestCountsSql, digestEventsSql, digestFromRows } from './audit-digest.js';
+import { digestFromRows, digestSql } from './audit-digest.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -195,8 +195,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const insertSpent = db.prepare('INSERT OR IGNORE INTO spent_ids (id, expires_at) VALUES (?, ?)');
   const selectSpent = db.prepare('SELECT 1 FROM spent_ids WHERE id = ? AND expires_at > ?');
   const selectEvents = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = ? ORDER BY seq ASC`);
-  const selectDigestEvents = db.prepare(digestEventsSql('@id'));
-  const selectDigestCounts = db.prepare(digestCountsSql('@id'));
+  const selectDigest = db.prepare(digestSql('@id'));
 
   function getSession(id: string): SessionRecord | undefined {
     const row: unknown = selectSession.get(id);
@@ -352,8 +351,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async auditDigest(sessionId) {
-      const id = { id: sessionId };
-      return digestFromRows(sessionId, selectDigestEvents.all(id), selectDigestCounts.get(id));
+      return digestFromRows(sessionId, selectDigest.all({ id: sessionId }));
     },
 
     async verifyChain(sessionId) {
