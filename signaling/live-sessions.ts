@@ -22,6 +22,8 @@ export interface HeldSocket {
 interface LiveSession<C> {
   customer: C | null;
   agent: C | null;
+  /** The session's agent token when the agent seat's holder was admitted: a hand-over replaces it. */
+  agentTokenHash: string;
   /** What the holder of each role was last told about the other side. */
   toldPeerPresent: Record<Role, boolean>;
   expiryTimer: NodeJS.Timeout;
@@ -73,6 +75,30 @@ export class LiveSessions<C extends HeldSocket> {
       this.deliver(session.id, 'customer', { t: 'agent', agentName: session.agentName ?? '', agentBot: false });
     });
     options.bus.onNote((sessionId, note) => this.#onNote(sessionId, note));
+    options.bus.onResubscribed(() => this.background(this.#resync(), null));
+  }
+
+  /**
+   * Whether `socket` holds the agent seat for an agent the session no longer has: a person took over from the
+   * bot, and the note that closes the bot's socket (HANDED_OVER) never reached this instance.
+   */
+  replacedAgent(session: SessionRecord, socket: C): boolean {
+    const live = this.#live.get(session.id);
+    return live?.agent === socket && live.agentTokenHash !== session.agentTokenHash;
+  }
+
+  /**
+   * Notes from other instances may have been lost (the bus subscription came back): each session served here
+   * is read from the store again. Ended: its sockets close. Handed over: the replaced agent's socket closes.
+   */
+  async #resync(): Promise<void> {
+    for (const sessionId of [...this.#live.keys()]) {
+      const session = await this.#options.sessions.get(sessionId);
+      if (!session) continue;
+      if (session.status === 'ended') this.close(sessionId, session.endedBy ?? 'system', session.endReason ?? 'error');
+      const agent = this.holder(sessionId, 'agent');
+      if (agent && this.replacedAgent(session, agent)) this.#options.refuseSocket(agent, 'HANDED_OVER');
+    }
   }
 
   /** Work nobody waits for (timers, closing sockets): failures are logged here. */
@@ -105,6 +131,7 @@ export class LiveSessions<C extends HeldSocket> {
   attach(session: SessionRecord, role: Role, socket: C, peerPresent: boolean): void {
     const live = this.#liveSession(session);
     live[role] = socket;
+    if (role === 'agent') live.agentTokenHash = session.agentTokenHash;
     live.toldPeerPresent[role] = peerPresent;
     if (role === 'customer' && live.customerGoneTimer) {
       clearTimeout(live.customerGoneTimer);
@@ -199,6 +226,7 @@ export class LiveSessions<C extends HeldSocket> {
       live = {
         customer: null,
         agent: null,
+        agentTokenHash: session.agentTokenHash,
         toldPeerPresent: { customer: false, agent: false },
         expiryTimer,
         customerGoneTimer: null,

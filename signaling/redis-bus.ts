@@ -69,6 +69,9 @@ export class RedisBus implements SessionBus {
   readonly redis: Redis;
   readonly #subscriber: Redis;
   readonly #handlers: ((sessionId: string, note: BusNote) => void)[] = [];
+  readonly #resubscribed: (() => void)[] = [];
+  /** The subscriber's 'ready' after the first is a reconnect (a failover, a blip, CLIENT KILL). */
+  #subscriberReady = false;
   readonly #options: RedisBusOptions;
   #heartbeat: NodeJS.Timeout | null = null;
 
@@ -81,6 +84,25 @@ export class RedisBus implements SessionBus {
       client.on('error', (err: Error) => options.log.warn({ err: err.message }, 'redis connection error'));
     }
     this.#subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
+    this.#subscriber.on('ready', () => this.#onSubscriberReady());
+  }
+
+  /**
+   * ioredis subscribes again before it says 'ready'; a PING on the same connection is answered after those
+   * subscriptions took effect, so whoever reads the store then misses no note published after its read.
+   */
+  #onSubscriberReady(): void {
+    if (!this.#subscriberReady) {
+      this.#subscriberReady = true;
+      return;
+    }
+    this.#options.log.warn('redis subscription reconnected: notes sent meanwhile are read again from the store');
+    this.#subscriber.ping().then(
+      () => {
+        for (const handler of this.#resubscribed) handler();
+      },
+      (err: unknown) => this.#options.log.warn({ err }, 'redis subscription not confirmed after reconnecting'),
+    );
   }
 
   /** Connects both clients and starts announcing this instance as alive. */
@@ -163,6 +185,10 @@ export class RedisBus implements SessionBus {
 
   onNote(handler: (sessionId: string, note: BusNote) => void): void {
     this.#handlers.push(handler);
+  }
+
+  onResubscribed(handler: () => void): void {
+    this.#resubscribed.push(handler);
   }
 
   async setMark(key: string, value: string, ttlMs: number): Promise<void> {

@@ -186,6 +186,8 @@ export class SeatRoom {
       this.refuse(connection, 'SESSION_ENDED');
       return;
     }
+    // A bot whose hand-over note this instance missed acts no more (live-sessions.ts, red team s12 F4).
+    if (role === 'agent' && this.live.replacedAgent(session, connection)) return this.refuse(connection, 'HANDED_OVER');
     switch (message.t) {
       case 'hello':
         this.reject(connection, 'BAD_MESSAGE', 'Already authenticated.');

@@ -50,6 +50,11 @@ export interface SessionBus {
   unlisten(sessionId: string): Promise<void>;
   publish(sessionId: string, note: BusNote): Promise<void>;
   onNote(handler: (sessionId: string, note: BusNote) => void): void;
+  /**
+   * The subscription came back after a break (notes are at-most-once: those published meanwhile are lost).
+   * Called once it listens again, so a read of the store from then on misses nothing.
+   */
+  onResubscribed(handler: () => void): void;
   /** A shared value with a lifetime (the latest customer departure, for the "gone" timer). */
   setMark(key: string, value: string, ttlMs: number): Promise<void>;
   getMark(key: string): Promise<string | null>;
@@ -92,6 +97,7 @@ export class LocalBus implements SessionBus {
   async unlisten(): Promise<void> {}
   async publish(): Promise<void> {}
   onNote(): void {}
+  onResubscribed(): void {}
 
   async setMark(key: string, value: string, ttlMs: number): Promise<void> {
     this.#marks.set(key, { value, until: Date.now() + ttlMs });

@@ -9,8 +9,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import type { ErrorCode } from '../shared/errors.js';
+import type { ServerMessage } from '../shared/protocol.js';
 import {
   AGENT_SEAT,
+  MAX_AGENTS,
+  MAX_VIEWERS,
   type InviteViewerBody,
   type ParticipantId,
   type ViewerInfo,
@@ -115,8 +118,10 @@ export function applyRosterEvent(roster: Roster, event: RosterEvent): void {
       });
       break;
     case 'viewer-joined': {
+      // A removed viewer's invite is void for good: a join recorded after the removal (an instance that had
+      // not heard of it yet) does not bring it back.
       const invite = roster.invites.get(id);
-      if (invite) roster.present.set(id, { id, name: invite.name, kind: invite.kind });
+      if (invite && !roster.removed.has(id)) roster.present.set(id, { id, name: invite.name, kind: invite.kind });
       break;
     }
     case 'viewer-left':
@@ -133,6 +138,23 @@ export function applyRosterEvent(roster: Roster, event: RosterEvent): void {
     default:
       break;
   }
+}
+
+/** What a removed viewer's socket is told as it is closed. */
+export const REMOVED: ServerMessage = {
+  t: 'error',
+  code: 'VIEWER_REMOVED',
+  message: 'The customer removed you from this session.',
+};
+
+/** Who watches and who leads, for everyone in the session. */
+export function viewersMessage(roster: Roster): Extract<ServerMessage, { t: 'viewers' }> {
+  return {
+    t: 'viewers',
+    lead: roster.lead,
+    viewers: [...roster.present.values()].slice(0, MAX_VIEWERS),
+    limit: MAX_AGENTS,
+  };
 }
 
 /** Audit data naming a viewer. */

@@ -18,7 +18,7 @@ import type { BusNote, PresenceKey, SessionBus } from './session-bus.js';
 import type { SessionLifecycle } from './sessions.js';
 import type { SessionRecord } from './store.js';
 import { welcomeIceServers } from './turn.js';
-import { checkViewerInvite, inviteViewer, viewerData, type Roster } from './viewer-invites.js';
+import { REMOVED, checkViewerInvite, inviteViewer, viewerData, viewersMessage, type Roster } from './viewer-invites.js';
 import { RosterBook } from './viewer-roster.js';
 import type { ControlMarks } from './peer-events.js';
 
@@ -73,6 +73,7 @@ export class ViewerRoom {
     this.#rosters = new RosterBook(options);
     options.sessions.onEnded((session) => this.#closeSession(session));
     options.bus.onNote((sessionId, note) => this.#onNote(sessionId, note));
+    options.bus.onResubscribed(() => options.background(this.#resync(), null));
   }
 
   shutdown(): void {
@@ -219,6 +220,8 @@ export class ViewerRoom {
       this.#options.refuse(connection, 'SESSION_ENDED');
       return;
     }
+    // Removed by the customer (its socket kept only if this instance missed the note): out now, before acting.
+    if ((await this.#rosters.roster(sessionId)).removed.has(viewer.id)) return this.#sendToViewer(connection, REMOVED);
     const forbid = (text: string) => this.#options.reject(connection, 'FORBIDDEN', text);
     switch (message.t) {
       case 'hello':
@@ -370,23 +373,32 @@ export class ViewerRoom {
     });
     if (!recorded) return this.#options.reject(connection, 'SESSION_ENDED');
     this.#options.log.info({ sessionId: session.id }, 'viewer removed by the customer');
-    this.#deliverToViewer(session.id, viewerId, {
-      t: 'error',
-      code: 'VIEWER_REMOVED',
-      message: 'The customer removed you from this session.',
-    });
+    this.#deliverToViewer(session.id, viewerId, REMOVED);
     await this.#announce(session.id);
+  }
+
+  /**
+   * Notes from other instances may have been lost (the bus subscription came back): rosters are read again, and
+   * a viewer socket here whose removal (or session's end) this instance missed is closed, as the note would have.
+   */
+  async #resync(): Promise<void> {
+    this.#rosters.clear();
+    for (const [sessionId, local] of [...this.#local]) {
+      const session = await this.#options.sessions.get(sessionId);
+      if (session?.status === 'ended') {
+        this.#closeSession(session);
+        continue;
+      }
+      const roster = await this.#rosters.roster(sessionId);
+      for (const [viewerId, connection] of local)
+        if (roster.removed.has(viewerId) && !connection.closed) this.#sendToViewer(connection, REMOVED);
+    }
   }
 
   /** Tell everyone in the session who watches and who leads. */
   async #announce(sessionId: string): Promise<void> {
     const roster = await this.#rosters.roster(sessionId);
-    const message: ServerMessage = {
-      t: 'viewers',
-      lead: roster.lead,
-      viewers: [...roster.present.values()].slice(0, MAX_VIEWERS),
-      limit: MAX_AGENTS,
-    };
+    const message = viewersMessage(roster);
     this.#options.deliver(sessionId, 'customer', message);
     this.#options.deliver(sessionId, 'agent', message);
     for (const id of roster.present.keys()) this.#deliverToViewer(sessionId, id, message);
@@ -396,12 +408,7 @@ export class ViewerRoom {
   async greet(connection: Connection, sessionId: string): Promise<void> {
     const roster = await this.#rosters.roster(sessionId);
     if (roster.invites.size === 0 || connection.closed) return;
-    this.#options.send(connection, {
-      t: 'viewers',
-      lead: roster.lead,
-      viewers: [...roster.present.values()].slice(0, MAX_VIEWERS),
-      limit: MAX_AGENTS,
-    });
+    this.#options.send(connection, viewersMessage(roster));
   }
 
   /** A message for every viewer watching now (the customer's events: pages visited, paused, resumed). */

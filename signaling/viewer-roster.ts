@@ -65,6 +65,11 @@ export class RosterBook {
     return this.roster(sessionId);
   }
 
+  /** Notes may have been lost (the bus subscription came back): every roster is read from the audit again. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /** The session ended: nothing of it is kept. */
   forget(sessionId: string): void {
     this.#entries.delete(sessionId);
