@@ -6,7 +6,7 @@
  * repeats these in columns that carry no key, so the summary reads them from
  * here and verification (audit-chain.ts) holds the row to them.
  */
-import type { AuditEvent, SessionRecord } from './store.js';
+import type { AuditEvent, AuditEventType, SessionRecord } from './store.js';
 
 export interface ChainAgent {
   name: string | null;
@@ -17,6 +17,13 @@ export interface ChainAgent {
 }
 
 type RowAgent = Pick<SessionRecord, 'agentName' | 'agentId' | 'agentBot'>;
+
+/** The only events that name the agent: chainAgent over these alone is chainAgent over the whole chain. */
+export const AGENT_EVENT_TYPES = [
+  'session-created',
+  'agent-assigned',
+  'handed-over',
+] as const satisfies readonly AuditEventType[];
 
 /**
  * The agent before any event: the row's. A chain written by this version

@@ -13,8 +13,8 @@ import {
   applySessionPatch,
   CHAIN_HEAD_COLUMNS,
   chainHeadRow,
-  eventFromRow,
   normalizeAuditInput,
+  readableEvent,
   rowFromEvent,
   rowFromSession,
   sessionFromRow,
@@ -329,11 +329,15 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     },
 
     async listEvents(sessionId) {
-      return (await readEventRows(sessionId)).map((row) => {
-        const event = eventFromRow(row);
-        if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
-        return event.event;
-      });
+      return (await readEventRows(sessionId)).map((row) => readableEvent(sessionId, row));
+    },
+
+    async listEventsOfTypes(sessionId, types) {
+      const result = await pool.query(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = $1 AND type = ANY($2::text[]) ORDER BY seq ASC`,
+        [sessionId, types],
+      );
+      return result.rows.map((row: unknown) => readableEvent(sessionId, row));
     },
 
     async auditDigest(sessionId) {

@@ -115,9 +115,12 @@ export class SeatRoom {
       this.refuse(connection, 'SESSION_EXPIRED');
       return;
     }
-    const actor = role === 'agent' ? agentActor(session, connection.agent, hello.agentKind) : null;
+    // Who the agent is, as the keyed chain names it: the row's columns carry no key (review s12 A1).
+    const named = await this.sessions.keyedAgent(session);
+    if (connection.closed) return;
+    const actor = role === 'agent' ? agentActor(named, connection.agent, hello.agentKind) : null;
     // The customer agreed to an automated assistant: a person on its link would watch unannounced.
-    if (session.agentBot && actor !== null && actor.kind !== 'bot') return this.refuse(connection, 'BOT_SESSION');
+    if (named.agentBot && actor !== null && actor.kind !== 'bot') return this.refuse(connection, 'BOT_SESSION');
     const claimed =
       this.live.holder(session.id, role) === null &&
       (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
@@ -147,8 +150,8 @@ export class SeatRoom {
       status: session.status,
       peerPresent,
       consented: session.status !== 'pending',
-      ...(session.agentName ? { agentName: session.agentName } : {}),
-      ...(session.agentBot ? { agentBot: true } : {}),
+      ...(named.agentName ? { agentName: named.agentName } : {}),
+      ...(named.agentBot ? { agentBot: true } : {}),
       iceServers: welcomeIceServers(this.config, `${session.id}-${role}`, this.now(), session),
       expiresAt: session.expiresAt,
     });

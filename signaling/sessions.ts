@@ -31,6 +31,7 @@ import {
   type Store,
 } from './store.js';
 import { actorData, agentActor, type AgentActor } from './agent-actor.js';
+import { AGENT_EVENT_TYPES, chainAgent } from './chain-agent.js';
 
 export type { AgentActor, SignedInAgent } from './agent-actor.js';
 
@@ -233,7 +234,8 @@ export class SessionLifecycle {
     if (!session || session.status === 'ended')
       return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
     const at = this.now();
-    const agent = actor ?? agentActor(session, null);
+    // An agent's socket names its actor when it joins (seat-room.ts); otherwise the chain's agent, never the row's alone.
+    const agent = actor ?? (role === 'agent' ? agentActor(await this.keyedAgent(session), null) : { kind: 'link' });
     const append = (input: AuditEventInput): Promise<AuditEvent> =>
       this.append(sessionId, role === 'agent' ? { ...input, data: { ...input.data, ...actorData(agent) } } : input);
     switch (event.kind) {
@@ -244,7 +246,10 @@ export class SessionLifecycle {
           type: 'consent-granted',
           actor: role,
           at,
-          data: event.handover && role === 'customer' && session.agentBot ? { handover: true } : {},
+          data:
+            event.handover && role === 'customer' && (await this.keyedAgent(session)).agentBot === true
+              ? { handover: true }
+              : {},
         });
         await this.store.updateSession(sessionId, { status: 'consented', startedAt: at });
         return { ok: true };
@@ -284,6 +289,16 @@ export class SessionLifecycle {
     }
   }
 
+  /**
+   * The session's agent (name, bot) as its keyed chain names it (chain-agent.ts):
+   * what signed events and the seats' welcomes say of the agent, so that a row
+   * edited on disk is never copied into the chain (review s12 A1).
+   */
+  async keyedAgent(session: SessionRecord): Promise<Pick<SessionRecord, 'agentName' | 'agentBot'>> {
+    const agent = chainAgent(session, await this.store.listEventsOfTypes(session.id, AGENT_EVENT_TYPES));
+    return { agentName: agent.name, ...(agent.bot ? { agentBot: true } : {}) };
+  }
+
   /** Called with the updated record when a person takes over from the automated agent. */
   onHandedOver(listener: (session: SessionRecord) => void): void {
     this.handOverListeners.add(listener);
@@ -306,8 +321,10 @@ export class SessionLifecycle {
     const allowed = events.some(
       (e) => e.type === 'consent-granted' && e.actor === 'customer' && e.data.handover === true,
     );
-    if (!session.agentBot || !allowed) {
-      const message = session.agentBot
+    // The agent handed over from is the chain's: the row's columns carry no key (review s12 A1).
+    const bot = chainAgent(session, events);
+    if (!bot.bot || !allowed) {
+      const message = bot.bot
         ? 'The customer did not allow a person to take over without asking again: offer a new session.'
         : 'The agent of this session is not automated: there is nothing to take over.';
       return { ok: false, code: 'HANDOVER_NOT_ALLOWED', message };
@@ -330,7 +347,7 @@ export class SessionLifecycle {
         at: this.now(),
         data: {
           fromKind: 'bot',
-          from: session.agentName,
+          from: bot.name,
           toKind: 'person',
           to: agentName,
           ...(to.agentId === undefined ? {} : { toAgentId: to.agentId }),
@@ -360,7 +377,7 @@ export class SessionLifecycle {
         type: 'disconnected',
         actor: role,
         at: this.now(),
-        data: role === 'agent' ? actorData(actor ?? agentActor(session, null)) : {},
+        data: role === 'agent' ? actorData(actor ?? agentActor(await this.keyedAgent(session), null)) : {},
       });
     } catch (error) {
       if (!(error instanceof SessionEndedError) && !(error instanceof AuditLimitError)) throw error;

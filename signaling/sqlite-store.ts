@@ -15,8 +15,8 @@ import {
   applySessionPatch,
   CHAIN_HEAD_COLUMNS,
   chainHeadRow,
-  eventFromRow,
   normalizeAuditInput,
+  readableEvent,
   rowFromEvent,
   rowFromSession,
   sessionFromRow,
@@ -196,6 +196,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const selectSpent = db.prepare('SELECT 1 FROM spent_ids WHERE id = ? AND expires_at > ?');
   const selectEvents = db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = ? ORDER BY seq ASC`);
   const selectDigest = db.prepare(digestSql('@id'));
+  const selectEventsOfTypes = db.prepare(
+    `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq ASC`,
+  );
 
   function getSession(id: string): SessionRecord | undefined {
     const row: unknown = selectSession.get(id);
@@ -343,11 +346,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async listEvents(sessionId) {
-      return readEventRows(sessionId).map((row) => {
-        const event = eventFromRow(row);
-        if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
-        return event.event;
-      });
+      return readEventRows(sessionId).map((row) => readableEvent(sessionId, row));
+    },
+
+    async listEventsOfTypes(sessionId, types) {
+      return selectEventsOfTypes.all(sessionId, JSON.stringify(types)).map((row) => readableEvent(sessionId, row));
     },
 
     async auditDigest(sessionId) {

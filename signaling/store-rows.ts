@@ -262,3 +262,10 @@ export function rowFromEvent(event: AuditEvent): {
     hash: event.hash,
   };
 }
+
+/** A stored event, parsed; an unreadable one throws (verifyChain reports it, a listing cannot go on). */
+export function readableEvent(sessionId: string, row: unknown): AuditEvent {
+  const event = eventFromRow(row);
+  if (!event.ok) throw new Error(`audit event of session ${sessionId} is unreadable: ${event.reason}`);
+  return event.event;
+}

@@ -204,6 +204,8 @@ export interface AuditStore {
   listEvents(sessionId: string): Promise<AuditEvent[]>;
   /** What a session list entry reads (audit-digest.ts): a few rows picked by type and the counts, never every row. */
   auditDigest(sessionId: string): Promise<AuditDigest>;
+  /** In seq order, only the events of these types (a few rows, not the whole audit: chain-agent.ts's at a join). */
+  listEventsOfTypes(sessionId: string, types: readonly AuditEventType[]): Promise<AuditEvent[]>;
   verifyChain(sessionId: string): Promise<ChainVerification>;
 }
 

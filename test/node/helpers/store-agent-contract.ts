@@ -61,6 +61,16 @@ export function storeAgentContract(makeHarness: () => Promise<StoreHarness>): vo
       await harness.cleanup();
     });
 
+    it('listEventsOfTypes reads only the events of those types, in seq order', async () => {
+      const session = await created(store, { agentName: 'Dana', agentId: 'agent-dana' });
+      await store.appendEvent(session.id, assigned('Eve', 'agent-eve'));
+      const all = await store.listEvents(session.id);
+      const some = await store.listEventsOfTypes(session.id, ['agent-assigned', 'session-created']);
+      expect(some).toEqual(all.filter((e) => e.type !== 'consent-granted')); // oracle: the full read, filtered
+      expect(some.map((e) => e.seq)).toEqual([1, 3]);
+      expect(await store.listEventsOfTypes(session.id, ['handed-over'])).toEqual([]);
+    });
+
     it("the conversation moved on the row is not valid, and the summary keeps the chain's conversation and creation time (review s12 A2)", async () => {
       for (const edit of [
         "UPDATE sessions SET conversation_id = 'conv-mallory' WHERE id = ?",
