@@ -4,11 +4,14 @@
  */
 import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './sensitive-numbers.js';
 import { maskUrlCredentials } from './url-credentials.js';
+import { stringRunMasks } from './css-string-text.js';
 
 /**
  * CSS text with the digits of numbers inside its strings and comments
  * masked (`content: "…"`, attribute selectors, `url("…")`), and nothing
  * outside them touched (so `line-height: 1.428571429` stays valid CSS).
+ * Strings are read as shown, escapes decoded and the strings of one value
+ * together (css-string-text.ts).
  * `strict` (the customer is typing, and the page may echo each key into
  * CSS): every digit written in them; with `typed` (the digits of the value
  * being typed, ASCII), a URL's digits and an escape (`\f101`) only where
@@ -24,24 +27,23 @@ export function maskCss(css: string, strict = false, typed: string | null = null
 
 function maskCssNumbers(css: string, strict: boolean, typed: string | null): MaskedText {
   if (!hasDigit(css)) return { text: css, masked: false };
-  return maskCssStrings(
-    css,
-    (inner, kind) =>
-      strict
-        ? strictPiece(inner, kind, typed)
-        : kind === 'url'
-          ? urlRule(inner)
-          : kind === 'property'
-            ? maskValue(inner)
-            : kind === 'rest'
-              ? restRule(inner)
-              : maskNumbers(inner),
-    true,
-    // Selectors and plain values too (review s11 F8: a page writing the typed value into
-    // `.c453201967315{counter-reset: n 453201967315}` sent it whole, while typing and after): while typing, what
-    // may be the typed value; else a card or an SSN written without separators, the way one fits there (restRule).
-    strict || (LONG_DIGITS.test(css) && restRule(css).masked),
-  );
+  // Selectors and plain values too (review s11 F8: a page writing the typed value into
+  // `.c453201967315{counter-reset: n 453201967315}` sent it whole, while typing and after): while typing, what
+  // may be the typed value; else a card or an SSN written without separators, the way one fits there (restRule).
+  const pieces = cssPieces(css, true, strict || (LONG_DIGITS.test(css) && restRule(css).masked));
+  if (strict) return maskPieces(css, pieces, (from, to, kind) => strictPiece(css.slice(from, to), kind, typed));
+  // Strings as the page shows them: escapes decoded, the strings of one value together (red team s12 F5).
+  const strings: number[] = [];
+  for (let p = 0; p < pieces.length; p += 3)
+    if (pieces[p + 2] === STRING_PIECE) strings.push(pieces[p] as number, pieces[p + 1] as number);
+  const runs = stringRunMasks(css, strings);
+  return maskPieces(css, pieces, (from, to, kind) => {
+    const inner = css.slice(from, to);
+    if (kind === 'url') return urlRule(inner);
+    if (kind === 'property') return maskValue(inner);
+    if (kind === 'rest') return restRule(inner);
+    return (kind === 'string' ? runs.get(from) : undefined) ?? maskNumbers(inner);
+  });
 }
 
 /** Nine digits in a row: a card or an SSN in a selector or a plain value (a class name, a counter) has them. */
@@ -238,23 +240,28 @@ export function maskCssStrings(
   properties = false,
   rest = false,
 ): MaskedText {
-  let output = '';
-  let copied = 0;
-  let masked = false;
-  /** Where the text not yet given to `maskString` starts (pieces come in order). */
+  return maskPieces(css, cssPieces(css, properties, rest), (from, to, kind) => maskString(css.slice(from, to), kind));
+}
+
+/** The order of CssPiece kinds in a piece list. */
+const PIECE_KINDS: readonly CssPiece[] = ['string', 'url', 'comment', 'property', 'rest'];
+const STRING_PIECE = 0;
+
+/**
+ * The pieces maskCssStrings gives `maskString`, in order, as a flat list: start, end and PIECE_KINDS index of
+ * each (`rest` pieces only with `rest`).
+ */
+function cssPieces(css: string, properties: boolean, rest: boolean): number[] {
+  const pieces: number[] = [];
+  /** Where the text not yet in a piece starts (pieces come in order). */
   let covered = 0;
-  const passPiece = (from: number, to: number, kind: CssPiece): void => {
-    if (to <= from) return;
-    const result = maskString(css.slice(from, to), kind);
-    if (!result.masked) return;
-    output += css.slice(copied, from) + result.text;
-    copied = to;
-    masked = true;
+  const piece = (from: number, to: number, kind: CssPiece): void => {
+    if (to > from) pieces.push(from, to, PIECE_KINDS.indexOf(kind));
   };
   const pass = (from: number, to: number, kind: CssPiece): void => {
     if (to <= from) return;
-    if (rest) passPiece(covered, from, 'rest');
-    passPiece(from, to, kind);
+    if (rest) piece(covered, from, 'rest');
+    piece(from, to, kind);
     covered = to;
   };
   const length = css.length;
@@ -310,7 +317,28 @@ export function maskCssStrings(
     i = end;
   }
   if (plainFrom >= 0) pass(plainFrom, propertyEnd, 'property');
-  if (rest) passPiece(covered, length, 'rest');
+  if (rest) piece(covered, length, 'rest');
+  return pieces;
+}
+
+/** `css` with each of `pieces` (cssPieces) replaced by what `mask` makes of it, where it masks. */
+function maskPieces(
+  css: string,
+  pieces: readonly number[],
+  mask: (from: number, to: number, kind: CssPiece) => MaskedText,
+): MaskedText {
+  let output = '';
+  let copied = 0;
+  let masked = false;
+  for (let p = 0; p < pieces.length; p += 3) {
+    const from = pieces[p] as number;
+    const to = pieces[p + 1] as number;
+    const result = mask(from, to, PIECE_KINDS[pieces[p + 2] as number] as CssPiece);
+    if (!result.masked) continue;
+    output += css.slice(copied, from) + result.text;
+    copied = to;
+    masked = true;
+  }
   if (!masked) return { text: css, masked: false };
   return { text: output + css.slice(copied), masked: true };
 }
