@@ -49,8 +49,20 @@ export function saveResume({ invite, controlGranted, paused }: ResumeState, now 
   storage()?.setItem(KEY, toJson({ invite, controlGranted, paused, touchedAt: now }));
 }
 
-/** This page leaves the session to the next page of its tab (pagehide). */
-export function leaveResume({ invite, controlGranted, paused }: ResumeState, now = Date.now()): void {
+/**
+ * This page leaves the session to the next page of its tab (pagehide). The invite is the one this page's
+ * element keeps in its live record, which says who the agent is now (a person who took over from the bot),
+ * when it is for the same session; the session's own is the invite it started with.
+ */
+export function leaveResume(state: ResumeState, now = Date.now()): void {
+  const { controlGranted, paused } = state;
+  let invite = state.invite;
+  try {
+    const live = fromJson(storage()?.getItem(KEY) ?? 'null') as Partial<ResumeRecord> | null;
+    if (live?.invite?.token === invite.token && live.invite.server === invite.server) invite = live.invite;
+  } catch {
+    // Not ours or not JSON: the session's invite.
+  }
   const record: ResumeRecord = { invite, controlGranted, paused, touchedAt: now, left: true, opened: !!window.opener };
   storage()?.setItem(KEY, toJson(record));
 }
