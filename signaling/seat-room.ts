@@ -28,6 +28,7 @@ import type { SessionBus } from './session-bus.js';
 import { auditableEvent, END_REASONS_BY_ROLE } from './socket-rules.js';
 import { isViewerMessage, type ViewerRoom } from './viewer-room.js';
 import { iceServersFor, welcomeIceServers } from './turn.js';
+import { consentSinceWelcome } from './consent-catch-up.js';
 import { stopAuthTimer, type Authenticated, type Connection } from './hub-connection.js';
 import { sessionFromTicket } from './join-tickets.js';
 import { JOIN_TICKET_PREFIX } from './agent-auth.js';
@@ -155,6 +156,9 @@ export class SeatRoom {
       iceServers: welcomeIceServers(this.config, `${session.id}-${role}`, this.now(), session),
       expiresAt: session.expiresAt,
     });
+    // Consent handled between the session read and the attach reached no one here: send what was missed.
+    const missed = await consentSinceWelcome(this.sessions, this.config, session, role, this.now);
+    for (const message of connection.closed ? [] : missed) this.send(connection, message);
     this.metrics.joinSeconds.observe((this.now() - connection.openedAt) / 1000);
     if (peerPresent) this.live.deliver(session.id, otherRole(role), { t: 'peer', role, present: true });
     this.log.info({ sessionId: session.id, role }, 'peer joined');

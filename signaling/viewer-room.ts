@@ -18,6 +18,7 @@ import type { BusNote, PresenceKey, SessionBus } from './session-bus.js';
 import type { SessionLifecycle } from './sessions.js';
 import type { SessionRecord } from './store.js';
 import { welcomeIceServers } from './turn.js';
+import { consentSinceWelcome } from './consent-catch-up.js';
 import { REMOVED, checkViewerInvite, inviteViewer, viewerData, viewersMessage, type Roster } from './viewer-invites.js';
 import { RosterBook } from './viewer-roster.js';
 import type { ControlMarks } from './peer-events.js';
@@ -179,6 +180,9 @@ export class ViewerRoom {
     });
     this.#options.log.info({ sessionId, viewerKind: viewer.kind }, 'viewer joined');
     await this.#announce(sessionId);
+    // Now in the roster: a consent handled since the session read reached it only if sent here (review s12 T1).
+    const missed = await consentSinceWelcome(sessions, config, session, viewerId, now);
+    for (const message of connection.closed ? [] : missed) this.#options.send(connection, message);
   }
 
   #inviteRefusal(
