@@ -21,7 +21,14 @@ import type { Redis } from 'ioredis';
 export const WITNESS_GRACE_MS = 24 * 60 * 60 * 1000;
 /** The longest a session lives when the server does not say (SESSION_TTL's default). */
 const DEFAULT_SESSION_TTL_MS = 2 * 60 * 60 * 1000;
-/** Entries held in this process at most; the oldest go first (a few MB). */
+/**
+ * Entries held in this process at most (a few MB). Past it, entries past
+ * their time go first, then ended sessions' (least recently written first);
+ * a live session's is never dropped for another: a new session is then not
+ * remembered here (refusedEntries counts them; Redis still has it). Anyone
+ * can create sessions (support codes), so dropping the oldest live entry
+ * let an outsider flush a chosen session (review s12 W2).
+ */
 const MAX_ENTRIES = 100_000;
 const PRUNE_EVERY = 1_024;
 const KEY_PREFIX = 'cobrowse:audit-head:';
@@ -48,12 +55,15 @@ return 1
 `;
 
 export class HeadWitness {
-  readonly #counts = new Map<string, { count: number; until: number }>();
+  readonly #counts = new Map<string, { count: number; until: number; ended: boolean }>();
   readonly #now: () => number;
   readonly #lifetimeMs: number;
   #redis: Redis | null = null;
   #onError: (error: unknown) => void = () => {};
   #writes = 0;
+  #prunedAt = Number.NEGATIVE_INFINITY;
+  /** New sessions not remembered in this process because every entry belonged to a live session. */
+  refusedEntries = 0;
 
   /** `sessionTtlMs`: the longest a session lives (the server's SESSION_TTL). */
   constructor(now: () => number = Date.now, sessionTtlMs: number = DEFAULT_SESSION_TTL_MS) {
@@ -79,14 +89,25 @@ export class HeadWitness {
   /**
    * The session's chain holds `count` events now (committed); remembered for
    * the longest a session lives plus WITNESS_GRACE_MS from now, or longer if
-   * an earlier write said so. Nothing of the session row decides it. Never rejects.
+   * an earlier write said so. Nothing of the session row decides it.
+   * `ended`: the write was the session's 'ended' event. Never rejects.
    */
-  async saw(sessionId: string, count: number): Promise<void> {
+  async saw(sessionId: string, count: number, ended = false): Promise<void> {
     const local = this.#counts.get(sessionId);
     const until = Math.max(this.#now() + this.#lifetimeMs, local?.until ?? 0);
-    this.#counts.set(sessionId, { count: Math.max(count, local?.count ?? 0), until });
     this.#writes += 1;
-    if (this.#writes % PRUNE_EVERY === 0 || this.#counts.size > MAX_ENTRIES) this.#prune();
+    if (this.#writes % PRUNE_EVERY === 0) this.#prune();
+    // Full: make room from expired and ended entries, at most once per PRUNE_EVERY writes (a scan of them all).
+    if (local === undefined && this.#counts.size >= MAX_ENTRIES && this.#writes - this.#prunedAt >= PRUNE_EVERY) {
+      this.#prune();
+    }
+    if (local === undefined && this.#counts.size >= MAX_ENTRIES) {
+      this.refusedEntries += 1;
+    } else {
+      this.#counts.delete(sessionId); // set again last: the map's order is the order of last writes
+      const entry = { count: Math.max(count, local?.count ?? 0), until, ended: ended || local?.ended === true };
+      this.#counts.set(sessionId, entry);
+    }
     if (this.#redis === null) return;
     try {
       await this.#redis.eval(RAISE_LUA, 1, KEY_PREFIX + sessionId, String(count), String(Math.floor(until)));
@@ -107,12 +128,14 @@ export class HeadWitness {
     }
   }
 
+  /** Drops entries past their time, then ended sessions' (least recently written first) until there is room to spare. */
   #prune(): void {
+    this.#prunedAt = this.#writes;
     const now = this.#now();
     for (const [id, entry] of this.#counts) if (entry.until <= now) this.#counts.delete(id);
-    for (const id of this.#counts.keys()) {
-      if (this.#counts.size <= MAX_ENTRIES) break;
-      this.#counts.delete(id);
+    for (const [id, entry] of this.#counts) {
+      if (this.#counts.size <= MAX_ENTRIES - PRUNE_EVERY) break;
+      if (entry.ended) this.#counts.delete(id);
     }
   }
 }

@@ -91,7 +91,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   const witness = options.headWitness ?? new HeadWitness();
   /** After the commit: the count the chain holds now, for the witness. */
   const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
-    appended?.wrote === undefined ? Promise.resolve() : witness.saw(sessionId, appended.wrote.count);
+    appended?.wrote === undefined
+      ? Promise.resolve()
+      : witness.saw(sessionId, appended.wrote.count, appended.event?.type === 'ended');
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});

@@ -154,7 +154,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const witness = options.headWitness ?? new HeadWitness();
   /** After the commit: the count the chain holds now, for the witness. */
   const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
-    appended?.wrote === undefined ? Promise.resolve() : witness.saw(sessionId, appended.wrote.count);
+    appended?.wrote === undefined
+      ? Promise.resolve()
+      : witness.saw(sessionId, appended.wrote.count, appended.event?.type === 'ended');
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
      VALUES (@id, @conversation_id, @agent_name, @agent_id, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
