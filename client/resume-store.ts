@@ -69,7 +69,7 @@ export function leaveResume(state: ResumeState, now = Date.now()): void {
 
 /**
  * Keeps the record for the next page of this tab: written as left on pagehide (a trusted one: a page's own
- * `dispatchEvent` cannot mark it), and as live again if the page comes back from the back/forward cache.
+ * `dispatchEvent` cannot mark it); a page back from the back/forward cache loads again and resumes from it.
  * `current` is what runs now, or null once sharing ended. Returns the function that stops it.
  */
 export function keepResumeOnLeave(current: () => ResumeState | null, win: Window = window): () => void {
@@ -79,7 +79,12 @@ export function keepResumeOnLeave(current: () => ResumeState | null, win: Window
   };
   const onPageShow = (event: PageTransitionEvent) => {
     const state = current();
-    if (event.persisted && state) saveResume(state);
+    // Back from the back/forward cache: Chromium closed the session's socket and peer connection as the page went
+    // in, so this page's session is gone. The page loads again and resumes from the record it leaves (still this tab).
+    if (event.persisted && state) {
+      leaveResume(state);
+      win.location.reload();
+    }
   };
   win.addEventListener('pagehide', onPageHide);
   win.addEventListener('pageshow', onPageShow);

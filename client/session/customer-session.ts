@@ -446,6 +446,7 @@ export class CustomerSession implements SessionHandle {
   /** The one place control changes; `announce` tells the agent and the audit log. */
   #setControl(granted: boolean, announce: boolean): void {
     this.#controlGranted = granted;
+    if (granted) this.#remoteInput.customerAnswered();
     this.#options.host.onControl(granted);
     if (!announce) return;
     this.#leadLink().channel?.send({ t: granted ? 'control-grant' : 'control-revoke' });

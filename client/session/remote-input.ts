@@ -70,6 +70,9 @@ interface ActiveRun {
   refused?: boolean;
 }
 
+/** How long after the customer's last key in a field the agent's actions leave focus there (customerTypingElsewhere). */
+export const CUSTOMER_TYPING_MS = 2_000;
+
 export class RemoteInput {
   readonly #onConflict: (id: number) => void;
   /** Per field, the highest chain refused because the customer typed meanwhile. */
@@ -83,6 +86,8 @@ export class RemoteInput {
   #pendingKeyup: { el: Element; event: KeyboardEvent } | null = null;
   /** The element the agent last put focus on (an edit or a click). */
   #agentFocus: WeakRef<Element> | null = null;
+  /** The field of the customer's last own input event, and when (performance.now()). */
+  #customerTyped: { el: WeakRef<Element>; at: number } | null = null;
 
   constructor(onConflict: (id: number) => void) {
     this.#onConflict = onConflict;
@@ -94,6 +99,7 @@ export class RemoteInput {
     const target = event.composedPath()[0] as Element | undefined;
     // Where the customer's text went in a field the agent typed in (its echoes are checked, the agent's are not).
     if (target?.nodeType === 1 && isTypableField(target)) noteCustomerInput(target, target.value, caretOf(target));
+    if (target !== undefined) this.#customerTyped = { el: new WeakRef(target), at: performance.now() };
     // The customer typing in the field the agent last focused makes that focus the customer's.
     if (this.#agentFocus?.deref() === target) this.#agentFocus = null;
     const active = this.#active;
@@ -365,13 +371,18 @@ export class RemoteInput {
   }
 
   /**
-   * The text field (or editor) other than `el` that the customer put focus in, where they may be typing right now;
-   * null when focus is elsewhere or the agent's. A click or an `input` action leaves focus there, as an edit does
-   * (review s12 F2: a click between two of the customer's keys sent the rest of their password to a clear field).
+   * The text field (or editor) other than `el` that has focus and where the customer typed within the last
+   * CUSTOMER_TYPING_MS, so may be typing right now; null when focus is elsewhere, the agent's, or the customer
+   * stopped typing there. A click or an `input` action leaves focus there, as an edit does (review s12 F2: a click
+   * between two of the customer's keys sent the rest of their password to a clear field); a field the customer
+   * left idle keeps no hold, so the agent's click moves focus as a person's would (a page's blur checks run).
    */
   customerTypingElsewhere(el: Element): HTMLElement | null {
     const focused = deepActiveElement(topDocument(el.ownerDocument));
     if (focused === null || focused === el || focused === this.#agentFocus?.deref()) return null;
+    const typed = this.#customerTyped;
+    if (typed === null || typed.el.deref() !== focused || performance.now() - typed.at > CUSTOMER_TYPING_MS)
+      return null;
     return isTypingTarget(focused) ? (focused as HTMLElement) : null;
   }
 
@@ -391,6 +402,14 @@ export class RemoteInput {
   }
 
   /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
+  /**
+   * The customer answered the session's own prompt (allowed control): they are not typing in a page field now,
+   * even if the prompt gave focus back to the field they last typed in.
+   */
+  customerAnswered(): void {
+    this.#customerTyped = null;
+  }
+
   focusForAgent(el: Element): void {
     this.#focusUnlessCustomerElsewhere(el);
   }
