@@ -329,7 +329,7 @@ export class CobrowseSession extends CobrowseSessionState {
     const { invite, signaling } = start;
     const state = loading(invite, start.controlGranted === true, start.paused === true);
     this._state = state;
-    saveResume(state);
+    saveResume(state, true);
     let startSession = this.#preload.evaluated?.startSession;
     if (!startSession) {
       this.#hold.release();

@@ -44,9 +44,10 @@ function storage(): Storage | null {
 }
 
 /** This page runs the session: a copy of the record taken now (a popup, a duplicated tab) must not resume it. */
-export function saveResume({ invite, controlGranted, paused }: ResumeState, now = Date.now()): void {
-  // Only these fields (the element passes its whole sharing state); no `left`: the page is live.
-  storage()?.setItem(KEY, toJson({ invite, controlGranted, paused, touchedAt: now }));
+export function saveResume({ invite, controlGranted, paused }: ResumeState, starting = false): void {
+  // Only these fields (the element passes its whole sharing state); no `left`: the page is live. While `starting`
+  // (the session's code not yet running, so no pagehide listener) it counts as left: a navigation then resumes.
+  storage()?.setItem(KEY, toJson({ invite, controlGranted, paused, touchedAt: Date.now(), left: starting }));
 }
 
 /**

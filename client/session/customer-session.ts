@@ -19,7 +19,7 @@ import type { CaptureEngine } from '../capture/capture-engine.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
 import { startChannelCapture } from './channel-capture.js';
 import { refusedFromViewer, ViewerLinks, type PeerLink } from './viewer-links.js';
-import { keepResumeOnLeave } from '../resume-store.js';
+import { keepResumeOnLeave, saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { LeadGuidance } from './lead-guidance.js';
 import { HiddenAreas } from './hidden-areas.js';
@@ -185,6 +185,8 @@ export class CustomerSession implements SessionHandle {
       options.host.onControl(true);
     }
     this.#paused = options.resumed && options.paused === true;
+    // The session runs: its record is live (a copy never resumes) until its pagehide leaves it (resume-store.ts).
+    saveResume({ invite, controlGranted: this.#controlGranted, paused: this.#paused });
     this.#stopResumeRecord = keepResumeOnLeave(
       () => (this.#state === 'ended' ? null : { invite, controlGranted: this.#controlGranted, paused: this.#paused }),
       this.#window,
