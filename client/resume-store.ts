@@ -4,8 +4,10 @@
  * expires with the session and after a short gap without a page to resume it.
  *
  * The consent is for one tab, but sessionStorage is not: `window.open` and
- * "Duplicate tab" copy it into a new window. So only a record the live page
- * wrote as it left (pagehide) resumes. A copy is taken while the page that
+ * "Duplicate tab" copy it into a new window. So only a record marked left
+ * resumes: written by the live page as it left (pagehide), or by the loader
+ * while the session's code is still starting (it has no pagehide listener
+ * yet). A copy is taken while the page that
  * wrote it is live, so it says "still live" and never resumes; the next page of
  * the same tab takes the record over at once, so later copies say so too. A
  * record left by a window without an opener does not resume in a popup either.
@@ -29,8 +31,8 @@ export interface ResumeState {
 interface ResumeRecord extends ResumeState {
   /** Written on pagehide (the tab goes on to another page) and taken over by the next page. */
   touchedAt: number;
-  /** Set only when the page that ran the session left it for the next page of its tab. */
-  left?: true;
+  /** True when the page that ran the session left it for the next page of its tab, or was still starting it. */
+  left?: boolean;
   /** Whether the window that left it had an opener: a popup does not take over its opener's session. */
   opened?: boolean;
 }
@@ -45,7 +47,7 @@ function storage(): Storage | null {
 
 /** This page runs the session: a copy of the record taken now (a popup, a duplicated tab) must not resume it. */
 export function saveResume({ invite, controlGranted, paused }: ResumeState, starting = false): void {
-  // Only these fields (the element passes its whole sharing state); no `left`: the page is live. While `starting`
+  // Only these fields (the element passes its whole sharing state); `left` false: the page is live. While `starting`
   // (the session's code not yet running, so no pagehide listener) it counts as left: a navigation then resumes.
   storage()?.setItem(KEY, toJson({ invite, controlGranted, paused, touchedAt: Date.now(), left: starting }));
 }
