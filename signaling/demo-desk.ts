@@ -171,16 +171,16 @@ export function registerDeskRoutes(
   app.get('/demo/api/conversations/:id/sessions', { preHandler }, async (request, reply) => {
     const params = conversationParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, params.error);
-    const list = (await sessions.listByConversation(`demo-${params.data.id}`)).map((summary) => ({
-      sessionId: summary.sessionId,
-      status: summary.status,
-      consent: summary.consent,
-      controlGranted: summary.controlGranted,
-      pagesVisited: summary.pagesVisited.map((page) => page.url),
-      agentName: summary.agentName,
-      agentBot: summary.agentBot,
-      handoverAllowed: summary.handoverAllowed,
-      waitsForDesk: desk.waitsForDesk(summary.sessionId),
+    const list = (await sessions.listByConversation(`demo-${params.data.id}`)).map((entry) => ({
+      sessionId: entry.sessionId,
+      status: entry.status,
+      consent: entry.consent,
+      controlGranted: entry.controlGranted,
+      lastPage: entry.lastPage?.url ?? null,
+      agentName: entry.agentName,
+      agentBot: entry.agentBot,
+      handoverAllowed: entry.handoverAllowed,
+      waitsForDesk: desk.waitsForDesk(entry.sessionId),
     }));
     return { sessions: list };
   });

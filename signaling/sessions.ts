@@ -181,11 +181,10 @@ export class SessionLifecycle {
     return { sessions, next: page.next };
   }
 
-  async listByConversation(conversationId: string): Promise<SessionSummary[]> {
+  /** The sessions of one conversation, newest first, each as a list entry (a few rows of its audit, audit-digest.ts). */
+  async listByConversation(conversationId: string): Promise<SessionListEntry[]> {
     const sessions = await this.store.listByConversation(conversationId);
-    return Promise.all(
-      sessions.map(async (session) => summarizeSession(session, await this.store.listEvents(session.id))),
-    );
+    return Promise.all(sessions.map(async (session) => listEntry(session, await this.store.auditDigest(session.id))));
   }
 
   /** The session becomes this signed-in agent's (a claimed support code): it shows in their list, and the audit says who. */

@@ -39,7 +39,7 @@ export function deskView(sessions, shown) {
   if (mine.consent === 'declined') return { state: 'declined', detail: 'The customer declined. Nothing was shared.' };
   if (mine.status === 'ended') return { state: 'ended', detail: 'The session has ended.' };
   if (mine.status === 'live') {
-    const page = mine.pagesVisited.at(-1);
+    const page = mine.lastPage;
     return {
       state: 'live',
       detail: page ? `Customer is on ${new URL(page).pathname}` : 'Customer is sharing their tab',

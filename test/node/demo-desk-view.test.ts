@@ -16,10 +16,10 @@ interface Row {
   agentName?: string;
   handoverAllowed?: boolean;
   waitsForDesk?: boolean;
-  pagesVisited?: string[];
+  lastPage?: string | null;
 }
 const view = deskView as (sessions: Row[], shown: string | null) => Record<string, unknown>;
-const row = (r: Row): Row => ({ consent: 'pending', agentBot: false, agentName: 'Dana', pagesVisited: [], ...r });
+const row = (r: Row): Row => ({ consent: 'pending', agentBot: false, agentName: 'Dana', lastPage: null, ...r });
 const mine = row({ sessionId: 'dana', status: 'pending' });
 const bot = row({ sessionId: 'bot', status: 'live', consent: 'granted', agentBot: true, agentName: 'Lumen assistant' });
 
@@ -54,7 +54,7 @@ describe('deskView', () => {
       sessionId: 'bot',
       status: 'live',
       consent: 'granted',
-      pagesVisited: ['https://shop.test/cart'],
+      lastPage: 'https://shop.test/cart',
     });
     expect(view([taken], 'bot')).toEqual({ state: 'live', detail: 'Customer is on /cart' });
   });

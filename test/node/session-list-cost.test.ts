@@ -53,8 +53,8 @@ function countRows(s: TestServer): { rows: number; fullReads: number } {
 }
 
 /** A session filled to the cap as a long live session fills it: consent, control, pages and actions. */
-async function cappedSession(s: TestServer, index: number): Promise<string> {
-  const { sessionId } = await createSession(s, { conversationId: `conv-${index}`, agentName: `Agent ${index}` });
+async function cappedSession(s: TestServer, index: number, conversationId = `conv-${index}`): Promise<string> {
+  const { sessionId } = await createSession(s, { conversationId, agentName: `Agent ${index}` });
   const store = s.app.cobrowse.store;
   const at = Date.now();
   await store.appendEvent(sessionId, { type: 'consent-granted', actor: 'customer', at, data: {} });
@@ -137,6 +137,51 @@ describe('the session list, over capped audits', () => {
     );
   });
 
+  it("reads a few rows per session for a conversation's sessions too (the chat system's and the demo desk's)", async () => {
+    server = await startTestServer({ AUDIT_MAX_EVENTS: String(CAP) });
+    const ids: string[] = [];
+    for (let i = 0; i < SESSIONS; i += 1) ids.push(await cappedSession(server, i, 'demo-capped'));
+    const read = countRows(server);
+    const rest = (await get(server, '/api/conversations/demo-capped/sessions')) as {
+      sessions: Record<string, unknown>[];
+    };
+    const desk = (await get(server, '/demo/api/conversations/capped/sessions')) as {
+      sessions: Record<string, unknown>[];
+    };
+    expect(read.fullReads).toBe(0);
+    expect(read.rows).toBeLessThanOrEqual(2 * 8 * SESSIONS);
+    // Newest first, as before.
+    expect(rest.sessions.map((entry) => entry['sessionId'])).toEqual([...ids].reverse());
+    expect(desk.sessions.map((entry) => entry['sessionId'])).toEqual([...ids].reverse());
+    for (const [index, id] of ids.entries()) {
+      const audit = (await get(server, `/api/sessions/${id}/audit`)) as unknown as AuditAnswer;
+      const pages = audit.events.filter((event) => event.type === 'page-visited');
+      expect(rest.sessions.find((entry) => entry['sessionId'] === id)).toMatchObject({
+        conversationId: 'demo-capped',
+        agentName: `Agent ${index}`,
+        consent: 'granted',
+        controlGranted: true,
+        status: 'pending',
+        auditEvents: audit.events.length,
+        auditHeadHash: audit.events.at(-1)?.hash,
+        pageCount: pages.length,
+        lastPage: { url: pages.at(-1)?.data['url'] },
+      });
+      expect(desk.sessions.find((entry) => entry['sessionId'] === id)).toMatchObject({
+        status: 'pending',
+        consent: 'granted',
+        controlGranted: true,
+        agentName: `Agent ${index}`,
+        lastPage: pages.at(-1)?.data['url'],
+      });
+    }
+    for (const entry of rest.sessions) {
+      expect(entry).not.toHaveProperty('pagesVisited');
+      expect(entry).not.toHaveProperty('remoteActions');
+      expect(entry).not.toHaveProperty('controlEvents');
+    }
+  });
+
   it('searches the type index on SQLite: no statement of the digest scans the audit table', async () => {
     server = await startTestServer();
     const { sessionId } = await createSession(server);
@@ -160,43 +205,48 @@ describe('the session list, over capped audits', () => {
     }
   });
 
-  it('what the list shows stays checkable: its last page rewritten on disk shows, and fails verification', async () => {
-    server = await startTestServer();
-    const { sessionId } = await createSession(server);
-    const store = server.app.cobrowse.store;
-    const at = Date.now();
-    await store.appendEvent(sessionId, {
-      type: 'page-visited',
-      actor: 'customer',
-      at,
-      data: { url: 'https://shop.example/a' },
-    });
-    await store.appendEvent(sessionId, {
-      type: 'page-visited',
-      actor: 'customer',
-      at,
-      data: { url: 'https://shop.example/b' },
-    });
-    const entry = async () =>
-      ((await get(server!, '/api/sessions')) as { sessions: Record<string, unknown>[] }).sessions[0];
-    expect(await entry()).toMatchObject({ pageCount: 2, lastPage: { url: 'https://shop.example/b' } });
-    expect(((await get(server, `/api/sessions/${sessionId}/audit`)) as unknown as AuditAnswer).verification.valid).toBe(
-      true,
-    );
+  for (const [name, path] of [
+    ['the list', '/api/sessions'],
+    ["the conversation's sessions", '/api/conversations/conv-checked/sessions'],
+  ])
+    it(`what ${name} shows stays checkable: its last page rewritten on disk shows, and fails verification`, async () => {
+      server = await startTestServer();
+      const { sessionId } = await createSession(server, { conversationId: 'conv-checked' });
+      const store = server.app.cobrowse.store;
+      const at = Date.now();
+      await store.appendEvent(sessionId, {
+        type: 'page-visited',
+        actor: 'customer',
+        at,
+        data: { url: 'https://shop.example/a' },
+      });
+      await store.appendEvent(sessionId, {
+        type: 'page-visited',
+        actor: 'customer',
+        at,
+        data: { url: 'https://shop.example/b' },
+      });
+      const entry = async () => ((await get(server!, path)) as { sessions: Record<string, unknown>[] }).sessions[0];
+      expect(await entry()).toMatchObject({ pageCount: 2, lastPage: { url: 'https://shop.example/b' } });
+      expect(
+        ((await get(server, `/api/sessions/${sessionId}/audit`)) as unknown as AuditAnswer).verification.valid,
+      ).toBe(true);
 
-    const db = new Database(join(server.dataDir, 'cobrowse.db'));
-    try {
-      db.exec('DROP TRIGGER audit_events_no_update');
-      const changed = db
-        .prepare("UPDATE audit_events SET data = ? WHERE session_id = ? AND type = 'page-visited' AND data LIKE '%/b%'")
-        .run(JSON.stringify({ url: 'https://shop.example/forged' }), sessionId).changes;
-      expect(changed).toBe(1);
-    } finally {
-      db.close();
-    }
-    expect(await entry()).toMatchObject({ lastPage: { url: 'https://shop.example/forged' } });
-    expect(((await get(server, `/api/sessions/${sessionId}/audit`)) as unknown as AuditAnswer).verification.valid).toBe(
-      false,
-    );
-  });
+      const db = new Database(join(server.dataDir, 'cobrowse.db'));
+      try {
+        db.exec('DROP TRIGGER audit_events_no_update');
+        const changed = db
+          .prepare(
+            "UPDATE audit_events SET data = ? WHERE session_id = ? AND type = 'page-visited' AND data LIKE '%/b%'",
+          )
+          .run(JSON.stringify({ url: 'https://shop.example/forged' }), sessionId).changes;
+        expect(changed).toBe(1);
+      } finally {
+        db.close();
+      }
+      expect(await entry()).toMatchObject({ lastPage: { url: 'https://shop.example/forged' } });
+      expect(
+        ((await get(server, `/api/sessions/${sessionId}/audit`)) as unknown as AuditAnswer).verification.valid,
+      ).toBe(false);
+    });
 });
