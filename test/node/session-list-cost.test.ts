@@ -208,7 +208,7 @@ describe('the session list, over capped audits', () => {
   for (const [name, path] of [
     ['the list', '/api/sessions'],
     ["the conversation's sessions", '/api/conversations/conv-checked/sessions'],
-  ])
+  ] as const)
     it(`what ${name} shows stays checkable: its last page rewritten on disk shows, and fails verification`, async () => {
       server = await startTestServer();
       const { sessionId } = await createSession(server, { conversationId: 'conv-checked' });
