@@ -11,4 +11,5 @@ export const REFUSAL_MESSAGES: Record<ActionRefusal, string> = {
   conflict: 'The customer is typing in this field: their text was kept.',
   unsupported: 'That cannot be done remotely: ask the customer to do it.',
   invalid: 'The customer’s page could not do that.',
+  limit: 'Too much at once: the customer’s page refused it (too many actions a second, or too much text).',
 };

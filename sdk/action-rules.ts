@@ -16,7 +16,8 @@ export type ActionErrorCode =
   /**
    * Refused here or by the customer's page (shared/protocol.ts actionRefusal):
    * no-control, masked (the target or a masked/blocked subtree), not-found,
-   * cross-origin, invalid, scheme, conflict (the customer typed in the field), unsupported.
+   * cross-origin, invalid, scheme, conflict (the customer typed in the field), unsupported, limit (over
+   * the customer's bounds on actions per second, characters typed, a field's length).
    */
   | ActionRefusal;
 

@@ -5,10 +5,11 @@
  * once per field typed in, not per keystroke.
  */
 import type { CobrowseChannel } from '../../shared/channel.js';
-import type { ChannelMessage, PeerEvent } from '../../shared/protocol.js';
+import type { ChannelMessage, PeerEvent, RemoteAction } from '../../shared/protocol.js';
 import type { MaskConfig } from '../capture/mask-dom.js';
 import type { SessionHost } from '../session-api.js';
-import { applyRemoteAction } from './remote-actions.js';
+import { ActionBudget } from './action-budget.js';
+import { applyRemoteAction, type ActionContext, type ActionOutcome } from './remote-actions.js';
 import type { RemoteInput } from './remote-input.js';
 import type { PeerLink } from './viewer-links.js';
 
@@ -26,6 +27,8 @@ export class ActionRunner {
   readonly #lastSerial = new WeakMap<CobrowseChannel, number>();
   /** The field of the last audited edit. */
   #auditedEdit: number | null = null;
+  /** Bounds on the agent's actions (rate, characters typed), for this page. */
+  readonly #budget = new ActionBudget();
 
   constructor(deps: ActionRunnerDeps) {
     this.#deps = deps;
@@ -41,14 +44,17 @@ export class ActionRunner {
     }
     const capture = link.capture;
     const { host } = this.#deps;
-    const outcome = applyRemoteAction(action, controlGranted, {
-      window: this.#deps.window,
-      nodeById: (id) => capture?.nodeOf(id),
-      maskConfig: this.#deps.maskConfig,
-      isOwnUi: (node) => host.uiRoot.contains(node),
-      remoteInput: this.#deps.remoteInput,
-      navigationOrigins: host.navigationOrigins,
-    });
+    const outcome: ActionOutcome =
+      controlGranted && !this.#budget.take(insertedBy(action))
+        ? { ok: false, reason: 'limit' }
+        : applySafely(action, controlGranted, {
+            window: this.#deps.window,
+            nodeById: (id) => capture?.nodeOf(id),
+            maskConfig: this.#deps.maskConfig,
+            isOwnUi: (node) => host.uiRoot.contains(node),
+            remoteInput: this.#deps.remoteInput,
+            navigationOrigins: host.navigationOrigins,
+          });
     if (!outcome.ok) {
       channel?.send({
         t: 'action-refused',
@@ -70,5 +76,19 @@ export class ActionRunner {
     if (action.kind !== 'edit' || this.#auditedEdit !== action.id)
       this.#deps.audit({ kind: 'remote-action', action: action.kind, target: outcome.target });
     this.#auditedEdit = action.kind === 'edit' ? action.id : null;
+  }
+}
+
+/** Characters an action puts into the page. */
+function insertedBy(action: RemoteAction): number {
+  return action.kind === 'edit' ? action.insert.length : action.kind === 'input' ? action.value.length : 0;
+}
+
+/** An action that throws on the page (a value setter the page or the browser refuses) is answered as invalid. */
+function applySafely(action: RemoteAction, controlGranted: boolean, context: ActionContext): ActionOutcome {
+  try {
+    return applyRemoteAction(action, controlGranted, context);
+  } catch {
+    return { ok: false, reason: 'invalid' };
   }
 }

@@ -120,6 +120,46 @@ function activatesMaskedControl(el: Element, config: MaskConfig): boolean {
   return Array.from(form.elements).some((field) => isMaskedField(field, config));
 }
 
+/** Input types whose value a person sets (typing or a picker); the others are clicked or not set at all. */
+const UNSETTABLE_INPUTS = new Set(['file', 'checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'hidden']);
+
+/** Whether a person could give `el` the value `value`: for a select, an option of it that is not disabled. */
+function settableValue(el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): boolean {
+  if (el.localName === 'input') return !UNSETTABLE_INPUTS.has((el as HTMLInputElement).type);
+  if (el.localName !== 'select') return true;
+  const option = Array.from((el as HTMLSelectElement).options).find((candidate) => candidate.value === value);
+  if (option === undefined || option.disabled) return false;
+  const group = option.parentElement;
+  return !(group?.localName === 'optgroup' && (group as HTMLOptGroupElement).disabled);
+}
+
+/**
+ * Goes one step back or forward in the tab's history, when that step stays on the page's own site (review s12
+ * F7: `back` from the site's first page left for the site the customer came from). The Navigation API lists only
+ * the entries of this origin next to the current one (navigation.entries()), so a step it does not list is
+ * refused; where the API is missing, nothing says where the step goes, and it is refused as unsupported.
+ */
+function historyStep(view: Window & typeof globalThis, to: 'back' | 'forward'): ActionRefusal | null {
+  const navigation = (view as { navigation?: NavigationLike }).navigation;
+  if (navigation === undefined) return 'unsupported';
+  const current = navigation.currentEntry;
+  if (current === null) return 'cross-origin';
+  const entries = navigation.entries();
+  const target = entries[current.index + (to === 'back' ? -1 : 1)];
+  if (current.index < 0 || target === undefined) return 'cross-origin';
+  // Listed means same origin; its address is null when its page's referrer policy hides it (no-referrer).
+  if (target.url !== null && new URL(target.url).origin !== view.location.origin) return 'cross-origin';
+  if (to === 'back') view.history.back();
+  else view.history.forward();
+  return null;
+}
+
+/** What historyStep reads of the Navigation API (not in every TypeScript DOM library yet). */
+interface NavigationLike {
+  readonly currentEntry: { readonly index: number } | null;
+  entries(): readonly { readonly url: string | null }[];
+}
+
 function isTextField(el: Element): el is HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement {
   const tag = el.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
@@ -135,9 +175,10 @@ export function applyRemoteAction(
   const view = context.window;
   switch (action.kind) {
     case 'navigate': {
-      if (action.to === 'back') view.history.back();
-      else if (action.to === 'forward') view.history.forward();
-      else if (action.to === 'reload') view.location.reload();
+      if (action.to === 'back' || action.to === 'forward') {
+        const verdict = historyStep(view, action.to);
+        if (verdict !== null) return { ok: false, reason: verdict };
+      } else if (action.to === 'reload') view.location.reload();
       else {
         const verdict = checkNavigation(action.to, view.location.href, allowedOrigins(context.navigationOrigins));
         if (!verdict.ok) return verdict;
@@ -201,6 +242,9 @@ export function applyRemoteAction(
       if (isTextField(el)) {
         if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly)
           return { ok: false, reason: 'invalid' };
+        // What a person can choose: not a file (the browser refuses the value), a checkbox's or button's value, or an
+        // option that is not there or disabled (review s12 F4).
+        if (!settableValue(el, action.value)) return { ok: false, reason: 'invalid' };
         context.remoteInput.focusForAgent(el);
         if (el.localName !== 'select') noteAgentValue(el, action.value);
         setNativeValue(el, action.value);

@@ -34,10 +34,40 @@ import {
   withinMaxLength,
 } from './field-splice.js';
 import { deepActiveElement, topDocument } from './page-focus.js';
+import { MAX_REMOTE_FIELD_LENGTH } from './action-budget.js';
 
 export { setNativeValue };
 
-export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' };
+export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' | 'limit' };
+
+/**
+ * The input types a person's keys, clipboard, drag and drop, input method or undo make in a text field (review s12
+ * F5: any string was fired as the agent said, formatBold inserting text into a plain input); others are refused.
+ */
+const TEXT_FIELD_INPUT_TYPES: ReadonlySet<string> = new Set([
+  'insertText',
+  'insertReplacementText',
+  'insertLineBreak',
+  'insertParagraph',
+  'insertFromPaste',
+  'insertFromDrop',
+  'insertFromYank',
+  'insertTranspose',
+  'insertCompositionText',
+  'deleteContentBackward',
+  'deleteContentForward',
+  'deleteWordBackward',
+  'deleteWordForward',
+  'deleteSoftLineBackward',
+  'deleteSoftLineForward',
+  'deleteHardLineBackward',
+  'deleteHardLineForward',
+  'deleteEntireSoftLine',
+  'deleteByCut',
+  'deleteByDrag',
+  'historyUndo',
+  'historyRedo',
+]);
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 
@@ -129,6 +159,22 @@ export class RemoteInput {
   #apply(action: EditAction, el: Element): EditOutcome {
     if (!isTypableField(el)) return { ok: false, reason: 'unsupported' };
     if (el.disabled || el.readOnly) return { ok: false, reason: 'invalid' };
+    // Text no key typed is an input method's or a picker's: insertText or a composition, nothing else.
+    const claimed = action.inputType;
+    if (claimed !== undefined && !TEXT_FIELD_INPUT_TYPES.has(claimed)) return { ok: false, reason: 'unsupported' };
+    if (
+      action.keyless === true &&
+      claimed !== undefined &&
+      claimed !== 'insertText' &&
+      claimed !== 'insertCompositionText'
+    )
+      return { ok: false, reason: 'unsupported' };
+    // The agent's edits grow a field so far (review s12 F6); the customer's own typing is not limited.
+    if (
+      action.insert.length > 0 &&
+      el.value.length - action.deleteCount + action.insert.length > MAX_REMOTE_FIELD_LENGTH
+    )
+      return { ok: false, reason: 'limit' };
     const refused = this.#refusedChains.get(el);
     if (refused !== undefined && action.chain <= refused) return { ok: false, reason: 'conflict' };
     const view = el.ownerDocument.defaultView;
@@ -332,7 +378,7 @@ export class RemoteInput {
     }
   }
 
-  /** For a paste or cut edit, its clipboard event on `el` (selection where the agent's was); false when cancelled. */
+  /** A paste's, cut's or drop's own event on `el` first (selection where the agent's was); false when cancelled. */
   #clipboardEventProceeds(
     el: TextControl,
     view: Window & typeof globalThis,
@@ -343,13 +389,22 @@ export class RemoteInput {
     deleted: number,
     keepSelection: boolean,
   ): boolean {
-    const type = inputType === 'insertFromPaste' ? 'paste' : inputType === 'deleteByCut' ? 'cut' : null;
+    const type =
+      inputType === 'insertFromPaste'
+        ? 'paste'
+        : inputType === 'deleteByCut'
+          ? 'cut'
+          : inputType === 'insertFromDrop'
+            ? 'drop'
+            : null;
     if (type === null) return true;
     if (!keepSelection) this.#selectAsBefore(el, agentText, inputType, at, deleted);
-    const clipboardData = new view.DataTransfer();
-    clipboardData.setData('text/plain', type === 'paste' ? insert : agentText.slice(at, at + deleted));
-    const init: ClipboardEventInit = { clipboardData, bubbles: true, cancelable: true, composed: true };
-    return el.dispatchEvent(new view.ClipboardEvent(type, init));
+    const data = new view.DataTransfer();
+    data.setData('text/plain', type === 'cut' ? agentText.slice(at, at + deleted) : insert);
+    const init = { bubbles: true, cancelable: true, composed: true };
+    // A drop fires `drop` first, as a person's does: a page that refuses drops (a code field) cancels it.
+    if (type === 'drop') return el.dispatchEvent(new view.DragEvent('drop', { ...init, dataTransfer: data }));
+    return el.dispatchEvent(new view.ClipboardEvent(type, { ...init, clipboardData: data }));
   }
 
   /** The agent put focus on `el` (a click): focus there is the agent's, not the customer's. */

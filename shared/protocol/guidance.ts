@@ -102,6 +102,8 @@ export const actionRefusal = z.enum([
   'scheme',
   'conflict',
   'unsupported',
+  /** Over the customer's bounds: actions per second, characters typed in all, a field's length (13.0). */
+  'limit',
 ]);
 export type ActionRefusal = z.infer<typeof actionRefusal>;
 

@@ -132,3 +132,112 @@ describe('masked checkboxes and radios through their label (F3)', () => {
     expect(get('#gift').checked).to.equal(false);
   });
 });
+
+describe('what the input action and an edit may claim (F4, F5)', () => {
+  it('the input action refuses a disabled option, an option not there and a file input, and sets an allowed option', async () => {
+    const box = await fixture<HTMLDivElement>(
+      html`<div>
+        <select id="ship">
+          <option value="std">Standard</option>
+          <option value="free" disabled>Free express (staff only)</option>
+          <optgroup label="Staff" disabled><option value="staff">Staff pickup</option></optgroup>
+          <option value="next">Next day</option>
+        </select>
+        <input id="f" type="file" />
+      </div>`,
+    );
+    const select = box.querySelector<HTMLSelectElement>('#ship')!;
+    const { context, id } = contextFor(box);
+    const outcomes = ['free', 'staff', 'nope'].map((value) => act(context, { kind: 'input', id: id(select), value }));
+    let file: string;
+    try {
+      file = act(context, { kind: 'input', id: id(box.querySelector('#f')), value: 'C:\\x' });
+    } catch (error) {
+      file = `threw ${(error as Error).name}`;
+    }
+    expect({ outcomes, file, value: select.value }).to.deep.equal({
+      outcomes: ['invalid', 'invalid', 'invalid'],
+      file: 'invalid',
+      value: 'std',
+    });
+    // Control: an option a person can choose is set.
+    expect(act(context, { kind: 'input', id: id(select), value: 'next' })).to.equal('ok');
+    expect(select.value).to.equal('next');
+  });
+
+  it('an edit claiming a drop the page refuses, or an input type no text field sees, changes nothing', async () => {
+    const field = await fixture<HTMLInputElement>(html`<input id="digits" inputmode="numeric" />`);
+    // The page's guards, one per way a person can put text in: keys, paste, drop.
+    field.addEventListener('keydown', (e) => {
+      if (e.key.length === 1 && !/[0-9]/.test(e.key)) e.preventDefault();
+    });
+    field.addEventListener('paste', (e) => e.preventDefault());
+    field.addEventListener('drop', (e) => e.preventDefault());
+    const { context, id } = contextFor(field);
+    const edit = (insert: string, extra: object): string =>
+      act(context, {
+        kind: 'edit',
+        id: id(field),
+        chain: 1,
+        at: field.value.length,
+        deleteCount: 0,
+        insert,
+        ...extra,
+      } as RemoteAction);
+    // Controls: the page refuses the letter as a key and as a paste; a digit as a key goes in.
+    edit('x', { inputType: 'insertText' });
+    edit('x', { inputType: 'insertFromPaste' });
+    expect(edit('1', { inputType: 'insertText' })).to.equal('ok');
+    expect(field.value).to.equal('1');
+    const outcomes = [
+      edit('y', { inputType: 'insertFromDrop' }),
+      edit('z', { inputType: 'formatBold' }),
+      edit('w', { inputType: 'insertFromPaste', keyless: true }),
+    ];
+    expect({ outcomes, value: field.value }).to.deep.equal({
+      outcomes: ['ok', 'unsupported', 'unsupported'],
+      value: '1',
+    });
+  });
+});
+
+describe('bounds on the agent’s edits (F6)', () => {
+  it('60 edits of 100,000 characters do not grow a field past 100,000 characters; the rest are refused as limit', async () => {
+    const area = await fixture<HTMLTextAreaElement>(html`<textarea id="big"></textarea>`);
+    const { context, id } = contextFor(area);
+    const chunk = 'a'.repeat(100_000);
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 60; i++)
+      outcomes.add(
+        act(context, {
+          kind: 'edit',
+          id: id(area),
+          chain: 1,
+          at: area.value.length,
+          deleteCount: 0,
+          insert: i === 0 ? chunk.slice(0, 99_990) : chunk,
+          inputType: 'insertFromPaste',
+        }),
+      );
+    expect({ length: area.value.length, outcomes: [...outcomes] }).to.deep.equal({
+      length: 99_990,
+      outcomes: ['ok', 'limit'],
+    });
+    // Control: a key that fits still goes in (up to the bound), and the customer's own typing is not limited.
+    expect(
+      act(context, {
+        kind: 'edit',
+        id: id(area),
+        chain: 1,
+        at: 99_990,
+        deleteCount: 0,
+        insert: 'b',
+        inputType: 'insertText',
+      }),
+    ).to.equal('ok');
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+    await sendKeys({ type: 'customer' });
+    expect(area.value.length).to.equal(99_991 + 'customer'.length);
+  });
+});
