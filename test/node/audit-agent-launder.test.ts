@@ -11,45 +11,22 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { consentGranted, get, handOver, onDisk } from './helpers/row-on-disk.js';
 import { serverScope } from './helpers/server-scope.js';
-import { createSession, type TestServer } from './helpers/server.js';
+import { createSession } from './helpers/server.js';
 
 const { start, open } = serverScope();
 type Audit = { events: { type: string; data: Record<string, unknown> }[]; verification: { valid: boolean } };
-
-async function get(s: TestServer, path: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${s.baseUrl}${path}`, { headers: { authorization: `Bearer ${s.apiKey}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>;
-}
-
-function onDisk(s: TestServer, sql: string, id: string): void {
-  const db = new Database(join(s.dataDir, 'cobrowse.db'));
-  try {
-    expect(db.prepare(sql).run(id).changes).toBe(1);
-  } finally {
-    db.close();
-  }
-}
 
 describe('a row edit is never signed into the chain', () => {
   for (const tamper of [false, true]) {
     it(`hand-over after the bot was renamed on disk (${tamper ? 'renamed' : 'control'}): 'from' is the bot the chain named`, async () => {
       const server = await start();
       const s = await createSession(server, { agentName: 'Lumen helper', agentBot: true });
-      const customer = await open(server);
-      await customer.hello(s.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-      await expect
-        .poll(async () => (await get(server, `/api/sessions/${s.sessionId}`))['consent'], { timeout: 5_000 })
-        .toBe('granted');
+      await consentGranted(server, await open(server), s, true);
       if (tamper)
         onDisk(server, "UPDATE sessions SET agent_name = 'Dana Whitfield (supervisor)' WHERE id = ?", s.sessionId);
-      const res = await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/handover`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ agentName: 'Ana', agentId: 'agent-ana' }),
-      });
+      const res = await handOver(server, s.sessionId, { agentName: 'Ana', agentId: 'agent-ana' });
       expect(res.status).toBe(200);
       const audit = (await get(server, `/api/sessions/${s.sessionId}/audit`)) as Audit;
       const handed = audit.events.find((e) => e.type === 'handed-over');
@@ -78,12 +55,7 @@ describe('a row edit is never signed into the chain', () => {
           agentName: edit.bot ? 'Lumen helper' : 'Dana',
           ...(edit.bot ? { agentBot: true } : {}),
         });
-        const customer = await open(server);
-        await customer.hello(s.customerToken);
-        customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-        await expect
-          .poll(async () => (await get(server, `/api/sessions/${s.sessionId}`))['consent'], { timeout: 5_000 })
-          .toBe('granted');
+        await consentGranted(server, await open(server), s, false);
         const saved = new Database(join(server.dataDir, 'cobrowse.db'));
         const row = saved.prepare('SELECT agent_name, agent_bot FROM sessions WHERE id = ?').get(s.sessionId) as {
           agent_name: string;

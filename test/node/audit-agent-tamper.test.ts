@@ -7,32 +7,15 @@
  * itself asked for over the wire (the names it sent); the control: the same
  * flow untouched says the same and verifies.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { consentGranted, get, handOver, onDisk } from './helpers/row-on-disk.js';
 import { serverScope } from './helpers/server-scope.js';
 import { createSession, signInAgent, type TestServer } from './helpers/server.js';
 
 const { start, open } = serverScope();
 
-async function get(s: TestServer, path: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${s.baseUrl}${path}`, { headers: { authorization: `Bearer ${s.apiKey}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 async function valid(s: TestServer, id: string): Promise<boolean> {
   return ((await get(s, `/api/sessions/${id}/audit`))['verification'] as { valid: boolean }).valid;
-}
-
-/** Edit the session row in the database file directly, as an attacker with disk access. */
-function onDisk(s: TestServer, sql: string, id: string): void {
-  const db = new Database(join(s.dataDir, 'cobrowse.db'));
-  try {
-    expect(db.prepare(sql).run(id).changes).toBe(1);
-  } finally {
-    db.close();
-  }
 }
 
 /** The summary's agent, untouched (control) and after `edit`; and whether each verified. */
@@ -75,17 +58,8 @@ describe("the summary's agent against the session row edited on disk", () => {
   it('a hand-over undone on the row: the summary keeps the person who took over, the audit is not valid', async () => {
     const server = await start();
     const s = await createSession(server, { agentName: 'Lumen helper', agentBot: true });
-    const customer = await open(server);
-    await customer.hello(s.customerToken);
-    customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-    await expect
-      .poll(async () => (await get(server, `/api/sessions/${s.sessionId}`))['consent'], { timeout: 5_000 })
-      .toBe('granted');
-    const res = await fetch(`${server.baseUrl}/api/sessions/${s.sessionId}/handover`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ agentName: 'Ana', agentId: 'agent-ana' }),
-    });
+    await consentGranted(server, await open(server), s, true);
+    const res = await handOver(server, s.sessionId, { agentName: 'Ana', agentId: 'agent-ana' });
     expect(res.status).toBe(200);
     const { before, after } = await beforeAndAfter(
       server,

@@ -8,10 +8,11 @@
  * the row is edited with raw SQL, as someone with write access would. The
  * oracle is the names the test wrote; the controls: untouched rows verify.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { summarizeSession } from '../../../signaling/audit-summary.js';
 import type { AuditEventInput, SessionRecord, Store } from '../../../signaling/store.js';
 import { makeSession, type StoreHarness } from './store-contract.js';
+import { eachFreshStore } from './store-scope.js';
 
 /** A session created for `agent`, its creation event naming it as the server writes it. */
 async function created(store: Store, agent: Pick<SessionRecord, 'agentName' | 'agentId' | 'agentBot'>) {
@@ -51,15 +52,7 @@ export function storeAgentContract(makeHarness: () => Promise<StoreHarness>): vo
   }
 
   describe('the agent', () => {
-    beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
-    });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.cleanup();
-    });
+    eachFreshStore(makeHarness, (fresh) => ({ harness, store } = fresh));
 
     it('listEventsOfTypes reads only the events of those types, in seq order', async () => {
       const session = await created(store, { agentName: 'Dana', agentId: 'agent-dana' });

@@ -7,11 +7,12 @@
  * every row. Controls: an empty audit, and many rows of one type (still a
  * handful read).
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { listEntry } from '../../../signaling/audit-digest.js';
 import { summarizeSession } from '../../../signaling/audit-summary.js';
 import { GENESIS_HASH, type AuditEventInput, type SessionRecord, type Store } from '../../../signaling/store.js';
 import { makeSession, type StoreHarness } from './store-contract.js';
+import { eachFreshStore } from './store-scope.js';
 
 const at = (type: AuditEventInput['type'], when: number, data: AuditEventInput['data'] = {}): AuditEventInput => ({
   type,
@@ -32,15 +33,9 @@ function scalarSummary(session: SessionRecord, events: Parameters<typeof summari
 }
 
 export function storeDigestContract(makeHarness: () => Promise<StoreHarness>): void {
-  let harness: StoreHarness;
   let store: Store;
-  beforeEach(async () => {
-    harness = await makeHarness();
-    store = await harness.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await harness.cleanup();
+  eachFreshStore(makeHarness, (fresh) => {
+    store = fresh.store;
   });
 
   it('picks the agent events, the first consent, control and end, and the last page; counts every row', async () => {

@@ -8,9 +8,10 @@
  * audit key can re-sign a rewound head (what the key protects, and no more).
  */
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEventInput, SessionRecord, Store } from '../../../signaling/store.js';
 import { makeSession, type StoreHarness } from './store-contract.js';
+import { eachFreshStore } from './store-scope.js';
 
 /** The head's MAC as the threat model defines it, written here rather than imported: sorted-key JSON, HMAC-SHA256. */
 function headMac(key: string, sessionId: string, count: number, headHash: string): string {
@@ -54,15 +55,9 @@ export function storeHeadContract(makeHarness: () => Promise<StoreHarness>): voi
   }
 
   describe('chain head', () => {
+    eachFreshStore(makeHarness, (fresh) => ({ harness, store } = fresh));
     beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
       await harness.dropAuditTriggers();
-    });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.cleanup();
     });
 
     it('an ended session cut to its first 3 events with the head rewound to match, without the key: not valid', async () => {
