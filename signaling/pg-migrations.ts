@@ -7,6 +7,7 @@ import type { PoolClient } from 'pg';
 import * as z from 'zod';
 
 import { sealLegacyHeads } from './audit-chain.js';
+import { createdConversationIndexSql } from './chain-conversation-sql.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -73,6 +74,8 @@ export const PG_MIGRATIONS: readonly string[] = [
      (SELECT coalesce(sum(octet_length(data)), 0) FROM audit_events WHERE session_id = sessions.id);`,
   // 8: a session's events by type, for the session list (audit-digest.ts).
   `CREATE INDEX IF NOT EXISTS audit_events_by_type ON audit_events (session_id, type, seq);`,
+  // 9: creation events by the conversation they name, for the conversation filter (chain-conversation-sql.ts).
+  createdConversationIndexSql('postgres'),
 ];
 
 /** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */

@@ -6,6 +6,7 @@
  */
 import { sessionListSql, toPage } from './session-list.js';
 import { digestFromRows, digestSql } from './audit-digest.js';
+import { conversationClause } from './chain-conversation-sql.js';
 import pg from 'pg';
 import type { Role } from '../shared/protocol.js';
 import { migratePostgres } from './pg-migrations.js';
@@ -296,7 +297,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
     async listByConversation(conversationId) {
       const result = await pool.query(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE conversation_id = $1 ORDER BY created_at DESC, created_order DESC`,
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${conversationClause('postgres', () => '$1')}
+         ORDER BY created_at DESC, created_order DESC`,
         [conversationId],
       );
       return result.rows.map((row: unknown) => sessionFromRow(row));
@@ -310,7 +312,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     },
 
     async listSessions(filter) {
-      const { where, params, limit } = sessionListSql(filter, (index) => `$${index}`);
+      const { where, params, limit } = sessionListSql(filter, (index) => `$${index}`, 'postgres');
       const result = await pool.query(
         `SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
         params,

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import type { SessionStatus } from '../shared/protocol.js';
 import type { SessionRecord } from './store.js';
+import { conversationClause, type SqlDialect } from './chain-conversation-sql.js';
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;
@@ -42,6 +43,7 @@ export interface SessionListPage {
 export function sessionListSql(
   filter: SessionListFilter,
   placeholder: (index: number) => string,
+  dialect: SqlDialect,
 ): { where: string; params: unknown[]; limit: number } {
   const clauses: string[] = [];
   const params: unknown[] = [];
@@ -53,7 +55,8 @@ export function sessionListSql(
     clauses.push(`status IN (${filter.status.map((s) => add(s)).join(', ')})`);
   if (filter.agentName !== undefined) clauses.push(`agent_name = ${add(filter.agentName)}`);
   if (filter.agentId !== undefined) clauses.push(`agent_id = ${add(filter.agentId)}`);
-  if (filter.conversationId !== undefined) clauses.push(`conversation_id = ${add(filter.conversationId)}`);
+  // The conversation as the keyed chain records it, not the row's column (chain-conversation-sql.ts).
+  if (filter.conversationId !== undefined) clauses.push(conversationClause(dialect, () => add(filter.conversationId)));
   if (filter.createdFrom !== undefined) clauses.push(`created_at >= ${add(filter.createdFrom)}`);
   if (filter.createdBefore !== undefined) clauses.push(`created_at < ${add(filter.createdBefore)}`);
   if (filter.after !== undefined) {

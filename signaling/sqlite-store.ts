@@ -6,6 +6,7 @@
  */
 import { sessionListSql, toPage } from './session-list.js';
 import { digestFromRows, digestSql } from './audit-digest.js';
+import { conversationClause, createdConversationIndexSql } from './chain-conversation-sql.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -124,6 +125,8 @@ const MIGRATIONS: readonly string[] = [
      (SELECT coalesce(sum(length(CAST(data AS BLOB))), 0) FROM audit_events WHERE session_id = sessions.id);`,
   // 8: a session's events by type, for the session list (audit-digest.ts).
   `CREATE INDEX IF NOT EXISTS audit_events_by_type ON audit_events (session_id, type, seq);`,
+  // 9: creation events by the conversation they name, for the conversation filter (chain-conversation-sql.ts).
+  createdConversationIndexSql('sqlite'),
 ];
 
 /** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */
@@ -173,7 +176,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
      WHERE id = @id`,
   );
   const selectByConversation = db.prepare(
-    `SELECT ${SESSION_COLUMNS} FROM sessions WHERE conversation_id = ? ORDER BY created_at DESC, rowid DESC`,
+    `SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${conversationClause('sqlite', () => '@conversation')}
+     ORDER BY created_at DESC, rowid DESC`,
   );
   const selectOpen = db.prepare(
     `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status <> 'ended' ORDER BY expires_at ASC, rowid ASC`,
@@ -319,7 +323,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async listByConversation(conversationId) {
-      return selectByConversation.all(conversationId).map((row: unknown) => sessionFromRow(row));
+      return selectByConversation.all({ conversation: conversationId }).map((row: unknown) => sessionFromRow(row));
     },
 
     async listOpen() {
@@ -327,7 +331,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async listSessions(filter) {
-      const { where, params, limit } = sessionListSql(filter, () => '?');
+      const { where, params, limit } = sessionListSql(filter, () => '?', 'sqlite');
       const rows = db
         .prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`)
         .all(...params);

@@ -13,6 +13,7 @@ import { storeDigestContract } from './helpers/store-digest-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
 import { storeAgentContract } from './helpers/store-agent-contract.js';
 import { storeCapContract } from './helpers/store-cap-contract.js';
+import { storeConversationContract } from './helpers/store-conversation-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
 const bin = findPostgresBin();
@@ -76,6 +77,10 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
 
   describe('Store contract on PostgreSQL: the agent', () => {
     storeAgentContract(pgHarness);
+  });
+
+  describe('Store contract on PostgreSQL: the conversation filter', () => {
+    storeConversationContract(pgHarness);
   });
 
   describe('Store contract on PostgreSQL: the session list digest', () => {

@@ -17,6 +17,7 @@ import { storeDigestContract } from './helpers/store-digest-contract.js';
 import { storeHeadContract } from './helpers/store-head-contract.js';
 import { storeAgentContract } from './helpers/store-agent-contract.js';
 import { storeCapContract } from './helpers/store-cap-contract.js';
+import { storeConversationContract } from './helpers/store-conversation-contract.js';
 
 const AUDIT_KEY = 'test-audit-key-0123456789abcdefghijklmnop';
 
@@ -65,6 +66,10 @@ describe('Store contract on SQLite: the chain head', () => {
 
 describe('Store contract on SQLite: the agent', () => {
   storeAgentContract(sqliteHarness);
+});
+
+describe('Store contract on SQLite: the conversation filter', () => {
+  storeConversationContract(sqliteHarness);
 });
 
 describe('Store contract on SQLite: the session list digest', () => {
