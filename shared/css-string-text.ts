@@ -11,8 +11,12 @@ import { LINE_BREAK_MARK, maskNumbers, type MaskedText } from './sensitive-numbe
 const MASK_CHAR = '•';
 /** U+FFFD, what an escape of no valid code point writes. */
 const REPLACEMENT = 0xfffd;
-/** What may come between two strings of one value: whitespace, comments, names and calls without strings. */
-const JOINING_GAP = /^(?:\s|\/\*[\s\S]*?\*\/|[\w-]+(?![\w-])(?:\([^()"';{}[\],]*\))?)*$/;
+/**
+ * What may come between two strings of one value: whitespace, comments, names and calls without strings. A
+ * comment ends at its first star-slash and each alternative starts differently, so the pattern matches one way only
+ * (a lazy comment body could end at any later star-slash: a run of comments backtracked exponentially, review s13 C1).
+ */
+const JOINING_GAP = /^(?:\s|\/\*(?:[^*]|\*+(?![*/]))*\*+\/|[\w-]+(?![\w-])(?:\([^()"';{}[\],]*\))?)*$/;
 /** Longest text between two strings read as one value's (a longer one is a new value). */
 const MAX_GAP = 256;
 
