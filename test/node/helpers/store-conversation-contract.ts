@@ -10,10 +10,11 @@
  * for, and the summary's (summarizeSession folds the whole chain, no SQL);
  * controls: untouched sessions, and the legacy fallbacks that still read the row.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { summarizeSession } from '../../../signaling/audit-summary.js';
 import type { AuditEventInput, SessionRecord, Store } from '../../../signaling/store.js';
 import { makeSession, type StoreHarness } from './store-contract.js';
+import { eachFreshStore } from './store-scope.js';
 
 const creation = (data: AuditEventInput['data']): AuditEventInput => ({
   type: 'session-created',
@@ -52,14 +53,8 @@ export function storeConversationContract(makeHarness: () => Promise<StoreHarnes
   }
 
   describe('the conversation filter', () => {
-    beforeEach(async () => {
-      harness = await makeHarness();
-      store = await harness.open();
-    });
-
-    afterEach(async () => {
-      await store.close();
-      await harness.cleanup();
+    eachFreshStore(makeHarness, (fresh) => {
+      ({ harness, store } = fresh);
     });
 
     it('a session moved to another conversation on the row stays listed in the one its chain was created for', async () => {
