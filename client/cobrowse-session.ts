@@ -1,6 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { CobrowseSessionState } from './cobrowse-session-state.js';
-import { fetchSupportCode } from './support-code.js';
 import { ViewLoader } from './view-loader.js';
 import { SessionPreload } from './session-preload.js';
 import { PromptFocus, RenderHold, promoteToTopLayer } from './top-layer-ui.js';
@@ -208,8 +207,11 @@ export class CobrowseSession extends CobrowseSessionState {
     let invite: InviteData;
     let code: string;
     try {
-      ({ invite, code } = await fetchSupportCode(this.server));
+      // The request comes with the view module, which shows the code (it is fetched once, for the button already).
       if (!(await this.#viewReady())) throw new Error(VIEW_FAILED);
+      ({ invite, code } = await (
+        await this.#views.module()
+      ).fetchSupportCode(this.server, { fetch: pristine.fetch, parseInvite }));
     } catch (error) {
       this.#fail(error instanceof Error ? error.message : String(error));
       throw error;

@@ -6,3 +6,4 @@
  */
 export { en } from './i18n/en.js';
 export { customerView } from './ui/customer-view.js';
+export { fetchSupportCode } from './support-code.js';

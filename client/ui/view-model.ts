@@ -5,8 +5,9 @@
  */
 import type { CSSResult, TemplateResult, css, html, nothing, svg } from 'lit';
 import type { Catalog, Language } from '../i18n/catalog.js';
-import type { CustomerSessionState } from '../session-api.js';
+import type { CustomerSessionState, InviteData } from '../session-api.js';
 import type { ElementState } from '../customer-state.js';
+import type { SupportCodeDeps } from '../support-code.js';
 
 /** Where the live indicator sits (`indicator-corner`); the customer can move it from there. */
 export type IndicatorCorner = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -106,4 +107,6 @@ export interface CustomerViewModule {
   /** English, the catalog every other language falls back to. */
   readonly en: Catalog;
   customerView(lit: LitApi): CustomerViewRenderer;
+  /** The support-code request (client/support-code.ts): here, as it is needed only once the view shows its button. */
+  fetchSupportCode(server: string, deps: SupportCodeDeps): Promise<{ code: string; invite: InviteData }>;
 }
