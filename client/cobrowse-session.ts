@@ -11,7 +11,7 @@ import { createElement, fromJson, microtask, pristine } from './pristine.js';
 import { InviteError, parseInvite } from './invite.js';
 import { listenForParentCapture } from './frame-listener.js';
 import { parseOrigins } from '../shared/frame-handshake.js';
-import { clearResume, loadResume, saveResume } from './resume-store.js';
+import { clearResume, keepResumeOnLeave, loadResume, saveResume } from './resume-store.js';
 import type {
   CustomerEndReason,
   CustomerSessionState,
@@ -77,6 +77,8 @@ export class CobrowseSession extends CobrowseSessionState {
   readonly #promptFocus = new PromptFocus();
   readonly #hold = new RenderHold();
   readonly #preload = new SessionPreload();
+  /** Whether this element leaves its session to the tab's next page (resume-store.ts keepResumeOnLeave). */
+  #leaving = false;
   /** In a page framed by a listed parent (`parent-origins`): stops waiting for the parent's capture. */
   #stopFrameListener: (() => void) | null = null;
 
@@ -313,9 +315,8 @@ export class CobrowseSession extends CobrowseSessionState {
     const state = sharingOf(this._state);
     if (!state) return;
     const now = withAgent(state, name, bot, tookOver);
+    // The next page resumes with the agent as it is now (the record the page leaves is this state).
     this._state = now;
-    // The next page resumes with the agent as it is now.
-    saveResume(now);
     if (!tookOver) return;
     setTimeout(() => this.#updateSharing((s) => ({ ...s, tookOver: false })), 10_000);
     this.#dispatch('cobrowse-agent-changed', { agentName: now.invite.agentName ?? '', automated: bot });
@@ -331,7 +332,13 @@ export class CobrowseSession extends CobrowseSessionState {
     const { invite, signaling } = start;
     const state = loading(invite, start.controlGranted === true, start.paused === true);
     this._state = state;
-    saveResume(state, true);
+    // Live (a copy taken now never resumes) until the page goes: then left for the tab's next page, whether the
+    // session's code runs by then or not (resume-store.ts).
+    saveResume(state);
+    if (!this.#leaving) {
+      this.#leaving = true;
+      keepResumeOnLeave(() => sharingOf(this._state));
+    }
     let startSession = this.#preload.evaluated?.startSession;
     if (!startSession) {
       this.#hold.release();

@@ -5,12 +5,12 @@
  *
  * The consent is for one tab, but sessionStorage is not: `window.open` and
  * "Duplicate tab" copy it into a new window. So only a record marked left
- * resumes: written by the live page as it left (pagehide), or by the loader
- * while the session's code is still starting (it has no pagehide listener
- * yet). A copy is taken while the page that
- * wrote it is live, so it says "still live" and never resumes; the next page of
- * the same tab takes the record over at once, so later copies say so too. A
- * record left by a window without an opener does not resume in a popup either.
+ * resumes: written as the page goes (a trusted pagehide) by the element, which
+ * listens from the moment it starts a session, before the session's code runs.
+ * Until then the record says "still live", so a copy taken meanwhile, even in
+ * the instant the session starts, never resumes; the next page of the same
+ * tab takes the record over at once, so later copies say so too. A record
+ * left by a window without an opener does not resume in a popup either.
  */
 import type { InviteData } from './session-api.js';
 import { fromJson, toJson } from './pristine.js';
@@ -31,10 +31,10 @@ export interface ResumeState {
 interface ResumeRecord extends ResumeState {
   /** Written on pagehide (the tab goes on to another page) and taken over by the next page. */
   touchedAt: number;
-  /** True when the page that ran the session left it for the next page of its tab, or was still starting it. */
-  left?: boolean;
-  /** Whether the window that left it had an opener: a popup does not take over its opener's session. */
-  opened?: boolean;
+  /** True when the page that started or ran the session left it for the next page of its tab (pagehide). */
+  left: boolean;
+  /** Whether the window that wrote it had an opener: a popup does not take over its opener's session. */
+  opened: boolean;
 }
 
 function storage(): Storage | null {
@@ -45,56 +45,31 @@ function storage(): Storage | null {
   }
 }
 
-/** This page runs the session: a copy of the record taken now (a popup, a duplicated tab) must not resume it. */
-export function saveResume({ invite, controlGranted, paused }: ResumeState, starting = false): void {
-  // Only these fields (the element passes its whole sharing state); `left` false: the page is live. While `starting`
-  // (the session's code not yet running, so no pagehide listener) it counts as left: a navigation then resumes.
-  storage()?.setItem(KEY, toJson({ invite, controlGranted, paused, touchedAt: Date.now(), left: starting }));
-}
-
 /**
- * This page leaves the session to the next page of its tab (pagehide). The invite is the one this page's
- * element keeps in its live record, which says who the agent is now (a person who took over from the bot),
- * when it is for the same session; the session's own is the invite it started with.
+ * Writes the tab's record. Live (`left` false): this page starts or runs the session, so a copy taken now (a popup,
+ * a duplicated tab) must not resume it. Left: the page goes (a trusted pagehide) and its tab's next page resumes.
  */
-export function leaveResume(state: ResumeState, now = Date.now()): void {
-  const { controlGranted, paused } = state;
-  let invite = state.invite;
-  try {
-    const live = fromJson(storage()?.getItem(KEY) ?? 'null') as Partial<ResumeRecord> | null;
-    if (live?.invite?.token === invite.token && live.invite.server === invite.server) invite = live.invite;
-  } catch {
-    // Not ours or not JSON: the session's invite.
-  }
-  const record: ResumeRecord = { invite, controlGranted, paused, touchedAt: now, left: true, opened: !!window.opener };
+export function saveResume({ invite, controlGranted, paused }: ResumeState, left = false, now = Date.now()): void {
+  // Only these fields (the element passes its whole sharing state).
+  const record: ResumeRecord = { invite, controlGranted, paused, touchedAt: now, left, opened: !!window.opener };
   storage()?.setItem(KEY, toJson(record));
 }
 
 /**
- * Keeps the record for the next page of this tab: written as left on pagehide (a trusted one: a page's own
- * `dispatchEvent` cannot mark it); a page back from the back/forward cache loads again and resumes from it.
- * `current` is what runs now, or null once sharing ended. Returns the function that stops it.
+ * Keeps the record for the next page of this tab, from the moment the element starts a session (before its code
+ * runs): written as left on pagehide (a trusted one: a page's own `dispatchEvent` cannot mark it). A page back from
+ * the back/forward cache had its session's socket and peer connection closed as it went in: it loads again and
+ * resumes from the record the tab has now, not from its own state (its later pages may have paused or ended the
+ * session). `current` is what the element shares now, or null.
  */
-export function keepResumeOnLeave(current: () => ResumeState | null, win: Window = window): () => void {
-  const onPageHide = (event: Event) => {
+export function keepResumeOnLeave(current: () => ResumeState | null): void {
+  addEventListener('pagehide', (event) => {
     const state = current();
-    if (event.isTrusted && state) leaveResume(state);
-  };
-  const onPageShow = (event: PageTransitionEvent) => {
-    const state = current();
-    // Back from the back/forward cache: Chromium closed the session's socket and peer connection as the page went
-    // in, so this page's session is gone. The page loads again and resumes from the record it leaves (still this tab).
-    if (event.persisted && state) {
-      leaveResume(state);
-      win.location.reload();
-    }
-  };
-  win.addEventListener('pagehide', onPageHide);
-  win.addEventListener('pageshow', onPageShow);
-  return () => {
-    win.removeEventListener('pagehide', onPageHide);
-    win.removeEventListener('pageshow', onPageShow);
-  };
+    if (event.isTrusted && state) saveResume(state, true);
+  });
+  addEventListener('pageshow', (event) => {
+    if (event.persisted && current()) location.reload();
+  });
 }
 
 export function clearResume(): void {

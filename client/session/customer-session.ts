@@ -14,7 +14,6 @@ import { auditableTitle } from './action-target.js';
 import { markStage } from '../../shared/stage-marks.js';
 import { createMaskConfig } from '../capture/mask-dom.js';
 import { refusedFromViewer, ViewerLinks, type PeerLink } from './viewer-links.js';
-import { keepResumeOnLeave, saveResume } from '../resume-store.js';
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { LeadGuidance } from './lead-guidance.js';
 import { HiddenAreas } from './hidden-areas.js';
@@ -56,8 +55,6 @@ export class CustomerSession implements SessionHandle {
   readonly #remoteInput = new RemoteInput((id) => this.#leadLink().channel?.send({ t: 'input-conflict', id }));
   readonly #onInput = (event: Event) => this.#remoteInput.noteInputEvent(event);
   readonly #actions: ActionRunner;
-  /** Leaves the resume record to the next page of this tab when the page goes (resume-store.ts); stops at the end. */
-  readonly #stopResumeRecord: () => void;
 
   constructor(options: SessionStartOptions) {
     markStage('session-start');
@@ -186,12 +183,6 @@ export class CustomerSession implements SessionHandle {
     // Control was granted on the previous page and not revoked: it carries over.
     if (options.resumed && options.controlGranted) this.#control.carryOver();
     this.#paused = options.resumed && options.paused === true;
-    // The session runs: its record is live (a copy never resumes) until its pagehide leaves it (resume-store.ts).
-    saveResume({ invite, controlGranted: this.#control.granted, paused: this.#paused });
-    this.#stopResumeRecord = keepResumeOnLeave(
-      () => (this.#state === 'ended' ? null : { invite, controlGranted: this.#control.granted, paused: this.#paused }),
-      this.#window,
-    );
     // Capture phase on the window: sees the customer's typing before the page can stop it.
     this.#window.addEventListener('input', this.#onInput, true);
     const adopted = options.signaling;
@@ -367,7 +358,6 @@ export class CustomerSession implements SessionHandle {
     this.#hiddenAreas?.destroy();
     this.#hiddenAreas = null;
     this.#control.clear();
-    this.#stopResumeRecord();
     this.#window.removeEventListener('input', this.#onInput, true);
     this.#setState('ended', { reason });
     // Give the end message a moment to leave before the socket closes.

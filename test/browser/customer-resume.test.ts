@@ -5,7 +5,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { parseInvite } from '../../client/invite.js';
-import { leaveResume, saveResume } from '../../client/resume-store.js';
+import { saveResume } from '../../client/resume-store.js';
 import type { CobrowseSession } from '../../client/cobrowse-session.js';
 import { SimulatedAgent } from './helpers/customer-agent.js';
 import { goLive, type LiveSession } from './helpers/customer-live.js';
@@ -41,7 +41,7 @@ describe('customer navigation resume', () => {
   it('resumes on the next page without a consent prompt and reports the page', async () => {
     const session = await createTestSession({ agentName: 'Dana' });
     // What the previous page of this tab left behind after the customer allowed.
-    leaveResume({ invite: parseInvite(session.inviteCode), controlGranted: false, paused: false });
+    saveResume({ invite: parseInvite(session.inviteCode), controlGranted: false, paused: false }, true);
     element = await addElement();
     await until(() => indicatorText(element!) === 'Waiting for Dana to connect…', 'the waiting indicator');
     expect(dialogOf(element) === null, 'a consent prompt on resume').to.equal(true);
@@ -57,8 +57,9 @@ describe('customer navigation resume', () => {
 
   it('does not resume an expired record', async () => {
     const session = await createTestSession({ agentName: 'Dana' });
-    leaveResume(
+    saveResume(
       { invite: parseInvite(session.inviteCode), controlGranted: false, paused: false },
+      true,
       Date.now() - 10 * 60 * 1000,
     );
     element = await addElement();
@@ -79,7 +80,7 @@ describe('customer navigation resume', () => {
     expect(sessionStorage.getItem('cobrowse:session'), 'the live window’s record, untouched').to.equal(copy);
     // Control: the same record as its page left it resumes.
     element.remove();
-    leaveResume({ invite: parseInvite(session.inviteCode), controlGranted: false, paused: false });
+    saveResume({ invite: parseInvite(session.inviteCode), controlGranted: false, paused: false }, true);
     element = await addElement();
     expect(indicatorText(element)).not.to.equal('');
   });
