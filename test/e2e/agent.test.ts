@@ -4,18 +4,16 @@
  * view surviving the signaling server going away.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import {
   agentStatus,
   mirrorElement,
   mirrorFrame,
-  newSession,
-  offer,
   signedInConsoleLink,
   signInFromLink,
   startHarness,
   type Harness,
 } from './helpers/harness.js';
+import { grantControl, liveSession, untilMirrorShows } from './helpers/live-control.js';
 import { signInAgent } from '../node/helpers/server.js';
 
 let harness: Harness | undefined;
@@ -25,45 +23,16 @@ afterEach(async () => {
 });
 
 /** Customer on the checkout page, consented; agent live with the page mirrored. */
-async function liveSession(h: Harness) {
-  const session = await newSession(h, { agentName: 'Dana' });
-  const customer = await h.customerBrowser.newPage();
-  await customer.goto(`${h.shop.url}/checkout`);
-  await offer(customer, session.inviteCode);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  const agent = await h.agentBrowser.newPage();
-  await agent.goto(session.agentLink);
-  await waitForMirror(agent, 'Checkout');
-  return { session, customer, agent };
-}
-
-async function waitForMirror(agent: Page, title: string): Promise<void> {
-  await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
-  await expect
-    .poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 })
-    .toBe(title)
-    .catch(async (error: unknown) => {
-      const stats = await agent.evaluate(() =>
-        JSON.stringify(document.querySelector('cobrowse-agent-view')?.mirror?.stats),
-      );
-      throw new Error(`mirror never showed "${title}"; mirror stats ${stats}`, { cause: error });
-    });
-}
-
-async function grantControl(customer: Page, agent: Page): Promise<void> {
-  await agent.getByRole('button', { name: 'Request control' }).click();
-  await customer.getByRole('button', { name: 'Allow control' }).click();
-  await expect.poll(() => agent.getByRole('button', { name: 'Release control' }).isVisible()).toBe(true);
-}
+const liveOnCheckout = (h: Harness) => liveSession(h, '/checkout', 'Checkout');
 
 describe('agent console', () => {
   it('reconnects after the agent reloads the console, and the view comes back', async () => {
     harness = await startHarness();
-    const { customer, agent } = await liveSession(harness);
+    const { customer, agent } = await liveOnCheckout(harness);
     await customer.locator('#name').fill('Grace Hopper');
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Grace Hopper');
     await agent.reload();
-    await waitForMirror(agent, 'Checkout');
+    await untilMirrorShows(agent, 'Checkout');
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Grace Hopper');
     // And it is live again, not a frozen copy.
     await customer.locator('#email').fill('grace@example.com');
@@ -72,8 +41,8 @@ describe('agent console', () => {
 
   it('stops remote actions the moment the customer takes control back', async () => {
     harness = await startHarness();
-    const { customer, agent } = await liveSession(harness);
-    await grantControl(customer, agent);
+    const { customer, agent } = await liveOnCheckout(harness);
+    await grantControl({ customer, agent });
     const frame = await mirrorFrame(agent);
     await frame.locator('#address').fill('221B Baker Street');
     await expect.poll(() => customer.locator('#address').inputValue()).toBe('221B Baker Street');
@@ -109,7 +78,7 @@ describe('agent console', () => {
 
   it('with control, scrolls and navigates the customer’s tab; without it, cannot', async () => {
     harness = await startHarness();
-    const { customer, agent } = await liveSession(harness);
+    const { customer, agent } = await liveOnCheckout(harness);
     const frame = await mirrorFrame(agent);
     // Without control, the wheel over the mirror does not move the customer's page.
     await frame.locator('#title').hover();
@@ -118,7 +87,7 @@ describe('agent console', () => {
     await agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.session?.drained());
     expect(await customer.evaluate(() => window.scrollY)).toBe(0);
 
-    await grantControl(customer, agent);
+    await grantControl({ customer, agent });
     await frame.locator('#title').hover();
     await agent.mouse.wheel(0, 400);
     await expect.poll(() => customer.evaluate(() => window.scrollY)).toBeGreaterThan(0);
@@ -137,7 +106,7 @@ describe('agent console', () => {
     await agent.getByLabel("Go to a page on the customer's site").fill('/shipping');
     await agent.getByRole('button', { name: 'Go' }).click();
     await customer.waitForURL('**/shipping');
-    await waitForMirror(agent, 'Shipping');
+    await untilMirrorShows(agent, 'Shipping');
     // Control carries over to the next page until the customer revokes it.
     await expect.poll(() => agent.getByRole('button', { name: 'Release control' }).isVisible()).toBe(true);
     await expect
@@ -145,12 +114,12 @@ describe('agent console', () => {
       .toBe(true);
     await agent.getByRole('button', { name: 'Back' }).click();
     await customer.waitForURL('**/checkout');
-    await waitForMirror(agent, 'Checkout');
+    await untilMirrorShows(agent, 'Checkout');
   });
 
   it('ends from the agent: both sides and the audit log agree who ended it', async () => {
     harness = await startHarness();
-    const { session, customer, agent } = await liveSession(harness);
+    const { session, customer, agent } = await liveOnCheckout(harness);
     await agent.getByRole('button', { name: 'End session' }).click();
     await expect.poll(() => agentStatus(agent)).toBe('Ended');
     await expect
@@ -167,7 +136,7 @@ describe('agent console', () => {
 
   it('tells the customer when the agent closes the tab', async () => {
     harness = await startHarness();
-    const { customer, agent } = await liveSession(harness);
+    const { customer, agent } = await liveOnCheckout(harness);
     await agent.close();
     await expect
       .poll(
@@ -183,7 +152,7 @@ describe('agent console', () => {
 
   it('keeps the live view working when the signaling server goes away', async () => {
     harness = await startHarness();
-    const { customer, agent } = await liveSession(harness);
+    const { customer, agent } = await liveOnCheckout(harness);
     await harness.server.app.close();
     await customer.locator('#name').fill('Still here');
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value, { timeout: 10_000 }).toBe('Still here');
@@ -211,7 +180,7 @@ describe('support code', () => {
     await expect.poll(() => agentStatus(agent)).toBe('Waiting for the customer');
 
     await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    await waitForMirror(agent, 'Checkout');
+    await untilMirrorShows(agent, 'Checkout');
 
     // The code was single-use.
     const { cookie } = await signInAgent(h.server);

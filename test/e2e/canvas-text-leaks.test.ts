@@ -19,8 +19,8 @@
  * ordinary field) goes on sending once typing ends.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { fileHarness } from './helpers/harness.js';
 import { liveCheckout } from './helpers/live-checkout.js';
 import { decodeWire } from './helpers/wire.js';
 
@@ -48,13 +48,7 @@ const SCRIPT = `
   });
 `;
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 interface CanvasImage {
   id: number;

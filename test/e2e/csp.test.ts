@@ -3,8 +3,9 @@
  * script or style) can embed the element: the README's directives are enough
  * and our code causes no violation, before or during a session.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentStatus, mirrorElement, newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { fileHarness, mirrorElement, type Harness } from './helpers/harness.js';
+import { liveSession } from './helpers/live-control.js';
 
 /** Exactly the directives README.md tells integrators to add for the co-browsing server. */
 export function strictCsp(serverUrl: string): string {
@@ -32,28 +33,16 @@ const RECORD_VIOLATIONS = `
   });
 `;
 
-let harness: Harness;
-let noWorkers: Harness;
-beforeAll(async () => {
-  harness = await startHarness({}, {}, { csp: strictCsp });
-  noWorkers = await startHarness({}, {}, { csp: (url) => strictCspWithoutWorkers(url).join('; ') });
-});
-afterAll(async () => {
-  await harness?.close();
-  await noWorkers?.close();
-});
+const harness = fileHarness({}, {}, { csp: strictCsp });
+const noWorkers = fileHarness({}, {}, { csp: (url) => strictCspWithoutWorkers(url).join('; ') });
+
+/** The checkout live with Dana, the page's CSP violations recorded from its start. */
+const liveRecordingViolations = (h: Harness) =>
+  liveSession(h, '/checkout', 'Checkout', { beforeLoad: (customer) => customer.addInitScript(RECORD_VIOLATIONS) });
 
 describe('strict CSP on the customer site', () => {
   it('without worker-src blob: the stream is compressed on the main thread; only the worker is refused', async () => {
-    const session = await newSession(noWorkers, { agentName: 'Dana' });
-    const customer = await noWorkers.customerBrowser.newPage();
-    await customer.addInitScript(RECORD_VIOLATIONS);
-    await customer.goto(`${noWorkers.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    const agent = await noWorkers.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 }).toBe('Checkout');
+    const { customer, agent } = await liveRecordingViolations(noWorkers);
     await customer.locator('#name').fill('Strict Sam');
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Strict Sam');
     const violations = await customer.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
@@ -63,16 +52,7 @@ describe('strict CSP on the customer site', () => {
   });
 
   it('runs the consent prompt and a live session without a single violation', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.addInitScript(RECORD_VIOLATIONS);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await expect.poll(() => agentStatus(agent), { timeout: 15_000 }).toBe('Live');
-    await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 15_000 }).toBe('Checkout');
+    const { customer, agent } = await liveRecordingViolations(harness);
     await customer.locator('#name').fill('Strict Sam');
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Strict Sam');
     // The guidance overlay draws under the same policy.

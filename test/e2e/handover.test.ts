@@ -8,9 +8,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { joinSession, type AgentSdkSession } from '../../sdk/index.js';
-import type { TestServer } from '../node/helpers/server.js';
+import { BOT, botSession, handOver } from './helpers/bot-session.js';
 import {
   agentStatus,
+  auditEvents,
   dialogsShown,
   indicator,
   mirrorElement,
@@ -19,6 +20,7 @@ import {
   startHarness,
   type Harness,
 } from './helpers/harness.js';
+import { untilMirrorShows } from './helpers/live-control.js';
 
 let harness: Harness | undefined;
 const bots: AgentSdkSession[] = [];
@@ -28,50 +30,11 @@ afterEach(async () => {
   harness = undefined;
 });
 
-const BOT = 'Lumen helper';
-
-async function audit(server: TestServer, sessionId: string) {
-  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
-    headers: { authorization: `Bearer ${server.apiKey}` },
-  });
-  const body = (await res.json()) as { events: { type: string; actor: string; data: Record<string, unknown> }[] };
-  return body.events;
-}
-
-function handOver(server: TestServer, sessionId: string, agentName: string) {
-  return fetch(`${server.baseUrl}/api/sessions/${sessionId}/handover`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ agentName }),
-  });
-}
-
-/** The customer on the checkout sees the bot's prompt, answers it (with or without leave for a person), and the bot joins. */
-async function botSession(h: Harness, allowPerson: boolean) {
-  const session = await newSession(h, { agentName: BOT, agentBot: true });
-  const customer = await h.customerBrowser.newPage();
-  await customer.goto(`${h.shop.url}/checkout`);
-  await offer(customer, session.inviteCode);
-  const prompt = customer.getByRole('dialog');
-  await expect
-    .poll(() => prompt.getByRole('heading').textContent())
-    .toBe('An automated assistant would like to see this page');
-  expect(await prompt.textContent()).toContain(`${BOT} (automated assistant) will see this browser tab only`);
-  const leave = prompt.getByRole('checkbox', { name: /take over this sharing without asking me again/ });
-  expect(await leave.isChecked(), 'the leave for a person is not given by default').toBe(false);
-  if (allowPerson) await leave.click();
-  await prompt.getByRole('button', { name: 'Allow sharing' }).click();
-  const bot = await joinSession({ server: h.server.baseUrl, token: session.agentToken, name: BOT, bot: true });
-  bots.push(bot);
-  await expect.poll(() => indicator(customer)).toBe(`Sharing this tab with ${BOT} (automated assistant)`);
-  return { session, customer, bot };
-}
-
 describe('hand-over from an automated agent to a person', () => {
   it('a person takes over without a new prompt when the customer allowed it: the bot leaves, the person sees the live page', async () => {
     harness = await startHarness();
     const h = harness;
-    const { session, customer, bot } = await botSession(h, true);
+    const { session, customer, bot } = await botSession(h, { allowPerson: true, bots });
     const botEnded = new Promise<string>((resolve) => bot.on('end', ({ detail }) => resolve(detail)));
 
     const res = await handOver(h.server, session.sessionId, 'Dana');
@@ -82,8 +45,7 @@ describe('hand-over from an automated agent to a person', () => {
 
     const person = await h.agentBrowser.newPage();
     await person.goto(body.agent.link);
-    await expect.poll(() => agentStatus(person), { timeout: 15_000 }).toBe('Live');
-    await expect.poll(async () => (await mirrorElement(person, '#title'))?.text, { timeout: 15_000 }).toBe('Checkout');
+    await untilMirrorShows(person, 'Checkout');
     // Live, not a copy: the customer's typing reaches the person.
     await customer.locator('#name').pressSequentially('Ada', { delay: 20 });
     await expect.poll(async () => (await mirrorElement(person, '#name'))?.value).toBe('Ada');
@@ -96,7 +58,7 @@ describe('hand-over from an automated agent to a person', () => {
       joinSession({ server: h.server.baseUrl, token: session.agentToken, name: BOT, bot: true, timeoutMs: 5_000 }),
     ).rejects.toThrow(/UNAUTHORIZED|not valid/);
 
-    const events = await audit(h.server, session.sessionId);
+    const events = await auditEvents(h.server, session.sessionId);
     expect(events.filter((e) => e.type === 'consent-shown')).toHaveLength(1);
     expect(events.find((e) => e.type === 'consent-granted')?.data).toEqual({ handover: true });
     expect(events.find((e) => e.type === 'handed-over')?.data).toEqual({
@@ -114,7 +76,7 @@ describe('hand-over from an automated agent to a person', () => {
   it('a customer away during the hand-over learns of it on the next page: control given to the bot is taken back', async () => {
     harness = await startHarness();
     const h = harness;
-    const { session, customer, bot } = await botSession(h, true);
+    const { session, customer, bot } = await botSession(h, { allowPerson: true, bots });
     const granted = bot.requestControl();
     await customer.getByRole('button', { name: 'Allow control' }).click();
     expect(await granted).toBe(true);
@@ -124,7 +86,9 @@ describe('hand-over from an automated agent to a person', () => {
     await customer.goto('about:blank');
     await expect
       .poll(async () =>
-        (await audit(h.server, session.sessionId)).some((e) => e.type === 'disconnected' && e.actor === 'customer'),
+        (await auditEvents(h.server, session.sessionId)).some(
+          (e) => e.type === 'disconnected' && e.actor === 'customer',
+        ),
       )
       .toBe(true);
     const res = await handOver(h.server, session.sessionId, 'Dana');
@@ -138,7 +102,7 @@ describe('hand-over from an automated agent to a person', () => {
     // The next page learns from the server's welcome that a person is there now.
     await expect.poll(() => indicator(customer)).toBe('Dana from support took over from the automated assistant');
     expect(await customer.getByRole('button', { name: 'Take back control' }).count()).toBe(0);
-    const events = await audit(h.server, session.sessionId);
+    const events = await auditEvents(h.server, session.sessionId);
     const handedOver = events.findIndex((e) => e.type === 'handed-over');
     expect(handedOver).toBeGreaterThan(-1);
     expect(events.slice(handedOver).some((e) => e.type === 'control-revoked' && e.actor === 'customer')).toBe(true);
@@ -147,7 +111,7 @@ describe('hand-over from an automated agent to a person', () => {
   it('without the customer’s leave there is no hand-over: refused, and the bot stays', async () => {
     harness = await startHarness();
     const h = harness;
-    const { session, customer, bot } = await botSession(h, false);
+    const { session, customer, bot } = await botSession(h, { allowPerson: false, bots });
     let botEnded = false;
     bot.on('end', () => (botEnded = true));
     const res = await handOver(h.server, session.sessionId, 'Dana');
@@ -168,7 +132,7 @@ describe('hand-over from an automated agent to a person', () => {
       .toBe('block');
     expect(botEnded).toBe(false);
     expect(await indicator(customer)).toBe(`Sharing this tab with ${BOT} (automated assistant)`);
-    expect((await audit(h.server, session.sessionId)).some((e) => e.type === 'handed-over')).toBe(false);
+    expect((await auditEvents(h.server, session.sessionId)).some((e) => e.type === 'handed-over')).toBe(false);
   });
 
   it('a person who opens the bot’s session link in the console is refused and told why; the customer still shares with the bot only', async () => {
@@ -185,7 +149,7 @@ describe('hand-over from an automated agent to a person', () => {
       .poll(() => person.getByText(/shared this tab with the automated assistant only/).count(), { timeout: 15_000 })
       .toBeGreaterThan(0);
     expect(await agentStatus(person)).not.toBe('Live');
-    const agentRows = (await audit(h.server, session.sessionId)).filter((e) => e.actor === 'agent');
+    const agentRows = (await auditEvents(h.server, session.sessionId)).filter((e) => e.actor === 'agent');
     expect(agentRows).toEqual([]);
     // The customer's tab still waits for the assistant it allowed (the bot has not joined in this test).
     expect(await indicator(customer)).toBe(`Waiting for ${BOT} (automated assistant) to connect…`);

@@ -28,9 +28,9 @@
  * the same page with the fields unmasked sends the echoes, and the oracle
  * finds them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { digitSequences, revealedPositions } from '../oracles/leak-finder.js';
-import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { fileHarness, mirrorElement } from './helpers/harness.js';
 import { liveCheckout, recordSignaling, sentStrings, signaledStrings } from './helpers/live-checkout.js';
 
 const NAME = 'Zoya Quixby';
@@ -97,13 +97,7 @@ const SCRIPT = `
   });
 `;
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 /** A random token as the session's messages carry them: 32 or more base64url characters and nothing else. */
 const TOKEN = /^[A-Za-z0-9_-]{32,}$/;

@@ -11,26 +11,13 @@
  * URL of the same SVG (what the console made before): there the oracle
  * catches the script with the console's origin and the agent's identity.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LaunchedChromium } from '../node/helpers/chromium.js';
-import {
-  agentStatus,
-  newSession,
-  offer,
-  signedInConsoleLink,
-  signInFromLink,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
+import { fileHarness, signedInConsoleLink, signInFromLink } from './helpers/harness.js';
+import { liveSession } from './helpers/live-control.js';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 const DANA = { agentId: 'agent-dana', name: 'Dana' };
 
@@ -92,25 +79,23 @@ async function mirrorImageSrc(agent: Page): Promise<string> {
 
 describe("a page's SVG image and the agent console's origin", () => {
   it('opened on its own, the mirrored SVG runs nothing as the console and reads nothing of the agent', async () => {
-    const session = await newSession(harness, { agentName: DANA.name, agentId: DANA.agentId });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.route('**/evil.svg', (route) =>
-      route.fulfill({ status: 200, contentType: 'image/svg+xml', body: EVIL_SVG }),
-    );
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await customer.evaluate(() => {
-      const img = document.createElement('img');
-      img.src = '/evil.svg';
-      img.id = 'evil';
-      img.alt = 'logo';
-      document.body.prepend(img);
+    const { customer, agent } = await liveSession(harness, '/checkout', 'Checkout', {
+      session: { agentName: DANA.name, agentId: DANA.agentId },
+      beforeLoad: (page) =>
+        page.route('**/evil.svg', (route) =>
+          route.fulfill({ status: 200, contentType: 'image/svg+xml', body: EVIL_SVG }),
+        ),
+      beforeOffer: (page) =>
+        page.evaluate(() => {
+          const img = document.createElement('img');
+          img.src = '/evil.svg';
+          img.id = 'evil';
+          img.alt = 'logo';
+          document.body.prepend(img);
+        }),
+      beforeJoin: async (page) => signInFromLink(page, await signedInConsoleLink(harness.server, DANA)),
+      timeoutMs: 20_000,
     });
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    const agent = await harness.agentBrowser.newPage();
-    await signInFromLink(agent, await signedInConsoleLink(harness.server, DANA));
-    await agent.goto(session.agentLink);
-    await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
     const src = await mirrorImageSrc(agent);
     const consoleOrigin = new URL(harness.server.baseUrl).origin;
 

@@ -12,52 +12,30 @@
  * without the pause shares the next page.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  indicator,
-  mirrorElement,
-  newSession,
-  offer,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RECORD_CHANNEL_BYTES, auditEvents, fileHarness, indicator, type AuditEvent } from './helpers/harness.js';
+import { liveSession } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
 
-let harness: Harness;
+const harness = fileHarness();
 beforeAll(async () => {
-  harness = await startHarness();
   await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
-});
-afterAll(async () => {
-  await harness?.close();
 });
 
 const PAUSED = 'Sharing paused: Dana cannot see this tab';
 const SHARING = 'Sharing this tab with Dana';
 
-interface AuditEvent {
-  type: string;
-  actor: string;
-  data: Record<string, unknown>;
-}
-
-async function auditEvents(sessionId: string): Promise<AuditEvent[]> {
-  const res = await fetch(`${harness.server.baseUrl}/api/sessions/${sessionId}/audit`, {
-    headers: { authorization: `Bearer ${harness.server.apiKey}` },
-  });
-  return ((await res.json()) as { events: AuditEvent[] }).events;
-}
-
 /** The customer's page says 'connected' once its channel to the agent is open (the agent's console says it too). */
 async function connectedCount(sessionId: string): Promise<number> {
-  return (await auditEvents(sessionId)).filter((e) => e.type === 'connected' && e.actor === 'customer').length;
+  return (await auditEvents(harness.server, sessionId)).filter((e) => e.type === 'connected' && e.actor === 'customer')
+    .length;
 }
 
 /** The audit from index `from` on, without the sockets' and connections' comings and goings. */
 async function eventsFrom(sessionId: string, from: number): Promise<AuditEvent[]> {
-  return (await auditEvents(sessionId)).slice(from).filter((e) => e.type !== 'connected' && e.type !== 'disconnected');
+  return (await auditEvents(harness.server, sessionId))
+    .slice(from)
+    .filter((e) => e.type !== 'connected' && e.type !== 'disconnected');
 }
 
 function wireLength(customer: Page): Promise<number> {
@@ -69,15 +47,7 @@ function mirrorUrl(agent: Page): Promise<string> {
 }
 
 async function liveOnCheckout(): Promise<{ sessionId: string; customer: Page; agent: Page }> {
-  const session = await newSession(harness, { agentName: 'Dana' });
-  const customer = await harness.customerBrowser.newPage();
-  await customer.goto(`${harness.shop.url}/checkout`);
-  await offer(customer, session.inviteCode);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  const agent = await harness.agentBrowser.newPage();
-  await agent.goto(session.agentLink);
-  await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
-  await expect.poll(async () => (await mirrorElement(agent, '#title'))?.text, { timeout: 10_000 }).toBe('Checkout');
+  const { session, customer, agent } = await liveSession(harness, '/checkout', 'Checkout', { timeoutMs: 20_000 });
   return { sessionId: session.sessionId, customer, agent };
 }
 
@@ -91,8 +61,8 @@ describe('pause across the pages of the tab', () => {
     const { sessionId, customer, agent } = await liveOnCheckout();
     await customer.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => indicator(customer)).toBe(PAUSED);
-    await expect.poll(async () => (await auditEvents(sessionId)).at(-1)?.type).toBe('paused');
-    const pausedAt = (await auditEvents(sessionId)).length;
+    await expect.poll(async () => (await auditEvents(harness.server, sessionId)).at(-1)?.type).toBe('paused');
+    const pausedAt = (await auditEvents(harness.server, sessionId)).length;
 
     // The customer, paused, goes on to the next page of the site, then reloads it.
     for (const step of ['goto', 'reload'] as const) {

@@ -4,6 +4,7 @@
  * customer and the agent are as separate as two computers.
  */
 import type { Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchChromium, type LaunchedChromium } from '../../node/helpers/chromium.js';
 import { createSession, startTestServer, type TestServer } from '../../node/helpers/server.js';
 import { startShop, type Shop } from './shop.js';
@@ -37,6 +38,39 @@ export async function startHarness(
       await shop.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * One harness for the whole test file: started before its first test (beforeAll), closed after its last. The
+ * object reads through to it, so tests use it as the harness itself, from inside a test or a later hook.
+ */
+export function fileHarness(...args: Parameters<typeof startHarness>): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(...args);
+  }, 60_000);
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): Harness => {
+    if (!started) throw new Error('the file harness starts in beforeAll: use it from a test or a later hook');
+    return started;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get shop() {
+      return current().shop;
+    },
+    get customerBrowser() {
+      return current().customerBrowser;
+    },
+    get agentBrowser() {
+      return current().agentBrowser;
+    },
+    close: () => current().close(),
   };
 }
 
@@ -86,6 +120,20 @@ export async function newSession(harness: Harness, body: Record<string, unknown>
   const created = await createSession(harness.server, body);
   const raw = created.raw as { customer: { inviteCode: string }; agent: { link: string } };
   return { ...created, inviteCode: raw.customer.inviteCode, agentLink: raw.agent.link };
+}
+
+export interface AuditEvent {
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+/** The session's audit events, as the chat system reads them (GET .../audit with the API key). */
+export async function auditEvents(server: TestServer, sessionId: string): Promise<AuditEvent[]> {
+  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${server.apiKey}` },
+  });
+  return ((await res.json()) as { events: AuditEvent[] }).events;
 }
 
 /** Offer co-browsing on the customer's page, as the host page would after a chat message. */
