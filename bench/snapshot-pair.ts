@@ -24,7 +24,7 @@ import { startBenchSite } from './site.js';
 import { settleBenchPage } from './snapshot.js';
 
 interface BenchWindow {
-  __bench: { snapshot(): Promise<{ bytes: number }>; stop(): void };
+  __bench: { snapshot(): Promise<{ bytes: number; messages: number }>; stop(): void };
 }
 
 /** Trace fields the figures need beyond TraceEvent's: thread timestamps and durations. */
@@ -107,7 +107,8 @@ async function once(
     await complete;
     await cdp.detach();
     if (DETAIL) printLongest(events, `${page} ${tree}`);
-    return { ...figures(events), bytes: result.bytes };
+    // Messages: the snapshot's parts plus the other messages it sent (assets, input frames).
+    return { ...figures(events), bytes: result.bytes, messages: result.messages };
   } finally {
     await tab.close();
   }

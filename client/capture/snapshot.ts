@@ -2,7 +2,8 @@
  * Time-sliced snapshot walk: pre-order over the captured document (open
  * shadow roots and same-origin iframe documents included), in slices of
  * about `budgetMs`, yielding to the event loop between slices so a page with
- * 100k nodes never freezes. Each slice becomes one snapshot part.
+ * 100k nodes never freezes. Each slice becomes one snapshot part, except
+ * on a small page (ONE_PART_NODES), which goes out as one.
  *
  * The page may mutate between slices. A child list is read when its parent
  * is serialized, so a pending stack entry whose node moved away (its capture
@@ -16,7 +17,7 @@ import type { SerializedNode } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
 import type { Serializer } from './serialize.js';
-import { childNodesOf, nodeTypeOf } from './dom-read.js';
+import { childNodesOf, lastChildOf, nodeTypeOf, previousSiblingOf } from './dom-read.js';
 import { PendingNodes, Where } from './pending-nodes.js';
 
 /** Parts stay well under the codec's 16 MiB limit even on pages of long texts. */
@@ -42,6 +43,8 @@ export interface SnapshotWalkOptions {
   movedAway: (node: Node) => boolean;
   /** Checked after each yield: a stop or a newer snapshot aborts this one. */
   cancelled: () => boolean;
+  /** False: a part per slice even on a small page (ONE_PART_NODES), as the warm-up walks its small made-up page. */
+  smallPageOnePart?: boolean;
 }
 
 /**
@@ -53,6 +56,15 @@ export interface SnapshotWalkOptions {
  */
 export const LATE_SLICE_AFTER_NODES = 20_000;
 const LATE_BUDGET_SHARE = 0.75;
+/**
+ * A page whose document holds fewer nodes than this goes out as one part: its slices' nodes are held until the
+ * walk ends (at most this many more from shadow trees and frames, then one part per slice again). Each part
+ * costs bytes of its own (page fields, the list's columns, a deflate flush, and once the side streams are on, three
+ * blocks' Huffman tables): the 997-node bench page went out in 5 or 6 parts, 3,317-3,513 bytes, and as one in
+ * 3,046 (bench/snapshot-pair.mjs gen-1000). Bigger pages keep a part per slice: holding the first 1,500 nodes of
+ * the long page put its texts on the structure stream, before the side streams start (+183 bytes).
+ */
+export const ONE_PART_NODES = 1_500;
 
 /** Tasks spent at most on the label index before the walk (a 300k-node page needs 2-3). */
 const PREPARE_STEPS = 6;
@@ -105,6 +117,8 @@ async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
   // first time): half the budget, or the first slice was 14-17 ms CPU on the 10k-node page.
   let emitMs = budgetMs / 2;
   let walked = 0;
+  const onePart = options.smallPageOnePart !== false && hasFewerNodes(topDocument, ONE_PART_NODES);
+  let part: SerializedNode[] = [];
   for (let first = true; ; first = false) {
     // The slice's clock starts before the pending records are classified and stops for the nodes early
     // enough that handing the part over still fits: the whole task stays near the budget (the part's
@@ -115,7 +129,7 @@ async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
     const sliceBudget = walked >= LATE_SLICE_AFTER_NODES ? budgetMs * LATE_BUDGET_SHARE : budgetMs;
     const loopBudget = Math.max(sliceBudget - emitMs, sliceBudget / 4);
     const checkEvery = first ? 1 : CLOCK_CHECK_EVERY;
-    const part: SerializedNode[] = [];
+    const held = part.length;
     let visits = 0;
     while (stack.length > 0 && part.length < MAX_NODES_PER_PART) {
       // At least one node per part: the agent reads the document's mode from the first part's doctype.
@@ -138,14 +152,39 @@ async function walk(options: SnapshotWalkOptions): Promise<'done' | 'aborted'> {
       if (record !== null) part.push(record);
     }
     const final = stack.length === 0;
-    walked += part.length;
+    walked += part.length - held;
+    if (!final && onePart && walked < ONE_PART_NODES) {
+      await options.yieldToEventLoop();
+      if (options.cancelled()) return 'aborted';
+      continue;
+    }
+    if (held > 0) {
+      // Packed in a task of its own: a part held over slices is bigger than one slice's, and its packing runs cold.
+      await options.yieldToEventLoop();
+      if (options.cancelled()) return 'aborted';
+    }
     const emitStart = now();
     if (!options.emitPart(part, final)) return 'aborted';
-    emitMs = now() - emitStart;
+    // What a held part took says little about the parts of one slice that follow (their loops leave room for it).
+    if (held === 0) emitMs = now() - emitStart;
+    part = [];
     // After the final part too: what the engine does once the snapshot is out (a scan of every root for its
     // top layer, 8-9 ms at 300k nodes) runs in a task of its own, not on top of that part's packing.
     await options.yieldToEventLoop();
     if (options.cancelled()) return 'aborted';
     if (final) return 'done';
   }
+}
+
+/** Whether `doc`'s own tree (shadow trees and frames not counted) has fewer than `limit` nodes; reads at most that many. */
+function hasFewerNodes(doc: Document, limit: number): boolean {
+  const pending: Node[] = [doc];
+  let seen = 1;
+  while (pending.length > 0) {
+    for (let child = lastChildOf(pending.pop() as Node); child !== null; child = previousSiblingOf(child)) {
+      if (++seen >= limit) return false;
+      pending.push(child);
+    }
+  }
+  return true;
 }

@@ -152,6 +152,8 @@ function walkOnce(doc: Document, tools: WalkTools): Promise<'done' | 'aborted'> 
     },
     movedAway: () => false,
     cancelled: stopped,
+    // Its page is small, but what it warms up is the walk of a big page, a part per slice.
+    smallPageOnePart: false,
   });
 }
 

@@ -5,20 +5,30 @@
  * What is checked: a slice's node loop leaves room for handing its part over
  * (loop plus hand-over stay near the budget), and every node still goes out
  * once, in order. Control: with a free hand-over the parts keep their size.
+ * A page of fewer than ONE_PART_NODES nodes goes out as one part, walked
+ * over several slices and handed over in a task of its own.
  */
 import { expect } from '@open-wc/testing';
 import type { SerializedNode } from '../../shared/protocol.js';
 import { createMaskConfig } from '../../client/capture/mask-dom.js';
 import { NodeIds, TOP_DOCUMENT_ID } from '../../client/capture/node-ids.js';
 import { Serializer } from '../../client/capture/serialize.js';
-import { LATE_SLICE_AFTER_NODES, walkSnapshot } from '../../client/capture/snapshot.js';
+import { LATE_SLICE_AFTER_NODES, ONE_PART_NODES, walkSnapshot } from '../../client/capture/snapshot.js';
 import { SheetReader } from '../../client/capture/stylesheets.js';
 import { SensitiveFields } from '../../client/capture/typing-mask.js';
 
 const NODE_MS = 0.1;
 const BUDGET_MS = 8;
 
-async function walk(frame: HTMLIFrameElement, handOverMs: number, stallMs = 0): Promise<SerializedNode[][]> {
+/** What the walk did, in order: a slice started, it yielded, it handed a part over. */
+type Step = 'slice' | 'yield' | 'emit';
+
+async function walk(
+  frame: HTMLIFrameElement,
+  handOverMs: number,
+  stallMs = 0,
+  steps: Step[] = [],
+): Promise<SerializedNode[][]> {
   const doc = frame.contentDocument as Document;
   const win = frame.contentWindow as Window & typeof globalThis;
   let clock = 0;
@@ -42,12 +52,17 @@ async function walk(frame: HTMLIFrameElement, handOverMs: number, stallMs = 0): 
     topDocument: doc,
     budgetMs: BUDGET_MS,
     now: () => clock,
-    yieldToEventLoop: () => Promise.resolve(),
+    yieldToEventLoop: () => {
+      steps.push('yield');
+      return Promise.resolve();
+    },
     // A stall before a slice's first node (GC, the thread descheduled) uses up its budget.
     beforeSlice: () => {
+      steps.push('slice');
       clock += stallMs;
     },
     emitPart: (nodes) => {
+      steps.push('emit');
       parts.push(nodes);
       clock += handOverMs;
       return true;
@@ -66,7 +81,8 @@ describe('snapshot walk: slice budget on a fake clock', () => {
     document.body.append(frame);
     const doc = frame.contentDocument as Document;
     doc.open();
-    doc.write(`<!DOCTYPE html><html><body>${'<p>text <b>bold</b></p>'.repeat(300)}</body></html>`);
+    // 4,004 nodes: past ONE_PART_NODES, so a part per slice.
+    doc.write(`<!DOCTYPE html><html><body>${'<p>text <b>bold</b></p>'.repeat(1000)}</body></html>`);
     doc.close();
     await new Promise((resolve) => setTimeout(resolve, 0));
   });
@@ -88,6 +104,28 @@ describe('snapshot walk: slice budget on a fake clock', () => {
     expect(sizes[0]).to.equal(40);
     // 8 ms = 80 nodes, checked every 32 visits: 95 nodes.
     for (const size of sizes.slice(1, -1)) expect(size).to.equal(95);
+  });
+
+  it('sends a page of fewer than ONE_PART_NODES nodes as one part, walked over several slices', async () => {
+    const doc = frame.contentDocument as Document;
+    doc.body.innerHTML = '<p>text <b>bold</b></p>'.repeat(300);
+    const steps: Step[] = [];
+    const parts = await walk(frame, 6, 0, steps);
+    expect(parts.length).to.equal(1);
+    expect(parts[0]?.length).to.equal(doc.querySelectorAll('*').length + 300 * 2 + 1);
+    expect(parts[0]!.length).to.be.below(ONE_PART_NODES);
+    expect(steps.filter((step) => step === 'slice').length).to.be.above(10);
+    // Handed over in a task of its own, after the last slice's (then the walk yields once more and ends).
+    expect(steps.slice(-4)).to.deep.equal(['slice', 'yield', 'emit', 'yield']);
+  });
+
+  it('control: a page of ONE_PART_NODES nodes or more goes out a part per slice, each handed over in the task of its slice', async () => {
+    const steps: Step[] = [];
+    const parts = await walk(frame, 6, 0, steps);
+    expect(parts.length).to.be.above(10);
+    expect(steps.filter((step) => step === 'slice').length).to.equal(parts.length);
+    const beforeEmit = steps.flatMap((step, i) => (step === 'emit' ? [steps[i - 1]] : []));
+    expect(new Set(beforeEmit)).to.deep.equal(new Set(['slice']));
   });
 
   it('gives the slices after LATE_SLICE_AFTER_NODES nodes three quarters of the budget', async () => {
@@ -124,7 +162,7 @@ describe('snapshot walk: slice budget on a fake clock', () => {
         seen.add(node.id);
       }
       // Elements, two texts per paragraph, the doctype.
-      expect(nodes.length).to.equal(doc.querySelectorAll('*').length + 300 * 2 + 1);
+      expect(nodes.length).to.equal(doc.querySelectorAll('*').length + doc.querySelectorAll('p').length * 2 + 1);
     }
   });
 });
