@@ -4,9 +4,12 @@
  * started with the compose file's own options. Only what cannot run here is
  * replaced: loopback listening and relay addresses instead of host
  * networking, free ports, the variables' defaults and a test secret. A minimal
- * TURN client written from the RFCs (helpers/turn-client.ts) allocates and
- * asks for permissions with the REST-API credentials the server signs.
+ * TURN client written from the RFCs (helpers/turn-client.ts) allocates, asks
+ * for permissions and relays data with the REST-API credentials the server
+ * signs; --max-bps is measured with data relayed to a peer on loopback.
  */
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,25 +28,37 @@ const composeCommand = z
   .object({ services: z.object({ coturn: z.object({ command: z.array(z.string()) }) }) })
   .parse(parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8'))).services.coturn.command;
 
-/** The value Compose would pass with .env.example's defaults (`${NAME:-default}`), the test secret for `${TURN_SECRET}`. */
-function interpolated(arg: string): string {
+/**
+ * The value Compose would pass with .env.example's defaults (`${NAME:-default}`) or the variables in `env`, the
+ * test secret for `${TURN_SECRET}`.
+ */
+function interpolated(arg: string, env: Readonly<Record<string, string>> = {}): string {
   return arg
     .replaceAll('${TURN_SECRET}', SECRET)
-    .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')
+    .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_whole, name: string, fallback: string) => env[name] ?? fallback)
     .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, '127.0.0.1');
 }
 
 const composeOption = (name: string): string | undefined =>
   composeCommand
-    .map(interpolated)
+    .map((arg) => interpolated(arg))
     .find((arg) => arg.startsWith(`${name}=`))
     ?.slice(name.length + 1);
 
-/** The compose options on loopback, without `leaveOut`; `port` for listening, the relay range after it. */
-function loopbackArgs(port: number, leaveOut: readonly string[] = []): string[] {
+interface RelayOptions {
+  /** Options of the compose file left out (a name, or one exact option). */
+  leaveOut?: readonly string[];
+  /** Options added. */
+  extra?: readonly string[];
+  /** Compose variables set (as in .env). */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** The compose options on loopback, as `options` change them; `port` for listening, the relay range after it. */
+function loopbackArgs(port: number, { leaveOut = [], extra = [], env = {} }: RelayOptions = {}): string[] {
   const replaced = ['--listening-port', '--min-port', '--max-port', '--external-ip'];
   const kept = composeCommand
-    .map(interpolated)
+    .map((arg) => interpolated(arg, env))
     .filter((arg) => !replaced.some((name) => arg.startsWith(`${name}=`)))
     .filter((arg) => !leaveOut.some((name) => arg === name || arg.startsWith(`${name}=`)));
   return [
@@ -53,6 +68,7 @@ function loopbackArgs(port: number, leaveOut: readonly string[] = []): string[] 
     `--listening-port=${port}`,
     `--min-port=${port + 1}`,
     `--max-port=${Math.min(port + 100, 65535)}`,
+    ...extra,
   ];
 }
 
@@ -60,10 +76,10 @@ interface Relay extends Omit<Coturn, 'port'> {
   port: number;
 }
 
-async function startRelay(leaveOut: readonly string[] = []): Promise<Relay> {
+async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const port = await freePort();
   // Its last start-up line: the TCP and UDP listeners and the auth threads are all up.
-  return { port, ...(await runTurnserver(loopbackArgs(port, leaveOut), /IO method \(admin thread\)/)) };
+  return { port, ...(await runTurnserver(loopbackArgs(port, options), /IO method \(admin thread\)/)) };
 }
 
 const clients: TurnClient[] = [];
@@ -116,9 +132,89 @@ describe("docker-compose.yml's coturn, run with its own options", () => {
   });
 });
 
+/**
+ * --max-bps measured: coturn counts each socket's bytes per one-second window (its engine's jiffie) and drops
+ * what passes the limit. A burst of BURST_WINDOWS windows' worth is sent through one allocation to a peer on
+ * loopback (so the compose file's 127.0.0.0/8 refusal is left out and loopback peers allowed); the peer counts
+ * what arrives. Then marker packets are sent until one arrives: coturn reads its socket in order, so by then
+ * it has relayed or dropped all of the burst. The burst and its relaying span at most ceil(seconds) + 1
+ * windows, so at most that many times the limit may arrive. TURN_MAX_BPS is lowered (the compose variable)
+ * so that a burst of many windows' worth fits a UDP socket's buffers on loopback.
+ */
+const MAX_BPS = 64_000;
+const BURST_WINDOWS = 20;
+const PAYLOAD = 1_000;
+const MARKER = Buffer.from('end-of-burst');
+
+async function burstThrough(relay: Relay): Promise<{ received: number; windows: number }> {
+  const peer = createSocket('udp4');
+  peer.bind(0, '127.0.0.1');
+  await once(peer, 'listening');
+  let received = 0;
+  let lastData = 0;
+  let marked = false;
+  peer.on('message', (message: Buffer) => {
+    if (message.equals(MARKER)) marked = true;
+    else {
+      received += message.length;
+      lastData = Date.now();
+    }
+  });
+  try {
+    const sender = await client(relay, 'udp', 'bandwidth');
+    expect(await sender.allocate()).toBe('ok');
+    expect(await sender.createPermission('127.0.0.1')).toBe('ok');
+    const payload = Buffer.alloc(PAYLOAD, 0x5a);
+    const start = Date.now();
+    for (let packet = 0; packet < (BURST_WINDOWS * MAX_BPS) / PAYLOAD; packet += 1) {
+      sender.sendTo('127.0.0.1', peer.address().port, payload);
+      if (packet % 50 === 49) await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let tries = 0; !marked; tries += 1) {
+      if (tries === 100) throw new Error('no marker came through the relay in 10 s');
+      sender.sendTo('127.0.0.1', peer.address().port, MARKER);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { received, windows: Math.ceil((Math.max(lastData, start) - start) / 1000) + 1 };
+  } finally {
+    peer.close();
+  }
+}
+
+describe('--max-bps, measured through a relayed allocation', () => {
+  it(`holds an allocation to TURN_MAX_BPS bytes per second: a burst of ${BURST_WINDOWS} seconds' worth passes at most one second's per window`, async () => {
+    const relay = await startRelay({
+      leaveOut: ['--denied-peer-ip=127.0.0.0-127.255.255.255'],
+      extra: ['--allow-loopback-peers'],
+      env: { TURN_MAX_BPS: String(MAX_BPS) },
+    });
+    try {
+      expect(relay.log()).toContain(`${MAX_BPS} bytes per second allowed per session`);
+      const { received, windows } = await burstThrough(relay);
+      expect(received).toBeGreaterThan(0);
+      expect(received).toBeLessThanOrEqual(MAX_BPS * windows);
+    } finally {
+      relay.close();
+    }
+  });
+
+  it('control: without --max-bps the same burst passes more than that', async () => {
+    const relay = await startRelay({
+      leaveOut: ['--max-bps', '--denied-peer-ip=127.0.0.0-127.255.255.255'],
+      extra: ['--allow-loopback-peers'],
+    });
+    try {
+      const { received, windows } = await burstThrough(relay);
+      expect(received).toBeGreaterThan(MAX_BPS * windows);
+    } finally {
+      relay.close();
+    }
+  });
+});
+
 describe('controls: the same coturn without the option allows it', () => {
   it('without --user-quota, one credential holds more allocations', async () => {
-    const relay = await startRelay(['--user-quota']);
+    const relay = await startRelay({ leaveOut: ['--user-quota'] });
     try {
       const quota = Number(composeOption('--user-quota'));
       for (let i = 0; i <= quota; i += 1) expect(await (await client(relay, 'udp')).allocate()).toBe('ok');
@@ -128,7 +224,7 @@ describe('controls: the same coturn without the option allows it', () => {
   });
 
   it('without --no-tcp-relay, a TCP relay is allocated', async () => {
-    const relay = await startRelay(['--no-tcp-relay']);
+    const relay = await startRelay({ leaveOut: ['--no-tcp-relay'] });
     try {
       expect(await (await client(relay, 'tcp')).allocate('tcp')).toBe('ok');
     } finally {

@@ -1,7 +1,8 @@
 /**
  * A minimal TURN client (RFC 5766 / 8656 with RFC 5389 long-term credentials)
  * for tests that ask a real coturn what it allows: Allocate and
- * CreatePermission over UDP or TCP, answered with the STUN error code. Written
+ * CreatePermission over UDP or TCP, answered with the STUN error code, and
+ * data relayed to a peer with Send indications. Written
  * from the RFCs, not from the product's code (which has no TURN client; the
  * browsers are the product's).
  */
@@ -13,6 +14,8 @@ import { connect, type Socket as TcpSocket } from 'node:net';
 const MAGIC = 0x2112a442;
 const ALLOCATE = 0x0003;
 const CREATE_PERMISSION = 0x0008;
+/** Send indication: method 0x0006 in the indication class (RFC 5766 section 10). */
+const SEND_INDICATION = 0x0016;
 const ATTR = {
   username: 0x0006,
   integrity: 0x0008,
@@ -21,6 +24,7 @@ const ATTR = {
   nonce: 0x0015,
   xorPeerAddress: 0x0012,
   requestedTransport: 0x0019,
+  data: 0x0013,
 } as const;
 
 /** 'ok', or the STUN error code (401, 403, 442, 486, ...). */
@@ -135,6 +139,16 @@ export class TurnClient {
   /** Ask to relay to and from `ip` (nothing is sent to the peer). */
   createPermission(ip: string): Promise<TurnAnswer> {
     return this.#request(CREATE_PERMISSION, [{ type: ATTR.xorPeerAddress, value: xorAddress(ip, 9) }]);
+  }
+
+  /** Relay `data` to `ip`:`port` (a Send indication: no answer, and dropped unless a permission for `ip` exists). */
+  sendTo(ip: string, port: number, data: Buffer): void {
+    const indication = encode(SEND_INDICATION, randomBytes(12), [
+      { type: ATTR.xorPeerAddress, value: xorAddress(ip, port) },
+      { type: ATTR.data, value: data },
+    ]);
+    if ('udp' in this.transport) this.transport.udp.send(indication, this.port, '127.0.0.1');
+    else this.transport.tcp.write(indication);
   }
 
   close(): void {
