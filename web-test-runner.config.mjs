@@ -14,6 +14,7 @@ import { browserBundleOptions } from './scripts/esbuild-browser-options.mjs';
 import { pixelCompareCommand } from './test/browser/plugins/pixel-compare.mjs';
 import { assetFixtures } from './test/browser/plugins/asset-fixtures.mjs';
 import { appBundles } from './test/browser/plugins/app-bundles.mjs';
+import { layoutTextCommand } from './test/browser/plugins/layout-text.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
@@ -210,6 +211,7 @@ export default {
     cobrowseTestServer(serverState),
     screenshotCommand(),
     pixelCompareCommand(),
+    layoutTextCommand(),
     appBundles(root),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],

@@ -99,39 +99,123 @@ function joined(css: string, to: number, from: number): boolean {
  */
 export function stringRunMasks(css: string, strings: readonly number[]): Map<number, MaskedText> {
   const masks = new Map<number, MaskedText>();
+  const open = new OpenRuns(css, strings);
   let first = 0;
   while (first < strings.length) {
     let last = first;
     while (last + 2 < strings.length && joined(css, strings[last + 1] as number, strings[last + 2] as number))
       last += 2;
-    const alone = last === first && !css.slice(strings[first], strings[first + 1]).includes('\\');
-    if (!alone && mayWriteDigits(css, strings[first] as number, strings[last + 1] as number))
-      maskRun(css, strings.slice(first, last + 2), masks);
+    const from = strings[first] as number;
+    const to = strings[last + 1] as number;
+    const alone = last === first && !css.slice(from, to).includes('\\');
+    if (!alone && mayWriteDigits(css, from, to, NATIONAL_ID_DIGITS))
+      maskRun(css, strings.slice(first, last + 2), masks, open.open(first));
+    else if (mayWriteDigits(css, from, to, 1) && open.open(first))
+      maskRun(css, strings.slice(first, last + 2), masks, true);
     first = last + 2;
   }
   return masks;
 }
 
+/** A call whose text is not in the CSS: a custom property's (`var(--g2)`) or an attribute's (`attr(data-g2)`). */
+const SUBSTITUTION = /\b(?:var|attr)\(/i;
+/** A custom property's name and colon at the start of a declaration. */
+const CUSTOM_DECLARATION = /^\s*--[\w-]*\s*:/;
+/** A name: a string's edge token with a letter and at most 3 digits (`"ss01"`, `"h1 h1"`), not a piece of a number. */
+const NAME_TOKEN = /^(?=.*\p{L})(?!(?:\P{Nd}*\p{Nd}){4})/u;
+/** A token of a string's text: letters and digits without anything between. */
+const WORD = /[\p{L}\p{N}]+/gu;
+const PERCENT_ENCODED = /%[0-9a-fA-F]{2}/g;
+
 /**
- * Whether the CSS from `from` to `to` may write the digits of an SSN, the fewest the rule masks: as many places a
- * digit may start (digitStarts: an ASCII digit, `%`, a non-ASCII character) or escapes (an icon font's
+ * Which runs of strings are open: shown beside text its CSS does not hold (red
+ * team s12 F5). A custom property's strings are shown wherever `var()` puts them, beside anything (`--g1:
+ * "4532"` … `content: var(--g1) " " var(--g2)`), and a value holding `var()` or `attr()` (a fallback
+ * `var(--x, "4532")` too) shows its strings beside what those put there.
+ */
+class OpenRuns {
+  readonly #css: string;
+  readonly #strings: readonly number[];
+  /** The last declaration read: where it starts and ends (its `;`, `}` or `{`), and whether it is open. */
+  #start = -1;
+  #end = -1;
+  #open = false;
+
+  constructor(css: string, strings: readonly number[]) {
+    this.#css = css;
+    this.#strings = strings;
+  }
+
+  /** Whether the run starting at `strings[first]` is open; runs are asked about in order, so each text is read once. */
+  open(first: number): boolean {
+    const css = this.#css;
+    const strings = this.#strings;
+    const at = strings[first] as number;
+    if (at > this.#start && at < this.#end) return this.#open;
+    // The declaration's start: the `{`, `;` or `}` before the run, outside the strings before it (at the latest the
+    // last declaration's end).
+    let s = first - 2;
+    let i = at - 1;
+    for (; i >= 0; i--) {
+      if (s >= 0 && i < (strings[s + 1] as number)) {
+        i = strings[s] as number;
+        s -= 2;
+        continue;
+      }
+      const code = css.charCodeAt(i);
+      if (code === 123 || code === 59 || code === 125) break;
+    }
+    const start = i + 1;
+    // The declaration's end: the `;`, `}` or `{` after the run, outside strings.
+    let end = at;
+    let next = first;
+    while (end < css.length) {
+      if (next < strings.length && end === strings[next]) {
+        end = strings[next + 1] as number;
+        next += 2;
+        continue;
+      }
+      const code = css.charCodeAt(end);
+      if (code === 59 || code === 125 || code === 123) break;
+      end++;
+    }
+    this.#start = start - 1;
+    this.#end = end;
+    this.#open =
+      CUSTOM_DECLARATION.test(css.slice(start, start + 256)) ||
+      SUBSTITUTION.test(css.slice(start, end).replace(/"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g, ''));
+    return this.#open;
+  }
+}
+
+/**
+ * Whether the CSS from `from` to `to` may write `digits` digits (an SSN's, the fewest the rule masks; one for an
+ * open run): as many places a digit may start (digitStarts: an ASCII digit, `%`, a non-ASCII character) or escapes (an icon font's
  * `"\f101"` writes none).
  */
-function mayWriteDigits(css: string, from: number, to: number): boolean {
+function mayWriteDigits(css: string, from: number, to: number, digits: number): boolean {
   let count = 0;
   for (let i = from; i < to; i++) {
     const code = css.charCodeAt(i);
-    if ((code >= 48 && code <= 57) || code === 37 || code === 92 || code >= 0x80)
-      if (++count >= NATIONAL_ID_DIGITS) return true;
+    if ((code >= 48 && code <= 57) || code === 37 || code === 92 || code >= 0x80) if (++count >= digits) return true;
   }
   return false;
 }
 
-/** maskRun's masks of the run of strings `run` (start and end of each) into `masks`. */
-function maskRun(css: string, run: readonly number[], masks: Map<number, MaskedText>): void {
+/**
+ * maskRun's masks of the run of strings `run` (start and end of each) into `masks`. An `open` run (openRun) is read
+ * with digits beside it where its CSS does not say what is there: before and after it, and for a `var()` or
+ * `attr()` between two of its strings; an edge token holding a letter is a name, read as written.
+ */
+function maskRun(css: string, run: readonly number[], masks: Map<number, MaskedText>, open = false): void {
   const decoded: DecodedString = { text: '', from: [], to: [] };
-  for (let s = 0; s < run.length; s += 2) decodeString(css, run[s] as number, run[s + 1] as number, decoded);
-  const rule = maskNumbers(decoded.text);
+  /** Where a `var()` or `attr()` stands between two strings of the run (an open edge inside it). */
+  const cuts: number[] = [];
+  for (let s = 0; s < run.length; s += 2) {
+    if (open && s > 0 && SUBSTITUTION.test(css.slice(run[s - 1], run[s]))) cuts.push(decoded.text.length);
+    decodeString(css, run[s] as number, run[s + 1] as number, decoded);
+  }
+  const rule = open ? openRule(decoded.text, cuts) : maskNumbers(decoded.text);
   // Nothing masked as shown: each string is read alone as written (the caller's rule).
   if (!rule.masked) return;
   /** Where each masked unit is written, in order (the units of one escape share one place). */
@@ -158,3 +242,95 @@ function maskRun(css: string, run: readonly number[], masks: Map<number, MaskedT
     masks.set(start, { text: text + alone.text.slice(copied - start), masked: true });
   }
 }
+
+/**
+ * The number rule over an open run's text (cut where a `var()` or `attr()` stands between its strings): the run
+ * read alone, and the digits of a number touching an open edge (its start, its end, a cut) all masked, as the
+ * rule masks a number with more digits beside it (13 or more in a run). An edge whose word is a name
+ * (NAME_TOKEN) or whose number is a price (a currency sign beside it and a thousands or cents part:
+ * `"€1,299.00"`, `"12,50 €"`; not `"€ 100"`, which may be an SSN's first group after a label) is closed.
+ */
+function openRule(text: string, cuts: readonly number[]): MaskedText {
+  // Fewer digits than an SSN's: the rule alone masks nothing (the common case, `"x3"`, `"Step 3"`).
+  const alone = mayWriteDigits(text, 0, text.length, NATIONAL_ID_DIGITS) ? maskNumbers(text) : { text, masked: false };
+  const units = alone.text.split('');
+  // A percent-encoded character is a gap to the number rule, so it is one here too (`%2D32`).
+  const plain = text.replace(PERCENT_ENCODED, '   ');
+  let from = 0;
+  for (const to of [...cuts, text.length]) {
+    const words = plain.slice(from, to).match(WORD) ?? [];
+    if (!NAME_TOKEN.test(words[0] ?? '')) bulletEdgeNumber(plain, from, to, 1, units);
+    if (!NAME_TOKEN.test(words.at(-1) ?? '')) bulletEdgeNumber(plain, to - 1, from - 1, -1, units);
+    from = to;
+  }
+  const masked = units.join('');
+  return { text: masked, masked: masked !== text };
+}
+
+/** What a UTF-16 unit is to the number rule: a digit, a gap without count, a letter (ends a number), other. */
+const DIGIT = 0;
+const SPACE = 1;
+const LETTER = 2;
+const OTHER = 3;
+const IS_DIGIT = /\p{Nd}/u;
+const IS_SPACE = /[\s\p{Cf}\p{Mn}\p{Cs}]/u;
+const IS_LETTER = /[\p{L}\p{N}]/u;
+/** Most characters other than whitespace between two digit groups of one number (the rule's gap). */
+const MAX_GAP_CHARACTERS = 3;
+
+function unitKind(text: string, at: number): number {
+  const char = text.charAt(at);
+  if (IS_DIGIT.test(char)) return DIGIT;
+  // A surrogate half: the digit (a mathematical digit) or letter it is half of.
+  const code = text.charCodeAt(at);
+  if (code >= 0xd800 && code <= 0xdfff) {
+    const pair = code < 0xdc00 ? text.slice(at, at + 2) : text.slice(at - 1, at + 1);
+    if (IS_DIGIT.test(pair)) return DIGIT;
+    if (IS_LETTER.test(pair)) return LETTER;
+  }
+  if (IS_SPACE.test(char)) return SPACE;
+  return IS_LETTER.test(char) ? LETTER : OTHER;
+}
+
+/**
+ * Bullets into `units` the digits of the number that touches `start` going `step` (1: forward from a start; -1:
+ * backward from an end) before `stop`: only gap characters (whitespace, up to MAX_GAP_CHARACTERS others) before
+ * its first digit, then digit groups joined by such gaps. A price (openRule) is left as it is.
+ */
+function bulletEdgeNumber(text: string, start: number, stop: number, step: 1 | -1, units: string[]): void {
+  let at = start;
+  let gap = 0;
+  for (; at !== stop; at += step) {
+    const kind = unitKind(text, at);
+    if (kind === DIGIT) break;
+    if (kind === LETTER || (kind === OTHER && ++gap > MAX_GAP_CHARACTERS)) return;
+  }
+  if (at === stop) return;
+  const first = at;
+  let last = at;
+  gap = 0;
+  for (; at !== stop; at += step) {
+    const kind = unitKind(text, at);
+    if (kind === DIGIT) {
+      last = at;
+      gap = 0;
+    } else if (kind === LETTER || (kind === OTHER && ++gap > MAX_GAP_CHARACTERS)) break;
+  }
+  const from = Math.min(first, last);
+  const to = Math.max(first, last) + 1;
+  if (isPrice(text, from, to)) return;
+  for (let u = from; u < to; u++) if (unitKind(text, u) === DIGIT) units[u] = MASK_CHAR;
+}
+
+/** Whether the number from `from` to `to` is a price: PRICE's digits, a currency sign right before or after. */
+function isPrice(text: string, from: number, to: number): boolean {
+  return (
+    PRICE.test(text.slice(from, to)) &&
+    (CURRENCY_BEFORE.test(text.slice(Math.max(0, from - 2), from)) || CURRENCY_AFTER.test(text.slice(to, to + 2)))
+  );
+}
+
+/** A price's digits: thousands of 3 and cents (`1,299.00`, `1.299,00`, `12,50`), a separator at least. */
+const PRICE = /^(?=.*[.,])(?:[0-9]{1,3}(?:[,. ][0-9]{3})*|[0-9]+)(?:[.,][0-9]{1,2})?$/;
+const CURRENCY_BEFORE = /\p{Sc}\s?$/u;
+const CURRENCY_AFTER = /^\s?\p{Sc}/u;

@@ -19,10 +19,37 @@ import { stringRunMasks } from './css-string-text.js';
  * images do not break in the mirror while the customer types (review M7).
  */
 export function maskCss(css: string, strict = false, typed: string | null = null): MaskedText {
-  const masked = maskCssNumbers(css, strict, typed);
+  const numbers = maskCssNumbers(css, strict, typed);
+  const masked = COUNTER_VALUE_HINT.test(numbers.text) ? maskCounterValues(numbers) : numbers;
   // A URL's user name and password (url("https://u:p@host/…")), digits or not.
   const text = maskUrlCredentials(masked.text);
   return text === masked.text ? masked : { text, masked: true };
+}
+
+/** Where a counter's value may be written: `counter-reset`, `counter-set` or `counter-increment`. */
+const COUNTER_VALUE_HINT = /counter-(?:reset|set|increment)/i;
+/** A counter declaration (its name and colon, then its value up to `;`, `}` or the end). */
+const COUNTER_DECLARATION = /(?<![\w-])(counter-(?:reset|set|increment)\s*:)([^;{}]*)/gi;
+/** An integer of 3 digits or more standing alone in a counter's value (not a part of a name such as `g1234`). */
+const COUNTER_INTEGER = /(?<![\w-])([+-]?)([0-9]{3,})(?![\w.])/g;
+
+/**
+ * Counter values of 3 digits or more bulleted (red team s12 F6): `content: counter(s)` shows a counter's value as
+ * digits outside any string (`counter-reset: s 278415396`; counters holding a card's or an SSN's groups, 3-2-4:
+ * the middle group alone shows). A value bulleted is not valid CSS, so the mirror drops that declaration and
+ * shows the counters it set from 0. Values of up to 2 digits stay: list and section numbering.
+ */
+function maskCounterValues(css: MaskedText): MaskedText {
+  const text = css.text.replace(
+    COUNTER_DECLARATION,
+    (_declaration, name: string, value: string) =>
+      name +
+      value.replace(
+        COUNTER_INTEGER,
+        (_integer, sign: string, digits: string) => sign + MASK_CHAR.repeat(digits.length),
+      ),
+  );
+  return text === css.text ? css : { text, masked: true };
 }
 
 function maskCssNumbers(css: string, strict: boolean, typed: string | null): MaskedText {

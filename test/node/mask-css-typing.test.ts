@@ -194,7 +194,7 @@ describe('CSS masking: a whole number outside strings, and the readable CSS', ()
     ':root{--order: 10482211; --year: 2026; --tel: 555-123-4567; --page: 1 2 3 4 5 6 7 8 9 10}',
     '.a{background:url(/files/1/0262/4071/2726/x.png)}',
     '.i::before{content:"\\f101"} .d::after{content:"\\2014"}',
-    ':root{--price: "€1,299.00"; --date: "2026-12-05 10:30"; --phone: "+44 20 7946 0958"}',
+    ':root{--ff: "ss01", "cv11"; --areas: "h1 h1" "m1 s1"; --fa: normal 900 1em/1 "Font Awesome 6 Free"}',
     '.a{background:URL( "img/2x.png" )} .b{background:myurl(123456789)}',
     '.a{z-index:999999999;line-height:1.428571429;transform:matrix(0.7071067811865476,0.7071067811865476,0,0)}',
     '.z{z-index:2147483647} .y{z-index:100000000} .col-12{width:100%}',
