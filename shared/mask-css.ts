@@ -5,6 +5,7 @@
 import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './sensitive-numbers.js';
 import { maskUrlCredentials } from './url-credentials.js';
 import { stringRunMasks } from './css-string-text.js';
+import { maskSvgDataUrl } from './svg-data-url.js';
 
 /**
  * CSS text with the digits of numbers inside its strings and comments
@@ -119,7 +120,11 @@ const DATA_URL_BREAKERS = '/?#&=;,:@.';
  * as a card by chance and bulleted, which broke the icon in the mirror (review s11 F6).
  */
 function urlRule(url: string): MaskedText {
-  return DATA_URL.test(url) ? maskNumbers(url, { luhn: true, breakers: DATA_URL_BREAKERS }) : maskUrl(url, true);
+  if (!DATA_URL.test(url)) return maskUrl(url, true);
+  // An SVG image's text as it shows, its elements' texts together (red team s12 F5: a card one <text> per group).
+  const svg = maskSvgDataUrl(url);
+  const rule = maskNumbers(svg.text, { luhn: true, breakers: DATA_URL_BREAKERS });
+  return { text: rule.text, masked: rule.masked || svg.masked };
 }
 
 /** Digits in a row a URL or escape may share with the typed value before it is masked. */
