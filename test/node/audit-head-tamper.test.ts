@@ -51,18 +51,29 @@ function onDisk(s: TestServer, edit: (db: Database.Database) => void): void {
   }
 }
 
-/** The agent is there, the customer consents, grants control, an action is reported. */
-async function liveWithControl(s: TestServer): Promise<{ sessionId: string; customer: TestSocket }> {
+/** The agent is there and the customer sends its consent. */
+async function consented(s: TestServer): Promise<{ sessionId: string; customer: TestSocket }> {
   const session = await createSession(s);
   const agent = await open(s);
   await agent.hello(session.agentToken);
   const customer = await open(s);
   await customer.hello(session.customerToken);
   customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+  return { sessionId: session.sessionId, customer };
+}
+
+/** The customer grants control and an action is reported; resolves once the server has handled them. */
+async function controlAndAction(customer: TestSocket): Promise<void> {
   customer.send({ t: 'event', event: { kind: 'control-granted' } });
   customer.send({ t: 'event', event: { kind: 'remote-action', action: 'click', target: 'button "Transfer"' } });
   await handled(customer);
-  return { sessionId: session.sessionId, customer };
+}
+
+/** The agent is there, the customer consents, grants control, an action is reported. */
+async function liveWithControl(s: TestServer): Promise<{ sessionId: string; customer: TestSocket }> {
+  const live = await consented(s);
+  await controlAndAction(live.customer);
+  return live;
 }
 
 describe('cutting the newest audit rows on disk', () => {
@@ -129,18 +140,11 @@ function saveHead(s: TestServer, sessionId: string): (db: Database.Database) => 
 
 /** A live session with its head saved after consent, then control granted and an action (RT-3c's set-up). */
 async function liveWithSavedHead(s: TestServer) {
-  const session = await createSession(s);
-  const agent = await open(s);
-  await agent.hello(session.agentToken);
-  const customer = await open(s);
-  await customer.hello(session.customerToken);
-  customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+  const { sessionId, customer } = await consented(s);
   await handled(customer);
-  const putBack = saveHead(s, session.sessionId);
-  customer.send({ t: 'event', event: { kind: 'control-granted' } });
-  customer.send({ t: 'event', event: { kind: 'remote-action', action: 'click', target: 'button "Transfer"' } });
-  await handled(customer);
-  return { sessionId: session.sessionId, customer, putBack };
+  const putBack = saveHead(s, sessionId);
+  await controlAndAction(customer);
+  return { sessionId, customer, putBack };
 }
 
 const redisBin = findRedisServer();
@@ -174,16 +178,7 @@ describe('an earlier head saved with its MAC and put back on a live session (RT-
         const first = await start(env);
         const { sessionId, putBack } = await liveWithSavedHead(first);
         await first.close({ keepData: true });
-        const db = new Database(join(first.dataDir, 'cobrowse.db'));
-        try {
-          const triggers = db
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
-            .all() as { name: string }[];
-          for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
-          putBack(db);
-        } finally {
-          db.close();
-        }
+        onDisk(first, putBack); // the server stopped: only its data directory is used
         const restarted = await start(env, { dataDir: first.dataDir });
         expect((await audit(restarted, sessionId)).verification.valid).toBe(!withRedis);
       }

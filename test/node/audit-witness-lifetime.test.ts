@@ -8,15 +8,14 @@
  * test wrote; the controls leave expires_at alone.
  */
 import Database from 'better-sqlite3';
-import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeadWitness } from '../../signaling/audit-witness.js';
 import { openSqliteStore } from '../../signaling/sqlite-store.js';
 import type { AuditEventInput, Store } from '../../signaling/store.js';
-import { findRedisServer, REDIS_MISSING, startRedis, type RedisServer } from './helpers/redis.js';
+import { findRedisServer, REDIS_MISSING, suiteRedis } from './helpers/redis.js';
 import { makeSession } from './helpers/store-contract.js';
 
 const KEY = 'k'.repeat(64);
@@ -76,21 +75,7 @@ function openRaw(dataDir: string): Database.Database {
 }
 
 describe.skipIf(!bin)("the witness's lifetime against expires_at moved back on disk", () => {
-  let server: RedisServer | undefined;
-  const clients: Redis[] = [];
-  const redis = () => {
-    if (!server) throw new Error('Redis did not start');
-    const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    clients.push(client);
-    return client;
-  };
-  beforeAll(async () => {
-    server = await startRedis(bin ?? '');
-  }, 60_000);
-  afterAll(async () => {
-    for (const client of clients) client.disconnect();
-    await server?.stop();
-  });
+  const redis = suiteRedis(bin ?? '');
 
   for (const moveBack of [false, true]) {
     it(`with Redis, another instance reports the head put back (expires_at ${moveBack ? 'moved back' : 'untouched, control'})`, async () => {

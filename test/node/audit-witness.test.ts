@@ -5,30 +5,15 @@
  * throws nor forgets what this process wrote. The control: a witness without
  * Redis knows nothing of another instance's writes.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeadWitness } from '../../signaling/audit-witness.js';
-import { findRedisServer, REDIS_MISSING, startRedis, type RedisServer } from './helpers/redis.js';
+import { findRedisServer, REDIS_MISSING, suiteRedis } from './helpers/redis.js';
 
 const bin = findRedisServer();
 if (!bin) console.warn(`\n!!! ${REDIS_MISSING}\n`);
 
 describe.skipIf(!bin)('audit head witness over Redis', () => {
-  let server: RedisServer | undefined;
-  const clients: Redis[] = [];
-  const client = () => {
-    if (!server) throw new Error('Redis did not start');
-    const redis = new Redis(server.url, { maxRetriesPerRequest: 1, lazyConnect: false });
-    clients.push(redis);
-    return redis;
-  };
-  beforeAll(async () => {
-    server = await startRedis(bin ?? '');
-  }, 60_000);
-  afterAll(async () => {
-    for (const redis of clients) redis.disconnect();
-    await server?.stop();
-  });
+  const client = suiteRedis(bin ?? '');
 
   it('keeps the highest count across instances, whatever order they write in', async () => {
     const a = new HeadWitness();

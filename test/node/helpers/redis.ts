@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './free-port.js';
 
 export interface RedisServer {
@@ -37,6 +39,28 @@ export async function startRedis(binary: string): Promise<RedisServer> {
       if (attempt >= 3) throw error;
     }
   }
+}
+
+/**
+ * One Redis for the calling suite, started before its first test and stopped after its last, and a factory of
+ * clients to it (one retry per request), disconnected then too.
+ */
+export function suiteRedis(binary: string): () => Redis {
+  let server: RedisServer | undefined;
+  const clients: Redis[] = [];
+  beforeAll(async () => {
+    server = await startRedis(binary);
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('Redis did not start');
+    const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    clients.push(client);
+    return client;
+  };
 }
 
 async function startRedisOnce(binary: string): Promise<RedisServer> {
