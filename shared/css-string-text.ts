@@ -183,7 +183,7 @@ class OpenRuns {
     this.#end = end;
     this.#open =
       CUSTOM_DECLARATION.test(css.slice(start, start + 256)) ||
-      SUBSTITUTION.test(css.slice(start, end).replace(/"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g, ''));
+      SUBSTITUTION.test(css.slice(start, end).replace(/"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g, ' '));
     return this.#open;
   }
 }
