@@ -63,9 +63,10 @@ describe.skipIf(!bin)('PostgreSQL store', () => {
   beforeAll(async () => {
     server = await startPostgres(bin ?? '');
   }, 120_000);
+  // Removing the cluster's files (about 60 databases) took 57-61 s at load 28-31, past the default 20 s.
   afterAll(async () => {
     await server?.stop();
-  });
+  }, 120_000);
 
   describe('Store contract on PostgreSQL', () => {
     storeContract(pgHarness);
