@@ -217,9 +217,18 @@ export class LiveSessions<C extends HeldSocket> {
     if (!live) {
       const { bus, sessions, now } = this.#options;
       const delay = Math.max(0, session.expiresAt - now());
-      // Every instance serving the session has this timer; one of them ends it.
+      // Every instance serving the session has this timer; one of them ends it. Each then closes its own
+      // sockets from the store, so an end whose note this instance never heard (or that Redis could not
+      // arbitrate) still closes them here.
       const expire = async () => {
-        if (await bus.once(`expire:${session.id}`, 60_000)) await sessions.end(session.id, 'system', 'expired');
+        try {
+          if (await bus.once(`expire:${session.id}`, 60_000)) await sessions.end(session.id, 'system', 'expired');
+        } finally {
+          const stored = await sessions.get(session.id);
+          if (!stored || stored.status === 'ended') {
+            this.close(session.id, stored?.endedBy ?? 'system', stored?.endReason ?? 'expired');
+          }
+        }
       };
       const expiryTimer = setTimeout(() => this.background(expire(), session.id), Math.min(delay, 2 ** 31 - 1));
       expiryTimer.unref();

@@ -14,6 +14,8 @@ const PREFIX = 'cobrowse:';
 const instanceKey = (id: string) => `${PREFIX}instance:${id}`;
 const presenceKey = (sessionId: string, role: PresenceKey) => `${PREFIX}presence:${sessionId}:${role}`;
 const channelOf = (sessionId: string) => `${PREFIX}session:${sessionId}`;
+/** Where an instance that lost a note of its own says so: every other instance then reads the store again. */
+const RESYNC_CHANNEL = `${PREFIX}resync`;
 
 // A holder is "<instance>/<connection>"; it counts only while its instance is alive.
 const CLAIM_LUA = `
@@ -72,6 +74,8 @@ export class RedisBus implements SessionBus {
   readonly #resubscribed: (() => void)[] = [];
   /** The subscriber's 'ready' after the first is a reconnect (a failover, a blip, CLIENT KILL). */
   #subscriberReady = false;
+  /** A note of this instance was never sent (Redis refused or could not be reached): the others must resync. */
+  #noteLost = false;
   readonly #options: RedisBusOptions;
   #heartbeat: NodeJS.Timeout | null = null;
 
@@ -85,6 +89,7 @@ export class RedisBus implements SessionBus {
     }
     this.#subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
     this.#subscriber.on('ready', () => this.#onSubscriberReady());
+    this.redis.on('ready', () => this.#announceResync());
   }
 
   /**
@@ -98,10 +103,31 @@ export class RedisBus implements SessionBus {
     }
     this.#options.log.warn('redis subscription reconnected: notes sent meanwhile are read again from the store');
     this.#subscriber.ping().then(
-      () => {
-        for (const handler of this.#resubscribed) handler();
-      },
+      () => this.#resync(),
       (err: unknown) => this.#options.log.warn({ err }, 'redis subscription not confirmed after reconnecting'),
+    );
+  }
+
+  #resync(): void {
+    for (const handler of this.#resubscribed) handler();
+  }
+
+  /**
+   * A note this instance published was lost before it reached Redis (the others' subscriptions never dropped,
+   * so they cannot notice): once Redis answers again, every instance is told to read the store again. Sent on
+   * the command connection's 'ready', on the heartbeat, and at once when Redis still answers; the flag clears
+   * only when Redis took the announcement, and any later loss sets it again. The store was written before the
+   * lost note was published, so a read after the announcement sees what the note said.
+   */
+  #announceResync(): void {
+    if (!this.#noteLost || this.redis.status !== 'ready') return;
+    this.#noteLost = false;
+    this.redis.publish(RESYNC_CHANNEL, JSON.stringify({ from: this.instanceId, note: null })).then(
+      () => this.#options.log.warn('bus notes of this instance were lost: every instance reads the store again'),
+      (err: unknown) => {
+        this.#noteLost = true;
+        this.#options.log.warn({ err }, 'could not announce lost bus notes yet');
+      },
     );
   }
 
@@ -110,6 +136,7 @@ export class RedisBus implements SessionBus {
     const bus = new RedisBus(options);
     try {
       await Promise.all([bus.redis.connect(), bus.#subscriber.connect()]);
+      await bus.#subscriber.subscribe(RESYNC_CHANNEL);
       await bus.#announce();
     } catch (error) {
       bus.redis.disconnect();
@@ -118,6 +145,7 @@ export class RedisBus implements SessionBus {
     }
     bus.#heartbeat = setInterval(
       () => {
+        bus.#announceResync();
         bus
           .#announce()
           .catch((err: unknown) => options.log.warn({ err }, 'could not refresh instance presence in redis'));
@@ -133,6 +161,10 @@ export class RedisBus implements SessionBus {
   }
 
   #onMessage(channel: string, text: string): void {
+    if (channel === RESYNC_CHANNEL) {
+      if (this.#fromAnother(text)) this.#resync();
+      return;
+    }
     if (!channel.startsWith(`${PREFIX}session:`)) return;
     const sessionId = channel.slice(`${PREFIX}session:`.length);
     let json: unknown;
@@ -149,6 +181,15 @@ export class RedisBus implements SessionBus {
       return;
     }
     for (const handler of this.#handlers) handler(sessionId, note.data);
+  }
+
+  #fromAnother(text: string): boolean {
+    try {
+      const outer = envelope.safeParse(JSON.parse(text));
+      return outer.success && outer.data.from !== this.instanceId;
+    } catch {
+      return false;
+    }
   }
 
   async claim(sessionId: string, role: PresenceKey, holder: string, ttlMs: number): Promise<boolean> {
@@ -180,7 +221,13 @@ export class RedisBus implements SessionBus {
   }
 
   async publish(sessionId: string, note: BusNote): Promise<void> {
-    await this.redis.publish(channelOf(sessionId), JSON.stringify({ from: this.instanceId, note }));
+    try {
+      await this.redis.publish(channelOf(sessionId), JSON.stringify({ from: this.instanceId, note }));
+    } catch (error) {
+      this.#noteLost = true;
+      this.#announceResync();
+      throw error;
+    }
   }
 
   onNote(handler: (sessionId: string, note: BusNote) => void): void {

@@ -1,0 +1,168 @@
+/**
+ * Review s13 B1: a bus note can be lost where it is published. Instance A (the customer's, where the
+ * removal, the hand-over or the end happens) loses Redis long enough for ioredis to give up on its queued
+ * PUBLISH; B's subscription never drops, so B has nothing to notice. A announces a resync once Redis answers
+ * again, and every instance reads the store again: B closes the removed viewer (and keeps its invite void),
+ * refuses the replaced bot, closes the ended session's agent.
+ *
+ * Two instances on one PostgreSQL and one Redis; A reaches Redis through a proxy the test cuts. Nothing waits
+ * on time: the test waits for A's log to show the queued commands rejected (ioredis's "max retries per
+ * request"), then for a close. Control: the same steps with the bus intact.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
+import { ERROR_CODES } from '../../shared/errors.js';
+import { connect, type TestSocket } from './helpers/ws-client.js';
+import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
+import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { LogLines, redisProxy, type RedisProxy } from './helpers/redis-proxy.js';
+
+const bins = backendsAvailable();
+let backends: () => Backends;
+const servers: TestServer[] = [];
+const sockets: TestSocket[] = [];
+const proxies: RedisProxy[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.ws.terminate();
+  for (const server of servers.splice(0)) await server.close();
+  for (const proxy of proxies.splice(0)) proxy.close();
+});
+
+async function open(server: TestServer): Promise<TestSocket> {
+  const socket = await connect(server.wsUrl);
+  sockets.push(socket);
+  return socket;
+}
+
+async function audit(server: TestServer, sessionId: string) {
+  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
+    headers: { authorization: `Bearer ${server.apiKey}` },
+  });
+  return (await res.json()) as { events: { type: string }[] };
+}
+
+/** A (the customer's instance) through the proxy, with its log; B direct. */
+async function twoInstances() {
+  const { postgres, redis } = backends();
+  const databaseUrl = await postgres.createDatabase();
+  const proxy = await redisProxy(redis.url);
+  proxies.push(proxy);
+  const log = new LogLines();
+  const a = await startTestServer(instanceEnv(databaseUrl, proxy.url), { logStream: log.stream });
+  const b = await startTestServer(instanceEnv(databaseUrl, redis.url));
+  servers.push(a, b);
+  return { a, b, proxy, log };
+}
+
+/**
+ * With A cut since before `mark`: wait until ioredis rejected A's queued commands after the mark (so every
+ * PUBLISH made before the mark is lost, none delivered late), then let A reach Redis again.
+ */
+async function loseQueuedNotes(cut: boolean, log: LogLines, mark: number, proxy: RedisProxy): Promise<void> {
+  if (!cut) return;
+  await log.after(mark, 'max retries per request');
+  proxy.restore();
+}
+
+const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
+/** Generous: A's reconnect after the cut takes a few seconds of ioredis's back-off. */
+const CLOSE_WITHIN = 60_000;
+
+describe.skipIf(!bins)('a note lost by the instance that publishes it', () => {
+  backends = useBackends(bins);
+
+  for (const cut of [false, true]) {
+    it(`${cut ? '' : 'control, bus intact: '}a viewer removed on A${cut ? ' while A is cut off from Redis' : ''} is closed on B, and its invite stays void there`, async () => {
+      const { a, b, proxy, log } = await twoInstances();
+      const session = await createSession(a, { agentName: 'Dana' });
+      const customer = await open(a);
+      await customer.hello(session.customerToken);
+      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+      const lead = await open(a);
+      await lead.hello(session.agentToken);
+      const res = await fetch(`${a.baseUrl}/api/sessions/${session.sessionId}/viewers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Mallory', kind: 'agent' }),
+      });
+      const v = (await res.json()) as { viewer: { id: string }; token: string };
+      const viewer = await open(b);
+      await viewer.hello(v.token);
+      await customer.next('viewers', (m) => m.viewers.some((x) => x.id === v.viewer.id));
+
+      if (cut) proxy.cut();
+      customer.send({ t: 'remove-viewer', viewer: v.viewer.id });
+      // A recorded the removal and published its notes before telling the customer.
+      await customer.next('viewers', (m) => !m.viewers.some((x) => x.id === v.viewer.id), CLOSE_WITHIN);
+      await loseQueuedNotes(cut, log, log.mark(), proxy);
+
+      const closed = await Promise.race([viewer.closed, new Promise((r) => setTimeout(r, CLOSE_WITHIN))]);
+      expect(closed, 'the removed viewer on B').toEqual(
+        expect.objectContaining({ code: ERROR_CODES.VIEWER_REMOVED.close }),
+      );
+      customer.messages.splice(0);
+      const again = await open(b);
+      again.send({ t: 'hello', v: PROTOCOL_VERSION, token: v.token });
+      expect((await again.closed).code, 'the removed viewer’s invite on B').toBe(ERROR_CODES.VIEWER_REMOVED.close);
+      again.send({ t: 'signal', data: offer });
+      const types = (await audit(a, session.sessionId)).events.map((e) => e.type);
+      expect(types.slice(types.indexOf('viewer-removed')), 'after the removal').not.toContain('viewer-joined');
+      expect(customer.messages.filter((m) => m.t === 'viewer-signal' || m.t === 'viewers')).toEqual([]);
+    }, 120_000);
+  }
+
+  for (const cut of [false, true]) {
+    it(`${cut ? '' : 'control, bus intact: '}a hand-over on A${cut ? ' while A is cut off from Redis' : ''} closes the idle bot on B, and the person takes the seat`, async () => {
+      const { a, b, proxy, log } = await twoInstances();
+      const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
+      const customer = await open(a);
+      await customer.hello(created.customerToken);
+      customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
+      await customer.next('ice-servers');
+      const bot = await open(b);
+      await bot.hello(created.agentToken);
+      bot.send({ t: 'event', event: { kind: 'connected' } });
+      await customer.next('event', (m) => m.event.kind === 'connected');
+
+      if (cut) proxy.cut();
+      const res = await fetch(`${a.baseUrl}/api/sessions/${created.sessionId}/handover`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ agentName: 'Dana' }),
+      });
+      expect(res.status).toBe(200);
+      const token = ((await res.json()) as { agent: { token: string } }).agent.token;
+      await loseQueuedNotes(cut, log, log.mark(), proxy);
+
+      // The bot stays silent: only the instance's own reading of the store can close it.
+      const closed = await Promise.race([bot.closed, new Promise((r) => setTimeout(r, CLOSE_WITHIN))]);
+      expect(closed, 'the replaced bot on B').toEqual(expect.objectContaining({ code: ERROR_CODES.HANDED_OVER.close }));
+      const person = await open(a);
+      const welcome = await person.hello(token);
+      expect(welcome.role).toBe('agent');
+    }, 120_000);
+  }
+
+  for (const cut of [false, true]) {
+    it(`${cut ? '' : 'control, bus intact: '}the customer ends on A${cut ? ' while A is cut off from Redis' : ''}, and the agent on B is told and closed`, async () => {
+      const { a, b, proxy, log } = await twoInstances();
+      const created = await createSession(a, { agentName: 'Dana' });
+      const customer = await open(a);
+      await customer.hello(created.customerToken);
+      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
+      const agent = await open(b);
+      await agent.hello(created.agentToken);
+      await customer.next('peer', (m) => m.present);
+
+      if (cut) proxy.cut();
+      customer.send({ t: 'end' });
+      await customer.closed;
+      await loseQueuedNotes(cut, log, log.mark(), proxy);
+
+      const closed = await Promise.race([agent.closed, new Promise((r) => setTimeout(r, CLOSE_WITHIN))]);
+      expect(closed, 'the agent on B').toEqual(expect.objectContaining({ code: ERROR_CODES.SESSION_ENDED.close }));
+      expect(agent.messages.some((m) => m.t === 'ended')).toBe(true);
+    }, 120_000);
+  }
+});
