@@ -18,7 +18,7 @@ import { createMetrics } from './metrics.js';
 import { createLimiter, registerRequestLimits } from './request-limits.js';
 import { registerRoutes } from './routes.js';
 import { registerAgentIdentity } from './agent-routes.js';
-import { HeadWitness } from './audit-witness.js';
+import { HeadWitness, witnessClient } from './audit-witness.js';
 import { openSharedState } from './scale-out.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { SessionLifecycle } from './sessions.js';
@@ -158,7 +158,10 @@ async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOpt
     throw error;
   });
   // Every instance remembers the chain heads written, so an earlier head put back on one is caught by all.
-  if (shared.redis) headWitness.share(shared.redis, (err) => app.log.warn({ err }, 'audit head witness: Redis failed'));
+  const witnessRedis = shared.redis ? witnessClient(shared.redis) : null;
+  // Connected before the first read: with no offline queue, a read while connecting would find no count.
+  await witnessRedis?.connect().catch((err: unknown) => app.log.warn({ err }, 'audit head witness: Redis failed'));
+  if (witnessRedis) headWitness.share(witnessRedis, (err) => app.log.warn({ err }, 'audit head witness: Redis failed'));
   const hub = new SignalingHub({
     config,
     bus: shared.bus,
@@ -261,6 +264,8 @@ async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOpt
     clearInterval(sweep);
     await webhook?.close();
     await shared.close();
+    // QUIT is answered after the witness's raises already sent: a graceful stop loses no count.
+    await witnessRedis?.quit().catch(() => witnessRedis.disconnect());
     if (!options.store) await store.close();
   });
 }

@@ -17,7 +17,11 @@
  */
 import type { Redis } from 'ioredis';
 
-/** How long after a session's expiry its count is remembered: a session put back to live after it ended is caught meanwhile. */
+/**
+ * How long after a session's expiry its count is remembered: a session put back to live after it ended is caught
+ * meanwhile. In memory only while the process holds fewer than MAX_ENTRIES sessions: past that, ended sessions'
+ * counts go first (anyone creating sessions can cause it), and Redis's is what still holds them.
+ */
 export const WITNESS_GRACE_MS = 24 * 60 * 60 * 1000;
 /** The longest a session lives when the server does not say (SESSION_TTL's default). */
 const DEFAULT_SESSION_TTL_MS = 2 * 60 * 60 * 1000;
@@ -54,12 +58,33 @@ end
 return 1
 `;
 
+/** How long the witness waits for Redis on a connection that stopped answering. */
+const WITNESS_COMMAND_TIMEOUT_MS = 250;
+
+/**
+ * The witness's own connection (connect it before the first append): no offline queue (a command while Redis is away fails at once and the
+ * witness falls back to this process's memory) and a short timeout on one that stopped answering.
+ */
+export function witnessClient(shared: Redis): Redis {
+  const client = shared.duplicate({
+    enableOfflineQueue: false,
+    commandTimeout: WITNESS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    lazyConnect: true,
+  });
+  // The connection's own errors are the bus's to log (same server); each failed command is reported by the witness.
+  client.on('error', () => {});
+  return client;
+}
+
 export class HeadWitness {
   readonly #counts = new Map<string, { count: number; until: number; ended: boolean }>();
   readonly #now: () => number;
   readonly #lifetimeMs: number;
   #redis: Redis | null = null;
   #onError: (error: unknown) => void = () => {};
+  /** Sessions whose latest count Redis could not take: raised again when it answers. */
+  readonly #unshared = new Set<string>();
   #writes = 0;
   #prunedAt = Number.NEGATIVE_INFINITY;
   /** New sessions not remembered in this process because every entry belonged to a live session. */
@@ -71,10 +96,15 @@ export class HeadWitness {
     this.#lifetimeMs = sessionTtlMs + WITNESS_GRACE_MS;
   }
 
-  /** Shares the counts with the other instances through Redis; its failures are reported, never thrown. */
+  /**
+   * Shares the counts with the other instances through Redis; its failures are reported, never thrown. Give it
+   * a client of its own that fails at once while Redis is away (witnessClient): an append reads the count
+   * before it writes, and must not wait in a queue for Redis to come back.
+   */
   share(redis: Redis, onError: (error: unknown) => void): void {
     this.#redis = redis;
     this.#onError = onError;
+    redis.on('ready', () => this.#reshare());
   }
 
   /** The highest count remembered for the session; undefined when none is. Never rejects. */
@@ -90,9 +120,21 @@ export class HeadWitness {
    * The session's chain holds `count` events now (committed); remembered for
    * the longest a session lives plus WITNESS_GRACE_MS from now, or longer if
    * an earlier write said so. Nothing of the session row decides it.
-   * `ended`: the write was the session's 'ended' event. Never rejects.
+   * `ended`: the write was the session's 'ended' event. In this process at
+   * once; in Redis without waiting (an append never waits on Redis, review
+   * s13 B2): a raise Redis could not take is made again, with the count held
+   * here, once Redis answers. Never throws.
    */
+  record(sessionId: string, count: number, ended = false): void {
+    void this.#raise(sessionId, this.#remember(sessionId, count, ended));
+  }
+
+  /** As record, resolving once Redis took the count (or refused it). Never rejects. */
   async saw(sessionId: string, count: number, ended = false): Promise<void> {
+    await this.#raise(sessionId, this.#remember(sessionId, count, ended));
+  }
+
+  #remember(sessionId: string, count: number, ended: boolean): { count: number; until: number } {
     const local = this.#counts.get(sessionId);
     const until = Math.max(this.#now() + this.#lifetimeMs, local?.until ?? 0);
     this.#writes += 1;
@@ -103,16 +145,37 @@ export class HeadWitness {
     }
     if (local === undefined && this.#counts.size >= MAX_ENTRIES) {
       this.refusedEntries += 1;
-    } else {
-      this.#counts.delete(sessionId); // set again last: the map's order is the order of last writes
-      const entry = { count: Math.max(count, local?.count ?? 0), until, ended: ended || local?.ended === true };
-      this.#counts.set(sessionId, entry);
+      return { count, until };
     }
+    this.#counts.delete(sessionId); // set again last: the map's order is the order of last writes
+    const entry = { count: Math.max(count, local?.count ?? 0), until, ended: ended || local?.ended === true };
+    this.#counts.set(sessionId, entry);
+    return entry;
+  }
+
+  async #raise(sessionId: string, entry: { count: number; until: number }): Promise<void> {
     if (this.#redis === null) return;
     try {
-      await this.#redis.eval(RAISE_LUA, 1, KEY_PREFIX + sessionId, String(count), String(Math.floor(until)));
+      await this.#redis.eval(
+        RAISE_LUA,
+        1,
+        KEY_PREFIX + sessionId,
+        String(entry.count),
+        String(Math.floor(entry.until)),
+      );
+      this.#unshared.delete(sessionId);
     } catch (error) {
+      if (this.#unshared.size < MAX_ENTRIES) this.#unshared.add(sessionId);
       this.#onError(error);
+    }
+  }
+
+  /** Redis answers again: the counts it missed are raised from what this process holds. */
+  #reshare(): void {
+    for (const sessionId of [...this.#unshared]) {
+      const entry = this.#counts.get(sessionId);
+      this.#unshared.delete(sessionId);
+      if (entry) void this.#raise(sessionId, entry);
     }
   }
 

@@ -90,11 +90,11 @@ function sessionParams(record: SessionRecord): unknown[] {
 export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
   const witness = options.headWitness ?? new HeadWitness();
-  /** After the commit: the count the chain holds now, for the witness. */
-  const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
-    appended?.wrote === undefined
-      ? Promise.resolve()
-      : witness.saw(sessionId, appended.wrote.count, appended.event?.type === 'ended');
+  /** After the commit: the count the chain holds now, for the witness (never waiting on Redis, review s13 B2). */
+  const remember = (sessionId: string, appended: Appended | undefined): void => {
+    if (appended?.wrote !== undefined)
+      witness.record(sessionId, appended.wrote.count, appended.event?.type === 'ended');
+  };
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
@@ -228,7 +228,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       await writeSession(client, next);
       return { next, appended };
     });
-    await remember(id, outcome?.appended);
+    remember(id, outcome?.appended);
     return outcome?.next;
   }
 
@@ -291,7 +291,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         await writeSession(client, ended);
         return { session: ended, endedNow: true };
       });
-      await remember(id, appended);
+      remember(id, appended);
       return outcome;
     },
 
@@ -327,7 +327,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       const input = normalizeAuditInput(event);
       const witnessed = await witness.highest(sessionId);
       const outcome = await transaction((client) => appendLocked(client, sessionId, input, witnessed));
-      await remember(sessionId, outcome);
+      remember(sessionId, outcome);
       if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
       return outcome.event;
     },

@@ -155,11 +155,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
   const witness = options.headWitness ?? new HeadWitness();
-  /** After the commit: the count the chain holds now, for the witness. */
-  const remember = (sessionId: string, appended: Appended | undefined): Promise<void> =>
-    appended?.wrote === undefined
-      ? Promise.resolve()
-      : witness.saw(sessionId, appended.wrote.count, appended.event?.type === 'ended');
+  /** After the commit: the count the chain holds now, for the witness (never waiting on Redis, review s13 B2). */
+  const remember = (sessionId: string, appended: Appended | undefined): void => {
+    if (appended?.wrote !== undefined)
+      witness.record(sessionId, appended.wrote.count, appended.event?.type === 'ended');
+  };
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
      VALUES (@id, @conversation_id, @agent_name, @agent_id, @agent_bot, @metadata, @customer_token_hash, @agent_token_hash,
@@ -311,14 +311,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     async updateSessionWithEvent(id, patch, event, when) {
       const input = normalizeAuditInput(event);
       const outcome = applyPatch.immediate(id, patch, when, { input, witnessed: await witness.highest(id) });
-      await remember(id, outcome?.appended);
+      remember(id, outcome?.appended);
       return outcome?.session;
     },
 
     async endSession(id, end) {
       const outcome = endOnce.immediate(id, end, await witness.highest(id));
       if (outcome === undefined) return undefined;
-      await remember(id, outcome.appended);
+      remember(id, outcome.appended);
       return { session: outcome.session, endedNow: outcome.endedNow };
     },
 
@@ -346,7 +346,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       // writers can never both link to the same previous event.
       const input = normalizeAuditInput(event);
       const outcome = append.immediate(sessionId, input, await witness.highest(sessionId));
-      await remember(sessionId, outcome);
+      remember(sessionId, outcome);
       if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
       return outcome.event;
     },
