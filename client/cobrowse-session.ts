@@ -8,11 +8,11 @@ import { ConsentSocket } from './consent-socket.js';
 import { CustomerWords } from './i18n/customer-words.js';
 import { chooseLanguage } from './i18n/language.js';
 import { createElement, fromJson, microtask, pristine } from './pristine.js';
-import { InviteError, parseInvite } from './invite.js';
 import { listenForParentCapture } from './frame-listener.js';
 import { parseOrigins } from '../shared/frame-handshake.js';
 import { clearResume, keepResumeOnLeave, loadResume, saveResume } from './resume-store.js';
 import type {
+  AdoptedSignaling,
   CustomerEndReason,
   CustomerSessionState,
   InviteData,
@@ -79,6 +79,8 @@ export class CobrowseSession extends CobrowseSessionState {
   readonly #preload = new SessionPreload();
   /** Whether this element leaves its session to the tab's next page (resume-store.ts keepResumeOnLeave). */
   #leaving = false;
+  /** The socket consent handed over, for the session being started (end() uses it while the session's code loads). */
+  #adopted: AdoptedSignaling | undefined;
   /** In a page framed by a listed parent (`parent-origins`): stops waiting for the parent's capture. */
   #stopFrameListener: (() => void) | null = null;
 
@@ -146,16 +148,20 @@ export class CobrowseSession extends CobrowseSessionState {
    * Nothing is captured and no peer connection is opened unless it resolves 'granted'.
    */
   async offer(invite: string | object): Promise<'granted' | 'declined'> {
-    const state = this._state;
-    if (sharingOf(state)) throw new Error(RUNNING);
+    if (sharingOf(this._state)) throw new Error(RUNNING);
     let parsed: InviteData;
     try {
-      parsed = parseInvite(invite);
+      // The view module, which shows the prompt, checks the invite (fetched now, or already here); the element's
+      // update is complete once the prompt shows.
+      parsed = await this.#views.track(this.#views.module().then((m) => m.parseInvite(invite, fromJson)));
     } catch (error) {
-      const message = error instanceof InviteError ? error.message : 'The co-browsing invite is not valid.';
+      // parseInvite throws InviteError only; anything else is the view module not fetched.
+      const message = error instanceof Error && error.name === 'InviteError' ? error.message : VIEW_FAILED;
       this.#dispatch('cobrowse-error', { message });
       throw error;
     }
+    const state = this._state;
+    if (sharingOf(state)) throw new Error(RUNNING);
     // A new invite replaces the support code or a prompt still open.
     if ('socket' in state) state.socket.close();
     return this.#askConsent(parsed, new ConsentSocket(parsed));
@@ -213,7 +219,7 @@ export class CobrowseSession extends CobrowseSessionState {
       if (!(await this.#viewReady())) throw new Error(VIEW_FAILED);
       ({ invite, code } = await (
         await this.#views.module()
-      ).fetchSupportCode(this.server, { fetch: pristine.fetch, parseInvite }));
+      ).fetchSupportCode(this.server, { fetch: pristine.fetch, fromJson }));
     } catch (error) {
       this.#fail(error instanceof Error ? error.message : String(error));
       throw error;
@@ -257,6 +263,16 @@ export class CobrowseSession extends CobrowseSessionState {
 
   /** Stop sharing now (the same as the customer's End button). */
   end(): void {
+    const state = this._state;
+    if (state.kind === 'loading') {
+      // The session's code is still on its way: it never starts (#startSession); the view module, which shows the
+      // End button, tells the server. Ended here as the session would end it.
+      void this.#views.module().then(
+        (m) => m.endBeforeStart(state.invite, this.#adopted?.socket, pristine),
+        () => undefined,
+      );
+      this.#onSessionState('ended');
+    }
     sessionOf(this._state)?.end('customer-ended');
     answerOf(this._state)?.(false);
     this.#cancelSupportCode();
@@ -332,6 +348,7 @@ export class CobrowseSession extends CobrowseSessionState {
     const { invite, signaling } = start;
     const state = loading(invite, start.controlGranted === true, start.paused === true);
     this._state = state;
+    this.#adopted = signaling;
     // Live (a copy taken now never resumes) until the page goes: then left for the tab's next page, whether the
     // session's code runs by then or not (resume-store.ts).
     saveResume(state);
@@ -344,14 +361,17 @@ export class CobrowseSession extends CobrowseSessionState {
       this.#hold.release();
       try {
         startSession = (await this.#preload.load(this.#sessionUrl())).startSession;
+        await this.updateComplete;
       } catch {
         signaling?.socket.close(1000, 'session bundle failed to load');
         clearResume();
-        this.#fail('Could not load the co-browsing session. Check your connection and try again.');
+        if (this._state === state)
+          this.#fail('Could not load the co-browsing session. Check your connection and try again.');
         return;
       }
-      await this.updateComplete;
     }
+    // Ended while the session's code loaded (the customer's End): it never starts.
+    if (this._state !== state) return;
     markStage('session-loaded');
     const host: SessionHost = {
       onState: (state, detail) => this.#onSessionState(state, detail),

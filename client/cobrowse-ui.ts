@@ -7,3 +7,5 @@
 export { en } from './i18n/en.js';
 export { customerView } from './ui/customer-view.js';
 export { fetchSupportCode } from './support-code.js';
+export { endBeforeStart } from './end-before-start.js';
+export { parseInvite } from './invite.js';

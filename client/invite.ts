@@ -1,9 +1,11 @@
 /**
- * Invite parsing for the loader. The loader must stay tiny, so it checks the
- * invite's shape by hand; the session bundle validates it again with zod.
+ * Invite parsing, shipped in the view module (cobrowse-ui.ts), which shows the
+ * prompt an invite opens, not in the loader; it checks the invite's shape by
+ * hand (the view module stays small too), and the session bundle validates it
+ * again with zod. The loader lends it JSON.parse as it was before the page's
+ * scripts ran (pristine.ts).
  */
 import type { InviteData } from './session-api.js';
-import { fromJson } from './pristine.js';
 
 export class InviteError extends Error {
   constructor(message: string) {
@@ -19,7 +21,11 @@ function decodeBase64Url(value: string): string {
 }
 
 /** Accepts the invite object from the REST API or its base64url `inviteCode`. */
-export function parseInvite(input: unknown, now = Date.now()): InviteData {
+export function parseInvite(
+  input: unknown,
+  fromJson: (text: string) => unknown = JSON.parse,
+  now = Date.now(),
+): InviteData {
   let value = input;
   if (typeof value === 'string') {
     try {

@@ -1,14 +1,14 @@
 /**
  * The request for a support code (the customer reads it to the agent; nothing is shared yet). It ships in the
- * view module (cobrowse-ui.ts), which shows the code, not in the loader: the loader lends it its fetch, taken
- * before the page's scripts ran (pristine.ts), and its invite check, as it lends the view Lit.
+ * view module (cobrowse-ui.ts), which shows the code, not in the loader: the loader lends it its fetch and
+ * JSON.parse, taken before the page's scripts ran (pristine.ts), as it lends the view Lit.
  */
+import { parseInvite } from './invite.js';
 import type { InviteData } from './session-api.js';
 
 export interface SupportCodeDeps {
   fetch: typeof fetch;
-  /** Throws an InviteError, whose message the customer can read. */
-  parseInvite: (input: unknown) => InviteData;
+  fromJson: (text: string) => unknown;
 }
 
 /** A support code and the invite behind it, from the server; throws an Error whose message the customer can read. */
@@ -28,7 +28,7 @@ export async function fetchSupportCode(
     throw new Error(typeof body.error?.message === 'string' ? body.error.message : 'Could not get a support code.');
   }
   try {
-    return { code: body.code, invite: deps.parseInvite(body.customer?.invite) };
+    return { code: body.code, invite: parseInvite(body.customer?.invite, deps.fromJson) };
   } catch (error) {
     // parseInvite throws InviteError only (its message says what is wrong with the invite).
     throw new Error(error instanceof Error ? error.message : 'Could not get a support code.');

@@ -8,6 +8,7 @@ import type { Catalog, Language } from '../i18n/catalog.js';
 import type { CustomerSessionState, InviteData } from '../session-api.js';
 import type { ElementState } from '../customer-state.js';
 import type { SupportCodeDeps } from '../support-code.js';
+import type { Pristine } from '../pristine.js';
 
 /** Where the live indicator sits (`indicator-corner`); the customer can move it from there. */
 export type IndicatorCorner = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -109,4 +110,8 @@ export interface CustomerViewModule {
   customerView(lit: LitApi): CustomerViewRenderer;
   /** The support-code request (client/support-code.ts): here, as it is needed only once the view shows its button. */
   fetchSupportCode(server: string, deps: SupportCodeDeps): Promise<{ code: string; invite: InviteData }>;
+  /** Checks an invite (client/invite.ts): the prompt it opens is the view's; throws an InviteError to show. */
+  parseInvite(input: unknown, fromJson: (text: string) => unknown): InviteData;
+  /** The customer's End while the session's code loads (client/end-before-start.ts): shown with the End button. */
+  endBeforeStart(invite: InviteData, adopted: WebSocket | undefined, pristine: Pristine): void;
 }

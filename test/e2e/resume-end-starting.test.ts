@@ -1,0 +1,162 @@
+/**
+ * End pressed while a page says "Starting to share this tab…" (review s13
+ * B11): the session's code is still on its way (a resumed page fetches it
+ * afresh; Allow may come before it arrived), and End did nothing then, so the
+ * page was shared once the code arrived. End must end in every state: the
+ * session never starts, the server hears it with the customer's token, the
+ * tab's record is gone and the customer sees it ended.
+ *
+ * The state is made to last: the test holds the page's request for the
+ * session bundle (Playwright routing, no timing), presses End, then lets the
+ * bundle through. Oracle, outside our code: an init script counts the page's
+ * peer connections and data channel bytes; the REST API says the session's
+ * status; the agent's mirror says which page it shows. Controls: the same
+ * hold without End goes live once released (so a start after the release is
+ * seen), and the server's status is read the same way for a session left
+ * running.
+ */
+import type { Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  RECORD_CHANNEL_BYTES,
+  agentStatus,
+  indicator,
+  mirrorElement,
+  newSession,
+  offer,
+  startHarness,
+  type Harness,
+} from './helpers/harness.js';
+
+const KEY = 'cobrowse:session';
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+  await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** Holds this page's requests for the session bundle until released: the session's code cannot run meanwhile. */
+async function holdSessionBundle(page: Page): Promise<{ held: Route[]; release: () => Promise<void> }> {
+  const held: Route[] = [];
+  let holding = true;
+  await page.route(`${harness.server.baseUrl}/cobrowse-session.js*`, (route) => {
+    if (holding) held.push(route);
+    else void route.fallback();
+  });
+  return {
+    held,
+    async release() {
+      holding = false;
+      for (const route of held.splice(0)) await route.continue().catch(() => undefined);
+    },
+  };
+}
+
+async function status(sessionId: string): Promise<unknown> {
+  const res = await fetch(`${harness.server.baseUrl}/api/sessions/${sessionId}`, {
+    headers: { authorization: `Bearer ${harness.server.apiKey}` },
+  });
+  const body = (await res.json()) as { status?: unknown; endedBy?: unknown; endReason?: unknown };
+  return { status: body.status, endedBy: body.endedBy, endReason: body.endReason };
+}
+
+const ENDED_BY_CUSTOMER = { status: 'ended', endedBy: 'customer', endReason: 'customer-ended' };
+
+function counters(page: Page): Promise<{ peers: number; wire: number; record: string | null }> {
+  return page.evaluate((key) => {
+    const w = window as unknown as { __peerConnections: number; __wire: unknown[] };
+    return { peers: w.__peerConnections, wire: w.__wire.length, record: sessionStorage.getItem(key) };
+  }, KEY);
+}
+
+function mirrorUrl(agent: Page): Promise<string> {
+  return agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.mirror?.page.url ?? '');
+}
+
+/** Once the session bundle was let through: the page has loaded and run it (or not), and settled. */
+async function bundleSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    performance.getEntriesByType('resource').some((e) => e.name.includes('/cobrowse-session.js')),
+  );
+  await page.evaluate(() => document.querySelector('cobrowse-session')?.updateComplete);
+}
+
+async function pressEnd(page: Page): Promise<void> {
+  await expect.poll(() => indicator(page), { timeout: 10_000 }).toBe('Starting to share this tab…');
+  await page.getByRole('button', { name: 'End sharing' }).click();
+}
+
+describe('End while the session starts', () => {
+  it('on a resumed page: the session never starts there, the server ends it, the mirror stays', async () => {
+    const session = await newSession(harness, { agentName: 'Dana' });
+    const customer = await harness.customerBrowser.newPage();
+    await customer.goto(`${harness.shop.url}/checkout`);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
+    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
+
+    const bundle = await holdSessionBundle(customer);
+    await customer.goto(`${harness.shop.url}/shipping`);
+    await pressEnd(customer);
+    await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_CUSTOMER);
+    expect(bundle.held.length, 'the session bundle was not requested').toBeGreaterThan(0);
+    await bundle.release();
+    await bundleSettled(customer);
+    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
+    expect(await indicator(customer)).toBe('');
+    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
+    expect(await mirrorUrl(agent)).toBe(`${harness.shop.url}/checkout`);
+    // The tab's next page has nothing to resume.
+    await customer.goto(`${harness.shop.url}/form`);
+    await customer.evaluate(() => document.querySelector('cobrowse-session')?.updateComplete);
+    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+
+  it('after Allow, before the session bundle arrived: nothing is shared, the server ends it', async () => {
+    const session = await newSession(harness, { agentName: 'Dana' });
+    const customer = await harness.customerBrowser.newPage();
+    const bundle = await holdSessionBundle(customer);
+    await customer.goto(`${harness.shop.url}/checkout`);
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    await pressEnd(customer);
+    await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_CUSTOMER);
+    expect(bundle.held.length, 'the session bundle was not requested').toBeGreaterThan(0);
+    await bundle.release();
+    await bundleSettled(customer);
+    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
+    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
+    expect(await mirrorElement(agent, '#title')).toBe(null);
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+
+  it('control: the same hold without End goes live once released, and the session stays live', async () => {
+    const session = await newSession(harness, { agentName: 'Dana' });
+    const customer = await harness.customerBrowser.newPage();
+    const bundle = await holdSessionBundle(customer);
+    await customer.goto(`${harness.shop.url}/checkout`);
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
+    await bundle.release();
+    await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
+    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
+    const now = await counters(customer);
+    expect(now.peers).toBeGreaterThan(0);
+    expect(now.wire).toBeGreaterThan(0);
+    expect(await status(session.sessionId)).toMatchObject({ status: 'live' });
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+});
