@@ -119,8 +119,8 @@ export function stringRunMasks(css: string, strings: readonly number[]): Map<num
 
 /** A call whose text is not in the CSS: a custom property's (`var(--g2)`) or an attribute's (`attr(data-g2)`). */
 const SUBSTITUTION = /\b(?:var|attr)\(/i;
-/** A custom property's name and colon at the start of a declaration. */
-const CUSTOM_DECLARATION = /^\s*--[\w-]*\s*:/;
+/** A custom property's name and colon at the start of a declaration, or a registered one's initial value (`@property`). */
+const CUSTOM_DECLARATION = /^\s*(?:--[\w-]*|initial-value)\s*:/i;
 /** A name: a string's edge token with a letter and at most 3 digits (`"ss01"`, `"h1 h1"`), not a piece of a number. */
 const NAME_TOKEN = /^(?=.*\p{L})(?!(?:\P{Nd}*\p{Nd}){4})/u;
 /** A token of a string's text: letters and digits without anything between. */

@@ -51,7 +51,16 @@ function attribute(text: string): string {
 }
 
 type Holder =
-  'sheet' | 'nested' | 'fallback' | 'literal' | 'inline' | 'setProperty' | 'insertRule' | 'ruleStyle' | 'adopted';
+  | 'sheet'
+  | 'nested'
+  | 'fallback'
+  | 'literal'
+  | 'inline'
+  | 'setProperty'
+  | 'insertRule'
+  | 'ruleStyle'
+  | 'adopted'
+  | 'registered';
 
 interface VarPage {
   html: string;
@@ -72,6 +81,8 @@ function varPage(pieces: readonly string[], holders: readonly Holder[]): VarPage
     items.push(`var(--p${n})`);
     if (holder === 'sheet') rules.push(`:root{--p${n}: ${string}}`);
     else if (holder === 'nested') rules.push(`.host{--p${n}: var(--q${n})}`, `:root{--q${n}: ${string}}`);
+    else if (holder === 'registered')
+      rules.push(`@property --p${n} { syntax: "*"; inherits: true; initial-value: ${string}; }`);
     else if (holder === 'inline') inline.push(`--p${n}: ${string}`);
     else if (holder === 'setProperty')
       late.push((doc) => (doc.querySelector('.host') as HTMLElement).style.setProperty(`--p${n}`, string));
@@ -125,6 +136,7 @@ const holder = fc.constantFrom<Holder>(
   'insertRule',
   'ruleStyle',
   'adopted',
+  'registered',
 );
 
 describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)', function () {

@@ -155,6 +155,10 @@ describe('CSS masking: strings joined by var() (red team s12 F5)', () => {
     ['a piece beside var() in content', '.x::after{content:"4532 0196 7315 " var(--last)}'],
     ['a fallback', '.x::after{content:var(--a, "4532 0196") var(--b, "7315 8241")}'],
     ['an SSN in custom properties', '.x{--a:"278-";--b:"41-";--c:"5396"}'],
+    [
+      "a registered property's initial value",
+      '@property --g1 { syntax: "<string>"; inherits: true; initial-value: "4532" }',
+    ],
   ])('%s: the digits are masked', (_name, css) => {
     const strings = [...maskCss(css).text.matchAll(/"[^"]*"/g)].join('');
     expect(strings.replace(/[^0-9]/g, ''), strings).toBe('');
