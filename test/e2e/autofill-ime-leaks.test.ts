@@ -8,22 +8,16 @@
  * composes full-width digits) while the agent watches. Every byte handed to
  * the data channel is decoded and read by the independent leak finder.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
-import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { fileHarness, mirrorElement } from './helpers/harness.js';
 import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
 
 const CARD = '4532019673158242';
 const CVC = '8264';
 const SSN = '278415396';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 describe('input without ordinary keystrokes (two browsers, real WebRTC)', () => {
   it("Chromium's card autofill before Allow: the snapshot and everything after carry no digit of the card or the CVC", async () => {

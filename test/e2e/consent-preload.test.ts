@@ -12,8 +12,8 @@
  * shows the watcher sees each kind of effect.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSession, offer, startHarness, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { fileHarness, newSession, offer } from './helpers/harness.js';
 
 /**
  * Runs before the page's scripts (so the loader's pristine copies are these
@@ -148,13 +148,7 @@ function ownGlobals(changed: string[]): string[] {
   return changed.filter((key) => !WATCHER_GLOBALS.has(key));
 }
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 describe('the session bundle evaluated before consent', () => {
   it('is evaluated while the prompt shows, and until Allow nothing but the consent socket happens', async () => {

@@ -10,9 +10,9 @@
  * and the card and SSN digits (independent leak finder). Control: the
  * agent's copy shows the page's URL with the ordinary fields in it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { digitSequences, truncationLeaks } from '../oracles/leak-finder.js';
-import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { fileHarness, mirrorElement } from './helpers/harness.js';
 import { liveCheckout, recordSignaling, sentStrings, signaledStrings } from './helpers/live-checkout.js';
 
 const PASSWORD = 'Hunter2-Zebra';
@@ -20,13 +20,7 @@ const CVC = '738';
 const CARD = '4532 0196 7315 8241';
 const SSN = '278-41-5396';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 describe('a GET form sends masked fields in the next page’s URL (two browsers, real WebRTC)', () => {
   it('the password, CVC, card and SSN in the URL reach neither the agent nor the server', async () => {

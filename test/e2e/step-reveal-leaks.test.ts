@@ -7,21 +7,15 @@
  * read by the independent leak finder: only the first group ever shows. A
  * countdown and a counter on the same page stay readable.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
-import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { fileHarness, mirrorElement } from './helpers/harness.js';
 import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
 
 const CARD = '4532019673158241';
 const GROUPS = ['4532', '0196', '7315', '8241'];
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 describe('a number the page reveals in steps (two browsers, real WebRTC)', () => {
   it('only the first group of a card revealed group by group goes over the data channel; a timer and a counter stay readable', async () => {

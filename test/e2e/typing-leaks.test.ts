@@ -6,21 +6,15 @@
  * read by the independent leak finder; digits leaked in different frames
  * add up. Ordinary numbers read again once the customer leaves a field.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { truncationLeaks } from '../oracles/leak-finder.js';
-import { mirrorElement, startHarness, type Harness } from './helpers/harness.js';
+import { fileHarness, mirrorElement } from './helpers/harness.js';
 import { liveCheckout, sentStrings } from './helpers/live-checkout.js';
 
 const CARD = '4532 0196 7315 8241';
 const SSN = '278-41-5396';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = fileHarness();
 
 describe('typing on the customer page (two browsers, real WebRTC)', () => {
   it('no digit of a typed card or SSN goes over the data channel; the agent reads the words and, after typing, the normal rule', async () => {
