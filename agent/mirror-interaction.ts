@@ -187,6 +187,8 @@ export class MirrorInteraction implements ReactiveController {
       if (!event.ctrlKey && !event.metaKey && event.key !== 'Tab') event.preventDefault();
       return;
     }
+    // A key the agent's typing took (remote-input-controller.ts: one after its field was re-mounted) scrolls nothing.
+    if (event.defaultPrevented) return;
     if (this.o.remoteScroll.key(event)) return;
     if (event.key === 'Enter' || event.key === 'Escape' || event.key === 'Tab') {
       this.o.session()?.act({ kind: 'key', id, key: event.key, code: event.code, shift: event.shiftKey });

@@ -20,6 +20,14 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ActionRefusal, EditAction, RemoteAction } from '../shared/protocol.js';
 import type { InputFrame } from './mirror/mirror.js';
 import { innermostTarget as targetOf } from './innermost-target.js';
+import {
+  sameTextAllowingMask,
+  selectionOf,
+  spliceBetween,
+  spliceOfSelection,
+  typedText,
+  type FieldSelection,
+} from './edit-splice.js';
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 /** A form control whose whole value is sent (select, date, number, range, color, ...). */
@@ -51,7 +59,6 @@ interface OwnedField {
 
 /** number is here: its value reads '' while what is typed is not yet a number, so its text is followed key by key (typedText). */
 const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
-const BULLET = '•';
 
 export const CONFLICT_NOTICE = 'The customer is typing in this field: their text was kept.';
 export const RICH_TEXT_NOTICE =
@@ -86,57 +93,6 @@ function isRichText(node: EventTarget | null): boolean {
   );
 }
 
-/** The same text, allowing the customer's masking: a • where the agent's text has a digit. */
-export function sameTextAllowingMask(echo: string, typed: string): boolean {
-  if (echo === typed) return true;
-  const a = [...echo];
-  const b = [...typed];
-  if (a.length !== b.length) return false;
-  return a.every((char, i) => char === b[i] || (char === BULLET && /\p{Nd}/u.test(b[i] ?? '')));
-}
-
-/**
- * The text a number or email field of the agent's copy holds after a key: its value hides what was typed (a
- * number reads '' until it is a number, an email drops its outer spaces), and the customer's page must see the
- * same keys a person's typing fires. Keys at the end are followed (these fields have no caret to read); any
- * other change takes the value.
- */
-export function typedText(
-  type: string,
-  typed: string,
-  value: string,
-  inputType: string,
-  data: string | null,
-  badInput: boolean,
-): string {
-  const candidate =
-    inputType === 'insertText' && data
-      ? typed + data
-      : inputType === 'deleteContentBackward'
-        ? [...typed].slice(0, -1).join('')
-        : null;
-  if (candidate === null) return value;
-  if (type === 'number') return candidate === value || (value === '' && badInput) ? candidate : value;
-  if (type === 'email') return candidate.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '') === value ? candidate : value;
-  return value;
-}
-
-/** The splice that turns `before` into `after`; the common prefix never reaches past the caret. */
-export function spliceBetween(
-  before: string,
-  after: string,
-  caret: number | null,
-): { at: number; deleteCount: number; insert: string } {
-  const limit = Math.min(before.length, after.length, caret ?? Number.POSITIVE_INFINITY);
-  let at = 0;
-  while (at < limit && before.charCodeAt(at) === after.charCodeAt(at)) at++;
-  let tail = 0;
-  const tailLimit = Math.min(before.length, after.length) - at;
-  while (tail < tailLimit && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail))
-    tail++;
-  return { at, deleteCount: before.length - at - tail, insert: after.slice(at, after.length - tail) };
-}
-
 export class RemoteInputController implements ReactiveController {
   readonly #options: RemoteInputOptions;
   #owned: OwnedField | null = null;
@@ -154,10 +110,15 @@ export class RemoteInputController implements ReactiveController {
   #keyDown: string | null = null;
   /** A field the customer took over: the agent's keys stay local (refused) until the agent clicks into it again. */
   #yielded: TextControl | ValueControl | null = null;
-  /** Keys the agent typed into a full field (maxlength) that its copy dropped, until the customer's page moves focus. */
+  /**
+   * Keys the agent typed into a full field (maxlength) that its copy dropped, or after the page re-mounted its field
+   * (`field`, gone), until the customer's page moves focus.
+   */
   #overflow: { field: TextControl; chars: string[] } | null = null;
   /** The element the customer's page has focus on, as its focus frames say. */
   #customerFocus: Node | null = null;
+  /** The field the agent last typed in, or that its copy followed the customer's page to (onCustomerFocus). */
+  #agentField: Node | null = null;
 
   constructor(host: ReactiveControllerHost, options: RemoteInputOptions) {
     this.#options = options;
@@ -178,6 +139,7 @@ export class RemoteInputController implements ReactiveController {
     this.#settled.clear();
     this.#overflow = null;
     this.#customerFocus = null;
+    this.#agentField = null;
   }
 
   /** The id of the field the agent is typing in, if any. */
@@ -226,11 +188,16 @@ export class RemoteInputController implements ReactiveController {
     const key = 'key' in event && typeof event.key === 'string' ? event.key : null;
     this.#keyDown = key;
     const el = targetOf(event);
+    if (key === null || this.#composing || !this.#options.canType()) return;
     // A character into a full field: the agent's copy drops it (maxlength). A page that moves focus on once a group
     // is full (split code, date and product-key fields) gives it to the next field, as a person's key goes there.
-    if (key === null || !isTextControl(el) || this.#composing || !this.#options.canType()) return;
-    if (!dropsAtMaxLength(el, event as KeyboardEvent, key)) return;
-    if (this.#overflow?.field !== el) this.#overflow = { field: el, chars: [] };
+    // A character after the page re-mounted the agent's field, before its focus frame: it goes to the new field.
+    const field = isTextControl(el) ? el : this.#agentField;
+    if (!isTextControl(field) || !isCharacterKey(event as KeyboardEvent, key)) return;
+    if (field === el ? !dropsAtMaxLength(field) : field.isConnected) return;
+    // Not a key on the page (a space would scroll the customer's page): it is the re-mounted field's.
+    if (field !== el) event.preventDefault();
+    if (this.#overflow?.field !== field) this.#overflow = { field, chars: [] };
     const overflow = this.#overflow;
     overflow.chars.push(key);
     // The customer's focus frames come before the answer to the key that moved focus: once everything is answered
@@ -244,21 +211,38 @@ export class RemoteInputController implements ReactiveController {
 
   /**
    * The customer's page put focus on `node` (a focus frame). When it moved from the full field the agent is typing
-   * in to another text field (the page's own reaction to the agent's key, review s12 T3), the agent's copy follows,
-   * and the keys its copy dropped meanwhile go there: where a person's keys would have gone.
+   * in to another text field (the page's own reaction to the agent's key, review s12 T3), or from the field the page
+   * re-mounted (T2), the agent's copy follows, and the keys its copy dropped meanwhile go there: where a person's
+   * keys would have gone.
    */
   onCustomerFocus(focused: Node | undefined): void {
     const before = this.#customerFocus;
     const node = focused ?? null;
     this.#customerFocus = node;
+    if (!isTextControl(node) || !this.#options.canType()) return;
+    const doc = node.ownerDocument;
+    // The page re-mounted the field the agent types in (review s12 T2), maybe on every key: the agent's focus went
+    // with the old one and its next keys would go nowhere; they go to the field that replaced it, as a person's do
+    // (the customer's page sends the keys in flight there too).
+    const remounted =
+      before !== null &&
+      before === this.#agentField &&
+      !before.isConnected &&
+      (doc.activeElement === null || doc.activeElement === doc.body);
     const from = this.#owned?.el;
-    if (from === undefined || before !== from || node === from || !isTextControl(node) || !isTextControl(from)) return;
-    if (!this.#options.canType() || from.maxLength < 0 || from.value.length < from.maxLength) return;
-    if (from.ownerDocument.activeElement !== from || node.ownerDocument !== from.ownerDocument) return;
+    const full =
+      from !== undefined &&
+      isTextControl(from) &&
+      from.maxLength >= 0 &&
+      from.value.length >= from.maxLength &&
+      doc.activeElement === from;
+    if (!remounted && (before !== from || node === from || !full)) return;
     const id = this.#options.idOf(node);
     if (id === undefined || this.#options.isMasked(id)) return;
-    const chars = this.#overflow?.field === from ? this.#overflow.chars : [];
+    const overflow = this.#overflow;
+    const chars = overflow !== null && overflow.field === (remounted ? before : from) ? overflow.chars : [];
     this.#overflow = null;
+    this.#agentField = node;
     node.focus({ preventScroll: true });
     const end = node.value.length;
     try {
@@ -397,6 +381,7 @@ export class RemoteInputController implements ReactiveController {
     // filters must not see a key for it, as they see none for the customer's own.
     const keyless = how === 'insertText' && data !== null && this.#keyDown !== data;
     this.#keyDown = null;
+    this.#agentField = el;
     if (this.#owned && this.#owned.el !== el) this.#letGo(this.#owned);
     const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: before, echo: null };
     this.#owned = owned;
@@ -467,42 +452,17 @@ export class RemoteInputController implements ReactiveController {
   }
 }
 
-type FieldSelection = { selectionStart?: number; selectionEnd?: number };
-
 /** How long after the customer answered every action dropped keys wait for a focus frame. */
 const OVERFLOW_WAIT_MS = 1_000;
 
-/** Whether the key `key` typed into `el` is a character its maxlength drops (full, no selection to replace). */
-function dropsAtMaxLength(el: TextControl, event: KeyboardEvent, key: string): boolean {
-  if ([...key].length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return false;
+/** Whether `key` types one character (no shortcut). */
+function isCharacterKey(event: KeyboardEvent, key: string): boolean {
+  return [...key].length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+}
+
+/** Whether a character typed into `el` is one its maxlength drops (full, no selection to replace). */
+function dropsAtMaxLength(el: TextControl): boolean {
   if (el.maxLength < 0 || el.value.length < el.maxLength) return false;
   const { selectionStart, selectionEnd } = selectionOf(el);
   return selectionStart === selectionEnd;
-}
-
-/**
- * The splice of a key made at the selection it had (`selection`, before the key): what replaced it, or null when
- * `after` is not `before` with that selection replaced, or the key deleted at a caret (spliceBetween finds it).
- */
-export function spliceOfSelection(
-  before: string,
-  after: string,
-  { selectionStart: start, selectionEnd: end }: FieldSelection,
-  inputType: string,
-): { at: number; deleteCount: number; insert: string } | null {
-  if (start === undefined || end === undefined || end < start || end > before.length) return null;
-  if (start === end && !inputType.startsWith('insert')) return null;
-  const tail = before.length - end;
-  const inserted = after.length - start - tail;
-  if (inserted < 0 || !after.startsWith(before.slice(0, start)) || !after.endsWith(before.slice(end))) return null;
-  return { at: start, deleteCount: end - start, insert: after.slice(start, start + inserted) };
-}
-
-function selectionOf(el: TextControl): FieldSelection {
-  try {
-    const { selectionStart, selectionEnd } = el;
-    return selectionStart === null || selectionEnd === null ? {} : { selectionStart, selectionEnd };
-  } catch {
-    return {};
-  }
 }

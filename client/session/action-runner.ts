@@ -67,7 +67,7 @@ export class ActionRunner {
     // A key's edit is answered with the field's state even when the page refused the key (it fired no input, so
     // nothing else would say it): the agent's copy, which ran no page script, follows it once the agent leaves.
     if (action.kind === 'edit' && (action.insert !== '' || action.deleteCount > 0)) {
-      const field = capture?.nodeOf(action.id);
+      const field = outcome.field ?? capture?.nodeOf(action.id);
       if (field) capture?.resendFormState(field);
     }
     // The ack goes after the frames that show the action's effect (the agent's copy waits for both).

@@ -66,7 +66,8 @@ export function allowedKey(action: KeyAction): { code: string; keyCode: number }
   return { code: action.key === 'Enter' && action.code === 'NumpadEnter' ? action.code : code, keyCode };
 }
 
-export type ActionOutcome = { ok: true; target: string } | { ok: false; reason: ActionRefusal };
+/** `field`: the field an edit went to (the one it names, or where the page moved focus: keyTarget). */
+export type ActionOutcome = { ok: true; target: string; field?: Element } | { ok: false; reason: ActionRefusal };
 
 export interface ActionContext {
   window: Window & typeof globalThis;
@@ -87,6 +88,19 @@ function resolveElement(id: number, context: ActionContext): Element | ActionRef
   if (!el) return 'not-found';
   if (context.isOwnUi(el)) return 'invalid';
   return el;
+}
+
+/**
+ * The element an edit or a key naming `id` goes to: the text field the page put focus on in reaction to the agent's
+ * last edit, when it did so from that field or from a field now gone (re-mounted it, moved on after N characters:
+ * review s12 T2, T3), as a person's next key goes where focus is; else the element `id` names. `followed` says
+ * which (also when the agent's copy followed focus there too: the agent's positions are its copy's, which may lag).
+ */
+function keyTarget(id: number, context: ActionContext): { el: Element; followed: boolean } | ActionRefusal {
+  const named = resolveElement(id, context);
+  const moved = context.remoteInput.pageMovedFocus(id, named === 'not-found');
+  if (moved !== null && !context.isOwnUi(moved)) return { el: moved, followed: true };
+  return typeof named === 'string' ? named : { el: named, followed: false };
 }
 
 function mouse(el: Element, type: string, view: Window & typeof globalThis, x: number, y: number): void {
@@ -173,8 +187,6 @@ export function applyRemoteAction(
 ): ActionOutcome {
   if (!controlGranted) return { ok: false, reason: 'no-control' };
   const view = context.window;
-  // A masked field the customer typed in keeps focus while it has it (RemoteInput.customerTypingElsewhere).
-  const masked = (field: Element): boolean => isMaskedField(field, context.maskConfig);
   switch (action.kind) {
     case 'navigate': {
       if (action.to === 'back' || action.to === 'forward') {
@@ -203,11 +215,12 @@ export function applyRemoteAction(
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'edit': {
-      const el = resolveElement(action.id, context);
-      if (typeof el === 'string') return { ok: false, reason: el };
+      const target = keyTarget(action.id, context);
+      if (typeof target === 'string') return { ok: false, reason: target };
+      const { el } = target;
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
-      const outcome = context.remoteInput.apply(action, el, masked);
-      return outcome.ok ? { ok: true, target: describeTarget(el, context.maskConfig) } : outcome;
+      const outcome = context.remoteInput.apply(action, el, target.followed);
+      return outcome.ok ? { ok: true, target: describeTarget(el, context.maskConfig), field: el } : outcome;
     }
     case 'click': {
       const el = resolveElement(action.id, context);
@@ -222,10 +235,10 @@ export function applyRemoteAction(
       const x = own && action.x !== undefined ? action.x - view.scrollX : rect.left + rect.width / 2;
       const y = own && action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
       // The customer typing in another field keeps focus there, whatever the click or the page's reaction to it does.
-      const customers = context.remoteInput.customerTypingElsewhere(el, masked);
+      const customers = context.remoteInput.customerTypingElsewhere(el);
       for (const type of ['pointerdown', 'mousedown']) mouse(el, type, elView, x, y);
       if (customers === null) {
-        context.remoteInput.focusForAgent(el, masked);
+        context.remoteInput.focusForAgent(el);
         context.remoteInput.noteAgentFocus(el);
       }
       for (const type of ['pointerup', 'mouseup']) mouse(el, type, elView, x, y);
@@ -240,14 +253,14 @@ export function applyRemoteAction(
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
       context.remoteInput.leave();
-      const customers = context.remoteInput.customerTypingElsewhere(el, masked);
+      const customers = context.remoteInput.customerTypingElsewhere(el);
       if (isTextField(el)) {
         if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly)
           return { ok: false, reason: 'invalid' };
         // What a person can choose: not a file (the browser refuses the value), a checkbox's or button's value, or an
         // option that is not there or disabled (review s12 F4).
         if (!settableValue(el, action.value)) return { ok: false, reason: 'invalid' };
-        context.remoteInput.focusForAgent(el, masked);
+        context.remoteInput.focusForAgent(el);
         if (el.localName !== 'select') noteAgentValue(el, action.value);
         setNativeValue(el, action.value);
       } else if ((el as HTMLElement).isContentEditable) {
@@ -269,8 +282,9 @@ export function applyRemoteAction(
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
     case 'key': {
-      const el = resolveElement(action.id, context);
-      if (typeof el === 'string') return { ok: false, reason: el };
+      const target = keyTarget(action.id, context);
+      if (typeof target === 'string') return { ok: false, reason: target };
+      const { el } = target;
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
       const allowed = allowedKey(action);
       if (allowed === null) return { ok: false, reason: 'unsupported' };

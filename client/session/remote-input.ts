@@ -35,39 +35,17 @@ import {
 } from './field-splice.js';
 import { deepActiveElement, topDocument } from './page-focus.js';
 import { MAX_REMOTE_FIELD_LENGTH } from './action-budget.js';
+import {
+  TEXT_FIELD_INPUT_TYPES,
+  clipboardEventOf,
+  clipboardEventProceeds,
+  compositionEnds,
+  compositionStarts,
+} from './edit-events.js';
 
 export { setNativeValue };
 
 export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' | 'limit' };
-
-/**
- * The input types a person's keys, clipboard, drag and drop, input method or undo make in a text field (review s12
- * F5: any string was fired as the agent said, formatBold inserting text into a plain input); others are refused.
- */
-const TEXT_FIELD_INPUT_TYPES: ReadonlySet<string> = new Set([
-  'insertText',
-  'insertReplacementText',
-  'insertLineBreak',
-  'insertParagraph',
-  'insertFromPaste',
-  'insertFromDrop',
-  'insertFromYank',
-  'insertTranspose',
-  'insertCompositionText',
-  'deleteContentBackward',
-  'deleteContentForward',
-  'deleteWordBackward',
-  'deleteWordForward',
-  'deleteSoftLineBackward',
-  'deleteSoftLineForward',
-  'deleteHardLineBackward',
-  'deleteHardLineForward',
-  'deleteEntireSoftLine',
-  'deleteByCut',
-  'deleteByDrag',
-  'historyUndo',
-  'historyRedo',
-]);
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 
@@ -100,14 +78,8 @@ interface ActiveRun {
   refused?: boolean;
 }
 
-/**
- * How long after the customer's last key in a clear field the agent's actions leave focus there
- * (customerTypingElsewhere). A masked field keeps the hold while focus stays in it, however long the pause.
- */
+/** How long after the customer's last key in a field the agent's actions leave focus there (customerTypingElsewhere). */
 export const CUSTOMER_TYPING_MS = 2_000;
-
-/** Whether a field's text is masked (a password, a card, anything marked sensitive): the mask rule of the caller. */
-export type MaskedRule = (field: Element) => boolean;
 
 export class RemoteInput {
   readonly #onConflict: (id: number) => void;
@@ -124,6 +96,10 @@ export class RemoteInput {
   #agentFocus: WeakRef<Element> | null = null;
   /** The field of the customer's last own input event, and when (performance.now()). */
   #customerTyped: { el: WeakRef<Element>; at: number } | null = null;
+  /** The field the page put focus on in reaction to the agent's last edit, and the id that edit named (pageMovedFocus). */
+  #pageMoved: { id: number; to: WeakRef<Element> } | null = null;
+  /** The field focus was on as the agent's edit fired its events (before the page's reaction to them). */
+  #focusAtEdit: Element | null = null;
 
   constructor(onConflict: (id: number) => void) {
     this.#onConflict = onConflict;
@@ -138,6 +114,7 @@ export class RemoteInput {
     if (target !== undefined) this.#customerTyped = { el: new WeakRef(target), at: performance.now() };
     // The customer typing in the field the agent last focused makes that focus the customer's.
     if (this.#agentFocus?.deref() === target) this.#agentFocus = null;
+    if (this.#pageMoved?.to.deref() === target) this.#pageMoved = null;
     const active = this.#active;
     if (!active || event.composedPath()[0] !== active.el) return;
     this.#refusedChains.set(active.el, active.chain);
@@ -145,24 +122,36 @@ export class RemoteInput {
     this.#onConflict(active.id);
   }
 
-  /** Applies one edit to `el` (already checked: connected, ours to touch, not masked). */
-  apply(action: EditAction, el: Element, masked: MaskedRule): EditOutcome {
+  /**
+   * Applies one edit to `el` (already checked: connected, ours to touch, not masked); `followed`: `el` is where the
+   * page moved focus from the field the edit names (pageMovedFocus).
+   */
+  apply(action: EditAction, el: Element, followed = false): EditOutcome {
     // An Enter's keyup waits for its line break (a person's keyup comes after the input); any other edit is no line break.
     if (this.#pendingKeyup?.el !== el || !isLineBreak(action.inputType ?? '')) this.flushKeyup();
-    const customers = this.customerTypingElsewhere(el, masked);
+    const customers = this.customerTypingElsewhere(el);
+    this.#focusAtEdit = null;
+    let outcome: EditOutcome | null = null;
     try {
-      return this.#apply(action, el, masked);
+      outcome = this.#apply(action, el, followed);
+      return outcome;
     } finally {
       this.afterAgentAction(el, customers);
+      this.#notePageMove(action.id, el, outcome?.ok === true, followed);
       // A click back into the field starts a new run on the same copy: a key refused before still counts.
       const run = this.#active;
       const known = run === null ? undefined : this.#agentTexts.get(run.el);
       if (run !== null && known?.chain === run.chain) known.refused = run.refused;
+      // The field the page sent the agent's keys on to: its own text is the agent's copy of it from here.
+      if (followed && run?.el === el) {
+        run.agentText = run.el.value;
+        this.#agentTexts.set(el, { chain: run.chain, text: run.el.value, refused: true });
+      }
       this.flushKeyup();
     }
   }
 
-  #apply(action: EditAction, el: Element, masked: MaskedRule): EditOutcome {
+  #apply(action: EditAction, el: Element, followed: boolean): EditOutcome {
     if (!isTypableField(el)) return { ok: false, reason: 'unsupported' };
     if (el.disabled || el.readOnly) return { ok: false, reason: 'invalid' };
     // Text no key typed is an input method's or a picker's: insertText or a composition, nothing else.
@@ -187,7 +176,8 @@ export class RemoteInput {
     if (!view) return { ok: false, reason: 'invalid' };
 
     if (this.#active?.el !== el) this.leave();
-    this.#focusUnlessCustomerElsewhere(el, masked);
+    this.#focusUnlessCustomerElsewhere(el);
+    this.#focusAtEdit = deepActiveElement(topDocument(el.ownerDocument));
     const shown = el.value;
     // Within one chain the agent's copy keeps its own text (a click back into the field starts no new chain); a new
     // chain means its hold ended and it shows the customer's text again, so the two agree from there.
@@ -207,7 +197,11 @@ export class RemoteInput {
       run.agentText = shown;
       run.refused = false;
     }
+    // Keys the page sent on to this field from the one the agent types in act at its selection, as a person's do:
+    // the agent's positions are its copy's of the other field.
+    if (followed) run.refused = true;
     run.chain = action.chain;
+    run.id = action.id;
     this.#active = run;
 
     const agentBefore = run.agentText;
@@ -241,6 +235,9 @@ export class RemoteInput {
       );
       return { ok: true };
     }
+    // The agent's caret in its copy of the field it names says nothing of where it is in this one (a caret the
+    // console sends as its copy follows a re-mounted field): the field keeps its own.
+    if (moveOnly && followed) return { ok: true };
     if (key !== null && !afterRefusal) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel, collapsed);
     if (key !== null && !el.dispatchEvent(new view.KeyboardEvent('keydown', key.init))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
@@ -256,8 +253,12 @@ export class RemoteInput {
     if (enter === false && isLineBreak(inputType)) return { ok: true };
     // A paste or a cut fires its clipboard event first: a page may refuse it (a confirmation field) or paste
     // itself (digits only), and then cancels it.
-    if (!this.#clipboardEventProceeds(el, view, inputType, action.insert, agentBefore, agentAt, agentDel, afterRefusal))
-      return { ok: true };
+    const clipboard = clipboardEventOf(inputType);
+    if (clipboard !== null) {
+      if (!afterRefusal) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel);
+      const text = clipboard === 'cut' ? agentBefore.slice(agentAt, agentAt + agentDel) : action.insert;
+      if (!clipboardEventProceeds(el, view, clipboard, text)) return { ok: true };
+    }
     const current = el.value;
     // After a key the page refused, the field kept its selection, as a person's does, while the agent's copy took
     // the key (a selection typed over is a caret there): this key acts at the field's selection. Otherwise at the
@@ -275,7 +276,11 @@ export class RemoteInput {
     // A key over a selection of the same text is still a key that replaced it (the caret collapses after it).
     if (insert !== '' || del > 0) {
       const data = insert === '' ? null : insert;
-      const init: InputEventInit = { bubbles: true, cancelable: true, composed: true, inputType, data };
+      // An input method's commit comes with its composition events, as a person's does (review s12 F5); a page
+      // cannot cancel its beforeinput. A keyless insertText (an emoji picker, dictation) fires none, as theirs.
+      const composing = inputType === 'insertCompositionText';
+      if (composing) compositionStarts(el, view, current.slice(at, at + del), insert);
+      const init = { bubbles: true, cancelable: !composing, composed: true, inputType, data, isComposing: composing };
       // A page that cancels beforeinput refused the key, as it would the customer's own.
       if (!el.dispatchEvent(new view.InputEvent('beforeinput', init))) {
         if (key !== null) el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
@@ -286,6 +291,7 @@ export class RemoteInput {
       setNativeValue(el, next);
       run.changed = true;
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
+      if (composing) compositionEnds(el, view, insert);
     } else if (key !== null && action.insert !== '') {
       // No room for the key (maxlength): the field keeps its selection, the agent's copy took the key.
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
@@ -384,35 +390,6 @@ export class RemoteInput {
     }
   }
 
-  /** A paste's, cut's or drop's own event on `el` first (selection where the agent's was); false when cancelled. */
-  #clipboardEventProceeds(
-    el: TextControl,
-    view: Window & typeof globalThis,
-    inputType: string,
-    insert: string,
-    agentText: string,
-    at: number,
-    deleted: number,
-    keepSelection: boolean,
-  ): boolean {
-    const type =
-      inputType === 'insertFromPaste'
-        ? 'paste'
-        : inputType === 'deleteByCut'
-          ? 'cut'
-          : inputType === 'insertFromDrop'
-            ? 'drop'
-            : null;
-    if (type === null) return true;
-    if (!keepSelection) this.#selectAsBefore(el, agentText, inputType, at, deleted);
-    const data = new view.DataTransfer();
-    data.setData('text/plain', type === 'cut' ? agentText.slice(at, at + deleted) : insert);
-    const init = { bubbles: true, cancelable: true, composed: true };
-    // A drop fires `drop` first, as a person's does: a page that refuses drops (a code field) cancels it.
-    if (type === 'drop') return el.dispatchEvent(new view.DragEvent('drop', { ...init, dataTransfer: data }));
-    return el.dispatchEvent(new view.ClipboardEvent(type, { ...init, clipboardData: data }));
-  }
-
   /** The agent put focus on `el` (a click): focus there is the agent's, not the customer's. */
   noteAgentFocus(el: Element): void {
     this.#agentFocus = new WeakRef(el);
@@ -424,8 +401,8 @@ export class RemoteInput {
    * now, and moving focus would send their next keys into the agent's field.
    * The edit then applies without focus (value, events and selection need none).
    */
-  #focusUnlessCustomerElsewhere(el: Element, masked: MaskedRule): void {
-    if (this.customerTypingElsewhere(el, masked) !== null) return;
+  #focusUnlessCustomerElsewhere(el: Element): void {
+    if (this.customerTypingElsewhere(el) !== null) return;
     if (deepActiveElement(topDocument(el.ownerDocument)) === el) return;
     if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
     this.#agentFocus = new WeakRef(el);
@@ -437,21 +414,39 @@ export class RemoteInput {
    * stopped typing there. A click or an `input` action leaves focus there, as an edit does (review s12 F2: a click
    * between two of the customer's keys sent the rest of their password to a clear field); a field the customer
    * left idle keeps no hold, so the agent's click moves focus as a person's would (a page's blur checks run).
-   * A masked field the customer typed in keeps the hold while focus stays there, however long they pause (review
-   * s13 R4: a customer reading the rest of a password from paper pauses longer than 2 s, and the agent, who sees
-   * the pause in the mirror, could click a clear field and take the rest of it); answering the session's prompt
-   * (customerAnswered) ends it.
    */
-  customerTypingElsewhere(el: Element, masked: MaskedRule): HTMLElement | null {
+  customerTypingElsewhere(el: Element): HTMLElement | null {
     const focused = deepActiveElement(topDocument(el.ownerDocument));
     if (focused === null || focused === el || focused === this.#agentFocus?.deref()) return null;
     const typed = this.#customerTyped;
-    if (typed === null || typed.el.deref() !== focused) return null;
-    if (performance.now() - typed.at > CUSTOMER_TYPING_MS && !masked(focused)) return null;
+    if (typed === null || typed.el.deref() !== focused || performance.now() - typed.at > CUSTOMER_TYPING_MS)
+      return null;
     return isTypingTarget(focused) ? (focused as HTMLElement) : null;
   }
 
-  /** Focus back in `field`, the customer's (customerTypingElsewhere), when the agent's action or the page's reaction took it. */
+  /**
+   * Where the agent's edit or key naming `id` goes when the page's reaction to its last edit there put focus on
+   * another text field (a framework re-mounted the field, a box moved on after N characters: review s12 T2, T3): that
+   * field, as a person's next key goes where focus is. Null when the edit names another field that is still there
+   * (`gone`: the one it names is not), focus has moved since (the customer's click), or the customer typed there.
+   */
+  pageMovedFocus(id: number, gone: boolean): Element | null {
+    const moved = this.#pageMoved;
+    const to = moved !== null && (moved.id === id || gone) ? moved.to.deref() : undefined;
+    if (to === undefined || !to.isConnected) return null;
+    return deepActiveElement(topDocument(to.ownerDocument)) === to ? to : null;
+  }
+
+  /** After an edit naming `id` applied to `el`: whether the page's reaction moved focus on from it (pageMovedFocus). */
+  #notePageMove(id: number, el: Element, applied: boolean, followed: boolean): void {
+    const focused = applied && this.#focusAtEdit === el ? deepActiveElement(topDocument(el.ownerDocument)) : null;
+    // A password field too: a key the page sends on there is refused as masked (remote-actions.ts), not typed here.
+    const textEntry =
+      focused !== null && (isTypableField(focused) || (focused as HTMLInputElement).type === 'password');
+    const moved = textEntry && (focused !== el || followed);
+    this.#pageMoved = moved ? { id, to: new WeakRef(focused) } : null;
+  }
+
   /**
    * After the agent's action on `el`: focus back in `customers` (customerTypingElsewhere before the action) when the
    * action or the page's reaction took it; with no such field, a field the page moved focus to (split code fields
@@ -466,7 +461,6 @@ export class RemoteInput {
     if (customers.isConnected && focused !== customers) customers.focus({ preventScroll: true });
   }
 
-  /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
   /**
    * The customer answered the session's own prompt (allowed control): they are not typing in a page field now,
    * even if the prompt gave focus back to the field they last typed in.
@@ -475,8 +469,9 @@ export class RemoteInput {
     this.#customerTyped = null;
   }
 
-  focusForAgent(el: Element, masked: MaskedRule): void {
-    this.#focusUnlessCustomerElsewhere(el, masked);
+  /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
+  focusForAgent(el: Element): void {
+    this.#focusUnlessCustomerElsewhere(el);
   }
 
   /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */
@@ -488,10 +483,11 @@ export class RemoteInput {
     this.#enters = new WeakMap();
   }
 
-  /** The agent left the field (another target, Tab): fire `change` as a browser does on blur. */
+  /** The agent left the field (another target, Tab): fire `change` as a browser does on blur; a focus move the page made is no longer followed. */
   leave(): void {
     const run = this.#active;
     this.#active = null;
+    this.#pageMoved = null;
     if (!run?.changed || !run.el.isConnected) return;
     const view = run.el.ownerDocument.defaultView;
     if (view) run.el.dispatchEvent(new view.Event('change', { bubbles: true }));

@@ -1,17 +1,12 @@
 /**
- * The agent's edit splices (agent/remote-input-controller.ts): applying the
+ * The agent's edit splices (agent/edit-splice.ts): applying the
  * splice to the value before a key gives the value after it, for any pair of
  * strings and caret; and the echo comparison that lets the customer's masking
  * (• for digits) count as the same text, and nothing else.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  sameTextAllowingMask,
-  spliceBetween,
-  spliceOfSelection,
-  typedText,
-} from '../../agent/remote-input-controller.js';
+import { sameTextAllowingMask, spliceBetween, spliceOfSelection, typedText } from '../../agent/edit-splice.js';
 
 const apply = (value: string, s: { at: number; deleteCount: number; insert: string }) =>
   value.slice(0, s.at) + s.insert + value.slice(s.at + s.deleteCount);
