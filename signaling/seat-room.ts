@@ -122,6 +122,9 @@ export class SeatRoom {
     const actor = role === 'agent' ? agentActor(named, connection.agent, hello.agentKind) : null;
     // The customer agreed to an automated assistant: a person on its link would watch unannounced.
     if (named.agentBot && actor !== null && actor.kind !== 'bot') return this.refuse(connection, 'BOT_SESSION');
+    // A bot still seated after a hand-over it missed (it joined while the hand-over landed) gives way.
+    const holder = this.live.holder(session.id, role);
+    if (holder !== null && this.live.replacedAgent(session, holder)) this.refuse(holder, 'HANDED_OVER');
     const claimed =
       this.live.holder(session.id, role) === null &&
       (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
@@ -156,6 +159,9 @@ export class SeatRoom {
       iceServers: welcomeIceServers(this.config, `${session.id}-${role}`, this.now(), session),
       expiresAt: session.expiresAt,
     });
+    // A hand-over between the session read and the attach told no one here (review s13 S1): held to it now.
+    const current = role === 'agent' ? await this.sessions.get(session.id) : session;
+    if (current && this.live.replacedAgent(current, connection)) return this.refuse(connection, 'HANDED_OVER');
     // Consent handled between the session read and the attach reached no one here: send what was missed.
     const missed = await consentSinceWelcome(this.sessions, this.config, session, role, this.now);
     for (const message of connection.closed ? [] : missed) this.send(connection, message);

@@ -187,6 +187,8 @@ export function applyRemoteAction(
 ): ActionOutcome {
   if (!controlGranted) return { ok: false, reason: 'no-control' };
   const view = context.window;
+  // A masked field the customer typed in keeps focus while it has it (RemoteInput.customerTypingElsewhere).
+  const masked = (field: Element): boolean => isMaskedField(field, context.maskConfig);
   switch (action.kind) {
     case 'navigate': {
       if (action.to === 'back' || action.to === 'forward') {
@@ -219,7 +221,7 @@ export function applyRemoteAction(
       if (typeof target === 'string') return { ok: false, reason: target };
       const { el } = target;
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
-      const outcome = context.remoteInput.apply(action, el, target.followed);
+      const outcome = context.remoteInput.apply(action, el, masked, target.followed);
       return outcome.ok ? { ok: true, target: describeTarget(el, context.maskConfig), field: el } : outcome;
     }
     case 'click': {
@@ -235,10 +237,10 @@ export function applyRemoteAction(
       const x = own && action.x !== undefined ? action.x - view.scrollX : rect.left + rect.width / 2;
       const y = own && action.y !== undefined ? action.y - view.scrollY : rect.top + rect.height / 2;
       // The customer typing in another field keeps focus there, whatever the click or the page's reaction to it does.
-      const customers = context.remoteInput.customerTypingElsewhere(el);
+      const customers = context.remoteInput.customerTypingElsewhere(el, masked);
       for (const type of ['pointerdown', 'mousedown']) mouse(el, type, elView, x, y);
       if (customers === null) {
-        context.remoteInput.focusForAgent(el);
+        context.remoteInput.focusForAgent(el, masked);
         context.remoteInput.noteAgentFocus(el);
       }
       for (const type of ['pointerup', 'mouseup']) mouse(el, type, elView, x, y);
@@ -253,14 +255,14 @@ export function applyRemoteAction(
       if (typeof el === 'string') return { ok: false, reason: el };
       if (isMaskedField(el, context.maskConfig)) return { ok: false, reason: 'masked' };
       context.remoteInput.leave();
-      const customers = context.remoteInput.customerTypingElsewhere(el);
+      const customers = context.remoteInput.customerTypingElsewhere(el, masked);
       if (isTextField(el)) {
         if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).readOnly)
           return { ok: false, reason: 'invalid' };
         // What a person can choose: not a file (the browser refuses the value), a checkbox's or button's value, or an
         // option that is not there or disabled (review s12 F4).
         if (!settableValue(el, action.value)) return { ok: false, reason: 'invalid' };
-        context.remoteInput.focusForAgent(el);
+        context.remoteInput.focusForAgent(el, masked);
         if (el.localName !== 'select') noteAgentValue(el, action.value);
         setNativeValue(el, action.value);
       } else if ((el as HTMLElement).isContentEditable) {

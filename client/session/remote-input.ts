@@ -78,8 +78,14 @@ interface ActiveRun {
   refused?: boolean;
 }
 
-/** How long after the customer's last key in a field the agent's actions leave focus there (customerTypingElsewhere). */
+/**
+ * How long after the customer's last key in a clear field the agent's actions leave focus there
+ * (customerTypingElsewhere). A masked field keeps the hold while focus stays in it, however long the pause.
+ */
 export const CUSTOMER_TYPING_MS = 2_000;
+
+/** Whether a field's text is masked (a password, a card, anything marked sensitive): the mask rule of the caller. */
+export type MaskedRule = (field: Element) => boolean;
 
 export class RemoteInput {
   readonly #onConflict: (id: number) => void;
@@ -126,14 +132,14 @@ export class RemoteInput {
    * Applies one edit to `el` (already checked: connected, ours to touch, not masked); `followed`: `el` is where the
    * page moved focus from the field the edit names (pageMovedFocus).
    */
-  apply(action: EditAction, el: Element, followed = false): EditOutcome {
+  apply(action: EditAction, el: Element, masked: MaskedRule, followed = false): EditOutcome {
     // An Enter's keyup waits for its line break (a person's keyup comes after the input); any other edit is no line break.
     if (this.#pendingKeyup?.el !== el || !isLineBreak(action.inputType ?? '')) this.flushKeyup();
-    const customers = this.customerTypingElsewhere(el);
+    const customers = this.customerTypingElsewhere(el, masked);
     this.#focusAtEdit = null;
     let outcome: EditOutcome | null = null;
     try {
-      outcome = this.#apply(action, el, followed);
+      outcome = this.#apply(action, el, masked, followed);
       return outcome;
     } finally {
       this.afterAgentAction(el, customers);
@@ -151,7 +157,7 @@ export class RemoteInput {
     }
   }
 
-  #apply(action: EditAction, el: Element, followed: boolean): EditOutcome {
+  #apply(action: EditAction, el: Element, masked: MaskedRule, followed: boolean): EditOutcome {
     if (!isTypableField(el)) return { ok: false, reason: 'unsupported' };
     if (el.disabled || el.readOnly) return { ok: false, reason: 'invalid' };
     // Text no key typed is an input method's or a picker's: insertText or a composition, nothing else.
@@ -176,7 +182,7 @@ export class RemoteInput {
     if (!view) return { ok: false, reason: 'invalid' };
 
     if (this.#active?.el !== el) this.leave();
-    this.#focusUnlessCustomerElsewhere(el);
+    this.#focusUnlessCustomerElsewhere(el, masked);
     this.#focusAtEdit = deepActiveElement(topDocument(el.ownerDocument));
     const shown = el.value;
     // Within one chain the agent's copy keeps its own text (a click back into the field starts no new chain); a new
@@ -401,8 +407,8 @@ export class RemoteInput {
    * now, and moving focus would send their next keys into the agent's field.
    * The edit then applies without focus (value, events and selection need none).
    */
-  #focusUnlessCustomerElsewhere(el: Element): void {
-    if (this.customerTypingElsewhere(el) !== null) return;
+  #focusUnlessCustomerElsewhere(el: Element, masked: MaskedRule): void {
+    if (this.customerTypingElsewhere(el, masked) !== null) return;
     if (deepActiveElement(topDocument(el.ownerDocument)) === el) return;
     if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
     this.#agentFocus = new WeakRef(el);
@@ -414,13 +420,17 @@ export class RemoteInput {
    * stopped typing there. A click or an `input` action leaves focus there, as an edit does (review s12 F2: a click
    * between two of the customer's keys sent the rest of their password to a clear field); a field the customer
    * left idle keeps no hold, so the agent's click moves focus as a person's would (a page's blur checks run).
+   * A masked field the customer typed in keeps the hold while focus stays there, however long they pause (review
+   * s13 R4: a customer reading the rest of a password from paper pauses longer than 2 s, and the agent, who sees
+   * the pause in the mirror, could click a clear field and take the rest of it); answering the session's prompt
+   * (customerAnswered) ends it.
    */
-  customerTypingElsewhere(el: Element): HTMLElement | null {
+  customerTypingElsewhere(el: Element, masked: MaskedRule): HTMLElement | null {
     const focused = deepActiveElement(topDocument(el.ownerDocument));
     if (focused === null || focused === el || focused === this.#agentFocus?.deref()) return null;
     const typed = this.#customerTyped;
-    if (typed === null || typed.el.deref() !== focused || performance.now() - typed.at > CUSTOMER_TYPING_MS)
-      return null;
+    if (typed === null || typed.el.deref() !== focused) return null;
+    if (performance.now() - typed.at > CUSTOMER_TYPING_MS && !masked(focused)) return null;
     return isTypingTarget(focused) ? (focused as HTMLElement) : null;
   }
 
@@ -470,8 +480,8 @@ export class RemoteInput {
   }
 
   /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
-  focusForAgent(el: Element): void {
-    this.#focusUnlessCustomerElsewhere(el);
+  focusForAgent(el: Element, masked: MaskedRule): void {
+    this.#focusUnlessCustomerElsewhere(el, masked);
   }
 
   /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */

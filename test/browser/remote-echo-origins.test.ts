@@ -28,7 +28,7 @@ describe('what goes out of a clear field the agent typed in', () => {
   /** The agent's edit: `insert` at `at`, as the console sends one (a new run each time). */
   const agentTypes = (at: number, insert: string): void => {
     const action: EditAction = { kind: 'edit', id: 1, chain: ++chain, at, deleteCount: 0, insert };
-    expect(remote.apply(action, field)).to.deep.equal({ ok: true });
+    expect(remote.apply(action, field, () => false)).to.deep.equal({ ok: true });
     remote.leave();
   };
   const sent = (): string | undefined => readFormState(field, 'clear', typing, true).value;

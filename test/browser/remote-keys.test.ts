@@ -60,7 +60,7 @@ function typeRemotely(remote: RemoteInput, el: HTMLInputElement, text: string): 
       selectionStart: at + char.length,
       selectionEnd: at + char.length,
     };
-    expect(remote.apply(action, el).ok).to.equal(true);
+    expect(remote.apply(action, el, () => false).ok).to.equal(true);
   }
 }
 
@@ -86,8 +86,8 @@ describe('the key events of the agent’s typing, against real keys', () => {
       selectionStart: 0,
       selectionEnd: 0,
     };
-    expect(remote.apply(caret, input).ok).to.equal(true);
-    expect(remote.apply({ ...caret, chain: 2 }, input).ok).to.equal(true);
+    expect(remote.apply(caret, input, () => false).ok).to.equal(true);
+    expect(remote.apply({ ...caret, chain: 2 }, input, () => false).ok).to.equal(true);
     expect(seen).to.deep.equal([]);
     expect(box.querySelectorAll('.tag').length).to.equal(2);
     // Control: a real Backspace in the empty field does drop a tag.
@@ -181,7 +181,7 @@ describe('the key events of the agent’s typing, against real keys', () => {
         insert: '\n',
         inputType: 'insertLineBreak',
       };
-      expect(remote.apply(lineBreak, area).ok).to.equal(true);
+      expect(remote.apply(lineBreak, area, () => false).ok).to.equal(true);
     }
     expect(sent).to.deep.equal(['down:hi', 'press:hi', 'down:ok', 'press:ok']);
     expect([down.value, press.value]).to.deep.equal(['', '']);
