@@ -161,7 +161,16 @@ async function registerCobrowse(app: FastifyInstance, options: CobrowsePluginOpt
   const witnessRedis = shared.redis ? witnessClient(shared.redis) : null;
   // Connected before the first read: with no offline queue, a read while connecting would find no count.
   await witnessRedis?.connect().catch((err: unknown) => app.log.warn({ err }, 'audit head witness: Redis failed'));
-  if (witnessRedis) headWitness.share(witnessRedis, (err) => app.log.warn({ err }, 'audit head witness: Redis failed'));
+  if (witnessRedis) {
+    headWitness.share(witnessRedis, (err, sessionId, unknown) =>
+      app.log.warn(
+        { err, sessionId },
+        unknown
+          ? 'audit head witness: Redis failed and no count is known here: this session is held to none; verify it again'
+          : 'audit head witness: Redis failed',
+      ),
+    );
+  }
   const hub = new SignalingHub({
     config,
     bus: shared.bus,

@@ -14,6 +14,10 @@
  * key: moved back, it let the next honest write expire the count, review s12
  * W1), and a later write never shortens it. The webhook's final hash, kept
  * by the chat system, stays the anchor for everything past that (README).
+ * It keeps a count, not the head's hash (review s13 W3): an append made where
+ * no count is known (no entry here, Redis unreachable) links over a head put
+ * back, and the honest appends after it bring the count up again, so the cut
+ * then verifies everywhere; such reads are reported per session (onError).
  */
 import type { Redis } from 'ioredis';
 
@@ -77,12 +81,20 @@ export function witnessClient(shared: Redis): Redis {
   return client;
 }
 
+/**
+ * A Redis call of the witness failed. `unknown`: a read, and this process remembers no count for the
+ * session either, so the append or verification that asked is held to no count at all (review s13 W3:
+ * an append then links over a cut put back meanwhile, and the count alone never shows it later): logged
+ * per session so an operator can verify it again.
+ */
+export type WitnessErrorHandler = (error: unknown, sessionId: string, unknown: boolean) => void;
+
 export class HeadWitness {
   readonly #counts = new Map<string, { count: number; until: number; ended: boolean }>();
   readonly #now: () => number;
   readonly #lifetimeMs: number;
   #redis: Redis | null = null;
-  #onError: (error: unknown) => void = () => {};
+  #onError: WitnessErrorHandler = () => {};
   /** Sessions whose latest count Redis could not take: raised again when it answers. */
   readonly #unshared = new Set<string>();
   #writes = 0;
@@ -101,7 +113,7 @@ export class HeadWitness {
    * a client of its own that fails at once while Redis is away (witnessClient): an append reads the count
    * before it writes, and must not wait in a queue for Redis to come back.
    */
-  share(redis: Redis, onError: (error: unknown) => void): void {
+  share(redis: Redis, onError: WitnessErrorHandler): void {
     this.#redis = redis;
     this.#onError = onError;
     redis.on('ready', () => this.#reshare());
@@ -111,7 +123,7 @@ export class HeadWitness {
   async highest(sessionId: string): Promise<number | undefined> {
     // An entry past its time is still true (that many were written); it is kept only until the next prune.
     const mine = this.#counts.get(sessionId)?.count;
-    const shared = await this.#sharedCount(sessionId);
+    const shared = await this.#sharedCount(sessionId, mine === undefined);
     if (mine === undefined) return shared;
     return shared === undefined ? mine : Math.max(mine, shared);
   }
@@ -166,7 +178,7 @@ export class HeadWitness {
       this.#unshared.delete(sessionId);
     } catch (error) {
       if (this.#unshared.size < MAX_ENTRIES) this.#unshared.add(sessionId);
-      this.#onError(error);
+      this.#onError(error, sessionId, false);
     }
   }
 
@@ -179,14 +191,14 @@ export class HeadWitness {
     }
   }
 
-  async #sharedCount(sessionId: string): Promise<number | undefined> {
+  async #sharedCount(sessionId: string, unknownHere: boolean): Promise<number | undefined> {
     if (this.#redis === null) return undefined;
     try {
       const value = await this.#redis.get(KEY_PREFIX + sessionId);
       const count = value === null ? Number.NaN : Number(value);
       return Number.isSafeInteger(count) ? count : undefined;
     } catch (error) {
-      this.#onError(error);
+      this.#onError(error, sessionId, unknownHere);
       return undefined;
     }
   }

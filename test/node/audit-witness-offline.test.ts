@@ -11,6 +11,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HeadWitness } from '../../signaling/audit-witness.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
 import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
 import { createSession, startTestServer, type TestServer } from './helpers/server.js';
@@ -91,4 +92,28 @@ describe.skipIf(!bins)('audited events while Redis is unreachable', () => {
       expect(await sharedCountReaches(direct, session.sessionId, count)).toBe(String(count));
     }, 120_000);
   }
+});
+
+describe('a witness read Redis cannot answer (review s13 W3: the count alone does not catch a cut linked over)', () => {
+  it('is reported with its session, and as unknown only where this process remembers no count', async () => {
+    // Nothing listens on port 1: every command fails at once (no offline queue).
+    const redis = new Redis('redis://127.0.0.1:1', {
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    redis.on('error', () => undefined);
+    clients.push(redis);
+    const reports: { sessionId: string; unknown: boolean }[] = [];
+    const witness = new HeadWitness();
+    witness.share(redis, (_error, sessionId, unknown) => reports.push({ sessionId, unknown }));
+    expect(await witness.highest('s-unknown')).toBeUndefined();
+    await witness.saw('s-known', 3);
+    expect(await witness.highest('s-known')).toBe(3);
+    expect(reports).toEqual([
+      { sessionId: 's-unknown', unknown: true },
+      { sessionId: 's-known', unknown: false },
+      { sessionId: 's-known', unknown: false },
+    ]);
+  });
 });
