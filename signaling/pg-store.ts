@@ -351,9 +351,17 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     async verifyChain(sessionId) {
       // Read before the head, so a count remembered is never ahead of the head read (appends only raise both).
       const witnessed = await witness.highest(sessionId);
-      const rows = await readEventRows(sessionId);
-      const head = await pool.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1`, [sessionId]);
-      return verifyEventRows(options.auditKey, sessionId, rows, head.rows[0], witnessed);
+      // Rows and head from one snapshot: an append committed between two reads made an honest chain look cut.
+      const { rows, head } = await transaction(async (client) => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        const events = await client.query(
+          `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = $1 ORDER BY seq ASC`,
+          [sessionId],
+        );
+        const heads = await client.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1`, [sessionId]);
+        return { rows: events.rows as unknown[], head: heads.rows[0] as unknown };
+      });
+      return verifyEventRows(options.auditKey, sessionId, rows, head, witnessed);
     },
 
     async spendOnce(id, expiresAt, now) {
