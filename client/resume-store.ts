@@ -58,9 +58,10 @@ export function saveResume({ invite, controlGranted, paused }: ResumeState, left
 /**
  * Keeps the record for the next page of this tab, from the moment the element starts a session (before its code
  * runs): written as left on pagehide (a trusted one: a page's own `dispatchEvent` cannot mark it). A page back from
- * the back/forward cache had its session's socket and peer connection closed as it went in: it loads again and
- * resumes from the record the tab has now, not from its own state (its later pages may have paused or ended the
- * session). `current` is what the element shares now, or null.
+ * the back/forward cache had its session's socket and peer connection closed as it went in (customer-session.ts):
+ * it loads again and resumes from the record the tab has now, never from its own state, not even in the pagehide
+ * of that reload (its later pages may have taken control back, paused or ended the session). `current` is what the
+ * element shares now, or null.
  */
 export function keepResumeOnLeave(current: () => ResumeState | null): void {
   addEventListener('pagehide', (event) => {
@@ -68,7 +69,10 @@ export function keepResumeOnLeave(current: () => ResumeState | null): void {
     if (event.isTrusted && state) saveResume(state, true);
   });
   addEventListener('pageshow', (event) => {
-    if (event.persisted && current()) location.reload();
+    if (event.persisted && current()) {
+      current = () => null;
+      location.reload();
+    }
   });
 }
 

@@ -185,6 +185,9 @@ export class CustomerSession implements SessionHandle {
     this.#paused = options.resumed && options.paused === true;
     // Capture phase on the window: sees the customer's typing before the page can stop it.
     this.#window.addEventListener('input', this.#onInput, true);
+    this.#window.addEventListener('pagehide', (event) => {
+      if (event.persisted && this.#state !== 'ended') this.#intoCache();
+    });
     const adopted = options.signaling;
     if (adopted) this.#signaling.adopt(adopted.socket, () => adopted.takeMessages());
     else this.#signaling.connect();
@@ -348,6 +351,17 @@ export class CustomerSession implements SessionHandle {
   #stopPeer(): void {
     this.#seat.stop();
     this.#guidance.clearTransient();
+  }
+
+  /**
+   * The page goes into the back/forward cache (Chromium keeps one without a peer connection there, its socket open):
+   * its connections close, so the customer's seat is free for the tab's next page (review s13 B4). The record stays
+   * as the element leaves it; back from the cache, the page loads again and resumes from it (resume-store.ts).
+   */
+  #intoCache(): void {
+    this.#stopPeer();
+    this.#viewerLinks.closeAll();
+    this.#signaling.close();
   }
 
   #finish(reason: EndReason): void {

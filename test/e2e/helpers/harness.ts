@@ -21,13 +21,15 @@ export async function startHarness(
   env: Record<string, string> = {},
   options: Parameters<typeof startTestServer>[1] = {},
   shopOptions: { csp?: (serverUrl: string) => string; navigationOrigins?: (serverUrl: string) => string } = {},
+  /** `backForwardCache`: the customer's Chromium keeps the cache (off by default, as Playwright launches it). */
+  browserOptions: { backForwardCache?: boolean } = {},
 ): Promise<Harness> {
   const server = await startTestServer(env, options);
   const shop = await startShop(server.baseUrl, {
     ...(shopOptions.csp ? { csp: shopOptions.csp(server.baseUrl) } : {}),
     ...(shopOptions.navigationOrigins ? { navigationOrigins: shopOptions.navigationOrigins(server.baseUrl) } : {}),
   });
-  const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(), launchChromium()]);
+  const [customerBrowser, agentBrowser] = await Promise.all([launchChromium(browserOptions), launchChromium()]);
   return {
     server,
     shop,

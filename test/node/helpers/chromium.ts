@@ -44,6 +44,8 @@ export interface LaunchedChromium {
 export interface LaunchChromiumOptions {
   /** Extra command-line flags after CHROMIUM_ARGS. */
   args?: readonly string[];
+  /** Keep the back/forward cache a customer's Chrome has (Playwright launches Chromium with it disabled). */
+  backForwardCache?: boolean;
 }
 
 /** Starts one headless Chromium process with a fresh user-data dir. */
@@ -56,6 +58,7 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
       executablePath,
       headless: true,
       args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+      ...(options.backForwardCache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
     });
   } catch (error) {
     await rm(userDataDir, { recursive: true, force: true });
