@@ -122,7 +122,9 @@ export class CobrowseSession extends CobrowseSessionState {
     );
     // Re-attached (moved in the page): the running offer or session carries on; never start a second one.
     if (inviteOf(this._state)) return;
-    const resumable = loadResume();
+    // Only the tab's top page resumes (`top` cannot be replaced): a same-origin frame carrying the loader shares the
+    // tab's record (review s13 B9).
+    const resumable = top === window && loadResume();
     if (resumable) {
       const { invite, controlGranted, paused } = resumable;
       void this.#startSession({ invite, resumed: true, controlGranted, paused });
