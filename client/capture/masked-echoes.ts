@@ -14,8 +14,11 @@
  * there). A value the page came with is not looked for.
  */
 import { microtask } from '../pristine.js';
-import { localNameOf, queryAllOf } from './dom-read.js';
+import { localNameOf, parentElementOf, queryAllOf } from './dom-read.js';
 import { maskCssStrings } from '../../shared/mask-css.js';
+import { agentEchoesIn } from './agent-echoes.js';
+import { agentHasEdited, isFollowed, maskOutsideAgentText, useEchoCheck } from './agent-inserted.js';
+import { EchoPins } from './echo-pins.js';
 import { echoRunOf } from './echo-runs.js';
 import { EditorTyped } from './editor-typed.js';
 import { showsText } from './mask.js';
@@ -112,9 +115,17 @@ export class MaskedEchoes {
   #noneGone = false;
   /** Patterns of the fields' values for the current task; undefined when not read yet, null when no value is long enough. */
   #patterns: EchoPatterns | null | undefined = undefined;
+  /** Text nodes' echo bullets kept once the agent has edited (echo-pins.ts). */
+  readonly #pins = new EchoPins();
 
   constructor(editorTyped = new EditorTyped()) {
     this.#editorTyped = editorTyped;
+    useEchoCheck(this);
+  }
+
+  /** `text` (a field's value) with echoes masked: what the agent's edit of it starts from (agent-inserted.ts). */
+  echoFree(text: string): string {
+    return this.#maskEchoes({ text, masked: false }).text;
   }
 
   /** A field whose value is masked: its echoes are masked from now on. */
@@ -226,17 +237,45 @@ export class MaskedEchoes {
 
   /**
    * `result` with every echo of a masked field's value in its text masked; with `node` (the text node it is the
-   * text of), also the part of an echo written over the inline elements around it (a letter per <span>).
+   * text of), also the part of an echo written over the inline elements around it (a letter per <span>). An echo
+   * inside a whole text the agent's remote input wrote is the agent's own (agent-echoes.ts); once the agent has
+   * edited, a node's echo bullets stay on its characters (echo-pins.ts). A textarea's text child repeating its
+   * value (React keeps them equal) is masked as the value is (agent-inserted.ts, review s13 R1).
    */
   mask<T extends { text: string; masked: boolean }>(result: T, node?: CharacterData): T {
+    if (node === undefined) return this.#maskEchoes(result);
+    if (!agentHasEdited()) {
+      // Nothing to follow yet (no text of the agent's, no field it typed in); bullets are noted, as the agent's
+      // first edit may change a text bulleted before it.
+      const masked = this.#maskEchoes(result, node);
+      return masked === result && !this.#pins.noted ? masked : this.#pins.settle(node, result.text, masked);
+    }
+    const textarea = parentElementOf(node);
+    if (textarea !== null && localNameOf(textarea) === 'textarea' && isFollowed(textarea)) {
+      const value = (textarea as HTMLTextAreaElement).value;
+      if (value === node.data && result.text.length === value.length) {
+        const text = maskOutsideAgentText(textarea, value, result.text, (run) => this.echoFree(run));
+        return text === result.text ? result : { ...result, text, masked: true };
+      }
+    }
+    return this.#pins.settle(node, result.text, this.#maskEchoes(result, node));
+  }
+
+  #maskEchoes<T extends { text: string; masked: boolean }>(result: T, node?: CharacterData): T {
     if (this.#fields.length === 0) return result;
     const patterns = this.#currentPatterns();
     if (patterns === null) return result;
     try {
       // One regular expression of all values: 64 values against 6,000 texts cost 0.3 ms (Node 20), lower-casing and indexOf 17-46 ms.
       if (patterns.test.test(result.text)) {
-        const text = result.text.replace(patterns.replace, (echo) => MASK_CHAR.repeat(echo.length));
-        return { ...result, text, masked: true };
+        const agent = agentEchoesIn(result.text);
+        let masked = false;
+        const text = result.text.replace(patterns.replace, (echo: string, at: number) => {
+          if (agent?.covers(at, echo.length) === true) return echo;
+          masked = true;
+          return MASK_CHAR.repeat(echo.length);
+        });
+        if (masked) return { ...result, text, masked: true };
       }
       return node === undefined ? result : this.#maskInRun(result, node, patterns);
     } catch {
@@ -253,7 +292,9 @@ export class MaskedEchoes {
     let masked = false;
     const start = run.offset;
     const end = start + node.data.length;
+    const agent = agentEchoesIn(run.text);
     for (const match of run.text.matchAll(patterns.replace)) {
+      if (agent?.covers(match.index, match[0].length) === true) continue;
       const from = Math.max(start, match.index);
       const to = Math.min(end, match.index + match[0].length);
       for (let i = from; i < to; i++) {

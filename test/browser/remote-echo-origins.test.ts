@@ -92,7 +92,10 @@ describe('what goes out of a clear field the agent typed in', () => {
     expect(sent()).to.equal(GUESSES.toUpperCase());
     field.value = `${field.value}${SECRET}`;
     expect(sent()).to.equal(`${GUESSES.toUpperCase()}${BULLETS}`);
+    // The page rewriting a value that holds bullets that went out: everything the rewrite may have moved is
+    // bulleted, the agent's text too. A bulleted character is never compared by its value to place the change
+    // (review s13 R3, echo-pins.ts): the answer would tell the agent whether the characters beside it equal it.
     field.value = `${SECRET}${field.value}`;
-    expect(sent()).to.equal(`${BULLETS}${GUESSES.toUpperCase()}${BULLETS}`);
+    expect(sent()).to.equal('•'.repeat(SECRET.length * 2 + GUESSES.length));
   });
 });

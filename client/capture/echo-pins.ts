@@ -1,0 +1,103 @@
+/**
+ * Echo bullets that stay (review s13 R3). Once the agent's remote input has
+ * edited a field of the page, a text whose echo of a masked value went out
+ * bulleted keeps those characters bulleted while they stay in it, whatever
+ * the change: one remote Backspace in the customer's copy of their password
+ * (or in the field a preview repeats) made the copy unequal to the password,
+ * and the echo rule, which looks only for the whole value, let the rest go.
+ * The agent saw those bullets already, so keeping them tells it nothing;
+ * which characters stay bulleted depends on where the pinned ones were and
+ * on the text around them, never on their values (see carried()). Before any agent edit, bullets are only noted.
+ * A field's value has its own pins, carried with the agent's splices
+ * (agent-inserted.ts); these are for text nodes, noted on the node and, for
+ * a text alone in its element, on the element (a page that sets textContent
+ * replaces the node).
+ */
+import { agentHasEdited } from './agent-inserted.js';
+import { lastChildOf, parentElementOf, previousSiblingOf } from './dom-read.js';
+
+const MASK_CHAR = '•';
+
+interface Pins {
+  /** The text's data as it went out. */
+  data: string;
+  /** Per character of `data`: 1 when it went out bulleted by the echo rule (or pinned). */
+  pinned: Uint8Array;
+}
+
+/** Text nodes' echo bullets, kept across changes once the agent has edited. */
+export class EchoPins {
+  readonly #byNode = new WeakMap<Node, Pins>();
+  readonly #byParent = new WeakMap<Element, Pins>();
+  /** Whether bullets were noted on this page (until then a text needs no look-up). */
+  noted = false;
+
+  /**
+   * `masked` (the node's text as it goes out, the echo rule applied to `before`, both as long as `data`) with
+   * the characters pinned before still bulleted, once the agent has edited; notes what is bulleted now.
+   */
+  settle<T extends { text: string; masked: boolean }>(node: CharacterData, before: string, masked: T): T {
+    const data = node.data;
+    // A text alone in its element is noted on the element too: a page setting textContent replaces the node.
+    const holder = parentElementOf(node);
+    const parent = holder !== null && previousSiblingOf(node) === null && lastChildOf(holder) === node ? holder : null;
+    if (masked.text.length !== data.length || before.length !== data.length) return masked;
+    const own = this.#byNode.get(node);
+    const old = own ?? (parent === null ? undefined : this.#byParent.get(parent));
+    const carry = old !== undefined && agentHasEdited();
+    if (!carry && masked.text === before) {
+      // No bullets now, none kept: what this node had noted is over (not a sibling's, noted on the parent).
+      if (own !== undefined) this.#forget(node, parent, own);
+      return masked;
+    }
+    const pinned = carry ? carried(old, data) : new Uint8Array(data.length);
+    let any = false;
+    let added = false;
+    const chars = masked.text.split('');
+    for (let i = 0; i < chars.length; i++) {
+      if (chars[i] === MASK_CHAR && before[i] !== MASK_CHAR) pinned[i] = 1;
+      if (pinned[i] !== 1) continue;
+      any = true;
+      if (chars[i] !== MASK_CHAR) {
+        chars[i] = MASK_CHAR;
+        added = true;
+      }
+    }
+    if (any) {
+      this.noted = true;
+      const pins = { data, pinned };
+      this.#byNode.set(node, pins);
+      if (parent !== null) this.#byParent.set(parent, pins);
+    } else if (own !== undefined) {
+      this.#forget(node, parent, own);
+    }
+    return added ? { ...masked, text: chars.join(''), masked: true } : masked;
+  }
+
+  #forget(node: Node, parent: Element | null, old: Pins): void {
+    this.#byNode.delete(node);
+    if (parent !== null && this.#byParent.get(parent) === old) this.#byParent.delete(parent);
+  }
+}
+
+/**
+ * `old`'s pins carried to `data`. A pinned character is compared as unknown, never by its value: the agent chose
+ * the characters around it, and reading one of them as the same as a pinned character would answer whether it
+ * is (a guess typed next to the customer's copy). So the common start and end stop at the first and last pinned
+ * characters, and everything the change put between them is pinned when a pinned character was there: the
+ * agent's own characters inside a preview of the copy included (its field shows them: agent-inserted.ts).
+ */
+function carried(old: Pins, data: string): Uint8Array {
+  const a = old.data;
+  if (a === data) return old.pinned.slice();
+  const n = a.length;
+  const m = data.length;
+  const shorter = Math.min(n, m);
+  let start = 0;
+  while (start < shorter && old.pinned[start] !== 1 && a[start] === data[start]) start++;
+  let end = 0;
+  while (end < shorter - start && old.pinned[n - 1 - end] !== 1 && a[n - 1 - end] === data[m - 1 - end]) end++;
+  const pinned = new Uint8Array(m);
+  if (old.pinned.subarray(start, n - end).includes(1)) pinned.fill(1, start, m - end);
+  return pinned;
+}
