@@ -7,6 +7,16 @@ import { mapPosition } from './splice-map.js';
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 
+/** Input types whose value is free text the agent can type into, key by key. */
+const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
+
+/** True for a text field the agent may type into with edit actions. */
+export function isTypableField(el: Element): el is TextControl {
+  if (el.localName === 'textarea') return true;
+  if (el.localName !== 'input') return false;
+  return TYPABLE_INPUTS.has((el.getAttribute('type') ?? '').toLowerCase());
+}
+
 /** An Enter's text (a textarea's line break). */
 export function isLineBreak(inputType: string): boolean {
   return inputType === 'insertLineBreak' || inputType === 'insertParagraph';

@@ -27,6 +27,7 @@ import {
   caretOf,
   isCollapsed,
   isLineBreak,
+  isTypableField,
   keyAtSelection,
   selectionIn,
   setNativeValue,
@@ -48,16 +49,6 @@ export { setNativeValue };
 export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' | 'limit' };
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
-
-/** Input types whose value is free text the agent can type into, key by key. */
-const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
-
-/** True for a text field the agent may type into with edit actions. */
-export function isTypableField(el: Element): el is TextControl {
-  if (el.localName === 'textarea') return true;
-  if (el.localName !== 'input') return false;
-  return TYPABLE_INPUTS.has((el.getAttribute('type') ?? '').toLowerCase());
-}
 
 interface ActiveRun {
   el: TextControl;
