@@ -15,18 +15,9 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { joinSession, type AgentSdkSession } from '../../sdk/index.js';
-import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
-import { createSession, startTestServer, type TestServer } from '../node/helpers/server.js';
 import { messageStrings } from '../oracles/message-strings.js';
-import {
-  RECORD_CHANNEL_BYTES,
-  mirrorElement,
-  mirrorFrame,
-  offer,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
+import { demoSdkSuite, type SharedWithControl } from './helpers/demo-sdk.js';
+import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
 
@@ -90,35 +81,14 @@ async function bundleReact(): Promise<string> {
 }
 
 describe('the page repeats the agent’s word list (SDK on the demo account page)', () => {
-  let server: TestServer;
-  let browser: LaunchedChromium;
-  const opened: AgentSdkSession[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({ DEMO: 'true' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const session of opened) session.leave();
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = demoSdkSuite();
 
   /** The account page shared with control granted, its bytes recorded; `setup` installs the page's behaviour. */
-  async function shared(setup: (page: Page) => Promise<void>): Promise<{ page: Page; session: AgentSdkSession }> {
-    const created = await createSession(server, { agentName: 'Helper', agentBot: true });
-    const raw = created.raw as { customer: { inviteCode: string } };
-    const page = await browser.newPage();
-    await page.addInitScript(RECORD_CHANNEL_BYTES);
-    await page.goto(`${server.baseUrl}/demo/account`);
-    await setup(page);
-    await offer(page, raw.customer.inviteCode);
-    await page.getByRole('button', { name: 'Allow sharing' }).click();
-    const session = await joinSession({ server: server.baseUrl, token: created.agentToken, name: 'Helper', bot: true });
-    opened.push(session);
-    const granted = session.requestControl();
-    await page.getByRole('button', { name: 'Allow control' }).click();
-    expect(await granted).toBe(true);
+  async function shared(setup: (page: Page) => Promise<void>): Promise<SharedWithControl> {
+    const { page, session } = await suite.shareWithControl('/demo/account', {
+      beforeLoad: (p) => p.addInitScript(RECORD_CHANNEL_BYTES),
+      beforeOffer: setup,
+    });
     await page.locator('#password').pressSequentially(SECRET, { delay: 40 });
     await page.locator('h1').first().click();
     return { page, session };

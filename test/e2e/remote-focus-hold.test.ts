@@ -6,43 +6,17 @@
  * Real Chromium, real WebRTC, the customer's real keys; the SDK agent on the demo. The oracle is the text the
  * test typed and where the page says it went (its own fields' values), not the product's focus rule.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { joinSession, type AgentSdkSession } from '../../sdk/index.js';
-import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
-import { createSession, startTestServer, type TestServer } from '../node/helpers/server.js';
-import { offer } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { demoSdkSuite, type SharedWithControl } from './helpers/demo-sdk.js';
 
 /** Longer than the 2 s a clear field's hold lasts (CUSTOMER_TYPING_MS), as a person looking something up pauses. */
 const PAUSE_MS = 2_600;
 
 describe('a remote click during the customer’s pause in a field (SDK on the demo)', () => {
-  let server: TestServer;
-  let browser: LaunchedChromium;
-  const opened: AgentSdkSession[] = [];
+  const suite = demoSdkSuite();
 
-  beforeAll(async () => {
-    server = await startTestServer({ DEMO: 'true' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const session of opened) session.leave();
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function shared(): Promise<{ page: Page; session: AgentSdkSession; clicks: () => Promise<number> }> {
-    const created = await createSession(server, { agentName: 'Helper', agentBot: true });
-    const raw = created.raw as { customer: { inviteCode: string } };
-    const page = await browser.newPage();
-    await page.goto(`${server.baseUrl}/demo/account`);
-    await offer(page, raw.customer.inviteCode);
-    await page.getByRole('button', { name: 'Allow sharing' }).click();
-    const session = await joinSession({ server: server.baseUrl, token: created.agentToken, name: 'Helper', bot: true });
-    opened.push(session);
-    const granted = session.requestControl();
-    await page.getByRole('button', { name: 'Allow control' }).click();
-    expect(await granted).toBe(true);
+  async function shared(): Promise<SharedWithControl & { clicks: () => Promise<number> }> {
+    const { page, session } = await suite.shareWithControl('/demo/account');
     await page.evaluate(() => {
       (window as unknown as { __clicks: number }).__clicks = 0;
       document.getElementById('account-name')?.addEventListener('click', () => {

@@ -18,11 +18,8 @@
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { joinSession, type AgentSdkSession } from '../../sdk/index.js';
-import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
-import { createSession, startTestServer, type TestServer } from '../node/helpers/server.js';
-import { mirrorElement, mirrorFrame, offer, startHarness, type Harness } from './helpers/harness.js';
+import { demoSdkSuite, type SharedWithControl } from './helpers/demo-sdk.js';
+import { mirrorElement, mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 
 const SECRET = 'MarmaladeSky';
@@ -31,36 +28,10 @@ const GUESSES = `|${WORDS.join('|')}|`;
 const BULLETS = '•'.repeat(SECRET.length);
 
 describe('an agent with control reads nothing of a masked field (SDK on the demo)', () => {
-  let server: TestServer;
-  let browser: LaunchedChromium;
-  const opened: AgentSdkSession[] = [];
+  const suite = demoSdkSuite();
+  const shared = (path: string): Promise<SharedWithControl> => suite.shareWithControl(path);
 
-  beforeAll(async () => {
-    server = await startTestServer({ DEMO: 'true' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const session of opened) session.leave();
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function shared(path: string): Promise<{ page: Page; session: AgentSdkSession }> {
-    const created = await createSession(server, { agentName: 'Helper', agentBot: true });
-    const raw = created.raw as { customer: { inviteCode: string } };
-    const page = await browser.newPage();
-    await page.goto(`${server.baseUrl}${path}`);
-    await offer(page, raw.customer.inviteCode);
-    await page.getByRole('button', { name: 'Allow sharing' }).click();
-    const session = await joinSession({ server: server.baseUrl, token: created.agentToken, name: 'Helper', bot: true });
-    opened.push(session);
-    const granted = session.requestControl();
-    await page.getByRole('button', { name: 'Allow control' }).click();
-    expect(await granted).toBe(true);
-    return { page, session };
-  }
-
-  const nameSeen = (session: AgentSdkSession): string => session.page.field(/^name$/i)?.value ?? '';
+  const nameSeen = (session: SharedWithControl['session']): string => session.page.field(/^name$/i)?.value ?? '';
 
   it('F1: a word list the agent types into a clear field comes back as typed; the customer’s own copy of the password does not', async () => {
     const { page, session } = await shared('/demo/account');
