@@ -54,6 +54,10 @@ export class CustomerSession implements SessionHandle {
   readonly #viewerLinks: ViewerLinks;
   readonly #remoteInput = new RemoteInput((id) => this.#leadLink().channel?.send({ t: 'input-conflict', id }));
   readonly #onInput = (event: Event) => this.#remoteInput.noteInputEvent(event);
+  /** A page going into the back/forward cache closes the session's connections (its next page takes the seat). */
+  readonly #onPageHide = (event: PageTransitionEvent): void => {
+    if (event.persisted && this.#state !== 'ended') this.#intoCache();
+  };
   readonly #actions: ActionRunner;
 
   constructor(options: SessionStartOptions) {
@@ -185,9 +189,7 @@ export class CustomerSession implements SessionHandle {
     this.#paused = options.resumed && options.paused === true;
     // Capture phase on the window: sees the customer's typing before the page can stop it.
     this.#window.addEventListener('input', this.#onInput, true);
-    this.#window.addEventListener('pagehide', (event) => {
-      if (event.persisted && this.#state !== 'ended') this.#intoCache();
-    });
+    this.#window.addEventListener('pagehide', this.#onPageHide);
     const adopted = options.signaling;
     if (adopted) this.#signaling.adopt(adopted.socket, () => adopted.takeMessages());
     else this.#signaling.connect();
@@ -373,6 +375,7 @@ export class CustomerSession implements SessionHandle {
     this.#hiddenAreas = null;
     this.#control.clear();
     this.#window.removeEventListener('input', this.#onInput, true);
+    this.#window.removeEventListener('pagehide', this.#onPageHide);
     this.#setState('ended', { reason });
     // Give the end message a moment to leave before the socket closes.
     setTimeout(() => this.#signaling.close(), 250);
