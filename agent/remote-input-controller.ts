@@ -243,6 +243,7 @@ export class RemoteInputController implements ReactiveController {
     const chars = overflow !== null && overflow.field === (remounted ? before : from) ? overflow.chars : [];
     this.#overflow = null;
     this.#agentField = node;
+    if (remounted && isTextControl(before)) this.#takeOver(before, node, id);
     node.focus({ preventScroll: true });
     const end = node.value.length;
     try {
@@ -251,6 +252,22 @@ export class RemoteInputController implements ReactiveController {
       // email and number fields have no selection API
     }
     this.#typeDropped(node, chars);
+  }
+
+  /**
+   * The keys the agent typed into its copy of the re-mounted field before the mirror removed it went on to the new
+   * one on the customer's page (they follow focus there), while the copy's new field shows the text the page
+   * re-mounted it with, and then the customer's echoes of it, which lag those keys: the copy's new field takes the
+   * old copy's text and is the agent's from here (its echoes held, as the old one's were), so the agent's next
+   * positions are those of the text the customer's field has ('hello world' ended 'helldo worl' at 0 ms without).
+   */
+  #takeOver(old: TextControl, node: TextControl, id: number): void {
+    if (old.value !== node.value) node.value = old.value;
+    if (this.#owned?.el === node) return;
+    if (this.#owned) this.#letGo(this.#owned);
+    this.#owned = this.#resume(node, id) ?? { el: node, id, sent: node.value, echo: null };
+    this.#owned.sent = node.value;
+    this.#settled.delete(id);
   }
 
   /** The keys the agent's copy dropped, typed into `el` now (in its copy, and to the customer as its keys). */
