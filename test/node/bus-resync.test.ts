@@ -13,58 +13,25 @@
  * for a message, a close or the audit. Control: the same steps with the bus
  * intact.
  */
-import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { ERROR_CODES } from '../../shared/errors.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
 import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
 import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { redisProxy, type RedisProxy } from './helpers/redis-proxy.js';
 
 const bins = backendsAvailable();
 let backends: () => Backends;
 const servers: TestServer[] = [];
 const sockets: TestSocket[] = [];
-const proxies: Server[] = [];
+const proxies: RedisProxy[] = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.ws.terminate();
   for (const server of servers.splice(0)) await server.close();
   for (const proxy of proxies.splice(0)) proxy.close();
 });
-
-/** A TCP proxy to Redis that the test can cut (every connection dropped, new ones refused) and restore. */
-async function redisProxy(redisUrl: string): Promise<{ url: string; cut(): void; restore(): void }> {
-  const target = new URL(redisUrl);
-  const open = new Set<Socket>();
-  let blocked = false;
-  const proxy = createServer((client) => {
-    if (blocked) return client.destroy();
-    const upstream = new Socket().connect(Number(target.port), target.hostname);
-    open.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    for (const end of [client, upstream]) {
-      end.on('error', () => undefined);
-      end.on('close', () => {
-        open.delete(end);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-  });
-  proxies.push(proxy);
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
-    cut() {
-      blocked = true;
-      for (const end of open) end.destroy();
-    },
-    restore() {
-      blocked = false;
-    },
-  };
-}
 
 async function open(server: TestServer): Promise<TestSocket> {
   const socket = await connect(server.wsUrl);
@@ -84,6 +51,7 @@ async function twoInstances() {
   const { postgres, redis } = backends();
   const databaseUrl = await postgres.createDatabase();
   const proxy = await redisProxy(redis.url);
+  proxies.push(proxy);
   const a = await startTestServer(instanceEnv(databaseUrl, redis.url));
   const b = await startTestServer(instanceEnv(databaseUrl, proxy.url));
   servers.push(a, b);
