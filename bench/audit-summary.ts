@@ -18,6 +18,7 @@ import { summarizeSession } from '../signaling/audit-summary.js';
 import { eventFromRow } from '../signaling/store-rows.js';
 import { openSqliteStore } from '../signaling/sqlite-store.js';
 import { hashToken, type AuditEventInput, type SessionRecord } from '../signaling/store.js';
+import { catalogueEvent } from './catalogue-events.js';
 import { quantile } from './stats.js';
 
 const RUNS = 15;
@@ -74,21 +75,7 @@ export async function main(events: number): Promise<void> {
     await store.appendEvent(session.id, created);
     await store.appendEvent(session.id, { type: 'consent-granted', actor: 'customer', at: now + 1, data: {} });
     for (let i = 2; i < events; i += 1) {
-      const event: AuditEventInput =
-        i % 2 === 0
-          ? {
-              type: 'page-visited',
-              actor: 'customer',
-              at: now + i,
-              data: { url: `https://shop.example/catalogue/item-${i}`, title: `Item ${i} of the catalogue` },
-            }
-          : {
-              type: 'remote-action',
-              actor: 'customer',
-              at: now + i,
-              data: { action: 'click', target: `button "Add item ${i} to the basket"` },
-            };
-      await store.appendEvent(session.id, event);
+      await store.appendEvent(session.id, catalogueEvent(i, now, 'customer'));
     }
     const stored = await store.listEvents(session.id);
     const summary = async () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../signaling/app.js';
 import { loadConfig } from '../signaling/config.js';
-import type { AuditEventInput } from '../signaling/store.js';
+import { catalogueEvent } from './catalogue-events.js';
 import { quantile } from './stats.js';
 
 const RUNS = 9;
@@ -59,22 +59,8 @@ export async function main(events: number, sessions: number): Promise<void> {
       const now = Date.now();
       await store.appendEvent(sessionId, { type: 'consent-granted', actor: 'customer', at: now, data: {} });
       for (let i = 0; ; i += 1) {
-        const event: AuditEventInput =
-          i % 2 === 0
-            ? {
-                type: 'page-visited',
-                actor: 'customer',
-                at: now + i,
-                data: { url: `https://shop.example/catalogue/item-${i}`, title: `Item ${i} of the catalogue` },
-              }
-            : {
-                type: 'remote-action',
-                actor: 'agent',
-                at: now + i,
-                data: { action: 'click', target: `button "Add item ${i} to the basket"` },
-              };
         try {
-          await store.appendEvent(sessionId, event);
+          await store.appendEvent(sessionId, catalogueEvent(i, now, 'agent'));
         } catch {
           break; // the cap (AuditLimitError)
         }
