@@ -25,9 +25,9 @@ import { EventCapture } from './events.js';
 import { FormWatch } from './form-watch.js';
 import { TopLayerWatch } from './top-layer.js';
 import { PrototypePatches } from './patches.js';
-import { iframeDocument } from './dom-nodes.js';
+import { iframeLoaded } from './iframe-load.js';
 import { SensitiveFields } from './typing-mask.js';
-import { walkSnapshot } from './snapshot.js';
+import { sendSnapshot } from './engine-snapshot.js';
 import { SheetReader } from './stylesheets.js';
 import { pristine } from '../pristine.js';
 import { nodeTypeOf } from './dom-read.js';
@@ -37,7 +37,6 @@ import { FlushSchedule } from './flush-schedule.js';
 import { SliceYield } from './slice-yield.js';
 import { patchCapturedWindow } from './window-patches.js';
 import type { CaptureEngineOptions, CaptureStats } from './capture-options.js';
-import { snapshotBody } from './snapshot-frame.js';
 import { PageBytes } from './page-bytes.js';
 import { FrameBridge } from './frame-bridge.js';
 
@@ -295,40 +294,22 @@ export class CaptureEngine {
     this.#observeRoot(this.#doc);
     const current = (): boolean => generation === this.#generation && this.#state.phase === 'running';
 
-    let part = 0;
+    let parts = 0;
     let result: 'done' | 'aborted';
     try {
-      result = await walkSnapshot({
-        serializer: run.serializer,
-        ids: run.ids,
-        topDocument: this.#doc,
+      ({ result, parts } = await sendSnapshot({
+        win: this.#win,
+        run,
+        state,
+        events: this.#events,
+        sender: this.#sender,
         budgetMs: this.#budgetMs,
-        now: () => this.#win.performance.now(),
-        yieldToEventLoop: () =>
-          current() && state.slices !== null ? state.slices.wait() : pristine.Promise.resolve(undefined),
-        beforeSlice: () => {
-          const records = state.observer?.takeRecords() ?? [];
-          if (records.length > 0) run.serializer.domChanged();
-          this.#keepRecordsDuringSnapshot(records);
-        },
-        emitPart: (nodes, final) => {
-          if (generation !== this.#generation) return false;
-          const ok = this.#sender.sendDom(
-            snapshotBody(
-              { win: this.#win, run, events: this.#events },
-              { part, nodes, final },
-              this.#bytes.assets.policy,
-            ),
-          );
-          if (ok) {
-            part++;
-            this.#stats.snapshotParts++;
-          }
-          return ok;
-        },
-        movedAway: (node) => run.collector.isRemovedInMirror(node),
-        cancelled: () => !current(),
-      });
+        assets: () => this.#bytes.assets.policy,
+        current,
+        sameGeneration: () => generation === this.#generation,
+        keepRecords: (records) => this.#keepRecordsDuringSnapshot(records),
+        partSent: () => this.#stats.snapshotParts++,
+      }));
     } catch (error) {
       this.#errors.caught(error);
       result = 'aborted';
@@ -341,7 +322,7 @@ export class CaptureEngine {
     state.snapshotting = false;
     if (result !== 'done') return;
     this.#stats.snapshots++;
-    this.#stats.lastSnapshotParts = part;
+    this.#stats.lastSnapshotParts = parts;
     for (const el of run.playingMedia.splice(0)) this.#events.queueMedia(el);
     this.#errors.guard(() => this.#topLayer.reset(this.#roots));
     this.#scheduleFlush();
@@ -424,21 +405,7 @@ export class CaptureEngine {
   }
 
   #onIframeLoad(iframe: Element): void {
-    this.#whileCapturing(() => {
-      const run = this.#run;
-      if (!run.ids.has(iframe)) return;
-      const current = iframeDocument(iframe);
-      const previous = run.iframeDocuments.get(iframe) ?? null;
-      if (current !== previous) {
-        if (current !== null) run.iframeDocuments.set(iframe, current);
-        else run.iframeDocuments.delete(iframe);
-        run.collector.replaceDocument(previous, current);
-      }
-      // Cross-origin now (an iframe captured before it loaded, even one whose first document the walk had not read
-      // yet when it went): the page there may join.
-      const id = run.ids.idOf(iframe);
-      if (current === null && id !== undefined) this.#frames?.frameLoaded(iframe, id);
-    });
+    this.#whileCapturing(() => iframeLoaded(this.#run, iframe, (frame, id) => this.#frames?.frameLoaded(frame, id)));
   }
 
   #scheduleFlush(): void {

@@ -8,20 +8,12 @@
 import type { ChannelMessage } from '../../shared/protocol.js';
 import type { NodeIds } from './node-ids.js';
 import { TOP_DOCUMENT_ID } from './node-ids.js';
-import type { PrototypePatches } from './patches.js';
 import { iframeDocument } from './dom-nodes.js';
-import { isEmptyFormState, type FormState } from './form-state.js';
+import type { FormState } from './form-state.js';
+import { FormFrames } from './form-frames.js';
 import type { Serializer } from './serialize.js';
 import { pristine } from '../pristine.js';
-import {
-  activeElementOf,
-  bodyOf,
-  closestOf,
-  documentElementOf,
-  localNameOf,
-  nodeTypeOf,
-  capturedShadowRoot,
-} from './dom-read.js';
+import { activeElementOf, bodyOf, documentElementOf, localNameOf, nodeTypeOf, capturedShadowRoot } from './dom-read.js';
 
 type Unsequenced<T> = T extends { seq: number } ? Omit<T, 'seq'> : never;
 /** A DOM frame before the engine gives it its seq. */
@@ -92,12 +84,13 @@ export class EventCapture {
   #focus = false;
   #selection = false;
   #pointer: PointerMessage | null = null;
-  #lastForm = new WeakMap<Element, FormState>();
+  readonly #forms: FormFrames;
   #lastFocus: number | null | undefined = undefined;
   #lastSelection = '';
 
   constructor(options: EventCaptureOptions) {
     this.#o = options;
+    this.#forms = new FormFrames(options.onFormRead);
   }
 
   /** Number of listeners currently installed (for tests and stats). */
@@ -161,7 +154,7 @@ export class EventCapture {
 
   /** Sends the form element's state at the next flush even when it is what was sent last (a key the page refused). */
   resendInput(el: Element): void {
-    this.#lastForm.delete(el);
+    this.#forms.forget(el);
     this.queueInput(el);
   }
 
@@ -173,13 +166,13 @@ export class EventCapture {
 
   /** Records the state the mirror got with a serialized form element, so unchanged state is not re-sent. */
   rememberForm(el: Element, state: FormState): void {
-    this.#lastForm.set(el, state);
+    this.#forms.remember(el, state);
   }
 
   /** Forgets the state of the previous run (before a fresh snapshot). */
   resetRun(): void {
     this.clearPending();
-    this.#lastForm = new WeakMap();
+    this.#forms.reset();
     this.#lastFocus = undefined;
     this.#lastSelection = '';
   }
@@ -201,7 +194,7 @@ export class EventCapture {
     const { ids, serializer } = this.#o.run();
     const inputs = this.#inputs;
     this.#inputs = new Set();
-    for (const el of this.#expandRadioGroups(inputs)) this.#inputFrames(el, ids, serializer, frames);
+    this.#forms.take(inputs, ids, serializer, frames);
 
     const scrolls = this.#scrolls;
     this.#scrolls = new Set();
@@ -308,69 +301,6 @@ export class EventCapture {
     return ranges;
   }
 
-  /** Checking one radio silently unchecks the others of its group. */
-  #expandRadioGroups(inputs: Set<Element>): Set<Element> {
-    const out = new Set<Element>(inputs);
-    for (const el of inputs) {
-      if (localNameOf(el) !== 'input' || (el as HTMLInputElement).type !== 'radio') continue;
-      const name = (el as HTMLInputElement).name;
-      if (name === '') continue;
-      const root = el.getRootNode() as Document | ShadowRoot;
-      if (typeof root.querySelectorAll !== 'function') continue;
-      const escaped = name.replace(/["\\]/g, '\\$&');
-      for (const radio of Array.from(root.querySelectorAll(`input[type="radio" i][name="${escaped}"]`))) out.add(radio);
-    }
-    return out;
-  }
-
-  #inputFrames(el: Element, ids: NodeIds, serializer: Serializer, frames: PendingDomFrame[]): void {
-    const id = ids.idOf(el);
-    if (id === undefined || !el.isConnected) return;
-    this.#o.onFormRead(el);
-    const tag = localNameOf(el);
-    if (tag === 'select') {
-      const decision = serializer.decisionOf(el);
-      if (decision !== 'clear') {
-        this.#emitIfChanged(el, id, { masked: true }, frames);
-        return;
-      }
-      this.#emitIfChanged(el, id, serializer.formState(el, decision, true), frames);
-      const options = (el as HTMLSelectElement).options;
-      for (let i = 0; i < options.length; i++) {
-        const option = options[i];
-        if (option === undefined) continue;
-        const optionId = ids.idOf(option);
-        if (optionId !== undefined)
-          this.#emitIfChanged(
-            option,
-            optionId,
-            serializer.formState(option, serializer.decisionOf(option), true),
-            frames,
-          );
-      }
-      return;
-    }
-    if (tag === 'option') {
-      const select = closestOf(el, 'select');
-      if (select !== null) this.#inputFrames(select, ids, serializer, frames);
-      return;
-    }
-    if (tag !== 'input' && tag !== 'textarea') return;
-    this.#emitIfChanged(el, id, serializer.formState(el, serializer.decisionOf(el), true), frames);
-  }
-
-  #emitIfChanged(el: Element, id: number, state: FormState, frames: PendingDomFrame[]): void {
-    if (isEmptyFormState(state)) return;
-    const last = this.#lastForm.get(el);
-    if (last !== undefined && formKey(last) === formKey(state)) return;
-    // Indeterminate and custom-invalid are rare: "false" travels only to undo a "true".
-    if (state.indeterminate === false && last?.indeterminate !== true) delete state.indeterminate;
-    if (state.invalid === false && last?.invalid !== true) delete state.invalid;
-    this.#lastForm.set(el, state);
-    if (isEmptyFormState(state)) return;
-    frames.push({ t: 'input', id, ...state });
-  }
-
   #onRootEvent(root: Document | ShadowRoot, event: Event): void {
     const path = event.composedPath();
     const target = path[0] ?? event.target;
@@ -466,40 +396,5 @@ export class EventCapture {
     };
     pristine.addEventListener.call(target, type, safe, { capture: true, passive: true });
     this.#listeners.push({ target, type, handler: safe, capture: true });
-  }
-}
-
-function formKey(state: FormState): string {
-  return `${state.value ?? '\u0000'}|${state.checked ?? ''}|${state.selected ?? ''}|${state.indeterminate === true}|${state.invalid === true}|${state.masked ?? ''}`;
-}
-
-/**
- * Patches one window's form value setters and methods so values set by
- * script reach the input pipeline (setting a default value or option
- * changes an attribute or the children, which the mutation path notices).
- */
-export function patchFormSetters(
-  win: Window & typeof globalThis,
-  patches: PrototypePatches,
-  onChange: (el: Element) => void,
-): void {
-  const setters: Array<[object | undefined, string[]]> = [
-    [win.HTMLInputElement?.prototype, ['value', 'checked', 'indeterminate', 'valueAsNumber', 'valueAsDate']],
-    [win.HTMLTextAreaElement?.prototype, ['value']],
-    [win.HTMLSelectElement?.prototype, ['value', 'selectedIndex']],
-    [win.HTMLOptionElement?.prototype, ['selected']],
-  ];
-  for (const [proto, names] of setters) {
-    if (proto === undefined) continue;
-    for (const name of names) patches.patchSetter(proto, name, (self) => onChange(self as Element));
-  }
-  const methods: Array<[object | undefined, string[]]> = [
-    [win.HTMLInputElement?.prototype, ['setRangeText', 'stepUp', 'stepDown', 'setCustomValidity']],
-    [win.HTMLTextAreaElement?.prototype, ['setRangeText', 'setCustomValidity']],
-    [win.HTMLSelectElement?.prototype, ['setCustomValidity']],
-  ];
-  for (const [proto, names] of methods) {
-    if (proto === undefined) continue;
-    for (const name of names) patches.patchMethod(proto, name, (self) => onChange(self as Element));
   }
 }

@@ -8,7 +8,7 @@
 import type { SerializedNode } from '../../shared/protocol.js';
 import { maskCss } from '../../shared/mask-css.js';
 import { hasDigit, runEdges } from '../../shared/sensitive-numbers.js';
-import { decideField, maskAttributeByDecision, maskTextContent, type MaskDecision } from './mask.js';
+import { decideField, maskTextContent, type MaskDecision } from './mask.js';
 import {
   LabelIndex,
   describeField,
@@ -23,23 +23,12 @@ import { PendingNodes, Where } from './pending-nodes.js';
 import type { SheetReader } from './stylesheets.js';
 import { adoptedCss } from './stylesheets.js';
 import { isRunText, runNeighbours, type RunNeighbours } from './text-runs.js';
-import { absoluteAttributeValue, attributeNeedsBase } from './urls.js';
-import { UrlMemo } from './url-memo.js';
+import { AttributeValues } from './attribute-values.js';
 import { quirksWhereDoctypeMisleads } from './document-mode.js';
 import { attributeByName, iframeDocument, isShadowRoot } from './dom-nodes.js';
 import { copyFormState, readFormState, type FormState } from './form-state.js';
-import {
-  BLOCKED_ELEMENT_ATTRIBUTES,
-  MAX_ATTR_NAME,
-  MAX_ATTR_VALUE,
-  MAX_COMMENT,
-  MAX_TAG,
-  MAX_TEXT,
-  clip,
-  isDroppedAttribute,
-} from './record-limits.js';
+import { MAX_COMMENT, MAX_TAG, MAX_TEXT, clip } from './record-limits.js';
 import { TypingMask, type SensitiveFields } from './typing-mask.js';
-import { isFollowed, maskOutsideAgentText } from './agent-inserted.js';
 import { ScrollCandidates, attributeMayScroll } from './scroll-candidates.js';
 import {
   attributeNamesOf,
@@ -99,15 +88,16 @@ export class Serializer {
   /** The text each text node last went out with, under this run's own symbol. */
   readonly #sentKey = Symbol('cobrowse-sent-text');
 
-  /** Plain URL attributes as they went out, for values seen before (url-memo.ts). */
-  readonly #urls = new UrlMemo();
-
   /** Digits masked while the customer types (typing-mask.ts). */
   readonly typing: TypingMask;
+
+  /** Attribute values as they may leave (attribute-values.ts). */
+  readonly #attributes: AttributeValues;
 
   constructor(options: SerializerOptions) {
     this.#o = options;
     this.typing = new TypingMask(options.sensitiveFields);
+    this.#attributes = new AttributeValues(this.typing);
   }
 
   /** The text `node` last went out with (undefined when never sent in this run). */
@@ -354,39 +344,8 @@ export class Serializer {
   /** One attribute changed by the page as it may leave (URLs absolute, masked); undefined when it must not be sent. */
   attributeValue(el: Element, name: string, value: string, decision: MaskDecision): string | undefined {
     const strict = this.typing.isStrict(el) || this.typing.attributeGrew(el, name, value, decision);
-    const sent = this.#attributeValue(el, localNameOf(el), name, value, decision, strict);
+    const sent = this.#attributes.value(el, localNameOf(el), name, value, decision, strict);
     return this.typing.sentAttribute(el, name, sent);
-  }
-
-  /** attributeValue with what is the same for all of an element's attributes read once: its tag, whether it is strict. */
-  #attributeValue(
-    el: Element,
-    tag: string,
-    name: string,
-    value: string,
-    decision: MaskDecision,
-    strict: boolean,
-  ): string | undefined {
-    if (name.length > MAX_ATTR_NAME || isDroppedAttribute(name)) return undefined;
-    if (decision === 'block' && !BLOCKED_ELEMENT_ATTRIBUTES.has(name)) return undefined;
-    // What a plain URL attribute of a clear element goes out as depends on its name, value and base alone
-    // (url-memo.ts): a masking step that also looked at something else must be added there too.
-    if (decision === 'clear' && !strict && this.#urls.covers(name))
-      return this.#urls.clearValue(tag, name, value, el.baseURI);
-    const absolute = attributeNeedsBase(tag, name, value)
-      ? absoluteAttributeValue(tag, name, value, el.baseURI)
-      : value;
-    const held = this.typing.orHeld(strict, el, name, value);
-    const typed = strict && name === 'style' ? this.typing.typedDigits() : null;
-    const masked = maskAttributeByDecision(decision, name, absolute, held, typed);
-    if (strict && masked.masked) this.typing.noteMaskedAttribute(el, name);
-    // A framework's value attribute equal to the value (React): the agent's text in it is not checked either.
-    if (name === 'value' && isFollowed(el) && value === (el as HTMLInputElement).value)
-      return clip(
-        maskOutsideAgentText(el, value, masked.value, (run) => this.typing.echoes.maskAttribute(name, run)),
-        MAX_ATTR_VALUE,
-      );
-    return clip(this.typing.echoes.maskAttribute(name, masked.value), MAX_ATTR_VALUE);
   }
 
   /**
@@ -435,7 +394,7 @@ export class Serializer {
         const raw = attributeByName(el, name, htmlElement);
         if (raw === null) continue;
         if (!scrollAttribute && attributeMayScroll(name, raw)) scrollAttribute = true;
-        const value = this.#attributeValue(el, tag, name, raw, decision, strict);
+        const value = this.#attributes.value(el, tag, name, raw, decision, strict);
         if (value === undefined) continue;
         out[name] = value;
         any = true;

@@ -4,7 +4,7 @@
  * setters, the top layer, attachShadow, and text drawn into 2D canvases. Each hook only notes what
  * changed; PrototypePatches guards it and restores the originals on stop.
  */
-import { patchFormSetters } from './events.js';
+import { patchFormSetters } from './form-setters.js';
 import type { PrototypePatches } from './patches.js';
 import { isShadowRoot } from './dom-nodes.js';
 import { patchStylesheets } from './stylesheets.js';
