@@ -7,6 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import type { WitnessedHead } from './audit-witness.js';
 import { agentAfter, rowAgent, sameAgent, type ChainAgent } from './chain-agent.js';
 import { originAfter, type ChainOrigin } from './chain-origin.js';
 import { broken, chainHeadRow, eventFromRow, lastEventRow, nextAuditEvent, type ChainHead } from './store-rows.js';
@@ -23,7 +24,7 @@ import {
 
 /**
  * Check stored rows (in seq order) against the key and against the chain head
- * the session recorded, and that head against the count the server remembers
+ * the session recorded, and that head against the heads the server remembers
  * (`witnessed`, audit-witness.ts, read before the head); reports the first broken event.
  */
 export function verifyEventRows(
@@ -31,10 +32,11 @@ export function verifyEventRows(
   sessionId: string,
   rows: unknown[],
   headRow: unknown,
-  witnessed?: number,
+  witnessed: readonly WitnessedHead[] = [],
 ): ChainVerification {
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
+  const hashes: string[] = [];
   const head = headRow === undefined ? undefined : chainHeadRow.parse(headRow);
   const facts: ChainFacts = {
     last: undefined,
@@ -68,6 +70,7 @@ export function verifyEventRows(
     }
     expectedPrev = hash;
     expectedSeq += 1;
+    hashes.push(hash);
     noteFact(facts, event);
   }
   if (head !== undefined) {
@@ -78,12 +81,17 @@ export function verifyEventRows(
         'the recorded chain head is not signed under the audit key (rewound or forged)',
       );
     }
-    if (witnessed !== undefined && witnessed > head.audit_count) {
+    // An event not stored is the count checks' to report.
+    const seen = witnessDisagreement(witnessed, head, (seq) => hashes[seq - 1]);
+    if (seen?.behind !== undefined) {
       return broken(
         rows.length,
         head.audit_count + 1,
-        `the recorded chain head (${head.audit_count} events) is behind the ${witnessed} this server saw written (an earlier head put back, or committed events lost)`,
+        `the recorded chain head (${head.audit_count} events) is behind the ${seen.behind} this server saw written (an earlier head put back, or committed events lost)`,
       );
+    }
+    if (seen?.other !== undefined) {
+      return broken(rows.length, seen.other, overwrittenReason(seen.other));
     }
     if (head.audit_count > rows.length) {
       return broken(
@@ -117,8 +125,49 @@ export function headIsKeyed(auditKey: string, sessionId: string, head: ChainHead
 }
 
 /**
+ * Where the chain disagrees with a head the server remembers writing: it is
+ * `behind` that head's count, or its event at that count is `other` than the
+ * one written (a chain grown again over a cut: every row is keyed, so it
+ * cannot carry the hash written before, review s13 W3). `hashAt`: the stored
+ * event's hash at a seq up to the head's count (undefined: not checked).
+ */
+export function witnessDisagreement(
+  witnessed: readonly WitnessedHead[],
+  head: ChainHead,
+  hashAt: (seq: number) => string | undefined,
+): { behind?: number; other?: number } | undefined {
+  const behind = witnessed.find((seen) => seen.count > head.audit_count);
+  if (behind !== undefined) return { behind: behind.count };
+  for (const seen of witnessed) {
+    if (seen.hash === undefined || seen.count === 0) continue;
+    const stored = hashAt(seen.count);
+    if (stored !== undefined && stored !== seen.hash) return { other: seen.count };
+  }
+  return undefined;
+}
+
+/** The seqs whose stored hash an append needs for witnessDisagreement (the head's own hash it has). */
+export function witnessSeqs(witnessed: readonly WitnessedHead[], head: ChainHead): number[] {
+  return witnessed
+    .filter((seen) => seen.hash !== undefined && seen.count > 0 && seen.count < head.audit_count)
+    .map((seen) => seen.count);
+}
+
+const hashRow = z.object({ seq: z.number().int(), hash: z.string() });
+
+/** The stored hashes an append read at witnessSeqs, by seq. */
+export function witnessHashes(rows: unknown[]): Map<number, string> {
+  return new Map(rows.map((raw) => hashRow.parse(raw)).map((row) => [row.seq, row.hash]));
+}
+
+function overwrittenReason(seq: number): string {
+  return `event ${seq} is not the one this server saw written (the chain was cut and written over)`;
+}
+
+/**
  * Where the next event of a session links: its keyed head, checked against
- * the last stored row and against the count the server remembers (`witnessed`).
+ * the last stored row and against the heads the server remembers (`witnessed`;
+ * `witnessHashes`: the stored hashes at witnessSeqs, a missing one absent).
  * Throws AuditChainBrokenError when they disagree, so a cut at the end of
  * the chain is never linked over.
  */
@@ -127,17 +176,23 @@ export function appendPoint(
   sessionId: string,
   head: ChainHead,
   lastRow: unknown,
-  witnessed?: number,
+  witnessed: readonly WitnessedHead[] = [],
+  witnessHashes: ReadonlyMap<number, string> = new Map(),
 ): { seq: number; hash: string; type: string } | undefined {
   if (!headIsKeyed(auditKey, sessionId, head)) {
     throw new AuditChainBrokenError(sessionId, 'its recorded chain head is not signed under the audit key');
   }
-  if (witnessed !== undefined && witnessed > head.audit_count) {
+  // A remembered event no longer stored is a disagreement too ('' matches no hash).
+  const hashAt = (seq: number): string =>
+    seq === head.audit_count ? head.audit_head_hash : (witnessHashes.get(seq) ?? '');
+  const seen = witnessDisagreement(witnessed, head, hashAt);
+  if (seen?.behind !== undefined) {
     throw new AuditChainBrokenError(
       sessionId,
-      `its recorded chain head (${head.audit_count}) is behind the ${witnessed} events this server saw written`,
+      `its recorded chain head (${head.audit_count}) is behind the ${seen.behind} events this server saw written`,
     );
   }
+  if (seen?.other !== undefined) throw new AuditChainBrokenError(sessionId, `its ${overwrittenReason(seen.other)}`);
   const last = lastRow === undefined ? undefined : lastEventRow.parse(lastRow);
   const stored = last ?? { seq: 0, hash: GENESIS_HASH, type: '' };
   if (stored.seq !== head.audit_count || stored.hash !== head.audit_head_hash) {
@@ -247,11 +302,11 @@ function endDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reas
 /**
  * What an append did: `event` is the event asked for (absent: refused at the
  * cap), `wrote` the chain's new count if anything was written (the event or
- * 'audit-limit'), for the witness (audit-witness.ts) once committed.
+ * 'audit-limit') and its last event's hash, for the witness (audit-witness.ts) once committed.
  */
 export interface Appended {
   event?: AuditEvent;
-  wrote?: { count: number };
+  wrote?: { count: number; hash: string };
 }
 
 /**
@@ -268,9 +323,10 @@ export function planAppend(
   lastRow: unknown,
   input: AuditEventInput,
   limitWritten: boolean,
-  witnessed?: number,
+  witnessed: readonly WitnessedHead[] = [],
+  witnessHashes: ReadonlyMap<number, string> = new Map(),
 ): { write: AuditEvent | undefined; bytes: number; refused: boolean } {
-  const last = appendPoint(auditKey, sessionId, head, lastRow, witnessed);
+  const last = appendPoint(auditKey, sessionId, head, lastRow, witnessed, witnessHashes);
   if (fitsCap(limits, head, input)) {
     return {
       write: nextAuditEvent(auditKey, sessionId, last, input),

@@ -1,12 +1,16 @@
 /**
  * What the server remembers, outside the database, of each session's chain:
- * the highest event count it wrote (red team s11, F3's stated limit). The
+ * the highest event count it wrote and that event's hash (red team s11, F3's stated limit). The
  * keyed head (audit-chain.ts) stops a head rewound or forged without the
  * key, but not an earlier head saved with its MAC and put back with the rows
  * after it deleted: everything in the database can be saved and restored
  * together, so no state kept there can tell an earlier head from the current
  * one. The witness can: an append refuses, and verification reports, a head
- * behind the count it remembers. It remembers in this process (lost at a
+ * behind the count it remembers, or a chain whose event at that count is not
+ * the one it saw written (review s13 W3: with the count alone, an append made
+ * where no count was known linked over a head put back, and the honest
+ * appends after it brought the count up again, so the cut verified
+ * everywhere; the hash of that event, keyed like every row, still differs). It remembers in this process (lost at a
  * restart) and, with Redis configured, in Redis for every instance (lost if
  * Redis is flushed, or rewritten by whoever can write to it), each session
  * for the longest a session lives plus WITNESS_GRACE_MS after its last write.
@@ -14,10 +18,9 @@
  * key: moved back, it let the next honest write expire the count, review s12
  * W1), and a later write never shortens it. The webhook's final hash, kept
  * by the chat system, stays the anchor for everything past that (README).
- * It keeps a count, not the head's hash (review s13 W3): an append made where
- * no count is known (no entry here, Redis unreachable) links over a head put
- * back, and the honest appends after it bring the count up again, so the cut
- * then verifies everywhere; such reads are reported per session (onError).
+ * An append made where nothing is known (no entry here, Redis unreachable)
+ * still links over a head put back; that read is reported per session
+ * (onError), and the cut is caught as soon as a remembered head is read.
  */
 import type { Redis } from 'ioredis';
 
@@ -41,11 +44,14 @@ const MAX_ENTRIES = 100_000;
 const PRUNE_EVERY = 1_024;
 const KEY_PREFIX = 'cobrowse:audit-head:';
 /**
- * Raise the stored count only upward, and keep it until the given time or
- * the one it has if later (PXAT: Redis 6.2+): no write shortens a lifetime.
+ * Raise the stored head (`count:hash`; a bare count from an older server is
+ * read as a count) only upward: at the same count the one stored first stays,
+ * a later one differing being a chain written over a cut. Keep it until the
+ * given time or the one it has if later (PXAT: Redis 6.2+): no write shortens
+ * a lifetime.
  */
 const RAISE_LUA = `
-local known = tonumber(redis.call('GET', KEYS[1]) or '0')
+local known = tonumber(string.match(redis.call('GET', KEYS[1]) or '0', '^%d+') or '0')
 local untilMs = tonumber(ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 local later = false
@@ -55,7 +61,7 @@ if ttl > 0 then
   if current > untilMs then untilMs = current else later = true end
 end
 if tonumber(ARGV[1]) > known then
-  redis.call('SET', KEYS[1], ARGV[1], 'PXAT', string.format('%d', untilMs))
+  redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[3], 'PXAT', string.format('%d', untilMs))
 elseif later then
   redis.call('PEXPIREAT', KEYS[1], string.format('%d', untilMs))
 end
@@ -89,8 +95,21 @@ export function witnessClient(shared: Redis): Redis {
  */
 export type WitnessErrorHandler = (error: unknown, sessionId: string, unknown: boolean) => void;
 
+/** A chain head the server saw written: its event count and the hash of its last event (absent: a bare count from an older server). */
+export interface WitnessedHead {
+  count: number;
+  hash?: string;
+}
+
+interface Entry {
+  count: number;
+  hash: string;
+  until: number;
+  ended: boolean;
+}
+
 export class HeadWitness {
-  readonly #counts = new Map<string, { count: number; until: number; ended: boolean }>();
+  readonly #counts = new Map<string, Entry>();
   readonly #now: () => number;
   readonly #lifetimeMs: number;
   #redis: Redis | null = null;
@@ -119,34 +138,45 @@ export class HeadWitness {
     redis.on('ready', () => this.#reshare());
   }
 
+  /**
+   * The heads remembered for the session: this process's and Redis's (both, when they differ: each must hold,
+   * and which is the honest one is not for the witness to say); empty when none is. Never rejects.
+   */
+  async heads(sessionId: string): Promise<WitnessedHead[]> {
+    // An entry past its time is still true (that many were written); it is kept only until the next prune.
+    const mine = this.#counts.get(sessionId);
+    const shared = await this.#sharedHead(sessionId, mine === undefined);
+    const heads: WitnessedHead[] = mine === undefined ? [] : [{ count: mine.count, hash: mine.hash }];
+    if (shared !== undefined && (shared.count !== mine?.count || shared.hash !== mine.hash)) heads.push(shared);
+    return heads;
+  }
+
   /** The highest count remembered for the session; undefined when none is. Never rejects. */
   async highest(sessionId: string): Promise<number | undefined> {
-    // An entry past its time is still true (that many were written); it is kept only until the next prune.
-    const mine = this.#counts.get(sessionId)?.count;
-    const shared = await this.#sharedCount(sessionId, mine === undefined);
-    if (mine === undefined) return shared;
-    return shared === undefined ? mine : Math.max(mine, shared);
+    const heads = await this.heads(sessionId);
+    return heads.length === 0 ? undefined : Math.max(...heads.map((head) => head.count));
   }
 
   /**
    * The session's chain holds `count` events now (committed); remembered for
    * the longest a session lives plus WITNESS_GRACE_MS from now, or longer if
    * an earlier write said so. Nothing of the session row decides it.
-   * `ended`: the write was the session's 'ended' event. In this process at
+   * `ended`: the write was the session's 'ended' event; `hash`: the hash of
+   * the chain's last event (event `count`). In this process at
    * once; in Redis without waiting (an append never waits on Redis, review
    * s13 B2): a raise Redis could not take is made again, with the count held
    * here, once Redis answers. Never throws.
    */
-  record(sessionId: string, count: number, ended = false): void {
-    void this.#raise(sessionId, this.#remember(sessionId, count, ended));
+  record(sessionId: string, count: number, hash: string, ended = false): void {
+    void this.#raise(sessionId, this.#remember(sessionId, count, hash, ended));
   }
 
   /** As record, resolving once Redis took the count (or refused it). Never rejects. */
-  async saw(sessionId: string, count: number, ended = false): Promise<void> {
-    await this.#raise(sessionId, this.#remember(sessionId, count, ended));
+  async saw(sessionId: string, count: number, hash: string, ended = false): Promise<void> {
+    await this.#raise(sessionId, this.#remember(sessionId, count, hash, ended));
   }
 
-  #remember(sessionId: string, count: number, ended: boolean): { count: number; until: number } {
+  #remember(sessionId: string, count: number, hash: string, ended: boolean): Omit<Entry, 'ended'> {
     const local = this.#counts.get(sessionId);
     const until = Math.max(this.#now() + this.#lifetimeMs, local?.until ?? 0);
     this.#writes += 1;
@@ -157,15 +187,17 @@ export class HeadWitness {
     }
     if (local === undefined && this.#counts.size >= MAX_ENTRIES) {
       this.refusedEntries += 1;
-      return { count, until };
+      return { count, hash, until };
     }
     this.#counts.delete(sessionId); // set again last: the map's order is the order of last writes
-    const entry = { count: Math.max(count, local?.count ?? 0), until, ended: ended || local?.ended === true };
+    // The higher head stays (at the same count, the one written first, as in Redis).
+    const higher = local !== undefined && local.count >= count ? local : { count, hash };
+    const entry = { count: higher.count, hash: higher.hash, until, ended: ended || local?.ended === true };
     this.#counts.set(sessionId, entry);
     return entry;
   }
 
-  async #raise(sessionId: string, entry: { count: number; until: number }): Promise<void> {
+  async #raise(sessionId: string, entry: Omit<Entry, 'ended'>): Promise<void> {
     if (this.#redis === null) return;
     try {
       await this.#redis.eval(
@@ -174,6 +206,7 @@ export class HeadWitness {
         KEY_PREFIX + sessionId,
         String(entry.count),
         String(Math.floor(entry.until)),
+        entry.hash,
       );
       this.#unshared.delete(sessionId);
     } catch (error) {
@@ -191,12 +224,14 @@ export class HeadWitness {
     }
   }
 
-  async #sharedCount(sessionId: string, unknownHere: boolean): Promise<number | undefined> {
+  async #sharedHead(sessionId: string, unknownHere: boolean): Promise<WitnessedHead | undefined> {
     if (this.#redis === null) return undefined;
     try {
       const value = await this.#redis.get(KEY_PREFIX + sessionId);
-      const count = value === null ? Number.NaN : Number(value);
-      return Number.isSafeInteger(count) ? count : undefined;
+      const match = value === null ? null : /^(\d+)(?::(.+))?$/.exec(value);
+      const count = Number(match?.[1]);
+      if (match === null || !Number.isSafeInteger(count)) return undefined;
+      return match[2] === undefined ? { count } : { count, hash: match[2] };
     } catch (error) {
       this.#onError(error, sessionId, unknownHere);
       return undefined;

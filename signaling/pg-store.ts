@@ -21,8 +21,16 @@ import {
   sessionFromRow,
   sessionRecordSchema,
 } from './store-rows.js';
-import { HeadWitness } from './audit-witness.js';
-import { fitsCap, planAppend, headAfter, verifyEventRows, type Appended } from './audit-chain.js';
+import { HeadWitness, type WitnessedHead } from './audit-witness.js';
+import {
+  fitsCap,
+  planAppend,
+  headAfter,
+  verifyEventRows,
+  witnessHashes,
+  witnessSeqs,
+  type Appended,
+} from './audit-chain.js';
 import {
   AuditChainBrokenError,
   AuditLimitError,
@@ -90,10 +98,10 @@ function sessionParams(record: SessionRecord): unknown[] {
 export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
   const witness = options.headWitness ?? new HeadWitness();
-  /** After the commit: the count the chain holds now, for the witness (never waiting on Redis, review s13 B2). */
+  /** After the commit: the head the chain has now, for the witness (never waiting on Redis, review s13 B2). */
   const remember = (sessionId: string, appended: Appended | undefined): void => {
     if (appended?.wrote !== undefined)
-      witness.record(sessionId, appended.wrote.count, appended.event?.type === 'ended');
+      witness.record(sessionId, appended.wrote.count, appended.wrote.hash, appended.event?.type === 'ended');
   };
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10, types });
   // An idle client losing its server must not crash the process; the next query reports it.
@@ -159,7 +167,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     client: pg.PoolClient,
     sessionId: string,
     input: AuditEventInput,
-    witnessed: number | undefined,
+    witnessed: WitnessedHead[],
   ): Promise<Appended> {
     const headResult = await client.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1 FOR UPDATE`, [
       sessionId,
@@ -179,6 +187,16 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
           sessionId,
         ])
       ).rows.length > 0;
+    const seqs = witnessSeqs(witnessed, head);
+    const known =
+      seqs.length === 0
+        ? []
+        : (
+            await client.query('SELECT seq, hash FROM audit_events WHERE session_id = $1 AND seq = ANY($2::int[])', [
+              sessionId,
+              seqs,
+            ])
+          ).rows;
     const plan = planAppend(
       options.auditKey,
       limits,
@@ -188,6 +206,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       input,
       limitWritten,
       witnessed,
+      witnessHashes(known),
     );
     const event = plan.write;
     if (event === undefined) return {};
@@ -207,7 +226,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       'UPDATE sessions SET audit_count = $2, audit_head_hash = $3, audit_head_mac = $4, audit_bytes = $5 WHERE id = $1',
       [sessionId, next.count, next.hash, next.mac, plan.bytes],
     );
-    const wrote = { count: event.seq };
+    const wrote = { count: event.seq, hash: event.hash };
     return plan.refused ? { wrote } : { event, wrote };
   }
 
@@ -218,7 +237,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     when?: (current: SessionRecord) => boolean,
     event?: AuditEventInput,
   ): Promise<SessionRecord | undefined> {
-    const witnessed = event === undefined ? undefined : await witness.highest(id);
+    const witnessed = event === undefined ? [] : await witness.heads(id);
     const outcome = await transaction(async (client) => {
       const current = await getSession(client, id, true);
       if (current === undefined || (when && !when(current))) return undefined;
@@ -268,7 +287,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     updateSessionWithEvent: (id, patch, event, when) => patchSession(id, patch, when, normalizeAuditInput(event)),
 
     async endSession(id, end) {
-      const witnessed = await witness.highest(id);
+      const witnessed = await witness.heads(id);
       let appended: Appended | undefined;
       const outcome = await transaction(async (client) => {
         const current = await getSession(client, id, true);
@@ -325,7 +344,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
 
     async appendEvent(sessionId, event) {
       const input = normalizeAuditInput(event);
-      const witnessed = await witness.highest(sessionId);
+      const witnessed = await witness.heads(sessionId);
       const outcome = await transaction((client) => appendLocked(client, sessionId, input, witnessed));
       remember(sessionId, outcome);
       if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
@@ -349,8 +368,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     },
 
     async verifyChain(sessionId) {
-      // Read before the head, so a count remembered is never ahead of the head read (appends only raise both).
-      const witnessed = await witness.highest(sessionId);
+      // Read before the head, so a head remembered is never ahead of the head read (appends only raise both).
+      const witnessed = await witness.heads(sessionId);
       // Rows and head from one snapshot: an append committed between two reads made an honest chain look cut.
       const { rows, head } = await transaction(async (client) => {
         await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');

@@ -23,7 +23,7 @@ import {
   sessionFromRow,
   sessionRecordSchema,
 } from './store-rows.js';
-import { HeadWitness } from './audit-witness.js';
+import { HeadWitness, type WitnessedHead } from './audit-witness.js';
 import {
   appendEnded,
   fitsCap,
@@ -31,6 +31,8 @@ import {
   headAfter,
   sealLegacyHeads,
   verifyEventRows,
+  witnessHashes,
+  witnessSeqs,
   type Appended,
 } from './audit-chain.js';
 import {
@@ -155,10 +157,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const limits = options.auditLimits ?? DEFAULT_AUDIT_LIMITS;
   const witness = options.headWitness ?? new HeadWitness();
-  /** After the commit: the count the chain holds now, for the witness (never waiting on Redis, review s13 B2). */
+  /** After the commit: the head the chain has now, for the witness (never waiting on Redis, review s13 B2). */
   const remember = (sessionId: string, appended: Appended | undefined): void => {
     if (appended?.wrote !== undefined)
-      witness.record(sessionId, appended.wrote.count, appended.event?.type === 'ended');
+      witness.record(sessionId, appended.wrote.count, appended.wrote.hash, appended.event?.type === 'ended');
   };
   const insertSession = db.prepare(
     `INSERT INTO sessions (${SESSION_COLUMNS}, audit_count, audit_head_hash, audit_head_mac)
@@ -185,6 +187,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const selectChainHead = db.prepare(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = ?`);
   const selectLastEvent = db.prepare(
     'SELECT seq, hash, type FROM audit_events WHERE session_id = ? ORDER BY seq DESC LIMIT 1',
+  );
+  const selectHashesAt = db.prepare(
+    'SELECT seq, hash FROM audit_events WHERE session_id = ? AND seq IN (SELECT value FROM json_each(?))',
   );
   const selectLimitEvent = db.prepare(
     "SELECT 1 FROM audit_events WHERE session_id = ? AND type = 'audit-limit' LIMIT 1",
@@ -216,7 +221,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       id: string,
       patch: SessionPatch,
       when?: (current: SessionRecord) => boolean,
-      event?: { input: AuditEventInput; witnessed: number | undefined },
+      event?: { input: AuditEventInput; witnessed: WitnessedHead[] },
     ): { session: SessionRecord; appended?: Appended } | undefined => {
       const current = getSession(id);
       if (current === undefined || (when && !when(current))) return undefined;
@@ -233,7 +238,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
    * Inside a transaction: the chain continues from its keyed head, which must be the last stored row.
    * Past the cap, the 'audit-limit' event may be written instead and the event comes back refused.
    */
-  function appendInTransaction(sessionId: string, input: AuditEventInput, witnessed: number | undefined): Appended {
+  function appendInTransaction(sessionId: string, input: AuditEventInput, witnessed: WitnessedHead[]): Appended {
     const headRow: unknown = selectChainHead.get(sessionId);
     if (headRow === undefined) throw new Error(`cannot append an audit event: no session ${JSON.stringify(sessionId)}`);
     const head = chainHeadRow.parse(headRow);
@@ -248,11 +253,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       input,
       limitWritten,
       witnessed,
+      witnessHashes(selectHashesAt.all(sessionId, JSON.stringify(witnessSeqs(witnessed, head)))),
     );
     if (plan.write === undefined) return {};
     insertEvent.run(rowFromEvent(plan.write));
     updateChainHead.run({ id: sessionId, ...headAfter(options.auditKey, plan.write), bytes: plan.bytes });
-    const wrote = { count: plan.write.seq };
+    const wrote = { count: plan.write.seq, hash: plan.write.hash };
     return plan.refused ? { wrote } : { event: plan.write, wrote };
   }
 
@@ -262,7 +268,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     (
       id: string,
       end: SessionEnd,
-      witnessed: number | undefined,
+      witnessed: WitnessedHead[],
     ): { session: SessionRecord; endedNow: boolean; appended?: Appended } | undefined => {
       const current = getSession(id);
       if (current === undefined) return undefined;
@@ -310,13 +316,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     async updateSessionWithEvent(id, patch, event, when) {
       const input = normalizeAuditInput(event);
-      const outcome = applyPatch.immediate(id, patch, when, { input, witnessed: await witness.highest(id) });
+      const outcome = applyPatch.immediate(id, patch, when, { input, witnessed: await witness.heads(id) });
       remember(id, outcome?.appended);
       return outcome?.session;
     },
 
     async endSession(id, end) {
-      const outcome = endOnce.immediate(id, end, await witness.highest(id));
+      const outcome = endOnce.immediate(id, end, await witness.heads(id));
       if (outcome === undefined) return undefined;
       remember(id, outcome.appended);
       return { session: outcome.session, endedNow: outcome.endedNow };
@@ -345,7 +351,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       // IMMEDIATE takes the write lock before reading the head, so two
       // writers can never both link to the same previous event.
       const input = normalizeAuditInput(event);
-      const outcome = append.immediate(sessionId, input, await witness.highest(sessionId));
+      const outcome = append.immediate(sessionId, input, await witness.heads(sessionId));
       remember(sessionId, outcome);
       if (outcome.event === undefined) throw new AuditLimitError(sessionId, limits);
       return outcome.event;
@@ -364,8 +370,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async verifyChain(sessionId) {
-      // Read before the head, so a count remembered is never ahead of the head read (appends only raise both).
-      const witnessed = await witness.highest(sessionId);
+      // Read before the head, so a head remembered is never ahead of the head read (appends only raise both).
+      const witnessed = await witness.heads(sessionId);
       return verifyEventRows(
         options.auditKey,
         sessionId,

@@ -16,9 +16,9 @@ describe('witness eviction', () => {
   for (const others of [1_000, LIMIT]) {
     it(`a live session's count survives ${others} other live sessions created after it`, async () => {
       const witness = new HeadWitness();
-      await witness.saw('live-target', 7);
-      for (let i = 0; i < others; i += 1) await witness.saw(`code-${i}`, 1);
-      for (let i = 0; i < 1_024; i += 1) await witness.saw(`code-b-${i}`, 1);
+      await witness.saw('live-target', 7, 'h');
+      for (let i = 0; i < others; i += 1) await witness.saw(`code-${i}`, 1, 'h');
+      for (let i = 0; i < 1_024; i += 1) await witness.saw(`code-b-${i}`, 1, 'h');
       expect(await witness.highest('live-target')).toBe(7);
       // Full of live sessions: the newest are the ones not remembered (control: below the limit, none).
       expect(witness.refusedEntries > 0).toBe(others === LIMIT);
@@ -27,12 +27,12 @@ describe('witness eviction', () => {
 
   it('an ended session goes before any live one, least recently written first', async () => {
     const witness = new HeadWitness();
-    await witness.saw('ended-old', 4, true);
-    await witness.saw('live-target', 7);
-    await witness.saw('ended-recent', 1);
-    for (let i = 0; i < LIMIT - 4; i += 1) await witness.saw(`code-${i}`, 1);
-    await witness.saw('ended-recent', 5, true); // ended last: written more recently than the others
-    for (let i = 0; i < 2_048; i += 1) await witness.saw(`more-${i}`, 1);
+    await witness.saw('ended-old', 4, 'h', true);
+    await witness.saw('live-target', 7, 'h');
+    await witness.saw('ended-recent', 1, 'h');
+    for (let i = 0; i < LIMIT - 4; i += 1) await witness.saw(`code-${i}`, 1, 'h');
+    await witness.saw('ended-recent', 5, 'h', true); // ended last: written more recently than the others
+    for (let i = 0; i < 2_048; i += 1) await witness.saw(`more-${i}`, 1, 'h');
     expect(await witness.highest('ended-old')).toBeUndefined();
     expect(await witness.highest('ended-recent')).toBeUndefined();
     expect(await witness.highest('live-target')).toBe(7);
@@ -43,12 +43,12 @@ describe('witness eviction', () => {
     let now = Date.now();
     const ttl = 60_000;
     const witness = new HeadWitness(() => now, ttl);
-    await witness.saw('live-target', 7);
-    for (let i = 0; i < LIMIT; i += 1) await witness.saw(`old-${i}`, 1);
+    await witness.saw('live-target', 7, 'h');
+    for (let i = 0; i < LIMIT; i += 1) await witness.saw(`old-${i}`, 1, 'h');
     now += ttl + WITNESS_GRACE_MS / 2;
-    await witness.saw('live-target', 8); // still within its time, written again: kept on
+    await witness.saw('live-target', 8, 'h'); // still within its time, written again: kept on
     now += WITNESS_GRACE_MS / 2 + 1; // the others are now past theirs
-    for (let i = 0; i < 2_048; i += 1) await witness.saw(`new-${i}`, 1);
+    for (let i = 0; i < 2_048; i += 1) await witness.saw(`new-${i}`, 1, 'h');
     expect(await witness.highest('live-target')).toBe(8);
     expect(await witness.highest('new-2047')).toBe(1);
     expect(await witness.highest('old-0')).toBeUndefined();

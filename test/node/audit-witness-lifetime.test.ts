@@ -132,20 +132,20 @@ describe.skipIf(!bin)("the witness's lifetime against expires_at moved back on d
   it('no write shortens a count kept in Redis; the count itself only rises', async () => {
     const a = new HeadWitness();
     a.share(redis(), () => {});
-    await a.saw('s-life', 3);
+    await a.saw('s-life', 3, 'h');
     const key = 'cobrowse:audit-head:s-life';
     const client = redis();
     const first = await client.pttl(key);
     // A server with a shorter SESSION_TTL (or a clock behind) writes next: the key keeps the later time.
     const short = new HeadWitness(() => Date.now() - DAY, 1_000);
     short.share(client, () => {});
-    await short.saw('s-life', 4);
-    expect(await client.get(key)).toBe('4');
+    await short.saw('s-life', 4, 'h4');
+    expect(await client.get(key)).toBe('4:h4');
     expect(await client.pttl(key)).toBeGreaterThan(first - 60_000);
-    await short.saw('s-life', 2);
-    expect(await client.get(key)).toBe('4');
+    await short.saw('s-life', 2, 'h2');
+    expect(await client.get(key)).toBe('4:h4');
     // Control: a key written only by the short-lived witness expires sooner.
-    await short.saw('s-short', 1);
+    await short.saw('s-short', 1, 'h');
     expect(await client.pttl('cobrowse:audit-head:s-short')).toBeLessThan(first - DAY / 2);
   });
 });

@@ -44,11 +44,11 @@ async function auditCount(server: TestServer, sessionId: string): Promise<number
   return ((await res.json()) as { events: unknown[] }).events.length;
 }
 
-/** Polls Redis until the witness's count for the session is `count` (a generous bound, not a timing). */
-async function sharedCountReaches(redis: Redis, sessionId: string, count: number): Promise<string | null> {
-  let value: string | null = null;
+/** Polls Redis until the witness's count for the session (`count:hash`) is `count` (a generous bound, not a timing). */
+async function sharedCountReaches(redis: Redis, sessionId: string, count: number): Promise<string | undefined> {
+  let value: string | undefined;
   for (let i = 0; i < 600 && value !== String(count); i += 1) {
-    value = await redis.get(`cobrowse:audit-head:${sessionId}`);
+    value = (await redis.get(`cobrowse:audit-head:${sessionId}`))?.split(':')[0];
     if (value !== String(count)) await new Promise((r) => setTimeout(r, 50));
   }
   return value;
@@ -112,7 +112,7 @@ describe('a witness read Redis cannot answer (review s13 W3: the count alone doe
     const witness = new HeadWitness();
     witness.share(redis, (_error, sessionId, unknown) => reports.push({ sessionId, unknown }));
     expect(await witness.highest('s-unknown')).toBeUndefined();
-    await witness.saw('s-known', 3);
+    await witness.saw('s-known', 3, 'h');
     expect(await witness.highest('s-known')).toBe(3);
     expect(reports).toEqual([
       { sessionId: 's-unknown', unknown: true },

@@ -21,8 +21,8 @@ describe.skipIf(!bin)('audit head witness over Redis', () => {
     const fresh = new HeadWitness();
     const errors: unknown[] = [];
     for (const witness of [a, b, fresh]) witness.share(client(), (error) => errors.push(error));
-    await a.saw('s-1', 7);
-    await b.saw('s-1', 5); // a late, lower write from another instance
+    await a.saw('s-1', 7, 'h');
+    await b.saw('s-1', 5, 'h'); // a late, lower write from another instance
     expect(await b.highest('s-1')).toBe(7);
     expect(await fresh.highest('s-1')).toBe(7);
     expect(await fresh.highest('s-2')).toBeUndefined();
@@ -37,7 +37,7 @@ describe.skipIf(!bin)('audit head witness over Redis', () => {
     const witness = new HeadWitness();
     witness.share(redis, (error) => errors.push(error));
     redis.disconnect();
-    await witness.saw('s-3', 4);
+    await witness.saw('s-3', 4, 'h');
     expect(await witness.highest('s-3')).toBe(4);
     expect(errors.length).toBeGreaterThan(0);
   });
