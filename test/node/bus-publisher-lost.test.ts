@@ -9,50 +9,23 @@
  * on time: the test waits for A's log to show the queued commands rejected (ioredis's "max retries per
  * request"), then for a close. Control: the same steps with the bus intact.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '../../shared/protocol.js';
+import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.js';
-import { connect, type TestSocket } from './helpers/ws-client.js';
-import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
-import { LogLines, redisProxy, type RedisProxy } from './helpers/redis-proxy.js';
+import { backendsAvailable, useBackends, type Backends } from './helpers/scale-out.js';
+import { createSession } from './helpers/server.js';
+import { LogLines, type RedisProxy } from './helpers/redis-proxy.js';
+import { busScope } from './helpers/bus-instances.js';
+import { handOver } from './helpers/session-rest.js';
 
 const bins = backendsAvailable();
 let backends: () => Backends;
-const servers: TestServer[] = [];
-const sockets: TestSocket[] = [];
-const proxies: RedisProxy[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  for (const server of servers.splice(0)) await server.close();
-  for (const proxy of proxies.splice(0)) proxy.close();
-});
-
-async function open(server: TestServer): Promise<TestSocket> {
-  const socket = await connect(server.wsUrl);
-  sockets.push(socket);
-  return socket;
-}
-
-async function audit(server: TestServer, sessionId: string) {
-  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
-    headers: { authorization: `Bearer ${server.apiKey}` },
-  });
-  return (await res.json()) as { events: { type: string }[] };
-}
+const bus = busScope();
+const { open } = bus;
 
 /** A (the customer's instance) through the proxy, with its log; B direct. */
 async function twoInstances() {
-  const { postgres, redis } = backends();
-  const databaseUrl = await postgres.createDatabase();
-  const proxy = await redisProxy(redis.url);
-  proxies.push(proxy);
   const log = new LogLines();
-  const a = await startTestServer(instanceEnv(databaseUrl, proxy.url), { logStream: log.stream });
-  const b = await startTestServer(instanceEnv(databaseUrl, redis.url));
-  servers.push(a, b);
-  return { a, b, proxy, log };
+  return { ...(await bus.twoInstances(backends(), 'a', log)), log };
 }
 
 /**
@@ -65,7 +38,6 @@ async function loseQueuedNotes(cut: boolean, log: LogLines, mark: number, proxy:
   proxy.restore();
 }
 
-const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
 /** Generous: A's reconnect after the cut takes a few seconds of ioredis's back-off. */
 const CLOSE_WITHIN = 60_000;
 
@@ -75,21 +47,7 @@ describe.skipIf(!bins)('a note lost by the instance that publishes it', () => {
   for (const cut of [false, true]) {
     it(`${cut ? '' : 'control, bus intact: '}a viewer removed on A${cut ? ' while A is cut off from Redis' : ''} is closed on B, and its invite stays void there`, async () => {
       const { a, b, proxy, log } = await twoInstances();
-      const session = await createSession(a, { agentName: 'Dana' });
-      const customer = await open(a);
-      await customer.hello(session.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-      const lead = await open(a);
-      await lead.hello(session.agentToken);
-      const res = await fetch(`${a.baseUrl}/api/sessions/${session.sessionId}/viewers`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Mallory', kind: 'agent' }),
-      });
-      const v = (await res.json()) as { viewer: { id: string }; token: string };
-      const viewer = await open(b);
-      await viewer.hello(v.token);
-      await customer.next('viewers', (m) => m.viewers.some((x) => x.id === v.viewer.id));
+      const { session, customer, v, viewer } = await bus.viewerOnB(a, b);
 
       if (cut) proxy.cut();
       customer.send({ t: 'remove-viewer', viewer: v.viewer.id });
@@ -102,12 +60,7 @@ describe.skipIf(!bins)('a note lost by the instance that publishes it', () => {
         expect.objectContaining({ code: ERROR_CODES.VIEWER_REMOVED.close }),
       );
       customer.messages.splice(0);
-      const again = await open(b);
-      again.send({ t: 'hello', v: PROTOCOL_VERSION, token: v.token });
-      expect((await again.closed).code, 'the removed viewer’s invite on B').toBe(ERROR_CODES.VIEWER_REMOVED.close);
-      again.send({ t: 'signal', data: offer });
-      const types = (await audit(a, session.sessionId)).events.map((e) => e.type);
-      expect(types.slice(types.indexOf('viewer-removed')), 'after the removal').not.toContain('viewer-joined');
+      await bus.inviteStaysVoid(a, b, session.sessionId, v.token);
       expect(customer.messages.filter((m) => m.t === 'viewer-signal' || m.t === 'viewers')).toEqual([]);
     }, 120_000);
   }
@@ -115,24 +68,10 @@ describe.skipIf(!bins)('a note lost by the instance that publishes it', () => {
   for (const cut of [false, true]) {
     it(`${cut ? '' : 'control, bus intact: '}a hand-over on A${cut ? ' while A is cut off from Redis' : ''} closes the idle bot on B, and the person takes the seat`, async () => {
       const { a, b, proxy, log } = await twoInstances();
-      const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
-      const customer = await open(a);
-      await customer.hello(created.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-      await customer.next('ice-servers');
-      const bot = await open(b);
-      await bot.hello(created.agentToken);
-      bot.send({ t: 'event', event: { kind: 'connected' } });
-      await customer.next('event', (m) => m.event.kind === 'connected');
+      const { created, bot } = await bus.botOnB(a, b);
 
       if (cut) proxy.cut();
-      const res = await fetch(`${a.baseUrl}/api/sessions/${created.sessionId}/handover`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ agentName: 'Dana' }),
-      });
-      expect(res.status).toBe(200);
-      const token = ((await res.json()) as { agent: { token: string } }).agent.token;
+      const token = await handOver(a, created.sessionId);
       await loseQueuedNotes(cut, log, log.mark(), proxy);
 
       // The bot stays silent: only the instance's own reading of the store can close it.

@@ -13,74 +13,26 @@
  * for a message, a close or the audit. Control: the same steps with the bus
  * intact.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { ERROR_CODES } from '../../shared/errors.js';
-import { connect, type TestSocket } from './helpers/ws-client.js';
-import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
-import { redisProxy, type RedisProxy } from './helpers/redis-proxy.js';
+import { backendsAvailable, useBackends, type Backends } from './helpers/scale-out.js';
+import type { TestServer } from './helpers/server.js';
+import { busScope } from './helpers/bus-instances.js';
+import { audit, handOver } from './helpers/session-rest.js';
 
 const bins = backendsAvailable();
 let backends: () => Backends;
-const servers: TestServer[] = [];
-const sockets: TestSocket[] = [];
-const proxies: RedisProxy[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.ws.terminate();
-  for (const server of servers.splice(0)) await server.close();
-  for (const proxy of proxies.splice(0)) proxy.close();
-});
-
-async function open(server: TestServer): Promise<TestSocket> {
-  const socket = await connect(server.wsUrl);
-  sockets.push(socket);
-  return socket;
-}
-
-async function audit(server: TestServer, sessionId: string) {
-  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
-    headers: { authorization: `Bearer ${server.apiKey}` },
-  });
-  return (await res.json()) as { events: { type: string; actor: string; data: Record<string, unknown> }[] };
-}
-
-/** Instance A talks to Redis directly, instance B through the proxy. */
-async function twoInstances() {
-  const { postgres, redis } = backends();
-  const databaseUrl = await postgres.createDatabase();
-  const proxy = await redisProxy(redis.url);
-  proxies.push(proxy);
-  const a = await startTestServer(instanceEnv(databaseUrl, redis.url));
-  const b = await startTestServer(instanceEnv(databaseUrl, proxy.url));
-  servers.push(a, b);
-  return { a, b, proxy };
-}
-
-const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
+const { twoInstances, open, viewerOnB, botOnB, inviteStaysVoid } = busScope();
 
 describe.skipIf(!bins)('an instance that missed bus notes reads the store again', () => {
   backends = useBackends(bins);
 
   for (const cut of [false, true]) {
     it(`${cut ? '' : 'control, bus intact: '}a viewer removed on A while B ${cut ? 'is cut off from Redis' : 'hears the bus'} is closed on B, and its invite stays void there`, async () => {
-      const { a, b, proxy } = await twoInstances();
-      const session = await createSession(a, { agentName: 'Dana' });
-      const customer = await open(a);
-      await customer.hello(session.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-      const lead = await open(a);
-      await lead.hello(session.agentToken);
-      const res = await fetch(`${a.baseUrl}/api/sessions/${session.sessionId}/viewers`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Mallory', kind: 'agent' }),
-      });
-      const v = (await res.json()) as { viewer: { id: string }; token: string };
-      const viewer = await open(b);
-      await viewer.hello(v.token);
-      await customer.next('viewers', (m) => m.viewers.some((x) => x.id === v.viewer.id));
+      // Instance A talks to Redis directly, instance B through the proxy.
+      const { a, b, proxy } = await twoInstances(backends(), 'b');
+      const { session, customer, v, viewer } = await viewerOnB(a, b);
 
       if (cut) proxy.cut();
       customer.send({ t: 'remove-viewer', viewer: v.viewer.id });
@@ -89,39 +41,15 @@ describe.skipIf(!bins)('an instance that missed bus notes reads the store again'
       proxy.restore();
       expect((await viewer.closed).code).toBe(ERROR_CODES.VIEWER_REMOVED.close);
 
-      const again = await open(b);
-      again.send({ t: 'hello', v: PROTOCOL_VERSION, token: v.token });
-      expect((await again.closed).code, 'the removed viewer’s invite on B').toBe(ERROR_CODES.VIEWER_REMOVED.close);
-      again.send({ t: 'signal', data: offer });
-      const types = (await audit(a, session.sessionId)).events.map((e) => e.type);
-      expect(types.slice(types.indexOf('viewer-removed')), 'after the removal').not.toContain('viewer-joined');
+      await inviteStaysVoid(a, b, session.sessionId, v.token);
       expect(customer.messages.filter((m) => m.t === 'viewer-signal')).toEqual([]);
     }, 30_000);
   }
 
   /** A bot session live on two instances: the customer on A (hand-over allowed), the bot on B. */
-  async function botOnB() {
-    const { a, b, proxy } = await twoInstances();
-    const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
-    const customer = await open(a);
-    await customer.hello(created.customerToken);
-    customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-    await customer.next('ice-servers');
-    const bot = await open(b);
-    await bot.hello(created.agentToken);
-    bot.send({ t: 'event', event: { kind: 'connected' } });
-    await customer.next('event', (m) => m.event.kind === 'connected');
-    return { a, b, proxy, created, customer, bot };
-  }
-
-  async function handOver(a: TestServer, sessionId: string): Promise<string> {
-    const res = await fetch(`${a.baseUrl}/api/sessions/${sessionId}/handover`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ agentName: 'Dana' }),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { agent: { token: string } }).agent.token;
+  async function liveBotOnB() {
+    const { a, b, proxy } = await twoInstances(backends(), 'b');
+    return { a, proxy, ...(await botOnB(a, b)) };
   }
 
   /** The person's console on A: welcomed once B has let the bot's seat go (refused while it holds it). */
@@ -138,7 +66,7 @@ describe.skipIf(!bins)('an instance that missed bus notes reads the store again'
 
   for (const cut of [false, true]) {
     it(`${cut ? '' : 'control, bus intact: '}after a hand-over on A while B ${cut ? 'is cut off from Redis' : 'hears the bus'}, the bot on B is closed and the person takes the seat`, async () => {
-      const { a, proxy, created, bot } = await botOnB();
+      const { a, proxy, created, bot } = await liveBotOnB();
       if (cut) proxy.cut();
       const token = await handOver(a, created.sessionId);
       proxy.restore();
@@ -148,7 +76,7 @@ describe.skipIf(!bins)('an instance that missed bus notes reads the store again'
   }
 
   it('a bot on B that acts after a hand-over it has not heard of is closed, and nothing of it is recorded', async () => {
-    const { a, proxy, created, customer, bot } = await botOnB();
+    const { a, proxy, created, customer, bot } = await liveBotOnB();
     proxy.cut();
     await handOver(a, created.sessionId);
     customer.messages.splice(0);

@@ -12,19 +12,10 @@ import { ERROR_CODES } from '../../shared/errors.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { SessionLifecycle } from '../../signaling/sessions.js';
 import { serverScope } from './helpers/server-scope.js';
-import { createSession, type TestServer } from './helpers/server.js';
+import { createSession } from './helpers/server.js';
+import { handOver } from './helpers/session-rest.js';
 
 const { start, open } = serverScope();
-
-async function handOver(server: TestServer, sessionId: string): Promise<string> {
-  const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/handover`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ agentName: 'Dana' }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { agent: { token: string } }).agent.token;
-}
 
 describe('a hand-over while the bot joins', () => {
   for (const overlap of [false, true]) {
