@@ -17,6 +17,7 @@
 import { expect } from '@open-wc/testing';
 import { FrameBridge } from '../../client/capture/frame-bridge.js';
 import { Pipeline } from './helpers/pipeline-harness.js';
+import { Hold, walkHeldAfter } from './helpers/held-walk.js';
 import {
   answer,
   command,
@@ -37,27 +38,8 @@ const UNLISTED =
   'addEventListener("message",(e)=>parent.postMessage({testAnswer:"got",kind:e.data&&e.data.kind,ports:e.ports.length},"*"))</script>';
 const isReady = (data: unknown): boolean => (data as { kind?: unknown } | null)?.kind === 'frame-ready';
 
-/** A hold for the walk: `current` is what holdSlices returns, null when not holding. */
-class Hold {
-  current: Promise<void> | null = null;
-  #release = (): void => undefined;
-
-  start(): void {
-    this.current = new Promise((resolve) => (this.#release = resolve));
-  }
-
-  release(): void {
-    this.current = null;
-    this.#release();
-  }
-}
-
 describe('cross-origin iframes that become ready during the walk', function () {
   this.timeout(60_000);
-  const realNow = performance.now;
-  afterEach(() => {
-    performance.now = realNow;
-  });
   const run = crossOriginRun();
 
   it("joins a widget whose page commits between the walk's slice that serialized its <iframe> and the next", async () => {
@@ -66,25 +48,10 @@ describe('cross-origin iframes that become ready during the walk', function () {
     // No src yet: the <iframe> shows its first, blank document (same origin) when the walk reaches it.
     const customer = await page(`<p id="mine">the page's own text</p><iframe id="widget"></iframe><p>after</p>`);
     const iframe = customer.doc.getElementById('widget') as HTMLIFrameElement;
-    const hold = new Hold();
-    // One slice for the whole page (a huge budget), cut right after the <iframe>: the clock jumps once it has an id,
-    // so the blank document it holds is left for the next slice, which waits for the hold.
-    run.pipeline = new Pipeline(customer, {
-      frames: { origins: [OTHER] },
-      sliceBudgetMs: 1e6,
-      holdSlices: () => hold.current,
-    });
-    const p = run.pipeline;
-    let jump = 0;
-    performance.now = function (this: Performance): number {
-      if (jump === 0 && p.engine.idOf(iframe) !== undefined) {
-        jump = 1e9;
-        hold.start();
-      }
-      return realNow.call(this) + jump;
-    };
-    const started = p.start();
-    await until(() => hold.current !== null, 'the walk held after the <iframe>');
+    // One slice for the whole page (a huge budget), cut right after the <iframe>: the blank document it holds is left
+    // for the next slice, which waits for the hold.
+    const walk = await walkHeldAfter(run, customer, iframe);
+    const p = walk.pipeline;
     const blank = iframe.contentDocument;
     expect(blank).to.not.equal(null);
     expect(p.engine.idOf(blank as Document)).to.equal(undefined);
@@ -95,9 +62,7 @@ describe('cross-origin iframes that become ready during the walk', function () {
     await loaded;
     await until(() => t.window.some(answer('loaded')) && t.window.some(isReady), 'the widget loaded and said ready');
     expect(iframe.contentDocument).to.equal(null);
-    performance.now = realNow;
-    hold.release();
-    await started;
+    await walk.resume();
 
     await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
     expect(mirroredFrame(p, 'widget')?.getElementById('title')?.textContent).to.equal('Payment widget');

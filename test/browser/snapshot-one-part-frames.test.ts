@@ -13,41 +13,14 @@
  * its resync requests, the page's and the widget's text in the mirror.
  */
 import { expect } from '@open-wc/testing';
-import { Pipeline } from './helpers/pipeline-harness.js';
-import {
-  answer,
-  crossOriginRun,
-  framePage,
-  mirroredFrame,
-  OTHER,
-  page,
-  Traffic,
-  until,
-} from './helpers/cross-origin.js';
+import { answer, crossOriginRun, framePage, mirroredFrame, page, Traffic, until } from './helpers/cross-origin.js';
+import { walkHeldAfter } from './helpers/held-walk.js';
 
 const WIDGET = framePage('payment-widget');
 const isWidgetSnapshot = (data: unknown): boolean => (data as { t?: unknown } | null)?.t === 'snapshot';
 
-class Hold {
-  current: Promise<void> | null = null;
-  #release = (): void => undefined;
-
-  start(): void {
-    this.current = new Promise((resolve) => (this.#release = resolve));
-  }
-
-  release(): void {
-    this.current = null;
-    this.#release();
-  }
-}
-
 describe('snapshot of a small page with a cross-origin frame', function () {
   this.timeout(60_000);
-  const realNow = performance.now;
-  afterEach(() => {
-    performance.now = realNow;
-  });
   const run = crossOriginRun();
 
   it("sends the page's one part before the widget's frames, which came while the part was held", async () => {
@@ -57,24 +30,9 @@ describe('snapshot of a small page with a cross-origin frame', function () {
       <p id="after">after the widget</p>`);
     await until(() => t.window.filter(answer('loaded')).length === 1, 'the widget loaded');
     const iframe = customer.doc.getElementById('widget') as HTMLIFrameElement;
-    const hold = new Hold();
-    run.pipeline = new Pipeline(customer, {
-      frames: { origins: [OTHER] },
-      sliceBudgetMs: 1e6,
-      holdSlices: () => hold.current,
-    });
-    const p = run.pipeline;
-    // One slice for the whole page (a huge budget), cut right after the <iframe>: the clock jumps once it has an id.
-    let jump = 0;
-    performance.now = function (this: Performance): number {
-      if (jump === 0 && p.engine.idOf(iframe) !== undefined) {
-        jump = 1e9;
-        hold.start();
-      }
-      return realNow.call(this) + jump;
-    };
-    const started = p.start();
-    await until(() => hold.current !== null, 'the walk held after the <iframe>');
+    // One slice for the whole page (a huge budget), cut right after the <iframe>.
+    const walk = await walkHeldAfter(run, customer, iframe);
+    const p = walk.pipeline;
     // The page's walk is not done (the next slice waits), and what it walked is held: no part sent yet.
     expect(p.engine.idOf(customer.doc.getElementById('after') as Element)).to.equal(undefined);
     expect(p.engine.stats.snapshotParts).to.equal(0);
@@ -82,9 +40,7 @@ describe('snapshot of a small page with a cross-origin frame', function () {
     await until(() => t.ports.some(isWidgetSnapshot), "the widget's snapshot on its port");
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(p.engine.stats.snapshotParts).to.equal(0);
-    performance.now = realNow;
-    hold.release();
-    await started;
+    await walk.resume();
 
     await until(() => mirroredFrame(p, 'widget')?.getElementById('private') != null, 'the widget in the mirror');
     expect(p.engine.stats.lastSnapshotParts).to.equal(1);
