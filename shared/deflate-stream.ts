@@ -12,16 +12,10 @@
  * code: it runs in a worker (deflate-worker.ts) or, where the page's CSP
  * forbids one, is imported on the main thread.
  */
-import { Deflate, Z_SYNC_FLUSH } from 'pako';
 import type { StreamDeflater } from './codec.js';
 import { ProtocolError } from './errors.js';
-import {
-  concatBytes,
-  DEFAULT_MAX_MESSAGE_BYTES,
-  endsWithTrailer,
-  SYNC_FLUSH_TRAILER,
-  ZLIB_CHUNK_BYTES,
-} from './stream-bytes.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, endsWithTrailer, SYNC_FLUSH_TRAILER, ZLIB_CHUNK_BYTES } from './stream-bytes.js';
+import { RawDeflater } from './raw-deflater.js';
 import {
   isSegmented,
   joinSegments,
@@ -43,11 +37,9 @@ export class DeflateStream implements StreamDeflater {
   readonly #maxMessageBytes: number;
   readonly #level: number;
   /** Per segment (stream-segments.ts), its stream; the side ones start with the first message in segments. */
-  readonly #streams: (Deflate | null)[];
+  readonly #streams: (RawDeflater | null)[];
   /** What went into the structure stream, until the side streams start with it as their dictionary. */
   #history: StreamHistory | null = new StreamHistory();
-  #output: Uint8Array[] = [];
-  #outputBytes = 0;
   /** A message went into the stream but could not be handed out: the peer can no longer follow. */
   #broken = false;
 
@@ -80,8 +72,7 @@ export class DeflateStream implements StreamDeflater {
         segments.map((segment, i) => (i === 0 ? [structure] : segment.length === 0 ? [] : [this.#push(i, segment)])),
       );
     } else {
-      // slice, not subarray: the result must not pin pako's 16 KiB output buffer.
-      wire = this.#push(0, packed).slice();
+      wire = this.#push(0, packed);
       this.#history?.add(packed);
     }
     if (wire.length > this.#maxMessageBytes) {
@@ -99,12 +90,8 @@ export class DeflateStream implements StreamDeflater {
   #push(index: number, bytes: Uint8Array): Uint8Array {
     const deflate = this.#streams[index];
     if (deflate == null) throw new ProtocolError('CORRUPT_STREAM', 'No such deflate stream.');
-    this.#output = [];
-    this.#outputBytes = 0;
-    const ok = deflate.push(bytes, Z_SYNC_FLUSH);
-    const compressed = concatBytes(this.#output, this.#outputBytes);
-    this.#output = [];
-    if (!ok || !endsWithTrailer(compressed)) {
+    const compressed = deflate.flush(bytes);
+    if (compressed === null || !endsWithTrailer(compressed)) {
       this.#broken = true;
       const name = STREAM_NAMES[index] ?? String(index);
       throw new ProtocolError(
@@ -115,18 +102,8 @@ export class DeflateStream implements StreamDeflater {
     return compressed.subarray(0, compressed.length - SYNC_FLUSH_TRAILER.length);
   }
 
-  #create(dictionary?: Uint8Array): Deflate {
-    const deflate = new Deflate({
-      raw: true,
-      level: this.#level,
-      chunkSize: ZLIB_CHUNK_BYTES,
-      ...(dictionary !== undefined && dictionary.length > 0 ? { dictionary } : {}),
-    });
-    deflate.onData = (chunk: Uint8Array) => {
-      this.#output.push(chunk);
-      this.#outputBytes += chunk.length;
-    };
-    return deflate;
+  #create(dictionary?: Uint8Array): RawDeflater {
+    return new RawDeflater(this.#level, ZLIB_CHUNK_BYTES, dictionary);
   }
 }
 
