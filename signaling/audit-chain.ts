@@ -125,6 +125,37 @@ export function headIsKeyed(auditKey: string, sessionId: string, head: ChainHead
 }
 
 /**
+ * Rows read outside verification (a few picked by type, `rows` read before
+ * `headRow`): each must carry its own HMAC under the key and lie within the
+ * session's keyed head (review s13 A3: a naming row inserted on disk, with any
+ * hash, named the agent of a socket joining while it existed, and was deleted
+ * before verification saw it). Throws AuditChainBrokenError otherwise: a
+ * forged row neither names anyone nor is skipped in favour of an earlier one.
+ */
+export function keyedRows(auditKey: string, sessionId: string, rows: unknown[], headRow: unknown): AuditEvent[] {
+  if (rows.length === 0) return [];
+  const head = headRow === undefined ? undefined : chainHeadRow.parse(headRow);
+  if (head === undefined || !headIsKeyed(auditKey, sessionId, head)) {
+    throw new AuditChainBrokenError(sessionId, 'its recorded chain head is not signed under the audit key');
+  }
+  return rows.map((row) => {
+    const parsed = eventFromRow(row);
+    if (!parsed.ok) throw new AuditChainBrokenError(sessionId, `an event is unreadable: ${parsed.reason}`);
+    const { hash, prevHash, ...unhashed } = parsed.event;
+    if (unhashed.sessionId !== sessionId || hashAuditEvent(auditKey, prevHash, unhashed) !== hash) {
+      throw new AuditChainBrokenError(sessionId, `its event ${unhashed.seq} was not written under the audit key`);
+    }
+    if (unhashed.seq > head.audit_count) {
+      throw new AuditChainBrokenError(
+        sessionId,
+        `its event ${unhashed.seq} lies past its recorded chain head (${head.audit_count})`,
+      );
+    }
+    return parsed.event;
+  });
+}
+
+/**
  * Where the chain disagrees with a head the server remembers writing: it is
  * `behind` that head's count, or its event at that count is `other` than the
  * one written (a chain grown again over a cut: every row is keyed, so it

@@ -26,6 +26,7 @@ import {
   fitsCap,
   planAppend,
   headAfter,
+  keyedRows,
   verifyEventRows,
   witnessHashes,
   witnessSeqs,
@@ -360,7 +361,9 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE session_id = $1 AND type = ANY($2::text[]) ORDER BY seq ASC`,
         [sessionId, types],
       );
-      return result.rows.map((row: unknown) => readableEvent(sessionId, row));
+      // The head after the rows: an append between the two only raises it.
+      const heads = await pool.query(`SELECT ${CHAIN_HEAD_COLUMNS} FROM sessions WHERE id = $1`, [sessionId]);
+      return keyedRows(options.auditKey, sessionId, result.rows, heads.rows[0]);
     },
 
     async auditDigest(sessionId) {

@@ -316,7 +316,8 @@ export class SessionLifecycle {
     const session = await this.store.getSession(sessionId);
     if (!session) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'No such session.' };
     if (session.status === 'ended') return { ok: false, code: 'SESSION_ENDED', message: 'The session has ended.' };
-    const events = await this.store.listEvents(sessionId);
+    // Keyed rows only (review s13 A3): a forged consent or naming row neither allows nor names.
+    const events = await this.store.listEventsOfTypes(sessionId, [...AGENT_EVENT_TYPES, 'consent-granted']);
     const allowed = events.some(
       (e) => e.type === 'consent-granted' && e.actor === 'customer' && e.data.handover === true,
     );

@@ -29,6 +29,7 @@ import {
   fitsCap,
   planAppend,
   headAfter,
+  keyedRows,
   sealLegacyHeads,
   verifyEventRows,
   witnessHashes,
@@ -362,7 +363,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async listEventsOfTypes(sessionId, types) {
-      return selectEventsOfTypes.all(sessionId, JSON.stringify(types)).map((row) => readableEvent(sessionId, row));
+      const rows = selectEventsOfTypes.all(sessionId, JSON.stringify(types));
+      return keyedRows(options.auditKey, sessionId, rows, selectChainHead.get(sessionId));
     },
 
     async auditDigest(sessionId) {

@@ -204,7 +204,11 @@ export interface AuditStore {
   listEvents(sessionId: string): Promise<AuditEvent[]>;
   /** What a session list entry reads (audit-digest.ts): a few rows picked by type and the counts, never every row. */
   auditDigest(sessionId: string): Promise<AuditDigest>;
-  /** In seq order, only the events of these types (a few rows, not the whole audit: chain-agent.ts's at a join). */
+  /**
+   * In seq order, only the events of these types (a few rows, not the whole audit: chain-agent.ts's at a join),
+   * each checked against its own HMAC and the keyed head (audit-chain.ts keyedRows): rejects with
+   * AuditChainBrokenError for a row not written under the key.
+   */
   listEventsOfTypes(sessionId: string, types: readonly AuditEventType[]): Promise<AuditEvent[]>;
   verifyChain(sessionId: string): Promise<ChainVerification>;
 }

@@ -64,6 +64,35 @@ export function storeAgentContract(makeHarness: () => Promise<StoreHarness>): vo
       expect(await store.listEventsOfTypes(session.id, ['handed-over'])).toEqual([]);
     });
 
+    it('listEventsOfTypes refuses a naming row no key wrote, one edited, and one copied past the head (review s13 A3)', async () => {
+      const session = await created(store, { agentName: 'Dana', agentId: 'agent-dana' });
+      await store.appendEvent(session.id, assigned('Eve', 'agent-eve'));
+      const types = ['session-created', 'agent-assigned'] as const;
+      expect((await store.listEventsOfTypes(session.id, types)).map((e) => e.seq)).toEqual([1, 3]); // control
+      await harness.dropAuditTriggers();
+      const columns = 'session_id, seq, type, actor, at, data, prev_hash, hash';
+      // Inserted with any hash after the last row, as during an agent's join.
+      await harness.sql(
+        `INSERT INTO audit_events (${columns}) SELECT session_id, 99, type, actor, at, ?, prev_hash, ? FROM audit_events WHERE session_id = ? AND seq = 3`,
+        ['{"agentId":"agent-mallory","agentName":"Mallory","via":"support-code"}', 'e'.repeat(64), session.id],
+      );
+      await expect(store.listEventsOfTypes(session.id, types)).rejects.toMatchObject({ name: 'AuditChainBrokenError' });
+      await harness.sql('DELETE FROM audit_events WHERE session_id = ? AND seq = 99', [session.id]);
+      expect((await store.listEventsOfTypes(session.id, types)).map((e) => e.seq)).toEqual([1, 3]);
+      // A keyed row copied past the head (its seq changed) and an edited one fail their own HMAC.
+      await harness.sql(
+        `INSERT INTO audit_events (${columns}) SELECT session_id, 4, type, actor, at, data, prev_hash, hash FROM audit_events WHERE session_id = ? AND seq = 3`,
+        [session.id],
+      );
+      await expect(store.listEventsOfTypes(session.id, types)).rejects.toMatchObject({ name: 'AuditChainBrokenError' });
+      await harness.sql('DELETE FROM audit_events WHERE session_id = ? AND seq = 4', [session.id]);
+      await harness.sql(
+        `UPDATE audit_events SET data = '{"agentId":"agent-eve","agentName":"Mallory","via":"support-code"}' WHERE session_id = ? AND seq = 3`,
+        [session.id],
+      );
+      await expect(store.listEventsOfTypes(session.id, types)).rejects.toMatchObject({ name: 'AuditChainBrokenError' });
+    });
+
     it("the conversation moved on the row is not valid, and the summary keeps the chain's conversation and creation time (review s12 A2)", async () => {
       for (const edit of [
         "UPDATE sessions SET conversation_id = 'conv-mallory' WHERE id = ?",
