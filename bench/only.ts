@@ -35,7 +35,7 @@ export async function main(which: string, arg = ''): Promise<void> {
     ];
     for (const [name, size] of rows) {
       if (size === undefined) continue;
-      const top = (size.top ?? []).map((t) => `${t.input} ${kb(t.bytes)}`).join(', ');
+      const top = (size.top ?? []).map((t) => `${t.input} ${kb(t.bytes)} (gz ${kb(t.gzipBytes)})`).join(', ');
       console.log(
         `${name.padEnd(16)} min ${kb(size.minBytes).padStart(10)}  min+gzip ${kb(size.gzipBytes).padStart(9)}  ${top}`,
       );

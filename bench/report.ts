@@ -359,7 +359,7 @@ function sizeTable(s: SizeResult): string {
   const top = (b: SizeResult['loader']): string =>
     b.top
       .slice(0, 5)
-      .map((t) => `${t.input.replace(/^.*node_modules\//, '')} ${kb(t.bytes)}`)
+      .map((t) => `${t.input.replace(/^.*node_modules\//, '')} ${kb(t.bytes)} (${kb(t.gzipBytes)} gz)`)
       .join(', ');
   return [
     '| Code (esbuild, minified) | Min | Min+gzip |',
@@ -376,7 +376,7 @@ function sizeTable(s: SizeResult): string {
     row('Whole customer side', s.customerTotal.minBytes, s.customerTotal.gzipBytes),
     row('rrweb 2.2.2 `record` alone', s.rrwebRecord.minBytes, s.rrwebRecord.gzipBytes),
     '',
-    `Heaviest inputs, loader: ${top(s.loader)}.`,
+    `Heaviest inputs (minified; gz: what each adds to the bundle's min+gzip), loader: ${top(s.loader)}.`,
     `Heaviest inputs, session: ${top(s.session)}.`,
   ].join('\n');
 }
