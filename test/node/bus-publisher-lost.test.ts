@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors.js';
 import { backendsAvailable, useBackends, type Backends } from './helpers/scale-out.js';
-import { createSession } from './helpers/server.js';
+import { consentedSession } from './helpers/consented-session.js';
 import { LogLines, type RedisProxy } from './helpers/redis-proxy.js';
 import { busScope } from './helpers/bus-instances.js';
 import { handOver } from './helpers/session-rest.js';
@@ -86,12 +86,7 @@ describe.skipIf(!bins)('a note lost by the instance that publishes it', () => {
   for (const cut of [false, true]) {
     it(`${cut ? '' : 'control, bus intact: '}the customer ends on A${cut ? ' while A is cut off from Redis' : ''}, and the agent on B is told and closed`, async () => {
       const { a, b, proxy, log } = await twoInstances();
-      const created = await createSession(a, { agentName: 'Dana' });
-      const customer = await open(a);
-      await customer.hello(created.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-      const agent = await open(b);
-      await agent.hello(created.agentToken);
+      const { customer, agent } = await consentedSession(open, a, { agentOn: b, body: { agentName: 'Dana' } });
       await customer.next('peer', (m) => m.present);
 
       if (cut) proxy.cut();

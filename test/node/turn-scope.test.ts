@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { consentedSession } from './helpers/consented-session.js';
 import { serverScope } from './helpers/server-scope.js';
 import { createSession, type TestServer } from './helpers/server.js';
 
@@ -26,20 +27,12 @@ const relayExpiry = (servers: { username?: string }[]): number | undefined => {
   return username === undefined ? undefined : Number(username.split(':')[0]) * 1000;
 };
 
-async function consentedSession(s: TestServer, body: Record<string, unknown> = {}) {
-  const session = await createSession(s, body);
-  const customer = await open(s);
-  await customer.hello(session.customerToken);
-  customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-  const agent = await open(s);
-  const welcome = await agent.hello(session.agentToken);
-  return { session, customer, agent, welcome };
-}
+const consented = (s: TestServer, body: Record<string, unknown> = {}) => consentedSession(open, s, { body });
 
 describe('relay credentials', () => {
   it('live no longer than the session: a 60 s session gets at most 60 s; a long one TURN_TTL (control)', async () => {
     server = await start({ ...TURN, TRUST_PROXY: '1' });
-    const short = await consentedSession(server, { ttlSeconds: 60 });
+    const short = await consented(server, { ttlSeconds: 60 });
     const expiry = relayExpiry(short.welcome.iceServers);
     expect(expiry).toBeDefined();
     expect(expiry!).toBeLessThanOrEqual(short.welcome.expiresAt);
@@ -50,7 +43,7 @@ describe('relay credentials', () => {
     expect(rest.ttlSeconds).toBeLessThanOrEqual(60);
     expect(relayExpiry(rest.iceServers)!).toBeLessThanOrEqual(short.welcome.expiresAt);
 
-    const long = await consentedSession(server);
+    const long = await consented(server);
     expect(relayExpiry(long.welcome.iceServers)! - Date.now()).toBeGreaterThan(1_790_000);
   });
 
@@ -60,11 +53,11 @@ describe('relay credentials', () => {
     expect((await turnFor(server, pending.agentToken)).status).toBe(403);
     expect((await turnFor(server, pending.customerToken)).status).toBe(403);
 
-    const expiring = await consentedSession(server, { ttlSeconds: 1 });
+    const expiring = await consented(server, { ttlSeconds: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await turnFor(server, expiring.session.customerToken, '192.0.2.2')).status).toBe(410);
 
-    const { session } = await consentedSession(server);
+    const { session } = await consented(server);
     const statuses: number[] = [];
     for (let i = 0; i < 22; i += 1) statuses.push((await turnFor(server, session.customerToken, '192.0.2.3')).status);
     // Control: the first ones are answered (the limit counts requests of any outcome from the address).

@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { MAX_AGENTS, MAX_VIEWERS } from '../../shared/viewer-protocol.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
+import { consentedSession } from './helpers/consented-session.js';
 import { backendsAvailable, instanceEnv, useBackends, type Backends } from './helpers/scale-out.js';
-import { createSession, startTestServer, type TestServer } from './helpers/server.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
 
 const bins = backendsAvailable();
 let backends: () => Backends;
@@ -49,12 +50,7 @@ async function liveOnTwoInstances() {
     await startTestServer(instanceEnv(databaseUrl, redis.url)),
   ];
   servers.push(a, b);
-  const session = await createSession(a, { agentName: 'Dana' });
-  const customer = await open(a);
-  await customer.hello(session.customerToken);
-  customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-  const lead = await open(a);
-  await lead.hello(session.agentToken);
+  const { session, customer, agent: lead } = await consentedSession(open, a, { body: { agentName: 'Dana' } });
   return { a, b, session, customer, lead };
 }
 

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { MAX_AGENTS, MAX_VIEWERS } from '../../shared/viewer-protocol.js';
 import { connect, type TestSocket } from './helpers/ws-client.js';
+import { consentedSession } from './helpers/consented-session.js';
 import { createSession, signInAgent, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer | undefined;
@@ -63,12 +64,7 @@ const answer = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' } as
 
 /** Customer consented, the agent seat joined, a supervisor and a second agent invited and joined. */
 async function liveWithViewers(s: TestServer) {
-  const session = await createSession(s, { agentName: 'Dana' });
-  const customer = await open(s);
-  await customer.hello(session.customerToken);
-  customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-  const agent = await open(s);
-  await agent.hello(session.agentToken);
+  const { session, customer, agent } = await consentedSession(open, s, { body: { agentName: 'Dana' } });
   await agent.next('welcome', (w) => w.consented || w.status !== 'pending');
   const sup = await invited(s, session.sessionId, 'Sam Supervisor', 'supervisor');
   const second = await invited(s, session.sessionId, 'Ada Second', 'agent');

@@ -8,6 +8,7 @@ import { ERROR_CODES } from '../../../shared/errors.js';
 import { PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import { instanceEnv, type Backends } from './scale-out.js';
 import { redisProxy, type LogLines, type RedisProxy } from './redis-proxy.js';
+import { consentedSession } from './consented-session.js';
 import { serverScope } from './server-scope.js';
 import { createSession, type TestServer } from './server.js';
 import { audit } from './session-rest.js';
@@ -76,12 +77,7 @@ export function busScope(): BusScope {
     },
     open,
     async viewerOnB(a, b) {
-      const session = await createSession(a, { agentName: 'Dana' });
-      const customer = await open(a);
-      await customer.hello(session.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted' } });
-      const lead = await open(a);
-      await lead.hello(session.agentToken);
+      const { session, customer, agent: lead } = await consentedSession(open, a, { body: { agentName: 'Dana' } });
       const res = await fetch(`${a.baseUrl}/api/sessions/${session.sessionId}/viewers`, {
         method: 'POST',
         headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
