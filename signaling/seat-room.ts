@@ -122,9 +122,16 @@ export class SeatRoom {
     const actor = role === 'agent' ? agentActor(named, connection.agent, hello.agentKind) : null;
     // The customer agreed to an automated assistant: a person on its link would watch unannounced.
     if (named.agentBot && actor !== null && actor.kind !== 'bot') return this.refuse(connection, 'BOT_SESSION');
-    // A bot still seated after a hand-over it missed (it joined while the hand-over landed) gives way.
+    // A bot still seated after a hand-over it missed (it joined while the hand-over landed) gives way, but only
+    // to a joiner the store still names: a stale joiner (looked up before the hand-over) evicts no one (s14 J2).
     const holder = this.live.holder(session.id, role);
-    if (holder !== null && this.live.replacedAgent(session, holder)) this.refuse(holder, 'HANDED_OVER');
+    if (holder !== null && role === 'agent') {
+      const fresh = await this.sessions.get(session.id);
+      if (connection.closed) return;
+      // Its token was replaced by a hand-over: the same refusal as the re-read once seated would give.
+      if (!fresh || fresh.agentTokenHash !== session.agentTokenHash) return this.refuse(connection, 'HANDED_OVER');
+      if (this.live.replacedAgent(fresh, holder)) this.refuse(holder, 'HANDED_OVER');
+    }
     const claimed =
       this.live.holder(session.id, role) === null &&
       (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
@@ -159,9 +166,12 @@ export class SeatRoom {
       iceServers: welcomeIceServers(this.config, `${session.id}-${role}`, this.now(), session),
       expiresAt: session.expiresAt,
     });
-    // A hand-over between the session read and the attach told no one here (review s13 S1): held to it now.
-    const current = role === 'agent' ? await this.sessions.get(session.id) : session;
-    if (current && this.live.replacedAgent(current, connection)) return this.refuse(connection, 'HANDED_OVER');
+    // A hand-over or an end between the session read and the attach told no one here (review s13 S1, s14 J1).
+    const current = await this.sessions.get(session.id);
+    if (!current || current.status === 'ended') {
+      return this.live.close(session.id, current?.endedBy ?? 'system', current?.endReason ?? 'error');
+    }
+    if (this.live.replacedAgent(current, connection)) return this.refuse(connection, 'HANDED_OVER');
     // Consent handled between the session read and the attach reached no one here: send what was missed.
     const missed = await consentSinceWelcome(this.sessions, this.config, session, role, this.now);
     for (const message of connection.closed ? [] : missed) this.send(connection, message);
