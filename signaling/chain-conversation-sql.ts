@@ -15,14 +15,39 @@
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
+/**
+ * PostgreSQL: an event's data as jsonb, or NULL where jsonb refuses the text (review s14 C1). `data` is
+ * JSON.stringify's, which writes a lone surrogate (and NUL) as an escape jsonb rejects; a cast in an index
+ * expression then failed every insert of such a row, and the migration building it on a database holding one.
+ * Rows written since the REST bodies refuse such text (shared/protocol/rest.ts) never hold one.
+ */
+const PG_JSONB_OR_NULL = `CREATE OR REPLACE FUNCTION cobrowse_jsonb_or_null(data TEXT) RETURNS JSONB
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  BEGIN RETURN data::jsonb;
+  EXCEPTION WHEN invalid_text_representation OR untranslatable_character THEN RETURN NULL;
+  END $$;`;
+
+const pgJsonb = (data: string) => `cobrowse_jsonb_or_null(${data})`;
+
 /** The creation event's conversationId as text, in the form its index (the stores' migration 9) is built on. */
 export function createdConversationSql(dialect: SqlDialect, data: string): string {
-  return dialect === 'sqlite' ? `json_extract(${data}, '$.conversationId')` : `((${data})::jsonb ->> 'conversationId')`;
+  return dialect === 'sqlite' ? `json_extract(${data}, '$.conversationId')` : `(${pgJsonb(data)} ->> 'conversationId')`;
 }
 
-/** The index the candidates are read through: creation events by the conversation they name. */
+/**
+ * The index the candidates are read through: creation events by the conversation they name. PostgreSQL's is
+ * named anew: migration 9 as first shipped built `audit_events_created_conversation` on a plain cast, which
+ * migration 10 drops (pg-migrations.ts).
+ */
 export function createdConversationIndexSql(dialect: SqlDialect): string {
-  return `CREATE INDEX IF NOT EXISTS audit_events_created_conversation ON audit_events (${createdConversationSql(dialect, 'data')}) WHERE type = 'session-created';`;
+  const name = dialect === 'sqlite' ? 'audit_events_created_conversation' : 'audit_events_created_conversation_safe';
+  const index = `CREATE INDEX IF NOT EXISTS ${name} ON audit_events (${createdConversationSql(dialect, 'data')}) WHERE type = 'session-created';`;
+  return dialect === 'sqlite' ? index : `${PG_JSONB_OR_NULL}\n${index}`;
+}
+
+/** PostgreSQL migration 10: a database that ran migration 9 as first shipped gets the index that cannot fail. */
+export function replaceCastConversationIndexSql(): string {
+  return `DROP INDEX IF EXISTS audit_events_created_conversation;\n${createdConversationIndexSql('postgres')}`;
 }
 
 /**
@@ -42,9 +67,9 @@ function inChainConversationSql(dialect: SqlDialect, conversation: () => string)
           value: `json_extract(created.data, '$.conversationId')`,
         }
       : {
-          absent: `(created.data::jsonb -> 'conversationId') IS NULL`,
-          text: `jsonb_typeof(created.data::jsonb -> 'conversationId') = 'string'`,
-          value: `(created.data::jsonb ->> 'conversationId')`,
+          absent: `(${pgJsonb('created.data')} -> 'conversationId') IS NULL`,
+          text: `jsonb_typeof(${pgJsonb('created.data')} -> 'conversationId') = 'string'`,
+          value: createdConversationSql(dialect, 'created.data'),
         };
   const first = `FROM audit_events created WHERE created.session_id = sessions.id AND created.type = 'session-created' ORDER BY created.seq LIMIT 1`;
   const decide = `CASE WHEN ${named.absent} THEN sessions.conversation_id = ${conversation()} WHEN ${named.text} THEN ${named.value} = ${conversation()} ELSE ${dialect === 'sqlite' ? '0' : 'false'} END`;

@@ -7,7 +7,7 @@ import type { PoolClient } from 'pg';
 import * as z from 'zod';
 
 import { sealLegacyHeads } from './audit-chain.js';
-import { createdConversationIndexSql } from './chain-conversation-sql.js';
+import { createdConversationIndexSql, replaceCastConversationIndexSql } from './chain-conversation-sql.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -75,7 +75,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   // 8: a session's events by type, for the session list (audit-digest.ts).
   `CREATE INDEX IF NOT EXISTS audit_events_by_type ON audit_events (session_id, type, seq);`,
   // 9: creation events by the conversation they name, for the conversation filter (chain-conversation-sql.ts).
+  // First shipped as a plain jsonb cast, which failed on a row jsonb refuses (review s14 C1): now one that cannot.
   createdConversationIndexSql('postgres'),
+  // 10: a database that ran 9 as first shipped drops that index for 9's (a database that ran the new 9: no-op).
+  replaceCastConversationIndexSql(),
 ];
 
 /** The migration that added audit_head_mac: heads written before it are signed as they stand when it runs. */

@@ -3,20 +3,29 @@ import * as z from 'zod/mini';
 import { shortText } from './fields.js';
 import { endReason, protocolVersion, sessionId, token } from './session.js';
 
+/**
+ * Text the server stores and chains: well-formed Unicode without NUL (review s14 C1, U1). A name cut mid-emoji
+ * (a lone surrogate) is written as U+FFFD in a row's column but as the escape in the chain's JSON (an honest
+ * audit then reads as tampered), and PostgreSQL's jsonb refuses the escape and NUL.
+ */
+const storedText = (min: number, max: number) =>
+  z
+    .string()
+    .check(
+      z.minLength(min),
+      z.maxLength(max),
+      z.regex(/^[^\p{Cs}\0]*$/u, 'must be well-formed Unicode text (no lone surrogate, no NUL)'),
+    );
+
 export const createSessionBody = z
   .strictObject({
-    conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
-    agentName: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    conversationId: z.optional(storedText(1, 256)),
+    agentName: z.optional(storedText(1, 128)),
     /** The chat system's id of the agent (signed-in agents see their sessions in the console's list). */
     agentId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/))),
     /** The agent is an automated program (the Node SDK): the customer is told, and the audit names it as a bot. Needs agentName. */
     agentBot: z.optional(z.boolean()),
-    metadata: z.optional(
-      z.record(
-        z.string().check(z.maxLength(64)),
-        z.union([z.string().check(z.maxLength(1_024)), z.number(), z.boolean()]),
-      ),
-    ),
+    metadata: z.optional(z.record(storedText(0, 64), z.union([storedText(0, 1_024), z.number(), z.boolean()]))),
     /** Seconds until the session expires; capped by the server's SESSION_TTL. */
     ttlSeconds: z.optional(z.number().check(z.int(), z.positive())),
   })
@@ -43,7 +52,7 @@ export type CustomerInvite = z.infer<typeof customerInvite>;
 
 /** A person takes over from the automated agent (POST /api/sessions/:id/handover). */
 export const handOverBody = z.strictObject({
-  agentName: z.string().check(z.minLength(1), z.maxLength(128)),
+  agentName: storedText(1, 128),
   /** The signed-in agent taking over (their session list, their join tickets); absent: nobody's, tickets of the old one stop working. */
   agentId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/))),
 });
