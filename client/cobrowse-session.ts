@@ -79,8 +79,8 @@ export class CobrowseSession extends CobrowseSessionState {
   readonly #preload = new SessionPreload();
   /** Whether this element leaves its session to the tab's next page (resume-store.ts keepResumeOnLeave). */
   #leaving = false;
-  /** The socket consent handed over, for the session being started (end() uses it while the session's code loads). */
-  #adopted: AdoptedSignaling | undefined;
+  /** The socket consent hands over (once consent-granted is on it), for the session being started (end() uses it). */
+  #adopted: AdoptedSignaling | Promise<AdoptedSignaling | undefined> | undefined;
   /** In a page framed by a listed parent (`parent-origins`): stops waiting for the parent's capture. */
   #stopFrameListener: (() => void) | null = null;
 
@@ -122,15 +122,10 @@ export class CobrowseSession extends CobrowseSessionState {
     );
     // Re-attached (moved in the page): the running offer or session carries on; never start a second one.
     if (inviteOf(this._state)) return;
-    // Only the tab's top page resumes (`top` cannot be replaced): a same-origin frame carrying the loader shares the
-    // tab's record (review s13 B9).
+    // Only the tab's top page resumes (`top` cannot be replaced): a same-origin frame shares its record (review s13 B9).
     const resumable = top === window && loadResume();
-    if (resumable) {
-      const { invite, controlGranted, paused } = resumable;
-      void this.#startSession({ invite, resumed: true, controlGranted, paused });
-    } else if (this.invite) {
-      void this.offer(this.invite).catch(() => undefined);
-    }
+    if (resumable) void this.#startSession({ ...resumable, resumed: true });
+    else if (this.invite) void this.offer(this.invite).catch(() => undefined);
   }
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -141,7 +136,7 @@ export class CobrowseSession extends CobrowseSessionState {
       if (this.isConnected) return;
       this.#stopFrameListener?.();
       this.#stopFrameListener = null;
-      sessionOf(this._state)?.end('api');
+      this.#end('api');
     });
   }
 
@@ -194,16 +189,19 @@ export class CobrowseSession extends CobrowseSessionState {
     }
     // Read after the answer: the prompt's checkbox changed the state meanwhile.
     const handover = handoverOf(this._state) && parsed.agentBot === true;
-    const recorded = await socket.record('consent-granted', handover);
-    markStage('consent-recorded');
-    // The session goes on with this socket; only if consent did not reach it, or it cannot be handed over, does it open its own.
-    const signaling = recorded ? socket.handOver() : null;
-    if (!signaling) socket.close();
     // The prompt closes, and focus goes back to where the customer was, once the session's offer has left.
     this.#hold.hold(RenderHold.offerWaitMs, () => this.#promptFocus.restore(this.renderRoot));
-    this._state = loading(parsed, false);
+    const starting = (this._state = loading(parsed, false));
+    const signaling = await (this.#adopted = socket.record('consent-granted', handover).then((recorded) => {
+      markStage('consent-recorded');
+      // The session goes on with this socket; only if consent did not reach it, or it cannot be handed over, does it open its own.
+      const handed = recorded ? socket.handOver() : null;
+      if (!handed) socket.close();
+      return handed ?? undefined;
+    }));
+    if (this._state !== starting) return 'granted';
     this.#dispatch('cobrowse-consent-granted', {});
-    await this.#startSession({ invite: parsed, resumed: false, handover, signaling: signaling ?? undefined });
+    await this.#startSession({ invite: parsed, resumed: false, handover, signaling });
     return 'granted';
   }
 
@@ -265,19 +263,22 @@ export class CobrowseSession extends CobrowseSessionState {
 
   /** Stop sharing now (the same as the customer's End button). */
   end(): void {
-    const state = this._state;
-    if (state.kind === 'loading') {
-      // The session's code is still on its way: it never starts (#startSession); the view module, which shows the
-      // End button, tells the server. Ended here as the session would end it.
-      void this.#views.module().then(
-        (m) => m.endBeforeStart(state.invite, this.#adopted?.socket, pristine),
-        () => undefined,
-      );
-      this.#onSessionState('ended');
-    }
-    sessionOf(this._state)?.end('customer-ended');
+    this.#end('customer-ended');
     answerOf(this._state)?.(false);
     this.#cancelSupportCode();
+  }
+
+  /** Ends sharing; from Allow (consent-granted on its way, code loading) it never starts: the view tells the server. */
+  #end(reason: CustomerEndReason): void {
+    const state = this._state;
+    if (state.kind === 'loading') {
+      void pristine.Promise.all([this.#views.module(), this.#adopted]).then(
+        ([m, adopted]) => m.endBeforeStart(state.invite, adopted?.socket, pristine, reason),
+        () => undefined,
+      );
+      this.#onSessionState('ended', { reason });
+    }
+    sessionOf(state)?.end(reason);
   }
 
   protected override willUpdate(): void {
@@ -302,9 +303,8 @@ export class CobrowseSession extends CobrowseSessionState {
         // Not JSON: the default wording stays.
       }
     }
-    if (changed.has('invite') && this.invite && changed.get('invite') !== undefined && this._state.kind === 'idle') {
+    if (changed.has('invite') && this.invite && changed.get('invite') !== undefined && this._state.kind === 'idle')
       void this.offer(this.invite).catch(() => undefined);
-    }
   }
 
   /** Complete once the view, catalog and wording being fetched are shown too, not only the current render. */

@@ -5,7 +5,7 @@
  * lends it its WebSocket, JSON and timer, as they were before the page's scripts ran (pristine.ts).
  */
 import type { Pristine } from './pristine.js';
-import type { InviteData } from './session-api.js';
+import type { CustomerEndReason, InviteData } from './session-api.js';
 
 /** Another socket of the tab (the previous page's, closing) may hold the customer's seat a moment: tries again. */
 const TRIES = 5;
@@ -19,9 +19,10 @@ export function endBeforeStart(
   invite: InviteData,
   adopted: WebSocket | undefined,
   pristine: Pristine,
+  reason: CustomerEndReason = 'customer-ended',
   tries = TRIES,
 ): void {
-  const end = pristine.jsonStringify.call(JSON, { t: 'end' });
+  const end = pristine.jsonStringify.call(JSON, { t: 'end', reason });
   if (adopted) {
     adopted.send(end);
     adopted.close(1000);
@@ -46,7 +47,11 @@ export function endBeforeStart(
     }
     if (message?.t === 'welcome') socket.send(end);
     else if (message?.code === 'ROLE_TAKEN' && tries > 1)
-      pristine.setTimeout.call(globalThis, () => endBeforeStart(invite, undefined, pristine, tries - 1), RETRY_MS);
+      pristine.setTimeout.call(
+        globalThis,
+        () => endBeforeStart(invite, undefined, pristine, reason, tries - 1),
+        RETRY_MS,
+      );
     socket.close(1000);
   };
 }

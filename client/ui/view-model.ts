@@ -5,7 +5,7 @@
  */
 import type { CSSResult, TemplateResult, css, html, nothing, svg } from 'lit';
 import type { Catalog, Language } from '../i18n/catalog.js';
-import type { CustomerSessionState, InviteData } from '../session-api.js';
+import type { CustomerEndReason, CustomerSessionState, InviteData } from '../session-api.js';
 import type { ElementState } from '../customer-state.js';
 import type { SupportCodeDeps } from '../support-code.js';
 import type { Pristine } from '../pristine.js';
@@ -113,5 +113,10 @@ export interface CustomerViewModule {
   /** Checks an invite (client/invite.ts): the prompt it opens is the view's; throws an InviteError to show. */
   parseInvite(input: unknown, fromJson: (text: string) => unknown): InviteData;
   /** The customer's End while the session's code loads (client/end-before-start.ts): shown with the End button. */
-  endBeforeStart(invite: InviteData, adopted: WebSocket | undefined, pristine: Pristine): void;
+  endBeforeStart(
+    invite: InviteData,
+    adopted: WebSocket | undefined,
+    pristine: Pristine,
+    reason: CustomerEndReason,
+  ): void;
 }

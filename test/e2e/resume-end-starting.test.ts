@@ -4,11 +4,14 @@
  * afresh; Allow may come before it arrived), and End did nothing then, so the
  * page was shared once the code arrived. End must end in every state: the
  * session never starts, the server hears it with the customer's token, the
- * tab's record is gone and the customer sees it ended.
+ * tab's record is gone and the customer sees it ended. The same for End in
+ * the wait after Allow while consent-granted is recorded (the consent socket
+ * not welcomed yet), and for the element removed by the page while the
+ * session's code loads (the removal ends a running session: 'api').
  *
  * The state is made to last: the test holds the page's request for the
- * session bundle (Playwright routing, no timing), presses End, then lets the
- * bundle through. Oracle, outside our code: an init script counts the page's
+ * session bundle, or the consent socket's welcome (Playwright routing, no
+ * timing), presses End, then lets the bundle (the welcome) through. Oracle, outside our code: an init script counts the page's
  * peer connections and data channel bytes; the REST API says the session's
  * status; the agent's mirror says which page it shows. Controls: the same
  * hold without End goes live once released (so a start after the release is
@@ -56,6 +59,27 @@ async function holdSessionBundle(page: Page): Promise<{ held: Route[]; release: 
   };
 }
 
+/** Holds what the server sends on this page's first signaling socket (the consent socket) until released. */
+async function holdConsentWelcome(page: Page): Promise<{ held: () => number; release: () => void }> {
+  const held: (string | Buffer)[] = [];
+  let holding = true;
+  let sockets = 0;
+  let toPage: ((message: string | Buffer) => void) | null = null;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    if (sockets++ > 0) return;
+    toPage = (message) => ws.send(message);
+    server.onMessage((message) => (holding ? held.push(message) : ws.send(message)));
+  });
+  return {
+    held: () => held.length,
+    release() {
+      holding = false;
+      for (const message of held.splice(0)) toPage?.(message);
+    },
+  };
+}
+
 async function status(sessionId: string): Promise<unknown> {
   const res = await fetch(`${harness.server.baseUrl}/api/sessions/${sessionId}`, {
     headers: { authorization: `Bearer ${harness.server.apiKey}` },
@@ -65,6 +89,8 @@ async function status(sessionId: string): Promise<unknown> {
 }
 
 const ENDED_BY_CUSTOMER = { status: 'ended', endedBy: 'customer', endReason: 'customer-ended' };
+/** The page removed the element (cobrowse-session.ts disconnectedCallback). */
+const ENDED_BY_REMOVAL = { status: 'ended', endedBy: 'customer', endReason: 'api' };
 
 function counters(page: Page): Promise<{ peers: number; wire: number; record: string | null }> {
   return page.evaluate((key) => {
@@ -134,6 +160,97 @@ describe('End while the session starts', () => {
     expect(bundle.held.length, 'the session bundle was not requested').toBeGreaterThan(0);
     await bundle.release();
     await bundleSettled(customer);
+    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
+    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
+    expect(await mirrorElement(agent, '#title')).toBe(null);
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+
+  it('after Allow, while consent-granted waits for the socket: End ends it, nothing is shared', async () => {
+    const session = await newSession(harness, { agentName: 'Dana' });
+    const customer = await harness.customerBrowser.newPage();
+    const welcome = await holdConsentWelcome(customer);
+    await customer.goto(`${harness.shop.url}/checkout`);
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    await expect.poll(() => welcome.held(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // The public end() is the End button's (the prompt may still be on screen in this wait).
+    await customer.evaluate(() => document.querySelector('cobrowse-session')?.end());
+    welcome.release();
+    await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_CUSTOMER);
+    await customer.evaluate(() => document.querySelector('cobrowse-session')?.updateComplete);
+    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
+    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
+    expect(await mirrorElement(agent, '#title')).toBe(null);
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+
+  it('control: the same welcome hold without End goes live once released', async () => {
+    const session = await newSession(harness, { agentName: 'Dana' });
+    const customer = await harness.customerBrowser.newPage();
+    const welcome = await holdConsentWelcome(customer);
+    await customer.goto(`${harness.shop.url}/checkout`);
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    await expect.poll(() => welcome.held(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await status(session.sessionId)).toMatchObject({ status: 'pending' });
+    welcome.release();
+    await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
+    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
+    expect((await counters(customer)).wire).toBeGreaterThan(0);
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+
+  it('the element removed while the session bundle loads (resumed page): it never starts, the server ends it', async () => {
+    const session = await newSession(harness, { agentName: 'Dana' });
+    const customer = await harness.customerBrowser.newPage();
+    await customer.goto(`${harness.shop.url}/checkout`);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
+    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
+
+    const bundle = await holdSessionBundle(customer);
+    await customer.goto(`${harness.shop.url}/shipping`);
+    await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
+    await customer.evaluate(() => document.querySelector('cobrowse-session')?.remove());
+    await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_REMOVAL);
+    expect(bundle.held.length, 'the session bundle was not requested').toBeGreaterThan(0);
+    await bundle.release();
+    await customer.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((e) => e.name.includes('/cobrowse-session.js')),
+    );
+    // The bundle evaluated and nothing started from it (the removed element's updateComplete is not awaited).
+    await customer.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
+    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
+    expect(await mirrorUrl(agent)).toBe(`${harness.shop.url}/checkout`);
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+
+  it('the element removed after Allow, before the session bundle arrived: nothing is shared', async () => {
+    const session = await newSession(harness, { agentName: 'Dana' });
+    const customer = await harness.customerBrowser.newPage();
+    const bundle = await holdSessionBundle(customer);
+    await customer.goto(`${harness.shop.url}/checkout`);
+    const agent = await harness.agentBrowser.newPage();
+    await agent.goto(session.agentLink);
+    await offer(customer, session.inviteCode);
+    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
+    await customer.evaluate(() => document.querySelector('cobrowse-session')?.remove());
+    await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_REMOVAL);
+    await bundle.release();
+    await customer.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((e) => e.name.includes('/cobrowse-session.js')),
+    );
+    await customer.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
     expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
     await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
     expect(await mirrorElement(agent, '#title')).toBe(null);
