@@ -5,44 +5,15 @@
  * (the browser's own label association, its field values and the overlay it
  * draws), never the SDK's model.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { joinSession, ActionError, carryOut, RuleBasedPolicy, type AgentSdkSession } from '../../sdk/index.js';
-import { launchChromium, type LaunchedChromium } from '../node/helpers/chromium.js';
-import { createSession, startTestServer, type TestServer } from '../node/helpers/server.js';
-import { offer } from './helpers/harness.js';
+import { ActionError, carryOut, RuleBasedPolicy } from '../../sdk/index.js';
+import { demoSdkSuite, type Shared } from './helpers/demo-sdk.js';
 
-let server: TestServer;
-let browser: LaunchedChromium;
-const opened: { page: Page; session: AgentSdkSession }[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ DEMO: 'true' });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  for (const { session } of opened) session.leave();
-  await browser?.close();
-  await server?.close();
-});
+const suite = demoSdkSuite();
 
 /** A customer on the demo checkout who allowed sharing, and the SDK joined to that session. */
-async function sharedCheckout(): Promise<{ page: Page; session: AgentSdkSession; sessionId: string }> {
-  const created = await createSession(server, { agentName: 'Lumen helper', agentBot: true });
-  const raw = created.raw as { customer: { inviteCode: string } };
-  const page = await browser.newPage();
-  await page.goto(`${server.baseUrl}/demo/checkout`);
-  await offer(page, raw.customer.inviteCode);
-  await page.getByRole('button', { name: 'Allow sharing' }).click();
-  const session = await joinSession({
-    server: server.baseUrl,
-    token: created.agentToken,
-    name: 'Lumen helper',
-    bot: true,
-  });
-  opened.push({ page, session });
-  return { page, session, sessionId: created.sessionId };
-}
+const sharedCheckout = (): Promise<Shared> => suite.share('/demo/checkout', { agentName: 'Lumen helper' });
 
 /** Label of every form control of the checkout, as the customer's browser associates them. */
 function browserLabels(page: Page): Promise<Record<string, string>> {
@@ -198,8 +169,8 @@ describe('Node agent SDK with a real customer', () => {
     expect(() => session.type(postcode.id, 'XX')).toThrowError(/not granted control/);
 
     // The audit names the one who asked for control as a bot, with its name.
-    const res = await fetch(`${server.baseUrl}/api/sessions/${sessionId}/audit`, {
-      headers: { authorization: `Bearer ${server.apiKey}` },
+    const res = await fetch(`${suite.server.baseUrl}/api/sessions/${sessionId}/audit`, {
+      headers: { authorization: `Bearer ${suite.server.apiKey}` },
     });
     const { events } = (await res.json()) as {
       events: { type: string; actor: string; data: Record<string, unknown> }[];

@@ -1,6 +1,6 @@
 /**
- * The suites where an automated agent (the Node SDK in the test's process) works on the demo shop with control:
- * one demo server and one Chromium per file, and a page shared with control granted by the customer's own clicks.
+ * The suites where an automated agent (the Node SDK in the test's process) works on the demo shop: one demo server
+ * and one Chromium per file, and a page shared (with control, if asked) by the customer's own clicks.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -14,6 +14,10 @@ export interface SharedWithControl {
   session: AgentSdkSession;
 }
 
+export interface Shared extends SharedWithControl {
+  sessionId: string;
+}
+
 export interface ShareOptions {
   /** Pages the customer's tab visits first (their full URLs), for its history. */
   before?: readonly string[];
@@ -21,11 +25,15 @@ export interface ShareOptions {
   beforeLoad?: (page: Page) => Promise<unknown>;
   /** Runs on the loaded page before the offer (the page's own behaviour). */
   beforeOffer?: (page: Page) => Promise<unknown>;
+  /** The SDK bot's name (the session's agentName too): 'Helper' unless given. */
+  agentName?: string;
 }
 
 export interface DemoSdkSuite {
   readonly server: TestServer;
-  /** The customer's tab on `path` shares with the SDK agent 'Helper', who asked for control and was given it. */
+  /** The customer's tab on `path` offers the session and allows sharing; the SDK bot joins it. */
+  share(path: string, options?: ShareOptions): Promise<Shared>;
+  /** As share, then the SDK agent asks for control and the customer's click gives it. */
   shareWithControl(path: string, options?: ShareOptions): Promise<SharedWithControl>;
 }
 
@@ -47,28 +55,34 @@ export function demoSdkSuite(): DemoSdkSuite {
     if (server === undefined || browser === undefined) throw new Error('the demo suite has not started');
     return { server, browser };
   };
+  async function share(path: string, options: ShareOptions = {}): Promise<Shared> {
+    const { server, browser } = started();
+    const agentName = options.agentName ?? 'Helper';
+    const created = await createSession(server, { agentName, agentBot: true });
+    const raw = created.raw as { customer: { inviteCode: string } };
+    const page = await browser.newPage();
+    await options.beforeLoad?.(page);
+    for (const url of options.before ?? []) await page.goto(url);
+    await page.goto(`${server.baseUrl}${path}`);
+    await options.beforeOffer?.(page);
+    await offer(page, raw.customer.inviteCode);
+    await page.getByRole('button', { name: 'Allow sharing' }).click();
+    const session = await joinSession({
+      server: server.baseUrl,
+      token: created.agentToken,
+      name: agentName,
+      bot: true,
+    });
+    opened.push(session);
+    return { page, session, sessionId: created.sessionId };
+  }
   return {
     get server() {
       return started().server;
     },
+    share,
     async shareWithControl(path, options = {}) {
-      const { server, browser } = started();
-      const created = await createSession(server, { agentName: 'Helper', agentBot: true });
-      const raw = created.raw as { customer: { inviteCode: string } };
-      const page = await browser.newPage();
-      await options.beforeLoad?.(page);
-      for (const url of options.before ?? []) await page.goto(url);
-      await page.goto(`${server.baseUrl}${path}`);
-      await options.beforeOffer?.(page);
-      await offer(page, raw.customer.inviteCode);
-      await page.getByRole('button', { name: 'Allow sharing' }).click();
-      const session = await joinSession({
-        server: server.baseUrl,
-        token: created.agentToken,
-        name: 'Helper',
-        bot: true,
-      });
-      opened.push(session);
+      const { page, session } = await share(path, options);
       const granted = session.requestControl();
       await page.getByRole('button', { name: 'Allow control' }).click();
       expect(await granted).toBe(true);
