@@ -108,10 +108,13 @@ export function stringRunMasks(css: string, strings: readonly number[]): Map<num
     const from = strings[first] as number;
     const to = strings[last + 1] as number;
     const alone = last === first && !css.slice(from, to).includes('\\');
-    if (!alone && mayWriteDigits(css, from, to, NATIONAL_ID_DIGITS))
-      maskRun(css, strings.slice(first, last + 2), masks, open.open(first));
-    else if (mayWriteDigits(css, from, to, 1) && open.open(first))
-      maskRun(css, strings.slice(first, last + 2), masks, true);
+    if (mayWriteDigits(css, from, to, 1)) {
+      const edge = open.open(first);
+      if (!alone && mayWriteDigits(css, from, to, NATIONAL_ID_DIGITS))
+        maskRun(css, strings.slice(first, last + 2), masks, edge);
+      else if (edge !== CLOSED && mayWriteDigits(css, from, to, edge))
+        maskRun(css, strings.slice(first, last + 2), masks, edge);
+    }
     first = last + 2;
   }
   return masks;
@@ -121,6 +124,16 @@ export function stringRunMasks(css: string, strings: readonly number[]): Map<num
 const SUBSTITUTION = /\b(?:var|attr)\(/i;
 /** A custom property's name and colon at the start of a declaration, or a registered one's initial value (`@property`). */
 const CUSTOM_DECLARATION = /^\s*(?:--[\w-]*|initial-value)\s*:/i;
+/**
+ * A declaration whose strings are shown as text beside the page's own: generated content (`::before`/`::after`
+ * beside the element's text) and quotes (`open-quote`), also list markers' strings (`list-style-type: "4532 "`).
+ */
+const SHOWN_DECLARATION = /^\s*(?:content|quotes|list-style(?:-type)?)\s*:/i;
+
+/** A run whose edges touch only its own CSS (`OpenRuns.open`). */
+export const CLOSED = 0;
+/** The fewest digits of a number at an edge of a shown string (SHOWN_DECLARATION) masked as a piece of a longer one. */
+const SHOWN_EDGE_DIGITS = 3;
 /** A name: a string's edge token with a letter and at most 3 digits (`"ss01"`, `"h1 h1"`), not a piece of a number. */
 const NAME_TOKEN = /^(?=.*\p{L})(?!(?:\P{Nd}*\p{Nd}){4})/u;
 /** A token of a string's text: letters and digits without anything between. */
@@ -136,18 +149,23 @@ const PERCENT_ENCODED = /%[0-9a-fA-F]{2}/g;
 class OpenRuns {
   readonly #css: string;
   readonly #strings: readonly number[];
-  /** The last declaration read: where it starts and ends (its `;`, `}` or `{`), and whether it is open. */
+  /** The last declaration read: where it starts and ends (its `;`, `}` or `{`), and how open it is (`open`). */
   #start = -1;
   #end = -1;
-  #open = false;
+  #open = CLOSED;
 
   constructor(css: string, strings: readonly number[]) {
     this.#css = css;
     this.#strings = strings;
   }
 
-  /** Whether the run starting at `strings[first]` is open; runs are asked about in order, so each text is read once. */
-  open(first: number): boolean {
+  /**
+   * How open the run starting at `strings[first]` is: CLOSED, or the fewest digits of a number at its edge that are
+   * masked (1 beside a `var()` or `attr()` or in a custom property, whose text may be anything; SHOWN_EDGE_DIGITS
+   * in generated content, beside the page's text, which the capture reads with it: text-runs.ts). Runs are asked
+   * about in order, so each text is read once.
+   */
+  open(first: number): number {
     const css = this.#css;
     const strings = this.#strings;
     const at = strings[first] as number;
@@ -181,9 +199,14 @@ class OpenRuns {
     }
     this.#start = start - 1;
     this.#end = end;
+    const head = css.slice(start, start + 256);
     this.#open =
-      CUSTOM_DECLARATION.test(css.slice(start, start + 256)) ||
-      SUBSTITUTION.test(css.slice(start, end).replace(/"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g, ' '));
+      CUSTOM_DECLARATION.test(head) ||
+      SUBSTITUTION.test(css.slice(start, end).replace(/"(?:[^"\\]|\\[^])*"|'(?:[^'\\]|\\[^])*'/g, ' '))
+        ? 1
+        : SHOWN_DECLARATION.test(head)
+          ? SHOWN_EDGE_DIGITS
+          : CLOSED;
     return this.#open;
   }
 }
@@ -207,15 +230,15 @@ function mayWriteDigits(css: string, from: number, to: number, digits: number): 
  * with digits beside it where its CSS does not say what is there: before and after it, and for a `var()` or
  * `attr()` between two of its strings; an edge token holding a letter is a name, read as written.
  */
-function maskRun(css: string, run: readonly number[], masks: Map<number, MaskedText>, open = false): void {
+function maskRun(css: string, run: readonly number[], masks: Map<number, MaskedText>, open: number): void {
   const decoded: DecodedString = { text: '', from: [], to: [] };
   /** Where a `var()` or `attr()` stands between two strings of the run (an open edge inside it). */
   const cuts: number[] = [];
   for (let s = 0; s < run.length; s += 2) {
-    if (open && s > 0 && SUBSTITUTION.test(css.slice(run[s - 1], run[s]))) cuts.push(decoded.text.length);
+    if (open !== CLOSED && s > 0 && SUBSTITUTION.test(css.slice(run[s - 1], run[s]))) cuts.push(decoded.text.length);
     decodeString(css, run[s] as number, run[s + 1] as number, decoded);
   }
-  const rule = open ? openRule(decoded.text, cuts) : maskNumbers(decoded.text);
+  const rule = open !== CLOSED ? openRule(decoded.text, cuts, open) : maskNumbers(decoded.text);
   // Nothing masked as shown: each string is read alone as written (the caller's rule).
   if (!rule.masked) return;
   /** Where each masked unit is written, in order (the units of one escape share one place). */
@@ -250,7 +273,7 @@ function maskRun(css: string, run: readonly number[], masks: Map<number, MaskedT
  * (NAME_TOKEN) or whose number is a price (a currency sign beside it and a thousands or cents part:
  * `"€1,299.00"`, `"12,50 €"`; not `"€ 100"`, which may be an SSN's first group after a label) is closed.
  */
-function openRule(text: string, cuts: readonly number[]): MaskedText {
+function openRule(text: string, cuts: readonly number[], fewest: number): MaskedText {
   // Fewer digits than an SSN's: the rule alone masks nothing (the common case, `"x3"`, `"Step 3"`).
   const alone = mayWriteDigits(text, 0, text.length, NATIONAL_ID_DIGITS) ? maskNumbers(text) : { text, masked: false };
   const units = alone.text.split('');
@@ -259,8 +282,8 @@ function openRule(text: string, cuts: readonly number[]): MaskedText {
   let from = 0;
   for (const to of [...cuts, text.length]) {
     const words = plain.slice(from, to).match(WORD) ?? [];
-    if (!NAME_TOKEN.test(words[0] ?? '')) bulletEdgeNumber(plain, from, to, 1, units);
-    if (!NAME_TOKEN.test(words.at(-1) ?? '')) bulletEdgeNumber(plain, to - 1, from - 1, -1, units);
+    if (!NAME_TOKEN.test(words[0] ?? '')) bulletEdgeNumber(plain, from, to, 1, units, fewest);
+    if (!NAME_TOKEN.test(words.at(-1) ?? '')) bulletEdgeNumber(plain, to - 1, from - 1, -1, units, fewest);
     from = to;
   }
   const masked = units.join('');
@@ -295,9 +318,17 @@ function unitKind(text: string, at: number): number {
 /**
  * Bullets into `units` the digits of the number that touches `start` going `step` (1: forward from a start; -1:
  * backward from an end) before `stop`: only gap characters (whitespace, up to MAX_GAP_CHARACTERS others) before
- * its first digit, then digit groups joined by such gaps. A price (openRule) is left as it is.
+ * its first digit, then digit groups joined by such gaps, when it holds `fewest` digits or more. A price (openRule)
+ * is left as it is.
  */
-function bulletEdgeNumber(text: string, start: number, stop: number, step: 1 | -1, units: string[]): void {
+function bulletEdgeNumber(
+  text: string,
+  start: number,
+  stop: number,
+  step: 1 | -1,
+  units: string[],
+  fewest: number,
+): void {
   let at = start;
   let gap = 0;
   for (; at !== stop; at += step) {
@@ -314,11 +345,17 @@ function bulletEdgeNumber(text: string, start: number, stop: number, step: 1 | -
     if (kind === DIGIT) {
       last = at;
       gap = 0;
-    } else if (kind === LETTER || (kind === OTHER && ++gap > MAX_GAP_CHARACTERS)) break;
+    } else if (kind === LETTER || (kind === OTHER && (++gap > MAX_GAP_CHARACTERS || CURRENCY.test(text.charAt(at)))))
+      break;
+    // Generated content: the line touching the page's text is the piece (a card on lines is the rule's already).
+    else if (fewest > 1 && text.charAt(at) === LINE_BREAK_MARK) break;
   }
   const from = Math.min(first, last);
   const to = Math.max(first, last) + 1;
-  if (isPrice(text, from, to)) return;
+  if (isPrice(text, from, to) || (fewest > 1 && isShownNotCard(text, from, to))) return;
+  let digits = 0;
+  for (let u = from; u < to && digits < fewest; u++) if (unitKind(text, u) === DIGIT) digits++;
+  if (digits < fewest) return;
   for (let u = from; u < to; u++) if (unitKind(text, u) === DIGIT) units[u] = MASK_CHAR;
 }
 
@@ -330,7 +367,22 @@ function isPrice(text: string, from: number, to: number): boolean {
   );
 }
 
+/**
+ * Whether generated content's edge number (`"2026-12-05"`, `"10:30"`, `"+44 20 7946 0958"`) is a date, a time or
+ * an international phone number, written as none writes a card's or an SSN's groups: it stays (the text beside it
+ * is read with it by the capture, text-runs.ts).
+ */
+function isShownNotCard(text: string, from: number, to: number): boolean {
+  const number = text.slice(from, to);
+  return number.includes(':') || DATE.test(number) || /\+\s?$/.test(text.slice(Math.max(0, from - 2), from));
+}
+
+/** A date: year-month-day, or day and month then a year of 2 or 4 digits (`05/12/2026`, `5.12.26`). */
+const DATE = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}([./-])[0-9]{1,2}\1(?:[0-9]{2}|[0-9]{4}))$/;
+
 /** A price's digits: thousands of 3 and cents (`1,299.00`, `1.299,00`, `12,50`), a separator at least. */
 const PRICE = /^(?=.*[.,])(?:[0-9]{1,3}(?:[,. ][0-9]{3})*|[0-9]+)(?:[.,][0-9]{1,2})?$/;
 const CURRENCY_BEFORE = /\p{Sc}\s?$/u;
 const CURRENCY_AFTER = /^\s?\p{Sc}/u;
+/** A currency sign ends a number, as in the number rule (`€1,299.00 €2,598.00` are two prices). */
+const CURRENCY = /\p{Sc}/u;

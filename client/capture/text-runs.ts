@@ -92,6 +92,7 @@ import { localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
 import { LINE_BREAK_MARK } from '../../shared/sensitive-numbers.js';
 import { flatEdgeChild, flatParent, flatSibling } from './flat-tree.js';
 import { cellJoin } from './table-runs.js';
+import { generatedText } from './mask-pseudo.js';
 
 /**
  * Inline by default: their boundaries add nothing to the text ("<b>4111</b>-<i>1111</i>" reads
@@ -174,12 +175,23 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
   const nodes: CharacterData[] = [];
   const partOf: number[] = [];
   let size = 0;
+  /** Whether generated content met from here on may still join the number (no letter yet: mask-pseudo.ts). */
+  let joinable = true;
+  const generated = (el: Element, side: -1 | 1): void => {
+    const text = joinable ? generatedText(el, side) : '';
+    if (text === '') return;
+    parts.push(text);
+    size += text.length;
+    if (NUMBER_END.test(text)) joinable = false;
+  };
   let node: Node = start;
   outer: while (size < CONTEXT_CHARS) {
     let next: Node | null = flatSibling(node, direction);
     if (next === null) {
       const parent = flatParent(node);
       if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE) break;
+      // Its ::after (::before going back) shows at this end of its content, inside it (mask-pseudo.ts).
+      if (!isOwnUi(parent)) generated(parent as Element, direction);
       if (!breaksRun(parent as Element, isOwnUi)) {
         parts.push(boundaryText(parent as Element));
         size++;
@@ -202,6 +214,7 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
         partOf.push(parts.length);
         parts.push(data);
         size += data.length;
+        if (joinable && NUMBER_END.test(data)) joinable = false;
         nodes.push(next as CharacterData);
         node = next;
         break;
@@ -214,8 +227,11 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
       if (breaksRun(el, isOwnUi)) break outer;
       parts.push(boundaryText(el));
       size++;
+      // Its ::before (::after going back) shows first; an empty element's both.
+      generated(el, -direction as -1 | 1);
       const child = flatEdgeChild(el, direction);
       if (child === null) {
+        generated(el, direction);
         node = el;
         break;
       }
@@ -232,6 +248,9 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
   const starts = partOf.map((part) => offsets[direction < 0 ? parts.length - 1 - part : part] ?? 0);
   return { text: parts.join(''), nodes, starts };
 }
+
+/** A letter, which ends a number (one of `a-f` may be a piece of a percent-escape, so those do not count). */
+const NUMBER_END = /(?![a-fA-F])\p{L}/u;
 
 /** The text of a text's whole run: its neighbours' text (runNeighbours) around its own `data`. */
 export function runText(data: string, before: RunNeighbours | null, after: RunNeighbours | null): string {

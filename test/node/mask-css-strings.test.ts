@@ -88,9 +88,26 @@ describe('CSS strings as the page shows them', () => {
     expect(out).toBe('.p::after{content:"••••\\A ••••\\A ••••\\A ••••"}');
   });
 
+  it('generated content: a number of 3 digits or more at an edge is a piece of the text beside it (README limit)', () => {
+    // `<span class=a>4532 0196</span>` beside `.a::after{content:" 7315 8241"}` shows one card; the capture reads
+    // the element's text with the generated string (text-runs.ts), the string's edge number is masked here.
+    const cases: [string, string][] = [
+      [`.a::after{content:" ${g[2]} ${g[3]}"}`, '.a::after{content:" •••• ••••"}'],
+      [`.a::before{content:"Card ${g[0]} " "${g[1]}"}`, '.a::before{content:"Card •••• " "••••"}'],
+      [`.a::after{content:"${SSN.slice(5)}"}`, '.a::after{content:"••••"}'],
+      [`.q{quotes:"${g[0]}" "${g[1]}"}`, '.q{quotes:"••••" "••••"}'],
+      [`li{list-style-type:"${g[0]} "}`, 'li{list-style-type:"•••• "}'],
+      // A number inside, away from both edges, is read as the rule reads it (8 digits: not a card).
+      [`.a::after{content:"Card ${g[0]} ${g[1]} end"}`, `.a::after{content:"Card ${g[0]} ${g[1]} end"}`],
+      // 1-2 digits at an edge stay (footnotes, steps).
+      ['.a::after{content:" [12]"}.b::before{content:"3. "}', '.a::after{content:" [12]"}.b::before{content:"3. "}'],
+    ];
+    for (const [css, out] of cases) expect(maskCss(css).text, css).toBe(out);
+  });
+
   it('strings of different declarations, selectors and font lists are not read together', () => {
     const css =
-      `.a::after{content:"${g[0]} ${g[1]}"}.b::after{content:"${g[2]} ${g[3]}"}` +
+      `.a{font-family:"${g[0]} ${g[1]}"}.b{font-family:"${g[2]} ${g[3]}"}` +
       `[data-a="${g[0]} ${g[1]}"] [data-b="${g[2]} ${g[3]}"]{color:red}` +
       `.f{font-family:"Font ${g[0]} ${g[1]}", "${g[2]} ${g[3]}"}`;
     expect(maskCss(css)).toEqual({ text: css, masked: false });
