@@ -10,8 +10,11 @@
  * the card) is exempt only if it lies inside a copy of everything the agent
  * wrote in a field, so a list of guesses never exempts it; a single guess
  * the size of the whole field does, once, which README's security model
- * states. Compared as a page shows text: ignoring case, accents, the
- * digits the number rule bulleted, and how much whitespace.
+ * states. Compared as a page shows text: ignoring case, accents and how
+ * much whitespace; a digit is itself, and matches a page's `•` (the number
+ * rule bulleted it) but never another digit: folding every digit to one
+ * made "000" typed in a clear field cover a CVC preview's "737" (review s14
+ * E1), so a page digit is exempt only where it is the agent's own digit.
  */
 import { agentTexts } from './agent-inserted.js';
 
@@ -22,12 +25,12 @@ export interface AgentEchoes {
 }
 
 const DIGIT = /[0-9]/;
+const MASK_CHAR = '•';
 const SPACE = /\s/;
 const MARKS = /\p{M}/gu;
 
-/** A character as compared: lower case, without accents, a digit as the number rule's bullet. */
+/** A character as compared: lower case, without accents. */
 function foldChar(char: string): string {
-  if (DIGIT.test(char)) return '•';
   const lower = char.toLowerCase();
   const one = lower.length === 1 ? lower : char;
   const base = one.normalize('NFD').replace(MARKS, '');
@@ -51,6 +54,28 @@ function folded(text: string): { chars: string; at: number[] } {
   return { chars, at };
 }
 
+/**
+ * Where `wanted` (an agent text, folded) next occurs in `page` (folded) from `from` on, or -1: each character
+ * equal, or a page `•` where the agent typed a digit (the number rule's bullet; it shows nothing of a value).
+ */
+function nextCopy(page: string, wanted: string, from: number): number {
+  const first = wanted[0] ?? '';
+  const firstDigit = DIGIT.test(first);
+  for (let k = from; k + wanted.length <= page.length; k++) {
+    const head = page[k];
+    if (head !== first && !(firstDigit && head === MASK_CHAR)) continue;
+    let i = 1;
+    while (i < wanted.length) {
+      const want = wanted[i] ?? '';
+      const have = page[k + i];
+      if (have !== want && !(have === MASK_CHAR && DIGIT.test(want))) break;
+      i++;
+    }
+    if (i === wanted.length) return k;
+  }
+  return -1;
+}
+
 /** The whole agent texts `text` repeats; null when the agent wrote nothing or none is repeated. */
 export function agentEchoesIn(text: string): AgentEchoes | null {
   const texts = agentTexts();
@@ -60,7 +85,7 @@ export function agentEchoesIn(text: string): AgentEchoes | null {
   for (const agentText of texts) {
     const wanted = folded(agentText).chars.trim();
     if (wanted === '') continue;
-    for (let k = page.chars.indexOf(wanted); k >= 0; k = page.chars.indexOf(wanted, k + 1)) {
+    for (let k = nextCopy(page.chars, wanted, 0); k >= 0; k = nextCopy(page.chars, wanted, k + 1)) {
       const start = page.at[k] ?? 0;
       const end = (page.at[k + wanted.length - 1] ?? start) + 1;
       spans.push([start, end]);

@@ -7,6 +7,8 @@
  * - No answer: a page text repeating a word list the agent set in a field (any case, around any page text) goes
  *   out exactly as the page shows it, whether or not the list holds the password.
  * - Control: the same page text without the agent's list (the page's own echo of the password) is bulleted.
+ * - Digits are themselves (review s14 E1): a masked code's echo goes out in clear only where it equals, digit for
+ *   digit, a text the agent set; any other digits the agent typed leave it bulleted.
  * - Pins: once the customer's copy of the password in a clear field went out bulleted, no sequence of the
  *   agent's splices (Backspace, Delete, a character in the middle, several in one frame) shows one of its
  *   characters in the field's value or in a preview of it; the agent's characters show as typed.
@@ -91,6 +93,46 @@ describe('the echo rule and the agent’s own text', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('digits the agent set exempt a masked code’s echo only when they are the code, digit for digit', () => {
+    const digits = (length: number): fc.Arbitrary<string> =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: length, maxLength: length });
+    // Every digit text the agent set in this test (agent-inserted.ts keeps the agent's texts of the page).
+    const agentSet = new Set<string>();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 6 }).chain((length) => fc.tuple(digits(length), digits(length), fc.boolean())),
+        fc.constantFrom('CVC: ', 'Code ', ''),
+        ([code, typed, same], before) => {
+          const agentText = same ? code : typed;
+          const root = document.createElement('div');
+          document.body.append(root);
+          const masked = Object.assign(document.createElement('input'), { autocomplete: 'cc-csc' });
+          root.append(masked);
+          masked.value = code;
+          const echoes = new MaskedEchoes();
+          echoes.add(masked);
+          const name = document.createElement('input');
+          root.append(name);
+          noteAgentValue(name, agentText);
+          name.value = agentText;
+          agentSet.add(agentText);
+          try {
+            const page = `${before}${code}.`;
+            const sent = sentText(echoes, root, page);
+            const bulleted = `${before}${'•'.repeat(code.length)}.`;
+            if (agentText === code) expect(sent).to.equal(page);
+            // The code set by the agent in an earlier run: exempt while the page keeps that text (the 64 latest).
+            else if (agentSet.has(code)) expect([page, bulleted]).to.include(sent);
+            else expect(sent).to.equal(bulleted);
+          } finally {
+            root.remove();
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
