@@ -47,6 +47,8 @@ export function verifyEventRows(
       agentBot: head?.agent_bot === 1,
     }),
     origin: { conversationId: head?.conversation_id ?? null, createdAt: 0, namedAt: 0 },
+    consented: false,
+    createdAt: undefined,
   };
   for (const row of rows) {
     const parsed = eventFromRow(row);
@@ -112,6 +114,16 @@ export function verifyEventRows(
     }
     const disagreement = rowDisagreement(head, facts);
     if (disagreement !== undefined) return broken(rows.length, disagreement.at, disagreement.reason);
+  } else {
+    // No session row: deleted whole (review s13 L2), unless nothing was ever written for it here.
+    const seen = Math.max(0, ...witnessed.map((w) => w.count));
+    if (seen > 0) {
+      return broken(
+        rows.length,
+        Math.min(rows.length, seen) + 1,
+        `the session and the ${seen} events this server saw written for it are missing (deleted whole)`,
+      );
+    }
   }
   return { valid: true, events: rows.length };
 }
@@ -274,11 +286,20 @@ interface ChainFacts {
   agent: ChainAgent;
   /** The conversation the chain's creation event names (chain-origin.ts), starting from the row's. */
   origin: ChainOrigin;
+  /** Whether the chain has a 'consent-granted' event. */
+  consented: boolean;
+  /**
+   * When its creation event says the session was created, for a chain written since that event names the agent
+   * (chain-agent.ts: every session created through the API since then); undefined for older ones.
+   */
+  createdAt: number | undefined;
 }
 
 function noteFact(facts: ChainFacts, event: AuditEvent): void {
   facts.last = event;
   if (event.type === 'ended') facts.ended = event;
+  if (event.type === 'consent-granted') facts.consented = true;
+  if (event.type === 'session-created' && event.seq === 1 && 'agentBot' in event.data) facts.createdAt = event.at;
   facts.agent = agentAfter(facts.agent, event);
   facts.origin = originAfter(facts.origin, event);
 }
@@ -288,9 +309,13 @@ function noteFact(facts: ChainFacts, event: AuditEvent): void {
  * ended (status and end fields are written in one transaction with the
  * 'ended' event, so no crash leaves them apart), and who its agent is (name,
  * id, bot: written with their event by updateSessionWithEvent), and the
- * conversation it was created for. The row's creation and start times and
- * control flag are no part of the record (audit-summary.ts reads them from
- * the chain), so they are not checked.
+ * conversation it was created for, and when (the row's created_at and the
+ * creation event's time are one clock reading: the session lists select and
+ * order on the column, review s13 L1). A consented or live row needs the
+ * chain's consent (written before the row's status; a pending row with a
+ * consent event is a crash between the two, not told apart from an edit).
+ * The row's start time and control flag are no part of the record
+ * (audit-summary.ts reads them from the chain), so they are not checked.
  */
 function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reason: string } | undefined {
   const ended = endDisagreement(head, facts);
@@ -305,6 +330,15 @@ function rowDisagreement(head: ChainHead, facts: ChainFacts): { at: number; reas
     return {
       at: Math.max(1, facts.origin.namedAt),
       reason: "the session's conversation does not match the one its chain was created for",
+    };
+  }
+  if (facts.createdAt !== undefined && facts.createdAt !== head.created_at) {
+    return { at: 1, reason: "the session's creation time does not match its 'session-created' event" };
+  }
+  if ((head.status === 'consented' || head.status === 'live') && !facts.consented) {
+    return {
+      at: (facts.last?.seq ?? 0) + 1,
+      reason: `the session is recorded as ${head.status} but its chain has no consent`,
     };
   }
   return undefined;

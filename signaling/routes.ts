@@ -129,7 +129,12 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   app.get('/api/sessions/:id/audit', { preHandler: requireApiKey }, async (request, reply) => {
     const params = parseOrReply(sessionParams, request.params, reply, 'session id');
     if (!params) return reply;
-    if (!(await store.getSession(params.id))) return sendError(reply, 'SESSION_NOT_FOUND');
+    if (!(await store.getSession(params.id))) {
+      // A session deleted whole that the audit witness remembers is reported, not unknown (review s13 L2).
+      const verification = await store.verifyChain(params.id);
+      if (verification.valid) return sendError(reply, 'SESSION_NOT_FOUND');
+      return { sessionId: params.id, events: await store.listEvents(params.id), verification };
+    }
     return {
       sessionId: params.id,
       events: await store.listEvents(params.id),

@@ -89,11 +89,12 @@ export const chainHeadRow = z.object({
   agent_bot: z.union([z.literal(0), z.literal(1)]),
   conversation_id: z.string().nullable(),
   expires_at: z.number(),
+  created_at: z.number(),
 });
 export type ChainHead = z.infer<typeof chainHeadRow>;
 /** What both stores select to read a chain head. */
 export const CHAIN_HEAD_COLUMNS =
-  'status, ended_at, ended_by, end_reason, audit_count, audit_head_hash, audit_head_mac, audit_bytes, agent_name, agent_id, agent_bot, conversation_id, expires_at';
+  'status, ended_at, ended_by, end_reason, audit_count, audit_head_hash, audit_head_mac, audit_bytes, agent_name, agent_id, agent_bot, conversation_id, expires_at, created_at';
 export const lastEventRow = z.object({ seq: z.number().int(), hash: z.string(), type: z.string() });
 
 export function sessionFromRow(raw: unknown): SessionRecord {

@@ -39,11 +39,17 @@ describe.skipIf(!bin)('verifyChain under concurrent honest appends (PostgreSQL)'
         headWitness: new HeadWitness(),
       });
       try {
-        const session = makeSession({ status: 'live', expiresAt: Date.now() + 3600_000 });
+        const session = makeSession({ expiresAt: Date.now() + 3600_000 });
         await store.createSession(session);
         await store.appendEvent(
           session.id,
-          ev('session-created', 1, { conversationId: 'conv-1', agentName: 'Ada', agentId: null, agentBot: false }),
+          // As the server writes it: the event's time is the row's created_at, and no consent yet (pending).
+          ev('session-created', session.createdAt, {
+            conversationId: 'conv-1',
+            agentName: 'Ada',
+            agentId: null,
+            agentBot: false,
+          }),
         );
         let stop = false;
         const writer = (async () => {

@@ -21,7 +21,7 @@ async function created(store: Store, agent: Pick<SessionRecord, 'agentName' | 'a
   await store.appendEvent(session.id, {
     type: 'session-created',
     actor: 'api',
-    at: 1,
+    at: session.createdAt, // one clock reading with the row's, as the server writes them
     data: {
       conversationId: session.conversationId,
       agentName: agent.agentName,
@@ -112,13 +112,45 @@ export function storeAgentContract(makeHarness: () => Promise<StoreHarness>): vo
         const summary = summarizeSession(row, await store.listEvents(session.id));
         expect({ conversationId: summary.conversationId, createdAt: summary.createdAt }).toEqual({
           conversationId: 'conv-1',
-          createdAt: 1, // the creation event's time, not the row's
+          createdAt: session.createdAt, // the creation event's time, not the row's
         });
       }
-      // Control: the creation time alone is no part of the record, so the row's is not checked.
+    });
+
+    it('the creation time moved on the row is not valid: the lists select and order on it (review s13 L1)', async () => {
       const session = await created(store, { agentName: 'Dana', agentId: 'agent-dana' });
-      await harness.sql('UPDATE sessions SET created_at = 5 WHERE id = ?', [session.id]);
-      expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 });
+      expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 2 }); // control
+      await harness.sql('UPDATE sessions SET created_at = created_at - 31536000000 WHERE id = ?', [session.id]);
+      expect(await store.verifyChain(session.id)).toMatchObject({
+        valid: false,
+        brokenAt: 1,
+        reason: expect.stringMatching(/creation time/),
+      });
+      // A chain from before the creation event named the agent keeps the row's time unchecked (upgrade).
+      const older = makeSession({ status: 'live', startedAt: 2 });
+      await store.createSession(older);
+      await store.appendEvent(older.id, { type: 'session-created', actor: 'api', at: 1, data: {} });
+      await store.appendEvent(older.id, { type: 'consent-granted', actor: 'customer', at: 2, data: {} });
+      expect(await store.verifyChain(older.id)).toEqual({ valid: true, events: 2 });
+    });
+
+    it('a row marked consented or live without a consent in its chain is not valid (review s13 L1)', async () => {
+      for (const status of ['consented', 'live']) {
+        const session = makeSession({ agentName: 'Dana', agentId: null });
+        await store.createSession(session);
+        await store.appendEvent(session.id, {
+          type: 'session-created',
+          actor: 'api',
+          at: session.createdAt,
+          data: { conversationId: session.conversationId, agentName: 'Dana', agentId: null, agentBot: false },
+        });
+        expect(await store.verifyChain(session.id)).toEqual({ valid: true, events: 1 }); // control: pending
+        await harness.sql('UPDATE sessions SET status = ? WHERE id = ?', [status, session.id]);
+        expect(await store.verifyChain(session.id)).toMatchObject({
+          valid: false,
+          reason: expect.stringContaining(`recorded as ${status} but its chain has no consent`),
+        });
+      }
     });
 
     it('each agent column rewritten on the row is not valid, and the summary keeps the created agent', async () => {

@@ -16,10 +16,11 @@ import type { AuditEventInput, SessionRecord, Store } from '../../../signaling/s
 import { makeSession, type StoreHarness } from './store-contract.js';
 import { eachFreshStore } from './store-scope.js';
 
-const creation = (data: AuditEventInput['data']): AuditEventInput => ({
+/** As the server writes it: the event's time is the row's created_at (one clock reading). */
+const creation = (data: AuditEventInput['data'], at: number): AuditEventInput => ({
   type: 'session-created',
   actor: 'api',
-  at: 1,
+  at,
   data,
 });
 
@@ -34,7 +35,7 @@ export function storeConversationContract(makeHarness: () => Promise<StoreHarnes
   ): Promise<SessionRecord> {
     const session = makeSession({ conversationId });
     await store.createSession(session);
-    if (data !== null) await store.appendEvent(session.id, creation(data));
+    if (data !== null) await store.appendEvent(session.id, creation(data, session.createdAt));
     return session;
   }
 
