@@ -17,7 +17,7 @@
  * the agent is told.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ActionRefusal, EditAction, RemoteAction } from '../shared/protocol.js';
+import type { ActionRefusal, EditAction, RemoteAction, SelectionKey } from '../shared/protocol.js';
 import type { InputFrame } from './mirror/mirror.js';
 import { innermostTarget as targetOf } from './innermost-target.js';
 import {
@@ -29,9 +29,17 @@ import {
   type FieldSelection,
 } from './edit-splice.js';
 
-type TextControl = HTMLInputElement | HTMLTextAreaElement;
-/** A form control whose whole value is sent (select, date, number, range, color, ...). */
-type ValueControl = HTMLInputElement | HTMLSelectElement;
+import {
+  isCharacterKey,
+  isRichText,
+  isTextControl,
+  isValueControl,
+  selectionKeyOf,
+  type TextControl,
+  type ValueControl,
+} from './text-controls.js';
+
+export { isTextControl, isValueControl };
 
 export interface RemoteInputOptions {
   /** Send an action to the customer; false when not sent (no control, no channel). */
@@ -57,41 +65,10 @@ interface OwnedField {
   echo: InputFrame | null;
 }
 
-/** number is here: its value reads '' while what is typed is not yet a number, so its text is followed key by key (typedText). */
-const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
-
 export const CONFLICT_NOTICE = 'The customer is typing in this field: their text was kept.';
 export const RICH_TEXT_NOTICE =
   'Typing into this rich-text editor cannot be done remotely yet: ask the customer to type it.';
 export const YIELDED_NOTICE = 'The customer is typing in this field. Click into it to type again.';
-
-/** True for a mirrored text field that edit actions drive (realm-independent: the mirror is another document). */
-export function isTextControl(node: EventTarget | null): node is TextControl {
-  if (typeof node !== 'object' || node === null || !('localName' in node)) return false;
-  const el = node as Element;
-  if (el.localName === 'textarea') return true;
-  return el.localName === 'input' && TYPABLE_INPUTS.has((el.getAttribute('type') ?? '').toLowerCase());
-}
-
-/** True for a mirrored select or a non-text input whose value changes as a whole (not checkboxes, radios or buttons: those are clicks). */
-export function isValueControl(node: EventTarget | null): node is ValueControl {
-  if (typeof node !== 'object' || node === null || !('localName' in node)) return false;
-  const el = node as Element;
-  if (el.localName === 'select') return true;
-  if (el.localName !== 'input' || isTextControl(el)) return false;
-  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'file', 'hidden', 'password'].includes(
-    (el.getAttribute('type') ?? '').toLowerCase(),
-  );
-}
-
-function isRichText(node: EventTarget | null): boolean {
-  return (
-    typeof node === 'object' &&
-    node !== null &&
-    'isContentEditable' in node &&
-    (node as HTMLElement).isContentEditable === true
-  );
-}
 
 export class RemoteInputController implements ReactiveController {
   readonly #options: RemoteInputOptions;
@@ -108,6 +85,8 @@ export class RemoteInputController implements ReactiveController {
   #lastSelection = '';
   /** The agent's last key down since its last input (a character typed with no key before it is an input method's). */
   #keyDown: string | null = null;
+  /** Keys that moved the selection in `el` (arrows, Home/End), not yet sent: each goes as its own edit. */
+  #moves: { el: TextControl; keys: SelectionKey[] } | null = null;
   /** A field the customer took over: the agent's keys stay local (refused) until the agent clicks into it again. */
   #yielded: TextControl | ValueControl | null = null;
   /**
@@ -140,6 +119,7 @@ export class RemoteInputController implements ReactiveController {
     this.#overflow = null;
     this.#customerFocus = null;
     this.#agentField = null;
+    this.#moves = null;
   }
 
   /** The id of the field the agent is typing in, if any. */
@@ -189,6 +169,14 @@ export class RemoteInputController implements ReactiveController {
     this.#keyDown = key;
     const el = targetOf(event);
     if (key === null || this.#composing || !this.#options.canType()) return;
+    const move = isTextControl(el) ? selectionKeyOf(event as KeyboardEvent, key) : null;
+    if (move !== null && isTextControl(el) && el !== this.#yielded) {
+      // Sent once the key moved the copy's selection (keyup, or the next key's beforeinput): the customer's page
+      // moves its field's by the same key over its own text (formatting spaces the copy does not show).
+      if (this.#moves?.el !== el) this.#moves = { el, keys: [] };
+      this.#moves.keys.push(move);
+      return;
+    }
     // A character into a full field: the agent's copy drops it (maxlength). A page that moves focus on once a group
     // is full (split code, date and product-key fields) gives it to the next field, as a person's key goes there.
     // A character after the page re-mounted the agent's field, before its focus frame: it goes to the new field.
@@ -332,25 +320,29 @@ export class RemoteInputController implements ReactiveController {
 
   /** The agent's caret or selection in `el`, when the customer has not been told it yet. */
   #sendSelection(el: TextControl): void {
+    const moves = this.#moves?.el === el ? this.#moves.keys : [];
+    if (this.#moves?.el === el) this.#moves = null;
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
     const selection = selectionOf(el);
     const key = `${id}:${selection.selectionStart}:${selection.selectionEnd}`;
-    if (selection.selectionStart === undefined || key === this.#lastSelection) return;
+    // Every moving key goes, even one that left the copy's selection where it was: the field's may still move.
+    if (selection.selectionStart === undefined || (key === this.#lastSelection && moves.length === 0)) return;
     if (this.#owned?.el === el && this.#owned.sent !== el.value) {
       this.#send(el, 'insertText', null);
-      return;
+      if (moves.length === 0) return;
     }
     this.#lastSelection = key;
-    this.#options.act({
+    const move = {
       kind: 'edit',
       id,
       chain: this.#chain,
       at: selection.selectionStart,
       deleteCount: 0,
       insert: '',
-      ...selection,
-    });
+    } as const;
+    if (moves.length === 0) this.#options.act({ ...move, ...selection });
+    for (const press of moves) this.#options.act({ ...move, ...selection, key: press });
   }
 
   /** A click into a field the customer took over gives it back to the agent. */
@@ -361,6 +353,7 @@ export class RemoteInputController implements ReactiveController {
   /** The agent's focus left a field: the hold ends once the customer has answered everything. */
   onFocusOut(event: Event): void {
     if (targetOf(event) === this.#yielded) this.#yielded = null;
+    if (this.#moves?.el === targetOf(event)) this.#moves = null;
     const owned = this.#owned;
     if (!owned || targetOf(event) !== owned.el) return;
     this.#before = null;
@@ -471,11 +464,6 @@ export class RemoteInputController implements ReactiveController {
 
 /** How long after the customer answered every action dropped keys wait for a focus frame. */
 const OVERFLOW_WAIT_MS = 1_000;
-
-/** Whether `key` types one character (no shortcut). */
-function isCharacterKey(event: KeyboardEvent, key: string): boolean {
-  return [...key].length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
-}
 
 /** Whether a character typed into `el` is one its maxlength drops (full, no selection to replace). */
 function dropsAtMaxLength(el: TextControl): boolean {

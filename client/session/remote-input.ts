@@ -9,6 +9,9 @@
  * keys (a controlled input) and the agent's copy may show digits as •, and
  * neither must undo the other. A splice's positions are the agent's copy's;
  * when the page has reformatted its value they are carried over (splice-map.ts).
+ * A key that moves the selection (an arrow, Home/End, with Shift) moves the
+ * field's by that key over the field's own text, formatting included, as a
+ * person's does (field-selection.ts).
  *
  * Focus: an edit focuses its field, unless the customer has put focus in
  * another text field (they may be typing there at the same time).
@@ -23,6 +26,15 @@ import { noteAgentSplice, noteCustomerInput } from '../capture/agent-inserted.js
 import { isTypingTarget } from '../capture/typing.js';
 import { keyOf } from './key-table.js';
 import { mapPosition } from './splice-map.js';
+import {
+  moveBy,
+  moveByKey,
+  select,
+  selectAsBefore,
+  settleSelection,
+  standsFor,
+  type Range,
+} from './field-selection.js';
 import {
   caretOf,
   isCollapsed,
@@ -161,6 +173,9 @@ export class RemoteInput {
       claimed !== 'insertCompositionText'
     )
       return { ok: false, reason: 'unsupported' };
+    // A key that moves the selection changes no text.
+    if (action.key !== undefined && (action.insert !== '' || action.deleteCount > 0))
+      return { ok: false, reason: 'invalid' };
     // The agent's edits grow a field so far (review s12 F6); the customer's own typing is not limited.
     if (
       action.insert.length > 0 &&
@@ -217,25 +232,43 @@ export class RemoteInput {
       moveOnly || isLineBreak(inputType) || action.keyless === true ? null : keyOf(inputType, action.insert, view);
     // The agent's selection before this key (the console sends a selection before the key that deletes it).
     const prior = run.selection;
-    run.selection =
+    const agentTo: Range | undefined =
       action.selectionStart === undefined
         ? undefined
         : [action.selectionStart, action.selectionEnd ?? action.selectionStart];
+    run.selection = agentTo;
     const collapsed = prior === undefined ? undefined : prior[0] === prior[1];
     const afterRefusal = run.refused === true;
-    if (moveOnly && afterRefusal && goesOn && prior !== undefined && action.selectionStart !== undefined) {
-      this.#moveBy(
-        el,
-        prior,
-        [action.selectionStart, action.selectionEnd ?? action.selectionStart],
-        agentBefore.length,
-      );
+    const liveBefore = selectionIn(el);
+    // The field's selection stands for the agent's before this edit (the page's formatting apart).
+    const synced =
+      !afterRefusal && prior !== undefined && liveBefore !== null && standsFor(agentBefore, shown, prior, liveBefore);
+    if (moveOnly && action.key !== undefined && prior !== undefined && agentTo !== undefined && liveBefore !== null) {
+      // A person's key moves the field's selection over the field's text, formatting spaces included (README, "What
+      // you can do with control"): from the field's selection where it stands for the agent's, else from the agent's.
+      const fromLive = afterRefusal || synced;
+      const from: Range = fromLive
+        ? liveBefore
+        : [mapPosition(agentBefore, shown, prior[0]), mapPosition(agentBefore, shown, prior[1])];
+      const backward = fromLive
+        ? el.selectionDirection === 'backward'
+        : agentTo[1] === prior[1] && agentTo[0] !== prior[0];
+      const moved = moveByKey(el, from, backward, action.key);
+      if (moved !== null) {
+        // The key selected or passed a formatting space the agent's copy does not show: the field's selection no
+        // longer stands for the agent's, and from here the agent's keys act at it, as after a refused key.
+        if (!afterRefusal && !standsFor(agentBefore, shown, agentTo, moved)) run.refused = true;
+        return { ok: true };
+      }
+    }
+    if (moveOnly && afterRefusal && goesOn && prior !== undefined && agentTo !== undefined) {
+      moveBy(el, prior, agentTo, agentBefore.length);
       return { ok: true };
     }
     // The agent's caret in its copy of the field it names says nothing of where it is in this one (a caret the
     // console sends as its copy follows a re-mounted field): the field keeps its own.
     if (moveOnly && followed) return { ok: true };
-    if (key !== null && !afterRefusal) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel, collapsed);
+    if (key !== null && !afterRefusal) selectAsBefore(el, agentBefore, inputType, agentAt, agentDel, collapsed);
     if (key !== null && !el.dispatchEvent(new view.KeyboardEvent('keydown', key.init))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
       run.refused = true;
@@ -252,7 +285,7 @@ export class RemoteInput {
     // itself (digits only), and then cancels it.
     const clipboard = clipboardEventOf(inputType);
     if (clipboard !== null) {
-      if (!afterRefusal) this.#selectAsBefore(el, agentBefore, inputType, agentAt, agentDel);
+      if (!afterRefusal) selectAsBefore(el, agentBefore, inputType, agentAt, agentDel);
       const text = clipboard === 'cut' ? agentBefore.slice(agentAt, agentAt + agentDel) : action.insert;
       if (!clipboardEventProceeds(el, view, clipboard, text)) return { ok: true };
     }
@@ -260,8 +293,18 @@ export class RemoteInput {
     // After a key the page refused, the field kept its selection, as a person's does, while the agent's copy took
     // the key (a selection typed over is a caret there): this key acts at the field's selection. Otherwise at the
     // agent's positions carried over (a Backspace after the page's formatting space deletes the character the agent
-    // sees before its caret, not the space: README, "What you can do with control").
-    const live = afterRefusal && !moveOnly && !inputType.startsWith('deleteWord') ? selectionIn(el) : null;
+    // sees before its caret, not the space: README, "What you can do with control"). Text put in or a selection
+    // replaced at the agent's selection goes at the field's where that stands for the agent's (the page's caret
+    // before or after its formatting space, as a person's typing finds it).
+    const atSelection =
+      prior !== undefined &&
+      prior[0] === agentAt &&
+      prior[1] === agentAt + agentDel &&
+      (agentDel > 0 || action.insert !== '');
+    const live =
+      (afterRefusal || (synced && atSelection)) && !moveOnly && !inputType.startsWith('deleteWord')
+        ? selectionIn(el)
+        : null;
     const [at, del] =
       live !== null
         ? keyAtSelection(current, live, inputType)
@@ -286,6 +329,9 @@ export class RemoteInput {
       }
       noteAgentSplice(el, current, at, del, insert);
       setNativeValue(el, next);
+      // The caret after the text put in as the page's input handlers read it, as a browser leaves a person's (setting
+      // the value put it at the end: a formatter keeping the caret after the same character lost its place).
+      select(el, at + insert.length, at + insert.length);
       run.changed = true;
       el.dispatchEvent(new view.InputEvent('input', { ...init, cancelable: false }));
       if (composing) compositionEnds(el, view, insert);
@@ -302,24 +348,9 @@ export class RemoteInput {
       run.refused = true;
       return { ok: true };
     }
-    if (live !== null) {
-      // The caret after the text put in, where the page's reformatting (if any) keeps it.
-      const caret = mapPosition(next, el.value, at + insert.length);
-      try {
-        el.setSelectionRange(caret, caret);
-      } catch {
-        // no selection API
-      }
-    } else if (action.selectionStart !== undefined) {
-      const shown = el.value;
-      const start = mapPosition(run.agentText, shown, action.selectionStart);
-      const end = mapPosition(run.agentText, shown, action.selectionEnd ?? action.selectionStart);
-      try {
-        el.setSelectionRange(start, end);
-      } catch {
-        // email and number fields have no selection API; the caret stays where the browser put it.
-      }
-    }
+    // The caret after the text put in (or the agent's selection), where the page's reformatting keeps it.
+    if (live !== null) settleSelection(el, next, [at + insert.length, at + insert.length]);
+    else if (agentTo !== undefined) settleSelection(el, run.agentText, agentTo);
     return { ok: true };
   }
 
@@ -338,53 +369,6 @@ export class RemoteInput {
     const pending = this.#pendingKeyup;
     this.#pendingKeyup = null;
     if (pending?.el.isConnected) pending.el.dispatchEvent(pending.event);
-  }
-
-  /** The customer's selection where the agent's was before the key, so the page's key handlers read the right place. */
-  #selectAsBefore(
-    el: TextControl,
-    agentText: string,
-    inputType: string,
-    at: number,
-    deleted: number,
-    collapsed?: boolean,
-  ): void {
-    const value = el.value;
-    // A key that deletes from a caret (a character, a word); anything else replaced or cut a selection. Whether the
-    // agent had a caret is known when its console said where its selection was; else 1-2 characters (an emoji) are.
-    const caretOnly =
-      inputType.startsWith('deleteWord') || (inputType.startsWith('deleteContent') && (collapsed ?? deleted <= 2));
-    const from = inputType.endsWith('Backward') && caretOnly ? at + deleted : at;
-    const to = caretOnly ? from : at + deleted;
-    try {
-      el.setSelectionRange(mapPosition(agentText, value, from), mapPosition(agentText, value, to));
-    } catch {
-      // email and number fields have no selection API.
-    }
-  }
-
-  /**
-   * After a refused key: the agent's caret or selection moved from `from` to `to` in its copy (of `agentLength`
-   * characters); the field's moves by as many characters from where it is, as a person's arrows move it (an end that
-   * stayed stays; the start and the end of the agent's copy are the field's: Home, End).
-   */
-  #moveBy(el: TextControl, from: readonly [number, number], to: readonly [number, number], agentLength: number): void {
-    const live = selectionIn(el);
-    if (live === null) return;
-    const length = el.value.length;
-    const moved = (end: number): number => {
-      const target = to[end] ?? 0;
-      if (target === from[0]) return live[0];
-      if (target === from[1]) return live[1];
-      return Math.max(0, Math.min(length, (live[end] ?? 0) + target - (from[end] ?? 0)));
-    };
-    const ends = (end: number): number => (to[end] === 0 ? 0 : to[end] === agentLength ? length : moved(end));
-    const [start, end] = [ends(0), ends(1)];
-    try {
-      el.setSelectionRange(Math.min(start, end), Math.max(start, end));
-    } catch {
-      // no selection API
-    }
   }
 
   /** The agent put focus on `el` (a click): focus there is the agent's, not the customer's. */

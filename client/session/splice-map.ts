@@ -87,3 +87,17 @@ export function mapPosition(agent: string, customer: string, position: number): 
   const map = alignPositions(agent, customer);
   return map[Math.max(0, Math.min(position, agent.length))] ?? customer.length;
 }
+
+/**
+ * For each position of `agent`, the positions of `customer` that stand for it: [first, last], the page's formatting
+ * between them (in '7a12 2' for the agent's '7a122', both sides of the space stand for the caret after '7a12').
+ */
+export function positionSpans(agent: string, customer: string): (position: number) => readonly [number, number] {
+  if (agent === customer) return (position) => [position, position];
+  const map = alignPositions(agent, customer);
+  return (position) => {
+    const p = Math.max(0, Math.min(position, agent.length));
+    const last = map[p] ?? customer.length;
+    return [p === 0 ? 0 : Math.min(last, (map[p - 1] ?? 0) + 1), last];
+  };
+}

@@ -6,6 +6,20 @@
 import * as z from 'zod/mini';
 import { coord, nodeId, seq, shortText, url } from './fields.js';
 
+/** The keys that move a text field's selection by characters or to its ends, which an edit may carry (14.0). */
+export const SELECTION_KEYS = [
+  'ArrowLeft',
+  'ArrowRight',
+  'Home',
+  'End',
+  'Shift+ArrowLeft',
+  'Shift+ArrowRight',
+  'Shift+Home',
+  'Shift+End',
+] as const;
+export const selectionKey = z.enum(SELECTION_KEYS);
+export type SelectionKey = z.infer<typeof selectionKey>;
+
 export const remoteActionKind = z.enum(['click', 'input', 'key', 'scroll', 'navigate', 'edit']);
 
 /** A pointer position in page coordinates (either side's pointer). */
@@ -81,6 +95,11 @@ export const remoteAction = z.discriminatedUnion('kind', [
     inputType: z.optional(z.string().check(z.maxLength(48))),
     /** No key typed this text (an input method's or emoji picker's commit, dictation): no key events for it. */
     keyless: z.optional(z.boolean()),
+    /**
+     * The key that moved the selection (an edit that changes no text): the customer moves its field's selection by
+     * that key over the field's own text, formatting included, as the key moves a person's (14.0).
+     */
+    key: z.optional(selectionKey),
   }),
 ]);
 export type RemoteAction = z.infer<typeof remoteAction>;

@@ -20,8 +20,10 @@ import { ERROR_CODE_LIST } from '../errors.js';
  * 11.x client drops, and a 12.x client waits for it before its first offer.
  * 13.0: an action may be refused as `limit` (the customer's bounds on remote
  * actions), which a 12.x agent cannot read (its drained() would never resolve).
+ * 14.0: an edit that moves the selection says the key that moved it (`key`),
+ * which a 13.x customer refuses as invalid.
  */
-export const PROTOCOL_VERSION = '13.0';
+export const PROTOCOL_VERSION = '14.0';
 
 export const protocolVersion = z.string().check(z.regex(/^\d{1,4}\.\d{1,4}$/, 'version must look like "1.0"'));
 

@@ -1,0 +1,53 @@
+/**
+ * The mirror's form controls the agent's typing drives, and what the agent's keys in them are: a character, or a
+ * key that moves the selection (which the customer's page applies to its own field, formatting included).
+ */
+import type { SelectionKey } from '../shared/protocol.js';
+
+export type TextControl = HTMLInputElement | HTMLTextAreaElement;
+/** A form control whose whole value is sent (select, date, number, range, color, ...). */
+export type ValueControl = HTMLInputElement | HTMLSelectElement;
+
+/** number is here: its value reads '' while what is typed is not yet a number, so its text is followed key by key (typedText). */
+const TYPABLE_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'number', '']);
+
+/** True for a mirrored text field that edit actions drive (realm-independent: the mirror is another document). */
+export function isTextControl(node: EventTarget | null): node is TextControl {
+  if (typeof node !== 'object' || node === null || !('localName' in node)) return false;
+  const el = node as Element;
+  if (el.localName === 'textarea') return true;
+  return el.localName === 'input' && TYPABLE_INPUTS.has((el.getAttribute('type') ?? '').toLowerCase());
+}
+
+/** True for a mirrored select or a non-text input whose value changes as a whole (not checkboxes, radios or buttons: those are clicks). */
+export function isValueControl(node: EventTarget | null): node is ValueControl {
+  if (typeof node !== 'object' || node === null || !('localName' in node)) return false;
+  const el = node as Element;
+  if (el.localName === 'select') return true;
+  if (el.localName !== 'input' || isTextControl(el)) return false;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'file', 'hidden', 'password'].includes(
+    (el.getAttribute('type') ?? '').toLowerCase(),
+  );
+}
+
+/** A rich-text editor (contenteditable): its text is not typed remotely. */
+export function isRichText(node: EventTarget | null): boolean {
+  return (
+    typeof node === 'object' &&
+    node !== null &&
+    'isContentEditable' in node &&
+    (node as HTMLElement).isContentEditable === true
+  );
+}
+
+/** The key a selection-moving keydown is, as an edit carries it; null for others (a word with Ctrl, a line). */
+export function selectionKeyOf(event: KeyboardEvent, key: string): SelectionKey | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  if (key !== 'ArrowLeft' && key !== 'ArrowRight' && key !== 'Home' && key !== 'End') return null;
+  return event.shiftKey ? `Shift+${key}` : key;
+}
+
+/** Whether `key` types one character (no shortcut). */
+export function isCharacterKey(event: KeyboardEvent, key: string): boolean {
+  return [...key].length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+}
