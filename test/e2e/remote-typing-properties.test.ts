@@ -154,6 +154,11 @@ const FOUND: Record<string, Step[][]> = {
     // A key over a selection of the same text replaces it and leaves a caret after it ('17', not '7').
     [{ type: '1' }, { press: 'Shift+ArrowLeft' }, { type: 'x1a7' }],
   ],
+  'p-max': [
+    // A Backspace with nothing before the caret, then an arrow: the arrow's key goes before the next key ('a2ab', not
+    // '2aba'; seed 497891 while the arrows' keys were new).
+    [{ press: 'Backspace' }, { press: 'ArrowLeft' }, { type: 'a2' }, { press: 'Delete' }, { commit: 'ab' }],
+  ],
 };
 
 describe('remote typing at 20-50 ms per key into fields the page reformats, random keys (oracle: the same keys typed locally)', () => {
