@@ -138,6 +138,10 @@ export class RedisBus implements SessionBus {
       await Promise.all([bus.redis.connect(), bus.#subscriber.connect()]);
       await bus.#subscriber.subscribe(RESYNC_CHANNEL);
       await bus.#announce();
+      // An instance that died between writing the store and publishing its notes left them unsent, and nothing
+      // else tells (review s13 B1): each instance that starts (the restart or the replacement) has every other
+      // read the store again, as a subscriber's reconnect does.
+      await bus.redis.publish(RESYNC_CHANNEL, JSON.stringify({ from: bus.instanceId, note: null }));
     } catch (error) {
       bus.redis.disconnect();
       bus.#subscriber.disconnect();
