@@ -1,16 +1,17 @@
 /**
  * What the server remembers, outside the database, of each session's chain:
- * the highest event count it wrote and that event's hash (red team s11, F3's stated limit). The
- * keyed head (audit-chain.ts) stops a head rewound or forged without the
- * key, but not an earlier head saved with its MAC and put back with the rows
- * after it deleted: everything in the database can be saved and restored
- * together, so no state kept there can tell an earlier head from the current
- * one. The witness can: an append refuses, and verification reports, a head
- * behind the count it remembers, or a chain whose event at that count is not
- * the one it saw written (review s13 W3: with the count alone, an append made
- * where no count was known linked over a head put back, and the honest
- * appends after it brought the count up again, so the cut verified
- * everywhere; the hash of that event, keyed like every row, still differs). It remembers in this process (lost at a
+ * the highest event count it wrote and that event's hash (red team s11,
+ * F3's stated limit). The keyed head (audit-chain.ts) stops a head rewound
+ * or forged without the key, but not an earlier head saved with its MAC and
+ * put back with the rows after it deleted: everything in the database can be
+ * saved and restored together, so no state kept there can tell an earlier
+ * head from the current one. The witness can: an append refuses, and
+ * verification reports, a head behind the count it remembers, or a chain
+ * whose event at that count is not the one it saw written (review s13 W3:
+ * with the count alone, an append made where no count was known linked over
+ * a head put back, and the honest appends after it brought the count up
+ * again, so the cut verified everywhere; the hash of that event, keyed like
+ * every row, still differs). It remembers in this process (lost at a
  * restart) and, with Redis configured, in Redis for every instance (lost if
  * Redis is flushed, or rewritten by whoever can write to it), each session
  * for the longest a session lives plus WITNESS_GRACE_MS after its last write.
@@ -20,7 +21,10 @@
  * by the chat system, stays the anchor for everything past that (README).
  * An append made where nothing is known (no entry here, Redis unreachable)
  * still links over a head put back; that read is reported per session
- * (onError), and the cut is caught as soon as a remembered head is read.
+ * (onError), and the cut is caught wherever a remembered head is read, until
+ * that instance, Redis answering again, raises Redis's head to its own higher
+ * one (#reshare): from then on only the memory of the instance that wrote
+ * the removed events still holds their head (README).
  */
 import type { Redis } from 'ioredis';
 
