@@ -9,17 +9,21 @@
  * which characters stay bulleted depends on where the pinned ones were and
  * on the text around them, never on their values (see carried()). Before any agent edit, bullets are only noted.
  * A field's value has its own pins, carried with the agent's splices
- * (agent-inserted.ts); these are for text nodes, noted on the node and, for
- * a text alone in its element, on the element (a page that sets textContent
- * replaces the node).
+ * (agent-inserted.ts); these are for text nodes, noted on the node and on
+ * the element its line is read in (echo-runs.ts echoLineOf): a page that
+ * rebuilds its preview (textContent, innerHTML, replaceChildren beside other
+ * text) replaces the node, and a text new to a line takes the line's pins
+ * carried to the line's new text (review s14 E2). One set per page, not per
+ * capture run: a new snapshot (the agent's console reloads, a reconnect, a
+ * second viewer) keeps them (review s14 E3).
  */
 import { agentHasEdited } from './agent-inserted.js';
-import { lastChildOf, parentElementOf, previousSiblingOf } from './dom-read.js';
+import { echoLineHolderOf, echoLineOf, type EchoRun } from './echo-runs.js';
 
 const MASK_CHAR = '•';
 
 interface Pins {
-  /** The text's data as it went out. */
+  /** The text's data (or its line's text) as it went out. */
   data: string;
   /** Per character of `data`: 1 when it went out bulleted by the echo rule (or pinned). */
   pinned: Uint8Array;
@@ -28,7 +32,7 @@ interface Pins {
 /** Text nodes' echo bullets, kept across changes once the agent has edited. */
 export class EchoPins {
   readonly #byNode = new WeakMap<Node, Pins>();
-  readonly #byParent = new WeakMap<Element, Pins>();
+  readonly #byLine = new WeakMap<Element, Pins>();
   /** Whether bullets were noted on this page (until then a text needs no look-up). */
   noted = false;
 
@@ -38,19 +42,21 @@ export class EchoPins {
    */
   settle<T extends { text: string; masked: boolean }>(node: CharacterData, before: string, masked: T): T {
     const data = node.data;
-    // A text alone in its element is noted on the element too: a page setting textContent replaces the node.
-    const holder = parentElementOf(node);
-    const parent = holder !== null && previousSiblingOf(node) === null && lastChildOf(holder) === node ? holder : null;
     if (masked.text.length !== data.length || before.length !== data.length) return masked;
     const own = this.#byNode.get(node);
-    const old = own ?? (parent === null ? undefined : this.#byParent.get(parent));
-    const carry = old !== undefined && agentHasEdited();
-    if (!carry && masked.text === before) {
-      // No bullets now, none kept: what this node had noted is over (not a sibling's, noted on the parent).
-      if (own !== undefined) this.#forget(node, parent, own);
-      return masked;
+    const holder = echoLineHolderOf(node);
+    const lineOld = holder === null ? undefined : this.#byLine.get(holder);
+    // The line is read only where it has pins (most texts of a page have none).
+    const line = holder !== null && lineOld !== undefined ? echoLineOf(holder, node) : null;
+    const carry = agentHasEdited();
+    let pinned: Uint8Array = new Uint8Array(data.length);
+    if (carry && own !== undefined) pinned = carried(own, data);
+    else if (carry && lineOld !== undefined) {
+      // A text new to the line (or never bulleted): the line's pins carried to its text, or all of it pinned
+      // when the line cannot be read (too large).
+      if (line === null) pinned.fill(1);
+      else pinned = carried(lineOld, line.text).slice(line.offset, line.offset + data.length);
     }
-    const pinned = carry ? carried(old, data) : new Uint8Array(data.length);
     let any = false;
     let added = false;
     const chars = masked.text.split('');
@@ -65,20 +71,36 @@ export class EchoPins {
     }
     if (any) {
       this.noted = true;
-      const pins = { data, pinned };
-      this.#byNode.set(node, pins);
-      if (parent !== null) this.#byParent.set(parent, pins);
+      this.#byNode.set(node, { data, pinned });
     } else if (own !== undefined) {
-      this.#forget(node, parent, own);
+      this.#byNode.delete(node);
     }
+    if (holder !== null && (any || lineOld !== undefined)) this.#noteLine(holder, node, line, lineOld, pinned);
     return added ? { ...masked, text: chars.join(''), masked: true } : masked;
   }
 
-  #forget(node: Node, parent: Element | null, old: Pins): void {
-    this.#byNode.delete(node);
-    if (parent !== null && this.#byParent.get(parent) === old) this.#byParent.delete(parent);
+  /** The line's pins now: as carried to its text, with this node's part as it went out. */
+  #noteLine(
+    holder: Element,
+    node: CharacterData,
+    read: EchoRun | null,
+    old: Pins | undefined,
+    pinned: Uint8Array,
+  ): void {
+    const line = read ?? echoLineOf(holder, node);
+    if (line === null) {
+      this.#byLine.delete(holder);
+      return;
+    }
+    const pins = old === undefined ? new Uint8Array(line.text.length) : carried(old, line.text);
+    pins.set(pinned, line.offset);
+    if (pins.includes(1)) this.#byLine.set(holder, { data: line.text, pinned: pins });
+    else this.#byLine.delete(holder);
   }
 }
+
+/** The page's echo pins: one for every capture run, so a new snapshot keeps them (review s14 E3). */
+export const pageEchoPins = new EchoPins();
 
 /**
  * `old`'s pins carried to `data`. A pinned character is compared as unknown, never by its value: the agent chose

@@ -77,6 +77,27 @@ export function echoRunOf(node: CharacterData): EchoRun | null {
   return offset < 0 ? null : { text, offset };
 }
 
+/** The element a text's line is read in: its nearest ancestor that is not an inline element (a few levels up at most). */
+export function echoLineHolderOf(node: CharacterData): Element | null {
+  let holder = parentElementOf(node);
+  for (let depth = 0; holder !== null && INLINE.has(localNameOf(holder)) && depth < MAX_DEPTH; depth++)
+    holder = parentElementOf(holder);
+  return holder;
+}
+
+/** The text of `holder`'s line (echoLineHolderOf) and where `node` starts in it; null when too large or not there. */
+export function echoLineOf(holder: Element, node: CharacterData): EchoRun | null {
+  const texts: CharacterData[] = [];
+  if (!collectTexts(holder, texts)) return null;
+  let text = '';
+  let offset = -1;
+  for (const each of texts) {
+    if (each === node) offset = text.length;
+    text += each.data;
+  }
+  return offset < 0 ? null : { text, offset };
+}
+
 /** The text nodes under `parent` in order; false when there are more than MAX_TEXTS. */
 function collectTexts(parent: Node, into: CharacterData[]): boolean {
   for (const child of Array.from(childNodesOf(parent))) {

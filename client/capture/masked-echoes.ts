@@ -18,7 +18,7 @@ import { localNameOf, parentElementOf, queryAllOf } from './dom-read.js';
 import { maskCssStrings } from '../../shared/mask-css.js';
 import { agentEchoesIn } from './agent-echoes.js';
 import { agentHasEdited, isFollowed, maskOutsideAgentText, useEchoCheck } from './agent-inserted.js';
-import { EchoPins } from './echo-pins.js';
+import { pageEchoPins } from './echo-pins.js';
 import { echoRunOf } from './echo-runs.js';
 import { EditorTyped } from './editor-typed.js';
 import { showsText } from './mask.js';
@@ -115,8 +115,8 @@ export class MaskedEchoes {
   #noneGone = false;
   /** Patterns of the fields' values for the current task; undefined when not read yet, null when no value is long enough. */
   #patterns: EchoPatterns | null | undefined = undefined;
-  /** Text nodes' echo bullets kept once the agent has edited (echo-pins.ts). */
-  readonly #pins = new EchoPins();
+  /** Text nodes' echo bullets kept once the agent has edited: the page's, shared by every capture run (echo-pins.ts). */
+  readonly #pins = pageEchoPins;
 
   constructor(editorTyped = new EditorTyped()) {
     this.#editorTyped = editorTyped;

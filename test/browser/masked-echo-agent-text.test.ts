@@ -11,7 +11,8 @@
  *   digit, a text the agent set; any other digits the agent typed leave it bulleted.
  * - Pins: once the customer's copy of the password in a clear field went out bulleted, no sequence of the
  *   agent's splices (Backspace, Delete, a character in the middle, several in one frame) shows one of its
- *   characters in the field's value or in a preview of it; the agent's characters show as typed.
+ *   characters in the field's value or in a preview of it, whether the page sets the preview's textContent or
+ *   rebuilds it with innerHTML or replaceChildren (review s14 E2); the agent's characters show as typed.
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
@@ -144,53 +145,67 @@ describe('the echo rule and the agent’s own text', () => {
       flush: fc.boolean(),
     });
     fc.assert(
-      fc.property(word(6, 14), fc.array(splice, { minLength: 1, maxLength: 6 }), (secret, splices) => {
-        const { echoes, root } = setUp(secret);
-        const field = document.createElement('input');
-        root.append(field);
-        field.value = secret.toLowerCase();
-        const preview = document.createElement('p');
-        root.append(preview);
-        const echoFree = (text: string): string => echoes.mask({ text, masked: false }).text;
-        const previewSent = (): string => {
-          preview.textContent = `Hello, ${field.value}`;
-          const node = preview.firstChild as Text;
-          return echoes.mask({ text: node.data, masked: false }, node).text.slice('Hello, '.length);
-        };
-        // Before the agent's edit: the copy goes out bulleted in both (the case the echo rule exists for).
-        expect(echoFree(field.value)).to.equal('•'.repeat(secret.length));
-        expect(previewSent()).to.equal('•'.repeat(secret.length));
-        // The model: per character of the field, true when it is the customer's.
-        let customer = Array.from(field.value, () => true);
-        try {
-          for (const { at: rawAt, removed: rawRemoved, inserted, flush } of splices) {
-            const before = field.value;
-            const at = rawAt % (before.length + 1);
-            const removed = Math.min(rawRemoved, before.length - at);
-            noteAgentSplice(field, before, at, removed, inserted);
-            field.value = before.slice(0, at) + inserted + before.slice(at + removed);
-            customer = [
-              ...customer.slice(0, at),
-              ...Array.from(inserted, () => false),
-              ...customer.slice(at + removed),
-            ];
-            if (!flush) continue;
-            const value = field.value;
-            const sent = maskOutsideAgentText(field, value, value, echoFree);
-            const shown = previewSent();
-            for (let i = 0; i < value.length; i++) {
-              if (customer[i] === true) {
-                expect(sent[i], `field ${JSON.stringify(sent)}`).to.equal('•');
-                expect(shown[i], `preview ${JSON.stringify(shown)}`).to.equal('•');
-              } else {
-                expect(sent[i], `field ${JSON.stringify(sent)}`).to.equal(value[i]);
+      fc.property(
+        word(6, 14),
+        fc.array(splice, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('textContent', 'innerHTML', 'replaceChildren'),
+        (secret, splices, render) => {
+          const { echoes, root } = setUp(secret);
+          const field = document.createElement('input');
+          root.append(field);
+          field.value = secret.toLowerCase();
+          const preview = document.createElement('p');
+          root.append(preview);
+          const echoFree = (text: string): string => echoes.mask({ text, masked: false }).text;
+          // The page rebuilds its preview: one text, or a new <b> (innerHTML) or a new text (replaceChildren) beside
+          // 'Hello, ' (review s14 E2); every text of it goes out in order, as a new subtree's do.
+          const previewSent = (): string => {
+            if (render === 'textContent') preview.textContent = `Hello, ${field.value}`;
+            else if (render === 'innerHTML') preview.innerHTML = `Hello, <b>${field.value}</b>`;
+            else preview.replaceChildren('Hello, ', field.value);
+            let shown = '';
+            const walker = document.createTreeWalker(preview, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+              const text = node as Text;
+              shown += echoes.mask({ text: text.data, masked: false }, text).text;
+            }
+            return shown.slice('Hello, '.length);
+          };
+          // Before the agent's edit: the copy goes out bulleted in both (the case the echo rule exists for).
+          expect(echoFree(field.value)).to.equal('•'.repeat(secret.length));
+          expect(previewSent()).to.equal('•'.repeat(secret.length));
+          // The model: per character of the field, true when it is the customer's.
+          let customer = Array.from(field.value, () => true);
+          try {
+            for (const { at: rawAt, removed: rawRemoved, inserted, flush } of splices) {
+              const before = field.value;
+              const at = rawAt % (before.length + 1);
+              const removed = Math.min(rawRemoved, before.length - at);
+              noteAgentSplice(field, before, at, removed, inserted);
+              field.value = before.slice(0, at) + inserted + before.slice(at + removed);
+              customer = [
+                ...customer.slice(0, at),
+                ...Array.from(inserted, () => false),
+                ...customer.slice(at + removed),
+              ];
+              if (!flush) continue;
+              const value = field.value;
+              const sent = maskOutsideAgentText(field, value, value, echoFree);
+              const shown = previewSent();
+              for (let i = 0; i < value.length; i++) {
+                if (customer[i] === true) {
+                  expect(sent[i], `field ${JSON.stringify(sent)}`).to.equal('•');
+                  expect(shown[i], `preview ${JSON.stringify(shown)}`).to.equal('•');
+                } else {
+                  expect(sent[i], `field ${JSON.stringify(sent)}`).to.equal(value[i]);
+                }
               }
             }
+          } finally {
+            root.remove();
           }
-        } finally {
-          root.remove();
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

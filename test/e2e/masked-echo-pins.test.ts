@@ -1,0 +1,112 @@
+/**
+ * Echo bullets kept in page text (echo-pins.ts, review s13 R3) hold when the page rebuilds the text and when a
+ * new snapshot starts (review s14 E2, E3). The customer types a password and then a copy of it into a clear field
+ * (the address) with real keys; the page repeats the address in a "Ship to: …" preview, rebuilt on every input
+ * with innerHTML (a new <b> and text each time), with replaceChildren (a new text beside another), or by setting a
+ * <span>'s textContent; the copy and its preview go out bulleted. The agent's console presses End and Backspace in
+ * the copy (real keys), then reloads (a new snapshot, as a reconnect or a second viewer gets). The page's
+ * behaviour is installed with `page.evaluate`, standing in for the site's own script. The oracle is every string
+ * the customer's page put on the data channel from the agent's edit on, decoded (helpers/wire.ts): none holds 5
+ * characters in a row of the password. Control: the customer's typing of the copy sent its prefixes in the
+ * preview as typed (before the copy was whole the echo rule had nothing to match), which the oracle reads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { messageStrings } from '../oracles/message-strings.js';
+import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
+import { drained, liveWithControl, until } from './helpers/live-control.js';
+import { decodeWire } from './helpers/wire.js';
+
+const SECRET = 'MarmaladeSky';
+const BULLETS = '•'.repeat(SECRET.length);
+const EDITED = 'marmaladesk';
+
+/** Every string the page sent, from its `from`th message on. */
+async function sent(page: Page, from = 0): Promise<string[]> {
+  return messageStrings((await decodeWire(page)).slice(from));
+}
+
+/** Strings holding 5 characters in a row of the password (ignoring case). */
+function holdingSecret(strings: readonly string[]): string[] {
+  const secret = SECRET.toLowerCase();
+  const parts: string[] = [];
+  for (let i = 0; i + 5 <= secret.length; i++) parts.push(secret.slice(i, i + 5));
+  return strings.filter((text) => parts.some((part) => text.toLowerCase().includes(part)));
+}
+
+type Render = 'innerHTML' | 'replaceChildren' | 'textContent';
+
+/** A "Ship to: …" preview of the address after it, rebuilt by `how` on every input. */
+async function addPreview(page: Page, how: Render): Promise<void> {
+  await page.evaluate((render) => {
+    const out = Object.assign(document.createElement('p'), { id: 'ship-preview' });
+    const span = document.createElement('span');
+    out.append('Ship to: ', span);
+    const address = document.querySelector<HTMLInputElement>('#address');
+    address?.after(out);
+    address?.addEventListener('input', () => {
+      const value = address.value;
+      if (render === 'innerHTML') out.innerHTML = `Ship to: <b>${value}</b>`;
+      else if (render === 'replaceChildren') out.replaceChildren('Ship to: ', value);
+      else span.textContent = value;
+    });
+  }, how);
+}
+
+describe('a preview of the customer’s bulleted copy, edited by the agent (console real keys)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+    await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
+  }, 90_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  for (const how of ['innerHTML', 'replaceChildren', 'textContent'] as const) {
+    it(`preview by ${how}: one remote Backspace, then a new snapshot, show none of the password`, async () => {
+      const { customer, agent } = await liveWithControl(harness, '/checkout', 'Checkout');
+      await addPreview(customer, how);
+      await customer.locator('#password').click();
+      await customer.keyboard.type(SECRET, { delay: 30 });
+      await customer.locator('#address').click();
+      await customer.keyboard.type(SECRET.toLowerCase(), { delay: 30 });
+      await customer.locator('#title').click();
+      await until(async () => (await mirrorElement(agent, '#address'))?.value === BULLETS, 'the bulleted copy');
+      await until(
+        async () => (await mirrorElement(agent, '#ship-preview'))?.text === `Ship to: ${BULLETS}`,
+        'the bulleted preview',
+      );
+      // Control: the oracle reads the preview (the copy's prefixes went out as the customer typed them).
+      expect(holdingSecret(await sent(customer)).length).toBeGreaterThan(0);
+
+      const before = (await decodeWire(customer)).length;
+      const mirror = await mirrorFrame(agent);
+      await mirror.locator('#address').click();
+      await agent.keyboard.press('End');
+      await agent.keyboard.press('Backspace');
+      await drained(agent);
+      await mirror.locator('#title').click();
+      expect(await customer.locator('#address').inputValue()).toBe(EDITED);
+      await until(
+        async () => (await mirrorElement(agent, '#ship-preview'))?.text?.length === `Ship to: ${EDITED}`.length,
+        'the edited preview',
+      );
+      expect(holdingSecret(await sent(customer, before))).toEqual([]);
+      expect((await mirrorElement(agent, '#ship-preview'))?.text).toBe(`Ship to: ${'•'.repeat(EDITED.length)}`);
+
+      const mark = (await decodeWire(customer)).length;
+      await agent.reload();
+      await until(
+        async () => (await mirrorElement(agent, '#ship-preview')) !== null,
+        'the mirror after reload',
+        30_000,
+      );
+      const again = await sent(customer, mark);
+      expect(holdingSecret(again)).toEqual([]);
+      expect(again).toContain('Ship to: ');
+      expect((await mirrorElement(agent, '#ship-preview'))?.text).toBe(`Ship to: ${'•'.repeat(EDITED.length)}`);
+      expect((await mirrorElement(agent, '#address'))?.value).toBe('•'.repeat(EDITED.length));
+    }, 120_000);
+  }
+});
