@@ -290,6 +290,14 @@ function openRule(text: string, cuts: readonly number[], fewest: number): Masked
   return { text: masked, masked: masked !== text };
 }
 
+/**
+ * The number rule over a text shown beside text it does not hold (an attribute's value shown by `attr()` in
+ * generated content): read alone, and a number of SHOWN_EDGE_DIGITS or more at either end masked whole.
+ */
+export function maskOpenEdges(text: string): MaskedText {
+  return openRule(text, [], SHOWN_EDGE_DIGITS);
+}
+
 /** What a UTF-16 unit is to the number rule: a digit, a gap without count, a letter (ends a number), other. */
 const DIGIT = 0;
 const SPACE = 1;

@@ -15,6 +15,7 @@ import {
 } from './record-limits.js';
 import type { TypingMask } from './typing-mask.js';
 import { isFollowed, maskOutsideAgentText } from './agent-inserted.js';
+import { maskShownAttribute } from './mask-pseudo.js';
 
 export class AttributeValues {
   readonly #typing: TypingMask;
@@ -51,12 +52,14 @@ export class AttributeValues {
     const typed = strict && name === 'style' ? typing.typedDigits() : null;
     const masked = maskAttributeByDecision(decision, name, absolute, held, typed);
     if (strict && masked.masked) typing.noteMaskedAttribute(el, name);
+    // Shown by `attr()` in its ::before/::after beside other text (mask-pseudo.ts).
+    const sent = decision === 'clear' ? maskShownAttribute(el, value, masked.value) : masked.value;
     // A framework's value attribute equal to the value (React): the agent's text in it is not checked either.
     if (name === 'value' && isFollowed(el) && value === (el as HTMLInputElement).value)
       return clip(
-        maskOutsideAgentText(el, value, masked.value, (run) => typing.echoes.maskAttribute(name, run)),
+        maskOutsideAgentText(el, value, sent, (run) => typing.echoes.maskAttribute(name, run)),
         MAX_ATTR_VALUE,
       );
-    return clip(typing.echoes.maskAttribute(name, masked.value), MAX_ATTR_VALUE);
+    return clip(typing.echoes.maskAttribute(name, sent), MAX_ATTR_VALUE);
   }
 }

@@ -11,6 +11,8 @@
  * value (it may be any number, so a number beside it is read as continuing).
  */
 
+import { maskOpenEdges } from '../../shared/css-string-text.js';
+
 /** The platform's getComputedStyle and getPropertyValue, taken when the session bundle loads. */
 const computedStyle = globalThis.getComputedStyle;
 const propertyValue = CSSStyleDeclaration.prototype.getPropertyValue;
@@ -20,7 +22,7 @@ const COUNTER_TEXT = '0';
 
 /** The text `el`'s `::before` (`side` -1) or `::after` (+1) shows, '' when none. */
 export function generatedText(el: Element, side: -1 | 1): string {
-  if (!mayGenerateDigits(el)) return '';
+  if ((mayShow(el) & SHOWS_DIGITS) === 0) return '';
   let content: string;
   try {
     const style = computedStyle.call(globalThis, el, side < 0 ? '::before' : '::after');
@@ -100,29 +102,34 @@ export function contentText(value: string): string {
   return text;
 }
 
-/**
- * Per document, within the current task: whether a rule of its sheets may give a pseudo-element text with a digit
- * (mayShowDigits). Reading every element's computed ::before/::after cost the snapshot of the 10,000-node bench
- * page about 30 ms (a few thousand texts with a digit at an end); most pages have no such rule. Kept for one task
- * only (what the page changes between two of the capture's tasks is read again).
- */
-let documentsRead: Map<Document, boolean> | null = null;
+/** What a document's pseudo-element rules may show (a bit set): a digit, an attribute's value. */
+const SHOWS_DIGITS = 1;
+const SHOWS_ATTRIBUTES = 2;
+const SHOWS_ALL = SHOWS_DIGITS | SHOWS_ATTRIBUTES;
 
-/** Whether `el`'s ::before or ::after may show a digit (see documentsRead); true when unsure. */
-function mayGenerateDigits(el: Element): boolean {
+/**
+ * Per document, within the current task: what a rule of its sheets may give a pseudo-element to show (SHOWS_*).
+ * Reading every element's computed ::before/::after cost the snapshot of the 10,000-node bench page about 30 ms (a
+ * few thousand texts with a digit at an end); most pages have no such rule. Kept for one task only (what the page
+ * changes between two of the capture's tasks is read again).
+ */
+let documentsRead: Map<Document, number> | null = null;
+
+/** What `el`'s ::before or ::after may show (SHOWS_*; see documentsRead); all when unsure. */
+function mayShow(el: Element): number {
   const doc = el.ownerDocument;
   // In a shadow tree, and on a shadow host (`:host::after`), its own sheets count too: read the element.
-  if (doc === null || el.getRootNode() !== doc || el.shadowRoot !== null) return true;
+  if (doc === null || el.getRootNode() !== doc || el.shadowRoot !== null) return SHOWS_ALL;
   if (documentsRead === null) {
     documentsRead = new Map();
     queueMicrotask(() => (documentsRead = null));
   }
-  let may = documentsRead.get(doc);
-  if (may === undefined) {
-    may = sheetsMayShowDigits([...Array.from(doc.styleSheets), ...doc.adoptedStyleSheets]);
-    documentsRead.set(doc, may);
+  let shows = documentsRead.get(doc);
+  if (shows === undefined) {
+    shows = sheetsShow([...Array.from(doc.styleSheets), ...doc.adoptedStyleSheets]);
+    documentsRead.set(doc, shows);
   }
-  return may;
+  return shows;
 }
 
 /** A selector of a pseudo-element that shows text: `::before`, `::after` (`:before`, `:after`). */
@@ -133,44 +140,84 @@ const GENERATING_SELECTOR = /:(?:before|after)\b/i;
  * the element's own `content` inherited).
  */
 const DIGIT_CONTENT = /[\p{Nd}%]|\b(?:attr|counters?|var|env)\(|\b(?:inherit|unset|revert(?:-layer)?)\b/iu;
+/** Content that may show an attribute's value: `attr()`, or what may hold one (`var()`, inherited). */
+const ATTRIBUTE_CONTENT = /\b(?:attr|var)\(|\b(?:inherit|unset|revert(?:-layer)?)\b/i;
 
-function sheetsMayShowDigits(sheets: readonly CSSStyleSheet[]): boolean {
+function sheetsShow(sheets: readonly CSSStyleSheet[]): number {
+  let shows = 0;
   for (const sheet of sheets) {
     let rules: CSSRuleList;
     try {
       rules = sheet.cssRules;
     } catch {
-      return true; // another origin's rules, unread: they may
+      return SHOWS_ALL; // another origin's rules, unread: they may
     }
-    if (rulesMayShowDigits(rules, 0)) return true;
+    shows |= rulesShow(rules, 0);
+    if (shows === SHOWS_ALL) break;
   }
-  return false;
+  return shows;
 }
 
-/** Rule nesting read (`@media`, `@layer`, CSS nesting, `@import`); deeper is taken as showing digits. */
+/** Rule nesting read (`@media`, `@layer`, CSS nesting, `@import`); deeper is taken as showing anything. */
 const MAX_RULE_DEPTH = 16;
-
 /** CSSRule.STYLE_RULE and IMPORT_RULE (a frame's rules are of its own realm: `instanceof` would not know them). */
 const STYLE_RULE = 1;
 const IMPORT_RULE = 3;
 
-function rulesMayShowDigits(rules: CSSRuleList, depth: number): boolean {
-  if (depth > MAX_RULE_DEPTH) return true;
-  for (let r = 0; r < rules.length; r++) {
+function rulesShow(rules: CSSRuleList, depth: number): number {
+  if (depth > MAX_RULE_DEPTH) return SHOWS_ALL;
+  let shows = 0;
+  for (let r = 0; r < rules.length && shows !== SHOWS_ALL; r++) {
     const rule = rules[r];
     if (rule === undefined) continue;
     if (rule.type === STYLE_RULE) {
       const style = rule as CSSStyleRule;
       if (GENERATING_SELECTOR.test(style.selectorText)) {
         const content = style.style.getPropertyValue('content');
-        if (content !== '' && content !== 'none' && content !== 'normal' && DIGIT_CONTENT.test(content)) return true;
+        if (content !== '' && content !== 'none' && content !== 'normal') {
+          if (DIGIT_CONTENT.test(content)) shows |= SHOWS_DIGITS;
+          if (ATTRIBUTE_CONTENT.test(content)) shows |= SHOWS_ATTRIBUTES;
+        }
       }
     } else if (rule.type === IMPORT_RULE) {
       const imported = (rule as CSSImportRule).styleSheet;
-      if (imported !== null && sheetsMayShowDigits([imported])) return true;
+      if (imported !== null) shows |= sheetsShow([imported]);
     }
     const nested = (rule as { cssRules?: CSSRuleList }).cssRules;
-    if (nested !== undefined && rulesMayShowDigits(nested, depth + 1)) return true;
+    if (nested !== undefined) shows |= rulesShow(nested, depth + 1);
   }
-  return false;
+  return shows;
 }
+
+const ANY_DIGIT = /\p{Nd}/u;
+
+/**
+ * An attribute value of `el` as it may leave when its ::before or ::after shows it (`content: attr(data-a) " "
+ * attr(data-b)`, each holding a part of a card: README limit). The generated text is read as shown (the values
+ * joined, strings between) by the number rule, and as a `content` string is (css-string-text.ts: a number of 3
+ * digits or more at its ends masked whole, the element's text is beside it); what it masks where the value stands
+ * is masked in the value (a value of 1 or 2 digits too: several join). `sent`: the value masked alone. Read only where
+ * the page's sheets have `attr()` in generated content.
+ */
+export function maskShownAttribute(el: Element, value: string, sent: string): string {
+  if (!ANY_DIGIT.test(value) || (mayShow(el) & SHOWS_ATTRIBUTES) === 0) return sent;
+  const masked: boolean[] = [];
+  let any = false;
+  for (const side of [-1, 1] as const) {
+    const shown = generatedText(el, side);
+    let at = shown.indexOf(value);
+    if (at < 0) continue;
+    const rule = maskOpenEdges(shown).text;
+    for (; at >= 0; at = shown.indexOf(value, at + 1))
+      for (let u = 0; u < value.length; u++)
+        if (rule.charAt(at + u) === MASK_CHAR && shown.charAt(at + u) !== MASK_CHAR) any = masked[u] = true;
+  }
+  if (!any) return sent;
+  // The value masked alone has its length unless an escape became one bullet: then every digit.
+  if (sent.length !== value.length) return sent.replace(/\p{Nd}/gu, MASK_CHAR);
+  let out = '';
+  for (let u = 0; u < sent.length; u++) out += masked[u] === true ? MASK_CHAR : sent.charAt(u);
+  return out;
+}
+
+const MASK_CHAR = '\u2022';

@@ -181,14 +181,59 @@ describe('a number split between an element and its ::before/::after string', fu
     expect(result.numRuns).to.be.greaterThan(10);
   });
 
+  it("a number in attributes joined by attr() (and beside the element's text) never shows", async () => {
+    const result = await fc.check(
+      fc.asyncProperty(
+        secret.filter((s) => !s.text.includes('%')),
+        prose,
+        edge,
+        fc.array(fc.nat(60), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('attributes', 'with-text', 'with-string', 'late'),
+        fc.constantFrom('::before', '::after'),
+        async (s, before, gap, cuts, how, pseudo) => {
+          const text = `${before}${gap}${s.text}`;
+          const start = text.length - s.text.length;
+          // Cuts inside the number, so that no attribute holds it whole (the rule's own case).
+          const points = cuts.map((cut) => start + 1 + (cut % Math.max(1, s.text.length - 1)));
+          let pieces = splitAt(text, points).filter((piece) => piece !== '');
+          fc.pre(pieces.length > 1);
+          let own = '';
+          if (how === 'with-text') own = pseudo === '::before' ? (pieces.pop() as string) : (pieces.shift() as string);
+          const literal = how === 'with-string' ? (pieces.pop() as string) : null;
+          pieces = pieces.filter((piece) => piece !== '');
+          const attrs = pieces.map((piece, n) => ` data-p${n}="${html(piece).replace(/"/g, '&quot;')}"`).join('');
+          const items = pieces.map((_piece, n) => `attr(data-p${n})`);
+          if (literal !== null) items.push(cssString(literal));
+          const rule = `.x${pseudo}{content: ${items.join(' ') || '""'}}`;
+          const late =
+            how === 'late'
+              ? (doc: Document) =>
+                  pieces.forEach((piece, n) => doc.querySelector('.x')?.setAttribute(`data-p${n}`, piece))
+              : () => undefined;
+          const body = `<p>Saved <span class="x"${how === 'late' ? '' : attrs}>${html(own)}</span></p>`;
+          const page = {
+            html: `<!doctype html><html><head><title>Attr</title><style>${rule}</style></head><body>${body}</body></html>`,
+            late,
+          };
+          const { page: shown, mirror } = await mirrored(page);
+          fc.pre(revealedPositions(s.digits, shown).size === s.digits.length);
+          expect(leaks(s, mirror), JSON.stringify({ html: page.html, mirror })).to.deep.equal([]);
+        },
+      ),
+      { numRuns: 30, seed: Date.now() % 1_000_000 },
+    );
+    expect(result.failed, fc.defaultReportMessage(result) ?? '').to.equal(false);
+    expect(result.numRuns).to.be.greaterThan(10);
+  });
+
   it('prices, dates, times, phone numbers and short numbers in generated content stay as the page shows them', async () => {
     const doc =
       `<!doctype html><html><head><title>Keep</title><style>` +
       `.a::after{content: " €1,299.00" " " "€2,598.00"}.b::before{content: "2026-12-05 "}` +
       `.c::after{content: " 10:30"}.d::before{content: "+44 20 7946 0958 "}.e::before{content: "Step " counter(s) " of 12: "}` +
-      `.f::after{content: " [12]"}</style></head><body><p class="a">Total</p><p class="b">Order placed</p>` +
+      `.f::after{content: " [12]"}.g::after{content: " (" attr(data-n) " items)"}</style></head><body><p class="a">Total</p><p class="b">Order placed</p>` +
       `<p class="c">Delivery</p><p class="d">call us</p><p class="e" style="counter-reset: s 3">Pay</p>` +
-      `<p class="f">Footnote</p><p>Order 1234 5678</p></body></html>`;
+      `<p class="f">Footnote</p><p class="g" data-n="12">Basket</p><p>Order 1234 5678</p></body></html>`;
     const { page, mirror } = await mirrored({ html: doc, late: () => undefined });
     const digitTexts = (texts: readonly string[]): string[] => texts.filter((text) => /[0-9]/.test(text));
     expect(digitTexts(mirror)).to.deep.equal(digitTexts(page));
