@@ -10,7 +10,7 @@ import { chooseLanguage } from './i18n/language.js';
 import { createElement, fromJson, microtask, pristine } from './pristine.js';
 import { listenForParentCapture } from './frame-listener.js';
 import { parseOrigins } from '../shared/frame-handshake.js';
-import { clearResume, keepResumeOnLeave, loadResume, saveResume } from './resume-store.js';
+import { clearResume, keepResumeOnLeave, keys, loadResume, pageResumeKeys, saveResume } from './resume-store.js';
 import type {
   AdoptedSignaling,
   CustomerEndReason,
@@ -273,7 +273,7 @@ export class CobrowseSession extends CobrowseSessionState {
     const state = this._state;
     if (state.kind === 'loading') {
       void pristine.Promise.all([this.#views.module(), this.#adopted]).then(
-        ([m, adopted]) => m.endBeforeStart(state.invite, adopted?.socket, pristine, reason),
+        ([m, adopted]) => m.endBeforeStart(state.invite, adopted?.socket, pristine, reason, keys),
         () => undefined,
       );
       this.#onSessionState('ended', { reason });
@@ -346,13 +346,12 @@ export class CobrowseSession extends CobrowseSessionState {
   }
 
   /** Starts the session bundle with what the consent or the previous page of the tab (`resumed`) gave. */
-  async #startSession(start: Omit<SessionStartOptions, 'host'>): Promise<void> {
+  async #startSession(start: Omit<SessionStartOptions, 'host'> & { keys?: unknown }): Promise<void> {
     const { invite, signaling } = start;
-    const state = loading(invite, start.controlGranted === true, start.paused === true);
-    this._state = state;
+    const state = (this._state = loading(invite, start.controlGranted === true, start.paused === true));
     this.#adopted = signaling;
-    // Live (a copy taken now never resumes) until the page goes: then left for the tab's next page, whether the
-    // session's code runs by then or not (resume-store.ts).
+    const resume = pageResumeKeys(start.keys);
+    // Live (a copy taken now never resumes) until the page goes, then left for the tab's next page (resume-store.ts).
     saveResume(state);
     if (!this.#leaving) {
       this.#leaving = true;
@@ -379,6 +378,7 @@ export class CobrowseSession extends CobrowseSessionState {
       onState: (state, detail) => this.#onSessionState(state, detail),
       onOffer: () => this.#hold.release(),
       requestControl: () => this.#askControl(),
+      onPaused: (paused) => this.#updateSharing((s) => ({ ...s, paused })),
       onControl: (controlGranted) => {
         this.#updateSharing((s) => ({ ...s, controlGranted }));
         this.#dispatch(controlGranted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
@@ -406,7 +406,7 @@ export class CobrowseSession extends CobrowseSessionState {
       navigationOrigins: this.navigationOrigins.split(/[\s,]+/).filter(Boolean),
       pristine,
     };
-    const session = startSession({ ...start, host });
+    const session = startSession({ ...start, resume, host });
     // Unless it ended already while starting (its callbacks may run before it returns).
     this.#updateSharing((s) => ({ ...s, kind: 'sharing', session }));
   }

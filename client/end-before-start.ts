@@ -20,6 +20,7 @@ export function endBeforeStart(
   adopted: WebSocket | undefined,
   pristine: Pristine,
   reason: CustomerEndReason = 'customer-ended',
+  keys: readonly string[] = [],
   tries = TRIES,
 ): void {
   const end = pristine.jsonStringify.call(JSON, { t: 'end', reason });
@@ -36,8 +37,10 @@ export function endBeforeStart(
   } catch {
     return;
   }
+  // The page's resume keys, as its session's socket would say them (signaling/customer-resume.ts).
+  const resume = keys.length ? { resume: { keys, next: keys[keys.length - 1] } } : {};
   socket.onopen = () =>
-    socket.send(pristine.jsonStringify.call(JSON, { t: 'hello', v: invite.v, token: invite.token }));
+    socket.send(pristine.jsonStringify.call(JSON, { t: 'hello', v: invite.v, token: invite.token, ...resume }));
   socket.onmessage = ({ data }: MessageEvent) => {
     let message: { t?: unknown; code?: unknown } | null;
     try {
@@ -49,7 +52,7 @@ export function endBeforeStart(
     else if (message?.code === 'ROLE_TAKEN' && tries > 1)
       pristine.setTimeout.call(
         globalThis,
-        () => endBeforeStart(invite, undefined, pristine, reason, tries - 1),
+        () => endBeforeStart(invite, undefined, pristine, reason, keys, tries - 1),
         RETRY_MS,
       );
     socket.close(1000);

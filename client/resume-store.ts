@@ -10,7 +10,11 @@
  * Until then the record says "still live", so a copy taken meanwhile, even in
  * the instant the session starts, never resumes; the next page of the same
  * tab takes the record over at once, so later copies say so too. A record
- * left by a window without an opener does not resume in a popup either.
+ * left by a window without an opener does not resume in a popup either. A copy
+ * taken while the record says left (the tab on a page without the session) is
+ * told apart by the server: each page names a fresh resume key, and only the
+ * holder of the latest resumes (signaling/customer-resume.ts). Control and
+ * pause are the stricter of the record and the server's (customer-session.ts).
  */
 import type { InviteData } from './session-api.js';
 import { fromJson, toJson } from './pristine.js';
@@ -26,6 +30,8 @@ export interface ResumeState {
   controlGranted: boolean;
   /** Paused stays paused on the next page (nothing of it is captured or reported), until the customer resumes. */
   paused: boolean;
+  /** The resume keys of the tab's latest pages (the server's latest among them), newest last. */
+  keys?: string[];
 }
 
 interface ResumeRecord extends ResumeState {
@@ -51,7 +57,7 @@ function storage(): Storage | null {
  */
 export function saveResume({ invite, controlGranted, paused }: ResumeState, left = false, now = Date.now()): void {
   // Only these fields (the element passes its whole sharing state).
-  const record: ResumeRecord = { invite, controlGranted, paused, touchedAt: now, left, opened: !!window.opener };
+  const record: ResumeRecord = { invite, controlGranted, paused, keys, touchedAt: now, left, opened: !!window.opener };
   storage()?.setItem(KEY, toJson(record));
 }
 
@@ -76,6 +82,18 @@ export function keepResumeOnLeave(current: () => ResumeState | null): void {
   });
 }
 
+/** This page's resume keys: the record's, then its own (`next`, the last), which its sockets' hellos name. */
+export let keys: string[] = [];
+
+/** A fresh key for this page after the record's (`recorded`), which the records it writes carry from now on. */
+export function pageResumeKeys(recorded: unknown): { keys: string[]; next: string } {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const next = Array.from(bytes, (byte) => (byte + 256).toString(16).slice(1)).join('');
+  // The last three (RESUME_KEYS_KEPT): what a page that left before its hello reached the server left behind.
+  keys = [...(Array.isArray(recorded) ? recorded : []), next].slice(-3);
+  return { keys, next };
+}
+
 export function clearResume(): void {
   storage()?.removeItem(KEY);
 }
@@ -98,8 +116,11 @@ export function loadResume(now = Date.now()): ResumeState | null {
       clearResume();
       return null;
     }
-    // Reading `opener` never throws, even cross-origin.
+    // Reading `opener` never throws, even cross-origin. A new window (a popup whose opener was severed) has one page
+    // in its history, not reloaded; the tab's next page has the one that left the record too (review s13 B10).
     if (!record.left || (window.opener && !record.opened)) return null;
+    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    if (history.length < 2 && navigation?.type !== 'reload') return null;
     return record as ResumeState;
   } catch {
     clearResume();

@@ -40,6 +40,8 @@ export interface SessionHost {
   requestControl(): Promise<boolean>;
   /** Control was granted or revoked (by either side). */
   onControl(granted: boolean): void;
+  /** The session paused itself: the server recorded a pause the tab's record did not say (a resumed page). */
+  onPaused?(paused: true): void;
   /** Who the agent is (from the server's welcome), and when a person takes over from an automated agent. */
   onAgent?(agent: { name: string; bot: boolean; tookOver: boolean }): void;
   /** The agent's guidance in words, in the customer's language ("Dana highlighted: Postcode"). */
@@ -99,6 +101,8 @@ export interface SessionStartOptions {
   controlGranted?: boolean;
   /** Resuming paused: nothing is captured, sent or reported until the customer resumes. */
   paused?: boolean;
+  /** This page's resume keys, said in its socket's hello (client/resume-store.ts, signaling/customer-resume.ts). */
+  resume?: { keys: string[]; next: string };
   /** The consent socket to go on with; without it the session opens its own. */
   signaling?: AdoptedSignaling;
   /** The customer let a person take over from the automated agent (sent with consent-granted if the loader could not). */

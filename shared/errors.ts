@@ -37,6 +37,11 @@ export const ERROR_CODES = {
     message:
       'The customer shared this tab with the automated assistant only. A person joins through a hand-over that the customer allowed.',
   },
+  RESUME_REFUSED: {
+    close: 4425,
+    http: 409,
+    message: 'This session went on in another window or tab: it does not resume here.',
+  },
   AUDIT_LIMIT: {
     close: 4431,
     http: 429,

@@ -61,6 +61,8 @@ export interface SignalingClientOptions {
   keepaliveMs?: number;
   /** Said in the hello of an agent's socket (the audit's record of who is there). */
   agentKind?: 'person' | 'bot';
+  /** Said in the hello of a customer page's socket: its resume keys (signaling/customer-resume.ts). */
+  resume?: { keys: string[]; next: string };
   /** Messages queued while (re)connecting; beyond this the oldest are dropped. */
   maxQueued?: number;
 }
@@ -80,6 +82,7 @@ const FINAL_ERRORS = new Set<ErrorCode>([
   'BOT_SESSION',
   'MESSAGE_TOO_LARGE',
   'BAD_MESSAGE',
+  'RESUME_REFUSED',
 ]);
 
 /** The /ws URL for a server base URL (http → ws, https → wss). */
@@ -89,6 +92,8 @@ export function signalingUrl(serverUrl: string): string {
   return url.toString();
 }
 
+type OptionalOption = 'createSocket' | 'json' | 'microtask' | 'agentKind' | 'resume';
+
 export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #state: SignalingState = 'idle';
   #socket: SocketLike | null = null;
@@ -97,8 +102,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   #keepaliveTimer: ReturnType<typeof setInterval> | null = null;
   #queue: ClientMessage[] = [];
   #authenticated = false;
-  readonly #options: Required<Omit<SignalingClientOptions, 'createSocket' | 'json' | 'microtask' | 'agentKind'>> &
-    Pick<SignalingClientOptions, 'createSocket' | 'json' | 'microtask' | 'agentKind'>;
+  readonly #options: Required<Omit<SignalingClientOptions, OptionalOption>> &
+    Pick<SignalingClientOptions, OptionalOption>;
 
   constructor(options: SignalingClientOptions) {
     super();
@@ -181,6 +186,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
           v: PROTOCOL_VERSION,
           token: this.#options.token,
           ...(this.#options.agentKind ? { agentKind: this.#options.agentKind } : {}),
+          ...(this.#options.resume ? { resume: this.#options.resume } : {}),
         } satisfies ClientMessage),
       );
     });

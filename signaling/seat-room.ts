@@ -29,6 +29,7 @@ import { auditableEvent, END_REASONS_BY_ROLE } from './socket-rules.js';
 import { isViewerMessage, type ViewerRoom } from './viewer-room.js';
 import { iceServersFor, welcomeIceServers } from './turn.js';
 import { consentSinceWelcome } from './consent-catch-up.js';
+import { customerJoin, holdsResumeKey } from './customer-resume.js';
 import { stopAuthTimer, type Authenticated, type Connection } from './hub-connection.js';
 import { sessionFromTicket } from './join-tickets.js';
 import { JOIN_TICKET_PREFIX } from './agent-auth.js';
@@ -132,6 +133,9 @@ export class SeatRoom {
       if (!fresh || fresh.agentTokenHash !== session.agentTokenHash) return this.refuse(connection, 'HANDED_OVER');
       if (this.live.replacedAgent(fresh, holder)) this.refuse(holder, 'HANDED_OVER');
     }
+    // A copy of the tab's record is refused at once, not told ROLE_TAKEN while the tab's page holds the seat.
+    if (role === 'customer' && !(await holdsResumeKey(this.bus, session, hello.resume)))
+      return this.refuse(connection, 'RESUME_REFUSED');
     const claimed =
       this.live.holder(session.id, role) === null &&
       (await this.bus.claim(session.id, role, connection.id, session.expiresAt - this.now()));
@@ -141,6 +145,15 @@ export class SeatRoom {
     }
     if (connection.closed) {
       await this.bus.release(session.id, role, connection.id);
+      return;
+    }
+    // A customer page resuming from a copy of its tab's record is refused; the customer is told control and pause.
+    const { bus, control, sessions, now } = this;
+    const recorded =
+      role === 'customer' ? await customerJoin({ bus, control, sessions, now }, session, hello.resume) : {};
+    if (!recorded || connection.closed) {
+      await this.bus.release(session.id, role, connection.id);
+      if (!recorded) this.refuse(connection, 'RESUME_REFUSED');
       return;
     }
     await this.bus.listen(session.id);
@@ -165,6 +178,7 @@ export class SeatRoom {
       ...(named.agentBot ? { agentBot: true } : {}),
       iceServers: welcomeIceServers(this.config, `${session.id}-${role}`, this.now(), session),
       expiresAt: session.expiresAt,
+      ...recorded,
     });
     // A hand-over or an end between the session read and the attach told no one here (review s13 S1, s14 J1).
     const current = await this.sessions.get(session.id);

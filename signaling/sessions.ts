@@ -298,6 +298,12 @@ export class SessionLifecycle {
     return { agentName: agent.name, ...(agent.bot ? { agentBot: true } : {}) };
   }
 
+  /** Whether the customer's latest pause holds (the audit's last paused or resumed): a resuming page is told. */
+  async pausedNow(sessionId: string): Promise<boolean> {
+    const events = await this.store.listEventsOfTypes(sessionId, ['paused', 'resumed']);
+    return events.at(-1)?.type === 'paused';
+  }
+
   /** Called with the updated record when a person takes over from the automated agent. */
   onHandedOver(listener: (session: SessionRecord) => void): void {
     this.handOverListeners.add(listener);

@@ -79,11 +79,17 @@ export class CustomerSession implements SessionHandle {
       createSocket: (url) => new pristine.WebSocket(url),
       json: { stringify: toJson, parse: fromJson },
       microtask,
+      ...(options.resume ? { resume: options.resume } : {}),
     });
     // The loader's consent socket already carries consent-granted; its welcome predates it.
     let consentRecorded = options.signaling !== undefined;
+    let first = true;
     this.#signaling.on('welcome', (welcome) => {
       markStage('customer-welcome');
+      // Before anything is started or reported: on a later welcome (a reconnect) the server may not have what the
+      // page queued meanwhile.
+      if (first) this.#stricter(welcome);
+      first = false;
       this.#iceServers = welcome.iceServers;
       this.#iceReady = welcome.consented;
       if (!welcome.consented && !consentRecorded) {
@@ -143,8 +149,10 @@ export class CustomerSession implements SessionHandle {
         this.#setState('reconnecting');
     });
     this.#signaling.on('closed', (closed) => {
-      // The server ended the session or refused us for good; without an open channel nothing is left.
-      if (closed.error === 'SESSION_ENDED' || closed.error === 'SESSION_EXPIRED' || closed.error === 'UNAUTHORIZED') {
+      // The server ended the session or refused us for good (RESUME_REFUSED: another window resumed it from a copy of
+      // this tab's record); without an open channel nothing is left.
+      const error = closed.error ?? '';
+      if (['SESSION_ENDED', 'SESSION_EXPIRED', 'UNAUTHORIZED', 'RESUME_REFUSED'].includes(error)) {
         this.#finish(closed.error === 'SESSION_EXPIRED' ? 'expired' : 'api');
       }
     });
@@ -184,8 +192,6 @@ export class CustomerSession implements SessionHandle {
     });
     this.#signaling.on('viewers', (message) => this.#onViewers(message.viewers, message.lead));
     this.#signaling.on('viewer-signal', (message) => this.#viewerLinks.signal(message.viewer, message.data));
-    // Control was granted on the previous page and not revoked: it carries over.
-    if (options.resumed && options.controlGranted) this.#control.carryOver();
     this.#paused = options.resumed && options.paused === true;
     // Capture phase on the window: sees the customer's typing before the page can stop it.
     this.#window.addEventListener('input', this.#onInput, true);
@@ -193,6 +199,24 @@ export class CustomerSession implements SessionHandle {
     const adopted = options.signaling;
     if (adopted) this.#signaling.adopt(adopted.socket, () => adopted.takeMessages());
     else this.#signaling.connect();
+  }
+
+  /**
+   * What the tab's record says (the page's scripts can edit it) and what the server recorded, the stricter of both
+   * (review s13 B8): control carries over from the previous page only if both say granted, the page is paused if
+   * either says paused. What the server missed (the previous page left before its word arrived) it is told now.
+   */
+  #stricter(recorded: { controlGranted?: boolean | undefined; paused?: boolean | undefined }): void {
+    const { resumed, controlGranted, host } = this.#options;
+    if (resumed && controlGranted && recorded.controlGranted) this.#control.carryOver();
+    // Either side's grant alone ends, told and recorded (a hand-over while the tab was away cleared the server's).
+    else if (recorded.controlGranted || (resumed && controlGranted)) this.#control.set(false, true);
+    if (recorded.paused && !this.#paused) {
+      this.#paused = true;
+      host.onPaused?.(true);
+    } else if (this.#paused && recorded.paused === false) {
+      this.#signaling.send({ t: 'event', event: { kind: 'paused' } });
+    }
   }
 
   end(reason: CustomerEndReason = 'customer-ended'): void {

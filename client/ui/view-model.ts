@@ -118,5 +118,6 @@ export interface CustomerViewModule {
     adopted: WebSocket | undefined,
     pristine: Pristine,
     reason: CustomerEndReason,
+    keys: readonly string[],
   ): void;
 }

@@ -102,6 +102,11 @@ export const AUDIT_KIND_ROLES: Record<PeerEventKind, readonly Role[]> = {
 // ---------------------------------------------------------------------------
 // Signaling socket: client -> server
 
+/** A page's resume key: random, chosen by the page (client/resume-store.ts). */
+export const resumeKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'malformed resume key'));
+/** How many resume keys a tab's record keeps (the latest pages', in case the server never heard the last). */
+export const RESUME_KEYS_KEPT = 3;
+
 export const clientHello = z.strictObject({
   t: z.literal('hello'),
   v: protocolVersion,
@@ -112,6 +117,15 @@ export const clientHello = z.strictObject({
    * a signed-in agent is a person whatever this says.
    */
   agentKind: z.optional(z.enum(['person', 'bot'])),
+  /**
+   * A customer page resuming the session (signaling/customer-resume.ts): `keys` are the resume keys the tab's
+   * record holds (the server's latest must be among them once a page resumed), `next` this page's own, which the
+   * server keeps as the latest. A copy of the tab's record (a duplicated tab, a popup) resumes only if the tab
+   * did not resume first, and the other way round.
+   */
+  resume: z.optional(
+    z.strictObject({ keys: z.array(resumeKey).check(z.maxLength(RESUME_KEYS_KEPT)), next: resumeKey }),
+  ),
 });
 
 export const clientSignal = z.strictObject({ t: z.literal('signal'), data: signalData });
@@ -167,6 +181,12 @@ export const serverWelcome = z.strictObject({
   expiresAt: z.number(),
   /** Present when this socket is an invited viewer (read-only unless handed the lead). */
   viewer: z.optional(viewerInfo),
+  /**
+   * To the customer: control and pause as the server recorded them. A resuming page takes the stricter of these
+   * and its tab's record (review s13 B8: page scripts can edit the record).
+   */
+  controlGranted: z.optional(z.boolean()),
+  paused: z.optional(z.boolean()),
 });
 
 export const serverPeer = z.strictObject({ t: z.literal('peer'), role, present: z.boolean() });
