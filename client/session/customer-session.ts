@@ -399,6 +399,7 @@ export class CustomerSession implements SessionHandle {
     this.#hiddenAreas = null;
     this.#control.clear();
     this.#window.removeEventListener('input', this.#onInput, true);
+    this.#remoteInput.hold.end();
     this.#window.removeEventListener('pagehide', this.#onPageHide);
     this.#setState('ended', { reason });
     // Give the end message a moment to leave before the socket closes.

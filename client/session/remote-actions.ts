@@ -187,7 +187,7 @@ export function applyRemoteAction(
 ): ActionOutcome {
   if (!controlGranted) return { ok: false, reason: 'no-control' };
   const view = context.window;
-  // A masked field the customer typed in keeps focus while it has it (RemoteInput.customerTypingElsewhere).
+  // A masked field the customer is in keeps focus while it has it (RemoteInput.customerTypingElsewhere, focus-hold.ts).
   const masked = (field: Element): boolean => isMaskedField(field, context.maskConfig);
   switch (action.kind) {
     case 'navigate': {
@@ -306,6 +306,8 @@ export function applyRemoteAction(
         composed: true,
       };
       if (action.key === 'Enter' || action.key === 'Tab') context.remoteInput.leave();
+      // The customer typing in another field keeps focus there, whatever the page does with the key (review s14 H3).
+      const customers = context.remoteInput.customerTypingElsewhere(el, masked);
       let proceed = el.dispatchEvent(new view.KeyboardEvent('keydown', init));
       // Enter is a character key to the platform: keypress follows an uncancelled keydown, and can cancel it too.
       if (proceed && action.key === 'Enter')
@@ -321,6 +323,7 @@ export function applyRemoteAction(
         (el as HTMLInputElement).form?.requestSubmit();
       }
       if (!lineBreakFollows) el.dispatchEvent(keyup);
+      if (customers !== null) context.remoteInput.afterAgentAction(el, customers);
       return { ok: true, target: describeTarget(el, context.maskConfig) };
     }
   }

@@ -24,6 +24,7 @@
 import type { EditAction } from '../../shared/protocol.js';
 import { noteAgentSplice, noteCustomerInput } from '../capture/agent-inserted.js';
 import { isTypingTarget } from '../capture/typing.js';
+import { FocusHold } from './focus-hold.js';
 import { keyOf } from './key-table.js';
 import { mapPosition } from './splice-map.js';
 import {
@@ -109,6 +110,8 @@ export class RemoteInput {
   #pageMoved: { id: number; to: WeakRef<Element> } | null = null;
   /** The field focus was on as the agent's edit fired its events (before the page's reaction to them). */
   #focusAtEdit: Element | null = null;
+  /** The masked-field focus hold (the session ends it at End). */
+  readonly hold = new FocusHold();
 
   constructor(onConflict: (id: number) => void) {
     this.#onConflict = onConflict;
@@ -121,6 +124,7 @@ export class RemoteInput {
     // Where the customer's text went in a field the agent typed in (its echoes are checked, the agent's are not).
     if (target?.nodeType === 1 && isTypableField(target)) noteCustomerInput(target, target.value, caretOf(target));
     if (target !== undefined) this.#customerTyped = { el: new WeakRef(target), at: performance.now() };
+    this.hold.noteTyped(target);
     // The customer typing in the field the agent last focused makes that focus the customer's.
     if (this.#agentFocus?.deref() === target) this.#agentFocus = null;
     if (this.#pageMoved?.to.deref() === target) this.#pageMoved = null;
@@ -403,6 +407,9 @@ export class RemoteInput {
   customerTypingElsewhere(el: Element, masked: MaskedRule): HTMLElement | null {
     const focused = deepActiveElement(topDocument(el.ownerDocument));
     if (focused === null || focused === el || focused === this.#agentFocus?.deref()) return null;
+    // Focus alone in a masked field, or in a frame the capture cannot read, is the customer's (review s14 H2, H4).
+    const held = this.hold.held(focused, masked);
+    if (held !== undefined) return held;
     const typed = this.#customerTyped;
     if (typed === null || typed.el.deref() !== focused) return null;
     if (performance.now() - typed.at > CUSTOMER_TYPING_MS && !masked(focused)) return null;
@@ -444,6 +451,8 @@ export class RemoteInput {
       return;
     }
     if (customers.isConnected && focused !== customers) customers.focus({ preventScroll: true });
+    // The page's later focus moves too (review s14 H1).
+    this.hold.after(customers);
   }
 
   /**
@@ -452,6 +461,7 @@ export class RemoteInput {
    */
   customerAnswered(): void {
     this.#customerTyped = null;
+    this.hold.answered();
   }
 
   /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
@@ -461,6 +471,7 @@ export class RemoteInput {
 
   /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */
   reset(): void {
+    this.hold.end();
     this.flushKeyup();
     this.leave();
     this.#refusedChains = new WeakMap();

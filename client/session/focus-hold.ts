@@ -1,0 +1,142 @@
+/**
+ * The masked-field focus hold (review s14 H1-H4). The customer's focus in a masked field (a password, a card, anything
+ * marked sensitive) or in a frame the capture cannot read (a payment provider's card fields: what is typed there is
+ * out of sight) is theirs: no action of the agent moves it away (RemoteInput.customerTypingElsewhere), and after such
+ * an action the page's own later focus moves (a `setTimeout`, a dialog focusing its first field, a framework effect)
+ * are undone too, until the customer moves on themselves (a click elsewhere, Tab, Enter, Escape) or HOLD_MS after the
+ * agent's last action, so the page's own focus logic runs again once the agent is idle.
+ */
+import { isTypingTarget } from '../capture/typing.js';
+import { deepActiveElement, topDocument } from './page-focus.js';
+
+/** How long after the agent's last action the page's focus moves away from the customer's masked field are undone. */
+export const HOLD_MS = 10_000;
+
+/** Keys with which the customer leaves a field themselves (the page may move focus in reply). */
+const LEAVING_KEYS = new Set(['Tab', 'Enter', 'Escape']);
+
+/** Whether focus on `focused` is in a masked field, or in an iframe whose document the session cannot read. */
+export function maskedFocus(focused: Element, masked: (field: Element) => boolean): boolean {
+  if (focused.localName === 'iframe') return !readableFrame(focused as HTMLIFrameElement);
+  return isTypingTarget(focused) && masked(focused);
+}
+
+function readableFrame(frame: HTMLIFrameElement): boolean {
+  try {
+    return frame.contentDocument !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** `view` and the windows of its same-origin frames, at any depth. */
+function sameOriginWindows(view: Window, depth = 0): Window[] {
+  const views = [view];
+  if (depth > 8) return views;
+  for (let i = 0; i < view.frames.length; i++) {
+    try {
+      const frame = view.frames[i];
+      if (frame?.document) views.push(...sameOriginWindows(frame, depth + 1));
+    } catch {
+      // another origin: its focus moves are its own, and it cannot take focus from the page
+    }
+  }
+  return views;
+}
+
+export class FocusHold {
+  #field: HTMLElement | null = null;
+  #until = 0;
+  #views: Window[] = [];
+  /** Where the prompt gave focus back when the customer answered it: not the customer's focus (answered). */
+  #promptFocus: WeakRef<Element> | null = null;
+  /** The masked field `held` last found focus in: `after` keeps the hold there. */
+  #maskedHeld: WeakRef<Element> | null = null;
+
+  /**
+   * For RemoteInput.customerTypingElsewhere, with `focused` neither the agent's target nor its focus: `focused` when
+   * it is a masked field or unreadable frame the customer has focus in (review s14 H2, H4: focus alone), null when
+   * the session's prompt put focus there, undefined when not masked (the caller's rules for clear fields apply).
+   */
+  held(focused: Element, masked: (field: Element) => boolean): HTMLElement | null | undefined {
+    const held = maskedFocus(focused, masked);
+    this.#maskedHeld = held ? new WeakRef(focused) : null;
+    if (focused !== this.#promptFocus?.deref()) this.#promptFocus = null;
+    else if (held) return null;
+    return held ? (focused as HTMLElement) : undefined;
+  }
+
+  /** After the agent's action that found focus in the customer's `customers` (or none): hold a masked one (H1). */
+  after(customers: HTMLElement | null): void {
+    if (customers !== null && customers === this.#maskedHeld?.deref()) this.keep(customers);
+  }
+
+  /** The customer answered the session's prompt, which gave focus back where it was: that focus is not theirs now. */
+  answered(): void {
+    this.#promptFocus = new WeakRef(deepActiveElement(document) ?? document.documentElement);
+  }
+
+  /** The customer typed in `target`: focus there is theirs again. */
+  noteTyped(target: EventTarget | undefined): void {
+    if (this.#promptFocus?.deref() === target) this.#promptFocus = null;
+  }
+
+  /** After the agent's action that left focus in the customer's masked `field`: keep it there for HOLD_MS. */
+  keep(field: HTMLElement): void {
+    this.#until = performance.now() + HOLD_MS;
+    if (this.#field === field) return;
+    this.end();
+    const top = topDocument(field.ownerDocument).defaultView;
+    if (top === null) return;
+    this.#field = field;
+    this.#views = sameOriginWindows(top);
+    for (const view of this.#views) {
+      view.addEventListener('focusin', this.#onFocusIn, true);
+      view.addEventListener('pointerdown', this.#onCustomer, true);
+      view.addEventListener('keydown', this.#onCustomer, true);
+    }
+  }
+
+  /** The hold ends (the customer moved on, the session ended, a new connection). */
+  end(): void {
+    for (const view of this.#views) {
+      view.removeEventListener('focusin', this.#onFocusIn, true);
+      view.removeEventListener('pointerdown', this.#onCustomer, true);
+      view.removeEventListener('keydown', this.#onCustomer, true);
+    }
+    this.#views = [];
+    this.#field = null;
+  }
+
+  readonly #onCustomer = (event: Event): void => {
+    const field = this.#field;
+    if (!event.isTrusted || field === null) return;
+    if (event.type === 'keydown' && !LEAVING_KEYS.has((event as KeyboardEvent).key)) return;
+    const target = event.composedPath()[0];
+    if (event.type === 'pointerdown' && field.contains((target ?? null) as Node | null)) return;
+    this.end();
+  };
+
+  /** Focus moved while held: not the customer's move (theirs ended the hold first), so back to the field. */
+  readonly #onFocusIn = (): void => {
+    const field = this.#field;
+    if (field === null) return;
+    if (!field.isConnected || performance.now() > this.#until) {
+      this.end();
+      return;
+    }
+    // After the page's script that moved focus has run (a dialog's own focus steps included).
+    queueMicrotask(() => this.#restore(field));
+  };
+
+  #restore(field: HTMLElement): void {
+    if (this.#field !== field) return;
+    const top = topDocument(field.ownerDocument);
+    const focused = deepActiveElement(top);
+    if (focused === field || (focused !== null && field.contains(focused))) return;
+    field.focus({ preventScroll: true });
+    // The field cannot take focus back (a modal dialog made the page inert): keys then go nowhere, not to the page's field.
+    const now = deepActiveElement(top);
+    if (now !== field && now !== null && isTypingTarget(now)) (now as HTMLElement).blur();
+  }
+}

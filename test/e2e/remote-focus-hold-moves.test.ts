@@ -1,0 +1,203 @@
+/**
+ * Review s14 H1-H4: the masked-field focus hold (643ba3f) kept the rest of a password the customer is typing from
+ * going to a field the agent's click put focus on, but not when the page moves focus a moment after the click (H1),
+ * when the agent's action is a key (H3), when the customer's focus is in the password without a key typed yet (H2),
+ * or when the password is in an iframe, same-origin or not (H4). Real Chromium, real WebRTC, the customer's real
+ * keys at a person's speed, the SDK agent's actions through its view of the demo page. The oracle is the text the
+ * test typed and where the page says it went (its own fields' values), not the product's focus rule.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { demoSdkSuite } from './helpers/demo-sdk.js';
+
+/** Longer than the 2 s a clear field's hold lasts (CUSTOMER_TYPING_MS). */
+const PAUSE_MS = 2_600;
+
+type Flags = { __clicks: number; __keys: number; __moved: number };
+const flag = (page: Page, name: keyof Flags): Promise<number> =>
+  page.evaluate((key) => (window as unknown as Flags)[key], name);
+
+/** The page counts the agent's clicks and keys on the name field and the page's own focus moves. */
+async function counting(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const flags = window as unknown as Flags;
+    Object.assign(flags, { __clicks: 0, __keys: 0, __moved: 0 });
+    const name = document.getElementById('account-name');
+    name?.addEventListener('click', () => flags.__clicks++);
+    name?.addEventListener('keyup', () => flags.__keys++);
+  });
+}
+
+/** A "Help" button (its clicks counted) whose click focuses the name field after `delay` ms (the page's own later reaction). */
+async function helpButton(page: Page, delay: number): Promise<void> {
+  await page.evaluate((ms) => {
+    const flags = window as unknown as Flags;
+    const help = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Help' });
+    document.querySelector('#account')?.prepend(help);
+    help.addEventListener('click', () => {
+      flags.__clicks++;
+      setTimeout(() => {
+        document.getElementById('account-name')?.focus();
+        flags.__moved++;
+      }, ms);
+    });
+  }, delay);
+}
+
+describe('the masked-field focus hold against the page’s later moves, keys, focus alone and frames', () => {
+  const suite = demoSdkSuite();
+
+  for (const delay of [0, 150]) {
+    it(`H1: the page focuses the name field ${delay} ms after the agent's click: the rest of the password stays in the password`, async () => {
+      const { page, session } = await suite.shareWithControl('/demo/account');
+      await counting(page);
+      await helpButton(page, delay);
+      await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
+      const help = session.page.getByRole('button', { name: 'Help' })[0];
+      if (help === undefined) throw new Error('no Help button in the agent’s view');
+      await page.locator('#password').click();
+      await page.keyboard.type('hunt', { delay: 40 });
+      session.click(help.id);
+      await expect.poll(() => flag(page, '__moved'), { timeout: 15_000 }).toBe(1);
+      await page.keyboard.type('erSecretPass', { delay: 40 });
+      expect(await page.locator('#password').inputValue()).toBe('hunterSecretPass');
+      expect(await page.locator('#account-name').inputValue()).toBe('');
+    }, 120_000);
+  }
+
+  it('H1: the agent’s click opens a modal dialog with an autofocus field a moment later: none of the password goes into it', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account');
+    await counting(page);
+    await page.evaluate(() => {
+      const flags = window as unknown as Flags;
+      const dialog = document.createElement('dialog');
+      dialog.innerHTML = '<label>Your question <input id="question" autofocus></label>';
+      const help = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Help' });
+      document.querySelector('#account')?.prepend(help, dialog);
+      help.addEventListener('click', () =>
+        setTimeout(() => {
+          dialog.showModal();
+          flags.__moved++;
+        }, 0),
+      );
+    });
+    await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
+    const help = session.page.getByRole('button', { name: 'Help' })[0];
+    if (help === undefined) throw new Error('no Help button in the agent’s view');
+    await page.locator('#password').click();
+    await page.keyboard.type('hunt', { delay: 40 });
+    session.click(help.id);
+    await expect.poll(() => flag(page, '__moved'), { timeout: 15_000 }).toBe(1);
+    await page.keyboard.type('erSecretPass', { delay: 40 });
+    // The page made the password inert: the rest of it cannot go there, and goes nowhere.
+    expect(await page.locator('#question').inputValue()).toBe('');
+    expect(await page.locator('#account-name').inputValue()).toBe('');
+  }, 120_000);
+
+  it('H1 control: after the customer’s pause in a clear field the page’s later move takes focus, and the next key goes there', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account');
+    await counting(page);
+    await helpButton(page, 0);
+    await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
+    const help = session.page.getByRole('button', { name: 'Help' })[0];
+    if (help === undefined) throw new Error('no Help button in the agent’s view');
+    await page.locator('#account-email').click();
+    await page.keyboard.type('ada', { delay: 40 });
+    await page.waitForTimeout(PAUSE_MS);
+    session.click(help.id);
+    await expect.poll(() => flag(page, '__moved'), { timeout: 15_000 }).toBe(1);
+    await page.keyboard.type('x', { delay: 40 });
+    expect(await page.locator('#account-name').inputValue()).toBe('x');
+  }, 120_000);
+
+  it('H1 control: the customer Tabs on from the held password, and the page’s focus logic is theirs again', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account');
+    await counting(page);
+    await helpButton(page, 1_500);
+    await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
+    const help = session.page.getByRole('button', { name: 'Help' })[0];
+    if (help === undefined) throw new Error('no Help button in the agent’s view');
+    await page.locator('#password').click();
+    await page.keyboard.type('hunter', { delay: 40 });
+    session.click(help.id);
+    await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
+    expect(await flag(page, '__moved')).toBe(0);
+    await page.keyboard.press('Tab');
+    const tabbedTo = await page.evaluate(() => document.activeElement?.id ?? '');
+    expect(tabbedTo).not.toBe('password');
+    await expect.poll(() => flag(page, '__moved'), { timeout: 15_000 }).toBe(1);
+    await page.keyboard.type('x', { delay: 40 });
+    expect(await page.locator('#account-name').inputValue()).toBe('x');
+    expect(await page.locator('#password').inputValue()).toBe('hunter');
+  }, 120_000);
+
+  it('H3: the agent presses Enter in the name field, whose page moves focus to the email field: the rest of the password stays', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account');
+    await counting(page);
+    await page.evaluate(() => {
+      const email = document.getElementById('account-email');
+      document.getElementById('account-name')?.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter') return;
+        event.preventDefault();
+        email?.focus();
+      });
+    });
+    const name = await session.field(/^name$/i);
+    await page.locator('#password').click();
+    await page.keyboard.type('hunt', { delay: 40 });
+    session.press(name.id, 'Enter');
+    await expect.poll(() => flag(page, '__keys'), { timeout: 15_000 }).toBe(1);
+    await page.keyboard.type('erSecretPass', { delay: 40 });
+    expect(await page.locator('#password').inputValue()).toBe('hunterSecretPass');
+    expect(await page.locator('#account-email').inputValue()).toBe('');
+  }, 120_000);
+
+  it('H2: the customer clicks the password and has typed nothing yet, the agent clicks the name field: the password gets it all', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account');
+    await counting(page);
+    const name = await session.field(/^name$/i);
+    await page.locator('#password').click();
+    session.click(name.id);
+    await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
+    await page.keyboard.type('hunterSecretPass', { delay: 40 });
+    expect(await page.locator('#password').inputValue()).toBe('hunterSecretPass');
+    expect(await page.locator('#account-name').inputValue()).toBe('');
+  }, 120_000);
+
+  it('H2 control: focus alone in a clear field does not hold the agent’s click, which puts focus in the name field', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account');
+    await counting(page);
+    const name = await session.field(/^name$/i);
+    await page.locator('#account-email').click();
+    session.click(name.id);
+    await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
+    await page.keyboard.type('x', { delay: 40 });
+    expect(await page.locator('#account-name').inputValue()).toBe('x');
+  }, 120_000);
+
+  for (const where of ['same-origin', 'cross-origin'] as const) {
+    it(`H4: the customer types a PIN in a ${where} iframe, the agent clicks the name field: the rest stays in the frame`, async () => {
+      const { page, session } = await suite.shareWithControl('/demo/account', {
+        beforeOffer: (p) =>
+          p.evaluate((cross) => {
+            const frame = Object.assign(document.createElement('iframe'), { id: 'signin' });
+            frame.srcdoc = '<label for="fp">Card PIN</label><input id="fp" type="password">';
+            // A sandboxed frame has an opaque origin: the page cannot read it, as a payment provider's frame.
+            if (cross) frame.setAttribute('sandbox', '');
+            document.querySelector('#account')?.prepend(frame);
+            return new Promise((resolve) => frame.addEventListener('load', resolve));
+          }, where === 'cross-origin'),
+      });
+      await counting(page);
+      const name = await session.field(/^name$/i);
+      const field = page.frameLocator('#signin').locator('#fp');
+      await field.click();
+      await page.keyboard.type('hunt', { delay: 40 });
+      session.click(name.id);
+      await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
+      await page.keyboard.type('erSecretPass', { delay: 40 });
+      expect(await field.inputValue()).toBe('hunterSecretPass');
+      expect(await page.locator('#account-name').inputValue()).toBe('');
+    }, 120_000);
+  }
+});
