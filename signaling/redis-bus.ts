@@ -76,6 +76,11 @@ export class RedisBus implements SessionBus {
   #subscriberReady = false;
   /** A note of this instance was never sent (Redis refused or could not be reached): the others must resync. */
   #noteLost = false;
+  /**
+   * Releases Redis never took (it could not be reached): [key, holder] by both, retried until taken. This instance stays
+   * alive, so a lost release would otherwise hold the role until the session expires (review s14 R1).
+   */
+  readonly #unreleased = new Map<string, [key: string, value: string]>();
   readonly #options: RedisBusOptions;
   #heartbeat: NodeJS.Timeout | null = null;
 
@@ -89,7 +94,10 @@ export class RedisBus implements SessionBus {
     }
     this.#subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
     this.#subscriber.on('ready', () => this.#onSubscriberReady());
-    this.redis.on('ready', () => this.#announceResync());
+    this.redis.on('ready', () => {
+      this.#announceResync();
+      this.#retryReleases();
+    });
   }
 
   /**
@@ -150,6 +158,7 @@ export class RedisBus implements SessionBus {
     bus.#heartbeat = setInterval(
       () => {
         bus.#announceResync();
+        bus.#retryReleases();
         bus
           .#announce()
           .catch((err: unknown) => options.log.warn({ err }, 'could not refresh instance presence in redis'));
@@ -208,8 +217,27 @@ export class RedisBus implements SessionBus {
     return won === 1;
   }
 
+  /** Resolves once Redis took the release, or once it is kept to retry (Redis could not be reached). */
   async release(sessionId: string, role: PresenceKey, holder: string): Promise<void> {
-    await this.redis.eval(RELEASE_LUA, 1, presenceKey(sessionId, role), `${this.instanceId}/${holder}`);
+    const key = presenceKey(sessionId, role);
+    const value = `${this.instanceId}/${holder}`;
+    try {
+      await this.redis.eval(RELEASE_LUA, 1, key, value);
+    } catch (err) {
+      this.#options.log.warn({ err, sessionId, role }, 'presence release not taken by redis: retried once it answers');
+      this.#unreleased.set(`${key} ${value}`, [key, value]);
+    }
+  }
+
+  /** Only the holder's own value is deleted: a claim made since by another connection stays. */
+  #retryReleases(): void {
+    if (this.redis.status !== 'ready') return;
+    for (const [id, [key, value]] of [...this.#unreleased]) {
+      this.redis.eval(RELEASE_LUA, 1, key, value).then(
+        () => this.#unreleased.delete(id),
+        () => undefined,
+      );
+    }
   }
 
   async present(sessionId: string, role: PresenceKey): Promise<boolean> {
