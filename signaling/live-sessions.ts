@@ -13,6 +13,7 @@ import type { ServerConfig } from './config.js';
 import type { BusNote, SessionBus } from './session-bus.js';
 import type { SessionLifecycle } from './sessions.js';
 import type { SessionRecord } from './store.js';
+import { iceServersFor } from './turn.js';
 
 /** What a socket must offer to be held in a live session. */
 export interface HeldSocket {
@@ -26,6 +27,10 @@ interface LiveSession<C> {
   agentTokenHash: string;
   /** What the holder of each role was last told about the other side. */
   toldPeerPresent: Record<Role, boolean>;
+  /** The agent token the customer's holder knows the agent by ('told' once it heard of a hand-over). */
+  customerKnowsAgent: string;
+  /** Whether the agent's holder knows the customer consented (its welcome, or the consent event since). */
+  agentKnowsConsent: boolean;
   expiryTimer: NodeJS.Timeout;
   /** Runs while a consented customer is away (navigating, or gone for good). */
   customerGoneTimer: NodeJS.Timeout | null;
@@ -89,15 +94,43 @@ export class LiveSessions<C extends HeldSocket> {
 
   /**
    * Notes from other instances may have been lost (the bus subscription came back): each session served here
-   * is read from the store again. Ended: its sockets close. Handed over: the replaced agent's socket closes.
+   * is read from the store again. Ended: its sockets close. Handed over: the replaced agent's socket closes, and
+   * a customer here not told yet learns who took over. Consented: an agent here not told yet gets its relay
+   * credential and the consent (review s14 R2; a publisher's own lost notes are replayed: bus-outbox.ts).
    */
   async #resync(): Promise<void> {
-    for (const sessionId of [...this.#live.keys()]) {
+    for (const [sessionId, live] of [...this.#live]) {
       const session = await this.#options.sessions.get(sessionId);
       if (!session) continue;
-      if (session.status === 'ended') this.close(sessionId, session.endedBy ?? 'system', session.endReason ?? 'error');
+      if (session.status === 'ended') {
+        this.close(sessionId, session.endedBy ?? 'system', session.endReason ?? 'error');
+        continue;
+      }
       const agent = this.holder(sessionId, 'agent');
       if (agent && this.replacedAgent(session, agent)) this.#options.refuseSocket(agent, 'HANDED_OVER');
+      const customer = this.holder(sessionId, 'customer');
+      if (customer && live.customerKnowsAgent !== 'told' && live.customerKnowsAgent !== session.agentTokenHash) {
+        const named = await this.#options.sessions.keyedAgent(session);
+        this.#sendTo(sessionId, 'customer', customer, {
+          t: 'agent',
+          agentName: named.agentName ?? '',
+          agentBot: named.agentBot === true,
+        });
+      }
+      if (
+        agent &&
+        this.holder(sessionId, 'agent') === agent &&
+        !live.agentKnowsConsent &&
+        session.status !== 'pending'
+      ) {
+        const { config, now } = this.#options;
+        const label = `${sessionId}-agent`;
+        this.#sendTo(sessionId, 'agent', agent, {
+          t: 'ice-servers',
+          iceServers: iceServersFor(config, label, now(), session.expiresAt),
+        });
+        this.#sendTo(sessionId, 'agent', agent, { t: 'event', from: 'customer', event: { kind: 'consent-granted' } });
+      }
     }
   }
 
@@ -131,7 +164,10 @@ export class LiveSessions<C extends HeldSocket> {
   attach(session: SessionRecord, role: Role, socket: C, peerPresent: boolean): void {
     const live = this.#liveSession(session);
     live[role] = socket;
-    if (role === 'agent') live.agentTokenHash = session.agentTokenHash;
+    if (role === 'agent') {
+      live.agentTokenHash = session.agentTokenHash;
+      live.agentKnowsConsent = session.status !== 'pending';
+    } else live.customerKnowsAgent = session.agentTokenHash;
     live.toldPeerPresent[role] = peerPresent;
     if (role === 'customer' && live.customerGoneTimer) {
       clearTimeout(live.customerGoneTimer);
@@ -188,9 +224,11 @@ export class LiveSessions<C extends HeldSocket> {
 
   /** Send, remembering what a holder was told about its peer. */
   #sendTo(sessionId: string, role: Role, socket: C, message: ServerMessage): void {
-    if (message.t === 'peer') {
-      const live = this.#live.get(sessionId);
-      if (live) live.toldPeerPresent[role] = message.present;
+    const live = this.#live.get(sessionId);
+    if (live && message.t === 'peer') live.toldPeerPresent[role] = message.present;
+    if (live && message.t === 'agent' && role === 'customer') live.customerKnowsAgent = 'told';
+    if (live && message.t === 'event' && message.event.kind === 'consent-granted' && role === 'agent') {
+      live.agentKnowsConsent = true;
     }
     if (message.t === 'error' && message.code === 'HANDED_OVER') this.#options.refuseSocket(socket, 'HANDED_OVER');
     else this.#options.send(socket, message);
@@ -237,6 +275,8 @@ export class LiveSessions<C extends HeldSocket> {
         agent: null,
         agentTokenHash: session.agentTokenHash,
         toldPeerPresent: { customer: false, agent: false },
+        customerKnowsAgent: session.agentTokenHash,
+        agentKnowsConsent: session.status !== 'pending',
         expiryTimer,
         customerGoneTimer: null,
       };

@@ -9,6 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import * as z from 'zod';
 import { busNote, type BusNote, type PresenceKey, type SessionBus } from './session-bus.js';
+import { BusOutbox } from './bus-outbox.js';
 
 const PREFIX = 'cobrowse:';
 const instanceKey = (id: string) => `${PREFIX}instance:${id}`;
@@ -81,6 +82,8 @@ export class RedisBus implements SessionBus {
    * alive, so a lost release would otherwise hold the role until the session expires (review s14 R1).
    */
   readonly #unreleased = new Map<string, [key: string, value: string]>();
+  /** Notes Redis did not take, published again in order once it answers. */
+  readonly #outbox: BusOutbox;
   readonly #options: RedisBusOptions;
   #heartbeat: NodeJS.Timeout | null = null;
 
@@ -92,12 +95,10 @@ export class RedisBus implements SessionBus {
     for (const client of [this.redis, this.#subscriber]) {
       client.on('error', (err: Error) => options.log.warn({ err: err.message }, 'redis connection error'));
     }
+    this.#outbox = new BusOutbox((channel, text) => this.redis.publish(channel, text), options.log);
     this.#subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
     this.#subscriber.on('ready', () => this.#onSubscriberReady());
-    this.redis.on('ready', () => {
-      this.#announceResync();
-      this.#retryReleases();
-    });
+    this.redis.on('ready', () => this.#afterOutage());
   }
 
   /**
@@ -139,6 +140,13 @@ export class RedisBus implements SessionBus {
     );
   }
 
+  /** What Redis did not take while out of reach: the lost notes replayed, releases retried, the others told. */
+  #afterOutage(): void {
+    if (this.redis.status !== 'ready') return;
+    void this.#outbox.flush().then(() => this.#announceResync());
+    this.#retryReleases();
+  }
+
   /** Connects both clients and starts announcing this instance as alive. */
   static async connect(options: RedisBusOptions): Promise<RedisBus> {
     const bus = new RedisBus(options);
@@ -157,8 +165,7 @@ export class RedisBus implements SessionBus {
     }
     bus.#heartbeat = setInterval(
       () => {
-        bus.#announceResync();
-        bus.#retryReleases();
+        bus.#afterOutage();
         bus
           .#announce()
           .catch((err: unknown) => options.log.warn({ err }, 'could not refresh instance presence in redis'));
@@ -252,13 +259,12 @@ export class RedisBus implements SessionBus {
     await this.#subscriber.unsubscribe(channelOf(sessionId));
   }
 
+  /** Resolves once Redis took the note, or once it is kept to publish again (bus-outbox.ts). */
   async publish(sessionId: string, note: BusNote): Promise<void> {
-    try {
-      await this.redis.publish(channelOf(sessionId), JSON.stringify({ from: this.instanceId, note }));
-    } catch (error) {
+    const sent = await this.#outbox.publish(channelOf(sessionId), JSON.stringify({ from: this.instanceId, note }));
+    if (!sent) {
       this.#noteLost = true;
       this.#announceResync();
-      throw error;
     }
   }
 
