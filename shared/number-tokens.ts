@@ -11,6 +11,25 @@ export const Kind = { Digit: 0, Space: 1, Separator: 2, Breaker: 3, Ignored: 4 }
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
 const UNICODE_DIGIT = /\p{Nd}/u;
+
+/**
+ * Digits Unicode does not file as decimal (No): superscript, subscript,
+ * circled and other enclosed ones ('⁴⁵³²', '④⑤③②', '❹'). A reader sees the
+ * digit, so the rule folds them to it (compatibility decomposition to one
+ * ASCII digit, plus the dingbat and double-circled sets, which have none).
+ */
+export const FOLDED_DIGIT_CHARS =
+  /[\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u2468\u24ea-\u24ff\u2776-\u2792\u{1f10b}\u{1f10c}]/u;
+
+/** The digit a folded digit character shows, -1 for other characters. */
+export function foldedDigit(cp: number): number {
+  if (cp >= 0x2776 && cp <= 0x2792) return (cp - 0x2776) % 10 === 9 ? -1 : ((cp - 0x2776) % 10) + 1;
+  if (cp >= 0x24f5 && cp <= 0x24fd) return cp - 0x24f4;
+  if (cp === 0x24ff || cp === 0x1f10b || cp === 0x1f10c) return 0;
+  if (cp < 0xb2 || cp > 0x24ea) return -1;
+  const folded = String.fromCodePoint(cp).normalize('NFKC');
+  return folded.length === 1 && folded >= '0' && folded <= '9' ? folded.charCodeAt(0) - 48 : -1;
+}
 const UNICODE_BREAKER = /[\p{L}\p{N}]/u;
 const UNICODE_IGNORED = /[\p{Mn}\p{Me}\p{Cf}]/u;
 const UNICODE_SPACE = /\s/u;
@@ -79,7 +98,7 @@ const unicodeKinds = new Map<number, Kind>();
 
 function classifyUnicode(cp: number): Kind {
   const char = String.fromCodePoint(cp);
-  if (UNICODE_DIGIT.test(char)) return Kind.Digit;
+  if (UNICODE_DIGIT.test(char) || foldedDigit(cp) >= 0) return Kind.Digit;
   if (UNICODE_SPACE.test(char)) return cp === 0xfeff ? Kind.Ignored : Kind.Space;
   if (UNICODE_IGNORED.test(char)) return Kind.Ignored;
   if (UNICODE_BREAKER.test(char)) return Kind.Breaker;
@@ -242,6 +261,8 @@ export function digitValue(text: string, token: Token): number {
       : (text.codePointAt(token.start) ?? 48);
   if (cp >= 48 && cp <= 57) return cp - 48;
   if (cp >= 0xff10 && cp <= 0xff19) return cp - 0xff10;
+  const folded = foldedDigit(cp);
+  if (folded >= 0) return folded;
   // Unicode lays every other decimal digit set out as 0-9 in a row; the mathematical digits are five sets back to back.
   for (let k = 0; k <= 9; k++) {
     const zero = cp - k;

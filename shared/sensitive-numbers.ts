@@ -35,7 +35,7 @@
  */
 
 import { NATIONAL_ID_DIGITS, asciiEdges, mayHoldMaskedNumber } from './digit-counts.js';
-import { Kind, digitValue, findRuns, tokenize, type Run, type Token } from './number-tokens.js';
+import { FOLDED_DIGIT_CHARS, Kind, digitValue, findRuns, tokenize, type Run, type Token } from './number-tokens.js';
 
 export { LINE_BREAK_MARK } from './number-tokens.js';
 
@@ -200,7 +200,7 @@ const ANY_DIGIT = /\p{Nd}/u;
 
 /** Whether `text` holds any decimal digit (a quick test before scanning). */
 export function hasDigit(text: string): boolean {
-  return ANY_DIGIT.test(text);
+  return ANY_DIGIT.test(text) || FOLDED_DIGIT_CHARS.test(text);
 }
 
 /**

@@ -178,3 +178,28 @@ describe('number rule: ordinary numbers stay readable', () => {
     );
   });
 });
+
+describe('number rule: digits Unicode does not file as decimal', () => {
+  // Review s14 LOW: superscript and circled digits read as the card to a person, and the rule did not see them.
+  // Oracle: characters the output keeps as written (not the rule's own digit reading); a card may keep 4.
+  const kept = (input: string, output: string): number =>
+    [...input].filter((char, i) => char.trim() !== '' && [...output][i] === char).length;
+  const cards = [
+    '⁴⁵³² ⁰¹⁵¹ ¹²⁸³ ⁰³⁶⁶',
+    '₄₅₃₂ ₀₁₅₁ ₁₂₈₃ ₀₃₆₆',
+    '④⑤③② ⓪①⑤① ①②⑧③ ⓪③⑥⑥',
+    '❹❺❸❷ ⓿❶❺❶ ➀➁➇➂ ⓿➂➅➅',
+    '⓸⓹⓷⓶ ⓿⓵⓹⓵ ⓵⓶⓼⓷ ⓿⓷⓺⓺',
+  ];
+
+  it('masks a card written in superscript, subscript or enclosed digits', () => {
+    for (const card of cards) {
+      expect(kept(card, card)).toBe(16); // control: the oracle sees all 16 when nothing is masked
+      expect(kept(card, maskNumbers(card).text), card).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('leaves short superscripts and circled list numbers alone', () => {
+    for (const text of ['x² + y³ = 10', 'step ① then ②', 'E = mc²']) expect(maskNumbers(text).text).toBe(text);
+  });
+});
