@@ -41,16 +41,33 @@ const COUNTER_INTEGER = /(?<![\w-])([+-]?)([0-9]{3,})(?![\w.])/g;
  * shows the counters it set from 0. Values of up to 2 digits stay: list and section numbering.
  */
 function maskCounterValues(css: MaskedText): MaskedText {
-  const text = css.text.replace(
-    COUNTER_DECLARATION,
-    (_declaration, name: string, value: string) =>
-      name +
-      value.replace(
-        COUNTER_INTEGER,
-        (_integer, sign: string, digits: string) => sign + MASK_CHAR.repeat(digits.length),
-      ),
+  const text = css.text.replace(COUNTER_DECLARATION, (_declaration, name: string, value: string) =>
+    computedCounterValue(value)
+      ? `${name} ${MASK_CHAR}`
+      : name +
+        value.replace(
+          COUNTER_INTEGER,
+          (_integer, sign: string, digits: string) => sign + MASK_CHAR.repeat(digits.length),
+        ),
   );
   return text === css.text ? css : { text, masked: true };
+}
+
+/** `reversed(list-item)` (a reversed list's counter): a name, no value. */
+const REVERSED_NAME = /reversed\(\s*[\w-]+\s*\)/gi;
+/** A name of a counter in a counter declaration's value (not an integer). */
+const COUNTER_NAME = /(?<![\w-])-?[a-z_\u0080-\uffff\\][\w\u0080-\uffff\\-]*/gi;
+
+/**
+ * A counter value the literal rule cannot bound (review s14 S3): a function (`calc(45*99 + 77)`, min(), var()…)
+ * gives any value from 1-2 digit literals, and a counter named twice (`a 99 a 99`) sums its increments. Such a
+ * declaration is replaced by an invalid one (the mirror drops it: counters from 0), over-masking list numbering
+ * written that way rather than showing a number.
+ */
+function computedCounterValue(value: string): boolean {
+  if (value.replace(REVERSED_NAME, '').includes('(')) return true;
+  const names = value.match(COUNTER_NAME) ?? [];
+  return new Set(names).size !== names.length;
 }
 
 function maskCssNumbers(css: string, strict: boolean, typed: string | null): MaskedText {

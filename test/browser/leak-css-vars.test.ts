@@ -236,6 +236,32 @@ describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)',
     expect(result.failed, fc.defaultReportMessage(result) ?? '').to.equal(false);
   });
 
+  it('a number held by counters computed from 1-2 digit literals (calc(), summed increments) never shows (review s14 S3)', async () => {
+    const shown = `.x::before{content: counter(a) " 0" counter(b) " " counter(c) " 0" counter(d)}`;
+    for (const sheet of [
+      `.x{counter-reset: a calc(45*99 + 77) b calc(15*10 + 1) c calc(12*99 + 95) d calc(36*10 + 6)}`,
+      `.x{counter-reset: a b c d; counter-increment: ${[...'abcd']
+        .map(
+          (n, i) =>
+            `${n} ${[
+              [99, 99, 99],
+              [75, 75, 1],
+              [99, 99],
+              [99, 99, 99],
+            ][i]?.join(` ${n} `)}`,
+        )
+        .join(' ')}}`,
+    ]) {
+      const html = `<!doctype html><html><head><title>C</title><style>${sheet}${shown}</style></head><body><p class="x">Card</p></body></html>`;
+      const { page, mirror } = await mirrored(html, () => undefined);
+      // Control: the customer's page shows the whole card through the counters.
+      const digits = page.join('').replace(/[^0-9]/g, '');
+      expect(digits.length, JSON.stringify(page)).to.be.greaterThan(8);
+      expect(leaks({ digits }, mirror), JSON.stringify({ sheet, mirror })).to.deep.equal([]);
+      expect(mirror.some((text) => text.includes('Card'))).to.equal(true);
+    }
+  });
+
   it('names, icons, small counters and prices in content stay as the page shows them', async () => {
     const html =
       `<!doctype html><html><head><title>Keep</title><style>:root{--ff: "ss01"; --icon: "\\2014"}` +
