@@ -122,8 +122,12 @@ export function stringRunMasks(css: string, strings: readonly number[]): Map<num
 
 /** A call whose text is not in the CSS: a custom property's (`var(--g2)`) or an attribute's (`attr(data-g2)`). */
 const SUBSTITUTION = /\b(?:var|attr)\(/i;
-/** A custom property's name and colon at the start of a declaration, or a registered one's initial value (`@property`). */
-const CUSTOM_DECLARATION = /^\s*(?:--[\w-]*|initial-value)\s*:/i;
+/**
+ * A custom property's name and colon at the start of a declaration, or a registered one's initial value
+ * (`@property`), or an `@counter-style` descriptor whose strings a list marker joins (prefix + symbols + suffix,
+ * additive symbols one after another: review s14 S2), each declared alone.
+ */
+const CUSTOM_DECLARATION = /^\s*(?:--[\w-]*|initial-value|prefix|suffix|symbols|additive-symbols|pad|negative)\s*:/i;
 /**
  * A declaration whose strings are shown as text beside the page's own: generated content (`::before`/`::after`
  * beside the element's text) and quotes (`open-quote`), also list markers' strings (`list-style-type: "4532 "`).

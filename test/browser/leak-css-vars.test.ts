@@ -262,6 +262,21 @@ describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)',
     }
   });
 
+  it('a number in @counter-style strings (prefix, symbols, suffix, additive symbols) never shows in a list marker (review s14 S2)', async () => {
+    for (const style of [
+      'system: fixed; symbols: "1283"; prefix: "4532 0151 "; suffix: " 0366"',
+      'system: additive; additive-symbols: 2 "4532 0151 ", 1 "1283 0366"',
+      'system: additive; additive-symbols: 2 "12", 1 "83"; prefix: "4532 0151 "; suffix: " 0366"',
+    ]) {
+      const html = `<!doctype html><html><head><title>C</title><style>@counter-style card { ${style}; } ol { list-style: card; }</style></head><body><ol><li>Item</li><li>Item</li><li>Card</li></ol></body></html>`;
+      const { page, mirror } = await mirrored(html, () => undefined);
+      // Control: the customer's page shows the whole card in a marker (the third item's, additive: 2 + 1).
+      expect(revealedPositions('4532015112830366', page).size, JSON.stringify(page)).to.equal(16);
+      expect(leaks({ digits: '4532015112830366' }, mirror), JSON.stringify({ style, mirror })).to.deep.equal([]);
+      expect(mirror.some((text) => text.includes('Card'))).to.equal(true);
+    }
+  });
+
   it('names, icons, small counters and prices in content stay as the page shows them', async () => {
     const html =
       `<!doctype html><html><head><title>Keep</title><style>:root{--ff: "ss01"; --icon: "\\2014"}` +
