@@ -116,20 +116,62 @@ async function pressEnd(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'End sharing' }).click();
 }
 
+type Pages = { session: Awaited<ReturnType<typeof newSession>>; customer: Page; agent: Page };
+
+/** A session live on the customer's /checkout, the agent's mirror showing it. */
+async function liveOnCheckout(): Promise<Pages> {
+  const session = await newSession(harness, { agentName: 'Dana' });
+  const customer = await harness.customerBrowser.newPage();
+  await customer.goto(`${harness.shop.url}/checkout`);
+  await offer(customer, session.inviteCode);
+  await customer.getByRole('button', { name: 'Allow sharing' }).click();
+  const agent = await harness.agentBrowser.newPage();
+  await agent.goto(session.agentLink);
+  await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
+  await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
+  return { session, customer, agent };
+}
+
+/** Live on /checkout, then the tab's next page (/shipping) resumes with its session bundle held. */
+async function resumedHeld(): Promise<Pages & { bundle: Awaited<ReturnType<typeof holdSessionBundle>> }> {
+  const pages = await liveOnCheckout();
+  const bundle = await holdSessionBundle(pages.customer);
+  await pages.customer.goto(`${harness.shop.url}/shipping`);
+  return { ...pages, bundle };
+}
+
+/** The customer's page held by `hold` (installed before /checkout loads), the agent waiting, Allow pressed. */
+async function allowHeld<H>(hold: (page: Page) => Promise<H>): Promise<Pages & { hold: H }> {
+  const session = await newSession(harness, { agentName: 'Dana' });
+  const customer = await harness.customerBrowser.newPage();
+  const held = await hold(customer);
+  await customer.goto(`${harness.shop.url}/checkout`);
+  const agent = await harness.agentBrowser.newPage();
+  await agent.goto(session.agentLink);
+  await offer(customer, session.inviteCode);
+  await customer.getByRole('button', { name: 'Allow sharing' }).click();
+  return { session, customer, agent, hold: held };
+}
+
+/** After the removed element's bundle was let through: it loaded and evaluated (its updateComplete is not awaited). */
+async function removedBundleRan(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    performance.getEntriesByType('resource').some((e) => e.name.includes('/cobrowse-session.js')),
+  );
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}
+
+/** Nothing was shared from the customer's page, the agent sees the end with an empty mirror; closes both. */
+async function endedUnshared({ customer, agent }: Pages): Promise<void> {
+  expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
+  await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
+  expect(await mirrorElement(agent, '#title')).toBe(null);
+  for (const page of [customer, agent]) await page.close();
+}
+
 describe('End while the session starts', () => {
   it('on a resumed page: the session never starts there, the server ends it, the mirror stays', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
-    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
-
-    const bundle = await holdSessionBundle(customer);
-    await customer.goto(`${harness.shop.url}/shipping`);
+    const { session, customer, agent, bundle } = await resumedHeld();
     await pressEnd(customer);
     await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_CUSTOMER);
     expect(bundle.held.length, 'the session bundle was not requested').toBeGreaterThan(0);
@@ -147,55 +189,30 @@ describe('End while the session starts', () => {
   }, 120_000);
 
   it('after Allow, before the session bundle arrived: nothing is shared, the server ends it', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    const bundle = await holdSessionBundle(customer);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const pages = await allowHeld(holdSessionBundle);
+    const { session, customer, hold: bundle } = pages;
     await pressEnd(customer);
     await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_CUSTOMER);
     expect(bundle.held.length, 'the session bundle was not requested').toBeGreaterThan(0);
     await bundle.release();
     await bundleSettled(customer);
-    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
-    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
-    expect(await mirrorElement(agent, '#title')).toBe(null);
-    for (const page of [customer, agent]) await page.close();
+    await endedUnshared(pages);
   }, 120_000);
 
   it('after Allow, while consent-granted waits for the socket: End ends it, nothing is shared', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    const welcome = await holdConsentWelcome(customer);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const pages = await allowHeld(holdConsentWelcome);
+    const { session, customer, hold: welcome } = pages;
     await expect.poll(() => welcome.held(), { timeout: 10_000 }).toBeGreaterThan(0);
     // The public end() is the End button's (the prompt may still be on screen in this wait).
     await customer.evaluate(() => document.querySelector('cobrowse-session')?.end());
     welcome.release();
     await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_CUSTOMER);
     await customer.evaluate(() => document.querySelector('cobrowse-session')?.updateComplete);
-    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
-    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
-    expect(await mirrorElement(agent, '#title')).toBe(null);
-    for (const page of [customer, agent]) await page.close();
+    await endedUnshared(pages);
   }, 120_000);
 
   it('control: the same welcome hold without End goes live once released', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    const welcome = await holdConsentWelcome(customer);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const { session, customer, agent, hold: welcome } = await allowHeld(holdConsentWelcome);
     await expect.poll(() => welcome.held(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await status(session.sessionId)).toMatchObject({ status: 'pending' });
     welcome.release();
@@ -206,28 +223,14 @@ describe('End while the session starts', () => {
   }, 120_000);
 
   it('the element removed while the session bundle loads (resumed page): it never starts, the server ends it', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
-    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
-
-    const bundle = await holdSessionBundle(customer);
-    await customer.goto(`${harness.shop.url}/shipping`);
+    const { session, customer, agent, bundle } = await resumedHeld();
     await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
     await customer.evaluate(() => document.querySelector('cobrowse-session')?.remove());
     await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_REMOVAL);
     expect(bundle.held.length, 'the session bundle was not requested').toBeGreaterThan(0);
     await bundle.release();
-    await customer.waitForFunction(() =>
-      performance.getEntriesByType('resource').some((e) => e.name.includes('/cobrowse-session.js')),
-    );
-    // The bundle evaluated and nothing started from it (the removed element's updateComplete is not awaited).
-    await customer.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    // The bundle evaluated and nothing started from it.
+    await removedBundleRan(customer);
     expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
     await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
     expect(await mirrorUrl(agent)).toBe(`${harness.shop.url}/checkout`);
@@ -235,37 +238,18 @@ describe('End while the session starts', () => {
   }, 120_000);
 
   it('the element removed after Allow, before the session bundle arrived: nothing is shared', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    const bundle = await holdSessionBundle(customer);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const pages = await allowHeld(holdSessionBundle);
+    const { session, customer, hold: bundle } = pages;
     await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
     await customer.evaluate(() => document.querySelector('cobrowse-session')?.remove());
     await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_REMOVAL);
     await bundle.release();
-    await customer.waitForFunction(() =>
-      performance.getEntriesByType('resource').some((e) => e.name.includes('/cobrowse-session.js')),
-    );
-    await customer.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
-    expect(await counters(customer)).toEqual({ peers: 0, wire: 0, record: null });
-    await expect.poll(() => agentStatus(agent), { timeout: 10_000 }).toBe('Ended');
-    expect(await mirrorElement(agent, '#title')).toBe(null);
-    for (const page of [customer, agent]) await page.close();
+    await removedBundleRan(customer);
+    await endedUnshared(pages);
   }, 120_000);
 
   it('control: the same hold without End goes live once released, and the session stays live', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    const bundle = await holdSessionBundle(customer);
-    await customer.goto(`${harness.shop.url}/checkout`);
-    const agent = await harness.agentBrowser.newPage();
-    await agent.goto(session.agentLink);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
+    const { session, customer, agent, hold: bundle } = await allowHeld(holdSessionBundle);
     await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
     await bundle.release();
     await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
