@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { demoSdkSuite } from './helpers/demo-sdk.js';
+import type { AgentSdkSession, PageElement } from '../../sdk/index.js';
+import { demoSdkSuite, type ShareOptions, type SharedWithControl } from './helpers/demo-sdk.js';
 
 /** Longer than the 2 s a clear field's hold lasts (CUSTOMER_TYPING_MS). */
 const PAUSE_MS = 2_600;
@@ -44,17 +45,37 @@ async function helpButton(page: Page, delay: number): Promise<void> {
   }, delay);
 }
 
+/** The page's Help button as the agent's view shows it. */
+async function helpInView(session: AgentSdkSession): Promise<PageElement> {
+  await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
+  const help = session.page.getByRole('button', { name: 'Help' })[0];
+  if (help === undefined) throw new Error('no Help button in the agent’s view');
+  return help;
+}
+
+/** The customer clicks `selector` on the page, then the agent clicks the name field, and the page saw that click. */
+async function agentClicksNameAfter(page: Page, session: AgentSdkSession, selector: string): Promise<void> {
+  const name = await session.field(/^name$/i);
+  await page.locator(selector).click();
+  session.click(name.id);
+  await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
+}
+
 describe('the masked-field focus hold against the page’s later moves, keys, focus alone and frames', () => {
   const suite = demoSdkSuite();
 
+  /** The demo account page shared with control, counting the agent's clicks and keys and the page's focus moves. */
+  async function shareCounting(options?: ShareOptions): Promise<SharedWithControl> {
+    const shared = await suite.shareWithControl('/demo/account', options);
+    await counting(shared.page);
+    return shared;
+  }
+
   for (const delay of [0, 150]) {
     it(`H1: the page focuses the name field ${delay} ms after the agent's click: the rest of the password stays in the password`, async () => {
-      const { page, session } = await suite.shareWithControl('/demo/account');
-      await counting(page);
+      const { page, session } = await shareCounting();
       await helpButton(page, delay);
-      await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
-      const help = session.page.getByRole('button', { name: 'Help' })[0];
-      if (help === undefined) throw new Error('no Help button in the agent’s view');
+      const help = await helpInView(session);
       await page.locator('#password').click();
       await page.keyboard.type('hunt', { delay: 40 });
       session.click(help.id);
@@ -66,8 +87,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
   }
 
   it('H1: the agent’s click opens a modal dialog with an autofocus field a moment later: none of the password goes into it', async () => {
-    const { page, session } = await suite.shareWithControl('/demo/account');
-    await counting(page);
+    const { page, session } = await shareCounting();
     await page.evaluate(() => {
       const flags = window as unknown as Flags;
       const dialog = document.createElement('dialog');
@@ -81,9 +101,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
         }, 0),
       );
     });
-    await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
-    const help = session.page.getByRole('button', { name: 'Help' })[0];
-    if (help === undefined) throw new Error('no Help button in the agent’s view');
+    const help = await helpInView(session);
     await page.locator('#password').click();
     await page.keyboard.type('hunt', { delay: 40 });
     session.click(help.id);
@@ -95,12 +113,9 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
   }, 120_000);
 
   it('H1 control: after the customer’s pause in a clear field the page’s later move takes focus, and the next key goes there', async () => {
-    const { page, session } = await suite.shareWithControl('/demo/account');
-    await counting(page);
+    const { page, session } = await shareCounting();
     await helpButton(page, 0);
-    await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
-    const help = session.page.getByRole('button', { name: 'Help' })[0];
-    if (help === undefined) throw new Error('no Help button in the agent’s view');
+    const help = await helpInView(session);
     await page.locator('#account-email').click();
     await page.keyboard.type('ada', { delay: 40 });
     await page.waitForTimeout(PAUSE_MS);
@@ -111,12 +126,9 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
   }, 120_000);
 
   it('H1 control: the customer Tabs on from the held password, and the page’s focus logic is theirs again', async () => {
-    const { page, session } = await suite.shareWithControl('/demo/account');
-    await counting(page);
+    const { page, session } = await shareCounting();
     await helpButton(page, 1_500);
-    await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
-    const help = session.page.getByRole('button', { name: 'Help' })[0];
-    if (help === undefined) throw new Error('no Help button in the agent’s view');
+    const help = await helpInView(session);
     await page.locator('#password').click();
     await page.keyboard.type('hunter', { delay: 40 });
     session.click(help.id);
@@ -132,8 +144,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
   }, 120_000);
 
   it('H3: the agent presses Enter in the name field, whose page moves focus to the email field: the rest of the password stays', async () => {
-    const { page, session } = await suite.shareWithControl('/demo/account');
-    await counting(page);
+    const { page, session } = await shareCounting();
     await page.evaluate(() => {
       const email = document.getElementById('account-email');
       document.getElementById('account-name')?.addEventListener('keydown', (event) => {
@@ -153,31 +164,23 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
   }, 120_000);
 
   it('H2: the customer clicks the password and has typed nothing yet, the agent clicks the name field: the password gets it all', async () => {
-    const { page, session } = await suite.shareWithControl('/demo/account');
-    await counting(page);
-    const name = await session.field(/^name$/i);
-    await page.locator('#password').click();
-    session.click(name.id);
-    await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
+    const { page, session } = await shareCounting();
+    await agentClicksNameAfter(page, session, '#password');
     await page.keyboard.type('hunterSecretPass', { delay: 40 });
     expect(await page.locator('#password').inputValue()).toBe('hunterSecretPass');
     expect(await page.locator('#account-name').inputValue()).toBe('');
   }, 120_000);
 
   it('H2 control: focus alone in a clear field does not hold the agent’s click, which puts focus in the name field', async () => {
-    const { page, session } = await suite.shareWithControl('/demo/account');
-    await counting(page);
-    const name = await session.field(/^name$/i);
-    await page.locator('#account-email').click();
-    session.click(name.id);
-    await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
+    const { page, session } = await shareCounting();
+    await agentClicksNameAfter(page, session, '#account-email');
     await page.keyboard.type('x', { delay: 40 });
     expect(await page.locator('#account-name').inputValue()).toBe('x');
   }, 120_000);
 
   for (const where of ['same-origin', 'cross-origin'] as const) {
     it(`H4: the customer types a PIN in a ${where} iframe, the agent clicks the name field: the rest stays in the frame`, async () => {
-      const { page, session } = await suite.shareWithControl('/demo/account', {
+      const { page, session } = await shareCounting({
         beforeOffer: (p) =>
           p.evaluate((cross) => {
             const frame = Object.assign(document.createElement('iframe'), { id: 'signin' });
@@ -188,7 +191,6 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
             return new Promise((resolve) => frame.addEventListener('load', resolve));
           }, where === 'cross-origin'),
       });
-      await counting(page);
       const name = await session.field(/^name$/i);
       const field = page.frameLocator('#signin').locator('#fp');
       await field.click();
