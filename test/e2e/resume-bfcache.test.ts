@@ -18,15 +18,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  indicator,
-  newSession,
-  offer,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
+import { RECORD_CHANNEL_BYTES, agentStatus, indicator, startHarness, type Harness } from './helpers/harness.js';
+import { allowedOn, mirrorUrl, type ResumeSession } from './helpers/resume-pages.js';
 
 const FROM_CACHE = `addEventListener('pageshow', (e) => { if (e.persisted) sessionStorage.setItem('__fromCache', location.pathname); });`;
 const SHARING = 'Sharing this tab with Dana';
@@ -41,10 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
 });
-
-function mirrorUrl(agent: Page): Promise<string> {
-  return agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.mirror?.page.url ?? '');
-}
 
 function fromCache(customer: Page): Promise<string | null> {
   return customer.evaluate(() => sessionStorage.getItem('__fromCache'));
@@ -72,11 +61,7 @@ async function openConsole(link: string): Promise<Page> {
 
 /** Live with control on /checkout; the agent's console goes away for a moment (the page can then be cached). */
 async function controlThenAway(): Promise<{ customer: Page; link: string }> {
-  const session = await newSession(harness, { agentName: 'Dana' });
-  const customer = await harness.customerBrowser.newPage();
-  await customer.goto(`${harness.shop.url}/checkout`);
-  await offer(customer, session.inviteCode);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
+  const { session, customer } = await allowedOn(harness, '/checkout');
   const agent = await openConsole(session.agentLink);
   await agent.getByRole('button', { name: 'Request control' }).click();
   await customer.getByRole('button', { name: 'Allow control' }).click();
@@ -84,6 +69,16 @@ async function controlThenAway(): Promise<{ customer: Page; link: string }> {
   await agent.close();
   await expect.poll(() => indicator(customer), { timeout: 20_000 }).toMatch(/^Waiting/);
   return { customer, link: session.agentLink };
+}
+
+/** Sharing allowed on /checkout, the customer goes on to /shipping before the agent opens the link, which shows it. */
+async function awayBeforeAgent(): Promise<{ session: ResumeSession; customer: Page; agent: Page }> {
+  const { session, customer } = await allowedOn(harness, '/checkout');
+  await expect.poll(() => indicator(customer), { timeout: 20_000 }).toMatch(/^Waiting/);
+  await customer.goto(`${harness.shop.url}/shipping`);
+  const agent = await openConsole(session.agentLink);
+  await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/shipping`);
+  return { session, customer, agent };
 }
 
 /** Back to /checkout, which must come from the cache; it loads again and resumes. */
@@ -98,16 +93,8 @@ async function backFromCache(customer: Page): Promise<void> {
 
 describe('back to a page from the back/forward cache', () => {
   it('the next page gets the seat while the previous page is in the cache (B4)', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    await expect.poll(() => indicator(customer), { timeout: 20_000 }).toMatch(/^Waiting/);
     // The customer goes on before the agent opens the link.
-    await customer.goto(`${harness.shop.url}/shipping`);
-    const agent = await openConsole(session.agentLink);
-    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/shipping`);
+    const { customer, agent } = await awayBeforeAgent();
     expect(await indicator(customer)).toBe(SHARING);
     // /checkout was in the cache meanwhile (oracle: it comes back from it), and resumes there.
     await backFromCache(customer);
@@ -141,15 +128,7 @@ describe('back to a page from the back/forward cache', () => {
   }, 120_000);
 
   it('a pause on a later page holds on the page back from the cache (B6)', async () => {
-    const session = await newSession(harness, { agentName: 'Dana' });
-    const customer = await harness.customerBrowser.newPage();
-    await customer.goto(`${harness.shop.url}/checkout`);
-    await offer(customer, session.inviteCode);
-    await customer.getByRole('button', { name: 'Allow sharing' }).click();
-    await expect.poll(() => indicator(customer), { timeout: 20_000 }).toMatch(/^Waiting/);
-    await customer.goto(`${harness.shop.url}/shipping`);
-    const agent = await openConsole(session.agentLink);
-    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/shipping`);
+    const { session, customer, agent } = await awayBeforeAgent();
     await customer.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe(PAUSED);
     const connected = await connectedCount(session.sessionId);

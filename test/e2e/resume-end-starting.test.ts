@@ -18,7 +18,7 @@
  * seen), and the server's status is read the same way for a session left
  * running.
  */
-import type { Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RECORD_CHANNEL_BYTES,
@@ -30,6 +30,13 @@ import {
   startHarness,
   type Harness,
 } from './helpers/harness.js';
+import {
+  holdSessionBundle,
+  liveOnCheckout,
+  mirrorUrl,
+  type HeldBundle,
+  type ResumeSession,
+} from './helpers/resume-pages.js';
 
 const KEY = 'cobrowse:session';
 
@@ -41,23 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
 });
-
-/** Holds this page's requests for the session bundle until released: the session's code cannot run meanwhile. */
-async function holdSessionBundle(page: Page): Promise<{ held: Route[]; release: () => Promise<void> }> {
-  const held: Route[] = [];
-  let holding = true;
-  await page.route(`${harness.server.baseUrl}/cobrowse-session.js*`, (route) => {
-    if (holding) held.push(route);
-    else void route.fallback();
-  });
-  return {
-    held,
-    async release() {
-      holding = false;
-      for (const route of held.splice(0)) await route.continue().catch(() => undefined);
-    },
-  };
-}
 
 /** Holds what the server sends on this page's first signaling socket (the consent socket) until released. */
 async function holdConsentWelcome(page: Page): Promise<{ held: () => number; release: () => void }> {
@@ -99,10 +89,6 @@ function counters(page: Page): Promise<{ peers: number; wire: number; record: st
   }, KEY);
 }
 
-function mirrorUrl(agent: Page): Promise<string> {
-  return agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.mirror?.page.url ?? '');
-}
-
 /** Once the session bundle was let through: the page has loaded and run it (or not), and settled. */
 async function bundleSettled(page: Page): Promise<void> {
   await page.waitForFunction(() =>
@@ -116,26 +102,12 @@ async function pressEnd(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'End sharing' }).click();
 }
 
-type Pages = { session: Awaited<ReturnType<typeof newSession>>; customer: Page; agent: Page };
-
-/** A session live on the customer's /checkout, the agent's mirror showing it. */
-async function liveOnCheckout(): Promise<Pages> {
-  const session = await newSession(harness, { agentName: 'Dana' });
-  const customer = await harness.customerBrowser.newPage();
-  await customer.goto(`${harness.shop.url}/checkout`);
-  await offer(customer, session.inviteCode);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  const agent = await harness.agentBrowser.newPage();
-  await agent.goto(session.agentLink);
-  await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
-  await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
-  return { session, customer, agent };
-}
+type Pages = { session: ResumeSession; customer: Page; agent: Page };
 
 /** Live on /checkout, then the tab's next page (/shipping) resumes with its session bundle held. */
-async function resumedHeld(): Promise<Pages & { bundle: Awaited<ReturnType<typeof holdSessionBundle>> }> {
-  const pages = await liveOnCheckout();
-  const bundle = await holdSessionBundle(pages.customer);
+async function resumedHeld(): Promise<Pages & { bundle: HeldBundle }> {
+  const pages = await liveOnCheckout(harness);
+  const bundle = await holdSessionBundle(harness, pages.customer);
   await pages.customer.goto(`${harness.shop.url}/shipping`);
   return { ...pages, bundle };
 }
@@ -189,7 +161,7 @@ describe('End while the session starts', () => {
   }, 120_000);
 
   it('after Allow, before the session bundle arrived: nothing is shared, the server ends it', async () => {
-    const pages = await allowHeld(holdSessionBundle);
+    const pages = await allowHeld((page) => holdSessionBundle(harness, page));
     const { session, customer, hold: bundle } = pages;
     await pressEnd(customer);
     await expect.poll(() => status(session.sessionId), { timeout: 10_000 }).toEqual(ENDED_BY_CUSTOMER);
@@ -238,7 +210,7 @@ describe('End while the session starts', () => {
   }, 120_000);
 
   it('the element removed after Allow, before the session bundle arrived: nothing is shared', async () => {
-    const pages = await allowHeld(holdSessionBundle);
+    const pages = await allowHeld((page) => holdSessionBundle(harness, page));
     const { session, customer, hold: bundle } = pages;
     await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
     await customer.evaluate(() => document.querySelector('cobrowse-session')?.remove());
@@ -249,7 +221,7 @@ describe('End while the session starts', () => {
   }, 120_000);
 
   it('control: the same hold without End goes live once released, and the session stays live', async () => {
-    const { session, customer, agent, hold: bundle } = await allowHeld(holdSessionBundle);
+    const { session, customer, agent, hold: bundle } = await allowHeld((page) => holdSessionBundle(harness, page));
     await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe('Starting to share this tab…');
     await bundle.release();
     await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');

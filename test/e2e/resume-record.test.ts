@@ -14,15 +14,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  indicator,
-  newSession,
-  offer,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
+import { RECORD_CHANNEL_BYTES, agentStatus, indicator, startHarness, type Harness } from './helpers/harness.js';
+import { liveOnCheckout, mirrorUrl } from './helpers/resume-pages.js';
 
 const KEY = 'cobrowse:session';
 const SHARING = 'Sharing this tab with Dana';
@@ -37,10 +30,6 @@ afterAll(async () => {
   await harness?.close();
 });
 
-function mirrorUrl(agent: Page): Promise<string> {
-  return agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.mirror?.page.url ?? '');
-}
-
 function counters(page: Page): Promise<{ peers: number; wire: number }> {
   return page.evaluate(() => {
     const w = window as unknown as { __peerConnections: number; __wire: unknown[] };
@@ -51,20 +40,6 @@ function counters(page: Page): Promise<{ peers: number; wire: number }> {
 /** The agent's console says "Paused by the customer". */
 function pausedShown(agent: Page): Promise<number> {
   return agent.getByText('Paused by the customer').count();
-}
-
-/** Live on /checkout with the agent's console open. */
-async function live(): Promise<{ customer: Page; agent: Page }> {
-  const session = await newSession(harness, { agentName: 'Dana' });
-  const customer = await harness.customerBrowser.newPage();
-  await customer.goto(`${harness.shop.url}/checkout`);
-  await offer(customer, session.inviteCode);
-  await customer.getByRole('button', { name: 'Allow sharing' }).click();
-  const agent = await harness.agentBrowser.newPage();
-  await agent.goto(session.agentLink);
-  await expect.poll(() => agentStatus(agent), { timeout: 20_000 }).toBe('Live');
-  await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/checkout`);
-  return { customer, agent };
 }
 
 /** A page script's pagehide listener, added after the session's: it rewrites the record as the page goes. */
@@ -81,7 +56,7 @@ async function editRecordOnLeave(customer: Page, change: Record<string, unknown>
 
 describe('the record edited by a page script (B8)', () => {
   it('control the customer never granted is not given on the next page', async () => {
-    const { customer, agent } = await live();
+    const { customer, agent } = await liveOnCheckout(harness);
     await editRecordOnLeave(customer, { controlGranted: true });
     await customer.goto(`${harness.shop.url}/shipping`);
     await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/shipping`);
@@ -92,7 +67,7 @@ describe('the record edited by a page script (B8)', () => {
   }, 120_000);
 
   it('control: control the customer granted carries over to the next page', async () => {
-    const { customer, agent } = await live();
+    const { customer, agent } = await liveOnCheckout(harness);
     await agent.getByRole('button', { name: 'Request control' }).click();
     await customer.getByRole('button', { name: 'Allow control' }).click();
     await agent.getByRole('button', { name: 'Release control' }).waitFor();
@@ -104,7 +79,7 @@ describe('the record edited by a page script (B8)', () => {
   }, 120_000);
 
   it('a pause the script undid holds on the next page: nothing is sent', async () => {
-    const { customer, agent } = await live();
+    const { customer, agent } = await liveOnCheckout(harness);
     await customer.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe(PAUSED);
     // The server recorded it (the agent is told once it did).
@@ -124,7 +99,7 @@ describe('the record edited by a page script (B8)', () => {
 
 describe('a copy of the record while the tab is away from the session (B10)', () => {
   it('a window opened with its opener severed does not resume; the tab resumes', async () => {
-    const { customer, agent } = await live();
+    const { customer, agent } = await liveOnCheckout(harness);
     await customer.goto(`${harness.shop.url}/shop.css`);
     const [popup] = await Promise.all([
       customer.context().waitForEvent('page'),
@@ -148,7 +123,7 @@ describe('a copy of the record while the tab is away from the session (B10)', ()
   }, 120_000);
 
   it('of two windows with the same record, the one that resumes second is refused', async () => {
-    const { customer, agent } = await live();
+    const { customer, agent } = await liveOnCheckout(harness);
     await customer.goto(`${harness.shop.url}/shop.css`);
     // A copy of the left record, in a window that then goes on to a page of the site (two pages in its history).
     const [popup] = await Promise.all([

@@ -25,7 +25,7 @@
  * its page has left resumes in a fresh tab by the same oracle (so it can
  * see a resume), and the allowed tab's next page resumes.
  */
-import type { BrowserContext, Page, Route } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RECORD_CHANNEL_BYTES,
@@ -36,6 +36,7 @@ import {
   startHarness,
   type Harness,
 } from './helpers/harness.js';
+import { holdSessionBundle, mirrorUrl } from './helpers/resume-pages.js';
 
 const COUNT_SOCKETS = `
   (() => {
@@ -85,27 +86,6 @@ async function settled(page: Page): Promise<Settled> {
   });
 }
 
-function mirrorUrl(agent: Page): Promise<string> {
-  return agent.evaluate(() => document.querySelector('cobrowse-agent-view')?.mirror?.page.url ?? '');
-}
-
-/** Holds this page's requests for the session bundle until released: the session's code cannot run meanwhile. */
-async function holdSessionBundle(page: Page): Promise<{ held: Route[]; release: () => Promise<void> }> {
-  const held: Route[] = [];
-  let holding = true;
-  await page.route(`${harness.server.baseUrl}/cobrowse-session.js*`, (route) => {
-    if (holding) held.push(route);
-    else void route.fallback();
-  });
-  return {
-    held,
-    async release() {
-      holding = false;
-      for (const route of held.splice(0)) await route.continue().catch(() => undefined);
-    },
-  };
-}
-
 /** Allow in `page` and wait until the loader has written the tab's record (the session is starting). */
 async function allowAndWaitForRecord(page: Page, inviteCode: string): Promise<void> {
   await offer(page, inviteCode);
@@ -131,7 +111,7 @@ describe('the instant a session starts', () => {
     const session = await newSession(harness, { agentName: 'Dana' });
     const context = harness.customerBrowser.context;
     const customer = await context.newPage();
-    const bundle = await holdSessionBundle(customer);
+    const bundle = await holdSessionBundle(harness, customer);
     await customer.goto(`${harness.shop.url}/checkout`);
     await allowAndWaitForRecord(customer, session.inviteCode);
     // The instant of starting: the bundle is asked for and held, no peer connection made (the session makes it).
@@ -181,7 +161,7 @@ describe('the instant a session starts', () => {
       `${harness.shop.url}/form`,
     );
     const popup = await opened;
-    const bundle = await holdSessionBundle(popup);
+    const bundle = await holdSessionBundle(harness, popup);
     await popup.waitForLoadState();
     expect(await popup.evaluate(() => window.opener !== null), 'the popup has its opener').toBe(true);
     await allowAndWaitForRecord(popup, session.inviteCode);
