@@ -87,6 +87,8 @@ function maskCssNumbers(css: string, strict: boolean, typed: string | null): Mas
     if (kind === 'url') return urlRule(inner);
     if (kind === 'property') return maskValue(inner);
     if (kind === 'rest') return restRule(inner);
+    // A data: SVG in a string (`image-set("data:image/svg+xml,…")`, a custom property's) is an image (review s14 S1).
+    if (kind === 'string' && SVG_STRING.test(inner)) return svgStringRule(inner);
     return (kind === 'string' ? runs.get(from) : undefined) ?? maskNumbers(inner);
   });
 }
@@ -136,6 +138,16 @@ const DATA_URL_BREAKERS = '/?#&=;,:@.';
  * does not continue across `.` either, so an inline SVG icon's path (`…-4.41 0-8-3.59-8-8s3.59…`) is not read
  * as a card by chance and bulleted, which broke the icon in the mirror (review s11 F6).
  */
+/** A CSS string holding a data: SVG URL (with its quotes). */
+const SVG_STRING = /^["']\s*data:image\/svg\+xml/i;
+
+/** A data: SVG string: its image's text masked; with CSS escapes (its body read here only as written) an empty SVG. */
+function svgStringRule(string: string): MaskedText {
+  if (!string.includes('\\')) return urlRule(string);
+  const quote = string.charAt(0);
+  return { text: `${quote}data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E${quote}`, masked: true };
+}
+
 function urlRule(url: string): MaskedText {
   if (!DATA_URL.test(url)) return maskUrl(url, true);
   // An SVG image's text as it shows, its elements' texts together (red team s12 F5: a card one <text> per group).

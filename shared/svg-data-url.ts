@@ -57,10 +57,35 @@ export function maskSvgDataUrl(url: string): MaskedText {
   const close = quote === '' ? -1 : url.lastIndexOf(quote);
   const end = close >= start ? close : url.length;
   const body = url.slice(start, end);
-  const masked = BASE64.test(head[3] ?? '') ? maskBase64(body) : maskPercentEncoded(body);
+  const base64 = BASE64.test(head[3] ?? '');
+  if (drawsUnreadText(base64 ? base64Text(body) : percentDecoded(body)))
+    return { text: (head[1] ?? '') + PLACEHOLDER + url.slice(end), masked: true };
+  const masked = base64 ? maskBase64(body) : maskPercentEncoded(body);
   return masked === null
     ? { text: url, masked: false }
     : { text: url.slice(0, start) + masked + url.slice(end), masked: true };
+}
+
+/**
+ * An empty SVG in place of one whose text the reader here does not read (review s14 S1): entities declared in
+ * its DOCTYPE (`<!ENTITY a "4532">` … `&a;`), or HTML in a <foreignObject>, which the SVG's own <style> may give
+ * generated content (`::before` strings, escapes, counters) and lists their markers. Rare in icons; such an
+ * image shows blank in the mirror rather than the card it may draw.
+ */
+const PLACEHOLDER = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
+const UNREAD_MARKUP = /<!ENTITY|<!DOCTYPE[^>[]*\[|<(?:[\w.-]+:)?foreignObject[\s/>]/i;
+
+function drawsUnreadText(markup: string | null): boolean {
+  return markup === null ? false : UNREAD_MARKUP.test(markup);
+}
+
+/** A base64 body's bytes as Latin-1 text (enough to find ASCII markup), null when it is not base64. */
+function base64Text(body: string): string | null {
+  try {
+    return atob(percentDecoded(body).replace(/\s+/g, ''));
+  } catch {
+    return null;
+  }
 }
 
 /** A base64 body with its SVG's numbers masked, encoded again; null when nothing is masked or it is not base64. */

@@ -140,3 +140,69 @@ describe('data: SVG images: one <text> per group (red team s12 F5)', () => {
     expect(maskCss(css).text).toBe(css);
   });
 });
+
+describe('data: SVG images: text the number rule does not read (review s14 S1)', () => {
+  // Oracle (the test's own): every digit the decoded SVG holds anywhere (entity values, its <style>, escapes
+  // `\34` decoded), in order; the card must not be there. Control: the page's SVG holds it.
+  const digitsHeld = (markup: string): string =>
+    markup
+      .replace(/\\([0-9a-f]{1,6})\s?/gi, (_m, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
+      .replace(/[^0-9]/g, '');
+  const card = '4532015112830366';
+  const svg = (inner: string, prolog = ''): string =>
+    `${prolog}<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60">${inner}</svg>`;
+  const fo = (css: string, text = ''): string =>
+    `<style>${css}</style><foreignObject width="400" height="60"><div xmlns="http://www.w3.org/1999/xhtml" class="a">${text}</div></foreignObject>`;
+  const images = {
+    entity: svg('<text y="20">&g; 0151 1283 0366</text>', '<!DOCTYPE svg [<!ENTITY g "4532">]>'),
+    entitySplit: svg(
+      '<text y="20">&a; &b; &c; &d;</text>',
+      '<!DOCTYPE svg [<!ENTITY a "4532"><!ENTITY b "0151"><!ENTITY c "1283"><!ENTITY d "0366">]>',
+    ),
+    styleEscape: svg(fo('.a::before{content:"\\34 532 0151 1283 0366"}')),
+    styleStrings: svg(fo('.a::before{content:"4532 0151 " "1283 0366"}', 'Card')),
+    styleCounters: svg(
+      fo(
+        '.a{counter-reset:a 4532 b 151 c 1283 d 366}.a::before{content:counter(a) " 0" counter(b) " " counter(c) " 0" counter(d)}',
+      ),
+    ),
+  };
+  const encodings = {
+    percent: (markup: string) => `data:image/svg+xml,${encodeURIComponent(markup)}`,
+    base64: (markup: string) => `data:image/svg+xml;base64,${Buffer.from(markup).toString('base64')}`,
+  };
+
+  for (const [shape, markup] of Object.entries(images))
+    for (const [encoding, encode] of Object.entries(encodings))
+      it(`${shape}, ${encoding}: url(), image-set() string, custom property string, attribute`, () => {
+        const url = encode(markup);
+        // Counters write the groups without their leading zeros.
+        const needle = shape === 'styleCounters' ? '1511283' : card.slice(4);
+        expect(digitsHeld(markupOf(url))).toContain(needle); // control
+        const sheets = [
+          `.x{background:url("${url}")}`,
+          `.x{background:image-set("${url}" 1x)}`,
+          `.x{background:-webkit-image-set('${url}' 1x)}`,
+          `:root{--u:"${url}"}.x{background:image-set(var(--u) 1x)}`,
+        ];
+        for (const sheet of sheets) {
+          const sent = maskCss(sheet).text;
+          expect(digitsHeld(markupOf(sent)), sent).not.toContain(needle);
+        }
+        expect(digitsHeld(markupOf(maskSvgDataUrl(url).text))).not.toContain(needle);
+      });
+
+  it('an image-set() string SVG written with CSS escapes is not sent as written', () => {
+    const sheet = `.x{background:image-set("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'%3E%3Ctext%3E\\34 532 0151 1283 0366%3C/text%3E%3C/svg%3E" 1x)}`;
+    expect(digitsHeld(sheet)).toContain(card); // control
+    expect(digitsHeld(maskCss(sheet).text)).not.toContain(card.slice(4));
+  });
+
+  it('an icon with a <style> of fills and a DOCTYPE without a subset stays', () => {
+    const icon = encodings.percent(
+      `<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><style>.c{fill:#123456}</style><path class="c" d="M12 2 L22 22 H2z"/></svg>`,
+    );
+    const sheet = `.x{background:url("${icon}")}.y{background:image-set("${icon}" 1x)}`;
+    expect(maskCss(sheet).text).toBe(sheet);
+  });
+});
