@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { consentGranted, get, handOver, onDisk } from './helpers/row-on-disk.js';
+import { afterControlRequest, consentGranted, get, handOver, onDisk } from './helpers/row-on-disk.js';
 import { serverScope } from './helpers/server-scope.js';
 import { createSession } from './helpers/server.js';
 
@@ -72,18 +72,7 @@ describe('a row edit is never signed into the chain', () => {
             s.sessionId,
           );
         }
-        agent.send({ t: 'event', event: { kind: 'control-requested' } });
-        await expect
-          .poll(
-            async () =>
-              ((await get(server, `/api/sessions/${s.sessionId}/audit`)) as Audit).events.some(
-                (e) => e.type === 'control-requested',
-              ),
-            { timeout: 5_000 },
-          )
-          .toBe(true);
-        const audit = (await get(server, `/api/sessions/${s.sessionId}/audit`)) as Audit;
-        const requested = audit.events.find((e) => e.type === 'control-requested');
+        const { audit, requested } = await afterControlRequest(server, s.sessionId, agent);
         expect(requested?.data).toEqual(edit.bot ? { agentKind: 'bot', agentName: 'Lumen helper' } : {});
         expect(welcome).toMatchObject({ agentName: edit.bot ? 'Lumen helper' : 'Dana' });
         expect(audit.verification.valid).toBe(true);

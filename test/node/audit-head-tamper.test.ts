@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type TestSocket } from './helpers/ws-client.js';
+import { onDiskUnguarded } from './helpers/row-on-disk.js';
 import { serverScope } from './helpers/server-scope.js';
 import { createSession, type TestServer } from './helpers/server.js';
 import { findRedisServer, REDIS_MISSING, startRedis } from './helpers/redis.js';
@@ -35,20 +36,6 @@ async function handled(socket: TestSocket): Promise<void> {
   const ts = Date.now() + Math.random();
   socket.send({ t: 'ping', ts });
   await socket.next('pong', (m) => m.ts === ts);
-}
-
-/** Edit the database file directly, behind the server, as an attacker with disk access. */
-function onDisk(s: TestServer, edit: (db: Database.Database) => void): void {
-  const db = new Database(join(s.dataDir, 'cobrowse.db'));
-  try {
-    const triggers = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
-      .all() as { name: string }[];
-    for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
-    edit(db);
-  } finally {
-    db.close();
-  }
 }
 
 /** The agent is there and the customer sends its consent. */
@@ -82,7 +69,7 @@ describe('cutting the newest audit rows on disk', () => {
     const { sessionId, customer } = await liveWithControl(server);
     const types = (await audit(server, sessionId)).events.map((e) => e.type);
     expect(types.slice(-2)).toEqual(['control-granted', 'remote-action']);
-    onDisk(server, (db) =>
+    onDiskUnguarded(server, (db) =>
       db
         .prepare("DELETE FROM audit_events WHERE session_id = ? AND type IN ('control-granted', 'remote-action')")
         .run(sessionId),
@@ -107,7 +94,7 @@ describe('cutting the newest audit rows on disk', () => {
     const keep = before.events.findIndex((e) => e.type === 'control-granted');
     const head = before.events[keep - 1];
     if (head === undefined) throw new Error('expected an event before control-granted');
-    onDisk(server, (db) => {
+    onDiskUnguarded(server, (db) => {
       db.prepare('DELETE FROM audit_events WHERE session_id = ? AND seq > ?').run(sessionId, head.seq);
       db.prepare('UPDATE sessions SET audit_count = ?, audit_head_hash = ?, control_granted = 0 WHERE id = ?').run(
         head.seq,
@@ -159,7 +146,7 @@ describe('an earlier head saved with its MAC and put back on a live session (RT-
       'control-granted',
       'remote-action',
     ]);
-    onDisk(server, putBack);
+    onDiskUnguarded(server, putBack);
     const cut = await audit(server, sessionId);
     expect(cut.events.map((e) => e.type)).not.toContain('remote-action');
     expect(cut.verification).toMatchObject({ valid: false, reason: expect.stringMatching(/behind/) });
@@ -178,7 +165,7 @@ describe('an earlier head saved with its MAC and put back on a live session (RT-
         const first = await start(env);
         const { sessionId, putBack } = await liveWithSavedHead(first);
         await first.close({ keepData: true });
-        onDisk(first, putBack); // the server stopped: only its data directory is used
+        onDiskUnguarded(first, putBack); // the server stopped: only its data directory is used
         const restarted = await start(env, { dataDir: first.dataDir });
         expect((await audit(restarted, sessionId)).verification.valid).toBe(!withRedis);
       }

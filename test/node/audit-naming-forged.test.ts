@@ -12,37 +12,24 @@
  * The oracle is the agent the test created the session for; the controls
  * insert no row.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
-import { consentGranted, get, handOver } from './helpers/row-on-disk.js';
+import {
+  afterControlRequest,
+  consentGranted,
+  get,
+  handOver,
+  onDiskUnguarded,
+  type AuditRead,
+} from './helpers/row-on-disk.js';
 import { serverScope } from './helpers/server-scope.js';
 import { createSession, type TestServer } from './helpers/server.js';
 
 const { start, open } = serverScope();
-type Audit = {
-  events: { type: string; data: Record<string, unknown> }[];
-  verification: { valid: boolean; reason?: string };
-};
-
-/** Runs `work` on the server's SQLite file with the audit table's triggers dropped (someone with disk access). */
-function onDisk(s: TestServer, work: (db: Database.Database) => void): void {
-  const db = new Database(join(s.dataDir, 'cobrowse.db'));
-  try {
-    const triggers = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
-      .all() as { name: string }[];
-    for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
-    work(db);
-  } finally {
-    db.close();
-  }
-}
 
 /** A row no key wrote, after the chain's last event. */
 function forge(s: TestServer, sessionId: string, type: string, data: Record<string, unknown>): void {
-  onDisk(s, (db) =>
+  onDiskUnguarded(s, (db) =>
     db
       .prepare(
         'INSERT INTO audit_events (session_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, 999999, ?, ?, ?, ?, ?, ?)',
@@ -52,7 +39,9 @@ function forge(s: TestServer, sessionId: string, type: string, data: Record<stri
 }
 
 function unforge(s: TestServer, sessionId: string): void {
-  onDisk(s, (db) => db.prepare('DELETE FROM audit_events WHERE session_id = ? AND seq = 999999').run(sessionId));
+  onDiskUnguarded(s, (db) =>
+    db.prepare('DELETE FROM audit_events WHERE session_id = ? AND seq = 999999').run(sessionId),
+  );
 }
 
 const cases = [
@@ -91,18 +80,7 @@ describe('a forged naming row names no agent (review s13 A3)', () => {
         const agent = await open(server);
         const welcome = await agent.hello(s.agentToken);
         expect({ name: welcome.agentName, bot: welcome.agentBot ?? false }).toEqual({ name, bot: c.bot });
-        agent.send({ t: 'event', event: { kind: 'control-requested' } });
-        await expect
-          .poll(
-            async () =>
-              ((await get(server, `/api/sessions/${s.sessionId}/audit`)) as Audit).events.some(
-                (e) => e.type === 'control-requested',
-              ),
-            { timeout: 5_000 },
-          )
-          .toBe(true);
-        const audit = (await get(server, `/api/sessions/${s.sessionId}/audit`)) as Audit;
-        const requested = audit.events.find((e) => e.type === 'control-requested');
+        const { audit, requested } = await afterControlRequest(server, s.sessionId, agent);
         expect(requested?.data).toEqual(c.bot ? { agentKind: 'bot', agentName: name } : {});
         expect(audit.verification.valid).toBe(true);
       });
@@ -116,7 +94,7 @@ describe('a forged naming row names no agent (review s13 A3)', () => {
       await consentGranted(server, await open(server), s, false);
       // Before the first event: the chain's own last row stays the head, so appends still link.
       if (tamper) {
-        onDisk(server, (db) =>
+        onDiskUnguarded(server, (db) =>
           db
             .prepare(
               'INSERT INTO audit_events (session_id, seq, type, actor, at, data, prev_hash, hash) VALUES (?, 0, ?, ?, ?, ?, ?, ?)',
@@ -135,10 +113,10 @@ describe('a forged naming row names no agent (review s13 A3)', () => {
       const res = await handOver(server, s.sessionId, { agentName: 'Ana', agentId: 'agent-ana' });
       expect(res.status).not.toBe(200);
       if (tamper)
-        onDisk(server, (db) =>
+        onDiskUnguarded(server, (db) =>
           db.prepare('DELETE FROM audit_events WHERE session_id = ? AND seq = 0').run(s.sessionId),
         );
-      const audit = (await get(server, `/api/sessions/${s.sessionId}/audit`)) as Audit;
+      const audit = (await get(server, `/api/sessions/${s.sessionId}/audit`)) as AuditRead;
       expect(audit.events.some((e) => e.type === 'handed-over')).toBe(false);
       expect(audit.verification.valid).toBe(true);
       // Control: a session whose customer allowed it is handed over.

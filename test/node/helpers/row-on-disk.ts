@@ -52,3 +52,42 @@ export function handOver(s: TestServer, sessionId: string, agent: Record<string,
     body: JSON.stringify(agent),
   });
 }
+
+/** Runs `work` on the server's SQLite file with the audit table's triggers dropped (someone with disk access). */
+export function onDiskUnguarded(s: TestServer, work: (db: Database.Database) => void): void {
+  const db = new Database(join(s.dataDir, 'cobrowse.db'));
+  try {
+    const triggers = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+      .all() as { name: string }[];
+    for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
+    work(db);
+  } finally {
+    db.close();
+  }
+}
+
+export type AuditRead = {
+  events: { type: string; data: Record<string, unknown> }[];
+  verification: { valid: boolean; reason?: string };
+};
+
+/** The agent's socket asks for control; resolves with the audit once it holds that event, and the event. */
+export async function afterControlRequest(
+  s: TestServer,
+  sessionId: string,
+  agent: TestSocket,
+): Promise<{ audit: AuditRead; requested: AuditRead['events'][number] | undefined }> {
+  agent.send({ t: 'event', event: { kind: 'control-requested' } });
+  await expect
+    .poll(
+      async () =>
+        ((await get(s, `/api/sessions/${sessionId}/audit`)) as AuditRead).events.some(
+          (e) => e.type === 'control-requested',
+        ),
+      { timeout: 5_000 },
+    )
+    .toBe(true);
+  const audit = (await get(s, `/api/sessions/${sessionId}/audit`)) as AuditRead;
+  return { audit, requested: audit.events.find((e) => e.type === 'control-requested') };
+}
