@@ -7,7 +7,7 @@
  * test typed and where the page says it went (its own fields' values), not the product's focus rule.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { AgentSdkSession, PageElement } from '../../sdk/index.js';
 import { demoSdkSuite, type ShareOptions, type SharedWithControl } from './helpers/demo-sdk.js';
 
@@ -61,6 +61,15 @@ async function agentClicksNameAfter(page: Page, session: AgentSdkSession, select
   await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
 }
 
+/** The customer types "hunt" in `field`, the agent acts, the page counts `seen` once, then the customer types the rest. */
+async function typedAroundAgent(page: Page, field: Locator, act: () => void, seen: keyof Flags): Promise<void> {
+  await field.click();
+  await page.keyboard.type('hunt', { delay: 40 });
+  act();
+  await expect.poll(() => flag(page, seen), { timeout: 15_000 }).toBe(1);
+  await page.keyboard.type('erSecretPass', { delay: 40 });
+}
+
 describe('the masked-field focus hold against the page’s later moves, keys, focus alone and frames', () => {
   const suite = demoSdkSuite();
 
@@ -76,11 +85,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
       const { page, session } = await shareCounting();
       await helpButton(page, delay);
       const help = await helpInView(session);
-      await page.locator('#password').click();
-      await page.keyboard.type('hunt', { delay: 40 });
-      session.click(help.id);
-      await expect.poll(() => flag(page, '__moved'), { timeout: 15_000 }).toBe(1);
-      await page.keyboard.type('erSecretPass', { delay: 40 });
+      await typedAroundAgent(page, page.locator('#password'), () => session.click(help.id), '__moved');
       expect(await page.locator('#password').inputValue()).toBe('hunterSecretPass');
       expect(await page.locator('#account-name').inputValue()).toBe('');
     }, 120_000);
@@ -102,11 +107,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
       );
     });
     const help = await helpInView(session);
-    await page.locator('#password').click();
-    await page.keyboard.type('hunt', { delay: 40 });
-    session.click(help.id);
-    await expect.poll(() => flag(page, '__moved'), { timeout: 15_000 }).toBe(1);
-    await page.keyboard.type('erSecretPass', { delay: 40 });
+    await typedAroundAgent(page, page.locator('#password'), () => session.click(help.id), '__moved');
     // The page made the password inert: the rest of it cannot go there, and goes nowhere.
     expect(await page.locator('#question').inputValue()).toBe('');
     expect(await page.locator('#account-name').inputValue()).toBe('');
@@ -154,11 +155,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
       });
     });
     const name = await session.field(/^name$/i);
-    await page.locator('#password').click();
-    await page.keyboard.type('hunt', { delay: 40 });
-    session.press(name.id, 'Enter');
-    await expect.poll(() => flag(page, '__keys'), { timeout: 15_000 }).toBe(1);
-    await page.keyboard.type('erSecretPass', { delay: 40 });
+    await typedAroundAgent(page, page.locator('#password'), () => session.press(name.id, 'Enter'), '__keys');
     expect(await page.locator('#password').inputValue()).toBe('hunterSecretPass');
     expect(await page.locator('#account-email').inputValue()).toBe('');
   }, 120_000);
@@ -193,11 +190,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
       });
       const name = await session.field(/^name$/i);
       const field = page.frameLocator('#signin').locator('#fp');
-      await field.click();
-      await page.keyboard.type('hunt', { delay: 40 });
-      session.click(name.id);
-      await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
-      await page.keyboard.type('erSecretPass', { delay: 40 });
+      await typedAroundAgent(page, field, () => session.click(name.id), '__clicks');
       expect(await field.inputValue()).toBe('hunterSecretPass');
       expect(await page.locator('#account-name').inputValue()).toBe('');
     }, 120_000);
