@@ -13,11 +13,11 @@
  */
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { messageStrings } from '../oracles/message-strings.js';
 import { demoSdkSuite, type SharedWithControl } from './helpers/demo-sdk.js';
-import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
+import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, recordingHarness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
 
@@ -188,14 +188,7 @@ describe('the page repeats the agent’s word list (SDK on the demo account page
 });
 
 describe('the agent edits the customer’s bulleted copy of the password (console real keys, R3)', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness();
-    await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
-  }, 90_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = recordingHarness();
 
   for (const how of ['backspace', 'insert', 'delete'] as const) {
     it(`R3 ${how}: the rest of the copy stays bulleted`, async () => {

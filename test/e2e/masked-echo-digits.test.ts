@@ -8,11 +8,11 @@
  * channel, decoded (helpers/wire.ts): none holds the code as a number of its own. Controls: letters ('abc') and the code itself ('737':
  * the agent's own text goes out as it typed it, which the oracle sees) show what the oracle reads.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { messageStrings } from '../oracles/message-strings.js';
 import { demoSdkSuite } from './helpers/demo-sdk.js';
-import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
+import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, recordingHarness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
 
@@ -77,14 +77,7 @@ describe('the agent types digits in a clear field, then the customer types a cod
 });
 
 describe('the customer types a code, then the agent types digits and its console reloads (console real keys)', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness();
-    await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
-  }, 90_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = recordingHarness();
 
   for (const agentText of ['000', 'abc']) {
     it(`agent ${agentText}: the new snapshot sends the preview bulleted`, async () => {

@@ -10,10 +10,10 @@
  * characters in a row of the password. Control: the customer's typing of the copy sent its prefixes in the
  * preview as typed (before the copy was whole the echo rule had nothing to match), which the oracle reads.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { messageStrings } from '../oracles/message-strings.js';
-import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, startHarness, type Harness } from './helpers/harness.js';
+import { mirrorElement, mirrorFrame, recordingHarness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
 
@@ -54,14 +54,7 @@ async function addPreview(page: Page, how: Render): Promise<void> {
 }
 
 describe('a preview of the customer’s bulleted copy, edited by the agent (console real keys)', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness();
-    await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
-  }, 90_000);
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = recordingHarness();
 
   for (const how of ['innerHTML', 'replaceChildren', 'textContent'] as const) {
     it(`preview by ${how}: one remote Backspace, then a new snapshot, show none of the password`, async () => {

@@ -48,10 +48,27 @@ export async function startHarness(
  * object reads through to it, so tests use it as the harness itself, from inside a test or a later hook.
  */
 export function fileHarness(...args: Parameters<typeof startHarness>): Harness {
+  return hookedHarness(() => startHarness(...args), 60_000);
+}
+
+/**
+ * As fileHarness, for the enclosing describe block (or file), with every customer page recording the bytes it
+ * hands to a data channel (RECORD_CHANNEL_BYTES); its start may take 90 s.
+ */
+export function recordingHarness(): Harness {
+  return hookedHarness(async () => {
+    const harness = await startHarness();
+    await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
+    return harness;
+  }, 90_000);
+}
+
+/** The harness `start` makes in beforeAll (given `timeout` ms), closed in afterAll, read through from the tests. */
+function hookedHarness(start: () => Promise<Harness>, timeout: number): Harness {
   let started: Harness | undefined;
   beforeAll(async () => {
-    started = await startHarness(...args);
-  }, 60_000);
+    started = await start();
+  }, timeout);
   afterAll(async () => {
     await started?.close();
   });
