@@ -188,7 +188,7 @@ describe('the page repeats the agent’s word list (SDK on the demo account page
 });
 
 describe('the agent edits the customer’s bulleted copy of the password (console real keys, R3)', () => {
-  const harness = recordingHarness();
+  const harness = recordingHarness(90_000);
 
   for (const how of ['backspace', 'insert', 'delete'] as const) {
     it(`R3 ${how}: the rest of the copy stays bulleted`, async () => {

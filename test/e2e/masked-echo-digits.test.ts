@@ -77,7 +77,7 @@ describe('the agent types digits in a clear field, then the customer types a cod
 });
 
 describe('the customer types a code, then the agent types digits and its console reloads (console real keys)', () => {
-  const harness = recordingHarness();
+  const harness = recordingHarness(90_000);
 
   for (const agentText of ['000', 'abc']) {
     it(`agent ${agentText}: the new snapshot sends the preview bulleted`, async () => {

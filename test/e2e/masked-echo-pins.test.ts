@@ -54,7 +54,7 @@ async function addPreview(page: Page, how: Render): Promise<void> {
 }
 
 describe('a preview of the customer’s bulleted copy, edited by the agent (console real keys)', () => {
-  const harness = recordingHarness();
+  const harness = recordingHarness(90_000);
 
   for (const how of ['innerHTML', 'replaceChildren', 'textContent'] as const) {
     it(`preview by ${how}: one remote Backspace, then a new snapshot, show none of the password`, async () => {

@@ -19,17 +19,8 @@
  * running.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  RECORD_CHANNEL_BYTES,
-  agentStatus,
-  indicator,
-  mirrorElement,
-  newSession,
-  offer,
-  startHarness,
-  type Harness,
-} from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { agentStatus, indicator, mirrorElement, newSession, offer, recordingHarness } from './helpers/harness.js';
 import {
   holdSessionBundle,
   liveOnCheckout,
@@ -40,14 +31,7 @@ import {
 
 const KEY = 'cobrowse:session';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-  await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = recordingHarness();
 
 /** Holds what the server sends on this page's first signaling socket (the consent socket) until released. */
 async function holdConsentWelcome(page: Page): Promise<{ held: () => number; release: () => void }> {

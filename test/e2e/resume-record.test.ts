@@ -13,22 +13,15 @@
  * Controls: control the customer did grant carries over; the tab's own next page resumes.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECORD_CHANNEL_BYTES, agentStatus, indicator, startHarness, type Harness } from './helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { agentStatus, indicator, recordingHarness } from './helpers/harness.js';
 import { liveOnCheckout, mirrorUrl } from './helpers/resume-pages.js';
 
 const KEY = 'cobrowse:session';
 const SHARING = 'Sharing this tab with Dana';
 const PAUSED = 'Sharing paused: Dana cannot see this tab';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-  await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
-});
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = recordingHarness();
 
 function counters(page: Page): Promise<{ peers: number; wire: number }> {
   return page.evaluate(() => {

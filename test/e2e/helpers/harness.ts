@@ -53,18 +53,19 @@ export function fileHarness(...args: Parameters<typeof startHarness>): Harness {
 
 /**
  * As fileHarness, for the enclosing describe block (or file), with every customer page recording the bytes it
- * hands to a data channel (RECORD_CHANNEL_BYTES); its start may take 90 s.
+ * hands to a data channel (RECORD_CHANNEL_BYTES); its start may take `timeout` ms (the config's hook timeout if
+ * not given).
  */
-export function recordingHarness(): Harness {
+export function recordingHarness(timeout?: number): Harness {
   return hookedHarness(async () => {
     const harness = await startHarness();
     await harness.customerBrowser.context.addInitScript(RECORD_CHANNEL_BYTES);
     return harness;
-  }, 90_000);
+  }, timeout);
 }
 
 /** The harness `start` makes in beforeAll (given `timeout` ms), closed in afterAll, read through from the tests. */
-function hookedHarness(start: () => Promise<Harness>, timeout: number): Harness {
+function hookedHarness(start: () => Promise<Harness>, timeout?: number): Harness {
   let started: Harness | undefined;
   beforeAll(async () => {
     started = await start();
