@@ -61,12 +61,7 @@ describe.skipIf(!bins)('a note lost by the instance that publishes it is publish
     it(`${cut ? '' : 'control, bus intact: '}consent on A${cut ? ' while A is cut off from Redis' : ''}: the agent waiting on B gets its relay credential and the consent`, async () => {
       const log = new LogLines();
       const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
-      const created = await createSession(a, { agentName: 'Dana' });
-      const customer = await open(a);
-      await customer.hello(created.customerToken);
-      const agent = await open(b);
-      expect((await agent.hello(created.agentToken)).consented).toBe(false);
-      await customer.next('peer', (m) => m.present);
+      const { customer, agent } = await bus.agentWaitingOnB(a, b);
 
       const mark = log.mark();
       if (cut) proxy.cut();

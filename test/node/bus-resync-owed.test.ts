@@ -16,7 +16,7 @@ import { handOver } from './helpers/session-rest.js';
 
 const bins = backendsAvailable();
 let backends: () => Backends;
-const { twoInstances, open } = busScope();
+const { twoInstances, open, agentWaitingOnB } = busScope();
 
 /** Generous: B's reconnect after the cut takes a few seconds of ioredis's back-off. */
 const WITHIN = 60_000;
@@ -44,12 +44,7 @@ describe.skipIf(!bins)('an instance that missed bus notes sends its sockets what
   for (const cut of [false, true]) {
     it(`${cut ? '' : 'control, bus intact: '}consent on A while B ${cut ? 'is cut off from Redis' : 'hears the bus'}: the agent waiting on B gets its relay credential and the consent`, async () => {
       const { a, b, proxy } = await twoInstances(backends(), 'b');
-      const created = await createSession(a, { agentName: 'Dana' });
-      const customer = await open(a);
-      await customer.hello(created.customerToken);
-      const agent = await open(b);
-      expect((await agent.hello(created.agentToken)).consented).toBe(false);
-      await customer.next('peer', (m) => m.present);
+      const { customer, agent } = await agentWaitingOnB(a, b);
 
       if (cut) proxy.cut();
       customer.send({ t: 'event', event: { kind: 'consent-granted' } });

@@ -32,6 +32,8 @@ export interface BusScope {
   open(server: TestServer): Promise<TestSocket>;
   /** A consented session on A with its customer and lead; a viewer invited on A and joined on B, in the roster. */
   viewerOnB(a: TestServer, b: TestServer): Promise<ViewerOnB>;
+  /** A session for Dana, its customer on A and its agent on B (told: no consent yet), the customer seeing the agent. */
+  agentWaitingOnB(a: TestServer, b: TestServer): Promise<AgentWaitingOnB>;
   /** A bot session live on two instances: the customer on A (hand-over allowed), the bot on B, connected. */
   botOnB(a: TestServer, b: TestServer): Promise<BotOnB>;
   /**
@@ -47,6 +49,12 @@ export interface ViewerOnB {
   lead: TestSocket;
   v: { viewer: { id: string }; token: string };
   viewer: TestSocket;
+}
+
+export interface AgentWaitingOnB {
+  created: Awaited<ReturnType<typeof createSession>>;
+  customer: TestSocket;
+  agent: TestSocket;
 }
 
 export interface BotOnB {
@@ -88,6 +96,15 @@ export function busScope(): BusScope {
       await viewer.hello(v.token);
       await customer.next('viewers', (m) => m.viewers.some((x) => x.id === v.viewer.id));
       return { session, customer, lead, v, viewer };
+    },
+    async agentWaitingOnB(a, b) {
+      const created = await createSession(a, { agentName: 'Dana' });
+      const customer = await open(a);
+      await customer.hello(created.customerToken);
+      const agent = await open(b);
+      expect((await agent.hello(created.agentToken)).consented).toBe(false);
+      await customer.next('peer', (m) => m.present);
+      return { created, customer, agent };
     },
     async botOnB(a, b) {
       const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
