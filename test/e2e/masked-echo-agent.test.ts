@@ -15,21 +15,14 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { messageStrings } from '../oracles/message-strings.js';
 import { demoSdkSuite, type SharedWithControl } from './helpers/demo-sdk.js';
 import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, recordingHarness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
+import { BULLETS, SECRET, sent, typeBulletedCopy, untilCopyBulleted } from './helpers/masked-copy.js';
 
-const SECRET = 'MarmaladeSky';
 const WORDS = ['password', 'letmein', 'dragon', 'sunshine', 'marmaladesky', 'monkey', 'football', 'iloveyou'];
 const GUESSES = `|${WORDS.join('|')}|`;
-const BULLETS = '•'.repeat(SECRET.length);
-
-/** Every string the page sent, from its `from`th message on. */
-async function sent(page: Page, from = 0): Promise<string[]> {
-  return messageStrings((await decodeWire(page)).slice(from));
-}
 
 /**
  * The guesses a sent string answers: a word shown as bullets of its length between its two neighbours in clear
@@ -193,14 +186,10 @@ describe('the agent edits the customer’s bulleted copy of the password (consol
   for (const how of ['backspace', 'insert', 'delete'] as const) {
     it(`R3 ${how}: the rest of the copy stays bulleted`, async () => {
       const { customer, agent } = await liveWithControl(harness, '/checkout', 'Checkout');
-      await customer.locator('#password').click();
-      await customer.keyboard.type(SECRET, { delay: 30 });
-      await customer.locator('#address').click();
-      await customer.keyboard.type(SECRET.toLowerCase(), { delay: 30 });
-      await customer.locator('#title').click();
+      await typeBulletedCopy(customer);
       // Control: the customer's copy reaches the agent bulleted (its prefixes went out as typed, as any clear
       // field's: only what is sent from the agent's edit on is checked).
-      await until(async () => (await mirrorElement(agent, '#address'))?.value === BULLETS, 'the bulleted copy');
+      await untilCopyBulleted(agent);
       const before = (await decodeWire(customer)).length;
       const mirror = await mirrorFrame(agent);
       await mirror.locator('#address').click();

@@ -10,20 +10,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { messageStrings } from '../oracles/message-strings.js';
 import { demoSdkSuite } from './helpers/demo-sdk.js';
 import { RECORD_CHANNEL_BYTES, mirrorElement, mirrorFrame, recordingHarness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
+import { sent } from './helpers/masked-copy.js';
 
 const CODE = '737';
 /** The code as a number of its own (not three digits of an asset's hash). */
 const CODE_SHOWN = new RegExp(`(?<![0-9a-z])${CODE}(?![0-9a-z])`, 'i');
-
-/** Every string the page sent, from its `from`th message on. */
-async function sent(page: Page, from = 0): Promise<string[]> {
-  return messageStrings((await decodeWire(page)).slice(from));
-}
 
 /** A masked security-code field after `after` and a "CVC: …" preview of it (textContent on every input). */
 async function addCodePreview(page: Page, after: string): Promise<void> {

@@ -12,19 +12,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { messageStrings } from '../oracles/message-strings.js';
 import { mirrorElement, mirrorFrame, recordingHarness } from './helpers/harness.js';
 import { drained, liveWithControl, until } from './helpers/live-control.js';
 import { decodeWire } from './helpers/wire.js';
+import { BULLETS, SECRET, sent, typeBulletedCopy, untilCopyBulleted } from './helpers/masked-copy.js';
 
-const SECRET = 'MarmaladeSky';
-const BULLETS = '•'.repeat(SECRET.length);
 const EDITED = 'marmaladesk';
-
-/** Every string the page sent, from its `from`th message on. */
-async function sent(page: Page, from = 0): Promise<string[]> {
-  return messageStrings((await decodeWire(page)).slice(from));
-}
 
 /** Strings holding 5 characters in a row of the password (ignoring case). */
 function holdingSecret(strings: readonly string[]): string[] {
@@ -60,12 +53,8 @@ describe('a preview of the customer’s bulleted copy, edited by the agent (cons
     it(`preview by ${how}: one remote Backspace, then a new snapshot, show none of the password`, async () => {
       const { customer, agent } = await liveWithControl(harness, '/checkout', 'Checkout');
       await addPreview(customer, how);
-      await customer.locator('#password').click();
-      await customer.keyboard.type(SECRET, { delay: 30 });
-      await customer.locator('#address').click();
-      await customer.keyboard.type(SECRET.toLowerCase(), { delay: 30 });
-      await customer.locator('#title').click();
-      await until(async () => (await mirrorElement(agent, '#address'))?.value === BULLETS, 'the bulleted copy');
+      await typeBulletedCopy(customer);
+      await untilCopyBulleted(agent);
       await until(
         async () => (await mirrorElement(agent, '#ship-preview'))?.text === `Ship to: ${BULLETS}`,
         'the bulleted preview',
