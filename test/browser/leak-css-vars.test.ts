@@ -12,39 +12,11 @@
  * same oracle over the customer's page finds the number.
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import fc from 'fast-check';
-import { revealedPositions, truncationLeaks } from '../oracles/leak-finder.js';
-import { edge, prose, secret, splitAt, type Secret } from '../oracles/secret-arbitraries.js';
+import { revealedPositions } from '../oracles/leak-finder.js';
+import { edge, prose, secret, splitAt } from '../oracles/secret-arbitraries.js';
+import { cssString, digitLeaks, layoutText } from './helpers/layout-oracle.js';
 import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
-
-interface DocumentText {
-  url: string;
-  texts: string[];
-}
-
-/** Every layout text Chromium shows in the customer's page, or in the mirror (the other one hidden meanwhile). */
-async function layoutText(pipeline: Pipeline, side: 'customer' | 'mirror'): Promise<string[]> {
-  const hidden = side === 'mirror' ? pipeline.customer.frame : pipeline.container;
-  hidden.style.display = 'none';
-  try {
-    const docs = (await executeServerCommand('cobrowse-layout-text')) as DocumentText[];
-    return docs.flatMap((doc) => doc.texts);
-  } finally {
-    hidden.style.display = '';
-  }
-}
-
-function leaks(s: Pick<Secret, 'digits'>, outputs: readonly string[]): number[] {
-  return s.digits.length === 9
-    ? [...revealedPositions(s.digits, outputs, 3)].filter((i) => i < 5)
-    : truncationLeaks(s.digits, outputs);
-}
-
-/** `text` as a double-quoted CSS string. */
-function cssString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\A ')}"`;
-}
 
 function attribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/</g, '&lt;');
@@ -146,8 +118,8 @@ describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)',
     // Control: the oracle finds the card on the customer's page (unmasked).
     const { html, late } = varPage(['4532 ', '0196 ', '7315 ', '8241'], ['sheet', 'inline', 'setProperty', 'adopted']);
     const { page, mirror } = await mirrored(html, late);
-    expect(leaks({ digits: '4532019673158241' }, page)).to.not.deep.equal([]);
-    expect(leaks({ digits: '4532019673158241' }, mirror)).to.deep.equal([]);
+    expect(digitLeaks('4532019673158241', page)).to.not.deep.equal([]);
+    expect(digitLeaks('4532019673158241', mirror)).to.deep.equal([]);
   });
 
   it('a number cut into custom properties, set in sheets, attributes and by script after the snapshot, never shows', async () => {
@@ -164,7 +136,7 @@ describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)',
           const { page, mirror } = await mirrored(html, late);
           // Control: the customer's page shows the number to the same oracle (else the case says nothing).
           fc.pre(revealedPositions(s.digits, page).size === s.digits.length);
-          expect(leaks(s, mirror), JSON.stringify({ html, holders, mirror })).to.deep.equal([]);
+          expect(digitLeaks(s.digits, mirror), JSON.stringify({ html, holders, mirror })).to.deep.equal([]);
           // The mirror shows every piece, set late or not (a bullet where the page shows a digit).
           const shown = (texts: readonly string[]): number => texts.join('').replace(/[^\p{Nd}•]/gu, '').length;
           expect(shown(mirror), JSON.stringify({ page, mirror })).to.equal(shown(page));
@@ -227,7 +199,7 @@ describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)',
           );
           // Chromium keeps counters to 32 bits: a card's 16 digits in one counter cannot show (nothing to find).
           fc.pre(revealedPositions(digits, page).size === digits.length);
-          expect(leaks({ digits }, mirror), JSON.stringify({ html, mirror })).to.deep.equal([]);
+          expect(digitLeaks(digits, mirror), JSON.stringify({ html, mirror })).to.deep.equal([]);
           expect(mirror.some((text) => text.includes('Card'))).to.equal(true);
         },
       ),
@@ -257,7 +229,7 @@ describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)',
       // Control: the customer's page shows the whole card through the counters.
       const digits = page.join('').replace(/[^0-9]/g, '');
       expect(digits.length, JSON.stringify(page)).to.be.greaterThan(8);
-      expect(leaks({ digits }, mirror), JSON.stringify({ sheet, mirror })).to.deep.equal([]);
+      expect(digitLeaks(digits, mirror), JSON.stringify({ sheet, mirror })).to.deep.equal([]);
       expect(mirror.some((text) => text.includes('Card'))).to.equal(true);
     }
   });
@@ -272,7 +244,7 @@ describe('CSS var() and counter() as the agent sees them (red team s12 F5, F6)',
       const { page, mirror } = await mirrored(html, () => undefined);
       // Control: the customer's page shows the whole card in a marker (the third item's, additive: 2 + 1).
       expect(revealedPositions('4532015112830366', page).size, JSON.stringify(page)).to.equal(16);
-      expect(leaks({ digits: '4532015112830366' }, mirror), JSON.stringify({ style, mirror })).to.deep.equal([]);
+      expect(digitLeaks('4532015112830366', mirror), JSON.stringify({ style, mirror })).to.deep.equal([]);
       expect(mirror.some((text) => text.includes('Card'))).to.equal(true);
     }
   });
