@@ -219,7 +219,19 @@ export class LiveSessions<C extends HeldSocket> {
     // Notes for invited viewers, and who watches, are viewer-room.ts's.
     if (note.kind !== 'deliver' || (note.to !== 'customer' && note.to !== 'agent')) return;
     const target = this.holder(sessionId, note.to);
-    if (target) this.#sendTo(sessionId, note.to, target, note.message);
+    if (!target) return;
+    if (note.to === 'agent' && note.message.t === 'error' && note.message.code === 'HANDED_OVER') {
+      // A note kept through a Redis outage (bus-outbox.ts) can arrive after the person who took over was seated
+      // here: it closes the agent seat's holder only if that is the agent the session replaced (review s14b O1).
+      this.background(this.#closeIfReplaced(sessionId, target), sessionId);
+      return;
+    }
+    this.#sendTo(sessionId, note.to, target, note.message);
+  }
+
+  async #closeIfReplaced(sessionId: string, socket: C): Promise<void> {
+    const session = await this.#options.sessions.get(sessionId);
+    if (session && this.replacedAgent(session, socket)) this.#options.refuseSocket(socket, 'HANDED_OVER');
   }
 
   /** Send, remembering what a holder was told about its peer. */
