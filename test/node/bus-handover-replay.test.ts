@@ -8,7 +8,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backendsAvailable, useBackends, type Backends } from './helpers/scale-out.js';
-import { createSession } from './helpers/server.js';
 import { LogLines } from './helpers/redis-proxy.js';
 import { busScope } from './helpers/bus-instances.js';
 import { handOver } from './helpers/session-rest.js';
@@ -24,11 +23,7 @@ describe.skipIf(!bins)('a replayed hand-over note (review s14b O1)', () => {
     it(`${cut ? 'A cut' : 'control'}: the person seated on B stays seated`, async () => {
       const log = new LogLines();
       const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
-      const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
-      const customer = await open(b);
-      await customer.hello(created.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-      await customer.next('ice-servers');
+      const { created } = await bus.botSessionCustomerOn(a, b);
       const bot = await open(b);
       await bot.hello(created.agentToken);
 

@@ -12,7 +12,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backendsAvailable, useBackends, type Backends } from './helpers/scale-out.js';
-import { createSession } from './helpers/server.js';
 import { LogLines, type RedisProxy } from './helpers/redis-proxy.js';
 import { busScope } from './helpers/bus-instances.js';
 import { handOver } from './helpers/session-rest.js';
@@ -39,11 +38,7 @@ describe.skipIf(!bins)('a note lost by the instance that publishes it is publish
     it(`${cut ? '' : 'control, bus intact: '}a hand-over on A${cut ? ' while A is cut off from Redis' : ''}: the customer on B is told a person took over`, async () => {
       const log = new LogLines();
       const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
-      const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
-      const customer = await open(b);
-      await customer.hello(created.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-      await customer.next('ice-servers');
+      const { created, customer } = await bus.botSessionCustomerOn(a, b);
       const bot = await open(b);
       await bot.hello(created.agentToken);
 

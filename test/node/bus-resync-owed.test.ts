@@ -10,13 +10,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backendsAvailable, useBackends, type Backends } from './helpers/scale-out.js';
-import { createSession } from './helpers/server.js';
 import { busScope } from './helpers/bus-instances.js';
 import { handOver } from './helpers/session-rest.js';
 
 const bins = backendsAvailable();
 let backends: () => Backends;
-const { twoInstances, open, agentWaitingOnB } = busScope();
+const { twoInstances, agentWaitingOnB, botSessionCustomerOn } = busScope();
 
 /** Generous: B's reconnect after the cut takes a few seconds of ioredis's back-off. */
 const WITHIN = 60_000;
@@ -27,11 +26,7 @@ describe.skipIf(!bins)('an instance that missed bus notes sends its sockets what
   for (const cut of [false, true]) {
     it(`${cut ? '' : 'control, bus intact: '}a hand-over on A while B ${cut ? 'is cut off from Redis' : 'hears the bus'}: the customer on B is told a person took over`, async () => {
       const { a, b, proxy } = await twoInstances(backends(), 'b');
-      const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
-      const customer = await open(b);
-      await customer.hello(created.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-      await customer.next('ice-servers');
+      const { created, customer } = await botSessionCustomerOn(a, b);
 
       if (cut) proxy.cut();
       await handOver(a, created.sessionId);

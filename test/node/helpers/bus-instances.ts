@@ -34,6 +34,8 @@ export interface BusScope {
   viewerOnB(a: TestServer, b: TestServer): Promise<ViewerOnB>;
   /** A session for Dana, its customer on A and its agent on B (told: no consent yet), the customer seeing the agent. */
   agentWaitingOnB(a: TestServer, b: TestServer): Promise<AgentWaitingOnB>;
+  /** A bot session made on A, its customer on `on` having allowed sharing (hand-over allowed), relay credential received. */
+  botSessionCustomerOn(a: TestServer, on: TestServer): Promise<BotSessionCustomer>;
   /** A bot session live on two instances: the customer on A (hand-over allowed), the bot on B, connected. */
   botOnB(a: TestServer, b: TestServer): Promise<BotOnB>;
   /**
@@ -57,9 +59,12 @@ export interface AgentWaitingOnB {
   agent: TestSocket;
 }
 
-export interface BotOnB {
+export interface BotSessionCustomer {
   created: Awaited<ReturnType<typeof createSession>>;
   customer: TestSocket;
+}
+
+export interface BotOnB extends BotSessionCustomer {
   bot: TestSocket;
 }
 
@@ -71,6 +76,14 @@ export function busScope(): BusScope {
     for (const proxy of proxies.splice(0)) proxy.close();
   });
   const { start, open } = serverScope();
+  const botSessionCustomerOn: BusScope['botSessionCustomerOn'] = async (a, on) => {
+    const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
+    const customer = await open(on);
+    await customer.hello(created.customerToken);
+    customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
+    await customer.next('ice-servers');
+    return { created, customer };
+  };
 
   return {
     async twoInstances(backends, cut, log) {
@@ -106,12 +119,9 @@ export function busScope(): BusScope {
       await customer.next('peer', (m) => m.present);
       return { created, customer, agent };
     },
+    botSessionCustomerOn,
     async botOnB(a, b) {
-      const created = await createSession(a, { agentName: 'Lumen helper', agentBot: true });
-      const customer = await open(a);
-      await customer.hello(created.customerToken);
-      customer.send({ t: 'event', event: { kind: 'consent-granted', handover: true } });
-      await customer.next('ice-servers');
+      const { created, customer } = await botSessionCustomerOn(a, a);
       const bot = await open(b);
       await bot.hello(created.agentToken);
       bot.send({ t: 'event', event: { kind: 'connected' } });
