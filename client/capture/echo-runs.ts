@@ -60,21 +60,10 @@ export interface EchoRun {
 
 /** The run `node` is rendered in, or null when it is alone there (or the run is too large to be a line). */
 export function echoRunOf(node: CharacterData): EchoRun | null {
-  let container = parentElementOf(node);
-  if (container === null || !INLINE.has(localNameOf(container))) return null;
-  for (let depth = 0; container !== null && INLINE.has(localNameOf(container)) && depth < MAX_DEPTH; depth++)
-    container = parentElementOf(container);
-  if (container === null) return null;
-  const texts: CharacterData[] = [];
-  if (!collectTexts(container, texts)) return null;
-  if (texts.length < 2) return null;
-  let text = '';
-  let offset = -1;
-  for (const each of texts) {
-    if (each === node) offset = text.length;
-    text += each.data;
-  }
-  return offset < 0 ? null : { text, offset };
+  const parent = parentElementOf(node);
+  if (parent === null || !INLINE.has(localNameOf(parent))) return null;
+  const holder = echoLineHolderOf(node);
+  return holder === null ? null : lineText(holder, node, 2);
 }
 
 /** The element a text's line is read in: its nearest ancestor that is not an inline element (a few levels up at most). */
@@ -87,8 +76,13 @@ export function echoLineHolderOf(node: CharacterData): Element | null {
 
 /** The text of `holder`'s line (echoLineHolderOf) and where `node` starts in it; null when too large or not there. */
 export function echoLineOf(holder: Element, node: CharacterData): EchoRun | null {
+  return lineText(holder, node, 1);
+}
+
+/** `holder`'s texts joined and where `node` starts in them; null when too large, fewer than `minTexts`, or not there. */
+function lineText(holder: Element, node: CharacterData, minTexts: number): EchoRun | null {
   const texts: CharacterData[] = [];
-  if (!collectTexts(holder, texts)) return null;
+  if (!collectTexts(holder, texts) || texts.length < minTexts) return null;
   let text = '';
   let offset = -1;
   for (const each of texts) {
