@@ -14,7 +14,7 @@
  * person's does (field-selection.ts).
  *
  * Focus: an edit focuses its field, unless the customer has put focus in
- * another text field (they may be typing there at the same time).
+ * another text field (they may be typing there at the same time): typing-focus.ts.
  *
  * Conflicts: when the customer types into the field the agent is typing in,
  * the customer's text wins. The agent's run of edits in that field (its
@@ -23,8 +23,6 @@
  */
 import type { EditAction } from '../../shared/protocol.js';
 import { noteAgentSplice, noteCustomerInput } from '../capture/agent-inserted.js';
-import { isTypingTarget } from '../capture/typing.js';
-import { FocusHold } from './focus-hold.js';
 import { keyOf } from './key-table.js';
 import { mapPosition } from './splice-map.js';
 import {
@@ -47,7 +45,7 @@ import {
   spliceCarriedOver,
   withinMaxLength,
 } from './field-splice.js';
-import { deepActiveElement, topDocument } from './page-focus.js';
+import { TypingFocus, type MaskedRule } from './typing-focus.js';
 import { MAX_REMOTE_FIELD_LENGTH } from './action-budget.js';
 import {
   TEXT_FIELD_INPUT_TYPES,
@@ -82,15 +80,6 @@ interface ActiveRun {
   refused?: boolean;
 }
 
-/**
- * How long after the customer's last key in a clear field the agent's actions leave focus there
- * (customerTypingElsewhere). A masked field keeps the hold while focus stays in it, however long the pause.
- */
-export const CUSTOMER_TYPING_MS = 2_000;
-
-/** Whether a field's text is masked (a password, a card, anything marked sensitive): the mask rule of the caller. */
-export type MaskedRule = (field: Element) => boolean;
-
 export class RemoteInput {
   readonly #onConflict: (id: number) => void;
   /** Per field, the highest chain refused because the customer typed meanwhile. */
@@ -100,18 +89,12 @@ export class RemoteInput {
   #agentTexts = new WeakMap<Element, { chain: number; text: string; refused?: boolean }>();
   /** Per field, whether the agent's last Enter there went through (noteEnter), until the next edit. */
   #enters = new WeakMap<Element, boolean>();
+  /** Whose focus it is: the customer's field, the agent's, one the page moved it to. */
+  readonly #focus = new TypingFocus();
+  /** The masked-field focus hold (the session ends it at End). */
+  readonly hold = this.#focus.hold;
   /** An Enter's keyup, held until the line break's edit that follows it (noteEnter). */
   #pendingKeyup: { el: Element; event: KeyboardEvent } | null = null;
-  /** The element the agent last put focus on (an edit or a click). */
-  #agentFocus: WeakRef<Element> | null = null;
-  /** The field of the customer's last own input event, and when (performance.now()). */
-  #customerTyped: { el: WeakRef<Element>; at: number } | null = null;
-  /** The field the page put focus on in reaction to the agent's last edit, and the id that edit named (pageMovedFocus). */
-  #pageMoved: { id: number; to: WeakRef<Element> } | null = null;
-  /** The field focus was on as the agent's edit fired its events (before the page's reaction to them). */
-  #focusAtEdit: Element | null = null;
-  /** The masked-field focus hold (the session ends it at End). */
-  readonly hold = new FocusHold();
 
   constructor(onConflict: (id: number) => void) {
     this.#onConflict = onConflict;
@@ -123,11 +106,7 @@ export class RemoteInput {
     const target = event.composedPath()[0] as Element | undefined;
     // Where the customer's text went in a field the agent typed in (its echoes are checked, the agent's are not).
     if (target?.nodeType === 1 && isTypableField(target)) noteCustomerInput(target, target.value, caretOf(target));
-    if (target !== undefined) this.#customerTyped = { el: new WeakRef(target), at: performance.now() };
-    this.hold.noteTyped(target);
-    // The customer typing in the field the agent last focused makes that focus the customer's.
-    if (this.#agentFocus?.deref() === target) this.#agentFocus = null;
-    if (this.#pageMoved?.to.deref() === target) this.#pageMoved = null;
+    this.#focus.noteCustomerInput(target);
     const active = this.#active;
     if (!active || event.composedPath()[0] !== active.el) return;
     this.#refusedChains.set(active.el, active.chain);
@@ -143,14 +122,14 @@ export class RemoteInput {
     // An Enter's keyup waits for its line break (a person's keyup comes after the input); any other edit is no line break.
     if (this.#pendingKeyup?.el !== el || !isLineBreak(action.inputType ?? '')) this.flushKeyup();
     const customers = this.customerTypingElsewhere(el, masked);
-    this.#focusAtEdit = null;
+    this.#focus.noteFocusAtEdit(null);
     let outcome: EditOutcome | null = null;
     try {
       outcome = this.#apply(action, el, masked, followed);
       return outcome;
     } finally {
       this.afterAgentAction(el, customers);
-      this.#notePageMove(action.id, el, outcome?.ok === true, followed);
+      this.#focus.notePageMove(action.id, el, outcome?.ok === true, followed);
       // A click back into the field starts a new run on the same copy: a key refused before still counts.
       const run = this.#active;
       const known = run === null ? undefined : this.#agentTexts.get(run.el);
@@ -192,8 +171,8 @@ export class RemoteInput {
     if (!view) return { ok: false, reason: 'invalid' };
 
     if (this.#active?.el !== el) this.leave();
-    this.#focusUnlessCustomerElsewhere(el, masked);
-    this.#focusAtEdit = deepActiveElement(topDocument(el.ownerDocument));
+    this.#focus.focusUnlessCustomerElsewhere(el, masked);
+    this.#focus.noteFocusAtEdit(el);
     const shown = el.value;
     // Within one chain the agent's copy keeps its own text (a click back into the field starts no new chain); a new
     // chain means its hold ended and it shows the customer's text again, so the two agree from there.
@@ -377,96 +356,32 @@ export class RemoteInput {
 
   /** The agent put focus on `el` (a click): focus there is the agent's, not the customer's. */
   noteAgentFocus(el: Element): void {
-    this.#agentFocus = new WeakRef(el);
+    this.#focus.noteAgentFocus(el);
   }
 
-  /**
-   * Focus follows the agent's typing, except away from a text field the
-   * customer put focus in themselves: the customer may be typing there right
-   * now, and moving focus would send their next keys into the agent's field.
-   * The edit then applies without focus (value, events and selection need none).
-   */
-  #focusUnlessCustomerElsewhere(el: Element, masked: MaskedRule): void {
-    if (this.customerTypingElsewhere(el, masked) !== null) return;
-    if (deepActiveElement(topDocument(el.ownerDocument)) === el) return;
-    if ('focus' in el && typeof el.focus === 'function') (el as HTMLElement).focus({ preventScroll: true });
-    this.#agentFocus = new WeakRef(el);
-  }
-
-  /**
-   * The text field (or editor) other than `el` that has focus and where the customer typed within the last
-   * CUSTOMER_TYPING_MS, so may be typing right now; null when focus is elsewhere, the agent's, or the customer
-   * stopped typing there. A click or an `input` action leaves focus there, as an edit does (review s12 F2: a click
-   * between two of the customer's keys sent the rest of their password to a clear field); a field the customer
-   * left idle keeps no hold, so the agent's click moves focus as a person's would (a page's blur checks run).
-   * A masked field the customer typed in keeps the hold while focus stays there, however long they pause (review
-   * s13 R4: a customer reading the rest of a password from paper pauses longer than 2 s, and the agent, who sees
-   * the pause in the mirror, could click a clear field and take the rest of it); answering the session's prompt
-   * (customerAnswered) ends it.
-   */
+  /** The text field other than `el` the customer may be typing in right now (TypingFocus.customerTypingElsewhere). */
   customerTypingElsewhere(el: Element, masked: MaskedRule): HTMLElement | null {
-    const focused = deepActiveElement(topDocument(el.ownerDocument));
-    if (focused === null || focused === el || focused === this.#agentFocus?.deref()) return null;
-    // Focus alone in a masked field, or in a frame the capture cannot read, is the customer's (review s14 H2, H4).
-    const held = this.hold.held(focused, masked);
-    if (held !== undefined) return held;
-    const typed = this.#customerTyped;
-    if (typed === null || typed.el.deref() !== focused) return null;
-    if (performance.now() - typed.at > CUSTOMER_TYPING_MS && !masked(focused)) return null;
-    return isTypingTarget(focused) ? (focused as HTMLElement) : null;
+    return this.#focus.customerTypingElsewhere(el, masked);
   }
 
-  /**
-   * Where the agent's edit or key naming `id` goes when the page's reaction to its last edit there put focus on
-   * another text field (a framework re-mounted the field, a box moved on after N characters: review s12 T2, T3): that
-   * field, as a person's next key goes where focus is. Null when the edit names another field that is still there
-   * (`gone`: the one it names is not), focus has moved since (the customer's click), or the customer typed there.
-   */
+  /** Where the agent's edit or key naming `id` goes when the page moved focus on from that field (TypingFocus). */
   pageMovedFocus(id: number, gone: boolean): Element | null {
-    const moved = this.#pageMoved;
-    const to = moved !== null && (moved.id === id || gone) ? moved.to.deref() : undefined;
-    if (to === undefined || !to.isConnected) return null;
-    return deepActiveElement(topDocument(to.ownerDocument)) === to ? to : null;
+    return this.#focus.pageMovedFocus(id, gone);
   }
 
-  /** After an edit naming `id` applied to `el`: whether the page's reaction moved focus on from it (pageMovedFocus). */
-  #notePageMove(id: number, el: Element, applied: boolean, followed: boolean): void {
-    const focused = applied && this.#focusAtEdit === el ? deepActiveElement(topDocument(el.ownerDocument)) : null;
-    // A password field too: a key the page sends on there is refused as masked (remote-actions.ts), not typed here.
-    const textEntry =
-      focused !== null && (isTypableField(focused) || (focused as HTMLInputElement).type === 'password');
-    const moved = textEntry && (focused !== el || followed);
-    this.#pageMoved = moved ? { id, to: new WeakRef(focused) } : null;
-  }
-
-  /**
-   * After the agent's action on `el`: focus back in `customers` (customerTypingElsewhere before the action) when the
-   * action or the page's reaction took it; with no such field, a field the page moved focus to (split code fields
-   * moving on once full) is the agent's, as the field it typed in was.
-   */
+  /** After the agent's action on `el`: focus back with the customer, or the page's move the agent's (TypingFocus). */
   afterAgentAction(el: Element, customers: HTMLElement | null): void {
-    const focused = deepActiveElement(topDocument(el.ownerDocument));
-    if (customers === null) {
-      if (focused !== null && focused !== el && isTypingTarget(focused)) this.#agentFocus = new WeakRef(focused);
-      return;
-    }
-    if (customers.isConnected && focused !== customers) customers.focus({ preventScroll: true });
-    // The page's later focus moves too (review s14 H1).
-    this.hold.after(customers);
+    this.#focus.afterAgentAction(el, customers);
   }
 
-  /**
-   * The customer answered the session's own prompt (allowed control): they are not typing in a page field now,
-   * even if the prompt gave focus back to the field they last typed in.
-   */
+  /** The customer answered the session's own prompt: they are not typing in a page field now (TypingFocus). */
   customerAnswered(): void {
-    this.#customerTyped = null;
-    this.hold.answered();
+    this.#focus.customerAnswered();
   }
 
   /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */
   focusForAgent(el: Element, masked: MaskedRule): void {
-    this.#focusUnlessCustomerElsewhere(el, masked);
+    this.#focus.focusUnlessCustomerElsewhere(el, masked);
   }
 
   /** A new connection: the agent's chains count from 1 again, so earlier refusals no longer apply. */
@@ -483,7 +398,7 @@ export class RemoteInput {
   leave(): void {
     const run = this.#active;
     this.#active = null;
-    this.#pageMoved = null;
+    this.#focus.forgetPageMove();
     if (!run?.changed || !run.el.isConnected) return;
     const view = run.el.ownerDocument.defaultView;
     if (view) run.el.dispatchEvent(new view.Event('change', { bubbles: true }));
