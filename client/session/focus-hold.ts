@@ -12,6 +12,9 @@ import { deepActiveElement, topDocument } from './page-focus.js';
 /** How long after the agent's last action the page's focus moves away from the customer's masked field are undone. */
 export const HOLD_MS = 10_000;
 
+/** The events by which a focus move shows where the hold listens. */
+const FOCUS_MOVES = ['focusin', 'focusout'] as const;
+
 /** Keys with which the customer leaves a field themselves (the page may move focus in reply). */
 const LEAVING_KEYS = new Set(['Tab', 'Enter', 'Escape']);
 
@@ -47,7 +50,8 @@ function sameOriginWindows(view: Window, depth = 0): Window[] {
 export class FocusHold {
   #field: HTMLElement | null = null;
   #until = 0;
-  #views: Window[] = [];
+  /** The top window and its same-origin frames' windows listened to, frames added during the hold included. */
+  #views = new Set<Window>();
   /** Where the prompt gave focus back when the customer answered it: not the customer's focus (answered). */
   #promptFocus: WeakRef<Element> | null = null;
   /** The masked field `held` last found focus in: `after` keeps the hold there. */
@@ -89,23 +93,36 @@ export class FocusHold {
     const top = topDocument(field.ownerDocument).defaultView;
     if (top === null) return;
     this.#field = field;
-    this.#views = sameOriginWindows(top);
-    for (const view of this.#views) {
-      view.addEventListener('focusin', this.#onFocusIn, true);
-      view.addEventListener('pointerdown', this.#onCustomer, true);
-      view.addEventListener('keydown', this.#onCustomer, true);
-    }
+    this.#watch(top);
   }
 
   /** The hold ends (the customer moved on, the session ended, a new connection). */
   end(): void {
     for (const view of this.#views) {
-      view.removeEventListener('focusin', this.#onFocusIn, true);
+      for (const type of FOCUS_MOVES) view.removeEventListener(type, this.#onFocusMove, true);
+      view.document.removeEventListener('load', this.#onFrameLoad, true);
       view.removeEventListener('pointerdown', this.#onCustomer, true);
       view.removeEventListener('keydown', this.#onCustomer, true);
     }
-    this.#views = [];
+    this.#views.clear();
     this.#field = null;
+  }
+
+  /**
+   * Listens in `top` and each of its same-origin frames not listened to yet. Chromium tells a parent nothing when
+   * focus goes into a frame, so a frame the page adds during the hold (a chat widget it opens and focuses) is
+   * listened to once it loads (late review F1).
+   */
+  #watch(top: Window): void {
+    for (const view of sameOriginWindows(top)) {
+      if (this.#views.has(view)) continue;
+      this.#views.add(view);
+      for (const type of FOCUS_MOVES) view.addEventListener(type, this.#onFocusMove, true);
+      // An iframe's load reaches its parent document, not its window.
+      view.document.addEventListener('load', this.#onFrameLoad, true);
+      view.addEventListener('pointerdown', this.#onCustomer, true);
+      view.addEventListener('keydown', this.#onCustomer, true);
+    }
   }
 
   readonly #onCustomer = (event: Event): void => {
@@ -117,23 +134,40 @@ export class FocusHold {
     this.end();
   };
 
-  /** Focus moved while held: not the customer's move (theirs ended the hold first), so back to the field. */
-  readonly #onFocusIn = (): void => {
+  /**
+   * Focus moved while held (into an element, or out of the field: into a frame, whose parent sees no focusin): not
+   * the customer's move (theirs ended the hold first), so back to the field.
+   */
+  readonly #onFocusMove = (event?: Event): void => {
     const field = this.#field;
     if (field === null) return;
     if (!field.isConnected || performance.now() > this.#until) {
       this.end();
       return;
     }
+    const left = event?.type === 'focusout';
     // After the page's script that moved focus has run (a dialog's own focus steps included).
-    queueMicrotask(() => this.#restore(field));
+    queueMicrotask(() => this.#restore(field, left));
   };
 
-  #restore(field: HTMLElement): void {
+  /** A frame loaded during the hold: listen in it, and undo focus it took before that (its own autofocus). */
+  readonly #onFrameLoad = (event: Event): void => {
+    const field = this.#field;
+    if (field === null || (event.target as Element | null)?.localName !== 'iframe') return;
+    const top = topDocument(field.ownerDocument).defaultView;
+    if (top !== null) this.#watch(top);
+    this.#onFocusMove();
+  };
+
+  /** `left`: seen only as focus leaving a field, where a click into a frame of another origin is seen too. */
+  #restore(field: HTMLElement, left = false): void {
     if (this.#field !== field) return;
     const top = topDocument(field.ownerDocument);
     const focused = deepActiveElement(top);
     if (focused === field || (focused !== null && field.contains(focused))) return;
+    // The customer's own click into such a frame shows the page nothing else (no pointerdown), and what they type
+    // there does not reach the agent: left as it is.
+    if (left && focused !== null && maskedFocus(focused, () => false)) return;
     field.focus({ preventScroll: true });
     // The field cannot take focus back (a modal dialog made the page inert): keys then go nowhere, not to the page's field.
     const now = deepActiveElement(top);

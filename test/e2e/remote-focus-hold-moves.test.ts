@@ -7,27 +7,13 @@
  * test typed and where the page says it went (its own fields' values), not the product's focus rule.
  */
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import type { AgentSdkSession, PageElement } from '../../sdk/index.js';
+import type { Page } from 'playwright-core';
+import type { AgentSdkSession } from '../../sdk/index.js';
 import { demoSdkSuite, type ShareOptions, type SharedWithControl } from './helpers/demo-sdk.js';
+import { counting, flag, helpInView, pinFrame, typedAroundAgent, type Flags } from './helpers/focus-hold-pages.js';
 
 /** Longer than the 2 s a clear field's hold lasts (CUSTOMER_TYPING_MS). */
 const PAUSE_MS = 2_600;
-
-type Flags = { __clicks: number; __keys: number; __moved: number };
-const flag = (page: Page, name: keyof Flags): Promise<number> =>
-  page.evaluate((key) => (window as unknown as Flags)[key], name);
-
-/** The page counts the agent's clicks and keys on the name field and the page's own focus moves. */
-async function counting(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const flags = window as unknown as Flags;
-    Object.assign(flags, { __clicks: 0, __keys: 0, __moved: 0 });
-    const name = document.getElementById('account-name');
-    name?.addEventListener('click', () => flags.__clicks++);
-    name?.addEventListener('keyup', () => flags.__keys++);
-  });
-}
 
 /** A "Help" button (its clicks counted) whose click focuses the name field after `delay` ms (the page's own later reaction). */
 async function helpButton(page: Page, delay: number): Promise<void> {
@@ -45,29 +31,12 @@ async function helpButton(page: Page, delay: number): Promise<void> {
   }, delay);
 }
 
-/** The page's Help button as the agent's view shows it. */
-async function helpInView(session: AgentSdkSession): Promise<PageElement> {
-  await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
-  const help = session.page.getByRole('button', { name: 'Help' })[0];
-  if (help === undefined) throw new Error('no Help button in the agent’s view');
-  return help;
-}
-
 /** The customer clicks `selector` on the page, then the agent clicks the name field, and the page saw that click. */
 async function agentClicksNameAfter(page: Page, session: AgentSdkSession, selector: string): Promise<void> {
   const name = await session.field(/^name$/i);
   await page.locator(selector).click();
   session.click(name.id);
   await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(1);
-}
-
-/** The customer types "hunt" in `field`, the agent acts, the page counts `seen` once, then the customer types the rest. */
-async function typedAroundAgent(page: Page, field: Locator, act: () => void, seen: keyof Flags): Promise<void> {
-  await field.click();
-  await page.keyboard.type('hunt', { delay: 40 });
-  act();
-  await expect.poll(() => flag(page, seen), { timeout: 15_000 }).toBe(1);
-  await page.keyboard.type('erSecretPass', { delay: 40 });
 }
 
 describe('the masked-field focus hold against the page’s later moves, keys, focus alone and frames', () => {
@@ -178,15 +147,7 @@ describe('the masked-field focus hold against the page’s later moves, keys, fo
   for (const where of ['same-origin', 'cross-origin'] as const) {
     it(`H4: the customer types a PIN in a ${where} iframe, the agent clicks the name field: the rest stays in the frame`, async () => {
       const { page, session } = await shareCounting({
-        beforeOffer: (p) =>
-          p.evaluate((cross) => {
-            const frame = Object.assign(document.createElement('iframe'), { id: 'signin' });
-            frame.srcdoc = '<label for="fp">Card PIN</label><input id="fp" type="password">';
-            // A sandboxed frame has an opaque origin: the page cannot read it, as a payment provider's frame.
-            if (cross) frame.setAttribute('sandbox', '');
-            document.querySelector('#account')?.prepend(frame);
-            return new Promise((resolve) => frame.addEventListener('load', resolve));
-          }, where === 'cross-origin'),
+        beforeOffer: (p) => pinFrame(p, where === 'cross-origin'),
       });
       const name = await session.field(/^name$/i);
       const field = page.frameLocator('#signin').locator('#fp');
