@@ -6,6 +6,7 @@
  * bulleted in the CSS as written: a digit, or the whole escape that writes it.
  */
 import { NATIONAL_ID_DIGITS } from './digit-counts.js';
+import { FOLDED_DIGITS, READER_DIGIT } from './number-tokens.js';
 import { LINE_BREAK_MARK, maskNumbers, type MaskedText } from './sensitive-numbers.js';
 
 const MASK_CHAR = '•';
@@ -139,7 +140,7 @@ export const CLOSED = 0;
 /** The fewest digits of a number at an edge of a shown string (SHOWN_DECLARATION) masked as a piece of a longer one. */
 const SHOWN_EDGE_DIGITS = 3;
 /** A name: a string's edge token with a letter and at most 3 digits (`"ss01"`, `"h1 h1"`), not a piece of a number. */
-const NAME_TOKEN = /^(?=.*\p{L})(?!(?:\P{Nd}*\p{Nd}){4})/u;
+const NAME_TOKEN = new RegExp(`^(?=.*\\p{L})(?!(?:[^\\p{Nd}${FOLDED_DIGITS}]*${READER_DIGIT}){4})`, 'u');
 /** A token of a string's text: letters and digits without anything between. */
 const WORD = /[\p{L}\p{N}]+/gu;
 const PERCENT_ENCODED = /%[0-9a-fA-F]{2}/g;
@@ -307,7 +308,8 @@ const DIGIT = 0;
 const SPACE = 1;
 const LETTER = 2;
 const OTHER = 3;
-const IS_DIGIT = /\p{Nd}/u;
+/** A digit as a reader sees it, superscript and circled too (review s15 M3). */
+const IS_DIGIT = new RegExp(READER_DIGIT, 'u');
 const IS_SPACE = /[\s\p{Cf}\p{Mn}\p{Cs}]/u;
 const IS_LETTER = /[\p{L}\p{N}]/u;
 /** Most characters other than whitespace between two digit groups of one number (the rule's gap). */

@@ -6,6 +6,7 @@ import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './se
 import { maskUrlCredentials } from './url-credentials.js';
 import { stringRunMasks } from './css-string-text.js';
 import { maskSvgDataUrl } from './svg-data-url.js';
+import { READER_DIGIT, foldedDigit } from './number-tokens.js';
 
 /**
  * CSS text with the digits of numbers inside its strings and comments
@@ -161,15 +162,16 @@ const SHARED_DIGITS = 3;
 /** A CSS escape of a code point (its hex digits and the one whitespace that may end it). */
 const CSS_ESCAPE = /\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?/g;
 /** Digits as a reader reads them: separated by up to 3 characters that are not letters or digits. */
-const DIGIT_SEQUENCE = /\p{Nd}(?:[^\p{L}\p{N}]{0,3}\p{Nd})*/gu;
+const DIGIT_SEQUENCE = new RegExp(`${READER_DIGIT}(?:[^\\p{L}\\p{N}]{0,3}${READER_DIGIT})*`, 'gu');
 /** A percent-encoded ASCII digit, or an escape in a URL: such a URL is masked digit by digit. */
 const HIDDEN_DIGIT_URL = /%3[0-9]|\\/i;
 /** A URL's scheme and authority up to its port, and the port's digits (after the string's quote). */
 const URL_PORT = /^["']?\s*[a-z][a-z\d+.-]*:\/\/[^/?#"'\\]*:(\d{1,5})(?=[/?#"'\s]|$)/i;
-const ANY_DIGIT = /\p{Nd}/u;
+/** A digit as a reader sees it (number-tokens.ts: superscript and circled ones too, review s15 M1). */
+const ANY_DIGIT = new RegExp(READER_DIGIT, 'u');
 const NON_ASCII = /[\u0080-\uffff]/;
 const NOT_ASCII_DIGITS = /[^0-9]+/g;
-const ANY_DIGITS = /\p{Nd}/gu;
+const ANY_DIGITS = new RegExp(READER_DIGIT, 'gu');
 const MASK_CHAR = '•';
 
 /**
@@ -274,6 +276,7 @@ export function asciiDigits(text: string): string {
   for (const char of text) {
     const code = char.codePointAt(0) as number;
     if (code >= 48 && code <= 57) digits += char;
+    else if (foldedDigit(code) >= 0) digits += String(foldedDigit(code));
     else if (ANY_DIGIT.test(char)) {
       let zero = code;
       while (ANY_DIGIT.test(String.fromCodePoint(zero - 1))) zero--;

@@ -19,7 +19,7 @@
  * the text that went out before and the text now.
  */
 import { digitStarts } from './digit-counts.js';
-import { digitValue, findRuns, tokenize, type Token } from './number-tokens.js';
+import { READER_DIGIT, digitValue, findRuns, tokenize, type Token } from './number-tokens.js';
 
 /**
  * Digits a run must reach by growing to count: more than the first 6 that
@@ -206,14 +206,18 @@ function runText(run: LineRun, text: string, byStart: Map<number, Token>): { sta
   return { start, end: (byStart.get(run.at(-1)?.at(-1) ?? 0) as Token).end };
 }
 
+/** Up to a string's last digit, and from its first digit on (superscript and circled digits too). */
+const LEAD_TO_DIGIT = new RegExp(`^.*${READER_DIGIT}`, 'su');
+const DIGIT_TO_END = new RegExp(`${READER_DIGIT}.*$`, 'su');
+
 /** The text just before `at` back to the last digit (at most 12 characters): what a run is written after. */
 function leadOf(text: string, at: number): string {
-  return text.slice(Math.max(0, at - 12), at).replace(/^.*\p{Nd}/su, '');
+  return text.slice(Math.max(0, at - 12), at).replace(LEAD_TO_DIGIT, '');
 }
 
 /** The text just after `at` up to the next digit (at most 12 characters): what a run is written before. */
 function trailOf(text: string, at: number): string {
-  return text.slice(at, at + 12).replace(/\p{Nd}.*$/su, '');
+  return text.slice(at, at + 12).replace(DIGIT_TO_END, '');
 }
 
 /**

@@ -14,18 +14,30 @@ const UNICODE_DIGIT = /\p{Nd}/u;
 
 /**
  * Digits Unicode does not file as decimal (No): superscript, subscript,
- * circled and other enclosed ones ('⁴⁵³²', '④⑤③②', '❹'). A reader sees the
- * digit, so the rule folds them to it (compatibility decomposition to one
- * ASCII digit, plus the dingbat and double-circled sets, which have none).
+ * circled, parenthesized, with a full stop or comma, and other enclosed ones
+ * ('⁴⁵³²', '④⑤③②', '⑷', '⒋', '🄅', '❹'). A reader sees the digit, so the rule
+ * folds them to it (compatibility decomposition to one ASCII digit, plus the
+ * sets whose decomposition adds punctuation or that have none). Forms of two
+ * digits ('⑫', '㊺') are not folded: README security model.
  */
-export const FOLDED_DIGIT_CHARS =
-  /[\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u2468\u24ea-\u24ff\u2776-\u2792\u{1f10b}\u{1f10c}]/u;
+export const FOLDED_DIGITS = String.raw`\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792\u{1f100}-\u{1f10c}`;
+export const FOLDED_DIGIT_CHARS = new RegExp(`[${FOLDED_DIGITS}]`, 'u');
+/**
+ * One digit as a reader sees it, for a pattern (`new RegExp(READER_DIGIT, 'u')`): a decimal digit of any script
+ * or a folded one. Every masker that looks for digits uses it, not `\p{Nd}` alone (review s15 M1-M3).
+ */
+export const READER_DIGIT = `[\\p{Nd}${FOLDED_DIGITS}]`;
 
 /** The digit a folded digit character shows, -1 for other characters. */
 export function foldedDigit(cp: number): number {
   if (cp >= 0x2776 && cp <= 0x2792) return (cp - 0x2776) % 10 === 9 ? -1 : ((cp - 0x2776) % 10) + 1;
   if (cp >= 0x24f5 && cp <= 0x24fd) return cp - 0x24f4;
-  if (cp === 0x24ff || cp === 0x1f10b || cp === 0x1f10c) return 0;
+  // '⑴'-'⑼' and '⒈'-'⒐' decompose to "(1)" and "1.".
+  if (cp >= 0x2474 && cp <= 0x247c) return cp - 0x2473;
+  if (cp >= 0x2488 && cp <= 0x2490) return cp - 0x2487;
+  // '🄀' (zero full stop), then '🄁'-'🄊' (zero comma to nine comma).
+  if (cp >= 0x1f101 && cp <= 0x1f10a) return cp - 0x1f101;
+  if (cp === 0x24ff || cp === 0x1f100 || cp === 0x1f10b || cp === 0x1f10c) return 0;
   if (cp < 0xb2 || cp > 0x24ea) return -1;
   const folded = String.fromCodePoint(cp).normalize('NFKC');
   return folded.length === 1 && folded >= '0' && folded <= '9' ? folded.charCodeAt(0) - 48 : -1;

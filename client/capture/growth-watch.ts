@@ -13,10 +13,14 @@
  * renders a phone number over several text nodes).
  */
 import { grewFrom, mayHaveGrown } from '../../shared/number-growth.js';
+import { READER_DIGIT } from '../../shared/number-tokens.js';
 import { nodeTypeOf, parentNodeOf } from './dom-read.js';
 import { runAnchor, runText, type RunNeighbours } from './text-runs.js';
 
 const ELEMENT_NODE = 1;
+/** A digit as a reader sees it, superscript and circled too (review s15 M3). */
+const ANY_DIGIT = new RegExp(READER_DIGIT, 'u');
+const ANY_DIGITS = new RegExp(READER_DIGIT, 'gu');
 
 /**
  * Ancestors of a run anchor that remember the runs sent under them (#outerKey): its parent, and the two
@@ -51,7 +55,7 @@ function sentOf(held: Held): string {
 
 /** A run's text before its first digit (its label: "Saved card: "). */
 function labelOf(run: string): string {
-  const at = run.search(/\p{Nd}/u);
+  const at = run.search(ANY_DIGIT);
   return at < 0 ? run : run.slice(0, at);
 }
 
@@ -97,7 +101,7 @@ function digitsIn(text: string): number {
 
 function unicodeDigitsIn(text: string): number {
   let count = 0;
-  for (const _ of text.matchAll(/\p{Nd}/gu)) count++;
+  for (const _ of text.matchAll(ANY_DIGITS)) count++;
   return count;
 }
 

@@ -12,6 +12,7 @@
  */
 
 import { maskOpenEdges } from '../../shared/css-string-text.js';
+import { FOLDED_DIGITS, READER_DIGIT } from '../../shared/number-tokens.js';
 
 /** The platform's getComputedStyle and getPropertyValue, taken when the session bundle loads. */
 const computedStyle = globalThis.getComputedStyle;
@@ -139,7 +140,10 @@ const GENERATING_SELECTOR = /:(?:before|after)\b/i;
  * font's `"\\f101"` is one character of its own), or a value taken from elsewhere (`attr()`, `var()`, a counter,
  * the element's own `content` inherited).
  */
-const DIGIT_CONTENT = /[\p{Nd}%]|\b(?:attr|counters?|var|env)\(|\b(?:inherit|unset|revert(?:-layer)?)\b/iu;
+const DIGIT_CONTENT = new RegExp(
+  `[\\p{Nd}${FOLDED_DIGITS}%]|\\b(?:attr|counters?|var|env)\\(|\\b(?:inherit|unset|revert(?:-layer)?)\\b`,
+  'iu',
+);
 /** Content that may show an attribute's value: `attr()`, or what may hold one (`var()`, inherited). */
 const ATTRIBUTE_CONTENT = /\b(?:attr|var)\(|\b(?:inherit|unset|revert(?:-layer)?)\b/i;
 
@@ -189,7 +193,9 @@ function rulesShow(rules: CSSRuleList, depth: number): number {
   return shows;
 }
 
-const ANY_DIGIT = /\p{Nd}/u;
+/** A digit as a reader sees it, superscript and circled too (review s15 M2). */
+const ANY_DIGIT = new RegExp(READER_DIGIT, 'u');
+const ANY_DIGITS = new RegExp(READER_DIGIT, 'gu');
 
 /**
  * An attribute value of `el` as it may leave when its ::before or ::after shows it (`content: attr(data-a) " "
@@ -214,7 +220,7 @@ export function maskShownAttribute(el: Element, value: string, sent: string): st
   }
   if (!any) return sent;
   // The value masked alone has its length unless an escape became one bullet: then every digit.
-  if (sent.length !== value.length) return sent.replace(/\p{Nd}/gu, MASK_CHAR);
+  if (sent.length !== value.length) return sent.replace(ANY_DIGITS, MASK_CHAR);
   let out = '';
   for (let u = 0; u < sent.length; u++) out += masked[u] === true ? MASK_CHAR : sent.charAt(u);
   return out;

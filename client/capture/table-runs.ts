@@ -13,6 +13,7 @@
  * (dates, phone numbers, prices, order numbers, pagination in cells) stay
  * cell by cell.
  */
+import { READER_DIGIT } from '../../shared/number-tokens.js';
 import { LINE_BREAK_MARK } from '../../shared/sensitive-numbers.js';
 import { localNameOf, nodeTypeOf } from './dom-read.js';
 import { flatParent, flatSibling } from './flat-tree.js';
@@ -24,8 +25,8 @@ const MAX_CELLS = 6;
 /** A cell longer than this holds more than a number's groups. */
 const MAX_CELL_TEXT = 32;
 /** A cell's text: digit groups, one space or dash between two. */
-const GROUPS = /^\s*\p{Nd}+(?:[ \-\u00a0]\p{Nd}+)*\s*$/u;
-const DIGITS = /\p{Nd}+/gu;
+const GROUPS = new RegExp(`^\\s*${READER_DIGIT}+(?:[ \\-\\u00a0]${READER_DIGIT}+)*\\s*$`, 'u');
+const DIGITS = new RegExp(`${READER_DIGIT}+`, 'gu');
 
 /** The cell next to `cell` in `direction` and the text between their groups, when the row writes one number across them. */
 export interface CellJoin {

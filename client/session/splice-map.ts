@@ -11,8 +11,10 @@
  * and characters the page dropped map to where they would have been.
  */
 
+import { READER_DIGIT } from '../../shared/number-tokens.js';
+
 const WORD_CHAR = /[\p{L}\p{N}]/u;
-const DIGIT = /\p{Nd}/u;
+const DIGIT = new RegExp(READER_DIGIT, 'u');
 const BULLET = '•';
 
 function sameChar(agent: string, customer: string): boolean {
