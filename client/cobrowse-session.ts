@@ -11,6 +11,7 @@ import { createElement, fromJson, microtask, pristine } from './pristine.js';
 import { listenForParentCapture } from './frame-listener.js';
 import { parseOrigins } from '../shared/frame-handshake.js';
 import { clearResume, keepResumeOnLeave, keys, loadResume, pageResumeKeys, saveResume } from './resume-store.js';
+import { keepResumeKeys } from './resume-store.js';
 import type {
   AdoptedSignaling,
   CustomerEndReason,
@@ -379,6 +380,7 @@ export class CobrowseSession extends CobrowseSessionState {
       onOffer: () => this.#hold.release(),
       requestControl: () => this.#askControl(),
       onPaused: (paused) => this.#updateSharing((s) => ({ ...s, paused })),
+      onResumeKeys: keepResumeKeys,
       onControl: (controlGranted) => {
         this.#updateSharing((s) => ({ ...s, controlGranted }));
         this.#dispatch(controlGranted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});

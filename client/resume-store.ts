@@ -30,7 +30,7 @@ export interface ResumeState {
   controlGranted: boolean;
   /** Paused stays paused on the next page (nothing of it is captured or reported), until the customer resumes. */
   paused: boolean;
-  /** The resume keys of the tab's latest pages (the server's latest among them), newest last. */
+  /** The resume keys the server may hold: the last it confirmed, then the last a page named since (pageResumeKeys). */
   keys?: string[];
 }
 
@@ -82,16 +82,34 @@ export function keepResumeOnLeave(current: () => ResumeState | null): void {
   });
 }
 
-/** This page's resume keys: the record's, then its own (`next`, the last), which its sockets' hellos name. */
+/**
+ * The keys this tab's record keeps (review K1/F5): the last the server confirmed (it welcomed a page that named it),
+ * then the last a page named since (its hello went: the server may hold it). A page that went before its socket
+ * opened adds nothing, so a tab that clicks on faster than its sessions connect keeps the server's key. The
+ * session's code says when its hello went and was welcomed (heldResumeKeys, through `keepResumeKeys`).
+ */
 export let keys: string[] = [];
 
-/** A fresh key for this page after the record's (`recorded`), which the records it writes carry from now on. */
+/** The record's keys (`recorded`), then a fresh one for this page (`next`): what its sockets' hellos name. */
 export function pageResumeKeys(recorded: unknown): { keys: string[]; next: string } {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   const next = Array.from(bytes, (byte) => (byte + 256).toString(16).slice(1)).join('');
-  // The last three (RESUME_KEYS_KEPT): what a page that left before its hello reached the server left behind.
-  keys = [...(Array.isArray(recorded) ? recorded : []), next].slice(-3);
-  return { keys, next };
+  // At most two (RESUME_KEYS_KEPT with this page's own).
+  keys = (Array.isArray(recorded) ? recorded : []).slice(-2);
+  return { keys: [...keys, next], next };
+}
+
+/** What the tab's record keeps from now on (from the session's code). */
+export function keepResumeKeys(held: string[]): void {
+  keys = held;
+}
+
+/**
+ * The keys the tab's record keeps once this page's hello (`resume`) went: the first the record held (the one the
+ * server confirmed) and this page's; once the server `welcomed` it, this page's alone.
+ */
+export function heldResumeKeys({ keys, next }: { keys: string[]; next: string }, welcomed: boolean): string[] {
+  return welcomed || keys[0] === next ? [next] : [keys[0] ?? next, next];
 }
 
 export function clearResume(): void {

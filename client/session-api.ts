@@ -42,6 +42,8 @@ export interface SessionHost {
   onControl(granted: boolean): void;
   /** The session paused itself: the server recorded a pause the tab's record did not say (a resumed page). */
   onPaused?(paused: true): void;
+  /** The resume keys the tab's record keeps from now on (client/resume-store.ts heldResumeKeys). */
+  onResumeKeys?(keys: string[]): void;
   /** Who the agent is (from the server's welcome), and when a person takes over from an automated agent. */
   onAgent?(agent: { name: string; bot: boolean; tookOver: boolean }): void;
   /** The agent's guidance in words, in the customer's language ("Dana highlighted: Postcode"). */

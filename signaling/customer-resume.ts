@@ -7,8 +7,11 @@
  * while the tab showed a page without the session). So each resuming page names a fresh key of its own (`next`) and
  * the keys its tab's record holds: the server keeps the latest page's key, and a page that does not hold it is
  * refused. Of two windows holding the same record, the first to resume moves the key on to its own, which the other
- * never saw. A record carries the last few keys, so a page that left before its hello reached the server loses
- * nothing. Sessions whose pages never name a key (the consent socket, SDK customers) are held to none.
+ * never saw. A record carries the key the server last confirmed (it welcomed the page naming it) and the last one a
+ * page named since (its hello may or may not have arrived), so pages that went before connecting cost nothing
+ * (review K1/F5). Left: a page whose hello arrived but whose welcome did not, then a next page whose hello did not
+ * arrive either, drops the key the first one gave the server. Sessions whose pages never name a key (the consent
+ * socket, SDK customers) are held to none.
  */
 import type { ClientMessage } from '../shared/protocol.js';
 import type { SessionBus } from './session-bus.js';

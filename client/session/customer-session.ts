@@ -9,6 +9,7 @@ import { customerInvite, type ChannelMessage, type IceServer, type EndReason } f
 import { AGENT_SEAT, type ParticipantId, type ViewerInfo } from '../../shared/viewer-protocol.js';
 import { SignalingClient, signalingUrl } from '../../shared/signaling-client.js';
 import { fromJson, microtask, pristine, toJson } from '../pristine.js';
+import { heldResumeKeys } from '../resume-store.js';
 import { auditablePageUrl, auditableText } from '../../shared/page-privacy.js';
 import { auditableTitle } from './action-target.js';
 import { markStage } from '../../shared/stage-marks.js';
@@ -73,19 +74,32 @@ export class CustomerSession implements SessionHandle {
       extraMaskSelectors: options.host.maskSelectors,
       extraBlockSelectors: options.host.blockSelectors,
     });
+    const resume = options.resume;
+    // Set once a socket of this page's own opened (its hello named the key), not the consent socket it adopted.
+    let named = false;
     this.#signaling = new SignalingClient({
       url: signalingUrl(invite.server),
       token: invite.token,
-      createSocket: (url) => new pristine.WebSocket(url),
+      createSocket: (url) => {
+        const socket = new pristine.WebSocket(url);
+        // Its hello names this page's resume key: the server may hold it from now on (review K1/F5).
+        socket.addEventListener('open', () => {
+          named = true;
+          if (resume) options.host.onResumeKeys?.(heldResumeKeys(resume, false));
+        });
+        return socket;
+      },
       json: { stringify: toJson, parse: fromJson },
       microtask,
-      ...(options.resume ? { resume: options.resume } : {}),
+      ...(resume ? { resume } : {}),
     });
     // The loader's consent socket already carries consent-granted; its welcome predates it.
     let consentRecorded = options.signaling !== undefined;
     let first = true;
     this.#signaling.on('welcome', (welcome) => {
       markStage('customer-welcome');
+      // The server holds this page's key now (not so for the consent socket's welcome: it named none).
+      if (resume && named) options.host.onResumeKeys?.(heldResumeKeys(resume, true));
       // Before anything is started or reported: on a later welcome (a reconnect) the server may not have what the
       // page queued meanwhile.
       if (first) this.#stricter(welcome);

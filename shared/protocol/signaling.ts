@@ -104,7 +104,7 @@ export const AUDIT_KIND_ROLES: Record<PeerEventKind, readonly Role[]> = {
 
 /** A page's resume key: random, chosen by the page (client/resume-store.ts). */
 export const resumeKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'malformed resume key'));
-/** How many resume keys a tab's record keeps (the latest pages', in case the server never heard the last). */
+/** How many resume keys a hello names: the server's last confirmed, the last named since, and the page's own. */
 export const RESUME_KEYS_KEPT = 3;
 
 export const clientHello = z.strictObject({

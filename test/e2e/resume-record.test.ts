@@ -15,7 +15,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentStatus, indicator, recordingHarness } from './helpers/harness.js';
-import { liveOnCheckout, mirrorUrl } from './helpers/resume-pages.js';
+import { holdSessionBundle, liveOnCheckout, mirrorUrl } from './helpers/resume-pages.js';
 
 const KEY = 'cobrowse:session';
 const SHARING = 'Sharing this tab with Dana';
@@ -141,5 +141,53 @@ describe('a copy of the record while the tab is away from the session (B10)', ()
     expect(await mirrorUrl(agent)).toBe(`${harness.shop.url}/shipping`);
     expect(await agentStatus(agent)).toBe('Live');
     for (const page of [customer, popup, agent]) await page.close();
+  }, 120_000);
+});
+
+/**
+ * Review K1/F5: the record kept the keys of the tab's last 3 pages, also of pages whose session never reached the
+ * server (the customer clicked on before its code ran), so after 3 of them the key the server held was gone and the
+ * tab's next page was refused (RESUME_REFUSED). Pages here go before their session's code runs: its request is held.
+ */
+describe('the tab clicks through pages faster than their sessions connect (K1/F5)', () => {
+  /** Live on /shipping (its own socket named its key, the server confirmed it), then `paths` that never connect. */
+  async function throughUnconnected(
+    paths: string[],
+  ): Promise<{ customer: Page; agent: Page; release: () => Promise<void> }> {
+    const { customer, agent } = await liveOnCheckout(harness);
+    await customer.goto(`${harness.shop.url}/shipping`);
+    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/shipping`);
+    await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe(SHARING);
+    const hold = await holdSessionBundle(harness, customer);
+    for (const path of paths) {
+      await customer.goto(`${harness.shop.url}${path}`);
+      await expect.poll(() => hold.held.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      hold.held.splice(0);
+    }
+    return { customer, agent, release: hold.release };
+  }
+
+  it('the tab resumes on the page after three that never connected', async () => {
+    const { customer, agent, release } = await throughUnconnected(['/form', '/controls', '/basket']);
+    await customer.goto(`${harness.shop.url}/delivery`);
+    await release();
+    await expect.poll(() => mirrorUrl(agent), { timeout: 20_000 }).toBe(`${harness.shop.url}/delivery`);
+    await expect.poll(() => indicator(customer), { timeout: 10_000 }).toBe(SHARING);
+    expect(await agentStatus(agent)).toBe('Live');
+    for (const page of [customer, agent]) await page.close();
+  }, 120_000);
+
+  it('control: a record without the key the server holds is refused after the same pages', async () => {
+    const { customer, agent, release } = await throughUnconnected(['/form', '/controls']);
+    // As a copy made before the tab's last resume would hold: keys the server never saw.
+    await editRecordOnLeave(customer, { keys: ['a'.repeat(32)] });
+    await customer.goto(`${harness.shop.url}/delivery`);
+    await release();
+    await expect
+      .poll(() => customer.evaluate((key) => sessionStorage.getItem(key), KEY), { timeout: 20_000 })
+      .toBe(null);
+    expect(await indicator(customer)).not.toBe(SHARING);
+    expect(await mirrorUrl(agent)).toBe(`${harness.shop.url}/shipping`);
+    for (const page of [customer, agent]) await page.close();
   }, 120_000);
 });
