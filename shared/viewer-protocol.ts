@@ -8,6 +8,7 @@
  * one of them, 'agent' until the lead hands it on.
  */
 import * as z from 'zod/mini';
+import { storedText } from './protocol/fields.js';
 
 /** Agents watching one session at most: the lead and three viewers. The server refuses a fifth (VIEWERS_FULL). */
 export const MAX_AGENTS = 4;
@@ -26,6 +27,8 @@ export const participantId = z.union([z.literal(AGENT_SEAT), viewerId]);
 export type ParticipantId = z.infer<typeof participantId>;
 
 const viewerName = z.string().check(z.minLength(1), z.maxLength(128));
+/** A name an invite gives a viewer: the audit stores and chains it (review U2, as REST bodies since f18f5a0). */
+const invitedName = storedText(1, 128);
 
 export const viewerInfo = z.strictObject({ id: viewerId, name: viewerName, kind: viewerKind });
 export type ViewerInfo = z.infer<typeof viewerInfo>;
@@ -34,7 +37,11 @@ export type ViewerInfo = z.infer<typeof viewerInfo>;
 // client -> server
 
 /** The lead invites a viewer (the console's Invite button); answered with viewer-invited. */
-export const clientInviteViewer = z.strictObject({ t: z.literal('invite-viewer'), kind: viewerKind, name: viewerName });
+export const clientInviteViewer = z.strictObject({
+  t: z.literal('invite-viewer'),
+  kind: viewerKind,
+  name: invitedName,
+});
 /** The customer removes a viewer: disconnected, told why, and the invite stops working. */
 export const clientRemoveViewer = z.strictObject({ t: z.literal('remove-viewer'), viewer: viewerId });
 /** The lead hands the lead (guidance and control requests) to another participant. */
@@ -71,7 +78,7 @@ export const serverWhisper = z.strictObject({
 
 /** POST /api/sessions/:id/viewers (API key): the chat system invites a viewer for the session's agent. */
 export const inviteViewerBody = z.strictObject({
-  name: viewerName,
+  name: invitedName,
   kind: viewerKind,
   /** Only this signed-in agent's console may use the invite. */
   agentId: z.optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/))),

@@ -30,12 +30,13 @@ export const agentId = z
   .min(1)
   .max(128)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+/** Stored and chained as given (sessions' rows, audit events): well-formed Unicode, as REST bodies (review U2). */
 export const agentName = z
   .string()
   .trim()
   .min(1)
   .max(128)
-  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'no control characters, well-formed Unicode text (no lone surrogate)');
 
 const identityClaims = z.strictObject({
   sub: agentId,

@@ -1,21 +1,7 @@
 /** REST request bodies and the invite the host page hands the customer element. */
 import * as z from 'zod/mini';
-import { shortText } from './fields.js';
+import { shortText, storedText } from './fields.js';
 import { endReason, protocolVersion, sessionId, token } from './session.js';
-
-/**
- * Text the server stores and chains: well-formed Unicode without NUL (review s14 C1, U1). A name cut mid-emoji
- * (a lone surrogate) is written as U+FFFD in a row's column but as the escape in the chain's JSON (an honest
- * audit then reads as tampered), and PostgreSQL's jsonb refuses the escape and NUL.
- */
-const storedText = (min: number, max: number) =>
-  z
-    .string()
-    .check(
-      z.minLength(min),
-      z.maxLength(max),
-      z.regex(/^[^\p{Cs}\0]*$/u, 'must be well-formed Unicode text (no lone surrogate, no NUL)'),
-    );
 
 export const createSessionBody = z
   .strictObject({
