@@ -52,8 +52,8 @@ export class AttributeValues {
     const typed = strict && name === 'style' ? typing.typedDigits() : null;
     const masked = maskAttributeByDecision(decision, name, absolute, held, typed);
     if (strict && masked.masked) typing.noteMaskedAttribute(el, name);
-    // Shown by `attr()` in its ::before/::after beside other text (mask-pseudo.ts).
-    const sent = decision === 'clear' ? maskShownAttribute(el, value, masked.value) : masked.value;
+    // Shown by `attr()` in its ::marker/::before/::after beside other text, or as a list item's number (mask-pseudo.ts).
+    const sent = decision === 'clear' ? maskShownAttribute(el, name, value, masked.value) : masked.value;
     // A framework's value attribute equal to the value (React): the agent's text in it is not checked either.
     if (name === 'value' && isFollowed(el) && value === (el as HTMLInputElement).value)
       return clip(

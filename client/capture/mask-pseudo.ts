@@ -1,112 +1,52 @@
 /**
- * The text an element's `::before` and `::after` show beside its own (the
- * README's masking limit: `<span class=a>4111 1111</span>` with
- * `.a::after{content:" 1111 1111"}` is one card on screen). text-runs.ts reads
- * it as a part of a text's run, so the element's text is masked when the two
- * together hold a number; the generated string itself is masked in the CSS
+ * The text an element's `::marker` and `::before`, and its `::after`, show
+ * beside its own (the README's masking limit: `<span class=a>4111 1111</span>`
+ * with `.a::after{content:" 1111 1111"}` is one card on screen; review F3:
+ * `<li>` with `li{list-style-type: "4111 1111 "}`). text-runs.ts reads it as a
+ * part of a text's run, so the element's text is masked when the two together
+ * hold a number; the generated string itself is masked in the CSS
  * (shared/css-string-text.ts: its edges are open).
  *
- * Read from the computed style, as Chromium resolves it: strings decoded and
- * joined, `attr()` and `var()` substituted; a `counter()` is a digit of unknown
- * value (it may be any number, so a number beside it is read as continuing).
+ * Read from the computed style, as Chromium resolves it (content-text.ts,
+ * list-marker.ts).
  */
 
 import { maskOpenEdges } from '../../shared/css-string-text.js';
 import { FOLDED_DIGITS, READER_DIGIT } from '../../shared/number-tokens.js';
+import { contentText } from './content-text.js';
+import { getAttr, localNameOf } from './dom-read.js';
+import { computedStyleOf, markerText, maskListNumber, styleValue } from './list-marker.js';
 
-/** The platform's getComputedStyle and getPropertyValue, taken when the session bundle loads. */
-const computedStyle = globalThis.getComputedStyle;
-const propertyValue = CSSStyleDeclaration.prototype.getPropertyValue;
-
-/** What a counter() or counters() stands for in the text: a digit (its value is not in the computed style). */
-const COUNTER_TEXT = '0';
-
-/** The text `el`'s `::before` (`side` -1) or `::after` (+1) shows, '' when none. */
+/**
+ * The text `el`'s `::marker` and `::before` (`side` -1) or its `::after` (+1) show, '' when none (the marker only
+ * where the element may have one: markerMayShow).
+ */
 export function generatedText(el: Element, side: -1 | 1): string {
-  if ((mayShow(el) & SHOWS_DIGITS) === 0) return '';
-  let content: string;
-  try {
-    const style = computedStyle.call(globalThis, el, side < 0 ? '::before' : '::after');
-    content = propertyValue.call(style, 'content');
-  } catch {
-    return '';
-  }
-  if (content === '' || content === 'none' || content === 'normal') return '';
-  return contentText(content);
-}
-
-function isHex(code: number): boolean {
-  return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 102);
-}
-
-/** Where the call whose name starts at `at` ends (after its `)`; strings inside skipped). */
-function callEnd(value: string, at: number): number {
-  let depth = 0;
-  for (let i = at; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code === 34 || code === 39) {
-      i++;
-      while (i < value.length && value.charCodeAt(i) !== code) i += value.charCodeAt(i) === 92 ? 2 : 1;
-    } else if (code === 40) depth++;
-    else if (code === 41 && --depth === 0) return i + 1;
-  }
-  return value.length;
+  const shows = mayShow(el);
+  const marker = side < 0 && markerMayShow(el, shows) ? markerText(el, (shows & SHOWS_MARKERS) !== 0) : '';
+  if ((shows & SHOWS_DIGITS) === 0) return marker;
+  const style = computedStyleOf(el, side < 0 ? '::before' : '::after');
+  const content = style === null ? '' : styleValue(style, 'content');
+  if (content === '' || content === 'none' || content === 'normal') return marker;
+  return marker + contentText(content);
 }
 
 /**
- * The text a computed `content` value shows: its strings decoded (CSSOM serialises them double-quoted, `\"`, `\\`
- * and control characters as hex escapes), a counter as COUNTER_TEXT, quotes as `"`, an image as a space; the
- * alternative text after `/` is not shown.
+ * Whether `el` may show a marker with a digit: a list item (`<ol>` numbers them with no rule of the page's), or the
+ * page's sheets give one a marker (`display: list-item`, `list-style-type`, `::marker`), or its style attribute may.
  */
-export function contentText(value: string): string {
-  let text = '';
-  let i = 0;
-  while (i < value.length) {
-    const code = value.charCodeAt(i);
-    if (code === 34 || code === 39) {
-      i++;
-      while (i < value.length && value.charCodeAt(i) !== code) {
-        if (value.charCodeAt(i) !== 92) {
-          text += value.charAt(i++);
-          continue;
-        }
-        i++;
-        let hexEnd = i;
-        while (hexEnd < value.length && hexEnd - i < 6 && isHex(value.charCodeAt(hexEnd))) hexEnd++;
-        if (hexEnd === i) {
-          text += value.charAt(i++);
-          continue;
-        }
-        const point = Number.parseInt(value.slice(i, hexEnd), 16);
-        text +=
-          point > 0 && point <= 0x10ffff && (point < 0xd800 || point > 0xdfff) ? String.fromCodePoint(point) : '\ufffd';
-        i = hexEnd;
-        if (value.charCodeAt(i) === 32) i++;
-      }
-      i++;
-      continue;
-    }
-    if (code === 47) break;
-    const name = /^[\w-]+/.exec(value.slice(i, i + 32))?.[0] ?? '';
-    if (name === '') {
-      i++;
-      continue;
-    }
-    if (value.charCodeAt(i + name.length) === 40) {
-      text += /^counters?$/i.test(name) ? COUNTER_TEXT : ' ';
-      i = callEnd(value, i);
-      continue;
-    }
-    if (/^(?:open|close)-quote$/i.test(name)) text += '"';
-    i += name.length;
-  }
-  return text;
+function markerMayShow(el: Element, shows: number): boolean {
+  return (shows & SHOWS_MARKERS) !== 0 || localNameOf(el) === 'li' || (getAttr(el, 'style') ?? '').includes('list');
 }
 
-/** What a document's pseudo-element rules may show (a bit set): a digit, an attribute's value. */
+/**
+ * What a document's pseudo-element rules may show (a bit set): a digit (`::before`, `::after`), an attribute's
+ * value, a marker (a rule giving elements markers or styling them).
+ */
 const SHOWS_DIGITS = 1;
 const SHOWS_ATTRIBUTES = 2;
-const SHOWS_ALL = SHOWS_DIGITS | SHOWS_ATTRIBUTES;
+const SHOWS_MARKERS = 4;
+const SHOWS_ALL = SHOWS_DIGITS | SHOWS_ATTRIBUTES | SHOWS_MARKERS;
 
 /**
  * Per document, within the current task: what a rule of its sheets may give a pseudo-element to show (SHOWS_*).
@@ -135,6 +75,10 @@ function mayShow(el: Element): number {
 
 /** A selector of a pseudo-element that shows text: `::before`, `::after` (`:before`, `:after`). */
 const GENERATING_SELECTOR = /:(?:before|after)\b/i;
+/** A selector of a marker (`li::marker`). */
+const MARKER_SELECTOR = /::marker\b/i;
+/** A `display` that may make a list item (a custom property's value may be anything). */
+const LIST_ITEM_DISPLAY = /list-item|var\(/i;
 /**
  * Content that may show a digit: a digit of any script or a percent-escape (the value is read decoded: an icon
  * font's `"\\f101"` is one character of its own), or a value taken from elsewhere (`attr()`, `var()`, a counter,
@@ -176,13 +120,21 @@ function rulesShow(rules: CSSRuleList, depth: number): number {
     if (rule === undefined) continue;
     if (rule.type === STYLE_RULE) {
       const style = rule as CSSStyleRule;
-      if (GENERATING_SELECTOR.test(style.selectorText)) {
+      const generating = GENERATING_SELECTOR.test(style.selectorText);
+      const marker = MARKER_SELECTOR.test(style.selectorText);
+      if (generating || marker) {
         const content = style.style.getPropertyValue('content');
         if (content !== '' && content !== 'none' && content !== 'normal') {
-          if (DIGIT_CONTENT.test(content)) shows |= SHOWS_DIGITS;
+          if (generating && DIGIT_CONTENT.test(content)) shows |= SHOWS_DIGITS;
           if (ATTRIBUTE_CONTENT.test(content)) shows |= SHOWS_ATTRIBUTES;
+          if (marker) shows |= SHOWS_MARKERS;
         }
       }
+      if (
+        LIST_ITEM_DISPLAY.test(style.style.getPropertyValue('display')) ||
+        style.style.getPropertyValue('list-style-type') !== ''
+      )
+        shows |= SHOWS_MARKERS;
     } else if (rule.type === IMPORT_RULE) {
       const imported = (rule as CSSImportRule).styleSheet;
       if (imported !== null) shows |= sheetsShow([imported]);
@@ -198,15 +150,17 @@ const ANY_DIGIT = new RegExp(READER_DIGIT, 'u');
 const ANY_DIGITS = new RegExp(READER_DIGIT, 'gu');
 
 /**
- * An attribute value of `el` as it may leave when its ::before or ::after shows it (`content: attr(data-a) " "
+ * An attribute value of `el` as it may leave when its ::marker, ::before or ::after shows it (`content: attr(data-a) " "
  * attr(data-b)`, each holding a part of a card: README limit). The generated text is read as shown (the values
  * joined, strings between) by the number rule, and as a `content` string is (css-string-text.ts: a number of 3
  * digits or more at its ends masked whole, the element's text is beside it); what it masks where the value stands
  * is masked in the value (a value of 1 or 2 digits too: several join). `sent`: the value masked alone. Read only where
- * the page's sheets have `attr()` in generated content.
+ * the page's sheets have `attr()` in generated content. A list's `start` or an item's `value`: maskListNumber.
  */
-export function maskShownAttribute(el: Element, value: string, sent: string): string {
-  if (!ANY_DIGIT.test(value) || (mayShow(el) & SHOWS_ATTRIBUTES) === 0) return sent;
+export function maskShownAttribute(el: Element, name: string, value: string, sent: string): string {
+  if (!ANY_DIGIT.test(value)) return sent;
+  sent = maskListNumber(el, name, sent);
+  if ((mayShow(el) & SHOWS_ATTRIBUTES) === 0) return sent;
   const masked: boolean[] = [];
   let any = false;
   for (const side of [-1, 1] as const) {

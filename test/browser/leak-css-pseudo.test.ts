@@ -13,8 +13,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { revealedPositions } from '../oracles/leak-finder.js';
 import { edge, prose, secret, splitAt } from '../oracles/secret-arbitraries.js';
-import { cssString, digitLeaks, layoutText } from './helpers/layout-oracle.js';
-import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
+import { cssString, digitLeaks, layoutOf as mirrored, type LayoutPage } from './helpers/layout-oracle.js';
 
 function html(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -23,16 +22,11 @@ function html(text: string): string {
 /** Where the generated piece is: the element's ::after after its text, ::before before it, in a block, beside it. */
 type Shape = 'after' | 'before' | 'block-after' | 'block-before' | 'empty-before' | 'empty-after' | 'text-late';
 
-interface PseudoPage {
-  html: string;
-  late: (doc: Document) => void;
-}
-
 /** A page showing `first` then `second`: one of them as the element's text, the other as generated content. */
 /** Where the page writes its rule: alone, in `@media`, nested in its element's rule, in a cascade layer. */
 type Wrap = 'plain' | 'media' | 'nested' | 'layer';
 
-function pseudoPage(first: string, second: string, shape: Shape, strings: number, wrap: Wrap = 'plain'): PseudoPage {
+function pseudoPage(first: string, second: string, shape: Shape, strings: number, wrap: Wrap = 'plain'): LayoutPage {
   /** `text` as a content value of `strings` strings (the page may cut a string in several). */
   const content = (text: string): string =>
     splitAt(
@@ -79,19 +73,6 @@ function pseudoPage(first: string, second: string, shape: Shape, strings: number
     html: `<!doctype html><html><head><title>Pseudo</title><style>${rule}</style></head><body>${body}</body></html>`,
     late,
   };
-}
-
-/** Captures `page` through the pipeline, runs its `late` once the mirror has it; the layout text of both sides. */
-async function mirrored(page: PseudoPage): Promise<{ page: string[]; mirror: string[] }> {
-  const pipeline = new Pipeline(await loadCustomerPage(page.html));
-  try {
-    await pipeline.start();
-    page.late(pipeline.customer.doc);
-    await pipeline.settle(3);
-    return { page: await layoutText(pipeline, 'customer', true), mirror: await layoutText(pipeline, 'mirror', true) };
-  } finally {
-    pipeline.dispose();
-  }
 }
 
 const shape = fc.constantFrom<Shape>(

@@ -7,7 +7,7 @@
  */
 import { executeServerCommand } from '@web/test-runner-commands';
 import { revealedPositions, truncationLeaks } from '../../oracles/leak-finder.js';
-import type { Pipeline } from './pipeline-harness.js';
+import { loadCustomerPage, Pipeline } from './pipeline-harness.js';
 
 interface DocumentText {
   url: string;
@@ -42,4 +42,23 @@ export function digitLeaks(digits: string, outputs: readonly string[]): number[]
 /** `text` as a double-quoted CSS string. */
 export function cssString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\A ')}"`;
+}
+
+/** A customer page for layoutOf: its HTML, and what it changes once the mirror has it. */
+export interface LayoutPage {
+  html: string;
+  late: (doc: Document) => void;
+}
+
+/** Captures `page` through the pipeline, runs its `late` once the mirror has it; the layout text of both sides, joined. */
+export async function layoutOf(page: LayoutPage): Promise<{ page: string[]; mirror: string[] }> {
+  const pipeline = new Pipeline(await loadCustomerPage(page.html));
+  try {
+    await pipeline.start();
+    page.late(pipeline.customer.doc);
+    await pipeline.settle(3);
+    return { page: await layoutText(pipeline, 'customer', true), mirror: await layoutText(pipeline, 'mirror', true) };
+  } finally {
+    pipeline.dispose();
+  }
 }

@@ -3,7 +3,7 @@
 // is there as shown (a `counter()` as its digits, `var()` resolved), read from the engine's layout tree, not
 // from any of our code. Returns [{ url, texts, shown }] per document (url: its documentURL; texts in the
 // snapshot's layout order, where an element's ::after comes before its children; shown: the texts joined in
-// rendering order, ::before first and ::after last among an element's children).
+// rendering order, ::marker then ::before first and ::after last among an element's children).
 export function layoutTextCommand() {
   return {
     name: 'cobrowse-layout-text',
@@ -31,13 +31,14 @@ function shownText(doc, strings) {
   const pseudo = new Map();
   const types = doc.nodes.pseudoType ?? { index: [], value: [] };
   types.index.forEach((node, i) => pseudo.set(node, strings[types.value[i]]));
+  const marker = new Map();
   const before = new Map();
   const children = new Map();
   const after = new Map();
   parents.forEach((parent, node) => {
     if (parent < 0) return;
     const kind = pseudo.get(node);
-    const into = kind === 'before' ? before : kind === 'after' ? after : children;
+    const into = kind === 'marker' ? marker : kind === 'before' ? before : kind === 'after' ? after : children;
     if (!into.has(parent)) into.set(parent, []);
     into.get(parent).push(node);
   });
@@ -56,7 +57,12 @@ function shownText(doc, strings) {
   while (stack.length > 0) {
     const node = stack.pop();
     shown += (texts.get(node) ?? []).join('');
-    const next = [...(before.get(node) ?? []), ...(children.get(node) ?? []), ...(after.get(node) ?? [])];
+    const next = [
+      ...(marker.get(node) ?? []),
+      ...(before.get(node) ?? []),
+      ...(children.get(node) ?? []),
+      ...(after.get(node) ?? []),
+    ];
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
   }
   return shown;
