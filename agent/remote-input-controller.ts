@@ -30,8 +30,12 @@ import {
 } from './edit-splice.js';
 
 import {
+  caretOf,
+  dropsAtMaxLength,
   isCharacterKey,
   isRichText,
+  moveSelectionByKey,
+  type DroppedKey,
   isTextControl,
   isValueControl,
   selectionKeyOf,
@@ -91,9 +95,9 @@ export class RemoteInputController implements ReactiveController {
   #yielded: TextControl | ValueControl | null = null;
   /**
    * Keys the agent typed into a full field (maxlength) that its copy dropped, or after the page re-mounted its field
-   * (`field`, gone), until the customer's page moves focus.
+   * (`field`, gone: its arrows, Home and End too), until the customer's page moves focus.
    */
-  #overflow: { field: TextControl; chars: string[] } | null = null;
+  #overflow: { field: TextControl; keys: DroppedKey[] } | null = null;
   /** The element the customer's page has focus on, as its focus frames say. */
   #customerFocus: Node | null = null;
   /** The field the agent last typed in, or that its copy followed the customer's page to (onCustomerFocus). */
@@ -173,7 +177,7 @@ export class RemoteInputController implements ReactiveController {
     // its held state kept this key's selection from being sent (an ArrowLeft then went after the next key: 'a2ab'
     // typed as '2aba', fast-check seed 497891).
     this.#before = null;
-    const move = isTextControl(el) ? selectionKeyOf(event as KeyboardEvent, key) : null;
+    const move = selectionKeyOf(event as KeyboardEvent, key);
     if (move !== null && isTextControl(el) && el !== this.#yielded) {
       // Sent once the key moved the copy's selection (keyup, or the next key's beforeinput): the customer's page
       // moves its field's by the same key over its own text (formatting spaces the copy does not show).
@@ -183,15 +187,18 @@ export class RemoteInputController implements ReactiveController {
     }
     // A character into a full field: the agent's copy drops it (maxlength). A page that moves focus on once a group
     // is full (split code, date and product-key fields) gives it to the next field, as a person's key goes there.
-    // A character after the page re-mounted the agent's field, before its focus frame: it goes to the new field.
+    // A character, an arrow, Home or End after the page re-mounted the agent's field, before its focus frame: it goes
+    // to the new field, in order (finding T1: the arrows were dropped at 0 ms per key).
     const field = isTextControl(el) ? el : this.#agentField;
-    if (!isTextControl(field) || !isCharacterKey(event as KeyboardEvent, key)) return;
+    if (!isTextControl(field)) return;
+    const char = isCharacterKey(event as KeyboardEvent, key);
+    if (!char && (move === null || field === el)) return;
     if (field === el ? !dropsAtMaxLength(field) : field.isConnected) return;
     // Not a key on the page (a space would scroll the customer's page): it is the re-mounted field's.
     if (field !== el) event.preventDefault();
-    if (this.#overflow?.field !== field) this.#overflow = { field, chars: [] };
+    if (this.#overflow?.field !== field) this.#overflow = { field, keys: [] };
     const overflow = this.#overflow;
-    overflow.chars.push(key);
+    overflow.keys.push(move !== null ? { move } : { char: key });
     // The customer's focus frames come before the answer to the key that moved focus: once everything is answered
     // (and a moment for the frames to apply), a page that did not move focus dropped these keys, as a person's.
     void this.#options.drained().then(() =>
@@ -232,18 +239,27 @@ export class RemoteInputController implements ReactiveController {
     const id = this.#options.idOf(node);
     if (id === undefined || this.#options.isMasked(id)) return;
     const overflow = this.#overflow;
-    const chars = overflow !== null && overflow.field === (remounted ? before : from) ? overflow.chars : [];
+    const keys = overflow !== null && overflow.field === (remounted ? before : from) ? overflow.keys : [];
     this.#overflow = null;
     this.#agentField = node;
+    // Arrows that moved the old copy's caret before the mirror removed it, their keyup gone to the page: not sent yet.
+    const moves = remounted && this.#moves?.el === before ? this.#moves.keys : [];
+    if (remounted) this.#moves = null;
     if (remounted && isTextControl(before)) this.#takeOver(before, node, id);
     node.focus({ preventScroll: true });
-    const end = node.value.length;
+    // The caret where the agent's keys left it in the old copy (a re-mount), else at the end of the next box.
+    const [start, end] = remounted && isTextControl(before) ? caretOf(before) : [node.value.length, node.value.length];
     try {
-      node.setSelectionRange(end, end);
+      node.setSelectionRange(
+        start,
+        end,
+        remounted && isTextControl(before) ? (before.selectionDirection ?? undefined) : undefined,
+      );
     } catch {
       // email and number fields have no selection API
     }
-    this.#typeDropped(node, chars);
+    for (const press of moves) this.#sendMove(node, id, press);
+    this.#typeDropped(node, keys);
   }
 
   /**
@@ -254,20 +270,31 @@ export class RemoteInputController implements ReactiveController {
    * positions are those of the text the customer's field has ('hello world' ended 'helldo worl' at 0 ms without).
    */
   #takeOver(old: TextControl, node: TextControl, id: number): void {
+    // The customer's text the new field was mounted with: shown when the agent leaves unless an echo says otherwise
+    // (a field re-mounted on every key gets no echo of its own: its caret sent to the end, the agent's keys landed
+    // elsewhere than in the copy, which would keep the copy's text).
+    const mounted = node.value;
     if (old.value !== node.value) node.value = old.value;
     if (this.#owned?.el === node) return;
-    if (this.#owned) this.#letGo(this.#owned);
-    this.#owned = this.#resume(node, id) ?? { el: node, id, sent: node.value, echo: null };
-    this.#owned.sent = node.value;
-    this.#settled.delete(id);
+    const owned = this.#own(node, id, node.value);
+    owned.sent = node.value;
+    owned.echo ??= mounted === node.value ? null : { t: 'input', seq: 0, id, value: mounted };
   }
 
   /** The keys the agent's copy dropped, typed into `el` now (in its copy, and to the customer as its keys). */
-  #typeDropped(el: TextControl, chars: readonly string[]): void {
-    for (const [i, char] of chars.entries()) {
+  #typeDropped(el: TextControl, keys: readonly DroppedKey[]): void {
+    for (const [i, dropped] of keys.entries()) {
+      if ('move' in dropped) {
+        // An arrow, Home or End its copy dropped: the copy's selection moves as the key moves it, then the customer's.
+        const id = this.#options.idOf(el);
+        if (id !== undefined && !this.#options.isMasked(id) && moveSelectionByKey(el, dropped.move))
+          this.#sendMove(el, id, dropped.move);
+        continue;
+      }
+      const char = dropped.char;
       if (el.maxLength >= 0 && el.value.length >= el.maxLength) {
         // Full too: the rest waits for the page's next move.
-        this.#overflow = { field: el, chars: chars.slice(i) };
+        this.#overflow = { field: el, keys: keys.slice(i) };
         return;
       }
       const selection = selectionOf(el);
@@ -296,10 +323,7 @@ export class RemoteInputController implements ReactiveController {
     if (!isValueControl(el) || !this.#options.canType()) return;
     const id = this.#options.idOf(el);
     if (id === undefined || this.#options.isMasked(id)) return;
-    if (this.#owned && this.#owned.el !== el) this.#letGo(this.#owned);
-    const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: el.value, echo: null };
-    this.#owned = owned;
-    this.#settled.delete(id);
+    const owned = this.#own(el, id, el.value);
     if (this.#options.act({ kind: 'input', id, value: el.value })) owned.sent = el.value;
   }
 
@@ -336,17 +360,25 @@ export class RemoteInputController implements ReactiveController {
       this.#send(el, 'insertText', null);
       if (moves.length === 0) return;
     }
-    this.#lastSelection = key;
-    const move = {
+    if (moves.length === 0) this.#sendMove(el, id);
+    for (const press of moves) this.#sendMove(el, id, press);
+  }
+
+  /** The copy's selection in `el` (`id`), and the key that moved it there (the customer's field moves by it). */
+  #sendMove(el: TextControl, id: number, press?: SelectionKey): void {
+    const selection = selectionOf(el);
+    if (selection.selectionStart === undefined) return;
+    this.#lastSelection = `${id}:${selection.selectionStart}:${selection.selectionEnd}`;
+    const move: EditAction = {
       kind: 'edit',
       id,
       chain: this.#chain,
       at: selection.selectionStart,
       deleteCount: 0,
       insert: '',
-    } as const;
-    if (moves.length === 0) this.#options.act({ ...move, ...selection });
-    for (const press of moves) this.#options.act({ ...move, ...selection, key: press });
+      ...selection,
+    };
+    this.#options.act(press === undefined ? move : { ...move, key: press });
   }
 
   /** A click into a field the customer took over gives it back to the agent. */
@@ -357,7 +389,10 @@ export class RemoteInputController implements ReactiveController {
   /** The agent's focus left a field: the hold ends once the customer has answered everything. */
   onFocusOut(event: Event): void {
     if (targetOf(event) === this.#yielded) this.#yielded = null;
-    if (this.#moves?.el === targetOf(event)) this.#moves = null;
+    // A field the mirror is removing (the page re-mounted it: the mirror forgot its id before its focus went) keeps its
+    // keys not yet sent: they go when its copy follows focus to the new field (onCustomerFocus).
+    const left = targetOf(event);
+    if (this.#moves?.el === left && left !== null && this.#options.idOf(left as Node) !== undefined) this.#moves = null;
     const owned = this.#owned;
     if (!owned || targetOf(event) !== owned.el) return;
     this.#before = null;
@@ -396,10 +431,7 @@ export class RemoteInputController implements ReactiveController {
     const keyless = how === 'insertText' && data !== null && this.#keyDown !== data;
     this.#keyDown = null;
     this.#agentField = el;
-    if (this.#owned && this.#owned.el !== el) this.#letGo(this.#owned);
-    const owned: OwnedField = this.#owned ?? this.#resume(el, id) ?? { el, id, sent: before, echo: null };
-    this.#owned = owned;
-    this.#settled.delete(id);
+    const owned = this.#own(el, id, before);
     const type = (el.getAttribute('type') ?? '').toLowerCase();
     const after =
       type === 'number' || type === 'email'
@@ -439,12 +471,17 @@ export class RemoteInputController implements ReactiveController {
     });
   }
 
-  /** The agent typed again in a field it is leaving: it is the agent's again, held echoes and all. */
-  #resume(el: TextControl | ValueControl, id: number): OwnedField | undefined {
+  /**
+   * The agent types in `el` (`id`; the customer was last told `sent`): the field it owned before is let go, and `el`
+   * is the agent's, again with its held echoes when it was leaving it.
+   */
+  #own(el: TextControl | ValueControl, id: number, sent: string): OwnedField {
+    if (this.#owned && this.#owned.el !== el) this.#letGo(this.#owned);
     const leaving = this.#leaving.get(id);
-    if (leaving?.el !== el) return undefined;
-    this.#leaving.delete(id);
-    return leaving;
+    if (leaving?.el === el) this.#leaving.delete(id);
+    this.#owned ??= leaving?.el === el ? leaving : { el, id, sent, echo: null };
+    this.#settled.delete(id);
+    return this.#owned;
   }
 
   /** Ends the hold; `customerWins` shows the customer's latest text whatever it is. */
@@ -468,10 +505,3 @@ export class RemoteInputController implements ReactiveController {
 
 /** How long after the customer answered every action dropped keys wait for a focus frame. */
 const OVERFLOW_WAIT_MS = 1_000;
-
-/** Whether a character typed into `el` is one its maxlength drops (full, no selection to replace). */
-function dropsAtMaxLength(el: TextControl): boolean {
-  if (el.maxLength < 0 || el.value.length < el.maxLength) return false;
-  const { selectionStart, selectionEnd } = selectionOf(el);
-  return selectionStart === selectionEnd;
-}

@@ -3,6 +3,7 @@
  * key that moves the selection (which the customer's page applies to its own field, formatting included).
  */
 import type { SelectionKey } from '../shared/protocol.js';
+import { selectionAfterKey } from '../shared/selection-keys.js';
 
 export type TextControl = HTMLInputElement | HTMLTextAreaElement;
 /** A form control whose whole value is sent (select, date, number, range, color, ...). */
@@ -50,4 +51,39 @@ export function selectionKeyOf(event: KeyboardEvent, key: string): SelectionKey 
 /** Whether `key` types one character (no shortcut). */
 export function isCharacterKey(event: KeyboardEvent, key: string): boolean {
   return [...key].length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+}
+
+/** A key the agent's copy dropped (its field was re-mounted, or full): a character, or a key that moves the selection. */
+export type DroppedKey = { char: string } | { move: SelectionKey };
+
+/** The selection of `el` as [start, end] (a caret at the end where it has none: email and number fields). */
+export function caretOf(el: TextControl): [number, number] {
+  try {
+    const { selectionStart, selectionEnd } = el;
+    const end = selectionEnd ?? el.value.length;
+    return [selectionStart ?? end, end];
+  } catch {
+    return [el.value.length, el.value.length];
+  }
+}
+
+/** Whether a character typed into `el` is one its maxlength drops (full, no selection to replace). */
+export function dropsAtMaxLength(el: TextControl): boolean {
+  if (el.maxLength < 0 || el.value.length < el.maxLength) return false;
+  const [start, end] = caretOf(el);
+  return start === end;
+}
+
+/** Moves the selection of the agent's copy `el` as a person's `key` moves it (a key its copy never got); false if not. */
+export function moveSelectionByKey(el: TextControl, key: SelectionKey): boolean {
+  const [start, end] = caretOf(el);
+  const backward = el.selectionDirection === 'backward';
+  const next = selectionAfterKey(el.value, { start, end, backward }, key, el.localName === 'textarea');
+  if (next === null) return false;
+  try {
+    el.setSelectionRange(next.start, next.end, next.backward ? 'backward' : 'forward');
+    return true;
+  } catch {
+    return false; // no selection API
+  }
 }

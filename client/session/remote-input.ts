@@ -118,7 +118,10 @@ export class RemoteInput {
    * Applies one edit to `el` (already checked: connected, ours to touch, not masked); `followed`: `el` is where the
    * page moved focus from the field the edit names (pageMovedFocus).
    */
-  apply(action: EditAction, el: Element, masked: MaskedRule, followed = false): EditOutcome {
+  apply(action: EditAction, el: Element, masked: MaskedRule, sentOn = false): EditOutcome {
+    // The agent's copy followed the page's focus move to `el` (finding T1: a field re-mounted on every key): its
+    // positions are its copy's, which may not say where the page left the caret; its keys act at the field's.
+    const followed = sentOn || this.#focus.pageMovedTo(el);
     // An Enter's keyup waits for its line break (a person's keyup comes after the input); any other edit is no line break.
     if (this.#pendingKeyup?.el !== el || !isLineBreak(action.inputType ?? '')) this.flushKeyup();
     const customers = this.customerTypingElsewhere(el, masked);
@@ -226,16 +229,23 @@ export class RemoteInput {
     // The field's selection stands for the agent's before this edit (the page's formatting apart).
     const synced =
       !afterRefusal && prior !== undefined && liveBefore !== null && standsFor(agentBefore, shown, prior, liveBefore);
-    if (moveOnly && action.key !== undefined && prior !== undefined && agentTo !== undefined && liveBefore !== null) {
+    if (
+      moveOnly &&
+      action.key !== undefined &&
+      (afterRefusal || prior !== undefined) &&
+      agentTo !== undefined &&
+      liveBefore !== null
+    ) {
       // A person's key moves the field's selection over the field's text, formatting spaces included (README, "What
       // you can do with control"): from the field's selection where it stands for the agent's, else from the agent's.
       const fromLive = afterRefusal || synced;
-      const from: Range = fromLive
-        ? liveBefore
-        : [mapPosition(agentBefore, shown, prior[0]), mapPosition(agentBefore, shown, prior[1])];
+      const from: Range =
+        fromLive || prior === undefined
+          ? liveBefore
+          : [mapPosition(agentBefore, shown, prior[0]), mapPosition(agentBefore, shown, prior[1])];
       const backward = fromLive
         ? el.selectionDirection === 'backward'
-        : agentTo[1] === prior[1] && agentTo[0] !== prior[0];
+        : agentTo[1] === prior?.[1] && agentTo[0] !== prior[0];
       const moved = moveByKey(el, from, backward, action.key);
       if (moved !== null) {
         // The key selected or passed a formatting space the agent's copy does not show: the field's selection no

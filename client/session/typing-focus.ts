@@ -93,6 +93,15 @@ export class TypingFocus {
     return deepActiveElement(topDocument(to.ownerDocument)) === to ? to : null;
   }
 
+  /**
+   * Whether `el`, named by the agent's edit, is the field the page moved focus to in reaction to its last edit and
+   * still has it: the agent's copy followed focus there (a re-mounted field, the next box), and its keys there act at
+   * the field's selection, as the keys sent on to it do (pageMovedFocus).
+   */
+  pageMovedTo(el: Element): boolean {
+    return this.#pageMoved?.to.deref() === el && deepActiveElement(topDocument(el.ownerDocument)) === el;
+  }
+
   /** The agent's edit is about to fire its events on `el`: where focus is now (notePageMove compares). */
   noteFocusAtEdit(el: Element | null): void {
     this.#focusAtEdit = el === null ? null : deepActiveElement(topDocument(el.ownerDocument));

@@ -1,6 +1,6 @@
 /**
- * The keys that move a text field's selection, as the customer's page applies the agent's (client/session/
- * field-selection.ts selectionAfterKey), against Chromium's own: the oracle is the platform moving a real field's
+ * The keys that move a text field's selection, as the customer's page applies the agent's (shared/selection-keys.ts
+ * selectionAfterKey), against Chromium's own: the oracle is the platform moving a real field's
  * selection for the same key pressed for real (`sendKeys`), from every caret and a spread of selections (forward
  * and backward) over a text with a grouping space, an accent made of two code points and an emoji with a skin tone
  * (one step each for a person's arrow). Control: stepping by UTF-16 code units instead of characters is caught.
@@ -8,7 +8,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { SELECTION_KEYS, type SelectionKey } from '../../shared/protocol.js';
-import { selectionAfterKey, type KeyedSelection } from '../../client/session/field-selection.js';
+import { selectionAfterKey, type KeyedSelection } from '../../shared/selection-keys.js';
 
 const VALUE = 'ab 12 e\u0301\u{1F44D}\u{1F3FD}x';
 /** The grapheme boundaries of VALUE: where a person's caret can be. */
