@@ -15,6 +15,9 @@ export const HOLD_MS = 10_000;
 /** The events by which a focus move shows where the hold listens. */
 const FOCUS_MOVES = ['focusin', 'focusout'] as const;
 
+/** The customer's typing events: a focus move the page makes while one is dispatched is the customer's (F2). */
+const TYPING_EVENTS = ['keydown', 'keypress', 'beforeinput', 'input', 'keyup', 'compositionend'] as const;
+
 /** Keys with which the customer leaves a field themselves (the page may move focus in reply). */
 const LEAVING_KEYS = new Set(['Tab', 'Enter', 'Escape']);
 
@@ -30,6 +33,12 @@ function readableFrame(frame: HTMLIFrameElement): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether `field` is a text field at its `maxlength`. */
+function full(field: Element): boolean {
+  const { maxLength, value } = field as HTMLInputElement;
+  return typeof value === 'string' && typeof maxLength === 'number' && maxLength >= 0 && value.length >= maxLength;
 }
 
 /** `view` and the windows of its same-origin frames, at any depth. */
@@ -56,6 +65,10 @@ export class FocusHold {
   #promptFocus: WeakRef<Element> | null = null;
   /** The masked field `held` last found focus in: `after` keeps the hold there. */
   #maskedHeld: WeakRef<Element> | null = null;
+  /** The mask rule `held` was last given: a field the customer's own move goes to is held if it is masked. */
+  #masked: (field: Element) => boolean = () => true;
+  /** The customer's last typing event during the hold (the page's reaction to it may move focus: theirs). */
+  #typing: Event | null = null;
 
   /**
    * For RemoteInput.customerTypingElsewhere, with `focused` neither the agent's target nor its focus: `focused` when
@@ -64,6 +77,7 @@ export class FocusHold {
    */
   held(focused: Element, masked: (field: Element) => boolean): HTMLElement | null | undefined {
     const held = maskedFocus(focused, masked);
+    this.#masked = masked;
     this.#maskedHeld = held ? new WeakRef(focused) : null;
     if (focused !== this.#promptFocus?.deref()) this.#promptFocus = null;
     else if (held) return null;
@@ -103,9 +117,11 @@ export class FocusHold {
       view.document.removeEventListener('load', this.#onFrameLoad, true);
       view.removeEventListener('pointerdown', this.#onCustomer, true);
       view.removeEventListener('keydown', this.#onCustomer, true);
+      for (const type of TYPING_EVENTS) view.removeEventListener(type, this.#onTyping, true);
     }
     this.#views.clear();
     this.#field = null;
+    this.#typing = null;
   }
 
   /**
@@ -122,6 +138,7 @@ export class FocusHold {
       view.document.addEventListener('load', this.#onFrameLoad, true);
       view.addEventListener('pointerdown', this.#onCustomer, true);
       view.addEventListener('keydown', this.#onCustomer, true);
+      for (const type of TYPING_EVENTS) view.addEventListener(type, this.#onTyping, true);
     }
   }
 
@@ -134,9 +151,15 @@ export class FocusHold {
     this.end();
   };
 
+  readonly #onTyping = (event: Event): void => {
+    if (event.isTrusted) this.#typing = event;
+  };
+
   /**
-   * Focus moved while held (into an element, or out of the field: into a frame, whose parent sees no focusin): not
-   * the customer's move (theirs ended the hold first), so back to the field.
+   * Focus moved while held (into an element, or out of the field: into a frame, whose parent sees no focusin). The
+   * page's reaction to the customer's own key (card boxes moving on once full: late review F2) is the customer's:
+   * the hold follows it to a masked field and ends elsewhere. Any other move is not the customer's (their click,
+   * Tab, Enter or Escape ended the hold first), so focus goes back to the field.
    */
   readonly #onFocusMove = (event?: Event): void => {
     const field = this.#field;
@@ -145,10 +168,21 @@ export class FocusHold {
       this.end();
       return;
     }
+    // Dispatched: the move happens in a listener of the customer's key event (or a microtask of one).
+    const customers = this.#typing !== null && this.#typing.eventPhase !== Event.NONE;
     const left = event?.type === 'focusout';
     // After the page's script that moved focus has run (a dialog's own focus steps included).
-    queueMicrotask(() => this.#restore(field, left));
+    queueMicrotask(() => (customers ? this.#follow(field) : this.#restore(field, left)));
   };
+
+  /** The customer's own key moved focus from `field`: the hold goes with it to a masked field, or ends. */
+  #follow(field: HTMLElement): void {
+    if (this.#field !== field) return;
+    const focused = deepActiveElement(topDocument(field.ownerDocument));
+    if (focused === null || focused === field || field.contains(focused)) return;
+    if (maskedFocus(focused, this.#masked)) this.#field = focused as HTMLElement;
+    else this.end();
+  }
 
   /** A frame loaded during the hold: listen in it, and undo focus it took before that (its own autofocus). */
   readonly #onFrameLoad = (event: Event): void => {
@@ -168,6 +202,12 @@ export class FocusHold {
     // The customer's own click into such a frame shows the page nothing else (no pointerdown), and what they type
     // there does not reach the agent: left as it is.
     if (left && focused !== null && maskedFocus(focused, () => false)) return;
+    // A full field takes no more keys: from there a move to a masked field (the next card box, from a timer the
+    // customer's key set) is followed, no key of theirs can go where the agent reads it.
+    if (focused !== null && full(field) && maskedFocus(focused, this.#masked)) {
+      this.#field = focused as HTMLElement;
+      return;
+    }
     field.focus({ preventScroll: true });
     // The field cannot take focus back (a modal dialog made the page inert): keys then go nowhere, not to the page's field.
     const now = deepActiveElement(top);

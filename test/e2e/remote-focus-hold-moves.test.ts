@@ -10,26 +10,18 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { AgentSdkSession } from '../../sdk/index.js';
 import { demoSdkSuite, type ShareOptions, type SharedWithControl } from './helpers/demo-sdk.js';
-import { counting, flag, helpInView, pinFrame, typedAroundAgent, type Flags } from './helpers/focus-hold-pages.js';
+import {
+  counting,
+  flag,
+  helpButton,
+  helpInView,
+  pinFrame,
+  typedAroundAgent,
+  type Flags,
+} from './helpers/focus-hold-pages.js';
 
 /** Longer than the 2 s a clear field's hold lasts (CUSTOMER_TYPING_MS). */
 const PAUSE_MS = 2_600;
-
-/** A "Help" button (its clicks counted) whose click focuses the name field after `delay` ms (the page's own later reaction). */
-async function helpButton(page: Page, delay: number): Promise<void> {
-  await page.evaluate((ms) => {
-    const flags = window as unknown as Flags;
-    const help = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Help' });
-    document.querySelector('#account')?.prepend(help);
-    help.addEventListener('click', () => {
-      flags.__clicks++;
-      setTimeout(() => {
-        document.getElementById('account-name')?.focus();
-        flags.__moved++;
-      }, ms);
-    });
-  }, delay);
-}
 
 /** The customer clicks `selector` on the page, then the agent clicks the name field, and the page saw that click. */
 async function agentClicksNameAfter(page: Page, session: AgentSdkSession, selector: string): Promise<void> {

@@ -24,6 +24,22 @@ export async function counting(page: Page): Promise<void> {
   });
 }
 
+/** A "Help" button (its clicks counted) whose click focuses the name field after `delay` ms (the page's own later reaction). */
+export async function helpButton(page: Page, delay: number): Promise<void> {
+  await page.evaluate((ms) => {
+    const flags = window as unknown as Flags;
+    const help = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Help' });
+    document.querySelector('#account')?.prepend(help);
+    help.addEventListener('click', () => {
+      flags.__clicks++;
+      setTimeout(() => {
+        document.getElementById('account-name')?.focus();
+        flags.__moved++;
+      }, ms);
+    });
+  }, delay);
+}
+
 /** The page's Help button as the agent's view shows it. */
 export async function helpInView(session: AgentSdkSession): Promise<PageElement> {
   await session.until((view) => view.getByRole('button', { name: 'Help' }).length > 0, { timeoutMs: 15_000 });
