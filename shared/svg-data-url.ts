@@ -69,14 +69,31 @@ export function maskSvgDataUrl(url: string): MaskedText {
 /**
  * An empty SVG in place of one whose text the reader here does not read (review s14 S1): entities declared in
  * its DOCTYPE (`<!ENTITY a "4532">` … `&a;`), or HTML in a <foreignObject>, which the SVG's own <style> may give
- * generated content (`::before` strings, escapes, counters) and lists their markers. Rare in icons; such an
+ * generated content (`::before` strings, escapes, counters) and lists their markers, or another data: SVG that it
+ * draws (an `<image>` or `<feImage>` href, whose text joins its own on screen). Rare in icons; such an
  * image shows blank in the mirror rather than the card it may draw.
  */
 const PLACEHOLDER = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
 const UNREAD_MARKUP = /<!ENTITY|<!DOCTYPE[^>[]*\[|<(?:[\w.-]+:)?foreignObject[\s/>]/i;
+/** A data: URL of an SVG in the markup (its type before the comma, bounded; case, spaces, references and escapes read). */
+const NESTED_SVG = /data:[^,]{0,32}svg/i;
+/** A numeric character reference, or the named ones a URL's punctuation may be written with. */
+const URL_REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(colon|sol|plus|comma|amp));?/g;
+const URL_NAMED: Readonly<Record<string, string>> = { colon: ':', sol: '/', plus: '+', comma: ',', amp: '&' };
 
 function drawsUnreadText(markup: string | null): boolean {
-  return markup === null ? false : UNREAD_MARKUP.test(markup);
+  if (markup === null) return false;
+  if (UNREAD_MARKUP.test(markup)) return true;
+  if (!/data/i.test(markup)) return false;
+  // As an attribute value shows it (references decoded), and once more percent-decoded (an escaped type).
+  const shown = markup
+    .replace(URL_REFERENCE, (reference, decimal?: string, hex?: string, name?: string) => {
+      const value = decimal !== undefined ? Number(decimal) : hex !== undefined ? Number.parseInt(hex, 16) : null;
+      if (value === null) return URL_NAMED[(name ?? '').toLowerCase()] ?? reference;
+      return value > 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff) ? String.fromCodePoint(value) : '';
+    })
+    .replace(/\s+/g, '');
+  return NESTED_SVG.test(shown) || NESTED_SVG.test(percentDecoded(shown));
 }
 
 /** A base64 body's bytes as Latin-1 text (enough to find ASCII markup), null when it is not base64. */

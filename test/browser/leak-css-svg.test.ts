@@ -37,13 +37,28 @@ function svgUrls(doc: Document): string[] {
   return urls;
 }
 
-/** What each SVG image shows: Chromium's decoding and XML parsing, its <text> elements' text joined. */
+/** Images inside images read (a data: SVG's <image> or <feImage> showing another data: SVG). */
+const MAX_NESTING = 3;
+
+/**
+ * What each SVG image shows: Chromium's decoding and XML parsing, its <text> elements' text joined; the SVG images
+ * its own <image> and <feImage> elements show, read the same way, joined with it.
+ */
 async function shownTexts(doc: Document): Promise<string[]> {
   const texts: string[] = [];
-  for (const url of svgUrls(doc)) {
+  const read = async (url: string, depth: number): Promise<string> => {
     const markup = await (await fetch(url)).text();
     const svg = new DOMParser().parseFromString(markup, 'image/svg+xml');
-    const text = [...svg.querySelectorAll('text')].map((element) => element.textContent ?? '').join(' ');
+    let text = [...svg.querySelectorAll('text')].map((element) => element.textContent ?? '').join(' ');
+    if (depth < MAX_NESTING)
+      for (const image of svg.querySelectorAll('image, feImage')) {
+        const href = image.getAttribute('href') ?? image.getAttribute('xlink:href') ?? '';
+        if (/^\s*data:image\/svg\+xml/i.test(href)) text += ` ${await read(href.trim(), depth + 1)}`;
+      }
+    return text.trim();
+  };
+  for (const url of svgUrls(doc)) {
+    const text = await read(url, 0);
     // Images without text (the mirror's own lock icon on masked boxes) are not the page's.
     if (text !== '') texts.push(text);
   }
@@ -58,9 +73,17 @@ function svgUrl(groups: readonly string[], encoding: Encoding, references: boole
     const written = references ? [...group].map((digit) => `&#${digit.charCodeAt(0)};`).join('') : group;
     return `<text x="${4 + n * 48}" y="20" font-size="16">${written}</text>`;
   });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="220" height="28">${texts.join('')}</svg>`;
+  return encodedSvg(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="220" height="28">${texts.join('')}</svg>`,
+    encoding,
+  );
+}
+
+/** `svg` as a data: URL encoded so. */
+function encodedSvg(svg: string, encoding: Encoding): string {
   if (encoding === 'base64') return `data:image/svg+xml;base64,${btoa(svg)}`;
-  if (encoding === 'plain') return `data:image/svg+xml;utf8,${svg.replace(/"/g, "'").replace(/#/g, '%23')}`;
+  if (encoding === 'plain')
+    return `data:image/svg+xml;utf8,${svg.replace(/%/g, '%25').replace(/&/g, '%26').replace(/"/g, "'").replace(/#/g, '%23')}`;
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
@@ -90,24 +113,32 @@ async function mirrored(html: string, late: string | null): Promise<{ page: stri
   }
 }
 
+/** A card (groups of 4) or an SSN (3-2-4), its digits and its groups. */
+const grouped = fc
+  .oneof(
+    cardDigits.map((digits) => ({ digits, sizes: [4, 4, 4, 4, 4] })),
+    ssnDigits.map((digits) => ({ digits, sizes: [3, 2, 4] })),
+  )
+  .map(({ digits, sizes }) => {
+    const groups: string[] = [];
+    let at = 0;
+    for (const size of sizes) if (at < digits.length) groups.push(digits.slice(at, (at += size)));
+    if (at < digits.length) groups.push(digits.slice(at));
+    return { digits, groups };
+  });
+
 describe('data: SVG images writing a number one <text> per group, as the agent sees them (red team s12 F5)', function () {
   this.timeout(600_000);
 
   it('never shows the number, wherever the image is and however it is encoded', async () => {
     const result = await fc.check(
       fc.asyncProperty(
-        fc.oneof(
-          cardDigits.map((digits) => ({ digits, sizes: [4, 4, 4, 4, 4] })),
-          ssnDigits.map((digits) => ({ digits, sizes: [3, 2, 4] })),
-        ),
+        grouped,
         fc.constantFrom<Encoding>('percent', 'base64', 'plain'),
         fc.constantFrom<Where>('img', 'sheet', 'style-attribute', 'svg-image', 'late-img'),
         fc.boolean(),
         async (s, encoding, where, references) => {
-          const groups: string[] = [];
-          let at = 0;
-          for (const size of s.sizes) if (at < s.digits.length) groups.push(s.digits.slice(at, (at += size)));
-          if (at < s.digits.length) groups.push(s.digits.slice(at));
+          const groups = s.groups;
           const url = svgUrl(groups, encoding, references);
           const { page, mirror } = await mirrored(pageOf(url, where), where === 'late-img' ? url : null);
           // Control: the customer's page shows the number to the same oracle.
@@ -115,6 +146,43 @@ describe('data: SVG images writing a number one <text> per group, as the agent s
           expect(digitLeaks(s.digits, mirror), JSON.stringify({ url, where, mirror })).to.deep.equal([]);
           // The mirror shows the image, its texts bulleted.
           expect(mirror.length, JSON.stringify(mirror)).to.equal(page.length);
+        },
+      ),
+      { numRuns: 20, seed: Date.now() % 1_000_000 },
+    );
+    expect(result.failed, fc.defaultReportMessage(result) ?? '').to.equal(false);
+  });
+
+  it("never shows a number drawn by a data: SVG inside a data: SVG's <image> or <feImage>", async () => {
+    const result = await fc.check(
+      fc.asyncProperty(
+        grouped,
+        fc.constantFrom<Encoding>('percent', 'base64', 'plain'),
+        fc.constantFrom<Encoding>('percent', 'base64', 'plain'),
+        fc.constantFrom<Where>('img', 'sheet', 'svg-image'),
+        fc.constantFrom('image', 'feImage', 'image-reference'),
+        fc.nat(4),
+        async (s, inner, outer, where, holder, split) => {
+          const groups = s.groups;
+          // The outer image draws the first groups itself (none, some), the inner one the rest.
+          const own = split % groups.length;
+          let nested = svgUrl(groups.slice(own), inner, false).replace(/'/g, '%27');
+          // In the outer's markup the URL is an attribute value: `&` and `<` written as references, `:` too if asked.
+          nested = nested.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+          if (holder === 'image-reference') nested = nested.replace('data:', 'data&#58;');
+          const drawn =
+            holder === 'feImage'
+              ? `<filter id="f"><feImage href="${nested}" width="220" height="28"/></filter><rect width="220" height="28" filter="url(#f)"/>`
+              : `<image width="220" height="28" href="${nested}"/>`;
+          const texts = groups
+            .slice(0, own)
+            .map((group, n) => `<text x="${4 + n * 48}" y="44" font-size="16">${group}</text>`);
+          const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="220" height="56">${drawn}${texts.join('')}</svg>`;
+          const url = encodedSvg(svg, outer);
+          const { page, mirror } = await mirrored(pageOf(url, where), null);
+          // Control: the customer's page shows the number to the same oracle (the outer and inner texts).
+          expect(revealedPositions(s.digits, page).size, JSON.stringify(page)).to.equal(s.digits.length);
+          expect(digitLeaks(s.digits, mirror), JSON.stringify({ url, where, mirror })).to.deep.equal([]);
         },
       ),
       { numRuns: 20, seed: Date.now() % 1_000_000 },

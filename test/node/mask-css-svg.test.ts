@@ -205,4 +205,17 @@ describe('data: SVG images: text the number rule does not read (review s14 S1)',
     const sheet = `.x{background:url("${icon}")}.y{background:image-set("${icon}" 1x)}`;
     expect(maskCss(sheet).text).toBe(sheet);
   });
+
+  it('an icon drawing a PNG with <image> stays; one drawing another data: SVG goes empty', () => {
+    const png =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    const icon = encodings.percent(
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><image href="${png}" width="24" height="24"/><text>Total 12</text></svg>`,
+    );
+    expect(maskSvgDataUrl(icon)).toEqual({ text: icon, masked: false });
+    const nested = encodings.percent(
+      `<svg xmlns="http://www.w3.org/2000/svg"><image href="data&#58;image/svg+xml,%3Csvg/%3E" width="24" height="24"/></svg>`,
+    );
+    expect(maskSvgDataUrl(nested).text).toBe('data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E');
+  });
 });
