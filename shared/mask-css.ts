@@ -6,6 +6,7 @@ import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './se
 import { maskUrlCredentials } from './url-credentials.js';
 import { stringRunMasks } from './css-string-text.js';
 import { maskSvgDataUrl } from './svg-data-url.js';
+import { maskCounterValues } from './css-counters.js';
 import { READER_DIGIT, foldedDigit } from './number-tokens.js';
 
 /**
@@ -22,53 +23,10 @@ import { READER_DIGIT, foldedDigit } from './number-tokens.js';
  */
 export function maskCss(css: string, strict = false, typed: string | null = null): MaskedText {
   const numbers = maskCssNumbers(css, strict, typed);
-  const masked = COUNTER_VALUE_HINT.test(numbers.text) ? maskCounterValues(numbers) : numbers;
+  const masked = maskCounterValues(numbers);
   // A URL's user name and password (url("https://u:p@host/…")), digits or not.
   const text = maskUrlCredentials(masked.text);
   return text === masked.text ? masked : { text, masked: true };
-}
-
-/** Where a counter's value may be written: `counter-reset`, `counter-set` or `counter-increment`. */
-const COUNTER_VALUE_HINT = /counter-(?:reset|set|increment)/i;
-/** A counter declaration (its name and colon, then its value up to `;`, `}` or the end). */
-const COUNTER_DECLARATION = /(?<![\w-])(counter-(?:reset|set|increment)\s*:)([^;{}]*)/gi;
-/** An integer of 3 digits or more standing alone in a counter's value (not a part of a name such as `g1234`). */
-const COUNTER_INTEGER = /(?<![\w-])([+-]?)([0-9]{3,})(?![\w.])/g;
-
-/**
- * Counter values of 3 digits or more bulleted (red team s12 F6): `content: counter(s)` shows a counter's value as
- * digits outside any string (`counter-reset: s 278415396`; counters holding a card's or an SSN's groups, 3-2-4:
- * the middle group alone shows). A value bulleted is not valid CSS, so the mirror drops that declaration and
- * shows the counters it set from 0. Values of up to 2 digits stay: list and section numbering.
- */
-function maskCounterValues(css: MaskedText): MaskedText {
-  const text = css.text.replace(COUNTER_DECLARATION, (_declaration, name: string, value: string) =>
-    computedCounterValue(value)
-      ? `${name} ${MASK_CHAR}`
-      : name +
-        value.replace(
-          COUNTER_INTEGER,
-          (_integer, sign: string, digits: string) => sign + MASK_CHAR.repeat(digits.length),
-        ),
-  );
-  return text === css.text ? css : { text, masked: true };
-}
-
-/** `reversed(list-item)` (a reversed list's counter): a name, no value. */
-const REVERSED_NAME = /reversed\(\s*[\w-]+\s*\)/gi;
-/** A name of a counter in a counter declaration's value (not an integer). */
-const COUNTER_NAME = /(?<![\w-])-?[a-z_\u0080-\uffff\\][\w\u0080-\uffff\\-]*/gi;
-
-/**
- * A counter value the literal rule cannot bound (review s14 S3): a function (`calc(45*99 + 77)`, min(), var()…)
- * gives any value from 1-2 digit literals, and a counter named twice (`a 99 a 99`) sums its increments. Such a
- * declaration is replaced by an invalid one (the mirror drops it: counters from 0), over-masking list numbering
- * written that way rather than showing a number.
- */
-function computedCounterValue(value: string): boolean {
-  if (value.replace(REVERSED_NAME, '').includes('(')) return true;
-  const names = value.match(COUNTER_NAME) ?? [];
-  return new Set(names).size !== names.length;
 }
 
 function maskCssNumbers(css: string, strict: boolean, typed: string | null): MaskedText {

@@ -59,6 +59,19 @@ describe('CSS masking on hostile sheets', () => {
     expect(out).toBe(maskCss(css).text);
   }, 60_000);
 
+  it('finishes on escapes that could be read several ways, and on comments never closed (review s15 H4 reader)', async () => {
+    // Each `\\aaaaaa` could be 1-6 hex digits plus letters if the name pattern allowed it: 6^n ways, no colon.
+    for (const css of [
+      `.a{x\\${'\\aaaaaa'.repeat(40)}}`,
+      `.a{counter-reset${' /*'.repeat(2_000)} a 45320151}`,
+      `.a::after{content:"\\f101"} ${'b\\61 '.repeat(3_000)}`,
+    ]) {
+      const out = await maskInWorker(css);
+      expect(out).not.toBe('hung');
+      expect(out).toBe(maskCss(css).text);
+    }
+  }, 60_000);
+
   it('still joins strings across comments of every shape (same answers as the lazy pattern)', () => {
     for (const gap of ['/* a */', '/***/', '/* a **/', '/* * / */', '/**//* b */', ' /*x*/ \n ', 'counter(c) /**/']) {
       const out = maskCss(`.c::after{content:"4111 1111 " ${gap} "1111 1111"}`).text;
