@@ -27,9 +27,11 @@ export async function main(which: string, arg = ''): Promise<void> {
     const rows: [string, { minBytes: number; gzipBytes: number; top?: BundleSize['top'] } | undefined][] = [
       ['loader', result.loader],
       ['customer UI', result.view],
-      ['session', result.session],
+      ['session at start', result.session],
       ['session own', result.sessionOwnCode],
+      ...(result.sessionLazy ?? []).map((chunk): [string, BundleSize] => [`lazy ${chunk.name}`, chunk]),
       ['deflate', result.deflate],
+      ['customer at start', result.customerAtStart],
       ['customer total', result.customerTotal],
       ['rrweb record', result.rrwebRecord],
     ];
@@ -37,7 +39,7 @@ export async function main(which: string, arg = ''): Promise<void> {
       if (size === undefined) continue;
       const top = (size.top ?? []).map((t) => `${t.input} ${kb(t.bytes)} (gz ${kb(t.gzipBytes)})`).join(', ');
       console.log(
-        `${name.padEnd(16)} min ${kb(size.minBytes).padStart(10)}  min+gzip ${kb(size.gzipBytes).padStart(9)}  ${top}`,
+        `${name.padEnd(24)} min ${kb(size.minBytes).padStart(10)}  min+gzip ${kb(size.gzipBytes).padStart(9)}  ${top}`,
       );
     }
     return;

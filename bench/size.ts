@@ -3,7 +3,7 @@
  * scripts/build.mjs builds it, against rrweb's record entry built the same
  * way. The bundles' source maps say which inputs weigh what (bundle-inputs.ts).
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -26,12 +26,20 @@ export interface SizeResult {
   loader: BundleSize;
   /** The customer UI (prompts, indicator, English), fetched the first time the customer is shown anything. */
   view?: BundleSize;
+  /** The session bundle as Allow loads it: its entry and the chunks the entry imports statically. */
   session: BundleSize;
+  /**
+   * The session's chunks loaded later by a dynamic import, each on its own (remote control: fetched when the
+   * agent asks for control, client/session/remote-control.ts). Empty for a tree whose session is one file.
+   */
+  sessionLazy?: BundleSize[];
   /** The deflate module (shared/deflate-worker.ts), loaded with the session into a worker or the page. */
   deflate?: BundleSize;
-  /** The session bundle with every npm package left out: how much of it is our own code. */
+  /** The session bundle at start with every npm package left out: how much of it is our own code. */
   sessionOwnCode?: { minBytes: number; gzipBytes: number };
-  /** Loader + view + session + deflate: everything the customer's page loads once a session is live. */
+  /** Loader + view + session at start + deflate: what the customer's page loads once a session is live. */
+  customerAtStart?: { minBytes: number; gzipBytes: number };
+  /** Loader + view + every chunk of the session + deflate: all the customer's side can load. */
   customerTotal: { minBytes: number; gzipBytes: number };
   rrwebRecord: BundleSize;
 }
@@ -62,19 +70,88 @@ function groupInput(path: string): string {
   return pkg?.[1] ?? path;
 }
 
-async function measure(name: string, options: esbuild.BuildOptions): Promise<BundleSize> {
-  const result = await esbuild.build({ ...COMMON, ...options });
-  const js = result.outputFiles?.find((file) => file.path.endsWith('.js'));
-  const map = result.outputFiles?.find((file) => file.path.endsWith('.js.map'));
-  if (!js || !map) throw new Error(`${name}: no output`);
+const TOP_COUNT = process.env['SIZE_ALL_INPUTS'] === '1' ? Number.MAX_SAFE_INTEGER : 8;
+
+/** One output file's size and heaviest inputs, read with its source map among `files`. */
+function sizeOf(name: string, js: esbuild.OutputFile, files: readonly esbuild.OutputFile[]): BundleSize {
+  const map = files.find((file) => file.path === `${js.path}.map`);
+  if (!map) throw new Error(`${name}: no source map for ${js.path}`);
   const outputDir = dirname(js.path);
   const top = inputCosts(
     js.contents,
     JSON.parse(map.text) as SourceMapJson,
     (source) => groupInput(relative(process.cwd(), resolve(outputDir, source))),
-    process.env['SIZE_ALL_INPUTS'] === '1' ? Number.MAX_SAFE_INTEGER : 8,
+    TOP_COUNT,
   );
   return { name, minBytes: js.contents.length, gzipBytes: gzipSync(js.contents, { level: 9 }).length, top };
+}
+
+/** Files loaded one after the other: their bytes add up, and so do their gzips (each is sent on its own). */
+function together(name: string, parts: readonly BundleSize[]): BundleSize {
+  return {
+    name,
+    minBytes: parts.reduce((sum, part) => sum + part.minBytes, 0),
+    gzipBytes: parts.reduce((sum, part) => sum + part.gzipBytes, 0),
+    top: parts
+      .flatMap((part) => part.top)
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, TOP_COUNT),
+  };
+}
+
+async function measure(name: string, options: esbuild.BuildOptions): Promise<BundleSize> {
+  return (await measureSplit(name, options)).atStart;
+}
+
+/**
+ * A bundle split at its dynamic imports (esbuild `splitting`, as scripts/build.mjs builds the session): what its
+ * entry loads at once (the entry and the chunks it imports statically, at any depth), and each chunk loaded
+ * later by a dynamic import with what it imports that is not loaded at once. Without `splitting`: the one file.
+ */
+async function measureSplit(
+  name: string,
+  options: esbuild.BuildOptions,
+): Promise<{ atStart: BundleSize; lazy: BundleSize[] }> {
+  const result = await esbuild.build({ ...COMMON, ...options, metafile: true });
+  const files = result.outputFiles ?? [];
+  const outputs = result.metafile?.outputs ?? {};
+  const fileOf = (path: string): esbuild.OutputFile | undefined =>
+    files.find((file) => file.path === resolve(options.absWorkingDir ?? process.cwd(), path));
+  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined && path.endsWith('.js'));
+  if (entry === undefined) throw new Error(`${name}: no output`);
+  /** `from` and the outputs it imports statically, at any depth. */
+  const staticClosure = (from: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(from)) return seen;
+    seen.add(from);
+    for (const imported of outputs[from]?.imports ?? [])
+      if (imported.kind === 'import-statement' && outputs[imported.path] !== undefined)
+        staticClosure(imported.path, seen);
+    return seen;
+  };
+  const sized = (label: string, paths: Iterable<string>): BundleSize =>
+    together(
+      label,
+      [...paths].map((path) => {
+        const js = fileOf(path);
+        if (!js) throw new Error(`${name}: ${path} not written`);
+        return sizeOf(path, js, files);
+      }),
+    );
+  const atStart = staticClosure(entry);
+  const lazyEntries = [
+    ...new Set(
+      [...Object.values(outputs)].flatMap((output) =>
+        output.imports.filter((i) => i.kind === 'dynamic-import' && outputs[i.path] !== undefined).map((i) => i.path),
+      ),
+    ),
+  ];
+  const lazy = lazyEntries.map((path) =>
+    sized(
+      basename(path).replace(/-[A-Z0-9]{8}\.js$/, ''),
+      [...staticClosure(path)].filter((p) => !atStart.has(p)),
+    ),
+  );
+  return { atStart: sized(name, atStart), lazy };
 }
 
 export async function runSizeScenario(root: string): Promise<SizeResult> {
@@ -102,19 +179,21 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
   });
   // As in scripts/build.mjs: browserBundleOptions (simple-peer's shims, `global`), then `product`
   // (msgpackr's ESM pack/unpack without code generation, zod's jitless preset, both plugins).
-  const session = await measure('session', {
+  // Split at its dynamic imports as scripts/build.mjs splits it (a tree whose session has none: one file).
+  const split = { splitting: true, outdir, chunkNames: 'cobrowse-[name]-[hash]' };
+  const session = await measureSplit('session', {
     ...browserBundleOptions,
     ...product,
     entryPoints: [join(root, 'client', 'session-entry.ts')],
-    outdir,
+    ...split,
   });
-  const own = await measure('session, own code', {
+  const own = await measureSplit('session, own code', {
     ...browserBundleOptions,
     ...product,
     alias: {},
     plugins: [packagesExternal],
     entryPoints: [join(root, 'client', 'session-entry.ts')],
-    outdir,
+    ...split,
   });
   const deflate = await measure('deflate', {
     platform: 'browser',
@@ -136,16 +215,17 @@ export async function runSizeScenario(root: string): Promise<SizeResult> {
     },
     outdir,
   });
+  const atStart = together('customer at session start', [loader, view, session.atStart, deflate]);
+  const total = together('customer total', [atStart, ...session.lazy]);
   return {
     loader,
     view,
-    session,
+    session: session.atStart,
+    sessionLazy: session.lazy,
     deflate,
-    sessionOwnCode: { minBytes: own.minBytes, gzipBytes: own.gzipBytes },
-    customerTotal: {
-      minBytes: loader.minBytes + view.minBytes + session.minBytes + deflate.minBytes,
-      gzipBytes: loader.gzipBytes + view.gzipBytes + session.gzipBytes + deflate.gzipBytes,
-    },
+    sessionOwnCode: { minBytes: own.atStart.minBytes, gzipBytes: own.atStart.gzipBytes },
+    customerAtStart: { minBytes: atStart.minBytes, gzipBytes: atStart.gzipBytes },
+    customerTotal: { minBytes: total.minBytes, gzipBytes: total.gzipBytes },
     rrwebRecord,
   };
 }

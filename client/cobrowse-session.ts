@@ -382,7 +382,7 @@ export class CobrowseSession extends CobrowseSessionState {
       onPaused: (paused) => this.#updateSharing((s) => ({ ...s, paused })),
       onResumeKeys: keepResumeKeys,
       onControl: (controlGranted) => {
-        this.#updateSharing((s) => ({ ...s, controlGranted }));
+        this.#updateSharing((s) => ({ ...s, controlGranted, controlFailed: s.controlFailed && !controlGranted }));
         this.#dispatch(controlGranted ? 'cobrowse-control-granted' : 'cobrowse-control-revoked', {});
       },
       onAgent: (agent) => this.#onAgent(agent),
@@ -395,6 +395,11 @@ export class CobrowseSession extends CobrowseSessionState {
         return kind === 'highlighted'
           ? c.highlighted(this.#displayName(), target)
           : c.pointingAt(this.#displayName(), target);
+      },
+      onControlFailed: () => {
+        this.#updateSharing((s) => ({ ...s, controlFailed: true }));
+        const message = this.#words.catalog?.controlFailed(invite.agentName ?? '') ?? 'Remote control failed to load';
+        this.#dispatch('cobrowse-error', { message });
       },
       onCaptureFailed: (captureProblem) => {
         this.#updateSharing((s) => ({ ...s, captureProblem }));

@@ -18,6 +18,8 @@ export interface Sharing {
   readonly phase: SharingPhase;
   readonly paused: boolean;
   readonly controlGranted: boolean;
+  /** Control was allowed but its code did not load (until control is granted again). */
+  readonly controlFailed: boolean;
   /** The control prompt is open: the customer's answer goes here. */
   readonly controlAnswer: ((granted: boolean) => void) | null;
   /** The capture failed ('' while it works): the agent does not see this page. */
@@ -70,6 +72,7 @@ export function loading(invite: InviteData, controlGranted: boolean, paused = fa
     phase: 'starting',
     paused,
     controlGranted,
+    controlFailed: false,
     controlAnswer: null,
     captureProblem: '',
     tookOver: false,

@@ -54,6 +54,8 @@ export interface SessionHost {
   onHiddenAreas?(count: number): void;
   /** The label of an outlined hidden area, in the customer's language ("Hidden from Dana"). */
   hiddenLabel?(): string;
+  /** Remote control's code could not be loaded: control ended and the agent was told; tell the customer. */
+  onControlFailed?(): void;
   /** Capture failed: the agent was told; tell the customer their page is not being shared. */
   onCaptureFailed?(reason: string): void;
   /** The element that holds our UI; it and everything inside are never captured. */

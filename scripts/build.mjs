@@ -3,7 +3,7 @@
 //   dist/browser/  the customer loader, the customer session bundle and the agent console (esbuild)
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { BROWSER_BUILD_OPTIONS } from './esbuild-aliases.mjs';
@@ -14,7 +14,7 @@ const out = join(root, 'dist');
 const watchless = { logLevel: 'warning', bundle: true, minify: true, sourcemap: 'linked', legalComments: 'none' };
 
 /** Browser bundles: the loader every page carries must stay tiny, so it gets no Node shims. */
-const bundles = [
+export const bundles = [
   {
     name: 'customer loader',
     entry: 'client/cobrowse.ts',
@@ -41,7 +41,10 @@ const bundles = [
     entry: 'client/session-entry.ts',
     outfile: 'browser/cobrowse-session.js',
     // Compiled whole while it streams in (the prompt shows meanwhile), not function by function in the first snapshot.
+    // Split at its dynamic imports: remote control's code is a chunk fetched only when control may be granted
+    // (client/session/remote-control.ts); see sessionSplitOptions.
     options: { ...browserBundleOptions, ...BROWSER_BUILD_OPTIONS, banner: EAGER_COMPILE_BANNER },
+    split: true,
   },
   // The customer's deflate stream, run in a worker (or imported where the page's CSP forbids one).
   {
@@ -63,6 +66,22 @@ const staticFiles = [
   ['agent/console.css', 'browser/agent/console.css'],
 ];
 
+/**
+ * esbuild options that split a bundle written as `outfile` at its dynamic imports: the entry keeps its name, the
+ * chunks go beside it as cobrowse-<name>-<hash>.js (the server sends any cobrowse*.js cross-origin, as the entry:
+ * signaling/app.ts), imported by URLs relative to the entry's own, so they load from wherever it was loaded.
+ * The hash: an entry of an earlier build (a page loaded before a deploy) never runs a newer build's chunk.
+ * Code both the entry and a chunk use goes into a shared chunk the entry imports.
+ */
+export function splitOptions(outfile) {
+  return {
+    splitting: true,
+    outdir: dirname(outfile),
+    entryNames: basename(outfile, '.js'),
+    chunkNames: 'cobrowse-[name]-[hash]',
+  };
+}
+
 export async function buildAll() {
   // Compile first: a type error leaves the previous build in place instead of no build at all.
   const tsc = join(root, 'node_modules', '.bin', 'tsc');
@@ -73,17 +92,21 @@ export async function buildAll() {
   for (const bundle of bundles) {
     const entry = join(root, bundle.entry);
     if (!existsSync(entry)) throw new Error(`${bundle.name}: entry ${bundle.entry} is missing`);
+    const outfile = join(out, bundle.outfile);
     const result = await esbuild.build({
       ...watchless,
       ...bundle.options,
       entryPoints: [entry],
-      outfile: join(out, bundle.outfile),
+      ...(bundle.split ? splitOptions(outfile) : { outfile }),
       metafile: true,
     });
     const output =
       result.metafile.outputs[`dist/${bundle.outfile}`] ??
       Object.values(result.metafile.outputs).find((o) => o.entryPoint);
     sizes[bundle.outfile] = output?.bytes ?? null;
+    // The chunks too, under their own names.
+    for (const [path, chunk] of Object.entries(result.metafile.outputs))
+      if (path.endsWith('.js') && path !== `dist/${bundle.outfile}`) sizes[relative('dist', path)] = chunk.bytes;
   }
   for (const [from, to] of staticFiles) {
     mkdirSync(dirname(join(out, to)), { recursive: true });

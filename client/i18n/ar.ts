@@ -33,6 +33,7 @@ export const catalog: Catalog = {
   paused: (a) => `المشاركة متوقفة مؤقتًا: لا يرى ${a || 'الدعم'} هذه الصفحة`,
   couldNotShare: (a, reason) => `تعذّرت مشاركة هذه الصفحة مع ${a || 'الدعم'}: ${reason}`,
   controlling: (a) => `${agentOr(a)} يتحكم في علامة التبويب هذه`,
+  controlFailed: (a) => `تعذّر على ${agentOr(a)} التحكم في علامة التبويب: فشل التحميل`,
   sharingWith: (a) => `تتم المشاركة مع ${a || 'الدعم'}`,
   takeBack: 'استعادة التحكم',
   move: 'نقل مؤشر المشاركة (مفاتيح الأسهم)',

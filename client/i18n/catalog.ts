@@ -47,6 +47,8 @@ export interface Catalog {
   paused(agent: string): string;
   couldNotShare(agent: string, reason: string): string;
   controlling(agent: string): string;
+  /** Control was allowed, but its code did not load on this page: the agent has no control. */
+  controlFailed(agent: string): string;
   sharingWith(agent: string): string;
   takeBack: string;
   /** The label on an outlined area the agent cannot see, and the indicator button that shows them. */

@@ -34,6 +34,7 @@ export const catalog: Catalog = {
   paused: (a) => `Pausiert: ${a || 'der Support'} sieht diesen Tab nicht`,
   couldNotShare: (a, reason) => `Diese Seite konnte nicht mit ${a || 'dem Support'} geteilt werden: ${reason}`,
   controlling: (a) => `${agentOr(a)} steuert diesen Tab`,
+  controlFailed: (a) => `${agentOr(a)} konnte die Steuerung nicht übernehmen: Laden fehlgeschlagen`,
   sharingWith: (a) => `Geteilt mit ${a || 'dem Support'}`,
   takeBack: 'Steuerung zurücknehmen',
   move: 'Anzeige verschieben (Pfeiltasten)',

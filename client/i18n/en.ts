@@ -33,6 +33,7 @@ export const en: Catalog = {
   paused: (a) => `Sharing paused: ${a || 'support'} cannot see this tab`,
   couldNotShare: (a, reason) => `This page could not be shared with ${a || 'support'}: ${reason}`,
   controlling: (a) => `${agentOr(a)} is controlling this tab`,
+  controlFailed: (a) => `${agentOr(a)} could not take control: it failed to load`,
   sharingWith: (a) => `Sharing this tab with ${a || 'support'}`,
   takeBack: 'Take back control',
   move: 'Move the sharing indicator (arrow keys)',

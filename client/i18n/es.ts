@@ -36,6 +36,7 @@ export const catalog: Catalog = {
   paused: (a) => `Pausado: ${a || 'soporte'} no ve esta pestaña`,
   couldNotShare: (a, reason) => `No se pudo compartir esta página con ${a || 'soporte'}: ${reason}`,
   controlling: (a) => `${agentOr(a)} controla esta pestaña`,
+  controlFailed: (a) => `${agentOr(a)} no pudo tomar el control: no se pudo cargar`,
   sharingWith: (a) => `Compartiendo con ${a || 'soporte'}`,
   takeBack: 'Recuperar el control',
   move: 'Mover el indicador (teclas de flecha)',

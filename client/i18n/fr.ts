@@ -34,6 +34,7 @@ export const catalog: Catalog = {
   paused: (a) => `En pause : ${a || 'le support'} ne voit pas cet onglet`,
   couldNotShare: (a, reason) => `Cette page n’a pas pu être partagée avec ${a || 'le support'} : ${reason}`,
   controlling: (a) => `${agentOr(a)} contrôle cet onglet`,
+  controlFailed: (a) => `${agentOr(a)} n’a pas pu prendre le contrôle : le chargement a échoué`,
   sharingWith: (a) => `Partagé avec ${a || 'le support'}`,
   takeBack: 'Reprendre la main',
   move: 'Déplacer l’indicateur (touches fléchées)',

@@ -35,6 +35,7 @@ export const catalog: Catalog = {
   paused: (a) => `一時停止中：${a ? `${a}さん` : 'サポート'}にはこのタブが見えません`,
   couldNotShare: (a, reason) => `このページを${a ? `${a}さん` : 'サポート'}と共有できませんでした：${reason}`,
   controlling: (a) => `${agentOr(a)}がこのタブを操作しています`,
+  controlFailed: (a) => `${agentOr(a)}は操作を開始できませんでした（読み込みに失敗しました）`,
   sharingWith: (a) => `${a ? `${a}さん` : 'サポート'}と共有中`,
   takeBack: '操作を取り戻す',
   move: '共有インジケーターを移動（矢印キー）',

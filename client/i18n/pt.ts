@@ -35,6 +35,7 @@ export const catalog: Catalog = {
   paused: (a) => `Pausado: ${a || 'o suporte'} não vê esta aba`,
   couldNotShare: (a, reason) => `Não foi possível compartilhar esta página com ${a || 'o suporte'}: ${reason}`,
   controlling: (a) => `${agentOr(a)} está controlando esta aba`,
+  controlFailed: (a) => `${agentOr(a)} não conseguiu assumir o controle: o carregamento falhou`,
   sharingWith: (a) => `Compartilhando com ${a || 'o suporte'}`,
   takeBack: 'Retomar o controle',
   move: 'Mover o indicador (teclas de seta)',

@@ -1,10 +1,10 @@
 /**
- * The lead's remote actions over one connection: each numbered action is
- * applied at most once and in order (numbers count per channel), answered
- * with action-ack or action-refused on the channel it came from, and audited
- * once per field typed in, not per keystroke.
+ * The lead's remote actions, each answered with action-ack or action-refused
+ * on the channel it came from, and audited once per field typed in, not per
+ * keystroke. Part of the remote-control chunk: which numbered action runs, at
+ * most once and in order, is remote-control.ts's (it is in the session bundle,
+ * and answers what arrives before this chunk has loaded).
  */
-import type { CobrowseChannel } from '../../shared/channel.js';
 import type { ChannelMessage, PeerEvent, RemoteAction } from '../../shared/protocol.js';
 import type { MaskConfig } from '../capture/mask-dom.js';
 import type { SessionHost } from '../session-api.js';
@@ -23,8 +23,6 @@ export interface ActionRunnerDeps {
 
 export class ActionRunner {
   readonly #deps: ActionRunnerDeps;
-  /** The last numbered action applied per channel. */
-  readonly #lastSerial = new WeakMap<CobrowseChannel, number>();
   /** The field of the last audited edit. */
   #auditedEdit: number | null = null;
   /** Bounds on the agent's actions (rate, characters typed), for this page. */
@@ -37,11 +35,6 @@ export class ActionRunner {
   run(message: Extract<ChannelMessage, { t: 'action' }>, link: PeerLink, controlGranted: boolean): void {
     const { serial, action } = message;
     const channel = link.channel;
-    if (serial !== undefined && channel) {
-      // Applied at most once and in order: a repeated or older number is not applied again.
-      if (serial <= (this.#lastSerial.get(channel) ?? 0)) return;
-      this.#lastSerial.set(channel, serial);
-    }
     const capture = link.capture;
     const { host } = this.#deps;
     const outcome: ActionOutcome =

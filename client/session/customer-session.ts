@@ -18,10 +18,13 @@ import { refusedFromViewer, ViewerLinks, type PeerLink } from './viewer-links.js
 import type { CustomerEndReason, CustomerSessionState, SessionHandle, SessionStartOptions } from '../session-api.js';
 import { LeadGuidance } from './lead-guidance.js';
 import { HiddenAreas } from './hidden-areas.js';
-import { ActionRunner } from './action-runner.js';
-import { RemoteInput } from './remote-input.js';
+import { RemoteControl } from './remote-control.js';
 import { AgentSeat } from './agent-seat.js';
 import { ControlGrant } from './control-grant.js';
+
+/** What the lead is told when remote control's code could not be loaded on the customer's page. */
+const CONTROL_FAILED =
+  "Remote control could not start: the customer's browser could not load its code. You can still see the page and guide.";
 
 export class CustomerSession implements SessionHandle {
   readonly #options: SessionStartOptions;
@@ -53,13 +56,12 @@ export class CustomerSession implements SessionHandle {
   #lead: ParticipantId = AGENT_SEAT;
   #viewers: readonly ViewerInfo[] = [];
   readonly #viewerLinks: ViewerLinks;
-  readonly #remoteInput = new RemoteInput((id) => this.#leadLink().channel?.send({ t: 'input-conflict', id }));
-  readonly #onInput = (event: Event) => this.#remoteInput.noteInputEvent(event);
   /** A page going into the back/forward cache closes the session's connections (its next page takes the seat). */
   readonly #onPageHide = (event: PageTransitionEvent): void => {
     if (event.persisted && this.#state !== 'ended') this.#intoCache();
   };
-  readonly #actions: ActionRunner;
+  /** The lead's remote actions, their code fetched when control may be granted (remote-control.ts). */
+  readonly #remote: RemoteControl;
 
   constructor(options: SessionStartOptions) {
     markStage('session-start');
@@ -174,15 +176,17 @@ export class CustomerSession implements SessionHandle {
       host: options.host,
       leadChannel: () => this.#leadLink().channel,
       audit: (event) => this.#signaling.send({ t: 'event', event }),
-      onGranted: () => this.#remoteInput.customerAnswered(),
+      onGranted: () => this.#remote.answered(),
       ended: () => this.#state === 'ended',
     });
-    this.#actions = new ActionRunner({
+    this.#remote = new RemoteControl({
       window: this.#window,
       maskConfig: this.#maskConfig,
       host: options.host,
-      remoteInput: this.#remoteInput,
       audit: (event) => this.#signaling.send({ t: 'event', event }),
+      onConflict: (id) => this.#leadLink().channel?.send({ t: 'input-conflict', id }),
+      granted: () => this.#control.granted,
+      onFailed: () => this.#controlFailed(),
     });
     this.#seat = new AgentSeat({
       options,
@@ -207,8 +211,6 @@ export class CustomerSession implements SessionHandle {
     this.#signaling.on('viewers', (message) => this.#onViewers(message.viewers, message.lead));
     this.#signaling.on('viewer-signal', (message) => this.#viewerLinks.signal(message.viewer, message.data));
     this.#paused = options.resumed && options.paused === true;
-    // Capture phase on the window: sees the customer's typing before the page can stop it.
-    this.#window.addEventListener('input', this.#onInput, true);
     this.#window.addEventListener('pagehide', this.#onPageHide);
     const adopted = options.signaling;
     if (adopted) this.#signaling.adopt(adopted.socket, () => adopted.takeMessages());
@@ -222,7 +224,10 @@ export class CustomerSession implements SessionHandle {
    */
   #stricter(recorded: { controlGranted?: boolean | undefined; paused?: boolean | undefined }): void {
     const { resumed, controlGranted, host } = this.#options;
-    if (resumed && controlGranted && recorded.controlGranted) this.#control.carryOver();
+    if (resumed && controlGranted && recorded.controlGranted) {
+      this.#control.carryOver();
+      this.#remote.load();
+    }
     // Either side's grant alone ends, told and recorded (a hand-over while the tab was away cleared the server's).
     else if (recorded.controlGranted || (resumed && controlGranted)) this.#control.set(false, true);
     if (recorded.paused && !this.#paused) {
@@ -297,7 +302,7 @@ export class CustomerSession implements SessionHandle {
     if (lead !== this.#lead) {
       this.#control.revoke(true);
       this.#lead = lead;
-      this.#remoteInput.reset();
+      this.#remote.reset();
       this.#guidance.leadChanged();
     }
     this.#viewers = viewers;
@@ -319,7 +324,7 @@ export class CustomerSession implements SessionHandle {
   #startPeer(): void {
     if (this.#seat.started || this.#state === 'ended' || !this.#iceReady) return;
     // The agent's typing runs count per channel: a new connection starts again.
-    if (this.#lead === AGENT_SEAT) this.#remoteInput.reset();
+    if (this.#lead === AGENT_SEAT) this.#remote.reset();
     this.#seat.start();
   }
 
@@ -353,6 +358,8 @@ export class CustomerSession implements SessionHandle {
         this.#guidance.show(message, link);
         return;
       case 'control-request':
+        // Fetched while the customer reads the prompt.
+        this.#remote.load();
         void this.#control.ask();
         return;
       case 'control-revoke':
@@ -360,7 +367,7 @@ export class CustomerSession implements SessionHandle {
         this.#control.revoke(false);
         return;
       case 'action':
-        this.#actions.run(message, link, this.#control.granted);
+        this.#remote.run(message, link);
         return;
       case 'resync':
         void link.capture?.resync();
@@ -388,6 +395,13 @@ export class CustomerSession implements SessionHandle {
     this.#control.revoke(true);
   }
 
+  /** Remote control's code did not load while control was granted: control ends, and both sides are told why. */
+  #controlFailed(): void {
+    this.#control.revoke(true);
+    this.#leadLink().channel?.send({ t: 'error', code: 'INTERNAL', message: CONTROL_FAILED });
+    this.#options.host.onControlFailed?.();
+  }
+
   #stopPeer(): void {
     this.#seat.stop();
     this.#guidance.clearTransient();
@@ -412,8 +426,7 @@ export class CustomerSession implements SessionHandle {
     this.#hiddenAreas?.destroy();
     this.#hiddenAreas = null;
     this.#control.clear();
-    this.#window.removeEventListener('input', this.#onInput, true);
-    this.#remoteInput.hold.end();
+    this.#remote.end();
     this.#window.removeEventListener('pagehide', this.#onPageHide);
     this.#setState('ended', { reason });
     // Give the end message a moment to leave before the socket closes.

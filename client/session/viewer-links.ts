@@ -21,19 +21,23 @@ const LEAD_ONLY = new Set<ChannelMessage['t']>([
   'action',
 ]);
 
+/** Answers the action `message` as not applied: its sender has no control. */
+export function refuseAction(message: Extract<ChannelMessage, { t: 'action' }>, link: PeerLink): void {
+  link.channel?.send({
+    t: 'action-refused',
+    kind: message.action.kind,
+    reason: 'no-control',
+    ...(message.serial !== undefined ? { serial: message.serial } : {}),
+  });
+}
+
 /**
  * A message from a connection that is not the lead's: a viewer watches, so its guidance is dropped and its
  * requests are answered with a refusal. True when `message` was refused (the caller stops there).
  */
 export function refusedFromViewer(message: ChannelMessage, link: PeerLink): boolean {
   if (!LEAD_ONLY.has(message.t)) return false;
-  if (message.t === 'action')
-    link.channel?.send({
-      t: 'action-refused',
-      kind: message.action.kind,
-      reason: 'no-control',
-      ...(message.serial !== undefined ? { serial: message.serial } : {}),
-    });
+  if (message.t === 'action') refuseAction(message, link);
   if (message.t === 'control-request') link.channel?.send({ t: 'control-deny' });
   return true;
 }

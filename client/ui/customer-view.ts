@@ -81,6 +81,7 @@ export function customerView(lit: LitApi): CustomerViewRenderer {
         return c.reconnecting;
       default:
         if (m.captureProblem) return c.couldNotShare(a, m.captureProblem);
+        if (m.controlFailed && !m.controlGranted) return c.controlFailed(a);
         if (m.tookOver && !m.controlGranted) return c.tookOver(a);
         if (m.controlGranted) return c.controlling(a);
         // Integrator wording may leave the name out; an automated agent is named as one all the same.

@@ -29,6 +29,7 @@ export function modelOf({ state, lang, catalog, supportButton, indicatorCorner }
     message: state.kind === 'ended' || state.kind === 'error' ? state.message : '',
     paused: sharing?.paused === true,
     controlGranted: sharing?.controlGranted === true,
+    controlFailed: sharing?.controlFailed === true,
     captureProblem: sharing?.captureProblem ?? '',
     hiddenCount: sharing?.hiddenCount ?? 0,
     viewers: sharing?.viewers ?? [],

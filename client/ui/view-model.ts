@@ -42,6 +42,8 @@ export interface CustomerViewModel {
   readonly message: string;
   readonly paused: boolean;
   readonly controlGranted: boolean;
+  /** Control was allowed but its code did not load: the agent has none. */
+  readonly controlFailed: boolean;
   /** The capture failed: the agent does not see this page. */
   readonly captureProblem: string;
   /** Areas the outlines of what is hidden show right now. */

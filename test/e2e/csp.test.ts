@@ -1,11 +1,12 @@
 /**
  * A customer site with a strict Content-Security-Policy (no eval, no inline
  * script or style) can embed the element: the README's directives are enough
- * and our code causes no violation, before or during a session.
+ * and our code causes no violation, before or during a session (remote control's
+ * chunk, fetched when the agent asks for control, included).
  */
 import { describe, expect, it } from 'vitest';
-import { fileHarness, mirrorElement, type Harness } from './helpers/harness.js';
-import { liveSession } from './helpers/live-control.js';
+import { fileHarness, mirrorElement, mirrorFrame, type Harness } from './helpers/harness.js';
+import { drained, grantControl, liveSession } from './helpers/live-control.js';
 
 /** Exactly the directives README.md tells integrators to add for the co-browsing server. */
 export function strictCsp(serverUrl: string): string {
@@ -57,6 +58,13 @@ describe('strict CSP on the customer site', () => {
     await expect.poll(async () => (await mirrorElement(agent, '#name'))?.value).toBe('Strict Sam');
     // The guidance overlay draws under the same policy.
     await agent.getByRole('button', { name: 'Highlight' }).click();
+    // Remote control, its code a chunk fetched when the agent asks (client/session/remote-control.ts), types under it too.
+    await grantControl({ customer, agent });
+    await (await mirrorFrame(agent)).locator('#name').click();
+    await agent.keyboard.press('End');
+    await agent.keyboard.type(' Jr', { delay: 15 });
+    await drained(agent);
+    expect(await customer.locator('#name').inputValue()).toBe('Strict Sam Jr');
     expect(await customer.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
     // The stream was compressed in the session's deflate worker.
     expect(customer.workers().map((worker) => worker.url())).toEqual([expect.stringMatching(/^blob:/)]);
