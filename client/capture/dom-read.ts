@@ -42,6 +42,7 @@ export function capturedShadowRoot(el: Element): ShadowRoot | null {
 }
 export const lastChildOf = (node: Node): ChildNode | null => dom.lastChild.call(node);
 export const previousSiblingOf = (node: Node): ChildNode | null => dom.previousSibling.call(node);
+export const nextSiblingOf = (node: Node): ChildNode | null => dom.nextSibling.call(node);
 export const childNodesOf = (node: Node): NodeListOf<ChildNode> => dom.childNodes.call(node);
 export const getAttr = (el: Element, name: string): string | null => dom.getAttribute.call(el, name);
 export const hasAttr = (el: Element, name: string): boolean => dom.hasAttribute.call(el, name);

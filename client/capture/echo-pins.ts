@@ -13,14 +13,23 @@
  * the element its line is read in (echo-runs.ts echoLineOf): a page that
  * rebuilds its preview (textContent, innerHTML, replaceChildren beside other
  * text) replaces the node, and a text new to a line takes the line's pins
- * carried to the line's new text (review s14 E2). One set per page, not per
- * capture run: a new snapshot (the agent's console reloads, a reconnect, a
- * second viewer) keeps them (review s14 E3).
+ * carried to the line's new text (review s14 E2). A line is also noted by
+ * its place (the element's tag and index under each of a few ancestors): a
+ * page that replaces the line's element (replaceWith, a keyed re-render that
+ * makes a new <p>) puts a new element there, whose first text takes the
+ * pins of the line that stood in its place (review s15 F4). One set per
+ * page, not per capture run: a new snapshot (the agent's console reloads, a
+ * reconnect, a second viewer) keeps them (review s14 E3).
  */
 import { agentHasEdited } from './agent-inserted.js';
+import { getAttr, localNameOf, nextSiblingOf, nodeTypeOf, parentElementOf, previousSiblingOf } from './dom-read.js';
 import { echoLineHolderOf, echoLineOf, type EchoRun } from './echo-runs.js';
 
 const MASK_CHAR = '•';
+/** Ancestors a line is noted at by its place: a page re-renders the line's element, or the block around it. */
+const PLACE_LEVELS = 3;
+/** Siblings counted for an element's place at most: a line further down a long list has no place. */
+const MAX_PLACE_SIBLINGS = 256;
 
 interface Pins {
   /** The text's data (or its line's text) as it went out. */
@@ -33,6 +42,8 @@ interface Pins {
 export class EchoPins {
   readonly #byNode = new WeakMap<Node, Pins>();
   readonly #byLine = new WeakMap<Element, Pins>();
+  /** Per ancestor of a line with pins: its place under it (placeSteps), the line's element and pins. */
+  readonly #byPlace = new WeakMap<Element, Map<string, { holder: WeakRef<Element>; pins: Pins }>>();
   /** Whether bullets were noted on this page (until then a text needs no look-up). */
   noted = false;
 
@@ -45,10 +56,14 @@ export class EchoPins {
     if (masked.text.length !== data.length || before.length !== data.length) return masked;
     const own = this.#byNode.get(node);
     const holder = echoLineHolderOf(node);
-    const lineOld = holder === null ? undefined : this.#byLine.get(holder);
+    const carry = agentHasEdited();
+    // A line element new in the place of one with pins (the page replaced it) takes that line's pins.
+    const lineOld =
+      holder === null
+        ? undefined
+        : (this.#byLine.get(holder) ?? (carry && own === undefined ? this.#replaced(holder) : undefined));
     // The line is read only where it has pins (most texts of a page have none).
     const line = holder !== null && lineOld !== undefined ? echoLineOf(holder, node) : null;
-    const carry = agentHasEdited();
     let pinned: Uint8Array = new Uint8Array(data.length);
     if (carry && own !== undefined) pinned = carried(own, data);
     else if (carry && lineOld !== undefined) {
@@ -90,13 +105,96 @@ export class EchoPins {
     const line = read ?? echoLineOf(holder, node);
     if (line === null) {
       this.#byLine.delete(holder);
+      this.#place(holder, null);
       return;
     }
     const pins = old === undefined ? new Uint8Array(line.text.length) : carried(old, line.text);
     pins.set(pinned, line.offset);
-    if (pins.includes(1)) this.#byLine.set(holder, { data: line.text, pinned: pins });
+    const kept = pins.includes(1) ? { data: line.text, pinned: pins } : null;
+    if (kept !== null) this.#byLine.set(holder, kept);
     else this.#byLine.delete(holder);
+    this.#place(holder, kept);
   }
+
+  /** Notes `holder`'s line pins at its place under each of its PLACE_LEVELS ancestors (null: forgets them). */
+  #place(holder: Element, pins: Pins | null): void {
+    const placed = pins === null ? null : { holder: new WeakRef(holder), pins };
+    for (const [anchor, keys] of placeSteps(holder)) {
+      let places = this.#byPlace.get(anchor);
+      if (placed !== null && places === undefined) this.#byPlace.set(anchor, (places = new Map()));
+      for (const key of keys) {
+        if (placed !== null) places?.set(key, placed);
+        else if (places?.get(key)?.holder.deref() === holder) places.delete(key);
+      }
+    }
+  }
+
+  /**
+   * The pins of a line whose element stood where `holder` stands and is gone from the page (the page replaced it).
+   * One still on the page was moved: its pins stay with it (a line put before it in a list takes none).
+   */
+  #replaced(holder: Element): Pins | undefined {
+    // Most texts have no ancestor with a line noted under it: the places are read only when one has.
+    let anchor: Element | null = holder;
+    let any = false;
+    for (let level = 0; level < PLACE_LEVELS && anchor !== null && !any; level++) {
+      anchor = parentElementOf(anchor);
+      any = anchor !== null && this.#byPlace.has(anchor);
+    }
+    if (!any) return undefined;
+    for (const [at, keys] of placeSteps(holder)) {
+      const places = this.#byPlace.get(at);
+      for (const key of places === undefined ? [] : keys) {
+        const placed = places?.get(key);
+        const old = placed?.holder.deref();
+        if (placed !== undefined && old !== holder && old?.isConnected !== true) return placed.pins;
+      }
+    }
+    return undefined;
+  }
+}
+
+/**
+ * `el`'s place under each of its PLACE_LEVELS ancestors, nearest first: the ancestor, and the ways of naming each
+ * element from it down to `el` (`div:1/p:0`). An element is named by its id, and by its tag and its element index
+ * counted from the first and from the last (`p:0`, `p:-2`): a message the page puts before or after the line as it
+ * replaces it moves one index only, a framework's new id per render none. Fewer when an ancestor is missing or a
+ * sibling list is too long.
+ */
+function* placeSteps(el: Element): Generator<[Element, string[]]> {
+  let keys = [''];
+  let at: Element = el;
+  for (let level = 0; level < PLACE_LEVELS; level++) {
+    const anchor = parentElementOf(at);
+    const names = anchor === null ? [] : namesOf(at);
+    if (anchor === null || names.length === 0) return;
+    keys = level === 0 ? names : names.flatMap((name) => keys.map((key) => `${name}/${key}`));
+    yield [anchor, keys];
+    at = anchor;
+  }
+}
+
+/** An element's names in its parent: by its id, and by tag and index from the start and from the end. */
+function namesOf(el: Element): string[] {
+  const tag = localNameOf(el);
+  const id = getAttr(el, 'id');
+  const names = id === null || id === '' ? [] : [`${tag}#${id}`];
+  const before = elementsBeside(el, previousSiblingOf);
+  if (before >= 0) names.push(`${tag}:${before}`);
+  const after = elementsBeside(el, nextSiblingOf);
+  if (after >= 0) names.push(`${tag}:-${after + 1}`);
+  return names;
+}
+
+/** How many elements are beside `el` on one side (`next` steps); -1 past MAX_PLACE_SIBLINGS siblings. */
+function elementsBeside(el: Element, next: (node: Node) => ChildNode | null): number {
+  let count = 0;
+  let walked = 0;
+  for (let node = next(el); node !== null; node = next(node)) {
+    if (++walked > MAX_PLACE_SIBLINGS) return -1;
+    if (nodeTypeOf(node) === 1) count++;
+  }
+  return count;
 }
 
 /** The page's echo pins: one for every capture run, so a new snapshot keeps them (review s14 E3). */

@@ -12,7 +12,8 @@
  * - Pins: once the customer's copy of the password in a clear field went out bulleted, no sequence of the
  *   agent's splices (Backspace, Delete, a character in the middle, several in one frame) shows one of its
  *   characters in the field's value or in a preview of it, whether the page sets the preview's textContent or
- *   rebuilds it with innerHTML or replaceChildren (review s14 E2); the agent's characters show as typed.
+ *   rebuilds it with innerHTML or replaceChildren (review s14 E2) or replaces its line element (replaceWith, a keyed
+ *   re-render: review s15 F4); the agent's characters show as typed.
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
@@ -23,9 +24,27 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const word = (min: number, max: number): fc.Arbitrary<string> =>
   fc.string({ unit: fc.constantFrom(...LETTERS.split('')), minLength: min, maxLength: max });
 
-function setUp(secret: string): { echoes: MaskedEchoes; password: HTMLInputElement; root: HTMLElement } {
+/**
+ * A new block for one run, three levels down in new elements. The runs share the page's echo pins
+ * (echo-pins.ts), and a line put where an earlier run's line with pins stood would take them as a replaced line
+ * does (review s15 F4): each run's lines are in a place of their own. Removed with removeRoot.
+ */
+function newRoot(): HTMLElement {
   const root = document.createElement('div');
-  document.body.append(root);
+  const block = document.createElement('div');
+  block.append(root);
+  const outer = document.createElement('div');
+  outer.append(block);
+  document.body.append(outer);
+  return root;
+}
+
+function removeRoot(root: HTMLElement): void {
+  root.parentElement?.parentElement?.remove();
+}
+
+function setUp(secret: string): { echoes: MaskedEchoes; password: HTMLInputElement; root: HTMLElement } {
+  const root = newRoot();
   const password = Object.assign(document.createElement('input'), { type: 'password' });
   root.append(password);
   password.value = secret;
@@ -34,13 +53,23 @@ function setUp(secret: string): { echoes: MaskedEchoes; password: HTMLInputEleme
   return { echoes, password, root };
 }
 
+/** The texts under `el` as they go out, in order (as a new subtree's go). */
+function sentIn(echoes: MaskedEchoes, el: Node): string {
+  let sent = '';
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+    const text = node as Text;
+    sent += echoes.mask({ text: text.data, masked: false }, text).text;
+  }
+  return sent;
+}
+
 /** The text `text` as it goes out when a text node of a new <p> in `root` holds it. */
 function sentText(echoes: MaskedEchoes, root: HTMLElement, text: string): string {
   const p = document.createElement('p');
   p.textContent = text;
   root.append(p);
-  const node = p.firstChild as Text;
-  return echoes.mask({ text, masked: false }, node).text;
+  return sentIn(echoes, p);
 }
 
 const SHOWN = [(t: string) => t, (t: string) => t.toUpperCase(), (t: string) => t.toLowerCase()];
@@ -72,7 +101,7 @@ describe('the echo rule and the agent’s own text', () => {
           try {
             expect(sentText(echoes, root, page)).to.equal(page);
           } finally {
-            root.remove();
+            removeRoot(root);
           }
         },
       ),
@@ -90,7 +119,7 @@ describe('the echo rule and the agent’s own text', () => {
             `${before}${'•'.repeat(secret.length)}.`,
           );
         } finally {
-          root.remove();
+          removeRoot(root);
         }
       }),
       { numRuns: 100 },
@@ -108,8 +137,7 @@ describe('the echo rule and the agent’s own text', () => {
         fc.constantFrom('CVC: ', 'Code ', ''),
         ([code, typed, same], before) => {
           const agentText = same ? code : typed;
-          const root = document.createElement('div');
-          document.body.append(root);
+          const root = newRoot();
           const masked = Object.assign(document.createElement('input'), { autocomplete: 'cc-csc' });
           root.append(masked);
           masked.value = code;
@@ -129,7 +157,7 @@ describe('the echo rule and the agent’s own text', () => {
             else if (agentSet.has(code)) expect([page, bulleted]).to.include(sent);
             else expect(sent).to.equal(bulleted);
           } finally {
-            root.remove();
+            removeRoot(root);
           }
         },
       ),
@@ -148,28 +176,55 @@ describe('the echo rule and the agent’s own text', () => {
       fc.property(
         word(6, 14),
         fc.array(splice, { minLength: 1, maxLength: 6 }),
-        fc.constantFrom('textContent', 'innerHTML', 'replaceChildren'),
-        (secret, splices, render) => {
+        fc.constantFrom('textContent', 'innerHTML', 'replaceChildren', 'replaceWith', 'keyed', 'block'),
+        fc.constantFrom('none', 'before', 'after'),
+        fc.boolean(),
+        (secret, splices, render, message, withId) => {
           const { echoes, root } = setUp(secret);
           const field = document.createElement('input');
           root.append(field);
           field.value = secret.toLowerCase();
-          const preview = document.createElement('p');
-          root.append(preview);
+          let preview = document.createElement('p');
+          // The summary the preview is a line of, between two other lines.
+          const summary = (line: HTMLElement): HTMLElement => {
+            const box = document.createElement('div');
+            box.append(Object.assign(document.createElement('p'), { textContent: 'Summary' }), line);
+            box.append(Object.assign(document.createElement('p'), { textContent: 'Total: 3 items' }));
+            return box;
+          };
+          root.append(summary(preview));
           const echoFree = (text: string): string => echoes.mask({ text, masked: false }).text;
           // The page rebuilds its preview: one text, or a new <b> (innerHTML) or a new text (replaceChildren) beside
-          // 'Hello, ' (review s14 E2); every text of it goes out in order, as a new subtree's do.
+          // 'Hello, ' (review s14 E2), or a new line element: replaceWith, a keyed re-render removing the old <p> and
+          // putting a new one where it was, or the whole summary made anew (review s15 F4); every text of it goes
+          // out in order, as a new subtree's do. A new line may have an id, and after the agent's edit come with a
+          // message put before or after it (once), so its index changes as it is replaced.
+          let edited = false;
+          const NOTE = 'Check the address';
           const previewSent = (): string => {
             if (render === 'textContent') preview.textContent = `Hello, ${field.value}`;
             else if (render === 'innerHTML') preview.innerHTML = `Hello, <b>${field.value}</b>`;
-            else preview.replaceChildren('Hello, ', field.value);
-            let shown = '';
-            const walker = document.createTreeWalker(preview, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-              const text = node as Text;
-              shown += echoes.mask({ text: text.data, masked: false }, text).text;
+            else if (render === 'replaceChildren') preview.replaceChildren('Hello, ', field.value);
+            else {
+              const next = Object.assign(document.createElement('p'), withId ? { id: 'preview' } : {});
+              next.append('Hello, ', Object.assign(document.createElement('span'), { textContent: field.value }));
+              const box = preview.parentElement;
+              if (render === 'replaceWith') preview.replaceWith(next);
+              else if (render === 'block') box?.replaceWith(summary(next));
+              else {
+                const after = preview.nextSibling;
+                preview.remove();
+                box?.insertBefore(next, after);
+              }
+              const beside = message === 'before' ? next.previousElementSibling : next.nextElementSibling;
+              if (edited && message !== 'none' && beside?.textContent !== NOTE) {
+                const note = Object.assign(document.createElement('p'), { textContent: NOTE });
+                if (message === 'before') next.before(note);
+                else next.after(note);
+              }
+              preview = next;
             }
-            return shown.slice('Hello, '.length);
+            return sentIn(echoes, preview).slice('Hello, '.length);
           };
           // Before the agent's edit: the copy goes out bulleted in both (the case the echo rule exists for).
           expect(echoFree(field.value)).to.equal('•'.repeat(secret.length));
@@ -182,6 +237,7 @@ describe('the echo rule and the agent’s own text', () => {
               const at = rawAt % (before.length + 1);
               const removed = Math.min(rawRemoved, before.length - at);
               noteAgentSplice(field, before, at, removed, inserted);
+              edited = true;
               field.value = before.slice(0, at) + inserted + before.slice(at + removed);
               customer = [
                 ...customer.slice(0, at),
@@ -202,11 +258,40 @@ describe('the echo rule and the agent’s own text', () => {
               }
             }
           } finally {
-            root.remove();
+            removeRoot(root);
           }
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('a new line takes the pins of a line gone from its place, never of one still on the page', () => {
+    const secret = 'marmaladesky';
+    const { echoes, root } = setUp(secret);
+    const field = document.createElement('input');
+    root.append(field);
+    field.value = secret;
+    const box = document.createElement('div');
+    root.append(box);
+    const line = (text: string): HTMLParagraphElement =>
+      Object.assign(document.createElement('p'), { textContent: text });
+    try {
+      const preview = line(`Ship to: ${secret}`);
+      box.append(preview);
+      expect(sentIn(echoes, preview)).to.equal(`Ship to: ${'•'.repeat(secret.length)}`);
+      noteAgentSplice(field, secret, secret.length - 1, 1, '');
+      field.value = secret.slice(0, -1);
+      // Control: a line put where the preview was, with the preview still on the page after it, takes none.
+      const gift = line('Gift wrap: yes');
+      box.prepend(gift);
+      expect(sentIn(echoes, gift)).to.equal('Gift wrap: yes');
+      // The preview replaced (its index from the start moved with the line put before it; from the end it did not).
+      const next = line(`Ship to: ${field.value}`);
+      preview.replaceWith(next);
+      expect(sentIn(echoes, next)).to.equal(`Ship to: ${'•'.repeat(field.value.length)}`);
+    } finally {
+      removeRoot(root);
+    }
   });
 });

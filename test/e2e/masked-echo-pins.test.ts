@@ -9,6 +9,7 @@
  * the customer's page put on the data channel from the agent's edit on, decoded (helpers/wire.ts): none holds 5
  * characters in a row of the password. Control: the customer's typing of the copy sent its prefixes in the
  * preview as typed (before the copy was whole the echo rule had nothing to match), which the oracle reads.
+ * The preview may also be a new line element on every input (replaceWith, a keyed re-render: review s15 F4).
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -27,21 +28,44 @@ function holdingSecret(strings: readonly string[]): string[] {
   return strings.filter((text) => parts.some((part) => text.toLowerCase().includes(part)));
 }
 
-type Render = 'innerHTML' | 'replaceChildren' | 'textContent';
+const RENDERS = ['innerHTML', 'replaceChildren', 'textContent', 'replaceWith', 'keyed'] as const;
+type Render = (typeof RENDERS)[number];
 
-/** A "Ship to: …" preview of the address after it, rebuilt by `how` on every input. */
+/**
+ * A "Ship to: …" preview of the address after it, in a summary between two other lines, rebuilt by `how` on every
+ * input: inside the line (innerHTML, replaceChildren, a span's textContent), or as a new line element (review s15
+ * F4): `replaceWith` of a new <p>, or a keyed re-render as a framework does it (the old <p> removed, a new one
+ * put where it was).
+ */
 async function addPreview(page: Page, how: Render): Promise<void> {
   await page.evaluate((render) => {
-    const out = Object.assign(document.createElement('p'), { id: 'ship-preview' });
-    const span = document.createElement('span');
-    out.append('Ship to: ', span);
+    const line = (value: string): HTMLParagraphElement => {
+      const p = Object.assign(document.createElement('p'), { id: 'ship-preview' });
+      p.append('Ship to: ', Object.assign(document.createElement('span'), { textContent: value }));
+      return p;
+    };
+    const summary = document.createElement('div');
+    let out = line('');
+    const span = out.querySelector('span');
+    summary.append(Object.assign(document.createElement('p'), { textContent: 'Summary' }), out);
+    summary.append(Object.assign(document.createElement('p'), { textContent: 'Total: 3 items' }));
     const address = document.querySelector<HTMLInputElement>('#address');
-    address?.after(out);
+    address?.after(summary);
     address?.addEventListener('input', () => {
       const value = address.value;
       if (render === 'innerHTML') out.innerHTML = `Ship to: <b>${value}</b>`;
       else if (render === 'replaceChildren') out.replaceChildren('Ship to: ', value);
-      else span.textContent = value;
+      else if (render === 'textContent' && span !== null) span.textContent = value;
+      else {
+        const next = line(value);
+        if (render === 'replaceWith') out.replaceWith(next);
+        else {
+          const after = out.nextSibling;
+          out.remove();
+          summary.insertBefore(next, after);
+        }
+        out = next;
+      }
     });
   }, how);
 }
@@ -49,7 +73,7 @@ async function addPreview(page: Page, how: Render): Promise<void> {
 describe('a preview of the customer’s bulleted copy, edited by the agent (console real keys)', () => {
   const harness = recordingHarness(90_000);
 
-  for (const how of ['innerHTML', 'replaceChildren', 'textContent'] as const) {
+  for (const how of RENDERS) {
     it(`preview by ${how}: one remote Backspace, then a new snapshot, show none of the password`, async () => {
       const { customer, agent } = await liveWithControl(harness, '/checkout', 'Checkout');
       await addPreview(customer, how);
@@ -87,6 +111,8 @@ describe('a preview of the customer’s bulleted copy, edited by the agent (cons
       const again = await sent(customer, mark);
       expect(holdingSecret(again)).toEqual([]);
       expect(again).toContain('Ship to: ');
+      // The lines around the preview go out as they are (a replaced line's pins stay on its place).
+      expect(again).toEqual(expect.arrayContaining(['Summary', 'Total: 3 items']));
       expect((await mirrorElement(agent, '#ship-preview'))?.text).toBe(`Ship to: ${'•'.repeat(EDITED.length)}`);
       expect((await mirrorElement(agent, '#address'))?.value).toBe('•'.repeat(EDITED.length));
     }, 120_000);
