@@ -5,7 +5,9 @@
 import { hasDigit, luhnValid, maskNumbers, maskUrl, type MaskedText } from './sensitive-numbers.js';
 import { maskUrlCredentials } from './url-credentials.js';
 import { stringRunMasks } from './css-string-text.js';
-import { maskSvgDataUrl } from './svg-data-url.js';
+import { EMPTY_SVG_URL, maskSvgDataUrl, readsAsSvgDataUrl } from './svg-data-url.js';
+import { readsAsDataUrl } from './data-url.js';
+import { cssUnescaped } from './css-escapes.js';
 import { maskCounterValues } from './css-counters.js';
 import { READER_DIGIT, foldedDigit } from './number-tokens.js';
 
@@ -30,12 +32,12 @@ export function maskCss(css: string, strict = false, typed: string | null = null
 }
 
 function maskCssNumbers(css: string, strict: boolean, typed: string | null): MaskedText {
-  if (!hasDigit(css)) return { text: css, masked: false };
+  if (!hasDigit(css) && !MAY_WRITE_DATA_URL.test(css)) return { text: css, masked: false };
   // Selectors and plain values too (review s11 F8: a page writing the typed value into
   // `.c453201967315{counter-reset: n 453201967315}` sent it whole, while typing and after): while typing, what
   // may be the typed value; else a card or an SSN written without separators, the way one fits there (restRule).
   const pieces = cssPieces(css, true, strict || (LONG_DIGITS.test(css) && restRule(css).masked));
-  if (strict) return maskPieces(css, pieces, (from, to, kind) => strictPiece(css.slice(from, to), kind, typed));
+  if (strict) return maskPieces(css, pieces, (from, to, kind) => svgThenStrict(css.slice(from, to), kind, typed));
   // Strings as the page shows them: escapes decoded, the strings of one value together (red team s12 F5).
   const strings: number[] = [];
   for (let p = 0; p < pieces.length; p += 3)
@@ -47,7 +49,7 @@ function maskCssNumbers(css: string, strict: boolean, typed: string | null): Mas
     if (kind === 'property') return maskValue(inner);
     if (kind === 'rest') return restRule(inner);
     // A data: SVG in a string (`image-set("data:image/svg+xml,…")`, a custom property's) is an image (review s14 S1).
-    if (kind === 'string' && SVG_STRING.test(inner)) return svgStringRule(inner);
+    if (kind === 'string' && readsAsSvgDataUrl(cssUnescaped(inner))) return urlRule(inner);
     return (kind === 'string' ? runs.get(from) : undefined) ?? maskNumbers(inner);
   });
 }
@@ -87,8 +89,6 @@ function maskValue(value: string): MaskedText {
   return maskNumbers(value, { luhn: true, breakers: VALUE_BREAKERS });
 }
 
-/** A `data:` URL (after the string's quote). */
-const DATA_URL = /^["']?\s*data:/i;
 /** sensitive-numbers.ts' resource-URL delimiters, and `.`: a decimal point in a data URL's SVG path (`3.59-8-8`). */
 const DATA_URL_BREAKERS = '/?#&=;,:@.';
 
@@ -97,22 +97,29 @@ const DATA_URL_BREAKERS = '/?#&=;,:@.';
  * does not continue across `.` either, so an inline SVG icon's path (`…-4.41 0-8-3.59-8-8s3.59…`) is not read
  * as a card by chance and bulleted, which broke the icon in the mirror (review s11 F6).
  */
-/** A CSS string holding a data: SVG URL (with its quotes). */
-const SVG_STRING = /^["']\s*data:image\/svg\+xml/i;
-
-/** A data: SVG string: its image's text masked; with CSS escapes (its body read here only as written) an empty SVG. */
-function svgStringRule(string: string): MaskedText {
-  if (!string.includes('\\')) return urlRule(string);
-  const quote = string.charAt(0);
-  return { text: `${quote}data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E${quote}`, masked: true };
-}
-
 function urlRule(url: string): MaskedText {
-  if (!DATA_URL.test(url)) return maskUrl(url, true);
+  // As the URL parser reads it (review s15 H3: `data: image/svg+xml`, `da<TAB>ta:`, CSS escapes decoded).
+  const read = cssUnescaped(url);
+  if (!readsAsDataUrl(read)) return maskUrl(url, true);
+  // A data: SVG with CSS escapes (its body read here only as written): an empty SVG.
+  if (read !== url && readsAsSvgDataUrl(read)) {
+    const quote = /^\s*["']/.test(url) ? url.trim().charAt(0) : '';
+    return { text: quote + EMPTY_SVG_URL + quote, masked: true };
+  }
   // An SVG image's text as it shows, its elements' texts together (red team s12 F5: a card one <text> per group).
   const svg = maskSvgDataUrl(url);
   const rule = maskNumbers(svg.text, { luhn: true, breakers: DATA_URL_BREAKERS });
   return { text: rule.text, masked: rule.masked || svg.masked };
+}
+
+/** What may write a data: URL in CSS without a digit: its scheme (tabs or newlines in it), or an escape. */
+const MAY_WRITE_DATA_URL = /\\|d[\t\n\r]*a[\t\n\r]*t[\t\n\r]*a[\t\n\r]*:/i;
+
+/** While typing, a data: SVG's rule (urlRule) first, then the strict one: digits alone do not bound what an SVG draws. */
+function svgThenStrict(inner: string, kind: CssPiece, typed: string | null): MaskedText {
+  const svg = (kind === 'string' || kind === 'url') && readsAsSvgDataUrl(cssUnescaped(inner)) ? urlRule(inner) : null;
+  const rule = strictPiece(svg?.text ?? inner, kind, typed);
+  return { text: rule.text, masked: rule.masked || svg?.masked === true };
 }
 
 /** Digits in a row a URL or escape may share with the typed value before it is masked. */

@@ -8,13 +8,12 @@
  * is bulleted where it is written (a digit, or the whole escape or reference
  * that writes it); a base64 body is encoded again.
  */
+import { dataUrlBytes, readDataUrl, type DataUrl } from './data-url.js';
 import { maskNumbers, type MaskedText } from './sensitive-numbers.js';
+import { drawsUnreadText, svgMarkup } from './svg-unread.js';
 
 const MASK_CHAR = '•';
 const UTF8 = new TextDecoder();
-/** The URL's start (an opening quote of CSS aside), its parameters and the comma before the body. */
-const SVG_DATA_URL = /^(\s*(["']?)\s*)data:image\/svg\+xml((?:;[^,]*)?),/i;
-const BASE64 = /;\s*base64\s*$/i;
 const NAMED_REFERENCES: Readonly<Record<string, string>> = {
   amp: '&',
   lt: '<',
@@ -45,75 +44,48 @@ function put(into: Mapped, text: string, from: number, to: number): void {
   }
 }
 
+/** An empty SVG: what goes out in place of an image whose text is not read (svg-unread.ts). No space, for `url(…)` unquoted. */
+export const EMPTY_SVG_URL = 'data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22/%3E';
+/** An SVG root element, its prefix aside. */
+const SVG_ROOT = /<(?:[\w.-]+:)?svg[\s/>]/i;
+/** Media types Chromium never draws as a document (measured: `data:image/png;base64,<an SVG>` is no image). */
+const NOT_A_DOCUMENT = /^(?:image|font|audio|video)\//;
+
 /**
  * `url` (an attribute's value, or a CSS `url()`'s inside with its quotes) with the numbers its SVG shows masked;
- * unchanged when it is not a `data:image/svg+xml` URL or shows none.
+ * unchanged when it is not a data: URL of an SVG or shows none. Read as Chromium reads it (data-url.ts); an SVG
+ * is any data: URL whose MIME type says `svg` or whose body holds an `<svg>` element, whatever it says (fail
+ * closed). One the reader here cannot read (svg-unread.ts, or a base64 body that is not base64) is an empty SVG.
  */
 export function maskSvgDataUrl(url: string): MaskedText {
-  const head = SVG_DATA_URL.exec(url);
-  if (head === null) return { text: url, masked: false };
-  const start = head[0].length;
-  const quote = head[2] ?? '';
-  const close = quote === '' ? -1 : url.lastIndexOf(quote);
-  const end = close >= start ? close : url.length;
-  const body = url.slice(start, end);
-  const base64 = BASE64.test(head[3] ?? '');
-  if (drawsUnreadText(base64 ? base64Text(body) : percentDecoded(body)))
-    return { text: (head[1] ?? '') + PLACEHOLDER + url.slice(end), masked: true };
-  const masked = base64 ? maskBase64(body) : maskPercentEncoded(body);
+  const data = readDataUrl(url);
+  if (data === null || !readsAsSvg(url, data)) return { text: url, masked: false };
+  const bytes = dataUrlBytes(url, data);
+  if (bytes === null || drawsUnreadText(bytes, data.params))
+    return { text: url.slice(0, data.start) + EMPTY_SVG_URL + url.slice(data.bodyEnd), masked: true };
+  const body = url.slice(data.bodyStart, data.bodyEnd);
+  const masked = data.base64 ? maskBase64(svgMarkup(bytes)) : maskPercentEncoded(body);
   return masked === null
     ? { text: url, masked: false }
-    : { text: url.slice(0, start) + masked + url.slice(end), masked: true };
+    : { text: url.slice(0, data.bodyStart) + masked + url.slice(data.bodyEnd), masked: true };
 }
 
-/**
- * An empty SVG in place of one whose text the reader here does not read (review s14 S1): entities declared in
- * its DOCTYPE (`<!ENTITY a "4532">` … `&a;`), or HTML in a <foreignObject>, which the SVG's own <style> may give
- * generated content (`::before` strings, escapes, counters) and lists their markers, or another data: SVG that it
- * draws (an `<image>` or `<feImage>` href, whose text joins its own on screen). Rare in icons; such an
- * image shows blank in the mirror rather than the card it may draw.
- */
-const PLACEHOLDER = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
-const UNREAD_MARKUP = /<!ENTITY|<!DOCTYPE[^>[]*\[|<(?:[\w.-]+:)?foreignObject[\s/>]/i;
-/** A data: URL of an SVG in the markup (its type before the comma, bounded; case, spaces, references and escapes read). */
-const NESTED_SVG = /data:[^,]{0,32}svg/i;
-/** A numeric character reference, or the named ones a URL's punctuation may be written with. */
-const URL_REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(colon|sol|plus|comma|amp));?/g;
-const URL_NAMED: Readonly<Record<string, string>> = { colon: ':', sol: '/', plus: '+', comma: ',', amp: '&' };
-
-function drawsUnreadText(markup: string | null): boolean {
-  if (markup === null) return false;
-  if (UNREAD_MARKUP.test(markup)) return true;
-  if (!/data/i.test(markup)) return false;
-  // As an attribute value shows it (references decoded), and once more percent-decoded (an escaped type).
-  const shown = markup
-    .replace(URL_REFERENCE, (reference, decimal?: string, hex?: string, name?: string) => {
-      const value = decimal !== undefined ? Number(decimal) : hex !== undefined ? Number.parseInt(hex, 16) : null;
-      if (value === null) return URL_NAMED[(name ?? '').toLowerCase()] ?? reference;
-      return value > 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff) ? String.fromCodePoint(value) : '';
-    })
-    .replace(/\s+/g, '');
-  return NESTED_SVG.test(shown) || NESTED_SVG.test(percentDecoded(shown));
+/** Whether `url` (as maskSvgDataUrl takes it) is a data: URL maskSvgDataUrl reads as an SVG image. */
+export function readsAsSvgDataUrl(url: string): boolean {
+  const data = readDataUrl(url);
+  return data !== null && readsAsSvg(url, data);
 }
 
-/** A base64 body's bytes as Latin-1 text (enough to find ASCII markup), null when it is not base64. */
-function base64Text(body: string): string | null {
-  try {
-    return atob(percentDecoded(body).replace(/\s+/g, ''));
-  } catch {
-    return null;
-  }
+/** An SVG: its media type says `svg`, or (but for an image's, a font's or a sound's) its body holds an <svg>. */
+function readsAsSvg(url: string, data: DataUrl): boolean {
+  if (data.head.includes('svg')) return true;
+  if (NOT_A_DOCUMENT.test(data.head.trimStart())) return false;
+  const bytes = dataUrlBytes(url, data);
+  return bytes !== null && SVG_ROOT.test(bytes);
 }
 
-/** A base64 body with its SVG's numbers masked, encoded again; null when nothing is masked or it is not base64. */
-function maskBase64(body: string): string | null {
-  let markup: string;
-  try {
-    const binary = atob(percentDecoded(body).replace(/\s+/g, ''));
-    markup = UTF8.decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-  } catch {
-    return null;
-  }
+/** An SVG's markup with its numbers masked, encoded in base64 again; null when nothing is masked. */
+function maskBase64(markup: string): string | null {
   const ranges = shownTextMasks(markup);
   if (ranges.length === 0) return null;
   let masked = '';
@@ -126,10 +98,6 @@ function maskBase64(body: string): string | null {
   let binary = '';
   for (const byte of new TextEncoder().encode(masked)) binary += String.fromCharCode(byte);
   return btoa(binary);
-}
-
-function percentDecoded(text: string): string {
-  return text.replace(/%([0-9a-fA-F]{2})/g, (_escape, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
 /** A plain or percent-encoded body with its SVG's numbers masked where written; null when nothing is masked. */
@@ -155,7 +123,13 @@ function decodePercent(body: string): Mapped {
   let i = 0;
   const length = Math.min(body.length, MAX_MARKUP);
   while (i < length) {
-    if (body.charCodeAt(i) !== 37 || !/^[0-9a-fA-F]{2}$/.test(body.slice(i + 1, i + 3))) {
+    const code = body.charCodeAt(i);
+    // The URL parser removes tab and newline: `45\n32` is 4532.
+    if (code === 9 || code === 10 || code === 13) {
+      i++;
+      continue;
+    }
+    if (code !== 37 || !/^[0-9a-fA-F]{2}$/.test(body.slice(i + 1, i + 3))) {
       put(out, body.charAt(i), i, i + 1);
       i++;
       continue;

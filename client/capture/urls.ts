@@ -3,6 +3,8 @@
  * another origin, so every relative URL is made absolute against the
  * customer's document (or stylesheet) before it leaves the page.
  */
+import { cssUnescaped } from '../../shared/css-escapes.js';
+import { readsAsDataUrl } from '../../shared/data-url.js';
 import { srcsetCandidates } from '../../shared/srcset.js';
 
 /** Attributes whose whole value is one URL. */
@@ -29,7 +31,7 @@ export function absoluteUrl(value: string, base: string): string {
   if (
     trimmed === '' ||
     trimmed.startsWith('#') ||
-    /^(?:data|blob|about|javascript|vbscript|mailto|tel):/i.test(trimmed)
+    /^(?:data|blob|about|javascript|vbscript|mailto|tel):/i.test(trimmed.replace(/[\t\n\r]/g, ''))
   ) {
     return value;
   }
@@ -64,7 +66,9 @@ export function absoluteCssUrls(css: string, base: string): string {
   return css
     .replace(CSS_URL, (whole, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
       const raw = dq ?? sq ?? bare ?? '';
-      if (raw === '') return whole;
+      // A data: URL as the browser reads it stays as written (review s15 H3: `url("da\9 ta:…")` made page-relative
+      // sent its SVG's text as a path, where the data: SVG rule does not read it).
+      if (raw === '' || readsAsDataUrl(cssUnescaped(raw))) return whole;
       const absolute = absoluteUrl(raw, base);
       return absolute === raw
         ? whole
