@@ -5,7 +5,9 @@
  * re-creates only what the store says (an end, a hand-over, a removal), not every message a socket was owed
  * (the customer's `agent` after a hand-over, the consent and relay credential for an agent waiting elsewhere).
  * A note published while older ones wait goes behind them, so each session's notes keep their order. Notes
- * older than MAX_AGE_MS are dropped (a socket has long moved on; the store-based resync still runs).
+ * older than MAX_AGE_MS are dropped (a socket has long moved on; the store-based resync still runs). A kept note
+ * is published as `late` makes it (redis-bus.ts: stamped with when it was made, so a receiver can tell whether
+ * the socket it would reach connected since: review O2).
  */
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -29,8 +31,8 @@ export class BusOutbox {
     this.#log = log;
   }
 
-  /** Publishes, or keeps the note behind those still unsent: true when Redis took it now. */
-  async publish(channel: string, text: string): Promise<boolean> {
+  /** Publishes `text`, or keeps the note (as `late()` says it) behind those still unsent: true when Redis took it now. */
+  async publish(channel: string, text: string, late: () => string = () => text): Promise<boolean> {
     if (this.#unsent.length === 0) {
       try {
         await this.#send(channel, text);
@@ -40,7 +42,7 @@ export class BusOutbox {
       }
     }
     if (this.#unsent.length >= MAX_NOTES) this.#unsent.shift();
-    this.#unsent.push({ channel, text, at: Date.now() });
+    this.#unsent.push({ channel, text: late(), at: Date.now() });
     return false;
   }
 

@@ -25,6 +25,8 @@ interface LiveSession<C> {
   agent: C | null;
   /** The session's agent token when the agent seat's holder was admitted: a hand-over replaces it. */
   agentTokenHash: string;
+  /** When each role's holder took it (wall clock, as a late note's `madeAt` on its publisher). */
+  attachedAt: Record<Role, number>;
   /** What the holder of each role was last told about the other side. */
   toldPeerPresent: Record<Role, boolean>;
   /** The agent token the customer's holder knows the agent by ('told' once it heard of a hand-over). */
@@ -164,6 +166,7 @@ export class LiveSessions<C extends HeldSocket> {
   attach(session: SessionRecord, role: Role, socket: C, peerPresent: boolean): void {
     const live = this.#liveSession(session);
     live[role] = socket;
+    live.attachedAt[role] = Date.now();
     if (role === 'agent') {
       live.agentTokenHash = session.agentTokenHash;
       live.agentKnowsConsent = session.status !== 'pending';
@@ -220,6 +223,14 @@ export class LiveSessions<C extends HeldSocket> {
     if (note.kind !== 'deliver' || (note.to !== 'customer' && note.to !== 'agent')) return;
     const target = this.holder(sessionId, note.to);
     if (!target) return;
+    // Kept through a Redis outage (bus-outbox.ts) and made before this holder took the role: it was for the one
+    // before (its WebRTC signals, 'agent left'), not for this one, whose welcome read the store since (review O2).
+    // Two instances' clocks are compared: a holder that took the role within their skew of the note may be wrong.
+    const live = this.#live.get(sessionId);
+    if (note.madeAt !== undefined && live && live.attachedAt[note.to] > note.madeAt) {
+      this.#options.log.info({ sessionId, role: note.to, t: note.message.t }, 'late bus note for an earlier socket');
+      return;
+    }
     if (note.to === 'agent' && note.message.t === 'error' && note.message.code === 'HANDED_OVER') {
       // A note kept through a Redis outage (bus-outbox.ts) can arrive after the person who took over was seated
       // here: it closes the agent seat's holder only if that is the agent the session replaced (review s14b O1).
@@ -286,6 +297,7 @@ export class LiveSessions<C extends HeldSocket> {
         customer: null,
         agent: null,
         agentTokenHash: session.agentTokenHash,
+        attachedAt: { customer: 0, agent: 0 },
         toldPeerPresent: { customer: false, agent: false },
         customerKnowsAgent: session.agentTokenHash,
         agentKnowsConsent: session.status !== 'pending',

@@ -259,9 +259,15 @@ export class RedisBus implements SessionBus {
     await this.#subscriber.unsubscribe(channelOf(sessionId));
   }
 
-  /** Resolves once Redis took the note, or once it is kept to publish again (bus-outbox.ts). */
+  /**
+   * Resolves once Redis took the note, or once it is kept to publish again (bus-outbox.ts). A kept message for a
+   * role's socket says when it was made (`madeAt`): a socket that took the role since is not the one it was for.
+   */
   async publish(sessionId: string, note: BusNote): Promise<void> {
-    const sent = await this.#outbox.publish(channelOf(sessionId), JSON.stringify({ from: this.instanceId, note }));
+    const madeAt = Date.now();
+    const envelope = (late: BusNote) => JSON.stringify({ from: this.instanceId, note: late });
+    const late = () => envelope(note.kind === 'deliver' ? { ...note, madeAt } : note);
+    const sent = await this.#outbox.publish(channelOf(sessionId), envelope(note), late);
     if (!sent) {
       this.#noteLost = true;
       this.#announceResync();

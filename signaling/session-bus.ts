@@ -17,8 +17,16 @@ const noteTarget = z.union([roleSchema, z.templateLiteral(['viewer:', z.string()
 
 /** Notes arrive from other processes through Redis: parsed like any input. */
 export const busNote = z.discriminatedUnion('kind', [
-  /** A message for the socket holding `to` in the session, on whichever instance. */
-  z.strictObject({ kind: z.literal('deliver'), to: noteTarget, message: serverMessage }),
+  /**
+   * A message for the socket holding `to` in the session, on whichever instance. `madeAt` (the publisher's clock)
+   * only on a note published late (bus-outbox.ts): a socket that took the role after it is not the one it was for.
+   */
+  z.strictObject({
+    kind: z.literal('deliver'),
+    to: noteTarget,
+    message: serverMessage,
+    madeAt: z.number().optional(),
+  }),
   /** The session ended: every instance closes its sockets of it. */
   z.strictObject({ kind: z.literal('ended'), by: endedBy, reason: endReason }),
   /**
