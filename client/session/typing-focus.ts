@@ -70,7 +70,10 @@ export class TypingFocus {
    */
   customerTypingElsewhere(el: Element, masked: MaskedRule): HTMLElement | null {
     const focused = deepActiveElement(topDocument(el.ownerDocument));
-    if (focused === null || focused === el || focused === this.#agentFocus?.deref()) return null;
+    if (focused === null || focused === el) return null;
+    // The agent's focus, but never a masked field: the agent cannot use one, so there it is only where the page moved
+    // focus after the agent's action, and the customer may type there next (late review F6).
+    if (focused === this.#agentFocus?.deref() && !masked(focused)) return null;
     // Focus alone in a masked field, or in a frame the capture cannot read, is the customer's (review s14 H2, H4).
     const held = this.hold.held(focused, masked);
     if (held !== undefined) return held;

@@ -8,9 +8,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoSdkSuite, type SharedWithControl } from './helpers/demo-sdk.js';
-import { counting, flag, focusedId, helpButton, helpInView } from './helpers/focus-hold-pages.js';
+import { counting, flag, focusedId, helpButton, helpInView, holdingPartOf } from './helpers/focus-hold-pages.js';
+import { RECORD_CHANNEL_BYTES } from './helpers/harness.js';
+import { sent } from './helpers/masked-copy.js';
 
 const CARD = '4532715337904891';
+/** The customer's password: any four characters of it on the wire are a leak. */
+const SECRET = 'huntQuoll7Zxq9';
 
 /** How the card boxes move focus on once full: in the customer's `input` event, or in a timer it sets. */
 type Advance = 'input' | 'timeout';
@@ -48,6 +52,7 @@ const WHOLE = CARD.match(/.{4}/g)?.join('|');
 
 describe('the masked-field focus hold and the customer’s own focus moves', () => {
   const suite = demoSdkSuite();
+  const recorded = { beforeLoad: (page: Page) => page.addInitScript(RECORD_CHANNEL_BYTES) };
 
   async function sharedWithBoxes(advance: Advance): Promise<SharedWithControl> {
     const shared = await suite.shareWithControl('/demo/account');
@@ -92,5 +97,36 @@ describe('the masked-field focus hold and the customer’s own focus moves', () 
     await page.keyboard.type(CARD, { delay: 40 });
     expect(await boxValues(page)).toBe(WHOLE);
     expect(await focusedId(page)).toBe('card-4');
+  }, 120_000);
+
+  /** The agent clicks Help, whose click focuses `focuses`; the customer clicks into it, then the agent clicks the name field. */
+  async function agentClicksNameInto(focuses: string): Promise<Page> {
+    const { page, session } = await suite.shareWithControl('/demo/account', recorded);
+    await counting(page);
+    await helpButton(page, 'sync', focuses);
+    const help = await helpInView(session);
+    const name = await session.field(/^name$/i);
+    session.click(help.id);
+    await expect.poll(() => flag(page, '__moved'), { timeout: 15_000 }).toBe(1);
+    await page.locator(`#${focuses}`).click();
+    session.click(name.id);
+    await expect.poll(() => flag(page, '__clicks'), { timeout: 15_000 }).toBe(2);
+    await page.keyboard.type(SECRET, { delay: 40 });
+    return page;
+  }
+
+  it('F6: the page focused the password after the agent’s click, the customer clicks into it: the agent’s next click leaves it there', async () => {
+    const page = await agentClicksNameInto('password');
+    expect(await page.locator('#password').inputValue()).toBe(SECRET);
+    expect(await page.locator('#account-name').inputValue()).toBe('');
+    expect(await focusedId(page)).toBe('password');
+    expect(holdingPartOf(await sent(page), SECRET)).toEqual([]);
+  }, 120_000);
+
+  it('F6 control: the page focused the email field after the agent’s click, the customer clicks into it: the agent’s next click takes focus', async () => {
+    const page = await agentClicksNameInto('account-email');
+    expect(await page.locator('#account-name').inputValue()).toBe(SECRET);
+    expect(await focusedId(page)).toBe('account-name');
+    await expect.poll(async () => holdingPartOf(await sent(page), SECRET).length).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -24,20 +24,28 @@ export async function counting(page: Page): Promise<void> {
   });
 }
 
-/** A "Help" button (its clicks counted) whose click focuses the name field after `delay` ms (the page's own later reaction). */
-export async function helpButton(page: Page, delay: number): Promise<void> {
-  await page.evaluate((ms) => {
-    const flags = window as unknown as Flags;
-    const help = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Help' });
-    document.querySelector('#account')?.prepend(help);
-    help.addEventListener('click', () => {
-      flags.__clicks++;
-      setTimeout(() => {
-        document.getElementById('account-name')?.focus();
+/**
+ * A "Help" button (its clicks counted) whose click focuses the field `focuses` (the name) after `delay` ms (the page's
+ * own later reaction), or in the click's own listener ('sync').
+ */
+export async function helpButton(page: Page, delay: number | 'sync', focuses = 'account-name'): Promise<void> {
+  await page.evaluate(
+    ([ms, id]) => {
+      const flags = window as unknown as Flags;
+      const help = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Help' });
+      document.querySelector('#account')?.prepend(help);
+      const move = (): void => {
+        document.getElementById(id)?.focus();
         flags.__moved++;
-      }, ms);
-    });
-  }, delay);
+      };
+      help.addEventListener('click', () => {
+        flags.__clicks++;
+        if (ms === 'sync') move();
+        else setTimeout(move, ms);
+      });
+    },
+    [delay, focuses] as const,
+  );
 }
 
 /** The page's Help button as the agent's view shows it. */
