@@ -39,7 +39,10 @@ export abstract class CobrowseSessionState extends LitElement {
    * http: and https: addresses are ever followed.
    */
   declare navigationOrigins: string;
-  /** Where the session bundle is; defaults to cobrowse-session.js next to this script. */
+  /**
+   * Where the session bundle is; defaults to cobrowse-session.js next to this script. Its chunks
+   * (cobrowse-*-<hash>.js of the same build) load from beside it: a bundle hosted elsewhere needs them there too.
+   */
   declare sessionSrc: string;
   /** Language of our UI (en, es, fr, de, pt, ja, ar); else the page's `lang`, else the browser's. */
   declare language: string;

@@ -2,7 +2,8 @@
  * Remote control's code is a chunk of its own (issue #18, client/session/remote-control.ts): a fresh session
  * fetches none of it until the agent asks for control, and the agent's click and real keystrokes sent while the
  * chunk is still loading all land, in order, once it has. A chunk that cannot load (404) ends control cleanly:
- * the agent's waiting actions are refused, both sides are told why, and the audit says granted then revoked.
+ * the agent's waiting actions are refused, both sides are told why, and the audit says granted then revoked;
+ * the next request fetches it again.
  * Real Chromium for each side, real WebRTC, the real build (dist/browser) served cross-origin by the server.
  */
 import { describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ describe('remote control loaded lazily', () => {
     expect(chunk.errors).toEqual([]);
   });
 
-  it('a chunk that answers 404: control ends, the waiting keys are refused, both sides are told', async () => {
+  it('a chunk that answers 404: control ends, the waiting keys are refused, both sides are told; asked again, it loads', async () => {
     let chunk: Awaited<ReturnType<typeof holdChunk>> | undefined;
     const { customer, agent, session } = await liveSession(h, '/form', 'Delivery details', {
       beforeLoad: async (page) => (chunk = await holdChunk(page, '404')),
@@ -116,5 +117,16 @@ describe('remote control loaded lazily', () => {
       'control-granted',
       'control-revoked',
     ]);
+    // Asked again once the chunk is there: it is fetched again, and the agent's keys land.
+    await customer.unroute(CHUNK);
+    await agent.getByRole('button', { name: 'Request control' }).click();
+    await customer.getByRole('button', { name: 'Allow control' }).click();
+    await agent.getByRole('button', { name: 'Release control' }).waitFor();
+    await (await mirrorFrame(agent)).locator('#fullname').click();
+    await agent.keyboard.type('xyz', { delay: 15 });
+    await drained(agent);
+    expect(await customer.locator('#fullname').inputValue()).toBe('xyz');
+    expect(await indicator(customer)).toBe('Dana is controlling this tab');
+    expect(chunk.requested).toHaveLength(2);
   });
 });
