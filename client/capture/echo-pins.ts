@@ -22,7 +22,7 @@
  * reconnect, a second viewer) keeps them (review s14 E3).
  */
 import { agentHasEdited } from './agent-inserted.js';
-import { getAttr, localNameOf, nextSiblingOf, nodeTypeOf, parentElementOf, previousSiblingOf } from './dom-read.js';
+import { getAttr, localNameOf, nextSiblingOf, nodeTypeOf, parentNodeOf, previousSiblingOf } from './dom-read.js';
 import { echoLineHolderOf, echoLineOf, type EchoRun } from './echo-runs.js';
 
 const MASK_CHAR = '•';
@@ -42,8 +42,8 @@ interface Pins {
 export class EchoPins {
   readonly #byNode = new WeakMap<Node, Pins>();
   readonly #byLine = new WeakMap<Element, Pins>();
-  /** Per ancestor of a line with pins: its place under it (placeSteps), the line's element and pins. */
-  readonly #byPlace = new WeakMap<Element, Map<string, { holder: WeakRef<Element>; pins: Pins }>>();
+  /** Per ancestor (element or shadow root) of a line with pins: its place there (placeSteps), its element and pins. */
+  readonly #byPlace = new WeakMap<Node, Map<string, { holder: WeakRef<Element>; pins: Pins }>>();
   /** Whether bullets were noted on this page (until then a text needs no look-up). */
   noted = false;
 
@@ -135,10 +135,10 @@ export class EchoPins {
    */
   #replaced(holder: Element): Pins | undefined {
     // Most texts have no ancestor with a line noted under it: the places are read only when one has.
-    let anchor: Element | null = holder;
+    let anchor: Node | null = holder;
     let any = false;
     for (let level = 0; level < PLACE_LEVELS && anchor !== null && !any; level++) {
-      anchor = parentElementOf(anchor);
+      anchor = parentNodeOf(anchor);
       any = anchor !== null && this.#byPlace.has(anchor);
     }
     if (!any) return undefined;
@@ -155,22 +155,24 @@ export class EchoPins {
 }
 
 /**
- * `el`'s place under each of its PLACE_LEVELS ancestors, nearest first: the ancestor, and the ways of naming each
- * element from it down to `el` (`div:1/p:0`). An element is named by its id, and by its tag and its element index
- * counted from the first and from the last (`p:0`, `p:-2`): a message the page puts before or after the line as it
- * replaces it moves one index only, a framework's new id per render none. Fewer when an ancestor is missing or a
- * sibling list is too long.
+ * `el`'s place under each of its PLACE_LEVELS ancestors (a shadow root the last), nearest first: the ancestor, and
+ * the ways of naming each element from it down to `el` (`div:1/p:0`). An element is named by its id, and by its
+ * tag and its element index counted from the first and from the last (`p:0`, `p:-2`): a message the page puts
+ * before or after the line as it replaces it moves one index only, a framework's new id per render none. Fewer
+ * when an ancestor is missing or a sibling list is too long.
  */
-function* placeSteps(el: Element): Generator<[Element, string[]]> {
+function* placeSteps(el: Element): Generator<[Node, string[]]> {
   let keys = [''];
   let at: Element = el;
   for (let level = 0; level < PLACE_LEVELS; level++) {
-    const anchor = parentElementOf(at);
+    const anchor = parentNodeOf(at);
     const names = anchor === null ? [] : namesOf(at);
     if (anchor === null || names.length === 0) return;
     keys = level === 0 ? names : names.flatMap((name) => keys.map((key) => `${name}/${key}`));
     yield [anchor, keys];
-    at = anchor;
+    // A shadow root (or the document) is the last anchor: its host's place is another tree's.
+    if (nodeTypeOf(anchor) !== 1) return;
+    at = anchor as Element;
   }
 }
 

@@ -13,7 +13,10 @@
  *   agent's splices (Backspace, Delete, a character in the middle, several in one frame) shows one of its
  *   characters in the field's value or in a preview of it, whether the page sets the preview's textContent or
  *   rebuilds it with innerHTML or replaceChildren (review s14 E2) or replaces its line element (replaceWith, a keyed
- *   re-render: review s15 F4); the agent's characters show as typed.
+ *   re-render, the block around it, with a message put beside it: review s15 F4); the agent's characters show as
+ *   typed.
+ * - Places: a new line takes the pins of a line gone from its place (directly in a shadow root too); a line put
+ *   there while the old one is still on the page goes out as it is (control).
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
@@ -70,6 +73,34 @@ function sentText(echoes: MaskedEchoes, root: HTMLElement, text: string): string
   p.textContent = text;
   root.append(p);
   return sentIn(echoes, p);
+}
+
+function line(text: string): HTMLParagraphElement {
+  return Object.assign(document.createElement('p'), { textContent: text });
+}
+
+/**
+ * The customer's copy of a password in a clear field, and a 'Ship to: …' line of it put in `place(root)`, which
+ * goes out bulleted; then the agent's Backspace at the copy's end (the field holds `edited`).
+ */
+function editedCopyLine(place: (root: HTMLElement) => ParentNode): {
+  echoes: MaskedEchoes;
+  root: HTMLElement;
+  preview: HTMLParagraphElement;
+  edited: string;
+} {
+  const secret = 'marmaladesky';
+  const { echoes, root } = setUp(secret);
+  const field = document.createElement('input');
+  root.append(field);
+  field.value = secret;
+  const preview = line(`Ship to: ${secret}`);
+  place(root).append(preview);
+  expect(sentIn(echoes, preview)).to.equal(`Ship to: ${'•'.repeat(secret.length)}`);
+  const edited = secret.slice(0, -1);
+  noteAgentSplice(field, secret, edited.length, 1, '');
+  field.value = edited;
+  return { echoes, root, preview, edited };
 }
 
 const SHOWN = [(t: string) => t, (t: string) => t.toUpperCase(), (t: string) => t.toLowerCase()];
@@ -267,29 +298,31 @@ describe('the echo rule and the agent’s own text', () => {
   });
 
   it('a new line takes the pins of a line gone from its place, never of one still on the page', () => {
-    const secret = 'marmaladesky';
-    const { echoes, root } = setUp(secret);
-    const field = document.createElement('input');
-    root.append(field);
-    field.value = secret;
     const box = document.createElement('div');
-    root.append(box);
-    const line = (text: string): HTMLParagraphElement =>
-      Object.assign(document.createElement('p'), { textContent: text });
+    const { echoes, root, preview, edited } = editedCopyLine((into) => into.appendChild(box));
     try {
-      const preview = line(`Ship to: ${secret}`);
-      box.append(preview);
-      expect(sentIn(echoes, preview)).to.equal(`Ship to: ${'•'.repeat(secret.length)}`);
-      noteAgentSplice(field, secret, secret.length - 1, 1, '');
-      field.value = secret.slice(0, -1);
       // Control: a line put where the preview was, with the preview still on the page after it, takes none.
       const gift = line('Gift wrap: yes');
       box.prepend(gift);
       expect(sentIn(echoes, gift)).to.equal('Gift wrap: yes');
       // The preview replaced (its index from the start moved with the line put before it; from the end it did not).
-      const next = line(`Ship to: ${field.value}`);
+      const next = line(`Ship to: ${edited}`);
       preview.replaceWith(next);
-      expect(sentIn(echoes, next)).to.equal(`Ship to: ${'•'.repeat(field.value.length)}`);
+      expect(sentIn(echoes, next)).to.equal(`Ship to: ${'•'.repeat(edited.length)}`);
+    } finally {
+      removeRoot(root);
+    }
+  });
+
+  it('a line replaced directly in a shadow root takes the pins of the line it replaced', () => {
+    const { echoes, root, preview, edited } = editedCopyLine((into) =>
+      into.appendChild(document.createElement('div')).attachShadow({ mode: 'open' }),
+    );
+    try {
+      // A component's keyed template: a new <p> in the shadow root where the old one was.
+      const next = line(`Ship to: ${edited}`);
+      preview.replaceWith(next);
+      expect(sentIn(echoes, next)).to.equal(`Ship to: ${'•'.repeat(edited.length)}`);
     } finally {
       removeRoot(root);
     }
