@@ -10,6 +10,7 @@
  */
 import { dataUrlBytes, readDataUrl, type DataUrl } from './data-url.js';
 import { maskNumbers, type MaskedText } from './sensitive-numbers.js';
+import { srcsetCandidates } from './srcset.js';
 import { drawsUnreadText, svgMarkup } from './svg-unread.js';
 
 const MASK_CHAR = '•';
@@ -68,6 +69,21 @@ export function maskSvgDataUrl(url: string): MaskedText {
   return masked === null
     ? { text: url, masked: false }
     : { text: url.slice(0, data.bodyStart) + masked + url.slice(data.bodyEnd), masked: true };
+}
+
+/**
+ * A srcset (or imagesrcset) with each candidate's data: SVG masked as maskSvgDataUrl masks one: split as the HTML
+ * parser splits it, so an SVG after another candidate (`a.png 1x, data:image/svg+xml,… 2x`, drawn on a 2x screen)
+ * is read too, and its descriptors stay as they are.
+ */
+export function maskSrcsetSvgs(srcset: string): MaskedText {
+  let masked = false;
+  const candidates = srcsetCandidates(srcset).map(({ url, descriptors }) => {
+    const svg = maskSvgDataUrl(url);
+    masked ||= svg.masked;
+    return descriptors === '' ? svg.text : `${svg.text} ${descriptors}`;
+  });
+  return masked ? { text: candidates.join(', '), masked: true } : { text: srcset, masked: false };
 }
 
 /** Whether `url` (as maskSvgDataUrl takes it) is a data: URL maskSvgDataUrl reads as an SVG image. */

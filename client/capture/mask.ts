@@ -38,7 +38,7 @@ import { maskCss } from '../../shared/mask-css.js';
 import { luhnValid, maskNumbers, maskUrl, type NumberMaskOptions } from '../../shared/sensitive-numbers.js';
 import { maskSensitiveParams } from './url-params.js';
 import { maskUrlCredentials } from '../../shared/url-credentials.js';
-import { maskSvgDataUrl } from '../../shared/svg-data-url.js';
+import { maskSrcsetSvgs, maskSvgDataUrl } from '../../shared/svg-data-url.js';
 
 /** Everything the masking decision needs, read from the DOM by `describeField` (mask-dom.ts). */
 export interface FieldDescriptor {
@@ -396,7 +396,7 @@ export function maskAttributeByDecision(
   const name = attrName.toLowerCase();
   if (decision !== 'clear' && isSensitiveAttribute(name)) return { value: maskValue(attrValue), masked: true };
   // A data: SVG image's text as it shows (red team s12 F5, shared/svg-data-url.ts), then the attribute's rule.
-  const svg = maskSvgDataUrl(attrValue);
+  const svg = name === 'srcset' || name === 'imagesrcset' ? maskSrcsetSvgs(attrValue) : maskSvgDataUrl(attrValue);
   if (svg.masked)
     return { value: maskAttributeByDecision(decision, attrName, svg.text, strict, typed).value, masked: true };
   if (!strict && NUMERIC_ATTRIBUTES.has(name)) return { value: attrValue, masked: false };

@@ -1,7 +1,8 @@
 /**
  * Review s15 H1-H3 in real Chromium, through the whole capture pipeline (real CaptureEngine, codec, chunking,
  * Mirror): data: SVG images drawing a card that the reader did not read, each in a style sheet, a style
- * attribute, an `<img src>`, an inline SVG's `<image href>` and an `<img>` whose src is set after the snapshot:
+ * attribute, an `<img src>`, an inline SVG's `<image href>`, an `<img>` whose src is set after the snapshot and a
+ * srcset after another candidate:
  * - H1: the SVG nested in another one's `<image href>` (base64), `<feImage>` (percent-encoded), or with its
  *   scheme written `&#100;ata:`;
  * - H2: the SVG in UTF-16 with a byte order mark (little and big endian), its card in an entity;
@@ -66,8 +67,10 @@ const VARIANTS: Record<string, (card: string) => string> = {
   'H3 upper case, spaces around the MIME type': (card) => `DATA:IMAGE/SVG+XML ;BASE64 ,${base64(drawn(card, false))}`,
 };
 
-type Place = 'sheet' | 'style-attribute' | 'img' | 'svg-image' | 'late-img';
-const PLACES: readonly Place[] = ['sheet', 'style-attribute', 'img', 'svg-image', 'late-img'];
+type Place = 'sheet' | 'style-attribute' | 'img' | 'svg-image' | 'late-img' | 'srcset';
+const PLACES: readonly Place[] = ['sheet', 'style-attribute', 'img', 'svg-image', 'late-img', 'srcset'];
+/** A srcset's first candidate: the SVG comes after it (drawn on a 2x screen, as the agent's may be). */
+const GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
 interface Case {
   name: string;
@@ -76,11 +79,12 @@ interface Case {
   url: string;
 }
 
-const CASES: Case[] = Object.entries(VARIANTS).flatMap(([name, url], v) =>
-  PLACES.map((place, p) => {
-    const card = completeLuhn(`4532015112${String(v * 10 + p).padStart(5, '0')}`);
-    return { name, place, card, url: url(card) };
-  }),
+const CASES: Case[] = Object.entries(VARIANTS).flatMap(
+  ([name, url], v) =>
+    PLACES.map((place, p) => {
+      const card = completeLuhn(`4532015112${String(v * 10 + p).padStart(5, '0')}`);
+      return { name, place, card, url: url(card) };
+    }).filter((c) => c.place !== 'srcset' || !/\s/.test(c.url)), // whitespace ends a srcset's URL
 );
 
 /** The page: each case's element, its URL set by script (so tabs and quotes go in as they are). */
@@ -88,7 +92,7 @@ function pageOf(cases: readonly Case[]): string {
   const elements = cases.map((c, n) =>
     c.place === 'svg-image'
       ? `<svg width="400" height="40"><image id="e${n}" width="400" height="40"></image></svg>`
-      : c.place === 'img' || c.place === 'late-img'
+      : c.place === 'img' || c.place === 'late-img' || c.place === 'srcset'
         ? `<img id="e${n}" alt="" width="400" height="40">`
         : `<div id="e${n}" class="c${n}" style="width:400px;height:40px"></div>`,
   );
@@ -100,6 +104,8 @@ function pageOf(cases: readonly Case[]): string {
       const quoted = JSON.stringify(`url("${c.url}")`);
       if (c.place === 'sheet') return `sheet.textContent += '.c${n}{background-image:' + ${quoted} + '}';`;
       if (c.place === 'style-attribute') return `document.getElementById('e${n}').style.backgroundImage = ${quoted};`;
+      if (c.place === 'srcset')
+        return `document.getElementById('e${n}').setAttribute('srcset', ${JSON.stringify(`${GIF} 1x, ${c.url} 2x`)});`;
       return `document.getElementById('e${n}').setAttribute(${JSON.stringify(c.place === 'img' ? 'src' : 'href')}, ${url});`;
     });
   return `<!doctype html><html><head><title>SVG</title><style id="s"></style></head><body>${elements.join('')}<script>const sheet = document.getElementById('s');${sets.join('\n')}</script></body></html>`;
@@ -153,7 +159,7 @@ describe('data: SVG images the reader did not read, as the agent gets them (revi
     for (const [name, url] of Object.entries(VARIANTS)) expect(await ink(url('4532015112830366')), name).to.be.above(0);
   });
 
-  it('no decoded message holds a card, in any of the five places', async () => {
+  it('no decoded message holds a card, in any of the six places', async () => {
     // Control: the oracle finds every card in the page's own URLs.
     const page = await cardsHeld(
       CASES.map((c) => c.url),

@@ -35,11 +35,12 @@ export function digitsHeld(markup: string): string {
   return referencesDecoded(escapesDecoded(markup)).replace(/[^0-9]/g, '');
 }
 
-/** The URL starting at `at`: up to the quote or parenthesis that opens it, or to the end. */
+/** The URL starting at `at`: up to the quote or parenthesis that opens it, whitespace after a srcset's comma, or the end. */
 function urlAt(text: string, at: number): string {
   let before = at - 1;
   while (before >= 0 && /\s/.test(text.charAt(before))) before--;
   const opener = text.charAt(before);
+  if (opener === ',') return /^\S*/.exec(text.slice(at))?.[0] ?? '';
   const closer = opener === '"' || opener === "'" ? opener : opener === '(' ? ')' : '';
   const end = closer === '' ? -1 : text.indexOf(closer, at);
   return text.slice(at, end < 0 ? text.length : end);
