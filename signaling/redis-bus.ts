@@ -143,8 +143,12 @@ export class RedisBus implements SessionBus {
   /** What Redis did not take while out of reach: the lost notes replayed, releases retried, the others told. */
   #afterOutage(): void {
     if (this.redis.status !== 'ready') return;
-    void this.#outbox.flush().then(() => this.#announceResync());
+    this.#flushKept();
     this.#retryReleases();
+  }
+
+  #flushKept(): void {
+    void this.#outbox.flush().then(() => this.#announceResync());
   }
 
   /** Connects both clients and starts announcing this instance as alive. */
@@ -268,6 +272,8 @@ export class RedisBus implements SessionBus {
     const envelope = (late: BusNote) => JSON.stringify({ from: this.instanceId, note: late });
     const late = () => envelope(note.kind === 'deliver' ? { ...note, madeAt } : note);
     const sent = await this.#outbox.publish(channelOf(sessionId), envelope(note), late);
+    // Redis answers again: the notes other sessions kept need not wait for the heartbeat.
+    if (sent && this.#outbox.kept > 0) this.#flushKept();
     if (!sent) {
       this.#noteLost = true;
       this.#announceResync();
