@@ -14,7 +14,7 @@
  * only; a page's own `@counter-style` is a digit of unknown value).
  */
 import { contentText, COUNTER_TEXT } from './content-text.js';
-import { childNodesOf, getAttr, hasAttr, localNameOf, nodeTypeOf, parentNodeOf } from './dom-read.js';
+import { childNodesOf, getAttr, hasAttr, localNameOf, nodeTypeOf, parentNodeOf, shadowRootOf } from './dom-read.js';
 import { domPristine as dom } from './dom-pristine.js';
 import { READER_DIGIT } from '../../shared/number-tokens.js';
 
@@ -75,32 +75,85 @@ const LETTER_STYLES =
 const LETTER_MARKER = 'a. ';
 
 /**
- * The text `el`'s `::marker` shows, '' when it has none. `markerRules`: the page's sheets may style `::marker`
- * (its computed content is read only then: a pseudo-element's style costs more than the element's).
+ * The text `el`'s `::marker` shows, '' when it has none or no number may continue from it (the item's content does
+ * not start with a digit: leadingDigits). `markerRules`: the page's sheets may style `::marker` (its computed
+ * content is read only then: a pseudo-element's style costs more than the element's); `beforeShows`: its `::before`
+ * may show a digit between the two.
  */
-export function markerText(el: Element, markerRules: boolean): string {
+export function markerText(el: Element, markerRules: boolean, beforeShows: boolean): string {
+  const lead = beforeShows ? LONG_LEAD : leadingDigits(el);
+  if (lead === 0) return '';
   const style = computedStyleOf(el, null);
   if (style === null || !styleValue(style, 'display').includes('list-item')) return '';
   if (markerRules) {
     const marker = computedStyleOf(el, '::marker');
     const content = marker === null ? 'normal' : styleValue(marker, 'content');
     if (content === 'none') return '';
-    if (content !== 'normal' && content !== '') return contentText(content, listItemText(el, 'decimal'));
+    if (content !== 'normal' && content !== '') return contentText(content, listItemText(el, 'decimal', lead));
   }
   const type = styleValue(style, 'list-style-type');
   const quote = type.charCodeAt(0);
   if (quote === 34 || quote === 39) return contentText(type);
   if (SYMBOL_STYLES.has(type)) return '';
   if (LETTER_STYLES.test(type)) return LETTER_MARKER;
-  return `${listItemText(el, type)}. `;
+  // A number too short to make a masked one with the digits after it: nothing to read (most numbered lists).
+  if (!DIGIT_STYLES.has(type) || lead + numberDigitsOf(el) >= FEWEST_MASKED) return `${listItemText(el, type, lead)}. `;
+  return '';
 }
 
-/** The list item's number as `type` writes it (its digits), or COUNTER_TEXT when not known. */
-function listItemText(el: Element, type: string): string {
-  const value = DIGIT_STYLES.has(type) ? ordinalOf(el) : null;
+/** Fewest digits of a number the rule masks (an SSN's). */
+const FEWEST_MASKED = 9;
+
+/**
+ * The list item's number as `type` writes it (its digits), or COUNTER_TEXT when not known, or when it is too short
+ * to make a masked number with the `lead` digits after it (most numbered lists: not counted, which reads every
+ * item's style).
+ */
+function listItemText(el: Element, type: string, lead: number): string {
+  const owner = ownerOf(el);
+  if (owner === null || !DIGIT_STYLES.has(type) || lead + numberDigitsOf(el) < FEWEST_MASKED) return COUNTER_TEXT;
+  const list = listOf(owner);
+  const value = list.numbers[list.index.get(el) ?? -1] ?? null;
   if (value === null) return COUNTER_TEXT;
   const digits = String(Math.abs(value)).padStart(type === 'decimal-leading-zero' ? 2 : 1, '0');
   return value < 0 ? `-${digits}` : digits;
+}
+
+/** Characters of an item's content read for its leading digits, and nodes walked for them. */
+const LEAD_CHARS = 32;
+const LEAD_STEPS = 32;
+/** Leading digits of content not read to its first letter: as many as a card has. */
+const LONG_LEAD = 19;
+const TEXT_NODE = 3;
+const LETTER = /\p{L}/u;
+const READER_DIGITS = new RegExp(READER_DIGIT, 'gu');
+
+/**
+ * How many digits `el`'s content shows before its first letter (what a number in its marker may continue with),
+ * read over its first texts; LONG_LEAD when they are not all read (a shadow root, many nodes, LEAD_CHARS without
+ * a letter).
+ */
+function leadingDigits(el: Element): number {
+  let read = '';
+  let node: Node | null = dom.firstChild.call(el);
+  for (let steps = 0; node !== null; steps++) {
+    if (steps === LEAD_STEPS) return LONG_LEAD;
+    const type = nodeTypeOf(node);
+    if (type === TEXT_NODE) {
+      read += (node as Text).data.slice(0, LEAD_CHARS);
+      const letter = LETTER.exec(read);
+      if (letter !== null) return read.slice(0, letter.index).match(READER_DIGITS)?.length ?? 0;
+      if (read.length >= LEAD_CHARS) return LONG_LEAD;
+    } else if (type === ELEMENT_NODE && shadowRootOf(node as Element) !== null) return LONG_LEAD;
+    const child: Node | null = dom.firstChild.call(node);
+    if (child !== null) {
+      node = child;
+      continue;
+    }
+    while (node !== null && node !== el && dom.nextSibling.call(node) === null) node = parentNodeOf(node);
+    node = node === null || node === el ? null : dom.nextSibling.call(node);
+  }
+  return read.match(READER_DIGITS)?.length ?? 0;
 }
 
 /** Elements whose list items count from their own start (the HTML list owners). */
@@ -120,8 +173,9 @@ interface ListNumbers {
   index: Map<Element, number>;
 }
 
-/** Per list owner, within the current task: its items' numbers (listOf). */
+/** Per list owner, within the current task: its items' numbers (listOf), the digits they have at most (numberDigits). */
 let lists: Map<Element, ListNumbers> | null = null;
+let bounds: Map<Element, number> | null = null;
 
 /** The list owner (`ol`, `ul`, `menu`) whose items include `el`, or null. */
 function ownerOf(el: Element): Element | null {
@@ -131,19 +185,41 @@ function ownerOf(el: Element): Element | null {
   return owner as Element;
 }
 
-/**
- * The number a list item of an `ol`, `ul` or `menu` shows (HTML's ordinal value: the owner's `start`, counting down
- * when `reversed`, a `value` of its own), null when not known: another parent, or a page's own `counter-*` of
- * `list-item` on the owner or an item before it.
- */
-function ordinalOf(el: Element): number | null {
+/** The most digits `el`'s number as a list item may have (numberDigits; LONG_LEAD outside a list owner: not known). */
+function numberDigitsOf(el: Element): number {
   const owner = ownerOf(el);
-  if (owner === null) return null;
-  const list = listOf(owner);
-  return list.numbers[list.index.get(el) ?? -1] ?? null;
+  return owner === null ? LONG_LEAD : numberDigits(owner);
 }
 
-/** `owner`'s ListNumbers, read once per task for all its items. */
+/**
+ * The most digits a number of `owner`'s items may have: its `start` or an item's `value`, whichever is farthest from
+ * 0, plus its count of children (from the attributes alone: no style read). Once per task.
+ */
+function numberDigits(owner: Element): number {
+  if (bounds === null) {
+    bounds = new Map();
+    queueMicrotask(() => (bounds = null));
+  }
+  let digits = bounds.get(owner);
+  if (digits === undefined) {
+    let farthest = Math.abs(integerAttribute(owner, 'start') ?? 0);
+    const children = childNodesOf(owner);
+    for (let c = 0; c < children.length; c++) {
+      const child = children[c] as Node;
+      if (nodeTypeOf(child) === ELEMENT_NODE)
+        farthest = Math.max(farthest, Math.abs(integerAttribute(child as Element, 'value') ?? 0));
+    }
+    digits = String(farthest + children.length).length;
+    bounds.set(owner, digits);
+  }
+  return digits;
+}
+
+/**
+ * The numbers of `owner`'s items (HTML's ordinal value: the owner's `start`, counting down when `reversed`, an item's
+ * own `value`), read once per task for all its items; not known from an item whose counter declarations, or the
+ * owner's, name `list-item` (a page's own numbering).
+ */
 function listOf(owner: Element): ListNumbers {
   if (lists === null) {
     lists = new Map();
@@ -172,7 +248,7 @@ function countsListItems(style: CSSStyleDeclaration): boolean {
 }
 
 /**
- * The list items among `owner`'s children (a list owner) and their numbers (ordinalOf); from a child whose counter
+ * The list items among `owner`'s children (a list owner) and their numbers (listOf); from a child whose counter
  * declarations name `list-item` on (the owner's: all), not known.
  */
 function countItems(owner: Element): ListNumbers {
@@ -212,31 +288,6 @@ function countItems(owner: Element): ListNumbers {
 
 /** An item number from which a list's own numbering (`start`, `value`) is masked beside an item's digits. */
 const SHOWN_NUMBER = 100;
-/** Text that a number may start (a digit after at most a few characters that are neither letters nor digits). */
-const DIGIT_START = new RegExp(`^[^\\p{L}\\p{N}]{0,4}${READER_DIGIT}`, 'u');
-/** Nodes looked through for an item's first text. */
-const FIRST_TEXT_STEPS = 32;
-const TEXT_NODE = 3;
-
-/** The start of the first text of `el` that is not only whitespace ('' when none within FIRST_TEXT_STEPS nodes). */
-function firstText(el: Element): string {
-  let node: Node | null = dom.firstChild.call(el);
-  for (let steps = 0; node !== null && steps < FIRST_TEXT_STEPS; steps++) {
-    if (nodeTypeOf(node) === TEXT_NODE) {
-      const data = (node as Text).data.trimStart();
-      if (data !== '') return data.slice(0, 16);
-    }
-    const child: Node | null = dom.firstChild.call(node);
-    if (child !== null) {
-      node = child;
-      continue;
-    }
-    while (node !== null && node !== el && dom.nextSibling.call(node) === null) node = parentNodeOf(node);
-    node = node === null || node === el ? null : dom.nextSibling.call(node);
-  }
-  return '';
-}
-
 /**
  * An `<ol start>` or `<li value>` as it may leave (`sent`: masked so far): every digit masked when an item it numbers
  * shows a number of 3 digits or more (SHOWN_NUMBER) before text that starts with a digit, which the number may
@@ -256,7 +307,7 @@ export function maskListNumber(el: Element, name: string, sent: string): string 
     // The items up to one setting its own number.
     if ((list.ownValue[i] as boolean) && (isStart || i > from)) break;
     const number = list.numbers[i] ?? null;
-    if (number !== null && Math.abs(number) >= SHOWN_NUMBER && DIGIT_START.test(firstText(list.items[i] as Element)))
+    if (number !== null && Math.abs(number) >= SHOWN_NUMBER && leadingDigits(list.items[i] as Element) > 0)
       return sent.replace(/[0-9]/g, MASK_CHAR);
   }
   return sent;

@@ -23,7 +23,10 @@ import { computedStyleOf, markerText, maskListNumber, styleValue } from './list-
  */
 export function generatedText(el: Element, side: -1 | 1): string {
   const shows = mayShow(el);
-  const marker = side < 0 && markerMayShow(el, shows) ? markerText(el, (shows & SHOWS_MARKERS) !== 0) : '';
+  const marker =
+    side < 0 && markerMayShow(el, shows)
+      ? markerText(el, (shows & SHOWS_MARKERS) !== 0, (shows & SHOWS_DIGITS) !== 0)
+      : '';
   if ((shows & SHOWS_DIGITS) === 0) return marker;
   const style = computedStyleOf(el, side < 0 ? '::before' : '::after');
   const content = style === null ? '' : styleValue(style, 'content');
