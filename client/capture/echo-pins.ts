@@ -134,12 +134,15 @@ export class EchoPins {
    * One still on the page was moved: its pins stay with it (a line put before it in a list takes none).
    */
   #replaced(holder: Element): Pins | undefined {
-    // Most texts have no ancestor with a line noted under it: the places are read only when one has.
+    // Most texts have no ancestor with a line gone from under it: the places (sibling counts) are read only when
+    // one has.
     let anchor: Node | null = holder;
     let any = false;
     for (let level = 0; level < PLACE_LEVELS && anchor !== null && !any; level++) {
       anchor = parentNodeOf(anchor);
-      any = anchor !== null && this.#byPlace.has(anchor);
+      const places = anchor === null ? undefined : this.#byPlace.get(anchor);
+      if (places !== undefined)
+        for (const { holder: ref } of places.values()) any ||= ref.deref()?.isConnected !== true;
     }
     if (!any) return undefined;
     for (const [at, keys] of placeSteps(holder)) {
