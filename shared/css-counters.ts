@@ -3,6 +3,7 @@
  * counter's value as digits outside any string, so a value that may be a part of a card or an SSN is not sent.
  * Split from mask-css.ts, which calls it after its number rule.
  */
+import { cssUnescaped } from './css-escapes.js';
 import type { MaskedText } from './sensitive-numbers.js';
 
 const MASK_CHAR = '\u2022';
@@ -77,19 +78,6 @@ function commentsBlanked(css: string): string {
     } else i++;
   }
   return copied === 0 ? css : out + css.slice(copied);
-}
-
-/** A CSS escape: a code point in 1-6 hex digits (and the one whitespace that may end it), or any other character. */
-const NAME_ESCAPE = /\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|([^\n\r\f]))/g;
-
-/** An identifier as CSS reads it: its escapes decoded (`\65`, `\00007A`, `\-`). */
-function cssUnescaped(ident: string): string {
-  if (!ident.includes('\\')) return ident;
-  return ident.replace(NAME_ESCAPE, (_escape, hex: string | undefined, char: string | undefined) => {
-    if (hex === undefined) return char ?? '';
-    const code = Number.parseInt(hex, 16);
-    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
-  });
 }
 
 /** `reversed(list-item)` (a reversed list's counter): a name, no value. */
