@@ -30,6 +30,8 @@ export class ViewerSockets {
   readonly #local = new Map<string, Map<string, Connection>>();
   /** Sockets closed because the customer removed them: no 'viewer-left' after the 'viewer-removed'. */
   readonly #removed = new WeakSet<Connection>();
+  /** When each socket was admitted (wall clock, as a late note's `madeAt` on its publisher). */
+  readonly #addedAt = new WeakMap<Connection, number>();
 
   constructor(options: Pick<ViewerRoomOptions, 'bus' | 'send' | 'refuse' | 'endSocket' | 'background'>) {
     this.#options = options;
@@ -40,6 +42,7 @@ export class ViewerSockets {
     let local = this.#local.get(sessionId);
     if (!local) this.#local.set(sessionId, (local = new Map()));
     local.set(viewerId, connection);
+    this.#addedAt.set(connection, Date.now());
   }
 
   /** A viewer's socket closed (it is forgotten only if it is still the one held for that viewer). */
@@ -89,7 +92,11 @@ export class ViewerSockets {
     if (!local) return;
     if (!note.to.startsWith('viewer:')) return;
     const connection = local.get(note.to.slice('viewer:'.length));
-    if (connection && !connection.closed) this.send(connection, note.message);
+    if (!connection || connection.closed) return;
+    // Kept through a Redis outage and made before this socket was admitted: for the viewer's previous socket, as
+    // for a role's (live-sessions.ts, review O2).
+    if (note.madeAt !== undefined && (this.#addedAt.get(connection) ?? 0) > note.madeAt) return;
+    this.send(connection, note.message);
   }
 
   /** The session ended: its viewer sockets here are told and closed. */

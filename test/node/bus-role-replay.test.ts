@@ -33,6 +33,7 @@ afterEach(() => {
 /** Generous: A's reconnect after the cut takes a few seconds of ioredis's back-off. */
 const WITHIN = 60_000;
 const AGENT_LEFT = { t: 'peer', role: 'agent', present: false };
+const OFFER = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
 
 /** Says hello on `server` with `token` until welcomed (ROLE_TAKEN while A's lapsed presence still counts). */
 async function seated(server: TestServer, token: string): Promise<TestSocket> {
@@ -42,38 +43,44 @@ async function seated(server: TestServer, token: string): Promise<TestSocket> {
       await socket.hello(token);
       return socket;
     } catch (error) {
-      if (i === 20) throw error;
+      if (i === 40) throw error;
       await socket.closed;
+      // A's presence counts until its liveness key lapses (PRESENCE_TTL 1 s in these tests).
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 }
 
-/** The session's bus channel as Redis carries it: resolves when a note for the customer says the agent left. */
-async function watchChannel(sessionId: string): Promise<{ agentLeft: Promise<void>; mark: () => Promise<void> }> {
+/**
+ * The session's bus channel as Redis carries it: `seen` resolves when a note for `to` carries a message `matches`
+ * accepts; `mark` publishes a pong for `to` (B reads it after whatever Redis carried before).
+ */
+async function watchChannel(
+  sessionId: string,
+  to: string,
+  matches: (message: unknown) => boolean,
+): Promise<{ seen: Promise<void>; mark: () => Promise<void> }> {
   const channel = `cobrowse:session:${sessionId}`;
   const subscriber = new Redis(backends().redis.url);
   const publisher = new Redis(backends().redis.url);
   clients.push(subscriber, publisher);
   await subscriber.subscribe(channel);
-  const agentLeft = new Promise<void>((resolve) =>
+  const seen = new Promise<void>((resolve) =>
     subscriber.on('message', (_channel: string, text: string) => {
       const { note } = JSON.parse(text) as { note: { kind: string; to?: string; message?: unknown } };
-      if (
-        note.kind === 'deliver' &&
-        note.to === 'customer' &&
-        JSON.stringify(note.message) === JSON.stringify(AGENT_LEFT)
-      )
-        resolve();
+      if (note.kind === 'deliver' && note.to === to && matches(note.message)) resolve();
     }),
   );
-  const pong = { kind: 'deliver', to: 'customer', message: { t: 'pong' } };
+  const pong = { kind: 'deliver', to, message: { t: 'pong' } };
   return {
-    agentLeft,
+    seen,
     mark: async () => {
       await publisher.publish(channel, JSON.stringify({ from: 'test', note: pong }));
     },
   };
 }
+
+const isAgentLeft = (message: unknown) => JSON.stringify(message) === JSON.stringify(AGENT_LEFT);
 
 /** What `socket` got after its first message matching `from`, up to the test's pong. */
 async function untilPong(socket: TestSocket, from: (m: ServerMessage) => boolean): Promise<ServerMessage[]> {
@@ -95,7 +102,7 @@ describe.skipIf(!bins)('a late note for a role (review O2)', () => {
       const log = new LogLines();
       const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
       const { created, customer } = await bus.botSessionCustomerOn(a, b);
-      const channel = await watchChannel(created.sessionId);
+      const channel = await watchChannel(created.sessionId, 'customer', isAgentLeft);
       const bot = await open(a);
       await bot.hello(created.agentToken);
       await customer.next('peer', agentThere);
@@ -104,7 +111,7 @@ describe.skipIf(!bins)('a late note for a role (review O2)', () => {
       if (cut) proxy.cut();
       bot.close();
       if (cut) await log.after(mark, 'bus note not taken by redis');
-      else await channel.agentLeft;
+      else await channel.seen;
       // The customer's next page on B, and the bot's console back on B: the page is told it is there.
       customer.close();
       await customer.closed;
@@ -112,7 +119,7 @@ describe.skipIf(!bins)('a late note for a role (review O2)', () => {
       await seated(b, created.agentToken);
       await page.next('peer', agentThere, WITHIN);
       proxy.restore();
-      await channel.agentLeft;
+      await channel.seen;
       await channel.mark();
       expect(await untilPong(page, agentThere)).not.toContainEqual(AGENT_LEFT);
     }, 120_000);
@@ -122,7 +129,7 @@ describe.skipIf(!bins)('a late note for a role (review O2)', () => {
     const log = new LogLines();
     const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
     const { created, customer } = await bus.botSessionCustomerOn(a, b);
-    const channel = await watchChannel(created.sessionId);
+    const channel = await watchChannel(created.sessionId, 'customer', isAgentLeft);
     const bot = await open(a);
     await bot.hello(created.agentToken);
     await customer.next('peer', agentThere);
@@ -135,9 +142,38 @@ describe.skipIf(!bins)('a late note for a role (review O2)', () => {
     await customer.next('peer', (m) => m.role === 'agent' && !m.present, WITHIN);
     const told = customer.messages.length;
     proxy.restore();
-    await channel.agentLeft;
+    await channel.seen;
     await channel.mark();
     await customer.next('pong', undefined, WITHIN);
     expect(customer.messages.slice(told)).toContainEqual(AGENT_LEFT);
   }, 120_000);
+
+  for (const reconnects of [true, false]) {
+    it(`A cut${reconnects ? '' : ', control'}: a viewer's signal made for its ${reconnects ? 'previous' : 'own'} socket${reconnects ? ' does not reach the one that reconnected since' : ' still reaches it'}`, async () => {
+      const log = new LogLines();
+      const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
+      const { session, customer, v, viewer } = await bus.viewerOnB(a, b);
+      const target = `viewer:${v.viewer.id}`;
+      const channel = await watchChannel(session.sessionId, target, (m) => (m as { t?: unknown }).t === 'signal');
+
+      const mark = log.mark();
+      proxy.cut();
+      customer.send({ t: 'viewer-signal', viewer: v.viewer.id, data: OFFER });
+      await log.after(mark, 'bus note not taken by redis');
+      // The viewer's console reloads on B (or, control, stays).
+      let socket = viewer;
+      if (reconnects) {
+        viewer.close();
+        await viewer.closed;
+        socket = await seated(b, v.token);
+      }
+      const from = socket.messages.length;
+      proxy.restore();
+      await channel.seen;
+      await channel.mark();
+      await socket.next('pong', undefined, WITHIN);
+      const signals = socket.messages.slice(from).filter((m) => m.t === 'signal');
+      expect(signals).toHaveLength(reconnects ? 0 : 1);
+    }, 120_000);
+  }
 });
