@@ -69,6 +69,11 @@ export class FocusHold {
   #masked: (field: Element) => boolean = () => true;
   /** The customer's last typing event during the hold (the page's reaction to it may move focus: theirs). */
   #typing: Event | null = null;
+  /**
+   * Where focus went from a held frame of another origin, not put back yet: the customer's Tab out of the frame is
+   * seen only as its keyup there, the page's move as the customer's next key there, which goes nowhere instead.
+   */
+  #outOfFrame: Element | null = null;
 
   /**
    * For RemoteInput.customerTypingElsewhere, with `focused` neither the agent's target nor its focus: `focused` when
@@ -122,6 +127,7 @@ export class FocusHold {
     this.#views.clear();
     this.#field = null;
     this.#typing = null;
+    this.#outOfFrame = null;
   }
 
   /**
@@ -145,6 +151,8 @@ export class FocusHold {
   readonly #onCustomer = (event: Event): void => {
     const field = this.#field;
     if (!event.isTrusted || field === null) return;
+    if (event.type === 'keydown' && this.#outOfFrame !== null && this.#keyOutOfFrame(field, event as KeyboardEvent))
+      return;
     if (event.type === 'keydown' && !LEAVING_KEYS.has((event as KeyboardEvent).key)) return;
     const target = event.composedPath()[0];
     if (event.type === 'pointerdown' && field.contains((target ?? null) as Node | null)) return;
@@ -152,8 +160,27 @@ export class FocusHold {
   };
 
   readonly #onTyping = (event: Event): void => {
-    if (event.isTrusted) this.#typing = event;
+    if (!event.isTrusted) return;
+    this.#typing = event;
+    // Focus left the frame before this Tab's keyup, which reaches where it went: the customer's own Tab.
+    const target = event.composedPath()[0];
+    if (event.type === 'keyup' && (event as KeyboardEvent).key === 'Tab' && target === this.#outOfFrame) this.end();
   };
+
+  /**
+   * The customer's key where focus went out of the held frame, with no Tab before: the page moved it there, so the
+   * key goes nowhere (not into the page's field) and focus goes back to the frame. True when the key was taken.
+   */
+  #keyOutOfFrame(field: HTMLElement, event: KeyboardEvent): boolean {
+    const moved = this.#outOfFrame;
+    this.#outOfFrame = null;
+    if (event.key === 'Tab' || moved === null || performance.now() > this.#until) return false;
+    if (deepActiveElement(topDocument(field.ownerDocument)) === field) return false;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    field.focus({ preventScroll: true });
+    return true;
+  }
 
   /**
    * Focus moved while held (into an element, or out of the field: into a frame, whose parent sees no focusin). The
@@ -202,6 +229,11 @@ export class FocusHold {
     // The customer's own click into such a frame shows the page nothing else (no pointerdown), and what they type
     // there does not reach the agent: left as it is.
     if (left && focused !== null && maskedFocus(focused, () => false)) return;
+    // Out of a frame of another origin, the customer's Tab shows the page only its keyup: see the next key first.
+    if (focused !== null && field.localName === 'iframe') {
+      this.#outOfFrame = focused;
+      return;
+    }
     // A full field takes no more keys: from there a move to a masked field (the next card box, from a timer the
     // customer's key set) is followed, no key of theirs can go where the agent reads it.
     if (focused !== null && full(field) && maskedFocus(focused, this.#masked)) {

@@ -6,12 +6,13 @@
  * is the page's own fields, where focus is, and every string the customer's page put on the data channel.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { demoSdkSuite } from './helpers/demo-sdk.js';
 import {
   counting,
   flag,
   focusedId,
+  helpButton,
   helpInView,
   holdingPartOf,
   pinFrame,
@@ -49,6 +50,20 @@ describe('the masked-field focus hold against frames the page adds', () => {
   const suite = demoSdkSuite();
   const recorded = { beforeLoad: (page: Page) => page.addInitScript(RECORD_CHANNEL_BYTES) };
 
+  /** The customer types a PIN in a cross-origin frame around the agent's click on a Help button `help` adds. */
+  async function pinAroundHelp(help: (page: Page) => Promise<void>): Promise<{ page: Page; pin: Locator }> {
+    const { page, session } = await suite.shareWithControl('/demo/account', {
+      ...recorded,
+      beforeOffer: (p) => pinFrame(p, true),
+    });
+    await counting(page);
+    await help(page);
+    const button = await helpInView(session);
+    const pin = page.frameLocator('#signin').locator('#fp');
+    await typedAroundAgent(page, pin, () => session.click(button.id), '__moved', REST);
+    return { page, pin };
+  }
+
   for (const delay of [0, 150]) {
     it(`F1: the agent's click makes the page add a chat iframe and focus its field ${delay} ms later: the rest of the password stays`, async () => {
       const { page, session } = await suite.shareWithControl('/demo/account', recorded);
@@ -64,15 +79,7 @@ describe('the masked-field focus hold against frames the page adds', () => {
   }
 
   it('F1: the customer types a PIN in a cross-origin frame, the agent’s click makes the page add and focus a chat iframe: none of the rest goes into it', async () => {
-    const { page, session } = await suite.shareWithControl('/demo/account', {
-      ...recorded,
-      beforeOffer: (p) => pinFrame(p, true),
-    });
-    await counting(page);
-    await chatHelp(page, 0);
-    const help = await helpInView(session);
-    const pin = page.frameLocator('#signin').locator('#fp');
-    await typedAroundAgent(page, pin, () => session.click(help.id), '__moved', REST);
+    const { page, pin } = await pinAroundHelp((page) => chatHelp(page, 0));
     expect(await chatMessage(page)).toBe('');
     // Focus goes back to the frame, but the page cannot put it back on the PIN inside it: the rest goes nowhere.
     expect(await focusedId(page)).toBe('signin');
@@ -92,5 +99,25 @@ describe('the masked-field focus hold against frames the page adds', () => {
     expect(await chatMessage(page)).toBe(REST);
     expect(await focusedId(page)).toBe('chat msg');
     await expect.poll(async () => holdingPartOf(await sent(page), REST).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the customer Tabs out of a held cross-origin frame: focus goes on, and their next key lands where it went', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account', { beforeOffer: (p) => pinFrame(p, true) });
+    await counting(page);
+    const name = await session.field(/^name$/i);
+    const pin = page.frameLocator('#signin').locator('#fp');
+    await typedAroundAgent(page, pin, () => session.click(name.id), '__clicks', 'er');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Ada', { delay: 40 });
+    expect(await pin.inputValue()).toBe('hunter');
+    expect(await focusedId(page)).toBe('account-name');
+    expect(await page.locator('#account-name').inputValue()).toBe('Ada');
+  }, 120_000);
+
+  it('control: the page moves focus out of the held cross-origin frame after the agent’s click: none of the rest goes where it moved', async () => {
+    const { page } = await pinAroundHelp((page) => helpButton(page, 150));
+    expect(await page.locator('#account-name').inputValue()).toBe('');
+    expect(await focusedId(page)).toBe('signin');
+    expect(holdingPartOf(await sent(page), REST)).toEqual([]);
   }, 120_000);
 });
