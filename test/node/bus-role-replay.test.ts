@@ -94,19 +94,24 @@ async function untilPong(socket: TestSocket, from: (m: ServerMessage) => boolean
 
 const agentThere = (m: ServerMessage) => m.t === 'peer' && m.role === 'agent' && m.present;
 
+/** A bot session: its customer on B, the bot on A (which the test can cut off), the customer told it is there. */
+async function botOnAForCustomerOnB() {
+  const log = new LogLines();
+  const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
+  const { created, customer } = await bus.botSessionCustomerOn(a, b);
+  const channel = await watchChannel(created.sessionId, 'customer', isAgentLeft);
+  const bot = await open(a);
+  await bot.hello(created.agentToken);
+  await customer.next('peer', agentThere);
+  return { log, b, proxy, created, customer, bot, channel };
+}
+
 describe.skipIf(!bins)('a late note for a role (review O2)', () => {
   backends = useBackends(bins);
 
   for (const cut of [false, true]) {
     it(`${cut ? 'A cut' : 'control, bus intact'}: a page that connected since is not told the agent left`, async () => {
-      const log = new LogLines();
-      const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
-      const { created, customer } = await bus.botSessionCustomerOn(a, b);
-      const channel = await watchChannel(created.sessionId, 'customer', isAgentLeft);
-      const bot = await open(a);
-      await bot.hello(created.agentToken);
-      await customer.next('peer', agentThere);
-
+      const { log, b, proxy, created, customer, bot, channel } = await botOnAForCustomerOnB();
       const mark = log.mark();
       if (cut) proxy.cut();
       bot.close();
@@ -126,14 +131,7 @@ describe.skipIf(!bins)('a late note for a role (review O2)', () => {
   }
 
   it('A cut, control: the page the note was made for still gets it', async () => {
-    const log = new LogLines();
-    const { a, b, proxy } = await bus.twoInstances(backends(), 'a', log);
-    const { created, customer } = await bus.botSessionCustomerOn(a, b);
-    const channel = await watchChannel(created.sessionId, 'customer', isAgentLeft);
-    const bot = await open(a);
-    await bot.hello(created.agentToken);
-    await customer.next('peer', agentThere);
-
+    const { log, proxy, customer, bot, channel } = await botOnAForCustomerOnB();
     const mark = log.mark();
     proxy.cut();
     bot.close();
