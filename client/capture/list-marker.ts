@@ -101,6 +101,11 @@ export function markerText(el: Element, markerRules: boolean, beforeShows: boole
   return '';
 }
 
+/** The number `el` shows as a list item (`counter(list-item)`), in decimal digits; COUNTER_TEXT when not known. */
+export function listItemNumber(el: Element): string {
+  return listItemText(el, 'decimal', LONG_LEAD);
+}
+
 /** Fewest digits of a number the rule masks (an SSN's). */
 const FEWEST_MASKED = 9;
 

@@ -13,9 +13,9 @@
 
 import { maskOpenEdges } from '../../shared/css-string-text.js';
 import { FOLDED_DIGITS, READER_DIGIT } from '../../shared/number-tokens.js';
-import { contentText } from './content-text.js';
+import { contentText, COUNTER_TEXT } from './content-text.js';
 import { getAttr, localNameOf } from './dom-read.js';
-import { computedStyleOf, markerText, maskListNumber, styleValue } from './list-marker.js';
+import { computedStyleOf, listItemNumber, markerText, maskListNumber, styleValue } from './list-marker.js';
 
 /**
  * The text `el`'s `::marker` and `::before` (`side` -1) or its `::after` (+1) show, '' when none (the marker only
@@ -31,8 +31,12 @@ export function generatedText(el: Element, side: -1 | 1): string {
   const style = computedStyleOf(el, side < 0 ? '::before' : '::after');
   const content = style === null ? '' : styleValue(style, 'content');
   if (content === '' || content === 'none' || content === 'normal') return marker;
-  return marker + contentText(content);
+  // `counter(list-item)` in a list item's own ::before/::after: its number (list-marker.ts).
+  return marker + contentText(content, LIST_ITEM_NAME.test(content) ? listItemNumber(el) : COUNTER_TEXT);
 }
+
+/** The list item's counter named in a `content` value. */
+const LIST_ITEM_NAME = /\blist-item\b/i;
 
 /**
  * Whether `el` may show a marker with a digit: a list item (`<ol>` numbers them with no rule of the page's), or the
