@@ -4,9 +4,12 @@
  * Split from mask-css.ts, which calls it after its number rule.
  */
 import { cssUnescaped } from './css-escapes.js';
+import { READER_DIGIT } from './number-tokens.js';
 import type { MaskedText } from './sensitive-numbers.js';
 
 const MASK_CHAR = '\u2022';
+const READER_DIGIT_ONE = new RegExp(READER_DIGIT, 'u');
+const READER_DIGITS = new RegExp(READER_DIGIT, 'gu');
 
 /** Where a counter's value may be written: `counter-reset`, `counter-set` or `counter-increment`, or a CSS escape. */
 const COUNTER_VALUE_HINT = /counter-(?:reset|set|increment)|\\/i;
@@ -96,4 +99,55 @@ function computedCounterValue(value: string): boolean {
   // Names as CSS reads them: `z`, `\7a` and `\00007A` are one counter (review s15 M4).
   const names = (value.match(COUNTER_NAME) ?? []).map(cssUnescaped);
   return new Set(names).size !== names.length;
+}
+
+/** An escape, read one way only (6 hex digits, or 1-5 and no more, and the whitespace that may end it). */
+const ESCAPE = String.raw`\\(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{1,5}(?![0-9a-fA-F]))[ \t\n\r\f]?|\\[^\n\r\f0-9a-fA-F]`;
+/** An at-rule's name and prelude, and its block when the block holds no other block (`@counter-style c { … }`). */
+const AT_BLOCK = new RegExp(String.raw`@((?:[\w-]|${ESCAPE})+)[^{};@]*\{([^{}]*)\}`, 'g');
+/** A counter style's descriptors whose values a marker shows (its symbols, and what goes around them). */
+const SHOWN_DESCRIPTOR = /^(?:symbols|additive-symbols|prefix|suffix|pad|negative)$/i;
+/** A string (skipped: the string rules read those), or an identifier (not a number: it starts with no digit). */
+const STRING_OR_IDENT = new RegExp(
+  String.raw`"(?:[^"\\\n]|\\[^])*"?|'(?:[^'\\\n]|\\[^])*'?|(?<![\w\\-])((?:-?(?:[a-zA-Z_\u0080-\uffff]|${ESCAPE})|--)(?:[\w\u0080-\uffff-]|${ESCAPE})*)`,
+  'g',
+);
+
+/**
+ * `@counter-style` symbols written as identifiers (review s15b H1: `symbols: \34 532\ 0151\ 1283\ 0366`,
+ * `_4532_0151…`, a marker shows them as written, escapes decoded): an identifier there that holds a digit as a
+ * reader sees it goes as a string of its text with every such digit bulleted. Strings there are the string
+ * rules' (css-string-text.ts, review s14 S2). Read only in CSS with an `@` rule.
+ */
+export function maskCounterStyleSymbols(css: MaskedText): MaskedText {
+  if (!css.text.includes('@')) return css;
+  const original = css.text;
+  const scan = original.includes('/*') ? commentsBlanked(original) : original;
+  let text = '';
+  let copied = 0;
+  for (const block of scan.matchAll(AT_BLOCK)) {
+    if (cssUnescaped(block[1] ?? '').toLowerCase() !== 'counter-style') continue;
+    const bodyAt = block.index + block[0].length - 1 - (block[2] ?? '').length;
+    for (const declaration of (block[2] ?? '').matchAll(ESCAPED_DECLARATION)) {
+      const [, name = '', colon = '', value = ''] = declaration;
+      if (!SHOWN_DESCRIPTOR.test(cssUnescaped(name))) continue;
+      const valueAt = bodyAt + declaration.index + name.length + colon.length;
+      for (const token of value.matchAll(STRING_OR_IDENT)) {
+        const ident = token[1];
+        if (ident === undefined) continue;
+        const shown = cssUnescaped(ident);
+        if (!READER_DIGIT_ONE.test(shown)) continue;
+        const at = valueAt + token.index;
+        text += original.slice(copied, at) + cssStringOf(shown.replace(READER_DIGITS, MASK_CHAR));
+        copied = at + ident.length;
+      }
+    }
+  }
+  if (copied === 0) return css;
+  return { text: text + original.slice(copied), masked: true };
+}
+
+/** `text` as a double-quoted CSS string. */
+function cssStringOf(text: string): string {
+  return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;
 }

@@ -8,7 +8,7 @@ import { stringRunMasks } from './css-string-text.js';
 import { EMPTY_SVG_URL, maskSvgDataUrl, readsAsSvgDataUrl } from './svg-data-url.js';
 import { readsAsDataUrl } from './data-url.js';
 import { cssUnescaped } from './css-escapes.js';
-import { maskCounterValues } from './css-counters.js';
+import { maskCounterStyleSymbols, maskCounterValues } from './css-counters.js';
 import { READER_DIGIT, foldedDigit } from './number-tokens.js';
 
 /**
@@ -25,7 +25,7 @@ import { READER_DIGIT, foldedDigit } from './number-tokens.js';
  */
 export function maskCss(css: string, strict = false, typed: string | null = null): MaskedText {
   const numbers = maskCssNumbers(css, strict, typed);
-  const masked = maskCounterValues(numbers);
+  const masked = maskCounterStyleSymbols(maskCounterValues(numbers));
   // A URL's user name and password (url("https://u:p@host/…")), digits or not.
   const text = maskUrlCredentials(masked.text);
   return text === masked.text ? masked : { text, masked: true };

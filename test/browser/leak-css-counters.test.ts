@@ -117,6 +117,43 @@ describe('counter declarations the rule must read as CSS does', function () {
     expect(result.numRuns).to.be.greaterThan(3);
   });
 
+  it('@counter-style symbols written as identifiers (review s15b H1) never show the card', async () => {
+    const result = await fc.check(
+      fc.asyncProperty(
+        cardDigits.filter((d) => d.length === 16),
+        fc.constantFrom('escaped', 'underscore', 'nbsp', 'superscript'),
+        fc.constantFrom('symbols', 'prefix', 'additive-symbols'),
+        fc.boolean(),
+        async (digits, spelling, descriptor, marker) => {
+          const groups = digits.match(/.{4}/g) as string[];
+          const ident =
+            spelling === 'escaped'
+              ? groups.map((g) => `\\${g.charCodeAt(0).toString(16)} ${g.slice(1)}`).join('\\ ')
+              : spelling === 'underscore'
+                ? `_${groups.join('_')}`
+                : spelling === 'nbsp'
+                  ? `_${groups.join('\u00a0')}`
+                  : `_${[...digits].map((d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'.charAt(Number(d))).join('')}`;
+          const body =
+            descriptor === 'symbols'
+              ? `system: cyclic; symbols: ${ident}`
+              : descriptor === 'prefix'
+                ? `system: cyclic; symbols: "*"; prefix: ${ident}`
+                : `system: additive; additive-symbols: 1 ${ident}`;
+          const shown = marker
+            ? '.x{display: list-item; list-style: c inside}'
+            : '.x{counter-reset: n 1} .x::after{content: counter(n, c)}';
+          const { page, mirror } = await mirrored(`@counter-style c { ${body} } ${shown}`);
+          fc.pre(revealedPositions(digits, page).size === digits.length); // control: the page shows it
+          expect(digitLeaks(digits, mirror), JSON.stringify({ body, mirror })).to.deep.equal([]);
+        },
+      ),
+      { numRuns: 10, seed: Date.now() % 1_000_000, endOnFailure: true },
+    );
+    expect(result.failed, fc.defaultReportMessage(result) ?? '').to.equal(false);
+    expect(result.numRuns).to.be.greaterThan(5);
+  });
+
   it('list and section numbering written plainly still counts in the mirror', async () => {
     const { mirror } = await mirrored('.x{counter-reset: s 7} .x::after{content: "§" counter(s)}');
     expect(mirror.join('|')).to.contain('§7');

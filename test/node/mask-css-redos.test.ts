@@ -65,6 +65,8 @@ describe('CSS masking on hostile sheets', () => {
       `.a{x\\${'\\aaaaaa'.repeat(40)}}`,
       `.a{counter-reset${' /*'.repeat(2_000)} a 45320151}`,
       `.a::after{content:"\\f101"} ${'b\\61 '.repeat(3_000)}`,
+      `${'@a'.repeat(50_000)}{}`,
+      `@counter-style c{symbols: ${'_1 "'.repeat(20_000)}}`,
     ]) {
       const out = await maskInWorker(css);
       expect(out).not.toBe('hung');
