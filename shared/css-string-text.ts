@@ -388,11 +388,26 @@ function isPrice(text: string, from: number, to: number): boolean {
  */
 function isShownNotCard(text: string, from: number, to: number): boolean {
   const number = text.slice(from, to);
-  return number.includes(':') || DATE.test(number) || /\+\s?$/.test(text.slice(Math.max(0, from - 2), from));
+  return number.includes(':') || isDate(number) || /\+\s?$/.test(text.slice(Math.max(0, from - 2), from));
 }
 
 /** A date: year-month-day, or day and month then a year of 2 or 4 digits (`05/12/2026`, `5.12.26`). */
-const DATE = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}([./-])[0-9]{1,2}\1(?:[0-9]{2}|[0-9]{4}))$/;
+const DATE = /^(?:[0-9]{4}-([0-9]{2})-([0-9]{2})|([0-9]{1,2})([./-])([0-9]{1,2})\4(?:[0-9]{2}|[0-9]{4}))$/;
+
+/**
+ * Whether `number` is a date (DATE) whose month is 1-12 and day 1-31 (either order for day and month): an SSN's
+ * digits cut after its first (`"79.39.1528"` after a ` 7` of the page's text) rarely are one.
+ */
+function isDate(number: string): boolean {
+  const date = DATE.exec(number);
+  if (date === null) return false;
+  const day = (value: number): boolean => value >= 1 && value <= 31;
+  const month = (value: number): boolean => value >= 1 && value <= 12;
+  if (date[1] !== undefined) return month(Number(date[1])) && day(Number(date[2]));
+  const first = Number(date[3]);
+  const second = Number(date[5]);
+  return day(first) && day(second) && (month(first) || month(second));
+}
 
 /** A price's digits: thousands of 3 and cents (`1,299.00`, `1.299,00`, `12,50`), a separator at least. */
 const PRICE = /^(?=.*[.,])(?:[0-9]{1,3}(?:[,. ][0-9]{3})*|[0-9]+)(?:[.,][0-9]{1,2})?$/;

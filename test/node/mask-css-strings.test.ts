@@ -127,6 +127,13 @@ describe('CSS strings as the page shows them', () => {
     expect(maskCss(css)).toEqual({ text: css, masked: false });
   });
 
+  it('an edge number shaped as a date but not one is masked (an SSN cut after its first digit)', () => {
+    // Control: real dates in either order stay (the test above); 79 is no day, 39 no month.
+    expect(maskCss('.x::after{content:"12.05.2026"}.y::after{content:"05/31/2026"}').masked).toBe(false);
+    expect(maskCss('.x::after{content:"79.39.1528"}').text).toBe('.x::after{content:"••.••.••••"}');
+    expect(maskCss('.x::after{content:"2026-13-45"}').text).toBe('.x::after{content:"••••-••-••"}');
+  });
+
   it('unchanged where each string alone was masked before', () => {
     const css = `.p::after{content:"${g.join(' ')}"}`;
     expect(maskCss(css).text).toBe('.p::after{content:"•••• •••• •••• ••••"}');
