@@ -6,6 +6,7 @@
  * (remote-input.ts for typed characters, remote-actions.ts for key actions);
  * test/browser/remote-keys.test.ts compares them with Chromium's own events.
  */
+import type { SelectionKey } from '../../shared/protocol.js';
 
 /**
  * The US layout's punctuation keys: for each `code`, its key code, the character it types and with Shift.
@@ -87,8 +88,26 @@ export function keyOf(inputType: string, insert: string, view: Window & typeof g
   else return null;
   if (inputType.startsWith('deleteWord')) ctrl = true;
   const printable = key.length <= 2 && key !== 'Backspace';
-  const { code, keyCode, shift } = physicalKeyOf(key);
-  const init: KeyboardEventInit & { keyCode: number; which: number; charCode: number } = {
+  const init = keyInit(key, physicalKeyOf(key).shift, ctrl, view);
+  const charCode = key.codePointAt(0) ?? 0;
+  return { init, press: { ...init, keyCode: charCode, which: charCode, charCode }, printable };
+}
+
+/** The keydown and keyup of a key that moves the selection (an arrow, Home, End; with Shift), as a person's fire. */
+export function selectionKeyInit(press: SelectionKey, view: Window & typeof globalThis): KeyboardEventInit {
+  const shift = press.startsWith('Shift+');
+  return keyInit(shift ? press.slice('Shift+'.length) : press, shift, false, view);
+}
+
+/** A key's keydown/keyup init on the US layout, with the legacy codes pages still read. */
+function keyInit(
+  key: string,
+  shift: boolean,
+  ctrl: boolean,
+  view: Window & typeof globalThis,
+): KeyboardEventInit & { keyCode: number; which: number; charCode: number } {
+  const { code, keyCode } = physicalKeyOf(key);
+  return {
     key,
     code,
     ctrlKey: ctrl,
@@ -101,6 +120,4 @@ export function keyOf(inputType: string, insert: string, view: Window & typeof g
     which: keyCode,
     charCode: 0,
   };
-  const charCode = key.codePointAt(0) ?? 0;
-  return { init, press: { ...init, keyCode: charCode, which: charCode, charCode }, printable };
 }

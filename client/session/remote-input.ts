@@ -23,7 +23,7 @@
  */
 import type { EditAction } from '../../shared/protocol.js';
 import { noteAgentSplice, noteCustomerInput } from '../capture/agent-inserted.js';
-import { keyOf } from './key-table.js';
+import { keyOf, selectionKeyInit } from './key-table.js';
 import { mapPosition } from './splice-map.js';
 import {
   moveBy,
@@ -46,6 +46,7 @@ import {
   withinMaxLength,
 } from './field-splice.js';
 import { TypingFocus, type MaskedRule } from './typing-focus.js';
+import { keyGoesOn, type KeyRest } from './key-elsewhere.js';
 import { MAX_REMOTE_FIELD_LENGTH } from './action-budget.js';
 import {
   TEXT_FIELD_INPUT_TYPES,
@@ -57,7 +58,8 @@ import {
 
 export { setNativeValue };
 
-export type EditOutcome = { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' | 'limit' };
+export type EditOutcome =
+  { ok: true } | { ok: false; reason: 'conflict' | 'invalid' | 'unsupported' | 'limit' | 'masked' };
 
 type TextControl = HTMLInputElement | HTMLTextAreaElement;
 
@@ -71,6 +73,8 @@ interface ActiveRun {
   selection?: readonly [number, number];
   /** The value changed since the agent came into the field: `change` is due when it leaves. */
   changed: boolean;
+  /** The field's value when the agent came into it: no `change` when it leaves it so, as Chromium fires none on blur. */
+  valueBefore: string;
   /**
    * The page refused a key of the agent's here: the field kept its selection, as a person's does, while the agent's
    * copy took the key and holds a character the field does not. From then on, in this run, the agent's keys act at
@@ -93,7 +97,7 @@ export class RemoteInput {
   readonly #focus = new TypingFocus();
   /** The masked-field focus hold (the session ends it at End). */
   readonly hold = this.#focus.hold;
-  /** An Enter's keyup, held until the line break's edit that follows it (noteEnter). */
+  /** An Enter's keyup, held until the line break's edit that follows it (noteEnter); a selection key's, until it moved. */
   #pendingKeyup: { el: Element; event: KeyboardEvent } | null = null;
 
   constructor(onConflict: (id: number) => void) {
@@ -132,7 +136,9 @@ export class RemoteInput {
       return outcome;
     } finally {
       this.afterAgentAction(el, customers);
-      this.#focus.notePageMove(action.id, el, outcome?.ok === true, followed);
+      // A key the page sent into a masked field (refused there): the next keys go there too, and are refused.
+      const keyed = outcome !== null && (outcome.ok || outcome.reason === 'masked');
+      this.#focus.notePageMove(action.id, el, keyed, followed);
       // A click back into the field starts a new run on the same copy: a key refused before still counts.
       const run = this.#active;
       const known = run === null ? undefined : this.#agentTexts.get(run.el);
@@ -188,6 +194,7 @@ export class RemoteInput {
       id: action.id,
       chain: action.chain,
       changed: false,
+      valueBefore: shown,
       agentText,
       refused: known?.chain === action.chain && known.refused === true,
     };
@@ -229,6 +236,18 @@ export class RemoteInput {
     // The field's selection stands for the agent's before this edit (the page's formatting apart).
     const synced =
       !afterRefusal && prior !== undefined && liveBefore !== null && standsFor(agentBefore, shown, prior, liveBefore);
+    // A key that moves the selection fires its keydown and keyup, as a person's does (finding F8; the keyup after the
+    // move, in apply). A page that cancels the keydown (a widget driven by arrows) keeps the field's selection while
+    // the agent's copy moved: as after a refused key.
+    if (moveOnly && action.key !== undefined) {
+      const init = selectionKeyInit(action.key, view);
+      if (!el.dispatchEvent(new view.KeyboardEvent('keydown', init))) {
+        el.dispatchEvent(new view.KeyboardEvent('keyup', init));
+        run.refused = true;
+        return { ok: true };
+      }
+      this.#pendingKeyup = { el, event: new view.KeyboardEvent('keyup', init) };
+    }
     if (
       moveOnly &&
       action.key !== undefined &&
@@ -267,11 +286,18 @@ export class RemoteInput {
       run.refused = true;
       return { ok: true };
     }
+    // The page moved focus in the key's keydown (or keypress): the rest of the key goes there, as a person's does.
+    const movedInKeydown = key !== null ? this.#focus.movedDuringKey(el) : undefined;
+    if (key !== null && movedInKeydown !== undefined)
+      return this.#keyGoesOn(movedInKeydown, run, { key, inputType, insert: action.insert, pressed: false }, masked);
     if (key?.printable === true && !el.dispatchEvent(new view.KeyboardEvent('keypress', key.press))) {
       el.dispatchEvent(new view.KeyboardEvent('keyup', key.init));
       run.refused = true;
       return { ok: true };
     }
+    const movedInKeypress = key !== null ? this.#focus.movedDuringKey(el) : undefined;
+    if (key !== null && movedInKeypress !== undefined)
+      return this.#keyGoesOn(movedInKeypress, run, { key, inputType, insert: action.insert, pressed: true }, masked);
     // The page cancelled the Enter's keydown (a chat box sends its message on Enter): no line break.
     if (enter === false && isLineBreak(inputType)) return { ok: true };
     // A paste or a cut fires its clipboard event first: a page may refuse it (a confirmation field) or paste
@@ -348,6 +374,32 @@ export class RemoteInput {
   }
 
   /**
+   * The page moved focus from the run's field to `to` while the agent's key fired its keydown or keypress (finding
+   * T2): the key acts there (key-elsewhere.ts), the run in the old field ends (`change`, as the person's blur fires it),
+   * and the agent's copy of the old field holds a key the field does not: its next keys there act at its selection.
+   */
+  #keyGoesOn(to: Element | null, run: ActiveRun, rest: KeyRest, masked: MaskedRule): EditOutcome {
+    this.#agentTexts.set(run.el, { chain: run.chain, text: run.agentText, refused: true });
+    this.leave();
+    const view = run.el.ownerDocument.defaultView;
+    if (view === null) return { ok: true };
+    const valueBefore = to !== null && isTypableField(to) ? to.value : null;
+    const done = keyGoesOn(to, run.el.ownerDocument, rest, masked, view as Window & typeof globalThis);
+    if (done === 'masked') return { ok: false, reason: 'masked' };
+    // The agent's keys go on in that field (pageMovedFocus), from its value when focus came (for `change`).
+    if (to !== null && valueBefore !== null && isTypableField(to))
+      this.#active = {
+        ...run,
+        el: to,
+        agentText: to.value,
+        changed: to.value !== valueBefore,
+        valueBefore,
+        refused: true,
+      };
+    return { ok: true };
+  }
+
+  /**
    * The agent pressed Enter in `el` (a key action, sent before the line break's edit): `proceeded` is false when the
    * page cancelled its keydown, and then the edit that follows inserts no line break.
    */
@@ -409,7 +461,7 @@ export class RemoteInput {
     const run = this.#active;
     this.#active = null;
     this.#focus.forgetPageMove();
-    if (!run?.changed || !run.el.isConnected) return;
+    if (!run?.changed || !run.el.isConnected || run.el.value === run.valueBefore) return;
     const view = run.el.ownerDocument.defaultView;
     if (view) run.el.dispatchEvent(new view.Event('change', { bubbles: true }));
   }

@@ -110,6 +110,16 @@ export class TypingFocus {
     this.#focusAtEdit = el === null ? null : deepActiveElement(topDocument(el.ownerDocument));
   }
 
+  /**
+   * Where focus went while the agent's key in `el` fired its events (the page's keydown handler moved it: null, to
+   * the page's body); undefined when it stayed, or was not on `el` when the key began (the customer's field kept it).
+   */
+  movedDuringKey(el: Element): Element | null | undefined {
+    if (this.#focusAtEdit !== el) return undefined;
+    const now = deepActiveElement(topDocument(el.ownerDocument));
+    return now === el ? undefined : now;
+  }
+
   /** After an edit naming `id` applied to `el`: whether the page's reaction moved focus on from it (pageMovedFocus). */
   notePageMove(id: number, el: Element, applied: boolean, followed: boolean): void {
     const focused = applied && this.#focusAtEdit === el ? deepActiveElement(topDocument(el.ownerDocument)) : null;
