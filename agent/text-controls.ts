@@ -3,7 +3,7 @@
  * key that moves the selection (which the customer's page applies to its own field, formatting included).
  */
 import type { SelectionKey } from '../shared/protocol.js';
-import { selectionAfterKey } from '../shared/selection-keys.js';
+import { isRightToLeft, selectionAfterKey } from '../shared/selection-keys.js';
 
 export type TextControl = HTMLInputElement | HTMLTextAreaElement;
 /** A form control whose whole value is sent (select, date, number, range, color, ...). */
@@ -78,7 +78,8 @@ export function dropsAtMaxLength(el: TextControl): boolean {
 export function moveSelectionByKey(el: TextControl, key: SelectionKey): boolean {
   const [start, end] = caretOf(el);
   const backward = el.selectionDirection === 'backward';
-  const next = selectionAfterKey(el.value, { start, end, backward }, key, el.localName === 'textarea');
+  const multiline = el.localName === 'textarea';
+  const next = selectionAfterKey(el.value, { start, end, backward }, key, multiline, isRightToLeft(el));
   if (next === null) return false;
   try {
     el.setSelectionRange(next.start, next.end, next.backward ? 'backward' : 'forward');

@@ -8,7 +8,7 @@
  * person's: a Shift+ArrowRight before a grouping space selects the space, not the digit after it.
  */
 import type { SelectionKey } from '../../shared/protocol.js';
-import { selectionAfterKey } from '../../shared/selection-keys.js';
+import { isRightToLeft, selectionAfterKey } from '../../shared/selection-keys.js';
 import { mapPosition, positionSpans } from './splice-map.js';
 import { selectionIn } from './field-splice.js';
 
@@ -44,6 +44,7 @@ export function moveByKey(el: TextControl, from: Range, backward: boolean, key: 
     { start: from[0], end: from[1], backward },
     key,
     el.localName === 'textarea',
+    isRightToLeft(el),
   );
   if (next === null) return null;
   select(el, next.start, next.end, next.backward ? 'backward' : 'forward');

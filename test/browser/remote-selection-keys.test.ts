@@ -47,13 +47,14 @@ function comparable(selection: KeyedSelection | null): KeyedSelection | null {
 type Model = (value: string, from: KeyedSelection, key: SelectionKey) => KeyedSelection | null;
 
 /** Each key from each of `from`, by a person (real keys) and by `model`: the cases where they differ. */
-async function mismatches(model: Model, from: readonly KeyedSelection[]): Promise<string[]> {
-  const field = await fixture<HTMLInputElement>(html`<input .value=${VALUE} />`);
+async function mismatches(model: Model, from: readonly KeyedSelection[], field?: HTMLInputElement): Promise<string[]> {
+  const input = field ?? (await fixture<HTMLInputElement>(html`<input .value=${VALUE} />`));
+  const value = input.value;
   const wrong: string[] = [];
   for (const selection of from)
     for (const key of SELECTION_KEYS) {
-      const person = await pressed(field, selection, key);
-      const ours = comparable(model(VALUE, selection, key));
+      const person = await pressed(input, selection, key);
+      const ours = comparable(model(value, selection, key));
       if (JSON.stringify(ours) !== JSON.stringify(person))
         wrong.push(
           `${key} from ${JSON.stringify(selection)}: ${JSON.stringify(ours)}, a person's ${JSON.stringify(person)}`,
@@ -69,11 +70,40 @@ describe("selection keys: the customer's field moves as Chromium moves a person'
     );
   });
 
+  // Finding F7: in right-to-left text a person's ArrowLeft moves left on the screen, which is forward in the text.
+  for (const [name, value, dir] of [
+    ['Hebrew in a dir=rtl field', 'שלום עולם', 'rtl'],
+    ['Arabic in a dir=auto field', 'مرحبا بك', 'auto'],
+    ['Hebrew in a field with no dir', 'שלום עולם', ''],
+    ['Latin in a dir=rtl field', 'hello world', 'rtl'],
+    ['Hebrew, Latin and digits in a dir=rtl field', 'שלום abc 12', 'rtl'],
+  ] as const)
+    it(`right to left: ${name}, every key from every caret and from selections`, async () => {
+      const field = await fixture<HTMLInputElement>(html`<input dir=${dir || 'ltr'} .value=${value} />`);
+      if (dir === '') field.removeAttribute('dir');
+      const carets = Array.from({ length: value.length + 1 }, (_, at) => ({ start: at, end: at, backward: false }));
+      const selections = [
+        [0, 3],
+        [2, 6],
+        [1, value.length],
+      ].flatMap(([start = 0, end = 0]) => [true, false].map((backward) => ({ start, end, backward })));
+      const rtl = getComputedStyle(field).direction === 'rtl';
+      const model: Model = (text, from, key) => selectionAfterKey(text, from, key, false, rtl);
+      expect(await mismatches(model, [...carets, ...selections], field)).to.deep.equal([]);
+    });
+
   it("a textarea's Home and End go by line: not moved here (the agent's offsets place them)", () => {
     const from = { start: 3, end: 3, backward: false };
     expect(selectionAfterKey('ab\ncd', from, 'Home', true)).to.equal(null);
     expect(selectionAfterKey('ab\ncd', from, 'Shift+End', true)).to.equal(null);
     expect(selectionAfterKey('ab\ncd', from, 'ArrowLeft', true)).to.deep.equal({ start: 2, end: 2, backward: false });
+  });
+
+  it('control: moving by the text’s order, not the field’s direction (as before F7), is caught in a dir=rtl field', async () => {
+    const field = await fixture<HTMLInputElement>(html`<input dir="rtl" .value=${'שלום עולם'} />`);
+    const carets = [0, 2, 5, 9].map((at) => ({ start: at, end: at, backward: false }));
+    const byTextOrder: Model = (text, from, key) => selectionAfterKey(text, from, key, false, false);
+    expect(await mismatches(byTextOrder, carets, field)).not.to.deep.equal([]);
   });
 
   it('control: a caret stepped by UTF-16 code units (over the accent and the emoji) is caught', async () => {

@@ -9,6 +9,7 @@
  * (helpers/typing-oracle.ts: no product code): the boxes' values and the key and input events the page saw (type,
  * target, key or data, in order) must be the person's, at 0, 20 and 80 ms per key.
  * A key the page sends into a password field goes nowhere (the agent never types into a masked field).
+ * Right to left (finding F7): a dir=rtl field's ArrowLeft moves forward in the text, for the agent's keys too.
  * Selection keys (finding F8): arrows, Home and End fire keydown and keyup, and a page that cancels an arrow's
  * keydown (a field whose arrows step a value) keeps its caret where it was.
  * Control: a page that moves focus in keyup instead (after the key's text went in) is typed the same way by both,
@@ -30,6 +31,7 @@ const FIELDS = `
 <label for="u-2">Order, second part</label><input id="u-2">
 <label for="k-plain">Town</label><input id="k-plain">
 <label for="k-step">Quantity (arrows step it)</label><input id="k-step">
+<label for="r-he">Street (Hebrew, right to left)</label><input id="r-he" dir="rtl">
 <label for="s-1">Account name</label><input id="s-1">
 <label for="s-pw">Password</label><input id="s-pw" type="password">
 `;
@@ -126,6 +128,15 @@ describe('remote typing where the page moves focus in keydown (oracle: a person�
       expect(customer.values).toBe(local.values);
       expect(customer.events).toEqual(local.events);
     }, 120_000);
+
+  it('F7: arrows in a right-to-left field move as a person’s (ArrowLeft forward in the text)', async () => {
+    await clearBoxes(['r-he']);
+    const steps: Step[] = [{ type: 'שלום' }, { press: 'Home' }, { press: 'ArrowLeft', times: 2 }, { type: 'X' }];
+    await typeBoth(pages, 'r-he', steps, 20);
+    const [customer, local] = [await seen(pages.customer, ['r-he']), await seen(pages.local, ['r-he'])];
+    expect(local.values).toBe('שלXום');
+    expect(customer.values).toBe(local.values);
+  }, 120_000);
 
   it('a key the page sends into a password field in keydown is not typed there, nor are the keys after it', async () => {
     await clearBoxes(['s-1', 's-pw']);
