@@ -138,14 +138,6 @@ describe('remote typing where the page moves focus in keydown (oracle: a personâ
     expect(customer.values).toBe(local.values);
   }, 120_000);
 
-  it('a key the page sends into a password field in keydown is not typed there, nor are the keys after it', async () => {
-    await clearBoxes(['s-1', 's-pw']);
-    await typeBoth(pages, 's-1', [{ type: 'abcd' }], 20);
-    // A person's keys go on into the password; the agent never types into a masked field.
-    expect((await seen(pages.local, ['s-1', 's-pw'])).values).toBe('ab/cd');
-    expect((await seen(pages.customer, ['s-1', 's-pw'])).values).toBe('ab/');
-  }, 120_000);
-
   it('control: a page that moves focus in keyup is typed the same; the event log tells two key sequences apart', async () => {
     await clearBoxes(['u-1', 'u-2']);
     await typeBoth(pages, 'u-1', [{ type: 'abcd' }], 20);
@@ -155,5 +147,14 @@ describe('remote typing where the page moves focus in keydown (oracle: a personâ
     await clearBoxes(['u-1', 'u-2']);
     await typeBoth(pages, 'u-1', [{ type: 'abdc' }], 20);
     expect((await seen(pages.local, ['u-1', 'u-2'])).events).not.toEqual(local.events);
+  }, 120_000);
+
+  // Last: focus left in the password field is the customer's from then on (the masked-field hold, focus-hold.ts).
+  it('a key the page sends into a password field in keydown is not typed there, nor are the keys after it', async () => {
+    await clearBoxes(['s-1', 's-pw']);
+    await typeBoth(pages, 's-1', [{ type: 'abcd' }], 20);
+    // A person's keys go on into the password; the agent never types into a masked field.
+    expect((await seen(pages.local, ['s-1', 's-pw'])).values).toBe('ab/cd');
+    expect((await seen(pages.customer, ['s-1', 's-pw'])).values).toBe('ab/');
   }, 120_000);
 });
