@@ -12,21 +12,13 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { revealedPositions } from '../oracles/leak-finder.js';
 import { cardDigits } from '../oracles/secret-arbitraries.js';
-import { digitLeaks, layoutText } from './helpers/layout-oracle.js';
-import { loadCustomerPage, Pipeline } from './helpers/pipeline-harness.js';
+import { digitLeaks, layoutOf } from './helpers/layout-oracle.js';
 
 async function mirrored(style: string, inline = ''): Promise<{ page: string[]; mirror: string[] }> {
   const source =
     `<!doctype html><html><head><meta charset="utf-8"><title>Counters</title><style>${style}</style></head>` +
     `<body><p>Card <span class="x"${inline === '' ? '' : ` style="${inline}"`}></span></p></body></html>`;
-  const pipeline = new Pipeline(await loadCustomerPage(source));
-  try {
-    await pipeline.start();
-    await pipeline.settle(3);
-    return { page: await layoutText(pipeline, 'customer', true), mirror: await layoutText(pipeline, 'mirror', true) };
-  } finally {
-    pipeline.dispose();
-  }
+  return layoutOf({ html: source, late: () => undefined });
 }
 
 /** `name` with each character chosen by `how` written as a CSS escape: plain, `\hh `, or zero-padded to 6 digits. */
