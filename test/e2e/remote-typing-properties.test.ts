@@ -6,7 +6,8 @@
  * character, Backspace after a space taking the character before it, as
  * card-number formatters do), the same under a maxlength that counts the
  * spaces, an upper-casing field, a plain field with a maxlength, and a
- * digits-only filter in keydown. Text an input method commits is among the
+ * digits-only filter in keydown, and a field re-mounted on every key
+ * (finding T1: the arrows between keys were dropped). Text an input method commits is among the
  * keys (it replaces a selection with no key events).
  *
  * The oracle is a second copy of the page given the same keys by Playwright's
@@ -40,6 +41,7 @@ const FIELDS = `
 <label for="p-upper">Reference (upper case)</label><input id="p-upper">
 <label for="p-max">Initials</label><input id="p-max" maxlength="6">
 <label for="p-digits">Amount (digits only)</label><input id="p-digits" inputmode="numeric">
+<label for="p-remount">Nickname (re-mounted on every key, caret kept)</label><input id="p-remount">
 <label for="p-jumpy">Account (caret sent to the end: the control)</label><input id="p-jumpy">
 `;
 
@@ -77,6 +79,17 @@ const SCRIPT = `
   });
   $('p-digits').addEventListener('keydown', (e) => {
     if (e.key.length === 1 && !/[0-9]/.test(e.key) && !e.ctrlKey) e.preventDefault();
+  });
+  // A framework re-mounting the field on every key: a new input with the value, focus and selection of the old one.
+  document.addEventListener('input', (e) => {
+    const old = e.target;
+    if (old.id !== 'p-remount') return;
+    const next = old.cloneNode();
+    const [start, end] = [old.selectionStart, old.selectionEnd];
+    next.value = old.value;
+    old.replaceWith(next);
+    next.focus();
+    next.setSelectionRange(start, end);
   });
   $('p-jumpy').addEventListener('input', () => {
     const f = $('p-jumpy');
@@ -162,7 +175,7 @@ const FOUND: Record<string, Step[][]> = {
 };
 
 describe('remote typing at 20-50 ms per key into fields the page reformats, random keys (oracle: the same keys typed locally)', () => {
-  for (const id of ['p-group', 'p-group-max', 'p-upper', 'p-max', 'p-digits'])
+  for (const id of ['p-group', 'p-group-max', 'p-upper', 'p-max', 'p-digits', 'p-remount'])
     it(`${id}: the customer's field ends as a person's typing leaves it`, async () => {
       const examples = (FOUND[id] ?? []).map((steps): [{ steps: Step[]; delay: number }] => [{ steps, delay: 30 }]);
       expect(await hunt(id, RUNS, examples)).toBeNull();
