@@ -7,7 +7,7 @@
  * agent's last action, so the page's own focus logic runs again once the agent is idle.
  */
 import { isTypingTarget } from '../capture/typing.js';
-import { deepActiveElement, topDocument } from './page-focus.js';
+import { deepActiveElement, sameOriginWindows, topDocument } from './page-focus.js';
 
 /** How long after the agent's last action the page's focus moves away from the customer's masked field are undone. */
 export const HOLD_MS = 10_000;
@@ -35,25 +35,22 @@ function readableFrame(frame: HTMLIFrameElement): boolean {
   }
 }
 
+/**
+ * Whether no script but the hold's own listener is running (a focus event the browser fired for a key or a click,
+ * not for a script's focus()); false when that cannot be told (the page lowered the stack traces' limit).
+ */
+function noScriptBelow(): boolean {
+  const limit = (Error as { stackTraceLimit?: unknown }).stackTraceLimit;
+  if (typeof limit !== 'number' || limit < 3) return false;
+  const frames = (new Error().stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  // This function and the listener that called it.
+  return frames.length > 0 && frames.length <= 2;
+}
+
 /** Whether `field` is a text field at its `maxlength`. */
 function full(field: Element): boolean {
   const { maxLength, value } = field as HTMLInputElement;
   return typeof value === 'string' && typeof maxLength === 'number' && maxLength >= 0 && value.length >= maxLength;
-}
-
-/** `view` and the windows of its same-origin frames, at any depth. */
-function sameOriginWindows(view: Window, depth = 0): Window[] {
-  const views = [view];
-  if (depth > 8) return views;
-  for (let i = 0; i < view.frames.length; i++) {
-    try {
-      const frame = view.frames[i];
-      if (frame?.document) views.push(...sameOriginWindows(frame, depth + 1));
-    } catch {
-      // another origin: its focus moves are its own, and it cannot take focus from the page
-    }
-  }
-  return views;
 }
 
 export class FocusHold {
@@ -195,8 +192,11 @@ export class FocusHold {
       this.end();
       return;
     }
-    // Dispatched: the move happens in a listener of the customer's key event (or a microtask of one).
-    const customers = this.#typing !== null && this.#typing.eventPhase !== Event.NONE;
+    // Dispatched: the move happens in a listener of the customer's key event (or a microtask of one). Out of a frame
+    // of another origin with no script running, the browser moved focus: the customer's Tab there.
+    const customers =
+      (this.#typing !== null && this.#typing.eventPhase !== Event.NONE) ||
+      (event?.type === 'focusin' && field.localName === 'iframe' && noScriptBelow());
     const left = event?.type === 'focusout';
     // After the page's script that moved focus has run (a dialog's own focus steps included).
     queueMicrotask(() => (customers ? this.#follow(field) : this.#restore(field, left)));

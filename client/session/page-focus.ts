@@ -36,3 +36,45 @@ function frameActiveElement(frame: HTMLIFrameElement): Element | null {
     return null; // another origin
   }
 }
+
+/** `view` and the windows of its same-origin frames, at any depth. */
+export function sameOriginWindows(view: Window, depth = 0): Window[] {
+  const views = [view];
+  if (depth > 8) return views;
+  for (let i = 0; i < view.frames.length; i++) {
+    try {
+      const frame = view.frames[i];
+      if (frame?.document) views.push(...sameOriginWindows(frame, depth + 1));
+    } catch {
+      // another origin: its focus moves are its own, and it cannot take focus from the page
+    }
+  }
+  return views;
+}
+
+/**
+ * Listens for `type` (capture phase) in `top` and in its same-origin frames at any depth, those added later too (an
+ * iframe's load reaches its parent document): events there do not reach the top window. Returns the stop.
+ */
+export function listenInFrames(top: Window, type: string, listener: (event: Event) => void): () => void {
+  const views = new Set<Window>();
+  const onLoad = (event: Event): void => {
+    if ((event.target as Element | null)?.localName === 'iframe') watch();
+  };
+  const watch = (): void => {
+    for (const view of sameOriginWindows(top)) {
+      if (views.has(view)) continue;
+      views.add(view);
+      view.addEventListener(type, listener, true);
+      view.document.addEventListener('load', onLoad, true);
+    }
+  };
+  watch();
+  return () => {
+    for (const view of views) {
+      view.removeEventListener(type, listener, true);
+      view.document.removeEventListener('load', onLoad, true);
+    }
+    views.clear();
+  };
+}

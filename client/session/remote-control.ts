@@ -10,6 +10,7 @@
 import type { CobrowseChannel } from '../../shared/channel.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import type { RemoteControlDeps, RemoteControlParts } from './remote-control-chunk.js';
+import { listenInFrames } from './page-focus.js';
 import { refuseAction, type PeerLink } from './viewer-links.js';
 
 type ActionMessage = Extract<ChannelMessage, { t: 'action' }>;
@@ -40,6 +41,7 @@ export class RemoteControl {
   #answered = false;
   #ended = false;
   readonly #onInput = (event: Event): void => this.#parts?.input.noteInputEvent(event);
+  #stopInput: (() => void) | null = null;
 
   constructor(options: RemoteControlOptions) {
     this.#options = options;
@@ -92,7 +94,8 @@ export class RemoteControl {
   end(): void {
     this.#ended = true;
     this.#waiting = [];
-    this.#options.window.removeEventListener('input', this.#onInput, true);
+    this.#stopInput?.();
+    this.#stopInput = null;
     this.#parts?.input.hold.end();
   }
 
@@ -102,8 +105,8 @@ export class RemoteControl {
     const { granted: _granted, onFailed: _onFailed, ...deps } = this.#options;
     const parts = chunk.startRemoteControl(deps);
     this.#parts = parts;
-    // Capture phase on the window: sees the customer's typing before the page can stop it.
-    this.#options.window.addEventListener('input', this.#onInput, true);
+    // Capture phase on the window: sees the customer's typing before the page can stop it; in same-origin frames too.
+    this.#stopInput = listenInFrames(this.#options.window, 'input', this.#onInput);
     if (this.#answered) parts.input.customerAnswered();
     this.#answered = false;
     this.#drain();

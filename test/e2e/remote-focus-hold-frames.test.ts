@@ -120,4 +120,17 @@ describe('the masked-field focus hold against frames the page adds', () => {
     expect(await focusedId(page)).toBe('signin');
     expect(holdingPartOf(await sent(page), REST)).toEqual([]);
   }, 120_000);
+
+  it('the customer types in a clear field of a same-origin frame, the agent clicks the name field within 2 s: the rest stays there', async () => {
+    const { page, session } = await suite.shareWithControl('/demo/account', {
+      beforeOffer: (p) => pinFrame(p, false, '<label for="note">Delivery note</label><input id="note">'),
+    });
+    await counting(page);
+    const name = await session.field(/^name$/i);
+    const note = page.frameLocator('#signin').locator('#note');
+    await typedAroundAgent(page, note, () => session.click(name.id), '__clicks', 'er at the back door');
+    expect(await note.inputValue()).toBe('hunter at the back door');
+    expect(await page.locator('#account-name').inputValue()).toBe('');
+    expect(await focusedId(page)).toBe('signin note');
+  }, 120_000);
 });

@@ -71,16 +71,25 @@ export async function typedAroundAgent(
   await page.keyboard.type(rest, { delay: 40 });
 }
 
-/** Adds the "signin" iframe with a card PIN field; `cross`: sandboxed, so of an opaque origin the page cannot read. */
-export function pinFrame(page: Page, cross: boolean): Promise<unknown> {
-  return page.evaluate((sandboxed) => {
-    const frame = Object.assign(document.createElement('iframe'), { id: 'signin' });
-    frame.srcdoc = '<label for="fp">Card PIN</label><input id="fp" type="password">';
-    // A sandboxed frame has an opaque origin: the page cannot read it, as a payment provider's frame.
-    if (sandboxed) frame.setAttribute('sandbox', '');
-    document.querySelector('#account')?.prepend(frame);
-    return new Promise((resolve) => frame.addEventListener('load', resolve));
-  }, cross);
+/**
+ * Adds the "signin" iframe with a card PIN field (or the fields `html` gives); `cross`: sandboxed, so of an opaque
+ * origin the page cannot read.
+ */
+export function pinFrame(
+  page: Page,
+  cross: boolean,
+  html = '<label for="fp">Card PIN</label><input id="fp" type="password">',
+): Promise<unknown> {
+  return page.evaluate(
+    ([sandboxed, fields]) => {
+      const frame = Object.assign(document.createElement('iframe'), { id: 'signin', srcdoc: fields });
+      // A sandboxed frame has an opaque origin: the page cannot read it, as a payment provider's frame.
+      if (sandboxed) frame.setAttribute('sandbox', '');
+      document.querySelector('#account')?.prepend(frame);
+      return new Promise((resolve) => frame.addEventListener('load', resolve));
+    },
+    [cross, html] as const,
+  );
 }
 
 /** The id of the element focus is on, through same-origin frames ('frame#id' inside a frame), '' for none. */
