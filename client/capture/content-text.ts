@@ -2,12 +2,16 @@
  * The text a computed `content` value (of `::before`, `::after`, `::marker`)
  * or a `list-style-type` string shows, read as Chromium serialises it:
  * strings decoded and joined, `attr()` and `var()` already substituted; a
- * `counter()` is a digit of unknown value (it may be any number, so a number
+ * `counter()` is two digits of unknown value (it may be any number, so a number
  * beside it is read as continuing).
  */
 
-/** What a counter() or counters() stands for in the text: a digit (its value is not in the computed style). */
-export const COUNTER_TEXT = '0';
+/**
+ * What a counter() or counters() stands for in the text (its value is not in the computed style): two digits, the most
+ * a counter value the CSS lets through unmasked shows (a value of 3 digits or more is masked: shared/css-counters.ts),
+ * so a marker `27` before `8-41-5396` is read as the SSN it shows (review s15b M1).
+ */
+export const COUNTER_TEXT = '00';
 
 function isHex(code: number): boolean {
   return (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 102);

@@ -11,7 +11,7 @@
  * Read from the computed style, as Chromium resolves it: the marker's
  * `content` (strings joined, `attr()` substituted), else a `list-style-type`
  * string, else the list item's number in its counter style (known styles
- * only; a page's own `@counter-style` is a digit of unknown value).
+ * only; a page's own `@counter-style` is two digits of unknown value, no suffix).
  */
 import { contentText, COUNTER_TEXT } from './content-text.js';
 import { childNodesOf, getAttr, hasAttr, localNameOf, nodeTypeOf, parentNodeOf, shadowRootOf } from './dom-read.js';
@@ -96,9 +96,25 @@ export function markerText(el: Element, markerRules: boolean, beforeShows: boole
   if (quote === 34 || quote === 39) return contentText(type);
   if (SYMBOL_STYLES.has(type)) return '';
   if (LETTER_STYLES.test(type)) return LETTER_MARKER;
+  // A page's own counter style: its suffix is not known, read as none (`27` right before `8-41-5396`: review s15b M1).
+  if (!DIGIT_STYLES.has(type)) return listItemText(el, type, lead);
   // A number too short to make a masked one with the digits after it: nothing to read (most numbered lists).
-  if (!DIGIT_STYLES.has(type) || lead + numberDigitsOf(el) >= FEWEST_MASKED) return `${listItemText(el, type, lead)}. `;
-  return '';
+  return lead + numberDigitsOf(el) >= FEWEST_MASKED ? `${listItemText(el, type, lead)}. ` : '';
+}
+
+/**
+ * The text the marker of a `::before` or `::after` made a list item (`display: list-item` in its `style`) shows: its
+ * `list-style-type` string, else its number (of unknown value: COUNTER_TEXT, with a decimal style's `. `); '' when it
+ * is no list item or draws a symbol (review s15b L2).
+ */
+export function pseudoMarkerText(style: CSSStyleDeclaration): string {
+  if (!styleValue(style, 'display').includes('list-item')) return '';
+  const type = styleValue(style, 'list-style-type');
+  const quote = type.charCodeAt(0);
+  if (quote === 34 || quote === 39) return contentText(type);
+  if (SYMBOL_STYLES.has(type)) return '';
+  if (LETTER_STYLES.test(type)) return LETTER_MARKER;
+  return DIGIT_STYLES.has(type) ? `${COUNTER_TEXT}. ` : COUNTER_TEXT;
 }
 
 /** The number `el` shows as a list item (`counter(list-item)`), in decimal digits; COUNTER_TEXT when not known. */
@@ -116,7 +132,10 @@ const FEWEST_MASKED = 9;
  */
 function listItemText(el: Element, type: string, lead: number): string {
   const owner = ownerOf(el);
-  if (owner === null || !DIGIT_STYLES.has(type) || lead + numberDigitsOf(el) < FEWEST_MASKED) return COUNTER_TEXT;
+  if (owner === null || !DIGIT_STYLES.has(type)) return COUNTER_TEXT;
+  // Too short to make a masked number with the digits after it: as many digits as it may have.
+  const most = numberDigits(owner);
+  if (lead + most < FEWEST_MASKED) return '0'.repeat(most);
   const list = listOf(owner);
   const value = list.numbers[list.index.get(el) ?? -1] ?? null;
   if (value === null) return COUNTER_TEXT;
@@ -133,12 +152,25 @@ const TEXT_NODE = 3;
 const LETTER = /\p{L}/u;
 const READER_DIGITS = new RegExp(READER_DIGIT, 'gu');
 
+/** The platform's checkVisibility, taken when the session bundle loads. */
+const checkVisibility = Element.prototype.checkVisibility;
+
+/** Whether `el`'s content may be seen: not `display: none`, `visibility: hidden`, `opacity: 0` (an ancestor's too). */
+function isShown(el: Element): boolean {
+  try {
+    return checkVisibility.call(el, { opacityProperty: true, visibilityProperty: true });
+  } catch {
+    return true;
+  }
+}
+
 /**
  * How many digits `el`'s content shows before its first letter (what a number in its marker may continue with),
  * read over its first texts; LONG_LEAD when they are not all read (a shadow root, many nodes, LEAD_CHARS without
- * a letter).
+ * a letter). `throughLetters`: the digits of its first LEAD_CHARS characters shown, letters or not (what the page
+ * does not show, isShown, skipped: a hidden letter does not end what the marker continues; maskListNumber).
  */
-function leadingDigits(el: Element): number {
+function leadingDigits(el: Element, throughLetters = false): number {
   let read = '';
   let node: Node | null = dom.firstChild.call(el);
   for (let steps = 0; node !== null; steps++) {
@@ -146,11 +178,13 @@ function leadingDigits(el: Element): number {
     const type = nodeTypeOf(node);
     if (type === TEXT_NODE) {
       read += (node as Text).data.slice(0, LEAD_CHARS);
-      const letter = LETTER.exec(read);
+      const letter = throughLetters ? null : LETTER.exec(read);
       if (letter !== null) return read.slice(0, letter.index).match(READER_DIGITS)?.length ?? 0;
-      if (read.length >= LEAD_CHARS) return LONG_LEAD;
+      if (read.length >= LEAD_CHARS)
+        return throughLetters ? (read.slice(0, LEAD_CHARS).match(READER_DIGITS)?.length ?? 0) : LONG_LEAD;
     } else if (type === ELEMENT_NODE && shadowRootOf(node as Element) !== null) return LONG_LEAD;
-    const child: Node | null = dom.firstChild.call(node);
+    const hidden = throughLetters && type === ELEMENT_NODE && !isShown(node as Element);
+    const child: Node | null = hidden ? null : dom.firstChild.call(node);
     if (child !== null) {
       node = child;
       continue;
@@ -295,10 +329,11 @@ function countItems(owner: Element): ListNumbers {
 const SHOWN_NUMBER = 100;
 /**
  * An `<ol start>` or `<li value>` as it may leave (`sent`: masked so far): every digit masked when an item it numbers
- * shows a number of 3 digits or more (SHOWN_NUMBER) before text that starts with a digit, which the number may
- * continue (`<ol start=278><li>41-5396`: the item's text is masked with the marker read, markerText, and the
- * marker's own digits would still show the SSN's first group). The mirror then numbers those items from 1, as a
- * `counter-reset` of 3 digits or more does (shared/mask-css.ts).
+ * shows a number of 3 digits or more (SHOWN_NUMBER) before text with a digit in its first LEAD_CHARS characters, which
+ * the number may continue (`<ol start=278><li>41-5396`: the item's text is masked with the marker read, markerText,
+ * and the marker's own digits would still show the SSN's first group; a digit after a letter too, as the letter may
+ * not be shown: `<li><span style="display:none">x</span>41-5396`, review s15b M2). The mirror then numbers those
+ * items from 1, as a `counter-reset` of 3 digits or more does (shared/mask-css.ts).
  */
 export function maskListNumber(el: Element, name: string, sent: string): string {
   const tag = localNameOf(el);
@@ -312,7 +347,7 @@ export function maskListNumber(el: Element, name: string, sent: string): string 
     // The items up to one setting its own number.
     if ((list.ownValue[i] as boolean) && (isStart || i > from)) break;
     const number = list.numbers[i] ?? null;
-    if (number !== null && Math.abs(number) >= SHOWN_NUMBER && leadingDigits(list.items[i] as Element) > 0)
+    if (number !== null && Math.abs(number) >= SHOWN_NUMBER && leadingDigits(list.items[i] as Element, true) > 0)
       return sent.replace(/[0-9]/g, MASK_CHAR);
   }
   return sent;

@@ -14,8 +14,15 @@
 import { maskOpenEdges } from '../../shared/css-string-text.js';
 import { FOLDED_DIGITS, READER_DIGIT } from '../../shared/number-tokens.js';
 import { contentText, COUNTER_TEXT } from './content-text.js';
-import { getAttr, localNameOf } from './dom-read.js';
-import { computedStyleOf, listItemNumber, markerText, maskListNumber, styleValue } from './list-marker.js';
+import { getAttr, localNameOf, nodeTypeOf, parentNodeOf, shadowRootOf } from './dom-read.js';
+import {
+  computedStyleOf,
+  listItemNumber,
+  markerText,
+  maskListNumber,
+  pseudoMarkerText,
+  styleValue,
+} from './list-marker.js';
 
 /**
  * The text `el`'s `::marker` and `::before` (`side` -1) or its `::after` (+1) show, '' when none (the marker only
@@ -27,12 +34,15 @@ export function generatedText(el: Element, side: -1 | 1): string {
     side < 0 && markerMayShow(el, shows)
       ? markerText(el, (shows & SHOWS_MARKERS) !== 0, (shows & SHOWS_DIGITS) !== 0)
       : '';
-  if ((shows & SHOWS_DIGITS) === 0) return marker;
+  if ((shows & (SHOWS_DIGITS | SHOWS_PSEUDO_ITEMS)) === 0) return marker;
   const style = computedStyleOf(el, side < 0 ? '::before' : '::after');
   const content = style === null ? '' : styleValue(style, 'content');
-  if (content === '' || content === 'none' || content === 'normal') return marker;
+  if (style === null || content === '' || content === 'none' || content === 'normal') return marker;
+  // A ::before/::after made a list item shows its own marker first (review s15b L2, M1).
+  const own = (shows & SHOWS_PSEUDO_ITEMS) !== 0 ? pseudoMarkerText(style) : '';
+  if ((shows & SHOWS_DIGITS) === 0) return marker + own;
   // `counter(list-item)` in a list item's own ::before/::after: its number (list-marker.ts).
-  return marker + contentText(content, LIST_ITEM_NAME.test(content) ? listItemNumber(el) : COUNTER_TEXT);
+  return marker + own + contentText(content, LIST_ITEM_NAME.test(content) ? listItemNumber(el) : COUNTER_TEXT);
 }
 
 /** The list item's counter named in a `content` value. */
@@ -48,12 +58,14 @@ function markerMayShow(el: Element, shows: number): boolean {
 
 /**
  * What a document's pseudo-element rules may show (a bit set): a digit (`::before`, `::after`), an attribute's
- * value, a marker (a rule giving elements markers or styling them).
+ * value, a marker (a rule giving elements markers or styling them), a `::before`/`::after` made a list item (its
+ * own marker).
  */
 const SHOWS_DIGITS = 1;
 const SHOWS_ATTRIBUTES = 2;
 const SHOWS_MARKERS = 4;
-const SHOWS_ALL = SHOWS_DIGITS | SHOWS_ATTRIBUTES | SHOWS_MARKERS;
+const SHOWS_PSEUDO_ITEMS = 8;
+const SHOWS_ALL = SHOWS_DIGITS | SHOWS_ATTRIBUTES | SHOWS_MARKERS | SHOWS_PSEUDO_ITEMS;
 
 /**
  * Per document, within the current task: what a rule of its sheets may give a pseudo-element to show (SHOWS_*).
@@ -66,8 +78,9 @@ let documentsRead: Map<Document, number> | null = null;
 /** What `el`'s ::before or ::after may show (SHOWS_*; see documentsRead); all when unsure. */
 function mayShow(el: Element): number {
   const doc = el.ownerDocument;
-  // In a shadow tree, and on a shadow host (`:host::after`), its own sheets count too: read the element.
-  if (doc === null || el.getRootNode() !== doc || el.shadowRoot !== null) return SHOWS_ALL;
+  // In a shadow tree, on a shadow host (`:host::after`) and slotted into one (`::slotted(div)`, review s15b M1), its
+  // sheets count too: read the element.
+  if (doc === null || el.getRootNode() !== doc || el.shadowRoot !== null || isSlottable(el)) return SHOWS_ALL;
   if (documentsRead === null) {
     documentsRead = new Map();
     queueMicrotask(() => (documentsRead = null));
@@ -79,6 +92,13 @@ function mayShow(el: Element): number {
   }
   return shows;
 }
+
+/** Whether `el` is a child of a shadow host (its shadow root's `::slotted()` rules may style it). */
+function isSlottable(el: Element): boolean {
+  const parent = parentNodeOf(el);
+  return parent !== null && nodeTypeOf(parent) === ELEMENT_NODE && shadowRootOf(parent as Element) !== null;
+}
+const ELEMENT_NODE = 1;
 
 /** A selector of a pseudo-element that shows text: `::before`, `::after` (`:before`, `:after`). */
 const GENERATING_SELECTOR = /:(?:before|after)\b/i;
@@ -137,11 +157,9 @@ function rulesShow(rules: CSSRuleList, depth: number): number {
           if (marker) shows |= SHOWS_MARKERS;
         }
       }
-      if (
-        LIST_ITEM_DISPLAY.test(style.style.getPropertyValue('display')) ||
-        style.style.getPropertyValue('list-style-type') !== ''
-      )
-        shows |= SHOWS_MARKERS;
+      const listItem = LIST_ITEM_DISPLAY.test(style.style.getPropertyValue('display'));
+      if (listItem || style.style.getPropertyValue('list-style-type') !== '') shows |= SHOWS_MARKERS;
+      if (listItem && generating) shows |= SHOWS_PSEUDO_ITEMS;
     } else if (rule.type === IMPORT_RULE) {
       const imported = (rule as CSSImportRule).styleSheet;
       if (imported !== null) shows |= sheetsShow([imported]);

@@ -190,6 +190,49 @@ describe('a number split between a list marker and its item', function () {
     expect(result.numRuns).to.be.greaterThan(10);
   });
 
+  // Review s15b M1, M2, L2: a counter of unknown value shows up to 2 digits (`27`, no suffix, before `8-41-5396`), a
+  // ::before made a list item has its own marker, a list item styled by a shadow root's ::slotted(), a letter the
+  // page hides at the item's start.
+  const SSN = '278415396';
+  const OWN_STYLE = '@counter-style d{system: extends decimal; suffix: ""}';
+  const HOST_SCRIPT =
+    `<script>customElements.define('x-h', class extends HTMLElement{constructor(){super();` +
+    `this.attachShadow({mode:'open'}).innerHTML='<style>${OWN_STYLE} ::slotted(div){display: list-item;` +
+    `list-style: d inside; counter-set: list-item 27}</style><slot></slot>'}})</script>`;
+  const splitCases: [string, string, string][] = [
+    [
+      'an item in its own counter style',
+      `${OWN_STYLE} .x{list-style: d inside; counter-set: list-item 27}`,
+      '<ul><li class="x">8-41-5396</li></ul>',
+    ],
+    [
+      'a ::before list item (counter)',
+      `${OWN_STYLE} .x::before{content: ""; display: list-item; list-style: d inside; counter-set: list-item 27}`,
+      '<div class="x">8-41-5396</div>',
+    ],
+    [
+      'a ::before list item (string)',
+      '.x::before{content: ""; display: list-item; list-style: "278-4" inside}',
+      '<div class="x">1-5396</div>',
+    ],
+    ['a ::slotted() list item', '', `<x-h><div>8-41-5396</div></x-h>${HOST_SCRIPT}`],
+    [
+      '<ol start=278> and a hidden letter',
+      '',
+      '<ol start="278"><li><span style="display:none">x</span>41-5396</li></ol>',
+    ],
+  ];
+  for (const [name, rule, body] of splitCases)
+    it(`an SSN across ${name} and the item's text never shows`, async () => {
+      const { page, mirror } = await layoutOf({
+        html: `<!doctype html><html><head><title>S</title><style>${rule}</style></head><body><p>Saved</p>${body}</body></html>`,
+        late: () => undefined,
+      });
+      // Control: the customer's page shows the SSN's first digits with the rest.
+      expect(digitLeaks(SSN, page)).to.include(0);
+      expect(digitLeaks(SSN, mirror), JSON.stringify(mirror)).to.not.include(0);
+    });
+
   it('ordinary lists, their numbers and short numbers in markers stay as the page shows them', async () => {
     const doc =
       `<!doctype html><html><head><title>Keep</title><style>.s::marker{content: "Step " counter(list-item) ": "}` +
