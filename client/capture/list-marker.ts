@@ -155,10 +155,15 @@ const READER_DIGITS = new RegExp(READER_DIGIT, 'gu');
 /** The platform's checkVisibility, taken when the session bundle loads. */
 const checkVisibility = Element.prototype.checkVisibility;
 
-/** Whether `el`'s content may be seen: not `display: none`, `visibility: hidden`, `opacity: 0` (an ancestor's too). */
-function isShown(el: Element): boolean {
+/**
+ * Whether `text` (in `el`) may be seen: its element not `display: none`, `visibility: hidden`, `opacity: 0` (an
+ * ancestor's too); a text right in `el` is.
+ */
+function isShownText(text: Node, el: Element): boolean {
+  const parent = parentNodeOf(text);
+  if (parent === null || parent === el || nodeTypeOf(parent) !== ELEMENT_NODE) return true;
   try {
-    return checkVisibility.call(el, { opacityProperty: true, visibilityProperty: true });
+    return checkVisibility.call(parent as Element, { opacityProperty: true, visibilityProperty: true });
   } catch {
     return true;
   }
@@ -167,8 +172,9 @@ function isShown(el: Element): boolean {
 /**
  * How many digits `el`'s content shows before its first letter (what a number in its marker may continue with),
  * read over its first texts; LONG_LEAD when they are not all read (a shadow root, many nodes, LEAD_CHARS without
- * a letter). `throughLetters`: the digits of its first LEAD_CHARS characters shown, letters or not (what the page
- * does not show, isShown, skipped: a hidden letter does not end what the marker continues; maskListNumber).
+ * a letter). A text with a letter the page does not show is skipped (isShownText: a hidden letter does not end what
+ * the marker continues, review s15b M2). `throughLetters`: the digits of its first LEAD_CHARS characters shown,
+ * letters or not (maskListNumber).
  */
 function leadingDigits(el: Element, throughLetters = false): number {
   let read = '';
@@ -176,15 +182,16 @@ function leadingDigits(el: Element, throughLetters = false): number {
   for (let steps = 0; node !== null; steps++) {
     if (steps === LEAD_STEPS) return LONG_LEAD;
     const type = nodeTypeOf(node);
-    if (type === TEXT_NODE) {
-      read += (node as Text).data.slice(0, LEAD_CHARS);
+    // A text with a letter the page does not show reads as nothing (`<span style="display:none">x</span>41-5396`).
+    const text = type === TEXT_NODE ? (node as Text).data.slice(0, LEAD_CHARS) : '';
+    if (text !== '' && (!LETTER.test(text) || isShownText(node, el))) {
+      read += text;
       const letter = throughLetters ? null : LETTER.exec(read);
       if (letter !== null) return read.slice(0, letter.index).match(READER_DIGITS)?.length ?? 0;
       if (read.length >= LEAD_CHARS)
         return throughLetters ? (read.slice(0, LEAD_CHARS).match(READER_DIGITS)?.length ?? 0) : LONG_LEAD;
     } else if (type === ELEMENT_NODE && shadowRootOf(node as Element) !== null) return LONG_LEAD;
-    const hidden = throughLetters && type === ELEMENT_NODE && !isShown(node as Element);
-    const child: Node | null = hidden ? null : dom.firstChild.call(node);
+    const child: Node | null = dom.firstChild.call(node);
     if (child !== null) {
       node = child;
       continue;

@@ -211,6 +211,12 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
       const type = nodeTypeOf(next);
       if (type === TEXT_NODE || type === CDATA_SECTION_NODE) {
         const data = (next as CharacterData).data;
+        // A letter the page does not show ends nothing (`278<span style="display:none">x</span>-41-5396`): its text
+        // renders nothing (review s15b M2). Asked only of the first text with a letter on each side.
+        if (joinable && NUMBER_END.test(data) && !isShownText(next)) {
+          node = next;
+          break;
+        }
         partOf.push(parts.length);
         parts.push(data);
         size += data.length;
@@ -247,6 +253,20 @@ export function runNeighbours(start: Node, direction: -1 | 1, isOwnUi: (node: No
   }
   const starts = partOf.map((part) => offsets[direction < 0 ? parts.length - 1 - part : part] ?? 0);
   return { text: parts.join(''), nodes, starts };
+}
+
+/** The platform's checkVisibility, taken when the session bundle loads. */
+const checkVisibility = Element.prototype.checkVisibility;
+
+/** Whether a text's element is shown (not `display: none`, `visibility: hidden`, in `content-visibility: hidden`). */
+function isShownText(text: Node): boolean {
+  const parent = parentNodeOf(text);
+  if (parent === null || nodeTypeOf(parent) !== ELEMENT_NODE) return true;
+  try {
+    return checkVisibility.call(parent as Element, { visibilityProperty: true });
+  } catch {
+    return true;
+  }
 }
 
 /** A letter, which ends a number (one of `a-f` may be a piece of a percent-escape, so those do not count). */

@@ -221,6 +221,13 @@ describe('a number split between a list marker and its item', function () {
       '',
       '<ol start="278"><li><span style="display:none">x</span>41-5396</li></ol>',
     ],
+    [
+      'an own counter style and a hidden letter',
+      `${OWN_STYLE} .x{list-style: d inside; counter-set: list-item 27} .h{display: none}`,
+      '<ul><li class="x"><span class="h">x</span>8-41-5396</li></ul>',
+    ],
+    // The same letter in plain text (the run reads the text as shown: text-runs.ts).
+    ['plain text and a hidden letter', '.h{display: none}', '<p>278<b class="h">x</b>-41-5396</p>'],
   ];
   for (const [name, rule, body] of splitCases)
     it(`an SSN across ${name} and the item's text never shows`, async () => {
