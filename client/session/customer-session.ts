@@ -186,6 +186,7 @@ export class CustomerSession implements SessionHandle {
       audit: (event) => this.#signaling.send({ t: 'event', event }),
       onConflict: (id) => this.#leadLink().channel?.send({ t: 'input-conflict', id }),
       granted: () => this.#control.granted,
+      lead: () => this.#lead,
       onFailed: () => this.#controlFailed(),
     });
     this.#seat = new AgentSeat({

@@ -91,9 +91,12 @@ export class FocusHold {
     if (customers !== null && customers === this.#maskedHeld?.deref()) this.keep(customers);
   }
 
-  /** The customer answered the session's prompt, which gave focus back where it was: that focus is not theirs now. */
-  answered(): void {
-    this.#promptFocus = new WeakRef(deepActiveElement(document) ?? document.documentElement);
+  /**
+   * The customer answered the session's prompt, which gave focus back where it was (`focused`, noted as they
+   * answered while the remote-control chunk loaded; by default where it is now): that focus is not theirs now.
+   */
+  answered(focused: Element | null = deepActiveElement(document)): void {
+    this.#promptFocus = new WeakRef(focused ?? document.documentElement);
   }
 
   /** The customer typed in `target`: focus there is theirs again. */

@@ -5,12 +5,16 @@
  * when control carries over from the previous page. The lead's actions go through here: each numbered action at
  * most once and in order (numbers count per channel); one that comes while the chunk loads waits, in order, and
  * runs once it has. A chunk that cannot load while control is granted or an action waits is the session's to
- * report (onFailed: it ends control), and each waiting action is then refused.
+ * report (onFailed: it ends control), and each waiting action is then refused. A waiting action runs only under the
+ * grant and the lead it came under (review s15b M2): after a revoke, a new grant or a new lead, it is refused. What
+ * the customer does meanwhile counts as it would with the chunk loaded (review s15b H1, M1): where focus was when
+ * they answered the prompt, and where they last typed (an always-on listener notes only the time and the target),
+ * are handed to the chunk when it loads.
  */
 import type { CobrowseChannel } from '../../shared/channel.js';
 import type { ChannelMessage } from '../../shared/protocol.js';
 import type { RemoteControlDeps, RemoteControlParts } from './remote-control-chunk.js';
-import { listenInFrames } from './page-focus.js';
+import { deepActiveElement, listenInFrames } from './page-focus.js';
 import { refuseAction, type PeerLink } from './viewer-links.js';
 
 type ActionMessage = Extract<ChannelMessage, { t: 'action' }>;
@@ -19,15 +23,24 @@ type ChunkModule = { startRemoteControl(deps: RemoteControlDeps): RemoteControlP
 export interface RemoteControlOptions extends RemoteControlDeps {
   /** Whether the customer has granted control now. */
   granted(): boolean;
+  /** Who leads now (whose actions run). */
+  lead(): string;
   /** The chunk could not be loaded while needed (control granted, or an action waiting). */
   onFailed(): void;
 }
 
-/** An action that came before the chunk loaded, and whether control was granted when it came. */
+/** An action that came before the chunk loaded: the grant it came under (null: none) and who led then. */
 interface WaitingAction {
   message: ActionMessage;
   link: PeerLink;
-  grantedOnArrival: boolean;
+  grant: number | null;
+  lead: string;
+}
+
+/** The customer's last key or input event on the page: where and when (performance.now()), not which key. */
+interface CustomerKey {
+  target: WeakRef<Element>;
+  at: number;
 }
 
 export class RemoteControl {
@@ -37,14 +50,35 @@ export class RemoteControl {
   #waiting: WaitingAction[] = [];
   /** The last numbered action taken per channel (applied, refused or waiting). */
   readonly #lastSerial = new WeakMap<CobrowseChannel, number>();
-  /** The customer allowed control before the chunk had loaded: RemoteInput hears it once it has. */
-  #answered = false;
+  /**
+   * The customer allowed control before the chunk had loaded: where focus was as they answered, and when.
+   * RemoteInput hears it once it has loaded.
+   */
+  #answer: { focus: Element | null; at: number } | null = null;
+  /** The customer's grants so far: the current one's number (a waiting action runs only under its own). */
+  #grant = 0;
+  #lastKey: CustomerKey | null = null;
   #ended = false;
-  readonly #onInput = (event: Event): void => this.#parts?.input.noteInputEvent(event);
-  #stopInput: (() => void) | null = null;
+  /** The customer's input events go to the chunk once loaded; before, only the last key's target and time is kept. */
+  readonly #onInput = (event: Event): void => {
+    this.#noteKey(event);
+    this.#parts?.input.noteInputEvent(event);
+  };
+  readonly #noteKey = (event: Event): void => {
+    const target = event.composedPath()[0] as Element | undefined;
+    if (!event.isTrusted || target?.nodeType !== Node.ELEMENT_NODE) return;
+    this.#lastKey = { target: new WeakRef(target), at: this.#options.window.performance.now() };
+  };
+  /** Stops the listeners (capture phase, on the window and in its same-origin frames). */
+  readonly #stopListening: (() => void)[];
 
   constructor(options: RemoteControlOptions) {
     this.#options = options;
+    // Capture phase, before the page can stop them; in same-origin frames too, whose events do not reach the window.
+    this.#stopListening = [
+      listenInFrames(options.window, 'input', this.#onInput),
+      listenInFrames(options.window, 'keydown', this.#noteKey),
+    ];
   }
 
   /** Fetches the chunk unless loaded or loading (a failed load is tried again on the next call). */
@@ -72,15 +106,17 @@ export class RemoteControl {
       // As the chunk's runner answers it (remote-actions.ts checks control first), without fetching it.
       if (!granted) return refuseAction(message, link);
     }
-    this.#waiting.push({ message, link, grantedOnArrival: granted });
+    this.#waiting.push({ message, link, grant: granted ? this.#grant : null, lead: this.#options.lead() });
     this.load();
   }
 
   /** The customer allowed control (their answer to the session's prompt). */
   answered(): void {
+    this.#grant += 1;
     if (this.#parts !== null) this.#parts.input.customerAnswered();
     else {
-      this.#answered = true;
+      const { document, performance } = this.#options.window;
+      this.#answer = { focus: deepActiveElement(document), at: performance.now() };
       this.load();
     }
   }
@@ -94,22 +130,28 @@ export class RemoteControl {
   end(): void {
     this.#ended = true;
     this.#waiting = [];
-    this.#stopInput?.();
-    this.#stopInput = null;
+    for (const stop of this.#stopListening.splice(0)) stop();
     this.#parts?.input.hold.end();
   }
 
   #loaded(chunk: ChunkModule): void {
     this.#loading = null;
     if (this.#ended) return;
-    const { granted: _granted, onFailed: _onFailed, ...deps } = this.#options;
+    const { granted: _granted, onFailed: _onFailed, lead: _lead, ...deps } = this.#options;
     const parts = chunk.startRemoteControl(deps);
     this.#parts = parts;
-    // Capture phase on the window: sees the customer's typing before the page can stop it; in same-origin frames too.
-    this.#stopInput = listenInFrames(this.#options.window, 'input', this.#onInput);
-    if (this.#answered) parts.input.customerAnswered();
-    this.#answered = false;
+    this.#handOver(parts);
     this.#drain();
+  }
+
+  /** What the customer did while the chunk loaded, in order: their answer, and their last key if it came after. */
+  #handOver({ input }: RemoteControlParts): void {
+    const answer = this.#answer;
+    this.#answer = null;
+    if (answer !== null) input.customerAnswered(answer.focus);
+    const key = this.#lastKey;
+    const target = key?.target.deref();
+    if (key && target?.isConnected && (answer === null || key.at > answer.at)) input.noteCustomerKey(target, key.at);
   }
 
   #failed(): void {
@@ -117,17 +159,17 @@ export class RemoteControl {
     if (this.#ended) return;
     // Fetched ahead of need (the prompt still shows): tried again when needed.
     if (!this.#options.granted() && this.#waiting.length === 0) return;
-    this.#answered = false;
+    this.#answer = null;
     this.#options.onFailed();
     this.#drain();
   }
 
-  /** What waited, in order: run with control granted both when it came and now; refused otherwise. */
+  /** What waited, in order: run under the grant and the lead it came under, if both still hold; refused otherwise. */
   #drain(): void {
     const waiting = this.#waiting;
     this.#waiting = [];
-    for (const { message, link, grantedOnArrival } of waiting) {
-      const granted = grantedOnArrival && this.#options.granted();
+    for (const { message, link, grant, lead } of waiting) {
+      const granted = grant === this.#grant && lead === this.#options.lead() && this.#options.granted();
       if (this.#parts !== null) this.#parts.runner.run(message, link, granted);
       else refuseAction(message, link);
     }

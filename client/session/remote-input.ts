@@ -436,9 +436,14 @@ export class RemoteInput {
     this.#focus.afterAgentAction(el, customers);
   }
 
-  /** The customer answered the session's own prompt: they are not typing in a page field now (TypingFocus). */
-  customerAnswered(): void {
-    this.#focus.customerAnswered();
+  /** The customer answered the session's own prompt, focus then on `promptFocus`: not typing in a page field now. */
+  customerAnswered(promptFocus?: Element | null): void {
+    this.#focus.customerAnswered(promptFocus);
+  }
+
+  /** The customer's last key before the chunk loaded (remote-control.ts noted it): in `target`, at `at`. */
+  noteCustomerKey(target: Element, at: number): void {
+    this.#focus.noteCustomerInput(target, at);
   }
 
   /** Focus on `el` for the agent's click or `input` action, unless the customer is typing elsewhere. */

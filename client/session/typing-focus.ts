@@ -30,9 +30,9 @@ export class TypingFocus {
   /** The masked-field focus hold (the session ends it at End). */
   readonly hold = new FocusHold();
 
-  /** The customer's own input event in `target`: focus there is theirs. */
-  noteCustomerInput(target: Element | undefined): void {
-    if (target !== undefined) this.#customerTyped = { el: new WeakRef(target), at: performance.now() };
+  /** The customer's own input event in `target` (at `at`, by default now): focus there is theirs. */
+  noteCustomerInput(target: Element | undefined, at = performance.now()): void {
+    if (target !== undefined) this.#customerTyped = { el: new WeakRef(target), at };
     this.hold.noteTyped(target);
     // The customer typing in the field the agent last focused makes that focus the customer's.
     if (this.#agentFocus?.deref() === target) this.#agentFocus = null;
@@ -155,8 +155,8 @@ export class TypingFocus {
    * The customer answered the session's own prompt (allowed control): they are not typing in a page field now,
    * even if the prompt gave focus back to the field they last typed in.
    */
-  customerAnswered(): void {
+  customerAnswered(promptFocus?: Element | null): void {
     this.#customerTyped = null;
-    this.hold.answered();
+    this.hold.answered(promptFocus);
   }
 }
