@@ -75,6 +75,11 @@ function pseudoPage(first: string, second: string, shape: Shape, strings: number
   };
 }
 
+/** Shapes whose generated content holds the number's first piece. */
+const FIRST_GENERATED: ReadonlySet<Shape> = new Set<Shape>(['before', 'block-before', 'empty-after']);
+/** A currency sign and a number ending a string: a price, which the open-edge rule keeps. */
+const PRICE_AT_END = /\p{Sc}\s*[0-9][0-9.,]*$/u;
+
 const shape = fc.constantFrom<Shape>(
   'after',
   'before',
@@ -119,6 +124,9 @@ describe('a number split between an element and its ::before/::after string', fu
           const start = text.length - s.text.length;
           const at = start + 1 + (cut % Math.max(1, s.text.length - 1));
           const [first, second] = [text.slice(0, at), text.slice(at)];
+          // README, what is masked: a price at the end of a generated string stays ("€ 47.7" before "5.23.03.8",
+          // seed 197903 drew it from the prose's '€'): a stated exception, not a case this property can judge.
+          fc.pre(!(FIRST_GENERATED.has(where) && PRICE_AT_END.test(first)));
           const page = pseudoPage(first, second, where, strings, wrap);
           const { page: shown, mirror } = await mirrored(page);
           // Control: the customer's page shows the number to the same oracle (else the case says nothing).
