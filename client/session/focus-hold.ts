@@ -7,7 +7,7 @@
  * agent's last action, so the page's own focus logic runs again once the agent is idle.
  */
 import { isTypingTarget } from '../capture/typing.js';
-import { deepActiveElement, sameOriginWindows, topDocument } from './page-focus.js';
+import { deepActiveElement, listenOn, sameOriginWindows, stopListening, topDocument } from './page-focus.js';
 
 /** How long after the agent's last action the page's focus moves away from the customer's masked field are undone. */
 export const HOLD_MS = 10_000;
@@ -118,11 +118,11 @@ export class FocusHold {
   /** The hold ends (the customer moved on, the session ended, a new connection). */
   end(): void {
     for (const view of this.#views) {
-      for (const type of FOCUS_MOVES) view.removeEventListener(type, this.#onFocusMove, true);
-      view.document.removeEventListener('load', this.#onFrameLoad, true);
-      view.removeEventListener('pointerdown', this.#onCustomer, true);
-      view.removeEventListener('keydown', this.#onCustomer, true);
-      for (const type of TYPING_EVENTS) view.removeEventListener(type, this.#onTyping, true);
+      for (const type of FOCUS_MOVES) stopListening(view, type, this.#onFocusMove);
+      stopListening(view.document, 'load', this.#onFrameLoad);
+      stopListening(view, 'pointerdown', this.#onCustomer);
+      stopListening(view, 'keydown', this.#onCustomer);
+      for (const type of TYPING_EVENTS) stopListening(view, type, this.#onTyping);
     }
     this.#views.clear();
     this.#field = null;
@@ -139,12 +139,12 @@ export class FocusHold {
     for (const view of sameOriginWindows(top)) {
       if (this.#views.has(view)) continue;
       this.#views.add(view);
-      for (const type of FOCUS_MOVES) view.addEventListener(type, this.#onFocusMove, true);
+      for (const type of FOCUS_MOVES) listenOn(view, type, this.#onFocusMove);
       // An iframe's load reaches its parent document, not its window.
-      view.document.addEventListener('load', this.#onFrameLoad, true);
-      view.addEventListener('pointerdown', this.#onCustomer, true);
-      view.addEventListener('keydown', this.#onCustomer, true);
-      for (const type of TYPING_EVENTS) view.addEventListener(type, this.#onTyping, true);
+      listenOn(view.document, 'load', this.#onFrameLoad);
+      listenOn(view, 'pointerdown', this.#onCustomer);
+      listenOn(view, 'keydown', this.#onCustomer);
+      for (const type of TYPING_EVENTS) listenOn(view, type, this.#onTyping);
     }
   }
 

@@ -1,4 +1,18 @@
 /** Where focus is on the customer's page, across same-origin frames and open shadow roots. */
+import { pristine } from '../pristine.js';
+
+/**
+ * `target.addEventListener(type, listener, true)` as EventTarget's own method: a page's `<img name="addEventListener">`
+ * shadows it on `document` (and, by name, on `window`).
+ */
+export function listenOn(target: EventTarget, type: string, listener: (event: Event) => void): void {
+  pristine.addEventListener.call(target, type, listener, true);
+}
+
+/** `target.removeEventListener(type, listener, true)`, as listenOn adds it. */
+export function stopListening(target: EventTarget, type: string, listener: (event: Event) => void): void {
+  pristine.removeEventListener.call(target, type, listener, true);
+}
 
 /** The outermost document of the page reachable from `doc` (same-origin frames up), where focus is decided. */
 export function topDocument(doc: Document): Document {
@@ -65,15 +79,15 @@ export function listenInFrames(top: Window, type: string, listener: (event: Even
     for (const view of sameOriginWindows(top)) {
       if (views.has(view)) continue;
       views.add(view);
-      view.addEventListener(type, listener, true);
-      view.document.addEventListener('load', onLoad, true);
+      listenOn(view, type, listener);
+      listenOn(view.document, 'load', onLoad);
     }
   };
   watch();
   return () => {
     for (const view of views) {
-      view.removeEventListener(type, listener, true);
-      view.document.removeEventListener('load', onLoad, true);
+      stopListening(view, type, listener);
+      stopListening(view.document, 'load', onLoad);
     }
     views.clear();
   };
