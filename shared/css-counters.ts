@@ -15,12 +15,13 @@ const READER_DIGITS = new RegExp(READER_DIGIT, 'gu');
 const COUNTER_VALUE_HINT = /counter-(?:reset|set|increment)|\\/i;
 /** A counter declaration (its name and colon, then its value up to `;`, `}` or the end). */
 const COUNTER_DECLARATION = /(?<![\w-])(counter-(?:reset|set|increment))(\s*:)([^;{}]*)/gi;
+/** An escape, read one way only (6 hex digits, or 1-5 and no more, and the whitespace that may end it). */
+const ESCAPE = String.raw`\\(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{1,5}(?![0-9a-fA-F]))[ \t\n\r\f]?|\\[^\n\r\f0-9a-fA-F]`;
 /**
  * Any declaration, its name written with CSS escapes or not (`counter-r\65set`), read only in CSS that has an
- * escape. One way to read each escape (6 hex digits, or 1-5 and no more), so no input makes it backtrack.
+ * escape. One way to read each escape (ESCAPE), so no input makes it backtrack.
  */
-const ESCAPED_DECLARATION =
-  /(?<![\w\\-])((?:[\w-]|\\(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{1,5}(?![0-9a-fA-F]))[ \t\n\r\f]?|\\[^\n\r\f0-9a-fA-F])+)(\s*:)([^;{}]*)/g;
+const ESCAPED_DECLARATION = new RegExp(String.raw`(?<![\w\\-])((?:[\w-]|${ESCAPE})+)(\s*:)([^;{}]*)`, 'g');
 const COUNTER_PROPERTY = /^counter-(?:reset|set|increment)$/i;
 /** An integer of 3 digits or more standing alone in a counter's value (not a part of a name such as `g1234`). */
 const COUNTER_INTEGER = /(?<![\w-])([+-]?)([0-9]{3,})(?![\w.])/g;
@@ -101,8 +102,6 @@ function computedCounterValue(value: string): boolean {
   return new Set(names).size !== names.length;
 }
 
-/** An escape, read one way only (6 hex digits, or 1-5 and no more, and the whitespace that may end it). */
-const ESCAPE = String.raw`\\(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{1,5}(?![0-9a-fA-F]))[ \t\n\r\f]?|\\[^\n\r\f0-9a-fA-F]`;
 /** An at-rule's name and prelude, and its block when the block holds no other block (`@counter-style c { … }`). */
 const AT_BLOCK = new RegExp(String.raw`@((?:[\w-]|${ESCAPE})+)[^{};@]*\{([^{}]*)\}`, 'g');
 /** A counter style's descriptors whose values a marker shows (its symbols, and what goes around them). */
